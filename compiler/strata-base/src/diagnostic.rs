@@ -1,0 +1,203 @@
+use crate::source::{SourceMap, Span};
+use miette::{LabeledSpan, MietteDiagnostic, NamedSource};
+use serde::Serialize;
+
+/// How bad a diagnostic is. Ordered: `Info < Warning < Error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Info,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Info => "info",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "info" | "note" => Some(Severity::Info),
+            "warning" | "warn" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+/// A labelled source span.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub span: Span,
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(span: Span, message: impl Into<String>) -> Label {
+        Label { span, message: message.into() }
+    }
+}
+
+/// One finding of any stage: a stable code, a severity, a message, a primary labelled span,
+/// optional secondary labels, and a help line telling the user what to do.
+///
+/// Codes: `E0xxx` syntax, `E1xxx` resolution, `E2xxx` types and values, `E3xxx` graph,
+/// `E4xxx` project and I/O, `SEC…`/`COST…`/`POL…` policy rules (see `strata explain`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    pub primary: Label,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    pub fn new(code: impl Into<String>, severity: Severity, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic {
+            code: code.into(),
+            severity,
+            message: message.into(),
+            primary: Label::new(span, ""),
+            secondary: Vec::new(),
+            help: None,
+            notes: Vec::new(),
+        }
+    }
+    pub fn error(code: impl Into<String>, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic::new(code, Severity::Error, message, span)
+    }
+    pub fn warning(code: impl Into<String>, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic::new(code, Severity::Warning, message, span)
+    }
+    pub fn info(code: impl Into<String>, message: impl Into<String>, span: Span) -> Self {
+        Diagnostic::new(code, Severity::Info, message, span)
+    }
+    /// Text of the primary label (shown under the span).
+    pub fn with_label(mut self, message: impl Into<String>) -> Self {
+        self.primary.message = message.into();
+        self
+    }
+    pub fn with_secondary(mut self, span: Span, message: impl Into<String>) -> Self {
+        self.secondary.push(Label::new(span, message));
+        self
+    }
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+    pub fn span(&self) -> Span {
+        self.primary.span
+    }
+
+    /// Ordering used everywhere diagnostics are printed: file, position, code, message.
+    pub fn sort_key(&self) -> (u32, u32, u32, String, String) {
+        let s = self.primary.span;
+        (s.file.0, s.start, s.end, self.code.clone(), self.message.clone())
+    }
+
+    /// Convert to a miette report with the source attached, for graphical printing.
+    /// Secondary labels in other files than the primary one become notes.
+    pub fn to_miette(&self, sources: &SourceMap) -> miette::Report {
+        let file = sources.try_get(self.primary.span.file);
+        let mut labels = Vec::new();
+        let mut extra_notes = Vec::new();
+        let label_text = |l: &Label| if l.message.is_empty() { None } else { Some(l.message.clone()) };
+        if let Some(f) = file {
+            let clamp = |s: Span| {
+                let len = f.text.len();
+                let start = (s.start as usize).min(len);
+                let end = (s.end as usize).min(len).max(start);
+                (start, end - start)
+            };
+            let (o, l) = clamp(self.primary.span);
+            labels.push(LabeledSpan::new_primary_with_span(label_text(&self.primary), (o, l)));
+            for sec in &self.secondary {
+                if sec.span.file == self.primary.span.file {
+                    let (o, l) = clamp(sec.span);
+                    labels.push(LabeledSpan::new_with_span(label_text(sec), (o, l)));
+                } else if let Some(other) = sources.try_get(sec.span.file) {
+                    let lc = other.line_col(sec.span.start);
+                    extra_notes.push(format!("{}:{}:{}: {}", other.name, lc.line, lc.column, sec.message));
+                }
+            }
+        }
+        let mut help = self.help.clone().unwrap_or_default();
+        for n in self.notes.iter().chain(extra_notes.iter()) {
+            if !help.is_empty() {
+                help.push('\n');
+            }
+            help.push_str("note: ");
+            help.push_str(n);
+        }
+        let severity = match self.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        };
+        let mut d = MietteDiagnostic::new(self.message.clone()).with_code(self.code.clone()).with_severity(severity).with_labels(labels);
+        if !help.is_empty() {
+            d = d.with_help(help);
+        }
+        let report = miette::Report::new(d);
+        match file {
+            Some(f) => report.with_source_code(NamedSource::new(f.name.clone(), f.text.to_string()).with_language("strata")),
+            None => report,
+        }
+    }
+}
+
+/// The candidate closest to `name` if it is close enough to be a plausible typo.
+pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<&'a str>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let mut best: Option<(f64, &'a str)> = None;
+    for c in candidates {
+        if c == name {
+            continue;
+        }
+        let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
+        let lev = strsim::levenshtein(name, c);
+        let plausible = score >= 0.8 || lev <= 2.max(name.len() / 4);
+        if plausible && best.map_or(true, |(s, _)| score > s) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        let names = ["versioning", "encryption", "lifecycle"];
+        assert_eq!(did_you_mean("versoning", names), Some("versioning"));
+        assert_eq!(did_you_mean("zzz", names), None);
+    }
+}
+
+/// Documentation of one diagnostic code, printed by `strata explain CODE`. Every stage exports
+/// the list of the codes it can report (`pub fn codes() -> Vec<CodeDoc>`); the driver merges them.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CodeDoc {
+    /// `E2001`, `SEC001`, ...
+    pub code: &'static str,
+    /// Short kebab-case name: `unknown-property`.
+    pub name: &'static str,
+    pub severity: Severity,
+    /// Markdown with the sections *What it checks*, *Why it matters*, *Example*, *Fix*.
+    pub doc: &'static str,
+}

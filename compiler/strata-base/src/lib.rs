@@ -1,0 +1,9 @@
+//! Foundation shared by every stage of the Strata pipeline: source files, spans and
+//! diagnostics. This crate does no I/O and knows nothing of the language itself.
+
+mod diagnostic;
+mod source;
+
+pub use diagnostic::{did_you_mean, CodeDoc, Diagnostic, Label, Severity};
+pub use source::{FileId, LineCol, SourceFile, SourceMap, Span};
+pub mod units;

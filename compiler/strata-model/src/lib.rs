@@ -1,0 +1,149 @@
+//! The typed resource model: the output of `strata-semantics` and the input of the graph,
+//! policy, lowering and emit stages. It holds only evaluated values — no AST, no expressions —
+//! so later stages never re-parse or re-evaluate. References between resources stay
+//! references ([`Value::Ref`]) so that each emitter can write them in its own syntax.
+
+mod target;
+mod types;
+mod value;
+
+pub use target::{TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource};
+pub use types::{FieldSchema, Provider, ResourceSchema, Schemas, Ty};
+pub use value::{Quantity, Ref, StrPart, Value};
+
+use std::collections::BTreeMap;
+use strata_base::{Severity, Span};
+
+/// Index of a resource in [`Model::resources`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize)]
+pub struct ResourceId(pub u32);
+
+/// One fully evaluated resource.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Resource {
+    pub id: ResourceId,
+    /// Qualified name as the user sees it: `db`, `blog.bucket`, `queues["emails"]`.
+    pub name: String,
+    /// Schema name: `portable.Postgres`, `aws.s3.Bucket`, `k8s.Deployment`.
+    pub ty: String,
+    pub provider: Provider,
+    /// Evaluated properties, defaults from the schema filled in. Never contains `depends_on`.
+    pub props: BTreeMap<String, Value>,
+    /// Where each property was written (absent for defaults).
+    pub prop_spans: BTreeMap<String, Span>,
+    /// Explicit `depends_on` edges with the span of each element.
+    pub depends_on: Vec<(ResourceId, Span)>,
+    /// The resource's name in its declaration.
+    pub name_span: Span,
+    /// The whole declaration.
+    pub span: Span,
+    /// The stack this resource belongs to (index into [`Model::stacks`]), if any.
+    pub stack: Option<usize>,
+    /// Set when this resource was produced by lowering another (portable) resource.
+    pub lowered_from: Option<ResourceId>,
+    pub doc: Option<String>,
+}
+
+impl Resource {
+    /// The property's value, if set (or defaulted).
+    pub fn prop(&self, name: &str) -> Option<&Value> {
+        self.props.get(name)
+    }
+    /// The span to point at for a property: where it was written, else the resource name.
+    pub fn prop_span(&self, name: &str) -> Span {
+        self.prop_spans.get(name).copied().unwrap_or(self.name_span)
+    }
+    /// Every reference in this resource's properties, with the span of the property holding it.
+    pub fn references(&self) -> Vec<(Ref, Span)> {
+        let mut out = Vec::new();
+        for (k, v) in &self.props {
+            let span = self.prop_span(k);
+            v.visit_refs(&mut |r| out.push((r.clone(), span)));
+        }
+        out
+    }
+}
+
+/// A stack: deployment name, provider and its settings, budget and common tags.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stack {
+    pub name: String,
+    pub provider: Provider,
+    /// The provider settings record (`region`, `project`, `namespace`, ...).
+    pub provider_config: BTreeMap<String, Value>,
+    /// Monthly budget in USD, if set.
+    pub budget: Option<f64>,
+    pub budget_span: Option<Span>,
+    pub tags: BTreeMap<String, String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamValue {
+    pub name: String,
+    pub ty: Ty,
+    pub value: Value,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct OutputValue {
+    pub name: String,
+    pub value: Value,
+    pub doc: Option<String>,
+    pub span: Span,
+}
+
+/// A policy written in the language. Resource conditions are evaluated by semantics (it owns
+/// the evaluator), so the model carries their violations; path rules are evaluated by the
+/// policy stage over the graph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UserPolicy {
+    pub title: String,
+    pub code: String,
+    pub severity: Severity,
+    pub span: Span,
+    pub path_rules: Vec<PathRule>,
+    pub violations: Vec<Violation>,
+}
+
+/// `deny path(from ~> to)`. `from`/`to` are type names, resource names or `internet`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PathRule {
+    pub from: String,
+    pub to: String,
+    pub span: Span,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Violation {
+    pub resource: ResourceId,
+    pub message: String,
+    pub span: Span,
+}
+
+/// The evaluated program for one environment.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Model {
+    /// The environment it was evaluated for (`--env`), if any.
+    pub env: Option<String>,
+    pub resources: Vec<Resource>,
+    pub stacks: Vec<Stack>,
+    pub params: Vec<ParamValue>,
+    pub outputs: Vec<OutputValue>,
+    pub policies: Vec<UserPolicy>,
+}
+
+impl Model {
+    pub fn resource(&self, id: ResourceId) -> &Resource {
+        &self.resources[id.0 as usize]
+    }
+    pub fn by_name(&self, name: &str) -> Option<&Resource> {
+        self.resources.iter().find(|r| r.name == name)
+    }
+    /// The stack a resource belongs to, or the first stack.
+    pub fn stack_of(&self, r: &Resource) -> Option<&Stack> {
+        r.stack.and_then(|i| self.stacks.get(i)).or_else(|| self.stacks.first())
+    }
+}
