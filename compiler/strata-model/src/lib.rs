@@ -3,6 +3,8 @@
 //! so later stages never re-parse or re-evaluate. References between resources stay
 //! references ([`Value::Ref`]) so that each emitter can write them in its own syntax.
 
+pub mod check;
+pub mod pattern;
 mod target;
 mod types;
 mod value;
