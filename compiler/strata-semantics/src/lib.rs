@@ -6,7 +6,18 @@
 //! server its open buffers, tests a map in memory).
 
 use std::collections::BTreeMap;
-use strata_base::{Diagnostic, FileId, SourceMap};
+mod assemble;
+mod builtins;
+mod codes;
+mod db;
+mod eval;
+mod instantiate;
+mod load;
+mod policy;
+mod types;
+
+use db::{Db, SymKind};
+use strata_base::{Diagnostic, FileId, SourceMap, Span};
 use strata_model::{Model, Schemas, Value};
 use strata_syntax::ast;
 
@@ -46,13 +57,146 @@ pub struct Analysis {
 
 /// Analyse the project files already added to `sources` (`project_files`). Stdlib files are
 /// added to `sources` by this function. Never fails: returns what it could evaluate plus every
-/// diagnostic (syntax errors included).
+/// diagnostic (syntax errors included), sorted by position and deduplicated.
 pub fn analyze(sources: &mut SourceMap, project_files: &[FileId], loader: &dyn Loader, options: &Options) -> (Analysis, Vec<Diagnostic>) {
-    let _ = (sources, project_files, loader, options);
-    todo!("semantics")
+    let mut diags = Vec::new();
+    let loaded = load::load(sources, project_files, loader, options, &mut diags);
+    let (model, schemas) = {
+        let mut db = Db::new();
+        db.diags = std::mem::take(&mut diags);
+        analyze_loaded(&mut db, &loaded, options, project_files.first().copied());
+        let model = assemble::assemble(&mut db);
+        diags = std::mem::take(&mut db.diags);
+        (model, std::mem::take(&mut db.schemas))
+    };
+    let files = loaded.files.into_iter().filter(|(id, _)| !sources.get(*id).is_stdlib).collect();
+    diags.sort_by_key(|d| d.sort_key());
+    diags.dedup_by(|a, b| a.code == b.code && a.primary.span == b.primary.span && a.message == b.message);
+    (Analysis { model, schemas, files }, diags)
+}
+
+fn analyze_loaded<'a>(db: &mut Db<'a>, loaded: &'a load::Loaded, options: &Options, first_file: Option<FileId>) {
+    // One scope per unit; the stdlib scope (0) is the parent of every unit scope.
+    let mut unit_scopes = Vec::new();
+    for (i, _) in loaded.units.iter().enumerate() {
+        let parent = if i == 0 { None } else { Some(0) };
+        let s = db.new_scope(parent, i);
+        unit_scopes.push(s);
+    }
+    db.scopes[0].is_stdlib = true;
+    let imports: instantiate::HashImports = loaded.file_imports.iter().map(|(span, unit)| (*span, unit_scopes[*unit])).collect();
+
+    // Schemas first (names, then bodies), so types can refer to any schema.
+    let mut schema_decls = Vec::new();
+    for (u, unit) in loaded.units.iter().enumerate() {
+        for &fi in &unit.files {
+            for item in &loaded.files[fi].1.items {
+                if let ast::Item::Schema(s) = item {
+                    let name = s.name.text();
+                    if let Some(prev) = db.schemas.get(&name) {
+                        let prev_span = prev.span;
+                        db.report(
+                            Diagnostic::error("E1002", format!("schema `{name}` is declared twice"), s.name.span)
+                                .with_secondary(prev_span, "first declared here")
+                                .with_help("rename one of them"),
+                        );
+                        continue;
+                    }
+                    db.schemas.map.insert(
+                        name.clone(),
+                        strata_model::ResourceSchema {
+                            name,
+                            provider: strata_model::Provider::None,
+                            doc: None,
+                            fields: Default::default(),
+                            outputs: Default::default(),
+                            attrs: Default::default(),
+                            span: s.name.span,
+                        },
+                    );
+                    schema_decls.push((s, unit_scopes[u]));
+                }
+            }
+        }
+    }
+    for (u, unit) in loaded.units.iter().enumerate() {
+        for &fi in &unit.files {
+            db.register_items(unit_scopes[u], &loaded.files[fi].1.items, Some(&imports));
+        }
+    }
+    for (decl, scope) in schema_decls {
+        let built = db.build_schema(decl, scope);
+        db.schemas.map.insert(built.name.clone(), built);
+    }
+
+    // Parameters from outside.
+    let root = unit_scopes.get(1).copied().unwrap_or(0);
+    db.overrides = options.params.clone();
+    if let Some(env) = &options.env {
+        let has_env = db.scopes[root].names.get("env").is_some_and(|&s| matches!(db.syms[s].kind, SymKind::Param(_)));
+        if has_env {
+            db.overrides.insert("env".into(), strata_model::Value::Str(env.clone()));
+        } else {
+            let span = first_file.map(|f| Span::new(f, 0, 0)).unwrap_or_default();
+            db.report(
+                Diagnostic::error("E2012", format!("`--env {env}` given, but the project declares no `env` parameter"), span)
+                    .with_help("declare it: `param env: \"dev\" | \"staging\" | \"prod\" = \"dev\"`"),
+            );
+        }
+    }
+    for name in options.params.keys() {
+        let known = db.scopes[root].names.get(name).is_some_and(|&s| matches!(db.syms[s].kind, SymKind::Param(_)));
+        if !known {
+            let span = first_file.map(|f| Span::new(f, 0, 0)).unwrap_or_default();
+            db.report(
+                Diagnostic::error("E2012", format!("strata.toml sets parameter `{name}`, which the project does not declare"), span)
+                    .with_help(format!("declare `param {name}: ...` or remove it from strata.toml")),
+            );
+        }
+    }
+
+    // Top-level declarations that only the root may hold.
+    for (u, unit) in loaded.units.iter().enumerate().skip(2) {
+        for &fi in &unit.files {
+            for item in &loaded.files[fi].1.items {
+                let (what, span) = match item {
+                    ast::Item::Resource(r) => ("resource", r.name.span),
+                    ast::Item::ModuleInstance(m) => ("module instance", m.name.span),
+                    ast::Item::Stack(s) => ("stack", s.name.span),
+                    ast::Item::Param(p) => ("param", p.name.span),
+                    ast::Item::Output(o) => ("output", o.name.span),
+                    _ => continue,
+                };
+                let _ = u;
+                db.report(
+                    Diagnostic::error("E1009", format!("a {what} at the top level of an imported file is never deployed"), span)
+                        .with_label("in an imported module")
+                        .with_help("wrap it in a `module` and instantiate that module from the project, or move it to the project directory"),
+                );
+            }
+        }
+    }
+
+    db.instantiate_all(root);
+    // Evaluate every resource body (checks them all, even unreferenced ones).
+    let mut i = 0;
+    while i < db.resources.len() {
+        let span = db.resources[i].decl.name.span;
+        let _ = db.resource_props(i, span);
+        i += 1;
+    }
+    // Parameters, lets and outputs are checked even when nothing uses them.
+    for s in 0..db.syms.len() {
+        let user = db.syms[s].scope != 0 && matches!(db.syms[s].kind, SymKind::Let(_) | SymKind::Param(_));
+        let in_import = db.scopes[db.syms[s].scope].unit >= 2 && matches!(db.syms[s].kind, SymKind::Param(_));
+        if user && !in_import {
+            let span = db.syms[s].def_span;
+            let _ = db.value_of_sym(s, span);
+        }
+    }
 }
 
 /// Documentation of every code this stage reports.
 pub fn codes() -> Vec<strata_base::CodeDoc> {
-    Vec::new()
+    codes::codes()
 }

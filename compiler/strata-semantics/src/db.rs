@@ -1,0 +1,206 @@
+//! The semantic database of one compilation: scopes, symbols, schemas and the resources being
+//! instantiated. Evaluation is lazy and memoised: a name is evaluated when first needed, and a
+//! name met again while it is being evaluated is a cycle (E1007).
+
+use std::collections::{BTreeMap, HashMap};
+use strata_base::{Diagnostic, Span};
+use strata_model::{Provider, Schemas, Ty, Value};
+use strata_syntax::ast;
+
+pub(crate) type ScopeId = usize;
+pub(crate) type SymId = usize;
+
+/// Local bindings (loop variables, policy binders), innermost last.
+pub(crate) type Locals = Vec<(String, Value)>;
+
+#[derive(Clone, Debug)]
+pub(crate) enum Slot {
+    Todo,
+    InProgress,
+    /// Evaluated; `None` if evaluation failed (already reported).
+    Done(Option<Value>),
+}
+
+pub(crate) struct ArgSrc<'a> {
+    pub expr: &'a ast::Expr,
+    pub scope: ScopeId,
+    pub locals: Locals,
+}
+
+pub(crate) enum SymKind<'a> {
+    Param(&'a ast::Param),
+    /// A module parameter, with the argument the instance passes (if any).
+    ModuleParam(&'a ast::Param, Option<ArgSrc<'a>>),
+    Let(&'a ast::Let),
+    Type(&'a ast::TypeDecl),
+    Module(&'a ast::ModuleDecl),
+    Resource(&'a ast::Resource),
+    Instance(&'a ast::ModuleInstance),
+    Stack(usize),
+    /// `import "./x" as alias`: the unit's root scope.
+    FileImport(ScopeId),
+    /// `import aws`
+    Package(String),
+    /// `import portable.{Postgres}`: the qualified name it stands for.
+    Imported(String),
+}
+
+pub(crate) struct Sym<'a> {
+    pub kind: SymKind<'a>,
+    pub scope: ScopeId,
+    pub def_span: Span,
+    pub slot: Slot,
+}
+
+pub(crate) struct Scope<'a> {
+    /// Lexical parent: where names not found here are looked up.
+    pub parent: Option<ScopeId>,
+    pub names: HashMap<String, SymId>,
+    /// Prefix of resource names declared here (`blog.` inside instance `blog`).
+    pub prefix: String,
+    /// Stack inherited by resources declared here (set by a module instance's `stack = ...`).
+    pub stack: Option<usize>,
+    /// Outputs of a module instance scope, in order.
+    pub outputs: Vec<&'a ast::Output>,
+    /// Sort key of the instance chain (for deterministic resource order).
+    pub order: Vec<(u32, u32)>,
+    /// True for the stdlib scope: qualified schema names resolve without an import.
+    pub is_stdlib: bool,
+    /// Unit this scope belongs to (0 stdlib, 1 root, then imports).
+    pub unit: usize,
+}
+
+/// A resource being instantiated.
+pub(crate) struct ResourceInfo<'a> {
+    pub name: String,
+    pub schema: String,
+    pub decl: &'a ast::Resource,
+    pub scope: ScopeId,
+    pub locals: Locals,
+    pub order: Vec<(u32, u32)>,
+    pub key: Option<String>,
+    pub props: Slot,
+    pub evaluated: Option<EvaluatedProps>,
+    pub stack_hint: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub(crate) struct EvaluatedProps {
+    pub props: BTreeMap<String, Value>,
+    pub spans: BTreeMap<String, Span>,
+    pub depends_on: Vec<(u32, Span)>,
+    pub stack: Option<usize>,
+}
+
+pub(crate) struct StackInfo<'a> {
+    pub decl: &'a ast::Stack,
+    pub scope: ScopeId,
+    pub provider: Provider,
+}
+
+pub(crate) struct Db<'a> {
+    pub scopes: Vec<Scope<'a>>,
+    pub syms: Vec<Sym<'a>>,
+    pub schemas: Schemas,
+    pub resources: Vec<ResourceInfo<'a>>,
+    pub stacks: Vec<StackInfo<'a>>,
+    /// Module instances in instantiation order, with their scope (for outputs and policies).
+    pub instances: Vec<ScopeId>,
+    /// Policies with the scope they are evaluated in.
+    pub policies: Vec<(&'a ast::Policy, ScopeId)>,
+    pub diags: Vec<Diagnostic>,
+    /// Depth of speculative evaluation (the branch of a conditional not taken): dynamic errors
+    /// are not reported there, type errors are.
+    pub speculative: u32,
+    /// Evaluation depth guard against runaway recursion through names.
+    pub depth: u32,
+    /// Parameter values given from outside (`--env`, strata.toml).
+    pub overrides: BTreeMap<String, Value>,
+    /// Named types being resolved (cycle guard).
+    pub resolving_types: Vec<SymId>,
+    /// Cache of resolved named types.
+    pub type_cache: HashMap<SymId, Ty>,
+}
+
+impl<'a> Db<'a> {
+    pub fn new() -> Self {
+        Db {
+            scopes: Vec::new(),
+            syms: Vec::new(),
+            schemas: Schemas::default(),
+            resources: Vec::new(),
+            stacks: Vec::new(),
+            instances: Vec::new(),
+            policies: Vec::new(),
+            diags: Vec::new(),
+            speculative: 0,
+            depth: 0,
+            overrides: BTreeMap::new(),
+            resolving_types: Vec::new(),
+            type_cache: HashMap::new(),
+        }
+    }
+
+    pub fn new_scope(&mut self, parent: Option<ScopeId>, unit: usize) -> ScopeId {
+        let (prefix, stack, order, is_stdlib) = match parent {
+            Some(p) => (self.scopes[p].prefix.clone(), self.scopes[p].stack, self.scopes[p].order.clone(), false),
+            None => (String::new(), None, Vec::new(), false),
+        };
+        self.scopes.push(Scope { parent, names: HashMap::new(), prefix, stack, outputs: Vec::new(), order, is_stdlib, unit });
+        self.scopes.len() - 1
+    }
+
+    pub fn report(&mut self, d: Diagnostic) {
+        self.diags.push(d);
+    }
+
+    /// Report a dynamic (value-dependent) error unless evaluating speculatively.
+    pub fn report_dynamic(&mut self, d: Diagnostic) {
+        if self.speculative == 0 {
+            self.diags.push(d);
+        }
+    }
+
+    /// Define `name` in `scope`, reporting a duplicate.
+    pub fn define(&mut self, scope: ScopeId, name: &ast::Ident, kind: SymKind<'a>) -> Option<SymId> {
+        if let Some(&existing) = self.scopes[scope].names.get(&name.name) {
+            let first = self.syms[existing].def_span;
+            self.report(
+                Diagnostic::error("E1002", format!("`{}` is defined more than once", name.name), name.span)
+                    .with_label("defined again here")
+                    .with_secondary(first, "first defined here")
+                    .with_help(format!("rename one of them; every name in a scope is unique (e.g. `{}_2`)", name.name)),
+            );
+            return None;
+        }
+        let id = self.syms.len();
+        self.syms.push(Sym { kind, scope, def_span: name.span, slot: Slot::Todo });
+        self.scopes[scope].names.insert(name.name.clone(), id);
+        Some(id)
+    }
+
+    /// Look `name` up from `scope` outwards.
+    pub fn lookup(&self, mut scope: ScopeId, name: &str) -> Option<SymId> {
+        loop {
+            if let Some(&id) = self.scopes[scope].names.get(name) {
+                return Some(id);
+            }
+            scope = self.scopes[scope].parent?;
+        }
+    }
+
+    /// Every name visible from `scope` (for "did you mean").
+    pub fn visible_names(&self, mut scope: ScopeId) -> Vec<String> {
+        let mut out = Vec::new();
+        loop {
+            out.extend(self.scopes[scope].names.keys().cloned());
+            match self.scopes[scope].parent {
+                Some(p) => scope = p,
+                None => break,
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+}

@@ -1,0 +1,954 @@
+//! Expression evaluation, directed by the expected type so errors land on the exact
+//! sub-expression (the field name, the list element) rather than on a whole value.
+
+use crate::builtins;
+use crate::db::{Db, Locals, ScopeId, Slot, SymKind};
+use crate::types::{example_quantity, TypePath};
+use std::collections::BTreeMap;
+use strata_base::units::{self, Dimension};
+use strata_base::{did_you_mean, Diagnostic, Span};
+use strata_model::check::{check_value, MismatchKind, RefTypes};
+use strata_model::{FieldSchema, Quantity, Ref, ResourceId, StrPart, Ty, Value};
+use strata_syntax::ast::{self, BinaryOp, ExprKind, UnaryOp};
+
+/// Deepest evaluation through names and nested expressions before giving up.
+const MAX_DEPTH: u32 = 400;
+
+/// Reference types as seen by the checker: from the resources being instantiated.
+pub(crate) struct DbRefs<'d, 'a>(pub &'d Db<'a>);
+
+impl RefTypes for DbRefs<'_, '_> {
+    fn resource_type(&self, r: &Ref) -> Option<String> {
+        self.0.resources.get(r.resource.0 as usize).map(|x| x.schema.clone())
+    }
+    fn attr_type(&self, r: &Ref) -> Option<Ty> {
+        let res = self.0.resources.get(r.resource.0 as usize)?;
+        let schema = self.0.schemas.get(&res.schema)?;
+        schema.outputs.get(r.attr.as_deref()?).map(|f| f.ty.clone())
+    }
+    fn compatible(&self, expected: &str, found: &str) -> bool {
+        if expected == found {
+            return true;
+        }
+        // A schema may declare what it can stand for: `@satisfies = ["aws.kms.Key"]`.
+        let Some(s) = self.0.schemas.get(found) else { return false };
+        match s.attrs.get("satisfies") {
+            Some(Value::List(l)) => l.iter().any(|v| v.as_str() == Some(expected)),
+            Some(Value::Str(x)) => x == expected,
+            _ => false,
+        }
+    }
+}
+
+impl<'a> Db<'a> {
+    /// Evaluate without locals or expectation (type arguments, schema defaults, attributes).
+    pub fn eval_const(&mut self, e: &'a ast::Expr, scope: ScopeId) -> Option<Value> {
+        let mut locals = Vec::new();
+        self.eval(e, scope, &mut locals, None)
+    }
+
+    /// Report every way `v` does not fit `ty`, at `span`.
+    pub fn check_against(&mut self, v: &Value, ty: &Ty, span: Span) -> bool {
+        let ms = check_value(v, ty, &DbRefs(self));
+        let ok = ms.is_empty();
+        for m in ms {
+            let mut d = Diagnostic::error(m.kind.code(), m.kind.message(), span);
+            if !m.path.is_empty() {
+                d = d.with_label(format!("at `{}`", m.path));
+            }
+            d = d.with_help(help_for(&m.kind, ty));
+            self.report(d);
+        }
+        ok
+    }
+
+    /// Evaluate `e` in `scope`. With `expected`, the value is checked against it and errors are
+    /// reported at the most precise span. Returns `None` if an error was reported (poison).
+    pub fn eval(&mut self, e: &'a ast::Expr, scope: ScopeId, locals: &mut Locals, expected: Option<&Ty>) -> Option<Value> {
+        if self.depth >= MAX_DEPTH {
+            self.report(
+                Diagnostic::error("E2007", "expression is nested too deeply to evaluate", e.span)
+                    .with_help("split the expression into several `let` bindings"),
+            );
+            return None;
+        }
+        self.depth += 1;
+        let r = self.eval_inner(e, scope, locals, expected);
+        self.depth -= 1;
+        r
+    }
+
+    fn eval_inner(&mut self, e: &'a ast::Expr, scope: ScopeId, locals: &mut Locals, expected: Option<&Ty>) -> Option<Value> {
+        let exp = expected.map(|t| t.resolved());
+        // Structural cases that check as they go.
+        match (&e.kind, exp) {
+            (ExprKind::Record(fields), Some(t)) => {
+                if let Some(rt) = pick_record(t) {
+                    return match rt {
+                        PickedRecord::Record(fs) => self.eval_record_typed(fields, &fs, scope, locals, e.span),
+                        PickedRecord::Map(elem) => {
+                            let mut out = BTreeMap::new();
+                            let mut ok = true;
+                            for f in fields {
+                                match self.eval(&f.value, scope, locals, Some(&elem)) {
+                                    Some(v) => {
+                                        out.insert(f.name.name.clone(), v);
+                                    }
+                                    None => ok = false,
+                                }
+                            }
+                            ok.then_some(Value::Record(out))
+                        }
+                    };
+                }
+            }
+            (ExprKind::TypedRecord { ty, fields }, _) => {
+                return self.eval_typed_record(ty, fields, scope, locals, expected, e.span);
+            }
+            (ExprKind::List(items), Some(Ty::List(elem))) => {
+                let elem = (**elem).clone();
+                let mut out = Vec::new();
+                let mut ok = true;
+                for it in items {
+                    match self.eval(it, scope, locals, Some(&elem)) {
+                        Some(v) => out.push(v),
+                        None => ok = false,
+                    }
+                }
+                return ok.then_some(Value::List(out));
+            }
+            (ExprKind::Cond { cond, then, otherwise }, _) => {
+                let c = self.eval(cond, scope, locals, Some(&Ty::Bool))?;
+                let c = match c {
+                    Value::Bool(b) => b,
+                    _ => return None,
+                };
+                let (taken, other) = if c { (then, otherwise) } else { (otherwise, then) };
+                // The branch not taken is still checked against the expected type: it is what
+                // another environment will get.
+                self.speculative += 1;
+                let _ = self.eval(other, scope, locals, expected);
+                self.speculative -= 1;
+                return self.eval(taken, scope, locals, expected);
+            }
+            (ExprKind::Paren(inner), _) => return self.eval(inner, scope, locals, expected),
+            _ => {}
+        }
+        let v = self.eval_plain(e, scope, locals)?;
+        if let Some(t) = expected {
+            if !self.check_against(&v, t, e.span) {
+                return None;
+            }
+        }
+        Some(v)
+    }
+
+    fn eval_record_typed(&mut self, fields: &'a [ast::Field], schema: &BTreeMap<String, FieldSchema>, scope: ScopeId, locals: &mut Locals, span: Span) -> Option<Value> {
+        let mut out = BTreeMap::new();
+        let mut ok = true;
+        for f in fields {
+            match schema.get(&f.name.name) {
+                Some(fs) => {
+                    let ty = fs.ty.clone();
+                    match self.eval(&f.value, scope, locals, Some(&ty)) {
+                        Some(v) => {
+                            if out.insert(f.name.name.clone(), v).is_some() {
+                                self.report(duplicate_field(&f.name));
+                            }
+                        }
+                        None => ok = false,
+                    }
+                }
+                None => {
+                    self.report(unknown_field(&f.name, schema.keys().map(String::as_str), "this record"));
+                    ok = false;
+                }
+            }
+        }
+        for (k, fs) in schema {
+            if out.contains_key(k) {
+                continue;
+            }
+            if let Some(d) = &fs.default {
+                out.insert(k.clone(), d.clone());
+            } else if fs.required {
+                self.report(
+                    Diagnostic::error("E2004", format!("missing required field `{k}`"), span)
+                        .with_label(format!("`{k}` is not set"))
+                        .with_help(format!("add `{k} = <{}>`", fs.ty)),
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(Value::Record(out))
+    }
+
+    fn eval_typed_record(&mut self, path: &ast::Path, fields: &'a [ast::Field], scope: ScopeId, locals: &mut Locals, expected: Option<&Ty>, span: Span) -> Option<Value> {
+        // `aws { ... }` names the provider settings type even though `aws` is also a package.
+        let t = if path.segments.len() == 1 {
+            match self.scopes[0].names.get(&path.segments[0].name).copied() {
+                Some(sym) if matches!(self.syms[sym].kind, SymKind::Type(_)) => {
+                    let SymKind::Type(decl) = self.syms[sym].kind else { unreachable!() };
+                    self.resolve_named_type(sym, decl, 0)
+                }
+                _ => self.type_of_path(path, scope),
+            }
+        } else {
+            self.type_of_path(path, scope)
+        }?;
+        let v = match pick_record(t.resolved()) {
+            Some(PickedRecord::Record(fs)) => self.eval_record_typed(fields, &fs, scope, locals, span)?,
+            _ => {
+                self.report(
+                    Diagnostic::error("E2002", format!("`{}` is not a record type", path.text()), path.span)
+                        .with_help("only record types can be written as `Type { field = value }`"),
+                );
+                return None;
+            }
+        };
+        if let Some(exp) = expected {
+            if !self.check_against(&v, exp, span) {
+                return None;
+            }
+        }
+        Some(v)
+    }
+
+    fn type_of_path(&mut self, path: &ast::Path, scope: ScopeId) -> Option<Ty> {
+        match self.resolve_type_path(path, scope)? {
+            TypePath::Ty(t) => Some(t),
+            _ => {
+                self.report(
+                    Diagnostic::error("E2002", format!("`{}` is not a record type", path.text()), path.span)
+                        .with_help("declare it with `type Name = { field: type }`"),
+                );
+                None
+            }
+        }
+    }
+
+    fn eval_plain(&mut self, e: &'a ast::Expr, scope: ScopeId, locals: &mut Locals) -> Option<Value> {
+        Some(match &e.kind {
+            ExprKind::Error => return None,
+            ExprKind::Null => Value::Null,
+            ExprKind::Bool(b) => Value::Bool(*b),
+            ExprKind::Int(i) => Value::Int(*i),
+            ExprKind::Float(f) => Value::Float(*f),
+            ExprKind::Str(parts) => {
+                let mut out: Vec<StrPart> = Vec::new();
+                let mut ok = true;
+                for p in parts {
+                    match p {
+                        ast::StrPart::Lit(s) => builtins::append_string(&mut out, &Value::Str(s.clone())).ok()?,
+                        ast::StrPart::Interp(x) => match self.eval(x, scope, locals, None) {
+                            Some(v) => {
+                                if let Err(msg) = builtins::append_string(&mut out, &v) {
+                                    self.report(
+                                        Diagnostic::error("E2002", msg, x.span)
+                                            .with_label(format!("this is a {}", v.type_name()))
+                                            .with_help("interpolate a string, number, bool, quantity or reference; use `join(\",\", list)` for lists"),
+                                    );
+                                    ok = false;
+                                }
+                            }
+                            None => ok = false,
+                        },
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                builtins::make_string(out)
+            }
+            ExprKind::Quantity { value, unit } => match units::unit(unit) {
+                Some(u) => Value::Quantity(Quantity { value: value * u.factor, dimension: u.dimension, unit: u.name.to_string() }),
+                None => {
+                    self.report(Diagnostic::error("E0004", format!("unknown unit `{unit}`"), e.span).with_help("see docs/language.md for the units Strata knows"));
+                    return None;
+                }
+            },
+            ExprKind::Cidr(c) => {
+                if !strata_model::check::valid_cidr(c) {
+                    self.report(
+                        Diagnostic::error("E2011", format!("`{c}` is not a valid CIDR block"), e.span)
+                            .with_help("write an address and a prefix length, e.g. `10.0.0.0/16` (prefix ≤ 32)"),
+                    );
+                    return None;
+                }
+                Value::Cidr(c.clone())
+            }
+            ExprKind::Name(id) => return self.eval_name(id, scope, locals),
+            ExprKind::List(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                let mut ok = true;
+                for it in items {
+                    match self.eval(it, scope, locals, None) {
+                        Some(v) => out.push(v),
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                Value::List(out)
+            }
+            ExprKind::Record(fields) => {
+                let mut out = BTreeMap::new();
+                let mut ok = true;
+                for f in fields {
+                    match self.eval(&f.value, scope, locals, None) {
+                        Some(v) => {
+                            if out.insert(f.name.name.clone(), v).is_some() {
+                                self.report(duplicate_field(&f.name));
+                            }
+                        }
+                        None => ok = false,
+                    }
+                }
+                if !ok {
+                    return None;
+                }
+                Value::Record(out)
+            }
+            ExprKind::TypedRecord { ty, fields } => return self.eval_typed_record(ty, fields, scope, locals, None, e.span),
+            ExprKind::Field { base, name } => return self.eval_field(base, name, scope, locals),
+            ExprKind::Index { base, index } => {
+                let b = self.eval(base, scope, locals, None)?;
+                let i = self.eval(index, scope, locals, None)?;
+                return self.index(b, i, index.span);
+            }
+            ExprKind::Call { callee, args } => {
+                if !builtins::NAMES.contains(&callee.name.as_str()) {
+                    let mut d = Diagnostic::error("E2008", format!("unknown function `{}`", callee.name), callee.span).with_label("not a built-in function");
+                    d = match did_you_mean(&callee.name, builtins::NAMES.iter().copied()) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        None => d.with_help(format!("the built-in functions are: {}", builtins::NAMES.join(", "))),
+                    };
+                    self.report(d);
+                    return None;
+                }
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(a, scope, locals, None)?);
+                }
+                match builtins::call(&callee.name, vals) {
+                    Ok(v) => v,
+                    Err(msg) => {
+                        self.report_dynamic(Diagnostic::error("E2007", msg, e.span).with_help(format!("see `{}` in docs/language.md", callee.name)));
+                        return None;
+                    }
+                }
+            }
+            ExprKind::Unary { op, expr } => {
+                let v = self.eval(expr, scope, locals, None)?;
+                match (op, v) {
+                    (UnaryOp::Not, Value::Bool(b)) => Value::Bool(!b),
+                    (UnaryOp::Neg, Value::Int(i)) => match i.checked_neg() {
+                        Some(n) => Value::Int(n),
+                        None => return self.overflow(e.span),
+                    },
+                    (UnaryOp::Neg, Value::Float(f)) => Value::Float(-f),
+                    (UnaryOp::Neg, Value::Quantity(mut q)) => {
+                        q.value = -q.value;
+                        Value::Quantity(q)
+                    }
+                    (op, v) => {
+                        let (sym, want) = match op {
+                            UnaryOp::Not => ("!", "a bool"),
+                            UnaryOp::Neg => ("-", "a number or quantity"),
+                        };
+                        self.report(
+                            Diagnostic::error("E2002", format!("`{sym}` needs {want}, found {}", v.type_name()), expr.span).with_help(format!("apply `{sym}` to {want}")),
+                        );
+                        return None;
+                    }
+                }
+            }
+            ExprKind::Binary { op, lhs, rhs } => return self.eval_binary(*op, lhs, rhs, scope, locals, e.span),
+            ExprKind::Cond { .. } | ExprKind::Paren(_) => return self.eval(e, scope, locals, None),
+            ExprKind::ListComp { key, var, iter, body, cond } => {
+                let items = self.iteration(iter, scope, locals)?;
+                let mut out = Vec::new();
+                for (k, v) in items {
+                    let n = locals.len();
+                    if let Some(kid) = key {
+                        locals.push((kid.name.clone(), k));
+                    }
+                    locals.push((var.name.clone(), v));
+                    let keep = match cond {
+                        Some(c) => self.eval(c, scope, locals, Some(&Ty::Bool)).map(|v| v.is_true()),
+                        None => Some(true),
+                    };
+                    let r = match keep {
+                        Some(true) => self.eval(body, scope, locals, None).map(Some),
+                        Some(false) => Some(None),
+                        None => None,
+                    };
+                    locals.truncate(n);
+                    match r {
+                        Some(Some(v)) => out.push(v),
+                        Some(None) => {}
+                        None => return None,
+                    }
+                }
+                Value::List(out)
+            }
+            ExprKind::MapComp { key, var, iter, out_key, out_value, cond } => {
+                let items = self.iteration(iter, scope, locals)?;
+                let mut out = BTreeMap::new();
+                for (k, v) in items {
+                    let n = locals.len();
+                    if let Some(kid) = key {
+                        locals.push((kid.name.clone(), k));
+                    }
+                    locals.push((var.name.clone(), v));
+                    let keep = match cond {
+                        Some(c) => self.eval(c, scope, locals, Some(&Ty::Bool)).map(|v| v.is_true()),
+                        None => Some(true),
+                    };
+                    let r = match keep {
+                        Some(true) => {
+                            let kk = self.eval(out_key, scope, locals, None);
+                            let vv = self.eval(out_value, scope, locals, None);
+                            match (kk, vv) {
+                                (Some(kk), Some(vv)) => Some(Some((kk, vv))),
+                                _ => None,
+                            }
+                        }
+                        Some(false) => Some(None),
+                        None => None,
+                    };
+                    locals.truncate(n);
+                    match r {
+                        Some(Some((kk, vv))) => {
+                            let ks = match kk {
+                                Value::Str(s) => s,
+                                Value::Int(i) => i.to_string(),
+                                other => {
+                                    self.report(
+                                        Diagnostic::error("E2002", format!("map keys must be strings, found {}", other.type_name()), out_key.span)
+                                            .with_help("build the key with a string, e.g. `\"${x}\"`"),
+                                    );
+                                    return None;
+                                }
+                            };
+                            if out.insert(ks.clone(), vv).is_some() {
+                                self.report_dynamic(
+                                    Diagnostic::error("E2007", format!("duplicate key {ks:?} in map comprehension"), out_key.span)
+                                        .with_help("make the keys unique, e.g. by including the index"),
+                                );
+                                return None;
+                            }
+                        }
+                        Some(None) => {}
+                        None => return None,
+                    }
+                }
+                Value::Record(out)
+            }
+        })
+    }
+
+    /// The (key, value) pairs a comprehension iterates: index/element for lists, key/value for maps.
+    fn iteration(&mut self, iter: &'a ast::Expr, scope: ScopeId, locals: &mut Locals) -> Option<Vec<(Value, Value)>> {
+        match self.eval(iter, scope, locals, None)? {
+            Value::List(l) => Some(l.into_iter().enumerate().map(|(i, v)| (Value::Int(i as i64), v)).collect()),
+            Value::Record(m) => Some(m.into_iter().map(|(k, v)| (Value::Str(k), v)).collect()),
+            v => {
+                self.report(
+                    Diagnostic::error("E2002", format!("cannot iterate over a {}", v.type_name()), iter.span)
+                        .with_label("not a list or map")
+                        .with_help("iterate over a list (`[for x in [1, 2]: ...]`) or a map"),
+                );
+                None
+            }
+        }
+    }
+
+    fn overflow(&mut self, span: Span) -> Option<Value> {
+        self.report_dynamic(Diagnostic::error("E2007", "integer overflow", span).with_help("integers are 64-bit; use smaller values"));
+        None
+    }
+
+    fn index(&mut self, b: Value, i: Value, span: Span) -> Option<Value> {
+        match (&b, &i) {
+            (Value::List(l), Value::Int(n)) => {
+                if *n < 0 || *n as usize >= l.len() {
+                    self.report_dynamic(
+                        Diagnostic::error("E2007", format!("index {n} is out of range"), span)
+                            .with_label(format!("the list has {} element{}", l.len(), if l.len() == 1 { "" } else { "s" }))
+                            .with_help("check the length with `length(list)` first"),
+                    );
+                    return None;
+                }
+                Some(l[*n as usize].clone())
+            }
+            (Value::Record(m), Value::Str(k)) => match m.get(k) {
+                Some(v) => Some(v.clone()),
+                None => {
+                    let mut d = Diagnostic::error("E2007", format!("no key {k:?}"), span);
+                    d = match did_you_mean(k, m.keys().map(String::as_str)) {
+                        Some(s) => d.with_help(format!("did you mean {s:?}?")),
+                        None => d.with_help(format!("the keys are: {}", m.keys().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", "))),
+                    };
+                    self.report_dynamic(d);
+                    None
+                }
+            },
+            (Value::Record(m), Value::Int(n)) => match m.get(&n.to_string()) {
+                Some(v) => Some(v.clone()),
+                None => {
+                    self.report_dynamic(Diagnostic::error("E2007", format!("no key {n}"), span).with_help("index maps with their string keys"));
+                    None
+                }
+            },
+            _ => {
+                self.report(
+                    Diagnostic::error("E2002", format!("cannot index a {} with a {}", b.type_name(), i.type_name()), span)
+                        .with_help("index lists with ints and maps with strings"),
+                );
+                None
+            }
+        }
+    }
+
+    fn eval_field(&mut self, base: &'a ast::Expr, name: &ast::Ident, scope: ScopeId, locals: &mut Locals) -> Option<Value> {
+        // `alias.name` for a file import, `pkg.x` for a package: resolved by name, not value.
+        if let ExprKind::Name(b) = &base.kind {
+            if !locals.iter().any(|(n, _)| *n == b.name) {
+                if let Some(sym) = self.lookup(scope, &b.name) {
+                    match &self.syms[sym].kind {
+                        SymKind::FileImport(unit_scope) => {
+                            let unit_scope = *unit_scope;
+                            return match self.scopes[unit_scope].names.get(&name.name).copied() {
+                                Some(s) => self.value_of_sym(s, name.span),
+                                None => {
+                                    let names: Vec<String> = self.scopes[unit_scope].names.keys().cloned().collect();
+                                    self.report(unknown_name(name, names.iter().map(String::as_str), &format!("module `{}`", b.name)));
+                                    None
+                                }
+                            };
+                        }
+                        SymKind::Package(p) => {
+                            let p = p.clone();
+                            self.report(
+                                Diagnostic::error("E2002", format!("`{p}.{}` is a type, not a value", name.name), base.span.to(name.span))
+                                    .with_help("use it after `:` in a declaration, e.g. `resource x: aws.s3.Bucket { ... }`"),
+                            );
+                            return None;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+        let b = self.eval(base, scope, locals, None)?;
+        self.field_of(b, name)
+    }
+
+    /// `value.name`: a record field, or a resource's property or output attribute.
+    pub fn field_of(&mut self, b: Value, name: &ast::Ident) -> Option<Value> {
+        match b {
+            Value::Record(mut m) => match m.remove(&name.name) {
+                Some(v) => Some(v),
+                None => {
+                    self.report(unknown_field_access(name, m.keys().map(String::as_str), "this record"));
+                    None
+                }
+            },
+            Value::Ref(r) if r.attr.is_none() => {
+                let idx = r.resource.0 as usize;
+                let schema_name = self.resources[idx].schema.clone();
+                let schema = self.schemas.get(&schema_name)?;
+                if schema.outputs.contains_key(&name.name) {
+                    return Some(Value::Ref(Ref { attr: Some(name.name.clone()), ..r }));
+                }
+                if schema.fields.contains_key(&name.name) {
+                    let props = self.resource_props(idx, name.span)?;
+                    return Some(props.props.get(&name.name).cloned().unwrap_or(Value::Null));
+                }
+                let names: Vec<String> = schema.outputs.keys().chain(schema.fields.keys()).cloned().collect();
+                let mut d = Diagnostic::error("E2013", format!("`{}` ({schema_name}) has no attribute `{}`", r.name, name.name), name.span).with_label("unknown attribute");
+                d = match did_you_mean(&name.name, names.iter().map(String::as_str)) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help(format!(
+                        "its attributes are: {}",
+                        schema.outputs.keys().chain(schema.fields.keys()).cloned().collect::<Vec<_>>().join(", ")
+                    )),
+                };
+                self.report(d);
+                None
+            }
+            other => {
+                self.report(
+                    Diagnostic::error("E2013", format!("a {} has no field `{}`", other.type_name(), name.name), name.span)
+                        .with_help("field access works on records, module instances and resources"),
+                );
+                None
+            }
+        }
+    }
+
+    fn eval_name(&mut self, id: &ast::Ident, scope: ScopeId, locals: &mut Locals) -> Option<Value> {
+        if let Some((_, v)) = locals.iter().rev().find(|(n, _)| *n == id.name) {
+            return Some(v.clone());
+        }
+        match self.lookup(scope, &id.name) {
+            Some(sym) => self.value_of_sym(sym, id.span),
+            None => {
+                let mut names = self.visible_names(scope);
+                names.extend(locals.iter().map(|(n, _)| n.clone()));
+                let mut d = unknown_name(id, names.iter().map(String::as_str), "scope");
+                if id.name == "internet" {
+                    d = d.with_note("`internet` is only meaningful inside `deny path(...)`");
+                }
+                self.report(d);
+                None
+            }
+        }
+    }
+
+    /// The value a symbol stands for, evaluating it on first use.
+    pub fn value_of_sym(&mut self, sym: usize, use_span: Span) -> Option<Value> {
+        match &self.syms[sym].slot {
+            Slot::Done(v) => return v.clone(),
+            Slot::InProgress => {
+                let def = self.syms[sym].def_span;
+                self.report(
+                    Diagnostic::error("E1007", "this value depends on itself", use_span)
+                        .with_label("used here while it is being computed")
+                        .with_secondary(def, "defined here")
+                        .with_help("break the cycle: one of the values in the chain must not refer back"),
+                );
+                return None;
+            }
+            Slot::Todo => {}
+        }
+        self.syms[sym].slot = Slot::InProgress;
+        let scope = self.syms[sym].scope;
+        let v = match &self.syms[sym].kind {
+            SymKind::Let(l) => {
+                let l: &'a ast::Let = l;
+                let ty = l.ty.as_ref().and_then(|t| self.resolve_type(t, scope));
+                let mut locals = Vec::new();
+                self.eval(&l.value, scope, &mut locals, ty.as_ref())
+            }
+            SymKind::Param(p) => {
+                let p: &'a ast::Param = p;
+                self.eval_param(p, scope)
+            }
+            SymKind::ModuleParam(p, arg) => {
+                let p: &'a ast::Param = p;
+                let arg = arg.as_ref().map(|a| (a.expr, a.scope, a.locals.clone()));
+                let ty = p.ty.as_ref().and_then(|t| self.resolve_type(t, scope));
+                match arg {
+                    Some((expr, arg_scope, mut locals)) => self.eval(expr, arg_scope, &mut locals, ty.as_ref()),
+                    None => match &p.default {
+                        Some(d) => {
+                            let mut locals = Vec::new();
+                            self.eval(d, scope, &mut locals, ty.as_ref())
+                        }
+                        None => None, // missing argument: reported at the instance
+                    },
+                }
+            }
+            SymKind::Resource(r) => {
+                let r: &'a ast::Resource = r;
+                self.instantiate_resource(r, scope)
+            }
+            SymKind::Instance(m) => {
+                let m: &'a ast::ModuleInstance = m;
+                self.instantiate_module(m, scope)
+            }
+            SymKind::Stack(i) => Some(Value::Str(self.stacks[*i].decl.name.name.clone())),
+            SymKind::Type(_) | SymKind::Module(_) | SymKind::Package(_) | SymKind::Imported(_) | SymKind::FileImport(_) => {
+                let what = match &self.syms[sym].kind {
+                    SymKind::Type(_) => "a type",
+                    SymKind::Module(_) => "a module",
+                    SymKind::Package(_) => "a package",
+                    SymKind::Imported(_) => "an imported type",
+                    _ => "an imported module",
+                };
+                self.report(
+                    Diagnostic::error("E2002", format!("{what} cannot be used as a value"), use_span)
+                        .with_secondary(self.syms[sym].def_span, "declared here")
+                        .with_help("use it in a type position (after `:`), or reference a resource or `let` instead"),
+                );
+                self.syms[sym].slot = Slot::Todo;
+                return None;
+            }
+        };
+        self.syms[sym].slot = Slot::Done(v.clone());
+        v
+    }
+
+    fn eval_param(&mut self, p: &'a ast::Param, scope: ScopeId) -> Option<Value> {
+        let ty = p.ty.as_ref().and_then(|t| self.resolve_type(t, scope));
+        if let Some(v) = self.overrides.get(&p.name.name).cloned() {
+            if let Some(t) = &ty {
+                let ms = check_value(&v, t, &DbRefs(self));
+                if let Some(m) = ms.first() {
+                    let mut d = Diagnostic::error("E2012", format!("value {v} for parameter `{}` is invalid: {}", p.name.name, m.kind.message()), p.name.span)
+                        .with_label("parameter declared here");
+                    d = d.with_help(match t.literal_values() {
+                        Some(vals) => format!("choose one of: {}", vals.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")),
+                        None => format!("pass a value of type {t}"),
+                    });
+                    self.report(d);
+                    return None;
+                }
+            }
+            return Some(v);
+        }
+        match &p.default {
+            Some(d) => {
+                let mut locals = Vec::new();
+                self.eval(d, scope, &mut locals, ty.as_ref())
+            }
+            None => {
+                self.report(
+                    Diagnostic::error("E2006", format!("parameter `{}` has no value", p.name.name), p.name.span)
+                        .with_label("no default and no environment sets it")
+                        .with_help(format!("give it a default (`param {} ... = value`) or set it in strata.toml under `[env.NAME.params]`", p.name.name)),
+                );
+                None
+            }
+        }
+    }
+
+    fn eval_binary(&mut self, op: BinaryOp, lhs: &'a ast::Expr, rhs: &'a ast::Expr, scope: ScopeId, locals: &mut Locals, span: Span) -> Option<Value> {
+        // Short-circuit logic.
+        if matches!(op, BinaryOp::And | BinaryOp::Or) {
+            let l = self.eval(lhs, scope, locals, Some(&Ty::Bool))?;
+            let lb = l.is_true();
+            if (op == BinaryOp::And && !lb) || (op == BinaryOp::Or && lb) {
+                self.speculative += 1;
+                let _ = self.eval(rhs, scope, locals, Some(&Ty::Bool));
+                self.speculative -= 1;
+                return Some(Value::Bool(lb));
+            }
+            let r = self.eval(rhs, scope, locals, Some(&Ty::Bool))?;
+            return Some(Value::Bool(r.is_true()));
+        }
+        let l = self.eval(lhs, scope, locals, None)?;
+        let r = self.eval(rhs, scope, locals, None)?;
+        let bad = |db: &mut Db, l: &Value, r: &Value| {
+            let mut d = Diagnostic::error("E2002", format!("cannot apply `{}` to {} and {}", op.as_str(), describe_kind(l), describe_kind(r)), span);
+            d = match (l, r) {
+                (Value::Quantity(a), Value::Quantity(b)) if a.dimension != b.dimension => {
+                    d.with_label("units of different dimensions").with_help(format!("both sides must be {}s", a.dimension.name()))
+                }
+                (Value::Quantity(q), Value::Int(_) | Value::Float(_)) | (Value::Int(_) | Value::Float(_), Value::Quantity(q)) if matches!(op, BinaryOp::Add | BinaryOp::Sub) => {
+                    d.with_help(format!("give the number a unit, e.g. `{}`", example_quantity(q.dimension)))
+                }
+                _ => d.with_help("both sides must be numbers, quantities of one dimension, strings (for `+` and comparison), lists (`+`) or records (`+`)"),
+            };
+            db.report(d);
+            None
+        };
+        Some(match op {
+            BinaryOp::Eq => Value::Bool(values_equal(&l, &r)),
+            BinaryOp::Ne => Value::Bool(!values_equal(&l, &r)),
+            BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
+                let ord = match (&l, &r) {
+                    (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
+                    (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension => a.value.partial_cmp(&b.value),
+                    (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
+                    (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => l.as_f64().partial_cmp(&r.as_f64()),
+                    _ => return bad(self, &l, &r),
+                };
+                let Some(o) = ord else { return Some(Value::Bool(false)) };
+                use std::cmp::Ordering::*;
+                Value::Bool(match op {
+                    BinaryOp::Lt => o == Less,
+                    BinaryOp::Le => o != Greater,
+                    BinaryOp::Gt => o == Greater,
+                    _ => o != Less,
+                })
+            }
+            BinaryOp::Add => match (&l, &r) {
+                (Value::Int(a), Value::Int(b)) => match a.checked_add(*b) {
+                    Some(x) => Value::Int(x),
+                    None => return self.overflow(span),
+                },
+                (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Value::Float(l.as_f64()? + r.as_f64()?),
+                (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension => Value::Quantity(Quantity { value: a.value + b.value, ..a.clone() }),
+                (Value::Str(_) | Value::Interp(_), Value::Str(_) | Value::Interp(_)) => {
+                    let mut parts = Vec::new();
+                    builtins::append_string(&mut parts, &l).ok()?;
+                    builtins::append_string(&mut parts, &r).ok()?;
+                    builtins::make_string(parts)
+                }
+                (Value::List(a), Value::List(b)) => Value::List(a.iter().chain(b.iter()).cloned().collect()),
+                (Value::Record(a), Value::Record(b)) => {
+                    let mut m = a.clone();
+                    m.extend(b.clone());
+                    Value::Record(m)
+                }
+                _ => return bad(self, &l, &r),
+            },
+            BinaryOp::Sub => match (&l, &r) {
+                (Value::Int(a), Value::Int(b)) => match a.checked_sub(*b) {
+                    Some(x) => Value::Int(x),
+                    None => return self.overflow(span),
+                },
+                (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Value::Float(l.as_f64()? - r.as_f64()?),
+                (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension => Value::Quantity(Quantity { value: a.value - b.value, ..a.clone() }),
+                _ => return bad(self, &l, &r),
+            },
+            BinaryOp::Mul => match (&l, &r) {
+                (Value::Int(a), Value::Int(b)) => match a.checked_mul(*b) {
+                    Some(x) => Value::Int(x),
+                    None => return self.overflow(span),
+                },
+                (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Value::Float(l.as_f64()? * r.as_f64()?),
+                (Value::Quantity(q), n @ (Value::Int(_) | Value::Float(_))) | (n @ (Value::Int(_) | Value::Float(_)), Value::Quantity(q)) => {
+                    Value::Quantity(Quantity { value: q.value * n.as_f64()?, ..q.clone() })
+                }
+                _ => return bad(self, &l, &r),
+            },
+            BinaryOp::Div | BinaryOp::Rem => {
+                let zero = matches!(r, Value::Int(0)) || matches!(r, Value::Float(f) if f == 0.0) || matches!(&r, Value::Quantity(q) if q.value == 0.0);
+                if zero && !matches!(l, Value::Str(_)) {
+                    self.report_dynamic(Diagnostic::error("E2007", "division by zero", rhs.span).with_help("make sure the divisor is not zero"));
+                    return None;
+                }
+                match (&l, &r) {
+                    (Value::Int(a), Value::Int(b)) => {
+                        if op == BinaryOp::Rem {
+                            Value::Int(a.checked_rem(*b)?)
+                        } else if a.checked_rem(*b) == Some(0) {
+                            Value::Int(a.checked_div(*b)?)
+                        } else {
+                            Value::Float(*a as f64 / *b as f64)
+                        }
+                    }
+                    (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                        let (a, b) = (l.as_f64()?, r.as_f64()?);
+                        Value::Float(if op == BinaryOp::Rem { a % b } else { a / b })
+                    }
+                    (Value::Quantity(q), n @ (Value::Int(_) | Value::Float(_))) if op == BinaryOp::Div => {
+                        Value::Quantity(Quantity { value: q.value / n.as_f64()?, ..q.clone() })
+                    }
+                    (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension && op == BinaryOp::Div => Value::Float(a.value / b.value),
+                    _ => return bad(self, &l, &r),
+                }
+            }
+            BinaryOp::And | BinaryOp::Or => unreachable!("handled above"),
+        })
+    }
+
+    /// The evaluated properties of resource `idx`, evaluating them now if needed.
+    pub fn resource_props(&mut self, idx: usize, use_span: Span) -> Option<crate::db::EvaluatedProps> {
+        match self.resources[idx].props {
+            Slot::Done(_) => return self.resources[idx].evaluated.clone(),
+            Slot::InProgress => {
+                let def = self.resources[idx].decl.name.span;
+                let name = self.resources[idx].name.clone();
+                self.report(
+                    Diagnostic::error("E1007", format!("the properties of `{name}` depend on themselves"), use_span)
+                        .with_label("read here while they are being computed")
+                        .with_secondary(def, "resource declared here")
+                        .with_help("refer to an output attribute (a reference) instead of a property value to break the cycle"),
+                );
+                return None;
+            }
+            Slot::Todo => {}
+        }
+        self.resources[idx].props = Slot::InProgress;
+        let r = self.eval_resource_body(idx);
+        self.resources[idx].props = Slot::Done(None);
+        self.resources[idx].evaluated = r.clone();
+        r
+    }
+}
+
+pub(crate) enum PickedRecord {
+    Record(BTreeMap<String, FieldSchema>),
+    Map(Ty),
+}
+
+/// The record or map alternative of an expected type, if any.
+pub(crate) fn pick_record(t: &Ty) -> Option<PickedRecord> {
+    match t.resolved() {
+        Ty::Record(fs) => Some(PickedRecord::Record(fs.clone())),
+        Ty::Map(e) => Some(PickedRecord::Map((**e).clone())),
+        Ty::Union(ts) => ts.iter().find_map(|t| pick_record(t)),
+        Ty::Any => None,
+        _ => None,
+    }
+}
+
+fn values_equal(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => (*x as f64) == *y,
+        (Value::Quantity(x), Value::Quantity(y)) => x.dimension == y.dimension && x.value == y.value,
+        (Value::Cidr(x), Value::Str(y)) | (Value::Str(y), Value::Cidr(x)) => x == y,
+        _ => a == b,
+    }
+}
+
+fn describe_kind(v: &Value) -> String {
+    match v {
+        Value::Quantity(q) => format!("a {}", q.dimension.name()),
+        v => format!("a {}", v.type_name()),
+    }
+}
+
+pub(crate) fn duplicate_field(name: &ast::Ident) -> Diagnostic {
+    Diagnostic::error("E1002", format!("`{}` is set twice", name.name), name.span).with_label("set again here").with_help("remove one of the two assignments")
+}
+
+pub(crate) fn unknown_field<'s>(name: &ast::Ident, candidates: impl IntoIterator<Item = &'s str>, what: &str) -> Diagnostic {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let d = Diagnostic::error("E2001", format!("unknown property `{}`", name.name), name.span).with_label(format!("not a property of {what}"));
+    match did_you_mean(&name.name, candidates.iter().copied()) {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None if candidates.is_empty() => d.with_help("remove it: this takes no properties"),
+        None => d.with_help(format!("the properties are: {}", candidates.join(", "))),
+    }
+}
+
+fn unknown_field_access<'s>(name: &ast::Ident, candidates: impl IntoIterator<Item = &'s str>, what: &str) -> Diagnostic {
+    let candidates: Vec<&str> = candidates.into_iter().collect();
+    let d = Diagnostic::error("E2013", format!("no field `{}` in {what}", name.name), name.span).with_label("unknown field");
+    match did_you_mean(&name.name, candidates.iter().copied()) {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => d.with_help(format!("the fields are: {}", candidates.join(", "))),
+    }
+}
+
+pub(crate) fn unknown_name<'s>(id: &ast::Ident, candidates: impl IntoIterator<Item = &'s str>, where_: &str) -> Diagnostic {
+    let d = Diagnostic::error("E1001", format!("unknown name `{}`", id.name), id.span).with_label(format!("not found in this {where_}"));
+    match did_you_mean(&id.name, candidates) {
+        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        None => d.with_help("declare it with `let`, `param` or `resource`, or import it"),
+    }
+}
+
+pub(crate) fn help_for(kind: &MismatchKind, ty: &Ty) -> String {
+    match kind {
+        MismatchKind::Unit { expected, .. } => format!("write a {} such as `{}`", expected.name(), example_quantity(*expected)),
+        MismatchKind::NotAllowed { allowed, .. } => format!("use one of: {}", allowed.join(", ")),
+        MismatchKind::OutOfRange { range, .. } => format!("choose a value in {range}"),
+        MismatchKind::Pattern { constraint, .. } => format!("the value must have {constraint}"),
+        MismatchKind::MissingField { field } => format!("add `{field} = ...`"),
+        MismatchKind::UnknownField { field, candidates } => match did_you_mean(field, candidates.iter().map(String::as_str)) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => format!("allowed fields: {}", candidates.join(", ")),
+        },
+        MismatchKind::WrongRef { expected, .. } => format!("reference a resource of type `{expected}`"),
+        MismatchKind::InvalidCidr { .. } => "write an address and a prefix length, e.g. `10.0.0.0/16`".into(),
+        MismatchKind::WrongType { .. } => match ty.resolved() {
+            Ty::Quantity { dimension, .. } => format!("write a {} such as `{}`", dimension.name(), example_quantity(*dimension)),
+            Ty::Bool => "write `true` or `false`".into(),
+            _ => format!("expected a value of type `{ty}`"),
+        },
+    }
+}
+
+#[allow(dead_code)]
+fn _dim(_: Dimension) {}
+
+#[allow(dead_code)]
+fn _rid(_: ResourceId) {}

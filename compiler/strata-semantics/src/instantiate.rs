@@ -1,0 +1,518 @@
+//! Declarations → symbols; resources and module instances → numbered resources with
+//! evaluated, schema-checked properties; stacks and policies.
+
+use crate::db::{ArgSrc, Db, EvaluatedProps, Locals, ResourceInfo, ScopeId, Slot, StackInfo, SymKind};
+use crate::eval::{duplicate_field, unknown_field};
+use crate::types::TypePath;
+use std::collections::BTreeMap;
+use strata_base::units::Dimension;
+use strata_base::{Diagnostic, Span};
+use strata_model::{Provider, Ref, ResourceId, Ty, Value};
+use strata_syntax::ast::{self, Item};
+
+/// Properties every resource accepts besides its schema's.
+pub(crate) const RESERVED: &[&str] = &["depends_on", "stack"];
+
+/// Most resources one program may declare (also after `for` expansion).
+pub(crate) const MAX_RESOURCES: usize = 1_000_000;
+
+impl<'a> Db<'a> {
+    /// Define the names of `items` in `scope`. `top` is false inside module declarations.
+    pub fn register_items(&mut self, scope: ScopeId, items: &'a [Item], unit_files: Option<&HashImports>) {
+        for item in items {
+            match item {
+                Item::Import(imp) => match &imp.kind {
+                    ast::ImportKind::Package { path, names } => {
+                        let pkg = path.text();
+                        let root = path.segments.first().map(|s| s.name.as_str()).unwrap_or("");
+                        if !strata_stdlib::PACKAGES.contains(&root) {
+                            let mut d = Diagnostic::error("E1004", format!("unknown package `{pkg}`"), path.span).with_label("not a stdlib package");
+                            d = match strata_base::did_you_mean(root, strata_stdlib::PACKAGES.iter().copied()) {
+                                Some(s) => d.with_help(format!("did you mean `import {s}`?")),
+                                None => d.with_help(format!(
+                                    "the stdlib packages are {}; project files are imported with `import \"./path\" as name`",
+                                    strata_stdlib::PACKAGES.join(", ")
+                                )),
+                            };
+                            self.report(d);
+                            continue;
+                        }
+                        match names {
+                            None => {
+                                let last = path.segments.last().cloned().unwrap_or(ast::Ident { name: pkg.clone(), span: path.span });
+                                self.define_import(scope, &last, SymKind::Package(pkg));
+                            }
+                            Some(names) => {
+                                for n in names {
+                                    let q = format!("{pkg}.{}", n.name);
+                                    let known = self.schemas.get(&q).is_some() || self.scopes[0].names.contains_key(&n.name);
+                                    if !known {
+                                        let cands: Vec<String> = self
+                                            .schemas
+                                            .names()
+                                            .filter_map(|s| s.strip_prefix(&format!("{pkg}.")).map(str::to_string))
+                                            .collect();
+                                        let mut d = Diagnostic::error("E1004", format!("`{pkg}` has no `{}`", n.name), n.span).with_label("not in this package");
+                                        d = match strata_base::did_you_mean(&n.name, cands.iter().map(String::as_str)) {
+                                            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                                            None => d.with_help(format!("`{pkg}` offers: {}", cands.join(", "))),
+                                        };
+                                        self.report(d);
+                                        continue;
+                                    }
+                                    self.define_import(scope, n, SymKind::Imported(q));
+                                }
+                            }
+                        }
+                    }
+                    ast::ImportKind::File { alias, .. } => {
+                        if let Some(target) = unit_files.and_then(|m| m.get(&imp.span)) {
+                            self.define(scope, alias, SymKind::FileImport(*target));
+                        }
+                    }
+                },
+                Item::Param(p) => {
+                    self.define(scope, &p.name, SymKind::Param(p));
+                }
+                Item::Let(l) => {
+                    self.define(scope, &l.name, SymKind::Let(l));
+                }
+                Item::Type(t) => {
+                    self.define(scope, &t.name, SymKind::Type(t));
+                }
+                Item::Module(m) => {
+                    self.define(scope, &m.name, SymKind::Module(m));
+                }
+                Item::Resource(r) => {
+                    self.define(scope, &r.name, SymKind::Resource(r));
+                }
+                Item::ModuleInstance(m) => {
+                    self.define(scope, &m.name, SymKind::Instance(m));
+                }
+                Item::Stack(s) => {
+                    let idx = self.stacks.len();
+                    self.stacks.push(StackInfo { decl: s, scope, provider: Provider::None });
+                    self.define(scope, &s.name, SymKind::Stack(idx));
+                }
+                Item::Output(o) => {
+                    if self.scopes[scope].outputs.iter().any(|x| x.name.name == o.name.name) {
+                        self.report(duplicate_field(&o.name));
+                    } else {
+                        self.scopes[scope].outputs.push(o);
+                    }
+                }
+                Item::Policy(p) => self.policies.push((p, scope)),
+                Item::Schema(_) | Item::Error(_) => {}
+            }
+        }
+    }
+
+    fn define_import(&mut self, scope: ScopeId, name: &ast::Ident, kind: SymKind<'a>) {
+        // Importing the same thing twice is harmless; anything else is a duplicate.
+        if let Some(&existing) = self.scopes[scope].names.get(&name.name) {
+            let same = match (&self.syms[existing].kind, &kind) {
+                (SymKind::Package(a), SymKind::Package(b)) | (SymKind::Imported(a), SymKind::Imported(b)) => a == b,
+                _ => false,
+            };
+            if same {
+                return;
+            }
+        }
+        self.define(scope, name, kind);
+    }
+
+    /// Instantiate every resource and module instance declared directly in `scope` (in order).
+    pub fn instantiate_all(&mut self, scope: ScopeId) {
+        let mut syms: Vec<(Span, usize)> = self.scopes[scope]
+            .names
+            .values()
+            .copied()
+            .filter(|&s| matches!(self.syms[s].kind, SymKind::Resource(_) | SymKind::Instance(_)))
+            .map(|s| (self.syms[s].def_span, s))
+            .collect();
+        syms.sort();
+        for (span, s) in syms {
+            let _ = self.value_of_sym(s, span);
+        }
+    }
+
+    /// Keys and loop values of a `[x in expr]` clause; `None` after an error.
+    fn for_each_items(&mut self, fe: &'a ast::ForEach, scope: ScopeId) -> Option<Vec<(String, Value)>> {
+        let v = self.eval_const(&fe.iter, scope)?;
+        match v {
+            Value::List(l) => {
+                let all_str = l.iter().all(|x| matches!(x, Value::Str(_)));
+                let mut seen = std::collections::BTreeSet::new();
+                let mut out = Vec::new();
+                for (i, x) in l.into_iter().enumerate() {
+                    let key = if all_str { x.as_str().unwrap_or_default().to_string() } else { i.to_string() };
+                    if !seen.insert(key.clone()) {
+                        self.report(
+                            Diagnostic::error("E1002", format!("`{}` produces the key {key:?} twice", fe.var.name), fe.iter.span)
+                                .with_help("each element must be unique: it names a resource"),
+                        );
+                        return None;
+                    }
+                    out.push((key, x));
+                }
+                Some(out)
+            }
+            Value::Record(m) => Some(m.into_iter().map(|(k, _)| (k.clone(), Value::Str(k))).collect()),
+            other => {
+                self.report(
+                    Diagnostic::error("E2002", format!("cannot create one per element of a {}", other.type_name()), fe.iter.span)
+                        .with_help("iterate over a list of strings (`[q in [\"a\", \"b\"]]`), a `range(n)` or a map"),
+                );
+                None
+            }
+        }
+    }
+
+    fn resource_schema_name(&mut self, ty: &ast::Path, scope: ScopeId) -> Option<String> {
+        match self.resolve_type_path(ty, scope)? {
+            TypePath::Schema(s) => Some(s),
+            _ => {
+                self.report(
+                    Diagnostic::error("E1003", format!("`{}` is not a resource type", ty.text()), ty.span)
+                        .with_label("a resource needs a resource schema")
+                        .with_help("use a stdlib schema like `aws.s3.Bucket` or `portable.ObjectStore`, or declare one with `schema`"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Allocate the resource(s) of a declaration. Returns the reference (or a map of references
+    /// for `[x in ...]`).
+    pub fn instantiate_resource(&mut self, r: &'a ast::Resource, scope: ScopeId) -> Option<Value> {
+        let schema = self.resource_schema_name(&r.ty, scope)?;
+        let prefix = self.scopes[scope].prefix.clone();
+        let mut order = self.scopes[scope].order.clone();
+        order.push((r.span.file.0, r.span.start));
+        let stack_hint = self.scopes[scope].stack;
+        let alloc = |db: &mut Db<'a>, name: String, locals: Locals, key: Option<String>| -> Option<Value> {
+            if db.resources.len() >= MAX_RESOURCES {
+                db.report(Diagnostic::error("E4005", format!("more than {MAX_RESOURCES} resources"), r.name.span).with_help("split the project into several"));
+                return None;
+            }
+            let id = ResourceId(db.resources.len() as u32);
+            db.resources.push(ResourceInfo {
+                name: name.clone(),
+                schema: schema.clone(),
+                decl: r,
+                scope,
+                locals,
+                order: order.clone(),
+                key,
+                props: Slot::Todo,
+                evaluated: None,
+                stack_hint,
+            });
+            Some(Value::Ref(Ref { resource: id, name, attr: None }))
+        };
+        match &r.for_each {
+            None => alloc(self, format!("{prefix}{}", r.name.name), Vec::new(), None),
+            Some(fe) => {
+                let items = self.for_each_items(fe, scope)?;
+                let mut out = BTreeMap::new();
+                for (key, v) in items {
+                    let name = format!("{prefix}{}[{key:?}]", r.name.name);
+                    if let Some(rv) = alloc(self, name, vec![(fe.var.name.clone(), v)], Some(key.clone())) {
+                        out.insert(key, rv);
+                    }
+                }
+                Some(Value::Record(out))
+            }
+        }
+    }
+
+    /// Instantiate a module: a new scope per instance with the module's items, arguments
+    /// bound to its parameters. Returns the instance's outputs as a record (or a map of them).
+    pub fn instantiate_module(&mut self, m: &'a ast::ModuleInstance, scope: ScopeId) -> Option<Value> {
+        let (decl, decl_scope) = match self.resolve_type_path(&m.module, scope)? {
+            TypePath::Module(d, s) => (d, s),
+            _ => {
+                self.report(
+                    Diagnostic::error("E1008", format!("`{}` is not a module", m.module.text()), m.module.span)
+                        .with_help("declare it with `module Name { ... }` or import the file that does"),
+                );
+                return None;
+            }
+        };
+        if self.scopes[scope].order.len() > 64 {
+            self.report(Diagnostic::error("E1007", "modules are nested more than 64 deep", m.name.span).with_help("a module may not instantiate itself"));
+            return None;
+        }
+        if self.scopes[scope].order.iter().filter(|o| **o == (decl.span.file.0, decl.span.start)).count() > 0 {
+            self.report(
+                Diagnostic::error("E1007", format!("module `{}` instantiates itself", decl.name.name), m.name.span).with_help("a module may not contain an instance of itself"),
+            );
+            return None;
+        }
+        let one = |db: &mut Db<'a>, name: String, locals: Locals| -> Option<Value> {
+            let inst = db.new_scope(Some(decl_scope), db.scopes[decl_scope].unit);
+            db.scopes[inst].prefix = format!("{}{name}.", db.scopes[scope].prefix);
+            let mut order = db.scopes[scope].order.clone();
+            order.push((m.span.file.0, m.span.start));
+            order.push((decl.span.file.0, decl.span.start));
+            db.scopes[inst].order = order;
+            db.scopes[inst].stack = db.scopes[scope].stack;
+            // Arguments: each field must name a parameter of the module.
+            let params: Vec<&'a ast::Param> = decl.items.iter().filter_map(|i| if let Item::Param(p) = i { Some(p) } else { None }).collect();
+            let mut given: BTreeMap<&str, &'a ast::Field> = BTreeMap::new();
+            for f in &m.body {
+                if f.name.name == "stack" {
+                    let mut l = locals.clone();
+                    if let Some(Value::Str(s)) = db.eval(&f.value, scope, &mut l, None) {
+                        db.scopes[inst].stack = db.stacks.iter().position(|x| x.decl.name.name == s);
+                    }
+                    continue;
+                }
+                if f.name.name == "depends_on" {
+                    db.report(
+                        Diagnostic::error("E2001", "`depends_on` is not supported on module instances", f.name.span)
+                            .with_help("put `depends_on` on the resources inside the module"),
+                    );
+                    continue;
+                }
+                if !params.iter().any(|p| p.name.name == f.name.name) {
+                    db.report(unknown_field(&f.name, params.iter().map(|p| p.name.name.as_str()), &format!("module `{}`", decl.name.name)));
+                    continue;
+                }
+                if given.insert(f.name.name.as_str(), f).is_some() {
+                    db.report(duplicate_field(&f.name));
+                }
+            }
+            for p in &params {
+                match given.get(p.name.name.as_str()) {
+                    Some(f) => {
+                        db.define(inst, &p.name, SymKind::ModuleParam(p, Some(ArgSrc { expr: &f.value, scope, locals: locals.clone() })));
+                    }
+                    None => {
+                        if p.default.is_none() {
+                            db.report(
+                                Diagnostic::error("E2004", format!("missing argument `{}` for module `{}`", p.name.name, decl.name.name), m.name.span)
+                                    .with_label(format!("`{}` is not set", p.name.name))
+                                    .with_secondary(p.name.span, "parameter declared here")
+                                    .with_help(format!("add `{} = ...` to the instance", p.name.name)),
+                            );
+                        }
+                        db.define(inst, &p.name, SymKind::ModuleParam(p, None));
+                    }
+                }
+            }
+            let others: Vec<&'a Item> = decl.items.iter().filter(|i| !matches!(i, Item::Param(_))).collect();
+            for it in others {
+                db.register_items(inst, std::slice::from_ref(it), None);
+            }
+            db.instances.push(inst);
+            db.instantiate_all(inst);
+            // Outputs of the instance.
+            let outs: Vec<&'a ast::Output> = db.scopes[inst].outputs.clone();
+            let mut rec = BTreeMap::new();
+            for o in outs {
+                let ty = o.ty.as_ref().and_then(|t| db.resolve_type(t, inst));
+                let mut l = Vec::new();
+                if let Some(v) = db.eval(&o.value, inst, &mut l, ty.as_ref()) {
+                    rec.insert(o.name.name.clone(), v);
+                }
+            }
+            Some(Value::Record(rec))
+        };
+        match &m.for_each {
+            None => one(self, m.name.name.clone(), Vec::new()),
+            Some(fe) => {
+                let items = self.for_each_items(fe, scope)?;
+                let mut out = BTreeMap::new();
+                for (key, v) in items {
+                    let locals = vec![(fe.var.name.clone(), v)];
+                    if let Some(val) = one(self, format!("{}[{key:?}]", m.name.name), locals) {
+                        out.insert(key, val);
+                    }
+                }
+                Some(Value::Record(out))
+            }
+        }
+    }
+
+    /// Evaluate and check the body of resource `idx` against its schema.
+    pub fn eval_resource_body(&mut self, idx: usize) -> Option<EvaluatedProps> {
+        let decl = self.resources[idx].decl;
+        let scope = self.resources[idx].scope;
+        let mut locals = self.resources[idx].locals.clone();
+        let schema_name = self.resources[idx].schema.clone();
+        let schema = self.schemas.get(&schema_name)?.clone();
+        let mut out = EvaluatedProps { stack: self.resources[idx].stack_hint, ..Default::default() };
+        for f in &decl.body {
+            let name = f.name.name.as_str();
+            if out.spans.contains_key(name) || (name == "depends_on" && !out.depends_on.is_empty()) {
+                self.report(duplicate_field(&f.name));
+                continue;
+            }
+            if name == "depends_on" && !schema.fields.contains_key("depends_on") {
+                if let Some(v) = self.eval(&f.value, scope, &mut locals, None) {
+                    let mut refs = Vec::new();
+                    collect_dep_refs(&v, &mut refs);
+                    if refs.is_empty() || !deps_only(&v) {
+                        self.report(
+                            Diagnostic::error("E2002", "`depends_on` takes a list of resources", f.value.span)
+                                .with_help("write `depends_on = [other_resource]`"),
+                        );
+                    }
+                    for r in refs {
+                        out.depends_on.push((r, f.value.span));
+                    }
+                }
+                out.spans.insert("depends_on".into(), f.name.span);
+                continue;
+            }
+            if name == "stack" && !schema.fields.contains_key("stack") {
+                match self.eval(&f.value, scope, &mut locals, None) {
+                    Some(Value::Str(s)) => match self.stacks.iter().position(|x| x.decl.name.name == s) {
+                        Some(i) => out.stack = Some(i),
+                        None => self.report(Diagnostic::error("E1001", format!("no stack named `{s}`"), f.value.span).with_help("name a `stack` declared in the project")),
+                    },
+                    Some(_) => self.report(Diagnostic::error("E2002", "`stack` takes the name of a stack", f.value.span).with_help("write `stack = main` where `stack main { ... }` is declared")),
+                    None => {}
+                }
+                out.spans.insert("stack".into(), f.name.span);
+                continue;
+            }
+            if schema.outputs.contains_key(name) {
+                self.report(
+                    Diagnostic::error("E2009", format!("`{name}` is an output of {schema_name} and cannot be set"), f.name.span)
+                        .with_label("assigned an output attribute")
+                        .with_help(format!("remove this line; read it elsewhere as `{}.{name}`", decl.name.name)),
+                );
+                continue;
+            }
+            let Some(fs) = schema.fields.get(name) else {
+                let mut cands: Vec<&str> = schema.fields.keys().map(String::as_str).collect();
+                cands.extend(RESERVED);
+                self.report(unknown_field(&f.name, cands, &format!("`{schema_name}`")));
+                continue;
+            };
+            out.spans.insert(name.to_string(), f.name.span);
+            let ty = fs.ty.clone();
+            if let Some(v) = self.eval(&f.value, scope, &mut locals, Some(&ty)) {
+                if !v.is_null() || !fs.required {
+                    out.props.insert(name.to_string(), v);
+                } else {
+                    out.props.insert(name.to_string(), v);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        for (k, fs) in &schema.fields {
+            if out.spans.contains_key(k) {
+                continue;
+            }
+            if let Some(d) = &fs.default {
+                out.props.insert(k.clone(), d.clone());
+            } else if fs.required {
+                missing.push((k.clone(), fs.ty.clone(), fs.span));
+            }
+        }
+        for (k, ty, decl_span) in missing {
+            self.report(
+                Diagnostic::error("E2004", format!("missing required property `{k}` of `{schema_name}`"), decl.name.span)
+                    .with_label(format!("`{k}` is not set"))
+                    .with_secondary(decl_span, "declared here")
+                    .with_help(format!("add `{k} = <{ty}>` to `{}`", decl.name.name)),
+            );
+        }
+        Some(out)
+    }
+
+    /// Evaluate the stacks: provider, budget, tags.
+    pub fn eval_stacks(&mut self) -> Vec<strata_model::Stack> {
+        let mut out = Vec::new();
+        for i in 0..self.stacks.len() {
+            let decl = self.stacks[i].decl;
+            let scope = self.stacks[i].scope;
+            let mut stack = strata_model::Stack {
+                name: decl.name.name.clone(),
+                provider: Provider::None,
+                provider_config: BTreeMap::new(),
+                budget: None,
+                budget_span: None,
+                tags: BTreeMap::new(),
+                span: decl.name.span,
+            };
+            let mut seen_provider = false;
+            for f in &decl.body {
+                let mut locals = Vec::new();
+                match f.name.name.as_str() {
+                    "provider" => {
+                        seen_provider = true;
+                        let provider = match &f.value.kind {
+                            ast::ExprKind::TypedRecord { ty, .. } => ty.segments.first().and_then(|s| Provider::parse(&s.name)),
+                            _ => None,
+                        };
+                        match provider {
+                            Some(p) if p != Provider::Portable && p != Provider::None => {
+                                stack.provider = p;
+                                self.stacks[i].provider = p;
+                                if let Some(Value::Record(m)) = self.eval(&f.value, scope, &mut locals, None) {
+                                    stack.provider_config = m;
+                                }
+                            }
+                            _ => self.report(
+                                Diagnostic::error("E2010", "`provider` must name a cloud", f.value.span)
+                                    .with_label("not a provider")
+                                    .with_help("write `provider = aws { region = \"us-east-1\" }` (or gcp, azure, kubernetes)"),
+                            ),
+                        }
+                    }
+                    "budget" => {
+                        let ty = Ty::Quantity { dimension: Dimension::MoneyRate, min: Some(0.0), max: None };
+                        if let Some(Value::Quantity(q)) = self.eval(&f.value, scope, &mut locals, Some(&ty)) {
+                            stack.budget = Some(q.value);
+                            stack.budget_span = Some(f.value.span);
+                        }
+                    }
+                    "tags" => {
+                        let ty = Ty::Map(Box::new(Ty::string()));
+                        if let Some(Value::Record(m)) = self.eval(&f.value, scope, &mut locals, Some(&ty)) {
+                            stack.tags = m.into_iter().filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string()))).collect();
+                        }
+                    }
+                    "description" => {
+                        let _ = self.eval(&f.value, scope, &mut locals, Some(&Ty::string()));
+                    }
+                    _ => self.report(unknown_field(&f.name, ["provider", "budget", "tags", "description"], "a stack")),
+                }
+            }
+            if !seen_provider {
+                self.report(
+                    Diagnostic::error("E2010", format!("stack `{}` has no provider", decl.name.name), decl.name.span)
+                        .with_label("which cloud?")
+                        .with_help("add `provider = aws { region = \"us-east-1\" }` (or gcp, azure, kubernetes)"),
+                );
+            }
+            out.push(stack);
+        }
+        out
+    }
+}
+
+/// Import targets by the span of the `import` item.
+pub(crate) type HashImports = std::collections::HashMap<Span, ScopeId>;
+
+fn collect_dep_refs(v: &Value, out: &mut Vec<u32>) {
+    match v {
+        Value::Ref(r) => out.push(r.resource.0),
+        Value::List(l) => l.iter().for_each(|x| collect_dep_refs(x, out)),
+        Value::Record(m) => m.values().for_each(|x| collect_dep_refs(x, out)),
+        _ => {}
+    }
+}
+
+fn deps_only(v: &Value) -> bool {
+    match v {
+        Value::Ref(_) => true,
+        Value::List(l) => l.iter().all(deps_only),
+        Value::Record(m) => m.values().all(deps_only),
+        _ => false,
+    }
+}
