@@ -1,0 +1,208 @@
+//! The pipelines: `check` = load → analyze → lower_portable → graph → policies (+ cost);
+//! `compile` = check, then (only when it found no error) to_targets → emit → write.
+
+use crate::loader::WorldLoader;
+use crate::project::{check_rule_names, load_project, CfnFormat, Project};
+use crate::stages::{self, CostReport, EmittedFile};
+use crate::world::World;
+use crate::{codes as c, Summary};
+use std::path::{Path, PathBuf};
+use strata_base::{Diagnostic, FileId, Severity, SourceMap, Span};
+use strata_graph::ResourceGraph;
+use strata_model::{Model, Target};
+use strata_semantics::Analysis;
+
+/// Options of [`check`].
+#[derive(Clone, Debug, Default)]
+pub struct CheckOptions {
+    /// `--env NAME`.
+    pub env: Option<String>,
+}
+
+/// Everything a check learned. The CLI prints it; the language server keeps it per project.
+#[derive(Debug, Default)]
+pub struct CheckOutcome {
+    pub project: Project,
+    /// Every file of the run: project files, imported files, `strata.toml`, the stdlib.
+    pub sources: SourceMap,
+    /// The project's own files (before imports).
+    pub files: Vec<FileId>,
+    /// Semantics' result (the model before lowering, schemas, syntax trees).
+    pub analysis: Analysis,
+    /// The model after portable types are lowered to the stacks' providers: what the graph,
+    /// the policies, the cost estimate and the emitters see.
+    pub model: Model,
+    pub graph: ResourceGraph,
+    /// The diagnostics of every stage, sorted by file and position, without duplicates.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The cost estimate, when the model is valid enough to price.
+    pub cost: Option<CostReport>,
+}
+
+impl CheckOutcome {
+    pub fn summary(&self) -> Summary {
+        Summary::of(&self.diagnostics)
+    }
+    /// The process exit code for these diagnostics (see [`exit_code`]).
+    pub fn exit_code(&self) -> i32 {
+        exit_code(&self.diagnostics)
+    }
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+    }
+    /// A file name as the user should see it (relative to the current directory).
+    pub fn display_name(&self, file: FileId) -> String {
+        self.project.display_file(&self.sources, file)
+    }
+}
+
+/// Whether a code reports invalid input (syntax, names, types, graph, project and I/O:
+/// `E0xxx`–`E4xxx`) rather than a finding about a valid program (a policy, a budget).
+pub fn is_input_code(code: &str) -> bool {
+    let b = code.as_bytes();
+    b.len() == 5 && b[0] == b'E' && b[1..].iter().all(u8::is_ascii_digit)
+}
+
+/// The exit code of the command-line contract: 2 when an error says the input is invalid,
+/// 1 when an error is a finding (policy, budget), 0 otherwise (warnings and infos allowed).
+pub fn exit_code(diagnostics: &[Diagnostic]) -> i32 {
+    let errors = || diagnostics.iter().filter(|d| d.severity == Severity::Error);
+    if errors().any(|d| is_input_code(&d.code)) {
+        2
+    } else if errors().next().is_some() {
+        1
+    } else {
+        0
+    }
+}
+
+/// Sort by file and position and drop exact duplicates (two stages may report the same thing).
+pub fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by_cached_key(|d| d.sort_key());
+    diagnostics.dedup();
+}
+
+/// Check a project: load, analyse, lower, graph, policies, cost. Never fails; see
+/// [`CheckOutcome::exit_code`].
+pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOutcome {
+    let mut out = CheckOutcome::default();
+    let loaded = load_project(world, path, &mut out.sources);
+    out.project = loaded.project;
+    out.files = loaded.files;
+    out.diagnostics = loaded.diagnostics;
+    out.diagnostics.extend(check_rule_names(&out.project.config, &crate::all_codes()));
+    if out.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+        // A file that could not be read or a broken strata.toml: analysing the rest would only
+        // add errors caused by what is missing.
+        sort_diagnostics(&mut out.diagnostics);
+        return out;
+    }
+
+    let mut options_sem = strata_semantics::Options { env: options.env.clone(), params: Default::default() };
+    if let Some(env) = &options.env {
+        if let Some(e) = out.project.config.envs.get(env) {
+            options_sem.params = e.params.clone();
+        }
+    }
+    let loader = WorldLoader::new(world, &out.project);
+    let (analysis, diags) = strata_semantics::analyze(&mut out.sources, &out.files, &loader, &options_sem);
+    out.diagnostics.extend(diags);
+    let (model, diags) = stages::lower_portable(&analysis.model, &analysis.schemas);
+    out.diagnostics.extend(diags);
+    let (graph, diags) = strata_graph::build(&model);
+    out.diagnostics.extend(diags);
+
+    let input_valid = !out.diagnostics.iter().any(|d| d.severity == Severity::Error && is_input_code(&d.code));
+    if input_valid {
+        // Policies and prices only mean something for a program that type-checks.
+        out.diagnostics.extend(stages::check_policies(&model, &graph, &analysis.schemas, &out.project.config));
+        out.cost = stages::estimate(&model, &analysis.schemas);
+    }
+    out.analysis = analysis;
+    out.model = model;
+    out.graph = graph;
+    sort_diagnostics(&mut out.diagnostics);
+    out
+}
+
+/// Options of [`compile`].
+#[derive(Clone, Debug, Default)]
+pub struct CompileOptions {
+    pub check: CheckOptions,
+    /// `--out DIR` (relative to the current directory). Default: `[compile] out` of
+    /// `strata.toml` (relative to the project), else `out/` in the current directory.
+    pub out: Option<PathBuf>,
+    /// `--target LIST`. Default: `[compile] targets`, else every target the stacks support.
+    pub targets: Option<Vec<Target>>,
+    /// `--cfn-format`. Default: `[compile] cfn_format`, else JSON.
+    pub cfn_format: Option<CfnFormat>,
+}
+
+/// What a compile did.
+#[derive(Debug, Default)]
+pub struct CompileOutcome {
+    pub check: CheckOutcome,
+    /// Where the files were written (`None` when nothing was written).
+    pub out_dir: Option<PathBuf>,
+    /// The files written, relative to `out_dir`, sorted.
+    pub written: Vec<String>,
+}
+
+impl CompileOutcome {
+    pub fn exit_code(&self) -> i32 {
+        self.check.exit_code()
+    }
+}
+
+/// Check, then emit every target and write the output directory. Nothing is written when any
+/// stage reports an error; the previous output is then left untouched.
+pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> CompileOutcome {
+    let checked = check(world, path, &options.check);
+    let mut out = CompileOutcome { check: checked, ..CompileOutcome::default() };
+    if out.check.has_errors() {
+        return out;
+    }
+    let project = &out.check.project;
+    let targets = options.targets.clone().or_else(|| project.config.compile.targets.clone());
+    let yaml = options.cfn_format.or(project.config.compile.cfn_format) == Some(CfnFormat::Yaml);
+    let out_dir = match (&options.out, &project.config.compile.out) {
+        (Some(o), _) => o.clone(),
+        (None, Some(o)) => project.root.join(o),
+        (None, None) => PathBuf::from("out"),
+    };
+
+    let (programs, diags) = stages::to_targets(&out.check.model, &out.check.analysis.schemas, targets.as_deref());
+    let mut errors = diags;
+    let files: Vec<EmittedFile> = if errors.iter().any(|d| d.severity == Severity::Error) {
+        Vec::new()
+    } else {
+        match stages::emit(&programs, yaml) {
+            Ok(files) => files,
+            Err(d) => {
+                errors.extend(d);
+                Vec::new()
+            }
+        }
+    };
+    let failed = errors.iter().any(|d| d.severity == Severity::Error);
+    out.check.diagnostics.extend(errors);
+    if !failed {
+        match stages::write_outputs(&out_dir, &files) {
+            Ok(()) => {
+                out.written = files.iter().map(|f| f.path.clone()).collect();
+                out.written.sort();
+                out.out_dir = Some(out_dir);
+            }
+            Err(msg) => {
+                let shown = out_dir.to_string_lossy().into_owned();
+                let id = out.check.project.add_verbatim(&mut out.check.sources, &shown);
+                out.check.diagnostics.push(
+                    Diagnostic::error(c::WRITE_FAILED, format!("cannot write the output directory `{shown}`: {msg}"), Span::new(id, 0, 0))
+                        .with_help("choose a directory you can write with `--out DIR`; an earlier output there is left as it was"),
+                );
+            }
+        }
+    }
+    sort_diagnostics(&mut out.check.diagnostics);
+    out
+}

@@ -1,0 +1,588 @@
+//! Finding a project's files and settings: `PATH` is a `.strata` file or a project directory
+//! (all `*.strata` files directly in it, sorted by name; more arrive through imports), with an
+//! optional `strata.toml` beside them.
+
+use crate::codes as c;
+use crate::world::{normalize, EntryKind, World};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::io;
+use std::path::{Path, PathBuf};
+use strata_base::{did_you_mean, Diagnostic, FileId, Severity, SourceMap, Span};
+use strata_model::{Target, Value};
+
+/// Largest source file (or `strata.toml`) the driver reads: 16 MiB.
+pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
+
+/// The settings file's name.
+pub const CONFIG_FILE: &str = "strata.toml";
+
+/// A loaded project: where it is, how to show its paths, and its settings.
+#[derive(Clone, Debug, Default)]
+pub struct Project {
+    /// The project directory, as the user named it (lexically normalised; `.` for the current
+    /// directory). Every project file name is relative to it.
+    pub root: PathBuf,
+    /// Set when `PATH` named one file: its project-relative name.
+    pub single_file: Option<String>,
+    /// Settings from `strata.toml` (defaults when there is none).
+    pub config: Config,
+    /// `strata.toml` in the source map, when present (diagnostics point into it).
+    pub config_file: Option<FileId>,
+    /// Placeholder files whose names are already what the user should see (a `PATH` that
+    /// does not exist, an output directory): [`Project::display_file`] shows them as they are.
+    pub verbatim_files: Vec<FileId>,
+}
+
+impl Project {
+    /// How to show a project-relative file name to the user: relative to the current
+    /// directory when the project was named by a relative path (`examples/x/main.strata`).
+    /// Stdlib names (`<stdlib>/...`) are returned as they are.
+    pub fn display_name(&self, name: &str) -> String {
+        if name.starts_with('<') || self.root == Path::new(".") {
+            return name.to_string();
+        }
+        let mut s = self.root.to_string_lossy().replace('\\', "/");
+        if !s.ends_with('/') {
+            s.push('/');
+        }
+        s.push_str(name);
+        s
+    }
+
+    /// How to show a file of the source map to the user (see [`Project::display_name`]).
+    pub fn display_file(&self, sources: &SourceMap, file: FileId) -> String {
+        match sources.try_get(file) {
+            Some(f) if self.verbatim_files.contains(&file) => f.name.clone(),
+            Some(f) => self.display_name(&f.name),
+            None => String::new(),
+        }
+    }
+
+    /// Add a placeholder file named `shown` (see [`Project::verbatim_files`]).
+    pub fn add_verbatim(&mut self, sources: &mut SourceMap, shown: &str) -> FileId {
+        let id = sources.add(shown, "", false);
+        self.verbatim_files.push(id);
+        id
+    }
+
+    /// The path of a project-relative file name on disk (or in the world).
+    pub fn path_of(&self, name: &str) -> PathBuf {
+        self.root.join(name)
+    }
+}
+
+/// `strata.toml`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Config {
+    /// `[env.NAME.params]`: parameter values per environment.
+    pub envs: BTreeMap<String, EnvConfig>,
+    /// `[rules]`: per-rule settings, passed to the policy stage.
+    pub rules: BTreeMap<String, RuleSetting>,
+    /// `[compile]`.
+    pub compile: CompileConfig,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EnvConfig {
+    pub params: BTreeMap<String, Value>,
+}
+
+/// How loud a rule is. `Off` disables it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RuleLevel {
+    Off,
+    Level(Severity),
+}
+
+/// One `[rules]` entry: `SEC001 = "off"` or `bucket-versioning = { level = "error", ... }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RuleSetting {
+    pub level: Option<RuleLevel>,
+    /// Every other key of the table form, for rules that take options.
+    pub options: BTreeMap<String, Value>,
+    /// The entry in `strata.toml`.
+    pub span: Span,
+}
+
+/// CloudFormation template syntax.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CfnFormat {
+    #[default]
+    Json,
+    Yaml,
+}
+
+impl CfnFormat {
+    pub fn parse(s: &str) -> Option<CfnFormat> {
+        match s {
+            "json" => Some(CfnFormat::Json),
+            "yaml" | "yml" => Some(CfnFormat::Yaml),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CompileConfig {
+    /// Targets to emit; `None` = every target the stacks' providers support.
+    pub targets: Option<Vec<Target>>,
+    /// Output directory, relative to the project directory.
+    pub out: Option<PathBuf>,
+    pub cfn_format: Option<CfnFormat>,
+}
+
+/// Result of [`load_project`].
+#[derive(Debug, Default)]
+pub struct LoadedProject {
+    pub project: Project,
+    /// The project's own source files, in the order they are analysed.
+    pub files: Vec<FileId>,
+    /// Problems finding or reading the files, or in `strata.toml` (codes `E4xxx`).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Why a text file could not be used.
+#[derive(Debug)]
+pub enum ReadError {
+    Io(io::Error),
+    NotAFile,
+    TooLarge,
+    /// Not UTF-8: the text decoded lossily and the byte offset of the first bad byte.
+    NotUtf8 { lossy: String, offset: usize },
+}
+
+/// Read a text file through the world, at most [`MAX_FILE_SIZE`] bytes, checking UTF-8.
+pub fn read_text(world: &dyn World, path: &Path) -> Result<String, ReadError> {
+    let meta = world.metadata(path).map_err(ReadError::Io)?;
+    match meta.kind {
+        EntryKind::File => {}
+        EntryKind::Dir | EntryKind::Other => return Err(ReadError::NotAFile),
+    }
+    if meta.len > MAX_FILE_SIZE {
+        return Err(ReadError::TooLarge);
+    }
+    let bytes = world.read(path, MAX_FILE_SIZE).map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_SIZE {
+        return Err(ReadError::TooLarge);
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        ReadError::NotUtf8 { lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(), offset }
+    })
+}
+
+/// A short description of a read error, for messages that name the file themselves.
+pub fn describe_read_error(e: &ReadError) -> String {
+    match e {
+        ReadError::Io(e) => io_message(e),
+        ReadError::NotAFile => "it is not a regular file".into(),
+        ReadError::TooLarge => "it is larger than 16 MiB".into(),
+        ReadError::NotUtf8 { lossy, offset } => {
+            let f = strata_base::SourceFile::new(FileId(0), "", lossy.as_str(), false);
+            let lc = f.line_col(*offset as u32);
+            format!("it is not valid UTF-8 (first invalid byte at line {}, column {})", lc.line, lc.column)
+        }
+    }
+}
+
+/// An I/O error without the "(os error N)" suffix.
+pub fn io_message(e: &io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Turn `path` into a project-relative name with `/` separators.
+pub(crate) fn rel_name(path: &Path) -> String {
+    path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+}
+
+/// Add a file the driver could not use to the source map (so that diagnostics can name it and,
+/// for bad UTF-8, point at the bad byte) and describe why.
+pub(crate) fn unusable_file_diagnostic(sources: &mut SourceMap, name: &str, shown: &str, err: ReadError) -> Diagnostic {
+    match err {
+        ReadError::NotUtf8 { lossy, offset } => {
+            let id = sources.add(name, lossy, false);
+            let end = sources.get(id).text[offset..].chars().next().map_or(offset, |ch| offset + ch.len_utf8());
+            Diagnostic::error(c::INVALID_UTF8, format!("`{shown}` is not valid UTF-8"), Span::new(id, offset, end))
+                .with_label("this byte is not UTF-8")
+                .with_help("Strata sources are UTF-8 text: re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)")
+        }
+        ReadError::TooLarge => {
+            let id = sources.add(name, "", false);
+            Diagnostic::error(c::FILE_TOO_LARGE, format!("`{shown}` is larger than 16 MiB"), Span::new(id, 0, 0))
+                .with_help("split the project into several files or modules; no single source file may exceed 16 MiB")
+        }
+        ReadError::NotAFile => {
+            let id = sources.add(name, "", false);
+            Diagnostic::error(c::UNREADABLE, format!("cannot read `{shown}`: it is not a regular file"), Span::new(id, 0, 0))
+                .with_help("remove it, or rename it so that its name does not end in `.strata`")
+        }
+        ReadError::Io(e) => {
+            let id = sources.add(name, "", false);
+            Diagnostic::error(c::UNREADABLE, format!("cannot read `{shown}`: {}", io_message(&e)), Span::new(id, 0, 0))
+                .with_help("check that the file exists and that you may read it")
+        }
+    }
+}
+
+/// Find and read a project. Never fails: problems become diagnostics (every one of them
+/// an error of code `E4xxx`, except unknown rule names in `strata.toml`, which warn).
+pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> LoadedProject {
+    let path = normalize(path);
+    let mut out = LoadedProject::default();
+    let shown = path.to_string_lossy().into_owned();
+    let meta = match world.metadata(&path) {
+        Ok(m) => m,
+        Err(e) => {
+            out.project.root = path.clone();
+            let id = out.project.add_verbatim(sources, &shown);
+            let d = if e.kind() == io::ErrorKind::NotFound {
+                Diagnostic::error(c::PATH_NOT_FOUND, format!("`{shown}` does not exist"), Span::new(id, 0, 0))
+                    .with_help("pass a .strata file or a project directory (the default is the current directory); `strata init` creates a project")
+            } else {
+                Diagnostic::error(c::UNREADABLE, format!("cannot read `{shown}`: {}", io_message(&e)), Span::new(id, 0, 0)).with_help("check that you may read it")
+            };
+            out.diagnostics.push(d);
+            return out;
+        }
+    };
+    let (root, names) = match meta.kind {
+        EntryKind::File => {
+            let root = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            out.project.single_file = Some(name.clone());
+            (root, vec![name])
+        }
+        EntryKind::Dir => {
+            let entries = match world.read_dir(&path) {
+                Ok(e) => e,
+                Err(e) => {
+                    out.project.root = path.clone();
+                    let id = out.project.add_verbatim(sources, &shown);
+                    out.diagnostics.push(
+                        Diagnostic::error(c::UNREADABLE, format!("cannot read the directory `{shown}`: {}", io_message(&e)), Span::new(id, 0, 0))
+                            .with_help("check that you may list the directory"),
+                    );
+                    return out;
+                }
+            };
+            let mut names: Vec<String> = entries
+                .iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "strata"))
+                // Directories named `x.strata` are not source files; anything else is read (and
+                // reported if it cannot be).
+                .filter(|p| !matches!(world.metadata(p), Ok(m) if m.kind == EntryKind::Dir))
+                .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                .collect();
+            names.sort();
+            (path.clone(), names)
+        }
+        EntryKind::Other => {
+            out.project.root = path.clone();
+            let id = out.project.add_verbatim(sources, &shown);
+            out.diagnostics.push(
+                Diagnostic::error(c::UNREADABLE, format!("cannot read `{shown}`: it is neither a file nor a directory"), Span::new(id, 0, 0))
+                    .with_help("pass a .strata file or a project directory"),
+            );
+            return out;
+        }
+    };
+    out.project.root = root;
+
+    // strata.toml
+    let config_path = out.project.path_of(CONFIG_FILE);
+    if world.metadata(&config_path).is_ok() {
+        let shown = out.project.display_name(CONFIG_FILE);
+        match read_text(world, &config_path) {
+            Ok(text) => {
+                let id = sources.add(CONFIG_FILE, text, false);
+                out.project.config_file = Some(id);
+                let text = sources.get(id).text.clone();
+                let (config, diags) = parse_config(id, &text);
+                out.project.config = config;
+                out.diagnostics.extend(diags);
+            }
+            Err(e) => out.diagnostics.push(unusable_file_diagnostic(sources, CONFIG_FILE, &shown, e)),
+        }
+    }
+
+    if names.is_empty() {
+        let id = out.project.add_verbatim(sources, &shown);
+        out.diagnostics.push(
+            Diagnostic::error(c::NO_SOURCES, format!("`{shown}` contains no .strata files"), Span::new(id, 0, 0))
+                .with_help("pass a .strata file or a directory that holds some; `strata init` creates a starter project"),
+        );
+        return out;
+    }
+    for name in names {
+        let shown = out.project.display_name(&name);
+        match read_text(world, &out.project.path_of(&name)) {
+            Ok(text) => out.files.push(sources.add(name, text, false)),
+            Err(e) => out.diagnostics.push(unusable_file_diagnostic(sources, &name, &shown, e)),
+        }
+    }
+    out
+}
+
+// ---------------------------------------------------------------------------------------------
+// strata.toml
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawConfig {
+    #[serde(default)]
+    env: BTreeMap<String, RawEnv>,
+    #[serde(default)]
+    rules: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    compile: RawCompile,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawEnv {
+    #[serde(default)]
+    params: BTreeMap<String, toml::Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawCompile {
+    targets: Option<toml::Spanned<Vec<toml::Spanned<String>>>>,
+    out: Option<String>,
+    cfn_format: Option<toml::Spanned<String>>,
+}
+
+fn toml_to_value(v: toml::Value) -> Value {
+    match v {
+        toml::Value::String(s) => Value::Str(s),
+        toml::Value::Integer(i) => Value::Int(i),
+        toml::Value::Float(f) => Value::Float(f),
+        toml::Value::Boolean(b) => Value::Bool(b),
+        toml::Value::Datetime(d) => Value::Str(d.to_string()),
+        toml::Value::Array(a) => Value::List(a.into_iter().map(toml_to_value).collect()),
+        toml::Value::Table(t) => Value::Record(t.into_iter().map(|(k, v)| (k, toml_to_value(v))).collect()),
+    }
+}
+
+fn span_of<T>(file: FileId, s: &toml::Spanned<T>) -> Span {
+    let r = s.span();
+    Span::new(file, r.start, r.end)
+}
+
+fn bad_config(file: FileId, range: std::ops::Range<usize>, message: impl Into<String>) -> Diagnostic {
+    Diagnostic::error(c::BAD_CONFIG, message, Span::new(file, range.start, range.end))
+}
+
+/// Parse `strata.toml` (already in the source map as `file`).
+pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let raw: RawConfig = match toml::from_str(text) {
+        Ok(r) => r,
+        Err(e) => {
+            let range = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().to_string();
+            let help = if msg.contains("unknown field") {
+                "strata.toml has the tables `[env.NAME.params]`, `[rules]` and `[compile]` (see docs/strata-toml.md)"
+            } else {
+                "fix the TOML syntax (see docs/strata-toml.md for the format)"
+            };
+            diags.push(bad_config(file, range, format!("invalid strata.toml: {msg}")).with_label(msg).with_help(help));
+            return (Config::default(), diags);
+        }
+    };
+    let mut config = Config::default();
+    for (name, env) in raw.env {
+        config.envs.insert(name, EnvConfig { params: env.params.into_iter().map(|(k, v)| (k, toml_to_value(v))).collect() });
+    }
+    for (code, setting) in raw.rules {
+        let span = span_of(file, &code).to(span_of(file, &setting));
+        let level_of = |s: &str| -> Option<RuleLevel> {
+            match s {
+                "off" | "none" => Some(RuleLevel::Off),
+                s => Severity::parse(s).map(RuleLevel::Level),
+            }
+        };
+        let value_span = span_of(file, &setting);
+        let mut rule = RuleSetting { level: None, options: BTreeMap::new(), span };
+        match setting.into_inner() {
+            toml::Value::String(s) => match level_of(&s) {
+                Some(l) => rule.level = Some(l),
+                None => diags.push(
+                    Diagnostic::error(c::BAD_CONFIG, format!("invalid level `{s}` for rule `{}`", code.get_ref()), value_span)
+                        .with_label("not a level")
+                        .with_help("a rule's level is one of \"off\", \"info\", \"warning\", \"error\""),
+                ),
+            },
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    if k == "level" {
+                        match v.as_str().and_then(level_of) {
+                            Some(l) => rule.level = Some(l),
+                            None => diags.push(
+                                Diagnostic::error(c::BAD_CONFIG, format!("invalid level for rule `{}`", code.get_ref()), value_span)
+                                    .with_help("a rule's level is one of \"off\", \"info\", \"warning\", \"error\""),
+                            ),
+                        }
+                    } else {
+                        rule.options.insert(k, toml_to_value(v));
+                    }
+                }
+            }
+            other => diags.push(
+                Diagnostic::error(c::BAD_CONFIG, format!("invalid setting for rule `{}`: expected a level or a table, found {}", code.get_ref(), other.type_str()), value_span)
+                    .with_help("write `RULE = \"warning\"` or `RULE = { level = \"error\", ... }`"),
+            ),
+        }
+        config.rules.insert(code.into_inner(), rule);
+    }
+    if let Some(targets) = raw.compile.targets {
+        let mut list = Vec::new();
+        for t in targets.into_inner() {
+            match Target::parse(t.get_ref()) {
+                Some(target) => list.push(target),
+                None => {
+                    let names = Target::ALL.map(|t| t.dir_name());
+                    let mut d = Diagnostic::error(c::BAD_CONFIG, format!("unknown target `{}`", t.get_ref()), span_of(file, &t)).with_label("not a target");
+                    d = match did_you_mean(t.get_ref(), names) {
+                        Some(s) => d.with_help(format!("did you mean `{s}`? The targets are {}", names.join(", "))),
+                        None => d.with_help(format!("the targets are {}", names.join(", "))),
+                    };
+                    diags.push(d);
+                }
+            }
+        }
+        list.sort();
+        list.dedup();
+        config.compile.targets = Some(list);
+    }
+    config.compile.out = raw.compile.out.map(PathBuf::from);
+    if let Some(f) = raw.compile.cfn_format {
+        match CfnFormat::parse(f.get_ref()) {
+            Some(fmt) => config.compile.cfn_format = Some(fmt),
+            None => diags.push(
+                Diagnostic::error(c::BAD_CONFIG, format!("unknown CloudFormation format `{}`", f.get_ref()), span_of(file, &f))
+                    .with_label("not a format")
+                    .with_help("`cfn_format` is \"json\" or \"yaml\""),
+            ),
+        }
+    }
+    (config, diags)
+}
+
+/// Warn about `[rules]` entries that name no known rule (by code or name).
+pub fn check_rule_names(config: &Config, known: &[strata_base::CodeDoc]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for (key, setting) in &config.rules {
+        if known.iter().any(|d| d.code == key || d.name == key) {
+            continue;
+        }
+        let candidates = known.iter().flat_map(|d| [d.code, d.name]);
+        let mut d = Diagnostic::warning(c::UNKNOWN_RULE, format!("strata.toml configures an unknown rule `{key}`"), setting.span).with_label("no rule has this code or name");
+        d = match did_you_mean(key, candidates) {
+            Some(s) => d.with_help(format!("did you mean `{s}`? `strata explain` lists every code")),
+            None => d.with_help("`strata explain` lists every code and rule name"),
+        };
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::MemoryWorld;
+
+    fn load(w: &MemoryWorld, path: &str) -> (LoadedProject, SourceMap) {
+        let mut sources = SourceMap::new();
+        let p = load_project(w, Path::new(path), &mut sources);
+        (p, sources)
+    }
+
+    fn codes(p: &LoadedProject) -> Vec<&str> {
+        p.diagnostics.iter().map(|d| d.code.as_str()).collect()
+    }
+
+    #[test]
+    fn directory_files_are_sorted_and_non_recursive() {
+        let w = MemoryWorld::new().with("p/b.strata", "").with("p/a.strata", "").with("p/sub/c.strata", "").with("p/notes.txt", "");
+        let (p, s) = load(&w, "p");
+        let names: Vec<&str> = p.files.iter().map(|&f| s.get(f).name.as_str()).collect();
+        assert_eq!(names, ["a.strata", "b.strata"]);
+        assert!(p.diagnostics.is_empty());
+        assert_eq!(p.project.display_name("a.strata"), "p/a.strata");
+    }
+
+    #[test]
+    fn single_file_root_is_its_directory() {
+        let w = MemoryWorld::new().with("p/a.strata", "").with("p/b.strata", "");
+        let (p, s) = load(&w, "./p/a.strata");
+        assert_eq!(p.project.root, PathBuf::from("p"));
+        assert_eq!(p.files.len(), 1);
+        assert_eq!(s.get(p.files[0]).name, "a.strata");
+        let (p, _) = load(&MemoryWorld::new().with("a.strata", ""), "a.strata");
+        assert_eq!(p.project.display_name("a.strata"), "a.strata");
+    }
+
+    #[test]
+    fn io_problems_are_e4_diagnostics() {
+        let mut w = MemoryWorld::new().with("p/bad.strata", vec![b'a', b'\n', b'x', 0xff, b'y']).with("p/big.strata", vec![b' '; MAX_FILE_SIZE as usize + 1]);
+        w.insert_unreadable("p/secret.strata");
+        let (p, s) = load(&w, "p");
+        assert_eq!(codes(&p), ["E4004", "E4003", "E4002"]);
+        let bad = &p.diagnostics[0];
+        assert_eq!(s.get(bad.span().file).line_col(bad.span().start).line, 2);
+        assert!(p.files.is_empty());
+        let (p, _) = load(&w, "nowhere");
+        assert_eq!(codes(&p), ["E4001"]);
+        let (p, _) = load(&MemoryWorld::new().with("p/x.txt", ""), "p");
+        assert_eq!(codes(&p), ["E4008"]);
+    }
+
+    #[test]
+    fn config_is_parsed() {
+        let toml = r#"
+[env.prod.params]
+region = "eu-west-1"
+replicas = 3
+
+[rules]
+SEC001 = "off"
+bucket-versioning = { level = "error", min_days = 30 }
+
+[compile]
+targets = ["terraform", "cfn"]
+out = "build"
+cfn_format = "yaml"
+"#;
+        let (c, d) = parse_config(FileId(0), toml);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(c.envs["prod"].params["replicas"], Value::Int(3));
+        assert_eq!(c.rules["SEC001"].level, Some(RuleLevel::Off));
+        assert_eq!(c.rules["bucket-versioning"].level, Some(RuleLevel::Level(Severity::Error)));
+        assert_eq!(c.rules["bucket-versioning"].options["min_days"], Value::Int(30));
+        assert_eq!(c.compile.targets, Some(vec![Target::CloudFormation, Target::Terraform]));
+        assert_eq!(c.compile.cfn_format, Some(CfnFormat::Yaml));
+    }
+
+    #[test]
+    fn bad_config_points_at_the_problem() {
+        let (_, d) = parse_config(FileId(0), "[compile]\ntargets = [\"terraform\", \"kubernetis\"]\n");
+        assert_eq!(d.len(), 1);
+        assert!(d[0].help.as_deref().unwrap_or("").contains("did you mean `kubernetes`"));
+        let (_, d) = parse_config(FileId(0), "[compil]\n");
+        assert_eq!(d[0].code, "E4005");
+        assert_eq!(d[0].span().start, 1);
+        let (_, d) = parse_config(FileId(0), "[rules]\nSEC001 = \"loud\"\n");
+        assert_eq!(d[0].code, "E4005");
+        let (_, d) = parse_config(FileId(0), "x = = 1");
+        assert_eq!(d[0].code, "E4005");
+    }
+}
