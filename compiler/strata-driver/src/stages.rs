@@ -85,3 +85,62 @@ pub(crate) fn format(file: FileId, _text: &str) -> Result<String, Vec<Diagnostic
 fn unavailable(what: &str) -> Diagnostic {
     Diagnostic::error(c::UNAVAILABLE, format!("{what} is not available in this build"), Span::default()).with_help("this build of strata lacks a stage of the pipeline")
 }
+
+/// SARIF 2.1.0 for code-scanning tools. Stand-in for the policy stage's own (which adds rule
+/// metadata such as security severities): one rule per code, one result per diagnostic.
+pub fn to_sarif(diagnostics: &[Diagnostic], sources: &strata_base::SourceMap, codes: &[strata_base::CodeDoc]) -> serde_json::Value {
+    use serde_json::json;
+    let mut used: Vec<&str> = diagnostics.iter().map(|d| d.code.as_str()).collect();
+    used.sort();
+    used.dedup();
+    let rules: Vec<serde_json::Value> = used
+        .iter()
+        .map(|code| {
+            let doc = codes.iter().find(|d| d.code == *code);
+            json!({
+                "id": code,
+                "name": doc.map_or(*code, |d| d.name),
+                "shortDescription": { "text": doc.map_or(code.to_string(), |d| d.name.replace('-', " ")) },
+                "fullDescription": { "text": doc.map_or("", |d| d.doc) },
+            })
+        })
+        .collect();
+    let level = |s: strata_base::Severity| match s {
+        strata_base::Severity::Error => "error",
+        strata_base::Severity::Warning => "warning",
+        strata_base::Severity::Info => "note",
+    };
+    let results: Vec<serde_json::Value> = diagnostics
+        .iter()
+        .map(|d| {
+            let mut message = d.message.clone();
+            if let Some(h) = &d.help {
+                message.push_str("\nhelp: ");
+                message.push_str(h);
+            }
+            let mut r = json!({
+                "ruleId": d.code,
+                "ruleIndex": used.iter().position(|c| *c == d.code).unwrap_or(0),
+                "level": level(d.severity),
+                "message": { "text": message },
+            });
+            if let Some(f) = sources.try_get(d.primary.span.file) {
+                let a = f.line_col(d.primary.span.start);
+                let b = f.line_col(d.primary.span.end);
+                r["locations"] = json!([{ "physicalLocation": {
+                    "artifactLocation": { "uri": f.name },
+                    "region": { "startLine": a.line, "startColumn": a.column, "endLine": b.line, "endColumn": b.column },
+                }}]);
+            }
+            r
+        })
+        .collect();
+    json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": { "driver": { "name": "strata", "version": env!("CARGO_PKG_VERSION"), "rules": rules } },
+            "results": results,
+        }],
+    })
+}

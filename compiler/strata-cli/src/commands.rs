@@ -1,0 +1,287 @@
+//! One function per subcommand. Each returns the process exit code.
+
+use crate::render::{self, counts, display_sources, json_diagnostic};
+use crate::{CfnFormatArg, CheckFormat, Cli, Command, CostFormat, GraphFormat};
+use serde_json::json;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use strata_base::{Diagnostic, Severity};
+use strata_driver::{CfnFormat, CheckOptions, CheckOutcome, CompileOptions, DiskWorld, Summary};
+
+pub fn run(cli: Cli) -> u8 {
+    let color = cli.color.enabled();
+    let code = match cli.command {
+        Command::Check { path, env, format } => check(&path, env, format, color),
+        Command::Compile { path, env, out, target, cfn_format } => compile(&path, env, out, target, cfn_format, color),
+        Command::Cost { path, env, format } => cost(&path, env, format, color),
+        Command::Graph { path, env, format } => graph(&path, env, format, color),
+        Command::Fmt { paths, check } => fmt(&paths, check, color),
+        Command::Explain { code } => explain(code.as_deref()),
+        Command::Lsp => lsp(),
+        Command::Init { dir } => crate::init::init(&dir),
+    };
+    code as u8
+}
+
+/// Write to stdout, ignoring a closed pipe (`strata graph | head`).
+fn out(s: &str) {
+    let mut o = std::io::stdout().lock();
+    let _ = o.write_all(s.as_bytes());
+    let _ = o.flush();
+}
+
+fn err(s: &str) {
+    let mut e = std::io::stderr().lock();
+    let _ = e.write_all(s.as_bytes());
+    let _ = e.flush();
+}
+
+/// Print diagnostics as miette reports on stderr.
+fn print_human(outcome: &CheckOutcome, diagnostics: &[Diagnostic], color: bool) {
+    if diagnostics.is_empty() {
+        return;
+    }
+    let sources = display_sources(&outcome.sources, &outcome.project);
+    err(&render::human(diagnostics, &sources, color));
+}
+
+/// Number of project source files (own and imported) the run read.
+fn file_count(outcome: &CheckOutcome) -> usize {
+    outcome.sources.files().filter(|f| !f.is_stdlib && f.name.ends_with(".strata") && !outcome.project.verbatim_files.contains(&f.id)).count()
+}
+
+/// `checked 3 files (12 resources, env prod): 1 warning`
+fn summary_line(verb: &str, outcome: &CheckOutcome) -> String {
+    let s = outcome.summary();
+    let files = file_count(outcome);
+    let mut what = format!("{} file{}", files, if files == 1 { "" } else { "s" });
+    let resources = outcome.analysis.model.resources.len();
+    let mut details = vec![format!("{resources} resource{}", if resources == 1 { "" } else { "s" })];
+    if let Some(env) = &outcome.analysis.model.env {
+        details.push(format!("env {env}"));
+    }
+    what.push_str(&format!(" ({})", details.join(", ")));
+    format!("{verb} {what}: {}\n", counts(&s))
+}
+
+fn json_report(outcome: &CheckOutcome) -> serde_json::Value {
+    let sources = display_sources(&outcome.sources, &outcome.project);
+    let diagnostics: Vec<_> = outcome.diagnostics.iter().map(|d| json_diagnostic(d, &sources)).collect();
+    let s: Summary = outcome.summary();
+    json!({
+        "diagnostics": diagnostics,
+        "summary": {
+            "errors": s.errors,
+            "warnings": s.warnings,
+            "infos": s.infos,
+            "files": file_count(outcome),
+            "resources": outcome.analysis.model.resources.len(),
+            "env": outcome.analysis.model.env,
+            "exit_code": outcome.exit_code(),
+        }
+    })
+}
+
+fn check(path: &Path, env: Option<String>, format: CheckFormat, color: bool) -> i32 {
+    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env });
+    match format {
+        CheckFormat::Human => {
+            print_human(&outcome, &outcome.diagnostics, color);
+            err(&summary_line("checked", &outcome));
+        }
+        CheckFormat::Json => out(&format!("{:#}\n", json_report(&outcome))),
+        CheckFormat::Sarif => {
+            let sources = display_sources(&outcome.sources, &outcome.project);
+            let sarif = strata_driver::stages::to_sarif(&outcome.diagnostics, &sources, &strata_driver::all_codes());
+            out(&format!("{sarif:#}\n"));
+        }
+    }
+    outcome.exit_code()
+}
+
+fn compile(path: &Path, env: Option<String>, out_dir: Option<PathBuf>, targets: Vec<strata_model::Target>, cfn_format: Option<CfnFormatArg>, color: bool) -> i32 {
+    let options = CompileOptions {
+        check: CheckOptions { env },
+        out: out_dir,
+        targets: if targets.is_empty() { None } else { Some(targets) },
+        cfn_format: cfn_format.map(|f| match f {
+            CfnFormatArg::Json => CfnFormat::Json,
+            CfnFormatArg::Yaml => CfnFormat::Yaml,
+        }),
+    };
+    let outcome = strata_driver::compile(&DiskWorld, path, &options);
+    print_human(&outcome.check, &outcome.check.diagnostics, color);
+    match &outcome.out_dir {
+        Some(dir) => {
+            let mut listing = String::new();
+            for f in &outcome.written {
+                listing.push_str(&format!("{}\n", dir.join(f).display()));
+            }
+            out(&listing);
+            let n = outcome.written.len();
+            err(&summary_line("compiled", &outcome.check).replacen(
+                '\n',
+                &format!("\nwrote {n} file{} to {}\n", if n == 1 { "" } else { "s" }, dir.display()),
+                1,
+            ));
+        }
+        None => {
+            err(&summary_line("compiled", &outcome.check));
+            err("nothing was written\n");
+        }
+    }
+    outcome.exit_code()
+}
+
+fn cost(path: &Path, env: Option<String>, format: CostFormat, color: bool) -> i32 {
+    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env });
+    let code = outcome.exit_code();
+    // Cost prints the estimate, and the diagnostics that explain why there is none or that
+    // concern the cost (budgets); other findings belong to `strata check`.
+    let shown: Vec<Diagnostic> = outcome.diagnostics.iter().filter(|d| (d.severity == Severity::Error && code == 2) || d.code.starts_with("COST")).cloned().collect();
+    print_human(&outcome, &shown, color);
+    let Some(report) = &outcome.cost else {
+        if code != 2 {
+            err("error: cost estimates are not available in this build\n");
+            return 2;
+        }
+        err(&summary_line("checked", &outcome));
+        return code;
+    };
+    out(&crate::commands::cost_report(report, format));
+    if shown.iter().any(|d| d.severity == Severity::Error) {
+        1
+    } else {
+        0
+    }
+}
+
+/// Render a cost report.
+pub fn cost_report(report: &strata_driver::stages::CostReport, format: CostFormat) -> String {
+    let money = |v: f64| format!("{v:.2}");
+    match format {
+        CostFormat::Json => {
+            let resources: Vec<_> = report.resources.iter().map(|r| json!({ "name": r.name, "type": r.ty, "monthly": (r.monthly * 100.0).round() / 100.0 })).collect();
+            format!("{:#}\n", json!({ "currency": report.currency, "monthly_total": (report.monthly_total * 100.0).round() / 100.0, "resources": resources }))
+        }
+        CostFormat::Markdown => {
+            let mut s = format!("| resource | type | monthly ({}) |\n| --- | --- | ---: |\n", report.currency);
+            for r in &report.resources {
+                s.push_str(&format!("| `{}` | `{}` | {} |\n", r.name, r.ty, money(r.monthly)));
+            }
+            s.push_str(&format!("| **total** | | **{}** |\n", money(report.monthly_total)));
+            s
+        }
+        CostFormat::Table => {
+            let nw = report.resources.iter().map(|r| r.name.chars().count()).chain([8]).max().unwrap_or(8);
+            let tw = report.resources.iter().map(|r| r.ty.chars().count()).chain([4]).max().unwrap_or(4);
+            let mw = report.resources.iter().map(|r| money(r.monthly).len()).chain([money(report.monthly_total).len(), 7]).max().unwrap_or(7);
+            let mut s = format!("{:<nw$}  {:<tw$}  {:>mw$}\n", "resource", "type", "monthly");
+            for r in &report.resources {
+                s.push_str(&format!("{:<nw$}  {:<tw$}  {:>mw$}\n", r.name, r.ty, money(r.monthly)));
+            }
+            s.push_str(&format!("{:<nw$}  {:<tw$}  {:>mw$}\n", "total", format!("{}/month", report.currency), money(report.monthly_total)));
+            s
+        }
+    }
+}
+
+fn graph(path: &Path, env: Option<String>, format: GraphFormat, color: bool) -> i32 {
+    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env });
+    let code = outcome.exit_code();
+    let errors: Vec<Diagnostic> = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Error && strata_driver::is_input_code(&d.code)).cloned().collect();
+    print_human(&outcome, &errors, color);
+    // A graph with a cycle is still worth drawing; a program that does not type-check is not.
+    let drawable = errors.iter().all(|d| d.code.starts_with("E3"));
+    if drawable {
+        let text = match format {
+            GraphFormat::Mermaid => strata_graph::to_mermaid(&outcome.model, &outcome.graph),
+            GraphFormat::Dot => strata_graph::to_dot(&outcome.model, &outcome.graph),
+        };
+        out(&text);
+    }
+    if code == 2 {
+        err(&summary_line("checked", &outcome));
+        2
+    } else {
+        0
+    }
+}
+
+fn fmt(paths: &[PathBuf], check: bool, color: bool) -> i32 {
+    let outcome = strata_driver::format_paths(&DiskWorld, paths);
+    if !outcome.diagnostics.is_empty() {
+        err(&render::human(&outcome.diagnostics, &outcome.sources, color));
+    }
+    let mut changed = 0usize;
+    let mut write_errors = 0usize;
+    for f in outcome.changed() {
+        let name = &outcome.sources.get(f.file).name;
+        changed += 1;
+        if check {
+            out(&format!("would reformat {name}\n"));
+        } else if let Some(text) = &f.formatted {
+            match std::fs::write(&f.path, text) {
+                Ok(()) => out(&format!("reformatted {name}\n")),
+                Err(e) => {
+                    write_errors += 1;
+                    err(&format!("error[E4009]: cannot write `{name}`: {e}\n"));
+                }
+            }
+        }
+    }
+    let total = outcome.files.len();
+    let unchanged = total - changed;
+    let plural = |n: usize| if n == 1 { "" } else { "s" };
+    if check {
+        err(&format!("{changed} file{} would be reformatted, {unchanged} already formatted\n", plural(changed)));
+    } else {
+        err(&format!("{changed} file{} reformatted, {unchanged} already formatted\n", plural(changed)));
+    }
+    if outcome.diagnostics.iter().any(|d| d.severity == Severity::Error) || write_errors > 0 {
+        2
+    } else if check && changed > 0 {
+        1
+    } else {
+        0
+    }
+}
+
+fn explain(code: Option<&str>) -> i32 {
+    let all = strata_driver::all_codes();
+    match code {
+        None => {
+            let w = all.iter().map(|d| d.name.len()).max().unwrap_or(0);
+            let mut s = String::new();
+            for d in &all {
+                s.push_str(&format!("{:<7} {:<w$}  {}\n", d.code, d.name, d.severity.as_str()));
+            }
+            s.push_str(&format!("\n{} codes; `strata explain CODE` prints one.\n", all.len()));
+            out(&s);
+            0
+        }
+        Some(code) => match strata_driver::explain(code) {
+            Some(d) => {
+                out(&format!("{} ({}, {} by default)\n\n{}", d.code, d.name, d.severity.as_str(), d.doc));
+                if !d.doc.ends_with('\n') {
+                    out("\n");
+                }
+                0
+            }
+            None => {
+                let candidates = all.iter().flat_map(|d| [d.code, d.name]);
+                let hint = match strata_base::did_you_mean(code, candidates) {
+                    Some(s) => format!("; did you mean `{s}`?"),
+                    None => String::new(),
+                };
+                err(&format!("error: unknown code `{code}`{hint}\n`strata explain` without a code lists them all\n"));
+                2
+            }
+        },
+    }
+}
+
+fn lsp() -> i32 {
+    err("error: the language server is not part of this build of strata\n");
+    2
+}
