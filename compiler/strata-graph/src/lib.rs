@@ -350,6 +350,36 @@ impl ResourceGraph {
         None
     }
 
+    /// Multi-source breadth-first search along edges from `starts`, entering only nodes for
+    /// which `enter` is true (starts are always entered). The tree gives, for every reached
+    /// resource, a shortest path from some start (ties broken by id). O(V + E).
+    pub fn bfs_tree(&self, starts: &[ResourceId], mut enter: impl FnMut(ResourceId) -> bool) -> BfsTree {
+        let n = self.len();
+        let mut parent = vec![BfsTree::UNREACHED; n];
+        let mut queue = VecDeque::new();
+        let mut starts: Vec<ResourceId> = starts.iter().copied().filter(|s| self.valid(*s)).collect();
+        starts.sort();
+        starts.dedup();
+        for s in starts {
+            parent[s.0 as usize] = BfsTree::ROOT;
+            queue.push_back(s);
+        }
+        let mut next: Vec<u32> = Vec::new();
+        while let Some(cur) = queue.pop_front() {
+            next.clear();
+            next.extend(self.graph.neighbors_directed(node(cur), Direction::Outgoing).map(|m| m.index() as u32));
+            next.sort_unstable();
+            for &m in &next {
+                if parent[m as usize] != BfsTree::UNREACHED || !enter(ResourceId(m)) {
+                    continue;
+                }
+                parent[m as usize] = cur.0;
+                queue.push_back(ResourceId(m));
+            }
+        }
+        BfsTree { parent }
+    }
+
     /// A shortest path `from ~> to` (inclusive), if `to` is reachable from `from`.
     pub fn path(&self, from: ResourceId, to: ResourceId) -> Option<Vec<ResourceId>> {
         let mut target = ResourceSet::new(self.len());
@@ -364,6 +394,44 @@ impl ResourceGraph {
             .filter(|&n| self.graph.neighbors_undirected(n).next().is_none())
             .map(rid)
             .collect()
+    }
+}
+
+/// The result of [`ResourceGraph::bfs_tree`].
+#[derive(Clone, Debug)]
+pub struct BfsTree {
+    parent: Vec<u32>,
+}
+
+impl BfsTree {
+    const UNREACHED: u32 = u32::MAX;
+    const ROOT: u32 = u32::MAX - 1;
+    pub fn reached(&self, id: ResourceId) -> bool {
+        self.parent.get(id.0 as usize).is_some_and(|&p| p != Self::UNREACHED)
+    }
+    pub fn is_start(&self, id: ResourceId) -> bool {
+        self.parent.get(id.0 as usize) == Some(&Self::ROOT)
+    }
+    /// Every reached resource, in id order.
+    pub fn reached_ids(&self) -> impl Iterator<Item = ResourceId> + '_ {
+        self.parent.iter().enumerate().filter(|(_, &p)| p != Self::UNREACHED).map(|(i, _)| ResourceId(i as u32))
+    }
+    /// The path from a start to `id` (inclusive), if `id` was reached.
+    pub fn path_to(&self, id: ResourceId) -> Option<Vec<ResourceId>> {
+        if !self.reached(id) {
+            return None;
+        }
+        let mut path = vec![id];
+        let mut cur = id.0;
+        while let Some(&p) = self.parent.get(cur as usize) {
+            if p == Self::ROOT || p == Self::UNREACHED || path.len() > self.parent.len() {
+                break;
+            }
+            path.push(ResourceId(p));
+            cur = p;
+        }
+        path.reverse();
+        Some(path)
     }
 }
 

@@ -1,0 +1,190 @@
+//! The engine: resolve the configuration, compute the facts, make one pass over the resources
+//! dispatching each to the enabled rules for its type and kind, run the model-level rules once,
+//! then the user policies.
+
+use crate::config::PolicyConfig;
+use crate::facts::Facts;
+use crate::registry::{rules, Applies, Check, Rule};
+use std::collections::{BTreeMap, HashMap};
+use strata_base::{Diagnostic, Severity, Span};
+use strata_graph::ResourceGraph;
+use strata_model::{Model, Resource, ResourceId, ResourceSchema, Schemas, Value};
+
+/// What a rule sees.
+pub struct Cx<'a> {
+    pub model: &'a Model,
+    pub schemas: &'a Schemas,
+    pub graph: &'a ResourceGraph,
+    pub facts: &'a Facts,
+    /// The rule's options from `[rules]`.
+    pub options: &'a BTreeMap<String, Value>,
+}
+
+/// Model-level rules see the same context.
+pub type ModelCx<'a> = Cx<'a>;
+
+impl<'a> Cx<'a> {
+    pub fn kind(&self, r: &Resource) -> &'static str {
+        self.facts.kind(r.id)
+    }
+    pub fn is_prod(&self, r: &Resource) -> bool {
+        self.facts.is_prod(r.id)
+    }
+    /// The environment is known and is not production.
+    pub fn is_non_prod(&self, r: &Resource) -> bool {
+        self.facts.is_non_prod(r.id)
+    }
+    pub fn is_public(&self, r: &Resource) -> bool {
+        self.facts.public.contains(r.id)
+    }
+    pub fn schema(&self, r: &Resource) -> Option<&'a ResourceSchema> {
+        self.schemas.get(&r.ty)
+    }
+    pub fn resource(&self, id: ResourceId) -> Option<&'a Resource> {
+        self.model.resources.get(id.0 as usize)
+    }
+    /// The portable resource `r` was lowered from, if it is in the model.
+    pub fn origin(&self, r: &Resource) -> Option<&'a Resource> {
+        self.facts.origin.get(r.id.0 as usize).copied().flatten().and_then(|o| self.resource(o))
+    }
+    pub fn option_i64(&self, key: &str) -> Option<i64> {
+        self.options.get(key).and_then(Value::as_i64)
+    }
+    pub fn option_f64(&self, key: &str) -> Option<f64> {
+        self.options.get(key).and_then(Value::as_f64)
+    }
+    pub fn option_strs(&self, key: &str) -> Option<Vec<&'a str>> {
+        self.options.get(key).and_then(Value::as_list).map(|l| l.iter().filter_map(Value::as_str).collect())
+    }
+    pub fn option_ints(&self, key: &str) -> Option<Vec<i64>> {
+        self.options.get(key).and_then(Value::as_list).map(|l| l.iter().filter_map(Value::as_i64).collect())
+    }
+}
+
+/// Where a rule reports. Code and severity are filled in from the rule and the configuration.
+pub struct Sink<'a> {
+    code: &'static str,
+    severity: Severity,
+    out: &'a mut Vec<Diagnostic>,
+}
+
+impl<'a> Sink<'a> {
+    pub fn new(code: &'static str, severity: Severity, out: &'a mut Vec<Diagnostic>) -> Sink<'a> {
+        Sink { code, severity, out }
+    }
+    /// Report at a span; returns the diagnostic to add a label, help and notes.
+    pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
+        self.out.push(Diagnostic::new(self.code, self.severity, message, span));
+        let n = self.out.len() - 1;
+        &mut self.out[n]
+    }
+    /// Report at a property of a resource (where it is written, else the resource's name).
+    pub fn at(&mut self, r: &Resource, prop: &str, message: impl Into<String>) -> &mut Diagnostic {
+        self.report(r.prop_span(prop), message)
+    }
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+}
+
+/// Chainable setters on a reported diagnostic.
+pub trait DiagExt {
+    fn label(&mut self, text: impl Into<String>) -> &mut Self;
+    fn help(&mut self, text: impl Into<String>) -> &mut Self;
+    fn note(&mut self, text: impl Into<String>) -> &mut Self;
+    fn secondary(&mut self, span: Span, text: impl Into<String>) -> &mut Self;
+}
+
+impl DiagExt for Diagnostic {
+    fn label(&mut self, text: impl Into<String>) -> &mut Self {
+        self.primary.message = text.into();
+        self
+    }
+    fn help(&mut self, text: impl Into<String>) -> &mut Self {
+        self.help = Some(text.into());
+        self
+    }
+    fn note(&mut self, text: impl Into<String>) -> &mut Self {
+        self.notes.push(text.into());
+        self
+    }
+    fn secondary(&mut self, span: Span, text: impl Into<String>) -> &mut Self {
+        self.secondary.push(strata_base::Label::new(span, text));
+        self
+    }
+}
+
+/// Help text for a fix written on `r`: the exact line, and, for a lowered resource, where the
+/// line belongs.
+pub fn fix(cx: &Cx<'_>, r: &Resource, line: &str) -> String {
+    match cx.origin(r) {
+        Some(o) => format!("write `{line}` in `{}`: it is lowered from `{}` (`{}`), so set the matching property there or declare a `{}` directly", r.name, o.name, o.ty, r.ty),
+        None => format!("write `{line}` in `{}`", r.name),
+    }
+}
+
+/// An enabled rule with its resolved severity and options.
+struct Enabled<'c> {
+    rule: &'static Rule,
+    severity: Severity,
+    options: &'c BTreeMap<String, Value>,
+}
+
+/// Run every enabled rule and the user policies. Diagnostics come back sorted.
+pub fn run(model: &Model, schemas: &Schemas, graph: &ResourceGraph, config: &PolicyConfig) -> Vec<Diagnostic> {
+    let facts = Facts::compute(model, schemas);
+    let enabled: Vec<Enabled<'_>> = rules()
+        .iter()
+        .filter_map(|&rule| {
+            let r = config.resolve(rule);
+            r.severity.map(|severity| Enabled { rule, severity, options: r.options })
+        })
+        .collect();
+
+    // Dispatch tables: type → rules, kind → rules, and rules for every resource.
+    let mut by_type: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_kind: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut for_all: Vec<usize> = Vec::new();
+    let mut model_rules: Vec<usize> = Vec::new();
+    for (i, e) in enabled.iter().enumerate() {
+        match (e.rule.check, e.rule.applies) {
+            (Check::Resource(_), Applies::Types(ts)) => ts.iter().for_each(|t| by_type.entry(*t).or_default().push(i)),
+            (Check::Resource(_), Applies::Kinds(ks)) => ks.iter().for_each(|k| by_kind.entry(*k).or_default().push(i)),
+            (Check::Resource(_), Applies::All) => for_all.push(i),
+            (Check::Model(_), _) => model_rules.push(i),
+            (Check::Builtin, _) => {}
+        }
+    }
+
+    let mut out = Vec::new();
+    let empty: Vec<usize> = Vec::new();
+    for r in &model.resources {
+        if facts.superseded.contains(r.id) {
+            continue;
+        }
+        let kind = facts.kind(r.id);
+        let t = by_type.get(r.ty.as_str()).unwrap_or(&empty);
+        let k = if kind.is_empty() { &empty } else { by_kind.get(kind).unwrap_or(&empty) };
+        for &i in t.iter().chain(k.iter()).chain(for_all.iter()) {
+            let e = &enabled[i];
+            if let Check::Resource(f) = e.rule.check {
+                let cx = Cx { model, schemas, graph, facts: &facts, options: e.options };
+                let mut sink = Sink::new(e.rule.code, e.severity, &mut out);
+                f(&cx, r, &mut sink);
+            }
+        }
+    }
+    for &i in &model_rules {
+        let e = &enabled[i];
+        if let Check::Model(f) = e.rule.check {
+            let cx = Cx { model, schemas, graph, facts: &facts, options: e.options };
+            let mut sink = Sink::new(e.rule.code, e.severity, &mut out);
+            f(&cx, &mut sink);
+        }
+    }
+    let unknown_endpoint = enabled.iter().find(|e| e.rule.code == crate::rules::pol004_unknown_path_endpoint::RULE.code).map(|e| e.severity);
+    out.extend(crate::user::check(model, graph, &facts, unknown_endpoint, schemas));
+    out.sort_by_cached_key(|d| d.sort_key());
+    out.dedup();
+    out
+}

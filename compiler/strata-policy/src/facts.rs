@@ -1,0 +1,356 @@
+//! Facts derived once per check from each resource and its schema, so rules and graph queries
+//! do not recompute them: the resource's kind, whether it is an internet entry point, its
+//! environment and region, and its portable origin.
+//!
+//! Kinds come from the schema's `@kind` annotation (`@kind = "database"`), normalised to the
+//! canonical names in [`kinds`]; resources whose schema has none get a kind from their type
+//! name (so hand-built models and user schemas still classify).
+
+use strata_graph::ResourceSet;
+use strata_model::{Model, Provider, Resource, ResourceId, Schemas, Value};
+
+/// Canonical kind names.
+pub mod kinds {
+    pub const DATABASE: &str = "database";
+    pub const CACHE: &str = "cache";
+    pub const BUCKET: &str = "bucket";
+    pub const QUEUE: &str = "queue";
+    pub const TOPIC: &str = "topic";
+    pub const LOADBALANCER: &str = "loadbalancer";
+    pub const CDN: &str = "cdn";
+    pub const API_GATEWAY: &str = "apigateway";
+    pub const DNS: &str = "dns";
+    pub const WAF: &str = "waf";
+    /// Long-running containers: ECS services, Cloud Run, Container Apps, portable `Service`.
+    pub const SERVICE: &str = "service";
+    pub const FUNCTION: &str = "function";
+    pub const VM: &str = "vm";
+    pub const CLUSTER: &str = "cluster";
+    pub const NODEPOOL: &str = "nodepool";
+    pub const NETWORK: &str = "network";
+    pub const SUBNET: &str = "subnet";
+    /// Security groups, firewall rules, network security groups.
+    pub const FIREWALL: &str = "firewall";
+    pub const NAT: &str = "nat";
+    pub const KEY: &str = "key";
+    pub const SECRET: &str = "secret";
+    /// Roles, policies, service accounts, bindings.
+    pub const IAM: &str = "iam";
+    pub const CERTIFICATE: &str = "certificate";
+    pub const LOGS: &str = "logs";
+    /// Kubernetes pods and their controllers (Deployment, StatefulSet, DaemonSet, Job, CronJob).
+    pub const WORKLOAD: &str = "workload";
+    pub const NAMESPACE: &str = "namespace";
+    pub const NETWORK_POLICY: &str = "networkpolicy";
+    /// Kubernetes Service.
+    pub const K8S_SERVICE: &str = "k8s-service";
+    pub const INGRESS: &str = "ingress";
+    pub const TARGET_GROUP: &str = "targetgroup";
+    pub const OTHER: &str = "";
+}
+
+use kinds::*;
+
+/// Normalise a schema's `@kind` (or a synonym) to a canonical kind.
+pub fn canonical_kind(k: &str) -> &'static str {
+    let k = k.to_ascii_lowercase().replace(['_', ' '], "-");
+    match k.as_str() {
+        "database" | "db" | "sql" | "sql-database" | "relational-database" | "postgres" | "mysql" => DATABASE,
+        "cache" | "redis" | "memcached" | "key-value" => CACHE,
+        "bucket" | "object-store" | "objectstore" | "storage" | "object-storage" | "storage-account" | "blob" => BUCKET,
+        "queue" => QUEUE,
+        "topic" | "pubsub" | "notification" => TOPIC,
+        "loadbalancer" | "load-balancer" | "lb" | "alb" | "gateway" | "app-gateway" | "application-gateway" => LOADBALANCER,
+        "cdn" | "distribution" => CDN,
+        "apigateway" | "api-gateway" | "api" => API_GATEWAY,
+        "dns" | "dns-zone" | "dns-record" | "zone" | "record" => DNS,
+        "waf" | "web-acl" | "firewall-policy" | "security-policy" => WAF,
+        "service" | "container-service" | "container" | "compute" | "app" | "web-app" | "container-app" => SERVICE,
+        "function" | "lambda" | "serverless" => FUNCTION,
+        "vm" | "instance" | "virtual-machine" | "server" => VM,
+        "cluster" | "kubernetes-cluster" | "k8s-cluster" => CLUSTER,
+        "nodepool" | "node-pool" | "node-group" | "nodegroup" => NODEPOOL,
+        "network" | "vpc" | "vnet" | "virtual-network" => NETWORK,
+        "subnet" | "subnetwork" => SUBNET,
+        "firewall" | "security-group" | "securitygroup" | "firewall-rule" | "nsg" | "network-security-group" | "security-group-rule" => FIREWALL,
+        "nat" | "nat-gateway" | "router" => NAT,
+        "key" | "kms" | "kms-key" | "crypto-key" => KEY,
+        "secret" => SECRET,
+        "iam" | "role" | "policy" | "iam-role" | "iam-policy" | "service-account" | "identity" | "binding" | "iam-binding" | "role-assignment" => IAM,
+        "certificate" | "cert" => CERTIFICATE,
+        "logs" | "log" | "log-group" | "logging" | "monitoring" | "alarm" => LOGS,
+        "workload" | "deployment" | "statefulset" | "daemonset" | "job" | "cronjob" | "pod" => WORKLOAD,
+        "namespace" => NAMESPACE,
+        "networkpolicy" | "network-policy" => NETWORK_POLICY,
+        "k8s-service" | "kubernetes-service" => K8S_SERVICE,
+        "ingress" => INGRESS,
+        "targetgroup" | "target-group" => TARGET_GROUP,
+        _ => OTHER,
+    }
+}
+
+/// A kind from the type name alone, for schemas without `@kind`.
+pub fn kind_from_type(ty: &str) -> &'static str {
+    let t = ty.to_ascii_lowercase();
+    let last = t.rsplit('.').next().unwrap_or(&t);
+    let has = |s: &str| t.contains(s);
+    if t.starts_with("k8s.") {
+        return match last {
+            "deployment" | "statefulset" | "daemonset" | "job" | "cronjob" | "pod" | "replicaset" => WORKLOAD,
+            "namespace" => NAMESPACE,
+            "networkpolicy" => NETWORK_POLICY,
+            "service" => K8S_SERVICE,
+            "ingress" => INGRESS,
+            "secret" => SECRET,
+            "role" | "clusterrole" | "rolebinding" | "clusterrolebinding" | "serviceaccount" => IAM,
+            _ => OTHER,
+        };
+    }
+    if last.contains("postgres") || last.contains("mysql") || has(".rds.") || has("sql.") || has(".sql") || has("cosmos") || has("dynamodb") || has("docdb") || has("spanner") || has("firestore") || has(".aurora") || last.contains("dbinstance") || last.contains("dbcluster") || last == "database" {
+        return DATABASE;
+    }
+    if has("redis") || has("elasticache") || has("memcache") || last == "cache" {
+        return CACHE;
+    }
+    if last == "bucket" || last == "objectstore" || last == "storageaccount" || has("s3.bucket") {
+        return if has("policy") { IAM } else { BUCKET };
+    }
+    if has("waf") || last.contains("webacl") || last.contains("securitypolicy") {
+        return WAF;
+    }
+    if has("cloudfront") || has("cdn") || last.contains("distribution") || last == "backendbucket" || last == "frontdoor" {
+        return CDN;
+    }
+    if has("apigateway") || last == "api" || last.contains("restapi") || last.contains("httpapi") {
+        return API_GATEWAY;
+    }
+    if last.contains("targetgroup") {
+        return TARGET_GROUP;
+    }
+    if last.contains("loadbalancer") || has("elbv2") || has(".elb.") || last.contains("applicationgateway") || last == "forwardingrule" || last == "globalforwardingrule" || last == "urlmap" {
+        return LOADBALANCER;
+    }
+    if has("route53") || has(".dns.") || last.contains("zone") || last.contains("recordset") {
+        return DNS;
+    }
+    if last.contains("natgateway") || last == "router" || last == "routernat" {
+        return NAT;
+    }
+    if last.contains("securitygroup") || last.contains("firewall") || last.contains("networksecuritygroup") {
+        return FIREWALL;
+    }
+    if last == "subnet" || last == "subnetwork" {
+        return SUBNET;
+    }
+    if last == "vpc" || last == "network" || last == "virtualnetwork" {
+        return NETWORK;
+    }
+    if has("kms") || last == "key" || last == "cryptokey" || last == "keyring" || has("keyvault.key") {
+        return KEY;
+    }
+    if last.contains("secret") {
+        return SECRET;
+    }
+    if has(".iam.") || last.contains("role") || last.contains("serviceaccount") || last.contains("binding") || last.ends_with("policy") {
+        return IAM;
+    }
+    if has("sqs") || last == "queue" {
+        return QUEUE;
+    }
+    if has("sns") || last == "topic" {
+        return TOPIC;
+    }
+    if has("lambda") || last == "function" || last.contains("functionapp") {
+        return FUNCTION;
+    }
+    if last.contains("nodegroup") || last.contains("nodepool") {
+        return NODEPOOL;
+    }
+    if has("eks.cluster") || has("container.cluster") || last.contains("kubernetescluster") || has("gke") || last == "cluster" {
+        return CLUSTER;
+    }
+    if has("ecs.service") || has("run.service") || has("containerapp") || last == "service" || last.contains("appservice") || last.contains("webapp") {
+        return SERVICE;
+    }
+    if last == "instance" || last.contains("virtualmachine") || has("ec2.instance") {
+        return VM;
+    }
+    if has("logs.") || last.contains("loggroup") || has("logging") || last.contains("alarm") {
+        return LOGS;
+    }
+    if last.contains("certificate") {
+        return CERTIFICATE;
+    }
+    OTHER
+}
+
+/// Facts about every resource of a model, indexed by resource id.
+#[derive(Debug)]
+pub struct Facts {
+    pub kind: Vec<&'static str>,
+    /// The portable resource a resource was lowered from, if it is in this model.
+    pub origin: Vec<Option<ResourceId>>,
+    /// Portable resources that were lowered into other resources of this model: rules skip
+    /// them (their lowered resources are checked instead, with the same spans).
+    pub superseded: ResourceSet,
+    /// Internet entry points (what `internet` means in `deny path(internet ~> X)`).
+    pub public: ResourceSet,
+    /// Environment name of each resource (lowercase): its `env`/`environment` tag, else its
+    /// stack's tag, else the model's `--env`.
+    pub env: Vec<Option<String>>,
+    /// Region (or location) of each resource: its own `region`/`location`, else its stack's.
+    pub region: Vec<Option<String>>,
+}
+
+/// True for `true`, a record (`public = https { ... }`), a non-empty list, or a string that is not
+/// an explicit "no".
+pub fn truthy(v: &Value) -> bool {
+    match v {
+        Value::Bool(b) => *b,
+        Value::Record(_) => true,
+        Value::List(l) => !l.is_empty(),
+        Value::Str(s) => !matches!(s.to_ascii_lowercase().as_str(), "" | "false" | "no" | "none" | "off" | "private" | "internal" | "disabled"),
+        Value::Int(i) => *i != 0,
+        _ => false,
+    }
+}
+
+fn str_prop<'r>(r: &'r Resource, name: &str) -> Option<&'r str> {
+    r.prop(name).and_then(Value::as_str)
+}
+
+/// Whether a resource accepts traffic from the internet.
+pub fn is_public(r: &Resource, kind: &str) -> bool {
+    let flag = |n: &str| r.prop(n).is_some_and(truthy);
+    if flag("public") || flag("publicly_accessible") || flag("internet_facing") || flag("public_ip") || flag("associate_public_ip_address") || flag("public_network_access") {
+        return true;
+    }
+    if let Some(s) = str_prop(r, "scheme") {
+        return s.eq_ignore_ascii_case("internet-facing");
+    }
+    if let Some(s) = str_prop(r, "load_balancing_scheme") {
+        return s.eq_ignore_ascii_case("EXTERNAL") || s.eq_ignore_ascii_case("EXTERNAL_MANAGED");
+    }
+    if let Some(s) = str_prop(r, "ingress") {
+        let s = s.to_ascii_lowercase();
+        if s == "all" || s == "ingress_traffic_all" || s == "internet" {
+            return true;
+        }
+    }
+    match kind {
+        CDN | API_GATEWAY | INGRESS => true,
+        K8S_SERVICE => matches!(str_prop(r, "type"), Some("LoadBalancer" | "NodePort")),
+        // AWS load balancers are internet-facing unless `scheme = "internal"` (handled above).
+        LOADBALANCER => r.ty.starts_with("aws.") && !r.prop("internal").is_some_and(Value::is_true),
+        _ => false,
+    }
+}
+
+fn env_tag(tags: Option<&Value>) -> Option<String> {
+    let rec = tags?.as_record()?;
+    ["env", "environment", "stage"].iter().find_map(|k| rec.get(*k).and_then(Value::as_str)).map(str::to_ascii_lowercase)
+}
+
+/// `prod`, `production`, `prd`, `live` count as production.
+pub fn is_prod_name(env: &str) -> bool {
+    let e = env.to_ascii_lowercase();
+    matches!(e.as_str(), "prod" | "production" | "prd" | "live") || e.starts_with("prod-") || e.ends_with("-prod") || e.starts_with("prod_") || e.ends_with("_prod")
+}
+
+impl Facts {
+    pub fn compute(model: &Model, schemas: &Schemas) -> Facts {
+        let n = model.resources.len();
+        let mut kind = Vec::with_capacity(n);
+        let mut origin = Vec::with_capacity(n);
+        let mut superseded = ResourceSet::new(n);
+        let mut public = ResourceSet::new(n);
+        let mut env = Vec::with_capacity(n);
+        let mut region = Vec::with_capacity(n);
+        let model_env = model.env.as_ref().map(|e| e.to_ascii_lowercase());
+        let stack_env: Vec<Option<String>> = model
+            .stacks
+            .iter()
+            .map(|s| ["env", "environment", "stage"].iter().find_map(|k| s.tags.get(*k)).map(|e| e.to_ascii_lowercase()))
+            .collect();
+        let stack_region: Vec<Option<String>> = model
+            .stacks
+            .iter()
+            .map(|s| ["region", "location"].iter().find_map(|k| s.provider_config.get(*k).and_then(Value::as_str)).map(str::to_string))
+            .collect();
+        for r in &model.resources {
+            let k = schemas.get(&r.ty).and_then(|s| s.attr_str("kind")).map(canonical_kind).filter(|k| !k.is_empty()).unwrap_or_else(|| kind_from_type(&r.ty));
+            kind.push(k);
+            let o = r.lowered_from.filter(|o| o.0 != r.id.0 && (o.0 as usize) < n && model.resources[o.0 as usize].provider == Provider::Portable);
+            if let Some(o) = o {
+                superseded.insert(o);
+            }
+            origin.push(o);
+            if is_public(r, k) {
+                public.insert(r.id);
+            }
+            let stack = r.stack.filter(|&s| s < model.stacks.len()).or(if model.stacks.len() == 1 { Some(0) } else { None });
+            env.push(env_tag(r.prop("tags").or_else(|| r.prop("labels"))).or_else(|| stack.and_then(|s| stack_env[s].clone())).or_else(|| model_env.clone()));
+            region.push(["region", "location"].iter().find_map(|p| str_prop(r, p)).map(str::to_string).or_else(|| stack.and_then(|s| stack_region[s].clone())));
+        }
+        // A superseded portable resource is not itself an entry point: its lowered resources are.
+        let mut public_final = ResourceSet::new(n);
+        for id in public.iter() {
+            if !superseded.contains(id) {
+                public_final.insert(id);
+            }
+        }
+        Facts { kind, origin, superseded, public: public_final, env, region }
+    }
+
+    pub fn kind(&self, id: ResourceId) -> &'static str {
+        self.kind.get(id.0 as usize).copied().unwrap_or(OTHER)
+    }
+    pub fn env(&self, id: ResourceId) -> Option<&str> {
+        self.env.get(id.0 as usize).and_then(|e| e.as_deref())
+    }
+    pub fn is_prod(&self, id: ResourceId) -> bool {
+        self.env(id).is_some_and(is_prod_name)
+    }
+    /// The environment is known and is not production.
+    pub fn is_non_prod(&self, id: ResourceId) -> bool {
+        self.env(id).is_some_and(|e| !is_prod_name(e))
+    }
+    pub fn region(&self, id: ResourceId) -> Option<&str> {
+        self.region.get(id.0 as usize).and_then(|e| e.as_deref())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_from_types() {
+        assert_eq!(kind_from_type("aws.rds.DBInstance"), DATABASE);
+        assert_eq!(kind_from_type("gcp.sql.DatabaseInstance"), DATABASE);
+        assert_eq!(kind_from_type("aws.elasticache.ReplicationGroup"), CACHE);
+        assert_eq!(kind_from_type("aws.s3.Bucket"), BUCKET);
+        assert_eq!(kind_from_type("aws.s3.BucketPolicy"), IAM);
+        assert_eq!(kind_from_type("aws.elbv2.LoadBalancer"), LOADBALANCER);
+        assert_eq!(kind_from_type("aws.cloudfront.Distribution"), CDN);
+        assert_eq!(kind_from_type("aws.wafv2.WebACL"), WAF);
+        assert_eq!(kind_from_type("aws.ec2.SecurityGroup"), FIREWALL);
+        assert_eq!(kind_from_type("gcp.compute.Firewall"), FIREWALL);
+        assert_eq!(kind_from_type("k8s.Deployment"), WORKLOAD);
+        assert_eq!(kind_from_type("k8s.NetworkPolicy"), NETWORK_POLICY);
+        assert_eq!(kind_from_type("portable.Postgres"), DATABASE);
+        assert_eq!(kind_from_type("portable.ObjectStore"), BUCKET);
+        assert_eq!(kind_from_type("aws.ecs.Service"), SERVICE);
+        assert_eq!(kind_from_type("gcp.run.Service"), SERVICE);
+        assert_eq!(kind_from_type("aws.kms.Key"), KEY);
+        assert_eq!(kind_from_type("aws.iam.Role"), IAM);
+        assert_eq!(kind_from_type("aws.sqs.Queue"), QUEUE);
+        assert_eq!(kind_from_type("x.Unknown"), OTHER);
+    }
+
+    #[test]
+    fn prod_names() {
+        assert!(is_prod_name("prod") && is_prod_name("Production") && is_prod_name("eu-prod"));
+        assert!(!is_prod_name("dev") && !is_prod_name("staging") && !is_prod_name("preprod-x"));
+    }
+}

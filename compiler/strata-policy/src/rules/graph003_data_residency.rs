@@ -1,0 +1,83 @@
+use super::prelude::*;
+
+rule! {
+    /// ## What it checks
+    /// Data crossing regions: a dependency between two resources in different regions where
+    /// either side stores data (database, cache, bucket, queue, topic). With the option
+    /// `allowed_regions` (a list of globs such as `["eu-*", "europe-*"]`), also every data store
+    /// outside those regions. A resource's region is its own `region`/`location`, else its
+    /// stack's provider region.
+    ///
+    /// ## Why it matters
+    /// Data residency rules (GDPR, contracts, sovereignty requirements) bind where personal and
+    /// customer data is stored and processed. Cross-region replication, a service in one region
+    /// reading a database in another, or a bucket created in the wrong region moves data out of
+    /// its jurisdiction, and adds inter-region transfer charges and latency.
+    ///
+    /// ## Example
+    /// ```strata
+    /// stack eu { provider = aws { region = "eu-west-1" } }
+    /// resource uploads: aws.s3.Bucket { replication = { destination = us_copy } }
+    /// resource us_copy: aws.s3.Bucket { region = "us-east-1" }
+    /// ```
+    ///
+    /// ## Fix
+    /// Keep the copy in an allowed region (`region = "eu-central-1"`), or, when the transfer is
+    /// intended (disaster recovery to an approved region), record the decision with
+    /// `// strata-ignore GRAPH003: DR copy approved by ...` or configure
+    /// `data-residency = { allowed_regions = ["eu-*", "us-east-1"] }` in `strata.toml`.
+    pub static RULE = {
+        code: "GRAPH003",
+        name: "data-residency",
+        category: Graph,
+        severity: Warning,
+        applies: Applies::All,
+        check: Check::Model(check),
+    }
+}
+
+fn is_data(kind: &str) -> bool {
+    matches!(kind, DATABASE | CACHE | BUCKET | QUEUE | TOPIC)
+}
+
+/// `us-east-1` and `us-east1` are the same place for this purpose.
+fn norm(region: &str) -> String {
+    region.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
+}
+
+fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
+    let f = cx.facts;
+    let allowed = cx.option_strs("allowed_regions");
+    if let Some(allowed) = &allowed {
+        for r in &cx.model.resources {
+            if f.superseded.contains(r.id) || !is_data(f.kind(r.id)) {
+                continue;
+            }
+            let Some(region) = f.region(r.id) else { continue };
+            if allowed.iter().any(|g| crate::config::glob_match(g, region)) {
+                continue;
+            }
+            let span = if r.prop_spans.contains_key("region") { r.prop_span("region") } else if r.prop_spans.contains_key("location") { r.prop_span("location") } else { r.name_span };
+            out.report(span, format!("{} `{}` is in `{region}`, outside the allowed regions ({})", f.kind(r.id), r.name, allowed.join(", ")))
+                .label("outside the allowed regions")
+                .help(format!("place `{}` in an allowed region, e.g. `region = \"{}\"` when that is a region name", r.name, allowed.first().copied().unwrap_or("?").trim_end_matches('*')));
+        }
+    }
+    for (from, to, e) in cx.graph.edges() {
+        if f.superseded.contains(from) || f.superseded.contains(to) {
+            continue;
+        }
+        if !is_data(f.kind(from)) && !is_data(f.kind(to)) {
+            continue;
+        }
+        let (Some(ra), Some(rb)) = (f.region(from), f.region(to)) else { continue };
+        if norm(ra) == norm(rb) {
+            continue;
+        }
+        let (Some(a), Some(b)) = (cx.resource(from), cx.resource(to)) else { continue };
+        out.report(e.span, format!("data crosses regions: `{}` ({ra}) depends on `{}` ({rb})", a.name, b.name))
+            .label(format!("{ra} → {rb}"))
+            .secondary(b.name_span, format!("`{}` is in {rb}", b.name))
+            .help(format!("keep `{}` and `{}` in one region, or record that the transfer is approved with `// strata-ignore GRAPH003: <approval>`", a.name, b.name));
+    }
+}

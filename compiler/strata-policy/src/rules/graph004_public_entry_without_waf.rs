@@ -1,0 +1,70 @@
+use super::prelude::*;
+use strata_model::ResourceId;
+
+rule! {
+    /// ## What it checks
+    /// A public load balancer, CDN distribution or API gateway with no web application
+    /// firewall attached: no WAF resource (AWS WAFv2 web ACL, Cloud Armor policy, Azure WAF
+    /// policy) within two dependency steps of it, in either direction (a `web_acl` reference,
+    /// a web ACL association, a backend service's security policy).
+    ///
+    /// ## Why it matters
+    /// The entry point is where injection, credential stuffing, scanners and layer-7 floods
+    /// arrive. Managed WAF rule sets block the common attacks before they reach the
+    /// application. Checkov's `CKV2_AWS_28` and `CKV_AWS_68` ask for the same.
+    ///
+    /// ## Example
+    /// ```strata
+    /// resource lb: aws.elbv2.LoadBalancer { scheme = "internet-facing" }
+    /// ```
+    ///
+    /// ## Fix
+    /// Attach a web ACL:
+    /// ```strata
+    /// resource waf: aws.wafv2.WebACL { scope = "REGIONAL", managed_rules = ["AWSManagedRulesCommonRuleSet"] }
+    /// resource waf_lb: aws.wafv2.WebACLAssociation { resource = lb, web_acl = waf }
+    /// ```
+    pub static RULE = {
+        code: "GRAPH004",
+        name: "public-entry-without-waf",
+        category: Graph,
+        severity: Warning,
+        applies: Applies::All,
+        check: Check::Model(check),
+    }
+}
+
+fn has_waf_near(cx: &Cx<'_>, id: ResourceId) -> bool {
+    let f = cx.facts;
+    let near = |x: ResourceId| -> Vec<ResourceId> { cx.graph.dependencies(x).into_iter().chain(cx.graph.dependents(x)).map(|(n, _)| n).collect() };
+    for n in near(id) {
+        if f.kind(n) == WAF {
+            return true;
+        }
+        if near(n).into_iter().any(|m| f.kind(m) == WAF) {
+            return true;
+        }
+    }
+    false
+}
+
+fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
+    let f = cx.facts;
+    for id in f.public.iter() {
+        if !matches!(f.kind(id), LOADBALANCER | CDN | API_GATEWAY) {
+            continue;
+        }
+        let Some(r) = cx.resource(id) else { continue };
+        // Network load balancers pass TCP through; a WAF cannot be attached to them.
+        if r.prop("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("network") || t.eq_ignore_ascii_case("gateway")) {
+            continue;
+        }
+        if has_waf_near(cx, id) {
+            continue;
+        }
+        let waf_ty = if r.ty.starts_with("gcp.") { "gcp.compute.SecurityPolicy" } else if r.ty.starts_with("azure.") { "azure.network.WebApplicationFirewallPolicy" } else { "aws.wafv2.WebACL" };
+        out.report(r.name_span, format!("public {} `{}` has no web application firewall", f.kind(id), r.name))
+            .label("internet entry point without a WAF")
+            .help(format!("declare a `{waf_ty}` and attach it to `{}` (for AWS: `resource {}_waf: aws.wafv2.WebACLAssociation {{ resource = {}, web_acl = <web ACL> }}`)", r.name, r.name.replace(['.', '[', ']', '"'], "_"), r.name));
+    }
+}

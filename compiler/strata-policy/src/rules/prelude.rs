@@ -1,0 +1,7 @@
+//! What every rule file imports.
+
+pub(crate) use super::util::*;
+pub(crate) use crate::engine::{fix, Cx, DiagExt, Sink};
+pub(crate) use crate::facts::kinds::*;
+pub(crate) use crate::registry::{rule, Applies, Check};
+pub(crate) use strata_model::{Resource, Value};

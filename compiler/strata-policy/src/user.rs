@@ -1,0 +1,129 @@
+//! Policies written in the language: `deny path(A ~> B)` rules are evaluated here over the
+//! graph; resource conditions (`deny x: T => ...`, `require ...`) were evaluated by semantics
+//! and arrive as violations, which become diagnostics with the policy's code and severity.
+
+use crate::facts::Facts;
+use strata_base::{did_you_mean, Diagnostic, Severity};
+use strata_graph::{EdgeKind, ResourceGraph};
+use strata_model::{Model, PathRule, Resource, ResourceId, UserPolicy};
+
+/// Whether a type name written in a policy (`Postgres`, `portable.Postgres`,
+/// `aws.rds.DBInstance`) names the type `ty`.
+pub fn type_matches(pattern: &str, ty: &str) -> bool {
+    ty == pattern || (ty.len() > pattern.len() && ty.ends_with(pattern) && ty.as_bytes()[ty.len() - pattern.len() - 1] == b'.')
+}
+
+/// Whether a resource name written in a policy names `name` (the resource itself, or a
+/// resource of the module instance / `for` instance it names).
+fn name_matches(pattern: &str, name: &str) -> bool {
+    name == pattern || (name.len() > pattern.len() && name.starts_with(pattern) && matches!(name.as_bytes()[pattern.len()], b'.' | b'['))
+}
+
+/// The resources an endpoint of a path rule denotes. `internet` is every public resource.
+pub fn endpoint(model: &Model, facts: &Facts, ep: &str) -> Vec<ResourceId> {
+    if ep == "internet" {
+        return facts.public.iter().collect();
+    }
+    let origin_ty = |r: &Resource| facts.origin.get(r.id.0 as usize).copied().flatten().map(|o| model.resources[o.0 as usize].ty.as_str());
+    model
+        .resources
+        .iter()
+        .filter(|r| !facts.superseded.contains(r.id))
+        .filter(|r| name_matches(ep, &r.name) || type_matches(ep, &r.ty) || origin_ty(r).is_some_and(|t| type_matches(ep, t)))
+        .map(|r| r.id)
+        .collect()
+}
+
+pub fn check(model: &Model, graph: &ResourceGraph, facts: &Facts, unknown_endpoint: Option<Severity>, schemas: &strata_model::Schemas) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for p in &model.policies {
+        for v in &p.violations {
+            let mut d = Diagnostic::new(p.code.clone(), p.severity, v.message.clone(), v.span)
+                .with_label(format!("violates \"{}\"", p.title))
+                .with_secondary(p.span, "policy declared here")
+                .with_help("change the resource so that the policy's condition holds, or change the policy");
+            if let Some(r) = model.resources.get(v.resource.0 as usize) {
+                if r.name_span != v.span && r.name_span.file == v.span.file {
+                    d = d.with_secondary(r.name_span, format!("`{}` declared here", r.name));
+                }
+            }
+            out.push(d);
+        }
+        for rule in &p.path_rules {
+            path_rule(model, graph, facts, p, rule, unknown_endpoint, schemas, &mut out);
+        }
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
+fn path_rule(model: &Model, graph: &ResourceGraph, facts: &Facts, p: &UserPolicy, rule: &PathRule, unknown: Option<Severity>, schemas: &strata_model::Schemas, out: &mut Vec<Diagnostic>) {
+    let from = endpoint(model, facts, &rule.from);
+    let to = endpoint(model, facts, &rule.to);
+    for (ep, matched) in [(&rule.from, &from), (&rule.to, &to)] {
+        if matched.is_empty() && ep != "internet" && !schemas.names().any(|t| type_matches(ep, t)) {
+            if let Some(sev) = unknown {
+                let candidates: Vec<&str> = schemas.names().map(|t| t.rsplit('.').next().unwrap_or(t)).chain(model.resources.iter().map(|r| r.name.as_str())).chain(["internet"]).collect();
+                let mut d = Diagnostic::new("POL004", sev, format!("`{ep}` in `deny path(...)` names no resource and no type"), rule.span).with_label("matches nothing");
+                d = match did_you_mean(ep, candidates.iter().copied()) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`? A path endpoint is `internet`, a type (`Postgres`, `aws.rds.DBInstance`) or a resource name")),
+                    None => d.with_help("a path endpoint is `internet`, a type (`Postgres`, `aws.rds.DBInstance`) or a resource name"),
+                };
+                out.push(d);
+            }
+        }
+    }
+    if from.is_empty() || to.is_empty() {
+        return;
+    }
+    let tree = graph.bfs_tree(&from, |id| !facts.superseded.contains(id));
+    let name = |id: ResourceId| model.resources.get(id.0 as usize).map_or("?", |r| r.name.as_str());
+    for &t in &to {
+        let Some(path) = tree.path_to(t) else { continue };
+        if path.len() < 2 {
+            continue; // a resource matching both ends, reached without an edge
+        }
+        let Some(target) = model.resources.get(t.0 as usize) else { continue };
+        let chain = path.iter().map(|&id| format!("`{}`", name(id))).collect::<Vec<_>>().join(" → ");
+        let source = if rule.from == "internet" { "the internet".to_string() } else { format!("`{}`", rule.from) };
+        let message = format!("`{}` is reachable from {source}: {chain}", target.name);
+        let mut d = Diagnostic::new(p.code.clone(), p.severity, message, target.name_span)
+            .with_label(format!("reachable from {source}"))
+            .with_note(format!("policy \"{}\" denies every path {} ~> {}", p.title, rule.from, rule.to));
+        if rule.from == "internet" {
+            if let Some(entry) = model.resources.get(path[0].0 as usize) {
+                d = d.with_secondary(entry.name_span, format!("`{}` is public", entry.name));
+            }
+        }
+        for w in path.windows(2) {
+            if let Some(e) = graph.edge(w[0], w[1]) {
+                let verb = if e.kind == EdgeKind::Reference { "references" } else { "depends on" };
+                d = d.with_secondary(e.span, format!("`{}` {verb} `{}` here", name(w[0]), name(w[1])));
+            }
+        }
+        d = d.with_secondary(rule.span, "denied here");
+        let help = if rule.from == "internet" {
+            format!("break the path: make `{}` private, remove one of these references, or route through a private service instead of referencing `{}` directly", name(path[0]), target.name)
+        } else {
+            "break the path: remove one of these references (or `depends_on` entries)".to_string()
+        };
+        out.push(d.with_help(help));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matching() {
+        assert!(type_matches("Postgres", "portable.Postgres"));
+        assert!(type_matches("portable.Postgres", "portable.Postgres"));
+        assert!(type_matches("aws.rds.DBInstance", "aws.rds.DBInstance"));
+        assert!(type_matches("DBInstance", "aws.rds.DBInstance"));
+        assert!(!type_matches("Postgres", "portable.NotPostgres"));
+        assert!(name_matches("blog", "blog.bucket"));
+        assert!(name_matches("queues", "queues[\"a\"]"));
+        assert!(!name_matches("blog", "blogger"));
+    }
+}
