@@ -230,14 +230,18 @@ fn fmt(paths: &[PathBuf], check: bool, color: bool) -> i32 {
             }
         }
     }
-    let total = outcome.files.len();
-    let unchanged = total - changed;
+    let unchanged = outcome.files.iter().filter(|f| f.formatted.is_some() && !f.changed).count();
+    let failed = outcome.files.iter().filter(|f| f.formatted.is_none()).count();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
-    if check {
-        err(&format!("{changed} file{} would be reformatted, {unchanged} already formatted\n", plural(changed)));
+    let mut line = if check {
+        format!("{changed} file{} would be reformatted, {unchanged} already formatted", plural(changed))
     } else {
-        err(&format!("{changed} file{} reformatted, {unchanged} already formatted\n", plural(changed)));
+        format!("{changed} file{} reformatted, {unchanged} already formatted", plural(changed))
+    };
+    if failed > 0 {
+        line.push_str(&format!(", {failed} not formatted because of errors"));
     }
+    err(&format!("{line}\n"));
     if outcome.diagnostics.iter().any(|d| d.severity == Severity::Error) || write_errors > 0 {
         2
     } else if check && changed > 0 {

@@ -42,7 +42,11 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> St
     let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
     let mut out = String::new();
     for d in diagnostics {
-        let report = d.to_miette(sources);
+        let report = match sources.try_get(d.primary.span.file) {
+            // Placeholder files (a path that does not exist, an unreadable file): no snippet.
+            Some(f) if f.text.is_empty() => without_source(d),
+            _ => d.to_miette(sources),
+        };
         let mut s = String::new();
         if handler.render_report(&mut s, report.as_ref()).is_err() {
             s = format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
@@ -53,6 +57,28 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> St
         }
     }
     out
+}
+
+/// A report of the message, code and help only.
+fn without_source(d: &Diagnostic) -> miette::Report {
+    let severity = match d.severity {
+        strata_base::Severity::Error => miette::Severity::Error,
+        strata_base::Severity::Warning => miette::Severity::Warning,
+        strata_base::Severity::Info => miette::Severity::Advice,
+    };
+    let mut help = d.help.clone().unwrap_or_default();
+    for n in &d.notes {
+        if !help.is_empty() {
+            help.push('\n');
+        }
+        help.push_str("note: ");
+        help.push_str(n);
+    }
+    let mut m = miette::MietteDiagnostic::new(d.message.clone()).with_code(d.code.clone()).with_severity(severity);
+    if !help.is_empty() {
+        m = m.with_help(help);
+    }
+    miette::Report::new(m)
 }
 
 /// `2 errors, 1 warning` (only the non-zero counts; `no problems` when all are zero).

@@ -360,9 +360,35 @@ struct RawCompile {
     cfn_format: Option<toml::Spanned<String>>,
 }
 
+/// A string written like a Strata quantity literal (`"100 GiB"`, `"7d"`, `"300 USD/month"`).
+fn parse_quantity(s: &str) -> Option<Value> {
+    let s = s.trim();
+    let split = s.find(|c: char| !(c.is_ascii_digit() || c == '.' || c == '_'))?;
+    let (num, unit) = s.split_at(split);
+    if num.is_empty() || !num.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let value: f64 = num.replace('_', "").parse().ok()?;
+    let u = strata_base::units::unit(unit.trim_start())?;
+    Some(Value::Quantity(strata_model::Quantity { value: value * u.factor, dimension: u.dimension, unit: u.name.to_string() }))
+}
+
+/// A string written like an IPv4 CIDR literal (`"10.0.0.0/16"`).
+fn is_cidr(s: &str) -> bool {
+    let Some((addr, len)) = s.split_once('/') else { return false };
+    let octets: Vec<&str> = addr.split('.').collect();
+    octets.len() == 4 && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok()) && len.parse::<u8>().is_ok_and(|l| l <= 32)
+}
+
+/// A TOML value as a Strata value. TOML has no units or CIDR blocks: strings written like a
+/// quantity or an IPv4 CIDR literal become one.
 fn toml_to_value(v: toml::Value) -> Value {
     match v {
-        toml::Value::String(s) => Value::Str(s),
+        toml::Value::String(s) => match parse_quantity(&s) {
+            Some(q) => q,
+            None if is_cidr(&s) => Value::Cidr(s),
+            None => Value::Str(s),
+        },
         toml::Value::Integer(i) => Value::Int(i),
         toml::Value::Float(f) => Value::Float(f),
         toml::Value::Boolean(b) => Value::Bool(b),
@@ -552,6 +578,9 @@ mod tests {
 [env.prod.params]
 region = "eu-west-1"
 replicas = 3
+disk = "100 GiB"
+window = "7d"
+net = "10.0.0.0/16"
 
 [rules]
 SEC001 = "off"
@@ -565,6 +594,10 @@ cfn_format = "yaml"
         let (c, d) = parse_config(FileId(0), toml);
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.envs["prod"].params["replicas"], Value::Int(3));
+        assert_eq!(c.envs["prod"].params["region"], Value::Str("eu-west-1".into()));
+        assert!(matches!(&c.envs["prod"].params["disk"], Value::Quantity(q) if q.value == 100.0 * 1073741824.0 && q.unit == "GiB"));
+        assert!(matches!(&c.envs["prod"].params["window"], Value::Quantity(q) if q.value == 7.0 * 86400.0));
+        assert_eq!(c.envs["prod"].params["net"], Value::Cidr("10.0.0.0/16".into()));
         assert_eq!(c.rules["SEC001"].level, Some(RuleLevel::Off));
         assert_eq!(c.rules["bucket-versioning"].level, Some(RuleLevel::Level(Severity::Error)));
         assert_eq!(c.rules["bucket-versioning"].options["min_days"], Value::Int(30));
