@@ -211,9 +211,7 @@ fn check_into(value: &Value, ty: &Ty, refs: &dyn RefTypes, path: &mut String, ou
         Ty::Quantity { dimension, min, max } => match value {
             Value::Quantity(q) if q.dimension == *dimension => {
                 if min.is_some_and(|m| q.value < m) || max.is_some_and(|m| q.value > m) {
-                    let show = |x: &Option<f64>| {
-                        x.map(|v| crate::Quantity { value: v, dimension: *dimension, unit: q.unit.clone() }.to_string()).unwrap_or_default()
-                    };
+                    let show = |x: &Option<f64>| x.map(|v| crate::Quantity { value: v, dimension: *dimension, unit: q.unit.clone() }.pretty()).unwrap_or_default();
                     push(out, path, MismatchKind::OutOfRange { value: q.to_string(), range: format!("{}..{}", show(min), show(max)) });
                 }
             }

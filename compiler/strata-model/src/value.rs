@@ -179,18 +179,40 @@ impl fmt::Display for Ref {
     }
 }
 
+impl Quantity {
+    /// The largest unit of this dimension in which the value is a whole number (falling back to
+    /// the unit it was written in): `86400 s` shows as `1d`, `1073741824 B` as `1 GiB`.
+    pub fn pretty(&self) -> String {
+        let mut best: Option<&strata_base::units::Unit> = None;
+        for u in strata_base::units::UNITS.iter().filter(|u| u.dimension == self.dimension) {
+            let v = self.value / u.factor;
+            if (v - v.round()).abs() < 1e-9 && v.abs() >= 1.0 && best.map_or(true, |b| u.factor > b.factor) {
+                best = Some(u);
+            }
+        }
+        match best {
+            Some(u) => fmt_in(self.value, u),
+            None => self.to_string(),
+        }
+    }
+}
+
+fn fmt_in(value: f64, u: &strata_base::units::Unit) -> String {
+    let v = value / u.factor;
+    let num = if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 { format!("{}", v.round() as i64) } else { format!("{v}") };
+    // Durations are written glued (`30d`, `250ms`), the others with a space (`100 GiB`).
+    if u.dimension == Dimension::Duration {
+        format!("{num}{}", u.name)
+    } else {
+        format!("{num} {}", u.name)
+    }
+}
+
 impl fmt::Display for Quantity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let unit = strata_base::units::unit(&self.unit).filter(|u| u.dimension == self.dimension);
         match unit {
-            Some(u) => {
-                let v = self.value / u.factor;
-                if v.fract() == 0.0 && v.abs() < 1e15 {
-                    write!(f, "{} {}", v as i64, u.name)
-                } else {
-                    write!(f, "{} {}", v, u.name)
-                }
-            }
+            Some(u) => write!(f, "{}", fmt_in(self.value, u)),
             None => write!(f, "{} {}", self.value, self.dimension.base_unit()),
         }
     }

@@ -53,9 +53,7 @@ impl<'a> Db<'a> {
         let ok = ms.is_empty();
         for m in ms {
             let mut d = Diagnostic::error(m.kind.code(), m.kind.message(), span);
-            if !m.path.is_empty() {
-                d = d.with_label(format!("at `{}`", m.path));
-            }
+            d = if !m.path.is_empty() { d.with_label(format!("at `{}`", m.path)) } else { d.with_label(format!("expected `{ty}`")) };
             d = d.with_help(help_for(&m.kind, ty));
             self.report(d);
         }
@@ -889,10 +887,12 @@ fn values_equal(a: &Value, b: &Value) -> bool {
 }
 
 fn describe_kind(v: &Value) -> String {
-    match v {
-        Value::Quantity(q) => format!("a {}", q.dimension.name()),
-        v => format!("a {}", v.type_name()),
-    }
+    let name = match v {
+        Value::Quantity(q) => q.dimension.name(),
+        v => v.type_name(),
+    };
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    format!("{article} {name}")
 }
 
 pub(crate) fn duplicate_field(name: &ast::Ident) -> Diagnostic {

@@ -453,7 +453,25 @@ impl<'a> Db<'a> {
                             Some(p) if p != Provider::Portable && p != Provider::None => {
                                 stack.provider = p;
                                 self.stacks[i].provider = p;
-                                if let Some(Value::Record(m)) = self.eval(&f.value, scope, &mut locals, None) {
+                                // Settings are checked against the prelude's provider type
+                                // (`type aws = {...}`) when the stdlib declares one.
+                                let typed = match &f.value.kind {
+                                    ast::ExprKind::TypedRecord { ty, .. } => ty.segments.len() == 1 && self.scopes[0].names.contains_key(&ty.segments[0].name),
+                                    _ => false,
+                                };
+                                let value = match (&f.value.kind, typed) {
+                                    (ast::ExprKind::TypedRecord { fields, .. }, false) => {
+                                        let mut m = BTreeMap::new();
+                                        for fld in fields {
+                                            if let Some(v) = self.eval(&fld.value, scope, &mut locals, None) {
+                                                m.insert(fld.name.name.clone(), v);
+                                            }
+                                        }
+                                        Some(Value::Record(m))
+                                    }
+                                    _ => self.eval(&f.value, scope, &mut locals, None),
+                                };
+                                if let Some(Value::Record(m)) = value {
                                     stack.provider_config = m;
                                 }
                             }

@@ -193,6 +193,12 @@ fn analyze_loaded<'a>(db: &mut Db<'a>, loaded: &'a load::Loaded, options: &Optio
             let span = db.syms[s].def_span;
             let _ = db.value_of_sym(s, span);
         }
+        if db.syms[s].scope != 0 {
+            if let SymKind::Type(decl) = db.syms[s].kind {
+                let scope = db.syms[s].scope;
+                let _ = db.resolve_named_type(s, decl, scope);
+            }
+        }
     }
 }
 

@@ -193,7 +193,9 @@ fn report_import_cycles(edges: &[(usize, usize, Span)], units: &[UnitFiles], dia
             continue;
         }
         reported.push(key);
-        let names: Vec<String> = cyc.iter().map(|(u, _)| if units[*u].name.is_empty() { "<project>".into() } else { units[*u].name.clone() }).collect();
+        let name_of = |u: usize| if units[u].name.is_empty() { "<project>".to_string() } else { units[u].name.clone() };
+        let mut names: Vec<String> = vec![name_of(cyc.last().map(|x| x.0).unwrap_or(0))];
+        names.extend(cyc.iter().map(|(u, _)| name_of(*u)));
         let first = cyc[0].1;
         let mut d = Diagnostic::error("E1006", format!("import cycle: {}", names.join(" → ")), first)
             .with_label("this import starts the cycle")

@@ -68,6 +68,13 @@ impl<'a> Db<'a> {
                             let text = match message {
                                 Some(m) => match self.eval(m, scope, &mut locals, Some(&Ty::string())) {
                                     Some(Value::Str(s)) => s,
+                                    Some(Value::Interp(parts)) => parts
+                                        .iter()
+                                        .map(|p| match p {
+                                            strata_model::StrPart::Lit(s) => s.clone(),
+                                            strata_model::StrPart::Ref(r) => r.to_string(),
+                                        })
+                                        .collect(),
                                     Some(other) => other.to_string(),
                                     None => p.title.clone(),
                                 },

@@ -31,7 +31,9 @@ impl<'a> Db<'a> {
             }
         }
         // Qualified stdlib name spelled out in the stdlib itself.
-        if self.scopes[scope].is_stdlib && self.schemas.get(&text).is_some() {
+        // Project schemas are global by their qualified name; stdlib ones need their import.
+        let is_pkg = strata_stdlib::PACKAGES.contains(&first.name.as_str());
+        if (self.scopes[scope].is_stdlib || (!is_pkg && path.segments.len() > 1)) && self.schemas.get(&text).is_some() {
             return Some(TypePath::Schema(text));
         }
         match self.lookup(scope, &first.name) {
