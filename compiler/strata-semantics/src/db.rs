@@ -120,6 +120,8 @@ pub(crate) struct Db<'a> {
     pub resolving_types: Vec<SymId>,
     /// Cache of resolved named types.
     pub type_cache: HashMap<SymId, Ty>,
+    /// Resolved uses, for the language server.
+    pub xrefs: Vec<crate::XRef>,
 }
 
 impl<'a> Db<'a> {
@@ -138,6 +140,7 @@ impl<'a> Db<'a> {
             overrides: BTreeMap::new(),
             resolving_types: Vec::new(),
             type_cache: HashMap::new(),
+            xrefs: Vec::new(),
         }
     }
 
@@ -148,6 +151,27 @@ impl<'a> Db<'a> {
         };
         self.scopes.push(Scope { parent, names: HashMap::new(), prefix, stack, outputs: Vec::new(), order, is_stdlib, unit });
         self.scopes.len() - 1
+    }
+
+    pub fn xref(&mut self, use_span: Span, def_span: Span, kind: crate::XRefKind, hover: String) {
+        self.xrefs.push(crate::XRef { use_span, def_span, kind, hover });
+    }
+
+    /// Hover text of a schema: its name, documentation and fields.
+    pub fn schema_hover(&self, name: &str) -> String {
+        let Some(s) = self.schemas.get(name) else { return format!("```strata\nschema {name}\n```") };
+        let mut h = format!("```strata\nschema {name}\n```\n");
+        if let Some(d) = &s.doc {
+            h.push_str(d);
+            h.push('\n');
+        }
+        for (k, f) in &s.fields {
+            h.push_str(&format!("\n- `{k}{}: {}`", if f.required { "" } else { "?" }, f.ty));
+        }
+        for (k, f) in &s.outputs {
+            h.push_str(&format!("\n- `out {k}: {}`", f.ty));
+        }
+        h
     }
 
     pub fn report(&mut self, d: Diagnostic) {

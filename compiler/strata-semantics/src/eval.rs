@@ -558,6 +558,13 @@ impl<'a> Db<'a> {
                 let idx = r.resource.0 as usize;
                 let schema_name = self.resources[idx].schema.clone();
                 let schema = self.schemas.get(&schema_name)?;
+                let decl = schema.outputs.get(&name.name).map(|f| (true, f)).or_else(|| schema.fields.get(&name.name).map(|f| (false, f)));
+                if let Some((is_out, f)) = decl {
+                    let hover = field_hover(&name.name, is_out, f);
+                    let def = f.span;
+                    self.xref(name.span, def, crate::XRefKind::Property, hover);
+                }
+                let schema = self.schemas.get(&schema_name)?;
                 if schema.outputs.contains_key(&name.name) {
                     return Some(Value::Ref(Ref { attr: Some(name.name.clone()), ..r }));
                 }
@@ -592,7 +599,13 @@ impl<'a> Db<'a> {
             return Some(v.clone());
         }
         match self.lookup(scope, &id.name) {
-            Some(sym) => self.value_of_sym(sym, id.span),
+            Some(sym) => {
+                let v = self.value_of_sym(sym, id.span);
+                let hover = self.sym_hover(sym, &id.name, v.as_ref());
+                let def = self.syms[sym].def_span;
+                self.xref(id.span, def, crate::XRefKind::Name, hover);
+                v
+            }
             None => {
                 let mut names = self.visible_names(scope);
                 names.extend(locals.iter().map(|(n, _)| n.clone()));
@@ -858,6 +871,56 @@ impl<'a> Db<'a> {
         self.resources[idx].props = Slot::Done(None);
         self.resources[idx].evaluated = r.clone();
         r
+    }
+}
+
+/// Hover text of a schema field.
+pub(crate) fn field_hover(name: &str, is_out: bool, f: &FieldSchema) -> String {
+    let mut h = format!("```strata\n{}{name}{}: {}", if is_out { "out " } else { "" }, if f.required || is_out { "" } else { "?" }, f.ty);
+    if let Some(d) = &f.default {
+        h.push_str(&format!(" = {d}"));
+    }
+    h.push_str("\n```");
+    if let Some(doc) = &f.doc {
+        h.push_str("\n");
+        h.push_str(doc);
+    }
+    h
+}
+
+impl<'a> Db<'a> {
+    fn sym_hover(&self, sym: usize, name: &str, v: Option<&Value>) -> String {
+        let short = |v: Option<&Value>| {
+            v.map(|v| {
+                let s = v.to_string();
+                if s.chars().count() > 80 {
+                    format!("{}…", s.chars().take(79).collect::<String>())
+                } else {
+                    s
+                }
+            })
+        };
+        let (kw, doc): (String, Option<&String>) = match &self.syms[sym].kind {
+            SymKind::Let(l) => (format!("let {name} = {}", short(v).unwrap_or_default()), l.doc.as_ref()),
+            SymKind::Param(p) | SymKind::ModuleParam(p, _) => (format!("param {name} = {}", short(v).unwrap_or_default()), p.doc.as_ref()),
+            SymKind::Resource(r) => {
+                let ty = r.ty.text();
+                (format!("resource {name}: {ty}"), r.doc.as_ref())
+            }
+            SymKind::Instance(m) => (format!("module {name}: {}", m.module.text()), m.doc.as_ref()),
+            SymKind::Stack(i) => (format!("stack {name} ({})", self.stacks[*i].provider.as_str()), self.stacks[*i].decl.doc.as_ref()),
+            SymKind::Type(t) => (format!("type {name}"), t.doc.as_ref()),
+            SymKind::Module(m) => (format!("module {name}"), m.doc.as_ref()),
+            SymKind::FileImport(_) => (format!("import … as {name}"), None),
+            SymKind::Package(p) => (format!("import {p}"), None),
+            SymKind::Imported(q) => (format!("import {q}"), None),
+        };
+        let mut h = format!("```strata\n{kw}\n```");
+        if let Some(d) = doc {
+            h.push('\n');
+            h.push_str(d);
+        }
+        h
     }
 }
 

@@ -170,7 +170,12 @@ impl<'a> Db<'a> {
 
     fn resource_schema_name(&mut self, ty: &ast::Path, scope: ScopeId) -> Option<String> {
         match self.resolve_type_path(ty, scope)? {
-            TypePath::Schema(s) => Some(s),
+            TypePath::Schema(s) => {
+                let def = self.schemas.get(&s).map(|x| x.span).unwrap_or(ty.span);
+                let hover = self.schema_hover(&s);
+                self.xref(ty.span, def, crate::XRefKind::Schema, hover);
+                Some(s)
+            }
             _ => {
                 self.report(
                     Diagnostic::error("E1003", format!("`{}` is not a resource type", ty.text()), ty.span)
@@ -393,6 +398,8 @@ impl<'a> Db<'a> {
                 continue;
             };
             out.spans.insert(name.to_string(), f.name.span);
+            let hover = crate::eval::field_hover(name, false, fs);
+            self.xref(f.name.span, fs.span, crate::XRefKind::Property, hover);
             let ty = fs.ty.clone();
             if let Some(v) = self.eval(&f.value, scope, &mut locals, Some(&ty)) {
                 if !v.is_null() || !fs.required {

@@ -53,6 +53,31 @@ pub struct Analysis {
     pub schemas: Schemas,
     /// Parsed trees of every project file (including imported ones), by file.
     pub files: Vec<(FileId, ast::File)>,
+    /// Every resolved use of a name, type or property: where it is used, where it is
+    /// declared (possibly in the stdlib), and a Markdown hover text. Sorted by use site.
+    pub xrefs: Vec<XRef>,
+}
+
+/// One resolved use (for hover and go-to-definition).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct XRef {
+    pub use_span: Span,
+    pub def_span: Span,
+    pub kind: XRefKind,
+    /// Markdown: a code line with the declaration, then its documentation.
+    pub hover: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum XRefKind {
+    /// A `let`, `param`, resource, module instance, stack or import used by name.
+    Name,
+    /// A resource schema (after `resource x:`), with its qualified name in the hover.
+    Schema,
+    /// A user or stdlib `type`.
+    Type,
+    /// A property set in a resource body, or read as `x.prop` / `x.out`.
+    Property,
 }
 
 /// Analyse the project files already added to `sources` (`project_files`). Stdlib files are
@@ -61,18 +86,21 @@ pub struct Analysis {
 pub fn analyze(sources: &mut SourceMap, project_files: &[FileId], loader: &dyn Loader, options: &Options) -> (Analysis, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let loaded = load::load(sources, project_files, loader, options, &mut diags);
-    let (model, schemas) = {
+    let (model, schemas, xrefs) = {
         let mut db = Db::new();
         db.diags = std::mem::take(&mut diags);
         analyze_loaded(&mut db, &loaded, options, project_files.first().copied());
         let model = assemble::assemble(&mut db);
         diags = std::mem::take(&mut db.diags);
-        (model, std::mem::take(&mut db.schemas))
+        let mut xrefs = std::mem::take(&mut db.xrefs);
+        xrefs.sort_by_key(|x| (x.use_span, x.def_span));
+        xrefs.dedup_by(|a, b| a.use_span == b.use_span);
+        (model, std::mem::take(&mut db.schemas), xrefs)
     };
     let files = loaded.files.into_iter().filter(|(id, _)| !sources.get(*id).is_stdlib).collect();
     diags.sort_by_key(|d| d.sort_key());
     diags.dedup_by(|a, b| a.code == b.code && a.primary.span == b.primary.span && a.message == b.message);
-    (Analysis { model, schemas, files }, diags)
+    (Analysis { model, schemas, files, xrefs }, diags)
 }
 
 fn analyze_loaded<'a>(db: &mut Db<'a>, loaded: &'a load::Loaded, options: &Options, first_file: Option<FileId>) {
