@@ -13,9 +13,9 @@ fn records_names_schemas_and_properties() {
     let at = |needle: &str, nth: usize| src.match_indices(needle).nth(nth).map(|(i, _)| i as u32).expect("needle");
     let find = |off: u32| analysis.xrefs.iter().find(|x| x.use_span.start == off).unwrap_or_else(|| panic!("no xref at {off}: {:?}", analysis.xrefs));
 
-    let prod_use = find(at("prod", 2));
+    let prod_use = find(at("prod", 1));
     assert_eq!(prod_use.kind, XRefKind::Name);
-    assert_eq!(prod_use.def_span.start, at("prod", 1));
+    assert_eq!(prod_use.def_span.start, at("prod", 0));
     assert!(prod_use.hover.contains("let prod = true") && prod_use.hover.contains("Production?"), "{}", prod_use.hover);
 
     let schema = find(at("acme.Bucket", 1));
