@@ -92,7 +92,7 @@ fn check(path: &Path, env: Option<String>, format: CheckFormat, color: bool) -> 
         CheckFormat::Json => out(&format!("{:#}\n", json_report(&outcome))),
         CheckFormat::Sarif => {
             let sources = display_sources(&outcome.sources, &outcome.project);
-            let sarif = strata_driver::stages::to_sarif(&outcome.diagnostics, &sources, &strata_driver::all_codes());
+            let sarif = strata_policy::to_sarif(&outcome.diagnostics, &sources, &strata_driver::all_codes());
             out(&format!("{sarif:#}\n"));
         }
     }
@@ -148,41 +148,15 @@ fn cost(path: &Path, env: Option<String>, format: CostFormat, color: bool) -> i3
         err(&summary_line("checked", &outcome));
         return code;
     };
-    out(&crate::commands::cost_report(report, format));
+    out(&match format {
+        CostFormat::Table => strata_policy::cost::to_table(report),
+        CostFormat::Json => format!("{:#}\n", strata_policy::cost::to_json(report)),
+        CostFormat::Markdown => strata_policy::cost::to_markdown(report),
+    });
     if shown.iter().any(|d| d.severity == Severity::Error) {
         1
     } else {
         0
-    }
-}
-
-/// Render a cost report.
-pub fn cost_report(report: &strata_driver::stages::CostReport, format: CostFormat) -> String {
-    let money = |v: f64| format!("{v:.2}");
-    match format {
-        CostFormat::Json => {
-            let resources: Vec<_> = report.resources.iter().map(|r| json!({ "name": r.name, "type": r.ty, "monthly": (r.monthly * 100.0).round() / 100.0 })).collect();
-            format!("{:#}\n", json!({ "currency": report.currency, "monthly_total": (report.monthly_total * 100.0).round() / 100.0, "resources": resources }))
-        }
-        CostFormat::Markdown => {
-            let mut s = format!("| resource | type | monthly ({}) |\n| --- | --- | ---: |\n", report.currency);
-            for r in &report.resources {
-                s.push_str(&format!("| `{}` | `{}` | {} |\n", r.name, r.ty, money(r.monthly)));
-            }
-            s.push_str(&format!("| **total** | | **{}** |\n", money(report.monthly_total)));
-            s
-        }
-        CostFormat::Table => {
-            let nw = report.resources.iter().map(|r| r.name.chars().count()).chain([8]).max().unwrap_or(8);
-            let tw = report.resources.iter().map(|r| r.ty.chars().count()).chain([4]).max().unwrap_or(4);
-            let mw = report.resources.iter().map(|r| money(r.monthly).len()).chain([money(report.monthly_total).len(), 7]).max().unwrap_or(7);
-            let mut s = format!("{:<nw$}  {:<tw$}  {:>mw$}\n", "resource", "type", "monthly");
-            for r in &report.resources {
-                s.push_str(&format!("{:<nw$}  {:<tw$}  {:>mw$}\n", r.name, r.ty, money(r.monthly)));
-            }
-            s.push_str(&format!("{:<nw$}  {:<tw$}  {:>mw$}\n", "total", format!("{}/month", report.currency), money(report.monthly_total)));
-            s
-        }
     }
 }
 

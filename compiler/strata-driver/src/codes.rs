@@ -9,7 +9,6 @@ pub const INVALID_UTF8: &str = "E4004";
 pub const BAD_CONFIG: &str = "E4005";
 pub const NO_SOURCES: &str = "E4008";
 pub const WRITE_FAILED: &str = "E4009";
-pub const UNKNOWN_RULE: &str = "E4010";
 /// A stage of the pipeline is missing from this build (temporary, while crates land).
 pub const UNAVAILABLE: &str = "E4099";
 
@@ -140,26 +139,6 @@ strata compile --out /read-only/out
 Choose an output directory you can write (`--out DIR`, or `[compile] out` in `strata.toml`).
 ";
 
-const E4010: &str = "\
-## What it checks
-`[rules]` in `strata.toml` names a rule that does not exist (neither a code like `SEC001` nor
-a rule name like `bucket-versioning`).
-
-## Why it matters
-The setting has no effect: a rule someone meant to silence or to make an error is not
-affected, probably because of a typo.
-
-## Example
-```toml
-[rules]
-SEC01 = \"off\"
-```
-
-## Fix
-Use a code or name from `strata explain` (which lists them all). The diagnostic suggests
-the closest one.
-";
-
 /// Documentation of every code the driver reports.
 pub fn codes() -> Vec<CodeDoc> {
     vec![
@@ -170,6 +149,5 @@ pub fn codes() -> Vec<CodeDoc> {
         CodeDoc { code: BAD_CONFIG, name: "invalid-config", severity: Severity::Error, doc: E4005 },
         CodeDoc { code: NO_SOURCES, name: "no-source-files", severity: Severity::Error, doc: E4008 },
         CodeDoc { code: WRITE_FAILED, name: "output-not-written", severity: Severity::Error, doc: E4009 },
-        CodeDoc { code: UNKNOWN_RULE, name: "unknown-rule", severity: Severity::Warning, doc: E4010 },
     ]
 }

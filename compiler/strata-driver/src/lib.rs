@@ -26,7 +26,7 @@ pub use format::{format_paths, FormatOutcome, FormattedFile};
 pub use loader::WorldLoader;
 pub use pipeline::{check, compile, exit_code, is_input_code, sort_diagnostics, CheckOptions, CheckOutcome, CompileOptions, CompileOutcome};
 pub use project::{
-    check_rule_names, load_project, parse_config, read_text, CfnFormat, CompileConfig, Config, EnvConfig, LoadedProject, Project, ReadError, RuleLevel, RuleSetting, CONFIG_FILE, MAX_FILE_SIZE,
+    load_project, parse_config, read_text, CfnFormat, CompileConfig, Config, EnvConfig, LoadedProject, Project, ReadError, CONFIG_FILE, MAX_FILE_SIZE,
 };
 pub use world::{normalize, DiskWorld, EntryKind, MemoryWorld, Metadata, World};
 
@@ -61,6 +61,7 @@ pub fn all_codes() -> Vec<CodeDoc> {
     all.extend(strata_syntax::codes());
     all.extend(strata_semantics::codes());
     all.extend(strata_graph::codes());
+    all.extend(strata_policy::codes());
     all.extend(codes::codes());
     all.sort_by(|a, b| a.code.cmp(b.code));
     all
@@ -100,6 +101,7 @@ mod tests {
         assert_eq!(exit_code(&[Diagnostic::warning("E2001", "x", Span::default())]), 0);
         assert_eq!(exit_code(&[e("SEC001")]), 1);
         assert_eq!(exit_code(&[e("SEC001"), e("E0001")]), 2);
+        assert_eq!(exit_code(&[e("POL010")]), 2);
         assert_eq!(exit_code(&[Diagnostic::info("COST001", "x", Span::default())]), 0);
     }
 }

@@ -2,8 +2,8 @@
 //! `compile` = check, then (only when it found no error) to_targets → emit → write.
 
 use crate::loader::WorldLoader;
-use crate::project::{check_rule_names, load_project, CfnFormat, Project};
-use crate::stages::{self, CostReport, EmittedFile};
+use crate::project::{load_project, CfnFormat, Project};
+use crate::stages::{self, EmittedFile};
 use crate::world::World;
 use crate::{codes as c, Summary};
 use std::path::{Path, PathBuf};
@@ -36,7 +36,7 @@ pub struct CheckOutcome {
     /// The diagnostics of every stage, sorted by file and position, without duplicates.
     pub diagnostics: Vec<Diagnostic>,
     /// The cost estimate, when the model is valid enough to price.
-    pub cost: Option<CostReport>,
+    pub cost: Option<strata_policy::CostReport>,
 }
 
 impl CheckOutcome {
@@ -57,10 +57,11 @@ impl CheckOutcome {
 }
 
 /// Whether a code reports invalid input (syntax, names, types, graph, project and I/O:
-/// `E0xxx`–`E4xxx`) rather than a finding about a valid program (a policy, a budget).
+/// `E0xxx`–`E4xxx`; `POL010`, an invalid `[rules]` table) rather than a finding about a valid
+/// program (a policy, a budget).
 pub fn is_input_code(code: &str) -> bool {
     let b = code.as_bytes();
-    b.len() == 5 && b[0] == b'E' && b[1..].iter().all(u8::is_ascii_digit)
+    (b.len() == 5 && b[0] == b'E' && b[1..].iter().all(u8::is_ascii_digit)) || code == "POL010"
 }
 
 /// The exit code of the command-line contract: 2 when an error says the input is invalid,
@@ -90,7 +91,6 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
     out.project = loaded.project;
     out.files = loaded.files;
     out.diagnostics = loaded.diagnostics;
-    out.diagnostics.extend(check_rule_names(&out.project.config, &crate::all_codes()));
     if out.diagnostics.iter().any(|d| d.severity == Severity::Error) {
         // A file that could not be read or a broken strata.toml: analysing the rest would only
         // add errors caused by what is missing.
@@ -115,8 +115,9 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
     let input_valid = !out.diagnostics.iter().any(|d| d.severity == Severity::Error && is_input_code(&d.code));
     if input_valid {
         // Policies and prices only mean something for a program that type-checks.
-        out.diagnostics.extend(stages::check_policies(&model, &graph, &analysis.schemas, &out.project.config));
-        out.cost = stages::estimate(&model, &analysis.schemas);
+        let other_codes: Vec<_> = crate::all_codes().into_iter().filter(|c| !c.code.starts_with(|ch: char| ch.is_ascii_uppercase() && ch != 'E')).collect();
+        out.diagnostics.extend(strata_policy::check_with_sources(&model, &analysis.schemas, &graph, &out.project.config.policy, &out.sources, &other_codes));
+        out.cost = Some(strata_policy::estimate(&model, &analysis.schemas, &strata_policy::UsageAssumptions::default()));
     }
     out.analysis = analysis;
     out.model = model;

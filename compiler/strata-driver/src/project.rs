@@ -77,8 +77,8 @@ impl Project {
 pub struct Config {
     /// `[env.NAME.params]`: parameter values per environment.
     pub envs: BTreeMap<String, EnvConfig>,
-    /// `[rules]`: per-rule settings, passed to the policy stage.
-    pub rules: BTreeMap<String, RuleSetting>,
+    /// `[rules]`: rule levels and options, parsed by the policy stage.
+    pub policy: strata_policy::PolicyConfig,
     /// `[compile]`.
     pub compile: CompileConfig,
 }
@@ -86,23 +86,6 @@ pub struct Config {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EnvConfig {
     pub params: BTreeMap<String, Value>,
-}
-
-/// How loud a rule is. `Off` disables it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RuleLevel {
-    Off,
-    Level(Severity),
-}
-
-/// One `[rules]` entry: `SEC001 = "off"` or `bucket-versioning = { level = "error", ... }`.
-#[derive(Clone, Debug, PartialEq)]
-pub struct RuleSetting {
-    pub level: Option<RuleLevel>,
-    /// Every other key of the table form, for rules that take options.
-    pub options: BTreeMap<String, Value>,
-    /// The entry in `strata.toml`.
-    pub span: Span,
 }
 
 /// CloudFormation template syntax.
@@ -339,8 +322,10 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
 struct RawConfig {
     #[serde(default)]
     env: BTreeMap<String, RawEnv>,
+    /// Parsed by the policy stage (`strata_policy::PolicyConfig::parse`).
     #[serde(default)]
-    rules: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>,
+    #[allow(dead_code)]
+    rules: Option<toml::Value>,
     #[serde(default)]
     compile: RawCompile,
 }
@@ -428,47 +413,9 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
     for (name, env) in raw.env {
         config.envs.insert(name, EnvConfig { params: env.params.into_iter().map(|(k, v)| (k, toml_to_value(v))).collect() });
     }
-    for (code, setting) in raw.rules {
-        let span = span_of(file, &code).to(span_of(file, &setting));
-        let level_of = |s: &str| -> Option<RuleLevel> {
-            match s {
-                "off" | "none" => Some(RuleLevel::Off),
-                s => Severity::parse(s).map(RuleLevel::Level),
-            }
-        };
-        let value_span = span_of(file, &setting);
-        let mut rule = RuleSetting { level: None, options: BTreeMap::new(), span };
-        match setting.into_inner() {
-            toml::Value::String(s) => match level_of(&s) {
-                Some(l) => rule.level = Some(l),
-                None => diags.push(
-                    Diagnostic::error(c::BAD_CONFIG, format!("invalid level `{s}` for rule `{}`", code.get_ref()), value_span)
-                        .with_label("not a level")
-                        .with_help("a rule's level is one of \"off\", \"info\", \"warning\", \"error\""),
-                ),
-            },
-            toml::Value::Table(t) => {
-                for (k, v) in t {
-                    if k == "level" {
-                        match v.as_str().and_then(level_of) {
-                            Some(l) => rule.level = Some(l),
-                            None => diags.push(
-                                Diagnostic::error(c::BAD_CONFIG, format!("invalid level for rule `{}`", code.get_ref()), value_span)
-                                    .with_help("a rule's level is one of \"off\", \"info\", \"warning\", \"error\""),
-                            ),
-                        }
-                    } else {
-                        rule.options.insert(k, toml_to_value(v));
-                    }
-                }
-            }
-            other => diags.push(
-                Diagnostic::error(c::BAD_CONFIG, format!("invalid setting for rule `{}`: expected a level or a table, found {}", code.get_ref(), other.type_str()), value_span)
-                    .with_help("write `RULE = \"warning\"` or `RULE = { level = \"error\", ... }`"),
-            ),
-        }
-        config.rules.insert(code.into_inner(), rule);
-    }
+    let (policy, policy_diags) = strata_policy::PolicyConfig::parse(file, text);
+    config.policy = policy;
+    diags.extend(policy_diags);
     if let Some(targets) = raw.compile.targets {
         let mut list = Vec::new();
         for t in targets.into_inner() {
@@ -501,24 +448,6 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
         }
     }
     (config, diags)
-}
-
-/// Warn about `[rules]` entries that name no known rule (by code or name).
-pub fn check_rule_names(config: &Config, known: &[strata_base::CodeDoc]) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for (key, setting) in &config.rules {
-        if known.iter().any(|d| d.code == key || d.name == key) {
-            continue;
-        }
-        let candidates = known.iter().flat_map(|d| [d.code, d.name]);
-        let mut d = Diagnostic::warning(c::UNKNOWN_RULE, format!("strata.toml configures an unknown rule `{key}`"), setting.span).with_label("no rule has this code or name");
-        d = match did_you_mean(key, candidates) {
-            Some(s) => d.with_help(format!("did you mean `{s}`? `strata explain` lists every code")),
-            None => d.with_help("`strata explain` lists every code and rule name"),
-        };
-        out.push(d);
-    }
-    out
 }
 
 #[cfg(test)]
@@ -584,7 +513,6 @@ net = "10.0.0.0/16"
 
 [rules]
 SEC001 = "off"
-bucket-versioning = { level = "error", min_days = 30 }
 
 [compile]
 targets = ["terraform", "cfn"]
@@ -598,9 +526,7 @@ cfn_format = "yaml"
         assert!(matches!(&c.envs["prod"].params["disk"], Value::Quantity(q) if q.value == 100.0 * 1073741824.0 && q.unit == "GiB"));
         assert!(matches!(&c.envs["prod"].params["window"], Value::Quantity(q) if q.value == 7.0 * 86400.0));
         assert_eq!(c.envs["prod"].params["net"], Value::Cidr("10.0.0.0/16".into()));
-        assert_eq!(c.rules["SEC001"].level, Some(RuleLevel::Off));
-        assert_eq!(c.rules["bucket-versioning"].level, Some(RuleLevel::Level(Severity::Error)));
-        assert_eq!(c.rules["bucket-versioning"].options["min_days"], Value::Int(30));
+        assert_eq!(c.policy.rules["SEC001"].level, Some(strata_policy::Level::Off));
         assert_eq!(c.compile.targets, Some(vec![Target::CloudFormation, Target::Terraform]));
         assert_eq!(c.compile.cfn_format, Some(CfnFormat::Yaml));
     }
@@ -614,7 +540,7 @@ cfn_format = "yaml"
         assert_eq!(d[0].code, "E4005");
         assert_eq!(d[0].span().start, 1);
         let (_, d) = parse_config(FileId(0), "[rules]\nSEC001 = \"loud\"\n");
-        assert_eq!(d[0].code, "E4005");
+        assert_eq!(d[0].code, "POL010");
         let (_, d) = parse_config(FileId(0), "x = = 1");
         assert_eq!(d[0].code, "E4005");
     }
