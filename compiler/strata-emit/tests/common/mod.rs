@@ -1,0 +1,330 @@
+//! Hand-built target programs shared by the snapshot, validator and determinism tests. Each
+//! uses every `TValue` variant its target can hold, in places the real tools check.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use strata_model::{TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource};
+
+pub fn s(v: &str) -> TValue {
+    TValue::Str(v.to_string())
+}
+pub fn lit(v: &str) -> TPart {
+    TPart::Lit(v.to_string())
+}
+pub fn map(entries: Vec<(&str, TValue)>) -> TValue {
+    TValue::Map(obj(entries))
+}
+pub fn obj(entries: Vec<(&str, TValue)>) -> BTreeMap<String, TValue> {
+    entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+pub fn list(items: Vec<TValue>) -> TValue {
+    TValue::List(items)
+}
+pub fn rref(resource: &str, attr: Option<&str>) -> TRef {
+    TRef { resource: resource.to_string(), attr: attr.map(str::to_string), param: false }
+}
+pub fn r(resource: &str, attr: Option<&str>) -> TValue {
+    TValue::Ref(rref(resource, attr))
+}
+pub fn pref(name: &str) -> TRef {
+    TRef { resource: name.to_string(), attr: None, param: true }
+}
+pub fn p(name: &str) -> TValue {
+    TValue::Ref(pref(name))
+}
+pub fn res(name: &str, ty: &str, body: Vec<(&str, TValue)>) -> TargetResource {
+    TargetResource { name: name.to_string(), ty: ty.to_string(), body: obj(body), depends_on: Vec::new(), source: None }
+}
+pub fn param(name: &str, ty: &str, default: Option<TValue>, allowed: Vec<TValue>) -> TargetParam {
+    TargetParam { name: name.to_string(), ty: ty.to_string(), default, description: Some(format!("The {name} parameter.")), allowed }
+}
+pub fn output(name: &str, value: TValue, description: Option<&str>) -> TargetOutput {
+    TargetOutput { name: name.to_string(), value, description: description.map(str::to_string) }
+}
+pub fn program(target: Target, stack: &str) -> TargetProgram {
+    TargetProgram { target, stack: stack.to_string(), description: None, providers: BTreeMap::new(), params: Vec::new(), resources: Vec::new(), outputs: Vec::new() }
+}
+
+pub fn cloudformation() -> TargetProgram {
+    let mut prog = program(Target::CloudFormation, "community");
+    prog.description = Some("Community stack: uploads, jobs queue and alarms.".to_string());
+    prog.params = vec![param("Env", "String", Some(s("dev")), vec![s("dev"), s("staging"), s("prod")])];
+    let key_policy = TValue::Json(Box::new(map(vec![
+        ("Version", s("2012-10-17")),
+        (
+            "Statement",
+            list(vec![map(vec![
+                ("Sid", s("RootAccess")),
+                ("Effect", s("Allow")),
+                ("Principal", map(vec![("AWS", TValue::Interp(vec![lit("arn:aws:iam::"), TPart::Ref(rref("AWS::AccountId", None)), lit(":root")]))])),
+                ("Action", s("kms:*")),
+                ("Resource", s("*")),
+            ])]),
+        ),
+    ])));
+    let key = res("Key", "AWS::KMS::Key", vec![("EnableKeyRotation", TValue::Bool(true)), ("KeyPolicy", key_policy), ("Description", s("Key for uploads: \"quoted\", ${not a sub}, 100% {{braces}}"))]);
+    let mut uploads = res(
+        "Uploads",
+        "AWS::S3::Bucket",
+        vec![
+            (
+                "BucketEncryption",
+                map(vec![("ServerSideEncryptionConfiguration", list(vec![map(vec![("ServerSideEncryptionByDefault", map(vec![("SSEAlgorithm", s("aws:kms")), ("KMSMasterKeyID", r("Key", Some("Arn")))]))])]))]),
+            ),
+            ("VersioningConfiguration", map(vec![("Status", s("Enabled"))])),
+            ("PublicAccessBlockConfiguration", map(vec![("BlockPublicAcls", TValue::Bool(true)), ("BlockPublicPolicy", TValue::Bool(true)), ("IgnorePublicAcls", TValue::Bool(true)), ("RestrictPublicBuckets", TValue::Bool(true))])),
+            (
+                "LifecycleConfiguration",
+                map(vec![(
+                    "Rules",
+                    TValue::Blocks(vec![obj(vec![
+                        ("Id", s("archive")),
+                        ("Status", s("Enabled")),
+                        ("Transitions", list(vec![map(vec![("StorageClass", s("GLACIER")), ("TransitionInDays", TValue::Int(90))])])),
+                    ])]),
+                )]),
+            ),
+            (
+                "Tags",
+                list(vec![
+                    map(vec![("Key", s("env")), ("Value", p("Env"))]),
+                    map(vec![("Key", s("note")), ("Value", s("no\n  yes: ${x} # not a comment"))]),
+                    map(vec![("Key", s("name")), ("Value", TValue::Interp(vec![lit("community-"), TPart::Ref(pref("Env")), lit("-uploads ${literal} $")]))]),
+                ]),
+            ),
+        ],
+    );
+    uploads.depends_on = vec!["Key".to_string()];
+    let queue = res("Jobs", "AWS::SQS::Queue", vec![("MessageRetentionPeriod", TValue::Int(345600)), ("KmsMasterKeyId", r("Key", None)), ("QueueName", TValue::Interp(vec![lit("community-"), TPart::Ref(pref("Env")), lit("-jobs")]))]);
+    let alarm = res(
+        "JobsDepthAlarm",
+        "AWS::CloudWatch::Alarm",
+        vec![
+            ("AlarmDescription", s("Jobs are piling up: 50% of ${capacity}")),
+            ("ComparisonOperator", s("GreaterThanThreshold")),
+            ("EvaluationPeriods", TValue::Int(2)),
+            ("MetricName", s("ApproximateNumberOfMessagesVisible")),
+            ("Namespace", s("AWS/SQS")),
+            ("Period", TValue::Int(300)),
+            ("Statistic", s("Average")),
+            ("Threshold", TValue::Float(80.5)),
+            ("Dimensions", list(vec![map(vec![("Name", s("QueueName")), ("Value", r("Jobs", Some("QueueName")))])])),
+        ],
+    );
+    let rule = res(
+        "UploadsEvents",
+        "AWS::Events::Rule",
+        vec![
+            ("EventPattern", TValue::Json(Box::new(map(vec![("source", list(vec![s("aws.s3")])), ("detail", map(vec![("bucket", map(vec![("name", list(vec![r("Uploads", None)]))])), ("reason", list(vec![TValue::Null]))]))])))),
+            ("State", s("ENABLED")),
+        ],
+    );
+    prog.resources = vec![key, uploads, queue, alarm, rule];
+    prog.outputs = vec![
+        output("UploadsArn", r("Uploads", Some("Arn")), Some("ARN of the uploads bucket")),
+        output("JobsUrl", r("Jobs", None), None),
+        output("JobsName", TValue::Interp(vec![TPart::Ref(rref("Jobs", Some("QueueName"))), lit(" in ${AWS::Region}")]), Some("no: a \"tricky\" description")),
+    ];
+    prog
+}
+
+pub fn terraform() -> TargetProgram {
+    let mut prog = program(Target::Terraform, "community");
+    prog.providers.insert("aws".to_string(), obj(vec![("region", s("us-east-1")), ("default_tags", TValue::Blocks(vec![obj(vec![("tags", map(vec![("project", s("community")), ("managed-by", s("strata"))]))])]))]));
+    prog.params = vec![param("env", "string", Some(s("dev")), vec![s("dev"), s("staging"), s("prod")]), param("retention_days", "number", Some(TValue::Int(4)), vec![])];
+    let key = res("key", "aws_kms_key", vec![("description", s("uploads key")), ("enable_key_rotation", TValue::Bool(true)), ("deletion_window_in_days", TValue::Int(30))]);
+    let mut uploads = res(
+        "uploads",
+        "aws_s3_bucket",
+        vec![
+            ("bucket", TValue::Interp(vec![lit("community-"), TPart::Ref(pref("env")), lit("-uploads")])),
+            ("force_destroy", TValue::Bool(false)),
+            ("tags", map(vec![("Name", s("uploads")), ("kubernetes.io/role", s("storage")), ("é", s("unicode: ü 😀")), ("env", p("env")), ("for", s("a keyword as a key")), ("note", s("${literal} %{directive} $${double} \"q\" back\\slash\nnewline\ttab"))])),
+        ],
+    );
+    uploads.depends_on = vec!["key".to_string()];
+    let versioning = res("uploads", "aws_s3_bucket_versioning", vec![("bucket", r("aws_s3_bucket.uploads", Some("id"))), ("versioning_configuration", TValue::Blocks(vec![obj(vec![("status", s("Enabled"))])]))]);
+    let sse = res(
+        "uploads",
+        "aws_s3_bucket_server_side_encryption_configuration",
+        vec![
+            ("bucket", r("aws_s3_bucket.uploads", Some("id"))),
+            ("rule", TValue::Blocks(vec![obj(vec![("bucket_key_enabled", TValue::Bool(true)), ("apply_server_side_encryption_by_default", TValue::Blocks(vec![obj(vec![("sse_algorithm", s("aws:kms")), ("kms_master_key_id", r("aws_kms_key.key", Some("arn")))])]))])])),
+        ],
+    );
+    let pab = res(
+        "uploads",
+        "aws_s3_bucket_public_access_block",
+        vec![("bucket", r("aws_s3_bucket.uploads", Some("id"))), ("block_public_acls", TValue::Bool(true)), ("block_public_policy", TValue::Bool(true)), ("ignore_public_acls", TValue::Bool(true)), ("restrict_public_buckets", TValue::Bool(true))],
+    );
+    let dlq = res("dlq", "aws_sqs_queue", vec![("name", s("community-jobs-dlq")), ("sqs_managed_sse_enabled", TValue::Bool(true))]);
+    let jobs = res(
+        "jobs",
+        "aws_sqs_queue",
+        vec![
+            ("name", s("community-jobs")),
+            ("message_retention_seconds", TValue::Int(345600)),
+            ("kms_master_key_id", r("aws_kms_key.key", Some("arn"))),
+            ("delay_seconds", TValue::Null),
+            ("redrive_policy", TValue::Json(Box::new(map(vec![("deadLetterTargetArn", r("aws_sqs_queue.dlq", Some("arn"))), ("maxReceiveCount", TValue::Int(5))])))),
+        ],
+    );
+    let policy = res(
+        "read",
+        "aws_iam_policy",
+        vec![
+            ("name", s("community-read")),
+            (
+                "policy",
+                TValue::Json(Box::new(map(vec![
+                    ("Version", s("2012-10-17")),
+                    ("Statement", list(vec![map(vec![("Effect", s("Allow")), ("Action", list(vec![s("s3:GetObject")])), ("Resource", list(vec![TValue::Interp(vec![TPart::Ref(rref("aws_s3_bucket.uploads", Some("arn"))), lit("/*")])]))])])),
+                ]))),
+            ),
+        ],
+    );
+    let alarm = res(
+        "jobs_depth",
+        "aws_cloudwatch_metric_alarm",
+        vec![
+            ("alarm_name", s("community-jobs-depth")),
+            ("alarm_description", s("50% of $${capacity} for price $")),
+            ("comparison_operator", s("GreaterThanThreshold")),
+            ("evaluation_periods", TValue::Int(2)),
+            ("metric_name", s("ApproximateNumberOfMessagesVisible")),
+            ("namespace", s("AWS/SQS")),
+            ("period", TValue::Int(300)),
+            ("statistic", s("Average")),
+            ("threshold", TValue::Float(80.5)),
+            ("dimensions", map(vec![("QueueName", r("aws_sqs_queue.jobs", Some("name")))])),
+            ("alarm_actions", list(vec![])),
+            ("ok_actions", list(vec![TValue::Interp(vec![lit("cost $"), TPart::Ref(rref("aws_sqs_queue.jobs", Some("arn")))])])),
+        ],
+    );
+    prog.resources = vec![key, uploads, versioning, sse, pab, dlq, jobs, policy, alarm];
+    prog.outputs = vec![
+        output("uploads_arn", r("aws_s3_bucket.uploads", Some("arn")), Some("ARN of the uploads bucket")),
+        output("jobs_url", TValue::Interp(vec![TPart::Ref(rref("aws_sqs_queue.jobs", Some("url")))]), None),
+        output("summary", TValue::Interp(vec![lit("queue "), TPart::Ref(rref("aws_sqs_queue.jobs", Some("name"))), lit(" keeps "), TPart::Ref(pref("retention_days")), lit(" days")]), None),
+    ];
+    prog
+}
+
+pub fn deployment_manager() -> TargetProgram {
+    let mut prog = program(Target::DeploymentManager, "community");
+    prog.params = vec![param("env", "string", Some(s("dev")), vec![])];
+    let network = res("community-net", "compute.v1.network", vec![("autoCreateSubnetworks", TValue::Bool(false)), ("description", TValue::Null)]);
+    let bucket = res(
+        "uploads",
+        "storage.v1.bucket",
+        vec![
+            ("versioning", map(vec![("enabled", TValue::Bool(true))])),
+            ("labels", map(vec![("env", p("env")), ("answer", s("no")), ("on", s("yes"))])),
+            ("lifecycle", map(vec![("rule", TValue::Blocks(vec![obj(vec![("action", map(vec![("type", s("SetStorageClass")), ("storageClass", s("COLDLINE"))])), ("condition", map(vec![("age", TValue::Int(90))]))])]))])),
+            ("cors", list(vec![map(vec![("maxAgeSeconds", TValue::Int(3600)), ("origin", list(vec![s("https://community.example.com")]))])])),
+        ],
+    );
+    let mut db = res(
+        "db",
+        "sqladmin.v1beta4.instance",
+        vec![
+            ("databaseVersion", s("POSTGRES_16")),
+            ("region", s("us-central1")),
+            (
+                "settings",
+                map(vec![
+                    ("tier", s("db-custom-1-3840")),
+                    ("ipConfiguration", map(vec![("ipv4Enabled", TValue::Bool(false)), ("privateNetwork", r("community-net", Some("selfLink")))])),
+                    ("userLabels", map(vec![("stack", TValue::Interp(vec![lit("community-"), TPart::Ref(pref("env"))]))])),
+                    ("dataDiskSizeGb", TValue::Int(100)),
+                    ("databaseFlags", list(vec![map(vec![("name", s("cloudsql.enable_pgvector")), ("value", s("on"))])])),
+                ]),
+            ),
+        ],
+    );
+    db.depends_on = vec!["community-net".to_string()];
+    let topic = res(
+        "jobs",
+        "pubsub.v1.topic",
+        vec![
+            ("topic", s("community-jobs")),
+            ("messageRetentionDuration", s("345600s")),
+            ("schemaSettings", TValue::Json(Box::new(map(vec![("encoding", s("JSON")), ("ratio", TValue::Float(0.25)), ("literal", s("${x} {{ y }} $(z) %{w}"))])))),
+            ("labels", map(vec![("db-host", TValue::Interp(vec![lit("host-"), TPart::Ref(rref("db", Some("ipAddresses[0].ipAddress")))]))])),
+        ],
+    );
+    prog.resources = vec![network, bucket, db, topic];
+    prog.outputs = vec![output("bucketUrl", r("uploads", Some("selfLink")), None), output("dbAddress", TValue::Interp(vec![lit("postgres://"), TPart::Ref(rref("db", Some("ipAddresses[0].ipAddress"))), lit(":5432/app")]), None)];
+    prog
+}
+
+pub fn kubernetes() -> TargetProgram {
+    let mut prog = program(Target::Kubernetes, "community");
+    prog.params = vec![param("image", "string", Some(s("ghcr.io/acme/community-api:1.4.2")), vec![])];
+    let labels = || map(vec![("app", s("api")), ("app.kubernetes.io/part-of", s("community"))]);
+    let ns = || ("namespace", s("community"));
+    let deployment = res(
+        "api",
+        "apps/v1/Deployment",
+        vec![
+            ("metadata", map(vec![ns(), ("labels", labels())])),
+            (
+                "spec",
+                map(vec![
+                    ("replicas", TValue::Int(2)),
+                    ("selector", map(vec![("matchLabels", labels())])),
+                    (
+                        "template",
+                        map(vec![
+                            ("metadata", map(vec![("labels", labels()), ("annotations", map(vec![("checksum/config", s("no")), ("strata.dev/settings", TValue::Json(Box::new(map(vec![("retries", TValue::Int(3)), ("debug", TValue::Bool(false)), ("owner", TValue::Null)]))))]))])),
+                            (
+                                "spec",
+                                map(vec![
+                                    ("automountServiceAccountToken", TValue::Bool(false)),
+                                    (
+                                        "containers",
+                                        TValue::Blocks(vec![obj(vec![
+                                            ("name", s("api")),
+                                            ("image", p("image")),
+                                            ("ports", list(vec![map(vec![("containerPort", TValue::Int(8080)), ("name", s("http"))])])),
+                                            ("resources", map(vec![("limits", map(vec![("cpu", TValue::Float(0.5)), ("memory", s("1Gi"))])), ("requests", map(vec![("cpu", s("250m")), ("memory", s("512Mi"))]))])),
+                                            (
+                                                "env",
+                                                list(vec![
+                                                    map(vec![("name", s("CONFIG")), ("valueFrom", map(vec![("configMapKeyRef", map(vec![("name", r("api-config", None)), ("key", s("DATABASE_URL"))]))]))]),
+                                                    map(vec![("name", s("GREETING")), ("value", TValue::Interp(vec![lit("hello from "), TPart::Ref(rref("api-config", Some("name"))), lit(": yes #1")]))]),
+                                                ]),
+                                            ),
+                                            ("securityContext", map(vec![("allowPrivilegeEscalation", TValue::Bool(false)), ("readOnlyRootFilesystem", TValue::Bool(true)), ("runAsNonRoot", TValue::Bool(true))])),
+                                        ])]),
+                                    ),
+                                ]),
+                            ),
+                        ]),
+                    ),
+                ]),
+            ),
+        ],
+    );
+    let config = res(
+        "api-config",
+        "v1/ConfigMap",
+        vec![
+            ("metadata", map(vec![ns()])),
+            ("data", map(vec![("DATABASE_URL", s("postgres://db:5432/app")), ("yes", s("no")), ("script.sh", s("#!/bin/sh\necho \"${HOME}\" && exit 0\n")), ("empty", s("")), ("settings.json", TValue::Json(Box::new(map(vec![("a", TValue::Int(1)), ("b", list(vec![TValue::Bool(true), s("x: y")]))]))))])),
+        ],
+    );
+    let service = res(
+        "api",
+        "v1/Service",
+        vec![("metadata", map(vec![ns()])), ("spec", map(vec![("selector", labels()), ("ports", list(vec![map(vec![("port", TValue::Int(80)), ("targetPort", s("http"))])]))]))],
+    );
+    let namespace = res("community", "v1/Namespace", vec![]);
+    prog.resources = vec![deployment, config, service, namespace];
+    prog
+}
+
+/// Every fixture, one per target.
+pub fn all() -> Vec<TargetProgram> {
+    vec![cloudformation(), deployment_manager(), terraform(), kubernetes()]
+}
