@@ -352,3 +352,18 @@ fn init_creates_a_project_that_checks() {
     let again = strata(dir.path(), &["init", "shop"]);
     assert_eq!(again.code, 2);
 }
+
+#[test]
+fn init_matches_the_quickstart_example() {
+    // examples/quickstart is what `strata init` writes for a directory named `quickstart`;
+    // the README runs it, so the two must not drift apart.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = strata(dir.path(), &["init", "quickstart"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let example = repo_root().join("examples/quickstart");
+    for f in ["main.strata", "strata.toml"] {
+        let made = fs::read_to_string(dir.path().join("quickstart").join(f)).expect("init output");
+        let kept = fs::read_to_string(example.join(f)).expect("example file");
+        assert_eq!(made, kept, "examples/quickstart/{f} differs from what `strata init` writes");
+    }
+}

@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""Write a synthetic Strata project of N resources, for benchmarks.
+
+    bench/gen.py N OUTDIR [--per-file 1000] [--seed 1]
+    bench/gen.py --lines 500 OUTDIR            # about that many lines instead of N resources
+
+The project looks like a real one: a stack with parameters for three environments, and groups
+of resources of several stdlib types (keys, buckets, queues with dead-letter queues, databases,
+services) of about ten lines each, whose properties reference earlier resources (so the graph
+has edges within and across files) and differ by environment. Output is deterministic for a
+given seed. Resources are split over files of `--per-file` resources each (one namespace).
+"""
+
+import argparse
+import os
+import random
+import sys
+
+HEADER = """\
+import aws
+import portable.{ObjectStore, Postgres, Queue, Service}
+
+/// Which environment to deploy.
+param env: "dev" | "staging" | "prod" = "dev"
+/// Instances of each service.
+param replicas: int(1..20) = 1
+
+let prod = env == "prod"
+let retention = prod ? 30d : 7d
+
+stack bench {
+  provider = aws { region = "us-east-1" }
+  budget   = prod ? 2000000 USD/month : 200000 USD/month
+  tags     = { project = "bench", env = env }
+}
+"""
+
+# One group of resources; `{i}` is the group number, `{key}`/`{db}`/`{queue}` name resources of
+# an earlier group (or of this one) that the group references.
+GROUP = [
+    (
+        "key",
+        """\
+/// Encryption key of group {i}.
+resource key_{i}: aws.kms.Key {{
+  description    = "group {i} data (${{env}})"
+  rotation       = true
+  pending_window = prod ? 30d : 7d
+  tags           = {{ group = "g{i}", tier = "data" }}
+}}
+""",
+    ),
+    (
+        "bucket",
+        """\
+/// Uploads of group {i}.
+resource bucket_{i}: ObjectStore {{
+  versioning = true
+  encryption = {key}
+  lifecycle  = [{{ after = 90d, storage_class = "GLACIER" }}]
+  tags       = {{ group = "g{i}" }}
+}}
+""",
+    ),
+    (
+        "queue",
+        """\
+/// Work queue of group {i}.
+resource queue_{i}: Queue {{
+  retention   = 4d
+  dead_letter = {{ max_receives = 5 }}
+  tags        = {{ group = "g{i}" }}
+}}
+""",
+    ),
+    (
+        "db",
+        """\
+/// Database of group {i}.
+resource db_{i}: Postgres {{
+  version  = "16"
+  storage  = prod ? 100 GiB : 20 GiB
+  multi_az = prod
+  backups  = {{ retention = retention }}
+  tags     = {{ group = "g{i}" }}
+}}
+""",
+    ),
+    (
+        "service",
+        """\
+/// API of group {i}.
+resource api_{i}: Service {{
+  image    = "ghcr.io/acme/api-{i}:1.4.2"
+  replicas = replicas
+  memory   = 1 GiB
+  env      = {{ DATABASE_URL = {db}.url, JOBS_QUEUE = {queue}.url, BUCKET = "{bucket}" }}
+  tags     = {{ group = "g{i}" }}
+}}
+""",
+    ),
+]
+
+TOML = """\
+[env.dev.params]
+replicas = 1
+
+[env.staging.params]
+replicas = 2
+
+[env.prod.params]
+replicas = 3
+"""
+
+
+def generate(n, out, per_file, seed):
+    rng = random.Random(seed)
+    os.makedirs(out, exist_ok=True)
+    for f in os.listdir(out):
+        if f.endswith(".strata"):
+            os.remove(os.path.join(out, f))
+    with open(os.path.join(out, "strata.toml"), "w") as f:
+        f.write(TOML)
+    files = []
+    current = [HEADER]
+    count = 0
+    group = 0
+    lines = HEADER.count("\n")
+    while count < n:
+        # References: mostly this group, sometimes an earlier one (cross-file edges).
+        def pick(i):
+            return i if i == 0 or rng.random() < 0.7 else rng.randrange(i)
+
+        names = {
+            "i": group,
+            "key": f"key_{pick(group)}",
+            "db": f"db_{pick(group)}",
+            "queue": f"queue_{pick(group)}",
+            "bucket": f"bucket_{pick(group)}",
+        }
+        for _, template in GROUP:
+            if count >= n:
+                break
+            text = template.format(**names)
+            current.append(text)
+            lines += text.count("\n") + 1
+            count += 1
+            if count % per_file == 0:
+                files.append(current)
+                current = []
+        group += 1
+    if current:
+        files.append(current)
+    for idx, parts in enumerate(files):
+        name = "main.strata" if idx == 0 else f"part_{idx:04d}.strata"
+        with open(os.path.join(out, name), "w") as f:
+            f.write("\n".join(parts))
+    return count, lines, len(files)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("n", nargs="?", type=int, help="number of resources")
+    ap.add_argument("out", help="output directory (its .strata files are replaced)")
+    ap.add_argument("--lines", type=int, help="generate about this many lines instead of N resources")
+    ap.add_argument("--per-file", type=int, default=1000)
+    ap.add_argument("--seed", type=int, default=1)
+    a = ap.parse_args()
+    if a.lines is not None:
+        header = HEADER.count("\n")
+        per_resource = sum(t.count("\n") + 1 for _, t in GROUP) / len(GROUP)
+        n = max(1, round((a.lines - header) / per_resource))
+    elif a.n is not None:
+        n = a.n
+    else:
+        ap.error("give N or --lines")
+    # Whole groups only, so that every reference resolves.
+    n = max(len(GROUP), n - n % len(GROUP))
+    count, lines, files = generate(n, a.out, a.per_file, a.seed)
+    print(f"{a.out}: {count} resources, {lines} lines, {files} files", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
