@@ -62,6 +62,7 @@ pub fn all_codes() -> Vec<CodeDoc> {
     all.extend(strata_semantics::codes());
     all.extend(strata_graph::codes());
     all.extend(strata_policy::codes());
+    all.extend(strata_emit::codes());
     all.extend(codes::codes());
     all.sort_by(|a, b| a.code.cmp(b.code));
     all

@@ -3,7 +3,8 @@
 
 use crate::loader::WorldLoader;
 use crate::project::{load_project, CfnFormat, Project};
-use crate::stages::{self, EmittedFile};
+use crate::stages;
+use strata_emit::EmittedFile;
 use crate::world::World;
 use crate::{codes as c, Summary};
 use std::path::{Path, PathBuf};
@@ -177,7 +178,7 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
     let files: Vec<EmittedFile> = if errors.iter().any(|d| d.severity == Severity::Error) {
         Vec::new()
     } else {
-        match stages::emit(&programs, yaml) {
+        match stages::emit(&programs, &out.check.model, yaml) {
             Ok(files) => files,
             Err(d) => {
                 errors.extend(d);
@@ -188,7 +189,12 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
     let failed = errors.iter().any(|d| d.severity == Severity::Error);
     out.check.diagnostics.extend(errors);
     if !failed {
-        match stages::write_outputs(&out_dir, &files) {
+        // Replace the folders of the requested targets (even if one came out empty), else of
+        // the targets produced.
+        let mut written_targets: Vec<Target> = targets.clone().unwrap_or_else(|| programs.iter().map(|p| p.target).collect());
+        written_targets.sort();
+        written_targets.dedup();
+        match stages::write_outputs(&out_dir, &files, &written_targets) {
             Ok(()) => {
                 out.written = files.iter().map(|f| f.path.clone()).collect();
                 out.written.sort();

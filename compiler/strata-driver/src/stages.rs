@@ -19,23 +19,17 @@ pub(crate) fn to_targets(_model: &Model, _schemas: &Schemas, _targets: Option<&[
     (Vec::new(), vec![unavailable("lowering to targets (strata-lower)")])
 }
 
-/// One output file.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct EmittedFile {
-    pub path: String,
-    pub contents: String,
+/// Render target programs in their formats (no I/O).
+pub(crate) fn emit(programs: &[TargetProgram], model: &Model, yaml: bool) -> Result<Vec<strata_emit::EmittedFile>, Vec<Diagnostic>> {
+    let spans = model.resources.iter().map(|r| (r.id, r.name_span)).collect();
+    strata_emit::emit(programs, &strata_emit::EmitOptions { cloudformation_yaml: yaml, spans })
 }
 
-/// Render target programs. Stand-in: unavailable.
-pub(crate) fn emit(_programs: &[TargetProgram], _yaml: bool) -> Result<Vec<EmittedFile>, Vec<Diagnostic>> {
-    Err(vec![unavailable("emission (strata-emit)")])
+/// Write the files under `out`, replacing the folders of `targets` (atomically per folder;
+/// nothing is changed when writing fails).
+pub(crate) fn write_outputs(out: &Path, files: &[strata_emit::EmittedFile], targets: &[Target]) -> Result<(), String> {
+    strata_emit::write_outputs(out, files, targets).map_err(|e| crate::project::io_message(&e))
 }
-
-/// Write the files under `out`. Stand-in: unavailable.
-pub(crate) fn write_outputs(_out: &Path, _files: &[EmittedFile]) -> Result<(), String> {
-    Err("emission is not available in this build".into())
-}
-
 /// Format one file. Stand-in: unavailable.
 pub(crate) fn format(file: FileId, _text: &str) -> Result<String, Vec<Diagnostic>> {
     Err(vec![Diagnostic::error(c::UNAVAILABLE, "the formatter is not available in this build", Span::new(file, 0, 0)).with_help("this build of strata lacks the formatter")])
