@@ -28,7 +28,7 @@ pub use pipeline::{check, compile, exit_code, is_input_code, sort_diagnostics, C
 pub use project::{
     load_project, parse_config, read_text, CfnFormat, CompileConfig, Config, EnvConfig, LoadedProject, Project, ReadError, CONFIG_FILE, MAX_FILE_SIZE,
 };
-pub use world::{normalize, DiskWorld, EntryKind, MemoryWorld, Metadata, World};
+pub use world::{normalize, DiskWorld, EntryKind, MemoryWorld, Metadata, OverlayWorld, World};
 
 use strata_base::{CodeDoc, Diagnostic, Severity};
 
@@ -100,9 +100,11 @@ mod tests {
         let e = |code: &str| Diagnostic::error(code, "x", Span::default());
         assert_eq!(exit_code(&[]), 0);
         assert_eq!(exit_code(&[Diagnostic::warning("E2001", "x", Span::default())]), 0);
-        assert_eq!(exit_code(&[e("SEC001")]), 1);
-        assert_eq!(exit_code(&[e("SEC001"), e("E0001")]), 2);
+        assert_eq!(exit_code(&[e("COST001")]), 1);
+        assert_eq!(exit_code(&[e("POLICY003")]), 1);
+        assert_eq!(exit_code(&[e("GRAPH001"), e("E0001")]), 2);
         assert_eq!(exit_code(&[e("POL010")]), 2);
+        assert_eq!(exit_code(&[e("X0006")]), 2);
         assert_eq!(exit_code(&[Diagnostic::info("COST001", "x", Span::default())]), 0);
     }
 }

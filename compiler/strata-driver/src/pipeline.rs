@@ -57,12 +57,14 @@ impl CheckOutcome {
     }
 }
 
-/// Whether a code reports invalid input (syntax, names, types, graph, project and I/O:
-/// `E0xxx`–`E4xxx`; `POL010`, an invalid `[rules]` table) rather than a finding about a valid
-/// program (a policy, a budget).
+/// Whether a code reports invalid input (syntax, names, types, graph, project and I/O
+/// `E0xxx`–`E4xxx`, what a target cannot express `X0xxx`, an invalid `[rules]` table `POL010`)
+/// rather than a finding about a valid program: a rule of the policy stage (`SEC…`,
+/// `GRAPH…`, `COST…`, `POL…`) or a policy written in the project (`POLICY…`).
 pub fn is_input_code(code: &str) -> bool {
-    let b = code.as_bytes();
-    (b.len() == 5 && b[0] == b'E' && b[1..].iter().all(u8::is_ascii_digit)) || code == "POL010"
+    static FINDINGS: std::sync::OnceLock<std::collections::BTreeSet<&'static str>> = std::sync::OnceLock::new();
+    let findings = FINDINGS.get_or_init(|| strata_policy::codes().into_iter().map(|c| c.code).filter(|c| *c != "POL010").collect());
+    !(code.starts_with("POLICY") || findings.contains(code))
 }
 
 /// The exit code of the command-line contract: 2 when an error says the input is invalid,

@@ -512,7 +512,7 @@ window = "7d"
 net = "10.0.0.0/16"
 
 [rules]
-SEC001 = "off"
+GRAPH005 = "off"
 
 [compile]
 targets = ["terraform", "cfn"]
@@ -526,7 +526,7 @@ cfn_format = "yaml"
         assert!(matches!(&c.envs["prod"].params["disk"], Value::Quantity(q) if q.value == 100.0 * 1073741824.0 && q.unit == "GiB"));
         assert!(matches!(&c.envs["prod"].params["window"], Value::Quantity(q) if q.value == 7.0 * 86400.0));
         assert_eq!(c.envs["prod"].params["net"], Value::Cidr("10.0.0.0/16".into()));
-        assert_eq!(c.policy.rules["SEC001"].level, Some(strata_policy::Level::Off));
+        assert_eq!(c.policy.rules["GRAPH005"].level, Some(strata_policy::Level::Off));
         assert_eq!(c.compile.targets, Some(vec![Target::CloudFormation, Target::Terraform]));
         assert_eq!(c.compile.cfn_format, Some(CfnFormat::Yaml));
     }
@@ -539,7 +539,7 @@ cfn_format = "yaml"
         let (_, d) = parse_config(FileId(0), "[compil]\n");
         assert_eq!(d[0].code, "E4005");
         assert_eq!(d[0].span().start, 1);
-        let (_, d) = parse_config(FileId(0), "[rules]\nSEC001 = \"loud\"\n");
+        let (_, d) = parse_config(FileId(0), "[rules]\nGRAPH005 = \"loud\"\n");
         assert_eq!(d[0].code, "POL010");
         let (_, d) = parse_config(FileId(0), "x = = 1");
         assert_eq!(d[0].code, "E4005");

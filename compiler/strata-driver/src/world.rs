@@ -168,6 +168,66 @@ impl World for MemoryWorld {
     }
 }
 
+/// Another world with some files replaced or added from memory: the editor's unsaved buffers
+/// over the disk. Paths are compared after lexical normalisation.
+pub struct OverlayWorld<'a> {
+    base: &'a dyn World,
+    files: BTreeMap<PathBuf, String>,
+}
+
+impl<'a> OverlayWorld<'a> {
+    pub fn new(base: &'a dyn World) -> Self {
+        OverlayWorld { base, files: BTreeMap::new() }
+    }
+    /// Set (or replace) the text of a file.
+    pub fn insert(&mut self, path: impl AsRef<Path>, text: impl Into<String>) -> &mut Self {
+        self.files.insert(normalize(path.as_ref()), text.into());
+        self
+    }
+    pub fn remove(&mut self, path: impl AsRef<Path>) {
+        self.files.remove(&normalize(path.as_ref()));
+    }
+}
+
+impl World for OverlayWorld<'_> {
+    fn metadata(&self, path: &Path) -> io::Result<Metadata> {
+        match self.files.get(&normalize(path)) {
+            Some(t) => Ok(Metadata { kind: EntryKind::File, len: t.len() as u64 }),
+            None => self.base.metadata(path),
+        }
+    }
+    fn read(&self, path: &Path, limit: u64) -> io::Result<Vec<u8>> {
+        match self.files.get(&normalize(path)) {
+            Some(t) => {
+                let n = (t.len() as u64).min(limit.saturating_add(1)) as usize;
+                Ok(t.as_bytes()[..n].to_vec())
+            }
+            None => self.base.read(path, limit),
+        }
+    }
+    fn read_dir(&self, path: &Path) -> io::Result<Vec<PathBuf>> {
+        let dir = normalize(path);
+        let mut out = match self.base.read_dir(path) {
+            Ok(v) => v,
+            Err(e) if !self.files.keys().any(|k| k.parent() == Some(dir.as_path())) => return Err(e),
+            Err(_) => Vec::new(),
+        };
+        for k in self.files.keys() {
+            if k.parent() == Some(dir.as_path()) && !out.iter().any(|p| normalize(p) == *k) {
+                out.push(path.join(k.file_name().unwrap_or_default()));
+            }
+        }
+        Ok(out)
+    }
+    fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
+        match self.base.canonicalize(path) {
+            Ok(p) => Ok(p),
+            Err(_) if self.files.contains_key(&normalize(path)) => Ok(normalize(path)),
+            Err(e) => Err(e),
+        }
+    }
+}
+
 /// Lexical normalisation: drops `.` components and folds `a/..`. Leading `..` components that
 /// cannot be folded are kept. Never touches the file system.
 pub fn normalize(path: &Path) -> PathBuf {
@@ -216,6 +276,18 @@ mod tests {
         assert_eq!(top, vec![PathBuf::from("p"), PathBuf::from("q.strata")]);
         assert_eq!(w.metadata(Path::new("p/sub")).unwrap().kind, EntryKind::Dir);
         assert!(w.metadata(Path::new("nope")).is_err());
+    }
+
+    #[test]
+    fn overlay_replaces_and_adds_files() {
+        let base = MemoryWorld::new().with("p/a.strata", "disk").with("p/b.strata", "b");
+        let mut o = OverlayWorld::new(&base);
+        o.insert("p/a.strata", "buffer").insert("p/new.strata", "new");
+        assert_eq!(o.read(Path::new("p/a.strata"), 100).unwrap(), b"buffer");
+        assert_eq!(o.read(Path::new("p/b.strata"), 100).unwrap(), b"b");
+        let mut l = o.read_dir(Path::new("p")).unwrap();
+        l.sort();
+        assert_eq!(l, vec![PathBuf::from("p/a.strata"), PathBuf::from("p/b.strata"), PathBuf::from("p/new.strata")]);
     }
 
     #[test]
