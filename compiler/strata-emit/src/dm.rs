@@ -77,9 +77,9 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
     (vec![EmittedFile { path, contents: out }], cx.into_diags())
 }
 
-/// Names appear inside `$(ref.NAME.FIELD)`: letters, digits, `-`, `_`.
+/// Names appear inside `$(ref.NAME.FIELD)`: a letter or digit, then letters, digits, `-`, `_`.
 fn valid_name(n: &str) -> bool {
-    !n.is_empty() && n.len() <= 63 && n.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    n.len() <= 63 && n.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) && n.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
 }
 
 fn resource_node<'a>(cx: &Cx<'a>, names: &BTreeSet<&str>, i: usize, r: &'a TargetResource) -> Node<'a> {

@@ -14,6 +14,9 @@
 //! literal `${`/`%{` is written `$${`/`%%{`; a literal `$` right before an interpolation is
 //! written `${"$"}` (because `$${` would read as an escape). Object keys that are not plain
 //! identifiers are quoted.
+//!
+//! Known limit: HCL normalizes every string to Unicode NFC, so text in decomposed form
+//! (`e` + U+0301) reaches Terraform composed (`é`). Nothing in the file can prevent that.
 
 use crate::codes;
 use crate::common::{is_hcl_ident, At, Cx, PROGRAM_LEVEL};

@@ -63,7 +63,7 @@ pub fn cloudformation() -> TargetProgram {
         ),
     ])));
     let key = res("Key", "AWS::KMS::Key", vec![("EnableKeyRotation", TValue::Bool(true)), ("KeyPolicy", key_policy), ("Description", s("Key for uploads: \"quoted\", ${not a sub}, 100% {{braces}}"))]);
-    let mut uploads = res(
+    let uploads = res(
         "Uploads",
         "AWS::S3::Bucket",
         vec![
@@ -94,8 +94,8 @@ pub fn cloudformation() -> TargetProgram {
             ),
         ],
     );
-    uploads.depends_on = vec!["Key".to_string()];
-    let queue = res("Jobs", "AWS::SQS::Queue", vec![("MessageRetentionPeriod", TValue::Int(345600)), ("KmsMasterKeyId", r("Key", None)), ("QueueName", TValue::Interp(vec![lit("community-"), TPart::Ref(pref("Env")), lit("-jobs")]))]);
+    let mut queue = res("Jobs", "AWS::SQS::Queue", vec![("MessageRetentionPeriod", TValue::Int(345600)), ("KmsMasterKeyId", r("Key", None)), ("QueueName", TValue::Interp(vec![lit("community-"), TPart::Ref(pref("Env")), lit("-jobs")]))]);
+    queue.depends_on = vec!["Uploads".to_string()];
     let alarm = res(
         "JobsDepthAlarm",
         "AWS::CloudWatch::Alarm",
@@ -327,4 +327,36 @@ pub fn kubernetes() -> TargetProgram {
 /// Every fixture, one per target.
 pub fn all() -> Vec<TargetProgram> {
     vec![cloudformation(), deployment_manager(), terraform(), kubernetes()]
+}
+
+/// Pieces that each format treats specially somewhere.
+pub const PIECES: [&str; 48] = [
+    "\"", "'", "\\", "\n", "\r", "\t", "\r\n", "${", "${x}", "$${", "$", "%{", "%%{", "$(", "$(ref.", "{{", "}}", "{", "}", "#", " #", ": ", ":", "- ", "-", "---", "...", "*", "&", "!", "|", ">", "?", "@", "`", ",", "[", "]", "~", "null", "no", "yes", "on", "0x1F", "1e3", "0o17", " ", "\u{0}",
+];
+pub const MORE: [&str; 16] = ["é", "ü", "😀", "中文", "\u{85}", "\u{a0}", "\u{2028}", "\u{feff}", "\u{7f}", "\u{1b}", "\u{200b}", "e\u{301}", "True", "NULL", "2001-12-14", "1:20"];
+
+/// A deterministic corpus of awkward strings (every piece alone, and pseudo-random
+/// concatenations of 1..6 pieces with a fixed seed).
+pub fn tricky_strings(n: usize) -> Vec<String> {
+    let all: Vec<&str> = PIECES.iter().chain(MORE.iter()).copied().collect();
+    let mut out: Vec<String> = all.iter().map(|s| s.to_string()).collect();
+    out.extend(["", " leading", "trailing ", "multi\nline\n", "multi\nline", "  indented\nblock", "a\n\n", "plain words", "key: value", "- item", "# comment", "x = \"y\"", "\\u0041"].iter().map(|s| s.to_string()));
+    let mut seed: u64 = 0x5eed_cafe_f00d_0001;
+    let mut next = || {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        (seed >> 33) as usize
+    };
+    while out.len() < n {
+        let k = 1 + next() % 6;
+        let mut s = String::new();
+        for _ in 0..k {
+            s.push_str(all[next() % all.len()]);
+            if next() % 3 == 0 {
+                s.push_str("ab");
+            }
+        }
+        out.push(s);
+    }
+    out.truncate(n.max(all.len()));
+    out
 }
