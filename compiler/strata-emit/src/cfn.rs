@@ -5,7 +5,10 @@
 //! - `TValue::Interp` → `{"Fn::Sub": "..."}` with `${X}` / `${X.Attr}`; a literal `${` is
 //!   written `${!` (the `Fn::Sub` escape: "To write a dollar sign and curly braces (${})
 //!   literally, add an exclamation point (!) after the open curly brace"). Without references
-//!   it is a plain string (no `Fn::Sub`, nothing to escape).
+//!   it is a plain string (no `Fn::Sub`, nothing to escape). When a literal part holds a `${`
+//!   that the escape cannot cover unambiguously (no `}` of its own before the next `${`, e.g.
+//!   `price ${` or `${a ${b}`), the string is written `{"Fn::Join": ["", [parts...]]}` instead,
+//!   which interprets nothing.
 //! - `TValue::Json` → the value itself (CloudFormation takes JSON-typed properties as objects).
 //! - `TValue::Blocks` → a list of maps.
 //!
@@ -210,6 +213,19 @@ fn value<'a>(cx: &Cx, names: &Names, i: usize, at: At, v: &'a TValue) -> Node<'a
                 }
                 return Node::str(s);
             }
+            if !parts.iter().all(|p| matches!(p, TPart::Lit(l) if sub_escape_ok(l)) || matches!(p, TPart::Ref(_))) {
+                // A literal `${` without its own `}` has no documented escape: join instead.
+                let items = parts
+                    .iter()
+                    .map(|p| match p {
+                        TPart::Lit(l) => Node::str(l.as_str()),
+                        TPart::Ref(r) => reference(cx, names, i, at, r),
+                    })
+                    .collect();
+                let mut n = Node::map();
+                n.push("Fn::Join", Node::Seq(vec![Node::str(""), Node::Seq(items)]));
+                return n;
+            }
             let mut s = String::new();
             for p in parts {
                 match p {
@@ -232,6 +248,21 @@ fn value<'a>(cx: &Cx, names: &Names, i: usize, at: At, v: &'a TValue) -> Node<'a
         }
         TValue::Json(inner) => value(cx, names, i, at, inner),
     }
+}
+
+/// Whether `${!` escapes of this literal are unambiguous: every `${` is closed by a `}` in the
+/// same literal with no other `${` in between (`Fn::Sub` pairs each `${` with the next `}`, so
+/// `${!a ${Ref}` would swallow the reference, and an unterminated `${!` is undocumented).
+fn sub_escape_ok(lit: &str) -> bool {
+    let mut rest = lit;
+    while let Some(i) = rest.find("${") {
+        let after = &rest[i + 2..];
+        match after.find('}') {
+            Some(close) if !after[..close].contains("${") => rest = &after[close + 1..],
+            _ => return false,
+        }
+    }
+    true
 }
 
 fn reference<'a>(cx: &Cx, names: &Names, i: usize, at: At, r: &'a TRef) -> Node<'a> {

@@ -11,8 +11,9 @@
 //! - `"${x}"` alone is written `x` (fmt unwraps such interpolations).
 //!
 //! Strings: `"`, `\`, newlines, tabs and control characters are escaped (`\n`, `\u0001`); a
-//! literal `${`/`%{` is written `$${`/`%%{`; a literal `$` right before an interpolation is
-//! written `${"$"}` (because `$${` would read as an escape). Object keys that are not plain
+//! literal `${`/`%{` is written `$${`/`%%{`; literal `$`s right before an interpolation, and
+//! the extra `$`/`%` of a run like `$${`, are written as a nested string `${"$"}` (because
+//! `$${` would read as an escape, and `$$${` is read differently by Terraform and hcl-rs). Object keys that are not plain
 //! identifiers are quoted.
 //!
 //! Known limit: HCL normalizes every string to Unicode NFC, so text in decomposed form
@@ -374,26 +375,15 @@ fn expr(cx: &Cx, names: &Names, i: usize, at: At, v: &TValue, indent: usize) -> 
             }
             let mut s = String::from("\"");
             let mut lit = String::new();
-            for (k, p) in parts.iter().enumerate() {
+            for p in parts {
                 match p {
                     TPart::Lit(l) => lit.push_str(l),
                     TPart::Ref(r) => {
                         flush_lit(&mut s, &mut lit);
-                        s.push_str("${");
+                        open_interp(&mut s);
                         s.push_str(&traversal(cx, names, i, at, r));
                         s.push('}');
                     }
-                }
-                let next_is_ref = matches!(parts.get(k + 1), Some(TPart::Ref(_)));
-                if next_is_ref && lit.ends_with('$') {
-                    // `$${` would read as an escape: the dollars go into a nested string.
-                    let keep = lit.trim_end_matches('$').len();
-                    let dollars = lit.len() - keep;
-                    lit.truncate(keep);
-                    flush_lit(&mut s, &mut lit);
-                    s.push_str("${\"");
-                    s.push_str(&"$".repeat(dollars));
-                    s.push_str("\"}");
                 }
             }
             flush_lit(&mut s, &mut lit);
@@ -402,6 +392,24 @@ fn expr(cx: &Cx, names: &Names, i: usize, at: At, v: &TValue, indent: usize) -> 
         }
         TValue::Json(inner) => format!("jsonencode({})", expr(cx, names, i, at, inner, indent)),
     }
+}
+
+/// Starts an interpolation (`${`). Literal `$`s just before it would turn it into the escape
+/// `$${`, so they are moved into a nested string first: `$` + `${x}` → `${"$"}${x}`. (Every
+/// `$` at the end of the output here is a literal one: escapes and interpolations end in `{`,
+/// `}` or `"`.)
+fn open_interp(out: &mut String) {
+    let keep = out.trim_end_matches('$').len();
+    let dollars = out.len() - keep;
+    if dollars > 0 {
+        out.truncate(keep);
+        out.push_str("${\"");
+        for _ in 0..dollars {
+            out.push('$');
+        }
+        out.push_str("\"}");
+    }
+    out.push_str("${");
 }
 
 fn flush_lit(s: &mut String, lit: &mut String) {
@@ -482,9 +490,31 @@ fn escape_into(out: &mut String, s: &str, ascii_only: bool) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '$' | '%' if chars.peek() == Some(&'{') => {
-                out.push(c);
-                out.push(c);
+            '$' | '%' => {
+                // A run of `$` (or `%`) before `{`: the last one starts a sequence and is doubled
+                // (`$${`); the others go into a nested string (`${"$"}$${`), because readers
+                // disagree on `$$${` (Terraform: `$` + escape; hcl-rs: escape + `{`).
+                let mut run = 1;
+                while chars.peek() == Some(&c) {
+                    chars.next();
+                    run += 1;
+                }
+                if chars.peek() == Some(&'{') {
+                    if run > 1 {
+                        open_interp(out);
+                        out.push('"');
+                        for _ in 1..run {
+                            out.push(c);
+                        }
+                        out.push_str("\"}");
+                    }
+                    out.push(c);
+                    out.push(c);
+                } else {
+                    for _ in 0..run {
+                        out.push(c);
+                    }
+                }
             }
             c if (c as u32) < 0x20 || (0x7f..=0x9f).contains(&(c as u32)) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') || ascii_only && !c.is_ascii() => {
                 if (c as u32) > 0xffff {
@@ -556,7 +586,8 @@ mod tests {
 
     #[test]
     fn escapes_template_sequences() {
-        assert_eq!(quoted("a${b}%{c}$${d}"), r#""a$${b}%%{c}$$${d}""#);
+        assert_eq!(quoted("a${b}%{c}$${d}"), r#""a$${b}%%{c}${"$"}$${d}""#);
+        assert_eq!(quoted("%%%{"), r#""${"%%"}%%{""#);
         assert_eq!(quoted("$ % $$ %%"), r#""$ % $$ %%""#);
         assert_eq!(quoted("q\"\\\n\r\t\u{1}é"), "\"q\\\"\\\\\\n\\r\\t\\u0001é\"");
         assert_eq!(object_key("é k"), "\"\\u00E9 k\"");

@@ -233,6 +233,14 @@ fn terraform_evaluates_tricky_strings() {
         prog.outputs.push(output(&format!("j{i}"), TValue::Json(Box::new(map(vec![(t.as_str(), TValue::Str(s.clone()))]))), None));
         expected.insert(format!("j{i}"), json!({ t.as_str(): s }));
     }
+    // Variables with tricky defaults and descriptions, read back through outputs.
+    for (i, s) in strings.iter().take(40).enumerate() {
+        let mut q = param(&format!("w{i}"), "string", Some(TValue::Str(s.clone())), vec![]);
+        q.description = Some(strings[(i + 11) % strings.len()].clone());
+        prog.params.push(q);
+        prog.outputs.push(output(&format!("w{i}"), p(&format!("w{i}")), None));
+        expected.insert(format!("w{i}"), Value::String(s.clone()));
+    }
     let files = emit(&[prog], &EmitOptions::default()).unwrap_or_else(|d| panic!("{d:#?}"));
     let tmp = tempfile::tempdir().expect("tempdir");
     let dir = tmp.path().join("tf");
