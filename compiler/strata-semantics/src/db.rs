@@ -122,6 +122,7 @@ pub(crate) struct Db<'a> {
     pub type_cache: HashMap<SymId, Ty>,
     /// Resolved uses, for the language server.
     pub xrefs: Vec<crate::XRef>,
+    pub record_xrefs: bool,
 }
 
 impl<'a> Db<'a> {
@@ -141,6 +142,7 @@ impl<'a> Db<'a> {
             resolving_types: Vec::new(),
             type_cache: HashMap::new(),
             xrefs: Vec::new(),
+            record_xrefs: false,
         }
     }
 
@@ -153,8 +155,12 @@ impl<'a> Db<'a> {
         self.scopes.len() - 1
     }
 
-    pub fn xref(&mut self, use_span: Span, def_span: Span, kind: crate::XRefKind, hover: String) {
-        self.xrefs.push(crate::XRef { use_span, def_span, kind, hover });
+    /// Record a resolved use. `hover` is only computed when xrefs are recorded.
+    pub fn xref(&mut self, use_span: Span, def_span: Span, kind: crate::XRefKind, hover: impl FnOnce(&Self) -> String) {
+        if self.record_xrefs {
+            let hover = hover(self);
+            self.xrefs.push(crate::XRef { use_span, def_span, kind, hover });
+        }
     }
 
     /// Hover text of a schema: its name, documentation and fields.

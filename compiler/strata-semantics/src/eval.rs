@@ -560,9 +560,15 @@ impl<'a> Db<'a> {
                 let schema = self.schemas.get(&schema_name)?;
                 let decl = schema.outputs.get(&name.name).map(|f| (true, f)).or_else(|| schema.fields.get(&name.name).map(|f| (false, f)));
                 if let Some((is_out, f)) = decl {
-                    let hover = field_hover(&name.name, is_out, f);
                     let def = f.span;
-                    self.xref(name.span, def, crate::XRefKind::Property, hover);
+                    let (sn, n) = (schema_name.clone(), name.name.clone());
+                    self.xref(name.span, def, crate::XRefKind::Property, move |db| {
+                        db.schemas
+                            .get(&sn)
+                            .and_then(|s| s.outputs.get(&n).map(|f| field_hover(&n, true, f)).or_else(|| s.fields.get(&n).map(|f| field_hover(&n, false, f))))
+                            .unwrap_or_default()
+                    });
+                    let _ = is_out;
                 }
                 let schema = self.schemas.get(&schema_name)?;
                 if schema.outputs.contains_key(&name.name) {
@@ -601,9 +607,9 @@ impl<'a> Db<'a> {
         match self.lookup(scope, &id.name) {
             Some(sym) => {
                 let v = self.value_of_sym(sym, id.span);
-                let hover = self.sym_hover(sym, &id.name, v.as_ref());
                 let def = self.syms[sym].def_span;
-                self.xref(id.span, def, crate::XRefKind::Name, hover);
+                let vv = if self.record_xrefs { v.clone() } else { None };
+                self.xref(id.span, def, crate::XRefKind::Name, |db| db.sym_hover(sym, &id.name, vv.as_ref()));
                 v
             }
             None => {

@@ -172,8 +172,7 @@ impl<'a> Db<'a> {
         match self.resolve_type_path(ty, scope)? {
             TypePath::Schema(s) => {
                 let def = self.schemas.get(&s).map(|x| x.span).unwrap_or(ty.span);
-                let hover = self.schema_hover(&s);
-                self.xref(ty.span, def, crate::XRefKind::Schema, hover);
+                self.xref(ty.span, def, crate::XRefKind::Schema, |db| db.schema_hover(&s));
                 Some(s)
             }
             _ => {
@@ -398,8 +397,10 @@ impl<'a> Db<'a> {
                 continue;
             };
             out.spans.insert(name.to_string(), f.name.span);
-            let hover = crate::eval::field_hover(name, false, fs);
-            self.xref(f.name.span, fs.span, crate::XRefKind::Property, hover);
+            let (fs_span, sn) = (fs.span, schema_name.clone());
+            self.xref(f.name.span, fs_span, crate::XRefKind::Property, |db| {
+                db.schemas.get(&sn).and_then(|s| s.fields.get(name)).map(|f| crate::eval::field_hover(name, false, f)).unwrap_or_default()
+            });
             let ty = fs.ty.clone();
             if let Some(v) = self.eval(&f.value, scope, &mut locals, Some(&ty)) {
                 if !v.is_null() || !fs.required {

@@ -44,6 +44,9 @@ pub struct Options {
     pub env: Option<String>,
     /// Parameter values from `strata.toml` (`[env.NAME.params]`), by name.
     pub params: BTreeMap<String, Value>,
+    /// Record [`Analysis::xrefs`] (hover and go-to-definition data). The language server
+    /// turns this on; the command line leaves it off, which saves time on big projects.
+    pub record_xrefs: bool,
 }
 
 /// Everything semantics knows about a program, for the later stages and the language server.
@@ -88,6 +91,7 @@ pub fn analyze(sources: &mut SourceMap, project_files: &[FileId], loader: &dyn L
     let loaded = load::load(sources, project_files, loader, options, &mut diags);
     let (model, schemas, xrefs) = {
         let mut db = Db::new();
+        db.record_xrefs = options.record_xrefs;
         db.diags = std::mem::take(&mut diags);
         analyze_loaded(&mut db, &loaded, options, project_files.first().copied());
         let model = assemble::assemble(&mut db);

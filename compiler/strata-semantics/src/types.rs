@@ -44,12 +44,15 @@ impl<'a> Db<'a> {
                         let decl: &'a ast::TypeDecl = decl;
                         let s = self.syms[sym].scope;
                         let t = self.resolve_named_type(sym, decl, s);
-                        let mut hover = format!("```strata\ntype {} = {}\n```", decl.name.name, t.as_ref().map(|t| t.resolved().to_string()).unwrap_or_default());
-                        if let Some(d) = &decl.doc {
-                            hover.push('\n');
-                            hover.push_str(d);
-                        }
-                        self.xref(path.span, decl.name.span, crate::XRefKind::Type, hover);
+                        let tt = t.clone();
+                        self.xref(path.span, decl.name.span, crate::XRefKind::Type, |_| {
+                            let mut hover = format!("```strata\ntype {} = {}\n```", decl.name.name, tt.as_ref().map(|t| t.resolved().to_string()).unwrap_or_default());
+                            if let Some(d) = &decl.doc {
+                                hover.push('\n');
+                                hover.push_str(d);
+                            }
+                            hover
+                        });
                         t.map(TypePath::Ty)
                     }
                     SymKind::Module(decl) if rest.is_empty() => {

@@ -8,7 +8,7 @@ fn records_names_schemas_and_properties() {
     let src = "schema acme.Bucket {\n  /// Keep old versions.\n  versioning: bool = false\n  out arn: string\n}\n/// Production?\nlet prod = true\nresource b: acme.Bucket { versioning = prod }\noutput a = b.arn\n";
     let mut sources = SourceMap::new();
     let id = sources.add("main.strata", src, false);
-    let (analysis, diags) = analyze(&mut sources, &[id], &NoImports, &Options::default());
+    let (analysis, diags) = analyze(&mut sources, &[id], &NoImports, &Options { record_xrefs: true, ..Options::default() });
     assert!(diags.is_empty(), "{diags:?}");
     let at = |needle: &str, nth: usize| src.match_indices(needle).nth(nth).map(|(i, _)| i as u32).expect("needle");
     let find = |off: u32| analysis.xrefs.iter().find(|x| x.use_span.start == off).unwrap_or_else(|| panic!("no xref at {off}: {:?}", analysis.xrefs));

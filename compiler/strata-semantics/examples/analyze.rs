@@ -1,0 +1,42 @@
+//! Time parsing and semantic analysis of one file: `cargo run --release -p strata-semantics
+//! --example analyze -- FILE`. Prints phase timings and the number of diagnostics.
+
+use std::time::Instant;
+
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+use strata_base::SourceMap;
+use strata_semantics::{analyze, NoImports, Options};
+
+fn main() {
+    let Some(path) = std::env::args().nth(1) else {
+        eprintln!("usage: analyze FILE.strata");
+        std::process::exit(2);
+    };
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("{path}: {e}");
+            std::process::exit(2);
+        }
+    };
+    let t0 = Instant::now();
+    let (_, d) = strata_syntax::parse(strata_base::FileId(0), &text);
+    let parse = t0.elapsed();
+    let mut sources = SourceMap::new();
+    let id = sources.add(path.clone(), text, false);
+    let t1 = Instant::now();
+    let (analysis, diags) = analyze(&mut sources, &[id], &NoImports, &Options::default());
+    let total = t1.elapsed();
+    println!(
+        "parse {:.1} ms ({} syntax diagnostics), parse+analyze {:.1} ms, {} resources, {} diagnostics",
+        parse.as_secs_f64() * 1e3,
+        d.len(),
+        total.as_secs_f64() * 1e3,
+        analysis.model.resources.len(),
+        diags.len()
+    );
+    for d in diags.iter().take(5) {
+        println!("  {} {}", d.code, d.message);
+    }
+}
