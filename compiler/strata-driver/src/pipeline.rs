@@ -120,7 +120,7 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
         // Policies and prices only mean something for a program that type-checks.
         let other_codes: Vec<_> = crate::all_codes().into_iter().filter(|c| !c.code.starts_with(|ch: char| ch.is_ascii_uppercase() && ch != 'E')).collect();
         out.diagnostics.extend(strata_policy::check_with_sources(&model, &analysis.schemas, &graph, &out.project.config.policy, &out.sources, &other_codes));
-        out.cost = Some(strata_policy::estimate(&model, &analysis.schemas, &strata_policy::UsageAssumptions::default()));
+        out.cost = Some(strata_policy::estimate(&model, &analysis.schemas, &out.project.config.usage));
     }
     out.analysis = analysis;
     out.model = model;

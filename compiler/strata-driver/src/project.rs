@@ -81,6 +81,8 @@ pub struct Config {
     pub policy: strata_policy::PolicyConfig,
     /// `[compile]`.
     pub compile: CompileConfig,
+    /// `[cost]`: usage the cost estimate assumes where the model does not say.
+    pub usage: strata_policy::UsageAssumptions,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -317,6 +319,77 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
 // ---------------------------------------------------------------------------------------------
 // strata.toml
 
+/// Keys of `[cost.resources.NAME]`.
+const RESOURCE_USAGE_KEYS: [&str; 4] = ["storage_gib", "nat_gib", "requests_millions", "hours"];
+
+fn number(v: &toml::Value) -> Option<f64> {
+    match v {
+        toml::Value::Integer(i) => Some(*i as f64),
+        toml::Value::Float(f) if f.is_finite() => Some(*f),
+        _ => None,
+    }
+    .filter(|x| *x >= 0.0)
+}
+
+/// `[cost]`: `hours_per_month`, `object_storage_gib`, `nat_gib`, `[cost.resources.NAME]`.
+fn parse_cost(file: FileId, raw: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>, usage: &mut strata_policy::UsageAssumptions, diags: &mut Vec<Diagnostic>) {
+    let not_number = |key: &str, span: Span| {
+        Diagnostic::error(c::BAD_CONFIG, format!("`{key}` in [cost] must be a non-negative number"), span).with_label("not a number").with_help("write e.g. `object_storage_gib = 500`")
+    };
+    for (key, value) in raw {
+        let kspan = span_of(file, &key);
+        let vspan = span_of(file, &value);
+        match key.get_ref().as_str() {
+            k @ ("hours_per_month" | "object_storage_gib" | "nat_gib") => match number(value.get_ref()) {
+                Some(x) => match k {
+                    "hours_per_month" => usage.hours_per_month = x,
+                    "object_storage_gib" => usage.object_storage_gib = x,
+                    _ => usage.nat_gib = x,
+                },
+                None => diags.push(not_number(k, vspan)),
+            },
+            "resources" => {
+                let toml::Value::Table(t) = value.into_inner() else {
+                    diags.push(Diagnostic::error(c::BAD_CONFIG, "`[cost.resources]` must be a table of resource names", vspan).with_help("write `[cost.resources.uploads]` then `storage_gib = 500`"));
+                    continue;
+                };
+                for (name, entries) in t {
+                    let toml::Value::Table(entries) = entries else {
+                        diags.push(Diagnostic::error(c::BAD_CONFIG, format!("`[cost.resources.{name}]` must be a table"), vspan).with_help("write `storage_gib = 500` under `[cost.resources.NAME]`"));
+                        continue;
+                    };
+                    for (k, v) in entries {
+                        if !RESOURCE_USAGE_KEYS.contains(&k.as_str()) {
+                            let mut d = Diagnostic::error(c::BAD_CONFIG, format!("unknown usage `{k}` for resource `{name}`"), vspan);
+                            d = match did_you_mean(&k, RESOURCE_USAGE_KEYS) {
+                                Some(s) => d.with_help(format!("did you mean `{s}`? The keys are {}", RESOURCE_USAGE_KEYS.join(", "))),
+                                None => d.with_help(format!("the keys are {}", RESOURCE_USAGE_KEYS.join(", "))),
+                            };
+                            diags.push(d);
+                            continue;
+                        }
+                        match number(&v) {
+                            Some(x) => {
+                                usage.per_resource.entry(name.clone()).or_default().insert(k, x);
+                            }
+                            None => diags.push(not_number(&k, vspan)),
+                        }
+                    }
+                }
+            }
+            other => {
+                let keys = ["hours_per_month", "object_storage_gib", "nat_gib", "resources"];
+                let mut d = Diagnostic::error(c::BAD_CONFIG, format!("unknown key `{other}` in [cost]"), kspan).with_label("not a cost setting");
+                d = match did_you_mean(other, keys) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`? [cost] has {}", keys.join(", "))),
+                    None => d.with_help(format!("[cost] has {}", keys.join(", "))),
+                };
+                diags.push(d);
+            }
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 struct RawConfig {
@@ -328,6 +401,8 @@ struct RawConfig {
     rules: Option<toml::Value>,
     #[serde(default)]
     compile: RawCompile,
+    #[serde(default)]
+    cost: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -437,6 +512,7 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
         config.compile.targets = Some(list);
     }
     config.compile.out = raw.compile.out.map(PathBuf::from);
+    parse_cost(file, raw.cost, &mut config.usage, &mut diags);
     if let Some(f) = raw.compile.cfn_format {
         match CfnFormat::parse(f.get_ref()) {
             Some(fmt) => config.compile.cfn_format = Some(fmt),
@@ -518,6 +594,13 @@ GRAPH005 = "off"
 targets = ["terraform", "cfn"]
 out = "build"
 cfn_format = "yaml"
+
+[cost]
+object_storage_gib = 250
+nat_gib = 12.5
+
+[cost.resources.uploads]
+storage_gib = 2000
 "#;
         let (c, d) = parse_config(FileId(0), toml);
         assert!(d.is_empty(), "{d:?}");
@@ -529,6 +612,11 @@ cfn_format = "yaml"
         assert_eq!(c.policy.rules["GRAPH005"].level, Some(strata_policy::Level::Off));
         assert_eq!(c.compile.targets, Some(vec![Target::CloudFormation, Target::Terraform]));
         assert_eq!(c.compile.cfn_format, Some(CfnFormat::Yaml));
+        assert_eq!((c.usage.object_storage_gib, c.usage.nat_gib), (250.0, 12.5));
+        assert_eq!(c.usage.per_resource["uploads"]["storage_gib"], 2000.0);
+        let (_, d) = parse_config(FileId(0), "[cost]\nobject_storage = 1\n[cost.resources.x]\nstorage = 1\n");
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert!(d.iter().all(|d| d.help.as_deref().unwrap_or("").contains("did you mean")));
     }
 
     #[test]
