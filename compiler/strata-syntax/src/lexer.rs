@@ -650,6 +650,12 @@ impl<'a> Lexer<'a> {
             b'>' => two(TokenKind::Ge, TokenKind::Gt, b'=', self),
             b'|' => two(TokenKind::OrOr, TokenKind::Pipe, b'|', self),
             b'&' if self.peek(1) == b'&' => (TokenKind::AndAnd, 2),
+            b'&' => {
+                // A single `&`: report, and read it as `&&` so the expression goes on.
+                self.invalid_char();
+                self.push(TokenKind::AndAnd, start, start + 1, 0);
+                return;
+            }
             b'~' if self.peek(1) == b'>' => (TokenKind::Squiggle, 2),
             _ => {
                 self.invalid_char();
@@ -762,8 +768,10 @@ impl<'a> Lexer<'a> {
             let alias = unit_alias(word);
             let case_match = unit_names().find(|u| u.eq_ignore_ascii_case(word) && word.len() > 1);
             if attached || alias.is_some() || case_match.is_some() {
-                let help = if let Some(u) = case_match.or(alias) {
+                let help = if let Some(u) = case_match {
                     format!("did you mean `{u}`? Units are case-sensitive")
+                } else if let Some(u) = alias {
+                    format!("did you mean `{u}`?")
                 } else if let Some(prefix) = unit_names().filter(|u| word.starts_with(u) && word.len() > u.len()).max_by_key(|u| u.len()) {
                     if word[prefix.len()..].starts_with(|c: char| c.is_ascii_digit()) {
                         format!("combine quantities with `+`, e.g. `1h + 30min`; `{prefix}` is followed by more text here")

@@ -12,13 +12,13 @@
 pub mod ast;
 mod codes;
 pub mod dump;
-
+mod format;
 pub mod lexer;
 mod parser;
 
 pub use codes::codes;
 pub use dump::dump;
-
+pub use format::{format, format_source, WIDTH};
 pub use parser::MAX_DEPTH;
 
 /// Syntax diagnostic code constants (`codes::UNKNOWN_UNIT` is `"E0004"`, ...).

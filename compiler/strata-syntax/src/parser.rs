@@ -56,8 +56,13 @@ fn binop(k: T) -> Option<(BinaryOp, u8)> {
 }
 const CMP_PREC: u8 = 3;
 
-fn is_open(k: T) -> bool {
-    matches!(k, T::LBrace | T::LBracket | T::LParen)
+/// Openers for skipping: brackets, and strings/interpolations (whose closers must not stop a
+/// skip that began before them).
+fn opens_group(k: T) -> bool {
+    matches!(k, T::LBrace | T::LBracket | T::LParen | T::StrStart | T::InterpStart)
+}
+fn closes_group(k: T) -> bool {
+    matches!(k, T::RBrace | T::RBracket | T::RParen | T::StrEnd | T::InterpEnd)
 }
 fn is_close(k: T) -> bool {
     matches!(k, T::RBrace | T::RBracket | T::RParen)
@@ -72,6 +77,14 @@ fn close_text(k: T) -> &'static str {
         T::RBracket => "`]`",
         _ => "`)`",
     }
+}
+
+fn binary_node(op: BinaryOp, lhs: Expr, rhs: Expr, span: Span) -> Expr {
+    Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
+}
+
+fn e_break(depth: &mut u32, saved: u32) {
+    *depth = saved;
 }
 
 fn is_doc_comment(text: &str) -> bool {
@@ -238,7 +251,12 @@ impl<'a> Parser<'a> {
         }
         self.eof_unclosed |= at_eof;
         let open_text = self.text(open).to_string();
-        let (found_span, found) = self.found_at();
+        let (found_span, found) = if self.at_line_item_start() {
+            let t = self.tok();
+            (self.tspan(t), format!("this `{}`", self.text(t)))
+        } else {
+            self.found_at()
+        };
         let d = Diagnostic::error(codes::UNCLOSED_DELIMITER, format!("unclosed `{open_text}`"), self.tspan(open))
             .with_label(format!("this `{open_text}` is never closed"))
             .with_secondary(found_span, format!("expected {} before {found}", close_text(close)))
@@ -280,12 +298,12 @@ impl<'a> Parser<'a> {
         let mut depth = 0usize;
         loop {
             let t = self.tok();
-            if is_hard_stop(t.kind) && depth == 0 || t.kind == T::Eof {
+            if t.kind == T::Eof {
                 break;
             }
-            if is_open(t.kind) || t.kind == T::InterpStart || t.kind == T::StrStart {
+            if opens_group(t.kind) {
                 depth += 1;
-            } else if is_close(t.kind) || t.kind == T::InterpEnd || t.kind == T::StrEnd {
+            } else if closes_group(t.kind) {
                 if depth == 0 {
                     break;
                 }
@@ -295,7 +313,7 @@ impl<'a> Parser<'a> {
                     break;
                 }
                 continue;
-            } else if depth == 0 && (t.kind == T::Comma || (t.nl_before && self.pos > 0 && t.start > start)) {
+            } else if depth == 0 && (t.kind == T::Comma || (t.nl_before && t.start > start)) {
                 break;
             }
             self.bump();
@@ -330,9 +348,9 @@ impl<'a> Parser<'a> {
             if self.pos > first && t.nl_before && self.at_item_start() {
                 break;
             }
-            if is_open(t.kind) {
+            if opens_group(t.kind) {
                 depth += 1;
-            } else if is_close(t.kind) {
+            } else if closes_group(t.kind) {
                 if depth == 0 {
                     if in_module && t.kind == T::RBrace {
                         break;
@@ -357,24 +375,21 @@ impl<'a> Parser<'a> {
         let mut depth = 0usize;
         loop {
             let t = self.tok();
-            if is_hard_stop(t.kind) {
+            if t.kind == T::Eof {
                 return;
             }
             if self.pos > first && t.nl_before && (self.at_item_start() || (depth == 0 && newline_ends)) {
                 return;
             }
-            if depth == 0 {
+            if depth == 0 && (t.kind == T::Comma || closes_group(t.kind)) {
                 if t.kind == T::Comma {
                     self.bump();
-                    return;
                 }
-                if is_close(t.kind) {
-                    return;
-                }
+                return;
             }
-            if is_open(t.kind) {
+            if opens_group(t.kind) {
                 depth += 1;
-            } else if is_close(t.kind) {
+            } else if closes_group(t.kind) {
                 depth -= 1;
             }
             self.bump();
@@ -386,13 +401,13 @@ impl<'a> Parser<'a> {
         let mut depth = 0usize;
         loop {
             let t = self.tok();
-            if is_hard_stop(t.kind) || (t.nl_before && self.at_item_start()) {
+            if t.kind == T::Eof || (t.nl_before && self.at_item_start()) {
                 self.unclosed(open, close);
                 return;
             }
-            if is_open(t.kind) {
+            if opens_group(t.kind) {
                 depth += 1;
-            } else if is_close(t.kind) {
+            } else if closes_group(t.kind) {
                 if depth == 0 {
                     if t.kind == close {
                         self.bump();
@@ -494,6 +509,7 @@ impl<'a> Parser<'a> {
         let t = self.tok();
         let doc = self.doc_for(t.start);
         let start = t.start;
+        let before = self.pos;
         let parsed = match t.kind {
             T::At => self.attributed(doc, in_module),
             T::Kw(Keyword::Import) => self.import(),
@@ -514,6 +530,10 @@ impl<'a> Parser<'a> {
         match parsed {
             Some(item) => item,
             None => {
+                // Stop at once if the broken item already reached the next item's line.
+                if self.pos > before && self.at_line_item_start() {
+                    return Item::Error(self.span_from(start));
+                }
                 let span = self.skip_to_item(in_module);
                 Item::Error(self.span(start.min(span.start), span.end))
             }
@@ -780,18 +800,27 @@ impl<'a> Parser<'a> {
         let kw = self.bump();
         let name = self.decl_name("a module name")?;
         if self.at(T::LBrace) {
-            let open = self.bump();
-            if !self.enter() {
-                self.too_deep();
-                return None;
-            }
-            let items = self.items(true);
-            self.leave();
-            if self.eat(T::RBrace).is_none() {
-                self.unclosed(open, T::RBrace);
-            }
-            return Some(Item::Module(ModuleDecl { doc, name, items, span: self.span_from(kw.start) }));
+            return self.module_decl(doc, name, kw.start);
         }
+        self.module_instance(doc, name, kw.start)
+    }
+
+    fn module_decl(&mut self, doc: Doc, name: Ident, start: u32) -> Option<Item> {
+        let open = self.bump();
+        if !self.enter() {
+            self.too_deep();
+            return None;
+        }
+        let items = self.items(true);
+        self.leave();
+        if self.eat(T::RBrace).is_none() {
+            self.unclosed(open, T::RBrace);
+        }
+        Some(Item::Module(ModuleDecl { doc, name, items, span: self.span_from(start) }))
+    }
+
+    #[inline(never)]
+    fn module_instance(&mut self, doc: Doc, name: Ident, start: u32) -> Option<Item> {
         let for_each = if self.at(T::LBracket) { Some(self.for_each()?) } else { None };
         if self.eat(T::Colon).is_none() {
             self.expected(
@@ -802,7 +831,7 @@ impl<'a> Parser<'a> {
         }
         let module = self.path("a module name")?;
         let body = self.block("module instance", &format!("module {}: {} {{ … }}", name.name, module.text()))?;
-        Some(Item::ModuleInstance(ModuleInstance { doc, name, for_each, module, body, span: self.span_from(kw.start) }))
+        Some(Item::ModuleInstance(ModuleInstance { doc, name, for_each, module, body, span: self.span_from(start) }))
     }
 
     fn policy(&mut self, doc: Doc) -> Option<Item> {
@@ -944,87 +973,99 @@ impl<'a> Parser<'a> {
     }
 
     /// `name = value` fields up to the `}` matching `open` (already consumed).
-    fn fields(&mut self, open: Token, item_body: bool) -> Vec<Field> {
+    fn fields(&mut self, open: Token, _item_body: bool) -> Vec<Field> {
         let mut fields = Vec::new();
-        self.braced(open, item_body, |p| match p.field() {
-            Some(f) => {
+        while self.body_next(open) {
+            let before = self.pos;
+            let errs = self.errors();
+            let f = self.field();
+            let ok = f.is_some();
+            if let Some(f) = f {
                 fields.push(f);
-                true
             }
-            None => false,
-        });
+            self.body_after(before, errs, ok);
+        }
         fields
     }
 
     /// Drive the elements of a `{ … }` body whose `{` is already consumed. `element` parses one
     /// element and returns false after reporting an error. Consumes the closing `}`.
     fn braced(&mut self, open: Token, _item_body: bool, mut element: impl FnMut(&mut Self) -> bool) {
+        while self.body_next(open) {
+            let before = self.pos;
+            let errs = self.errors();
+            let ok = element(self);
+            self.body_after(before, errs, ok);
+        }
+    }
+
+    /// At the top of a `{ … }` body loop: true when an element follows; false when the body
+    /// ended (its `}` consumed, or reported as missing).
+    #[inline(never)]
+    fn body_next(&mut self, open: Token) -> bool {
         loop {
             let t = self.tok();
             match t.kind {
                 T::RBrace => {
                     self.bump();
-                    return;
+                    return false;
                 }
-                T::Comma => {
-                    self.report(
-                        Diagnostic::error(codes::UNEXPECTED_TOKEN, "unexpected `,`", self.tspan(t))
-                            .with_label("nothing to separate here")
-                            .with_help("remove the extra comma"),
-                    );
-                    self.bump();
-                    continue;
-                }
-                k if is_hard_stop(k) || (is_close(k)) => {
+                T::Comma => self.stray_comma(),
+                k if is_hard_stop(k) || is_close(k) => {
                     self.unclosed(open, T::RBrace);
-                    if is_close(k) && !is_hard_stop(k) {
+                    if is_close(k) {
                         // `{ a = 1 ]`: treat the wrong closer as the end of the block.
                         self.bump();
                     }
-                    return;
+                    return false;
                 }
                 // An item keyword followed by a name (`resource db`, not the field `type = …`)
                 // at the start of a line: the `}` is missing.
                 _ if t.nl_before && self.at_item_start() => {
                     self.unclosed(open, T::RBrace);
-                    return;
+                    return false;
                 }
-                _ => {}
+                _ => return true,
             }
-            let before = self.pos;
-            let errs = self.errors();
-            let ok = element(self);
-            if !ok {
+        }
+    }
+
+    /// After one element of a `{ … }` body: the separator, or recovery.
+    #[inline(never)]
+    fn body_after(&mut self, before: usize, errs: usize, ok: bool) {
+        if !ok {
+            // A broken element that already ended at a line break needs no skipping.
+            if !(self.pos > before && (self.tok().nl_before || self.at(T::RBrace))) {
                 self.recover_element(true);
-            } else {
-                match self.kind() {
-                    T::Comma => {
-                        self.bump();
-                    }
-                    T::RBrace => {}
-                    k if is_hard_stop(k) => {}
-                    _ if self.tok().nl_before => {}
-                    _ => {
-                        if self.errors() == errs {
-                            let help = if Self::is_name(self.kind()) && matches!(self.nth(1), T::Eq | T::Colon) {
-                                "put each field on its own line, or separate fields with `,`"
-                            } else {
-                                "fields are separated by `,` or new lines"
-                            };
-                            self.expected("`,` or a new line after the field", Some(help.into()));
-                        }
-                        self.recover_element(true);
-                    }
+            }
+        } else {
+            match self.kind() {
+                T::Comma => {
+                    self.bump();
                 }
+                T::RBrace => {}
+                k if is_hard_stop(k) => {}
+                _ if self.tok().nl_before => {}
+                _ => self.bad_separator(errs, T::RBrace),
             }
-            if self.pos == before && !self.at(T::RBrace) && !is_hard_stop(self.kind()) {
-                self.bump();
-            }
+        }
+        if self.pos == before && !self.at(T::RBrace) && !is_hard_stop(self.kind()) {
+            self.bump();
         }
     }
 
     /// `name = value` (`name` may be a keyword or a quoted string).
     fn field(&mut self) -> Option<Field> {
+        let start = self.tok().start;
+        let name = self.field_name()?;
+        let value = self.expr();
+        Some(Field { name: name.0, quoted: name.1, value, span: self.span_from(start) })
+    }
+
+    /// The name and `=` of a field; tolerates `:`, `==` and a missing `=` before `{` (each
+    /// with an error) so the value is still parsed.
+    #[inline(never)]
+    fn field_name(&mut self) -> Option<(Ident, bool)> {
         let t = self.tok();
         let (name, quoted) = match t.kind {
             T::Ident | T::Kw(_) => {
@@ -1075,8 +1116,7 @@ impl<'a> Parser<'a> {
                 return None;
             }
         }
-        let value = self.expr();
-        Some(Field { name, quoted, value, span: self.span_from(t.start) })
+        Some((name, quoted))
     }
 
     /// Field declarations (schema bodies and record types) up to the `}` of `open`.
@@ -1183,72 +1223,107 @@ impl<'a> Parser<'a> {
     fn type_atom(&mut self) -> TypeExpr {
         let t = self.tok();
         match t.kind {
-            T::Ident if !t.nl_before => {
-                let Some(path) = self.path("a type") else {
-                    return TypeExpr { kind: TypeKind::Error, span: self.tspan(t) };
-                };
-                if self.at(T::LParen) && !self.tok().nl_before {
-                    let open = self.bump();
-                    let mut args = Vec::new();
-                    loop {
-                        if self.eat(T::RParen).is_some() {
-                            break;
-                        }
-                        if is_hard_stop(self.kind()) || self.at_line_item_start() {
-                            self.unclosed(open, T::RParen);
-                            break;
-                        }
-                        match self.type_arg() {
-                            Some(a) => args.push(a),
-                            None => {
-                                self.skip_to_close(open, T::RParen);
-                                break;
-                            }
-                        }
-                        if self.eat(T::Comma).is_none() && !self.at(T::RParen) {
-                            if is_hard_stop(self.kind()) || self.at_line_item_start() {
-                                self.unclosed(open, T::RParen);
-                            } else {
-                                self.expected("`,` or `)`", None);
-                                self.skip_to_close(open, T::RParen);
-                            }
-                            break;
-                        }
-                    }
-                    return TypeExpr { kind: TypeKind::Named { path, args }, span: self.span_from(t.start) };
-                }
-                if self.at(T::Lt) {
-                    let open = self.bump();
-                    let mut params = Vec::new();
-                    loop {
-                        params.push(self.ty());
-                        if self.eat(T::Comma).is_some() {
-                            continue;
-                        }
-                        if self.eat(T::Gt).is_some() {
-                            break;
-                        }
-                        if self.at(T::Ge) {
-                            // `list<int>= []`: split `>=` into `>` and `=`.
-                            let p = self.pos;
-                            self.toks[p].start += 1;
-                            self.toks[p].kind = T::Eq;
-                            self.prev_end = self.toks[p].start;
-                            break;
-                        }
-                        let (span, found) = self.found_at();
-                        self.report(
-                            Diagnostic::error(codes::UNCLOSED_DELIMITER, format!("expected `>`, found {found}"), span)
-                                .with_label("expected `>`")
-                                .with_secondary(self.tspan(open), "to close this `<`")
-                                .with_help(format!("generic types are written `{}<T>`", path.text())),
-                        );
-                        break;
-                    }
-                    return TypeExpr { kind: TypeKind::Generic { path, params }, span: self.span_from(t.start) };
-                }
-                TypeExpr { kind: TypeKind::Named { path, args: Vec::new() }, span: self.span_from(t.start) }
+            T::Ident if !t.nl_before => self.named_type(),
+            T::LBrace => {
+                let open = self.bump();
+                let fields = self.fielddecls(open);
+                TypeExpr { kind: TypeKind::Record(fields), span: self.span_from(t.start) }
             }
+            _ => self.literal_type(),
+        }
+    }
+
+    /// `path`, `path(args)` or `path<params>`.
+    fn named_type(&mut self) -> TypeExpr {
+        let t = self.tok();
+        let Some(path) = self.path("a type") else {
+            return TypeExpr { kind: TypeKind::Error, span: self.tspan(t) };
+        };
+        if self.at(T::LParen) && !self.tok().nl_before {
+            let args = self.type_args();
+            return TypeExpr { kind: TypeKind::Named { path, args }, span: self.span_from(t.start) };
+        }
+        if self.at(T::Lt) {
+            let params = self.type_params(&path);
+            return TypeExpr { kind: TypeKind::Generic { path, params }, span: self.span_from(t.start) };
+        }
+        TypeExpr { kind: TypeKind::Named { path, args: Vec::new() }, span: self.span_from(t.start) }
+    }
+
+    /// `(1..10, pattern = "…")`
+    fn type_args(&mut self) -> Vec<TypeArg> {
+        let open = self.bump();
+        let mut args = Vec::new();
+        loop {
+            if self.eat(T::RParen).is_some() {
+                break;
+            }
+            if is_hard_stop(self.kind()) || self.at_line_item_start() {
+                self.unclosed(open, T::RParen);
+                break;
+            }
+            match self.type_arg() {
+                Some(a) => args.push(a),
+                None => {
+                    self.skip_to_close(open, T::RParen);
+                    break;
+                }
+            }
+            if self.eat(T::Comma).is_none() && !self.at(T::RParen) {
+                if is_hard_stop(self.kind()) || self.at_line_item_start() {
+                    self.unclosed(open, T::RParen);
+                } else {
+                    self.expected("`,` or `)`", None);
+                    self.skip_to_close(open, T::RParen);
+                }
+                break;
+            }
+        }
+        args
+    }
+
+    /// `<T, U>`
+    fn type_params(&mut self, path: &Path) -> Vec<TypeExpr> {
+        let open = self.bump();
+        let mut params = Vec::new();
+        loop {
+            params.push(self.ty());
+            if self.eat(T::Comma).is_some() {
+                continue;
+            }
+            if self.eat(T::Gt).is_some() {
+                break;
+            }
+            if self.at(T::Ge) {
+                // `list<int>= []`: split `>=` into `>` and `=`.
+                let p = self.pos;
+                self.toks[p].start += 1;
+                self.toks[p].kind = T::Eq;
+                self.prev_end = self.toks[p].start;
+                break;
+            }
+            self.unclosed_generic(open, path);
+            break;
+        }
+        params
+    }
+
+    #[inline(never)]
+    fn unclosed_generic(&mut self, open: Token, path: &Path) {
+        let (span, found) = self.found_at();
+        self.report(
+            Diagnostic::error(codes::UNCLOSED_DELIMITER, format!("expected `>`, found {found}"), span)
+                .with_label("expected `>`")
+                .with_secondary(self.tspan(open), "to close this `<`")
+                .with_help(format!("generic types are written `{}<T>`", path.text())),
+        );
+    }
+
+    /// A literal type (`"dev"`, `3`, `-1`, `true`, `null`), or an error.
+    #[inline(never)]
+    fn literal_type(&mut self) -> TypeExpr {
+        let t = self.tok();
+        match t.kind {
             T::StrStart | T::Int | T::Float | T::Quantity | T::Kw(Keyword::True | Keyword::False | Keyword::Null) => {
                 let e = self.primary();
                 TypeExpr { span: e.span, kind: TypeKind::Literal(e) }
@@ -1257,13 +1332,9 @@ impl<'a> Parser<'a> {
                 let e = self.unary();
                 TypeExpr { span: e.span, kind: TypeKind::Literal(e) }
             }
-            T::LBrace => {
-                let open = self.bump();
-                let fields = self.fielddecls(open);
-                TypeExpr { kind: TypeKind::Record(fields), span: self.span_from(t.start) }
-            }
             _ => {
                 let help = match t.kind {
+                    _ if t.nl_before && self.at_item_start() => Some("the type is missing before this line".to_string()),
                     T::Kw(k) => Some(format!("`{}` is a keyword, not a type", k.as_str())),
                     _ => Some("types are names (`string`, `int(1..10)`, `list<string>`, `aws.kms.Key`), literals, records `{ a: T }` or unions `A | B`".into()),
                 };
@@ -1303,24 +1374,26 @@ impl<'a> Parser<'a> {
         }
         let start = self.tok().start;
         let cond = self.binary(0);
-        let e = if self.at(T::Question) {
-            self.bump();
-            let then = self.expr();
-            let otherwise = if self.eat(T::Colon).is_some() {
-                self.expr()
-            } else {
-                self.expected("`:` and the value when false", Some("a conditional is written `condition ? if_true : if_false`".into()));
-                self.error_expr()
-            };
-            Expr {
-                kind: ExprKind::Cond { cond: Box::new(cond), then: Box::new(then), otherwise: Box::new(otherwise) },
-                span: self.span_from(start),
-            }
-        } else {
-            cond
-        };
+        let e = if self.at(T::Question) { self.cond_tail(cond, start) } else { cond };
         self.leave();
         e
+    }
+
+    /// `? then : otherwise` after `cond`.
+    fn cond_tail(&mut self, cond: Expr, start: u32) -> Expr {
+        self.bump();
+        let then = self.expr();
+        let otherwise = if self.eat(T::Colon).is_some() { self.expr() } else { self.missing_else() };
+        Expr {
+            kind: ExprKind::Cond { cond: Box::new(cond), then: Box::new(then), otherwise: Box::new(otherwise) },
+            span: self.span_from(start),
+        }
+    }
+
+    #[inline(never)]
+    fn missing_else(&mut self) -> Expr {
+        self.expected("`:` and the value when false", Some("a conditional is written `condition ? if_true : if_false`".into()));
+        self.error_expr()
     }
 
     fn binary(&mut self, min_prec: u8) -> Expr {
@@ -1335,25 +1408,30 @@ impl<'a> Parser<'a> {
                 break;
             }
             if prec == CMP_PREC && last_cmp {
-                self.report(
-                    Diagnostic::error(codes::CHAINED_COMPARISON, "comparison operators cannot be chained", self.tspan(t))
-                        .with_label("second comparison")
-                        .with_help("combine two comparisons with `&&`, e.g. `a < b && b < c`"),
-                );
+                self.chained_comparison(t);
             }
             if self.depth >= MAX_DEPTH {
                 let rhs = self.too_deep();
-                lhs = Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span: self.span_from(start) };
+                lhs = binary_node(op, lhs, rhs, self.span_from(start));
                 break;
             }
             self.bump();
             self.depth += 1;
             let rhs = self.binary(prec + 1);
-            lhs = Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span: self.span_from(start) };
+            lhs = binary_node(op, lhs, rhs, self.span_from(start));
             last_cmp = prec == CMP_PREC;
         }
         self.depth = saved;
         lhs
+    }
+
+    #[inline(never)]
+    fn chained_comparison(&mut self, t: Token) {
+        self.report(
+            Diagnostic::error(codes::CHAINED_COMPARISON, "comparison operators cannot be chained", self.tspan(t))
+                .with_label("second comparison")
+                .with_help("combine two comparisons with `&&`, e.g. `a < b && b < c`"),
+        );
     }
 
     fn unary(&mut self) -> Expr {
@@ -1396,71 +1474,92 @@ impl<'a> Parser<'a> {
                 break;
             }
             if self.depth >= MAX_DEPTH {
-                let _ = self.too_deep();
-                e = Expr { kind: ExprKind::Error, span: self.span_from(start) };
+                e = self.postfix_too_deep(start);
                 break;
             }
             self.depth += 1;
-            match t.kind {
-                T::Dot => {
-                    self.bump();
-                    let n = self.tok();
-                    if Self::is_name(n.kind) {
-                        self.bump();
-                        let name = self.ident_of(n);
-                        e = Expr { kind: ExprKind::Field { base: Box::new(e), name }, span: self.span_from(start) };
-                    } else {
-                        let help = if matches!(n.kind, T::Int | T::Float) {
-                            "index lists with brackets: `xs[0]`"
-                        } else {
-                            "write a field name after `.`, e.g. `db.url`"
-                        };
-                        self.expected("a field name after `.`", Some(help.into()));
-                        e = Expr { kind: ExprKind::Error, span: self.span_from(start) };
-                        break;
+            e = match t.kind {
+                T::Dot => match self.postfix_dot(e, start) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        e_break(&mut self.depth, saved);
+                        return e;
                     }
-                }
-                T::LBracket => {
-                    let open = self.bump();
-                    let index = if self.at(T::RBracket) {
-                        self.expected("an index", Some("write `xs[0]` or `m[\"key\"]`".into()));
-                        self.error_expr()
-                    } else {
-                        self.expr()
-                    };
-                    self.expect_close(open, T::RBracket);
-                    e = Expr { kind: ExprKind::Index { base: Box::new(e), index: Box::new(index) }, span: self.span_from(start) };
-                }
-                T::LParen => {
-                    let open = self.bump();
-                    let args = self.seq(open, T::RParen);
-                    let span = self.span_from(start);
-                    e = match e.kind {
-                        ExprKind::Name(callee) => Expr { kind: ExprKind::Call { callee, args }, span },
-                        _ => {
-                            self.report(
-                                Diagnostic::error(codes::INVALID_CALL, "only functions can be called", e.span)
-                                    .with_label("this is not a function name")
-                                    .with_help("call a built-in function with the value as an argument, e.g. `length(names)`"),
-                            );
-                            Expr { kind: ExprKind::Error, span }
-                        }
-                    };
-                }
-                _ => {
-                    // Typed record: `aws { region = "us-east-1" }`.
-                    let open = self.bump();
-                    let fields = self.fields(open, false);
-                    let ty = match path_of(&e) {
-                        Some(p) => p,
-                        None => Path { segments: Vec::new(), span: e.span },
-                    };
-                    e = Expr { kind: ExprKind::TypedRecord { ty, fields }, span: self.span_from(start) };
-                }
-            }
+                },
+                T::LBracket => self.postfix_index(e, start),
+                T::LParen => self.postfix_call(e, start),
+                _ => self.postfix_typed(e, start),
+            };
         }
         self.depth = saved;
         e
+    }
+
+    #[inline(never)]
+    fn postfix_too_deep(&mut self, start: u32) -> Expr {
+        let _ = self.too_deep();
+        Expr { kind: ExprKind::Error, span: self.span_from(start) }
+    }
+
+    /// `.name`; `Err` (an error node) when no name follows.
+    #[inline(never)]
+    fn postfix_dot(&mut self, e: Expr, start: u32) -> Result<Expr, Expr> {
+        self.bump();
+        let n = self.tok();
+        let item_next = n.nl_before && self.at_item_start();
+        if Self::is_name(n.kind) && !item_next {
+            self.bump();
+            let name = self.ident_of(n);
+            return Ok(Expr { kind: ExprKind::Field { base: Box::new(e), name }, span: self.span_from(start) });
+        }
+        let help = if matches!(n.kind, T::Int | T::Float) {
+            "index lists with brackets: `xs[0]`"
+        } else {
+            "write a field name after `.`, e.g. `db.url`"
+        };
+        self.expected("a field name after `.`", Some(help.into()));
+        Err(Expr { kind: ExprKind::Error, span: self.span_from(start) })
+    }
+
+    fn postfix_index(&mut self, e: Expr, start: u32) -> Expr {
+        let open = self.bump();
+        let index = if self.at(T::RBracket) { self.missing_index() } else { self.expr() };
+        self.expect_close(open, T::RBracket);
+        Expr { kind: ExprKind::Index { base: Box::new(e), index: Box::new(index) }, span: self.span_from(start) }
+    }
+
+    #[inline(never)]
+    fn missing_index(&mut self) -> Expr {
+        self.expected("an index", Some("write `xs[0]` or `m[\"key\"]`".into()));
+        self.error_expr()
+    }
+
+    fn postfix_call(&mut self, e: Expr, start: u32) -> Expr {
+        let open = self.bump();
+        let args = self.seq(open, T::RParen);
+        let span = self.span_from(start);
+        match e.kind {
+            ExprKind::Name(callee) => Expr { kind: ExprKind::Call { callee, args }, span },
+            _ => self.invalid_call(e.span, span),
+        }
+    }
+
+    #[inline(never)]
+    fn invalid_call(&mut self, callee: Span, span: Span) -> Expr {
+        self.report(
+            Diagnostic::error(codes::INVALID_CALL, "only functions can be called", callee)
+                .with_label("this is not a function name")
+                .with_help("call a built-in function with the value as an argument, e.g. `length(names)`"),
+        );
+        Expr { kind: ExprKind::Error, span }
+    }
+
+    /// Typed record: `aws { region = "us-east-1" }`.
+    fn postfix_typed(&mut self, e: Expr, start: u32) -> Expr {
+        let open = self.bump();
+        let fields = self.fields(open, false);
+        let ty = path_of(&e).unwrap_or(Path { segments: Vec::new(), span: e.span });
+        Expr { kind: ExprKind::TypedRecord { ty, fields }, span: self.span_from(start) }
     }
 
     /// A numeric literal token (`lit`); `neg` when preceded by a unary minus starting at `start`.
@@ -1516,7 +1615,40 @@ impl<'a> Parser<'a> {
         Expr { kind, span }
     }
 
+    // The functions on the recursive path (expr → binary → unary → postfix → primary → list /
+    // record / paren → expr) keep their frames small: every non-recursive case and every
+    // diagnostic lives in a separate function, so that 256 levels fit in a 2 MiB debug stack.
+
     fn primary(&mut self) -> Expr {
+        match self.kind() {
+            T::StrStart => self.string(),
+            T::LBracket => self.list(),
+            T::LBrace => self.record(),
+            T::LParen => self.paren(),
+            _ => self.leaf(),
+        }
+    }
+
+    fn paren(&mut self) -> Expr {
+        let open = self.bump();
+        if self.at(T::RParen) {
+            return self.empty_paren(open);
+        }
+        let inner = self.expr();
+        self.expect_close(open, T::RParen);
+        Expr { kind: ExprKind::Paren(Box::new(inner)), span: self.span_from(open.start) }
+    }
+
+    #[inline(never)]
+    fn empty_paren(&mut self, open: Token) -> Expr {
+        self.expected("an expression", None);
+        self.bump();
+        Expr { kind: ExprKind::Error, span: self.span_from(open.start) }
+    }
+
+    /// A non-recursive primary: literal, name, or an error.
+    #[inline(never)]
+    fn leaf(&mut self) -> Expr {
         let t = self.tok();
         match t.kind {
             T::Int | T::Float | T::Quantity => self.number(t, false, t.start),
@@ -1528,7 +1660,6 @@ impl<'a> Parser<'a> {
                 self.bump();
                 Expr { kind: ExprKind::Error, span: self.tspan(t) }
             }
-            T::StrStart => self.string(),
             T::Ident => {
                 self.bump();
                 Expr { kind: ExprKind::Name(self.ident_of(t)), span: self.tspan(t) }
@@ -1544,19 +1675,6 @@ impl<'a> Parser<'a> {
             T::Kw(Keyword::Null) => {
                 self.bump();
                 Expr { kind: ExprKind::Null, span: self.tspan(t) }
-            }
-            T::LBracket => self.list(),
-            T::LBrace => self.record(),
-            T::LParen => {
-                let open = self.bump();
-                if self.at(T::RParen) {
-                    self.expected("an expression", None);
-                    self.bump();
-                    return Expr { kind: ExprKind::Error, span: self.span_from(open.start) };
-                }
-                let inner = self.expr();
-                self.expect_close(open, T::RParen);
-                Expr { kind: ExprKind::Paren(Box::new(inner)), span: self.span_from(open.start) }
             }
             T::Kw(k) => {
                 let help = match k {
@@ -1592,38 +1710,17 @@ impl<'a> Parser<'a> {
         let open = self.bump();
         let mut parts = Vec::new();
         loop {
-            let t = self.tok();
-            match t.kind {
-                T::StrLit => {
-                    self.bump();
-                    parts.push(StrPart::Lit(unescape(self.text(t))));
-                }
+            match self.kind() {
+                T::StrLit => self.str_lit(&mut parts),
                 T::InterpStart => {
-                    self.bump();
+                    let t = self.bump();
                     if self.at(T::InterpEnd) {
-                        let end = self.tok();
-                        self.report(
-                            Diagnostic::error(codes::EXPECTED, "expected an expression inside `${}`", self.span(t.start, end.end))
-                                .with_label("empty interpolation")
-                                .with_help("write a value inside, e.g. `${name}`; a literal `${` is written `\\${`"),
-                        );
-                        self.bump();
+                        self.empty_interpolation(t);
                         continue;
                     }
                     let e = self.expr();
                     if !self.at(T::InterpEnd) {
-                        self.expected("`}` closing the interpolation", None);
-                        let mut depth = 0usize;
-                        loop {
-                            match self.kind() {
-                                T::Eof => break,
-                                T::InterpStart => depth += 1,
-                                T::InterpEnd if depth == 0 => break,
-                                T::InterpEnd => depth -= 1,
-                                _ => {}
-                            }
-                            self.bump();
-                        }
+                        self.skip_interpolation();
                     }
                     self.eat(T::InterpEnd);
                     parts.push(StrPart::Interp(e));
@@ -1639,6 +1736,39 @@ impl<'a> Parser<'a> {
             parts.push(StrPart::Lit(String::new()));
         }
         Expr { kind: ExprKind::Str(parts), span: self.span_from(open.start) }
+    }
+
+    #[inline(never)]
+    fn str_lit(&mut self, parts: &mut Vec<StrPart>) {
+        let t = self.bump();
+        parts.push(StrPart::Lit(unescape(self.text(t))));
+    }
+
+    #[inline(never)]
+    fn empty_interpolation(&mut self, t: Token) {
+        let end = self.bump();
+        self.report(
+            Diagnostic::error(codes::EXPECTED, "expected an expression inside `${}`", self.span(t.start, end.end))
+                .with_label("empty interpolation")
+                .with_help("write a value inside, e.g. `${name}`; a literal `${` is written `\\${`"),
+        );
+    }
+
+    /// Report and skip what follows the expression of an interpolation, up to its `}`.
+    #[inline(never)]
+    fn skip_interpolation(&mut self) {
+        self.expected("`}` closing the interpolation", None);
+        let mut depth = 0usize;
+        loop {
+            match self.kind() {
+                T::Eof => break,
+                T::InterpStart => depth += 1,
+                T::InterpEnd if depth == 0 => break,
+                T::InterpEnd => depth -= 1,
+                _ => {}
+            }
+            self.bump();
+        }
     }
 
     /// Comma- or newline-separated expressions up to `close` (the opener is consumed).
@@ -1658,12 +1788,7 @@ impl<'a> Parser<'a> {
                 break;
             }
             if t.kind == T::Comma {
-                self.report(
-                    Diagnostic::error(codes::UNEXPECTED_TOKEN, "unexpected `,`", self.tspan(t))
-                        .with_label("nothing to separate here")
-                        .with_help("remove the extra comma"),
-                );
-                self.bump();
+                self.stray_comma();
                 continue;
             }
             let before = self.pos;
@@ -1674,20 +1799,45 @@ impl<'a> Parser<'a> {
                     self.bump();
                 }
                 k if k == close => {}
-                k if is_hard_stop(k) => {}
+                k if is_hard_stop(k) || is_close(k) => {}
                 _ if self.tok().nl_before => {}
-                _ => {
-                    if self.errors() == errs {
-                        self.expected(&format!("`,` or {}", close_text(close)), None);
-                    }
-                    self.recover_element(false);
-                }
+                _ => self.bad_separator(errs, close),
             }
             if self.pos == before && !self.at(close) && !is_hard_stop(self.kind()) {
                 self.bump();
             }
         }
         items
+    }
+
+    #[inline(never)]
+    fn stray_comma(&mut self) {
+        let t = self.bump();
+        self.report(
+            Diagnostic::error(codes::UNEXPECTED_TOKEN, "unexpected `,`", self.tspan(t))
+                .with_label("nothing to separate here")
+                .with_help("remove the extra comma"),
+        );
+    }
+
+    /// After an element of a `{…}` (`close` is `}`) or `[…]`/`(…)` sequence, neither a
+    /// separator nor the end: report (unless the element already did) and skip.
+    #[inline(never)]
+    fn bad_separator(&mut self, errs_before: usize, close: T) {
+        let block = close == T::RBrace;
+        if self.errors() == errs_before {
+            if block {
+                let help = if Self::is_name(self.kind()) && matches!(self.nth(1), T::Eq | T::Colon) {
+                    "put each field on its own line, or separate fields with `,`"
+                } else {
+                    "fields are separated by `,` or new lines"
+                };
+                self.expected("`,` or a new line after the field", Some(help.into()));
+            } else {
+                self.expected(&format!("`,` or {}", close_text(close)), None);
+            }
+        }
+        self.recover_element(block);
     }
 
     fn comp_vars(&mut self) -> Option<(Option<Ident>, Ident)> {
@@ -1702,17 +1852,24 @@ impl<'a> Parser<'a> {
     fn list(&mut self) -> Expr {
         let open = self.bump();
         if self.at(T::Kw(Keyword::For)) {
-            self.bump();
-            return match self.list_comp(open) {
-                Some(e) => e,
-                None => {
-                    self.skip_to_close(open, T::RBracket);
-                    Expr { kind: ExprKind::Error, span: self.span_from(open.start) }
-                }
-            };
+            return self.comprehension(open, T::RBracket);
         }
         let items = self.seq(open, T::RBracket);
         Expr { kind: ExprKind::List(items), span: self.span_from(open.start) }
+    }
+
+    /// `[for …]` or `{for …}` after the opening bracket; an error node if it is malformed.
+    #[inline(never)]
+    fn comprehension(&mut self, open: Token, close: T) -> Expr {
+        self.bump();
+        let parsed = if close == T::RBracket { self.list_comp(open) } else { self.map_comp(open) };
+        match parsed {
+            Some(e) => e,
+            None => {
+                self.skip_to_close(open, close);
+                Expr { kind: ExprKind::Error, span: self.span_from(open.start) }
+            }
+        }
     }
 
     fn comp_head(&mut self) -> Option<(Option<Ident>, Ident, Expr)> {
@@ -1743,14 +1900,7 @@ impl<'a> Parser<'a> {
     fn record(&mut self) -> Expr {
         let open = self.bump();
         if self.at(T::Kw(Keyword::For)) && self.nth(1) != T::Eq {
-            self.bump();
-            return match self.map_comp(open) {
-                Some(e) => e,
-                None => {
-                    self.skip_to_close(open, T::RBrace);
-                    Expr { kind: ExprKind::Error, span: self.span_from(open.start) }
-                }
-            };
+            return self.comprehension(open, T::RBrace);
         }
         let fields = self.fields(open, false);
         Expr { kind: ExprKind::Record(fields), span: self.span_from(open.start) }
