@@ -71,7 +71,9 @@ impl<'a> Db<'a> {
             return None;
         }
         self.depth += 1;
-        let r = self.eval_inner(e, scope, locals, expected);
+        // Grow the stack on demand (as rustc does): deep but legal programs must not depend on
+        // the caller's thread stack size.
+        let r = stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(e, scope, locals, expected));
         self.depth -= 1;
         r
     }
