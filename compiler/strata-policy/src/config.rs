@@ -131,15 +131,19 @@ impl PolicyConfig {
         Resolved { severity, paths, options }
     }
 
-    /// The level for a finding of `rule` in the file named `file` (after per-path overrides).
+    /// The level for a finding of `rule` in the file named `file`, after per-path overrides:
+    /// the most specific entry (code or name, then category, then `all`) with a glob matching
+    /// the file decides, by its longest matching glob; otherwise the rule's resolved level.
     pub fn level_in_file(&self, rule: &Rule, file: &str) -> Option<Severity> {
-        let r = self.resolve(rule);
-        let best = r.paths.iter().filter(|(g, _)| glob_match(g, file)).max_by_key(|(g, _)| g.len());
-        match best {
-            Some((_, Level::Off)) => None,
-            Some((_, Level::On(s))) => Some(*s),
-            None => r.severity,
+        for e in self.entries(rule) {
+            if let Some((_, level)) = e.paths.iter().filter(|(g, _)| glob_match(g, file)).max_by_key(|(g, _)| g.len()) {
+                return match level {
+                    Level::Off => None,
+                    Level::On(s) => Some(*s),
+                };
+            }
         }
+        self.resolve(rule).severity
     }
 
     /// Whether any per-path override exists (so callers can skip the file lookup).

@@ -127,7 +127,7 @@ pub fn kind_from_type(ty: &str) -> &'static str {
     if last.contains("targetgroup") {
         return TARGET_GROUP;
     }
-    if last.contains("loadbalancer") || has("elbv2") || has(".elb.") || last.contains("applicationgateway") || last == "forwardingrule" || last == "globalforwardingrule" || last == "urlmap" {
+    if last.contains("loadbalancer") || has("elbv2") || has(".elb.") || last.contains("applicationgateway") || last.contains("forwardingrule") || last == "urlmap" || last.contains("proxy") || last == "backendservice" || last.contains("listener") || last == "frontdoor" {
         return LOADBALANCER;
     }
     if has("route53") || has(".dns.") || last.contains("zone") || last.contains("recordset") {
@@ -193,6 +193,8 @@ pub struct Facts {
     /// Portable resources that were lowered into other resources of this model: rules skip
     /// them (their lowered resources are checked instead, with the same spans).
     pub superseded: ResourceSet,
+    /// The resources each superseded portable resource was lowered into.
+    pub lowered: std::collections::BTreeMap<ResourceId, Vec<ResourceId>>,
     /// Internet entry points (what `internet` means in `deny path(internet ~> X)`).
     pub public: ResourceSet,
     /// Environment name of each resource (lowercase): its `env`/`environment` tag, else its
@@ -241,7 +243,7 @@ pub fn is_public(r: &Resource, kind: &str) -> bool {
         CDN | API_GATEWAY | INGRESS => true,
         K8S_SERVICE => matches!(str_prop(r, "type"), Some("LoadBalancer" | "NodePort")),
         // AWS load balancers are internet-facing unless `scheme = "internal"` (handled above).
-        LOADBALANCER => r.ty.starts_with("aws.") && !r.prop("internal").is_some_and(Value::is_true),
+        LOADBALANCER => r.ty.starts_with("aws.") && r.ty.ends_with("LoadBalancer") && !r.prop("internal").is_some_and(Value::is_true),
         _ => false,
     }
 }
@@ -263,6 +265,7 @@ impl Facts {
         let mut kind = Vec::with_capacity(n);
         let mut origin = Vec::with_capacity(n);
         let mut superseded = ResourceSet::new(n);
+        let mut lowered: std::collections::BTreeMap<ResourceId, Vec<ResourceId>> = std::collections::BTreeMap::new();
         let mut public = ResourceSet::new(n);
         let mut env = Vec::with_capacity(n);
         let mut region = Vec::with_capacity(n);
@@ -283,6 +286,7 @@ impl Facts {
             let o = r.lowered_from.filter(|o| o.0 != r.id.0 && (o.0 as usize) < n && model.resources[o.0 as usize].provider == Provider::Portable);
             if let Some(o) = o {
                 superseded.insert(o);
+                lowered.entry(o).or_default().push(r.id);
             }
             origin.push(o);
             if is_public(r, k) {
@@ -299,7 +303,7 @@ impl Facts {
                 public_final.insert(id);
             }
         }
-        Facts { kind, origin, superseded, public: public_final, env, region }
+        Facts { kind, origin, superseded, lowered, public: public_final, env, region }
     }
 
     pub fn kind(&self, id: ResourceId) -> &'static str {

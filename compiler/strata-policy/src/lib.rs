@@ -16,6 +16,7 @@ pub mod config;
 pub mod cost;
 mod engine;
 pub mod facts;
+pub mod reach;
 pub mod registry;
 mod rules;
 pub mod sarif;

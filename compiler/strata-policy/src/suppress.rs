@@ -192,6 +192,16 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, model: &Model, setting
         }
         for (j, (c, cspan)) in s.codes.iter().enumerate() {
             let code = canonical(c);
+            if is_input_code(&code) {
+                if let Some(sev) = settings.unknown {
+                    kept.push(
+                        Diagnostic::new("POL003", sev, format!("`{code}` reports invalid input and cannot be suppressed"), *cspan)
+                            .with_label("not a policy rule")
+                            .with_help("only policy findings (SEC, GRAPH, COST, POL and your policies' codes) can be suppressed; fix the input instead"),
+                    );
+                }
+                continue;
+            }
             if !settings.known.contains(&code) {
                 if let Some(sev) = settings.unknown {
                     let mut d = Diagnostic::new("POL003", sev, format!("`{c}` is not a rule code or name"), *cspan).with_label("unknown rule");
@@ -200,16 +210,6 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, model: &Model, setting
                         None => d.with_help("`strata explain` lists every rule"),
                     };
                     kept.push(d);
-                }
-                continue;
-            }
-            if is_input_code(&code) {
-                if let Some(sev) = settings.unknown {
-                    kept.push(
-                        Diagnostic::new("POL003", sev, format!("`{code}` reports invalid input and cannot be suppressed"), *cspan)
-                            .with_label("not a policy rule")
-                            .with_help("only policy findings (SEC, GRAPH, COST, POL and your policies' codes) can be suppressed; fix the input instead"),
-                    );
                 }
                 continue;
             }

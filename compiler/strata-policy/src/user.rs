@@ -57,13 +57,20 @@ pub fn check(model: &Model, graph: &ResourceGraph, facts: &Facts, unknown_endpoi
 }
 
 #[allow(clippy::too_many_arguments)]
-fn path_rule(model: &Model, graph: &ResourceGraph, facts: &Facts, p: &UserPolicy, rule: &PathRule, unknown: Option<Severity>, schemas: &strata_model::Schemas, out: &mut Vec<Diagnostic>) {
+fn path_rule<'a>(model: &'a Model, graph: &ResourceGraph, facts: &Facts, p: &UserPolicy, rule: &PathRule, unknown: Option<Severity>, schemas: &'a strata_model::Schemas, out: &mut Vec<Diagnostic>) {
     let from = endpoint(model, facts, &rule.from);
     let to = endpoint(model, facts, &rule.to);
     for (ep, matched) in [(&rule.from, &from), (&rule.to, &to)] {
         if matched.is_empty() && ep != "internet" && !schemas.names().any(|t| type_matches(ep, t)) {
             if let Some(sev) = unknown {
-                let candidates: Vec<&str> = schemas.names().map(|t| t.rsplit('.').next().unwrap_or(t)).chain(model.resources.iter().map(|r| r.name.as_str())).chain(["internet"]).collect();
+                let short = |t: &'a str| -> &'a str { t.rsplit('.').next().unwrap_or(t) };
+                let candidates: Vec<&str> = schemas
+                    .names()
+                    .map(short)
+                    .chain(model.resources.iter().map(|r| short(r.ty.as_str())))
+                    .chain(model.resources.iter().map(|r| r.name.as_str()))
+                    .chain(["internet"])
+                    .collect();
                 let mut d = Diagnostic::new("POL004", sev, format!("`{ep}` in `deny path(...)` names no resource and no type"), rule.span).with_label("matches nothing");
                 d = match did_you_mean(ep, candidates.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{s}`? A path endpoint is `internet`, a type (`Postgres`, `aws.rds.DBInstance`) or a resource name")),
@@ -76,33 +83,49 @@ fn path_rule(model: &Model, graph: &ResourceGraph, facts: &Facts, p: &UserPolicy
     if from.is_empty() || to.is_empty() {
         return;
     }
-    let tree = graph.bfs_tree(&from, |id| !facts.superseded.contains(id));
     let name = |id: ResourceId| model.resources.get(id.0 as usize).map_or("?", |r| r.name.as_str());
-    for &t in &to {
-        let Some(path) = tree.path_to(t) else { continue };
-        if path.len() < 2 {
-            continue; // a resource matching both ends, reached without an edge
-        }
+    // `internet ~> X`: through traffic plumbing only (see `reach`); a public X is reached at once.
+    // `A ~> X`: any dependency path of at least one edge.
+    let paths: Vec<(ResourceId, Vec<ResourceId>)> = if rule.from == "internet" {
+        let mut targets = strata_graph::ResourceSet::new(graph.len());
+        to.iter().for_each(|&t| {
+            targets.insert(t);
+        });
+        crate::reach::internet_paths(graph, facts, |id| targets.contains(id))
+    } else {
+        let mut targets = strata_graph::ResourceSet::new(graph.len());
+        to.iter().for_each(|&t| {
+            targets.insert(t);
+        });
+        crate::reach::dependency_paths(graph, facts, &from, |id| targets.contains(id))
+    };
+    for (t, path) in paths {
         let Some(target) = model.resources.get(t.0 as usize) else { continue };
         let chain = path.iter().map(|&id| format!("`{}`", name(id))).collect::<Vec<_>>().join(" → ");
         let source = if rule.from == "internet" { "the internet".to_string() } else { format!("`{}`", rule.from) };
-        let message = format!("`{}` is reachable from {source}: {chain}", target.name);
+        let shown = match facts.origin.get(t.0 as usize).copied().flatten().and_then(|o| model.resources.get(o.0 as usize)) {
+            Some(o) => format!("`{}` (lowered from `{}`)", target.name, o.name),
+            None => format!("`{}`", target.name),
+        };
+        let message = if path.len() == 1 { format!("{shown} is reachable from {source}: it is public itself") } else { format!("{shown} is reachable from {source}: {chain}") };
         let mut d = Diagnostic::new(p.code.clone(), p.severity, message, target.name_span)
             .with_label(format!("reachable from {source}"))
             .with_note(format!("policy \"{}\" denies every path {} ~> {}", p.title, rule.from, rule.to));
-        if rule.from == "internet" {
+        if rule.from == "internet" && path.len() > 1 {
             if let Some(entry) = model.resources.get(path[0].0 as usize) {
                 d = d.with_secondary(entry.name_span, format!("`{}` is public", entry.name));
             }
         }
         for w in path.windows(2) {
-            if let Some(e) = graph.edge(w[0], w[1]) {
+            if let Some((a, b, e)) = crate::reach::edge_between(graph, facts, w[0], w[1]) {
                 let verb = if e.kind == EdgeKind::Reference { "references" } else { "depends on" };
-                d = d.with_secondary(e.span, format!("`{}` {verb} `{}` here", name(w[0]), name(w[1])));
+                d = d.with_secondary(e.span, format!("`{}` {verb} `{}` here", name(a), name(b)));
             }
         }
         d = d.with_secondary(rule.span, "denied here");
-        let help = if rule.from == "internet" {
+        let help = if rule.from == "internet" && path.len() == 1 {
+            format!("make `{}` private (no public access, no public IP)", target.name)
+        } else if rule.from == "internet" {
             format!("break the path: make `{}` private, remove one of these references, or route through a private service instead of referencing `{}` directly", name(path[0]), target.name)
         } else {
             "break the path: remove one of these references (or `depends_on` entries)".to_string()

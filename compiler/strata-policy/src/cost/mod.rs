@@ -80,8 +80,14 @@ pub struct CostReport {
     pub stacks: BTreeMap<String, f64>,
 }
 
+/// Round to cents (and turn `-0.0` into `0.0`).
 fn cents(x: f64) -> f64 {
-    (x * 100.0).round() / 100.0
+    let r = (x * 100.0).round() / 100.0;
+    if r == 0.0 {
+        0.0
+    } else {
+        r
+    }
 }
 
 /// Estimate the monthly cost of a (lowered) model with the stdlib prices.
@@ -104,7 +110,10 @@ pub(crate) fn estimate_facts(model: &Model, facts: &Facts, usage: &UsageAssumpti
         }
         let mut cx = pricing::Pcx { model, facts, usage, prices, r, items: Vec::new(), notes: Vec::new() };
         pricing::price(&mut cx);
-        let monthly: f64 = cx.items.iter().map(|i| i.monthly).sum();
+        let monthly: f64 = cx.items.iter().map(|i| i.monthly).fold(0.0, |a, b| a + b);
+        for i in &mut cx.items {
+            i.monthly = cents(i.monthly);
+        }
         let stack = model.stack_of(r).map(|s| s.name.clone());
         if let Some(s) = &stack {
             *stacks.entry(s.clone()).or_default() += monthly;
@@ -112,7 +121,7 @@ pub(crate) fn estimate_facts(model: &Model, facts: &Facts, usage: &UsageAssumpti
         lines.push(CostLine { name: r.name.clone(), ty: r.ty.clone(), monthly: cents(monthly), stack, details: cx.items, notes: cx.notes });
     }
     lines.sort_by(|a, b| b.monthly.total_cmp(&a.monthly).then_with(|| a.name.cmp(&b.name)));
-    let total = cents(lines.iter().map(|l| l.monthly).sum());
+    let total = cents(lines.iter().map(|l| l.monthly).fold(0.0, |a, b| a + b));
     for v in stacks.values_mut() {
         *v = cents(*v);
     }

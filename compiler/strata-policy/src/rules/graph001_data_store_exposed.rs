@@ -1,11 +1,13 @@
 use super::prelude::*;
-use strata_model::ResourceId;
 
 rule! {
     /// ## What it checks
     /// A database or cache that an internet entry point (a public load balancer, CDN, API
-    /// gateway, public IP) reaches through the dependency graph without passing a private
-    /// compute tier (a service, function, VM or Kubernetes workload) on the way.
+    /// gateway, Kubernetes `LoadBalancer` service or ingress) reaches through traffic plumbing
+    /// alone — listeners, target groups, proxies — without a private compute tier (a service,
+    /// function, VM or Kubernetes workload) in between. References are followed in both
+    /// directions along the plumbing (a listener references its load balancer, traffic flows
+    /// the other way).
     ///
     /// ## Why it matters
     /// Data stores belong behind the application: a public entry that forwards straight to a
@@ -37,34 +39,24 @@ rule! {
     }
 }
 
-fn is_boundary(kind: &str) -> bool {
-    matches!(kind, SERVICE | FUNCTION | VM | WORKLOAD | CLUSTER | NODEPOOL)
-}
-
 fn is_data(kind: &str) -> bool {
     matches!(kind, DATABASE | CACHE)
 }
 
 fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
     let f = cx.facts;
-    // Public data stores are reported by their own security rules; start from the others.
-    let starts: Vec<ResourceId> = f.public.iter().filter(|&id| !is_data(f.kind(id)) && !is_boundary(f.kind(id))).collect();
-    if starts.is_empty() {
-        return;
-    }
-    let tree = cx.graph.bfs_tree(&starts, |id| !f.superseded.contains(id) && !is_boundary(f.kind(id)));
-    for id in tree.reached_ids() {
-        if tree.is_start(id) || !is_data(f.kind(id)) {
+    // A public data store is reported by the security rules of its type; here only paths.
+    for (id, path) in crate::reach::internet_paths(cx.graph, f, |id| is_data(f.kind(id))) {
+        if path.len() < 2 {
             continue;
         }
-        let (Some(target), Some(path)) = (cx.resource(id), tree.path_to(id)) else { continue };
+        let (Some(target), Some(entry)) = (cx.resource(id), cx.resource(path[0])) else { continue };
         let names: Vec<String> = path.iter().filter_map(|&p| cx.resource(p)).map(|r| format!("`{}`", r.name)).collect();
-        let Some(entry) = cx.resource(path[0]) else { continue };
         let d = out
             .report(target.name_span, format!("{} `{}` is reachable from the internet with no private service in between: {}", f.kind(id), target.name, names.join(" → ")))
             .label("reachable from the internet")
             .secondary(entry.name_span, format!("`{}` is an internet entry point", entry.name));
         push_path_labels(cx, d, &path);
-        d.help(format!("put a private service between `{}` and `{}`: reference the service from the public side and `{}` only from the service", entry.name, target.name, target.name));
+        d.help(format!("put a private service between `{}` and `{}`: let the public side reference the service, and only the service reference `{}`", entry.name, target.name, target.name));
     }
 }

@@ -62,9 +62,15 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         if has_waf_near(cx, id) {
             continue;
         }
-        let waf_ty = if r.ty.starts_with("gcp.") { "gcp.compute.SecurityPolicy" } else if r.ty.starts_with("azure.") { "azure.network.WebApplicationFirewallPolicy" } else { "aws.wafv2.WebACL" };
-        out.report(r.name_span, format!("public {} `{}` has no web application firewall", f.kind(id), r.name))
-            .label("internet entry point without a WAF")
-            .help(format!("declare a `{waf_ty}` and attach it to `{}` (for AWS: `resource {}_waf: aws.wafv2.WebACLAssociation {{ resource = {}, web_acl = <web ACL> }}`)", r.name, r.name.replace(['.', '[', ']', '"'], "_"), r.name));
+        let help = if r.ty.starts_with("gcp.") {
+            format!("attach a Cloud Armor policy: declare a `gcp.compute.SecurityPolicy` and set `security_policy` on the backend service behind `{}`", r.name)
+        } else if r.ty.starts_with("azure.") {
+            format!("attach a WAF policy to `{}` (an Application Gateway or Front Door WAF policy)", r.name)
+        } else if f.kind(id) == CDN {
+            format!("declare a `aws.wafv2.WebACL` with `scope = \"CLOUDFRONT\"` and write `web_acl = <web ACL>` in `{}`", r.name)
+        } else {
+            format!("declare a `aws.wafv2.WebACL` and attach it: `resource {}_waf: aws.wafv2.WebACLAssociation {{ resource = {}, web_acl = <web ACL> }}`", ident(&r.name), r.name)
+        };
+        out.report(r.name_span, format!("public {} `{}` has no web application firewall", f.kind(id), r.name)).label("internet entry point without a WAF").help(help);
     }
 }

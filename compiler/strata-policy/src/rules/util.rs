@@ -51,13 +51,13 @@ pub fn seconds(v: &Value, unit_seconds: f64) -> Option<f64> {
     }
 }
 
-/// Secondary labels for each edge along a path.
+/// Secondary labels for each edge along a path (edges may point either way).
 pub fn push_path_labels(cx: &Cx<'_>, d: &mut Diagnostic, path: &[ResourceId]) {
     let name = |id: ResourceId| cx.resource(id).map_or("?", |r| r.name.as_str());
     for w in path.windows(2) {
-        if let Some(e) = cx.graph.edge(w[0], w[1]) {
+        if let Some((a, b, e)) = crate::reach::edge_between(cx.graph, cx.facts, w[0], w[1]) {
             let verb = if e.kind == EdgeKind::Reference { "references" } else { "depends on" };
-            d.secondary(e.span, format!("`{}` {verb} `{}` here", name(w[0]), name(w[1])));
+            d.secondary(e.span, format!("`{}` {verb} `{}` here", name(a), name(b)));
         }
     }
 }

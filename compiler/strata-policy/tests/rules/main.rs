@@ -1,0 +1,67 @@
+//! Every rule has fixtures that trigger it (snapshotted inline) and fixtures that do not.
+//!
+//! A case is `(code, bad, good)`: `bad` builds a model on which the rule must report at least
+//! once; `good` one on which it must stay silent. Only the rule under test is enabled. The
+//! snapshot `rules__<CODE>.snap` shows the bad fixture's findings under the lines they point at.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod cost;
+mod graph;
+mod security;
+
+use std::collections::BTreeSet;
+use strata_graph::testkit::Fixture;
+use strata_policy::registry::{rules, Check};
+
+pub struct Case {
+    pub code: &'static str,
+    pub bad: fn(&mut Fixture),
+    pub good: fn(&mut Fixture),
+}
+
+fn all_cases() -> Vec<Case> {
+    let mut v = cost::cases();
+    v.extend(graph::cases());
+    v.extend(security::cases());
+    v
+}
+
+#[test]
+fn every_rule_case() {
+    let mut failures = Vec::new();
+    for case in all_cases() {
+        let config = support::only(case.code);
+        let mut bad = Fixture::new();
+        (case.bad)(&mut bad);
+        let (text, diags) = support::render(bad, &config);
+        if !diags.iter().any(|d| d.code == case.code) {
+            failures.push(format!("{}: the bad fixture reports nothing\n{text}", case.code));
+        }
+        if let Some(other) = diags.iter().find(|d| d.code != case.code) {
+            failures.push(format!("{}: unexpected {} in the bad fixture: {}", case.code, other.code, other.message));
+        }
+        insta::assert_snapshot!(case.code, text);
+        let mut good = Fixture::new();
+        (case.good)(&mut good);
+        let (text, diags) = support::render(good, &config);
+        if !diags.is_empty() {
+            failures.push(format!("{}: the good fixture reports\n{text}", case.code));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Every rule that checks something has a case; cases name existing rules, once each.
+#[test]
+fn every_rule_has_a_case() {
+    let cases = all_cases();
+    let mut seen = BTreeSet::new();
+    for c in &cases {
+        assert!(strata_policy::registry::find(c.code).is_some(), "case for unknown rule {}", c.code);
+        assert!(seen.insert(c.code), "two cases for {}", c.code);
+    }
+    let missing: Vec<&str> = rules().iter().filter(|r| !matches!(r.check, Check::Builtin)).map(|r| r.code).filter(|c| !seen.contains(c)).collect();
+    assert!(missing.is_empty(), "rules without a case: {missing:?}");
+}

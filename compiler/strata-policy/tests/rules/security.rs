@@ -1,0 +1,5 @@
+use super::Case;
+
+pub fn cases() -> Vec<Case> {
+    vec![]
+}
