@@ -12,7 +12,7 @@ use strata_model::{FieldSchema, Quantity, Ref, ResourceId, StrPart, Ty, Value};
 use strata_syntax::ast::{self, BinaryOp, ExprKind, UnaryOp};
 
 /// Deepest evaluation through names and nested expressions before giving up.
-const MAX_DEPTH: u32 = 400;
+const MAX_DEPTH: u32 = 10_000;
 
 /// Reference types as seen by the checker: from the resources being instantiated.
 pub(crate) struct DbRefs<'d, 'a>(pub &'d Db<'a>);

@@ -375,9 +375,8 @@ impl<'a> Db<'a> {
             .unwrap_or(Provider::None);
         let fields = self.resolve_fields(decl.fields.iter().filter(|f| !f.output), scope);
         let outputs = self.resolve_fields(decl.fields.iter().filter(|f| f.output), scope);
-        for (k, _) in fields.iter().filter(|(k, _)| outputs.contains_key(*k)) {
-            self.report(Diagnostic::error("E1002", format!("`{k}` is both a property and an output of `{name}`"), decl.name.span));
-        }
+        // A name may be both a property and an `out` attribute (a VPC's `cidr`): reading it
+        // as `vpc.cidr` then gives the reference, so the dependency is kept.
         ResourceSchema { name, provider, doc: decl.doc.clone(), fields, outputs, attrs, span: decl.name.span }
     }
 }
