@@ -39,6 +39,7 @@ pub fn format(file: &File, text: &str) -> String {
         cont: false,
         flat: false,
         flat_failed: false,
+        interp: 0,
     };
     let elems: Vec<Elem> = file.items.iter().map(Elem::Item).collect();
     let mut last_end = 0u32;
@@ -115,6 +116,8 @@ struct Fmt<'a> {
     flat: bool,
     /// The current one-line attempt cannot succeed (a comment, a line break, too wide).
     flat_failed: bool,
+    /// Inside `${…}`: everything is printed on one line, whatever its width.
+    interp: usize,
 }
 
 struct Saved {
@@ -339,6 +342,23 @@ impl<'a> Fmt<'a> {
         if elems.is_empty() && !has_comments {
             self.leaf(open, lo);
             self.w(hi);
+            return;
+        }
+        if self.interp > 0 {
+            // A string cannot span lines: one line, comments inline.
+            let was_flat = std::mem::replace(&mut self.flat, false);
+            self.leaf(open, lo);
+            self.w(flat.unwrap_or(""));
+            for (i, e) in elems.iter().enumerate() {
+                if i > 0 {
+                    self.w(", ");
+                }
+                self.elem(e);
+            }
+            self.flush_inline(close);
+            self.w(flat.unwrap_or(""));
+            self.w(hi);
+            self.flat = was_flat;
             return;
         }
         let one_line = !self.slice(open, close).contains('\n');
@@ -844,7 +864,9 @@ impl<'a> Fmt<'a> {
                 }
                 StrPart::Interp(x) => {
                     self.w("${");
+                    self.interp += 1;
                     self.expr(x);
+                    self.interp -= 1;
                     self.w("}");
                     // Skip this interpolation's tokens (nested strings included).
                     if self.toks.get(ti).is_some_and(|t| t.kind == TokenKind::InterpStart) {

@@ -417,7 +417,7 @@ impl<'a> Lexer<'a> {
                 b'/' if self.peek(1) == b'/' => {
                     let start = self.pos;
                     let end = self.src[start..].find('\n').map_or(len, |i| start + i);
-                    let text = self.src[start..end].trim_end_matches('\r');
+                    let text = self.src[start..end].trim_end();
                     self.comments.push(crate::ast::Comment {
                         text: text.to_string(),
                         span: self.span(start, start + text.len()),
@@ -892,4 +892,170 @@ pub fn unescape(raw: &str) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<TokenKind> {
+        lex(FileId(0), src).tokens.iter().map(|t| t.kind).collect()
+    }
+
+    fn texts(src: &str) -> Vec<&str> {
+        lex(FileId(0), src).tokens.iter().filter(|t| t.kind != TokenKind::Eof).map(|t| &src[t.start as usize..t.end as usize]).collect()
+    }
+
+    fn codes_of(src: &str) -> Vec<String> {
+        lex(FileId(0), src).diags.into_iter().map(|d| d.code).collect()
+    }
+
+    use TokenKind as K;
+
+    #[test]
+    fn identifiers_and_keywords() {
+        assert_eq!(kinds("resource db_1 _x type"), vec![K::Kw(Keyword::Resource), K::Ident, K::Ident, K::Kw(Keyword::Type), K::Eof]);
+        assert_eq!(Keyword::from_str("resource").map(Keyword::as_str), Some("resource"));
+    }
+
+    #[test]
+    fn punctuation_is_maximal_munch() {
+        assert_eq!(
+            kinds("== != <= >= => ~> && || .. . = < > ! | @ ?"),
+            vec![
+                K::EqEq, K::Ne, K::Le, K::Ge, K::FatArrow, K::Squiggle, K::AndAnd, K::OrOr, K::DotDot, K::Dot, K::Eq, K::Lt, K::Gt,
+                K::Bang, K::Pipe, K::At, K::Question, K::Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn numbers() {
+        assert_eq!(kinds("42 1_000 0.5 1e3 2.5E-3"), vec![K::Int, K::Int, K::Float, K::Float, K::Float, K::Eof]);
+        // A range is not a float.
+        assert_eq!(kinds("1..10"), vec![K::Int, K::DotDot, K::Int, K::Eof]);
+        assert_eq!(codes_of("1.2.3 1__0 7_"), vec!["E0005", "E0005", "E0005"]);
+    }
+
+    #[test]
+    fn quantities_with_and_without_space() {
+        let toks = lex(FileId(0), "100 GiB 30d 4500 USD/month 0.02 USD/hour 300 USD 250ms").tokens;
+        let units: Vec<&str> = toks
+            .iter()
+            .filter(|t| t.kind == K::Quantity)
+            .map(|t| &"100 GiB 30d 4500 USD/month 0.02 USD/hour 300 USD 250ms"[t.aux as usize..t.end as usize])
+            .collect();
+        assert_eq!(units, vec!["GiB", "d", "USD/month", "USD/hour", "USD", "ms"]);
+    }
+
+    #[test]
+    fn every_unit_is_recognised() {
+        for u in units::UNITS {
+            let src = format!("5 {}", u.name);
+            assert_eq!(kinds(&src), vec![K::Quantity, K::Eof], "{}", u.name);
+            let attached = format!("5{}", u.name);
+            assert_eq!(kinds(&attached), vec![K::Quantity, K::Eof], "{}", u.name);
+        }
+    }
+
+    #[test]
+    fn units_only_on_the_same_line() {
+        assert_eq!(kinds("5\nGiB"), vec![K::Int, K::Ident, K::Eof]);
+        assert!(lex(FileId(0), "5\nGiB").tokens[1].nl_before);
+    }
+
+    #[test]
+    fn unknown_units() {
+        assert_eq!(codes_of("30days"), vec!["E0004"]);
+        assert_eq!(codes_of("10 gib"), vec!["E0004"]);
+        assert_eq!(codes_of("5 USD/day"), vec!["E0004"]);
+        // A spaced word that is no unit is just the next token.
+        assert_eq!(kinds("3 in"), vec![K::Int, K::Kw(Keyword::In), K::Eof]);
+        // Money divided by a number is not a unit.
+        assert_eq!(kinds("300 USD/2"), vec![K::Quantity, K::Slash, K::Int, K::Eof]);
+        let d = lex(FileId(0), "1h30min").diags;
+        assert!(d[0].help.as_deref().is_some_and(|h| h.contains("1h + 30min")));
+    }
+
+    #[test]
+    fn cidr_literals() {
+        assert_eq!(kinds("10.0.0.0/16 0.0.0.0/0"), vec![K::Cidr, K::Cidr, K::Eof]);
+        assert_eq!(texts("10.0.0.0/16"), vec!["10.0.0.0/16"]);
+        assert_eq!(codes_of("10.0.0.256/8 10.0.0.0/33 10.0.0.1"), vec!["E0011", "E0011", "E0011"]);
+    }
+
+    #[test]
+    fn strings_and_interpolation() {
+        assert_eq!(kinds(r#""a""#), vec![K::StrStart, K::StrLit, K::StrEnd, K::Eof]);
+        assert_eq!(kinds(r#""""#), vec![K::StrStart, K::StrEnd, K::Eof]);
+        assert_eq!(
+            kinds(r#""x${a}y""#),
+            vec![K::StrStart, K::StrLit, K::InterpStart, K::Ident, K::InterpEnd, K::StrLit, K::StrEnd, K::Eof]
+        );
+        // Braces nested inside an interpolation, and a string inside it.
+        assert_eq!(
+            kinds(r#""${ {a = "}"}.a }""#),
+            vec![
+                K::StrStart, K::InterpStart, K::LBrace, K::Ident, K::Eq, K::StrStart, K::StrLit, K::StrEnd, K::RBrace, K::Dot,
+                K::Ident, K::InterpEnd, K::StrEnd, K::Eof
+            ]
+        );
+        // An escaped `${` is text.
+        assert_eq!(kinds(r#""\${x}""#), vec![K::StrStart, K::StrLit, K::StrEnd, K::Eof]);
+    }
+
+    #[test]
+    fn unterminated_strings_end_at_the_line() {
+        let l = lex(FileId(0), "\"abc\nlet x = 1");
+        assert_eq!(l.diags.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), vec!["E0002"]);
+        let k: Vec<K> = l.tokens.iter().map(|t| t.kind).collect();
+        assert_eq!(k, vec![K::StrStart, K::StrLit, K::StrEnd, K::Kw(Keyword::Let), K::Ident, K::Eq, K::Int, K::Eof]);
+        // Inside an interpolation too: every open string and interpolation is closed.
+        let l = lex(FileId(0), "\"a ${ \"b ${ c\nd");
+        assert_eq!(l.diags.len(), 1);
+        let opens = l.tokens.iter().filter(|t| matches!(t.kind, K::StrStart | K::InterpStart)).count();
+        let closes = l.tokens.iter().filter(|t| matches!(t.kind, K::StrEnd | K::InterpEnd)).count();
+        assert_eq!(opens, closes);
+    }
+
+    #[test]
+    fn escapes() {
+        assert!(codes_of(r#""\n \t \r \" \\ \$ \u{1F600}""#).is_empty());
+        assert_eq!(codes_of(r#""\q \u{110000} \u{} \u12""#), vec!["E0003", "E0003", "E0003", "E0003"]);
+        assert_eq!(unescape(r"a\n\t\\\$\u{41}\q"), "a\n\t\\$A\\q");
+    }
+
+    #[test]
+    fn comments_are_kept_and_count_as_line_breaks() {
+        let l = lex(FileId(0), "a // one\n/// doc\n/* b /* nested */ */ c /* x\ny */ d");
+        let texts: Vec<&str> = l.comments.iter().map(|c| c.text.as_str()).collect();
+        assert_eq!(texts, vec!["// one", "/// doc", "/* b /* nested */ */", "/* x\ny */"]);
+        let nl: Vec<bool> = l.tokens.iter().map(|t| t.nl_before).collect();
+        // a, c (after line comments), d (after a multi-line block comment), eof
+        assert_eq!(nl, vec![true, true, true, false]);
+        assert_eq!(codes_of("/* never closed"), vec!["E0009"]);
+    }
+
+    #[test]
+    fn invalid_characters_are_merged_and_skipped() {
+        let l = lex(FileId(0), "a ;;; b");
+        assert_eq!(l.diags.len(), 1);
+        assert_eq!(l.diags[0].primary.span.range(), 2..5);
+        assert_eq!(l.tokens.len(), 3);
+        // A single `&` is reported and read as `&&`.
+        assert_eq!(kinds("a & b"), vec![K::Ident, K::AndAnd, K::Ident, K::Eof]);
+    }
+
+    #[test]
+    fn spans_are_byte_ranges() {
+        let src = "let é = \"ü${x}\"";
+        for t in lex(FileId(0), src).tokens {
+            assert!(src.is_char_boundary(t.start as usize) && src.is_char_boundary(t.end as usize));
+        }
+    }
+
+    #[test]
+    fn byte_order_mark_is_skipped() {
+        assert_eq!(kinds("\u{FEFF}let"), vec![K::Kw(Keyword::Let), K::Eof]);
+    }
 }
