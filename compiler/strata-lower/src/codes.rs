@@ -1,0 +1,65 @@
+//! The diagnostics of the lowering stage (`strata explain L0001`).
+
+use strata_base::{CodeDoc, Severity};
+
+pub const NO_LOWERING: &str = "L0001";
+pub const LOWERED_INVALID: &str = "L0002";
+pub const CROSS_STACK: &str = "L0003";
+pub const NO_MAPPING: &str = "L0004";
+pub const MAPPING: &str = "L0005";
+pub const DUPLICATE_NAME: &str = "L0006";
+pub const NO_STACK: &str = "L0007";
+pub const NOT_EMITTED: &str = "L0008";
+
+pub fn codes() -> Vec<CodeDoc> {
+    vec![
+        CodeDoc {
+            code: NO_LOWERING,
+            name: "portable-type-not-available",
+            severity: Severity::Error,
+            doc: "## What it checks\nA portable resource (`portable.Postgres`, `portable.Queue`, ...) sits in a stack whose provider has no lowering for its type.\n\n## Why it matters\nPortable types become provider resources when compiled. Not every type exists on every provider: there is no managed object store in a Kubernetes cluster, for example.\n\n## Example\n```strata\nstack web { provider = kubernetes { namespace = \"web\" } }\nresource uploads: ObjectStore {}\n```\n\n## Fix\nPut the resource in a stack of a provider that offers it (the help line lists them), or use that provider's own types directly.\n",
+        },
+        CodeDoc {
+            code: LOWERED_INVALID,
+            name: "lowered-value-invalid",
+            severity: Severity::Error,
+            doc: "## What it checks\nThe provider resources a portable resource is lowered to are checked against the provider's schema. A value that the portable type accepts may still be out of range for one provider (GCP Pub/Sub allows 5 to 100 delivery attempts before dead-lettering; SQS allows 1 to 1000).\n\n## Why it matters\nThe deployment would be rejected by the cloud.\n\n## Example\n```strata\nstack g { provider = gcp { project = \"p\", region = \"europe-west1\" } }\nresource jobs: Queue { dead_letter = { max_receives = 2 } }\n```\n\n## Fix\nChange the value on the portable resource (the diagnostic points at it), or declare the provider resource directly.\n",
+        },
+        CodeDoc {
+            code: CROSS_STACK,
+            name: "cross-document-reference",
+            severity: Severity::Error,
+            doc: "## What it checks\nA resource, output or `depends_on` refers to a resource that is written to another deployment document: another stack, or another provider (a Kubernetes object referring to an AWS attribute).\n\n## Why it matters\nEach stack and target becomes its own document (a CloudFormation template, a Terraform root module, a manifest); a reference cannot cross from one to another.\n\n## Example\n```strata\nstack a { provider = aws { region = \"us-east-1\" } }\nstack b { provider = aws { region = \"eu-west-1\" } }\nresource key: aws.kms.Key { stack = a }\nresource bucket: aws.s3.Bucket { stack = b, encryption = key }\n```\n\n## Fix\nMove both resources into one stack, or pass the value as a literal.\n",
+        },
+        CodeDoc {
+            code: NO_MAPPING,
+            name: "no-target-mapping",
+            severity: Severity::Error,
+            doc: "## What it checks\nA provider resource whose type has no mapping to one of the targets its provider is written to (AWS: CloudFormation and Terraform; GCP: Deployment Manager and Terraform; Azure: Terraform; Kubernetes: manifests).\n\n## Why it matters\nThe resource would be missing from that target's output.\n\n## Example\nA project schema `@provider = \"aws\" schema acme.Thing { ... }` without a lowering table.\n\n## Fix\nAdd `[[schema.\"TYPE\".TARGET]]` entries to a table under `stdlib/lower` (see `stdlib/README.md`), or choose targets with `--target`.\n",
+        },
+        CodeDoc {
+            code: MAPPING,
+            name: "lowering-table-error",
+            severity: Severity::Error,
+            doc: "## What it checks\nAn error inside the standard library's lowering tables: a template that fails to render or renders invalid JSON, an out that is not mapped, a reference to an entry that is not produced.\n\n## Why it matters\nThe output would be wrong; nothing is written.\n\n## Example\nNone in a correct standard library: the stdlib's tests render every mapping.\n\n## Fix\nReport it, with the program that triggers it.\n",
+        },
+        CodeDoc {
+            code: DUPLICATE_NAME,
+            name: "duplicate-target-name",
+            severity: Severity::Error,
+            doc: "## What it checks\nTwo resources whose names become the same name in a target (`a.b` and `a_b` are both `a_b` in Terraform, `AB` in CloudFormation).\n\n## Why it matters\nThe target document would define one name twice.\n\n## Example\n```strata\nresource a_b: aws.sqs.Queue {}\nmodule a: M {}   // declares resource b\n```\n\n## Fix\nRename one of them.\n",
+        },
+        CodeDoc {
+            code: NO_STACK,
+            name: "resource-without-stack",
+            severity: Severity::Error,
+            doc: "## What it checks\nA provider resource that belongs to no stack while the program has several.\n\n## Why it matters\nEvery document is written per stack; a resource without one would be dropped.\n\n## Example\nTwo `aws` stacks and a resource without `stack = ...`.\n\n## Fix\nAdd `stack = NAME` to the resource or its module instance.\n",
+        },
+        CodeDoc {
+            code: NOT_EMITTED,
+            name: "resource-not-emitted",
+            severity: Severity::Warning,
+            doc: "## What it checks\nA resource of a project schema that names no provider.\n\n## Why it matters\nIt is type-checked and takes part in policies, but no target receives it.\n\n## Example\n```strata\nschema acme.Note { text: string }\nresource n: acme.Note { text = \"hi\" }\n```\n\n## Fix\nAdd `@provider` to the schema and a lowering table, or remove the resource.\n",
+        },
+    ]
+}

@@ -1,0 +1,502 @@
+//! The lowering tables (`stdlib/lower/**/*.toml`), compiled once: every template is parsed
+//! into one Handlebars registry at first use, and the entries are indexed by schema and target
+//! (or portable type and provider).
+
+use crate::ctx;
+use crate::helpers;
+use handlebars::{Context, Handlebars};
+use serde::Deserialize;
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, OnceLock};
+use strata_model::{Provider, TValue, Target, TargetParam};
+
+// ---------------------------------------------------------------------------------------------
+// The file format (see stdlib/README.md).
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct FileDef {
+    /// Lookup tables for the `table` helper: `[tables.aws_db_class] small = "db.t4g.small"`.
+    #[serde(default)]
+    tables: BTreeMap<String, Json>,
+    /// Provider schema → target → entries.
+    #[serde(default)]
+    schema: BTreeMap<String, TargetsDef>,
+    /// Portable type → provider → lowering.
+    #[serde(default)]
+    portable: BTreeMap<String, BTreeMap<String, PortableDef>>,
+    /// Shared templates, used as `{{> NAME value}}`.
+    #[serde(default)]
+    partials: BTreeMap<String, String>,
+    /// Provider → target → provider settings of the target program (Terraform `provider`).
+    #[serde(default)]
+    provider: BTreeMap<String, BTreeMap<String, ProviderDef>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProviderDef {
+    /// Key in `TargetProgram::providers` (`aws`, `google`, `azurerm`).
+    name: String,
+    /// Template of the settings (a JSON object), rendered with the stack's context.
+    body: String,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct TargetsDef {
+    #[serde(default)]
+    cloudformation: Vec<EntryDef>,
+    #[serde(default, rename = "deployment-manager")]
+    deployment_manager: Vec<EntryDef>,
+    #[serde(default)]
+    terraform: Vec<EntryDef>,
+    #[serde(default)]
+    kubernetes: Vec<EntryDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PortableDef {
+    /// Property → portable type: when the property is unset, it is set to a resource of that
+    /// type created once per stack (`network = "portable.Network"`).
+    #[serde(default)]
+    implicit: BTreeMap<String, String>,
+    resources: Vec<EntryDef>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntryDef {
+    #[serde(default = "main_key")]
+    key: String,
+    #[serde(rename = "type")]
+    ty: String,
+    when: Option<String>,
+    each: Option<String>,
+    name: Option<String>,
+    body: String,
+    #[serde(default)]
+    outs: BTreeMap<String, OutDef>,
+    #[serde(default)]
+    params: Vec<ParamDef>,
+}
+
+fn main_key() -> String {
+    "main".to_string()
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum OutDef {
+    One(String),
+    Many(Vec<String>),
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ParamDef {
+    name: String,
+    #[serde(rename = "type")]
+    ty: String,
+    description: Option<String>,
+    default: Option<Json>,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Compiled form.
+
+/// One produced resource of a mapping.
+#[derive(Debug)]
+pub struct Entry {
+    /// Unique within the mapping; `main` by default. The first entry is the primary one.
+    pub key: String,
+    /// Target type (`AWS::S3::Bucket`, `aws_s3_bucket`) or provider schema (`aws.s3.Bucket`).
+    pub ty: String,
+    pub when: Option<Cond>,
+    /// Path of a list (or map) in the context: one resource per element.
+    pub each: Option<String>,
+    /// Template of the name, if not the convention.
+    pub name_tpl: Option<String>,
+    /// Template of the body (target) or properties (portable).
+    pub body_tpl: String,
+    /// The body template's source, for the consistency checks.
+    pub body_src: String,
+    pub outs: BTreeMap<String, OutSpec>,
+    pub params: Vec<TargetParam>,
+    /// No other entry of the mapping has this type and it is not repeated (`each`): Terraform
+    /// can label it with the resource's own name.
+    pub type_unique: bool,
+    /// Where the entry was defined (`lower/aws/s3.toml`), for messages.
+    pub file: String,
+}
+
+#[derive(Debug)]
+pub enum Cond {
+    Path { path: String, negate: bool },
+    Template(String),
+}
+
+#[derive(Debug, Clone)]
+pub enum OutSpec {
+    One(OutSrc),
+    Many(Vec<OutSrc>),
+}
+
+#[derive(Debug, Clone)]
+pub enum OutSrc {
+    Static(Vec<OutPart>),
+    /// A template rendered with the resource's context, then parsed.
+    Template(String),
+}
+
+/// A part of an out spec: `postgresql://${self.Endpoint.Address}:5432`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum OutPart {
+    Lit(String),
+    /// `${KEY}`, `${KEY.ATTR}`; `all`: `${KEY[*].ATTR}` (every repeated instance, a list).
+    Ref { key: String, attr: Option<String>, all: bool },
+}
+
+#[derive(Debug)]
+pub struct PortableLowering {
+    pub implicit: BTreeMap<String, String>,
+    pub entries: Vec<Entry>,
+}
+
+/// Provider settings of a target program.
+#[derive(Debug)]
+pub struct ProviderSettings {
+    pub name: String,
+    pub body_tpl: String,
+}
+
+pub struct Engine {
+    pub hb: Handlebars<'static>,
+    pub providers: HashMap<(Provider, Target), ProviderSettings>,
+    pub targets: HashMap<(String, Target), Vec<Entry>>,
+    pub portable: HashMap<(String, Provider), PortableLowering>,
+    /// Problems in the tables themselves (a bug in the stdlib data).
+    pub errors: Vec<String>,
+}
+
+pub fn target_key(t: Target) -> &'static str {
+    t.dir_name()
+}
+
+/// Parse an out spec: literal text with `${KEY}`, `${KEY.ATTR}` or `${KEY[*].ATTR}` parts.
+pub fn parse_out(s: &str) -> Result<Vec<OutPart>, String> {
+    let mut out = Vec::new();
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        if start > 0 {
+            out.push(OutPart::Lit(rest[..start].to_string()));
+        }
+        let after = &rest[start + 2..];
+        let end = after.find('}').ok_or_else(|| format!("unclosed `${{` in out spec {s:?}"))?;
+        let inner = after[..end].trim();
+        let (head, attr) = match inner.split_once('.') {
+            Some((h, a)) => (h, Some(a.to_string())),
+            None => (inner, None),
+        };
+        let (key, all) = match head.strip_suffix("[*]") {
+            Some(k) => (k, true),
+            None => (head, false),
+        };
+        if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            return Err(format!("bad reference `${{{inner}}}` in out spec {s:?}"));
+        }
+        out.push(OutPart::Ref { key: key.to_string(), attr, all });
+        rest = &after[end + 1..];
+    }
+    if !rest.is_empty() {
+        out.push(OutPart::Lit(rest.to_string()));
+    }
+    Ok(out)
+}
+
+impl Engine {
+    /// Build from `(path, text)` pairs of TOML files.
+    pub fn from_files(files: &[(String, String)]) -> Engine {
+        let mut errors = Vec::new();
+        let mut defs = Vec::new();
+        let mut tables = BTreeMap::new();
+        for (path, text) in files {
+            match toml::from_str::<FileDef>(text) {
+                Ok(mut d) => {
+                    for (k, v) in std::mem::take(&mut d.tables) {
+                        if tables.insert(k.clone(), v).is_some() {
+                            errors.push(format!("{path}: table `{k}` is defined twice"));
+                        }
+                    }
+                    defs.push((path.clone(), d));
+                }
+                Err(e) => errors.push(format!("{path}: {e}")),
+            }
+        }
+        let tables = Arc::new(tables);
+        let mut hb = Handlebars::new();
+        hb.register_escape_fn(handlebars::no_escape);
+        helpers::register(&mut hb, tables.clone());
+        let mut engine = Engine { hb, providers: HashMap::new(), targets: HashMap::new(), portable: HashMap::new(), errors };
+        for (path, d) in &defs {
+            for (name, src) in &d.partials {
+                if engine.hb.has_template(name) {
+                    engine.errors.push(format!("{path}: partial `{name}` is defined twice"));
+                }
+                engine.register(path, name, src);
+            }
+        }
+        for (path, d) in defs {
+            for (prov, by_target) in d.provider {
+                for (t, def) in by_target {
+                    let (Some(p), Some(target)) = (Provider::parse(&prov), Target::parse(&t)) else {
+                        engine.errors.push(format!("{path}: provider settings `{prov}`/`{t}`: unknown provider or target"));
+                        continue;
+                    };
+                    let tpl = format!("provider/{prov}/{t}");
+                    engine.register(&path, &tpl, &def.body);
+                    engine.providers.insert((p, target), ProviderSettings { name: def.name, body_tpl: tpl });
+                }
+            }
+            for (schema, t) in d.schema {
+                let lists = [
+                    (Target::CloudFormation, t.cloudformation),
+                    (Target::DeploymentManager, t.deployment_manager),
+                    (Target::Terraform, t.terraform),
+                    (Target::Kubernetes, t.kubernetes),
+                ];
+                for (target, list) in lists {
+                    if list.is_empty() {
+                        continue;
+                    }
+                    let prefix = format!("{schema}/{}", target_key(target));
+                    let entries = engine.compile_entries(&path, &prefix, list);
+                    if engine.targets.insert((schema.clone(), target), entries).is_some() {
+                        engine.errors.push(format!("{path}: `{schema}` is mapped to {} twice", target_key(target)));
+                    }
+                }
+            }
+            for (ty, providers) in d.portable {
+                for (prov, def) in providers {
+                    let Some(p) = Provider::parse(&prov) else {
+                        engine.errors.push(format!("{path}: `{ty}`: unknown provider `{prov}`"));
+                        continue;
+                    };
+                    let prefix = format!("{ty}/{prov}");
+                    let entries = engine.compile_entries(&path, &prefix, def.resources);
+                    let lowering = PortableLowering { implicit: def.implicit, entries };
+                    if engine.portable.insert((ty.clone(), p), lowering).is_some() {
+                        engine.errors.push(format!("{path}: `{ty}` is lowered to {prov} twice"));
+                    }
+                }
+            }
+        }
+        engine
+    }
+
+    fn compile_entries(&mut self, path: &str, prefix: &str, defs: Vec<EntryDef>) -> Vec<Entry> {
+        let mut out = Vec::with_capacity(defs.len());
+        let mut seen = std::collections::BTreeSet::new();
+        let type_counts = {
+            let mut m: HashMap<&str, usize> = HashMap::new();
+            for d in &defs {
+                *m.entry(d.ty.as_str()).or_default() += 1;
+            }
+            m.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<HashMap<String, usize>>()
+        };
+        for (i, d) in defs.into_iter().enumerate() {
+            let at = format!("{path}: {prefix}[{i}] (key `{}`)", d.key);
+            if !seen.insert(d.key.clone()) {
+                self.errors.push(format!("{at}: duplicate key"));
+            }
+            if i == 0 && (d.when.is_some() || d.each.is_some()) {
+                self.errors.push(format!("{at}: the first (primary) entry cannot have `when` or `each`"));
+            }
+            let base = format!("{prefix}/{}", d.key);
+            let body_tpl = format!("{base}/body");
+            self.register(&at, &body_tpl, &d.body);
+            let name_tpl = d.name.as_ref().map(|n| {
+                let t = format!("{base}/name");
+                self.register(&at, &t, n);
+                t
+            });
+            let when = d.when.as_ref().map(|w| {
+                if w.contains("{{") {
+                    let t = format!("{base}/when");
+                    self.register(&at, &t, w);
+                    Cond::Template(t)
+                } else {
+                    let w = w.trim();
+                    match w.strip_prefix('!') {
+                        Some(p) => Cond::Path { path: p.trim().to_string(), negate: true },
+                        None => Cond::Path { path: w.to_string(), negate: false },
+                    }
+                }
+            });
+            let mut outs = BTreeMap::new();
+            for (name, def) in d.outs {
+                let mut compile = |k: usize, s: &str| -> OutSrc {
+                    if s.contains("{{") {
+                        let t = format!("{base}/out/{name}/{k}");
+                        self.register(&at, &t, s);
+                        OutSrc::Template(t)
+                    } else {
+                        match parse_out(s) {
+                            Ok(p) => OutSrc::Static(p),
+                            Err(e) => {
+                                self.errors.push(format!("{at}: out `{name}`: {e}"));
+                                OutSrc::Static(Vec::new())
+                            }
+                        }
+                    }
+                };
+                let spec = match def {
+                    OutDef::One(s) => OutSpec::One(compile(0, &s)),
+                    OutDef::Many(l) => OutSpec::Many(l.iter().enumerate().map(|(k, s)| compile(k, s)).collect()),
+                };
+                outs.insert(name, spec);
+            }
+            let params = d
+                .params
+                .into_iter()
+                .map(|p| TargetParam { name: p.name, ty: p.ty, default: p.default.as_ref().map(json_to_plain_tvalue), description: p.description, allowed: Vec::new() })
+                .collect();
+            let type_unique = type_counts.get(&d.ty).copied() == Some(1) && d.each.is_none();
+            out.push(Entry { key: d.key, ty: d.ty, when, each: d.each, name_tpl, body_tpl, body_src: d.body, outs, params, type_unique, file: path.to_string() });
+        }
+        out
+    }
+
+    fn register(&mut self, at: &str, name: &str, src: &str) {
+        if let Err(e) = self.hb.register_template_string(name, src) {
+            self.errors.push(format!("{at}: template error: {e}"));
+        }
+    }
+
+    /// Render a template to text.
+    pub fn render_text(&self, tpl: &str, cx: &Context) -> Result<String, String> {
+        self.hb.render_with_context(tpl, cx).map_err(|e| e.to_string())
+    }
+
+    /// Render a template that produces JSON, and parse it (empty output is `null`).
+    pub fn render_json(&self, tpl: &str, cx: &Context) -> Result<Json, String> {
+        let text = self.render_text(tpl, cx)?;
+        if text.trim().is_empty() {
+            return Ok(Json::Null);
+        }
+        serde_json::from_str(&text).map_err(|e| format!("the template produced invalid JSON ({e}):\n{}", excerpt(&text, e.line(), e.column())))
+    }
+
+    /// Whether an entry applies, given the resource's context.
+    pub fn applies(&self, e: &Entry, json: &Json, cx: &Context) -> Result<bool, String> {
+        match &e.when {
+            None => Ok(true),
+            Some(Cond::Path { path, negate }) => Ok(ctx::lookup(json, path).is_some_and(ctx::truthy) != *negate),
+            Some(Cond::Template(t)) => {
+                let s = self.render_text(t, cx)?;
+                let s = s.trim();
+                Ok(!s.is_empty() && s != "false" && s != "null")
+            }
+        }
+    }
+
+    /// The elements an `each` entry repeats over: (element, suffix for names).
+    pub fn each_items(e: &Entry, json: &Json) -> Vec<(Json, String)> {
+        let Some(path) = &e.each else { return Vec::new() };
+        match ctx::lookup(json, path) {
+            Some(Json::Array(a)) => a
+                .iter()
+                .enumerate()
+                .map(|(i, v)| {
+                    let suffix = match v.as_str() {
+                        Some(s) if !s.is_empty() && s.len() <= 20 && s.chars().all(|c| c.is_ascii_alphanumeric()) => s.to_string(),
+                        _ => i.to_string(),
+                    };
+                    (v.clone(), suffix)
+                })
+                .collect(),
+            Some(Json::Object(o)) => o
+                .iter()
+                .map(|(k, v)| {
+                    let item = serde_json::json!({ "key": ctx::unescape_key(k), "value": v });
+                    (item, crate::names::snake(k))
+                })
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+/// A few lines of `text` around `line:col` (1-based), for template errors.
+fn excerpt(text: &str, line: usize, col: usize) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let lo = line.saturating_sub(3);
+    let hi = (line + 2).min(lines.len());
+    let mut s = String::new();
+    for (i, l) in lines.iter().enumerate().take(hi).skip(lo) {
+        s.push_str(&format!("{:>4} | {l}\n", i + 1));
+        if i + 1 == line {
+            s.push_str(&format!("     | {}^\n", " ".repeat(col.saturating_sub(1))));
+        }
+    }
+    s
+}
+
+/// Plain JSON (no markers) as a target value.
+pub fn json_to_plain_tvalue(j: &Json) -> TValue {
+    match j {
+        Json::Null => TValue::Null,
+        Json::Bool(b) => TValue::Bool(*b),
+        Json::Number(n) => match n.as_i64() {
+            Some(i) => TValue::Int(i),
+            None => TValue::Float(n.as_f64().unwrap_or(0.0)),
+        },
+        Json::String(s) => TValue::Str(s.clone()),
+        Json::Array(a) => TValue::List(a.iter().map(json_to_plain_tvalue).collect()),
+        Json::Object(o) => TValue::Map(o.iter().map(|(k, v)| (k.clone(), json_to_plain_tvalue(v))).collect()),
+    }
+}
+
+static ENGINE: OnceLock<Engine> = OnceLock::new();
+
+/// The engine built from the embedded stdlib (`lower/**/*.toml`), built on first use.
+pub fn engine() -> &'static Engine {
+    ENGINE.get_or_init(|| {
+        let files: Vec<(String, String)> =
+            strata_stdlib::files_with_extension(".toml").into_iter().filter(|f| f.path.starts_with("lower/")).map(|f| (f.path.to_string(), f.text.to_string())).collect();
+        Engine::from_files(&files)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn out_specs() {
+        assert_eq!(parse_out("${self}").unwrap(), vec![OutPart::Ref { key: "self".into(), attr: None, all: false }]);
+        assert_eq!(
+            parse_out("pg://${self.Endpoint.Address}:5432").unwrap(),
+            vec![
+                OutPart::Lit("pg://".into()),
+                OutPart::Ref { key: "self".into(), attr: Some("Endpoint.Address".into()), all: false },
+                OutPart::Lit(":5432".into())
+            ]
+        );
+        assert_eq!(parse_out("${sub[*].id}").unwrap(), vec![OutPart::Ref { key: "sub".into(), attr: Some("id".into()), all: true }]);
+        assert!(parse_out("${oops").is_err());
+        assert!(parse_out("${a b}").is_err());
+    }
+
+    #[test]
+    fn bad_files_are_reported_not_panicked() {
+        let e = Engine::from_files(&[
+            ("a.toml".into(), "schema = 3".into()),
+            ("b.toml".into(), "[[schema.\"x.Y\".terraform]]\ntype = \"t\"\nbody = \"{{#if}}\"\n".into()),
+            ("c.toml".into(), "[[schema.\"x.Z\".terraform]]\ntype = \"t\"\nbody = \"{}\"\nwhen = \"a\"\n".into()),
+        ]);
+        assert_eq!(e.errors.len(), 3, "{:#?}", e.errors);
+    }
+}

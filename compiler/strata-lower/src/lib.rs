@@ -1,0 +1,109 @@
+//! Lowering, as data.
+//!
+//! Two steps, both driven by the tables under `stdlib/lower/` (TOML files holding Handlebars
+//! templates that render JSON; see `stdlib/README.md` for the format):
+//!
+//! 1. [`lower_portable`]: every `portable.*` resource becomes provider resources for its
+//!    stack's provider (`portable.Postgres` → `aws.rds.DBInstance` + `aws.rds.DBSubnetGroup`
+//!    + `aws.ec2.SecurityGroup`), checked against the provider schemas.
+//! 2. [`to_targets`]: every provider resource becomes target resources in one
+//!    [`TargetProgram`] per (stack, target): AWS → CloudFormation and Terraform, GCP →
+//!    Deployment Manager and Terraform, Azure → Terraform, Kubernetes → manifests.
+//!
+//! Templates are compiled once per process into one Handlebars registry; rendering runs in
+//! parallel with rayon and the output is deterministic (model order, sorted maps).
+
+mod codes;
+mod ctx;
+mod engine;
+mod helpers;
+pub mod names;
+mod portable;
+mod targets;
+
+use strata_base::Diagnostic;
+use strata_model::{Model, Schemas, Target, TargetProgram};
+
+pub use targets::targets_of;
+
+/// Replace portable resources by provider resources for their stack's provider. The portable
+/// resources stay in the model, superseded: the new resources have `lowered_from` set to them,
+/// keep their spans, and every reference to a portable resource's outs is rewritten to the
+/// provider resources' outs. Produced properties are checked against the provider schemas.
+pub fn lower_portable(model: Model, schemas: &Schemas) -> (Model, Vec<Diagnostic>) {
+    portable::lower_portable(model, schemas)
+}
+
+/// One [`TargetProgram`] per (stack, target) the program uses (restricted to `targets` when
+/// given). Portable resources (already lowered) are skipped.
+pub fn to_targets(model: &Model, schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
+    targets::to_targets(model, schemas, targets)
+}
+
+/// The codes this stage reports.
+pub fn codes() -> Vec<strata_base::CodeDoc> {
+    codes::codes()
+}
+
+/// Problems in the embedded lowering tables themselves (empty in a correct build).
+pub fn table_errors() -> Vec<String> {
+    engine::engine().errors.clone()
+}
+
+/// Introspection of the lowering tables, for consistency tests and tooling.
+pub mod tables {
+    use crate::engine::{engine, OutSpec, OutSrc};
+    use strata_model::{Provider, Target};
+
+    /// One entry of a mapping.
+    #[derive(Clone, Debug)]
+    pub struct EntryInfo {
+        pub key: String,
+        pub ty: String,
+        pub body: String,
+        pub outs: Vec<String>,
+        pub file: String,
+        /// Texts of the out specs (static ones), for checks.
+        pub out_texts: Vec<String>,
+    }
+
+    fn info(e: &crate::engine::Entry) -> EntryInfo {
+        let mut out_texts = Vec::new();
+        for spec in e.outs.values() {
+            let srcs: Vec<&OutSrc> = match spec {
+                OutSpec::One(s) => vec![s],
+                OutSpec::Many(l) => l.iter().collect(),
+            };
+            for s in srcs {
+                if let OutSrc::Static(parts) = s {
+                    out_texts.push(format!("{parts:?}"));
+                }
+            }
+        }
+        EntryInfo { key: e.key.clone(), ty: e.ty.clone(), body: e.body_src.clone(), outs: e.outs.keys().cloned().collect(), file: e.file.clone(), out_texts }
+    }
+
+    /// Entries mapping a provider schema to a target, if any.
+    pub fn target_mapping(schema: &str, target: Target) -> Option<Vec<EntryInfo>> {
+        engine().targets.get(&(schema.to_string(), target)).map(|l| l.iter().map(info).collect())
+    }
+
+    /// Entries lowering a portable type to a provider, and its implicit properties.
+    pub fn portable_mapping(ty: &str, provider: Provider) -> Option<(Vec<EntryInfo>, Vec<(String, String)>)> {
+        engine().portable.get(&(ty.to_string(), provider)).map(|l| (l.entries.iter().map(info).collect(), l.implicit.iter().map(|(a, b)| (a.clone(), b.clone())).collect()))
+    }
+
+    /// Every mapped provider schema with its targets.
+    pub fn mapped_schemas() -> Vec<(String, Target)> {
+        let mut v: Vec<(String, Target)> = engine().targets.keys().cloned().collect();
+        v.sort();
+        v
+    }
+
+    /// Every portable type with the providers it lowers to.
+    pub fn portable_types() -> Vec<(String, Provider)> {
+        let mut v: Vec<(String, Provider)> = engine().portable.keys().cloned().collect();
+        v.sort();
+        v
+    }
+}

@@ -1,0 +1,712 @@
+//! Provider resources → target programs, by the `schema."..."."<target>"` entries of the
+//! lowering tables.
+
+use crate::codes as c;
+use crate::ctx;
+use crate::engine::{engine, Engine, Entry, OutPart, OutSpec, OutSrc};
+use crate::names;
+use handlebars::Context;
+use rayon::prelude::*;
+use serde_json::{Map, Value as Json};
+use std::collections::{BTreeMap, BTreeSet};
+use strata_base::{Diagnostic, Span};
+use strata_model::{Model, Provider, Resource, ResourceId, Schemas, TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource, Value};
+
+/// The targets a provider's resources are written to.
+pub fn targets_of(p: Provider) -> &'static [Target] {
+    match p {
+        Provider::Aws => &[Target::CloudFormation, Target::Terraform],
+        Provider::Gcp => &[Target::DeploymentManager, Target::Terraform],
+        Provider::Azure => &[Target::Terraform],
+        Provider::Kubernetes => &[Target::Kubernetes],
+        Provider::Portable | Provider::None => &[],
+    }
+}
+
+/// The template context of a resource: its names, properties, merged tags and stack.
+pub(crate) fn resource_json(model: &Model, r: &Resource) -> Json {
+    let mut o = Map::new();
+    o.insert("name".into(), Json::String(r.name.clone()));
+    o.insert(
+        "names".into(),
+        serde_json::json!({ "pascal": names::pascal(&r.name), "snake": names::snake(&r.name), "kebab": names::kebab(&r.name) }),
+    );
+    let props = ctx::to_ctx(&Value::Record(r.props.clone()));
+    let stack = model.stack_of(r);
+    let mut tags = Map::new();
+    if let Some(s) = stack {
+        for (k, v) in &s.tags {
+            tags.insert(ctx::escape_key(k), Json::String(v.clone()));
+        }
+    }
+    if let Some(Json::Object(t)) = props.get("tags") {
+        for (k, v) in t {
+            tags.insert(k.clone(), v.clone());
+        }
+    }
+    o.insert("props".into(), props);
+    o.insert("tags".into(), Json::Object(tags));
+    o.insert("stack".into(), stack_json(model, stack));
+    o.insert("env".into(), model.env.clone().map_or(Json::Null, Json::String));
+    Json::Object(o)
+}
+
+pub(crate) fn stack_json(model: &Model, s: Option<&strata_model::Stack>) -> Json {
+    match s {
+        Some(s) => serde_json::json!({
+            "name": s.name,
+            "provider": s.provider.as_str(),
+            "config": ctx::to_ctx(&Value::Record(s.provider_config.clone())),
+            "tags": s.tags,
+            "env": model.env,
+        }),
+        None => serde_json::json!({ "name": "main", "config": {}, "tags": {}, "env": model.env }),
+    }
+}
+
+/// One target resource about to be produced.
+struct Planned<'e> {
+    entry: &'e Entry,
+    /// Position among the repetitions of an `each` entry.
+    index: Option<usize>,
+    /// The context with `item`/`index` for `each` entries.
+    own_cx: Option<Context>,
+    /// Label (Terraform) or logical name.
+    name: String,
+}
+
+impl Planned<'_> {
+    /// How other resources of the document refer to it (Terraform: `TYPE.LABEL`).
+    fn full_name(&self, target: Target) -> String {
+        match target {
+            Target::Terraform => format!("{}.{}", self.entry.ty, self.name),
+            _ => self.name.clone(),
+        }
+    }
+}
+
+struct Plan<'e> {
+    entries: &'e [Entry],
+    planned: Vec<Planned<'e>>,
+}
+
+/// Errors of one resource, gathered while rendering it.
+struct Sink<'m> {
+    r: &'m Resource,
+    diags: Vec<Diagnostic>,
+}
+
+impl Sink<'_> {
+    fn mapping_error(&mut self, target: Target, msg: impl std::fmt::Display) {
+        self.diags.push(
+            Diagnostic::error(c::MAPPING, format!("cannot write `{}` ({}) to {}: {msg}", self.r.name, self.r.ty, target.dir_name()), self.r.name_span)
+                .with_help("this is a bug in the standard library's lowering tables (stdlib/lower); please report it"),
+        );
+    }
+}
+
+pub fn to_targets(model: &Model, _schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
+    let eng = engine();
+    let mut diags: Vec<Diagnostic> = eng.errors.iter().map(|e| Diagnostic::error(c::MAPPING, format!("invalid lowering table: {e}"), Span::default())).collect();
+    let wanted = |t: Target| targets.map_or(true, |ts| ts.contains(&t));
+
+    // Group resources by (stack, target), in model order.
+    let mut groups: BTreeMap<(usize, Target), Vec<ResourceId>> = BTreeMap::new();
+    let mut used = vec![false; model.resources.len()];
+    for r in &model.resources {
+        let ts = targets_of(r.provider);
+        if r.provider == Provider::None {
+            diags.push(
+                Diagnostic::warning(c::NOT_EMITTED, format!("`{}` has type `{}`, which belongs to no provider: it is not written to any target", r.name, r.ty), r.name_span)
+                    .with_help("add `@provider = \"aws\"` (or gcp, azure, k8s) to the schema and a mapping in stdlib/lower, or use a stdlib type"),
+            );
+            continue;
+        }
+        if ts.is_empty() {
+            continue;
+        }
+        let stack = match r.stack.filter(|&s| s < model.stacks.len()) {
+            Some(s) => s,
+            None if model.stacks.len() <= 1 => 0,
+            None => {
+                diags.push(
+                    Diagnostic::error(c::NO_STACK, format!("`{}` belongs to no stack", r.name), r.name_span)
+                        .with_label("which stack deploys this?")
+                        .with_help(format!("add `stack = {}` to the resource", model.stacks.first().map_or("main", |s| s.name.as_str()))),
+                );
+                continue;
+            }
+        };
+        for &t in ts {
+            if wanted(t) {
+                groups.entry((stack, t)).or_default().push(r.id);
+                used[r.id.0 as usize] = true;
+            }
+        }
+    }
+
+    // One context per resource, shared by its targets.
+    let contexts: Vec<Option<Context>> =
+        model.resources.par_iter().map(|r| used[r.id.0 as usize].then(|| Context::from(resource_json(model, r)))).collect();
+
+    let results: Vec<(TargetProgram, Vec<Diagnostic>)> =
+        groups.par_iter().map(|((stack, target), ids)| build_program(eng, model, &contexts, *stack, *target, ids)).collect();
+    let mut programs = Vec::with_capacity(results.len());
+    for (p, d) in results {
+        programs.push(p);
+        diags.extend(d);
+    }
+
+    // Outputs that no program could hold.
+    for o in &model.outputs {
+        let mut refs = Vec::new();
+        o.value.visit_refs(&mut |r| refs.push(r.resource));
+        if refs.is_empty() || programs.is_empty() {
+            continue;
+        }
+        let placed = programs.iter().any(|p| p.outputs.iter().any(|x| x.name == o.name || x.name == names::pascal(&o.name)));
+        let emitted_somewhere = refs.iter().all(|id| used.get(id.0 as usize).copied().unwrap_or(false));
+        if !placed && emitted_somewhere && targets.is_none() {
+            diags.push(
+                Diagnostic::error(c::CROSS_STACK, format!("output `{}` refers to resources of different stacks or targets", o.name), o.span)
+                    .with_help("an output belongs to one deployment document; split it into one output per stack"),
+            );
+        }
+    }
+
+    diags.sort_by_key(|d| d.sort_key());
+    diags.dedup();
+    (programs, diags)
+}
+
+fn build_program(eng: &Engine, model: &Model, contexts: &[Option<Context>], stack: usize, target: Target, ids: &[ResourceId]) -> (TargetProgram, Vec<Diagnostic>) {
+    let stack_ref = model.stacks.get(stack);
+    let stack_name = stack_ref.map_or_else(|| "main".to_string(), |s| s.name.clone());
+
+    // 1. Plan: which entries, and their names.
+    let plans: Vec<(ResourceId, Result<Plan, Vec<Diagnostic>>)> = ids
+        .par_iter()
+        .map(|&id| {
+            let r = model.resource(id);
+            let cx = contexts[id.0 as usize].as_ref();
+            (id, plan(eng, r, cx, target))
+        })
+        .collect();
+    let mut diags = Vec::new();
+    let mut by_id: Vec<Option<&Plan>> = vec![None; model.resources.len()];
+    for (id, p) in &plans {
+        match p {
+            Ok(p) => by_id[id.0 as usize] = Some(p),
+            Err(d) => diags.extend(d.iter().cloned()),
+        }
+    }
+
+    // 2. Render bodies.
+    let rendered: Vec<(Vec<TargetResource>, Vec<TargetParam>, Vec<Diagnostic>)> = plans
+        .par_iter()
+        .filter_map(|(id, p)| p.as_ref().ok().map(|p| (*id, p)))
+        .map(|(id, p)| render_resource(eng, model, contexts, &by_id, target, id, p))
+        .collect();
+    let mut resources = Vec::new();
+    let mut params: BTreeMap<String, TargetParam> = BTreeMap::new();
+    for (rs, ps, d) in rendered {
+        resources.extend(rs);
+        for p in ps {
+            params.entry(p.name.clone()).or_insert(p);
+        }
+        diags.extend(d);
+    }
+
+    // Duplicate names (two Strata names that map to one target name).
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    for (i, tr) in resources.iter().enumerate() {
+        let key = match target {
+            Target::Terraform => format!("{}.{}", tr.ty, tr.name),
+            Target::Kubernetes => format!("{} {}", tr.ty, tr.name),
+            _ => tr.name.clone(),
+        };
+        if let Some(&j) = seen.get(&key) {
+            let (a, b) = (resources[j].source, tr.source);
+            if a != b {
+                let ra = a.map(|x| model.resource(x));
+                let rb = b.map(|x| model.resource(x));
+                if let (Some(ra), Some(rb)) = (ra, rb) {
+                    diags.push(
+                        Diagnostic::error(c::DUPLICATE_NAME, format!("`{}` and `{}` both become `{}` in {}", ra.name, rb.name, tr.name, target.dir_name()), rb.name_span)
+                            .with_secondary(ra.name_span, "this one has the same target name")
+                            .with_help("rename one of them"),
+                    );
+                }
+            }
+        } else {
+            seen.insert(key, i);
+        }
+    }
+
+    // 3. Outputs whose references are all in this program.
+    let mut outputs = Vec::new();
+    for o in &model.outputs {
+        let mut refs = Vec::new();
+        o.value.visit_refs(&mut |r| refs.push(r.resource));
+        if !refs.iter().all(|id| by_id.get(id.0 as usize).is_some_and(Option::is_some)) {
+            continue;
+        }
+        let r = refs.first().map(|id| model.resource(*id));
+        let mut sink = Sink { r: r.unwrap_or(&DUMMY), diags: Vec::new() };
+        let j = ctx::to_ctx(&o.value);
+        let cv = Conv { eng, model, contexts, by_id: &by_id, target, current: None };
+        let value = cv.tvalue(&j, &mut sink).unwrap_or(TValue::Null);
+        diags.extend(sink.diags);
+        let name = if target == Target::CloudFormation { names::pascal(&o.name) } else { o.name.clone() };
+        outputs.push(TargetOutput { name, value, description: o.doc.clone() });
+    }
+
+    // 4. Provider settings.
+    let mut providers = BTreeMap::new();
+    let present: BTreeSet<Provider> = ids.iter().map(|id| model.resource(*id).provider).collect();
+    for p in present {
+        if let Some(ps) = eng.providers.get(&(p, target)) {
+            let sj = serde_json::json!({ "stack": stack_json(model, stack_ref.filter(|s| s.provider == p)) });
+            match eng.render_json(&ps.body_tpl, &Context::from(sj)) {
+                Ok(Json::Object(o)) => {
+                    let mut m = BTreeMap::new();
+                    for (k, v) in &o {
+                        if let Some(v) = plain(v) {
+                            m.insert(k.clone(), v);
+                        }
+                    }
+                    providers.insert(ps.name.clone(), m);
+                }
+                Ok(_) => {}
+                Err(e) => diags.push(Diagnostic::error(c::MAPPING, format!("provider settings of {} for {}: {e}", p.as_str(), target.dir_name()), stack_ref.map_or(Span::default(), |s| s.span))),
+            }
+        }
+    }
+
+    let description = Some(match &model.env {
+        Some(env) => format!("Strata stack `{stack_name}` (environment `{env}`)"),
+        None => format!("Strata stack `{stack_name}`"),
+    });
+    let program = TargetProgram { target, stack: stack_name, description, providers, params: params.into_values().collect(), resources, outputs };
+    (program, diags)
+}
+
+static DUMMY: Resource = Resource {
+    id: ResourceId(u32::MAX),
+    name: String::new(),
+    ty: String::new(),
+    provider: Provider::None,
+    props: BTreeMap::new(),
+    prop_spans: BTreeMap::new(),
+    depends_on: Vec::new(),
+    name_span: Span { file: strata_base::FileId(0), start: 0, end: 0 },
+    span: Span { file: strata_base::FileId(0), start: 0, end: 0 },
+    stack: None,
+    lowered_from: None,
+    doc: None,
+};
+
+/// Plain JSON (provider settings) with `$block` markers.
+fn plain(v: &Json) -> Option<TValue> {
+    Some(match v {
+        Json::Null => return None,
+        Json::Object(_) => match ctx::as_marker(v) {
+            Some(("$block", Json::Object(o))) => TValue::Blocks(vec![o.iter().filter_map(|(k, v)| plain(v).map(|x| (k.clone(), x))).collect()]),
+            _ => TValue::Map(v.as_object().map(|o| o.iter().filter_map(|(k, v)| plain(v).map(|x| (k.clone(), x))).collect()).unwrap_or_default()),
+        },
+        Json::Array(a) => TValue::List(a.iter().filter_map(plain).collect()),
+        other => crate::engine::json_to_plain_tvalue(other),
+    })
+}
+
+fn plan<'e>(eng: &'e Engine, r: &Resource, cx: Option<&Context>, target: Target) -> Result<Plan<'e>, Vec<Diagnostic>> {
+    let Some(entries) = eng.targets.get(&(r.ty.clone(), target)) else {
+        return Err(vec![Diagnostic::error(c::NO_MAPPING, format!("`{}` ({}) has no mapping to {}", r.name, r.ty, target.dir_name()), r.name_span)
+            .with_help(format!("{} resources are written to {}; add a `[[schema.\"{}\".{}]]` entry in stdlib/lower (see stdlib/README.md)", r.provider.as_str(), target.dir_name(), r.ty, target.dir_name()))]);
+    };
+    let Some(cx) = cx else { return Err(Vec::new()) };
+    let mut sink = Sink { r, diags: Vec::new() };
+    let mut planned = Vec::new();
+    for e in entries {
+        match eng.applies(e, cx.data(), cx) {
+            Ok(true) => {}
+            Ok(false) => continue,
+            Err(err) => {
+                sink.mapping_error(target, format!("entry `{}`: {err}", e.key));
+                continue;
+            }
+        }
+        if e.each.is_some() {
+            for (i, (item, suffix)) in Engine::each_items(e, cx.data()).into_iter().enumerate() {
+                let mut data = cx.data().clone();
+                if let Json::Object(o) = &mut data {
+                    o.insert("item".into(), item);
+                    o.insert("index".into(), Json::from(i));
+                }
+                let own = Context::from(data);
+                let name = entry_name(eng, r, e, Some(&suffix), &own, target, &mut sink);
+                planned.push(Planned { entry: e, index: Some(i), own_cx: Some(own), name });
+            }
+        } else {
+            let name = entry_name(eng, r, e, None, cx, target, &mut sink);
+            planned.push(Planned { entry: e, index: None, own_cx: None, name });
+        }
+    }
+    if sink.diags.is_empty() {
+        Ok(Plan { entries, planned })
+    } else {
+        Err(sink.diags)
+    }
+}
+
+fn entry_name(eng: &Engine, r: &Resource, e: &Entry, suffix: Option<&str>, cx: &Context, target: Target, sink: &mut Sink) -> String {
+    if let Some(t) = &e.name_tpl {
+        match eng.render_text(t, cx) {
+            Ok(s) if !s.trim().is_empty() => return s.trim().to_string(),
+            Ok(_) => {}
+            Err(err) => sink.mapping_error(target, format!("name of entry `{}`: {err}", e.key)),
+        }
+    }
+    let main = e.key == "main";
+    match target {
+        Target::CloudFormation => {
+            let mut n = names::pascal(&r.name);
+            if !main {
+                n.push_str(&names::pascal(&e.key));
+            }
+            if let Some(s) = suffix {
+                n.push_str(&names::pascal(s));
+            }
+            n
+        }
+        Target::Terraform => {
+            let mut n = names::snake(&r.name);
+            if !e.type_unique && !main {
+                n.push('_');
+                n.push_str(&names::snake(&e.key));
+            }
+            if let Some(s) = suffix {
+                n.push('_');
+                n.push_str(&names::snake(s).trim_start_matches('_').to_string());
+            }
+            n
+        }
+        Target::DeploymentManager | Target::Kubernetes => {
+            let mut n = names::kebab(&r.name);
+            if !main && (target == Target::DeploymentManager || !e.type_unique) {
+                n.push('-');
+                n.push_str(&names::kebab(&e.key));
+            }
+            if let Some(s) = suffix {
+                n.push('-');
+                n.push_str(&names::kebab(s));
+            }
+            n
+        }
+    }
+}
+
+fn render_resource(
+    eng: &Engine,
+    model: &Model,
+    contexts: &[Option<Context>],
+    by_id: &[Option<&Plan>],
+    target: Target,
+    id: ResourceId,
+    plan: &Plan,
+) -> (Vec<TargetResource>, Vec<TargetParam>, Vec<Diagnostic>) {
+    let r = model.resource(id);
+    let mut sink = Sink { r, diags: Vec::new() };
+    let Some(base_cx) = contexts[id.0 as usize].as_ref() else { return (Vec::new(), Vec::new(), Vec::new()) };
+    let cv = Conv { eng, model, contexts, by_id, target, current: Some((id, plan)) };
+    let mut out = Vec::with_capacity(plan.planned.len());
+    let mut params = Vec::new();
+    for (k, p) in plan.planned.iter().enumerate() {
+        let cx = p.own_cx.as_ref().unwrap_or(base_cx);
+        let mut json = match eng.render_json(&p.entry.body_tpl, cx) {
+            Ok(j) => j,
+            Err(e) => {
+                sink.mapping_error(target, format!("entry `{}`: {e}", p.entry.key));
+                continue;
+            }
+        };
+        // `"$depends_on": [...]`: extra dependencies (references whose out is missing are skipped).
+        let mut extra_deps = Vec::new();
+        if let Some(Json::Array(deps)) = json.as_object_mut().and_then(|o| o.remove("$depends_on")) {
+            for d in deps {
+                let mut quiet = Sink { r, diags: Vec::new() };
+                if let Some(TValue::Ref(t)) = cv.tvalue(&d, &mut quiet) {
+                    if quiet.diags.is_empty() && !t.param {
+                        extra_deps.push(t.resource);
+                    }
+                }
+            }
+        }
+        let body = match cv.tvalue(&json, &mut sink) {
+            Some(TValue::Map(m)) => m,
+            None | Some(TValue::Null) => BTreeMap::new(),
+            Some(_) => {
+                sink.mapping_error(target, format!("entry `{}`: the body is not an object", p.entry.key));
+                continue;
+            }
+        };
+        let mut depends_on = if k == 0 { explicit_deps(model, by_id, target, r, &mut sink) } else { Vec::new() };
+        for d in extra_deps {
+            if !depends_on.contains(&d) {
+                depends_on.push(d);
+            }
+        }
+        params.extend(p.entry.params.iter().cloned());
+        out.push(TargetResource { name: p.name.clone(), ty: p.entry.ty.clone(), body, depends_on, source: Some(id) });
+    }
+    (out, params, sink.diags)
+}
+
+/// `depends_on` edges the properties do not already imply.
+fn explicit_deps(model: &Model, by_id: &[Option<&Plan>], target: Target, r: &Resource, sink: &mut Sink) -> Vec<String> {
+    if r.depends_on.is_empty() {
+        return Vec::new();
+    }
+    let referenced: BTreeSet<ResourceId> = r.references().into_iter().map(|(x, _)| x.resource).collect();
+    let mut out = Vec::new();
+    for (dep, span) in &r.depends_on {
+        if referenced.contains(dep) {
+            continue;
+        }
+        match by_id.get(dep.0 as usize).copied().flatten().and_then(|p| p.planned.first()) {
+            Some(p) => {
+                let n = p.full_name(target);
+                if !out.contains(&n) {
+                    out.push(n);
+                }
+            }
+            None => {
+                let name = model.resources.get(dep.0 as usize).map_or("?", |d| d.name.as_str());
+                sink.diags.push(
+                    Diagnostic::error(c::CROSS_STACK, format!("`{}` depends on `{name}`, which is not in the same {} document", r.name, target.dir_name()), *span)
+                        .with_help("resources can only depend on resources of the same stack and provider; deploy the stacks in order instead"),
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Conversion of rendered JSON into target values, resolving markers.
+struct Conv<'a, 'p> {
+    eng: &'a Engine,
+    model: &'a Model,
+    contexts: &'a [Option<Context>],
+    by_id: &'a [Option<&'p Plan<'p>>],
+    target: Target,
+    current: Option<(ResourceId, &'p Plan<'p>)>,
+}
+
+impl Conv<'_, '_> {
+    fn tvalue(&self, j: &Json, sink: &mut Sink) -> Option<TValue> {
+        Some(match j {
+            Json::Null => return None,
+            Json::Bool(b) => TValue::Bool(*b),
+            Json::Number(n) => match n.as_i64() {
+                Some(i) => TValue::Int(i),
+                None => TValue::Float(n.as_f64().unwrap_or(0.0)),
+            },
+            Json::String(s) => TValue::Str(s.clone()),
+            Json::Array(a) => TValue::List(a.iter().filter_map(|v| self.tvalue(v, sink)).collect()),
+            Json::Object(o) => match ctx::as_marker(j) {
+                Some((m, payload)) => return self.marker(m, payload, sink),
+                None => TValue::Map(o.iter().filter_map(|(k, v)| self.tvalue(v, sink).map(|x| (ctx::unescape_key(k).to_string(), x))).collect()),
+            },
+        })
+    }
+
+    fn marker(&self, m: &str, payload: &Json, sink: &mut Sink) -> Option<TValue> {
+        match m {
+            "$ref" => {
+                let Some((id, attr)) = ctx::ref_parts(payload) else {
+                    sink.mapping_error(self.target, format!("malformed reference {payload}"));
+                    return None;
+                };
+                self.resolve_ref(ResourceId(id), attr, sink)
+            }
+            "$entry" => {
+                let Some((key, index, attr)) = ctx::sibling_parts(payload) else {
+                    sink.mapping_error(self.target, format!("malformed entry reference {payload}"));
+                    return None;
+                };
+                let Some((_, plan)) = self.current else { return None };
+                match plan.planned.iter().find(|p| p.entry.key == key && p.index == index) {
+                    Some(p) => Some(TValue::Ref(TRef { resource: p.full_name(self.target), attr: attr.map(str::to_string), param: false })),
+                    None => {
+                        sink.mapping_error(self.target, format!("refers to entry `{key}`, which is not produced"));
+                        None
+                    }
+                }
+            }
+            "$param" => Some(TValue::Ref(TRef { resource: payload.as_str().unwrap_or_default().to_string(), attr: None, param: true })),
+            "$interp" => {
+                let mut parts: Vec<TPart> = Vec::new();
+                for p in payload.as_array().map(Vec::as_slice).unwrap_or_default() {
+                    match p {
+                        Json::String(s) => push_lit(&mut parts, s),
+                        other => match self.tvalue(other, sink) {
+                            Some(TValue::Ref(r)) => parts.push(TPart::Ref(r)),
+                            Some(TValue::Str(s)) => push_lit(&mut parts, &s),
+                            Some(TValue::Int(i)) => push_lit(&mut parts, &i.to_string()),
+                            Some(TValue::Interp(ps)) => {
+                                for x in ps {
+                                    match x {
+                                        TPart::Lit(s) => push_lit(&mut parts, &s),
+                                        r => parts.push(r),
+                                    }
+                                }
+                            }
+                            None => {}
+                            Some(_) => sink.mapping_error(self.target, "a list or map cannot be part of a string"),
+                        },
+                    }
+                }
+                Some(simplify(parts))
+            }
+            "$block" => match self.tvalue(payload, sink) {
+                Some(TValue::Map(m)) => Some(TValue::Blocks(vec![m])),
+                _ => None,
+            },
+            "$blocks" => {
+                let items: Vec<BTreeMap<String, TValue>> = payload
+                    .as_array()
+                    .map(Vec::as_slice)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|v| match self.tvalue(v, sink) {
+                        Some(TValue::Map(m)) => Some(m),
+                        _ => None,
+                    })
+                    .collect();
+                (!items.is_empty()).then_some(TValue::Blocks(items))
+            }
+            "$json" => self.tvalue(payload, sink).map(|v| TValue::Json(Box::new(v))),
+            "$q" => {
+                sink.mapping_error(self.target, "a quantity is written without a unit conversion (use `gib`, `seconds`, ...)");
+                None
+            }
+            other => {
+                sink.mapping_error(self.target, format!("marker `{other}` is not allowed in a target body"));
+                None
+            }
+        }
+    }
+
+    /// A Strata reference as this target refers to it, by the referenced resource's outs.
+    fn resolve_ref(&self, id: ResourceId, attr: Option<&str>, sink: &mut Sink) -> Option<TValue> {
+        let Some(plan) = self.by_id.get(id.0 as usize).copied().flatten() else {
+            let name = self.model.resources.get(id.0 as usize).map_or("?", |r| r.name.as_str());
+            let span = sink.r.prop_spans.values().next().copied().unwrap_or(sink.r.name_span);
+            let span = prop_span_referencing(sink.r, id).unwrap_or(span);
+            sink.diags.push(
+                Diagnostic::error(c::CROSS_STACK, format!("`{}` refers to `{name}`, which is not in the same {} document", sink.r.name, self.target.dir_name()), span)
+                    .with_label("reference to another stack or provider")
+                    .with_help("a deployment document can only refer to its own resources; pass the value as a literal, or move both resources into one stack"),
+            );
+            return None;
+        };
+        let key = attr.unwrap_or("ref");
+        // Which entry declares this out?
+        let found = plan.entries.iter().find_map(|e| e.outs.get(key).map(|s| (e, s)));
+        let (owner, spec) = match found {
+            Some(x) => x,
+            None if attr.is_none() => {
+                let default = match self.target {
+                    Target::Terraform => "${self.id}",
+                    Target::DeploymentManager => "${self.name}",
+                    _ => "${self}",
+                };
+                let parts = crate::engine::parse_out(default).unwrap_or_default();
+                return self.eval_parts(&parts, &plan.entries[0], plan, sink);
+            }
+            None => {
+                let r = self.model.resource(id);
+                sink.mapping_error(self.target, format!("the mapping of `{}` has no out `{key}` (referenced as `{}.{key}`)", r.ty, r.name));
+                return None;
+            }
+        };
+        match spec {
+            OutSpec::One(src) => self.eval_src(src, owner, id, plan, sink),
+            OutSpec::Many(list) => Some(TValue::List(list.iter().filter_map(|s| self.eval_src(s, owner, id, plan, sink)).collect())),
+        }
+    }
+
+    fn eval_src(&self, src: &OutSrc, owner: &Entry, id: ResourceId, plan: &Plan, sink: &mut Sink) -> Option<TValue> {
+        match src {
+            OutSrc::Static(parts) => self.eval_parts(parts, owner, plan, sink),
+            OutSrc::Template(t) => {
+                let cx = self.contexts.get(id.0 as usize).and_then(Option::as_ref)?;
+                match self.eng.render_text(t, cx).map_err(|e| e.to_string()).and_then(|s| crate::engine::parse_out(&s)) {
+                    Ok(parts) => self.eval_parts(&parts, owner, plan, sink),
+                    Err(e) => {
+                        sink.mapping_error(self.target, format!("out template: {e}"));
+                        None
+                    }
+                }
+            }
+        }
+    }
+
+    fn eval_parts(&self, parts: &[OutPart], owner: &Entry, plan: &Plan, sink: &mut Sink) -> Option<TValue> {
+        let mut out: Vec<TPart> = Vec::new();
+        for p in parts {
+            match p {
+                OutPart::Lit(s) => push_lit(&mut out, s),
+                OutPart::Ref { key, attr, all } => {
+                    let key = if key == "self" { owner.key.as_str() } else { key.as_str() };
+                    let matches: Vec<&Planned> = plan.planned.iter().filter(|x| x.entry.key == key).collect();
+                    let tref = |x: &Planned| TRef { resource: x.full_name(self.target), attr: attr.clone(), param: false };
+                    if *all {
+                        if parts.len() != 1 {
+                            sink.mapping_error(self.target, "`[*]` must be the whole out spec");
+                            return None;
+                        }
+                        return Some(TValue::List(matches.into_iter().map(|x| TValue::Ref(tref(x))).collect()));
+                    }
+                    match matches.first() {
+                        Some(x) if x.index.is_none() => out.push(TPart::Ref(tref(x))),
+                        _ => {
+                            sink.mapping_error(self.target, format!("an out refers to entry `{key}`, which is not produced (or is repeated)"));
+                            return None;
+                        }
+                    }
+                }
+            }
+        }
+        Some(simplify(out))
+    }
+}
+
+fn prop_span_referencing(r: &Resource, id: ResourceId) -> Option<Span> {
+    r.props.iter().find_map(|(k, v)| {
+        let mut hit = false;
+        v.visit_refs(&mut |x| hit |= x.resource == id);
+        hit.then(|| r.prop_span(k))
+    })
+}
+
+fn push_lit(parts: &mut Vec<TPart>, s: &str) {
+    if s.is_empty() {
+        return;
+    }
+    if let Some(TPart::Lit(last)) = parts.last_mut() {
+        last.push_str(s);
+    } else {
+        parts.push(TPart::Lit(s.to_string()));
+    }
+}
+
+/// One reference alone is that reference; only literals are a string.
+fn simplify(parts: Vec<TPart>) -> TValue {
+    match parts.as_slice() {
+        [] => TValue::Str(String::new()),
+        [TPart::Lit(s)] => TValue::Str(s.clone()),
+        [TPart::Ref(r)] => TValue::Ref(r.clone()),
+        _ => TValue::Interp(parts),
+    }
+}
