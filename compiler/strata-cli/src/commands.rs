@@ -83,7 +83,7 @@ fn json_report(outcome: &CheckOutcome) -> serde_json::Value {
 }
 
 fn check(path: &Path, env: Option<String>, format: CheckFormat, color: bool) -> i32 {
-    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env });
+    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env, ..CheckOptions::default() });
     match format {
         CheckFormat::Human => {
             print_human(&outcome, &outcome.diagnostics, color);
@@ -101,7 +101,7 @@ fn check(path: &Path, env: Option<String>, format: CheckFormat, color: bool) -> 
 
 fn compile(path: &Path, env: Option<String>, out_dir: Option<PathBuf>, targets: Vec<strata_model::Target>, cfn_format: Option<CfnFormatArg>, color: bool) -> i32 {
     let options = CompileOptions {
-        check: CheckOptions { env },
+        check: CheckOptions { env, ..CheckOptions::default() },
         out: out_dir,
         targets: if targets.is_empty() { None } else { Some(targets) },
         cfn_format: cfn_format.map(|f| match f {
@@ -134,7 +134,7 @@ fn compile(path: &Path, env: Option<String>, out_dir: Option<PathBuf>, targets: 
 }
 
 fn cost(path: &Path, env: Option<String>, format: CostFormat, color: bool) -> i32 {
-    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env });
+    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env, ..CheckOptions::default() });
     let code = outcome.exit_code();
     // Cost prints the estimate, and the diagnostics that explain why there is none or that
     // concern the cost (budgets); other findings belong to `strata check`.
@@ -161,7 +161,7 @@ fn cost(path: &Path, env: Option<String>, format: CostFormat, color: bool) -> i3
 }
 
 fn graph(path: &Path, env: Option<String>, format: GraphFormat, color: bool) -> i32 {
-    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env });
+    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env, ..CheckOptions::default() });
     let code = outcome.exit_code();
     let errors: Vec<Diagnostic> = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Error && strata_driver::is_input_code(&d.code)).cloned().collect();
     print_human(&outcome, &errors, color);

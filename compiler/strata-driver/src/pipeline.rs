@@ -18,6 +18,9 @@ use strata_semantics::Analysis;
 pub struct CheckOptions {
     /// `--env NAME`.
     pub env: Option<String>,
+    /// Record every resolved use of a name (for the language server's hover, go-to-definition
+    /// and references); costs time and memory, so the command line leaves it off.
+    pub record_xrefs: bool,
 }
 
 /// Everything a check learned. The CLI prints it; the language server keeps it per project.
@@ -101,7 +104,7 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
         return out;
     }
 
-    let mut options_sem = strata_semantics::Options { env: options.env.clone(), params: Default::default() };
+    let mut options_sem = strata_semantics::Options { env: options.env.clone(), record_xrefs: options.record_xrefs, ..Default::default() };
     if let Some(env) = &options.env {
         if let Some(e) = out.project.config.envs.get(env) {
             options_sem.params = e.params.clone();

@@ -30,9 +30,13 @@ pub(crate) fn emit(programs: &[TargetProgram], model: &Model, yaml: bool) -> Res
 pub(crate) fn write_outputs(out: &Path, files: &[strata_emit::EmittedFile], targets: &[Target]) -> Result<(), String> {
     strata_emit::write_outputs(out, files, targets).map_err(|e| crate::project::io_message(&e))
 }
-/// Format one file. Stand-in: unavailable.
-pub(crate) fn format(file: FileId, _text: &str) -> Result<String, Vec<Diagnostic>> {
-    Err(vec![Diagnostic::error(c::UNAVAILABLE, "the formatter is not available in this build", Span::new(file, 0, 0)).with_help("this build of strata lacks the formatter")])
+/// Format one file: the canonical text, or the syntax errors that prevent formatting.
+pub(crate) fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
+    let (tree, diags) = strata_syntax::parse(file, text);
+    if diags.iter().any(|d| d.severity == strata_base::Severity::Error) {
+        return Err(diags);
+    }
+    Ok(strata_syntax::format(&tree, text))
 }
 
 fn unavailable(what: &str) -> Diagnostic {

@@ -5,7 +5,7 @@ use std::path::Path;
 use strata_driver::{check, compile, CheckOptions, CheckOutcome, CompileOptions, DiskWorld, MemoryWorld, OverlayWorld, World};
 
 fn run(world: &dyn World, path: &str, env: Option<&str>) -> CheckOutcome {
-    check(world, Path::new(path), &CheckOptions { env: env.map(str::to_string) })
+    check(world, Path::new(path), &CheckOptions { env: env.map(str::to_string), ..CheckOptions::default() })
 }
 
 /// `file:line:col code message` per diagnostic, as a reviewer reads them.
