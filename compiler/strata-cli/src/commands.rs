@@ -23,6 +23,13 @@ pub fn run(cli: Cli) -> u8 {
     code as u8
 }
 
+/// The process exits right after a command: freeing a large outcome (100,000 resources) piece
+/// by piece would only delay the exit, so it is leaked instead.
+fn done<T>(outcome: T, code: i32) -> i32 {
+    std::mem::forget(outcome);
+    code
+}
+
 /// Write to stdout, ignoring a closed pipe (`strata graph | head`).
 fn out(s: &str) {
     let mut o = std::io::stdout().lock();
@@ -96,7 +103,8 @@ fn check(path: &Path, env: Option<String>, format: CheckFormat, color: bool) -> 
             out(&format!("{sarif:#}\n"));
         }
     }
-    outcome.exit_code()
+    let code = outcome.exit_code();
+    done(outcome, code)
 }
 
 fn compile(path: &Path, env: Option<String>, out_dir: Option<PathBuf>, targets: Vec<strata_model::Target>, cfn_format: Option<CfnFormatArg>, color: bool) -> i32 {
@@ -130,7 +138,8 @@ fn compile(path: &Path, env: Option<String>, out_dir: Option<PathBuf>, targets: 
             err("nothing was written\n");
         }
     }
-    outcome.exit_code()
+    let code = outcome.exit_code();
+    done(outcome, code)
 }
 
 fn cost(path: &Path, env: Option<String>, format: CostFormat, color: bool) -> i32 {
@@ -153,11 +162,8 @@ fn cost(path: &Path, env: Option<String>, format: CostFormat, color: bool) -> i3
         CostFormat::Json => format!("{:#}\n", strata_policy::cost::to_json(report)),
         CostFormat::Markdown => strata_policy::cost::to_markdown(report),
     });
-    if shown.iter().any(|d| d.severity == Severity::Error) {
-        1
-    } else {
-        0
-    }
+    let code = if shown.iter().any(|d| d.severity == Severity::Error) { 1 } else { 0 };
+    done(outcome, code)
 }
 
 fn graph(path: &Path, env: Option<String>, format: GraphFormat, color: bool) -> i32 {
@@ -176,9 +182,9 @@ fn graph(path: &Path, env: Option<String>, format: GraphFormat, color: bool) -> 
     }
     if code == 2 {
         err(&summary_line("checked", &outcome));
-        2
+        done(outcome, 2)
     } else {
-        0
+        done(outcome, 0)
     }
 }
 
@@ -260,6 +266,11 @@ fn explain(code: Option<&str>) -> i32 {
 }
 
 fn lsp() -> i32 {
-    err("error: the language server is not part of this build of strata\n");
-    2
+    match strata_lsp::run() {
+        Ok(()) => 0,
+        Err(e) => {
+            err(&format!("error: strata lsp: {e}\n"));
+            1
+        }
+    }
 }
