@@ -266,6 +266,11 @@ fn explain(code: Option<&str>) -> i32 {
 }
 
 fn lsp() -> i32 {
-    err("error: the language server is not part of this build of strata\n");
-    2
+    match strata_lsp::run() {
+        Ok(()) => 0,
+        Err(e) => {
+            err(&format!("error: strata lsp: {e}\n"));
+            1
+        }
+    }
 }

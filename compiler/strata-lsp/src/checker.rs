@@ -1,0 +1,165 @@
+//! The checker thread: runs `strata_driver::check` over a project whenever one of its files
+//! changes, stores the snapshot for requests, and publishes the diagnostics of every file.
+//!
+//! - The main loop only sends a job (the project and the documents as they are now) and goes
+//!   on; a check never blocks it.
+//! - Debounce by coalescing: jobs that arrive while a check runs are merged, and the next check
+//!   uses the newest documents. There is no fixed delay, so an edit after a quiet period is
+//!   checked at once.
+//! - A result that is already stale (newer edits for that project are queued) is stored but
+//!   not published, unless the project has published nothing for [`MAX_SILENCE`] (continuous
+//!   typing in a slow project still gets feedback).
+//! - Every file of the project is published, possibly with an empty list, and files published
+//!   before that are no longer part of the project are cleared.
+
+use crate::diagnostics;
+use crate::docs::DocsSnapshot;
+use crate::snapshot::Snapshot;
+use crate::state::Shared;
+use crate::uri;
+use crate::world::OverlayWorld;
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
+use lsp_server::{Message, Notification};
+use lsp_types::notification::{Notification as _, PublishDiagnostics};
+use lsp_types::PublishDiagnosticsParams;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+const MAX_SILENCE: Duration = Duration::from_millis(1000);
+
+pub enum Job {
+    /// Check the project at this directory with these documents.
+    Check(PathBuf, Arc<DocsSnapshot>),
+}
+
+pub struct Checker {
+    tx: Sender<Job>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Checker {
+    pub fn spawn(shared: Arc<Shared>, out: Sender<Message>) -> Checker {
+        let (tx, rx) = crossbeam_channel::unbounded();
+        let thread = std::thread::Builder::new().name("strata-check".into()).spawn(move || Worker { shared, out, published: HashMap::new(), last_publish: HashMap::new() }.run(rx)).ok();
+        Checker { tx, thread }
+    }
+
+    pub fn check(&self, root: PathBuf, docs: Arc<DocsSnapshot>) {
+        let _ = self.tx.send(Job::Check(root, docs));
+    }
+
+    /// Stop after the jobs already queued.
+    pub fn stop(mut self) {
+        let (tx, _) = crossbeam_channel::unbounded();
+        drop(std::mem::replace(&mut self.tx, tx));
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+struct Worker {
+    shared: Arc<Shared>,
+    out: Sender<Message>,
+    /// Files published with diagnostics, per project.
+    published: HashMap<PathBuf, BTreeSet<PathBuf>>,
+    last_publish: HashMap<PathBuf, Instant>,
+}
+
+impl Worker {
+    fn run(mut self, rx: Receiver<Job>) {
+        let mut pending: BTreeMap<PathBuf, Arc<DocsSnapshot>> = BTreeMap::new();
+        loop {
+            if pending.is_empty() {
+                match rx.recv() {
+                    Ok(Job::Check(root, docs)) => {
+                        pending.insert(root, docs);
+                    }
+                    Err(_) => return,
+                }
+            }
+            // Coalesce everything queued meanwhile; the newest documents win.
+            let mut closed = false;
+            loop {
+                match rx.try_recv() {
+                    Ok(Job::Check(root, docs)) => {
+                        pending.insert(root, docs);
+                    }
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => {
+                        closed = true;
+                        break;
+                    }
+                }
+            }
+            let Some((root, docs)) = pending.pop_first() else { continue };
+            let started = Instant::now();
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let world = OverlayWorld { docs: docs.clone() };
+                let outcome = strata_driver::check(&world, &root, &self.shared.options);
+                Snapshot::new(root.clone(), outcome)
+            }));
+            let snap = match result {
+                Ok(s) => s,
+                Err(_) => {
+                    eprintln!("strata lsp: internal error while checking {}; the previous results are kept", root.display());
+                    if closed {
+                        return;
+                    }
+                    continue;
+                }
+            };
+            let checked_in = started.elapsed();
+            // Newer edits of this project queued meanwhile?
+            while let Ok(Job::Check(r, d)) = rx.try_recv() {
+                pending.insert(r, d);
+            }
+            let stale = pending.contains_key(&root);
+            let silent_for = self.last_publish.get(&root).map_or(Duration::MAX, |t| t.elapsed());
+            let publish = !stale || silent_for >= MAX_SILENCE;
+            if publish {
+                self.publish(&snap, &docs);
+                self.last_publish.insert(root.clone(), Instant::now());
+            }
+            if std::env::var_os("STRATA_LSP_TRACE").is_some() {
+                eprintln!("strata lsp: checked {} in {:.1} ms ({} diagnostics, {})", root.display(), checked_in.as_secs_f64() * 1e3, snap.outcome.diagnostics.len(), if publish { "published" } else { "stale, not published" });
+            }
+            self.shared.store(snap);
+            if closed && pending.is_empty() {
+                return;
+            }
+        }
+    }
+
+    fn publish(&mut self, snap: &Snapshot, docs: &DocsSnapshot) {
+        let cache = &self.shared.cache;
+        let uri_of = |p: &Path| docs.by_path(p).map(|d| d.uri.clone()).unwrap_or_else(|| uri::from_path(p));
+        let by_file = diagnostics::by_file(snap, cache, &uri_of);
+        let before = self.published.remove(&snap.root).unwrap_or_default();
+        let mut now = BTreeSet::new();
+        for (path, diags) in by_file {
+            if diags.is_empty() && !before.contains(&path) && docs.by_path(&path).is_none() {
+                // Nothing to say and nothing to clear.
+                continue;
+            }
+            if !diags.is_empty() {
+                now.insert(path.clone());
+            }
+            self.send(&path, &uri_of, docs, diags);
+        }
+        for gone in before.difference(&now) {
+            if !snap.by_path.contains_key(gone) {
+                self.send(gone, &uri_of, docs, Vec::new());
+            }
+        }
+        self.published.insert(snap.root.clone(), now);
+    }
+
+    fn send(&self, path: &Path, uri_of: &dyn Fn(&Path) -> lsp_types::Uri, docs: &DocsSnapshot, diagnostics: Vec<lsp_types::Diagnostic>) {
+        let version = docs.by_path(path).map(|d| d.version);
+        let params = PublishDiagnosticsParams { uri: uri_of(path), diagnostics, version };
+        let _ = self.out.send(Message::Notification(Notification::new(PublishDiagnostics::METHOD.to_string(), params)));
+    }
+}
