@@ -255,7 +255,7 @@ impl<'a> Fmt<'a> {
             *first = false;
             // `/* note */ element` on one line stays on one line.
             let inline = !c.text.starts_with("//") && self.newlines(c.span.end, pos) == 0 && c.span.end <= pos;
-            if inline && self.pending().map_or(true, |n| n.span.start >= pos) {
+            if inline && !matches!(self.pending(), Some(n) if n.span.start < pos) {
                 self.w(" ");
                 return;
             }
@@ -432,14 +432,14 @@ impl<'a> Fmt<'a> {
     // -----------------------------------------------------------------------------------------
     // Items
 
-    fn doc_free_header(&mut self, kw: &str, start: u32) {
+    fn keyword(&mut self, kw: &str, start: u32) {
         self.leaf(start, kw);
     }
 
     fn item(&mut self, item: &Item) {
         match item {
             Item::Import(i) => {
-                self.doc_free_header("import ", i.span.start);
+                self.keyword("import ", i.span.start);
                 match &i.kind {
                     ImportKind::Package { path, names } => {
                         self.path(path);
@@ -463,7 +463,7 @@ impl<'a> Fmt<'a> {
                 }
             }
             Item::Param(p) => {
-                self.doc_free_header("param ", p.span.start);
+                self.keyword("param ", p.span.start);
                 self.leaf(p.name.span.start, &p.name.name);
                 if let Some(t) = &p.ty {
                     self.w(": ");
@@ -475,7 +475,7 @@ impl<'a> Fmt<'a> {
                 }
             }
             Item::Let(l) => {
-                self.doc_free_header("let ", l.span.start);
+                self.keyword("let ", l.span.start);
                 self.leaf(l.name.span.start, &l.name.name);
                 if let Some(t) = &l.ty {
                     self.w(": ");
@@ -485,7 +485,7 @@ impl<'a> Fmt<'a> {
                 self.expr(&l.value);
             }
             Item::Type(t) => {
-                self.doc_free_header("type ", t.span.start);
+                self.keyword("type ", t.span.start);
                 self.leaf(t.name.span.start, &t.name.name);
                 self.w(" = ");
                 self.ty(&t.ty);
@@ -514,14 +514,14 @@ impl<'a> Fmt<'a> {
                 self.body(&elems, open, s.span.end.saturating_sub(1), ("{", "}"), Some(" "), "");
             }
             Item::Stack(s) => {
-                self.doc_free_header("stack ", s.span.start);
+                self.keyword("stack ", s.span.start);
                 self.leaf(s.name.span.start, &s.name.name);
                 self.w(" ");
                 let open = self.brace_after(s.name.span.end);
                 self.fields_body(&s.body, open, s.span.end.saturating_sub(1));
             }
             Item::Resource(r) => {
-                self.doc_free_header("resource ", r.span.start);
+                self.keyword("resource ", r.span.start);
                 self.leaf(r.name.span.start, &r.name.name);
                 self.for_each(&r.for_each);
                 self.w(": ");
@@ -531,7 +531,7 @@ impl<'a> Fmt<'a> {
                 self.fields_body(&r.body, open, r.span.end.saturating_sub(1));
             }
             Item::Module(m) => {
-                self.doc_free_header("module ", m.span.start);
+                self.keyword("module ", m.span.start);
                 self.leaf(m.name.span.start, &m.name.name);
                 self.w(" ");
                 let open = self.brace_after(m.name.span.end);
@@ -539,7 +539,7 @@ impl<'a> Fmt<'a> {
                 self.body(&elems, open, m.span.end.saturating_sub(1), ("{", "}"), None, "");
             }
             Item::ModuleInstance(m) => {
-                self.doc_free_header("module ", m.span.start);
+                self.keyword("module ", m.span.start);
                 self.leaf(m.name.span.start, &m.name.name);
                 self.for_each(&m.for_each);
                 self.w(": ");
@@ -549,7 +549,7 @@ impl<'a> Fmt<'a> {
                 self.fields_body(&m.body, open, m.span.end.saturating_sub(1));
             }
             Item::Output(o) => {
-                self.doc_free_header("output ", o.span.start);
+                self.keyword("output ", o.span.start);
                 self.leaf(o.name.span.start, &o.name.name);
                 if let Some(t) = &o.ty {
                     self.w(": ");
@@ -559,7 +559,7 @@ impl<'a> Fmt<'a> {
                 self.expr(&o.value);
             }
             Item::Policy(p) => {
-                self.doc_free_header("policy ", p.span.start);
+                self.keyword("policy ", p.span.start);
                 let raw = self.slice(p.title_span.start, p.title_span.end);
                 self.leaf(p.title_span.start, raw);
                 self.w(" ");

@@ -44,7 +44,8 @@ pub enum Keyword {
 }
 
 impl Keyword {
-    pub fn from_str(s: &str) -> Option<Keyword> {
+    /// The keyword spelled `s`, if any.
+    pub fn lookup(s: &str) -> Option<Keyword> {
         Some(match s {
             "import" => Keyword::Import,
             "as" => Keyword::As,
@@ -383,8 +384,8 @@ impl<'a> Lexer<'a> {
 
     fn run(&mut self) {
         loop {
-            if let Some(Mode::Str { start }) = self.modes.last().copied() {
-                self.string_body(start as usize);
+            if let Some(Mode::Str { .. }) = self.modes.last() {
+                self.string_body();
                 continue;
             }
             self.trivia();
@@ -490,7 +491,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// Lex string content up to the closing quote, an interpolation, or the end of the line.
-    fn string_body(&mut self, str_start: usize) {
+    fn string_body(&mut self) {
         let seg_start = self.pos;
         let len = self.bytes.len();
         loop {
@@ -499,7 +500,6 @@ impl<'a> Lexer<'a> {
                 if p > seg_start {
                     self.push(TokenKind::StrLit, seg_start, p, 0);
                 }
-                let _ = str_start;
                 self.abort_strings(p);
                 return;
             }
@@ -595,7 +595,7 @@ impl<'a> Lexer<'a> {
                     Ok((_, w)) => w,
                     Err(_) => &self.src[start..start + 1],
                 };
-                let kind = Keyword::from_str(word).map_or(TokenKind::Ident, TokenKind::Kw);
+                let kind = Keyword::lookup(word).map_or(TokenKind::Ident, TokenKind::Kw);
                 (kind, word.len())
             }
             b'0'..=b'9' => {
@@ -915,7 +915,7 @@ mod tests {
     #[test]
     fn identifiers_and_keywords() {
         assert_eq!(kinds("resource db_1 _x type"), vec![K::Kw(Keyword::Resource), K::Ident, K::Ident, K::Kw(Keyword::Type), K::Eof]);
-        assert_eq!(Keyword::from_str("resource").map(Keyword::as_str), Some("resource"));
+        assert_eq!(Keyword::lookup("resource").map(Keyword::as_str), Some("resource"));
     }
 
     #[test]

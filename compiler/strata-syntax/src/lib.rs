@@ -49,7 +49,7 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     let mut diags = lexed.diags;
     diags.append(&mut p.diags);
     drop(p);
-    diags.sort_by(|a, b| (a.primary.span.start, a.primary.span.end).cmp(&(b.primary.span.start, b.primary.span.end)));
+    diags.sort_by_key(|d| (d.primary.span.start, d.primary.span.end));
     if diags.len() > MAX_DIAGNOSTICS {
         let at = diags[MAX_DIAGNOSTICS].primary.span;
         diags.truncate(MAX_DIAGNOSTICS);

@@ -83,10 +83,6 @@ fn binary_node(op: BinaryOp, lhs: Expr, rhs: Expr, span: Span) -> Expr {
     Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
 }
 
-fn e_break(depth: &mut u32, saved: u32) {
-    *depth = saved;
-}
-
 fn is_doc_comment(text: &str) -> bool {
     text.starts_with("///") && !text.starts_with("////")
 }
@@ -855,7 +851,7 @@ impl<'a> Parser<'a> {
         let open = self.open_brace("policy", &format!("policy \"{title}\" {{ deny … }}"))?;
         let mut settings = Vec::new();
         let mut rules = Vec::new();
-        self.braced(open, true, |p| {
+        self.braced(open, |p| {
             if matches!(p.kind(), T::Kw(Keyword::Deny | Keyword::Require)) && p.nth(1) != T::Eq {
                 match p.rule() {
                     Some(r) => {
@@ -967,13 +963,13 @@ impl<'a> Parser<'a> {
             self.too_deep();
             return Some(Vec::new());
         }
-        let fields = self.fields(open, true);
+        let fields = self.fields(open);
         self.leave();
         Some(fields)
     }
 
     /// `name = value` fields up to the `}` matching `open` (already consumed).
-    fn fields(&mut self, open: Token, _item_body: bool) -> Vec<Field> {
+    fn fields(&mut self, open: Token) -> Vec<Field> {
         let mut fields = Vec::new();
         while self.body_next(open) {
             let before = self.pos;
@@ -990,7 +986,7 @@ impl<'a> Parser<'a> {
 
     /// Drive the elements of a `{ … }` body whose `{` is already consumed. `element` parses one
     /// element and returns false after reporting an error. Consumes the closing `}`.
-    fn braced(&mut self, open: Token, _item_body: bool, mut element: impl FnMut(&mut Self) -> bool) {
+    fn braced(&mut self, open: Token, mut element: impl FnMut(&mut Self) -> bool) {
         while self.body_next(open) {
             let before = self.pos;
             let errs = self.errors();
@@ -1122,7 +1118,7 @@ impl<'a> Parser<'a> {
     /// Field declarations (schema bodies and record types) up to the `}` of `open`.
     fn fielddecls(&mut self, open: Token) -> Vec<FieldDecl> {
         let mut out = Vec::new();
-        self.braced(open, true, |p| match p.fielddecl() {
+        self.braced(open, |p| match p.fielddecl() {
             Some(f) => {
                 out.push(f);
                 true
@@ -1479,13 +1475,14 @@ impl<'a> Parser<'a> {
             }
             self.depth += 1;
             e = match t.kind {
-                T::Dot => match self.postfix_dot(e, start) {
-                    Ok(e) => e,
-                    Err(e) => {
-                        e_break(&mut self.depth, saved);
+                T::Dot => {
+                    let (e, ok) = self.postfix_dot(e, start);
+                    if !ok {
+                        self.depth = saved;
                         return e;
                     }
-                },
+                    e
+                }
                 T::LBracket => self.postfix_index(e, start),
                 T::LParen => self.postfix_call(e, start),
                 _ => self.postfix_typed(e, start),
@@ -1501,16 +1498,16 @@ impl<'a> Parser<'a> {
         Expr { kind: ExprKind::Error, span: self.span_from(start) }
     }
 
-    /// `.name`; `Err` (an error node) when no name follows.
+    /// `.name`; `(error node, false)` when no name follows.
     #[inline(never)]
-    fn postfix_dot(&mut self, e: Expr, start: u32) -> Result<Expr, Expr> {
+    fn postfix_dot(&mut self, e: Expr, start: u32) -> (Expr, bool) {
         self.bump();
         let n = self.tok();
         let item_next = n.nl_before && self.at_item_start();
         if Self::is_name(n.kind) && !item_next {
             self.bump();
             let name = self.ident_of(n);
-            return Ok(Expr { kind: ExprKind::Field { base: Box::new(e), name }, span: self.span_from(start) });
+            return (Expr { kind: ExprKind::Field { base: Box::new(e), name }, span: self.span_from(start) }, true);
         }
         let help = if matches!(n.kind, T::Int | T::Float) {
             "index lists with brackets: `xs[0]`"
@@ -1518,7 +1515,7 @@ impl<'a> Parser<'a> {
             "write a field name after `.`, e.g. `db.url`"
         };
         self.expected("a field name after `.`", Some(help.into()));
-        Err(Expr { kind: ExprKind::Error, span: self.span_from(start) })
+        (Expr { kind: ExprKind::Error, span: self.span_from(start) }, false)
     }
 
     fn postfix_index(&mut self, e: Expr, start: u32) -> Expr {
@@ -1557,7 +1554,7 @@ impl<'a> Parser<'a> {
     /// Typed record: `aws { region = "us-east-1" }`.
     fn postfix_typed(&mut self, e: Expr, start: u32) -> Expr {
         let open = self.bump();
-        let fields = self.fields(open, false);
+        let fields = self.fields(open);
         let ty = path_of(&e).unwrap_or(Path { segments: Vec::new(), span: e.span });
         Expr { kind: ExprKind::TypedRecord { ty, fields }, span: self.span_from(start) }
     }
@@ -1902,7 +1899,7 @@ impl<'a> Parser<'a> {
         if self.at(T::Kw(Keyword::For)) && self.nth(1) != T::Eq {
             return self.comprehension(open, T::RBrace);
         }
-        let fields = self.fields(open, false);
+        let fields = self.fields(open);
         Expr { kind: ExprKind::Record(fields), span: self.span_from(open.start) }
     }
 
