@@ -9,8 +9,7 @@ pub const INVALID_UTF8: &str = "E4004";
 pub const BAD_CONFIG: &str = "E4005";
 pub const NO_SOURCES: &str = "E4008";
 pub const WRITE_FAILED: &str = "E4009";
-/// A stage of the pipeline is missing from this build (temporary, while crates land).
-pub const UNAVAILABLE: &str = "E4099";
+pub const TARGET_UNUSED: &str = "E4011";
 
 const E4001: &str = "\
 ## What it checks
@@ -139,6 +138,27 @@ strata compile --out /read-only/out
 Choose an output directory you can write (`--out DIR`, or `[compile] out` in `strata.toml`).
 ";
 
+const E4011: &str = "\
+## What it checks
+`strata compile --target LIST` (or `[compile] targets` in `strata.toml`) asks for a target
+that no stack of the project compiles to: Kubernetes manifests for a project whose stacks are
+all AWS, Deployment Manager for an AWS stack.
+
+## Why it matters
+The command succeeds but writes nothing for that target (its folder is emptied), which is
+rarely what was meant: a CI step that deploys the folder would deploy nothing.
+
+## Example
+```sh
+strata compile --target kubernetes     # but every stack says `provider = aws { ... }`
+```
+
+## Fix
+Ask for the targets of the stacks' providers (AWS: `cloudformation`, `terraform`; GCP:
+`deployment-manager`, `terraform`; Azure: `terraform`; Kubernetes: `kubernetes`), or add a stack
+with the provider the target needs.
+";
+
 /// Documentation of every code the driver reports.
 pub fn codes() -> Vec<CodeDoc> {
     vec![
@@ -149,5 +169,6 @@ pub fn codes() -> Vec<CodeDoc> {
         CodeDoc { code: BAD_CONFIG, name: "invalid-config", severity: Severity::Error, doc: E4005 },
         CodeDoc { code: NO_SOURCES, name: "no-source-files", severity: Severity::Error, doc: E4008 },
         CodeDoc { code: WRITE_FAILED, name: "output-not-written", severity: Severity::Error, doc: E4009 },
+        CodeDoc { code: TARGET_UNUSED, name: "target-without-stack", severity: Severity::Warning, doc: E4011 },
     ]
 }

@@ -19,7 +19,7 @@ mod format;
 mod loader;
 mod pipeline;
 mod project;
-pub mod stages;
+mod stages;
 mod world;
 
 pub use format::{format_paths, FormatOutcome, FormattedFile};
@@ -62,6 +62,7 @@ pub fn all_codes() -> Vec<CodeDoc> {
     all.extend(strata_semantics::codes());
     all.extend(strata_graph::codes());
     all.extend(strata_policy::codes());
+    all.extend(strata_lower::codes());
     all.extend(strata_emit::codes());
     all.extend(codes::codes());
     all.sort_by(|a, b| a.code.cmp(b.code));

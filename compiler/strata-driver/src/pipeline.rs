@@ -180,6 +180,18 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
 
     let (programs, diags) = stages::to_targets(&out.check.model, &out.check.analysis.schemas, targets.as_deref());
     let mut errors = diags;
+    if let Some(requested) = &targets {
+        let produced: Vec<Target> = programs.iter().map(|p| p.target).collect();
+        let mut supported: Vec<Target> = out.check.model.stacks.iter().flat_map(|s| strata_lower::targets_of(s.provider).iter().copied()).collect();
+        supported.sort();
+        supported.dedup();
+        for t in requested.iter().filter(|t| !produced.contains(t)) {
+            let span = out.check.model.stacks.first().map(|s| s.span).or_else(|| out.check.files.first().map(|&f| Span::new(f, 0, 0))).unwrap_or_default();
+            let names: Vec<&str> = supported.iter().map(|t| t.dir_name()).collect();
+            let help = if names.is_empty() { "the project has no resources to deploy".to_string() } else { format!("the stacks of this project compile to: {}", names.join(", ")) };
+            errors.push(Diagnostic::warning(c::TARGET_UNUSED, format!("nothing to write for the target `{}`", t.dir_name()), span).with_label("no stack deploys to it").with_help(help));
+        }
+    }
     let files: Vec<EmittedFile> = if errors.iter().any(|d| d.severity == Severity::Error) {
         Vec::new()
     } else {

@@ -1,22 +1,17 @@
-//! The calls into the later stages (lowering, policies, emission, formatting), in one place.
-//!
-//! While a stage's crate has not landed, its function here is the smallest honest stand-in:
-//! it does only what can be done without that crate, and says so with a diagnostic where
-//! its absence changes the result. Each is replaced by the real call as the crate lands.
+//! The calls into the later stages (lowering, emission, formatting), in one place.
 
-use crate::codes as c;
 use std::path::Path;
-use strata_base::{Diagnostic, FileId, Span};
+use strata_base::{Diagnostic, FileId};
 use strata_model::{Model, Schemas, Target, TargetProgram};
 
-/// Lower portable resources to the stacks' providers. Stand-in: the model unchanged.
-pub(crate) fn lower_portable(model: &Model, _schemas: &Schemas) -> (Model, Vec<Diagnostic>) {
-    (model.clone(), Vec::new())
+/// Lower portable resources to the stacks' providers (the analysed model is kept as it is).
+pub(crate) fn lower_portable(model: &Model, schemas: &Schemas) -> (Model, Vec<Diagnostic>) {
+    strata_lower::lower_portable(model.clone(), schemas)
 }
 
-/// Lower the model to target programs. Stand-in: unavailable.
-pub(crate) fn to_targets(_model: &Model, _schemas: &Schemas, _targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
-    (Vec::new(), vec![unavailable("lowering to targets (strata-lower)")])
+/// Lower the model to one program per (stack, target).
+pub(crate) fn to_targets(model: &Model, schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
+    strata_lower::to_targets(model, schemas, targets)
 }
 
 /// Render target programs in their formats (no I/O).
@@ -38,8 +33,3 @@ pub(crate) fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>
     }
     Ok(strata_syntax::format(&tree, text))
 }
-
-fn unavailable(what: &str) -> Diagnostic {
-    Diagnostic::error(c::UNAVAILABLE, format!("{what} is not available in this build"), Span::default()).with_help("this build of strata lacks a stage of the pipeline")
-}
-
