@@ -270,7 +270,7 @@ fn lsp() -> i32 {
         Ok(()) => 0,
         Err(e) => {
             err(&format!("error: strata lsp: {e}\n"));
-            1
+            2
         }
     }
 }
