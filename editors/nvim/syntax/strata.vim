@@ -9,7 +9,9 @@ syn keyword strataKeyword deny require path for in if
 syn keyword strataBoolean true false
 syn keyword strataNull null
 syn keyword strataType any bool int float number string Size Duration Money MoneyRate Cidr Port list map ref
-syn keyword strataBuiltin length lower upper trim join split replace contains keys values merge concat range min max cidr cidrsubnet format default
+syn keyword strataBuiltin length lower upper trim join split replace keys values merge concat range min max cidr cidrsubnet format default
+" `contains` is an argument of :syn keyword, so it is matched instead.
+syn match strataBuiltin "\<contains\ze\s*("
 
 syn match strataNumber "\<\d[0-9_]*\(\.\d[0-9_]*\)\=\([eE][+-]\=\d\+\)\=\>"
 syn match strataQuantity "\<\d[0-9_]*\(\.\d[0-9_]*\)\=\s*\(USD\(/\(month\|hour\|year\)\)\=\|[KMGT]i\=B\|B\|ms\|min\|s\|h\|d\|w\)\>"
