@@ -240,6 +240,8 @@ pub enum PolicyRule {
 /// `name = value` inside a block or record. `name` may be a quoted string in maps.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
+    /// `///` lines directly above the field (e.g. on a resource property).
+    pub doc: Doc,
     pub name: Ident,
     /// The key was written as a string literal (`"Content-Type" = ...`).
     pub quoted: bool,

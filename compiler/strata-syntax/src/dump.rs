@@ -51,6 +51,9 @@ fn fields(out: &mut String, fs: &[Field], n: usize) {
 }
 
 fn field(out: &mut String, f: &Field) {
+    if let Some(d) = &f.doc {
+        let _ = write!(out, "doc {d:?} ");
+    }
     if f.quoted {
         let _ = write!(out, "{:?}", f.name.name);
     } else {

@@ -596,7 +596,7 @@ impl<'a> Parser<'a> {
                 }
             }
             let value = self.expr();
-            attrs.push(Field { name, quoted: false, value, span: self.span_from(at.start) });
+            attrs.push(Field { doc: None, name, quoted: false, value, span: self.span_from(at.start) });
             if !self.at(T::At) && !self.tok().nl_before && !self.at(T::Kw(Keyword::Schema)) {
                 self.expected("a new line after the attribute", None);
                 return None;
@@ -1055,7 +1055,8 @@ impl<'a> Parser<'a> {
         let start = self.tok().start;
         let name = self.field_name()?;
         let value = self.expr();
-        Some(Field { name: name.0, quoted: name.1, value, span: self.span_from(start) })
+        let doc = self.doc_for(start);
+        Some(Field { doc, name: name.0, quoted: name.1, value, span: self.span_from(start) })
     }
 
     /// The name and `=` of a field; tolerates `:`, `==` and a missing `=` before `{` (each
