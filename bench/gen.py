@@ -5,9 +5,9 @@
     bench/gen.py --lines 500 OUTDIR            # about that many lines instead of N resources
 
 The project looks like a real one: a stack with parameters for three environments, and groups
-of resources of several stdlib types (keys, buckets, queues with dead-letter queues, databases,
-services) of about ten lines each, whose properties reference earlier resources (so the graph
-has edges within and across files) and differ by environment. Output is deterministic for a
+of resources of several stdlib types (KMS keys, S3 buckets, SQS queues with dead-letter queues,
+log groups) of six to eight lines each, whose properties reference earlier resources (so the
+graph has edges within and across files) and differ by environment. Output is deterministic for a
 given seed. Resources are split over files of `--per-file` resources each (one namespace).
 """
 
@@ -18,12 +18,9 @@ import sys
 
 HEADER = """\
 import aws
-import portable.{ObjectStore, Postgres, Queue, Service}
 
 /// Which environment to deploy.
 param env: "dev" | "staging" | "prod" = "dev"
-/// Instances of each service.
-param replicas: int(1..20) = 1
 
 let prod = env == "prod"
 let retention = prod ? 30d : 7d
@@ -35,8 +32,8 @@ stack bench {
 }
 """
 
-# One group of resources; `{i}` is the group number, `{key}`/`{db}`/`{queue}` name resources of
-# an earlier group (or of this one) that the group references.
+# One group of resources; `{i}` is the group number, `{key}`/`{dlq}` name resources of this
+# group or of an earlier one (cross-file references when the project spans several files).
 GROUP = [
     (
         "key",
@@ -54,11 +51,22 @@ resource key_{i}: aws.kms.Key {{
         "bucket",
         """\
 /// Uploads of group {i}.
-resource bucket_{i}: ObjectStore {{
+resource bucket_{i}: aws.s3.Bucket {{
   versioning = true
-  encryption = {key}
+  encryption = key_{i}
   lifecycle  = [{{ after = 90d, storage_class = "GLACIER" }}]
   tags       = {{ group = "g{i}" }}
+}}
+""",
+    ),
+    (
+        "dlq",
+        """\
+/// Dead letters of group {i}.
+resource dlq_{i}: aws.sqs.Queue {{
+  encryption = {key}
+  retention  = 14d
+  tags       = {{ group = "g{i}", tier = "dead-letter" }}
 }}
 """,
     ),
@@ -66,50 +74,34 @@ resource bucket_{i}: ObjectStore {{
         "queue",
         """\
 /// Work queue of group {i}.
-resource queue_{i}: Queue {{
-  retention   = 4d
-  dead_letter = {{ max_receives = 5 }}
-  tags        = {{ group = "g{i}" }}
+resource queue_{i}: aws.sqs.Queue {{
+  encryption         = {key}
+  visibility_timeout = prod ? 5min : 30s
+  dead_letter        = {{ queue = {dlq}, max_receives = 5 }}
+  tags               = {{ group = "g{i}" }}
 }}
 """,
     ),
     (
-        "db",
+        "logs",
         """\
-/// Database of group {i}.
-resource db_{i}: Postgres {{
-  version  = "16"
-  storage  = prod ? 100 GiB : 20 GiB
-  multi_az = prod
-  backups  = {{ retention = retention }}
-  tags     = {{ group = "g{i}" }}
-}}
-""",
-    ),
-    (
-        "service",
-        """\
-/// API of group {i}.
-resource api_{i}: Service {{
-  image    = "ghcr.io/acme/api-{i}:1.4.2"
-  replicas = replicas
-  memory   = 1 GiB
-  env      = {{ DATABASE_URL = {db}.url, JOBS_QUEUE = {queue}.url, BUCKET = "{bucket}" }}
-  tags     = {{ group = "g{i}" }}
+/// Logs of group {i}.
+resource logs_{i}: aws.logs.LogGroup {{
+  retention  = retention
+  encryption = {key}
+  tags       = {{ group = "g{i}", queue = "queue-{i}" }}
 }}
 """,
     ),
 ]
 
 TOML = """\
-[env.dev.params]
-replicas = 1
+[env.dev]
+[env.staging]
+[env.prod]
 
-[env.staging.params]
-replicas = 2
-
-[env.prod.params]
-replicas = 3
+[cost]
+object_storage_gib = 50
 """
 
 
@@ -131,13 +123,7 @@ def generate(n, out, per_file, seed):
         def pick(i):
             return i if i == 0 or rng.random() < 0.7 else rng.randrange(i)
 
-        names = {
-            "i": group,
-            "key": f"key_{pick(group)}",
-            "db": f"db_{pick(group)}",
-            "queue": f"queue_{pick(group)}",
-            "bucket": f"bucket_{pick(group)}",
-        }
+        names = {"i": group, "key": f"key_{pick(group)}", "dlq": f"dlq_{pick(group)}"}
         for _, template in GROUP:
             if count >= n:
                 break
