@@ -83,6 +83,7 @@ pub const HELPERS: &[(&str, Fun)] = &[
     ("cidrsubnet", cidrsubnet),
     ("map_entries", map_entries),
     ("index_of", index_of),
+    ("json_string", json_string),
 ];
 
 pub fn register(hb: &mut Handlebars<'static>, tables: Arc<Tables>) {
@@ -490,6 +491,18 @@ fn map_entries(a: &[&Json], _: &Tables) -> Result<Json, String> {
     let mut keys: Vec<&String> = m.keys().collect();
     keys.sort();
     Ok(Json::Array(keys.into_iter().map(|k| serde_json::json!({ "key": ctx::unescape_key(k), "value": m[k] })).collect()))
+}
+
+/// A value as JSON text, in a string (CloudFormation properties that take JSON as a string).
+fn json_string(a: &[&Json], _: &Tables) -> Result<Json, String> {
+    fn has_marker(v: &Json) -> bool {
+        ctx::as_marker(v).is_some() || v.as_array().is_some_and(|l| l.iter().any(has_marker)) || v.as_object().is_some_and(|o| o.values().any(has_marker))
+    }
+    match arg(a, 0) {
+        Json::Null => Ok(Json::Null),
+        v if has_marker(v) => Err("a value with references cannot be written as JSON text".into()),
+        v => Ok(Json::String(v.to_string())),
+    }
 }
 
 /// `index_of LIST VALUE`: position of VALUE in LIST (null if absent).
