@@ -20,12 +20,12 @@ use crate::node::{json_string, pad, write_json, yaml_map, Node};
 use crate::{EmitOptions, EmittedFile};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use strata_base::Diagnostic;
 use strata_model::{TPart, TRef, TValue, TargetProgram, TargetResource};
 
 struct Names<'p> {
-    resources: BTreeSet<&'p str>,
+    resources: HashSet<&'p str>,
 }
 
 pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, Vec<Diagnostic>) {
@@ -292,5 +292,20 @@ fn check_ref(cx: &Cx, names: &Names, i: usize, at: At, r: &TRef) {
         if a.is_empty() || !a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_') {
             cx.error(codes::INVALID_NAME, i, at, format!("attribute name `{a}` cannot be written in `Fn::GetAtt`/`Fn::Sub`"), "attribute names use letters, digits, `.` and `_`");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sub_escape_ok;
+
+    #[test]
+    fn sub_escapes_need_their_own_closing_brace() {
+        assert!(sub_escape_ok("plain"));
+        assert!(sub_escape_ok("${x} and ${y}"));
+        assert!(sub_escape_ok("}{ $ {"));
+        assert!(!sub_escape_ok("price ${"));
+        assert!(!sub_escape_ok("${a ${b}"));
+        assert!(!sub_escape_ok("${a} ${"));
     }
 }

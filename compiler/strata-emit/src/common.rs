@@ -3,7 +3,7 @@
 
 use crate::codes;
 use crate::EmitOptions;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 use std::sync::Mutex;
 use strata_base::{Diagnostic, Span};
@@ -120,7 +120,7 @@ impl<'p> Cx<'p> {
 
     /// Reports names that occur more than once.
     pub(crate) fn check_unique<'a>(&self, what: &str, names: impl IntoIterator<Item = (usize, &'a str)>) {
-        let mut seen = BTreeSet::new();
+        let mut seen = HashSet::new();
         for (index, name) in names {
             if !seen.insert(name) {
                 self.error(codes::DUPLICATE, index, At::Root(""), format!("{what} `{name}` is defined more than once"), "each name may be used once per document");

@@ -19,7 +19,7 @@ use crate::node::{write_yaml_document, yaml_seq, Node};
 use crate::{EmitOptions, EmittedFile};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use strata_base::Diagnostic;
 use strata_model::{TPart, TRef, TValue, TargetProgram, TargetResource};
 
@@ -29,7 +29,7 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
     let path = format!("deployment-manager/{}.yaml", p.stack);
     let cx = Cx::new(p, opts, path.clone());
     cx.check_stack_name();
-    let names: BTreeSet<&str> = p.resources.iter().map(|r| r.name.as_str()).collect();
+    let names: HashSet<&str> = p.resources.iter().map(|r| r.name.as_str()).collect();
     cx.check_unique("resource", p.resources.iter().enumerate().map(|(i, r)| (i, r.name.as_str())));
     cx.check_unique("output", p.outputs.iter().map(|o| (PROGRAM_LEVEL, o.name.as_str())));
 
@@ -82,7 +82,7 @@ fn valid_name(n: &str) -> bool {
     n.len() <= 63 && n.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) && n.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
 }
 
-fn resource_node<'a>(cx: &Cx<'a>, names: &BTreeSet<&str>, i: usize, r: &'a TargetResource) -> Node<'a> {
+fn resource_node<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, r: &'a TargetResource) -> Node<'a> {
     let at = At::Root("");
     if !valid_name(&r.name) {
         cx.error(codes::INVALID_NAME, i, at, format!("`{}` is not a valid Deployment Manager resource name", r.name), "use letters, digits, `-` and `_` (at most 63)");
@@ -117,7 +117,7 @@ fn resource_node<'a>(cx: &Cx<'a>, names: &BTreeSet<&str>, i: usize, r: &'a Targe
     n
 }
 
-fn map<'a>(cx: &Cx<'a>, names: &BTreeSet<&str>, i: usize, at: At, entries: impl Iterator<Item = (&'a String, &'a TValue)>) -> Node<'a> {
+fn map<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, entries: impl Iterator<Item = (&'a String, &'a TValue)>) -> Node<'a> {
     Node::Map(
         entries
             .map(|(k, v)| {
@@ -135,7 +135,7 @@ fn literal_ref_error(cx: &Cx, i: usize, at: At) {
     cx.error(codes::DM_LITERAL_REF, i, at, "the text `$(ref.` would be expanded by Deployment Manager as a reference", "Deployment Manager has no escape for `$(ref.`; change the text");
 }
 
-fn value<'a>(cx: &Cx<'a>, names: &BTreeSet<&str>, i: usize, at: At, v: &'a TValue) -> Node<'a> {
+fn value<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, v: &'a TValue) -> Node<'a> {
     match v {
         TValue::Null => Node::Null,
         TValue::Bool(b) => Node::Bool(*b),
@@ -193,7 +193,7 @@ fn param_error(cx: &Cx, i: usize, at: At, r: &TRef) {
     cx.error(codes::UNSUPPORTED, i, at, format!("parameter `{}` has no default (scalar) value, and Deployment Manager configs have no parameters", r.resource), "give the parameter a value for this environment");
 }
 
-fn reference(cx: &Cx, names: &BTreeSet<&str>, i: usize, at: At, r: &TRef) -> String {
+fn reference(cx: &Cx, names: &HashSet<&str>, i: usize, at: At, r: &TRef) -> String {
     if !names.contains(r.resource.as_str()) {
         cx.error(codes::UNKNOWN_REF, i, at, format!("refers to `{}`, which is not a resource of this config", r.resource), "");
     }

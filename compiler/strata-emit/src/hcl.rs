@@ -24,7 +24,8 @@ use crate::common::{is_hcl_ident, At, Cx, PROGRAM_LEVEL};
 use crate::node::{json_float, pad};
 use crate::{EmitOptions, EmittedFile};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, BTreeSet};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use strata_base::Diagnostic;
 use strata_model::{TPart, TRef, TValue, TargetProgram, TargetResource};
@@ -45,9 +46,9 @@ const OTHER_ROOTS: [&str; 7] = ["data", "module", "local", "path", "terraform", 
 
 struct Names<'p> {
     /// `type.name` of every resource.
-    resources: BTreeSet<String>,
+    resources: HashSet<String>,
     /// label → `type.name` (for `depends_on` given by label only).
-    by_label: BTreeMap<&'p str, Vec<String>>,
+    by_label: HashMap<&'p str, Vec<String>>,
 }
 
 pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, Vec<Diagnostic>) {
@@ -55,7 +56,7 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
     let cx = Cx::new(p, opts, path.clone());
     cx.check_stack_name();
 
-    let mut names = Names { resources: BTreeSet::new(), by_label: BTreeMap::new() };
+    let mut names = Names { resources: HashSet::with_capacity(p.resources.len()), by_label: HashMap::with_capacity(p.resources.len()) };
     for r in &p.resources {
         let full = format!("{}.{}", r.ty, r.name);
         names.by_label.entry(r.name.as_str()).or_default().push(full.clone());
@@ -271,12 +272,13 @@ fn resource_block(cx: &Cx, names: &Names, i: usize, r: &TargetResource) -> Strin
 /// A block body at `indent`: `pre` attributes, the map's attributes (sorted), then its nested
 /// blocks (`TValue::Blocks`), each block preceded by a blank line.
 #[allow(clippy::too_many_arguments)]
-fn write_body(cx: &Cx, names: &Names, i: usize, at: At, body: &BTreeMap<String, TValue>, indent: usize, mut attrs: Vec<(String, String)>, out: &mut String) {
+fn write_body(cx: &Cx, names: &Names, i: usize, at: At, body: &BTreeMap<String, TValue>, indent: usize, pre: Vec<(String, String)>, out: &mut String) {
+    let start = out.len();
+    let mut items: Vec<Item> = pre.iter().map(|(k, v)| Item { key: Cow::Borrowed(k.as_str()), name: k.as_str(), val: Val::Raw(v.as_str()) }).collect();
     let mut blocks: Vec<(&str, &BTreeMap<String, TValue>, usize)> = Vec::new();
     for (k, v) in body {
-        let at_k = at.key(k);
         if !is_hcl_ident(k) {
-            cx.error(codes::INVALID_NAME, i, at_k, format!("argument or block name `{k}` is not an identifier"), "arguments of Terraform blocks must be identifiers");
+            cx.error(codes::INVALID_NAME, i, at.key(k), format!("argument or block name `{k}` is not an identifier"), "arguments of Terraform blocks must be identifiers");
         }
         match v {
             TValue::Blocks(list) => {
@@ -284,12 +286,12 @@ fn write_body(cx: &Cx, names: &Names, i: usize, at: At, body: &BTreeMap<String, 
                     blocks.push((k.as_str(), b, n));
                 }
             }
-            _ => attrs.push((k.clone(), expr(cx, names, i, at_k, v, indent))),
+            _ => items.push(Item { key: Cow::Borrowed(k.as_str()), name: k.as_str(), val: Val::V(v) }),
         }
     }
-    write_attrs(out, indent, &attrs);
+    write_items(out, cx, names, i, at, indent, &items);
     for (name, b, n) in blocks {
-        if !out.is_empty() {
+        if out.len() > start {
             out.push('\n');
         }
         pad(out, indent);
@@ -297,35 +299,77 @@ fn write_body(cx: &Cx, names: &Names, i: usize, at: At, body: &BTreeMap<String, 
         out.push(' ');
         let at_k = at.key(name);
         let at_b = at_k.index(n);
-        let mut inner = String::new();
-        write_body(cx, names, i, at_b, b, indent + 2, Vec::new(), &mut inner);
-        if inner.is_empty() {
+        if b.values().all(|v| matches!(v, TValue::Blocks(l) if l.is_empty())) {
             out.push_str("{}\n");
         } else {
             out.push_str("{\n");
-            out.push_str(&inner);
+            write_body(cx, names, i, at_b, b, indent + 2, Vec::new(), out);
             pad(out, indent);
             out.push_str("}\n");
         }
     }
 }
 
+/// The value of an attribute line: text already rendered, or a value to render in place.
+enum Val<'a> {
+    Raw(&'a str),
+    V(&'a TValue),
+}
+
+struct Item<'a> {
+    /// As written (an identifier, or a quoted object key).
+    key: Cow<'a, str>,
+    /// As named in messages.
+    name: &'a str,
+    val: Val<'a>,
+}
+
+impl Item<'_> {
+    fn multiline(&self) -> bool {
+        match &self.val {
+            Val::Raw(s) => s.contains('\n'),
+            Val::V(v) => is_multiline(v),
+        }
+    }
+}
+
 /// `name = value` lines at `indent`, aligning `=` over each run of single-line values exactly
-/// as `terraform fmt` does. Names must be ASCII.
+/// as `terraform fmt` does. Keys must be ASCII.
+#[allow(clippy::too_many_arguments)]
+fn write_items(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, indent: usize, items: &[Item]) {
+    let mut k = 0;
+    while k < items.len() {
+        let (end, width) = if items[k].multiline() {
+            (k + 1, items[k].key.len())
+        } else {
+            let mut end = k;
+            while end < items.len() && !items[end].multiline() {
+                end += 1;
+            }
+            (end, items[k..end].iter().map(|it| it.key.len()).max().unwrap_or(0))
+        };
+        for it in &items[k..end] {
+            pad(out, indent);
+            out.push_str(&it.key);
+            pad(out, width - it.key.len() + 1);
+            out.push_str("= ");
+            match &it.val {
+                Val::Raw(s) => out.push_str(s),
+                Val::V(v) => write_expr(out, cx, names, i, at.key(it.name), v, indent),
+            }
+            out.push('\n');
+        }
+        k = end;
+    }
+}
+
+/// Raw `name = value` lines (values already rendered), aligned like [`write_items`].
 fn write_attrs(out: &mut String, indent: usize, attrs: &[(String, String)]) {
     let mut k = 0;
     while k < attrs.len() {
-        if attrs[k].1.contains('\n') {
-            pad(out, indent);
-            out.push_str(&attrs[k].0);
-            out.push_str(" = ");
-            out.push_str(&attrs[k].1);
-            out.push('\n');
-            k += 1;
-            continue;
-        }
-        let mut end = k;
-        while end < attrs.len() && !attrs[end].1.contains('\n') {
+        let multi = attrs[k].1.contains('\n');
+        let mut end = k + 1;
+        while !multi && end < attrs.len() && !attrs[end].1.contains('\n') {
             end += 1;
         }
         let width = attrs[k..end].iter().map(|(n, _)| n.len()).max().unwrap_or(0);
@@ -341,56 +385,123 @@ fn write_attrs(out: &mut String, indent: usize, attrs: &[(String, String)]) {
     }
 }
 
+/// An expression rendered to a string (see [`write_expr`]).
+fn expr(cx: &Cx, names: &Names, i: usize, at: At, v: &TValue, indent: usize) -> String {
+    let mut s = String::new();
+    write_expr(&mut s, cx, names, i, at, v, indent);
+    s
+}
+
+/// Whether a value is written over several lines (non-empty objects, lists holding them or
+/// other non-empty collections). Strings never are: newlines are escaped.
+fn is_multiline(v: &TValue) -> bool {
+    match v {
+        TValue::Map(m) => !m.is_empty(),
+        TValue::List(items) => items.iter().any(|x| is_multiline(x) || is_nonempty_collection(x)),
+        TValue::Blocks(blocks) => blocks.iter().any(|b| !b.is_empty()),
+        TValue::Json(inner) => is_multiline(inner),
+        _ => false,
+    }
+}
+
 /// An expression starting on a line indented by `indent`; continuation lines are indented
 /// relative to it, the closing bracket at `indent`.
-fn expr(cx: &Cx, names: &Names, i: usize, at: At, v: &TValue, indent: usize) -> String {
+#[allow(clippy::too_many_arguments)]
+fn write_expr(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, v: &TValue, indent: usize) {
     match v {
-        TValue::Null => "null".to_string(),
-        TValue::Bool(b) => b.to_string(),
-        TValue::Int(n) => n.to_string(),
+        TValue::Null => out.push_str("null"),
+        TValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
+        TValue::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
         TValue::Float(f) => {
             if cx.check_float(*f, i, at) {
-                json_float(*f)
+                out.push_str(&json_float(*f));
             } else {
-                "null".to_string()
+                out.push_str("null");
             }
         }
-        TValue::Str(s) => quoted(s),
+        TValue::Str(s) => {
+            out.push('"');
+            escape_into(out, s, false);
+            out.push('"');
+        }
         TValue::List(items) => {
-            let rendered: Vec<String> = items.iter().enumerate().map(|(k, x)| expr(cx, names, i, at.index(k), x, indent + 2)).collect();
-            let inline = items.iter().zip(&rendered).all(|(x, r)| !r.contains('\n') && !is_nonempty_collection(x));
-            list(rendered, inline, indent)
+            if items.is_empty() {
+                out.push_str("[]");
+            } else if !is_multiline(v) {
+                out.push('[');
+                for (k, x) in items.iter().enumerate() {
+                    if k > 0 {
+                        out.push_str(", ");
+                    }
+                    write_expr(out, cx, names, i, at.index(k), x, indent + 2);
+                }
+                out.push(']');
+            } else {
+                out.push_str("[\n");
+                for (k, x) in items.iter().enumerate() {
+                    pad(out, indent + 2);
+                    write_expr(out, cx, names, i, at.index(k), x, indent + 2);
+                    out.push_str(",\n");
+                }
+                pad(out, indent);
+                out.push(']');
+            }
         }
         TValue::Blocks(blocks) => {
-            let rendered: Vec<String> = blocks.iter().enumerate().map(|(k, b)| object(cx, names, i, at.index(k), b, indent + 2)).collect();
-            let inline = blocks.iter().all(BTreeMap::is_empty);
-            list(rendered, inline, indent)
+            if blocks.is_empty() {
+                out.push_str("[]");
+            } else if !is_multiline(v) {
+                out.push('[');
+                for k in 0..blocks.len() {
+                    if k > 0 {
+                        out.push_str(", ");
+                    }
+                    out.push_str("{}");
+                }
+                out.push(']');
+            } else {
+                out.push_str("[\n");
+                for (k, b) in blocks.iter().enumerate() {
+                    pad(out, indent + 2);
+                    write_object(out, cx, names, i, at.index(k), b, indent + 2);
+                    out.push_str(",\n");
+                }
+                pad(out, indent);
+                out.push(']');
+            }
         }
-        TValue::Map(m) => object(cx, names, i, at, m, indent),
-        TValue::Ref(r) => traversal(cx, names, i, at, r),
+        TValue::Map(m) => write_object(out, cx, names, i, at, m, indent),
+        TValue::Ref(r) => traversal(out, cx, names, i, at, r),
         TValue::Interp(parts) => {
             if let [TPart::Ref(r)] = parts.as_slice() {
                 // `"${x}"` is rewritten to `x` by terraform fmt.
-                return traversal(cx, names, i, at, r);
+                traversal(out, cx, names, i, at, r);
+                return;
             }
-            let mut s = String::from("\"");
+            out.push('"');
             let mut lit = String::new();
             for p in parts {
                 match p {
                     TPart::Lit(l) => lit.push_str(l),
                     TPart::Ref(r) => {
-                        flush_lit(&mut s, &mut lit);
-                        open_interp(&mut s);
-                        s.push_str(&traversal(cx, names, i, at, r));
-                        s.push('}');
+                        escape_into(out, &lit, false);
+                        lit.clear();
+                        open_interp(out);
+                        traversal(out, cx, names, i, at, r);
+                        out.push('}');
                     }
                 }
             }
-            flush_lit(&mut s, &mut lit);
-            s.push('"');
-            s
+            escape_into(out, &lit, false);
+            out.push('"');
         }
-        TValue::Json(inner) => format!("jsonencode({})", expr(cx, names, i, at, inner, indent)),
+        TValue::Json(inner) => {
+            out.push_str("jsonencode(");
+            write_expr(out, cx, names, i, at, inner, indent);
+            out.push(')');
+        }
     }
 }
 
@@ -412,11 +523,6 @@ fn open_interp(out: &mut String) {
     out.push_str("${");
 }
 
-fn flush_lit(s: &mut String, lit: &mut String) {
-    escape_into(s, lit, false);
-    lit.clear();
-}
-
 fn is_nonempty_collection(v: &TValue) -> bool {
     match v {
         TValue::List(x) => !x.is_empty(),
@@ -427,48 +533,31 @@ fn is_nonempty_collection(v: &TValue) -> bool {
     }
 }
 
-fn list(rendered: Vec<String>, inline: bool, indent: usize) -> String {
-    if rendered.is_empty() {
-        return "[]".to_string();
-    }
-    if inline {
-        return format!("[{}]", rendered.join(", "));
-    }
-    let mut s = String::from("[\n");
-    for r in rendered {
-        pad(&mut s, indent + 2);
-        s.push_str(&r);
-        s.push_str(",\n");
-    }
-    pad(&mut s, indent);
-    s.push(']');
-    s
-}
-
-fn object(cx: &Cx, names: &Names, i: usize, at: At, m: &BTreeMap<String, TValue>, indent: usize) -> String {
+#[allow(clippy::too_many_arguments)]
+fn write_object(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, m: &BTreeMap<String, TValue>, indent: usize) {
     if m.is_empty() {
-        return "{}".to_string();
+        out.push_str("{}");
+        return;
     }
-    let attrs: Vec<(String, String)> = m.iter().map(|(k, x)| (object_key(k), expr(cx, names, i, at.key(k), x, indent + 2))).collect();
-    let mut s = String::from("{\n");
-    write_attrs(&mut s, indent + 2, &attrs);
-    pad(&mut s, indent);
-    s.push('}');
-    s
+    let items: Vec<Item> = m.iter().map(|(k, x)| Item { key: object_key(k), name: k.as_str(), val: Val::V(x) }).collect();
+    out.push_str("{\n");
+    write_items(out, cx, names, i, at, indent + 2, &items);
+    pad(out, indent);
+    out.push('}');
 }
 
 /// An object key: bare when an identifier that cannot be read as something else, otherwise a
 /// quoted string with non-ASCII characters escaped (so alignment columns are bytes).
-fn object_key(k: &str) -> String {
+fn object_key(k: &str) -> Cow<'_, str> {
     const KEYWORDS: [&str; 8] = ["true", "false", "null", "for", "in", "if", "endfor", "endif"];
     if is_hcl_ident(k) && !KEYWORDS.contains(&k) {
-        return k.to_string();
+        return Cow::Borrowed(k);
     }
     let mut s = String::with_capacity(k.len() + 2);
     s.push('"');
     escape_into(&mut s, k, true);
     s.push('"');
-    s
+    Cow::Owned(s)
 }
 
 /// A quoted HCL string literal for `s`.
@@ -482,6 +571,10 @@ pub(crate) fn quoted(s: &str) -> String {
 
 /// Escapes literal text for the inside of a quoted HCL template.
 fn escape_into(out: &mut String, s: &str, ascii_only: bool) {
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'"' | b'\\' | b'$' | b'%')) {
+        out.push_str(s);
+        return;
+    }
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -529,32 +622,32 @@ fn escape_into(out: &mut String, s: &str, ascii_only: bool) {
 }
 
 /// A reference as a traversal: `var.NAME`, `TYPE.NAME[.ATTR]`, `data.TYPE.NAME.ATTR`, ...
-fn traversal(cx: &Cx, names: &Names, i: usize, at: At, r: &TRef) -> String {
+fn traversal(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, r: &TRef) {
     if r.param {
         if !is_hcl_ident(&r.resource) || cx.param(&r.resource).is_none() {
             cx.error(codes::UNKNOWN_REF, i, at, format!("refers to variable `{}`, which this module does not declare", r.resource), "");
         }
-        let mut s = format!("var.{}", r.resource);
+        out.push_str("var.");
+        out.push_str(&r.resource);
         if let Some(a) = &r.attr {
             check_attr(cx, i, at, a);
-            s.push('.');
-            s.push_str(a);
+            out.push('.');
+            out.push_str(a);
         }
-        return s;
+        return;
     }
-    let segments: Vec<&str> = r.resource.split('.').collect();
-    if segments.len() < 2 || !segments.iter().all(|s| is_hcl_ident(s)) {
+    let root = r.resource.split('.').next().unwrap_or("");
+    if !r.resource.contains('.') || !r.resource.split('.').all(is_hcl_ident) {
         cx.error(codes::INVALID_NAME, i, at, format!("`{}` is not a Terraform reference (`TYPE.NAME`)", r.resource), "");
-    } else if !OTHER_ROOTS.contains(&segments[0]) && !names.resources.contains(r.resource.as_str()) {
+    } else if !OTHER_ROOTS.contains(&root) && !names.resources.contains(r.resource.as_str()) {
         cx.error(codes::UNKNOWN_REF, i, at, format!("refers to `{}`, which is not a resource of this module", r.resource), "");
     }
-    let mut s = r.resource.clone();
+    out.push_str(&r.resource);
     if let Some(a) = &r.attr {
         check_attr(cx, i, at, a);
-        s.push('.');
-        s.push_str(a);
+        out.push('.');
+        out.push_str(a);
     }
-    s
 }
 
 /// Attribute paths: `.`-separated identifiers or numbers (legacy index), each optionally

@@ -23,7 +23,7 @@ use crate::node::{write_yaml_document, Node};
 use crate::{EmitOptions, EmittedFile};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use strata_base::Diagnostic;
 use strata_model::{TPart, TRef, TValue, TargetProgram, TargetResource};
 
@@ -78,7 +78,7 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
     let path = format!("kubernetes/{}.yaml", p.stack);
     let cx = Cx::new(p, opts, path.clone());
     cx.check_stack_name();
-    let names: BTreeSet<&str> = p.resources.iter().map(|r| r.name.as_str()).collect();
+    let names: HashSet<&str> = p.resources.iter().map(|r| r.name.as_str()).collect();
 
     // Identity: kind (with group), namespace, name.
     let ids: Vec<String> = p
@@ -121,7 +121,7 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
     (vec![EmittedFile { path, contents: out }], cx.into_diags())
 }
 
-fn object<'a>(cx: &Cx<'a>, names: &BTreeSet<&str>, i: usize, r: &'a TargetResource) -> Node<'a> {
+fn object<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, r: &'a TargetResource) -> Node<'a> {
     let root = At::Root("");
     let Some((api, kind)) = split_ty(&r.ty) else {
         cx.error(codes::INVALID_NAME, i, root, format!("`{}` is not `GROUP/VERSION/KIND` or `v1/KIND`", r.ty), "");
@@ -167,7 +167,7 @@ fn object<'a>(cx: &Cx<'a>, names: &BTreeSet<&str>, i: usize, r: &'a TargetResour
     n
 }
 
-fn value<'a>(cx: &Cx<'a>, names: &BTreeSet<&str>, i: usize, at: At, v: &'a TValue) -> Node<'a> {
+fn value<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, v: &'a TValue) -> Node<'a> {
     match v {
         TValue::Null => Node::Null,
         TValue::Bool(b) => Node::Bool(*b),
@@ -214,7 +214,7 @@ fn value<'a>(cx: &Cx<'a>, names: &BTreeSet<&str>, i: usize, at: At, v: &'a TValu
 }
 
 /// Compact JSON text of a value (keys sorted, references resolved as in [`value`]).
-fn compact_json(cx: &Cx, names: &BTreeSet<&str>, i: usize, at: At, v: &TValue, out: &mut String) {
+fn compact_json(cx: &Cx, names: &HashSet<&str>, i: usize, at: At, v: &TValue, out: &mut String) {
     let node = value(cx, names, i, at, v);
     let json = to_json(&node);
     out.push_str(&json.to_string());
@@ -236,7 +236,7 @@ fn param_error(cx: &Cx, i: usize, at: At, r: &TRef) {
     cx.error(codes::UNSUPPORTED, i, at, format!("parameter `{}` has no default (scalar) value, and Kubernetes manifests have no parameters", r.resource), "give the parameter a value for this environment");
 }
 
-fn object_name(cx: &Cx, names: &BTreeSet<&str>, i: usize, at: At, r: &TRef) -> String {
+fn object_name(cx: &Cx, names: &HashSet<&str>, i: usize, at: At, r: &TRef) -> String {
     if !names.contains(r.resource.as_str()) {
         cx.error(codes::UNKNOWN_REF, i, at, format!("refers to `{}`, which is not an object of this stack", r.resource), "");
     }

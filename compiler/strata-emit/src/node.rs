@@ -99,6 +99,12 @@ pub(crate) fn write_json(out: &mut String, node: &Node, indent: usize) {
 /// A JSON string literal (RFC 8259 escaping; non-ASCII kept as UTF-8).
 pub(crate) fn json_string(out: &mut String, s: &str) {
     out.push('"');
+    // Fast path: nothing to escape (0xE2 starts U+2028/U+2029 and is left to the slow path).
+    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f && b != 0xe2) {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, c) in s.char_indices() {
         let esc: Option<&str> = match c {
@@ -135,9 +141,12 @@ pub(crate) fn json_float(f: f64) -> String {
     }
 }
 
-pub(crate) fn pad(out: &mut String, n: usize) {
-    for _ in 0..n {
-        out.push(' ');
+pub(crate) fn pad(out: &mut String, mut n: usize) {
+    const SPACES: &str = "                                                                ";
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        out.push_str(&SPACES[..k]);
+        n -= k;
     }
 }
 
@@ -336,6 +345,11 @@ fn yaml_needs_escape(c: char) -> bool {
 
 pub(crate) fn double_quoted(out: &mut String, s: &str) {
     out.push('"');
+    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut start = 0;
     for (i, c) in s.char_indices() {
         if yaml_needs_escape(c) {

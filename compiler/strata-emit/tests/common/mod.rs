@@ -100,7 +100,8 @@ pub fn cloudformation() -> TargetProgram {
         "JobsDepthAlarm",
         "AWS::CloudWatch::Alarm",
         vec![
-            ("AlarmDescription", s("Jobs are piling up: 50% of ${capacity}")),
+            ("AlarmDescription", TValue::Interp(vec![lit("Jobs are piling up in "), TPart::Ref(rref("Jobs", Some("QueueName"))), lit(": 50% of ${capacity"), TPart::Ref(pref("Env"))])),
+            ("AlarmName", s("jobs-depth ${not-a-sub}")),
             ("ComparisonOperator", s("GreaterThanThreshold")),
             ("EvaluationPeriods", TValue::Int(2)),
             ("MetricName", s("ApproximateNumberOfMessagesVisible")),
@@ -359,4 +360,92 @@ pub fn tricky_strings(n: usize) -> Vec<String> {
     }
     out.truncate(n.max(all.len()));
     out
+}
+
+/// A synthetic program of `n` resources for `target` (for determinism and speed tests): each
+/// resource has nested maps, lists, a reference to the previous one, an interpolation, a JSON
+/// value and (Terraform) nested blocks, with a few awkward strings.
+pub fn synthetic(target: Target, n: usize) -> TargetProgram {
+    let mut prog = program(target, &format!("synthetic-{}", target.dir_name()));
+    let tricky = tricky_strings(64);
+    let pick = |i: usize| tricky[i % tricky.len()].replace("$(ref.", "$ (ref.");
+    match target {
+        Target::CloudFormation => {
+            prog.params = vec![param("Env", "String", Some(s("dev")), vec![])];
+            for i in 0..n {
+                let mut body = vec![
+                    ("BucketName", TValue::Interp(vec![lit("bucket-"), TPart::Ref(pref("Env")), lit(&format!("-{i}"))])),
+                    ("VersioningConfiguration", map(vec![("Status", s("Enabled"))])),
+                    ("Tags", list((0..3).map(|k| map(vec![("Key", s(&format!("k{k}"))), ("Value", TValue::Str(pick(i + k)))])).collect())),
+                    ("Metadata", TValue::Json(Box::new(map(vec![("index", TValue::Int(i as i64)), ("ratio", TValue::Float(i as f64 / 7.0)), ("on", TValue::Bool(i % 2 == 0))])))),
+                ];
+                if i > 0 {
+                    body.push(("Previous", r(&format!("Res{}", i - 1), Some("Arn"))));
+                }
+                prog.resources.push(res(&format!("Res{i}"), "AWS::S3::Bucket", body));
+            }
+        }
+        Target::DeploymentManager => {
+            prog.params = vec![param("env", "string", Some(s("dev")), vec![])];
+            for i in 0..n {
+                let mut body = vec![
+                    ("labels", map(vec![("env", p("env")), ("index", TValue::Str(i.to_string())), ("note", TValue::Str(pick(i)))])),
+                    ("lifecycle", map(vec![("rule", TValue::Blocks(vec![obj(vec![("action", map(vec![("type", s("Delete"))])), ("condition", map(vec![("age", TValue::Int(30 + i as i64))]))])]))])),
+                    ("settings", TValue::Json(Box::new(map(vec![("ratio", TValue::Float(i as f64 / 3.0)), ("list", list(vec![s("a"), s("b")]))])))),
+                ];
+                if i > 0 {
+                    body.push(("previous", TValue::Interp(vec![lit("link: "), TPart::Ref(rref(&format!("res-{}", i - 1), Some("selfLink")))])));
+                }
+                prog.resources.push(res(&format!("res-{i}"), "storage.v1.bucket", body));
+            }
+        }
+        Target::Terraform => {
+            prog.providers.insert("aws".to_string(), obj(vec![("region", s("us-east-1"))]));
+            prog.params = vec![param("env", "string", Some(s("dev")), vec![])];
+            for i in 0..n {
+                let mut body = vec![
+                    ("bucket", TValue::Interp(vec![lit("bucket-"), TPart::Ref(pref("env")), lit(&format!("-{i}"))])),
+                    ("tags", map(vec![("Name", s(&format!("r{i}"))), ("note", TValue::Str(pick(i))), ("kubernetes.io/x", s("y"))])),
+                    ("policy", TValue::Json(Box::new(map(vec![("Version", s("2012-10-17")), ("Statement", list(vec![map(vec![("Effect", s("Allow")), ("Action", list(vec![s("s3:GetObject")]))])]))])))),
+                    ("lifecycle_rule", TValue::Blocks(vec![obj(vec![("enabled", TValue::Bool(true)), ("expiration", TValue::Blocks(vec![obj(vec![("days", TValue::Int(i as i64))])]))])])),
+                ];
+                if i > 0 {
+                    body.push(("previous", r(&format!("aws_s3_bucket.r{}", i - 1), Some("arn"))));
+                }
+                prog.resources.push(res(&format!("r{i}"), "aws_s3_bucket", body));
+            }
+        }
+        Target::Kubernetes => {
+            prog.params = vec![param("image", "string", Some(s("nginx:1.27")), vec![])];
+            for i in 0..n {
+                let r = if i % 2 == 0 {
+                    res(&format!("cm-{i}"), "v1/ConfigMap", vec![("metadata", map(vec![("namespace", s("synthetic")), ("labels", map(vec![("app", s("synthetic"))]))])), ("data", map(vec![("note", TValue::Str(pick(i))), ("json", TValue::Json(Box::new(map(vec![("i", TValue::Int(i as i64))]))))]))])
+                } else {
+                    res(
+                        &format!("web-{i}"),
+                        "apps/v1/Deployment",
+                        vec![
+                            ("metadata", map(vec![("namespace", s("synthetic"))])),
+                            (
+                                "spec",
+                                map(vec![
+                                    ("replicas", TValue::Int(2)),
+                                    ("selector", map(vec![("matchLabels", map(vec![("app", s(&format!("web-{i}")))]))])),
+                                    ("template", map(vec![("metadata", map(vec![("labels", map(vec![("app", s(&format!("web-{i}")))]))])), ("spec", map(vec![("containers", TValue::Blocks(vec![obj(vec![("name", s("web")), ("image", p("image")), ("env", list(vec![map(vec![("name", s("CONFIG")), ("value", TValue::Interp(vec![lit("from "), TPart::Ref(rref(&format!("cm-{}", i - 1), None))]))])]))])]))]))])),
+                                ]),
+                            ),
+                        ],
+                    )
+                };
+                prog.resources.push(r);
+            }
+        }
+    }
+    prog.outputs = vec![output("first", match target {
+        Target::CloudFormation => r("Res0", Some("Arn")),
+        Target::DeploymentManager => r("res-0", Some("selfLink")),
+        Target::Terraform => r("aws_s3_bucket.r0", Some("arn")),
+        Target::Kubernetes => s("none"),
+    }, None)];
+    prog
 }
