@@ -47,6 +47,11 @@ impl<'a> Cx<'a> {
     pub fn origin(&self, r: &Resource) -> Option<&'a Resource> {
         self.facts.origin.get(r.id.0 as usize).copied().flatten().and_then(|o| self.resource(o))
     }
+    /// Whether the user can write `prop` on `r`: its schema declares it (or the schema is
+    /// unknown, as in hand-built models). Rules only ask for settings that exist.
+    pub fn can_set(&self, r: &Resource, prop: &str) -> bool {
+        self.schema(r).is_none_or(|s| s.fields.contains_key(prop))
+    }
     pub fn option_i64(&self, key: &str) -> Option<i64> {
         self.options.get(key).and_then(Value::as_i64)
     }
@@ -117,6 +122,14 @@ impl DiagExt for Diagnostic {
 /// Help text for a fix written on `r`: the exact line, and, for a lowered resource, where the
 /// line belongs.
 pub fn fix(cx: &Cx<'_>, r: &Resource, line: &str) -> String {
+    // `backups.point_in_time = true` is not Strata syntax: say where the field goes.
+    if let Some((lhs, rhs)) = line.split_once(" = ") {
+        if let Some((outer, field)) = lhs.rsplit_once('.') {
+            if !lhs.contains(' ') {
+                return format!("write `{field} = {rhs}` inside `{outer} = {{ ... }}` of `{}`", r.name);
+            }
+        }
+    }
     match cx.origin(r) {
         Some(o) => format!("write `{line}` in `{}`: it is lowered from `{}` (`{}`), so set the matching property there or declare a `{}` directly", r.name, o.name, o.ty, r.ty),
         None => format!("write `{line}` in `{}`", r.name),

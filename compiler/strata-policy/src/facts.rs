@@ -112,7 +112,7 @@ pub fn kind_from_type(ty: &str) -> &'static str {
     if has("redis") || has("elasticache") || has("memcache") || last == "cache" {
         return CACHE;
     }
-    if last == "bucket" || last == "objectstore" || last == "storageaccount" || has("s3.bucket") {
+    if last == "bucket" || last == "objectstore" || last == "storageaccount" || has("s3.bucket") || has("storage.account") {
         return if has("policy") { IAM } else { BUCKET };
     }
     if has("waf") || last.contains("webacl") || last.contains("securitypolicy") {
@@ -127,7 +127,7 @@ pub fn kind_from_type(ty: &str) -> &'static str {
     if last.contains("targetgroup") {
         return TARGET_GROUP;
     }
-    if last.contains("loadbalancer") || has("elbv2") || has(".elb.") || last.contains("applicationgateway") || last.contains("forwardingrule") || last == "urlmap" || last.contains("proxy") || last == "backendservice" || last.contains("listener") || last == "frontdoor" {
+    if last.contains("loadbalancer") || has("elbv2") || has(".elb.") || last.contains("applicationgateway") || last.contains("forwardingrule") || last == "urlmap" || last.contains("proxy") || last == "backendservice" || last.contains("listener") || last == "frontdoor" || last == "sslpolicy" {
         return LOADBALANCER;
     }
     if has("route53") || has(".dns.") || last.contains("zone") || last.contains("recordset") {
@@ -136,7 +136,7 @@ pub fn kind_from_type(ty: &str) -> &'static str {
     if last.contains("natgateway") || last == "router" || last == "routernat" {
         return NAT;
     }
-    if last.contains("securitygroup") || last.contains("firewall") || last.contains("networksecuritygroup") {
+    if last.contains("securitygroup") || last.contains("firewall") || last.contains("networksecuritygroup") || last.contains("securityrule") {
         return FIREWALL;
     }
     if last == "subnet" || last == "subnetwork" {

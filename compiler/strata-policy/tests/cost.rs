@@ -6,9 +6,15 @@ use strata_policy::cost::prices::Prices;
 use strata_policy::cost::{to_json, to_markdown, to_table};
 use strata_policy::{estimate, CostReport, UsageAssumptions};
 
+#[path = "support/mod.rs"]
+mod support;
+
+/// Estimate a fixture built as semantics would (stdlib defaults filled in, names checked).
 fn report(f: Fixture) -> (Model, CostReport) {
-    let (model, _) = f.finish();
-    let r = estimate(&model, &Schemas::default(), &UsageAssumptions::default());
+    let (mut model, _) = f.finish();
+    let problems = support::conform(&mut model, support::stdlib());
+    assert!(problems.is_empty(), "{problems:?}");
+    let r = estimate(&model, support::stdlib(), &UsageAssumptions::default());
     (model, r)
 }
 
@@ -97,7 +103,7 @@ fn rds_multi_az_doubles_instance_and_storage() {
 fn fargate_service_from_its_task_definition() {
     let mut f = Fixture::new();
     f.resource("td", "aws.ecs.TaskDefinition", |r| {
-        r.set("cpu", "512").set("memory", "1024");
+        r.set("cpu", 512).set("memory", gib(1.0));
     });
     f.resource("api", "aws.ecs.Service", |r| {
         r.set("task_definition", refer("td")).set("desired_count", 2);
@@ -118,7 +124,7 @@ fn cloud_sql_custom_tier_regional() {
         r.set("tier", "db-custom-2-7680").set("availability_type", "REGIONAL").set("disk_size", gib(50.0));
     });
     f.resource("redis", "gcp.redis.Instance", |r| {
-        r.set("tier", "BASIC").set("memory_size_gb", 1);
+        r.set("tier", "BASIC").set("memory_size", gib(1.0));
     });
     let (_, r) = report(f);
     // (2 × 0.0413 + 7.5 × 0.007) × 730 × 2 + 50 × 0.17 × 2
@@ -173,14 +179,10 @@ fn sample() -> CostReport {
         r.set("instance_class", "db.t4g.medium").set("allocated_storage", gib(20.0));
     });
     f.resource("cache", "aws.elasticache.ReplicationGroup", |r| {
-        r.set("node_type", "cache.t4g.small").set("num_cache_clusters", 2);
+        r.set("node_type", "cache.t4g.small").set("replicas", 1);
     });
-    f.resource("nat", "aws.ec2.NatGateway", |r| {
-        r.set("connectivity", "public");
-    });
-    f.resource("lb", "aws.elbv2.LoadBalancer", |r| {
-        r.set("scheme", "internet-facing");
-    });
+    f.resource("nat", "aws.ec2.NatGateway", |_| {});
+    f.resource("lb", "aws.elbv2.LoadBalancer", |_| {});
     f.resource("jobs", "aws.sqs.Queue", |_| {});
     report(f).1
 }

@@ -23,6 +23,11 @@ fn codes(d: &[strata_base::Diagnostic]) -> Vec<String> {
     d.iter().map(|d| format!("{}:{}", d.code, d.severity.as_str())).collect()
 }
 
+/// The default configuration without the security rules (these tests are about the machinery).
+fn base() -> PolicyConfig {
+    PolicyConfig::default().with_level("security", Level::Off)
+}
+
 #[test]
 fn configuration_levels() {
     let run = |config: PolicyConfig| {
@@ -30,20 +35,23 @@ fn configuration_levels() {
         project(&mut f);
         codes(&support::render(f, &config).1)
     };
-    let all = run(PolicyConfig::default());
+    let all = run(base());
     assert_eq!(all, ["COST002:warning", "COST003:warning", "COST006:info"]);
     // By code, by name, by category; the most specific wins.
-    assert_eq!(run(PolicyConfig::default().with_level("COST002", Level::Off)), ["COST003:warning", "COST006:info"]);
-    assert_eq!(run(PolicyConfig::default().with_level("multi-az-outside-prod", Level::On(Severity::Error))), ["COST002:warning", "COST003:error", "COST006:info"]);
-    assert_eq!(run(PolicyConfig::default().with_level("cost", Level::Off).with_level("COST006", Level::On(Severity::Warning))), ["COST006:warning"]);
+    assert_eq!(run(base().with_level("COST002", Level::Off)), ["COST003:warning", "COST006:info"]);
+    assert_eq!(run(base().with_level("multi-az-outside-prod", Level::On(Severity::Error))), ["COST002:warning", "COST003:error", "COST006:info"]);
+    assert_eq!(run(base().with_level("cost", Level::Off).with_level("COST006", Level::On(Severity::Warning))), ["COST006:warning"]);
     assert_eq!(run(PolicyConfig::default().with_level("all", Level::Off)), Vec::<String>::new());
+    // The security rules see the same project.
+    let sec = run(PolicyConfig::default().with_level("cost", Level::Off));
+    assert_eq!(sec, ["SEC002:warning", "SEC004:info"]);
 }
 
 #[test]
 fn per_path_overrides() {
     let mut f = Fixture::named("sandbox/db.strata");
     project(&mut f);
-    let config = PolicyConfig::default()
+    let config = base()
         .with_path("COST002", "sandbox/**", Level::Off)
         .with_path("cost", "sandbox/*.strata", Level::On(Severity::Error))
         .with_path("cost", "other/**", Level::Off);
@@ -91,7 +99,7 @@ COST004 = 3
 
 #[test]
 fn option_changes_threshold() {
-    let config = PolicyConfig::default().with_option("oversized-in-dev", "max_vcpus", strata_model::Value::Int(8));
+    let config = base().with_option("oversized-in-dev", "max_vcpus", strata_model::Value::Int(8));
     let mut f = Fixture::new();
     project(&mut f);
     let (_, d) = support::render(f, &config);
@@ -118,7 +126,7 @@ fn suppressions() {
     f.resource("key", "aws.kms.Key", |r| {
         r.set("rotation", true);
     });
-    let (text, d) = support::render(f, &PolicyConfig::default());
+    let (text, d) = support::render(f, &base());
     insta::assert_snapshot!("suppressions", text);
     // COST002 and COST006 were suppressed (the whole declaration is covered); COST003 on `db`
     // remains; the reasonless suppression, the unused one and the bad codes are reported.
@@ -138,7 +146,7 @@ fn trailing_suppression_applies_to_its_line() {
     let mut sm = SourceMap::new();
     sm.add("main.strata", text, false);
     let (graph, _) = strata_graph::build(&model);
-    let d = strata_policy::check_with_sources(&model, &Schemas::default(), &graph, &PolicyConfig::default(), &sm, &[]);
+    let d = strata_policy::check_with_sources(&model, &Schemas::default(), &graph, &base(), &sm, &[]);
     assert!(d.is_empty(), "{d:?}");
 }
 
@@ -149,7 +157,7 @@ fn disabled_rule_suppression_is_not_unused() {
     f.resource("key", "aws.kms.Key", |r| {
         r.set("rotation", true);
     });
-    let (_, d) = support::render(f, &PolicyConfig::default().with_level("GRAPH005", Level::Off));
+    let (_, d) = support::render(f, &base().with_level("GRAPH005", Level::Off));
     assert!(d.is_empty(), "{d:?}");
 }
 
@@ -160,16 +168,19 @@ fn user_policies() {
         s.set("region", "us-east-1");
     });
     f.resource("lb", "aws.elbv2.LoadBalancer", |r| {
-        r.set("scheme", "internet-facing");
-    });
-    f.resource("listener", "aws.elbv2.Listener", |r| {
-        r.set("load_balancer", refer("lb")).set("target_group", refer("tg"));
+        r.set("internal", false);
     });
     f.resource("tg", "aws.elbv2.TargetGroup", |r| {
-        r.set("targets", list([refer("api"), refer_attr("legacy_db", "address")]));
+        r.set("port", 8080);
+    });
+    f.resource("listener", "aws.elbv2.Listener", |r| {
+        r.set("load_balancer", refer("lb")).set("forward", refer("tg"));
+    });
+    f.resource("api_task", "aws.ecs.TaskDefinition", |r| {
+        r.set("containers", list([rec([("name", v("api")), ("image", v("ghcr.io/acme/api:1.4.2")), ("environment", rec([("DATABASE_URL", refer_attr("db", "url"))]))])]));
     });
     f.resource("api", "aws.ecs.Service", |r| {
-        r.set("env", rec([("DATABASE_URL", refer_attr("db", "url"))]));
+        r.set("task_definition", refer("api_task")).set("load_balancer", rec([("target_group", refer("tg")), ("container", v("api")), ("port", v(8080))]));
     });
     f.resource("db", "portable.Postgres", |r| {
         r.set("version", "16");
@@ -180,7 +191,7 @@ fn user_policies() {
     f.resource("legacy_db", "aws.rds.DBInstance", |r| {
         r.set("publicly_accessible", true);
     });
-    let p = f.policy("databases are never reachable from the internet", "POLICY001", Severity::Error, &[("internet", "DBInstance"), ("api", "Postgres"), ("internet", "Postgress")]);
+    let p = f.policy("databases are never reachable from the internet", "POLICY001", Severity::Error, &[("internet", "DBInstance"), ("api_task", "Postgres"), ("internet", "Postgress")]);
     f.violation(p, "legacy_db", "legacy_db must be private");
     let (text, d) = support::render(f, &strata_policy::PolicyConfig::default().with_level("all", Level::Off).with_level("POL004", Level::On(Severity::Warning)));
     insta::assert_snapshot!("user_policies", text);
@@ -193,7 +204,7 @@ fn user_policies() {
 fn sarif_is_valid_2_1_0() {
     let mut f = Fixture::new();
     project(&mut f);
-    let (_, sources, d) = support::run_with(f, &Schemas::default(), &PolicyConfig::default());
+    let (_, sources, d) = support::run_with(f, support::stdlib(), &base());
     let sarif = strata_policy::to_sarif(&d, &sources, &strata_policy::codes());
     assert_eq!(sarif["version"], "2.1.0");
     let run = &sarif["runs"][0];

@@ -184,7 +184,8 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             let nodes = if ty.ends_with("ReplicationGroup") {
                 match (cx.num("num_node_groups"), cx.num("replicas_per_node_group")) {
                     (Some(shards), Some(rep)) => shards * (1.0 + rep),
-                    _ => cx.num_of(&["num_cache_clusters", "nodes", "replicas"]).unwrap_or(1.0),
+                    // `replicas` counts the replicas besides the primary.
+                    _ => cx.num("replicas").map(|r| r + 1.0).or_else(|| cx.num_of(&["num_cache_clusters", "nodes"])).unwrap_or(1.0),
                 }
             } else {
                 cx.num_of(&["num_cache_nodes", "nodes"]).unwrap_or(1.0)
@@ -208,7 +209,7 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
         "aws.eks.Cluster" => {
             cx.hourly("EKS control plane", "eks", "cluster", 1.0);
         }
-        "aws.eks.NodeGroup" => {
+        "aws.eks.NodeGroup" | "aws.eks.Nodegroup" => {
             let t = cx.r.prop("instance_types").and_then(|v| v.as_list()).and_then(|l| l.first()).and_then(Value::as_str).or_else(|| cx.str_of(&["instance_type"]));
             let n = cx.num_of(&["desired_size", "desired", "min_size"]).or_else(|| cx.r.prop("scaling").and_then(|s| s.get_path("desired")).and_then(Value::as_f64)).unwrap_or(1.0);
             if let Some(t) = t {

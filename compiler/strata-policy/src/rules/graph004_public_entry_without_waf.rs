@@ -5,8 +5,8 @@ rule! {
     /// ## What it checks
     /// A public load balancer, CDN distribution or API gateway with no web application
     /// firewall attached: no WAF resource (AWS WAFv2 web ACL, Cloud Armor policy, Azure WAF
-    /// policy) within two dependency steps of it, in either direction (a `web_acl` reference,
-    /// a web ACL association, a backend service's security policy).
+    /// policy) within two dependency steps of it, in either direction (a web ACL listing the
+    /// load balancer, a distribution's `waf`, a backend service's security policy).
     ///
     /// ## Why it matters
     /// The entry point is where injection, credential stuffing, scanners and layer-7 floods
@@ -15,14 +15,13 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource lb: aws.elbv2.LoadBalancer { scheme = "internet-facing" }
+    /// resource lb: aws.elbv2.LoadBalancer { internal = false, subnets = public_subnets }
     /// ```
     ///
     /// ## Fix
-    /// Attach a web ACL:
+    /// Attach a web ACL (its default managed rule groups cover the OWASP top risks):
     /// ```strata
-    /// resource waf: aws.wafv2.WebACL { scope = "REGIONAL", managed_rules = ["AWSManagedRulesCommonRuleSet"] }
-    /// resource waf_lb: aws.wafv2.WebACLAssociation { resource = lb, web_acl = waf }
+    /// resource lb_waf: aws.wafv2.WebACL { load_balancers = [lb] }
     /// ```
     pub static RULE = {
         code: "GRAPH004",
@@ -67,9 +66,9 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         } else if r.ty.starts_with("azure.") {
             format!("attach a WAF policy to `{}` (an Application Gateway or Front Door WAF policy)", r.name)
         } else if f.kind(id) == CDN {
-            format!("declare a `aws.wafv2.WebACL` with `scope = \"CLOUDFRONT\"` and write `web_acl = <web ACL>` in `{}`", r.name)
+            format!("declare `resource {}_waf: aws.wafv2.WebACL {{ scope = \"CLOUDFRONT\" }}` and write `waf = {}_waf` in `{}`", ident(&r.name), ident(&r.name), r.name)
         } else {
-            format!("declare a `aws.wafv2.WebACL` and attach it: `resource {}_waf: aws.wafv2.WebACLAssociation {{ resource = {}, web_acl = <web ACL> }}`", ident(&r.name), r.name)
+            format!("attach a web ACL: `resource {}_waf: aws.wafv2.WebACL {{ load_balancers = [{}] }}`", ident(&r.name), r.name)
         };
         out.report(r.name_span, format!("public {} `{}` has no web application firewall", f.kind(id), r.name)).label("internet entry point without a WAF").help(help);
     }

@@ -1,5 +1,7 @@
 //! One file per rule. The registry ([`ALL`]) lists every rule; codes are never reused.
 
+mod iam;
+mod net;
 mod prelude;
 pub(crate) mod util;
 
@@ -20,10 +22,61 @@ pub(crate) mod pol003_unknown_suppression;
 pub(crate) mod pol004_unknown_path_endpoint;
 pub(crate) mod pol010_invalid_rules_config;
 pub(crate) mod pol011_unknown_rule_in_config;
+pub(crate) mod sec001_bucket_public;
+pub(crate) mod sec002_bucket_unencrypted;
+pub(crate) mod sec003_bucket_versioning;
+pub(crate) mod sec004_bucket_access_logging;
+pub(crate) mod sec005_storage_insecure_transport;
+pub(crate) mod sec010_database_public;
+pub(crate) mod sec011_database_unencrypted;
+pub(crate) mod sec012_database_backups;
+pub(crate) mod sec013_database_pitr;
+pub(crate) mod sec014_database_deletion_protection;
+pub(crate) mod sec015_database_single_az_prod;
+pub(crate) mod sec016_database_tls_not_enforced;
+pub(crate) mod sec020_admin_port_open;
+pub(crate) mod sec021_data_port_open;
+pub(crate) mod sec022_all_ports_open;
+pub(crate) mod sec023_flow_logs_disabled;
+pub(crate) mod sec030_iam_wildcard_action;
+pub(crate) mod sec031_iam_wildcard_resource;
+pub(crate) mod sec032_iam_admin_on_workload;
+pub(crate) mod sec033_iam_trust_anyone;
+pub(crate) mod sec040_key_rotation;
+pub(crate) mod sec041_key_vault_purge_protection;
+pub(crate) mod sec050_queue_unencrypted;
+pub(crate) mod sec051_cache_transit_encryption;
+pub(crate) mod sec052_cache_rest_encryption;
+pub(crate) mod sec053_cache_no_auth;
+pub(crate) mod sec060_http_listener;
+pub(crate) mod sec061_weak_tls_policy;
+pub(crate) mod sec062_cdn_allows_http;
+pub(crate) mod sec063_lb_access_logs;
+pub(crate) mod sec070_cluster_public_endpoint;
+pub(crate) mod sec071_cluster_secrets_encryption;
+pub(crate) mod sec072_cluster_logging;
+pub(crate) mod sec080_k8s_privileged;
+pub(crate) mod sec081_k8s_run_as_root;
+pub(crate) mod sec082_k8s_host_namespace;
+pub(crate) mod sec083_k8s_no_resource_limits;
+pub(crate) mod sec084_k8s_writable_root_fs;
+pub(crate) mod sec085_mutable_image_tag;
+pub(crate) mod sec086_secret_in_env;
+pub(crate) mod sec087_k8s_privilege_escalation;
+pub(crate) mod sec088_namespace_without_network_policy;
+pub(crate) mod sec095_literal_secret;
+pub(crate) mod sec100_vm_public_ip;
+pub(crate) mod sec101_vm_imdsv1;
+pub(crate) mod sec102_volume_unencrypted;
+pub(crate) mod sec103_public_unauthenticated_service;
+pub(crate) mod sec110_log_retention;
+pub(crate) mod sec120_registry_scanning;
+pub(crate) mod sec121_registry_mutable_tags;
+pub(crate) mod sec130_secret_rotation;
 
 use crate::registry::Rule;
 
-/// Every rule, in code order.
+/// Every rule, by category then code.
 pub static ALL: &[&Rule] = &[
     &cost001_budget_exceeded::RULE,
     &cost002_oversized_in_dev::RULE,
@@ -42,4 +95,55 @@ pub static ALL: &[&Rule] = &[
     &pol004_unknown_path_endpoint::RULE,
     &pol010_invalid_rules_config::RULE,
     &pol011_unknown_rule_in_config::RULE,
+    &sec001_bucket_public::RULE,
+    &sec002_bucket_unencrypted::RULE,
+    &sec003_bucket_versioning::RULE,
+    &sec004_bucket_access_logging::RULE,
+    &sec005_storage_insecure_transport::RULE,
+    &sec010_database_public::RULE,
+    &sec011_database_unencrypted::RULE,
+    &sec012_database_backups::RULE,
+    &sec013_database_pitr::RULE,
+    &sec014_database_deletion_protection::RULE,
+    &sec015_database_single_az_prod::RULE,
+    &sec016_database_tls_not_enforced::RULE,
+    &sec020_admin_port_open::RULE,
+    &sec021_data_port_open::RULE,
+    &sec022_all_ports_open::RULE,
+    &sec023_flow_logs_disabled::RULE,
+    &sec030_iam_wildcard_action::RULE,
+    &sec031_iam_wildcard_resource::RULE,
+    &sec032_iam_admin_on_workload::RULE,
+    &sec033_iam_trust_anyone::RULE,
+    &sec040_key_rotation::RULE,
+    &sec041_key_vault_purge_protection::RULE,
+    &sec050_queue_unencrypted::RULE,
+    &sec051_cache_transit_encryption::RULE,
+    &sec052_cache_rest_encryption::RULE,
+    &sec053_cache_no_auth::RULE,
+    &sec060_http_listener::RULE,
+    &sec061_weak_tls_policy::RULE,
+    &sec062_cdn_allows_http::RULE,
+    &sec063_lb_access_logs::RULE,
+    &sec070_cluster_public_endpoint::RULE,
+    &sec071_cluster_secrets_encryption::RULE,
+    &sec072_cluster_logging::RULE,
+    &sec080_k8s_privileged::RULE,
+    &sec081_k8s_run_as_root::RULE,
+    &sec082_k8s_host_namespace::RULE,
+    &sec083_k8s_no_resource_limits::RULE,
+    &sec084_k8s_writable_root_fs::RULE,
+    &sec085_mutable_image_tag::RULE,
+    &sec086_secret_in_env::RULE,
+    &sec087_k8s_privilege_escalation::RULE,
+    &sec088_namespace_without_network_policy::RULE,
+    &sec095_literal_secret::RULE,
+    &sec100_vm_public_ip::RULE,
+    &sec101_vm_imdsv1::RULE,
+    &sec102_volume_unencrypted::RULE,
+    &sec103_public_unauthenticated_service::RULE,
+    &sec110_log_retention::RULE,
+    &sec120_registry_scanning::RULE,
+    &sec121_registry_mutable_tags::RULE,
+    &sec130_secret_rotation::RULE,
 ];

@@ -28,20 +28,12 @@ pub fn get_bool(r: &Resource, path: &str) -> Option<bool> {
     get(r, path).and_then(Value::as_bool)
 }
 
-/// True when the property is set to `false`, or absent/null (not enabled).
-pub fn not_true(r: &Resource, path: &str) -> bool {
-    !get(r, path).is_some_and(Value::is_true)
-}
 
 /// True when the property is explicitly `true`.
 pub fn is_true(r: &Resource, path: &str) -> bool {
     get(r, path).is_some_and(Value::is_true)
 }
 
-/// Absent or null.
-pub fn unset(r: &Resource, path: &str) -> bool {
-    get(r, path).is_none_or(Value::is_null)
-}
 
 /// A duration in seconds (quantities) or a plain number taken as `unit_seconds` units.
 pub fn seconds(v: &Value, unit_seconds: f64) -> Option<f64> {
@@ -141,3 +133,178 @@ pub fn covers(ranges: &Option<Vec<(i64, i64)>>, port: i64) -> bool {
 pub fn ident(name: &str) -> String {
     name.replace(['.', '[', ']', '"', '-', ' '], "_").trim_matches('_').to_string()
 }
+
+/// The first of `names` that the resource has (set or defaulted), with its value.
+pub fn first<'r>(r: &'r Resource, names: &[&'static str]) -> Option<(&'static str, &'r Value)> {
+    names.iter().find_map(|n| get(r, n).filter(|v| !v.is_null()).map(|v| (*n, v)))
+}
+
+/// The first of `names` holding a bool.
+pub fn first_bool(r: &Resource, names: &[&'static str]) -> Option<(&'static str, bool)> {
+    names.iter().find_map(|n| get_bool(r, n).map(|b| (*n, b)))
+}
+
+/// The first of `names` holding a string.
+pub fn first_str<'r>(r: &'r Resource, names: &[&'static str]) -> Option<(&'static str, &'r str)> {
+    names.iter().find_map(|n| get_str(r, n).map(|s| (*n, s)))
+}
+
+/// The top-level property of a dotted path (for spans).
+pub fn top(path: &str) -> &str {
+    path.split('.').next().unwrap_or(path)
+}
+
+/// A container of a workload: an element of `containers` (or `init_containers`), or the
+/// resource itself when it describes a single container (`image = ...` at the top level).
+pub struct Container<'r> {
+    pub r: &'r Resource,
+    rec: Option<&'r std::collections::BTreeMap<String, Value>>,
+    /// The top-level property the container is written in (for spans).
+    pub prop: &'static str,
+    pub name: String,
+}
+
+impl<'r> Container<'r> {
+    pub fn get(&self, key: &str) -> Option<&'r Value> {
+        match self.rec {
+            Some(m) => {
+                let (head, rest) = key.split_once('.').map_or((key, None), |(h, t)| (h, Some(t)));
+                let v = m.get(head)?;
+                match rest {
+                    Some(t) => v.get_path(t),
+                    None => Some(v),
+                }
+            }
+            None => get(self.r, key),
+        }
+    }
+    /// A security-context setting: the container's, else the pod's (`pod_security_context`,
+    /// `security_context` at the resource level), else a flat property of that name.
+    pub fn security(&self, key: &str) -> Option<&'r Value> {
+        self.get(&format!("security_context.{key}"))
+            .or_else(|| get(self.r, &format!("pod_security_context.{key}")))
+            .or_else(|| if self.rec.is_some() { get(self.r, &format!("security_context.{key}")) } else { None })
+            .or_else(|| self.get(key))
+    }
+    /// The span to point at: the container's property, else the resource's `prop`.
+    pub fn span(&self, prop: &str) -> strata_base::Span {
+        if self.rec.is_some() {
+            self.r.prop_span(self.prop)
+        } else {
+            self.r.prop_span(top(prop))
+        }
+    }
+    /// `container web` or the resource name, for messages.
+    pub fn label(&self) -> String {
+        if self.rec.is_some() {
+            format!("container `{}` of `{}`", self.name, self.r.name)
+        } else {
+            format!("`{}`", self.r.name)
+        }
+    }
+}
+
+/// The containers of a workload resource.
+pub fn containers(r: &Resource) -> Vec<Container<'_>> {
+    let mut out = Vec::new();
+    for prop in ["containers", "init_containers"] {
+        if let Some(list) = get(r, prop).and_then(Value::as_list) {
+            for (i, c) in list.iter().enumerate() {
+                if let Some(m) = c.as_record() {
+                    let name = m.get("name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| format!("#{i}"));
+                    out.push(Container { r, rec: Some(m), prop, name });
+                }
+            }
+        }
+    }
+    if out.is_empty() && (r.prop("image").is_some() || r.prop("containers").is_none()) {
+        out.push(Container { r, rec: None, prop: "image", name: r.name.clone() });
+    }
+    out
+}
+
+/// Whether a variable or property name suggests a credential.
+pub fn secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase();
+    if n.ends_with("_url") && !n.contains("password") || n.ends_with("_file") || n.ends_with("_path") || n.ends_with("_arn") || n.ends_with("_id") && !n.contains("secret") || n.ends_with("_name") || n.contains("public") || n.ends_with("_ref") {
+        return false;
+    }
+    ["password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "private_key", "access_key", "credential", "auth_key", "signing_key", "client_secret", "db_pass"].iter().any(|k| n.contains(k))
+}
+
+/// Whether a literal looks like a real credential (not a placeholder).
+pub fn looks_secret(value: &str) -> bool {
+    let v = value.trim();
+    if v.len() < 6 {
+        return false;
+    }
+    let lower = v.to_ascii_lowercase();
+    let placeholder = ["changeme", "change-me", "example", "placeholder", "<", "${", "xxx", "todo", "redacted", "none", "dummy", "test"];
+    if placeholder.iter().any(|p| lower.starts_with(p)) || v.chars().all(|c| c == '*' || c == 'x' || c == 'X') {
+        return false;
+    }
+    true
+}
+
+/// Well-known credential formats found in any string: AWS access keys, private keys, GitHub,
+/// Slack, Stripe and Google API tokens, passwords in URLs.
+pub fn credential_pattern(s: &str) -> Option<&'static str> {
+    let b = s.as_bytes();
+    for (i, w) in b.windows(4).enumerate() {
+        if (w == b"AKIA" || w == b"ASIA") && b.len() >= i + 20 && b[i + 4..i + 20].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+            return Some("an AWS access key id");
+        }
+    }
+    if s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
+        return Some("a private key");
+    }
+    for (prefix, what) in [("ghp_", "a GitHub token"), ("github_pat_", "a GitHub token"), ("xoxb-", "a Slack token"), ("xoxp-", "a Slack token"), ("sk_live_", "a Stripe secret key"), ("AIza", "a Google API key"), ("glpat-", "a GitLab token")] {
+        if let Some(p) = s.find(prefix) {
+            let rest = &s[p + prefix.len()..];
+            if rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').count() >= 16 {
+                return Some(what);
+            }
+        }
+    }
+    // scheme://user:password@host
+    if let Some(p) = s.find("://") {
+        let rest = &s[p + 3..];
+        let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        if let Some(at) = rest[..auth_end].rfind('@') {
+            if let Some((_, pass)) = rest[..at].split_once(':') {
+                if looks_secret(pass) && !pass.starts_with('$') {
+                    return Some("a password in a URL");
+                }
+            }
+        }
+    }
+    None
+}
+
+/// The name of an image's tag problem: `latest`, or no tag and no digest.
+pub fn mutable_tag(image: &str) -> Option<&'static str> {
+    if image.contains("@sha256:") {
+        return None;
+    }
+    let last = image.rsplit('/').next().unwrap_or(image);
+    match last.split_once(':') {
+        None => Some("has no tag (means `latest`)"),
+        Some((_, "latest")) => Some("uses the `latest` tag"),
+        Some(_) => None,
+    }
+}
+
+/// Whether an IAM-style action string grants everything (`*`) or a whole service (`s3:*`).
+pub fn wildcard_action(a: &str) -> bool {
+    a == "*" || a.ends_with(":*")
+}
+
+/// The string values of a list-or-string value.
+pub fn strings(v: &Value) -> Vec<&str> {
+    match v {
+        Value::Str(s) => vec![s.as_str()],
+        Value::List(l) => l.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+

@@ -77,13 +77,13 @@ pub fn cases() -> Vec<Case> {
             bad: |f| {
                 f.env("dev");
                 f.resource("cache", "aws.elasticache.ReplicationGroup", |r| {
-                    r.set("num_cache_clusters", 3);
+                    r.set("replicas", 2);
                 });
             },
             good: |f| {
                 f.env("dev");
                 f.resource("cache", "aws.elasticache.ReplicationGroup", |r| {
-                    r.set("num_cache_clusters", 1);
+                    r.set("replicas", 0);
                 });
             },
         },
@@ -92,19 +92,19 @@ pub fn cases() -> Vec<Case> {
             bad: |f| {
                 f.env("dev");
                 f.resource("nat_a", "aws.ec2.NatGateway", |r| {
-                    r.set("connectivity", "public");
+                    r.set("tags", rec([("zone", v("a"))]));
                 });
                 f.resource("nat_b", "aws.ec2.NatGateway", |r| {
-                    r.set("connectivity", "public");
+                    r.set("tags", rec([("zone", v("a"))]));
                 });
             },
             good: |f| {
                 f.env("prod");
                 f.resource("nat_a", "aws.ec2.NatGateway", |r| {
-                    r.set("connectivity", "public");
+                    r.set("tags", rec([("zone", v("a"))]));
                 });
                 f.resource("nat_b", "aws.ec2.NatGateway", |r| {
-                    r.set("connectivity", "public");
+                    r.set("tags", rec([("zone", v("a"))]));
                 });
             },
         },

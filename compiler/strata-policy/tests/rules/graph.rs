@@ -7,38 +7,62 @@ pub fn cases() -> Vec<Case> {
         Case {
             code: "GRAPH001",
             bad: |f| {
-                f.resource("lb", "aws.elbv2.LoadBalancer", |r| {
-                    r.set("scheme", "internet-facing");
-                });
-                f.resource("tg", "aws.elbv2.TargetGroup", |r| {
-                    r.set("load_balancer", refer("lb")).set("target", refer_attr("db", "address"));
-                });
-                f.resource("listener", "aws.elbv2.Listener", |r| {
-                    r.set("load_balancer", refer("lb")).set("target_group", refer("tg"));
-                });
+                // A CDN whose origin is the database's address: no service in between.
                 f.resource("db", "aws.rds.DBInstance", |r| {
                     r.set("instance_class", "db.t4g.medium");
                 });
-                // lb → listener is not an edge here; make the path explicit from lb.
                 f.resource("cdn", "aws.cloudfront.Distribution", |r| {
-                    r.set("origin", refer("cache"));
+                    r.set("origin_domain", refer_attr("db", "address"));
+                });
+                // A public load balancer forwarding (through its listener and target group) to a
+                // cache exposed by a user-defined proxy type.
+                f.resource("lb", "aws.elbv2.LoadBalancer", |r| {
+                    r.set("internal", false);
+                });
+                f.resource("tg", "aws.elbv2.TargetGroup", |r| {
+                    r.set("port", 6379);
+                });
+                f.resource("listener", "aws.elbv2.Listener", |r| {
+                    r.set("load_balancer", refer("lb")).set("forward", refer("tg"));
                 });
                 f.resource("cache", "aws.elasticache.ReplicationGroup", |r| {
                     r.set("node_type", "cache.t4g.small");
                 });
+                f.resource("attach", "acme.TargetGroupAttachment", |r| {
+                    r.set("target_group", refer("tg")).set("target", refer_attr("cache", "primary_endpoint"));
+                });
             },
             good: |f| {
                 f.resource("lb", "aws.elbv2.LoadBalancer", |r| {
-                    r.set("scheme", "internet-facing").set("target", refer("api"));
+                    r.set("internal", false);
                 });
-                f.resource("api", "aws.ecs.Service", |r| {
-                    r.set("env", rec([("DATABASE_URL", refer_attr("db", "url"))]));
+                f.resource("tg", "aws.elbv2.TargetGroup", |r| {
+                    r.set("port", 8080);
+                });
+                f.resource("listener", "aws.elbv2.Listener", |r| {
+                    r.set("load_balancer", refer("lb")).set("forward", refer("tg"));
                 });
                 f.resource("db", "aws.rds.DBInstance", |r| {
                     r.set("instance_class", "db.t4g.medium");
                 });
+                f.resource("task", "aws.ecs.TaskDefinition", |r| {
+                    r.set("containers", list([rec([("name", v("api")), ("image", v("ghcr.io/acme/api:1.4.2")), ("environment", rec([("DB_HOST", refer_attr("db", "address"))]))])]));
+                });
+                f.resource("api", "aws.ecs.Service", |r| {
+                    r.set("task_definition", refer("task")).set("load_balancer", rec([("target_group", refer("tg")), ("container", v("api")), ("port", v(8080))]));
+                });
+                // An internal load balancer may front a database.
                 f.resource("internal", "aws.elbv2.LoadBalancer", |r| {
-                    r.set("scheme", "internal").set("target", refer("db"));
+                    r.set("internal", true);
+                });
+                f.resource("tg2", "aws.elbv2.TargetGroup", |r| {
+                    r.set("port", 5432);
+                });
+                f.resource("listener2", "aws.elbv2.Listener", |r| {
+                    r.set("load_balancer", refer("internal")).set("forward", refer("tg2"));
+                });
+                f.resource("attach", "acme.TargetGroupAttachment", |r| {
+                    r.set("target_group", refer("tg2")).set("target", refer_attr("db", "address"));
                 });
             },
         },
@@ -54,8 +78,8 @@ pub fn cases() -> Vec<Case> {
                 f.resource("jobs", "aws.sqs.Queue", |r| {
                     r.stack(1);
                 });
-                f.resource("api", "aws.ecs.Service", |r| {
-                    r.stack(0).set("env", rec([("QUEUE", refer_attr("jobs", "url"))]));
+                f.resource("worker", "aws.lambda.Function", |r| {
+                    r.stack(0).set("environment", rec([("QUEUE", refer_attr("jobs", "url"))]));
                 });
             },
             good: |f| {
@@ -68,12 +92,12 @@ pub fn cases() -> Vec<Case> {
                 f.resource("jobs", "aws.sqs.Queue", |r| {
                     r.stack(0);
                 });
-                f.resource("api", "aws.ecs.Service", |r| {
-                    r.stack(0).set("env", rec([("QUEUE", refer_attr("jobs", "url"))]));
+                f.resource("worker", "aws.lambda.Function", |r| {
+                    r.stack(0).set("environment", rec([("QUEUE", refer_attr("jobs", "url"))]));
                 });
-                // Staging may use production's shared key? No: only prod → non-prod is flagged.
-                f.resource("staging_api", "aws.ecs.Service", |r| {
-                    r.stack(1).set("env", rec([("QUEUE", refer_attr("jobs", "url"))]));
+                // Only production depending on non-production is flagged.
+                f.resource("staging_worker", "aws.lambda.Function", |r| {
+                    r.stack(1).set("environment", rec([("QUEUE", refer_attr("jobs", "url"))]));
                 });
             },
         },
@@ -83,26 +107,23 @@ pub fn cases() -> Vec<Case> {
                 f.stack("eu", Provider::Aws, |s| {
                     s.set("region", "eu-west-1");
                 });
-                f.resource("us_copy", "aws.s3.Bucket", |r| {
-                    r.set("region", "us-east-1");
+                f.stack("us", Provider::Aws, |s| {
+                    s.set("region", "us-east-1");
                 });
                 f.resource("uploads", "aws.s3.Bucket", |r| {
-                    r.set("replication", rec([("destination", refer("us_copy"))]));
+                    r.stack(0);
+                });
+                f.resource("thumbnailer", "aws.lambda.Function", |r| {
+                    r.stack(1).set("environment", rec([("BUCKET", refer_attr("uploads", "name"))]));
                 });
             },
             good: |f| {
                 f.stack("eu", Provider::Aws, |s| {
                     s.set("region", "eu-west-1");
                 });
-                f.resource("copy", "aws.s3.Bucket", |r| {
-                    r.set("region", "eu-west-1");
-                });
-                f.resource("uploads", "aws.s3.Bucket", |r| {
-                    r.set("replication", rec([("destination", refer("copy"))]));
-                });
-                // Different spelling of the same region on another provider is not a crossing.
-                f.resource("gcs", "gcp.storage.Bucket", |r| {
-                    r.set("location", "eu-west1").set("notify", refer("uploads"));
+                f.resource("uploads", "aws.s3.Bucket", |_| {});
+                f.resource("thumbnailer", "aws.lambda.Function", |r| {
+                    r.set("environment", rec([("BUCKET", refer_attr("uploads", "name"))]));
                 });
             },
         },
@@ -110,7 +131,7 @@ pub fn cases() -> Vec<Case> {
             code: "GRAPH004",
             bad: |f| {
                 f.resource("lb", "aws.elbv2.LoadBalancer", |r| {
-                    r.set("scheme", "internet-facing");
+                    r.set("internal", false);
                 });
                 f.resource("cdn", "gcp.compute.GlobalForwardingRule", |r| {
                     r.set("load_balancing_scheme", "EXTERNAL_MANAGED");
@@ -118,19 +139,19 @@ pub fn cases() -> Vec<Case> {
             },
             good: |f| {
                 f.resource("lb", "aws.elbv2.LoadBalancer", |r| {
-                    r.set("scheme", "internet-facing");
+                    r.set("internal", false);
                 });
                 f.resource("waf", "aws.wafv2.WebACL", |r| {
-                    r.set("scope", "REGIONAL");
+                    r.set("load_balancers", list([refer("lb")]));
                 });
-                f.resource("assoc", "aws.wafv2.WebACLAssociation", |r| {
-                    r.set("resource", refer("lb")).set("web_acl", refer("waf"));
+                f.resource("cdn", "aws.cloudfront.Distribution", |r| {
+                    r.set("waf", refer("cdn_waf"));
                 });
-                f.resource("nlb", "aws.elbv2.LoadBalancer", |r| {
-                    r.set("type", "network");
+                f.resource("cdn_waf", "aws.wafv2.WebACL", |r| {
+                    r.set("scope", "CLOUDFRONT");
                 });
                 f.resource("internal", "aws.elbv2.LoadBalancer", |r| {
-                    r.set("scheme", "internal");
+                    r.set("internal", true);
                 });
             },
         },

@@ -17,17 +17,73 @@ pub fn default_severity(code: &str) -> strata_base::Severity {
     strata_policy::registry::find(code).map(|r| r.severity).unwrap_or(strata_base::Severity::Warning)
 }
 
+/// The stdlib's schemas (parsed once by semantics).
+pub fn stdlib() -> &'static Schemas {
+    static S: std::sync::OnceLock<Schemas> = std::sync::OnceLock::new();
+    S.get_or_init(|| {
+        let mut sources = SourceMap::new();
+        let (analysis, _) = strata_semantics::analyze(&mut sources, &[], &strata_semantics::NoImports, &strata_semantics::Options::default());
+        analysis.schemas
+    })
+}
+
+/// Check a fixture against the stdlib schemas the way semantics would have built it: every
+/// property written must exist in the resource's schema (when the stdlib has that type), and
+/// schema defaults are filled in for properties not written. Returns the problems found.
+pub fn conform(model: &mut Model, schemas: &Schemas) -> Vec<String> {
+    let mut problems = Vec::new();
+    for r in &mut model.resources {
+        let Some(schema) = schemas.get(&r.ty) else { continue };
+        for k in r.props.keys() {
+            if !schema.fields.contains_key(k) {
+                problems.push(format!("`{}`: {} has no property `{k}`", r.name, r.ty));
+            }
+        }
+        for (k, f) in &schema.fields {
+            if let (false, Some(d)) = (r.props.contains_key(k), &f.default) {
+                r.props.insert(k.clone(), d.clone());
+            }
+            if let Some(v) = r.props.get_mut(k) {
+                fill(v, &f.ty);
+            }
+        }
+    }
+    problems
+}
+
+/// Fill the defaults of nested record fields, as semantics does.
+fn fill(v: &mut strata_model::Value, ty: &strata_model::Ty) {
+    use strata_model::{Ty, Value};
+    match (ty.resolved(), v) {
+        (Ty::Record(fields), Value::Record(m)) => {
+            for (k, f) in fields {
+                if let (false, Some(d)) = (m.contains_key(k), &f.default) {
+                    m.insert(k.clone(), d.clone());
+                }
+                if let Some(x) = m.get_mut(k) {
+                    fill(x, &f.ty);
+                }
+            }
+        }
+        (Ty::List(t), Value::List(l)) => l.iter_mut().for_each(|x| fill(x, t)),
+        (Ty::Map(t), Value::Record(m)) => m.values_mut().for_each(|x| fill(x, t)),
+        _ => {}
+    }
+}
+
 /// Build, graph and check a fixture; returns the model, sources and diagnostics.
 pub fn run_with(f: Fixture, schemas: &Schemas, config: &PolicyConfig) -> (Model, SourceMap, Vec<Diagnostic>) {
-    let (model, sources) = f.finish();
+    let (mut model, sources) = f.finish();
+    let problems = conform(&mut model, schemas);
+    assert!(problems.is_empty(), "fixture does not match the stdlib schemas:\n{}", problems.join("\n"));
     let (graph, gd) = strata_graph::build(&model);
     assert!(gd.is_empty(), "fixture has a cycle: {gd:?}");
     let diags = strata_policy::check_with_sources(&model, schemas, &graph, config, &sources, &[]);
     (model, sources, diags)
 }
 
-/// Run and render inline.
+/// Run (with the stdlib schemas) and render inline.
 pub fn render(f: Fixture, config: &PolicyConfig) -> (String, Vec<Diagnostic>) {
-    let (_, sources, diags) = run_with(f, &Schemas::default(), config);
+    let (_, sources, diags) = run_with(f, stdlib(), config);
     (render_inline(&sources, &diags), diags)
 }

@@ -1,0 +1,63 @@
+use super::net::{inbound, open_source};
+use super::prelude::*;
+
+rule! {
+    /// ## What it checks
+    /// A firewall rule that allows a database, cache or search port from anywhere: PostgreSQL
+    /// 5432, MySQL 3306, SQL Server 1433, Oracle 1521, Redis 6379, Memcached 11211, MongoDB
+    /// 27017, Elasticsearch 9200/9300, Cassandra 9042, Redshift 5439, Kafka 9092.
+    ///
+    /// ## Why it matters
+    /// Data services exposed to the internet are found by scanners within minutes; Redis and
+    /// Memcached in particular often run without authentication. Checkov: `CKV_AWS_277`-family,
+    /// `CKV_GCP_88`, `CKV_AZURE_*`.
+    ///
+    /// ## Example
+    /// ```strata
+    /// resource db_sg: aws.ec2.SecurityGroup { ingress = [{ port = 5432, cidr = 0.0.0.0/0 }] }
+    /// ```
+    ///
+    /// ## Fix
+    /// Allow only the application's security group or subnet:
+    /// ```strata
+    /// resource db_sg: aws.ec2.SecurityGroup { ingress = [{ port = 5432, cidr = 10.0.1.0/24 }] }
+    /// ```
+    pub static RULE = {
+        code: "SEC021",
+        name: "data-port-open",
+        category: Security,
+        severity: Error,
+        applies: Applies::Kinds(&[FIREWALL]),
+        check: Check::Resource(check),
+    }
+}
+
+const PORTS: &[(i64, &str)] = &[
+    (5432, "PostgreSQL"),
+    (3306, "MySQL"),
+    (1433, "SQL Server"),
+    (1521, "Oracle"),
+    (6379, "Redis"),
+    (11211, "Memcached"),
+    (27017, "MongoDB"),
+    (9200, "Elasticsearch"),
+    (9300, "Elasticsearch"),
+    (9042, "Cassandra"),
+    (5439, "Redshift"),
+    (9092, "Kafka"),
+];
+
+fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+    for rule in inbound(r) {
+        let Some(src) = open_source(&rule) else { continue };
+        if rule.ports.is_none() {
+            continue; // every port: SEC022 reports it
+        }
+        if let Some((p, what)) = PORTS.iter().find(|(p, _)| covers(&rule.ports, *p)) {
+            out.at(r, rule.prop, format!("`{}` allows {what} ({p}) from `{src}`", r.name))
+                .label("data port open to the internet")
+                .help(format!("allow only the application's subnet or security group instead of `{src}` (e.g. `cidr = 10.0.1.0/24`)"));
+            return;
+        }
+    }
+}

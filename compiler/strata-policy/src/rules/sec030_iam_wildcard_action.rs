@@ -1,0 +1,50 @@
+use super::iam::statements;
+use super::prelude::*;
+
+rule! {
+    /// ## What it checks
+    /// An IAM policy statement that allows every action (`"*"`) or every action of a service
+    /// (`"s3:*"`, `"dynamodb:*"`).
+    ///
+    /// ## Why it matters
+    /// Wildcard actions grant far more than the workload needs — deleting buckets, changing
+    /// policies, disabling logging — so a leaked credential or an SSRF bug becomes a full
+    /// compromise. Least privilege lists the actions used. Checkov: `CKV_AWS_63`, `CKV_AWS_62`,
+    /// `CKV_AWS_289`.
+    ///
+    /// ## Example
+    /// ```strata
+    /// resource app: aws.iam.Role {
+    ///   statements = [{ effect = "Allow", actions = ["s3:*"], resources = [uploads.arn] }]
+    /// }
+    /// ```
+    ///
+    /// ## Fix
+    /// ```strata
+    /// resource app: aws.iam.Role {
+    ///   statements = [{ effect = "Allow", actions = ["s3:GetObject", "s3:PutObject"], resources = ["${uploads.arn}/*"] }]
+    /// }
+    /// ```
+    pub static RULE = {
+        code: "SEC030",
+        name: "iam-wildcard-action",
+        category: Security,
+        severity: Error,
+        applies: Applies::Kinds(&[IAM]),
+        check: Check::Resource(check),
+    }
+}
+
+fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+    for s in statements(r) {
+        if !s.allows() {
+            continue;
+        }
+        if let Some(a) = s.actions().into_iter().find(|a| wildcard_action(a)) {
+            out.at(r, s.prop, format!("`{}` allows the wildcard action `{a}`", r.name))
+                .label("wildcard action")
+                .help(format!("list the actions the workload calls instead of `{a}`, e.g. `actions = [\"s3:GetObject\", \"s3:PutObject\"]`"));
+            return;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+use super::prelude::*;
+
+rule! {
+    /// ## What it checks
+    /// A public entry point serving plain HTTP: an ALB/NLB listener on `HTTP` whose default
+    /// action is not a redirect to HTTPS, a GCP target HTTP proxy, an Azure application
+    /// gateway listener on `Http`, a portable service exposed with `http { }`, or a Kubernetes
+    /// ingress without `tls`.
+    ///
+    /// ## Why it matters
+    /// Cookies, tokens and form posts travel in clear text and can be altered on the way.
+    /// Serve HTTPS and redirect port 80 to it. Checkov: `CKV_AWS_2`, `CKV_AWS_103`, `CKV2_AWS_20`.
+    ///
+    /// ## Example
+    /// ```strata
+    /// resource http: aws.elbv2.Listener { load_balancer = lb, port = 80, protocol = "HTTP", target_group = tg }
+    /// ```
+    ///
+    /// ## Fix
+    /// ```strata
+    /// resource http: aws.elbv2.Listener { load_balancer = lb, port = 80, protocol = "HTTP", redirect_https = true }
+    /// resource https: aws.elbv2.Listener { load_balancer = lb, port = 443, protocol = "HTTPS", certificate = cert, target_group = tg }
+    /// ```
+    pub static RULE = {
+        code: "SEC060",
+        name: "plain-http-endpoint",
+        category: Security,
+        severity: Error,
+        applies: Applies::Kinds(&[LOADBALANCER, INGRESS, SERVICE]),
+        check: Check::Resource(check),
+    }
+}
+
+fn redirects(r: &Resource) -> bool {
+    if is_true(r, "redirect_https") || is_true(r, "redirect_to_https") || is_true(r, "https_redirect") {
+        return true;
+    }
+    let mut found = false;
+    for p in ["default_action", "default_actions", "action", "actions"] {
+        if let Some(v) = r.prop(p) {
+            let s = v.to_string().to_ascii_lowercase();
+            found |= s.contains("redirect") && s.contains("https");
+        }
+    }
+    found
+}
+
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+    let kind = cx.kind(r);
+    if kind == SERVICE {
+        // Portable services: `public = http { ... }` vs `https { ... }`.
+        if let Some(Value::Record(m)) = r.prop("public") {
+            let scheme = m.get("scheme").or_else(|| m.get("protocol")).or_else(|| m.get("kind")).and_then(Value::as_str);
+            if scheme.is_some_and(|s| s.eq_ignore_ascii_case("http")) || (m.get("tls").is_some_and(|v| matches!(v, Value::Bool(false)))) {
+                out.at(r, "public", format!("`{}` is exposed over plain HTTP", r.name)).label("public over HTTP").help(fix(cx, r, "public = https { domain = \"...\" }"));
+            }
+        }
+        return;
+    }
+    if kind == INGRESS {
+        if r.prop("tls").is_none_or(|v| matches!(v, Value::Bool(false)) || v.as_list().is_some_and(|l| l.is_empty())) && cx.schema(r).is_none_or(|s| s.fields.contains_key("tls")) {
+            out.at(r, "tls", format!("ingress `{}` serves plain HTTP", r.name)).label("no TLS").help(fix(cx, r, "tls = [{ hosts = [\"...\"], secret = \"...\" }]"));
+        }
+        return;
+    }
+    let is_http = match first_str(r, &["protocol"]) {
+        Some((_, p)) => p.eq_ignore_ascii_case("HTTP"),
+        None => r.ty.to_ascii_lowercase().contains("targethttpproxy"),
+    };
+    let listener = r.ty.to_ascii_lowercase().contains("listener") || r.ty.to_ascii_lowercase().contains("proxy");
+    if is_http && listener && !redirects(r) {
+        out.at(r, "protocol", format!("`{}` serves plain HTTP without redirecting to HTTPS", r.name))
+            .label("HTTP listener")
+            .help(fix(cx, r, "redirect_https = true"));
+    }
+}
