@@ -563,7 +563,10 @@ impl<'a> Parser<'a> {
     fn decl_name(&mut self, what: &str) -> Option<Ident> {
         let t = self.tok();
         match t.kind {
-            T::Ident if !t.nl_before => { let b = self.bump(); Some(self.ident_of(b)) },
+            T::Ident => {
+                let b = self.bump();
+                Some(self.ident_of(b))
+            }
             T::Kw(k) if !t.nl_before && !k.starts_item() => {
                 self.report(
                     Diagnostic::error(codes::EXPECTED, format!("expected {what}, found keyword `{}`", k.as_str()), self.tspan(t))
@@ -571,7 +574,8 @@ impl<'a> Parser<'a> {
                         .with_help(format!("rename it, e.g. `{}_`", k.as_str())),
                 );
                 // Keep the keyword as the name so later stages see the declaration.
-                { let b = self.bump(); Some(self.ident_of(b)) }
+                let b = self.bump();
+                Some(self.ident_of(b))
             }
             _ => {
                 self.expected(what, None);
@@ -619,7 +623,7 @@ impl<'a> Parser<'a> {
 
     fn import(&mut self) -> Option<Item> {
         let kw = self.bump();
-        if self.at(T::StrStart) && !self.tok().nl_before {
+        if self.at(T::StrStart) {
             let (path, path_span) = self.plain_string("an import path");
             if self.eat(T::Kw(Keyword::As)).is_none() {
                 self.expected("`as` and a name", Some(format!("a file import needs an alias: `import \"{path}\" as name`")));
@@ -628,7 +632,7 @@ impl<'a> Parser<'a> {
             let alias = self.decl_name("an alias name")?;
             return Some(Item::Import(Import { kind: ImportKind::File { path, path_span, alias }, span: self.span_from(kw.start) }));
         }
-        if self.tok().nl_before || !Self::is_name(self.kind()) {
+        if !self.at(T::Ident) {
             self.expected("a package name or a quoted path", Some("e.g. `import aws`, `import portable.{Postgres}` or `import \"./network\" as net`".into()));
             return None;
         }
@@ -835,7 +839,7 @@ impl<'a> Parser<'a> {
         let (title, title_span) = if self.at(T::StrStart) {
             let (t, s) = self.plain_string("a policy title");
             (t, s)
-        } else if self.at(T::Ident) && !self.tok().nl_before {
+        } else if self.at(T::Ident) {
             let t = self.bump();
             let text = self.text(t).to_string();
             self.report(
@@ -925,7 +929,7 @@ impl<'a> Parser<'a> {
     /// A dotted path: `aws.s3.Bucket`.
     fn path(&mut self, what: &str) -> Option<Path> {
         let t = self.tok();
-        if t.kind != T::Ident || (t.nl_before && self.pos > 0) {
+        if t.kind != T::Ident {
             self.expected(what, None);
             return None;
         }
@@ -1220,7 +1224,7 @@ impl<'a> Parser<'a> {
     fn type_atom(&mut self) -> TypeExpr {
         let t = self.tok();
         match t.kind {
-            T::Ident if !t.nl_before => self.named_type(),
+            T::Ident => self.named_type(),
             T::LBrace => {
                 let open = self.bump();
                 let fields = self.fielddecls(open);

@@ -231,7 +231,11 @@ fn expr_source() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+    // 256 cases by default; `PROPTEST_CASES=5000` for a longer run.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|s| s.parse().ok()).unwrap_or(256),
+        .. ProptestConfig::default()
+    })]
 
     #[test]
     fn arbitrary_strings_never_panic(s in any::<String>()) {
@@ -271,4 +275,27 @@ proptest! {
         prop_assert!(format_invariants(&text), "generated program has errors:\n{}\n{}", text,
             render_diags(&text, &parse(FileId(0), &text).1));
     }
+}
+
+/// A comment at any token boundary is kept, the output is idempotent and the tree unchanged.
+#[test]
+fn comments_at_every_token_boundary() {
+    let mut checked = 0;
+    for text in FIXTURES {
+        let toks = strata_syntax::lexer::lex(FileId(0), text).tokens;
+        for t in &toks {
+            let at = t.start as usize;
+            for comment in ["/* c */", "// c\n"] {
+                let mut edited = String::with_capacity(text.len() + 8);
+                edited.push_str(&text[..at]);
+                edited.push_str(comment);
+                edited.push_str(&text[at..]);
+                if format_invariants(&edited) {
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // Most insertions keep the program valid (a `//` before a same-line token may not).
+    assert!(checked > 2000, "only {checked} edited programs were valid");
 }
