@@ -285,7 +285,8 @@ fn check_ref(cx: &Cx, names: &Names, i: usize, at: At, r: &TRef) {
         return;
     }
     let pseudo = r.resource.starts_with("AWS::") && r.attr.is_none();
-    if !pseudo && !names.resources.contains(r.resource.as_str()) && !(r.attr.is_none() && cx.param(&r.resource).is_some()) {
+    let known = pseudo || names.resources.contains(r.resource.as_str()) || r.attr.is_none() && cx.param(&r.resource).is_some();
+    if !known {
         cx.error(codes::UNKNOWN_REF, i, at, format!("refers to `{}`, which is not a resource of this template", r.resource), "");
     }
     if let Some(a) = &r.attr {

@@ -40,7 +40,7 @@ impl<'a> At<'a> {
             }
         }
     }
-    pub(crate) fn to_string(self) -> String {
+    pub(crate) fn describe(self) -> String {
         let mut s = String::new();
         self.render(&mut s);
         s
@@ -84,7 +84,7 @@ impl<'p> Cx<'p> {
         if let Some(r) = r {
             let _ = write!(msg, "resource `{}` ({}), ", r.name, r.ty);
         }
-        let place = at.to_string();
+        let place = at.describe();
         if !place.is_empty() {
             let _ = write!(msg, "at `{place}`: ");
         }
@@ -105,7 +105,7 @@ impl<'p> Cx<'p> {
         // within a resource (each resource is rendered by one thread, so that order is fixed).
         // Within one resource, `n` is the global push order, which can interleave with other
         // resources but never reorders this resource's own reports.
-        v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        v.sort_by_key(|a| (a.0, a.1));
         v.into_iter().map(|(_, _, d)| d).collect()
     }
 

@@ -178,7 +178,7 @@ fn check_kubernetes(c: &Case) -> Result<(), TestCaseError> {
     ];
     let files = emit(&[prog], &EmitOptions::default()).map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
     let docs: Vec<Value> = serde_norway::Deserializer::from_str(&files[0].contents)
-        .map(|d| <Value as serde::Deserialize>::deserialize(d))
+        .map(<Value as serde::Deserialize>::deserialize)
         .collect::<Result<_, _>>()
         .map_err(|e| TestCaseError::fail(format!("YAML: {e}\n{}", files[0].contents)))?;
     let json_text = serde_json::to_string(&json!({ s[5].as_str(): s[6] })).unwrap_or_default();
