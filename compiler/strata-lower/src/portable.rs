@@ -25,6 +25,33 @@ struct Rendered<'e> {
     props: Json,
 }
 
+/// Fill the defaults of nested record fields (top-level defaults are filled separately).
+fn fill_nested(v: &mut Value, ty: &Ty) {
+    match (v, ty.resolved()) {
+        (Value::Record(m), Ty::Record(fields)) => {
+            for (k, f) in fields {
+                match m.get_mut(k) {
+                    Some(x) => fill_nested(x, &f.ty),
+                    None => {
+                        if let Some(d) = &f.default {
+                            m.insert(k.clone(), d.clone());
+                        }
+                    }
+                }
+            }
+        }
+        (Value::List(l), Ty::List(elem)) => l.iter_mut().for_each(|x| fill_nested(x, elem)),
+        (Value::Record(m), Ty::Map(elem)) => m.values_mut().for_each(|x| fill_nested(x, elem)),
+        (v, Ty::Union(ts)) => {
+            // The record alternative, if the value is a record.
+            if let Some(t) = ts.iter().find(|t| matches!((&*v, t.resolved()), (Value::Record(_), Ty::Record(_)))) {
+                fill_nested(v, t);
+            }
+        }
+        _ => {}
+    }
+}
+
 pub fn lower_portable(mut model: Model, schemas: &Schemas) -> (Model, Vec<Diagnostic>) {
     let eng = engine();
     let mut diags: Vec<Diagnostic> = eng.errors.iter().map(|e| Diagnostic::error(c::MAPPING, format!("invalid lowering table: {e}"), Span::default())).collect();
@@ -93,9 +120,18 @@ pub fn lower_portable(mut model: Model, schemas: &Schemas) -> (Model, Vec<Diagno
     for (pid, id, rd) in &pending {
         let p = model.resource(*pid);
         let mut err = None;
+        let mut extra_deps = Vec::new();
         let props = {
             let mut cv = ToValue { pid: *pid, new_ids: &new_ids, name_of: &|x| name_of(&model, x), err: &mut err };
-            match cv.value(&rd.props) {
+            let mut json = rd.props.clone();
+            if let Some(Json::Array(deps)) = json.as_object_mut().and_then(|o| o.remove("$depends_on")) {
+                for d in &deps {
+                    if let Some(Value::Ref(r)) = cv.value(d) {
+                        extra_deps.push((r.resource, p.name_span));
+                    }
+                }
+            }
+            match cv.value(&json) {
                 Some(Value::Record(m)) => m,
                 _ => BTreeMap::new(),
             }
@@ -109,9 +145,12 @@ pub fn lower_portable(mut model: Model, schemas: &Schemas) -> (Model, Vec<Diagno
         match schema {
             Some(s) => {
                 for (k, f) in &s.fields {
-                    if !props.contains_key(k) {
-                        if let Some(d) = &f.default {
-                            props.insert(k.clone(), d.clone());
+                    match props.get_mut(k) {
+                        Some(v) => fill_nested(v, &f.ty),
+                        None => {
+                            if let Some(d) = &f.default {
+                                props.insert(k.clone(), d.clone());
+                            }
                         }
                     }
                 }
@@ -119,7 +158,8 @@ pub fn lower_portable(mut model: Model, schemas: &Schemas) -> (Model, Vec<Diagno
             None => diags.push(mapping_error(p, &rd.entry.ty, format!("unknown schema `{}`", rd.entry.ty))),
         }
         let prop_spans = guess_spans(p, &props);
-        let depends_on = if rd.entry.key == "main" && rd.index.is_none() { p.depends_on.clone() } else { Vec::new() };
+        let mut depends_on = if rd.entry.key == "main" && rd.index.is_none() { p.depends_on.clone() } else { Vec::new() };
+        depends_on.extend(extra_deps);
         created.push(Resource {
             id: *id,
             name: names[(id.0 as usize) - model.resources.len()].clone(),
