@@ -277,7 +277,8 @@ proptest! {
     }
 }
 
-/// A comment at any token boundary is kept, the output is idempotent and the tree unchanged.
+/// A comment (block, trailing, own-line) or a blank line inserted at any token boundary of any
+/// fixture: when the result is valid, formatting keeps the comment, is idempotent and keeps the tree.
 #[test]
 fn comments_at_every_token_boundary() {
     let mut checked = 0;
@@ -285,7 +286,7 @@ fn comments_at_every_token_boundary() {
         let toks = strata_syntax::lexer::lex(FileId(0), text).tokens;
         for t in &toks {
             let at = t.start as usize;
-            for comment in ["/* c */", "// c\n"] {
+            for comment in ["/* c */", "// c\n", "\n// c\n", "\n\n"] {
                 let mut edited = String::with_capacity(text.len() + 8);
                 edited.push_str(&text[..at]);
                 edited.push_str(comment);
