@@ -448,6 +448,11 @@ impl<'a> Parser<'a> {
             if !gap.chars().all(char::is_whitespace) || gap.bytes().filter(|&b| b == b'\n').count() != 1 {
                 break;
             }
+            // Only a `///` line of its own documents; `x = 1 /// …` is a trailing comment.
+            let line_start = self.src[..c.span.start as usize].rfind('\n').map_or(0, |i| i + 1);
+            if !self.src[line_start..c.span.start as usize].chars().all(char::is_whitespace) {
+                break;
+            }
             let body = &c.text[3..];
             lines.push(body.strip_prefix(' ').unwrap_or(body).trim_end());
             cursor = c.span.start as usize;
