@@ -250,7 +250,7 @@ impl<'a> Fmt<'a> {
                 self.blank();
             }
             self.ensure_line_start();
-            self.w(&c.text);
+            let c = self.comment_line(c, pos);
             *last_end = c.span.end;
             *first = false;
             // `/* note */ element` on one line stays on one line.
@@ -302,11 +302,29 @@ impl<'a> Fmt<'a> {
                 self.blank();
             }
             self.ensure_line_start();
-            self.w(&c.text);
+            let c = self.comment_line(c, close);
             self.nl();
             *last_end = c.span.end;
             first = false;
         }
+    }
+
+    /// Print comment `c` (already taken) and the further comments before `limit` that share
+    /// its source line, on one output line (so `/* a */ /// b` stays a non-doc comment).
+    /// Returns the last comment printed.
+    fn comment_line(&mut self, c: &'a Comment, limit: u32) -> &'a Comment {
+        self.w(&c.text);
+        let mut last = c;
+        while let Some(n) = self.pending() {
+            if n.span.start >= limit || self.newlines(last.span.end, n.span.start) > 0 || last.text.starts_with("//") {
+                break;
+            }
+            self.ci += 1;
+            self.w(" ");
+            self.w(&n.text);
+            last = n;
+        }
+        last
     }
 
     // -----------------------------------------------------------------------------------------
