@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Bounded fuzz smoke test (run by tests/run.sh): every cargo-fuzz target first replays its
+# regression inputs (fuzz/regressions/TARGET/: each a crash once found and fixed), then fuzzes
+# for FUZZ_SECONDS (default 20) seeded with every fixture and example. Any crash fails the run.
+#
+# cargo-fuzz needs nightly compiler flags (sanitizers, coverage passes); the machine has one
+# stable toolchain, so RUSTC_BOOTSTRAP=1 enables them for this build only.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds="${FUZZ_SECONDS:-20}"
+
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  echo "installing cargo-fuzz"
+  cargo install cargo-fuzz --locked --quiet
+fi
+
+export RUSTC_BOOTSTRAP=1
+corpus_root=$(mktemp -d)
+trap 'rm -rf "$corpus_root"' EXIT
+
+for target in parse check compile; do
+  corpus="$corpus_root/$target"
+  mkdir -p "$corpus"
+  n=0
+  while IFS= read -r -d '' f; do
+    cp "$f" "$corpus/seed-$n.strata"
+    n=$((n + 1))
+  done < <(find tests/fixtures examples -name '*.strata' -print0 2>/dev/null)
+  regress="fuzz/regressions/$target"
+  if compgen -G "$regress/*" >/dev/null; then
+    echo "==> $target: replaying $(ls "$regress" | wc -l) regression inputs"
+    (cd fuzz && cargo fuzz run --sanitizer none "$target" "../$regress" -- -runs=0)
+  fi
+  echo "==> $target: fuzzing ${seconds}s from $n seeds"
+  (cd fuzz && cargo fuzz run --sanitizer none "$target" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1) \
+    || { echo "fuzz target $target failed; the crashing input is in fuzz/artifacts/$target/" >&2; exit 1; }
+done
+echo "fuzz smoke: 3 targets passed"
