@@ -183,3 +183,21 @@ fn stdlib_is_clean() {
     let rendered = render(&sources, &diags);
     assert!(diags.is_empty(), "the embedded stdlib has diagnostics:\n{rendered}");
 }
+
+/// Every code semantics can report is exercised by at least one fixture, and documented.
+#[test]
+fn every_code_has_a_fixture_and_a_doc() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/check");
+    let mut seen = String::new();
+    for e in std::fs::read_dir(&root).expect("fixtures").filter_map(Result::ok) {
+        if let Ok(text) = std::fs::read_to_string(e.path()) {
+            seen.push_str(&check_fixture(&text));
+        }
+    }
+    for c in strata_semantics::codes() {
+        assert!(seen.contains(&format!("[{}]", c.code)), "no fixture triggers {} ({})", c.code, c.name);
+        for section in ["## What it checks", "## Why it matters", "## Example", "## Fix"] {
+            assert!(c.doc.contains(section), "{} lacks {section}", c.code);
+        }
+    }
+}
