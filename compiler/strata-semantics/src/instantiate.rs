@@ -55,7 +55,7 @@ impl<'a> Db<'a> {
                                         let mut d = Diagnostic::error("E1004", format!("`{pkg}` has no `{}`", n.name), n.span).with_label("not in this package");
                                         d = match strata_base::did_you_mean(&n.name, cands.iter().map(String::as_str)) {
                                             Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                                            None => d.with_help(format!("`{pkg}` offers: {}", cands.join(", "))),
+                                            None => d.with_help(format!("see stdlib/{pkg} for the types `{pkg}` offers")),
                                         };
                                         self.report(d);
                                         continue;
