@@ -40,7 +40,10 @@ pub fn format(file: &File, text: &str) -> String {
         flat: false,
         flat_failed: false,
         interp: 0,
+        line_begin: 0,
+        interp_end: Vec::new(),
     };
+    f.interp_end = match_interpolations(&f.toks);
     let elems: Vec<Elem> = file.items.iter().map(Elem::Item).collect();
     let mut last_end = 0u32;
     let mut first = true;
@@ -63,6 +66,25 @@ pub fn format_source(text: &str) -> Result<String, Vec<Diagnostic>> {
         return Err(diags);
     }
     Ok(format(&file, text))
+}
+
+/// For each `InterpStart` token, the index of the matching `InterpEnd` (the lexer emits them
+/// balanced); `u32::MAX` for every other token.
+fn match_interpolations(toks: &[Token]) -> Vec<u32> {
+    let mut out = vec![u32::MAX; toks.len()];
+    let mut stack = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        match t.kind {
+            TokenKind::InterpStart => stack.push(i),
+            TokenKind::InterpEnd => {
+                if let Some(open) = stack.pop() {
+                    out[open] = i as u32;
+                }
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 #[derive(Clone, Copy)]
@@ -118,10 +140,15 @@ struct Fmt<'a> {
     flat_failed: bool,
     /// Inside `${…}`: everything is printed on one line, whatever its width.
     interp: usize,
+    /// Byte offset in `out` where the current line begins.
+    line_begin: usize,
+    /// For an `InterpStart` token index: the index of its `InterpEnd` (else `u32::MAX`).
+    interp_end: Vec<u32>,
 }
 
 struct Saved {
     len: usize,
+    line_begin: usize,
     ci: usize,
     line_start: bool,
     cont: bool,
@@ -135,6 +162,14 @@ impl<'a> Fmt<'a> {
         if s.is_empty() {
             return;
         }
+        if self.flat {
+            // A one-line attempt stops writing once it certainly exceeds the width (a char is
+            // at most 4 bytes), so failed attempts cost O(width), not O(subtree text).
+            if self.flat_failed || self.out.len() - self.line_begin + s.len() > 4 * WIDTH {
+                self.flat_failed = true;
+                return;
+            }
+        }
         if self.line_start {
             let n = self.indent + usize::from(self.cont);
             for _ in 0..n {
@@ -143,6 +178,9 @@ impl<'a> Fmt<'a> {
             self.line_start = false;
         }
         self.out.push_str(s);
+        if let Some(i) = s.rfind('\n') {
+            self.line_begin = self.out.len() - (s.len() - i - 1);
+        }
     }
 
     fn trim_spaces(&mut self) {
@@ -154,6 +192,7 @@ impl<'a> Fmt<'a> {
     fn nl(&mut self) {
         self.trim_spaces();
         self.out.push('\n');
+        self.line_begin = self.out.len();
         self.line_start = true;
         self.cont = false;
     }
@@ -168,23 +207,21 @@ impl<'a> Fmt<'a> {
         self.ensure_line_start();
         if !self.out.is_empty() && !self.out.ends_with("\n\n") {
             self.out.push('\n');
+            self.line_begin = self.out.len();
         }
     }
 
     fn column(&self) -> usize {
-        let line = match self.out.rfind('\n') {
-            Some(i) => &self.out[i + 1..],
-            None => &self.out[..],
-        };
-        line.chars().count()
+        self.out[self.line_begin..].chars().count()
     }
 
     fn save(&self) -> Saved {
-        Saved { len: self.out.len(), ci: self.ci, line_start: self.line_start, cont: self.cont }
+        Saved { len: self.out.len(), ci: self.ci, line_start: self.line_start, cont: self.cont, line_begin: self.line_begin }
     }
 
     fn restore(&mut self, s: Saved) {
         self.out.truncate(s.len);
+        self.line_begin = s.line_begin;
         self.ci = s.ci;
         self.line_start = s.line_start;
         self.cont = s.cont;
@@ -355,6 +392,9 @@ impl<'a> Fmt<'a> {
     /// form's padding: `Some(" ")` for `{ a = 1 }`, `Some("")` for `[1, 2]`, `None` when the
     /// body is never on one line (modules).
     fn body(&mut self, elems: &[Elem], open: u32, close: u32, delims: (&str, &str), flat: Option<&str>, sep: &str) {
+        if self.flat && self.flat_failed {
+            return;
+        }
         let (lo, hi) = delims;
         let has_comments = self.has_comment_in(open, close);
         if elems.is_empty() && !has_comments {
@@ -379,17 +419,17 @@ impl<'a> Fmt<'a> {
             self.flat = was_flat;
             return;
         }
-        let one_line = !self.slice(open, close).contains('\n');
-        let can_flat = flat.is_some() && one_line && !has_comments;
         if self.flat {
+            // The enclosing attempt's span was checked: on one line and without comments.
             // Inside an enclosing one-line attempt: render flat, or fail the attempt.
-            if !can_flat {
+            if flat.is_none() {
                 self.flat_failed = true;
                 return;
             }
             self.flat_body(elems, open, delims, flat.unwrap_or(""));
             return;
         }
+        let can_flat = flat.is_some() && !has_comments && !self.slice(open, close).contains('\n');
         if can_flat {
             let saved = self.save();
             self.flat = true;
@@ -741,6 +781,9 @@ impl<'a> Fmt<'a> {
     }
 
     fn expr(&mut self, e: &Expr) {
+        if self.flat && self.flat_failed {
+            return;
+        }
         let start = e.span.start;
         match &e.kind {
             ExprKind::Null => self.leaf(start, "null"),
@@ -887,20 +930,10 @@ impl<'a> Fmt<'a> {
                     self.interp -= 1;
                     self.w("}");
                     // Skip this interpolation's tokens (nested strings included).
-                    if self.toks.get(ti).is_some_and(|t| t.kind == TokenKind::InterpStart) {
-                        ti += 1;
-                    }
-                    let mut depth = 0usize;
-                    while let Some(t) = self.toks.get(ti) {
-                        ti += 1;
-                        match t.kind {
-                            TokenKind::InterpStart => depth += 1,
-                            TokenKind::InterpEnd if depth == 0 => break,
-                            TokenKind::InterpEnd => depth -= 1,
-                            TokenKind::Eof => break,
-                            _ => {}
-                        }
-                    }
+                    ti = match self.interp_end.get(ti) {
+                        Some(&end) if end != u32::MAX => end as usize + 1,
+                        _ => ti + 1,
+                    };
                 }
             }
         }
