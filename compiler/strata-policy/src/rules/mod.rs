@@ -64,6 +64,7 @@ pub(crate) mod sec085_mutable_image_tag;
 pub(crate) mod sec086_secret_in_env;
 pub(crate) mod sec087_k8s_privilege_escalation;
 pub(crate) mod sec088_namespace_without_network_policy;
+pub(crate) mod sec089_k8s_service_account_token;
 pub(crate) mod sec095_literal_secret;
 pub(crate) mod sec100_vm_public_ip;
 pub(crate) mod sec101_vm_imdsv1;
@@ -137,6 +138,7 @@ pub static ALL: &[&Rule] = &[
     &sec086_secret_in_env::RULE,
     &sec087_k8s_privilege_escalation::RULE,
     &sec088_namespace_without_network_policy::RULE,
+    &sec089_k8s_service_account_token::RULE,
     &sec095_literal_secret::RULE,
     &sec100_vm_public_ip::RULE,
     &sec101_vm_imdsv1::RULE,

@@ -58,8 +58,12 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         return;
     }
     if kind == INGRESS {
-        if r.prop("tls").is_none_or(|v| matches!(v, Value::Bool(false)) || v.as_list().is_some_and(|l| l.is_empty())) && cx.schema(r).is_none_or(|s| s.fields.contains_key("tls")) {
-            out.at(r, "tls", format!("ingress `{}` serves plain HTTP", r.name)).label("no TLS").help(fix(cx, r, "tls = [{ hosts = [\"...\"], secret = \"...\" }]"));
+        let tls = first(r, &["tls_secret", "tls"]).is_some_and(|(_, v)| !matches!(v, Value::Bool(false)) && !v.as_list().is_some_and(|l| l.is_empty()));
+        if !tls {
+            if let Some(p) = ["tls_secret", "tls"].into_iter().find(|p| cx.can_set(r, p)) {
+                let line = if p == "tls_secret" { "tls_secret = \"<a kubernetes.io/tls secret>\"".to_string() } else { "tls = [{ hosts = [\"...\"], secret = \"...\" }]".to_string() };
+                out.at(r, p, format!("ingress `{}` serves plain HTTP", r.name)).label("no TLS").help(fix(cx, r, &line));
+            }
         }
         return;
     }

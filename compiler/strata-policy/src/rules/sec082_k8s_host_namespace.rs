@@ -3,7 +3,9 @@ use super::prelude::*;
 rule! {
     /// ## What it checks
     /// A Kubernetes pod that shares the node's network, process or IPC namespace
-    /// (`host_network`, `host_pid` or `host_ipc` set to `true`).
+    /// (`host_network`, `host_pid` or `host_ipc` set to `true`) — for workload schemas that
+    /// have these settings; the stdlib's `k8s.*` workloads cannot ask for them, and a
+    /// namespace that admits them is reported by `SEC080`.
     ///
     /// ## Why it matters
     /// Host namespaces let the pod see and reach every process and socket of the node,
@@ -30,9 +32,6 @@ rule! {
 }
 
 fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if !r.ty.starts_with("k8s.") {
-        return;
-    }
     for p in ["host_network", "host_pid", "host_ipc", "pod.host_network", "pod.host_pid", "pod.host_ipc"] {
         if is_true(r, p) {
             let field = p.rsplit('.').next().unwrap_or(p);

@@ -3,8 +3,8 @@ use super::prelude::*;
 rule! {
     /// ## What it checks
     /// A Kubernetes container without CPU and memory limits (`resources.limits.cpu`,
-    /// `resources.limits.memory`, or flat `cpu_limit`/`memory_limit`; a portable service's
-    /// `cpu`/`memory` count as limits).
+    /// `resources.limits.memory`, or flat `cpu_limit`/`memory_limit`; `cpu` and `memory` count
+    /// as limits, as the stdlib's `k8s.*` containers use them).
     ///
     /// ## Why it matters
     /// One runaway or compromised container can starve every other pod on the node (a noisy
@@ -32,9 +32,10 @@ rule! {
     }
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if !r.ty.starts_with("k8s.") {
-        return; // ECS task definitions are workloads too, without these settings
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+    // Only containers that can state limits (ECS task definitions size the task instead).
+    if !container_can_set(cx, r, &["resources", "limits", "cpu", "cpu_limit", "memory", "memory_limit"]) {
+        return;
     }
     for c in containers(r) {
         let has = |what: &str| c.get(&format!("resources.limits.{what}")).or_else(|| c.get(&format!("limits.{what}"))).or_else(|| c.get(&format!("{what}_limit"))).or_else(|| c.get(what)).is_some_and(|v| !v.is_null());

@@ -66,15 +66,20 @@ fn literal_secret_vars(v: &Value) -> Vec<(String, &str)> {
     out
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for c in containers(r) {
         for key in ["env", "environment", "env_vars", "environment_variables"] {
             let Some(v) = c.get(key) else { continue };
             for (name, _) in literal_secret_vars(v) {
                 let secret = ident(&name.to_ascii_lowercase());
-                out.report(c.span(key), format!("{} sets `{name}` to a literal value", c.label()))
-                    .label("credential in plain text")
-                    .help(format!("store it in a secret and reference it: `{name} = {secret}` with `resource {secret}: <a secret type>`"));
+                let help = if container_fields(cx, r).is_some_and(|f| f.contains("env_secrets")) {
+                    format!("move it to a Kubernetes Secret: `env_secrets = {{ {name} = {{ secret = {secret}, key = \"{}\" }} }}` with `resource {secret}: k8s.Secret {{ ... }}`", name.to_ascii_lowercase())
+                } else if container_fields(cx, r).is_some_and(|f| f.contains("secrets")) {
+                    format!("move it to a secret: `secrets = {{ {name} = {secret} }}` with `resource {secret}: <a secret resource>`")
+                } else {
+                    format!("store it in a secret resource and reference it: `{name} = {secret}.arn` with `resource {secret}: aws.secretsmanager.Secret {{ generate = {{}} }}`")
+                };
+                out.report(c.span(key), format!("{} sets `{name}` to a literal value", c.label())).label("credential in plain text").help(help);
             }
         }
     }

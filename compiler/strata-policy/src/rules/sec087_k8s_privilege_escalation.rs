@@ -2,9 +2,11 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A Kubernetes container that may gain more privileges than its parent process
-    /// (`allow_privilege_escalation` not set to `false`), or that adds dangerous capabilities
-    /// (`SYS_ADMIN`, `NET_ADMIN`, `SYS_PTRACE`, `ALL`).
+    /// A Kubernetes container that adds dangerous capabilities (`SYS_ADMIN`, `NET_ADMIN`,
+    /// `SYS_PTRACE`, `ALL`), or — where its schema has the setting — that may gain more
+    /// privileges than its parent process (`allow_privilege_escalation` not `false`). The
+    /// stdlib's `k8s.*` containers have neither setting; a namespace admitting escalation is
+    /// reported by `SEC081`.
     ///
     /// ## Why it matters
     /// setuid binaries and file capabilities then let a compromised process become root;
@@ -35,17 +37,15 @@ rule! {
 
 const DANGEROUS: &[&str] = &["SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "ALL", "NET_RAW", "DAC_READ_SEARCH"];
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if !r.ty.starts_with("k8s.") {
-        return; // ECS task definitions are workloads too, without these settings
-    }
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+    let can_say = container_can_set(cx, r, &["security_context", "allow_privilege_escalation"]);
     for c in containers(r) {
         let added = c.security("capabilities.add").map(strings).unwrap_or_default();
         if let Some(cap) = added.iter().find(|a| DANGEROUS.contains(&a.trim_start_matches("CAP_"))) {
             out.report(c.span("capabilities"), format!("{} adds the capability `{cap}`", c.label())).label("dangerous capability").help(format!("remove `{cap}` from `capabilities.add` and write `capabilities = {{ drop = [\"ALL\"] }}`"));
             continue;
         }
-        if !matches!(c.security("allow_privilege_escalation"), Some(Value::Bool(false))) && !c.security("privileged").is_some_and(Value::is_true) {
+        if can_say && !matches!(c.security("allow_privilege_escalation"), Some(Value::Bool(false))) && !c.security("privileged").is_some_and(Value::is_true) {
             out.report(c.span("allow_privilege_escalation"), format!("{} may escalate its privileges", c.label()))
                 .label("allow_privilege_escalation is not false")
                 .help("write `security_context = { allow_privilege_escalation = false, capabilities = { drop = [\"ALL\"] } }`");

@@ -14,13 +14,15 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource shop: k8s.Namespace {}
-    /// resource web: k8s.Deployment { namespace = shop, containers = [{ name = "web", image = "web:1.0" }] }
+    /// resource shop: k8s.Namespace { name = "shop" }
+    /// resource web: k8s.Deployment { namespace = "shop", containers = [{ name = "web", image = "web:1.0" }] }
     /// ```
     ///
     /// ## Fix
+    /// Deny by default (an empty `pod_selector` selects every pod, no `ingress` rule allows
+    /// nothing), then allow what is needed in further policies:
     /// ```strata
-    /// resource shop_default_deny: k8s.NetworkPolicy { namespace = shop, pod_selector = {}, policy_types = ["Ingress"] }
+    /// resource shop_default_deny: k8s.NetworkPolicy { namespace = "shop" }
     /// ```
     pub static RULE = {
         code: "SEC088",
@@ -65,6 +67,6 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         }
         out.report(at.name_span, format!("namespace `{ns}` has no NetworkPolicy: every pod accepts traffic from the whole cluster"))
             .label("no network policy")
-            .help(format!("declare a default-deny policy: `resource {}_default_deny: k8s.NetworkPolicy {{ namespace = \"{ns}\", pod_selector = {{}}, policy_types = [\"Ingress\"] }}`", ident(&ns)));
+            .help(format!("declare a default-deny policy (it selects every pod and allows no ingress): `resource {}_default_deny: k8s.NetworkPolicy {{ namespace = \"{ns}\" }}`", ident(&ns)));
     }
 }

@@ -25,7 +25,7 @@ rule! {
         name: "log-retention",
         category: Security,
         severity: Info,
-        applies: Applies::Types(&["aws.logs.LogGroup", "aws.cloudwatch.LogGroup", "gcp.logging.Bucket", "gcp.logging.ProjectBucketConfig"]),
+        applies: Applies::Types(&["aws.logs.LogGroup", "aws.cloudwatch.LogGroup", "gcp.logging.Bucket", "azure.monitor.LogAnalyticsWorkspace"]),
         check: Check::Resource(check),
     }
 }

@@ -204,6 +204,29 @@ impl<'r> Container<'r> {
     }
 }
 
+/// The fields a container of `r` can have according to its schema (`containers: list<T>`),
+/// `None` when the schema is unknown (anything may be written).
+pub fn container_fields(cx: &Cx<'_>, r: &Resource) -> Option<std::collections::BTreeSet<String>> {
+    use strata_model::Ty;
+    let schema = cx.schema(r)?;
+    let Some(f) = schema.fields.get("containers") else {
+        // A single-container resource: its own fields.
+        return Some(schema.fields.keys().cloned().collect());
+    };
+    match f.ty.resolved() {
+        Ty::List(t) => match t.resolved() {
+            Ty::Record(fields) => Some(fields.keys().cloned().collect()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Whether a container of `r` can say `any` of these fields (so their absence is a choice).
+pub fn container_can_set(cx: &Cx<'_>, r: &Resource, any: &[&str]) -> bool {
+    container_fields(cx, r).is_none_or(|f| any.iter().any(|k| f.contains(*k)))
+}
+
 /// The containers of a workload resource.
 pub fn containers(r: &Resource) -> Vec<Container<'_>> {
     let mut out = Vec::new();

@@ -88,14 +88,9 @@ pub fn cases() -> Vec<Case> {
                 f.resource("files", "azure.storage.Account", |r| {
                     r.set("https_only", false);
                 });
-                f.resource("legacy", "azure.storage.Account", |r| {
-                    r.set("min_tls_version", "TLS1_0");
-                });
             },
             good: |f| {
-                f.resource("files", "azure.storage.Account", |r| {
-                    r.set("https_only", true).set("min_tls_version", "TLS1_2");
-                });
+                f.resource("files", "azure.storage.Account", |_| {});
             },
         },
         Case {
@@ -202,8 +197,8 @@ pub fn cases() -> Vec<Case> {
                 f.resource("sql", "gcp.sql.DatabaseInstance", |r| {
                     r.set("ssl_mode", "ALLOW_UNENCRYPTED_AND_ENCRYPTED");
                 });
-                f.resource("pg", "azure.postgresql.FlexibleServer", |r| {
-                    r.set("require_secure_transport", false);
+                f.resource("pg", "azure.postgres.FlexibleServer", |r| {
+                    r.set("require_tls", false);
                 });
             },
             good: |f| {
@@ -241,16 +236,22 @@ pub fn cases() -> Vec<Case> {
                 f.resource("db_sg", "aws.ec2.SecurityGroup", |r| {
                     r.set("ingress", list([rec([("from_port", v(5400)), ("to_port", v(5500)), ("cidr", cidr("0.0.0.0/0"))])]));
                 });
-                f.resource("redis", "azure.network.SecurityRule", |r| {
-                    r.set("direction", "Inbound").set("access", "Allow").set("destination_port_range", "6379").set("source_address_prefix", "*");
+                f.resource("redis", "azure.network.NetworkSecurityGroup", |r| {
+                    r.set("security_rules", list([rec([("name", v("redis")), ("priority", v(100)), ("destination_port_range", v("6379")), ("source_address_prefix", v("*"))])]));
                 });
             },
             good: |f| {
                 f.resource("db_sg", "aws.ec2.SecurityGroup", |r| {
                     r.set("ingress", list([rec([("port", v(5432)), ("cidr", cidr("10.0.1.0/24"))])]));
                 });
-                f.resource("redis", "azure.network.SecurityRule", |r| {
-                    r.set("direction", "Inbound").set("access", "Deny").set("destination_port_range", "6379").set("source_address_prefix", "*");
+                f.resource("redis", "azure.network.NetworkSecurityGroup", |r| {
+                    r.set(
+                        "security_rules",
+                        list([
+                            rec([("name", v("deny-redis")), ("priority", v(100)), ("access", v("Deny")), ("destination_port_range", v("6379")), ("source_address_prefix", v("*"))]),
+                            rec([("name", v("vnet-redis")), ("priority", v(110)), ("destination_port_range", v("6379"))]),
+                        ]),
+                    );
                 });
             },
         },
@@ -407,9 +408,6 @@ pub fn cases() -> Vec<Case> {
                 f.resource("events", "aws.sns.Topic", |r| {
                     r.set("topic_name", "events");
                 });
-                f.resource("jobs", "portable.Queue", |r| {
-                    r.set("encryption", false);
-                });
             },
             good: |f| {
                 // SQS encrypts with SQS-managed keys when no KMS key is given.
@@ -471,8 +469,14 @@ pub fn cases() -> Vec<Case> {
                 f.resource("http", "aws.elbv2.Listener", |r| {
                     r.set("load_balancer", refer("lb")).set("port", 80).set("protocol", "HTTP").set("forward", refer("tg"));
                 });
-                f.resource("web", "k8s.Ingress", |r| {
-                    r.set("rules", list([rec([("host", v("shop.example.com"))])]));
+                f.resource("web", "k8s.Deployment", |r| {
+                    r.set("containers", list([container("web", "web:1.0", vec![])]));
+                });
+                f.resource("web_svc", "k8s.Service", |r| {
+                    r.set("target", refer("web")).set("ports", list([rec([("port", v(80))])]));
+                });
+                f.resource("web_ingress", "k8s.Ingress", |r| {
+                    r.set("host", "shop.example.com").set("service", refer("web_svc")).set("service_port", 80);
                 });
             },
             good: |f| {
@@ -486,8 +490,14 @@ pub fn cases() -> Vec<Case> {
                 f.resource("https", "aws.elbv2.Listener", |r| {
                     r.set("load_balancer", refer("lb")).set("forward", refer("tg")).set("certificate", "arn:aws:acm:us-east-1:123456789012:certificate/abc");
                 });
-                f.resource("web", "k8s.Ingress", |r| {
-                    r.set("tls", list([rec([("hosts", list([v("shop.example.com")])), ("secret", v("shop-tls"))])]));
+                f.resource("web", "k8s.Deployment", |r| {
+                    r.set("containers", list([container("web", "web:1.0", vec![])]));
+                });
+                f.resource("web_svc", "k8s.Service", |r| {
+                    r.set("target", refer("web")).set("ports", list([rec([("port", v(80))])]));
+                });
+                f.resource("web_ingress", "k8s.Ingress", |r| {
+                    r.set("host", "shop.example.com").set("service", refer("web_svc")).set("service_port", 80).set("tls_secret", "shop-tls");
                 });
             },
         },
@@ -498,30 +508,25 @@ pub fn cases() -> Vec<Case> {
                 f.resource("https", "aws.elbv2.Listener", |r| {
                     r.set("load_balancer", refer("lb")).set("ssl_policy", "ELBSecurityPolicy-2016-08");
                 });
-                f.resource("policy", "gcp.compute.SslPolicy", |r| {
-                    r.set("min_tls_version", "TLS_1_0");
-                });
             },
             good: |f| {
                 f.resource("lb", "aws.elbv2.LoadBalancer", |_| {});
                 f.resource("https", "aws.elbv2.Listener", |r| {
                     r.set("load_balancer", refer("lb"));
                 });
-                f.resource("policy", "gcp.compute.SslPolicy", |r| {
-                    r.set("min_tls_version", "TLS_1_2");
-                });
             },
         },
         Case {
             code: "SEC062",
             bad: |f| {
-                f.resource("cdn", "azure.cdn.Endpoint", |r| {
-                    r.set("https_only", false);
+                // A CDN of a project schema that has the setting (the stdlib's always redirect).
+                f.resource("cdn", "acme.Cdn", |r| {
+                    r.set("viewer_protocol_policy", "allow-all");
                 });
             },
             good: |f| {
-                f.resource("cdn", "azure.cdn.Endpoint", |r| {
-                    r.set("https_only", true);
+                f.resource("cdn", "acme.Cdn", |r| {
+                    r.set("viewer_protocol_policy", "redirect-to-https");
                 });
                 f.resource("dist", "aws.cloudfront.Distribution", |_| {});
             },
@@ -587,30 +592,44 @@ pub fn cases() -> Vec<Case> {
         Case {
             code: "SEC080",
             bad: |f| {
-                f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "nginx:1.27", vec![("security_context", rec([("privileged", v(true))]))])]));
+                f.resource("tools", "k8s.Namespace", |r| {
+                    r.set("pod_security", "privileged");
+                });
+                // A workload schema with a security context (not the stdlib's).
+                f.resource("agent", "k8s.Job", |r| {
+                    r.set("containers", list([container("agent", "agent:2.1", vec![("security_context", rec([("privileged", v(true))]))])]));
                 });
             },
             good: |f| {
+                f.resource("tools", "k8s.Namespace", |_| {});
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "nginx:1.27", vec![("security_context", hardened())])]));
+                    r.set("containers", list([container("web", "nginx:1.27", vec![])]));
+                });
+                f.resource("agent", "k8s.Job", |r| {
+                    r.set("containers", list([container("agent", "agent:2.1", vec![("security_context", hardened())])]));
                 });
             },
         },
         Case {
             code: "SEC081",
             bad: |f| {
-                f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "nginx:1.27", vec![]), container("sidecar", "envoy:1.31", vec![("security_context", rec([("run_as_user", v(0))]))])]));
+                f.resource("shop", "k8s.Namespace", |r| {
+                    r.set("pod_security", "baseline");
+                });
+                f.resource("agent", "k8s.Job", |r| {
+                    r.set("containers", list([container("agent", "agent:2.1", vec![]), container("sidecar", "envoy:1.31", vec![("security_context", rec([("run_as_user", v(0))]))])]));
                 });
             },
             good: |f| {
-                f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "nginx:1.27", vec![("security_context", hardened())])]));
+                f.resource("shop", "k8s.Namespace", |r| {
+                    r.set("pod_security", "restricted");
                 });
-                // Pod-level settings apply to every container.
-                f.resource("api", "k8s.StatefulSet", |r| {
-                    r.set("pod_security_context", rec([("run_as_non_root", v(true))])).set("containers", list([container("api", "api:2.0", vec![])]));
+                // The stdlib's containers always run as a non-root user.
+                f.resource("web", "k8s.Deployment", |r| {
+                    r.set("containers", list([container("web", "nginx:1.27", vec![])]));
+                });
+                f.resource("agent", "k8s.Job", |r| {
+                    r.set("pod_security_context", rec([("run_as_non_root", v(true))])).set("containers", list([container("agent", "agent:2.1", vec![])]));
                 });
             },
         },
@@ -630,13 +649,21 @@ pub fn cases() -> Vec<Case> {
         Case {
             code: "SEC083",
             bad: |f| {
-                f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "nginx:1.27", vec![("resources", rec([("limits", rec([("memory", v("512Mi"))]))]))])]));
+                f.resource("batch", "k8s.Job", |r| {
+                    r.set("containers", list([container("batch", "batch:1.0", vec![("resources", rec([("limits", rec([("memory", v("512Mi"))]))]))])]));
                 });
             },
             good: |f| {
+                f.resource("batch", "k8s.Job", |r| {
+                    r.set("containers", list([container("batch", "batch:1.0", vec![("resources", limits())])]));
+                });
+                // The stdlib's containers always get limits (`cpu_limit` defaults to `cpu`).
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "nginx:1.27", vec![("resources", limits())])]));
+                    r.set("containers", list([container("web", "nginx:1.27", vec![])]));
+                });
+                // ECS containers share the task's size.
+                f.resource("task", "aws.ecs.TaskDefinition", |r| {
+                    r.set("containers", list([container("api", "ghcr.io/acme/api:1.4.2", vec![])]));
                 });
             },
         },
@@ -647,7 +674,7 @@ pub fn cases() -> Vec<Case> {
                     r.set("containers", list([container("api", "ghcr.io/acme/api:1.4.2", vec![("read_only_root", v(false))])]));
                 });
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "nginx:1.27", vec![])]));
+                    r.set("containers", list([container("web", "nginx:1.27", vec![("read_only_root", v(false))])]));
                 });
             },
             good: |f| {
@@ -655,7 +682,7 @@ pub fn cases() -> Vec<Case> {
                     r.set("containers", list([container("api", "ghcr.io/acme/api:1.4.2", vec![])]));
                 });
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "nginx:1.27", vec![("security_context", hardened())])]));
+                    r.set("containers", list([container("web", "nginx:1.27", vec![])]));
                 });
             },
         },
@@ -691,7 +718,7 @@ pub fn cases() -> Vec<Case> {
                     r.set("environment", rec([("DB_PASSWORD", v("hunter22-prod")), ("LOG_LEVEL", v("info"))]));
                 });
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "web:1.0", vec![("env", list([rec([("name", v("API_TOKEN")), ("value", v("tok_9f8e7d6c5b4a"))])]))])]));
+                    r.set("containers", list([container("web", "web:1.0", vec![("env", rec([("API_TOKEN", v("tok_9f8e7d6c5b4a"))]))])]));
                 });
             },
             good: |f| {
@@ -701,37 +728,59 @@ pub fn cases() -> Vec<Case> {
                 f.resource("worker", "aws.lambda.Function", |r| {
                     r.set("environment", rec([("DB_PASSWORD_ARN", refer_attr("db_password", "arn")), ("LOG_LEVEL", v("info")), ("API_TOKEN", v("changeme"))]));
                 });
+                f.resource("api_token", "k8s.Secret", |_| {});
+                f.resource("web", "k8s.Deployment", |r| {
+                    r.set("containers", list([container("web", "web:1.0", vec![("env_secrets", rec([("API_TOKEN", rec([("secret", refer("api_token")), ("key", v("token"))]))]))])]));
+                });
             },
         },
         Case {
             code: "SEC087",
             bad: |f| {
-                f.resource("web", "k8s.Deployment", |r| {
+                f.resource("vpn", "k8s.Job", |r| {
                     r.set("containers", list([container("web", "nginx:1.27", vec![]), container("vpn", "wireguard:1.0", vec![("security_context", rec([("allow_privilege_escalation", v(false)), ("capabilities", rec([("add", list([v("NET_ADMIN")]))]))]))])]));
                 });
             },
             good: |f| {
-                f.resource("web", "k8s.Deployment", |r| {
+                f.resource("vpn", "k8s.Job", |r| {
                     r.set("containers", list([container("web", "nginx:1.27", vec![("security_context", hardened())])]));
+                });
+                f.resource("web", "k8s.Deployment", |r| {
+                    r.set("containers", list([container("web", "nginx:1.27", vec![])]));
                 });
             },
         },
         Case {
             code: "SEC088",
             bad: |f| {
-                f.resource("shop", "k8s.Namespace", |_| {});
+                f.resource("shop", "k8s.Namespace", |r| {
+                    r.set("name", "shop");
+                });
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("namespace", refer("shop")).set("containers", list([container("web", "web:1.0", vec![])]));
+                    r.set("namespace", "shop").set("containers", list([container("web", "web:1.0", vec![])]));
                 });
             },
             good: |f| {
-                f.resource("shop", "k8s.Namespace", |_| {});
+                f.resource("shop", "k8s.Namespace", |r| {
+                    r.set("name", "shop");
+                });
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("namespace", refer("shop")).set("containers", list([container("web", "web:1.0", vec![])]));
+                    r.set("namespace", "shop").set("containers", list([container("web", "web:1.0", vec![])]));
                 });
                 f.resource("shop_default_deny", "k8s.NetworkPolicy", |r| {
-                    r.set("namespace", refer("shop")).set("pod_selector", rec([])).set("policy_types", list([v("Ingress")]));
+                    r.set("namespace", "shop");
                 });
+            },
+        },
+        Case {
+            code: "SEC089",
+            bad: |f| {
+                f.resource("web_sa", "k8s.ServiceAccount", |r| {
+                    r.set("automount_token", true);
+                });
+            },
+            good: |f| {
+                f.resource("web_sa", "k8s.ServiceAccount", |_| {});
             },
         },
         Case {
@@ -850,13 +899,13 @@ pub fn cases() -> Vec<Case> {
             code: "SEC130",
             bad: |f| {
                 f.resource("token", "gcp.secretmanager.Secret", |r| {
-                    r.set("name", "api-token");
+                    r.set("secret_name", "api-token");
                 });
             },
             good: |f| {
                 f.resource("rotations", "gcp.pubsub.Topic", |_| {});
                 f.resource("token", "gcp.secretmanager.Secret", |r| {
-                    r.set("name", "api-token").set("rotation", rec([("period", days(30.0)), ("next", v("2026-12-01T00:00:00Z")), ("topic", refer("rotations"))]));
+                    r.set("secret_name", "api-token").set("rotation", rec([("period", days(30.0)), ("next", v("2026-12-01T00:00:00Z")), ("topic", refer("rotations"))]));
                 });
                 // The Secrets Manager schema has no rotation setting yet: nothing to ask for.
                 f.resource("db_password", "aws.secretsmanager.Secret", |_| {});
