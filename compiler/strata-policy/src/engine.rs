@@ -131,7 +131,18 @@ pub fn fix(cx: &Cx<'_>, r: &Resource, line: &str) -> String {
         }
     }
     match cx.origin(r) {
-        Some(o) => format!("write `{line}` in `{}`: it is lowered from `{}` (`{}`), so set the matching property there or declare a `{}` directly", r.name, o.name, o.ty, r.ty),
+        Some(o) => {
+            let field = line.split([' ', '.', '=']).next().unwrap_or(line);
+            if cx.schemas.get(&o.ty).is_none_or(|s| s.fields.contains_key(field)) {
+                if o.name == r.name {
+                    format!("write `{line}` in `{}`", o.name)
+                } else {
+                    format!("write `{line}` in `{}` (`{}` is lowered from it)", o.name, r.name)
+                }
+            } else {
+                format!("`{}` (`{}`) has no such setting: declare the `{}` yourself instead of `{}` to write `{line}`", o.name, o.ty, r.ty, o.name)
+            }
+        }
         None => format!("write `{line}` in `{}`", r.name),
     }
 }

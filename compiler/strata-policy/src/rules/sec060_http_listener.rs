@@ -2,8 +2,8 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A public entry point serving plain HTTP: an ALB/NLB listener on `HTTP` whose default
-    /// action is not a redirect to HTTPS, a GCP target HTTP proxy, an Azure application
+    /// A public entry point serving plain HTTP: a listener of an internet-facing load balancer
+    /// on `HTTP` that does not redirect to HTTPS, a GCP target HTTP proxy, an Azure application
     /// gateway listener on `Http`, a portable service exposed with `http { }`, or a Kubernetes
     /// ingress without `tls`.
     ///
@@ -72,7 +72,13 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         None => r.ty.to_ascii_lowercase().contains("targethttpproxy"),
     };
     let listener = r.ty.to_ascii_lowercase().contains("listener") || r.ty.to_ascii_lowercase().contains("proxy");
-    if is_http && listener && !redirects(r) {
+    // Only entry points reachable from the internet: a listener of an internal load balancer
+    // (plain HTTP inside the network) is not flagged.
+    let lb_public = match r.prop("load_balancer") {
+        Some(Value::Ref(x)) => cx.facts.public.contains(x.resource),
+        _ => true,
+    };
+    if is_http && listener && lb_public && !redirects(r) {
         out.at(r, "protocol", format!("`{}` serves plain HTTP without redirecting to HTTPS", r.name))
             .label("HTTP listener")
             .help(fix(cx, r, "redirect_https = true"));

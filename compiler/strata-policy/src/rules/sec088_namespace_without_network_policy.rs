@@ -59,7 +59,8 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         }
         let (ns, at) = match f.kind(r.id) {
             NAMESPACE => (get_str(r, "name").map(str::to_string).unwrap_or_else(|| r.name.clone()), r),
-            WORKLOAD => (namespace_of(cx, r).unwrap_or_else(|| "default".into()), r),
+            // Kubernetes workloads only (ECS task definitions are workloads too).
+            WORKLOAD if r.ty.starts_with("k8s.") => (namespace_of(cx, r).unwrap_or_else(|| "default".into()), r),
             _ => continue,
         };
         if covered.contains(&ns) || !reported.insert(ns.clone()) {
