@@ -3,10 +3,15 @@
 //! Invariant: parsing never fails. [`parse`] always returns a [`ast::File`] plus the syntax
 //! diagnostics it found; broken regions become `Item::Error` / `ExprKind::Error` nodes.
 //!
-//! - [`lexer`]: nom token recognisers; comments are kept (`File::comments`).
-//! - [`parse`]: recursive descent with precedence climbing and error recovery.
-//! - [`format`] / [`format_source`]: the canonical layout used by `strata fmt`.
-//! - [`codes`]: the `E00xx` syntax codes and their documentation.
+//! - [`lexer`]: nom token recognisers; comments are kept (`File::comments`); strings are split
+//!   into segments and interpolations so `${…}` holds ordinary tokens.
+//! - [`parse`]: recursive descent with precedence climbing and error recovery (next field,
+//!   next element, next item keyword at a line start); nesting bounded by [`MAX_DEPTH`]
+//!   (`E0010`), at most [`MAX_DIAGNOSTICS`] diagnostics (`E0016`), files up to
+//!   [`MAX_FILE_SIZE`] (`E4003`).
+//! - [`format`] / [`format_source`]: the canonical layout used by `strata fmt` (idempotent,
+//!   every comment kept, tree unchanged).
+//! - [`codes`]: the `E00xx` syntax codes and their documentation; constants in [`code`].
 //! - [`dump`]: a span-free rendering of the tree, for snapshots and tree comparison.
 
 pub mod ast;
