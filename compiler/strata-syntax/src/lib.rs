@@ -9,10 +9,10 @@
 //!   next element, next item keyword at a line start); nesting bounded by [`MAX_DEPTH`]
 //!   (`E0010`), at most [`MAX_DIAGNOSTICS`] diagnostics (`E0016`), files up to
 //!   [`MAX_FILE_SIZE`] (`E4003`).
-//! - [`format`] / [`format_source`]: the canonical layout used by `strata fmt` (idempotent,
+//! - [`format()`] / [`format_source`]: the canonical layout used by `strata fmt` (idempotent,
 //!   every comment kept, tree unchanged).
 //! - [`codes`]: the `E00xx` syntax codes and their documentation; constants in [`code`].
-//! - [`dump`]: a span-free rendering of the tree, for snapshots and tree comparison.
+//! - [`dump()`]: a span-free rendering of the tree, for snapshots and tree comparison.
 
 pub mod ast;
 mod codes;
