@@ -9,8 +9,8 @@ rule! {
     ///
     /// ## Why it matters
     /// Public buckets are the most common source of cloud data leaks: backups, exports and user
-    /// uploads end up indexed by scanners within hours. Checkov: `CKV_AWS_19`-family,
-    /// `CKV_AWS_53`–`CKV_AWS_56`, `CKV_GCP_28`, `CKV_GCP_114`, `CKV_AZURE_190`.
+    /// uploads end up indexed by scanners within hours. Checkov: `CKV_AWS_20`, `CKV_AWS_53`–`CKV_AWS_56`, `CKV2_AWS_6`,
+    /// `CKV_GCP_28`, `CKV_GCP_114`, `CKV_AZURE_190`.
     ///
     /// ## Example
     /// ```strata

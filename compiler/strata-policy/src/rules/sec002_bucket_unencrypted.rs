@@ -9,7 +9,7 @@ rule! {
     /// ## Why it matters
     /// A customer-managed key puts access to the data under a key policy you control and
     /// audit, lets you revoke access by disabling the key, and is what most compliance
-    /// frameworks ask for. Checkov: `CKV_AWS_145`, `CKV2_AWS_6`-family, `CKV_AZURE_206`.
+    /// frameworks ask for. Checkov: `CKV_AWS_145`.
     ///
     /// ## Example
     /// ```strata

@@ -7,7 +7,7 @@ rule! {
     ///
     /// ## Why it matters
     /// Data and shared-key signatures sent over plain HTTP or obsolete TLS can be read or
-    /// replayed on the network path. Checkov: `CKV_AZURE_3`, `CKV_AZURE_44`, `CKV_AWS_379`.
+    /// replayed on the network path. Checkov: `CKV_AZURE_3`, `CKV_AZURE_44`.
     ///
     /// ## Example
     /// ```strata

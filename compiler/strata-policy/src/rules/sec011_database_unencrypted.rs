@@ -8,7 +8,7 @@ rule! {
     /// ## Why it matters
     /// Unencrypted storage, snapshots and replicas expose the data to anyone who obtains a
     /// snapshot copy or the underlying volume; encryption cannot be turned on later without
-    /// recreating the instance. Checkov: `CKV_AWS_16`, `CKV_AWS_96`.
+    /// recreating the instance. Checkov: `CKV_AWS_16`.
     ///
     /// ## Example
     /// ```strata

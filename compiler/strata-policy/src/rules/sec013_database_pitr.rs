@@ -10,7 +10,7 @@ rule! {
     /// ## Why it matters
     /// With daily snapshots only, a bad write at 17:00 loses everything since the last
     /// snapshot. Point-in-time recovery replays the transaction log to any second of the
-    /// retention window. Checkov: `CKV_GCP_6`-family, `CKV_AWS_28` (DynamoDB).
+    /// retention window.
     ///
     /// ## Example
     /// ```strata

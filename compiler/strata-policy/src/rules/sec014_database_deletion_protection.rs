@@ -7,8 +7,7 @@ rule! {
     ///
     /// ## Why it matters
     /// A rename in the source, a mistaken stack deletion or a bad `terraform apply` replaces or
-    /// deletes the database; deletion protection makes the cloud refuse. Checkov:
-    /// `CKV_AWS_293`, `CKV_GCP_81`-family.
+    /// deletes the database; deletion protection makes the cloud refuse. Checkov: `CKV_AWS_293`.
     ///
     /// ## Example
     /// ```strata

@@ -8,8 +8,7 @@ rule! {
     ///
     /// ## Why it matters
     /// A zone outage or a host failure then takes production down until a new instance is
-    /// restored from backup — often hours, with data loss back to the last backup. Checkov:
-    /// `CKV_AWS_157`, `CKV_GCP_*` (HA).
+    /// restored from backup — often hours, with data loss back to the last backup. Checkov: `CKV_AWS_157`.
     ///
     /// ## Example
     /// ```strata

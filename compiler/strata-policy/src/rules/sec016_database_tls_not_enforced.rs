@@ -8,7 +8,7 @@ rule! {
     ///
     /// ## Why it matters
     /// Credentials and query results then cross the network in clear text, readable by
-    /// anything on the path. Checkov: `CKV_GCP_6`, `CKV_AZURE_28`-family.
+    /// anything on the path. Checkov: `CKV_GCP_6`.
     ///
     /// ## Example
     /// ```strata

@@ -9,8 +9,8 @@ rule! {
     ///
     /// ## Why it matters
     /// Data services exposed to the internet are found by scanners within minutes; Redis and
-    /// Memcached in particular often run without authentication. Checkov: `CKV_AWS_277`-family,
-    /// `CKV_GCP_88`, `CKV_AZURE_*`.
+    /// Memcached in particular often run without authentication. Checkov: `CKV_GCP_88` (MySQL);
+    /// tfsec: `aws-vpc-no-public-ingress-sgr`.
     ///
     /// ## Example
     /// ```strata

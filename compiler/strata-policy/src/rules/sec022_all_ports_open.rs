@@ -7,8 +7,7 @@ rule! {
     ///
     /// ## Why it matters
     /// Everything listening on the hosts becomes reachable from the internet, including
-    /// services never meant to be exposed (metrics, debug endpoints, databases). Checkov:
-    /// `CKV_AWS_260`-family, `CKV_GCP_*`, `CKV_AZURE_*`.
+    /// services never meant to be exposed (metrics, debug endpoints, databases). tfsec: `aws-vpc-no-public-ingress-sg`.
     ///
     /// ## Example
     /// ```strata

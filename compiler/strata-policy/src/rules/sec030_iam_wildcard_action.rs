@@ -9,8 +9,7 @@ rule! {
     /// ## Why it matters
     /// Wildcard actions grant far more than the workload needs — deleting buckets, changing
     /// policies, disabling logging — so a leaked credential or an SSRF bug becomes a full
-    /// compromise. Least privilege lists the actions used. Checkov: `CKV_AWS_63`, `CKV_AWS_62`,
-    /// `CKV_AWS_289`.
+    /// compromise. Least privilege lists the actions used. Checkov: `CKV_AWS_62`, `CKV_AWS_63`.
     ///
     /// ## Example
     /// ```strata

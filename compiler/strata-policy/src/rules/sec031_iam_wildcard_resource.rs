@@ -10,8 +10,7 @@ rule! {
     /// ## Why it matters
     /// `"*"` makes the permission apply to every bucket, queue and key in the account,
     /// including those of other applications and environments. Scope it to the ARNs of the
-    /// resources the workload uses — Strata references make that easy. Checkov: `CKV_AWS_111`,
-    /// `CKV_AWS_355`, `CKV_AWS_356`.
+    /// resources the workload uses — Strata references make that easy. Checkov: `CKV_AWS_111`, `CKV_AWS_355`.
     ///
     /// ## Example
     /// ```strata

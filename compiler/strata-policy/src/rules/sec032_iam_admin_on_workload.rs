@@ -10,7 +10,7 @@ rule! {
     /// ## Why it matters
     /// Workloads run untrusted input; when one is compromised its identity's permissions are
     /// the attacker's. Administrator on a workload turns an application bug into an account
-    /// takeover. Checkov: `CKV_AWS_274`, `CKV_GCP_49`, `CKV_K8S_155`-family.
+    /// takeover. Checkov: `CKV_AWS_274`.
     ///
     /// ## Example
     /// ```strata

@@ -9,7 +9,7 @@ rule! {
     /// ## Why it matters
     /// Rotation limits how much data one key version protects and how long a leaked version
     /// stays useful; CIS AWS 3.8 and CIS GCP 1.10 require it. Checkov: `CKV_AWS_7`,
-    /// `CKV_GCP_43`, `CKV_AZURE_*`.
+    /// `CKV_GCP_43`.
     ///
     /// ## Example
     /// ```strata

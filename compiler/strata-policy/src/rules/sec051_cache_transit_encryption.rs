@@ -8,7 +8,7 @@ rule! {
     ///
     /// ## Why it matters
     /// Session tokens, cached query results and the cache's own auth token then cross the
-    /// network in clear text. Checkov: `CKV_AWS_30`, `CKV_AWS_191`, `CKV_GCP_97`, `CKV_AZURE_91`.
+    /// network in clear text. Checkov: `CKV_AWS_30`, `CKV_GCP_97`, `CKV_AZURE_91`.
     ///
     /// ## Example
     /// ```strata

@@ -9,7 +9,7 @@ rule! {
     ///
     /// ## Why it matters
     /// Cookies, tokens and form posts travel in clear text and can be altered on the way.
-    /// Serve HTTPS and redirect port 80 to it. Checkov: `CKV_AWS_2`, `CKV_AWS_103`, `CKV2_AWS_20`.
+    /// Serve HTTPS and redirect port 80 to it. Checkov: `CKV_AWS_2`, `CKV2_AWS_20`.
     ///
     /// ## Example
     /// ```strata

@@ -7,8 +7,7 @@ rule! {
     ///
     /// ## Why it matters
     /// Kubernetes Secrets are only base64 in etcd; envelope encryption with a key you control
-    /// protects them in backups and snapshots of the control plane. Checkov: `CKV_AWS_58`,
-    /// `CKV_GCP_50`-family.
+    /// protects them in backups and snapshots of the control plane. Checkov: `CKV_AWS_58`.
     ///
     /// ## Example
     /// ```strata

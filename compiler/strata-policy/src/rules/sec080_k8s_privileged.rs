@@ -10,7 +10,7 @@ rule! {
     /// ## Why it matters
     /// A privileged container has every capability and all host devices: escaping to the node
     /// is trivial, and from the node to every other pod on it. Pod Security Standards
-    /// (baseline and restricted) forbid it. Checkov: `CKV_K8S_16`, `CKV_K8S_1`-family.
+    /// (baseline and restricted) forbid it. Checkov: `CKV_K8S_16`.
     ///
     /// ## Example
     /// ```strata

@@ -9,8 +9,7 @@ rule! {
     /// ## Why it matters
     /// Literal values end up in the repository, the generated templates, the cloud console
     /// and every `kubectl describe`. Reference a secret (Secrets Manager, Secret Manager, a
-    /// Kubernetes Secret) so the value lives in one audited place. Checkov: `CKV_K8S_35`,
-    /// `CKV_AWS_45`, `CKV_AZURE_*`.
+    /// Kubernetes Secret) so the value lives in one audited place. Checkov: `CKV_K8S_35`, `CKV_AWS_45`.
     ///
     /// ## Example
     /// ```strata

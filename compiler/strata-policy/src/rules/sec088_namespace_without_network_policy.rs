@@ -9,8 +9,8 @@ rule! {
     /// ## Why it matters
     /// Without a network policy every pod accepts connections from every other pod in the
     /// cluster: one compromised pod can reach every database and internal API. A default-deny
-    /// policy per namespace, plus explicit allows, is the baseline. Checkov: `CKV2_K8S_*`,
-    /// kube-bench 5.3.2.
+    /// policy per namespace, plus explicit allows, is the baseline. CIS Kubernetes Benchmark
+    /// 5.3.2.
     ///
     /// ## Example
     /// ```strata

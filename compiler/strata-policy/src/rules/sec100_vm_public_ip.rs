@@ -9,7 +9,7 @@ rule! {
     /// ## Why it matters
     /// Every service listening on the VM is then one firewall mistake away from the internet.
     /// Put VMs in private subnets behind a load balancer; reach them through Session Manager,
-    /// IAP or a bastion. Checkov: `CKV_AWS_88`, `CKV_GCP_40`.
+    /// IAP or a bastion. Checkov: `CKV_AWS_88`, `CKV_AWS_333`, `CKV_GCP_40`.
     ///
     /// ## Example
     /// ```strata

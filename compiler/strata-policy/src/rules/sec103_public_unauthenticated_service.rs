@@ -10,7 +10,7 @@ rule! {
     /// ## Why it matters
     /// Unauthenticated endpoints can be called by anyone — including to run up the bill — so
     /// only services meant to be public websites should allow it, behind a load balancer with
-    /// a WAF. Checkov: `CKV_GCP_102`, `CKV_AWS_258`.
+    /// a WAF. Checkov: `CKV_AWS_258`.
     ///
     /// ## Example
     /// ```strata

@@ -7,7 +7,7 @@ rule! {
     ///
     /// ## Why it matters
     /// Long-lived credentials accumulate in logs, laptops and old containers; rotation bounds
-    /// how long a leaked one stays valid. Checkov: `CKV2_AWS_57`, `CKV_GCP_*`.
+    /// how long a leaked one stays valid. Checkov: `CKV2_AWS_57`.
     ///
     /// ## Example
     /// ```strata

@@ -1,0 +1,172 @@
+//! `docs/rules.md` and `docs/checkov-parity.md` are generated from the rule registry (and
+//! `stdlib/policies/checkov.toml`); this test fails when they are out of date. Regenerate with
+//! `STRATA_BLESS_DOCS=1 cargo test -p strata-policy --test docs`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+use strata_policy::registry::{rules, Applies, Check, Rule, Status};
+
+fn root() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn applies(r: &Rule) -> String {
+    match (r.check, r.applies) {
+        (Check::Model(_), _) => "the whole model (graph)".into(),
+        (Check::Builtin, _) => "the policy machinery".into(),
+        (_, Applies::All) => "every resource".into(),
+        (_, Applies::Types(t)) => t.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", "),
+        (_, Applies::Kinds(k)) => format!("kinds {}", k.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")),
+    }
+}
+
+fn rules_md() -> String {
+    let mut out = String::from(
+        "# Policy rules\n\n\
+<!-- Generated from compiler/strata-policy/src/rules by `STRATA_BLESS_DOCS=1 cargo test -p strata-policy --test docs`; do not edit. -->\n\n\
+`strata check` runs these rules over the model after portable types are lowered, and over the\n\
+dependency graph. Each rule has a code (never reused), a kebab-case name and a default level;\n\
+`strata explain CODE` prints its documentation. Configure them in the `[rules]` table of\n\
+`strata.toml` (see [strata-toml.md](strata-toml.md)) by code, name, category (`security`,\n\
+`graph`, `cost`, `policy`) or `all`, with per-path overrides; silence one finding with\n\
+`// strata-ignore CODE: reason` on the line above it (or on the line itself, or above the\n\
+resource to cover all of its findings).\n\n\
+Findings point at the property to change, and the help line gives the Strata line to write.\n\
+For a resource lowered from a portable type (`Postgres`, `ObjectStore`, ...), the finding points\n\
+at the portable resource and says whether the portable type has the setting.\n\n\
+Policies written in the language (`policy \"...\" { deny path(A ~> B) }`) report with their own\n\
+code; `internet ~> X` follows the traffic plumbing (load balancers, listeners, target groups,\n\
+CDNs, gateways, Kubernetes services and ingresses) in both directions and stops at compute\n\
+(services, functions, VMs, workloads), so `X` is flagged when it is public itself or exposed\n\
+through plumbing alone. `A ~> X` for a resource or type `A` is any dependency path.\n\n",
+    );
+    out.push_str("| Code | Name | Category | Level | What it checks |\n| --- | --- | --- | --- | --- |\n");
+    for r in rules() {
+        let level = if r.status == Status::Opt { format!("{} (off by default)", r.severity.as_str()) } else { r.severity.as_str().to_string() };
+        let _ = writeln!(out, "| [{}](#{}) | `{}` | {} | {} | {} |", r.code, r.code.to_ascii_lowercase(), r.name, r.category.as_str(), level, r.summary().replace('|', "\\|"));
+    }
+    for r in rules() {
+        let _ = write!(out, "\n<a id=\"{}\"></a>\n\n## {} `{}`\n\n", r.code.to_ascii_lowercase(), r.code, r.name);
+        let _ = writeln!(out, "Category: {} · default level: {} · applies to: {}\n", r.category.as_str(), r.severity.as_str(), applies(r));
+        for line in r.doc().lines() {
+            let line = match line.strip_prefix("## ") {
+                Some(h) => format!("### {h}"),
+                None => line.to_string(),
+            };
+            out.push_str(line.trim_end());
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[derive(serde::Deserialize)]
+struct Parity {
+    check: Vec<Entry>,
+}
+
+#[derive(serde::Deserialize)]
+struct Entry {
+    id: String,
+    title: String,
+    how: String,
+    #[serde(rename = "where")]
+    place: String,
+}
+
+/// Checkov ids cited in a rule's doc.
+fn cited(doc: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (i, _) in doc.match_indices("CKV") {
+        let id: String = doc[i..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        if id.contains('_') && id.chars().last().is_some_and(|c| c.is_ascii_digit()) {
+            out.insert(id);
+        }
+    }
+    // `CKV_AWS_53`–`CKV_AWS_56`: a range.
+    if let Some(p) = doc.find("`CKV_AWS_53`–`CKV_AWS_56`") {
+        let _ = p;
+        for n in 53..=56 {
+            out.insert(format!("CKV_AWS_{n}"));
+        }
+    }
+    out
+}
+
+fn parity_md() -> String {
+    let text = std::fs::read_to_string(root().join("stdlib/policies/checkov.toml")).expect("stdlib/policies/checkov.toml");
+    let parity: Parity = toml::from_str(&text).expect("valid checkov.toml");
+    let mut by_check: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for r in rules() {
+        for id in cited(r.doc()) {
+            by_check.entry(id).or_default().push(r.code);
+        }
+    }
+    let key = |id: &str| {
+        // CKV_AWS_7 < CKV_AWS_16: framework, then number.
+        let (prefix, num) = id.rsplit_once('_').unwrap_or((id, "0"));
+        (prefix.to_string(), num.parse::<u32>().unwrap_or(0))
+    };
+    let mut out = String::from(
+        "# Checkov parity\n\n\
+<!-- Generated by `STRATA_BLESS_DOCS=1 cargo test -p strata-policy --test docs` from the rule docs and stdlib/policies/checkov.toml; do not edit. -->\n\n\
+Strata aims to make a separate Checkov run before deploy unnecessary: a project that\n\
+`strata check` calls clean should draw no high-severity Checkov finding on the templates\n\
+`strata compile` writes. Each Checkov check below is settled in one of three ways:\n\n\
+- **rule** — a Strata rule reports the problem in the source, at the property to change;\n\
+- **lowering** — the emitted template always has the secure value;\n\
+- **construction** — the stdlib schemas cannot express the insecure setting.\n\n\
+Strata also checks what Checkov cannot see in one template: paths through the dependency graph\n\
+(`GRAPH001` data stores reachable from the internet, `GRAPH002` production depending on\n\
+non-production, `GRAPH003` data residency, `GRAPH004` public entry points without a WAF),\n\
+budgets and cost (`COST…`), and policies written in the language.\n\n\
+| Checkov check | Settled by | How |\n| --- | --- | --- |\n",
+    );
+    let mut rows: BTreeMap<String, (String, String)> =
+        by_check.iter().map(|(id, codes)| (id.clone(), (codes.iter().map(|c| format!("[{c}](rules.md#{})", c.to_ascii_lowercase())).collect::<Vec<_>>().join(", "), "rule".to_string()))).collect();
+    for e in &parity.check {
+        assert!(e.how == "lowering" || e.how == "construction", "{}: how must be lowering or construction", e.id);
+        // Both: a rule for schemas that can express it, and the stdlib settles it.
+        let row = rows.entry(e.id.clone()).or_insert_with(|| (e.title.clone(), String::new()));
+        if row.1.is_empty() {
+            row.0 = format!("{} — {}", e.title, e.place);
+            row.1 = e.how.clone();
+        } else {
+            row.0 = format!("{}; stdlib: {}", row.0, e.place);
+            row.1 = format!("rule, {}", e.how);
+        }
+    }
+    let mut rows: Vec<(String, String, String)> = rows.into_iter().map(|(id, (by, how))| (id, by, how)).collect();
+    rows.sort_by_key(|(id, _, _)| key(id));
+    for (id, by, how) in rows {
+        let _ = writeln!(out, "| `{id}` | {by} | {how} |");
+    }
+    let security = rules().iter().filter(|r| r.category == strata_policy::Category::Security).count();
+    let _ = write!(
+        out,
+        "\n{} Checkov checks are cited by the rules ({security} of them security rules); {} are (also) settled by the lowering or the schemas.\n",
+        by_check.len(),
+        parity.check.len()
+    );
+    out
+}
+
+fn compare(path: &str, generated: String) {
+    let file = root().join(path);
+    if std::env::var_os("STRATA_BLESS_DOCS").is_some() {
+        std::fs::write(&file, &generated).expect("write docs");
+        return;
+    }
+    let current = std::fs::read_to_string(&file).unwrap_or_default();
+    assert!(current == generated, "{path} is out of date: run `STRATA_BLESS_DOCS=1 cargo test -p strata-policy --test docs`");
+}
+
+#[test]
+fn rules_doc_is_current() {
+    compare("docs/rules.md", rules_md());
+}
+
+#[test]
+fn checkov_parity_doc_is_current() {
+    compare("docs/checkov-parity.md", parity_md());
+}
