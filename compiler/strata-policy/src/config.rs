@@ -57,6 +57,9 @@ pub struct RuleConfig {
 pub struct PolicyConfig {
     /// Entries by key (code, name, category or `all`).
     pub rules: BTreeMap<String, RuleConfig>,
+    /// Usage assumptions for the budget rule (`COST001`): set them to what `strata cost` uses
+    /// (`[cost]` of `strata.toml`) so the budget check and the estimate agree.
+    pub usage: crate::cost::UsageAssumptions,
 }
 
 /// The settings that apply to one rule, resolved from the entries.

@@ -18,6 +18,8 @@ pub struct Cx<'a> {
     pub facts: &'a Facts,
     /// The rule's options from `[rules]`.
     pub options: &'a BTreeMap<String, Value>,
+    /// Usage assumptions of the cost estimate.
+    pub usage: &'a crate::cost::UsageAssumptions,
 }
 
 /// Model-level rules see the same context.
@@ -192,7 +194,7 @@ pub fn run(model: &Model, schemas: &Schemas, graph: &ResourceGraph, config: &Pol
         for &i in t.iter().chain(k.iter()).chain(for_all.iter()) {
             let e = &enabled[i];
             if let Check::Resource(f) = e.rule.check {
-                let cx = Cx { model, schemas, graph, facts: &facts, options: e.options };
+                let cx = Cx { model, schemas, graph, facts: &facts, options: e.options, usage: &config.usage };
                 let mut sink = Sink::new(e.rule.code, e.severity, &mut out);
                 f(&cx, r, &mut sink);
             }
@@ -201,7 +203,7 @@ pub fn run(model: &Model, schemas: &Schemas, graph: &ResourceGraph, config: &Pol
     for &i in &model_rules {
         let e = &enabled[i];
         if let Check::Model(f) = e.rule.check {
-            let cx = Cx { model, schemas, graph, facts: &facts, options: e.options };
+            let cx = Cx { model, schemas, graph, facts: &facts, options: e.options, usage: &config.usage };
             let mut sink = Sink::new(e.rule.code, e.severity, &mut out);
             f(&cx, &mut sink);
         }

@@ -268,3 +268,23 @@ fn registry_docs() {
     }
     assert_eq!(strata_policy::codes().len(), strata_policy::registry::rules().len());
 }
+
+/// The budget rule prices with the configuration's usage assumptions, like `strata cost`.
+#[test]
+fn budget_uses_usage_assumptions() {
+    let build = || {
+        let mut f = Fixture::new();
+        f.stack("files", Provider::Aws, |s| {
+            s.set("region", "us-east-1").budget(10.0);
+        });
+        f.resource("uploads", "aws.s3.Bucket", |_| {});
+        f
+    };
+    let only_budget = || PolicyConfig::default().with_level("all", Level::Off).with_level("COST001", Level::On(Severity::Error));
+    let (_, d) = support::render(build(), &only_budget());
+    assert!(d.is_empty(), "no stored data assumed: {d:?}");
+    let mut config = only_budget();
+    config.usage.object_storage_gib = 1000.0; // 1000 GB × $0.023 = $23 > $10
+    let (_, d) = support::render(build(), &config);
+    assert_eq!(codes(&d), ["COST001:error"]);
+}

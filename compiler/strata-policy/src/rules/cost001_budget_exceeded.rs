@@ -1,5 +1,5 @@
 use super::prelude::*;
-use crate::cost::{estimate_facts, prices::Prices, UsageAssumptions};
+use crate::cost::{estimate_facts, prices::Prices};
 
 rule! {
     /// ## What it checks
@@ -37,7 +37,7 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
     if cx.model.stacks.iter().all(|s| s.budget.is_none()) {
         return;
     }
-    let report = estimate_facts(cx.model, cx.facts, &UsageAssumptions::default(), Prices::stdlib());
+    let report = estimate_facts(cx.model, cx.facts, cx.usage, Prices::stdlib());
     for s in &cx.model.stacks {
         let Some(budget) = s.budget else { continue };
         let total = report.stacks.get(&s.name).copied().unwrap_or(0.0);
