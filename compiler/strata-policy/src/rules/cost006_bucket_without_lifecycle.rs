@@ -40,7 +40,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         }
     }
     // Types without a lifecycle property (storage accounts, user schemas) are not flagged.
-    let has_prop = cx.schema(r).map_or(true, |s| s.fields.contains_key("lifecycle") || s.fields.contains_key("lifecycle_rules"));
+    let has_prop = cx.schema(r).is_none_or(|s| s.fields.contains_key("lifecycle") || s.fields.contains_key("lifecycle_rules"));
     if !has_prop {
         return;
     }

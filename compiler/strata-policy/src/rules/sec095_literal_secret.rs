@@ -36,7 +36,7 @@ rule! {
 }
 
 /// Walk a value; report the first finding as (what, key).
-fn scan<'v>(key: &str, v: &'v Value, depth: usize) -> Option<(String, String)> {
+fn scan(key: &str, v: &Value, depth: usize) -> Option<(String, String)> {
     if depth > 32 {
         return None;
     }

@@ -20,7 +20,10 @@ fn gib(n: f64) -> Value {
 
 /// One copy of the architecture: (suffix, type, props); `@name` strings are references to the
 /// resource of that name in the same copy.
-fn template() -> Vec<(&'static str, &'static str, Vec<(&'static str, Value)>)> {
+/// (name suffix, type, properties) of one resource of the template.
+type Entry = (&'static str, &'static str, Vec<(&'static str, Value)>);
+
+fn template() -> Vec<Entry> {
     vec![
         ("vpc", "aws.ec2.Vpc", vec![("cidr", Value::Cidr("10.0.0.0/16".into()))]),
         ("sg", "aws.ec2.SecurityGroup", vec![("vpc", s("@vpc")), ("ingress", Value::List(vec![Value::Record(BTreeMap::from([("port".to_string(), Value::Int(22)), ("cidr".to_string(), Value::Cidr("0.0.0.0/0".into()))]))]))]),
