@@ -30,6 +30,17 @@ fn done<T>(outcome: T, code: i32) -> i32 {
     code
 }
 
+/// `STRATA_TIMINGS=1`: the wall time of each stage on stderr (for profiling, not a contract).
+fn print_timings(outcome: &CheckOutcome) {
+    if std::env::var_os("STRATA_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0") {
+        let mut s = String::new();
+        for (stage, t) in &outcome.timings {
+            s.push_str(&format!("timing: {stage:<15} {:>9.1} ms\n", t.as_secs_f64() * 1000.0));
+        }
+        err(&s);
+    }
+}
+
 /// Write to stdout, ignoring a closed pipe (`strata graph | head`).
 fn out(s: &str) {
     let mut o = std::io::stdout().lock();
@@ -91,6 +102,7 @@ fn json_report(outcome: &CheckOutcome) -> serde_json::Value {
 
 fn check(path: &Path, env: Option<String>, format: CheckFormat, color: bool) -> i32 {
     let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env, ..CheckOptions::default() });
+    print_timings(&outcome);
     match format {
         CheckFormat::Human => {
             print_human(&outcome, &outcome.diagnostics, color);
@@ -118,6 +130,7 @@ fn compile(path: &Path, env: Option<String>, out_dir: Option<PathBuf>, targets: 
         }),
     };
     let outcome = strata_driver::compile(&DiskWorld, path, &options);
+    print_timings(&outcome.check);
     print_human(&outcome.check, &outcome.check.diagnostics, color);
     match &outcome.out_dir {
         Some(dir) => {

@@ -367,3 +367,16 @@ fn init_matches_the_quickstart_example() {
         assert_eq!(made, kept, "examples/quickstart/{f} differs from what `strata init` writes");
     }
 }
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let p = project(&[("main.strata", b"import aws\nresource key: aws.kms.Key { rotaton = true }\n")]);
+    // Not a terminal (the test's pipe), NO_COLOR set by the helper: plain text.
+    let plain = strata(p.path(), &["check"]);
+    assert!(!plain.stderr.contains('\u{1b}'), "{}", plain.stderr);
+    let forced = strata(p.path(), &["--color", "always", "check"]);
+    assert!(forced.stderr.contains("\u{1b}["), "{}", forced.stderr);
+    let never = strata(p.path(), &["check", "--color", "never"]);
+    assert!(!never.stderr.contains('\u{1b}'));
+    assert_eq!((plain.code, forced.code, never.code), (2, 2, 2));
+}

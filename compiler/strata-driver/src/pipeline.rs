@@ -41,6 +41,8 @@ pub struct CheckOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// The cost estimate, when the model is valid enough to price.
     pub cost: Option<strata_policy::CostReport>,
+    /// Wall time of each stage, in order (`STRATA_TIMINGS=1 strata check` prints them).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 impl CheckOutcome {
@@ -93,7 +95,9 @@ pub fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
 /// [`CheckOutcome::exit_code`].
 pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOutcome {
     let mut out = CheckOutcome::default();
+    let mut clock = Clock::start();
     let loaded = load_project(world, path, &mut out.sources);
+    clock.lap(&mut out.timings, "load");
     out.project = loaded.project;
     out.files = loaded.files;
     out.diagnostics = loaded.diagnostics;
@@ -113,17 +117,22 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
     let loader = WorldLoader::new(world, &out.project);
     let (analysis, diags) = strata_semantics::analyze(&mut out.sources, &out.files, &loader, &options_sem);
     out.diagnostics.extend(diags);
+    clock.lap(&mut out.timings, "analyze");
     let (model, diags) = stages::lower_portable(&analysis.model, &analysis.schemas);
     out.diagnostics.extend(diags);
+    clock.lap(&mut out.timings, "lower_portable");
     let (graph, diags) = strata_graph::build(&model);
     out.diagnostics.extend(diags);
+    clock.lap(&mut out.timings, "graph");
 
     let input_valid = !out.diagnostics.iter().any(|d| d.severity == Severity::Error && is_input_code(&d.code));
     if input_valid {
         // Policies and prices only mean something for a program that type-checks.
         let other_codes: Vec<_> = crate::all_codes().into_iter().filter(|c| !c.code.starts_with(|ch: char| ch.is_ascii_uppercase() && ch != 'E')).collect();
         out.diagnostics.extend(strata_policy::check_with_sources(&model, &analysis.schemas, &graph, &out.project.config.policy, &out.sources, &other_codes));
+        clock.lap(&mut out.timings, "policies");
         out.cost = Some(strata_policy::estimate(&model, &analysis.schemas, &out.project.config.usage));
+        clock.lap(&mut out.timings, "cost");
     }
     out.analysis = analysis;
     out.model = model;
@@ -178,7 +187,9 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
         (None, None) => PathBuf::from("out"),
     };
 
+    let mut clock = Clock::start();
     let (programs, diags) = stages::to_targets(&out.check.model, &out.check.analysis.schemas, targets.as_deref());
+    clock.lap(&mut out.check.timings, "to_targets");
     let mut errors = diags;
     if let Some(requested) = &targets {
         let produced: Vec<Target> = programs.iter().map(|p| p.target).collect();
@@ -195,13 +206,15 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
     let files: Vec<EmittedFile> = if errors.iter().any(|d| d.severity == Severity::Error) {
         Vec::new()
     } else {
-        match stages::emit(&programs, &out.check.model, yaml) {
+        let emitted = match stages::emit(&programs, &out.check.model, yaml) {
             Ok(files) => files,
             Err(d) => {
                 errors.extend(d);
                 Vec::new()
             }
-        }
+        };
+        clock.lap(&mut out.check.timings, "emit");
+        emitted
     };
     let failed = errors.iter().any(|d| d.severity == Severity::Error);
     out.check.diagnostics.extend(errors);
@@ -211,7 +224,9 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
         let mut written_targets: Vec<Target> = targets.clone().unwrap_or_else(|| programs.iter().map(|p| p.target).collect());
         written_targets.sort();
         written_targets.dedup();
-        match stages::write_outputs(&out_dir, &files, &written_targets) {
+        let result = stages::write_outputs(&out_dir, &files, &written_targets);
+        clock.lap(&mut out.check.timings, "write");
+        match result {
             Ok(()) => {
                 out.written = files.iter().map(|f| f.path.clone()).collect();
                 out.written.sort();
@@ -229,4 +244,18 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
     }
     sort_diagnostics(&mut out.check.diagnostics);
     out
+}
+
+/// Measures consecutive stages.
+struct Clock(std::time::Instant);
+
+impl Clock {
+    fn start() -> Clock {
+        Clock(std::time::Instant::now())
+    }
+    fn lap(&mut self, timings: &mut Vec<(&'static str, std::time::Duration)>, stage: &'static str) {
+        let now = std::time::Instant::now();
+        timings.push((stage, now - self.0));
+        self.0 = now;
+    }
 }

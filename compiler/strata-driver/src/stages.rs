@@ -5,7 +5,12 @@ use strata_base::{Diagnostic, FileId};
 use strata_model::{Model, Schemas, Target, TargetProgram};
 
 /// Lower portable resources to the stacks' providers (the analysed model is kept as it is).
+/// A model without portable resources is already lowered: the lowering tables are then not
+/// even loaded, which keeps `strata check` of a provider-only project fast.
 pub(crate) fn lower_portable(model: &Model, schemas: &Schemas) -> (Model, Vec<Diagnostic>) {
+    if !model.resources.iter().any(|r| r.provider == strata_model::Provider::Portable) {
+        return (model.clone(), Vec::new());
+    }
     strata_lower::lower_portable(model.clone(), schemas)
 }
 
