@@ -23,7 +23,8 @@ if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null
 fi
 
 cargo build --release -p strata-cli >&2
-STRATA="$PWD/target/release/strata"
+STRATA_BIN_DIR="${CARGO_TARGET_DIR:-$PWD/target}/release"
+STRATA="$STRATA_BIN_DIR/strata"
 mkdir -p "$WORK" bench/results
 
 # mean and stddev in ms of `$@` (hyperfine if present, else a timed loop)
