@@ -513,6 +513,8 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
     }
     config.compile.out = raw.compile.out.map(PathBuf::from);
     parse_cost(file, raw.cost, &mut config.usage, &mut diags);
+    // The budget rule prices like `strata cost`.
+    config.policy.usage = config.usage.clone();
     if let Some(f) = raw.compile.cfn_format {
         match CfnFormat::parse(f.get_ref()) {
             Some(fmt) => config.compile.cfn_format = Some(fmt),
@@ -614,6 +616,7 @@ storage_gib = 2000
         assert_eq!(c.compile.cfn_format, Some(CfnFormat::Yaml));
         assert_eq!((c.usage.object_storage_gib, c.usage.nat_gib), (250.0, 12.5));
         assert_eq!(c.usage.per_resource["uploads"]["storage_gib"], 2000.0);
+        assert_eq!(c.policy.usage, c.usage);
         let (_, d) = parse_config(FileId(0), "[cost]\nobject_storage = 1\n[cost.resources.x]\nstorage = 1\n");
         assert_eq!(d.len(), 2, "{d:?}");
         assert!(d.iter().all(|d| d.help.as_deref().unwrap_or("").contains("did you mean")));
