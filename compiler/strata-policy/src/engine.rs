@@ -54,6 +54,20 @@ impl<'a> Cx<'a> {
     pub fn can_set(&self, r: &Resource, prop: &str) -> bool {
         self.schema(r).is_none_or(|s| s.fields.contains_key(prop))
     }
+    /// Where `prop` of `r` is written; for a lowered resource whose property has no span of its
+    /// own, where the first of `origin_props` is written in the portable resource; else the
+    /// resource's name.
+    pub fn span_of(&self, r: &Resource, prop: &str, origin_props: &[&str]) -> Span {
+        if let Some(s) = r.prop_spans.get(prop) {
+            return *s;
+        }
+        if let Some(o) = self.origin(r) {
+            if let Some(s) = origin_props.iter().find_map(|p| o.prop_spans.get(*p)) {
+                return *s;
+            }
+        }
+        r.name_span
+    }
     pub fn option_i64(&self, key: &str) -> Option<i64> {
         self.options.get(key).and_then(Value::as_i64)
     }

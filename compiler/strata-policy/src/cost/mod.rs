@@ -104,6 +104,7 @@ pub fn estimate_with(model: &Model, schemas: &Schemas, usage: &UsageAssumptions,
 pub(crate) fn estimate_facts(model: &Model, facts: &Facts, usage: &UsageAssumptions, prices: &Prices) -> CostReport {
     let mut lines = Vec::new();
     let mut stacks: BTreeMap<String, f64> = BTreeMap::new();
+    let mut total = 0.0;
     for r in &model.resources {
         if facts.superseded.contains(r.id) {
             continue;
@@ -118,10 +119,12 @@ pub(crate) fn estimate_facts(model: &Model, facts: &Facts, usage: &UsageAssumpti
         if let Some(s) = &stack {
             *stacks.entry(s.clone()).or_default() += monthly;
         }
+        total += monthly;
         lines.push(CostLine { name: r.name.clone(), ty: r.ty.clone(), monthly: cents(monthly), stack, details: cx.items, notes: cx.notes });
     }
     lines.sort_by(|a, b| b.monthly.total_cmp(&a.monthly).then_with(|| a.name.cmp(&b.name)));
-    let total = cents(lines.iter().map(|l| l.monthly).fold(0.0, |a, b| a + b));
+    // The total (and each stack's) is rounded once, from the unrounded line amounts.
+    let total = cents(total);
     for v in stacks.values_mut() {
         *v = cents(*v);
     }

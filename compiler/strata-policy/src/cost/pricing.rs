@@ -389,8 +389,19 @@ fn fargate(cx: &mut Pcx<'_>, count: f64, cpu: Option<f64>, mem: Option<f64>) {
         0.5
     });
     let h = cx.hours();
-    cx.add_in("aws", format!("Fargate {count} × {cpu} vCPU"), "fargate", "vcpu", count * cpu * h);
-    cx.add_in("aws", format!("Fargate {count} × {mem} GB"), "fargate", "memory_gb", count * mem * h);
+    if cx.add_in("aws", format!("Fargate {count} × {cpu} vCPU"), "fargate", "vcpu", count * cpu * h) {
+        relabel(cx, "vCPU-hour");
+    }
+    if cx.add_in("aws", format!("Fargate {count} × {mem} GB"), "fargate", "memory_gb", count * mem * h) {
+        relabel(cx, "GB-hour");
+    }
+}
+
+/// Set the unit of the item just added (tables priced per vCPU or GB carry `hour`).
+fn relabel(cx: &mut Pcx<'_>, unit: &str) {
+    if let Some(last) = cx.items.last_mut() {
+        last.unit = unit.to_string();
+    }
 }
 
 fn rds(cx: &mut Pcx<'_>) {
@@ -424,8 +435,12 @@ fn cloudsql(cx: &mut Pcx<'_>, p: &str) {
     let suffix = if ha { " (HA: ×2)" } else { "" };
     let h = cx.hours();
     if let Some((cpu, mem)) = cloudsql_shape(tier) {
-        cx.add_in(p, format!("{tier}: {cpu} vCPU{suffix}"), "cloudsql", "vcpu", cpu * h * m);
-        cx.add_in(p, format!("{tier}: {mem} GB memory{suffix}"), "cloudsql", "memory_gb", mem * h * m);
+        if cx.add_in(p, format!("{tier}: {cpu} vCPU{suffix}"), "cloudsql", "vcpu", cpu * h * m) {
+            relabel(cx, "vCPU-hour");
+        }
+        if cx.add_in(p, format!("{tier}: {mem} GB memory{suffix}"), "cloudsql", "memory_gb", mem * h * m) {
+            relabel(cx, "GB-hour");
+        }
     } else {
         cx.add_in(p, format!("instance {tier}{suffix}"), "cloudsql", tier, h * m);
     }
@@ -456,6 +471,10 @@ fn cloudrun(cx: &mut Pcx<'_>, p: &str) {
     let cpu = cx.num_of(&["cpu"]).unwrap_or(1.0);
     let mem = cx.r.prop("memory").and_then(memory_gb).unwrap_or(0.5);
     let secs = cx.hours() * 3600.0;
-    cx.add_in(p, format!("{min} always-on instance(s) × {cpu} vCPU"), "cloudrun", "vcpu", min * cpu * secs);
-    cx.add_in(p, format!("{min} always-on instance(s) × {mem} GiB"), "cloudrun", "memory_gib", min * mem * secs);
+    if cx.add_in(p, format!("{min} always-on instance(s) × {cpu} vCPU"), "cloudrun", "vcpu", min * cpu * secs) {
+        relabel(cx, "vCPU-second");
+    }
+    if cx.add_in(p, format!("{min} always-on instance(s) × {mem} GiB"), "cloudrun", "memory_gib", min * mem * secs) {
+        relabel(cx, "GiB-second");
+    }
 }

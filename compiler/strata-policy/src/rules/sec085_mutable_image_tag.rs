@@ -30,7 +30,7 @@ rule! {
     }
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for c in containers(r) {
         let Some(image) = c.get("image").and_then(Value::as_str) else { continue };
         if let Some(problem) = mutable_tag(image) {
@@ -39,7 +39,8 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
                 Some((b, t)) if !t.contains('/') => b,
                 _ => base,
             };
-            out.report(c.span("image"), format!("image `{image}` of {} {problem}", c.label()))
+            let span = if r.prop_spans.contains_key(c.prop) { c.span("image") } else { cx.span_of(r, "image", &["image"]) };
+            out.report(span, format!("image `{image}` of {} {problem}", c.label()))
                 .label("mutable image reference")
                 .help(format!("pin a version or digest: `image = \"{base}:1.2.3\"` or `\"{base}@sha256:...\"`"));
         }

@@ -73,14 +73,14 @@ fn scan(key: &str, v: &Value, depth: usize) -> Option<(String, String)> {
     }
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for (k, v) in &r.props {
         // Only what was written: schema defaults are not the user's secrets.
         if !r.prop_spans.contains_key(k) {
             continue;
         }
         // Environment variables of workloads are reported by SEC086 with a better fix.
-        if matches!(k.as_str(), "env" | "environment" | "env_vars" | "environment_variables" | "containers") && scan(k, v, 0).is_some_and(|(w, _)| w == "a literal credential") {
+        if matches!(k.as_str(), "env" | "environment" | "env_vars" | "environment_variables" | "containers") && matches!(cx.kind(r), WORKLOAD | SERVICE | FUNCTION | VM) {
             continue;
         }
         if let Some((what, key)) = scan(k, v, 0) {
