@@ -786,8 +786,8 @@ pub fn cases() -> Vec<Case> {
         Case {
             code: "SEC095",
             bad: |f| {
-                f.resource("worker", "aws.lambda.Function", |r| {
-                    r.set("environment", rec([("DATABASE_URL", v("postgres://app:S3cretPassw0rd@db.internal:5432/app"))]));
+                f.resource("etl", "acme.Job", |r| {
+                    r.set("source", "postgres://app:S3cretPassw0rd@db.internal:5432/app");
                 });
                 f.resource("hook", "acme.Webhook", |r| {
                     r.set("settings", rec([("api_key", v("k-93f8a7b6c5d4e3f2"))]));
