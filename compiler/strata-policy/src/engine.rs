@@ -149,6 +149,12 @@ pub fn fix(cx: &Cx<'_>, r: &Resource, line: &str) -> String {
     match cx.origin(r) {
         Some(o) => {
             let field = line.split([' ', '.', '=']).next().unwrap_or(line);
+            // The portable type may have the setting inside a record field (`backups.point_in_time`).
+            if let Some(outer) = cx.schemas.get(&o.ty).filter(|s| !s.fields.contains_key(field)).and_then(|s| {
+                s.fields.iter().find(|(_, f)| matches!(f.ty.resolved(), strata_model::Ty::Record(inner) if inner.contains_key(field))).map(|(k, _)| k.clone())
+            }) {
+                return format!("write `{line}` inside `{outer} = {{ ... }}` of `{}`", o.name);
+            }
             if cx.schemas.get(&o.ty).is_none_or(|s| s.fields.contains_key(field)) {
                 if o.name == r.name {
                     format!("write `{line}` in `{}`", o.name)

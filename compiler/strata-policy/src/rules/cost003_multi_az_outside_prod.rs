@@ -33,6 +33,20 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         return;
     }
     let env = cx.facts.env(r.id).unwrap_or("non-production").to_string();
+    // Lowered from a portable type: say it in the portable type's terms.
+    if let Some(o) = cx.origin(r) {
+        if cx.schema(o).is_some_and(|s| s.fields.contains_key("multi_az")) {
+            if o.prop("multi_az").is_some_and(Value::is_true) {
+                out.report(o.prop_span("multi_az"), format!("`{}` runs a standby in a second zone in `{env}`, doubling its price", o.name))
+                    .label("high availability outside production")
+                    .help(format!("write `multi_az = prod` in `{}`", o.name));
+            }
+            return;
+        }
+        if cx.schema(o).is_some_and(|s| s.fields.contains_key("replicas")) {
+            return; // the standby comes from `replicas`, reported by COST004
+        }
+    }
     let mut hit = |prop: &str, line: &str| {
         out.at(r, prop, format!("`{}` runs a standby in a second zone in `{env}`, doubling its price", r.name)).label("high availability outside production").help(fix(cx, r, line));
     };

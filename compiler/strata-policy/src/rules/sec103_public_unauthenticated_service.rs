@@ -10,7 +10,8 @@ rule! {
     /// ## Why it matters
     /// Unauthenticated endpoints can be called by anyone — including to run up the bill — so
     /// only services meant to be public websites should allow it, behind a load balancer with
-    /// a WAF. Checkov: `CKV_AWS_258`.
+    /// a WAF. A portable `Service` declared `public = https { ... }` is such a website and is
+    /// not reported. Checkov: `CKV_AWS_258`.
     ///
     /// ## Example
     /// ```strata
@@ -32,6 +33,10 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+    // Lowered from a portable service declared `public`: a public website by intent.
+    if cx.origin(r).is_some_and(|o| o.prop("public").is_some_and(crate::facts::truthy)) {
+        return;
+    }
     if let Some((p, true)) = first_bool(r, &["allow_unauthenticated", "public_invoker", "unauthenticated"]) {
         out.at(r, p, format!("anyone can invoke `{}` without authentication", r.name)).label("unauthenticated").help(fix(cx, r, &format!("{p} = false")));
         return;
