@@ -48,8 +48,8 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
     // Stack of each resource: explicit, inherited, by provider, or the only one.
     let mut resources = Vec::with_capacity(order.len());
     for &old in &order {
+        let ev = db.resources[old].evaluated.take().unwrap_or_default();
         let info = &db.resources[old];
-        let ev = info.evaluated.clone().unwrap_or_default();
         let schema = db.schemas.get(&info.schema);
         let provider = schema.map(|s| s.provider).unwrap_or(Provider::None);
         let stack = ev.stack.or_else(|| {
@@ -72,13 +72,13 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
                     }),
             );
         }
-        let mut props = ev.props.clone();
+        let mut props = ev.props;
         for v in props.values_mut() {
             renumber(v, &remap);
         }
         let mut depends_on: Vec<(ResourceId, strata_base::Span)> = ev.depends_on.iter().map(|(r, s)| (ResourceId(remap[*r as usize]), *s)).collect();
         depends_on.dedup();
-        let mut prop_spans = ev.spans.clone();
+        let mut prop_spans = ev.spans;
         prop_spans.remove("depends_on");
         prop_spans.remove("stack");
         resources.push(Resource {

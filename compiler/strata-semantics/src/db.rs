@@ -123,6 +123,8 @@ pub(crate) struct Db<'a> {
     /// Resolved uses, for the language server.
     pub xrefs: Vec<crate::XRef>,
     pub record_xrefs: bool,
+    /// Shared handles on the schemas, so evaluation can hold one while it mutates the db.
+    pub schema_rcs: HashMap<String, std::rc::Rc<strata_model::ResourceSchema>>,
 }
 
 impl<'a> Db<'a> {
@@ -143,6 +145,7 @@ impl<'a> Db<'a> {
             type_cache: HashMap::new(),
             xrefs: Vec::new(),
             record_xrefs: false,
+            schema_rcs: HashMap::new(),
         }
     }
 
@@ -189,6 +192,16 @@ impl<'a> Db<'a> {
         if self.speculative == 0 {
             self.diags.push(d);
         }
+    }
+
+    /// A shared handle on a schema (cached).
+    pub fn schema_rc(&mut self, name: &str) -> Option<std::rc::Rc<strata_model::ResourceSchema>> {
+        if let Some(s) = self.schema_rcs.get(name) {
+            return Some(s.clone());
+        }
+        let s = std::rc::Rc::new(self.schemas.get(name)?.clone());
+        self.schema_rcs.insert(name.to_string(), s.clone());
+        Some(s)
     }
 
     /// Define `name` in `scope`, reporting a duplicate.

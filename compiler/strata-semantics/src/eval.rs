@@ -85,12 +85,12 @@ impl<'a> Db<'a> {
             (ExprKind::Record(fields), Some(t)) => {
                 if let Some(rt) = pick_record(t) {
                     return match rt {
-                        PickedRecord::Record(fs) => self.eval_record_typed(fields, &fs, scope, locals, e.span),
+                        PickedRecord::Record(fs) => self.eval_record_typed(fields, fs, scope, locals, e.span),
                         PickedRecord::Map(elem) => {
                             let mut out = BTreeMap::new();
                             let mut ok = true;
                             for f in fields {
-                                match self.eval(&f.value, scope, locals, Some(&elem)) {
+                                match self.eval(&f.value, scope, locals, Some(elem)) {
                                     Some(v) => {
                                         out.insert(f.name.name.clone(), v);
                                     }
@@ -106,11 +106,10 @@ impl<'a> Db<'a> {
                 return self.eval_typed_record(ty, fields, scope, locals, expected, e.span);
             }
             (ExprKind::List(items), Some(Ty::List(elem))) => {
-                let elem = (**elem).clone();
-                let mut out = Vec::new();
+                let mut out = Vec::with_capacity(items.len());
                 let mut ok = true;
                 for it in items {
-                    match self.eval(it, scope, locals, Some(&elem)) {
+                    match self.eval(it, scope, locals, Some(elem)) {
                         Some(v) => out.push(v),
                         None => ok = false,
                     }
@@ -149,8 +148,7 @@ impl<'a> Db<'a> {
         for f in fields {
             match schema.get(&f.name.name) {
                 Some(fs) => {
-                    let ty = fs.ty.clone();
-                    match self.eval(&f.value, scope, locals, Some(&ty)) {
+                    match self.eval(&f.value, scope, locals, Some(&fs.ty)) {
                         Some(v) => {
                             if out.insert(f.name.name.clone(), v).is_some() {
                                 self.report(duplicate_field(&f.name));
@@ -197,7 +195,7 @@ impl<'a> Db<'a> {
             self.type_of_path(path, scope)
         }?;
         let v = match pick_record(t.resolved()) {
-            Some(PickedRecord::Record(fs)) => self.eval_record_typed(fields, &fs, scope, locals, span)?,
+            Some(PickedRecord::Record(fs)) => self.eval_record_typed(fields, fs, scope, locals, span)?,
             _ => {
                 self.report(
                     Diagnostic::error("E2002", format!("`{}` is not a record type", path.text()), path.span)
@@ -577,8 +575,10 @@ impl<'a> Db<'a> {
                     return Some(Value::Ref(Ref { attr: Some(name.name.clone()), ..r }));
                 }
                 if schema.fields.contains_key(&name.name) {
-                    let props = self.resource_props(idx, name.span)?;
-                    return Some(props.props.get(&name.name).cloned().unwrap_or(Value::Null));
+                    if !self.ensure_props(idx, name.span) {
+                        return None;
+                    }
+                    return Some(self.resources[idx].evaluated.as_ref().and_then(|p| p.props.get(&name.name).cloned()).unwrap_or(Value::Null));
                 }
                 let names: Vec<String> = schema.outputs.keys().chain(schema.fields.keys()).cloned().collect();
                 let mut d = Diagnostic::error("E2013", format!("`{}` ({schema_name}) has no attribute `{}`", r.name, name.name), name.span).with_label("unknown attribute");
@@ -857,10 +857,11 @@ impl<'a> Db<'a> {
         })
     }
 
-    /// The evaluated properties of resource `idx`, evaluating them now if needed.
-    pub fn resource_props(&mut self, idx: usize, use_span: Span) -> Option<crate::db::EvaluatedProps> {
+    /// Evaluate the properties of resource `idx` if not done yet; `false` if they could not be
+    /// (a cycle, reported at `use_span`). Read them from `resources[idx].evaluated`.
+    pub fn ensure_props(&mut self, idx: usize, use_span: Span) -> bool {
         match self.resources[idx].props {
-            Slot::Done(_) => return self.resources[idx].evaluated.clone(),
+            Slot::Done(_) => return self.resources[idx].evaluated.is_some(),
             Slot::InProgress => {
                 let def = self.resources[idx].decl.name.span;
                 let name = self.resources[idx].name.clone();
@@ -870,15 +871,16 @@ impl<'a> Db<'a> {
                         .with_secondary(def, "resource declared here")
                         .with_help("refer to an output attribute (a reference) instead of a property value to break the cycle"),
                 );
-                return None;
+                return false;
             }
             Slot::Todo => {}
         }
         self.resources[idx].props = Slot::InProgress;
         let r = self.eval_resource_body(idx);
         self.resources[idx].props = Slot::Done(None);
-        self.resources[idx].evaluated = r.clone();
-        r
+        let ok = r.is_some();
+        self.resources[idx].evaluated = r;
+        ok
     }
 }
 
@@ -932,16 +934,16 @@ impl<'a> Db<'a> {
     }
 }
 
-pub(crate) enum PickedRecord {
-    Record(BTreeMap<String, FieldSchema>),
-    Map(Ty),
+pub(crate) enum PickedRecord<'t> {
+    Record(&'t BTreeMap<String, FieldSchema>),
+    Map(&'t Ty),
 }
 
 /// The record or map alternative of an expected type, if any.
-pub(crate) fn pick_record(t: &Ty) -> Option<PickedRecord> {
+pub(crate) fn pick_record(t: &Ty) -> Option<PickedRecord<'_>> {
     match t.resolved() {
-        Ty::Record(fs) => Some(PickedRecord::Record(fs.clone())),
-        Ty::Map(e) => Some(PickedRecord::Map((**e).clone())),
+        Ty::Record(fs) => Some(PickedRecord::Record(fs)),
+        Ty::Map(e) => Some(PickedRecord::Map(e)),
         Ty::Union(ts) => ts.iter().find_map(|t| pick_record(t)),
         Ty::Any => None,
         _ => None,

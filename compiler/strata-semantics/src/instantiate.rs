@@ -345,7 +345,7 @@ impl<'a> Db<'a> {
         let scope = self.resources[idx].scope;
         let mut locals = self.resources[idx].locals.clone();
         let schema_name = self.resources[idx].schema.clone();
-        let schema = self.schemas.get(&schema_name)?.clone();
+        let schema = self.schema_rc(&schema_name)?;
         let mut out = EvaluatedProps { stack: self.resources[idx].stack_hint, ..Default::default() };
         for f in &decl.body {
             let name = f.name.name.as_str();
@@ -401,8 +401,7 @@ impl<'a> Db<'a> {
             self.xref(f.name.span, fs_span, crate::XRefKind::Property, |db| {
                 db.schemas.get(&sn).and_then(|s| s.fields.get(name)).map(|f| crate::eval::field_hover(name, false, f)).unwrap_or_default()
             });
-            let ty = fs.ty.clone();
-            if let Some(v) = self.eval(&f.value, scope, &mut locals, Some(&ty)) {
+            if let Some(v) = self.eval(&f.value, scope, &mut locals, Some(&fs.ty)) {
                 if !v.is_null() || !fs.required {
                     out.props.insert(name.to_string(), v);
                 } else {

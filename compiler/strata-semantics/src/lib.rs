@@ -214,7 +214,7 @@ fn analyze_loaded<'a>(db: &mut Db<'a>, loaded: &'a load::Loaded, options: &Optio
     let mut i = 0;
     while i < db.resources.len() {
         let span = db.resources[i].decl.name.span;
-        let _ = db.resource_props(i, span);
+        let _ = db.ensure_props(i, span);
         i += 1;
     }
     // Parameters, lets and outputs are checked even when nothing uses them.
