@@ -32,6 +32,24 @@ impl HelperDef for ValueHelper {
     }
 }
 
+/// `json`: the hot path of every template, written without cloning its argument.
+struct JsonHelper;
+
+impl HelperDef for JsonHelper {
+    fn call_inner<'reg: 'rc, 'rc>(&self, h: &Helper<'rc>, _: &'reg Handlebars<'reg>, _: &'rc Context, _: &mut RenderContext<'reg, 'rc>) -> Result<ScopedJson<'rc>, RenderError> {
+        Ok(ScopedJson::Derived(h.param(0).map_or(Json::Null, |p| p.value().clone())))
+    }
+
+    fn call<'reg: 'rc, 'rc>(&self, h: &Helper<'rc>, _: &'reg Handlebars<'reg>, _: &'rc Context, _: &mut RenderContext<'reg, 'rc>, out: &mut dyn Output) -> HelperResult {
+        let text = match h.param(0) {
+            Some(p) => serde_json::to_string(p.value()).map_err(|e| RenderErrorReason::Other(e.to_string()))?,
+            None => "null".to_string(),
+        };
+        out.write(&text)?;
+        Ok(())
+    }
+}
+
 /// Every helper, by name. `README.md` of the stdlib documents them.
 pub const HELPERS: &[(&str, Fun)] = &[
     ("json", json),
@@ -90,6 +108,7 @@ pub fn register(hb: &mut Handlebars<'static>, tables: Arc<Tables>) {
     for (name, f) in HELPERS {
         hb.register_helper(name, Box::new(ValueHelper { f: *f, tables: tables.clone() }));
     }
+    hb.register_helper("json", Box::new(JsonHelper));
 }
 
 fn arg<'a>(a: &[&'a Json], i: usize) -> &'a Json {

@@ -52,8 +52,11 @@ fn fill_nested(v: &mut Value, ty: &Ty) {
     }
 }
 
-pub fn lower_portable(mut model: Model, schemas: &Schemas) -> (Model, Vec<Diagnostic>) {
-    let eng = engine();
+pub fn lower_portable(model: Model, schemas: &Schemas) -> (Model, Vec<Diagnostic>) {
+    lower_portable_with(engine(), model, schemas)
+}
+
+pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Schemas) -> (Model, Vec<Diagnostic>) {
     let mut diags: Vec<Diagnostic> = eng.errors.iter().map(|e| Diagnostic::error(c::MAPPING, format!("invalid lowering table: {e}"), Span::default())).collect();
     if !model.resources.iter().any(|r| r.provider == Provider::Portable) {
         return (model, diags);

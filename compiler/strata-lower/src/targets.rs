@@ -105,8 +105,11 @@ impl Sink<'_> {
     }
 }
 
-pub fn to_targets(model: &Model, _schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
-    let eng = engine();
+pub fn to_targets(model: &Model, schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
+    to_targets_with(engine(), model, schemas, targets)
+}
+
+pub(crate) fn to_targets_with(eng: &Engine, model: &Model, _schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
     let mut diags: Vec<Diagnostic> = eng.errors.iter().map(|e| Diagnostic::error(c::MAPPING, format!("invalid lowering table: {e}"), Span::default())).collect();
     let wanted = |t: Target| targets.map_or(true, |ts| ts.contains(&t));
 
@@ -708,5 +711,141 @@ fn simplify(parts: Vec<TPart>) -> TValue {
         [TPart::Lit(s)] => TValue::Str(s.clone()),
         [TPart::Ref(r)] => TValue::Ref(r.clone()),
         _ => TValue::Interp(parts),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! The template engine on a toy table: 1→N entries, `when`, `each`, blocks, JSON values,
+    //! interpolations, outs, explicit dependencies and cross-document references.
+    use super::*;
+    use crate::engine::Engine;
+    use std::collections::BTreeMap;
+    use strata_model::{Ref, Stack, StrPart};
+
+    const TABLE: &str = r#"
+[provider.aws.terraform]
+name = "aws"
+body = '''{"region": {{json stack.config.region}}, "default_tags": {"$block": {"tags": {"team": "x"}}}}'''
+
+[[schema."t.Thing".terraform]]
+type = "t_thing"
+outs = { ref = "${self.id}", arn = "${self.arn}", url = "https://${self.host}/{{props.path}}" }
+body = '''{"name": {{json props.name}}, "size_gib": {{gib props.size}}, "policy": {"$json": {"Resource": {{ref props.peer "arn"}}}}, "missing": {{json props.nothing}}, "label": {{concat "x-" (ref props.peer "arn") "-y"}}}'''
+
+[[schema."t.Thing".terraform]]
+key = "extra"
+type = "t_thing_extra"
+when = "props.flag"
+body = '''{"thing": {{entry "main" "id"}}, "opts": {"$block": {"on": true}}}'''
+
+[[schema."t.Thing".terraform]]
+key = "item"
+type = "t_item"
+each = "props.items"
+body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json index}}}'''
+"#;
+
+    fn span() -> strata_base::Span {
+        strata_base::Span::default()
+    }
+
+    fn res(id: u32, name: &str, stack: usize, props: Vec<(&str, Value)>, deps: Vec<u32>) -> Resource {
+        Resource {
+            id: ResourceId(id),
+            name: name.into(),
+            ty: "t.Thing".into(),
+            provider: Provider::Aws,
+            props: props.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+            prop_spans: BTreeMap::new(),
+            depends_on: deps.into_iter().map(|d| (ResourceId(d), span())).collect(),
+            name_span: span(),
+            span: span(),
+            stack: Some(stack),
+            lowered_from: None,
+            doc: None,
+        }
+    }
+
+    fn model() -> Model {
+        let stack = |n: &str| Stack {
+            name: n.into(),
+            provider: Provider::Aws,
+            provider_config: [("region".to_string(), Value::Str("eu-west-1".into()))].into_iter().collect(),
+            budget: None,
+            budget_span: None,
+            tags: BTreeMap::new(),
+            span: span(),
+        };
+        let r = |id: u32, n: &str, attr: Option<&str>| Value::Ref(Ref { resource: ResourceId(id), name: n.into(), attr: attr.map(str::to_string) });
+        let gib = Value::Quantity(strata_model::Quantity { value: 1.5 * 1073741824.0, dimension: strata_base::units::Dimension::Size, unit: "GiB".into() });
+        Model {
+            stacks: vec![stack("one"), stack("two")],
+            resources: vec![
+                res(0, "a", 0, vec![("name", Value::Str("alpha".into())), ("path", Value::Str("p".into()))], vec![]),
+                res(1, "b.c", 0, vec![("peer", r(0, "a", None)), ("size", gib), ("flag", Value::Bool(true)), ("items", Value::List(vec![Value::Str("x".into()), Value::Str("y".into())]))], vec![0]),
+                res(2, "d", 0, vec![("peer", r(0, "a", None)), ("path", Value::Interp(vec![StrPart::Lit("u=".into()), StrPart::Ref(Ref { resource: ResourceId(0), name: "a".into(), attr: Some("url".into()) })]))], vec![1]),
+                res(3, "e", 1, vec![("peer", r(0, "a", None))], vec![]),
+            ],
+            ..Model::default()
+        }
+    }
+
+    #[test]
+    fn renders_entries_markers_and_references() {
+        let eng = Engine::from_files(&[("t.toml".into(), TABLE.into())]);
+        assert!(eng.errors.is_empty(), "{:?}", eng.errors);
+        let (programs, diags) = to_targets_with(&eng, &model(), &Schemas::default(), Some(&[Target::Terraform]));
+        // `e` (stack two) refers to `a` (stack one): one cross-document error.
+        assert_eq!(diags.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), vec![c::CROSS_STACK], "{diags:#?}");
+        assert_eq!(programs.len(), 2);
+        let p = &programs[0];
+        let names: Vec<String> = p.resources.iter().map(|r| format!("{}.{}", r.ty, r.name)).collect();
+        assert_eq!(names, ["t_thing.a", "t_thing.b_c", "t_thing_extra.b_c", "t_item.b_c_item_x", "t_item.b_c_item_y", "t_thing.d"]);
+        let b = &p.resources[1];
+        assert_eq!(b.body.get("size_gib"), Some(&TValue::Int(2)));
+        assert!(!b.body.contains_key("missing"));
+        let arn = TRef { resource: "t_thing.a".into(), attr: Some("arn".into()), param: false };
+        let mut m = BTreeMap::new();
+        m.insert("Resource".to_string(), TValue::Ref(arn.clone()));
+        assert_eq!(b.body.get("policy"), Some(&TValue::Json(Box::new(TValue::Map(m)))));
+        assert_eq!(b.body.get("label"), Some(&TValue::Interp(vec![TPart::Lit("x-".into()), TPart::Ref(arn), TPart::Lit("-y".into())])));
+        // `b.c` depends on `a` through a reference: no explicit edge. `d` depends on `b.c` explicitly.
+        assert!(b.depends_on.is_empty());
+        assert_eq!(p.resources[5].depends_on, vec!["t_thing.b_c".to_string()]);
+        let extra = &p.resources[2];
+        assert_eq!(extra.body.get("opts"), Some(&TValue::Blocks(vec![[("on".to_string(), TValue::Bool(true))].into_iter().collect()])));
+        assert_eq!(p.resources[4].body.get("n"), Some(&TValue::Int(1)));
+        assert_eq!(p.resources[5].body.get("name"), None);
+        assert_eq!(p.providers.get("aws").and_then(|m| m.get("region")), Some(&TValue::Str("eu-west-1".into())));
+        assert!(matches!(p.providers.get("aws").and_then(|m| m.get("default_tags")), Some(TValue::Blocks(_))));
+    }
+
+    #[test]
+    fn outs_render_templates_and_splice_into_interpolations() {
+        let eng = Engine::from_files(&[("t.toml".into(), TABLE.replace(r#""label": {{concat "x-" (ref props.peer "arn") "-y"}}"#, r#""label": {{json props.path}}"#))]);
+        let (programs, _) = to_targets_with(&eng, &model(), &Schemas::default(), Some(&[Target::Terraform]));
+        let d = &programs[0].resources[5];
+        let host = TRef { resource: "t_thing.a".into(), attr: Some("host".into()), param: false };
+        assert_eq!(d.body.get("label"), Some(&TValue::Interp(vec![TPart::Lit("u=https://".into()), TPart::Ref(host), TPart::Lit("/p".into())])));
+    }
+
+    #[test]
+    fn broken_templates_become_diagnostics() {
+        let bad = TABLE.replace(r#"{"name": {{json props.name}},"#, r#"{"name": {{json props.name}} oops"#);
+        let eng = Engine::from_files(&[("t.toml".into(), bad)]);
+        let (_, diags) = to_targets_with(&eng, &model(), &Schemas::default(), Some(&[Target::Terraform]));
+        assert!(diags.iter().any(|d| d.code == c::MAPPING && d.message.contains("invalid JSON")), "{diags:#?}");
+    }
+
+    #[test]
+    fn output_is_the_same_whatever_the_thread_count() {
+        let eng = Engine::from_files(&[("t.toml".into(), TABLE.into())]);
+        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().map(|p| p.install(|| to_targets_with(&eng, &model(), &Schemas::default(), Some(&[Target::Terraform]))));
+        let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().map(|p| p.install(|| to_targets_with(&eng, &model(), &Schemas::default(), Some(&[Target::Terraform]))));
+        match (one, four) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b),
+            _ => panic!("thread pools"),
+        }
     }
 }
