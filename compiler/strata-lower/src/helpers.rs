@@ -92,7 +92,7 @@ pub const HELPERS: &[(&str, Fun)] = &[
     ("list", |a, _| Ok(Json::Array(a.iter().map(|v| (*v).clone()).collect()))),
     ("compact", compact),
     ("has", |a, _| Ok(Json::Bool(a.first().is_some_and(|v| ctx::truthy(v))))),
-    ("is_null", |a, _| Ok(Json::Bool(a.first().map_or(true, |v| v.is_null())))),
+    ("is_null", |a, _| Ok(Json::Bool(matches!(a.first(), None | Some(Json::Null))))),
     ("add", |a, _| arith(a, |x, y| x + y)),
     ("sub", |a, _| arith(a, |x, y| x - y)),
     ("mul", |a, _| arith(a, |x, y| x * y)),
@@ -102,6 +102,7 @@ pub const HELPERS: &[(&str, Fun)] = &[
     ("map_entries", map_entries),
     ("index_of", index_of),
     ("json_string", json_string),
+    ("alnum", |a, _| map_str(a, |s| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase())),
 ];
 
 pub fn register(hb: &mut Handlebars<'static>, tables: Arc<Tables>) {

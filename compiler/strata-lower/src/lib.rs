@@ -89,6 +89,7 @@ pub mod tables {
     }
 
     /// Entries lowering a portable type to a provider, and its implicit properties.
+    #[allow(clippy::type_complexity)]
     pub fn portable_mapping(ty: &str, provider: Provider) -> Option<(Vec<EntryInfo>, Vec<(String, String)>)> {
         engine().portable.get(&(ty.to_string(), provider)).map(|l| (l.entries.iter().map(info).collect(), l.implicit.iter().map(|(a, b)| (a.clone(), b.clone())).collect()))
     }

@@ -66,6 +66,7 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
 
     // Render every lowering (in parallel); each portable resource independently.
     let portable: Vec<ResourceId> = model.resources.iter().filter(|r| r.provider == Provider::Portable).map(|r| r.id).collect();
+    #[allow(clippy::type_complexity)]
     let rendered: Vec<(ResourceId, Option<&PortableLowering>, Result<Vec<Rendered>, Vec<Diagnostic>>)> = portable
         .par_iter()
         .map(|&id| {
@@ -259,6 +260,7 @@ fn mapping_error(p: &Resource, ty: &str, msg: impl std::fmt::Display) -> Diagnos
 }
 
 /// The lowering for a portable resource's stack provider.
+#[allow(clippy::result_large_err)]
 fn lowering_of<'e>(model: &Model, r: &Resource, eng: &'e Engine) -> Result<Option<&'e PortableLowering>, Diagnostic> {
     let Some(stack) = model.stack_of(r) else { return Ok(None) };
     if matches!(stack.provider, Provider::None | Provider::Portable) {
@@ -294,7 +296,7 @@ fn add_implicit(model: &mut Model, schemas: &Schemas, eng: &Engine, diags: &mut 
         let Ok(Some(l)) = lowering_of(model, r, eng) else { continue };
         let stack = r.stack.or(if model.stacks.len() == 1 { Some(0) } else { None });
         let wanted: Vec<(String, String)> =
-            l.implicit.iter().filter(|(prop, _)| r.props.get(*prop).map_or(true, Value::is_null)).map(|(a, b)| (a.clone(), b.clone())).collect();
+            l.implicit.iter().filter(|(prop, _)| matches!(r.props.get(*prop), None | Some(Value::Null))).map(|(a, b)| (a.clone(), b.clone())).collect();
         for (prop, ty) in wanted {
             let id = match made.get(&(stack, ty.clone())) {
                 Some(id) => *id,

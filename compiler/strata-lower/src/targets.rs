@@ -111,7 +111,10 @@ pub fn to_targets(model: &Model, schemas: &Schemas, targets: Option<&[Target]>) 
 
 pub(crate) fn to_targets_with(eng: &Engine, model: &Model, _schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
     let mut diags: Vec<Diagnostic> = eng.errors.iter().map(|e| Diagnostic::error(c::MAPPING, format!("invalid lowering table: {e}"), Span::default())).collect();
-    let wanted = |t: Target| targets.map_or(true, |ts| ts.contains(&t));
+    let wanted = |t: Target| match targets {
+        None => true,
+        Some(ts) => ts.contains(&t),
+    };
 
     // Group resources by (stack, target), in model order.
     let mut groups: BTreeMap<(usize, Target), Vec<ResourceId>> = BTreeMap::new();
@@ -390,7 +393,7 @@ fn entry_name(eng: &Engine, r: &Resource, e: &Entry, suffix: Option<&str>, cx: &
             }
             if let Some(s) = suffix {
                 n.push('_');
-                n.push_str(&names::snake(s).trim_start_matches('_').to_string());
+                n.push_str(names::snake(s).trim_start_matches('_'));
             }
             n
         }
@@ -537,7 +540,7 @@ impl Conv<'_, '_> {
                     sink.mapping_error(self.target, format!("malformed entry reference {payload}"));
                     return None;
                 };
-                let Some((_, plan)) = self.current else { return None };
+                let (_, plan) = self.current?;
                 match plan.planned.iter().find(|p| p.entry.key == key && p.index == index) {
                     Some(p) => Some(TValue::Ref(TRef { resource: p.full_name(self.target), attr: attr.map(str::to_string), param: false })),
                     None => {
