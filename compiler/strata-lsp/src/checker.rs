@@ -119,12 +119,20 @@ impl Worker {
             let stale = pending.contains_key(&root);
             let silent_for = self.last_publish.get(&root).map_or(Duration::MAX, |t| t.elapsed());
             let publish = !stale || silent_for >= MAX_SILENCE;
+            let published_at = Instant::now();
             if publish {
                 self.publish(&snap, &docs);
                 self.last_publish.insert(root.clone(), Instant::now());
             }
             if std::env::var_os("STRATA_LSP_TRACE").is_some() {
-                eprintln!("strata lsp: checked {} in {:.1} ms ({} diagnostics, {})", root.display(), checked_in.as_secs_f64() * 1e3, snap.outcome.diagnostics.len(), if publish { "published" } else { "stale, not published" });
+                eprintln!(
+                    "strata lsp: checked {} in {:.1} ms, published in {:.1} ms ({} diagnostics{})",
+                    root.display(),
+                    checked_in.as_secs_f64() * 1e3,
+                    published_at.elapsed().as_secs_f64() * 1e3,
+                    snap.outcome.diagnostics.len(),
+                    if publish { "" } else { ", stale: not published" }
+                );
             }
             self.shared.store(snap);
             if closed && pending.is_empty() {

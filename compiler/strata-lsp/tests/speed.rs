@@ -1,0 +1,148 @@
+//! Response times on a 5,000-line file: diagnostics after a one-character edit, hover and
+//! completion. Times are printed (run with `--release -- --nocapture` for the figures of
+//! docs/performance.md); only the answers are asserted, since timings depend on the machine.
+
+mod common;
+
+use common::{pos_of, project, Client};
+use lsp_types::*;
+use std::time::{Duration, Instant};
+
+/// A project file of about `lines` lines, in the shape of bench/gen.py: a stack, parameters,
+/// then groups of keys, buckets, queues and log groups referencing each other.
+fn generate(lines: usize) -> String {
+    let mut s = String::from(
+        "import aws\n\n/// Which environment to deploy.\nparam env: \"dev\" | \"staging\" | \"prod\" = \"dev\"\n\nlet prod = env == \"prod\"\nlet retention = prod ? 30d : 7d\n\nstack bench {\n  provider = aws { region = \"us-east-1\" }\n  budget   = prod ? 2000000 USD/month : 200000 USD/month\n  tags     = { project = \"bench\", env = env }\n}\n",
+    );
+    let mut i = 0;
+    while s.lines().count() < lines {
+        let key = if i % 3 == 0 { i / 2 } else { i };
+        s.push_str(&format!(
+            "
+/// Encryption key of group {i}.
+resource key_{i}: aws.kms.Key {{
+  description    = \"group {i} data (${{env}})\"
+  rotation       = true
+  pending_window = prod ? 30d : 7d
+  tags           = {{ group = \"g{i}\", tier = \"data\" }}
+}}
+
+/// Uploads of group {i}.
+resource bucket_{i}: aws.s3.Bucket {{
+  versioning = true
+  encryption = key_{i}
+  lifecycle  = [{{ after = 90d, storage_class = \"GLACIER\" }}]
+  tags       = {{ group = \"g{i}\" }}
+}}
+
+/// Dead letters of group {i}.
+resource dlq_{i}: aws.sqs.Queue {{
+  encryption = key_{key}
+  retention  = 14d
+  tags       = {{ group = \"g{i}\", tier = \"dead-letter\" }}
+}}
+
+/// Work queue of group {i}.
+resource queue_{i}: aws.sqs.Queue {{
+  encryption         = key_{key}
+  visibility_timeout = prod ? 5min : 30s
+  dead_letter        = {{ queue = dlq_{i}, max_receives = 5 }}
+  tags               = {{ group = \"g{i}\" }}
+}}
+"
+        ));
+        i += 1;
+    }
+    s
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+fn stats(mut v: Vec<Duration>) -> String {
+    v.sort();
+    let median = v[v.len() / 2];
+    let max = v[v.len() - 1];
+    format!("median {:.1} ms, max {:.1} ms over {} runs", ms(median), ms(max), v.len())
+}
+
+#[test]
+fn five_thousand_lines() {
+    let text = generate(5000);
+    let lines = text.lines().count();
+    let (_dir, root) = project(&[("main.strata", &text)]);
+    let mut c = Client::start();
+    let u = c.open(&root.join("main.strata"), &text);
+    let t0 = Instant::now();
+    let first = c.diagnostics(&u, 1);
+    let initial = t0.elapsed();
+    let errors: Vec<_> = first.iter().filter(|d| d.severity == Some(DiagnosticSeverity::ERROR)).collect();
+    assert!(errors.is_empty(), "the generated project has errors: {errors:#?}");
+
+    // One-character edits in the middle of the file: `g100` → `g10x` in a tag value, then an
+    // error (`rotation = tru`) and its fix, alternately.
+    let anchor = "  rotation       = true";
+    let mid = text.match_indices(anchor).nth(text.matches(anchor).count() / 2).map(|(i, _)| i).expect("a key in the middle");
+    let line = text[..mid].matches('\n').count() as u32;
+    let col_e = anchor.len() as u32 - 1; // the `e` of `true`
+    let mut edit_times = Vec::new();
+    for round in 0..10 {
+        let (new, expect_error) = if round % 2 == 0 { ("", true) } else { ("e", false) };
+        let range = if expect_error { Range::new(Position::new(line, col_e), Position::new(line, col_e + 1)) } else { Range::new(Position::new(line, col_e), Position::new(line, col_e)) };
+        let t = Instant::now();
+        let v = c.change(&u, range, new);
+        let d = c.diagnostics(&u, v);
+        edit_times.push(t.elapsed());
+        let has_error = d.iter().any(|d| d.severity == Some(DiagnosticSeverity::ERROR) && d.range.start.line == line);
+        assert_eq!(has_error, expect_error, "round {round}: {d:#?}");
+    }
+
+    // Hover on a property and on a reference in the middle of the file.
+    let mut hover_times = Vec::new();
+    let prop = Position::new(line, 3);
+    let reference = pos_of(&text, "encryption = key_", text.matches("encryption = key_").count() / 2, 14);
+    for i in 0..20 {
+        let p = if i % 2 == 0 { prop } else { reference };
+        let t = Instant::now();
+        let h = c.hover(&u, p).expect("a hover");
+        hover_times.push(t.elapsed());
+        assert!(h.contains(if i % 2 == 0 { "rotation" } else { "resource key_" }), "{h}");
+    }
+
+    // Completion at the start of a property line and after `storage_class = ` .
+    let mut completion_times = Vec::new();
+    let body = Position::new(line, 2);
+    let value = pos_of(&text, "storage_class = ", text.matches("storage_class = ").count() / 2, 16);
+    for i in 0..20 {
+        let p = if i % 2 == 0 { body } else { value };
+        let t = Instant::now();
+        let items = c.completion(&u, p);
+        completion_times.push(t.elapsed());
+        assert!(!items.is_empty(), "no completion at {p:?}");
+        if i % 2 == 0 {
+            assert!(items.iter().any(|it| it.label == "key_spec"), "{:?}", items.iter().map(|i| &i.label).collect::<Vec<_>>());
+        }
+    }
+
+    // The pipeline alone, for comparison: what the server adds is the difference.
+    let mut check_times = Vec::new();
+    let mut check_no_xrefs = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let o = strata_driver::check(&strata_driver::DiskWorld, &root, &strata_driver::CheckOptions { env: None, record_xrefs: true });
+        check_times.push(t.elapsed());
+        assert!(!o.analysis.xrefs.is_empty());
+        let t = Instant::now();
+        let _ = strata_driver::check(&strata_driver::DiskWorld, &root, &strata_driver::CheckOptions { env: None, record_xrefs: false });
+        check_no_xrefs.push(t.elapsed());
+    }
+
+    println!("strata-lsp on a {lines}-line file ({} bytes):", text.len());
+    println!("  strata_driver::check alone: {} (without cross references: {})", stats(check_times), stats(check_no_xrefs));
+    println!("  first diagnostics after didOpen: {:.1} ms", ms(initial));
+    println!("  diagnostics after a one-character edit: {}", stats(edit_times));
+    println!("  hover: {}", stats(hover_times));
+    println!("  completion: {}", stats(completion_times));
+    c.shutdown();
+}
