@@ -119,6 +119,10 @@ impl Worker {
             let stale = pending.contains_key(&root);
             let silent_for = self.last_publish.get(&root).map_or(Duration::MAX, |t| t.elapsed());
             let publish = !stale || silent_for >= MAX_SILENCE;
+            // Stored before it is published: a client that asks right after the diagnostics
+            // arrive gets this snapshot.
+            let snap = Arc::new(snap);
+            let old = self.shared.store(snap.clone());
             let published_at = Instant::now();
             if publish {
                 self.publish(&snap, &docs);
@@ -134,7 +138,7 @@ impl Worker {
                     if publish { "" } else { ", stale: not published" }
                 );
             }
-            self.shared.store(snap);
+            drop(old);
             if closed && pending.is_empty() {
                 return;
             }

@@ -2,7 +2,7 @@
 //! conversions between the compiler's spans and the editor's positions.
 
 use crate::cache::{Cache, STDLIB_PREFIX};
-use crate::docs::Doc;
+use crate::docs::{Doc, DocsSnapshot};
 use crate::uri;
 use lsp_types::{Position, Range, Uri};
 use std::collections::HashMap;
@@ -152,16 +152,22 @@ impl<'a> DocView<'a> {
         Some(range(&self.index, Span::new(FileId(0), s, e)))
     }
     /// A location for a span of the snapshot: in this document (current positions), in another
-    /// project file, or in the materialised stdlib.
-    pub fn location(&self, span: Span, cache: &Cache, open: impl Fn(&Path) -> Option<Uri>) -> Option<(Uri, Range)> {
+    /// project file (through its buffer's current text when it is open), or in the
+    /// materialised stdlib.
+    pub fn location(&self, span: Span, cache: &Cache, docs: &DocsSnapshot) -> Option<(Uri, Range)> {
         if let Some(r) = self.current_range(span) {
             return Some((self.doc.uri.clone(), r));
         }
         let snap = self.snap?;
         let file = snap.file(span.file)?;
         let path = snap.path_of(span.file, cache)?;
-        let u = open(&path).unwrap_or_else(|| uri::from_path(&path));
-        Some((u, range(file, span)))
+        if let Some(open) = docs.by_path(&path) {
+            // The buffer may have changed since the check: map the span into its text.
+            let view = DocView::new(open, Some(snap));
+            let r = view.current_range(span)?;
+            return Some((open.uri.clone(), r));
+        }
+        Some((uri::from_path(&path), range(file, span)))
     }
 }
 

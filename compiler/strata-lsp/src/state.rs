@@ -22,11 +22,15 @@ impl Shared {
         Shared { cache, options, snapshots: Mutex::new(HashMap::new()), published: Condvar::new() }
     }
 
-    pub fn store(&self, snap: Snapshot) {
-        if let Ok(mut m) = self.snapshots.lock() {
-            m.insert(snap.root.clone(), Arc::new(snap));
-        }
+    /// Make `snap` the latest of its project; returns the one it replaces (dropped by the
+    /// caller, outside the lock).
+    pub fn store(&self, snap: Arc<Snapshot>) -> Option<Arc<Snapshot>> {
+        let old = match self.snapshots.lock() {
+            Ok(mut m) => m.insert(snap.root.clone(), snap),
+            Err(_) => None,
+        };
         self.published.notify_all();
+        old
     }
 
     /// The latest snapshot of the project at `root`; when there is none yet, wait up to `wait`

@@ -212,11 +212,17 @@ fn hover_on_a_priced_resource_shows_its_cost() {
         strata_driver::check(&strata_driver::DiskWorld, &root, &Default::default()).cost.expect("a cost estimate")
     };
     let h = c.hover(&u, pos_of(MAIN, "resource key", 0, 10)).expect("hover");
-    match snap_cost.resources.iter().find(|l| l.name == "key" && l.monthly > 0.0) {
-        Some(line) => assert!(h.contains(&format!("**Estimated cost:** {:.2} USD/month", line.monthly)), "{h}"),
-        // No price for this type in this build's tables: no cost line rather than a made-up one.
-        None => assert!(!h.contains("Estimated cost"), "{h}"),
-    }
+    // A customer managed KMS key has a fixed monthly price in the stdlib tables.
+    let line = snap_cost.resources.iter().find(|l| l.name == "key" && l.monthly > 0.0).expect("the key is priced");
+    assert!(h.contains(&format!("**Estimated cost:** {:.2} USD/month", line.monthly)), "{h}");
+    assert!(h.contains(&line.details[0].what), "the priced components are listed: {h}");
+    // The same on a reference to it.
+    let h = c.hover(&u, pos_of(MAIN, "key = key", 0, 7)).expect("hover");
+    assert!(h.contains("**Estimated cost:**"), "{h}");
+    // A resource without a fixed price shows none rather than a made-up one.
+    let h = c.hover(&u, pos_of(MAIN, "resource store", 0, 10)).expect("hover");
+    assert!(!snap_cost.resources.iter().any(|l| l.name == "store" && l.monthly > 0.0));
+    assert!(h.contains("**Estimated cost:** no fixed monthly price") && !h.contains("0.00"), "{h}");
     c.shutdown();
 }
 

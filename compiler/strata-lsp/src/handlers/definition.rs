@@ -15,6 +15,6 @@ pub fn definition(cx: &Ctx, p: GotoDefinitionParams) -> Result<Option<GotoDefini
     let Some(snap) = snap.as_deref() else { return Ok(None) };
     let Some((file, off)) = view.to_checked(at) else { return Ok(None) };
     let Some(x) = xref_at(snap, file, off) else { return Ok(None) };
-    let loc = view.location(x.def_span, &cx.shared.cache, |p| cx.open_uri(p));
+    let loc = view.location(x.def_span, &cx.shared.cache, &cx.docs);
     Ok(loc.map(|(uri, range)| GotoDefinitionResponse::Scalar(Location::new(uri, range))))
 }

@@ -69,7 +69,12 @@ pub fn cost_of_declared(snap: &Snapshot, name_span: Span) -> Option<String> {
         return None;
     }
     let total: f64 = lines.iter().map(|l| l.monthly).sum();
-    let mut s = format!("**Estimated cost:** {:.2} {}/month", total, report.currency);
+    let priced = lines.iter().any(|l| !l.details.is_empty());
+    let mut s = if priced {
+        format!("**Estimated cost:** {:.2} {}/month", total, report.currency)
+    } else {
+        "**Estimated cost:** no fixed monthly price".to_string()
+    };
     for l in &lines {
         for d in &l.details {
             s.push_str(&format!("\n- {}: {} {} × {} = {:.2}", d.what, trim_num(d.quantity), d.unit, trim_num(d.unit_price), d.monthly));
