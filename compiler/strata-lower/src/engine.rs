@@ -1,6 +1,6 @@
-//! The lowering tables (`stdlib/lower/**/*.toml`), compiled once: every template is parsed
-//! into one Handlebars registry at first use, and the entries are indexed by schema and target
-//! (or portable type and provider).
+//! The lowering tables (`stdlib/lower/**/*.toml`), read once per process and indexed by schema
+//! and target (or portable type and provider). Templates go into one Handlebars registry: the
+//! partials when the engine is built, every other template the first time it is rendered.
 
 use crate::ctx;
 use crate::helpers;
@@ -8,7 +8,7 @@ use handlebars::{Context, Handlebars};
 use serde::Deserialize;
 use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, PoisonError, RwLock};
 use strata_model::{Provider, TValue, Target, TargetParam};
 
 // ---------------------------------------------------------------------------------------------
@@ -173,7 +173,14 @@ pub struct ProviderSettings {
 }
 
 pub struct Engine {
-    pub hb: Handlebars<'static>,
+    /// Compiled templates. Partials (few, used by many templates) are compiled when the engine
+    /// is built; every other template is compiled the first time it is rendered (parsing all
+    /// of them up front costs tens of milliseconds at the start of every process).
+    hb: RwLock<Handlebars<'static>>,
+    /// Templates not compiled yet: name → (where it was defined, source).
+    pending: HashMap<String, (String, String)>,
+    /// Whether templates are compiled on first use (the embedded stdlib) or all at once.
+    lazy: bool,
     pub providers: HashMap<(Provider, Target), ProviderSettings>,
     pub targets: HashMap<(String, Target), Vec<Entry>>,
     pub portable: HashMap<(String, Provider), PortableLowering>,
@@ -217,8 +224,19 @@ pub fn parse_out(s: &str) -> Result<Vec<OutPart>, String> {
 }
 
 impl Engine {
-    /// Build from `(path, text)` pairs of TOML files.
+    /// Build from `(path, text)` pairs of TOML files, compiling every template now (template
+    /// errors are in `errors`).
     pub fn from_files(files: &[(String, String)]) -> Engine {
+        Engine::build(files, false)
+    }
+
+    /// Build from `(path, text)` pairs of TOML files; templates other than partials are
+    /// compiled on first use (see [`Engine::compile_all`] for their errors).
+    pub fn from_files_lazy(files: &[(String, String)]) -> Engine {
+        Engine::build(files, true)
+    }
+
+    fn build(files: &[(String, String)], lazy: bool) -> Engine {
         let mut errors = Vec::new();
         let mut defs = Vec::new();
         let mut tables = BTreeMap::new();
@@ -239,13 +257,16 @@ impl Engine {
         let mut hb = Handlebars::new();
         hb.register_escape_fn(handlebars::no_escape);
         helpers::register(&mut hb, tables.clone());
-        let mut engine = Engine { hb, providers: HashMap::new(), targets: HashMap::new(), portable: HashMap::new(), errors };
+        let mut engine = Engine { hb: RwLock::new(hb), pending: HashMap::new(), lazy, providers: HashMap::new(), targets: HashMap::new(), portable: HashMap::new(), errors };
         for (path, d) in &defs {
             for (name, src) in &d.partials {
-                if engine.hb.has_template(name) {
+                let hb = engine.hb.get_mut().unwrap_or_else(PoisonError::into_inner);
+                if hb.has_template(name) {
                     engine.errors.push(format!("{path}: partial `{name}` is defined twice"));
                 }
-                engine.register(path, name, src);
+                if let Err(e) = hb.register_template_string(name, src) {
+                    engine.errors.push(format!("{path}: template error: {e}"));
+                }
             }
         }
         for (path, d) in defs {
@@ -370,14 +391,52 @@ impl Engine {
     }
 
     fn register(&mut self, at: &str, name: &str, src: &str) {
-        if let Err(e) = self.hb.register_template_string(name, src) {
+        if self.lazy {
+            self.pending.insert(name.to_string(), (at.to_string(), src.to_string()));
+        } else if let Err(e) = self.hb.get_mut().unwrap_or_else(PoisonError::into_inner).register_template_string(name, src) {
             self.errors.push(format!("{at}: template error: {e}"));
         }
     }
 
+    /// Compile a pending template into the registry (once; concurrent callers may both parse
+    /// it, only the first registers it).
+    fn compile(&self, name: &str) -> Result<(), String> {
+        let Some((at, src)) = self.pending.get(name) else {
+            return Ok(()); // unknown: rendering reports the missing template
+        };
+        let tpl = handlebars::Template::compile_with_name(src, name.to_string()).map_err(|e| format!("{at}: template error: {e}"))?;
+        let mut hb = self.hb.write().unwrap_or_else(PoisonError::into_inner);
+        if !hb.has_template(name) {
+            hb.register_template(name, tpl);
+        }
+        Ok(())
+    }
+
+    /// Compile every template not compiled yet; the errors of the tables, template syntax
+    /// errors included. For the consistency tests: a lazy engine otherwise only finds a broken
+    /// template when it renders it.
+    pub fn compile_all(&self) -> Vec<String> {
+        let mut errors = self.errors.clone();
+        let mut names: Vec<&String> = self.pending.keys().collect();
+        names.sort();
+        for name in names {
+            if let Err(e) = self.compile(name) {
+                errors.push(e);
+            }
+        }
+        errors
+    }
+
     /// Render a template to text.
     pub fn render_text(&self, tpl: &str, cx: &Context) -> Result<String, String> {
-        self.hb.render_with_context(tpl, cx).map_err(|e| e.to_string())
+        {
+            let hb = self.hb.read().unwrap_or_else(PoisonError::into_inner);
+            if hb.has_template(tpl) {
+                return hb.render_with_context(tpl, cx).map_err(|e| e.to_string());
+            }
+        }
+        self.compile(tpl)?;
+        self.hb.read().unwrap_or_else(PoisonError::into_inner).render_with_context(tpl, cx).map_err(|e| e.to_string())
     }
 
     /// Render a template that produces JSON, and parse it (empty output is `null`).
@@ -466,7 +525,7 @@ pub fn engine() -> &'static Engine {
     ENGINE.get_or_init(|| {
         let files: Vec<(String, String)> =
             strata_stdlib::files_with_extension(".toml").into_iter().filter(|f| f.path.starts_with("lower/")).map(|f| (f.path.to_string(), f.text.to_string())).collect();
-        Engine::from_files(&files)
+        Engine::from_files_lazy(&files)
     })
 }
 
@@ -498,5 +557,18 @@ mod tests {
             ("c.toml".into(), "[[schema.\"x.Z\".terraform]]\ntype = \"t\"\nbody = \"{}\"\nwhen = \"a\"\n".into()),
         ]);
         assert_eq!(e.errors.len(), 3, "{:#?}", e.errors);
+    }
+
+    #[test]
+    fn lazy_engine_reports_broken_templates_when_compiling_all_and_when_rendering() {
+        let files = [("b.toml".to_string(), "[[schema.\"x.Y\".terraform]]\ntype = \"t\"\nbody = \"{{#if}}\"\n[[schema.\"x.Z\".terraform]]\ntype = \"t\"\nbody = \"{\\\"a\\\": {{json props.a}} }\"\n".to_string())];
+        let e = Engine::from_files_lazy(&files);
+        assert!(e.errors.is_empty(), "{:#?}", e.errors);
+        let cx = Context::wraps(serde_json::json!({ "props": { "a": 1 } })).expect("context");
+        assert_eq!(e.render_json("x.Z/terraform/main/body", &cx), Ok(serde_json::json!({ "a": 1 })));
+        assert!(e.render_text("x.Y/terraform/main/body", &cx).is_err_and(|m| m.contains("template error")));
+        let all = e.compile_all();
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert!(all[0].starts_with("b.toml: x.Y/terraform[0]"), "{all:#?}");
     }
 }

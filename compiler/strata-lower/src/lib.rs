@@ -10,7 +10,7 @@
 //!    [`TargetProgram`] per (stack, target): AWS → CloudFormation and Terraform, GCP →
 //!    Deployment Manager and Terraform, Azure → Terraform, Kubernetes → manifests.
 //!
-//! Templates are compiled once per process into one Handlebars registry; rendering runs in
+//! Templates are compiled once per process, on first use, into one Handlebars registry; rendering runs in
 //! parallel with rayon and the output is deterministic (model order, sorted maps).
 
 mod codes;
@@ -45,9 +45,10 @@ pub fn codes() -> Vec<strata_base::CodeDoc> {
     codes::codes()
 }
 
-/// Problems in the embedded lowering tables themselves (empty in a correct build).
+/// Problems in the embedded lowering tables themselves (empty in a correct build). Compiles
+/// every template (they are otherwise compiled on first use), so a broken one is reported.
 pub fn table_errors() -> Vec<String> {
-    engine::engine().errors.clone()
+    engine::engine().compile_all()
 }
 
 /// Introspection of the lowering tables, for consistency tests and tooling.
