@@ -75,43 +75,43 @@ fn stdlib_stamp() -> &'static str {
 }
 
 impl Cache {
-/// The directory the stdlib is materialised in.
-pub fn stdlib_dir(&self) -> PathBuf {
-    self.root.join("stdlib").join(stdlib_stamp())
-}
-
-/// Whether `path` lies in the materialised stdlib (such files are read-only views, never
-/// checked as a project).
-pub fn is_stdlib_path(&self, path: &Path) -> bool {
-    path.starts_with(self.root.join("stdlib"))
-}
-
-/// The on-disk copy of a stdlib file named `<stdlib>/rel` in the source map, written on first
-/// use. `None` when the name is not a stdlib file or the cache cannot be written.
-pub fn materialize_stdlib(&self, source_name: &str) -> Option<PathBuf> {
-    let rel = source_name.strip_prefix(STDLIB_PREFIX)?;
-    if rel.split('/').any(|c| c == ".." || c.is_empty()) {
-        return None;
+    /// The directory the stdlib is materialised in.
+    pub fn stdlib_dir(&self) -> PathBuf {
+        self.root.join("stdlib").join(stdlib_stamp())
     }
-    self.memo(format!("stdlib:{rel}"), || {
-        let file = strata_stdlib::file(rel)?;
-        let path = self.stdlib_dir().join(rel);
-        write_once(&path, file.text).then_some(path)
-    })
-}
 
-/// The Markdown page of a diagnostic code, written on first use.
-pub fn code_doc(&self, code: &str) -> Option<PathBuf> {
-    if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-        return None;
+    /// Whether `path` lies in the materialised stdlib (such files are read-only views, never
+    /// checked as a project).
+    pub fn is_stdlib_path(&self, path: &Path) -> bool {
+        path.starts_with(self.root.join("stdlib"))
     }
-    self.memo(format!("code:{code}"), || {
-        let doc = strata_driver::explain(code)?;
-        let path = self.root.join("docs").join(env!("CARGO_PKG_VERSION")).join(format!("{}.md", doc.code));
-        let text = format!("# {} `{}` ({})\n\n{}\n", doc.code, doc.name, doc.severity.as_str(), doc.doc.trim_end());
-        write_once(&path, &text).then_some(path)
-    })
-}
+
+    /// The on-disk copy of a stdlib file named `<stdlib>/rel` in the source map, written on first
+    /// use. `None` when the name is not a stdlib file or the cache cannot be written.
+    pub fn materialize_stdlib(&self, source_name: &str) -> Option<PathBuf> {
+        let rel = source_name.strip_prefix(STDLIB_PREFIX)?;
+        if rel.split('/').any(|c| c == ".." || c.is_empty()) {
+            return None;
+        }
+        self.memo(format!("stdlib:{rel}"), || {
+            let file = strata_stdlib::file(rel)?;
+            let path = self.stdlib_dir().join(rel);
+            write_once(&path, file.text).then_some(path)
+        })
+    }
+
+    /// The Markdown page of a diagnostic code, written on first use.
+    pub fn code_doc(&self, code: &str) -> Option<PathBuf> {
+        if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+            return None;
+        }
+        self.memo(format!("code:{code}"), || {
+            let doc = strata_driver::explain(code)?;
+            let path = self.root.join("docs").join(env!("CARGO_PKG_VERSION")).join(format!("{}.md", doc.code));
+            let text = format!("# {} `{}` ({})\n\n{}\n", doc.code, doc.name, doc.severity.as_str(), doc.doc.trim_end());
+            write_once(&path, &text).then_some(path)
+        })
+    }
 }
 
 /// Write `text` to `path` unless a file with exactly that text is already there. Written to a

@@ -42,7 +42,10 @@ pub struct Checker {
 impl Checker {
     pub fn spawn(shared: Arc<Shared>, out: Sender<Message>) -> Checker {
         let (tx, rx) = crossbeam_channel::unbounded();
-        let thread = std::thread::Builder::new().name("strata-check".into()).spawn(move || Worker { shared, out, published: HashMap::new(), last_publish: HashMap::new() }.run(rx)).ok();
+        let thread = std::thread::Builder::new()
+            .name("strata-check".into())
+            .spawn(move || Worker { shared, out, published: HashMap::new(), last_publish: HashMap::new() }.run(rx))
+            .ok();
         Checker { tx, thread }
     }
 

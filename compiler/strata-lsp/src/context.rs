@@ -57,7 +57,19 @@ pub enum Context {
 fn ends_expr(k: T) -> bool {
     matches!(
         k,
-        T::RBrace | T::RBracket | T::RParen | T::Ident | T::Int | T::Float | T::Quantity | T::Cidr | T::StrEnd | T::BadNumber | T::Kw(Keyword::True) | T::Kw(Keyword::False) | T::Kw(Keyword::Null)
+        T::RBrace
+            | T::RBracket
+            | T::RParen
+            | T::Ident
+            | T::Int
+            | T::Float
+            | T::Quantity
+            | T::Cidr
+            | T::StrEnd
+            | T::BadNumber
+            | T::Kw(Keyword::True)
+            | T::Kw(Keyword::False)
+            | T::Kw(Keyword::Null)
     )
 }
 
@@ -100,7 +112,12 @@ pub fn at(text: &str, offset: usize) -> Context {
 
     // Inside a string literal: the value of a field, completed as a whole string.
     if let Some(sstart) = open_string(before) {
-        let send = toks[n..].iter().find(|t| t.kind == T::StrEnd).map(|t| t.end as usize).filter(|&e| !text[offset..e.min(text.len())].contains('\n')).unwrap_or(offset);
+        let send = toks[n..]
+            .iter()
+            .find(|t| t.kind == T::StrEnd)
+            .map(|t| t.end as usize)
+            .filter(|&e| !text[offset..e.min(text.len())].contains('\n'))
+            .unwrap_or(offset);
         let before_str = &before[..sstart];
         let Some((owner, field)) = field_value_owner(before_str, &src) else { return Context::Nothing };
         return Context::FieldValue { owner, field, start: toks[sstart].start as usize, in_string: Some((toks[sstart].start as usize, send)) };

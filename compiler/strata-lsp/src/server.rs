@@ -11,8 +11,8 @@ use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestI
 use lsp_types::notification::{self as notif, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions, HoverProviderCapability, InitializeParams, OneOf, SaveOptions, ServerCapabilities, ServerInfo,
-    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions, HoverProviderCapability, InitializeParams, OneOf, SaveOptions,
+    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -52,7 +52,10 @@ pub fn capabilities() -> ServerCapabilities {
         })),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
-        completion_provider: Some(CompletionOptions { trigger_characters: Some(vec![".".into(), ":".into(), "=".into(), "\"".into()]), ..CompletionOptions::default() }),
+        completion_provider: Some(CompletionOptions {
+            trigger_characters: Some(vec![".".into(), ":".into(), "=".into(), "\"".into()]),
+            ..CompletionOptions::default()
+        }),
         document_symbol_provider: Some(OneOf::Left(true)),
         document_formatting_provider: Some(OneOf::Left(true)),
         code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
@@ -172,7 +175,8 @@ impl Main {
             }
             notif::DidChangeWatchedFiles::METHOD => {
                 if let Some(p) = params::<lsp_types::DidChangeWatchedFilesParams>(n) {
-                    let mut roots: Vec<PathBuf> = p.changes.iter().filter_map(|c| crate::uri::to_path(&c.uri)).filter_map(|p| p.parent().map(Path::to_path_buf)).collect();
+                    let mut roots: Vec<PathBuf> =
+                        p.changes.iter().filter_map(|c| crate::uri::to_path(&c.uri)).filter_map(|p| p.parent().map(Path::to_path_buf)).collect();
                     roots.sort();
                     roots.dedup();
                     for r in roots {

@@ -266,7 +266,7 @@ fn completion_of_types_properties_values_members_and_names() {
     let (_dir, _root, mut c, u) = start_project(MAIN);
     let _ = c.diagnostics(&u, 1);
     let mut text = MAIN.to_string();
-    let mut edit = |c: &mut Client, text: &mut String, new: String| {
+    let edit = |c: &mut Client, text: &mut String, new: String| {
         *text = new;
         c.change_full(&u, text);
     };
@@ -413,11 +413,10 @@ fn the_latest_version_is_checked_after_a_burst_of_edits() {
 fn exit_without_shutdown_is_an_error() {
     let (server_side, client_side) = lsp_server::Connection::memory();
     let cache = tempfile::tempdir().unwrap();
-    let t = std::thread::spawn(move || strata_lsp::serve(server_side, strata_lsp::Config { cache: strata_lsp::Cache::new(cache.path().to_path_buf()), request_threads: 1 }));
-    client_side
-        .sender
-        .send(lsp_server::Message::Request(lsp_server::Request::new(1.into(), "initialize".into(), InitializeParams::default())))
-        .unwrap();
+    let t = std::thread::spawn(move || {
+        strata_lsp::serve(server_side, strata_lsp::Config { cache: strata_lsp::Cache::new(cache.path().to_path_buf()), request_threads: 1 })
+    });
+    client_side.sender.send(lsp_server::Message::Request(lsp_server::Request::new(1.into(), "initialize".into(), InitializeParams::default()))).unwrap();
     let _ = client_side.receiver.recv().unwrap();
     client_side.sender.send(lsp_server::Message::Notification(lsp_server::Notification::new("initialized".into(), serde_json::json!({})))).unwrap();
     client_side.sender.send(lsp_server::Message::Notification(lsp_server::Notification::new("exit".into(), serde_json::Value::Null))).unwrap();

@@ -89,7 +89,11 @@ fn five_thousand_lines() {
     let mut edit_times = Vec::new();
     for round in 0..10 {
         let (new, expect_error) = if round % 2 == 0 { ("", true) } else { ("e", false) };
-        let range = if expect_error { Range::new(Position::new(line, col_e), Position::new(line, col_e + 1)) } else { Range::new(Position::new(line, col_e), Position::new(line, col_e)) };
+        let range = if expect_error {
+            Range::new(Position::new(line, col_e), Position::new(line, col_e + 1))
+        } else {
+            Range::new(Position::new(line, col_e), Position::new(line, col_e))
+        };
         let t = Instant::now();
         let v = c.change(&u, range, new);
         let d = c.diagnostics(&u, v);

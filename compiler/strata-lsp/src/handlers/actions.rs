@@ -42,6 +42,7 @@ pub fn code_actions(cx: &Ctx, p: CodeActionParams) -> Result<Option<CodeActionRe
         }
         let Some((title, edit)) = fix(d, &view.index, &tree) else { continue };
         let lsp_diag = diagnostics::to_lsp(d, snap, &cx.shared.cache, &|p| cx.open_uri(p).unwrap_or_else(|| crate::uri::from_path(p))).map(|(_, l)| l);
+        #[allow(clippy::mutable_key_type)] // lsp-types' WorkspaceEdit is keyed by Uri.
         let mut changes = HashMap::new();
         changes.insert(doc.uri.clone(), vec![edit]);
         out.push(CodeActionOrCommand::CodeAction(CodeAction {
@@ -78,7 +79,10 @@ pub fn fix(d: &Diagnostic, index: &SourceFile, tree: &ast::File) -> Option<(Stri
     if let Some((name, rest)) = quoted_after(help, "did you mean ") {
         let under = text.get(span.range())?;
         if rest == "?" && is_ident(name) && is_ident(under) {
-            return Some((format!("Replace `{under}` with `{name}`"), TextEdit { range: range(index, Span::new(FileId(0), span.start as usize, span.end as usize)), new_text: name.to_string() }));
+            return Some((
+                format!("Replace `{under}` with `{name}`"),
+                TextEdit { range: range(index, Span::new(FileId(0), span.start as usize, span.end as usize)), new_text: name.to_string() },
+            ));
         }
         return None;
     }
@@ -119,7 +123,8 @@ pub fn fix(d: &Diagnostic, index: &SourceFile, tree: &ast::File) -> Option<(Stri
     let (at, new_text) = if inner.contains('\n') {
         // One field per line: indent like the last field, or two more than the resource.
         let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
-        let item_indent: String = text[text[..r.span.start as usize].rfind('\n').map_or(0, |i| i + 1)..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let item_indent: String =
+            text[text[..r.span.start as usize].rfind('\n').map_or(0, |i| i + 1)..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
         let indent = match r.body.last() {
             Some(f) => {
                 let ls = text[..f.span.start as usize].rfind('\n').map_or(0, |i| i + 1);

@@ -16,7 +16,9 @@
 use super::{schemas, Ctx, Result};
 use crate::context::{self, Context, Owner, Step};
 use crate::snapshot::{offset, range, Snapshot};
-use lsp_types::{CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit, Documentation, MarkupContent, MarkupKind, TextEdit};
+use lsp_types::{
+    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit, Documentation, MarkupContent, MarkupKind, TextEdit,
+};
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 use strata_base::{FileId, SourceFile, Span};
@@ -166,7 +168,9 @@ fn items(ctx: &Context, scope: &Scope<'_>, schemas: &Schemas, index: &SourceFile
         }
         Context::FieldValue { owner, field, in_string, .. } => {
             let fty = match owner {
-                Owner::Resource { ty, steps, .. } => scope.schema_of_type(ty, schemas).and_then(|s| record_at(&s.fields, steps)).and_then(|fs| fs.get(field)).map(|f| f.ty.clone()),
+                Owner::Resource { ty, steps, .. } => {
+                    scope.schema_of_type(ty, schemas).and_then(|s| record_at(&s.fields, steps)).and_then(|fs| fs.get(field)).map(|f| f.ty.clone())
+                }
                 _ => None,
             };
             if let Some(ty) = &fty {
@@ -319,7 +323,8 @@ impl<'a> Scope<'a> {
                 }
             }
         }
-        let module_items = current.items.iter().position(|i| matches!(i, Item::Module(m) if (m.span.start as usize) < at && at < m.span.end as usize)).into_iter().collect();
+        let module_items =
+            current.items.iter().position(|i| matches!(i, Item::Module(m) if (m.span.start as usize) < at && at < m.span.end as usize)).into_iter().collect();
         Scope { current, index, snap, others, imported, module_items }
     }
 

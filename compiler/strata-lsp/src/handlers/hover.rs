@@ -53,7 +53,12 @@ pub fn xref_at(snap: &Snapshot, file: FileId, off: usize) -> Option<&XRef> {
     let xs = &snap.outcome.analysis.xrefs;
     // Sorted by use span: only those starting at or before `off` can contain it.
     let upto = xs.partition_point(|x| (x.use_span.file, x.use_span.start as usize) <= (file, off));
-    xs[..upto].iter().rev().take_while(|x| x.use_span.file == file).filter(|x| contains(x.use_span, file, off)).min_by_key(|x| (x.use_span.len(), std::cmp::Reverse(x.use_span.start)))
+    xs[..upto]
+        .iter()
+        .rev()
+        .take_while(|x| x.use_span.file == file)
+        .filter(|x| contains(x.use_span, file, off))
+        .min_by_key(|x| (x.use_span.len(), std::cmp::Reverse(x.use_span.start)))
 }
 
 /// The cost estimate of the resource declared at `name_span`: its own line, or those of the
@@ -70,11 +75,8 @@ pub fn cost_of_declared(snap: &Snapshot, name_span: Span) -> Option<String> {
     }
     let total: f64 = lines.iter().map(|l| l.monthly).sum();
     let priced = lines.iter().any(|l| !l.details.is_empty());
-    let mut s = if priced {
-        format!("**Estimated cost:** {:.2} {}/month", total, report.currency)
-    } else {
-        "**Estimated cost:** no fixed monthly price".to_string()
-    };
+    let mut s =
+        if priced { format!("**Estimated cost:** {:.2} {}/month", total, report.currency) } else { "**Estimated cost:** no fixed monthly price".to_string() };
     for l in &lines {
         for d in &l.details {
             s.push_str(&format!("\n- {}: {} {} × {} = {:.2}", d.what, trim_num(d.quantity), d.unit, trim_num(d.unit_price), d.monthly));

@@ -11,8 +11,8 @@ pub mod hover;
 pub mod symbols;
 
 use crate::docs::{Doc, DocsSnapshot};
-use crate::state::Shared;
 use crate::snapshot::Snapshot;
+use crate::state::Shared;
 use lsp_server::{ErrorCode, ResponseError};
 use lsp_types::Uri;
 use std::path::Path;

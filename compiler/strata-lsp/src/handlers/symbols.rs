@@ -47,7 +47,9 @@ fn item(i: &Item, f: &SourceFile) -> Option<DocumentSymbol> {
     Some(match i {
         Item::Import(im) => match &im.kind {
             ast::ImportKind::Package { path, .. } => sym(path.text(), Some("import".into()), SymbolKind::NAMESPACE, im.span, path.span, vec![], f),
-            ast::ImportKind::File { path, alias, .. } => sym(alias.name.clone(), Some(format!("import {path:?}")), SymbolKind::MODULE, im.span, alias.span, vec![], f),
+            ast::ImportKind::File { path, alias, .. } => {
+                sym(alias.name.clone(), Some(format!("import {path:?}")), SymbolKind::MODULE, im.span, alias.span, vec![], f)
+            }
         },
         Item::Param(x) => sym(x.name.name.clone(), x.ty.as_ref().map(|t| text(f, t.span)), SymbolKind::VARIABLE, x.span, x.name.span, vec![], f),
         Item::Let(x) => sym(x.name.name.clone(), Some(text(f, x.value.span)), SymbolKind::VARIABLE, x.span, x.name.span, vec![], f),
@@ -56,7 +58,17 @@ fn item(i: &Item, f: &SourceFile) -> Option<DocumentSymbol> {
             let children = x
                 .fields
                 .iter()
-                .map(|d| sym(d.name.name.clone(), Some(text(f, d.ty.span)), if d.output { SymbolKind::PROPERTY } else { SymbolKind::FIELD }, d.span, d.name.span, vec![], f))
+                .map(|d| {
+                    sym(
+                        d.name.name.clone(),
+                        Some(text(f, d.ty.span)),
+                        if d.output { SymbolKind::PROPERTY } else { SymbolKind::FIELD },
+                        d.span,
+                        d.name.span,
+                        vec![],
+                        f,
+                    )
+                })
                 .collect();
             sym(x.name.text(), Some("schema".into()), SymbolKind::CLASS, x.span, x.name.span, children, f)
         }

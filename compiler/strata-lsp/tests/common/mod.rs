@@ -5,7 +5,7 @@
 
 use lsp_server::{Connection, Message, Notification, Request, RequestId, Response, ResponseError};
 use lsp_types::notification::{self as notif, Notification as _};
-use lsp_types::request::{self as req, Request as _};
+use lsp_types::request::{self as req};
 use lsp_types::*;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
