@@ -382,7 +382,7 @@ impl<'a> Db<'a> {
                 out.spans.insert("stack".into(), f.name.span);
                 continue;
             }
-            if schema.outputs.contains_key(name) {
+            if schema.outputs.contains_key(name) && !schema.fields.contains_key(name) {
                 self.report(
                     Diagnostic::error("E2009", format!("`{name}` is an output of {schema_name} and cannot be set"), f.name.span)
                         .with_label("assigned an output attribute")
