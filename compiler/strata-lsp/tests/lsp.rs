@@ -148,6 +148,53 @@ fn policy_findings_carry_a_quick_fix() {
 }
 
 #[test]
+fn a_security_finding_is_fixed_by_turning_encryption_on() {
+    let text = "import aws\n\nresource db: aws.rds.DBInstance {\n  engine            = \"postgres\"\n  engine_version    = \"16\"\n  instance_class    = \"db.t4g.micro\"\n  storage_encrypted = false\n}\n";
+    let (_dir, root) = project(&[("main.strata", text)]);
+    let mut c = Client::start();
+    let u = c.open(&root.join("main.strata"), text);
+    let diags = c.diagnostics(&u, 1);
+    let finding = diags.iter().find(|d| d.code == Some(NumberOrString::String("SEC011".into()))).unwrap_or_else(|| panic!("no SEC011 in {diags:#?}"));
+    assert_eq!(finding.severity, Some(DiagnosticSeverity::ERROR));
+    assert_eq!(finding.range.start.line, 6);
+    let actions = c
+        .request::<req::CodeActionRequest>(CodeActionParams {
+            text_document: TextDocumentIdentifier { uri: u.clone() },
+            range: finding.range,
+            context: CodeActionContext { diagnostics: vec![finding.clone()], only: None, trigger_kind: None },
+            work_done_progress_params: Default::default(),
+            partial_result_params: Default::default(),
+        })
+        .unwrap()
+        .unwrap();
+    let Some(CodeActionOrCommand::CodeAction(a)) = actions.first() else { panic!("{actions:#?}") };
+    assert_eq!(a.title, "Set `storage_encrypted = true` in `db`");
+    let fixed = apply(text, &a.edit.as_ref().unwrap().changes.as_ref().unwrap()[&u]);
+    assert_eq!(fixed, text.replace("storage_encrypted = false", "storage_encrypted = true"));
+    let v = c.change_full(&u, &fixed);
+    let diags = c.diagnostics(&u, v);
+    assert!(!diags.iter().any(|d| d.code == Some(NumberOrString::String("SEC011".into()))), "{diags:#?}");
+    c.shutdown();
+}
+
+#[test]
+fn secondary_labels_become_related_information() {
+    let text = "let a = 1\nlet a = 2\n";
+    let (_dir, root) = project(&[("main.strata", text)]);
+    let mut c = Client::start();
+    let u = c.open(&root.join("main.strata"), text);
+    let diags = c.diagnostics(&u, 1);
+    let dup = diags.iter().find(|d| d.code == Some(NumberOrString::String("E1002".into()))).unwrap_or_else(|| panic!("no E1002 in {diags:#?}"));
+    assert_eq!(dup.range.start.line, 1);
+    let related = dup.related_information.as_ref().expect("related information");
+    assert_eq!(related.len(), 1);
+    assert_eq!(related[0].location.uri, u);
+    assert_eq!(related[0].location.range.start, Position::new(0, 4));
+    assert_eq!(related[0].message, "first defined here");
+    c.shutdown();
+}
+
+#[test]
 fn did_you_mean_has_a_quick_fix() {
     let bad = MAIN.replace("rotation = true", "rotaton = true");
     let (_dir, _root, mut c, u) = start_project(&bad);
