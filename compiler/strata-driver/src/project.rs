@@ -8,7 +8,7 @@ use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io;
 use std::path::{Path, PathBuf};
-use strata_base::{did_you_mean, Diagnostic, FileId, Severity, SourceMap, Span};
+use strata_base::{did_you_mean, Diagnostic, FileId, SourceMap, Span};
 use strata_model::{Target, Value};
 
 /// Largest source file (or `strata.toml`) the driver reads: 16 MiB.

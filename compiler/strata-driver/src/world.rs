@@ -142,7 +142,7 @@ impl World for MemoryWorld {
                 Ok(b[..n].to_vec())
             }
             Some(MemEntry::Unreadable) => Err(io::Error::new(io::ErrorKind::PermissionDenied, "Permission denied")),
-            None if self.is_dir(path) => Err(io::Error::new(io::ErrorKind::Other, "Is a directory")),
+            None if self.is_dir(path) => Err(io::Error::other("Is a directory")),
             None => Err(not_found(path)),
         }
     }
