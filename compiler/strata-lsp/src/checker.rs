@@ -32,6 +32,8 @@ const MAX_SILENCE: Duration = Duration::from_millis(1000);
 pub enum Job {
     /// Check the project at this directory with these documents.
     Check(PathBuf, Arc<DocsSnapshot>),
+    /// Stop now; queued checks are dropped.
+    Stop,
 }
 
 pub struct Checker {
@@ -53,10 +55,9 @@ impl Checker {
         let _ = self.tx.send(Job::Check(root, docs));
     }
 
-    /// Stop after the jobs already queued.
+    /// Stop: a check under way finishes (and is not published), queued ones are dropped.
     pub fn stop(mut self) {
-        let (tx, _) = crossbeam_channel::unbounded();
-        drop(std::mem::replace(&mut self.tx, tx));
+        let _ = self.tx.send(Job::Stop);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -80,7 +81,7 @@ impl Worker {
                     Ok(Job::Check(root, docs)) => {
                         pending.insert(root, docs);
                     }
-                    Err(_) => return,
+                    Ok(Job::Stop) | Err(_) => return,
                 }
             }
             // Coalesce everything queued meanwhile; the newest documents win.
@@ -90,6 +91,7 @@ impl Worker {
                     Ok(Job::Check(root, docs)) => {
                         pending.insert(root, docs);
                     }
+                    Ok(Job::Stop) => return,
                     Err(TryRecvError::Empty) => break,
                     Err(TryRecvError::Disconnected) => {
                         closed = true;
@@ -116,8 +118,14 @@ impl Worker {
             };
             let checked_in = started.elapsed();
             // Newer edits of this project queued meanwhile?
-            while let Ok(Job::Check(r, d)) = rx.try_recv() {
-                pending.insert(r, d);
+            loop {
+                match rx.try_recv() {
+                    Ok(Job::Check(r, d)) => {
+                        pending.insert(r, d);
+                    }
+                    Ok(Job::Stop) => return,
+                    Err(_) => break,
+                }
             }
             let stale = pending.contains_key(&root);
             let silent_for = self.last_publish.get(&root).map_or(Duration::MAX, |t| t.elapsed());

@@ -371,6 +371,52 @@ fn completion_of_types_properties_values_members_and_names() {
 }
 
 #[test]
+fn completion_of_modules_and_stacks() {
+    let text = r#"import aws
+
+module Site {
+  /// The site's name.
+  param name: string
+  param replicas: int(1..10) = 1
+  resource key: aws.kms.Key { rotation = true }
+  output key_arn = key.arn
+}
+
+module blog: Site {
+  name = "blog"
+  
+}
+
+stack web {
+  
+}
+
+output arn = blog.
+"#;
+    let (_dir, root) = project(&[("main.strata", text)]);
+    let mut c = Client::start();
+    let u = c.open(&root.join("main.strata"), text);
+    let _ = c.diagnostics(&u, 1);
+    // A module instance's body: the module's parameters, unset required ones first.
+    let items = c.completion(&u, pos_of(text, "  \n}", 0, 2));
+    assert_eq!(labels(&items), vec!["replicas", "name"]);
+    let name = items.iter().find(|i| i.label == "name").unwrap();
+    assert_eq!(name.detail.as_deref(), Some("string"));
+    // A stack's body: its settings.
+    let items = c.completion(&u, pos_of(text, "  \n}", 1, 2));
+    assert_eq!(labels(&items), vec!["budget", "provider", "tags"]);
+    // After `blog.`: the module's outputs.
+    let items = c.completion(&u, pos_of(text, "blog.\n", 0, 5));
+    assert_eq!(labels(&items), vec!["key_arn"]);
+    // After `module x:`: module names.
+    let t2 = format!("{text}module shop: ");
+    c.change_full(&u, &t2);
+    let items = c.completion(&u, pos_of(&t2, "module shop: ", 0, 13));
+    assert_eq!(labels(&items), vec!["Site"]);
+    c.shutdown();
+}
+
+#[test]
 fn document_symbols_and_formatting() {
     let messy = "import aws\nresource   key : aws.kms.Key {rotation=true}\nlet a   = 1\n";
     let (_dir, _root, mut c, u) = start_project(messy);
