@@ -118,20 +118,20 @@ pub fn fix(d: &Diagnostic, index: &SourceFile, tree: &ast::File) -> Option<(Stri
     if text.as_bytes().get(close) != Some(&b'}') {
         return None;
     }
-    let open = text[r.ty.span.end as usize..close].find('{')? + r.ty.span.end as usize;
-    let inner = &text[open + 1..close];
+    let ty_end = r.ty.span.end as usize;
+    let open = text.get(ty_end..close)?.find('{')? + ty_end;
+    let inner = text.get(open + 1..close)?;
     let (at, new_text) = if inner.contains('\n') {
         // One field per line: indent like the last field, or two more than the resource.
         let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
-        let item_indent: String =
-            text[text[..r.span.start as usize].rfind('\n').map_or(0, |i| i + 1)..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
-        let indent = match r.body.last() {
-            Some(f) => {
-                let ls = text[..f.span.start as usize].rfind('\n').map_or(0, |i| i + 1);
-                text[ls..f.span.start as usize].to_string()
-            }
-            None => format!("{item_indent}  "),
-        };
+        let item_start = text.get(..r.span.start as usize)?.rfind('\n').map_or(0, |i| i + 1);
+        let item_indent: String = text[item_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let last_indent = r.body.last().and_then(|f| {
+            let before = text.get(..f.span.start as usize)?;
+            let ls = before.rfind('\n').map_or(0, |i| i + 1);
+            Some(before[ls..].to_string()).filter(|i| i.chars().all(|c| c == ' ' || c == '\t'))
+        });
+        let indent = last_indent.unwrap_or_else(|| format!("{item_indent}  "));
         if text[line_start..close].trim().is_empty() {
             (line_start, format!("{indent}{line}\n"))
         } else {
@@ -184,8 +184,10 @@ mod tests {
         assert_eq!(apply(t, "write `x = 1` in `b`", (9, 10)).unwrap(), "resource b: Bucket { versioning = true, x = 1 }\n");
         let t = "resource b: Bucket {}\n";
         assert_eq!(apply(t, "write `x = 1` in `b`", (9, 10)).unwrap(), "resource b: Bucket { x = 1 }\n");
-        let t = "module m {\n  resource b: Bucket {\n  }\n}\n";
-        let _ = apply(t, "write `x = 1` in `b`", (9, 10));
+        let t = "resource b: Bucket { a = 1\n}\n";
+        assert_eq!(apply(t, "write `x = 1` in `b`", (9, 10)).unwrap(), "resource b: Bucket { a = 1\n  x = 1\n}\n");
+        let t = "  resource b: Bucket {\n  }\n";
+        assert_eq!(apply(t, "write `x = 1` in `b`", (11, 12)).unwrap(), "  resource b: Bucket {\n    x = 1\n  }\n");
     }
 
     #[test]
