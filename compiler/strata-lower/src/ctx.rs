@@ -87,12 +87,18 @@ pub fn unescape_key(k: &str) -> &str {
 /// If `v` is a marker, its name and payload.
 pub fn as_marker(v: &Json) -> Option<(&str, &Json)> {
     match v {
-        Json::Object(o) if o.len() == 1 => {
-            let (k, v) = o.iter().next()?;
-            (k.starts_with('$') && !k.starts_with("$$")).then_some((k.as_str(), v))
-        }
+        Json::Object(o) => as_marker_of(o),
         _ => None,
     }
+}
+
+/// If the object `o` is a marker, its name and payload.
+pub fn as_marker_of(o: &serde_json::Map<String, Json>) -> Option<(&str, &Json)> {
+    if o.len() != 1 {
+        return None;
+    }
+    let (k, v) = o.iter().next()?;
+    (k.starts_with('$') && !k.starts_with("$$")).then_some((k.as_str(), v))
 }
 
 /// A reference marker's resource id and attribute.

@@ -225,7 +225,8 @@ pub fn parse_out(s: &str) -> Result<Vec<OutPart>, String> {
 
 impl Engine {
     /// Build from `(path, text)` pairs of TOML files, compiling every template now (template
-    /// errors are in `errors`).
+    /// errors are in `errors`). For tests of toy tables.
+    #[cfg(test)]
     pub fn from_files(files: &[(String, String)]) -> Engine {
         Engine::build(files, false)
     }

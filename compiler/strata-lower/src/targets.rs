@@ -448,7 +448,7 @@ fn render_resource(
                 }
             }
         }
-        let body = match cv.tvalue(&json, &mut sink) {
+        let body = match cv.tvalue_owned(json, &mut sink) {
             Some(TValue::Map(m)) => m,
             None | Some(TValue::Null) => BTreeMap::new(),
             Some(_) => {
@@ -523,6 +523,28 @@ impl Conv<'_, '_> {
                 Some((m, payload)) => return self.marker(m, payload, sink),
                 None => TValue::Map(o.iter().filter_map(|(k, v)| self.tvalue(v, sink).map(|x| (ctx::unescape_key(k).to_string(), x))).collect()),
             },
+        })
+    }
+
+    /// [`Conv::tvalue`] of an owned value: strings and keys are moved, not copied.
+    fn tvalue_owned(&self, j: Json, sink: &mut Sink) -> Option<TValue> {
+        Some(match j {
+            Json::String(s) => TValue::Str(s),
+            Json::Array(a) => TValue::List(a.into_iter().filter_map(|v| self.tvalue_owned(v, sink)).collect()),
+            Json::Object(o) => {
+                if let Some((m, payload)) = ctx::as_marker_of(&o) {
+                    return self.marker(m, payload, sink);
+                }
+                TValue::Map(
+                    o.into_iter()
+                        .filter_map(|(k, v)| {
+                            let k = if k.starts_with("$$") { ctx::unescape_key(&k).to_string() } else { k };
+                            self.tvalue_owned(v, sink).map(|x| (k, x))
+                        })
+                        .collect(),
+                )
+            }
+            other => return self.tvalue(&other, sink),
         })
     }
 
@@ -708,12 +730,14 @@ fn push_lit(parts: &mut Vec<TPart>, s: &str) {
 }
 
 /// One reference alone is that reference; only literals are a string.
-fn simplify(parts: Vec<TPart>) -> TValue {
-    match parts.as_slice() {
-        [] => TValue::Str(String::new()),
-        [TPart::Lit(s)] => TValue::Str(s.clone()),
-        [TPart::Ref(r)] => TValue::Ref(r.clone()),
-        _ => TValue::Interp(parts),
+fn simplify(mut parts: Vec<TPart>) -> TValue {
+    if parts.len() > 1 {
+        return TValue::Interp(parts);
+    }
+    match parts.pop() {
+        None => TValue::Str(String::new()),
+        Some(TPart::Lit(s)) => TValue::Str(s),
+        Some(TPart::Ref(r)) => TValue::Ref(r),
     }
 }
 
