@@ -45,7 +45,8 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> St
         let report = match sources.try_get(d.primary.span.file) {
             // Placeholder files (a path that does not exist, an unreadable file): no snippet.
             Some(f) if f.text.is_empty() => without_source(d),
-            _ => d.to_miette(sources),
+            Some(f) => windowed_report(d, f, sources),
+            None => d.to_miette(sources),
         };
         let mut s = String::new();
         if handler.render_report(&mut s, report.as_ref()).is_err() {
@@ -59,13 +60,89 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> St
     out
 }
 
-/// A report of the message, code and help only.
-fn without_source(d: &Diagnostic) -> miette::Report {
-    let severity = match d.severity {
+/// Lines of context kept around the labels (miette shows one).
+const WINDOW_MARGIN: usize = 3;
+
+/// The source a report reads: only the lines around the diagnostic's labels, with spans, line
+/// numbers and offsets translated back to the whole file. miette scans a source from its start
+/// for every report, so thousands of diagnostics in a large file would otherwise cost
+/// thousands of scans (and copies) of the whole file.
+struct Window {
+    name: String,
+    text: std::sync::Arc<str>,
+    /// Byte range of the window in `text`, and the 0-based line it starts on.
+    start: usize,
+    end: usize,
+    first_line: usize,
+}
+
+impl miette::SourceCode for Window {
+    fn read_span<'a>(&'a self, span: &miette::SourceSpan, before: usize, after: usize) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let window = &self.text[self.start..self.end];
+        let offset = span.offset().saturating_sub(self.start).min(window.len());
+        let len = span.len().min(window.len() - offset);
+        let inner = window.read_span(&miette::SourceSpan::new(offset.into(), len), before, after)?;
+        let data: &'a [u8] = inner.data();
+        let shifted = miette::SourceSpan::new((inner.span().offset() + self.start).into(), inner.span().len());
+        let contents = miette::MietteSpanContents::new_named(self.name.clone(), data, shifted, inner.line() + self.first_line, inner.column(), inner.line_count() + self.first_line).with_language("strata");
+        Ok(Box::new(contents))
+    }
+}
+
+/// [`Diagnostic::to_miette`], reading only a window of the file (see [`Window`]).
+fn windowed_report(d: &Diagnostic, f: &strata_base::SourceFile, sources: &SourceMap) -> miette::Report {
+    let text = &f.text;
+    let spans: Vec<strata_base::Span> = std::iter::once(d.primary.span).chain(d.secondary.iter().map(|l| l.span).filter(|s| s.file == f.id)).collect();
+    let lo = spans.iter().map(|s| s.start as usize).min().unwrap_or(0).min(text.len());
+    let hi = spans.iter().map(|s| s.end as usize).max().unwrap_or(0).min(text.len());
+    let first_line = (f.line_col(lo as u32).line as usize - 1).saturating_sub(WINDOW_MARGIN);
+    let last_line = f.line_col(hi as u32).line as usize - 1 + WINDOW_MARGIN;
+    let start = if first_line == 0 { 0 } else { f.offset_of_utf16(first_line as u32, 0) };
+    let end = if last_line + 1 >= f.line_count() { text.len() } else { f.offset_of_utf16(last_line as u32 + 1, 0) };
+    // The same report as `Diagnostic::to_miette`, with the window as its source.
+    let clamp = |s: strata_base::Span| {
+        let start = (s.start as usize).min(text.len());
+        let end = (s.end as usize).min(text.len()).max(start);
+        (start, end - start)
+    };
+    let label_text = |m: &str| if m.is_empty() { None } else { Some(m.to_string()) };
+    let mut labels = vec![miette::LabeledSpan::new_primary_with_span(label_text(&d.primary.message), clamp(d.primary.span))];
+    let mut notes: Vec<String> = d.notes.clone();
+    for sec in &d.secondary {
+        if sec.span.file == f.id {
+            labels.push(miette::LabeledSpan::new_with_span(label_text(&sec.message), clamp(sec.span)));
+        } else if let Some(other) = sources.try_get(sec.span.file) {
+            let lc = other.line_col(sec.span.start);
+            notes.push(format!("{}:{}:{}: {}", other.name, lc.line, lc.column, sec.message));
+        }
+    }
+    let mut help = d.help.clone().unwrap_or_default();
+    for n in &notes {
+        if !help.is_empty() {
+            help.push('\n');
+        }
+        help.push_str("note: ");
+        help.push_str(n);
+    }
+    let mut m = miette::MietteDiagnostic::new(d.message.clone()).with_code(d.code.clone()).with_severity(severity(d)).with_labels(labels);
+    if !help.is_empty() {
+        m = m.with_help(help);
+    }
+    let window = Window { name: f.name.clone(), text: text.clone(), start, end: end.max(start), first_line };
+    miette::Report::new(m).with_source_code(window)
+}
+
+fn severity(d: &Diagnostic) -> miette::Severity {
+    match d.severity {
         strata_base::Severity::Error => miette::Severity::Error,
         strata_base::Severity::Warning => miette::Severity::Warning,
         strata_base::Severity::Info => miette::Severity::Advice,
-    };
+    }
+}
+
+/// A report of the message, code and help only.
+fn without_source(d: &Diagnostic) -> miette::Report {
+    let severity = severity(d);
     let mut help = d.help.clone().unwrap_or_default();
     for n in &d.notes {
         if !help.is_empty() {
