@@ -23,13 +23,21 @@ import aws
 param env: "dev" | "staging" | "prod" = "dev"
 
 let prod = env == "prod"
-let retention = prod ? 30d : 7d
+let retention = prod ? 365d : 90d
 
 stack bench {
   provider = aws { region = "us-east-1" }
   budget   = prod ? 2000000 USD/month : 200000 USD/month
   tags     = { project = "bench", env = env }
 }
+
+/// Receives the access logs of every other bucket.
+resource access_logs: aws.s3.Bucket {
+  encryption = logs_key
+  lifecycle  = [{ expire_after = 90d }]
+}
+
+resource logs_key: aws.kms.Key { description = "access logs" }
 """
 
 # One group of resources; `{i}` is the group number, `{key}`/`{dlq}` name resources of this
@@ -54,6 +62,7 @@ resource key_{i}: aws.kms.Key {{
 resource bucket_{i}: aws.s3.Bucket {{
   versioning = true
   encryption = key_{i}
+  logging    = {{ bucket = access_logs, prefix = "bucket-{i}/" }}
   lifecycle  = [{{ after = 90d, storage_class = "GLACIER" }}]
   tags       = {{ group = "g{i}" }}
 }}
