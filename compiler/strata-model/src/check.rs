@@ -345,7 +345,8 @@ fn literal_eq(l: &Value, v: &Value) -> bool {
 
 fn found_name(v: &Value) -> String {
     match v {
-        Value::Str(_) | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Null => format!("{} {}", v.type_name(), describe(v)),
+        Value::Null => "null".to_string(),
+        Value::Str(_) | Value::Bool(_) | Value::Int(_) | Value::Float(_) => format!("{} {}", v.type_name(), describe(v)),
         Value::Quantity(q) => format!("{} {}", q.dimension.name(), q),
         Value::Ref(r) => format!("a reference to `{r}`"),
         Value::Interp(parts) if parts.iter().any(|p| matches!(p, StrPart::Ref(_))) => "string".into(),

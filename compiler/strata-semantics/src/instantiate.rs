@@ -401,9 +401,23 @@ impl<'a> Db<'a> {
             self.xref(f.name.span, fs_span, crate::XRefKind::Property, |db| {
                 db.schemas.get(&sn).and_then(|s| s.fields.get(name)).map(|f| crate::eval::field_hover(name, false, f)).unwrap_or_default()
             });
-            if let Some(v) = self.eval(&f.value, scope, &mut locals, Some(&fs.ty)) {
-                if !v.is_null() || !fs.required {
-                    out.props.insert(name.to_string(), v);
+            // `x = cond ? value : null` on a property that may be omitted means "unset here":
+            // accept null for it (then the default, if any, applies).
+            let nullable = !fs.required && may_be_null(&f.value);
+            let widened;
+            let ty = if nullable {
+                widened = Ty::Union(vec![fs.ty.clone(), Ty::Null]);
+                &widened
+            } else {
+                &fs.ty
+            };
+            if let Some(v) = self.eval(&f.value, scope, &mut locals, Some(ty)) {
+                if v.is_null() && nullable {
+                    out.spans.remove(name);
+                    if let Some(d) = &fs.default {
+                        out.props.insert(name.to_string(), d.clone());
+                    }
+                    out.spans.insert(name.to_string(), f.name.span);
                 } else {
                     out.props.insert(name.to_string(), v);
                 }
@@ -523,6 +537,16 @@ impl<'a> Db<'a> {
 
 /// Import targets by the span of the `import` item.
 pub(crate) type HashImports = std::collections::HashMap<Span, ScopeId>;
+
+/// Whether an expression can evaluate to a literal `null` (directly or in a branch).
+fn may_be_null(e: &ast::Expr) -> bool {
+    match &e.kind {
+        ast::ExprKind::Null => true,
+        ast::ExprKind::Paren(x) => may_be_null(x),
+        ast::ExprKind::Cond { then, otherwise, .. } => may_be_null(then) || may_be_null(otherwise),
+        _ => false,
+    }
+}
 
 fn collect_dep_refs(v: &Value, out: &mut Vec<u32>) {
     match v {
