@@ -228,7 +228,17 @@ fn build_program(eng: &Engine, model: &Model, contexts: &[Option<Context>], stac
     for (i, tr) in resources.iter().enumerate() {
         let key = match target {
             Target::Terraform => format!("{}.{}", tr.ty, tr.name),
-            Target::Kubernetes => format!("{} {}", tr.ty, tr.name),
+            // Kubernetes names are unique per kind *and namespace*.
+            Target::Kubernetes => {
+                let ns = match tr.body.get("metadata") {
+                    Some(TValue::Map(m)) => match m.get("namespace") {
+                        Some(TValue::Str(ns)) => ns.as_str(),
+                        _ => "",
+                    },
+                    _ => "",
+                };
+                format!("{} {}/{}", tr.ty, ns, tr.name)
+            }
             _ => tr.name.clone(),
         };
         if let Some(&j) = seen.get(&key) {
