@@ -31,6 +31,10 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+    // A Cloud KMS key ring only groups keys: it has no material and nothing to rotate.
+    if r.ty == "gcp.kms.KeyRing" {
+        return;
+    }
     // Asymmetric and HMAC keys cannot rotate automatically on AWS.
     if get_str(r, "key_spec").is_some_and(|s| s != "SYMMETRIC_DEFAULT") {
         return;

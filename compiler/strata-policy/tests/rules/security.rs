@@ -386,6 +386,8 @@ pub fn cases() -> Vec<Case> {
                 f.resource("gkey", "gcp.kms.CryptoKey", |r| {
                     r.set("rotation_period", days(90.0));
                 });
+                // A key ring holds keys; it has nothing to rotate.
+                f.resource("ring", "gcp.kms.KeyRing", |_| {});
             },
         },
         Case {
