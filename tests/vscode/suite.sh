@@ -12,10 +12,12 @@ npm run --silent build
 npm run --silent test
 rm -f strata.vsix
 npm run --silent package
+# List once into a variable: `unzip -l | grep -q` under pipefail fails when grep stops early.
+listing=$(unzip -l strata.vsix)
 for f in extension/package.json extension/dist/extension.js extension/syntaxes/strata.tmLanguage.json extension/language-configuration.json; do
-  unzip -l strata.vsix | grep -q " $f\$" || { echo "tests/vscode: $f is missing from strata.vsix" >&2; exit 1; }
+  grep -q " $f\$" <<<"$listing" || { echo "tests/vscode: $f is missing from strata.vsix" >&2; exit 1; }
 done
-if unzip -l strata.vsix | grep -q "node_modules/"; then
+if grep -q "node_modules/" <<<"$listing"; then
   echo "tests/vscode: node_modules leaked into strata.vsix" >&2
   exit 1
 fi
