@@ -366,6 +366,9 @@ fn init_matches_the_quickstart_example() {
         let kept = fs::read_to_string(example.join(f)).expect("example file");
         assert_eq!(made, kept, "examples/quickstart/{f} differs from what `strata init` writes");
     }
+    // A new project passes the pre-commit formatting hook as written.
+    let fmt = strata(dir.path(), &["fmt", "--check", "quickstart"]);
+    assert_eq!(fmt.code, 0, "`strata init` writes code that `strata fmt` would change: {}", fmt.stderr);
 }
 
 #[test]
