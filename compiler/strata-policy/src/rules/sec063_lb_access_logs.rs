@@ -39,6 +39,12 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         None => false,
     };
     if !on {
-        out.at(r, "access_logs", format!("`{}` keeps no access logs", r.name)).label("no access logs").help(fix(cx, r, "access_logs = { bucket = <a log bucket> }"));
+        // Name the setting the resource's own schema has (`logging` on CloudFront, ...).
+        let prop = cx
+            .schemas
+            .get(&r.ty)
+            .and_then(|s| ["access_logs", "logging", "log_config", "logging_config"].into_iter().find(|p| s.fields.contains_key(*p)))
+            .unwrap_or("access_logs");
+        out.at(r, prop, format!("`{}` keeps no access logs", r.name)).label("no access logs").help(fix(cx, r, &format!("{prop} = {{ bucket = <a log bucket> }}")));
     }
 }
