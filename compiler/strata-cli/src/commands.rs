@@ -34,8 +34,12 @@ fn done<T>(outcome: T, code: i32) -> i32 {
 fn print_timings(outcome: &CheckOutcome) {
     if std::env::var_os("STRATA_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0") {
         let mut s = String::new();
-        for (stage, t) in &outcome.timings {
-            s.push_str(&format!("timing: {stage:<15} {:>9.1} ms\n", t.as_secs_f64() * 1000.0));
+        for t in &outcome.timings {
+            s.push_str(&format!("timing: {:<15} {:>9.1} ms", t.stage, t.wall.as_secs_f64() * 1000.0));
+            if let Some(bytes) = t.resident {
+                s.push_str(&format!("  {:>7.1} MiB resident", bytes as f64 / (1024.0 * 1024.0)));
+            }
+            s.push('\n');
         }
         err(&s);
     }

@@ -41,8 +41,8 @@ pub struct CheckOutcome {
     pub diagnostics: Vec<Diagnostic>,
     /// The cost estimate, when the model is valid enough to price.
     pub cost: Option<strata_policy::CostReport>,
-    /// Wall time of each stage, in order (`STRATA_TIMINGS=1 strata check` prints them).
-    pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// Each stage in order (`STRATA_TIMINGS=1 strata check` prints them).
+    pub timings: Vec<StageTiming>,
 }
 
 impl CheckOutcome {
@@ -246,6 +246,16 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
     out
 }
 
+/// What one stage took.
+#[derive(Clone, Copy, Debug)]
+pub struct StageTiming {
+    pub stage: &'static str,
+    /// Wall time of the stage.
+    pub wall: std::time::Duration,
+    /// Resident memory of the process when the stage ended (Linux only), in bytes.
+    pub resident: Option<u64>,
+}
+
 /// Measures consecutive stages.
 struct Clock(std::time::Instant);
 
@@ -253,9 +263,16 @@ impl Clock {
     fn start() -> Clock {
         Clock(std::time::Instant::now())
     }
-    fn lap(&mut self, timings: &mut Vec<(&'static str, std::time::Duration)>, stage: &'static str) {
+    fn lap(&mut self, timings: &mut Vec<StageTiming>, stage: &'static str) {
         let now = std::time::Instant::now();
-        timings.push((stage, now - self.0));
+        timings.push(StageTiming { stage, wall: now - self.0, resident: resident_bytes() });
         self.0 = now;
     }
+}
+
+/// The resident set size of this process (second field of `/proc/self/statm`, in pages).
+fn resident_bytes() -> Option<u64> {
+    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
+    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
+    Some(pages * 4096)
 }
