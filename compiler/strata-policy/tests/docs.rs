@@ -34,11 +34,17 @@ resource to cover all of its findings).\n\n\
 Findings point at the property to change, and the help line gives the Strata line to write.\n\
 For a resource lowered from a portable type (`Postgres`, `ObjectStore`, ...), the finding points\n\
 at the portable resource and says whether the portable type has the setting.\n\n\
+<a id=\"user-policies\"></a>\n\n\
 Policies written in the language (`policy \"...\" { deny path(A ~> B) }`) report with their own\n\
 code; `internet ~> X` follows the traffic plumbing (load balancers, listeners, target groups,\n\
 CDNs, gateways, Kubernetes services and ingresses) in both directions and stops at compute\n\
 (services, functions, VMs, workloads), so `X` is flagged when it is public itself or exposed\n\
-through plumbing alone. `A ~> X` for a resource or type `A` is any dependency path.\n\n",
+through plumbing alone. `A ~> X` for a resource or type `A` is any dependency path.\n\n\
+`strata check --format sarif` writes SARIF 2.1.0 for GitHub code scanning: one rule per code\n\
+that occurs (with this documentation as its help), paths relative to the directory `strata`\n\
+ran in (`%SRCROOT%`; run it from the repository root), and a `primaryLocationLineHash` per\n\
+finding that follows the text of its line, not its number. The output is validated against the\n\
+official schema and code scanning's requirements by `compiler/strata-cli/tests/sarif.rs`.\n\n",
     );
     out.push_str("| Code | Name | Category | Level | What it checks |\n| --- | --- | --- | --- | --- |\n");
     for r in rules() {
