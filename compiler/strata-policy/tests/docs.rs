@@ -31,6 +31,18 @@ dependency graph. Each rule has a code (never reused), a kebab-case name and a d
 `graph`, `cost`, `policy`) or `all`, with per-path overrides; silence one finding with\n\
 `// strata-ignore CODE: reason` on the line above it (or on the line itself, or above the\n\
 resource to cover all of its findings).\n\n\
+<a id=\"suppressions\"></a>\n\n\
+**Suppressions.** `// strata-ignore CODE, CODE: reason` names rule codes or names and needs a\n\
+reason (`POL002`). One that suppresses nothing is reported (`POL001`, as ruff's `RUF100` and\n\
+Rust's `#[expect]` do). A finding that occurs only in some environments or on some clouds —\n\
+`deletion_protection = !prod`, a shared source compiled for AWS and GCP — takes a *scoped*\n\
+suppression: `// strata-ignore[prod] SEC014: reason` applies only when checking `--env prod`,\n\
+`// strata-ignore[aws] SEC053: reason` only to a project with an AWS stack or resource, and\n\
+`[prod, staging]`, `[aws, gcp]` to any of them. Out of its scope a suppression is inert: it\n\
+hides nothing and is never reported as unused — like `#[cfg_attr(..., allow(...))]` in Rust —\n\
+while in scope it behaves as an unscoped one (including `POL001`). Scope items are the values\n\
+of the `env` parameter and `aws`, `gcp`, `azure`, `k8s`; another word is `POL003`. Settings\n\
+that differ per project or path belong in `strata.toml` (`[rules]`, `paths`).\n\n\
 Findings point at the property to change, and the help line gives the Strata line to write.\n\
 For a resource lowered from a portable type (`Postgres`, `ObjectStore`, ...), the finding points\n\
 at the portable resource and says whether the portable type has the setting.\n\n\

@@ -3,7 +3,9 @@ use super::prelude::*;
 rule! {
     /// ## What it checks
     /// A `// strata-ignore CODE: reason` comment that suppresses nothing: the rule it names
-    /// reports no finding on the line it applies to.
+    /// reports no finding on the line it applies to. A suppression scoped to environments or
+    /// clouds (`// strata-ignore[prod] CODE: reason`, `[aws]`) is only reported when the check
+    /// is in its scope: elsewhere it is inert.
     ///
     /// ## Why it matters
     /// Stale suppressions hide future findings on that line and mislead readers into thinking
@@ -18,6 +20,8 @@ rule! {
     ///
     /// ## Fix
     /// Delete the comment, or move it to the line directly above the finding it is meant for.
+    /// If the finding occurs only in some environments or on some clouds, scope it:
+    /// `// strata-ignore[prod] SEC014: reason`.
     pub static RULE = {
         code: "POL001",
         name: "unused-suppression",

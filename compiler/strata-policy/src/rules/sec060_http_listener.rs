@@ -5,7 +5,10 @@ rule! {
     /// A public entry point serving plain HTTP: a listener of an internet-facing load balancer
     /// on `HTTP` that does not redirect to HTTPS, a GCP target HTTP proxy, an Azure application
     /// gateway listener on `Http`, a portable service exposed with `http { }`, or a Kubernetes
-    /// ingress without `tls`.
+    /// ingress whose TLS is turned off (`tls = false`, `tls = []`, an empty `tls_secret`) or,
+    /// for ingress schemas whose `tls` list is the only way to TLS, left unset. The stdlib's
+    /// `k8s.Ingress` always writes a `tls` section (the secret defaults to `NAME-tls`), so an
+    /// unset `tls_secret` is not plain HTTP.
     ///
     /// ## Why it matters
     /// Cookies, tokens and form posts travel in clear text and can be altered on the way.
@@ -58,12 +61,18 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         return;
     }
     if kind == INGRESS {
-        let tls = first(r, &["tls_secret", "tls"]).is_some_and(|(_, v)| !matches!(v, Value::Bool(false)) && !v.as_list().is_some_and(|l| l.is_empty()));
-        if !tls {
-            if let Some(p) = ["tls_secret", "tls"].into_iter().find(|p| cx.can_set(r, p)) {
-                let line = if p == "tls_secret" { "tls_secret = \"<a kubernetes.io/tls secret>\"".to_string() } else { "tls = [{ hosts = [\"...\"], secret = \"...\" }]".to_string() };
-                out.at(r, p, format!("ingress `{}` serves plain HTTP", r.name)).label("no TLS").help(fix(cx, r, &line));
-            }
+        // TLS turned off explicitly: `tls = false`, `tls = []`, `tls_secret = ""`.
+        let off = |v: &Value| matches!(v, Value::Bool(false)) || v.as_list().is_some_and(|l| l.is_empty()) || v.as_str().is_some_and(|s| s.trim().is_empty());
+        if let Some((p, _)) = first(r, &["tls", "tls_secret"]).filter(|(_, v)| off(v)) {
+            let line = if p == "tls_secret" { "tls_secret = \"<a kubernetes.io/tls secret>\"" } else { "tls = [{ hosts = [\"...\"], secret = \"...\" }]" };
+            out.at(r, p, format!("ingress `{}` serves plain HTTP", r.name)).label("TLS turned off").help(fix(cx, r, line));
+            return;
+        }
+        // Unset: the stdlib's `k8s.Ingress` always writes a `tls` section (its secret defaults to
+        // `NAME-tls`), so an unset `tls_secret` is TLS. A schema whose `tls` list is the only
+        // way to have TLS serves plain HTTP without it.
+        if get(r, "tls").is_none() && get(r, "tls_secret").is_none() && !cx.can_set(r, "tls_secret") && cx.schema(r).is_some_and(|s| s.fields.contains_key("tls")) {
+            out.at(r, "tls", format!("ingress `{}` serves plain HTTP", r.name)).label("no TLS").help(fix(cx, r, "tls = [{ hosts = [\"...\"], secret = \"...\" }]"));
         }
         return;
     }

@@ -252,6 +252,10 @@ pub fn secret_name(name: &str) -> bool {
     if n.ends_with("_url") && !n.contains("password") || n.ends_with("_file") || n.ends_with("_path") || n.ends_with("_arn") || n.ends_with("_id") && !n.contains("secret") || n.ends_with("_name") || n.contains("public") || n.ends_with("_ref") {
         return false;
     }
+    // The name of a Kubernetes TLS Secret (`tls_secret = "shop-tls"` on an ingress), not its key.
+    if n == "tls_secret" || n.ends_with("_tls_secret") {
+        return false;
+    }
     ["password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "private_key", "access_key", "credential", "auth_key", "signing_key", "client_secret", "db_pass"].iter().any(|k| n.contains(k))
 }
 

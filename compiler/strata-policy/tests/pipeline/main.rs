@@ -57,3 +57,77 @@ fn shop() {
     let report = strata_policy::estimate(&model, &analysis.schemas, &strata_policy::UsageAssumptions::default());
     insta::assert_snapshot!("shop_cost", strata_policy::cost::to_table(&report));
 }
+
+/// `compile` with `--env ENV`.
+fn compile_env(name: &str, text: &str, env: &str) -> (strata_model::Model, strata_model::Schemas, SourceMap) {
+    let mut sources = SourceMap::new();
+    let file = sources.add(name, text, false);
+    let options = strata_semantics::Options { env: Some(env.to_string()), ..strata_semantics::Options::default() };
+    let (analysis, diags) = strata_semantics::analyze(&mut sources, &[file], &strata_semantics::NoImports, &options);
+    assert!(diags.iter().all(|d| d.severity != strata_base::Severity::Error), "semantics: {diags:#?}");
+    let (model, diags) = strata_lower::lower_portable(analysis.model, &analysis.schemas);
+    assert!(diags.iter().all(|d| d.severity != strata_base::Severity::Error), "lowering: {diags:#?}");
+    (model, analysis.schemas, sources)
+}
+
+fn check_only(model: &strata_model::Model, schemas: &strata_model::Schemas, sources: &SourceMap, codes: &[&str]) -> Vec<strata_base::Diagnostic> {
+    use strata_policy::Level;
+    let mut config = strata_policy::PolicyConfig::default().with_level("all", Level::Off);
+    for c in codes {
+        config = config.with_level(c, Level::On(strata_policy::registry::find(c).map_or(strata_base::Severity::Warning, |r| r.severity)));
+    }
+    let (graph, diags) = strata_graph::build(model);
+    assert!(diags.is_empty(), "{diags:?}");
+    strata_policy::check_with_sources(model, schemas, &graph, &config, sources, &[])
+}
+
+/// SEC053 reports every ElastiCache replication group (declared or lowered from a portable
+/// `Cache`): the stdlib cannot give it an AUTH token. Memorystore's defaults are AUTH and TLS.
+#[test]
+fn elasticache_without_auth() {
+    let (model, schemas, sources, _) = compile("caches.strata", include_str!("caches.strata"));
+    let findings = check_only(&model, &schemas, &sources, &["SEC051", "SEC053"]);
+    let got: Vec<(&str, &str)> = findings.iter().map(|d| (d.code.as_str(), sources.snippet(d.primary.span))).collect();
+    assert_eq!(got.iter().filter(|(c, _)| *c == "SEC053").map(|(_, s)| *s).collect::<Vec<_>>(), ["sessions", "plain", "jobs"], "{got:?}");
+    assert_eq!(got.iter().filter(|(c, _)| *c == "SEC051").count(), 1, "{got:?}");
+    assert!(!got.iter().any(|(_, s)| *s == "reports"), "{got:?}");
+    insta::assert_snapshot!("caches", render_inline(&sources, &findings));
+}
+
+/// SEC060 agrees with the Kubernetes lowering, which always writes TLS for `k8s.Ingress`.
+#[test]
+fn kubernetes_ingress_has_tls() {
+    let (model, schemas, sources, _) = compile("ingress.strata", include_str!("ingress.strata"));
+    let findings = check_only(&model, &schemas, &sources, &["SEC060", "SEC095"]);
+    let got: Vec<(&str, &str)> = findings.iter().map(|d| (d.code.as_str(), sources.snippet(d.primary.span))).collect();
+    assert_eq!(got, [("SEC060", "legacy")], "only the project's own ingress without TLS:\n{}", render_inline(&sources, &findings));
+    insta::assert_snapshot!("ingress", render_inline(&sources, &findings));
+    // What the lowering writes, so that this test fails if it ever stops writing TLS.
+    let (programs, _) = strata_lower::to_targets(&model, &schemas, Some(&[strata_model::Target::Kubernetes]));
+    let text = format!("{programs:?}");
+    assert!(text.contains("default-secret-tls") && text.contains("api-example-com-tls"), "the Ingress manifests have no tls secret:\n{text}");
+}
+
+/// `[prod]` applies only when checking prod, `[gcp]` only to projects on GCP; out of scope a
+/// suppression neither hides nor is unused. An unscoped unused one is POL001 (with a note on
+/// scopes); a misspelt scope is POL003.
+#[test]
+fn scoped_suppressions() {
+    let text = include_str!("scoped.strata");
+    let mut out = String::new();
+    for env in ["dev", "prod"] {
+        let (model, schemas, sources) = compile_env("scoped.strata", text, env);
+        let findings = check_only(&model, &schemas, &sources, &["SEC040", "POL001", "POL002", "POL003"]);
+        let got: Vec<(&str, &str)> = findings.iter().map(|d| (d.code.as_str(), sources.snippet(d.primary.span))).collect();
+        // `audit` is unrotated only in prod, where `[prod]` suppresses it; in dev it is inert.
+        assert!(!got.iter().any(|(c, s)| *c == "SEC040" && *s != "typo"), "{env}: {got:?}");
+        assert_eq!(got.iter().filter(|(c, _)| *c == "POL001").map(|(_, s)| *s).collect::<Vec<_>>(), ["SEC040"], "{env}: only `other`'s suppression is unused: {got:?}");
+        assert_eq!(got.iter().filter(|(c, _)| *c == "POL003").map(|(_, s)| *s).collect::<Vec<_>>(), ["prdo"], "{env}: {got:?}");
+        out.push_str(&format!("--- env {env}\n{}", render_inline(&sources, &findings)));
+    }
+    // The `[prod]` suppression is what hides `audit` in prod: scoped elsewhere, it shows.
+    let (model, schemas, sources) = compile_env("scoped.strata", &text.replace("strata-ignore[prod]", "strata-ignore[staging]"), "prod");
+    let findings = check_only(&model, &schemas, &sources, &["SEC040"]);
+    assert_eq!(findings.iter().map(|d| sources.snippet(d.primary.span)).collect::<Vec<_>>(), ["rotation"], "{findings:#?}");
+    insta::assert_snapshot!("scoped", out);
+}

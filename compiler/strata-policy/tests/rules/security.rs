@@ -454,10 +454,21 @@ pub fn cases() -> Vec<Case> {
                 f.resource("sessions", "gcp.redis.Instance", |r| {
                     r.set("auth_enabled", false);
                 });
+                // The stdlib's ElastiCache schema cannot set an AUTH token: never authenticated.
+                f.resource("cache", "aws.elasticache.ReplicationGroup", |_| {});
+                f.resource("plain", "aws.elasticache.ReplicationGroup", |r| {
+                    r.set("transit_encryption", false);
+                });
             },
             good: |f| {
                 f.resource("sessions", "gcp.redis.Instance", |r| {
                     r.set("auth_enabled", true);
+                });
+                // Memorystore's default is AUTH on.
+                f.resource("reports", "gcp.redis.Instance", |_| {});
+                // A cache type of another schema with AUTH on.
+                f.resource("tokens", "acme.Redis", |r| {
+                    r.set("auth", true);
                 });
             },
         },
@@ -470,15 +481,6 @@ pub fn cases() -> Vec<Case> {
                 });
                 f.resource("http", "aws.elbv2.Listener", |r| {
                     r.set("load_balancer", refer("lb")).set("port", 80).set("protocol", "HTTP").set("forward", refer("tg"));
-                });
-                f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "web:1.0", vec![])]));
-                });
-                f.resource("web_svc", "k8s.Service", |r| {
-                    r.set("target", refer("web")).set("ports", list([rec([("port", v(80))])]));
-                });
-                f.resource("web_ingress", "k8s.Ingress", |r| {
-                    r.set("host", "shop.example.com").set("service", refer("web_svc")).set("service_port", 80);
                 });
             },
             good: |f| {
@@ -498,8 +500,13 @@ pub fn cases() -> Vec<Case> {
                 f.resource("web_svc", "k8s.Service", |r| {
                     r.set("target", refer("web")).set("ports", list([rec([("port", v(80))])]));
                 });
+                // The stdlib's ingress always writes `tls` (its secret is `NAME-tls` when unset):
+                // neither ingress serves plain HTTP.
                 f.resource("web_ingress", "k8s.Ingress", |r| {
-                    r.set("host", "shop.example.com").set("service", refer("web_svc")).set("service_port", 80).set("tls_secret", "shop-tls");
+                    r.set("host", "shop.example.com").set("service", refer("web_svc")).set("service_port", 80);
+                });
+                f.resource("api_ingress", "k8s.Ingress", |r| {
+                    r.set("host", "api.example.com").set("service", refer("web_svc")).set("service_port", 80).set("tls_secret", "api-tls");
                 });
             },
         },
@@ -805,6 +812,10 @@ pub fn cases() -> Vec<Case> {
                 });
                 f.resource("hook", "acme.Webhook", |r| {
                     r.set("settings", rec([("api_key_secret", refer_attr("db", "master_secret_arn")), ("token_url", v("https://auth.example.com/token"))]));
+                });
+                // The name of the ingress's TLS Secret is not a credential.
+                f.resource("web_ingress", "k8s.Ingress", |r| {
+                    r.set("host", "shop.example.com").set("service_port", 80).set("tls_secret", "shop-example-com-tls");
                 });
             },
         },
