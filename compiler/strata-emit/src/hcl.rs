@@ -25,7 +25,7 @@ use crate::node::{json_float, pad};
 use crate::{EmitOptions, EmittedFile};
 use rayon::prelude::*;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 use strata_base::Diagnostic;
 use strata_model::{TPart, TRef, TValue, TargetProgram, TargetResource};
@@ -272,10 +272,10 @@ fn resource_block(cx: &Cx, names: &Names, i: usize, r: &TargetResource) -> Strin
 /// A block body at `indent`: `pre` attributes, the map's attributes (sorted), then its nested
 /// blocks (`TValue::Blocks`), each block preceded by a blank line.
 #[allow(clippy::too_many_arguments)]
-fn write_body(cx: &Cx, names: &Names, i: usize, at: At, body: &BTreeMap<String, TValue>, indent: usize, pre: Vec<(String, String)>, out: &mut String) {
+fn write_body(cx: &Cx, names: &Names, i: usize, at: At, body: &strata_model::TMap, indent: usize, pre: Vec<(String, String)>, out: &mut String) {
     let start = out.len();
     let mut items: Vec<Item> = pre.iter().map(|(k, v)| Item { key: Cow::Borrowed(k.as_str()), name: k.as_str(), val: Val::Raw(v.as_str()) }).collect();
-    let mut blocks: Vec<(&str, &BTreeMap<String, TValue>, usize)> = Vec::new();
+    let mut blocks: Vec<(&str, &strata_model::TMap, usize)> = Vec::new();
     for (k, v) in body {
         if !is_hcl_ident(k) {
             cx.error(codes::INVALID_NAME, i, at.key(k), format!("argument or block name `{k}` is not an identifier"), "arguments of Terraform blocks must be identifiers");
@@ -534,7 +534,7 @@ fn is_nonempty_collection(v: &TValue) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_object(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, m: &BTreeMap<String, TValue>, indent: usize) {
+fn write_object(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, m: &strata_model::TMap, indent: usize) {
     if m.is_empty() {
         out.push_str("{}");
         return;

@@ -285,7 +285,7 @@ fn build_program(eng: &Engine, model: &Model, contexts: &[Option<Context>], stac
             let sj = serde_json::json!({ "stack": stack_json(model, stack_ref.filter(|s| s.provider == p)) });
             match eng.render_json(&ps.body_tpl, &Context::from(sj)) {
                 Ok(Json::Object(o)) => {
-                    let mut m = BTreeMap::new();
+                    let mut m = strata_model::TMap::new();
                     for (k, v) in &o {
                         if let Some(v) = plain(v) {
                             m.insert(k.clone(), v);
@@ -460,7 +460,7 @@ fn render_resource(
         }
         let body = match cv.tvalue_owned(json, &mut sink) {
             Some(TValue::Map(m)) => m,
-            None | Some(TValue::Null) => BTreeMap::new(),
+            None | Some(TValue::Null) => strata_model::TMap::new(),
             Some(_) => {
                 sink.mapping_error(target, format!("entry `{}`: the body is not an object", p.entry.key));
                 continue;
@@ -574,21 +574,21 @@ impl Conv<'_, '_> {
                 };
                 let (_, plan) = self.current?;
                 match plan.planned.iter().find(|p| p.entry.key == key && p.index == index) {
-                    Some(p) => Some(TValue::Ref(TRef { resource: p.full_name(self.target), attr: attr.map(str::to_string), param: false })),
+                    Some(p) => Some(TValue::Ref(Box::new(TRef { resource: p.full_name(self.target), attr: attr.map(str::to_string), param: false }))),
                     None => {
                         sink.mapping_error(self.target, format!("refers to entry `{key}`, which is not produced"));
                         None
                     }
                 }
             }
-            "$param" => Some(TValue::Ref(TRef { resource: payload.as_str().unwrap_or_default().to_string(), attr: None, param: true })),
+            "$param" => Some(TValue::Ref(Box::new(TRef { resource: payload.as_str().unwrap_or_default().to_string(), attr: None, param: true }))),
             "$interp" => {
                 let mut parts: Vec<TPart> = Vec::new();
                 for p in payload.as_array().map(Vec::as_slice).unwrap_or_default() {
                     match p {
                         Json::String(s) => push_lit(&mut parts, s),
                         other => match self.tvalue(other, sink) {
-                            Some(TValue::Ref(r)) => parts.push(TPart::Ref(r)),
+                            Some(TValue::Ref(r)) => parts.push(TPart::Ref(*r)),
                             Some(TValue::Str(s)) => push_lit(&mut parts, &s),
                             Some(TValue::Int(i)) => push_lit(&mut parts, &i.to_string()),
                             Some(TValue::Interp(ps)) => {
@@ -611,7 +611,7 @@ impl Conv<'_, '_> {
                 _ => None,
             },
             "$blocks" => {
-                let items: Vec<BTreeMap<String, TValue>> = payload
+                let items: Vec<strata_model::TMap> = payload
                     .as_array()
                     .map(Vec::as_slice)
                     .unwrap_or_default()
@@ -704,7 +704,7 @@ impl Conv<'_, '_> {
                             sink.mapping_error(self.target, "`[*]` must be the whole out spec");
                             return None;
                         }
-                        return Some(TValue::List(matches.into_iter().map(|x| TValue::Ref(tref(x))).collect()));
+                        return Some(TValue::List(matches.into_iter().map(|x| TValue::Ref(Box::new(tref(x)))).collect()));
                     }
                     match matches.first() {
                         Some(x) if x.index.is_none() => out.push(TPart::Ref(tref(x))),
@@ -747,7 +747,7 @@ fn simplify(mut parts: Vec<TPart>) -> TValue {
     match parts.pop() {
         None => TValue::Str(String::new()),
         Some(TPart::Lit(s)) => TValue::Str(s),
-        Some(TPart::Ref(r)) => TValue::Ref(r),
+        Some(TPart::Ref(r)) => TValue::Ref(Box::new(r)),
     }
 }
 
@@ -843,8 +843,8 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
         assert_eq!(b.body.get("size_gib"), Some(&TValue::Int(2)));
         assert!(!b.body.contains_key("missing"));
         let arn = TRef { resource: "t_thing.a".into(), attr: Some("arn".into()), param: false };
-        let mut m = BTreeMap::new();
-        m.insert("Resource".to_string(), TValue::Ref(arn.clone()));
+        let mut m = strata_model::TMap::new();
+        m.insert("Resource".to_string(), TValue::Ref(Box::new(arn.clone())));
         assert_eq!(b.body.get("policy"), Some(&TValue::Json(Box::new(TValue::Map(m)))));
         assert_eq!(b.body.get("label"), Some(&TValue::Interp(vec![TPart::Lit("x-".into()), TPart::Ref(arn), TPart::Lit("-y".into())])));
         // `b.c` depends on `a` through a reference: no explicit edge. `d` depends on `b.c` explicitly.

@@ -9,7 +9,7 @@ mod target;
 mod types;
 mod value;
 
-pub use target::{TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource};
+pub use target::{TPart, TMap, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource};
 pub use types::{FieldSchema, Provider, ResourceSchema, Schemas, Ty};
 pub use value::{Quantity, Ref, StrPart, Value};
 

@@ -29,6 +29,12 @@ impl Target {
     }
 }
 
+/// A map of a target document: sorted by key (deterministic output) and stored as one flat
+/// vector, since most maps of a resource body hold a handful of entries (a `BTreeMap` node
+/// costs about a kilobyte even for one entry, and the programs of a 10,000-resource project
+/// hold hundreds of thousands of maps).
+pub type TMap = litemap::LiteMap<String, TValue>;
+
 /// A value in a target document. Maps are sorted (deterministic output).
 #[derive(Clone, Debug, PartialEq)]
 pub enum TValue {
@@ -38,16 +44,16 @@ pub enum TValue {
     Float(f64),
     Str(String),
     List(Vec<TValue>),
-    Map(BTreeMap<String, TValue>),
+    Map(TMap),
     /// Terraform nested blocks (`versioning { ... }`), one entry per block. Other targets
     /// treat it as a list of maps.
-    Blocks(Vec<BTreeMap<String, TValue>>),
+    Blocks(Vec<TMap>),
     /// A reference to another resource of the same target document, in that target's terms:
     /// CloudFormation `{ resource: "Key", attr: Some("Arn") }` → `Fn::GetAtt`, `None` → `Ref`;
     /// Terraform `{ resource: "aws_kms_key.key", attr: Some("arn") }`;
     /// Deployment Manager `{ resource: "key", attr: Some("selfLink") }` → `$(ref.key.selfLink)`;
     /// a parameter (`attr: None`, resource = parameter name, `param: true`).
-    Ref(TRef),
+    Ref(Box<TRef>),
     /// A string made of literal parts and references (CFN `Fn::Sub`, HCL `"${...}"`).
     Interp(Vec<TPart>),
     /// A value that the target wants as a JSON-encoded string (Terraform `jsonencode(...)`);
@@ -79,7 +85,7 @@ pub struct TargetResource {
     pub ty: String,
     /// Properties (CloudFormation `Properties`, Terraform block body, DM `properties`,
     /// or the whole Kubernetes object).
-    pub body: BTreeMap<String, TValue>,
+    pub body: TMap,
     /// Explicit dependencies not implied by references (logical names in this target).
     pub depends_on: Vec<String>,
     /// The Strata resource this came from (for diagnostics and snapshots).
@@ -111,7 +117,7 @@ pub struct TargetProgram {
     pub stack: String,
     pub description: Option<String>,
     /// Provider settings (Terraform `provider` blocks; region/project for others).
-    pub providers: BTreeMap<String, BTreeMap<String, TValue>>,
+    pub providers: BTreeMap<String, TMap>,
     pub params: Vec<TargetParam>,
     pub resources: Vec<TargetResource>,
     pub outputs: Vec<TargetOutput>,

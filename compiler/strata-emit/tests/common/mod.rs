@@ -14,7 +14,7 @@ pub fn lit(v: &str) -> TPart {
 pub fn map(entries: Vec<(&str, TValue)>) -> TValue {
     TValue::Map(obj(entries))
 }
-pub fn obj(entries: Vec<(&str, TValue)>) -> BTreeMap<String, TValue> {
+pub fn obj(entries: Vec<(&str, TValue)>) -> strata_model::TMap {
     entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
 }
 pub fn list(items: Vec<TValue>) -> TValue {
@@ -24,13 +24,13 @@ pub fn rref(resource: &str, attr: Option<&str>) -> TRef {
     TRef { resource: resource.to_string(), attr: attr.map(str::to_string), param: false }
 }
 pub fn r(resource: &str, attr: Option<&str>) -> TValue {
-    TValue::Ref(rref(resource, attr))
+    TValue::Ref(Box::new(rref(resource, attr)))
 }
 pub fn pref(name: &str) -> TRef {
     TRef { resource: name.to_string(), attr: None, param: true }
 }
 pub fn p(name: &str) -> TValue {
-    TValue::Ref(pref(name))
+    TValue::Ref(Box::new(pref(name)))
 }
 pub fn res(name: &str, ty: &str, body: Vec<(&str, TValue)>) -> TargetResource {
     TargetResource { name: name.to_string(), ty: ty.to_string(), body: obj(body), depends_on: Vec::new(), source: None }
