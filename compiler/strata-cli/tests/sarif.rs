@@ -89,6 +89,9 @@ fn outputs_are_valid_sarif() {
     let security = rules.iter().find(|r| r["id"] == "SEC040").expect("SEC040 rule");
     assert_eq!(security["properties"]["tags"], json!(["security"]));
     assert!(security["properties"]["security-severity"].is_string());
+    // A project policy is described by its title, not by the message of its first finding.
+    let policy = rules.iter().find(|r| r["id"] == "POLICY001").expect("POLICY001 rule");
+    assert_eq!((&policy["name"], &policy["shortDescription"]["text"]), (&json!("keys-rotate"), &json!("keys rotate")));
     save("findings", &findings);
 
     let (code, clean) = sarif(&root, "tests/fixtures/sarif/clean", None);

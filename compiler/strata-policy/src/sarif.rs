@@ -19,6 +19,7 @@
 use serde_json::{json, Map, Value as J};
 use std::collections::BTreeMap;
 use strata_base::{CodeDoc, Diagnostic, Label, Severity, SourceFile, SourceMap};
+use strata_model::UserPolicy;
 
 /// Where rule documentation lives; `helpUri` is this plus the lowercase code as a fragment.
 pub const RULES_DOC_URI: &str = "https://github.com/strata-lang/strata/blob/main/docs/rules.md";
@@ -109,6 +110,24 @@ fn clip(s: &str, max: usize) -> String {
     out
 }
 
+/// `keys rotate` → `keys-rotate` (rule names are kebab-case); the code when nothing is left.
+fn kebab(title: &str, code: &str) -> String {
+    let mut out = String::new();
+    for ch in title.chars().flat_map(char::to_lowercase) {
+        if ch.is_alphanumeric() {
+            out.push(ch);
+        } else if !out.is_empty() && !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() {
+        code.to_ascii_lowercase()
+    } else {
+        out
+    }
+}
+
 /// 64-bit FNV-1a: a small, stable hash (the same on every platform and release).
 fn fnv1a(parts: &[&str]) -> u64 {
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
@@ -135,8 +154,15 @@ fn line_text(f: &SourceFile, offset: u32) -> String {
 }
 
 /// Render diagnostics as a SARIF 2.1.0 log. `codes` documents the rules (every stage's
-/// `codes()`, merged); results are in the order given (callers sort them).
+/// `codes()`, merged); results are in the order given (callers sort them). The project's own
+/// policies are described by their messages: see [`to_sarif_with_policies`].
 pub fn to_sarif(diags: &[Diagnostic], sources: &SourceMap, codes: &[CodeDoc]) -> J {
+    to_sarif_with_policies(diags, sources, codes, &[])
+}
+
+/// [`to_sarif`], with the project's policies (`Model::policies`) describing their codes by
+/// their titles and where they are declared.
+pub fn to_sarif_with_policies(diags: &[Diagnostic], sources: &SourceMap, codes: &[CodeDoc], policies: &[UserPolicy]) -> J {
     // Rules: the codes seen in results (documented ones with their docs), sorted by id.
     let used: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.code.as_str()).collect();
     let mut rules: BTreeMap<String, J> = BTreeMap::new();
@@ -165,7 +191,25 @@ pub fn to_sarif(diags: &[Diagnostic], sources: &SourceMap, codes: &[CodeDoc]) ->
             }),
         );
     }
-    // Codes without documentation: the project's own policies (their message is their title).
+    // The project's own policies: their title, and where they are declared.
+    for p in policies.iter().filter(|p| used.contains(p.code.as_str())) {
+        let title = if p.title.trim().is_empty() { p.code.clone() } else { p.title.clone() };
+        let place = sources.try_get(p.span.file).map(|f| format!(" It is declared in `{}` at line {}.", f.name, f.line_col(p.span.start).line)).unwrap_or_default();
+        let help = format!("A policy of this project: `policy \"{title}\"`.{place}");
+        rules.entry(p.code.clone()).or_insert_with(|| {
+            json!({
+                "id": p.code,
+                "name": clip(&kebab(&title, &p.code), 255),
+                "shortDescription": { "text": clip(&title, 1024) },
+                "fullDescription": { "text": title },
+                "helpUri": format!("{RULES_DOC_URI}#user-policies"),
+                "help": { "text": help, "markdown": help },
+                "defaultConfiguration": { "level": level(p.severity) },
+                "properties": { "tags": ["policy"] },
+            })
+        });
+    }
+    // Other codes without documentation: described by their first message.
     for d in diags {
         rules.entry(d.code.clone()).or_insert_with(|| {
             let text = if d.message.trim().is_empty() { d.code.clone() } else { d.message.clone() };
@@ -296,5 +340,7 @@ mod tests {
         assert_eq!(clip("abcd", 3), "ab…");
         assert_ne!(fnv1a(&["a", "bc"]), fnv1a(&["ab", "c"]));
         assert_eq!(fnv1a(&[]), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(kebab("Databases are never reachable (from the internet)!", "POLICY001"), "databases-are-never-reachable-from-the-internet");
+        assert_eq!(kebab("…", "POLICY002"), "policy002");
     }
 }
