@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""Write the configuration of bench/gen.py's project in KCL, Pkl and Jsonnet.
+"""Write the configuration of a bench/gen.py project in KCL, Pkl and Jsonnet.
 
-    bench/compare/gen_equiv.py N OUTDIR [--seed 1]
+    bench/gen.py N DIR && bench/compare/gen_equiv.py DIR OUTDIR
 
-For the same N and seed as `bench/gen.py N DIR`, writes OUTDIR/main.k, OUTDIR/main.pkl and
-OUTDIR/main.jsonnet. Each one, rendered to JSON with the environment `dev`, gives the
+Reads the project bench/gen.py wrote in DIR (its default kind: KMS keys, S3 buckets, SQS
+queues with dead-letter queues, log groups) and writes OUTDIR/main.k, OUTDIR/main.pkl and
+OUTDIR/main.jsonnet with the same resources and the same references. Each one, rendered to JSON with the environment `dev`, gives the
 CloudFormation template that `strata compile DIR --target cloudformation` writes: the same
 resources, logical names, types and properties (bench/compare/verify.py checks it).
 
@@ -22,30 +23,39 @@ policies, estimate the cost, and check every property against the provider schem
 
 import argparse
 import os
-import random
+import re
 import sys
 
-KINDS = ["key", "bucket", "dlq", "queue", "logs"]  # bench/gen.py's GROUP, in order
+RESOURCE = re.compile(r"^resource (key|bucket|dlq|queue|logs)_(\d+): ")
+REF = re.compile(r"^\s*(encryption|dead_letter)\s*=\s*(?:\{ queue = )?(key|dlq)_(\d+)")
 
 
-def groups(n, seed):
-    """Yield (kind, i, key, dlq) exactly as bench/gen.py draws them."""
-    rng = random.Random(seed)
-    count = 0
-    group = 0
-    while count < n:
-
-        def pick(i):
-            return i if i == 0 or rng.random() < 0.7 else rng.randrange(i)
-
-        key = pick(group)
-        dlq = pick(group)
-        for kind in KINDS:
-            if count >= n:
-                break
-            yield kind, group, key, dlq
-            count += 1
-        group += 1
+def groups(project):
+    """Yield (kind, i, key, dlq) for each resource of the project, in declaration order: i is
+    its group, key the group of the KMS key it is encrypted with, dlq the group of its dead-letter
+    queue (bench/gen.py names resources kind_group)."""
+    files = sorted(f for f in os.listdir(project) if f.endswith(".strata"))
+    files.sort(key=lambda f: f != "main.strata")  # main.strata, then part_0001.strata, ...
+    current = None
+    for name in files:
+        with open(os.path.join(project, name)) as f:
+            for line in f:
+                m = RESOURCE.match(line)
+                if m:
+                    if current:
+                        yield current
+                    current = [m.group(1), int(m.group(2)), None, None]
+                    continue
+                m = REF.match(line)
+                if m and current:
+                    if m.group(2) == "key":
+                        current[2] = int(m.group(3))
+                    else:
+                        current[3] = int(m.group(3))
+                elif line.startswith("resource ") and not line.startswith(("resource access_logs:", "resource logs_key:")):
+                    sys.exit(f"{name}: not a resource bench/gen.py's default project has: {line.strip()}")
+    if current:
+        yield current
 
 
 LOG_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
@@ -612,12 +622,12 @@ def write(path, head, res, tail, items, sep=""):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("n", type=int, help="number of resources (as for bench/gen.py)")
+    ap.add_argument("project", help="a directory bench/gen.py wrote")
     ap.add_argument("out", help="output directory")
-    ap.add_argument("--seed", type=int, default=1)
     a = ap.parse_args()
-    n = max(len(KINDS), a.n - a.n % len(KINDS))  # whole groups, as bench/gen.py
-    items = list(groups(n, a.seed))
+    items = [tuple(x) for x in groups(a.project)]
+    if not items:
+        sys.exit(f"{a.project}: no resources of bench/gen.py's kinds")
     os.makedirs(a.out, exist_ok=True)
     subst = {
         "log_retention": ", ".join(str(d) for d in LOG_RETENTION),

@@ -3,7 +3,7 @@
 #
 # For each size N (default 1,000 and 10,000 resources) it writes bench/gen.py's project (KMS
 # keys, S3 buckets, SQS queues with dead-letter queues, log groups) and the same configuration
-# in KCL, Pkl and Jsonnet (bench/compare/gen_equiv.py), checks that all of them render the very
+# in KCL, Pkl and Jsonnet (bench/compare/gen_equiv.py, which reads that project), checks that all of them render the very
 # CloudFormation template `strata compile` writes (bench/compare/verify.py; the run stops if
 # not), then times, each several times (hyperfine, or a timed loop without it):
 #
@@ -130,7 +130,7 @@ for n in $SIZES; do
   rm -rf "$dir"
   mkdir -p "$dir"
   "$python" bench/gen.py "$n" "$dir/strata"
-  "$python" "$here/gen_equiv.py" "$n" "$dir/equiv"
+  "$python" "$here/gen_equiv.py" "$dir/strata" "$dir/equiv"
   # What the after-the-fact tools read: Strata's own output.
   "$STRATA" compile "$dir/strata" --env "$ENV_NAME" --out "$dir/out" >&2
   "$STRATA" compile "$dir/strata" --env "$ENV_NAME" --target cloudformation --out "$dir/out-cfn" >&2
