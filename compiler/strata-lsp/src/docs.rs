@@ -7,8 +7,9 @@ use crate::uri;
 use lsp_types::{TextDocumentContentChangeEvent, Uri};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use strata_base::{FileId, SourceFile};
+use strata_syntax::ast;
 
 /// One open document.
 #[derive(Clone, Debug)]
@@ -19,9 +20,23 @@ pub struct Doc {
     pub path: PathBuf,
     pub version: i32,
     pub text: Arc<str>,
+    /// The syntax tree of `text` (file id 0), parsed by the first request that needs it and
+    /// shared by the others of this version (completion, symbols and code actions of one
+    /// version then parse once, not once each).
+    tree: OnceLock<Arc<ast::File>>,
 }
 
 impl Doc {
+    pub fn new(uri: Uri, path: PathBuf, version: i32, text: Arc<str>) -> Doc {
+        Doc { uri, path, version, text, tree: OnceLock::new() }
+    }
+
+    /// The syntax tree of the text (syntax errors are recovered; their diagnostics come from
+    /// the checker).
+    pub fn tree(&self) -> Arc<ast::File> {
+        self.tree.get_or_init(|| Arc::new(strata_syntax::parse(FileId(0), &self.text).0)).clone()
+    }
+
     /// A line index over the text (for position conversion).
     pub fn index(&self) -> SourceFile {
         SourceFile::new(FileId(0), self.path.to_string_lossy(), self.text.clone(), false)
@@ -75,7 +90,7 @@ impl Docs {
 
     pub fn open(&mut self, u: Uri, version: i32, text: String) -> Arc<Doc> {
         let path = self.path_for(&u);
-        let doc = Arc::new(Doc { uri: u, path, version, text: text.into() });
+        let doc = Arc::new(Doc::new(u, path, version, text.into()));
         self.insert(doc.clone());
         doc
     }
@@ -96,7 +111,7 @@ impl Docs {
                 }
             }
         }
-        let doc = Arc::new(Doc { uri: old.uri.clone(), path: old.path.clone(), version, text: text.into() });
+        let doc = Arc::new(Doc::new(old.uri.clone(), old.path.clone(), version, text.into()));
         self.insert(doc.clone());
         Some(doc)
     }

@@ -31,6 +31,18 @@ impl Snapshot {
         Snapshot { root, outcome, by_path }
     }
 
+    /// The resources the project declares, as analysed: the analysed model when the driver
+    /// kept it, else the declared resources of the lowered model (lowering keeps them first,
+    /// in the same order, and marks the ones it adds with `lowered_from`).
+    pub fn declared_resources(&self) -> Box<dyn Iterator<Item = &strata_model::Resource> + '_> {
+        let analysed = &self.outcome.analysis.model.resources;
+        if analysed.is_empty() {
+            Box::new(self.outcome.model.resources.iter().filter(|r| r.lowered_from.is_none()))
+        } else {
+            Box::new(analysed.iter())
+        }
+    }
+
     pub fn file(&self, id: FileId) -> Option<&SourceFile> {
         self.outcome.sources.try_get(id)
     }

@@ -8,6 +8,11 @@ use common::{pos_of, project, Client};
 use lsp_types::*;
 use std::time::{Duration, Instant};
 
+/// The allocator of the `strata` binary (compiler/strata-cli/src/main.rs), which is what runs
+/// `strata lsp`: timings with the system allocator would not be the editor's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// A project file of about `lines` lines, in the shape of bench/gen.py: a stack, parameters,
 /// then groups of keys, buckets, queues and log groups referencing each other.
 fn generate(lines: usize) -> String {
@@ -132,18 +137,51 @@ fn five_thousand_lines() {
     // The pipeline alone, for comparison: what the server adds is the difference.
     let mut check_times = Vec::new();
     let mut check_no_xrefs = Vec::new();
+    let mut stages: Vec<(&'static str, Vec<Duration>)> = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
         let o = strata_driver::check(&strata_driver::DiskWorld, &root, &strata_driver::CheckOptions { env: None, record_xrefs: true });
         check_times.push(t.elapsed());
         assert!(!o.analysis.xrefs.is_empty());
+        for st in &o.timings {
+            match stages.iter_mut().find(|(n, _)| *n == st.stage) {
+                Some((_, v)) => v.push(st.wall),
+                None => stages.push((st.stage, vec![st.wall])),
+            }
+        }
         let t = Instant::now();
         let _ = strata_driver::check(&strata_driver::DiskWorld, &root, &strata_driver::CheckOptions { env: None, record_xrefs: false });
         check_no_xrefs.push(t.elapsed());
     }
 
+    // What parsing alone costs in each check: the stdlib (parsed again by every analysis) and
+    // the edited file.
+    let mut parse_stdlib = Vec::new();
+    let mut parse_file = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        for f in strata_stdlib::files_with_extension(".strata") {
+            let (tree, _) = strata_syntax::parse(strata_base::FileId(1), f.text);
+            assert!(tree.span.end as usize <= f.text.len());
+        }
+        parse_stdlib.push(t.elapsed());
+        let t = Instant::now();
+        let (tree, _) = strata_syntax::parse(strata_base::FileId(1), &text);
+        parse_file.push(t.elapsed());
+        assert!(!tree.items.is_empty());
+    }
+
     println!("strata-lsp on a {lines}-line file ({} bytes, {} resources, {} diagnostics):", text.len(), text.matches("\nresource ").count(), first.len());
     println!("  strata_driver::check alone: {} (without cross references: {})", stats(check_times), stats(check_no_xrefs));
+    let per_stage: Vec<String> = stages
+        .into_iter()
+        .map(|(n, mut v)| {
+            v.sort();
+            format!("{n} {:.1}", ms(v[v.len() / 2]))
+        })
+        .collect();
+    println!("  its stages (median ms): {}", per_stage.join(", "));
+    println!("  parsing alone: the stdlib {}; this file {}", stats(parse_stdlib), stats(parse_file));
     println!("  first diagnostics after didOpen: {:.1} ms", ms(initial));
     println!("  diagnostics after a one-character edit: {}", stats(edit_times));
     println!("  hover: {}", stats(hover_times));

@@ -33,7 +33,7 @@ pub fn code_actions(cx: &Ctx, p: CodeActionParams) -> Result<Option<CodeActionRe
     }
     let start = crate::snapshot::offset(&view.index, p.range.start);
     let end = crate::snapshot::offset(&view.index, p.range.end).max(start);
-    let (tree, _) = strata_syntax::parse(FileId(0), &doc.text);
+    let tree = doc.tree();
     let mut out = Vec::new();
     for d in &snap.outcome.diagnostics {
         let s = d.primary.span;

@@ -64,7 +64,7 @@ pub fn completion(cx: &Ctx, p: CompletionParams) -> Result<Option<CompletionResp
     if ctx == Context::Nothing {
         return Ok(None);
     }
-    let scope = Scope::new(&index, snap.as_deref(), at);
+    let scope = Scope::new(&index, doc.tree(), snap.as_deref(), at);
     let schemas = schemas(snap.as_deref());
     let items = items(&ctx, &scope, schemas, &index, at);
     Ok(Some(CompletionResponse::Array(items)))
@@ -294,7 +294,7 @@ fn schema_item(label: &str, s: &ResourceSchema, r: lsp_types::Range, rank: &str)
 /// The names visible from the cursor: the current text's items (parsed now), the project's
 /// other files (from the snapshot), and, inside a `module` declaration, its own items.
 struct Scope<'a> {
-    current: ast::File,
+    current: std::sync::Arc<ast::File>,
     index: &'a SourceFile,
     snap: Option<&'a Snapshot>,
     /// The project's other files in the snapshot.
@@ -306,15 +306,14 @@ struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    fn new(index: &'a SourceFile, snap: Option<&'a Snapshot>, at: usize) -> Scope<'a> {
-        let (current, _) = strata_syntax::parse(FileId(0), &index.text);
+    fn new(index: &'a SourceFile, current: std::sync::Arc<ast::File>, snap: Option<&'a Snapshot>, at: usize) -> Scope<'a> {
         let own = snap.and_then(|s| s.file_of(std::path::Path::new(&*index.name)));
         let others: Vec<(FileId, &ast::File)> = match snap {
             Some(s) => s.outcome.analysis.files.iter().filter(|(id, _)| Some(*id) != own && s.outcome.files.contains(id)).map(|(id, f)| (*id, f)).collect(),
             None => Vec::new(),
         };
         let mut imported = BTreeMap::new();
-        for f in std::iter::once(&current).chain(others.iter().map(|(_, f)| *f)) {
+        for f in std::iter::once(&*current).chain(others.iter().map(|(_, f)| *f)) {
             for i in &f.items {
                 if let Item::Import(ast::Import { kind: ast::ImportKind::Package { path, names: Some(names) }, .. }) = i {
                     for n in names {
@@ -402,8 +401,7 @@ impl<'a> Scope<'a> {
             Some(r) => self.schema_of_type(&r.ty.text(), schemas),
             // Not in the current text any more? The last check may still know it.
             None => {
-                let m = &self.snap?.outcome.analysis.model;
-                let r = m.resources.iter().find(|r| r.name == name)?;
+                let r = self.snap?.declared_resources().find(|r| r.name == name)?;
                 schemas.get(&r.ty)
             }
         }
@@ -422,7 +420,7 @@ impl<'a> Scope<'a> {
                 one
             }
         };
-        let files = std::iter::once((None, &self.current)).chain(self.others.iter().map(|(id, f)| (Some(*id), *f)));
+        let files = std::iter::once((None, &*self.current)).chain(self.others.iter().map(|(id, f)| (Some(*id), *f)));
         let push_items = |file: Option<FileId>, items: &[Item], out: &mut Vec<CompletionItem>| {
             for i in items {
                 let it = match i {

@@ -27,8 +27,7 @@ pub fn hover(cx: &Ctx, p: HoverParams) -> Result<Option<Hover>> {
         return Ok(Some(markdown(text, view.current_range(x.use_span))));
     }
     // The name of a resource at its declaration.
-    let analysis = &snap.outcome.analysis;
-    if let Some(r) = analysis.model.resources.iter().find(|r| contains(r.name_span, file, off)) {
+    if let Some(r) = snap.declared_resources().find(|r| contains(r.name_span, file, off)) {
         let mut text = format!("```strata\nresource {}: {}\n```", r.name, r.ty);
         if let Some(d) = &r.doc {
             text.push('\n');

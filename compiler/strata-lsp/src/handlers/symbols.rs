@@ -10,7 +10,7 @@ use strata_syntax::ast::{self, ExprKind, Item};
 pub fn symbols(cx: &Ctx, p: DocumentSymbolParams) -> Result<Option<DocumentSymbolResponse>> {
     let doc = cx.doc(&p.text_document.uri)?;
     let index = doc.index();
-    let (file, _) = strata_syntax::parse(index.id, &doc.text);
+    let file = doc.tree();
     Ok(Some(DocumentSymbolResponse::Nested(items(&file.items, &index))))
 }
 
