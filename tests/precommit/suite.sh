@@ -16,6 +16,23 @@ if [ ! -x "$venv/bin/pre-commit" ] || ! cmp -s tests/precommit/requirements.txt 
   cp tests/precommit/requirements.txt "$venv/requirements.txt"
 fi
 
+# Why the hooks are `language: system` (docs/editors.md): pre-commit's `language: rust` installs
+# a hook repository with `cargo install --bins --root ENV --path .` at the repository's root
+# (pre_commit/languages/rust.py; `additional_dependencies: [cli:NAME]` only adds crates.io
+# packages to that), and the root manifest here is a virtual workspace, which
+# `cargo install --path .` refuses. If the root ever becomes a package, this fails, and the hooks
+# can switch to `language: rust`.
+root_packages=$(cargo metadata --no-deps --format-version 1 | python3 -c '
+import json, os, sys
+m = json.load(sys.stdin)
+root = os.path.join(m["workspace_root"], "Cargo.toml")
+print(" ".join(p["name"] for p in m["packages"] if p["manifest_path"] == root))')
+if [ -n "$root_packages" ]; then
+  echo "tests/precommit: FAILED: the root Cargo.toml is now a package ($root_packages): pre-commit's language: rust could install it; switch .pre-commit-hooks.yaml to it and update docs/editors.md" >&2
+  exit 1
+fi
+echo "tests/precommit: the root manifest is a virtual workspace (language: rust cannot install it; the hooks use language: system)"
+
 cargo build -q -p strata-cli
 export PATH="$repo/target/debug:$venv/bin:$PATH"
 command -v strata >/dev/null
