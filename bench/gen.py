@@ -3,12 +3,16 @@
 
     bench/gen.py N OUTDIR [--per-file 1000] [--seed 1]
     bench/gen.py --lines 500 OUTDIR            # about that many lines instead of N resources
+    bench/gen.py N OUTDIR --mix                # AWS, GCP and Kubernetes stacks: all four targets
 
 The project looks like a real one: a stack with parameters for three environments, and groups
 of resources of several stdlib types (KMS keys, S3 buckets, SQS queues with dead-letter queues,
 log groups) of six to eight lines each, whose properties reference earlier resources (so the
 graph has edges within and across files) and differ by environment. Output is deterministic for a
-given seed. Resources are split over files of `--per-file` resources each (one namespace).
+given seed. With `--mix`, each group also has Pub/Sub topics and subscriptions and a Cloud
+Storage bucket in a GCP stack and two ConfigMaps in a Kubernetes stack, so
+`strata compile` writes CloudFormation, Deployment Manager, Terraform and Kubernetes manifests
+(half the resources AWS, three in ten GCP, two in ten Kubernetes). Resources are split over files of `--per-file` resources each (one namespace).
 """
 
 import argparse
@@ -104,6 +108,122 @@ resource logs_{i}: aws.logs.LogGroup {{
     ),
 ]
 
+MIX_HEADER = HEADER.replace(
+    "stack bench {",
+    """stack bench_gcp {
+  provider = gcp { project = "bench-${env}", region = "europe-west1" }
+  tags     = { project = "bench", env = env }
+}
+
+stack bench_k8s {
+  provider = kubernetes { namespace = "bench" }
+  tags     = { project = "bench", env = env }
+}
+
+resource bench_ns: k8s.Namespace {
+  stack = bench_k8s
+  name  = "bench"
+}
+
+/// Nothing in the namespace takes traffic.
+resource bench_deny: k8s.NetworkPolicy {
+  stack     = bench_k8s
+  name      = "default-deny"
+  namespace = "bench"
+}
+
+resource gcp_keys: gcp.kms.KeyRing {
+  stack     = bench_gcp
+  ring_name = "bench-${env}"
+}
+
+resource gcp_key: gcp.kms.CryptoKey {
+  stack           = bench_gcp
+  key_ring        = gcp_keys
+  key_name        = "data"
+  rotation_period = 90d
+}
+
+/// Receives the access logs of every other Cloud Storage bucket.
+resource gcp_access_logs: gcp.storage.Bucket {
+  stack       = bench_gcp
+  bucket_name = "bench-${env}-access-logs"
+  versioning  = true
+  encryption  = gcp_key
+  lifecycle   = [{ action = "Delete", age = 90d }]
+}
+
+stack bench {""",
+).replace("import aws\n", "import aws\nimport gcp\nimport k8s\n")
+
+# The GCP and Kubernetes resources of a group (`--mix`).
+MIX_GROUP = [
+    (
+        "topic",
+        """\
+/// Events of group {i}.
+resource topic_{i}: gcp.pubsub.Topic {{
+  stack      = bench_gcp
+  encryption = gcp_key
+  retention  = prod ? 7d : 1d
+  tags       = {{ group = "g{i}" }}
+}}
+""",
+    ),
+    (
+        "subscription",
+        """\
+/// Consumers of group {i}'s events.
+resource subscription_{i}: gcp.pubsub.Subscription {{
+  stack        = bench_gcp
+  topic        = topic_{i}
+  ack_deadline = 60s
+  dead_letter  = {{ topic = {topic}, max_attempts = 5 }}
+  tags         = {{ group = "g{i}" }}
+}}
+""",
+    ),
+    (
+        "gcs",
+        """\
+/// Exports of group {i}.
+resource exports_{i}: gcp.storage.Bucket {{
+  stack       = bench_gcp
+  bucket_name = "bench-${{env}}-exports-{i}"
+  versioning  = true
+  encryption  = gcp_key
+  logging     = {{ bucket = gcp_access_logs, prefix = "exports-{i}" }}
+  lifecycle   = [{{ action = "Delete", age = 365d }}]
+}}
+""",
+    ),
+    (
+        "config",
+        """\
+/// Settings of group {i}'s workers.
+resource config_{i}: k8s.ConfigMap {{
+  stack     = bench_k8s
+  name      = "group-{i}"
+  namespace = "bench"
+  data      = {{ GROUP = "g{i}", QUEUE = "queue-{i}", LOG_LEVEL = prod ? "info" : "debug" }}
+}}
+""",
+    ),
+    (
+        "flags",
+        """\
+/// Feature flags of group {i}.
+resource flags_{i}: k8s.ConfigMap {{
+  stack     = bench_k8s
+  name      = "group-{i}-flags"
+  namespace = "bench"
+  labels    = {{ group = "g{i}" }}
+  data      = {{ NEW_PARSER = prod ? "off" : "on" }}
+}}
+""",
+    ),
+]
+
 TOML = """\
 [env.dev]
 [env.staging]
@@ -114,7 +234,7 @@ object_storage_gib = 50
 """
 
 
-def generate(n, out, per_file, seed):
+def generate(n, out, per_file, seed, mix=False):
     rng = random.Random(seed)
     os.makedirs(out, exist_ok=True)
     for f in os.listdir(out):
@@ -123,17 +243,19 @@ def generate(n, out, per_file, seed):
     with open(os.path.join(out, "strata.toml"), "w") as f:
         f.write(TOML)
     files = []
-    current = [HEADER]
+    header = MIX_HEADER if mix else HEADER
+    group_templates = GROUP + MIX_GROUP if mix else GROUP
+    current = [header]
     count = 0
     group = 0
-    lines = HEADER.count("\n")
+    lines = header.count("\n")
     while count < n:
         # References: mostly this group, sometimes an earlier one (cross-file edges).
         def pick(i):
             return i if i == 0 or rng.random() < 0.7 else rng.randrange(i)
 
-        names = {"i": group, "key": f"key_{pick(group)}", "dlq": f"dlq_{pick(group)}"}
-        for _, template in GROUP:
+        names = {"i": group, "key": f"key_{pick(group)}", "dlq": f"dlq_{pick(group)}", "topic": f"topic_{pick(group)}"}
+        for _, template in group_templates:
             if count >= n:
                 break
             text = template.format(**names)
@@ -160,18 +282,21 @@ def main():
     ap.add_argument("--lines", type=int, help="generate about this many lines instead of N resources")
     ap.add_argument("--per-file", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--mix", action="store_true", help="AWS, GCP and Kubernetes stacks (all four targets)")
     a = ap.parse_args()
     if a.lines is not None:
-        header = HEADER.count("\n")
-        per_resource = sum(t.count("\n") + 1 for _, t in GROUP) / len(GROUP)
+        group_templates = GROUP + MIX_GROUP if a.mix else GROUP
+        header = (MIX_HEADER if a.mix else HEADER).count("\n")
+        per_resource = sum(t.count("\n") + 1 for _, t in group_templates) / len(group_templates)
         n = max(1, round((a.lines - header) / per_resource))
     elif a.n is not None:
         n = a.n
     else:
         ap.error("give N or --lines")
     # Whole groups only, so that every reference resolves.
-    n = max(len(GROUP), n - n % len(GROUP))
-    count, lines, files = generate(n, a.out, a.per_file, a.seed)
+    size = len(GROUP) + (len(MIX_GROUP) if a.mix else 0)
+    n = max(size, n - n % size)
+    count, lines, files = generate(n, a.out, a.per_file, a.seed, a.mix)
     print(f"{a.out}: {count} resources, {lines} lines, {files} files", file=sys.stderr)
 
 

@@ -77,9 +77,9 @@ fn summary_line(verb: &str, outcome: &CheckOutcome) -> String {
     let s = outcome.summary();
     let files = file_count(outcome);
     let mut what = format!("{} file{}", files, if files == 1 { "" } else { "s" });
-    let resources = outcome.analysis.model.resources.len();
+    let resources = outcome.declared_resources();
     let mut details = vec![format!("{resources} resource{}", if resources == 1 { "" } else { "s" })];
-    if let Some(env) = &outcome.analysis.model.env {
+    if let Some(env) = &outcome.model.env {
         details.push(format!("env {env}"));
     }
     what.push_str(&format!(" ({})", details.join(", ")));
@@ -97,8 +97,8 @@ fn json_report(outcome: &CheckOutcome) -> serde_json::Value {
             "warnings": s.warnings,
             "infos": s.infos,
             "files": file_count(outcome),
-            "resources": outcome.analysis.model.resources.len(),
-            "env": outcome.analysis.model.env,
+            "resources": outcome.declared_resources(),
+            "env": outcome.model.env,
             "exit_code": outcome.exit_code(),
         }
     })

@@ -15,6 +15,7 @@ use strata_model::Target;
 
 /// The syntax tree and the model are many small allocations; mimalloc makes them markedly
 /// cheaper than the system allocator (see docs/performance.md).
+#[cfg(feature = "mimalloc")]
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

@@ -18,8 +18,10 @@ use strata_semantics::Analysis;
 pub struct CheckOptions {
     /// `--env NAME`.
     pub env: Option<String>,
-    /// Record every resolved use of a name (for the language server's hover, go-to-definition
-    /// and references); costs time and memory, so the command line leaves it off.
+    /// The language server's mode: record every resolved use of a name (for hover,
+    /// go-to-definition and references) and keep the analysed model in `analysis.model` next
+    /// to the lowered one. Costs time and memory, so the command line leaves it off; then
+    /// `analysis.model` is empty (moved into [`CheckOutcome::model`]).
     pub record_xrefs: bool,
 }
 
@@ -31,10 +33,13 @@ pub struct CheckOutcome {
     pub sources: SourceMap,
     /// The project's own files (before imports).
     pub files: Vec<FileId>,
-    /// Semantics' result (the model before lowering, schemas, syntax trees).
+    /// Semantics' result (the model before lowering — only with `record_xrefs` —, schemas,
+    /// syntax trees).
     pub analysis: Analysis,
     /// The model after portable types are lowered to the stacks' providers: what the graph,
-    /// the policies, the cost estimate and the emitters see.
+    /// the policies, the cost estimate and the emitters see. Its first resources are the
+    /// declared ones, in the analysed order; lowering appends the provider resources it
+    /// creates (with `lowered_from` set).
     pub model: Model,
     pub graph: ResourceGraph,
     /// The diagnostics of every stage, sorted by file and position, without duplicates.
@@ -52,6 +57,10 @@ impl CheckOutcome {
     /// The process exit code for these diagnostics (see [`exit_code`]).
     pub fn exit_code(&self) -> i32 {
         exit_code(&self.diagnostics)
+    }
+    /// How many resources the project declares (before lowering).
+    pub fn declared_resources(&self) -> usize {
+        self.model.resources.iter().filter(|r| r.lowered_from.is_none()).count()
     }
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)
@@ -115,10 +124,10 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
         }
     }
     let loader = WorldLoader::new(world, &out.project);
-    let (analysis, diags) = strata_semantics::analyze(&mut out.sources, &out.files, &loader, &options_sem);
+    let (mut analysis, diags) = strata_semantics::analyze(&mut out.sources, &out.files, &loader, &options_sem);
     out.diagnostics.extend(diags);
     clock.lap(&mut out.timings, "analyze");
-    let (model, diags) = stages::lower_portable(&analysis.model, &analysis.schemas);
+    let (model, diags) = stages::lower_portable(&mut analysis.model, &analysis.schemas, options.record_xrefs);
     out.diagnostics.extend(diags);
     clock.lap(&mut out.timings, "lower_portable");
     let (graph, diags) = strata_graph::build(&model);
@@ -187,6 +196,10 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
         (None, None) => PathBuf::from("out"),
     };
 
+    // Nothing after this point reads the syntax trees: free them, so that lowering reuses
+    // their memory instead of touching fresh pages.
+    out.check.analysis.files = Vec::new();
+    out.check.analysis.xrefs = Vec::new();
     let mut clock = Clock::start();
     let (programs, diags) = stages::to_targets(&out.check.model, &out.check.analysis.schemas, targets.as_deref());
     clock.lap(&mut out.check.timings, "to_targets");

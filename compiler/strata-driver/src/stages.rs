@@ -4,14 +4,16 @@ use std::path::Path;
 use strata_base::{Diagnostic, FileId};
 use strata_model::{Model, Schemas, Target, TargetProgram};
 
-/// Lower portable resources to the stacks' providers (the analysed model is kept as it is).
-/// A model without portable resources is already lowered: the lowering tables are then not
-/// even loaded, which keeps `strata check` of a provider-only project fast.
-pub(crate) fn lower_portable(model: &Model, schemas: &Schemas) -> (Model, Vec<Diagnostic>) {
+/// Lower portable resources to the stacks' providers. A model without portable resources is
+/// already lowered: it is returned as it is (no copy), and the lowering tables are not even
+/// loaded, which keeps `strata check` of a provider-only project fast. Otherwise `keep`
+/// decides whether the analysed model is kept (the language server shows it) or moved.
+pub(crate) fn lower_portable(model: &mut Model, schemas: &Schemas, keep: bool) -> (Model, Vec<Diagnostic>) {
     if !model.resources.iter().any(|r| r.provider == strata_model::Provider::Portable) {
-        return (model.clone(), Vec::new());
+        return (std::mem::take(model), Vec::new());
     }
-    strata_lower::lower_portable(model.clone(), schemas)
+    let input = if keep { model.clone() } else { std::mem::take(model) };
+    strata_lower::lower_portable(input, schemas)
 }
 
 /// Lower the model to one program per (stack, target).

@@ -33,7 +33,8 @@ fn imported_files_are_loaded_relative_to_the_importer() {
     let names: Vec<&str> = o.sources.files().filter(|f| !f.is_stdlib).map(|f| f.name.as_str()).collect();
     assert_eq!(names, ["main.strata", "mods/pair/pair.strata", "mods/common.strata"]);
     assert_eq!(o.display_name(o.files[0]), "proj/main.strata");
-    assert_eq!(o.analysis.model.resources.len(), 1);
+    assert_eq!(o.model.resources.len(), 1);
+    assert_eq!(o.declared_resources(), 1);
 }
 
 #[test]
@@ -67,7 +68,7 @@ fn environment_parameters_come_from_strata_toml() {
         .with("p/strata.toml", "[env.dev.params]\nwindow = \"7d\"\n[env.prod.params]\nwindow = \"1d\"\n");
     let dev = run(&w, "p", Some("dev"));
     assert_eq!(dev.exit_code(), 0, "{}", render(&dev));
-    let window = dev.analysis.model.resources[0].props.get("pending_window").and_then(|v| match v {
+    let window = dev.model.resources[0].props.get("pending_window").and_then(|v| match v {
         strata_model::Value::Quantity(q) => q.seconds(),
         _ => None,
     });

@@ -31,13 +31,7 @@ pub fn to_ctx(v: &Value) -> Json {
         Value::Str(s) | Value::Cidr(s) => Json::String(s.clone()),
         Value::Quantity(q) => quantity_marker(q),
         Value::List(l) => Json::Array(l.iter().map(to_ctx).collect()),
-        Value::Record(m) => {
-            let mut o = Map::with_capacity(m.len());
-            for (k, v) in m {
-                o.insert(escape_key(k), to_ctx(v));
-            }
-            Json::Object(o)
-        }
+        Value::Record(m) => record_to_ctx(m),
         Value::Ref(r) => ref_marker(r.resource.0, r.attr.as_deref()),
         Value::Interp(parts) => {
             let parts = parts
@@ -50,6 +44,15 @@ pub fn to_ctx(v: &Value) -> Json {
             marker("$interp", Json::Array(parts))
         }
     }
+}
+
+/// A record (a resource's properties) as template context, without copying it first.
+pub fn record_to_ctx(m: &std::collections::BTreeMap<String, Value>) -> Json {
+    let mut o = Map::with_capacity(m.len());
+    for (k, v) in m {
+        o.insert(escape_key(k), to_ctx(v));
+    }
+    Json::Object(o)
 }
 
 pub fn marker(key: &str, v: Json) -> Json {

@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 use strata_base::{Diagnostic, Span};
-use strata_model::{Model, Provider, Resource, ResourceId, Schemas, TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource, Value};
+use strata_model::{Model, Provider, Resource, ResourceId, Schemas, TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource};
 
 /// The targets a provider's resources are written to.
 pub fn targets_of(p: Provider) -> &'static [Target] {
@@ -31,7 +31,7 @@ pub(crate) fn resource_json(model: &Model, r: &Resource) -> Json {
         "names".into(),
         serde_json::json!({ "pascal": names::pascal(&r.name), "snake": names::snake(&r.name), "kebab": names::kebab(&r.name) }),
     );
-    let props = ctx::to_ctx(&Value::Record(r.props.clone()));
+    let props = ctx::record_to_ctx(&r.props);
     let stack = model.stack_of(r);
     let mut tags = Map::new();
     if let Some(s) = stack {
@@ -46,21 +46,17 @@ pub(crate) fn resource_json(model: &Model, r: &Resource) -> Json {
     }
     o.insert("props".into(), props);
     o.insert("tags".into(), Json::Object(tags));
-    o.insert("stack".into(), stack_json(model, stack));
+    o.insert("stack".into(), stack_json(stack));
     o.insert("env".into(), model.env.clone().map_or(Json::Null, Json::String));
     Json::Object(o)
 }
 
-pub(crate) fn stack_json(model: &Model, s: Option<&strata_model::Stack>) -> Json {
+/// The stack as templates see it (`stack.name`, `stack.config.region`; its tags are merged
+/// into the resource's `tags`). Every resource's context holds a copy, so it stays small.
+pub(crate) fn stack_json(s: Option<&strata_model::Stack>) -> Json {
     match s {
-        Some(s) => serde_json::json!({
-            "name": s.name,
-            "provider": s.provider.as_str(),
-            "config": ctx::to_ctx(&Value::Record(s.provider_config.clone())),
-            "tags": s.tags,
-            "env": model.env,
-        }),
-        None => serde_json::json!({ "name": "main", "config": {}, "tags": {}, "env": model.env }),
+        Some(s) => serde_json::json!({ "name": s.name, "config": ctx::record_to_ctx(&s.provider_config) }),
+        None => serde_json::json!({ "name": "main", "config": {} }),
     }
 }
 
@@ -282,7 +278,7 @@ fn build_program(eng: &Engine, model: &Model, contexts: &[Option<Context>], stac
     let present: BTreeSet<Provider> = ids.iter().map(|id| model.resource(*id).provider).collect();
     for p in present {
         if let Some(ps) = eng.providers.get(&(p, target)) {
-            let sj = serde_json::json!({ "stack": stack_json(model, stack_ref.filter(|s| s.provider == p)) });
+            let sj = serde_json::json!({ "stack": stack_json(stack_ref.filter(|s| s.provider == p)) });
             match eng.render_json(&ps.body_tpl, &Context::from(sj)) {
                 Ok(Json::Object(o)) => {
                     let mut m = strata_model::TMap::new();
@@ -758,7 +754,7 @@ mod tests {
     use super::*;
     use crate::engine::Engine;
     use std::collections::BTreeMap;
-    use strata_model::{Ref, Stack, StrPart};
+    use strata_model::{Ref, Stack, StrPart, Value};
 
     const TABLE: &str = r#"
 [provider.aws.terraform]
