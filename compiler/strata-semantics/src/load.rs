@@ -23,6 +23,25 @@ pub(crate) struct Loaded {
     pub file_imports: HashMap<Span, usize>,
 }
 
+/// Parse files in parallel; the trees come back in the order of `ids`.
+fn parse_all(sources: &SourceMap, ids: &[FileId], diags: &mut Vec<Diagnostic>) -> Vec<(FileId, ast::File)> {
+    use rayon::prelude::*;
+    let parsed: Vec<(FileId, ast::File, Vec<Diagnostic>)> = ids
+        .par_iter()
+        .map(|&id| {
+            let (tree, d) = strata_syntax::parse(id, &sources.get(id).text);
+            (id, tree, d)
+        })
+        .collect();
+    parsed
+        .into_iter()
+        .map(|(id, tree, mut d)| {
+            diags.append(&mut d);
+            (id, tree)
+        })
+        .collect()
+}
+
 /// Maximum number of imported units (guards against pathological import graphs).
 const MAX_UNITS: usize = 10_000;
 
@@ -31,21 +50,18 @@ pub(crate) fn load(sources: &mut SourceMap, project_files: &[FileId], loader: &d
     let mut units = Vec::new();
 
     // The stdlib: parsed once per process and cached? Parsing is fast; the files are static.
+    // The stdlib and the project's own files are known up front: parse them in parallel
+    // (in a fixed order, so file indices and diagnostics do not depend on scheduling).
+    let std_ids: Vec<FileId> = strata_stdlib::files_with_extension(".strata").into_iter().map(|f| sources.add(format!("<stdlib>/{}", f.path), f.text, true)).collect();
     let mut std_unit = UnitFiles { name: "<stdlib>".into(), files: Vec::new() };
-    for f in strata_stdlib::files_with_extension(".strata") {
-        let id = sources.add(format!("<stdlib>/{}", f.path), f.text, true);
-        let (tree, mut d) = strata_syntax::parse(id, f.text);
-        diags.append(&mut d);
+    for (id, tree) in parse_all(sources, &std_ids, diags) {
         std_unit.files.push(files.len());
         files.push((id, tree));
     }
     units.push(std_unit);
 
     let mut root = UnitFiles { name: String::new(), files: Vec::new() };
-    for &id in project_files {
-        let text = sources.get(id).text.clone();
-        let (tree, mut d) = strata_syntax::parse(id, &text);
-        diags.append(&mut d);
+    for (id, tree) in parse_all(sources, project_files, diags) {
         root.files.push(files.len());
         files.push((id, tree));
     }
