@@ -115,7 +115,7 @@ fn check(path: &Path, env: Option<String>, format: CheckFormat, color: bool) -> 
         CheckFormat::Json => out(&format!("{:#}\n", json_report(&outcome))),
         CheckFormat::Sarif => {
             let sources = display_sources(&outcome.sources, &outcome.project);
-            let sarif = strata_policy::sarif::to_sarif_with_policies(&outcome.diagnostics, &sources, &strata_driver::all_codes(), &outcome.analysis.model.policies);
+            let sarif = strata_policy::sarif::to_sarif_with_policies(&outcome.diagnostics, &sources, &strata_driver::all_codes(), &outcome.model.policies);
             out(&format!("{sarif:#}\n"));
         }
     }
