@@ -66,6 +66,7 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
 
     // Render every lowering (in parallel); each portable resource independently.
     let portable: Vec<ResourceId> = model.resources.iter().filter(|r| r.provider == Provider::Portable).map(|r| r.id).collect();
+    let referrers = referrers(&model);
     #[allow(clippy::type_complexity)]
     let rendered: Vec<(ResourceId, Option<&PortableLowering>, Result<Vec<Rendered>, Vec<Diagnostic>>)> = portable
         .par_iter()
@@ -73,7 +74,7 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
             let r = model.resource(id);
             match lowering_of(&model, r, eng) {
                 Ok(None) => (id, None, Ok(Vec::new())),
-                Ok(Some(l)) => (id, Some(l), render(eng, &model, r, l)),
+                Ok(Some(l)) => (id, Some(l), render(eng, &model, r, l, referrers.get(&id.0).map_or(&[][..], Vec::as_slice))),
                 Err(d) => (id, None, Err(vec![d])),
             }
         })
@@ -340,8 +341,53 @@ fn add_implicit(model: &mut Model, schemas: &Schemas, eng: &Engine, diags: &mut 
     }
 }
 
-fn render<'e>(eng: &'e Engine, model: &Model, r: &Resource, l: &'e PortableLowering) -> Result<Vec<Rendered<'e>>, Vec<Diagnostic>> {
-    let cx = Context::from(resource_json(model, r));
+/// For each portable resource, the declared resources whose properties refer to it, in model
+/// order, with the top-level property that does (`route` for `route = { via = lb }`).
+fn referrers(model: &Model) -> HashMap<u32, Vec<(ResourceId, String)>> {
+    let mut out: HashMap<u32, Vec<(ResourceId, String)>> = HashMap::new();
+    for r in model.resources.iter().filter(|r| r.lowered_from.is_none()) {
+        for (k, v) in &r.props {
+            v.visit_refs(&mut |x| {
+                if x.resource != r.id && model.resources.get(x.resource.0 as usize).is_some_and(|t| t.provider == Provider::Portable) {
+                    let list = out.entry(x.resource.0).or_default();
+                    if !list.iter().any(|(id, via)| *id == r.id && via == k) {
+                        list.push((r.id, k.clone()));
+                    }
+                }
+            });
+        }
+    }
+    out
+}
+
+/// The template context of a portable resource: [`resource_json`] plus `referrers`, the
+/// resources that refer to it (`[{ name, names, type, self, via, props }]`; `self` is a
+/// reference, so `{{ref self "url"}}` reads one of the referrer's outs). A load balancer's
+/// lowering lists the services that route through it this way, without a reference cycle.
+fn portable_context(model: &Model, r: &Resource, referrers: &[(ResourceId, String)]) -> Json {
+    let mut data = resource_json(model, r);
+    let list: Vec<Json> = referrers
+        .iter()
+        .map(|(id, via)| {
+            let x = model.resource(*id);
+            serde_json::json!({
+                "name": x.name,
+                "names": { "pascal": crate::names::pascal(&x.name), "snake": crate::names::snake(&x.name), "kebab": crate::names::kebab(&x.name) },
+                "type": x.ty,
+                "self": ctx::ref_marker(x.id.0, None),
+                "via": via,
+                "props": ctx::record_to_ctx(&x.props),
+            })
+        })
+        .collect();
+    if let Json::Object(o) = &mut data {
+        o.insert("referrers".into(), Json::Array(list));
+    }
+    data
+}
+
+fn render<'e>(eng: &'e Engine, model: &Model, r: &Resource, l: &'e PortableLowering, referrers: &[(ResourceId, String)]) -> Result<Vec<Rendered<'e>>, Vec<Diagnostic>> {
+    let cx = Context::from(portable_context(model, r, referrers));
     let mut out = Vec::new();
     let mut diags = Vec::new();
     for e in &l.entries {
