@@ -10,7 +10,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 use strata_base::{Diagnostic, Span};
-use strata_model::{Model, Provider, Resource, ResourceId, Schemas, TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource};
+use strata_model::{Model, Provider, Resource, ResourceId, Schemas, TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource, Value};
 
 /// The targets a provider's resources are written to.
 pub fn targets_of(p: Provider) -> &'static [Target] {
@@ -105,7 +105,7 @@ pub fn to_targets(model: &Model, schemas: &Schemas, targets: Option<&[Target]>) 
     to_targets_with(engine(), model, schemas, targets)
 }
 
-pub(crate) fn to_targets_with(eng: &Engine, model: &Model, _schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
+pub(crate) fn to_targets_with(eng: &Engine, model: &Model, schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
     let mut diags: Vec<Diagnostic> = eng.errors.iter().map(|e| Diagnostic::error(c::MAPPING, format!("invalid lowering table: {e}"), Span::default())).collect();
     let wanted = |t: Target| match targets {
         None => true,
@@ -152,7 +152,7 @@ pub(crate) fn to_targets_with(eng: &Engine, model: &Model, _schemas: &Schemas, t
         model.resources.par_iter().map(|r| used[r.id.0 as usize].then(|| Context::from(resource_json(model, r)))).collect();
 
     let results: Vec<(TargetProgram, Vec<Diagnostic>)> =
-        groups.par_iter().map(|((stack, target), ids)| build_program(eng, model, &contexts, *stack, *target, ids)).collect();
+        groups.par_iter().map(|((stack, target), ids)| build_program(eng, model, schemas, &contexts, *stack, *target, ids)).collect();
     let mut programs = Vec::with_capacity(results.len());
     for (p, d) in results {
         programs.push(p);
@@ -181,7 +181,7 @@ pub(crate) fn to_targets_with(eng: &Engine, model: &Model, _schemas: &Schemas, t
     (programs, diags)
 }
 
-fn build_program(eng: &Engine, model: &Model, contexts: &[Option<Context>], stack: usize, target: Target, ids: &[ResourceId]) -> (TargetProgram, Vec<Diagnostic>) {
+fn build_program(eng: &Engine, model: &Model, schemas: &Schemas, contexts: &[Option<Context>], stack: usize, target: Target, ids: &[ResourceId]) -> (TargetProgram, Vec<Diagnostic>) {
     let stack_ref = model.stacks.get(stack);
     let stack_name = stack_ref.map_or_else(|| "main".to_string(), |s| s.name.clone());
 
@@ -267,8 +267,14 @@ fn build_program(eng: &Engine, model: &Model, contexts: &[Option<Context>], stac
         let mut sink = Sink { r: r.unwrap_or(&DUMMY), diags: Vec::new() };
         let j = ctx::to_ctx(&o.value);
         let cv = Conv { eng, model, contexts, by_id: &by_id, target, current: None };
-        let value = cv.tvalue(&j, &mut sink).unwrap_or(TValue::Null);
+        let mut value = cv.tvalue(&j, &mut sink).unwrap_or(TValue::Null);
         diags.extend(sink.diags);
+        // CloudFormation outputs are strings: a list-valued attribute (a hosted zone's name
+        // servers) is written comma-separated, as `Fn::Join`.
+        if target == Target::CloudFormation && matches!(value, TValue::Ref(_)) && is_list_out(model, schemas, &o.value) {
+            let list = std::mem::replace(&mut value, TValue::Null);
+            value = TValue::Map([("Fn::Join".to_string(), TValue::List(vec![TValue::Str(",".into()), list]))].into_iter().collect());
+        }
         let name = if target == Target::CloudFormation { names::pascal(&o.name) } else { o.name.clone() };
         outputs.push(TargetOutput { name, value, description: o.doc.clone() });
     }
@@ -301,6 +307,14 @@ fn build_program(eng: &Engine, model: &Model, contexts: &[Option<Context>], stac
     });
     let program = TargetProgram { target, stack: stack_name, description, providers, params: params.into_values().collect(), resources, outputs };
     (program, diags)
+}
+
+/// Whether a value is a reference to an `out` whose type is a list.
+fn is_list_out(model: &Model, schemas: &Schemas, v: &Value) -> bool {
+    let Value::Ref(r) = v else { return false };
+    let Some(attr) = &r.attr else { return false };
+    let Some(res) = model.resources.get(r.resource.0 as usize) else { return false };
+    schemas.get(&res.ty).and_then(|s| s.outputs.get(attr)).is_some_and(|f| matches!(f.ty.resolved(), strata_model::Ty::List(_)))
 }
 
 static DUMMY: Resource = Resource {

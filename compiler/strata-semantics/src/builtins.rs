@@ -42,6 +42,13 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
         "join" => {
             argc(2)?;
             let sep = str_arg(name, &args[0])?;
+            if let Value::Ref(r) = &args[1] {
+                let what = match &r.attr {
+                    Some(a) => format!("`{}.{a}`", r.name),
+                    None => format!("`{}`", r.name),
+                };
+                return Err(format!("`join` needs a list known when compiling; {what} is only known once it is deployed (output the list itself, or join a list written in the source)"));
+            }
             let list = list_arg(name, &args[1])?;
             let mut parts: Vec<StrPart> = Vec::new();
             for (i, v) in list.iter().enumerate() {
