@@ -99,9 +99,10 @@ def findings(n):
             failed = {}
             for r in reports:
                 for c in r.get("results", {}).get("failed_checks", []):
-                    failed[c["check_id"]] = failed.get(c["check_id"], 0) + 1
-            parts.append(f"checkov: {passed:,} passed, {sum(failed.values()):,} failed in "
-                         f"{len(failed)} checks ({', '.join(sorted(failed))})")
+                    key = (r.get("check_type", "?"), c["check_id"])
+                    failed[key] = failed.get(key, 0) + 1
+            parts.append(f"checkov: {passed:,} passed, {sum(failed.values()):,} failed ("
+                         + ", ".join(f"{t} {k} × {v}" for (t, k), v in sorted(failed.items())) + ")")
         except (ValueError, KeyError, AttributeError):
             parts.append("checkov: unreadable report")
     return "; ".join(parts)
@@ -142,16 +143,19 @@ for n in sizes:
             continue
         mean, sd, count, codes = r
         stopped = "124" in codes.split(",")  # timeout(1): the run was stopped
-        gt = "> " if stopped else ""
         if stopped:
             t = f"> {float(timeout):,.0f} s (stopped)"
         else:
             t = fmt_time(mean, sd) if count > 1 else fmt_one(mean) + " (1 run)"
             t += "" if codes == "0" else f" (exit {codes})"
-        by_check = gt + ratio((mean, sd), check[:2]) if check and label != "strata check" else "1"
+        def over(base):
+            # a stopped run gives a lower bound: no ± on it
+            return f"> {mean / base[0]:,.0f}" if stopped else ratio((mean, sd), base[:2])
+
+        by_check = over(check) if check and label != "strata check" else "1"
         if against:
             base = rows.get((n, against))
-            by_compile = (gt + ratio((mean, sd), base[:2]) + f" ({SHORT[against]})") if base else "–"
+            by_compile = (over(base) + f" ({SHORT[against]})") if base else "–"
         else:
             by_compile = "–"
         name = f"`{label}`" if label.startswith("strata") else label
