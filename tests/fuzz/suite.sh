@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Bounded fuzz smoke test (run by tests/run.sh): every cargo-fuzz target first replays its
 # regression inputs (fuzz/regressions/TARGET/: each a crash once found and fixed), then fuzzes
-# for FUZZ_SECONDS (default 20) seeded with every fixture and example. Any crash fails the run.
+# for FUZZ_SECONDS (default 20) seeded with every fixture and example, with the dictionary
+# fuzz/strata.dict (keywords, units, resource types and properties). Any crash fails the run.
+# The longer local runs and their figures: docs/performance.md, "Fuzzing".
 #
 # cargo-fuzz needs nightly compiler flags (sanitizers, coverage passes); the machine has one
 # stable toolchain, so RUSTC_BOOTSTRAP=1 enables them for this build only.
@@ -32,7 +34,7 @@ for target in parse check compile; do
     (cd fuzz && cargo fuzz run --sanitizer none "$target" "../$regress" -- -runs=0)
   fi
   echo "==> $target: fuzzing ${seconds}s from $n seeds"
-  (cd fuzz && cargo fuzz run --sanitizer none "$target" "$corpus" -- -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1) \
+  (cd fuzz && cargo fuzz run --sanitizer none "$target" "$corpus" -- -dict=strata.dict -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=4096 -print_final_stats=1) \
     || { echo "fuzz target $target failed; the crashing input is in fuzz/artifacts/$target/" >&2; exit 1; }
 done
 echo "fuzz smoke: 3 targets passed"
