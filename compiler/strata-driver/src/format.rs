@@ -40,33 +40,52 @@ fn shown(p: &Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-/// Format every `.strata` file named by `paths` (files, or directories: their `*.strata` files,
-/// not recursively). Pure: the caller writes the results.
+/// Directories deeper than this are not searched (a guard against symbolic-link loops).
+const MAX_DIR_DEPTH: usize = 64;
+
+/// The `.strata` files under `dir`, recursively, skipping hidden directories (`.git`) and
+/// build output (`target`, `node_modules`).
+fn collect_dir(world: &dyn World, dir: &Path, depth: usize, found: &mut Vec<PathBuf>, out: &mut FormatOutcome) {
+    let entries = match world.read_dir(dir) {
+        Ok(entries) => entries,
+        Err(e) => {
+            let id = out.sources.add(shown(dir), "", false);
+            out.diagnostics.push(
+                Diagnostic::error(c::UNREADABLE, format!("cannot read the directory `{}`: {}", shown(dir), crate::project::io_message(&e)), Span::new(id, 0, 0))
+                    .with_help("check that you may list the directory"),
+            );
+            return;
+        }
+    };
+    for e in entries {
+        let e = if dir == Path::new(".") { e.file_name().map(PathBuf::from).unwrap_or(e) } else { e };
+        let is_dir = matches!(world.metadata(&e), Ok(m) if m.kind == EntryKind::Dir);
+        if is_dir {
+            let name = e.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            if depth < MAX_DIR_DEPTH && !name.starts_with('.') && name != "target" && name != "node_modules" {
+                collect_dir(world, &e, depth + 1, found, out);
+            }
+        } else if e.extension().is_some_and(|x| x == "strata") {
+            found.push(e);
+        }
+    }
+}
+
+/// Format every `.strata` file named by `paths` (files, or directories: every `*.strata` file
+/// under them, skipping hidden directories, `target` and `node_modules`). Pure: the caller
+/// writes the results.
 pub fn format_paths(world: &dyn World, paths: &[PathBuf]) -> FormatOutcome {
     let mut out = FormatOutcome::default();
     let mut files: Vec<PathBuf> = Vec::new();
     for p in paths {
         let p = normalize(p);
         match world.metadata(&p) {
-            Ok(m) if m.kind == EntryKind::Dir => match world.read_dir(&p) {
-                Ok(entries) => {
-                    let mut found: Vec<PathBuf> = entries
-                        .into_iter()
-                        .filter(|e| e.extension().is_some_and(|x| x == "strata"))
-                        .filter(|e| !matches!(world.metadata(e), Ok(m) if m.kind == EntryKind::Dir))
-                        .map(|e| if p == Path::new(".") { e.file_name().map(PathBuf::from).unwrap_or(e) } else { e })
-                        .collect();
-                    found.sort();
-                    files.extend(found);
-                }
-                Err(e) => {
-                    let id = out.sources.add(shown(&p), "", false);
-                    out.diagnostics.push(
-                        Diagnostic::error(c::UNREADABLE, format!("cannot read the directory `{}`: {}", shown(&p), crate::project::io_message(&e)), Span::new(id, 0, 0))
-                            .with_help("check that you may list the directory"),
-                    );
-                }
-            },
+            Ok(m) if m.kind == EntryKind::Dir => {
+                let mut found = Vec::new();
+                collect_dir(world, &p, 0, &mut found, &mut out);
+                found.sort();
+                files.extend(found);
+            }
             Ok(_) => files.push(p),
             Err(_) => {
                 let id = out.sources.add(shown(&p), "", false);
