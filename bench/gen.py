@@ -5,7 +5,8 @@
     bench/gen.py --lines 500 OUTDIR            # about that many lines instead of N resources
     bench/gen.py N OUTDIR --mix                # AWS, GCP and Kubernetes stacks: all four targets
 
-The project looks like a real one: a stack with parameters for three environments, and groups
+The project looks like a real one: AWS stacks of at most `--stack-size` resources (400; a
+CloudFormation template holds at most 500), parameters for three environments, and groups
 of resources of several stdlib types (KMS keys, S3 buckets, SQS queues with dead-letter queues,
 log groups) of six to eight lines each, whose properties reference earlier resources (so the
 graph has edges within and across files) and differ by environment. Output is deterministic for a
@@ -28,20 +29,29 @@ param env: "dev" | "staging" | "prod" = "dev"
 
 let prod = env == "prod"
 let retention = prod ? 365d : 90d
+"""
 
-stack bench {
-  provider = aws { region = "us-east-1" }
-  budget   = prod ? 2000000 USD/month : 200000 USD/month
-  tags     = { project = "bench", env = env }
-}
+# One AWS stack: CloudFormation takes at most 500 resources per template (Strata reports X0007
+# beyond), so the AWS resources are split into stacks of `--stack-size`, each with its own
+# access-log bucket and key; references stay within a stack.
+AWS_STACK = """\
+stack bench_{k} {{
+  provider = aws {{ region = "us-east-1" }}
+  budget   = prod ? 200000 USD/month : 20000 USD/month
+  tags     = {{ project = "bench", env = env, part = "{k}" }}
+}}
 
-/// Receives the access logs of every other bucket.
-resource access_logs: aws.s3.Bucket {
-  encryption = logs_key
-  lifecycle  = [{ expire_after = 90d }]
-}
+/// Receives the access logs of the other buckets of stack {k}.
+resource access_logs_{k}: aws.s3.Bucket {{
+  stack      = bench_{k}
+  encryption = logs_key_{k}
+  lifecycle  = [{{ expire_after = 90d }}]
+}}
 
-resource logs_key: aws.kms.Key { description = "access logs" }
+resource logs_key_{k}: aws.kms.Key {{
+  stack       = bench_{k}
+  description = "access logs of stack {k}"
+}}
 """
 
 # One group of resources; `{i}` is the group number, `{key}`/`{dlq}` name resources of this
@@ -52,6 +62,7 @@ GROUP = [
         """\
 /// Encryption key of group {i}.
 resource key_{i}: aws.kms.Key {{
+  stack          = {stack}
   description    = "group {i} data (${{env}})"
   rotation       = true
   pending_window = prod ? 30d : 7d
@@ -64,9 +75,10 @@ resource key_{i}: aws.kms.Key {{
         """\
 /// Uploads of group {i}.
 resource bucket_{i}: aws.s3.Bucket {{
+  stack      = {stack}
   versioning = true
   encryption = key_{i}
-  logging    = {{ bucket = access_logs, prefix = "bucket-{i}/" }}
+  logging    = {{ bucket = {logs}, prefix = "bucket-{i}/" }}
   lifecycle  = [{{ after = 90d, storage_class = "GLACIER" }}]
   tags       = {{ group = "g{i}" }}
 }}
@@ -77,6 +89,7 @@ resource bucket_{i}: aws.s3.Bucket {{
         """\
 /// Dead letters of group {i}.
 resource dlq_{i}: aws.sqs.Queue {{
+  stack      = {stack}
   encryption = {key}
   retention  = 14d
   tags       = {{ group = "g{i}", tier = "dead-letter" }}
@@ -88,6 +101,7 @@ resource dlq_{i}: aws.sqs.Queue {{
         """\
 /// Work queue of group {i}.
 resource queue_{i}: aws.sqs.Queue {{
+  stack              = {stack}
   encryption         = {key}
   visibility_timeout = prod ? 5min : 30s
   dead_letter        = {{ queue = {dlq}, max_receives = 5 }}
@@ -100,6 +114,7 @@ resource queue_{i}: aws.sqs.Queue {{
         """\
 /// Logs of group {i}.
 resource logs_{i}: aws.logs.LogGroup {{
+  stack      = {stack}
   retention  = retention
   encryption = {key}
   tags       = {{ group = "g{i}", queue = "queue-{i}" }}
@@ -108,9 +123,8 @@ resource logs_{i}: aws.logs.LogGroup {{
     ),
 ]
 
-MIX_HEADER = HEADER.replace(
-    "stack bench {",
-    """stack bench_gcp {
+MIX_HEADER = HEADER.replace("import aws\n", "import aws\nimport gcp\nimport k8s\n") + """
+stack bench_gcp {
   provider = gcp { project = "bench-${env}", region = "europe-west1" }
   tags     = { project = "bench", env = env }
 }
@@ -152,9 +166,7 @@ resource gcp_access_logs: gcp.storage.Bucket {
   encryption  = gcp_key
   lifecycle   = [{ action = "Delete", age = 90d }]
 }
-
-stack bench {""",
-).replace("import aws\n", "import aws\nimport gcp\nimport k8s\n")
+"""
 
 # The GCP and Kubernetes resources of a group (`--mix`).
 MIX_GROUP = [
@@ -234,7 +246,7 @@ object_storage_gib = 50
 """
 
 
-def generate(n, out, per_file, seed, mix=False):
+def generate(n, out, per_file, seed, mix=False, stack_size=400):
     rng = random.Random(seed)
     os.makedirs(out, exist_ok=True)
     for f in os.listdir(out):
@@ -245,16 +257,26 @@ def generate(n, out, per_file, seed, mix=False):
     files = []
     header = MIX_HEADER if mix else HEADER
     group_templates = GROUP + MIX_GROUP if mix else GROUP
+    groups_per_stack = max(1, stack_size // len(GROUP))
     current = [header]
     count = 0
     group = 0
     lines = header.count("\n")
     while count < n:
-        # References: mostly this group, sometimes an earlier one (cross-file edges).
-        def pick(i):
-            return i if i == 0 or rng.random() < 0.7 else rng.randrange(i)
+        k, first = group // groups_per_stack, group - group % groups_per_stack
+        if group == first:
+            text = AWS_STACK.format(k=k)
+            current.append(text)
+            lines += text.count("\n") + 1
 
-        names = {"i": group, "key": f"key_{pick(group)}", "dlq": f"dlq_{pick(group)}", "topic": f"topic_{pick(group)}"}
+        # References: mostly this group, sometimes an earlier one of the same stack (cross-file
+        # edges when the project spans several files).
+        def pick(i):
+            return i if i == first or rng.random() < 0.7 else rng.randrange(first, i)
+
+        names = {"i": group, "stack": f"bench_{k}", "logs": f"access_logs_{k}", "key": f"key_{pick(group)}", "dlq": f"dlq_{pick(group)}"}
+        if mix:
+            names["topic"] = f"topic_{pick(group)}"
         for _, template in group_templates:
             if count >= n:
                 break
@@ -283,6 +305,7 @@ def main():
     ap.add_argument("--per-file", type=int, default=1000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--mix", action="store_true", help="AWS, GCP and Kubernetes stacks (all four targets)")
+    ap.add_argument("--stack-size", type=int, default=400, help="AWS resources per stack (CloudFormation allows 500 per template)")
     a = ap.parse_args()
     if a.lines is not None:
         group_templates = GROUP + MIX_GROUP if a.mix else GROUP
@@ -296,7 +319,7 @@ def main():
     # Whole groups only, so that every reference resolves.
     size = len(GROUP) + (len(MIX_GROUP) if a.mix else 0)
     n = max(size, n - n % size)
-    count, lines, files = generate(n, a.out, a.per_file, a.seed, a.mix)
+    count, lines, files = generate(n, a.out, a.per_file, a.seed, a.mix, a.stack_size)
     print(f"{a.out}: {count} resources, {lines} lines, {files} files", file=sys.stderr)
 
 

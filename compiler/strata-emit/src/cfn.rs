@@ -43,6 +43,7 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
     for o in &p.outputs {
         check_logical_id(&cx, PROGRAM_LEVEL, "output", &o.name);
     }
+    check_quotas(&cx, p);
 
     // Resources: built and rendered in parallel, joined in program order.
     let rendered: Vec<String> = p
@@ -151,7 +152,42 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
         }
         out.push_str("\n}\n");
     }
+    if out.len() > MAX_TEMPLATE_BYTES {
+        cx.error(
+            codes::TEMPLATE_QUOTA,
+            0,
+            At::Root(""),
+            format!("the template is {} bytes; CloudFormation accepts at most {MAX_TEMPLATE_BYTES} bytes (uploaded through S3)", out.len()),
+            "split the stack: declare another `stack` with the same provider and move some resources to it (`stack = NAME`)",
+        );
+    }
     (vec![EmittedFile { path, contents: out }], cx.into_diags())
+}
+
+/// CloudFormation quotas per template ("Understand CloudFormation quotas", AWS CloudFormation
+/// User Guide): resources, parameters, outputs, and the size of a template uploaded to S3.
+const MAX_RESOURCES: usize = 500;
+const MAX_PARAMETERS: usize = 200;
+const MAX_OUTPUTS: usize = 200;
+const MAX_TEMPLATE_BYTES: usize = 1_000_000;
+
+fn check_quotas(cx: &Cx, p: &TargetProgram) {
+    const SPLIT: &str = "split the stack: declare another `stack` with the same provider and move some resources to it (`stack = NAME`); stacks pass values by name or by outputs";
+    if p.resources.len() > MAX_RESOURCES {
+        cx.error(
+            codes::TEMPLATE_QUOTA,
+            MAX_RESOURCES,
+            At::Root(""),
+            format!("the template has {} resources; CloudFormation accepts at most {MAX_RESOURCES} per template (this is number {})", p.resources.len(), MAX_RESOURCES + 1),
+            SPLIT,
+        );
+    }
+    if p.params.len() > MAX_PARAMETERS {
+        cx.error(codes::TEMPLATE_QUOTA, PROGRAM_LEVEL, At::Root("Parameters"), format!("the template has {} parameters; CloudFormation accepts at most {MAX_PARAMETERS}", p.params.len()), SPLIT);
+    }
+    if p.outputs.len() > MAX_OUTPUTS {
+        cx.error(codes::TEMPLATE_QUOTA, PROGRAM_LEVEL, At::Root("Outputs"), format!("the template has {} outputs; CloudFormation accepts at most {MAX_OUTPUTS}", p.outputs.len()), SPLIT);
+    }
 }
 
 fn check_logical_id(cx: &Cx, index: usize, what: &str, name: &str) {

@@ -9,6 +9,7 @@ pub(crate) const DUPLICATE: &str = "X0003";
 pub(crate) const UNKNOWN_REF: &str = "X0004";
 pub(crate) const INVALID_NAME: &str = "X0005";
 pub(crate) const UNSUPPORTED: &str = "X0006";
+pub(crate) const TEMPLATE_QUOTA: &str = "X0007";
 
 /// Every code this crate can report, with its documentation (`strata explain X0001`).
 pub fn codes() -> Vec<CodeDoc> {
@@ -104,6 +105,24 @@ Writing it anyway would produce a file that means something else.\n\n\
 Give the parameter a default (or a value for the environment), or refer to a field the \
 target can express.",
         },
+        CodeDoc {
+            code: TEMPLATE_QUOTA,
+            name: "template-over-quota",
+            severity: Severity::Error,
+            doc: "## What it checks\n\
+A CloudFormation template would exceed a quota of the service: more than 500 resources, 200 \
+parameters or 200 outputs, or more than 1,000,000 bytes (the limit for a template uploaded \
+through S3). Portable types count with everything they are lowered to.\n\n\
+## Why it matters\n\
+CloudFormation rejects the whole template when the stack is created (cfn-lint reports it as \
+E3010 and friends): the compile would look fine and the deploy would fail.\n\n\
+## Example\n\
+```\nstack app { provider = aws { region = \"eu-west-1\" } }\nresource queues[i in range(600)]: aws.sqs.Queue {}\n```\n\n\
+## Fix\n\
+Split the stack: declare another `stack` with the same provider and give some resources \
+`stack = NAME`. Each stack becomes its own template; pass values between them by name or \
+through outputs.",
+        },
     ]
 }
 
@@ -121,6 +140,6 @@ mod tests {
                 assert!(c.doc.contains(section), "{} lacks {section}", c.code);
             }
         }
-        assert_eq!(codes.len(), 6);
+        assert_eq!(codes.len(), 7);
     }
 }
