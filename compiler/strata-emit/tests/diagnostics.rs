@@ -83,6 +83,14 @@ fn every_code_is_reported_and_documented() {
     let c = program(Target::Terraform, "same");
     case("stack names: unsafe file name, two programs writing the same file", vec![a, b, c], &mut out, &mut seen);
 
+    // CloudFormation quotas: 500 resources, 200 outputs per template.
+    let mut big = program(Target::CloudFormation, "big");
+    big.resources = (0..501).map(|i| res(&format!("Queue{i}"), "AWS::SQS::Queue", vec![])).collect();
+    big.outputs = (0..201).map(|i| strata_model::TargetOutput { name: format!("Out{i}"), value: s("x"), description: None }).collect();
+    let mut fits = program(Target::CloudFormation, "fits");
+    fits.resources = (0..500).map(|i| res(&format!("Queue{i}"), "AWS::SQS::Queue", vec![])).collect();
+    case("cloudformation: over the quotas (501 resources, 201 outputs); exactly 500 resources is fine", vec![big, fits], &mut out, &mut seen);
+
     insta::with_settings!({ snapshot_path => concat!(env!("CARGO_MANIFEST_DIR"), "/../../snapshots/emit"), prepend_module_to_snapshot => false, omit_expression => true }, {
         insta::assert_snapshot!("diagnostics", out);
     });
