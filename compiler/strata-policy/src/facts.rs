@@ -228,7 +228,8 @@ pub fn is_public(r: &Resource, kind: &str) -> bool {
         return true;
     }
     if let Some(s) = str_prop(r, "scheme") {
-        return s.eq_ignore_ascii_case("internet-facing");
+        // AWS load balancers (`internet-facing`), GCP forwarding rules (`EXTERNAL*`).
+        return s.eq_ignore_ascii_case("internet-facing") || s.eq_ignore_ascii_case("EXTERNAL") || s.eq_ignore_ascii_case("EXTERNAL_MANAGED");
     }
     if let Some(s) = str_prop(r, "load_balancing_scheme") {
         return s.eq_ignore_ascii_case("EXTERNAL") || s.eq_ignore_ascii_case("EXTERNAL_MANAGED");

@@ -134,7 +134,10 @@ pub fn cases() -> Vec<Case> {
                     r.set("internal", false);
                 });
                 f.resource("cdn", "gcp.compute.GlobalForwardingRule", |r| {
-                    r.set("load_balancing_scheme", "EXTERNAL_MANAGED");
+                    r.set("scheme", "EXTERNAL_MANAGED");
+                    r.set("target", "projects/p/global/targetHttpsProxies/web");
+                    r.set("ip_address", "203.0.113.10");
+                    r.set("port", 443);
                 });
             },
             good: |f| {
