@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Bounded fuzz smoke test (run by tests/run.sh): every cargo-fuzz target first replays its
 # regression inputs (fuzz/regressions/TARGET/: each a crash once found and fixed), then fuzzes
-# for FUZZ_SECONDS (default 20) seeded with every fixture and example, with the dictionary
-# fuzz/strata.dict (keywords, units, resource types and properties). Any crash fails the run.
+# for FUZZ_SECONDS (default 20) seeded with every .strata file of the fixtures (tests/ and the
+# crates' tests: lowering's are valid programs, which the compile target needs), the init
+# template and the examples, with the dictionary fuzz/strata.dict (keywords, units, resource
+# types and properties). Any crash fails the run.
 # The longer local runs and their figures: docs/performance.md, "Fuzzing".
 #
 # cargo-fuzz needs nightly compiler flags (sanitizers, coverage passes); the machine has one
@@ -27,7 +29,7 @@ for target in parse check compile; do
   while IFS= read -r -d '' f; do
     cp "$f" "$corpus/seed-$n.strata"
     n=$((n + 1))
-  done < <(find tests/fixtures examples -name '*.strata' -print0 2>/dev/null)
+  done < <(find tests/fixtures tests/e2e/fixtures examples compiler/*/tests compiler/strata-cli/templates -name '*.strata' -print0 2>/dev/null)
   regress="fuzz/regressions/$target"
   if compgen -G "$regress/*" >/dev/null; then
     echo "==> $target: replaying $(ls "$regress" | wc -l) regression inputs"
