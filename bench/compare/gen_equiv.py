@@ -3,18 +3,23 @@
 
     bench/gen.py N DIR && bench/compare/gen_equiv.py DIR OUTDIR
 
-Reads the project bench/gen.py wrote in DIR (its default kind: KMS keys, S3 buckets, SQS
+Reads the project bench/gen.py wrote in DIR (its default kind: stacks `bench_K` of at most
+`--stack-size` resources, each with its own access-log bucket and key; KMS keys, S3 buckets, SQS
 queues with dead-letter queues, log groups) and writes OUTDIR/main.k, OUTDIR/main.pkl and
-OUTDIR/main.jsonnet with the same resources and the same references. Each one, rendered to JSON with the environment `dev`, gives the
-CloudFormation template that `strata compile DIR --target cloudformation` writes: the same
-resources, logical names, types and properties (bench/compare/verify.py checks it).
+OUTDIR/main.jsonnet with the same stacks, resources and references. Each one, rendered to JSON
+with the environment `dev`, gives one object with a member per stack, `{"bench_0": {template},
+"bench_1": ...}`, whose templates are those `strata compile DIR --target cloudformation` writes
+to cloudformation/bench_K.template.json: the same resources, logical names, types and
+properties (bench/compare/verify.py checks it). One object rather than one file per stack: KCL
+renders a single document, and every tool then does the same work in one run.
 
 Each program is written the way a user of that language would write it, like the Strata
 project: typed definitions of the four resource kinds (KMS key, S3 bucket, SQS queue, log
-group) with their defaults and value constraints, written once; then one block per resource
-with its own properties, in which properties depend on the environment (`prod`) and
-reference other resources by name. The references become `Ref`/`Fn::GetAtt`; the tags are
-the stack's tags merged with the resource's, sorted by key, as Strata emits them.
+group) with their defaults and value constraints, written once; then one block per stack (its
+template) holding one block per resource with its own properties and its stack, in which
+properties depend on the environment (`prod`) and reference other resources by name. The
+references become `Ref`/`Fn::GetAtt`; the tags are the stack's tags merged with the
+resource's, sorted by key, as Strata emits them.
 
 What the others do not do and Strata does: resolve references (a misspelt resource name here is
 a dangling `Fn::GetAtt`, not an error), build the dependency graph, run the security and cost
@@ -27,35 +32,62 @@ import re
 import sys
 
 RESOURCE = re.compile(r"^resource (key|bucket|dlq|queue|logs)_(\d+): ")
+STACK_RESOURCE = re.compile(r"^resource (access_logs|logs_key)_(\d+): ")
+STACK = re.compile(r"^stack bench_(\d+) \{")
+IN_STACK = re.compile(r"^\s*stack\s*=\s*bench_(\d+)\s*$")
 REF = re.compile(r"^\s*(encryption|dead_letter)\s*=\s*(?:\{ queue = )?(key|dlq)_(\d+)")
 
 
-def groups(project):
-    """Yield (kind, i, key, dlq) for each resource of the project, in declaration order: i is
-    its group, key the group of the KMS key it is encrypted with, dlq the group of its dead-letter
-    queue (bench/gen.py names resources kind_group)."""
+def stacks(project):
+    """The stacks of the project, in declaration order, as (k, [(kind, i, key, dlq)...]): k is the
+    stack's number (bench/gen.py names them bench_k, each with an access_logs_k bucket and a
+    logs_key_k key), then its resources in declaration order: i is the group, key the group of
+    the KMS key it is encrypted with, dlq the group of its dead-letter queue (bench/gen.py names
+    resources kind_group)."""
     files = sorted(f for f in os.listdir(project) if f.endswith(".strata"))
     files.sort(key=lambda f: f != "main.strata")  # main.strata, then part_0001.strata, ...
-    current = None
+    order, members = [], {}
+    current = None  # [kind, i, key, dlq, stack]
+
+    def done():
+        if current:
+            if current[4] not in members:
+                sys.exit(f"{project}: {current[0]}_{current[1]} is in no stack bench/gen.py declares")
+            members[current[4]].append(tuple(current[:4]))
+
     for name in files:
         with open(os.path.join(project, name)) as f:
             for line in f:
+                m = STACK.match(line)
+                if m:
+                    order.append(int(m.group(1)))
+                    members[int(m.group(1))] = []
+                    continue
                 m = RESOURCE.match(line)
                 if m:
-                    if current:
-                        yield current
-                    current = [m.group(1), int(m.group(2)), None, None]
+                    done()
+                    current = [m.group(1), int(m.group(2)), None, None, None]
+                    continue
+                if STACK_RESOURCE.match(line):
+                    done()
+                    current = None
+                    continue
+                if line.startswith(("resource ", "stack ")):
+                    sys.exit(f"{name}: not a declaration bench/gen.py's default project has: {line.strip()}")
+                if current is None:
+                    continue
+                m = IN_STACK.match(line)
+                if m:
+                    current[4] = int(m.group(1))
                     continue
                 m = REF.match(line)
-                if m and current:
+                if m:
                     if m.group(2) == "key":
                         current[2] = int(m.group(3))
                     else:
                         current[3] = int(m.group(3))
-                elif line.startswith("resource ") and not line.startswith(("resource access_logs:", "resource logs_key:")):
-                    sys.exit(f"{name}: not a resource bench/gen.py's default project has: {line.strip()}")
-    if current:
-        yield current
+    done()
+    return [(k, members[k]) for k in order]
 
 
 LOG_RETENTION = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
@@ -72,7 +104,13 @@ _prod = _env == "prod"
 _retention = 365 if _prod else 90
 _stack_tags = {project = "bench", env = _env}
 
+# One CloudFormation stack (a template holds at most 500 resources).
+schema Stack:
+    name: str
+    tags: {str:str}
+
 schema KmsKey:
+    stack: Stack
     description: str
     rotation: bool = True
     pending_window: int = 30
@@ -92,6 +130,7 @@ schema Logging:
     prefix: str = ""
 
 schema Bucket:
+    stack: Stack
     versioning: bool = True
     encryption: str
     logging?: Logging
@@ -105,6 +144,7 @@ schema DeadLetter:
         1 <= max_receives <= 1000, "max_receives must be 1 to 1000"
 
 schema Queue:
+    stack: Stack
     encryption: str
     retention: int = 345600
     visibility_timeout: int = 30
@@ -115,14 +155,15 @@ schema Queue:
         0 <= visibility_timeout <= 43200, "visibility_timeout must be at most 12 hours"
 
 schema LogGroup:
+    stack: Stack
     retention: int
     encryption: str
     tags: {str:str} = {}
     check:
         retention in [%(log_retention)s], "not a retention CloudWatch Logs accepts"
 
-_tag_list = lambda t: {str:str} -> [{str:str}] {
-    _m = _stack_tags | t
+_tag_list = lambda s: Stack, t: {str:str} -> [{str:str}] {
+    _m = s.tags | t
     [{Key = k, Value = _m[k]} for k in sorted(_m)]
 }
 _arn = lambda name: str -> {str:} {
@@ -138,7 +179,7 @@ _key = lambda k: KmsKey -> {str:} {
             KeyUsage = "ENCRYPT_DECRYPT"
             MultiRegion = False
             PendingWindowInDays = k.pending_window
-            Tags = _tag_list(k.tags)
+            Tags = _tag_list(k.stack, k.tags)
         }
     }
 }
@@ -166,7 +207,7 @@ _bucket = lambda b: Bucket -> {str:} {
             IgnorePublicAcls = True
             RestrictPublicBuckets = True
         }
-        Tags = _tag_list(b.tags)
+        Tags = _tag_list(b.stack, b.tags)
         if b.lifecycle:
             LifecycleConfiguration = {Rules = [_rule(i, r) for i, r in b.lifecycle]}
         if b.logging:
@@ -183,7 +224,7 @@ _queue = lambda q: Queue -> {str:} {
         MaximumMessageSize = 262144
         MessageRetentionPeriod = q.retention
         ReceiveMessageWaitTimeSeconds = 0
-        Tags = _tag_list(q.tags)
+        Tags = _tag_list(q.stack, q.tags)
         VisibilityTimeout = q.visibility_timeout
         if q.dead_letter:
             RedrivePolicy = {deadLetterTargetArn = _arn(q.dead_letter.queue), maxReceiveCount = q.dead_letter.max_receives}
@@ -196,26 +237,27 @@ _log_group = lambda l: LogGroup -> {str:} {
         Properties = {
             KmsKeyId = _arn(l.encryption)
             RetentionInDays = l.retention
-            Tags = _tag_list(l.tags)
+            Tags = _tag_list(l.stack, l.tags)
         }
     }
 }
 
-AWSTemplateFormatVersion = "2010-09-09"
-Description = "Strata stack `bench` (environment `${_env}`)"
-Resources = {
-    # Receives the access logs of every other bucket.
-    AccessLogs = _bucket(Bucket {
-        encryption = "LogsKey"
-        lifecycle = [{expire_after = 90}]
-    })
-    LogsKey = _key(KmsKey {description = "access logs"})
+_template = lambda s: Stack, resources: {str:} -> {str:} {
+    {
+        AWSTemplateFormatVersion = "2010-09-09"
+        Description = "Strata stack `${s.name}` (environment `${_env}`)"
+        Resources = resources
+    }
+}
+
+# One template per stack, by stack name.
 '''
 
 KCL_RES = {
     "key": '''\
     # Encryption key of group {i}.
     Key{i} = _key(KmsKey {{
+        stack = _stack{k}
         description = "group {i} data (${{_env}})"
         rotation = True
         pending_window = 30 if _prod else 7
@@ -225,9 +267,10 @@ KCL_RES = {
     "bucket": '''\
     # Uploads of group {i}.
     Bucket{i} = _bucket(Bucket {{
+        stack = _stack{k}
         versioning = True
         encryption = "Key{i}"
-        logging = {{bucket = "AccessLogs", prefix = "bucket-{i}/"}}
+        logging = {{bucket = "AccessLogs{k}", prefix = "bucket-{i}/"}}
         lifecycle = [{{after = 90, storage_class = "GLACIER"}}]
         tags = {{group = "g{i}"}}
     }})
@@ -235,6 +278,7 @@ KCL_RES = {
     "dlq": '''\
     # Dead letters of group {i}.
     Dlq{i} = _queue(Queue {{
+        stack = _stack{k}
         encryption = "Key{key}"
         retention = 1209600
         tags = {{group = "g{i}", tier = "dead-letter"}}
@@ -243,6 +287,7 @@ KCL_RES = {
     "queue": '''\
     # Work queue of group {i}.
     Queue{i} = _queue(Queue {{
+        stack = _stack{k}
         encryption = "Key{key}"
         visibility_timeout = 300 if _prod else 30
         dead_letter = {{queue = "Dlq{dlq}", max_receives = 5}}
@@ -252,13 +297,26 @@ KCL_RES = {
     "logs": '''\
     # Logs of group {i}.
     Logs{i} = _log_group(LogGroup {{
+        stack = _stack{k}
         retention = _retention
         encryption = "Key{key}"
         tags = {{group = "g{i}", queue = "queue-{i}"}}
     }})
 ''',
 }
-KCL_TAIL = "}\n"
+KCL_STACK_DECL = '_stack{k} = Stack {{name = "bench_{k}", tags = _stack_tags | {{part = "{k}"}}}}\n'
+KCL_STACK_OPEN = '''\
+bench_{k} = _template(_stack{k}, {{
+    # Receives the access logs of the other buckets of stack {k}.
+    AccessLogs{k} = _bucket(Bucket {{
+        stack = _stack{k}
+        encryption = "LogsKey{k}"
+        lifecycle = [{{expire_after = 90}}]
+    }})
+    LogsKey{k} = _key(KmsKey {{stack = _stack{k}, description = "access logs of stack {k}"}})
+'''
+KCL_STACK_CLOSE = "}})\n"
+KCL_TAIL = ""
 
 # ---------------------------------------------------------------------------------------- Pkl
 
@@ -269,13 +327,27 @@ const local prod = env == "prod"
 const local logRetention = if (prod) 365 else 90
 const local stackTags: Map<String, String> = Map("project", "bench", "env", env)
 
-const local function tagList(t: Mapping<String, String>): Listing<Dynamic> =
-  let (m = stackTags + t.toMap())
+const local function tagList(s: Stack, t: Mapping<String, String>): Listing<Dynamic> =
+  let (m = s.tags + t.toMap())
     new Listing { for (k in m.keys.toList().sort()) { new Dynamic { Key = k; Value = m[k] } } }
 
 const local function arn(name: String): Dynamic = new { ["Fn::GetAtt"] = new Listing { name; "Arn" } }
 
+/// One CloudFormation stack (a template holds at most 500 resources).
+class Stack {
+  name: String
+  tags: Map<String, String>
+}
+
+class Template {
+  hidden stack: Stack
+  AWSTemplateFormatVersion = "2010-09-09"
+  Description = "Strata stack `\\(stack.name)` (environment `\\(env)`)"
+  Resources: Mapping<String, Resource>
+}
+
 abstract class Resource {
+  hidden stack: Stack
   hidden tags: Mapping<String, String> = new {}
   Type: String
   Properties: Dynamic
@@ -293,7 +365,7 @@ class KmsKey extends Resource {
     KeyUsage = "ENCRYPT_DECRYPT"
     MultiRegion = false
     PendingWindowInDays = pending_window
-    Tags = tagList(outer.tags)
+    Tags = tagList(outer.stack, outer.tags)
   }
 }
 
@@ -348,7 +420,7 @@ class Bucket extends Resource {
       IgnorePublicAcls = true
       RestrictPublicBuckets = true
     }
-    Tags = tagList(outer.tags)
+    Tags = tagList(outer.stack, outer.tags)
     when (versioning) { VersioningConfiguration { Status = "Enabled" } }
   }
 }
@@ -373,7 +445,7 @@ class Queue extends Resource {
     when (dead_letter != null) {
       RedrivePolicy { deadLetterTargetArn = arn(dead_letter.queue); maxReceiveCount = dead_letter.max_receives }
     }
-    Tags = tagList(outer.tags)
+    Tags = tagList(outer.stack, outer.tags)
     VisibilityTimeout = visibility_timeout
   }
 }
@@ -385,69 +457,79 @@ class LogGroup extends Resource {
   Properties = new {
     KmsKeyId = arn(encryption)
     RetentionInDays = retention
-    Tags = tagList(outer.tags)
+    Tags = tagList(outer.stack, outer.tags)
   }
 }
 
-AWSTemplateFormatVersion = "2010-09-09"
-Description = "Strata stack `bench` (environment `\\(env)`)"
-Resources: Mapping<String, Resource> = new {
-  // Receives the access logs of every other bucket.
-  ["AccessLogs"] = new Bucket {
-    encryption = "LogsKey"
-    lifecycle { new { expire_after = 90 } }
-  }
-  ["LogsKey"] = new KmsKey { description = "access logs" }
+// One template per stack, by stack name.
 '''
 
 PKL_RES = {
     "key": '''\
-  // Encryption key of group {i}.
-  ["Key{i}"] = new KmsKey {{
-    description = "group {i} data (\\(env))"
-    rotation = true
-    pending_window = if (prod) 30 else 7
-    tags {{ ["group"] = "g{i}"; ["tier"] = "data" }}
-  }}
+    // Encryption key of group {i}.
+    ["Key{i}"] = new KmsKey {{
+      stack = stack{k}
+      description = "group {i} data (\\(env))"
+      rotation = true
+      pending_window = if (prod) 30 else 7
+      tags {{ ["group"] = "g{i}"; ["tier"] = "data" }}
+    }}
 ''',
     "bucket": '''\
-  // Uploads of group {i}.
-  ["Bucket{i}"] = new Bucket {{
-    versioning = true
-    encryption = "Key{i}"
-    logging {{ bucket = "AccessLogs"; prefix = "bucket-{i}/" }}
-    lifecycle {{ new {{ after = 90; storage_class = "GLACIER" }} }}
-    tags {{ ["group"] = "g{i}" }}
-  }}
+    // Uploads of group {i}.
+    ["Bucket{i}"] = new Bucket {{
+      stack = stack{k}
+      versioning = true
+      encryption = "Key{i}"
+      logging {{ bucket = "AccessLogs{k}"; prefix = "bucket-{i}/" }}
+      lifecycle {{ new {{ after = 90; storage_class = "GLACIER" }} }}
+      tags {{ ["group"] = "g{i}" }}
+    }}
 ''',
     "dlq": '''\
-  // Dead letters of group {i}.
-  ["Dlq{i}"] = new Queue {{
-    encryption = "Key{key}"
-    retention = 1209600
-    tags {{ ["group"] = "g{i}"; ["tier"] = "dead-letter" }}
-  }}
+    // Dead letters of group {i}.
+    ["Dlq{i}"] = new Queue {{
+      stack = stack{k}
+      encryption = "Key{key}"
+      retention = 1209600
+      tags {{ ["group"] = "g{i}"; ["tier"] = "dead-letter" }}
+    }}
 ''',
     "queue": '''\
-  // Work queue of group {i}.
-  ["Queue{i}"] = new Queue {{
-    encryption = "Key{key}"
-    visibility_timeout = if (prod) 300 else 30
-    dead_letter {{ queue = "Dlq{dlq}"; max_receives = 5 }}
-    tags {{ ["group"] = "g{i}" }}
-  }}
+    // Work queue of group {i}.
+    ["Queue{i}"] = new Queue {{
+      stack = stack{k}
+      encryption = "Key{key}"
+      visibility_timeout = if (prod) 300 else 30
+      dead_letter {{ queue = "Dlq{dlq}"; max_receives = 5 }}
+      tags {{ ["group"] = "g{i}" }}
+    }}
 ''',
     "logs": '''\
-  // Logs of group {i}.
-  ["Logs{i}"] = new LogGroup {{
-    retention = logRetention
-    encryption = "Key{key}"
-    tags {{ ["group"] = "g{i}"; ["queue"] = "queue-{i}" }}
-  }}
+    // Logs of group {i}.
+    ["Logs{i}"] = new LogGroup {{
+      stack = stack{k}
+      retention = logRetention
+      encryption = "Key{key}"
+      tags {{ ["group"] = "g{i}"; ["queue"] = "queue-{i}" }}
+    }}
 ''',
 }
+PKL_STACK_DECL = 'local stack{k}: Stack = new {{ name = "bench_{k}"; tags = stackTags + Map("part", "{k}") }}\n'
+PKL_STACK_OPEN = '''\
+bench_{k}: Template = new {{
+  stack = stack{k}
+  Resources {{
+    // Receives the access logs of the other buckets of stack {k}.
+    ["AccessLogs{k}"] = new Bucket {{
+      stack = stack{k}
+      encryption = "LogsKey{k}"
+      lifecycle {{ new {{ expire_after = 90 }} }}
+    }}
+    ["LogsKey{k}"] = new KmsKey {{ stack = stack{k}; description = "access logs of stack {k}" }}
+'''
+PKL_STACK_CLOSE = "  }}\n}}\n"
 PKL_TAIL = '''\
-}
 
 output { renderer = new JsonRenderer {} }
 '''
@@ -462,12 +544,20 @@ local prod = env == 'prod';
 local retention = if prod then 365 else 90;
 local stackTags = { project: 'bench', env: env };
 
-local tagList(t) =
-  local m = stackTags + t;
+// One CloudFormation stack (a template holds at most 500 resources).
+local stack(name, part) = { name: name, tags: stackTags { part: part } };
+local template(s, resources) = {
+  AWSTemplateFormatVersion: '2010-09-09',
+  Description: 'Strata stack `%%s` (environment `%%s`)' %% [s.name, env],
+  Resources: resources,
+};
+
+local tagList(s, t) =
+  local m = s.tags + t;
   [{ Key: k, Value: m[k] } for k in std.objectFields(m)];
 local arn(name) = { 'Fn::GetAtt': [name, 'Arn'] };
 
-local kmsKey(description, rotation=true, pending_window=30, tags={}) =
+local kmsKey(stack, description, rotation=true, pending_window=30, tags={}) =
   assert pending_window >= 7 && pending_window <= 30 : 'pending_window must be 7 to 30 days';
   {
     Type: 'AWS::KMS::Key',
@@ -478,7 +568,7 @@ local kmsKey(description, rotation=true, pending_window=30, tags={}) =
       KeyUsage: 'ENCRYPT_DECRYPT',
       MultiRegion: false,
       PendingWindowInDays: pending_window,
-      Tags: tagList(tags),
+      Tags: tagList(stack, tags),
     },
   };
 
@@ -494,7 +584,7 @@ local rule(i, r) =
   + (if std.objectHas(r, 'expire_after') then { ExpirationInDays: r.expire_after } else {})
   + (if std.objectHas(r, 'after') then { Transitions: [{ StorageClass: r.storage_class, TransitionInDays: r.after }] } else {});
 
-local bucket(encryption, versioning=true, logging=null, lifecycle=[], tags={}) = {
+local bucket(stack, encryption, versioning=true, logging=null, lifecycle=[], tags={}) = {
   Type: 'AWS::S3::Bucket',
   Properties: {
     BucketEncryption: {
@@ -510,14 +600,14 @@ local bucket(encryption, versioning=true, logging=null, lifecycle=[], tags={}) =
       IgnorePublicAcls: true,
       RestrictPublicBuckets: true,
     },
-    Tags: tagList(tags),
+    Tags: tagList(stack, tags),
   }
   + (if std.length(lifecycle) > 0 then { LifecycleConfiguration: { Rules: std.mapWithIndex(rule, lifecycle) } } else {})
   + (if logging != null then { LoggingConfiguration: { DestinationBucketName: { Ref: logging.bucket }, LogFilePrefix: logging.prefix } } else {})
   + (if versioning then { VersioningConfiguration: { Status: 'Enabled' } } else {}),
 };
 
-local queue(encryption, retention=345600, visibility_timeout=30, dead_letter=null, tags={}) =
+local queue(stack, encryption, retention=345600, visibility_timeout=30, dead_letter=null, tags={}) =
   assert retention >= 60 && retention <= 1209600 : 'retention must be 1 minute to 14 days';
   assert visibility_timeout >= 0 && visibility_timeout <= 43200 : 'visibility_timeout must be at most 12 hours';
   assert dead_letter == null || (dead_letter.max_receives >= 1 && dead_letter.max_receives <= 1000) : 'max_receives must be 1 to 1000';
@@ -529,40 +619,31 @@ local queue(encryption, retention=345600, visibility_timeout=30, dead_letter=nul
       MaximumMessageSize: 262144,
       MessageRetentionPeriod: retention,
       ReceiveMessageWaitTimeSeconds: 0,
-      Tags: tagList(tags),
+      Tags: tagList(stack, tags),
       VisibilityTimeout: visibility_timeout,
     }
     + (if dead_letter != null then { RedrivePolicy: { deadLetterTargetArn: arn(dead_letter.queue), maxReceiveCount: dead_letter.max_receives } } else {}),
   };
 
 local logRetention = [%(log_retention)s];
-local logGroup(retention, encryption, tags={}) =
+local logGroup(stack, retention, encryption, tags={}) =
   assert std.member(logRetention, retention) : 'not a retention CloudWatch Logs accepts';
   {
     Type: 'AWS::Logs::LogGroup',
     Properties: {
       KmsKeyId: arn(encryption),
       RetentionInDays: retention,
-      Tags: tagList(tags),
+      Tags: tagList(stack, tags),
     },
   };
 
-{
-  AWSTemplateFormatVersion: '2010-09-09',
-  Description: 'Strata stack `bench` (environment `%%s`)' %% env,
-  Resources: {
-    // Receives the access logs of every other bucket.
-    AccessLogs: bucket(
-      encryption='LogsKey',
-      lifecycle=[{ expire_after: 90 }],
-    ),
-    LogsKey: kmsKey('access logs'),
 '''
 
 JSONNET_RES = {
     "key": '''\
     // Encryption key of group {i}.
     Key{i}: kmsKey(
+      stack=stack{k},
       description='group {i} data (%s)' % env,
       rotation=true,
       pending_window=if prod then 30 else 7,
@@ -572,9 +653,10 @@ JSONNET_RES = {
     "bucket": '''\
     // Uploads of group {i}.
     Bucket{i}: bucket(
+      stack=stack{k},
       versioning=true,
       encryption='Key{i}',
-      logging={{ bucket: 'AccessLogs', prefix: 'bucket-{i}/' }},
+      logging={{ bucket: 'AccessLogs{k}', prefix: 'bucket-{i}/' }},
       lifecycle=[{{ after: 90, storage_class: 'GLACIER' }}],
       tags={{ group: 'g{i}' }},
     ),
@@ -582,6 +664,7 @@ JSONNET_RES = {
     "dlq": '''\
     // Dead letters of group {i}.
     Dlq{i}: queue(
+      stack=stack{k},
       encryption='Key{key}',
       retention=1209600,
       tags={{ group: 'g{i}', tier: 'dead-letter' }},
@@ -590,6 +673,7 @@ JSONNET_RES = {
     "queue": '''\
     // Work queue of group {i}.
     Queue{i}: queue(
+      stack=stack{k},
       encryption='Key{key}',
       visibility_timeout=if prod then 300 else 30,
       dead_letter={{ queue: 'Dlq{dlq}', max_receives: 5 }},
@@ -599,24 +683,43 @@ JSONNET_RES = {
     "logs": '''\
     // Logs of group {i}.
     Logs{i}: logGroup(
+      stack=stack{k},
       retention=retention,
       encryption='Key{key}',
       tags={{ group: 'g{i}', queue: 'queue-{i}' }},
     ),
 ''',
 }
-JSONNET_TAIL = '''\
-  },
-}
+JSONNET_STACK_DECL = "local stack{k} = stack('bench_{k}', '{k}');\n"
+JSONNET_BODY = "\n// One template per stack, by stack name.\n{\n"
+JSONNET_STACK_OPEN = '''\
+  bench_{k}: template(stack{k}, {{
+    // Receives the access logs of the other buckets of stack {k}.
+    AccessLogs{k}: bucket(
+      stack=stack{k},
+      encryption='LogsKey{k}',
+      lifecycle=[{{ expire_after: 90 }}],
+    ),
+    LogsKey{k}: kmsKey(stack{k}, 'access logs of stack {k}'),
 '''
+JSONNET_STACK_CLOSE = "  }}),\n"
+JSONNET_TAIL = "}\n"
 
 
-def write(path, head, res, tail, items, sep=""):
+def write(path, head, decl, body, open_, res, close, tail, stacks):
+    """One program: the definitions, one declaration per stack, then one template per stack
+    (its access-log bucket and key, then its resources)."""
     with open(path, "w") as f:
         f.write(head)
-        for kind, i, key, dlq in items:
-            f.write(res[kind].format(i=i, key=key, dlq=dlq))
-            f.write(sep)
+        f.write("\n")
+        for k, _ in stacks:
+            f.write(decl.format(k=k))
+        f.write(body)
+        for k, items in stacks:
+            f.write(open_.format(k=k))
+            for kind, i, key, dlq in items:
+                f.write(res[kind].format(i=i, key=key, dlq=dlq, k=k))
+            f.write(close.format(k=k))
         f.write(tail)
 
 
@@ -625,18 +728,22 @@ def main():
     ap.add_argument("project", help="a directory bench/gen.py wrote")
     ap.add_argument("out", help="output directory")
     a = ap.parse_args()
-    items = [tuple(x) for x in groups(a.project)]
-    if not items:
-        sys.exit(f"{a.project}: no resources of bench/gen.py's kinds")
+    found = stacks(a.project)
+    if not found:
+        sys.exit(f"{a.project}: no stack bench/gen.py writes")
     os.makedirs(a.out, exist_ok=True)
     subst = {
         "log_retention": ", ".join(str(d) for d in LOG_RETENTION),
         "storage_classes": ", ".join(f"'{c}'" for c in STORAGE_CLASSES),
     }
-    write(os.path.join(a.out, "main.k"), KCL_HEAD % subst, KCL_RES, KCL_TAIL, items)
-    write(os.path.join(a.out, "main.pkl"), PKL_HEAD % subst, PKL_RES, PKL_TAIL, items)
-    write(os.path.join(a.out, "main.jsonnet"), JSONNET_HEAD % subst, JSONNET_RES, JSONNET_TAIL, items)
-    print(f"{a.out}: {len(items)} resources in main.k, main.pkl, main.jsonnet", file=sys.stderr)
+    write(os.path.join(a.out, "main.k"), KCL_HEAD % subst, KCL_STACK_DECL, "\n", KCL_STACK_OPEN, KCL_RES,
+          KCL_STACK_CLOSE, KCL_TAIL, found)
+    write(os.path.join(a.out, "main.pkl"), PKL_HEAD % subst, PKL_STACK_DECL, "\n", PKL_STACK_OPEN, PKL_RES,
+          PKL_STACK_CLOSE, PKL_TAIL, found)
+    write(os.path.join(a.out, "main.jsonnet"), JSONNET_HEAD % subst, JSONNET_STACK_DECL, JSONNET_BODY,
+          JSONNET_STACK_OPEN, JSONNET_RES, JSONNET_STACK_CLOSE, JSONNET_TAIL, found)
+    n = sum(len(items) + 2 for _, items in found)
+    print(f"{a.out}: {len(found)} stacks, {n} resources in main.k, main.pkl, main.jsonnet", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -63,7 +63,7 @@ TOOLS = [
     ("kcl", "`exec_program` → JSON (Python API)", "main.k", "strata compile --target cloudformation"),
     ("jsonnet", "`evaluate_file` → JSON (C++ via Python)", "main.jsonnet",
      "strata compile --target cloudformation"),
-    ("cfn-lint", "lint the template", "Strata's CloudFormation", "strata compile"),
+    ("cfn-lint", "lint the templates", "Strata's CloudFormation", "strata compile"),
     ("checkov", "scan CloudFormation + Terraform", "Strata's output", "strata compile"),
 ]
 SHORT = {"strata compile": "compile (CFN + TF)", "strata compile --target cloudformation": "compile (CFN)"}
@@ -122,7 +122,9 @@ print(f"Environment `{env}`. Each time is the mean ± standard deviation of {run
       "time by Strata's (± the propagated σ); `compile` is the Strata command that writes what the "
       "tool writes or reads (CloudFormation only for Pkl, KCL and Jsonnet, CloudFormation and "
       "Terraform for cfn-lint and checkov). Before timing, the script checks that the KCL, Pkl and "
-      "Jsonnet outputs are the same template as Strata's (same resources, types and properties).")
+      "Jsonnet outputs are the same templates as Strata's, one per stack of at most 400 resources "
+      "(same stacks, and in each the same resources, types and properties); each of them renders "
+      "one JSON object of the templates by stack name, `strata compile` one file per stack.")
 print()
 for n in sizes:
     s = sizes_of(n)
@@ -132,7 +134,8 @@ for n in sizes:
         print(f"Sources: Strata {s.get('lines:strata', 0):,} lines (10 files per 10,000 resources), "
               f"KCL {s.get('lines:k', 0):,}, Pkl {s.get('lines:pkl', 0):,}, "
               f"Jsonnet {s.get('lines:jsonnet', 0):,} lines (one file each). Output: CloudFormation "
-              f"{s.get('bytes:cloudformation', 0) / 1e6:.1f} MB, Terraform {s.get('bytes:terraform', 0) / 1e6:.1f} MB.")
+              f"{s.get('bytes:cloudformation', 0) / 1e6:.1f} MB ({s.get('templates:cloudformation', 0):,} "
+              f"templates), Terraform {s.get('bytes:terraform', 0) / 1e6:.1f} MB.")
         print()
     print("| tool | what it does | reads | time (mean ± σ) | ÷ strata check | ÷ strata compile |")
     print("| --- | --- | --- | ---: | ---: | ---: |")

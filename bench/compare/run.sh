@@ -4,13 +4,14 @@
 # For each size N (default 1,000 and 10,000 resources) it writes bench/gen.py's project (KMS
 # keys, S3 buckets, SQS queues with dead-letter queues, log groups) and the same configuration
 # in KCL, Pkl and Jsonnet (bench/compare/gen_equiv.py, which reads that project), checks that all of them render the very
-# CloudFormation template `strata compile` writes (bench/compare/verify.py; the run stops if
-# not), then times, each several times (hyperfine, or a timed loop without it):
+# CloudFormation templates `strata compile` writes, one per stack of at most 400 resources (each
+# program renders one JSON object of the templates by stack name; bench/compare/verify.py; the
+# run stops if not), then times, each several times (hyperfine, or a timed loop without it):
 #
 #   strata check / strata compile (CloudFormation + Terraform) / strata compile --target cloudformation
 #   pkl eval (native binary)      -> JSON     KCL (kcl_lib.api, Python)  -> JSON
 #   jsonnet (C++, Python binding) -> JSON
-#   cfn-lint on the CloudFormation template `strata compile` wrote
+#   cfn-lint on the CloudFormation templates `strata compile` wrote
 #   checkov on the CloudFormation and Terraform `strata compile` wrote
 #
 # and prints a Markdown table (also written to bench/results/compare-<date>-<time>.md) with the
@@ -134,17 +135,18 @@ for n in $SIZES; do
   # What the after-the-fact tools read: Strata's own output.
   "$STRATA" compile "$dir/strata" --env "$ENV_NAME" --out "$dir/out" >&2
   "$STRATA" compile "$dir/strata" --env "$ENV_NAME" --target cloudformation --out "$dir/out-cfn" >&2
-  template="$dir/out/cloudformation/bench.template.json"
+  templates=("$dir"/out/cloudformation/*.template.json)   # one per stack
   # Same output, or no numbers.
   "$PY" "$here/kcl_run.py" "$dir/equiv/main.k" "$dir/kcl.json" "$ENV_NAME"
   "$PKL" eval -p "env=$ENV_NAME" -o "$dir/pkl.json" "$dir/equiv/main.pkl"
   "$PY" "$here/jsonnet_run.py" "$dir/equiv/main.jsonnet" "$dir/jsonnet.json" "$ENV_NAME"
-  "$python" "$here/verify.py" "$template" "$dir/kcl.json" "$dir/pkl.json" "$dir/jsonnet.json"
+  "$python" "$here/verify.py" "$dir/out/cloudformation" "$dir/kcl.json" "$dir/pkl.json" "$dir/jsonnet.json"
   # Lines of each source, for the table.
   {
     echo -e "$n\tlines:strata\t$(cat "$dir"/strata/*.strata | wc -l)"
     for f in k pkl jsonnet; do echo -e "$n\tlines:$f\t$(wc -l < "$dir/equiv/main.$f")"; done
-    echo -e "$n\tbytes:cloudformation\t$(wc -c < "$template")"
+    echo -e "$n\tbytes:cloudformation\t$(cat "${templates[@]}" | wc -c)"
+    echo -e "$n\ttemplates:cloudformation\t${#templates[@]}"
     echo -e "$n\tbytes:terraform\t$(cat "$dir"/out/terraform/*/*.tf | wc -c)"
   } > "$dir/sizes.tsv"
 
@@ -158,7 +160,7 @@ for n in $SIZES; do
   measure "$n" "pkl" "$RUNS" 1 "$PKL" eval -p "env=$ENV_NAME" -o "$dir/pkl-bench.json" "$dir/equiv/main.pkl"
   measure "$n" "kcl" "$RUNS_SLOW" 1 "$PY" "$here/kcl_run.py" "$dir/equiv/main.k" "$dir/kcl-bench.json" "$ENV_NAME"
   measure "$n" "jsonnet" "$RUNS_SLOW" 1 "$PY" "$here/jsonnet_run.py" "$dir/equiv/main.jsonnet" "$dir/jsonnet-bench.json" "$ENV_NAME"
-  measure "$n" "cfn-lint" "$lint_runs" "$lint_warmup" timeout "$TIMEOUT" "$CFN_LINT" "$template"
+  measure "$n" "cfn-lint" "$lint_runs" "$lint_warmup" timeout "$TIMEOUT" "$CFN_LINT" "${templates[@]}"
   measure "$n" "checkov" "$lint_runs" "$lint_warmup" timeout "$TIMEOUT" "$CHECKOV" -d "$dir/out" --framework cloudformation,terraform \
     --compact --quiet --skip-download --soft-fail -o json
 done
@@ -170,7 +172,7 @@ measure 0 "python: import _jsonnet" "$RUNS" 1 "$PY" -c "import _jsonnet"
 for n in $SIZES; do
   dir="$WORK/n$n"
   [ "$n" -lt 10000 ] || continue
-  "$CFN_LINT" "$dir/out/cloudformation/bench.template.json" > "$dir/cfn-lint.txt" 2>&1 || true
+  "$CFN_LINT" "$dir"/out/cloudformation/*.template.json > "$dir/cfn-lint.txt" 2>&1 || true
   "$CHECKOV" -d "$dir/out" --framework cloudformation,terraform --compact --quiet --skip-download --soft-fail \
     -o json > "$dir/checkov.json" 2>/dev/null || true
 done

@@ -1,13 +1,19 @@
 #!/usr/bin/env python3
-"""Check that JSON files hold the same CloudFormation template as Strata's.
+"""Check that JSON files hold the same CloudFormation templates as Strata's.
 
-    bench/compare/verify.py STRATA.template.json OTHER.json...
+    bench/compare/verify.py OUT/cloudformation OTHER.json...
 
-Equal means: the same resources (logical names), and for each the same type and properties,
-compared as parsed JSON (the order of object keys does not matter, the order of lists does);
-top-level keys other than Resources are compared too. Exit 1 with the first differences."""
+OUT/cloudformation is the directory `strata compile` wrote: one STACK.template.json per stack.
+Each OTHER.json is one object with a member per stack, `{"bench_0": {template}, ...}`; it must
+have the same stacks, and for each the same template. Equal templates: the same resources
+(logical names), and for each the same type and properties, compared as parsed JSON (the order of
+object keys does not matter, the order of lists does); top-level keys other than Resources are
+compared too. Exit 1 with the first differences."""
 import json
+import os
 import sys
+
+SUFFIX = ".template.json"
 
 
 def diff(a, b, path, out):
@@ -26,16 +32,25 @@ def diff(a, b, path, out):
         out.append(f"{path}: strata {json.dumps(a)[:80]}, other {json.dumps(b)[:80]}")
 
 
-ref = json.load(open(sys.argv[1]))
+cfn = sys.argv[1]
+ref = {}
+for name in sorted(os.listdir(cfn)):
+    if name.endswith(SUFFIX):
+        with open(os.path.join(cfn, name)) as f:
+            ref[name[: -len(SUFFIX)]] = json.load(f)
+if not ref:
+    sys.exit(f"{cfn}: no *{SUFFIX}")
+resources = sum(len(t.get("Resources", {})) for t in ref.values())
 bad = 0
 for other in sys.argv[2:]:
     out = []
-    diff(ref, json.load(open(other)), "", out)
+    with open(other) as f:
+        diff(ref, json.load(f), "", out)
     if out:
         bad = 1
-        print(f"{other}: {len(out)} differences from {sys.argv[1]}:", file=sys.stderr)
+        print(f"{other}: {len(out)} differences from the templates in {cfn}:", file=sys.stderr)
         for line in out[:10]:
             print("  " + line, file=sys.stderr)
     else:
-        print(f"{other}: same template ({len(ref.get('Resources', {}))} resources)", file=sys.stderr)
+        print(f"{other}: the same {len(ref)} templates ({resources} resources)", file=sys.stderr)
 sys.exit(bad)
