@@ -192,15 +192,15 @@ fn check_kubernetes(c: &Case) -> Result<(), TestCaseError> {
 
 fn check_terraform(c: &Case) -> Result<(), TestCaseError> {
     use hcl::eval::{Context, Evaluate, FuncArgs, FuncDef, ParamType};
-    // hcl-rs (the oracle) mis-reads `$%%{` inside a template that also interpolates: it
-    // reports a parse error at the `%{`. Terraform reads the emitted `"$${$%%{x"` as
-    // `${$%{x}`, as the HCL spec says (checked with `terraform console`), and
-    // `terraform_dollar_before_percent_brace` pins that output; keep the sequence out of the
-    // interpolated strings of this property.
+    // hcl-rs (the oracle) mis-reads a `$` next to a `%` inside templates: `"$${$%%{x"` and
+    // `"${"$"}$${%$${"` are parse errors there, while Terraform reads them as `${$%{x` and
+    // `$${%${` (checked with `terraform console`), as the HCL spec says (`$${` and `%%{` are
+    // the escapes). Keep `$%` and `%$` out of this property;
+    // `terraform_dollar_next_to_percent` pins what is emitted for them.
     let mut c = c.clone();
-    for i in [3, 4] {
-        while c.s[i].contains("$%{") {
-            c.s[i] = c.s[i].replace("$%{", "$ %{");
+    for x in c.s.iter_mut() {
+        while x.contains("$%") || x.contains("%$") {
+            *x = x.replace("$%", "$ %").replace("%$", "% $");
         }
     }
     let s = &c.s;
@@ -287,8 +287,15 @@ fn json_to_hcl(v: &Value) -> hcl::Value {
     }
 }
 
+fn seed() -> proptest::test_runner::RngSeed {
+    let n = std::env::var("PROPTEST_RNG_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20261123);
+    proptest::test_runner::RngSeed::Fixed(n)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, ..ProptestConfig::default() })]
+    // A fixed seed, so that CI runs the same 1,000 cases every time (a failure is a bug, never
+    // a bad draw); `PROPTEST_RNG_SEED=N cargo test` explores other cases.
+    #![proptest_config(ProptestConfig { cases: 1000, failure_persistence: None, rng_seed: seed(), ..ProptestConfig::default() })]
 
     #[test]
     fn cloudformation_strings_survive(c in case()) { check_cloudformation(&c)?; }
@@ -320,14 +327,20 @@ fn corpus_strings_survive() {
     }
 }
 
-/// The sequence the property keeps away from hcl-rs: a `$` right before a literal `%{` in a
-/// string with references. Terraform (`terraform console`) reads this output as `${$%{x`.
+/// The sequences the property keeps away from hcl-rs: a `$` next to a `%` in strings that are
+/// templates. Terraform (`terraform console`) reads `"$${$%%{x${var.env}"` as `${$%{x` + env
+/// and `"${"$"}$${%$${"` as `$${%${`.
 #[test]
-fn terraform_dollar_before_percent_brace() {
+fn terraform_dollar_next_to_percent() {
     let mut prog = program(Target::Terraform, "p");
     prog.params = vec![param("env", "string", Some(TValue::Str("dev".into())), vec![])];
-    prog.resources = vec![res("res", "aws_s3_bucket", vec![("interp", TValue::Interp(vec![TPart::Lit("${$%{x".into()), TPart::Ref(pref("env"))]))])];
+    prog.resources = vec![res(
+        "res",
+        "aws_s3_bucket",
+        vec![("interp", TValue::Interp(vec![TPart::Lit("${$%{x".into()), TPart::Ref(pref("env"))])), ("prop", TValue::Str("$${%${".into()))],
+    )];
     let files = emit(&[prog], &EmitOptions::default()).expect("emits");
     let text = &files[0].contents;
     assert!(text.contains(r#"interp = "$${$%%{x${var.env}""#), "{text}");
+    assert!(text.contains(r#"prop   = "${"$"}$${%$${""#), "{text}");
 }
