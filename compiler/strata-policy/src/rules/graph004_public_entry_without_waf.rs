@@ -3,10 +3,13 @@ use strata_model::ResourceId;
 
 rule! {
     /// ## What it checks
-    /// A public load balancer, CDN distribution or API gateway with no web application
-    /// firewall attached: no WAF resource (AWS WAFv2 web ACL, Cloud Armor policy, Azure WAF
-    /// policy) within two dependency steps of it, in either direction (a web ACL listing the
-    /// load balancer, a distribution's `waf`, a backend service's security policy).
+    /// A public load balancer, CDN distribution or API gateway — or a Cloud Run service that
+    /// takes internet traffic itself (`ingress = "all"`, no load balancer in front) — with no
+    /// web application firewall attached: no WAF resource (AWS WAFv2 web ACL, Cloud Armor
+    /// policy, Azure WAF policy) within two dependency steps of it, in either direction (a web
+    /// ACL listing the load balancer, a distribution's `waf`, a backend service's security
+    /// policy). A public `portable.Service` on GCP is such a Cloud Run service: its `waf`
+    /// setting cannot be honoured there without a load balancer.
     ///
     /// ## Why it matters
     /// The entry point is where injection, credential stuffing, scanners and layer-7 floods
@@ -50,10 +53,13 @@ fn has_waf_near(cx: &Cx<'_>, id: ResourceId) -> bool {
 fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
     let f = cx.facts;
     for id in f.public.iter() {
-        if !matches!(f.kind(id), LOADBALANCER | CDN | API_GATEWAY) {
+        let Some(r) = cx.resource(id) else { continue };
+        // Cloud Run answers on its own URL; Cloud Armor only attaches to a load balancer's
+        // backend service, so a public service without one has no WAF whatever it asks for.
+        let cloud_run = r.ty == "gcp.run.Service";
+        if !(matches!(f.kind(id), LOADBALANCER | CDN | API_GATEWAY) || cloud_run) {
             continue;
         }
-        let Some(r) = cx.resource(id) else { continue };
         // Network load balancers pass TCP through; a WAF cannot be attached to them.
         if r.prop("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("network") || t.eq_ignore_ascii_case("gateway")) {
             continue;
@@ -61,7 +67,9 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         if has_waf_near(cx, id) {
             continue;
         }
-        let help = if r.ty.starts_with("gcp.") {
+        let help = if cloud_run {
+            format!("Cloud Armor needs a load balancer: route `{}` through a `LoadBalancer` (`route = {{ via = lb }}`; its Cloud Armor policy guards every routed service), or put a `gcp.compute.HttpsLoadBalancer` in front", f.origin.get(id.0 as usize).copied().flatten().and_then(|o| cx.resource(o)).map_or(r.name.as_str(), |o| o.name.as_str()))
+        } else if r.ty.starts_with("gcp.") {
             format!("attach a Cloud Armor policy: declare a `gcp.compute.SecurityPolicy` and set `security_policy` on the backend service behind `{}`", r.name)
         } else if r.ty.starts_with("azure.") {
             format!("attach a WAF policy to `{}` (an Application Gateway or Front Door WAF policy)", r.name)

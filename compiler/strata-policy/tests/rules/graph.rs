@@ -139,6 +139,12 @@ pub fn cases() -> Vec<Case> {
                     r.set("ip_address", "203.0.113.10");
                     r.set("port", 443);
                 });
+                // Cloud Run on its own URL: Cloud Armor cannot attach without a load balancer.
+                f.resource("site", "gcp.run.Service", |r| {
+                    r.set("image", "europe-docker.pkg.dev/p/r/site:1");
+                    r.set("ingress", "all");
+                    r.set("allow_unauthenticated", true);
+                });
             },
             good: |f| {
                 f.resource("lb", "aws.elbv2.LoadBalancer", |r| {
