@@ -40,12 +40,16 @@ pub fn write_outputs(out_dir: &Path, files: &[EmittedFile], targets: &[Target]) 
     for t in &targets {
         fs::create_dir_all(tmp.path().join(t.dir_name()))?;
     }
+    // Directories first (in order), then the files in parallel: each file is written once, so
+    // the result does not depend on scheduling; the first error wins.
     for f in files {
-        let dest = tmp.path().join(&f.path);
-        if let Some(dir) = dest.parent() {
+        if let Some(dir) = tmp.path().join(&f.path).parent() {
             fs::create_dir_all(dir)?;
         }
-        fs::write(&dest, f.contents.as_bytes())?;
+    }
+    {
+        use rayon::prelude::*;
+        files.par_iter().try_for_each(|f| fs::write(tmp.path().join(&f.path), f.contents.as_bytes()))?;
     }
 
     // 2. Swap the target folders in.

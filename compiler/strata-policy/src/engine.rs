@@ -202,32 +202,44 @@ pub fn run(model: &Model, schemas: &Schemas, graph: &ResourceGraph, config: &Pol
         }
     }
 
-    let mut out = Vec::new();
+    // Resources, then model rules, in parallel; each produces its own findings in a fixed
+    // order and the result is sorted below, so the output does not depend on scheduling.
+    use rayon::prelude::*;
     let empty: Vec<usize> = Vec::new();
-    for r in &model.resources {
-        if facts.superseded.contains(r.id) {
-            continue;
-        }
-        let kind = facts.kind(r.id);
-        let t = by_type.get(r.ty.as_str()).unwrap_or(&empty);
-        let k = if kind.is_empty() { &empty } else { by_kind.get(kind).unwrap_or(&empty) };
-        for &i in t.iter().chain(k.iter()).chain(for_all.iter()) {
-            let e = &enabled[i];
-            if let Check::Resource(f) = e.rule.check {
-                let cx = Cx { model, schemas, graph, facts: &facts, options: e.options, usage: &config.usage };
-                let mut sink = Sink::new(e.rule.code, e.severity, &mut out);
-                f(&cx, r, &mut sink);
+    let per_resource: Vec<Vec<Diagnostic>> = model
+        .resources
+        .par_iter()
+        .filter(|r| !facts.superseded.contains(r.id))
+        .map(|r| {
+            let mut found = Vec::new();
+            let kind = facts.kind(r.id);
+            let t = by_type.get(r.ty.as_str()).unwrap_or(&empty);
+            let k = if kind.is_empty() { &empty } else { by_kind.get(kind).unwrap_or(&empty) };
+            for &i in t.iter().chain(k.iter()).chain(for_all.iter()) {
+                let e = &enabled[i];
+                if let Check::Resource(f) = e.rule.check {
+                    let cx = Cx { model, schemas, graph, facts: &facts, options: e.options, usage: &config.usage };
+                    let mut sink = Sink::new(e.rule.code, e.severity, &mut found);
+                    f(&cx, r, &mut sink);
+                }
             }
-        }
-    }
-    for &i in &model_rules {
-        let e = &enabled[i];
-        if let Check::Model(f) = e.rule.check {
-            let cx = Cx { model, schemas, graph, facts: &facts, options: e.options, usage: &config.usage };
-            let mut sink = Sink::new(e.rule.code, e.severity, &mut out);
-            f(&cx, &mut sink);
-        }
-    }
+            found
+        })
+        .collect();
+    let per_model_rule: Vec<Vec<Diagnostic>> = model_rules
+        .par_iter()
+        .map(|&i| {
+            let mut found = Vec::new();
+            let e = &enabled[i];
+            if let Check::Model(f) = e.rule.check {
+                let cx = Cx { model, schemas, graph, facts: &facts, options: e.options, usage: &config.usage };
+                let mut sink = Sink::new(e.rule.code, e.severity, &mut found);
+                f(&cx, &mut sink);
+            }
+            found
+        })
+        .collect();
+    let mut out: Vec<Diagnostic> = per_resource.into_iter().chain(per_model_rule).flatten().collect();
     let unknown_endpoint = enabled.iter().find(|e| e.rule.code == crate::rules::pol004_unknown_path_endpoint::RULE.code).map(|e| e.severity);
     out.extend(crate::user::check(model, graph, &facts, unknown_endpoint, schemas));
     out.sort_by_cached_key(|d| d.sort_key());
