@@ -114,6 +114,12 @@ pub(crate) struct Db<'a> {
     pub speculative: u32,
     /// Evaluation depth guard against runaway recursion through names.
     pub depth: u32,
+    /// Comprehension iterations so far (budget: `max_steps`, [`MAX_STEPS`] unless a test sets
+    /// less) and whether running out was
+    /// reported.
+    pub steps: u64,
+    pub max_steps: u64,
+    pub out_of_steps: bool,
     /// Parameter values given from outside (`--env`, strata.toml).
     pub overrides: BTreeMap<String, Value>,
     /// Named types being resolved (cycle guard).
@@ -126,6 +132,13 @@ pub(crate) struct Db<'a> {
     /// Shared handles on the schemas, so evaluation can hold one while it mutates the db.
     pub schema_rcs: HashMap<String, std::rc::Rc<strata_model::ResourceSchema>>,
 }
+
+/// Comprehension iterations one evaluation may run (all comprehensions together).
+pub const MAX_STEPS: u64 = 10_000_000;
+/// Longest computed string, in bytes (the size limit of a source file).
+pub const MAX_STRING: usize = 16 * 1024 * 1024;
+/// Longest computed list (the limit of `range`).
+pub const MAX_LIST: usize = 1_000_000;
 
 impl<'a> Db<'a> {
     pub fn new() -> Self {
@@ -140,6 +153,9 @@ impl<'a> Db<'a> {
             diags: Vec::new(),
             speculative: 0,
             depth: 0,
+            steps: 0,
+            max_steps: MAX_STEPS,
+            out_of_steps: false,
             overrides: BTreeMap::new(),
             resolving_types: Vec::new(),
             type_cache: HashMap::new(),
@@ -188,6 +204,42 @@ impl<'a> Db<'a> {
     }
 
     /// Report a dynamic (value-dependent) error unless evaluating speculatively.
+    /// Count one comprehension iteration; false once the budget is spent (reported once, at
+    /// `span`, even inside the branch of a conditional that is not taken: the work is done
+    /// either way).
+    pub fn step(&mut self, span: strata_base::Span) -> bool {
+        self.steps += 1;
+        if self.steps <= self.max_steps {
+            return true;
+        }
+        if !self.out_of_steps {
+            self.out_of_steps = true;
+            self.diags.push(
+                Diagnostic::error("E2007", format!("evaluation takes more than {} comprehension steps", self.max_steps), span)
+                    .with_label("this comprehension runs out of the budget")
+                    .with_help("a real project needs far fewer; look for nested comprehensions over large ranges"),
+            );
+        }
+        false
+    }
+
+    /// A string or list larger than the limits ([`MAX_STRING`] bytes, [`MAX_LIST`] elements) is
+    /// an error at `span`: no project needs one, and building it could exhaust memory.
+    pub fn check_size(&mut self, v: Value, span: strata_base::Span) -> Option<Value> {
+        let too_big = match &v {
+            Value::Str(s) => (s.len() > MAX_STRING).then(|| format!("a string of {} bytes is longer than the limit of {MAX_STRING} bytes", s.len())),
+            Value::List(l) => (l.len() > MAX_LIST).then(|| format!("a list of {} elements is longer than the limit of {MAX_LIST}", l.len())),
+            _ => None,
+        };
+        match too_big {
+            None => Some(v),
+            Some(msg) => {
+                self.diags.push(Diagnostic::error("E2007", msg, span).with_help("the same limits as for a file (16 MiB) and for `range` (1,000,000) apply to computed values"));
+                None
+            }
+        }
+    }
+
     pub fn report_dynamic(&mut self, d: Diagnostic) {
         if self.speculative == 0 {
             self.diags.push(d);

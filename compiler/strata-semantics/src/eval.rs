@@ -256,7 +256,7 @@ impl<'a> Db<'a> {
                 if !ok {
                     return None;
                 }
-                builtins::make_string(out)
+                return self.check_size(builtins::make_string(out), e.span);
             }
             ExprKind::Quantity { value, unit } => match units::unit(unit) {
                 Some(u) => Value::Quantity(Quantity { value: value * u.factor, dimension: u.dimension, unit: u.name.to_string() }),
@@ -330,7 +330,7 @@ impl<'a> Db<'a> {
                     vals.push(self.eval(a, scope, locals, None)?);
                 }
                 match builtins::call(&callee.name, vals) {
-                    Ok(v) => v,
+                    Ok(v) => return self.check_size(v, e.span),
                     Err(msg) => {
                         self.report_dynamic(Diagnostic::error("E2007", msg, e.span).with_help(format!("see `{}` in docs/language.md", callee.name)));
                         return None;
@@ -362,12 +362,18 @@ impl<'a> Db<'a> {
                     }
                 }
             }
-            ExprKind::Binary { op, lhs, rhs } => return self.eval_binary(*op, lhs, rhs, scope, locals, e.span),
+            ExprKind::Binary { op, lhs, rhs } => {
+                let v = self.eval_binary(*op, lhs, rhs, scope, locals, e.span)?;
+                return self.check_size(v, e.span);
+            }
             ExprKind::Cond { .. } | ExprKind::Paren(_) => return self.eval(e, scope, locals, None),
             ExprKind::ListComp { key, var, iter, body, cond } => {
                 let items = self.iteration(iter, scope, locals)?;
                 let mut out = Vec::new();
                 for (k, v) in items {
+                    if !self.step(e.span) {
+                        return None;
+                    }
                     let n = locals.len();
                     if let Some(kid) = key {
                         locals.push((kid.name.clone(), k));
@@ -395,6 +401,9 @@ impl<'a> Db<'a> {
                 let items = self.iteration(iter, scope, locals)?;
                 let mut out = BTreeMap::new();
                 for (k, v) in items {
+                    if !self.step(e.span) {
+                        return None;
+                    }
                     let n = locals.len();
                     if let Some(kid) = key {
                         locals.push((kid.name.clone(), k));

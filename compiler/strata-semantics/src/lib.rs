@@ -10,6 +10,7 @@ mod assemble;
 mod builtins;
 mod codes;
 mod db;
+pub use db::{MAX_LIST, MAX_STEPS, MAX_STRING};
 mod eval;
 mod instantiate;
 mod load;
@@ -47,6 +48,9 @@ pub struct Options {
     /// Record [`Analysis::xrefs`] (hover and go-to-definition data). The language server
     /// turns this on; the command line leaves it off, which saves time on big projects.
     pub record_xrefs: bool,
+    /// Comprehension iterations the evaluation may run; `None`: [`MAX_STEPS`] (tests set a
+    /// small budget to exercise the limit quickly).
+    pub max_steps: Option<u64>,
 }
 
 /// Everything semantics knows about a program, for the later stages and the language server.
@@ -92,6 +96,7 @@ pub fn analyze(sources: &mut SourceMap, project_files: &[FileId], loader: &dyn L
     let (model, schemas, xrefs) = {
         let mut db = Db::new();
         db.record_xrefs = options.record_xrefs;
+        db.max_steps = options.max_steps.unwrap_or(db::MAX_STEPS);
         db.diags = std::mem::take(&mut diags);
         analyze_loaded(&mut db, &loaded, options, project_files.first().copied());
         let model = assemble::assemble(&mut db);
