@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Structure check for Google Cloud Deployment Manager configs (plain YAML, no templates).
 
-Usage: dm_check.py FILE_OR_DIR...   (directories: every *.yaml / *.yml below them)
+Usage: dm_check.py [--discovery WHEEL] FILE_OR_DIR...   (directories: every *.yaml / *.yml below them)
 Exit status: 0 all files pass, 1 a file has an error, 2 usage error.
 
 What a config must look like (Deployment Manager docs: "Syntax reference",
@@ -14,6 +14,12 @@ What a config must look like (Deployment Manager docs: "Syntax reference",
   type `gcp-types/PROVIDER:COLLECTION` or `PROJECT/PROVIDER:COLLECTION`, or an imported template
   (`imports: [{path: x.jinja}]`). Base types of well-known APIs are checked against the documented
   list; an unknown resource of a known API is an error, an unknown API a warning;
+- with `--discovery WHEEL` (the google-api-python-client wheel, which ships Google's API
+  discovery documents), every `gcp-types/API-VERSION:COLLECTION` type must name a collection
+  of that API's discovery document that can be created (a `create` or `insert` method), or be
+  one of Deployment Manager's documented virtual types, and every base type
+  `API.VERSION.RESOURCE` outside the documented list must name such a collection (in the
+  plural: `compute.v1.sslPolicy` → `sslPolicies`);
 - `properties` and `metadata` are mappings; `metadata.dependsOn` is a list of resource names;
 - every `$(ref.NAME.FIELD)` (in properties, metadata and outputs) is well formed and names an
   existing resource; the references and dependsOn edges have no cycle;
@@ -114,6 +120,47 @@ def refs_in(value, path, errors):
     return names
 
 
+# Deployment Manager's virtual types ("Supported resource types": IAM bindings).
+VIRTUAL_TYPES = {
+    "gcp-types/cloudresourcemanager-v1:virtual.projects.iamMemberBinding",
+    "gcp-types/storage-v1:virtual.buckets.iamMemberBinding",
+}
+
+# The discovery documents of --discovery, by "api.version" (loaded once).
+DISCOVERY = {"wheel": None, "docs": {}}
+
+
+def discovery_doc(api, version):
+    import json
+    import zipfile
+
+    key = f"{api}.{version}"
+    if key not in DISCOVERY["docs"]:
+        with zipfile.ZipFile(DISCOVERY["wheel"]) as z:
+            name = f"googleapiclient/discovery_cache/documents/{key}.json"
+            DISCOVERY["docs"][key] = json.loads(z.read(name)) if name in z.namelist() else None
+    return DISCOVERY["docs"][key]
+
+
+def check_provider_type(ty, where, errors):
+    if DISCOVERY["wheel"] is None or not ty.startswith("gcp-types/") or ty in VIRTUAL_TYPES:
+        return
+    api_version, _, collection = ty[len("gcp-types/"):].partition(":")
+    api, _, version = api_version.rpartition("-")
+    doc = discovery_doc(api, version)
+    if doc is None:
+        errors.append(f"{where}: {ty!r}: Google publishes no discovery document {api}.{version}")
+        return
+    node = doc
+    for part in collection.split("."):
+        node = (node.get("resources") or {}).get(part)
+        if node is None:
+            errors.append(f"{where}: {ty!r}: {api}.{version} has no collection {collection!r}")
+            return
+    if not set(node.get("methods") or {}) & {"create", "insert"}:
+        errors.append(f"{where}: {ty!r}: the collection has no create or insert method")
+
+
 def check_type(ty, imports, where, errors, warnings):
     if ty in imports:
         return
@@ -121,17 +168,43 @@ def check_type(ty, imports, where, errors, warnings):
         errors.append(f"{where}: template type {ty!r} is not imported")
         return
     if PROVIDER_TYPE_RE.match(ty):
+        check_provider_type(ty, where, errors)
         return
     m = BASE_TYPE_RE.match(ty)
     if not m:
         errors.append(f"{where}: {ty!r} is not a Deployment Manager type (API.VERSION.RESOURCE, PROVIDER/TYPE:COLLECTION or an imported template)")
         return
-    api, _version, resource = m.groups()
-    if api in KNOWN:
-        if resource not in KNOWN[api]:
-            errors.append(f"{where}: unknown {api} type {ty!r}")
+    api, version, resource = m.groups()
+    if api in KNOWN and resource in KNOWN[api]:
+        return
+    if DISCOVERY["wheel"] is not None:
+        # A base type names a collection of the API, in the singular (`sslPolicy`: `sslPolicies`).
+        doc = discovery_doc(api, version)
+        if doc is not None and has_collection(doc, plural(resource)):
+            return
+        errors.append(f"{where}: {ty!r}: the discovery document {api}.{version} has no creatable collection {plural(resource)!r}")
+    elif api in KNOWN:
+        errors.append(f"{where}: unknown {api} type {ty!r}")
     else:
         warnings.append(f"{where}: API {api!r} of type {ty!r} is not in the list this check knows")
+
+
+def plural(word):
+    if word.endswith("y") and not word.endswith(("ay", "ey", "oy", "uy")):
+        return word[:-1] + "ies"
+    if word.endswith(("s", "x", "ch", "sh")):
+        return word + "es"
+    return word + "s"
+
+
+def has_collection(node, name):
+    """Whether a resource `name` with a create/insert method is anywhere under node."""
+    for key, child in (node.get("resources") or {}).items():
+        if key == name and set(child.get("methods") or {}) & {"create", "insert"}:
+            return True
+        if has_collection(child, name):
+            return True
+    return False
 
 
 def find_cycle(edges):
@@ -273,12 +346,19 @@ def files_of(args):
 
 
 def main(argv):
-    if len(argv) < 2:
+    args = argv[1:]
+    if args[:1] == ["--discovery"]:
+        if len(args) < 2 or not os.path.isfile(args[1]):
+            print(f"dm_check: --discovery needs the google-api-python-client wheel, got {args[1:2]}", file=sys.stderr)
+            return 2
+        DISCOVERY["wheel"] = args[1]
+        args = args[2:]
+    if not args:
         print(__doc__.strip().splitlines()[2], file=sys.stderr)
         return 2
     failed = 0
     checked = 0
-    for path in files_of(argv[1:]):
+    for path in files_of(args):
         checked += 1
         errors, warnings = check_file(path)
         for w in warnings:

