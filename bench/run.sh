@@ -25,14 +25,7 @@ if [ ! -x /usr/bin/time ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null
   apt-get install -y -qq time >/dev/null 2>&1 || true
 fi
 
-# STRATA_BIN=path: measure that binary instead of building target/release/strata (e.g. a copy
-# made while the shared tree compiled, when someone's work in progress breaks the build).
-if [ -n "${STRATA_BIN:-}" ]; then
-  STRATA="$STRATA_BIN"
-else
-  cargo build --release -p strata-cli >&2
-  STRATA="${CARGO_TARGET_DIR:-$PWD/target}/release/strata"
-fi
+. bench/strata-bin.sh   # sets STRATA (STRATA_BIN=path to measure another binary)
 mkdir -p "$WORK" bench/results
 
 # mean and stddev in ms of `$@` (hyperfine if present, else a timed loop)

@@ -79,14 +79,7 @@ CFN_LINT="$TOOLS/lint/bin/cfn-lint"
 CHECKOV="$TOOLS/checkov/bin/checkov"
 export BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=TRUE
 
-# STRATA_BIN=path: measure that binary instead of building target/release/strata (e.g. a copy
-# made while the shared tree compiled, when someone's work in progress breaks the build).
-if [ -n "${STRATA_BIN:-}" ]; then
-  STRATA="$STRATA_BIN"
-else
-  cargo build --release -p strata-cli >&2
-  STRATA="${CARGO_TARGET_DIR:-$PWD/target}/release/strata"
-fi
+. bench/strata-bin.sh   # sets STRATA (STRATA_BIN=path to measure another binary)
 
 mkdir -p "$WORK" bench/results
 results="$WORK/results.tsv"

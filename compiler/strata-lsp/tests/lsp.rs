@@ -119,16 +119,7 @@ fn policy_findings_carry_a_quick_fix() {
     let (_dir, _root, mut c, u) = start_project(MAIN);
     let diags = c.diagnostics(&u, 1);
     let finding = diags.iter().find(|d| d.code == Some(NumberOrString::String("COST006".into()))).unwrap_or_else(|| panic!("no COST006 in {diags:#?}"));
-    let actions = c
-        .request::<req::CodeActionRequest>(CodeActionParams {
-            text_document: TextDocumentIdentifier { uri: u.clone() },
-            range: finding.range,
-            context: CodeActionContext { diagnostics: vec![finding.clone()], only: None, trigger_kind: None },
-            work_done_progress_params: Default::default(),
-            partial_result_params: Default::default(),
-        })
-        .expect("codeAction succeeds")
-        .expect("actions");
+    let actions = code_actions(&mut c, &u, finding);
     let action = actions
         .iter()
         .find_map(|a| match a {
@@ -157,16 +148,7 @@ fn a_security_finding_is_fixed_by_turning_encryption_on() {
     let finding = diags.iter().find(|d| d.code == Some(NumberOrString::String("SEC011".into()))).unwrap_or_else(|| panic!("no SEC011 in {diags:#?}"));
     assert_eq!(finding.severity, Some(DiagnosticSeverity::ERROR));
     assert_eq!(finding.range.start.line, 6);
-    let actions = c
-        .request::<req::CodeActionRequest>(CodeActionParams {
-            text_document: TextDocumentIdentifier { uri: u.clone() },
-            range: finding.range,
-            context: CodeActionContext { diagnostics: vec![finding.clone()], only: None, trigger_kind: None },
-            work_done_progress_params: Default::default(),
-            partial_result_params: Default::default(),
-        })
-        .unwrap()
-        .unwrap();
+    let actions = code_actions(&mut c, &u, finding);
     let Some(CodeActionOrCommand::CodeAction(a)) = actions.first() else { panic!("{actions:#?}") };
     assert_eq!(a.title, "Set `storage_encrypted = true` in `db`");
     let fixed = apply(text, &a.edit.as_ref().unwrap().changes.as_ref().unwrap()[&u]);
@@ -200,20 +182,24 @@ fn did_you_mean_has_a_quick_fix() {
     let (_dir, _root, mut c, u) = start_project(&bad);
     let diags = c.diagnostics(&u, 1);
     let e = diags.iter().find(|d| d.code == Some(NumberOrString::String("E2001".into()))).expect("E2001");
-    let actions = c
-        .request::<req::CodeActionRequest>(CodeActionParams {
-            text_document: TextDocumentIdentifier { uri: u.clone() },
-            range: e.range,
-            context: CodeActionContext { diagnostics: vec![e.clone()], only: None, trigger_kind: None },
-            work_done_progress_params: Default::default(),
-            partial_result_params: Default::default(),
-        })
-        .unwrap()
-        .unwrap();
+    let actions = code_actions(&mut c, &u, e);
     let Some(CodeActionOrCommand::CodeAction(a)) = actions.first() else { panic!("{actions:#?}") };
     assert_eq!(a.title, "Replace `rotaton` with `rotation`");
     assert_eq!(apply(&bad, &a.edit.as_ref().unwrap().changes.as_ref().unwrap()[&u]), MAIN);
     c.shutdown();
+}
+
+/// The code actions offered for one diagnostic.
+fn code_actions(c: &mut Client, u: &Uri, d: &Diagnostic) -> Vec<CodeActionOrCommand> {
+    c.request::<req::CodeActionRequest>(CodeActionParams {
+        text_document: TextDocumentIdentifier { uri: u.clone() },
+        range: d.range,
+        context: CodeActionContext { diagnostics: vec![d.clone()], only: None, trigger_kind: None },
+        work_done_progress_params: Default::default(),
+        partial_result_params: Default::default(),
+    })
+    .expect("codeAction succeeds")
+    .expect("actions")
 }
 
 fn apply(text: &str, edits: &[TextEdit]) -> String {
