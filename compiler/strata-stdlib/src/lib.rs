@@ -2,6 +2,8 @@
 //! `stdlib/` directory. This crate only hands out the files; `strata-semantics` parses the
 //! `.strata` schemas, `strata-lower` reads the lowering tables, `strata-policy` the prices.
 
+pub mod generated;
+
 use include_dir::{include_dir, Dir};
 
 static STDLIB: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../stdlib");
