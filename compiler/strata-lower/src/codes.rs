@@ -10,6 +10,7 @@ pub const MAPPING: &str = "L0005";
 pub const DUPLICATE_NAME: &str = "L0006";
 pub const NO_STACK: &str = "L0007";
 pub const NOT_EMITTED: &str = "L0008";
+pub const TARGET_CANNOT_HOLD: &str = "L0009";
 
 pub fn codes() -> Vec<CodeDoc> {
     vec![
@@ -60,6 +61,12 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "resource-not-emitted",
             severity: Severity::Warning,
             doc: "## What it checks\nA resource of a project schema that names no provider.\n\n## Why it matters\nIt is type-checked and takes part in policies, but no target receives it.\n\n## Example\n```strata\nschema acme.Note { text: string }\nresource n: acme.Note { text = \"hi\" }\n```\n\n## Fix\nAdd `@provider` to the schema and a lowering table, or remove the resource.\n",
+        },
+        CodeDoc {
+            code: TARGET_CANNOT_HOLD,
+            name: "target-cannot-hold-type",
+            severity: Severity::Error,
+            doc: "## What it checks\n`--target` (or `[compile] targets` in strata.toml) leaves out the one target a resource of the generated layer can be written to: `cfn.*` types only exist in CloudFormation, `tf.*` in Terraform, `kube.*` in Kubernetes manifests, `dm.*` in Deployment Manager.\n\n## Why it matters\nThe resource would silently be missing from the output.\n\n## Example\n```strata\nimport cfn\nresource topic: cfn.AWS.SNS.Topic {}\n```\ncompiled with `--target terraform`.\n\n## Fix\nAdd the type's target to `--target`, or use a curated type (`aws.sns.Topic`, ...) or the other family's type (`tf.aws_sns_topic`).\n",
         },
     ]
 }

@@ -16,6 +16,7 @@
 mod codes;
 mod ctx;
 mod engine;
+mod generated;
 mod helpers;
 pub mod names;
 mod portable;
@@ -24,7 +25,7 @@ mod targets;
 use strata_base::Diagnostic;
 use strata_model::{Model, Schemas, Target, TargetProgram};
 
-pub use targets::targets_of;
+pub use targets::{resource_targets, targets_of};
 
 /// Replace portable resources by provider resources for their stack's provider. The portable
 /// resources stay in the model, superseded: the new resources have `lowered_from` set to them,
@@ -36,7 +37,11 @@ pub fn lower_portable(model: Model, schemas: &Schemas) -> (Model, Vec<Diagnostic
 
 /// One [`TargetProgram`] per (stack, target) the program uses (restricted to `targets` when
 /// given). Portable resources (already lowered) are skipped.
-pub fn to_targets(model: &Model, schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
+pub fn to_targets(
+    model: &Model,
+    schemas: &Schemas,
+    targets: Option<&[Target]>,
+) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
     targets::to_targets(model, schemas, targets)
 }
 
@@ -81,18 +86,39 @@ pub mod tables {
                 }
             }
         }
-        EntryInfo { key: e.key.clone(), ty: e.ty.clone(), body: e.body_src.clone(), outs: e.outs.keys().cloned().collect(), file: e.file.clone(), out_texts }
+        EntryInfo {
+            key: e.key.clone(),
+            ty: e.ty.clone(),
+            body: e.body_src.clone(),
+            outs: e.outs.keys().cloned().collect(),
+            file: e.file.clone(),
+            out_texts,
+        }
     }
 
     /// Entries mapping a provider schema to a target, if any.
     pub fn target_mapping(schema: &str, target: Target) -> Option<Vec<EntryInfo>> {
-        engine().targets.get(&(schema.to_string(), target)).map(|l| l.iter().map(info).collect())
+        engine()
+            .targets
+            .get(&(schema.to_string(), target))
+            .map(|l| l.iter().map(info).collect())
     }
 
     /// Entries lowering a portable type to a provider, and its implicit properties.
     #[allow(clippy::type_complexity)]
-    pub fn portable_mapping(ty: &str, provider: Provider) -> Option<(Vec<EntryInfo>, Vec<(String, String)>)> {
-        engine().portable.get(&(ty.to_string(), provider)).map(|l| (l.entries.iter().map(info).collect(), l.implicit.iter().map(|(a, b)| (a.clone(), b.clone())).collect()))
+    pub fn portable_mapping(
+        ty: &str,
+        provider: Provider,
+    ) -> Option<(Vec<EntryInfo>, Vec<(String, String)>)> {
+        engine().portable.get(&(ty.to_string(), provider)).map(|l| {
+            (
+                l.entries.iter().map(info).collect(),
+                l.implicit
+                    .iter()
+                    .map(|(a, b)| (a.clone(), b.clone()))
+                    .collect(),
+            )
+        })
     }
 
     /// Every mapped provider schema with its targets.

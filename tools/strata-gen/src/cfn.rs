@@ -31,7 +31,9 @@ fn doc_url(cfn: &str) -> Option<String> {
 pub fn generate(src: &Path) -> Result<Vec<Output>, String> {
     let base = src.join("cfnlint/data/schemas");
     let index_path = base.join("providers/us-east-1.json");
-    let index: BTreeMap<String, String> = read_json(&index_path).and_then(|j| serde_json::from_value(j).map_err(|e| format!("{}: {e}", index_path.display())))?;
+    let index: BTreeMap<String, String> = read_json(&index_path).and_then(|j| {
+        serde_json::from_value(j).map_err(|e| format!("{}: {e}", index_path.display()))
+    })?;
     // Every schema first: relationships name other types' properties.
     let mut schemas: BTreeMap<String, Json> = BTreeMap::new();
     for (ty, hash) in &index {
@@ -42,7 +44,11 @@ pub fn generate(src: &Path) -> Result<Vec<Output>, String> {
     for (ty, schema) in &schemas {
         types.push(convert(ty, schema, &schemas));
     }
-    Ok(vec![Output { file: "cfn.jsonl".into(), source: "cfn-lint".into(), types }])
+    Ok(vec![Output {
+        file: "cfn.jsonl".into(),
+        source: "cfn-lint".into(),
+        types,
+    }])
 }
 
 fn read_json(p: &Path) -> Result<Json, String> {
@@ -52,21 +58,57 @@ fn read_json(p: &Path) -> Result<Json, String> {
 
 /// `/properties/A/B` → `["A", "B"]`.
 fn pointer(p: &str) -> Vec<String> {
-    p.trim_start_matches("/properties/").split('/').filter(|s| !s.is_empty() && *s != "*").map(str::to_string).collect()
+    p.trim_start_matches("/properties/")
+        .split('/')
+        .filter(|s| !s.is_empty() && *s != "*")
+        .map(str::to_string)
+        .collect()
 }
 
 fn str_list(j: Option<&Json>) -> Vec<String> {
-    j.and_then(Json::as_array).map(|a| a.iter().filter_map(Json::as_str).map(str::to_string).collect()).unwrap_or_default()
+    j.and_then(Json::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Json::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn convert(ty: &str, schema: &Json, all: &BTreeMap<String, Json>) -> GenType {
     let empty = Map::new();
-    let props = schema.get("properties").and_then(Json::as_object).unwrap_or(&empty);
-    let read_only: Vec<Vec<String>> = str_list(schema.get("readOnlyProperties")).iter().map(|p| pointer(p)).collect();
-    let top_read_only: BTreeSet<String> = read_only.iter().filter(|p| p.len() == 1).map(|p| p[0].clone()).collect();
-    let create_only: BTreeSet<String> = str_list(schema.get("createOnlyProperties")).iter().map(|p| pointer(p)).filter(|p| p.len() == 1).map(|p| p[0].clone()).collect();
-    let write_only: BTreeSet<String> = str_list(schema.get("writeOnlyProperties")).iter().map(|p| pointer(p)).filter(|p| p.len() == 1).map(|p| p[0].clone()).collect();
-    let deprecated: BTreeSet<String> = str_list(schema.get("deprecatedProperties")).iter().map(|p| pointer(p)).filter(|p| p.len() == 1).map(|p| p[0].clone()).collect();
+    let props = schema
+        .get("properties")
+        .and_then(Json::as_object)
+        .unwrap_or(&empty);
+    let read_only: Vec<Vec<String>> = str_list(schema.get("readOnlyProperties"))
+        .iter()
+        .map(|p| pointer(p))
+        .collect();
+    let top_read_only: BTreeSet<String> = read_only
+        .iter()
+        .filter(|p| p.len() == 1)
+        .map(|p| p[0].clone())
+        .collect();
+    let create_only: BTreeSet<String> = str_list(schema.get("createOnlyProperties"))
+        .iter()
+        .map(|p| pointer(p))
+        .filter(|p| p.len() == 1)
+        .map(|p| p[0].clone())
+        .collect();
+    let write_only: BTreeSet<String> = str_list(schema.get("writeOnlyProperties"))
+        .iter()
+        .map(|p| pointer(p))
+        .filter(|p| p.len() == 1)
+        .map(|p| p[0].clone())
+        .collect();
+    let deprecated: BTreeSet<String> = str_list(schema.get("deprecatedProperties"))
+        .iter()
+        .map(|p| pointer(p))
+        .filter(|p| p.len() == 1)
+        .map(|p| p[0].clone())
+        .collect();
     let required: BTreeSet<String> = str_list(schema.get("required")).into_iter().collect();
     let cx = Cx { all };
 
@@ -77,7 +119,10 @@ fn convert(ty: &str, schema: &Json, all: &BTreeMap<String, Json>) -> GenType {
         }
         let mut f = GenField::new(cx.ty(p));
         f.req = required.contains(name);
-        f.doc = p.get("description").and_then(Json::as_str).and_then(|d| doc_text(d, FIELD_DOC));
+        f.doc = p
+            .get("description")
+            .and_then(Json::as_str)
+            .and_then(|d| doc_text(d, FIELD_DOC));
         f.create_only = create_only.contains(name);
         f.write_only = write_only.contains(name);
         f.deprecated = deprecated.contains(name);
@@ -92,20 +137,34 @@ fn convert(ty: &str, schema: &Json, all: &BTreeMap<String, Json>) -> GenType {
         let Some(p) = props.get(first) else { continue };
         if path.len() == 1 {
             let mut f = GenField::new(cx.ty(p));
-            f.doc = p.get("description").and_then(Json::as_str).and_then(|d| doc_text(d, FIELD_DOC));
+            f.doc = p
+                .get("description")
+                .and_then(Json::as_str)
+                .and_then(|d| doc_text(d, FIELD_DOC));
             attrs.insert(first.clone(), f);
         } else {
             // A nested read-only value (`Endpoint.Address`): the attribute is the record of them.
-            let entry = attrs.entry(first.clone()).or_insert_with(|| GenField::new(GenTy::Obj(BTreeMap::new())));
+            let entry = attrs
+                .entry(first.clone())
+                .or_insert_with(|| GenField::new(GenTy::Obj(BTreeMap::new())));
             if let GenTy::Obj(fields) = &mut entry.ty {
                 let leaf = resolve_path(schema, p, &path[1..]);
                 let mut node = fields;
                 for (i, seg) in path[1..].iter().enumerate() {
                     if i + 2 == path.len() {
-                        node.insert(seg.clone(), GenField::new(leaf.as_ref().map(|l| cx.ty(l)).unwrap_or(GenTy::Str { pattern: None, min_len: None, max_len: None })));
+                        node.insert(
+                            seg.clone(),
+                            GenField::new(leaf.as_ref().map(|l| cx.ty(l)).unwrap_or(GenTy::Str {
+                                pattern: None,
+                                min_len: None,
+                                max_len: None,
+                            })),
+                        );
                         break;
                     }
-                    let next = node.entry(seg.clone()).or_insert_with(|| GenField::new(GenTy::Obj(BTreeMap::new())));
+                    let next = node
+                        .entry(seg.clone())
+                        .or_insert_with(|| GenField::new(GenTy::Obj(BTreeMap::new())));
                     match &mut next.ty {
                         GenTy::Obj(f) => node = f,
                         _ => break,
@@ -121,11 +180,17 @@ fn convert(ty: &str, schema: &Json, all: &BTreeMap<String, Json>) -> GenType {
             defs.insert(name.clone(), cx.ty(s));
         }
     }
-    let ids = str_list(schema.get("primaryIdentifier")).iter().map(|p| pointer(p).join(".")).collect();
+    let ids = str_list(schema.get("primaryIdentifier"))
+        .iter()
+        .map(|p| pointer(p).join("."))
+        .collect();
     GenType {
         name: strata_name(ty),
         target: ty.to_string(),
-        doc: schema.get("description").and_then(Json::as_str).and_then(|d| doc_text(d, DOC)),
+        doc: schema
+            .get("description")
+            .and_then(Json::as_str)
+            .and_then(|d| doc_text(d, DOC)),
         url: doc_url(ty),
         props: out_props,
         attrs,
@@ -149,7 +214,11 @@ fn resolve_path<'a>(schema: &'a Json, start: &'a Json, rest: &[String]) -> Optio
 fn deref<'a>(schema: &'a Json, node: &'a Json) -> &'a Json {
     let mut cur = node;
     for _ in 0..8 {
-        match cur.get("$ref").and_then(Json::as_str).and_then(|r| r.strip_prefix("#/definitions/")) {
+        match cur
+            .get("$ref")
+            .and_then(Json::as_str)
+            .and_then(|r| r.strip_prefix("#/definitions/"))
+        {
             Some(name) => match schema.get("definitions").and_then(|d| d.get(name)) {
                 Some(d) => cur = d,
                 None => break,
@@ -163,7 +232,16 @@ fn deref<'a>(schema: &'a Json, node: &'a Json) -> &'a Json {
 /// Names of write-only properties that hold secrets (passwords, keys, tokens).
 fn sensitive_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    ["password", "secret", "token", "privatekey", "passphrase", "credential"].iter().any(|k| n.contains(k))
+    [
+        "password",
+        "secret",
+        "token",
+        "privatekey",
+        "passphrase",
+        "credential",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
 }
 
 struct Cx<'a> {
@@ -172,7 +250,9 @@ struct Cx<'a> {
 
 impl Cx<'_> {
     fn ty(&self, s: &Json) -> GenTy {
-        let Some(o) = s.as_object() else { return GenTy::Any };
+        let Some(o) = s.as_object() else {
+            return GenTy::Any;
+        };
         if let Some(r) = o.get("$ref").and_then(Json::as_str) {
             return match r.strip_prefix("#/definitions/") {
                 Some(name) => GenTy::Def(name.to_string()),
@@ -186,7 +266,11 @@ impl Cx<'_> {
         }
         let types: Vec<&str> = match o.get("type") {
             Some(Json::String(t)) => vec![t.as_str()],
-            Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).filter(|t| *t != "null").collect(),
+            Some(Json::Array(a)) => a
+                .iter()
+                .filter_map(Json::as_str)
+                .filter(|t| *t != "null")
+                .collect(),
             _ => Vec::new(),
         };
         if types.len() > 1 {
@@ -230,7 +314,11 @@ impl Cx<'_> {
             }
         }
         if let Some(e) = o.get("enum").and_then(Json::as_array) {
-            let vals: Vec<String> = e.iter().filter_map(Json::as_str).map(str::to_string).collect();
+            let vals: Vec<String> = e
+                .iter()
+                .filter_map(Json::as_str)
+                .map(str::to_string)
+                .collect();
             if vals.len() == e.len() && !vals.is_empty() {
                 return GenTy::Enum(vals);
             }
@@ -245,37 +333,67 @@ impl Cx<'_> {
                     return GenTy::Enum(vec![c.to_string()]);
                 }
                 if let Some(e) = o.get("enum").and_then(Json::as_array) {
-                    let vals: Vec<String> = e.iter().filter_map(Json::as_str).map(str::to_string).collect();
+                    let vals: Vec<String> = e
+                        .iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_string)
+                        .collect();
                     // `enumCaseInsensitive` and the like: only an exact, all-string list is an enum.
-                    if vals.len() == e.len() && !vals.is_empty() && !o.contains_key("enumCaseInsensitive") {
+                    if vals.len() == e.len()
+                        && !vals.is_empty()
+                        && !o.contains_key("enumCaseInsensitive")
+                    {
                         return GenTy::Enum(vals);
                     }
                 }
                 GenTy::Str {
-                    pattern: o.get("pattern").and_then(Json::as_str).and_then(usable_pattern),
-                    min_len: o.get("minLength").and_then(Json::as_u64).map(|x| x.min(u32::MAX as u64) as u32),
-                    max_len: o.get("maxLength").and_then(Json::as_u64).map(|x| x.min(u32::MAX as u64) as u32),
+                    pattern: o
+                        .get("pattern")
+                        .and_then(Json::as_str)
+                        .and_then(usable_pattern),
+                    min_len: o
+                        .get("minLength")
+                        .and_then(Json::as_u64)
+                        .map(|x| x.min(u32::MAX as u64) as u32),
+                    max_len: o
+                        .get("maxLength")
+                        .and_then(Json::as_u64)
+                        .map(|x| x.min(u32::MAX as u64) as u32),
                 }
             }
-            "integer" => GenTy::Int { min: o.get("minimum").and_then(as_i64), max: o.get("maximum").and_then(as_i64) },
-            "number" => GenTy::Num { min: o.get("minimum").and_then(Json::as_f64), max: o.get("maximum").and_then(Json::as_f64) },
+            "integer" => GenTy::Int {
+                min: o.get("minimum").and_then(as_i64),
+                max: o.get("maximum").and_then(as_i64),
+            },
+            "number" => GenTy::Num {
+                min: o.get("minimum").and_then(Json::as_f64),
+                max: o.get("maximum").and_then(Json::as_f64),
+            },
             "boolean" => GenTy::Bool,
-            "array" => GenTy::List(Box::new(o.get("items").map(|i| self.ty(i)).unwrap_or(GenTy::Any))),
+            "array" => GenTy::List(Box::new(
+                o.get("items").map(|i| self.ty(i)).unwrap_or(GenTy::Any),
+            )),
             "object" => {
                 if let Some(props) = o.get("properties").and_then(Json::as_object) {
                     if props.is_empty() {
                         return GenTy::Any;
                     }
-                    let required: BTreeSet<String> = str_list(o.get("required")).into_iter().collect();
+                    let required: BTreeSet<String> =
+                        str_list(o.get("required")).into_iter().collect();
                     // An object that also allows other keys is free-form beyond the named ones.
-                    if o.get("additionalProperties").is_some_and(|a| a != &Json::Bool(false)) {
+                    if o.get("additionalProperties")
+                        .is_some_and(|a| a != &Json::Bool(false))
+                    {
                         return GenTy::Any;
                     }
                     let mut fields = BTreeMap::new();
                     for (k, v) in props {
                         let mut f = GenField::new(self.ty(v));
                         f.req = required.contains(k);
-                        f.doc = v.get("description").and_then(Json::as_str).and_then(|d| doc_text(d, FIELD_DOC));
+                        f.doc = v
+                            .get("description")
+                            .and_then(Json::as_str)
+                            .and_then(|d| doc_text(d, FIELD_DOC));
                         fields.insert(k.clone(), f);
                     }
                     return GenTy::Obj(fields);
@@ -304,19 +422,36 @@ impl Cx<'_> {
         let ty = rel.get("typeName").and_then(Json::as_str)?;
         let path = pointer(rel.get("propertyPath").and_then(Json::as_str)?);
         let target = self.all.get(ty)?;
-        let primary: Vec<Vec<String>> = str_list(target.get("primaryIdentifier")).iter().map(|p| pointer(p)).collect();
+        let primary: Vec<Vec<String>> = str_list(target.get("primaryIdentifier"))
+            .iter()
+            .map(|p| pointer(p))
+            .collect();
         // The primary identifier is what `Ref` returns; anything else is `Fn::GetAtt`.
-        let attr = if primary.len() == 1 && primary[0] == path { None } else { Some(path.join(".")) };
+        let attr = if primary.len() == 1 && primary[0] == path {
+            None
+        } else {
+            Some(path.join("."))
+        };
         if let Some(a) = &attr {
-            let read_only: Vec<String> = str_list(target.get("readOnlyProperties")).iter().map(|p| pointer(p).join(".")).collect();
+            let read_only: Vec<String> = str_list(target.get("readOnlyProperties"))
+                .iter()
+                .map(|p| pointer(p).join("."))
+                .collect();
             if !read_only.contains(a) {
                 return None;
             }
         }
-        Some(GenTy::Rel { ty: strata_name(ty), attr })
+        Some(GenTy::Rel {
+            ty: strata_name(ty),
+            attr,
+        })
     }
 }
 
 fn as_i64(j: &Json) -> Option<i64> {
-    j.as_i64().or_else(|| j.as_f64().filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15).map(|f| f as i64))
+    j.as_i64().or_else(|| {
+        j.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    })
 }

@@ -9,7 +9,11 @@ pub fn doc_text(s: &str, max: usize) -> Option<String> {
     while let Some(open) = rest.find('[') {
         plain.push_str(&rest[..open]);
         let after = &rest[open + 1..];
-        match after.find("](").and_then(|close| after[close + 2..].find(')').map(|end| (close, close + 2 + end))) {
+        match after.find("](").and_then(|close| {
+            after[close + 2..]
+                .find(')')
+                .map(|end| (close, close + 2 + end))
+        }) {
             Some((close, end)) if !after[..close].contains('[') => {
                 plain.push_str(&after[..close]);
                 rest = &after[end + 1..];
@@ -48,14 +52,17 @@ pub fn usable_pattern(p: &str) -> Option<String> {
     if p.is_empty() || p.len() > 2_000 {
         return None;
     }
-    strata_model::pattern::validate(p).ok().map(|()| p.to_string())
+    strata_model::pattern::validate(p)
+        .ok()
+        .map(|()| p.to_string())
 }
 
 /// Whether `s` can be written as a Strata identifier (else a field is written quoted).
 #[allow(dead_code)]
 pub fn is_ident(s: &str) -> bool {
     let mut c = s.chars();
-    matches!(c.next(), Some(ch) if ch.is_ascii_alphabetic() || ch == '_') && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
+    matches!(c.next(), Some(ch) if ch.is_ascii_alphabetic() || ch == '_')
+        && c.all(|ch| ch.is_ascii_alphanumeric() || ch == '_')
 }
 
 #[cfg(test)]
@@ -64,7 +71,10 @@ mod tests {
 
     #[test]
     fn doc_text_strips_links_and_cuts_at_sentences() {
-        assert_eq!(doc_text("See [the guide](https://x.y/z) for  more.\n Second.", 200).as_deref(), Some("See the guide for more. Second."));
+        assert_eq!(
+            doc_text("See [the guide](https://x.y/z) for  more.\n Second.", 200).as_deref(),
+            Some("See the guide for more. Second.")
+        );
         let long = "First sentence is here. ".repeat(20);
         let d = doc_text(&long, 60).unwrap_or_default();
         assert!(d.ends_with('.') && d.len() <= 60, "{d}");

@@ -52,9 +52,12 @@ fn usage() -> ExitCode {
 
 fn main() -> ExitCode {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-    let mut sources = std::env::var_os("STRATA_GEN_CACHE").map(|c| PathBuf::from(c).join("src")).unwrap_or_else(|| {
-        PathBuf::from(std::env::var_os("HOME").unwrap_or_default()).join(".cache/strata-gen/src")
-    });
+    let mut sources = std::env::var_os("STRATA_GEN_CACHE")
+        .map(|c| PathBuf::from(c).join("src"))
+        .unwrap_or_else(|| {
+            PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
+                .join(".cache/strata-gen/src")
+        });
     let mut out = repo.join("generated");
     let mut check = false;
     let mut args = std::env::args().skip(1);
@@ -86,16 +89,27 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let kube_version = pins.sources.get("kubernetes-validate").and_then(|p| p.kubernetes.clone()).unwrap_or_else(|| "1.33.0".into());
+    let kube_version = pins
+        .sources
+        .get("kubernetes-validate")
+        .and_then(|p| p.kubernetes.clone())
+        .unwrap_or_else(|| "1.33.0".into());
 
     let jobs: Vec<(&str, Box<dyn Fn() -> Result<Vec<Output>, String> + Sync>)> = vec![
         ("cfn", Box::new(|| cfn::generate(&sources.join("cfn-lint")))),
         ("tf", Box::new(|| tf::generate(&sources))),
-        ("kube", Box::new(|| kube::generate(&sources.join("kubernetes-validate"), &kube_version))),
-        ("dm", Box::new(|| dm::generate(&sources.join("google-api-python-client")))),
+        (
+            "kube",
+            Box::new(|| kube::generate(&sources.join("kubernetes-validate"), &kube_version)),
+        ),
+        (
+            "dm",
+            Box::new(|| dm::generate(&sources.join("google-api-python-client"))),
+        ),
     ];
     use rayon::prelude::*;
-    let results: Vec<(&str, Result<Vec<Output>, String>)> = jobs.par_iter().map(|(n, f)| (*n, f())).collect();
+    let results: Vec<(&str, Result<Vec<Output>, String>)> =
+        jobs.par_iter().map(|(n, f)| (*n, f())).collect();
     let mut outputs = Vec::new();
     let mut failed = false;
     for (n, r) in results {
@@ -108,7 +122,10 @@ fn main() -> ExitCode {
         }
     }
     if failed {
-        eprintln!("strata-gen: run tools/strata-gen/fetch.sh first (sources: {})", sources.display());
+        eprintln!(
+            "strata-gen: run tools/strata-gen/fetch.sh first (sources: {})",
+            sources.display()
+        );
         return ExitCode::from(2);
     }
 
@@ -119,7 +136,11 @@ fn main() -> ExitCode {
          # when these files differ from a regeneration.\n\n",
     );
     for (name, p) in &pins.sources {
-        let _ = writeln!(manifest, "[sources.{name}]\nregistry = {:?}\npackage = {:?}\nversion = {:?}\nsha256 = {:?}", p.registry, p.package, p.version, p.sha256);
+        let _ = writeln!(
+            manifest,
+            "[sources.{name}]\nregistry = {:?}\npackage = {:?}\nversion = {:?}\nsha256 = {:?}",
+            p.registry, p.package, p.version, p.sha256
+        );
         if let Some(k) = &p.kubernetes {
             let _ = writeln!(manifest, "kubernetes = {k:?}");
         }
@@ -141,7 +162,13 @@ fn main() -> ExitCode {
                 }
             }
         }
-        let _ = writeln!(manifest, "[files.{:?}]\nsource = {:?}\ntypes = {}\n", o.file, o.source, o.types.len());
+        let _ = writeln!(
+            manifest,
+            "[files.{:?}]\nsource = {:?}\ntypes = {}\n",
+            o.file,
+            o.source,
+            o.types.len()
+        );
         files.insert(o.file, text);
     }
     files.insert("MANIFEST.toml".into(), manifest);
@@ -162,10 +189,15 @@ fn main() -> ExitCode {
             }
         }
         if differ.is_empty() {
-            println!("strata-gen --check: generated/ matches a regeneration ({} files)", files.len());
+            println!(
+                "strata-gen --check: generated/ matches a regeneration ({} files)",
+                files.len()
+            );
             return ExitCode::SUCCESS;
         }
-        eprintln!("strata-gen --check: generated/ differs from a regeneration from the pinned sources:");
+        eprintln!(
+            "strata-gen --check: generated/ differs from a regeneration from the pinned sources:"
+        );
         for d in differ {
             eprintln!("  {d}");
         }
@@ -192,6 +224,10 @@ fn main() -> ExitCode {
         }
     }
     let total: usize = files.values().map(|t| t.lines().count()).sum();
-    println!("strata-gen: wrote {} files ({total} lines) to {}", files.len(), out.display());
+    println!(
+        "strata-gen: wrote {} files ({total} lines) to {}",
+        files.len(),
+        out.display()
+    );
     ExitCode::SUCCESS
 }

@@ -82,7 +82,16 @@ pub struct GenField {
 
 impl GenField {
     pub fn new(ty: GenTy) -> GenField {
-        GenField { ty, req: false, doc: None, create_only: false, write_only: false, sensitive: false, computed: false, deprecated: false }
+        GenField {
+            ty,
+            req: false,
+            doc: None,
+            create_only: false,
+            write_only: false,
+            sensitive: false,
+            computed: false,
+            deprecated: false,
+        }
     }
 }
 

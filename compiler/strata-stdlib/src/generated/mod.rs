@@ -30,10 +30,26 @@ pub struct Family {
 
 /// The four families, in the order the documentation lists them.
 pub const FAMILIES: &[Family] = &[
-    Family { name: "cfn", target: Target::CloudFormation, title: "AWS CloudFormation resource types (registry schemas)" },
-    Family { name: "tf", target: Target::Terraform, title: "Terraform resources of the aws, google, azurerm and kubernetes providers" },
-    Family { name: "kube", target: Target::Kubernetes, title: "Kubernetes built-in kinds (OpenAPI)" },
-    Family { name: "dm", target: Target::DeploymentManager, title: "Deployment Manager base types (Google API discovery documents)" },
+    Family {
+        name: "cfn",
+        target: Target::CloudFormation,
+        title: "AWS CloudFormation resource types (registry schemas)",
+    },
+    Family {
+        name: "tf",
+        target: Target::Terraform,
+        title: "Terraform resources of the aws, google, azurerm and kubernetes providers",
+    },
+    Family {
+        name: "kube",
+        target: Target::Kubernetes,
+        title: "Kubernetes built-in kinds (OpenAPI)",
+    },
+    Family {
+        name: "dm",
+        target: Target::DeploymentManager,
+        title: "Deployment Manager base types (Google API discovery documents)",
+    },
 ];
 
 /// The family a qualified type name belongs to (`cfn.AWS.S3.Bucket` → `cfn`).
@@ -47,8 +63,14 @@ pub fn is_family(name: &str) -> bool {
     FAMILIES.iter().any(|f| f.name == name)
 }
 
-fn find(table: &'static [(&'static str, u32, u32, u32)], name: &str) -> Option<&'static (&'static str, u32, u32, u32)> {
-    table.binary_search_by(|e| e.0.cmp(name)).ok().map(|i| &table[i])
+fn find(
+    table: &'static [(&'static str, u32, u32, u32)],
+    name: &str,
+) -> Option<&'static (&'static str, u32, u32, u32)> {
+    table
+        .binary_search_by(|e| e.0.cmp(name))
+        .ok()
+        .map(|i| &table[i])
 }
 
 /// Whether the generated layer has a resource type of this name.
@@ -63,7 +85,10 @@ pub fn data_exists(name: &str) -> bool {
 
 /// Every generated resource type name, sorted; only those of `family` when given.
 pub fn names(family: Option<&str>) -> impl Iterator<Item = &'static str> + '_ {
-    index::TYPES.iter().map(|e| e.0).filter(move |n| family.map_or(true, |f| n.split('.').next() == Some(f)))
+    index::TYPES
+        .iter()
+        .map(|e| e.0)
+        .filter(move |n| family.map_or(true, |f| n.split('.').next() == Some(f)))
 }
 
 /// Every Terraform data source name (`tf.aws_s3_bucket`), sorted.
@@ -84,7 +109,9 @@ fn block(i: u32) -> Option<Arc<Vec<u8>>> {
         .get_or_init(|| {
             let (off, len) = index::BLOCKS.get(i as usize).copied()?;
             let packed = index::BLOB.get(off as usize..(off + len) as usize)?;
-            miniz_oxide::inflate::decompress_to_vec(packed).ok().map(Arc::new)
+            miniz_oxide::inflate::decompress_to_vec(packed)
+                .ok()
+                .map(Arc::new)
         })
         .clone()
 }
@@ -98,26 +125,42 @@ fn parse(entry: &(&'static str, u32, u32, u32)) -> Option<GenType> {
 
 type Cache<T> = Mutex<HashMap<(bool, String), Option<Arc<T>>>>;
 
-fn cached<T>(cache: &'static OnceLock<Cache<T>>, data: bool, name: &str, make: impl FnOnce() -> Option<T>) -> Option<Arc<T>> {
+fn cached<T>(
+    cache: &'static OnceLock<Cache<T>>,
+    data: bool,
+    name: &str,
+    make: impl FnOnce() -> Option<T>,
+) -> Option<Arc<T>> {
     let cache = cache.get_or_init(Default::default);
-    if let Some(hit) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(&(data, name.to_string())) {
+    if let Some(hit) = cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&(data, name.to_string()))
+    {
         return hit.clone();
     }
     let made = make().map(Arc::new);
-    cache.lock().unwrap_or_else(PoisonError::into_inner).insert((data, name.to_string()), made.clone());
+    cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert((data, name.to_string()), made.clone());
     made
 }
 
 /// The generated type `name`, parsed on first use.
 pub fn get(name: &str) -> Option<Arc<GenType>> {
     static CACHE: OnceLock<Cache<GenType>> = OnceLock::new();
-    cached(&CACHE, false, name, || find(index::TYPES, name).and_then(parse))
+    cached(&CACHE, false, name, || {
+        find(index::TYPES, name).and_then(parse)
+    })
 }
 
 /// The Terraform data source `name` (`tf.aws_s3_bucket`), parsed on first use.
 pub fn get_data(name: &str) -> Option<Arc<GenType>> {
     static CACHE: OnceLock<Cache<GenType>> = OnceLock::new();
-    cached(&CACHE, true, name, || find(index::DATA, name).and_then(parse))
+    cached(&CACHE, true, name, || {
+        find(index::DATA, name).and_then(parse)
+    })
 }
 
 /// The generated type `name` as a resource schema the type checker reads.
@@ -134,7 +177,9 @@ pub fn data_schema(name: &str) -> Option<Arc<ResourceSchema>> {
 
 /// The cloud a generated type belongs to (for stacks and policy rules).
 pub fn provider_of(name: &str) -> Provider {
-    let Some(f) = family_of(name) else { return Provider::None };
+    let Some(f) = family_of(name) else {
+        return Provider::None;
+    };
     match f.name {
         "cfn" => Provider::Aws,
         "kube" => Provider::Kubernetes,
@@ -159,14 +204,29 @@ pub fn provider_of(name: &str) -> Provider {
 /// Convert a generated type into the schema form the checker uses. Recursive definitions are
 /// typed down to their first repetition; a value nested deeper is accepted as is (`any`).
 pub fn to_schema(g: &GenType) -> ResourceSchema {
-    let mut cx = Conv { defs: &g.defs, stack: Vec::new(), cache: HashMap::new() };
-    let fields = g.props.iter().map(|(k, f)| (k.clone(), cx.field(f))).collect();
-    let outputs = g.attrs.iter().map(|(k, f)| (k.clone(), cx.field(f))).collect();
+    let mut cx = Conv {
+        defs: &g.defs,
+        stack: Vec::new(),
+        cache: HashMap::new(),
+    };
+    let fields = g
+        .props
+        .iter()
+        .map(|(k, f)| (k.clone(), cx.field(f)))
+        .collect();
+    let outputs = g
+        .attrs
+        .iter()
+        .map(|(k, f)| (k.clone(), cx.field(f)))
+        .collect();
     let family = family_of(&g.name);
     let mut attrs = BTreeMap::new();
     if let Some(f) = family {
         attrs.insert("generated".to_string(), Value::Str(f.name.to_string()));
-        attrs.insert("target".to_string(), Value::Str(f.target.dir_name().to_string()));
+        attrs.insert(
+            "target".to_string(),
+            Value::Str(f.target.dir_name().to_string()),
+        );
     }
     attrs.insert("target_type".to_string(), Value::Str(g.target.clone()));
     if g.data {
@@ -221,24 +281,49 @@ impl<'a> Conv<'a> {
             }
             doc.push_str(&format!("({})", notes.join("; ")));
         }
-        FieldSchema { ty: self.ty(&f.ty), required: f.req, default: None, doc: (!doc.is_empty()).then_some(doc), span: strata_base::Span::default() }
+        FieldSchema {
+            ty: self.ty(&f.ty),
+            required: f.req,
+            default: None,
+            doc: (!doc.is_empty()).then_some(doc),
+            span: strata_base::Span::default(),
+        }
     }
 
     fn record(&mut self, body: &'a BTreeMap<String, GenField>) -> Ty {
-        Ty::Record(body.iter().map(|(k, f)| (k.clone(), self.field(f))).collect())
+        Ty::Record(
+            body.iter()
+                .map(|(k, f)| (k.clone(), self.field(f)))
+                .collect(),
+        )
     }
 
     fn ty(&mut self, t: &'a GenTy) -> Ty {
         match t {
             GenTy::Any => Ty::Any,
             GenTy::Bool => Ty::Bool,
-            GenTy::Int { min, max } => Ty::Int { min: *min, max: *max },
-            GenTy::Num { min, max } => Ty::Float { min: *min, max: *max },
-            GenTy::Str { pattern, min_len, max_len } => {
-                Ty::Str { pattern: pattern.clone(), min_len: min_len.map(|x| x as usize), max_len: max_len.map(|x| x as usize) }
-            }
+            GenTy::Int { min, max } => Ty::Int {
+                min: *min,
+                max: *max,
+            },
+            GenTy::Num { min, max } => Ty::Float {
+                min: *min,
+                max: *max,
+            },
+            GenTy::Str {
+                pattern,
+                min_len,
+                max_len,
+            } => Ty::Str {
+                pattern: pattern.clone(),
+                min_len: min_len.map(|x| x as usize),
+                max_len: max_len.map(|x| x as usize),
+            },
             GenTy::Enum(vals) => {
-                let mut lits: Vec<Ty> = vals.iter().map(|v| Ty::Literal(Value::Str(v.clone()))).collect();
+                let mut lits: Vec<Ty> = vals
+                    .iter()
+                    .map(|v| Ty::Literal(Value::Str(v.clone())))
+                    .collect();
                 if lits.len() == 1 {
                     lits.pop().unwrap_or(Ty::Any)
                 } else {
@@ -258,14 +343,24 @@ impl<'a> Conv<'a> {
             }
             GenTy::Union(ts) => Ty::Union(ts.iter().map(|t| self.ty(t)).collect()),
             GenTy::Rel { ty, .. } => Ty::Union(vec![Ty::string(), Ty::Ref(Some(ty.clone()))]),
-            GenTy::IntOrString => Ty::Named("IntOrString".into(), Box::new(Ty::Union(vec![Ty::int(), Ty::string()]))),
+            GenTy::IntOrString => Ty::Named(
+                "IntOrString".into(),
+                Box::new(Ty::Union(vec![Ty::int(), Ty::string()])),
+            ),
             GenTy::Quantity => Ty::Named(
                 "Quantity".into(),
                 Box::new(Ty::Union(vec![
                     Ty::string(),
                     Ty::int(),
-                    Ty::Float { min: None, max: None },
-                    Ty::Quantity { dimension: strata_base::units::Dimension::Size, min: None, max: None },
+                    Ty::Float {
+                        min: None,
+                        max: None,
+                    },
+                    Ty::Quantity {
+                        dimension: strata_base::units::Dimension::Size,
+                        min: None,
+                        max: None,
+                    },
                 ])),
             ),
             GenTy::Def(name) => {
@@ -275,7 +370,9 @@ impl<'a> Conv<'a> {
                 if self.stack.contains(&name.as_str()) {
                     return Ty::Any;
                 }
-                let Some(def) = self.defs.get(name) else { return Ty::Any };
+                let Some(def) = self.defs.get(name) else {
+                    return Ty::Any;
+                };
                 self.stack.push(name);
                 let inner = self.ty(def);
                 self.stack.pop();
@@ -299,12 +396,30 @@ mod tests {
     fn conversion_cuts_recursion_and_types_shapes() {
         let mut defs = BTreeMap::new();
         let mut stmt = BTreeMap::new();
-        stmt.insert("And".to_string(), GenField::new(GenTy::List(Box::new(GenTy::Def("Statement".into())))));
-        stmt.insert("Op".to_string(), GenField::new(GenTy::Enum(vec!["a".into(), "b".into()])));
+        stmt.insert(
+            "And".to_string(),
+            GenField::new(GenTy::List(Box::new(GenTy::Def("Statement".into())))),
+        );
+        stmt.insert(
+            "Op".to_string(),
+            GenField::new(GenTy::Enum(vec!["a".into(), "b".into()])),
+        );
         defs.insert("Statement".to_string(), GenTy::Obj(stmt));
         let mut props = BTreeMap::new();
-        props.insert("Statement".to_string(), GenField { req: true, ..GenField::new(GenTy::Def("Statement".into())) });
-        props.insert("KeyId".to_string(), GenField::new(GenTy::Rel { ty: "cfn.AWS.KMS.Key".into(), attr: Some("Arn".into()) }));
+        props.insert(
+            "Statement".to_string(),
+            GenField {
+                req: true,
+                ..GenField::new(GenTy::Def("Statement".into()))
+            },
+        );
+        props.insert(
+            "KeyId".to_string(),
+            GenField::new(GenTy::Rel {
+                ty: "cfn.AWS.KMS.Key".into(),
+                attr: Some("Arn".into()),
+            }),
+        );
         let g = GenType {
             name: "cfn.X.Y.Z".into(),
             target: "X::Y::Z".into(),
@@ -322,7 +437,10 @@ mod tests {
         assert!(s.fields["Statement"].required);
         let shown = s.fields["Statement"].ty.resolved().to_string();
         assert_eq!(shown, "{ And?: list<any>, Op?: \"a\" | \"b\" }");
-        assert_eq!(s.fields["KeyId"].ty.to_string(), "string | ref<cfn.AWS.KMS.Key>");
+        assert_eq!(
+            s.fields["KeyId"].ty.to_string(),
+            "string | ref<cfn.AWS.KMS.Key>"
+        );
         assert_eq!(s.attr_str("target"), Some("cloudformation"));
     }
 
