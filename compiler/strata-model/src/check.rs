@@ -121,6 +121,12 @@ pub trait RefTypes {
     fn compatible(&self, expected: &str, found: &str) -> bool {
         expected == found
     }
+    /// Whether a reference to the whole resource stands for its identifier where a string is
+    /// expected (resources of the generated layer: CloudFormation `Ref`, Terraform `id`, a
+    /// Kubernetes object's or a Google resource's name).
+    fn identity(&self, _r: &Ref) -> bool {
+        false
+    }
 }
 
 /// Accepts every reference (for callers without a model at hand).
@@ -338,6 +344,7 @@ fn check_into(
                 }
             }
             Value::Interp(_) => {}
+            Value::Ref(r) if r.attr.is_none() && refs.identity(r) => {}
             _ => push(
                 out,
                 path,

@@ -210,6 +210,23 @@ impl ResourceSchema {
     pub fn attr_str(&self, key: &str) -> Option<&str> {
         self.attrs.get(key).and_then(Value::as_str)
     }
+    /// The type of an attribute, also nested (`Endpoint.Address` of a generated type whose
+    /// attribute `Endpoint` is a record).
+    pub fn out_type(&self, path: &str) -> Option<&Ty> {
+        let mut segs = path.split('.');
+        let mut t = &self.outputs.get(segs.next()?)?.ty;
+        for seg in segs {
+            match t.resolved() {
+                Ty::Record(fields) => t = &fields.get(seg)?.ty,
+                _ => return None,
+            }
+        }
+        Some(t)
+    }
+    /// A type of the generated layer (`cfn.*`, `tf.*`, `kube.*`, `dm.*`).
+    pub fn is_generated(&self) -> bool {
+        self.attrs.contains_key("generated")
+    }
 }
 
 /// Every resource schema known to a compilation (stdlib and project), by qualified name.

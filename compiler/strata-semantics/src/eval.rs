@@ -27,7 +27,10 @@ impl RefTypes for DbRefs<'_, '_> {
     fn attr_type(&self, r: &Ref) -> Option<Ty> {
         let res = self.0.resources.get(r.resource.0 as usize)?;
         let schema = self.0.schemas.get(&res.schema)?;
-        schema.outputs.get(r.attr.as_deref()?).map(|f| f.ty.clone())
+        schema.out_type(r.attr.as_deref()?).cloned()
+    }
+    fn identity(&self, r: &Ref) -> bool {
+        self.0.resources.get(r.resource.0 as usize).and_then(|x| self.0.schemas.get(&x.schema)).is_some_and(|s| s.is_generated())
     }
     fn compatible(&self, expected: &str, found: &str) -> bool {
         if expected == found {
@@ -682,6 +685,37 @@ impl<'a> Db<'a> {
         }
     }
 
+    /// `db.Endpoint.Address`: a field of a record-typed attribute is an attribute too.
+    fn nested_attr(&mut self, r: Ref, name: &ast::Ident) -> Option<Value> {
+        let attr = r.attr.clone().unwrap_or_default();
+        let schema_name = self.resources[r.resource.0 as usize].schema.clone();
+        let fields: Option<Vec<String>> = self.schemas.get(&schema_name).and_then(|s| s.out_type(&attr)).map(|t| match t.resolved() {
+            Ty::Record(f) => f.keys().cloned().collect(),
+            _ => Vec::new(),
+        });
+        let path = format!("{attr}.{}", name.name);
+        match fields {
+            Some(f) if f.contains(&name.name) => Some(Value::Ref(Ref { attr: Some(path), ..r })),
+            Some(f) => {
+                let mut d = Diagnostic::error("E2013", format!("`{}` has no attribute `{path}`", r.name), name.span).with_label("unknown attribute");
+                d = match did_you_mean(&name.name, f.iter().map(String::as_str)) {
+                    Some(s) => d.with_help(format!("did you mean `{attr}.{s}`?")),
+                    None if f.is_empty() => d.with_help(format!("`{attr}` is not a record")),
+                    None => d.with_help(format!("the fields of `{attr}` are: {}", f.join(", "))),
+                };
+                self.report(d);
+                None
+            }
+            None => {
+                self.report(
+                    Diagnostic::error("E2013", format!("a reference has no field `{}`", name.name), name.span)
+                        .with_help("field access works on records, module instances and resources"),
+                );
+                None
+            }
+        }
+    }
+
     fn eval_field(
         &mut self,
         base: &'a ast::Expr,
@@ -816,6 +850,7 @@ impl<'a> Db<'a> {
                 self.report(d);
                 None
             }
+            Value::Ref(r) if r.attr.is_some() => self.nested_attr(r, name),
             other => {
                 self.report(
                     Diagnostic::error(

@@ -455,3 +455,12 @@ mod tests {
         }
     }
 }
+#[cfg(test)]
+mod dbg {
+    #[test]
+    fn dbg_endpoint() {
+        let s = super::schema("cfn.AWS.RDS.DBInstance").unwrap();
+        eprintln!("{:?}", s.outputs.get("Endpoint").map(|f| f.ty.to_string()));
+        eprintln!("{:?}", s.out_type("Endpoint.Address"));
+    }
+}
