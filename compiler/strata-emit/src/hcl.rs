@@ -319,7 +319,13 @@ fn terraform_block(p: &TargetProgram) -> String {
 
 fn resource_block(cx: &Cx, names: &Names, i: usize, r: &TargetResource) -> String {
     let at = At::Root("");
-    if !is_hcl_ident(&r.ty) {
+    // `data.aws_s3_bucket`: a data source (an existing resource), referred to as
+    // `data.aws_s3_bucket.NAME`.
+    let (kind, ty) = match r.ty.strip_prefix("data.") {
+        Some(t) => ("data", t),
+        None => ("resource", r.ty.as_str()),
+    };
+    if !is_hcl_ident(ty) {
         cx.error(
             codes::INVALID_NAME,
             i,
@@ -391,7 +397,7 @@ fn resource_block(cx: &Cx, names: &Names, i: usize, r: &TargetResource) -> Strin
         }
         let _ = writeln!(body, "  depends_on = [{}]", deps.join(", "));
     }
-    let mut s = format!("resource \"{}\" \"{}\" ", r.ty, r.name);
+    let mut s = format!("{kind} \"{ty}\" \"{}\" ", r.name);
     wrap_body(&mut s, &body);
     s
 }

@@ -144,6 +144,7 @@ pub struct ResourceBuilder {
     depends_on: Vec<String>,
     stack: Option<usize>,
     lowered_from: Option<String>,
+    existing: false,
     doc: Option<String>,
 }
 
@@ -314,6 +315,7 @@ impl Fixture {
             depends_on: Vec::new(),
             stack: None,
             lowered_from: None,
+            existing: false,
             doc: None,
         };
         f(&mut b);

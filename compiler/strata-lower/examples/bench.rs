@@ -101,6 +101,7 @@ fn main() {
             span: Span::default(),
             stack: Some(stack),
             lowered_from: None,
+            existing: false,
             doc: None,
         });
         rid

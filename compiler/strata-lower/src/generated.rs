@@ -15,20 +15,22 @@ use strata_model::{Model, Resource, StrPart, TRef, Target, Value};
 use strata_stdlib::generated::{self as gen, GenField, GenTy, GenType};
 
 /// The entries (one) of a generated type for its target, built once per process.
-pub(crate) fn entries(ty: &str, target: Target) -> Option<&'static [Entry]> {
+pub(crate) fn entries(ty: &str, target: Target, existing: bool) -> Option<&'static [Entry]> {
     let family = gen::family_of(ty)?;
     if family.target != target {
         return None;
     }
-    static CACHE: OnceLock<Mutex<HashMap<String, &'static [Entry]>>> = OnceLock::new();
+    static CACHE: OnceLock<Mutex<HashMap<(String, bool), &'static [Entry]>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    if let Some(e) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(ty) {
+    let key = (ty.to_string(), existing);
+    if let Some(e) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
         return Some(e);
     }
-    let g = gen::get(ty)?;
+    // An existing Terraform resource is a data source (`data.aws_s3_bucket`).
+    let ty_name = if existing && target == Target::Terraform { format!("data.{}", gen::get_data(ty)?.target) } else { gen::get(ty)?.target.clone() };
     let entry = Entry {
         key: "main".into(),
-        ty: g.target.clone(),
+        ty: ty_name,
         when: None,
         each: None,
         name_tpl: None,
@@ -44,7 +46,7 @@ pub(crate) fn entries(ty: &str, target: Target) -> Option<&'static [Entry]> {
     cache
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
-        .insert(ty.to_string(), leaked);
+        .insert(key, leaked);
     Some(leaked)
 }
 
@@ -53,6 +55,33 @@ pub(crate) fn kube_name(r: &Resource) -> Option<String> {
     match r.props.get("metadata")?.as_record()?.get("name")? {
         Value::Str(s) => Some(s.clone()),
         _ => None,
+    }
+}
+
+/// How the document refers to an `existing` resource it does not hold (CloudFormation,
+/// Kubernetes, Deployment Manager): by the values that identify it, written where they are used.
+pub(crate) fn existing_value(r: &Resource, attr: Option<&str>) -> Result<Value, String> {
+    let lookup = |path: &str| -> Option<Value> {
+        let mut segs = path.split('.');
+        let mut cur = r.props.get(segs.next()?)?;
+        for s in segs {
+            cur = cur.as_record()?.get(s)?;
+        }
+        Some(cur.clone())
+    };
+    match attr {
+        Some(a) => lookup(a).ok_or_else(|| format!("existing resource `{}` is referred to as `{}.{a}`: give its value on the declaration (`{a} = ...`), since nothing is looked up", r.name, r.name)),
+        None => {
+            if r.ty.starts_with("kube.") {
+                return lookup("metadata.name").ok_or_else(|| format!("existing resource `{}` has no `metadata.name`", r.name));
+            }
+            let ids = gen::get(&r.ty).map(|g| g.ids.clone()).unwrap_or_default();
+            ids.iter()
+                .map(String::as_str)
+                .chain(std::iter::once("name"))
+                .find_map(lookup)
+                .ok_or_else(|| format!("existing resource `{}` has no identifier to write", r.name))
+        }
     }
 }
 
@@ -111,7 +140,8 @@ fn terraform_path(ty: &str, attr: &str) -> String {
 /// The body of a generated resource as template JSON (with reference markers), ready for the
 /// same conversion the lowering tables' output goes through.
 pub(crate) fn body(model: &Model, r: &Resource, target: Target, name: &str) -> Json {
-    let Some(g) = gen::get(&r.ty) else {
+    let g = if r.existing { gen::get_data(&r.ty) } else { gen::get(&r.ty) };
+    let Some(g) = g else {
         return Json::Object(Map::new());
     };
     let w = Writer { g: &g, target };

@@ -244,6 +244,7 @@ pub(crate) fn lower_portable_with(
             span: p.span,
             stack: p.stack,
             lowered_from: Some(*pid),
+            existing: false,
             doc: None,
         });
     }
@@ -494,6 +495,7 @@ fn add_implicit(model: &mut Model, schemas: &Schemas, eng: &Engine, diags: &mut 
                         span,
                         stack,
                         lowered_from: None,
+                        existing: false,
                         doc: Some(format!("Created by lowering: the default `{ty}` of the stack, for resources that set no `{prop}`.")),
                     });
                     made.insert((stack, ty.clone()), id);

@@ -476,6 +476,7 @@ static DUMMY: Resource = Resource {
     },
     stack: None,
     lowered_from: None,
+    existing: false,
     doc: None,
 };
 
@@ -509,16 +510,20 @@ fn plan<'e>(
     cx: Option<&Context>,
     target: Target,
 ) -> Result<Plan<'e>, Vec<Diagnostic>> {
-    let Some(entries) = eng
-        .targets
-        .get(&(r.ty.clone(), target))
-        .map(Vec::as_slice)
-        .or_else(|| crate::generated::entries(&r.ty, target))
-    else {
+    let entries = if r.existing {
+        crate::generated::entries(&r.ty, target, true)
+    } else {
+        eng.targets.get(&(r.ty.clone(), target)).map(Vec::as_slice).or_else(|| crate::generated::entries(&r.ty, target, false))
+    };
+    let Some(entries) = entries else {
         return Err(vec![Diagnostic::error(c::NO_MAPPING, format!("`{}` ({}) has no mapping to {}", r.name, r.ty, target.dir_name()), r.name_span)
             .with_help(format!("{} resources are written to {}; add a `[[schema.\"{}\".{}]]` entry in stdlib/lower (see stdlib/README.md)", r.provider.as_str(), target.dir_name(), r.ty, target.dir_name()))]);
     };
     let Some(cx) = cx else { return Err(Vec::new()) };
+    // An existing resource outside Terraform creates nothing: it is only referred to.
+    if r.existing && target != Target::Terraform {
+        return Ok(Plan { entries, planned: Vec::new() });
+    }
     let mut sink = Sink {
         r,
         diags: Vec::new(),
@@ -955,6 +960,17 @@ impl Conv<'_, '_> {
             );
             return None;
         };
+        let referenced = self.model.resource(id);
+        if referenced.existing && self.target != Target::Terraform {
+            return match crate::generated::existing_value(referenced, attr) {
+                Ok(v) => self.tvalue(&ctx::to_ctx(&v), sink),
+                Err(msg) => {
+                    let span = prop_span_referencing(sink.r, id).unwrap_or(sink.r.name_span);
+                    sink.diags.push(Diagnostic::error(c::MAPPING, msg, span).with_help("existing resources are named by literal values in CloudFormation, Kubernetes and Deployment Manager"));
+                    None
+                }
+            };
+        }
         if let Some(e) = plan.entries.first().filter(|e| e.generated) {
             let ty = &self.model.resource(id).ty;
             let full = plan
@@ -1174,6 +1190,7 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
             span: span(),
             stack: Some(stack),
             lowered_from: None,
+            existing: false,
             doc: None,
         }
     }

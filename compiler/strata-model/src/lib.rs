@@ -45,6 +45,9 @@ pub struct Resource {
     pub stack: Option<usize>,
     /// Set when this resource was produced by lowering another (portable) resource.
     pub lowered_from: Option<ResourceId>,
+    /// `existing resource`: it is only referred to, never created (a Terraform data source;
+    /// elsewhere its identifier is written where it is used). `props` identify it.
+    pub existing: bool,
     pub doc: Option<String>,
 }
 

@@ -114,6 +114,11 @@ pub fn canonical_kind(k: &str) -> &'static str {
 
 /// A kind from the type name alone, for schemas without `@kind`.
 pub fn kind_from_type(ty: &str) -> &'static str {
+    // Generated types (`cfn.*`, `tf.*`, `kube.*`, `dm.*`) have their own property names: a
+    // rule reads them only where it declares them (see `rules/generated.rs`), never by guess.
+    if strata_stdlib::generated::family_of(ty).is_some() {
+        return OTHER;
+    }
     let t = ty.to_ascii_lowercase();
     let last = t.rsplit('.').next().unwrap_or(&t);
     let has = |s: &str| t.contains(s);

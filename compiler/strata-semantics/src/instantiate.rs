@@ -293,7 +293,26 @@ impl<'a> Db<'a> {
     /// Allocate the resource(s) of a declaration. Returns the reference (or a map of references
     /// for `[x in ...]`).
     pub fn instantiate_resource(&mut self, r: &'a ast::Resource, scope: ScopeId) -> Option<Value> {
-        let schema = self.resource_schema_name(&r.ty, scope)?;
+        let mut schema = self.resource_schema_name(&r.ty, scope)?;
+        if let Some(kw) = r.existing {
+            let key = format!("{}{schema}", strata_stdlib::generated::EXISTING);
+            if self.schemas.get(&key).is_none() {
+                match strata_stdlib::generated::existing_schema(&schema) {
+                    Ok(s) => {
+                        self.schemas.map.insert(key.clone(), s);
+                    }
+                    Err(why) => {
+                        self.report(
+                            Diagnostic::error("E1010", format!("`{schema}` cannot be an existing resource: {why}"), r.ty.span)
+                                .with_secondary(kw, "declared existing here")
+                                .with_help("existing resources are typed from the generated layer: a Terraform data source (`tf.aws_s3_bucket`), or a `cfn.*`, `kube.*` or `dm.*` type named by its identifier"),
+                        );
+                        return None;
+                    }
+                }
+            }
+            schema = key;
+        }
         let prefix = self.scopes[scope].prefix.clone();
         let mut order = self.scopes[scope].order.clone();
         order.push((r.span.file.0, r.span.start));
@@ -655,17 +674,14 @@ impl<'a> Db<'a> {
                 missing.push((k.clone(), fs.ty.clone(), fs.span));
             }
         }
+        let shown = schema_name.strip_prefix(strata_stdlib::generated::EXISTING).unwrap_or(&schema_name);
         for (k, ty, decl_span) in missing {
-            self.report(
-                Diagnostic::error(
-                    "E2004",
-                    format!("missing required property `{k}` of `{schema_name}`"),
-                    decl.name.span,
-                )
-                .with_label(format!("`{k}` is not set"))
-                .with_secondary(decl_span, "declared here")
-                .with_help(format!("add `{k} = <{ty}>` to `{}`", decl.name.name)),
-            );
+            let mut d = Diagnostic::error("E2004", format!("missing required property `{k}` of `{shown}`"), decl.name.span).with_label(format!("`{k}` is not set"));
+            // Generated types have no declaration in a source file.
+            if decl_span != Span::default() {
+                d = d.with_secondary(decl_span, "declared here");
+            }
+            self.report(d.with_help(format!("add `{k} = <{ty}>` to `{}`", decl.name.name)));
         }
         Some(out)
     }

@@ -177,6 +177,9 @@ pub struct Stack {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Resource {
     pub doc: Doc,
+    /// `existing resource x: T { ... }`: a resource that exists already and is only referred
+    /// to (a Terraform data source; CloudFormation, Kubernetes and Deployment Manager by name).
+    pub existing: Option<Span>,
     pub name: Ident,
     pub for_each: Option<ForEach>,
     pub ty: Path,

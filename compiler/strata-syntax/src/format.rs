@@ -618,7 +618,11 @@ impl<'a> Fmt<'a> {
                 self.fields_body(&s.body, open, s.span.end.saturating_sub(1));
             }
             Item::Resource(r) => {
-                self.keyword("resource ", r.span.start);
+                if r.existing.is_some() {
+                    self.keyword("existing resource ", r.span.start);
+                } else {
+                    self.keyword("resource ", r.span.start);
+                }
                 self.leaf(r.name.span.start, &r.name.name);
                 self.for_each(&r.for_each);
                 self.w(": ");

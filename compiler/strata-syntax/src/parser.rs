@@ -210,8 +210,13 @@ impl<'a> Parser<'a> {
                 _ => self.nth(1) == T::Ident,
             },
             T::At => Self::is_name(self.nth(1)),
+            T::Ident => self.at_existing(),
             _ => false,
         }
+    }
+    /// `existing resource`: `existing` is a word only in front of `resource`.
+    fn at_existing(&self) -> bool {
+        self.kind() == T::Ident && self.text(self.tok()) == "existing" && self.nth(1) == T::Kw(Keyword::Resource) && self.nth(2) == T::Ident
     }
     fn at_line_item_start(&self) -> bool {
         self.tok().nl_before && self.at_item_start()
@@ -587,7 +592,12 @@ impl<'a> Parser<'a> {
             T::Kw(Keyword::Type) => self.typedecl(doc),
             T::Kw(Keyword::Schema) => self.schema(doc, Vec::new(), start),
             T::Kw(Keyword::Stack) => self.stack(doc),
-            T::Kw(Keyword::Resource) => self.resource(doc),
+            T::Kw(Keyword::Resource) => self.resource(doc, None),
+            T::Ident if self.at_existing() => {
+                let e = self.bump();
+                let span = self.tspan(e);
+                self.resource(doc, Some(span))
+            }
             T::Kw(Keyword::Module) => self.module(doc),
             T::Kw(Keyword::Output) => self.output(doc),
             T::Kw(Keyword::Policy) => self.policy(doc),
@@ -963,8 +973,9 @@ impl<'a> Parser<'a> {
         self.path("a type name")
     }
 
-    fn resource(&mut self, doc: Doc) -> Option<Item> {
+    fn resource(&mut self, doc: Doc, existing: Option<Span>) -> Option<Item> {
         let kw = self.bump();
+        let start = existing.map_or(kw.start, |s| s.start);
         let name = self.decl_name("a resource name")?;
         let for_each = if self.at(T::LBracket) {
             Some(self.for_each()?)
@@ -978,11 +989,12 @@ impl<'a> Parser<'a> {
         )?;
         Some(Item::Resource(Resource {
             doc,
+            existing,
             name,
             for_each,
             ty,
             body,
-            span: self.span_from(kw.start),
+            span: self.span_from(start),
         }))
     }
 
