@@ -6,6 +6,7 @@
 mod commands;
 mod init;
 mod render;
+mod schema;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use render::ColorChoice;
@@ -94,8 +95,14 @@ pub enum Command {
     },
     /// Print the documentation of a diagnostic code or rule (all codes without one).
     Explain {
-        /// A code (`E2001`, `SEC001`) or rule name (`dependency-cycle`).
+        /// A code (`E2001`, `SEC001`), a rule name (`dependency-cycle`) or a type
+        /// (`aws.s3.Bucket`, `cfn.AWS.SNS.Topic`).
         code: Option<String>,
+    },
+    /// The type reference: every type of the generated, curated and portable layers.
+    Schema {
+        #[command(subcommand)]
+        command: SchemaCommand,
     },
     /// Run the language server on stdin/stdout.
     Lsp,
@@ -103,6 +110,28 @@ pub enum Command {
     Init {
         #[arg(default_value = ".")]
         dir: PathBuf,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SchemaCommand {
+    /// List the types (name and the targets each is written to).
+    List {
+        /// Only this family: cfn, tf, kube, dm (generated); aws, gcp, azure, k8s (curated);
+        /// portable.
+        #[arg(long, value_name = "FAMILY")]
+        family: Option<String>,
+        #[arg(long, value_enum, default_value_t = schema::SchemaFormat::Human)]
+        format: schema::SchemaFormat,
+    },
+    /// Document one type: its properties with types and defaults, its attributes, the
+    /// provider's documentation link.
+    Show {
+        /// The type (`cfn.AWS.S3.Bucket`, `tf.aws_sns_topic`, `aws.s3.Bucket`, `portable.Postgres`).
+        #[arg(value_name = "TYPE")]
+        name: String,
+        #[arg(long, value_enum, default_value_t = schema::SchemaFormat::Human)]
+        format: schema::SchemaFormat,
     },
 }
 

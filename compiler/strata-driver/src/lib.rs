@@ -19,6 +19,7 @@ mod format;
 mod loader;
 mod pipeline;
 mod project;
+pub mod reference;
 mod stages;
 mod world;
 
