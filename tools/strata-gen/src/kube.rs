@@ -196,6 +196,7 @@ fn convert_all(defs: &Map<String, Json>, minor: &str) -> Result<Vec<GenType>, St
     for (gvk, def) in &kinds {
         types.push(cx.kind(gvk, def, minor));
     }
+    types.sort_by(|a, b| a.name.cmp(&b.name));
     Ok(types)
 }
 
