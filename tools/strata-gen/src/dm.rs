@@ -69,6 +69,13 @@ const PREFERRED: &[(&str, &str)] = &[
 /// The parameters that name the project, which is the deployment's.
 const PROJECT_PARAMS: &[&str] = &["project", "projectId"];
 
+/// Optional parameters Deployment Manager sets itself (request ids for retries).
+const MANAGED_PARAMS: &[&str] = &["requestId", "clientOperationId"];
+
+/// Fields the service sets in every Google API, whether or not the document says so (the
+/// storage API does not): the resource's URL, its numeric id, the type tag (`compute#network`).
+const ALWAYS_OUTPUT: &[&str] = &["selfLink", "id", "kind"];
+
 pub fn generate(src: &Path) -> Result<Vec<Output>, String> {
     let dir = src.join("googleapiclient/discovery_cache/documents");
     let mut types = Vec::new();
@@ -176,7 +183,7 @@ fn convert(api: &Api, name: &str, c: &Collection, schemas: &Map<String, Json>, d
     let mut props = BTreeMap::new();
     if let Some(ps) = body.and_then(|b| b.get("properties")).and_then(Json::as_object) {
         for (k, p) in ps {
-            if output_only(p) {
+            if output_only(p) || ALWAYS_OUTPUT.contains(&k.as_str()) {
                 continue;
             }
             let mut f = cx.field(p);
@@ -188,20 +195,25 @@ fn convert(api: &Api, name: &str, c: &Collection, schemas: &Map<String, Json>, d
             props.insert(k.clone(), f);
         }
     }
+    // The method's parameters are properties too: the required ones (`zone`, `region`, the
+    // parent's name) must be set; the optional ones (`predefinedAcl`, `uniqueWriterIdentity`,
+    // a resource id) may be. Not the project, nor what Deployment Manager sets itself.
     if let Some(params) = c.method.get("parameters").and_then(Json::as_object) {
         for (k, p) in params {
-            if p.get("required") != Some(&Json::Bool(true)) || PROJECT_PARAMS.contains(&k.as_str()) || names_project(p) {
+            if PROJECT_PARAMS.contains(&k.as_str()) || MANAGED_PARAMS.contains(&k.as_str()) || names_project(p) || k.contains('.') {
                 continue;
             }
+            let required = p.get("required") == Some(&Json::Bool(true)) && k != "name";
             match props.get_mut(k) {
                 // Needed for the request's path, whatever the body's field says.
-                Some(f) => {
+                Some(f) if required => {
                     f.req = true;
                     f.deprecated = false;
                 }
+                Some(_) => {}
                 None => {
                     let mut f = cx.field(p);
-                    f.req = true;
+                    f.req = required;
                     props.insert(k.clone(), f);
                 }
             }
@@ -211,7 +223,7 @@ fn convert(api: &Api, name: &str, c: &Collection, schemas: &Map<String, Json>, d
     let mut attrs = BTreeMap::new();
     if let Some(ps) = read.and_then(|b| b.get("properties")).and_then(Json::as_object) {
         for (k, p) in ps {
-            if output_only(p) || matches!(k.as_str(), "selfLink" | "id" | "name") {
+            if output_only(p) || matches!(k.as_str(), "selfLink" | "id" | "name" | "kind") {
                 let mut f = cx.field(p);
                 f.req = false;
                 attrs.insert(k.clone(), f);
@@ -256,16 +268,21 @@ fn names_project(p: &Json) -> bool {
     p.get("pattern").and_then(Json::as_str) == Some("^projects/[^/]+$")
 }
 
-/// Set by the service, never by the request: `readOnly`, or a description that says so
-/// (`[Output Only] …`, `Output only. …`, also after `Optional.`).
+/// Set by the service, never by the request: `readOnly`, or a description that says so, first
+/// (`[Output Only] …`, `Output only. …`, also after `Optional.`) or last (`… (output only).`,
+/// `… Output only.`, `… Read-only.`).
 pub fn output_only(p: &Json) -> bool {
     if p.get("readOnly") == Some(&Json::Bool(true)) {
         return true;
     }
-    let d = p.get("description").and_then(Json::as_str).unwrap_or_default().trim_start();
-    let d = d.strip_prefix("Optional.").map(str::trim_start).unwrap_or(d);
+    let full = p.get("description").and_then(Json::as_str).unwrap_or_default().trim();
+    let d = full.strip_prefix("Optional.").map(str::trim_start).unwrap_or(full);
     let d = d.strip_prefix('[').unwrap_or(d);
-    d.get(..11).is_some_and(|s| s.eq_ignore_ascii_case("output only"))
+    if d.get(..11).is_some_and(|s| s.eq_ignore_ascii_case("output only")) {
+        return true;
+    }
+    let lower = full.to_ascii_lowercase();
+    ["(output only)", "(output only).", " output only.", " read-only."].iter().any(|end| lower.ends_with(end))
 }
 
 /// The `Def` names a type refers to (not following them).
@@ -362,7 +379,9 @@ mod tests {
                             "id": "compute.addresses.insert",
                             "parameters": {
                                 "project": { "location": "path", "required": true, "type": "string" },
-                                "region": { "location": "path", "required": true, "type": "string", "pattern": "[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", "description": "Name of the region." }
+                                "region": { "location": "path", "required": true, "type": "string", "pattern": "[a-z](?:[-a-z0-9]{0,61}[a-z0-9])?", "description": "Name of the region." },
+                                "requestId": { "location": "query", "type": "string" },
+                                "validateOnly": { "location": "query", "type": "boolean" }
                             },
                             "request": { "$ref": "Address" }
                         }
@@ -476,8 +495,10 @@ mod tests {
     fn required_path_params_are_props_but_the_project() {
         let t = by_name(convert_api(&COMPUTE, &compute()));
         let a = &t["dm.compute.v1.address"];
-        assert_eq!(a.props.keys().collect::<Vec<_>>(), ["address", "name", "region"]);
-        assert!(a.props["region"].req);
+        // Optional parameters may be set, but not the request id Deployment Manager sets.
+        assert_eq!(a.props.keys().collect::<Vec<_>>(), ["address", "name", "region", "validateOnly"]);
+        assert!(a.props["region"].req && !a.props["validateOnly"].req);
+        assert_eq!(a.props["validateOnly"].ty, GenTy::Bool);
         assert_eq!(a.props["region"].doc.as_deref(), Some("Name of the region."));
         assert!(matches!(&a.props["region"].ty, GenTy::Str { pattern: Some(_), .. }));
         assert_eq!(a.attrs.keys().collect::<Vec<_>>(), ["kind", "name"]);
@@ -544,6 +565,11 @@ mod tests {
         assert!(output_only(&json!({ "description": "[Output Only] Creation timestamp." })));
         assert!(output_only(&json!({ "description": "Output only. The state." })));
         assert!(output_only(&json!({ "description": "Optional. Output only. Replication status." })));
+        assert!(output_only(&json!({ "description": "Unique identifier; defined by the server (output only)." })));
+        assert!(output_only(&json!({ "description": "The time, in RFC3339 text format. Output only." })));
+        assert!(output_only(&json!({ "description": "Creation time. Read-only." })));
+        assert!(!output_only(&json!({ "description": "Example: `tokyo-rain-123` Read-only after creation." })));
+        assert!(!output_only(&json!({ "description": "This field is output only for HA VPN tunnels." })));
         assert!(!output_only(&json!({ "description": "An optional description." })));
         assert!(!output_only(&json!({})));
     }
@@ -638,6 +664,10 @@ mod tests {
         }
         let net = &types["dm.compute.v1.network"];
         assert!(net.attrs.contains_key("selfLink") && !net.props.contains_key("selfLink") && !net.props.contains_key("id"));
+        let bucket = &types["dm.storage.v1.bucket"];
+        assert!(bucket.attrs.contains_key("selfLink") && !bucket.props.contains_key("selfLink") && !bucket.props.contains_key("kind"));
+        assert!(bucket.props.contains_key("predefinedAcl") && !bucket.props.contains_key("project"));
+        assert!(types["dm.logging.v2.sink"].props.contains_key("uniqueWriterIdentity"));
         let db = &types["dm.sqladmin.v1beta4.database"];
         assert!(db.props["instance"].req);
         let np = &types["dm.container.v1.nodePool"];
