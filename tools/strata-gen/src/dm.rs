@@ -574,60 +574,37 @@ mod tests {
         assert!(!output_only(&json!({})));
     }
 
-    /// Deployment Manager's documented base types (tests/validators/dm_check.py, `KNOWN`).
-    const KNOWN: &[(&str, &[&str])] = &[
-        (
-            "compute",
-            &[
-                "address",
-                "autoscaler",
-                "backendBucket",
-                "backendService",
-                "disk",
-                "firewall",
-                "forwardingRule",
-                "globalAddress",
-                "globalForwardingRule",
-                "healthCheck",
-                "httpHealthCheck",
-                "httpsHealthCheck",
-                "image",
-                "instance",
-                "instanceGroup",
-                "instanceGroupManager",
-                "instanceTemplate",
-                "network",
-                "regionAutoscaler",
-                "regionBackendService",
-                "regionInstanceGroupManager",
-                "route",
-                "router",
-                "snapshot",
-                "sslCertificate",
-                "subnetwork",
-                "targetHttpProxy",
-                "targetHttpsProxy",
-                "targetInstance",
-                "targetPool",
-                "targetSslProxy",
-                "targetTcpProxy",
-                "targetVpnGateway",
-                "urlMap",
-                "vpnTunnel",
-            ],
-        ),
-        ("storage", &["bucket", "bucketAccessControl", "defaultObjectAccessControl", "objectAccessControl"]),
-        ("sqladmin", &["database", "instance", "user"]),
-        ("pubsub", &["topic", "subscription"]),
-        ("container", &["cluster", "nodePool"]),
-        ("iam", &["serviceAccount", "serviceAccountKey"]),
-        ("dns", &["managedZone", "resourceRecordSet"]),
-        ("bigquery", &["dataset", "table"]),
-        ("runtimeconfig", &["config", "variable", "waiter"]),
-        ("logging", &["sink", "metric"]),
-        ("spanner", &["instance", "database"]),
-        ("cloudresourcemanager", &["project"]),
-    ];
+    /// Deployment Manager's documented base types: `KNOWN` of tests/validators/dm_check.py, by
+    /// API (the `deploymentmanager` virtual types are not collections).
+    fn known() -> BTreeMap<String, Vec<String>> {
+        let p = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/validators/dm_check.py");
+        let text = std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()));
+        let start = text.find("KNOWN = {").expect("dm_check.py has KNOWN");
+        let block = &text[start..start + text[start..].find("\n}\n").expect("KNOWN ends")];
+        let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        let mut api = String::new();
+        let mut rest = block;
+        while let Some(open) = rest.find('"') {
+            let Some(close) = rest[open + 1..].find('"') else { break };
+            let word = &rest[open + 1..open + 1 + close];
+            rest = &rest[open + close + 2..];
+            if rest.trim_start().starts_with(':') {
+                api = word.to_string();
+            } else if api != "deploymentmanager" {
+                out.entry(api.clone()).or_default().push(word.to_string());
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn known_is_read_from_dm_check() {
+        let k = known();
+        assert!(k["compute"].contains(&"network".to_string()) && k["compute"].len() > 30);
+        assert_eq!(k["container"], ["cluster", "nodePool"]);
+        assert!(!k.contains_key("deploymentmanager"));
+        assert_eq!(k.len(), 12);
+    }
 
     fn real_src() -> Option<std::path::PathBuf> {
         let cache = std::env::var_os("STRATA_GEN_CACHE").map(std::path::PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache/strata-gen")))?;
@@ -643,9 +620,10 @@ mod tests {
         };
         let out = generate(&src).unwrap();
         let types = by_name(out.into_iter().flat_map(|o| o.types).collect());
-        for (api, names) in KNOWN {
-            let version = APIS.iter().find(|a| a.name == *api).map(|a| a.version).unwrap();
-            for n in *names {
+        let known = known();
+        for (api, names) in &known {
+            let version = APIS.iter().find(|a| a.name == api).map(|a| a.version).unwrap_or_else(|| panic!("dm_check.py knows API {api}, APIS does not"));
+            for n in names {
                 let name = format!("dm.{api}.{version}.{n}");
                 assert!(types.contains_key(&name), "{name} is not generated");
             }
@@ -656,10 +634,15 @@ mod tests {
             let doc: Json = serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{}.{}.json", api.name, api.version))).unwrap()).unwrap();
             let mut all = Vec::new();
             collections(&doc, &mut Vec::new(), &mut all);
-            let known = KNOWN.iter().find(|(a, _)| *a == api.name).map(|(_, n)| *n).unwrap_or_default();
+            let known = known.get(api.name).cloned().unwrap_or_default();
             for t in types.values().filter(|t| t.name.starts_with(&format!("dm.{}.{}.", api.name, api.version))) {
                 let short = t.name.rsplit('.').next().unwrap();
-                assert!(known.contains(&short) || all.iter().any(|c| c.path.last().map(String::as_str) == Some(plural(short).as_str())), "{}: no creatable collection {}", t.name, plural(short));
+                assert!(
+                    known.iter().any(|k| k == short) || all.iter().any(|c| c.path.last().map(String::as_str) == Some(plural(short).as_str())),
+                    "{}: no creatable collection {}",
+                    t.name,
+                    plural(short)
+                );
             }
         }
         let net = &types["dm.compute.v1.network"];
