@@ -5,11 +5,13 @@
 //! A base type is a collection of the API that can be created (an `insert` or `create`
 //! method), nested ones included, named by the collection in the singular: `networks` →
 //! `dm.compute.v1.network`, `projects.zones.clusters.nodePools` → `dm.container.v1.nodePool`.
-//! `props` are the request body's fields but the output-only ones, plus the method's required
-//! path and query parameters (`zone`, `region`, sqladmin's `instance`), which Deployment
-//! Manager takes as properties; the project is the deployment's and is left out. `attrs` are the
-//! output-only fields of the resource as read back (the `get` method's response), plus
-//! `selfLink`, `id` and `name`: what `$(ref.NAME.FIELD)` reads.
+//! Where two collections of an API have the same singular, one is the base type ([`rank`]).
+//! `props` are the request body's fields but the output-only ones, plus the method's path and
+//! query parameters (`zone`, `region`, sqladmin's `instance` required; `predefinedAcl`,
+//! `uniqueWriterIdentity` optional), which Deployment Manager takes as properties; the project
+//! is the deployment's and is left out, and `name` is never required (Deployment Manager uses
+//! the resource's name). `attrs` are the output-only fields of the resource as read back (the
+//! `get` method's response), plus `selfLink`, `id` and `name`: what `$(ref.NAME.FIELD)` reads.
 //!
 //! 64-bit integers (`format: int64`/`uint64`) are strings in Google's JSON, and typed `Str`.
 
