@@ -1,8 +1,814 @@
-//! Placeholder: being written.
+//! Terraform: every resource and data source of the pinned providers (aws, google, azurerm,
+//! kubernetes), read from the jsii assembly (`package/.jsii`) of the `@cdktf/provider-*` npm
+//! package, which cdktf generates from the provider's own schema. Names stay Terraform's:
+//! `aws_s3_bucket` → `tf.aws_s3_bucket`, arguments and blocks in snake_case.
+//!
+//! How the assembly maps back to Terraform:
+//! - a class whose base is `cdktf.TerraformResource` / `cdktf.TerraformDataSource` is a type; its
+//!   docs link to the registry page, `…/docs/resources/s3_bucket aws_s3_bucket`, which gives the
+//!   Terraform name and the page;
+//! - the struct of its `config` parameter holds the arguments; each property's docs link
+//!   (`…#force_destroy`) gives the real argument name (cdktf renames a few: `self` →
+//!   `selfAttribute`, `get_password_data` → `fetchPasswordData`, `equals` → `equalTo`);
+//! - a property typed as a struct is a nested object: a block when its summary is
+//!   `"<name> block."` (at most one item when typed as the struct itself, any number when typed as
+//!   an array of it), otherwise a nested attribute / attribute-as-block, written `name = {…}` or
+//!   `name = [{…}]` in HCL (`Obj`, `List(Obj)`, `Map(Obj)`); a property summarised as a block but
+//!   typed `any` is a block cdktf left open (too deep or recursive: wafv2 statements) → `Any`;
+//! - `cdktf.IResolvable` in a union only means "any expression" and is dropped;
+//! - the immutable getters of the resource class (and of a block's `…OutputReference` class) that
+//!   are not arguments are the computed-only attributes; their names are camelCase only, so they
+//!   are mapped back through the argument names the assembly documents, else converted;
+//! - the SDKv2 `id` argument cdktf adds to every config ("automatically added … below 2") is an
+//!   attribute, not an argument.
+//!
+//! What the assembly does not carry: Terraform's `sensitive` flag, optional+computed, ForceNew,
+//! list vs set, max_items above one, enums and deprecations. `sensitive` is therefore a *name
+//! heuristic* ([`secret_name`]): string arguments and attributes named like a secret (`password`,
+//! `client_secret`, `private_key_pem`, `primary_access_key`, `sas_token`, …) but not like a
+//! reference to or a setting about one (`secret_arn`, `password_policy`, `token_validity_units`,
+//! `client_secret_setting_name`, `password_wo_version`). `computed` is left false.
 
+use crate::common::doc_text;
 use crate::Output;
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
+use strata_stdlib::generated::{GenField, GenTy, GenType};
 
-pub fn generate(_src: &Path) -> Result<Vec<Output>, String> {
-    Ok(Vec::new())
+const FIELD_DOC: usize = 200;
+const PROVIDERS: [&str; 4] = ["aws", "google", "azurerm", "kubernetes"];
+/// Terraform's meta-arguments: never provider arguments of a resource (cdktf keeps them in
+/// `TerraformMetaArguments`; skipped here should an assembly list them).
+const META: [&str; 8] = ["count", "for_each", "provider", "providers", "lifecycle", "depends_on", "connection", "provisioner"];
+/// Nesting deeper than this is typed `Any` (cdktf's own bindings stop well before).
+const MAX_DEPTH: usize = 24;
+const REGISTRY_LINK: &str = "Docs at Terraform Registry: {@link ";
+
+pub fn generate(src: &Path) -> Result<Vec<Output>, String> {
+    let per: Vec<Result<Vec<Output>, String>> = PROVIDERS.par_iter().map(|p| provider(src, p)).collect();
+    let mut out = Vec::new();
+    for r in per {
+        out.extend(r?);
+    }
+    Ok(out)
+}
+
+fn provider(src: &Path, name: &str) -> Result<Vec<Output>, String> {
+    let asm = load_assembly(&src.join(format!("provider-{name}/package")))?;
+    let (resources, data) = convert(&asm)?;
+    if resources.is_empty() {
+        return Err(format!("provider-{name}: the assembly has no Terraform resources"));
+    }
+    let source = format!("provider-{name}");
+    Ok(vec![Output { file: format!("tf-{name}.jsonl"), source: source.clone(), types: resources }, Output { file: format!("tf-{name}.data.jsonl"), source, types: data }])
+}
+
+// ---- the jsii assembly (only what is read; everything else is skipped by serde) ----
+
+#[derive(Deserialize, Default)]
+struct Assembly {
+    #[serde(default)]
+    schema: Option<String>,
+    /// `jsii/file-redirect`: the assembly is in this (gzipped) file.
+    #[serde(default)]
+    filename: Option<String>,
+    #[serde(default)]
+    types: HashMap<String, JType>,
+}
+
+#[derive(Deserialize, Default)]
+struct JType {
+    #[serde(default)]
+    fqn: String,
+    #[serde(default)]
+    base: Option<String>,
+    #[serde(default)]
+    datatype: bool,
+    #[serde(default)]
+    docs: JDocs,
+    #[serde(default)]
+    initializer: Option<JInit>,
+    #[serde(default)]
+    properties: Vec<JProp>,
+    #[serde(default)]
+    methods: Vec<JMethod>,
+}
+
+#[derive(Deserialize, Default)]
+struct JInit {
+    #[serde(default)]
+    parameters: Vec<JParam>,
+}
+
+#[derive(Deserialize, Default)]
+struct JParam {
+    name: String,
+    #[serde(rename = "type", default)]
+    ty: JRef,
+}
+
+#[derive(Deserialize, Default)]
+struct JMethod {
+    name: String,
+    #[serde(default)]
+    returns: Option<JReturns>,
+}
+
+#[derive(Deserialize, Default)]
+struct JReturns {
+    #[serde(rename = "type", default)]
+    ty: JRef,
+}
+
+#[derive(Deserialize, Default)]
+struct JProp {
+    name: String,
+    #[serde(rename = "type", default)]
+    ty: JRef,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    immutable: bool,
+    #[serde(default, rename = "static")]
+    is_static: bool,
+    #[serde(default)]
+    protected: bool,
+    #[serde(default)]
+    docs: JDocs,
+}
+
+#[derive(Deserialize, Default)]
+struct JDocs {
+    #[serde(default)]
+    summary: Option<String>,
+    #[serde(default)]
+    remarks: Option<String>,
+    #[serde(default)]
+    custom: BTreeMap<String, String>,
+}
+
+/// A jsii type reference: one of a primitive, a named type, a collection or a union.
+#[derive(Deserialize, Default)]
+struct JRef {
+    #[serde(default)]
+    primitive: Option<String>,
+    #[serde(default)]
+    fqn: Option<String>,
+    #[serde(default)]
+    collection: Option<Box<JColl>>,
+    #[serde(default)]
+    union: Option<JUnion>,
+}
+
+#[derive(Deserialize, Default)]
+struct JColl {
+    kind: String,
+    elementtype: JRef,
+}
+
+#[derive(Deserialize, Default)]
+struct JUnion {
+    types: Vec<JRef>,
+}
+
+fn load_assembly(dir: &Path) -> Result<Assembly, String> {
+    let path = dir.join(".jsii");
+    let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let asm: Assembly = serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    if asm.schema.as_deref() != Some("jsii/file-redirect") {
+        return Ok(asm);
+    }
+    // Large assemblies are stored gzipped next to a small redirect.
+    let file = asm.filename.ok_or_else(|| format!("{}: a redirect without a file name", path.display()))?;
+    let target = dir.join(&file);
+    let packed = std::fs::read(&target).map_err(|e| format!("{}: {e}", target.display()))?;
+    let text = gunzip(&packed).map_err(|e| format!("{}: {e}", target.display()))?;
+    serde_json::from_slice(&text).map_err(|e| format!("{}: {e}", target.display()))
+}
+
+/// The content of a gzip file (one member), with the deflate decoder the stdlib already uses.
+fn gunzip(b: &[u8]) -> Result<Vec<u8>, String> {
+    if b.len() < 18 || b[0] != 0x1f || b[1] != 0x8b || b[2] != 8 {
+        return Err("not a gzip file".into());
+    }
+    let flags = b[3];
+    let mut i = 10;
+    if flags & 4 != 0 {
+        let xlen = usize::from(b.get(10).copied().unwrap_or(0)) | usize::from(b.get(11).copied().unwrap_or(0)) << 8;
+        i += 2 + xlen;
+    }
+    for bit in [8u8, 16] {
+        if flags & bit != 0 {
+            while b.get(i).is_some_and(|&c| c != 0) {
+                i += 1;
+            }
+            i += 1;
+        }
+    }
+    if flags & 2 != 0 {
+        i += 2;
+    }
+    let body = b.get(i..b.len() - 8).ok_or("a truncated gzip file")?;
+    miniz_oxide::inflate::decompress_to_vec(body).map_err(|e| format!("inflate: {e:?}"))
+}
+
+// ---- conversion ----
+
+struct Cx<'a> {
+    types: &'a HashMap<String, JType>,
+    /// camelCase property name → the Terraform names the assembly documents for it.
+    names: HashMap<&'a str, BTreeSet<&'a str>>,
+}
+
+/// How a name relates to secrets (see [`secret_name`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Secrecy {
+    /// Holds a secret: `password`, `client_secret`, `private_key_pem`.
+    Secret,
+    /// Is about a secret without holding one: `password_policy`, `secret_arn`,
+    /// `token_validity_units` (nothing nested in it is a secret either).
+    About,
+    Plain,
+}
+
+fn convert(asm: &Assembly) -> Result<(Vec<GenType>, Vec<GenType>), String> {
+    let mut names: HashMap<&str, BTreeSet<&str>> = HashMap::new();
+    for t in asm.types.values().filter(|t| t.datatype) {
+        for p in &t.properties {
+            if let Some(n) = link_name(&p.docs) {
+                names.entry(p.name.as_str()).or_default().insert(n);
+            }
+        }
+    }
+    let cx = Cx { types: &asm.types, names };
+    let mut fqns: Vec<&String> = asm.types.keys().collect();
+    fqns.sort();
+    let mut resources = Vec::new();
+    let mut data = Vec::new();
+    for fqn in fqns {
+        let t = &asm.types[fqn];
+        let is_data = match t.base.as_deref() {
+            Some("cdktf.TerraformResource") => false,
+            Some("cdktf.TerraformDataSource") => true,
+            _ => continue,
+        };
+        let g = cx.resource(t, is_data).ok_or_else(|| format!("{fqn}: no registry link or config struct"))?;
+        if is_data {
+            data.push(g);
+        } else {
+            resources.push(g);
+        }
+    }
+    Ok((resources, data))
+}
+
+/// `…/docs/resources/s3_bucket aws_s3_bucket}` → (url, `aws_s3_bucket`).
+fn type_link(summary: &str) -> Option<(&str, &str)> {
+    let start = summary.find("https://registry.terraform.io/")?;
+    let rest = &summary[start..];
+    let (url, rest) = rest.split_once(' ')?;
+    let name = rest.split('}').next()?.trim();
+    (url.contains("/docs/resources/") || url.contains("/docs/data-sources/")).then_some((url, name))
+}
+
+/// The Terraform name a property's docs link to (`…/s3_bucket#force_destroy S3Bucket#…` →
+/// `force_destroy`).
+fn link_name(d: &JDocs) -> Option<&str> {
+    let texts = d.summary.iter().chain(d.remarks.iter()).chain(d.custom.values());
+    for text in texts {
+        if let Some(i) = text.find(REGISTRY_LINK) {
+            let url = text[i + REGISTRY_LINK.len()..].split(|c: char| c.is_whitespace() || c == '}').next()?;
+            let name = url.rsplit_once('#')?.1;
+            if !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
+                return Some(name);
+            }
+        }
+    }
+    None
+}
+
+/// A property's description, without cdktf's boilerplate (the registry link, `"x block."`).
+fn field_doc(d: &JDocs, name: &str) -> Option<String> {
+    let mut parts: Vec<String> = Vec::new();
+    for text in d.summary.iter().chain(d.remarks.iter()) {
+        let cleaned = strip_links(text);
+        let cleaned = cleaned.trim();
+        if cleaned.is_empty() || cleaned == format!("{name} block.") || cleaned.starts_with("Please be aware that the id field") {
+            continue;
+        }
+        parts.push(cleaned.to_string());
+    }
+    let doc = doc_text(&parts.join(" "), FIELD_DOC)?;
+    (!matches!(doc.as_str(), "Optional." | "Required." | "." | "*" | "* *")).then_some(doc)
+}
+
+/// Drops `Docs at Terraform Registry: {@link …}` and turns other `{@link url text}` into `text`.
+fn strip_links(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find("{@link ") {
+        let before = &rest[..i];
+        let after = &rest[i + 7..];
+        let Some(end) = after.find('}') else { break };
+        let inner = &after[..end];
+        if let Some(b) = before.strip_suffix(&REGISTRY_LINK[..REGISTRY_LINK.len() - 7]) {
+            out.push_str(b);
+        } else {
+            out.push_str(before);
+            out.push_str(inner.split_once(' ').map(|(_, t)| t).unwrap_or(inner));
+        }
+        rest = after[end + 1..].trim_start_matches('.');
+    }
+    out.push_str(rest);
+    out
+}
+
+impl<'a> Cx<'a> {
+    fn ty(&self, fqn: &str) -> Option<&'a JType> {
+        self.types.get(fqn)
+    }
+
+    fn resource(&self, t: &'a JType, is_data: bool) -> Option<GenType> {
+        let (url, target) = type_link(t.docs.summary.as_deref()?)?;
+        let config = t.initializer.as_ref()?.parameters.iter().find(|p| p.name == "config")?.ty.fqn.as_deref()?;
+        let cfg = self.ty(config)?;
+        let mut stack = Vec::new();
+        let mut props = self.body(cfg, false, true, Secrecy::Plain, &mut stack);
+        props.remove("id");
+        let mut attrs = self.body(cfg, true, true, Secrecy::Plain, &mut stack);
+        let settable: BTreeSet<&str> = cfg.properties.iter().map(|p| p.name.as_str()).collect();
+        for (name, f) in self.computed(t, &settable, &mut stack) {
+            attrs.entry(name).or_insert(f);
+        }
+        if let Some(id) = attrs.get_mut("id") {
+            id.doc = None;
+        }
+        Some(GenType {
+            name: format!("tf.{target}"),
+            target: target.to_string(),
+            doc: None,
+            url: Some(url.to_string()),
+            props,
+            attrs,
+            defs: BTreeMap::new(),
+            ids: Vec::new(),
+            data: is_data,
+            namespaced: false,
+        })
+    }
+
+    /// The fields of a config struct: its arguments and blocks; with `read`, also the
+    /// computed-only attributes of its `…OutputReference` class (what can be read back).
+    fn body(&self, s: &'a JType, read: bool, top: bool, parent: Secrecy, stack: &mut Vec<&'a str>) -> BTreeMap<String, GenField> {
+        let mut out = BTreeMap::new();
+        if stack.len() >= MAX_DEPTH || stack.contains(&s.fqn.as_str()) {
+            return out;
+        }
+        stack.push(&s.fqn);
+        for p in &s.properties {
+            let name = link_name(&p.docs).map(str::to_string).unwrap_or_else(|| snake(&p.name));
+            if top && META.contains(&name.as_str()) {
+                continue;
+            }
+            let secrecy = if parent == Secrecy::About { Secrecy::About } else { secret_name(&name) };
+            let ty = self.prop_ty(p, &name, read, secrecy, stack);
+            let mut f = GenField::new(ty);
+            f.req = !p.optional && !read;
+            if !read || top {
+                f.doc = field_doc(&p.docs, &name);
+            }
+            f.sensitive = secrecy == Secrecy::Secret && stringish(&f.ty);
+            out.insert(name, f);
+        }
+        if read && !top {
+            let settable: BTreeSet<&str> = s.properties.iter().map(|p| p.name.as_str()).collect();
+            if let Some(getters) = self.ty(&format!("{}OutputReference", s.fqn)) {
+                for (name, f) in self.computed(getters, &settable, stack) {
+                    out.entry(name).or_insert(f);
+                }
+            }
+        }
+        stack.pop();
+        out
+    }
+
+    fn prop_ty(&self, p: &'a JProp, name: &str, read: bool, secrecy: Secrecy, stack: &mut Vec<&'a str>) -> GenTy {
+        let is_block = p.docs.summary.as_deref().is_some_and(|s| s.strip_suffix(" block.") == Some(name));
+        let Some(t) = strip(&p.ty) else {
+            return GenTy::Any;
+        };
+        // A struct, a list of structs or a map of structs: a nested object.
+        let (kind, elem) = match &t.collection {
+            Some(c) => (Some(c.kind.as_str()), strip(&c.elementtype)),
+            None => (None, Some(t)),
+        };
+        if let Some(s) = elem.and_then(|e| e.fqn.as_deref()).and_then(|f| self.ty(f)).filter(|s| s.datatype) {
+            if stack.len() >= MAX_DEPTH || stack.contains(&s.fqn.as_str()) {
+                return GenTy::Any;
+            }
+            let body = self.body(s, read, false, secrecy, stack);
+            return match (kind, is_block) {
+                (None, true) => GenTy::Block { list: false, body },
+                (Some("array"), true) => GenTy::Block { list: true, body },
+                (None, false) => GenTy::Obj(body),
+                (Some("map"), _) => GenTy::Map(Box::new(GenTy::Obj(body))),
+                (Some(_), _) => GenTy::List(Box::new(GenTy::Obj(body))),
+            };
+        }
+        if is_block {
+            // A block cdktf left open (`any`): too deep or recursive.
+            return GenTy::Any;
+        }
+        value_ty(t)
+    }
+
+    /// The computed-only attributes of a class: its immutable getters that are not settable.
+    fn computed(&self, class: &'a JType, settable: &BTreeSet<&str>, stack: &mut Vec<&'a str>) -> BTreeMap<String, GenField> {
+        let mut out = BTreeMap::new();
+        for g in &class.properties {
+            let n = g.name.as_str();
+            if !g.immutable || g.is_static || g.protected || settable.contains(n) || n.strip_suffix("Input").is_some_and(|b| settable.contains(b)) {
+                continue;
+            }
+            let name = self.tf_name_of_getter(n);
+            let ty = self.getter_ty(&g.ty, stack);
+            let mut f = GenField::new(ty);
+            f.sensitive = secret_name(&name) == Secrecy::Secret && stringish(&f.ty);
+            out.insert(name, f);
+        }
+        out
+    }
+
+    /// The shape of a getter's value (computed attributes): cdktf returns `IResolvable` for
+    /// booleans, `cdktf.StringMap` and the like for maps, `…List` / `…OutputReference` /
+    /// `…Map` classes for nested objects.
+    fn getter_ty(&self, r: &'a JRef, stack: &mut Vec<&'a str>) -> GenTy {
+        if let Some(c) = &r.collection {
+            let inner = self.getter_ty(&c.elementtype, stack);
+            return if c.kind == "map" { GenTy::Map(Box::new(inner)) } else { GenTy::List(Box::new(inner)) };
+        }
+        if r.union.is_some() {
+            return strip(r).map(|t| self.getter_ty(t, stack)).unwrap_or(GenTy::Any);
+        }
+        if let Some(p) = &r.primitive {
+            return prim(p);
+        }
+        let Some(fqn) = r.fqn.as_deref() else {
+            return GenTy::Any;
+        };
+        if fqn == "cdktf.IResolvable" {
+            return GenTy::Bool;
+        }
+        if let Some(short) = fqn.strip_prefix("cdktf.") {
+            return cdktf_collection(short);
+        }
+        let Some(class) = self.ty(fqn) else {
+            return GenTy::Any;
+        };
+        if class.datatype {
+            // A struct itself (rare for a getter): its fields, read.
+            if stack.len() >= MAX_DEPTH || stack.contains(&class.fqn.as_str()) {
+                return GenTy::Any;
+            }
+            return GenTy::Obj(self.body(class, true, false, Secrecy::Plain, stack));
+        }
+        match class.base.as_deref() {
+            Some("cdktf.ComplexList") | Some("cdktf.ComplexMap") => {
+                let item = class.methods.iter().find(|m| m.name == "get").and_then(|m| m.returns.as_ref()).map(|r| &r.ty);
+                let inner = item.map(|t| self.getter_ty(t, stack)).unwrap_or(GenTy::Any);
+                if class.base.as_deref() == Some("cdktf.ComplexMap") {
+                    GenTy::Map(Box::new(inner))
+                } else {
+                    GenTy::List(Box::new(inner))
+                }
+            }
+            Some("cdktf.ComplexObject") => {
+                // The struct it reads, when it has fields, gives the arguments (and `body` adds
+                // the computed rest); a computed-only object has only getters.
+                let struct_fqn = class.fqn.strip_suffix("OutputReference").unwrap_or("");
+                if let Some(s) = self.ty(struct_fqn).filter(|s| s.datatype && !s.properties.is_empty()) {
+                    return GenTy::Obj(self.body(s, true, false, Secrecy::Plain, stack));
+                }
+                if stack.len() >= MAX_DEPTH || stack.contains(&class.fqn.as_str()) {
+                    return GenTy::Any;
+                }
+                stack.push(&class.fqn);
+                let fields = self.computed(class, &BTreeSet::new(), stack);
+                stack.pop();
+                GenTy::Obj(fields)
+            }
+            _ => GenTy::Any,
+        }
+    }
+
+    /// The Terraform name of a computed attribute's getter: the name the assembly documents for
+    /// the same camelCase property elsewhere, else a conversion.
+    fn tf_name_of_getter(&self, camel: &str) -> String {
+        let guess = snake(camel);
+        match self.names.get(camel) {
+            Some(known) if known.contains(guess.as_str()) => guess,
+            Some(known) if !known.is_empty() => known.iter().next().map(|s| s.to_string()).unwrap_or(guess),
+            _ => guess,
+        }
+    }
+}
+
+/// Drops `cdktf.IResolvable` from a union; `None` when what is left is not one type.
+fn strip(r: &JRef) -> Option<&JRef> {
+    match &r.union {
+        Some(u) => {
+            let rest: Vec<&JRef> = u.types.iter().filter(|t| t.fqn.as_deref() != Some("cdktf.IResolvable")).collect();
+            match rest.as_slice() {
+                [one] => strip(one),
+                _ => None,
+            }
+        }
+        None => Some(r),
+    }
+}
+
+fn prim(p: &str) -> GenTy {
+    match p {
+        "string" | "date" => GenTy::Str { pattern: None, min_len: None, max_len: None },
+        "number" => GenTy::Num { min: None, max: None },
+        "boolean" => GenTy::Bool,
+        _ => GenTy::Any,
+    }
+}
+
+/// The type of an argument that is not a nested object.
+fn value_ty(t: &JRef) -> GenTy {
+    if let Some(p) = &t.primitive {
+        return prim(p);
+    }
+    if let Some(c) = &t.collection {
+        let inner = strip(&c.elementtype).map(value_ty).unwrap_or(GenTy::Any);
+        return if c.kind == "map" { GenTy::Map(Box::new(inner)) } else { GenTy::List(Box::new(inner)) };
+    }
+    match t.fqn.as_deref().and_then(|f| f.strip_prefix("cdktf.")) {
+        Some(short) => cdktf_collection(short),
+        None => GenTy::Any,
+    }
+}
+
+/// cdktf's typed collections: `StringMap` → `Map(Str)`, `NumberMapList` → `List(Map(Num))`,
+/// `BooleanListList` → `List(List(Bool))`, …
+fn cdktf_collection(short: &str) -> GenTy {
+    let (mut t, mut rest) =
+        [("String", "string"), ("Number", "number"), ("Boolean", "boolean"), ("Any", "any")].iter().find_map(|(pre, p)| short.strip_prefix(pre).map(|r| (prim(p), r))).unwrap_or((GenTy::Any, ""));
+    if rest.is_empty() {
+        return GenTy::Any;
+    }
+    while !rest.is_empty() {
+        if let Some(r) = rest.strip_prefix("List") {
+            t = GenTy::List(Box::new(t));
+            rest = r;
+        } else if let Some(r) = rest.strip_prefix("Map") {
+            t = GenTy::Map(Box::new(t));
+            rest = r;
+        } else {
+            return GenTy::Any;
+        }
+    }
+    t
+}
+
+/// camelCase → snake_case for names the assembly does not document (computed attributes):
+/// undoes cdktf's renames (`selfAttribute` → `self`, `fetchX` → `get_x`, `equalTo` → `equals`).
+/// Digits are ambiguous (`hugepageSize1G` was `hugepage_size_1g`): a capital after a digit
+/// that does not start a word is folded into it (`crc32C` → `crc32c`), like the shared extractor.
+fn snake(camel: &str) -> String {
+    const CLASHES: [&str; 6] = ["build", "fqn", "node", "self", "software", "system"];
+    let mut c = camel;
+    if let Some(base) = c.strip_suffix("Attribute").filter(|b| CLASHES.contains(b)) {
+        c = base;
+    }
+    if c == "equalTo" {
+        return "equals".into();
+    }
+    let owned;
+    if let Some(rest) = c.strip_prefix("fetch").filter(|r| r.starts_with(|ch: char| ch.is_ascii_uppercase())) {
+        owned = format!("get{rest}");
+        c = &owned;
+    }
+    let chars: Vec<char> = c.chars().collect();
+    let mut out = String::with_capacity(c.len() + 4);
+    for (i, &ch) in chars.iter().enumerate() {
+        let prev = if i > 0 { Some(chars[i - 1]) } else { None };
+        let next = chars.get(i + 1).copied();
+        if ch.is_ascii_uppercase() {
+            let after_digit = prev.is_some_and(|p| p.is_ascii_digit());
+            if after_digit && !next.is_some_and(|n| n.is_ascii_lowercase()) {
+                out.push(ch.to_ascii_lowercase());
+                continue;
+            }
+            if prev.is_some_and(|p| p.is_ascii_lowercase() || p.is_ascii_digit()) {
+                out.push('_');
+            }
+            out.push(ch.to_ascii_lowercase());
+        } else {
+            out.push(ch);
+        }
+    }
+    out
+}
+
+/// Whether a type can hold a secret literal (strings, lists and maps of strings).
+fn stringish(t: &GenTy) -> bool {
+    match t {
+        GenTy::Str { .. } => true,
+        GenTy::List(i) | GenTy::Map(i) => matches!(**i, GenTy::Str { .. }),
+        _ => false,
+    }
+}
+
+/// The name heuristic for `sensitive` (the assembly does not carry Terraform's flag).
+///
+/// A name holds a secret when, after its first secret noun (`password`, `secret`, `token`,
+/// `passphrase`, `credentials`, `connection_string`, `private_key`, `access_key`, `api_key`,
+/// `sas_token`, …), only more secret nouns or words for the secret's content (`value`, `string`,
+/// `data`, `pem`, `base64`, …) follow: `client_secret`, `secret_string`, `private_key_pem`,
+/// `password_wo` (a write-only argument). Anything else after it makes the name *about* a secret:
+/// `secret_arn`, `password_policy`, `token_validity_units`, `client_secret_setting_name`,
+/// `password_wo_version`. A few names are known exceptions both ways.
+fn secret_name(name: &str) -> Secrecy {
+    // Identifiers or settings that only look like secrets.
+    const NOT_SECRETS: [&str; 9] = [
+        "grant_tokens",           // KMS grant tokens, passed along (aws_kms_grant)
+        "authorizer_credentials", // an IAM role ARN (aws_api_gateway_authorizer)
+        "creation_token",         // an idempotency token (aws_efs_file_system)
+        "client_token",           // an idempotency token
+        "http_tokens",            // "required" / "optional" (IMDSv2 metadata options)
+        "oidc_token",             // a block naming a service account
+        "id_token",               // a validity unit inside token_validity_units (also caught by context)
+        "secret_ref",             // a reference to a Kubernetes secret
+        "secrets",                // lists of secret references, not values
+    ];
+    if NOT_SECRETS.contains(&name) {
+        return Secrecy::About;
+    }
+    let mut tokens: Vec<&str> = name.split('_').filter(|t| !t.is_empty()).collect();
+    // `password_wo`: the write-only form; `password1`, `connection_string_0`: numbered copies.
+    if tokens.last() == Some(&"wo") {
+        tokens.pop();
+    }
+    if tokens.last().is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit())) {
+        tokens.pop();
+    }
+    let tokens: Vec<&str> = tokens.iter().map(|t| t.trim_end_matches(|c: char| c.is_ascii_digit())).filter(|t| !t.is_empty()).collect();
+    // Secret nouns: single words, and pairs whose first word alone is not a secret.
+    const NOUNS: [&str; 10] = ["password", "passwords", "passwd", "passphrase", "secret", "token", "tokens", "credential", "credentials", "sas"];
+    const PAIRS: [(&str, &str); 20] = [
+        ("private", "key"),
+        ("access", "key"),
+        ("api", "key"),
+        ("secret", "key"),
+        ("account", "key"),
+        ("shared", "key"),
+        ("preshared", "key"),
+        ("auth", "key"),
+        ("authentication", "key"),
+        ("primary", "key"),
+        ("secondary", "key"),
+        ("storage", "key"),
+        ("client", "key"),
+        ("raw", "key"),
+        ("instrumentation", "key"),
+        ("license", "key"),
+        ("auth", "code"),
+        ("connection", "string"),
+        ("signing", "key"),
+        ("master", "key"),
+    ];
+    // What may follow a secret noun and still name the secret itself.
+    const CONTENT: [&str; 13] = ["value", "values", "string", "data", "binary", "text", "pem", "base64", "content", "raw", "plaintext", "pass", "key"];
+    let is_pair = |i: usize| tokens.get(i + 1).is_some_and(|&b| PAIRS.contains(&(tokens[i], b)));
+    let Some(first) = (0..tokens.len()).find(|&i| NOUNS.contains(&tokens[i]) || is_pair(i)) else {
+        return Secrecy::Plain;
+    };
+    let mut i = first;
+    while i < tokens.len() {
+        let t = tokens[i];
+        if is_pair(i) {
+            i += 2;
+        } else if NOUNS.contains(&t) || CONTENT.contains(&t) || (matches!(t, "url" | "uri") && i > 0 && tokens[i - 1] == "sas") {
+            i += 1;
+        } else {
+            return Secrecy::About;
+        }
+    }
+    // `sas` alone is a setting (`sas_policy` was caught above); `sas_token`, `sas_url` hold one.
+    if tokens[first..] == ["sas"] {
+        return Secrecy::Plain;
+    }
+    Secrecy::Secret
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn str_ty() -> GenTy {
+        GenTy::Str { pattern: None, min_len: None, max_len: None }
+    }
+
+    #[test]
+    fn secret_names_both_ways() {
+        for n in [
+            "password",
+            "admin_password",
+            "master_password_wo",
+            "administrator_login_password",
+            "password1",
+            "client_secret",
+            "secret_string",
+            "secret_string_wo",
+            "secret_data",
+            "token",
+            "access_token",
+            "auth_token",
+            "sas_token",
+            "sas_url",
+            "sas_uri",
+            "passphrase",
+            "private_key",
+            "private_key_pem",
+            "ssh_private_key",
+            "key_vault_private_key_passphrase",
+            "api_key",
+            "access_key",
+            "secret_access_key",
+            "primary_access_key",
+            "storage_account_access_key",
+            "primary_connection_string",
+            "aof_storage_connection_string_0",
+            "credentials",
+            "token_secret",
+            "auth_code",
+            "tunnel1_preshared_key",
+            "passwords",
+        ] {
+            assert_eq!(secret_name(n), Secrecy::Secret, "{n}");
+        }
+        for n in [
+            "password_policy",
+            "password_length",
+            "password_wo_version",
+            "token_validity_units",
+            "secret_arn",
+            "secret_id",
+            "secret_name",
+            "password_secret_name",
+            "client_secret_setting_name",
+            "secret_version_for_client_secret",
+            "access_key_id",
+            "private_key_path",
+            "secret_manager_arn",
+            "token_endpoint",
+            "connection_string_names",
+            "credentials_arn",
+            "authorizer_credentials",
+            "creation_token",
+            "http_tokens",
+            "secret_ref",
+            "truststore_password_uri",
+            "sas_policy",
+            "secret_url",
+            "grant_tokens",
+        ] {
+            assert_eq!(secret_name(n), Secrecy::About, "{n}");
+        }
+        for n in ["name", "bucket", "auth_type", "iam_auth", "sas", "key_name", "public_key", "kms_key_id", "authentication_mode"] {
+            assert_eq!(secret_name(n), Secrecy::Plain, "{n}");
+        }
+    }
+
+    #[test]
+    fn snake_undoes_cdktf_names() {
+        assert_eq!(snake("bucketRegionalDomainName"), "bucket_regional_domain_name");
+        assert_eq!(snake("ipv6CidrBlock"), "ipv6_cidr_block");
+        assert_eq!(snake("selfAttribute"), "self");
+        assert_eq!(snake("certificateAttribute"), "certificate_attribute");
+        assert_eq!(snake("fetchPasswordData"), "get_password_data");
+        assert_eq!(snake("equalTo"), "equals");
+        assert_eq!(snake("checksumCrc32C"), "checksum_crc32c");
+        assert_eq!(snake("arn"), "arn");
+    }
+
+    #[test]
+    fn cdktf_collections() {
+        assert_eq!(cdktf_collection("StringMap"), GenTy::Map(Box::new(str_ty())));
+        assert_eq!(cdktf_collection("NumberMapList"), GenTy::List(Box::new(GenTy::Map(Box::new(GenTy::Num { min: None, max: None })))));
+        assert_eq!(cdktf_collection("IResolvable"), GenTy::Any);
+    }
+
+    #[test]
+    fn gunzip_reads_what_gzip_writes() {
+        // `printf 'hello' | gzip -n` (no name, mtime 0).
+        let gz = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x86, 0xa6, 0x10, 0x36, 0x05, 0x00, 0x00, 0x00];
+        assert_eq!(gunzip(&gz).as_deref(), Ok(&b"hello"[..]));
+        assert!(gunzip(b"not gzip at all, no").is_err());
+    }
 }
