@@ -40,8 +40,9 @@ use strata_stdlib::generated::{GenField, GenTy, GenType};
 const FIELD_DOC: usize = 200;
 const PROVIDERS: [&str; 4] = ["aws", "google", "azurerm", "kubernetes"];
 /// Terraform's meta-arguments: never provider arguments of a resource (cdktf keeps them in
-/// `TerraformMetaArguments`; skipped here should an assembly list them).
-const META: [&str; 8] = ["count", "for_each", "provider", "providers", "lifecycle", "depends_on", "connection", "provisioner"];
+/// `TerraformMetaArguments`; skipped here should an assembly list them). Not `providers`: that
+/// is a module's, and `azurerm_sentinel_metadata` has an argument of that name.
+const META: [&str; 7] = ["count", "for_each", "provider", "lifecycle", "depends_on", "connection", "provisioner"];
 /// Nesting deeper than this is typed `Any` (cdktf's own bindings stop well before).
 const MAX_DEPTH: usize = 24;
 const REGISTRY_LINK: &str = "Docs at Terraform Registry: {@link ";
@@ -335,15 +336,24 @@ impl<'a> Cx<'a> {
         let config = t.initializer.as_ref()?.parameters.iter().find(|p| p.name == "config")?.ty.fqn.as_deref()?;
         let cfg = self.ty(config)?;
         let mut stack = Vec::new();
-        let mut props = self.body(cfg, false, true, Secrecy::Plain, &mut stack);
+        let ctx = type_secrecy(target);
+        let mut props = self.body(cfg, false, true, ctx, &mut stack);
         props.remove("id");
-        let mut attrs = self.body(cfg, true, true, Secrecy::Plain, &mut stack);
+        let mut attrs = self.body(cfg, true, true, ctx, &mut stack);
         let settable: BTreeSet<&str> = cfg.properties.iter().map(|p| p.name.as_str()).collect();
         for (name, f) in self.computed(t, &settable, &mut stack) {
             attrs.entry(name).or_insert(f);
         }
         if let Some(id) = attrs.get_mut("id") {
             id.doc = None;
+        }
+        // Secret Manager's `secret` is the secret's resource name, not its payload.
+        if target.contains("_secret_manager_") {
+            for fields in [&mut props, &mut attrs] {
+                if let Some(f) = fields.get_mut("secret") {
+                    f.sensitive = false;
+                }
+            }
         }
         Some(GenType {
             name: format!("tf.{target}"),
@@ -372,14 +382,15 @@ impl<'a> Cx<'a> {
             if top && META.contains(&name.as_str()) {
                 continue;
             }
-            let secrecy = if parent == Secrecy::About { Secrecy::About } else { secret_name(&name) };
-            let ty = self.prop_ty(p, &name, read, secrecy, stack);
+            let secrecy = field_secrecy(&name, parent);
+            let ty = self.prop_ty(p, &name, read, nested_secrecy(&name, secrecy), stack);
             let mut f = GenField::new(ty);
             f.req = !p.optional && !read;
+            let doc = field_doc(&p.docs, &name);
+            f.sensitive = secrecy == Secrecy::Secret && stringish(&f.ty) && !doc_says_reference(doc.as_deref());
             if !read || top {
-                f.doc = field_doc(&p.docs, &name);
+                f.doc = doc;
             }
-            f.sensitive = secrecy == Secrecy::Secret && stringish(&f.ty);
             out.insert(name, f);
         }
         if read && !top {
@@ -394,7 +405,8 @@ impl<'a> Cx<'a> {
         out
     }
 
-    fn prop_ty(&self, p: &'a JProp, name: &str, read: bool, secrecy: Secrecy, stack: &mut Vec<&'a str>) -> GenTy {
+    /// `nested`: the secrecy the fields of a nested object start from ([`nested_secrecy`]).
+    fn prop_ty(&self, p: &'a JProp, name: &str, read: bool, nested: Secrecy, stack: &mut Vec<&'a str>) -> GenTy {
         let is_block = p.docs.summary.as_deref().is_some_and(|s| s.strip_suffix(" block.") == Some(name));
         let Some(t) = strip(&p.ty) else {
             return GenTy::Any;
@@ -408,7 +420,7 @@ impl<'a> Cx<'a> {
             if stack.len() >= MAX_DEPTH || stack.contains(&s.fqn.as_str()) {
                 return GenTy::Any;
             }
-            let body = self.body(s, read, false, secrecy, stack);
+            let body = self.body(s, read, false, nested, stack);
             return match (kind, is_block) {
                 (None, true) => GenTy::Block { list: false, body },
                 (Some("array"), true) => GenTy::Block { list: true, body },
@@ -627,83 +639,176 @@ fn stringish(t: &GenTy) -> bool {
 /// The name heuristic for `sensitive` (the assembly does not carry Terraform's flag).
 ///
 /// A name holds a secret when, after its first secret noun (`password`, `secret`, `token`,
-/// `passphrase`, `credentials`, `connection_string`, `private_key`, `access_key`, `api_key`,
+/// `passphrase`, `connection_string`, `private_key`, `access_key`, `api_key`, `keytab`,
 /// `sas_token`, …), only more secret nouns or words for the secret's content (`value`, `string`,
 /// `data`, `pem`, `base64`, …) follow: `client_secret`, `secret_string`, `private_key_pem`,
-/// `password_wo` (a write-only argument). Anything else after it makes the name *about* a secret:
-/// `secret_arn`, `password_policy`, `token_validity_units`, `client_secret_setting_name`,
-/// `password_wo_version`. A few names are known exceptions both ways.
+/// `password_wo` (a write-only argument), `ses_smtp_password_v4`. Anything else after it makes
+/// the name *about* a secret: `secret_arn`, `password_policy`, `token_validity_units`,
+/// `client_secret_setting_name`, `password_wo_version`; so does `encrypted_` before it
+/// (`encrypted_password` is safe to show). Bare `credential(s)` is left out: in AWS it is
+/// mostly an IAM role or secret ARN. A few names are known exceptions both ways.
 fn secret_name(name: &str) -> Secrecy {
-    // Identifiers or settings that only look like secrets.
-    const NOT_SECRETS: [&str; 9] = [
-        "grant_tokens",           // KMS grant tokens, passed along (aws_kms_grant)
-        "authorizer_credentials", // an IAM role ARN (aws_api_gateway_authorizer)
-        "creation_token",         // an idempotency token (aws_efs_file_system)
-        "client_token",           // an idempotency token
-        "http_tokens",            // "required" / "optional" (IMDSv2 metadata options)
-        "oidc_token",             // a block naming a service account
-        "id_token",               // a validity unit inside token_validity_units (also caught by context)
-        "secret_ref",             // a reference to a Kubernetes secret
-        "secrets",                // lists of secret references, not values
-    ];
     if NOT_SECRETS.contains(&name) {
         return Secrecy::About;
     }
+    if MORE_SECRETS.contains(&name) {
+        return Secrecy::Secret;
+    }
     let mut tokens: Vec<&str> = name.split('_').filter(|t| !t.is_empty()).collect();
-    // `password_wo`: the write-only form; `password1`, `connection_string_0`: numbered copies.
+    // `password_wo`: the write-only form; `connection_string_0`: numbered copies.
     if tokens.last() == Some(&"wo") {
         tokens.pop();
     }
     if tokens.last().is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit())) {
         tokens.pop();
     }
-    let tokens: Vec<&str> = tokens.iter().map(|t| t.trim_end_matches(|c: char| c.is_ascii_digit())).filter(|t| !t.is_empty()).collect();
-    // Secret nouns: single words, and pairs whose first word alone is not a secret.
-    const NOUNS: [&str; 10] = ["password", "passwords", "passwd", "passphrase", "secret", "token", "tokens", "credential", "credentials", "sas"];
-    const PAIRS: [(&str, &str); 20] = [
-        ("private", "key"),
-        ("access", "key"),
-        ("api", "key"),
-        ("secret", "key"),
-        ("account", "key"),
-        ("shared", "key"),
-        ("preshared", "key"),
-        ("auth", "key"),
-        ("authentication", "key"),
-        ("primary", "key"),
-        ("secondary", "key"),
-        ("storage", "key"),
-        ("client", "key"),
-        ("raw", "key"),
-        ("instrumentation", "key"),
-        ("license", "key"),
-        ("auth", "code"),
-        ("connection", "string"),
-        ("signing", "key"),
-        ("master", "key"),
-    ];
-    // What may follow a secret noun and still name the secret itself.
-    const CONTENT: [&str; 13] = ["value", "values", "string", "data", "binary", "text", "pem", "base64", "content", "raw", "plaintext", "pass", "key"];
+    // `password1`, `passwords`: one more copy of a noun.
+    if let Some(last) = tokens.last_mut() {
+        let bare = last.trim_end_matches(|c: char| c.is_ascii_digit());
+        if bare != *last && NOUNS.contains(&bare) {
+            *last = bare;
+        }
+    }
     let is_pair = |i: usize| tokens.get(i + 1).is_some_and(|&b| PAIRS.contains(&(tokens[i], b)));
     let Some(first) = (0..tokens.len()).find(|&i| NOUNS.contains(&tokens[i]) || is_pair(i)) else {
         return Secrecy::Plain;
     };
+    if tokens[..first].contains(&"encrypted") {
+        return Secrecy::About;
+    }
     let mut i = first;
     while i < tokens.len() {
         let t = tokens[i];
+        let version = t.len() > 1 && t.starts_with('v') && t[1..].bytes().all(|b| b.is_ascii_digit());
         if is_pair(i) {
             i += 2;
-        } else if NOUNS.contains(&t) || CONTENT.contains(&t) || (matches!(t, "url" | "uri") && i > 0 && tokens[i - 1] == "sas") {
+        } else if NOUNS.contains(&t) || CONTENT.contains(&t) || version || (matches!(t, "url" | "uri") && i > 0 && tokens[i - 1] == "sas") {
             i += 1;
         } else {
             return Secrecy::About;
         }
     }
-    // `sas` alone is a setting (`sas_policy` was caught above); `sas_token`, `sas_url` hold one.
-    if tokens[first..] == ["sas"] {
-        return Secrecy::Plain;
+    match &tokens[first..] {
+        // `sas` alone is a setting; `sas_token`, `sas_url` hold one.
+        ["sas"] => Secrecy::Plain,
+        // `credentials`: see above.
+        ["credential" | "credentials"] if first == 0 => Secrecy::Plain,
+        _ => Secrecy::Secret,
     }
-    Secrecy::Secret
+}
+
+/// Identifiers, settings and public values that only look like secrets.
+const NOT_SECRETS: [&str; 17] = [
+    "authorizer_credentials", // an IAM role ARN (aws_api_gateway_authorizer)
+    "output_credentials",     // which credentials to output (google_iap_settings)
+    "grant_tokens",           // KMS grant tokens, passed along (aws_kms_grant)
+    "grant_creation_tokens",
+    "creation_token", // idempotency tokens (aws_efs_file_system)
+    "client_token",
+    "update_token", // optimistic-locking tokens (aws_networkfirewall_*, aws_wafv2_*)
+    "policy_update_token",
+    "lock_token",
+    "version_token",
+    "http_tokens", // "required" / "optional" (IMDSv2 metadata options)
+    "oidc_token",  // a block naming a service account
+    "id_token",    // a validity unit inside token_validity_units (also caught by context)
+    "dkim_tokens", // published in DNS
+    "verification_token",
+    "domain_verification_token",
+    "secrets", // lists of secret references, not values
+];
+
+/// Secrets the rule does not see.
+const MORE_SECRETS: [&str; 4] = [
+    "shared_access_policy_key",
+    "disk_encryption_key_raw", // a customer-supplied key (google)
+    "disk_encryption_key_rsa",
+    "rsa_encrypted_key",
+];
+
+/// Secret nouns: single words.
+const NOUNS: [&str; 11] = ["password", "passwords", "passwd", "passphrase", "secret", "token", "tokens", "credential", "credentials", "sas", "keytab"];
+
+/// Secret nouns of two words whose first word alone is not a secret.
+const PAIRS: [(&str, &str); 31] = [
+    ("private", "key"),
+    ("access", "key"),
+    ("api", "key"),
+    ("secret", "key"),
+    ("account", "key"),
+    ("shared", "key"),
+    ("preshared", "key"),
+    ("auth", "key"),
+    ("authentication", "key"),
+    ("authorization", "key"),
+    ("primary", "key"),
+    ("secondary", "key"),
+    ("readonly", "key"),
+    ("storage", "key"),
+    ("client", "key"),
+    ("host", "key"),
+    ("raw", "key"),
+    ("instrumentation", "key"),
+    ("insights", "key"),
+    ("license", "key"),
+    ("signing", "key"),
+    ("master", "key"),
+    ("principal", "key"),
+    ("workspace", "key"),
+    ("function", "key"),
+    ("extension", "key"),
+    ("webhook", "key"),
+    ("mac", "key"),
+    ("luis", "key"),
+    ("auth", "code"),
+    ("connection", "string"),
+];
+
+/// What may follow a secret noun and still name the secret itself.
+const CONTENT: [&str; 13] = ["value", "values", "string", "data", "binary", "text", "pem", "base64", "content", "raw", "plaintext", "pass", "key"];
+
+/// The secrecy the fields nested in `name` start from: nothing nested in a name *about* secrets
+/// holds one (`token_validity_units { access_token = "hours" }`, `secret_key_ref { secret }`),
+/// unless the name is a container for one (`sas_configuration { token }`, `credential_pair`,
+/// `bearer_token_config`); the `value` of a secret (`api_key { key, value }`) is one.
+fn nested_secrecy(name: &str, own: Secrecy) -> Secrecy {
+    const CONTAINERS: [&str; 11] = ["config", "configuration", "configurations", "pair", "settings", "parameters", "options", "properties", "details", "info", "profile"];
+    match own {
+        Secrecy::About if !name.rsplit('_').next().is_some_and(|last| CONTAINERS.contains(&last)) => Secrecy::About,
+        Secrecy::Secret => Secrecy::Secret,
+        _ => Secrecy::Plain,
+    }
+}
+
+/// The secrecy of field `name` nested in a value whose [`nested_secrecy`] is `parent`.
+fn field_secrecy(name: &str, parent: Secrecy) -> Secrecy {
+    match parent {
+        Secrecy::About => Secrecy::About,
+        Secrecy::Secret if matches!(name.strip_suffix("_wo").unwrap_or(name), "value" | "values" | "data" | "binary_data") => Secrecy::Secret,
+        _ => secret_name(name),
+    }
+}
+
+/// The secrecy a type's own fields start from: a type named like a secret
+/// (`azurerm_key_vault_secret`, `aws_api_gateway_api_key`, `kubernetes_secret_v1`) holds it in
+/// its `value` / `data`; a type *about* secrets says nothing about its fields
+/// (`aws_secretsmanager_secret_version` still has a `secret_string`).
+fn type_secrecy(target: &str) -> Secrecy {
+    let rest = target.split_once('_').map(|(_, r)| r).unwrap_or(target);
+    let rest = rest.strip_suffix("_v1").unwrap_or(rest);
+    if secret_name(rest) == Secrecy::Secret {
+        Secrecy::Secret
+    } else {
+        Secrecy::Plain
+    }
+}
+
+/// A description that says the value names or points to a secret rather than holding it.
+fn doc_says_reference(doc: Option<&str>) -> bool {
+    let Some(d) = doc else { return false };
+    let lower = d.to_ascii_lowercase();
+    d.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "ARN" || w == "ARNs")
+        || ["amazon resource name", "name of the", "id of the", "identifier of the", "resource id of"].iter().any(|p| lower.contains(p))
 }
 
 #[cfg(test)]
@@ -744,8 +849,15 @@ mod tests {
             "storage_account_access_key",
             "primary_connection_string",
             "aof_storage_connection_string_0",
-            "credentials",
+            "basic_auth_credentials",
+            "platform_credential",
             "token_secret",
+            "ses_smtp_password_v4",
+            "private_key_content_base64",
+            "ssh_private_key_base64",
+            "kerberos_keytab",
+            "application_insights_key",
+            "disk_encryption_key_raw",
             "auth_code",
             "tunnel1_preshared_key",
             "passwords",
@@ -777,12 +889,45 @@ mod tests {
             "sas_policy",
             "secret_url",
             "grant_tokens",
+            "encrypted_password",
+            "encrypted_ses_smtp_password_v4",
+            "update_token",
         ] {
             assert_eq!(secret_name(n), Secrecy::About, "{n}");
         }
-        for n in ["name", "bucket", "auth_type", "iam_auth", "sas", "key_name", "public_key", "kms_key_id", "authentication_mode"] {
+        for n in ["name", "bucket", "auth_type", "iam_auth", "sas", "key_name", "public_key", "kms_key_id", "authentication_mode", "credentials", "encryption_key", "base64"] {
             assert_eq!(secret_name(n), Secrecy::Plain, "{n}");
         }
+    }
+
+    #[test]
+    fn secrecy_of_nested_fields() {
+        // Nothing in a setting about tokens is a token; a container of one holds one.
+        let units = nested_secrecy("token_validity_units", secret_name("token_validity_units"));
+        assert_eq!(field_secrecy("access_token", units), Secrecy::About);
+        let sas = nested_secrecy("sas_configuration", secret_name("sas_configuration"));
+        assert_eq!(field_secrecy("token", sas), Secrecy::Secret);
+        let pair = nested_secrecy("credential_pair", secret_name("credential_pair"));
+        assert_eq!(field_secrecy("password", pair), Secrecy::Secret);
+        let r = nested_secrecy("secret_key_ref", secret_name("secret_key_ref"));
+        assert_eq!(field_secrecy("secret", r), Secrecy::About);
+        // `api_key { key = "x-api-key", value = "…" }`: the value is the secret.
+        let key = nested_secrecy("api_key", secret_name("api_key"));
+        assert_eq!(field_secrecy("value", key), Secrecy::Secret);
+        assert_eq!(field_secrecy("key", key), Secrecy::Plain);
+        assert_eq!(field_secrecy("value", nested_secrecy("tag", secret_name("tag"))), Secrecy::Plain);
+        // A type named like a secret holds it in its `value` / `data`.
+        assert_eq!(field_secrecy("value", type_secrecy("azurerm_key_vault_secret")), Secrecy::Secret);
+        assert_eq!(field_secrecy("data", type_secrecy("kubernetes_secret_v1")), Secrecy::Secret);
+        assert_eq!(field_secrecy("value", type_secrecy("aws_api_gateway_api_key")), Secrecy::Secret);
+        assert_eq!(field_secrecy("name", type_secrecy("aws_api_gateway_api_key")), Secrecy::Plain);
+        assert_eq!(field_secrecy("secret_string", type_secrecy("aws_secretsmanager_secret_version")), Secrecy::Secret);
+        assert_eq!(field_secrecy("value", type_secrecy("aws_ssm_parameter")), Secrecy::Plain);
+        // A description that names a secret rather than holding it vetoes the name.
+        assert!(doc_says_reference(Some("The ARN of the secret.")));
+        assert!(doc_says_reference(Some("Name of the secret in secret manager.")));
+        assert!(!doc_says_reference(Some("The password for the master database user.")));
+        assert!(!doc_says_reference(None));
     }
 
     #[test]
