@@ -819,6 +819,174 @@ mod tests {
         GenTy::Str { pattern: None, min_len: None, max_len: None }
     }
 
+    /// A registry link as cdktf writes it in a property's docs.
+    fn link(name: &str) -> serde_json::Value {
+        serde_json::json!({ "summary": format!("Docs at Terraform Registry: {{@link https://registry.terraform.io/providers/hashicorp/x/1.0.0/docs/resources/bucket#{name} Bucket#{name}}}.") })
+    }
+
+    fn block_docs(name: &str) -> serde_json::Value {
+        serde_json::json!({ "summary": format!("{name} block."), "remarks": format!("Docs at Terraform Registry: {{@link https://registry.terraform.io/providers/hashicorp/x/1.0.0/docs/resources/bucket#{name} Bucket#{name}}}") })
+    }
+
+    /// A tiny assembly in the shape cdktf generates: one resource, one data source.
+    fn tiny_assembly() -> Assembly {
+        use serde_json::json;
+        let s = json!({ "primitive": "string" });
+        let resolvable = |t: serde_json::Value| json!({ "union": { "types": [{ "fqn": "cdktf.IResolvable" }, t] } });
+        let array_of = |fqn: &str| json!({ "collection": { "kind": "array", "elementtype": { "fqn": fqn } } });
+        let types = json!({
+            "x.bucket.Bucket": {
+                "fqn": "x.bucket.Bucket", "kind": "class", "base": "cdktf.TerraformResource",
+                "docs": { "summary": "Represents a {@link https://registry.terraform.io/providers/hashicorp/x/1.0.0/docs/resources/bucket x_bucket}." },
+                "initializer": { "parameters": [
+                    { "name": "scope", "type": { "fqn": "constructs.Construct" } },
+                    { "name": "id", "type": s },
+                    { "name": "config", "type": { "fqn": "x.bucket.BucketConfig" } }
+                ] },
+                "properties": [
+                    { "name": "tfResourceType", "static": true, "immutable": true, "type": s },
+                    { "name": "arn", "immutable": true, "type": s },
+                    { "name": "ready", "immutable": true, "type": { "fqn": "cdktf.IResolvable" } },
+                    { "name": "labels", "immutable": true, "type": { "fqn": "cdktf.StringMap" } },
+                    { "name": "endpoints", "immutable": true, "type": { "fqn": "x.bucket.BucketEndpointsList" } },
+                    { "name": "primaryAccessKey", "immutable": true, "type": s },
+                    { "name": "rule", "immutable": true, "type": { "fqn": "x.bucket.BucketRuleList" } },
+                    { "name": "nameInput", "immutable": true, "optional": true, "type": s },
+                    { "name": "name", "type": s }
+                ]
+            },
+            "x.bucket.BucketConfig": {
+                "fqn": "x.bucket.BucketConfig", "kind": "interface", "datatype": true,
+                "properties": [
+                    { "name": "name", "docs": link("name"), "type": s },
+                    { "name": "selfAttribute", "optional": true, "docs": link("self"), "type": resolvable(json!({ "primitive": "boolean" })) },
+                    { "name": "id", "optional": true, "type": s, "docs": {
+                        "summary": "Docs at Terraform Registry: {@link https://registry.terraform.io/providers/hashicorp/x/1.0.0/docs/resources/bucket#id Bucket#id}.",
+                        "remarks": "Please be aware that the id field is automatically added to all resources in Terraform providers using a Terraform provider SDK version below 2." } },
+                    { "name": "rule", "optional": true, "docs": block_docs("rule"), "type": resolvable(array_of("x.bucket.BucketRule")) },
+                    { "name": "logging", "optional": true, "docs": block_docs("logging"), "type": { "fqn": "x.bucket.BucketLogging" } },
+                    { "name": "cors", "optional": true, "docs": link("cors"), "type": resolvable(array_of("x.bucket.BucketCors")) },
+                    { "name": "settings", "optional": true, "docs": link("settings"), "type": { "fqn": "x.bucket.BucketSettings" } },
+                    { "name": "statement", "optional": true, "docs": block_docs("statement"), "type": { "primitive": "any" } },
+                    { "name": "adminPassword", "optional": true, "docs": link("admin_password"), "type": s },
+                    { "name": "passwordPolicy", "optional": true, "docs": link("password_policy"), "type": s },
+                    { "name": "secretArn", "optional": true, "docs": link("secret_arn"), "type": s },
+                    { "name": "tags", "optional": true, "docs": link("tags"), "type": { "collection": { "kind": "map", "elementtype": s } } },
+                    { "name": "ports", "optional": true, "type": { "collection": { "kind": "array", "elementtype": { "primitive": "number" } } },
+                      "docs": { "summary": "The ports to open.", "remarks": "Docs at Terraform Registry: {@link https://registry.terraform.io/providers/hashicorp/x/1.0.0/docs/resources/bucket#ports Bucket#ports}" } }
+                ]
+            },
+            "x.bucket.BucketRule": { "fqn": "x.bucket.BucketRule", "datatype": true, "properties": [
+                { "name": "days", "docs": link("days"), "type": { "primitive": "number" } },
+                { "name": "prefix", "optional": true, "docs": link("prefix"), "type": s }
+            ] },
+            "x.bucket.BucketRuleOutputReference": { "fqn": "x.bucket.BucketRuleOutputReference", "base": "cdktf.ComplexObject", "properties": [
+                { "name": "internalValue", "optional": true, "type": { "fqn": "x.bucket.BucketRule" } },
+                { "name": "daysInput", "immutable": true, "optional": true, "type": { "primitive": "number" } },
+                { "name": "days", "type": { "primitive": "number" } },
+                { "name": "ruleId", "immutable": true, "type": s }
+            ] },
+            "x.bucket.BucketRuleList": { "fqn": "x.bucket.BucketRuleList", "base": "cdktf.ComplexList",
+                "methods": [{ "name": "get", "returns": { "type": { "fqn": "x.bucket.BucketRuleOutputReference" } } }] },
+            "x.bucket.BucketLogging": { "fqn": "x.bucket.BucketLogging", "datatype": true, "properties": [
+                { "name": "target", "docs": link("target"), "type": s }
+            ] },
+            "x.bucket.BucketCors": { "fqn": "x.bucket.BucketCors", "datatype": true, "properties": [
+                { "name": "origins", "optional": true, "docs": link("origins"), "type": { "collection": { "kind": "array", "elementtype": s } } }
+            ] },
+            "x.bucket.BucketSettings": { "fqn": "x.bucket.BucketSettings", "datatype": true, "properties": [
+                { "name": "mode", "optional": true, "docs": link("mode"), "type": s }
+            ] },
+            "x.bucket.BucketEndpointsList": { "fqn": "x.bucket.BucketEndpointsList", "base": "cdktf.ComplexList",
+                "properties": [{ "name": "terraformAttribute", "protected": true, "type": s }],
+                "methods": [{ "name": "get", "returns": { "type": { "fqn": "x.bucket.BucketEndpointsOutputReference" } } }] },
+            "x.bucket.BucketEndpointsOutputReference": { "fqn": "x.bucket.BucketEndpointsOutputReference", "base": "cdktf.ComplexObject", "properties": [
+                { "name": "url", "immutable": true, "type": s },
+                { "name": "internalValue", "optional": true, "type": { "fqn": "x.bucket.BucketEndpoints" } }
+            ] },
+            "x.bucket.BucketEndpoints": { "fqn": "x.bucket.BucketEndpoints", "datatype": true },
+            "x.dataXBucket.DataXBucket": {
+                "fqn": "x.dataXBucket.DataXBucket", "kind": "class", "base": "cdktf.TerraformDataSource",
+                "docs": { "summary": "Represents a {@link https://registry.terraform.io/providers/hashicorp/x/1.0.0/docs/data-sources/bucket x_bucket}." },
+                "initializer": { "parameters": [{ "name": "config", "type": { "fqn": "x.dataXBucket.DataXBucketConfig" } }] },
+                "properties": [
+                    { "name": "arn", "immutable": true, "type": s },
+                    { "name": "nameInput", "immutable": true, "optional": true, "type": s },
+                    { "name": "name", "type": s }
+                ]
+            },
+            "x.dataXBucket.DataXBucketConfig": { "fqn": "x.dataXBucket.DataXBucketConfig", "datatype": true, "properties": [
+                { "name": "name", "docs": link("name"), "type": s }
+            ] }
+        });
+        serde_json::from_value(json!({ "schema": "jsii/0.10.0", "name": "x", "types": types })).expect("a valid assembly")
+    }
+
+    fn body_of(t: &GenTy) -> &BTreeMap<String, GenField> {
+        match t {
+            GenTy::Block { body, .. } | GenTy::Obj(body) => body,
+            GenTy::List(inner) | GenTy::Map(inner) => body_of(inner),
+            other => panic!("not an object: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn converts_a_tiny_assembly() {
+        let asm = tiny_assembly();
+        let (resources, data) = convert(&asm).expect("converts");
+        assert_eq!((resources.len(), data.len()), (1, 1));
+        let r = &resources[0];
+        assert_eq!((r.name.as_str(), r.target.as_str(), r.data), ("tf.x_bucket", "x_bucket", false));
+        assert_eq!(r.url.as_deref(), Some("https://registry.terraform.io/providers/hashicorp/x/1.0.0/docs/resources/bucket"));
+        assert_eq!(r.doc, None);
+
+        // Arguments, with the Terraform names of the docs links (`selfAttribute` → `self`).
+        let p = &r.props;
+        let names: Vec<&str> = p.keys().map(String::as_str).collect();
+        assert_eq!(names, ["admin_password", "cors", "logging", "name", "password_policy", "ports", "rule", "secret_arn", "self", "settings", "statement", "tags"]);
+        assert!(p["name"].req && !p["self"].req);
+        assert_eq!(p["self"].ty, GenTy::Bool);
+        assert_eq!(p["tags"].ty, GenTy::Map(Box::new(str_ty())));
+        assert_eq!(p["ports"].ty, GenTy::List(Box::new(GenTy::Num { min: None, max: None })));
+        assert_eq!(p["ports"].doc.as_deref(), Some("The ports to open."));
+        assert_eq!(p["name"].doc, None);
+        // Blocks: a struct → at most one; an array of structs → a list.
+        assert!(matches!(&p["logging"].ty, GenTy::Block { list: false, body } if body["target"].req));
+        assert!(matches!(&p["rule"].ty, GenTy::Block { list: true, body } if body["days"].req && !body["prefix"].req && !body.contains_key("rule_id")));
+        // Nested attributes (no `"<name> block."` summary): written `name = {…}` / `[{…}]`.
+        assert!(matches!(&p["settings"].ty, GenTy::Obj(body) if body.contains_key("mode")));
+        assert!(matches!(&p["cors"].ty, GenTy::List(inner) if matches!(&**inner, GenTy::Obj(b) if b.contains_key("origins"))));
+        // A block cdktf left open.
+        assert_eq!(p["statement"].ty, GenTy::Any);
+        // Sensitive by name, both ways.
+        assert!(p["admin_password"].sensitive);
+        assert!(!p["password_policy"].sensitive && !p["secret_arn"].sensitive && !p["name"].sensitive);
+
+        // Attributes: every argument again, `id`, the computed-only getters; nothing required.
+        let a = &r.attrs;
+        assert!(a.values().all(|f| !f.req));
+        for n in p.keys() {
+            assert!(a.contains_key(n), "{n} is readable");
+        }
+        assert_eq!(a["id"].ty, str_ty());
+        assert_eq!(a["arn"].ty, str_ty());
+        assert_eq!(a["ready"].ty, GenTy::Bool);
+        assert_eq!(a["labels"].ty, GenTy::Map(Box::new(str_ty())));
+        assert!(a["primary_access_key"].sensitive);
+        let endpoints = body_of(&a["endpoints"].ty);
+        assert!(matches!(a["endpoints"].ty, GenTy::List(_)));
+        assert_eq!(endpoints.keys().collect::<Vec<_>>(), ["url"]);
+        // A block read back has its computed fields too.
+        assert!(body_of(&a["rule"].ty).contains_key("rule_id"));
+
+        // The data source: its own table, its own arguments and attributes.
+        let d = &data[0];
+        assert_eq!((d.name.as_str(), d.data), ("tf.x_bucket", true));
+        assert!(d.url.as_deref().is_some_and(|u| u.ends_with("/docs/data-sources/bucket")));
+        assert!(d.props["name"].req);
+        assert_eq!(d.attrs.keys().collect::<Vec<_>>(), ["arn", "name"]);
+    }
+
     #[test]
     fn secret_names_both_ways() {
         for n in [
@@ -947,6 +1115,23 @@ mod tests {
         assert_eq!(cdktf_collection("StringMap"), GenTy::Map(Box::new(str_ty())));
         assert_eq!(cdktf_collection("NumberMapList"), GenTy::List(Box::new(GenTy::Map(Box::new(GenTy::Num { min: None, max: None })))));
         assert_eq!(cdktf_collection("IResolvable"), GenTy::Any);
+    }
+
+    #[test]
+    fn follows_a_gzipped_redirect() {
+        let dir = std::env::temp_dir().join(format!("strata-gen-tf-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let real = serde_json::json!({ "schema": "jsii/0.10.0", "types": { "a.B": { "fqn": "a.B", "datatype": true } } }).to_string();
+        // gzip: header, raw deflate, trailer (crc and size are not checked).
+        let mut gz = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 3];
+        gz.extend(miniz_oxide::deflate::compress_to_vec(real.as_bytes(), 6));
+        gz.extend([0u8; 8]);
+        std::fs::write(dir.join(".jsii.gz"), gz).expect("write");
+        std::fs::write(dir.join(".jsii"), r#"{"schema": "jsii/file-redirect", "compression": "gzip", "filename": ".jsii.gz"}"#).expect("write");
+        let asm = load_assembly(&dir);
+        let _ = std::fs::remove_dir_all(&dir);
+        let asm = asm.expect("loads");
+        assert!(asm.types["a.B"].datatype);
     }
 
     #[test]
