@@ -20,14 +20,24 @@
 //!   are not arguments are the computed-only attributes; their names are camelCase only, so they
 //!   are mapped back through the argument names the assembly documents, else converted;
 //! - the SDKv2 `id` argument cdktf adds to every config ("automatically added … below 2") is an
-//!   attribute, not an argument.
+//!   attribute, not an argument;
+//! - a large assembly may be a `jsii/file-redirect` to a gzipped file; it is followed.
+//!
+//! Nested attributes and SDKv2 attributes-as-blocks (`ConfigMode: SchemaConfigModeAttr`, e.g.
+//! `aws_security_group.ingress`) look the same in the assembly: an attribute of object type. Both
+//! are `Obj` / `List(Obj)` here, and both accept `name = [{…}]`; an emitter should write every
+//! field of such an object (`null` when unset), since an attribute-as-block written that way
+//! requires them all, and writing `null` for an optional nested attribute is harmless.
 //!
 //! What the assembly does not carry: Terraform's `sensitive` flag, optional+computed, ForceNew,
 //! list vs set, max_items above one, enums and deprecations. `sensitive` is therefore a *name
 //! heuristic* ([`secret_name`]): string arguments and attributes named like a secret (`password`,
 //! `client_secret`, `private_key_pem`, `primary_access_key`, `sas_token`, …) but not like a
 //! reference to or a setting about one (`secret_arn`, `password_policy`, `token_validity_units`,
-//! `client_secret_setting_name`, `password_wo_version`). `computed` is left false.
+//! `client_secret_setting_name`, `password_wo_version`), refined by where the field is
+//! ([`nested_secrecy`], [`type_secrecy`]: `azurerm_key_vault_secret.value`,
+//! `token_validity_units { access_token }`) and vetoed by a description that names an ARN or a
+//! name. `computed` is left false.
 
 use crate::common::doc_text;
 use crate::Output;
