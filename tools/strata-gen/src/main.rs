@@ -45,6 +45,9 @@ pub struct Output {
     pub types: Vec<GenType>,
 }
 
+/// A family's generator, by name.
+type Job<'a> = (&'a str, Box<dyn Fn() -> Result<Vec<Output>, String> + Sync + 'a>);
+
 fn usage() -> ExitCode {
     eprintln!("usage: strata-gen [--sources DIR] [--out DIR] [--check]");
     ExitCode::from(2)
@@ -95,7 +98,7 @@ fn main() -> ExitCode {
         .and_then(|p| p.kubernetes.clone())
         .unwrap_or_else(|| "1.33.0".into());
 
-    let jobs: Vec<(&str, Box<dyn Fn() -> Result<Vec<Output>, String> + Sync>)> = vec![
+    let jobs: Vec<Job> = vec![
         ("cfn", Box::new(|| cfn::generate(&sources.join("cfn-lint")))),
         ("tf", Box::new(|| tf::generate(&sources))),
         (
