@@ -87,3 +87,51 @@ mod tests {
         assert_eq!(usable_pattern("^(?!aws)[a-z]+$"), None);
     }
 }
+
+/// Whether a field name denotes a secret value (a password, a private key, a token), not an
+/// identifier of one (`passwordSecretRef`, `secretName`, `tokenVersion`). Used where the source
+/// has no `sensitive` flag (Google's discovery documents, the Kubernetes OpenAPI).
+pub fn secret_name(name: &str) -> bool {
+    let n = name.to_ascii_lowercase().replace(['_', '-'], "");
+    let secretish = ["password", "passwd", "privatekey", "secretkey", "clientsecret", "apikey", "accesskey", "authtoken", "sharedsecret", "presharedkey"].iter().any(|k| n.contains(k))
+        || n == "secret"
+        || n == "token";
+    let identifier = ["name", "id", "ids", "ref", "version", "policy", "arn", "uri", "url", "path", "hash", "sha256", "length", "type", "enabled", "required", "set", "expiry", "expiration", "rotation"].iter().any(|s| n.ends_with(s));
+    secretish && !identifier
+}
+
+/// Mark the fields of `g` (top level and in named shapes) whose names denote secrets.
+pub fn mark_secrets(g: &mut strata_stdlib::generated::GenType) {
+    use strata_stdlib::generated::GenTy;
+    fn walk(fields: &mut std::collections::BTreeMap<String, strata_stdlib::generated::GenField>) {
+        for (k, f) in fields.iter_mut() {
+            if secret_name(k) && matches!(f.ty, GenTy::Str { .. } | GenTy::Map(_)) {
+                f.sensitive = true;
+            }
+            if let GenTy::Obj(inner) | GenTy::Block { body: inner, .. } = &mut f.ty {
+                walk(inner);
+            }
+        }
+    }
+    walk(&mut g.props);
+    for t in g.defs.values_mut() {
+        if let GenTy::Obj(inner) = t {
+            walk(inner);
+        }
+    }
+}
+
+#[cfg(test)]
+mod secret_tests {
+    use super::secret_name;
+
+    #[test]
+    fn secret_names_both_ways() {
+        for yes in ["password", "rootPassword", "privateKey", "client_secret", "apiKey", "sharedSecret", "token"] {
+            assert!(secret_name(yes), "{yes}");
+        }
+        for no in ["passwordSecretRef", "secretName", "passwordPolicy", "tokenVersion", "privateKeyType", "apiKeyId", "passwordValidationPolicyEnabled"] {
+            assert!(!secret_name(no), "{no}");
+        }
+    }
+}

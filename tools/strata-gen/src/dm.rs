@@ -13,7 +13,7 @@
 //! the resource's name). `attrs` are the output-only fields of the resource as read back (the
 //! `get` method's response), plus `selfLink`, `id` and `name`: what `$(ref.NAME.FIELD)` reads.
 //!
-//! 64-bit integers (`format: int64`/`uint64`) are strings in Google's JSON, and typed `Str`.
+//! 64-bit integers (`format: int64`/`uint64`) are strings in Google's JSON; numbers are accepted too.
 
 use crate::common::{doc_text, usable_pattern};
 use crate::Output;
@@ -326,7 +326,11 @@ impl Cx<'_> {
         match o.get("type").and_then(Json::as_str).unwrap_or(default) {
             "string" => match o.get("enum").and_then(Json::as_array) {
                 Some(e) if !e.is_empty() && e.iter().all(Json::is_string) => GenTy::Enum(e.iter().filter_map(Json::as_str).map(str::to_string).collect()),
-                // Also `int64`/`uint64`: Google's JSON writes 64-bit integers as strings.
+                // `int64`/`uint64`: Google's JSON writes 64-bit integers as strings and accepts
+                // numbers, so both are allowed (`sizeGb = 10` as well as `"10"`).
+                _ if matches!(o.get("format").and_then(Json::as_str), Some("int64" | "uint64")) => {
+                    GenTy::Union(vec![GenTy::Int { min: None, max: None }, GenTy::Str { pattern: None, min_len: None, max_len: None }])
+                }
                 _ => GenTy::Str { pattern: o.get("pattern").and_then(Json::as_str).and_then(usable_pattern), min_len: None, max_len: None },
             },
             "integer" => {
@@ -476,7 +480,8 @@ mod tests {
         assert_eq!(n.props.keys().collect::<Vec<_>>(), ["autoCreateSubnetworks", "labels", "mtu", "name", "params", "routingConfig"]);
         // ... they are attributes, with selfLink, id and name.
         assert_eq!(n.attrs.keys().collect::<Vec<_>>(), ["gatewayIPv4", "id", "name", "peerings", "selfLink"]);
-        assert_eq!(n.attrs["id"].ty, GenTy::Str { pattern: None, min_len: None, max_len: None });
+        // `id` is a uint64: a number or its string form.
+        assert_eq!(n.attrs["id"].ty, GenTy::Union(vec![GenTy::Int { min: None, max: None }, GenTy::Str { pattern: None, min_len: None, max_len: None }]));
         // `name` is required by the API, but Deployment Manager fills it in from the resource.
         assert!(!n.props["name"].req);
         assert!(n.props.values().all(|f| !f.req));

@@ -150,6 +150,17 @@ fn main() -> ExitCode {
         manifest.push('\n');
     }
     for mut o in outputs {
+        if o.file == "kube.jsonl" || o.file == "dm.jsonl" {
+            o.types.iter_mut().for_each(common::mark_secrets);
+            // A Secret's values are secrets whatever their keys are called.
+            for t in o.types.iter_mut().filter(|t| t.name == "kube.core.v1.Secret") {
+                for k in ["data", "stringData"] {
+                    if let Some(f) = t.props.get_mut(k) {
+                        f.sensitive = true;
+                    }
+                }
+            }
+        }
         o.types.sort_by(|a, b| a.name.cmp(&b.name));
         o.types.dedup_by(|a, b| a.name == b.name);
         let mut text = String::new();
