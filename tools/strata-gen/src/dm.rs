@@ -494,7 +494,7 @@ mod tests {
         assert_eq!(rc["routingMode"].ty, GenTy::Enum(vec!["GLOBAL".into(), "REGIONAL".into()]));
         assert!(rc["bgpAlwaysCompareMed"].deprecated);
         assert_eq!(rc["count"].ty, GenTy::Int { min: Some(0), max: None });
-        assert_eq!(rc["size"].ty, GenTy::Str { pattern: None, min_len: None, max_len: None });
+        assert_eq!(rc["size"].ty, GenTy::Union(vec![GenTy::Int { min: None, max: None }, GenTy::Str { pattern: None, min_len: None, max_len: None }]));
         assert_eq!(rc["weight"].ty, GenTy::Num { min: None, max: None });
     }
 
