@@ -13,6 +13,7 @@
 //! | `{"$param": NAME}` | a target parameter |
 //! | `{"$block": {...}}`, `{"$blocks": [...]}` | Terraform nested block(s) |
 //! | `{"$json": VALUE}` | a value Terraform wants JSON-encoded |
+//! | `{"$null": true}` | an explicit `null` (other nulls mean "not set" and are dropped) |
 //!
 //! Keys of user data that start with `$` are escaped as `$$...` in the context so they can
 //! never be taken for markers; conversion back removes the escape.

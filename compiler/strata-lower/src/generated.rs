@@ -315,6 +315,9 @@ impl Writer<'_> {
                     ctx::marker("$blocks", Json::Array(blocks))
                 }
             }
+            (Value::Record(m), Some(GenTy::Obj(fields))) if self.target == Target::Terraform => {
+                self.tf_object(m, fields)
+            }
             (Value::Record(m), Some(GenTy::Obj(fields) | GenTy::Block { body: fields, .. })) => {
                 self.record(m, Some(fields))
             }
@@ -364,6 +367,22 @@ impl Writer<'_> {
         for (k, x) in m {
             let t = fields.and_then(|f| f.get(k)).map(|f| &f.ty);
             o.insert(ctx::escape_key(k), self.value(x, t));
+        }
+        Json::Object(o)
+    }
+
+    /// A Terraform object attribute (`ingress = [{ ... }]`, nested attributes): every field is
+    /// written, `null` where unset — attributes-as-blocks require them all.
+    fn tf_object(&self, m: &BTreeMap<String, Value>, fields: &BTreeMap<String, GenField>) -> Json {
+        let mut o = match self.record(m, Some(fields)) {
+            Json::Object(o) => o,
+            other => return other,
+        };
+        for k in fields.keys() {
+            let key = ctx::escape_key(k);
+            if o.get(&key).is_none_or(Json::is_null) {
+                o.insert(key, ctx::marker("$null", Json::Bool(true)));
+            }
         }
         Json::Object(o)
     }

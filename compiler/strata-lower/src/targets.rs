@@ -920,6 +920,8 @@ impl Conv<'_, '_> {
             "$json" => self
                 .tvalue(payload, sink)
                 .map(|v| TValue::Json(Box::new(v))),
+            // An explicit `null` (Terraform attributes-as-blocks need every field written).
+            "$null" => Some(TValue::Null),
             "$q" => {
                 sink.mapping_error(
                     self.target,
