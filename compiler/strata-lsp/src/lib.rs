@@ -39,11 +39,9 @@ pub use server::{capabilities, serve, Config};
 /// 0 if the shutdown request has been received before; otherwise with error code 1." That is
 /// the editor's contract, not the CLI's (where 2 means invalid input), so it is kept here.
 pub fn run() -> Result<(), String> {
-    let result = serve_streams(
-        std::io::BufReader::new(std::io::stdin()),
-        std::io::stdout(),
-        Config::default(),
-    );
+    // A pipe's capacity: a large body arrives in a few reads.
+    let input = std::io::BufReader::with_capacity(64 << 10, std::io::stdin());
+    let result = serve_streams(input, std::io::stdout(), Config::default());
     if let Err(e) = &result {
         eprintln!("error: strata lsp: {e}");
         std::process::exit(1);

@@ -621,7 +621,14 @@ fn the_end_of_the_input_inside_a_message_ends_the_server_without_a_panic() {
 fn hostile_messages_never_stop_the_server() {
     let (_dir, mut w, u) = wire_with_document(Wire::pipes());
     // Parameters that do not match the method: InvalidParams, for every request.
-    for method in ["textDocument/hover", "textDocument/definition", "textDocument/completion", "textDocument/documentSymbol", "textDocument/formatting", "textDocument/codeAction"] {
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/completion",
+        "textDocument/documentSymbol",
+        "textDocument/formatting",
+        "textDocument/codeAction",
+    ] {
         for params in [json!("nonsense"), json!([1, 2]), json!(null), json!({ "textDocument": { "uri": 5 } })] {
             let r = w.request(method, params.clone());
             assert_eq!(r["error"]["code"], json!(-32602), "{method} {params}: {r}");
@@ -645,7 +652,16 @@ fn hostile_messages_never_stop_the_server() {
     w.notify("textDocument/didChange", json!({ "textDocument": { "uri": u, "version": "one" }, "contentChanges": [{ "text": "" }] }));
     w.notify("textDocument/didChange", json!({ "textDocument": { "uri": u, "version": 1 }, "contentChanges": 5 }));
     for params in [json!(null), json!("x"), json!([]), json!({ "textDocument": { "uri": 5 } })] {
-        for n in ["textDocument/didOpen", "textDocument/didChange", "textDocument/didClose", "textDocument/didSave", "workspace/didChangeWatchedFiles", "$/cancelRequest", "initialized", "exit-not"] {
+        for n in [
+            "textDocument/didOpen",
+            "textDocument/didChange",
+            "textDocument/didClose",
+            "textDocument/didSave",
+            "workspace/didChangeWatchedFiles",
+            "$/cancelRequest",
+            "initialized",
+            "exit-not",
+        ] {
             w.notify(n, params.clone());
         }
     }
