@@ -10,7 +10,7 @@
 //! | input | answer | then |
 //! | --- | --- | --- |
 //! | a header that does not parse: a line without a colon or over 8 KiB, more than 32 lines, a `Content-Length` that is not a decimal number or is given twice with two values, no `Content-Length` | -32700 parse error, id `null` | skip to the next `Content-Length:` line |
-//! | a body that is not JSON or not UTF-8 (for instance cut short by a `Content-Length` too small) | -32700 parse error, id `null` | skip to the next `Content-Length:` line |
+//! | a body that is not JSON or not UTF-8 (for instance cut short by a `Content-Length` too small, or ending with the start of the next header after one a few bytes too large) | -32700 parse error, id `null` | skip to the next `Content-Length:` line, from the body's second byte |
 //! | a `Content-Length` over [`MAX_BODY`] | -32600 invalid request, id `null` | skip to the next `Content-Length:` line; the body is never buffered |
 //! | a `Content-Length` longer than the message: the next message's header shows up inside the body | -32600 invalid request, with the message's id if it has one | the next message |
 //! | JSON that is not a request, notification or response (a batch, no `method`, a `method` that is not a string…) | -32600 invalid request, with its id if it has one | the next message |
@@ -373,8 +373,11 @@ impl<R: BufRead> FrameReader<R> {
         match serde_json::from_slice::<Value>(body) {
             Err(e) => {
                 // Perhaps a body cut short by a `Content-Length` too small: the rest of it must
-                // not be read as a header.
+                // not be read as a header. Or one a few bytes too long, which swallowed the start
+                // of the next header: the scan goes over the body again (all but its first
+                // byte, so that it moves on) to find it.
                 self.skip = true;
+                self.input.unread(body.get(1..).unwrap_or_default());
                 Read::Bad(Bad::parse_error(format!("the message is not JSON: {e}: {}", show(body))))
             }
             Ok(Value::Array(_)) => Read::Bad(Bad::invalid_request(Value::Null, "a batch of messages: the LSP has none".into())),
@@ -602,6 +605,13 @@ mod tests {
         // Too long: the next header is found inside the body, and the id is known.
         let input = format!("{long}{}", frame(HOVER));
         assert_eq!(events(input.as_bytes()), ["bad -32600 9", "msg textDocument/hover 9", "end"]);
+        // A few bytes too long: the start of the next header is in the body.
+        for extra in 1..=20 {
+            let input = format!("Content-Length: {}\r\n\r\n{HOVER}{}", HOVER.len() + extra, frame(HOVER));
+            // Until the body holds the whole `Content-Length: 66\r\n` line, it is not JSON.
+            let expected = if extra < 20 { "bad -32700 null" } else { "bad -32600 9" };
+            assert_eq!(events(input.as_bytes()), [expected, "msg textDocument/hover 9", "end"], "+{extra}");
+        }
         // Too long and nothing follows: the client closed the stream inside the body.
         assert_eq!(events(long.as_bytes()), ["end: error"]);
     }
