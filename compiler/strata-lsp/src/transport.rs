@@ -84,13 +84,17 @@ where
             loop {
                 match frames.read() {
                     Read::Message(msg) => {
-                        let is_exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
+                        let is_exit =
+                            matches!(&msg, Message::Notification(n) if n.method == "exit");
                         if reader_tx.send(msg).is_err() || is_exit {
                             break;
                         }
                     }
                     Read::Bad(bad) => {
-                        eprintln!("strata lsp: skipping a malformed message: {}", truncate(&bad.message, 300));
+                        eprintln!(
+                            "strata lsp: skipping a malformed message: {}",
+                            truncate(&bad.message, 300)
+                        );
                         if let Some(frame) = bad.answer() {
                             let mut out = lock(&answers);
                             let _ = out.write_all(&frame).and_then(|()| out.flush());
@@ -116,7 +120,13 @@ where
             }
         })
         .ok();
-    (Connection { sender: writer_tx, receiver: reader_rx }, IoThreads { reader, writer })
+    (
+        Connection {
+            sender: writer_tx,
+            receiver: reader_rx,
+        },
+        IoThreads { reader, writer },
+    )
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -148,11 +158,19 @@ struct Bad {
 
 impl Bad {
     fn parse_error(message: String) -> Bad {
-        Bad { code: Some(ErrorCode::ParseError as i32), id: Value::Null, message }
+        Bad {
+            code: Some(ErrorCode::ParseError as i32),
+            id: Value::Null,
+            message,
+        }
     }
 
     fn invalid_request(id: Value, message: String) -> Bad {
-        Bad { code: Some(ErrorCode::InvalidRequest as i32), id, message }
+        Bad {
+            code: Some(ErrorCode::InvalidRequest as i32),
+            id,
+            message,
+        }
     }
 
     /// The framed error response.
@@ -226,7 +244,14 @@ struct FrameReader<R> {
 
 impl<R: BufRead> FrameReader<R> {
     fn new(inner: R) -> Self {
-        FrameReader { input: Input { inner, back: Vec::new(), pos: 0 }, skip: false }
+        FrameReader {
+            input: Input {
+                inner,
+                back: Vec::new(),
+                pos: 0,
+            },
+            skip: false,
+        }
     }
 
     fn read(&mut self) -> Read {
@@ -251,11 +276,16 @@ impl<R: BufRead> FrameReader<R> {
                 Line::TooLong(read) => {
                     // The start of the next message may be in what was read.
                     self.input.unread(&read);
-                    return Ok(self.bad_header(format!("a header line is longer than {} KiB", MAX_HEADER_LINE >> 10)));
+                    return Ok(self.bad_header(format!(
+                        "a header line is longer than {} KiB",
+                        MAX_HEADER_LINE >> 10
+                    )));
                 }
                 Line::End(partial) => {
                     let inside = partial || lines > 0;
-                    return Ok(Read::End(inside.then(|| "the input ended inside a message header".to_string())));
+                    return Ok(Read::End(
+                        inside.then(|| "the input ended inside a message header".to_string()),
+                    ));
                 }
             };
             if line.is_empty() {
@@ -266,7 +296,9 @@ impl<R: BufRead> FrameReader<R> {
             }
             lines += 1;
             if lines > MAX_HEADER_LINES {
-                return Ok(self.bad_header(format!("a header of more than {MAX_HEADER_LINES} lines")));
+                return Ok(
+                    self.bad_header(format!("a header of more than {MAX_HEADER_LINES} lines"))
+                );
             }
             let Some((name, value)) = split_field(&line) else {
                 // Perhaps the tail of a body cut short, followed by the next header.
@@ -276,7 +308,10 @@ impl<R: BufRead> FrameReader<R> {
             };
             if name.eq_ignore_ascii_case(CONTENT_LENGTH) {
                 let Some(n) = parse_length(value) else {
-                    return Ok(self.bad_header(format!("`Content-Length: {}` is not a number of bytes", show(value))));
+                    return Ok(self.bad_header(format!(
+                        "`Content-Length: {}` is not a number of bytes",
+                        show(value)
+                    )));
                 };
                 if length.is_some_and(|l| l != n) {
                     return Ok(self.bad_header("two different `Content-Length` fields".into()));
@@ -292,7 +327,10 @@ impl<R: BufRead> FrameReader<R> {
             self.skip = true;
             return Ok(Read::Bad(Bad::invalid_request(
                 Value::Null,
-                format!("a message of {length} bytes is over the limit of {} MiB; it is skipped", MAX_BODY >> 20),
+                format!(
+                    "a message of {length} bytes is over the limit of {} MiB; it is skipped",
+                    MAX_BODY >> 20
+                ),
             )));
         }
         self.read_body(length as usize)
@@ -337,7 +375,10 @@ impl<R: BufRead> FrameReader<R> {
         while body.len() < length {
             let buf = self.input.fill()?;
             if buf.is_empty() {
-                return Ok(Read::End(Some(format!("the input ended inside a message ({} of {length} bytes)", body.len()))));
+                return Ok(Read::End(Some(format!(
+                    "the input ended inside a message ({} of {length} bytes)",
+                    body.len()
+                ))));
             }
             let take = buf.len().min(length - body.len());
             let from = body.len();
@@ -351,7 +392,9 @@ impl<R: BufRead> FrameReader<R> {
                 body.truncate(at);
                 return Ok(Read::Bad(Bad::invalid_request(
                     request_id(&body),
-                    format!("`Content-Length: {length}` but the next message starts after {at} bytes"),
+                    format!(
+                        "`Content-Length: {length}` but the next message starts after {at} bytes"
+                    ),
                 )));
             }
         }
@@ -378,18 +421,41 @@ impl<R: BufRead> FrameReader<R> {
                 // byte, so that it moves on) to find it.
                 self.skip = true;
                 self.input.unread(body.get(1..).unwrap_or_default());
-                Read::Bad(Bad::parse_error(format!("the message is not JSON: {e}: {}", show(body))))
+                Read::Bad(Bad::parse_error(format!(
+                    "the message is not JSON: {e}: {}",
+                    show(body)
+                )))
             }
-            Ok(Value::Array(_)) => Read::Bad(Bad::invalid_request(Value::Null, "a batch of messages: the LSP has none".into())),
-            Ok(Value::Object(o)) if !o.contains_key("method") && (o.contains_key("result") || o.contains_key("error")) => {
+            Ok(Value::Array(_)) => Read::Bad(Bad::invalid_request(
+                Value::Null,
+                "a batch of messages: the LSP has none".into(),
+            )),
+            Ok(Value::Object(o))
+                if !o.contains_key("method")
+                    && (o.contains_key("result") || o.contains_key("error")) =>
+            {
                 // JSON-RPC 2.0, section 5: a response is never answered.
-                Read::Bad(Bad { code: None, id: Value::Null, message: format!("a malformed response: {error}: {}", show(body)) })
+                Read::Bad(Bad {
+                    code: None,
+                    id: Value::Null,
+                    message: format!("a malformed response: {error}: {}", show(body)),
+                })
             }
             Ok(Value::Object(o)) => {
-                let id = o.get("id").filter(|id| id.is_number() || id.is_string()).cloned().unwrap_or(Value::Null);
-                Read::Bad(Bad::invalid_request(id, format!("not a JSON-RPC request or notification: {error}")))
+                let id = o
+                    .get("id")
+                    .filter(|id| id.is_number() || id.is_string())
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                Read::Bad(Bad::invalid_request(
+                    id,
+                    format!("not a JSON-RPC request or notification: {error}"),
+                ))
             }
-            Ok(_) => Read::Bad(Bad::invalid_request(Value::Null, format!("not a JSON-RPC message: {}", show(body)))),
+            Ok(_) => Read::Bad(Bad::invalid_request(
+                Value::Null,
+                format!("not a JSON-RPC message: {}", show(body)),
+            )),
         }
     }
 
@@ -431,7 +497,11 @@ fn line_with_end<R: BufRead>(input: &mut Input<R>, mut line: Vec<u8>) {
 fn scan(line: &mut Vec<u8>, b: u8) -> bool {
     let name = CONTENT_LENGTH.len() + 1; // and the colon
     let fits = if line.len() < name {
-        let want = if line.len() < CONTENT_LENGTH.len() { CONTENT_LENGTH[line.len()] } else { b':' };
+        let want = if line.len() < CONTENT_LENGTH.len() {
+            CONTENT_LENGTH[line.len()]
+        } else {
+            b':'
+        };
         b.to_ascii_lowercase() == want
     } else {
         let rest = &line[name..];
@@ -496,7 +566,9 @@ fn content_length_line_ending_at(body: &[u8], nl: usize) -> Option<usize> {
         return None;
     }
     let start = (j - 1).checked_sub(CONTENT_LENGTH.len())?;
-    body[start..j - 1].eq_ignore_ascii_case(CONTENT_LENGTH).then_some(start)
+    body[start..j - 1]
+        .eq_ignore_ascii_case(CONTENT_LENGTH)
+        .then_some(start)
 }
 
 /// `name: value` with the blanks around both trimmed; the name must be an RFC 7230 token.
@@ -511,8 +583,14 @@ fn split_field(line: &[u8]) -> Option<(&[u8], &[u8])> {
 }
 
 fn trim(s: &[u8]) -> &[u8] {
-    let start = s.iter().position(|b| !matches!(b, b' ' | b'\t')).unwrap_or(s.len());
-    let end = s.iter().rposition(|b| !matches!(b, b' ' | b'\t')).map_or(start, |e| e + 1);
+    let start = s
+        .iter()
+        .position(|b| !matches!(b, b' ' | b'\t'))
+        .unwrap_or(s.len());
+    let end = s
+        .iter()
+        .rposition(|b| !matches!(b, b' ' | b'\t'))
+        .map_or(start, |e| e + 1);
     &s[start..end.max(start)]
 }
 
@@ -521,20 +599,29 @@ fn parse_length(value: &[u8]) -> Option<u64> {
     if value.is_empty() || !value.iter().all(u8::is_ascii_digit) {
         return None;
     }
-    Some(value.iter().fold(0u64, |n, d| n.saturating_mul(10).saturating_add(u64::from(d - b'0'))))
+    Some(value.iter().fold(0u64, |n, d| {
+        n.saturating_mul(10).saturating_add(u64::from(d - b'0'))
+    }))
 }
 
 /// The id of a request whose framing was wrong, if its body is JSON with one.
 fn request_id(body: &[u8]) -> Value {
     match serde_json::from_slice::<Value>(body) {
-        Ok(Value::Object(o)) => o.get("id").filter(|id| id.is_number() || id.is_string()).cloned().unwrap_or(Value::Null),
+        Ok(Value::Object(o)) => o
+            .get("id")
+            .filter(|id| id.is_number() || id.is_string())
+            .cloned()
+            .unwrap_or(Value::Null),
         _ => Value::Null,
     }
 }
 
 /// Bytes for a log line: lossy UTF-8, at most 200 characters.
 fn show(bytes: &[u8]) -> String {
-    truncate(&String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]), 200)
+    truncate(
+        &String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]),
+        200,
+    )
 }
 
 #[cfg(test)]
@@ -545,7 +632,10 @@ mod tests {
     struct Sink(Arc<Mutex<Vec<u8>>>);
     impl Write for Sink {
         fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-            self.0.lock().map_err(|_| io::Error::other("poisoned"))?.extend_from_slice(b);
+            self.0
+                .lock()
+                .map_err(|_| io::Error::other("poisoned"))?
+                .extend_from_slice(b);
             Ok(b.len())
         }
         fn flush(&mut self) -> io::Result<()> {
@@ -560,14 +650,23 @@ mod tests {
     /// What the reader makes of `input`, one line per event: `msg METHOD-or-id`, `bad CODE ID`,
     /// `end` or `end: REASON`.
     fn events(input: &[u8]) -> Vec<String> {
-        let mut r = FrameReader::new(io::BufReader::with_capacity(16, io::Cursor::new(input.to_vec())));
+        let mut r = FrameReader::new(io::BufReader::with_capacity(
+            16,
+            io::Cursor::new(input.to_vec()),
+        ));
         let mut out = Vec::new();
         loop {
             match r.read() {
-                Read::Message(Message::Request(q)) => out.push(format!("msg {} {}", q.method, q.id)),
+                Read::Message(Message::Request(q)) => {
+                    out.push(format!("msg {} {}", q.method, q.id))
+                }
                 Read::Message(Message::Notification(n)) => out.push(format!("msg {}", n.method)),
                 Read::Message(Message::Response(p)) => out.push(format!("response {}", p.id)),
-                Read::Bad(b) => out.push(format!("bad {} {}", b.code.map_or("-".into(), |c| c.to_string()), b.id)),
+                Read::Bad(b) => out.push(format!(
+                    "bad {} {}",
+                    b.code.map_or("-".into(), |c| c.to_string()),
+                    b.id
+                )),
                 Read::End(None) => {
                     out.push("end".into());
                     return out;
@@ -587,9 +686,19 @@ mod tests {
         let mut input = frame(HOVER);
         input.push_str("content-length:66\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\nX-Unknown: 1\r\n\r\n");
         input.push_str(HOVER);
-        input.push_str(&frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#));
+        input.push_str(&frame(
+            r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        ));
         assert_eq!(HOVER.len(), 66);
-        assert_eq!(events(input.as_bytes()), ["msg textDocument/hover 9", "msg textDocument/hover 9", "msg initialized", "end"]);
+        assert_eq!(
+            events(input.as_bytes()),
+            [
+                "msg textDocument/hover 9",
+                "msg textDocument/hover 9",
+                "msg initialized",
+                "end"
+            ]
+        );
     }
 
     #[test]
@@ -600,17 +709,36 @@ mod tests {
         let negative = format!("Content-Length: -66\r\n\r\n{HOVER}");
         for bad in [short, nan, negative] {
             let input = format!("{bad}{}", frame(HOVER));
-            assert_eq!(events(input.as_bytes()), ["bad -32700 null", "msg textDocument/hover 9", "end"], "{bad}");
+            assert_eq!(
+                events(input.as_bytes()),
+                ["bad -32700 null", "msg textDocument/hover 9", "end"],
+                "{bad}"
+            );
         }
         // Too long: the next header is found inside the body, and the id is known.
         let input = format!("{long}{}", frame(HOVER));
-        assert_eq!(events(input.as_bytes()), ["bad -32600 9", "msg textDocument/hover 9", "end"]);
+        assert_eq!(
+            events(input.as_bytes()),
+            ["bad -32600 9", "msg textDocument/hover 9", "end"]
+        );
         // A few bytes too long: the start of the next header is in the body.
         for extra in 1..=20 {
-            let input = format!("Content-Length: {}\r\n\r\n{HOVER}{}", HOVER.len() + extra, frame(HOVER));
+            let input = format!(
+                "Content-Length: {}\r\n\r\n{HOVER}{}",
+                HOVER.len() + extra,
+                frame(HOVER)
+            );
             // Until the body holds the whole `Content-Length: 66\r\n` line, it is not JSON.
-            let expected = if extra < 20 { "bad -32700 null" } else { "bad -32600 9" };
-            assert_eq!(events(input.as_bytes()), [expected, "msg textDocument/hover 9", "end"], "+{extra}");
+            let expected = if extra < 20 {
+                "bad -32700 null"
+            } else {
+                "bad -32600 9"
+            };
+            assert_eq!(
+                events(input.as_bytes()),
+                [expected, "msg textDocument/hover 9", "end"],
+                "+{extra}"
+            );
         }
         // Too long and nothing follows: the client closed the stream inside the body.
         assert_eq!(events(long.as_bytes()), ["end: error"]);
@@ -618,25 +746,46 @@ mod tests {
 
     #[test]
     fn huge_lengths_are_refused_and_skipped() {
-        for n in ["18446744073709551615", "1000000000000", "99999999999999999999999999", &(MAX_BODY + 1).to_string()] {
+        for n in [
+            "18446744073709551615",
+            "1000000000000",
+            "99999999999999999999999999",
+            &(MAX_BODY + 1).to_string(),
+        ] {
             let input = format!("Content-Length: {n}\r\n\r\n{HOVER}{}", frame(HOVER));
-            assert_eq!(events(input.as_bytes()), ["bad -32600 null", "msg textDocument/hover 9", "end"], "{n}");
+            assert_eq!(
+                events(input.as_bytes()),
+                ["bad -32600 null", "msg textDocument/hover 9", "end"],
+                "{n}"
+            );
         }
         // The body of a refused message is skipped as it arrives, whatever its size.
         let big = "x".repeat(100_000);
         let input = format!("Content-Length: 1000000000000\r\n\r\n{big}{}", frame(HOVER));
-        assert_eq!(events(input.as_bytes()), ["bad -32600 null", "msg textDocument/hover 9", "end"]);
+        assert_eq!(
+            events(input.as_bytes()),
+            ["bad -32600 null", "msg textDocument/hover 9", "end"]
+        );
     }
 
     #[test]
     fn bodies_that_are_not_messages() {
         let cases = [
             ("this is not json", "bad -32700 null"),
-            ("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":\u{0}}", "bad -32700 null"),
+            (
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":\u{0}}",
+                "bad -32700 null",
+            ),
             (r#"{"jsonrpc":"2.0","no":"method"}"#, "bad -32600 null"),
             (r#"{"jsonrpc":"2.0","id":7,"method":5}"#, "bad -32600 7"),
-            (r#"{"jsonrpc":"2.0","id":"a","method":null}"#, "bad -32600 \"a\""),
-            (r#"[{"jsonrpc":"2.0","method":"initialized"}]"#, "bad -32600 null"),
+            (
+                r#"{"jsonrpc":"2.0","id":"a","method":null}"#,
+                "bad -32600 \"a\"",
+            ),
+            (
+                r#"[{"jsonrpc":"2.0","method":"initialized"}]"#,
+                "bad -32600 null",
+            ),
             ("[]", "bad -32600 null"),
             ("42", "bad -32600 null"),
             ("", "bad -32700 null"),
@@ -644,12 +793,19 @@ mod tests {
         ];
         for (body, expected) in cases {
             let input = format!("{}{}", frame(body), frame(HOVER));
-            assert_eq!(events(input.as_bytes()), [expected, "msg textDocument/hover 9", "end"], "{body}");
+            assert_eq!(
+                events(input.as_bytes()),
+                [expected, "msg textDocument/hover 9", "end"],
+                "{body}"
+            );
         }
         // Not UTF-8.
         let mut input = b"Content-Length: 4\r\n\r\n\"\xff\xfe\"".to_vec();
         input.extend_from_slice(frame(HOVER).as_bytes());
-        assert_eq!(events(&input), ["bad -32700 null", "msg textDocument/hover 9", "end"]);
+        assert_eq!(
+            events(&input),
+            ["bad -32700 null", "msg textDocument/hover 9", "end"]
+        );
     }
 
     #[test]
@@ -663,41 +819,74 @@ mod tests {
         ];
         for bad in &lost {
             let input = format!("{bad}{}", frame(HOVER));
-            assert_eq!(events(input.as_bytes()), ["bad -32700 null", "msg textDocument/hover 9", "end"], "{}", show(bad.as_bytes()));
+            assert_eq!(
+                events(input.as_bytes()),
+                ["bad -32700 null", "msg textDocument/hover 9", "end"],
+                "{}",
+                show(bad.as_bytes())
+            );
         }
         // A bad line is answered and skipped; the `Content-Length` after it still frames its
         // message.
         let recovered = [
-            format!("X-Long: {}\r\nContent-Length: 66\r\n\r\n{HOVER}", "x".repeat(100_000)),
-            format!("{}Content-Length: 66\r\n\r\n{HOVER}", "X-A: 1\r\n".repeat(40)),
+            format!(
+                "X-Long: {}\r\nContent-Length: 66\r\n\r\n{HOVER}",
+                "x".repeat(100_000)
+            ),
+            format!(
+                "{}Content-Length: 66\r\n\r\n{HOVER}",
+                "X-A: 1\r\n".repeat(40)
+            ),
             format!("bad name: 1\r\nContent-Length: 66\r\n\r\n{HOVER}"),
         ];
         for bad in &recovered {
             let input = format!("{bad}{}", frame(HOVER));
             assert_eq!(
                 events(input.as_bytes()),
-                ["bad -32700 null", "msg textDocument/hover 9", "msg textDocument/hover 9", "end"],
+                [
+                    "bad -32700 null",
+                    "msg textDocument/hover 9",
+                    "msg textDocument/hover 9",
+                    "end"
+                ],
                 "{}",
                 show(bad.as_bytes())
             );
         }
         // Blank lines between messages and `\n` line ends are accepted.
         let input = format!("\r\n\r\nContent-Length: 66\n\n{HOVER}");
-        assert_eq!(events(input.as_bytes()), ["msg textDocument/hover 9", "end"]);
+        assert_eq!(
+            events(input.as_bytes()),
+            ["msg textDocument/hover 9", "end"]
+        );
         // The end of the input inside a header or a body.
         assert_eq!(events(b"Content-Length: 66\r\n"), ["end: error"]);
         assert_eq!(events(b"Content-Len"), ["end: error"]);
-        assert_eq!(events(b"Content-Length: 66\r\n\r\n{\"jsonrpc\""), ["end: error"]);
+        assert_eq!(
+            events(b"Content-Length: 66\r\n\r\n{\"jsonrpc\""),
+            ["end: error"]
+        );
     }
 
     #[test]
     fn the_resync_scan_matches_only_whole_content_length_lines() {
         let find = |s: &str| {
             let mut line = Vec::new();
-            s.bytes().position(|b| scan(&mut line, b)).map(|end| (end + 1 - line.len(), String::from_utf8_lossy(&line).into_owned()))
+            s.bytes().position(|b| scan(&mut line, b)).map(|end| {
+                (
+                    end + 1 - line.len(),
+                    String::from_utf8_lossy(&line).into_owned(),
+                )
+            })
         };
-        assert_eq!(find("xx}Content-Length: 52\r\n"), Some((3, "Content-Length: 52\r\n".into())));
-        assert_eq!(find("cccontent-length:\t7\n"), Some((2, "content-length:\t7\n".into())));
+        assert_eq!(
+            find("xx}Content-Length: 52\r\n"),
+            Some((3, "Content-Length: 52\r\n".into()))
+        );
+        assert_eq!(
+            find("cccontent-length:\t7\n"),
+            Some((2, "content-length:\t7\n".into()))
+        );
         assert_eq!(find("Content-Length: \r\n"), None);
         assert_eq!(find("Content-Length: 5x\r\n"), None);
         assert_eq!(find("\"Content-Length: 5\\n\""), None);
@@ -712,22 +901,35 @@ mod tests {
     #[test]
     fn malformed_messages_are_answered_and_skipped() {
         let mut input = String::new();
-        input.push_str(&frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#));
+        input.push_str(&frame(
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#,
+        ));
         input.push_str(&frame("this is not json"));
         input.push_str(&frame(r#"{"jsonrpc":"2.0","no":"method"}"#));
         input.push_str("Garbage header without a colon\r\n\r\n");
-        input.push_str(&frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#));
+        input.push_str(&frame(
+            r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        ));
         input.push_str(&frame(r#"{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///nope.strata"},"position":{"line":0,"character":0}}}"#));
         input.push_str(&frame(r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#));
         input.push_str(&frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
         let out = Sink::default();
         let (conn, io) = transport(io::Cursor::new(input.into_bytes()), out.clone());
         let dir = tempfile::tempdir().unwrap();
-        let result = crate::serve(conn, crate::Config { cache: crate::Cache::new(dir.path().to_path_buf()), request_threads: 1 });
+        let result = crate::serve(
+            conn,
+            crate::Config {
+                cache: crate::Cache::new(dir.path().to_path_buf()),
+                request_threads: 1,
+            },
+        );
         io.join();
         assert_eq!(result, Ok(()));
         let written = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
-        assert!(written.contains(r#""id":1,"result":{"capabilities""#), "{written}");
+        assert!(
+            written.contains(r#""id":1,"result":{"capabilities""#),
+            "{written}"
+        );
         assert!(written.contains(r#""id":2,"error""#), "{written}");
         assert!(written.contains(r#""id":3,"result":null"#), "{written}");
         assert_eq!(written.matches(r#"{"code":-32700"#).count(), 2, "{written}");

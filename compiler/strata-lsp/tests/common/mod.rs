@@ -46,14 +46,26 @@ impl Client {
     pub fn start_with(init_options: serde_json::Value) -> Client {
         let (server_side, client_side) = Connection::memory();
         let cache = tempfile::tempdir().expect("cache dir");
-        let config = strata_lsp::Config { cache: strata_lsp::Cache::new(cache.path().to_path_buf()), request_threads: 2 };
+        let config = strata_lsp::Config {
+            cache: strata_lsp::Cache::new(cache.path().to_path_buf()),
+            request_threads: 2,
+        };
         let server = std::thread::spawn(move || strata_lsp::serve(server_side, config));
-        let mut c = Client { conn: client_side, server: Some(server), next_id: 0, inbox: Vec::new(), cache, versions: Default::default() };
+        let mut c = Client {
+            conn: client_side,
+            server: Some(server),
+            next_id: 0,
+            inbox: Vec::new(),
+            cache,
+            versions: Default::default(),
+        };
         let mut params = InitializeParams::default();
         if !init_options.is_null() {
             params.initialization_options = Some(init_options);
         }
-        let caps = c.request::<req::Initialize>(params).expect("initialize succeeds");
+        let caps = c
+            .request::<req::Initialize>(params)
+            .expect("initialize succeeds");
         assert!(caps.capabilities.hover_provider.is_some());
         c.notify::<notif::Initialized>(InitializedParams {});
         c
@@ -64,19 +76,36 @@ impl Client {
     }
 
     pub fn notify<N: notif::Notification>(&self, params: N::Params) {
-        self.send_raw(Message::Notification(Notification::new(N::METHOD.to_string(), params)));
+        self.send_raw(Message::Notification(Notification::new(
+            N::METHOD.to_string(),
+            params,
+        )));
     }
 
     /// Send a request and wait for its response (notifications meanwhile go to the inbox).
-    pub fn request<R: req::Request>(&mut self, params: R::Params) -> Result<R::Result, ResponseError> {
-        let v = self.request_raw(R::METHOD, serde_json::to_value(params).expect("params encode"))?;
+    pub fn request<R: req::Request>(
+        &mut self,
+        params: R::Params,
+    ) -> Result<R::Result, ResponseError> {
+        let v = self.request_raw(
+            R::METHOD,
+            serde_json::to_value(params).expect("params encode"),
+        )?;
         Ok(serde_json::from_value(v).expect("result decodes"))
     }
 
-    pub fn request_raw(&mut self, method: &str, params: serde_json::Value) -> Result<serde_json::Value, ResponseError> {
+    pub fn request_raw(
+        &mut self,
+        method: &str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, ResponseError> {
         self.next_id += 1;
         let id: RequestId = self.next_id.into();
-        self.send_raw(Message::Request(Request { id: id.clone(), method: method.to_string(), params }));
+        self.send_raw(Message::Request(Request {
+            id: id.clone(),
+            method: method.to_string(),
+            params,
+        }));
         let r = self.wait_response(&id);
         r.response_result
     }
@@ -96,12 +125,21 @@ impl Client {
     }
 
     /// Wait for `publishDiagnostics` for `uri` that satisfies `pred` (earlier ones are skipped).
-    pub fn diagnostics_where(&mut self, uri: &Uri, pred: impl Fn(&PublishDiagnosticsParams) -> bool) -> PublishDiagnosticsParams {
+    pub fn diagnostics_where(
+        &mut self,
+        uri: &Uri,
+        pred: impl Fn(&PublishDiagnosticsParams) -> bool,
+    ) -> PublishDiagnosticsParams {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            while let Some(i) = self.inbox.iter().position(|n| n.method == notif::PublishDiagnostics::METHOD) {
+            while let Some(i) = self
+                .inbox
+                .iter()
+                .position(|n| n.method == notif::PublishDiagnostics::METHOD)
+            {
                 let n = self.inbox.remove(i);
-                let p: PublishDiagnosticsParams = serde_json::from_value(n.params).expect("publishDiagnostics decodes");
+                let p: PublishDiagnosticsParams =
+                    serde_json::from_value(n.params).expect("publishDiagnostics decodes");
                 if &p.uri == uri && pred(&p) {
                     return p;
                 }
@@ -117,14 +155,20 @@ impl Client {
 
     /// Wait for the diagnostics of `uri` at document version `version`.
     pub fn diagnostics(&mut self, uri: &Uri, version: i32) -> Vec<Diagnostic> {
-        self.diagnostics_where(uri, |p| p.version == Some(version)).diagnostics
+        self.diagnostics_where(uri, |p| p.version == Some(version))
+            .diagnostics
     }
 
     pub fn open(&mut self, path: &Path, text: &str) -> Uri {
         let u = uri(path);
         self.versions.insert(u.as_str().to_string(), 1);
         self.notify::<notif::DidOpenTextDocument>(DidOpenTextDocumentParams {
-            text_document: TextDocumentItem { uri: u.clone(), language_id: "strata".into(), version: 1, text: text.into() },
+            text_document: TextDocumentItem {
+                uri: u.clone(),
+                language_id: "strata".into(),
+                version: 1,
+                text: text.into(),
+            },
         });
         u
     }
@@ -133,8 +177,15 @@ impl Client {
     pub fn change_full(&mut self, u: &Uri, text: &str) -> i32 {
         let v = self.bump(u);
         self.notify::<notif::DidChangeTextDocument>(DidChangeTextDocumentParams {
-            text_document: VersionedTextDocumentIdentifier { uri: u.clone(), version: v },
-            content_changes: vec![TextDocumentContentChangeEvent { range: None, range_length: None, text: text.into() }],
+            text_document: VersionedTextDocumentIdentifier {
+                uri: u.clone(),
+                version: v,
+            },
+            content_changes: vec![TextDocumentContentChangeEvent {
+                range: None,
+                range_length: None,
+                text: text.into(),
+            }],
         });
         v
     }
@@ -143,8 +194,15 @@ impl Client {
     pub fn change(&mut self, u: &Uri, range: Range, text: &str) -> i32 {
         let v = self.bump(u);
         self.notify::<notif::DidChangeTextDocument>(DidChangeTextDocumentParams {
-            text_document: VersionedTextDocumentIdentifier { uri: u.clone(), version: v },
-            content_changes: vec![TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: text.into() }],
+            text_document: VersionedTextDocumentIdentifier {
+                uri: u.clone(),
+                version: v,
+            },
+            content_changes: vec![TextDocumentContentChangeEvent {
+                range: Some(range),
+                range_length: None,
+                text: text.into(),
+            }],
         });
         v
     }
@@ -156,12 +214,18 @@ impl Client {
     }
 
     pub fn pos_params(u: &Uri, p: Position) -> TextDocumentPositionParams {
-        TextDocumentPositionParams { text_document: TextDocumentIdentifier { uri: u.clone() }, position: p }
+        TextDocumentPositionParams {
+            text_document: TextDocumentIdentifier { uri: u.clone() },
+            position: p,
+        }
     }
 
     pub fn hover(&mut self, u: &Uri, p: Position) -> Option<String> {
         let h = self
-            .request::<req::HoverRequest>(HoverParams { text_document_position_params: Self::pos_params(u, p), work_done_progress_params: Default::default() })
+            .request::<req::HoverRequest>(HoverParams {
+                text_document_position_params: Self::pos_params(u, p),
+                work_done_progress_params: Default::default(),
+            })
             .expect("hover succeeds")?;
         match h.contents {
             HoverContents::Markup(m) => Some(m.value),
@@ -200,9 +264,15 @@ impl Client {
     }
 
     pub fn shutdown(mut self) {
-        self.request::<req::Shutdown>(()).expect("shutdown succeeds");
+        self.request::<req::Shutdown>(())
+            .expect("shutdown succeeds");
         self.notify::<notif::Exit>(());
-        let result = self.server.take().expect("server thread").join().expect("server did not panic");
+        let result = self
+            .server
+            .take()
+            .expect("server thread")
+            .join()
+            .expect("server did not panic");
         assert_eq!(result, Ok(()));
     }
 }
@@ -210,9 +280,18 @@ impl Client {
 /// The position (0-based line, UTF-16 column) of the `n`-th occurrence of `needle`, plus `delta`
 /// characters.
 pub fn pos_of(text: &str, needle: &str, n: usize, delta: u32) -> Position {
-    let off = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("`{needle}` #{n} not in the text")).0;
+    let off = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("`{needle}` #{n} not in the text"))
+        .0;
     let line = text[..off].matches('\n').count() as u32;
-    let col = text[..off].rsplit('\n').next().unwrap_or("").encode_utf16().count() as u32;
+    let col = text[..off]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .encode_utf16()
+        .count() as u32;
     Position::new(line, col + delta)
 }
 
@@ -261,9 +340,20 @@ impl Wire {
         let (in_r, in_w) = std::io::pipe().expect("pipe");
         let (out_r, out_w) = std::io::pipe().expect("pipe");
         let cache = tempfile::tempdir().expect("cache dir");
-        let config = strata_lsp::Config { cache: strata_lsp::Cache::new(cache.path().to_path_buf()), request_threads: 2 };
-        let server = std::thread::spawn(move || strata_lsp::serve_streams(BufReader::new(in_r), out_w, config));
-        Wire::new(Box::new(in_w), out_r, false, WireServer::Thread(Some(server)), cache)
+        let config = strata_lsp::Config {
+            cache: strata_lsp::Cache::new(cache.path().to_path_buf()),
+            request_threads: 2,
+        };
+        let server = std::thread::spawn(move || {
+            strata_lsp::serve_streams(BufReader::new(in_r), out_w, config)
+        });
+        Wire::new(
+            Box::new(in_w),
+            out_r,
+            false,
+            WireServer::Thread(Some(server)),
+            cache,
+        )
     }
 
     /// This test binary again, running only the test `stdio_server_process`, which calls
@@ -273,7 +363,13 @@ impl Wire {
         let cache = tempfile::tempdir().expect("cache dir");
         let exe = std::env::current_exe().expect("the test binary");
         let mut child = std::process::Command::new(exe)
-            .args(["stdio_server_process", "--exact", "--nocapture", "--test-threads=1", "-q"])
+            .args([
+                "stdio_server_process",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+                "-q",
+            ])
             .env(CHILD_ENV, "1")
             .env("STRATA_CACHE_DIR", cache.path())
             .stdin(std::process::Stdio::piped())
@@ -289,19 +385,41 @@ impl Wire {
             let _ = stderr.read_to_string(&mut s);
             s
         });
-        Wire::new(Box::new(input), output, true, WireServer::Process(child, Some(errors)), cache)
+        Wire::new(
+            Box::new(input),
+            output,
+            true,
+            WireServer::Process(child, Some(errors)),
+            cache,
+        )
     }
 
-    fn new(input: Box<dyn Write + Send>, output: impl Read + Send + 'static, skip_junk: bool, server: WireServer, cache: tempfile::TempDir) -> Wire {
+    fn new(
+        input: Box<dyn Write + Send>,
+        output: impl Read + Send + 'static,
+        skip_junk: bool,
+        server: WireServer,
+        cache: tempfile::TempDir,
+    ) -> Wire {
         let (tx, frames) = crossbeam_channel::unbounded();
         std::thread::spawn(move || read_frames(BufReader::new(output), skip_junk, tx));
-        Wire { input: Some(input), frames, server, next_id: 1000, others: Vec::new(), cache }
+        Wire {
+            input: Some(input),
+            frames,
+            server,
+            next_id: 1000,
+            others: Vec::new(),
+            cache,
+        }
     }
 
     /// Write raw bytes.
     pub fn send(&mut self, bytes: impl AsRef<[u8]>) {
         let input = self.input.as_mut().expect("input open");
-        input.write_all(bytes.as_ref()).and_then(|()| input.flush()).expect("the server reads its input");
+        input
+            .write_all(bytes.as_ref())
+            .and_then(|()| input.flush())
+            .expect("the server reads its input");
     }
 
     /// Write a well-framed message.
@@ -310,7 +428,9 @@ impl Wire {
     }
 
     pub fn notify(&mut self, method: &str, params: serde_json::Value) {
-        self.send_json(&serde_json::json!({ "jsonrpc": "2.0", "method": method, "params": params }));
+        self.send_json(
+            &serde_json::json!({ "jsonrpc": "2.0", "method": method, "params": params }),
+        );
     }
 
     /// Send a request and wait for its response (the whole message); other responses meanwhile
@@ -318,7 +438,9 @@ impl Wire {
     pub fn request(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
         self.next_id += 1;
         let id = serde_json::Value::from(self.next_id);
-        self.send_json(&serde_json::json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }));
+        self.send_json(
+            &serde_json::json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }),
+        );
         self.response_to(&id)
     }
 
@@ -377,7 +499,11 @@ impl Wire {
     pub fn join(mut self) -> Result<(), String> {
         self.close_input();
         match &mut self.server {
-            WireServer::Thread(t) => t.take().expect("server thread").join().expect("the server did not panic"),
+            WireServer::Thread(t) => t
+                .take()
+                .expect("server thread")
+                .join()
+                .expect("the server did not panic"),
             WireServer::Process(..) => panic!("join is for Wire::pipes"),
         }
     }
@@ -399,7 +525,11 @@ impl Wire {
                     }
                     std::thread::sleep(Duration::from_millis(10));
                 };
-                let stderr = errors.take().expect("stderr reader").join().unwrap_or_default();
+                let stderr = errors
+                    .take()
+                    .expect("stderr reader")
+                    .join()
+                    .unwrap_or_default();
                 (status.code(), stderr)
             }
             WireServer::Thread(_) => panic!("wait is for Wire::process"),
@@ -419,7 +549,11 @@ impl Drop for Wire {
 }
 
 /// Parse the server's output strictly: `Content-Length: N\r\n\r\n` then N bytes of JSON.
-fn read_frames(mut r: impl BufRead, mut skip_junk: bool, tx: crossbeam_channel::Sender<Result<serde_json::Value, String>>) {
+fn read_frames(
+    mut r: impl BufRead,
+    mut skip_junk: bool,
+    tx: crossbeam_channel::Sender<Result<serde_json::Value, String>>,
+) {
     loop {
         let mut length = None;
         loop {
@@ -438,7 +572,11 @@ fn read_frames(mut r: impl BufRead, mut skip_junk: bool, tx: crossbeam_channel::
             if line == "\r\n" && length.is_some() {
                 break;
             }
-            match line.strip_prefix("Content-Length: ").and_then(|l| l.strip_suffix("\r\n")).and_then(|n| n.parse::<usize>().ok()) {
+            match line
+                .strip_prefix("Content-Length: ")
+                .and_then(|l| l.strip_suffix("\r\n"))
+                .and_then(|n| n.parse::<usize>().ok())
+            {
                 Some(n) if length.is_none() => length = Some(n),
                 _ => {
                     let _ = tx.send(Err(format!("the server wrote a bad header line {line:?}")));
@@ -451,10 +589,13 @@ fn read_frames(mut r: impl BufRead, mut skip_junk: bool, tx: crossbeam_channel::
         }
         let mut body = vec![0; length.unwrap_or(0)];
         if let Err(e) = r.read_exact(&mut body) {
-            let _ = tx.send(Err(format!("the server's output ended inside a message: {e}")));
+            let _ = tx.send(Err(format!(
+                "the server's output ended inside a message: {e}"
+            )));
             return;
         }
-        let v = serde_json::from_slice(&body).map_err(|e| format!("the server wrote a message that is not JSON: {e}"));
+        let v = serde_json::from_slice(&body)
+            .map_err(|e| format!("the server wrote a message that is not JSON: {e}"));
         if tx.send(v).is_err() {
             return;
         }
