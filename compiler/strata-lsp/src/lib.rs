@@ -31,11 +31,34 @@ mod world;
 pub use cache::Cache;
 pub use server::{capabilities, serve, Config};
 
-/// Serve the client on stdin/stdout until it exits. `Err` when the client disconnected or
-/// exited without asking for a shutdown first (the LSP's exit code 1).
+/// Serve the client on stdin/stdout until it exits. Returns only after a `shutdown` request
+/// then `exit` (the caller exits with 0); when the client exits without `shutdown`, or closes
+/// stdin, the reason goes to stderr and the process ends here with exit code 1.
+///
+/// The LSP specification (3.17, "Exit Notification"): "The server should exit with success code
+/// 0 if the shutdown request has been received before; otherwise with error code 1." That is
+/// the editor's contract, not the CLI's (where 2 means invalid input), so it is kept here.
 pub fn run() -> Result<(), String> {
-    let (connection, io) = transport::stdio();
-    let result = serve(connection, Config::default());
+    // A pipe's capacity: a large body arrives in a few reads.
+    let input = std::io::BufReader::with_capacity(64 << 10, std::io::stdin());
+    let result = serve_streams(input, std::io::stdout(), Config::default());
+    if let Err(e) = &result {
+        eprintln!("error: strata lsp: {e}");
+        std::process::exit(1);
+    }
+    result
+}
+
+/// The server over any pair of byte streams, with the framing of [`run`] (see `transport.rs`:
+/// badly framed or malformed messages are answered with a JSON-RPC error and skipped, never
+/// fatal): stdin/stdout for `strata lsp`, pipes in tests. `Ok` after `shutdown` then `exit`.
+pub fn serve_streams<R, W>(input: R, output: W, config: Config) -> Result<(), String>
+where
+    R: std::io::BufRead + Send + 'static,
+    W: std::io::Write + Send + 'static,
+{
+    let (connection, io) = transport::transport(input, output);
+    let result = serve(connection, config);
     io.join();
     result
 }

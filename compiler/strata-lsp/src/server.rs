@@ -80,9 +80,7 @@ pub fn capabilities() -> ServerCapabilities {
 /// Serve one client on `connection` until it sends `exit`. `Ok` after a clean
 /// `shutdown`/`exit`; `Err` when the client vanished or exited without `shutdown`.
 pub fn serve(connection: Connection, config: Config) -> Result<(), String> {
-    let (id, params) = connection
-        .initialize_start()
-        .map_err(|e| format!("initialisation failed: {e}"))?;
+    let (id, params) = wait_for_initialize(&connection)?;
     let init: InitializeParams = serde_json::from_value(params.clone()).unwrap_or_default();
     let options: InitOptions = init
         .initialization_options
@@ -92,9 +90,12 @@ pub fn serve(connection: Connection, config: Config) -> Result<(), String> {
         "capabilities": capabilities(),
         "serverInfo": ServerInfo { name: "strata".into(), version: Some(env!("CARGO_PKG_VERSION").into()) },
     });
+    // Not lsp-server's `initialize_finish`: it fails unless the very next message is
+    // `initialized`, and the client may send anything once it has this answer.
     connection
-        .initialize_finish(id, result)
-        .map_err(|e| format!("initialisation failed: {e}"))?;
+        .sender
+        .send(Response::new_ok(id, result).into())
+        .map_err(|_| "the client disconnected during initialisation".to_string())?;
 
     let shared = Arc::new(Shared::new(
         config.cache.clone(),
@@ -142,6 +143,33 @@ pub fn serve(connection: Connection, config: Config) -> Result<(), String> {
     }
 }
 
+/// Wait for the `initialize` request (LSP 3.17, "Initialize Request"): requests before it are
+/// answered with `ServerNotInitialized` (-32002), notifications are dropped, and `exit` ends the
+/// server. (lsp-server's `initialize_start` does the same but panics if the client has stopped
+/// reading.)
+fn wait_for_initialize(connection: &Connection) -> Result<(RequestId, serde_json::Value), String> {
+    for msg in &connection.receiver {
+        match msg {
+            Message::Request(r) if r.method == req::Initialize::METHOD => {
+                return Ok((r.id, r.params))
+            }
+            Message::Request(r) => {
+                let answer = Response::new_err(
+                    r.id,
+                    ErrorCode::ServerNotInitialized as i32,
+                    format!("`{}` before `initialize`", r.method),
+                );
+                let _ = connection.sender.send(answer.into());
+            }
+            Message::Notification(n) if n.method == notif::Exit::METHOD => {
+                return Err("the client exited before initialising the server".into())
+            }
+            Message::Notification(_) | Message::Response(_) => {}
+        }
+    }
+    Err("the client disconnected before initialising the server".into())
+}
+
 struct Main {
     docs: Docs,
     shared: Arc<Shared>,
@@ -169,6 +197,17 @@ impl Main {
             shared: self.shared.clone(),
         };
         match r.method.as_str() {
+            // The specification only says that `initialize` "may only be sent once"; a second
+            // one is a request that is not valid in this state, like a request after
+            // `shutdown`: InvalidRequest (-32600), not MethodNotFound. gopls answers the same
+            // (gopls/internal/server/general.go: "initialize called while server in … state").
+            req::Initialize::METHOD => {
+                self.respond(Response::new_err(
+                    r.id,
+                    ErrorCode::InvalidRequest as i32,
+                    "the server is already initialised".into(),
+                ));
+            }
             req::Shutdown::METHOD => {
                 self.shutdown = true;
                 self.respond(Response::new_ok(r.id, ()));

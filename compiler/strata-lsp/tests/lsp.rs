@@ -770,3 +770,436 @@ fn exit_without_shutdown_is_an_error() {
         .unwrap();
     assert!(t.join().unwrap().is_err());
 }
+
+// Hostile input over the real transport: raw bytes into the server's own framing (pipes, or the
+// process on its stdin). After each broken message the server must answer a valid request.
+
+use common::{frame, Wire};
+use serde_json::{json, Value};
+
+const SMALL: &str = "import aws\n\nresource key: aws.kms.Key {\n  rotation = true\n}\n";
+
+/// An initialised server with `SMALL` open.
+fn wire_with_document(mut w: Wire) -> (tempfile::TempDir, Wire, Value) {
+    let (dir, root) = project(&[("main.strata", SMALL)]);
+    w.initialize();
+    let u = json!(uri(&root.join("main.strata")).as_str());
+    w.notify("textDocument/didOpen", json!({ "textDocument": { "uri": u, "languageId": "strata", "version": 1, "text": SMALL } }));
+    assert_answers(&mut w, &u, &["aws", "key"]);
+    (dir, w, u)
+}
+
+/// The server still answers: the document's symbols are `names`.
+fn assert_answers(w: &mut Wire, u: &Value, names: &[&str]) {
+    let r = w.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": u } }),
+    );
+    let got: Vec<&str> = r["result"]
+        .as_array()
+        .unwrap_or_else(|| panic!("{r}"))
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert_eq!(got, names, "{r}");
+}
+
+fn request_body(id: i64, method: &str, params: Value) -> String {
+    json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }).to_string()
+}
+
+/// The error responses received so far, as (code, id).
+fn errors(w: &mut Wire) -> Vec<(i64, Value)> {
+    w.others
+        .drain(..)
+        .map(|r| {
+            (
+                r["error"]["code"]
+                    .as_i64()
+                    .unwrap_or_else(|| panic!("not an error: {r}")),
+                r["id"].clone(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn badly_framed_messages_are_answered_and_the_server_reads_on() {
+    let (_dir, mut w, u) = wire_with_document(Wire::pipes());
+    let hover = request_body(
+        41,
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": u }, "position": { "line": 2, "character": 10 } }),
+    );
+    let cases: Vec<(String, Vec<u8>, (i64, Value))> = vec![
+        (
+            "Content-Length too short".into(),
+            format!("Content-Length: 20\r\n\r\n{hover}").into_bytes(),
+            (-32700, Value::Null),
+        ),
+        (
+            "Content-Length too long".into(),
+            format!("Content-Length: {}\r\n\r\n{hover}", hover.len() + 500).into_bytes(),
+            (-32600, json!(41)),
+        ),
+        (
+            "Content-Length not a number".into(),
+            format!("Content-Length: twelve\r\n\r\n{hover}").into_bytes(),
+            (-32700, Value::Null),
+        ),
+        (
+            "Content-Length negative".into(),
+            format!("Content-Length: -1\r\n\r\n{hover}").into_bytes(),
+            (-32700, Value::Null),
+        ),
+        (
+            "a body that is not JSON".into(),
+            frame("{\"jsonrpc\": \"2.0\", \"id\": 41,").into_bytes(),
+            (-32700, Value::Null),
+        ),
+        (
+            "a body that is not UTF-8".into(),
+            [b"Content-Length: 3\r\n\r\n\"\xff\"".as_slice()].concat(),
+            (-32700, Value::Null),
+        ),
+        (
+            "JSON that is not a message".into(),
+            frame(r#"{"jsonrpc":"2.0","params":{}}"#).into_bytes(),
+            (-32600, Value::Null),
+        ),
+        (
+            "a method that is not a string".into(),
+            frame(r#"{"jsonrpc":"2.0","id":41,"method":7}"#).into_bytes(),
+            (-32600, json!(41)),
+        ),
+        (
+            "a batch".into(),
+            frame(&format!("[{hover}]")).into_bytes(),
+            (-32600, Value::Null),
+        ),
+    ];
+    for (what, bytes, expected) in cases {
+        w.send(&bytes);
+        assert_answers(&mut w, &u, &["aws", "key"]);
+        assert_eq!(errors(&mut w), vec![expected], "{what}");
+    }
+    // A malformed response is not answered (JSON-RPC never answers a response).
+    w.send(frame(r#"{"jsonrpc":"2.0","id":[1],"result":null}"#));
+    assert_answers(&mut w, &u, &["aws", "key"]);
+    assert_eq!(errors(&mut w), vec![]);
+    w.shutdown();
+    assert_eq!(w.join(), Ok(()));
+}
+
+#[test]
+fn huge_content_lengths_are_refused_without_allocating_them() {
+    let (_dir, mut w, u) = wire_with_document(Wire::pipes());
+    for n in [
+        "18446744073709551615",
+        "1000000000000",
+        "340282366920938463463374607431768211456",
+        &(64 * 1024 * 1024 + 1).to_string(),
+    ] {
+        // The refusal comes before any byte of the body is sent: nothing waits for, or
+        // allocates, the announced length.
+        w.send(format!("Content-Length: {n}\r\n\r\n"));
+        let r = w.next_response();
+        assert_eq!(
+            (r["error"]["code"].as_i64(), &r["id"]),
+            (Some(-32600), &Value::Null),
+            "{n}: {r}"
+        );
+        assert!(
+            r["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("over the limit of 64 MiB"),
+            "{r}"
+        );
+        // What is sent of the body is skipped as it arrives.
+        w.send(format!(
+            "{{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"x\",\"params\":\"{}\"}}",
+            "y".repeat(1 << 20)
+        ));
+        assert_answers(&mut w, &u, &["aws", "key"]);
+        assert_eq!(errors(&mut w), vec![], "{n}");
+    }
+    w.shutdown();
+    assert_eq!(w.join(), Ok(()));
+}
+
+#[test]
+fn broken_headers_never_stop_the_server() {
+    let (_dir, mut w, u) = wire_with_document(Wire::pipes());
+    let symbols = request_body(
+        42,
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": u } }),
+    );
+    // A header line of 1 MiB without a line end, a header without Content-Length.
+    let cases = [
+        format!("X-Junk: {}", "x".repeat(1 << 20)),
+        format!("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{symbols}"),
+    ];
+    for bytes in cases {
+        w.send(&bytes);
+        assert_answers(&mut w, &u, &["aws", "key"]);
+        assert_eq!(
+            errors(&mut w),
+            vec![(-32700, Value::Null)],
+            "{}",
+            &bytes[..40]
+        );
+    }
+    // Content-Type and unknown fields, any case, `\n` line ends: the message is read.
+    w.send(format!(
+        "content-length: {}\r\nContent-Type: application/vscode-jsonrpc; charset=utf-8\r\nX-Editor: vi\nUser-Agent: x\r\n\r\n{symbols}",
+        symbols.len()
+    ));
+    let r = w.response_to(&json!(42));
+    assert!(r["result"].is_array(), "{r}");
+    assert_eq!(errors(&mut w), vec![]);
+    w.shutdown();
+    assert_eq!(w.join(), Ok(()));
+}
+
+#[test]
+fn the_end_of_the_input_inside_a_message_ends_the_server_without_a_panic() {
+    for cut in [
+        "Content-Length: 100\r\n\r\n{\"jsonrpc\":\"2.0\"",
+        "Content-Length: 100\r\n",
+        "Content-Le",
+    ] {
+        let (_dir, mut w, _u) = wire_with_document(Wire::pipes());
+        w.send(cut);
+        // As if the client had exited without `shutdown`: an error (exit code 1), no panic.
+        let result = w.join();
+        assert!(
+            result
+                .as_ref()
+                .is_err_and(|e| e.contains("without a shutdown")),
+            "{cut:?}: {result:?}"
+        );
+    }
+}
+
+#[test]
+fn hostile_messages_never_stop_the_server() {
+    let (_dir, mut w, u) = wire_with_document(Wire::pipes());
+    // Parameters that do not match the method: InvalidParams, for every request.
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/completion",
+        "textDocument/documentSymbol",
+        "textDocument/formatting",
+        "textDocument/codeAction",
+    ] {
+        for params in [
+            json!("nonsense"),
+            json!([1, 2]),
+            json!(null),
+            json!({ "textDocument": { "uri": 5 } }),
+        ] {
+            let r = w.request(method, params.clone());
+            assert_eq!(r["error"]["code"], json!(-32602), "{method} {params}: {r}");
+        }
+    }
+    for method in [
+        "textDocument/hover",
+        "textDocument/definition",
+        "textDocument/completion",
+    ] {
+        let r = w.request(
+            method,
+            json!({ "textDocument": { "uri": u }, "position": { "line": -1, "character": 0 } }),
+        );
+        assert_eq!(r["error"]["code"], json!(-32602), "{method}: {r}");
+    }
+    // Unknown requests: MethodNotFound (`$/` ones too); unknown notifications: ignored.
+    assert_eq!(
+        w.request("$/unknown", json!({}))["error"]["code"],
+        json!(-32601)
+    );
+    w.notify("$/unknown", json!({}));
+    w.notify("custom/thing", json!(null));
+    // Notifications for documents that are not open, and with parameters of the wrong shape.
+    for other in [
+        "file:///nonexistent/x.strata",
+        "untitled:Untitled-9",
+        "not a uri",
+        "file:///",
+    ] {
+        let doc = json!({ "uri": other, "version": 3 });
+        w.notify("textDocument/didChange", json!({ "textDocument": doc, "contentChanges": [{ "text": "x" }, { "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 9, "character": 9 } }, "text": "y" }] }));
+        w.notify(
+            "textDocument/didSave",
+            json!({ "textDocument": { "uri": other } }),
+        );
+        w.notify(
+            "textDocument/didClose",
+            json!({ "textDocument": { "uri": other } }),
+        );
+    }
+    w.notify("textDocument/didChange", json!({ "textDocument": { "uri": u, "version": "one" }, "contentChanges": [{ "text": "" }] }));
+    w.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 1 }, "contentChanges": 5 }),
+    );
+    for params in [
+        json!(null),
+        json!("x"),
+        json!([]),
+        json!({ "textDocument": { "uri": 5 } }),
+    ] {
+        for n in [
+            "textDocument/didOpen",
+            "textDocument/didChange",
+            "textDocument/didClose",
+            "textDocument/didSave",
+            "workspace/didChangeWatchedFiles",
+            "$/cancelRequest",
+            "initialized",
+            "exit-not",
+        ] {
+            w.notify(n, params.clone());
+        }
+    }
+    w.notify("$/cancelRequest", json!({ "id": [1] }));
+    assert_answers(&mut w, &u, &["aws", "key"]);
+
+    // `didChange` with ranges outside the document, reversed, or inside a surrogate pair:
+    // clamped, never a panic.
+    let change = |w: &mut Wire, version: i64, start: (u64, u64), end: (u64, u64), text: &str| {
+        let range = json!({ "start": { "line": start.0, "character": start.1 }, "end": { "line": end.0, "character": end.1 } });
+        w.notify("textDocument/didChange", json!({ "textDocument": { "uri": u, "version": version }, "contentChanges": [{ "range": range, "text": text }] }));
+    };
+    change(&mut w, 2, (1000, 0), (1000, 5), "\nlet far = 1\n");
+    change(&mut w, 3, (4, 99), (1, 0), "");
+    change(&mut w, 4, (0, 0), (0, 0), "// 😀\n");
+    change(&mut w, 5, (0, 4), (0, 4), "");
+    change(
+        &mut w,
+        6,
+        (u64::from(u32::MAX), u64::from(u32::MAX)),
+        (0, 0),
+        "",
+    );
+    w.notify(
+        "textDocument/didChange",
+        json!({ "textDocument": { "uri": u, "version": 7 }, "contentChanges": [{ "range": { "start": { "line": 0, "character": 0 }, "end": { "line": 99999999999u64, "character": 0 } }, "text": "" }] }),
+    );
+    assert_answers(&mut w, &u, &["aws", "key", "far"]);
+    w.shutdown();
+    assert_eq!(w.join(), Ok(()));
+}
+
+#[test]
+fn initialisation_follows_the_specification() {
+    let (dir, root) = project(&[("main.strata", SMALL)]);
+    let mut w = Wire::pipes();
+    // Before `initialize`: requests get ServerNotInitialized, notifications are dropped.
+    let r = w.request(
+        "textDocument/documentSymbol",
+        json!({ "textDocument": { "uri": "file:///x.strata" } }),
+    );
+    assert_eq!(r["error"]["code"], json!(-32002), "{r}");
+    w.notify("textDocument/didOpen", json!({ "textDocument": { "uri": "file:///x.strata", "languageId": "strata", "version": 1, "text": "" } }));
+    // `initialize`; then a document is opened before `initialized` (clients pipeline them).
+    let r = w.request("initialize", json!({ "capabilities": {} }));
+    assert!(r["result"]["capabilities"].is_object(), "{r}");
+    let u = json!(uri(&root.join("main.strata")).as_str());
+    w.notify("textDocument/didOpen", json!({ "textDocument": { "uri": u, "languageId": "strata", "version": 1, "text": SMALL } }));
+    w.notify("initialized", json!({}));
+    assert_answers(&mut w, &u, &["aws", "key"]);
+    // A second `initialize`: InvalidRequest, as gopls answers (the specification only says it
+    // may be sent once); not MethodNotFound.
+    for _ in 0..2 {
+        let r = w.request("initialize", json!({ "capabilities": {} }));
+        assert_eq!(r["error"]["code"], json!(-32600), "{r}");
+        assert!(
+            r["error"]["message"]
+                .as_str()
+                .unwrap_or("")
+                .contains("already initialised"),
+            "{r}"
+        );
+    }
+    w.notify("initialized", json!({}));
+    assert_answers(&mut w, &u, &["aws", "key"]);
+    // After `shutdown`, requests are InvalidRequest.
+    assert!(w.request("shutdown", Value::Null).get("error").is_none());
+    assert_eq!(
+        w.request(
+            "textDocument/documentSymbol",
+            json!({ "textDocument": { "uri": u } })
+        )["error"]["code"],
+        json!(-32600)
+    );
+    w.notify("exit", Value::Null);
+    assert_eq!(w.join(), Ok(()));
+    drop(dir);
+}
+
+/// Not a test of its own: the `strata lsp` process of the tests below. They run this test
+/// binary again with only this test and `CHILD_ENV` set, so that it serves on its real
+/// stdin/stdout through `strata_lsp::run()`, as `strata lsp` does, and exits as it does.
+#[test]
+fn stdio_server_process() {
+    if std::env::var_os(common::CHILD_ENV).is_some() {
+        let _ = strata_lsp::run();
+    }
+}
+
+#[test]
+fn exit_codes_follow_the_specification() {
+    // "The server should exit with success code 0 if the shutdown request has been received
+    // before; otherwise with error code 1." (LSP 3.17, Exit Notification)
+    let mut w = Wire::process();
+    w.initialize();
+    w.shutdown();
+    let (code, stderr) = w.wait();
+    assert_eq!(code, Some(0), "{stderr}");
+
+    let mut w = Wire::process();
+    w.initialize();
+    w.notify("exit", Value::Null);
+    let (code, stderr) = w.wait();
+    assert_eq!(code, Some(1), "{stderr}");
+    assert!(stderr.contains("without a shutdown"), "{stderr}");
+
+    // The client closes stdin, or exits before `initialize`.
+    let mut w = Wire::process();
+    w.initialize();
+    w.close_input();
+    assert_eq!(w.wait().0, Some(1));
+    let mut w = Wire::process();
+    w.notify("exit", Value::Null);
+    assert_eq!(w.wait().0, Some(1));
+}
+
+#[test]
+fn the_stdio_process_survives_hostile_input() {
+    let (_dir, mut w, u) = wire_with_document(Wire::process());
+    // The length that panicked lsp-server's reader thread, one that made it allocate a
+    // terabyte, a header line without an end, a body cut short.
+    let hover = request_body(
+        43,
+        "textDocument/hover",
+        json!({ "textDocument": { "uri": u }, "position": { "line": 0, "character": 0 } }),
+    );
+    for bytes in [
+        format!("Content-Length: 18446744073709551615\r\n\r\n{hover}"),
+        format!("Content-Length: 1000000000000\r\n\r\n{hover}"),
+        "Content-Length: 5".repeat(10_000),
+        format!("Content-Length: 10\r\n\r\n{hover}"),
+    ] {
+        w.send(&bytes);
+        assert_answers(&mut w, &u, &["aws", "key"]);
+        assert_eq!(errors(&mut w).len(), 1, "{}", &bytes[..30]);
+    }
+    w.shutdown();
+    let (code, stderr) = w.wait();
+    assert_eq!(code, Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

@@ -1,5 +1,5 @@
 //! A minimal LSP client over lsp-server's in-memory connection, driving the real server loop
-//! (`strata_lsp::serve`) on a thread.
+//! (`strata_lsp::serve`) on a thread; and [`Wire`], raw bytes to the server's own transport.
 
 #![allow(dead_code)]
 
@@ -7,6 +7,7 @@ use lsp_server::{Connection, Message, Notification, Request, RequestId, Response
 use lsp_types::notification::{self as notif, Notification as _};
 use lsp_types::request::{self as req};
 use lsp_types::*;
+use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::thread::JoinHandle;
@@ -305,4 +306,298 @@ pub fn project(files: &[(&str, &str)]) -> (tempfile::TempDir, PathBuf) {
         std::fs::write(p, text).expect("write fixture");
     }
     (dir, root)
+}
+
+/// The server behind real byte streams, for what no well-behaved client sends: raw bytes go in,
+/// framed JSON comes out. [`Wire::pipes`] runs `strata_lsp::serve_streams` (the code of
+/// `strata lsp` on stdin/stdout) over OS pipes; [`Wire::process`] runs `strata_lsp::run` in a
+/// process of its own on its real stdin/stdout, for exit codes and crashes.
+pub struct Wire {
+    input: Option<Box<dyn Write + Send>>,
+    frames: crossbeam_channel::Receiver<Result<serde_json::Value, String>>,
+    server: WireServer,
+    next_id: i64,
+    /// Responses received while waiting for another one.
+    pub others: Vec<serde_json::Value>,
+    pub cache: tempfile::TempDir,
+}
+
+enum WireServer {
+    Thread(Option<JoinHandle<Result<(), String>>>),
+    Process(std::process::Child, Option<JoinHandle<String>>),
+}
+
+/// The environment variable that makes the test `stdio_server_process` (tests/lsp.rs) serve.
+pub const CHILD_ENV: &str = "STRATA_LSP_TEST_STDIO_CHILD";
+
+/// `body` framed as the protocol says.
+pub fn frame(body: &str) -> String {
+    format!("Content-Length: {}\r\n\r\n{body}", body.len())
+}
+
+impl Wire {
+    pub fn pipes() -> Wire {
+        let (in_r, in_w) = std::io::pipe().expect("pipe");
+        let (out_r, out_w) = std::io::pipe().expect("pipe");
+        let cache = tempfile::tempdir().expect("cache dir");
+        let config = strata_lsp::Config {
+            cache: strata_lsp::Cache::new(cache.path().to_path_buf()),
+            request_threads: 2,
+        };
+        let server = std::thread::spawn(move || {
+            strata_lsp::serve_streams(BufReader::new(in_r), out_w, config)
+        });
+        Wire::new(
+            Box::new(in_w),
+            out_r,
+            false,
+            WireServer::Thread(Some(server)),
+            cache,
+        )
+    }
+
+    /// This test binary again, running only the test `stdio_server_process`, which calls
+    /// `strata_lsp::run()` as `strata lsp` does. The test harness prints a line or two on stdout
+    /// before the server starts; they are skipped.
+    pub fn process() -> Wire {
+        let cache = tempfile::tempdir().expect("cache dir");
+        let exe = std::env::current_exe().expect("the test binary");
+        let mut child = std::process::Command::new(exe)
+            .args([
+                "stdio_server_process",
+                "--exact",
+                "--nocapture",
+                "--test-threads=1",
+                "-q",
+            ])
+            .env(CHILD_ENV, "1")
+            .env("STRATA_CACHE_DIR", cache.path())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn the server process");
+        let input = child.stdin.take().expect("stdin");
+        let output = child.stdout.take().expect("stdout");
+        let mut stderr = child.stderr.take().expect("stderr");
+        let errors = std::thread::spawn(move || {
+            let mut s = String::new();
+            let _ = stderr.read_to_string(&mut s);
+            s
+        });
+        Wire::new(
+            Box::new(input),
+            output,
+            true,
+            WireServer::Process(child, Some(errors)),
+            cache,
+        )
+    }
+
+    fn new(
+        input: Box<dyn Write + Send>,
+        output: impl Read + Send + 'static,
+        skip_junk: bool,
+        server: WireServer,
+        cache: tempfile::TempDir,
+    ) -> Wire {
+        let (tx, frames) = crossbeam_channel::unbounded();
+        std::thread::spawn(move || read_frames(BufReader::new(output), skip_junk, tx));
+        Wire {
+            input: Some(input),
+            frames,
+            server,
+            next_id: 1000,
+            others: Vec::new(),
+            cache,
+        }
+    }
+
+    /// Write raw bytes.
+    pub fn send(&mut self, bytes: impl AsRef<[u8]>) {
+        let input = self.input.as_mut().expect("input open");
+        input
+            .write_all(bytes.as_ref())
+            .and_then(|()| input.flush())
+            .expect("the server reads its input");
+    }
+
+    /// Write a well-framed message.
+    pub fn send_json(&mut self, v: &serde_json::Value) {
+        self.send(frame(&v.to_string()));
+    }
+
+    pub fn notify(&mut self, method: &str, params: serde_json::Value) {
+        self.send_json(
+            &serde_json::json!({ "jsonrpc": "2.0", "method": method, "params": params }),
+        );
+    }
+
+    /// Send a request and wait for its response (the whole message); other responses meanwhile
+    /// go to `others`.
+    pub fn request(&mut self, method: &str, params: serde_json::Value) -> serde_json::Value {
+        self.next_id += 1;
+        let id = serde_json::Value::from(self.next_id);
+        self.send_json(
+            &serde_json::json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params }),
+        );
+        self.response_to(&id)
+    }
+
+    /// The next response (notifications are skipped).
+    pub fn next_response(&mut self) -> serde_json::Value {
+        loop {
+            let v = self.next_frame();
+            if v.get("method").is_none() {
+                return v;
+            }
+        }
+    }
+
+    pub fn response_to(&mut self, id: &serde_json::Value) -> serde_json::Value {
+        if let Some(i) = self.others.iter().position(|r| &r["id"] == id) {
+            return self.others.remove(i);
+        }
+        loop {
+            let v = self.next_response();
+            if &v["id"] == id {
+                return v;
+            }
+            self.others.push(v);
+        }
+    }
+
+    fn next_frame(&mut self) -> serde_json::Value {
+        match self.frames.recv_timeout(TIMEOUT) {
+            Ok(Ok(v)) => v,
+            Ok(Err(e)) => panic!("{e}"),
+            Err(e) => panic!("no message from the server within {TIMEOUT:?}: {e}"),
+        }
+    }
+
+    /// `initialize` (answered) then `initialized`.
+    pub fn initialize(&mut self) {
+        let r = self.request("initialize", serde_json::json!({ "capabilities": {} }));
+        assert!(r["result"]["capabilities"].is_object(), "{r}");
+        self.notify("initialized", serde_json::json!({}));
+    }
+
+    /// `shutdown` (answered) then `exit`.
+    pub fn shutdown(&mut self) {
+        let r = self.request("shutdown", serde_json::Value::Null);
+        assert_eq!(r["result"], serde_json::Value::Null, "{r}");
+        assert!(r.get("error").is_none(), "{r}");
+        self.notify("exit", serde_json::Value::Null);
+    }
+
+    /// Close the server's input (end of file).
+    pub fn close_input(&mut self) {
+        self.input = None;
+    }
+
+    /// Close the input and wait for the in-process server: its result.
+    pub fn join(mut self) -> Result<(), String> {
+        self.close_input();
+        match &mut self.server {
+            WireServer::Thread(t) => t
+                .take()
+                .expect("server thread")
+                .join()
+                .expect("the server did not panic"),
+            WireServer::Process(..) => panic!("join is for Wire::pipes"),
+        }
+    }
+
+    /// Close the input and wait for the server process: its exit code and what it wrote on
+    /// stderr.
+    pub fn wait(mut self) -> (Option<i32>, String) {
+        self.close_input();
+        match &mut self.server {
+            WireServer::Process(child, errors) => {
+                let deadline = Instant::now() + TIMEOUT;
+                let status = loop {
+                    if let Some(s) = child.try_wait().expect("wait for the server") {
+                        break s;
+                    }
+                    if Instant::now() > deadline {
+                        let _ = child.kill();
+                        panic!("the server process did not exit within {TIMEOUT:?}");
+                    }
+                    std::thread::sleep(Duration::from_millis(10));
+                };
+                let stderr = errors
+                    .take()
+                    .expect("stderr reader")
+                    .join()
+                    .unwrap_or_default();
+                (status.code(), stderr)
+            }
+            WireServer::Thread(_) => panic!("wait is for Wire::process"),
+        }
+    }
+}
+
+impl Drop for Wire {
+    fn drop(&mut self) {
+        if let WireServer::Process(child, _) = &mut self.server {
+            if matches!(child.try_wait(), Ok(None)) {
+                let _ = child.kill();
+                let _ = child.wait();
+            }
+        }
+    }
+}
+
+/// Parse the server's output strictly: `Content-Length: N\r\n\r\n` then N bytes of JSON.
+fn read_frames(
+    mut r: impl BufRead,
+    mut skip_junk: bool,
+    tx: crossbeam_channel::Sender<Result<serde_json::Value, String>>,
+) {
+    loop {
+        let mut length = None;
+        loop {
+            let mut line = String::new();
+            match r.read_line(&mut line) {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+            if skip_junk {
+                match line.find("Content-Length:") {
+                    Some(i) => line.replace_range(..i, ""),
+                    None => continue,
+                }
+                skip_junk = false;
+            }
+            if line == "\r\n" && length.is_some() {
+                break;
+            }
+            match line
+                .strip_prefix("Content-Length: ")
+                .and_then(|l| l.strip_suffix("\r\n"))
+                .and_then(|n| n.parse::<usize>().ok())
+            {
+                Some(n) if length.is_none() => length = Some(n),
+                _ => {
+                    let _ = tx.send(Err(format!("the server wrote a bad header line {line:?}")));
+                    // Read on to the end: the process may still write (the test harness's
+                    // report after `strata_lsp::run()` returned), and must not get EPIPE.
+                    let _ = std::io::copy(&mut r, &mut std::io::sink());
+                    return;
+                }
+            }
+        }
+        let mut body = vec![0; length.unwrap_or(0)];
+        if let Err(e) = r.read_exact(&mut body) {
+            let _ = tx.send(Err(format!(
+                "the server's output ended inside a message: {e}"
+            )));
+            return;
+        }
+        let v = serde_json::from_slice(&body)
+            .map_err(|e| format!("the server wrote a message that is not JSON: {e}"));
+        if tx.send(v).is_err() {
+            return;
+        }
+    }
 }
