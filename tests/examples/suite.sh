@@ -6,6 +6,7 @@
 #   cfn-lint                        CloudFormation           (errors fail; warnings are shown)
 #   terraform fmt -check            Terraform layout
 #   python-hcl2                     Terraform parses, every file has resources
+#   tests/validators/tf_schema_check.py  Terraform arguments and blocks against the provider schemas
 #   kubernetes-validate --strict    Kubernetes manifests     (custom resources have no schema)
 #   tests/validators/dm_check.py    Deployment Manager structure
 #   checkov                         CloudFormation, Terraform, Kubernetes: every failed check must
@@ -89,6 +90,7 @@ for p in sys.argv[1:]:
         doc = hcl2.load(f)
     assert doc.get("resource"), p + ": no resources"
 print("parsed", len(sys.argv) - 1)' "${tf[@]}"
+check "tf_schema_check.py (Terraform against the provider schemas of generated/)" "$tools/lint/bin/python" tests/validators/tf_schema_check.py "${tf[@]}"
 check "kubernetes-validate --strict" "$tools/lint/bin/kubernetes-validate" --strict "${k8s[@]}"
 discovery="$(ls "$tools"/wheels/google_api_python_client-*.whl 2>/dev/null | head -1)"
 [ -n "$discovery" ] || fail "the API discovery documents are missing: run tests/validators/setup.sh"

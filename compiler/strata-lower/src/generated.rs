@@ -315,6 +315,9 @@ impl Writer<'_> {
                     ctx::marker("$blocks", Json::Array(blocks))
                 }
             }
+            (Value::Record(_) | Value::List(_), Some(GenTy::OpenBlock)) if self.target == Target::Terraform => {
+                self.open_block(v)
+            }
             (Value::Record(m), Some(GenTy::Obj(fields))) if self.target == Target::Terraform => {
                 self.tf_object(m, fields)
             }
@@ -369,6 +372,31 @@ impl Writer<'_> {
             o.insert(ctx::escape_key(k), self.value(x, t));
         }
         Json::Object(o)
+    }
+
+    /// An untyped Terraform block: a record is one block, a list of records several blocks,
+    /// and the records and lists of records inside are blocks too (wafv2 statements).
+    fn open_block(&self, v: &Value) -> Json {
+        let body = |m: &BTreeMap<String, Value>| -> Json {
+            let mut o = Map::with_capacity(m.len());
+            for (k, x) in m {
+                let j = match x {
+                    Value::Record(_) => self.open_block(x),
+                    Value::List(items) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Record(_))) => self.open_block(x),
+                    other => self.value(other, None),
+                };
+                o.insert(ctx::escape_key(k), j);
+            }
+            Json::Object(o)
+        };
+        match v {
+            Value::Record(m) => ctx::marker("$block", body(m)),
+            Value::List(items) => {
+                let blocks: Vec<Json> = items.iter().filter_map(|i| i.as_record()).map(body).collect();
+                ctx::marker("$blocks", Json::Array(blocks))
+            }
+            other => self.value(other, None),
+        }
     }
 
     /// A Terraform object attribute (`ingress = [{ ... }]`, nested attributes): every field is

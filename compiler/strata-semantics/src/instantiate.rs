@@ -294,6 +294,15 @@ impl<'a> Db<'a> {
     /// for `[x in ...]`).
     pub fn instantiate_resource(&mut self, r: &'a ast::Resource, scope: ScopeId) -> Option<Value> {
         let mut schema = self.resource_schema_name(&r.ty, scope)?;
+        let data_only = self.schemas.get(&schema).is_some_and(|s| s.attrs.contains_key("data"));
+        if data_only && r.existing.is_none() {
+            self.report(
+                Diagnostic::error("E1010", format!("`{schema}` is only a Terraform data source: it reads something that exists, it creates nothing"), r.ty.span)
+                    .with_label("a data source")
+                    .with_help(format!("declare it `existing resource {}: {schema} {{ ... }}`", r.name.name)),
+            );
+            return None;
+        }
         if let Some(kw) = r.existing {
             let key = format!("{}{schema}", strata_stdlib::generated::EXISTING);
             if self.schemas.get(&key).is_none() {

@@ -43,7 +43,9 @@ impl<'a> Db<'a> {
         if self.schemas.get(q).is_some() {
             return true;
         }
-        match strata_stdlib::generated::schema(q) {
+        // A Terraform data source with no resource of its name (`tf.aws_caller_identity`) is a
+        // type too, for `existing resource` only.
+        match strata_stdlib::generated::schema(q).or_else(|| strata_stdlib::generated::data_schema(q)) {
             Some(s) => {
                 self.schemas.map.insert(q.to_string(), (*s).clone());
                 true

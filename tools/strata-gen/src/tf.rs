@@ -14,7 +14,7 @@
 //!   `"<name> block."` (at most one item when typed as the struct itself, any number when typed as
 //!   an array of it), otherwise a nested attribute / attribute-as-block, written `name = {…}` or
 //!   `name = [{…}]` in HCL (`Obj`, `List(Obj)`, `Map(Obj)`); a property summarised as a block but
-//!   typed `any` is a block cdktf left open (too deep or recursive: wafv2 statements) → `Any`;
+//!   typed `any` is a block cdktf left open (too deep or recursive: wafv2 statements) → `OpenBlock`;
 //! - `cdktf.IResolvable` in a union only means "any expression" and is dropped;
 //! - the immutable getters of the resource class (and of a block's `…OutputReference` class) that
 //!   are not arguments are the computed-only attributes; their names are camelCase only, so they
@@ -441,7 +441,7 @@ impl<'a> Cx<'a> {
         }
         if is_block {
             // A block cdktf left open (`any`): too deep or recursive.
-            return GenTy::Any;
+            return GenTy::OpenBlock;
         }
         value_ty(t)
     }
@@ -967,7 +967,7 @@ mod tests {
         assert!(matches!(&p["settings"].ty, GenTy::Obj(body) if body.contains_key("mode")));
         assert!(matches!(&p["cors"].ty, GenTy::List(inner) if matches!(&**inner, GenTy::Obj(b) if b.contains_key("origins"))));
         // A block cdktf left open.
-        assert_eq!(p["statement"].ty, GenTy::Any);
+        assert_eq!(p["statement"].ty, GenTy::OpenBlock);
         // Sensitive by name, both ways.
         assert!(p["admin_password"].sensitive);
         assert!(!p["password_policy"].sensitive && !p["secret_arn"].sensitive && !p["name"].sensitive);

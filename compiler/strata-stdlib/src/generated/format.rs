@@ -148,6 +148,10 @@ pub enum GenTy {
         list: bool,
         body: BTreeMap<String, GenField>,
     },
+    /// A Terraform nested block whose content the source leaves untyped (too deep or recursive:
+    /// wafv2 `statement`): a record is one block, a list of records several, and records nested
+    /// inside are blocks too.
+    OpenBlock,
     /// Kubernetes `IntOrString`.
     IntOrString,
     /// Kubernetes `Quantity`: `"500m"`, `"1Gi"`, or a number (a Strata size is written in

@@ -259,11 +259,17 @@ pub fn to_schema(g: &GenType) -> ResourceSchema {
         stack: Vec::new(),
         cache: HashMap::new(),
     };
-    let fields = g
+    let mut fields: BTreeMap<String, FieldSchema> = g
         .props
         .iter()
         .map(|(k, f)| (k.clone(), cx.field(f)))
         .collect();
+    // A Kubernetes object's name defaults to the resource's own name (kebab-case).
+    if g.name.starts_with("kube.") {
+        if let Some(m) = fields.get_mut("metadata") {
+            m.required = false;
+        }
+    }
     let outputs = g
         .attrs
         .iter()
@@ -351,6 +357,11 @@ impl<'a> Conv<'a> {
     fn ty(&mut self, t: &'a GenTy) -> Ty {
         match t {
             GenTy::Any => Ty::Any,
+            // One block (a record) or several (a list of records), content untyped.
+            GenTy::OpenBlock => Ty::Named(
+                "block".into(),
+                Box::new(Ty::Union(vec![Ty::Map(Box::new(Ty::Any)), Ty::List(Box::new(Ty::Map(Box::new(Ty::Any))))])),
+            ),
             GenTy::Bool => Ty::Bool,
             GenTy::Int { min, max } => Ty::Int {
                 min: *min,
@@ -503,14 +514,5 @@ mod tests {
             let g = parse(e).unwrap_or_else(|| panic!("{} does not parse", e.0));
             assert_eq!(g.name, e.0);
         }
-    }
-}
-#[cfg(test)]
-mod dbg {
-    #[test]
-    fn dbg_endpoint() {
-        let s = super::schema("cfn.AWS.RDS.DBInstance").unwrap();
-        eprintln!("{:?}", s.outputs.get("Endpoint").map(|f| f.ty.to_string()));
-        eprintln!("{:?}", s.out_type("Endpoint.Address"));
     }
 }
