@@ -1203,3 +1203,25 @@ fn the_stdio_process_survives_hostile_input() {
     assert_eq!(code, Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn generated_types_complete_from_the_index_and_hover_with_their_documentation() {
+    let text = "import cfn\n\nstack s {\n  provider = aws { region = \"us-east-1\" }\n}\n\nresource t: cfn.AWS.SNS.Topic {\n  TopicName = \"alerts\"\n}\nresource u: cfn.AWS.S3.\n";
+    let (_dir, root) = project(&[("main.strata", text)]);
+    let mut c = Client::start();
+    let u = c.open(&root.join("main.strata"), text);
+    let _ = c.diagnostics(&u, 1);
+    let t0 = std::time::Instant::now();
+    let items = c.completion(&u, pos_of(text, "cfn.AWS.S3.\n", 0, 11));
+    let took = t0.elapsed();
+    assert!(items.iter().any(|i| i.label == "cfn.AWS.S3.Bucket"), "{:?}", labels(&items));
+    // From the index only what matches the typed prefix (plus the types the program already uses).
+    assert!(items.iter().filter(|i| i.label.starts_with("cfn.")).all(|i| i.label.starts_with("cfn.AWS.S3.") || i.label == "cfn.AWS.SNS.Topic"));
+    // Generous: the target is 50 ms; this only catches loading the whole layer per request.
+    assert!(took.as_millis() < 2_000, "completion took {took:?}");
+    let hover = c.hover(&u, pos_of(text, "cfn.AWS.SNS.Topic", 0, 14)).unwrap_or_default();
+    assert!(hover.contains("AWS::SNS::Topic") && hover.contains("https://docs.aws.amazon.com/"), "{hover}");
+    let hover = c.hover(&u, pos_of(text, "TopicName", 0, 2)).unwrap_or_default();
+    assert!(hover.contains("TopicName"), "{hover}");
+    c.shutdown();
+}

@@ -86,6 +86,12 @@ pub fn completion(cx: &Ctx, p: CompletionParams) -> Result<Option<CompletionResp
     let scope = Scope::new(&index, doc.tree(), snap.as_deref(), at);
     let schemas = schemas(snap.as_deref());
     let items = items(&ctx, &scope, schemas, &index, at);
+    // A generated family has thousands of types: the editor asks again as more is typed.
+    if let Context::TypeName { typed, .. } = &ctx {
+        if strata_stdlib::generated::family_of(typed).is_some() {
+            return Ok(Some(CompletionResponse::List(lsp_types::CompletionList { is_incomplete: true, items })));
+        }
+    }
     Ok(Some(CompletionResponse::Array(items)))
 }
 
@@ -102,7 +108,7 @@ fn items(
         Context::TypeName {
             module: false,
             start,
-            ..
+            typed,
         } => {
             let edit_range = range(index, Span::new(FileId(0), *start, at));
             for (short, full) in &scope.imported {
@@ -111,8 +117,11 @@ fn items(
                 }
             }
             for s in schemas.map.values() {
-                out.push(schema_item(&s.name, s, edit_range, "1"));
+                if !s.name.starts_with(strata_stdlib::generated::EXISTING) {
+                    out.push(schema_item(&s.name, s, edit_range, "1"));
+                }
             }
+            generated_type_items(typed, edit_range, &mut out);
         }
         Context::TypeName {
             module: true,
@@ -296,6 +305,36 @@ fn items(
     let mut seen = BTreeSet::new();
     out.retain(|i| seen.insert(i.label.clone()));
     out
+}
+
+/// Most generated type names one completion answers with (the list is marked incomplete past
+/// it, so the editor asks again as the user types more).
+const MAX_GENERATED_ITEMS: usize = 500;
+
+/// Types of the generated layer (`cfn.AWS.S3.Bucket`, `tf.aws_sns_topic`) once the typed path
+/// names a family: only names that start with what is typed (case-insensitively), straight
+/// from the embedded index — nothing is parsed.
+fn generated_type_items(typed: &str, edit_range: lsp_types::Range, out: &mut Vec<CompletionItem>) {
+    let family = typed.split('.').next().unwrap_or_default();
+    let Some(f) = strata_stdlib::generated::family_of(family) else { return };
+    if !typed.contains('.') {
+        return;
+    }
+    let lower = typed.to_ascii_lowercase();
+    let mut n = 0;
+    for name in strata_stdlib::generated::names(Some(f.name)) {
+        if !name.to_ascii_lowercase().starts_with(&lower) {
+            continue;
+        }
+        if n == MAX_GENERATED_ITEMS {
+            break;
+        }
+        n += 1;
+        let mut it = item(name, CompletionItemKind::CLASS, Some(format!("{} type", f.target.dir_name())), None);
+        it.sort_text = Some(format!("2_{name}"));
+        it.text_edit = Some(CompletionTextEdit::Edit(TextEdit { range: edit_range, new_text: name.to_string() }));
+        out.push(it);
+    }
 }
 
 fn ref_target(ty: &Ty) -> Option<&str> {
