@@ -14,20 +14,38 @@ use std::sync::{Mutex, OnceLock, PoisonError};
 use strata_model::{Model, Resource, StrPart, TRef, Target, Value};
 use strata_stdlib::generated::{self as gen, GenField, GenTy, GenType};
 
-/// The entries (one) of a generated type for its target, built once per process.
-pub(crate) fn entries(ty: &str, target: Target, existing: bool) -> Option<&'static [Entry]> {
+/// The target type an untyped resource names (`Custom::Seed`, `random_password`,
+/// `acme.io/v1/Widget`, `gcp-types/run-v1:namespaces.services`).
+pub(crate) fn untyped_target(r: &Resource) -> Option<String> {
+    let u = gen::untyped(&r.ty)?;
+    let s = |k: &str| r.props.get(k).and_then(Value::as_str).map(str::to_string);
+    match u.target {
+        Target::Kubernetes => Some(format!("{}/{}", s("apiVersion")?, s("kind")?)),
+        _ => s(u.type_prop),
+    }
+}
+
+/// The entries (one) of a generated type for its target, built once per process (per target
+/// type for the untyped forms).
+pub(crate) fn entries(r: &Resource, target: Target) -> Option<&'static [Entry]> {
+    let (ty, existing) = (r.ty.as_str(), r.existing);
     let family = gen::family_of(ty)?;
     if family.target != target {
         return None;
     }
-    static CACHE: OnceLock<Mutex<HashMap<(String, bool), &'static [Entry]>>> = OnceLock::new();
+    let untyped = gen::untyped(ty).map(|_| untyped_target(r).unwrap_or_default());
+    static CACHE: OnceLock<Mutex<HashMap<(String, bool, Option<String>), &'static [Entry]>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
-    let key = (ty.to_string(), existing);
+    let key = (ty.to_string(), existing, untyped.clone());
     if let Some(e) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
         return Some(e);
     }
     // An existing Terraform resource is a data source (`data.aws_s3_bucket`).
-    let ty_name = if existing && target == Target::Terraform { format!("data.{}", gen::get_data(ty)?.target) } else { gen::get(ty)?.target.clone() };
+    let ty_name = match untyped {
+        Some(t) => t,
+        None if existing && target == Target::Terraform => format!("data.{}", gen::get_data(ty)?.target),
+        None => gen::get(ty)?.target.clone(),
+    };
     let entry = Entry {
         key: "main".into(),
         ty: ty_name,
@@ -139,7 +157,38 @@ fn terraform_path(ty: &str, attr: &str) -> String {
 
 /// The body of a generated resource as template JSON (with reference markers), ready for the
 /// same conversion the lowering tables' output goes through.
+/// The body of an untyped resource: its body property as written.
+fn untyped_body(model: &Model, r: &Resource, u: &gen::Untyped, name: &str) -> Json {
+    let record = |v: Option<&Value>| -> Map<String, Json> {
+        match v.map(ctx::to_ctx) {
+            Some(Json::Object(o)) => o,
+            _ => Map::new(),
+        }
+    };
+    let mut o = record(r.props.get(u.body_prop));
+    if u.target == Target::Kubernetes {
+        let mut meta = record(r.props.get("metadata"));
+        meta.entry("name").or_insert_with(|| Json::String(name.to_string()));
+        if !meta.contains_key("namespace") {
+            if let Some(Value::Str(ns)) = model.stack_of(r).and_then(|s| s.provider_config.get("namespace")) {
+                meta.insert("namespace".into(), Json::String(ns.clone()));
+            }
+        }
+        let mut full = Map::new();
+        for k in ["apiVersion", "kind"] {
+            full.insert(k.into(), r.props.get(k).map(ctx::to_ctx).unwrap_or(Json::Null));
+        }
+        full.insert("metadata".into(), Json::Object(meta));
+        full.extend(o);
+        o = full;
+    }
+    Json::Object(o)
+}
+
 pub(crate) fn body(model: &Model, r: &Resource, target: Target, name: &str) -> Json {
+    if let Some(u) = gen::untyped(&r.ty) {
+        return untyped_body(model, r, u, name);
+    }
     let g = if r.existing { gen::get_data(&r.ty) } else { gen::get(&r.ty) };
     let Some(g) = g else {
         return Json::Object(Map::new());

@@ -511,9 +511,9 @@ fn plan<'e>(
     target: Target,
 ) -> Result<Plan<'e>, Vec<Diagnostic>> {
     let entries = if r.existing {
-        crate::generated::entries(&r.ty, target, true)
+        crate::generated::entries(r, target)
     } else {
-        eng.targets.get(&(r.ty.clone(), target)).map(Vec::as_slice).or_else(|| crate::generated::entries(&r.ty, target, false))
+        eng.targets.get(&(r.ty.clone(), target)).map(Vec::as_slice).or_else(|| crate::generated::entries(r, target))
     };
     let Some(entries) = entries else {
         return Err(vec![Diagnostic::error(c::NO_MAPPING, format!("`{}` ({}) has no mapping to {}", r.name, r.ty, target.dir_name()), r.name_span)

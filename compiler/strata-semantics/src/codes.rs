@@ -25,6 +25,12 @@ macro_rules! code {
 
 pub(crate) fn codes() -> Vec<CodeDoc> {
     vec![
+        CodeDoc {
+            code: "E2014",
+            name: "untyped-resource",
+            severity: Severity::Info,
+            doc: "## What it checks\nA resource of one of the untyped forms (`cfn.Untyped`, `tf.Untyped`, `kube.Untyped`, `dm.Untyped`): the target's type is named in a property and the body is written as given.\n\n## Why it matters\nNothing checks its properties: a misspelled property reaches the target, which rejects it at deploy time (or ignores it).\n\n## Example\n```strata\nimport cfn\nresource seed: cfn.Untyped {\n  Type = \"Custom::DatabaseSeed\"\n  Properties = { ServiceToken = \"arn:aws:lambda:us-east-1:123456789012:function:seed\" }\n}\n```\n\n## Fix\nUse a generated type where one exists (`strata schema list`); for Kubernetes custom resources, list the CRD files in strata.toml so their kinds are typed.\n",
+        },
         code!("E1001", "unknown-name", "A name that is not declared in scope: no `let`, `param`, `resource`, module instance, loop variable or import of that name.",
             "The program cannot be evaluated; usually a typo.", "let a = prdo   // `prod` was meant", "Fix the spelling (the help line suggests the closest name) or declare the name."),
         code!("E1002", "duplicate-name", "Two declarations with one name in one scope, a property set twice, or a schema declared twice.",

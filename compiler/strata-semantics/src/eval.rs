@@ -801,7 +801,9 @@ impl<'a> Db<'a> {
                     let _ = is_out;
                 }
                 let schema = self.schemas.get(&schema_name)?;
-                if schema.outputs.contains_key(&name.name) {
+                // An untyped resource (`cfn.Untyped`): any attribute can be read.
+                let untyped = schema.attrs.contains_key("untyped") && !schema.fields.contains_key(&name.name);
+                if schema.outputs.contains_key(&name.name) || untyped {
                     return Some(Value::Ref(Ref {
                         attr: Some(name.name.clone()),
                         ..r

@@ -294,6 +294,13 @@ impl<'a> Db<'a> {
     /// for `[x in ...]`).
     pub fn instantiate_resource(&mut self, r: &'a ast::Resource, scope: ScopeId) -> Option<Value> {
         let mut schema = self.resource_schema_name(&r.ty, scope)?;
+        if self.schemas.get(&schema).is_some_and(|s| s.attrs.contains_key("untyped")) {
+            self.report(
+                Diagnostic::info("E2014", format!("`{}` is untyped: nothing checks its properties against a schema", r.name.name), r.ty.span)
+                    .with_label("untyped")
+                    .with_help("prefer a generated type (`strata schema list`), or for Kubernetes custom resources list the CRD files in strata.toml (`[kubernetes] crds`)"),
+            );
+        }
         let data_only = self.schemas.get(&schema).is_some_and(|s| s.attrs.contains_key("data"));
         if data_only && r.existing.is_none() {
             self.report(

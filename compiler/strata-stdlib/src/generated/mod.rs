@@ -75,7 +75,81 @@ fn find(
 
 /// Whether the generated layer has a resource type of this name.
 pub fn exists(name: &str) -> bool {
-    find(index::TYPES, name).is_some()
+    find(index::TYPES, name).is_some() || UNTYPED.iter().any(|u| u.name == name)
+}
+
+/// The one untyped form of each family, for what no schema knows (CloudFormation custom
+/// resources and third-party registry types, Terraform resources of other providers, custom
+/// resources of a cluster without their CRD, Deployment Manager type providers): the target's
+/// type name is a property, the body is not checked, any attribute can be read. A program that
+/// uses one gets an info diagnostic (E2014).
+pub struct Untyped {
+    pub name: &'static str,
+    pub target: Target,
+    /// The property that names the target type (`Type`, `type`; Kubernetes: `apiVersion` + `kind`).
+    pub type_prop: &'static str,
+    /// The property holding the untyped body (Kubernetes: its other top-level fields).
+    pub body_prop: &'static str,
+    pub doc: &'static str,
+}
+
+pub const UNTYPED: &[Untyped] = &[
+    Untyped {
+        name: "cfn.Untyped",
+        target: Target::CloudFormation,
+        type_prop: "Type",
+        body_prop: "Properties",
+        doc: "A CloudFormation resource no registry schema describes (a custom resource `Custom::Name` with its `ServiceToken`, a third-party type): `Type` and `Properties` as written in a template. Attributes are read with `Fn::GetAtt` under any name.",
+    },
+    Untyped {
+        name: "tf.Untyped",
+        target: Target::Terraform,
+        type_prop: "type",
+        body_prop: "body",
+        doc: "A Terraform resource of a provider the generated layer does not cover (`random_password`, `cloudflare_record`): its `type` and the arguments as `body` (records are written as attributes, not blocks). Any attribute can be read.",
+    },
+    Untyped {
+        name: "kube.Untyped",
+        target: Target::Kubernetes,
+        type_prop: "kind",
+        body_prop: "body",
+        doc: "A Kubernetes object of a kind no schema describes (a custom resource whose CRD is not listed in strata.toml): `apiVersion`, `kind`, `metadata`, and its other top-level fields as `body`.",
+    },
+    Untyped {
+        name: "dm.Untyped",
+        target: Target::DeploymentManager,
+        type_prop: "type",
+        body_prop: "properties",
+        doc: "A Deployment Manager resource of a type provider or an API without a base type (`gcp-types/run-v1:namespaces.services`): its `type` and `properties`. Any output field can be read.",
+    },
+];
+
+/// The untyped form of a family, if `name` is one (`cfn.Untyped`).
+pub fn untyped(name: &str) -> Option<&'static Untyped> {
+    UNTYPED.iter().find(|u| u.name == name)
+}
+
+fn untyped_schema(u: &Untyped) -> ResourceSchema {
+    let field = |ty: Ty, required: bool, doc: &str| FieldSchema { ty, required, default: None, doc: Some(doc.to_string()), span: strata_base::Span::default() };
+    let mut fields = BTreeMap::new();
+    let any_map = Ty::Map(Box::new(Ty::Any));
+    match u.target {
+        Target::Kubernetes => {
+            fields.insert("apiVersion".to_string(), field(Ty::string(), true, "The object's API version (`acme.io/v1`)."));
+            fields.insert("kind".to_string(), field(Ty::string(), true, "The object's kind."));
+            fields.insert("metadata".to_string(), field(any_map.clone(), false, "The object's metadata; its name defaults to the resource's."));
+            fields.insert("body".to_string(), field(any_map, false, "The object's other top-level fields (`spec`, ...), written as given."));
+        }
+        _ => {
+            fields.insert(u.type_prop.to_string(), field(Ty::string(), true, "The target's type name, written as given."));
+            fields.insert(u.body_prop.to_string(), field(any_map, false, "The body, written as given (not checked)."));
+        }
+    }
+    let mut attrs = BTreeMap::new();
+    attrs.insert("generated".to_string(), Value::Str(u.name.split('.').next().unwrap_or_default().to_string()));
+    attrs.insert("target".to_string(), Value::Str(u.target.dir_name().to_string()));
+    attrs.insert("untyped".to_string(), Value::Bool(true));
+    ResourceSchema { name: u.name.to_string(), provider: provider_of(u.name), doc: Some(u.doc.to_string()), fields, outputs: BTreeMap::new(), attrs, span: strata_base::Span::default() }
 }
 
 /// Whether the generated layer has a Terraform data source of this name (`tf.aws_s3_bucket`).
@@ -166,7 +240,10 @@ pub fn get_data(name: &str) -> Option<Arc<GenType>> {
 /// The generated type `name` as a resource schema the type checker reads.
 pub fn schema(name: &str) -> Option<Arc<ResourceSchema>> {
     static CACHE: OnceLock<Cache<ResourceSchema>> = OnceLock::new();
-    cached(&CACHE, false, name, || get(name).map(|g| to_schema(&g)))
+    cached(&CACHE, false, name, || match untyped(name) {
+        Some(u) => Some(untyped_schema(u)),
+        None => get(name).map(|g| to_schema(&g)),
+    })
 }
 
 /// The Terraform data source `name` as a resource schema (for `existing` resources).
