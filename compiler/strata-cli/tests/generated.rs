@@ -1,7 +1,8 @@
 //! The generated layer end to end, through the `strata` binary: the projects of
 //! `tests/generated/projects/` — SNS, DynamoDB, CloudWatch and KMS as `cfn.*` types; the same
 //! kind of stack as `tf.*` types for AWS, GCP and Azure; Kubernetes RBAC, CronJob, PDB and PVC
-//! as `kube.*` types; a GCP network, firewall and bucket as `dm.*` types — each:
+//! as `kube.*` types; a GCP network, firewall and bucket as `dm.*` types; a cert-manager
+//! Certificate typed from the project's CRD (`[kubernetes] crds`) — each:
 //!
 //! - checks clean (exit 0, nothing above `info`) and is formatted;
 //! - compiles, and its emitted files match `snapshots/generated/<project>/`;
@@ -22,6 +23,7 @@ const PROJECTS: &[(&str, &str)] = &[
     ("tf-azure", "terraform"),
     ("kube", "kubernetes"),
     ("dm", "deployment-manager"),
+    ("crd", "kubernetes"),
 ];
 
 fn repo_root() -> PathBuf {

@@ -10,6 +10,7 @@ pub const BAD_CONFIG: &str = "E4005";
 pub const NO_SOURCES: &str = "E4008";
 pub const WRITE_FAILED: &str = "E4009";
 pub const TARGET_UNUSED: &str = "E4011";
+pub const BAD_CRD: &str = "E4020";
 
 const E4001: &str = "\
 ## What it checks
@@ -162,6 +163,12 @@ with the provider the target needs.
 /// Documentation of every code the driver reports.
 pub fn codes() -> Vec<CodeDoc> {
     vec![
+        CodeDoc {
+            code: BAD_CRD,
+            name: "invalid-crd",
+            severity: Severity::Error,
+            doc: "## What it checks\nThe files listed in `[kubernetes] crds` of strata.toml: each must exist inside the project and hold valid YAML (or JSON) with apiextensions.k8s.io/v1 `CustomResourceDefinition` documents (group, kind, versions); no kind may be defined twice.\n\n## Why it matters\nThe kinds of these CRDs become types (`kube.<group>.<version>.<Kind>`); a broken file would leave resources untyped or wrongly typed.\n\n## Example\n```toml\n[kubernetes]\ncrds = [\"crds/missing.yaml\"]\n```\n\n## Fix\nPoint at the CRD files of the operators the cluster runs (kept in the repository), or remove the entry.\n",
+        },
         CodeDoc {
             code: PATH_NOT_FOUND,
             name: "path-not-found",

@@ -15,6 +15,7 @@
 //! Exit codes: see [`exit_code`].
 
 pub mod codes;
+mod crds;
 mod format;
 mod loader;
 mod pipeline;

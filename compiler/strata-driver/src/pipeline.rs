@@ -144,6 +144,12 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
             options_sem.params = e.params.clone();
         }
     }
+    let crd_diags = crate::crds::load(world, &out.project);
+    if !crd_diags.is_empty() {
+        out.diagnostics.extend(crd_diags);
+        sort_diagnostics(&mut out.diagnostics);
+        return out;
+    }
     let loader = WorldLoader::new(world, &out.project);
     let (mut analysis, diags) =
         strata_semantics::analyze(&mut out.sources, &out.files, &loader, &options_sem);

@@ -83,6 +83,9 @@ pub struct Config {
     pub compile: CompileConfig,
     /// `[cost]`: usage the cost estimate assumes where the model does not say.
     pub usage: strata_policy::UsageAssumptions,
+    /// `[kubernetes] crds`: CustomResourceDefinition files or directories (project-relative),
+    /// with the span of each entry in strata.toml.
+    pub crds: Vec<(String, Span)>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -506,6 +509,16 @@ struct RawConfig {
     compile: RawCompile,
     #[serde(default)]
     cost: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>,
+    #[serde(default)]
+    kubernetes: RawKubernetes,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawKubernetes {
+    /// CRD files (or directories of them), relative to the project directory.
+    #[serde(default)]
+    crds: Vec<toml::Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -656,6 +669,7 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
         config.compile.targets = Some(list);
     }
     config.compile.out = raw.compile.out.map(PathBuf::from);
+    config.crds = raw.kubernetes.crds.iter().map(|c| (c.get_ref().clone(), span_of(file, c))).collect();
     parse_cost(file, raw.cost, &mut config.usage, &mut diags);
     // The budget rule prices like `strata cost`.
     config.policy.usage = config.usage.clone();

@@ -144,7 +144,6 @@ pub struct ResourceBuilder {
     depends_on: Vec<String>,
     stack: Option<usize>,
     lowered_from: Option<String>,
-    existing: false,
     doc: Option<String>,
 }
 
@@ -315,7 +314,6 @@ impl Fixture {
             depends_on: Vec::new(),
             stack: None,
             lowered_from: None,
-            existing: false,
             doc: None,
         };
         f(&mut b);
@@ -405,6 +403,7 @@ impl Fixture {
             span: whole,
             stack,
             lowered_from,
+            existing: false,
             doc: b.doc,
         });
         self.pending_deps

@@ -285,7 +285,17 @@ pub fn containers(r: &Resource) -> Vec<Container<'_>> {
 
 /// Whether a variable or property name suggests a credential.
 pub fn secret_name(name: &str) -> bool {
-    let n = name.to_ascii_lowercase();
+    // camelCase and PascalCase (generated types: `secretName`, `MasterUserPassword`) as
+    // snake_case, so the same suffix rules apply.
+    let mut n = String::with_capacity(name.len() + 4);
+    let mut prev_lower = false;
+    for c in name.chars() {
+        if c.is_ascii_uppercase() && prev_lower {
+            n.push('_');
+        }
+        prev_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        n.push(c.to_ascii_lowercase());
+    }
     if n.ends_with("_url") && !n.contains("password")
         || n.ends_with("_file")
         || n.ends_with("_path")
@@ -328,6 +338,10 @@ pub fn looks_secret(value: &str) -> bool {
         return false;
     }
     let lower = v.to_ascii_lowercase();
+    // An ARN or a URL names a resource; it is not a secret (a custom resource's ServiceToken).
+    if lower.starts_with("arn:") || (lower.contains("://") && !lower.contains('@')) {
+        return false;
+    }
     let placeholder = [
         "changeme",
         "change-me",

@@ -6,6 +6,7 @@
 //! Loading is lazy: the name index is static data; a type's block is decompressed and its line
 //! parsed the first time a program names it, then kept for the life of the process.
 
+pub mod crd;
 pub mod format;
 
 pub use format::{GenField, GenTy, GenType};
@@ -75,7 +76,33 @@ fn find(
 
 /// Whether the generated layer has a resource type of this name.
 pub fn exists(name: &str) -> bool {
-    find(index::TYPES, name).is_some() || UNTYPED.iter().any(|u| u.name == name)
+    find(index::TYPES, name).is_some() || UNTYPED.iter().any(|u| u.name == name) || project_type(name).is_some()
+}
+
+/// Types the project adds to the generated layer (its Kubernetes CRDs), by name. Set by the
+/// driver before each analysis (`set_project_types`); consulted before the embedded layer.
+fn project_types() -> &'static std::sync::RwLock<BTreeMap<String, Arc<GenType>>> {
+    static CELL: OnceLock<std::sync::RwLock<BTreeMap<String, Arc<GenType>>>> = OnceLock::new();
+    CELL.get_or_init(Default::default)
+}
+
+fn project_type(name: &str) -> Option<Arc<GenType>> {
+    project_types().read().unwrap_or_else(PoisonError::into_inner).get(name).cloned()
+}
+
+/// Replace the project's own types (its CRDs' kinds). A process serving several projects (the
+/// language server) sets them before analysing each.
+pub fn set_project_types(types: Vec<GenType>) {
+    let mut map = project_types().write().unwrap_or_else(PoisonError::into_inner);
+    map.clear();
+    for t in types {
+        map.insert(t.name.clone(), Arc::new(t));
+    }
+}
+
+/// The names of the project's own types, sorted.
+pub fn project_type_names() -> Vec<String> {
+    project_types().read().unwrap_or_else(PoisonError::into_inner).keys().cloned().collect()
 }
 
 /// The one untyped form of each family, for what no schema knows (CloudFormation custom
@@ -223,6 +250,9 @@ fn cached<T>(
 
 /// The generated type `name`, parsed on first use.
 pub fn get(name: &str) -> Option<Arc<GenType>> {
+    if let Some(t) = project_type(name) {
+        return Some(t);
+    }
     static CACHE: OnceLock<Cache<GenType>> = OnceLock::new();
     cached(&CACHE, false, name, || {
         find(index::TYPES, name).and_then(parse)
@@ -239,6 +269,9 @@ pub fn get_data(name: &str) -> Option<Arc<GenType>> {
 
 /// The generated type `name` as a resource schema the type checker reads.
 pub fn schema(name: &str) -> Option<Arc<ResourceSchema>> {
+    if let Some(t) = project_type(name) {
+        return Some(Arc::new(to_schema(&t)));
+    }
     static CACHE: OnceLock<Cache<ResourceSchema>> = OnceLock::new();
     cached(&CACHE, false, name, || match untyped(name) {
         Some(u) => Some(untyped_schema(u)),
