@@ -1,11 +1,11 @@
 //! One function per subcommand. Each returns the process exit code.
 
-use crate::render::{self, counts, display_sources, json_diagnostic};
 use crate::{CfnFormatArg, CheckFormat, Cli, Command, CostFormat, GraphFormat};
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use strata_base::{Diagnostic, Severity};
+use strata_cli::render::{self, counts, display_sources, json_diagnostic};
 use strata_driver::{CfnFormat, CheckOptions, CheckOutcome, CompileOptions, DiskWorld, Summary};
 
 pub fn run(cli: Cli) -> u8 {
@@ -60,11 +60,7 @@ fn err(s: &str) {
 
 /// Print diagnostics as miette reports on stderr.
 fn print_human(outcome: &CheckOutcome, diagnostics: &[Diagnostic], color: bool) {
-    if diagnostics.is_empty() {
-        return;
-    }
-    let sources = display_sources(&outcome.sources, &outcome.project);
-    err(&render::human(diagnostics, &sources, color));
+    err(&render::outcome_human(outcome, diagnostics, color));
 }
 
 /// Number of project source files (own and imported) the run read.
@@ -144,11 +140,7 @@ fn compile(path: &Path, env: Option<String>, out_dir: Option<PathBuf>, targets: 
             }
             out(&listing);
             let n = outcome.written.len();
-            err(&summary_line("compiled", &outcome.check).replacen(
-                '\n',
-                &format!("\nwrote {n} file{} to {}\n", if n == 1 { "" } else { "s" }, dir.display()),
-                1,
-            ));
+            err(&summary_line("compiled", &outcome.check).replacen('\n', &format!("\nwrote {n} file{} to {}\n", if n == 1 { "" } else { "s" }, dir.display()), 1));
         }
         None => {
             err(&summary_line("compiled", &outcome.check));

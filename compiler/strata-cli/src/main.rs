@@ -5,10 +5,9 @@
 
 mod commands;
 mod init;
-mod render;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use render::ColorChoice;
+use strata_cli::render::ColorChoice;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use strata_model::Target;

@@ -383,3 +383,114 @@ fn colour_only_when_asked_or_on_a_terminal() {
     assert!(!never.stderr.contains('\u{1b}'));
     assert_eq!((plain.code, forced.code, never.code), (2, 2, 2));
 }
+
+#[test]
+fn error_past_column_65535_is_rendered_by_every_command() {
+    // miette pads a label to its column with `{:width$}`, at most 65,535: an error at the end
+    // of a 70,000-character line made every command that prints diagnostics exit 101.
+    let long = "x".repeat(70_000);
+    let p = project(&[("main.strata", format!("let a = \"{long}\" + zz\n").as_bytes()), ("syntax.strata", format!("let b = \"{long}\" + @\n").as_bytes())]);
+    let commands: [&[&str]; 9] =
+        [&["check"], &["check", "--format", "json"], &["check", "--format", "sarif"], &["compile"], &["cost"], &["graph"], &["fmt"], &["fmt", "--check"], &["--color", "always", "check"]];
+    for args in commands {
+        let run = strata(p.path(), args);
+        assert_eq!(run.code, 2, "strata {args:?}: {}", run.stderr);
+        if args.contains(&"--format") {
+            let v = json(&run);
+            assert!(v.to_string().contains("70014"), "strata {args:?}: no column 70014 in {v}");
+        } else {
+            assert!(run.stderr.contains("main.strata:1:70014") || args[0] == "fmt", "strata {args:?}: {}", run.stderr);
+            assert!(run.stderr.contains("…"), "strata {args:?}: the long line is not clipped: {}", run.stderr);
+            assert!(run.stderr.lines().all(|l| l.chars().count() < 2_000), "strata {args:?}: a line of more than 2,000 characters");
+        }
+    }
+}
+
+/// A small deterministic generator (xorshift), so that a failure names a reproducible case.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Cut `text` at a byte offset, moved back to a character boundary.
+fn boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One mutation of a valid program: a slice deleted, duplicated or moved, a token or a line
+/// ending inserted, or a line of 70,000 characters.
+fn mutate(text: &str, rng: &mut Rng) -> String {
+    let a = boundary(text, rng.below(text.len() + 1));
+    let b = boundary(text, a + rng.below(200));
+    let (head, mid, tail) = (&text[..a], &text[a..b], &text[b..]);
+    match rng.below(6) {
+        0 => format!("{head}{tail}"),
+        1 => format!("{head}{mid}{mid}{tail}"),
+        2 => format!("{head}{tail}{mid}"),
+        3 => {
+            let tokens = ["{", "}", "[", "]", "(", ")", "\"", "${", ":", "=", ",", ".", "resource ", "stack ", "import ", "\r", "\r\n", "\t", "\u{0}", "é", "100 GiB", "#", "//"];
+            format!("{head}{}{tail}", tokens[rng.below(tokens.len())])
+        }
+        4 => format!("{head}\"{}\" + zz{tail}", "w".repeat(70_000)),
+        _ => text.replace('\n', "\r"),
+    }
+}
+
+#[test]
+fn mutated_programs_never_crash_any_command_or_format() {
+    // Every command and output format over mutated copies of the e2e fixtures: each run must
+    // end with 0, 1 or 2 (the helper fails on a panic or a signal) and JSON/SARIF must parse.
+    let root = repo_root().join("tests/e2e/fixtures");
+    let mut seeds: Vec<String> = Vec::new();
+    let mut cases: Vec<_> = fs::read_dir(&root).expect("fixtures").filter_map(Result::ok).map(|e| e.path()).collect();
+    cases.sort();
+    for case in cases {
+        for f in list_files(&case).into_iter().filter(|f| f.ends_with(".strata")) {
+            if let Ok(text) = fs::read_to_string(case.join(&f)) {
+                seeds.push(text);
+            }
+        }
+    }
+    assert!(seeds.len() >= 10, "only {} seed programs", seeds.len());
+    let commands: [&[&str]; 11] = [
+        &["check"],
+        &["check", "--format", "json"],
+        &["check", "--format", "sarif"],
+        &["compile", "--out", "build"],
+        &["cost"],
+        &["cost", "--format", "json"],
+        &["graph"],
+        &["graph", "--format", "dot"],
+        &["fmt", "--check"],
+        &["fmt"],
+        &["--color", "always", "check"],
+    ];
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    for i in 0..110 {
+        let mut text = seeds[rng.below(seeds.len())].clone();
+        for _ in 0..1 + rng.below(3) {
+            text = mutate(&text, &mut rng);
+        }
+        let args = commands[i % commands.len()];
+        let p = project(&[("main.strata", text.as_bytes())]);
+        let run = strata(p.path(), args);
+        assert!((0..=2).contains(&run.code), "case {i}: strata {args:?} exited {}:\n{}", run.code, run.stderr);
+        // `cost` prints no estimate for an invalid program.
+        if (args.contains(&"json") || args.contains(&"sarif")) && (args[0] == "check" || run.code != 2) {
+            json(&run);
+        }
+    }
+}
