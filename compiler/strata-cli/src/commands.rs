@@ -4,6 +4,7 @@ use crate::{CfnFormatArg, CheckFormat, Cli, Command, CostFormat, GraphFormat};
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
 use strata_base::{Diagnostic, Severity};
 use strata_cli::render::{self, counts, display_sources, json_diagnostic};
 use strata_driver::{CfnFormat, CheckOptions, CheckOutcome, CompileOptions, DiskWorld, Summary};
@@ -20,7 +21,11 @@ pub fn run(cli: Cli) -> u8 {
         Command::Lsp => lsp(),
         Command::Init { dir } => crate::init::init(&dir),
     };
-    code as u8
+    match STDOUT.load(Ordering::Relaxed) {
+        // The output is incomplete: whatever the command found, the run failed.
+        STDOUT_FAILED => 2,
+        _ => code as u8,
+    }
 }
 
 /// The process exits right after a command: freeing a large outcome (100,000 resources) piece
@@ -45,14 +50,35 @@ fn print_timings(outcome: &CheckOutcome) {
     }
 }
 
-/// Write to stdout, ignoring a closed pipe (`strata graph | head`).
-fn out(s: &str) {
+/// What became of stdout: every write so far succeeded, the reader closed the pipe, or a write
+/// failed (and was reported).
+static STDOUT: AtomicU8 = AtomicU8::new(STDOUT_OK);
+const STDOUT_OK: u8 = 0;
+const STDOUT_CLOSED: u8 = 1;
+const STDOUT_FAILED: u8 = 2;
+
+/// Write to stdout, checked. A reader that closed the pipe (`strata graph | head -3`) ends the
+/// output quietly: nothing more is written, no message, and the exit code stays what the
+/// command found (as `git log | head`, `rg`). Any other failure (`> /dev/full`, a full disk, an
+/// I/O error) is reported on stderr once and makes the exit code 2 (see [`run`]): a truncated
+/// JSON report must not look like a successful one.
+pub(crate) fn out(s: &str) {
+    if STDOUT.load(Ordering::Relaxed) != STDOUT_OK {
+        return;
+    }
     let mut o = std::io::stdout().lock();
-    let _ = o.write_all(s.as_bytes());
-    let _ = o.flush();
+    if let Err(e) = o.write_all(s.as_bytes()).and_then(|()| o.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            STDOUT.store(STDOUT_CLOSED, Ordering::Relaxed);
+        } else {
+            STDOUT.store(STDOUT_FAILED, Ordering::Relaxed);
+            err(&format!("error[E4009]: cannot write to standard output: {}\n", strata_driver::io_message(&e)));
+        }
+    }
 }
 
-fn err(s: &str) {
+/// Write to stderr. A failure is ignored: there is nowhere left to report it.
+pub(crate) fn err(s: &str) {
     let mut e = std::io::stderr().lock();
     let _ = e.write_all(s.as_bytes());
     let _ = e.flush();

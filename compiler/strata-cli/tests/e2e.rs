@@ -494,3 +494,50 @@ fn mutated_programs_never_crash_any_command_or_format() {
         }
     }
 }
+
+/// Run `strata ARGS` in `dir` with stdout sent to `stdout`: the exit code and stderr.
+fn strata_with_stdout(dir: &Path, args: &[&str], stdout: Stdio) -> (i32, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_strata")).args(args).current_dir(dir).env("NO_COLOR", "1").stdin(Stdio::null()).stdout(stdout).stderr(Stdio::piped()).spawn().expect("start strata");
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code().unwrap_or(-1);
+    assert!(!stderr.contains("panicked at") && code != 101 && code != -1, "`strata {}` crashed ({}):\n{stderr}", args.join(" "), out.status);
+    (code, stderr)
+}
+
+#[test]
+fn a_failed_write_to_stdout_is_an_error() {
+    // `strata graph > /dev/full` exited 0 with nothing written, and `check --format json` into
+    // a full disk left truncated JSON with exit 1 and no message.
+    let Ok(full) = fs::OpenOptions::new().write(true).open("/dev/full") else { return };
+    let p = project(&[("main.strata", CLEAN.as_bytes())]);
+    let commands: [&[&str]; 9] =
+        [&["graph"], &["check", "--format", "json"], &["check", "--format", "sarif"], &["cost"], &["compile"], &["explain"], &["explain", "E4009"], &["--help"], &["init", "new"]];
+    for args in commands {
+        let sink = full.try_clone().expect("dup /dev/full");
+        let (code, stderr) = strata_with_stdout(p.path(), args, Stdio::from(sink));
+        assert_eq!(code, 2, "strata {args:?}: {stderr}");
+        assert_eq!(stderr.matches("error[E4009]: cannot write to standard output: No space left on device").count(), 1, "strata {args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    // `strata graph | head -1`: the reader is gone; no message, and the exit code is the one
+    // the command found (here 0 for a clean project, 2 for an invalid one).
+    let clean = project(&[("main.strata", CLEAN.as_bytes())]);
+    let invalid = project(&[("main.strata", b"import aws\nresource key: aws.kms.Key { rotaton = true }\n")]);
+    for (dir, args, expected) in [
+        (clean.path(), &["graph"][..], 0),
+        (clean.path(), &["check", "--format", "json"], 0),
+        (clean.path(), &["explain"], 0),
+        (clean.path(), &["--help"], 0),
+        (invalid.path(), &["check", "--format", "sarif"], 2),
+    ] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let (code, stderr) = strata_with_stdout(dir, args, Stdio::from(writer));
+        assert_eq!(code, expected, "strata {args:?}: {stderr}");
+        assert!(!stderr.contains("standard output"), "strata {args:?}: {stderr}");
+    }
+}

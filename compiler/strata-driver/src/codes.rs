@@ -122,20 +122,26 @@ creates a starter project.
 
 const E4009: &str = "\
 ## What it checks
-`strata compile` could not write its output directory (permission denied, disk full, a file
-where a directory should be).
+A command could not write its output: `strata compile` its output directory, `strata fmt` a
+file it reformatted, or any command its standard output (permission denied, disk full, a
+file where a directory should be, `> /dev/full`).
 
 ## Why it matters
-The output is written to a temporary directory first and moved into place only when every
-file is written, so an earlier output stays intact; but this run produced nothing.
+An output that was cut short must not pass for a complete one: the command exits 2. The files
+of `strata compile` are written to a staging directory first and switched into place only
+when every file is written, so an earlier output stays intact; but this run produced nothing.
+A report on standard output may be truncated. (A reader that closes a pipe early, as
+`strata graph | head`, is not an error.)
 
 ## Example
 ```sh
 strata compile --out /read-only/out
+strata check --format json > /mnt/full-disk/report.json
 ```
 
 ## Fix
-Choose an output directory you can write (`--out DIR`, or `[compile] out` in `strata.toml`).
+Choose an output directory you can write (`--out DIR`, or `[compile] out` in `strata.toml`),
+free some space, or redirect the output elsewhere.
 ";
 
 const E4011: &str = "\

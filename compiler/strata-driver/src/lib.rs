@@ -26,7 +26,7 @@ pub use format::{format_paths, FormatOutcome, FormattedFile};
 pub use loader::WorldLoader;
 pub use pipeline::{check, compile, exit_code, is_input_code, sort_diagnostics, CheckOptions, CheckOutcome, CompileOptions, CompileOutcome, StageTiming};
 pub use project::{
-    load_project, parse_config, read_text, CfnFormat, CompileConfig, Config, EnvConfig, LoadedProject, Project, ReadError, CONFIG_FILE, MAX_FILE_SIZE,
+    io_message, load_project, parse_config, read_text, CfnFormat, CompileConfig, Config, EnvConfig, LoadedProject, Project, ReadError, CONFIG_FILE, MAX_FILE_SIZE,
 };
 pub use world::{normalize, DiskWorld, EntryKind, MemoryWorld, Metadata, OverlayWorld, World};
 
