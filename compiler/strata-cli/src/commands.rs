@@ -89,9 +89,11 @@ fn print_human(outcome: &CheckOutcome, diagnostics: &[Diagnostic], color: bool) 
     err(&render::outcome_human(outcome, diagnostics, color));
 }
 
-/// Number of project source files (own and imported) the run read.
+/// Number of project source files (own and imported) the run read: every file of the source
+/// map but the stdlib, `strata.toml` and placeholders. (A file named on the command line counts
+/// whatever its extension.)
 fn file_count(outcome: &CheckOutcome) -> usize {
-    outcome.sources.files().filter(|f| !f.is_stdlib && f.name.ends_with(".strata") && !outcome.project.verbatim_files.contains(&f.id)).count()
+    outcome.sources.files().filter(|f| !f.is_stdlib && f.name != strata_driver::CONFIG_FILE && !outcome.project.verbatim_files.contains(&f.id)).count()
 }
 
 /// `checked 3 files (12 resources, env prod): 1 warning`

@@ -105,7 +105,9 @@ Correct the entry. The format: `[env.NAME.params]` (parameter values per environ
 
 const E4008: &str = "\
 ## What it checks
-The project directory holds no `*.strata` file.
+The project directory holds no `*.strata` file, or the file named on the command line is
+`strata.toml` (the settings, not a source). A file named explicitly is otherwise read as
+Strata source whatever its extension.
 
 ## Why it matters
 There is nothing to check or compile; usually the command ran in the wrong directory.
@@ -113,6 +115,7 @@ There is nothing to check or compile; usually the command ran in the wrong direc
 ## Example
 ```sh
 strata check docs/
+strata check strata.toml
 ```
 
 ## Fix

@@ -242,6 +242,17 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
                 _ => PathBuf::from("."),
             };
             let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            // A file named on the command line is read as Strata source whatever its name
+            // (`strata check infra.txt`, as `rustc main.txt`); only the settings file is not.
+            if name == CONFIG_FILE {
+                out.project.root = root;
+                let id = out.project.add_verbatim(sources, &shown);
+                out.diagnostics.push(
+                    Diagnostic::error(c::NO_SOURCES, format!("`{shown}` is the settings file of a project, not a Strata source file"), Span::new(id, 0, 0))
+                        .with_help("pass the project directory (its strata.toml is read with it) or a .strata file"),
+                );
+                return out;
+            }
             out.project.single_file = Some(name.clone());
             (root, vec![name])
         }
@@ -577,6 +588,14 @@ mod tests {
         assert_eq!(codes(&p), ["E4001"]);
         let (p, _) = load(&MemoryWorld::new().with("p/x.txt", ""), "p");
         assert_eq!(codes(&p), ["E4008"]);
+        // A file named explicitly is a source whatever its extension; the settings file is not.
+        let w = MemoryWorld::new().with("p/infra.txt", "let a = 1\n").with("p/strata.toml", "");
+        let (p, s) = load(&w, "p/infra.txt");
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(p.files.iter().map(|&f| s.get(f).name.as_str()).collect::<Vec<_>>(), ["infra.txt"]);
+        let (p, _) = load(&w, "p/strata.toml");
+        assert_eq!(codes(&p), ["E4008"]);
+        assert!(p.files.is_empty());
     }
 
     #[test]
