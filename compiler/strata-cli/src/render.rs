@@ -138,7 +138,10 @@ struct Piece {
     kept: bool,
 }
 
-/// A copy of a window of the file in which long lines keep only the text around their labels.
+/// A copy of a window of the file in which long lines keep only the text around their labels,
+/// and a lone `\r` (a classic Mac OS line break) is written `\n`: miette counts it as a line
+/// break when it finds the line of a span, but not when it splits the snippet into lines, and a
+/// terminal would move the cursor back over the line.
 struct Clip {
     text: String,
     /// In file order, covering the window without gaps.
@@ -196,7 +199,15 @@ impl Clip {
                 return;
             }
             clip.pieces.push(Piece { file: (from, to), at: clip.text.len(), kept });
-            clip.text.push_str(if kept { &text[from..to] } else { ELLIPSIS });
+            if !kept {
+                clip.text.push_str(ELLIPSIS);
+            } else if bytes[to - 1] == b'\r' && bytes.get(to) != Some(&b'\n') {
+                // A lone `\r` ends a piece (it is a line break); same length as `\n`.
+                clip.text.push_str(&text[from..to - 1]);
+                clip.text.push('\n');
+            } else {
+                clip.text.push_str(&text[from..to]);
+            }
         };
         let mut line = start;
         while line < end {
@@ -273,8 +284,10 @@ fn windowed_report(d: &Diagnostic, f: &strata_base::SourceFile, sources: &Source
         let end = (s.end as usize).min(text.len()).max(start);
         (start, end)
     };
-    let has_long_line = text.as_bytes()[start..end].split(|&b| is_line_break(b)).any(|l| l.len() > LONG_LINE);
-    let window = if has_long_line {
+    let bytes = &text.as_bytes()[start..end];
+    let has_long_line = bytes.split(|&b| is_line_break(b)).any(|l| l.len() > LONG_LINE);
+    let has_lone_cr = bytes.contains(&b'\r') && (0..bytes.len()).any(|i| bytes[i] == b'\r' && text.as_bytes().get(start + i + 1) != Some(&b'\n'));
+    let window = if has_long_line || has_lone_cr {
         let points: Vec<usize> = spans.iter().flat_map(|&s| <[usize; 2]>::from(clamp(s))).collect();
         let clip = Clip::new(text, start, end, &points, clamp(d.primary.span).0);
         let clipped: std::sync::Arc<str> = clip.text.as_str().into();
@@ -448,6 +461,16 @@ mod tests {
                 assert!((out.contains("here") || a == text.len()) && out.lines().all(|l| l.chars().count() < 4 * LONG_LINE + 100), "{a}..{b}: {out}");
             }
         }
+    }
+
+    #[test]
+    fn lone_carriage_returns_render_as_line_breaks() {
+        let lf = "// keys\nlet a = 1\nlet b = zz\nlet c = 3\n";
+        let at = lf.find("zz").expect("zz");
+        let d = Diagnostic::error("E1001", "unknown name `zz`", Span::new(strata_base::FileId(0), at, at + 2)).with_label("not found");
+        let out = render(lf, &d);
+        assert!(out.contains("[main.strata:3:9]") && out.contains(" 3 │ let b = zz\n"), "{out}");
+        assert_eq!(render(&lf.replace('\n', "\r"), &d), out);
     }
 
     #[test]

@@ -541,3 +541,27 @@ fn a_closed_pipe_ends_the_output_quietly() {
         assert!(!stderr.contains("standard output"), "strata {args:?}: {stderr}");
     }
 }
+
+#[test]
+fn cr_only_line_endings_check_and_compile_like_lf() {
+    // Classic Mac OS line endings (`\r` alone) made a file one line: "0 resources: no problems",
+    // and `compile` wrote nothing.
+    let lf = "// The app's keys.\nimport aws\n\nresource key: aws.kms.Key {\n  rotation = true\n}\n";
+    let cr = lf.replace('\n', "\r");
+    let a = project(&[("main.strata", lf.as_bytes())]);
+    let b = project(&[("main.strata", cr.as_bytes())]);
+    let (ra, rb) = (strata(a.path(), &["check"]), strata(b.path(), &["check"]));
+    assert!(rb.stderr.contains("checked 1 file (1 resource)"), "{}", rb.stderr);
+    assert_eq!((ra.code, &ra.stderr), (rb.code, &rb.stderr));
+    let (ca, cb) = (strata(a.path(), &["compile"]), strata(b.path(), &["compile"]));
+    assert_eq!((ca.code, &ca.stdout), (cb.code, &cb.stdout));
+    let files = list_files(&a.path().join("out"));
+    assert!(!files.is_empty());
+    for f in &files {
+        assert_eq!(fs::read(a.path().join("out").join(f)).ok(), fs::read(b.path().join("out").join(f)).ok(), "{f}");
+    }
+    // `fmt` writes the canonical `\n` line endings.
+    let fmt = strata(b.path(), &["fmt"]);
+    assert_eq!(fmt.code, 0, "{}", fmt.stderr);
+    assert_eq!(fs::read_to_string(b.path().join("main.strata")).ok().as_deref(), Some(lf));
+}

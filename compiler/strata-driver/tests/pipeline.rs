@@ -119,3 +119,15 @@ fn failed_compile_creates_no_output_directory() {
     assert!(o.out_dir.is_none() && o.written.is_empty());
     assert!(!out.exists());
 }
+
+#[test]
+fn cr_only_line_endings_are_line_breaks() {
+    // A file saved with classic Mac OS line endings read as "0 resources: no problems": its
+    // first line, a comment, ran to the end of the file.
+    let lf = "// Keys of the app.\nimport aws\nresource key: aws.kms.Key { rotation = true }\nresource bad: aws.kms.Key { rotaton = true }\noutput arn = key.arn\n";
+    let a = run(&MemoryWorld::new().with("p/main.strata", lf), "p", None);
+    let b = run(&MemoryWorld::new().with("p/main.strata", lf.replace('\n', "\r")), "p", None);
+    assert_eq!(b.declared_resources(), 2);
+    assert_eq!(render(&a), render(&b));
+    assert!(render(&b).starts_with("p/main.strata:4:"), "{}", render(&b));
+}
