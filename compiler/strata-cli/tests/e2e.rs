@@ -565,3 +565,28 @@ fn cr_only_line_endings_check_and_compile_like_lf() {
     assert_eq!(fmt.code, 0, "{}", fmt.stderr);
     assert_eq!(fs::read_to_string(b.path().join("main.strata")).ok().as_deref(), Some(lf));
 }
+
+#[test]
+fn links_out_of_the_project_are_named_and_never_printed() {
+    // `x.strata -> /proc/self/environ` printed the CI environment in the diagnostics (and
+    // `-> /etc/passwd` that file); `strata.toml` and `fmt` followed links as well.
+    #[cfg(unix)]
+    {
+        let p = project(&[("main.strata", CLEAN.as_bytes())]);
+        std::os::unix::fs::symlink("/proc/self/environ", p.path().join("x.strata")).expect("symlink");
+        std::os::unix::fs::symlink("/etc/passwd", p.path().join("strata.toml")).expect("symlink");
+        let secret = "STRATA_TEST_SECRET_7f3a9c";
+        for args in
+            [&["check"][..], &["check", "--format", "json"], &["check", "--format", "sarif"], &["compile"], &["cost"], &["graph"], &["check", "x.strata"], &["fmt", "--check"], &["fmt", "x.strata"]]
+        {
+            let run = Command::new(env!("CARGO_BIN_EXE_strata")).args(args).current_dir(p.path()).env("NO_COLOR", "1").env(secret, "hunter2-value").output().expect("run strata");
+            let (stdout, stderr) = (String::from_utf8_lossy(&run.stdout), String::from_utf8_lossy(&run.stderr));
+            assert_eq!(run.status.code(), Some(2), "strata {args:?}: {stderr}");
+            for leak in ["hunter2-value", secret, "root:"] {
+                assert!(!stdout.contains(leak) && !stderr.contains(leak), "strata {args:?} printed `{leak}`:\n{stdout}\n{stderr}");
+            }
+            assert!((stdout.contains("E4012") || stderr.contains("E4012")) && (stdout.contains("x.strata") || stderr.contains("x.strata")), "strata {args:?}: {stdout}\n{stderr}");
+        }
+        assert!(!p.path().join("out").exists(), "compile wrote an output");
+    }
+}

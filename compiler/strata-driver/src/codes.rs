@@ -10,6 +10,7 @@ pub const BAD_CONFIG: &str = "E4005";
 pub const NO_SOURCES: &str = "E4008";
 pub const WRITE_FAILED: &str = "E4009";
 pub const TARGET_UNUSED: &str = "E4011";
+pub const LINK_OUTSIDE: &str = "E4012";
 
 const E4001: &str = "\
 ## What it checks
@@ -168,6 +169,33 @@ Ask for the targets of the stacks' providers (AWS: `cloudformation`, `terraform`
 with the provider the target needs.
 ";
 
+const E4012: &str = "\
+## What it checks
+A file of the project directory (a `*.strata` file or `strata.toml`), or a file `strata fmt`
+finds in a directory, is a symbolic link (or lies under one) that leads outside the project
+directory. Strata does not read it. (An import through such a link is refused as well, with
+`E1005`.)
+
+## Why it matters
+A project is often checked by CI on a pull request from someone else. A link named
+`x.strata` to `/proc/self/environ` or `/etc/passwd` would have Strata print that file in its
+diagnostics (the CI environment and its secrets, in the build log); a link to a `.strata`
+file elsewhere would silently add its resources to the project, and `strata fmt` would
+rewrite a file outside the project. Links that stay inside the project are fine.
+
+## Example
+```sh
+$ ls -l
+main.strata
+shared.strata -> ../../platform/shared.strata
+```
+
+## Fix
+Copy the file into the project (or make the project directory the common parent of what it
+uses, and import the module with a relative path). The diagnostic names the link, never
+what it points to.
+";
+
 /// Documentation of every code the driver reports.
 pub fn codes() -> Vec<CodeDoc> {
     vec![
@@ -179,5 +207,6 @@ pub fn codes() -> Vec<CodeDoc> {
         CodeDoc { code: NO_SOURCES, name: "no-source-files", severity: Severity::Error, doc: E4008 },
         CodeDoc { code: WRITE_FAILED, name: "output-not-written", severity: Severity::Error, doc: E4009 },
         CodeDoc { code: TARGET_UNUSED, name: "target-without-stack", severity: Severity::Warning, doc: E4011 },
+        CodeDoc { code: LINK_OUTSIDE, name: "link-outside-project", severity: Severity::Error, doc: E4012 },
     ]
 }

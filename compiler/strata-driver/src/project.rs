@@ -3,7 +3,7 @@
 //! optional `strata.toml` beside them.
 
 use crate::codes as c;
-use crate::world::{normalize, EntryKind, World};
+use crate::world::{leads_outside, normalize, EntryKind, World};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io;
@@ -214,6 +214,14 @@ pub(crate) fn unusable_file_diagnostic(sources: &mut SourceMap, name: &str, show
     }
 }
 
+/// The diagnostic for a file that is a symbolic link leading outside the project (`file`: a
+/// placeholder without text): it names the link, never what it points to; the file is not read.
+pub(crate) fn link_outside_diagnostic(file: FileId, shown: &str) -> Diagnostic {
+    Diagnostic::error(c::LINK_OUTSIDE, format!("`{shown}` is a symbolic link that leads outside the project directory; it was not read"), Span::new(file, 0, 0)).with_help(
+        "Strata reads only files inside the project directory: copy the file into the project, or remove the link (links that stay inside the project are fine)",
+    )
+}
+
 /// Find and read a project. Never fails: problems become diagnostics (every one of them
 /// an error of code `E4xxx`, except unknown rule names in `strata.toml`, which warn).
 pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> LoadedProject {
@@ -291,21 +299,28 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
         }
     };
     out.project.root = root;
+    // No file is read from outside the project through a symbolic link (imports: loader.rs).
+    let canonical_root = world.canonicalize(&out.project.root).ok();
 
     // strata.toml
     let config_path = out.project.path_of(CONFIG_FILE);
     if world.metadata(&config_path).is_ok() {
         let shown = out.project.display_name(CONFIG_FILE);
-        match read_text(world, &config_path) {
-            Ok(text) => {
-                let id = sources.add(CONFIG_FILE, text, false);
-                out.project.config_file = Some(id);
-                let text = sources.get(id).text.clone();
-                let (config, diags) = parse_config(id, &text);
-                out.project.config = config;
-                out.diagnostics.extend(diags);
+        if leads_outside(world, &config_path, canonical_root.as_deref()) {
+            let id = out.project.add_verbatim(sources, &shown);
+            out.diagnostics.push(link_outside_diagnostic(id, &shown));
+        } else {
+            match read_text(world, &config_path) {
+                Ok(text) => {
+                    let id = sources.add(CONFIG_FILE, text, false);
+                    out.project.config_file = Some(id);
+                    let text = sources.get(id).text.clone();
+                    let (config, diags) = parse_config(id, &text);
+                    out.project.config = config;
+                    out.diagnostics.extend(diags);
+                }
+                Err(e) => out.diagnostics.push(unusable_file_diagnostic(sources, CONFIG_FILE, &shown, e)),
             }
-            Err(e) => out.diagnostics.push(unusable_file_diagnostic(sources, CONFIG_FILE, &shown, e)),
         }
     }
 
@@ -319,7 +334,13 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
     }
     for name in names {
         let shown = out.project.display_name(&name);
-        match read_text(world, &out.project.path_of(&name)) {
+        let path = out.project.path_of(&name);
+        if leads_outside(world, &path, canonical_root.as_deref()) {
+            let id = out.project.add_verbatim(sources, &shown);
+            out.diagnostics.push(link_outside_diagnostic(id, &shown));
+            continue;
+        }
+        match read_text(world, &path) {
             Ok(text) => out.files.push(sources.add(name, text, false)),
             Err(e) => out.diagnostics.push(unusable_file_diagnostic(sources, &name, &shown, e)),
         }

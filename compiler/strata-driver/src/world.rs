@@ -228,6 +228,26 @@ impl World for OverlayWorld<'_> {
     }
 }
 
+/// Whether `real` (a path with links resolved, by [`World::canonicalize`]) lies inside `root`
+/// (resolved the same way). Worlds without links resolve lexically, possibly to relative paths:
+/// the root `.` then holds every relative path that does not climb out of it.
+pub(crate) fn is_within(real: &Path, root: &Path) -> bool {
+    if root == Path::new(".") {
+        return real.is_relative() && real.components().next() != Some(Component::ParentDir);
+    }
+    real.starts_with(root)
+}
+
+/// Whether `path` leads (through symbolic links) to a place outside the directory whose
+/// resolved path is `root`. `false` when either cannot be resolved: a dangling link is
+/// reported when it is read.
+pub(crate) fn leads_outside(world: &dyn World, path: &Path, root: Option<&Path>) -> bool {
+    match (root, world.canonicalize(path)) {
+        (Some(root), Ok(real)) => !is_within(&real, root),
+        _ => false,
+    }
+}
+
 /// Lexical normalisation: drops `.` components and folds `a/..`. Leading `..` components that
 /// cannot be folded are kept. Never touches the file system.
 pub fn normalize(path: &Path) -> PathBuf {
@@ -288,6 +308,19 @@ mod tests {
         let mut l = o.read_dir(Path::new("p")).unwrap();
         l.sort();
         assert_eq!(l, vec![PathBuf::from("p/a.strata"), PathBuf::from("p/b.strata"), PathBuf::from("p/new.strata")]);
+    }
+
+    #[test]
+    fn within_is_by_component_and_knows_the_relative_root() {
+        assert!(is_within(Path::new("/p/a.strata"), Path::new("/p")));
+        assert!(!is_within(Path::new("/proj/a.strata"), Path::new("/p")));
+        assert!(!is_within(Path::new("/etc/passwd"), Path::new("/p")));
+        assert!(is_within(Path::new("a.strata"), Path::new(".")));
+        assert!(!is_within(Path::new("../a.strata"), Path::new(".")));
+        assert!(!is_within(Path::new("/a.strata"), Path::new(".")));
+        let w = MemoryWorld::new().with("a.strata", "").with("p/b.strata", "");
+        assert!(!leads_outside(&w, Path::new("./a.strata"), Some(Path::new("."))));
+        assert!(!leads_outside(&w, Path::new("p/b.strata"), Some(Path::new("p"))));
     }
 
     #[test]
