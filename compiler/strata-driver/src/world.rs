@@ -222,7 +222,15 @@ impl World for OverlayWorld<'_> {
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         match self.base.canonicalize(path) {
             Ok(p) => Ok(p),
-            Err(_) if self.files.contains_key(&normalize(path)) => Ok(normalize(path)),
+            // A buffer not saved yet: its directory resolved, so that it lies inside a project
+            // whose path goes through a link (the project checks whether files stay inside).
+            Err(_) if self.files.contains_key(&normalize(path)) => {
+                let p = normalize(path);
+                match (p.parent().filter(|d| !d.as_os_str().is_empty()), p.file_name()) {
+                    (Some(dir), Some(name)) => Ok(self.base.canonicalize(dir).map_or(p.clone(), |d| d.join(name))),
+                    _ => Ok(p),
+                }
+            }
             Err(e) => Err(e),
         }
     }
@@ -321,6 +329,19 @@ mod tests {
         let w = MemoryWorld::new().with("a.strata", "").with("p/b.strata", "");
         assert!(!leads_outside(&w, Path::new("./a.strata"), Some(Path::new("."))));
         assert!(!leads_outside(&w, Path::new("p/b.strata"), Some(Path::new("p"))));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unsaved_buffer_resolves_through_its_directory() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let real = tmp.path().join("real");
+        std::fs::create_dir(&real).expect("mkdir");
+        std::os::unix::fs::symlink(&real, tmp.path().join("link")).expect("symlink");
+        let mut o = OverlayWorld::new(&DiskWorld);
+        o.insert(tmp.path().join("link/new.strata"), "let a = 1\n");
+        let root = DiskWorld.canonicalize(&tmp.path().join("link")).expect("root");
+        assert!(!leads_outside(&o, &tmp.path().join("link/new.strata"), Some(&root)));
     }
 
     #[test]
