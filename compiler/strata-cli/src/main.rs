@@ -54,7 +54,8 @@ pub enum Command {
         path: PathBuf,
         #[arg(long, value_name = "NAME")]
         env: Option<String>,
-        /// Output directory [default: `[compile] out` of strata.toml, else out/].
+        /// Output directory [default: `[compile] out` of strata.toml, else out/, in the project
+        /// directory].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Targets to write, comma-separated: cloudformation, deployment-manager, terraform,

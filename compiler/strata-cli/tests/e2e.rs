@@ -590,3 +590,49 @@ fn links_out_of_the_project_are_named_and_never_printed() {
         assert!(!p.path().join("out").exists(), "compile wrote an output");
     }
 }
+
+#[test]
+fn compile_never_writes_outside_the_project_unless_told_to() {
+    // `[compile] out = "../infra"` was obeyed: a plain `strata compile` replaced ../infra/terraform
+    // and deleted the hand-written file in it. Only `--out` may name a directory outside.
+    let root = project(&[("proj/main.strata", CLEAN.as_bytes()), ("proj/strata.toml", b"[compile]\nout = \"../infra\"\ntargets = [\"terraform\"]\n"), ("infra/terraform/handwritten.tf", b"# mine\n")]);
+    let proj = root.path().join("proj");
+    let before = list_files(root.path());
+    for args in [&["compile"][..], &["check"], &["compile", "--out", "build"]] {
+        let run = strata(&proj, args);
+        assert_eq!(run.code, 2, "strata {args:?}: {}", run.stderr);
+        assert!(run.stderr.contains("E4013") && run.stderr.contains("--out DIR"), "strata {args:?}: {}", run.stderr);
+    }
+    assert_eq!(list_files(root.path()), before, "something was written");
+    for (out, why) in [("/tmp/strata-infra", "is an absolute path"), (".", "is the project directory itself")] {
+        fs::write(proj.join("strata.toml"), format!("[compile]\nout = {out:?}\n")).expect("write");
+        let run = strata(&proj, &["compile"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains(why), "{}", run.stderr);
+    }
+    // With `--out`, the directory outside is the user's explicit choice.
+    fs::write(proj.join("strata.toml"), "[compile]\ntargets = [\"terraform\"]\n").expect("write");
+    let run = strata(&proj, &["compile", "--out", "../infra"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(root.path().join("infra/terraform/main/main.tf").is_file());
+    // Without `--out`, `out/` is in the project directory, wherever the command runs.
+    let run = strata(root.path(), &["compile", "proj"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(proj.join("out/terraform/main/main.tf").is_file() && !root.path().join("out").exists());
+    assert!(run.stdout.starts_with("proj/out/terraform/"), "{}", run.stdout);
+    #[cfg(unix)]
+    {
+        // Nor through an `out` (or `[compile] out`) that is a link leading outside.
+        fs::remove_dir_all(proj.join("out")).expect("rm out");
+        std::os::unix::fs::symlink(root.path().join("infra"), proj.join("out")).expect("symlink");
+        let before = list_files(root.path());
+        let run = strata(&proj, &["compile"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("E4013") && run.stderr.contains("symbolic link"), "{}", run.stderr);
+        fs::write(proj.join("strata.toml"), "[compile]\nout = \"out/deploy\"\n").expect("write");
+        let run = strata(&proj, &["compile"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains("E4013") && run.stderr.contains("strata.toml"), "{}", run.stderr);
+        assert_eq!(list_files(root.path()), before, "something was written");
+    }
+}

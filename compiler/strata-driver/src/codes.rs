@@ -11,6 +11,7 @@ pub const NO_SOURCES: &str = "E4008";
 pub const WRITE_FAILED: &str = "E4009";
 pub const TARGET_UNUSED: &str = "E4011";
 pub const LINK_OUTSIDE: &str = "E4012";
+pub const OUT_OUTSIDE: &str = "E4013";
 
 const E4001: &str = "\
 ## What it checks
@@ -196,6 +197,31 @@ uses, and import the module with a relative path). The diagnostic names the link
 what it points to.
 ";
 
+const E4013: &str = "\
+## What it checks
+The output directory `strata compile` would use without `--out` is not a directory inside the
+project: `[compile] out` in `strata.toml` is an absolute path, climbs out with `..`, or is the
+project directory itself; or the output directory (`[compile] out`, else `out/`) is a
+symbolic link that leads outside the project.
+
+## Why it matters
+`strata compile` replaces the folders of the targets it writes in its output directory. A
+setting in the repository (perhaps in someone else's pull request) must not make a plain
+`strata compile` replace a folder elsewhere on the machine: `out = \"../infra\"` once deleted
+hand-written files next to the project. Writing outside the project is a decision for whoever
+runs the command, on the command line.
+
+## Example
+```toml
+[compile]
+out = \"../infra\"
+```
+
+## Fix
+Name a directory inside the project (`out = \"build\"`), or pass the directory on the command
+line: `strata compile --out ../infra`.
+";
+
 /// Documentation of every code the driver reports.
 pub fn codes() -> Vec<CodeDoc> {
     vec![
@@ -208,5 +234,6 @@ pub fn codes() -> Vec<CodeDoc> {
         CodeDoc { code: WRITE_FAILED, name: "output-not-written", severity: Severity::Error, doc: E4009 },
         CodeDoc { code: TARGET_UNUSED, name: "target-without-stack", severity: Severity::Warning, doc: E4011 },
         CodeDoc { code: LINK_OUTSIDE, name: "link-outside-project", severity: Severity::Error, doc: E4012 },
+        CodeDoc { code: OUT_OUTSIDE, name: "output-outside-project", severity: Severity::Error, doc: E4013 },
     ]
 }

@@ -112,8 +112,11 @@ impl CfnFormat {
 pub struct CompileConfig {
     /// Targets to emit; `None` = every target the stacks' providers support.
     pub targets: Option<Vec<Target>>,
-    /// Output directory, relative to the project directory.
+    /// Output directory, relative to the project directory, inside it (checked when parsed:
+    /// not absolute, not climbing out with `..`, not the project directory itself).
     pub out: Option<PathBuf>,
+    /// Where `out` is written in `strata.toml`.
+    pub out_span: Option<Span>,
     pub cfn_format: Option<CfnFormat>,
 }
 
@@ -448,8 +451,25 @@ struct RawEnv {
 #[serde(deny_unknown_fields)]
 struct RawCompile {
     targets: Option<toml::Spanned<Vec<toml::Spanned<String>>>>,
-    out: Option<String>,
+    out: Option<toml::Spanned<String>>,
     cfn_format: Option<toml::Spanned<String>>,
+}
+
+/// Whether `out` (from `strata.toml`) names a directory strictly inside the project: a
+/// `strata compile` without `--out` must never replace a folder elsewhere (`out = "../infra"`
+/// once deleted hand-written files next to the project). Lexical; links are checked when
+/// compiling.
+fn out_inside_project(out: &Path) -> Result<(), &'static str> {
+    use std::path::Component;
+    if out.has_root() || out.components().any(|c| matches!(c, Component::Prefix(_))) {
+        Err("is an absolute path")
+    } else if normalize(out).components().next() == Some(Component::ParentDir) {
+        Err("leaves the project directory")
+    } else if normalize(out) == Path::new(".") {
+        Err("is the project directory itself")
+    } else {
+        Ok(())
+    }
 }
 
 /// A string written like a Strata quantity literal (`"100 GiB"`, `"7d"`, `"300 USD/month"`).
@@ -543,7 +563,20 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
         list.dedup();
         config.compile.targets = Some(list);
     }
-    config.compile.out = raw.compile.out.map(PathBuf::from);
+    if let Some(out) = raw.compile.out {
+        let span = span_of(file, &out);
+        match out_inside_project(Path::new(out.get_ref())) {
+            Ok(()) => {
+                config.compile.out = Some(PathBuf::from(out.get_ref()));
+                config.compile.out_span = Some(span);
+            }
+            Err(why) => diags.push(
+                Diagnostic::error(c::OUT_OUTSIDE, format!("`out = {:?}` in [compile] {why}", out.get_ref()), span)
+                    .with_label("not a directory inside the project")
+                    .with_help("`[compile] out` is relative to the project directory and must name a directory inside it (e.g. `out = \"build\"`); to write elsewhere, pass `--out DIR` on the command line"),
+            ),
+        }
+    }
     parse_cost(file, raw.cost, &mut config.usage, &mut diags);
     // The budget rule prices like `strata cost`.
     config.policy.usage = config.usage.clone();
@@ -674,5 +707,19 @@ storage_gib = 2000
         assert_eq!(d[0].code, "POL010");
         let (_, d) = parse_config(FileId(0), "x = = 1");
         assert_eq!(d[0].code, "E4005");
+        // `[compile] out` stays inside the project (`--out` may go anywhere).
+        for out in ["../infra", "/srv/infra", "build/../..", ".", "", "./"] {
+            let text = format!("[compile]\nout = {out:?}\n");
+            let (c, d) = parse_config(FileId(0), &text);
+            assert_eq!(d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["E4013"], "{out}");
+            assert_eq!(&text[d[0].span().range()], format!("{out:?}"), "{out}");
+            assert!(d[0].help.as_deref().is_some_and(|h| h.contains("--out")));
+            assert_eq!(c.compile.out, None);
+        }
+        for out in ["build", "out/deploy", "./gen", "a/../b"] {
+            let (c, d) = parse_config(FileId(0), &format!("[compile]\nout = {out:?}\n"));
+            assert!(d.is_empty(), "{out}: {d:?}");
+            assert_eq!(c.compile.out, Some(PathBuf::from(out)));
+        }
     }
 }
