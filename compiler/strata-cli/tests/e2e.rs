@@ -4,7 +4,7 @@
 //! `cmd` (one command line per line, without the leading `strata`; `#` starts a comment).
 //! The case is copied to a temporary directory, the commands run there one after the other,
 //! and one snapshot (`tests/e2e/snapshots/`) records, for each command, its exit code, stdout
-//! and stderr, then the files the commands created.
+//! and stderr, then the files the commands created and those they removed.
 //!
 //! The other tests build their inputs at run time (non-UTF-8 and unreadable files, a 50 MB
 //! file, a 10,000-deep expression) or check properties rather than texts (nothing written on a
@@ -151,12 +151,16 @@ fn fixtures() {
                 out.push_str(&transcript(line, &run));
                 out.push('\n');
             }
-            let created: Vec<String> = list_files(&work).into_iter().filter(|f| !before.contains(f)).collect();
-            if !created.is_empty() {
-                out.push_str("--- files created\n");
-                for f in created {
-                    out.push_str(&f);
-                    out.push('\n');
+            let after = list_files(&work);
+            let created: Vec<&String> = after.iter().filter(|f| !before.contains(f)).collect();
+            let removed: Vec<&String> = before.iter().filter(|f| !after.contains(f)).collect();
+            for (title, list) in [("files created", created), ("files removed", removed)] {
+                if !list.is_empty() {
+                    out.push_str(&format!("--- {title}\n"));
+                    for f in list {
+                        out.push_str(f);
+                        out.push('\n');
+                    }
                 }
             }
             insta::assert_snapshot!("e2e", out);
@@ -635,4 +639,49 @@ fn compile_never_writes_outside_the_project_unless_told_to() {
         assert!(run.stderr.contains("E4013") && run.stderr.contains("strata.toml"), "{}", run.stderr);
         assert_eq!(list_files(root.path()), before, "something was written");
     }
+}
+
+#[test]
+fn fifty_concurrent_compiles_into_one_out_leave_one_complete_output() {
+    // About 3 of 1,600 concurrent compiles into one `--out` exited 2 (renames of target folders
+    // raced), and a reader could find CloudFormation from one run and Terraform from another.
+    let p = project(&[(
+        "main.strata",
+        b"import aws\nparam env: \"dev\" | \"prod\" = \"dev\"\nresource key: aws.kms.Key {\n  description = \"key for ${env}\"\n  rotation = true\n}\noutput arn = key.arn\n",
+    )]);
+    // What each environment writes, compiled alone.
+    let mut reference = Vec::new();
+    for env in ["dev", "prod"] {
+        let run = strata(p.path(), &["compile", "--env", env, "--out", &format!("ref-{env}")]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let dir = p.path().join(format!("ref-{env}"));
+        let files: Vec<(String, Vec<u8>)> = list_files(&dir).into_iter().map(|f| (f.clone(), fs::read(dir.join(&f)).expect("read"))).collect();
+        assert!(files.len() >= 2, "{files:?}");
+        reference.push(files);
+    }
+    assert_ne!(reference[0], reference[1]);
+    // A leftover of a run killed while writing: removed by the next run.
+    fs::create_dir_all(p.path().join(".out.strata-tmp-4242-0-0/terraform")).expect("mkdir");
+    let children: Vec<_> = (0..50)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_strata"))
+                .args(["compile", "--env", if i % 2 == 0 { "dev" } else { "prod" }, "--out", "out"])
+                .current_dir(p.path())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start strata")
+        })
+        .collect();
+    for (i, child) in children.into_iter().enumerate() {
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(out.status.code(), Some(0), "compile {i}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let dir = p.path().join("out");
+    let got: Vec<(String, Vec<u8>)> = list_files(&dir).into_iter().map(|f| (f.clone(), fs::read(dir.join(&f)).expect("read"))).collect();
+    assert!(got == reference[0] || got == reference[1], "the output is not the complete output of one run: {:?}", got.iter().map(|(f, _)| f).collect::<Vec<_>>());
+    let mut top: Vec<String> = fs::read_dir(p.path()).expect("ls").filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    top.sort();
+    assert_eq!(top, ["main.strata", "out", "ref-dev", "ref-prod"], "leftovers next to the output");
 }

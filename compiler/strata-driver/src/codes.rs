@@ -12,6 +12,7 @@ pub const WRITE_FAILED: &str = "E4009";
 pub const TARGET_UNUSED: &str = "E4011";
 pub const LINK_OUTSIDE: &str = "E4012";
 pub const OUT_OUTSIDE: &str = "E4013";
+pub const OUT_NOT_OWN: &str = "E4014";
 
 const E4001: &str = "\
 ## What it checks
@@ -222,6 +223,27 @@ Name a directory inside the project (`out = \"build\"`), or pass the directory o
 line: `strata compile --out ../infra`.
 ";
 
+const E4014: &str = "\
+## What it checks
+The output directory of `strata compile` is the project directory or the current directory,
+or a directory that contains one of them (`--out .`, `--out ..`).
+
+## Why it matters
+`strata compile` switches its whole output directory in one step, so that a reader never sees
+the targets of two different runs side by side: it builds the new output next to it and
+exchanges the two. Done to the project directory, that would rebuild the project around its
+sources (and leave your shell in a directory that no longer exists).
+
+## Example
+```sh
+strata compile --out .
+```
+
+## Fix
+Give the output a directory of its own: `--out build` (the default is `out/` in the project
+directory). Deploy tools can point at `build/terraform/...` as they did at `./terraform/...`.
+";
+
 /// Documentation of every code the driver reports.
 pub fn codes() -> Vec<CodeDoc> {
     vec![
@@ -235,5 +257,6 @@ pub fn codes() -> Vec<CodeDoc> {
         CodeDoc { code: TARGET_UNUSED, name: "target-without-stack", severity: Severity::Warning, doc: E4011 },
         CodeDoc { code: LINK_OUTSIDE, name: "link-outside-project", severity: Severity::Error, doc: E4012 },
         CodeDoc { code: OUT_OUTSIDE, name: "output-outside-project", severity: Severity::Error, doc: E4013 },
+        CodeDoc { code: OUT_NOT_OWN, name: "output-contains-project", severity: Severity::Error, doc: E4014 },
     ]
 }

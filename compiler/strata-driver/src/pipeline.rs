@@ -4,11 +4,11 @@
 use crate::loader::WorldLoader;
 use crate::project::{load_project, CfnFormat, Project};
 use crate::stages;
-use strata_emit::EmittedFile;
 use crate::world::{is_within, normalize, World};
 use crate::{codes as c, Summary};
 use std::path::{Path, PathBuf};
 use strata_base::{Diagnostic, FileId, Severity, SourceMap, Span};
+use strata_emit::EmittedFile;
 use strata_graph::ResourceGraph;
 use strata_model::{Model, Target};
 use strata_semantics::Analysis;
@@ -209,6 +209,16 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
         (None, Some(o)) => normalize(&project.root.join(o)),
         (None, None) => normalize(&project.root.join("out")),
     };
+    if let Some(what) = out_not_its_own(world, &project.root, &out_dir) {
+        let shown = out_dir.to_string_lossy().into_owned();
+        let id = out.check.project.add_verbatim(&mut out.check.sources, &shown);
+        out.check.diagnostics.push(
+            Diagnostic::error(c::OUT_NOT_OWN, format!("the output directory `{shown}` is or contains {what}"), Span::new(id, 0, 0))
+                .with_help("`strata compile` replaces its output directory as a whole: give it a directory of its own with `--out DIR` (the default is `out/` in the project directory)"),
+        );
+        sort_diagnostics(&mut out.check.diagnostics);
+        return out;
+    }
     if options.out.is_none() && out_leaves_project(world, &project.root, &out_dir) {
         let shown = out_dir.to_string_lossy().into_owned();
         let span = match project.config.compile.out_span {
@@ -292,22 +302,43 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
 /// The deepest part of `out` that exists is resolved; the parts that do not exist yet cannot be
 /// links.
 fn out_leaves_project(world: &dyn World, root: &Path, out: &Path) -> bool {
-    let Ok(root) = world.canonicalize(root) else { return false };
+    match (world.canonicalize(root), resolve_partly(world, out)) {
+        (Ok(root), Some(real)) => !is_within(&real, &root) || real == root,
+        _ => false,
+    }
+}
+
+/// `path` with links resolved in its deepest part that exists (the parts that do not exist yet
+/// cannot be links).
+fn resolve_partly(world: &dyn World, path: &Path) -> Option<PathBuf> {
     let mut missing: Vec<std::ffi::OsString> = Vec::new();
-    let mut existing = out.to_path_buf();
+    let mut existing = path.to_path_buf();
     loop {
         let probe = if existing.as_os_str().is_empty() { PathBuf::from(".") } else { existing.clone() };
         if let Ok(mut real) = world.canonicalize(&probe) {
             real.extend(missing.iter().rev());
-            return !is_within(&real, &root) || real == root;
+            return Some(real);
         }
         match (existing.parent(), existing.file_name()) {
             (Some(parent), Some(name)) => {
                 missing.push(name.to_owned());
                 existing = parent.to_path_buf();
             }
-            _ => return false,
+            _ => return None,
         }
+    }
+}
+
+/// Why the output directory `out` may not be replaced as a whole, if it may not: it is the
+/// project directory or the current directory, or contains one of them.
+fn out_not_its_own(world: &dyn World, root: &Path, out: &Path) -> Option<&'static str> {
+    let real = resolve_partly(world, out)?;
+    if world.canonicalize(root).is_ok_and(|root| is_within(&root, &real)) {
+        Some("the project directory")
+    } else if std::env::current_dir().and_then(|d| world.canonicalize(&d)).is_ok_and(|cwd| is_within(&cwd, &real)) {
+        Some("the current directory")
+    } else {
+        None
     }
 }
 

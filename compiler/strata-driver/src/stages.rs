@@ -27,8 +27,8 @@ pub(crate) fn emit(programs: &[TargetProgram], model: &Model, yaml: bool) -> Res
     strata_emit::emit(programs, &strata_emit::EmitOptions { cloudformation_yaml: yaml, spans })
 }
 
-/// Write the files under `out`, replacing the folders of `targets` (atomically per folder;
-/// nothing is changed when writing fails).
+/// Write the files under `out`, replacing the folders of `targets` and keeping the rest, in one
+/// atomic switch of the whole directory (nothing is changed when writing fails).
 pub(crate) fn write_outputs(out: &Path, files: &[strata_emit::EmittedFile], targets: &[Target]) -> Result<(), String> {
     strata_emit::write_outputs(out, files, targets).map_err(|e| crate::project::io_message(&e))
 }
