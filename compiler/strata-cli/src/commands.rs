@@ -238,11 +238,11 @@ fn fmt(paths: &[PathBuf], check: bool, color: bool) -> i32 {
         if check {
             out(&format!("would reformat {name}\n"));
         } else if let Some(text) = &f.formatted {
-            match std::fs::write(&f.path, text) {
+            match replace_file(&f.path, text) {
                 Ok(()) => out(&format!("reformatted {name}\n")),
                 Err(e) => {
                     write_errors += 1;
-                    err(&format!("error[E4009]: cannot write `{name}`: {e}\n"));
+                    err(&format!("error[E4009]: cannot write `{name}`: {}; it is unchanged\n", strata_driver::io_message(&e)));
                 }
             }
         }
@@ -266,6 +266,32 @@ fn fmt(paths: &[PathBuf], check: bool, color: bool) -> i32 {
     } else {
         0
     }
+}
+
+/// Replace the contents of the file at `path` (through a symbolic link: the file it points to)
+/// with `text`, all or nothing: the text goes to a new file beside it, flushed to disk, which
+/// is then renamed over it. Writing in place would leave a truncated source when the disk
+/// fills up or the process is killed half-way.
+fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::sync::atomic::AtomicU32;
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let real = std::fs::canonicalize(path)?;
+    let (Some(dir), Some(name)) = (real.parent(), real.file_name()) else {
+        return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a file"));
+    };
+    let permissions = std::fs::metadata(&real)?.permissions();
+    let tmp = dir.join(format!(".{}.strata-fmt-{}-{}", name.to_string_lossy(), std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
+    let written = (|| {
+        let mut f = std::fs::File::create_new(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        f.set_permissions(permissions)?;
+        std::fs::rename(&tmp, &real)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 fn explain(code: Option<&str>) -> i32 {

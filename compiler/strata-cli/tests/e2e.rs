@@ -685,3 +685,70 @@ fn fifty_concurrent_compiles_into_one_out_leave_one_complete_output() {
     top.sort();
     assert_eq!(top, ["main.strata", "out", "ref-dev", "ref-prod"], "leftovers next to the output");
 }
+
+/// Run `strata ARGS` in `dir` where no file may grow past `limit` bytes (`RLIMIT_FSIZE`, with
+/// `SIGXFSZ` ignored, so that such a write fails with "File too large" as on a full disk),
+/// stdout going to `stdout`: the exit code and stderr.
+#[cfg(target_os = "linux")]
+fn strata_with_file_limit(dir: &Path, args: &[&str], limit: u64, stdout: Stdio) -> (i32, String) {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
+    cmd.args(args).current_dir(dir).env("NO_COLOR", "1").stdin(Stdio::null()).stdout(stdout).stderr(Stdio::piped());
+    // SAFETY: between fork and exec the closure only calls async-signal-safe functions.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit { rlim_cur: limit as libc::rlim_t, rlim_max: limit as libc::rlim_t };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().expect("run strata");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(!stderr.contains("panicked at"), "`strata {}` panicked: {stderr}", args.join(" "));
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_cut_short_damages_no_source_and_no_output() {
+    // Writes that fail half-way (a full disk): `fmt` wrote sources in place (a truncated file
+    // on failure), a JSON report cut short looked like a finding (exit 1, no message).
+    let long = "x".repeat(400);
+    let source = format!("import aws\nresource key: aws.kms.Key {{ rotation   = true\n  description = \"{long}\" }}\n");
+    let p = project(&[("main.strata", source.as_bytes())]);
+    let (code, stderr) = strata_with_file_limit(p.path(), &["fmt"], 300, Stdio::null());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("cannot write `main.strata`: File too large; it is unchanged"), "{stderr}");
+    assert_eq!(fs::read_to_string(p.path().join("main.strata")).expect("read"), source, "the source was damaged");
+    let mut top: Vec<String> = fs::read_dir(p.path()).expect("ls").filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    top.sort();
+    assert_eq!(top, ["main.strata"], "a temporary file was left behind");
+    // Without the limit it is reformatted (and keeps its permissions).
+    let run = strata(p.path(), &["fmt"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_ne!(fs::read_to_string(p.path().join("main.strata")).expect("read"), source);
+
+    // A report into a file that cannot grow.
+    let report = fs::File::create(p.path().join("report.json")).expect("create");
+    let (code, stderr) = strata_with_file_limit(p.path(), &["check", "--format", "json"], 300, Stdio::from(report));
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("error[E4009]: cannot write to standard output: File too large"), "{stderr}");
+    fs::remove_file(p.path().join("report.json")).expect("rm");
+
+    // A compile whose files cannot be written keeps the previous output, whole.
+    let run = strata(p.path(), &["compile"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let before: Vec<(String, Vec<u8>)> = list_files(&p.path().join("out")).into_iter().map(|f| (f.clone(), fs::read(p.path().join("out").join(&f)).expect("read"))).collect();
+    fs::write(p.path().join("main.strata"), source.replace("rotation   = true", "rotation = false")).expect("write");
+    let (code, stderr) = strata_with_file_limit(p.path(), &["compile"], 300, Stdio::null());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("E4009") && stderr.contains("File too large"), "{stderr}");
+    let after: Vec<(String, Vec<u8>)> = list_files(&p.path().join("out")).into_iter().map(|f| (f.clone(), fs::read(p.path().join("out").join(&f)).expect("read"))).collect();
+    assert_eq!(before, after, "the previous output changed");
+    let mut top: Vec<String> = fs::read_dir(p.path()).expect("ls").filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).collect();
+    top.sort();
+    assert_eq!(top, ["main.strata", "out"], "leftovers next to the output");
+}
