@@ -56,6 +56,12 @@ pub fn write_outputs(out_dir: &Path, files: &[EmittedFile], targets: &[Target]) 
     let _lock = OutputLock::acquire(&names)?;
     // 2. Leftovers of interrupted runs.
     recover_and_clean(&names, &out_dir);
+    let exists = match fs::symlink_metadata(&out_dir) {
+        Ok(m) if m.is_dir() => true,
+        Ok(_) => return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("`{}` is not a directory", out_dir.display()))),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
+        Err(e) => return Err(e),
+    };
     // 3. The new output directory, complete, in a staging directory.
     let staging = Scratch::create(&names)?;
     for t in &targets {
@@ -72,12 +78,6 @@ pub fn write_outputs(out_dir: &Path, files: &[EmittedFile], targets: &[Target]) 
         use rayon::prelude::*;
         files.par_iter().try_for_each(|f| fs::write(staging.path().join(&f.path), f.contents.as_bytes()))?;
     }
-    let exists = match fs::symlink_metadata(&out_dir) {
-        Ok(m) if m.is_dir() => true,
-        Ok(_) => return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("`{}` is not a directory", out_dir.display()))),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => false,
-        Err(e) => return Err(e),
-    };
     if exists {
         for entry in fs::read_dir(&out_dir)? {
             let entry = entry?;
