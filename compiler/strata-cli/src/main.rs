@@ -136,7 +136,10 @@ pub enum CfnFormatArg {
 fn parse_target(s: &str) -> Result<Target, String> {
     Target::parse(s).ok_or_else(|| {
         let names: Vec<&str> = Target::ALL.iter().map(|t| t.dir_name()).collect();
-        format!("unknown target `{s}` (the targets are {})", names.join(", "))
+        format!(
+            "unknown target `{s}` (the targets are {})",
+            names.join(", ")
+        )
     })
 }
 
@@ -153,18 +156,28 @@ fn main() -> ExitCode {
             let printed = e.print().and_then(|()| std::io::stdout().flush());
             return match printed {
                 Err(w) if !e.use_stderr() && w.kind() != std::io::ErrorKind::BrokenPipe => {
-                    let _ = writeln!(std::io::stderr(), "error[E4009]: cannot write to standard output: {}", strata_driver::io_message(&w));
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "error[E4009]: cannot write to standard output: {}",
+                        strata_driver::io_message(&w)
+                    );
                     ExitCode::from(2)
                 }
                 _ => ExitCode::from(if e.use_stderr() { 2 } else { 0 }),
             };
         }
     };
-    let worker = std::thread::Builder::new().name("strata".into()).stack_size(STACK_SIZE).spawn(move || commands::run(cli));
+    let worker = std::thread::Builder::new()
+        .name("strata".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || commands::run(cli));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(_)) => {
-            let _ = writeln!(std::io::stderr(), "error: strata crashed (a bug); please report it with the input that caused it");
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: strata crashed (a bug); please report it with the input that caused it"
+            );
             ExitCode::from(101)
         }
         Err(e) => {

@@ -20,7 +20,10 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            ColorChoice::Auto => {
+                std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
         }
     }
 }
@@ -30,25 +33,47 @@ impl ColorChoice {
 pub fn display_sources(sources: &SourceMap, project: &Project) -> SourceMap {
     let mut out = SourceMap::new();
     for f in sources.files() {
-        out.add(project.display_file(sources, f.id), f.text.clone(), f.is_stdlib);
+        out.add(
+            project.display_file(sources, f.id),
+            f.text.clone(),
+            f.is_stdlib,
+        );
     }
     out
 }
 
 /// Render diagnostics of a check as the command line prints them on stderr (file names as the
 /// user should see them).
-pub fn outcome_human(outcome: &strata_driver::CheckOutcome, diagnostics: &[Diagnostic], color: bool) -> String {
+pub fn outcome_human(
+    outcome: &strata_driver::CheckOutcome,
+    diagnostics: &[Diagnostic],
+    color: bool,
+) -> String {
     if diagnostics.is_empty() {
         return String::new();
     }
-    human(diagnostics, &display_sources(&outcome.sources, &outcome.project), color)
+    human(
+        diagnostics,
+        &display_sources(&outcome.sources, &outcome.project),
+        color,
+    )
 }
 
 /// Render diagnostics as miette reports, one after the other.
 pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok()).filter(|_| color).unwrap_or(100);
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .filter(|_| color)
+        .unwrap_or(100);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
     let mut out = String::new();
     for d in diagnostics {
         let report = match sources.try_get(d.primary.span.file) {
@@ -113,18 +138,35 @@ impl Window {
 }
 
 impl miette::SourceCode for Window {
-    fn read_span<'a>(&'a self, span: &miette::SourceSpan, before: usize, after: usize) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let window = &self.text[self.start..self.end];
         let offset = span.offset().saturating_sub(self.start).min(window.len());
         let len = span.len().min(window.len() - offset);
-        let inner = window.read_span(&miette::SourceSpan::new(offset.into(), len), before, after)?;
+        let inner =
+            window.read_span(&miette::SourceSpan::new(offset.into(), len), before, after)?;
         let data: &'a [u8] = inner.data();
-        let shifted = miette::SourceSpan::new((inner.span().offset() + self.start).into(), inner.span().len());
+        let shifted = miette::SourceSpan::new(
+            (inner.span().offset() + self.start).into(),
+            inner.span().len(),
+        );
         let column = match &self.clip {
             Some(clip) => clip.file_column(offset),
             None => inner.column(),
         };
-        let contents = miette::MietteSpanContents::new_named(self.name.clone(), data, shifted, inner.line() + self.first_line, column, inner.line_count() + self.first_line).with_language("strata");
+        let contents = miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            shifted,
+            inner.line() + self.first_line,
+            column,
+            inner.line_count() + self.first_line,
+        )
+        .with_language("strata");
         Ok(Box::new(contents))
     }
 }
@@ -156,7 +198,10 @@ fn is_line_break(b: u8) -> bool {
 
 /// The end of the line starting at `from` (the offset of its line break, or `text.len()`).
 fn line_end(text: &str, from: usize) -> usize {
-    text.as_bytes()[from..].iter().position(|&b| is_line_break(b)).map_or(text.len(), |i| from + i)
+    text.as_bytes()[from..]
+        .iter()
+        .position(|&b| is_line_break(b))
+        .map_or(text.len(), |i| from + i)
 }
 
 fn floor_boundary(text: &str, mut i: usize) -> usize {
@@ -178,27 +223,54 @@ impl Clip {
     /// the file offsets the labels start and end at; a long line keeps the part around the
     /// points on it, a long line without any keeps the columns kept on the primary label's
     /// line (`primary`, a file offset).
-    fn new(text: &std::sync::Arc<str>, start: usize, end: usize, points: &[usize], primary: usize) -> Clip {
+    fn new(
+        text: &std::sync::Arc<str>,
+        start: usize,
+        end: usize,
+        points: &[usize],
+        primary: usize,
+    ) -> Clip {
         let bytes = text.as_bytes();
-        let line_start_of = |o: usize| bytes[..o].iter().rposition(|&b| is_line_break(b)).map_or(0, |i| i + 1);
+        let line_start_of = |o: usize| {
+            bytes[..o]
+                .iter()
+                .rposition(|&b| is_line_break(b))
+                .map_or(0, |i| i + 1)
+        };
         // The columns to keep on a long line whose label points are `cols` (byte columns).
         let keep = |cols: &[usize]| -> (usize, usize) {
             let lo = cols.iter().copied().min().unwrap_or(0);
             let hi = cols.iter().copied().max().unwrap_or(0);
             let from = lo.saturating_sub(CLIP_CONTEXT);
-            let to = if hi - lo <= LONG_LINE - 2 * CLIP_CONTEXT { hi + CLIP_CONTEXT } else { from + LONG_LINE };
+            let to = if hi - lo <= LONG_LINE - 2 * CLIP_CONTEXT {
+                hi + CLIP_CONTEXT
+            } else {
+                from + LONG_LINE
+            };
             (from, to)
         };
         let primary_start = line_start_of(primary.min(text.len()));
-        let primary_cols: Vec<usize> = points.iter().filter(|&&p| p >= primary_start && p <= line_end(text, primary_start)).map(|p| p - primary_start).collect();
+        let primary_cols: Vec<usize> = points
+            .iter()
+            .filter(|&&p| p >= primary_start && p <= line_end(text, primary_start))
+            .map(|p| p - primary_start)
+            .collect();
         let default_keep = keep(&primary_cols);
 
-        let mut clip = Clip { text: String::new(), pieces: Vec::new(), file_text: text.clone() };
+        let mut clip = Clip {
+            text: String::new(),
+            pieces: Vec::new(),
+            file_text: text.clone(),
+        };
         let push = |clip: &mut Clip, from: usize, to: usize, kept: bool| {
             if from == to {
                 return;
             }
-            clip.pieces.push(Piece { file: (from, to), at: clip.text.len(), kept });
+            clip.pieces.push(Piece {
+                file: (from, to),
+                at: clip.text.len(),
+                kept,
+            });
             if !kept {
                 clip.text.push_str(ELLIPSIS);
             } else if bytes[to - 1] == b'\r' && bytes.get(to) != Some(&b'\n') {
@@ -223,8 +295,16 @@ impl Clip {
             if le - line <= LONG_LINE {
                 push(&mut clip, line, next, true);
             } else {
-                let cols: Vec<usize> = points.iter().filter(|&&p| p >= line && p <= le).map(|p| p - line).collect();
-                let (from, to) = if cols.is_empty() { default_keep } else { keep(&cols) };
+                let cols: Vec<usize> = points
+                    .iter()
+                    .filter(|&&p| p >= line && p <= le)
+                    .map(|p| p - line)
+                    .collect();
+                let (from, to) = if cols.is_empty() {
+                    default_keep
+                } else {
+                    keep(&cols)
+                };
                 let from = floor_boundary(text, (line + from).min(le));
                 let to = ceil_boundary(text, (line + to).min(le)).max(from);
                 push(&mut clip, line, from, false);
@@ -262,21 +342,53 @@ impl Clip {
         };
         let bytes = self.file_text.as_bytes();
         let file = file.min(bytes.len());
-        file - bytes[..file].iter().rposition(|&b| is_line_break(b)).map_or(0, |i| i + 1)
+        file - bytes[..file]
+            .iter()
+            .rposition(|&b| is_line_break(b))
+            .map_or(0, |i| i + 1)
     }
 }
 
 /// [`Diagnostic::to_miette`], reading only a window of the file (see [`Window`]), with long
 /// lines clipped (see [`LONG_LINE`]).
-fn windowed_report(d: &Diagnostic, f: &strata_base::SourceFile, sources: &SourceMap) -> miette::Report {
+fn windowed_report(
+    d: &Diagnostic,
+    f: &strata_base::SourceFile,
+    sources: &SourceMap,
+) -> miette::Report {
     let text = &f.text;
-    let spans: Vec<strata_base::Span> = std::iter::once(d.primary.span).chain(d.secondary.iter().map(|l| l.span).filter(|s| s.file == f.id)).collect();
-    let lo = spans.iter().map(|s| s.start as usize).min().unwrap_or(0).min(text.len());
-    let hi = spans.iter().map(|s| s.end as usize).max().unwrap_or(0).min(text.len());
+    let spans: Vec<strata_base::Span> = std::iter::once(d.primary.span)
+        .chain(
+            d.secondary
+                .iter()
+                .map(|l| l.span)
+                .filter(|s| s.file == f.id),
+        )
+        .collect();
+    let lo = spans
+        .iter()
+        .map(|s| s.start as usize)
+        .min()
+        .unwrap_or(0)
+        .min(text.len());
+    let hi = spans
+        .iter()
+        .map(|s| s.end as usize)
+        .max()
+        .unwrap_or(0)
+        .min(text.len());
     let first_line = (f.line_col(lo as u32).line as usize - 1).saturating_sub(WINDOW_MARGIN);
     let last_line = f.line_col(hi as u32).line as usize - 1 + WINDOW_MARGIN;
-    let start = if first_line == 0 { 0 } else { f.offset_of_utf16(first_line as u32, 0) };
-    let end = if last_line + 1 >= f.line_count() { text.len() } else { f.offset_of_utf16(last_line as u32 + 1, 0) };
+    let start = if first_line == 0 {
+        0
+    } else {
+        f.offset_of_utf16(first_line as u32, 0)
+    };
+    let end = if last_line + 1 >= f.line_count() {
+        text.len()
+    } else {
+        f.offset_of_utf16(last_line as u32 + 1, 0)
+    };
     let end = end.max(start);
     // The same report as `Diagnostic::to_miette`, with the window as its source.
     let clamp = |s: strata_base::Span| {
@@ -285,15 +397,36 @@ fn windowed_report(d: &Diagnostic, f: &strata_base::SourceFile, sources: &Source
         (start, end)
     };
     let bytes = &text.as_bytes()[start..end];
-    let has_long_line = bytes.split(|&b| is_line_break(b)).any(|l| l.len() > LONG_LINE);
-    let has_lone_cr = bytes.contains(&b'\r') && (0..bytes.len()).any(|i| bytes[i] == b'\r' && text.as_bytes().get(start + i + 1) != Some(&b'\n'));
+    let has_long_line = bytes
+        .split(|&b| is_line_break(b))
+        .any(|l| l.len() > LONG_LINE);
+    let has_lone_cr = bytes.contains(&b'\r')
+        && (0..bytes.len())
+            .any(|i| bytes[i] == b'\r' && text.as_bytes().get(start + i + 1) != Some(&b'\n'));
     let window = if has_long_line || has_lone_cr {
-        let points: Vec<usize> = spans.iter().flat_map(|&s| <[usize; 2]>::from(clamp(s))).collect();
+        let points: Vec<usize> = spans
+            .iter()
+            .flat_map(|&s| <[usize; 2]>::from(clamp(s)))
+            .collect();
         let clip = Clip::new(text, start, end, &points, clamp(d.primary.span).0);
         let clipped: std::sync::Arc<str> = clip.text.as_str().into();
-        Window { name: f.name.clone(), end: clipped.len(), text: clipped, start: 0, first_line, clip: Some(clip) }
+        Window {
+            name: f.name.clone(),
+            end: clipped.len(),
+            text: clipped,
+            start: 0,
+            first_line,
+            clip: Some(clip),
+        }
     } else {
-        Window { name: f.name.clone(), text: text.clone(), start, end, first_line, clip: None }
+        Window {
+            name: f.name.clone(),
+            text: text.clone(),
+            start,
+            end,
+            first_line,
+            clip: None,
+        }
     };
     let place = |s: strata_base::Span| window.place(clamp(s));
     let label_text = |m: &str| {
@@ -303,14 +436,23 @@ fn windowed_report(d: &Diagnostic, f: &strata_base::SourceFile, sources: &Source
             Some(m.to_string())
         }
     };
-    let mut labels = vec![miette::LabeledSpan::new_primary_with_span(label_text(&d.primary.message), place(d.primary.span))];
+    let mut labels = vec![miette::LabeledSpan::new_primary_with_span(
+        label_text(&d.primary.message),
+        place(d.primary.span),
+    )];
     let mut notes: Vec<String> = d.notes.clone();
     for sec in &d.secondary {
         if sec.span.file == f.id {
-            labels.push(miette::LabeledSpan::new_with_span(label_text(&sec.message), place(sec.span)));
+            labels.push(miette::LabeledSpan::new_with_span(
+                label_text(&sec.message),
+                place(sec.span),
+            ));
         } else if let Some(other) = sources.try_get(sec.span.file) {
             let lc = other.line_col(sec.span.start);
-            notes.push(format!("{}:{}:{}: {}", other.name, lc.line, lc.column, sec.message));
+            notes.push(format!(
+                "{}:{}:{}: {}",
+                other.name, lc.line, lc.column, sec.message
+            ));
         }
     }
     let mut help = d.help.clone().unwrap_or_default();
@@ -321,7 +463,10 @@ fn windowed_report(d: &Diagnostic, f: &strata_base::SourceFile, sources: &Source
         help.push_str("note: ");
         help.push_str(n);
     }
-    let mut m = miette::MietteDiagnostic::new(d.message.clone()).with_code(d.code.clone()).with_severity(severity(d)).with_labels(labels);
+    let mut m = miette::MietteDiagnostic::new(d.message.clone())
+        .with_code(d.code.clone())
+        .with_severity(severity(d))
+        .with_labels(labels);
     if !help.is_empty() {
         m = m.with_help(help);
     }
@@ -347,7 +492,9 @@ fn without_source(d: &Diagnostic) -> miette::Report {
         help.push_str("note: ");
         help.push_str(n);
     }
-    let mut m = miette::MietteDiagnostic::new(d.message.clone()).with_code(d.code.clone()).with_severity(severity);
+    let mut m = miette::MietteDiagnostic::new(d.message.clone())
+        .with_code(d.code.clone())
+        .with_severity(severity);
     if !help.is_empty() {
         m = m.with_help(help);
     }
@@ -357,7 +504,13 @@ fn without_source(d: &Diagnostic) -> miette::Report {
 /// `2 errors, 1 warning` (only the non-zero counts; `no problems` when all are zero).
 pub fn counts(s: &Summary) -> String {
     let mut parts = Vec::new();
-    let plural = |n: usize, w: &str| if n == 1 { format!("1 {w}") } else { format!("{n} {w}s") };
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("1 {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
     if s.errors > 0 {
         parts.push(plural(s.errors, "error"));
     }
@@ -424,10 +577,26 @@ pub fn json_diagnostic(d: &Diagnostic, sources: &SourceMap) -> JsonDiagnostic {
         .iter()
         .map(|l| {
             let (file, line, column, _, _) = pos(l.span);
-            JsonRelated { file, line, column, message: l.message.clone() }
+            JsonRelated {
+                file,
+                line,
+                column,
+                message: l.message.clone(),
+            }
         })
         .collect();
-    JsonDiagnostic { code: d.code.clone(), severity: d.severity.as_str(), message: d.message.clone(), file, line, column, end_line, end_column, help, related }
+    JsonDiagnostic {
+        code: d.code.clone(),
+        severity: d.severity.as_str(),
+        message: d.message.clone(),
+        file,
+        line,
+        column,
+        end_line,
+        end_column,
+        help,
+        related,
+    }
 }
 
 #[cfg(test)]
@@ -446,19 +615,45 @@ mod tests {
         // miette pads a label to its column with `{:width$}`; a width above 65,535 panicked.
         let text = format!("let a = \"{}\" + zz\nlet b = 1\n", "x".repeat(70_000));
         let at = text.find("zz").expect("zz");
-        let d = Diagnostic::error("E1001", "unknown name `zz`", Span::new(strata_base::FileId(0), at, at + 2)).with_label("not found").with_help("h");
+        let d = Diagnostic::error(
+            "E1001",
+            "unknown name `zz`",
+            Span::new(strata_base::FileId(0), at, at + 2),
+        )
+        .with_label("not found")
+        .with_help("h");
         let out = render(&text, &d);
         assert!(out.contains("[main.strata:1:70014]"), "{out}");
-        assert!(out.contains("…") && out.contains("\" + zz") && out.contains("not found"), "{out}");
-        assert!(out.lines().all(|l| l.chars().count() < 2 * LONG_LINE), "{out}");
+        assert!(
+            out.contains("…") && out.contains("\" + zz") && out.contains("not found"),
+            "{out}"
+        );
+        assert!(
+            out.lines().all(|l| l.chars().count() < 2 * LONG_LINE),
+            "{out}"
+        );
         // A label over the whole long line, wide characters, tabs, a label on the next line.
-        for text in [format!("{}\n", "界".repeat(40_000)), format!("a{}b\n", "\t".repeat(70_000)), format!("{}\r\nzz\n", "y".repeat(70_000))] {
-            for (a, b) in [(0, text.len() - 1), (text.len() - 3, text.len() - 1), (1, 1), (text.len(), text.len())] {
-                let d = Diagnostic::error("E1001", "m", Span::new(strata_base::FileId(0), a, b)).with_label("here");
+        for text in [
+            format!("{}\n", "界".repeat(40_000)),
+            format!("a{}b\n", "\t".repeat(70_000)),
+            format!("{}\r\nzz\n", "y".repeat(70_000)),
+        ] {
+            for (a, b) in [
+                (0, text.len() - 1),
+                (text.len() - 3, text.len() - 1),
+                (1, 1),
+                (text.len(), text.len()),
+            ] {
+                let d = Diagnostic::error("E1001", "m", Span::new(strata_base::FileId(0), a, b))
+                    .with_label("here");
                 let out = render(&text, &d);
                 // miette draws no label at the very end of a file that ends with a line break; a
                 // tab is 4 columns wide.
-                assert!((out.contains("here") || a == text.len()) && out.lines().all(|l| l.chars().count() < 4 * LONG_LINE + 100), "{a}..{b}: {out}");
+                assert!(
+                    (out.contains("here") || a == text.len())
+                        && out.lines().all(|l| l.chars().count() < 4 * LONG_LINE + 100),
+                    "{a}..{b}: {out}"
+                );
             }
         }
     }
@@ -467,9 +662,17 @@ mod tests {
     fn lone_carriage_returns_render_as_line_breaks() {
         let lf = "// keys\nlet a = 1\nlet b = zz\nlet c = 3\n";
         let at = lf.find("zz").expect("zz");
-        let d = Diagnostic::error("E1001", "unknown name `zz`", Span::new(strata_base::FileId(0), at, at + 2)).with_label("not found");
+        let d = Diagnostic::error(
+            "E1001",
+            "unknown name `zz`",
+            Span::new(strata_base::FileId(0), at, at + 2),
+        )
+        .with_label("not found");
         let out = render(lf, &d);
-        assert!(out.contains("[main.strata:3:9]") && out.contains(" 3 │ let b = zz\n"), "{out}");
+        assert!(
+            out.contains("[main.strata:3:9]") && out.contains(" 3 │ let b = zz\n"),
+            "{out}"
+        );
         assert_eq!(render(&lf.replace('\n', "\r"), &d), out);
     }
 
@@ -477,14 +680,27 @@ mod tests {
     fn short_lines_are_not_clipped() {
         let text = format!("let a = \"{}\" + zz\n", "x".repeat(LONG_LINE - 20));
         let at = text.find("zz").expect("zz");
-        let d = Diagnostic::error("E1001", "unknown name `zz`", Span::new(strata_base::FileId(0), at, at + 2)).with_label("not found");
+        let d = Diagnostic::error(
+            "E1001",
+            "unknown name `zz`",
+            Span::new(strata_base::FileId(0), at, at + 2),
+        )
+        .with_label("not found");
         let out = render(&text, &d);
-        assert!(!out.contains('…') && out.contains(&text[..text.len() - 1]), "{out}");
+        assert!(
+            !out.contains('…') && out.contains(&text[..text.len() - 1]),
+            "{out}"
+        );
     }
 
     #[test]
     fn clipped_offsets_map_back_to_the_file() {
-        let text: std::sync::Arc<str> = format!("short\n{}\nshort\r{}\r\n", "a".repeat(1000), "b".repeat(1000)).into();
+        let text: std::sync::Arc<str> = format!(
+            "short\n{}\nshort\r{}\r\n",
+            "a".repeat(1000),
+            "b".repeat(1000)
+        )
+        .into();
         let points = [6 + 500, 6 + 510, 1013 + 100];
         let clip = Clip::new(&text, 0, text.len(), &points, 506);
         let mut last = 0;

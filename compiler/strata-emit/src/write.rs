@@ -35,7 +35,11 @@ use strata_model::Target;
 /// module documentation). Every file must lie in the folder of one of `targets`; paths are
 /// checked (relative, no `..`) before anything is written. `out_dir` may be a symbolic link:
 /// the directory it leads to is replaced. It may not be the current directory or contain it.
-pub fn write_outputs(out_dir: &Path, files: &[EmittedFile], targets: &[Target]) -> Result<(), io::Error> {
+pub fn write_outputs(
+    out_dir: &Path,
+    files: &[EmittedFile],
+    targets: &[Target],
+) -> Result<(), io::Error> {
     let mut targets: Vec<Target> = targets.to_vec();
     targets.sort();
     targets.dedup();
@@ -44,13 +48,28 @@ pub fn write_outputs(out_dir: &Path, files: &[EmittedFile], targets: &[Target]) 
     }
     let out_dir = resolve(out_dir)?;
     let (Some(parent), Some(base)) = (out_dir.parent(), out_dir.file_name()) else {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to replace `{}`", out_dir.display())));
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to replace `{}`", out_dir.display()),
+        ));
     };
-    if std::env::current_dir().and_then(fs::canonicalize).is_ok_and(|cwd| cwd.starts_with(&out_dir)) {
-        return Err(io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to replace `{}`: it is (or contains) the current directory", out_dir.display())));
+    if std::env::current_dir()
+        .and_then(fs::canonicalize)
+        .is_ok_and(|cwd| cwd.starts_with(&out_dir))
+    {
+        return Err(io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!(
+                "refusing to replace `{}`: it is (or contains) the current directory",
+                out_dir.display()
+            ),
+        ));
     }
     let base = base.to_string_lossy().into_owned();
-    let names = Names { parent: parent.to_path_buf(), base };
+    let names = Names {
+        parent: parent.to_path_buf(),
+        base,
+    };
 
     // 1. One writer at a time.
     let _lock = OutputLock::acquire(&names)?;
@@ -58,7 +77,12 @@ pub fn write_outputs(out_dir: &Path, files: &[EmittedFile], targets: &[Target]) 
     recover_and_clean(&names, &out_dir);
     let exists = match fs::symlink_metadata(&out_dir) {
         Ok(m) if m.is_dir() => true,
-        Ok(_) => return Err(io::Error::new(io::ErrorKind::AlreadyExists, format!("`{}` is not a directory", out_dir.display()))),
+        Ok(_) => {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!("`{}` is not a directory", out_dir.display()),
+            ))
+        }
         Err(e) if e.kind() == io::ErrorKind::NotFound => false,
         Err(e) => return Err(e),
     };
@@ -76,7 +100,9 @@ pub fn write_outputs(out_dir: &Path, files: &[EmittedFile], targets: &[Target]) 
     }
     {
         use rayon::prelude::*;
-        files.par_iter().try_for_each(|f| fs::write(staging.path().join(&f.path), f.contents.as_bytes()))?;
+        files
+            .par_iter()
+            .try_for_each(|f| fs::write(staging.path().join(&f.path), f.contents.as_bytes()))?;
     }
     if exists {
         for entry in fs::read_dir(&out_dir)? {
@@ -111,7 +137,12 @@ fn resolve(out_dir: &Path) -> io::Result<PathBuf> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let name = out_dir.file_name().ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to replace `{}`", out_dir.display())))?;
+    let name = out_dir.file_name().ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to replace `{}`", out_dir.display()),
+        )
+    })?;
     Ok(fs::canonicalize(&parent)?.join(name))
 }
 
@@ -137,8 +168,14 @@ impl Names {
     fn unique(&self, prefix: &str) -> PathBuf {
         use std::sync::atomic::{AtomicU64, Ordering};
         static NEXT: AtomicU64 = AtomicU64::new(0);
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.subsec_nanos());
-        self.parent.join(format!("{prefix}{}-{nanos:x}-{}", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)))
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.subsec_nanos());
+        self.parent.join(format!(
+            "{prefix}{}-{nanos:x}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ))
     }
 }
 
@@ -152,7 +189,12 @@ impl OutputLock {
     fn acquire(names: &Names) -> io::Result<OutputLock> {
         let path = names.lock();
         loop {
-            let file = fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path)?;
+            let file = fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)?;
             file.lock()?;
             // The run before us removes the file when it is done: if it did while we waited,
             // the lock we hold is on a file nobody else will open. Lock the one that is there.
@@ -221,7 +263,9 @@ impl Drop for Scratch {
 /// Step 2 (holding the lock): put back a previous output a stopped run left aside, then remove
 /// every leftover. Best effort: a leftover that cannot be removed does not stop the compile.
 fn recover_and_clean(names: &Names, out_dir: &Path) {
-    let Ok(entries) = fs::read_dir(&names.parent) else { return };
+    let Ok(entries) = fs::read_dir(&names.parent) else {
+        return;
+    };
     let (tmp, old) = (names.tmp_prefix(), names.old_prefix());
     let mut leftovers: Vec<(PathBuf, bool)> = Vec::new();
     for e in entries.flatten() {
@@ -233,7 +277,10 @@ fn recover_and_clean(names: &Names, out_dir: &Path) {
     // A previous output renamed aside, and the output directory missing: stopped between the
     // two renames of the fallback switch. The most recent one is the output.
     if fs::symlink_metadata(out_dir).is_err() {
-        let newest = leftovers.iter().filter(|(_, is_old)| *is_old).max_by_key(|(p, _)| fs::metadata(p).and_then(|m| m.modified()).ok());
+        let newest = leftovers
+            .iter()
+            .filter(|(_, is_old)| *is_old)
+            .max_by_key(|(p, _)| fs::metadata(p).and_then(|m| m.modified()).ok());
         if let Some((p, _)) = newest {
             let _ = fs::rename(p, out_dir);
         }
@@ -244,7 +291,10 @@ fn recover_and_clean(names: &Names, out_dir: &Path) {
         if let Ok(inner) = fs::read_dir(p) {
             for e in inner.flatten() {
                 let name = e.file_name().to_string_lossy().into_owned();
-                if let Some(t) = name.strip_prefix(".old-").filter(|t| Target::ALL.iter().any(|x| x.dir_name() == *t)) {
+                if let Some(t) = name
+                    .strip_prefix(".old-")
+                    .filter(|t| Target::ALL.iter().any(|x| x.dir_name() == *t))
+                {
                     let dest = out_dir.join(t);
                     if out_dir.is_dir() && fs::symlink_metadata(&dest).is_err() {
                         let _ = fs::rename(e.path(), dest);
@@ -269,7 +319,10 @@ fn link_tree(src: &Path, dst: &Path, depth: usize) -> io::Result<()> {
     }
     if meta.is_dir() {
         if depth >= MAX_DEPTH {
-            return Err(io::Error::other(format!("`{}` is nested too deeply to be kept", src.display())));
+            return Err(io::Error::other(format!(
+                "`{}` is nested too deeply to be kept",
+                src.display()
+            )));
         }
         fs::create_dir(dst)?;
         for e in fs::read_dir(src)? {
@@ -329,11 +382,23 @@ fn switch_by_renames(names: &Names, staging: &Path, out_dir: &Path) -> io::Resul
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
-    let cstr = |p: &Path| CString::new(p.as_os_str().as_bytes()).map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a path contains a NUL byte"));
+    let cstr = |p: &Path| {
+        CString::new(p.as_os_str().as_bytes())
+            .map_err(|_| io::Error::new(io::ErrorKind::InvalidInput, "a path contains a NUL byte"))
+    };
     let (a, b) = (cstr(a)?, cstr(b)?);
     // SAFETY: both paths are valid NUL-terminated strings that outlive the call; the system call
     // only reads them.
-    let r = unsafe { libc::syscall(libc::SYS_renameat2, libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    let r = unsafe {
+        libc::syscall(
+            libc::SYS_renameat2,
+            libc::AT_FDCWD,
+            a.as_ptr(),
+            libc::AT_FDCWD,
+            b.as_ptr(),
+            libc::RENAME_EXCHANGE,
+        )
+    };
     if r == 0 {
         Ok(())
     } else {
@@ -350,7 +415,8 @@ fn exchange(_: &Path, _: &Path) -> io::Result<()> {
 /// kernels, some network and FUSE file systems, other systems), so that renaming twice is
 /// the way.
 fn exchange_unsupported(e: &io::Error) -> bool {
-    e.kind() == io::ErrorKind::Unsupported || matches!(e.raw_os_error(), Some(code) if is_unsupported_errno(code))
+    e.kind() == io::ErrorKind::Unsupported
+        || matches!(e.raw_os_error(), Some(code) if is_unsupported_errno(code))
 }
 
 #[cfg(any(target_os = "linux", target_os = "android"))]
@@ -364,7 +430,12 @@ fn is_unsupported_errno(_: i32) -> bool {
 }
 
 fn check_path(path: &str, targets: &[Target]) -> io::Result<()> {
-    let bad = |why: &str| io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write `{path}`: {why}"));
+    let bad = |why: &str| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write `{path}`: {why}"),
+        )
+    };
     let mut parts = path.split('/');
     let first = parts.next().unwrap_or("");
     if !targets.iter().any(|t| t.dir_name() == first) {
@@ -375,7 +446,12 @@ fn check_path(path: &str, targets: &[Target]) -> io::Result<()> {
         return Err(bad("no file name"));
     }
     for c in rest {
-        if c.is_empty() || c == "." || c == ".." || c.contains(['\\', '\0']) || c.starts_with(".old-") {
+        if c.is_empty()
+            || c == "."
+            || c == ".."
+            || c.contains(['\\', '\0'])
+            || c.starts_with(".old-")
+        {
             return Err(bad("not a plain relative path"));
         }
     }
@@ -387,7 +463,10 @@ mod tests {
     use super::*;
 
     fn file(path: &str, contents: &str) -> EmittedFile {
-        EmittedFile { path: path.to_string(), contents: contents.to_string() }
+        EmittedFile {
+            path: path.to_string(),
+            contents: contents.to_string(),
+        }
     }
 
     fn read(p: &Path) -> String {
@@ -395,7 +474,13 @@ mod tests {
     }
 
     fn entries(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
         v.sort();
         v
     }
@@ -404,22 +489,55 @@ mod tests {
     fn replaces_target_folders_and_keeps_others() {
         let root = tempfile::tempdir().expect("tempdir");
         let out = root.path().join("out");
-        write_outputs(&out, &[file("cloudformation/a.template.json", "1"), file("cloudformation/stale.template.json", "x"), file("kubernetes/k.yaml", "k")], &[Target::CloudFormation, Target::Kubernetes]).expect("first write");
+        write_outputs(
+            &out,
+            &[
+                file("cloudformation/a.template.json", "1"),
+                file("cloudformation/stale.template.json", "x"),
+                file("kubernetes/k.yaml", "k"),
+            ],
+            &[Target::CloudFormation, Target::Kubernetes],
+        )
+        .expect("first write");
         fs::write(out.join("README"), "mine").expect("user file");
-        write_outputs(&out, &[file("cloudformation/a.template.json", "2"), file("terraform/s/main.tf", "tf")], &[Target::CloudFormation, Target::Terraform]).expect("second write");
+        write_outputs(
+            &out,
+            &[
+                file("cloudformation/a.template.json", "2"),
+                file("terraform/s/main.tf", "tf"),
+            ],
+            &[Target::CloudFormation, Target::Terraform],
+        )
+        .expect("second write");
         assert_eq!(read(&out.join("cloudformation/a.template.json")), "2");
-        assert!(!out.join("cloudformation/stale.template.json").exists(), "stale file kept");
-        assert_eq!(read(&out.join("kubernetes/k.yaml")), "k", "other target touched");
+        assert!(
+            !out.join("cloudformation/stale.template.json").exists(),
+            "stale file kept"
+        );
+        assert_eq!(
+            read(&out.join("kubernetes/k.yaml")),
+            "k",
+            "other target touched"
+        );
         assert_eq!(read(&out.join("terraform/s/main.tf")), "tf");
         assert_eq!(read(&out.join("README")), "mine");
-        assert_eq!(entries(root.path()), vec!["out"], "temporary directory left behind");
+        assert_eq!(
+            entries(root.path()),
+            vec!["out"],
+            "temporary directory left behind"
+        );
     }
 
     #[test]
     fn empty_target_gets_an_empty_folder() {
         let root = tempfile::tempdir().expect("tempdir");
         let out = root.path().join("out");
-        write_outputs(&out, &[file("kubernetes/k.yaml", "k")], &[Target::Kubernetes]).expect("write");
+        write_outputs(
+            &out,
+            &[file("kubernetes/k.yaml", "k")],
+            &[Target::Kubernetes],
+        )
+        .expect("write");
         write_outputs(&out, &[], &[Target::Kubernetes]).expect("write");
         assert!(out.join("kubernetes").is_dir());
         assert!(entries(&out.join("kubernetes")).is_empty());
@@ -429,9 +547,26 @@ mod tests {
     fn rejects_bad_paths_before_writing() {
         let root = tempfile::tempdir().expect("tempdir");
         let out = root.path().join("out");
-        write_outputs(&out, &[file("kubernetes/k.yaml", "old")], &[Target::Kubernetes]).expect("write");
-        for p in ["kubernetes/../../evil", "/etc/passwd", "terraform/x.tf", "kubernetes/", "kubernetes//a", "kubernetes"] {
-            let err = write_outputs(&out, &[file("kubernetes/k.yaml", "new"), file(p, "x")], &[Target::Kubernetes]).expect_err(p);
+        write_outputs(
+            &out,
+            &[file("kubernetes/k.yaml", "old")],
+            &[Target::Kubernetes],
+        )
+        .expect("write");
+        for p in [
+            "kubernetes/../../evil",
+            "/etc/passwd",
+            "terraform/x.tf",
+            "kubernetes/",
+            "kubernetes//a",
+            "kubernetes",
+        ] {
+            let err = write_outputs(
+                &out,
+                &[file("kubernetes/k.yaml", "new"), file(p, "x")],
+                &[Target::Kubernetes],
+            )
+            .expect_err(p);
             assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{p}");
         }
         assert_eq!(read(&out.join("kubernetes/k.yaml")), "old");
@@ -440,9 +575,17 @@ mod tests {
 
     /// The output of generation `n`: the same marker in a file of every target.
     fn generation(n: usize) -> Vec<EmittedFile> {
-        vec![file("cloudformation/app.template.json", &format!("{n}")), file("terraform/app/main.tf", &format!("{n}")), file("kubernetes/app.yaml", &format!("{n}"))]
+        vec![
+            file("cloudformation/app.template.json", &format!("{n}")),
+            file("terraform/app/main.tf", &format!("{n}")),
+            file("kubernetes/app.yaml", &format!("{n}")),
+        ]
     }
-    const ALL: [Target; 3] = [Target::CloudFormation, Target::Terraform, Target::Kubernetes];
+    const ALL: [Target; 3] = [
+        Target::CloudFormation,
+        Target::Terraform,
+        Target::Kubernetes,
+    ];
 
     #[test]
     fn concurrent_writers_are_serialised_and_leave_one_generation() {
@@ -455,7 +598,8 @@ mod tests {
                 let out = &out;
                 s.spawn(move || {
                     for i in 0..40 {
-                        write_outputs(out, &generation(w * 100 + i), &ALL).unwrap_or_else(|e| panic!("writer {w}, write {i}: {e}"));
+                        write_outputs(out, &generation(w * 100 + i), &ALL)
+                            .unwrap_or_else(|e| panic!("writer {w}, write {i}: {e}"));
                     }
                 });
             }
@@ -463,7 +607,11 @@ mod tests {
         let n = read(&out.join("cloudformation/app.template.json"));
         assert_eq!(read(&out.join("terraform/app/main.tf")), n);
         assert_eq!(read(&out.join("kubernetes/app.yaml")), n);
-        assert_eq!(entries(root.path()), vec!["out"], "lock or staging directories left behind");
+        assert_eq!(
+            entries(root.path()),
+            vec!["out"],
+            "lock or staging directories left behind"
+        );
     }
 
     #[cfg(target_os = "linux")]
@@ -486,11 +634,19 @@ mod tests {
                 done.store(true, std::sync::atomic::Ordering::SeqCst);
             });
             while !done.load(std::sync::atomic::Ordering::SeqCst) {
-                let Ok(dir) = fs::File::open(&out) else { continue };
-                let at = |rel: &str| fs::read_to_string(format!("/proc/self/fd/{}/{rel}", dir.as_raw_fd()));
+                let Ok(dir) = fs::File::open(&out) else {
+                    continue;
+                };
+                let at = |rel: &str| {
+                    fs::read_to_string(format!("/proc/self/fd/{}/{rel}", dir.as_raw_fd()))
+                };
                 // A generation being deleted may lose files while it is read: compare only
                 // complete reads.
-                if let (Ok(a), Ok(b), Ok(c)) = (at("cloudformation/app.template.json"), at("terraform/app/main.tf"), at("kubernetes/app.yaml")) {
+                if let (Ok(a), Ok(b), Ok(c)) = (
+                    at("cloudformation/app.template.json"),
+                    at("terraform/app/main.tf"),
+                    at("kubernetes/app.yaml"),
+                ) {
                     samples += 1;
                     if a != b || b != c {
                         mixed.push((a, b, c));
@@ -499,7 +655,12 @@ mod tests {
             }
         });
         assert!(samples > 0);
-        assert!(mixed.is_empty(), "{} of {samples} reads saw a mix: {:?}", mixed.len(), &mixed[..mixed.len().min(5)]);
+        assert!(
+            mixed.is_empty(),
+            "{} of {samples} reads saw a mix: {:?}",
+            mixed.len(),
+            &mixed[..mixed.len().min(5)]
+        );
     }
 
     #[test]
@@ -509,17 +670,35 @@ mod tests {
         write_outputs(&out, &generation(1), &ALL).expect("write");
         // A run killed while writing its staging directory, one killed after the switch (the
         // previous output not yet deleted), a stale lock file, and directories that are not ours.
-        for d in [".out.strata-tmp-4242-1-0/terraform/app", ".out.strata-tmp-4243-9-1/cloudformation", ".other.strata-tmp-1", ".out.strata-tmpfoo", "keep"] {
+        for d in [
+            ".out.strata-tmp-4242-1-0/terraform/app",
+            ".out.strata-tmp-4243-9-1/cloudformation",
+            ".other.strata-tmp-1",
+            ".out.strata-tmpfoo",
+            "keep",
+        ] {
             fs::create_dir_all(root.path().join(d)).expect("mkdir");
         }
-        fs::write(root.path().join(".out.strata-tmp-4242-1-0/terraform/app/main.tf"), "partial").expect("write");
+        fs::write(
+            root.path()
+                .join(".out.strata-tmp-4242-1-0/terraform/app/main.tf"),
+            "partial",
+        )
+        .expect("write");
         fs::write(root.path().join(".out.strata-lock"), "").expect("write");
         // Until the next run the output is the previous one, whole.
         assert_eq!(read(&out.join("terraform/app/main.tf")), "1");
         write_outputs(&out, &generation(2)[..1], &[Target::CloudFormation]).expect("write");
-        assert_eq!(entries(root.path()), vec![".other.strata-tmp-1", ".out.strata-tmpfoo", "keep", "out"]);
+        assert_eq!(
+            entries(root.path()),
+            vec![".other.strata-tmp-1", ".out.strata-tmpfoo", "keep", "out"]
+        );
         assert_eq!(read(&out.join("cloudformation/app.template.json")), "2");
-        assert_eq!(read(&out.join("terraform/app/main.tf")), "1", "another target's folder was touched");
+        assert_eq!(
+            read(&out.join("terraform/app/main.tf")),
+            "1",
+            "another target's folder was touched"
+        );
     }
 
     #[test]
@@ -538,7 +717,11 @@ mod tests {
         assert_eq!(entries(root.path()), vec!["out"]);
         // The same for folders an earlier version of Strata stranded one target at a time.
         fs::create_dir_all(root.path().join(".out.strata-tmp-abc123")).expect("mkdir");
-        fs::rename(out.join("kubernetes"), root.path().join(".out.strata-tmp-abc123/.old-kubernetes")).expect("rename");
+        fs::rename(
+            out.join("kubernetes"),
+            root.path().join(".out.strata-tmp-abc123/.old-kubernetes"),
+        )
+        .expect("rename");
         write_outputs(&out, &generation(3)[..1], &[Target::CloudFormation]).expect("write");
         assert_eq!(read(&out.join("kubernetes/app.yaml")), "1");
         assert_eq!(entries(root.path()), vec!["out"]);
@@ -549,7 +732,10 @@ mod tests {
         let root = tempfile::tempdir().expect("tempdir");
         let out = root.path().join("out");
         write_outputs(&out, &generation(1), &ALL).expect("write");
-        let names = Names { parent: root.path().to_path_buf(), base: "out".into() };
+        let names = Names {
+            parent: root.path().to_path_buf(),
+            base: "out".into(),
+        };
         let staging = Scratch::create(&names).expect("staging");
         fs::create_dir_all(staging.path().join("cloudformation")).expect("mkdir");
         fs::write(staging.path().join("cloudformation/app.template.json"), "2").expect("write");
@@ -572,12 +758,33 @@ mod tests {
         fs::set_permissions(out.join("notes"), fs::Permissions::from_mode(0o750)).expect("chmod");
         std::os::unix::fs::symlink("notes/deep", out.join("link")).expect("symlink");
         fs::set_permissions(&out, fs::Permissions::from_mode(0o711)).expect("chmod");
-        let inode = fs::metadata(out.join("notes/deep/todo.txt")).expect("stat").ino();
+        let inode = fs::metadata(out.join("notes/deep/todo.txt"))
+            .expect("stat")
+            .ino();
         write_outputs(&out, &generation(2)[..1], &[Target::CloudFormation]).expect("write");
-        assert_eq!(fs::metadata(out.join("notes/deep/todo.txt")).expect("stat").ino(), inode, "not the same file");
-        assert_eq!(fs::metadata(out.join("notes")).expect("stat").permissions().mode() & 0o777, 0o750);
-        assert_eq!(fs::metadata(&out).expect("stat").permissions().mode() & 0o777, 0o711);
-        assert_eq!(fs::read_link(out.join("link")).expect("link"), Path::new("notes/deep"));
+        assert_eq!(
+            fs::metadata(out.join("notes/deep/todo.txt"))
+                .expect("stat")
+                .ino(),
+            inode,
+            "not the same file"
+        );
+        assert_eq!(
+            fs::metadata(out.join("notes"))
+                .expect("stat")
+                .permissions()
+                .mode()
+                & 0o777,
+            0o750
+        );
+        assert_eq!(
+            fs::metadata(&out).expect("stat").permissions().mode() & 0o777,
+            0o711
+        );
+        assert_eq!(
+            fs::read_link(out.join("link")).expect("link"),
+            Path::new("notes/deep")
+        );
         assert_eq!(read(&out.join("kubernetes/app.yaml")), "1");
     }
 
@@ -588,19 +795,44 @@ mod tests {
         // Root ignores permissions; detect that and use a path conflict instead.
         let root = tempfile::tempdir().expect("tempdir");
         let out = root.path().join("out");
-        write_outputs(&out, &[file("kubernetes/k.yaml", "old")], &[Target::Kubernetes]).expect("write");
+        write_outputs(
+            &out,
+            &[file("kubernetes/k.yaml", "old")],
+            &[Target::Kubernetes],
+        )
+        .expect("write");
         // A file and a folder with the same path cannot both be written: fails in step 1.
-        let err = write_outputs(&out, &[file("kubernetes/a", "file"), file("kubernetes/a/b.yaml", "x")], &[Target::Kubernetes]);
+        let err = write_outputs(
+            &out,
+            &[
+                file("kubernetes/a", "file"),
+                file("kubernetes/a/b.yaml", "x"),
+            ],
+            &[Target::Kubernetes],
+        );
         assert!(err.is_err());
         assert_eq!(read(&out.join("kubernetes/k.yaml")), "old");
-        assert_eq!(entries(root.path()), vec!["out"], "temporary directory left behind");
+        assert_eq!(
+            entries(root.path()),
+            vec!["out"],
+            "temporary directory left behind"
+        );
         // Read-only parent: the temporary directory cannot be created (skipped effect as root).
         let ro = root.path().join("ro");
         fs::create_dir(&ro).expect("mkdir");
         let out2 = ro.join("out");
-        write_outputs(&out2, &[file("kubernetes/k.yaml", "old")], &[Target::Kubernetes]).expect("write");
+        write_outputs(
+            &out2,
+            &[file("kubernetes/k.yaml", "old")],
+            &[Target::Kubernetes],
+        )
+        .expect("write");
         fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).expect("chmod");
-        let res = write_outputs(&out2, &[file("kubernetes/k.yaml", "new")], &[Target::Kubernetes]);
+        let res = write_outputs(
+            &out2,
+            &[file("kubernetes/k.yaml", "new")],
+            &[Target::Kubernetes],
+        );
         fs::set_permissions(&ro, fs::Permissions::from_mode(0o755)).expect("chmod back");
         let expected = if res.is_err() { "old" } else { "new" };
         assert_eq!(read(&out2.join("kubernetes/k.yaml")), expected);

@@ -9,7 +9,9 @@ mod target;
 mod types;
 mod value;
 
-pub use target::{TPart, TMap, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource};
+pub use target::{
+    TMap, TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource,
+};
 pub use types::{FieldSchema, Provider, ResourceSchema, Schemas, Ty};
 pub use value::{Quantity, Ref, StrPart, Value};
 
@@ -146,6 +148,8 @@ impl Model {
     }
     /// The stack a resource belongs to, or the first stack.
     pub fn stack_of(&self, r: &Resource) -> Option<&Stack> {
-        r.stack.and_then(|i| self.stacks.get(i)).or_else(|| self.stacks.first())
+        r.stack
+            .and_then(|i| self.stacks.get(i))
+            .or_else(|| self.stacks.first())
     }
 }

@@ -159,11 +159,17 @@ impl Value {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
-            Value::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(J::Number)
+                .unwrap_or(J::Null),
             Value::Str(s) | Value::Cidr(s) => J::String(s.clone()),
-            Value::Quantity(q) => serde_json::Number::from_f64(q.value).map(J::Number).unwrap_or(J::Null),
+            Value::Quantity(q) => serde_json::Number::from_f64(q.value)
+                .map(J::Number)
+                .unwrap_or(J::Null),
             Value::List(l) => J::Array(l.iter().map(Value::to_json).collect()),
-            Value::Record(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            Value::Record(m) => {
+                J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
             Value::Ref(r) => J::String(format!("${{{}}}", r)),
             Value::Interp(_) => J::String(self.to_string()),
         }
@@ -184,9 +190,15 @@ impl Quantity {
     /// the unit it was written in): `86400 s` shows as `1d`, `1073741824 B` as `1 GiB`.
     pub fn pretty(&self) -> String {
         let mut best: Option<&strata_base::units::Unit> = None;
-        for u in strata_base::units::UNITS.iter().filter(|u| u.dimension == self.dimension) {
+        for u in strata_base::units::UNITS
+            .iter()
+            .filter(|u| u.dimension == self.dimension)
+        {
             let v = self.value / u.factor;
-            if (v - v.round()).abs() < 1e-9 && v.abs() >= 1.0 && best.map_or(true, |b| u.factor > b.factor) {
+            if (v - v.round()).abs() < 1e-9
+                && v.abs() >= 1.0
+                && best.map_or(true, |b| u.factor > b.factor)
+            {
                 best = Some(u);
             }
         }
@@ -199,7 +211,11 @@ impl Quantity {
 
 fn fmt_in(value: f64, u: &strata_base::units::Unit) -> String {
     let v = value / u.factor;
-    let num = if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 { format!("{}", v.round() as i64) } else { format!("{v}") };
+    let num = if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v}")
+    };
     // Durations are written glued (`30d`, `250ms`), the others with a space (`100 GiB`).
     if u.dimension == Dimension::Duration {
         format!("{num}{}", u.name)

@@ -5,8 +5,25 @@ use std::collections::BTreeMap;
 use strata_model::{StrPart, Value};
 
 pub(crate) const NAMES: &[&str] = &[
-    "length", "lower", "upper", "trim", "join", "split", "replace", "contains", "keys", "values", "merge", "concat", "range", "min", "max", "cidr",
-    "cidrsubnet", "format", "default",
+    "length",
+    "lower",
+    "upper",
+    "trim",
+    "join",
+    "split",
+    "replace",
+    "contains",
+    "keys",
+    "values",
+    "merge",
+    "concat",
+    "range",
+    "min",
+    "max",
+    "cidr",
+    "cidrsubnet",
+    "format",
+    "default",
 ];
 
 /// Longest list `range` may build.
@@ -17,7 +34,11 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
         if args.len() == n {
             Ok(())
         } else {
-            Err(format!("`{name}` takes {n} argument{}, got {}", if n == 1 { "" } else { "s" }, args.len()))
+            Err(format!(
+                "`{name}` takes {n} argument{}, got {}",
+                if n == 1 { "" } else { "s" },
+                args.len()
+            ))
         }
     };
     match name {
@@ -27,7 +48,10 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
                 Value::Str(s) => Ok(Value::Int(s.chars().count() as i64)),
                 Value::List(l) => Ok(Value::Int(l.len() as i64)),
                 Value::Record(m) => Ok(Value::Int(m.len() as i64)),
-                v => Err(format!("`length` needs a string, list or map, found {}", v.type_name())),
+                v => Err(format!(
+                    "`length` needs a string, list or map, found {}",
+                    v.type_name()
+                )),
             }
         }
         "lower" | "upper" | "trim" => {
@@ -64,9 +88,13 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             let sep = str_arg(name, &args[0])?;
             let s = str_arg(name, &args[1])?;
             if sep.is_empty() {
-                return Ok(Value::List(s.chars().map(|c| Value::Str(c.to_string())).collect()));
+                return Ok(Value::List(
+                    s.chars().map(|c| Value::Str(c.to_string())).collect(),
+                ));
             }
-            Ok(Value::List(s.split(sep).map(|p| Value::Str(p.to_string())).collect()))
+            Ok(Value::List(
+                s.split(sep).map(|p| Value::Str(p.to_string())).collect(),
+            ))
         }
         "replace" => {
             argc(3)?;
@@ -84,13 +112,18 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
                 Value::List(l) => Ok(Value::Bool(l.contains(&args[1]))),
                 Value::Str(s) => Ok(Value::Bool(s.contains(str_arg(name, &args[1])?))),
                 Value::Record(m) => Ok(Value::Bool(m.contains_key(str_arg(name, &args[1])?))),
-                v => Err(format!("`contains` needs a list, string or map, found {}", v.type_name())),
+                v => Err(format!(
+                    "`contains` needs a list, string or map, found {}",
+                    v.type_name()
+                )),
             }
         }
         "keys" => {
             argc(1)?;
             let m = map_arg(name, &args[0])?;
-            Ok(Value::List(m.keys().map(|k| Value::Str(k.clone())).collect()))
+            Ok(Value::List(
+                m.keys().map(|k| Value::Str(k.clone())).collect(),
+            ))
         }
         "values" => {
             argc(1)?;
@@ -115,21 +148,41 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             let (a, b) = match args.as_slice() {
                 [n] => (0, int_arg(name, n)?),
                 [a, b] => (int_arg(name, a)?, int_arg(name, b)?),
-                _ => return Err(format!("`range` takes 1 or 2 arguments, got {}", args.len())),
+                _ => {
+                    return Err(format!(
+                        "`range` takes 1 or 2 arguments, got {}",
+                        args.len()
+                    ))
+                }
             };
             if b.saturating_sub(a) > MAX_RANGE {
-                return Err(format!("`range` would build more than {MAX_RANGE} elements"));
+                return Err(format!(
+                    "`range` would build more than {MAX_RANGE} elements"
+                ));
             }
             Ok(Value::List((a..b.max(a)).map(Value::Int).collect()))
         }
         "min" | "max" => {
-            let items: Vec<Value> = if let [Value::List(l)] = args.as_slice() { l.clone() } else { args.clone() };
+            let items: Vec<Value> = if let [Value::List(l)] = args.as_slice() {
+                l.clone()
+            } else {
+                args.clone()
+            };
             let mut best: Option<Value> = None;
             for v in items {
-                let x = v.as_f64().ok_or_else(|| format!("`{name}` needs numbers or quantities, found {}", v.type_name()))?;
+                let x = v.as_f64().ok_or_else(|| {
+                    format!(
+                        "`{name}` needs numbers or quantities, found {}",
+                        v.type_name()
+                    )
+                })?;
                 if let (Some(Value::Quantity(a)), Value::Quantity(b)) = (&best, &v) {
                     if a.dimension != b.dimension {
-                        return Err(format!("`{name}`: cannot compare {} with {}", a.dimension.name(), b.dimension.name()));
+                        return Err(format!(
+                            "`{name}`: cannot compare {} with {}",
+                            a.dimension.name(),
+                            b.dimension.name()
+                        ));
                     }
                 }
                 let better = match &best {
@@ -162,14 +215,21 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             argc(3)?;
             let prefix = match &args[0] {
                 Value::Cidr(s) | Value::Str(s) => s.clone(),
-                v => return Err(format!("`cidrsubnet` needs a CIDR block, found {}", v.type_name())),
+                v => {
+                    return Err(format!(
+                        "`cidrsubnet` needs a CIDR block, found {}",
+                        v.type_name()
+                    ))
+                }
             };
             let newbits = int_arg(name, &args[1])?;
             let netnum = int_arg(name, &args[2])?;
             cidrsubnet(&prefix, newbits, netnum).map(Value::Cidr)
         }
         "format" => {
-            let Some((fmt, rest)) = args.split_first() else { return Err("`format` needs a format string".into()) };
+            let Some((fmt, rest)) = args.split_first() else {
+                return Err("`format` needs a format string".into());
+            };
             let fmt = str_arg(name, fmt)?;
             let mut out = String::new();
             let mut it = rest.iter();
@@ -179,13 +239,20 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
                     match chars.next() {
                         Some('%') => out.push('%'),
                         Some('s') | Some('d') | Some('v') => {
-                            let v = it.next().ok_or("`format`: more placeholders than arguments")?;
+                            let v = it
+                                .next()
+                                .ok_or("`format`: more placeholders than arguments")?;
                             match v {
                                 Value::Str(s) => out.push_str(s),
                                 v => out.push_str(&v.to_string()),
                             }
                         }
-                        other => return Err(format!("`format`: unknown placeholder %{}", other.map(String::from).unwrap_or_default())),
+                        other => {
+                            return Err(format!(
+                                "`format`: unknown placeholder %{}",
+                                other.map(String::from).unwrap_or_default()
+                            ))
+                        }
                     }
                 } else {
                     out.push(c);
@@ -208,13 +275,16 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
 }
 
 fn str_arg<'v>(f: &str, v: &'v Value) -> Result<&'v str, String> {
-    v.as_str().ok_or_else(|| format!("`{f}` needs a string, found {}", v.type_name()))
+    v.as_str()
+        .ok_or_else(|| format!("`{f}` needs a string, found {}", v.type_name()))
 }
 fn list_arg<'v>(f: &str, v: &'v Value) -> Result<&'v [Value], String> {
-    v.as_list().ok_or_else(|| format!("`{f}` needs a list, found {}", v.type_name()))
+    v.as_list()
+        .ok_or_else(|| format!("`{f}` needs a list, found {}", v.type_name()))
 }
 fn map_arg<'v>(f: &str, v: &'v Value) -> Result<&'v BTreeMap<String, Value>, String> {
-    v.as_record().ok_or_else(|| format!("`{f}` needs a map, found {}", v.type_name()))
+    v.as_record()
+        .ok_or_else(|| format!("`{f}` needs a map, found {}", v.type_name()))
 }
 fn int_arg(f: &str, v: &Value) -> Result<i64, String> {
     match v {
@@ -248,7 +318,9 @@ pub(crate) fn append_string(parts: &mut Vec<StrPart>, v: &Value) -> Result<(), S
                 }
             }
         }
-        Value::List(_) | Value::Record(_) => return Err(format!("cannot put a {} into a string", v.type_name())),
+        Value::List(_) | Value::Record(_) => {
+            return Err(format!("cannot put a {} into a string", v.type_name()))
+        }
     }
     Ok(())
 }
@@ -271,15 +343,26 @@ pub(crate) fn make_string(parts: Vec<StrPart>) -> Value {
 fn cidrsubnet(prefix: &str, newbits: i64, netnum: i64) -> Result<String, String> {
     let (addr, len) = prefix.split_once('/').ok_or("not a CIDR block")?;
     let len: i64 = len.parse().map_err(|_| "not a CIDR block")?;
-    let ip: std::net::Ipv4Addr = addr.parse().map_err(|_| "`cidrsubnet` supports IPv4 prefixes")?;
+    let ip: std::net::Ipv4Addr = addr
+        .parse()
+        .map_err(|_| "`cidrsubnet` supports IPv4 prefixes")?;
     let newlen = len + newbits;
     if !(0..=32).contains(&newlen) || newbits < 0 {
-        return Err(format!("`cidrsubnet`: prefix /{len} plus {newbits} bits does not fit in 32 bits"));
+        return Err(format!(
+            "`cidrsubnet`: prefix /{len} plus {newbits} bits does not fit in 32 bits"
+        ));
     }
     if netnum < 0 || (newbits < 63 && netnum >= (1i64 << newbits)) {
-        return Err(format!("`cidrsubnet`: network number {netnum} does not fit in {newbits} bits"));
+        return Err(format!(
+            "`cidrsubnet`: network number {netnum} does not fit in {newbits} bits"
+        ));
     }
-    let base = u32::from(ip) as u64 & if len == 0 { 0 } else { (u32::MAX as u64) << (32 - len) & u32::MAX as u64 };
+    let base = u32::from(ip) as u64
+        & if len == 0 {
+            0
+        } else {
+            (u32::MAX as u64) << (32 - len) & u32::MAX as u64
+        };
     let shifted = (netnum as u64) << (32 - newlen);
     let net = (base | shifted) as u32;
     Ok(format!("{}/{}", std::net::Ipv4Addr::from(net), newlen))
@@ -299,8 +382,22 @@ mod tests {
     #[test]
     fn join_and_format() {
         let l = Value::List(vec![Value::Str("a".into()), Value::Int(2)]);
-        assert_eq!(call("join", vec![Value::Str("-".into()), l]).unwrap(), Value::Str("a-2".into()));
-        assert_eq!(call("format", vec![Value::Str("%s=%d".into()), Value::Str("x".into()), Value::Int(3)]).unwrap(), Value::Str("x=3".into()));
+        assert_eq!(
+            call("join", vec![Value::Str("-".into()), l]).unwrap(),
+            Value::Str("a-2".into())
+        );
+        assert_eq!(
+            call(
+                "format",
+                vec![
+                    Value::Str("%s=%d".into()),
+                    Value::Str("x".into()),
+                    Value::Int(3)
+                ]
+            )
+            .unwrap(),
+            Value::Str("x=3".into())
+        );
         assert!(call("range", vec![Value::Int(0), Value::Int(10_000_000)]).is_err());
     }
 }

@@ -167,31 +167,62 @@ impl<'a> Db<'a> {
 
     pub fn new_scope(&mut self, parent: Option<ScopeId>, unit: usize) -> ScopeId {
         let (prefix, stack, order, is_stdlib) = match parent {
-            Some(p) => (self.scopes[p].prefix.clone(), self.scopes[p].stack, self.scopes[p].order.clone(), false),
+            Some(p) => (
+                self.scopes[p].prefix.clone(),
+                self.scopes[p].stack,
+                self.scopes[p].order.clone(),
+                false,
+            ),
             None => (String::new(), None, Vec::new(), false),
         };
-        self.scopes.push(Scope { parent, names: HashMap::new(), prefix, stack, outputs: Vec::new(), order, is_stdlib, unit });
+        self.scopes.push(Scope {
+            parent,
+            names: HashMap::new(),
+            prefix,
+            stack,
+            outputs: Vec::new(),
+            order,
+            is_stdlib,
+            unit,
+        });
         self.scopes.len() - 1
     }
 
     /// Record a resolved use. `hover` is only computed when xrefs are recorded.
-    pub fn xref(&mut self, use_span: Span, def_span: Span, kind: crate::XRefKind, hover: impl FnOnce(&Self) -> String) {
+    pub fn xref(
+        &mut self,
+        use_span: Span,
+        def_span: Span,
+        kind: crate::XRefKind,
+        hover: impl FnOnce(&Self) -> String,
+    ) {
         if self.record_xrefs {
             let hover = hover(self);
-            self.xrefs.push(crate::XRef { use_span, def_span, kind, hover });
+            self.xrefs.push(crate::XRef {
+                use_span,
+                def_span,
+                kind,
+                hover,
+            });
         }
     }
 
     /// Hover text of a schema: its name, documentation and fields.
     pub fn schema_hover(&self, name: &str) -> String {
-        let Some(s) = self.schemas.get(name) else { return format!("```strata\nschema {name}\n```") };
+        let Some(s) = self.schemas.get(name) else {
+            return format!("```strata\nschema {name}\n```");
+        };
         let mut h = format!("```strata\nschema {name}\n```\n");
         if let Some(d) = &s.doc {
             h.push_str(d);
             h.push('\n');
         }
         for (k, f) in &s.fields {
-            h.push_str(&format!("\n- `{k}{}: {}`", if f.required { "" } else { "?" }, f.ty));
+            h.push_str(&format!(
+                "\n- `{k}{}: {}`",
+                if f.required { "" } else { "?" },
+                f.ty
+            ));
         }
         for (k, f) in &s.outputs {
             h.push_str(&format!("\n- `out {k}: {}`", f.ty));
@@ -227,8 +258,18 @@ impl<'a> Db<'a> {
     /// an error at `span`: no project needs one, and building it could exhaust memory.
     pub fn check_size(&mut self, v: Value, span: strata_base::Span) -> Option<Value> {
         let too_big = match &v {
-            Value::Str(s) => (s.len() > MAX_STRING).then(|| format!("a string of {} bytes is longer than the limit of {MAX_STRING} bytes", s.len())),
-            Value::List(l) => (l.len() > MAX_LIST).then(|| format!("a list of {} elements is longer than the limit of {MAX_LIST}", l.len())),
+            Value::Str(s) => (s.len() > MAX_STRING).then(|| {
+                format!(
+                    "a string of {} bytes is longer than the limit of {MAX_STRING} bytes",
+                    s.len()
+                )
+            }),
+            Value::List(l) => (l.len() > MAX_LIST).then(|| {
+                format!(
+                    "a list of {} elements is longer than the limit of {MAX_LIST}",
+                    l.len()
+                )
+            }),
             _ => None,
         };
         match too_big {
@@ -257,19 +298,36 @@ impl<'a> Db<'a> {
     }
 
     /// Define `name` in `scope`, reporting a duplicate.
-    pub fn define(&mut self, scope: ScopeId, name: &ast::Ident, kind: SymKind<'a>) -> Option<SymId> {
+    pub fn define(
+        &mut self,
+        scope: ScopeId,
+        name: &ast::Ident,
+        kind: SymKind<'a>,
+    ) -> Option<SymId> {
         if let Some(&existing) = self.scopes[scope].names.get(&name.name) {
             let first = self.syms[existing].def_span;
             self.report(
-                Diagnostic::error("E1002", format!("`{}` is defined more than once", name.name), name.span)
-                    .with_label("defined again here")
-                    .with_secondary(first, "first defined here")
-                    .with_help(format!("rename one of them; every name in a scope is unique (e.g. `{}_2`)", name.name)),
+                Diagnostic::error(
+                    "E1002",
+                    format!("`{}` is defined more than once", name.name),
+                    name.span,
+                )
+                .with_label("defined again here")
+                .with_secondary(first, "first defined here")
+                .with_help(format!(
+                    "rename one of them; every name in a scope is unique (e.g. `{}_2`)",
+                    name.name
+                )),
             );
             return None;
         }
         let id = self.syms.len();
-        self.syms.push(Sym { kind, scope, def_span: name.span, slot: Slot::Todo });
+        self.syms.push(Sym {
+            kind,
+            scope,
+            def_span: name.span,
+            slot: Slot::Todo,
+        });
         self.scopes[scope].names.insert(name.name.clone(), id);
         Some(id)
     }

@@ -7,36 +7,77 @@ use strata_semantics::{analyze, NoImports, Options, MAX_LIST, MAX_STRING};
 fn errors(text: &str, max_steps: Option<u64>) -> Vec<Diagnostic> {
     let mut sources = SourceMap::new();
     let id = sources.add("main.strata", text, false);
-    let (_, diags) = analyze(&mut sources, &[id], &NoImports, &Options { max_steps, ..Options::default() });
-    diags.into_iter().filter(|d| d.severity == strata_base::Severity::Error).collect()
+    let (_, diags) = analyze(
+        &mut sources,
+        &[id],
+        &NoImports,
+        &Options {
+            max_steps,
+            ..Options::default()
+        },
+    );
+    diags
+        .into_iter()
+        .filter(|d| d.severity == strata_base::Severity::Error)
+        .collect()
 }
 
 #[test]
 fn nested_comprehensions_run_out_of_steps_once() {
     // 300 × 300 = 90,000 iterations against a budget of 10,000.
-    let d = errors("let grid = [for i in range(300): [for j in range(300): i * j]]\noutput n = length(grid)\n", Some(10_000));
+    let d = errors(
+        "let grid = [for i in range(300): [for j in range(300): i * j]]\noutput n = length(grid)\n",
+        Some(10_000),
+    );
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].code, "E2007");
-    assert!(d[0].message.contains("more than 10000 comprehension steps"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("more than 10000 comprehension steps"),
+        "{}",
+        d[0].message
+    );
     // Within the budget: no error.
-    assert!(errors("let grid = [for i in range(50): [for j in range(50): i * j]]\noutput n = length(grid)\n", Some(10_000)).is_empty());
+    assert!(errors(
+        "let grid = [for i in range(50): [for j in range(50): i * j]]\noutput n = length(grid)\n",
+        Some(10_000)
+    )
+    .is_empty());
 }
 
 #[test]
 fn the_untaken_branch_counts_too() {
     let d = errors("let big = false ? [for i in range(300): [for j in range(300): j]] : []\noutput n = length(big)\n", Some(10_000));
-    assert_eq!(d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["E2007"], "{d:#?}");
+    assert_eq!(
+        d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+        ["E2007"],
+        "{d:#?}"
+    );
 }
 
 #[test]
 fn strings_and_lists_have_a_size_limit() {
     // 1,000 × 17 KiB is more than 16 MiB.
     let chunk = "x".repeat(17 * 1024);
-    let d = errors(&format!("let s = join(\"\", [for i in range(1000): \"{chunk}\"])\noutput n = length(s)\n"), None);
+    let d = errors(
+        &format!("let s = join(\"\", [for i in range(1000): \"{chunk}\"])\noutput n = length(s)\n"),
+        None,
+    );
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert!(d[0].message.contains(&format!("limit of {MAX_STRING} bytes")), "{}", d[0].message);
+    assert!(
+        d[0].message
+            .contains(&format!("limit of {MAX_STRING} bytes")),
+        "{}",
+        d[0].message
+    );
 
-    let d = errors("let l = range(1000000) + range(10)\noutput n = length(l)\n", None);
+    let d = errors(
+        "let l = range(1000000) + range(10)\noutput n = length(l)\n",
+        None,
+    );
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert!(d[0].message.contains(&format!("limit of {MAX_LIST}")), "{}", d[0].message);
+    assert!(
+        d[0].message.contains(&format!("limit of {MAX_LIST}")),
+        "{}",
+        d[0].message
+    );
 }

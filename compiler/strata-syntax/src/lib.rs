@@ -51,7 +51,9 @@ pub fn lone_cr_as_lf(text: &str) -> Option<String> {
         return None;
     }
     // Replacing one ASCII byte by another keeps the text UTF-8.
-    let fixed: Vec<u8> = (0..bytes.len()).map(|i| if lone(i) { b'\n' } else { bytes[i] }).collect();
+    let fixed: Vec<u8> = (0..bytes.len())
+        .map(|i| if lone(i) { b'\n' } else { bytes[i] })
+        .collect();
     String::from_utf8(fixed).ok()
 }
 
@@ -59,10 +61,21 @@ pub fn lone_cr_as_lf(text: &str) -> Option<String> {
 /// sorted by position. Line breaks are `\n`, `\r\n` or a lone `\r` (see [`lone_cr_as_lf`]).
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     if text.len() > MAX_FILE_SIZE {
-        let d = Diagnostic::error("E4003", format!("file too large ({} bytes; the limit is 16 MiB)", text.len()), Span::new(file, 0, 0))
-            .with_label("not parsed")
-            .with_help("split the configuration into several files or modules");
-        return (ast::File { items: Vec::new(), comments: Vec::new(), span: Span::new(file, 0, 0) }, vec![d]);
+        let d = Diagnostic::error(
+            "E4003",
+            format!("file too large ({} bytes; the limit is 16 MiB)", text.len()),
+            Span::new(file, 0, 0),
+        )
+        .with_label("not parsed")
+        .with_help("split the configuration into several files or modules");
+        return (
+            ast::File {
+                items: Vec::new(),
+                comments: Vec::new(),
+                span: Span::new(file, 0, 0),
+            },
+            vec![d],
+        );
     }
     let normalized = lone_cr_as_lf(text);
     let text = normalized.as_deref().unwrap_or(text);
@@ -77,10 +90,21 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         let at = diags[MAX_DIAGNOSTICS].primary.span;
         diags.truncate(MAX_DIAGNOSTICS);
         diags.push(
-            Diagnostic::error(code::TOO_MANY_ERRORS, format!("too many syntax errors; only the first {MAX_DIAGNOSTICS} are shown"), at)
-                .with_label("further errors from here on are not reported")
-                .with_help("fix the errors above (is this really a Strata file?)"),
+            Diagnostic::error(
+                code::TOO_MANY_ERRORS,
+                format!("too many syntax errors; only the first {MAX_DIAGNOSTICS} are shown"),
+                at,
+            )
+            .with_label("further errors from here on are not reported")
+            .with_help("fix the errors above (is this really a Strata file?)"),
         );
     }
-    (ast::File { items, comments: lexed.comments, span: Span::new(file, 0, text.len()) }, diags)
+    (
+        ast::File {
+            items,
+            comments: lexed.comments,
+            span: Span::new(file, 0, text.len()),
+        },
+        diags,
+    )
 }
