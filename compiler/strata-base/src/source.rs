@@ -69,8 +69,10 @@ impl SourceFile {
     ) -> Self {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0u32];
-        for (i, b) in text.bytes().enumerate() {
-            if b == b'\n' {
+        let bytes = text.as_bytes();
+        for (i, &b) in bytes.iter().enumerate() {
+            // `\n`, `\r\n`, and a lone `\r` (classic Mac OS line endings) end a line.
+            if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
                 line_starts.push(i as u32 + 1);
             }
         }
@@ -110,7 +112,10 @@ impl SourceFile {
         let start = start as usize;
         let mut units = 0u32;
         for (i, ch) in self.text[start..].char_indices() {
-            if units >= col_utf16 || ch == '\n' {
+            if units >= col_utf16
+                || ch == '\n'
+                || (ch == '\r' && self.text.as_bytes().get(start + i + 1) != Some(&b'\n'))
+            {
                 return start + i;
             }
             units += ch.len_utf16() as u32;
@@ -192,6 +197,21 @@ mod tests {
         assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
         assert_eq!(f.line_col(5), LineCol { line: 2, column: 2 });
         assert_eq!(f.line_col(999), LineCol { line: 3, column: 1 });
+    }
+
+    #[test]
+    fn a_lone_carriage_return_ends_a_line() {
+        // Classic Mac OS line endings (`\r` alone), mixed with `\r\n` and `\n`.
+        let f = SourceFile::new(FileId(0), "a", "ab\rcd\r\nef\ng", false);
+        assert_eq!(f.line_count(), 4);
+        assert_eq!(f.line_col(3), LineCol { line: 2, column: 1 });
+        assert_eq!(f.line_col(7), LineCol { line: 3, column: 1 });
+        assert_eq!(f.line_col(10), LineCol { line: 4, column: 1 });
+        assert_eq!(f.offset_of_utf16(1, 0), 3);
+        // Past the end of a line: its line break (the `\r` of a CR-only line).
+        assert_eq!(f.offset_of_utf16(0, 99), 2);
+        assert_eq!(f.offset_of_utf16(1, 99), 6);
+        assert_eq!(f.utf16_position(4), (1, 1));
     }
 
     #[test]

@@ -1,11 +1,12 @@
 //! One function per subcommand. Each returns the process exit code.
 
-use crate::render::{self, counts, display_sources, json_diagnostic};
 use crate::{CfnFormatArg, CheckFormat, Cli, Command, CostFormat, GraphFormat};
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU8, Ordering};
 use strata_base::{Diagnostic, Severity};
+use strata_cli::render::{self, counts, display_sources, json_diagnostic};
 use strata_driver::{CfnFormat, CheckOptions, CheckOutcome, CompileOptions, DiskWorld, Summary};
 
 pub fn run(cli: Cli) -> u8 {
@@ -29,7 +30,11 @@ pub fn run(cli: Cli) -> u8 {
         Command::Lsp => lsp(),
         Command::Init { dir } => crate::init::init(&dir),
     };
-    code as u8
+    match STDOUT.load(Ordering::Relaxed) {
+        // The output is incomplete: whatever the command found, the run failed.
+        STDOUT_FAILED => 2,
+        _ => code as u8,
+    }
 }
 
 /// The process exits right after a command: freeing a large outcome (100,000 resources) piece
@@ -61,14 +66,38 @@ fn print_timings(outcome: &CheckOutcome) {
     }
 }
 
-/// Write to stdout, ignoring a closed pipe (`strata graph | head`).
-fn out(s: &str) {
+/// What became of stdout: every write so far succeeded, the reader closed the pipe, or a write
+/// failed (and was reported).
+static STDOUT: AtomicU8 = AtomicU8::new(STDOUT_OK);
+const STDOUT_OK: u8 = 0;
+const STDOUT_CLOSED: u8 = 1;
+const STDOUT_FAILED: u8 = 2;
+
+/// Write to stdout, checked. A reader that closed the pipe (`strata graph | head -3`) ends the
+/// output quietly: nothing more is written, no message, and the exit code stays what the
+/// command found (as `git log | head`, `rg`). Any other failure (`> /dev/full`, a full disk, an
+/// I/O error) is reported on stderr once and makes the exit code 2 (see [`run`]): a truncated
+/// JSON report must not look like a successful one.
+pub(crate) fn out(s: &str) {
+    if STDOUT.load(Ordering::Relaxed) != STDOUT_OK {
+        return;
+    }
     let mut o = std::io::stdout().lock();
-    let _ = o.write_all(s.as_bytes());
-    let _ = o.flush();
+    if let Err(e) = o.write_all(s.as_bytes()).and_then(|()| o.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            STDOUT.store(STDOUT_CLOSED, Ordering::Relaxed);
+        } else {
+            STDOUT.store(STDOUT_FAILED, Ordering::Relaxed);
+            err(&format!(
+                "error[E4009]: cannot write to standard output: {}\n",
+                strata_driver::io_message(&e)
+            ));
+        }
+    }
 }
 
-fn err(s: &str) {
+/// Write to stderr. A failure is ignored: there is nowhere left to report it.
+pub(crate) fn err(s: &str) {
     let mut e = std::io::stderr().lock();
     let _ = e.write_all(s.as_bytes());
     let _ = e.flush();
@@ -76,21 +105,19 @@ fn err(s: &str) {
 
 /// Print diagnostics as miette reports on stderr.
 fn print_human(outcome: &CheckOutcome, diagnostics: &[Diagnostic], color: bool) {
-    if diagnostics.is_empty() {
-        return;
-    }
-    let sources = display_sources(&outcome.sources, &outcome.project);
-    err(&render::human(diagnostics, &sources, color));
+    err(&render::outcome_human(outcome, diagnostics, color));
 }
 
-/// Number of project source files (own and imported) the run read.
+/// Number of project source files (own and imported) the run read: every file of the source
+/// map but the stdlib, `strata.toml` and placeholders. (A file named on the command line counts
+/// whatever its extension.)
 fn file_count(outcome: &CheckOutcome) -> usize {
     outcome
         .sources
         .files()
         .filter(|f| {
             !f.is_stdlib
-                && f.name.ends_with(".strata")
+                && f.name != strata_driver::CONFIG_FILE
                 && !outcome.project.verbatim_files.contains(&f.id)
         })
         .count()
@@ -311,11 +338,14 @@ fn fmt(paths: &[PathBuf], check: bool, color: bool) -> i32 {
         if check {
             out(&format!("would reformat {name}\n"));
         } else if let Some(text) = &f.formatted {
-            match std::fs::write(&f.path, text) {
+            match replace_file(&f.path, text) {
                 Ok(()) => out(&format!("reformatted {name}\n")),
                 Err(e) => {
                     write_errors += 1;
-                    err(&format!("error[E4009]: cannot write `{name}`: {e}\n"));
+                    err(&format!(
+                        "error[E4009]: cannot write `{name}`: {}; it is unchanged\n",
+                        strata_driver::io_message(&e)
+                    ));
                 }
             }
         }
@@ -358,6 +388,40 @@ fn fmt(paths: &[PathBuf], check: bool, color: bool) -> i32 {
     } else {
         0
     }
+}
+
+/// Replace the contents of the file at `path` (through a symbolic link: the file it points to)
+/// with `text`, all or nothing: the text goes to a new file beside it, flushed to disk, which
+/// is then renamed over it. Writing in place would leave a truncated source when the disk
+/// fills up or the process is killed half-way.
+fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+    use std::sync::atomic::AtomicU32;
+    static NEXT: AtomicU32 = AtomicU32::new(0);
+    let real = std::fs::canonicalize(path)?;
+    let (Some(dir), Some(name)) = (real.parent(), real.file_name()) else {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a file",
+        ));
+    };
+    let permissions = std::fs::metadata(&real)?.permissions();
+    let tmp = dir.join(format!(
+        ".{}.strata-fmt-{}-{}",
+        name.to_string_lossy(),
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = (|| {
+        let mut f = std::fs::File::create_new(&tmp)?;
+        f.write_all(text.as_bytes())?;
+        f.sync_all()?;
+        f.set_permissions(permissions)?;
+        std::fs::rename(&tmp, &real)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 fn explain(code: Option<&str>) -> i32 {

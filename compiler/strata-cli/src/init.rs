@@ -1,5 +1,6 @@
 //! `strata init [DIR]`: a starter project that checks and compiles as it is.
 
+use crate::commands::{err, out};
 use std::path::Path;
 
 const MAIN: &str = include_str!("../templates/main.strata");
@@ -38,16 +39,16 @@ pub fn init(dir: &Path) -> i32 {
             .filter(|n| n.ends_with(".strata") || n == "strata.toml")
             .collect();
         if !existing.is_empty() {
-            eprintln!(
-                "error: `{}` already holds a Strata project ({}); nothing was written",
+            err(&format!(
+                "error: `{}` already holds a Strata project ({}); nothing was written\n",
                 dir.display(),
                 existing.join(", ")
-            );
+            ));
             return 2;
         }
     }
     if let Err(e) = std::fs::create_dir_all(dir) {
-        eprintln!("error: cannot create `{}`: {e}", dir.display());
+        err(&format!("error: cannot create `{}`: {e}\n", dir.display()));
         return 2;
     }
     let name = stack_name(dir);
@@ -62,10 +63,10 @@ pub fn init(dir: &Path) -> i32 {
             continue;
         }
         if let Err(e) = std::fs::write(&path, text) {
-            eprintln!("error: cannot write `{}`: {e}", path.display());
+            err(&format!("error: cannot write `{}`: {e}\n", path.display()));
             return 2;
         }
-        println!("created {}", path.display());
+        out(&format!("created {}\n", path.display()));
     }
     let shown = dir.display().to_string();
     let cd = if shown == "." {
@@ -73,7 +74,9 @@ pub fn init(dir: &Path) -> i32 {
     } else {
         format!("cd {shown} && ")
     };
-    eprintln!("\nnext: {cd}strata check && strata compile --env prod");
+    err(&format!(
+        "\nnext: {cd}strata check && strata compile --env prod\n"
+    ));
     0
 }
 

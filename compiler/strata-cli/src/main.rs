@@ -5,13 +5,13 @@
 
 mod commands;
 mod init;
-mod render;
 mod schema;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use render::ColorChoice;
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use strata_cli::render::ColorChoice;
 use strata_model::Target;
 
 /// The syntax tree and the model are many small allocations; mimalloc makes them markedly
@@ -55,7 +55,8 @@ pub enum Command {
         path: PathBuf,
         #[arg(long, value_name = "NAME")]
         env: Option<String>,
-        /// Output directory [default: `[compile] out` of strata.toml, else out/].
+        /// Output directory [default: `[compile] out` of strata.toml, else out/, in the project
+        /// directory].
         #[arg(long, value_name = "DIR")]
         out: Option<PathBuf>,
         /// Targets to write, comma-separated: cloudformation, deployment-manager, terraform,
@@ -179,9 +180,20 @@ fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            // Usage errors exit 2 (the contract); --help and --version print and exit 0.
-            let _ = e.print();
-            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+            // Usage errors exit 2 (the contract); --help and --version print and exit 0, or 2
+            // when stdout cannot be written (a closed pipe is not an error: see commands::out).
+            let printed = e.print().and_then(|()| std::io::stdout().flush());
+            return match printed {
+                Err(w) if !e.use_stderr() && w.kind() != std::io::ErrorKind::BrokenPipe => {
+                    let _ = writeln!(
+                        std::io::stderr(),
+                        "error[E4009]: cannot write to standard output: {}",
+                        strata_driver::io_message(&w)
+                    );
+                    ExitCode::from(2)
+                }
+                _ => ExitCode::from(if e.use_stderr() { 2 } else { 0 }),
+            };
         }
     };
     let worker = std::thread::Builder::new()
@@ -191,13 +203,14 @@ fn main() -> ExitCode {
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(_)) => {
-            eprintln!(
+            let _ = writeln!(
+                std::io::stderr(),
                 "error: strata crashed (a bug); please report it with the input that caused it"
             );
             ExitCode::from(101)
         }
         Err(e) => {
-            eprintln!("error: cannot start: {e}");
+            let _ = writeln!(std::io::stderr(), "error: cannot start: {e}");
             ExitCode::from(2)
         }
     }

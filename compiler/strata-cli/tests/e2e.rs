@@ -4,7 +4,7 @@
 //! `cmd` (one command line per line, without the leading `strata`; `#` starts a comment).
 //! The case is copied to a temporary directory, the commands run there one after the other,
 //! and one snapshot (`tests/e2e/snapshots/`) records, for each command, its exit code, stdout
-//! and stderr, then the files the commands created.
+//! and stderr, then the files the commands created and those they removed.
 //!
 //! The other tests build their inputs at run time (non-UTF-8 and unreadable files, a 50 MB
 //! file, a 10,000-deep expression) or check properties rather than texts (nothing written on a
@@ -181,15 +181,16 @@ fn fixtures() {
                     out.push_str(&transcript(line, &run));
                     out.push('\n');
                 }
-                let created: Vec<String> = list_files(&work)
-                    .into_iter()
-                    .filter(|f| !before.contains(f))
-                    .collect();
-                if !created.is_empty() {
-                    out.push_str("--- files created\n");
-                    for f in created {
-                        out.push_str(&f);
-                        out.push('\n');
+                let after = list_files(&work);
+                let created: Vec<&String> = after.iter().filter(|f| !before.contains(f)).collect();
+                let removed: Vec<&String> = before.iter().filter(|f| !after.contains(f)).collect();
+                for (title, list) in [("files created", created), ("files removed", removed)] {
+                    if !list.is_empty() {
+                        out.push_str(&format!("--- {title}\n"));
+                        for f in list {
+                            out.push_str(f);
+                            out.push('\n');
+                        }
                     }
                 }
                 insta::assert_snapshot!("e2e", out);
@@ -503,4 +504,648 @@ fn colour_only_when_asked_or_on_a_terminal() {
     let never = strata(p.path(), &["check", "--color", "never"]);
     assert!(!never.stderr.contains('\u{1b}'));
     assert_eq!((plain.code, forced.code, never.code), (2, 2, 2));
+}
+
+#[test]
+fn error_past_column_65535_is_rendered_by_every_command() {
+    // miette pads a label to its column with `{:width$}`, at most 65,535: an error at the end
+    // of a 70,000-character line made every command that prints diagnostics exit 101.
+    let long = "x".repeat(70_000);
+    let p = project(&[
+        (
+            "main.strata",
+            format!("let a = \"{long}\" + zz\n").as_bytes(),
+        ),
+        (
+            "syntax.strata",
+            format!("let b = \"{long}\" + @\n").as_bytes(),
+        ),
+    ]);
+    let commands: [&[&str]; 9] = [
+        &["check"],
+        &["check", "--format", "json"],
+        &["check", "--format", "sarif"],
+        &["compile"],
+        &["cost"],
+        &["graph"],
+        &["fmt"],
+        &["fmt", "--check"],
+        &["--color", "always", "check"],
+    ];
+    for args in commands {
+        let run = strata(p.path(), args);
+        assert_eq!(run.code, 2, "strata {args:?}: {}", run.stderr);
+        if args.contains(&"--format") {
+            let v = json(&run);
+            assert!(
+                v.to_string().contains("70014"),
+                "strata {args:?}: no column 70014 in {v}"
+            );
+        } else {
+            assert!(
+                run.stderr.contains("main.strata:1:70014") || args[0] == "fmt",
+                "strata {args:?}: {}",
+                run.stderr
+            );
+            assert!(
+                run.stderr.contains("…"),
+                "strata {args:?}: the long line is not clipped: {}",
+                run.stderr
+            );
+            assert!(
+                run.stderr.lines().all(|l| l.chars().count() < 2_000),
+                "strata {args:?}: a line of more than 2,000 characters"
+            );
+        }
+    }
+}
+
+/// A small deterministic generator (xorshift), so that a failure names a reproducible case.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Cut `text` at a byte offset, moved back to a character boundary.
+fn boundary(text: &str, mut i: usize) -> usize {
+    i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// One mutation of a valid program: a slice deleted, duplicated or moved, a token or a line
+/// ending inserted, or a line of 70,000 characters.
+fn mutate(text: &str, rng: &mut Rng) -> String {
+    let a = boundary(text, rng.below(text.len() + 1));
+    let b = boundary(text, a + rng.below(200));
+    let (head, mid, tail) = (&text[..a], &text[a..b], &text[b..]);
+    match rng.below(6) {
+        0 => format!("{head}{tail}"),
+        1 => format!("{head}{mid}{mid}{tail}"),
+        2 => format!("{head}{tail}{mid}"),
+        3 => {
+            let tokens = [
+                "{",
+                "}",
+                "[",
+                "]",
+                "(",
+                ")",
+                "\"",
+                "${",
+                ":",
+                "=",
+                ",",
+                ".",
+                "resource ",
+                "stack ",
+                "import ",
+                "\r",
+                "\r\n",
+                "\t",
+                "\u{0}",
+                "é",
+                "100 GiB",
+                "#",
+                "//",
+            ];
+            format!("{head}{}{tail}", tokens[rng.below(tokens.len())])
+        }
+        4 => format!("{head}\"{}\" + zz{tail}", "w".repeat(70_000)),
+        _ => text.replace('\n', "\r"),
+    }
+}
+
+#[test]
+fn mutated_programs_never_crash_any_command_or_format() {
+    // Every command and output format over mutated copies of the e2e fixtures: each run must
+    // end with 0, 1 or 2 (the helper fails on a panic or a signal) and JSON/SARIF must parse.
+    let root = repo_root().join("tests/e2e/fixtures");
+    let mut seeds: Vec<String> = Vec::new();
+    let mut cases: Vec<_> = fs::read_dir(&root)
+        .expect("fixtures")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .collect();
+    cases.sort();
+    for case in cases {
+        for f in list_files(&case)
+            .into_iter()
+            .filter(|f| f.ends_with(".strata"))
+        {
+            if let Ok(text) = fs::read_to_string(case.join(&f)) {
+                seeds.push(text);
+            }
+        }
+    }
+    assert!(seeds.len() >= 10, "only {} seed programs", seeds.len());
+    let commands: [&[&str]; 11] = [
+        &["check"],
+        &["check", "--format", "json"],
+        &["check", "--format", "sarif"],
+        &["compile", "--out", "build"],
+        &["cost"],
+        &["cost", "--format", "json"],
+        &["graph"],
+        &["graph", "--format", "dot"],
+        &["fmt", "--check"],
+        &["fmt"],
+        &["--color", "always", "check"],
+    ];
+    let mut rng = Rng(0x5eed_1234_abcd_0001);
+    for i in 0..110 {
+        let mut text = seeds[rng.below(seeds.len())].clone();
+        for _ in 0..1 + rng.below(3) {
+            text = mutate(&text, &mut rng);
+        }
+        let args = commands[i % commands.len()];
+        let p = project(&[("main.strata", text.as_bytes())]);
+        let run = strata(p.path(), args);
+        assert!(
+            (0..=2).contains(&run.code),
+            "case {i}: strata {args:?} exited {}:\n{}",
+            run.code,
+            run.stderr
+        );
+        // `cost` prints no estimate for an invalid program.
+        if (args.contains(&"json") || args.contains(&"sarif"))
+            && (args[0] == "check" || run.code != 2)
+        {
+            json(&run);
+        }
+    }
+}
+
+/// Run `strata ARGS` in `dir` with stdout sent to `stdout`: the exit code and stderr.
+fn strata_with_stdout(dir: &Path, args: &[&str], stdout: Stdio) -> (i32, String) {
+    let child = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start strata");
+    let out = child.wait_with_output().expect("wait");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let code = out.status.code().unwrap_or(-1);
+    assert!(
+        !stderr.contains("panicked at") && code != 101 && code != -1,
+        "`strata {}` crashed ({}):\n{stderr}",
+        args.join(" "),
+        out.status
+    );
+    (code, stderr)
+}
+
+#[test]
+fn a_failed_write_to_stdout_is_an_error() {
+    // `strata graph > /dev/full` exited 0 with nothing written, and `check --format json` into
+    // a full disk left truncated JSON with exit 1 and no message.
+    let Ok(full) = fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let p = project(&[("main.strata", CLEAN.as_bytes())]);
+    let commands: [&[&str]; 9] = [
+        &["graph"],
+        &["check", "--format", "json"],
+        &["check", "--format", "sarif"],
+        &["cost"],
+        &["compile"],
+        &["explain"],
+        &["explain", "E4009"],
+        &["--help"],
+        &["init", "new"],
+    ];
+    for args in commands {
+        let sink = full.try_clone().expect("dup /dev/full");
+        let (code, stderr) = strata_with_stdout(p.path(), args, Stdio::from(sink));
+        assert_eq!(code, 2, "strata {args:?}: {stderr}");
+        assert_eq!(
+            stderr
+                .matches("error[E4009]: cannot write to standard output: No space left on device")
+                .count(),
+            1,
+            "strata {args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    // `strata graph | head -1`: the reader is gone; no message, and the exit code is the one
+    // the command found (here 0 for a clean project, 2 for an invalid one).
+    let clean = project(&[("main.strata", CLEAN.as_bytes())]);
+    let invalid = project(&[(
+        "main.strata",
+        b"import aws\nresource key: aws.kms.Key { rotaton = true }\n",
+    )]);
+    for (dir, args, expected) in [
+        (clean.path(), &["graph"][..], 0),
+        (clean.path(), &["check", "--format", "json"], 0),
+        (clean.path(), &["explain"], 0),
+        (clean.path(), &["--help"], 0),
+        (invalid.path(), &["check", "--format", "sarif"], 2),
+    ] {
+        let (reader, writer) = std::io::pipe().expect("pipe");
+        drop(reader);
+        let (code, stderr) = strata_with_stdout(dir, args, Stdio::from(writer));
+        assert_eq!(code, expected, "strata {args:?}: {stderr}");
+        assert!(
+            !stderr.contains("standard output"),
+            "strata {args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn cr_only_line_endings_check_and_compile_like_lf() {
+    // Classic Mac OS line endings (`\r` alone) made a file one line: "0 resources: no problems",
+    // and `compile` wrote nothing.
+    let lf =
+        "// The app's keys.\nimport aws\n\nresource key: aws.kms.Key {\n  rotation = true\n}\n";
+    let cr = lf.replace('\n', "\r");
+    let a = project(&[("main.strata", lf.as_bytes())]);
+    let b = project(&[("main.strata", cr.as_bytes())]);
+    let (ra, rb) = (strata(a.path(), &["check"]), strata(b.path(), &["check"]));
+    assert!(
+        rb.stderr.contains("checked 1 file (1 resource)"),
+        "{}",
+        rb.stderr
+    );
+    assert_eq!((ra.code, &ra.stderr), (rb.code, &rb.stderr));
+    let (ca, cb) = (
+        strata(a.path(), &["compile"]),
+        strata(b.path(), &["compile"]),
+    );
+    assert_eq!((ca.code, &ca.stdout), (cb.code, &cb.stdout));
+    let files = list_files(&a.path().join("out"));
+    assert!(!files.is_empty());
+    for f in &files {
+        assert_eq!(
+            fs::read(a.path().join("out").join(f)).ok(),
+            fs::read(b.path().join("out").join(f)).ok(),
+            "{f}"
+        );
+    }
+    // `fmt` writes the canonical `\n` line endings.
+    let fmt = strata(b.path(), &["fmt"]);
+    assert_eq!(fmt.code, 0, "{}", fmt.stderr);
+    assert_eq!(
+        fs::read_to_string(b.path().join("main.strata"))
+            .ok()
+            .as_deref(),
+        Some(lf)
+    );
+}
+
+#[test]
+fn links_out_of_the_project_are_named_and_never_printed() {
+    // `x.strata -> /proc/self/environ` printed the CI environment in the diagnostics (and
+    // `-> /etc/passwd` that file); `strata.toml` and `fmt` followed links as well.
+    #[cfg(unix)]
+    {
+        let p = project(&[("main.strata", CLEAN.as_bytes())]);
+        std::os::unix::fs::symlink("/proc/self/environ", p.path().join("x.strata"))
+            .expect("symlink");
+        std::os::unix::fs::symlink("/etc/passwd", p.path().join("strata.toml")).expect("symlink");
+        let secret = "STRATA_TEST_SECRET_7f3a9c";
+        for args in [
+            &["check"][..],
+            &["check", "--format", "json"],
+            &["check", "--format", "sarif"],
+            &["compile"],
+            &["cost"],
+            &["graph"],
+            &["check", "x.strata"],
+            &["fmt", "--check"],
+            &["fmt", "x.strata"],
+        ] {
+            let run = Command::new(env!("CARGO_BIN_EXE_strata"))
+                .args(args)
+                .current_dir(p.path())
+                .env("NO_COLOR", "1")
+                .env(secret, "hunter2-value")
+                .output()
+                .expect("run strata");
+            let (stdout, stderr) = (
+                String::from_utf8_lossy(&run.stdout),
+                String::from_utf8_lossy(&run.stderr),
+            );
+            assert_eq!(run.status.code(), Some(2), "strata {args:?}: {stderr}");
+            for leak in ["hunter2-value", secret, "root:"] {
+                assert!(
+                    !stdout.contains(leak) && !stderr.contains(leak),
+                    "strata {args:?} printed `{leak}`:\n{stdout}\n{stderr}"
+                );
+            }
+            assert!(
+                (stdout.contains("E4012") || stderr.contains("E4012"))
+                    && (stdout.contains("x.strata") || stderr.contains("x.strata")),
+                "strata {args:?}: {stdout}\n{stderr}"
+            );
+        }
+        assert!(!p.path().join("out").exists(), "compile wrote an output");
+    }
+}
+
+#[test]
+fn compile_never_writes_outside_the_project_unless_told_to() {
+    // `[compile] out = "../infra"` was obeyed: a plain `strata compile` replaced ../infra/terraform
+    // and deleted the hand-written file in it. Only `--out` may name a directory outside.
+    let root = project(&[
+        ("proj/main.strata", CLEAN.as_bytes()),
+        (
+            "proj/strata.toml",
+            b"[compile]\nout = \"../infra\"\ntargets = [\"terraform\"]\n",
+        ),
+        ("infra/terraform/handwritten.tf", b"# mine\n"),
+    ]);
+    let proj = root.path().join("proj");
+    let before = list_files(root.path());
+    for args in [&["compile"][..], &["check"], &["compile", "--out", "build"]] {
+        let run = strata(&proj, args);
+        assert_eq!(run.code, 2, "strata {args:?}: {}", run.stderr);
+        assert!(
+            run.stderr.contains("E4013") && run.stderr.contains("--out DIR"),
+            "strata {args:?}: {}",
+            run.stderr
+        );
+    }
+    assert_eq!(list_files(root.path()), before, "something was written");
+    for (out, why) in [
+        ("/tmp/strata-infra", "is an absolute path"),
+        (".", "is the project directory itself"),
+    ] {
+        fs::write(
+            proj.join("strata.toml"),
+            format!("[compile]\nout = {out:?}\n"),
+        )
+        .expect("write");
+        let run = strata(&proj, &["compile"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(run.stderr.contains(why), "{}", run.stderr);
+    }
+    // With `--out`, the directory outside is the user's explicit choice.
+    fs::write(
+        proj.join("strata.toml"),
+        "[compile]\ntargets = [\"terraform\"]\n",
+    )
+    .expect("write");
+    let run = strata(&proj, &["compile", "--out", "../infra"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(root.path().join("infra/terraform/main/main.tf").is_file());
+    // Without `--out`, `out/` is in the project directory, wherever the command runs.
+    let run = strata(root.path(), &["compile", "proj"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(proj.join("out/terraform/main/main.tf").is_file() && !root.path().join("out").exists());
+    assert!(
+        run.stdout.starts_with("proj/out/terraform/"),
+        "{}",
+        run.stdout
+    );
+    #[cfg(unix)]
+    {
+        // Nor through an `out` (or `[compile] out`) that is a link leading outside.
+        fs::remove_dir_all(proj.join("out")).expect("rm out");
+        std::os::unix::fs::symlink(root.path().join("infra"), proj.join("out")).expect("symlink");
+        let before = list_files(root.path());
+        let run = strata(&proj, &["compile"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("E4013") && run.stderr.contains("symbolic link"),
+            "{}",
+            run.stderr
+        );
+        fs::write(
+            proj.join("strata.toml"),
+            "[compile]\nout = \"out/deploy\"\n",
+        )
+        .expect("write");
+        let run = strata(&proj, &["compile"]);
+        assert_eq!(run.code, 2, "{}", run.stderr);
+        assert!(
+            run.stderr.contains("E4013") && run.stderr.contains("strata.toml"),
+            "{}",
+            run.stderr
+        );
+        assert_eq!(list_files(root.path()), before, "something was written");
+    }
+}
+
+#[test]
+fn fifty_concurrent_compiles_into_one_out_leave_one_complete_output() {
+    // About 3 of 1,600 concurrent compiles into one `--out` exited 2 (renames of target folders
+    // raced), and a reader could find CloudFormation from one run and Terraform from another.
+    let p = project(&[(
+        "main.strata",
+        b"import aws\nparam env: \"dev\" | \"prod\" = \"dev\"\nresource key: aws.kms.Key {\n  description = \"key for ${env}\"\n  rotation = true\n}\noutput arn = key.arn\n",
+    )]);
+    // What each environment writes, compiled alone.
+    let mut reference = Vec::new();
+    for env in ["dev", "prod"] {
+        let run = strata(
+            p.path(),
+            &["compile", "--env", env, "--out", &format!("ref-{env}")],
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let dir = p.path().join(format!("ref-{env}"));
+        let files: Vec<(String, Vec<u8>)> = list_files(&dir)
+            .into_iter()
+            .map(|f| (f.clone(), fs::read(dir.join(&f)).expect("read")))
+            .collect();
+        assert!(files.len() >= 2, "{files:?}");
+        reference.push(files);
+    }
+    assert_ne!(reference[0], reference[1]);
+    // A leftover of a run killed while writing: removed by the next run.
+    fs::create_dir_all(p.path().join(".out.strata-tmp-4242-0-0/terraform")).expect("mkdir");
+    let children: Vec<_> = (0..50)
+        .map(|i| {
+            Command::new(env!("CARGO_BIN_EXE_strata"))
+                .args([
+                    "compile",
+                    "--env",
+                    if i % 2 == 0 { "dev" } else { "prod" },
+                    "--out",
+                    "out",
+                ])
+                .current_dir(p.path())
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("start strata")
+        })
+        .collect();
+    for (i, child) in children.into_iter().enumerate() {
+        let out = child.wait_with_output().expect("wait");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "compile {i}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let dir = p.path().join("out");
+    let got: Vec<(String, Vec<u8>)> = list_files(&dir)
+        .into_iter()
+        .map(|f| (f.clone(), fs::read(dir.join(&f)).expect("read")))
+        .collect();
+    assert!(
+        got == reference[0] || got == reference[1],
+        "the output is not the complete output of one run: {:?}",
+        got.iter().map(|(f, _)| f).collect::<Vec<_>>()
+    );
+    let mut top: Vec<String> = fs::read_dir(p.path())
+        .expect("ls")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    assert_eq!(
+        top,
+        ["main.strata", "out", "ref-dev", "ref-prod"],
+        "leftovers next to the output"
+    );
+}
+
+/// Run `strata ARGS` in `dir` where no file may grow past `limit` bytes (`RLIMIT_FSIZE`, with
+/// `SIGXFSZ` ignored, so that such a write fails with "File too large" as on a full disk),
+/// stdout going to `stdout`: the exit code and stderr.
+#[cfg(target_os = "linux")]
+fn strata_with_file_limit(dir: &Path, args: &[&str], limit: u64, stdout: Stdio) -> (i32, String) {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
+    cmd.args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(stdout)
+        .stderr(Stdio::piped());
+    // SAFETY: between fork and exec the closure only calls async-signal-safe functions.
+    unsafe {
+        cmd.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let lim = libc::rlimit {
+                rlim_cur: limit as libc::rlim_t,
+                rlim_max: limit as libc::rlim_t,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &lim) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.output().expect("run strata");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(
+        !stderr.contains("panicked at"),
+        "`strata {}` panicked: {stderr}",
+        args.join(" ")
+    );
+    (out.status.code().unwrap_or(-1), stderr)
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn a_write_cut_short_damages_no_source_and_no_output() {
+    // Writes that fail half-way (a full disk): `fmt` wrote sources in place (a truncated file
+    // on failure), a JSON report cut short looked like a finding (exit 1, no message).
+    let long = "x".repeat(400);
+    let source = format!("import aws\nresource key: aws.kms.Key {{ rotation   = true\n  description = \"{long}\" }}\n");
+    let p = project(&[("main.strata", source.as_bytes())]);
+    let (code, stderr) = strata_with_file_limit(p.path(), &["fmt"], 300, Stdio::null());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("cannot write `main.strata`: File too large; it is unchanged"),
+        "{stderr}"
+    );
+    assert_eq!(
+        fs::read_to_string(p.path().join("main.strata")).expect("read"),
+        source,
+        "the source was damaged"
+    );
+    let mut top: Vec<String> = fs::read_dir(p.path())
+        .expect("ls")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["main.strata"], "a temporary file was left behind");
+    // Without the limit it is reformatted (and keeps its permissions).
+    let run = strata(p.path(), &["fmt"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_ne!(
+        fs::read_to_string(p.path().join("main.strata")).expect("read"),
+        source
+    );
+
+    // A report into a file that cannot grow.
+    let report = fs::File::create(p.path().join("report.json")).expect("create");
+    let (code, stderr) = strata_with_file_limit(
+        p.path(),
+        &["check", "--format", "json"],
+        300,
+        Stdio::from(report),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("error[E4009]: cannot write to standard output: File too large"),
+        "{stderr}"
+    );
+    fs::remove_file(p.path().join("report.json")).expect("rm");
+
+    // A compile whose files cannot be written keeps the previous output, whole.
+    let run = strata(p.path(), &["compile"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let before: Vec<(String, Vec<u8>)> = list_files(&p.path().join("out"))
+        .into_iter()
+        .map(|f| {
+            (
+                f.clone(),
+                fs::read(p.path().join("out").join(&f)).expect("read"),
+            )
+        })
+        .collect();
+    fs::write(
+        p.path().join("main.strata"),
+        source.replace("rotation   = true", "rotation = false"),
+    )
+    .expect("write");
+    let (code, stderr) = strata_with_file_limit(p.path(), &["compile"], 300, Stdio::null());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("E4009") && stderr.contains("File too large"),
+        "{stderr}"
+    );
+    let after: Vec<(String, Vec<u8>)> = list_files(&p.path().join("out"))
+        .into_iter()
+        .map(|f| {
+            (
+                f.clone(),
+                fs::read(p.path().join("out").join(&f)).expect("read"),
+            )
+        })
+        .collect();
+    assert_eq!(before, after, "the previous output changed");
+    let mut top: Vec<String> = fs::read_dir(p.path())
+        .expect("ls")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    top.sort();
+    assert_eq!(top, ["main.strata", "out"], "leftovers next to the output");
 }

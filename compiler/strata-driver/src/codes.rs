@@ -10,6 +10,9 @@ pub const BAD_CONFIG: &str = "E4005";
 pub const NO_SOURCES: &str = "E4008";
 pub const WRITE_FAILED: &str = "E4009";
 pub const TARGET_UNUSED: &str = "E4011";
+pub const LINK_OUTSIDE: &str = "E4012";
+pub const OUT_OUTSIDE: &str = "E4013";
+pub const OUT_NOT_OWN: &str = "E4014";
 pub const BAD_CRD: &str = "E4020";
 
 const E4001: &str = "\
@@ -106,7 +109,9 @@ Correct the entry. The format: `[env.NAME.params]` (parameter values per environ
 
 const E4008: &str = "\
 ## What it checks
-The project directory holds no `*.strata` file.
+The project directory holds no `*.strata` file, or the file named on the command line is
+`strata.toml` (the settings, not a source). A file named explicitly is otherwise read as
+Strata source whatever its extension.
 
 ## Why it matters
 There is nothing to check or compile; usually the command ran in the wrong directory.
@@ -114,6 +119,7 @@ There is nothing to check or compile; usually the command ran in the wrong direc
 ## Example
 ```sh
 strata check docs/
+strata check strata.toml
 ```
 
 ## Fix
@@ -123,20 +129,26 @@ creates a starter project.
 
 const E4009: &str = "\
 ## What it checks
-`strata compile` could not write its output directory (permission denied, disk full, a file
-where a directory should be).
+A command could not write its output: `strata compile` its output directory, `strata fmt` a
+file it reformatted, or any command its standard output (permission denied, disk full, a
+file where a directory should be, `> /dev/full`).
 
 ## Why it matters
-The output is written to a temporary directory first and moved into place only when every
-file is written, so an earlier output stays intact; but this run produced nothing.
+An output that was cut short must not pass for a complete one: the command exits 2. The files
+of `strata compile` are written to a staging directory first and switched into place only
+when every file is written, so an earlier output stays intact; but this run produced nothing.
+A report on standard output may be truncated. (A reader that closes a pipe early, as
+`strata graph | head`, is not an error.)
 
 ## Example
 ```sh
 strata compile --out /read-only/out
+strata check --format json > /mnt/full-disk/report.json
 ```
 
 ## Fix
-Choose an output directory you can write (`--out DIR`, or `[compile] out` in `strata.toml`).
+Choose an output directory you can write (`--out DIR`, or `[compile] out` in `strata.toml`),
+free some space, or redirect the output elsewhere.
 ";
 
 const E4011: &str = "\
@@ -158,6 +170,79 @@ strata compile --target kubernetes     # but every stack says `provider = aws { 
 Ask for the targets of the stacks' providers (AWS: `cloudformation`, `terraform`; GCP:
 `deployment-manager`, `terraform`; Azure: `terraform`; Kubernetes: `kubernetes`), or add a stack
 with the provider the target needs.
+";
+
+const E4012: &str = "\
+## What it checks
+A file of the project directory (a `*.strata` file or `strata.toml`), or a file `strata fmt`
+finds in a directory, is a symbolic link (or lies under one) that leads outside the project
+directory. Strata does not read it. (An import through such a link is refused as well, with
+`E1005`.)
+
+## Why it matters
+A project is often checked by CI on a pull request from someone else. A link named
+`x.strata` to `/proc/self/environ` or `/etc/passwd` would have Strata print that file in its
+diagnostics (the CI environment and its secrets, in the build log); a link to a `.strata`
+file elsewhere would silently add its resources to the project, and `strata fmt` would
+rewrite a file outside the project. Links that stay inside the project are fine.
+
+## Example
+```sh
+$ ls -l
+main.strata
+shared.strata -> ../../platform/shared.strata
+```
+
+## Fix
+Copy the file into the project (or make the project directory the common parent of what it
+uses, and import the module with a relative path). The diagnostic names the link, never
+what it points to.
+";
+
+const E4013: &str = "\
+## What it checks
+The output directory `strata compile` would use without `--out` is not a directory inside the
+project: `[compile] out` in `strata.toml` is an absolute path, climbs out with `..`, or is the
+project directory itself; or the output directory (`[compile] out`, else `out/`) is a
+symbolic link that leads outside the project.
+
+## Why it matters
+`strata compile` replaces the folders of the targets it writes in its output directory. A
+setting in the repository (perhaps in someone else's pull request) must not make a plain
+`strata compile` replace a folder elsewhere on the machine: `out = \"../infra\"` once deleted
+hand-written files next to the project. Writing outside the project is a decision for whoever
+runs the command, on the command line.
+
+## Example
+```toml
+[compile]
+out = \"../infra\"
+```
+
+## Fix
+Name a directory inside the project (`out = \"build\"`), or pass the directory on the command
+line: `strata compile --out ../infra`.
+";
+
+const E4014: &str = "\
+## What it checks
+The output directory of `strata compile` is the project directory or the current directory,
+or a directory that contains one of them (`--out .`, `--out ..`).
+
+## Why it matters
+`strata compile` switches its whole output directory in one step, so that a reader never sees
+the targets of two different runs side by side: it builds the new output next to it and
+exchanges the two. Done to the project directory, that would rebuild the project around its
+sources (and leave your shell in a directory that no longer exists).
+
+## Example
+```sh
+strata compile --out .
+```
+
+## Fix
+Give the output a directory of its own: `--out build` (the default is `out/` in the project
+directory). Deploy tools can point at `build/terraform/...` as they did at `./terraform/...`.
 ";
 
 /// Documentation of every code the driver reports.
@@ -216,6 +301,24 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "target-without-stack",
             severity: Severity::Warning,
             doc: E4011,
+        },
+        CodeDoc {
+            code: LINK_OUTSIDE,
+            name: "link-outside-project",
+            severity: Severity::Error,
+            doc: E4012,
+        },
+        CodeDoc {
+            code: OUT_OUTSIDE,
+            name: "output-outside-project",
+            severity: Severity::Error,
+            doc: E4013,
+        },
+        CodeDoc {
+            code: OUT_NOT_OWN,
+            name: "output-contains-project",
+            severity: Severity::Error,
+            doc: E4014,
         },
     ]
 }

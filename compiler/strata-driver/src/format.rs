@@ -1,9 +1,9 @@
 //! `strata fmt`: format files in place or check that they are formatted.
 
 use crate::codes as c;
-use crate::project::{read_text, unusable_file_diagnostic};
+use crate::project::{link_outside_diagnostic, read_text, unusable_file_diagnostic};
 use crate::stages;
-use crate::world::{normalize, EntryKind, World};
+use crate::world::{leads_outside, normalize, EntryKind, World};
 use std::path::{Path, PathBuf};
 use strata_base::{Diagnostic, FileId, SourceMap, Span};
 
@@ -44,9 +44,12 @@ fn shown(p: &Path) -> String {
 const MAX_DIR_DEPTH: usize = 64;
 
 /// The `.strata` files under `dir`, recursively, skipping hidden directories (`.git`) and
-/// build output (`target`, `node_modules`).
+/// build output (`target`, `node_modules`). A file or directory that is a symbolic link leading
+/// outside `root` (the directory named on the command line, links resolved) is reported, not
+/// read: `fmt` would print and rewrite a file outside the project.
 fn collect_dir(
     world: &dyn World,
+    root: Option<&Path>,
     dir: &Path,
     depth: usize,
     found: &mut Vec<PathBuf>,
@@ -88,10 +91,22 @@ fn collect_dir(
                 && name != "target"
                 && name != "node_modules"
             {
-                collect_dir(world, &e, depth + 1, found, out);
+                if leads_outside(world, &e, root) {
+                    let id = out.sources.add(shown(&e), "", false);
+                    out.diagnostics
+                        .push(link_outside_diagnostic(id, &shown(&e)));
+                } else {
+                    collect_dir(world, root, &e, depth + 1, found, out);
+                }
             }
         } else if e.extension().is_some_and(|x| x == "strata") {
-            found.push(e);
+            if leads_outside(world, &e, root) {
+                let id = out.sources.add(shown(&e), "", false);
+                out.diagnostics
+                    .push(link_outside_diagnostic(id, &shown(&e)));
+            } else {
+                found.push(e);
+            }
         }
     }
 }
@@ -106,12 +121,28 @@ pub fn format_paths(world: &dyn World, paths: &[PathBuf]) -> FormatOutcome {
         let p = normalize(p);
         match world.metadata(&p) {
             Ok(m) if m.kind == EntryKind::Dir => {
+                let root = world.canonicalize(&p).ok();
                 let mut found = Vec::new();
-                collect_dir(world, &p, 0, &mut found, &mut out);
+                collect_dir(world, root.as_deref(), &p, 0, &mut found, &mut out);
                 found.sort();
                 files.extend(found);
             }
-            Ok(_) => files.push(p),
+            // A file named on the command line stays inside its own directory (as for `check
+            // FILE`): a link to elsewhere is not read (a pre-commit hook passes the file names
+            // of a change, links included).
+            Ok(_) => {
+                let dir = match p.parent() {
+                    Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+                    _ => PathBuf::from("."),
+                };
+                if leads_outside(world, &p, world.canonicalize(&dir).ok().as_deref()) {
+                    let id = out.sources.add(shown(&p), "", false);
+                    out.diagnostics
+                        .push(link_outside_diagnostic(id, &shown(&p)));
+                } else {
+                    files.push(p);
+                }
+            }
             Err(_) => {
                 let id = out.sources.add(shown(&p), "", false);
                 out.diagnostics.push(

@@ -31,7 +31,7 @@ pub use pipeline::{
     CompileOptions, CompileOutcome, StageTiming,
 };
 pub use project::{
-    load_project, parse_config, read_text, CfnFormat, CompileConfig, Config, EnvConfig,
+    io_message, load_project, parse_config, read_text, CfnFormat, CompileConfig, Config, EnvConfig,
     LoadedProject, Project, ReadError, CONFIG_FILE, MAX_FILE_SIZE,
 };
 pub use world::{normalize, DiskWorld, EntryKind, MemoryWorld, Metadata, OverlayWorld, World};

@@ -2,7 +2,7 @@
 //! never leaving the project directory (not even through a symbolic link).
 
 use crate::project::{describe_read_error, io_message, read_text, rel_name, Project};
-use crate::world::{normalize, EntryKind, World};
+use crate::world::{leads_outside, normalize, EntryKind, World};
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use strata_semantics::Loader;
@@ -45,15 +45,12 @@ impl<'a> WorldLoader<'a> {
 
     /// Refuse a path whose real location (links resolved) is outside the project.
     fn inside(&self, path: &Path, shown: &str) -> Result<(), String> {
-        let (Some(root), Ok(real)) = (&self.canonical_root, self.world.canonicalize(path)) else {
-            return Ok(());
-        };
-        if real.starts_with(root) {
-            Ok(())
-        } else {
+        if leads_outside(self.world, path, self.canonical_root.as_deref()) {
             Err(format!(
                 "`{shown}` is a symbolic link that leads outside the project directory"
             ))
+        } else {
+            Ok(())
         }
     }
 

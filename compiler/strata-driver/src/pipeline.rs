@@ -4,7 +4,7 @@
 use crate::loader::WorldLoader;
 use crate::project::{load_project, CfnFormat, Project};
 use crate::stages;
-use crate::world::World;
+use crate::world::{is_within, normalize, World};
 use crate::{codes as c, Summary};
 use std::path::{Path, PathBuf};
 use strata_base::{Diagnostic, FileId, Severity, SourceMap, Span};
@@ -218,8 +218,9 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
 #[derive(Clone, Debug, Default)]
 pub struct CompileOptions {
     pub check: CheckOptions,
-    /// `--out DIR` (relative to the current directory). Default: `[compile] out` of
-    /// `strata.toml` (relative to the project), else `out/` in the current directory.
+    /// `--out DIR` (relative to the current directory; may be anywhere). Default: `[compile]
+    /// out` of `strata.toml`, else `out/`, both relative to the project directory and inside it
+    /// (`E4013` otherwise, links resolved).
     pub out: Option<PathBuf>,
     /// `--target LIST`. Default: `[compile] targets`, else every target the stacks support.
     pub targets: Option<Vec<Target>>,
@@ -260,11 +261,47 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
         .clone()
         .or_else(|| project.config.compile.targets.clone());
     let yaml = options.cfn_format.or(project.config.compile.cfn_format) == Some(CfnFormat::Yaml);
+    // `--out` goes where it says. Otherwise the directory is inside the project: `[compile] out`
+    // (checked lexically when strata.toml was read) or `out/`, relative to the project
+    // directory, and not reached through a link that leads outside it.
     let out_dir = match (&options.out, &project.config.compile.out) {
         (Some(o), _) => o.clone(),
-        (None, Some(o)) => project.root.join(o),
-        (None, None) => PathBuf::from("out"),
+        (None, Some(o)) => normalize(&project.root.join(o)),
+        (None, None) => normalize(&project.root.join("out")),
     };
+    if let Some(what) = out_not_its_own(world, &project.root, &out_dir) {
+        let shown = out_dir.to_string_lossy().into_owned();
+        let id = out
+            .check
+            .project
+            .add_verbatim(&mut out.check.sources, &shown);
+        out.check.diagnostics.push(
+            Diagnostic::error(c::OUT_NOT_OWN, format!("the output directory `{shown}` is or contains {what}"), Span::new(id, 0, 0))
+                .with_help("`strata compile` replaces its output directory as a whole: give it a directory of its own with `--out DIR` (the default is `out/` in the project directory)"),
+        );
+        sort_diagnostics(&mut out.check.diagnostics);
+        return out;
+    }
+    if options.out.is_none() && out_leaves_project(world, &project.root, &out_dir) {
+        let shown = out_dir.to_string_lossy().into_owned();
+        let span = match project.config.compile.out_span {
+            Some(span) => span,
+            None => Span::new(
+                out.check
+                    .project
+                    .add_verbatim(&mut out.check.sources, &shown),
+                0,
+                0,
+            ),
+        };
+        out.check.diagnostics.push(
+            Diagnostic::error(c::OUT_OUTSIDE, format!("the output directory `{shown}` is a symbolic link that leads outside the project directory"), span)
+                .with_label("leads outside the project")
+                .with_help("remove the link (or make it point inside the project); to write elsewhere, pass `--out DIR` on the command line"),
+        );
+        sort_diagnostics(&mut out.check.diagnostics);
+        return out;
+    }
 
     // Nothing after this point reads the syntax trees: free them, so that lowering reuses
     // their memory instead of touching fresh pages.
@@ -364,6 +401,61 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
     }
     sort_diagnostics(&mut out.check.diagnostics);
     out
+}
+
+/// Whether the output directory `out` (not named on the command line) leads, through a
+/// symbolic link, outside the project directory `root` or onto the project directory itself.
+/// The deepest part of `out` that exists is resolved; the parts that do not exist yet cannot be
+/// links.
+fn out_leaves_project(world: &dyn World, root: &Path, out: &Path) -> bool {
+    match (world.canonicalize(root), resolve_partly(world, out)) {
+        (Ok(root), Some(real)) => !is_within(&real, &root) || real == root,
+        _ => false,
+    }
+}
+
+/// `path` with links resolved in its deepest part that exists (the parts that do not exist yet
+/// cannot be links).
+fn resolve_partly(world: &dyn World, path: &Path) -> Option<PathBuf> {
+    let mut missing: Vec<std::ffi::OsString> = Vec::new();
+    let mut existing = path.to_path_buf();
+    loop {
+        let probe = if existing.as_os_str().is_empty() {
+            PathBuf::from(".")
+        } else {
+            existing.clone()
+        };
+        if let Ok(mut real) = world.canonicalize(&probe) {
+            real.extend(missing.iter().rev());
+            return Some(real);
+        }
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_owned());
+                existing = parent.to_path_buf();
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// Why the output directory `out` may not be replaced as a whole, if it may not: it is the
+/// project directory or the current directory, or contains one of them.
+fn out_not_its_own(world: &dyn World, root: &Path, out: &Path) -> Option<&'static str> {
+    let real = resolve_partly(world, out)?;
+    if world
+        .canonicalize(root)
+        .is_ok_and(|root| is_within(&root, &real))
+    {
+        Some("the project directory")
+    } else if std::env::current_dir()
+        .and_then(|d| world.canonicalize(&d))
+        .is_ok_and(|cwd| is_within(&cwd, &real))
+    {
+        Some("the current directory")
+    } else {
+        None
+    }
 }
 
 /// What one stage took.

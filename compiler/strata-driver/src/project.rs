@@ -3,7 +3,7 @@
 //! optional `strata.toml` beside them.
 
 use crate::codes as c;
-use crate::world::{normalize, EntryKind, World};
+use crate::world::{leads_outside, normalize, EntryKind, World};
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::io;
@@ -115,8 +115,11 @@ impl CfnFormat {
 pub struct CompileConfig {
     /// Targets to emit; `None` = every target the stacks' providers support.
     pub targets: Option<Vec<Target>>,
-    /// Output directory, relative to the project directory.
+    /// Output directory, relative to the project directory, inside it (checked when parsed:
+    /// not absolute, not climbing out with `..`, not the project directory itself).
     pub out: Option<PathBuf>,
+    /// Where `out` is written in `strata.toml`.
+    pub out_span: Option<Span>,
     pub cfn_format: Option<CfnFormat>,
 }
 
@@ -245,6 +248,14 @@ pub(crate) fn unusable_file_diagnostic(
     }
 }
 
+/// The diagnostic for a file that is a symbolic link leading outside the project (`file`: a
+/// placeholder without text): it names the link, never what it points to; the file is not read.
+pub(crate) fn link_outside_diagnostic(file: FileId, shown: &str) -> Diagnostic {
+    Diagnostic::error(c::LINK_OUTSIDE, format!("`{shown}` is a symbolic link that leads outside the project directory; it was not read"), Span::new(file, 0, 0)).with_help(
+        "Strata reads only files inside the project directory: copy the file into the project, or remove the link (links that stay inside the project are fine)",
+    )
+}
+
 /// Find and read a project. Never fails: problems become diagnostics (every one of them
 /// an error of code `E4xxx`, except unknown rule names in `strata.toml`, which warn).
 pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> LoadedProject {
@@ -281,6 +292,17 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
                 .unwrap_or_default();
+            // A file named on the command line is read as Strata source whatever its name
+            // (`strata check infra.txt`, as `rustc main.txt`); only the settings file is not.
+            if name == CONFIG_FILE {
+                out.project.root = root;
+                let id = out.project.add_verbatim(sources, &shown);
+                out.diagnostics.push(
+                    Diagnostic::error(c::NO_SOURCES, format!("`{shown}` is the settings file of a project, not a Strata source file"), Span::new(id, 0, 0))
+                        .with_help("pass the project directory (its strata.toml is read with it) or a .strata file"),
+                );
+                return out;
+            }
             out.project.single_file = Some(name.clone());
             (root, vec![name])
         }
@@ -327,23 +349,30 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
         }
     };
     out.project.root = root;
+    // No file is read from outside the project through a symbolic link (imports: loader.rs).
+    let canonical_root = world.canonicalize(&out.project.root).ok();
 
     // strata.toml
     let config_path = out.project.path_of(CONFIG_FILE);
     if world.metadata(&config_path).is_ok() {
         let shown = out.project.display_name(CONFIG_FILE);
-        match read_text(world, &config_path) {
-            Ok(text) => {
-                let id = sources.add(CONFIG_FILE, text, false);
-                out.project.config_file = Some(id);
-                let text = sources.get(id).text.clone();
-                let (config, diags) = parse_config(id, &text);
-                out.project.config = config;
-                out.diagnostics.extend(diags);
-            }
-            Err(e) => {
-                out.diagnostics
-                    .push(unusable_file_diagnostic(sources, CONFIG_FILE, &shown, e))
+        if leads_outside(world, &config_path, canonical_root.as_deref()) {
+            let id = out.project.add_verbatim(sources, &shown);
+            out.diagnostics.push(link_outside_diagnostic(id, &shown));
+        } else {
+            match read_text(world, &config_path) {
+                Ok(text) => {
+                    let id = sources.add(CONFIG_FILE, text, false);
+                    out.project.config_file = Some(id);
+                    let text = sources.get(id).text.clone();
+                    let (config, diags) = parse_config(id, &text);
+                    out.project.config = config;
+                    out.diagnostics.extend(diags);
+                }
+                Err(e) => {
+                    out.diagnostics
+                        .push(unusable_file_diagnostic(sources, CONFIG_FILE, &shown, e))
+                }
             }
         }
     }
@@ -358,7 +387,13 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
     }
     for name in names {
         let shown = out.project.display_name(&name);
-        match read_text(world, &out.project.path_of(&name)) {
+        let path = out.project.path_of(&name);
+        if leads_outside(world, &path, canonical_root.as_deref()) {
+            let id = out.project.add_verbatim(sources, &shown);
+            out.diagnostics.push(link_outside_diagnostic(id, &shown));
+            continue;
+        }
+        match read_text(world, &path) {
             Ok(text) => out.files.push(sources.add(name, text, false)),
             Err(e) => out
                 .diagnostics
@@ -532,8 +567,25 @@ struct RawEnv {
 #[serde(deny_unknown_fields)]
 struct RawCompile {
     targets: Option<toml::Spanned<Vec<toml::Spanned<String>>>>,
-    out: Option<String>,
+    out: Option<toml::Spanned<String>>,
     cfn_format: Option<toml::Spanned<String>>,
+}
+
+/// Whether `out` (from `strata.toml`) names a directory strictly inside the project: a
+/// `strata compile` without `--out` must never replace a folder elsewhere (`out = "../infra"`
+/// once deleted hand-written files next to the project). Lexical; links are checked when
+/// compiling.
+fn out_inside_project(out: &Path) -> Result<(), &'static str> {
+    use std::path::Component;
+    if out.has_root() || out.components().any(|c| matches!(c, Component::Prefix(_))) {
+        Err("is an absolute path")
+    } else if normalize(out).components().next() == Some(Component::ParentDir) {
+        Err("leaves the project directory")
+    } else if normalize(out) == Path::new(".") {
+        Err("is the project directory itself")
+    } else {
+        Ok(())
+    }
 }
 
 /// A string written like a Strata quantity literal (`"100 GiB"`, `"7d"`, `"300 USD/month"`).
@@ -668,7 +720,20 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
         list.dedup();
         config.compile.targets = Some(list);
     }
-    config.compile.out = raw.compile.out.map(PathBuf::from);
+    if let Some(out) = raw.compile.out {
+        let span = span_of(file, &out);
+        match out_inside_project(Path::new(out.get_ref())) {
+            Ok(()) => {
+                config.compile.out = Some(PathBuf::from(out.get_ref()));
+                config.compile.out_span = Some(span);
+            }
+            Err(why) => diags.push(
+                Diagnostic::error(c::OUT_OUTSIDE, format!("`out = {:?}` in [compile] {why}", out.get_ref()), span)
+                    .with_label("not a directory inside the project")
+                    .with_help("`[compile] out` is relative to the project directory and must name a directory inside it (e.g. `out = \"build\"`); to write elsewhere, pass `--out DIR` on the command line"),
+            ),
+        }
+    }
     config.crds = raw.kubernetes.crds.iter().map(|c| (c.get_ref().clone(), span_of(file, c))).collect();
     parse_cost(file, raw.cost, &mut config.usage, &mut diags);
     // The budget rule prices like `strata cost`.
@@ -747,6 +812,22 @@ mod tests {
         assert_eq!(codes(&p), ["E4001"]);
         let (p, _) = load(&MemoryWorld::new().with("p/x.txt", ""), "p");
         assert_eq!(codes(&p), ["E4008"]);
+        // A file named explicitly is a source whatever its extension; the settings file is not.
+        let w = MemoryWorld::new()
+            .with("p/infra.txt", "let a = 1\n")
+            .with("p/strata.toml", "");
+        let (p, s) = load(&w, "p/infra.txt");
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        assert_eq!(
+            p.files
+                .iter()
+                .map(|&f| s.get(f).name.as_str())
+                .collect::<Vec<_>>(),
+            ["infra.txt"]
+        );
+        let (p, _) = load(&w, "p/strata.toml");
+        assert_eq!(codes(&p), ["E4008"]);
+        assert!(p.files.is_empty());
     }
 
     #[test]
@@ -832,5 +913,23 @@ storage_gib = 2000
         assert_eq!(d[0].code, "POL010");
         let (_, d) = parse_config(FileId(0), "x = = 1");
         assert_eq!(d[0].code, "E4005");
+        // `[compile] out` stays inside the project (`--out` may go anywhere).
+        for out in ["../infra", "/srv/infra", "build/../..", ".", "", "./"] {
+            let text = format!("[compile]\nout = {out:?}\n");
+            let (c, d) = parse_config(FileId(0), &text);
+            assert_eq!(
+                d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+                ["E4013"],
+                "{out}"
+            );
+            assert_eq!(&text[d[0].span().range()], format!("{out:?}"), "{out}");
+            assert!(d[0].help.as_deref().is_some_and(|h| h.contains("--out")));
+            assert_eq!(c.compile.out, None);
+        }
+        for out in ["build", "out/deploy", "./gen", "a/../b"] {
+            let (c, d) = parse_config(FileId(0), &format!("[compile]\nout = {out:?}\n"));
+            assert!(d.is_empty(), "{out}: {d:?}");
+            assert_eq!(c.compile.out, Some(PathBuf::from(out)));
+        }
     }
 }

@@ -57,8 +57,8 @@ pub(crate) fn emit(
     )
 }
 
-/// Write the files under `out`, replacing the folders of `targets` (atomically per folder;
-/// nothing is changed when writing fails).
+/// Write the files under `out`, replacing the folders of `targets` and keeping the rest, in one
+/// atomic switch of the whole directory (nothing is changed when writing fails).
 pub(crate) fn write_outputs(
     out: &Path,
     files: &[strata_emit::EmittedFile],

@@ -255,9 +255,43 @@ impl World for OverlayWorld<'_> {
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         match self.base.canonicalize(path) {
             Ok(p) => Ok(p),
-            Err(_) if self.files.contains_key(&normalize(path)) => Ok(normalize(path)),
+            // A buffer not saved yet: its directory resolved, so that it lies inside a project
+            // whose path goes through a link (the project checks whether files stay inside).
+            Err(_) if self.files.contains_key(&normalize(path)) => {
+                let p = normalize(path);
+                match (
+                    p.parent().filter(|d| !d.as_os_str().is_empty()),
+                    p.file_name(),
+                ) {
+                    (Some(dir), Some(name)) => Ok(self
+                        .base
+                        .canonicalize(dir)
+                        .map_or(p.clone(), |d| d.join(name))),
+                    _ => Ok(p),
+                }
+            }
             Err(e) => Err(e),
         }
+    }
+}
+
+/// Whether `real` (a path with links resolved, by [`World::canonicalize`]) lies inside `root`
+/// (resolved the same way). Worlds without links resolve lexically, possibly to relative paths:
+/// the root `.` then holds every relative path that does not climb out of it.
+pub(crate) fn is_within(real: &Path, root: &Path) -> bool {
+    if root == Path::new(".") {
+        return real.is_relative() && real.components().next() != Some(Component::ParentDir);
+    }
+    real.starts_with(root)
+}
+
+/// Whether `path` leads (through symbolic links) to a place outside the directory whose
+/// resolved path is `root`. `false` when either cannot be resolved: a dangling link is
+/// reported when it is read.
+pub(crate) fn leads_outside(world: &dyn World, path: &Path, root: Option<&Path>) -> bool {
+    match (root, world.canonicalize(path)) {
+        (Some(root), Ok(real)) => !is_within(&real, root),
+        _ => false,
     }
 }
 
@@ -335,6 +369,48 @@ mod tests {
                 PathBuf::from("p/new.strata")
             ]
         );
+    }
+
+    #[test]
+    fn within_is_by_component_and_knows_the_relative_root() {
+        assert!(is_within(Path::new("/p/a.strata"), Path::new("/p")));
+        assert!(!is_within(Path::new("/proj/a.strata"), Path::new("/p")));
+        assert!(!is_within(Path::new("/etc/passwd"), Path::new("/p")));
+        assert!(is_within(Path::new("a.strata"), Path::new(".")));
+        assert!(!is_within(Path::new("../a.strata"), Path::new(".")));
+        assert!(!is_within(Path::new("/a.strata"), Path::new(".")));
+        let w = MemoryWorld::new()
+            .with("a.strata", "")
+            .with("p/b.strata", "");
+        assert!(!leads_outside(
+            &w,
+            Path::new("./a.strata"),
+            Some(Path::new("."))
+        ));
+        assert!(!leads_outside(
+            &w,
+            Path::new("p/b.strata"),
+            Some(Path::new("p"))
+        ));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn an_unsaved_buffer_resolves_through_its_directory() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let real = tmp.path().join("real");
+        std::fs::create_dir(&real).expect("mkdir");
+        std::os::unix::fs::symlink(&real, tmp.path().join("link")).expect("symlink");
+        let mut o = OverlayWorld::new(&DiskWorld);
+        o.insert(tmp.path().join("link/new.strata"), "let a = 1\n");
+        let root = DiskWorld
+            .canonicalize(&tmp.path().join("link"))
+            .expect("root");
+        assert!(!leads_outside(
+            &o,
+            &tmp.path().join("link/new.strata"),
+            Some(&root)
+        ));
     }
 
     #[test]

@@ -179,3 +179,137 @@ fn failed_compile_creates_no_output_directory() {
     assert!(o.out_dir.is_none() && o.written.is_empty());
     assert!(!out.exists());
 }
+
+#[test]
+fn cr_only_line_endings_are_line_breaks() {
+    // A file saved with classic Mac OS line endings read as "0 resources: no problems": its
+    // first line, a comment, ran to the end of the file.
+    let lf = "// Keys of the app.\nimport aws\nresource key: aws.kms.Key { rotation = true }\nresource bad: aws.kms.Key { rotaton = true }\noutput arn = key.arn\n";
+    let a = run(&MemoryWorld::new().with("p/main.strata", lf), "p", None);
+    let b = run(
+        &MemoryWorld::new().with("p/main.strata", lf.replace('\n', "\r")),
+        "p",
+        None,
+    );
+    assert_eq!(b.declared_resources(), 2);
+    assert_eq!(render(&a), render(&b));
+    assert!(render(&b).starts_with("p/main.strata:4:"), "{}", render(&b));
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_out_of_the_project_are_not_read() {
+    // A link named `*.strata` (or `strata.toml`) that leads outside the project was followed:
+    // to /etc/passwd or /proc/self/environ it printed that file in the diagnostics, to a
+    // `.strata` file elsewhere it merged its resources silently. Links inside are fine.
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (proj, outside) = (tmp.path().join("proj"), tmp.path().join("outside"));
+    for d in [proj.join("sub"), outside.clone()] {
+        std::fs::create_dir_all(d).expect("mkdir");
+    }
+    let write = |p: std::path::PathBuf, t: &str| std::fs::write(p, t).expect("write");
+    write(proj.join("main.strata"), KEY);
+    write(proj.join("sub/real.strata"), "let inner = 1\n");
+    write(
+        outside.join("extra.strata"),
+        "import aws\nresource evil: aws.kms.Key { rotation = false }\n",
+    );
+    write(outside.join("strata.toml"), "[rules]\nSEC001 = \"off\"\n");
+    symlink("/etc/passwd", proj.join("passwd.strata")).expect("symlink");
+    symlink("/proc/self/environ", proj.join("env.strata")).expect("symlink");
+    symlink("../outside/extra.strata", proj.join("extra.strata")).expect("symlink");
+    symlink(outside.join("strata.toml"), proj.join("strata.toml")).expect("symlink");
+    symlink("sub/real.strata", proj.join("inside.strata")).expect("symlink");
+    let o = check(&DiskWorld, &proj, &CheckOptions::default());
+    let links: Vec<String> = o
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E4012")
+        .map(|d| o.display_name(d.primary.span.file))
+        .collect();
+    let base = proj.to_string_lossy();
+    assert_eq!(
+        links,
+        ["strata.toml", "env.strata", "extra.strata", "passwd.strata"]
+            .map(|n| format!("{base}/{n}")),
+        "{}",
+        render(&o)
+    );
+    assert_eq!(o.diagnostics.len(), 4, "{}", render(&o));
+    assert!(o
+        .diagnostics
+        .iter()
+        .all(|d| d.help.is_some() && d.message.contains("symbolic link")));
+    // Nothing of the targets was read: the only texts are the project's own files.
+    for f in o.sources.files().filter(|f| !f.is_stdlib) {
+        assert!(
+            f.text.is_empty() || f.name == "main.strata" || f.name == "inside.strata",
+            "{} was read",
+            f.name
+        );
+    }
+    assert_eq!(o.exit_code(), 2);
+    // A single file named on the command line is confined to its directory too.
+    let o = check(
+        &DiskWorld,
+        &proj.join("passwd.strata"),
+        &CheckOptions::default(),
+    );
+    assert!(
+        o.diagnostics.iter().any(|d| d.code == "E4012"
+            && o.display_name(d.primary.span.file)
+                .ends_with("passwd.strata")),
+        "{}",
+        render(&o)
+    );
+    // Without the outside links the project checks, the link inside included.
+    for n in ["passwd.strata", "env.strata", "extra.strata", "strata.toml"] {
+        std::fs::remove_file(proj.join(n)).expect("rm");
+    }
+    let o = check(&DiskWorld, &proj, &CheckOptions::default());
+    assert_eq!(o.exit_code(), 0, "{}", render(&o));
+    assert_eq!(o.files.len(), 2);
+}
+
+#[cfg(unix)]
+#[test]
+fn fmt_reads_no_link_out_of_the_directory() {
+    use std::os::unix::fs::symlink;
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let (proj, outside) = (tmp.path().join("proj"), tmp.path().join("outside"));
+    std::fs::create_dir_all(proj.join("mods")).expect("mkdir");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    std::fs::write(proj.join("main.strata"), "let a   =  1\n").expect("write");
+    std::fs::write(outside.join("x.strata"), "let b   =  2\n").expect("write");
+    symlink(outside.join("x.strata"), proj.join("x.strata")).expect("symlink");
+    symlink(&outside, proj.join("mods/shared")).expect("symlink");
+    symlink("/etc/passwd", proj.join("passwd.strata")).expect("symlink");
+    let o = strata_driver::format_paths(&DiskWorld, std::slice::from_ref(&proj));
+    let mut refused: Vec<&str> = o
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == "E4012")
+        .map(|d| o.sources.get(d.primary.span.file).name.as_str())
+        .collect();
+    refused.sort();
+    let base = proj.to_string_lossy();
+    assert_eq!(
+        refused,
+        ["mods/shared", "passwd.strata", "x.strata"].map(|n| format!("{base}/{n}"))
+    );
+    assert_eq!(o.files.len(), 1, "only main.strata is formatted");
+    // A file named explicitly is confined to its own directory.
+    let o = strata_driver::format_paths(
+        &DiskWorld,
+        &[proj.join("passwd.strata"), proj.join("main.strata")],
+    );
+    assert_eq!(
+        o.diagnostics
+            .iter()
+            .map(|d| d.code.as_str())
+            .collect::<Vec<_>>(),
+        ["E4012"]
+    );
+    assert!(o.sources.files().all(|f| !f.text.contains("root:")));
+}

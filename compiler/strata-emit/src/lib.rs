@@ -6,8 +6,8 @@
 //! writes something that would be read back differently).
 //!
 //! API boundary: [`emit`] (pure, no I/O, parallel with rayon, byte-for-byte deterministic for
-//! any thread count), [`write_outputs`] (the only I/O: atomic-ish replacement of target
-//! folders), [`codes`] (the diagnostics this crate reports).
+//! any thread count), [`write_outputs`] (the only I/O: the output directory replaced in one
+//! atomic switch, under a lock), [`codes`] (the diagnostics this crate reports).
 //!
 //! Files written (paths relative to the output directory):
 //!

@@ -27,6 +27,9 @@ pub const WIDTH: usize = 100;
 /// Format a parsed file. `text` must be the source `file` was parsed from. Regions the parser
 /// could not make sense of (`Item::Error`, `ExprKind::Error`) are copied verbatim.
 pub fn format(file: &File, text: &str) -> String {
+    // Lone `\r` line breaks are read as `\n` (as by `parse`) and written as `\n`.
+    let normalized = crate::lone_cr_as_lf(text);
+    let text = normalized.as_deref().unwrap_or(text);
     let lexed = lexer::lex(file.span.file, text);
     let mut f = Fmt {
         src: text,

@@ -353,6 +353,9 @@ struct Lexer<'a> {
 
 /// Lex a whole file. Never fails; problems become diagnostics.
 pub fn lex(file: FileId, src: &str) -> Lexed {
+    // A lone `\r` is a line break (see `crate::lone_cr_as_lf`); offsets are unchanged.
+    let normalized = crate::lone_cr_as_lf(src);
+    let src = normalized.as_deref().unwrap_or(src);
     let mut lx = Lexer {
         src,
         bytes: src.as_bytes(),

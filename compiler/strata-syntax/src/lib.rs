@@ -39,8 +39,26 @@ pub const MAX_DIAGNOSTICS: usize = 200;
 /// The largest file the parser accepts (the language reference's 16 MiB, error `E4003`).
 pub const MAX_FILE_SIZE: usize = 16 * 1024 * 1024;
 
+/// A lone `\r` (the line ending of classic Mac OS, not followed by `\n`) is a line break like
+/// `\n`: the text with each one replaced by `\n`, or `None` when there is none (the common case:
+/// one `memchr` over the text). The replacement has the same length, so every offset and span
+/// stays valid for the original text. Without it, a file with CR-only line endings was one
+/// line, usually a comment, and read as an empty program.
+pub fn lone_cr_as_lf(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !bytes.contains(&b'\r') || !(0..bytes.len()).any(lone) {
+        return None;
+    }
+    // Replacing one ASCII byte by another keeps the text UTF-8.
+    let fixed: Vec<u8> = (0..bytes.len())
+        .map(|i| if lone(i) { b'\n' } else { bytes[i] })
+        .collect();
+    String::from_utf8(fixed).ok()
+}
+
 /// Parse one file. Never panics, never fails; returns the tree and every syntax error found,
-/// sorted by position.
+/// sorted by position. Line breaks are `\n`, `\r\n` or a lone `\r` (see [`lone_cr_as_lf`]).
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     if text.len() > MAX_FILE_SIZE {
         let d = Diagnostic::error(
@@ -59,6 +77,8 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
             vec![d],
         );
     }
+    let normalized = lone_cr_as_lf(text);
+    let text = normalized.as_deref().unwrap_or(text);
     let lexed = lexer::lex(file, text);
     let mut p = parser::Parser::new(file, text, lexed.tokens, &lexed.comments);
     let items = p.items(false);

@@ -203,6 +203,34 @@ const FIXTURES: &[&str] = &[
     include_str!("../../../tests/fixtures/syntax/format/comments.strata"),
 ];
 
+#[test]
+fn cr_only_line_endings_read_like_lf() {
+    // A file saved with classic Mac OS line endings (`\r` alone) was one long line, usually a
+    // comment: it parsed as an empty program. Every valid fixture must read the same with `\n`,
+    // `\r\n` and `\r` line endings, and format to the same (`\n`) text.
+    for lf in FIXTURES {
+        let (tree, diags) = parse(FileId(0), lf);
+        assert!(diags.is_empty() && !tree.items.is_empty());
+        let formatted = format(&tree, lf);
+        for text in [lf.replace('\n', "\r"), lf.replace('\n', "\r\n")] {
+            let (t, d) = parse(FileId(0), &text);
+            assert!(d.is_empty(), "{}", render_diags(&text, &d));
+            assert_eq!(dump(&t), dump(&tree));
+            if !text.contains("\r\n") {
+                // (A block comment keeps its `\r\n` line breaks in a CRLF file.)
+                assert_eq!(comment_texts(&t), comment_texts(&tree));
+                assert_eq!(format(&t, &text), formatted);
+            }
+        }
+    }
+    // Spans stay those of the original text: an error on the third CR-only line.
+    let text = "let a = 1\rlet b = 2\rlet c = = 3\r";
+    let (_, d) = parse(FileId(0), text);
+    assert_eq!(d.len(), 1);
+    let f = strata_base::SourceFile::new(FileId(0), "a", text, false);
+    assert_eq!(f.line_col(d[0].primary.span.start).line, 3);
+}
+
 const SOUP: &[&str] = &[
     "resource",
     "let",
