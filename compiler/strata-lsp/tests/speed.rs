@@ -260,3 +260,24 @@ fn five_thousand_lines() {
     println!("  completion: {}", stats(completion_times));
     c.shutdown();
 }
+
+/// Completion of a generated family's type names (`resource x: cfn.AWS.S` in a 5,000-line file
+/// that also uses generated types): the names come from the embedded index, nothing is parsed.
+#[test]
+fn generated_family_completion_in_five_thousand_lines() {
+    let mut text = generate(5000).replacen("import aws\n", "import aws\nimport cfn\n", 1);
+    text.push_str("\nresource topic: cfn.AWS.SNS.Topic {\n  TopicName = \"alerts\"\n  KmsMasterKeyId = key_1\n}\n\nresource extra: cfn.AWS.S\n");
+    let (_dir, root) = project(&[("main.strata", &text)]);
+    let mut c = Client::start();
+    let u = c.open(&root.join("main.strata"), &text);
+    let _ = c.diagnostics(&u, 1);
+    let at = pos_of(&text, "cfn.AWS.S\n", 0, 9);
+    let mut times = Vec::new();
+    for _ in 0..20 {
+        let t = Instant::now();
+        let items = c.completion(&u, at);
+        times.push(t.elapsed());
+        assert!(items.iter().any(|i| i.label == "cfn.AWS.S3.Bucket"), "{} items", items.len());
+    }
+    println!("  completion of `cfn.AWS.S` (a generated family): {}", stats(times));
+}
