@@ -170,7 +170,7 @@ where
         let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
         let lev = strsim::levenshtein(name, c);
         let plausible = score >= 0.8 || lev <= 2.max(name.len() / 4);
-        if plausible && best.map_or(true, |(s, _)| score > s) {
+        if plausible && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));
         }
     }
