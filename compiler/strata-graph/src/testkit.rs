@@ -85,7 +85,7 @@ pub fn rec<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 }
 /// A list of values.
 pub fn list<const N: usize>(items: [Value; N]) -> Value {
-    Value::List(items.into())
+    Value::list(items.into())
 }
 /// Shorthand for any value.
 pub fn v(x: impl IntoValue) -> Value {
@@ -233,7 +233,7 @@ impl Fixture {
         f(&mut b);
         let start = self.text.len();
         let _ = writeln!(self.text, "stack {name} {{");
-        let cfg = Value::Record(b.config.clone());
+        let cfg = Value::record(b.config.clone());
         let pname = match provider {
             Provider::Kubernetes => "kubernetes",
             p => p.as_str(),
@@ -379,8 +379,8 @@ impl Fixture {
         fn walk(v: &mut Value, f: &dyn Fn(&mut Ref)) {
             match v {
                 Value::Ref(r) => f(r),
-                Value::List(l) => l.iter_mut().for_each(|x| walk(x, f)),
-                Value::Record(m) => m.values_mut().for_each(|x| walk(x, f)),
+                Value::List(l) => l.make_mut().iter_mut().for_each(|x| walk(x, f)),
+                Value::Record(m) => m.make_mut().values_mut().for_each(|x| walk(x, f)),
                 Value::Interp(parts) => parts.iter_mut().for_each(|p| {
                     if let StrPart::Ref(r) = p {
                         f(r)

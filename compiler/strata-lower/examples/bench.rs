@@ -84,8 +84,8 @@ fn main() {
         let container: Value = Value::Record(
             defaults(&schemas, "k8s.Deployment").into_iter().take(0).chain([("image".to_string(), Value::Str("nginx:1.27".into())), ("port".to_string(), Value::Int(8080))]).collect(),
         );
-        let d = push(&mut model, format!("app{i}"), "k8s.Deployment", 2, vec![("containers", Value::List(vec![container]))]);
-        push(&mut model, format!("svc{i}"), "k8s.Service", 2, vec![("target", r(d, "app", None)), ("ports", Value::List(vec![Value::Record([("port".to_string(), Value::Int(80))].into_iter().collect())]))]);
+        let d = push(&mut model, format!("app{i}"), "k8s.Deployment", 2, vec![("containers", Value::list(vec![container]))]);
+        push(&mut model, format!("svc{i}"), "k8s.Service", 2, vec![("target", r(d, "app", None)), ("ports", Value::list(vec![Value::Record([("port".to_string(), Value::Int(80))].into_iter().collect())]))]);
         push(&mut model, format!("q{i}"), "portable.Queue", 3, vec![]);
         i += 1;
     }

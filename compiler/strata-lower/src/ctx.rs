@@ -170,7 +170,7 @@ mod tests {
         let mut m = BTreeMap::new();
         m.insert("$weird".to_string(), Value::Int(1));
         m.insert("key".to_string(), Value::Ref(Ref { resource: ResourceId(3), name: "k".into(), attr: Some("arn".into()) }));
-        let j = to_ctx(&Value::Record(m));
+        let j = to_ctx(&Value::record(m));
         assert_eq!(j["$$weird"], Json::from(1));
         assert_eq!(as_marker(&j["key"]).map(|(k, _)| k), Some("$ref"));
         assert_eq!(ref_parts(as_marker(&j["key"]).unwrap().1), Some((3, Some("arn"))));

@@ -29,6 +29,7 @@ struct Rendered<'e> {
 fn fill_nested(v: &mut Value, ty: &Ty) {
     match (v, ty.resolved()) {
         (Value::Record(m), Ty::Record(fields)) => {
+            let mut m = m.make_mut();
             for (k, f) in fields {
                 match m.get_mut(k) {
                     Some(x) => fill_nested(x, &f.ty),
@@ -40,8 +41,8 @@ fn fill_nested(v: &mut Value, ty: &Ty) {
                 }
             }
         }
-        (Value::List(l), Ty::List(elem)) => l.iter_mut().for_each(|x| fill_nested(x, elem)),
-        (Value::Record(m), Ty::Map(elem)) => m.values_mut().for_each(|x| fill_nested(x, elem)),
+        (Value::List(l), Ty::List(elem)) => l.make_mut().iter_mut().for_each(|x| fill_nested(x, elem)),
+        (Value::Record(m), Ty::Map(elem)) => m.make_mut().values_mut().for_each(|x| fill_nested(x, elem)),
         (v, Ty::Union(ts)) => {
             // The record alternative, if the value is a record.
             if let Some(t) = ts.iter().find(|t| matches!((&*v, t.resolved()), (Value::Record(_), Ty::Record(_)))) {
@@ -137,7 +138,7 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
                 }
             }
             match cv.value(&json) {
-                Some(Value::Record(m)) => m,
+                Some(Value::Record(m)) => m.into_inner(),
                 _ => BTreeMap::new(),
             }
         };
@@ -190,7 +191,7 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
             for (name, spec) in &e.outs {
                 let v = match spec {
                     OutSpec::One(src) => eval_src(eng, src, e, *pid, &new_ids, &cx, &|x| name_of(&model, x)),
-                    OutSpec::Many(list) => list.iter().map(|s| eval_src(eng, s, e, *pid, &new_ids, &cx, &|x| name_of(&model, x))).collect::<Result<Vec<_>, _>>().map(Value::List),
+                    OutSpec::Many(list) => list.iter().map(|s| eval_src(eng, s, e, *pid, &new_ids, &cx, &|x| name_of(&model, x))).collect::<Result<Vec<_>, _>>().map(Value::list),
                 };
                 match v {
                     Ok(v) => {
@@ -552,6 +553,9 @@ fn eval_src(
 
 /// Replace references to portable resources by what their outs stand for.
 fn rewrite(v: &mut Value, outs: &HashMap<(u32, String), Value>, is_portable: &[bool], lowered: &[bool], span: Span, diags: &mut Vec<Diagnostic>) {
+    if v.size().refs == 0 {
+        return; // nothing to rewrite: leave shared parts shared
+    }
     let lookup = |r: &Ref, diags: &mut Vec<Diagnostic>| -> Option<Value> {
         let i = r.resource.0 as usize;
         if !is_portable.get(i).copied().unwrap_or(false) || !lowered.get(i).copied().unwrap_or(false) {
@@ -575,8 +579,8 @@ fn rewrite(v: &mut Value, outs: &HashMap<(u32, String), Value>, is_portable: &[b
                 *v = x;
             }
         }
-        Value::List(l) => l.iter_mut().for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
-        Value::Record(m) => m.values_mut().for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
+        Value::List(l) => l.make_mut().iter_mut().for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
+        Value::Record(m) => m.make_mut().values_mut().for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
         Value::Interp(parts) => {
             let mut out = Vec::with_capacity(parts.len());
             for p in parts.drain(..) {
@@ -668,7 +672,7 @@ fn check_lowered(model: &Model, schemas: &Schemas, r: &Resource) -> Vec<Diagnost
     let origin = r.lowered_from.map(|o| model.resource(o));
     let fields: BTreeMap<String, FieldSchema> = schema.fields.clone();
     let ty = Ty::Record(fields);
-    let ms = check_value(&Value::Record(r.props.clone()), &ty, &ModelRefs { model, schemas });
+    let ms = check_value(&Value::record(r.props.clone()), &ty, &ModelRefs { model, schemas });
     ms.into_iter()
         .map(|m| {
             let first = m.path.split(['.', '[']).next().unwrap_or("");

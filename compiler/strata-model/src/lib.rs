@@ -5,13 +5,15 @@
 
 pub mod check;
 pub mod pattern;
+mod shared;
 mod target;
 mod types;
 mod value;
 
 pub use target::{TPart, TMap, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource};
 pub use types::{FieldSchema, Provider, ResourceSchema, Schemas, Ty};
-pub use value::{Quantity, Ref, StrPart, Value};
+pub use shared::{Shared, SharedMut};
+pub use value::{Measure, Quantity, Ref, Size, StrPart, Value};
 
 use std::collections::BTreeMap;
 use strata_base::{Severity, Span};

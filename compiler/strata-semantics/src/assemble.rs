@@ -4,7 +4,7 @@
 use crate::db::{Db, Slot, SymKind};
 use std::collections::BTreeMap;
 use strata_base::Diagnostic;
-use strata_model::{Model, OutputValue, ParamValue, Provider, Ref, Resource, ResourceId, StrPart, Value};
+use strata_model::{Model, OutputValue, ParamValue, Provider, Ref, Resource, ResourceId, Value};
 
 pub(crate) fn assemble(db: &mut Db) -> Model {
     let stacks = db.eval_stacks();
@@ -115,18 +115,7 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
 }
 
 fn renumber(v: &mut Value, remap: &[u32]) {
-    let fix = |r: &mut Ref| r.resource = ResourceId(remap[r.resource.0 as usize]);
-    match v {
-        Value::Ref(r) => fix(r),
-        Value::List(l) => l.iter_mut().for_each(|x| renumber(x, remap)),
-        Value::Record(m) => m.values_mut().for_each(|x| renumber(x, remap)),
-        Value::Interp(parts) => parts.iter_mut().for_each(|p| {
-            if let StrPart::Ref(r) = p {
-                fix(r)
-            }
-        }),
-        _ => {}
-    }
+    v.rewrite_refs(&mut |r: &mut Ref| r.resource = ResourceId(remap[r.resource.0 as usize]));
 }
 
 #[allow(dead_code)]

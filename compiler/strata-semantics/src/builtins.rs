@@ -102,14 +102,14 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             for a in &args {
                 out.extend(map_arg(name, a)?.clone());
             }
-            Ok(Value::Record(out))
+            Ok(Value::record(out))
         }
         "concat" => {
             let mut out = Vec::new();
             for a in &args {
                 out.extend(list_arg(name, a)?.iter().cloned());
             }
-            Ok(Value::List(out))
+            Ok(Value::list(out))
         }
         "range" => {
             let (a, b) = match args.as_slice() {
@@ -123,11 +123,11 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             Ok(Value::List((a..b.max(a)).map(Value::Int).collect()))
         }
         "min" | "max" => {
-            let items: Vec<Value> = if let [Value::List(l)] = args.as_slice() { l.clone() } else { args.clone() };
-            let mut best: Option<Value> = None;
+            let items: &[Value] = if let [Value::List(l)] = args.as_slice() { l } else { &args };
+            let mut best: Option<&Value> = None;
             for v in items {
                 let x = v.as_f64().ok_or_else(|| format!("`{name}` needs numbers or quantities, found {}", v.type_name()))?;
-                if let (Some(Value::Quantity(a)), Value::Quantity(b)) = (&best, &v) {
+                if let (Some(Value::Quantity(a)), Value::Quantity(b)) = (best, v) {
                     if a.dimension != b.dimension {
                         return Err(format!("`{name}`: cannot compare {} with {}", a.dimension.name(), b.dimension.name()));
                     }
@@ -147,7 +147,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
                     best = Some(v);
                 }
             }
-            best.ok_or_else(|| format!("`{name}` of nothing"))
+            best.cloned().ok_or_else(|| format!("`{name}` of nothing"))
         }
         "cidr" => {
             argc(1)?;
@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn join_and_format() {
-        let l = Value::List(vec![Value::Str("a".into()), Value::Int(2)]);
+        let l = Value::list(vec![Value::Str("a".into()), Value::Int(2)]);
         assert_eq!(call("join", vec![Value::Str("-".into()), l]).unwrap(), Value::Str("a-2".into()));
         assert_eq!(call("format", vec![Value::Str("%s=%d".into()), Value::Str("x".into()), Value::Int(3)]).unwrap(), Value::Str("x=3".into()));
         assert!(call("range", vec![Value::Int(0), Value::Int(10_000_000)]).is_err());

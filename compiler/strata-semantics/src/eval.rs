@@ -97,7 +97,7 @@ impl<'a> Db<'a> {
                                     None => ok = false,
                                 }
                             }
-                            ok.then_some(Value::Record(out))
+                            ok.then_some(Value::record(out))
                         }
                     };
                 }
@@ -114,7 +114,7 @@ impl<'a> Db<'a> {
                         None => ok = false,
                     }
                 }
-                return ok.then_some(Value::List(out));
+                return ok.then_some(Value::list(out));
             }
             (ExprKind::Cond { cond, then, otherwise }, _) => {
                 let c = self.eval(cond, scope, locals, Some(&Ty::Bool))?;
@@ -178,7 +178,7 @@ impl<'a> Db<'a> {
                 ok = false;
             }
         }
-        ok.then_some(Value::Record(out))
+        ok.then_some(Value::record(out))
     }
 
     fn eval_typed_record(&mut self, path: &ast::Path, fields: &'a [ast::Field], scope: ScopeId, locals: &mut Locals, expected: Option<&Ty>, span: Span) -> Option<Value> {
@@ -288,7 +288,7 @@ impl<'a> Db<'a> {
                 if !ok {
                     return None;
                 }
-                Value::List(out)
+                Value::list(out)
             }
             ExprKind::Record(fields) => {
                 let mut out = BTreeMap::new();
@@ -306,7 +306,7 @@ impl<'a> Db<'a> {
                 if !ok {
                     return None;
                 }
-                Value::Record(out)
+                Value::record(out)
             }
             ExprKind::TypedRecord { ty, fields } => return self.eval_typed_record(ty, fields, scope, locals, None, e.span),
             ExprKind::Field { base, name } => return self.eval_field(base, name, scope, locals),
@@ -395,7 +395,7 @@ impl<'a> Db<'a> {
                         None => return None,
                     }
                 }
-                Value::List(out)
+                Value::list(out)
             }
             ExprKind::MapComp { key, var, iter, out_key, out_value, cond } => {
                 let items = self.iteration(iter, scope, locals)?;
@@ -451,7 +451,7 @@ impl<'a> Db<'a> {
                         None => return None,
                     }
                 }
-                Value::Record(out)
+                Value::record(out)
             }
         })
     }
@@ -459,8 +459,8 @@ impl<'a> Db<'a> {
     /// The (key, value) pairs a comprehension iterates: index/element for lists, key/value for maps.
     fn iteration(&mut self, iter: &'a ast::Expr, scope: ScopeId, locals: &mut Locals) -> Option<Vec<(Value, Value)>> {
         match self.eval(iter, scope, locals, None)? {
-            Value::List(l) => Some(l.into_iter().enumerate().map(|(i, v)| (Value::Int(i as i64), v)).collect()),
-            Value::Record(m) => Some(m.into_iter().map(|(k, v)| (Value::Str(k), v)).collect()),
+            Value::List(l) => Some(l.iter().enumerate().map(|(i, v)| (Value::Int(i as i64), v.clone())).collect()),
+            Value::Record(m) => Some(m.iter().map(|(k, v)| (Value::Str(k.clone()), v.clone())).collect()),
             v => {
                 self.report(
                     Diagnostic::error("E2002", format!("cannot iterate over a {}", v.type_name()), iter.span)
@@ -556,8 +556,8 @@ impl<'a> Db<'a> {
     /// `value.name`: a record field, or a resource's property or output attribute.
     pub fn field_of(&mut self, b: Value, name: &ast::Ident) -> Option<Value> {
         match b {
-            Value::Record(mut m) => match m.remove(&name.name) {
-                Some(v) => Some(v),
+            Value::Record(m) => match m.get(&name.name) {
+                Some(v) => Some(v.clone()),
                 None => {
                     self.report(unknown_field_access(name, m.keys().map(String::as_str), "this record"));
                     None
@@ -809,9 +809,9 @@ impl<'a> Db<'a> {
                 }
                 (Value::List(a), Value::List(b)) => Value::List(a.iter().chain(b.iter()).cloned().collect()),
                 (Value::Record(a), Value::Record(b)) => {
-                    let mut m = a.clone();
-                    m.extend(b.clone());
-                    Value::Record(m)
+                    let mut m = BTreeMap::clone(a);
+                    m.extend(b.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    Value::record(m)
                 }
                 _ => return bad(self, &l, &r),
             },
@@ -901,7 +901,7 @@ pub(crate) fn field_hover(name: &str, is_out: bool, f: &FieldSchema) -> String {
     }
     h.push_str("\n```");
     if let Some(doc) = &f.doc {
-        h.push_str("\n");
+        h.push('\n');
         h.push_str(doc);
     }
     h
@@ -953,7 +953,7 @@ pub(crate) fn pick_record(t: &Ty) -> Option<PickedRecord<'_>> {
     match t.resolved() {
         Ty::Record(fs) => Some(PickedRecord::Record(fs)),
         Ty::Map(e) => Some(PickedRecord::Map(e)),
-        Ty::Union(ts) => ts.iter().find_map(|t| pick_record(t)),
+        Ty::Union(ts) => ts.iter().find_map(pick_record),
         Ty::Any => None,
         _ => None,
     }

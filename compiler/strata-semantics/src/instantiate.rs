@@ -144,7 +144,7 @@ impl<'a> Db<'a> {
                 let all_str = l.iter().all(|x| matches!(x, Value::Str(_)));
                 let mut seen = std::collections::BTreeSet::new();
                 let mut out = Vec::new();
-                for (i, x) in l.into_iter().enumerate() {
+                for (i, x) in l.iter().cloned().enumerate() {
                     let key = if all_str { x.as_str().unwrap_or_default().to_string() } else { i.to_string() };
                     if !seen.insert(key.clone()) {
                         self.report(
@@ -157,7 +157,7 @@ impl<'a> Db<'a> {
                 }
                 Some(out)
             }
-            Value::Record(m) => Some(m.into_iter().map(|(k, _)| (k.clone(), Value::Str(k))).collect()),
+            Value::Record(m) => Some(m.keys().map(|k| (k.clone(), Value::Str(k.clone()))).collect()),
             other => {
                 self.report(
                     Diagnostic::error("E2002", format!("cannot create one per element of a {}", other.type_name()), fe.iter.span)
@@ -225,7 +225,7 @@ impl<'a> Db<'a> {
                         out.insert(key, rv);
                     }
                 }
-                Some(Value::Record(out))
+                Some(Value::record(out))
             }
         }
     }
@@ -321,7 +321,7 @@ impl<'a> Db<'a> {
                     rec.insert(o.name.name.clone(), v);
                 }
             }
-            Some(Value::Record(rec))
+            Some(Value::record(rec))
         };
         match &m.for_each {
             None => one(self, m.name.name.clone(), Vec::new()),
@@ -334,7 +334,7 @@ impl<'a> Db<'a> {
                         out.insert(key, val);
                     }
                 }
-                Some(Value::Record(out))
+                Some(Value::record(out))
             }
         }
     }
@@ -488,12 +488,12 @@ impl<'a> Db<'a> {
                                                 m.insert(fld.name.name.clone(), v);
                                             }
                                         }
-                                        Some(Value::Record(m))
+                                        Some(Value::record(m))
                                     }
                                     _ => self.eval(&f.value, scope, &mut locals, None),
                                 };
                                 if let Some(Value::Record(m)) = value {
-                                    stack.provider_config = m;
+                                    stack.provider_config = m.into_inner();
                                 }
                             }
                             _ => self.report(
@@ -513,7 +513,7 @@ impl<'a> Db<'a> {
                     "tags" => {
                         let ty = Ty::Map(Box::new(Ty::string()));
                         if let Some(Value::Record(m)) = self.eval(&f.value, scope, &mut locals, Some(&ty)) {
-                            stack.tags = m.into_iter().filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string()))).collect();
+                            stack.tags = m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect();
                         }
                     }
                     "description" => {

@@ -8,7 +8,7 @@ fn container(name: &str, image: &str, extra: Vec<(&str, strata_model::Value)>) -
     for (k, x) in extra {
         m.insert(k.to_string(), x);
     }
-    strata_model::Value::Record(m)
+    strata_model::Value::record(m)
 }
 
 fn hardened() -> strata_model::Value {

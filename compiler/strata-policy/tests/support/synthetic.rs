@@ -26,24 +26,24 @@ type Entry = (&'static str, &'static str, Vec<(&'static str, Value)>);
 fn template() -> Vec<Entry> {
     vec![
         ("vpc", "aws.ec2.Vpc", vec![("cidr", Value::Cidr("10.0.0.0/16".into()))]),
-        ("sg", "aws.ec2.SecurityGroup", vec![("vpc", s("@vpc")), ("ingress", Value::List(vec![Value::Record(BTreeMap::from([("port".to_string(), Value::Int(22)), ("cidr".to_string(), Value::Cidr("0.0.0.0/0".into()))]))]))]),
+        ("sg", "aws.ec2.SecurityGroup", vec![("vpc", s("@vpc")), ("ingress", Value::list(vec![Value::record(BTreeMap::from([("port".to_string(), Value::Int(22)), ("cidr".to_string(), Value::Cidr("0.0.0.0/0".into()))]))]))]),
         ("key", "aws.kms.Key", vec![("rotation", Value::Bool(false))]),
         ("bucket", "aws.s3.Bucket", vec![("versioning", Value::Bool(false)), ("encryption", s("@key"))]),
-        ("db", "aws.rds.DBInstance", vec![("instance_class", s("db.r6g.2xlarge")), ("allocated_storage", gib(100.0)), ("multi_az", Value::Bool(true)), ("publicly_accessible", Value::Bool(false)), ("security_groups", Value::List(vec![s("@sg")]))]),
+        ("db", "aws.rds.DBInstance", vec![("instance_class", s("db.r6g.2xlarge")), ("allocated_storage", gib(100.0)), ("multi_az", Value::Bool(true)), ("publicly_accessible", Value::Bool(false)), ("security_groups", Value::list(vec![s("@sg")]))]),
         ("cache", "aws.elasticache.ReplicationGroup", vec![("node_type", s("cache.t4g.small")), ("num_cache_clusters", Value::Int(2))]),
         ("queue", "aws.sqs.Queue", vec![]),
-        ("task", "aws.ecs.TaskDefinition", vec![("cpu", Value::Int(512)), ("memory", gib(1.0)), ("containers", Value::List(vec![Value::Record(BTreeMap::from([("name".to_string(), s("api")), ("image".to_string(), s("ghcr.io/acme/api:latest")), ("environment".to_string(), Value::Record(BTreeMap::from([("DB".to_string(), s("@db")), ("CACHE".to_string(), s("@cache")), ("QUEUE".to_string(), s("@queue")), ("DB_PASSWORD".to_string(), s("hunter22-prod"))])))]))]))]),
+        ("task", "aws.ecs.TaskDefinition", vec![("cpu", Value::Int(512)), ("memory", gib(1.0)), ("containers", Value::list(vec![Value::record(BTreeMap::from([("name".to_string(), s("api")), ("image".to_string(), s("ghcr.io/acme/api:latest")), ("environment".to_string(), Value::record(BTreeMap::from([("DB".to_string(), s("@db")), ("CACHE".to_string(), s("@cache")), ("QUEUE".to_string(), s("@queue")), ("DB_PASSWORD".to_string(), s("hunter22-prod"))])))]))]))]),
         ("tg", "aws.elbv2.TargetGroup", vec![("port", Value::Int(8080)), ("vpc", s("@vpc"))]),
-        ("api", "aws.ecs.Service", vec![("desired_count", Value::Int(2)), ("task_definition", s("@task")), ("load_balancer", Value::Record(BTreeMap::from([("target_group".to_string(), s("@tg")), ("container".to_string(), s("api")), ("port".to_string(), Value::Int(8080))])))]),
-        ("lb", "aws.elbv2.LoadBalancer", vec![("internal", Value::Bool(false)), ("security_groups", Value::List(vec![s("@sg")]))]),
+        ("api", "aws.ecs.Service", vec![("desired_count", Value::Int(2)), ("task_definition", s("@task")), ("load_balancer", Value::record(BTreeMap::from([("target_group".to_string(), s("@tg")), ("container".to_string(), s("api")), ("port".to_string(), Value::Int(8080))])))]),
+        ("lb", "aws.elbv2.LoadBalancer", vec![("internal", Value::Bool(false)), ("security_groups", Value::list(vec![s("@sg")]))]),
         ("listener", "aws.elbv2.Listener", vec![("load_balancer", s("@lb")), ("forward", s("@tg")), ("protocol", s("HTTP"))]),
         ("nat", "aws.ec2.NatGateway", vec![]),
         ("deploy", "k8s.Deployment", vec![("image", s("ghcr.io/acme/web:latest")), ("privileged", Value::Bool(true))]),
         ("svc", "k8s.Service", vec![("type", s("LoadBalancer")), ("target", s("@deploy"))]),
-        ("role", "aws.iam.Role", vec![("assumed_by", Value::Record(BTreeMap::from([("service".to_string(), Value::List(vec![s("ecs-tasks.amazonaws.com")]))]))), ("managed_policies", Value::List(vec![s("arn:aws:iam::aws:policy/AdministratorAccess")]))]),
+        ("role", "aws.iam.Role", vec![("assumed_by", Value::record(BTreeMap::from([("service".to_string(), Value::list(vec![s("ecs-tasks.amazonaws.com")]))]))), ("managed_policies", Value::list(vec![s("arn:aws:iam::aws:policy/AdministratorAccess")]))]),
         ("sql", "gcp.sql.DatabaseInstance", vec![("tier", s("db-custom-2-7680")), ("availability_type", s("REGIONAL"))]),
         ("gcs", "gcp.storage.Bucket", vec![("location", s("US"))]),
-        ("fw", "gcp.compute.Firewall", vec![("ports", Value::List(vec![s("22")])), ("source_ranges", Value::List(vec![Value::Cidr("0.0.0.0/0".into())]))]),
+        ("fw", "gcp.compute.Firewall", vec![("ports", Value::list(vec![s("22")])), ("source_ranges", Value::list(vec![Value::Cidr("0.0.0.0/0".into())]))]),
     ]
 }
 
