@@ -65,8 +65,9 @@ impl<'a> Db<'a> {
     pub fn eval(&mut self, e: &'a ast::Expr, scope: ScopeId, locals: &mut Locals, expected: Option<&Ty>) -> Option<Value> {
         if self.depth >= MAX_DEPTH {
             self.report(
-                Diagnostic::error("E2007", "expression is nested too deeply to evaluate", e.span)
-                    .with_help("split the expression into several `let` bindings"),
+                Diagnostic::error("E2007", format!("evaluation is nested more than {MAX_DEPTH} levels deep"), e.span)
+                    .with_label("the evaluation depth limit is reached here")
+                    .with_help("each name evaluated through another name, and each sub-expression, is one level: shorten the chain of names defined through each other"),
             );
             return None;
         }

@@ -57,3 +57,23 @@ fn a_very_long_unknown_name_is_reported_at_once() {
     assert!(d.iter().all(|d| !d.help.as_deref().unwrap_or("").contains("did you mean")), "{d:#?}");
     assert!(took < std::time::Duration::from_secs(1), "took {took:?}");
 }
+
+/// The evaluation depth error names its limit (issue 13: nesting errors must say which limit
+/// was hit).
+#[test]
+fn a_long_chain_of_names_reports_the_evaluation_depth_limit() {
+    // Each name is defined through the next one, declared after it.
+    let chain = |n: usize| {
+        let mut text = String::new();
+        for i in 0..n - 1 {
+            text.push_str(&format!("let a{i} = a{} + 1\n", i + 1));
+        }
+        text.push_str(&format!("let a{} = 0\noutput o = a0\n", n - 1));
+        text
+    };
+    assert!(errors(&chain(1_000), None).is_empty());
+    let d = errors(&chain(6_000), None);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert_eq!(d[0].code, "E2007");
+    assert!(d[0].message.contains("more than 10000 levels"), "{}", d[0].message);
+}
