@@ -101,8 +101,14 @@ pub fn fits(value: &Value, ty: &Ty, refs: &dyn RefTypes) -> bool {
     check_value(value, ty, refs).is_empty()
 }
 
+/// Most mismatches one check reports: a million-element list of the wrong type is one mistake,
+/// not a million diagnostics.
+pub const MAX_MISMATCHES: usize = 100;
+
 fn push(out: &mut Vec<Mismatch>, path: &str, kind: MismatchKind) {
-    out.push(Mismatch { path: path.to_string(), kind });
+    if out.len() < MAX_MISMATCHES {
+        out.push(Mismatch { path: path.to_string(), kind });
+    }
 }
 
 /// Valid IPv4 or IPv6 CIDR block.
@@ -123,7 +129,8 @@ pub fn valid_cidr(s: &str) -> bool {
 }
 
 fn describe(v: &Value) -> String {
-    let s = v.to_string();
+    // A preview: the value may be large (written out in full, or shared many times over).
+    let s = v.preview(61);
     if s.chars().count() > 60 {
         let cut: String = s.chars().take(57).collect();
         format!("{cut}...")
@@ -256,7 +263,7 @@ fn check_into(value: &Value, ty: &Ty, refs: &dyn RefTypes, path: &mut String, ou
                 // matched the shape (same value kind), then its finer errors.
                 let same_kind = ts.iter().any(|t| same_shape(value, t.resolved()));
                 if same_kind {
-                    out.extend(b);
+                    out.extend(b.into_iter().take(MAX_MISMATCHES.saturating_sub(out.len())));
                 } else {
                     push(out, path, MismatchKind::WrongType { expected: ty.to_string(), found: found_name(value) });
                 }

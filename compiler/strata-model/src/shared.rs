@@ -151,6 +151,13 @@ mod tests {
         assert!(v.preview(40).chars().count() <= 41);
     }
 
+    /// Budgets count a list element as the memory of a value (semantics' `ELEMENT_WEIGHT`);
+    /// `docs/language.md` says 56 bytes.
+    #[test]
+    fn a_value_takes_56_bytes() {
+        assert_eq!(std::mem::size_of::<Value>(), 56, "update docs/language.md (Limits)");
+    }
+
     #[test]
     fn make_mut_copies_shared_contents_and_updates_the_size() {
         let a = Value::list(vec![Value::Int(1)]);

@@ -20,7 +20,10 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
             let p = *p;
             let ty = p.ty.as_ref().and_then(|t| db.resolve_type(t, root)).unwrap_or(strata_model::Ty::Any);
             if let Slot::Done(Some(v)) = &db.syms[s].slot {
-                params.push(ParamValue { name, ty, value: v.clone(), doc: p.doc.clone(), span: p.name.span });
+                let v = v.clone();
+                if db.materialise(&v, p.name.span, || format!("parameter `{name}`")) {
+                    params.push(ParamValue { name, ty, value: v, doc: p.doc.clone(), span: p.name.span });
+                }
             }
         }
     }
@@ -29,7 +32,8 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
     for o in outs {
         let ty = o.ty.as_ref().and_then(|t| db.resolve_type(t, root));
         let mut locals = Vec::new();
-        if let Some(v) = db.eval(&o.value, root, &mut locals, ty.as_ref()) {
+        let v = db.eval(&o.value, root, &mut locals, ty.as_ref()).filter(|v| db.materialise(v, o.value.span, || format!("output `{}`", o.name.name)));
+        if let Some(v) = v {
             outputs.push(OutputValue { name: o.name.name.clone(), value: v, doc: o.doc.clone(), span: o.name.span });
         }
     }
@@ -72,7 +76,13 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
                     }),
             );
         }
+        // What later stages write out in full: each property within the limits, all of them
+        // within the budget. A property over them is left out (it was reported).
         let mut props = ev.props;
+        let (name, name_span) = (info.name.clone(), info.decl.name.span);
+        let spans = &ev.spans;
+        props.retain(|k, v| db.materialise(v, spans.get(k).copied().unwrap_or(name_span), || format!("property `{k}` of `{name}`")));
+        let info = &db.resources[old];
         for v in props.values_mut() {
             renumber(v, &remap);
         }

@@ -49,6 +49,13 @@ impl<'a> Db<'a> {
 
     /// Report every way `v` does not fit `ty`, at `span`.
     pub fn check_against(&mut self, v: &Value, ty: &Ty, span: Span) -> bool {
+        if matches!(ty.resolved(), Ty::Any) {
+            return true;
+        }
+        // Checking walks the value written out in full.
+        if !self.check_expanded(v, span, || "this value".to_string()) {
+            return false;
+        }
         let ms = check_value(v, ty, &DbRefs(self));
         let ok = ms.is_empty();
         for m in ms {
@@ -98,7 +105,10 @@ impl<'a> Db<'a> {
                                     None => ok = false,
                                 }
                             }
-                            ok.then_some(Value::record(out))
+                            if !ok {
+                                return None;
+                            }
+                            return self.new_record(out, e.span);
                         }
                     };
                 }
@@ -115,7 +125,10 @@ impl<'a> Db<'a> {
                         None => ok = false,
                     }
                 }
-                return ok.then_some(Value::list(out));
+                if !ok {
+                    return None;
+                }
+                return self.new_list(out, e.span);
             }
             (ExprKind::Cond { cond, then, otherwise }, _) => {
                 let c = self.eval(cond, scope, locals, Some(&Ty::Bool))?;
@@ -179,7 +192,10 @@ impl<'a> Db<'a> {
                 ok = false;
             }
         }
-        ok.then_some(Value::record(out))
+        if !ok {
+            return None;
+        }
+        self.new_record(out, span)
     }
 
     fn eval_typed_record(&mut self, path: &ast::Path, fields: &'a [ast::Field], scope: ScopeId, locals: &mut Locals, expected: Option<&Ty>, span: Span) -> Option<Value> {
@@ -234,30 +250,46 @@ impl<'a> Db<'a> {
             ExprKind::Int(i) => Value::Int(*i),
             ExprKind::Float(f) => Value::Float(*f),
             ExprKind::Str(parts) => {
-                let mut out: Vec<StrPart> = Vec::new();
+                // Evaluate the parts, then size the string, then build it.
+                let mut values = Vec::with_capacity(parts.len());
                 let mut ok = true;
+                let mut len = 0u64;
                 for p in parts {
-                    match p {
-                        ast::StrPart::Lit(s) => builtins::append_string(&mut out, &Value::Str(s.clone())).ok()?,
+                    let v = match p {
+                        ast::StrPart::Lit(s) => Value::Str(s.clone()),
                         ast::StrPart::Interp(x) => match self.eval(x, scope, locals, None) {
-                            Some(v) => {
-                                if let Err(msg) = builtins::append_string(&mut out, &v) {
-                                    self.report(
-                                        Diagnostic::error("E2002", msg, x.span)
-                                            .with_label(format!("this is a {}", v.type_name()))
-                                            .with_help("interpolate a string, number, bool, quantity or reference; use `join(\",\", list)` for lists"),
-                                    );
-                                    ok = false;
-                                }
+                            Some(v) => v,
+                            None => {
+                                ok = false;
+                                continue;
                             }
-                            None => ok = false,
                         },
+                    };
+                    match builtins::text_len(&v) {
+                        Some(n) => len = len.saturating_add(n),
+                        None => {
+                            let span = match p {
+                                ast::StrPart::Interp(x) => x.span,
+                                ast::StrPart::Lit(_) => e.span,
+                            };
+                            self.report(
+                                Diagnostic::error("E2002", format!("cannot put a {} into a string", v.type_name()), span)
+                                    .with_label(format!("this is a {}", v.type_name()))
+                                    .with_help("interpolate a string, number, bool, quantity or reference; use `join(\",\", list)` for lists"),
+                            );
+                            ok = false;
+                        }
                     }
+                    values.push(v);
                 }
-                if !ok {
+                if !ok || !self.reserve_string(len, e.span) {
                     return None;
                 }
-                return self.check_size(builtins::make_string(out), e.span);
+                let mut out: Vec<StrPart> = Vec::new();
+                for v in &values {
+                    builtins::append_string(&mut out, v).ok()?;
+                }
+                return Some(builtins::make_string(out));
             }
             ExprKind::Quantity { value, unit } => match units::unit(unit) {
                 Some(u) => Value::Quantity(Quantity { value: value * u.factor, dimension: u.dimension, unit: u.name.to_string() }),
@@ -289,7 +321,7 @@ impl<'a> Db<'a> {
                 if !ok {
                     return None;
                 }
-                Value::list(out)
+                return self.new_list(out, e.span);
             }
             ExprKind::Record(fields) => {
                 let mut out = BTreeMap::new();
@@ -307,7 +339,7 @@ impl<'a> Db<'a> {
                 if !ok {
                     return None;
                 }
-                Value::record(out)
+                return self.new_record(out, e.span);
             }
             ExprKind::TypedRecord { ty, fields } => return self.eval_typed_record(ty, fields, scope, locals, None, e.span),
             ExprKind::Field { base, name } => return self.eval_field(base, name, scope, locals),
@@ -329,6 +361,18 @@ impl<'a> Db<'a> {
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
                     vals.push(self.eval(a, scope, locals, None)?);
+                }
+                // Size the result and count the work before building anything.
+                match builtins::plan(&callee.name, &vals) {
+                    Ok(cost) => {
+                        if !self.charge(cost, e.span) {
+                            return None;
+                        }
+                    }
+                    Err(msg) => {
+                        self.too_large(msg, e.span);
+                        return None;
+                    }
                 }
                 match builtins::call(&callee.name, vals) {
                     Ok(v) => return self.check_size(v, e.span),
@@ -396,7 +440,7 @@ impl<'a> Db<'a> {
                         None => return None,
                     }
                 }
-                Value::list(out)
+                return self.new_list(out, e.span);
             }
             ExprKind::MapComp { key, var, iter, out_key, out_value, cond } => {
                 let items = self.iteration(iter, scope, locals)?;
@@ -452,7 +496,7 @@ impl<'a> Db<'a> {
                         None => return None,
                     }
                 }
-                Value::record(out)
+                return self.new_record(out, e.span);
             }
         })
     }
@@ -471,6 +515,17 @@ impl<'a> Db<'a> {
                 None
             }
         }
+    }
+
+    /// A list just built from evaluated elements, within the limits.
+    fn new_list(&mut self, items: Vec<Value>, span: Span) -> Option<Value> {
+        self.reserve_elements(items.len() as u64, 0, false, span).then(|| Value::list(items))
+    }
+
+    /// A record (or map) just built from evaluated fields, within the limits.
+    fn new_record(&mut self, fields: BTreeMap<String, Value>, span: Span) -> Option<Value> {
+        let keys = fields.keys().map(|k| k.len() as u64).sum();
+        self.reserve_elements(fields.len() as u64, keys, true, span).then(|| Value::record(fields))
     }
 
     fn overflow(&mut self, span: Span) -> Option<Value> {
@@ -717,7 +772,7 @@ impl<'a> Db<'a> {
             if let Some(t) = &ty {
                 let ms = check_value(&v, t, &DbRefs(self));
                 if let Some(m) = ms.first() {
-                    let mut d = Diagnostic::error("E2012", format!("value {v} for parameter `{}` is invalid: {}", p.name.name, m.kind.message()), p.name.span)
+                    let mut d = Diagnostic::error("E2012", format!("value {} for parameter `{}` is invalid: {}", v.preview(80), p.name.name, m.kind.message()), p.name.span)
                         .with_label("parameter declared here");
                     d = d.with_help(match t.literal_values() {
                         Some(vals) => format!("choose one of: {}", vals.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")),
@@ -775,6 +830,9 @@ impl<'a> Db<'a> {
             db.report(d);
             None
         };
+        if matches!(op, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) && !self.charge(comparison_cost(&l, &r), span) {
+            return None;
+        }
         Some(match op {
             BinaryOp::Eq => Value::Bool(values_equal(&l, &r)),
             BinaryOp::Ne => Value::Bool(!values_equal(&l, &r)),
@@ -803,13 +861,26 @@ impl<'a> Db<'a> {
                 (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Value::Float(l.as_f64()? + r.as_f64()?),
                 (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension => Value::Quantity(Quantity { value: a.value + b.value, ..a.clone() }),
                 (Value::Str(_) | Value::Interp(_), Value::Str(_) | Value::Interp(_)) => {
+                    if !self.reserve_string(l.size().bytes.saturating_add(r.size().bytes), span) {
+                        return None;
+                    }
                     let mut parts = Vec::new();
                     builtins::append_string(&mut parts, &l).ok()?;
                     builtins::append_string(&mut parts, &r).ok()?;
                     builtins::make_string(parts)
                 }
-                (Value::List(a), Value::List(b)) => Value::List(a.iter().chain(b.iter()).cloned().collect()),
+                (Value::List(a), Value::List(b)) => {
+                    if !self.reserve_elements(a.len() as u64 + b.len() as u64, 0, false, span) {
+                        return None;
+                    }
+                    Value::List(a.iter().chain(b.iter()).cloned().collect())
+                }
                 (Value::Record(a), Value::Record(b)) => {
+                    let added: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+                    let keys = a.keys().chain(added.iter().copied()).map(|k| k.len() as u64).sum();
+                    if !self.reserve_elements((a.len() + added.len()) as u64, keys, true, span) {
+                        return None;
+                    }
                     let mut m = BTreeMap::clone(a);
                     m.extend(b.iter().map(|(k, v)| (k.clone(), v.clone())));
                     Value::record(m)
@@ -910,16 +981,7 @@ pub(crate) fn field_hover(name: &str, is_out: bool, f: &FieldSchema) -> String {
 
 impl<'a> Db<'a> {
     fn sym_hover(&self, sym: usize, name: &str, v: Option<&Value>) -> String {
-        let short = |v: Option<&Value>| {
-            v.map(|v| {
-                let s = v.to_string();
-                if s.chars().count() > 80 {
-                    format!("{}…", s.chars().take(79).collect::<String>())
-                } else {
-                    s
-                }
-            })
-        };
+        let short = |v: Option<&Value>| v.map(|v| v.preview(79));
         let (kw, doc): (String, Option<&String>) = match &self.syms[sym].kind {
             SymKind::Let(l) => (format!("let {name} = {}", short(v).unwrap_or_default()), l.doc.as_ref()),
             SymKind::Param(p) | SymKind::ModuleParam(p, _) => (format!("param {name} = {}", short(v).unwrap_or_default()), p.doc.as_ref()),
@@ -957,6 +1019,16 @@ pub(crate) fn pick_record(t: &Ty) -> Option<PickedRecord<'_>> {
         Ty::Union(ts) => ts.iter().find_map(pick_record),
         Ty::Any => None,
         _ => None,
+    }
+}
+
+/// What comparing two values costs against the work budget: the smaller of the two written
+/// out in full (nothing for two handles on the same list or record).
+fn comparison_cost(a: &Value, b: &Value) -> u64 {
+    match (a, b) {
+        (Value::List(x), Value::List(y)) if x.ptr_eq(y) => 0,
+        (Value::Record(x), Value::Record(y)) if x.ptr_eq(y) => 0,
+        _ => crate::db::weight(a.size()).min(crate::db::weight(b.size())),
     }
 }
 

@@ -10,7 +10,7 @@ mod assemble;
 mod builtins;
 mod codes;
 mod db;
-pub use db::{MAX_LIST, MAX_STEPS, MAX_STRING};
+pub use db::{MAX_EXPANDED_TEXT, MAX_LIST, MAX_MODEL_ELEMENTS, MAX_MODEL_TEXT, MAX_STEPS, MAX_STRING, MAX_WORK};
 mod eval;
 mod instantiate;
 mod load;
