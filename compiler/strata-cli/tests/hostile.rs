@@ -81,7 +81,9 @@ fn programs() -> Vec<(&'static str, String)> {
         ("exponential records, as a property", doubling(true, "resource q: aws.sqs.Queue { tags = a25 }\n")),
         ("exponential records, interpolated", doubling(true, "resource q: aws.sqs.Queue { tags = { t = \"${a25}\" } }\n")),
         ("replace", format!("{sixteen_mib}output n = length(replace(s, \"a\", \"{}\"))\n", "b".repeat(200))),
-        ("join", format!("{sixteen_mib}output n = length(join(s, [s, s]))\n")),
+        ("join", format!("{sixteen_mib}output n = length(join(s, [for i in range(1000): s]))\n")),
+        ("a 16 MiB string used a million times", format!("{sixteen_mib}let l = [for i in range(1000000): s]\noutput n = length(l)\noutput o = length(\"${{l[7]}}\")\n")),
+        ("a 16 MiB resource key", format!("{sixteen_mib}resource q: aws.sqs.Queue [k in [s]] {{ }}\noutput n = length([for i in range(1000000): q])\n")),
         ("doubling strings", format!("{sixteen_mib}{}output n = length(t9)\n", (1..10).map(|i| format!("let t{i} = {p} + {p}\n", p = if i == 1 { "s".to_string() } else { format!("t{}", i - 1) })).collect::<String>())),
     ]
 }

@@ -48,12 +48,12 @@ impl IntoValue for f64 {
 }
 impl IntoValue for &str {
     fn into_value(self) -> Value {
-        Value::Str(self.to_string())
+        Value::str(self.to_string())
     }
 }
 impl IntoValue for String {
     fn into_value(self) -> Value {
-        Value::Str(self)
+        Value::str(self)
     }
 }
 impl<T: IntoValue> IntoValue for Vec<T> {
@@ -77,7 +77,7 @@ pub fn days(n: f64) -> Value {
 }
 /// A CIDR literal.
 pub fn cidr(s: &str) -> Value {
-    Value::Cidr(s.to_string())
+    Value::cidr(s.to_string())
 }
 /// A record (or map) from pairs.
 pub fn rec<const N: usize>(pairs: [(&str, Value); N]) -> Value {
@@ -381,7 +381,7 @@ impl Fixture {
                 Value::Ref(r) => f(r),
                 Value::List(l) => l.make_mut().iter_mut().for_each(|x| walk(x, f)),
                 Value::Record(m) => m.make_mut().values_mut().for_each(|x| walk(x, f)),
-                Value::Interp(parts) => parts.iter_mut().for_each(|p| {
+                Value::Interp(parts) => parts.make_mut().iter_mut().for_each(|p| {
                     if let StrPart::Ref(r) = p {
                         f(r)
                     }

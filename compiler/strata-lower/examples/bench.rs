@@ -33,7 +33,7 @@ fn main() {
     let stack = |name: &str, p: Provider, cfg: &[(&str, &str)]| Stack {
         name: name.into(),
         provider: p,
-        provider_config: cfg.iter().map(|(k, v)| (k.to_string(), Value::Str(v.to_string()))).collect(),
+        provider_config: cfg.iter().map(|(k, v)| (k.to_string(), Value::str(v.to_string()))).collect(),
         budget: None,
         budget_span: None,
         tags: [("team".to_string(), "platform".to_string())].into_iter().collect(),

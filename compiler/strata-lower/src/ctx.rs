@@ -28,7 +28,7 @@ pub fn to_ctx(v: &Value) -> Json {
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => Json::from(*i),
         Value::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
-        Value::Str(s) | Value::Cidr(s) => Json::String(s.clone()),
+        Value::Str(s) | Value::Cidr(s) => Json::String(s.to_string()),
         Value::Quantity(q) => quantity_marker(q),
         Value::List(l) => Json::Array(l.iter().map(to_ctx).collect()),
         Value::Record(m) => record_to_ctx(m),

@@ -456,7 +456,7 @@ impl ToValue<'_> {
                     }
                 }
             },
-            Json::String(s) => Value::Str(s.clone()),
+            Json::String(s) => Value::str(s.as_str()),
             Json::Array(a) => Value::List(a.iter().filter_map(|v| self.value(v)).collect()),
             Json::Object(o) => match ctx::as_marker(j) {
                 Some((m, payload)) => return self.marker(m, payload),
@@ -490,15 +490,15 @@ impl ToValue<'_> {
                 let mut parts = Vec::new();
                 for p in payload.as_array()? {
                     match self.value(p) {
-                        Some(Value::Str(s)) => parts.push(StrPart::Lit(s)),
+                        Some(Value::Str(s)) => parts.push(StrPart::Lit(s.to_string())),
                         Some(Value::Ref(r)) => parts.push(StrPart::Ref(r)),
                         Some(Value::Int(i)) => parts.push(StrPart::Lit(i.to_string())),
-                        Some(Value::Interp(ps)) => parts.extend(ps),
+                        Some(Value::Interp(ps)) => parts.extend(ps.iter().cloned()),
                         None => {}
                         Some(other) => self.fail(format!("{} cannot be part of a string", other.type_name())),
                     }
                 }
-                Some(Value::Interp(parts))
+                Some(Value::interp(parts))
             }
             other => {
                 self.fail(format!("marker `{other}` is not allowed in portable lowering"));
@@ -542,12 +542,12 @@ fn eval_src(
         }
     }
     Ok(match out.as_slice() {
-        [] => Value::Str(String::new()),
+        [] => Value::str(String::new()),
         [StrPart::Ref(r)] => Value::Ref(r.clone()),
         _ if out.iter().all(|p| matches!(p, StrPart::Lit(_))) => {
             Value::Str(out.iter().map(|p| if let StrPart::Lit(s) = p { s.as_str() } else { "" }).collect())
         }
-        _ => Value::Interp(out),
+        _ => Value::interp(out),
     })
 }
 
@@ -583,12 +583,12 @@ fn rewrite(v: &mut Value, outs: &HashMap<(u32, String), Value>, is_portable: &[b
         Value::Record(m) => m.make_mut().values_mut().for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
         Value::Interp(parts) => {
             let mut out = Vec::with_capacity(parts.len());
-            for p in parts.drain(..) {
+            for p in parts.iter().cloned() {
                 match p {
                     StrPart::Ref(r) => match lookup(&r, diags) {
-                        Some(Value::Str(s)) => out.push(StrPart::Lit(s)),
+                        Some(Value::Str(s)) => out.push(StrPart::Lit(s.to_string())),
                         Some(Value::Ref(x)) => out.push(StrPart::Ref(x)),
-                        Some(Value::Interp(ps)) => out.extend(ps),
+                        Some(Value::Interp(ps)) => out.extend(ps.iter().cloned()),
                         Some(Value::Int(i)) => out.push(StrPart::Lit(i.to_string())),
                         Some(_) => {
                             diags.push(Diagnostic::error(c::LOWERED_INVALID, format!("`{r}` is a list or record and cannot be part of a string"), span));
@@ -599,7 +599,7 @@ fn rewrite(v: &mut Value, outs: &HashMap<(u32, String), Value>, is_portable: &[b
                     lit => out.push(lit),
                 }
             }
-            *parts = out;
+            *parts = out.into();
         }
         _ => {}
     }

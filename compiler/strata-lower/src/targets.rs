@@ -831,7 +831,7 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
             resources: vec![
                 res(0, "a", 0, vec![("name", Value::Str("alpha".into())), ("path", Value::Str("p".into()))], vec![]),
                 res(1, "b.c", 0, vec![("peer", r(0, "a", None)), ("size", gib), ("flag", Value::Bool(true)), ("items", Value::list(vec![Value::Str("x".into()), Value::Str("y".into())]))], vec![0]),
-                res(2, "d", 0, vec![("peer", r(0, "a", None)), ("path", Value::Interp(vec![StrPart::Lit("u=".into()), StrPart::Ref(Ref { resource: ResourceId(0), name: "a".into(), attr: Some("url".into()) })]))], vec![1]),
+                res(2, "d", 0, vec![("peer", r(0, "a", None)), ("path", Value::interp(vec![StrPart::Lit("u=".into()), StrPart::Ref(Ref { resource: ResourceId(0), name: "a".into(), attr: Some("url".into()) })]))], vec![1]),
                 res(3, "e", 1, vec![("peer", r(0, "a", None))], vec![]),
             ],
             ..Model::default()

@@ -229,12 +229,12 @@ fn check_into(value: &Value, ty: &Ty, refs: &dyn RefTypes, path: &mut String, ou
         Ty::Cidr => match value {
             Value::Cidr(c) => {
                 if !valid_cidr(c) {
-                    push(out, path, MismatchKind::InvalidCidr { value: c.clone() });
+                    push(out, path, MismatchKind::InvalidCidr { value: c.to_string() });
                 }
             }
             Value::Str(s) => {
                 if !valid_cidr(s) {
-                    push(out, path, MismatchKind::InvalidCidr { value: s.clone() });
+                    push(out, path, MismatchKind::InvalidCidr { value: s.to_string() });
                 }
             }
             _ => push(out, path, MismatchKind::WrongType { expected: "Cidr".into(), found: found_name(value) }),

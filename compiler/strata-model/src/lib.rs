@@ -7,12 +7,14 @@ pub mod check;
 pub mod pattern;
 mod shared;
 mod target;
+mod text;
 mod types;
 mod value;
 
 pub use target::{TPart, TMap, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource};
 pub use types::{FieldSchema, Provider, ResourceSchema, Schemas, Ty};
 pub use shared::{Shared, SharedMut};
+pub use text::Text;
 pub use value::{Measure, Quantity, Ref, Size, StrPart, Value};
 
 use std::collections::BTreeMap;

@@ -149,6 +149,11 @@ mod tests {
         assert_eq!(s.elements, u64::MAX, "2^101 - 2 elements saturate");
         assert_eq!(s.bytes, u64::MAX);
         assert!(v.preview(40).chars().count() <= 41);
+        // A preview reads no more of a long string than it shows.
+        let long = Value::str("x".repeat(50_000_000));
+        let t = std::time::Instant::now();
+        assert_eq!(long.preview(5), "\"xxxx…");
+        assert!(t.elapsed() < std::time::Duration::from_millis(100), "{:?}", t.elapsed());
     }
 
     /// Budgets count a list element as the memory of a value (semantics' `ELEMENT_WEIGHT`);

@@ -1,4 +1,5 @@
 use crate::shared::Shared;
+use crate::text::Text;
 use crate::ResourceId;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
@@ -16,16 +17,16 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Float(f64),
-    Str(String),
+    Str(Text),
     Quantity(Quantity),
     /// A CIDR block as written (`10.0.0.0/16`), validated by the checker.
-    Cidr(String),
+    Cidr(Text),
     List(Shared<Vec<Value>>),
     Record(Shared<BTreeMap<String, Value>>),
     /// A reference to another resource or one of its attributes.
     Ref(Ref),
     /// A string that contains references: `"postgres://${db.address}:5432"`.
-    Interp(Vec<StrPart>),
+    Interp(Shared<Vec<StrPart>>),
 }
 
 /// A number with a dimension, normalised to the dimension's base unit (bytes, seconds,
@@ -126,6 +127,12 @@ impl Measure for Vec<Value> {
     }
 }
 
+impl Measure for Vec<StrPart> {
+    fn measure(&self) -> Size {
+        self.iter().map(StrPart::size).sum()
+    }
+}
+
 impl Measure for BTreeMap<String, Value> {
     fn measure(&self) -> Size {
         Size::elements(self.len()) + self.iter().map(|(k, v)| Size::text(k.len()) + v.size()).sum()
@@ -153,6 +160,18 @@ impl Value {
     pub fn list(items: Vec<Value>) -> Value {
         Value::List(Shared::new(items))
     }
+    /// A string value.
+    pub fn str(text: impl Into<Text>) -> Value {
+        Value::Str(text.into())
+    }
+    /// A CIDR block value.
+    pub fn cidr(text: impl Into<Text>) -> Value {
+        Value::Cidr(text.into())
+    }
+    /// A string with references (`"${db.url}/x"`).
+    pub fn interp(parts: Vec<StrPart>) -> Value {
+        Value::Interp(Shared::new(parts))
+    }
     /// A record (or map) value.
     pub fn record(fields: BTreeMap<String, Value>) -> Value {
         Value::Record(Shared::new(fields))
@@ -166,7 +185,7 @@ impl Value {
             Value::List(l) => l.size(),
             Value::Record(m) => m.size(),
             Value::Ref(r) => r.size(),
-            Value::Interp(parts) => parts.iter().map(StrPart::size).sum(),
+            Value::Interp(parts) => parts.size(),
         }
     }
 
@@ -192,7 +211,7 @@ impl Value {
             }
         }
         let mut w = Bounded { out: String::new(), left: max, cut: false };
-        let _ = fmt::write(&mut w, format_args!("{self}"));
+        let _ = self.write_to(&mut w, max.saturating_add(1));
         if w.cut {
             w.out.push('…');
         }
@@ -238,7 +257,7 @@ impl Value {
         let key = match self {
             Value::Ref(r) => return f(r),
             Value::Interp(parts) => {
-                for p in parts {
+                for p in parts.make_mut().iter_mut() {
                     if let StrPart::Ref(r) = p {
                         f(r)
                     }
@@ -364,7 +383,7 @@ impl Value {
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
             Value::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
-            Value::Str(s) | Value::Cidr(s) => J::String(s.clone()),
+            Value::Str(s) | Value::Cidr(s) => J::String(s.to_string()),
             Value::Quantity(q) => serde_json::Number::from_f64(q.value).map(J::Number).unwrap_or(J::Null),
             Value::List(l) => J::Array(l.iter().map(Value::to_json).collect()),
             Value::Record(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
@@ -425,21 +444,30 @@ impl fmt::Display for Quantity {
 /// Strata-syntax rendering of a value (used in messages and hover).
 impl fmt::Display for Value {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_to(f, usize::MAX)
+    }
+}
+
+impl Value {
+    /// The [`Display`](fmt::Display) rendering, with each string cut to `max_chars` characters
+    /// (so that a preview never scans more of a long string than it shows).
+    fn write_to(&self, f: &mut dyn fmt::Write, max_chars: usize) -> fmt::Result {
+        let cut = |s: &str| -> usize { s.char_indices().nth(max_chars).map_or(s.len(), |(i, _)| i) };
         match self {
             Value::Null => write!(f, "null"),
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(i) => write!(f, "{i}"),
             Value::Float(x) => write!(f, "{x:?}"),
-            Value::Str(s) => write!(f, "{s:?}"),
+            Value::Str(s) => write!(f, "{:?}", &s[..cut(s)]),
             Value::Quantity(q) => write!(f, "{q}"),
-            Value::Cidr(c) => write!(f, "{c}"),
+            Value::Cidr(c) => write!(f, "{}", &c[..cut(c)]),
             Value::List(l) => {
                 write!(f, "[")?;
                 for (i, v) in l.iter().enumerate() {
                     if i > 0 {
                         write!(f, ", ")?;
                     }
-                    write!(f, "{v}")?;
+                    v.write_to(f, max_chars)?;
                 }
                 write!(f, "]")
             }
@@ -449,16 +477,17 @@ impl fmt::Display for Value {
                     if i > 0 {
                         write!(f, ",")?;
                     }
-                    write!(f, " {k} = {v}")?;
+                    write!(f, " {} = ", &k[..cut(k)])?;
+                    v.write_to(f, max_chars)?;
                 }
                 write!(f, " }}")
             }
             Value::Ref(r) => write!(f, "{r}"),
             Value::Interp(parts) => {
                 write!(f, "\"")?;
-                for p in parts {
+                for p in parts.iter() {
                     match p {
-                        StrPart::Lit(s) => write!(f, "{}", s.escape_debug())?,
+                        StrPart::Lit(s) => write!(f, "{}", s[..cut(s)].escape_debug())?,
                         StrPart::Ref(r) => write!(f, "${{{r}}}")?,
                     }
                 }

@@ -139,7 +139,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
         "lower" | "upper" | "trim" => {
             argc(1)?;
             let s = str_arg(name, &args[0])?;
-            Ok(Value::Str(match name {
+            Ok(Value::str(match name {
                 "lower" => s.to_lowercase(),
                 "upper" => s.to_uppercase(),
                 _ => s.trim().to_string(),
@@ -170,9 +170,9 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             let sep = str_arg(name, &args[0])?;
             let s = str_arg(name, &args[1])?;
             if sep.is_empty() {
-                return Ok(Value::List(s.chars().map(|c| Value::Str(c.to_string())).collect()));
+                return Ok(Value::List(s.chars().map(|c| Value::str(c.to_string())).collect()));
             }
-            Ok(Value::List(s.split(sep).map(|p| Value::Str(p.to_string())).collect()))
+            Ok(Value::List(s.split(sep).map(|p| Value::str(p.to_string())).collect()))
         }
         "replace" => {
             argc(3)?;
@@ -182,7 +182,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             if from.is_empty() {
                 return Err("`replace`: the text to replace is empty".into());
             }
-            Ok(Value::Str(s.replace(from, to)))
+            Ok(Value::str(s.replace(from, to)))
         }
         "contains" => {
             argc(2)?;
@@ -196,7 +196,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
         "keys" => {
             argc(1)?;
             let m = map_arg(name, &args[0])?;
-            Ok(Value::List(m.keys().map(|k| Value::Str(k.clone())).collect()))
+            Ok(Value::List(m.keys().map(|k| Value::str(k.as_str())).collect()))
         }
         "values" => {
             argc(1)?;
@@ -259,7 +259,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             argc(1)?;
             let s = str_arg(name, &args[0])?;
             if strata_model::check::valid_cidr(s) {
-                Ok(Value::Cidr(s.to_string()))
+                Ok(Value::cidr(s.to_string()))
             } else {
                 Err(format!("{s:?} is not a valid CIDR block"))
             }
@@ -272,7 +272,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             };
             let newbits = int_arg(name, &args[1])?;
             let netnum = int_arg(name, &args[2])?;
-            cidrsubnet(&prefix, newbits, netnum).map(Value::Cidr)
+            cidrsubnet(&prefix, newbits, netnum).map(Value::cidr)
         }
         "format" => {
             let Some((fmt, rest)) = args.split_first() else { return Err("`format` needs a format string".into()) };
@@ -306,7 +306,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             if it.next().is_some() {
                 return Err("`format`: more arguments than placeholders".into());
             }
-            Ok(Value::Str(out))
+            Ok(Value::str(out))
         }
         "default" => {
             argc(2)?;
@@ -374,9 +374,9 @@ pub(crate) fn make_string(parts: Vec<StrPart>) -> Value {
                 s.push_str(&l);
             }
         }
-        Value::Str(s)
+        Value::str(s)
     } else {
-        Value::Interp(parts)
+        Value::interp(parts)
     }
 }
 

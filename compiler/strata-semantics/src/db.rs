@@ -139,6 +139,9 @@ pub(crate) struct Db<'a> {
     /// Resolved uses, for the language server.
     pub xrefs: Vec<crate::XRef>,
     pub record_xrefs: bool,
+    /// Use sites already in `xrefs`: a name in a comprehension is used once per iteration at
+    /// the same place, and its hover is computed once.
+    pub xref_spans: std::collections::HashSet<Span>,
     /// Shared handles on the schemas, so evaluation can hold one while it mutates the db.
     pub schema_rcs: HashMap<String, std::rc::Rc<strata_model::ResourceSchema>>,
 }
@@ -205,6 +208,7 @@ impl<'a> Db<'a> {
             type_cache: HashMap::new(),
             xrefs: Vec::new(),
             record_xrefs: false,
+            xref_spans: std::collections::HashSet::new(),
             schema_rcs: HashMap::new(),
         }
     }
@@ -220,7 +224,7 @@ impl<'a> Db<'a> {
 
     /// Record a resolved use. `hover` is only computed when xrefs are recorded.
     pub fn xref(&mut self, use_span: Span, def_span: Span, kind: crate::XRefKind, hover: impl FnOnce(&Self) -> String) {
-        if self.record_xrefs {
+        if self.record_xrefs && self.xref_spans.insert(use_span) {
             let hover = hover(self);
             self.xrefs.push(crate::XRef { use_span, def_span, kind, hover });
         }

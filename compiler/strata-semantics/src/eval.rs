@@ -256,7 +256,7 @@ impl<'a> Db<'a> {
                 let mut len = 0u64;
                 for p in parts {
                     let v = match p {
-                        ast::StrPart::Lit(s) => Value::Str(s.clone()),
+                        ast::StrPart::Lit(s) => Value::str(s.as_str()),
                         ast::StrPart::Interp(x) => match self.eval(x, scope, locals, None) {
                             Some(v) => v,
                             None => {
@@ -306,7 +306,7 @@ impl<'a> Db<'a> {
                     );
                     return None;
                 }
-                Value::Cidr(c.clone())
+                Value::cidr(c.clone())
             }
             ExprKind::Name(id) => return self.eval_name(id, scope, locals),
             ExprKind::List(items) => {
@@ -474,7 +474,7 @@ impl<'a> Db<'a> {
                     match r {
                         Some(Some((kk, vv))) => {
                             let ks = match kk {
-                                Value::Str(s) => s,
+                                Value::Str(s) => s.to_string(),
                                 Value::Int(i) => i.to_string(),
                                 other => {
                                     self.report(
@@ -505,7 +505,7 @@ impl<'a> Db<'a> {
     fn iteration(&mut self, iter: &'a ast::Expr, scope: ScopeId, locals: &mut Locals) -> Option<Vec<(Value, Value)>> {
         match self.eval(iter, scope, locals, None)? {
             Value::List(l) => Some(l.iter().enumerate().map(|(i, v)| (Value::Int(i as i64), v.clone())).collect()),
-            Value::Record(m) => Some(m.iter().map(|(k, v)| (Value::Str(k.clone()), v.clone())).collect()),
+            Value::Record(m) => Some(m.iter().map(|(k, v)| (Value::str(k.as_str()), v.clone())).collect()),
             v => {
                 self.report(
                     Diagnostic::error("E2002", format!("cannot iterate over a {}", v.type_name()), iter.span)
@@ -546,7 +546,7 @@ impl<'a> Db<'a> {
                 }
                 Some(l[*n as usize].clone())
             }
-            (Value::Record(m), Value::Str(k)) => match m.get(k) {
+            (Value::Record(m), Value::Str(k)) => match m.get(k.as_str()) {
                 Some(v) => Some(v.clone()),
                 None => {
                     let mut d = Diagnostic::error("E2007", format!("no key {k:?}"), span);
@@ -744,7 +744,7 @@ impl<'a> Db<'a> {
                 let m: &'a ast::ModuleInstance = m;
                 self.instantiate_module(m, scope)
             }
-            SymKind::Stack(i) => Some(Value::Str(self.stacks[*i].decl.name.name.clone())),
+            SymKind::Stack(i) => Some(Value::str(self.stacks[*i].decl.name.name.clone())),
             SymKind::Type(_) | SymKind::Module(_) | SymKind::Package(_) | SymKind::Imported(_) | SymKind::FileImport(_) => {
                 let what = match &self.syms[sym].kind {
                     SymKind::Type(_) => "a type",

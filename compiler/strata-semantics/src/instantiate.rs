@@ -15,6 +15,9 @@ pub(crate) const RESERVED: &[&str] = &["depends_on", "stack"];
 
 /// Most resources one program may declare (also after `for` expansion).
 pub(crate) const MAX_RESOURCES: usize = 1_000_000;
+/// Longest key of a `[x in ...]` resource or module instance, in bytes: it becomes part of the
+/// resource's name (`queues["emails"]`), which every reference to it carries.
+pub(crate) const MAX_KEY: usize = 1024;
 
 impl<'a> Db<'a> {
     /// Define the names of `items` in `scope`. `top` is false inside module declarations.
@@ -139,6 +142,16 @@ impl<'a> Db<'a> {
     /// Keys and loop values of a `[x in expr]` clause; `None` after an error.
     fn for_each_items(&mut self, fe: &'a ast::ForEach, scope: ScopeId) -> Option<Vec<(String, Value)>> {
         let v = self.eval_const(&fe.iter, scope)?;
+        // A key becomes part of a resource name, which every reference carries.
+        let long_key = match &v {
+            Value::List(l) => l.iter().filter_map(Value::as_str).map(str::len).max(),
+            Value::Record(m) => m.keys().map(String::len).max(),
+            _ => None,
+        };
+        if let Some(n) = long_key.filter(|&n| n > MAX_KEY) {
+            self.too_large(format!("a key of {n} bytes is longer than the limit of {MAX_KEY} bytes for the key of a resource or module instance"), fe.iter.span);
+            return None;
+        }
         match v {
             Value::List(l) => {
                 let all_str = l.iter().all(|x| matches!(x, Value::Str(_)));
@@ -157,7 +170,7 @@ impl<'a> Db<'a> {
                 }
                 Some(out)
             }
-            Value::Record(m) => Some(m.keys().map(|k| (k.clone(), Value::Str(k.clone()))).collect()),
+            Value::Record(m) => Some(m.keys().map(|k| (k.clone(), Value::str(k.as_str()))).collect()),
             other => {
                 self.report(
                     Diagnostic::error("E2002", format!("cannot create one per element of a {}", other.type_name()), fe.iter.span)

@@ -172,7 +172,7 @@ fn analyze_loaded<'a>(db: &mut Db<'a>, loaded: &'a load::Loaded, options: &Optio
     if let Some(env) = &options.env {
         let has_env = db.scopes[root].names.get("env").is_some_and(|&s| matches!(db.syms[s].kind, SymKind::Param(_)));
         if has_env {
-            db.overrides.insert("env".into(), strata_model::Value::Str(env.clone()));
+            db.overrides.insert("env".into(), strata_model::Value::str(env.as_str()));
         } else {
             let span = first_file.map(|f| Span::new(f, 0, 0)).unwrap_or_default();
             db.report(

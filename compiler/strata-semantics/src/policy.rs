@@ -35,7 +35,7 @@ impl<'a> Db<'a> {
                     None => {}
                 },
                 "code" => match self.eval_const(&f.value, scope) {
-                    Some(Value::Str(s)) if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => code = s,
+                    Some(Value::Str(s)) if !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') => code = s.to_string(),
                     Some(_) => self.report(
                         Diagnostic::error("E2005", "a policy code is letters, digits, `-` and `_`", f.value.span).with_help("e.g. `code = \"ACME001\"`"),
                     ),
@@ -67,7 +67,7 @@ impl<'a> Db<'a> {
                         if holds == deny {
                             let text = match message {
                                 Some(m) => match self.eval(m, scope, &mut locals, Some(&Ty::string())) {
-                                    Some(Value::Str(s)) => s,
+                                    Some(Value::Str(s)) => s.to_string(),
                                     Some(Value::Interp(parts)) => parts
                                         .iter()
                                         .map(|p| match p {

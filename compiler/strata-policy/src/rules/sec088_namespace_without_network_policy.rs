@@ -39,7 +39,7 @@ rule! {
 fn namespace_of(cx: &Cx<'_>, r: &Resource) -> Option<String> {
     match r.prop("namespace") {
         Some(Value::Ref(x)) => cx.resource(x.resource).map(|n| get_str(n, "name").map(str::to_string).unwrap_or_else(|| n.name.clone())),
-        Some(Value::Str(s)) => Some(s.clone()),
+        Some(Value::Str(s)) => Some(s.to_string()),
         _ => cx.model.stack_of(r).and_then(|s| s.provider_config.get("namespace")).and_then(Value::as_str).map(str::to_string),
     }
 }

@@ -11,7 +11,7 @@ use strata_base::{FileId, Severity, Span};
 use strata_model::{Model, PathRule, Provider, Quantity, Ref, Resource, ResourceId, Schemas, Stack, UserPolicy, Value};
 
 fn s(x: &str) -> Value {
-    Value::Str(x.to_string())
+    Value::str(x.to_string())
 }
 
 fn gib(n: f64) -> Value {
