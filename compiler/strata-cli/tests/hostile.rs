@@ -80,11 +80,27 @@ fn programs() -> Vec<(&'static str, String)> {
         ("exponential lets, as a property", doubling(false, "resource q: aws.sqs.Queue { tags = { t = join(\",\", a25) } }\n")),
         ("exponential records, as a property", doubling(true, "resource q: aws.sqs.Queue { tags = a25 }\n")),
         ("exponential records, interpolated", doubling(true, "resource q: aws.sqs.Queue { tags = { t = \"${a25}\" } }\n")),
+        ("modules instantiating modules twice, 25 deep", {
+            let mut text = String::from("module M0 {\n  param x: int = 1\n  output o = x\n}\n");
+            for i in 1..=25 {
+                text.push_str(&format!("module M{i} {{\n  module a: M{p} {{ }}\n  module b: M{p} {{ }}\n  output o = a.o + b.o\n}}\n", p = i - 1));
+            }
+            text + "module top: M25 { }\noutput r = top.o\n"
+        }),
         ("replace", format!("{sixteen_mib}output n = length(replace(s, \"a\", \"{}\"))\n", "b".repeat(200))),
         ("join", format!("{sixteen_mib}output n = length(join(s, [for i in range(1000): s]))\n")),
-        ("a 16 MiB string used a million times", format!("{sixteen_mib}let l = [for i in range(1000000): s]\noutput n = length(l)\noutput o = length(\"${{l[7]}}\")\n")),
-        ("a 16 MiB resource key", format!("{sixteen_mib}resource q: aws.sqs.Queue [k in [s]] {{ }}\noutput n = length([for i in range(1000000): q])\n")),
-        ("doubling strings", format!("{sixteen_mib}{}output n = length(t9)\n", (1..10).map(|i| format!("let t{i} = {p} + {p}\n", p = if i == 1 { "s".to_string() } else { format!("t{}", i - 1) })).collect::<String>())),
+        (
+            "a 16 MiB string used a million times",
+            format!("{sixteen_mib}let l = [for i in range(1000000): s]\noutput n = length(l)\noutput o = length(\"${{l[7]}}\")\n"),
+        ),
+        ("a 16 MiB resource key", format!("{sixteen_mib}resource q[k in [s]]: aws.sqs.Queue {{ }}\noutput n = length([for i in range(1000000): q])\n")),
+        (
+            "doubling strings",
+            format!(
+                "{sixteen_mib}{}output n = length(t9)\n",
+                (1..10).map(|i| format!("let t{i} = {p} + {p}\n", p = if i == 1 { "s".to_string() } else { format!("t{}", i - 1) })).collect::<String>()
+            ),
+        ),
     ]
 }
 

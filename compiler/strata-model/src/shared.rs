@@ -53,9 +53,7 @@ impl<T: Measure + Clone> Shared<T> {
     }
     /// The contents, without copying when this is the only handle.
     pub fn into_inner(self) -> T {
-        Arc::try_unwrap(self.0)
-            .map(|n| n.data)
-            .unwrap_or_else(|n| n.data.clone())
+        Arc::try_unwrap(self.0).map(|n| n.data).unwrap_or_else(|n| n.data.clone())
     }
 }
 
@@ -166,9 +164,7 @@ mod tests {
     #[test]
     fn make_mut_copies_shared_contents_and_updates_the_size() {
         let a = Value::list(vec![Value::Int(1)]);
-        let Value::List(mut l) = a.clone() else {
-            unreachable!()
-        };
+        let Value::List(mut l) = a.clone() else { unreachable!() };
         l.make_mut().push(Value::Str("ab".into()));
         assert_eq!(l.size().elements, 2);
         assert_eq!(l.size().bytes, 2);
@@ -178,11 +174,7 @@ mod tests {
     #[test]
     fn rewriting_refs_keeps_sharing() {
         use crate::{Ref, ResourceId};
-        let r = Value::Ref(Ref {
-            resource: ResourceId(0),
-            name: "a".into(),
-            attr: None,
-        });
+        let r = Value::Ref(Ref { resource: ResourceId(0), name: "a".into(), attr: None });
         let mut v = r;
         for _ in 0..64 {
             v = Value::list(vec![v.clone(), v]);
@@ -192,10 +184,7 @@ mod tests {
             calls += 1;
             r.resource = ResourceId(7);
         });
-        assert_eq!(
-            calls, 2,
-            "the two references of the innermost list, once each"
-        );
+        assert_eq!(calls, 2, "the two references of the innermost list, once each");
         let mut seen = Vec::new();
         v.visit_refs_once(&mut |r| seen.push(r.resource));
         assert_eq!(seen, vec![ResourceId(7); 2]);

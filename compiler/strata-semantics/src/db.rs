@@ -106,6 +106,8 @@ pub(crate) struct Db<'a> {
     pub stacks: Vec<StackInfo<'a>>,
     /// Module instances in instantiation order, with their scope (for outputs and policies).
     pub instances: Vec<ScopeId>,
+    /// Whether going over the limit of module instances was reported.
+    pub out_of_instances: bool,
     /// Policies with the scope they are evaluated in.
     pub policies: Vec<(&'a ast::Policy, ScopeId)>,
     pub diags: Vec<Diagnostic>,
@@ -191,6 +193,7 @@ impl<'a> Db<'a> {
             resources: Vec::new(),
             stacks: Vec::new(),
             instances: Vec::new(),
+            out_of_instances: false,
             policies: Vec::new(),
             diags: Vec::new(),
             speculative: 0,

@@ -18,6 +18,8 @@ pub(crate) const MAX_RESOURCES: usize = 1_000_000;
 /// Longest key of a `[x in ...]` resource or module instance, in bytes: it becomes part of the
 /// resource's name (`queues["emails"]`), which every reference to it carries.
 pub(crate) const MAX_KEY: usize = 1024;
+/// Most module instances one program may create (modules instantiating modules multiply).
+pub(crate) const MAX_INSTANCES: usize = 100_000;
 
 impl<'a> Db<'a> {
     /// Define the names of `items` in `scope`. `top` is false inside module declarations.
@@ -267,6 +269,19 @@ impl<'a> Db<'a> {
             return None;
         }
         let one = |db: &mut Db<'a>, name: String, locals: Locals| -> Option<Value> {
+            // Modules instantiating modules multiply: 25 levels of two instances each are
+            // 2^25 instances.
+            if db.instances.len() >= MAX_INSTANCES {
+                if !db.out_of_instances {
+                    db.out_of_instances = true;
+                    db.report(
+                        Diagnostic::error("E2007", format!("more than {MAX_INSTANCES} module instances"), m.name.span)
+                            .with_label("the limit is reached here")
+                            .with_help("modules that instantiate modules multiply their instances; flatten the nesting or split the project"),
+                    );
+                }
+                return None;
+            }
             let inst = db.new_scope(Some(decl_scope), db.scopes[decl_scope].unit);
             db.scopes[inst].prefix = format!("{}{name}.", db.scopes[scope].prefix);
             let mut order = db.scopes[scope].order.clone();
@@ -327,12 +342,21 @@ impl<'a> Db<'a> {
             // Outputs of the instance.
             let outs: Vec<&'a ast::Output> = db.scopes[inst].outputs.clone();
             let mut rec = BTreeMap::new();
+            let mut complete = true;
             for o in outs {
                 let ty = o.ty.as_ref().and_then(|t| db.resolve_type(t, inst));
                 let mut l = Vec::new();
-                if let Some(v) = db.eval(&o.value, inst, &mut l, ty.as_ref()) {
-                    rec.insert(o.name.name.clone(), v);
+                match db.eval(&o.value, inst, &mut l, ty.as_ref()) {
+                    Some(v) => {
+                        rec.insert(o.name.name.clone(), v);
+                    }
+                    None => complete = false,
                 }
+            }
+            // Past the limit of instances, an incomplete instance poisons its users rather
+            // than giving each enclosing level an error about the output it lacks.
+            if !complete && db.out_of_instances {
+                return None;
             }
             Some(Value::record(rec))
         };

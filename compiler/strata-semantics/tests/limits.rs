@@ -162,3 +162,29 @@ fn repeated_work_runs_out_of_the_budget() {
     // The same value compared with itself costs nothing.
     assert!(errors(&format!("{}output o = a25 == a25\n", doubling(25, false)), None).is_empty());
 }
+
+/// Modules instantiating modules multiply: 25 levels of two instances each were 2^25
+/// instances and an abort. Instances are limited, and the error is reported once.
+#[test]
+fn module_instances_are_limited() {
+    let mut text = String::from("module M0 {\n  param x: int = 1\n  output o = x\n}\n");
+    for i in 1..=25 {
+        text.push_str(&format!("module M{i} {{\n  module a: M{p} {{ }}\n  module b: M{p} {{ }}\n  output o = a.o + b.o\n}}\n", p = i - 1));
+    }
+    text.push_str("module top: M25 { }\noutput r = top.o\n");
+    let t = std::time::Instant::now();
+    let d = errors(&text, None);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(d[0].message.contains("more than 100000 module instances"), "{}", d[0].message);
+    assert!(t.elapsed() < std::time::Duration::from_secs(10), "{:?}", t.elapsed());
+}
+
+/// The key of a `[k in ...]` resource is part of its name, which every reference carries.
+#[test]
+fn resource_keys_are_limited() {
+    let long = "k".repeat(2000);
+    let d = errors(&format!("import aws\nresource q[k in [\"{long}\"]]: aws.sqs.Queue {{ }}\n"), None);
+    assert_eq!(d.len(), 1, "{d:#?}");
+    assert!(d[0].message.contains("a key of 2000 bytes is longer than the limit of 1024 bytes"), "{}", d[0].message);
+    assert!(errors(&format!("import aws\nresource q[k in [\"{}\"]]: aws.sqs.Queue {{ }}\n", "k".repeat(1000)), None).is_empty());
+}
