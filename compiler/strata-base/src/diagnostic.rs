@@ -38,7 +38,10 @@ pub struct Label {
 
 impl Label {
     pub fn new(span: Span, message: impl Into<String>) -> Label {
-        Label { span, message: message.into() }
+        Label {
+            span,
+            message: message.into(),
+        }
     }
 }
 
@@ -59,7 +62,12 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(code: impl Into<String>, severity: Severity, message: impl Into<String>, span: Span) -> Self {
+    pub fn new(
+        code: impl Into<String>,
+        severity: Severity,
+        message: impl Into<String>,
+        span: Span,
+    ) -> Self {
         Diagnostic {
             code: code.into(),
             severity,
@@ -103,7 +111,13 @@ impl Diagnostic {
     /// Ordering used everywhere diagnostics are printed: file, position, code, message.
     pub fn sort_key(&self) -> (u32, u32, u32, String, String) {
         let s = self.primary.span;
-        (s.file.0, s.start, s.end, self.code.clone(), self.message.clone())
+        (
+            s.file.0,
+            s.start,
+            s.end,
+            self.code.clone(),
+            self.message.clone(),
+        )
     }
 
     /// Convert to a miette report with the source attached, for graphical printing.
@@ -112,7 +126,13 @@ impl Diagnostic {
         let file = sources.try_get(self.primary.span.file);
         let mut labels = Vec::new();
         let mut extra_notes = Vec::new();
-        let label_text = |l: &Label| if l.message.is_empty() { None } else { Some(l.message.clone()) };
+        let label_text = |l: &Label| {
+            if l.message.is_empty() {
+                None
+            } else {
+                Some(l.message.clone())
+            }
+        };
         if let Some(f) = file {
             let clamp = |s: Span| {
                 let len = f.text.len();
@@ -121,14 +141,20 @@ impl Diagnostic {
                 (start, end - start)
             };
             let (o, l) = clamp(self.primary.span);
-            labels.push(LabeledSpan::new_primary_with_span(label_text(&self.primary), (o, l)));
+            labels.push(LabeledSpan::new_primary_with_span(
+                label_text(&self.primary),
+                (o, l),
+            ));
             for sec in &self.secondary {
                 if sec.span.file == self.primary.span.file {
                     let (o, l) = clamp(sec.span);
                     labels.push(LabeledSpan::new_with_span(label_text(sec), (o, l)));
                 } else if let Some(other) = sources.try_get(sec.span.file) {
                     let lc = other.line_col(sec.span.start);
-                    extra_notes.push(format!("{}:{}:{}: {}", other.name, lc.line, lc.column, sec.message));
+                    extra_notes.push(format!(
+                        "{}:{}:{}: {}",
+                        other.name, lc.line, lc.column, sec.message
+                    ));
                 }
             }
         }
@@ -145,13 +171,18 @@ impl Diagnostic {
             Severity::Warning => miette::Severity::Warning,
             Severity::Info => miette::Severity::Advice,
         };
-        let mut d = MietteDiagnostic::new(self.message.clone()).with_code(self.code.clone()).with_severity(severity).with_labels(labels);
+        let mut d = MietteDiagnostic::new(self.message.clone())
+            .with_code(self.code.clone())
+            .with_severity(severity)
+            .with_labels(labels);
         if !help.is_empty() {
             d = d.with_help(help);
         }
         let report = miette::Report::new(d);
         match file {
-            Some(f) => report.with_source_code(NamedSource::new(f.name.clone(), f.text.to_string()).with_language("strata")),
+            Some(f) => report.with_source_code(
+                NamedSource::new(f.name.clone(), f.text.to_string()).with_language("strata"),
+            ),
             None => report,
         }
     }
@@ -212,11 +243,16 @@ impl Prefilter {
                 counts[b as usize] += 1;
             }
         }
-        Prefilter { counts: ascii.then_some(counts), len: lower.len() }
+        Prefilter {
+            counts: ascii.then_some(counts),
+            len: lower.len(),
+        }
     }
 
     fn may_match(&self, candidate: &str, max_edits: usize) -> bool {
-        let Some(mut counts) = self.counts else { return true };
+        let Some(mut counts) = self.counts else {
+            return true;
+        };
         if !candidate.is_ascii() {
             return true;
         }
@@ -251,28 +287,61 @@ mod tests {
     #[test]
     fn long_names_get_no_suggestion_in_bounded_time() {
         let long = "a".repeat(100_000);
-        let many: Vec<String> = (0..10_000).map(|i| format!("{}{i}", "a".repeat(i % 200))).collect();
+        let many: Vec<String> = (0..10_000)
+            .map(|i| format!("{}{i}", "a".repeat(i % 200)))
+            .collect();
         let t = std::time::Instant::now();
         assert_eq!(did_you_mean(&long, many.iter().map(String::as_str)), None);
         assert_eq!(did_you_mean("aaaa1", [long.as_str()]), None);
         assert!(did_you_mean("aaaa1", many.iter().map(String::as_str)).is_some());
-        assert!(t.elapsed() < std::time::Duration::from_secs(1), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     /// The pre-filter only skips candidates the full test rejects.
     #[test]
     fn the_prefilter_agrees_with_the_full_test() {
         let words = [
-            "versioning", "encryption", "lifecycle", "vers", "v", "", "ab", "ba", "abc", "acb", "bucket", "buckets", "bukcet", "tags", "stag", "x1", "engine_version",
-            "version_engine", "MaxReceives", "max_receives", "kms_key", "kmskey", "a_very_long_property_name_indeed", "a_very_long_property_nam", "ENCRIPTION",
+            "versioning",
+            "encryption",
+            "lifecycle",
+            "vers",
+            "v",
+            "",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "bucket",
+            "buckets",
+            "bukcet",
+            "tags",
+            "stag",
+            "x1",
+            "engine_version",
+            "version_engine",
+            "MaxReceives",
+            "max_receives",
+            "kms_key",
+            "kmskey",
+            "a_very_long_property_name_indeed",
+            "a_very_long_property_nam",
+            "ENCRIPTION",
         ];
         for name in words {
             let lower = name.to_lowercase();
             let f = Prefilter::new(&lower);
             let k = 2.max(name.len() / 4);
             for c in words {
-                let full = strsim::jaro_winkler(&lower, &c.to_lowercase()) >= 0.8 || strsim::levenshtein(name, c) <= k;
-                assert!(!full || f.may_match(c, k), "{name:?} / {c:?} would be filtered out");
+                let full = strsim::jaro_winkler(&lower, &c.to_lowercase()) >= 0.8
+                    || strsim::levenshtein(name, c) <= k;
+                assert!(
+                    !full || f.may_match(c, k),
+                    "{name:?} / {c:?} would be filtered out"
+                );
             }
         }
     }

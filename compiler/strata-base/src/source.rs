@@ -14,14 +14,22 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: FileId, start: usize, end: usize) -> Span {
-        Span { file, start: start as u32, end: end.max(start) as u32 }
+        Span {
+            file,
+            start: start as u32,
+            end: end.max(start) as u32,
+        }
     }
     /// The smallest span covering both (they must be in the same file; otherwise `self`).
     pub fn to(self, other: Span) -> Span {
         if self.file != other.file {
             return self;
         }
-        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
     }
     pub fn len(self) -> usize {
         (self.end - self.start) as usize
@@ -53,7 +61,12 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(id: FileId, name: impl Into<String>, text: impl Into<Arc<str>>, is_stdlib: bool) -> Self {
+    pub fn new(
+        id: FileId,
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        is_stdlib: bool,
+    ) -> Self {
         let text: Arc<str> = text.into();
         let mut line_starts = vec![0u32];
         for (i, b) in text.bytes().enumerate() {
@@ -61,7 +74,13 @@ impl SourceFile {
                 line_starts.push(i as u32 + 1);
             }
         }
-        SourceFile { id, name: name.into(), text, is_stdlib, line_starts }
+        SourceFile {
+            id,
+            name: name.into(),
+            text,
+            is_stdlib,
+            line_starts,
+        }
     }
 
     /// 1-based line and column of a byte offset (clamped into the file).
@@ -77,7 +96,10 @@ impl SourceFile {
             end -= 1;
         }
         let column = self.text[start..end].chars().count() as u32 + 1;
-        LineCol { line: line as u32 + 1, column }
+        LineCol {
+            line: line as u32 + 1,
+            column,
+        }
     }
 
     /// Byte offset of a 0-based line and 0-based UTF-16 column (as editors send them).
@@ -108,7 +130,10 @@ impl SourceFile {
         while end > start && !self.text.is_char_boundary(end) {
             end -= 1;
         }
-        let col = self.text[start..end].chars().map(|c| c.len_utf16() as u32).sum();
+        let col = self.text[start..end]
+            .chars()
+            .map(|c| c.len_utf16() as u32)
+            .sum();
         (line as u32, col)
     }
 
@@ -127,7 +152,12 @@ impl SourceMap {
     pub fn new() -> Self {
         SourceMap::default()
     }
-    pub fn add(&mut self, name: impl Into<String>, text: impl Into<Arc<str>>, is_stdlib: bool) -> FileId {
+    pub fn add(
+        &mut self,
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        is_stdlib: bool,
+    ) -> FileId {
         let id = FileId(self.files.len() as u32);
         self.files.push(SourceFile::new(id, name, text, is_stdlib));
         id

@@ -46,25 +46,101 @@ pub struct Unit {
 pub const HOURS_PER_MONTH: f64 = 730.0;
 
 pub const UNITS: &[Unit] = &[
-    Unit { name: "B", dimension: Dimension::Size, factor: 1.0 },
-    Unit { name: "KB", dimension: Dimension::Size, factor: 1e3 },
-    Unit { name: "MB", dimension: Dimension::Size, factor: 1e6 },
-    Unit { name: "GB", dimension: Dimension::Size, factor: 1e9 },
-    Unit { name: "TB", dimension: Dimension::Size, factor: 1e12 },
-    Unit { name: "KiB", dimension: Dimension::Size, factor: 1024.0 },
-    Unit { name: "MiB", dimension: Dimension::Size, factor: 1048576.0 },
-    Unit { name: "GiB", dimension: Dimension::Size, factor: 1073741824.0 },
-    Unit { name: "TiB", dimension: Dimension::Size, factor: 1099511627776.0 },
-    Unit { name: "ms", dimension: Dimension::Duration, factor: 0.001 },
-    Unit { name: "s", dimension: Dimension::Duration, factor: 1.0 },
-    Unit { name: "min", dimension: Dimension::Duration, factor: 60.0 },
-    Unit { name: "h", dimension: Dimension::Duration, factor: 3600.0 },
-    Unit { name: "d", dimension: Dimension::Duration, factor: 86400.0 },
-    Unit { name: "w", dimension: Dimension::Duration, factor: 604800.0 },
-    Unit { name: "USD/month", dimension: Dimension::MoneyRate, factor: 1.0 },
-    Unit { name: "USD/hour", dimension: Dimension::MoneyRate, factor: HOURS_PER_MONTH },
-    Unit { name: "USD/year", dimension: Dimension::MoneyRate, factor: 1.0 / 12.0 },
-    Unit { name: "USD", dimension: Dimension::Money, factor: 1.0 },
+    Unit {
+        name: "B",
+        dimension: Dimension::Size,
+        factor: 1.0,
+    },
+    Unit {
+        name: "KB",
+        dimension: Dimension::Size,
+        factor: 1e3,
+    },
+    Unit {
+        name: "MB",
+        dimension: Dimension::Size,
+        factor: 1e6,
+    },
+    Unit {
+        name: "GB",
+        dimension: Dimension::Size,
+        factor: 1e9,
+    },
+    Unit {
+        name: "TB",
+        dimension: Dimension::Size,
+        factor: 1e12,
+    },
+    Unit {
+        name: "KiB",
+        dimension: Dimension::Size,
+        factor: 1024.0,
+    },
+    Unit {
+        name: "MiB",
+        dimension: Dimension::Size,
+        factor: 1048576.0,
+    },
+    Unit {
+        name: "GiB",
+        dimension: Dimension::Size,
+        factor: 1073741824.0,
+    },
+    Unit {
+        name: "TiB",
+        dimension: Dimension::Size,
+        factor: 1099511627776.0,
+    },
+    Unit {
+        name: "ms",
+        dimension: Dimension::Duration,
+        factor: 0.001,
+    },
+    Unit {
+        name: "s",
+        dimension: Dimension::Duration,
+        factor: 1.0,
+    },
+    Unit {
+        name: "min",
+        dimension: Dimension::Duration,
+        factor: 60.0,
+    },
+    Unit {
+        name: "h",
+        dimension: Dimension::Duration,
+        factor: 3600.0,
+    },
+    Unit {
+        name: "d",
+        dimension: Dimension::Duration,
+        factor: 86400.0,
+    },
+    Unit {
+        name: "w",
+        dimension: Dimension::Duration,
+        factor: 604800.0,
+    },
+    Unit {
+        name: "USD/month",
+        dimension: Dimension::MoneyRate,
+        factor: 1.0,
+    },
+    Unit {
+        name: "USD/hour",
+        dimension: Dimension::MoneyRate,
+        factor: HOURS_PER_MONTH,
+    },
+    Unit {
+        name: "USD/year",
+        dimension: Dimension::MoneyRate,
+        factor: 1.0 / 12.0,
+    },
+    Unit {
+        name: "USD",
+        dimension: Dimension::Money,
+        factor: 1.0,
+    },
 ];
 
 /// Look a unit up by its exact spelling (`GiB`, `d`, `USD/month`).

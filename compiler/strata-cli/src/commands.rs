@@ -12,7 +12,13 @@ pub fn run(cli: Cli) -> u8 {
     let color = cli.color.enabled();
     let code = match cli.command {
         Command::Check { path, env, format } => check(&path, env, format, color),
-        Command::Compile { path, env, out, target, cfn_format } => compile(&path, env, out, target, cfn_format, color),
+        Command::Compile {
+            path,
+            env,
+            out,
+            target,
+            cfn_format,
+        } => compile(&path, env, out, target, cfn_format, color),
         Command::Cost { path, env, format } => cost(&path, env, format, color),
         Command::Graph { path, env, format } => graph(&path, env, format, color),
         Command::Fmt { paths, check } => fmt(&paths, check, color),
@@ -35,9 +41,16 @@ fn print_timings(outcome: &CheckOutcome) {
     if std::env::var_os("STRATA_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0") {
         let mut s = String::new();
         for t in &outcome.timings {
-            s.push_str(&format!("timing: {:<15} {:>9.1} ms", t.stage, t.wall.as_secs_f64() * 1000.0));
+            s.push_str(&format!(
+                "timing: {:<15} {:>9.1} ms",
+                t.stage,
+                t.wall.as_secs_f64() * 1000.0
+            ));
             if let Some(bytes) = t.resident {
-                s.push_str(&format!("  {:>7.1} MiB resident", bytes as f64 / (1024.0 * 1024.0)));
+                s.push_str(&format!(
+                    "  {:>7.1} MiB resident",
+                    bytes as f64 / (1024.0 * 1024.0)
+                ));
             }
             s.push('\n');
         }
@@ -69,7 +82,15 @@ fn print_human(outcome: &CheckOutcome, diagnostics: &[Diagnostic], color: bool) 
 
 /// Number of project source files (own and imported) the run read.
 fn file_count(outcome: &CheckOutcome) -> usize {
-    outcome.sources.files().filter(|f| !f.is_stdlib && f.name.ends_with(".strata") && !outcome.project.verbatim_files.contains(&f.id)).count()
+    outcome
+        .sources
+        .files()
+        .filter(|f| {
+            !f.is_stdlib
+                && f.name.ends_with(".strata")
+                && !outcome.project.verbatim_files.contains(&f.id)
+        })
+        .count()
 }
 
 /// `checked 3 files (12 resources, env prod): 1 warning`
@@ -78,7 +99,10 @@ fn summary_line(verb: &str, outcome: &CheckOutcome) -> String {
     let files = file_count(outcome);
     let mut what = format!("{} file{}", files, if files == 1 { "" } else { "s" });
     let resources = outcome.declared_resources();
-    let mut details = vec![format!("{resources} resource{}", if resources == 1 { "" } else { "s" })];
+    let mut details = vec![format!(
+        "{resources} resource{}",
+        if resources == 1 { "" } else { "s" }
+    )];
     if let Some(env) = &outcome.model.env {
         details.push(format!("env {env}"));
     }
@@ -88,7 +112,11 @@ fn summary_line(verb: &str, outcome: &CheckOutcome) -> String {
 
 fn json_report(outcome: &CheckOutcome) -> serde_json::Value {
     let sources = display_sources(&outcome.sources, &outcome.project);
-    let diagnostics: Vec<_> = outcome.diagnostics.iter().map(|d| json_diagnostic(d, &sources)).collect();
+    let diagnostics: Vec<_> = outcome
+        .diagnostics
+        .iter()
+        .map(|d| json_diagnostic(d, &sources))
+        .collect();
     let s: Summary = outcome.summary();
     json!({
         "diagnostics": diagnostics,
@@ -105,7 +133,14 @@ fn json_report(outcome: &CheckOutcome) -> serde_json::Value {
 }
 
 fn check(path: &Path, env: Option<String>, format: CheckFormat, color: bool) -> i32 {
-    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env, ..CheckOptions::default() });
+    let outcome = strata_driver::check(
+        &DiskWorld,
+        path,
+        &CheckOptions {
+            env,
+            ..CheckOptions::default()
+        },
+    );
     print_timings(&outcome);
     match format {
         CheckFormat::Human => {
@@ -115,7 +150,12 @@ fn check(path: &Path, env: Option<String>, format: CheckFormat, color: bool) -> 
         CheckFormat::Json => out(&format!("{:#}\n", json_report(&outcome))),
         CheckFormat::Sarif => {
             let sources = display_sources(&outcome.sources, &outcome.project);
-            let sarif = strata_policy::sarif::to_sarif_with_policies(&outcome.diagnostics, &sources, &strata_driver::all_codes(), &outcome.model.policies);
+            let sarif = strata_policy::sarif::to_sarif_with_policies(
+                &outcome.diagnostics,
+                &sources,
+                &strata_driver::all_codes(),
+                &outcome.model.policies,
+            );
             out(&format!("{sarif:#}\n"));
         }
     }
@@ -123,11 +163,25 @@ fn check(path: &Path, env: Option<String>, format: CheckFormat, color: bool) -> 
     done(outcome, code)
 }
 
-fn compile(path: &Path, env: Option<String>, out_dir: Option<PathBuf>, targets: Vec<strata_model::Target>, cfn_format: Option<CfnFormatArg>, color: bool) -> i32 {
+fn compile(
+    path: &Path,
+    env: Option<String>,
+    out_dir: Option<PathBuf>,
+    targets: Vec<strata_model::Target>,
+    cfn_format: Option<CfnFormatArg>,
+    color: bool,
+) -> i32 {
     let options = CompileOptions {
-        check: CheckOptions { env, ..CheckOptions::default() },
+        check: CheckOptions {
+            env,
+            ..CheckOptions::default()
+        },
         out: out_dir,
-        targets: if targets.is_empty() { None } else { Some(targets) },
+        targets: if targets.is_empty() {
+            None
+        } else {
+            Some(targets)
+        },
         cfn_format: cfn_format.map(|f| match f {
             CfnFormatArg::Json => CfnFormat::Json,
             CfnFormatArg::Yaml => CfnFormat::Yaml,
@@ -146,7 +200,11 @@ fn compile(path: &Path, env: Option<String>, out_dir: Option<PathBuf>, targets: 
             let n = outcome.written.len();
             err(&summary_line("compiled", &outcome.check).replacen(
                 '\n',
-                &format!("\nwrote {n} file{} to {}\n", if n == 1 { "" } else { "s" }, dir.display()),
+                &format!(
+                    "\nwrote {n} file{} to {}\n",
+                    if n == 1 { "" } else { "s" },
+                    dir.display()
+                ),
                 1,
             ));
         }
@@ -160,11 +218,23 @@ fn compile(path: &Path, env: Option<String>, out_dir: Option<PathBuf>, targets: 
 }
 
 fn cost(path: &Path, env: Option<String>, format: CostFormat, color: bool) -> i32 {
-    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env, ..CheckOptions::default() });
+    let outcome = strata_driver::check(
+        &DiskWorld,
+        path,
+        &CheckOptions {
+            env,
+            ..CheckOptions::default()
+        },
+    );
     let code = outcome.exit_code();
     // Cost prints the estimate, and the diagnostics that explain why there is none or that
     // concern the cost (budgets); other findings belong to `strata check`.
-    let shown: Vec<Diagnostic> = outcome.diagnostics.iter().filter(|d| (d.severity == Severity::Error && code == 2) || d.code.starts_with("COST")).cloned().collect();
+    let shown: Vec<Diagnostic> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| (d.severity == Severity::Error && code == 2) || d.code.starts_with("COST"))
+        .cloned()
+        .collect();
     print_human(&outcome, &shown, color);
     let Some(report) = &outcome.cost else {
         if code != 2 {
@@ -179,14 +249,30 @@ fn cost(path: &Path, env: Option<String>, format: CostFormat, color: bool) -> i3
         CostFormat::Json => format!("{:#}\n", strata_policy::cost::to_json(report)),
         CostFormat::Markdown => strata_policy::cost::to_markdown(report),
     });
-    let code = if shown.iter().any(|d| d.severity == Severity::Error) { 1 } else { 0 };
+    let code = if shown.iter().any(|d| d.severity == Severity::Error) {
+        1
+    } else {
+        0
+    };
     done(outcome, code)
 }
 
 fn graph(path: &Path, env: Option<String>, format: GraphFormat, color: bool) -> i32 {
-    let outcome = strata_driver::check(&DiskWorld, path, &CheckOptions { env, ..CheckOptions::default() });
+    let outcome = strata_driver::check(
+        &DiskWorld,
+        path,
+        &CheckOptions {
+            env,
+            ..CheckOptions::default()
+        },
+    );
     let code = outcome.exit_code();
-    let errors: Vec<Diagnostic> = outcome.diagnostics.iter().filter(|d| d.severity == Severity::Error && strata_driver::is_input_code(&d.code)).cloned().collect();
+    let errors: Vec<Diagnostic> = outcome
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error && strata_driver::is_input_code(&d.code))
+        .cloned()
+        .collect();
     print_human(&outcome, &errors, color);
     // A graph with a cycle is still worth drawing; a program that does not type-check is not.
     let drawable = errors.iter().all(|d| d.code.starts_with("E3"));
@@ -208,7 +294,11 @@ fn graph(path: &Path, env: Option<String>, format: GraphFormat, color: bool) -> 
 fn fmt(paths: &[PathBuf], check: bool, color: bool) -> i32 {
     let outcome = strata_driver::format_paths(&DiskWorld, paths);
     if !outcome.diagnostics.is_empty() {
-        err(&render::human(&outcome.diagnostics, &outcome.sources, color));
+        err(&render::human(
+            &outcome.diagnostics,
+            &outcome.sources,
+            color,
+        ));
     }
     let mut changed = 0usize;
     let mut write_errors = 0usize;
@@ -227,19 +317,38 @@ fn fmt(paths: &[PathBuf], check: bool, color: bool) -> i32 {
             }
         }
     }
-    let unchanged = outcome.files.iter().filter(|f| f.formatted.is_some() && !f.changed).count();
-    let failed = outcome.files.iter().filter(|f| f.formatted.is_none()).count();
+    let unchanged = outcome
+        .files
+        .iter()
+        .filter(|f| f.formatted.is_some() && !f.changed)
+        .count();
+    let failed = outcome
+        .files
+        .iter()
+        .filter(|f| f.formatted.is_none())
+        .count();
     let plural = |n: usize| if n == 1 { "" } else { "s" };
     let mut line = if check {
-        format!("{changed} file{} would be reformatted, {unchanged} already formatted", plural(changed))
+        format!(
+            "{changed} file{} would be reformatted, {unchanged} already formatted",
+            plural(changed)
+        )
     } else {
-        format!("{changed} file{} reformatted, {unchanged} already formatted", plural(changed))
+        format!(
+            "{changed} file{} reformatted, {unchanged} already formatted",
+            plural(changed)
+        )
     };
     if failed > 0 {
         line.push_str(&format!(", {failed} not formatted because of errors"));
     }
     err(&format!("{line}\n"));
-    if outcome.diagnostics.iter().any(|d| d.severity == Severity::Error) || write_errors > 0 {
+    if outcome
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+        || write_errors > 0
+    {
         2
     } else if check && changed > 0 {
         1
@@ -255,15 +364,29 @@ fn explain(code: Option<&str>) -> i32 {
             let w = all.iter().map(|d| d.name.len()).max().unwrap_or(0);
             let mut s = String::new();
             for d in &all {
-                s.push_str(&format!("{:<7} {:<w$}  {}\n", d.code, d.name, d.severity.as_str()));
+                s.push_str(&format!(
+                    "{:<7} {:<w$}  {}\n",
+                    d.code,
+                    d.name,
+                    d.severity.as_str()
+                ));
             }
-            s.push_str(&format!("\n{} codes; `strata explain CODE` prints one.\n", all.len()));
+            s.push_str(&format!(
+                "\n{} codes; `strata explain CODE` prints one.\n",
+                all.len()
+            ));
             out(&s);
             0
         }
         Some(code) => match strata_driver::explain(code) {
             Some(d) => {
-                out(&format!("{} ({}, {} by default)\n\n{}", d.code, d.name, d.severity.as_str(), d.doc));
+                out(&format!(
+                    "{} ({}, {} by default)\n\n{}",
+                    d.code,
+                    d.name,
+                    d.severity.as_str(),
+                    d.doc
+                ));
                 if !d.doc.ends_with('\n') {
                     out("\n");
                 }

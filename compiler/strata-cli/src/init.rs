@@ -8,8 +8,21 @@ const GITIGNORE: &str = "out/\n";
 
 /// A stack name from a directory name: lowercase letters, digits and `_`, starting with a letter.
 fn stack_name(dir: &Path) -> String {
-    let base = std::fs::canonicalize(dir).ok().and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned())).unwrap_or_default();
-    let mut s: String = base.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '_' }).collect();
+    let base = std::fs::canonicalize(dir)
+        .ok()
+        .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
+        .unwrap_or_default();
+    let mut s: String = base
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '_'
+            }
+        })
+        .collect();
     s = s.trim_matches('_').to_string();
     if !s.starts_with(|c: char| c.is_ascii_lowercase()) {
         s = format!("app{}{s}", if s.is_empty() { "" } else { "_" });
@@ -25,7 +38,11 @@ pub fn init(dir: &Path) -> i32 {
             .filter(|n| n.ends_with(".strata") || n == "strata.toml")
             .collect();
         if !existing.is_empty() {
-            eprintln!("error: `{}` already holds a Strata project ({}); nothing was written", dir.display(), existing.join(", "));
+            eprintln!(
+                "error: `{}` already holds a Strata project ({}); nothing was written",
+                dir.display(),
+                existing.join(", ")
+            );
             return 2;
         }
     }
@@ -34,7 +51,11 @@ pub fn init(dir: &Path) -> i32 {
         return 2;
     }
     let name = stack_name(dir);
-    let files = [("main.strata", MAIN.replace("{{name}}", &name)), ("strata.toml", CONFIG.to_string()), (".gitignore", GITIGNORE.to_string())];
+    let files = [
+        ("main.strata", MAIN.replace("{{name}}", &name)),
+        ("strata.toml", CONFIG.to_string()),
+        (".gitignore", GITIGNORE.to_string()),
+    ];
     for (file, text) in &files {
         let path = dir.join(file);
         if *file == ".gitignore" && path.exists() {
@@ -47,7 +68,11 @@ pub fn init(dir: &Path) -> i32 {
         println!("created {}", path.display());
     }
     let shown = dir.display().to_string();
-    let cd = if shown == "." { String::new() } else { format!("cd {shown} && ") };
+    let cd = if shown == "." {
+        String::new()
+    } else {
+        format!("cd {shown} && ")
+    };
     eprintln!("\nnext: {cd}strata check && strata compile --env prod");
     0
 }

@@ -135,7 +135,10 @@ pub enum CfnFormatArg {
 fn parse_target(s: &str) -> Result<Target, String> {
     Target::parse(s).ok_or_else(|| {
         let names: Vec<&str> = Target::ALL.iter().map(|t| t.dir_name()).collect();
-        format!("unknown target `{s}` (the targets are {})", names.join(", "))
+        format!(
+            "unknown target `{s}` (the targets are {})",
+            names.join(", ")
+        )
     })
 }
 
@@ -152,11 +155,16 @@ fn main() -> ExitCode {
             return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
         }
     };
-    let worker = std::thread::Builder::new().name("strata".into()).stack_size(STACK_SIZE).spawn(move || commands::run(cli));
+    let worker = std::thread::Builder::new()
+        .name("strata".into())
+        .stack_size(STACK_SIZE)
+        .spawn(move || commands::run(cli));
     match worker.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         Ok(Err(_)) => {
-            eprintln!("error: strata crashed (a bug); please report it with the input that caused it");
+            eprintln!(
+                "error: strata crashed (a bug); please report it with the input that caused it"
+            );
             ExitCode::from(101)
         }
         Err(e) => {

@@ -20,7 +20,10 @@ impl ColorChoice {
         match self {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+            ColorChoice::Auto => {
+                std::io::stderr().is_terminal()
+                    && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
         }
     }
 }
@@ -30,16 +33,30 @@ impl ColorChoice {
 pub fn display_sources(sources: &SourceMap, project: &Project) -> SourceMap {
     let mut out = SourceMap::new();
     for f in sources.files() {
-        out.add(project.display_file(sources, f.id), f.text.clone(), f.is_stdlib);
+        out.add(
+            project.display_file(sources, f.id),
+            f.text.clone(),
+            f.is_stdlib,
+        );
     }
     out
 }
 
 /// Render diagnostics as miette reports, one after the other.
 pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> String {
-    let theme = if color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let width = std::env::var("COLUMNS").ok().and_then(|c| c.parse::<usize>().ok()).filter(|_| color).unwrap_or(100);
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(width).with_links(false);
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let width = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse::<usize>().ok())
+        .filter(|_| color)
+        .unwrap_or(100);
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(width)
+        .with_links(false);
     let mut out = String::new();
     for d in diagnostics {
         let report = match sources.try_get(d.primary.span.file) {
@@ -77,43 +94,104 @@ struct Window {
 }
 
 impl miette::SourceCode for Window {
-    fn read_span<'a>(&'a self, span: &miette::SourceSpan, before: usize, after: usize) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let window = &self.text[self.start..self.end];
         let offset = span.offset().saturating_sub(self.start).min(window.len());
         let len = span.len().min(window.len() - offset);
-        let inner = window.read_span(&miette::SourceSpan::new(offset.into(), len), before, after)?;
+        let inner =
+            window.read_span(&miette::SourceSpan::new(offset.into(), len), before, after)?;
         let data: &'a [u8] = inner.data();
-        let shifted = miette::SourceSpan::new((inner.span().offset() + self.start).into(), inner.span().len());
-        let contents = miette::MietteSpanContents::new_named(self.name.clone(), data, shifted, inner.line() + self.first_line, inner.column(), inner.line_count() + self.first_line).with_language("strata");
+        let shifted = miette::SourceSpan::new(
+            (inner.span().offset() + self.start).into(),
+            inner.span().len(),
+        );
+        let contents = miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            data,
+            shifted,
+            inner.line() + self.first_line,
+            inner.column(),
+            inner.line_count() + self.first_line,
+        )
+        .with_language("strata");
         Ok(Box::new(contents))
     }
 }
 
 /// [`Diagnostic::to_miette`], reading only a window of the file (see [`Window`]).
-fn windowed_report(d: &Diagnostic, f: &strata_base::SourceFile, sources: &SourceMap) -> miette::Report {
+fn windowed_report(
+    d: &Diagnostic,
+    f: &strata_base::SourceFile,
+    sources: &SourceMap,
+) -> miette::Report {
     let text = &f.text;
-    let spans: Vec<strata_base::Span> = std::iter::once(d.primary.span).chain(d.secondary.iter().map(|l| l.span).filter(|s| s.file == f.id)).collect();
-    let lo = spans.iter().map(|s| s.start as usize).min().unwrap_or(0).min(text.len());
-    let hi = spans.iter().map(|s| s.end as usize).max().unwrap_or(0).min(text.len());
+    let spans: Vec<strata_base::Span> = std::iter::once(d.primary.span)
+        .chain(
+            d.secondary
+                .iter()
+                .map(|l| l.span)
+                .filter(|s| s.file == f.id),
+        )
+        .collect();
+    let lo = spans
+        .iter()
+        .map(|s| s.start as usize)
+        .min()
+        .unwrap_or(0)
+        .min(text.len());
+    let hi = spans
+        .iter()
+        .map(|s| s.end as usize)
+        .max()
+        .unwrap_or(0)
+        .min(text.len());
     let first_line = (f.line_col(lo as u32).line as usize - 1).saturating_sub(WINDOW_MARGIN);
     let last_line = f.line_col(hi as u32).line as usize - 1 + WINDOW_MARGIN;
-    let start = if first_line == 0 { 0 } else { f.offset_of_utf16(first_line as u32, 0) };
-    let end = if last_line + 1 >= f.line_count() { text.len() } else { f.offset_of_utf16(last_line as u32 + 1, 0) };
+    let start = if first_line == 0 {
+        0
+    } else {
+        f.offset_of_utf16(first_line as u32, 0)
+    };
+    let end = if last_line + 1 >= f.line_count() {
+        text.len()
+    } else {
+        f.offset_of_utf16(last_line as u32 + 1, 0)
+    };
     // The same report as `Diagnostic::to_miette`, with the window as its source.
     let clamp = |s: strata_base::Span| {
         let start = (s.start as usize).min(text.len());
         let end = (s.end as usize).min(text.len()).max(start);
         (start, end - start)
     };
-    let label_text = |m: &str| if m.is_empty() { None } else { Some(m.to_string()) };
-    let mut labels = vec![miette::LabeledSpan::new_primary_with_span(label_text(&d.primary.message), clamp(d.primary.span))];
+    let label_text = |m: &str| {
+        if m.is_empty() {
+            None
+        } else {
+            Some(m.to_string())
+        }
+    };
+    let mut labels = vec![miette::LabeledSpan::new_primary_with_span(
+        label_text(&d.primary.message),
+        clamp(d.primary.span),
+    )];
     let mut notes: Vec<String> = d.notes.clone();
     for sec in &d.secondary {
         if sec.span.file == f.id {
-            labels.push(miette::LabeledSpan::new_with_span(label_text(&sec.message), clamp(sec.span)));
+            labels.push(miette::LabeledSpan::new_with_span(
+                label_text(&sec.message),
+                clamp(sec.span),
+            ));
         } else if let Some(other) = sources.try_get(sec.span.file) {
             let lc = other.line_col(sec.span.start);
-            notes.push(format!("{}:{}:{}: {}", other.name, lc.line, lc.column, sec.message));
+            notes.push(format!(
+                "{}:{}:{}: {}",
+                other.name, lc.line, lc.column, sec.message
+            ));
         }
     }
     let mut help = d.help.clone().unwrap_or_default();
@@ -124,11 +202,20 @@ fn windowed_report(d: &Diagnostic, f: &strata_base::SourceFile, sources: &Source
         help.push_str("note: ");
         help.push_str(n);
     }
-    let mut m = miette::MietteDiagnostic::new(d.message.clone()).with_code(d.code.clone()).with_severity(severity(d)).with_labels(labels);
+    let mut m = miette::MietteDiagnostic::new(d.message.clone())
+        .with_code(d.code.clone())
+        .with_severity(severity(d))
+        .with_labels(labels);
     if !help.is_empty() {
         m = m.with_help(help);
     }
-    let window = Window { name: f.name.clone(), text: text.clone(), start, end: end.max(start), first_line };
+    let window = Window {
+        name: f.name.clone(),
+        text: text.clone(),
+        start,
+        end: end.max(start),
+        first_line,
+    };
     miette::Report::new(m).with_source_code(window)
 }
 
@@ -151,7 +238,9 @@ fn without_source(d: &Diagnostic) -> miette::Report {
         help.push_str("note: ");
         help.push_str(n);
     }
-    let mut m = miette::MietteDiagnostic::new(d.message.clone()).with_code(d.code.clone()).with_severity(severity);
+    let mut m = miette::MietteDiagnostic::new(d.message.clone())
+        .with_code(d.code.clone())
+        .with_severity(severity);
     if !help.is_empty() {
         m = m.with_help(help);
     }
@@ -161,7 +250,13 @@ fn without_source(d: &Diagnostic) -> miette::Report {
 /// `2 errors, 1 warning` (only the non-zero counts; `no problems` when all are zero).
 pub fn counts(s: &Summary) -> String {
     let mut parts = Vec::new();
-    let plural = |n: usize, w: &str| if n == 1 { format!("1 {w}") } else { format!("{n} {w}s") };
+    let plural = |n: usize, w: &str| {
+        if n == 1 {
+            format!("1 {w}")
+        } else {
+            format!("{n} {w}s")
+        }
+    };
     if s.errors > 0 {
         parts.push(plural(s.errors, "error"));
     }
@@ -228,8 +323,24 @@ pub fn json_diagnostic(d: &Diagnostic, sources: &SourceMap) -> JsonDiagnostic {
         .iter()
         .map(|l| {
             let (file, line, column, _, _) = pos(l.span);
-            JsonRelated { file, line, column, message: l.message.clone() }
+            JsonRelated {
+                file,
+                line,
+                column,
+                message: l.message.clone(),
+            }
         })
         .collect();
-    JsonDiagnostic { code: d.code.clone(), severity: d.severity.as_str(), message: d.message.clone(), file, line, column, end_line, end_column, help, related }
+    JsonDiagnostic {
+        code: d.code.clone(),
+        severity: d.severity.as_str(),
+        message: d.message.clone(),
+        file,
+        line,
+        column,
+        end_line,
+        end_column,
+        help,
+        related,
+    }
 }

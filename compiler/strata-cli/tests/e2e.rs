@@ -16,7 +16,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
 }
 
 struct Run {
@@ -59,7 +62,10 @@ fn strata_with_timeout(dir: &Path, args: &[&str], timeout: Duration) -> Run {
         if start.elapsed() > timeout {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("`strata {}` did not finish within {timeout:?}", args.join(" "));
+            panic!(
+                "`strata {}` did not finish within {timeout:?}",
+                args.join(" ")
+            );
         }
         std::thread::sleep(Duration::from_millis(5));
     };
@@ -67,9 +73,21 @@ fn strata_with_timeout(dir: &Path, args: &[&str], timeout: Duration) -> Run {
     let stderr = String::from_utf8_lossy(&err_t.join().expect("stderr thread")).into_owned();
     // A signal (stack overflow, abort) has no code: report it as such.
     let code = status.code().unwrap_or(-1);
-    assert!(!stderr.contains("panicked at"), "`strata {}` panicked:\n{stderr}", args.join(" "));
-    assert!(code != 101 && code != -1, "`strata {}` crashed ({status}):\n{stderr}", args.join(" "));
-    Run { code, stdout, stderr }
+    assert!(
+        !stderr.contains("panicked at"),
+        "`strata {}` panicked:\n{stderr}",
+        args.join(" ")
+    );
+    assert!(
+        code != 101 && code != -1,
+        "`strata {}` crashed ({status}):\n{stderr}",
+        args.join(" ")
+    );
+    Run {
+        code,
+        stdout,
+        stderr,
+    }
 }
 
 fn strata(dir: &Path, args: &[&str]) -> Run {
@@ -78,7 +96,10 @@ fn strata(dir: &Path, args: &[&str]) -> Run {
 
 fn copy_dir(from: &Path, to: &Path) {
     fs::create_dir_all(to).expect("mkdir");
-    let mut entries: Vec<_> = fs::read_dir(from).expect("read fixture").filter_map(Result::ok).collect();
+    let mut entries: Vec<_> = fs::read_dir(from)
+        .expect("read fixture")
+        .filter_map(Result::ok)
+        .collect();
     entries.sort_by_key(|e| e.file_name());
     for e in entries {
         let p = e.path();
@@ -94,7 +115,9 @@ fn copy_dir(from: &Path, to: &Path) {
 /// Every file under `dir`, relative, sorted, with `/` separators.
 fn list_files(dir: &Path) -> Vec<String> {
     fn walk(base: &Path, dir: &Path, out: &mut Vec<String>) {
-        let Ok(entries) = fs::read_dir(dir) else { return };
+        let Ok(entries) = fs::read_dir(dir) else {
+            return;
+        };
         for e in entries.filter_map(Result::ok) {
             let p = e.path();
             if p.is_dir() {
@@ -136,31 +159,42 @@ fn fixtures() {
     settings.set_snapshot_path(root.join("tests/e2e/snapshots"));
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
-        insta::glob!(root.join("tests/e2e/fixtures").as_path(), "*/cmd", |cmd_file| {
-            let case_dir = cmd_file.parent().expect("case directory");
-            let tmp = tempfile::tempdir().expect("tempdir");
-            let work = tmp.path().join("case");
-            copy_dir(case_dir, &work);
-            fs::remove_file(work.join("cmd")).expect("remove cmd");
-            let before = list_files(&work);
-            let script = fs::read_to_string(cmd_file).expect("read cmd");
-            let mut out = String::new();
-            for line in script.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')) {
-                let args: Vec<&str> = line.split_whitespace().collect();
-                let run = strata(&work, &args);
-                out.push_str(&transcript(line, &run));
-                out.push('\n');
-            }
-            let created: Vec<String> = list_files(&work).into_iter().filter(|f| !before.contains(f)).collect();
-            if !created.is_empty() {
-                out.push_str("--- files created\n");
-                for f in created {
-                    out.push_str(&f);
+        insta::glob!(
+            root.join("tests/e2e/fixtures").as_path(),
+            "*/cmd",
+            |cmd_file| {
+                let case_dir = cmd_file.parent().expect("case directory");
+                let tmp = tempfile::tempdir().expect("tempdir");
+                let work = tmp.path().join("case");
+                copy_dir(case_dir, &work);
+                fs::remove_file(work.join("cmd")).expect("remove cmd");
+                let before = list_files(&work);
+                let script = fs::read_to_string(cmd_file).expect("read cmd");
+                let mut out = String::new();
+                for line in script
+                    .lines()
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty() && !l.starts_with('#'))
+                {
+                    let args: Vec<&str> = line.split_whitespace().collect();
+                    let run = strata(&work, &args);
+                    out.push_str(&transcript(line, &run));
                     out.push('\n');
                 }
+                let created: Vec<String> = list_files(&work)
+                    .into_iter()
+                    .filter(|f| !before.contains(f))
+                    .collect();
+                if !created.is_empty() {
+                    out.push_str("--- files created\n");
+                    for f in created {
+                        out.push_str(&f);
+                        out.push('\n');
+                    }
+                }
+                insta::assert_snapshot!("e2e", out);
             }
-            insta::assert_snapshot!("e2e", out);
-        });
+        );
     });
 }
 
@@ -179,27 +213,39 @@ fn project(files: &[(&str, &[u8])]) -> tempfile::TempDir {
 const CLEAN: &str = "import aws\nresource key: aws.kms.Key { rotation = true }\n";
 
 fn json(run: &Run) -> serde_json::Value {
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
+    serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", run.stdout))
 }
 
 /// The codes reported by `strata check --format json` in `dir`.
 fn codes(dir: &Path) -> (i32, Vec<String>) {
     let run = strata(dir, &["check", "--format", "json"]);
     let v = json(&run);
-    let codes = v["diagnostics"].as_array().expect("diagnostics").iter().map(|d| d["code"].as_str().unwrap_or("").to_string()).collect();
+    let codes = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .map(|d| d["code"].as_str().unwrap_or("").to_string())
+        .collect();
     (run.code, codes)
 }
 
 #[test]
 fn non_utf8_file_is_reported_at_the_bad_byte() {
-    let p = project(&[("main.strata", CLEAN.as_bytes()), ("latin1.strata", b"// caf\xe9\nresource x: aws.kms.Key {}\n")]);
+    let p = project(&[
+        ("main.strata", CLEAN.as_bytes()),
+        ("latin1.strata", b"// caf\xe9\nresource x: aws.kms.Key {}\n"),
+    ]);
     let run = strata(p.path(), &["check", "--format", "json"]);
     assert_eq!(run.code, 2);
     let v = json(&run);
     let d = &v["diagnostics"][0];
     assert_eq!(d["code"], "E4004");
     assert_eq!(d["file"], "latin1.strata");
-    assert_eq!((d["line"].as_u64(), d["column"].as_u64()), (Some(1), Some(7)));
+    assert_eq!(
+        (d["line"].as_u64(), d["column"].as_u64()),
+        (Some(1), Some(7))
+    );
 }
 
 #[test]
@@ -208,11 +254,19 @@ fn unreadable_file_is_an_error() {
     let p = project(&[("main.strata", CLEAN.as_bytes())]);
     #[cfg(unix)]
     {
-        std::os::unix::fs::symlink(p.path().join("missing-target"), p.path().join("gone.strata")).expect("symlink");
+        std::os::unix::fs::symlink(
+            p.path().join("missing-target"),
+            p.path().join("gone.strata"),
+        )
+        .expect("symlink");
         let (code, codes) = codes(p.path());
         assert_eq!((code, codes), (2, vec!["E4002".to_string()]));
         let run = strata(p.path(), &["check"]);
-        assert!(run.stderr.contains("cannot read `gone.strata`"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("cannot read `gone.strata`"),
+            "{}",
+            run.stderr
+        );
     }
 }
 
@@ -227,7 +281,11 @@ fn fifo_is_not_read() {
         if status.map(|s| s.success()).unwrap_or(false) {
             let run = strata_with_timeout(p.path(), &["check"], Duration::from_secs(30));
             assert_eq!(run.code, 2);
-            assert!(run.stderr.contains("E4002") && run.stderr.contains("not a regular file"), "{}", run.stderr);
+            assert!(
+                run.stderr.contains("E4002") && run.stderr.contains("not a regular file"),
+                "{}",
+                run.stderr
+            );
         }
     }
 }
@@ -240,7 +298,11 @@ fn fifty_megabyte_file_is_refused_quickly() {
     let start = Instant::now();
     let (code, codes) = codes(p.path());
     assert_eq!((code, codes), (2, vec!["E4003".to_string()]));
-    assert!(start.elapsed() < Duration::from_secs(20), "took {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        start.elapsed()
+    );
 }
 
 #[test]
@@ -251,33 +313,54 @@ fn ten_thousand_deep_expression_is_an_error_not_a_crash() {
     let unary = format!("let z = {}true\n", "!".repeat(depth));
     for (i, src) in [text, lists, unary].iter().enumerate() {
         let p = project(&[("main.strata", src.as_bytes())]);
-        let run = strata_with_timeout(p.path(), &["check", "--format", "json"], Duration::from_secs(60));
+        let run = strata_with_timeout(
+            p.path(),
+            &["check", "--format", "json"],
+            Duration::from_secs(60),
+        );
         assert_eq!(run.code, 2, "case {i}: {}", run.stderr);
         let v = json(&run);
-        assert!(v["diagnostics"].as_array().is_some_and(|d| !d.is_empty()), "case {i}");
+        assert!(
+            v["diagnostics"].as_array().is_some_and(|d| !d.is_empty()),
+            "case {i}"
+        );
     }
 }
 
 #[test]
 fn import_outside_the_project_is_refused() {
-    let p = project(&[("proj/main.strata", b"import \"../secret\" as s\n"), ("secret/x.strata", b"let a = 1\n")]);
+    let p = project(&[
+        ("proj/main.strata", b"import \"../secret\" as s\n"),
+        ("secret/x.strata", b"let a = 1\n"),
+    ]);
     let (code, codes) = codes(&p.path().join("proj"));
     assert_eq!(code, 2);
     assert_eq!(codes.len(), 1, "{codes:?}");
     #[cfg(unix)]
     {
         // Nor through a symbolic link inside the project.
-        let p = project(&[("proj/main.strata", b"import \"./link\" as s\n"), ("secret/x.strata", b"let a = 1\n")]);
-        std::os::unix::fs::symlink(p.path().join("secret"), p.path().join("proj/link")).expect("symlink");
+        let p = project(&[
+            ("proj/main.strata", b"import \"./link\" as s\n"),
+            ("secret/x.strata", b"let a = 1\n"),
+        ]);
+        std::os::unix::fs::symlink(p.path().join("secret"), p.path().join("proj/link"))
+            .expect("symlink");
         let run = strata(&p.path().join("proj"), &["check"]);
         assert_eq!(run.code, 2);
-        assert!(run.stderr.contains("leads outside the project directory"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("leads outside the project directory"),
+            "{}",
+            run.stderr
+        );
     }
 }
 
 #[test]
 fn failed_compile_writes_nothing_and_keeps_earlier_output() {
-    let p = project(&[("main.strata", b"import aws\nresource key: aws.kms.Key { rotaton = true }\n")]);
+    let p = project(&[(
+        "main.strata",
+        b"import aws\nresource key: aws.kms.Key { rotaton = true }\n",
+    )]);
     let out = p.path().join("out");
     fs::create_dir_all(out.join("terraform")).expect("mkdir");
     fs::write(out.join("terraform/keep.tf"), "# earlier output\n").expect("write");
@@ -286,17 +369,33 @@ fn failed_compile_writes_nothing_and_keeps_earlier_output() {
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(run.stderr.contains("nothing was written"));
     assert_eq!(list_files(p.path()), before);
-    assert_eq!(fs::read_to_string(out.join("terraform/keep.tf")).expect("kept"), "# earlier output\n");
+    assert_eq!(
+        fs::read_to_string(out.join("terraform/keep.tf")).expect("kept"),
+        "# earlier output\n"
+    );
 }
 
 #[test]
 fn json_output_has_the_documented_shape() {
-    let p = project(&[("main.strata", b"import aws\nresource key: aws.kms.Key {\n  rotaton = true\n}\n")]);
+    let p = project(&[(
+        "main.strata",
+        b"import aws\nresource key: aws.kms.Key {\n  rotaton = true\n}\n",
+    )]);
     let run = strata(p.path(), &["check", "--format", "json"]);
     assert_eq!(run.code, 2);
     let v = json(&run);
     let d = &v["diagnostics"][0];
-    for key in ["code", "severity", "message", "file", "line", "column", "end_line", "end_column", "help"] {
+    for key in [
+        "code",
+        "severity",
+        "message",
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "help",
+    ] {
         assert!(d.get(key).is_some(), "missing `{key}` in {d}");
     }
     assert_eq!(d["severity"], "error");
@@ -305,13 +404,22 @@ fn json_output_has_the_documented_shape() {
     for key in ["errors", "warnings", "infos", "files", "resources"] {
         assert!(v["summary"].get(key).is_some(), "missing summary `{key}`");
     }
-    assert_eq!(v["summary"]["errors"].as_u64(), Some(v["diagnostics"].as_array().map_or(0, |a| a.len()) as u64));
+    assert_eq!(
+        v["summary"]["errors"].as_u64(),
+        Some(v["diagnostics"].as_array().map_or(0, |a| a.len()) as u64)
+    );
 }
 
 #[test]
 fn usage_errors_exit_2_and_help_exits_0() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for args in [&["bogus"][..], &["check", "--format", "xml"], &["compile", "--target", "pulumi"], &["check", "a", "b"], &[]] {
+    for args in [
+        &["bogus"][..],
+        &["check", "--format", "xml"],
+        &["compile", "--target", "pulumi"],
+        &["check", "a", "b"],
+        &[],
+    ] {
         let run = strata(dir.path(), args);
         assert_eq!(run.code, 2, "strata {args:?}: {}", run.stderr);
     }
@@ -328,7 +436,10 @@ fn explain_lists_and_prints_codes() {
     let all = strata(dir.path(), &["explain"]);
     assert_eq!(all.code, 0);
     for code in ["E0001", "E3001", "E4001"] {
-        assert!(all.stdout.lines().any(|l| l.starts_with(code)), "{code} not listed");
+        assert!(
+            all.stdout.lines().any(|l| l.starts_with(code)),
+            "{code} not listed"
+        );
     }
     let one = strata(dir.path(), &["explain", "E3001"]);
     assert_eq!(one.code, 0);
@@ -364,16 +475,26 @@ fn init_matches_the_quickstart_example() {
     for f in ["main.strata", "strata.toml"] {
         let made = fs::read_to_string(dir.path().join("quickstart").join(f)).expect("init output");
         let kept = fs::read_to_string(example.join(f)).expect("example file");
-        assert_eq!(made, kept, "examples/quickstart/{f} differs from what `strata init` writes");
+        assert_eq!(
+            made, kept,
+            "examples/quickstart/{f} differs from what `strata init` writes"
+        );
     }
     // A new project passes the pre-commit formatting hook as written.
     let fmt = strata(dir.path(), &["fmt", "--check", "quickstart"]);
-    assert_eq!(fmt.code, 0, "`strata init` writes code that `strata fmt` would change: {}", fmt.stderr);
+    assert_eq!(
+        fmt.code, 0,
+        "`strata init` writes code that `strata fmt` would change: {}",
+        fmt.stderr
+    );
 }
 
 #[test]
 fn colour_only_when_asked_or_on_a_terminal() {
-    let p = project(&[("main.strata", b"import aws\nresource key: aws.kms.Key { rotaton = true }\n")]);
+    let p = project(&[(
+        "main.strata",
+        b"import aws\nresource key: aws.kms.Key { rotaton = true }\n",
+    )]);
     // Not a terminal (the test's pipe), NO_COLOR set by the helper: plain text.
     let plain = strata(p.path(), &["check"]);
     assert!(!plain.stderr.contains('\u{1b}'), "{}", plain.stderr);

@@ -20,11 +20,22 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 /// The example projects, relative to `examples/`.
-const EXAMPLES: &[&str] = &["ragonometrics-aws", "ragonometrics-gcp", "community-platform", "community-platform/dr", "infrastructure-directory", "circle-core", "infini-x"];
+const EXAMPLES: &[&str] = &[
+    "ragonometrics-aws",
+    "ragonometrics-gcp",
+    "community-platform",
+    "community-platform/dr",
+    "infrastructure-directory",
+    "circle-core",
+    "infini-x",
+];
 const ENVS: &[&str] = &["dev", "staging", "prod"];
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
 }
 
 fn example_dir(example: &str) -> PathBuf {
@@ -39,13 +50,27 @@ struct Run {
 
 fn strata_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_strata"));
-    cmd.args(args).current_dir(repo_root()).env("NO_COLOR", "1").env_remove("COLUMNS").env_remove("RUST_BACKTRACE").stdin(Stdio::null());
+    cmd.args(args)
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .env_remove("COLUMNS")
+        .env_remove("RUST_BACKTRACE")
+        .stdin(Stdio::null());
     for (k, v) in env {
         cmd.env(k, v);
     }
     let out = cmd.output().expect("run strata");
-    let run = Run { code: out.status.code().unwrap_or(-1), stdout: String::from_utf8_lossy(&out.stdout).into_owned(), stderr: String::from_utf8_lossy(&out.stderr).into_owned() };
-    assert!(!run.stderr.contains("panicked at"), "`strata {}` panicked:\n{}", args.join(" "), run.stderr);
+    let run = Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    };
+    assert!(
+        !run.stderr.contains("panicked at"),
+        "`strata {}` panicked:\n{}",
+        args.join(" "),
+        run.stderr
+    );
     run
 }
 
@@ -62,8 +87,15 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             if p.is_dir() {
                 walk(base, &p, out);
             } else {
-                let rel = p.strip_prefix(base).expect("under base").to_string_lossy().replace('\\', "/");
-                out.insert(rel, fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())));
+                let rel = p
+                    .strip_prefix(base)
+                    .expect("under base")
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                out.insert(
+                    rel,
+                    fs::read(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display())),
+                );
             }
         }
     }
@@ -73,20 +105,37 @@ fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// `strata compile EXAMPLE --env ENV --out OUT`; the files written.
-fn compile(example: &str, env: &str, out: &Path, vars: &[(&str, &str)]) -> BTreeMap<String, Vec<u8>> {
+fn compile(
+    example: &str,
+    env: &str,
+    out: &Path,
+    vars: &[(&str, &str)],
+) -> BTreeMap<String, Vec<u8>> {
     let path = format!("examples/{example}");
     let out_s = out.to_string_lossy().into_owned();
     let run = strata_env(&["compile", &path, "--env", env, "--out", &out_s], vars);
-    assert_eq!(run.code, 0, "`strata compile {path} --env {env}` failed:\n{}", run.stderr);
+    assert_eq!(
+        run.code, 0,
+        "`strata compile {path} --env {env}` failed:\n{}",
+        run.stderr
+    );
     let files = read_tree(out);
-    assert!(!files.is_empty(), "`strata compile {path} --env {env}` wrote nothing");
+    assert!(
+        !files.is_empty(),
+        "`strata compile {path} --env {env}` wrote nothing"
+    );
     files
 }
 
 /// Snapshot settings for `snapshots/examples/<example>/<env>`.
 fn snapshot_settings(example: &str, env: &str) -> insta::Settings {
     let mut s = insta::Settings::clone_current();
-    s.set_snapshot_path(repo_root().join("snapshots/examples").join(example).join(env));
+    s.set_snapshot_path(
+        repo_root()
+            .join("snapshots/examples")
+            .join(example)
+            .join(env),
+    );
     s.set_prepend_module_to_snapshot(false);
     s.set_omit_expression(true);
     s
@@ -99,18 +148,29 @@ fn examples_check_clean_in_every_environment() {
         for env in ENVS {
             let path = format!("examples/{example}");
             let run = strata(&["check", &path, "--env", env, "--format", "json"]);
-            let v: serde_json::Value = serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{path} --env {env}: not JSON ({e}):\n{}", run.stdout));
+            let v: serde_json::Value = serde_json::from_str(&run.stdout)
+                .unwrap_or_else(|e| panic!("{path} --env {env}: not JSON ({e}):\n{}", run.stdout));
             let diags = v["diagnostics"].as_array().expect("diagnostics");
-            assert_eq!(v["summary"]["env"], *env, "{path}: the environment was not applied");
+            assert_eq!(
+                v["summary"]["env"], *env,
+                "{path}: the environment was not applied"
+            );
             if run.code != 0 {
                 problems.push(format!("{path} --env {env}: exit {}", run.code));
             }
             for d in diags.iter().filter(|d| d["severity"] != "info") {
-                problems.push(format!("{path} --env {env}: {} {} at {}:{}: {}", d["severity"], d["code"], d["file"], d["line"], d["message"]));
+                problems.push(format!(
+                    "{path} --env {env}: {} {} at {}:{}: {}",
+                    d["severity"], d["code"], d["file"], d["line"], d["message"]
+                ));
             }
         }
     }
-    assert!(problems.is_empty(), "examples are not clean:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "examples are not clean:\n{}",
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -123,15 +183,26 @@ fn examples_compile_and_match_snapshots() {
 
             let path = format!("examples/{example}");
             let cost = strata(&["cost", &path, "--env", env, "--format", "json"]);
-            assert_eq!(cost.code, 0, "`strata cost {path} --env {env}` failed:\n{}", cost.stderr);
-            let v: serde_json::Value = serde_json::from_str(&cost.stdout).unwrap_or_else(|e| panic!("cost of {path} --env {env}: not JSON ({e})"));
-            assert!(v["monthly_total"].is_number() && v["currency"] == "USD" && v["resources"].is_array(), "cost of {path} --env {env}: {v}");
+            assert_eq!(
+                cost.code, 0,
+                "`strata cost {path} --env {env}` failed:\n{}",
+                cost.stderr
+            );
+            let v: serde_json::Value = serde_json::from_str(&cost.stdout)
+                .unwrap_or_else(|e| panic!("cost of {path} --env {env}: not JSON ({e})"));
+            assert!(
+                v["monthly_total"].is_number()
+                    && v["currency"] == "USD"
+                    && v["resources"].is_array(),
+                "cost of {path} --env {env}: {v}"
+            );
 
             snapshot_settings(example, env).bind(|| {
                 insta::assert_snapshot!("cost", cost.stdout);
                 if *env == "prod" {
                     for (rel, bytes) in &files {
-                        let text = String::from_utf8(bytes.clone()).unwrap_or_else(|_| panic!("{example}/{env}/{rel} is not UTF-8"));
+                        let text = String::from_utf8(bytes.clone())
+                            .unwrap_or_else(|_| panic!("{example}/{env}/{rel} is not UTF-8"));
                         insta::assert_snapshot!(rel.replace('/', "__"), text);
                     }
                 }
@@ -147,10 +218,21 @@ fn examples_compile_deterministically() {
         for env in ["dev", "prod"] {
             let runs: Vec<BTreeMap<String, Vec<u8>>> = [("1", "a"), ("2", "b"), ("2", "c")]
                 .iter()
-                .map(|(threads, tag)| compile(example, env, &tmp.path().join(tag).join(example).join(env), &[("RAYON_NUM_THREADS", threads)]))
+                .map(|(threads, tag)| {
+                    compile(
+                        example,
+                        env,
+                        &tmp.path().join(tag).join(example).join(env),
+                        &[("RAYON_NUM_THREADS", threads)],
+                    )
+                })
                 .collect();
             for (i, other) in runs.iter().enumerate().skip(1) {
-                assert_eq!(runs[0].keys().collect::<Vec<_>>(), other.keys().collect::<Vec<_>>(), "{example} --env {env}: run {i} wrote other files");
+                assert_eq!(
+                    runs[0].keys().collect::<Vec<_>>(),
+                    other.keys().collect::<Vec<_>>(),
+                    "{example} --env {env}: run {i} wrote other files"
+                );
                 for (rel, bytes) in &runs[0] {
                     assert!(other[rel] == *bytes, "{example} --env {env}: {rel} differs between runs (RAYON_NUM_THREADS 1 vs 2, or two runs)");
                 }
@@ -166,7 +248,11 @@ fn examples_are_formatted() {
     args.push("examples/circle-core/providers".to_string());
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let run = strata(&args);
-    assert_eq!(run.code, 0, "examples are not formatted (run `strata fmt` on them):\n{}{}", run.stdout, run.stderr);
+    assert_eq!(
+        run.code, 0,
+        "examples are not formatted (run `strata fmt` on them):\n{}{}",
+        run.stdout, run.stderr
+    );
 }
 
 #[test]
@@ -176,11 +262,19 @@ fn ragonometrics_is_one_source_for_both_clouds() {
     for shared in ["ragonometrics.strata", "strata.toml"] {
         let a = fs::read(aws.join(shared)).expect("read aws copy");
         let g = fs::read(gcp.join(shared)).expect("read gcp copy");
-        assert!(a == g, "examples/ragonometrics-{{aws,gcp}}/{shared} differ: they must stay the same file");
+        assert!(
+            a == g,
+            "examples/ragonometrics-{{aws,gcp}}/{shared} differ: they must stay the same file"
+        );
     }
     // The only other source file chooses the provider.
     let strata_files = |dir: &Path| -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir).expect("read dir").filter_map(Result::ok).map(|e| e.file_name().to_string_lossy().into_owned()).filter(|n| n.ends_with(".strata")).collect();
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .expect("read dir")
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".strata"))
+            .collect();
         v.sort();
         v
     };
@@ -189,16 +283,37 @@ fn ragonometrics_is_one_source_for_both_clouds() {
     let a = fs::read_to_string(aws.join("stack.strata")).expect("aws stack");
     let g = fs::read_to_string(gcp.join("stack.strata")).expect("gcp stack");
     let differing: Vec<(&str, &str)> = a.lines().zip(g.lines()).filter(|(x, y)| x != y).collect();
-    assert!(differing.iter().all(|(x, y)| x.trim_start().starts_with("//") && y.trim_start().starts_with("//") || x.contains("provider =") && y.contains("provider =")), "stack.strata differs beyond the provider: {differing:#?}");
+    assert!(
+        differing
+            .iter()
+            .all(
+                |(x, y)| x.trim_start().starts_with("//") && y.trim_start().starts_with("//")
+                    || x.contains("provider =") && y.contains("provider =")
+            ),
+        "stack.strata differs beyond the provider: {differing:#?}"
+    );
     assert_eq!(a.lines().count(), g.lines().count());
 
     // Same portable source, two clouds: AWS gets RDS, GCP gets Cloud SQL.
     let tmp = tempfile::tempdir().expect("tempdir");
     let aws_files = compile("ragonometrics-aws", "prod", &tmp.path().join("aws"), &[]);
     let gcp_files = compile("ragonometrics-gcp", "prod", &tmp.path().join("gcp"), &[]);
-    let text = |files: &BTreeMap<String, Vec<u8>>, name: &str| String::from_utf8_lossy(files.get(name).unwrap_or_else(|| panic!("{name} not written: {:?}", files.keys()))).into_owned();
-    assert!(text(&aws_files, "cloudformation/ragonometrics.template.json").contains("AWS::RDS::DBInstance"));
-    assert!(text(&aws_files, "terraform/ragonometrics/main.tf").contains("resource \"aws_elasticache_replication_group\""));
-    assert!(text(&gcp_files, "terraform/ragonometrics/main.tf").contains("resource \"google_sql_database_instance\""));
-    assert!(text(&gcp_files, "deployment-manager/ragonometrics.yaml").contains("sqladmin.v1beta4.instance"));
+    let text = |files: &BTreeMap<String, Vec<u8>>, name: &str| {
+        String::from_utf8_lossy(
+            files
+                .get(name)
+                .unwrap_or_else(|| panic!("{name} not written: {:?}", files.keys())),
+        )
+        .into_owned()
+    };
+    assert!(
+        text(&aws_files, "cloudformation/ragonometrics.template.json")
+            .contains("AWS::RDS::DBInstance")
+    );
+    assert!(text(&aws_files, "terraform/ragonometrics/main.tf")
+        .contains("resource \"aws_elasticache_replication_group\""));
+    assert!(text(&gcp_files, "terraform/ragonometrics/main.tf")
+        .contains("resource \"google_sql_database_instance\""));
+    assert!(text(&gcp_files, "deployment-manager/ragonometrics.yaml")
+        .contains("sqladmin.v1beta4.instance"));
 }

@@ -18,7 +18,9 @@ const TIME_LIMIT: Duration = Duration::from_secs(10);
 fn limited(args: &[&str], dir: &Path) -> Command {
     let mut c = Command::new("/bin/sh");
     c.arg("-c")
-        .arg(format!("ulimit -v {ADDRESS_SPACE_KIB} && exec \"$0\" \"$@\""))
+        .arg(format!(
+            "ulimit -v {ADDRESS_SPACE_KIB} && exec \"$0\" \"$@\""
+        ))
         .arg(env!("CARGO_BIN_EXE_strata"))
         .args(args)
         .current_dir(dir)
@@ -30,7 +32,12 @@ fn limited(args: &[&str], dir: &Path) -> Command {
 /// Run `strata ARGS` in `dir` under the limits; returns the exit code and stderr.
 fn run(dir: &Path, args: &[&str]) -> (i32, String, Duration) {
     let start = Instant::now();
-    let mut child = limited(args, dir).stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().expect("start strata");
+    let mut child = limited(args, dir)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start strata");
     let mut err = child.stderr.take().expect("stderr");
     let err_t = std::thread::spawn(move || {
         let mut s = String::new();
@@ -50,7 +57,11 @@ fn wait(child: &mut Child, start: Instant, args: &[&str]) -> i32 {
         if start.elapsed() > TIME_LIMIT * 3 {
             let _ = child.kill();
             let _ = child.wait();
-            panic!("`strata {}` did not finish within {:?}", args.join(" "), TIME_LIMIT * 3);
+            panic!(
+                "`strata {}` did not finish within {:?}",
+                args.join(" "),
+                TIME_LIMIT * 3
+            );
         }
         std::thread::sleep(Duration::from_millis(5));
     }
@@ -112,14 +123,33 @@ fn hostile_programs_end_quickly_with_a_documented_exit_code() {
         std::fs::write(dir.path().join("main.strata"), &text).expect("write");
         for args in [&["check"][..], &["compile", "--out", "out"][..]] {
             let (code, stderr, took) = run(dir.path(), args);
-            report.push(format!("{name}: strata {} → exit {code} in {took:.2?}", args.join(" ")));
-            assert!(matches!(code, 0..=2), "{name}: `strata {}` exited with {code}:\n{stderr}", args.join(" "));
-            assert!(!stderr.contains("panicked") && !stderr.contains("memory allocation"), "{name}:\n{stderr}");
-            assert!(took < TIME_LIMIT, "{name}: `strata {}` took {took:?}", args.join(" "));
+            report.push(format!(
+                "{name}: strata {} → exit {code} in {took:.2?}",
+                args.join(" ")
+            ));
+            assert!(
+                matches!(code, 0..=2),
+                "{name}: `strata {}` exited with {code}:\n{stderr}",
+                args.join(" ")
+            );
+            assert!(
+                !stderr.contains("panicked") && !stderr.contains("memory allocation"),
+                "{name}:\n{stderr}"
+            );
+            assert!(
+                took < TIME_LIMIT,
+                "{name}: `strata {}` took {took:?}",
+                args.join(" ")
+            );
         }
         let took = language_server(dir.path(), &text);
-        report.push(format!("{name}: strata lsp → diagnostics and a hover in {took:.2?}"));
-        assert!(took < TIME_LIMIT, "{name}: the language server took {took:?}");
+        report.push(format!(
+            "{name}: strata lsp → diagnostics and a hover in {took:.2?}"
+        ));
+        assert!(
+            took < TIME_LIMIT,
+            "{name}: the language server took {took:?}"
+        );
     }
     eprintln!("{}", report.join("\n"));
 }
@@ -154,7 +184,12 @@ fn read_frame(r: &mut impl BufRead) -> Option<serde_json::Value> {
 /// `a25`, shut down. Returns how long it took.
 fn language_server(dir: &Path, text: &str) -> Duration {
     let start = Instant::now();
-    let mut child = limited(&["lsp"], dir).stdin(Stdio::piped()).stdout(Stdio::piped()).stderr(Stdio::null()).spawn().expect("start strata lsp");
+    let mut child = limited(&["lsp"], dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start strata lsp");
     let mut to = child.stdin.take().expect("stdin");
     let (tx, rx) = std::sync::mpsc::channel();
     let mut from = BufReader::new(child.stdout.take().expect("stdout"));
@@ -167,31 +202,51 @@ fn language_server(dir: &Path, text: &str) -> Duration {
     });
     let root = format!("file://{}", dir.display());
     let uri = format!("{root}/main.strata");
-    frame(&mut to, serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": root}}));
-    frame(&mut to, serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}));
+    frame(
+        &mut to,
+        serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}, "rootUri": root}}),
+    );
+    frame(
+        &mut to,
+        serde_json::json!({"jsonrpc": "2.0", "method": "initialized", "params": {}}),
+    );
     frame(
         &mut to,
         serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri, "languageId": "strata", "version": 1, "text": text}}}),
     );
-    let (line, col) = text.lines().enumerate().filter_map(|(i, l)| l.find("a25").map(|c| (i, c))).last().unwrap_or((0, 0));
+    let (line, col) = text
+        .lines()
+        .enumerate()
+        .filter_map(|(i, l)| l.find("a25").map(|c| (i, c)))
+        .last()
+        .unwrap_or((0, 0));
     frame(
         &mut to,
         serde_json::json!({"jsonrpc": "2.0", "id": 2, "method": "textDocument/hover", "params": {"textDocument": {"uri": uri}, "position": {"line": line, "character": col + 1}}}),
     );
     let (mut diagnostics, mut hover) = (false, false);
     while !(diagnostics && hover) {
-        let left = (TIME_LIMIT * 3).checked_sub(start.elapsed()).unwrap_or_default();
+        let left = (TIME_LIMIT * 3)
+            .checked_sub(start.elapsed())
+            .unwrap_or_default();
         let Ok(m) = rx.recv_timeout(left) else {
             let _ = child.kill();
             let _ = child.wait();
             panic!("the language server did not answer (diagnostics: {diagnostics}, hover: {hover}) within {:?}", TIME_LIMIT * 3);
         };
-        diagnostics |= m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str();
+        diagnostics |=
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == uri.as_str();
         hover |= m["id"] == 2;
     }
     let took = start.elapsed();
-    frame(&mut to, serde_json::json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}));
-    frame(&mut to, serde_json::json!({"jsonrpc": "2.0", "method": "exit"}));
+    frame(
+        &mut to,
+        serde_json::json!({"jsonrpc": "2.0", "id": 3, "method": "shutdown"}),
+    );
+    frame(
+        &mut to,
+        serde_json::json!({"jsonrpc": "2.0", "method": "exit"}),
+    );
     drop(to);
     let code = wait(&mut child, start, &["lsp"]);
     assert_eq!(code, 0, "the language server exited with {code}");

@@ -162,13 +162,53 @@ with the provider the target needs.
 /// Documentation of every code the driver reports.
 pub fn codes() -> Vec<CodeDoc> {
     vec![
-        CodeDoc { code: PATH_NOT_FOUND, name: "path-not-found", severity: Severity::Error, doc: E4001 },
-        CodeDoc { code: UNREADABLE, name: "unreadable-file", severity: Severity::Error, doc: E4002 },
-        CodeDoc { code: FILE_TOO_LARGE, name: "file-too-large", severity: Severity::Error, doc: E4003 },
-        CodeDoc { code: INVALID_UTF8, name: "invalid-utf8", severity: Severity::Error, doc: E4004 },
-        CodeDoc { code: BAD_CONFIG, name: "invalid-config", severity: Severity::Error, doc: E4005 },
-        CodeDoc { code: NO_SOURCES, name: "no-source-files", severity: Severity::Error, doc: E4008 },
-        CodeDoc { code: WRITE_FAILED, name: "output-not-written", severity: Severity::Error, doc: E4009 },
-        CodeDoc { code: TARGET_UNUSED, name: "target-without-stack", severity: Severity::Warning, doc: E4011 },
+        CodeDoc {
+            code: PATH_NOT_FOUND,
+            name: "path-not-found",
+            severity: Severity::Error,
+            doc: E4001,
+        },
+        CodeDoc {
+            code: UNREADABLE,
+            name: "unreadable-file",
+            severity: Severity::Error,
+            doc: E4002,
+        },
+        CodeDoc {
+            code: FILE_TOO_LARGE,
+            name: "file-too-large",
+            severity: Severity::Error,
+            doc: E4003,
+        },
+        CodeDoc {
+            code: INVALID_UTF8,
+            name: "invalid-utf8",
+            severity: Severity::Error,
+            doc: E4004,
+        },
+        CodeDoc {
+            code: BAD_CONFIG,
+            name: "invalid-config",
+            severity: Severity::Error,
+            doc: E4005,
+        },
+        CodeDoc {
+            code: NO_SOURCES,
+            name: "no-source-files",
+            severity: Severity::Error,
+            doc: E4008,
+        },
+        CodeDoc {
+            code: WRITE_FAILED,
+            name: "output-not-written",
+            severity: Severity::Error,
+            doc: E4009,
+        },
+        CodeDoc {
+            code: TARGET_UNUSED,
+            name: "target-without-stack",
+            severity: Severity::Warning,
+            doc: E4011,
+        },
     ]
 }

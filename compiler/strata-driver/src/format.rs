@@ -45,24 +45,49 @@ const MAX_DIR_DEPTH: usize = 64;
 
 /// The `.strata` files under `dir`, recursively, skipping hidden directories (`.git`) and
 /// build output (`target`, `node_modules`).
-fn collect_dir(world: &dyn World, dir: &Path, depth: usize, found: &mut Vec<PathBuf>, out: &mut FormatOutcome) {
+fn collect_dir(
+    world: &dyn World,
+    dir: &Path,
+    depth: usize,
+    found: &mut Vec<PathBuf>,
+    out: &mut FormatOutcome,
+) {
     let entries = match world.read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
             let id = out.sources.add(shown(dir), "", false);
             out.diagnostics.push(
-                Diagnostic::error(c::UNREADABLE, format!("cannot read the directory `{}`: {}", shown(dir), crate::project::io_message(&e)), Span::new(id, 0, 0))
-                    .with_help("check that you may list the directory"),
+                Diagnostic::error(
+                    c::UNREADABLE,
+                    format!(
+                        "cannot read the directory `{}`: {}",
+                        shown(dir),
+                        crate::project::io_message(&e)
+                    ),
+                    Span::new(id, 0, 0),
+                )
+                .with_help("check that you may list the directory"),
             );
             return;
         }
     };
     for e in entries {
-        let e = if dir == Path::new(".") { e.file_name().map(PathBuf::from).unwrap_or(e) } else { e };
+        let e = if dir == Path::new(".") {
+            e.file_name().map(PathBuf::from).unwrap_or(e)
+        } else {
+            e
+        };
         let is_dir = matches!(world.metadata(&e), Ok(m) if m.kind == EntryKind::Dir);
         if is_dir {
-            let name = e.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            if depth < MAX_DIR_DEPTH && !name.starts_with('.') && name != "target" && name != "node_modules" {
+            let name = e
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if depth < MAX_DIR_DEPTH
+                && !name.starts_with('.')
+                && name != "target"
+                && name != "node_modules"
+            {
                 collect_dir(world, &e, depth + 1, found, out);
             }
         } else if e.extension().is_some_and(|x| x == "strata") {
@@ -90,8 +115,12 @@ pub fn format_paths(world: &dyn World, paths: &[PathBuf]) -> FormatOutcome {
             Err(_) => {
                 let id = out.sources.add(shown(&p), "", false);
                 out.diagnostics.push(
-                    Diagnostic::error(c::PATH_NOT_FOUND, format!("`{}` does not exist", shown(&p)), Span::new(id, 0, 0))
-                        .with_help("pass .strata files or directories that hold some"),
+                    Diagnostic::error(
+                        c::PATH_NOT_FOUND,
+                        format!("`{}` does not exist", shown(&p)),
+                        Span::new(id, 0, 0),
+                    )
+                    .with_help("pass .strata files or directories that hold some"),
                 );
             }
         }
@@ -106,11 +135,21 @@ pub fn format_paths(world: &dyn World, paths: &[PathBuf]) -> FormatOutcome {
                 match stages::format(id, &text) {
                     Ok(formatted) => {
                         let changed = formatted != *text;
-                        out.files.push(FormattedFile { path, file: id, formatted: Some(formatted), changed });
+                        out.files.push(FormattedFile {
+                            path,
+                            file: id,
+                            formatted: Some(formatted),
+                            changed,
+                        });
                     }
                     Err(diags) => {
                         out.diagnostics.extend(diags);
-                        out.files.push(FormattedFile { path, file: id, formatted: None, changed: false });
+                        out.files.push(FormattedFile {
+                            path,
+                            file: id,
+                            formatted: None,
+                            changed: false,
+                        });
                     }
                 }
             }

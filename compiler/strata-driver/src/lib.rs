@@ -24,9 +24,13 @@ mod world;
 
 pub use format::{format_paths, FormatOutcome, FormattedFile};
 pub use loader::WorldLoader;
-pub use pipeline::{check, compile, exit_code, is_input_code, sort_diagnostics, CheckOptions, CheckOutcome, CompileOptions, CompileOutcome, StageTiming};
+pub use pipeline::{
+    check, compile, exit_code, is_input_code, sort_diagnostics, CheckOptions, CheckOutcome,
+    CompileOptions, CompileOutcome, StageTiming,
+};
 pub use project::{
-    load_project, parse_config, read_text, CfnFormat, CompileConfig, Config, EnvConfig, LoadedProject, Project, ReadError, CONFIG_FILE, MAX_FILE_SIZE,
+    load_project, parse_config, read_text, CfnFormat, CompileConfig, Config, EnvConfig,
+    LoadedProject, Project, ReadError, CONFIG_FILE, MAX_FILE_SIZE,
 };
 pub use world::{normalize, DiskWorld, EntryKind, MemoryWorld, Metadata, OverlayWorld, World};
 
@@ -71,7 +75,9 @@ pub fn all_codes() -> Vec<CodeDoc> {
 
 /// The documentation of one code (or rule name, e.g. `dependency-cycle`), case-insensitive.
 pub fn explain(code: &str) -> Option<CodeDoc> {
-    all_codes().into_iter().find(|d| d.code.eq_ignore_ascii_case(code) || d.name.eq_ignore_ascii_case(code))
+    all_codes()
+        .into_iter()
+        .find(|d| d.code.eq_ignore_ascii_case(code) || d.name.eq_ignore_ascii_case(code))
 }
 
 #[cfg(test)]
@@ -82,12 +88,33 @@ mod tests {
     fn codes_are_unique_and_documented() {
         let all = all_codes();
         for w in all.windows(2) {
-            assert_ne!(w[0].code, w[1].code, "code {} is registered twice", w[0].code);
+            assert_ne!(
+                w[0].code, w[1].code,
+                "code {} is registered twice",
+                w[0].code
+            );
         }
         for d in &all {
-            assert!(!d.name.is_empty() && d.name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'), "{}: name `{}` is not kebab-case", d.code, d.name);
-            for section in ["## What it checks", "## Why it matters", "## Example", "## Fix"] {
-                assert!(d.doc.contains(section), "{} lacks the section {section}", d.code);
+            assert!(
+                !d.name.is_empty()
+                    && d.name
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{}: name `{}` is not kebab-case",
+                d.code,
+                d.name
+            );
+            for section in [
+                "## What it checks",
+                "## Why it matters",
+                "## Example",
+                "## Fix",
+            ] {
+                assert!(
+                    d.doc.contains(section),
+                    "{} lacks the section {section}",
+                    d.code
+                );
             }
         }
         assert!(explain("e4001").is_some());
@@ -100,12 +127,18 @@ mod tests {
         use strata_base::Span;
         let e = |code: &str| Diagnostic::error(code, "x", Span::default());
         assert_eq!(exit_code(&[]), 0);
-        assert_eq!(exit_code(&[Diagnostic::warning("E2001", "x", Span::default())]), 0);
+        assert_eq!(
+            exit_code(&[Diagnostic::warning("E2001", "x", Span::default())]),
+            0
+        );
         assert_eq!(exit_code(&[e("COST001")]), 1);
         assert_eq!(exit_code(&[e("POLICY003")]), 1);
         assert_eq!(exit_code(&[e("GRAPH001"), e("E0001")]), 2);
         assert_eq!(exit_code(&[e("POL010")]), 2);
         assert_eq!(exit_code(&[e("X0006")]), 2);
-        assert_eq!(exit_code(&[Diagnostic::info("COST001", "x", Span::default())]), 0);
+        assert_eq!(
+            exit_code(&[Diagnostic::info("COST001", "x", Span::default())]),
+            0
+        );
     }
 }

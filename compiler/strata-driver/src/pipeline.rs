@@ -4,11 +4,11 @@
 use crate::loader::WorldLoader;
 use crate::project::{load_project, CfnFormat, Project};
 use crate::stages;
-use strata_emit::EmittedFile;
 use crate::world::World;
 use crate::{codes as c, Summary};
 use std::path::{Path, PathBuf};
 use strata_base::{Diagnostic, FileId, Severity, SourceMap, Span};
+use strata_emit::EmittedFile;
 use strata_graph::ResourceGraph;
 use strata_model::{Model, Target};
 use strata_semantics::Analysis;
@@ -60,10 +60,16 @@ impl CheckOutcome {
     }
     /// How many resources the project declares (before lowering).
     pub fn declared_resources(&self) -> usize {
-        self.model.resources.iter().filter(|r| r.lowered_from.is_none()).count()
+        self.model
+            .resources
+            .iter()
+            .filter(|r| r.lowered_from.is_none())
+            .count()
     }
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
     /// A file name as the user should see it (relative to the current directory).
     pub fn display_name(&self, file: FileId) -> String {
@@ -76,8 +82,15 @@ impl CheckOutcome {
 /// rather than a finding about a valid program: a rule of the policy stage (`SEC…`,
 /// `GRAPH…`, `COST…`, `POL…`) or a policy written in the project (`POLICY…`).
 pub fn is_input_code(code: &str) -> bool {
-    static FINDINGS: std::sync::OnceLock<std::collections::BTreeSet<&'static str>> = std::sync::OnceLock::new();
-    let findings = FINDINGS.get_or_init(|| strata_policy::codes().into_iter().map(|c| c.code).filter(|c| *c != "POL010").collect());
+    static FINDINGS: std::sync::OnceLock<std::collections::BTreeSet<&'static str>> =
+        std::sync::OnceLock::new();
+    let findings = FINDINGS.get_or_init(|| {
+        strata_policy::codes()
+            .into_iter()
+            .map(|c| c.code)
+            .filter(|c| *c != "POL010")
+            .collect()
+    });
     !(code.starts_with("POLICY") || findings.contains(code))
 }
 
@@ -110,48 +123,83 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
     out.project = loaded.project;
     out.files = loaded.files;
     out.diagnostics = loaded.diagnostics;
-    if out.diagnostics.iter().any(|d| d.severity == Severity::Error) {
+    if out
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error)
+    {
         // A file that could not be read or a broken strata.toml: analysing the rest would only
         // add errors caused by what is missing.
         sort_diagnostics(&mut out.diagnostics);
         return out;
     }
 
-    let mut options_sem = strata_semantics::Options { env: options.env.clone(), record_xrefs: options.record_xrefs, ..Default::default() };
+    let mut options_sem = strata_semantics::Options {
+        env: options.env.clone(),
+        record_xrefs: options.record_xrefs,
+        ..Default::default()
+    };
     if let Some(env) = &options.env {
         if let Some(e) = out.project.config.envs.get(env) {
             options_sem.params = e.params.clone();
         }
     }
     let loader = WorldLoader::new(world, &out.project);
-    let (mut analysis, diags) = strata_semantics::analyze(&mut out.sources, &out.files, &loader, &options_sem);
+    let (mut analysis, diags) =
+        strata_semantics::analyze(&mut out.sources, &out.files, &loader, &options_sem);
     out.diagnostics.extend(diags);
     clock.lap(&mut out.timings, "analyze");
-    let (model, diags) = stages::lower_portable(&mut analysis.model, &analysis.schemas, options.record_xrefs);
+    let (model, diags) =
+        stages::lower_portable(&mut analysis.model, &analysis.schemas, options.record_xrefs);
     out.diagnostics.extend(diags);
     clock.lap(&mut out.timings, "lower_portable");
     let (graph, diags) = strata_graph::build(&model);
     out.diagnostics.extend(diags);
     clock.lap(&mut out.timings, "graph");
 
-    let input_valid = !out.diagnostics.iter().any(|d| d.severity == Severity::Error && is_input_code(&d.code));
+    let input_valid = !out
+        .diagnostics
+        .iter()
+        .any(|d| d.severity == Severity::Error && is_input_code(&d.code));
     if input_valid {
         // Policies and prices only mean something for a program that type-checks.
         // The policies and the cost estimate read the same model: run them side by side.
-        let other_codes: Vec<_> = crate::all_codes().into_iter().filter(|c| !c.code.starts_with(|ch: char| ch.is_ascii_uppercase() && ch != 'E')).collect();
+        let other_codes: Vec<_> = crate::all_codes()
+            .into_iter()
+            .filter(|c| {
+                !c.code
+                    .starts_with(|ch: char| ch.is_ascii_uppercase() && ch != 'E')
+            })
+            .collect();
         let ((findings, policies_wall), (cost, cost_wall)) = rayon::join(
             || {
                 let t = std::time::Instant::now();
-                (strata_policy::check_with_sources(&model, &analysis.schemas, &graph, &out.project.config.policy, &out.sources, &other_codes), t.elapsed())
+                (
+                    strata_policy::check_with_sources(
+                        &model,
+                        &analysis.schemas,
+                        &graph,
+                        &out.project.config.policy,
+                        &out.sources,
+                        &other_codes,
+                    ),
+                    t.elapsed(),
+                )
             },
             || {
                 let t = std::time::Instant::now();
-                (strata_policy::estimate(&model, &analysis.schemas, &out.project.config.usage), t.elapsed())
+                (
+                    strata_policy::estimate(&model, &analysis.schemas, &out.project.config.usage),
+                    t.elapsed(),
+                )
             },
         );
         out.diagnostics.extend(findings);
         out.cost = Some(cost);
-        clock.overlapped(&mut out.timings, &[("policies", policies_wall), ("cost", cost_wall)]);
+        clock.overlapped(
+            &mut out.timings,
+            &[("policies", policies_wall), ("cost", cost_wall)],
+        );
     }
     out.analysis = analysis;
     out.model = model;
@@ -193,12 +241,18 @@ impl CompileOutcome {
 /// stage reports an error; the previous output is then left untouched.
 pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> CompileOutcome {
     let checked = check(world, path, &options.check);
-    let mut out = CompileOutcome { check: checked, ..CompileOutcome::default() };
+    let mut out = CompileOutcome {
+        check: checked,
+        ..CompileOutcome::default()
+    };
     if out.check.has_errors() {
         return out;
     }
     let project = &out.check.project;
-    let targets = options.targets.clone().or_else(|| project.config.compile.targets.clone());
+    let targets = options
+        .targets
+        .clone()
+        .or_else(|| project.config.compile.targets.clone());
     let yaml = options.cfn_format.or(project.config.compile.cfn_format) == Some(CfnFormat::Yaml);
     let out_dir = match (&options.out, &project.config.compile.out) {
         (Some(o), _) => o.clone(),
@@ -211,19 +265,51 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
     out.check.analysis.files = Vec::new();
     out.check.analysis.xrefs = Vec::new();
     let mut clock = Clock::start();
-    let (programs, diags) = stages::to_targets(&out.check.model, &out.check.analysis.schemas, targets.as_deref());
+    let (programs, diags) = stages::to_targets(
+        &out.check.model,
+        &out.check.analysis.schemas,
+        targets.as_deref(),
+    );
     clock.lap(&mut out.check.timings, "to_targets");
     let mut errors = diags;
     if let Some(requested) = &targets {
         let produced: Vec<Target> = programs.iter().map(|p| p.target).collect();
-        let mut supported: Vec<Target> = out.check.model.stacks.iter().flat_map(|s| strata_lower::targets_of(s.provider).iter().copied()).collect();
+        let mut supported: Vec<Target> = out
+            .check
+            .model
+            .stacks
+            .iter()
+            .flat_map(|s| strata_lower::targets_of(s.provider).iter().copied())
+            .collect();
         supported.sort();
         supported.dedup();
         for t in requested.iter().filter(|t| !produced.contains(t)) {
-            let span = out.check.model.stacks.first().map(|s| s.span).or_else(|| out.check.files.first().map(|&f| Span::new(f, 0, 0))).unwrap_or_default();
+            let span = out
+                .check
+                .model
+                .stacks
+                .first()
+                .map(|s| s.span)
+                .or_else(|| out.check.files.first().map(|&f| Span::new(f, 0, 0)))
+                .unwrap_or_default();
             let names: Vec<&str> = supported.iter().map(|t| t.dir_name()).collect();
-            let help = if names.is_empty() { "the project has no resources to deploy".to_string() } else { format!("the stacks of this project compile to: {}", names.join(", ")) };
-            errors.push(Diagnostic::warning(c::TARGET_UNUSED, format!("nothing to write for the target `{}`", t.dir_name()), span).with_label("no stack deploys to it").with_help(help));
+            let help = if names.is_empty() {
+                "the project has no resources to deploy".to_string()
+            } else {
+                format!(
+                    "the stacks of this project compile to: {}",
+                    names.join(", ")
+                )
+            };
+            errors.push(
+                Diagnostic::warning(
+                    c::TARGET_UNUSED,
+                    format!("nothing to write for the target `{}`", t.dir_name()),
+                    span,
+                )
+                .with_label("no stack deploys to it")
+                .with_help(help),
+            );
         }
     }
     let files: Vec<EmittedFile> = if errors.iter().any(|d| d.severity == Severity::Error) {
@@ -244,7 +330,9 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
     if !failed {
         // Replace the folders of the requested targets (even if one came out empty), else of
         // the targets produced.
-        let mut written_targets: Vec<Target> = targets.clone().unwrap_or_else(|| programs.iter().map(|p| p.target).collect());
+        let mut written_targets: Vec<Target> = targets
+            .clone()
+            .unwrap_or_else(|| programs.iter().map(|p| p.target).collect());
         written_targets.sort();
         written_targets.dedup();
         let result = stages::write_outputs(&out_dir, &files, &written_targets);
@@ -257,7 +345,10 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
             }
             Err(msg) => {
                 let shown = out_dir.to_string_lossy().into_owned();
-                let id = out.check.project.add_verbatim(&mut out.check.sources, &shown);
+                let id = out
+                    .check
+                    .project
+                    .add_verbatim(&mut out.check.sources, &shown);
                 out.check.diagnostics.push(
                     Diagnostic::error(c::WRITE_FAILED, format!("cannot write the output directory `{shown}`: {msg}"), Span::new(id, 0, 0))
                         .with_help("choose a directory you can write with `--out DIR`; an earlier output there is left as it was"),
@@ -287,16 +378,28 @@ impl Clock {
         Clock(std::time::Instant::now())
     }
     /// Stages that ran side by side: each one's own wall time, the clock restarts after both.
-    fn overlapped(&mut self, timings: &mut Vec<StageTiming>, stages: &[(&'static str, std::time::Duration)]) {
+    fn overlapped(
+        &mut self,
+        timings: &mut Vec<StageTiming>,
+        stages: &[(&'static str, std::time::Duration)],
+    ) {
         let resident = resident_bytes();
         for &(stage, wall) in stages {
-            timings.push(StageTiming { stage, wall, resident });
+            timings.push(StageTiming {
+                stage,
+                wall,
+                resident,
+            });
         }
         self.0 = std::time::Instant::now();
     }
     fn lap(&mut self, timings: &mut Vec<StageTiming>, stage: &'static str) {
         let now = std::time::Instant::now();
-        timings.push(StageTiming { stage, wall: now - self.0, resident: resident_bytes() });
+        timings.push(StageTiming {
+            stage,
+            wall: now - self.0,
+            resident: resident_bytes(),
+        });
         self.0 = now;
     }
 }

@@ -134,7 +134,10 @@ pub enum ReadError {
     NotAFile,
     TooLarge,
     /// Not UTF-8: the text decoded lossily and the byte offset of the first bad byte.
-    NotUtf8 { lossy: String, offset: usize },
+    NotUtf8 {
+        lossy: String,
+        offset: usize,
+    },
 }
 
 /// Read a text file through the world, at most [`MAX_FILE_SIZE`] bytes, checking UTF-8.
@@ -153,7 +156,10 @@ pub fn read_text(world: &dyn World, path: &Path) -> Result<String, ReadError> {
     }
     String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
-        ReadError::NotUtf8 { lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(), offset }
+        ReadError::NotUtf8 {
+            lossy: String::from_utf8_lossy(e.as_bytes()).into_owned(),
+            offset,
+        }
     })
 }
 
@@ -166,7 +172,10 @@ pub fn describe_read_error(e: &ReadError) -> String {
         ReadError::NotUtf8 { lossy, offset } => {
             let f = strata_base::SourceFile::new(FileId(0), "", lossy.as_str(), false);
             let lc = f.line_col(*offset as u32);
-            format!("it is not valid UTF-8 (first invalid byte at line {}, column {})", lc.line, lc.column)
+            format!(
+                "it is not valid UTF-8 (first invalid byte at line {}, column {})",
+                lc.line, lc.column
+            )
         }
     }
 }
@@ -182,16 +191,27 @@ pub fn io_message(e: &io::Error) -> String {
 
 /// Turn `path` into a project-relative name with `/` separators.
 pub(crate) fn rel_name(path: &Path) -> String {
-    path.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect::<Vec<_>>().join("/")
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// Add a file the driver could not use to the source map (so that diagnostics can name it and,
 /// for bad UTF-8, point at the bad byte) and describe why.
-pub(crate) fn unusable_file_diagnostic(sources: &mut SourceMap, name: &str, shown: &str, err: ReadError) -> Diagnostic {
+pub(crate) fn unusable_file_diagnostic(
+    sources: &mut SourceMap,
+    name: &str,
+    shown: &str,
+    err: ReadError,
+) -> Diagnostic {
     match err {
         ReadError::NotUtf8 { lossy, offset } => {
             let id = sources.add(name, lossy, false);
-            let end = sources.get(id).text[offset..].chars().next().map_or(offset, |ch| offset + ch.len_utf8());
+            let end = sources.get(id).text[offset..]
+                .chars()
+                .next()
+                .map_or(offset, |ch| offset + ch.len_utf8());
             Diagnostic::error(c::INVALID_UTF8, format!("`{shown}` is not valid UTF-8"), Span::new(id, offset, end))
                 .with_label("this byte is not UTF-8")
                 .with_help("Strata sources are UTF-8 text: re-save the file as UTF-8 (e.g. `iconv -f latin1 -t utf-8`)")
@@ -203,13 +223,21 @@ pub(crate) fn unusable_file_diagnostic(sources: &mut SourceMap, name: &str, show
         }
         ReadError::NotAFile => {
             let id = sources.add(name, "", false);
-            Diagnostic::error(c::UNREADABLE, format!("cannot read `{shown}`: it is not a regular file"), Span::new(id, 0, 0))
-                .with_help("remove it, or rename it so that its name does not end in `.strata`")
+            Diagnostic::error(
+                c::UNREADABLE,
+                format!("cannot read `{shown}`: it is not a regular file"),
+                Span::new(id, 0, 0),
+            )
+            .with_help("remove it, or rename it so that its name does not end in `.strata`")
         }
         ReadError::Io(e) => {
             let id = sources.add(name, "", false);
-            Diagnostic::error(c::UNREADABLE, format!("cannot read `{shown}`: {}", io_message(&e)), Span::new(id, 0, 0))
-                .with_help("check that the file exists and that you may read it")
+            Diagnostic::error(
+                c::UNREADABLE,
+                format!("cannot read `{shown}`: {}", io_message(&e)),
+                Span::new(id, 0, 0),
+            )
+            .with_help("check that the file exists and that you may read it")
         }
     }
 }
@@ -229,7 +257,12 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
                 Diagnostic::error(c::PATH_NOT_FOUND, format!("`{shown}` does not exist"), Span::new(id, 0, 0))
                     .with_help("pass a .strata file or a project directory (the default is the current directory); `strata init` creates a project")
             } else {
-                Diagnostic::error(c::UNREADABLE, format!("cannot read `{shown}`: {}", io_message(&e)), Span::new(id, 0, 0)).with_help("check that you may read it")
+                Diagnostic::error(
+                    c::UNREADABLE,
+                    format!("cannot read `{shown}`: {}", io_message(&e)),
+                    Span::new(id, 0, 0),
+                )
+                .with_help("check that you may read it")
             };
             out.diagnostics.push(d);
             return out;
@@ -241,7 +274,10 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
                 Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
                 _ => PathBuf::from("."),
             };
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             out.project.single_file = Some(name.clone());
             (root, vec![name])
         }
@@ -252,8 +288,12 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
                     out.project.root = path.clone();
                     let id = out.project.add_verbatim(sources, &shown);
                     out.diagnostics.push(
-                        Diagnostic::error(c::UNREADABLE, format!("cannot read the directory `{shown}`: {}", io_message(&e)), Span::new(id, 0, 0))
-                            .with_help("check that you may list the directory"),
+                        Diagnostic::error(
+                            c::UNREADABLE,
+                            format!("cannot read the directory `{shown}`: {}", io_message(&e)),
+                            Span::new(id, 0, 0),
+                        )
+                        .with_help("check that you may list the directory"),
                     );
                     return out;
                 }
@@ -273,8 +313,12 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
             out.project.root = path.clone();
             let id = out.project.add_verbatim(sources, &shown);
             out.diagnostics.push(
-                Diagnostic::error(c::UNREADABLE, format!("cannot read `{shown}`: it is neither a file nor a directory"), Span::new(id, 0, 0))
-                    .with_help("pass a .strata file or a project directory"),
+                Diagnostic::error(
+                    c::UNREADABLE,
+                    format!("cannot read `{shown}`: it is neither a file nor a directory"),
+                    Span::new(id, 0, 0),
+                )
+                .with_help("pass a .strata file or a project directory"),
             );
             return out;
         }
@@ -294,7 +338,10 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
                 out.project.config = config;
                 out.diagnostics.extend(diags);
             }
-            Err(e) => out.diagnostics.push(unusable_file_diagnostic(sources, CONFIG_FILE, &shown, e)),
+            Err(e) => {
+                out.diagnostics
+                    .push(unusable_file_diagnostic(sources, CONFIG_FILE, &shown, e))
+            }
         }
     }
 
@@ -310,7 +357,9 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
         let shown = out.project.display_name(&name);
         match read_text(world, &out.project.path_of(&name)) {
             Ok(text) => out.files.push(sources.add(name, text, false)),
-            Err(e) => out.diagnostics.push(unusable_file_diagnostic(sources, &name, &shown, e)),
+            Err(e) => out
+                .diagnostics
+                .push(unusable_file_diagnostic(sources, &name, &shown, e)),
         }
     }
     out
@@ -332,45 +381,86 @@ fn number(v: &toml::Value) -> Option<f64> {
 }
 
 /// `[cost]`: `hours_per_month`, `object_storage_gib`, `nat_gib`, `[cost.resources.NAME]`.
-fn parse_cost(file: FileId, raw: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>, usage: &mut strata_policy::UsageAssumptions, diags: &mut Vec<Diagnostic>) {
+fn parse_cost(
+    file: FileId,
+    raw: BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>,
+    usage: &mut strata_policy::UsageAssumptions,
+    diags: &mut Vec<Diagnostic>,
+) {
     let not_number = |key: &str, span: Span| {
-        Diagnostic::error(c::BAD_CONFIG, format!("`{key}` in [cost] must be a non-negative number"), span).with_label("not a number").with_help("write e.g. `object_storage_gib = 500`")
+        Diagnostic::error(
+            c::BAD_CONFIG,
+            format!("`{key}` in [cost] must be a non-negative number"),
+            span,
+        )
+        .with_label("not a number")
+        .with_help("write e.g. `object_storage_gib = 500`")
     };
     for (key, value) in raw {
         let kspan = span_of(file, &key);
         let vspan = span_of(file, &value);
         match key.get_ref().as_str() {
-            k @ ("hours_per_month" | "object_storage_gib" | "nat_gib") => match number(value.get_ref()) {
-                Some(x) => match k {
-                    "hours_per_month" => usage.hours_per_month = x,
-                    "object_storage_gib" => usage.object_storage_gib = x,
-                    _ => usage.nat_gib = x,
-                },
-                None => diags.push(not_number(k, vspan)),
-            },
+            k @ ("hours_per_month" | "object_storage_gib" | "nat_gib") => {
+                match number(value.get_ref()) {
+                    Some(x) => match k {
+                        "hours_per_month" => usage.hours_per_month = x,
+                        "object_storage_gib" => usage.object_storage_gib = x,
+                        _ => usage.nat_gib = x,
+                    },
+                    None => diags.push(not_number(k, vspan)),
+                }
+            }
             "resources" => {
                 let toml::Value::Table(t) = value.into_inner() else {
-                    diags.push(Diagnostic::error(c::BAD_CONFIG, "`[cost.resources]` must be a table of resource names", vspan).with_help("write `[cost.resources.uploads]` then `storage_gib = 500`"));
+                    diags.push(
+                        Diagnostic::error(
+                            c::BAD_CONFIG,
+                            "`[cost.resources]` must be a table of resource names",
+                            vspan,
+                        )
+                        .with_help("write `[cost.resources.uploads]` then `storage_gib = 500`"),
+                    );
                     continue;
                 };
                 for (name, entries) in t {
                     let toml::Value::Table(entries) = entries else {
-                        diags.push(Diagnostic::error(c::BAD_CONFIG, format!("`[cost.resources.{name}]` must be a table"), vspan).with_help("write `storage_gib = 500` under `[cost.resources.NAME]`"));
+                        diags.push(
+                            Diagnostic::error(
+                                c::BAD_CONFIG,
+                                format!("`[cost.resources.{name}]` must be a table"),
+                                vspan,
+                            )
+                            .with_help("write `storage_gib = 500` under `[cost.resources.NAME]`"),
+                        );
                         continue;
                     };
                     for (k, v) in entries {
                         if !RESOURCE_USAGE_KEYS.contains(&k.as_str()) {
-                            let mut d = Diagnostic::error(c::BAD_CONFIG, format!("unknown usage `{k}` for resource `{name}`"), vspan);
+                            let mut d = Diagnostic::error(
+                                c::BAD_CONFIG,
+                                format!("unknown usage `{k}` for resource `{name}`"),
+                                vspan,
+                            );
                             d = match did_you_mean(&k, RESOURCE_USAGE_KEYS) {
-                                Some(s) => d.with_help(format!("did you mean `{s}`? The keys are {}", RESOURCE_USAGE_KEYS.join(", "))),
-                                None => d.with_help(format!("the keys are {}", RESOURCE_USAGE_KEYS.join(", "))),
+                                Some(s) => d.with_help(format!(
+                                    "did you mean `{s}`? The keys are {}",
+                                    RESOURCE_USAGE_KEYS.join(", ")
+                                )),
+                                None => d.with_help(format!(
+                                    "the keys are {}",
+                                    RESOURCE_USAGE_KEYS.join(", ")
+                                )),
                             };
                             diags.push(d);
                             continue;
                         }
                         match number(&v) {
                             Some(x) => {
-                                usage.per_resource.entry(name.clone()).or_default().insert(k, x);
+                                usage
+                                    .per_resource
+                                    .entry(name.clone())
+                                    .or_default()
+                                    .insert(k, x);
                             }
                             None => diags.push(not_number(&k, vspan)),
                         }
@@ -378,10 +468,23 @@ fn parse_cost(file: FileId, raw: BTreeMap<toml::Spanned<String>, toml::Spanned<t
                 }
             }
             other => {
-                let keys = ["hours_per_month", "object_storage_gib", "nat_gib", "resources"];
-                let mut d = Diagnostic::error(c::BAD_CONFIG, format!("unknown key `{other}` in [cost]"), kspan).with_label("not a cost setting");
+                let keys = [
+                    "hours_per_month",
+                    "object_storage_gib",
+                    "nat_gib",
+                    "resources",
+                ];
+                let mut d = Diagnostic::error(
+                    c::BAD_CONFIG,
+                    format!("unknown key `{other}` in [cost]"),
+                    kspan,
+                )
+                .with_label("not a cost setting");
                 d = match did_you_mean(other, keys) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`? [cost] has {}", keys.join(", "))),
+                    Some(s) => d.with_help(format!(
+                        "did you mean `{s}`? [cost] has {}",
+                        keys.join(", ")
+                    )),
                     None => d.with_help(format!("[cost] has {}", keys.join(", "))),
                 };
                 diags.push(d);
@@ -430,14 +533,24 @@ fn parse_quantity(s: &str) -> Option<Value> {
     }
     let value: f64 = num.replace('_', "").parse().ok()?;
     let u = strata_base::units::unit(unit.trim_start())?;
-    Some(Value::Quantity(strata_model::Quantity { value: value * u.factor, dimension: u.dimension, unit: u.name.to_string() }))
+    Some(Value::Quantity(strata_model::Quantity {
+        value: value * u.factor,
+        dimension: u.dimension,
+        unit: u.name.to_string(),
+    }))
 }
 
 /// A string written like an IPv4 CIDR literal (`"10.0.0.0/16"`).
 fn is_cidr(s: &str) -> bool {
-    let Some((addr, len)) = s.split_once('/') else { return false };
+    let Some((addr, len)) = s.split_once('/') else {
+        return false;
+    };
     let octets: Vec<&str> = addr.split('.').collect();
-    octets.len() == 4 && octets.iter().all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok()) && len.parse::<u8>().is_ok_and(|l| l <= 32)
+    octets.len() == 4
+        && octets
+            .iter()
+            .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
+        && len.parse::<u8>().is_ok_and(|l| l <= 32)
 }
 
 /// A TOML value as a Strata value. TOML has no units or CIDR blocks: strings written like a
@@ -454,7 +567,9 @@ fn toml_to_value(v: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::str(d.to_string()),
         toml::Value::Array(a) => Value::List(a.into_iter().map(toml_to_value).collect()),
-        toml::Value::Table(t) => Value::Record(t.into_iter().map(|(k, v)| (k, toml_to_value(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Record(t.into_iter().map(|(k, v)| (k, toml_to_value(v))).collect())
+        }
     }
 }
 
@@ -463,8 +578,16 @@ fn span_of<T>(file: FileId, s: &toml::Spanned<T>) -> Span {
     Span::new(file, r.start, r.end)
 }
 
-fn bad_config(file: FileId, range: std::ops::Range<usize>, message: impl Into<String>) -> Diagnostic {
-    Diagnostic::error(c::BAD_CONFIG, message, Span::new(file, range.start, range.end))
+fn bad_config(
+    file: FileId,
+    range: std::ops::Range<usize>,
+    message: impl Into<String>,
+) -> Diagnostic {
+    Diagnostic::error(
+        c::BAD_CONFIG,
+        message,
+        Span::new(file, range.start, range.end),
+    )
 }
 
 /// Parse `strata.toml` (already in the source map as `file`).
@@ -480,13 +603,26 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
             } else {
                 "fix the TOML syntax (see docs/strata-toml.md for the format)"
             };
-            diags.push(bad_config(file, range, format!("invalid strata.toml: {msg}")).with_label(msg).with_help(help));
+            diags.push(
+                bad_config(file, range, format!("invalid strata.toml: {msg}"))
+                    .with_label(msg)
+                    .with_help(help),
+            );
             return (Config::default(), diags);
         }
     };
     let mut config = Config::default();
     for (name, env) in raw.env {
-        config.envs.insert(name, EnvConfig { params: env.params.into_iter().map(|(k, v)| (k, toml_to_value(v))).collect() });
+        config.envs.insert(
+            name,
+            EnvConfig {
+                params: env
+                    .params
+                    .into_iter()
+                    .map(|(k, v)| (k, toml_to_value(v)))
+                    .collect(),
+            },
+        );
     }
     let (policy, policy_diags) = strata_policy::PolicyConfig::parse(file, text);
     config.policy = policy;
@@ -498,9 +634,17 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
                 Some(target) => list.push(target),
                 None => {
                     let names = Target::ALL.map(|t| t.dir_name());
-                    let mut d = Diagnostic::error(c::BAD_CONFIG, format!("unknown target `{}`", t.get_ref()), span_of(file, &t)).with_label("not a target");
+                    let mut d = Diagnostic::error(
+                        c::BAD_CONFIG,
+                        format!("unknown target `{}`", t.get_ref()),
+                        span_of(file, &t),
+                    )
+                    .with_label("not a target");
                     d = match did_you_mean(t.get_ref(), names) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`? The targets are {}", names.join(", "))),
+                        Some(s) => d.with_help(format!(
+                            "did you mean `{s}`? The targets are {}",
+                            names.join(", ")
+                        )),
                         None => d.with_help(format!("the targets are {}", names.join(", "))),
                     };
                     diags.push(d);
@@ -519,9 +663,13 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
         match CfnFormat::parse(f.get_ref()) {
             Some(fmt) => config.compile.cfn_format = Some(fmt),
             None => diags.push(
-                Diagnostic::error(c::BAD_CONFIG, format!("unknown CloudFormation format `{}`", f.get_ref()), span_of(file, &f))
-                    .with_label("not a format")
-                    .with_help("`cfn_format` is \"json\" or \"yaml\""),
+                Diagnostic::error(
+                    c::BAD_CONFIG,
+                    format!("unknown CloudFormation format `{}`", f.get_ref()),
+                    span_of(file, &f),
+                )
+                .with_label("not a format")
+                .with_help("`cfn_format` is \"json\" or \"yaml\""),
             ),
         }
     }
@@ -545,7 +693,11 @@ mod tests {
 
     #[test]
     fn directory_files_are_sorted_and_non_recursive() {
-        let w = MemoryWorld::new().with("p/b.strata", "").with("p/a.strata", "").with("p/sub/c.strata", "").with("p/notes.txt", "");
+        let w = MemoryWorld::new()
+            .with("p/b.strata", "")
+            .with("p/a.strata", "")
+            .with("p/sub/c.strata", "")
+            .with("p/notes.txt", "");
         let (p, s) = load(&w, "p");
         let names: Vec<&str> = p.files.iter().map(|&f| s.get(f).name.as_str()).collect();
         assert_eq!(names, ["a.strata", "b.strata"]);
@@ -555,7 +707,9 @@ mod tests {
 
     #[test]
     fn single_file_root_is_its_directory() {
-        let w = MemoryWorld::new().with("p/a.strata", "").with("p/b.strata", "");
+        let w = MemoryWorld::new()
+            .with("p/a.strata", "")
+            .with("p/b.strata", "");
         let (p, s) = load(&w, "./p/a.strata");
         assert_eq!(p.project.root, PathBuf::from("p"));
         assert_eq!(p.files.len(), 1);
@@ -566,7 +720,9 @@ mod tests {
 
     #[test]
     fn io_problems_are_e4_diagnostics() {
-        let mut w = MemoryWorld::new().with("p/bad.strata", vec![b'a', b'\n', b'x', 0xff, b'y']).with("p/big.strata", vec![b' '; MAX_FILE_SIZE as usize + 1]);
+        let mut w = MemoryWorld::new()
+            .with("p/bad.strata", vec![b'a', b'\n', b'x', 0xff, b'y'])
+            .with("p/big.strata", vec![b' '; MAX_FILE_SIZE as usize + 1]);
         w.insert_unreadable("p/secret.strata");
         let (p, s) = load(&w, "p");
         assert_eq!(codes(&p), ["E4004", "E4003", "E4002"]);
@@ -607,26 +763,54 @@ storage_gib = 2000
         let (c, d) = parse_config(FileId(0), toml);
         assert!(d.is_empty(), "{d:?}");
         assert_eq!(c.envs["prod"].params["replicas"], Value::Int(3));
-        assert_eq!(c.envs["prod"].params["region"], Value::Str("eu-west-1".into()));
-        assert!(matches!(&c.envs["prod"].params["disk"], Value::Quantity(q) if q.value == 100.0 * 1073741824.0 && q.unit == "GiB"));
-        assert!(matches!(&c.envs["prod"].params["window"], Value::Quantity(q) if q.value == 7.0 * 86400.0));
-        assert_eq!(c.envs["prod"].params["net"], Value::Cidr("10.0.0.0/16".into()));
-        assert_eq!(c.policy.rules["GRAPH005"].level, Some(strata_policy::Level::Off));
-        assert_eq!(c.compile.targets, Some(vec![Target::CloudFormation, Target::Terraform]));
+        assert_eq!(
+            c.envs["prod"].params["region"],
+            Value::Str("eu-west-1".into())
+        );
+        assert!(
+            matches!(&c.envs["prod"].params["disk"], Value::Quantity(q) if q.value == 100.0 * 1073741824.0 && q.unit == "GiB")
+        );
+        assert!(
+            matches!(&c.envs["prod"].params["window"], Value::Quantity(q) if q.value == 7.0 * 86400.0)
+        );
+        assert_eq!(
+            c.envs["prod"].params["net"],
+            Value::Cidr("10.0.0.0/16".into())
+        );
+        assert_eq!(
+            c.policy.rules["GRAPH005"].level,
+            Some(strata_policy::Level::Off)
+        );
+        assert_eq!(
+            c.compile.targets,
+            Some(vec![Target::CloudFormation, Target::Terraform])
+        );
         assert_eq!(c.compile.cfn_format, Some(CfnFormat::Yaml));
         assert_eq!((c.usage.object_storage_gib, c.usage.nat_gib), (250.0, 12.5));
         assert_eq!(c.usage.per_resource["uploads"]["storage_gib"], 2000.0);
         assert_eq!(c.policy.usage, c.usage);
-        let (_, d) = parse_config(FileId(0), "[cost]\nobject_storage = 1\n[cost.resources.x]\nstorage = 1\n");
+        let (_, d) = parse_config(
+            FileId(0),
+            "[cost]\nobject_storage = 1\n[cost.resources.x]\nstorage = 1\n",
+        );
         assert_eq!(d.len(), 2, "{d:?}");
-        assert!(d.iter().all(|d| d.help.as_deref().unwrap_or("").contains("did you mean")));
+        assert!(d
+            .iter()
+            .all(|d| d.help.as_deref().unwrap_or("").contains("did you mean")));
     }
 
     #[test]
     fn bad_config_points_at_the_problem() {
-        let (_, d) = parse_config(FileId(0), "[compile]\ntargets = [\"terraform\", \"kubernetis\"]\n");
+        let (_, d) = parse_config(
+            FileId(0),
+            "[compile]\ntargets = [\"terraform\", \"kubernetis\"]\n",
+        );
         assert_eq!(d.len(), 1);
-        assert!(d[0].help.as_deref().unwrap_or("").contains("did you mean `kubernetes`"));
+        assert!(d[0]
+            .help
+            .as_deref()
+            .unwrap_or("")
+            .contains("did you mean `kubernetes`"));
         let (_, d) = parse_config(FileId(0), "[compil]\n");
         assert_eq!(d[0].code, "E4005");
         assert_eq!(d[0].span().start, 1);

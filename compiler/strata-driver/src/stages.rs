@@ -8,34 +8,71 @@ use strata_model::{Model, Schemas, Target, TargetProgram};
 /// model is kept (the language server shows it) or moved (no copy). A model without portable
 /// resources is already lowered: the lowering tables are then not even loaded, which keeps
 /// `strata check` of a provider-only project fast.
-pub(crate) fn lower_portable(model: &mut Model, schemas: &Schemas, keep: bool) -> (Model, Vec<Diagnostic>) {
-    let input = if keep { model.clone() } else { std::mem::take(model) };
-    if !input.resources.iter().any(|r| r.provider == strata_model::Provider::Portable) {
+pub(crate) fn lower_portable(
+    model: &mut Model,
+    schemas: &Schemas,
+    keep: bool,
+) -> (Model, Vec<Diagnostic>) {
+    let input = if keep {
+        model.clone()
+    } else {
+        std::mem::take(model)
+    };
+    if !input
+        .resources
+        .iter()
+        .any(|r| r.provider == strata_model::Provider::Portable)
+    {
         return (input, Vec::new());
     }
     strata_lower::lower_portable(input, schemas)
 }
 
 /// Lower the model to one program per (stack, target).
-pub(crate) fn to_targets(model: &Model, schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
+pub(crate) fn to_targets(
+    model: &Model,
+    schemas: &Schemas,
+    targets: Option<&[Target]>,
+) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
     strata_lower::to_targets(model, schemas, targets)
 }
 
 /// Render target programs in their formats (no I/O).
-pub(crate) fn emit(programs: &[TargetProgram], model: &Model, yaml: bool) -> Result<Vec<strata_emit::EmittedFile>, Vec<Diagnostic>> {
-    let spans = model.resources.iter().map(|r| (r.id, r.name_span)).collect();
-    strata_emit::emit(programs, &strata_emit::EmitOptions { cloudformation_yaml: yaml, spans })
+pub(crate) fn emit(
+    programs: &[TargetProgram],
+    model: &Model,
+    yaml: bool,
+) -> Result<Vec<strata_emit::EmittedFile>, Vec<Diagnostic>> {
+    let spans = model
+        .resources
+        .iter()
+        .map(|r| (r.id, r.name_span))
+        .collect();
+    strata_emit::emit(
+        programs,
+        &strata_emit::EmitOptions {
+            cloudformation_yaml: yaml,
+            spans,
+        },
+    )
 }
 
 /// Write the files under `out`, replacing the folders of `targets` (atomically per folder;
 /// nothing is changed when writing fails).
-pub(crate) fn write_outputs(out: &Path, files: &[strata_emit::EmittedFile], targets: &[Target]) -> Result<(), String> {
+pub(crate) fn write_outputs(
+    out: &Path,
+    files: &[strata_emit::EmittedFile],
+    targets: &[Target],
+) -> Result<(), String> {
     strata_emit::write_outputs(out, files, targets).map_err(|e| crate::project::io_message(&e))
 }
 /// Format one file: the canonical text, or the syntax errors that prevent formatting.
 pub(crate) fn format(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> {
     let (tree, diags) = strata_syntax::parse(file, text);
-    if diags.iter().any(|d| d.severity == strata_base::Severity::Error) {
+    if diags
+        .iter()
+        .any(|d| d.severity == strata_base::Severity::Error)
+    {
         return Err(diags);
     }
     Ok(strata_syntax::format(&tree, text))

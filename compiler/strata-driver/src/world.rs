@@ -96,7 +96,8 @@ impl MemoryWorld {
     }
     /// Add (or replace) a file.
     pub fn insert(&mut self, path: impl AsRef<Path>, contents: impl Into<Vec<u8>>) -> &mut Self {
-        self.files.insert(normalize(path.as_ref()), MemEntry::File(contents.into()));
+        self.files
+            .insert(normalize(path.as_ref()), MemEntry::File(contents.into()));
         self
     }
     /// Builder form of [`MemoryWorld::insert`].
@@ -106,7 +107,8 @@ impl MemoryWorld {
     }
     /// Add a file whose reading fails with "permission denied".
     pub fn insert_unreadable(&mut self, path: impl AsRef<Path>) -> &mut Self {
-        self.files.insert(normalize(path.as_ref()), MemEntry::Unreadable);
+        self.files
+            .insert(normalize(path.as_ref()), MemEntry::Unreadable);
         self
     }
     pub fn remove(&mut self, path: impl AsRef<Path>) {
@@ -122,15 +124,27 @@ impl MemoryWorld {
 }
 
 fn not_found(path: &Path) -> io::Error {
-    io::Error::new(io::ErrorKind::NotFound, format!("{} not found", path.display()))
+    io::Error::new(
+        io::ErrorKind::NotFound,
+        format!("{} not found", path.display()),
+    )
 }
 
 impl World for MemoryWorld {
     fn metadata(&self, path: &Path) -> io::Result<Metadata> {
         match self.files.get(&normalize(path)) {
-            Some(MemEntry::File(b)) => Ok(Metadata { kind: EntryKind::File, len: b.len() as u64 }),
-            Some(MemEntry::Unreadable) => Ok(Metadata { kind: EntryKind::File, len: 0 }),
-            None if self.is_dir(path) => Ok(Metadata { kind: EntryKind::Dir, len: 0 }),
+            Some(MemEntry::File(b)) => Ok(Metadata {
+                kind: EntryKind::File,
+                len: b.len() as u64,
+            }),
+            Some(MemEntry::Unreadable) => Ok(Metadata {
+                kind: EntryKind::File,
+                len: 0,
+            }),
+            None if self.is_dir(path) => Ok(Metadata {
+                kind: EntryKind::Dir,
+                len: 0,
+            }),
             None => Err(not_found(path)),
         }
     }
@@ -141,7 +155,10 @@ impl World for MemoryWorld {
                 let n = (b.len() as u64).min(limit.saturating_add(1)) as usize;
                 Ok(b[..n].to_vec())
             }
-            Some(MemEntry::Unreadable) => Err(io::Error::new(io::ErrorKind::PermissionDenied, "Permission denied")),
+            Some(MemEntry::Unreadable) => Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                "Permission denied",
+            )),
             None if self.is_dir(path) => Err(io::Error::other("Is a directory")),
             None => Err(not_found(path)),
         }
@@ -155,9 +172,17 @@ impl World for MemoryWorld {
         let base_is_cwd = base.as_os_str().is_empty() || base == Path::new(".");
         let mut out: Vec<PathBuf> = Vec::new();
         for k in self.files.keys() {
-            let rest = if base_is_cwd { Some(k.as_path()) } else { k.strip_prefix(&base).ok() };
+            let rest = if base_is_cwd {
+                Some(k.as_path())
+            } else {
+                k.strip_prefix(&base).ok()
+            };
             if let Some(first) = rest.and_then(|r| r.components().next()) {
-                let child = if base_is_cwd { PathBuf::from(first.as_os_str()) } else { base.join(first.as_os_str()) };
+                let child = if base_is_cwd {
+                    PathBuf::from(first.as_os_str())
+                } else {
+                    base.join(first.as_os_str())
+                };
                 if out.last() != Some(&child) {
                     out.push(child);
                 }
@@ -177,7 +202,10 @@ pub struct OverlayWorld<'a> {
 
 impl<'a> OverlayWorld<'a> {
     pub fn new(base: &'a dyn World) -> Self {
-        OverlayWorld { base, files: BTreeMap::new() }
+        OverlayWorld {
+            base,
+            files: BTreeMap::new(),
+        }
     }
     /// Set (or replace) the text of a file.
     pub fn insert(&mut self, path: impl AsRef<Path>, text: impl Into<String>) -> &mut Self {
@@ -192,7 +220,10 @@ impl<'a> OverlayWorld<'a> {
 impl World for OverlayWorld<'_> {
     fn metadata(&self, path: &Path) -> io::Result<Metadata> {
         match self.files.get(&normalize(path)) {
-            Some(t) => Ok(Metadata { kind: EntryKind::File, len: t.len() as u64 }),
+            Some(t) => Ok(Metadata {
+                kind: EntryKind::File,
+                len: t.len() as u64,
+            }),
             None => self.base.metadata(path),
         }
     }
@@ -209,7 +240,9 @@ impl World for OverlayWorld<'_> {
         let dir = normalize(path);
         let mut out = match self.base.read_dir(path) {
             Ok(v) => v,
-            Err(e) if !self.files.keys().any(|k| k.parent() == Some(dir.as_path())) => return Err(e),
+            Err(e) if !self.files.keys().any(|k| k.parent() == Some(dir.as_path())) => {
+                return Err(e)
+            }
             Err(_) => Vec::new(),
         };
         for k in self.files.keys() {
@@ -267,7 +300,11 @@ mod tests {
 
     #[test]
     fn memory_world_lists_children_once() {
-        let w = MemoryWorld::new().with("p/a.strata", "x").with("p/sub/b.strata", "y").with("p/sub/c.strata", "z").with("q.strata", "");
+        let w = MemoryWorld::new()
+            .with("p/a.strata", "x")
+            .with("p/sub/b.strata", "y")
+            .with("p/sub/c.strata", "z")
+            .with("q.strata", "");
         let mut l = w.read_dir(Path::new("p")).unwrap();
         l.sort();
         assert_eq!(l, vec![PathBuf::from("p/a.strata"), PathBuf::from("p/sub")]);
@@ -280,14 +317,24 @@ mod tests {
 
     #[test]
     fn overlay_replaces_and_adds_files() {
-        let base = MemoryWorld::new().with("p/a.strata", "disk").with("p/b.strata", "b");
+        let base = MemoryWorld::new()
+            .with("p/a.strata", "disk")
+            .with("p/b.strata", "b");
         let mut o = OverlayWorld::new(&base);
-        o.insert("p/a.strata", "buffer").insert("p/new.strata", "new");
+        o.insert("p/a.strata", "buffer")
+            .insert("p/new.strata", "new");
         assert_eq!(o.read(Path::new("p/a.strata"), 100).unwrap(), b"buffer");
         assert_eq!(o.read(Path::new("p/b.strata"), 100).unwrap(), b"b");
         let mut l = o.read_dir(Path::new("p")).unwrap();
         l.sort();
-        assert_eq!(l, vec![PathBuf::from("p/a.strata"), PathBuf::from("p/b.strata"), PathBuf::from("p/new.strata")]);
+        assert_eq!(
+            l,
+            vec![
+                PathBuf::from("p/a.strata"),
+                PathBuf::from("p/b.strata"),
+                PathBuf::from("p/new.strata")
+            ]
+        );
     }
 
     #[test]

@@ -30,13 +30,33 @@ struct Names<'p> {
 
 pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, Vec<Diagnostic>) {
     let yaml = opts.cloudformation_yaml;
-    let path = format!("cloudformation/{}.template.{}", p.stack, if yaml { "yaml" } else { "json" });
+    let path = format!(
+        "cloudformation/{}.template.{}",
+        p.stack,
+        if yaml { "yaml" } else { "json" }
+    );
     let cx = Cx::new(p, opts, path.clone());
     cx.check_stack_name();
 
-    let names = Names { resources: p.resources.iter().map(|r| r.name.as_str()).collect() };
-    cx.check_unique("logical id", p.params.iter().map(|q| (PROGRAM_LEVEL, q.name.as_str())).chain(p.resources.iter().enumerate().map(|(i, r)| (i, r.name.as_str()))));
-    cx.check_unique("output", p.outputs.iter().map(|o| (PROGRAM_LEVEL, o.name.as_str())));
+    let names = Names {
+        resources: p.resources.iter().map(|r| r.name.as_str()).collect(),
+    };
+    cx.check_unique(
+        "logical id",
+        p.params
+            .iter()
+            .map(|q| (PROGRAM_LEVEL, q.name.as_str()))
+            .chain(
+                p.resources
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (i, r.name.as_str())),
+            ),
+    );
+    cx.check_unique(
+        "output",
+        p.outputs.iter().map(|o| (PROGRAM_LEVEL, o.name.as_str())),
+    );
     for q in &p.params {
         check_logical_id(&cx, PROGRAM_LEVEL, "parameter", &q.name);
     }
@@ -66,7 +86,8 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
         })
         .collect();
 
-    let mut head: Vec<(Cow<str>, Node)> = vec![("AWSTemplateFormatVersion".into(), Node::str("2010-09-09"))];
+    let mut head: Vec<(Cow<str>, Node)> =
+        vec![("AWSTemplateFormatVersion".into(), Node::str("2010-09-09"))];
     if let Some(d) = &p.description {
         head.push(("Description".into(), Node::str(d.as_str())));
     }
@@ -81,10 +102,26 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
                 n.push("Description", Node::str(d.as_str()));
             }
             if let Some(v) = &q.default {
-                n.push("Default", value(&cx, &names, PROGRAM_LEVEL, at.key("Default"), v));
+                n.push(
+                    "Default",
+                    value(&cx, &names, PROGRAM_LEVEL, at.key("Default"), v),
+                );
             }
             if !q.allowed.is_empty() {
-                let allowed = q.allowed.iter().enumerate().map(|(k, v)| value(&cx, &names, PROGRAM_LEVEL, at.key("AllowedValues").index(k), v)).collect();
+                let allowed = q
+                    .allowed
+                    .iter()
+                    .enumerate()
+                    .map(|(k, v)| {
+                        value(
+                            &cx,
+                            &names,
+                            PROGRAM_LEVEL,
+                            at.key("AllowedValues").index(k),
+                            v,
+                        )
+                    })
+                    .collect();
                 n.push("AllowedValues", Node::Seq(allowed));
             }
             params.push(q.name.as_str(), n);
@@ -101,7 +138,10 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
             if let Some(d) = &o.description {
                 n.push("Description", Node::str(d.as_str()));
             }
-            n.push("Value", value(&cx, &names, PROGRAM_LEVEL, at.key("Value"), &o.value));
+            n.push(
+                "Value",
+                value(&cx, &names, PROGRAM_LEVEL, at.key("Value"), &o.value),
+            );
             outputs.push(o.name.as_str(), n);
         }
         tail.push(("Outputs".into(), outputs));
@@ -161,7 +201,13 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
             "split the stack: declare another `stack` with the same provider and move some resources to it (`stack = NAME`)",
         );
     }
-    (vec![EmittedFile { path, contents: out }], cx.into_diags())
+    (
+        vec![EmittedFile {
+            path,
+            contents: out,
+        }],
+        cx.into_diags(),
+    )
 }
 
 /// CloudFormation quotas per template ("Understand CloudFormation quotas", AWS CloudFormation
@@ -183,16 +229,40 @@ fn check_quotas(cx: &Cx, p: &TargetProgram) {
         );
     }
     if p.params.len() > MAX_PARAMETERS {
-        cx.error(codes::TEMPLATE_QUOTA, PROGRAM_LEVEL, At::Root("Parameters"), format!("the template has {} parameters; CloudFormation accepts at most {MAX_PARAMETERS}", p.params.len()), SPLIT);
+        cx.error(
+            codes::TEMPLATE_QUOTA,
+            PROGRAM_LEVEL,
+            At::Root("Parameters"),
+            format!(
+                "the template has {} parameters; CloudFormation accepts at most {MAX_PARAMETERS}",
+                p.params.len()
+            ),
+            SPLIT,
+        );
     }
     if p.outputs.len() > MAX_OUTPUTS {
-        cx.error(codes::TEMPLATE_QUOTA, PROGRAM_LEVEL, At::Root("Outputs"), format!("the template has {} outputs; CloudFormation accepts at most {MAX_OUTPUTS}", p.outputs.len()), SPLIT);
+        cx.error(
+            codes::TEMPLATE_QUOTA,
+            PROGRAM_LEVEL,
+            At::Root("Outputs"),
+            format!(
+                "the template has {} outputs; CloudFormation accepts at most {MAX_OUTPUTS}",
+                p.outputs.len()
+            ),
+            SPLIT,
+        );
     }
 }
 
 fn check_logical_id(cx: &Cx, index: usize, what: &str, name: &str) {
     if name.is_empty() || name.len() > 255 || !name.bytes().all(|c| c.is_ascii_alphanumeric()) {
-        cx.error(codes::INVALID_NAME, index, At::Root(""), format!("{what} name `{name}` is not a valid CloudFormation logical id"), "logical ids use only ASCII letters and digits (at most 255)");
+        cx.error(
+            codes::INVALID_NAME,
+            index,
+            At::Root(""),
+            format!("{what} name `{name}` is not a valid CloudFormation logical id"),
+            "logical ids use only ASCII letters and digits (at most 255)",
+        );
     }
 }
 
@@ -207,7 +277,13 @@ fn resource_node<'a>(cx: &Cx, names: &Names, i: usize, r: &'a TargetResource) ->
             .enumerate()
             .map(|(k, d)| {
                 if !names.resources.contains(d.as_str()) {
-                    cx.error(codes::UNKNOWN_REF, i, at.index(k), format!("depends on `{d}`, which is not a resource of this template"), "");
+                    cx.error(
+                        codes::UNKNOWN_REF,
+                        i,
+                        at.index(k),
+                        format!("depends on `{d}`, which is not a resource of this template"),
+                        "",
+                    );
                 }
                 Node::str(d.as_str())
             })
@@ -216,7 +292,11 @@ fn resource_node<'a>(cx: &Cx, names: &Names, i: usize, r: &'a TargetResource) ->
     }
     if !r.body.is_empty() {
         let at = At::Root("Properties");
-        let props = r.body.iter().map(|(k, v)| (Cow::Borrowed(k.as_str()), value(cx, names, i, at.key(k), v))).collect();
+        let props = r
+            .body
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(k.as_str()), value(cx, names, i, at.key(k), v)))
+            .collect();
         n.push("Properties", Node::Map(props));
     }
     n
@@ -235,9 +315,36 @@ fn value<'a>(cx: &Cx, names: &Names, i: usize, at: At, v: &'a TValue) -> Node<'a
             }
         }
         TValue::Str(s) => Node::str(s.as_str()),
-        TValue::List(items) => Node::Seq(items.iter().enumerate().map(|(k, x)| value(cx, names, i, at.index(k), x)).collect()),
-        TValue::Map(m) => Node::Map(m.iter().map(|(k, x)| (Cow::Borrowed(k.as_str()), value(cx, names, i, at.key(k), x))).collect()),
-        TValue::Blocks(blocks) => Node::Seq(blocks.iter().enumerate().map(|(k, b)| Node::Map(b.iter().map(|(key, x)| (Cow::Borrowed(key.as_str()), value(cx, names, i, at.index(k).key(key), x))).collect())).collect()),
+        TValue::List(items) => Node::Seq(
+            items
+                .iter()
+                .enumerate()
+                .map(|(k, x)| value(cx, names, i, at.index(k), x))
+                .collect(),
+        ),
+        TValue::Map(m) => Node::Map(
+            m.iter()
+                .map(|(k, x)| (Cow::Borrowed(k.as_str()), value(cx, names, i, at.key(k), x)))
+                .collect(),
+        ),
+        TValue::Blocks(blocks) => Node::Seq(
+            blocks
+                .iter()
+                .enumerate()
+                .map(|(k, b)| {
+                    Node::Map(
+                        b.iter()
+                            .map(|(key, x)| {
+                                (
+                                    Cow::Borrowed(key.as_str()),
+                                    value(cx, names, i, at.index(k).key(key), x),
+                                )
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+        ),
         TValue::Ref(r) => reference(cx, names, i, at, r),
         TValue::Interp(parts) => {
             if !parts.iter().any(|p| matches!(p, TPart::Ref(_))) {
@@ -249,7 +356,9 @@ fn value<'a>(cx: &Cx, names: &Names, i: usize, at: At, v: &'a TValue) -> Node<'a
                 }
                 return Node::str(s);
             }
-            if !parts.iter().all(|p| matches!(p, TPart::Lit(l) if sub_escape_ok(l)) || matches!(p, TPart::Ref(_))) {
+            if !parts.iter().all(|p| {
+                matches!(p, TPart::Lit(l) if sub_escape_ok(l)) || matches!(p, TPart::Ref(_))
+            }) {
                 // A literal `${` without its own `}` has no documented escape: join instead.
                 let items = parts
                     .iter()
@@ -305,7 +414,10 @@ fn reference<'a>(cx: &Cx, names: &Names, i: usize, at: At, r: &'a TRef) -> Node<
     check_ref(cx, names, i, at, r);
     let mut n = Node::map();
     match &r.attr {
-        Some(a) if !r.param => n.push("Fn::GetAtt", Node::Seq(vec![Node::str(r.resource.as_str()), Node::str(a.as_str())])),
+        Some(a) if !r.param => n.push(
+            "Fn::GetAtt",
+            Node::Seq(vec![Node::str(r.resource.as_str()), Node::str(a.as_str())]),
+        ),
         _ => n.push("Ref", Node::str(r.resource.as_str())),
     }
     n
@@ -314,20 +426,56 @@ fn reference<'a>(cx: &Cx, names: &Names, i: usize, at: At, r: &'a TRef) -> Node<
 fn check_ref(cx: &Cx, names: &Names, i: usize, at: At, r: &TRef) {
     if r.param {
         if r.attr.is_some() {
-            cx.error(codes::UNSUPPORTED, i, at, format!("parameter reference `{}` has an attribute", r.resource), "a parameter is referred to by name only");
+            cx.error(
+                codes::UNSUPPORTED,
+                i,
+                at,
+                format!("parameter reference `{}` has an attribute", r.resource),
+                "a parameter is referred to by name only",
+            );
         } else if cx.param(&r.resource).is_none() && !r.resource.starts_with("AWS::") {
-            cx.error(codes::UNKNOWN_REF, i, at, format!("refers to parameter `{}`, which this template does not declare", r.resource), "");
+            cx.error(
+                codes::UNKNOWN_REF,
+                i,
+                at,
+                format!(
+                    "refers to parameter `{}`, which this template does not declare",
+                    r.resource
+                ),
+                "",
+            );
         }
         return;
     }
     let pseudo = r.resource.starts_with("AWS::") && r.attr.is_none();
-    let known = pseudo || names.resources.contains(r.resource.as_str()) || r.attr.is_none() && cx.param(&r.resource).is_some();
+    let known = pseudo
+        || names.resources.contains(r.resource.as_str())
+        || r.attr.is_none() && cx.param(&r.resource).is_some();
     if !known {
-        cx.error(codes::UNKNOWN_REF, i, at, format!("refers to `{}`, which is not a resource of this template", r.resource), "");
+        cx.error(
+            codes::UNKNOWN_REF,
+            i,
+            at,
+            format!(
+                "refers to `{}`, which is not a resource of this template",
+                r.resource
+            ),
+            "",
+        );
     }
     if let Some(a) = &r.attr {
-        if a.is_empty() || !a.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_') {
-            cx.error(codes::INVALID_NAME, i, at, format!("attribute name `{a}` cannot be written in `Fn::GetAtt`/`Fn::Sub`"), "attribute names use letters, digits, `.` and `_`");
+        if a.is_empty()
+            || !a
+                .bytes()
+                .all(|c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_')
+        {
+            cx.error(
+                codes::INVALID_NAME,
+                i,
+                at,
+                format!("attribute name `{a}` cannot be written in `Fn::GetAtt`/`Fn::Sub`"),
+                "attribute names use letters, digits, `.` and `_`",
+            );
         }
     }
 }

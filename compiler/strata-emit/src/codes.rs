@@ -135,8 +135,17 @@ mod tests {
         for c in &codes {
             assert!(seen.insert(c.code), "{} twice", c.code);
             assert!(c.code.starts_with('X') && c.code.len() == 5, "{}", c.code);
-            assert!(c.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'), "{}", c.name);
-            for section in ["## What it checks", "## Why it matters", "## Example", "## Fix"] {
+            assert!(
+                c.name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                c.name
+            );
+            for section in [
+                "## What it checks",
+                "## Why it matters",
+                "## Example",
+                "## Fix",
+            ] {
                 assert!(c.doc.contains(section), "{} lacks {section}", c.code);
             }
         }

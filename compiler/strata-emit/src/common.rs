@@ -64,8 +64,18 @@ pub(crate) const PROGRAM_LEVEL: usize = usize::MAX;
 
 impl<'p> Cx<'p> {
     pub(crate) fn new(program: &'p TargetProgram, opts: &'p EmitOptions, file: String) -> Cx<'p> {
-        let params = program.params.iter().map(|p| (p.name.as_str(), p)).collect();
-        Cx { program, opts, file, diags: Mutex::new(Vec::new()), params }
+        let params = program
+            .params
+            .iter()
+            .map(|p| (p.name.as_str(), p))
+            .collect();
+        Cx {
+            program,
+            opts,
+            file,
+            diags: Mutex::new(Vec::new()),
+            params,
+        }
     }
 
     pub(crate) fn param(&self, name: &str) -> Option<&'p TargetParam> {
@@ -73,11 +83,20 @@ impl<'p> Cx<'p> {
     }
 
     pub(crate) fn span_of(&self, r: Option<&TargetResource>) -> Span {
-        r.and_then(|r| r.source).and_then(|id| self.opts.spans.get(&id).copied()).unwrap_or_default()
+        r.and_then(|r| r.source)
+            .and_then(|id| self.opts.spans.get(&id).copied())
+            .unwrap_or_default()
     }
 
     /// Records an error about resource number `index` (or [`PROGRAM_LEVEL`]).
-    pub(crate) fn error(&self, code: &str, index: usize, at: At, message: impl AsRef<str>, help: &str) {
+    pub(crate) fn error(
+        &self,
+        code: &str,
+        index: usize,
+        at: At,
+        message: impl AsRef<str>,
+        help: &str,
+    ) {
         let r = self.program.resources.get(index);
         let mut msg = String::new();
         let _ = write!(msg, "{}: ", self.file);
@@ -112,18 +131,38 @@ impl<'p> Cx<'p> {
     /// Checks the stack name can be a file name and returns it.
     pub(crate) fn check_stack_name(&self) {
         let s = &self.program.stack;
-        let ok = !s.is_empty() && s.len() <= 100 && !s.starts_with('.') && s.bytes().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
+        let ok = !s.is_empty()
+            && s.len() <= 100
+            && !s.starts_with('.')
+            && s.bytes()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'));
         if !ok {
-            self.error(codes::INVALID_NAME, PROGRAM_LEVEL, At::Root(""), format!("stack name `{s}` cannot be used as a file name"), "use letters, digits, `-`, `_` and `.` (not first)");
+            self.error(
+                codes::INVALID_NAME,
+                PROGRAM_LEVEL,
+                At::Root(""),
+                format!("stack name `{s}` cannot be used as a file name"),
+                "use letters, digits, `-`, `_` and `.` (not first)",
+            );
         }
     }
 
     /// Reports names that occur more than once.
-    pub(crate) fn check_unique<'a>(&self, what: &str, names: impl IntoIterator<Item = (usize, &'a str)>) {
+    pub(crate) fn check_unique<'a>(
+        &self,
+        what: &str,
+        names: impl IntoIterator<Item = (usize, &'a str)>,
+    ) {
         let mut seen = HashSet::new();
         for (index, name) in names {
             if !seen.insert(name) {
-                self.error(codes::DUPLICATE, index, At::Root(""), format!("{what} `{name}` is defined more than once"), "each name may be used once per document");
+                self.error(
+                    codes::DUPLICATE,
+                    index,
+                    At::Root(""),
+                    format!("{what} `{name}` is defined more than once"),
+                    "each name may be used once per document",
+                );
             }
         }
     }
@@ -133,7 +172,16 @@ impl<'p> Cx<'p> {
         if f.is_finite() {
             return true;
         }
-        self.error(codes::NON_FINITE, index, at, format!("the number {f} cannot be written in {}", self.program.target.dir_name()), "JSON, HCL and the deployment tools only accept finite numbers");
+        self.error(
+            codes::NON_FINITE,
+            index,
+            at,
+            format!(
+                "the number {f} cannot be written in {}",
+                self.program.target.dir_name()
+            ),
+            "JSON, HCL and the deployment tools only accept finite numbers",
+        );
         false
     }
 }
@@ -142,7 +190,9 @@ impl<'p> Cx<'p> {
 pub(crate) fn is_hcl_ident(s: &str) -> bool {
     let b = s.as_bytes();
     match b.first() {
-        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => b[1..].iter().all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-'),
+        Some(c) if c.is_ascii_alphabetic() || *c == b'_' => b[1..]
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-'),
         _ => false,
     }
 }

@@ -30,8 +30,17 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
     let cx = Cx::new(p, opts, path.clone());
     cx.check_stack_name();
     let names: HashSet<&str> = p.resources.iter().map(|r| r.name.as_str()).collect();
-    cx.check_unique("resource", p.resources.iter().enumerate().map(|(i, r)| (i, r.name.as_str())));
-    cx.check_unique("output", p.outputs.iter().map(|o| (PROGRAM_LEVEL, o.name.as_str())));
+    cx.check_unique(
+        "resource",
+        p.resources
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (i, r.name.as_str())),
+    );
+    cx.check_unique(
+        "output",
+        p.outputs.iter().map(|o| (PROGRAM_LEVEL, o.name.as_str())),
+    );
 
     let rendered: Vec<String> = p
         .resources
@@ -62,7 +71,16 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
                 let at = At::Root("outputs");
                 let at = at.key(&o.name);
                 if !valid_name(&o.name) {
-                    cx.error(codes::INVALID_NAME, PROGRAM_LEVEL, at, format!("output name `{}` is not a valid Deployment Manager name", o.name), "use letters, digits, `-` and `_`");
+                    cx.error(
+                        codes::INVALID_NAME,
+                        PROGRAM_LEVEL,
+                        at,
+                        format!(
+                            "output name `{}` is not a valid Deployment Manager name",
+                            o.name
+                        ),
+                        "use letters, digits, `-` and `_`",
+                    );
                 }
                 let mut n = Node::map();
                 n.push("name", Node::str(o.name.as_str()));
@@ -74,21 +92,50 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
         tail.push("outputs", Node::Seq(items));
         write_yaml_document(&mut out, &tail);
     }
-    (vec![EmittedFile { path, contents: out }], cx.into_diags())
+    (
+        vec![EmittedFile {
+            path,
+            contents: out,
+        }],
+        cx.into_diags(),
+    )
 }
 
 /// Names appear inside `$(ref.NAME.FIELD)`: a letter or digit, then letters, digits, `-`, `_`.
 fn valid_name(n: &str) -> bool {
-    n.len() <= 63 && n.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric) && n.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
+    n.len() <= 63
+        && n.as_bytes().first().is_some_and(u8::is_ascii_alphanumeric)
+        && n.bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_')
 }
 
-fn resource_node<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, r: &'a TargetResource) -> Node<'a> {
+fn resource_node<'a>(
+    cx: &Cx<'a>,
+    names: &HashSet<&str>,
+    i: usize,
+    r: &'a TargetResource,
+) -> Node<'a> {
     let at = At::Root("");
     if !valid_name(&r.name) {
-        cx.error(codes::INVALID_NAME, i, at, format!("`{}` is not a valid Deployment Manager resource name", r.name), "use letters, digits, `-` and `_` (at most 63)");
+        cx.error(
+            codes::INVALID_NAME,
+            i,
+            at,
+            format!(
+                "`{}` is not a valid Deployment Manager resource name",
+                r.name
+            ),
+            "use letters, digits, `-` and `_` (at most 63)",
+        );
     }
     if r.ty.is_empty() || r.ty.chars().any(char::is_whitespace) {
-        cx.error(codes::INVALID_NAME, i, at, format!("`{}` is not a Deployment Manager type name", r.ty), "");
+        cx.error(
+            codes::INVALID_NAME,
+            i,
+            at,
+            format!("`{}` is not a Deployment Manager type name", r.ty),
+            "",
+        );
     }
     let mut n = Node::map();
     n.push("name", Node::str(r.name.as_str()));
@@ -105,7 +152,13 @@ fn resource_node<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, r: &'a Target
             .map(|(k, d)| {
                 if !names.contains(d.as_str()) {
                     let at = At::Root("metadata.dependsOn");
-                    cx.error(codes::UNKNOWN_REF, i, at.index(k), format!("depends on `{d}`, which is not a resource of this config"), "");
+                    cx.error(
+                        codes::UNKNOWN_REF,
+                        i,
+                        at.index(k),
+                        format!("depends on `{d}`, which is not a resource of this config"),
+                        "",
+                    );
                 }
                 Node::str(d.as_str())
             })
@@ -117,7 +170,13 @@ fn resource_node<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, r: &'a Target
     n
 }
 
-fn map<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, entries: impl Iterator<Item = (&'a String, &'a TValue)>) -> Node<'a> {
+fn map<'a>(
+    cx: &Cx<'a>,
+    names: &HashSet<&str>,
+    i: usize,
+    at: At,
+    entries: impl Iterator<Item = (&'a String, &'a TValue)>,
+) -> Node<'a> {
     Node::Map(
         entries
             .map(|(k, v)| {
@@ -132,7 +191,13 @@ fn map<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, entries: impl I
 }
 
 fn literal_ref_error(cx: &Cx, i: usize, at: At) {
-    cx.error(codes::DM_LITERAL_REF, i, at, "the text `$(ref.` would be expanded by Deployment Manager as a reference", "Deployment Manager has no escape for `$(ref.`; change the text");
+    cx.error(
+        codes::DM_LITERAL_REF,
+        i,
+        at,
+        "the text `$(ref.` would be expanded by Deployment Manager as a reference",
+        "Deployment Manager has no escape for `$(ref.`; change the text",
+    );
 }
 
 fn value<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, v: &'a TValue) -> Node<'a> {
@@ -153,9 +218,21 @@ fn value<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, v: &'a TValue
             }
             Node::str(s.as_str())
         }
-        TValue::List(items) => Node::Seq(items.iter().enumerate().map(|(k, x)| value(cx, names, i, at.index(k), x)).collect()),
+        TValue::List(items) => Node::Seq(
+            items
+                .iter()
+                .enumerate()
+                .map(|(k, x)| value(cx, names, i, at.index(k), x))
+                .collect(),
+        ),
         TValue::Map(m) => map(cx, names, i, at, m.iter()),
-        TValue::Blocks(blocks) => Node::Seq(blocks.iter().enumerate().map(|(k, b)| map(cx, names, i, at.index(k), b.iter())).collect()),
+        TValue::Blocks(blocks) => Node::Seq(
+            blocks
+                .iter()
+                .enumerate()
+                .map(|(k, b)| map(cx, names, i, at.index(k), b.iter()))
+                .collect(),
+        ),
         TValue::Json(inner) => value(cx, names, i, at, inner),
         TValue::Ref(r) if r.param => match param_default(cx, &r.resource) {
             Some(d) => value(cx, names, i, at, d),
@@ -171,17 +248,21 @@ fn value<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, v: &'a TValue
             for p in parts {
                 match p {
                     TPart::Lit(l) => s.push_str(l),
-                    TPart::Ref(r) if r.param => match param_default(cx, &r.resource).and_then(scalar_text) {
-                        Some(t) => s.push_str(&t),
-                        None => param_error(cx, i, at, r),
-                    },
+                    TPart::Ref(r) if r.param => {
+                        match param_default(cx, &r.resource).and_then(scalar_text) {
+                            Some(t) => s.push_str(&t),
+                            None => param_error(cx, i, at, r),
+                        }
+                    }
                     TPart::Ref(r) => {
                         ours.push(s.len());
                         s.push_str(&reference(cx, names, i, at, r));
                     }
                 }
             }
-            if s.match_indices(REF_OPEN).any(|(pos, _)| !ours.contains(&pos)) {
+            if s.match_indices(REF_OPEN)
+                .any(|(pos, _)| !ours.contains(&pos))
+            {
                 literal_ref_error(cx, i, at);
             }
             Node::str(s)
@@ -195,17 +276,44 @@ fn param_error(cx: &Cx, i: usize, at: At, r: &TRef) {
 
 fn reference(cx: &Cx, names: &HashSet<&str>, i: usize, at: At, r: &TRef) -> String {
     if !names.contains(r.resource.as_str()) {
-        cx.error(codes::UNKNOWN_REF, i, at, format!("refers to `{}`, which is not a resource of this config", r.resource), "");
+        cx.error(
+            codes::UNKNOWN_REF,
+            i,
+            at,
+            format!(
+                "refers to `{}`, which is not a resource of this config",
+                r.resource
+            ),
+            "",
+        );
     }
     match &r.attr {
         Some(a) => {
-            if a.is_empty() || a.chars().any(|c| c.is_whitespace() || c == ')' || c == '(' || c == '$') {
-                cx.error(codes::INVALID_NAME, i, at, format!("field `{a}` cannot be written inside `$(ref.NAME.FIELD)`"), "");
+            if a.is_empty()
+                || a.chars()
+                    .any(|c| c.is_whitespace() || c == ')' || c == '(' || c == '$')
+            {
+                cx.error(
+                    codes::INVALID_NAME,
+                    i,
+                    at,
+                    format!("field `{a}` cannot be written inside `$(ref.NAME.FIELD)`"),
+                    "",
+                );
             }
             format!("$(ref.{}.{a})", r.resource)
         }
         None => {
-            cx.error(codes::UNSUPPORTED, i, at, format!("a reference to `{}` needs a field (`$(ref.{}.FIELD)`)", r.resource, r.resource), "refer to a field such as `selfLink` or `name`");
+            cx.error(
+                codes::UNSUPPORTED,
+                i,
+                at,
+                format!(
+                    "a reference to `{}` needs a field (`$(ref.{}.FIELD)`)",
+                    r.resource, r.resource
+                ),
+                "refer to a field such as `selfLink` or `name`",
+            );
             format!("$(ref.{}.name)", r.resource)
         }
     }

@@ -42,7 +42,15 @@ const PROVIDERS: [(&str, &str, &str); 6] = [
 ];
 
 /// Roots of references that are not resources of this module (not checked).
-const OTHER_ROOTS: [&str; 7] = ["data", "module", "local", "path", "terraform", "each", "count"];
+const OTHER_ROOTS: [&str; 7] = [
+    "data",
+    "module",
+    "local",
+    "path",
+    "terraform",
+    "each",
+    "count",
+];
 
 struct Names<'p> {
     /// `type.name` of every resource.
@@ -56,16 +64,36 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
     let cx = Cx::new(p, opts, path.clone());
     cx.check_stack_name();
 
-    let mut names = Names { resources: HashSet::with_capacity(p.resources.len()), by_label: HashMap::with_capacity(p.resources.len()) };
+    let mut names = Names {
+        resources: HashSet::with_capacity(p.resources.len()),
+        by_label: HashMap::with_capacity(p.resources.len()),
+    };
     for r in &p.resources {
         let full = format!("{}.{}", r.ty, r.name);
-        names.by_label.entry(r.name.as_str()).or_default().push(full.clone());
+        names
+            .by_label
+            .entry(r.name.as_str())
+            .or_default()
+            .push(full.clone());
         names.resources.insert(full);
     }
-    let full_names: Vec<String> = p.resources.iter().map(|r| format!("{}.{}", r.ty, r.name)).collect();
-    cx.check_unique("resource", full_names.iter().enumerate().map(|(i, n)| (i, n.as_str())));
-    cx.check_unique("variable", p.params.iter().map(|q| (PROGRAM_LEVEL, q.name.as_str())));
-    cx.check_unique("output", p.outputs.iter().map(|o| (PROGRAM_LEVEL, o.name.as_str())));
+    let full_names: Vec<String> = p
+        .resources
+        .iter()
+        .map(|r| format!("{}.{}", r.ty, r.name))
+        .collect();
+    cx.check_unique(
+        "resource",
+        full_names.iter().enumerate().map(|(i, n)| (i, n.as_str())),
+    );
+    cx.check_unique(
+        "variable",
+        p.params.iter().map(|q| (PROGRAM_LEVEL, q.name.as_str())),
+    );
+    cx.check_unique(
+        "output",
+        p.outputs.iter().map(|o| (PROGRAM_LEVEL, o.name.as_str())),
+    );
 
     let mut blocks: Vec<String> = Vec::new();
     blocks.push(terraform_block(p));
@@ -76,7 +104,13 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
             None => (key.as_str(), None),
         };
         if !is_hcl_ident(name) || alias.is_some_and(|a| !is_hcl_ident(a)) {
-            cx.error(codes::INVALID_NAME, PROGRAM_LEVEL, At::Root("provider"), format!("provider `{key}` is not `NAME` or `NAME.ALIAS` with identifiers"), "");
+            cx.error(
+                codes::INVALID_NAME,
+                PROGRAM_LEVEL,
+                At::Root("provider"),
+                format!("provider `{key}` is not `NAME` or `NAME.ALIAS` with identifiers"),
+                "",
+            );
             continue;
         }
         let mut s = format!("provider \"{name}\" ");
@@ -87,7 +121,16 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
         if let Some(a) = alias {
             attrs.push(("alias".to_string(), quoted(a)));
         }
-        write_body(&cx, &names, PROGRAM_LEVEL, at, settings, 2, attrs, &mut body);
+        write_body(
+            &cx,
+            &names,
+            PROGRAM_LEVEL,
+            at,
+            settings,
+            2,
+            attrs,
+            &mut body,
+        );
         wrap_body(&mut s, &body);
         blocks.push(s);
     }
@@ -96,23 +139,43 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
         let at = At::Root("variable");
         let at = at.key(&q.name);
         if !is_hcl_ident(&q.name) {
-            cx.error(codes::INVALID_NAME, PROGRAM_LEVEL, at, format!("variable name `{}` is not an identifier", q.name), "");
+            cx.error(
+                codes::INVALID_NAME,
+                PROGRAM_LEVEL,
+                at,
+                format!("variable name `{}` is not an identifier", q.name),
+                "",
+            );
             continue;
         }
         if !is_type_constraint(&q.ty) {
-            cx.error(codes::INVALID_NAME, PROGRAM_LEVEL, at.key("type"), format!("`{}` is not a Terraform type constraint", q.ty), "use string, number, bool, any, list(T), set(T) or map(T)");
+            cx.error(
+                codes::INVALID_NAME,
+                PROGRAM_LEVEL,
+                at.key("type"),
+                format!("`{}` is not a Terraform type constraint", q.ty),
+                "use string, number, bool, any, list(T), set(T) or map(T)",
+            );
         }
         let mut attrs = vec![("type".to_string(), q.ty.clone())];
         if let Some(d) = &q.description {
             attrs.push(("description".to_string(), quoted(d)));
         }
         if let Some(v) = &q.default {
-            attrs.push(("default".to_string(), expr(&cx, &names, PROGRAM_LEVEL, at.key("default"), v, 2)));
+            attrs.push((
+                "default".to_string(),
+                expr(&cx, &names, PROGRAM_LEVEL, at.key("default"), v, 2),
+            ));
         }
         let mut body = String::new();
         write_attrs(&mut body, 2, &attrs);
         if !q.allowed.is_empty() {
-            let items: Vec<String> = q.allowed.iter().enumerate().map(|(k, v)| expr(&cx, &names, PROGRAM_LEVEL, at.key("allowed").index(k), v, 4)).collect();
+            let items: Vec<String> = q
+                .allowed
+                .iter()
+                .enumerate()
+                .map(|(k, v)| expr(&cx, &names, PROGRAM_LEVEL, at.key("allowed").index(k), v, 4))
+                .collect();
             let list = if items.iter().any(|s| s.contains('\n')) {
                 let mut l = String::from("[\n");
                 for it in &items {
@@ -126,10 +189,24 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
             } else {
                 format!("[{}]", items.join(", "))
             };
-            let shown: Vec<String> = q.allowed.iter().map(|v| crate::common::scalar_text(v).unwrap_or_else(|| "(value)".to_string())).collect();
+            let shown: Vec<String> = q
+                .allowed
+                .iter()
+                .map(|v| crate::common::scalar_text(v).unwrap_or_else(|| "(value)".to_string()))
+                .collect();
             let v_attrs = vec![
-                ("condition".to_string(), format!("contains({list}, var.{})", q.name)),
-                ("error_message".to_string(), quoted(&format!("The value of {} must be one of: {}.", q.name, shown.join(", ")))),
+                (
+                    "condition".to_string(),
+                    format!("contains({list}, var.{})", q.name),
+                ),
+                (
+                    "error_message".to_string(),
+                    quoted(&format!(
+                        "The value of {} must be one of: {}.",
+                        q.name,
+                        shown.join(", ")
+                    )),
+                ),
             ];
             body.push_str("\n  validation {\n");
             write_attrs(&mut body, 4, &v_attrs);
@@ -140,21 +217,35 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
         blocks.push(s);
     }
 
-    let resources: Vec<String> = p.resources.par_iter().enumerate().map(|(i, r)| resource_block(&cx, &names, i, r)).collect();
+    let resources: Vec<String> = p
+        .resources
+        .par_iter()
+        .enumerate()
+        .map(|(i, r)| resource_block(&cx, &names, i, r))
+        .collect();
     blocks.extend(resources);
 
     for o in &p.outputs {
         let at = At::Root("output");
         let at = at.key(&o.name);
         if !is_hcl_ident(&o.name) {
-            cx.error(codes::INVALID_NAME, PROGRAM_LEVEL, at, format!("output name `{}` is not an identifier", o.name), "");
+            cx.error(
+                codes::INVALID_NAME,
+                PROGRAM_LEVEL,
+                at,
+                format!("output name `{}` is not an identifier", o.name),
+                "",
+            );
             continue;
         }
         let mut attrs = Vec::new();
         if let Some(d) = &o.description {
             attrs.push(("description".to_string(), quoted(d)));
         }
-        attrs.push(("value".to_string(), expr(&cx, &names, PROGRAM_LEVEL, at.key("value"), &o.value, 2)));
+        attrs.push((
+            "value".to_string(),
+            expr(&cx, &names, PROGRAM_LEVEL, at.key("value"), &o.value, 2),
+        ));
         let mut body = String::new();
         write_attrs(&mut body, 2, &attrs);
         let mut s = format!("output \"{}\" ", o.name);
@@ -169,7 +260,13 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
         }
         out.push_str(b);
     }
-    (vec![EmittedFile { path, contents: out }], cx.into_diags())
+    (
+        vec![EmittedFile {
+            path,
+            contents: out,
+        }],
+        cx.into_diags(),
+    )
 }
 
 /// `{` body `}` (or `{}` when empty), then a newline.
@@ -223,10 +320,22 @@ fn terraform_block(p: &TargetProgram) -> String {
 fn resource_block(cx: &Cx, names: &Names, i: usize, r: &TargetResource) -> String {
     let at = At::Root("");
     if !is_hcl_ident(&r.ty) {
-        cx.error(codes::INVALID_NAME, i, at, format!("resource type `{}` is not an identifier", r.ty), "");
+        cx.error(
+            codes::INVALID_NAME,
+            i,
+            at,
+            format!("resource type `{}` is not an identifier", r.ty),
+            "",
+        );
     }
     if !is_hcl_ident(&r.name) {
-        cx.error(codes::INVALID_NAME, i, at, format!("resource name `{}` is not an identifier", r.name), "Terraform names use letters, digits, `_` and `-` and start with a letter or `_`");
+        cx.error(
+            codes::INVALID_NAME,
+            i,
+            at,
+            format!("resource name `{}` is not an identifier", r.name),
+            "Terraform names use letters, digits, `_` and `-` and start with a letter or `_`",
+        );
     }
     let mut body = String::new();
     write_body(cx, names, i, at, &r.body, 2, Vec::new(), &mut body);
@@ -241,18 +350,36 @@ fn resource_block(cx: &Cx, names: &Names, i: usize, r: &TargetResource) -> Strin
                 if d.contains('.') {
                     let root = d.split('.').next().unwrap_or("");
                     if !names.resources.contains(d.as_str()) && !OTHER_ROOTS.contains(&root) {
-                        cx.error(codes::UNKNOWN_REF, i, at, format!("depends on `{d}`, which is not a resource of this module"), "");
+                        cx.error(
+                            codes::UNKNOWN_REF,
+                            i,
+                            at,
+                            format!("depends on `{d}`, which is not a resource of this module"),
+                            "",
+                        );
                     }
                     d.clone()
                 } else {
                     match names.by_label.get(d.as_str()).map(Vec::as_slice) {
                         Some([one]) => one.clone(),
                         Some(_) => {
-                            cx.error(codes::UNKNOWN_REF, i, at, format!("depends on `{d}`, which names several resources"), "write `TYPE.NAME`");
+                            cx.error(
+                                codes::UNKNOWN_REF,
+                                i,
+                                at,
+                                format!("depends on `{d}`, which names several resources"),
+                                "write `TYPE.NAME`",
+                            );
                             d.clone()
                         }
                         None => {
-                            cx.error(codes::UNKNOWN_REF, i, at, format!("depends on `{d}`, which is not a resource of this module"), "");
+                            cx.error(
+                                codes::UNKNOWN_REF,
+                                i,
+                                at,
+                                format!("depends on `{d}`, which is not a resource of this module"),
+                                "",
+                            );
                             d.clone()
                         }
                     }
@@ -272,13 +399,35 @@ fn resource_block(cx: &Cx, names: &Names, i: usize, r: &TargetResource) -> Strin
 /// A block body at `indent`: `pre` attributes, the map's attributes (sorted), then its nested
 /// blocks (`TValue::Blocks`), each block preceded by a blank line.
 #[allow(clippy::too_many_arguments)]
-fn write_body(cx: &Cx, names: &Names, i: usize, at: At, body: &strata_model::TMap, indent: usize, pre: Vec<(String, String)>, out: &mut String) {
+fn write_body(
+    cx: &Cx,
+    names: &Names,
+    i: usize,
+    at: At,
+    body: &strata_model::TMap,
+    indent: usize,
+    pre: Vec<(String, String)>,
+    out: &mut String,
+) {
     let start = out.len();
-    let mut items: Vec<Item> = pre.iter().map(|(k, v)| Item { key: Cow::Borrowed(k.as_str()), name: k.as_str(), val: Val::Raw(v.as_str()) }).collect();
+    let mut items: Vec<Item> = pre
+        .iter()
+        .map(|(k, v)| Item {
+            key: Cow::Borrowed(k.as_str()),
+            name: k.as_str(),
+            val: Val::Raw(v.as_str()),
+        })
+        .collect();
     let mut blocks: Vec<(&str, &strata_model::TMap, usize)> = Vec::new();
     for (k, v) in body {
         if !is_hcl_ident(k) {
-            cx.error(codes::INVALID_NAME, i, at.key(k), format!("argument or block name `{k}` is not an identifier"), "arguments of Terraform blocks must be identifiers");
+            cx.error(
+                codes::INVALID_NAME,
+                i,
+                at.key(k),
+                format!("argument or block name `{k}` is not an identifier"),
+                "arguments of Terraform blocks must be identifiers",
+            );
         }
         match v {
             TValue::Blocks(list) => {
@@ -286,7 +435,11 @@ fn write_body(cx: &Cx, names: &Names, i: usize, at: At, body: &strata_model::TMa
                     blocks.push((k.as_str(), b, n));
                 }
             }
-            _ => items.push(Item { key: Cow::Borrowed(k.as_str()), name: k.as_str(), val: Val::V(v) }),
+            _ => items.push(Item {
+                key: Cow::Borrowed(k.as_str()),
+                name: k.as_str(),
+                val: Val::V(v),
+            }),
         }
     }
     write_items(out, cx, names, i, at, indent, &items);
@@ -299,7 +452,9 @@ fn write_body(cx: &Cx, names: &Names, i: usize, at: At, body: &strata_model::TMa
         out.push(' ');
         let at_k = at.key(name);
         let at_b = at_k.index(n);
-        if b.values().all(|v| matches!(v, TValue::Blocks(l) if l.is_empty())) {
+        if b.values()
+            .all(|v| matches!(v, TValue::Blocks(l) if l.is_empty()))
+        {
             out.push_str("{}\n");
         } else {
             out.push_str("{\n");
@@ -336,7 +491,15 @@ impl Item<'_> {
 /// `name = value` lines at `indent`, aligning `=` over each run of single-line values exactly
 /// as `terraform fmt` does. Keys must be ASCII.
 #[allow(clippy::too_many_arguments)]
-fn write_items(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, indent: usize, items: &[Item]) {
+fn write_items(
+    out: &mut String,
+    cx: &Cx,
+    names: &Names,
+    i: usize,
+    at: At,
+    indent: usize,
+    items: &[Item],
+) {
     let mut k = 0;
     while k < items.len() {
         let (end, width) = if items[k].multiline() {
@@ -346,7 +509,14 @@ fn write_items(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, inden
             while end < items.len() && !items[end].multiline() {
                 end += 1;
             }
-            (end, items[k..end].iter().map(|it| it.key.len()).max().unwrap_or(0))
+            (
+                end,
+                items[k..end]
+                    .iter()
+                    .map(|it| it.key.len())
+                    .max()
+                    .unwrap_or(0),
+            )
         };
         for it in &items[k..end] {
             pad(out, indent);
@@ -372,7 +542,11 @@ fn write_attrs(out: &mut String, indent: usize, attrs: &[(String, String)]) {
         while !multi && end < attrs.len() && !attrs[end].1.contains('\n') {
             end += 1;
         }
-        let width = attrs[k..end].iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        let width = attrs[k..end]
+            .iter()
+            .map(|(n, _)| n.len())
+            .max()
+            .unwrap_or(0);
         for (name, value) in &attrs[k..end] {
             pad(out, indent);
             out.push_str(name);
@@ -397,7 +571,9 @@ fn expr(cx: &Cx, names: &Names, i: usize, at: At, v: &TValue, indent: usize) -> 
 fn is_multiline(v: &TValue) -> bool {
     match v {
         TValue::Map(m) => !m.is_empty(),
-        TValue::List(items) => items.iter().any(|x| is_multiline(x) || is_nonempty_collection(x)),
+        TValue::List(items) => items
+            .iter()
+            .any(|x| is_multiline(x) || is_nonempty_collection(x)),
         TValue::Blocks(blocks) => blocks.iter().any(|b| !b.is_empty()),
         TValue::Json(inner) => is_multiline(inner),
         _ => false,
@@ -407,7 +583,15 @@ fn is_multiline(v: &TValue) -> bool {
 /// An expression starting on a line indented by `indent`; continuation lines are indented
 /// relative to it, the closing bracket at `indent`.
 #[allow(clippy::too_many_arguments)]
-fn write_expr(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, v: &TValue, indent: usize) {
+fn write_expr(
+    out: &mut String,
+    cx: &Cx,
+    names: &Names,
+    i: usize,
+    at: At,
+    v: &TValue,
+    indent: usize,
+) {
     match v {
         TValue::Null => out.push_str("null"),
         TValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
@@ -534,12 +718,27 @@ fn is_nonempty_collection(v: &TValue) -> bool {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn write_object(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, m: &strata_model::TMap, indent: usize) {
+fn write_object(
+    out: &mut String,
+    cx: &Cx,
+    names: &Names,
+    i: usize,
+    at: At,
+    m: &strata_model::TMap,
+    indent: usize,
+) {
     if m.is_empty() {
         out.push_str("{}");
         return;
     }
-    let items: Vec<Item> = m.iter().map(|(k, x)| Item { key: object_key(k), name: k.as_str(), val: Val::V(x) }).collect();
+    let items: Vec<Item> = m
+        .iter()
+        .map(|(k, x)| Item {
+            key: object_key(k),
+            name: k.as_str(),
+            val: Val::V(x),
+        })
+        .collect();
     out.push_str("{\n");
     write_items(out, cx, names, i, at, indent + 2, &items);
     pad(out, indent);
@@ -549,7 +748,9 @@ fn write_object(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, m: &
 /// An object key: bare when an identifier that cannot be read as something else, otherwise a
 /// quoted string with non-ASCII characters escaped (so alignment columns are bytes).
 fn object_key(k: &str) -> Cow<'_, str> {
-    const KEYWORDS: [&str; 8] = ["true", "false", "null", "for", "in", "if", "endfor", "endif"];
+    const KEYWORDS: [&str; 8] = [
+        "true", "false", "null", "for", "in", "if", "endfor", "endif",
+    ];
     if is_hcl_ident(k) && !KEYWORDS.contains(&k) {
         return Cow::Borrowed(k);
     }
@@ -571,7 +772,9 @@ pub(crate) fn quoted(s: &str) -> String {
 
 /// Escapes literal text for the inside of a quoted HCL template.
 fn escape_into(out: &mut String, s: &str, ascii_only: bool) {
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'"' | b'\\' | b'$' | b'%')) {
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && !matches!(b, b'"' | b'\\' | b'$' | b'%'))
+    {
         out.push_str(s);
         return;
     }
@@ -609,7 +812,11 @@ fn escape_into(out: &mut String, s: &str, ascii_only: bool) {
                     }
                 }
             }
-            c if (c as u32) < 0x20 || (0x7f..=0x9f).contains(&(c as u32)) || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}') || ascii_only && !c.is_ascii() => {
+            c if (c as u32) < 0x20
+                || (0x7f..=0x9f).contains(&(c as u32))
+                || matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+                || ascii_only && !c.is_ascii() =>
+            {
                 if (c as u32) > 0xffff {
                     let _ = write!(out, "\\U{:08X}", c as u32);
                 } else {
@@ -625,7 +832,16 @@ fn escape_into(out: &mut String, s: &str, ascii_only: bool) {
 fn traversal(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, r: &TRef) {
     if r.param {
         if !is_hcl_ident(&r.resource) || cx.param(&r.resource).is_none() {
-            cx.error(codes::UNKNOWN_REF, i, at, format!("refers to variable `{}`, which this module does not declare", r.resource), "");
+            cx.error(
+                codes::UNKNOWN_REF,
+                i,
+                at,
+                format!(
+                    "refers to variable `{}`, which this module does not declare",
+                    r.resource
+                ),
+                "",
+            );
         }
         out.push_str("var.");
         out.push_str(&r.resource);
@@ -638,9 +854,27 @@ fn traversal(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, r: &TRe
     }
     let root = r.resource.split('.').next().unwrap_or("");
     if !r.resource.contains('.') || !r.resource.split('.').all(is_hcl_ident) {
-        cx.error(codes::INVALID_NAME, i, at, format!("`{}` is not a Terraform reference (`TYPE.NAME`)", r.resource), "");
+        cx.error(
+            codes::INVALID_NAME,
+            i,
+            at,
+            format!(
+                "`{}` is not a Terraform reference (`TYPE.NAME`)",
+                r.resource
+            ),
+            "",
+        );
     } else if !OTHER_ROOTS.contains(&root) && !names.resources.contains(r.resource.as_str()) {
-        cx.error(codes::UNKNOWN_REF, i, at, format!("refers to `{}`, which is not a resource of this module", r.resource), "");
+        cx.error(
+            codes::UNKNOWN_REF,
+            i,
+            at,
+            format!(
+                "refers to `{}`, which is not a resource of this module",
+                r.resource
+            ),
+            "",
+        );
     }
     out.push_str(&r.resource);
     if let Some(a) = &r.attr {
@@ -656,12 +890,25 @@ fn check_attr(cx: &Cx, i: usize, at: At, a: &str) {
     let ok = !a.is_empty()
         && a.split('.').all(|seg| {
             let (head, rest) = seg.split_once('[').map_or((seg, ""), |(h, r)| (h, r));
-            let head_ok = is_hcl_ident(head) || !head.is_empty() && head.bytes().all(|c| c.is_ascii_digit());
-            let rest_ok = rest.is_empty() || format!("[{rest}").split_inclusive(']').all(|ix| ix.len() > 2 && ix.starts_with('[') && ix.ends_with(']') && ix[1..ix.len() - 1].bytes().all(|c| c.is_ascii_digit()));
+            let head_ok =
+                is_hcl_ident(head) || !head.is_empty() && head.bytes().all(|c| c.is_ascii_digit());
+            let rest_ok = rest.is_empty()
+                || format!("[{rest}").split_inclusive(']').all(|ix| {
+                    ix.len() > 2
+                        && ix.starts_with('[')
+                        && ix.ends_with(']')
+                        && ix[1..ix.len() - 1].bytes().all(|c| c.is_ascii_digit())
+                });
             head_ok && rest_ok
         });
     if !ok {
-        cx.error(codes::INVALID_NAME, i, at, format!("attribute path `{a}` cannot be written as a Terraform traversal"), "");
+        cx.error(
+            codes::INVALID_NAME,
+            i,
+            at,
+            format!("attribute path `{a}` cannot be written as a Terraform traversal"),
+            "",
+        );
     }
 }
 
@@ -669,7 +916,11 @@ fn check_attr(cx: &Cx, i: usize, at: At, a: &str) {
 fn is_type_constraint(t: &str) -> bool {
     match t {
         "string" | "number" | "bool" | "any" => true,
-        _ => ["list(", "set(", "map("].iter().any(|p| t.strip_prefix(p).and_then(|r| r.strip_suffix(')')).is_some_and(is_type_constraint)),
+        _ => ["list(", "set(", "map("].iter().any(|p| {
+            t.strip_prefix(p)
+                .and_then(|r| r.strip_suffix(')'))
+                .is_some_and(is_type_constraint)
+        }),
     }
 }
 
@@ -682,7 +933,10 @@ mod tests {
         assert_eq!(quoted("a${b}%{c}$${d}"), r#""a$${b}%%{c}${"$"}$${d}""#);
         assert_eq!(quoted("%%%{"), r#""${"%%"}%%{""#);
         assert_eq!(quoted("$ % $$ %%"), r#""$ % $$ %%""#);
-        assert_eq!(quoted("q\"\\\n\r\t\u{1}é"), "\"q\\\"\\\\\\n\\r\\t\\u0001é\"");
+        assert_eq!(
+            quoted("q\"\\\n\r\t\u{1}é"),
+            "\"q\\\"\\\\\\n\\r\\t\\u0001é\""
+        );
         assert_eq!(object_key("é k"), "\"\\u00E9 k\"");
         assert_eq!(object_key("😀"), "\"\\U0001F600\"");
         assert_eq!(object_key("Name"), "Name");
@@ -701,7 +955,19 @@ mod tests {
     fn aligns_runs() {
         let mut s = String::new();
         let a = |k: &str, v: &str| (k.to_string(), v.to_string());
-        write_attrs(&mut s, 2, &[a("a", "1"), a("long_name", "2"), a("m", "{\n    x = 1\n  }"), a("bb", "3")]);
-        assert_eq!(s, "  a         = 1\n  long_name = 2\n  m = {\n    x = 1\n  }\n  bb = 3\n");
+        write_attrs(
+            &mut s,
+            2,
+            &[
+                a("a", "1"),
+                a("long_name", "2"),
+                a("m", "{\n    x = 1\n  }"),
+                a("bb", "3"),
+            ],
+        );
+        assert_eq!(
+            s,
+            "  a         = 1\n  long_name = 2\n  m = {\n    x = 1\n  }\n  bb = 3\n"
+        );
     }
 }

@@ -68,7 +68,11 @@ const INSTALL_ORDER: [&str; 35] = [
 
 fn split_ty(ty: &str) -> Option<(&str, &str)> {
     let (api, kind) = ty.rsplit_once('/')?;
-    if api.is_empty() || kind.is_empty() || !kind.bytes().all(|c| c.is_ascii_alphanumeric()) || api.chars().any(char::is_whitespace) {
+    if api.is_empty()
+        || kind.is_empty()
+        || !kind.bytes().all(|c| c.is_ascii_alphanumeric())
+        || api.chars().any(char::is_whitespace)
+    {
         return None;
     }
     Some((api, kind))
@@ -95,14 +99,19 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
             format!("{} {}/{}", r.ty, ns, r.name)
         })
         .collect();
-    cx.check_unique("object", ids.iter().enumerate().map(|(i, s)| (i, s.as_str())));
+    cx.check_unique(
+        "object",
+        ids.iter().enumerate().map(|(i, s)| (i, s.as_str())),
+    );
 
     let mut docs: Vec<(usize, usize, String)> = p
         .resources
         .par_iter()
         .enumerate()
         .map(|(i, r)| {
-            let rank = split_ty(&r.ty).and_then(|(_, k)| INSTALL_ORDER.iter().position(|x| *x == k)).unwrap_or(INSTALL_ORDER.len());
+            let rank = split_ty(&r.ty)
+                .and_then(|(_, k)| INSTALL_ORDER.iter().position(|x| *x == k))
+                .unwrap_or(INSTALL_ORDER.len());
             let node = object(&cx, &names, i, r);
             let mut s = String::new();
             write_yaml_document(&mut s, &node);
@@ -118,18 +127,36 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
         }
         out.push_str(d);
     }
-    (vec![EmittedFile { path, contents: out }], cx.into_diags())
+    (
+        vec![EmittedFile {
+            path,
+            contents: out,
+        }],
+        cx.into_diags(),
+    )
 }
 
 fn object<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, r: &'a TargetResource) -> Node<'a> {
     let root = At::Root("");
     let Some((api, kind)) = split_ty(&r.ty) else {
-        cx.error(codes::INVALID_NAME, i, root, format!("`{}` is not `GROUP/VERSION/KIND` or `v1/KIND`", r.ty), "");
+        cx.error(
+            codes::INVALID_NAME,
+            i,
+            root,
+            format!("`{}` is not `GROUP/VERSION/KIND` or `v1/KIND`", r.ty),
+            "",
+        );
         return Node::map();
     };
     let mut n = Node::map();
     let check = |key: &str, expected: &str| match r.body.get(key) {
-        Some(TValue::Str(s)) if s != expected => cx.error(codes::UNSUPPORTED, i, root.key(key), format!("`{s}` disagrees with the object's type `{}`", r.ty), ""),
+        Some(TValue::Str(s)) if s != expected => cx.error(
+            codes::UNSUPPORTED,
+            i,
+            root.key(key),
+            format!("`{s}` disagrees with the object's type `{}`", r.ty),
+            "",
+        ),
         Some(TValue::Str(_)) | None => {}
         Some(_) => cx.error(codes::UNSUPPORTED, i, root.key(key), "must be a string", ""),
     };
@@ -143,14 +170,23 @@ fn object<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, r: &'a TargetResourc
     match r.body.get("metadata") {
         Some(TValue::Map(m)) => {
             match m.get("name") {
-                Some(TValue::Str(s)) if *s != r.name => cx.error(codes::UNSUPPORTED, i, at_meta.key("name"), format!("`{s}` disagrees with the object's name `{}`", r.name), ""),
+                Some(TValue::Str(s)) if *s != r.name => cx.error(
+                    codes::UNSUPPORTED,
+                    i,
+                    at_meta.key("name"),
+                    format!("`{s}` disagrees with the object's name `{}`", r.name),
+                    "",
+                ),
                 _ => {}
             }
             if !m.contains_key("name") {
                 meta.push(("name".into(), Node::str(r.name.as_str())));
             }
             for (k, v) in m {
-                meta.push((Cow::Borrowed(k.as_str()), value(cx, names, i, at_meta.key(k), v)));
+                meta.push((
+                    Cow::Borrowed(k.as_str()),
+                    value(cx, names, i, at_meta.key(k), v),
+                ));
             }
             meta.sort_by(|a, b| a.0.cmp(&b.0));
         }
@@ -180,9 +216,36 @@ fn value<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, v: &'a TValue
             }
         }
         TValue::Str(s) => Node::str(s.as_str()),
-        TValue::List(items) => Node::Seq(items.iter().enumerate().map(|(k, x)| value(cx, names, i, at.index(k), x)).collect()),
-        TValue::Map(m) => Node::Map(m.iter().map(|(k, x)| (Cow::Borrowed(k.as_str()), value(cx, names, i, at.key(k), x))).collect()),
-        TValue::Blocks(blocks) => Node::Seq(blocks.iter().enumerate().map(|(k, b)| Node::Map(b.iter().map(|(key, x)| (Cow::Borrowed(key.as_str()), value(cx, names, i, at.index(k).key(key), x))).collect())).collect()),
+        TValue::List(items) => Node::Seq(
+            items
+                .iter()
+                .enumerate()
+                .map(|(k, x)| value(cx, names, i, at.index(k), x))
+                .collect(),
+        ),
+        TValue::Map(m) => Node::Map(
+            m.iter()
+                .map(|(k, x)| (Cow::Borrowed(k.as_str()), value(cx, names, i, at.key(k), x)))
+                .collect(),
+        ),
+        TValue::Blocks(blocks) => Node::Seq(
+            blocks
+                .iter()
+                .enumerate()
+                .map(|(k, b)| {
+                    Node::Map(
+                        b.iter()
+                            .map(|(key, x)| {
+                                (
+                                    Cow::Borrowed(key.as_str()),
+                                    value(cx, names, i, at.index(k).key(key), x),
+                                )
+                            })
+                            .collect(),
+                    )
+                })
+                .collect(),
+        ),
         TValue::Ref(r) if r.param => match param_default(cx, &r.resource) {
             Some(d) => value(cx, names, i, at, d),
             None => {
@@ -196,10 +259,12 @@ fn value<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, v: &'a TValue
             for p in parts {
                 match p {
                     TPart::Lit(l) => s.push_str(l),
-                    TPart::Ref(r) if r.param => match param_default(cx, &r.resource).and_then(scalar_text) {
-                        Some(t) => s.push_str(&t),
-                        None => param_error(cx, i, at, r),
-                    },
+                    TPart::Ref(r) if r.param => {
+                        match param_default(cx, &r.resource).and_then(scalar_text) {
+                            Some(t) => s.push_str(&t),
+                            None => param_error(cx, i, at, r),
+                        }
+                    }
                     TPart::Ref(r) => s.push_str(&object_name(cx, names, i, at, r)),
                 }
             }
@@ -225,10 +290,16 @@ fn to_json(n: &Node) -> serde_json::Value {
         Node::Null => serde_json::Value::Null,
         Node::Bool(b) => serde_json::Value::Bool(*b),
         Node::Int(i) => serde_json::Value::from(*i),
-        Node::Float(f) => serde_json::Number::from_f64(*f).map_or(serde_json::Value::Null, serde_json::Value::Number),
+        Node::Float(f) => serde_json::Number::from_f64(*f)
+            .map_or(serde_json::Value::Null, serde_json::Value::Number),
         Node::Str(s) => serde_json::Value::String(s.to_string()),
         Node::Seq(items) => serde_json::Value::Array(items.iter().map(to_json).collect()),
-        Node::Map(entries) => serde_json::Value::Object(entries.iter().map(|(k, v)| (k.to_string(), to_json(v))).collect()),
+        Node::Map(entries) => serde_json::Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), to_json(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -238,11 +309,29 @@ fn param_error(cx: &Cx, i: usize, at: At, r: &TRef) {
 
 fn object_name(cx: &Cx, names: &HashSet<&str>, i: usize, at: At, r: &TRef) -> String {
     if !names.contains(r.resource.as_str()) {
-        cx.error(codes::UNKNOWN_REF, i, at, format!("refers to `{}`, which is not an object of this stack", r.resource), "");
+        cx.error(
+            codes::UNKNOWN_REF,
+            i,
+            at,
+            format!(
+                "refers to `{}`, which is not an object of this stack",
+                r.resource
+            ),
+            "",
+        );
     }
     if let Some(a) = &r.attr {
         if a != "name" && a != "metadata.name" {
-            cx.error(codes::UNSUPPORTED, i, at, format!("a manifest cannot refer to `{}.{a}`; only an object's name can be written", r.resource), "refer to the object itself (its name)");
+            cx.error(
+                codes::UNSUPPORTED,
+                i,
+                at,
+                format!(
+                    "a manifest cannot refer to `{}.{a}`; only an object's name can be written",
+                    r.resource
+                ),
+                "refer to the object itself (its name)",
+            );
         }
     }
     r.resource.clone()

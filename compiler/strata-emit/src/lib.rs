@@ -60,7 +60,10 @@ pub struct EmittedFile {
 ///
 /// Errors (all of them, not only the first) when a program cannot be written faithfully: see
 /// [`codes`].
-pub fn emit(programs: &[TargetProgram], opts: &EmitOptions) -> Result<Vec<EmittedFile>, Vec<Diagnostic>> {
+pub fn emit(
+    programs: &[TargetProgram],
+    opts: &EmitOptions,
+) -> Result<Vec<EmittedFile>, Vec<Diagnostic>> {
     let results: Vec<(Vec<EmittedFile>, Vec<Diagnostic>)> = programs
         .par_iter()
         .map(|p| match p.target {
@@ -81,8 +84,12 @@ pub fn emit(programs: &[TargetProgram], opts: &EmitOptions) -> Result<Vec<Emitte
     for pair in files.windows(2) {
         if pair[0].path == pair[1].path {
             diags.push(
-                Diagnostic::error(codes::DUPLICATE, format!("two programs write the same file `{}`", pair[0].path), Span::default())
-                    .with_help("give each stack of a target a distinct name"),
+                Diagnostic::error(
+                    codes::DUPLICATE,
+                    format!("two programs write the same file `{}`", pair[0].path),
+                    Span::default(),
+                )
+                .with_help("give each stack of a target a distinct name"),
             );
         }
     }

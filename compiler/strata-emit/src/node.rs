@@ -100,7 +100,9 @@ pub(crate) fn write_json(out: &mut String, node: &Node, indent: usize) {
 pub(crate) fn json_string(out: &mut String, s: &str) {
     out.push('"');
     // Fast path: nothing to escape (0xE2 starts U+2028/U+2029 and is left to the slow path).
-    if s.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f && b != 0xe2) {
+    if s.bytes()
+        .all(|b| b >= 0x20 && b != b'"' && b != b'\\' && b != 0x7f && b != 0xe2)
+    {
         out.push_str(s);
         out.push('"');
         return;
@@ -117,7 +119,8 @@ pub(crate) fn json_string(out: &mut String, s: &str) {
             '\u{c}' => Some("\\f"),
             _ => None,
         };
-        let needs_u = esc.is_none() && ((c as u32) < 0x20 || c == '\u{7f}' || c == '\u{2028}' || c == '\u{2029}');
+        let needs_u = esc.is_none()
+            && ((c as u32) < 0x20 || c == '\u{7f}' || c == '\u{2028}' || c == '\u{2029}');
         if esc.is_some() || needs_u {
             out.push_str(&s[start..i]);
             match esc {
@@ -168,7 +171,12 @@ pub(crate) fn write_yaml_document(out: &mut String, node: &Node) {
 
 /// Writes the entries of a mapping, each on its own line at `indent`. When `inline_first`,
 /// the cursor is already placed (after `- `) and the first entry gets no padding.
-pub(crate) fn yaml_map(out: &mut String, entries: &[(Cow<str>, Node)], indent: usize, inline_first: bool) {
+pub(crate) fn yaml_map(
+    out: &mut String,
+    entries: &[(Cow<str>, Node)],
+    indent: usize,
+    inline_first: bool,
+) {
     for (i, (k, v)) in entries.iter().enumerate() {
         if !(inline_first && i == 0) {
             pad(out, indent);
@@ -303,7 +311,9 @@ pub(crate) fn yaml_string(out: &mut String, s: &str) {
 
 /// Words that some YAML version reads as a boolean or null (YAML 1.1 bool/null types, YAML 1.2
 /// core schema), compared case-insensitively (quoting a few extra spellings is harmless).
-const RESERVED_WORDS: [&str; 12] = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "nil", "none", "~"];
+const RESERVED_WORDS: [&str; 12] = [
+    "y", "n", "yes", "no", "on", "off", "true", "false", "null", "nil", "none", "~",
+];
 
 /// Whether `s` can be written as a plain scalar and read back as the same string by YAML 1.1
 /// and 1.2 readers: starts with an ASCII letter, uses only `[A-Za-z0-9 _./@+=-]` and `:`
@@ -311,7 +321,9 @@ const RESERVED_WORDS: [&str; 12] = ["y", "n", "yes", "no", "on", "off", "true", 
 /// timestamps, `.inf`, `~`, `<<`, `=` and every indicator character start with something else.
 pub(crate) fn plain_ok(s: &str) -> bool {
     let b = s.as_bytes();
-    let Some(&first) = b.first() else { return false };
+    let Some(&first) = b.first() else {
+        return false;
+    };
     if !first.is_ascii_alphabetic() || s.len() > 200 {
         return false;
     }
@@ -320,7 +332,11 @@ pub(crate) fn plain_ok(s: &str) -> bool {
     }
     let mut prev = 0u8;
     for &c in b {
-        let ok = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'/' | b'@' | b'+' | b'=' | b'-' | b':' | b' ');
+        let ok = c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'_' | b'.' | b'/' | b'@' | b'+' | b'=' | b'-' | b':' | b' '
+            );
         if !ok {
             return false;
         }
@@ -340,12 +356,18 @@ pub(crate) fn plain_ok(s: &str) -> bool {
 /// BOM, plus `"` and `\`.
 fn yaml_needs_escape(c: char) -> bool {
     let u = c as u32;
-    !(u == 0x20 || (0x21..=0x7e).contains(&u) && c != '"' && c != '\\' || (0xa0..=0xd7ff).contains(&u) && u != 0x2028 && u != 0x2029 || (0xe000..=0xfffd).contains(&u) && u != 0xfeff || u >= 0x10000)
+    !(u == 0x20
+        || (0x21..=0x7e).contains(&u) && c != '"' && c != '\\'
+        || (0xa0..=0xd7ff).contains(&u) && u != 0x2028 && u != 0x2029
+        || (0xe000..=0xfffd).contains(&u) && u != 0xfeff
+        || u >= 0x10000)
 }
 
 pub(crate) fn double_quoted(out: &mut String, s: &str) {
     out.push('"');
-    if s.bytes().all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\') {
+    if s.bytes()
+        .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    {
         out.push_str(s);
         out.push('"');
         return;
@@ -380,11 +402,14 @@ fn literal_block_ok(s: &str) -> bool {
     if !s.contains('\n') || s.starts_with([' ', '\t', '\n']) || s.ends_with("\n\n") {
         return false;
     }
-    if s.chars().any(|c| c != '\n' && (c == '\t' || yaml_needs_escape(c) && c != '"' && c != '\\')) {
+    if s.chars()
+        .any(|c| c != '\n' && (c == '\t' || yaml_needs_escape(c) && c != '"' && c != '\\'))
+    {
         return false;
     }
     let body = s.strip_suffix('\n').unwrap_or(s);
-    body.split('\n').all(|line| line.is_empty() || !line.trim_matches(' ').is_empty() && !line.ends_with(' '))
+    body.split('\n')
+        .all(|line| line.is_empty() || !line.trim_matches(' ').is_empty() && !line.ends_with(' '))
 }
 
 #[cfg(test)]
@@ -403,27 +428,110 @@ mod tests {
 
     #[test]
     fn quotes_ambiguous_scalars() {
-        for s in ["no", "No", "ON", "yes", "y", "n", "~", "null", "true", "1", "1.0", "0x1f", "1e3", ".inf", "-", "- a", "a: b", "a #b", "*x", "&x", "!x", "#x", "@x", "`x", "%x", "", " a", "a ", "a:", "2001-12-14", "1:20", "é", "<<", "=", "?", ",", "[a]", "{a}", "|", ">", "'", "\"", "a\nb"] {
+        for s in [
+            "no",
+            "No",
+            "ON",
+            "yes",
+            "y",
+            "n",
+            "~",
+            "null",
+            "true",
+            "1",
+            "1.0",
+            "0x1f",
+            "1e3",
+            ".inf",
+            "-",
+            "- a",
+            "a: b",
+            "a #b",
+            "*x",
+            "&x",
+            "!x",
+            "#x",
+            "@x",
+            "`x",
+            "%x",
+            "",
+            " a",
+            "a ",
+            "a:",
+            "2001-12-14",
+            "1:20",
+            "é",
+            "<<",
+            "=",
+            "?",
+            ",",
+            "[a]",
+            "{a}",
+            "|",
+            ">",
+            "'",
+            "\"",
+            "a\nb",
+        ] {
             assert!(!plain_ok(s), "{s:?} must be quoted");
         }
-        for s in ["hello", "us-east-1", "ghcr.io/acme/api:1.4.2", "apps/v1", "Hello world", "db.t4g.medium"] {
+        for s in [
+            "hello",
+            "us-east-1",
+            "ghcr.io/acme/api:1.4.2",
+            "apps/v1",
+            "Hello world",
+            "db.t4g.medium",
+        ] {
             assert!(plain_ok(s), "{s:?} may be plain");
         }
     }
 
     #[test]
     fn round_trips_tricky_strings() {
-        let strings = ["no", "a\nb\n", "a\nb", "  lead", "\ttab", "x\u{85}y", "\u{2028}", "\u{feff}bom", "\u{7f}", "a\n\n", "a\n  \nb", "a\r\nb", "\"q\" \\ /", "é ü 😀", "line\n  indented\n", "${x} $(ref.a.b) {{y}} %{z}"];
+        let strings = [
+            "no",
+            "a\nb\n",
+            "a\nb",
+            "  lead",
+            "\ttab",
+            "x\u{85}y",
+            "\u{2028}",
+            "\u{feff}bom",
+            "\u{7f}",
+            "a\n\n",
+            "a\n  \nb",
+            "a\r\nb",
+            "\"q\" \\ /",
+            "é ü 😀",
+            "line\n  indented\n",
+            "${x} $(ref.a.b) {{y}} %{z}",
+        ];
         for s in strings {
             let mut m = Node::map();
             m.push("k", Node::str(s));
-            m.push(s, Node::Seq(vec![Node::str(s), Node::Seq(vec![Node::str(s)]), Node::Map(vec![(s.into(), Node::str(s))])]));
+            m.push(
+                s,
+                Node::Seq(vec![
+                    Node::str(s),
+                    Node::Seq(vec![Node::str(s)]),
+                    Node::Map(vec![(s.into(), Node::str(s))]),
+                ]),
+            );
             let text = yaml(&m);
             let v = parse(&text);
             assert_eq!(v["k"], serde_json::Value::String(s.to_string()), "{text}");
             assert_eq!(v[s][0], serde_json::Value::String(s.to_string()), "{text}");
-            assert_eq!(v[s][1][0], serde_json::Value::String(s.to_string()), "{text}");
-            assert_eq!(v[s][2][s], serde_json::Value::String(s.to_string()), "{text}");
+            assert_eq!(
+                v[s][1][0],
+                serde_json::Value::String(s.to_string()),
+                "{text}"
+            );
+            assert_eq!(
+                v[s][2][s],
+                serde_json::Value::String(s.to_string()),
+                "{text}"
+            );
         }
     }
 
@@ -442,7 +550,13 @@ mod tests {
     fn layout() {
         let mut item = Node::map();
         item.push("name", Node::str("a"));
-        item.push("list", Node::Seq(vec![Node::Int(1), Node::Seq(vec![Node::Bool(true), Node::Null])]));
+        item.push(
+            "list",
+            Node::Seq(vec![
+                Node::Int(1),
+                Node::Seq(vec![Node::Bool(true), Node::Null]),
+            ]),
+        );
         item.push("empty", Node::Map(vec![]));
         let mut root = Node::map();
         root.push("resources", Node::Seq(vec![item]));
@@ -461,7 +575,10 @@ mod tests {
         ");
         let mut json = String::new();
         write_json(&mut json, &root, 0);
-        assert_eq!(serde_json::from_str::<serde_json::Value>(&json).ok(), Some(parse(&yaml(&root))));
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).ok(),
+            Some(parse(&yaml(&root)))
+        );
     }
 
     #[test]
@@ -479,6 +596,9 @@ mod tests {
         let mut s = String::new();
         json_string(&mut s, "a\"\\\n\u{1}\u{2028}é");
         assert_eq!(s, "\"a\\\"\\\\\\n\\u0001\\u2028é\"");
-        assert_eq!(serde_json::from_str::<String>(&s).ok().as_deref(), Some("a\"\\\n\u{1}\u{2028}é"));
+        assert_eq!(
+            serde_json::from_str::<String>(&s).ok().as_deref(),
+            Some("a\"\\\n\u{1}\u{2028}é")
+        );
     }
 }

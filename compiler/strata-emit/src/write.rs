@@ -20,7 +20,11 @@ use strata_model::Target;
 /// Writes `files` (as returned by [`crate::emit`]) under `out_dir`, replacing the folder of each
 /// target in `targets`. Every file must lie in the folder of one of `targets`; paths are checked
 /// (relative, no `..`) before anything is written.
-pub fn write_outputs(out_dir: &Path, files: &[EmittedFile], targets: &[Target]) -> Result<(), io::Error> {
+pub fn write_outputs(
+    out_dir: &Path,
+    files: &[EmittedFile],
+    targets: &[Target],
+) -> Result<(), io::Error> {
     let mut targets: Vec<Target> = targets.to_vec();
     targets.sort();
     targets.dedup();
@@ -33,8 +37,13 @@ pub fn write_outputs(out_dir: &Path, files: &[EmittedFile], targets: &[Target]) 
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&parent)?;
-    let base = out_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".to_string());
-    let tmp = tempfile::Builder::new().prefix(&format!(".{base}.strata-tmp-")).tempdir_in(&parent)?;
+    let base = out_dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".to_string());
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!(".{base}.strata-tmp-"))
+        .tempdir_in(&parent)?;
 
     // 1. Write everything to the temporary directory.
     for t in &targets {
@@ -49,7 +58,9 @@ pub fn write_outputs(out_dir: &Path, files: &[EmittedFile], targets: &[Target]) 
     }
     {
         use rayon::prelude::*;
-        files.par_iter().try_for_each(|f| fs::write(tmp.path().join(&f.path), f.contents.as_bytes()))?;
+        files
+            .par_iter()
+            .try_for_each(|f| fs::write(tmp.path().join(&f.path), f.contents.as_bytes()))?;
     }
 
     // 2. Swap the target folders in.
@@ -92,7 +103,12 @@ fn rollback(swapped: &[(PathBuf, Option<PathBuf>)], tmp: &Path) {
 }
 
 fn check_path(path: &str, targets: &[Target]) -> io::Result<()> {
-    let bad = |why: &str| io::Error::new(io::ErrorKind::InvalidInput, format!("refusing to write `{path}`: {why}"));
+    let bad = |why: &str| {
+        io::Error::new(
+            io::ErrorKind::InvalidInput,
+            format!("refusing to write `{path}`: {why}"),
+        )
+    };
     let mut parts = path.split('/');
     let first = parts.next().unwrap_or("");
     if !targets.iter().any(|t| t.dir_name() == first) {
@@ -103,7 +119,12 @@ fn check_path(path: &str, targets: &[Target]) -> io::Result<()> {
         return Err(bad("no file name"));
     }
     for c in rest {
-        if c.is_empty() || c == "." || c == ".." || c.contains(['\\', '\0']) || c.starts_with(".old-") {
+        if c.is_empty()
+            || c == "."
+            || c == ".."
+            || c.contains(['\\', '\0'])
+            || c.starts_with(".old-")
+        {
             return Err(bad("not a plain relative path"));
         }
     }
@@ -115,7 +136,10 @@ mod tests {
     use super::*;
 
     fn file(path: &str, contents: &str) -> EmittedFile {
-        EmittedFile { path: path.to_string(), contents: contents.to_string() }
+        EmittedFile {
+            path: path.to_string(),
+            contents: contents.to_string(),
+        }
     }
 
     fn read(p: &Path) -> String {
@@ -123,7 +147,13 @@ mod tests {
     }
 
     fn entries(dir: &Path) -> Vec<String> {
-        let mut v: Vec<String> = fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
+        let mut v: Vec<String> = fs::read_dir(dir)
+            .map(|rd| {
+                rd.filter_map(|e| e.ok())
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
         v.sort();
         v
     }
@@ -132,22 +162,55 @@ mod tests {
     fn replaces_target_folders_and_keeps_others() {
         let root = tempfile::tempdir().expect("tempdir");
         let out = root.path().join("out");
-        write_outputs(&out, &[file("cloudformation/a.template.json", "1"), file("cloudformation/stale.template.json", "x"), file("kubernetes/k.yaml", "k")], &[Target::CloudFormation, Target::Kubernetes]).expect("first write");
+        write_outputs(
+            &out,
+            &[
+                file("cloudformation/a.template.json", "1"),
+                file("cloudformation/stale.template.json", "x"),
+                file("kubernetes/k.yaml", "k"),
+            ],
+            &[Target::CloudFormation, Target::Kubernetes],
+        )
+        .expect("first write");
         fs::write(out.join("README"), "mine").expect("user file");
-        write_outputs(&out, &[file("cloudformation/a.template.json", "2"), file("terraform/s/main.tf", "tf")], &[Target::CloudFormation, Target::Terraform]).expect("second write");
+        write_outputs(
+            &out,
+            &[
+                file("cloudformation/a.template.json", "2"),
+                file("terraform/s/main.tf", "tf"),
+            ],
+            &[Target::CloudFormation, Target::Terraform],
+        )
+        .expect("second write");
         assert_eq!(read(&out.join("cloudformation/a.template.json")), "2");
-        assert!(!out.join("cloudformation/stale.template.json").exists(), "stale file kept");
-        assert_eq!(read(&out.join("kubernetes/k.yaml")), "k", "other target touched");
+        assert!(
+            !out.join("cloudformation/stale.template.json").exists(),
+            "stale file kept"
+        );
+        assert_eq!(
+            read(&out.join("kubernetes/k.yaml")),
+            "k",
+            "other target touched"
+        );
         assert_eq!(read(&out.join("terraform/s/main.tf")), "tf");
         assert_eq!(read(&out.join("README")), "mine");
-        assert_eq!(entries(root.path()), vec!["out"], "temporary directory left behind");
+        assert_eq!(
+            entries(root.path()),
+            vec!["out"],
+            "temporary directory left behind"
+        );
     }
 
     #[test]
     fn empty_target_gets_an_empty_folder() {
         let root = tempfile::tempdir().expect("tempdir");
         let out = root.path().join("out");
-        write_outputs(&out, &[file("kubernetes/k.yaml", "k")], &[Target::Kubernetes]).expect("write");
+        write_outputs(
+            &out,
+            &[file("kubernetes/k.yaml", "k")],
+            &[Target::Kubernetes],
+        )
+        .expect("write");
         write_outputs(&out, &[], &[Target::Kubernetes]).expect("write");
         assert!(out.join("kubernetes").is_dir());
         assert!(entries(&out.join("kubernetes")).is_empty());
@@ -157,9 +220,26 @@ mod tests {
     fn rejects_bad_paths_before_writing() {
         let root = tempfile::tempdir().expect("tempdir");
         let out = root.path().join("out");
-        write_outputs(&out, &[file("kubernetes/k.yaml", "old")], &[Target::Kubernetes]).expect("write");
-        for p in ["kubernetes/../../evil", "/etc/passwd", "terraform/x.tf", "kubernetes/", "kubernetes//a", "kubernetes"] {
-            let err = write_outputs(&out, &[file("kubernetes/k.yaml", "new"), file(p, "x")], &[Target::Kubernetes]).expect_err(p);
+        write_outputs(
+            &out,
+            &[file("kubernetes/k.yaml", "old")],
+            &[Target::Kubernetes],
+        )
+        .expect("write");
+        for p in [
+            "kubernetes/../../evil",
+            "/etc/passwd",
+            "terraform/x.tf",
+            "kubernetes/",
+            "kubernetes//a",
+            "kubernetes",
+        ] {
+            let err = write_outputs(
+                &out,
+                &[file("kubernetes/k.yaml", "new"), file(p, "x")],
+                &[Target::Kubernetes],
+            )
+            .expect_err(p);
             assert_eq!(err.kind(), io::ErrorKind::InvalidInput, "{p}");
         }
         assert_eq!(read(&out.join("kubernetes/k.yaml")), "old");
@@ -173,19 +253,44 @@ mod tests {
         // Root ignores permissions; detect that and use a path conflict instead.
         let root = tempfile::tempdir().expect("tempdir");
         let out = root.path().join("out");
-        write_outputs(&out, &[file("kubernetes/k.yaml", "old")], &[Target::Kubernetes]).expect("write");
+        write_outputs(
+            &out,
+            &[file("kubernetes/k.yaml", "old")],
+            &[Target::Kubernetes],
+        )
+        .expect("write");
         // A file and a folder with the same path cannot both be written: fails in step 1.
-        let err = write_outputs(&out, &[file("kubernetes/a", "file"), file("kubernetes/a/b.yaml", "x")], &[Target::Kubernetes]);
+        let err = write_outputs(
+            &out,
+            &[
+                file("kubernetes/a", "file"),
+                file("kubernetes/a/b.yaml", "x"),
+            ],
+            &[Target::Kubernetes],
+        );
         assert!(err.is_err());
         assert_eq!(read(&out.join("kubernetes/k.yaml")), "old");
-        assert_eq!(entries(root.path()), vec!["out"], "temporary directory left behind");
+        assert_eq!(
+            entries(root.path()),
+            vec!["out"],
+            "temporary directory left behind"
+        );
         // Read-only parent: the temporary directory cannot be created (skipped effect as root).
         let ro = root.path().join("ro");
         fs::create_dir(&ro).expect("mkdir");
         let out2 = ro.join("out");
-        write_outputs(&out2, &[file("kubernetes/k.yaml", "old")], &[Target::Kubernetes]).expect("write");
+        write_outputs(
+            &out2,
+            &[file("kubernetes/k.yaml", "old")],
+            &[Target::Kubernetes],
+        )
+        .expect("write");
         fs::set_permissions(&ro, fs::Permissions::from_mode(0o555)).expect("chmod");
-        let res = write_outputs(&out2, &[file("kubernetes/k.yaml", "new")], &[Target::Kubernetes]);
+        let res = write_outputs(
+            &out2,
+            &[file("kubernetes/k.yaml", "new")],
+            &[Target::Kubernetes],
+        );
         fs::set_permissions(&ro, fs::Permissions::from_mode(0o755)).expect("chmod back");
         let expected = if res.is_err() { "old" } else { "new" };
         assert_eq!(read(&out2.join("kubernetes/k.yaml")), expected);

@@ -38,7 +38,12 @@ fn case() -> impl Strategy<Value = Case> {
 }
 
 fn str_map(entries: &[(&String, &String)]) -> TValue {
-    TValue::Map(entries.iter().map(|(k, v)| ((*k).clone(), TValue::Str((*v).clone()))).collect())
+    TValue::Map(
+        entries
+            .iter()
+            .map(|(k, v)| ((*k).clone(), TValue::Str((*v).clone())))
+            .collect(),
+    )
 }
 
 /// CloudFormation `Fn::Sub` as CloudFormation reads it: each `${` pairs with the next `}`;
@@ -70,19 +75,44 @@ fn resolve_cfn(v: &Value) -> Value {
     let vars: BTreeMap<&str, &str> = [("Env", "ENV"), ("Res.Arn", "ARN")].into_iter().collect();
     match v {
         Value::Object(m) if m.len() == 1 => {
-            let (k, x) = m.iter().next().map(|(k, x)| (k.as_str(), x)).unwrap_or(("", &Value::Null));
+            let (k, x) = m
+                .iter()
+                .next()
+                .map(|(k, x)| (k.as_str(), x))
+                .unwrap_or(("", &Value::Null));
             match (k, x) {
                 ("Ref", Value::String(n)) => json!(vars.get(n.as_str()).copied().unwrap_or("?")),
-                ("Fn::GetAtt", Value::Array(a)) => json!(vars.get(format!("{}.{}", a[0].as_str().unwrap_or(""), a[1].as_str().unwrap_or("")).as_str()).copied().unwrap_or("?")),
-                ("Fn::Sub", Value::String(t)) => eval_sub(t, &vars).map(Value::String).unwrap_or(json!("<bad Fn::Sub>")),
+                ("Fn::GetAtt", Value::Array(a)) => json!(vars
+                    .get(
+                        format!(
+                            "{}.{}",
+                            a[0].as_str().unwrap_or(""),
+                            a[1].as_str().unwrap_or("")
+                        )
+                        .as_str()
+                    )
+                    .copied()
+                    .unwrap_or("?")),
+                ("Fn::Sub", Value::String(t)) => eval_sub(t, &vars)
+                    .map(Value::String)
+                    .unwrap_or(json!("<bad Fn::Sub>")),
                 ("Fn::Join", Value::Array(a)) => {
-                    let parts = a.get(1).and_then(Value::as_array).cloned().unwrap_or_default();
-                    json!(parts.iter().map(|p| resolve_cfn(p).as_str().unwrap_or("?").to_string()).collect::<String>())
+                    let parts = a
+                        .get(1)
+                        .and_then(Value::as_array)
+                        .cloned()
+                        .unwrap_or_default();
+                    json!(parts
+                        .iter()
+                        .map(|p| resolve_cfn(p).as_str().unwrap_or("?").to_string())
+                        .collect::<String>())
                 }
                 _ => Value::Object(m.iter().map(|(k, x)| (k.clone(), resolve_cfn(x))).collect()),
             }
         }
-        Value::Object(m) => Value::Object(m.iter().map(|(k, x)| (k.clone(), resolve_cfn(x))).collect()),
+        Value::Object(m) => {
+            Value::Object(m.iter().map(|(k, x)| (k.clone(), resolve_cfn(x))).collect())
+        }
         Value::Array(a) => Value::Array(a.iter().map(resolve_cfn).collect()),
         other => other.clone(),
     }
@@ -92,18 +122,45 @@ fn check_cloudformation(c: &Case) -> Result<(), TestCaseError> {
     let s = &c.s;
     let mut prog = program(Target::CloudFormation, "p");
     prog.description = Some(s[8].clone());
-    prog.params = vec![param("Env", "String", Some(TValue::Str(s[0].clone())), vec![])];
+    prog.params = vec![param(
+        "Env",
+        "String",
+        Some(TValue::Str(s[0].clone())),
+        vec![],
+    )];
     prog.resources = vec![res(
         "Res",
         "AWS::S3::Bucket",
         vec![
             ("Prop", TValue::Str(s[0].clone())),
-            ("Tags", list(vec![map(vec![("Key", TValue::Str(s[1].clone())), ("Value", TValue::Str(s[2].clone()))])])),
-            ("Interp", TValue::Interp(vec![TPart::Lit(s[3].clone()), TPart::Ref(pref("Env")), TPart::Lit(s[4].clone()), TPart::Ref(rref("Res", Some("Arn"))), TPart::Lit(s[3].clone())])),
+            (
+                "Tags",
+                list(vec![map(vec![
+                    ("Key", TValue::Str(s[1].clone())),
+                    ("Value", TValue::Str(s[2].clone())),
+                ])]),
+            ),
+            (
+                "Interp",
+                TValue::Interp(vec![
+                    TPart::Lit(s[3].clone()),
+                    TPart::Ref(pref("Env")),
+                    TPart::Lit(s[4].clone()),
+                    TPart::Ref(rref("Res", Some("Arn"))),
+                    TPart::Lit(s[3].clone()),
+                ]),
+            ),
             ("Json", TValue::Json(Box::new(str_map(&[(&s[5], &s[6])])))),
         ],
     )];
-    prog.outputs = vec![output("Out", TValue::Str(s[7].clone()), Some(&s[8])), output("Sub", TValue::Interp(vec![TPart::Ref(pref("Env")), TPart::Lit(s[7].clone())]), None)];
+    prog.outputs = vec![
+        output("Out", TValue::Str(s[7].clone()), Some(&s[8])),
+        output(
+            "Sub",
+            TValue::Interp(vec![TPart::Ref(pref("Env")), TPart::Lit(s[7].clone())]),
+            None,
+        ),
+    ];
     let expected = json!({
         "Prop": s[0],
         "Tags": [{ "Key": s[1], "Value": s[2] }],
@@ -111,22 +168,46 @@ fn check_cloudformation(c: &Case) -> Result<(), TestCaseError> {
         "Json": { s[5].as_str(): s[6] },
     });
 
-    let json_files = emit(std::slice::from_ref(&prog), &EmitOptions::default()).map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
-    let doc: Value = serde_json::from_str(&json_files[0].contents).map_err(|e| TestCaseError::fail(format!("JSON: {e}\n{}", json_files[0].contents)))?;
-    let yaml_files = emit(std::slice::from_ref(&prog), &EmitOptions { cloudformation_yaml: true, ..EmitOptions::default() }).map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
-    let ydoc: Value = serde_norway::from_str(&yaml_files[0].contents).map_err(|e| TestCaseError::fail(format!("YAML: {e}\n{}", yaml_files[0].contents)))?;
+    let json_files = emit(std::slice::from_ref(&prog), &EmitOptions::default())
+        .map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
+    let doc: Value = serde_json::from_str(&json_files[0].contents)
+        .map_err(|e| TestCaseError::fail(format!("JSON: {e}\n{}", json_files[0].contents)))?;
+    let yaml_files = emit(
+        std::slice::from_ref(&prog),
+        &EmitOptions {
+            cloudformation_yaml: true,
+            ..EmitOptions::default()
+        },
+    )
+    .map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
+    let ydoc: Value = serde_norway::from_str(&yaml_files[0].contents)
+        .map_err(|e| TestCaseError::fail(format!("YAML: {e}\n{}", yaml_files[0].contents)))?;
     prop_assert_eq!(&ydoc, &doc, "YAML and JSON templates differ");
-    prop_assert_eq!(resolve_cfn(&doc["Resources"]["Res"]["Properties"]), expected);
+    prop_assert_eq!(
+        resolve_cfn(&doc["Resources"]["Res"]["Properties"]),
+        expected
+    );
     prop_assert_eq!(&doc["Description"], &json!(s[8]));
-    prop_assert_eq!(&doc["Outputs"]["Out"], &json!({ "Description": s[8], "Value": s[7] }));
-    prop_assert_eq!(resolve_cfn(&doc["Outputs"]["Sub"]["Value"]), json!(format!("ENV{}", s[7])));
+    prop_assert_eq!(
+        &doc["Outputs"]["Out"],
+        &json!({ "Description": s[8], "Value": s[7] })
+    );
+    prop_assert_eq!(
+        resolve_cfn(&doc["Outputs"]["Sub"]["Value"]),
+        json!(format!("ENV{}", s[7]))
+    );
     Ok(())
 }
 
 fn check_deployment_manager(c: &Case) -> Result<(), TestCaseError> {
     let s = &c.s;
     let mut prog = program(Target::DeploymentManager, "p");
-    prog.params = vec![param("env", "string", Some(TValue::Str(s[0].clone())), vec![])];
+    prog.params = vec![param(
+        "env",
+        "string",
+        Some(TValue::Str(s[0].clone())),
+        vec![],
+    )];
     prog.resources = vec![
         res("net", "compute.v1.network", vec![]),
         res(
@@ -135,7 +216,16 @@ fn check_deployment_manager(c: &Case) -> Result<(), TestCaseError> {
             vec![
                 ("prop", TValue::Str(s[0].clone())),
                 ("labels", str_map(&[(&s[1], &s[2])])),
-                ("interp", TValue::Interp(vec![TPart::Lit(s[3].clone()), TPart::Ref(pref("env")), TPart::Lit(s[4].clone()), TPart::Ref(rref("net", Some("selfLink"))), TPart::Lit(s[3].clone())])),
+                (
+                    "interp",
+                    TValue::Interp(vec![
+                        TPart::Lit(s[3].clone()),
+                        TPart::Ref(pref("env")),
+                        TPart::Lit(s[4].clone()),
+                        TPart::Ref(rref("net", Some("selfLink"))),
+                        TPart::Lit(s[3].clone()),
+                    ]),
+                ),
                 ("json", TValue::Json(Box::new(str_map(&[(&s[5], &s[6])])))),
                 ("param", p("env")),
             ],
@@ -143,15 +233,21 @@ fn check_deployment_manager(c: &Case) -> Result<(), TestCaseError> {
     ];
     prog.outputs = vec![output("out", TValue::Str(s[7].clone()), None)];
     let interp = format!("{}{}{}$(ref.net.selfLink){}", s[3], s[0], s[4], s[3]);
-    let uses_ref_text = s[..8].iter().any(|x| x.contains("$(ref.")) || interp.matches("$(ref.").count() > 1;
+    let uses_ref_text =
+        s[..8].iter().any(|x| x.contains("$(ref.")) || interp.matches("$(ref.").count() > 1;
     match emit(&[prog], &EmitOptions::default()) {
         Err(d) => {
             prop_assert!(uses_ref_text, "unexpected diagnostics: {d:?}");
             prop_assert!(d.iter().all(|x| x.code == "X0001"), "{d:?}");
         }
         Ok(files) => {
-            prop_assert!(!uses_ref_text, "literal `$(ref.` was written:\n{}", files[0].contents);
-            let doc: Value = serde_norway::from_str(&files[0].contents).map_err(|e| TestCaseError::fail(format!("YAML: {e}\n{}", files[0].contents)))?;
+            prop_assert!(
+                !uses_ref_text,
+                "literal `$(ref.` was written:\n{}",
+                files[0].contents
+            );
+            let doc: Value = serde_norway::from_str(&files[0].contents)
+                .map_err(|e| TestCaseError::fail(format!("YAML: {e}\n{}", files[0].contents)))?;
             let expected = json!({
                 "resources": [
                     { "name": "net", "type": "compute.v1.network" },
@@ -171,12 +267,54 @@ fn check_deployment_manager(c: &Case) -> Result<(), TestCaseError> {
 fn check_kubernetes(c: &Case) -> Result<(), TestCaseError> {
     let s = &c.s;
     let mut prog = program(Target::Kubernetes, "p");
-    prog.params = vec![param("image", "string", Some(TValue::Str(s[0].clone())), vec![])];
+    prog.params = vec![param(
+        "image",
+        "string",
+        Some(TValue::Str(s[0].clone())),
+        vec![],
+    )];
     prog.resources = vec![
-        res("cm", "v1/ConfigMap", vec![("metadata", map(vec![("labels", str_map(&[(&s[1], &s[2])])), ("annotations", map(vec![("json", TValue::Json(Box::new(str_map(&[(&s[5], &s[6])]))))]))])), ("data", str_map(&[(&s[7], &s[8])]))]),
-        res("pod", "v1/Pod", vec![("spec", map(vec![("image", p("image")), ("text", TValue::Interp(vec![TPart::Lit(s[3].clone()), TPart::Ref(rref("cm", None)), TPart::Lit(s[4].clone())]))]))]),
+        res(
+            "cm",
+            "v1/ConfigMap",
+            vec![
+                (
+                    "metadata",
+                    map(vec![
+                        ("labels", str_map(&[(&s[1], &s[2])])),
+                        (
+                            "annotations",
+                            map(vec![(
+                                "json",
+                                TValue::Json(Box::new(str_map(&[(&s[5], &s[6])]))),
+                            )]),
+                        ),
+                    ]),
+                ),
+                ("data", str_map(&[(&s[7], &s[8])])),
+            ],
+        ),
+        res(
+            "pod",
+            "v1/Pod",
+            vec![(
+                "spec",
+                map(vec![
+                    ("image", p("image")),
+                    (
+                        "text",
+                        TValue::Interp(vec![
+                            TPart::Lit(s[3].clone()),
+                            TPart::Ref(rref("cm", None)),
+                            TPart::Lit(s[4].clone()),
+                        ]),
+                    ),
+                ]),
+            )],
+        ),
     ];
-    let files = emit(&[prog], &EmitOptions::default()).map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
+    let files = emit(&[prog], &EmitOptions::default())
+        .map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
     let docs: Vec<Value> = serde_norway::Deserializer::from_str(&files[0].contents)
         .map(<Value as serde::Deserialize>::deserialize)
         .collect::<Result<_, _>>()
@@ -205,59 +343,123 @@ fn check_terraform(c: &Case) -> Result<(), TestCaseError> {
     }
     let s = &c.s;
     let mut prog = program(Target::Terraform, "p");
-    prog.params = vec![TargetParamExt::with_description(param("env", "string", Some(TValue::Str(s[0].clone())), vec![]), &s[8])];
+    prog.params = vec![TargetParamExt::with_description(
+        param("env", "string", Some(TValue::Str(s[0].clone())), vec![]),
+        &s[8],
+    )];
     prog.resources = vec![res(
         "res",
         "aws_s3_bucket",
         vec![
             ("prop", TValue::Str(s[0].clone())),
             ("tags", str_map(&[(&s[1], &s[2])])),
-            ("interp", TValue::Interp(vec![TPart::Lit(s[3].clone()), TPart::Ref(pref("env")), TPart::Lit(s[4].clone()), TPart::Ref(rref("aws_s3_bucket.res", Some("arn"))), TPart::Lit(s[3].clone())])),
+            (
+                "interp",
+                TValue::Interp(vec![
+                    TPart::Lit(s[3].clone()),
+                    TPart::Ref(pref("env")),
+                    TPart::Lit(s[4].clone()),
+                    TPart::Ref(rref("aws_s3_bucket.res", Some("arn"))),
+                    TPart::Lit(s[3].clone()),
+                ]),
+            ),
             ("json", TValue::Json(Box::new(str_map(&[(&s[5], &s[6])])))),
-            ("block", TValue::Blocks(vec![obj(vec![("inner", TValue::Str(s[7].clone()))])])),
+            (
+                "block",
+                TValue::Blocks(vec![obj(vec![("inner", TValue::Str(s[7].clone()))])]),
+            ),
         ],
     )];
     prog.outputs = vec![output("out", TValue::Str(s[7].clone()), Some(&s[8]))];
-    let files = emit(&[prog], &EmitOptions::default()).map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
+    let files = emit(&[prog], &EmitOptions::default())
+        .map_err(|d| TestCaseError::fail(format!("{d:?}")))?;
     let text = &files[0].contents;
-    let body: hcl::Body = hcl::from_str(text).map_err(|e| TestCaseError::fail(format!("HCL: {e}\n{text}")))?;
+    let body: hcl::Body =
+        hcl::from_str(text).map_err(|e| TestCaseError::fail(format!("HCL: {e}\n{text}")))?;
 
     let mut ctx = Context::new();
     ctx.declare_var("var", json_to_hcl(&json!({ "env": "ENV" })));
-    ctx.declare_var("aws_s3_bucket", json_to_hcl(&json!({ "res": { "arn": "ARN" } })));
+    ctx.declare_var(
+        "aws_s3_bucket",
+        json_to_hcl(&json!({ "res": { "arn": "ARN" } })),
+    );
     fn identity(args: FuncArgs) -> Result<hcl::Value, String> {
-        args.into_values().into_iter().next().ok_or_else(|| "no argument".to_string())
+        args.into_values()
+            .into_iter()
+            .next()
+            .ok_or_else(|| "no argument".to_string())
     }
     ctx.declare_func("jsonencode", FuncDef::new(identity, [ParamType::Any]));
 
     let eval = |e: &hcl::Expression| -> Result<Value, TestCaseError> {
-        let v = e.evaluate(&ctx).map_err(|err| TestCaseError::fail(format!("eval {e:?}: {err}\n{text}")))?;
+        let v = e
+            .evaluate(&ctx)
+            .map_err(|err| TestCaseError::fail(format!("eval {e:?}: {err}\n{text}")))?;
         serde_json::to_value(&v).map_err(|err| TestCaseError::fail(err.to_string()))
     };
     let mut found = 0;
     for block in body.blocks() {
-        let attr = |name: &str| block.body().attributes().find(|a| a.key() == name).map(|a| a.expr().clone());
+        let attr = |name: &str| {
+            block
+                .body()
+                .attributes()
+                .find(|a| a.key() == name)
+                .map(|a| a.expr().clone())
+        };
         match block.identifier() {
             "resource" => {
                 found += 1;
-                let get = |n: &str| attr(n).ok_or_else(|| TestCaseError::fail(format!("no `{n}`\n{text}")));
+                let get = |n: &str| {
+                    attr(n).ok_or_else(|| TestCaseError::fail(format!("no `{n}`\n{text}")))
+                };
                 prop_assert_eq!(eval(&get("prop")?)?, json!(s[0]));
                 prop_assert_eq!(eval(&get("tags")?)?, json!({ s[1].as_str(): s[2] }));
-                prop_assert_eq!(eval(&get("interp")?)?, json!(format!("{}ENV{}ARN{}", s[3], s[4], s[3])));
+                prop_assert_eq!(
+                    eval(&get("interp")?)?,
+                    json!(format!("{}ENV{}ARN{}", s[3], s[4], s[3]))
+                );
                 prop_assert_eq!(eval(&get("json")?)?, json!({ s[5].as_str(): s[6] }));
-                let inner = block.body().blocks().find(|b| b.identifier() == "block").and_then(|b| b.body().attributes().find(|a| a.key() == "inner").map(|a| a.expr().clone()));
-                let inner = inner.ok_or_else(|| TestCaseError::fail(format!("no nested block\n{text}")))?;
+                let inner = block
+                    .body()
+                    .blocks()
+                    .find(|b| b.identifier() == "block")
+                    .and_then(|b| {
+                        b.body()
+                            .attributes()
+                            .find(|a| a.key() == "inner")
+                            .map(|a| a.expr().clone())
+                    });
+                let inner =
+                    inner.ok_or_else(|| TestCaseError::fail(format!("no nested block\n{text}")))?;
                 prop_assert_eq!(eval(&inner)?, json!(s[7]));
             }
             "variable" => {
                 found += 1;
-                prop_assert_eq!(eval(&attr("default").ok_or_else(|| TestCaseError::fail("no default"))?)?, json!(s[0]));
-                prop_assert_eq!(eval(&attr("description").ok_or_else(|| TestCaseError::fail("no description"))?)?, json!(s[8]));
+                prop_assert_eq!(
+                    eval(&attr("default").ok_or_else(|| TestCaseError::fail("no default"))?)?,
+                    json!(s[0])
+                );
+                prop_assert_eq!(
+                    eval(
+                        &attr("description")
+                            .ok_or_else(|| TestCaseError::fail("no description"))?
+                    )?,
+                    json!(s[8])
+                );
             }
             "output" => {
                 found += 1;
-                prop_assert_eq!(eval(&attr("value").ok_or_else(|| TestCaseError::fail("no value"))?)?, json!(s[7]));
-                prop_assert_eq!(eval(&attr("description").ok_or_else(|| TestCaseError::fail("no description"))?)?, json!(s[8]));
+                prop_assert_eq!(
+                    eval(&attr("value").ok_or_else(|| TestCaseError::fail("no value"))?)?,
+                    json!(s[7])
+                );
+                prop_assert_eq!(
+                    eval(
+                        &attr("description")
+                            .ok_or_else(|| TestCaseError::fail("no description"))?
+                    )?,
+                    json!(s[8])
+                );
             }
             _ => {}
         }
@@ -283,12 +485,17 @@ fn json_to_hcl(v: &Value) -> hcl::Value {
         Value::Number(n) => n.as_i64().map(hcl::Value::from).unwrap_or(hcl::Value::Null),
         Value::String(s) => hcl::Value::String(s.clone()),
         Value::Array(a) => hcl::Value::Array(a.iter().map(json_to_hcl).collect()),
-        Value::Object(m) => hcl::Value::Object(m.iter().map(|(k, x)| (k.clone(), json_to_hcl(x))).collect()),
+        Value::Object(m) => {
+            hcl::Value::Object(m.iter().map(|(k, x)| (k.clone(), json_to_hcl(x))).collect())
+        }
     }
 }
 
 fn seed() -> proptest::test_runner::RngSeed {
-    let n = std::env::var("PROPTEST_RNG_SEED").ok().and_then(|s| s.parse().ok()).unwrap_or(20261123);
+    let n = std::env::var("PROPTEST_RNG_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20261123);
     proptest::test_runner::RngSeed::Fixed(n)
 }
 
@@ -318,8 +525,15 @@ fn corpus_strings_survive() {
         if chunk.len() < 9 {
             break;
         }
-        let c = Case { s: std::array::from_fn(|i| chunk[i].clone()) };
-        for (name, r) in [("cfn", check_cloudformation(&c)), ("dm", check_deployment_manager(&c)), ("k8s", check_kubernetes(&c)), ("tf", check_terraform(&c))] {
+        let c = Case {
+            s: std::array::from_fn(|i| chunk[i].clone()),
+        };
+        for (name, r) in [
+            ("cfn", check_cloudformation(&c)),
+            ("dm", check_deployment_manager(&c)),
+            ("k8s", check_kubernetes(&c)),
+            ("tf", check_terraform(&c)),
+        ] {
             if let Err(e) = r {
                 panic!("{name}: {e}\ncase: {c:?}");
             }
@@ -333,11 +547,22 @@ fn corpus_strings_survive() {
 #[test]
 fn terraform_dollar_next_to_percent() {
     let mut prog = program(Target::Terraform, "p");
-    prog.params = vec![param("env", "string", Some(TValue::Str("dev".into())), vec![])];
+    prog.params = vec![param(
+        "env",
+        "string",
+        Some(TValue::Str("dev".into())),
+        vec![],
+    )];
     prog.resources = vec![res(
         "res",
         "aws_s3_bucket",
-        vec![("interp", TValue::Interp(vec![TPart::Lit("${$%{x".into()), TPart::Ref(pref("env"))])), ("prop", TValue::Str("$${%${".into()))],
+        vec![
+            (
+                "interp",
+                TValue::Interp(vec![TPart::Lit("${$%{x".into()), TPart::Ref(pref("env"))]),
+            ),
+            ("prop", TValue::Str("$${%${".into())),
+        ],
     )];
     let files = emit(&[prog], &EmitOptions::default()).expect("emits");
     let text = &files[0].contents;

@@ -22,32 +22,63 @@ fn check(name: &str, programs: Vec<strata_model::TargetProgram>, opts: &EmitOpti
 
 #[test]
 fn cloudformation_json() {
-    check("cloudformation_json", vec![common::cloudformation()], &EmitOptions::default());
+    check(
+        "cloudformation_json",
+        vec![common::cloudformation()],
+        &EmitOptions::default(),
+    );
 }
 
 #[test]
 fn cloudformation_yaml() {
-    check("cloudformation_yaml", vec![common::cloudformation()], &EmitOptions { cloudformation_yaml: true, ..EmitOptions::default() });
+    check(
+        "cloudformation_yaml",
+        vec![common::cloudformation()],
+        &EmitOptions {
+            cloudformation_yaml: true,
+            ..EmitOptions::default()
+        },
+    );
 }
 
 #[test]
 fn terraform() {
-    check("terraform", vec![common::terraform()], &EmitOptions::default());
+    check(
+        "terraform",
+        vec![common::terraform()],
+        &EmitOptions::default(),
+    );
 }
 
 #[test]
 fn deployment_manager() {
-    check("deployment_manager", vec![common::deployment_manager()], &EmitOptions::default());
+    check(
+        "deployment_manager",
+        vec![common::deployment_manager()],
+        &EmitOptions::default(),
+    );
 }
 
 #[test]
 fn kubernetes() {
-    check("kubernetes", vec![common::kubernetes()], &EmitOptions::default());
+    check(
+        "kubernetes",
+        vec![common::kubernetes()],
+        &EmitOptions::default(),
+    );
 }
 
 #[test]
 fn all_targets_sorted_by_path() {
     let files = emit(&common::all(), &EmitOptions::default()).unwrap_or_else(|d| panic!("{d:#?}"));
     let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    assert_eq!(paths, ["cloudformation/community.template.json", "deployment-manager/community.yaml", "kubernetes/community.yaml", "terraform/community/main.tf"]);
+    assert_eq!(
+        paths,
+        [
+            "cloudformation/community.template.json",
+            "deployment-manager/community.yaml",
+            "kubernetes/community.yaml",
+            "terraform/community/main.tf"
+        ]
+    );
 }

@@ -69,7 +69,10 @@ pub struct ResourceSet {
 
 impl ResourceSet {
     pub fn new(len: usize) -> ResourceSet {
-        ResourceSet { bits: vec![0; len.div_ceil(64)], len }
+        ResourceSet {
+            bits: vec![0; len.div_ceil(64)],
+            len,
+        }
     }
     /// Insert; returns `true` if it was not there.
     pub fn insert(&mut self, id: ResourceId) -> bool {
@@ -129,7 +132,9 @@ impl ResourceGraph {
 
     /// Every edge as `(from, to, edge)`, in insertion order (by source resource, then property).
     pub fn edges(&self) -> impl Iterator<Item = (ResourceId, ResourceId, &Edge)> + '_ {
-        self.graph.edge_references().map(|e| (rid(e.source()), rid(e.target()), e.weight()))
+        self.graph
+            .edge_references()
+            .map(|e| (rid(e.source()), rid(e.target()), e.weight()))
     }
 
     /// What `id` depends on (outgoing edges), sorted by target id then kind.
@@ -149,7 +154,16 @@ impl ResourceGraph {
         let mut out: Vec<(ResourceId, &Edge)> = self
             .graph
             .edges_directed(node(id), dir)
-            .map(|e| (rid(if dir == Direction::Outgoing { e.target() } else { e.source() }), e.weight()))
+            .map(|e| {
+                (
+                    rid(if dir == Direction::Outgoing {
+                        e.target()
+                    } else {
+                        e.source()
+                    }),
+                    e.weight(),
+                )
+            })
             .collect();
         out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.kind.cmp(&b.1.kind)));
         out
@@ -160,7 +174,10 @@ impl ResourceGraph {
         if !self.valid(from) || !self.valid(to) {
             return None;
         }
-        self.graph.edges_connecting(node(from), node(to)).map(|e| e.weight()).min_by_key(|e| e.kind)
+        self.graph
+            .edges_connecting(node(from), node(to))
+            .map(|e| e.weight())
+            .min_by_key(|e| e.kind)
     }
 
     /// Resources in deployment order: every resource after everything it depends on; among
@@ -185,11 +202,17 @@ impl ResourceGraph {
         for e in self.graph.edge_references() {
             pending[e.source().index()] += 1;
         }
-        let mut ready: BinaryHeap<Reverse<u32>> = (0..n as u32).filter(|&i| pending[i as usize] == 0).map(Reverse).collect();
+        let mut ready: BinaryHeap<Reverse<u32>> = (0..n as u32)
+            .filter(|&i| pending[i as usize] == 0)
+            .map(Reverse)
+            .collect();
         let mut order = Vec::with_capacity(n);
         while let Some(Reverse(i)) = ready.pop() {
             order.push(ResourceId(i));
-            for e in self.graph.edges_directed(NodeIndex::new(i as usize), Direction::Incoming) {
+            for e in self
+                .graph
+                .edges_directed(NodeIndex::new(i as usize), Direction::Incoming)
+            {
                 let s = e.source().index();
                 pending[s] -= 1;
                 if pending[s] == 0 {
@@ -236,7 +259,11 @@ impl ResourceGraph {
         let mut seen: HashSet<NodeIndex<u32>> = HashSet::from([start]);
         let mut last = None;
         'bfs: while let Some(cur) = queue.pop_front() {
-            let mut next: Vec<NodeIndex<u32>> = self.graph.neighbors_directed(cur, Direction::Outgoing).filter(|m| members.contains(m)).collect();
+            let mut next: Vec<NodeIndex<u32>> = self
+                .graph
+                .neighbors_directed(cur, Direction::Outgoing)
+                .filter(|m| members.contains(m))
+                .collect();
             next.sort();
             next.dedup();
             for m in next {
@@ -277,7 +304,12 @@ impl ResourceGraph {
 
     /// Breadth-first search from `starts` in direction `dir`, entering only nodes for which
     /// `enter` is true (the starts are always entered). O(V + E).
-    pub fn bfs(&self, starts: &[ResourceId], dir: Direction, mut enter: impl FnMut(ResourceId) -> bool) -> ResourceSet {
+    pub fn bfs(
+        &self,
+        starts: &[ResourceId],
+        dir: Direction,
+        mut enter: impl FnMut(ResourceId) -> bool,
+    ) -> ResourceSet {
         let mut seen = ResourceSet::new(self.len());
         let mut queue: VecDeque<ResourceId> = VecDeque::new();
         for &s in starts {
@@ -300,7 +332,12 @@ impl ResourceGraph {
     /// A shortest path from any of `from` to any of `to` (inclusive at both ends) that only
     /// passes through nodes for which `through` is true (the ends are always allowed). Ties are
     /// broken by id, so the answer is deterministic. O(V + E).
-    pub fn shortest_path(&self, from: &[ResourceId], to: &ResourceSet, mut through: impl FnMut(ResourceId) -> bool) -> Option<Vec<ResourceId>> {
+    pub fn shortest_path(
+        &self,
+        from: &[ResourceId],
+        to: &ResourceSet,
+        mut through: impl FnMut(ResourceId) -> bool,
+    ) -> Option<Vec<ResourceId>> {
         let n = self.len();
         const NONE: u32 = u32::MAX;
         let mut parent = vec![NONE; n];
@@ -317,7 +354,11 @@ impl ResourceGraph {
             queue.push_back(s);
         }
         while let Some(cur) = queue.pop_front() {
-            let mut next: Vec<u32> = self.graph.neighbors_directed(node(cur), Direction::Outgoing).map(|m| m.index() as u32).collect();
+            let mut next: Vec<u32> = self
+                .graph
+                .neighbors_directed(node(cur), Direction::Outgoing)
+                .map(|m| m.index() as u32)
+                .collect();
             next.sort_unstable();
             for m in next {
                 let m = ResourceId(m);
@@ -353,11 +394,16 @@ impl ResourceGraph {
     /// Multi-source breadth-first search along edges from `starts`, entering only nodes for
     /// which `enter` is true (starts are always entered). The tree gives, for every reached
     /// resource, a shortest path from some start (ties broken by id). O(V + E).
-    pub fn bfs_tree(&self, starts: &[ResourceId], mut enter: impl FnMut(ResourceId) -> bool) -> BfsTree {
+    pub fn bfs_tree(
+        &self,
+        starts: &[ResourceId],
+        mut enter: impl FnMut(ResourceId) -> bool,
+    ) -> BfsTree {
         let n = self.len();
         let mut parent = vec![BfsTree::UNREACHED; n];
         let mut queue = VecDeque::new();
-        let mut starts: Vec<ResourceId> = starts.iter().copied().filter(|s| self.valid(*s)).collect();
+        let mut starts: Vec<ResourceId> =
+            starts.iter().copied().filter(|s| self.valid(*s)).collect();
         starts.sort();
         starts.dedup();
         for s in starts {
@@ -367,7 +413,11 @@ impl ResourceGraph {
         let mut next: Vec<u32> = Vec::new();
         while let Some(cur) = queue.pop_front() {
             next.clear();
-            next.extend(self.graph.neighbors_directed(node(cur), Direction::Outgoing).map(|m| m.index() as u32));
+            next.extend(
+                self.graph
+                    .neighbors_directed(node(cur), Direction::Outgoing)
+                    .map(|m| m.index() as u32),
+            );
             next.sort_unstable();
             for &m in &next {
                 if parent[m as usize] != BfsTree::UNREACHED || !enter(ResourceId(m)) {
@@ -407,14 +457,20 @@ impl BfsTree {
     const UNREACHED: u32 = u32::MAX;
     const ROOT: u32 = u32::MAX - 1;
     pub fn reached(&self, id: ResourceId) -> bool {
-        self.parent.get(id.0 as usize).is_some_and(|&p| p != Self::UNREACHED)
+        self.parent
+            .get(id.0 as usize)
+            .is_some_and(|&p| p != Self::UNREACHED)
     }
     pub fn is_start(&self, id: ResourceId) -> bool {
         self.parent.get(id.0 as usize) == Some(&Self::ROOT)
     }
     /// Every reached resource, in id order.
     pub fn reached_ids(&self) -> impl Iterator<Item = ResourceId> + '_ {
-        self.parent.iter().enumerate().filter(|(_, &p)| p != Self::UNREACHED).map(|(i, _)| ResourceId(i as u32))
+        self.parent
+            .iter()
+            .enumerate()
+            .filter(|(_, &p)| p != Self::UNREACHED)
+            .map(|(i, _)| ResourceId(i as u32))
     }
     /// The path from a start to `id` (inclusive), if `id` was reached.
     pub fn path_to(&self, id: ResourceId) -> Option<Vec<ResourceId>> {
@@ -451,7 +507,12 @@ pub fn build(model: &Model) -> (ResourceGraph, Vec<Diagnostic>) {
             value.visit_refs(&mut |re| {
                 let to = re.resource.0;
                 if (to as usize) < n && seen.insert((i as u32, to, EdgeKind::Reference)) {
-                    let edge = Edge { kind: EdgeKind::Reference, property: Some(prop.clone()), attr: re.attr.clone(), span };
+                    let edge = Edge {
+                        kind: EdgeKind::Reference,
+                        property: Some(prop.clone()),
+                        attr: re.attr.clone(),
+                        span,
+                    };
                     graph.add_edge(from, NodeIndex::new(to as usize), edge);
                 }
             });
@@ -459,38 +520,73 @@ pub fn build(model: &Model) -> (ResourceGraph, Vec<Diagnostic>) {
         for &(target, span) in &r.depends_on {
             let to = target.0;
             if (to as usize) < n && seen.insert((i as u32, to, EdgeKind::Explicit)) {
-                let edge = Edge { kind: EdgeKind::Explicit, property: None, attr: None, span };
+                let edge = Edge {
+                    kind: EdgeKind::Explicit,
+                    property: None,
+                    attr: None,
+                    span,
+                };
                 graph.add_edge(from, NodeIndex::new(to as usize), edge);
             }
         }
     }
     let g = ResourceGraph { graph };
-    let diags = g.cycles().iter().map(|c| cycle_diagnostic(model, &g, c)).collect();
+    let diags = g
+        .cycles()
+        .iter()
+        .map(|c| cycle_diagnostic(model, &g, c))
+        .collect();
     (g, diags)
 }
 
 fn cycle_diagnostic(model: &Model, g: &ResourceGraph, cycle: &[ResourceId]) -> Diagnostic {
-    let name = |id: ResourceId| model.resources.get(id.0 as usize).map_or("?", |r| r.name.as_str());
+    let name = |id: ResourceId| {
+        model
+            .resources
+            .get(id.0 as usize)
+            .map_or("?", |r| r.name.as_str())
+    };
     let mut names: Vec<&str> = cycle.iter().map(|&id| name(id)).collect();
     if let Some(first) = names.first().copied() {
         names.push(first);
     }
-    let chain = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" → ");
+    let chain = names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(" → ");
     let describe = |from: ResourceId, to: ResourceId| -> (Span, String) {
         match g.edge(from, to) {
             Some(e) => {
                 let what = match e.kind {
-                    EdgeKind::Reference => format!("`{}` references `{}` here", name(from), name(to)),
-                    EdgeKind::Explicit => format!("`{}` depends on `{}` here", name(from), name(to)),
+                    EdgeKind::Reference => {
+                        format!("`{}` references `{}` here", name(from), name(to))
+                    }
+                    EdgeKind::Explicit => {
+                        format!("`{}` depends on `{}` here", name(from), name(to))
+                    }
                 };
                 (e.span, what)
             }
-            None => (model.resources.get(from.0 as usize).map(|r| r.name_span).unwrap_or_default(), format!("`{}` depends on `{}`", name(from), name(to))),
+            None => (
+                model
+                    .resources
+                    .get(from.0 as usize)
+                    .map(|r| r.name_span)
+                    .unwrap_or_default(),
+                format!("`{}` depends on `{}`", name(from), name(to)),
+            ),
         }
     };
-    let edges: Vec<(ResourceId, ResourceId)> = (0..cycle.len()).map(|i| (cycle[i], cycle[(i + 1) % cycle.len()])).collect();
+    let edges: Vec<(ResourceId, ResourceId)> = (0..cycle.len())
+        .map(|i| (cycle[i], cycle[(i + 1) % cycle.len()]))
+        .collect();
     let (first_span, first_msg) = describe(edges[0].0, edges[0].1);
-    let message = if cycle.len() == 1 { format!("`{}` depends on itself", name(cycle[0])) } else { format!("dependency cycle: {chain}") };
+    let message = if cycle.len() == 1 {
+        format!("`{}` depends on itself", name(cycle[0]))
+    } else {
+        format!("dependency cycle: {chain}")
+    };
     let mut d = Diagnostic::error("E3001", message, first_span).with_label(first_msg);
     for &(from, to) in &edges[1..] {
         let (span, msg) = describe(from, to);
@@ -529,5 +625,10 @@ resource b: aws.sqs.Queue { dead_letter = { target = dlq, max_receives = 5 } }
 
 /// Documentation of every code this stage reports.
 pub fn codes() -> Vec<CodeDoc> {
-    vec![CodeDoc { code: "E3001", name: "dependency-cycle", severity: Severity::Error, doc: E3001_DOC }]
+    vec![CodeDoc {
+        code: "E3001",
+        name: "dependency-cycle",
+        severity: Severity::Error,
+        doc: E3001_DOC,
+    }]
 }

@@ -35,7 +35,11 @@ fn groups(model: &Model) -> Groups<'_> {
     let mut out: Groups<'_> = BTreeMap::new();
     for r in &model.resources {
         let stack = r.stack.filter(|&s| s < model.stacks.len());
-        out.entry(stack).or_default().entry(module_prefix(&r.name)).or_default().push(r);
+        out.entry(stack)
+            .or_default()
+            .entry(module_prefix(&r.name))
+            .or_default()
+            .push(r);
     }
     out
 }
@@ -78,7 +82,12 @@ pub fn to_mermaid(model: &Model, graph: &ResourceGraph) -> String {
         let (indent, sid) = match stack {
             Some(s) => {
                 let st = &model.stacks[s];
-                let _ = writeln!(out, "  subgraph s{s}[\"{} ({})\"]", mermaid_text(&st.name), st.provider.as_str());
+                let _ = writeln!(
+                    out,
+                    "  subgraph s{s}[\"{} ({})\"]",
+                    mermaid_text(&st.name),
+                    st.provider.as_str()
+                );
                 ("    ", format!("s{s}"))
             }
             None => ("  ", "t".to_string()),
@@ -92,7 +101,13 @@ pub fn to_mermaid(model: &Model, graph: &ResourceGraph) -> String {
                 None => indent.to_string(),
             };
             for r in resources {
-                let _ = writeln!(out, "{inner}n{}[\"{}<br/>{}\"]", r.id.0, mermaid_text(&r.name), mermaid_text(&r.ty));
+                let _ = writeln!(
+                    out,
+                    "{inner}n{}[\"{}<br/>{}\"]",
+                    r.id.0,
+                    mermaid_text(&r.name),
+                    mermaid_text(&r.ty)
+                );
             }
             if module.is_some() {
                 let _ = writeln!(out, "{indent}end");
@@ -115,13 +130,20 @@ pub fn to_mermaid(model: &Model, graph: &ResourceGraph) -> String {
 /// A Graphviz DOT digraph of the model (`dot -Tsvg`). Stacks and module instances are clusters;
 /// `depends_on` edges are dashed. Deterministic.
 pub fn to_dot(model: &Model, graph: &ResourceGraph) -> String {
-    let mut out = String::from("digraph strata {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n");
+    let mut out = String::from(
+        "digraph strata {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\"];\n",
+    );
     let mut cluster = 0usize;
     for (stack, modules) in groups(model) {
         let indent = match stack {
             Some(s) => {
                 let st = &model.stacks[s];
-                let _ = writeln!(out, "  subgraph cluster_{cluster} {{\n    label=\"{} ({})\";", dot_text(&st.name), st.provider.as_str());
+                let _ = writeln!(
+                    out,
+                    "  subgraph cluster_{cluster} {{\n    label=\"{} ({})\";",
+                    dot_text(&st.name),
+                    st.provider.as_str()
+                );
                 cluster += 1;
                 "    "
             }
@@ -130,14 +152,24 @@ pub fn to_dot(model: &Model, graph: &ResourceGraph) -> String {
         for (module, resources) in &modules {
             let inner = match module {
                 Some(m) => {
-                    let _ = writeln!(out, "{indent}subgraph cluster_{cluster} {{\n{indent}  label=\"{}\";", dot_text(m));
+                    let _ = writeln!(
+                        out,
+                        "{indent}subgraph cluster_{cluster} {{\n{indent}  label=\"{}\";",
+                        dot_text(m)
+                    );
                     cluster += 1;
                     format!("{indent}  ")
                 }
                 None => indent.to_string(),
             };
             for r in resources {
-                let _ = writeln!(out, "{inner}n{} [label=\"{}\\n{}\"];", r.id.0, dot_text(&r.name), dot_text(&r.ty));
+                let _ = writeln!(
+                    out,
+                    "{inner}n{} [label=\"{}\\n{}\"];",
+                    r.id.0,
+                    dot_text(&r.name),
+                    dot_text(&r.ty)
+                );
             }
             if module.is_some() {
                 let _ = writeln!(out, "{indent}}}");
@@ -176,7 +208,10 @@ mod tests {
 
     #[test]
     fn escaping() {
-        assert_eq!(mermaid_text("q[\"a\"]<b>&#`"), "q[#quot;a#quot;]#lt;b#gt;#amp;#35;#96;");
+        assert_eq!(
+            mermaid_text("q[\"a\"]<b>&#`"),
+            "q[#quot;a#quot;]#lt;b#gt;#amp;#35;#96;"
+        );
         assert_eq!(dot_text("a\"b\\c"), "a\\\"b\\\\c");
     }
 }

@@ -15,7 +15,10 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use strata_base::units::{unit, Dimension};
 use strata_base::{Diagnostic, FileId, Severity, SourceMap, Span};
-use strata_model::{Model, PathRule, Provider, Quantity, Ref, Resource, ResourceId, Stack, StrPart, UserPolicy, Value, Violation};
+use strata_model::{
+    Model, PathRule, Provider, Quantity, Ref, Resource, ResourceId, Stack, StrPart, UserPolicy,
+    Value, Violation,
+};
 
 /// Anything a property can be set to.
 pub trait IntoValue {
@@ -65,7 +68,11 @@ impl<T: IntoValue> IntoValue for Vec<T> {
 /// A quantity: `qty(100.0, "GiB")`, `qty(30.0, "d")`.
 pub fn qty(n: f64, unit_name: &str) -> Value {
     let u = unit(unit_name).unwrap_or_else(|| panic!("unknown unit {unit_name}"));
-    Value::Quantity(Quantity { value: n * u.factor, dimension: u.dimension, unit: unit_name.to_string() })
+    Value::Quantity(Quantity {
+        value: n * u.factor,
+        dimension: u.dimension,
+        unit: unit_name.to_string(),
+    })
 }
 /// A size in GiB.
 pub fn gib(n: f64) -> Value {
@@ -93,11 +100,19 @@ pub fn v(x: impl IntoValue) -> Value {
 }
 /// A reference to a resource by name (resolved when the fixture is finished).
 pub fn refer(name: &str) -> Value {
-    Value::Ref(Ref { resource: ResourceId(u32::MAX), name: name.to_string(), attr: None })
+    Value::Ref(Ref {
+        resource: ResourceId(u32::MAX),
+        name: name.to_string(),
+        attr: None,
+    })
 }
 /// A reference to an attribute of a resource: `refer_attr("db", "url")` is `db.url`.
 pub fn refer_attr(name: &str, attr: &str) -> Value {
-    Value::Ref(Ref { resource: ResourceId(u32::MAX), name: name.to_string(), attr: Some(attr.to_string()) })
+    Value::Ref(Ref {
+        resource: ResourceId(u32::MAX),
+        name: name.to_string(),
+        attr: Some(attr.to_string()),
+    })
 }
 /// An interpolated string: `interp(["postgres://", "@db.address", ":5432"])` — parts starting
 /// with `@` are references (`@name` or `@name.attr`).
@@ -111,7 +126,11 @@ pub fn interp<const N: usize>(parts: [&str; N]) -> Value {
                         Some((n, a)) => (n, Some(a.to_string())),
                         None => (r, None),
                     };
-                    StrPart::Ref(Ref { resource: ResourceId(u32::MAX), name: name.to_string(), attr })
+                    StrPart::Ref(Ref {
+                        resource: ResourceId(u32::MAX),
+                        name: name.to_string(),
+                        attr,
+                    })
                 }
                 None => StrPart::Lit(p.to_string()),
             })
@@ -131,18 +150,24 @@ pub struct ResourceBuilder {
 impl ResourceBuilder {
     /// Set a property (written in the source text).
     pub fn set(&mut self, name: &str, value: impl IntoValue) -> &mut Self {
-        self.props.push((name.to_string(), value.into_value(), None));
+        self.props
+            .push((name.to_string(), value.into_value(), None));
         self
     }
     /// Set a property without writing it (a schema default: no span of its own).
     pub fn default(&mut self, name: &str, value: impl IntoValue) -> &mut Self {
-        self.props.push((name.to_string(), value.into_value(), Some(String::new())));
+        self.props
+            .push((name.to_string(), value.into_value(), Some(String::new())));
         self
     }
     /// For a lowered resource: set a property whose span is that of `origin_prop` of the
     /// portable resource it was lowered from.
     pub fn set_from(&mut self, name: &str, value: impl IntoValue, origin_prop: &str) -> &mut Self {
-        self.props.push((name.to_string(), value.into_value(), Some(origin_prop.to_string())));
+        self.props.push((
+            name.to_string(),
+            value.into_value(),
+            Some(origin_prop.to_string()),
+        ));
         self
     }
     pub fn depends_on(&mut self, name: &str) -> &mut Self {
@@ -219,7 +244,14 @@ impl Fixture {
         Fixture::named("main.strata")
     }
     pub fn named(file_name: &str) -> Fixture {
-        Fixture { file_name: file_name.to_string(), text: String::new(), model: Model::default(), names: BTreeMap::new(), violations: Vec::new(), pending_deps: Vec::new() }
+        Fixture {
+            file_name: file_name.to_string(),
+            text: String::new(),
+            model: Model::default(),
+            names: BTreeMap::new(),
+            violations: Vec::new(),
+            pending_deps: Vec::new(),
+        }
     }
     /// The environment (`--env`), also written as a `param env`.
     pub fn env(&mut self, env: &str) -> &mut Self {
@@ -228,8 +260,17 @@ impl Fixture {
         self
     }
     /// Add a stack; returns its index.
-    pub fn stack(&mut self, name: &str, provider: Provider, f: impl FnOnce(&mut StackBuilder)) -> usize {
-        let mut b = StackBuilder { config: BTreeMap::new(), budget: None, tags: BTreeMap::new() };
+    pub fn stack(
+        &mut self,
+        name: &str,
+        provider: Provider,
+        f: impl FnOnce(&mut StackBuilder),
+    ) -> usize {
+        let mut b = StackBuilder {
+            config: BTreeMap::new(),
+            budget: None,
+            tags: BTreeMap::new(),
+        };
         f(&mut b);
         let start = self.text.len();
         let _ = writeln!(self.text, "stack {name} {{");
@@ -262,22 +303,48 @@ impl Fixture {
 
     /// Add a resource; returns its id. Resources without an explicit `stack` go in stack 0 when
     /// there is one.
-    pub fn resource(&mut self, name: &str, ty: &str, f: impl FnOnce(&mut ResourceBuilder)) -> ResourceId {
-        let mut b = ResourceBuilder { props: Vec::new(), depends_on: Vec::new(), stack: None, lowered_from: None, doc: None };
+    pub fn resource(
+        &mut self,
+        name: &str,
+        ty: &str,
+        f: impl FnOnce(&mut ResourceBuilder),
+    ) -> ResourceId {
+        let mut b = ResourceBuilder {
+            props: Vec::new(),
+            depends_on: Vec::new(),
+            stack: None,
+            lowered_from: None,
+            doc: None,
+        };
         f(&mut b);
         let id = ResourceId(self.model.resources.len() as u32);
-        let provider = ty.split('.').next().and_then(Provider::parse).unwrap_or_default();
-        let stack = b.stack.or(if self.model.stacks.is_empty() { None } else { Some(0) });
+        let provider = ty
+            .split('.')
+            .next()
+            .and_then(Provider::parse)
+            .unwrap_or_default();
+        let stack = b.stack.or(if self.model.stacks.is_empty() {
+            None
+        } else {
+            Some(0)
+        });
         let mut props = BTreeMap::new();
         let mut prop_spans = BTreeMap::new();
         let mut depends_on = Vec::new();
         let (name_span, whole, lowered_from) = if let Some(origin) = &b.lowered_from {
-            let oid = *self.names.get(origin).unwrap_or_else(|| panic!("unknown origin resource {origin}"));
+            let oid = *self
+                .names
+                .get(origin)
+                .unwrap_or_else(|| panic!("unknown origin resource {origin}"));
             let o = &self.model.resources[oid.0 as usize];
             let (ns, ws) = (o.name_span, o.span);
             for (k, v, from) in &b.props {
                 props.insert(k.clone(), v.clone());
-                if let Some(sp) = from.as_deref().filter(|f| !f.is_empty()).and_then(|f| o.prop_spans.get(f)) {
+                if let Some(sp) = from
+                    .as_deref()
+                    .filter(|f| !f.is_empty())
+                    .and_then(|f| o.prop_spans.get(f))
+                {
                     prop_spans.insert(k.clone(), *sp);
                 }
             }
@@ -300,7 +367,11 @@ impl Fixture {
                 }
                 self.text.push_str("  ");
                 let s = self.text.len();
-                let key = if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') { k.clone() } else { format!("{k:?}") };
+                let key = if k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                    k.clone()
+                } else {
+                    format!("{k:?}")
+                };
                 let _ = write!(self.text, "{key} = {v}");
                 prop_spans.insert(k.clone(), span(s, self.text.len()));
                 self.text.push('\n');
@@ -334,13 +405,20 @@ impl Fixture {
             lowered_from,
             doc: b.doc,
         });
-        self.pending_deps.push(depends_on.into_iter().map(|(_, _, d)| d).collect());
+        self.pending_deps
+            .push(depends_on.into_iter().map(|(_, _, d)| d).collect());
         self.names.insert(name.to_string(), id);
         id
     }
 
     /// A user policy with `deny path(from ~> to)` rules; returns its index.
-    pub fn policy(&mut self, title: &str, code: &str, severity: Severity, paths: &[(&str, &str)]) -> usize {
+    pub fn policy(
+        &mut self,
+        title: &str,
+        code: &str,
+        severity: Severity,
+        paths: &[(&str, &str)],
+    ) -> usize {
         let start = self.text.len();
         let _ = writeln!(self.text, "policy {title:?} {{");
         let _ = writeln!(self.text, "  severity = {:?}", severity.as_str());
@@ -349,18 +427,30 @@ impl Fixture {
             self.text.push_str("  ");
             let s = self.text.len();
             let _ = write!(self.text, "deny path({from} ~> {to})");
-            path_rules.push(PathRule { from: from.to_string(), to: to.to_string(), span: span(s, self.text.len()) });
+            path_rules.push(PathRule {
+                from: from.to_string(),
+                to: to.to_string(),
+                span: span(s, self.text.len()),
+            });
             self.text.push('\n');
         }
         self.text.push_str("}\n");
-        self.model.policies.push(UserPolicy { title: title.to_string(), code: code.to_string(), severity, span: span(start, self.text.len() - 1), path_rules, violations: Vec::new() });
+        self.model.policies.push(UserPolicy {
+            title: title.to_string(),
+            code: code.to_string(),
+            severity,
+            span: span(start, self.text.len() - 1),
+            path_rules,
+            violations: Vec::new(),
+        });
         self.model.policies.len() - 1
     }
 
     /// A violation of a resource condition of policy `policy` (as semantics reports them),
     /// at the resource's name.
     pub fn violation(&mut self, policy: usize, resource: &str, message: &str) -> &mut Self {
-        self.violations.push((policy, resource.to_string(), message.to_string()));
+        self.violations
+            .push((policy, resource.to_string(), message.to_string()));
         self
     }
 
@@ -374,7 +464,9 @@ impl Fixture {
     pub fn finish(mut self) -> (Model, SourceMap) {
         let names = self.names.clone();
         let resolve = |r: &mut Ref| {
-            r.resource = *names.get(&r.name).unwrap_or_else(|| panic!("reference to unknown resource {}", r.name));
+            r.resource = *names
+                .get(&r.name)
+                .unwrap_or_else(|| panic!("reference to unknown resource {}", r.name));
         };
         fn walk(v: &mut Value, f: &dyn Fn(&mut Ref)) {
             match v {
@@ -396,13 +488,21 @@ impl Fixture {
             }
             let deps = &pending[r.id.0 as usize];
             for ((id, _), name) in r.depends_on.iter_mut().zip(deps) {
-                *id = *names.get(name).unwrap_or_else(|| panic!("depends_on unknown resource {name}"));
+                *id = *names
+                    .get(name)
+                    .unwrap_or_else(|| panic!("depends_on unknown resource {name}"));
             }
         }
         for (p, res, msg) in std::mem::take(&mut self.violations) {
-            let id = *names.get(&res).unwrap_or_else(|| panic!("violation on unknown resource {res}"));
+            let id = *names
+                .get(&res)
+                .unwrap_or_else(|| panic!("violation on unknown resource {res}"));
             let sp = self.model.resources[id.0 as usize].name_span;
-            self.model.policies[p].violations.push(Violation { resource: id, message: msg, span: sp });
+            self.model.policies[p].violations.push(Violation {
+                resource: id,
+                message: msg,
+                span: sp,
+            });
         }
         let mut sources = SourceMap::new();
         sources.add(self.file_name.clone(), self.text.clone(), false);
@@ -434,11 +534,21 @@ pub fn render_inline(sources: &SourceMap, diags: &[Diagnostic]) -> String {
                 any = true;
                 let lc = file.line_col(l.span.start);
                 let line_text = file.text.lines().nth(lc.line as usize - 1).unwrap_or("");
-                let end_col = if file.line_col(l.span.end).line == lc.line { file.line_col(l.span.end).column } else { line_text.chars().count() as u32 + 1 };
+                let end_col = if file.line_col(l.span.end).line == lc.line {
+                    file.line_col(l.span.end).column
+                } else {
+                    line_text.chars().count() as u32 + 1
+                };
                 let width = (end_col.saturating_sub(lc.column)).max(1) as usize;
                 let pad = " ".repeat(lc.column as usize - 1);
                 let m = if primary {
-                    let mut s = format!("{pad}{} {}[{}]: {}", "^".repeat(width), d.severity.as_str(), d.code, d.message);
+                    let mut s = format!(
+                        "{pad}{} {}[{}]: {}",
+                        "^".repeat(width),
+                        d.severity.as_str(),
+                        d.code,
+                        d.message
+                    );
                     if !l.message.is_empty() {
                         let _ = write!(s, " ({})", l.message);
                     }
@@ -470,7 +580,13 @@ pub fn render_inline(sources: &SourceMap, diags: &[Diagnostic]) -> String {
     }
     for d in &sorted {
         if sources.try_get(d.primary.span.file).is_none() {
-            let _ = writeln!(out, "{}[{}]: {} (no source)", d.severity.as_str(), d.code, d.message);
+            let _ = writeln!(
+                out,
+                "{}[{}]: {} (no source)",
+                d.severity.as_str(),
+                d.code,
+                d.message
+            );
         }
     }
     if out.is_empty() {

@@ -21,13 +21,23 @@ fn web() -> (Model, strata_base::SourceMap) {
         r.set("versioning", true).set("encryption", refer("key"));
     });
     f.resource("db", "aws.rds.DBInstance", |r| {
-        r.set("instance_class", "db.r6g.large").set("kms_key", refer_attr("key", "arn"));
+        r.set("instance_class", "db.r6g.large")
+            .set("kms_key", refer_attr("key", "arn"));
     });
     f.resource("queues[\"emails\"]", "aws.sqs.Queue", |r| {
         r.set("retention", days(4.0));
     });
     f.resource("blog.api", "aws.ecs.Service", |r| {
-        r.set("env", rec([("DATABASE_URL", interp(["postgres://", "@db.address", ":5432"])), ("JOBS", refer_attr("queues[\"emails\"]", "url"))]));
+        r.set(
+            "env",
+            rec([
+                (
+                    "DATABASE_URL",
+                    interp(["postgres://", "@db.address", ":5432"]),
+                ),
+                ("JOBS", refer_attr("queues[\"emails\"]", "url")),
+            ]),
+        );
         r.depends_on("uploads");
     });
     f.resource("blog.lb", "aws.elbv2.LoadBalancer", |r| {
@@ -47,7 +57,14 @@ fn describe(model: &Model, g: &ResourceGraph) -> String {
             .iter()
             .map(|(to, e)| {
                 let via = match e.kind {
-                    EdgeKind::Reference => format!("{}{}", e.property.as_deref().unwrap_or("?"), e.attr.as_ref().map(|a| format!(" .{a}")).unwrap_or_default()),
+                    EdgeKind::Reference => format!(
+                        "{}{}",
+                        e.property.as_deref().unwrap_or("?"),
+                        e.attr
+                            .as_ref()
+                            .map(|a| format!(" .{a}"))
+                            .unwrap_or_default()
+                    ),
                     EdgeKind::Explicit => "depends_on".to_string(),
                 };
                 format!("{} ({via})", model.resource(*to).name)
@@ -55,7 +72,11 @@ fn describe(model: &Model, g: &ResourceGraph) -> String {
             .collect();
         let _ = writeln!(out, "{} -> [{}]", r.name, deps.join(", "));
     }
-    let order = g.topological_order().map(|o| o.iter().map(|id| model.resource(*id).name.clone()).collect::<Vec<_>>());
+    let order = g.topological_order().map(|o| {
+        o.iter()
+            .map(|id| model.resource(*id).name.clone())
+            .collect::<Vec<_>>()
+    });
     let _ = writeln!(out, "order: {order:?}");
     out
 }
@@ -88,13 +109,21 @@ fn queries() {
     assert_eq!(g.reaching(&[id("key")]).count(), 6);
     // Shortest path lb → key goes through api and then uploads or db (lowest id first: uploads).
     let path = g.path(id("blog.lb"), id("key")).expect("path");
-    assert_eq!(path, vec![id("blog.lb"), id("blog.api"), id("uploads"), id("key")]);
+    assert_eq!(
+        path,
+        vec![id("blog.lb"), id("blog.api"), id("uploads"), id("key")]
+    );
     assert_eq!(g.path(id("key"), id("blog.lb")), None);
     // A path that may not pass through the service does not exist.
     let mut target = strata_graph::ResourceSet::new(g.len());
     target.insert(id("db"));
-    assert_eq!(g.shortest_path(&[id("blog.lb")], &target, |r| r != id("blog.api")), None);
-    assert!(g.shortest_path(&[id("blog.lb")], &target, |_| true).is_some());
+    assert_eq!(
+        g.shortest_path(&[id("blog.lb")], &target, |r| r != id("blog.api")),
+        None
+    );
+    assert!(g
+        .shortest_path(&[id("blog.lb")], &target, |_| true)
+        .is_some());
     assert!(g.isolated().is_empty());
     // Topological order puts every dependency first.
     let order = g.topological_order().expect("acyclic");
@@ -108,7 +137,10 @@ fn queries() {
 fn cycles_are_reported_with_every_edge() {
     let mut f = Fixture::new();
     f.resource("a", "aws.sqs.Queue", |r| {
-        r.set("dead_letter", rec([("target", refer("b")), ("max_receives", v(5))]));
+        r.set(
+            "dead_letter",
+            rec([("target", refer("b")), ("max_receives", v(5))]),
+        );
     });
     f.resource("b", "aws.sqs.Queue", |r| {
         r.set("policy", refer_attr("c", "arn"));
@@ -126,7 +158,13 @@ fn cycles_are_reported_with_every_edge() {
     let (g, diags) = build(&model);
     assert_eq!(diags.len(), 2);
     assert!(diags.iter().all(|d| d.code == "E3001"));
-    assert_eq!(g.cycles(), vec![vec![ResourceId(0), ResourceId(1), ResourceId(2)], vec![ResourceId(3)]]);
+    assert_eq!(
+        g.cycles(),
+        vec![
+            vec![ResourceId(0), ResourceId(1), ResourceId(2)],
+            vec![ResourceId(3)]
+        ]
+    );
     assert!(g.topological_order().is_err());
     assert_eq!(g.isolated(), vec![ResourceId(4)]);
     insta::assert_snapshot!("cycles", render_inline(&sources, &diags));
@@ -160,7 +198,9 @@ fn parallel_references_make_one_edge() {
     let mut f = Fixture::new();
     f.resource("key", "aws.kms.Key", |_| {});
     f.resource("b", "aws.s3.Bucket", |r| {
-        r.set("encryption", refer("key")).set("logging", refer_attr("key", "arn")).depends_on("key");
+        r.set("encryption", refer("key"))
+            .set("logging", refer_attr("key", "arn"))
+            .depends_on("key");
     });
     let (model, _) = f.finish();
     let (g, _) = build(&model);
@@ -169,7 +209,10 @@ fn parallel_references_make_one_edge() {
     assert_eq!(deps.len(), 2);
     assert_eq!(deps[0].1.property.as_deref(), Some("encryption"));
     assert_eq!(deps[1].1.kind, EdgeKind::Explicit);
-    assert_eq!(g.edge(ResourceId(1), ResourceId(0)).map(|e| e.kind), Some(EdgeKind::Reference));
+    assert_eq!(
+        g.edge(ResourceId(1), ResourceId(0)).map(|e| e.kind),
+        Some(EdgeKind::Reference)
+    );
 }
 
 #[test]
@@ -190,10 +233,24 @@ fn hundred_thousand_resources() {
     for i in 0..n {
         let mut props = std::collections::BTreeMap::new();
         if i + 1 < n {
-            props.insert("next".to_string(), Value::Ref(Ref { resource: ResourceId(i + 1), name: format!("r{}", i + 1), attr: None }));
+            props.insert(
+                "next".to_string(),
+                Value::Ref(Ref {
+                    resource: ResourceId(i + 1),
+                    name: format!("r{}", i + 1),
+                    attr: None,
+                }),
+            );
         }
         if i % 10 == 0 && i > 0 {
-            props.insert("root".to_string(), Value::Ref(Ref { resource: ResourceId(n - 1), name: "last".into(), attr: None }));
+            props.insert(
+                "root".to_string(),
+                Value::Ref(Ref {
+                    resource: ResourceId(n - 1),
+                    name: "last".into(),
+                    attr: None,
+                }),
+            );
         }
         model.resources.push(Resource {
             id: ResourceId(i),
@@ -217,5 +274,9 @@ fn hundred_thousand_resources() {
     let path = g.path(ResourceId(0), ResourceId(n - 1)).expect("path");
     assert_eq!(path.len(), 12); // r0 → r1 → … → r10 → last
     assert_eq!(g.topological_order().map(|o| o.len()), Ok(n as usize));
-    assert!(start.elapsed().as_secs() < 20, "graph queries are not linear: {:?}", start.elapsed());
+    assert!(
+        start.elapsed().as_secs() < 20,
+        "graph queries are not linear: {:?}",
+        start.elapsed()
+    );
 }

@@ -12,43 +12,77 @@ use strata_model::{Model, Provider, Ref, Resource, ResourceId, Schemas, Stack, V
 
 /// CPU time of the whole process so far (user + system), from /proc (Linux), in ms.
 fn cpu_ms() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
-    let Some(after) = stat.rsplit_once(')').map(|x| x.1) else { return 0.0 };
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
+        return 0.0;
+    };
+    let Some(after) = stat.rsplit_once(')').map(|x| x.1) else {
+        return 0.0;
+    };
     let f: Vec<&str> = after.split_whitespace().collect();
     let ticks = |i: usize| f.get(i).and_then(|x| x.parse::<f64>().ok()).unwrap_or(0.0);
     (ticks(11) + ticks(12)) * 10.0
 }
 
 fn defaults(schemas: &Schemas, ty: &str) -> BTreeMap<String, Value> {
-    schemas.get(ty).map(|s| s.fields.iter().filter_map(|(k, f)| f.default.clone().map(|d| (k.clone(), d))).collect()).unwrap_or_default()
+    schemas
+        .get(ty)
+        .map(|s| {
+            s.fields
+                .iter()
+                .filter_map(|(k, f)| f.default.clone().map(|d| (k.clone(), d)))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 fn main() {
-    let n: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(10_000);
+    let n: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(10_000);
     let mut sources = SourceMap::new();
     let id = sources.add("main.strata", String::new(), false);
-    let (analysis, _) = strata_semantics::analyze(&mut sources, &[id], &strata_semantics::NoImports, &Default::default());
+    let (analysis, _) = strata_semantics::analyze(
+        &mut sources,
+        &[id],
+        &strata_semantics::NoImports,
+        &Default::default(),
+    );
     let schemas = analysis.schemas;
 
     let stack = |name: &str, p: Provider, cfg: &[(&str, &str)]| Stack {
         name: name.into(),
         provider: p,
-        provider_config: cfg.iter().map(|(k, v)| (k.to_string(), Value::str(v.to_string()))).collect(),
+        provider_config: cfg
+            .iter()
+            .map(|(k, v)| (k.to_string(), Value::str(v.to_string())))
+            .collect(),
         budget: None,
         budget_span: None,
-        tags: [("team".to_string(), "platform".to_string())].into_iter().collect(),
+        tags: [("team".to_string(), "platform".to_string())]
+            .into_iter()
+            .collect(),
         span: Span::default(),
     };
     let mut model = Model {
         stacks: vec![
             stack("aws", Provider::Aws, &[("region", "us-east-1")]),
-            stack("gcp", Provider::Gcp, &[("project", "acme-bench"), ("region", "europe-west1")]),
+            stack(
+                "gcp",
+                Provider::Gcp,
+                &[("project", "acme-bench"), ("region", "europe-west1")],
+            ),
             stack("k8s", Provider::Kubernetes, &[("namespace", "bench")]),
             stack("portable", Provider::Aws, &[("region", "eu-west-1")]),
         ],
         ..Model::default()
     };
-    let push = |model: &mut Model, name: String, ty: &str, stack: usize, extra: Vec<(&str, Value)>| -> ResourceId {
+    let push = |model: &mut Model,
+                name: String,
+                ty: &str,
+                stack: usize,
+                extra: Vec<(&str, Value)>|
+     -> ResourceId {
         let rid = ResourceId(model.resources.len() as u32);
         let mut props = defaults(&schemas, ty);
         for (k, v) in extra {
@@ -71,21 +105,98 @@ fn main() {
         });
         rid
     };
-    let r = |id: ResourceId, name: &str, attr: Option<&str>| Value::Ref(Ref { resource: id, name: name.into(), attr: attr.map(str::to_string) });
+    let r = |id: ResourceId, name: &str, attr: Option<&str>| {
+        Value::Ref(Ref {
+            resource: id,
+            name: name.into(),
+            attr: attr.map(str::to_string),
+        })
+    };
     let mut i = 0;
     while model.resources.len() < n {
         let k = push(&mut model, format!("key{i}"), "aws.kms.Key", 0, vec![]);
-        push(&mut model, format!("bucket{i}"), "aws.s3.Bucket", 0, vec![("encryption", r(k, "key", None))]);
-        let dlq = push(&mut model, format!("dlq{i}"), "aws.sqs.Queue", 0, vec![]);
-        push(&mut model, format!("queue{i}"), "aws.sqs.Queue", 0, vec![("dead_letter", Value::Record([("queue".to_string(), r(dlq, "dlq", None)), ("max_receives".to_string(), Value::Int(5))].into_iter().collect()))]);
-        push(&mut model, format!("db{i}"), "aws.rds.DBInstance", 0, vec![("engine_version", Value::Str("16".into())), ("instance_class", Value::Str("db.t4g.small".into())), ("kms_key", r(k, "key", None))]);
-        push(&mut model, format!("gbucket{i}"), "gcp.storage.Bucket", 1, vec![]);
-        push(&mut model, format!("topic{i}"), "gcp.pubsub.Topic", 1, vec![]);
-        let container: Value = Value::Record(
-            defaults(&schemas, "k8s.Deployment").into_iter().take(0).chain([("image".to_string(), Value::Str("nginx:1.27".into())), ("port".to_string(), Value::Int(8080))]).collect(),
+        push(
+            &mut model,
+            format!("bucket{i}"),
+            "aws.s3.Bucket",
+            0,
+            vec![("encryption", r(k, "key", None))],
         );
-        let d = push(&mut model, format!("app{i}"), "k8s.Deployment", 2, vec![("containers", Value::list(vec![container]))]);
-        push(&mut model, format!("svc{i}"), "k8s.Service", 2, vec![("target", r(d, "app", None)), ("ports", Value::list(vec![Value::Record([("port".to_string(), Value::Int(80))].into_iter().collect())]))]);
+        let dlq = push(&mut model, format!("dlq{i}"), "aws.sqs.Queue", 0, vec![]);
+        push(
+            &mut model,
+            format!("queue{i}"),
+            "aws.sqs.Queue",
+            0,
+            vec![(
+                "dead_letter",
+                Value::Record(
+                    [
+                        ("queue".to_string(), r(dlq, "dlq", None)),
+                        ("max_receives".to_string(), Value::Int(5)),
+                    ]
+                    .into_iter()
+                    .collect(),
+                ),
+            )],
+        );
+        push(
+            &mut model,
+            format!("db{i}"),
+            "aws.rds.DBInstance",
+            0,
+            vec![
+                ("engine_version", Value::Str("16".into())),
+                ("instance_class", Value::Str("db.t4g.small".into())),
+                ("kms_key", r(k, "key", None)),
+            ],
+        );
+        push(
+            &mut model,
+            format!("gbucket{i}"),
+            "gcp.storage.Bucket",
+            1,
+            vec![],
+        );
+        push(
+            &mut model,
+            format!("topic{i}"),
+            "gcp.pubsub.Topic",
+            1,
+            vec![],
+        );
+        let container: Value = Value::Record(
+            defaults(&schemas, "k8s.Deployment")
+                .into_iter()
+                .take(0)
+                .chain([
+                    ("image".to_string(), Value::Str("nginx:1.27".into())),
+                    ("port".to_string(), Value::Int(8080)),
+                ])
+                .collect(),
+        );
+        let d = push(
+            &mut model,
+            format!("app{i}"),
+            "k8s.Deployment",
+            2,
+            vec![("containers", Value::list(vec![container]))],
+        );
+        push(
+            &mut model,
+            format!("svc{i}"),
+            "k8s.Service",
+            2,
+            vec![
+                ("target", r(d, "app", None)),
+                (
+                    "ports",
+                    Value::list(vec![Value::Record(
+                        [("port".to_string(), Value::Int(80))].into_iter().collect(),
+                    )]),
+                ),
+            ],
+        );
         push(&mut model, format!("q{i}"), "portable.Queue", 3, vec![]);
         i += 1;
     }

@@ -27,7 +27,9 @@ pub fn to_ctx(v: &Value) -> Json {
         Value::Null => Json::Null,
         Value::Bool(b) => Json::Bool(*b),
         Value::Int(i) => Json::from(*i),
-        Value::Float(f) => serde_json::Number::from_f64(*f).map(Json::Number).unwrap_or(Json::Null),
+        Value::Float(f) => serde_json::Number::from_f64(*f)
+            .map(Json::Number)
+            .unwrap_or(Json::Null),
         Value::Str(s) | Value::Cidr(s) => Json::String(s.to_string()),
         Value::Quantity(q) => quantity_marker(q),
         Value::List(l) => Json::Array(l.iter().map(to_ctx).collect()),
@@ -62,12 +64,27 @@ pub fn marker(key: &str, v: Json) -> Json {
 }
 
 pub fn ref_marker(id: u32, attr: Option<&str>) -> Json {
-    marker("$ref", Json::Array(vec![Json::from(id), attr.map_or(Json::Null, |a| Json::String(a.to_string()))]))
+    marker(
+        "$ref",
+        Json::Array(vec![
+            Json::from(id),
+            attr.map_or(Json::Null, |a| Json::String(a.to_string())),
+        ]),
+    )
 }
 
 pub fn quantity_marker(q: &Quantity) -> Json {
-    let v = serde_json::Number::from_f64(q.value).map(Json::Number).unwrap_or(Json::Null);
-    marker("$q", Json::Array(vec![v, Json::String(q.dimension.name().to_string()), Json::String(q.unit.clone())]))
+    let v = serde_json::Number::from_f64(q.value)
+        .map(Json::Number)
+        .unwrap_or(Json::Null);
+    marker(
+        "$q",
+        Json::Array(vec![
+            v,
+            Json::String(q.dimension.name().to_string()),
+            Json::String(q.unit.clone()),
+        ]),
+    )
 }
 
 pub fn escape_key(k: &str) -> String {
@@ -122,7 +139,14 @@ pub fn sibling_parts(payload: &Json) -> Option<(&str, Option<usize>, Option<&str
 }
 
 pub fn dimension_from_name(s: &str) -> Option<Dimension> {
-    [Dimension::Size, Dimension::Duration, Dimension::MoneyRate, Dimension::Money].into_iter().find(|d| d.name() == s)
+    [
+        Dimension::Size,
+        Dimension::Duration,
+        Dimension::MoneyRate,
+        Dimension::Money,
+    ]
+    .into_iter()
+    .find(|d| d.name() == s)
 }
 
 /// A quantity marker's value in base units and its dimension.
@@ -130,7 +154,11 @@ pub fn quantity_parts(payload: &Json) -> Option<(f64, Dimension, String)> {
     let a = payload.as_array()?;
     let v = a.first()?.as_f64()?;
     let d = dimension_from_name(a.get(1)?.as_str()?)?;
-    let unit = a.get(2).and_then(Json::as_str).unwrap_or(d.base_unit()).to_string();
+    let unit = a
+        .get(2)
+        .and_then(Json::as_str)
+        .unwrap_or(d.base_unit())
+        .to_string();
     Some((v, d, unit))
 }
 
@@ -169,11 +197,21 @@ mod tests {
     fn markers_round_trip_and_user_dollar_keys_are_escaped() {
         let mut m = BTreeMap::new();
         m.insert("$weird".to_string(), Value::Int(1));
-        m.insert("key".to_string(), Value::Ref(Ref { resource: ResourceId(3), name: "k".into(), attr: Some("arn".into()) }));
+        m.insert(
+            "key".to_string(),
+            Value::Ref(Ref {
+                resource: ResourceId(3),
+                name: "k".into(),
+                attr: Some("arn".into()),
+            }),
+        );
         let j = to_ctx(&Value::record(m));
         assert_eq!(j["$$weird"], Json::from(1));
         assert_eq!(as_marker(&j["key"]).map(|(k, _)| k), Some("$ref"));
-        assert_eq!(ref_parts(as_marker(&j["key"]).unwrap().1), Some((3, Some("arn"))));
+        assert_eq!(
+            ref_parts(as_marker(&j["key"]).unwrap().1),
+            Some((3, Some("arn")))
+        );
         assert!(as_marker(&j).is_none());
         assert_eq!(unescape_key("$$weird"), "$weird");
     }

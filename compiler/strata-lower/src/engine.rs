@@ -156,7 +156,11 @@ pub enum OutSrc {
 pub enum OutPart {
     Lit(String),
     /// `${KEY}`, `${KEY.ATTR}`; `all`: `${KEY[*].ATTR}` (every repeated instance, a list).
-    Ref { key: String, attr: Option<String>, all: bool },
+    Ref {
+        key: String,
+        attr: Option<String>,
+        all: bool,
+    },
 }
 
 #[derive(Debug)]
@@ -201,7 +205,9 @@ pub fn parse_out(s: &str) -> Result<Vec<OutPart>, String> {
             out.push(OutPart::Lit(rest[..start].to_string()));
         }
         let after = &rest[start + 2..];
-        let end = after.find('}').ok_or_else(|| format!("unclosed `${{` in out spec {s:?}"))?;
+        let end = after
+            .find('}')
+            .ok_or_else(|| format!("unclosed `${{` in out spec {s:?}"))?;
         let inner = after[..end].trim();
         let (head, attr) = match inner.split_once('.') {
             Some((h, a)) => (h, Some(a.to_string())),
@@ -214,7 +220,11 @@ pub fn parse_out(s: &str) -> Result<Vec<OutPart>, String> {
         if key.is_empty() || !key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             return Err(format!("bad reference `${{{inner}}}` in out spec {s:?}"));
         }
-        out.push(OutPart::Ref { key: key.to_string(), attr, all });
+        out.push(OutPart::Ref {
+            key: key.to_string(),
+            attr,
+            all,
+        });
         rest = &after[end + 1..];
     }
     if !rest.is_empty() {
@@ -258,12 +268,22 @@ impl Engine {
         let mut hb = Handlebars::new();
         hb.register_escape_fn(handlebars::no_escape);
         helpers::register(&mut hb, tables.clone());
-        let mut engine = Engine { hb: RwLock::new(hb), pending: HashMap::new(), lazy, providers: HashMap::new(), targets: HashMap::new(), portable: HashMap::new(), errors };
+        let mut engine = Engine {
+            hb: RwLock::new(hb),
+            pending: HashMap::new(),
+            lazy,
+            providers: HashMap::new(),
+            targets: HashMap::new(),
+            portable: HashMap::new(),
+            errors,
+        };
         for (path, d) in &defs {
             for (name, src) in &d.partials {
                 let hb = engine.hb.get_mut().unwrap_or_else(PoisonError::into_inner);
                 if hb.has_template(name) {
-                    engine.errors.push(format!("{path}: partial `{name}` is defined twice"));
+                    engine
+                        .errors
+                        .push(format!("{path}: partial `{name}` is defined twice"));
                 }
                 if let Err(e) = hb.register_template_string(name, src) {
                     engine.errors.push(format!("{path}: template error: {e}"));
@@ -273,13 +293,22 @@ impl Engine {
         for (path, d) in defs {
             for (prov, by_target) in d.provider {
                 for (t, def) in by_target {
-                    let (Some(p), Some(target)) = (Provider::parse(&prov), Target::parse(&t)) else {
-                        engine.errors.push(format!("{path}: provider settings `{prov}`/`{t}`: unknown provider or target"));
+                    let (Some(p), Some(target)) = (Provider::parse(&prov), Target::parse(&t))
+                    else {
+                        engine.errors.push(format!(
+                            "{path}: provider settings `{prov}`/`{t}`: unknown provider or target"
+                        ));
                         continue;
                     };
                     let tpl = format!("provider/{prov}/{t}");
                     engine.register(&path, &tpl, &def.body);
-                    engine.providers.insert((p, target), ProviderSettings { name: def.name, body_tpl: tpl });
+                    engine.providers.insert(
+                        (p, target),
+                        ProviderSettings {
+                            name: def.name,
+                            body_tpl: tpl,
+                        },
+                    );
                 }
             }
             for (schema, t) in d.schema {
@@ -295,22 +324,36 @@ impl Engine {
                     }
                     let prefix = format!("{schema}/{}", target_key(target));
                     let entries = engine.compile_entries(&path, &prefix, list);
-                    if engine.targets.insert((schema.clone(), target), entries).is_some() {
-                        engine.errors.push(format!("{path}: `{schema}` is mapped to {} twice", target_key(target)));
+                    if engine
+                        .targets
+                        .insert((schema.clone(), target), entries)
+                        .is_some()
+                    {
+                        engine.errors.push(format!(
+                            "{path}: `{schema}` is mapped to {} twice",
+                            target_key(target)
+                        ));
                     }
                 }
             }
             for (ty, providers) in d.portable {
                 for (prov, def) in providers {
                     let Some(p) = Provider::parse(&prov) else {
-                        engine.errors.push(format!("{path}: `{ty}`: unknown provider `{prov}`"));
+                        engine
+                            .errors
+                            .push(format!("{path}: `{ty}`: unknown provider `{prov}`"));
                         continue;
                     };
                     let prefix = format!("{ty}/{prov}");
                     let entries = engine.compile_entries(&path, &prefix, def.resources);
-                    let lowering = PortableLowering { implicit: def.implicit, entries };
+                    let lowering = PortableLowering {
+                        implicit: def.implicit,
+                        entries,
+                    };
                     if engine.portable.insert((ty.clone(), p), lowering).is_some() {
-                        engine.errors.push(format!("{path}: `{ty}` is lowered to {prov} twice"));
+                        engine
+                            .errors
+                            .push(format!("{path}: `{ty}` is lowered to {prov} twice"));
                     }
                 }
             }
@@ -326,7 +369,9 @@ impl Engine {
             for d in &defs {
                 *m.entry(d.ty.as_str()).or_default() += 1;
             }
-            m.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<HashMap<String, usize>>()
+            m.into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<HashMap<String, usize>>()
         };
         for (i, d) in defs.into_iter().enumerate() {
             let at = format!("{path}: {prefix}[{i}] (key `{}`)", d.key);
@@ -334,7 +379,9 @@ impl Engine {
                 self.errors.push(format!("{at}: duplicate key"));
             }
             if i == 0 && (d.when.is_some() || d.each.is_some()) {
-                self.errors.push(format!("{at}: the first (primary) entry cannot have `when` or `each`"));
+                self.errors.push(format!(
+                    "{at}: the first (primary) entry cannot have `when` or `each`"
+                ));
             }
             let base = format!("{prefix}/{}", d.key);
             let body_tpl = format!("{base}/body");
@@ -352,8 +399,14 @@ impl Engine {
                 } else {
                     let w = w.trim();
                     match w.strip_prefix('!') {
-                        Some(p) => Cond::Path { path: p.trim().to_string(), negate: true },
-                        None => Cond::Path { path: w.to_string(), negate: false },
+                        Some(p) => Cond::Path {
+                            path: p.trim().to_string(),
+                            negate: true,
+                        },
+                        None => Cond::Path {
+                            path: w.to_string(),
+                            negate: false,
+                        },
                     }
                 }
             });
@@ -376,25 +429,51 @@ impl Engine {
                 };
                 let spec = match def {
                     OutDef::One(s) => OutSpec::One(compile(0, &s)),
-                    OutDef::Many(l) => OutSpec::Many(l.iter().enumerate().map(|(k, s)| compile(k, s)).collect()),
+                    OutDef::Many(l) => {
+                        OutSpec::Many(l.iter().enumerate().map(|(k, s)| compile(k, s)).collect())
+                    }
                 };
                 outs.insert(name, spec);
             }
             let params = d
                 .params
                 .into_iter()
-                .map(|p| TargetParam { name: p.name, ty: p.ty, default: p.default.as_ref().map(json_to_plain_tvalue), description: p.description, allowed: Vec::new() })
+                .map(|p| TargetParam {
+                    name: p.name,
+                    ty: p.ty,
+                    default: p.default.as_ref().map(json_to_plain_tvalue),
+                    description: p.description,
+                    allowed: Vec::new(),
+                })
                 .collect();
             let type_unique = type_counts.get(&d.ty).copied() == Some(1) && d.each.is_none();
-            out.push(Entry { key: d.key, ty: d.ty, when, each: d.each, name_tpl, body_tpl, body_src: d.body, outs, params, type_unique, file: path.to_string() });
+            out.push(Entry {
+                key: d.key,
+                ty: d.ty,
+                when,
+                each: d.each,
+                name_tpl,
+                body_tpl,
+                body_src: d.body,
+                outs,
+                params,
+                type_unique,
+                file: path.to_string(),
+            });
         }
         out
     }
 
     fn register(&mut self, at: &str, name: &str, src: &str) {
         if self.lazy {
-            self.pending.insert(name.to_string(), (at.to_string(), src.to_string()));
-        } else if let Err(e) = self.hb.get_mut().unwrap_or_else(PoisonError::into_inner).register_template_string(name, src) {
+            self.pending
+                .insert(name.to_string(), (at.to_string(), src.to_string()));
+        } else if let Err(e) = self
+            .hb
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .register_template_string(name, src)
+        {
             self.errors.push(format!("{at}: template error: {e}"));
         }
     }
@@ -405,7 +484,8 @@ impl Engine {
         let Some((at, src)) = self.pending.get(name) else {
             return Ok(()); // unknown: rendering reports the missing template
         };
-        let tpl = handlebars::Template::compile_with_name(src, name.to_string()).map_err(|e| format!("{at}: template error: {e}"))?;
+        let tpl = handlebars::Template::compile_with_name(src, name.to_string())
+            .map_err(|e| format!("{at}: template error: {e}"))?;
         let mut hb = self.hb.write().unwrap_or_else(PoisonError::into_inner);
         if !hb.has_template(name) {
             hb.register_template(name, tpl);
@@ -437,7 +517,11 @@ impl Engine {
             }
         }
         self.compile(tpl)?;
-        self.hb.read().unwrap_or_else(PoisonError::into_inner).render_with_context(tpl, cx).map_err(|e| e.to_string())
+        self.hb
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .render_with_context(tpl, cx)
+            .map_err(|e| e.to_string())
     }
 
     /// Render a template that produces JSON, and parse it (empty output is `null`).
@@ -446,14 +530,21 @@ impl Engine {
         if text.trim().is_empty() {
             return Ok(Json::Null);
         }
-        serde_json::from_str(&text).map_err(|e| format!("the template produced invalid JSON ({e}):\n{}", excerpt(&text, e.line(), e.column())))
+        serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "the template produced invalid JSON ({e}):\n{}",
+                excerpt(&text, e.line(), e.column())
+            )
+        })
     }
 
     /// Whether an entry applies, given the resource's context.
     pub fn applies(&self, e: &Entry, json: &Json, cx: &Context) -> Result<bool, String> {
         match &e.when {
             None => Ok(true),
-            Some(Cond::Path { path, negate }) => Ok(ctx::lookup(json, path).is_some_and(ctx::truthy) != *negate),
+            Some(Cond::Path { path, negate }) => {
+                Ok(ctx::lookup(json, path).is_some_and(ctx::truthy) != *negate)
+            }
             Some(Cond::Template(t)) => {
                 let s = self.render_text(t, cx)?;
                 let s = s.trim();
@@ -464,14 +555,22 @@ impl Engine {
 
     /// The elements an `each` entry repeats over: (element, suffix for names).
     pub fn each_items(e: &Entry, json: &Json) -> Vec<(Json, String)> {
-        let Some(path) = &e.each else { return Vec::new() };
+        let Some(path) = &e.each else {
+            return Vec::new();
+        };
         match ctx::lookup(json, path) {
             Some(Json::Array(a)) => a
                 .iter()
                 .enumerate()
                 .map(|(i, v)| {
                     let suffix = match v.as_str() {
-                        Some(s) if !s.is_empty() && s.len() <= 20 && s.chars().all(|c| c.is_ascii_alphanumeric()) => s.to_string(),
+                        Some(s)
+                            if !s.is_empty()
+                                && s.len() <= 20
+                                && s.chars().all(|c| c.is_ascii_alphanumeric()) =>
+                        {
+                            s.to_string()
+                        }
                         _ => i.to_string(),
                     };
                     (v.clone(), suffix)
@@ -515,7 +614,11 @@ pub fn json_to_plain_tvalue(j: &Json) -> TValue {
         },
         Json::String(s) => TValue::Str(s.clone()),
         Json::Array(a) => TValue::List(a.iter().map(json_to_plain_tvalue).collect()),
-        Json::Object(o) => TValue::Map(o.iter().map(|(k, v)| (k.clone(), json_to_plain_tvalue(v))).collect()),
+        Json::Object(o) => TValue::Map(
+            o.iter()
+                .map(|(k, v)| (k.clone(), json_to_plain_tvalue(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -524,8 +627,11 @@ static ENGINE: OnceLock<Engine> = OnceLock::new();
 /// The engine built from the embedded stdlib (`lower/**/*.toml`), built on first use.
 pub fn engine() -> &'static Engine {
     ENGINE.get_or_init(|| {
-        let files: Vec<(String, String)> =
-            strata_stdlib::files_with_extension(".toml").into_iter().filter(|f| f.path.starts_with("lower/")).map(|f| (f.path.to_string(), f.text.to_string())).collect();
+        let files: Vec<(String, String)> = strata_stdlib::files_with_extension(".toml")
+            .into_iter()
+            .filter(|f| f.path.starts_with("lower/"))
+            .map(|f| (f.path.to_string(), f.text.to_string()))
+            .collect();
         Engine::from_files_lazy(&files)
     })
 }
@@ -536,16 +642,34 @@ mod tests {
 
     #[test]
     fn out_specs() {
-        assert_eq!(parse_out("${self}").unwrap(), vec![OutPart::Ref { key: "self".into(), attr: None, all: false }]);
+        assert_eq!(
+            parse_out("${self}").unwrap(),
+            vec![OutPart::Ref {
+                key: "self".into(),
+                attr: None,
+                all: false
+            }]
+        );
         assert_eq!(
             parse_out("pg://${self.Endpoint.Address}:5432").unwrap(),
             vec![
                 OutPart::Lit("pg://".into()),
-                OutPart::Ref { key: "self".into(), attr: Some("Endpoint.Address".into()), all: false },
+                OutPart::Ref {
+                    key: "self".into(),
+                    attr: Some("Endpoint.Address".into()),
+                    all: false
+                },
                 OutPart::Lit(":5432".into())
             ]
         );
-        assert_eq!(parse_out("${sub[*].id}").unwrap(), vec![OutPart::Ref { key: "sub".into(), attr: Some("id".into()), all: true }]);
+        assert_eq!(
+            parse_out("${sub[*].id}").unwrap(),
+            vec![OutPart::Ref {
+                key: "sub".into(),
+                attr: Some("id".into()),
+                all: true
+            }]
+        );
         assert!(parse_out("${oops").is_err());
         assert!(parse_out("${a b}").is_err());
     }
@@ -554,8 +678,14 @@ mod tests {
     fn bad_files_are_reported_not_panicked() {
         let e = Engine::from_files(&[
             ("a.toml".into(), "schema = 3".into()),
-            ("b.toml".into(), "[[schema.\"x.Y\".terraform]]\ntype = \"t\"\nbody = \"{{#if}}\"\n".into()),
-            ("c.toml".into(), "[[schema.\"x.Z\".terraform]]\ntype = \"t\"\nbody = \"{}\"\nwhen = \"a\"\n".into()),
+            (
+                "b.toml".into(),
+                "[[schema.\"x.Y\".terraform]]\ntype = \"t\"\nbody = \"{{#if}}\"\n".into(),
+            ),
+            (
+                "c.toml".into(),
+                "[[schema.\"x.Z\".terraform]]\ntype = \"t\"\nbody = \"{}\"\nwhen = \"a\"\n".into(),
+            ),
         ]);
         assert_eq!(e.errors.len(), 3, "{:#?}", e.errors);
     }
@@ -566,8 +696,13 @@ mod tests {
         let e = Engine::from_files_lazy(&files);
         assert!(e.errors.is_empty(), "{:#?}", e.errors);
         let cx = Context::wraps(serde_json::json!({ "props": { "a": 1 } })).expect("context");
-        assert_eq!(e.render_json("x.Z/terraform/main/body", &cx), Ok(serde_json::json!({ "a": 1 })));
-        assert!(e.render_text("x.Y/terraform/main/body", &cx).is_err_and(|m| m.contains("template error")));
+        assert_eq!(
+            e.render_json("x.Z/terraform/main/body", &cx),
+            Ok(serde_json::json!({ "a": 1 }))
+        );
+        assert!(e
+            .render_text("x.Y/terraform/main/body", &cx)
+            .is_err_and(|m| m.contains("template error")));
         let all = e.compile_all();
         assert_eq!(all.len(), 1, "{all:#?}");
         assert!(all[0].starts_with("b.toml: x.Y/terraform[0]"), "{all:#?}");

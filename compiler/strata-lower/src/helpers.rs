@@ -4,7 +4,10 @@
 //! write user data without going through a helper, so the output is always valid JSON.
 
 use crate::ctx::{self, marker};
-use handlebars::{Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError, RenderErrorReason, ScopedJson};
+use handlebars::{
+    Context, Handlebars, Helper, HelperDef, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason, ScopedJson,
+};
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -19,14 +22,30 @@ struct ValueHelper {
 }
 
 impl HelperDef for ValueHelper {
-    fn call_inner<'reg: 'rc, 'rc>(&self, h: &Helper<'rc>, _: &'reg Handlebars<'reg>, _: &'rc Context, _: &mut RenderContext<'reg, 'rc>) -> Result<ScopedJson<'rc>, RenderError> {
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
         let args: Vec<&Json> = h.params().iter().map(|p| p.value()).collect();
-        (self.f)(&args, &self.tables).map(ScopedJson::Derived).map_err(|e| RenderErrorReason::Other(format!("helper `{}`: {e}", h.name())).into())
+        (self.f)(&args, &self.tables)
+            .map(ScopedJson::Derived)
+            .map_err(|e| RenderErrorReason::Other(format!("helper `{}`: {e}", h.name())).into())
     }
 
-    fn call<'reg: 'rc, 'rc>(&self, h: &Helper<'rc>, r: &'reg Handlebars<'reg>, cx: &'rc Context, rc: &mut RenderContext<'reg, 'rc>, out: &mut dyn Output) -> HelperResult {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        cx: &'rc Context,
+        rc: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
         let v = self.call_inner(h, r, cx, rc)?;
-        let text = serde_json::to_string(v.as_json()).map_err(|e| RenderErrorReason::Other(e.to_string()))?;
+        let text = serde_json::to_string(v.as_json())
+            .map_err(|e| RenderErrorReason::Other(e.to_string()))?;
         out.write(&text)?;
         Ok(())
     }
@@ -36,13 +55,29 @@ impl HelperDef for ValueHelper {
 struct JsonHelper;
 
 impl HelperDef for JsonHelper {
-    fn call_inner<'reg: 'rc, 'rc>(&self, h: &Helper<'rc>, _: &'reg Handlebars<'reg>, _: &'rc Context, _: &mut RenderContext<'reg, 'rc>) -> Result<ScopedJson<'rc>, RenderError> {
-        Ok(ScopedJson::Derived(h.param(0).map_or(Json::Null, |p| p.value().clone())))
+    fn call_inner<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+    ) -> Result<ScopedJson<'rc>, RenderError> {
+        Ok(ScopedJson::Derived(
+            h.param(0).map_or(Json::Null, |p| p.value().clone()),
+        ))
     }
 
-    fn call<'reg: 'rc, 'rc>(&self, h: &Helper<'rc>, _: &'reg Handlebars<'reg>, _: &'rc Context, _: &mut RenderContext<'reg, 'rc>, out: &mut dyn Output) -> HelperResult {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
         let text = match h.param(0) {
-            Some(p) => serde_json::to_string(p.value()).map_err(|e| RenderErrorReason::Other(e.to_string()))?,
+            Some(p) => serde_json::to_string(p.value())
+                .map_err(|e| RenderErrorReason::Other(e.to_string()))?,
             None => "null".to_string(),
         };
         out.write(&text)?;
@@ -89,25 +124,46 @@ pub const HELPERS: &[(&str, Fun)] = &[
     ("tag_map", tag_map),
     ("gcp_labels", gcp_labels),
     ("merge", merge),
-    ("list", |a, _| Ok(Json::Array(a.iter().map(|v| (*v).clone()).collect()))),
+    ("list", |a, _| {
+        Ok(Json::Array(a.iter().map(|v| (*v).clone()).collect()))
+    }),
     ("compact", compact),
-    ("has", |a, _| Ok(Json::Bool(a.first().is_some_and(|v| ctx::truthy(v))))),
-    ("is_null", |a, _| Ok(Json::Bool(matches!(a.first(), None | Some(Json::Null))))),
+    ("has", |a, _| {
+        Ok(Json::Bool(a.first().is_some_and(|v| ctx::truthy(v))))
+    }),
+    ("is_null", |a, _| {
+        Ok(Json::Bool(matches!(a.first(), None | Some(Json::Null))))
+    }),
     ("add", |a, _| arith(a, |x, y| x + y)),
     ("sub", |a, _| arith(a, |x, y| x - y)),
     ("mul", |a, _| arith(a, |x, y| x * y)),
-    ("div", |a, _| arith(a, |x, y| if y == 0.0 { f64::NAN } else { x / y })),
+    ("div", |a, _| {
+        arith(a, |x, y| if y == 0.0 { f64::NAN } else { x / y })
+    }),
     ("str", to_str),
     ("cidrsubnet", cidrsubnet),
     ("map_entries", map_entries),
     ("index_of", index_of),
     ("json_string", json_string),
-    ("alnum", |a, _| map_str(a, |s| s.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase())),
+    ("alnum", |a, _| {
+        map_str(a, |s| {
+            s.chars()
+                .filter(char::is_ascii_alphanumeric)
+                .collect::<String>()
+                .to_ascii_lowercase()
+        })
+    }),
 ];
 
 pub fn register(hb: &mut Handlebars<'static>, tables: Arc<Tables>) {
     for (name, f) in HELPERS {
-        hb.register_helper(name, Box::new(ValueHelper { f: *f, tables: tables.clone() }));
+        hb.register_helper(
+            name,
+            Box::new(ValueHelper {
+                f: *f,
+                tables: tables.clone(),
+            }),
+        );
     }
     hb.register_helper("json", Box::new(JsonHelper));
 }
@@ -121,7 +177,9 @@ fn num(n: f64) -> Json {
     if n.fract() == 0.0 && n.abs() < 9e15 {
         Json::from(n as i64)
     } else {
-        serde_json::Number::from_f64(n).map(Json::Number).unwrap_or(Json::Null)
+        serde_json::Number::from_f64(n)
+            .map(Json::Number)
+            .unwrap_or(Json::Null)
     }
 }
 
@@ -131,7 +189,10 @@ fn json(a: &[&Json], _: &Tables) -> Result<Json, String> {
 
 /// The first argument that is not null.
 fn default(a: &[&Json], _: &Tables) -> Result<Json, String> {
-    Ok(a.iter().find(|v| !v.is_null()).map(|v| (*v).clone()).unwrap_or(Json::Null))
+    Ok(a.iter()
+        .find(|v| !v.is_null())
+        .map(|v| (*v).clone())
+        .unwrap_or(Json::Null))
 }
 
 /// Text of a scalar for concatenation; `None` for a reference or interpolation.
@@ -195,7 +256,9 @@ fn concat(a: &[&Json], _: &Tables) -> Result<Json, String> {
 /// `join SEP LIST`.
 fn join(a: &[&Json], _: &Tables) -> Result<Json, String> {
     let sep = arg(a, 0);
-    let Some(items) = arg(a, 1).as_array() else { return Ok(Json::Null) };
+    let Some(items) = arg(a, 1).as_array() else {
+        return Ok(Json::Null);
+    };
     let mut parts = Vec::new();
     for (i, v) in items.iter().enumerate() {
         if i > 0 {
@@ -217,14 +280,19 @@ fn lowered(a: &[&Json], _: &Tables) -> Result<Json, String> {
 }
 
 fn sibling(name: &str, a: &[&Json]) -> Result<Json, String> {
-    let key = arg(a, 0).as_str().ok_or("the first argument must be an entry key")?;
+    let key = arg(a, 0)
+        .as_str()
+        .ok_or("the first argument must be an entry key")?;
     let (index, attr) = match (arg(a, 1), arg(a, 2)) {
         (Json::Number(n), at) => (n.as_u64().map(Json::from).unwrap_or(Json::Null), at.clone()),
         (Json::String(s), _) => (Json::Null, Json::String(s.clone())),
         (Json::Null, at) => (Json::Null, at.clone()),
         (other, _) => return Err(format!("expected an index or an attribute, found {other}")),
     };
-    Ok(marker(name, Json::Array(vec![Json::String(key.to_string()), index, attr])))
+    Ok(marker(
+        name,
+        Json::Array(vec![Json::String(key.to_string()), index, attr]),
+    ))
 }
 
 fn set_attr(v: &Json, attr: &Json) -> Json {
@@ -234,8 +302,19 @@ fn set_attr(v: &Json, attr: &Json) -> Json {
             marker("$ref", Json::Array(vec![id, attr.clone()]))
         }
         Some(("$entry" | "$lowered", Json::Array(p))) => {
-            let name = if ctx::as_marker(v).is_some_and(|(k, _)| k == "$entry") { "$entry" } else { "$lowered" };
-            marker(name, Json::Array(vec![p.first().cloned().unwrap_or(Json::Null), p.get(1).cloned().unwrap_or(Json::Null), attr.clone()]))
+            let name = if ctx::as_marker(v).is_some_and(|(k, _)| k == "$entry") {
+                "$entry"
+            } else {
+                "$lowered"
+            };
+            marker(
+                name,
+                Json::Array(vec![
+                    p.first().cloned().unwrap_or(Json::Null),
+                    p.get(1).cloned().unwrap_or(Json::Null),
+                    attr.clone(),
+                ]),
+            )
         }
         _ => v.clone(),
     }
@@ -250,7 +329,9 @@ fn ref_attr(a: &[&Json], _: &Tables) -> Result<Json, String> {
 /// `refs LIST ATTR`: `ref` over a list.
 fn refs(a: &[&Json], _: &Tables) -> Result<Json, String> {
     match arg(a, 0) {
-        Json::Array(l) => Ok(Json::Array(l.iter().map(|v| set_attr(v, arg(a, 1))).collect())),
+        Json::Array(l) => Ok(Json::Array(
+            l.iter().map(|v| set_attr(v, arg(a, 1))).collect(),
+        )),
         Json::Null => Ok(Json::Null),
         other => Ok(set_attr(other, arg(a, 1))),
     }
@@ -291,7 +372,8 @@ fn quantity(v: &Json, dim: Dimension) -> Result<Option<f64>, String> {
     if v.is_null() {
         return Ok(None);
     }
-    match ctx::as_marker(v).and_then(|(k, p)| (k == "$q").then(|| ctx::quantity_parts(p)).flatten()) {
+    match ctx::as_marker(v).and_then(|(k, p)| (k == "$q").then(|| ctx::quantity_parts(p)).flatten())
+    {
         Some((x, d, _)) if d == dim => Ok(Some(x)),
         Some((_, d, _)) => Err(format!("expected a {}, found a {}", dim.name(), d.name())),
         None => Err(format!("expected a {}, found {v}", dim.name())),
@@ -345,7 +427,11 @@ fn qty(a: &[&Json], _: &Tables) -> Result<Json, String> {
     let n = arg(a, 0).as_f64().ok_or("expected a number")?;
     let u = arg(a, 1).as_str().ok_or("expected a unit")?;
     let unit = strata_base::units::unit(u).ok_or_else(|| format!("unknown unit `{u}`"))?;
-    let q = strata_model::Quantity { value: n * unit.factor, dimension: unit.dimension, unit: u.to_string() };
+    let q = strata_model::Quantity {
+        value: n * unit.factor,
+        dimension: unit.dimension,
+        unit: u.to_string(),
+    };
     Ok(ctx::quantity_marker(&q))
 }
 
@@ -366,12 +452,28 @@ fn table(a: &[&Json], t: &Tables) -> Result<Json, String> {
 /// `round_up NUMBER TABLE`: the smallest value of the list TABLE that is ≥ NUMBER (its largest
 /// if none is).
 fn round_up(a: &[&Json], t: &Tables) -> Result<Json, String> {
-    let Some(x) = arg(a, 0).as_f64() else { return Ok(Json::Null) };
+    let Some(x) = arg(a, 0).as_f64() else {
+        return Ok(Json::Null);
+    };
     let name = arg(a, 1).as_str().ok_or("expected a table name")?;
-    let list = t.get(name).and_then(Json::as_array).ok_or_else(|| format!("no list table `{name}`"))?;
+    let list = t
+        .get(name)
+        .and_then(Json::as_array)
+        .ok_or_else(|| format!("no list table `{name}`"))?;
     let vals: Vec<f64> = list.iter().filter_map(Json::as_f64).collect();
-    let pick = vals.iter().copied().filter(|v| *v >= x).fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))));
-    Ok(pick.or_else(|| vals.iter().copied().fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))).map(num).unwrap_or(Json::Null))
+    let pick = vals
+        .iter()
+        .copied()
+        .filter(|v| *v >= x)
+        .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.min(v))));
+    Ok(pick
+        .or_else(|| {
+            vals.iter()
+                .copied()
+                .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))))
+        })
+        .map(num)
+        .unwrap_or(Json::Null))
 }
 
 fn map_str(a: &[&Json], f: impl Fn(&str) -> String) -> Result<Json, String> {
@@ -393,7 +495,9 @@ fn truncate(a: &[&Json], _: &Tables) -> Result<Json, String> {
 
 /// CloudFormation `Tags`: `[{Key, Value}]` sorted by key; null when there are none.
 fn cfn_tags(a: &[&Json], _: &Tables) -> Result<Json, String> {
-    let Some(m) = arg(a, 0).as_object() else { return Ok(Json::Null) };
+    let Some(m) = arg(a, 0).as_object() else {
+        return Ok(Json::Null);
+    };
     if m.is_empty() {
         return Ok(Json::Null);
     }
@@ -422,12 +526,24 @@ fn tag_map(a: &[&Json], _: &Tables) -> Result<Json, String> {
 /// Google labels: keys and values lowercased, characters other than `[a-z0-9_-]` replaced by
 /// `_`, at most 63 characters; null when empty.
 fn gcp_labels(a: &[&Json], _: &Tables) -> Result<Json, String> {
-    let Some(m) = arg(a, 0).as_object() else { return Ok(Json::Null) };
+    let Some(m) = arg(a, 0).as_object() else {
+        return Ok(Json::Null);
+    };
     if m.is_empty() {
         return Ok(Json::Null);
     }
     let clean = |s: &str| -> String {
-        s.to_lowercase().chars().map(|c| if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' { c } else { '_' }).take(63).collect()
+        s.to_lowercase()
+            .chars()
+            .map(|c| {
+                if c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .take(63)
+            .collect()
     };
     let mut out = Map::new();
     for (k, v) in m {
@@ -465,9 +581,17 @@ fn merge(a: &[&Json], _: &Tables) -> Result<Json, String> {
 fn compact(a: &[&Json], _: &Tables) -> Result<Json, String> {
     let items: Vec<Json> = match arg(a, 0) {
         Json::Array(l) => l.iter().filter(|v| !v.is_null()).cloned().collect(),
-        _ => a.iter().filter(|v| !v.is_null()).map(|v| (*v).clone()).collect(),
+        _ => a
+            .iter()
+            .filter(|v| !v.is_null())
+            .map(|v| (*v).clone())
+            .collect(),
     };
-    Ok(if items.is_empty() { Json::Null } else { Json::Array(items) })
+    Ok(if items.is_empty() {
+        Json::Null
+    } else {
+        Json::Array(items)
+    })
 }
 
 fn arith(a: &[&Json], f: impl Fn(f64, f64) -> f64) -> Result<Json, String> {
@@ -494,29 +618,47 @@ fn cidrsubnet(a: &[&Json], _: &Tables) -> Result<Json, String> {
     let newbits = arg(a, 1).as_u64().ok_or("expected newbits")? as u32;
     let netnum = arg(a, 2).as_u64().ok_or("expected netnum")?;
     let (addr, len) = prefix.split_once('/').ok_or("expected a CIDR block")?;
-    let addr: std::net::Ipv4Addr = addr.parse().map_err(|_| format!("`{prefix}` is not an IPv4 CIDR block"))?;
-    let len: u32 = len.parse().map_err(|_| format!("`{prefix}` is not an IPv4 CIDR block"))?;
+    let addr: std::net::Ipv4Addr = addr
+        .parse()
+        .map_err(|_| format!("`{prefix}` is not an IPv4 CIDR block"))?;
+    let len: u32 = len
+        .parse()
+        .map_err(|_| format!("`{prefix}` is not an IPv4 CIDR block"))?;
     let new_len = len + newbits;
     if new_len > 32 || netnum >= (1u64 << newbits) {
-        return Err(format!("cannot take subnet {netnum} of {newbits} more bits from {prefix}"));
+        return Err(format!(
+            "cannot take subnet {netnum} of {newbits} more bits from {prefix}"
+        ));
     }
     let base = u32::from(addr) & if len == 0 { 0 } else { u32::MAX << (32 - len) };
     let net = base | ((netnum as u32) << (32 - new_len));
-    Ok(Json::String(format!("{}/{}", std::net::Ipv4Addr::from(net), new_len)))
+    Ok(Json::String(format!(
+        "{}/{}",
+        std::net::Ipv4Addr::from(net),
+        new_len
+    )))
 }
 
 /// A map as a list of `{key, value}` sorted by key (for maps whose keys become list items).
 fn map_entries(a: &[&Json], _: &Tables) -> Result<Json, String> {
-    let Some(m) = arg(a, 0).as_object() else { return Ok(Json::Array(Vec::new())) };
+    let Some(m) = arg(a, 0).as_object() else {
+        return Ok(Json::Array(Vec::new()));
+    };
     let mut keys: Vec<&String> = m.keys().collect();
     keys.sort();
-    Ok(Json::Array(keys.into_iter().map(|k| serde_json::json!({ "key": ctx::unescape_key(k), "value": m[k] })).collect()))
+    Ok(Json::Array(
+        keys.into_iter()
+            .map(|k| serde_json::json!({ "key": ctx::unescape_key(k), "value": m[k] }))
+            .collect(),
+    ))
 }
 
 /// A value as JSON text, in a string (CloudFormation properties that take JSON as a string).
 fn json_string(a: &[&Json], _: &Tables) -> Result<Json, String> {
     fn has_marker(v: &Json) -> bool {
-        ctx::as_marker(v).is_some() || v.as_array().is_some_and(|l| l.iter().any(has_marker)) || v.as_object().is_some_and(|o| o.values().any(has_marker))
+        ctx::as_marker(v).is_some()
+            || v.as_array().is_some_and(|l| l.iter().any(has_marker))
+            || v.as_object().is_some_and(|o| o.values().any(has_marker))
     }
     match arg(a, 0) {
         Json::Null => Ok(Json::Null),
@@ -527,7 +669,11 @@ fn json_string(a: &[&Json], _: &Tables) -> Result<Json, String> {
 
 /// `index_of LIST VALUE`: position of VALUE in LIST (null if absent).
 fn index_of(a: &[&Json], _: &Tables) -> Result<Json, String> {
-    Ok(arg(a, 0).as_array().and_then(|l| l.iter().position(|v| v == arg(a, 1))).map(Json::from).unwrap_or(Json::Null))
+    Ok(arg(a, 0)
+        .as_array()
+        .and_then(|l| l.iter().position(|v| v == arg(a, 1)))
+        .map(Json::from)
+        .unwrap_or(Json::Null))
 }
 
 #[cfg(test)]
@@ -539,7 +685,11 @@ mod tests {
         let mut t = Tables::new();
         t.insert("sizes".into(), json!([1, 3, 7, 30]));
         t.insert("cls".into(), json!({"small": "db.t4g.small"}));
-        let f = HELPERS.iter().find(|(n, _)| *n == name).map(|(_, f)| *f).expect("helper");
+        let f = HELPERS
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, f)| *f)
+            .expect("helper");
         let refs: Vec<&Json> = args.iter().collect();
         f(&refs, &t)
     }
@@ -550,58 +700,146 @@ mod tests {
 
     #[test]
     fn units_round_up_to_whole_units() {
-        assert_eq!(call("gib", &[q(100.0 * 1073741824.0, "Size")]).unwrap(), json!(100));
-        assert_eq!(call("gib", &[q(1.5 * 1073741824.0, "Size")]).unwrap(), json!(2));
-        assert_eq!(call("days", &[q(36.0 * 3600.0, "Duration")]).unwrap(), json!(2));
+        assert_eq!(
+            call("gib", &[q(100.0 * 1073741824.0, "Size")]).unwrap(),
+            json!(100)
+        );
+        assert_eq!(
+            call("gib", &[q(1.5 * 1073741824.0, "Size")]).unwrap(),
+            json!(2)
+        );
+        assert_eq!(
+            call("days", &[q(36.0 * 3600.0, "Duration")]).unwrap(),
+            json!(2)
+        );
         assert_eq!(call("seconds", &[Json::Null]).unwrap(), Json::Null);
         assert!(call("gib", &[q(1.0, "Duration")]).is_err());
         assert!(call("gib", &[json!(5)]).is_err());
-        assert_eq!(call("duration_s", &[q(600.0, "Duration")]).unwrap(), json!("600s"));
-        assert_eq!(call("k8s_size", &[q(512.0 * 1048576.0, "Size")]).unwrap(), json!("512Mi"));
-        assert_eq!(call("k8s_size", &[q(2.0 * 1073741824.0, "Size")]).unwrap(), json!("2Gi"));
+        assert_eq!(
+            call("duration_s", &[q(600.0, "Duration")]).unwrap(),
+            json!("600s")
+        );
+        assert_eq!(
+            call("k8s_size", &[q(512.0 * 1048576.0, "Size")]).unwrap(),
+            json!("512Mi")
+        );
+        assert_eq!(
+            call("k8s_size", &[q(2.0 * 1073741824.0, "Size")]).unwrap(),
+            json!("2Gi")
+        );
         assert_eq!(call("k8s_cpu", &[json!(0.25)]).unwrap(), json!("250m"));
         assert_eq!(call("k8s_cpu", &[json!(2)]).unwrap(), json!("2"));
     }
 
     #[test]
     fn concat_keeps_references() {
-        assert_eq!(call("concat", &[json!("a"), json!(1), Json::Null, json!("b")]).unwrap(), json!("a1b"));
+        assert_eq!(
+            call("concat", &[json!("a"), json!(1), Json::Null, json!("b")]).unwrap(),
+            json!("a1b")
+        );
         let r = json!({"$ref": [4, "arn"]});
-        assert_eq!(call("concat", &[r.clone(), json!("/*")]).unwrap(), json!({"$interp": [r, "/*"]}));
+        assert_eq!(
+            call("concat", &[r.clone(), json!("/*")]).unwrap(),
+            json!({"$interp": [r, "/*"]})
+        );
         let i = json!({"$interp": ["x", {"$ref": [1, null]}]});
-        assert_eq!(call("concat", &[json!("p-"), i]).unwrap(), json!({"$interp": ["p-x", {"$ref": [1, null]}]}));
+        assert_eq!(
+            call("concat", &[json!("p-"), i]).unwrap(),
+            json!({"$interp": ["p-x", {"$ref": [1, null]}]})
+        );
         assert!(call("concat", &[json!({"a": 1})]).is_err());
-        assert_eq!(call("join", &[json!(","), json!(["a", "b"])]).unwrap(), json!("a,b"));
+        assert_eq!(
+            call("join", &[json!(","), json!(["a", "b"])]).unwrap(),
+            json!("a,b")
+        );
     }
 
     #[test]
     fn references_and_siblings() {
-        assert_eq!(call("ref", &[json!({"$ref": [2, null]}), json!("arn")]).unwrap(), json!({"$ref": [2, "arn"]}));
-        assert_eq!(call("ref", &[Json::Null, json!("arn")]).unwrap(), Json::Null);
-        assert_eq!(call("refs", &[json!([{"$ref": [2, null]}]), json!("id")]).unwrap(), json!([{"$ref": [2, "id"]}]));
-        assert_eq!(call("entry", &[json!("bucket"), json!("id")]).unwrap(), json!({"$entry": ["bucket", null, "id"]}));
-        assert_eq!(call("lowered", &[json!("sub"), json!(1)]).unwrap(), json!({"$lowered": ["sub", 1, null]}));
-        assert_eq!(call("ref", &[json!({"$lowered": ["sub", 1, null]}), json!("id")]).unwrap(), json!({"$lowered": ["sub", 1, "id"]}));
+        assert_eq!(
+            call("ref", &[json!({"$ref": [2, null]}), json!("arn")]).unwrap(),
+            json!({"$ref": [2, "arn"]})
+        );
+        assert_eq!(
+            call("ref", &[Json::Null, json!("arn")]).unwrap(),
+            Json::Null
+        );
+        assert_eq!(
+            call("refs", &[json!([{"$ref": [2, null]}]), json!("id")]).unwrap(),
+            json!([{"$ref": [2, "id"]}])
+        );
+        assert_eq!(
+            call("entry", &[json!("bucket"), json!("id")]).unwrap(),
+            json!({"$entry": ["bucket", null, "id"]})
+        );
+        assert_eq!(
+            call("lowered", &[json!("sub"), json!(1)]).unwrap(),
+            json!({"$lowered": ["sub", 1, null]})
+        );
+        assert_eq!(
+            call("ref", &[json!({"$lowered": ["sub", 1, null]}), json!("id")]).unwrap(),
+            json!({"$lowered": ["sub", 1, "id"]})
+        );
     }
 
     #[test]
     fn tables_tags_and_cidrs() {
-        assert_eq!(call("table", &[json!("cls"), json!("small")]).unwrap(), json!("db.t4g.small"));
-        assert_eq!(call("table", &[json!("cls"), json!("huge")]).unwrap(), Json::Null);
+        assert_eq!(
+            call("table", &[json!("cls"), json!("small")]).unwrap(),
+            json!("db.t4g.small")
+        );
+        assert_eq!(
+            call("table", &[json!("cls"), json!("huge")]).unwrap(),
+            Json::Null
+        );
         assert!(call("table", &[json!("nope"), json!("x")]).is_err());
-        assert_eq!(call("round_up", &[json!(5), json!("sizes")]).unwrap(), json!(7));
-        assert_eq!(call("round_up", &[json!(99), json!("sizes")]).unwrap(), json!(30));
-        assert_eq!(call("cfn_tags", &[json!({"b": "2", "a": "1"})]).unwrap(), json!([{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}]));
+        assert_eq!(
+            call("round_up", &[json!(5), json!("sizes")]).unwrap(),
+            json!(7)
+        );
+        assert_eq!(
+            call("round_up", &[json!(99), json!("sizes")]).unwrap(),
+            json!(30)
+        );
+        assert_eq!(
+            call("cfn_tags", &[json!({"b": "2", "a": "1"})]).unwrap(),
+            json!([{"Key": "a", "Value": "1"}, {"Key": "b", "Value": "2"}])
+        );
         assert_eq!(call("cfn_tags", &[json!({})]).unwrap(), Json::Null);
-        assert_eq!(call("gcp_labels", &[json!({"Cost Center": "R&D"})]).unwrap(), json!({"cost_center": "r_d"}));
-        assert_eq!(call("cidrsubnet", &[json!("10.0.0.0/16"), json!(8), json!(2)]).unwrap(), json!("10.0.2.0/24"));
-        assert_eq!(call("cidrsubnet", &[json!("10.0.0.0/16"), json!(4), json!(15)]).unwrap(), json!("10.0.240.0/20"));
+        assert_eq!(
+            call("gcp_labels", &[json!({"Cost Center": "R&D"})]).unwrap(),
+            json!({"cost_center": "r_d"})
+        );
+        assert_eq!(
+            call("cidrsubnet", &[json!("10.0.0.0/16"), json!(8), json!(2)]).unwrap(),
+            json!("10.0.2.0/24")
+        );
+        assert_eq!(
+            call("cidrsubnet", &[json!("10.0.0.0/16"), json!(4), json!(15)]).unwrap(),
+            json!("10.0.240.0/20")
+        );
         assert!(call("cidrsubnet", &[json!("10.0.0.0/16"), json!(2), json!(4)]).is_err());
-        assert_eq!(call("merge", &[json!({"a": 1}), Json::Null, json!({"a": 2, "b": 3})]).unwrap(), json!({"a": 2, "b": 3}));
-        assert_eq!(call("compact", &[json!([1, null, 2])]).unwrap(), json!([1, 2]));
-        assert_eq!(call("default", &[Json::Null, json!("x")]).unwrap(), json!("x"));
+        assert_eq!(
+            call(
+                "merge",
+                &[json!({"a": 1}), Json::Null, json!({"a": 2, "b": 3})]
+            )
+            .unwrap(),
+            json!({"a": 2, "b": 3})
+        );
+        assert_eq!(
+            call("compact", &[json!([1, null, 2])]).unwrap(),
+            json!([1, 2])
+        );
+        assert_eq!(
+            call("default", &[Json::Null, json!("x")]).unwrap(),
+            json!("x")
+        );
         assert_eq!(call("blocks", &[json!([])]).unwrap(), Json::Null);
         assert_eq!(call("str", &[json!(5432)]).unwrap(), json!("5432"));
-        assert_eq!(call("truncate", &[json!("abcdef-gh"), json!(7)]).unwrap(), json!("abcdef"));
+        assert_eq!(
+            call("truncate", &[json!("abcdef-gh"), json!(7)]).unwrap(),
+            json!("abcdef")
+        );
     }
 }

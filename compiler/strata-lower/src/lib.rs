@@ -36,7 +36,11 @@ pub fn lower_portable(model: Model, schemas: &Schemas) -> (Model, Vec<Diagnostic
 
 /// One [`TargetProgram`] per (stack, target) the program uses (restricted to `targets` when
 /// given). Portable resources (already lowered) are skipped.
-pub fn to_targets(model: &Model, schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
+pub fn to_targets(
+    model: &Model,
+    schemas: &Schemas,
+    targets: Option<&[Target]>,
+) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
     targets::to_targets(model, schemas, targets)
 }
 
@@ -81,18 +85,39 @@ pub mod tables {
                 }
             }
         }
-        EntryInfo { key: e.key.clone(), ty: e.ty.clone(), body: e.body_src.clone(), outs: e.outs.keys().cloned().collect(), file: e.file.clone(), out_texts }
+        EntryInfo {
+            key: e.key.clone(),
+            ty: e.ty.clone(),
+            body: e.body_src.clone(),
+            outs: e.outs.keys().cloned().collect(),
+            file: e.file.clone(),
+            out_texts,
+        }
     }
 
     /// Entries mapping a provider schema to a target, if any.
     pub fn target_mapping(schema: &str, target: Target) -> Option<Vec<EntryInfo>> {
-        engine().targets.get(&(schema.to_string(), target)).map(|l| l.iter().map(info).collect())
+        engine()
+            .targets
+            .get(&(schema.to_string(), target))
+            .map(|l| l.iter().map(info).collect())
     }
 
     /// Entries lowering a portable type to a provider, and its implicit properties.
     #[allow(clippy::type_complexity)]
-    pub fn portable_mapping(ty: &str, provider: Provider) -> Option<(Vec<EntryInfo>, Vec<(String, String)>)> {
-        engine().portable.get(&(ty.to_string(), provider)).map(|l| (l.entries.iter().map(info).collect(), l.implicit.iter().map(|(a, b)| (a.clone(), b.clone())).collect()))
+    pub fn portable_mapping(
+        ty: &str,
+        provider: Provider,
+    ) -> Option<(Vec<EntryInfo>, Vec<(String, String)>)> {
+        engine().portable.get(&(ty.to_string(), provider)).map(|l| {
+            (
+                l.entries.iter().map(info).collect(),
+                l.implicit
+                    .iter()
+                    .map(|(a, b)| (a.clone(), b.clone()))
+                    .collect(),
+            )
+        })
     }
 
     /// Every mapped provider schema with its targets.

@@ -9,7 +9,9 @@
 
 /// Split a Strata name into words: separators are everything but ASCII letters and digits.
 fn words(name: &str) -> Vec<&str> {
-    name.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect()
+    name.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
 }
 
 /// `blog.bucket` → `BlogBucket` (CloudFormation logical ids: alphanumeric).

@@ -16,7 +16,9 @@ use serde_json::Value as Json;
 use std::collections::{BTreeMap, HashMap};
 use strata_base::{did_you_mean, Diagnostic, Span};
 use strata_model::check::{check_value, RefTypes};
-use strata_model::{FieldSchema, Model, Provider, Quantity, Ref, Resource, ResourceId, Schemas, StrPart, Ty, Value};
+use strata_model::{
+    FieldSchema, Model, Provider, Quantity, Ref, Resource, ResourceId, Schemas, StrPart, Ty, Value,
+};
 
 struct Rendered<'e> {
     entry: &'e Entry,
@@ -41,11 +43,18 @@ fn fill_nested(v: &mut Value, ty: &Ty) {
                 }
             }
         }
-        (Value::List(l), Ty::List(elem)) => l.make_mut().iter_mut().for_each(|x| fill_nested(x, elem)),
-        (Value::Record(m), Ty::Map(elem)) => m.make_mut().values_mut().for_each(|x| fill_nested(x, elem)),
+        (Value::List(l), Ty::List(elem)) => {
+            l.make_mut().iter_mut().for_each(|x| fill_nested(x, elem))
+        }
+        (Value::Record(m), Ty::Map(elem)) => {
+            m.make_mut().values_mut().for_each(|x| fill_nested(x, elem))
+        }
         (v, Ty::Union(ts)) => {
             // The record alternative, if the value is a record.
-            if let Some(t) = ts.iter().find(|t| matches!((&*v, t.resolved()), (Value::Record(_), Ty::Record(_)))) {
+            if let Some(t) = ts
+                .iter()
+                .find(|t| matches!((&*v, t.resolved()), (Value::Record(_), Ty::Record(_))))
+            {
                 fill_nested(v, t);
             }
         }
@@ -57,25 +66,62 @@ pub fn lower_portable(model: Model, schemas: &Schemas) -> (Model, Vec<Diagnostic
     lower_portable_with(engine(), model, schemas)
 }
 
-pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Schemas) -> (Model, Vec<Diagnostic>) {
-    let mut diags: Vec<Diagnostic> = eng.errors.iter().map(|e| Diagnostic::error(c::MAPPING, format!("invalid lowering table: {e}"), Span::default())).collect();
-    if !model.resources.iter().any(|r| r.provider == Provider::Portable) {
+pub(crate) fn lower_portable_with(
+    eng: &Engine,
+    mut model: Model,
+    schemas: &Schemas,
+) -> (Model, Vec<Diagnostic>) {
+    let mut diags: Vec<Diagnostic> = eng
+        .errors
+        .iter()
+        .map(|e| {
+            Diagnostic::error(
+                c::MAPPING,
+                format!("invalid lowering table: {e}"),
+                Span::default(),
+            )
+        })
+        .collect();
+    if !model
+        .resources
+        .iter()
+        .any(|r| r.provider == Provider::Portable)
+    {
         return (model, diags);
     }
 
     add_implicit(&mut model, schemas, eng, &mut diags);
 
     // Render every lowering (in parallel); each portable resource independently.
-    let portable: Vec<ResourceId> = model.resources.iter().filter(|r| r.provider == Provider::Portable).map(|r| r.id).collect();
+    let portable: Vec<ResourceId> = model
+        .resources
+        .iter()
+        .filter(|r| r.provider == Provider::Portable)
+        .map(|r| r.id)
+        .collect();
     let referrers = referrers(&model);
     #[allow(clippy::type_complexity)]
-    let rendered: Vec<(ResourceId, Option<&PortableLowering>, Result<Vec<Rendered>, Vec<Diagnostic>>)> = portable
+    let rendered: Vec<(
+        ResourceId,
+        Option<&PortableLowering>,
+        Result<Vec<Rendered>, Vec<Diagnostic>>,
+    )> = portable
         .par_iter()
         .map(|&id| {
             let r = model.resource(id);
             match lowering_of(&model, r, eng) {
                 Ok(None) => (id, None, Ok(Vec::new())),
-                Ok(Some(l)) => (id, Some(l), render(eng, &model, r, l, referrers.get(&id.0).map_or(&[][..], Vec::as_slice))),
+                Ok(Some(l)) => (
+                    id,
+                    Some(l),
+                    render(
+                        eng,
+                        &model,
+                        r,
+                        l,
+                        referrers.get(&id.0).map_or(&[][..], Vec::as_slice),
+                    ),
+                ),
                 Err(d) => (id, None, Err(vec![d])),
             }
         })
@@ -105,7 +151,11 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
     let mut names: Vec<String> = Vec::with_capacity(pending.len());
     for (pid, _, rd) in &pending {
         let base = &model.resource(*pid).name;
-        let mut n = if rd.entry.key == "main" { base.clone() } else { format!("{base}.{}", rd.entry.key) };
+        let mut n = if rd.entry.key == "main" {
+            base.clone()
+        } else {
+            format!("{base}.{}", rd.entry.key)
+        };
         if let Some(s) = &rd.suffix {
             n.push('_');
             n.push_str(s);
@@ -117,7 +167,10 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
         if i < model.resources.len() {
             model.resources[i].name.clone()
         } else {
-            names.get(i - model.resources.len()).cloned().unwrap_or_default()
+            names
+                .get(i - model.resources.len())
+                .cloned()
+                .unwrap_or_default()
         }
     };
 
@@ -128,9 +181,16 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
         let mut err = None;
         let mut extra_deps = Vec::new();
         let props = {
-            let mut cv = ToValue { pid: *pid, new_ids: &new_ids, name_of: &|x| name_of(&model, x), err: &mut err };
+            let mut cv = ToValue {
+                pid: *pid,
+                new_ids: &new_ids,
+                name_of: &|x| name_of(&model, x),
+                err: &mut err,
+            };
             let mut json = rd.props.clone();
-            if let Some(Json::Array(deps)) = json.as_object_mut().and_then(|o| o.remove("$depends_on")) {
+            if let Some(Json::Array(deps)) =
+                json.as_object_mut().and_then(|o| o.remove("$depends_on"))
+            {
                 for d in &deps {
                     if let Some(Value::Ref(r)) = cv.value(d) {
                         extra_deps.push((r.resource, p.name_span));
@@ -146,7 +206,10 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
             diags.push(mapping_error(p, &rd.entry.ty, e));
         }
         let schema = schemas.get(&rd.entry.ty);
-        let provider = schema.map(|s| s.provider).or_else(|| rd.entry.ty.split('.').next().and_then(Provider::parse)).unwrap_or(Provider::None);
+        let provider = schema
+            .map(|s| s.provider)
+            .or_else(|| rd.entry.ty.split('.').next().and_then(Provider::parse))
+            .unwrap_or(Provider::None);
         let mut props = props;
         match schema {
             Some(s) => {
@@ -161,10 +224,18 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
                     }
                 }
             }
-            None => diags.push(mapping_error(p, &rd.entry.ty, format!("unknown schema `{}`", rd.entry.ty))),
+            None => diags.push(mapping_error(
+                p,
+                &rd.entry.ty,
+                format!("unknown schema `{}`", rd.entry.ty),
+            )),
         }
         let prop_spans = guess_spans(p, &props);
-        let mut depends_on = if rd.entry.key == "main" && rd.index.is_none() { p.depends_on.clone() } else { Vec::new() };
+        let mut depends_on = if rd.entry.key == "main" && rd.index.is_none() {
+            p.depends_on.clone()
+        } else {
+            Vec::new()
+        };
         depends_on.extend(extra_deps);
         created.push(Resource {
             id: *id,
@@ -190,8 +261,14 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
         for e in &l.entries {
             for (name, spec) in &e.outs {
                 let v = match spec {
-                    OutSpec::One(src) => eval_src(eng, src, e, *pid, &new_ids, &cx, &|x| name_of(&model, x)),
-                    OutSpec::Many(list) => list.iter().map(|s| eval_src(eng, s, e, *pid, &new_ids, &cx, &|x| name_of(&model, x))).collect::<Result<Vec<_>, _>>().map(Value::list),
+                    OutSpec::One(src) => {
+                        eval_src(eng, src, e, *pid, &new_ids, &cx, &|x| name_of(&model, x))
+                    }
+                    OutSpec::Many(list) => list
+                        .iter()
+                        .map(|s| eval_src(eng, s, e, *pid, &new_ids, &cx, &|x| name_of(&model, x)))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map(Value::list),
                 };
                 match v {
                     Ok(v) => {
@@ -202,8 +279,19 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
             }
         }
         if !outs.contains_key(&(pid.0, "ref".to_string())) {
-            if let Some(id) = new_ids.get(&(pid.0, l.entries.first().map_or(String::new(), |e| e.key.clone()), None)) {
-                outs.insert((pid.0, "ref".into()), Value::Ref(Ref { resource: *id, name: name_of(&model, *id), attr: None }));
+            if let Some(id) = new_ids.get(&(
+                pid.0,
+                l.entries.first().map_or(String::new(), |e| e.key.clone()),
+                None,
+            )) {
+                outs.insert(
+                    (pid.0, "ref".into()),
+                    Value::Ref(Ref {
+                        resource: *id,
+                        name: name_of(&model, *id),
+                        attr: None,
+                    }),
+                );
             }
         }
     }
@@ -211,7 +299,11 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
     model.resources.extend(created);
 
     // Rewrite references to portable resources.
-    let is_portable: Vec<bool> = model.resources.iter().map(|r| r.provider == Provider::Portable).collect();
+    let is_portable: Vec<bool> = model
+        .resources
+        .iter()
+        .map(|r| r.provider == Provider::Portable)
+        .collect();
     let lowered_ok: Vec<bool> = {
         let mut v = vec![false; model.resources.len()];
         for (pid, _) in &lowerings {
@@ -221,7 +313,12 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
     };
     let primary: HashMap<u32, ResourceId> = lowerings
         .iter()
-        .filter_map(|(pid, l)| l.entries.first().and_then(|e| new_ids.get(&(pid.0, e.key.clone(), None))).map(|id| (pid.0, *id)))
+        .filter_map(|(pid, l)| {
+            l.entries
+                .first()
+                .and_then(|e| new_ids.get(&(pid.0, e.key.clone(), None)))
+                .map(|id| (pid.0, *id))
+        })
         .collect();
     let mut rewrite_diags = Vec::new();
     for r in model.resources.iter_mut() {
@@ -232,7 +329,14 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
         let name_span = r.name_span;
         for (k, v) in r.props.iter_mut() {
             let span = spans.get(k).copied().unwrap_or(name_span);
-            rewrite(v, &outs, &is_portable, &lowered_ok, span, &mut rewrite_diags);
+            rewrite(
+                v,
+                &outs,
+                &is_portable,
+                &lowered_ok,
+                span,
+                &mut rewrite_diags,
+            );
         }
         for (dep, _) in r.depends_on.iter_mut() {
             if let Some(p) = primary.get(&dep.0) {
@@ -241,7 +345,14 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
         }
     }
     for o in model.outputs.iter_mut() {
-        rewrite(&mut o.value, &outs, &is_portable, &lowered_ok, o.span, &mut rewrite_diags);
+        rewrite(
+            &mut o.value,
+            &outs,
+            &is_portable,
+            &lowered_ok,
+            o.span,
+            &mut rewrite_diags,
+        );
     }
     diags.extend(rewrite_diags);
 
@@ -257,31 +368,69 @@ pub(crate) fn lower_portable_with(eng: &Engine, mut model: Model, schemas: &Sche
 }
 
 fn mapping_error(p: &Resource, ty: &str, msg: impl std::fmt::Display) -> Diagnostic {
-    Diagnostic::error(c::MAPPING, format!("cannot lower `{}` ({}) to `{ty}`: {msg}", p.name, p.ty), p.name_span)
-        .with_help("this is a bug in the standard library's lowering tables (stdlib/lower); please report it")
+    Diagnostic::error(
+        c::MAPPING,
+        format!("cannot lower `{}` ({}) to `{ty}`: {msg}", p.name, p.ty),
+        p.name_span,
+    )
+    .with_help(
+        "this is a bug in the standard library's lowering tables (stdlib/lower); please report it",
+    )
 }
 
 /// The lowering for a portable resource's stack provider.
 #[allow(clippy::result_large_err)]
-fn lowering_of<'e>(model: &Model, r: &Resource, eng: &'e Engine) -> Result<Option<&'e PortableLowering>, Diagnostic> {
-    let Some(stack) = model.stack_of(r) else { return Ok(None) };
+fn lowering_of<'e>(
+    model: &Model,
+    r: &Resource,
+    eng: &'e Engine,
+) -> Result<Option<&'e PortableLowering>, Diagnostic> {
+    let Some(stack) = model.stack_of(r) else {
+        return Ok(None);
+    };
     if matches!(stack.provider, Provider::None | Provider::Portable) {
         return Ok(None);
     }
     match eng.portable.get(&(r.ty.clone(), stack.provider)) {
         Some(l) => Ok(Some(l)),
         None => {
-            let mut supported: Vec<&str> = eng.portable.keys().filter(|(t, _)| *t == r.ty).map(|(_, p)| p.as_str()).collect();
+            let mut supported: Vec<&str> = eng
+                .portable
+                .keys()
+                .filter(|(t, _)| *t == r.ty)
+                .map(|(_, p)| p.as_str())
+                .collect();
             supported.sort();
             let help = if supported.is_empty() {
-                format!("`{}` has no lowering to any provider yet; use provider types directly", r.ty)
+                format!(
+                    "`{}` has no lowering to any provider yet; use provider types directly",
+                    r.ty
+                )
             } else {
-                format!("`{}` can be lowered to {}; put it in such a stack, or use {} types directly", r.ty, supported.join(", "), stack.provider.as_str())
+                format!(
+                    "`{}` can be lowered to {}; put it in such a stack, or use {} types directly",
+                    r.ty,
+                    supported.join(", "),
+                    stack.provider.as_str()
+                )
             };
-            Err(Diagnostic::error(c::NO_LOWERING, format!("`{}` ({}) cannot be lowered to {} (stack `{}`)", r.name, r.ty, stack.provider.as_str(), stack.name), r.name_span)
-                .with_label(format!("no {} lowering for this type", stack.provider.as_str()))
-                .with_secondary(stack.span, "the stack's provider is chosen here")
-                .with_help(help))
+            Err(Diagnostic::error(
+                c::NO_LOWERING,
+                format!(
+                    "`{}` ({}) cannot be lowered to {} (stack `{}`)",
+                    r.name,
+                    r.ty,
+                    stack.provider.as_str(),
+                    stack.name
+                ),
+                r.name_span,
+            )
+            .with_label(format!(
+                "no {} lowering for this type",
+                stack.provider.as_str()
+            ))
+            .with_secondary(stack.span, "the stack's provider is chosen here")
+            .with_help(help))
         }
     }
 }
@@ -295,16 +444,30 @@ fn add_implicit(model: &mut Model, schemas: &Schemas, eng: &Engine, diags: &mut 
         if r.provider != Provider::Portable {
             continue;
         }
-        let Ok(Some(l)) = lowering_of(model, r, eng) else { continue };
-        let stack = r.stack.or(if model.stacks.len() == 1 { Some(0) } else { None });
-        let wanted: Vec<(String, String)> =
-            l.implicit.iter().filter(|(prop, _)| matches!(r.props.get(*prop), None | Some(Value::Null))).map(|(a, b)| (a.clone(), b.clone())).collect();
+        let Ok(Some(l)) = lowering_of(model, r, eng) else {
+            continue;
+        };
+        let stack = r.stack.or(if model.stacks.len() == 1 {
+            Some(0)
+        } else {
+            None
+        });
+        let wanted: Vec<(String, String)> = l
+            .implicit
+            .iter()
+            .filter(|(prop, _)| matches!(r.props.get(*prop), None | Some(Value::Null)))
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect();
         for (prop, ty) in wanted {
             let id = match made.get(&(stack, ty.clone())) {
                 Some(id) => *id,
                 None => {
                     let Some(schema) = schemas.get(&ty) else {
-                        diags.push(mapping_error(&model.resources[i], &ty, format!("implicit resource type `{ty}` is unknown")));
+                        diags.push(mapping_error(
+                            &model.resources[i],
+                            &ty,
+                            format!("implicit resource type `{ty}` is unknown"),
+                        ));
                         continue;
                     };
                     let last = ty.rsplit('.').next().unwrap_or("resource");
@@ -315,8 +478,14 @@ fn add_implicit(model: &mut Model, schemas: &Schemas, eng: &Engine, diags: &mut 
                         name = format!("{base}_{k}");
                         k += 1;
                     }
-                    let props: BTreeMap<String, Value> = schema.fields.iter().filter_map(|(k, f)| f.default.clone().map(|d| (k.clone(), d))).collect();
-                    let span = stack.and_then(|s| model.stacks.get(s)).map_or(model.resources[i].name_span, |s| s.span);
+                    let props: BTreeMap<String, Value> = schema
+                        .fields
+                        .iter()
+                        .filter_map(|(k, f)| f.default.clone().map(|d| (k.clone(), d)))
+                        .collect();
+                    let span = stack
+                        .and_then(|s| model.stacks.get(s))
+                        .map_or(model.resources[i].name_span, |s| s.span);
                     let id = ResourceId(model.resources.len() as u32);
                     model.resources.push(Resource {
                         id,
@@ -337,7 +506,14 @@ fn add_implicit(model: &mut Model, schemas: &Schemas, eng: &Engine, diags: &mut 
                 }
             };
             let name = model.resources[id.0 as usize].name.clone();
-            model.resources[i].props.insert(prop, Value::Ref(Ref { resource: id, name, attr: None }));
+            model.resources[i].props.insert(
+                prop,
+                Value::Ref(Ref {
+                    resource: id,
+                    name,
+                    attr: None,
+                }),
+            );
         }
     }
 }
@@ -349,7 +525,12 @@ fn referrers(model: &Model) -> HashMap<u32, Vec<(ResourceId, String)>> {
     for r in model.resources.iter().filter(|r| r.lowered_from.is_none()) {
         for (k, v) in &r.props {
             v.visit_refs(&mut |x| {
-                if x.resource != r.id && model.resources.get(x.resource.0 as usize).is_some_and(|t| t.provider == Provider::Portable) {
+                if x.resource != r.id
+                    && model
+                        .resources
+                        .get(x.resource.0 as usize)
+                        .is_some_and(|t| t.provider == Provider::Portable)
+                {
                     let list = out.entry(x.resource.0).or_default();
                     if !list.iter().any(|(id, via)| *id == r.id && via == k) {
                         list.push((r.id, k.clone()));
@@ -387,7 +568,13 @@ fn portable_context(model: &Model, r: &Resource, referrers: &[(ResourceId, Strin
     data
 }
 
-fn render<'e>(eng: &'e Engine, model: &Model, r: &Resource, l: &'e PortableLowering, referrers: &[(ResourceId, String)]) -> Result<Vec<Rendered<'e>>, Vec<Diagnostic>> {
+fn render<'e>(
+    eng: &'e Engine,
+    model: &Model,
+    r: &Resource,
+    l: &'e PortableLowering,
+    referrers: &[(ResourceId, String)],
+) -> Result<Vec<Rendered<'e>>, Vec<Diagnostic>> {
     let cx = Context::from(portable_context(model, r, referrers));
     let mut out = Vec::new();
     let mut diags = Vec::new();
@@ -408,14 +595,28 @@ fn render<'e>(eng: &'e Engine, model: &Model, r: &Resource, l: &'e PortableLower
                     o.insert("index".into(), Json::from(i));
                 }
                 match eng.render_json(&e.body_tpl, &Context::from(data)) {
-                    Ok(props) => out.push(Rendered { entry: e, index: Some(i), suffix: Some(suffix), props }),
-                    Err(err) => diags.push(mapping_error(r, &e.ty, format!("entry `{}`: {err}", e.key))),
+                    Ok(props) => out.push(Rendered {
+                        entry: e,
+                        index: Some(i),
+                        suffix: Some(suffix),
+                        props,
+                    }),
+                    Err(err) => {
+                        diags.push(mapping_error(r, &e.ty, format!("entry `{}`: {err}", e.key)))
+                    }
                 }
             }
         } else {
             match eng.render_json(&e.body_tpl, &cx) {
-                Ok(props) => out.push(Rendered { entry: e, index: None, suffix: None, props }),
-                Err(err) => diags.push(mapping_error(r, &e.ty, format!("entry `{}`: {err}", e.key))),
+                Ok(props) => out.push(Rendered {
+                    entry: e,
+                    index: None,
+                    suffix: None,
+                    props,
+                }),
+                Err(err) => {
+                    diags.push(mapping_error(r, &e.ty, format!("entry `{}`: {err}", e.key)))
+                }
             }
         }
     }
@@ -460,7 +661,13 @@ impl ToValue<'_> {
             Json::Array(a) => Value::List(a.iter().filter_map(|v| self.value(v)).collect()),
             Json::Object(o) => match ctx::as_marker(j) {
                 Some((m, payload)) => return self.marker(m, payload),
-                None => Value::Record(o.iter().filter_map(|(k, v)| self.value(v).map(|x| (ctx::unescape_key(k).to_string(), x))).collect()),
+                None => Value::Record(
+                    o.iter()
+                        .filter_map(|(k, v)| {
+                            self.value(v).map(|x| (ctx::unescape_key(k).to_string(), x))
+                        })
+                        .collect(),
+                ),
             },
         })
     }
@@ -470,21 +677,35 @@ impl ToValue<'_> {
             "$ref" => {
                 let (id, attr) = ctx::ref_parts(payload)?;
                 let id = ResourceId(id);
-                Some(Value::Ref(Ref { resource: id, name: (self.name_of)(id), attr: attr.map(str::to_string) }))
+                Some(Value::Ref(Ref {
+                    resource: id,
+                    name: (self.name_of)(id),
+                    attr: attr.map(str::to_string),
+                }))
             }
             "$lowered" => {
                 let (key, index, attr) = ctx::sibling_parts(payload)?;
                 match self.new_ids.get(&(self.pid.0, key.to_string(), index)) {
-                    Some(id) => Some(Value::Ref(Ref { resource: *id, name: (self.name_of)(*id), attr: attr.map(str::to_string) })),
+                    Some(id) => Some(Value::Ref(Ref {
+                        resource: *id,
+                        name: (self.name_of)(*id),
+                        attr: attr.map(str::to_string),
+                    })),
                     None => {
-                        self.fail(format!("refers to lowered resource `{key}`, which is not produced"));
+                        self.fail(format!(
+                            "refers to lowered resource `{key}`, which is not produced"
+                        ));
                         None
                     }
                 }
             }
             "$q" => {
                 let (v, d, unit) = ctx::quantity_parts(payload)?;
-                Some(Value::Quantity(Quantity { value: v, dimension: d, unit }))
+                Some(Value::Quantity(Quantity {
+                    value: v,
+                    dimension: d,
+                    unit,
+                }))
             }
             "$interp" => {
                 let mut parts = Vec::new();
@@ -495,13 +716,17 @@ impl ToValue<'_> {
                         Some(Value::Int(i)) => parts.push(StrPart::Lit(i.to_string())),
                         Some(Value::Interp(ps)) => parts.extend(ps.iter().cloned()),
                         None => {}
-                        Some(other) => self.fail(format!("{} cannot be part of a string", other.type_name())),
+                        Some(other) => {
+                            self.fail(format!("{} cannot be part of a string", other.type_name()))
+                        }
                     }
                 }
                 Some(Value::interp(parts))
             }
             other => {
-                self.fail(format!("marker `{other}` is not allowed in portable lowering"));
+                self.fail(format!(
+                    "marker `{other}` is not allowed in portable lowering"
+                ));
                 None
             }
         }
@@ -526,17 +751,34 @@ fn eval_src(
         match p {
             OutPart::Lit(s) => out.push(StrPart::Lit(s.clone())),
             OutPart::Ref { key, attr, all } => {
-                let key = if key == "self" { owner.key.as_str() } else { key.as_str() };
-                let mk = |id: ResourceId| Ref { resource: id, name: name_of(id), attr: attr.clone() };
+                let key = if key == "self" {
+                    owner.key.as_str()
+                } else {
+                    key.as_str()
+                };
+                let mk = |id: ResourceId| Ref {
+                    resource: id,
+                    name: name_of(id),
+                    attr: attr.clone(),
+                };
                 if *all {
-                    let mut ids: Vec<(usize, ResourceId)> =
-                        new_ids.iter().filter(|((p, k, i), _)| *p == pid.0 && k == key && i.is_some()).map(|((_, _, i), id)| (i.unwrap_or(0), *id)).collect();
+                    let mut ids: Vec<(usize, ResourceId)> = new_ids
+                        .iter()
+                        .filter(|((p, k, i), _)| *p == pid.0 && k == key && i.is_some())
+                        .map(|((_, _, i), id)| (i.unwrap_or(0), *id))
+                        .collect();
                     ids.sort();
-                    return Ok(Value::List(ids.into_iter().map(|(_, id)| Value::Ref(mk(id))).collect()));
+                    return Ok(Value::List(
+                        ids.into_iter().map(|(_, id)| Value::Ref(mk(id))).collect(),
+                    ));
                 }
                 match new_ids.get(&(pid.0, key.to_string(), None)) {
                     Some(id) => out.push(StrPart::Ref(mk(*id))),
-                    None => return Err(format!("refers to lowered resource `{key}`, which is not produced")),
+                    None => {
+                        return Err(format!(
+                            "refers to lowered resource `{key}`, which is not produced"
+                        ))
+                    }
                 }
             }
         }
@@ -544,21 +786,38 @@ fn eval_src(
     Ok(match out.as_slice() {
         [] => Value::str(String::new()),
         [StrPart::Ref(r)] => Value::Ref(r.clone()),
-        _ if out.iter().all(|p| matches!(p, StrPart::Lit(_))) => {
-            Value::Str(out.iter().map(|p| if let StrPart::Lit(s) = p { s.as_str() } else { "" }).collect())
-        }
+        _ if out.iter().all(|p| matches!(p, StrPart::Lit(_))) => Value::Str(
+            out.iter()
+                .map(|p| {
+                    if let StrPart::Lit(s) = p {
+                        s.as_str()
+                    } else {
+                        ""
+                    }
+                })
+                .collect(),
+        ),
         _ => Value::interp(out),
     })
 }
 
 /// Replace references to portable resources by what their outs stand for.
-fn rewrite(v: &mut Value, outs: &HashMap<(u32, String), Value>, is_portable: &[bool], lowered: &[bool], span: Span, diags: &mut Vec<Diagnostic>) {
+fn rewrite(
+    v: &mut Value,
+    outs: &HashMap<(u32, String), Value>,
+    is_portable: &[bool],
+    lowered: &[bool],
+    span: Span,
+    diags: &mut Vec<Diagnostic>,
+) {
     if v.size().refs == 0 {
         return; // nothing to rewrite: leave shared parts shared
     }
     let lookup = |r: &Ref, diags: &mut Vec<Diagnostic>| -> Option<Value> {
         let i = r.resource.0 as usize;
-        if !is_portable.get(i).copied().unwrap_or(false) || !lowered.get(i).copied().unwrap_or(false) {
+        if !is_portable.get(i).copied().unwrap_or(false)
+            || !lowered.get(i).copied().unwrap_or(false)
+        {
             return None;
         }
         let key = r.attr.clone().unwrap_or_else(|| "ref".into());
@@ -579,8 +838,14 @@ fn rewrite(v: &mut Value, outs: &HashMap<(u32, String), Value>, is_portable: &[b
                 *v = x;
             }
         }
-        Value::List(l) => l.make_mut().iter_mut().for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
-        Value::Record(m) => m.make_mut().values_mut().for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
+        Value::List(l) => l
+            .make_mut()
+            .iter_mut()
+            .for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
+        Value::Record(m) => m
+            .make_mut()
+            .values_mut()
+            .for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
         Value::Interp(parts) => {
             let mut out = Vec::with_capacity(parts.len());
             for p in parts.iter().cloned() {
@@ -591,7 +856,11 @@ fn rewrite(v: &mut Value, outs: &HashMap<(u32, String), Value>, is_portable: &[b
                         Some(Value::Interp(ps)) => out.extend(ps.iter().cloned()),
                         Some(Value::Int(i)) => out.push(StrPart::Lit(i.to_string())),
                         Some(_) => {
-                            diags.push(Diagnostic::error(c::LOWERED_INVALID, format!("`{r}` is a list or record and cannot be part of a string"), span));
+                            diags.push(Diagnostic::error(
+                                c::LOWERED_INVALID,
+                                format!("`{r}` is a list or record and cannot be part of a string"),
+                                span,
+                            ));
                             out.push(StrPart::Ref(r));
                         }
                         None => out.push(StrPart::Ref(r)),
@@ -616,7 +885,10 @@ fn guess_spans(p: &Resource, props: &BTreeMap<String, Value>) -> BTreeMap<String
         if matches!(v, Value::Bool(_) | Value::Null) {
             continue;
         }
-        let hit = p.props.iter().find(|(pk, pv)| p.prop_spans.contains_key(*pk) && related(v, pv));
+        let hit = p
+            .props
+            .iter()
+            .find(|(pk, pv)| p.prop_spans.contains_key(*pk) && related(v, pv));
         if let Some((pk, _)) = hit {
             out.insert(k.clone(), p.prop_span(pk));
         }
@@ -633,7 +905,9 @@ fn related(lowered: &Value, portable: &Value) -> bool {
         (Value::Int(a), Value::Quantity(q)) => {
             let days = q.value / 86400.0;
             let gib = q.value / 1073741824.0;
-            (*a as f64 - days).abs() < 1.0 || (*a as f64 - gib).abs() < 1.0 || (*a as f64 - q.value).abs() < 1.0
+            (*a as f64 - days).abs() < 1.0
+                || (*a as f64 - gib).abs() < 1.0
+                || (*a as f64 - q.value).abs() < 1.0
         }
         (_, Value::Record(m)) => m.values().any(|x| x == lowered),
         (_, Value::List(l)) => l.iter().any(|x| x == lowered),
@@ -648,17 +922,26 @@ struct ModelRefs<'a> {
 
 impl RefTypes for ModelRefs<'_> {
     fn resource_type(&self, r: &Ref) -> Option<String> {
-        self.model.resources.get(r.resource.0 as usize).map(|x| x.ty.clone())
+        self.model
+            .resources
+            .get(r.resource.0 as usize)
+            .map(|x| x.ty.clone())
     }
     fn attr_type(&self, r: &Ref) -> Option<Ty> {
         let res = self.model.resources.get(r.resource.0 as usize)?;
-        self.schemas.get(&res.ty)?.outputs.get(r.attr.as_deref()?).map(|f| f.ty.clone())
+        self.schemas
+            .get(&res.ty)?
+            .outputs
+            .get(r.attr.as_deref()?)
+            .map(|f| f.ty.clone())
     }
     fn compatible(&self, expected: &str, found: &str) -> bool {
         if expected == found {
             return true;
         }
-        let Some(s) = self.schemas.get(found) else { return false };
+        let Some(s) = self.schemas.get(found) else {
+            return false;
+        };
         match s.attrs.get("satisfies") {
             Some(Value::List(l)) => l.iter().any(|v| v.as_str() == Some(expected)),
             Some(Value::Str(x)) => x == expected,
@@ -668,25 +951,45 @@ impl RefTypes for ModelRefs<'_> {
 }
 
 fn check_lowered(model: &Model, schemas: &Schemas, r: &Resource) -> Vec<Diagnostic> {
-    let Some(schema) = schemas.get(&r.ty) else { return Vec::new() };
+    let Some(schema) = schemas.get(&r.ty) else {
+        return Vec::new();
+    };
     let origin = r.lowered_from.map(|o| model.resource(o));
     let fields: BTreeMap<String, FieldSchema> = schema.fields.clone();
     let ty = Ty::Record(fields);
-    let ms = check_value(&Value::record(r.props.clone()), &ty, &ModelRefs { model, schemas });
+    let ms = check_value(
+        &Value::record(r.props.clone()),
+        &ty,
+        &ModelRefs { model, schemas },
+    );
     ms.into_iter()
         .map(|m| {
             let first = m.path.split(['.', '[']).next().unwrap_or("");
             let span = r.prop_span(first);
-            let from = origin.map_or(String::new(), |o| format!("`{}` ({}) is lowered to ", o.name, o.ty));
-            let at = if m.path.is_empty() { String::new() } else { format!(", at `{}`", m.path) };
-            let mut d = Diagnostic::error(c::LOWERED_INVALID, format!("{from}`{}` ({}){at}: {}", r.name, r.ty, m.kind.message()), span);
+            let from = origin.map_or(String::new(), |o| {
+                format!("`{}` ({}) is lowered to ", o.name, o.ty)
+            });
+            let at = if m.path.is_empty() {
+                String::new()
+            } else {
+                format!(", at `{}`", m.path)
+            };
+            let mut d = Diagnostic::error(
+                c::LOWERED_INVALID,
+                format!("{from}`{}` ({}){at}: {}", r.name, r.ty, m.kind.message()),
+                span,
+            );
             if let strata_model::check::MismatchKind::UnknownField { field, candidates } = &m.kind {
                 if let Some(s) = did_you_mean(field, candidates.iter().map(String::as_str)) {
                     d = d.with_note(format!("`{}` has `{s}`", r.ty));
                 }
             }
-            d.with_label(format!("{} does not accept this", r.ty)).with_help(match origin {
-                Some(o) => format!("change the value on `{}`, or declare a `{}` directly to control every setting", o.name, r.ty),
+            d.with_label(format!("{} does not accept this", r.ty))
+                .with_help(match origin {
+                Some(o) => format!(
+                    "change the value on `{}`, or declare a `{}` directly to control every setting",
+                    o.name, r.ty
+                ),
                 None => "change the value".to_string(),
             })
         })

@@ -10,7 +10,10 @@ use rayon::prelude::*;
 use serde_json::{Map, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 use strata_base::{Diagnostic, Span};
-use strata_model::{Model, Provider, Resource, ResourceId, Schemas, TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource, Value};
+use strata_model::{
+    Model, Provider, Resource, ResourceId, Schemas, TPart, TRef, TValue, Target, TargetOutput,
+    TargetParam, TargetProgram, TargetResource, Value,
+};
 
 /// The targets a provider's resources are written to.
 pub fn targets_of(p: Provider) -> &'static [Target] {
@@ -47,7 +50,10 @@ pub(crate) fn resource_json(model: &Model, r: &Resource) -> Json {
     o.insert("props".into(), props);
     o.insert("tags".into(), Json::Object(tags));
     o.insert("stack".into(), stack_json(stack));
-    o.insert("env".into(), model.env.clone().map_or(Json::Null, Json::String));
+    o.insert(
+        "env".into(),
+        model.env.clone().map_or(Json::Null, Json::String),
+    );
     Json::Object(o)
 }
 
@@ -55,7 +61,9 @@ pub(crate) fn resource_json(model: &Model, r: &Resource) -> Json {
 /// into the resource's `tags`). Every resource's context holds a copy, so it stays small.
 pub(crate) fn stack_json(s: Option<&strata_model::Stack>) -> Json {
     match s {
-        Some(s) => serde_json::json!({ "name": s.name, "config": ctx::record_to_ctx(&s.provider_config) }),
+        Some(s) => {
+            serde_json::json!({ "name": s.name, "config": ctx::record_to_ctx(&s.provider_config) })
+        }
         None => serde_json::json!({ "name": "main", "config": {} }),
     }
 }
@@ -101,12 +109,31 @@ impl Sink<'_> {
     }
 }
 
-pub fn to_targets(model: &Model, schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
+pub fn to_targets(
+    model: &Model,
+    schemas: &Schemas,
+    targets: Option<&[Target]>,
+) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
     to_targets_with(engine(), model, schemas, targets)
 }
 
-pub(crate) fn to_targets_with(eng: &Engine, model: &Model, schemas: &Schemas, targets: Option<&[Target]>) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
-    let mut diags: Vec<Diagnostic> = eng.errors.iter().map(|e| Diagnostic::error(c::MAPPING, format!("invalid lowering table: {e}"), Span::default())).collect();
+pub(crate) fn to_targets_with(
+    eng: &Engine,
+    model: &Model,
+    schemas: &Schemas,
+    targets: Option<&[Target]>,
+) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
+    let mut diags: Vec<Diagnostic> = eng
+        .errors
+        .iter()
+        .map(|e| {
+            Diagnostic::error(
+                c::MAPPING,
+                format!("invalid lowering table: {e}"),
+                Span::default(),
+            )
+        })
+        .collect();
     let wanted = |t: Target| match targets {
         None => true,
         Some(ts) => ts.contains(&t),
@@ -132,9 +159,16 @@ pub(crate) fn to_targets_with(eng: &Engine, model: &Model, schemas: &Schemas, ta
             None if model.stacks.len() <= 1 => 0,
             None => {
                 diags.push(
-                    Diagnostic::error(c::NO_STACK, format!("`{}` belongs to no stack", r.name), r.name_span)
-                        .with_label("which stack deploys this?")
-                        .with_help(format!("add `stack = {}` to the resource", model.stacks.first().map_or("main", |s| s.name.as_str()))),
+                    Diagnostic::error(
+                        c::NO_STACK,
+                        format!("`{}` belongs to no stack", r.name),
+                        r.name_span,
+                    )
+                    .with_label("which stack deploys this?")
+                    .with_help(format!(
+                        "add `stack = {}` to the resource",
+                        model.stacks.first().map_or("main", |s| s.name.as_str())
+                    )),
                 );
                 continue;
             }
@@ -148,11 +182,18 @@ pub(crate) fn to_targets_with(eng: &Engine, model: &Model, schemas: &Schemas, ta
     }
 
     // One context per resource, shared by its targets.
-    let contexts: Vec<Option<Context>> =
-        model.resources.par_iter().map(|r| used[r.id.0 as usize].then(|| Context::from(resource_json(model, r)))).collect();
+    let contexts: Vec<Option<Context>> = model
+        .resources
+        .par_iter()
+        .map(|r| used[r.id.0 as usize].then(|| Context::from(resource_json(model, r))))
+        .collect();
 
-    let results: Vec<(TargetProgram, Vec<Diagnostic>)> =
-        groups.par_iter().map(|((stack, target), ids)| build_program(eng, model, schemas, &contexts, *stack, *target, ids)).collect();
+    let results: Vec<(TargetProgram, Vec<Diagnostic>)> = groups
+        .par_iter()
+        .map(|((stack, target), ids)| {
+            build_program(eng, model, schemas, &contexts, *stack, *target, ids)
+        })
+        .collect();
     let mut programs = Vec::with_capacity(results.len());
     for (p, d) in results {
         programs.push(p);
@@ -166,8 +207,14 @@ pub(crate) fn to_targets_with(eng: &Engine, model: &Model, schemas: &Schemas, ta
         if refs.is_empty() || programs.is_empty() {
             continue;
         }
-        let placed = programs.iter().any(|p| p.outputs.iter().any(|x| x.name == o.name || x.name == names::pascal(&o.name)));
-        let emitted_somewhere = refs.iter().all(|id| used.get(id.0 as usize).copied().unwrap_or(false));
+        let placed = programs.iter().any(|p| {
+            p.outputs
+                .iter()
+                .any(|x| x.name == o.name || x.name == names::pascal(&o.name))
+        });
+        let emitted_somewhere = refs
+            .iter()
+            .all(|id| used.get(id.0 as usize).copied().unwrap_or(false));
         if !placed && emitted_somewhere && targets.is_none() {
             diags.push(
                 Diagnostic::error(c::CROSS_STACK, format!("output `{}` refers to resources of different stacks or targets", o.name), o.span)
@@ -181,7 +228,15 @@ pub(crate) fn to_targets_with(eng: &Engine, model: &Model, schemas: &Schemas, ta
     (programs, diags)
 }
 
-fn build_program(eng: &Engine, model: &Model, schemas: &Schemas, contexts: &[Option<Context>], stack: usize, target: Target, ids: &[ResourceId]) -> (TargetProgram, Vec<Diagnostic>) {
+fn build_program(
+    eng: &Engine,
+    model: &Model,
+    schemas: &Schemas,
+    contexts: &[Option<Context>],
+    stack: usize,
+    target: Target,
+    ids: &[ResourceId],
+) -> (TargetProgram, Vec<Diagnostic>) {
     let stack_ref = model.stacks.get(stack);
     let stack_name = stack_ref.map_or_else(|| "main".to_string(), |s| s.name.clone());
 
@@ -244,9 +299,19 @@ fn build_program(eng: &Engine, model: &Model, schemas: &Schemas, contexts: &[Opt
                 let rb = b.map(|x| model.resource(x));
                 if let (Some(ra), Some(rb)) = (ra, rb) {
                     diags.push(
-                        Diagnostic::error(c::DUPLICATE_NAME, format!("`{}` and `{}` both become `{}` in {}", ra.name, rb.name, tr.name, target.dir_name()), rb.name_span)
-                            .with_secondary(ra.name_span, "this one has the same target name")
-                            .with_help("rename one of them"),
+                        Diagnostic::error(
+                            c::DUPLICATE_NAME,
+                            format!(
+                                "`{}` and `{}` both become `{}` in {}",
+                                ra.name,
+                                rb.name,
+                                tr.name,
+                                target.dir_name()
+                            ),
+                            rb.name_span,
+                        )
+                        .with_secondary(ra.name_span, "this one has the same target name")
+                        .with_help("rename one of them"),
                     );
                 }
             }
@@ -260,23 +325,54 @@ fn build_program(eng: &Engine, model: &Model, schemas: &Schemas, contexts: &[Opt
     for o in &model.outputs {
         let mut refs = Vec::new();
         o.value.visit_refs(&mut |r| refs.push(r.resource));
-        if !refs.iter().all(|id| by_id.get(id.0 as usize).is_some_and(Option::is_some)) {
+        if !refs
+            .iter()
+            .all(|id| by_id.get(id.0 as usize).is_some_and(Option::is_some))
+        {
             continue;
         }
         let r = refs.first().map(|id| model.resource(*id));
-        let mut sink = Sink { r: r.unwrap_or(&DUMMY), diags: Vec::new() };
+        let mut sink = Sink {
+            r: r.unwrap_or(&DUMMY),
+            diags: Vec::new(),
+        };
         let j = ctx::to_ctx(&o.value);
-        let cv = Conv { eng, model, contexts, by_id: &by_id, target, current: None };
+        let cv = Conv {
+            eng,
+            model,
+            contexts,
+            by_id: &by_id,
+            target,
+            current: None,
+        };
         let mut value = cv.tvalue(&j, &mut sink).unwrap_or(TValue::Null);
         diags.extend(sink.diags);
         // CloudFormation outputs are strings: a list-valued attribute (a hosted zone's name
         // servers) is written comma-separated, as `Fn::Join`.
-        if target == Target::CloudFormation && matches!(value, TValue::Ref(_)) && is_list_out(model, schemas, &o.value) {
+        if target == Target::CloudFormation
+            && matches!(value, TValue::Ref(_))
+            && is_list_out(model, schemas, &o.value)
+        {
             let list = std::mem::replace(&mut value, TValue::Null);
-            value = TValue::Map([("Fn::Join".to_string(), TValue::List(vec![TValue::Str(",".into()), list]))].into_iter().collect());
+            value = TValue::Map(
+                [(
+                    "Fn::Join".to_string(),
+                    TValue::List(vec![TValue::Str(",".into()), list]),
+                )]
+                .into_iter()
+                .collect(),
+            );
         }
-        let name = if target == Target::CloudFormation { names::pascal(&o.name) } else { o.name.clone() };
-        outputs.push(TargetOutput { name, value, description: o.doc.clone() });
+        let name = if target == Target::CloudFormation {
+            names::pascal(&o.name)
+        } else {
+            o.name.clone()
+        };
+        outputs.push(TargetOutput {
+            name,
+            value,
+            description: o.doc.clone(),
+        });
     }
 
     // 4. Provider settings.
@@ -284,7 +380,8 @@ fn build_program(eng: &Engine, model: &Model, schemas: &Schemas, contexts: &[Opt
     let present: BTreeSet<Provider> = ids.iter().map(|id| model.resource(*id).provider).collect();
     for p in present {
         if let Some(ps) = eng.providers.get(&(p, target)) {
-            let sj = serde_json::json!({ "stack": stack_json(stack_ref.filter(|s| s.provider == p)) });
+            let sj =
+                serde_json::json!({ "stack": stack_json(stack_ref.filter(|s| s.provider == p)) });
             match eng.render_json(&ps.body_tpl, &Context::from(sj)) {
                 Ok(Json::Object(o)) => {
                     let mut m = strata_model::TMap::new();
@@ -296,7 +393,15 @@ fn build_program(eng: &Engine, model: &Model, schemas: &Schemas, contexts: &[Opt
                     providers.insert(ps.name.clone(), m);
                 }
                 Ok(_) => {}
-                Err(e) => diags.push(Diagnostic::error(c::MAPPING, format!("provider settings of {} for {}: {e}", p.as_str(), target.dir_name()), stack_ref.map_or(Span::default(), |s| s.span))),
+                Err(e) => diags.push(Diagnostic::error(
+                    c::MAPPING,
+                    format!(
+                        "provider settings of {} for {}: {e}",
+                        p.as_str(),
+                        target.dir_name()
+                    ),
+                    stack_ref.map_or(Span::default(), |s| s.span),
+                )),
             }
         }
     }
@@ -305,7 +410,15 @@ fn build_program(eng: &Engine, model: &Model, schemas: &Schemas, contexts: &[Opt
         Some(env) => format!("Strata stack `{stack_name}` (environment `{env}`)"),
         None => format!("Strata stack `{stack_name}`"),
     });
-    let program = TargetProgram { target, stack: stack_name, description, providers, params: params.into_values().collect(), resources, outputs };
+    let program = TargetProgram {
+        target,
+        stack: stack_name,
+        description,
+        providers,
+        params: params.into_values().collect(),
+        resources,
+        outputs,
+    };
     (program, diags)
 }
 
@@ -313,8 +426,13 @@ fn build_program(eng: &Engine, model: &Model, schemas: &Schemas, contexts: &[Opt
 fn is_list_out(model: &Model, schemas: &Schemas, v: &Value) -> bool {
     let Value::Ref(r) = v else { return false };
     let Some(attr) = &r.attr else { return false };
-    let Some(res) = model.resources.get(r.resource.0 as usize) else { return false };
-    schemas.get(&res.ty).and_then(|s| s.outputs.get(attr)).is_some_and(|f| matches!(f.ty.resolved(), strata_model::Ty::List(_)))
+    let Some(res) = model.resources.get(r.resource.0 as usize) else {
+        return false;
+    };
+    schemas
+        .get(&res.ty)
+        .and_then(|s| s.outputs.get(attr))
+        .is_some_and(|f| matches!(f.ty.resolved(), strata_model::Ty::List(_)))
 }
 
 static DUMMY: Resource = Resource {
@@ -325,8 +443,16 @@ static DUMMY: Resource = Resource {
     props: BTreeMap::new(),
     prop_spans: BTreeMap::new(),
     depends_on: Vec::new(),
-    name_span: Span { file: strata_base::FileId(0), start: 0, end: 0 },
-    span: Span { file: strata_base::FileId(0), start: 0, end: 0 },
+    name_span: Span {
+        file: strata_base::FileId(0),
+        start: 0,
+        end: 0,
+    },
+    span: Span {
+        file: strata_base::FileId(0),
+        start: 0,
+        end: 0,
+    },
     stack: None,
     lowered_from: None,
     doc: None,
@@ -337,21 +463,40 @@ fn plain(v: &Json) -> Option<TValue> {
     Some(match v {
         Json::Null => return None,
         Json::Object(_) => match ctx::as_marker(v) {
-            Some(("$block", Json::Object(o))) => TValue::Blocks(vec![o.iter().filter_map(|(k, v)| plain(v).map(|x| (k.clone(), x))).collect()]),
-            _ => TValue::Map(v.as_object().map(|o| o.iter().filter_map(|(k, v)| plain(v).map(|x| (k.clone(), x))).collect()).unwrap_or_default()),
+            Some(("$block", Json::Object(o))) => TValue::Blocks(vec![o
+                .iter()
+                .filter_map(|(k, v)| plain(v).map(|x| (k.clone(), x)))
+                .collect()]),
+            _ => TValue::Map(
+                v.as_object()
+                    .map(|o| {
+                        o.iter()
+                            .filter_map(|(k, v)| plain(v).map(|x| (k.clone(), x)))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
         },
         Json::Array(a) => TValue::List(a.iter().filter_map(plain).collect()),
         other => crate::engine::json_to_plain_tvalue(other),
     })
 }
 
-fn plan<'e>(eng: &'e Engine, r: &Resource, cx: Option<&Context>, target: Target) -> Result<Plan<'e>, Vec<Diagnostic>> {
+fn plan<'e>(
+    eng: &'e Engine,
+    r: &Resource,
+    cx: Option<&Context>,
+    target: Target,
+) -> Result<Plan<'e>, Vec<Diagnostic>> {
     let Some(entries) = eng.targets.get(&(r.ty.clone(), target)) else {
         return Err(vec![Diagnostic::error(c::NO_MAPPING, format!("`{}` ({}) has no mapping to {}", r.name, r.ty, target.dir_name()), r.name_span)
             .with_help(format!("{} resources are written to {}; add a `[[schema.\"{}\".{}]]` entry in stdlib/lower (see stdlib/README.md)", r.provider.as_str(), target.dir_name(), r.ty, target.dir_name()))]);
     };
     let Some(cx) = cx else { return Err(Vec::new()) };
-    let mut sink = Sink { r, diags: Vec::new() };
+    let mut sink = Sink {
+        r,
+        diags: Vec::new(),
+    };
     let mut planned = Vec::new();
     for e in entries {
         match eng.applies(e, cx.data(), cx) {
@@ -371,11 +516,21 @@ fn plan<'e>(eng: &'e Engine, r: &Resource, cx: Option<&Context>, target: Target)
                 }
                 let own = Context::from(data);
                 let name = entry_name(eng, r, e, Some(&suffix), &own, target, &mut sink);
-                planned.push(Planned { entry: e, index: Some(i), own_cx: Some(own), name });
+                planned.push(Planned {
+                    entry: e,
+                    index: Some(i),
+                    own_cx: Some(own),
+                    name,
+                });
             }
         } else {
             let name = entry_name(eng, r, e, None, cx, target, &mut sink);
-            planned.push(Planned { entry: e, index: None, own_cx: None, name });
+            planned.push(Planned {
+                entry: e,
+                index: None,
+                own_cx: None,
+                name,
+            });
         }
     }
     if sink.diags.is_empty() {
@@ -385,7 +540,15 @@ fn plan<'e>(eng: &'e Engine, r: &Resource, cx: Option<&Context>, target: Target)
     }
 }
 
-fn entry_name(eng: &Engine, r: &Resource, e: &Entry, suffix: Option<&str>, cx: &Context, target: Target, sink: &mut Sink) -> String {
+fn entry_name(
+    eng: &Engine,
+    r: &Resource,
+    e: &Entry,
+    suffix: Option<&str>,
+    cx: &Context,
+    target: Target,
+    sink: &mut Sink,
+) -> String {
     if let Some(t) = &e.name_tpl {
         match eng.render_text(t, cx) {
             Ok(s) if !s.trim().is_empty() => return s.trim().to_string(),
@@ -442,9 +605,21 @@ fn render_resource(
     plan: &Plan,
 ) -> (Vec<TargetResource>, Vec<TargetParam>, Vec<Diagnostic>) {
     let r = model.resource(id);
-    let mut sink = Sink { r, diags: Vec::new() };
-    let Some(base_cx) = contexts[id.0 as usize].as_ref() else { return (Vec::new(), Vec::new(), Vec::new()) };
-    let cv = Conv { eng, model, contexts, by_id, target, current: Some((id, plan)) };
+    let mut sink = Sink {
+        r,
+        diags: Vec::new(),
+    };
+    let Some(base_cx) = contexts[id.0 as usize].as_ref() else {
+        return (Vec::new(), Vec::new(), Vec::new());
+    };
+    let cv = Conv {
+        eng,
+        model,
+        contexts,
+        by_id,
+        target,
+        current: Some((id, plan)),
+    };
     let mut out = Vec::with_capacity(plan.planned.len());
     let mut params = Vec::new();
     for (k, p) in plan.planned.iter().enumerate() {
@@ -458,9 +633,13 @@ fn render_resource(
         };
         // `"$depends_on": [...]`: extra dependencies (references whose out is missing are skipped).
         let mut extra_deps = Vec::new();
-        if let Some(Json::Array(deps)) = json.as_object_mut().and_then(|o| o.remove("$depends_on")) {
+        if let Some(Json::Array(deps)) = json.as_object_mut().and_then(|o| o.remove("$depends_on"))
+        {
             for d in deps {
-                let mut quiet = Sink { r, diags: Vec::new() };
+                let mut quiet = Sink {
+                    r,
+                    diags: Vec::new(),
+                };
                 if let Some(TValue::Ref(t)) = cv.tvalue(&d, &mut quiet) {
                     if quiet.diags.is_empty() && !t.param {
                         extra_deps.push(t.resource);
@@ -472,34 +651,62 @@ fn render_resource(
             Some(TValue::Map(m)) => m,
             None | Some(TValue::Null) => strata_model::TMap::new(),
             Some(_) => {
-                sink.mapping_error(target, format!("entry `{}`: the body is not an object", p.entry.key));
+                sink.mapping_error(
+                    target,
+                    format!("entry `{}`: the body is not an object", p.entry.key),
+                );
                 continue;
             }
         };
-        let mut depends_on = if k == 0 { explicit_deps(model, by_id, target, r, &mut sink) } else { Vec::new() };
+        let mut depends_on = if k == 0 {
+            explicit_deps(model, by_id, target, r, &mut sink)
+        } else {
+            Vec::new()
+        };
         for d in extra_deps {
             if !depends_on.contains(&d) {
                 depends_on.push(d);
             }
         }
         params.extend(p.entry.params.iter().cloned());
-        out.push(TargetResource { name: p.name.clone(), ty: p.entry.ty.clone(), body, depends_on, source: Some(id) });
+        out.push(TargetResource {
+            name: p.name.clone(),
+            ty: p.entry.ty.clone(),
+            body,
+            depends_on,
+            source: Some(id),
+        });
     }
     (out, params, sink.diags)
 }
 
 /// `depends_on` edges the properties do not already imply.
-fn explicit_deps(model: &Model, by_id: &[Option<&Plan>], target: Target, r: &Resource, sink: &mut Sink) -> Vec<String> {
+fn explicit_deps(
+    model: &Model,
+    by_id: &[Option<&Plan>],
+    target: Target,
+    r: &Resource,
+    sink: &mut Sink,
+) -> Vec<String> {
     if r.depends_on.is_empty() {
         return Vec::new();
     }
-    let referenced: BTreeSet<ResourceId> = r.references().into_iter().map(|(x, _)| x.resource).collect();
+    let referenced: BTreeSet<ResourceId> = r
+        .references()
+        .into_iter()
+        .map(|(x, _)| x.resource)
+        .collect();
     let mut out = Vec::new();
     for (dep, span) in &r.depends_on {
         if referenced.contains(dep) {
             continue;
         }
-        match by_id.get(dep.0 as usize).copied().flatten().and_then(|p| p.planned.first()) {
+        match by_id
+            .get(dep.0 as usize)
+            .copied()
+            .flatten()
+            .and_then(|p| p.planned.first())
+        {
             Some(p) => {
                 let n = p.full_name(target);
                 if !out.contains(&n) {
@@ -507,7 +714,10 @@ fn explicit_deps(model: &Model, by_id: &[Option<&Plan>], target: Target, r: &Res
                 }
             }
             None => {
-                let name = model.resources.get(dep.0 as usize).map_or("?", |d| d.name.as_str());
+                let name = model
+                    .resources
+                    .get(dep.0 as usize)
+                    .map_or("?", |d| d.name.as_str());
                 sink.diags.push(
                     Diagnostic::error(c::CROSS_STACK, format!("`{}` depends on `{name}`, which is not in the same {} document", r.name, target.dir_name()), *span)
                         .with_help("resources can only depend on resources of the same stack and provider; deploy the stacks in order instead"),
@@ -541,7 +751,14 @@ impl Conv<'_, '_> {
             Json::Array(a) => TValue::List(a.iter().filter_map(|v| self.tvalue(v, sink)).collect()),
             Json::Object(o) => match ctx::as_marker(j) {
                 Some((m, payload)) => return self.marker(m, payload, sink),
-                None => TValue::Map(o.iter().filter_map(|(k, v)| self.tvalue(v, sink).map(|x| (ctx::unescape_key(k).to_string(), x))).collect()),
+                None => TValue::Map(
+                    o.iter()
+                        .filter_map(|(k, v)| {
+                            self.tvalue(v, sink)
+                                .map(|x| (ctx::unescape_key(k).to_string(), x))
+                        })
+                        .collect(),
+                ),
             },
         })
     }
@@ -550,7 +767,11 @@ impl Conv<'_, '_> {
     fn tvalue_owned(&self, j: Json, sink: &mut Sink) -> Option<TValue> {
         Some(match j {
             Json::String(s) => TValue::Str(s),
-            Json::Array(a) => TValue::List(a.into_iter().filter_map(|v| self.tvalue_owned(v, sink)).collect()),
+            Json::Array(a) => TValue::List(
+                a.into_iter()
+                    .filter_map(|v| self.tvalue_owned(v, sink))
+                    .collect(),
+            ),
             Json::Object(o) => {
                 if let Some((m, payload)) = ctx::as_marker_of(&o) {
                     return self.marker(m, payload, sink);
@@ -558,7 +779,11 @@ impl Conv<'_, '_> {
                 TValue::Map(
                     o.into_iter()
                         .filter_map(|(k, v)| {
-                            let k = if k.starts_with("$$") { ctx::unescape_key(&k).to_string() } else { k };
+                            let k = if k.starts_with("$$") {
+                                ctx::unescape_key(&k).to_string()
+                            } else {
+                                k
+                            };
                             self.tvalue_owned(v, sink).map(|x| (k, x))
                         })
                         .collect(),
@@ -583,15 +808,30 @@ impl Conv<'_, '_> {
                     return None;
                 };
                 let (_, plan) = self.current?;
-                match plan.planned.iter().find(|p| p.entry.key == key && p.index == index) {
-                    Some(p) => Some(TValue::Ref(Box::new(TRef { resource: p.full_name(self.target), attr: attr.map(str::to_string), param: false }))),
+                match plan
+                    .planned
+                    .iter()
+                    .find(|p| p.entry.key == key && p.index == index)
+                {
+                    Some(p) => Some(TValue::Ref(Box::new(TRef {
+                        resource: p.full_name(self.target),
+                        attr: attr.map(str::to_string),
+                        param: false,
+                    }))),
                     None => {
-                        sink.mapping_error(self.target, format!("refers to entry `{key}`, which is not produced"));
+                        sink.mapping_error(
+                            self.target,
+                            format!("refers to entry `{key}`, which is not produced"),
+                        );
                         None
                     }
                 }
             }
-            "$param" => Some(TValue::Ref(Box::new(TRef { resource: payload.as_str().unwrap_or_default().to_string(), attr: None, param: true }))),
+            "$param" => Some(TValue::Ref(Box::new(TRef {
+                resource: payload.as_str().unwrap_or_default().to_string(),
+                attr: None,
+                param: true,
+            }))),
             "$interp" => {
                 let mut parts: Vec<TPart> = Vec::new();
                 for p in payload.as_array().map(Vec::as_slice).unwrap_or_default() {
@@ -610,7 +850,10 @@ impl Conv<'_, '_> {
                                 }
                             }
                             None => {}
-                            Some(_) => sink.mapping_error(self.target, "a list or map cannot be part of a string"),
+                            Some(_) => sink.mapping_error(
+                                self.target,
+                                "a list or map cannot be part of a string",
+                            ),
                         },
                     }
                 }
@@ -633,13 +876,21 @@ impl Conv<'_, '_> {
                     .collect();
                 (!items.is_empty()).then_some(TValue::Blocks(items))
             }
-            "$json" => self.tvalue(payload, sink).map(|v| TValue::Json(Box::new(v))),
+            "$json" => self
+                .tvalue(payload, sink)
+                .map(|v| TValue::Json(Box::new(v))),
             "$q" => {
-                sink.mapping_error(self.target, "a quantity is written without a unit conversion (use `gib`, `seconds`, ...)");
+                sink.mapping_error(
+                    self.target,
+                    "a quantity is written without a unit conversion (use `gib`, `seconds`, ...)",
+                );
                 None
             }
             other => {
-                sink.mapping_error(self.target, format!("marker `{other}` is not allowed in a target body"));
+                sink.mapping_error(
+                    self.target,
+                    format!("marker `{other}` is not allowed in a target body"),
+                );
                 None
             }
         }
@@ -648,8 +899,18 @@ impl Conv<'_, '_> {
     /// A Strata reference as this target refers to it, by the referenced resource's outs.
     fn resolve_ref(&self, id: ResourceId, attr: Option<&str>, sink: &mut Sink) -> Option<TValue> {
         let Some(plan) = self.by_id.get(id.0 as usize).copied().flatten() else {
-            let name = self.model.resources.get(id.0 as usize).map_or("?", |r| r.name.as_str());
-            let span = sink.r.prop_spans.values().next().copied().unwrap_or(sink.r.name_span);
+            let name = self
+                .model
+                .resources
+                .get(id.0 as usize)
+                .map_or("?", |r| r.name.as_str());
+            let span = sink
+                .r
+                .prop_spans
+                .values()
+                .next()
+                .copied()
+                .unwrap_or(sink.r.name_span);
             let span = prop_span_referencing(sink.r, id).unwrap_or(span);
             sink.diags.push(
                 Diagnostic::error(c::CROSS_STACK, format!("`{}` refers to `{name}`, which is not in the same {} document", sink.r.name, self.target.dir_name()), span)
@@ -660,7 +921,10 @@ impl Conv<'_, '_> {
         };
         let key = attr.unwrap_or("ref");
         // Which entry declares this out?
-        let found = plan.entries.iter().find_map(|e| e.outs.get(key).map(|s| (e, s)));
+        let found = plan
+            .entries
+            .iter()
+            .find_map(|e| e.outs.get(key).map(|s| (e, s)));
         let (owner, spec) = match found {
             Some(x) => x,
             None if attr.is_none() => {
@@ -674,22 +938,44 @@ impl Conv<'_, '_> {
             }
             None => {
                 let r = self.model.resource(id);
-                sink.mapping_error(self.target, format!("the mapping of `{}` has no out `{key}` (referenced as `{}.{key}`)", r.ty, r.name));
+                sink.mapping_error(
+                    self.target,
+                    format!(
+                        "the mapping of `{}` has no out `{key}` (referenced as `{}.{key}`)",
+                        r.ty, r.name
+                    ),
+                );
                 return None;
             }
         };
         match spec {
             OutSpec::One(src) => self.eval_src(src, owner, id, plan, sink),
-            OutSpec::Many(list) => Some(TValue::List(list.iter().filter_map(|s| self.eval_src(s, owner, id, plan, sink)).collect())),
+            OutSpec::Many(list) => Some(TValue::List(
+                list.iter()
+                    .filter_map(|s| self.eval_src(s, owner, id, plan, sink))
+                    .collect(),
+            )),
         }
     }
 
-    fn eval_src(&self, src: &OutSrc, owner: &Entry, id: ResourceId, plan: &Plan, sink: &mut Sink) -> Option<TValue> {
+    fn eval_src(
+        &self,
+        src: &OutSrc,
+        owner: &Entry,
+        id: ResourceId,
+        plan: &Plan,
+        sink: &mut Sink,
+    ) -> Option<TValue> {
         match src {
             OutSrc::Static(parts) => self.eval_parts(parts, owner, plan, sink),
             OutSrc::Template(t) => {
                 let cx = self.contexts.get(id.0 as usize).and_then(Option::as_ref)?;
-                match self.eng.render_text(t, cx).map_err(|e| e.to_string()).and_then(|s| crate::engine::parse_out(&s)) {
+                match self
+                    .eng
+                    .render_text(t, cx)
+                    .map_err(|e| e.to_string())
+                    .and_then(|s| crate::engine::parse_out(&s))
+                {
                     Ok(parts) => self.eval_parts(&parts, owner, plan, sink),
                     Err(e) => {
                         sink.mapping_error(self.target, format!("out template: {e}"));
@@ -700,21 +986,41 @@ impl Conv<'_, '_> {
         }
     }
 
-    fn eval_parts(&self, parts: &[OutPart], owner: &Entry, plan: &Plan, sink: &mut Sink) -> Option<TValue> {
+    fn eval_parts(
+        &self,
+        parts: &[OutPart],
+        owner: &Entry,
+        plan: &Plan,
+        sink: &mut Sink,
+    ) -> Option<TValue> {
         let mut out: Vec<TPart> = Vec::new();
         for p in parts {
             match p {
                 OutPart::Lit(s) => push_lit(&mut out, s),
                 OutPart::Ref { key, attr, all } => {
-                    let key = if key == "self" { owner.key.as_str() } else { key.as_str() };
-                    let matches: Vec<&Planned> = plan.planned.iter().filter(|x| x.entry.key == key).collect();
-                    let tref = |x: &Planned| TRef { resource: x.full_name(self.target), attr: attr.clone(), param: false };
+                    let key = if key == "self" {
+                        owner.key.as_str()
+                    } else {
+                        key.as_str()
+                    };
+                    let matches: Vec<&Planned> =
+                        plan.planned.iter().filter(|x| x.entry.key == key).collect();
+                    let tref = |x: &Planned| TRef {
+                        resource: x.full_name(self.target),
+                        attr: attr.clone(),
+                        param: false,
+                    };
                     if *all {
                         if parts.len() != 1 {
                             sink.mapping_error(self.target, "`[*]` must be the whole out spec");
                             return None;
                         }
-                        return Some(TValue::List(matches.into_iter().map(|x| TValue::Ref(Box::new(tref(x)))).collect()));
+                        return Some(TValue::List(
+                            matches
+                                .into_iter()
+                                .map(|x| TValue::Ref(Box::new(tref(x))))
+                                .collect(),
+                        ));
                     }
                     match matches.first() {
                         Some(x) if x.index.is_none() => out.push(TPart::Ref(tref(x))),
@@ -797,7 +1103,13 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
         strata_base::Span::default()
     }
 
-    fn res(id: u32, name: &str, stack: usize, props: Vec<(&str, Value)>, deps: Vec<u32>) -> Resource {
+    fn res(
+        id: u32,
+        name: &str,
+        stack: usize,
+        props: Vec<(&str, Value)>,
+        deps: Vec<u32>,
+    ) -> Resource {
         Resource {
             id: ResourceId(id),
             name: name.into(),
@@ -818,20 +1130,74 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
         let stack = |n: &str| Stack {
             name: n.into(),
             provider: Provider::Aws,
-            provider_config: [("region".to_string(), Value::Str("eu-west-1".into()))].into_iter().collect(),
+            provider_config: [("region".to_string(), Value::Str("eu-west-1".into()))]
+                .into_iter()
+                .collect(),
             budget: None,
             budget_span: None,
             tags: BTreeMap::new(),
             span: span(),
         };
-        let r = |id: u32, n: &str, attr: Option<&str>| Value::Ref(Ref { resource: ResourceId(id), name: n.into(), attr: attr.map(str::to_string) });
-        let gib = Value::Quantity(strata_model::Quantity { value: 1.5 * 1073741824.0, dimension: strata_base::units::Dimension::Size, unit: "GiB".into() });
+        let r = |id: u32, n: &str, attr: Option<&str>| {
+            Value::Ref(Ref {
+                resource: ResourceId(id),
+                name: n.into(),
+                attr: attr.map(str::to_string),
+            })
+        };
+        let gib = Value::Quantity(strata_model::Quantity {
+            value: 1.5 * 1073741824.0,
+            dimension: strata_base::units::Dimension::Size,
+            unit: "GiB".into(),
+        });
         Model {
             stacks: vec![stack("one"), stack("two")],
             resources: vec![
-                res(0, "a", 0, vec![("name", Value::Str("alpha".into())), ("path", Value::Str("p".into()))], vec![]),
-                res(1, "b.c", 0, vec![("peer", r(0, "a", None)), ("size", gib), ("flag", Value::Bool(true)), ("items", Value::list(vec![Value::Str("x".into()), Value::Str("y".into())]))], vec![0]),
-                res(2, "d", 0, vec![("peer", r(0, "a", None)), ("path", Value::interp(vec![StrPart::Lit("u=".into()), StrPart::Ref(Ref { resource: ResourceId(0), name: "a".into(), attr: Some("url".into()) })]))], vec![1]),
+                res(
+                    0,
+                    "a",
+                    0,
+                    vec![
+                        ("name", Value::Str("alpha".into())),
+                        ("path", Value::Str("p".into())),
+                    ],
+                    vec![],
+                ),
+                res(
+                    1,
+                    "b.c",
+                    0,
+                    vec![
+                        ("peer", r(0, "a", None)),
+                        ("size", gib),
+                        ("flag", Value::Bool(true)),
+                        (
+                            "items",
+                            Value::list(vec![Value::Str("x".into()), Value::Str("y".into())]),
+                        ),
+                    ],
+                    vec![0],
+                ),
+                res(
+                    2,
+                    "d",
+                    0,
+                    vec![
+                        ("peer", r(0, "a", None)),
+                        (
+                            "path",
+                            Value::interp(vec![
+                                StrPart::Lit("u=".into()),
+                                StrPart::Ref(Ref {
+                                    resource: ResourceId(0),
+                                    name: "a".into(),
+                                    attr: Some("url".into()),
+                                }),
+                            ]),
+                        ),
+                    ],
+                    vec![1],
+                ),
                 res(3, "e", 1, vec![("peer", r(0, "a", None))], vec![]),
             ],
             ..Model::default()
@@ -842,54 +1208,164 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
     fn renders_entries_markers_and_references() {
         let eng = Engine::from_files(&[("t.toml".into(), TABLE.into())]);
         assert!(eng.errors.is_empty(), "{:?}", eng.errors);
-        let (programs, diags) = to_targets_with(&eng, &model(), &Schemas::default(), Some(&[Target::Terraform]));
+        let (programs, diags) = to_targets_with(
+            &eng,
+            &model(),
+            &Schemas::default(),
+            Some(&[Target::Terraform]),
+        );
         // `e` (stack two) refers to `a` (stack one): one cross-document error.
-        assert_eq!(diags.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), vec![c::CROSS_STACK], "{diags:#?}");
+        assert_eq!(
+            diags.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+            vec![c::CROSS_STACK],
+            "{diags:#?}"
+        );
         assert_eq!(programs.len(), 2);
         let p = &programs[0];
-        let names: Vec<String> = p.resources.iter().map(|r| format!("{}.{}", r.ty, r.name)).collect();
-        assert_eq!(names, ["t_thing.a", "t_thing.b_c", "t_thing_extra.b_c", "t_item.b_c_item_x", "t_item.b_c_item_y", "t_thing.d"]);
+        let names: Vec<String> = p
+            .resources
+            .iter()
+            .map(|r| format!("{}.{}", r.ty, r.name))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "t_thing.a",
+                "t_thing.b_c",
+                "t_thing_extra.b_c",
+                "t_item.b_c_item_x",
+                "t_item.b_c_item_y",
+                "t_thing.d"
+            ]
+        );
         let b = &p.resources[1];
         assert_eq!(b.body.get("size_gib"), Some(&TValue::Int(2)));
         assert!(!b.body.contains_key("missing"));
-        let arn = TRef { resource: "t_thing.a".into(), attr: Some("arn".into()), param: false };
+        let arn = TRef {
+            resource: "t_thing.a".into(),
+            attr: Some("arn".into()),
+            param: false,
+        };
         let mut m = strata_model::TMap::new();
         m.insert("Resource".to_string(), TValue::Ref(Box::new(arn.clone())));
-        assert_eq!(b.body.get("policy"), Some(&TValue::Json(Box::new(TValue::Map(m)))));
-        assert_eq!(b.body.get("label"), Some(&TValue::Interp(vec![TPart::Lit("x-".into()), TPart::Ref(arn), TPart::Lit("-y".into())])));
+        assert_eq!(
+            b.body.get("policy"),
+            Some(&TValue::Json(Box::new(TValue::Map(m))))
+        );
+        assert_eq!(
+            b.body.get("label"),
+            Some(&TValue::Interp(vec![
+                TPart::Lit("x-".into()),
+                TPart::Ref(arn),
+                TPart::Lit("-y".into())
+            ]))
+        );
         // `b.c` depends on `a` through a reference: no explicit edge. `d` depends on `b.c` explicitly.
         assert!(b.depends_on.is_empty());
         assert_eq!(p.resources[5].depends_on, vec!["t_thing.b_c".to_string()]);
         let extra = &p.resources[2];
-        assert_eq!(extra.body.get("opts"), Some(&TValue::Blocks(vec![[("on".to_string(), TValue::Bool(true))].into_iter().collect()])));
+        assert_eq!(
+            extra.body.get("opts"),
+            Some(&TValue::Blocks(vec![[(
+                "on".to_string(),
+                TValue::Bool(true)
+            )]
+            .into_iter()
+            .collect()]))
+        );
         assert_eq!(p.resources[4].body.get("n"), Some(&TValue::Int(1)));
         assert_eq!(p.resources[5].body.get("name"), None);
-        assert_eq!(p.providers.get("aws").and_then(|m| m.get("region")), Some(&TValue::Str("eu-west-1".into())));
-        assert!(matches!(p.providers.get("aws").and_then(|m| m.get("default_tags")), Some(TValue::Blocks(_))));
+        assert_eq!(
+            p.providers.get("aws").and_then(|m| m.get("region")),
+            Some(&TValue::Str("eu-west-1".into()))
+        );
+        assert!(matches!(
+            p.providers.get("aws").and_then(|m| m.get("default_tags")),
+            Some(TValue::Blocks(_))
+        ));
     }
 
     #[test]
     fn outs_render_templates_and_splice_into_interpolations() {
-        let eng = Engine::from_files(&[("t.toml".into(), TABLE.replace(r#""label": {{concat "x-" (ref props.peer "arn") "-y"}}"#, r#""label": {{json props.path}}"#))]);
-        let (programs, _) = to_targets_with(&eng, &model(), &Schemas::default(), Some(&[Target::Terraform]));
+        let eng = Engine::from_files(&[(
+            "t.toml".into(),
+            TABLE.replace(
+                r#""label": {{concat "x-" (ref props.peer "arn") "-y"}}"#,
+                r#""label": {{json props.path}}"#,
+            ),
+        )]);
+        let (programs, _) = to_targets_with(
+            &eng,
+            &model(),
+            &Schemas::default(),
+            Some(&[Target::Terraform]),
+        );
         let d = &programs[0].resources[5];
-        let host = TRef { resource: "t_thing.a".into(), attr: Some("host".into()), param: false };
-        assert_eq!(d.body.get("label"), Some(&TValue::Interp(vec![TPart::Lit("u=https://".into()), TPart::Ref(host), TPart::Lit("/p".into())])));
+        let host = TRef {
+            resource: "t_thing.a".into(),
+            attr: Some("host".into()),
+            param: false,
+        };
+        assert_eq!(
+            d.body.get("label"),
+            Some(&TValue::Interp(vec![
+                TPart::Lit("u=https://".into()),
+                TPart::Ref(host),
+                TPart::Lit("/p".into())
+            ]))
+        );
     }
 
     #[test]
     fn broken_templates_become_diagnostics() {
-        let bad = TABLE.replace(r#"{"name": {{json props.name}},"#, r#"{"name": {{json props.name}} oops"#);
+        let bad = TABLE.replace(
+            r#"{"name": {{json props.name}},"#,
+            r#"{"name": {{json props.name}} oops"#,
+        );
         let eng = Engine::from_files(&[("t.toml".into(), bad)]);
-        let (_, diags) = to_targets_with(&eng, &model(), &Schemas::default(), Some(&[Target::Terraform]));
-        assert!(diags.iter().any(|d| d.code == c::MAPPING && d.message.contains("invalid JSON")), "{diags:#?}");
+        let (_, diags) = to_targets_with(
+            &eng,
+            &model(),
+            &Schemas::default(),
+            Some(&[Target::Terraform]),
+        );
+        assert!(
+            diags
+                .iter()
+                .any(|d| d.code == c::MAPPING && d.message.contains("invalid JSON")),
+            "{diags:#?}"
+        );
     }
 
     #[test]
     fn output_is_the_same_whatever_the_thread_count() {
         let eng = Engine::from_files(&[("t.toml".into(), TABLE.into())]);
-        let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().map(|p| p.install(|| to_targets_with(&eng, &model(), &Schemas::default(), Some(&[Target::Terraform]))));
-        let four = rayon::ThreadPoolBuilder::new().num_threads(4).build().map(|p| p.install(|| to_targets_with(&eng, &model(), &Schemas::default(), Some(&[Target::Terraform]))));
+        let one = rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .map(|p| {
+                p.install(|| {
+                    to_targets_with(
+                        &eng,
+                        &model(),
+                        &Schemas::default(),
+                        Some(&[Target::Terraform]),
+                    )
+                })
+            });
+        let four = rayon::ThreadPoolBuilder::new()
+            .num_threads(4)
+            .build()
+            .map(|p| {
+                p.install(|| {
+                    to_targets_with(
+                        &eng,
+                        &model(),
+                        &Schemas::default(),
+                        Some(&[Target::Terraform]),
+                    )
+                })
+            });
         match (one, four) {
             (Ok(a), Ok(b)) => assert_eq!(a, b),
             _ => panic!("thread pools"),

@@ -22,14 +22,21 @@ fn props_used(body: &str) -> BTreeSet<String> {
 }
 
 fn is_stdlib_provider(s: &ResourceSchema) -> bool {
-    matches!(s.provider, Provider::Aws | Provider::Gcp | Provider::Azure | Provider::Kubernetes)
+    matches!(
+        s.provider,
+        Provider::Aws | Provider::Gcp | Provider::Azure | Provider::Kubernetes
+    )
 }
 
 #[test]
 fn stdlib_schemas_have_no_errors() {
     let d = common::stdlib_diags();
     assert!(d.is_empty(), "{d}");
-    assert!(strata_lower::table_errors().is_empty(), "{:#?}", strata_lower::table_errors());
+    assert!(
+        strata_lower::table_errors().is_empty(),
+        "{:#?}",
+        strata_lower::table_errors()
+    );
 }
 
 #[test]
@@ -47,23 +54,41 @@ fn every_provider_schema_is_mapped_to_its_targets() {
                 problems.push(format!("{}: no mapping to {}", s.name, t.dir_name()));
                 continue;
             };
-            let declared: BTreeSet<&str> = entries.iter().flat_map(|e| e.outs.iter().map(String::as_str)).collect();
+            let declared: BTreeSet<&str> = entries
+                .iter()
+                .flat_map(|e| e.outs.iter().map(String::as_str))
+                .collect();
             for out in s.outputs.keys() {
                 if !declared.contains(out.as_str()) {
-                    problems.push(format!("{} → {}: out `{out}` is not mapped", s.name, t.dir_name()));
+                    problems.push(format!(
+                        "{} → {}: out `{out}` is not mapped",
+                        s.name,
+                        t.dir_name()
+                    ));
                 }
             }
             for e in &entries {
                 for p in props_used(&e.body) {
                     if !s.fields.contains_key(&p) {
-                        problems.push(format!("{} → {} (entry `{}`, {}): `props.{p}` is not a property of the schema", s.name, t.dir_name(), e.key, e.file));
+                        problems.push(format!(
+                            "{} → {} (entry `{}`, {}): `props.{p}` is not a property of the schema",
+                            s.name,
+                            t.dir_name(),
+                            e.key,
+                            e.file
+                        ));
                     }
                 }
             }
         }
     }
     assert!(count > 30, "only {count} provider schemas found");
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }
 
 #[test]
@@ -72,10 +97,15 @@ fn every_mapping_belongs_to_a_schema_of_its_provider() {
     let mut problems = Vec::new();
     for (name, target) in tables::mapped_schemas() {
         match schemas.get(&name) {
-            None => problems.push(format!("mapping of unknown schema `{name}` to {}", target.dir_name())),
-            Some(s) if !targets_of(s.provider).contains(&target) => {
-                problems.push(format!("`{name}` ({}) is mapped to {}, which its provider is not written to", s.provider.as_str(), target.dir_name()))
-            }
+            None => problems.push(format!(
+                "mapping of unknown schema `{name}` to {}",
+                target.dir_name()
+            )),
+            Some(s) if !targets_of(s.provider).contains(&target) => problems.push(format!(
+                "`{name}` ({}) is mapped to {}, which its provider is not written to",
+                s.provider.as_str(),
+                target.dir_name()
+            )),
             Some(_) => {}
         }
     }
@@ -86,37 +116,79 @@ fn every_mapping_belongs_to_a_schema_of_its_provider() {
 fn every_portable_type_lowers_consistently() {
     let schemas = schemas();
     let mut problems = Vec::new();
-    let portable: Vec<&ResourceSchema> = schemas.map.values().filter(|s| s.provider == Provider::Portable).collect();
-    assert!(portable.len() >= 10, "only {} portable types", portable.len());
+    let portable: Vec<&ResourceSchema> = schemas
+        .map
+        .values()
+        .filter(|s| s.provider == Provider::Portable)
+        .collect();
+    assert!(
+        portable.len() >= 10,
+        "only {} portable types",
+        portable.len()
+    );
     let lowered: Vec<(String, Provider)> = tables::portable_types();
     for s in &portable {
         if s.attr_str("kind").is_none() {
             problems.push(format!("{}: no @kind", s.name));
         }
-        let providers: Vec<Provider> = lowered.iter().filter(|(t, _)| *t == s.name).map(|(_, p)| *p).collect();
+        let providers: Vec<Provider> = lowered
+            .iter()
+            .filter(|(t, _)| *t == s.name)
+            .map(|(_, p)| *p)
+            .collect();
         if providers.is_empty() {
             problems.push(format!("{}: no lowering to any provider", s.name));
         }
         for p in providers {
-            let Some((entries, implicit)) = tables::portable_mapping(&s.name, p) else { continue };
-            let declared: BTreeSet<&str> = entries.iter().flat_map(|e| e.outs.iter().map(String::as_str)).collect();
+            let Some((entries, implicit)) = tables::portable_mapping(&s.name, p) else {
+                continue;
+            };
+            let declared: BTreeSet<&str> = entries
+                .iter()
+                .flat_map(|e| e.outs.iter().map(String::as_str))
+                .collect();
             for out in s.outputs.keys() {
                 if !declared.contains(out.as_str()) {
-                    problems.push(format!("{} → {}: out `{out}` is not mapped", s.name, p.as_str()));
+                    problems.push(format!(
+                        "{} → {}: out `{out}` is not mapped",
+                        s.name,
+                        p.as_str()
+                    ));
                 }
             }
             for (prop, ty) in &implicit {
                 if !s.fields.contains_key(prop) {
-                    problems.push(format!("{} → {}: implicit `{prop}` is not a property", s.name, p.as_str()));
+                    problems.push(format!(
+                        "{} → {}: implicit `{prop}` is not a property",
+                        s.name,
+                        p.as_str()
+                    ));
                 }
                 if schemas.get(ty).map(|x| x.provider) != Some(Provider::Portable) {
-                    problems.push(format!("{} → {}: implicit type `{ty}` is not a portable type", s.name, p.as_str()));
+                    problems.push(format!(
+                        "{} → {}: implicit type `{ty}` is not a portable type",
+                        s.name,
+                        p.as_str()
+                    ));
                 }
             }
             for e in &entries {
                 match schemas.get(&e.ty) {
-                    None => problems.push(format!("{} → {}: entry `{}` has unknown type `{}`", s.name, p.as_str(), e.key, e.ty)),
-                    Some(t) if t.provider != p => problems.push(format!("{} → {}: entry `{}` type `{}` belongs to {}", s.name, p.as_str(), e.key, e.ty, t.provider.as_str())),
+                    None => problems.push(format!(
+                        "{} → {}: entry `{}` has unknown type `{}`",
+                        s.name,
+                        p.as_str(),
+                        e.key,
+                        e.ty
+                    )),
+                    Some(t) if t.provider != p => problems.push(format!(
+                        "{} → {}: entry `{}` type `{}` belongs to {}",
+                        s.name,
+                        p.as_str(),
+                        e.key,
+                        e.ty,
+                        t.provider.as_str()
+                    )),
                     Some(_) => {}
                 }
                 for used in props_used(&e.body) {
@@ -129,8 +201,16 @@ fn every_portable_type_lowers_consistently() {
     }
     for (ty, p) in &lowered {
         if schemas.get(ty).map(|x| x.provider) != Some(Provider::Portable) {
-            problems.push(format!("lowering of `{ty}` to {}: not a portable type", p.as_str()));
+            problems.push(format!(
+                "lowering of `{ty}` to {}: not a portable type",
+                p.as_str()
+            ));
         }
     }
-    assert!(problems.is_empty(), "{} problems:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

@@ -22,7 +22,10 @@ pub struct Cache {
 
 impl Cache {
     pub fn new(root: PathBuf) -> Cache {
-        Cache { root, written: Default::default() }
+        Cache {
+            root,
+            written: Default::default(),
+        }
     }
     /// The cache at [`default_root`].
     pub fn from_env() -> Cache {
@@ -49,7 +52,11 @@ pub fn default_root() -> PathBuf {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .filter(|p| !p.is_empty() && Path::new(p).is_absolute())
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").filter(|p| !p.is_empty()).map(|h| PathBuf::from(h).join(".cache")))
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|p| !p.is_empty())
+                .map(|h| PathBuf::from(h).join(".cache"))
+        })
         .unwrap_or_else(std::env::temp_dir);
     base.join("strata")
 }
@@ -102,13 +109,27 @@ impl Cache {
 
     /// The Markdown page of a diagnostic code, written on first use.
     pub fn code_doc(&self, code: &str) -> Option<PathBuf> {
-        if code.is_empty() || !code.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if code.is_empty()
+            || !code
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return None;
         }
         self.memo(format!("code:{code}"), || {
             let doc = strata_driver::explain(code)?;
-            let path = self.root.join("docs").join(env!("CARGO_PKG_VERSION")).join(format!("{}.md", doc.code));
-            let text = format!("# {} `{}` ({})\n\n{}\n", doc.code, doc.name, doc.severity.as_str(), doc.doc.trim_end());
+            let path = self
+                .root
+                .join("docs")
+                .join(env!("CARGO_PKG_VERSION"))
+                .join(format!("{}.md", doc.code));
+            let text = format!(
+                "# {} `{}` ({})\n\n{}\n",
+                doc.code,
+                doc.name,
+                doc.severity.as_str(),
+                doc.doc.trim_end()
+            );
             write_once(&path, &text).then_some(path)
         })
     }
@@ -120,11 +141,19 @@ fn write_once(path: &Path, text: &str) -> bool {
     if std::fs::read(path).is_ok_and(|b| b == text.as_bytes()) {
         return true;
     }
-    let Some(dir) = path.parent() else { return false };
+    let Some(dir) = path.parent() else {
+        return false;
+    };
     if std::fs::create_dir_all(dir).is_err() {
         return false;
     }
-    let tmp = dir.join(format!(".{}.{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default(), std::process::id()));
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        std::process::id()
+    ));
     if std::fs::write(&tmp, text).is_err() {
         return false;
     }
@@ -149,14 +178,22 @@ mod tests {
     fn stdlib_and_code_pages_are_written_read_only() {
         let dir = tempfile::tempdir().unwrap();
         let c = Cache::new(dir.path().to_path_buf());
-        let first = strata_stdlib::files_with_extension(".strata").into_iter().next().expect("the stdlib has schemas");
-        let p = c.materialize_stdlib(&format!("<stdlib>/{}", first.path)).expect("written");
+        let first = strata_stdlib::files_with_extension(".strata")
+            .into_iter()
+            .next()
+            .expect("the stdlib has schemas");
+        let p = c
+            .materialize_stdlib(&format!("<stdlib>/{}", first.path))
+            .expect("written");
         assert!(p.starts_with(dir.path()));
         assert!(c.is_stdlib_path(&p));
         assert_eq!(std::fs::read_to_string(&p).unwrap(), first.text);
         assert!(std::fs::metadata(&p).unwrap().permissions().readonly());
         // A second call finds it in place.
-        assert_eq!(c.materialize_stdlib(&format!("<stdlib>/{}", first.path)), Some(p));
+        assert_eq!(
+            c.materialize_stdlib(&format!("<stdlib>/{}", first.path)),
+            Some(p)
+        );
         assert_eq!(c.materialize_stdlib("<stdlib>/../etc/passwd"), None);
         assert_eq!(c.materialize_stdlib("main.strata"), None);
         let doc = c.code_doc("E0001").expect("E0001 is documented");

@@ -46,7 +46,16 @@ impl Checker {
         let (tx, rx) = crossbeam_channel::unbounded();
         let thread = std::thread::Builder::new()
             .name("strata-check".into())
-            .spawn(move || Worker { shared, out, published: HashMap::new(), last_publish: HashMap::new(), trash: Trash::spawn() }.run(rx))
+            .spawn(move || {
+                Worker {
+                    shared,
+                    out,
+                    published: HashMap::new(),
+                    last_publish: HashMap::new(),
+                    trash: Trash::spawn(),
+                }
+                .run(rx)
+            })
             .ok();
         Checker { tx, thread }
     }
@@ -127,7 +136,9 @@ impl Worker {
                     }
                 }
             }
-            let Some((root, docs)) = pending.pop_first() else { continue };
+            let Some((root, docs)) = pending.pop_first() else {
+                continue;
+            };
             let started = Instant::now();
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let world = OverlayWorld { docs: docs.clone() };
@@ -156,7 +167,10 @@ impl Worker {
                 }
             }
             let stale = pending.contains_key(&root);
-            let silent_for = self.last_publish.get(&root).map_or(Duration::MAX, |t| t.elapsed());
+            let silent_for = self
+                .last_publish
+                .get(&root)
+                .map_or(Duration::MAX, |t| t.elapsed());
             let publish = !stale || silent_for >= MAX_SILENCE;
             // Stored before it is published: a client that asks right after the diagnostics
             // arrive gets this snapshot.
@@ -174,7 +188,11 @@ impl Worker {
                     checked_in.as_secs_f64() * 1e3,
                     published_at.elapsed().as_secs_f64() * 1e3,
                     snap.outcome.diagnostics.len(),
-                    if publish { "" } else { ", stale: not published" }
+                    if publish {
+                        ""
+                    } else {
+                        ", stale: not published"
+                    }
                 );
             }
             if let Some(old) = old {
@@ -188,7 +206,11 @@ impl Worker {
 
     fn publish(&mut self, snap: &Snapshot, docs: &DocsSnapshot) {
         let cache = &self.shared.cache;
-        let uri_of = |p: &Path| docs.by_path(p).map(|d| d.uri.clone()).unwrap_or_else(|| uri::from_path(p));
+        let uri_of = |p: &Path| {
+            docs.by_path(p)
+                .map(|d| d.uri.clone())
+                .unwrap_or_else(|| uri::from_path(p))
+        };
         let by_file = diagnostics::by_file(snap, cache, &uri_of);
         let before = self.published.remove(&snap.root).unwrap_or_default();
         let mut now = BTreeSet::new();
@@ -210,9 +232,22 @@ impl Worker {
         self.published.insert(snap.root.clone(), now);
     }
 
-    fn send(&self, path: &Path, uri_of: &dyn Fn(&Path) -> lsp_types::Uri, docs: &DocsSnapshot, diagnostics: Vec<lsp_types::Diagnostic>) {
+    fn send(
+        &self,
+        path: &Path,
+        uri_of: &dyn Fn(&Path) -> lsp_types::Uri,
+        docs: &DocsSnapshot,
+        diagnostics: Vec<lsp_types::Diagnostic>,
+    ) {
         let version = docs.by_path(path).map(|d| d.version);
-        let params = PublishDiagnosticsParams { uri: uri_of(path), diagnostics, version };
-        let _ = self.out.send(Message::Notification(Notification::new(PublishDiagnostics::METHOD.to_string(), params)));
+        let params = PublishDiagnosticsParams {
+            uri: uri_of(path),
+            diagnostics,
+            version,
+        };
+        let _ = self.out.send(Message::Notification(Notification::new(
+            PublishDiagnostics::METHOD.to_string(),
+            params,
+        )));
     }
 }

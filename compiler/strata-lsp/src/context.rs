@@ -28,7 +28,11 @@ impl<'a> Src<'a> {
 pub enum Owner {
     /// `resource name: TYPE { … }` (`name` as written, `ty` the dotted path as written),
     /// then the steps into nested records and lists.
-    Resource { name: String, ty: String, steps: Vec<Step> },
+    Resource {
+        name: String,
+        ty: String,
+        steps: Vec<Step>,
+    },
     /// `module name: TYPE { … }`
     Instance { ty: String },
     /// `stack name { … }`
@@ -41,13 +45,26 @@ pub enum Owner {
 pub enum Context {
     /// After `resource x:` or `module x:` (`module` true): a type name. `typed` is the dotted
     /// path typed so far; `start` where it begins.
-    TypeName { module: bool, typed: String, start: usize },
+    TypeName {
+        module: bool,
+        typed: String,
+        start: usize,
+    },
     /// `base.` + partial: an attribute of `base` (`typed` = the partial name after the dot).
     Member { base: Vec<String>, start: usize },
     /// The start of a field in a block: a property name.
-    FieldName { owner: Owner, set: Vec<String>, start: usize },
+    FieldName {
+        owner: Owner,
+        set: Vec<String>,
+        start: usize,
+    },
     /// The value of field `field` in a block (after `field =`), possibly mid-expression.
-    FieldValue { owner: Owner, field: String, start: usize, in_string: Option<(usize, usize)> },
+    FieldValue {
+        owner: Owner,
+        field: String,
+        start: usize,
+        in_string: Option<(usize, usize)>,
+    },
     /// Any other expression position.
     Expr { start: usize },
     /// Inside a comment or another place where nothing should be proposed.
@@ -92,7 +109,11 @@ pub fn at(text: &str, offset: usize) -> Context {
     if lexed.comments.iter().any(in_comment) {
         return Context::Nothing;
     }
-    let toks: Vec<Token> = lexed.tokens.into_iter().filter(|t| t.kind != T::Eof).collect();
+    let toks: Vec<Token> = lexed
+        .tokens
+        .into_iter()
+        .filter(|t| t.kind != T::Eof)
+        .collect();
     let src = Src(text);
     // Tokens entirely before the cursor; the identifier the cursor ends (or is inside) is the
     // word being typed.
@@ -104,7 +125,10 @@ pub fn at(text: &str, offset: usize) -> Context {
             word_start = t.start as usize;
         }
     }
-    if n > 0 && toks[n - 1].end as usize == offset && matches!(toks[n - 1].kind, T::Ident | T::Kw(_)) {
+    if n > 0
+        && toks[n - 1].end as usize == offset
+        && matches!(toks[n - 1].kind, T::Ident | T::Kw(_))
+    {
         n -= 1;
         word_start = toks[n].start as usize;
     }
@@ -119,8 +143,15 @@ pub fn at(text: &str, offset: usize) -> Context {
             .filter(|&e| !text[offset..e.min(text.len())].contains('\n'))
             .unwrap_or(offset);
         let before_str = &before[..sstart];
-        let Some((owner, field)) = field_value_owner(before_str, &src) else { return Context::Nothing };
-        return Context::FieldValue { owner, field, start: toks[sstart].start as usize, in_string: Some((toks[sstart].start as usize, send)) };
+        let Some((owner, field)) = field_value_owner(before_str, &src) else {
+            return Context::Nothing;
+        };
+        return Context::FieldValue {
+            owner,
+            field,
+            start: toks[sstart].start as usize,
+            in_string: Some((toks[sstart].start as usize, send)),
+        };
     }
 
     // The dotted path being typed: `a.b.c` (`before` ends with it, possibly with a dot).
@@ -139,7 +170,10 @@ pub fn at(text: &str, offset: usize) -> Context {
         }
         segs.reverse();
     }
-    let path_start = before.get(i).map(|t| t.start as usize).unwrap_or(word_start);
+    let path_start = before
+        .get(i)
+        .map(|t| t.start as usize)
+        .unwrap_or(word_start);
     let head = &before[..i];
 
     // After `resource x:` / `module x:` (with an optional `[v in e]`).
@@ -169,25 +203,39 @@ pub fn at(text: &str, offset: usize) -> Context {
                         typed.push('.');
                     }
                     typed.push_str(text.get(word_start..offset).unwrap_or(""));
-                    return Context::TypeName { module: k == Keyword::Module, typed, start: path_start };
+                    return Context::TypeName {
+                        module: k == Keyword::Module,
+                        typed,
+                        start: path_start,
+                    };
                 }
             }
         }
     }
     if !segs.is_empty() {
-        return Context::Member { base: segs, start: word_start };
+        return Context::Member {
+            base: segs,
+            start: word_start,
+        };
     }
 
     // Field name or value in a block?
     let prev = head.last();
     let at_field_start = match prev {
         None => false,
-        Some(p) => matches!(p.kind, T::LBrace | T::Comma) || (starts_line(text, word_start, p) && ends_expr(p.kind)),
+        Some(p) => {
+            matches!(p.kind, T::LBrace | T::Comma)
+                || (starts_line(text, word_start, p) && ends_expr(p.kind))
+        }
     };
     if at_field_start {
         if let Some((open, owner)) = enclosing_block(head, &src) {
             let set = fields_set(&toks, open, &src, word_start);
-            return Context::FieldName { owner, set, start: word_start };
+            return Context::FieldName {
+                owner,
+                set,
+                start: word_start,
+            };
         }
         if depth_at(head) == 0 {
             // The start of a top-level item: keywords are the client's business (snippets).
@@ -195,7 +243,12 @@ pub fn at(text: &str, offset: usize) -> Context {
         }
     }
     if let Some((owner, field)) = field_value_owner(head, &src) {
-        return Context::FieldValue { owner, field, start: word_start, in_string: None };
+        return Context::FieldValue {
+            owner,
+            field,
+            start: word_start,
+            in_string: None,
+        };
     }
     Context::Expr { start: word_start }
 }
@@ -211,7 +264,8 @@ fn depth_at(toks: &[Token]) -> i32 {
 
 /// Whether there is only whitespace between token `p` and `pos` on a new line.
 fn starts_line(text: &str, pos: usize, p: &Token) -> bool {
-    text.get(p.end as usize..pos).is_some_and(|between| between.contains('\n') && between.trim().is_empty())
+    text.get(p.end as usize..pos)
+        .is_some_and(|between| between.contains('\n') && between.trim().is_empty())
 }
 
 /// The index of an unterminated `StrStart` in `before` (the cursor is inside that string).
@@ -293,7 +347,13 @@ fn owner_of(toks: &[Token], open: usize, src: &Src<'_>) -> Owner {
             }
             if k >= 2 && toks[k - 1].kind == T::Ident {
                 match toks[k - 2].kind {
-                    T::Kw(Keyword::Resource) => return Owner::Resource { name: src.of(&toks[k - 1]).to_string(), ty, steps: Vec::new() },
+                    T::Kw(Keyword::Resource) => {
+                        return Owner::Resource {
+                            name: src.of(&toks[k - 1]).to_string(),
+                            ty,
+                            steps: Vec::new(),
+                        }
+                    }
                     T::Kw(Keyword::Module) => return Owner::Instance { ty },
                     _ => {}
                 }
@@ -345,7 +405,14 @@ fn owner_of(toks: &[Token], open: usize, src: &Src<'_>) -> Owner {
     }
     // `k` is now the index of the field name; its block is the enclosing one.
     match enclosing_block(&toks[..k], src) {
-        Some((_, Owner::Resource { name, ty, mut steps })) => {
+        Some((
+            _,
+            Owner::Resource {
+                name,
+                ty,
+                mut steps,
+            },
+        )) => {
             steps_rev.reverse();
             steps.extend(steps_rev);
             Owner::Resource { name, ty, steps }
@@ -425,21 +492,63 @@ mod tests {
     }
 
     fn res(ty: &str, steps: Vec<Step>) -> Owner {
-        Owner::Resource { name: "b".into(), ty: ty.into(), steps }
+        Owner::Resource {
+            name: "b".into(),
+            ty: ty.into(),
+            steps,
+        }
     }
 
     #[test]
     fn type_names() {
-        assert_eq!(ctx("resource b: |"), Context::TypeName { module: false, typed: String::new(), start: 12 });
-        assert_eq!(ctx("resource b: aws.s|"), Context::TypeName { module: false, typed: "aws.s".into(), start: 12 });
-        assert_eq!(ctx("resource b: aws.|"), Context::TypeName { module: false, typed: "aws.".into(), start: 12 });
-        assert_eq!(ctx("resource qs[q in [\"a\"]]: Qu|"), Context::TypeName { module: false, typed: "Qu".into(), start: 25 });
-        assert!(matches!(ctx("module m: |"), Context::TypeName { module: true, .. }));
+        assert_eq!(
+            ctx("resource b: |"),
+            Context::TypeName {
+                module: false,
+                typed: String::new(),
+                start: 12
+            }
+        );
+        assert_eq!(
+            ctx("resource b: aws.s|"),
+            Context::TypeName {
+                module: false,
+                typed: "aws.s".into(),
+                start: 12
+            }
+        );
+        assert_eq!(
+            ctx("resource b: aws.|"),
+            Context::TypeName {
+                module: false,
+                typed: "aws.".into(),
+                start: 12
+            }
+        );
+        assert_eq!(
+            ctx("resource qs[q in [\"a\"]]: Qu|"),
+            Context::TypeName {
+                module: false,
+                typed: "Qu".into(),
+                start: 25
+            }
+        );
+        assert!(matches!(
+            ctx("module m: |"),
+            Context::TypeName { module: true, .. }
+        ));
     }
 
     #[test]
     fn field_names_and_values() {
-        assert_eq!(ctx("resource b: aws.s3.Bucket {\n  |\n}"), Context::FieldName { owner: res("aws.s3.Bucket", vec![]), set: vec![], start: 30 });
+        assert_eq!(
+            ctx("resource b: aws.s3.Bucket {\n  |\n}"),
+            Context::FieldName {
+                owner: res("aws.s3.Bucket", vec![]),
+                set: vec![],
+                start: 30
+            }
+        );
         match ctx("resource b: Bucket {\n  versioning = true\n  ver|\n  lifecycle = []\n}") {
             Context::FieldName { owner, set, .. } => {
                 assert_eq!(owner, res("Bucket", vec![]));
@@ -447,9 +556,21 @@ mod tests {
             }
             c => panic!("{c:?}"),
         }
-        assert_eq!(ctx("resource b: Bucket { a = 1, |}"), Context::FieldName { owner: res("Bucket", vec![]), set: vec!["a".into()], start: 28 });
+        assert_eq!(
+            ctx("resource b: Bucket { a = 1, |}"),
+            Context::FieldName {
+                owner: res("Bucket", vec![]),
+                set: vec!["a".into()],
+                start: 28
+            }
+        );
         match ctx("resource b: Bucket {\n  storage_class = |\n}") {
-            Context::FieldValue { owner, field, in_string: None, .. } => {
+            Context::FieldValue {
+                owner,
+                field,
+                in_string: None,
+                ..
+            } => {
                 assert_eq!(owner, res("Bucket", vec![]));
                 assert_eq!(field, "storage_class");
             }
@@ -460,7 +581,11 @@ mod tests {
             c => panic!("{c:?}"),
         }
         match ctx("resource b: Bucket {\n  class = \"GL|\"\n}") {
-            Context::FieldValue { field, in_string: Some((s, e)), .. } => {
+            Context::FieldValue {
+                field,
+                in_string: Some((s, e)),
+                ..
+            } => {
                 assert_eq!(field, "class");
                 assert_eq!((s, e), (31, 35));
             }
@@ -478,12 +603,18 @@ mod tests {
             c => panic!("{c:?}"),
         }
         match ctx("resource b: Bucket {\n  lifecycle = [{ after = 90d }, { sto| }]\n}") {
-            Context::FieldName { owner, .. } => assert_eq!(owner, res("Bucket", vec![Step::Field("lifecycle".into()), Step::Elem])),
+            Context::FieldName { owner, .. } => assert_eq!(
+                owner,
+                res("Bucket", vec![Step::Field("lifecycle".into()), Step::Elem])
+            ),
             c => panic!("{c:?}"),
         }
         match ctx("resource b: Bucket {\n  lifecycle = [{ storage_class = | }]\n}") {
             Context::FieldValue { owner, field, .. } => {
-                assert_eq!(owner, res("Bucket", vec![Step::Field("lifecycle".into()), Step::Elem]));
+                assert_eq!(
+                    owner,
+                    res("Bucket", vec![Step::Field("lifecycle".into()), Step::Elem])
+                );
                 assert_eq!(field, "storage_class");
             }
             c => panic!("{c:?}"),
@@ -492,19 +623,56 @@ mod tests {
 
     #[test]
     fn members_expressions_and_comments() {
-        assert_eq!(ctx("output u = db.|"), Context::Member { base: vec!["db".into()], start: 14 });
-        assert_eq!(ctx("output u = db.ur|"), Context::Member { base: vec!["db".into()], start: 14 });
+        assert_eq!(
+            ctx("output u = db.|"),
+            Context::Member {
+                base: vec!["db".into()],
+                start: 14
+            }
+        );
+        assert_eq!(
+            ctx("output u = db.ur|"),
+            Context::Member {
+                base: vec!["db".into()],
+                start: 14
+            }
+        );
         assert_eq!(ctx("let x = [a, |]"), Context::Expr { start: 12 });
         assert_eq!(ctx("let x = 1 + |"), Context::Expr { start: 12 });
         assert_eq!(ctx("// resource b: |"), Context::Nothing);
         assert_eq!(ctx("|"), Context::Expr { start: 0 });
-        assert_eq!(ctx("stack s {\n  |\n}"), Context::FieldName { owner: Owner::Stack, set: vec![], start: 12 });
-        assert!(matches!(ctx("resource b: T {\n  env = { A = db.url, B = | }\n}"), Context::FieldValue { .. }));
+        assert_eq!(
+            ctx("stack s {\n  |\n}"),
+            Context::FieldName {
+                owner: Owner::Stack,
+                set: vec![],
+                start: 12
+            }
+        );
+        assert!(matches!(
+            ctx("resource b: T {\n  env = { A = db.url, B = | }\n}"),
+            Context::FieldValue { .. }
+        ));
     }
 
     #[test]
     fn never_panics_on_odd_input() {
-        for s in ["}", "{{{{", "resource", "resource :", "= = =", "\"", "\"${", "x.", ".", "[", "]]]", "resource b: T { a = \"${x.|", "é|", "/*"] {
+        for s in [
+            "}",
+            "{{{{",
+            "resource",
+            "resource :",
+            "= = =",
+            "\"",
+            "\"${",
+            "x.",
+            ".",
+            "[",
+            "]]]",
+            "resource b: T { a = \"${x.|",
+            "é|",
+            "/*",
+        ] {
             let text = s.replace('|', "");
             for i in 0..=text.len() {
                 if text.is_char_boundary(i) {

@@ -5,7 +5,10 @@
 use crate::cache::Cache;
 use crate::snapshot::{range, Snapshot};
 use crate::uri;
-use lsp_types::{CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri};
+use lsp_types::{
+    CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString,
+    Uri,
+};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use strata_base::{Diagnostic, Severity};
@@ -42,7 +45,12 @@ pub fn message(d: &Diagnostic) -> String {
 
 /// Convert one diagnostic. `uri_of` names the document a path is open as (the client's
 /// spelling of the URI), else it is derived from the path.
-pub fn to_lsp(d: &Diagnostic, snap: &Snapshot, cache: &Cache, uri_of: &dyn Fn(&Path) -> Uri) -> Option<(PathBuf, lsp_types::Diagnostic)> {
+pub fn to_lsp(
+    d: &Diagnostic,
+    snap: &Snapshot,
+    cache: &Cache,
+    uri_of: &dyn Fn(&Path) -> Uri,
+) -> Option<(PathBuf, lsp_types::Diagnostic)> {
     let file = snap.file(d.primary.span.file)?;
     let path = snap.path_of(d.primary.span.file, cache)?;
     let related: Vec<DiagnosticRelatedInformation> = d
@@ -51,11 +59,20 @@ pub fn to_lsp(d: &Diagnostic, snap: &Snapshot, cache: &Cache, uri_of: &dyn Fn(&P
         .filter_map(|l| {
             let f = snap.file(l.span.file)?;
             let p = snap.path_of(l.span.file, cache)?;
-            let message = if l.message.is_empty() { "related".to_string() } else { l.message.clone() };
-            Some(DiagnosticRelatedInformation { location: Location::new(uri_of(&p), range(f, l.span)), message })
+            let message = if l.message.is_empty() {
+                "related".to_string()
+            } else {
+                l.message.clone()
+            };
+            Some(DiagnosticRelatedInformation {
+                location: Location::new(uri_of(&p), range(f, l.span)),
+                message,
+            })
         })
         .collect();
-    let code_description = cache.code_doc(&d.code).map(|p| CodeDescription { href: uri::from_path(&p) });
+    let code_description = cache.code_doc(&d.code).map(|p| CodeDescription {
+        href: uri::from_path(&p),
+    });
     let diag = lsp_types::Diagnostic {
         range: range(file, d.primary.span),
         severity: Some(severity(d.severity)),
@@ -63,7 +80,11 @@ pub fn to_lsp(d: &Diagnostic, snap: &Snapshot, cache: &Cache, uri_of: &dyn Fn(&P
         code_description,
         source: Some(SOURCE.into()),
         message: message(d),
-        related_information: if related.is_empty() { None } else { Some(related) },
+        related_information: if related.is_empty() {
+            None
+        } else {
+            Some(related)
+        },
         tags: None,
         data: None,
     };
@@ -72,7 +93,11 @@ pub fn to_lsp(d: &Diagnostic, snap: &Snapshot, cache: &Cache, uri_of: &dyn Fn(&P
 
 /// Every diagnostic of a snapshot, by file; every project file is present (possibly with an
 /// empty list), so publishing the map clears files that became clean.
-pub fn by_file(snap: &Snapshot, cache: &Cache, uri_of: &dyn Fn(&Path) -> Uri) -> BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>> {
+pub fn by_file(
+    snap: &Snapshot,
+    cache: &Cache,
+    uri_of: &dyn Fn(&Path) -> Uri,
+) -> BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>> {
     let mut out: BTreeMap<PathBuf, Vec<lsp_types::Diagnostic>> = BTreeMap::new();
     for p in snap.by_path.keys() {
         out.entry(p.clone()).or_default();

@@ -28,18 +28,31 @@ pub struct Doc {
 
 impl Doc {
     pub fn new(uri: Uri, path: PathBuf, version: i32, text: Arc<str>) -> Doc {
-        Doc { uri, path, version, text, tree: OnceLock::new() }
+        Doc {
+            uri,
+            path,
+            version,
+            text,
+            tree: OnceLock::new(),
+        }
     }
 
     /// The syntax tree of the text (syntax errors are recovered; their diagnostics come from
     /// the checker).
     pub fn tree(&self) -> Arc<ast::File> {
-        self.tree.get_or_init(|| Arc::new(strata_syntax::parse(FileId(0), &self.text).0)).clone()
+        self.tree
+            .get_or_init(|| Arc::new(strata_syntax::parse(FileId(0), &self.text).0))
+            .clone()
     }
 
     /// A line index over the text (for position conversion).
     pub fn index(&self) -> SourceFile {
-        SourceFile::new(FileId(0), self.path.to_string_lossy(), self.text.clone(), false)
+        SourceFile::new(
+            FileId(0),
+            self.path.to_string_lossy(),
+            self.text.clone(),
+            false,
+        )
     }
 }
 
@@ -83,7 +96,10 @@ impl Docs {
             Some(p) => strata_driver::normalize(&p),
             None => {
                 self.untitled += 1;
-                PathBuf::from(format!("/strata-untitled-buffer/{}/buffer.strata", self.untitled))
+                PathBuf::from(format!(
+                    "/strata-untitled-buffer/{}/buffer.strata",
+                    self.untitled
+                ))
             }
         }
     }
@@ -97,7 +113,12 @@ impl Docs {
 
     /// Apply a `didChange`. Full and incremental changes are both accepted. Returns the new
     /// document, or `None` when it is not open.
-    pub fn change(&mut self, u: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> Option<Arc<Doc>> {
+    pub fn change(
+        &mut self,
+        u: &Uri,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+    ) -> Option<Arc<Doc>> {
         let old = self.snap.by_uri.get(u)?.clone();
         let mut text: String = old.text.to_string();
         for c in changes {
@@ -106,12 +127,19 @@ impl Docs {
                 Some(r) => {
                     let index = SourceFile::new(FileId(0), "", text.as_str(), false);
                     let start = index.offset_of_utf16(r.start.line, r.start.character);
-                    let end = index.offset_of_utf16(r.end.line, r.end.character).max(start);
+                    let end = index
+                        .offset_of_utf16(r.end.line, r.end.character)
+                        .max(start);
                     text.replace_range(start..end, &c.text);
                 }
             }
         }
-        let doc = Arc::new(Doc::new(old.uri.clone(), old.path.clone(), version, text.into()));
+        let doc = Arc::new(Doc::new(
+            old.uri.clone(),
+            old.path.clone(),
+            version,
+            text.into(),
+        ));
         self.insert(doc.clone());
         Some(doc)
     }
@@ -149,13 +177,20 @@ mod tests {
             text: t.into(),
         };
         // After the emoji (2 UTF-16 units) and the closing quote.
-        let doc = d.change(&u, 2, vec![ch(0, 12, 0, 12, "x"), ch(1, 8, 1, 9, "22")]).unwrap();
+        let doc = d
+            .change(&u, 2, vec![ch(0, 12, 0, 12, "x"), ch(1, 8, 1, 9, "22")])
+            .unwrap();
         assert_eq!(&*doc.text, "let a = \"😀\"x\nlet b = 22\n");
         assert_eq!(doc.version, 2);
         // Out-of-range positions clamp instead of panicking.
         let doc = d.change(&u, 3, vec![ch(99, 0, 99, 5, "z")]).unwrap();
         assert!(doc.text.ends_with('z'));
-        assert_eq!(d.snapshot().by_path(Path::new("/p/a.strata")).map(|d| d.version), Some(3));
+        assert_eq!(
+            d.snapshot()
+                .by_path(Path::new("/p/a.strata"))
+                .map(|d| d.version),
+            Some(3)
+        );
         assert!(d.close(&u).is_some());
         assert!(d.snapshot().get(&u).is_none());
     }
@@ -163,8 +198,16 @@ mod tests {
     #[test]
     fn untitled_buffers_get_their_own_directory() {
         let mut d = Docs::default();
-        let a = d.open(Uri::from_str("untitled:Untitled-1").unwrap(), 1, String::new());
-        let b = d.open(Uri::from_str("untitled:Untitled-2").unwrap(), 1, String::new());
+        let a = d.open(
+            Uri::from_str("untitled:Untitled-1").unwrap(),
+            1,
+            String::new(),
+        );
+        let b = d.open(
+            Uri::from_str("untitled:Untitled-2").unwrap(),
+            1,
+            String::new(),
+        );
         assert_ne!(a.path.parent(), b.path.parent());
     }
 }

@@ -7,12 +7,16 @@ use crate::docs::Docs;
 use crate::handlers::{self, Ctx};
 use crate::state::Shared;
 use crossbeam_channel::Sender;
-use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError};
+use lsp_server::{
+    Connection, ErrorCode, Message, Notification, Request, RequestId, Response, ResponseError,
+};
 use lsp_types::notification::{self as notif, Notification as _};
 use lsp_types::request::{self as req, Request as _};
 use lsp_types::{
-    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions, HoverProviderCapability, InitializeParams, OneOf, SaveOptions,
-    ServerCapabilities, ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions, TextDocumentSyncSaveOptions,
+    CodeActionKind, CodeActionOptions, CodeActionProviderCapability, CompletionOptions,
+    HoverProviderCapability, InitializeParams, OneOf, SaveOptions, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, TextDocumentSyncOptions,
+    TextDocumentSyncSaveOptions,
 };
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -30,7 +34,10 @@ pub struct Config {
 
 impl Default for Config {
     fn default() -> Self {
-        Config { cache: Cache::from_env(), request_threads: 2 }
+        Config {
+            cache: Cache::from_env(),
+            request_threads: 2,
+        }
     }
 }
 
@@ -43,13 +50,17 @@ struct InitOptions {
 
 pub fn capabilities() -> ServerCapabilities {
     ServerCapabilities {
-        text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
-            open_close: Some(true),
-            change: Some(TextDocumentSyncKind::INCREMENTAL),
-            will_save: None,
-            will_save_wait_until: None,
-            save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions { include_text: Some(false) })),
-        })),
+        text_document_sync: Some(TextDocumentSyncCapability::Options(
+            TextDocumentSyncOptions {
+                open_close: Some(true),
+                change: Some(TextDocumentSyncKind::INCREMENTAL),
+                will_save: None,
+                will_save_wait_until: None,
+                save: Some(TextDocumentSyncSaveOptions::SaveOptions(SaveOptions {
+                    include_text: Some(false),
+                })),
+            },
+        )),
         hover_provider: Some(HoverProviderCapability::Simple(true)),
         definition_provider: Some(OneOf::Left(true)),
         completion_provider: Some(CompletionOptions {
@@ -69,19 +80,39 @@ pub fn capabilities() -> ServerCapabilities {
 /// Serve one client on `connection` until it sends `exit`. `Ok` after a clean
 /// `shutdown`/`exit`; `Err` when the client vanished or exited without `shutdown`.
 pub fn serve(connection: Connection, config: Config) -> Result<(), String> {
-    let (id, params) = connection.initialize_start().map_err(|e| format!("initialisation failed: {e}"))?;
+    let (id, params) = connection
+        .initialize_start()
+        .map_err(|e| format!("initialisation failed: {e}"))?;
     let init: InitializeParams = serde_json::from_value(params.clone()).unwrap_or_default();
-    let options: InitOptions = init.initialization_options.and_then(|v| serde_json::from_value(v).ok()).unwrap_or_default();
+    let options: InitOptions = init
+        .initialization_options
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
     let result = serde_json::json!({
         "capabilities": capabilities(),
         "serverInfo": ServerInfo { name: "strata".into(), version: Some(env!("CARGO_PKG_VERSION").into()) },
     });
-    connection.initialize_finish(id, result).map_err(|e| format!("initialisation failed: {e}"))?;
+    connection
+        .initialize_finish(id, result)
+        .map_err(|e| format!("initialisation failed: {e}"))?;
 
-    let shared = Arc::new(Shared::new(config.cache.clone(), strata_driver::CheckOptions { env: options.env, record_xrefs: true }));
+    let shared = Arc::new(Shared::new(
+        config.cache.clone(),
+        strata_driver::CheckOptions {
+            env: options.env,
+            record_xrefs: true,
+        },
+    ));
     let checker = Checker::spawn(shared.clone(), connection.sender.clone());
     let pool = Pool::new(config.request_threads.max(1), connection.sender.clone());
-    let mut main = Main { docs: Docs::default(), shared, checker, pool, out: connection.sender.clone(), shutdown: false };
+    let mut main = Main {
+        docs: Docs::default(),
+        shared,
+        checker,
+        pool,
+        out: connection.sender.clone(),
+        shutdown: false,
+    };
     let mut clean_exit = false;
     for msg in &connection.receiver {
         match msg {
@@ -93,7 +124,9 @@ pub fn serve(connection: Connection, config: Config) -> Result<(), String> {
             Message::Notification(n) => {
                 // A bad notification must not take the server down.
                 let method = n.method.clone();
-                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| main.notification(n))).is_err() {
+                if std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| main.notification(n)))
+                    .is_err()
+                {
                     eprintln!("strata lsp: internal error handling {method}");
                 }
             }
@@ -125,9 +158,16 @@ impl Main {
 
     fn request(&mut self, r: Request) {
         if self.shutdown {
-            return self.respond(Response::new_err(r.id, ErrorCode::InvalidRequest as i32, "the server is shutting down".into()));
+            return self.respond(Response::new_err(
+                r.id,
+                ErrorCode::InvalidRequest as i32,
+                "the server is shutting down".into(),
+            ));
         }
-        let ctx = Ctx { docs: self.docs.snapshot(), shared: self.shared.clone() };
+        let ctx = Ctx {
+            docs: self.docs.snapshot(),
+            shared: self.shared.clone(),
+        };
         match r.method.as_str() {
             req::Shutdown::METHOD => {
                 self.shutdown = true;
@@ -138,8 +178,14 @@ impl Main {
             req::Completion::METHOD => self.pool.run(r, ctx, handlers::completion::completion),
             req::DocumentSymbolRequest::METHOD => self.pool.run(r, ctx, handlers::symbols::symbols),
             req::Formatting::METHOD => self.pool.run(r, ctx, handlers::formatting::formatting),
-            req::CodeActionRequest::METHOD => self.pool.run(r, ctx, handlers::actions::code_actions),
-            _ => self.respond(Response::new_err(r.id, ErrorCode::MethodNotFound as i32, format!("unknown request `{}`", r.method))),
+            req::CodeActionRequest::METHOD => {
+                self.pool.run(r, ctx, handlers::actions::code_actions)
+            }
+            _ => self.respond(Response::new_err(
+                r.id,
+                ErrorCode::MethodNotFound as i32,
+                format!("unknown request `{}`", r.method),
+            )),
         }
     }
 
@@ -154,7 +200,11 @@ impl Main {
             }
             notif::DidChangeTextDocument::METHOD => {
                 if let Some(p) = params::<lsp_types::DidChangeTextDocumentParams>(n) {
-                    if let Some(doc) = self.docs.change(&p.text_document.uri, p.text_document.version, p.content_changes) {
+                    if let Some(doc) = self.docs.change(
+                        &p.text_document.uri,
+                        p.text_document.version,
+                        p.content_changes,
+                    ) {
                         self.check_around(&doc.path.clone());
                     }
                 }
@@ -175,8 +225,12 @@ impl Main {
             }
             notif::DidChangeWatchedFiles::METHOD => {
                 if let Some(p) = params::<lsp_types::DidChangeWatchedFilesParams>(n) {
-                    let mut roots: Vec<PathBuf> =
-                        p.changes.iter().filter_map(|c| crate::uri::to_path(&c.uri)).filter_map(|p| p.parent().map(Path::to_path_buf)).collect();
+                    let mut roots: Vec<PathBuf> = p
+                        .changes
+                        .iter()
+                        .filter_map(|c| crate::uri::to_path(&c.uri))
+                        .filter_map(|p| p.parent().map(Path::to_path_buf))
+                        .collect();
                     roots.sort();
                     roots.dedup();
                     for r in roots {
@@ -213,7 +267,10 @@ fn params<P: DeserializeOwned>(n: Notification) -> Option<P> {
     match serde_json::from_value(n.params) {
         Ok(p) => Some(p),
         Err(e) => {
-            eprintln!("strata lsp: ignoring malformed `{}` notification: {e}", n.method);
+            eprintln!(
+                "strata lsp: ignoring malformed `{}` notification: {e}",
+                n.method
+            );
             None
         }
     }
@@ -247,7 +304,12 @@ impl Pool {
                     .ok()
             })
             .collect();
-        Pool { tx: Some(tx), threads, out, cancelled: Arc::default() }
+        Pool {
+            tx: Some(tx),
+            threads,
+            out,
+            cancelled: Arc::default(),
+        }
     }
 
     fn cancel(&self, id: RequestId) {
@@ -270,16 +332,35 @@ impl Pool {
                 Response::new_err(id, ErrorCode::RequestCanceled as i32, "cancelled".into())
             } else {
                 match serde_json::from_value::<P>(params) {
-                    Err(e) => Response::new_err(id, ErrorCode::InvalidParams as i32, format!("invalid parameters for `{method}`: {e}")),
-                    Ok(p) => match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| handler(&ctx, p))) {
+                    Err(e) => Response::new_err(
+                        id,
+                        ErrorCode::InvalidParams as i32,
+                        format!("invalid parameters for `{method}`: {e}"),
+                    ),
+                    Ok(p) => match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        handler(&ctx, p)
+                    })) {
                         Ok(Ok(result)) => match serde_json::to_value(result) {
-                            Ok(v) => Response { id, response_result: Ok(v) },
-                            Err(e) => Response::new_err(id, ErrorCode::InternalError as i32, format!("cannot encode the result: {e}")),
+                            Ok(v) => Response {
+                                id,
+                                response_result: Ok(v),
+                            },
+                            Err(e) => Response::new_err(
+                                id,
+                                ErrorCode::InternalError as i32,
+                                format!("cannot encode the result: {e}"),
+                            ),
                         },
-                        Ok(Err(ResponseError { code, message, .. })) => Response::new_err(id, code, message),
+                        Ok(Err(ResponseError { code, message, .. })) => {
+                            Response::new_err(id, code, message)
+                        }
                         Err(_) => {
                             eprintln!("strata lsp: internal error answering `{method}`");
-                            Response::new_err(id, ErrorCode::InternalError as i32, format!("internal error answering `{method}`"))
+                            Response::new_err(
+                                id,
+                                ErrorCode::InternalError as i32,
+                                format!("internal error answering `{method}`"),
+                            )
                         }
                     },
                 }

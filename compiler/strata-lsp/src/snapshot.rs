@@ -26,9 +26,15 @@ impl Snapshot {
             if f.is_stdlib || outcome.project.verbatim_files.contains(&f.id) {
                 continue;
             }
-            by_path.entry(strata_driver::normalize(&root.join(&f.name))).or_insert(f.id);
+            by_path
+                .entry(strata_driver::normalize(&root.join(&f.name)))
+                .or_insert(f.id);
         }
-        Snapshot { root, outcome, by_path }
+        Snapshot {
+            root,
+            outcome,
+            by_path,
+        }
     }
 
     /// The resources the project declares, as analysed: the analysed model when the driver
@@ -37,7 +43,13 @@ impl Snapshot {
     pub fn declared_resources(&self) -> Box<dyn Iterator<Item = &strata_model::Resource> + '_> {
         let analysed = &self.outcome.analysis.model.resources;
         if analysed.is_empty() {
-            Box::new(self.outcome.model.resources.iter().filter(|r| r.lowered_from.is_none()))
+            Box::new(
+                self.outcome
+                    .model
+                    .resources
+                    .iter()
+                    .filter(|r| r.lowered_from.is_none()),
+            )
         } else {
             Box::new(analysed.iter())
         }
@@ -97,11 +109,24 @@ impl OffsetMap {
         while prefix > 0 && !(old.is_char_boundary(prefix) && new.is_char_boundary(prefix)) {
             prefix -= 1;
         }
-        let mut suffix = a.iter().rev().zip(b.iter().rev()).take_while(|(x, y)| x == y).count().min(max - prefix);
-        while suffix > 0 && !(old.is_char_boundary(a.len() - suffix) && new.is_char_boundary(b.len() - suffix)) {
+        let mut suffix = a
+            .iter()
+            .rev()
+            .zip(b.iter().rev())
+            .take_while(|(x, y)| x == y)
+            .count()
+            .min(max - prefix);
+        while suffix > 0
+            && !(old.is_char_boundary(a.len() - suffix) && new.is_char_boundary(b.len() - suffix))
+        {
             suffix -= 1;
         }
-        OffsetMap { prefix, suffix, old_len: a.len(), new_len: b.len() }
+        OffsetMap {
+            prefix,
+            suffix,
+            old_len: a.len(),
+            new_len: b.len(),
+        }
     }
     pub fn identical(&self) -> bool {
         self.prefix == self.old_len && self.old_len == self.new_len
@@ -146,7 +171,12 @@ impl<'a> DocView<'a> {
             let old = &s.file(id)?.text;
             Some((id, OffsetMap::new(old, &doc.text)))
         });
-        DocView { doc, index, snap, checked }
+        DocView {
+            doc,
+            index,
+            snap,
+            checked,
+        }
     }
     /// The offset in the checked text of an offset in the current text.
     pub fn to_checked(&self, offset: usize) -> Option<(FileId, usize)> {
@@ -194,8 +224,14 @@ mod tests {
         let m = OffsetMap::new(old, new);
         assert!(!m.identical());
         assert_eq!(m.to_old(4), Some(4));
-        assert_eq!(m.to_old(new.find('b').unwrap()), Some(old.find('b').unwrap()));
-        assert_eq!(m.to_new(old.find('b').unwrap()), Some(new.find('b').unwrap()));
+        assert_eq!(
+            m.to_old(new.find('b').unwrap()),
+            Some(old.find('b').unwrap())
+        );
+        assert_eq!(
+            m.to_new(old.find('b').unwrap()),
+            Some(new.find('b').unwrap())
+        );
         assert!(OffsetMap::new(old, old).identical());
         // Inserting in the middle of a repeated run keeps offsets inside the text.
         let m = OffsetMap::new("aaa", "aaaa");

@@ -19,7 +19,12 @@ pub struct Shared {
 
 impl Shared {
     pub fn new(cache: Cache, options: CheckOptions) -> Shared {
-        Shared { cache, options, snapshots: Mutex::new(HashMap::new()), published: Condvar::new() }
+        Shared {
+            cache,
+            options,
+            snapshots: Mutex::new(HashMap::new()),
+            published: Condvar::new(),
+        }
     }
 
     /// Make `snap` the latest of its project; returns the one it replaces (dropped by the

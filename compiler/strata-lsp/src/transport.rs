@@ -50,15 +50,22 @@ where
                 match Message::read(&mut input) {
                     Ok(Some(msg)) => {
                         errors = 0;
-                        let is_exit = matches!(&msg, Message::Notification(n) if n.method == "exit");
+                        let is_exit =
+                            matches!(&msg, Message::Notification(n) if n.method == "exit");
                         if reader_tx.send(msg).is_err() || is_exit {
                             break;
                         }
                     }
                     Ok(None) => break,
-                    Err(e) if e.kind() == io::ErrorKind::InvalidData && errors < MAX_CONSECUTIVE_ERRORS => {
+                    Err(e)
+                        if e.kind() == io::ErrorKind::InvalidData
+                            && errors < MAX_CONSECUTIVE_ERRORS =>
+                    {
                         errors += 1;
-                        eprintln!("strata lsp: skipping a malformed message: {}", truncate(&e.to_string(), 300));
+                        eprintln!(
+                            "strata lsp: skipping a malformed message: {}",
+                            truncate(&e.to_string(), 300)
+                        );
                     }
                     Err(e) => {
                         eprintln!("strata lsp: cannot read from the client: {e}");
@@ -78,7 +85,13 @@ where
             }
         })
         .ok();
-    (Connection { sender: writer_tx, receiver: reader_rx }, IoThreads { reader, writer })
+    (
+        Connection {
+            sender: writer_tx,
+            receiver: reader_rx,
+        },
+        IoThreads { reader, writer },
+    )
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -98,7 +111,10 @@ mod tests {
     struct Sink(Arc<Mutex<Vec<u8>>>);
     impl Write for Sink {
         fn write(&mut self, b: &[u8]) -> io::Result<usize> {
-            self.0.lock().map_err(|_| io::Error::other("poisoned"))?.extend_from_slice(b);
+            self.0
+                .lock()
+                .map_err(|_| io::Error::other("poisoned"))?
+                .extend_from_slice(b);
             Ok(b.len())
         }
         fn flush(&mut self) -> io::Result<()> {
@@ -113,22 +129,35 @@ mod tests {
     #[test]
     fn malformed_messages_are_skipped() {
         let mut input = String::new();
-        input.push_str(&frame(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#));
+        input.push_str(&frame(
+            r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}"#,
+        ));
         input.push_str(&frame("this is not json"));
         input.push_str(&frame(r#"{"jsonrpc":"2.0","no":"method"}"#));
         input.push_str("Garbage header without a colon\r\n\r\n");
-        input.push_str(&frame(r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#));
+        input.push_str(&frame(
+            r#"{"jsonrpc":"2.0","method":"initialized","params":{}}"#,
+        ));
         input.push_str(&frame(r#"{"jsonrpc":"2.0","id":2,"method":"textDocument/hover","params":{"textDocument":{"uri":"file:///nope.strata"},"position":{"line":0,"character":0}}}"#));
         input.push_str(&frame(r#"{"jsonrpc":"2.0","id":3,"method":"shutdown"}"#));
         input.push_str(&frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
         let out = Sink::default();
         let (conn, io) = transport(io::Cursor::new(input.into_bytes()), out.clone());
         let dir = tempfile::tempdir().unwrap();
-        let result = crate::serve(conn, crate::Config { cache: crate::Cache::new(dir.path().to_path_buf()), request_threads: 1 });
+        let result = crate::serve(
+            conn,
+            crate::Config {
+                cache: crate::Cache::new(dir.path().to_path_buf()),
+                request_threads: 1,
+            },
+        );
         io.join();
         assert_eq!(result, Ok(()));
         let written = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
-        assert!(written.contains(r#""id":1,"result":{"capabilities""#), "{written}");
+        assert!(
+            written.contains(r#""id":1,"result":{"capabilities""#),
+            "{written}"
+        );
         assert!(written.contains(r#""id":2,"error""#), "{written}");
         assert!(written.contains(r#""id":3,"result":null"#), "{written}");
     }

@@ -10,9 +10,15 @@ use std::str::FromStr;
 /// for other schemes and malformed URIs.
 pub fn to_path(uri: &Uri) -> Option<PathBuf> {
     let s = uri.as_str();
-    let rest = s.strip_prefix("file://").or_else(|| s.strip_prefix("FILE://"))?;
+    let rest = s
+        .strip_prefix("file://")
+        .or_else(|| s.strip_prefix("FILE://"))?;
     // `file:///p` (empty authority) or `file://localhost/p`.
-    let path = if let Some(p) = rest.strip_prefix("localhost") { p } else { rest };
+    let path = if let Some(p) = rest.strip_prefix("localhost") {
+        p
+    } else {
+        rest
+    };
     if !path.starts_with('/') {
         return None;
     }
@@ -89,7 +95,8 @@ mod tests {
         assert_eq!(to_path(&u), None);
         let u = Uri::from_str("file://localhost/a/b.strata").unwrap();
         assert_eq!(to_path(&u), Some(PathBuf::from("/a/b.strata")));
-        let u = Uri::from_str("file:///a/%zz").unwrap_or_else(|_| Uri::from_str("file:///a/%25zz").unwrap());
+        let u = Uri::from_str("file:///a/%zz")
+            .unwrap_or_else(|_| Uri::from_str("file:///a/%25zz").unwrap());
         let _ = to_path(&u);
     }
 }

@@ -18,21 +18,35 @@ impl OverlayWorld {
     /// Open documents directly inside `dir`.
     fn docs_in(&self, dir: &Path) -> Vec<PathBuf> {
         let dir = normalize(dir);
-        self.docs.iter().filter(|d| d.path.parent() == Some(dir.as_path())).map(|d| d.path.clone()).collect()
+        self.docs
+            .iter()
+            .filter(|d| d.path.parent() == Some(dir.as_path()))
+            .map(|d| d.path.clone())
+            .collect()
     }
     fn is_overlay_dir(&self, dir: &Path) -> bool {
         let dir = normalize(dir);
-        self.docs.iter().any(|d| d.path.starts_with(&dir) && d.path != dir)
+        self.docs
+            .iter()
+            .any(|d| d.path.starts_with(&dir) && d.path != dir)
     }
 }
 
 impl World for OverlayWorld {
     fn metadata(&self, path: &Path) -> io::Result<Metadata> {
         if let Some(t) = self.doc_text(path) {
-            return Ok(Metadata { kind: EntryKind::File, len: t.len() as u64 });
+            return Ok(Metadata {
+                kind: EntryKind::File,
+                len: t.len() as u64,
+            });
         }
         match DiskWorld.metadata(path) {
-            Err(e) if e.kind() == io::ErrorKind::NotFound && self.is_overlay_dir(path) => Ok(Metadata { kind: EntryKind::Dir, len: 0 }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound && self.is_overlay_dir(path) => {
+                Ok(Metadata {
+                    kind: EntryKind::Dir,
+                    len: 0,
+                })
+            }
             r => r,
         }
     }
@@ -66,7 +80,9 @@ impl World for OverlayWorld {
     fn canonicalize(&self, path: &Path) -> io::Result<PathBuf> {
         match DiskWorld.canonicalize(path) {
             Ok(p) => Ok(p),
-            Err(_) if self.doc_text(path).is_some() || self.is_overlay_dir(path) => Ok(normalize(path)),
+            Err(_) if self.doc_text(path).is_some() || self.is_overlay_dir(path) => {
+                Ok(normalize(path))
+            }
             Err(e) => Err(e),
         }
     }
@@ -88,16 +104,32 @@ mod tests {
         let b = crate::uri::from_path(&dir.path().join("new.strata"));
         docs.open(a, 1, "let a = 2\n".into());
         docs.open(b, 1, "let b = 3\n".into());
-        let w = OverlayWorld { docs: docs.snapshot() };
-        assert_eq!(w.read(&dir.path().join("a.strata"), 100).unwrap(), b"let a = 2\n");
-        let mut names: Vec<_> = w.read_dir(dir.path()).unwrap().into_iter().filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned())).collect();
+        let w = OverlayWorld {
+            docs: docs.snapshot(),
+        };
+        assert_eq!(
+            w.read(&dir.path().join("a.strata"), 100).unwrap(),
+            b"let a = 2\n"
+        );
+        let mut names: Vec<_> = w
+            .read_dir(dir.path())
+            .unwrap()
+            .into_iter()
+            .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+            .collect();
         names.sort();
         assert_eq!(names, vec!["a.strata", "new.strata"]);
         assert_eq!(w.metadata(&dir.path().join("new.strata")).unwrap().len, 10);
         // An untitled buffer is a project of its own.
         let mut docs = Docs::default();
-        let d = docs.open(Uri::from_str("untitled:x").unwrap(), 1, "let x = 1\n".into());
-        let w = OverlayWorld { docs: docs.snapshot() };
+        let d = docs.open(
+            Uri::from_str("untitled:x").unwrap(),
+            1,
+            "let x = 1\n".into(),
+        );
+        let w = OverlayWorld {
+            docs: docs.snapshot(),
+        };
         let dir = d.path.parent().unwrap();
         assert_eq!(w.metadata(dir).unwrap().kind, EntryKind::Dir);
         assert_eq!(w.read_dir(dir).unwrap(), vec![d.path.clone()]);

@@ -60,27 +60,61 @@ fn diagnostics_are_those_of_strata_check_and_clear_when_fixed() {
     let bad = MAIN.replace("versioning = true", "versoning = true");
     let (_dir, root, mut c, u) = start_project(&bad);
     let diags = c.diagnostics(&u, 1);
-    let e = diags.iter().find(|d| d.code == Some(NumberOrString::String("E2001".into()))).unwrap_or_else(|| panic!("no E2001 in {diags:#?}"));
+    let e = diags
+        .iter()
+        .find(|d| d.code == Some(NumberOrString::String("E2001".into())))
+        .unwrap_or_else(|| panic!("no E2001 in {diags:#?}"));
     assert_eq!(e.severity, Some(DiagnosticSeverity::ERROR));
     assert_eq!(e.range.start, pos_of(&bad, "versoning", 0, 0));
     assert_eq!(e.range.end, pos_of(&bad, "versoning", 0, 9));
-    assert!(e.message.starts_with("unknown property `versoning`"), "{}", e.message);
-    assert!(e.message.contains("help: did you mean `versioning`?"), "{}", e.message);
+    assert!(
+        e.message.starts_with("unknown property `versoning`"),
+        "{}",
+        e.message
+    );
+    assert!(
+        e.message.contains("help: did you mean `versioning`?"),
+        "{}",
+        e.message
+    );
     assert_eq!(e.source.as_deref(), Some("strata"));
     // The code links to its documentation, written to the cache.
-    let href = e.code_description.as_ref().expect("codeDescription").href.as_str().to_string();
-    assert!(href.starts_with("file://") && href.ends_with("/E2001.md"), "{href}");
-    let page = std::fs::read_to_string(href.trim_start_matches("file://")).expect("the code's page exists");
+    let href = e
+        .code_description
+        .as_ref()
+        .expect("codeDescription")
+        .href
+        .as_str()
+        .to_string();
+    assert!(
+        href.starts_with("file://") && href.ends_with("/E2001.md"),
+        "{href}"
+    );
+    let page = std::fs::read_to_string(href.trim_start_matches("file://"))
+        .expect("the code's page exists");
     assert!(page.contains("E2001"));
 
     // The same codes and lines as `strata check` on the directory (the buffer is the disk's text).
     let outcome = strata_driver::check(&strata_driver::DiskWorld, &root, &Default::default());
-    let main_file = |d: &strata_base::Diagnostic| outcome.sources.get(d.primary.span.file).name == "main.strata";
+    let main_file = |d: &strata_base::Diagnostic| {
+        outcome.sources.get(d.primary.span.file).name == "main.strata"
+    };
     let expected: Vec<(String, u32, String)> = outcome
         .diagnostics
         .iter()
         .filter(|d| main_file(d))
-        .map(|d| (d.code.clone(), outcome.sources.get(d.primary.span.file).line_col(d.primary.span.start).line - 1, d.message.clone()))
+        .map(|d| {
+            (
+                d.code.clone(),
+                outcome
+                    .sources
+                    .get(d.primary.span.file)
+                    .line_col(d.primary.span.start)
+                    .line
+                    - 1,
+                d.message.clone(),
+            )
+        })
         .collect();
     let got: Vec<(String, u32, String)> = diags
         .iter()
@@ -89,17 +123,37 @@ fn diagnostics_are_those_of_strata_check_and_clear_when_fixed() {
                 Some(NumberOrString::String(s)) => s.clone(),
                 other => panic!("{other:?}"),
             };
-            let msg = expected.iter().find(|e| e.0 == code && e.1 == d.range.start.line).map(|e| e.2.clone()).unwrap_or_default();
-            assert!(d.message.starts_with(&msg), "{} does not start with {msg}", d.message);
+            let msg = expected
+                .iter()
+                .find(|e| e.0 == code && e.1 == d.range.start.line)
+                .map(|e| e.2.clone())
+                .unwrap_or_default();
+            assert!(
+                d.message.starts_with(&msg),
+                "{} does not start with {msg}",
+                d.message
+            );
             (code, d.range.start.line, msg)
         })
         .collect();
     assert_eq!(got, expected);
 
     // Fix it in the buffer: the file is cleared.
-    let v = c.change(&u, Range::new(pos_of(&bad, "versoning", 0, 0), pos_of(&bad, "versoning", 0, 9)), "versioning");
+    let v = c.change(
+        &u,
+        Range::new(
+            pos_of(&bad, "versoning", 0, 0),
+            pos_of(&bad, "versoning", 0, 9),
+        ),
+        "versioning",
+    );
     let diags = c.diagnostics(&u, v);
-    assert!(diags.iter().all(|d| d.severity != Some(DiagnosticSeverity::ERROR)), "{diags:#?}");
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != Some(DiagnosticSeverity::ERROR)),
+        "{diags:#?}"
+    );
     c.shutdown();
 }
 
@@ -108,9 +162,16 @@ fn errors_in_another_file_of_the_project_are_published_for_that_file() {
     let (_dir, root, mut c, u) = start_project(MAIN);
     let _ = c.diagnostics(&u, 1);
     // Break the schema file in its buffer: its diagnostics go to its own URI.
-    let su = c.open(&root.join("schemas.strata"), &SCHEMAS.replace("size: Size", "size: Sise"));
+    let su = c.open(
+        &root.join("schemas.strata"),
+        &SCHEMAS.replace("size: Size", "size: Sise"),
+    );
     let d = c.diagnostics(&su, 1);
-    assert!(d.iter().any(|d| d.severity == Some(DiagnosticSeverity::ERROR)), "{d:#?}");
+    assert!(
+        d.iter()
+            .any(|d| d.severity == Some(DiagnosticSeverity::ERROR)),
+        "{d:#?}"
+    );
     c.shutdown();
 }
 
@@ -118,7 +179,10 @@ fn errors_in_another_file_of_the_project_are_published_for_that_file() {
 fn policy_findings_carry_a_quick_fix() {
     let (_dir, _root, mut c, u) = start_project(MAIN);
     let diags = c.diagnostics(&u, 1);
-    let finding = diags.iter().find(|d| d.code == Some(NumberOrString::String("COST006".into()))).unwrap_or_else(|| panic!("no COST006 in {diags:#?}"));
+    let finding = diags
+        .iter()
+        .find(|d| d.code == Some(NumberOrString::String("COST006".into())))
+        .unwrap_or_else(|| panic!("no COST006 in {diags:#?}"));
     let actions = code_actions(&mut c, &u, finding);
     let action = actions
         .iter()
@@ -130,11 +194,19 @@ fn policy_findings_carry_a_quick_fix() {
     assert_eq!(action.kind, Some(CodeActionKind::QUICKFIX));
     let edits = &action.edit.as_ref().unwrap().changes.as_ref().unwrap()[&u];
     let fixed = apply(MAIN, edits);
-    assert!(fixed.contains("  lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]\n}"), "{fixed}");
+    assert!(
+        fixed.contains("  lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]\n}"),
+        "{fixed}"
+    );
     // Applying it removes the finding.
     let v = c.change_full(&u, &fixed);
     let diags = c.diagnostics(&u, v);
-    assert!(!diags.iter().any(|d| d.code == Some(NumberOrString::String("COST006".into()))), "{diags:#?}");
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d.code == Some(NumberOrString::String("COST006".into()))),
+        "{diags:#?}"
+    );
     c.shutdown();
 }
 
@@ -145,17 +217,33 @@ fn a_security_finding_is_fixed_by_turning_encryption_on() {
     let mut c = Client::start();
     let u = c.open(&root.join("main.strata"), text);
     let diags = c.diagnostics(&u, 1);
-    let finding = diags.iter().find(|d| d.code == Some(NumberOrString::String("SEC011".into()))).unwrap_or_else(|| panic!("no SEC011 in {diags:#?}"));
+    let finding = diags
+        .iter()
+        .find(|d| d.code == Some(NumberOrString::String("SEC011".into())))
+        .unwrap_or_else(|| panic!("no SEC011 in {diags:#?}"));
     assert_eq!(finding.severity, Some(DiagnosticSeverity::ERROR));
     assert_eq!(finding.range.start.line, 6);
     let actions = code_actions(&mut c, &u, finding);
-    let Some(CodeActionOrCommand::CodeAction(a)) = actions.first() else { panic!("{actions:#?}") };
+    let Some(CodeActionOrCommand::CodeAction(a)) = actions.first() else {
+        panic!("{actions:#?}")
+    };
     assert_eq!(a.title, "Set `storage_encrypted = true` in `db`");
-    let fixed = apply(text, &a.edit.as_ref().unwrap().changes.as_ref().unwrap()[&u]);
-    assert_eq!(fixed, text.replace("storage_encrypted = false", "storage_encrypted = true"));
+    let fixed = apply(
+        text,
+        &a.edit.as_ref().unwrap().changes.as_ref().unwrap()[&u],
+    );
+    assert_eq!(
+        fixed,
+        text.replace("storage_encrypted = false", "storage_encrypted = true")
+    );
     let v = c.change_full(&u, &fixed);
     let diags = c.diagnostics(&u, v);
-    assert!(!diags.iter().any(|d| d.code == Some(NumberOrString::String("SEC011".into()))), "{diags:#?}");
+    assert!(
+        !diags
+            .iter()
+            .any(|d| d.code == Some(NumberOrString::String("SEC011".into()))),
+        "{diags:#?}"
+    );
     c.shutdown();
 }
 
@@ -166,9 +254,15 @@ fn secondary_labels_become_related_information() {
     let mut c = Client::start();
     let u = c.open(&root.join("main.strata"), text);
     let diags = c.diagnostics(&u, 1);
-    let dup = diags.iter().find(|d| d.code == Some(NumberOrString::String("E1002".into()))).unwrap_or_else(|| panic!("no E1002 in {diags:#?}"));
+    let dup = diags
+        .iter()
+        .find(|d| d.code == Some(NumberOrString::String("E1002".into())))
+        .unwrap_or_else(|| panic!("no E1002 in {diags:#?}"));
     assert_eq!(dup.range.start.line, 1);
-    let related = dup.related_information.as_ref().expect("related information");
+    let related = dup
+        .related_information
+        .as_ref()
+        .expect("related information");
     assert_eq!(related.len(), 1);
     assert_eq!(related[0].location.uri, u);
     assert_eq!(related[0].location.range.start, Position::new(0, 4));
@@ -181,11 +275,22 @@ fn did_you_mean_has_a_quick_fix() {
     let bad = MAIN.replace("rotation = true", "rotaton = true");
     let (_dir, _root, mut c, u) = start_project(&bad);
     let diags = c.diagnostics(&u, 1);
-    let e = diags.iter().find(|d| d.code == Some(NumberOrString::String("E2001".into()))).expect("E2001");
+    let e = diags
+        .iter()
+        .find(|d| d.code == Some(NumberOrString::String("E2001".into())))
+        .expect("E2001");
     let actions = code_actions(&mut c, &u, e);
-    let Some(CodeActionOrCommand::CodeAction(a)) = actions.first() else { panic!("{actions:#?}") };
+    let Some(CodeActionOrCommand::CodeAction(a)) = actions.first() else {
+        panic!("{actions:#?}")
+    };
     assert_eq!(a.title, "Replace `rotaton` with `rotation`");
-    assert_eq!(apply(&bad, &a.edit.as_ref().unwrap().changes.as_ref().unwrap()[&u]), MAIN);
+    assert_eq!(
+        apply(
+            &bad,
+            &a.edit.as_ref().unwrap().changes.as_ref().unwrap()[&u]
+        ),
+        MAIN
+    );
     c.shutdown();
 }
 
@@ -194,7 +299,11 @@ fn code_actions(c: &mut Client, u: &Uri, d: &Diagnostic) -> Vec<CodeActionOrComm
     c.request::<req::CodeActionRequest>(CodeActionParams {
         text_document: TextDocumentIdentifier { uri: u.clone() },
         range: d.range,
-        context: CodeActionContext { diagnostics: vec![d.clone()], only: None, trigger_kind: None },
+        context: CodeActionContext {
+            diagnostics: vec![d.clone()],
+            only: None,
+            trigger_kind: None,
+        },
         work_done_progress_params: Default::default(),
         partial_result_params: Default::default(),
     })
@@ -220,16 +329,35 @@ fn hover_shows_declarations_properties_and_schemas() {
     let (_dir, _root, mut c, u) = start_project(MAIN);
     let _ = c.diagnostics(&u, 1);
     // A property: type and doc from the schema.
-    let h = c.hover(&u, pos_of(MAIN, "versioning", 0, 2)).expect("hover on a property");
-    assert!(h.contains("versioning") && h.contains(": bool = false") && h.contains("Keep every version"), "{h}");
+    let h = c
+        .hover(&u, pos_of(MAIN, "versioning", 0, 2))
+        .expect("hover on a property");
+    assert!(
+        h.contains("versioning")
+            && h.contains(": bool = false")
+            && h.contains("Keep every version"),
+        "{h}"
+    );
     // A reference to a resource.
-    let h = c.hover(&u, pos_of(MAIN, "key = key", 0, 7)).expect("hover on a reference");
-    assert!(h.contains("resource key: aws.kms.Key") && h.contains("Customer data key."), "{h}");
+    let h = c
+        .hover(&u, pos_of(MAIN, "key = key", 0, 7))
+        .expect("hover on a reference");
+    assert!(
+        h.contains("resource key: aws.kms.Key") && h.contains("Customer data key."),
+        "{h}"
+    );
     // A schema name.
-    let h = c.hover(&u, pos_of(MAIN, "acme.Store", 0, 6)).expect("hover on a schema");
-    assert!(h.contains("schema acme.Store") && h.contains("A bucket of the team's own making."), "{h}");
+    let h = c
+        .hover(&u, pos_of(MAIN, "acme.Store", 0, 6))
+        .expect("hover on a schema");
+    assert!(
+        h.contains("schema acme.Store") && h.contains("A bucket of the team's own making."),
+        "{h}"
+    );
     // A resource at its declaration.
-    let h = c.hover(&u, pos_of(MAIN, "resource key", 0, 10)).expect("hover on a declaration");
+    let h = c
+        .hover(&u, pos_of(MAIN, "resource key", 0, 10))
+        .expect("hover on a declaration");
     assert!(h.contains("resource key: aws.kms.Key"), "{h}");
     // Whitespace: nothing.
     assert_eq!(c.hover(&u, Position::new(1, 0)), None);
@@ -242,20 +370,45 @@ fn hover_on_a_priced_resource_shows_its_cost() {
     let _ = c.diagnostics(&u, 1);
     let snap_cost = {
         let (_d, root) = project(&[("schemas.strata", SCHEMAS), ("main.strata", MAIN)]);
-        strata_driver::check(&strata_driver::DiskWorld, &root, &Default::default()).cost.expect("a cost estimate")
+        strata_driver::check(&strata_driver::DiskWorld, &root, &Default::default())
+            .cost
+            .expect("a cost estimate")
     };
-    let h = c.hover(&u, pos_of(MAIN, "resource key", 0, 10)).expect("hover");
+    let h = c
+        .hover(&u, pos_of(MAIN, "resource key", 0, 10))
+        .expect("hover");
     // A customer managed KMS key has a fixed monthly price in the stdlib tables.
-    let line = snap_cost.resources.iter().find(|l| l.name == "key" && l.monthly > 0.0).expect("the key is priced");
-    assert!(h.contains(&format!("**Estimated cost:** {:.2} USD/month", line.monthly)), "{h}");
-    assert!(h.contains(&line.details[0].what), "the priced components are listed: {h}");
+    let line = snap_cost
+        .resources
+        .iter()
+        .find(|l| l.name == "key" && l.monthly > 0.0)
+        .expect("the key is priced");
+    assert!(
+        h.contains(&format!(
+            "**Estimated cost:** {:.2} USD/month",
+            line.monthly
+        )),
+        "{h}"
+    );
+    assert!(
+        h.contains(&line.details[0].what),
+        "the priced components are listed: {h}"
+    );
     // The same on a reference to it.
     let h = c.hover(&u, pos_of(MAIN, "key = key", 0, 7)).expect("hover");
     assert!(h.contains("**Estimated cost:**"), "{h}");
     // A resource without a fixed price shows none rather than a made-up one.
-    let h = c.hover(&u, pos_of(MAIN, "resource store", 0, 10)).expect("hover");
-    assert!(!snap_cost.resources.iter().any(|l| l.name == "store" && l.monthly > 0.0));
-    assert!(h.contains("**Estimated cost:** no fixed monthly price") && !h.contains("0.00"), "{h}");
+    let h = c
+        .hover(&u, pos_of(MAIN, "resource store", 0, 10))
+        .expect("hover");
+    assert!(!snap_cost
+        .resources
+        .iter()
+        .any(|l| l.name == "store" && l.monthly > 0.0));
+    assert!(
+        h.contains("**Estimated cost:** no fixed monthly price") && !h.contains("0.00"),
+        "{h}"
+    );
     c.shutdown();
 }
 
@@ -264,32 +417,58 @@ fn definition_in_the_project_and_in_the_stdlib() {
     let (_dir, root, mut c, u) = start_project(MAIN);
     let _ = c.diagnostics(&u, 1);
     // `key = key`: the reference goes to the resource's name.
-    let l = c.definition(&u, pos_of(MAIN, "key = key", 0, 7)).expect("definition of a resource");
+    let l = c
+        .definition(&u, pos_of(MAIN, "key = key", 0, 7))
+        .expect("definition of a resource");
     assert_eq!(l.uri, u);
     assert_eq!(l.range.start, pos_of(MAIN, "key: aws", 0, 0));
     // `retention`: a let.
-    let l = c.definition(&u, pos_of(MAIN, "= retention", 0, 3)).expect("definition of a let");
+    let l = c
+        .definition(&u, pos_of(MAIN, "= retention", 0, 3))
+        .expect("definition of a let");
     assert_eq!(l.range.start, pos_of(MAIN, "retention = 30d", 0, 0));
     // `versioning`: the schema field in the other file.
-    let l = c.definition(&u, pos_of(MAIN, "versioning", 0, 1)).expect("definition of a property");
+    let l = c
+        .definition(&u, pos_of(MAIN, "versioning", 0, 1))
+        .expect("definition of a property");
     assert_eq!(l.uri, uri(&root.join("schemas.strata")));
     assert_eq!(l.range.start, pos_of(SCHEMAS, "versioning: bool", 0, 0));
     // `aws.kms.Key`: the stdlib, copied read-only into the cache.
-    let l = c.definition(&u, pos_of(MAIN, "aws.kms.Key", 0, 9)).expect("definition of a stdlib schema");
+    let l = c
+        .definition(&u, pos_of(MAIN, "aws.kms.Key", 0, 9))
+        .expect("definition of a stdlib schema");
     let path = std::path::PathBuf::from(l.uri.as_str().trim_start_matches("file://"));
     assert!(path.starts_with(c.cache.path()), "{path:?}");
     let text = std::fs::read_to_string(&path).expect("the stdlib file exists");
-    let line = text.lines().nth(l.range.start.line as usize).expect("the line exists");
+    let line = text
+        .lines()
+        .nth(l.range.start.line as usize)
+        .expect("the line exists");
     assert!(line.contains("schema aws.kms.Key"), "{line}");
     // `rotation`: a stdlib field.
-    let l = c.definition(&u, pos_of(MAIN, "rotation", 0, 1)).expect("definition of a stdlib field");
+    let l = c
+        .definition(&u, pos_of(MAIN, "rotation", 0, 1))
+        .expect("definition of a stdlib field");
     let text = std::fs::read_to_string(l.uri.as_str().trim_start_matches("file://")).unwrap();
-    assert!(text.lines().nth(l.range.start.line as usize).unwrap().trim_start().starts_with("rotation"));
+    assert!(text
+        .lines()
+        .nth(l.range.start.line as usize)
+        .unwrap()
+        .trim_start()
+        .starts_with("rotation"));
     c.shutdown();
 }
 
 fn labels(items: &[CompletionItem]) -> Vec<String> {
-    let mut v: Vec<(String, String)> = items.iter().map(|i| (i.sort_text.clone().unwrap_or_else(|| i.label.clone()), i.label.clone())).collect();
+    let mut v: Vec<(String, String)> = items
+        .iter()
+        .map(|i| {
+            (
+                i.sort_text.clone().unwrap_or_else(|| i.label.clone()),
+                i.label.clone(),
+            )
+        })
+        .collect();
     v.sort();
     v.into_iter().map(|(_, l)| l).collect()
 }
@@ -307,31 +486,63 @@ fn completion_of_types_properties_values_members_and_names() {
     // After `resource x: ` — schema names, with a text edit over what was typed.
     edit(&mut c, &mut text, format!("{MAIN}\nresource extra: acme.S"));
     let items = c.completion(&u, pos_of(&text, "acme.S", 0, 6));
-    let store = items.iter().find(|i| i.label == "acme.Store").unwrap_or_else(|| panic!("{:?}", labels(&items)));
+    let store = items
+        .iter()
+        .find(|i| i.label == "acme.Store")
+        .unwrap_or_else(|| panic!("{:?}", labels(&items)));
     assert!(items.iter().any(|i| i.label == "aws.kms.Key"));
     match &store.text_edit {
-        Some(CompletionTextEdit::Edit(e)) => assert_eq!(e.range.start, pos_of(&text, "acme.S", 0, 0)),
+        Some(CompletionTextEdit::Edit(e)) => {
+            assert_eq!(e.range.start, pos_of(&text, "acme.S", 0, 0))
+        }
         other => panic!("{other:?}"),
     }
 
     // Inside a body: properties not yet set first (required before optional), then set ones.
-    edit(&mut c, &mut text, MAIN.replace("  versioning = true\n", "  versioning = true\n  \n"));
+    edit(
+        &mut c,
+        &mut text,
+        MAIN.replace("  versioning = true\n", "  versioning = true\n  \n"),
+    );
     let items = c.completion(&u, pos_of(&text, "  \n", 0, 2));
     let l = labels(&items);
-    assert_eq!(l, vec!["class", "lifecycle", "backups", "key", "size", "versioning"], "{l:?}");
+    assert_eq!(
+        l,
+        vec!["class", "lifecycle", "backups", "key", "size", "versioning"],
+        "{l:?}"
+    );
     let class = items.iter().find(|i| i.label == "class").unwrap();
-    assert_eq!(class.detail.as_deref(), Some("\"STANDARD\" | \"GLACIER\" = \"STANDARD\""));
-    assert!(matches!(&class.documentation, Some(Documentation::MarkupContent(m)) if m.value.contains("Storage class")));
+    assert_eq!(
+        class.detail.as_deref(),
+        Some("\"STANDARD\" | \"GLACIER\" = \"STANDARD\"")
+    );
+    assert!(
+        matches!(&class.documentation, Some(Documentation::MarkupContent(m)) if m.value.contains("Storage class"))
+    );
 
     // After `class = ` — the allowed values.
-    edit(&mut c, &mut text, MAIN.replace("  versioning = true\n", "  versioning = true\n  class = \n"));
+    edit(
+        &mut c,
+        &mut text,
+        MAIN.replace("  versioning = true\n", "  versioning = true\n  class = \n"),
+    );
     let items = c.completion(&u, pos_of(&text, "class = ", 0, 8));
     let l = labels(&items);
     assert_eq!(&l[..2], &["\"STANDARD\"", "\"GLACIER\""], "{l:?}");
-    assert!(l.contains(&"retention".to_string()), "names in scope follow: {l:?}");
+    assert!(
+        l.contains(&"retention".to_string()),
+        "names in scope follow: {l:?}"
+    );
 
     // Inside a nested record: the record's fields.
-    edit(&mut c, &mut text, MAIN.replace("backups = { retention = retention }", "backups = { retention = retention,  }"));
+    edit(
+        &mut c,
+        &mut text,
+        MAIN.replace(
+            "backups = { retention = retention }",
+            "backups = { retention = retention,  }",
+        ),
+    );
     let items = c.completion(&u, pos_of(&text, "retention,  }", 0, 11));
     assert_eq!(labels(&items), vec!["point_in_time", "retention"]);
 
@@ -350,7 +561,11 @@ fn completion_of_types_properties_values_members_and_names() {
         assert!(l.contains(&name.to_string()), "{name} missing from {l:?}");
     }
     // A reference-typed property proposes resources of that type first.
-    edit(&mut c, &mut text, MAIN.replace("  key = key\n", "  key = \n"));
+    edit(
+        &mut c,
+        &mut text,
+        MAIN.replace("  key = key\n", "  key = \n"),
+    );
     let items = c.completion(&u, pos_of(&text, "key = \n", 0, 6));
     assert_eq!(labels(&items).first().map(String::as_str), Some("key"));
     c.shutdown();
@@ -414,7 +629,9 @@ fn document_symbols_and_formatting() {
         })
         .unwrap()
         .unwrap();
-    let DocumentSymbolResponse::Nested(syms) = syms else { panic!("nested symbols expected") };
+    let DocumentSymbolResponse::Nested(syms) = syms else {
+        panic!("nested symbols expected")
+    };
     let names: Vec<&str> = syms.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, vec!["aws", "key", "a"]);
     assert_eq!(syms[1].detail.as_deref(), Some("aws.kms.Key"));
@@ -423,21 +640,32 @@ fn document_symbols_and_formatting() {
     let fmt = |c: &mut Client| {
         c.request::<req::Formatting>(DocumentFormattingParams {
             text_document: TextDocumentIdentifier { uri: u.clone() },
-            options: FormattingOptions { tab_size: 2, insert_spaces: true, ..Default::default() },
+            options: FormattingOptions {
+                tab_size: 2,
+                insert_spaces: true,
+                ..Default::default()
+            },
             work_done_progress_params: Default::default(),
         })
     };
     let edits = fmt(&mut c).unwrap().unwrap();
     let formatted = apply(messy, &edits);
     assert_eq!(formatted, strata_syntax::format_source(messy).unwrap());
-    assert!(formatted.contains("resource key: aws.kms.Key { rotation = true }"), "{formatted}");
+    assert!(
+        formatted.contains("resource key: aws.kms.Key { rotation = true }"),
+        "{formatted}"
+    );
     // Already formatted: no edit.
     c.change_full(&u, &formatted);
     assert_eq!(fmt(&mut c).unwrap(), Some(vec![]));
     // A syntax error: refused, with the reason.
     c.change_full(&u, "resource key: aws.kms.Key {\n");
     let err = fmt(&mut c).expect_err("formatting a broken file fails");
-    assert!(err.message.contains("syntax error at line"), "{}", err.message);
+    assert!(
+        err.message.contains("syntax error at line"),
+        "{}",
+        err.message
+    );
     c.shutdown();
 }
 
@@ -446,15 +674,24 @@ fn survives_malformed_requests_and_half_typed_files() {
     let (_dir, _root, mut c, u) = start_project(MAIN);
     let _ = c.diagnostics(&u, 1);
     // Parameters of the wrong shape: an error response, not a crash.
-    let e = c.request_raw("textDocument/hover", serde_json::json!({"nonsense": true})).expect_err("invalid params");
+    let e = c
+        .request_raw("textDocument/hover", serde_json::json!({"nonsense": true}))
+        .expect_err("invalid params");
     assert_eq!(e.code, lsp_server::ErrorCode::InvalidParams as i32);
-    let e = c.request_raw("textDocument/unknown", serde_json::json!({})).expect_err("unknown method");
+    let e = c
+        .request_raw("textDocument/unknown", serde_json::json!({}))
+        .expect_err("unknown method");
     assert_eq!(e.code, lsp_server::ErrorCode::MethodNotFound as i32);
     // A document that is not open.
     let other = uri(std::path::Path::new("/nonexistent/x.strata"));
     assert!(c.request_raw("textDocument/hover", serde_json::json!({"textDocument": {"uri": other}, "position": {"line": 0, "character": 0}})).is_err());
     // Malformed notifications are ignored.
-    c.send_raw(lsp_server::Message::Notification(lsp_server::Notification::new("textDocument/didChange".into(), serde_json::json!({"bad": 1}))));
+    c.send_raw(lsp_server::Message::Notification(
+        lsp_server::Notification::new(
+            "textDocument/didChange".into(),
+            serde_json::json!({"bad": 1}),
+        ),
+    ));
     // Positions far outside the document.
     assert_eq!(c.hover(&u, Position::new(10_000, 10_000)), None);
     let _ = c.completion(&u, Position::new(10_000, 10_000));
@@ -478,13 +715,22 @@ fn the_latest_version_is_checked_after_a_burst_of_edits() {
     let _ = c.diagnostics(&u, 1);
     let mut last = 1;
     for i in 0..30 {
-        last = c.change_full(&u, &MAIN.replace("size = 10 GiB", &format!("size = {} GiB", 10 + i)));
+        last = c.change_full(
+            &u,
+            &MAIN.replace("size = 10 GiB", &format!("size = {} GiB", 10 + i)),
+        );
     }
     // Finally an error: the last version's diagnostics must show it.
     let bad = MAIN.replace("size = 10 GiB", "size = 10 days");
     last = c.change_full(&u, &bad).max(last);
     let d = c.diagnostics(&u, last);
-    assert!(d.iter().any(|d| d.range.start.line == pos_of(&bad, "size = 10 days", 0, 0).line && d.severity == Some(DiagnosticSeverity::ERROR)), "{d:#?}");
+    assert!(
+        d.iter().any(
+            |d| d.range.start.line == pos_of(&bad, "size = 10 days", 0, 0).line
+                && d.severity == Some(DiagnosticSeverity::ERROR)
+        ),
+        "{d:#?}"
+    );
     c.shutdown();
 }
 
@@ -493,11 +739,34 @@ fn exit_without_shutdown_is_an_error() {
     let (server_side, client_side) = lsp_server::Connection::memory();
     let cache = tempfile::tempdir().unwrap();
     let t = std::thread::spawn(move || {
-        strata_lsp::serve(server_side, strata_lsp::Config { cache: strata_lsp::Cache::new(cache.path().to_path_buf()), request_threads: 1 })
+        strata_lsp::serve(
+            server_side,
+            strata_lsp::Config {
+                cache: strata_lsp::Cache::new(cache.path().to_path_buf()),
+                request_threads: 1,
+            },
+        )
     });
-    client_side.sender.send(lsp_server::Message::Request(lsp_server::Request::new(1.into(), "initialize".into(), InitializeParams::default()))).unwrap();
+    client_side
+        .sender
+        .send(lsp_server::Message::Request(lsp_server::Request::new(
+            1.into(),
+            "initialize".into(),
+            InitializeParams::default(),
+        )))
+        .unwrap();
     let _ = client_side.receiver.recv().unwrap();
-    client_side.sender.send(lsp_server::Message::Notification(lsp_server::Notification::new("initialized".into(), serde_json::json!({})))).unwrap();
-    client_side.sender.send(lsp_server::Message::Notification(lsp_server::Notification::new("exit".into(), serde_json::Value::Null))).unwrap();
+    client_side
+        .sender
+        .send(lsp_server::Message::Notification(
+            lsp_server::Notification::new("initialized".into(), serde_json::json!({})),
+        ))
+        .unwrap();
+    client_side
+        .sender
+        .send(lsp_server::Message::Notification(
+            lsp_server::Notification::new("exit".into(), serde_json::Value::Null),
+        ))
+        .unwrap();
     assert!(t.join().unwrap().is_err());
 }

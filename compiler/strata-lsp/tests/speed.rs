@@ -69,7 +69,12 @@ fn stats(mut v: Vec<Duration>) -> String {
     v.sort();
     let median = v[v.len() / 2];
     let max = v[v.len() - 1];
-    format!("median {:.1} ms, max {:.1} ms over {} runs", ms(median), ms(max), v.len())
+    format!(
+        "median {:.1} ms, max {:.1} ms over {} runs",
+        ms(median),
+        ms(max),
+        v.len()
+    )
 }
 
 #[test]
@@ -82,18 +87,32 @@ fn five_thousand_lines() {
     let t0 = Instant::now();
     let first = c.diagnostics(&u, 1);
     let initial = t0.elapsed();
-    let errors: Vec<_> = first.iter().filter(|d| d.severity == Some(DiagnosticSeverity::ERROR)).collect();
-    assert!(errors.is_empty(), "the generated project has errors: {errors:#?}");
+    let errors: Vec<_> = first
+        .iter()
+        .filter(|d| d.severity == Some(DiagnosticSeverity::ERROR))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the generated project has errors: {errors:#?}"
+    );
 
     // One-character edits in the middle of the file: `g100` → `g10x` in a tag value, then an
     // error (`rotation = tru`) and its fix, alternately.
     let anchor = "  rotation       = true";
-    let mid = text.match_indices(anchor).nth(text.matches(anchor).count() / 2).map(|(i, _)| i).expect("a key in the middle");
+    let mid = text
+        .match_indices(anchor)
+        .nth(text.matches(anchor).count() / 2)
+        .map(|(i, _)| i)
+        .expect("a key in the middle");
     let line = text[..mid].matches('\n').count() as u32;
     let col_e = anchor.len() as u32 - 1; // the `e` of `true`
     let mut edit_times = Vec::new();
     for round in 0..10 {
-        let (new, expect_error) = if round % 2 == 0 { ("", true) } else { ("e", false) };
+        let (new, expect_error) = if round % 2 == 0 {
+            ("", true)
+        } else {
+            ("e", false)
+        };
         let range = if expect_error {
             Range::new(Position::new(line, col_e), Position::new(line, col_e + 1))
         } else {
@@ -103,26 +122,45 @@ fn five_thousand_lines() {
         let v = c.change(&u, range, new);
         let d = c.diagnostics(&u, v);
         edit_times.push(t.elapsed());
-        let has_error = d.iter().any(|d| d.severity == Some(DiagnosticSeverity::ERROR) && d.range.start.line == line);
+        let has_error = d
+            .iter()
+            .any(|d| d.severity == Some(DiagnosticSeverity::ERROR) && d.range.start.line == line);
         assert_eq!(has_error, expect_error, "round {round}: {d:#?}");
     }
 
     // Hover on a property and on a reference in the middle of the file.
     let mut hover_times = Vec::new();
     let prop = Position::new(line, 3);
-    let reference = pos_of(&text, "encryption = key_", text.matches("encryption = key_").count() / 2, 14);
+    let reference = pos_of(
+        &text,
+        "encryption = key_",
+        text.matches("encryption = key_").count() / 2,
+        14,
+    );
     for i in 0..20 {
         let p = if i % 2 == 0 { prop } else { reference };
         let t = Instant::now();
         let h = c.hover(&u, p).expect("a hover");
         hover_times.push(t.elapsed());
-        assert!(h.contains(if i % 2 == 0 { "rotation" } else { "resource key_" }), "{h}");
+        assert!(
+            h.contains(if i % 2 == 0 {
+                "rotation"
+            } else {
+                "resource key_"
+            }),
+            "{h}"
+        );
     }
 
     // Completion at the start of a property line and after `storage_class = ` .
     let mut completion_times = Vec::new();
     let body = Position::new(line, 2);
-    let value = pos_of(&text, "storage_class = ", text.matches("storage_class = ").count() / 2, 16);
+    let value = pos_of(
+        &text,
+        "storage_class = ",
+        text.matches("storage_class = ").count() / 2,
+        16,
+    );
     for i in 0..20 {
         let p = if i % 2 == 0 { body } else { value };
         let t = Instant::now();
@@ -130,7 +168,11 @@ fn five_thousand_lines() {
         completion_times.push(t.elapsed());
         assert!(!items.is_empty(), "no completion at {p:?}");
         if i % 2 == 0 {
-            assert!(items.iter().any(|it| it.label == "key_spec"), "{:?}", items.iter().map(|i| &i.label).collect::<Vec<_>>());
+            assert!(
+                items.iter().any(|it| it.label == "key_spec"),
+                "{:?}",
+                items.iter().map(|i| &i.label).collect::<Vec<_>>()
+            );
         }
     }
 
@@ -140,7 +182,14 @@ fn five_thousand_lines() {
     let mut stages: Vec<(&'static str, Vec<Duration>)> = Vec::new();
     for _ in 0..5 {
         let t = Instant::now();
-        let o = strata_driver::check(&strata_driver::DiskWorld, &root, &strata_driver::CheckOptions { env: None, record_xrefs: true });
+        let o = strata_driver::check(
+            &strata_driver::DiskWorld,
+            &root,
+            &strata_driver::CheckOptions {
+                env: None,
+                record_xrefs: true,
+            },
+        );
         check_times.push(t.elapsed());
         assert!(!o.analysis.xrefs.is_empty());
         for st in &o.timings {
@@ -150,7 +199,14 @@ fn five_thousand_lines() {
             }
         }
         let t = Instant::now();
-        let _ = strata_driver::check(&strata_driver::DiskWorld, &root, &strata_driver::CheckOptions { env: None, record_xrefs: false });
+        let _ = strata_driver::check(
+            &strata_driver::DiskWorld,
+            &root,
+            &strata_driver::CheckOptions {
+                env: None,
+                record_xrefs: false,
+            },
+        );
         check_no_xrefs.push(t.elapsed());
     }
 
@@ -171,8 +227,17 @@ fn five_thousand_lines() {
         assert!(!tree.items.is_empty());
     }
 
-    println!("strata-lsp on a {lines}-line file ({} bytes, {} resources, {} diagnostics):", text.len(), text.matches("\nresource ").count(), first.len());
-    println!("  strata_driver::check alone: {} (without cross references: {})", stats(check_times), stats(check_no_xrefs));
+    println!(
+        "strata-lsp on a {lines}-line file ({} bytes, {} resources, {} diagnostics):",
+        text.len(),
+        text.matches("\nresource ").count(),
+        first.len()
+    );
+    println!(
+        "  strata_driver::check alone: {} (without cross references: {})",
+        stats(check_times),
+        stats(check_no_xrefs)
+    );
     let per_stage: Vec<String> = stages
         .into_iter()
         .map(|(n, mut v)| {
@@ -181,9 +246,16 @@ fn five_thousand_lines() {
         })
         .collect();
     println!("  its stages (median ms): {}", per_stage.join(", "));
-    println!("  parsing alone: the stdlib {}; this file {}", stats(parse_stdlib), stats(parse_file));
+    println!(
+        "  parsing alone: the stdlib {}; this file {}",
+        stats(parse_stdlib),
+        stats(parse_file)
+    );
     println!("  first diagnostics after didOpen: {:.1} ms", ms(initial));
-    println!("  diagnostics after a one-character edit: {}", stats(edit_times));
+    println!(
+        "  diagnostics after a one-character edit: {}",
+        stats(edit_times)
+    );
     println!("  hover: {}", stats(hover_times));
     println!("  completion: {}", stats(completion_times));
     c.shutdown();

@@ -18,20 +18,45 @@ pub struct Mismatch {
 #[derive(Clone, Debug, PartialEq)]
 pub enum MismatchKind {
     /// Wrong kind of value (`"yes"` for a bool).
-    WrongType { expected: String, found: String },
+    WrongType {
+        expected: String,
+        found: String,
+    },
     /// A quantity of the wrong dimension (`30 GiB` for a duration) or a bare number for a quantity.
-    Unit { expected: Dimension, found: Option<Dimension> },
+    Unit {
+        expected: Dimension,
+        found: Option<Dimension>,
+    },
     /// A number or quantity outside its range.
-    OutOfRange { value: String, range: String },
+    OutOfRange {
+        value: String,
+        range: String,
+    },
     /// A value outside the allowed set (union of literals).
-    NotAllowed { value: String, allowed: Vec<String> },
+    NotAllowed {
+        value: String,
+        allowed: Vec<String>,
+    },
     /// A string not matching the pattern or length constraints.
-    Pattern { value: String, constraint: String },
-    MissingField { field: String },
-    UnknownField { field: String, candidates: Vec<String> },
+    Pattern {
+        value: String,
+        constraint: String,
+    },
+    MissingField {
+        field: String,
+    },
+    UnknownField {
+        field: String,
+        candidates: Vec<String>,
+    },
     /// A reference to a resource of the wrong type.
-    WrongRef { expected: String, found: String },
-    InvalidCidr { value: String },
+    WrongRef {
+        expected: String,
+        found: String,
+    },
+    InvalidCidr {
+        value: String,
+    },
 }
 
 impl MismatchKind {
@@ -41,24 +66,44 @@ impl MismatchKind {
             MismatchKind::WrongType { .. } | MismatchKind::WrongRef { .. } => "E2002",
             MismatchKind::Unit { .. } => "E2003",
             MismatchKind::MissingField { .. } => "E2004",
-            MismatchKind::OutOfRange { .. } | MismatchKind::NotAllowed { .. } | MismatchKind::Pattern { .. } => "E2005",
+            MismatchKind::OutOfRange { .. }
+            | MismatchKind::NotAllowed { .. }
+            | MismatchKind::Pattern { .. } => "E2005",
             MismatchKind::UnknownField { .. } => "E2001",
             MismatchKind::InvalidCidr { .. } => "E2011",
         }
     }
     pub fn message(&self) -> String {
         match self {
-            MismatchKind::WrongType { expected, found } => format!("expected {expected}, found {found}"),
-            MismatchKind::Unit { expected, found: Some(found) } => {
+            MismatchKind::WrongType { expected, found } => {
+                format!("expected {expected}, found {found}")
+            }
+            MismatchKind::Unit {
+                expected,
+                found: Some(found),
+            } => {
                 format!("expected a {}, found a {}", expected.name(), found.name())
             }
-            MismatchKind::Unit { expected, found: None } => format!("expected a {} (a number with a unit), found a plain number", expected.name()),
+            MismatchKind::Unit {
+                expected,
+                found: None,
+            } => format!(
+                "expected a {} (a number with a unit), found a plain number",
+                expected.name()
+            ),
             MismatchKind::OutOfRange { value, range } => format!("{value} is out of range {range}"),
-            MismatchKind::NotAllowed { value, allowed } => format!("{value} is not one of the allowed values: {}", allowed.join(", ")),
-            MismatchKind::Pattern { value, constraint } => format!("{value} does not satisfy {constraint}"),
+            MismatchKind::NotAllowed { value, allowed } => format!(
+                "{value} is not one of the allowed values: {}",
+                allowed.join(", ")
+            ),
+            MismatchKind::Pattern { value, constraint } => {
+                format!("{value} does not satisfy {constraint}")
+            }
             MismatchKind::MissingField { field } => format!("missing required property `{field}`"),
             MismatchKind::UnknownField { field, .. } => format!("unknown property `{field}`"),
-            MismatchKind::WrongRef { expected, found } => format!("expected a reference to {expected}, found a reference to {found}"),
+            MismatchKind::WrongRef { expected, found } => {
+                format!("expected a reference to {expected}, found a reference to {found}")
+            }
             MismatchKind::InvalidCidr { value } => format!("{value:?} is not a valid CIDR block"),
         }
     }
@@ -107,14 +152,21 @@ pub const MAX_MISMATCHES: usize = 100;
 
 fn push(out: &mut Vec<Mismatch>, path: &str, kind: MismatchKind) {
     if out.len() < MAX_MISMATCHES {
-        out.push(Mismatch { path: path.to_string(), kind });
+        out.push(Mismatch {
+            path: path.to_string(),
+            kind,
+        });
     }
 }
 
 /// Valid IPv4 or IPv6 CIDR block.
 pub fn valid_cidr(s: &str) -> bool {
-    let Some((addr, len)) = s.split_once('/') else { return false };
-    let Ok(len) = len.parse::<u8>() else { return false };
+    let Some((addr, len)) = s.split_once('/') else {
+        return false;
+    };
+    let Ok(len) = len.parse::<u8>() else {
+        return false;
+    };
     if len.to_string() != s.split_once('/').map(|x| x.1).unwrap_or("") {
         return false;
     }
@@ -139,13 +191,26 @@ fn describe(v: &Value) -> String {
     }
 }
 
-fn check_into(value: &Value, ty: &Ty, refs: &dyn RefTypes, path: &mut String, out: &mut Vec<Mismatch>) {
+fn check_into(
+    value: &Value,
+    ty: &Ty,
+    refs: &dyn RefTypes,
+    path: &mut String,
+    out: &mut Vec<Mismatch>,
+) {
     // A reference to an attribute stands for a value of the attribute's type.
     if let Value::Ref(r) = value {
         if r.attr.is_some() {
             if let Some(at) = refs.attr_type(r) {
                 if !ty_accepts_ty(ty.resolved(), at.resolved()) {
-                    push(out, path, MismatchKind::WrongType { expected: ty.to_string(), found: format!("{} (`{}`)", at, r) });
+                    push(
+                        out,
+                        path,
+                        MismatchKind::WrongType {
+                            expected: ty.to_string(),
+                            found: format!("{} (`{}`)", at, r),
+                        },
+                    );
                 }
             }
             return;
@@ -167,33 +232,86 @@ fn check_into(value: &Value, ty: &Ty, refs: &dyn RefTypes, path: &mut String, ou
         }
         Ty::Null => {
             if !value.is_null() {
-                push(out, path, MismatchKind::WrongType { expected: "null".into(), found: value.type_name().into() });
+                push(
+                    out,
+                    path,
+                    MismatchKind::WrongType {
+                        expected: "null".into(),
+                        found: value.type_name().into(),
+                    },
+                );
             }
         }
         Ty::Bool => {
             if !matches!(value, Value::Bool(_)) {
-                push(out, path, MismatchKind::WrongType { expected: "bool".into(), found: found_name(value) });
+                push(
+                    out,
+                    path,
+                    MismatchKind::WrongType {
+                        expected: "bool".into(),
+                        found: found_name(value),
+                    },
+                );
             }
         }
         Ty::Int { min, max } => match value {
             Value::Int(i) => {
                 if min.is_some_and(|m| *i < m) || max.is_some_and(|m| *i > m) {
-                    push(out, path, MismatchKind::OutOfRange { value: i.to_string(), range: range_text(min, max) });
+                    push(
+                        out,
+                        path,
+                        MismatchKind::OutOfRange {
+                            value: i.to_string(),
+                            range: range_text(min, max),
+                        },
+                    );
                 }
             }
-            Value::Quantity(q) => push(out, path, MismatchKind::WrongType { expected: "int".into(), found: q.dimension.name().into() }),
-            _ => push(out, path, MismatchKind::WrongType { expected: ty.to_string(), found: found_name(value) }),
+            Value::Quantity(q) => push(
+                out,
+                path,
+                MismatchKind::WrongType {
+                    expected: "int".into(),
+                    found: q.dimension.name().into(),
+                },
+            ),
+            _ => push(
+                out,
+                path,
+                MismatchKind::WrongType {
+                    expected: ty.to_string(),
+                    found: found_name(value),
+                },
+            ),
         },
         Ty::Float { min, max } => match value {
             Value::Int(_) | Value::Float(_) => {
                 let f = value.as_f64().unwrap_or(0.0);
                 if min.is_some_and(|m| f < m) || max.is_some_and(|m| f > m) {
-                    push(out, path, MismatchKind::OutOfRange { value: describe(value), range: range_text(min, max) });
+                    push(
+                        out,
+                        path,
+                        MismatchKind::OutOfRange {
+                            value: describe(value),
+                            range: range_text(min, max),
+                        },
+                    );
                 }
             }
-            _ => push(out, path, MismatchKind::WrongType { expected: "number".into(), found: found_name(value) }),
+            _ => push(
+                out,
+                path,
+                MismatchKind::WrongType {
+                    expected: "number".into(),
+                    found: found_name(value),
+                },
+            ),
         },
-        Ty::Str { pattern, min_len, max_len } => match value {
+        Ty::Str {
+            pattern,
+            min_len,
+            max_len,
+        } => match value {
             Value::Str(s) => {
                 let n = s.chars().count();
                 if min_len.is_some_and(|m| n < m) || max_len.is_some_and(|m| n > m) {
@@ -203,45 +321,134 @@ fn check_into(value: &Value, ty: &Ty, refs: &dyn RefTypes, path: &mut String, ou
                         (None, Some(b)) => format!("a length of at most {b}"),
                         _ => String::new(),
                     };
-                    push(out, path, MismatchKind::Pattern { value: describe(value), constraint: c });
+                    push(
+                        out,
+                        path,
+                        MismatchKind::Pattern {
+                            value: describe(value),
+                            constraint: c,
+                        },
+                    );
                 }
                 if let Some(p) = pattern {
                     match regex_lite_match(p, s) {
                         Some(true) | None => {}
-                        Some(false) => push(out, path, MismatchKind::Pattern { value: describe(value), constraint: format!("pattern {p:?}") }),
+                        Some(false) => push(
+                            out,
+                            path,
+                            MismatchKind::Pattern {
+                                value: describe(value),
+                                constraint: format!("pattern {p:?}"),
+                            },
+                        ),
                     }
                 }
             }
             Value::Interp(_) => {}
-            _ => push(out, path, MismatchKind::WrongType { expected: "string".into(), found: found_name(value) }),
+            _ => push(
+                out,
+                path,
+                MismatchKind::WrongType {
+                    expected: "string".into(),
+                    found: found_name(value),
+                },
+            ),
         },
-        Ty::Quantity { dimension, min, max } => match value {
+        Ty::Quantity {
+            dimension,
+            min,
+            max,
+        } => match value {
             Value::Quantity(q) if q.dimension == *dimension => {
                 if min.is_some_and(|m| q.value < m) || max.is_some_and(|m| q.value > m) {
-                    let show = |x: &Option<f64>| x.map(|v| crate::Quantity { value: v, dimension: *dimension, unit: q.unit.clone() }.pretty()).unwrap_or_default();
-                    push(out, path, MismatchKind::OutOfRange { value: q.to_string(), range: format!("{}..{}", show(min), show(max)) });
+                    let show = |x: &Option<f64>| {
+                        x.map(|v| {
+                            crate::Quantity {
+                                value: v,
+                                dimension: *dimension,
+                                unit: q.unit.clone(),
+                            }
+                            .pretty()
+                        })
+                        .unwrap_or_default()
+                    };
+                    push(
+                        out,
+                        path,
+                        MismatchKind::OutOfRange {
+                            value: q.to_string(),
+                            range: format!("{}..{}", show(min), show(max)),
+                        },
+                    );
                 }
             }
-            Value::Quantity(q) => push(out, path, MismatchKind::Unit { expected: *dimension, found: Some(q.dimension) }),
-            Value::Int(_) | Value::Float(_) => push(out, path, MismatchKind::Unit { expected: *dimension, found: None }),
-            _ => push(out, path, MismatchKind::WrongType { expected: dimension.name().into(), found: found_name(value) }),
+            Value::Quantity(q) => push(
+                out,
+                path,
+                MismatchKind::Unit {
+                    expected: *dimension,
+                    found: Some(q.dimension),
+                },
+            ),
+            Value::Int(_) | Value::Float(_) => push(
+                out,
+                path,
+                MismatchKind::Unit {
+                    expected: *dimension,
+                    found: None,
+                },
+            ),
+            _ => push(
+                out,
+                path,
+                MismatchKind::WrongType {
+                    expected: dimension.name().into(),
+                    found: found_name(value),
+                },
+            ),
         },
         Ty::Cidr => match value {
             Value::Cidr(c) => {
                 if !valid_cidr(c) {
-                    push(out, path, MismatchKind::InvalidCidr { value: c.to_string() });
+                    push(
+                        out,
+                        path,
+                        MismatchKind::InvalidCidr {
+                            value: c.to_string(),
+                        },
+                    );
                 }
             }
             Value::Str(s) => {
                 if !valid_cidr(s) {
-                    push(out, path, MismatchKind::InvalidCidr { value: s.to_string() });
+                    push(
+                        out,
+                        path,
+                        MismatchKind::InvalidCidr {
+                            value: s.to_string(),
+                        },
+                    );
                 }
             }
-            _ => push(out, path, MismatchKind::WrongType { expected: "Cidr".into(), found: found_name(value) }),
+            _ => push(
+                out,
+                path,
+                MismatchKind::WrongType {
+                    expected: "Cidr".into(),
+                    found: found_name(value),
+                },
+            ),
         },
         Ty::Literal(l) => {
             if !literal_eq(l, value) {
-                push(out, path, MismatchKind::NotAllowed { value: describe(value), allowed: vec![l.to_string()] });
+                push(
+                    out,
+                    path,
+                    MismatchKind::NotAllowed {
+                        value: describe(value),
+                        allowed: vec![l.to_string()],
+                    },
+                );
             }
         }
         Ty::Union(ts) => {
@@ -257,7 +464,14 @@ fn check_into(value: &Value, ty: &Ty, refs: &dyn RefTypes, path: &mut String, ou
                 }
             }
             if let Some(lits) = ty.literal_values() {
-                push(out, path, MismatchKind::NotAllowed { value: describe(value), allowed: lits.iter().map(|v| v.to_string()).collect() });
+                push(
+                    out,
+                    path,
+                    MismatchKind::NotAllowed {
+                        value: describe(value),
+                        allowed: lits.iter().map(|v| v.to_string()).collect(),
+                    },
+                );
             } else if let Some(b) = best {
                 // Structured unions: report as a plain type mismatch unless one alternative
                 // matched the shape (same value kind), then its finer errors.
@@ -265,7 +479,14 @@ fn check_into(value: &Value, ty: &Ty, refs: &dyn RefTypes, path: &mut String, ou
                 if same_kind {
                     out.extend(b.into_iter().take(MAX_MISMATCHES.saturating_sub(out.len())));
                 } else {
-                    push(out, path, MismatchKind::WrongType { expected: ty.to_string(), found: found_name(value) });
+                    push(
+                        out,
+                        path,
+                        MismatchKind::WrongType {
+                            expected: ty.to_string(),
+                            found: found_name(value),
+                        },
+                    );
                 }
             }
         }
@@ -278,7 +499,14 @@ fn check_into(value: &Value, ty: &Ty, refs: &dyn RefTypes, path: &mut String, ou
                     path.truncate(len);
                 }
             }
-            _ => push(out, path, MismatchKind::WrongType { expected: ty.to_string(), found: found_name(value) }),
+            _ => push(
+                out,
+                path,
+                MismatchKind::WrongType {
+                    expected: ty.to_string(),
+                    found: found_name(value),
+                },
+            ),
         },
         Ty::Map(elem) => match value {
             Value::Record(m) => {
@@ -289,26 +517,60 @@ fn check_into(value: &Value, ty: &Ty, refs: &dyn RefTypes, path: &mut String, ou
                     path.truncate(len);
                 }
             }
-            _ => push(out, path, MismatchKind::WrongType { expected: ty.to_string(), found: found_name(value) }),
+            _ => push(
+                out,
+                path,
+                MismatchKind::WrongType {
+                    expected: ty.to_string(),
+                    found: found_name(value),
+                },
+            ),
         },
         Ty::Record(fields) => match value {
             Value::Record(m) => check_record(m, fields, refs, path, out),
-            _ => push(out, path, MismatchKind::WrongType { expected: "a record".into(), found: found_name(value) }),
+            _ => push(
+                out,
+                path,
+                MismatchKind::WrongType {
+                    expected: "a record".into(),
+                    found: found_name(value),
+                },
+            ),
         },
         Ty::Ref(expected) => match value {
             Value::Ref(r) => {
                 if let (Some(exp), Some(found)) = (expected, refs.resource_type(r)) {
                     if !refs.compatible(exp, &found) {
-                        push(out, path, MismatchKind::WrongRef { expected: exp.clone(), found });
+                        push(
+                            out,
+                            path,
+                            MismatchKind::WrongRef {
+                                expected: exp.clone(),
+                                found,
+                            },
+                        );
                     }
                 }
             }
-            _ => push(out, path, MismatchKind::WrongType { expected: ty.to_string(), found: found_name(value) }),
+            _ => push(
+                out,
+                path,
+                MismatchKind::WrongType {
+                    expected: ty.to_string(),
+                    found: found_name(value),
+                },
+            ),
         },
     }
 }
 
-fn check_record(m: &BTreeMap<String, Value>, fields: &BTreeMap<String, FieldSchema>, refs: &dyn RefTypes, path: &mut String, out: &mut Vec<Mismatch>) {
+fn check_record(
+    m: &BTreeMap<String, Value>,
+    fields: &BTreeMap<String, FieldSchema>,
+    refs: &dyn RefTypes,
+    path: &mut String,
+    out: &mut Vec<Mismatch>,
+) {
     for (k, v) in m {
         let len = path.len();
         if !path.is_empty() {
@@ -321,7 +583,14 @@ fn check_record(m: &BTreeMap<String, Value>, fields: &BTreeMap<String, FieldSche
                     check_into(v, &f.ty, refs, path, out);
                 }
             }
-            None => push(out, path, MismatchKind::UnknownField { field: k.clone(), candidates: fields.keys().cloned().collect() }),
+            None => push(
+                out,
+                path,
+                MismatchKind::UnknownField {
+                    field: k.clone(),
+                    candidates: fields.keys().cloned().collect(),
+                },
+            ),
         }
         path.truncate(len);
     }
@@ -353,10 +622,14 @@ fn literal_eq(l: &Value, v: &Value) -> bool {
 fn found_name(v: &Value) -> String {
     match v {
         Value::Null => "null".to_string(),
-        Value::Str(_) | Value::Bool(_) | Value::Int(_) | Value::Float(_) => format!("{} {}", v.type_name(), describe(v)),
+        Value::Str(_) | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {
+            format!("{} {}", v.type_name(), describe(v))
+        }
         Value::Quantity(q) => format!("{} {}", q.dimension.name(), q),
         Value::Ref(r) => format!("a reference to `{r}`"),
-        Value::Interp(parts) if parts.iter().any(|p| matches!(p, StrPart::Ref(_))) => "string".into(),
+        Value::Interp(parts) if parts.iter().any(|p| matches!(p, StrPart::Ref(_))) => {
+            "string".into()
+        }
         _ => v.type_name().into(),
     }
 }
@@ -381,7 +654,9 @@ fn ty_accepts_ty(expected: &Ty, found: &Ty) -> bool {
         (Ty::Bool, Ty::Bool) => true,
         (Ty::Cidr, Ty::Cidr | Ty::Str { .. }) => true,
         (Ty::Quantity { dimension: a, .. }, Ty::Quantity { dimension: b, .. }) => a == b,
-        (Ty::List(a), Ty::List(b)) | (Ty::Map(a), Ty::Map(b)) => ty_accepts_ty(a.resolved(), b.resolved()),
+        (Ty::List(a), Ty::List(b)) | (Ty::Map(a), Ty::Map(b)) => {
+            ty_accepts_ty(a.resolved(), b.resolved())
+        }
         (Ty::Ref(_), Ty::Ref(_)) => true,
         (Ty::Literal(_), Ty::Str { .. }) => true, // cannot know statically; accept
         (e, f) => e == f,

@@ -11,10 +11,12 @@ mod text;
 mod types;
 mod value;
 
-pub use target::{TPart, TMap, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource};
-pub use types::{FieldSchema, Provider, ResourceSchema, Schemas, Ty};
 pub use shared::{Shared, SharedMut};
+pub use target::{
+    TMap, TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource,
+};
 pub use text::Text;
+pub use types::{FieldSchema, Provider, ResourceSchema, Schemas, Ty};
 pub use value::{Measure, Quantity, Ref, Size, StrPart, Value};
 
 use std::collections::BTreeMap;
@@ -150,6 +152,8 @@ impl Model {
     }
     /// The stack a resource belongs to, or the first stack.
     pub fn stack_of(&self, r: &Resource) -> Option<&Stack> {
-        r.stack.and_then(|i| self.stacks.get(i)).or_else(|| self.stacks.first())
+        r.stack
+            .and_then(|i| self.stacks.get(i))
+            .or_else(|| self.stacks.first())
     }
 }

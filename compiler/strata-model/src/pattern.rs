@@ -14,7 +14,9 @@ thread_local! {
 pub fn is_match(pattern: &str, s: &str) -> Option<bool> {
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
-        let re = c.entry(pattern.to_string()).or_insert_with(|| regex_lite::Regex::new(pattern).ok());
+        let re = c
+            .entry(pattern.to_string())
+            .or_insert_with(|| regex_lite::Regex::new(pattern).ok());
         re.as_ref().map(|r| r.is_match(s))
     })
 }
@@ -24,7 +26,11 @@ pub fn validate(pattern: &str) -> Result<(), String> {
     CACHE.with(|c| {
         let mut c = c.borrow_mut();
         if let Some(r) = c.get(pattern) {
-            return if r.is_some() { Ok(()) } else { Err("invalid regular expression".to_string()) };
+            return if r.is_some() {
+                Ok(())
+            } else {
+                Err("invalid regular expression".to_string())
+            };
         }
         match regex_lite::Regex::new(pattern) {
             Ok(r) => {

@@ -53,7 +53,9 @@ impl<T: Measure + Clone> Shared<T> {
     }
     /// The contents, without copying when this is the only handle.
     pub fn into_inner(self) -> T {
-        Arc::try_unwrap(self.0).map(|n| n.data).unwrap_or_else(|n| n.data.clone())
+        Arc::try_unwrap(self.0)
+            .map(|n| n.data)
+            .unwrap_or_else(|n| n.data.clone())
     }
 }
 
@@ -151,20 +153,30 @@ mod tests {
         let long = Value::str("x".repeat(50_000_000));
         let t = std::time::Instant::now();
         assert_eq!(long.preview(5), "\"xxxx…");
-        assert!(t.elapsed() < std::time::Duration::from_millis(100), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() < std::time::Duration::from_millis(100),
+            "{:?}",
+            t.elapsed()
+        );
     }
 
     /// Budgets count a list element as the memory of a value (semantics' `ELEMENT_WEIGHT`);
     /// `docs/language.md` says 56 bytes.
     #[test]
     fn a_value_takes_56_bytes() {
-        assert_eq!(std::mem::size_of::<Value>(), 56, "update docs/language.md (Limits)");
+        assert_eq!(
+            std::mem::size_of::<Value>(),
+            56,
+            "update docs/language.md (Limits)"
+        );
     }
 
     #[test]
     fn make_mut_copies_shared_contents_and_updates_the_size() {
         let a = Value::list(vec![Value::Int(1)]);
-        let Value::List(mut l) = a.clone() else { unreachable!() };
+        let Value::List(mut l) = a.clone() else {
+            unreachable!()
+        };
         l.make_mut().push(Value::Str("ab".into()));
         assert_eq!(l.size().elements, 2);
         assert_eq!(l.size().bytes, 2);
@@ -174,7 +186,11 @@ mod tests {
     #[test]
     fn rewriting_refs_keeps_sharing() {
         use crate::{Ref, ResourceId};
-        let r = Value::Ref(Ref { resource: ResourceId(0), name: "a".into(), attr: None });
+        let r = Value::Ref(Ref {
+            resource: ResourceId(0),
+            name: "a".into(),
+            attr: None,
+        });
         let mut v = r;
         for _ in 0..64 {
             v = Value::list(vec![v.clone(), v]);
@@ -184,7 +200,10 @@ mod tests {
             calls += 1;
             r.resource = ResourceId(7);
         });
-        assert_eq!(calls, 2, "the two references of the innermost list, once each");
+        assert_eq!(
+            calls, 2,
+            "the two references of the innermost list, once each"
+        );
         let mut seen = Vec::new();
         v.visit_refs_once(&mut |r| seen.push(r.resource));
         assert_eq!(seen, vec![ResourceId(7); 2]);

@@ -14,7 +14,12 @@ pub enum Target {
 }
 
 impl Target {
-    pub const ALL: [Target; 4] = [Target::CloudFormation, Target::DeploymentManager, Target::Terraform, Target::Kubernetes];
+    pub const ALL: [Target; 4] = [
+        Target::CloudFormation,
+        Target::DeploymentManager,
+        Target::Terraform,
+        Target::Kubernetes,
+    ];
     /// The folder name under the output directory (the command-line contract).
     pub fn dir_name(self) -> &'static str {
         match self {
@@ -25,7 +30,13 @@ impl Target {
         }
     }
     pub fn parse(s: &str) -> Option<Target> {
-        Target::ALL.into_iter().find(|t| t.dir_name() == s || (s == "cfn" && *t == Target::CloudFormation) || (s == "dm" && *t == Target::DeploymentManager) || (s == "tf" && *t == Target::Terraform) || (s == "k8s" && *t == Target::Kubernetes))
+        Target::ALL.into_iter().find(|t| {
+            t.dir_name() == s
+                || (s == "cfn" && *t == Target::CloudFormation)
+                || (s == "dm" && *t == Target::DeploymentManager)
+                || (s == "tf" && *t == Target::Terraform)
+                || (s == "k8s" && *t == Target::Kubernetes)
+        })
     }
 }
 

@@ -49,10 +49,24 @@ pub enum Ty {
     Any,
     Null,
     Bool,
-    Int { min: Option<i64>, max: Option<i64> },
-    Float { min: Option<f64>, max: Option<f64> },
-    Str { pattern: Option<String>, min_len: Option<usize>, max_len: Option<usize> },
-    Quantity { dimension: Dimension, min: Option<f64>, max: Option<f64> },
+    Int {
+        min: Option<i64>,
+        max: Option<i64>,
+    },
+    Float {
+        min: Option<f64>,
+        max: Option<f64>,
+    },
+    Str {
+        pattern: Option<String>,
+        min_len: Option<usize>,
+        max_len: Option<usize>,
+    },
+    Quantity {
+        dimension: Dimension,
+        min: Option<f64>,
+        max: Option<f64>,
+    },
     Cidr,
     /// Exactly this value (`"dev"`, `3`).
     Literal(Value),
@@ -68,10 +82,17 @@ pub enum Ty {
 
 impl Ty {
     pub fn string() -> Ty {
-        Ty::Str { pattern: None, min_len: None, max_len: None }
+        Ty::Str {
+            pattern: None,
+            min_len: None,
+            max_len: None,
+        }
     }
     pub fn int() -> Ty {
-        Ty::Int { min: None, max: None }
+        Ty::Int {
+            min: None,
+            max: None,
+        }
     }
     /// Strip `Named` wrappers.
     pub fn resolved(&self) -> &Ty {
@@ -98,7 +119,12 @@ impl Ty {
 
 impl fmt::Display for Ty {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fn bounds<T: fmt::Display>(f: &mut fmt::Formatter<'_>, name: &str, lo: &Option<T>, hi: &Option<T>) -> fmt::Result {
+        fn bounds<T: fmt::Display>(
+            f: &mut fmt::Formatter<'_>,
+            name: &str,
+            lo: &Option<T>,
+            hi: &Option<T>,
+        ) -> fmt::Result {
             write!(f, "{name}")?;
             if lo.is_some() || hi.is_some() {
                 write!(f, "(")?;

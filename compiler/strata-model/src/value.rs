@@ -82,17 +82,33 @@ pub struct Size {
 }
 
 impl Size {
-    pub const ZERO: Size = Size { elements: 0, bytes: 0, refs: 0 };
+    pub const ZERO: Size = Size {
+        elements: 0,
+        bytes: 0,
+        refs: 0,
+    };
     /// `n` bytes of text.
     pub const fn text(n: usize) -> Size {
-        Size { elements: 0, bytes: n as u64, refs: 0 }
+        Size {
+            elements: 0,
+            bytes: n as u64,
+            refs: 0,
+        }
     }
     /// `n` list elements or record entries (their contents not included).
     pub const fn elements(n: usize) -> Size {
-        Size { elements: n as u64, bytes: 0, refs: 0 }
+        Size {
+            elements: n as u64,
+            bytes: 0,
+            refs: 0,
+        }
     }
     pub fn saturating_add(self, o: Size) -> Size {
-        Size { elements: self.elements.saturating_add(o.elements), bytes: self.bytes.saturating_add(o.bytes), refs: self.refs.saturating_add(o.refs) }
+        Size {
+            elements: self.elements.saturating_add(o.elements),
+            bytes: self.bytes.saturating_add(o.bytes),
+            refs: self.refs.saturating_add(o.refs),
+        }
     }
 }
 
@@ -135,14 +151,22 @@ impl Measure for Vec<StrPart> {
 
 impl Measure for BTreeMap<String, Value> {
     fn measure(&self) -> Size {
-        Size::elements(self.len()) + self.iter().map(|(k, v)| Size::text(k.len()) + v.size()).sum()
+        Size::elements(self.len())
+            + self
+                .iter()
+                .map(|(k, v)| Size::text(k.len()) + v.size())
+                .sum()
     }
 }
 
 impl Ref {
     /// What a reference weighs in a [`Size`]: its name and attribute.
     fn size(&self) -> Size {
-        Size { elements: 0, bytes: (self.name.len() + self.attr.as_ref().map_or(0, |a| a.len() + 1)) as u64, refs: 1 }
+        Size {
+            elements: 0,
+            bytes: (self.name.len() + self.attr.as_ref().map_or(0, |a| a.len() + 1)) as u64,
+            refs: 1,
+        }
     }
 }
 
@@ -180,7 +204,9 @@ impl Value {
     /// The size of this value written out in full (O(1): lists and records know theirs).
     pub fn size(&self) -> Size {
         match self {
-            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Quantity(_) => Size::ZERO,
+            Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) | Value::Quantity(_) => {
+                Size::ZERO
+            }
             Value::Str(s) | Value::Cidr(s) => Size::text(s.len()),
             Value::List(l) => l.size(),
             Value::Record(m) => m.size(),
@@ -210,7 +236,11 @@ impl Value {
                 Ok(())
             }
         }
-        let mut w = Bounded { out: String::new(), left: max, cut: false };
+        let mut w = Bounded {
+            out: String::new(),
+            left: max,
+            cut: false,
+        };
         let _ = self.write_to(&mut w, max.saturating_add(1));
         if w.cut {
             w.out.push('…');
@@ -230,8 +260,12 @@ impl Value {
         }
         match self {
             Value::Ref(r) => f(r),
-            Value::List(l) if seen.insert(l.addr()) => l.iter().for_each(|v| v.visit_refs_once_into(f, seen)),
-            Value::Record(m) if seen.insert(m.addr()) => m.values().for_each(|v| v.visit_refs_once_into(f, seen)),
+            Value::List(l) if seen.insert(l.addr()) => {
+                l.iter().for_each(|v| v.visit_refs_once_into(f, seen))
+            }
+            Value::Record(m) if seen.insert(m.addr()) => {
+                m.values().for_each(|v| v.visit_refs_once_into(f, seen))
+            }
             Value::Interp(parts) => parts.iter().for_each(|p| {
                 if let StrPart::Ref(r) = p {
                     f(r)
@@ -250,7 +284,11 @@ impl Value {
 
     /// `memo`: address of a rewritten part → (the part, kept alive so that its address is not
     /// reused meanwhile; what it became).
-    fn rewrite_refs_into(&mut self, f: &mut dyn FnMut(&mut Ref), memo: &mut HashMap<usize, (Value, Value)>) {
+    fn rewrite_refs_into(
+        &mut self,
+        f: &mut dyn FnMut(&mut Ref),
+        memo: &mut HashMap<usize, (Value, Value)>,
+    ) {
         if self.size().refs == 0 {
             return;
         }
@@ -274,8 +312,14 @@ impl Value {
         }
         let original = self.clone();
         match self {
-            Value::List(l) => l.make_mut().iter_mut().for_each(|v| v.rewrite_refs_into(f, memo)),
-            Value::Record(m) => m.make_mut().values_mut().for_each(|v| v.rewrite_refs_into(f, memo)),
+            Value::List(l) => l
+                .make_mut()
+                .iter_mut()
+                .for_each(|v| v.rewrite_refs_into(f, memo)),
+            Value::Record(m) => m
+                .make_mut()
+                .values_mut()
+                .for_each(|v| v.rewrite_refs_into(f, memo)),
             _ => {}
         }
         memo.insert(key, (original, self.clone()));
@@ -382,11 +426,17 @@ impl Value {
             Value::Null => J::Null,
             Value::Bool(b) => J::Bool(*b),
             Value::Int(i) => J::from(*i),
-            Value::Float(f) => serde_json::Number::from_f64(*f).map(J::Number).unwrap_or(J::Null),
+            Value::Float(f) => serde_json::Number::from_f64(*f)
+                .map(J::Number)
+                .unwrap_or(J::Null),
             Value::Str(s) | Value::Cidr(s) => J::String(s.to_string()),
-            Value::Quantity(q) => serde_json::Number::from_f64(q.value).map(J::Number).unwrap_or(J::Null),
+            Value::Quantity(q) => serde_json::Number::from_f64(q.value)
+                .map(J::Number)
+                .unwrap_or(J::Null),
             Value::List(l) => J::Array(l.iter().map(Value::to_json).collect()),
-            Value::Record(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect()),
+            Value::Record(m) => {
+                J::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
             Value::Ref(r) => J::String(format!("${{{}}}", r)),
             Value::Interp(_) => J::String(self.to_string()),
         }
@@ -407,9 +457,15 @@ impl Quantity {
     /// the unit it was written in): `86400 s` shows as `1d`, `1073741824 B` as `1 GiB`.
     pub fn pretty(&self) -> String {
         let mut best: Option<&strata_base::units::Unit> = None;
-        for u in strata_base::units::UNITS.iter().filter(|u| u.dimension == self.dimension) {
+        for u in strata_base::units::UNITS
+            .iter()
+            .filter(|u| u.dimension == self.dimension)
+        {
             let v = self.value / u.factor;
-            if (v - v.round()).abs() < 1e-9 && v.abs() >= 1.0 && best.is_none_or(|b| u.factor > b.factor) {
+            if (v - v.round()).abs() < 1e-9
+                && v.abs() >= 1.0
+                && best.is_none_or(|b| u.factor > b.factor)
+            {
                 best = Some(u);
             }
         }
@@ -422,7 +478,11 @@ impl Quantity {
 
 fn fmt_in(value: f64, u: &strata_base::units::Unit) -> String {
     let v = value / u.factor;
-    let num = if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 { format!("{}", v.round() as i64) } else { format!("{v}") };
+    let num = if (v - v.round()).abs() < 1e-9 && v.abs() < 1e15 {
+        format!("{}", v.round() as i64)
+    } else {
+        format!("{v}")
+    };
     // Durations are written glued (`30d`, `250ms`), the others with a space (`100 GiB`).
     if u.dimension == Dimension::Duration {
         format!("{num}{}", u.name)
@@ -452,7 +512,8 @@ impl Value {
     /// The [`Display`](fmt::Display) rendering, with each string cut to `max_chars` characters
     /// (so that a preview never scans more of a long string than it shows).
     fn write_to(&self, f: &mut dyn fmt::Write, max_chars: usize) -> fmt::Result {
-        let cut = |s: &str| -> usize { s.char_indices().nth(max_chars).map_or(s.len(), |(i, _)| i) };
+        let cut =
+            |s: &str| -> usize { s.char_indices().nth(max_chars).map_or(s.len(), |(i, _)| i) };
         match self {
             Value::Null => write!(f, "null"),
             Value::Bool(b) => write!(f, "{b}"),

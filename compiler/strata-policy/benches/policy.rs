@@ -17,9 +17,21 @@ fn bench(c: &mut Criterion) {
     let config = strata_policy::PolicyConfig::default();
     let mut g = c.benchmark_group("policy");
     g.sample_size(20);
-    g.bench_function("check_10k", |b| b.iter(|| black_box(strata_policy::check(&model, &schemas, &graph, &config))));
-    g.bench_function("estimate_10k", |b| b.iter(|| black_box(strata_policy::estimate(&model, &schemas, &strata_policy::UsageAssumptions::default()))));
-    g.bench_function("graph_build_10k", |b| b.iter(|| black_box(strata_graph::build(&model))));
+    g.bench_function("check_10k", |b| {
+        b.iter(|| black_box(strata_policy::check(&model, &schemas, &graph, &config)))
+    });
+    g.bench_function("estimate_10k", |b| {
+        b.iter(|| {
+            black_box(strata_policy::estimate(
+                &model,
+                &schemas,
+                &strata_policy::UsageAssumptions::default(),
+            ))
+        })
+    });
+    g.bench_function("graph_build_10k", |b| {
+        b.iter(|| black_box(strata_graph::build(&model)))
+    });
     g.finish();
 }
 

@@ -86,13 +86,21 @@ impl PolicyConfig {
 
     /// Add a per-path override for a key.
     pub fn with_path(mut self, key: &str, glob: &str, level: Level) -> PolicyConfig {
-        self.rules.entry(key.to_string()).or_default().paths.push((glob.to_string(), level));
+        self.rules
+            .entry(key.to_string())
+            .or_default()
+            .paths
+            .push((glob.to_string(), level));
         self
     }
 
     /// Set an option of a rule.
     pub fn with_option(mut self, key: &str, option: &str, value: Value) -> PolicyConfig {
-        self.rules.entry(key.to_string()).or_default().options.insert(option.to_string(), value);
+        self.rules
+            .entry(key.to_string())
+            .or_default()
+            .options
+            .insert(option.to_string(), value);
         self
     }
 
@@ -130,8 +138,16 @@ impl PolicyConfig {
         for e in self.entries(rule) {
             paths.extend(e.paths.iter().map(|(g, l)| (g.as_str(), *l)));
         }
-        let options = self.entries(rule).find(|e| !e.options.is_empty()).map(|e| &e.options).unwrap_or(&NO_OPTIONS);
-        Resolved { severity, paths, options }
+        let options = self
+            .entries(rule)
+            .find(|e| !e.options.is_empty())
+            .map(|e| &e.options)
+            .unwrap_or(&NO_OPTIONS);
+        Resolved {
+            severity,
+            paths,
+            options,
+        }
     }
 
     /// The level for a finding of `rule` in the file named `file`, after per-path overrides:
@@ -139,7 +155,12 @@ impl PolicyConfig {
     /// the file decides, by its longest matching glob; otherwise the rule's resolved level.
     pub fn level_in_file(&self, rule: &Rule, file: &str) -> Option<Severity> {
         for e in self.entries(rule) {
-            if let Some((_, level)) = e.paths.iter().filter(|(g, _)| glob_match(g, file)).max_by_key(|(g, _)| g.len()) {
+            if let Some((_, level)) = e
+                .paths
+                .iter()
+                .filter(|(g, _)| glob_match(g, file))
+                .max_by_key(|(g, _)| g.len())
+            {
                 return match level {
                     Level::Off => None,
                     Level::On(s) => Some(*s),
@@ -182,15 +203,29 @@ impl PolicyConfig {
             let vspan = Span::new(file, value.span().start, value.span().end);
             let key = key.into_inner();
             if !is_known_key(&key) {
-                let all: Vec<&str> = rules().iter().flat_map(|r| [r.code, r.name]).chain(["security", "graph", "cost", "policy", "all"]).collect();
-                let mut d = Diagnostic::warning("POL011", format!("`[rules]` configures an unknown rule `{key}`"), key_span).with_label("no rule has this code or name");
+                let all: Vec<&str> = rules()
+                    .iter()
+                    .flat_map(|r| [r.code, r.name])
+                    .chain(["security", "graph", "cost", "policy", "all"])
+                    .collect();
+                let mut d = Diagnostic::warning(
+                    "POL011",
+                    format!("`[rules]` configures an unknown rule `{key}`"),
+                    key_span,
+                )
+                .with_label("no rule has this code or name");
                 d = match did_you_mean(&key, all.iter().copied()) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`? `strata explain` lists every rule")),
+                    Some(s) => d.with_help(format!(
+                        "did you mean `{s}`? `strata explain` lists every rule"
+                    )),
                     None => d.with_help("`strata explain` lists every rule code and name"),
                 };
                 diags.push(d);
             }
-            let mut rc = RuleConfig { span: Some(key_span.to(vspan)), ..RuleConfig::default() };
+            let mut rc = RuleConfig {
+                span: Some(key_span.to(vspan)),
+                ..RuleConfig::default()
+            };
             match value.into_inner() {
                 toml::Value::String(s) => match s.as_str() {
                     "on" | "enable" | "enabled" => rc.enabled = Some(true),
@@ -239,9 +274,15 @@ impl PolicyConfig {
 }
 
 fn bad_level(key: &str, s: &str, span: Span) -> Diagnostic {
-    Diagnostic::error("POL010", format!("invalid level `{s}` for rule `{key}`"), span)
-        .with_label("not a level")
-        .with_help("a level is one of \"off\", \"info\", \"warning\", \"error\" (or \"on\" for the default)")
+    Diagnostic::error(
+        "POL010",
+        format!("invalid level `{s}` for rule `{key}`"),
+        span,
+    )
+    .with_label("not a level")
+    .with_help(
+        "a level is one of \"off\", \"info\", \"warning\", \"error\" (or \"on\" for the default)",
+    )
 }
 
 fn is_known_key(key: &str) -> bool {
@@ -261,7 +302,9 @@ fn toml_value(v: toml::Value) -> Value {
         toml::Value::Boolean(b) => Value::Bool(b),
         toml::Value::Datetime(d) => Value::str(d.to_string()),
         toml::Value::Array(a) => Value::List(a.into_iter().map(toml_value).collect()),
-        toml::Value::Table(t) => Value::Record(t.into_iter().map(|(k, v)| (k, toml_value(v))).collect()),
+        toml::Value::Table(t) => {
+            Value::Record(t.into_iter().map(|(k, v)| (k, toml_value(v))).collect())
+        }
     }
 }
 
@@ -271,7 +314,13 @@ fn toml_value(v: toml::Value) -> Value {
 pub fn glob_match(glob: &str, path: &str) -> bool {
     let g: Vec<char> = glob.chars().collect();
     let p: Vec<char> = path.chars().collect();
-    fn go(g: &[char], p: &[char], memo: &mut BTreeMap<(usize, usize), bool>, gi: usize, pi: usize) -> bool {
+    fn go(
+        g: &[char],
+        p: &[char],
+        memo: &mut BTreeMap<(usize, usize), bool>,
+        gi: usize,
+        pi: usize,
+    ) -> bool {
         if let Some(&m) = memo.get(&(gi, pi)) {
             return m;
         }
@@ -279,8 +328,13 @@ pub fn glob_match(glob: &str, path: &str) -> bool {
             pi == p.len()
         } else if g[gi] == '*' && g.get(gi + 1) == Some(&'*') {
             // `**`, optionally followed by `/`.
-            let rest = if g.get(gi + 2) == Some(&'/') { gi + 3 } else { gi + 2 };
-            (pi..=p.len()).any(|k| go(g, p, memo, rest, k)) || (rest != gi + 2 && go(g, p, memo, gi + 2, pi))
+            let rest = if g.get(gi + 2) == Some(&'/') {
+                gi + 3
+            } else {
+                gi + 2
+            };
+            (pi..=p.len()).any(|k| go(g, p, memo, rest, k))
+                || (rest != gi + 2 && go(g, p, memo, gi + 2, pi))
         } else if g[gi] == '*' {
             let mut k = pi;
             loop {

@@ -47,7 +47,12 @@ impl<'a> Cx<'a> {
     }
     /// The portable resource `r` was lowered from, if it is in the model.
     pub fn origin(&self, r: &Resource) -> Option<&'a Resource> {
-        self.facts.origin.get(r.id.0 as usize).copied().flatten().and_then(|o| self.resource(o))
+        self.facts
+            .origin
+            .get(r.id.0 as usize)
+            .copied()
+            .flatten()
+            .and_then(|o| self.resource(o))
     }
     /// Whether the user can write `prop` on `r`: its schema declares it (or the schema is
     /// unknown, as in hand-built models). Rules only ask for settings that exist.
@@ -75,10 +80,16 @@ impl<'a> Cx<'a> {
         self.options.get(key).and_then(Value::as_f64)
     }
     pub fn option_strs(&self, key: &str) -> Option<Vec<&'a str>> {
-        self.options.get(key).and_then(Value::as_list).map(|l| l.iter().filter_map(Value::as_str).collect())
+        self.options
+            .get(key)
+            .and_then(Value::as_list)
+            .map(|l| l.iter().filter_map(Value::as_str).collect())
     }
     pub fn option_ints(&self, key: &str) -> Option<Vec<i64>> {
-        self.options.get(key).and_then(Value::as_list).map(|l| l.iter().filter_map(Value::as_i64).collect())
+        self.options
+            .get(key)
+            .and_then(Value::as_list)
+            .map(|l| l.iter().filter_map(Value::as_i64).collect())
     }
 }
 
@@ -91,11 +102,16 @@ pub struct Sink<'a> {
 
 impl<'a> Sink<'a> {
     pub fn new(code: &'static str, severity: Severity, out: &'a mut Vec<Diagnostic>) -> Sink<'a> {
-        Sink { code, severity, out }
+        Sink {
+            code,
+            severity,
+            out,
+        }
     }
     /// Report at a span; returns the diagnostic to add a label, help and notes.
     pub fn report(&mut self, span: Span, message: impl Into<String>) -> &mut Diagnostic {
-        self.out.push(Diagnostic::new(self.code, self.severity, message, span));
+        self.out
+            .push(Diagnostic::new(self.code, self.severity, message, span));
         let n = self.out.len() - 1;
         &mut self.out[n]
     }
@@ -142,7 +158,10 @@ pub fn fix(cx: &Cx<'_>, r: &Resource, line: &str) -> String {
     if let Some((lhs, rhs)) = line.split_once(" = ") {
         if let Some((outer, field)) = lhs.rsplit_once('.') {
             if !lhs.contains(' ') {
-                return format!("write `{field} = {rhs}` inside `{outer} = {{ ... }}` of `{}`", r.name);
+                return format!(
+                    "write `{field} = {rhs}` inside `{outer} = {{ ... }}` of `{}`",
+                    r.name
+                );
             }
         }
     }
@@ -155,11 +174,18 @@ pub fn fix(cx: &Cx<'_>, r: &Resource, line: &str) -> String {
             }) {
                 return format!("write `{line}` inside `{outer} = {{ ... }}` of `{}`", o.name);
             }
-            if cx.schemas.get(&o.ty).is_none_or(|s| s.fields.contains_key(field)) {
+            if cx
+                .schemas
+                .get(&o.ty)
+                .is_none_or(|s| s.fields.contains_key(field))
+            {
                 if o.name == r.name {
                     format!("write `{line}` in `{}`", o.name)
                 } else {
-                    format!("write `{line}` in `{}` (`{}` is lowered from it)", o.name, r.name)
+                    format!(
+                        "write `{line}` in `{}` (`{}` is lowered from it)",
+                        o.name, r.name
+                    )
                 }
             } else {
                 format!("`{}` (`{}`) has no such setting: declare the `{}` yourself instead of `{}` to write `{line}`", o.name, o.ty, r.ty, o.name)
@@ -177,13 +203,22 @@ struct Enabled<'c> {
 }
 
 /// Run every enabled rule and the user policies. Diagnostics come back sorted.
-pub fn run(model: &Model, schemas: &Schemas, graph: &ResourceGraph, config: &PolicyConfig) -> Vec<Diagnostic> {
+pub fn run(
+    model: &Model,
+    schemas: &Schemas,
+    graph: &ResourceGraph,
+    config: &PolicyConfig,
+) -> Vec<Diagnostic> {
     let facts = Facts::compute(model, schemas);
     let enabled: Vec<Enabled<'_>> = rules()
         .iter()
         .filter_map(|&rule| {
             let r = config.resolve(rule);
-            r.severity.map(|severity| Enabled { rule, severity, options: r.options })
+            r.severity.map(|severity| Enabled {
+                rule,
+                severity,
+                options: r.options,
+            })
         })
         .collect();
 
@@ -194,8 +229,12 @@ pub fn run(model: &Model, schemas: &Schemas, graph: &ResourceGraph, config: &Pol
     let mut model_rules: Vec<usize> = Vec::new();
     for (i, e) in enabled.iter().enumerate() {
         match (e.rule.check, e.rule.applies) {
-            (Check::Resource(_), Applies::Types(ts)) => ts.iter().for_each(|t| by_type.entry(*t).or_default().push(i)),
-            (Check::Resource(_), Applies::Kinds(ks)) => ks.iter().for_each(|k| by_kind.entry(*k).or_default().push(i)),
+            (Check::Resource(_), Applies::Types(ts)) => ts
+                .iter()
+                .for_each(|t| by_type.entry(*t).or_default().push(i)),
+            (Check::Resource(_), Applies::Kinds(ks)) => ks
+                .iter()
+                .for_each(|k| by_kind.entry(*k).or_default().push(i)),
             (Check::Resource(_), Applies::All) => for_all.push(i),
             (Check::Model(_), _) => model_rules.push(i),
             (Check::Builtin, _) => {}
@@ -214,11 +253,22 @@ pub fn run(model: &Model, schemas: &Schemas, graph: &ResourceGraph, config: &Pol
             let mut found = Vec::new();
             let kind = facts.kind(r.id);
             let t = by_type.get(r.ty.as_str()).unwrap_or(&empty);
-            let k = if kind.is_empty() { &empty } else { by_kind.get(kind).unwrap_or(&empty) };
+            let k = if kind.is_empty() {
+                &empty
+            } else {
+                by_kind.get(kind).unwrap_or(&empty)
+            };
             for &i in t.iter().chain(k.iter()).chain(for_all.iter()) {
                 let e = &enabled[i];
                 if let Check::Resource(f) = e.rule.check {
-                    let cx = Cx { model, schemas, graph, facts: &facts, options: e.options, usage: &config.usage };
+                    let cx = Cx {
+                        model,
+                        schemas,
+                        graph,
+                        facts: &facts,
+                        options: e.options,
+                        usage: &config.usage,
+                    };
                     let mut sink = Sink::new(e.rule.code, e.severity, &mut found);
                     f(&cx, r, &mut sink);
                 }
@@ -232,16 +282,36 @@ pub fn run(model: &Model, schemas: &Schemas, graph: &ResourceGraph, config: &Pol
             let mut found = Vec::new();
             let e = &enabled[i];
             if let Check::Model(f) = e.rule.check {
-                let cx = Cx { model, schemas, graph, facts: &facts, options: e.options, usage: &config.usage };
+                let cx = Cx {
+                    model,
+                    schemas,
+                    graph,
+                    facts: &facts,
+                    options: e.options,
+                    usage: &config.usage,
+                };
                 let mut sink = Sink::new(e.rule.code, e.severity, &mut found);
                 f(&cx, &mut sink);
             }
             found
         })
         .collect();
-    let mut out: Vec<Diagnostic> = per_resource.into_iter().chain(per_model_rule).flatten().collect();
-    let unknown_endpoint = enabled.iter().find(|e| e.rule.code == crate::rules::pol004_unknown_path_endpoint::RULE.code).map(|e| e.severity);
-    out.extend(crate::user::check(model, graph, &facts, unknown_endpoint, schemas));
+    let mut out: Vec<Diagnostic> = per_resource
+        .into_iter()
+        .chain(per_model_rule)
+        .flatten()
+        .collect();
+    let unknown_endpoint = enabled
+        .iter()
+        .find(|e| e.rule.code == crate::rules::pol004_unknown_path_endpoint::RULE.code)
+        .map(|e| e.severity);
+    out.extend(crate::user::check(
+        model,
+        graph,
+        &facts,
+        unknown_endpoint,
+        schemas,
+    ));
     out.sort_by_cached_key(|d| d.sort_key());
     out.dedup();
     out

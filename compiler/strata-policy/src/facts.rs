@@ -55,31 +55,54 @@ use kinds::*;
 pub fn canonical_kind(k: &str) -> &'static str {
     let k = k.to_ascii_lowercase().replace(['_', ' '], "-");
     match k.as_str() {
-        "database" | "db" | "sql" | "sql-database" | "relational-database" | "postgres" | "mysql" => DATABASE,
+        "database"
+        | "db"
+        | "sql"
+        | "sql-database"
+        | "relational-database"
+        | "postgres"
+        | "mysql" => DATABASE,
         "cache" | "redis" | "memcached" | "key-value" => CACHE,
-        "bucket" | "object-store" | "objectstore" | "storage" | "object-storage" | "storage-account" | "blob" => BUCKET,
+        "bucket" | "object-store" | "objectstore" | "storage" | "object-storage"
+        | "storage-account" | "blob" => BUCKET,
         "queue" => QUEUE,
         "topic" | "pubsub" | "notification" => TOPIC,
-        "loadbalancer" | "load-balancer" | "lb" | "alb" | "gateway" | "app-gateway" | "application-gateway" => LOADBALANCER,
+        "loadbalancer"
+        | "load-balancer"
+        | "lb"
+        | "alb"
+        | "gateway"
+        | "app-gateway"
+        | "application-gateway" => LOADBALANCER,
         "cdn" | "distribution" => CDN,
         "apigateway" | "api-gateway" | "api" => API_GATEWAY,
         "dns" | "dns-zone" | "dns-record" | "zone" | "record" => DNS,
         "waf" | "web-acl" | "firewall-policy" | "security-policy" => WAF,
-        "service" | "container-service" | "container" | "compute" | "app" | "web-app" | "container-app" => SERVICE,
+        "service" | "container-service" | "container" | "compute" | "app" | "web-app"
+        | "container-app" => SERVICE,
         "function" | "lambda" | "serverless" => FUNCTION,
         "vm" | "instance" | "virtual-machine" | "server" => VM,
         "cluster" | "kubernetes-cluster" | "k8s-cluster" => CLUSTER,
         "nodepool" | "node-pool" | "node-group" | "nodegroup" => NODEPOOL,
         "network" | "vpc" | "vnet" | "virtual-network" => NETWORK,
         "subnet" | "subnetwork" => SUBNET,
-        "firewall" | "security-group" | "securitygroup" | "firewall-rule" | "nsg" | "network-security-group" | "security-group-rule" => FIREWALL,
+        "firewall"
+        | "security-group"
+        | "securitygroup"
+        | "firewall-rule"
+        | "nsg"
+        | "network-security-group"
+        | "security-group-rule" => FIREWALL,
         "nat" | "nat-gateway" | "router" => NAT,
         "key" | "kms" | "kms-key" | "crypto-key" => KEY,
         "secret" => SECRET,
-        "iam" | "role" | "policy" | "iam-role" | "iam-policy" | "service-account" | "identity" | "binding" | "iam-binding" | "role-assignment" => IAM,
+        "iam" | "role" | "policy" | "iam-role" | "iam-policy" | "service-account" | "identity"
+        | "binding" | "iam-binding" | "role-assignment" => IAM,
         "certificate" | "cert" => CERTIFICATE,
         "logs" | "log" | "log-group" | "logging" | "monitoring" | "alarm" => LOGS,
-        "workload" | "deployment" | "statefulset" | "daemonset" | "job" | "cronjob" | "pod" => WORKLOAD,
+        "workload" | "deployment" | "statefulset" | "daemonset" | "job" | "cronjob" | "pod" => {
+            WORKLOAD
+        }
         "namespace" => NAMESPACE,
         "networkpolicy" | "network-policy" => NETWORK_POLICY,
         "k8s-service" | "kubernetes-service" => K8S_SERVICE,
@@ -96,7 +119,8 @@ pub fn kind_from_type(ty: &str) -> &'static str {
     let has = |s: &str| t.contains(s);
     if t.starts_with("k8s.") {
         return match last {
-            "deployment" | "statefulset" | "daemonset" | "job" | "cronjob" | "pod" | "replicaset" => WORKLOAD,
+            "deployment" | "statefulset" | "daemonset" | "job" | "cronjob" | "pod"
+            | "replicaset" => WORKLOAD,
             "namespace" => NAMESPACE,
             "networkpolicy" => NETWORK_POLICY,
             "service" => K8S_SERVICE,
@@ -106,19 +130,43 @@ pub fn kind_from_type(ty: &str) -> &'static str {
             _ => OTHER,
         };
     }
-    if last.contains("postgres") || last.contains("mysql") || has(".rds.") || has("sql.") || has(".sql") || has("cosmos") || has("dynamodb") || has("docdb") || has("spanner") || has("firestore") || has(".aurora") || last.contains("dbinstance") || last.contains("dbcluster") || last == "database" {
+    if last.contains("postgres")
+        || last.contains("mysql")
+        || has(".rds.")
+        || has("sql.")
+        || has(".sql")
+        || has("cosmos")
+        || has("dynamodb")
+        || has("docdb")
+        || has("spanner")
+        || has("firestore")
+        || has(".aurora")
+        || last.contains("dbinstance")
+        || last.contains("dbcluster")
+        || last == "database"
+    {
         return DATABASE;
     }
     if has("redis") || has("elasticache") || has("memcache") || last == "cache" {
         return CACHE;
     }
-    if last == "bucket" || last == "objectstore" || last == "storageaccount" || has("s3.bucket") || has("storage.account") {
+    if last == "bucket"
+        || last == "objectstore"
+        || last == "storageaccount"
+        || has("s3.bucket")
+        || has("storage.account")
+    {
         return if has("policy") { IAM } else { BUCKET };
     }
     if has("waf") || last.contains("webacl") || last.contains("securitypolicy") {
         return WAF;
     }
-    if has("cloudfront") || has("cdn") || last.contains("distribution") || last == "backendbucket" || last == "frontdoor" {
+    if has("cloudfront")
+        || has("cdn")
+        || last.contains("distribution")
+        || last == "backendbucket"
+        || last == "frontdoor"
+    {
         return CDN;
     }
     if has("apigateway") || last == "api" || last.contains("restapi") || last.contains("httpapi") {
@@ -127,7 +175,18 @@ pub fn kind_from_type(ty: &str) -> &'static str {
     if last.contains("targetgroup") {
         return TARGET_GROUP;
     }
-    if last.contains("loadbalancer") || has("elbv2") || has(".elb.") || last.contains("applicationgateway") || last.contains("forwardingrule") || last == "urlmap" || last.contains("proxy") || last == "backendservice" || last.contains("listener") || last == "frontdoor" || last == "sslpolicy" {
+    if last.contains("loadbalancer")
+        || has("elbv2")
+        || has(".elb.")
+        || last.contains("applicationgateway")
+        || last.contains("forwardingrule")
+        || last == "urlmap"
+        || last.contains("proxy")
+        || last == "backendservice"
+        || last.contains("listener")
+        || last == "frontdoor"
+        || last == "sslpolicy"
+    {
         return LOADBALANCER;
     }
     if has("route53") || has(".dns.") || last.contains("zone") || last.contains("recordset") {
@@ -136,7 +195,11 @@ pub fn kind_from_type(ty: &str) -> &'static str {
     if last.contains("natgateway") || last == "router" || last == "routernat" {
         return NAT;
     }
-    if last.contains("securitygroup") || last.contains("firewall") || last.contains("networksecuritygroup") || last.contains("securityrule") {
+    if last.contains("securitygroup")
+        || last.contains("firewall")
+        || last.contains("networksecuritygroup")
+        || last.contains("securityrule")
+    {
         return FIREWALL;
     }
     if last == "subnet" || last == "subnetwork" {
@@ -145,13 +208,23 @@ pub fn kind_from_type(ty: &str) -> &'static str {
     if last == "vpc" || last == "network" || last == "virtualnetwork" {
         return NETWORK;
     }
-    if has("kms") || last == "key" || last == "cryptokey" || last == "keyring" || has("keyvault.key") {
+    if has("kms")
+        || last == "key"
+        || last == "cryptokey"
+        || last == "keyring"
+        || has("keyvault.key")
+    {
         return KEY;
     }
     if last.contains("secret") {
         return SECRET;
     }
-    if has(".iam.") || last.contains("role") || last.contains("serviceaccount") || last.contains("binding") || last.ends_with("policy") {
+    if has(".iam.")
+        || last.contains("role")
+        || last.contains("serviceaccount")
+        || last.contains("binding")
+        || last.ends_with("policy")
+    {
         return IAM;
     }
     if has("sqs") || last == "queue" {
@@ -166,10 +239,21 @@ pub fn kind_from_type(ty: &str) -> &'static str {
     if last.contains("nodegroup") || last.contains("nodepool") {
         return NODEPOOL;
     }
-    if has("eks.cluster") || has("container.cluster") || last.contains("kubernetescluster") || has("gke") || last == "cluster" {
+    if has("eks.cluster")
+        || has("container.cluster")
+        || last.contains("kubernetescluster")
+        || has("gke")
+        || last == "cluster"
+    {
         return CLUSTER;
     }
-    if has("ecs.service") || has("run.service") || has("containerapp") || last == "service" || last.contains("appservice") || last.contains("webapp") {
+    if has("ecs.service")
+        || has("run.service")
+        || has("containerapp")
+        || last == "service"
+        || last.contains("appservice")
+        || last.contains("webapp")
+    {
         return SERVICE;
     }
     if last == "instance" || last.contains("virtualmachine") || has("ec2.instance") {
@@ -211,7 +295,10 @@ pub fn truthy(v: &Value) -> bool {
         Value::Bool(b) => *b,
         Value::Record(_) => true,
         Value::List(l) => !l.is_empty(),
-        Value::Str(s) => !matches!(s.to_ascii_lowercase().as_str(), "" | "false" | "no" | "none" | "off" | "private" | "internal" | "disabled"),
+        Value::Str(s) => !matches!(
+            s.to_ascii_lowercase().as_str(),
+            "" | "false" | "no" | "none" | "off" | "private" | "internal" | "disabled"
+        ),
         Value::Int(i) => *i != 0,
         _ => false,
     }
@@ -224,12 +311,20 @@ fn str_prop<'r>(r: &'r Resource, name: &str) -> Option<&'r str> {
 /// Whether a resource accepts traffic from the internet.
 pub fn is_public(r: &Resource, kind: &str) -> bool {
     let flag = |n: &str| r.prop(n).is_some_and(truthy);
-    if flag("public") || flag("publicly_accessible") || flag("internet_facing") || flag("public_ip") || flag("associate_public_ip_address") || flag("public_network_access") {
+    if flag("public")
+        || flag("publicly_accessible")
+        || flag("internet_facing")
+        || flag("public_ip")
+        || flag("associate_public_ip_address")
+        || flag("public_network_access")
+    {
         return true;
     }
     if let Some(s) = str_prop(r, "scheme") {
         // AWS load balancers (`internet-facing`), GCP forwarding rules (`EXTERNAL*`).
-        return s.eq_ignore_ascii_case("internet-facing") || s.eq_ignore_ascii_case("EXTERNAL") || s.eq_ignore_ascii_case("EXTERNAL_MANAGED");
+        return s.eq_ignore_ascii_case("internet-facing")
+            || s.eq_ignore_ascii_case("EXTERNAL")
+            || s.eq_ignore_ascii_case("EXTERNAL_MANAGED");
     }
     if let Some(s) = str_prop(r, "load_balancing_scheme") {
         return s.eq_ignore_ascii_case("EXTERNAL") || s.eq_ignore_ascii_case("EXTERNAL_MANAGED");
@@ -244,20 +339,31 @@ pub fn is_public(r: &Resource, kind: &str) -> bool {
         CDN | API_GATEWAY | INGRESS => true,
         K8S_SERVICE => matches!(str_prop(r, "type"), Some("LoadBalancer" | "NodePort")),
         // AWS load balancers are internet-facing unless `scheme = "internal"` (handled above).
-        LOADBALANCER => r.ty.starts_with("aws.") && r.ty.ends_with("LoadBalancer") && !r.prop("internal").is_some_and(Value::is_true),
+        LOADBALANCER => {
+            r.ty.starts_with("aws.")
+                && r.ty.ends_with("LoadBalancer")
+                && !r.prop("internal").is_some_and(Value::is_true)
+        }
         _ => false,
     }
 }
 
 fn env_tag(tags: Option<&Value>) -> Option<String> {
     let rec = tags?.as_record()?;
-    ["env", "environment", "stage"].iter().find_map(|k| rec.get(*k).and_then(Value::as_str)).map(str::to_ascii_lowercase)
+    ["env", "environment", "stage"]
+        .iter()
+        .find_map(|k| rec.get(*k).and_then(Value::as_str))
+        .map(str::to_ascii_lowercase)
 }
 
 /// `prod`, `production`, `prd`, `live` count as production.
 pub fn is_prod_name(env: &str) -> bool {
     let e = env.to_ascii_lowercase();
-    matches!(e.as_str(), "prod" | "production" | "prd" | "live") || e.starts_with("prod-") || e.ends_with("-prod") || e.starts_with("prod_") || e.ends_with("_prod")
+    matches!(e.as_str(), "prod" | "production" | "prd" | "live")
+        || e.starts_with("prod-")
+        || e.ends_with("-prod")
+        || e.starts_with("prod_")
+        || e.ends_with("_prod")
 }
 
 impl Facts {
@@ -266,7 +372,8 @@ impl Facts {
         let mut kind = Vec::with_capacity(n);
         let mut origin = Vec::with_capacity(n);
         let mut superseded = ResourceSet::new(n);
-        let mut lowered: std::collections::BTreeMap<ResourceId, Vec<ResourceId>> = std::collections::BTreeMap::new();
+        let mut lowered: std::collections::BTreeMap<ResourceId, Vec<ResourceId>> =
+            std::collections::BTreeMap::new();
         let mut public = ResourceSet::new(n);
         let mut env = Vec::with_capacity(n);
         let mut region = Vec::with_capacity(n);
@@ -274,17 +381,36 @@ impl Facts {
         let stack_env: Vec<Option<String>> = model
             .stacks
             .iter()
-            .map(|s| ["env", "environment", "stage"].iter().find_map(|k| s.tags.get(*k)).map(|e| e.to_ascii_lowercase()))
+            .map(|s| {
+                ["env", "environment", "stage"]
+                    .iter()
+                    .find_map(|k| s.tags.get(*k))
+                    .map(|e| e.to_ascii_lowercase())
+            })
             .collect();
         let stack_region: Vec<Option<String>> = model
             .stacks
             .iter()
-            .map(|s| ["region", "location"].iter().find_map(|k| s.provider_config.get(*k).and_then(Value::as_str)).map(str::to_string))
+            .map(|s| {
+                ["region", "location"]
+                    .iter()
+                    .find_map(|k| s.provider_config.get(*k).and_then(Value::as_str))
+                    .map(str::to_string)
+            })
             .collect();
         for r in &model.resources {
-            let k = schemas.get(&r.ty).and_then(|s| s.attr_str("kind")).map(canonical_kind).filter(|k| !k.is_empty()).unwrap_or_else(|| kind_from_type(&r.ty));
+            let k = schemas
+                .get(&r.ty)
+                .and_then(|s| s.attr_str("kind"))
+                .map(canonical_kind)
+                .filter(|k| !k.is_empty())
+                .unwrap_or_else(|| kind_from_type(&r.ty));
             kind.push(k);
-            let o = r.lowered_from.filter(|o| o.0 != r.id.0 && (o.0 as usize) < n && model.resources[o.0 as usize].provider == Provider::Portable);
+            let o = r.lowered_from.filter(|o| {
+                o.0 != r.id.0
+                    && (o.0 as usize) < n
+                    && model.resources[o.0 as usize].provider == Provider::Portable
+            });
             if let Some(o) = o {
                 superseded.insert(o);
                 lowered.entry(o).or_default().push(r.id);
@@ -293,9 +419,26 @@ impl Facts {
             if is_public(r, k) {
                 public.insert(r.id);
             }
-            let stack = r.stack.filter(|&s| s < model.stacks.len()).or(if model.stacks.len() == 1 { Some(0) } else { None });
-            env.push(env_tag(r.prop("tags").or_else(|| r.prop("labels"))).or_else(|| stack.and_then(|s| stack_env[s].clone())).or_else(|| model_env.clone()));
-            region.push(["region", "location"].iter().find_map(|p| str_prop(r, p)).map(str::to_string).or_else(|| stack.and_then(|s| stack_region[s].clone())));
+            let stack =
+                r.stack
+                    .filter(|&s| s < model.stacks.len())
+                    .or(if model.stacks.len() == 1 {
+                        Some(0)
+                    } else {
+                        None
+                    });
+            env.push(
+                env_tag(r.prop("tags").or_else(|| r.prop("labels")))
+                    .or_else(|| stack.and_then(|s| stack_env[s].clone()))
+                    .or_else(|| model_env.clone()),
+            );
+            region.push(
+                ["region", "location"]
+                    .iter()
+                    .find_map(|p| str_prop(r, p))
+                    .map(str::to_string)
+                    .or_else(|| stack.and_then(|s| stack_region[s].clone())),
+            );
         }
         // A superseded portable resource is not itself an entry point: its lowered resources are.
         let mut public_final = ResourceSet::new(n);
@@ -304,7 +447,15 @@ impl Facts {
                 public_final.insert(id);
             }
         }
-        Facts { kind, origin, superseded, lowered, public: public_final, env, region }
+        Facts {
+            kind,
+            origin,
+            superseded,
+            lowered,
+            public: public_final,
+            env,
+            region,
+        }
     }
 
     pub fn kind(&self, id: ResourceId) -> &'static str {

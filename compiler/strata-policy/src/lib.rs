@@ -37,7 +37,12 @@ use strata_model::{Model, Schemas};
 /// Run every enabled rule and the project's policies over a (lowered) model and its graph.
 /// Diagnostics are sorted. Per-path overrides and suppressions need the sources: see
 /// [`check_with_sources`].
-pub fn check(model: &Model, schemas: &Schemas, graph: &ResourceGraph, config: &PolicyConfig) -> Vec<Diagnostic> {
+pub fn check(
+    model: &Model,
+    schemas: &Schemas,
+    graph: &ResourceGraph,
+    config: &PolicyConfig,
+) -> Vec<Diagnostic> {
     engine::run(model, schemas, graph, config)
 }
 
@@ -45,31 +50,59 @@ pub fn check(model: &Model, schemas: &Schemas, graph: &ResourceGraph, config: &P
 /// finding) and the `// strata-ignore` comments found in `sources` (project files only).
 /// `other_codes` are the codes of the other stages (for `POL003`: a suppression naming an
 /// input error is reported as such rather than as unknown); pass `&[]` if not at hand.
-pub fn check_with_sources(model: &Model, schemas: &Schemas, graph: &ResourceGraph, config: &PolicyConfig, sources: &SourceMap, other_codes: &[CodeDoc]) -> Vec<Diagnostic> {
+pub fn check_with_sources(
+    model: &Model,
+    schemas: &Schemas,
+    graph: &ResourceGraph,
+    config: &PolicyConfig,
+    sources: &SourceMap,
+    other_codes: &[CodeDoc],
+) -> Vec<Diagnostic> {
     let diags = check(model, schemas, graph, config);
     let diags = apply_path_overrides(diags, config, sources);
     let level = |code: &str| registry::find(code).and_then(|r| config.resolve(r).severity);
-    let mut active: BTreeSet<String> = registry::rules().iter().filter(|r| config.resolve(r).severity.is_some()).map(|r| r.code.to_string()).collect();
+    let mut active: BTreeSet<String> = registry::rules()
+        .iter()
+        .filter(|r| config.resolve(r).severity.is_some())
+        .map(|r| r.code.to_string())
+        .collect();
     active.extend(model.policies.iter().map(|p| p.code.clone()));
-    let mut known: BTreeSet<String> = registry::rules().iter().map(|r| r.code.to_string()).collect();
+    let mut known: BTreeSet<String> = registry::rules()
+        .iter()
+        .map(|r| r.code.to_string())
+        .collect();
     known.extend(model.policies.iter().map(|p| p.code.clone()));
     known.extend(other_codes.iter().map(|c| c.code.to_string()));
-    let settings = suppress::Apply { unused: level("POL001"), no_reason: level("POL002"), unknown: level("POL003"), active: &active, known: &known };
+    let settings = suppress::Apply {
+        unused: level("POL001"),
+        no_reason: level("POL002"),
+        unknown: level("POL003"),
+        active: &active,
+        known: &known,
+    };
     let mut out = suppress::apply(diags, sources, model, &settings);
     out.sort_by_cached_key(|d| d.sort_key());
     out
 }
 
 /// Re-level (or drop) findings whose file matches a `paths` glob of their rule's entry.
-pub fn apply_path_overrides(diags: Vec<Diagnostic>, config: &PolicyConfig, sources: &SourceMap) -> Vec<Diagnostic> {
+pub fn apply_path_overrides(
+    diags: Vec<Diagnostic>,
+    config: &PolicyConfig,
+    sources: &SourceMap,
+) -> Vec<Diagnostic> {
     if !config.has_path_overrides() {
         return diags;
     }
     diags
         .into_iter()
         .filter_map(|mut d| {
-            let Some(rule) = registry::find(&d.code) else { return Some(d) };
-            let Some(file) = sources.try_get(d.primary.span.file) else { return Some(d) };
+            let Some(rule) = registry::find(&d.code) else {
+                return Some(d);
+            };
+            let Some(file) = sources.try_get(d.primary.span.file) else {
+                return Some(d);
+            };
             match config.level_in_file(rule, &file.name) {
                 Some(s) => {
                     d.severity = s;

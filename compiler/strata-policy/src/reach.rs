@@ -16,13 +16,21 @@ use strata_model::ResourceId;
 
 /// Kinds that carry traffic through without processing it.
 pub fn is_plumbing(kind: &str) -> bool {
-    matches!(kind, LOADBALANCER | TARGET_GROUP | CDN | API_GATEWAY | K8S_SERVICE | INGRESS)
+    matches!(
+        kind,
+        LOADBALANCER | TARGET_GROUP | CDN | API_GATEWAY | K8S_SERVICE | INGRESS
+    )
 }
 
 /// Neighbours of `id` (dependencies, and dependents too when `undirected`), where a portable
 /// resource that was lowered in this model stands for the resources it was lowered into
 /// (references to it are references to them). Sorted, without duplicates.
-pub fn neighbours(graph: &ResourceGraph, facts: &Facts, id: ResourceId, undirected: bool) -> Vec<ResourceId> {
+pub fn neighbours(
+    graph: &ResourceGraph,
+    facts: &Facts,
+    id: ResourceId,
+    undirected: bool,
+) -> Vec<ResourceId> {
     let mut out: Vec<ResourceId> = Vec::new();
     let mut push = |m: ResourceId| {
         if facts.superseded.contains(m) {
@@ -48,13 +56,22 @@ pub fn neighbours(graph: &ResourceGraph, facts: &Facts, id: ResourceId, undirect
 
 /// Shortest dependency paths (at least one edge) from any of `from` to each target, following
 /// edges forward through any resource (see [`neighbours`] for portable resources). O(V + E).
-pub fn dependency_paths(graph: &ResourceGraph, facts: &Facts, from: &[ResourceId], is_target: impl Fn(ResourceId) -> bool) -> Vec<(ResourceId, Vec<ResourceId>)> {
+pub fn dependency_paths(
+    graph: &ResourceGraph,
+    facts: &Facts,
+    from: &[ResourceId],
+    is_target: impl Fn(ResourceId) -> bool,
+) -> Vec<(ResourceId, Vec<ResourceId>)> {
     let n = graph.len();
     const UNSEEN: u32 = u32::MAX;
     const ROOT: u32 = u32::MAX - 1;
     let mut parent = vec![UNSEEN; n];
     let mut queue = VecDeque::new();
-    let mut starts: Vec<ResourceId> = from.iter().copied().filter(|s| (s.0 as usize) < n).collect();
+    let mut starts: Vec<ResourceId> = from
+        .iter()
+        .copied()
+        .filter(|s| (s.0 as usize) < n)
+        .collect();
     starts.sort();
     starts.dedup();
     for &s in &starts {
@@ -76,7 +93,10 @@ pub fn dependency_paths(graph: &ResourceGraph, facts: &Facts, from: &[ResourceId
         }
     }
     found.sort();
-    found.into_iter().map(|t| (t, path_to(&parent, t))).collect()
+    found
+        .into_iter()
+        .map(|t| (t, path_to(&parent, t)))
+        .collect()
 }
 
 fn path_to(parent: &[u32], t: ResourceId) -> Vec<ResourceId> {
@@ -96,7 +116,11 @@ fn path_to(parent: &[u32], t: ResourceId) -> Vec<ResourceId> {
 /// For every target reachable from the internet, a shortest path from a public resource to it
 /// (inclusive; a single element when the target is itself public). Deterministic: starts and
 /// neighbours are visited in id order. O(V + E).
-pub fn internet_paths(graph: &ResourceGraph, facts: &Facts, is_target: impl Fn(ResourceId) -> bool) -> Vec<(ResourceId, Vec<ResourceId>)> {
+pub fn internet_paths(
+    graph: &ResourceGraph,
+    facts: &Facts,
+    is_target: impl Fn(ResourceId) -> bool,
+) -> Vec<(ResourceId, Vec<ResourceId>)> {
     let n = graph.len();
     const UNSEEN: u32 = u32::MAX;
     const ROOT: u32 = u32::MAX - 1;
@@ -141,7 +165,12 @@ pub fn internet_paths(graph: &ResourceGraph, facts: &Facts, is_target: impl Fn(R
 
 /// The edge between two adjacent resources of a path, in whichever direction it was written
 /// (through the portable resource `b` was lowered from, if the edge points there).
-pub fn edge_between<'g>(graph: &'g ResourceGraph, facts: &Facts, a: ResourceId, b: ResourceId) -> Option<(ResourceId, ResourceId, &'g Edge)> {
+pub fn edge_between<'g>(
+    graph: &'g ResourceGraph,
+    facts: &Facts,
+    a: ResourceId,
+    b: ResourceId,
+) -> Option<(ResourceId, ResourceId, &'g Edge)> {
     let direct = |x: ResourceId, y: ResourceId| graph.edge(x, y).map(|e| (x, y, e));
     direct(a, b).or_else(|| direct(b, a)).or_else(|| {
         let ob = facts.origin.get(b.0 as usize).copied().flatten()?;

@@ -79,14 +79,21 @@ pub struct Rule {
 
 impl std::fmt::Debug for Rule {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Rule").field("code", &self.code).field("name", &self.name).finish()
+        f.debug_struct("Rule")
+            .field("code", &self.code)
+            .field("name", &self.name)
+            .finish()
     }
 }
 
 impl Rule {
     /// The documentation with the doc-comment indentation removed.
     pub fn doc(&self) -> &'static str {
-        docs().iter().find(|(c, _)| *c == self.code).map(|(_, d)| *d).unwrap_or(self.raw_doc)
+        docs()
+            .iter()
+            .find(|(c, _)| *c == self.code)
+            .map(|(_, d)| *d)
+            .unwrap_or(self.raw_doc)
     }
     /// The first sentence of *What it checks*: a one-line description.
     pub fn summary(&self) -> String {
@@ -96,7 +103,10 @@ impl Rule {
 
 /// First paragraph under `## What it checks`, on one line.
 pub fn summary_of(doc: &str) -> String {
-    let mut lines = doc.lines().skip_while(|l| !l.starts_with("## What it checks")).skip(1);
+    let mut lines = doc
+        .lines()
+        .skip_while(|l| !l.starts_with("## What it checks"))
+        .skip(1);
     let mut out = String::new();
     for l in lines.by_ref() {
         let l = l.trim();
@@ -155,7 +165,10 @@ pub fn rules() -> &'static [&'static Rule] {
 
 /// The rule with this code or kebab-case name.
 pub fn find(key: &str) -> Option<&'static Rule> {
-    rules().iter().copied().find(|r| r.code == key || r.name == key)
+    rules()
+        .iter()
+        .copied()
+        .find(|r| r.code == key || r.name == key)
 }
 
 fn docs() -> &'static [(&'static str, &'static str)] {
@@ -164,7 +177,12 @@ fn docs() -> &'static [(&'static str, &'static str)] {
         rules()
             .iter()
             .map(|r| {
-                let text: String = r.raw_doc.lines().map(|l| l.strip_prefix(' ').unwrap_or(l)).collect::<Vec<_>>().join("\n");
+                let text: String = r
+                    .raw_doc
+                    .lines()
+                    .map(|l| l.strip_prefix(' ').unwrap_or(l))
+                    .collect::<Vec<_>>()
+                    .join("\n");
                 let text: &'static str = Box::leak(text.trim().to_string().into_boxed_str());
                 (r.code, text)
             })
@@ -177,6 +195,11 @@ pub fn codes() -> Vec<CodeDoc> {
     rules()
         .iter()
         .filter(|r| r.status != Status::Removed)
-        .map(|r| CodeDoc { code: r.code, name: r.name, severity: r.severity, doc: r.doc() })
+        .map(|r| CodeDoc {
+            code: r.code,
+            name: r.name,
+            severity: r.severity,
+            doc: r.doc(),
+        })
         .collect()
 }

@@ -42,7 +42,10 @@ fn level(s: Severity) -> &'static str {
 fn encode_path(path: &str, absolute: bool) -> String {
     let mut out = String::with_capacity(path.len());
     for b in path.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/') || (absolute && b == b':') {
+        if b.is_ascii_alphanumeric()
+            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'/')
+            || (absolute && b == b':')
+        {
             out.push(b as char);
         } else {
             out.push_str(&format!("%{b:02X}"));
@@ -63,7 +66,8 @@ pub fn artifact_location(name: &str, is_stdlib: bool) -> J {
     }
     // An absolute path (`/home/...`, `C:/...`): a `file:` URI, which needs no base.
     let bytes = name.as_bytes();
-    let drive = bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
+    let drive =
+        bytes.len() >= 3 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':' && bytes[2] == b'/';
     if name.starts_with('/') || drive {
         let path = if drive { format!("/{name}") } else { name };
         return json!({ "uri": format!("file://{}", encode_path(&path, true)) });
@@ -81,7 +85,11 @@ fn location(sources: &SourceMap, l: &Label) -> Option<J> {
     region.insert("startColumn".into(), json!(start.column));
     region.insert("endLine".into(), json!(end.line.max(start.line)));
     // An empty span still covers one column so viewers can show it.
-    let end_col = if end.line == start.line { end.column.max(start.column + 1) } else { end.column };
+    let end_col = if end.line == start.line {
+        end.column.max(start.column + 1)
+    } else {
+        end.column
+    };
     region.insert("endColumn".into(), json!(end_col));
     let mut loc = Map::new();
     loc.insert("physicalLocation".into(), json!({ "artifactLocation": artifact_location(&f.name, f.is_stdlib), "region": J::Object(region) }));
@@ -94,7 +102,11 @@ fn location(sources: &SourceMap, l: &Label) -> Option<J> {
 fn first_line(doc: &str) -> String {
     let s = crate::registry::summary_of(doc);
     if s.is_empty() {
-        doc.lines().find(|l| !l.trim().is_empty() && !l.starts_with('#')).unwrap_or("").trim().to_string()
+        doc.lines()
+            .find(|l| !l.trim().is_empty() && !l.starts_with('#'))
+            .unwrap_or("")
+            .trim()
+            .to_string()
     } else {
         s
     }
@@ -150,7 +162,10 @@ fn line_text(f: &SourceFile, offset: u32) -> String {
     }
     let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
     let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-    text[start..end].split_whitespace().collect::<Vec<_>>().join(" ")
+    text[start..end]
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Render diagnostics as a SARIF 2.1.0 log. `codes` documents the rules (every stage's
@@ -162,16 +177,27 @@ pub fn to_sarif(diags: &[Diagnostic], sources: &SourceMap, codes: &[CodeDoc]) ->
 
 /// [`to_sarif`], with the project's policies (`Model::policies`) describing their codes by
 /// their titles and where they are declared.
-pub fn to_sarif_with_policies(diags: &[Diagnostic], sources: &SourceMap, codes: &[CodeDoc], policies: &[UserPolicy]) -> J {
+pub fn to_sarif_with_policies(
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    codes: &[CodeDoc],
+    policies: &[UserPolicy],
+) -> J {
     // Rules: the codes seen in results (documented ones with their docs), sorted by id.
     let used: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.code.as_str()).collect();
     let mut rules: BTreeMap<String, J> = BTreeMap::new();
     for c in codes.iter().filter(|c| used.contains(c.code)) {
-        let category = crate::registry::find(c.code).map(|r| r.category.as_str()).unwrap_or("correctness");
+        let category = crate::registry::find(c.code)
+            .map(|r| r.category.as_str())
+            .unwrap_or("correctness");
         let mut props = json!({ "tags": [category] });
         if category == "security" {
             // GitHub code scanning ranks security results by this score (0.0–10.0).
-            let score = match c.severity { Severity::Error => "8.0", Severity::Warning => "5.5", Severity::Info => "2.0" };
+            let score = match c.severity {
+                Severity::Error => "8.0",
+                Severity::Warning => "5.5",
+                Severity::Info => "2.0",
+            };
             props["security-severity"] = json!(score);
         }
         let summary = first_line(c.doc);
@@ -193,8 +219,21 @@ pub fn to_sarif_with_policies(diags: &[Diagnostic], sources: &SourceMap, codes: 
     }
     // The project's own policies: their title, and where they are declared.
     for p in policies.iter().filter(|p| used.contains(p.code.as_str())) {
-        let title = if p.title.trim().is_empty() { p.code.clone() } else { p.title.clone() };
-        let place = sources.try_get(p.span.file).map(|f| format!(" It is declared in `{}` at line {}.", f.name, f.line_col(p.span.start).line)).unwrap_or_default();
+        let title = if p.title.trim().is_empty() {
+            p.code.clone()
+        } else {
+            p.title.clone()
+        };
+        let place = sources
+            .try_get(p.span.file)
+            .map(|f| {
+                format!(
+                    " It is declared in `{}` at line {}.",
+                    f.name,
+                    f.line_col(p.span.start).line
+                )
+            })
+            .unwrap_or_default();
         let help = format!("A policy of this project: `policy \"{title}\"`.{place}");
         rules.entry(p.code.clone()).or_insert_with(|| {
             json!({
@@ -225,7 +264,11 @@ pub fn to_sarif_with_policies(diags: &[Diagnostic], sources: &SourceMap, codes: 
             })
         });
     }
-    let index: BTreeMap<&str, usize> = rules.keys().enumerate().map(|(i, k)| (k.as_str(), i)).collect();
+    let index: BTreeMap<&str, usize> = rules
+        .keys()
+        .enumerate()
+        .map(|(i, k)| (k.as_str(), i))
+        .collect();
     let mut artifacts: BTreeMap<String, J> = BTreeMap::new();
     // Occurrences of each (code, file, line hash), for the fingerprint's `:N` suffix.
     let mut seen: BTreeMap<(String, String, u64), usize> = BTreeMap::new();
@@ -252,7 +295,10 @@ pub fn to_sarif_with_policies(diags: &[Diagnostic], sources: &SourceMap, codes: 
             r.insert("level".into(), json!(level(d.severity)));
             r.insert("message".into(), json!({ "text": text }));
             let primary = sources.try_get(d.primary.span.file);
-            if let Some(loc) = location(sources, &Label::new(d.primary.span, d.primary.message.clone())) {
+            if let Some(loc) = location(
+                sources,
+                &Label::new(d.primary.span, d.primary.message.clone()),
+            ) {
                 if let Some(f) = primary {
                     let a = artifact_location(&f.name, f.is_stdlib);
                     if let Some(uri) = a["uri"].as_str() {
@@ -279,11 +325,17 @@ pub fn to_sarif_with_policies(diags: &[Diagnostic], sources: &SourceMap, codes: 
             // Stable identity across runs for deduplication by code scanning: the code, the
             // file, and the text of the line the finding starts on (not its line number).
             let (file, line, snippet) = match primary {
-                Some(f) => (f.name.clone(), line_text(f, d.primary.span.start), sources.snippet(d.primary.span).to_string()),
+                Some(f) => (
+                    f.name.clone(),
+                    line_text(f, d.primary.span.start),
+                    sources.snippet(d.primary.span).to_string(),
+                ),
                 None => (String::new(), String::new(), String::new()),
             };
             let hash = fnv1a(&[&d.code, &file, &line]);
-            let n = seen.entry((d.code.clone(), file.clone(), hash)).or_insert(0);
+            let n = seen
+                .entry((d.code.clone(), file.clone(), hash))
+                .or_insert(0);
             *n += 1;
             r.insert(
                 "partialFingerprints".into(),
@@ -325,13 +377,34 @@ mod tests {
 
     #[test]
     fn uris_are_encoded_relative_references_or_file_uris() {
-        assert_eq!(artifact_location("main.strata", false), json!({ "uri": "main.strata", "uriBaseId": "%SRCROOT%" }));
-        assert_eq!(artifact_location("./a/b.strata", false), json!({ "uri": "a/b.strata", "uriBaseId": "%SRCROOT%" }));
-        assert_eq!(artifact_location("we ird#dir/mäin.strata", false), json!({ "uri": "we%20ird%23dir/m%C3%A4in.strata", "uriBaseId": "%SRCROOT%" }));
-        assert_eq!(artifact_location("/work/p/main.strata", false), json!({ "uri": "file:///work/p/main.strata" }));
-        assert_eq!(artifact_location("C:\\p\\main.strata", false), json!({ "uri": "file:///C:/p/main.strata" }));
-        assert_eq!(artifact_location("<stdlib>/aws/rds.strata", true), json!({ "uri": "aws/rds.strata", "uriBaseId": "STRATA_STDLIB" }));
-        assert_eq!(artifact_location("../other/x.strata", false), json!({ "uri": "../other/x.strata", "uriBaseId": "%SRCROOT%" }));
+        assert_eq!(
+            artifact_location("main.strata", false),
+            json!({ "uri": "main.strata", "uriBaseId": "%SRCROOT%" })
+        );
+        assert_eq!(
+            artifact_location("./a/b.strata", false),
+            json!({ "uri": "a/b.strata", "uriBaseId": "%SRCROOT%" })
+        );
+        assert_eq!(
+            artifact_location("we ird#dir/mäin.strata", false),
+            json!({ "uri": "we%20ird%23dir/m%C3%A4in.strata", "uriBaseId": "%SRCROOT%" })
+        );
+        assert_eq!(
+            artifact_location("/work/p/main.strata", false),
+            json!({ "uri": "file:///work/p/main.strata" })
+        );
+        assert_eq!(
+            artifact_location("C:\\p\\main.strata", false),
+            json!({ "uri": "file:///C:/p/main.strata" })
+        );
+        assert_eq!(
+            artifact_location("<stdlib>/aws/rds.strata", true),
+            json!({ "uri": "aws/rds.strata", "uriBaseId": "STRATA_STDLIB" })
+        );
+        assert_eq!(
+            artifact_location("../other/x.strata", false),
+            json!({ "uri": "../other/x.strata", "uriBaseId": "%SRCROOT%" })
+        );
     }
 
     #[test]
@@ -340,7 +413,13 @@ mod tests {
         assert_eq!(clip("abcd", 3), "ab…");
         assert_ne!(fnv1a(&["a", "bc"]), fnv1a(&["ab", "c"]));
         assert_eq!(fnv1a(&[]), 0xcbf2_9ce4_8422_2325);
-        assert_eq!(kebab("Databases are never reachable (from the internet)!", "POLICY001"), "databases-are-never-reachable-from-the-internet");
+        assert_eq!(
+            kebab(
+                "Databases are never reachable (from the internet)!",
+                "POLICY001"
+            ),
+            "databases-are-never-reachable-from-the-internet"
+        );
         assert_eq!(kebab("…", "POLICY002"), "policy002");
     }
 }

@@ -77,21 +77,30 @@ pub fn scan(sources: &SourceMap) -> Vec<Suppression> {
         };
         let comment_only = |l: &str| l.trim_start().starts_with("//");
         for (idx, &(start, line)) in lines.iter().enumerate() {
-            let Some(c) = comment_start(line) else { continue };
+            let Some(c) = comment_start(line) else {
+                continue;
+            };
             let body = &line[c + 2..];
             let trimmed = body.trim_start();
-            let Some(mut rest) = trimmed.strip_prefix(MARK) else { continue };
+            let Some(mut rest) = trimmed.strip_prefix(MARK) else {
+                continue;
+            };
             let mut rest_off = start + c + 2 + (body.len() - trimmed.len()) + MARK.len();
             let mut scope = None;
             if let Some(inner) = rest.strip_prefix('[') {
-                let Some(close) = inner.find(']') else { continue };
+                let Some(close) = inner.find(']') else {
+                    continue;
+                };
                 let mut items = Vec::new();
                 let mut off = rest_off + 1;
                 for piece in inner[..close].split(',') {
                     let lead = piece.len() - piece.trim_start().len();
                     let item = piece.trim();
                     if !item.is_empty() {
-                        items.push((item.to_string(), Span::new(f.id, off + lead, off + lead + item.len())));
+                        items.push((
+                            item.to_string(),
+                            Span::new(f.id, off + lead, off + lead + item.len()),
+                        ));
                     }
                     off += piece.len() + 1;
                 }
@@ -99,11 +108,18 @@ pub fn scan(sources: &SourceMap) -> Vec<Suppression> {
                 rest = &inner[close + 1..];
                 rest_off += close + 2;
             }
-            if rest.chars().next().is_some_and(|ch| !ch.is_whitespace() && ch != ':') {
+            if rest
+                .chars()
+                .next()
+                .is_some_and(|ch| !ch.is_whitespace() && ch != ':')
+            {
                 continue; // `strata-ignored`, not ours
             }
             let (codes_part, reason) = match rest.find(':') {
-                Some(i) => (&rest[..i], Some(rest[i + 1..].trim().to_string()).filter(|s| !s.is_empty())),
+                Some(i) => (
+                    &rest[..i],
+                    Some(rest[i + 1..].trim().to_string()).filter(|s| !s.is_empty()),
+                ),
                 None => (rest, None),
             };
             let mut codes = Vec::new();
@@ -112,7 +128,10 @@ pub fn scan(sources: &SourceMap) -> Vec<Suppression> {
                 let lead = piece.len() - piece.trim_start().len();
                 let code = piece.trim();
                 if !code.is_empty() {
-                    codes.push((code.to_string(), Span::new(f.id, off + lead, off + lead + code.len())));
+                    codes.push((
+                        code.to_string(),
+                        Span::new(f.id, off + lead, off + lead + code.len()),
+                    ));
                 }
                 off += piece.len() + 1;
             }
@@ -126,7 +145,14 @@ pub fn scan(sources: &SourceMap) -> Vec<Suppression> {
                 }
                 j as u32 + 1
             };
-            out.push(Suppression { file: f.id, span: Span::new(f.id, start + c, start + line.len()), codes, reason, target_line, scope });
+            out.push(Suppression {
+                file: f.id,
+                span: Span::new(f.id, start + c, start + line.len()),
+                codes,
+                reason,
+                target_line,
+                scope,
+            });
         }
     }
     out
@@ -135,7 +161,9 @@ pub fn scan(sources: &SourceMap) -> Vec<Suppression> {
 /// The code a suppression entry stands for: a rule code or name, else the text itself (user
 /// policy codes).
 fn canonical(code: &str) -> String {
-    find(code).map(|r| r.code.to_string()).unwrap_or_else(|| code.to_string())
+    find(code)
+        .map(|r| r.code.to_string())
+        .unwrap_or_else(|| code.to_string())
 }
 
 /// Settings for [`apply`].
@@ -155,7 +183,11 @@ pub struct Apply<'a> {
 /// project's stacks and resources (`k8s` and `kubernetes` both name Kubernetes).
 fn scope_names(model: &Model) -> BTreeSet<String> {
     let mut names: BTreeSet<String> = model.env.iter().cloned().collect();
-    let providers = model.stacks.iter().map(|s| s.provider).chain(model.resources.iter().map(|r| r.provider));
+    let providers = model
+        .stacks
+        .iter()
+        .map(|s| s.provider)
+        .chain(model.resources.iter().map(|r| r.provider));
     for p in providers {
         match p {
             Provider::Portable | Provider::None => {}
@@ -187,18 +219,28 @@ fn known_envs(model: &Model) -> Option<BTreeSet<String>> {
             _ => false,
         }
     }
-    let p = model.params.iter().find(|p| p.name == "env" || p.name == "environment")?;
+    let p = model
+        .params
+        .iter()
+        .find(|p| p.name == "env" || p.name == "environment")?;
     let mut out = BTreeSet::new();
     literals(&p.ty, &mut out).then_some(out)
 }
 
 /// Whether a suppression applies in this run (see the module docs).
 fn in_scope(s: &Suppression, names: &BTreeSet<String>) -> bool {
-    s.scope.as_ref().is_none_or(|items| items.iter().any(|(i, _)| names.contains(i.as_str())))
+    s.scope
+        .as_ref()
+        .is_none_or(|items| items.iter().any(|(i, _)| names.contains(i.as_str())))
 }
 
 /// Drop the diagnostics covered by a suppression and add the suppression findings.
-pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, model: &Model, settings: &Apply<'_>) -> Vec<Diagnostic> {
+pub fn apply(
+    diags: Vec<Diagnostic>,
+    sources: &SourceMap,
+    model: &Model,
+    settings: &Apply<'_>,
+) -> Vec<Diagnostic> {
     let sups = scan(sources);
     if sups.is_empty() {
         return diags;
@@ -231,9 +273,14 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, model: &Model, setting
             continue;
         };
         let line = file.line_col(span.start).line;
-        let mut candidates: Vec<usize> = by_line.get(&(span.file, line)).cloned().unwrap_or_default();
+        let mut candidates: Vec<usize> =
+            by_line.get(&(span.file, line)).cloned().unwrap_or_default();
         for ((f, l), spans) in decls.range((span.file, 0)..=(span.file, u32::MAX)) {
-            if *f == span.file && spans.iter().any(|s| s.start <= span.start && span.end <= s.end) {
+            if *f == span.file
+                && spans
+                    .iter()
+                    .any(|s| s.start <= span.start && span.end <= s.end)
+            {
                 if let Some(v) = by_line.get(&(*f, *l)) {
                     candidates.extend(v.iter().copied());
                 }
@@ -258,7 +305,14 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, model: &Model, setting
                 kept.push(
                     Diagnostic::new("POL002", sev, "suppression without a reason", s.span)
                         .with_label("say why this finding is accepted")
-                        .with_help(format!("write `// {MARK} {}: <why this is acceptable here>`", s.codes.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>().join(", "))),
+                        .with_help(format!(
+                            "write `// {MARK} {}: <why this is acceptable here>`",
+                            s.codes
+                                .iter()
+                                .map(|(c, _)| c.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
                 );
             }
         }
@@ -272,9 +326,22 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, model: &Model, setting
             }
         }
         if let (Some(items), Some(envs), Some(sev)) = (&s.scope, &envs, settings.unknown) {
-            for (item, span) in items.iter().filter(|(i, _)| !CLOUDS.contains(&i.as_str()) && !envs.contains(i.as_str())) {
-                let mut d = Diagnostic::new("POL003", sev, format!("`{item}` is neither an environment nor a cloud"), *span).with_label("applies nowhere");
-                let choices: Vec<&str> = envs.iter().map(String::as_str).chain(CLOUDS.iter().copied()).collect();
+            for (item, span) in items
+                .iter()
+                .filter(|(i, _)| !CLOUDS.contains(&i.as_str()) && !envs.contains(i.as_str()))
+            {
+                let mut d = Diagnostic::new(
+                    "POL003",
+                    sev,
+                    format!("`{item}` is neither an environment nor a cloud"),
+                    *span,
+                )
+                .with_label("applies nowhere");
+                let choices: Vec<&str> = envs
+                    .iter()
+                    .map(String::as_str)
+                    .chain(CLOUDS.iter().copied())
+                    .collect();
                 d = match did_you_mean(item, choices.iter().copied()) {
                     Some(m) => d.with_help(format!("did you mean `{m}`? a scope names environments ({}) or clouds (aws, gcp, azure, k8s)", envs.iter().cloned().collect::<Vec<_>>().join(", "))),
                     None => d.with_help(format!("a scope names environments ({}) or clouds (aws, gcp, azure, k8s)", envs.iter().cloned().collect::<Vec<_>>().join(", "))),
@@ -302,9 +369,24 @@ pub fn apply(diags: Vec<Diagnostic>, sources: &SourceMap, model: &Model, setting
             }
             if !settings.known.contains(&code) {
                 if let Some(sev) = settings.unknown {
-                    let mut d = Diagnostic::new("POL003", sev, format!("`{c}` is not a rule code or name"), *cspan).with_label("unknown rule");
-                    d = match did_you_mean(c, settings.known.iter().map(String::as_str).chain(crate::registry::rules().iter().map(|r| r.name))) {
-                        Some(m) => d.with_help(format!("did you mean `{m}`? `strata explain` lists every rule")),
+                    let mut d = Diagnostic::new(
+                        "POL003",
+                        sev,
+                        format!("`{c}` is not a rule code or name"),
+                        *cspan,
+                    )
+                    .with_label("unknown rule");
+                    d = match did_you_mean(
+                        c,
+                        settings
+                            .known
+                            .iter()
+                            .map(String::as_str)
+                            .chain(crate::registry::rules().iter().map(|r| r.name)),
+                    ) {
+                        Some(m) => d.with_help(format!(
+                            "did you mean `{m}`? `strata explain` lists every rule"
+                        )),
                         None => d.with_help("`strata explain` lists every rule"),
                     };
                     kept.push(d);
@@ -352,7 +434,13 @@ mod tests {
         sm.add("main.strata", text, false);
         let s = scan(&sm);
         assert_eq!(s.len(), 2);
-        assert_eq!(s[0].codes.iter().map(|(c, _)| c.as_str()).collect::<Vec<_>>(), ["SEC001", "bucket-versioning"]);
+        assert_eq!(
+            s[0].codes
+                .iter()
+                .map(|(c, _)| c.as_str())
+                .collect::<Vec<_>>(),
+            ["SEC001", "bucket-versioning"]
+        );
         assert_eq!(sm.snippet(s[0].codes[1].1), "bucket-versioning");
         assert_eq!(s[0].reason.as_deref(), Some("website bucket"));
         assert_eq!(s[0].target_line, 3);
@@ -369,7 +457,10 @@ mod tests {
         let s = scan(&sm);
         assert_eq!(s.len(), 2, "{s:?}");
         let scope = s[0].scope.as_ref().expect("scope");
-        assert_eq!(scope.iter().map(|(i, _)| i.as_str()).collect::<Vec<_>>(), ["prod", "aws"]);
+        assert_eq!(
+            scope.iter().map(|(i, _)| i.as_str()).collect::<Vec<_>>(),
+            ["prod", "aws"]
+        );
         assert_eq!(sm.snippet(scope[1].1), "aws");
         assert_eq!(s[0].codes[0].0, "SEC014");
         assert_eq!(sm.snippet(s[0].codes[0].1), "SEC014");
@@ -380,7 +471,10 @@ mod tests {
 
     #[test]
     fn scope_matches_env_and_clouds() {
-        let model = Model { env: Some("dev".into()), ..Model::default() };
+        let model = Model {
+            env: Some("dev".into()),
+            ..Model::default()
+        };
         let names = scope_names(&model);
         let sup = |scope: Option<Vec<&str>>| Suppression {
             file: FileId(0),
@@ -388,7 +482,11 @@ mod tests {
             codes: vec![],
             reason: None,
             target_line: 1,
-            scope: scope.map(|v| v.into_iter().map(|i| (i.to_string(), Span::new(FileId(0), 0, 0))).collect()),
+            scope: scope.map(|v| {
+                v.into_iter()
+                    .map(|i| (i.to_string(), Span::new(FileId(0), 0, 0)))
+                    .collect()
+            }),
         };
         assert!(in_scope(&sup(None), &names));
         assert!(in_scope(&sup(Some(vec!["prod", "dev"])), &names));

@@ -11,13 +11,19 @@ use strata_model::{Model, PathRule, Resource, ResourceId, UserPolicy};
 /// Whether a type name written in a policy (`Postgres`, `portable.Postgres`,
 /// `aws.rds.DBInstance`) names the type `ty`.
 pub fn type_matches(pattern: &str, ty: &str) -> bool {
-    ty == pattern || (ty.len() > pattern.len() && ty.ends_with(pattern) && ty.as_bytes()[ty.len() - pattern.len() - 1] == b'.')
+    ty == pattern
+        || (ty.len() > pattern.len()
+            && ty.ends_with(pattern)
+            && ty.as_bytes()[ty.len() - pattern.len() - 1] == b'.')
 }
 
 /// Whether a resource name written in a policy names `name` (the resource itself, or a
 /// resource of the module instance / `for` instance it names).
 fn name_matches(pattern: &str, name: &str) -> bool {
-    name == pattern || (name.len() > pattern.len() && name.starts_with(pattern) && matches!(name.as_bytes()[pattern.len()], b'.' | b'['))
+    name == pattern
+        || (name.len() > pattern.len()
+            && name.starts_with(pattern)
+            && matches!(name.as_bytes()[pattern.len()], b'.' | b'['))
 }
 
 /// The resources an endpoint of a path rule denotes. `internet` is every public resource.
@@ -25,17 +31,34 @@ pub fn endpoint(model: &Model, facts: &Facts, ep: &str) -> Vec<ResourceId> {
     if ep == "internet" {
         return facts.public.iter().collect();
     }
-    let origin_ty = |r: &Resource| facts.origin.get(r.id.0 as usize).copied().flatten().map(|o| model.resources[o.0 as usize].ty.as_str());
+    let origin_ty = |r: &Resource| {
+        facts
+            .origin
+            .get(r.id.0 as usize)
+            .copied()
+            .flatten()
+            .map(|o| model.resources[o.0 as usize].ty.as_str())
+    };
     model
         .resources
         .iter()
         .filter(|r| !facts.superseded.contains(r.id))
-        .filter(|r| name_matches(ep, &r.name) || type_matches(ep, &r.ty) || origin_ty(r).is_some_and(|t| type_matches(ep, t)))
+        .filter(|r| {
+            name_matches(ep, &r.name)
+                || type_matches(ep, &r.ty)
+                || origin_ty(r).is_some_and(|t| type_matches(ep, t))
+        })
         .map(|r| r.id)
         .collect()
 }
 
-pub fn check(model: &Model, graph: &ResourceGraph, facts: &Facts, unknown_endpoint: Option<Severity>, schemas: &strata_model::Schemas) -> Vec<Diagnostic> {
+pub fn check(
+    model: &Model,
+    graph: &ResourceGraph,
+    facts: &Facts,
+    unknown_endpoint: Option<Severity>,
+    schemas: &strata_model::Schemas,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for p in &model.policies {
         for v in &p.violations {
@@ -51,14 +74,32 @@ pub fn check(model: &Model, graph: &ResourceGraph, facts: &Facts, unknown_endpoi
             out.push(d);
         }
         for rule in &p.path_rules {
-            path_rule(model, graph, facts, p, rule, unknown_endpoint, schemas, &mut out);
+            path_rule(
+                model,
+                graph,
+                facts,
+                p,
+                rule,
+                unknown_endpoint,
+                schemas,
+                &mut out,
+            );
         }
     }
     out
 }
 
 #[allow(clippy::too_many_arguments)]
-fn path_rule<'a>(model: &'a Model, graph: &ResourceGraph, facts: &Facts, p: &UserPolicy, rule: &PathRule, unknown: Option<Severity>, schemas: &'a strata_model::Schemas, out: &mut Vec<Diagnostic>) {
+fn path_rule<'a>(
+    model: &'a Model,
+    graph: &ResourceGraph,
+    facts: &Facts,
+    p: &UserPolicy,
+    rule: &PathRule,
+    unknown: Option<Severity>,
+    schemas: &'a strata_model::Schemas,
+    out: &mut Vec<Diagnostic>,
+) {
     let from = endpoint(model, facts, &rule.from);
     let to = endpoint(model, facts, &rule.to);
     for (ep, matched) in [(&rule.from, &from), (&rule.to, &to)] {
@@ -72,7 +113,13 @@ fn path_rule<'a>(model: &'a Model, graph: &ResourceGraph, facts: &Facts, p: &Use
                     .chain(model.resources.iter().map(|r| r.name.as_str()))
                     .chain(["internet"])
                     .collect();
-                let mut d = Diagnostic::new("POL004", sev, format!("`{ep}` in `deny path(...)` names no resource and no type"), rule.span).with_label("matches nothing");
+                let mut d = Diagnostic::new(
+                    "POL004",
+                    sev,
+                    format!("`{ep}` in `deny path(...)` names no resource and no type"),
+                    rule.span,
+                )
+                .with_label("matches nothing");
                 d = match did_you_mean(ep, candidates.iter().copied()) {
                     Some(s) => d.with_help(format!("did you mean `{s}`? A path endpoint is `internet`, a type (`Postgres`, `aws.rds.DBInstance`) or a resource name")),
                     None => d.with_help("a path endpoint is `internet`, a type (`Postgres`, `aws.rds.DBInstance`) or a resource name"),
@@ -84,7 +131,12 @@ fn path_rule<'a>(model: &'a Model, graph: &ResourceGraph, facts: &Facts, p: &Use
     if from.is_empty() || to.is_empty() {
         return;
     }
-    let name = |id: ResourceId| model.resources.get(id.0 as usize).map_or("?", |r| r.name.as_str());
+    let name = |id: ResourceId| {
+        model
+            .resources
+            .get(id.0 as usize)
+            .map_or("?", |r| r.name.as_str())
+    };
     // `internet ~> X`: through traffic plumbing only (see `reach`); a public X is reached at once.
     // `A ~> X`: any dependency path of at least one edge.
     let mut to_set = strata_graph::ResourceSet::new(graph.len());
@@ -103,29 +155,57 @@ fn path_rule<'a>(model: &'a Model, graph: &ResourceGraph, facts: &Facts, p: &Use
     let mut groups: BTreeMap<ResourceId, (Vec<ResourceId>, Vec<ResourceId>)> = BTreeMap::new();
     let first_hop = usize::from(rule.from != "internet");
     for (t, path) in paths {
-        let Some(k) = (first_hop..path.len()).find(|&k| to_set.contains(path[k])) else { continue };
-        let entry = groups.entry(path[k]).or_insert_with(|| (path[..=k].to_vec(), Vec::new()));
+        let Some(k) = (first_hop..path.len()).find(|&k| to_set.contains(path[k])) else {
+            continue;
+        };
+        let entry = groups
+            .entry(path[k])
+            .or_insert_with(|| (path[..=k].to_vec(), Vec::new()));
         if t != path[k] {
             entry.1.push(t);
         }
     }
     for (t, (path, beyond)) in groups {
-        let Some(target) = model.resources.get(t.0 as usize) else { continue };
+        let Some(target) = model.resources.get(t.0 as usize) else {
+            continue;
+        };
         let (head, hidden, tail) = abbreviate(&path);
-        let names = |ids: &[ResourceId]| ids.iter().map(|&id| format!("`{}`", name(id))).collect::<Vec<_>>().join(" → ");
+        let names = |ids: &[ResourceId]| {
+            ids.iter()
+                .map(|&id| format!("`{}`", name(id)))
+                .collect::<Vec<_>>()
+                .join(" → ")
+        };
         let chain = match hidden {
             0 => names(head),
             n => format!("{} → … {n} more … → {}", names(head), names(tail)),
         };
-        let source = if rule.from == "internet" { "the internet".to_string() } else { format!("`{}`", rule.from) };
-        let shown = match facts.origin.get(t.0 as usize).copied().flatten().and_then(|o| model.resources.get(o.0 as usize)) {
+        let source = if rule.from == "internet" {
+            "the internet".to_string()
+        } else {
+            format!("`{}`", rule.from)
+        };
+        let shown = match facts
+            .origin
+            .get(t.0 as usize)
+            .copied()
+            .flatten()
+            .and_then(|o| model.resources.get(o.0 as usize))
+        {
             Some(o) => format!("`{}` (lowered from `{}`)", target.name, o.name),
             None => format!("`{}`", target.name),
         };
-        let message = if path.len() == 1 { format!("{shown} is reachable from {source}: it is public itself") } else { format!("{shown} is reachable from {source}: {chain}") };
+        let message = if path.len() == 1 {
+            format!("{shown} is reachable from {source}: it is public itself")
+        } else {
+            format!("{shown} is reachable from {source}: {chain}")
+        };
         let mut d = Diagnostic::new(p.code.clone(), p.severity, message, target.name_span)
             .with_label(format!("reachable from {source}"))
-            .with_note(format!("policy \"{}\" denies every path {} ~> {}", p.title, rule.from, rule.to));
+            .with_note(format!(
+                "policy \"{}\" denies every path {} ~> {}",
+                p.title, rule.from, rule.to
+            ));
         if rule.from == "internet" && path.len() > 1 {
             if let Some(entry) = model.resources.get(path[0].0 as usize) {
                 d = d.with_secondary(entry.name_span, format!("`{}` is public", entry.name));
@@ -133,22 +213,39 @@ fn path_rule<'a>(model: &'a Model, graph: &ResourceGraph, facts: &Facts, p: &Use
         }
         for w in head.windows(2).chain(tail.windows(2)) {
             if let Some((a, b, e)) = crate::reach::edge_between(graph, facts, w[0], w[1]) {
-                let verb = if e.kind == EdgeKind::Reference { "references" } else { "depends on" };
+                let verb = if e.kind == EdgeKind::Reference {
+                    "references"
+                } else {
+                    "depends on"
+                };
                 d = d.with_secondary(e.span, format!("`{}` {verb} `{}` here", name(a), name(b)));
             }
         }
         d = d.with_secondary(rule.span, "denied here");
         if !beyond.is_empty() {
             const LISTED: usize = 5;
-            let mut list = beyond.iter().take(LISTED).map(|&id| format!("`{}`", name(id))).collect::<Vec<_>>().join(", ");
+            let mut list = beyond
+                .iter()
+                .take(LISTED)
+                .map(|&id| format!("`{}`", name(id)))
+                .collect::<Vec<_>>()
+                .join(", ");
             if beyond.len() > LISTED {
                 list.push_str(&format!(" and {} more", beyond.len() - LISTED));
             }
             let n = beyond.len();
-            d = d.with_note(format!("through `{}`, {n} more resource{} this policy denies {} reachable: {list}", target.name, if n == 1 { "" } else { "s" }, if n == 1 { "is" } else { "are" }));
+            d = d.with_note(format!(
+                "through `{}`, {n} more resource{} this policy denies {} reachable: {list}",
+                target.name,
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" }
+            ));
         }
         let help = if rule.from == "internet" && path.len() == 1 {
-            format!("make `{}` private (no public access, no public IP)", target.name)
+            format!(
+                "make `{}` private (no public access, no public IP)",
+                target.name
+            )
         } else if rule.from == "internet" {
             format!("break the path: make `{}` private, remove one of these references, or route through a private service instead of referencing `{}` directly", name(path[0]), target.name)
         } else {

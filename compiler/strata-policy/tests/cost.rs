@@ -19,7 +19,11 @@ fn report(f: Fixture) -> (Model, CostReport) {
 }
 
 fn monthly(r: &CostReport, name: &str) -> f64 {
-    r.resources.iter().find(|l| l.name == name).map(|l| l.monthly).unwrap_or(f64::NAN)
+    r.resources
+        .iter()
+        .find(|l| l.name == name)
+        .map(|l| l.monthly)
+        .unwrap_or(f64::NAN)
 }
 
 fn close(a: f64, b: f64) -> bool {
@@ -31,17 +35,32 @@ fn stdlib_tables_parse_and_cite_their_source() {
     let p = Prices::stdlib();
     assert!(p.errors.is_empty(), "{:?}", p.errors);
     for prov in ["aws", "gcp", "azure"] {
-        let pp = p.providers.get(prov).unwrap_or_else(|| panic!("no {prov} prices"));
+        let pp = p
+            .providers
+            .get(prov)
+            .unwrap_or_else(|| panic!("no {prov} prices"));
         assert_eq!(pp.currency, "USD");
         for (name, t) in &pp.tables {
-            assert!(t.source.starts_with("https://") && !t.source.contains(' '), "{prov}.{name}: source must be one URL");
+            assert!(
+                t.source.starts_with("https://") && !t.source.contains(' '),
+                "{prov}.{name}: source must be one URL"
+            );
             let d = t.date.as_bytes();
-            assert!(d.len() == 10 && d[4] == b'-' && d[7] == b'-', "{prov}.{name}: date must be YYYY-MM-DD");
+            assert!(
+                d.len() == 10 && d[4] == b'-' && d[7] == b'-',
+                "{prov}.{name}: date must be YYYY-MM-DD"
+            );
             assert!(!t.prices.is_empty(), "{prov}.{name}: empty");
-            assert!(t.prices.contains_key(&pp.default_region), "{prov}.{name}: no default-region prices");
+            assert!(
+                t.prices.contains_key(&pp.default_region),
+                "{prov}.{name}: no default-region prices"
+            );
             for (region, items) in &t.prices {
                 for (item, price) in items {
-                    assert!(price.is_finite() && *price >= 0.0, "{prov}.{name}.{region}.{item}");
+                    assert!(
+                        price.is_finite() && *price >= 0.0,
+                        "{prov}.{name}.{region}.{item}"
+                    );
                 }
             }
         }
@@ -78,8 +97,14 @@ fn common_classes_match_published_prices() {
         ("gcp", "gcs", "STANDARD", 0.020),
     ];
     for (prov, table, item, expected) in published {
-        let got = p.get(prov, table, None, item).map(|f| f.price).unwrap_or_else(|| panic!("{prov}.{table}.{item} missing"));
-        assert!((got - expected).abs() <= expected * 0.01, "{prov}.{table}.{item}: {got} vs published {expected}");
+        let got = p
+            .get(prov, table, None, item)
+            .map(|f| f.price)
+            .unwrap_or_else(|| panic!("{prov}.{table}.{item} missing"));
+        assert!(
+            (got - expected).abs() <= expected * 0.01,
+            "{prov}.{table}.{item}: {got} vs published {expected}"
+        );
     }
 }
 
@@ -90,11 +115,18 @@ fn rds_multi_az_doubles_instance_and_storage() {
         s.set("region", "us-east-1");
     });
     f.resource("db", "aws.rds.DBInstance", |r| {
-        r.set("instance_class", "db.r6g.large").set("engine", "postgres").set("allocated_storage", gib(100.0)).set("multi_az", true);
+        r.set("instance_class", "db.r6g.large")
+            .set("engine", "postgres")
+            .set("allocated_storage", gib(100.0))
+            .set("multi_az", true);
     });
     let (_, r) = report(f);
     // 0.225 × 730 × 2 + 100 × 0.115 × 2
-    assert!(close(monthly(&r, "db"), 328.5 + 23.0), "{}", monthly(&r, "db"));
+    assert!(
+        close(monthly(&r, "db"), 328.5 + 23.0),
+        "{}",
+        monthly(&r, "db")
+    );
     assert!(close(r.monthly_total, 351.5));
     assert!(close(r.stacks["s"], 351.5));
 }
@@ -106,11 +138,16 @@ fn fargate_service_from_its_task_definition() {
         r.set("cpu", 512).set("memory", gib(1.0));
     });
     f.resource("api", "aws.ecs.Service", |r| {
-        r.set("task_definition", refer("td")).set("desired_count", 2);
+        r.set("task_definition", refer("td"))
+            .set("desired_count", 2);
     });
     let (_, r) = report(f);
     // 2 × 0.5 vCPU × 730 × 0.04048 + 2 × 1 GB × 730 × 0.004445
-    assert!(close(monthly(&r, "api"), 29.5504 + 6.4897), "{}", monthly(&r, "api"));
+    assert!(
+        close(monthly(&r, "api"), 29.5504 + 6.4897),
+        "{}",
+        monthly(&r, "api")
+    );
     assert_eq!(monthly(&r, "td"), 0.0);
 }
 
@@ -121,15 +158,25 @@ fn cloud_sql_custom_tier_regional() {
         s.set("project", "p").set("region", "us-central1");
     });
     f.resource("sql", "gcp.sql.DatabaseInstance", |r| {
-        r.set("tier", "db-custom-2-7680").set("availability_type", "REGIONAL").set("disk_size", gib(50.0));
+        r.set("tier", "db-custom-2-7680")
+            .set("availability_type", "REGIONAL")
+            .set("disk_size", gib(50.0));
     });
     f.resource("redis", "gcp.redis.Instance", |r| {
         r.set("tier", "BASIC").set("memory_size", gib(1.0));
     });
     let (_, r) = report(f);
     // (2 × 0.0413 + 7.5 × 0.007) × 730 × 2 + 50 × 0.17 × 2
-    assert!(close(monthly(&r, "sql"), 197.246 + 17.0), "{}", monthly(&r, "sql"));
-    assert!(close(monthly(&r, "redis"), 35.77), "{}", monthly(&r, "redis"));
+    assert!(
+        close(monthly(&r, "sql"), 197.246 + 17.0),
+        "{}",
+        monthly(&r, "sql")
+    );
+    assert!(
+        close(monthly(&r, "redis"), 35.77),
+        "{}",
+        monthly(&r, "redis")
+    );
 }
 
 #[test]
@@ -147,7 +194,11 @@ fn missing_regional_price_falls_back_with_a_note() {
     let (_, r) = report(f);
     let vm = r.resources.iter().find(|l| l.name == "vm").expect("vm");
     assert!(close(vm.monthly, 0.0104 * 730.0));
-    assert!(vm.details[0].source.contains("us-east-1 price"), "{}", vm.details[0].source);
+    assert!(
+        vm.details[0].source.contains("us-east-1 price"),
+        "{}",
+        vm.details[0].source
+    );
     let odd = r.resources.iter().find(|l| l.name == "odd").expect("odd");
     assert_eq!(odd.monthly, 0.0);
     assert_eq!(odd.notes, vec!["no ec2 price for `x9.huge`".to_string()]);
@@ -161,9 +212,19 @@ fn usage_assumptions_price_storage() {
     });
     let (model, _) = f.finish();
     let mut usage = UsageAssumptions::default();
-    assert_eq!(estimate(&model, &Schemas::default(), &usage).monthly_total, 0.0);
-    usage.per_resource.entry("uploads".into()).or_default().insert("storage_gib".into(), 1000.0);
-    assert!(close(estimate(&model, &Schemas::default(), &usage).monthly_total, 23.0));
+    assert_eq!(
+        estimate(&model, &Schemas::default(), &usage).monthly_total,
+        0.0
+    );
+    usage
+        .per_resource
+        .entry("uploads".into())
+        .or_default()
+        .insert("storage_gib".into(), 1000.0);
+    assert!(close(
+        estimate(&model, &Schemas::default(), &usage).monthly_total,
+        23.0
+    ));
 }
 
 fn sample() -> CostReport {
@@ -176,7 +237,8 @@ fn sample() -> CostReport {
         r.set("rotation", true);
     });
     f.resource("db", "aws.rds.DBInstance", |r| {
-        r.set("instance_class", "db.t4g.medium").set("allocated_storage", gib(20.0));
+        r.set("instance_class", "db.t4g.medium")
+            .set("allocated_storage", gib(20.0));
     });
     f.resource("cache", "aws.elasticache.ReplicationGroup", |r| {
         r.set("node_type", "cache.t4g.small").set("replicas", 1);
@@ -201,7 +263,9 @@ fn renderers() {
     assert_eq!(json["currency"], "USD");
     assert!(json["monthly_total"].is_number());
     for line in json["resources"].as_array().expect("resources") {
-        assert!(line["name"].is_string() && line["type"].is_string() && line["monthly"].is_number());
+        assert!(
+            line["name"].is_string() && line["type"].is_string() && line["monthly"].is_number()
+        );
     }
     insta::assert_json_snapshot!("cost_json", json);
 }

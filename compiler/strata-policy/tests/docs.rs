@@ -15,8 +15,18 @@ fn applies(r: &Rule) -> String {
         (Check::Model(_), _) => "the whole model (graph)".into(),
         (Check::Builtin, _) => "the policy machinery".into(),
         (_, Applies::All) => "every resource".into(),
-        (_, Applies::Types(t)) => t.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", "),
-        (_, Applies::Kinds(k)) => format!("kinds {}", k.iter().map(|x| format!("`{x}`")).collect::<Vec<_>>().join(", ")),
+        (_, Applies::Types(t)) => t
+            .iter()
+            .map(|x| format!("`{x}`"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        (_, Applies::Kinds(k)) => format!(
+            "kinds {}",
+            k.iter()
+                .map(|x| format!("`{x}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
     }
 }
 
@@ -58,14 +68,41 @@ ran in (`%SRCROOT%`; run it from the repository root), and a `primaryLocationLin
 finding that follows the text of its line, not its number. The output is validated against the\n\
 official schema and code scanning's requirements by `compiler/strata-cli/tests/sarif.rs`.\n\n",
     );
-    out.push_str("| Code | Name | Category | Level | What it checks |\n| --- | --- | --- | --- | --- |\n");
+    out.push_str(
+        "| Code | Name | Category | Level | What it checks |\n| --- | --- | --- | --- | --- |\n",
+    );
     for r in rules() {
-        let level = if r.status == Status::Opt { format!("{} (off by default)", r.severity.as_str()) } else { r.severity.as_str().to_string() };
-        let _ = writeln!(out, "| [{}](#{}) | `{}` | {} | {} | {} |", r.code, r.code.to_ascii_lowercase(), r.name, r.category.as_str(), level, r.summary().replace('|', "\\|"));
+        let level = if r.status == Status::Opt {
+            format!("{} (off by default)", r.severity.as_str())
+        } else {
+            r.severity.as_str().to_string()
+        };
+        let _ = writeln!(
+            out,
+            "| [{}](#{}) | `{}` | {} | {} | {} |",
+            r.code,
+            r.code.to_ascii_lowercase(),
+            r.name,
+            r.category.as_str(),
+            level,
+            r.summary().replace('|', "\\|")
+        );
     }
     for r in rules() {
-        let _ = write!(out, "\n<a id=\"{}\"></a>\n\n## {} `{}`\n\n", r.code.to_ascii_lowercase(), r.code, r.name);
-        let _ = writeln!(out, "Category: {} · default level: {} · applies to: {}\n", r.category.as_str(), r.severity.as_str(), applies(r));
+        let _ = write!(
+            out,
+            "\n<a id=\"{}\"></a>\n\n## {} `{}`\n\n",
+            r.code.to_ascii_lowercase(),
+            r.code,
+            r.name
+        );
+        let _ = writeln!(
+            out,
+            "Category: {} · default level: {} · applies to: {}\n",
+            r.category.as_str(),
+            r.severity.as_str(),
+            applies(r)
+        );
         for line in r.doc().lines() {
             let line = match line.strip_prefix("## ") {
                 Some(h) => format!("### {h}"),
@@ -96,7 +133,10 @@ struct Entry {
 fn cited(doc: &str) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for (i, _) in doc.match_indices("CKV") {
-        let id: String = doc[i..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect();
+        let id: String = doc[i..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
         if id.contains('_') && id.chars().last().is_some_and(|c| c.is_ascii_digit()) {
             out.insert(id);
         }
@@ -112,7 +152,8 @@ fn cited(doc: &str) -> BTreeSet<String> {
 }
 
 fn parity_md() -> String {
-    let text = std::fs::read_to_string(root().join("stdlib/policies/checkov.toml")).expect("stdlib/policies/checkov.toml");
+    let text = std::fs::read_to_string(root().join("stdlib/policies/checkov.toml"))
+        .expect("stdlib/policies/checkov.toml");
     let parity: Parity = toml::from_str(&text).expect("valid checkov.toml");
     let mut by_check: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for r in rules() {
@@ -140,12 +181,32 @@ non-production, `GRAPH003` data residency, `GRAPH004` public entry points withou
 budgets and cost (`COST…`), and policies written in the language.\n\n\
 | Checkov check | Settled by | How |\n| --- | --- | --- |\n",
     );
-    let mut rows: BTreeMap<String, (String, String)> =
-        by_check.iter().map(|(id, codes)| (id.clone(), (codes.iter().map(|c| format!("[{c}](rules.md#{})", c.to_ascii_lowercase())).collect::<Vec<_>>().join(", "), "rule".to_string()))).collect();
+    let mut rows: BTreeMap<String, (String, String)> = by_check
+        .iter()
+        .map(|(id, codes)| {
+            (
+                id.clone(),
+                (
+                    codes
+                        .iter()
+                        .map(|c| format!("[{c}](rules.md#{})", c.to_ascii_lowercase()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    "rule".to_string(),
+                ),
+            )
+        })
+        .collect();
     for e in &parity.check {
-        assert!(e.how == "lowering" || e.how == "construction", "{}: how must be lowering or construction", e.id);
+        assert!(
+            e.how == "lowering" || e.how == "construction",
+            "{}: how must be lowering or construction",
+            e.id
+        );
         // Both: a rule for schemas that can express it, and the stdlib settles it.
-        let row = rows.entry(e.id.clone()).or_insert_with(|| (e.title.clone(), String::new()));
+        let row = rows
+            .entry(e.id.clone())
+            .or_insert_with(|| (e.title.clone(), String::new()));
         if row.1.is_empty() {
             row.0 = format!("{} — {}", e.title, e.place);
             row.1 = e.how.clone();
@@ -154,12 +215,18 @@ budgets and cost (`COST…`), and policies written in the language.\n\n\
             row.1 = format!("rule, {}", e.how);
         }
     }
-    let mut rows: Vec<(String, String, String)> = rows.into_iter().map(|(id, (by, how))| (id, by, how)).collect();
+    let mut rows: Vec<(String, String, String)> = rows
+        .into_iter()
+        .map(|(id, (by, how))| (id, by, how))
+        .collect();
     rows.sort_by_key(|(id, _, _)| key(id));
     for (id, by, how) in rows {
         let _ = writeln!(out, "| `{id}` | {by} | {how} |");
     }
-    let security = rules().iter().filter(|r| r.category == strata_policy::Category::Security).count();
+    let security = rules()
+        .iter()
+        .filter(|r| r.category == strata_policy::Category::Security)
+        .count();
     let _ = write!(
         out,
         "\n{} Checkov checks are cited by the rules ({security} of them security rules); {} are (also) settled by the lowering or the schemas.\n",
@@ -176,7 +243,10 @@ fn compare(path: &str, generated: String) {
         return;
     }
     let current = std::fs::read_to_string(&file).unwrap_or_default();
-    assert!(current == generated, "{path} is out of date: run `STRATA_BLESS_DOCS=1 cargo test -p strata-policy --test docs`");
+    assert!(
+        current == generated,
+        "{path} is out of date: run `STRATA_BLESS_DOCS=1 cargo test -p strata-policy --test docs`"
+    );
 }
 
 #[test]

@@ -13,16 +13,29 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
     // Root params and outputs (scope 1 is the project root when there is one).
     let root = if db.scopes.len() > 1 { 1 } else { 0 };
     let mut params = Vec::new();
-    let mut names: Vec<(String, usize)> = db.scopes[root].names.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    let mut names: Vec<(String, usize)> = db.scopes[root]
+        .names
+        .iter()
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
     names.sort_by_key(|(_, s)| db.syms[*s].def_span);
     for (name, s) in names {
         if let SymKind::Param(p) = &db.syms[s].kind {
             let p = *p;
-            let ty = p.ty.as_ref().and_then(|t| db.resolve_type(t, root)).unwrap_or(strata_model::Ty::Any);
+            let ty =
+                p.ty.as_ref()
+                    .and_then(|t| db.resolve_type(t, root))
+                    .unwrap_or(strata_model::Ty::Any);
             if let Slot::Done(Some(v)) = &db.syms[s].slot {
                 let v = v.clone();
                 if db.materialise(&v, p.name.span, || format!("parameter `{name}`")) {
-                    params.push(ParamValue { name, ty, value: v, doc: p.doc.clone(), span: p.name.span });
+                    params.push(ParamValue {
+                        name,
+                        ty,
+                        value: v,
+                        doc: p.doc.clone(),
+                        span: p.name.span,
+                    });
                 }
             }
         }
@@ -32,9 +45,16 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
     for o in outs {
         let ty = o.ty.as_ref().and_then(|t| db.resolve_type(t, root));
         let mut locals = Vec::new();
-        let v = db.eval(&o.value, root, &mut locals, ty.as_ref()).filter(|v| db.materialise(v, o.value.span, || format!("output `{}`", o.name.name)));
+        let v = db
+            .eval(&o.value, root, &mut locals, ty.as_ref())
+            .filter(|v| db.materialise(v, o.value.span, || format!("output `{}`", o.name.name)));
         if let Some(v) = v {
-            outputs.push(OutputValue { name: o.name.name.clone(), value: v, doc: o.doc.clone(), span: o.name.span });
+            outputs.push(OutputValue {
+                name: o.name.name.clone(),
+                value: v,
+                doc: o.doc.clone(),
+                span: o.name.span,
+            });
         }
     }
 
@@ -42,7 +62,10 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
     let mut order: Vec<usize> = (0..db.resources.len()).collect();
     order.sort_by(|&a, &b| {
         let (ra, rb) = (&db.resources[a], &db.resources[b]);
-        ra.order.cmp(&rb.order).then_with(|| ra.key.cmp(&rb.key)).then_with(|| ra.name.cmp(&rb.name))
+        ra.order
+            .cmp(&rb.order)
+            .then_with(|| ra.key.cmp(&rb.key))
+            .then_with(|| ra.name.cmp(&rb.name))
     });
     let mut remap = vec![0u32; db.resources.len()];
     for (new, &old) in order.iter().enumerate() {
@@ -57,7 +80,12 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
         let schema = db.schemas.get(&info.schema);
         let provider = schema.map(|s| s.provider).unwrap_or(Provider::None);
         let stack = ev.stack.or_else(|| {
-            let matching: Vec<usize> = stacks.iter().enumerate().filter(|(_, s)| s.provider == provider).map(|(i, _)| i).collect();
+            let matching: Vec<usize> = stacks
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| s.provider == provider)
+                .map(|(i, _)| i)
+                .collect();
             match (matching.len(), stacks.len()) {
                 (1, _) => Some(matching[0]),
                 (_, 1) => Some(0),
@@ -65,15 +93,26 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
             }
         });
         if stack.is_none() && provider == Provider::Portable {
-            let why = if stacks.is_empty() { "no `stack` declares a provider" } else { "several stacks could hold it" };
+            let why = if stacks.is_empty() {
+                "no `stack` declares a provider"
+            } else {
+                "several stacks could hold it"
+            };
             db.diags.push(
-                Diagnostic::error("E2010", format!("portable resource `{}` has no stack: {why}", info.name), info.decl.name.span)
-                    .with_label("which cloud should this become?")
-                    .with_help(if stacks.is_empty() {
-                        "add `stack main { provider = aws { region = \"us-east-1\" } }`".to_string()
-                    } else {
-                        format!("add `stack = {}` to the resource (or to its module instance)", stacks[0].name)
-                    }),
+                Diagnostic::error(
+                    "E2010",
+                    format!("portable resource `{}` has no stack: {why}", info.name),
+                    info.decl.name.span,
+                )
+                .with_label("which cloud should this become?")
+                .with_help(if stacks.is_empty() {
+                    "add `stack main { provider = aws { region = \"us-east-1\" } }`".to_string()
+                } else {
+                    format!(
+                        "add `stack = {}` to the resource (or to its module instance)",
+                        stacks[0].name
+                    )
+                }),
             );
         }
         // What later stages write out in full: each property within the limits, all of them
@@ -81,12 +120,20 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
         let mut props = ev.props;
         let (name, name_span) = (info.name.clone(), info.decl.name.span);
         let spans = &ev.spans;
-        props.retain(|k, v| db.materialise(v, spans.get(k).copied().unwrap_or(name_span), || format!("property `{k}` of `{name}`")));
+        props.retain(|k, v| {
+            db.materialise(v, spans.get(k).copied().unwrap_or(name_span), || {
+                format!("property `{k}` of `{name}`")
+            })
+        });
         let info = &db.resources[old];
         for v in props.values_mut() {
             renumber(v, &remap);
         }
-        let mut depends_on: Vec<(ResourceId, strata_base::Span)> = ev.depends_on.iter().map(|(r, s)| (ResourceId(remap[*r as usize]), *s)).collect();
+        let mut depends_on: Vec<(ResourceId, strata_base::Span)> = ev
+            .depends_on
+            .iter()
+            .map(|(r, s)| (ResourceId(remap[*r as usize]), *s))
+            .collect();
         depends_on.dedup();
         let mut prop_spans = ev.spans;
         prop_spans.remove("depends_on");
@@ -118,10 +165,24 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
         }
         p.violations.sort_by_key(|v| v.resource);
     }
-    let env = db.overrides.get("env").and_then(|v| v.as_str().map(str::to_string)).or_else(|| {
-        params.iter().find(|p| p.name == "env").and_then(|p| p.value.as_str().map(str::to_string))
-    });
-    Model { env, resources, stacks, params, outputs, policies }
+    let env = db
+        .overrides
+        .get("env")
+        .and_then(|v| v.as_str().map(str::to_string))
+        .or_else(|| {
+            params
+                .iter()
+                .find(|p| p.name == "env")
+                .and_then(|p| p.value.as_str().map(str::to_string))
+        });
+    Model {
+        env,
+        resources,
+        stacks,
+        params,
+        outputs,
+        policies,
+    }
 }
 
 fn renumber(v: &mut Value, remap: &[u32]) {

@@ -8,8 +8,25 @@ use std::collections::BTreeMap;
 use strata_model::{StrPart, Value};
 
 pub(crate) const NAMES: &[&str] = &[
-    "length", "lower", "upper", "trim", "join", "split", "replace", "contains", "keys", "values", "merge", "concat", "range", "min", "max", "cidr",
-    "cidrsubnet", "format", "default",
+    "length",
+    "lower",
+    "upper",
+    "trim",
+    "join",
+    "split",
+    "replace",
+    "contains",
+    "keys",
+    "values",
+    "merge",
+    "concat",
+    "range",
+    "min",
+    "max",
+    "cidr",
+    "cidrsubnet",
+    "format",
+    "default",
 ];
 
 /// Longest list `range` may build.
@@ -21,14 +38,19 @@ pub(crate) fn text_len(v: &Value) -> Option<u64> {
     Some(match v {
         Value::Str(_) | Value::Cidr(_) | Value::Interp(_) | Value::Ref(_) => v.size().bytes,
         Value::Null => 0,
-        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Quantity(_) => v.to_string().len() as u64,
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Quantity(_) => {
+            v.to_string().len() as u64
+        }
         Value::List(_) | Value::Record(_) => return None,
     })
 }
 
 fn string_limit(what: &str, bytes: u64) -> Result<u64, String> {
     if bytes > MAX_STRING as u64 {
-        Err(format!("{what} would build a string of {} bytes, longer than the limit of {MAX_STRING} bytes", count(bytes)))
+        Err(format!(
+            "{what} would build a string of {} bytes, longer than the limit of {MAX_STRING} bytes",
+            count(bytes)
+        ))
     } else {
         Ok(bytes)
     }
@@ -36,7 +58,10 @@ fn string_limit(what: &str, bytes: u64) -> Result<u64, String> {
 
 fn list_limit(what: &str, len: u64) -> Result<u64, String> {
     if len > MAX_LIST as u64 {
-        Err(format!("{what} would build a list of {} elements, longer than the limit of {MAX_LIST}", count(len)))
+        Err(format!(
+            "{what} would build a list of {} elements, longer than the limit of {MAX_LIST}",
+            count(len)
+        ))
     } else {
         Ok(len.saturating_mul(ELEMENT_WEIGHT))
     }
@@ -53,17 +78,25 @@ pub(crate) fn plan(name: &str, args: &[Value]) -> Result<u64, String> {
         ("lower" | "upper", [Value::Str(s)]) => {
             // Case mapping can change the length (`ß` → `SS`): count it first.
             let out: usize = if name == "lower" {
-                s.chars().map(|c| c.to_lowercase().map(char::len_utf8).sum::<usize>()).sum()
+                s.chars()
+                    .map(|c| c.to_lowercase().map(char::len_utf8).sum::<usize>())
+                    .sum()
             } else {
-                s.chars().map(|c| c.to_uppercase().map(char::len_utf8).sum::<usize>()).sum()
+                s.chars()
+                    .map(|c| c.to_uppercase().map(char::len_utf8).sum::<usize>())
+                    .sum()
             };
             s.len() as u64 + string_limit(&format!("`{name}`"), out as u64)?
         }
         ("join", [sep, Value::List(items)]) => {
             let sep = sep.as_str().map_or(0, str::len) as u64;
-            let parts: u64 = items.iter().map(|v| text_len(v).unwrap_or(0)).fold(0, u64::saturating_add);
+            let parts: u64 = items
+                .iter()
+                .map(|v| text_len(v).unwrap_or(0))
+                .fold(0, u64::saturating_add);
             let seps = sep.saturating_mul(items.len().saturating_sub(1) as u64);
-            weight(strata_model::Size::elements(items.len())) + string_limit("`join`", parts.saturating_add(seps))?
+            weight(strata_model::Size::elements(items.len()))
+                + string_limit("`join`", parts.saturating_add(seps))?
         }
         ("split", [_, Value::Str(s)]) => {
             let pieces = match text(0) {
@@ -75,12 +108,15 @@ pub(crate) fn plan(name: &str, args: &[Value]) -> Result<u64, String> {
         }
         ("replace", [Value::Str(s), Value::Str(from), Value::Str(to)]) if !from.is_empty() => {
             let n = s.matches(from.as_str()).count() as u64;
-            let out = (s.len() as u64 - n * from.len() as u64).saturating_add(n.saturating_mul(to.len() as u64));
+            let out = (s.len() as u64 - n * from.len() as u64)
+                .saturating_add(n.saturating_mul(to.len() as u64));
             s.len() as u64 + string_limit("`replace`", out)?
         }
         ("contains", [Value::Str(s), _]) => s.len() as u64,
         ("contains", [l @ Value::List(_), x]) => weight(l.size()).saturating_add(weight(x.size())),
-        ("keys", [Value::Record(m)]) => m.keys().map(|k| k.len() as u64).sum::<u64>() + list_limit("`keys`", m.len() as u64)?,
+        ("keys", [Value::Record(m)]) => {
+            m.keys().map(|k| k.len() as u64).sum::<u64>() + list_limit("`keys`", m.len() as u64)?
+        }
         ("values", [Value::Record(m)]) => list_limit("`values`", m.len() as u64)?,
         ("merge", _) => {
             let mut keys = std::collections::BTreeSet::new();
@@ -93,11 +129,18 @@ pub(crate) fn plan(name: &str, args: &[Value]) -> Result<u64, String> {
                 }
             }
             if keys.len() > MAX_LIST {
-                return Err(format!("`merge` would build a map of more than {MAX_LIST} entries, the limit"));
+                return Err(format!(
+                    "`merge` would build a map of more than {MAX_LIST} entries, the limit"
+                ));
             }
             keys.iter().map(|k| k.len() as u64 + ELEMENT_WEIGHT).sum()
         }
-        ("concat", _) => list_limit("`concat`", args.iter().map(|a| a.as_list().map_or(0, <[Value]>::len) as u64).fold(0, u64::saturating_add))?,
+        ("concat", _) => list_limit(
+            "`concat`",
+            args.iter()
+                .map(|a| a.as_list().map_or(0, <[Value]>::len) as u64)
+                .fold(0, u64::saturating_add),
+        )?,
         ("range", _) => {
             let bound = |v: &Value| v.as_i64().unwrap_or(0);
             let len = match args {
@@ -111,8 +154,13 @@ pub(crate) fn plan(name: &str, args: &[Value]) -> Result<u64, String> {
         ("format", _) => {
             // A list or record is shown as written: at least a character per element besides
             // its text.
-            let shown = |a: &Value| text_len(a).unwrap_or_else(|| a.size().elements.saturating_add(a.size().bytes));
-            string_limit("`format`", args.iter().map(shown).fold(0, u64::saturating_add))?
+            let shown = |a: &Value| {
+                text_len(a).unwrap_or_else(|| a.size().elements.saturating_add(a.size().bytes))
+            };
+            string_limit(
+                "`format`",
+                args.iter().map(shown).fold(0, u64::saturating_add),
+            )?
         }
         _ => 0,
     })
@@ -123,7 +171,11 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
         if args.len() == n {
             Ok(())
         } else {
-            Err(format!("`{name}` takes {n} argument{}, got {}", if n == 1 { "" } else { "s" }, args.len()))
+            Err(format!(
+                "`{name}` takes {n} argument{}, got {}",
+                if n == 1 { "" } else { "s" },
+                args.len()
+            ))
         }
     };
     match name {
@@ -133,7 +185,10 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
                 Value::Str(s) => Ok(Value::Int(s.chars().count() as i64)),
                 Value::List(l) => Ok(Value::Int(l.len() as i64)),
                 Value::Record(m) => Ok(Value::Int(m.len() as i64)),
-                v => Err(format!("`length` needs a string, list or map, found {}", v.type_name())),
+                v => Err(format!(
+                    "`length` needs a string, list or map, found {}",
+                    v.type_name()
+                )),
             }
         }
         "lower" | "upper" | "trim" => {
@@ -170,9 +225,13 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             let sep = str_arg(name, &args[0])?;
             let s = str_arg(name, &args[1])?;
             if sep.is_empty() {
-                return Ok(Value::List(s.chars().map(|c| Value::str(c.to_string())).collect()));
+                return Ok(Value::List(
+                    s.chars().map(|c| Value::str(c.to_string())).collect(),
+                ));
             }
-            Ok(Value::List(s.split(sep).map(|p| Value::str(p.to_string())).collect()))
+            Ok(Value::List(
+                s.split(sep).map(|p| Value::str(p.to_string())).collect(),
+            ))
         }
         "replace" => {
             argc(3)?;
@@ -190,13 +249,18 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
                 Value::List(l) => Ok(Value::Bool(l.contains(&args[1]))),
                 Value::Str(s) => Ok(Value::Bool(s.contains(str_arg(name, &args[1])?))),
                 Value::Record(m) => Ok(Value::Bool(m.contains_key(str_arg(name, &args[1])?))),
-                v => Err(format!("`contains` needs a list, string or map, found {}", v.type_name())),
+                v => Err(format!(
+                    "`contains` needs a list, string or map, found {}",
+                    v.type_name()
+                )),
             }
         }
         "keys" => {
             argc(1)?;
             let m = map_arg(name, &args[0])?;
-            Ok(Value::List(m.keys().map(|k| Value::str(k.as_str())).collect()))
+            Ok(Value::List(
+                m.keys().map(|k| Value::str(k.as_str())).collect(),
+            ))
         }
         "values" => {
             argc(1)?;
@@ -221,21 +285,41 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             let (a, b) = match args.as_slice() {
                 [n] => (0, int_arg(name, n)?),
                 [a, b] => (int_arg(name, a)?, int_arg(name, b)?),
-                _ => return Err(format!("`range` takes 1 or 2 arguments, got {}", args.len())),
+                _ => {
+                    return Err(format!(
+                        "`range` takes 1 or 2 arguments, got {}",
+                        args.len()
+                    ))
+                }
             };
             if b.saturating_sub(a) > MAX_RANGE {
-                return Err(format!("`range` would build more than {MAX_RANGE} elements"));
+                return Err(format!(
+                    "`range` would build more than {MAX_RANGE} elements"
+                ));
             }
             Ok(Value::List((a..b.max(a)).map(Value::Int).collect()))
         }
         "min" | "max" => {
-            let items: &[Value] = if let [Value::List(l)] = args.as_slice() { l } else { &args };
+            let items: &[Value] = if let [Value::List(l)] = args.as_slice() {
+                l
+            } else {
+                &args
+            };
             let mut best: Option<&Value> = None;
             for v in items {
-                let x = v.as_f64().ok_or_else(|| format!("`{name}` needs numbers or quantities, found {}", v.type_name()))?;
+                let x = v.as_f64().ok_or_else(|| {
+                    format!(
+                        "`{name}` needs numbers or quantities, found {}",
+                        v.type_name()
+                    )
+                })?;
                 if let (Some(Value::Quantity(a)), Value::Quantity(b)) = (best, v) {
                     if a.dimension != b.dimension {
-                        return Err(format!("`{name}`: cannot compare {} with {}", a.dimension.name(), b.dimension.name()));
+                        return Err(format!(
+                            "`{name}`: cannot compare {} with {}",
+                            a.dimension.name(),
+                            b.dimension.name()
+                        ));
                     }
                 }
                 let better = match &best {
@@ -268,14 +352,21 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             argc(3)?;
             let prefix = match &args[0] {
                 Value::Cidr(s) | Value::Str(s) => s.clone(),
-                v => return Err(format!("`cidrsubnet` needs a CIDR block, found {}", v.type_name())),
+                v => {
+                    return Err(format!(
+                        "`cidrsubnet` needs a CIDR block, found {}",
+                        v.type_name()
+                    ))
+                }
             };
             let newbits = int_arg(name, &args[1])?;
             let netnum = int_arg(name, &args[2])?;
             cidrsubnet(&prefix, newbits, netnum).map(Value::cidr)
         }
         "format" => {
-            let Some((fmt, rest)) = args.split_first() else { return Err("`format` needs a format string".into()) };
+            let Some((fmt, rest)) = args.split_first() else {
+                return Err("`format` needs a format string".into());
+            };
             let fmt = str_arg(name, fmt)?;
             let mut out = String::new();
             let mut it = rest.iter();
@@ -285,7 +376,9 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
                     match chars.next() {
                         Some('%') => out.push('%'),
                         Some('s') | Some('d') | Some('v') => {
-                            let v = it.next().ok_or("`format`: more placeholders than arguments")?;
+                            let v = it
+                                .next()
+                                .ok_or("`format`: more placeholders than arguments")?;
                             // A list or record is shown as written, which can be long: render
                             // no more than the limit allows.
                             let left = (MAX_STRING + 1).saturating_sub(out.len());
@@ -297,7 +390,12 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
                                 return Err(format!("`format` would build a string longer than the limit of {MAX_STRING} bytes"));
                             }
                         }
-                        other => return Err(format!("`format`: unknown placeholder %{}", other.map(String::from).unwrap_or_default())),
+                        other => {
+                            return Err(format!(
+                                "`format`: unknown placeholder %{}",
+                                other.map(String::from).unwrap_or_default()
+                            ))
+                        }
                     }
                 } else {
                     out.push(c);
@@ -320,13 +418,16 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
 }
 
 fn str_arg<'v>(f: &str, v: &'v Value) -> Result<&'v str, String> {
-    v.as_str().ok_or_else(|| format!("`{f}` needs a string, found {}", v.type_name()))
+    v.as_str()
+        .ok_or_else(|| format!("`{f}` needs a string, found {}", v.type_name()))
 }
 fn list_arg<'v>(f: &str, v: &'v Value) -> Result<&'v [Value], String> {
-    v.as_list().ok_or_else(|| format!("`{f}` needs a list, found {}", v.type_name()))
+    v.as_list()
+        .ok_or_else(|| format!("`{f}` needs a list, found {}", v.type_name()))
 }
 fn map_arg<'v>(f: &str, v: &'v Value) -> Result<&'v BTreeMap<String, Value>, String> {
-    v.as_record().ok_or_else(|| format!("`{f}` needs a map, found {}", v.type_name()))
+    v.as_record()
+        .ok_or_else(|| format!("`{f}` needs a map, found {}", v.type_name()))
 }
 fn int_arg(f: &str, v: &Value) -> Result<i64, String> {
     match v {
@@ -360,7 +461,9 @@ pub(crate) fn append_string(parts: &mut Vec<StrPart>, v: &Value) -> Result<(), S
                 }
             }
         }
-        Value::List(_) | Value::Record(_) => return Err(format!("cannot put a {} into a string", v.type_name())),
+        Value::List(_) | Value::Record(_) => {
+            return Err(format!("cannot put a {} into a string", v.type_name()))
+        }
     }
     Ok(())
 }
@@ -383,15 +486,26 @@ pub(crate) fn make_string(parts: Vec<StrPart>) -> Value {
 fn cidrsubnet(prefix: &str, newbits: i64, netnum: i64) -> Result<String, String> {
     let (addr, len) = prefix.split_once('/').ok_or("not a CIDR block")?;
     let len: i64 = len.parse().map_err(|_| "not a CIDR block")?;
-    let ip: std::net::Ipv4Addr = addr.parse().map_err(|_| "`cidrsubnet` supports IPv4 prefixes")?;
+    let ip: std::net::Ipv4Addr = addr
+        .parse()
+        .map_err(|_| "`cidrsubnet` supports IPv4 prefixes")?;
     let newlen = len + newbits;
     if !(0..=32).contains(&newlen) || newbits < 0 {
-        return Err(format!("`cidrsubnet`: prefix /{len} plus {newbits} bits does not fit in 32 bits"));
+        return Err(format!(
+            "`cidrsubnet`: prefix /{len} plus {newbits} bits does not fit in 32 bits"
+        ));
     }
     if netnum < 0 || (newbits < 63 && netnum >= (1i64 << newbits)) {
-        return Err(format!("`cidrsubnet`: network number {netnum} does not fit in {newbits} bits"));
+        return Err(format!(
+            "`cidrsubnet`: network number {netnum} does not fit in {newbits} bits"
+        ));
     }
-    let base = u32::from(ip) as u64 & if len == 0 { 0 } else { (u32::MAX as u64) << (32 - len) & u32::MAX as u64 };
+    let base = u32::from(ip) as u64
+        & if len == 0 {
+            0
+        } else {
+            (u32::MAX as u64) << (32 - len) & u32::MAX as u64
+        };
     let shifted = (netnum as u64) << (32 - newlen);
     let net = (base | shifted) as u32;
     Ok(format!("{}/{}", std::net::Ipv4Addr::from(net), newlen))
@@ -412,18 +526,44 @@ mod tests {
     /// tests/limits.rs.
     #[test]
     fn merge_is_sized_before_it_is_built() {
-        let map = |prefix: &str| Value::record((0..600_000).map(|i| (format!("{prefix}{i}"), Value::Int(i))).collect());
+        let map = |prefix: &str| {
+            Value::record(
+                (0..600_000)
+                    .map(|i| (format!("{prefix}{i}"), Value::Int(i)))
+                    .collect(),
+            )
+        };
         let (a, b) = (map("a"), map("b"));
         let err = plan("merge", &[a.clone(), b]).unwrap_err();
-        assert!(err.contains("`merge` would build a map of more than 1000000 entries"), "{err}");
-        assert!(plan("merge", &[a.clone(), a]).is_ok(), "the same keys twice: 600,000 entries");
+        assert!(
+            err.contains("`merge` would build a map of more than 1000000 entries"),
+            "{err}"
+        );
+        assert!(
+            plan("merge", &[a.clone(), a]).is_ok(),
+            "the same keys twice: 600,000 entries"
+        );
     }
 
     #[test]
     fn join_and_format() {
         let l = Value::list(vec![Value::Str("a".into()), Value::Int(2)]);
-        assert_eq!(call("join", vec![Value::Str("-".into()), l]).unwrap(), Value::Str("a-2".into()));
-        assert_eq!(call("format", vec![Value::Str("%s=%d".into()), Value::Str("x".into()), Value::Int(3)]).unwrap(), Value::Str("x=3".into()));
+        assert_eq!(
+            call("join", vec![Value::Str("-".into()), l]).unwrap(),
+            Value::Str("a-2".into())
+        );
+        assert_eq!(
+            call(
+                "format",
+                vec![
+                    Value::Str("%s=%d".into()),
+                    Value::Str("x".into()),
+                    Value::Int(3)
+                ]
+            )
+            .unwrap(),
+            Value::Str("x=3".into())
+        );
         assert!(call("range", vec![Value::Int(0), Value::Int(10_000_000)]).is_err());
     }
 }

@@ -9,7 +9,15 @@ macro_rules! code {
             name: $name,
             severity: Severity::Error,
             doc: concat!(
-                "## What it checks\n", $what, "\n\n## Why it matters\n", $why, "\n\n## Example\n```strata\n", $example, "\n```\n\n## Fix\n", $fix, "\n"
+                "## What it checks\n",
+                $what,
+                "\n\n## Why it matters\n",
+                $why,
+                "\n\n## Example\n```strata\n",
+                $example,
+                "\n```\n\n## Fix\n",
+                $fix,
+                "\n"
             ),
         }
     };

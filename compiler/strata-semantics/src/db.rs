@@ -172,7 +172,9 @@ pub const ELEMENT_WEIGHT: u64 = std::mem::size_of::<Value>() as u64;
 
 /// What handling a value of size `s` costs against [`MAX_WORK`].
 pub(crate) fn weight(s: Size) -> u64 {
-    s.elements.saturating_mul(ELEMENT_WEIGHT).saturating_add(s.bytes)
+    s.elements
+        .saturating_mul(ELEMENT_WEIGHT)
+        .saturating_add(s.bytes)
 }
 
 /// A count for messages (sizes saturate at `u64::MAX`).
@@ -218,31 +220,62 @@ impl<'a> Db<'a> {
 
     pub fn new_scope(&mut self, parent: Option<ScopeId>, unit: usize) -> ScopeId {
         let (prefix, stack, order, is_stdlib) = match parent {
-            Some(p) => (self.scopes[p].prefix.clone(), self.scopes[p].stack, self.scopes[p].order.clone(), false),
+            Some(p) => (
+                self.scopes[p].prefix.clone(),
+                self.scopes[p].stack,
+                self.scopes[p].order.clone(),
+                false,
+            ),
             None => (String::new(), None, Vec::new(), false),
         };
-        self.scopes.push(Scope { parent, names: HashMap::new(), prefix, stack, outputs: Vec::new(), order, is_stdlib, unit });
+        self.scopes.push(Scope {
+            parent,
+            names: HashMap::new(),
+            prefix,
+            stack,
+            outputs: Vec::new(),
+            order,
+            is_stdlib,
+            unit,
+        });
         self.scopes.len() - 1
     }
 
     /// Record a resolved use. `hover` is only computed when xrefs are recorded.
-    pub fn xref(&mut self, use_span: Span, def_span: Span, kind: crate::XRefKind, hover: impl FnOnce(&Self) -> String) {
+    pub fn xref(
+        &mut self,
+        use_span: Span,
+        def_span: Span,
+        kind: crate::XRefKind,
+        hover: impl FnOnce(&Self) -> String,
+    ) {
         if self.record_xrefs && self.xref_spans.insert(use_span) {
             let hover = hover(self);
-            self.xrefs.push(crate::XRef { use_span, def_span, kind, hover });
+            self.xrefs.push(crate::XRef {
+                use_span,
+                def_span,
+                kind,
+                hover,
+            });
         }
     }
 
     /// Hover text of a schema: its name, documentation and fields.
     pub fn schema_hover(&self, name: &str) -> String {
-        let Some(s) = self.schemas.get(name) else { return format!("```strata\nschema {name}\n```") };
+        let Some(s) = self.schemas.get(name) else {
+            return format!("```strata\nschema {name}\n```");
+        };
         let mut h = format!("```strata\nschema {name}\n```\n");
         if let Some(d) = &s.doc {
             h.push_str(d);
             h.push('\n');
         }
         for (k, f) in &s.fields {
-            h.push_str(&format!("\n- `{k}{}: {}`", if f.required { "" } else { "?" }, f.ty));
+            h.push_str(&format!(
+                "\n- `{k}{}: {}`",
+                if f.required { "" } else { "?" },
+                f.ty
+            ));
         }
         for (k, f) in &s.outputs {
             h.push_str(&format!("\n- `out {k}: {}`", f.ty));
@@ -303,7 +336,13 @@ impl<'a> Db<'a> {
     /// About to build a string of `bytes` bytes at `span`: within [`MAX_STRING`] and the budget?
     pub fn reserve_string(&mut self, bytes: u64, span: Span) -> bool {
         if bytes > MAX_STRING as u64 {
-            self.too_large(format!("a string of {} bytes is longer than the limit of {MAX_STRING} bytes", count(bytes)), span);
+            self.too_large(
+                format!(
+                    "a string of {} bytes is longer than the limit of {MAX_STRING} bytes",
+                    count(bytes)
+                ),
+                span,
+            );
             return false;
         }
         self.charge(bytes, span)
@@ -313,29 +352,63 @@ impl<'a> Db<'a> {
     /// `key_bytes` bytes) at `span`: within [`MAX_LIST`] and the budget?
     pub fn reserve_elements(&mut self, len: u64, key_bytes: u64, map: bool, span: Span) -> bool {
         if len > MAX_LIST as u64 {
-            let what = if map { format!("a map of {} entries", count(len)) } else { format!("a list of {} elements", count(len)) };
-            self.too_large(format!("{what} is longer than the limit of {MAX_LIST}"), span);
+            let what = if map {
+                format!("a map of {} entries", count(len))
+            } else {
+                format!("a list of {} elements", count(len))
+            };
+            self.too_large(
+                format!("{what} is longer than the limit of {MAX_LIST}"),
+                span,
+            );
             return false;
         }
-        self.charge(len.saturating_mul(ELEMENT_WEIGHT).saturating_add(key_bytes), span)
+        self.charge(
+            len.saturating_mul(ELEMENT_WEIGHT).saturating_add(key_bytes),
+            span,
+        )
     }
 
     /// A string, list or map just built: within the limits? (The builders reserve before
     /// building; this catches what they could not size beforehand.)
     pub fn check_size(&mut self, v: Value, span: Span) -> Option<Value> {
         let ok = match &v {
-            Value::Str(_) | Value::Interp(_) => v.size().bytes <= MAX_STRING as u64 || {
-                self.too_large(format!("a string of {} bytes is longer than the limit of {MAX_STRING} bytes", v.size().bytes), span);
-                false
-            },
-            Value::List(l) => l.len() <= MAX_LIST || {
-                self.too_large(format!("a list of {} elements is longer than the limit of {MAX_LIST}", l.len()), span);
-                false
-            },
-            Value::Record(m) => m.len() <= MAX_LIST || {
-                self.too_large(format!("a map of {} entries is longer than the limit of {MAX_LIST}", m.len()), span);
-                false
-            },
+            Value::Str(_) | Value::Interp(_) => {
+                v.size().bytes <= MAX_STRING as u64 || {
+                    self.too_large(
+                        format!(
+                            "a string of {} bytes is longer than the limit of {MAX_STRING} bytes",
+                            v.size().bytes
+                        ),
+                        span,
+                    );
+                    false
+                }
+            }
+            Value::List(l) => {
+                l.len() <= MAX_LIST || {
+                    self.too_large(
+                        format!(
+                            "a list of {} elements is longer than the limit of {MAX_LIST}",
+                            l.len()
+                        ),
+                        span,
+                    );
+                    false
+                }
+            }
+            Value::Record(m) => {
+                m.len() <= MAX_LIST || {
+                    self.too_large(
+                        format!(
+                            "a map of {} entries is longer than the limit of {MAX_LIST}",
+                            m.len()
+                        ),
+                        span,
+                    );
+                    false
+                }
+            }
             _ => true,
         };
         ok.then_some(v)
@@ -410,19 +483,36 @@ impl<'a> Db<'a> {
     }
 
     /// Define `name` in `scope`, reporting a duplicate.
-    pub fn define(&mut self, scope: ScopeId, name: &ast::Ident, kind: SymKind<'a>) -> Option<SymId> {
+    pub fn define(
+        &mut self,
+        scope: ScopeId,
+        name: &ast::Ident,
+        kind: SymKind<'a>,
+    ) -> Option<SymId> {
         if let Some(&existing) = self.scopes[scope].names.get(&name.name) {
             let first = self.syms[existing].def_span;
             self.report(
-                Diagnostic::error("E1002", format!("`{}` is defined more than once", name.name), name.span)
-                    .with_label("defined again here")
-                    .with_secondary(first, "first defined here")
-                    .with_help(format!("rename one of them; every name in a scope is unique (e.g. `{}_2`)", name.name)),
+                Diagnostic::error(
+                    "E1002",
+                    format!("`{}` is defined more than once", name.name),
+                    name.span,
+                )
+                .with_label("defined again here")
+                .with_secondary(first, "first defined here")
+                .with_help(format!(
+                    "rename one of them; every name in a scope is unique (e.g. `{}_2`)",
+                    name.name
+                )),
             );
             return None;
         }
         let id = self.syms.len();
-        self.syms.push(Sym { kind, scope, def_span: name.span, slot: Slot::Todo });
+        self.syms.push(Sym {
+            kind,
+            scope,
+            def_span: name.span,
+            slot: Slot::Todo,
+        });
         self.scopes[scope].names.insert(name.name.clone(), id);
         Some(id)
     }

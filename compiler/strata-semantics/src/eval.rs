@@ -19,7 +19,10 @@ pub(crate) struct DbRefs<'d, 'a>(pub &'d Db<'a>);
 
 impl RefTypes for DbRefs<'_, '_> {
     fn resource_type(&self, r: &Ref) -> Option<String> {
-        self.0.resources.get(r.resource.0 as usize).map(|x| x.schema.clone())
+        self.0
+            .resources
+            .get(r.resource.0 as usize)
+            .map(|x| x.schema.clone())
     }
     fn attr_type(&self, r: &Ref) -> Option<Ty> {
         let res = self.0.resources.get(r.resource.0 as usize)?;
@@ -31,7 +34,9 @@ impl RefTypes for DbRefs<'_, '_> {
             return true;
         }
         // A schema may declare what it can stand for: `@satisfies = ["aws.kms.Key"]`.
-        let Some(s) = self.0.schemas.get(found) else { return false };
+        let Some(s) = self.0.schemas.get(found) else {
+            return false;
+        };
         match s.attrs.get("satisfies") {
             Some(Value::List(l)) => l.iter().any(|v| v.as_str() == Some(expected)),
             Some(Value::Str(x)) => x == expected,
@@ -60,7 +65,11 @@ impl<'a> Db<'a> {
         let ok = ms.is_empty();
         for m in ms {
             let mut d = Diagnostic::error(m.kind.code(), m.kind.message(), span);
-            d = if !m.path.is_empty() { d.with_label(format!("at `{}`", m.path)) } else { d.with_label(format!("expected `{ty}`")) };
+            d = if !m.path.is_empty() {
+                d.with_label(format!("at `{}`", m.path))
+            } else {
+                d.with_label(format!("expected `{ty}`"))
+            };
             d = d.with_help(help_for(&m.kind, ty));
             self.report(d);
         }
@@ -69,7 +78,13 @@ impl<'a> Db<'a> {
 
     /// Evaluate `e` in `scope`. With `expected`, the value is checked against it and errors are
     /// reported at the most precise span. Returns `None` if an error was reported (poison).
-    pub fn eval(&mut self, e: &'a ast::Expr, scope: ScopeId, locals: &mut Locals, expected: Option<&Ty>) -> Option<Value> {
+    pub fn eval(
+        &mut self,
+        e: &'a ast::Expr,
+        scope: ScopeId,
+        locals: &mut Locals,
+        expected: Option<&Ty>,
+    ) -> Option<Value> {
         if self.depth >= MAX_DEPTH {
             self.report(
                 Diagnostic::error("E2007", format!("evaluation is nested more than {MAX_DEPTH} levels deep"), e.span)
@@ -81,19 +96,29 @@ impl<'a> Db<'a> {
         self.depth += 1;
         // Grow the stack on demand (as rustc does): deep but legal programs must not depend on
         // the caller's thread stack size.
-        let r = stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || self.eval_inner(e, scope, locals, expected));
+        let r = stacker::maybe_grow(64 * 1024, 2 * 1024 * 1024, || {
+            self.eval_inner(e, scope, locals, expected)
+        });
         self.depth -= 1;
         r
     }
 
-    fn eval_inner(&mut self, e: &'a ast::Expr, scope: ScopeId, locals: &mut Locals, expected: Option<&Ty>) -> Option<Value> {
+    fn eval_inner(
+        &mut self,
+        e: &'a ast::Expr,
+        scope: ScopeId,
+        locals: &mut Locals,
+        expected: Option<&Ty>,
+    ) -> Option<Value> {
         let exp = expected.map(|t| t.resolved());
         // Structural cases that check as they go.
         match (&e.kind, exp) {
             (ExprKind::Record(fields), Some(t)) => {
                 if let Some(rt) = pick_record(t) {
                     return match rt {
-                        PickedRecord::Record(fs) => self.eval_record_typed(fields, fs, scope, locals, e.span),
+                        PickedRecord::Record(fs) => {
+                            self.eval_record_typed(fields, fs, scope, locals, e.span)
+                        }
                         PickedRecord::Map(elem) => {
                             let mut out = BTreeMap::new();
                             let mut ok = true;
@@ -130,13 +155,24 @@ impl<'a> Db<'a> {
                 }
                 return self.new_list(out, e.span);
             }
-            (ExprKind::Cond { cond, then, otherwise }, _) => {
+            (
+                ExprKind::Cond {
+                    cond,
+                    then,
+                    otherwise,
+                },
+                _,
+            ) => {
                 let c = self.eval(cond, scope, locals, Some(&Ty::Bool))?;
                 let c = match c {
                     Value::Bool(b) => b,
                     _ => return None,
                 };
-                let (taken, other) = if c { (then, otherwise) } else { (otherwise, then) };
+                let (taken, other) = if c {
+                    (then, otherwise)
+                } else {
+                    (otherwise, then)
+                };
                 // The branch not taken is still checked against the expected type: it is what
                 // another environment will get.
                 self.speculative += 1;
@@ -156,23 +192,32 @@ impl<'a> Db<'a> {
         Some(v)
     }
 
-    fn eval_record_typed(&mut self, fields: &'a [ast::Field], schema: &BTreeMap<String, FieldSchema>, scope: ScopeId, locals: &mut Locals, span: Span) -> Option<Value> {
+    fn eval_record_typed(
+        &mut self,
+        fields: &'a [ast::Field],
+        schema: &BTreeMap<String, FieldSchema>,
+        scope: ScopeId,
+        locals: &mut Locals,
+        span: Span,
+    ) -> Option<Value> {
         let mut out = BTreeMap::new();
         let mut ok = true;
         for f in fields {
             match schema.get(&f.name.name) {
-                Some(fs) => {
-                    match self.eval(&f.value, scope, locals, Some(&fs.ty)) {
-                        Some(v) => {
-                            if out.insert(f.name.name.clone(), v).is_some() {
-                                self.report(duplicate_field(&f.name));
-                            }
+                Some(fs) => match self.eval(&f.value, scope, locals, Some(&fs.ty)) {
+                    Some(v) => {
+                        if out.insert(f.name.name.clone(), v).is_some() {
+                            self.report(duplicate_field(&f.name));
                         }
-                        None => ok = false,
                     }
-                }
+                    None => ok = false,
+                },
                 None => {
-                    self.report(unknown_field(&f.name, schema.keys().map(String::as_str), "this record"));
+                    self.report(unknown_field(
+                        &f.name,
+                        schema.keys().map(String::as_str),
+                        "this record",
+                    ));
                     ok = false;
                 }
             }
@@ -198,12 +243,22 @@ impl<'a> Db<'a> {
         self.new_record(out, span)
     }
 
-    fn eval_typed_record(&mut self, path: &ast::Path, fields: &'a [ast::Field], scope: ScopeId, locals: &mut Locals, expected: Option<&Ty>, span: Span) -> Option<Value> {
+    fn eval_typed_record(
+        &mut self,
+        path: &ast::Path,
+        fields: &'a [ast::Field],
+        scope: ScopeId,
+        locals: &mut Locals,
+        expected: Option<&Ty>,
+        span: Span,
+    ) -> Option<Value> {
         // `aws { ... }` names the provider settings type even though `aws` is also a package.
         let t = if path.segments.len() == 1 {
             match self.scopes[0].names.get(&path.segments[0].name).copied() {
                 Some(sym) if matches!(self.syms[sym].kind, SymKind::Type(_)) => {
-                    let SymKind::Type(decl) = self.syms[sym].kind else { unreachable!() };
+                    let SymKind::Type(decl) = self.syms[sym].kind else {
+                        unreachable!()
+                    };
                     self.resolve_named_type(sym, decl, 0)
                 }
                 _ => self.type_of_path(path, scope),
@@ -212,11 +267,17 @@ impl<'a> Db<'a> {
             self.type_of_path(path, scope)
         }?;
         let v = match pick_record(t.resolved()) {
-            Some(PickedRecord::Record(fs)) => self.eval_record_typed(fields, fs, scope, locals, span)?,
+            Some(PickedRecord::Record(fs)) => {
+                self.eval_record_typed(fields, fs, scope, locals, span)?
+            }
             _ => {
                 self.report(
-                    Diagnostic::error("E2002", format!("`{}` is not a record type", path.text()), path.span)
-                        .with_help("only record types can be written as `Type { field = value }`"),
+                    Diagnostic::error(
+                        "E2002",
+                        format!("`{}` is not a record type", path.text()),
+                        path.span,
+                    )
+                    .with_help("only record types can be written as `Type { field = value }`"),
                 );
                 return None;
             }
@@ -234,15 +295,24 @@ impl<'a> Db<'a> {
             TypePath::Ty(t) => Some(t),
             _ => {
                 self.report(
-                    Diagnostic::error("E2002", format!("`{}` is not a record type", path.text()), path.span)
-                        .with_help("declare it with `type Name = { field: type }`"),
+                    Diagnostic::error(
+                        "E2002",
+                        format!("`{}` is not a record type", path.text()),
+                        path.span,
+                    )
+                    .with_help("declare it with `type Name = { field: type }`"),
                 );
                 None
             }
         }
     }
 
-    fn eval_plain(&mut self, e: &'a ast::Expr, scope: ScopeId, locals: &mut Locals) -> Option<Value> {
+    fn eval_plain(
+        &mut self,
+        e: &'a ast::Expr,
+        scope: ScopeId,
+        locals: &mut Locals,
+    ) -> Option<Value> {
         Some(match &e.kind {
             ExprKind::Error => return None,
             ExprKind::Null => Value::Null,
@@ -292,9 +362,16 @@ impl<'a> Db<'a> {
                 return Some(builtins::make_string(out));
             }
             ExprKind::Quantity { value, unit } => match units::unit(unit) {
-                Some(u) => Value::Quantity(Quantity { value: value * u.factor, dimension: u.dimension, unit: u.name.to_string() }),
+                Some(u) => Value::Quantity(Quantity {
+                    value: value * u.factor,
+                    dimension: u.dimension,
+                    unit: u.name.to_string(),
+                }),
                 None => {
-                    self.report(Diagnostic::error("E0004", format!("unknown unit `{unit}`"), e.span).with_help("see docs/language.md for the units Strata knows"));
+                    self.report(
+                        Diagnostic::error("E0004", format!("unknown unit `{unit}`"), e.span)
+                            .with_help("see docs/language.md for the units Strata knows"),
+                    );
                     return None;
                 }
             },
@@ -341,7 +418,9 @@ impl<'a> Db<'a> {
                 }
                 return self.new_record(out, e.span);
             }
-            ExprKind::TypedRecord { ty, fields } => return self.eval_typed_record(ty, fields, scope, locals, None, e.span),
+            ExprKind::TypedRecord { ty, fields } => {
+                return self.eval_typed_record(ty, fields, scope, locals, None, e.span)
+            }
             ExprKind::Field { base, name } => return self.eval_field(base, name, scope, locals),
             ExprKind::Index { base, index } => {
                 let b = self.eval(base, scope, locals, None)?;
@@ -350,10 +429,18 @@ impl<'a> Db<'a> {
             }
             ExprKind::Call { callee, args } => {
                 if !builtins::NAMES.contains(&callee.name.as_str()) {
-                    let mut d = Diagnostic::error("E2008", format!("unknown function `{}`", callee.name), callee.span).with_label("not a built-in function");
+                    let mut d = Diagnostic::error(
+                        "E2008",
+                        format!("unknown function `{}`", callee.name),
+                        callee.span,
+                    )
+                    .with_label("not a built-in function");
                     d = match did_you_mean(&callee.name, builtins::NAMES.iter().copied()) {
                         Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                        None => d.with_help(format!("the built-in functions are: {}", builtins::NAMES.join(", "))),
+                        None => d.with_help(format!(
+                            "the built-in functions are: {}",
+                            builtins::NAMES.join(", ")
+                        )),
                     };
                     self.report(d);
                     return None;
@@ -377,7 +464,10 @@ impl<'a> Db<'a> {
                 match builtins::call(&callee.name, vals) {
                     Ok(v) => return self.check_size(v, e.span),
                     Err(msg) => {
-                        self.report_dynamic(Diagnostic::error("E2007", msg, e.span).with_help(format!("see `{}` in docs/language.md", callee.name)));
+                        self.report_dynamic(
+                            Diagnostic::error("E2007", msg, e.span)
+                                .with_help(format!("see `{}` in docs/language.md", callee.name)),
+                        );
                         return None;
                     }
                 }
@@ -401,7 +491,12 @@ impl<'a> Db<'a> {
                             UnaryOp::Neg => ("-", "a number or quantity"),
                         };
                         self.report(
-                            Diagnostic::error("E2002", format!("`{sym}` needs {want}, found {}", v.type_name()), expr.span).with_help(format!("apply `{sym}` to {want}")),
+                            Diagnostic::error(
+                                "E2002",
+                                format!("`{sym}` needs {want}, found {}", v.type_name()),
+                                expr.span,
+                            )
+                            .with_help(format!("apply `{sym}` to {want}")),
                         );
                         return None;
                     }
@@ -412,7 +507,13 @@ impl<'a> Db<'a> {
                 return self.check_size(v, e.span);
             }
             ExprKind::Cond { .. } | ExprKind::Paren(_) => return self.eval(e, scope, locals, None),
-            ExprKind::ListComp { key, var, iter, body, cond } => {
+            ExprKind::ListComp {
+                key,
+                var,
+                iter,
+                body,
+                cond,
+            } => {
                 let items = self.iteration(iter, scope, locals)?;
                 let mut out = Vec::new();
                 for (k, v) in items {
@@ -425,7 +526,9 @@ impl<'a> Db<'a> {
                     }
                     locals.push((var.name.clone(), v));
                     let keep = match cond {
-                        Some(c) => self.eval(c, scope, locals, Some(&Ty::Bool)).map(|v| v.is_true()),
+                        Some(c) => self
+                            .eval(c, scope, locals, Some(&Ty::Bool))
+                            .map(|v| v.is_true()),
                         None => Some(true),
                     };
                     let r = match keep {
@@ -442,7 +545,14 @@ impl<'a> Db<'a> {
                 }
                 return self.new_list(out, e.span);
             }
-            ExprKind::MapComp { key, var, iter, out_key, out_value, cond } => {
+            ExprKind::MapComp {
+                key,
+                var,
+                iter,
+                out_key,
+                out_value,
+                cond,
+            } => {
                 let items = self.iteration(iter, scope, locals)?;
                 let mut out = BTreeMap::new();
                 for (k, v) in items {
@@ -455,7 +565,9 @@ impl<'a> Db<'a> {
                     }
                     locals.push((var.name.clone(), v));
                     let keep = match cond {
-                        Some(c) => self.eval(c, scope, locals, Some(&Ty::Bool)).map(|v| v.is_true()),
+                        Some(c) => self
+                            .eval(c, scope, locals, Some(&Ty::Bool))
+                            .map(|v| v.is_true()),
                         None => Some(true),
                     };
                     let r = match keep {
@@ -478,16 +590,27 @@ impl<'a> Db<'a> {
                                 Value::Int(i) => i.to_string(),
                                 other => {
                                     self.report(
-                                        Diagnostic::error("E2002", format!("map keys must be strings, found {}", other.type_name()), out_key.span)
-                                            .with_help("build the key with a string, e.g. `\"${x}\"`"),
+                                        Diagnostic::error(
+                                            "E2002",
+                                            format!(
+                                                "map keys must be strings, found {}",
+                                                other.type_name()
+                                            ),
+                                            out_key.span,
+                                        )
+                                        .with_help("build the key with a string, e.g. `\"${x}\"`"),
                                     );
                                     return None;
                                 }
                             };
                             if out.insert(ks.clone(), vv).is_some() {
                                 self.report_dynamic(
-                                    Diagnostic::error("E2007", format!("duplicate key {ks:?} in map comprehension"), out_key.span)
-                                        .with_help("make the keys unique, e.g. by including the index"),
+                                    Diagnostic::error(
+                                        "E2007",
+                                        format!("duplicate key {ks:?} in map comprehension"),
+                                        out_key.span,
+                                    )
+                                    .with_help("make the keys unique, e.g. by including the index"),
                                 );
                                 return None;
                             }
@@ -502,15 +625,33 @@ impl<'a> Db<'a> {
     }
 
     /// The (key, value) pairs a comprehension iterates: index/element for lists, key/value for maps.
-    fn iteration(&mut self, iter: &'a ast::Expr, scope: ScopeId, locals: &mut Locals) -> Option<Vec<(Value, Value)>> {
+    fn iteration(
+        &mut self,
+        iter: &'a ast::Expr,
+        scope: ScopeId,
+        locals: &mut Locals,
+    ) -> Option<Vec<(Value, Value)>> {
         match self.eval(iter, scope, locals, None)? {
-            Value::List(l) => Some(l.iter().enumerate().map(|(i, v)| (Value::Int(i as i64), v.clone())).collect()),
-            Value::Record(m) => Some(m.iter().map(|(k, v)| (Value::str(k.as_str()), v.clone())).collect()),
+            Value::List(l) => Some(
+                l.iter()
+                    .enumerate()
+                    .map(|(i, v)| (Value::Int(i as i64), v.clone()))
+                    .collect(),
+            ),
+            Value::Record(m) => Some(
+                m.iter()
+                    .map(|(k, v)| (Value::str(k.as_str()), v.clone()))
+                    .collect(),
+            ),
             v => {
                 self.report(
-                    Diagnostic::error("E2002", format!("cannot iterate over a {}", v.type_name()), iter.span)
-                        .with_label("not a list or map")
-                        .with_help("iterate over a list (`[for x in [1, 2]: ...]`) or a map"),
+                    Diagnostic::error(
+                        "E2002",
+                        format!("cannot iterate over a {}", v.type_name()),
+                        iter.span,
+                    )
+                    .with_label("not a list or map")
+                    .with_help("iterate over a list (`[for x in [1, 2]: ...]`) or a map"),
                 );
                 None
             }
@@ -519,17 +660,22 @@ impl<'a> Db<'a> {
 
     /// A list just built from evaluated elements, within the limits.
     fn new_list(&mut self, items: Vec<Value>, span: Span) -> Option<Value> {
-        self.reserve_elements(items.len() as u64, 0, false, span).then(|| Value::list(items))
+        self.reserve_elements(items.len() as u64, 0, false, span)
+            .then(|| Value::list(items))
     }
 
     /// A record (or map) just built from evaluated fields, within the limits.
     fn new_record(&mut self, fields: BTreeMap<String, Value>, span: Span) -> Option<Value> {
         let keys = fields.keys().map(|k| k.len() as u64).sum();
-        self.reserve_elements(fields.len() as u64, keys, true, span).then(|| Value::record(fields))
+        self.reserve_elements(fields.len() as u64, keys, true, span)
+            .then(|| Value::record(fields))
     }
 
     fn overflow(&mut self, span: Span) -> Option<Value> {
-        self.report_dynamic(Diagnostic::error("E2007", "integer overflow", span).with_help("integers are 64-bit; use smaller values"));
+        self.report_dynamic(
+            Diagnostic::error("E2007", "integer overflow", span)
+                .with_help("integers are 64-bit; use smaller values"),
+        );
         None
     }
 
@@ -539,7 +685,11 @@ impl<'a> Db<'a> {
                 if *n < 0 || *n as usize >= l.len() {
                     self.report_dynamic(
                         Diagnostic::error("E2007", format!("index {n} is out of range"), span)
-                            .with_label(format!("the list has {} element{}", l.len(), if l.len() == 1 { "" } else { "s" }))
+                            .with_label(format!(
+                                "the list has {} element{}",
+                                l.len(),
+                                if l.len() == 1 { "" } else { "s" }
+                            ))
                             .with_help("check the length with `length(list)` first"),
                     );
                     return None;
@@ -552,7 +702,13 @@ impl<'a> Db<'a> {
                     let mut d = Diagnostic::error("E2007", format!("no key {k:?}"), span);
                     d = match did_you_mean(k, m.keys().map(String::as_str)) {
                         Some(s) => d.with_help(format!("did you mean {s:?}?")),
-                        None => d.with_help(format!("the keys are: {}", m.keys().map(|k| format!("{k:?}")).collect::<Vec<_>>().join(", "))),
+                        None => d.with_help(format!(
+                            "the keys are: {}",
+                            m.keys()
+                                .map(|k| format!("{k:?}"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
                     };
                     self.report_dynamic(d);
                     None
@@ -561,21 +717,34 @@ impl<'a> Db<'a> {
             (Value::Record(m), Value::Int(n)) => match m.get(&n.to_string()) {
                 Some(v) => Some(v.clone()),
                 None => {
-                    self.report_dynamic(Diagnostic::error("E2007", format!("no key {n}"), span).with_help("index maps with their string keys"));
+                    self.report_dynamic(
+                        Diagnostic::error("E2007", format!("no key {n}"), span)
+                            .with_help("index maps with their string keys"),
+                    );
                     None
                 }
             },
             _ => {
                 self.report(
-                    Diagnostic::error("E2002", format!("cannot index a {} with a {}", b.type_name(), i.type_name()), span)
-                        .with_help("index lists with ints and maps with strings"),
+                    Diagnostic::error(
+                        "E2002",
+                        format!("cannot index a {} with a {}", b.type_name(), i.type_name()),
+                        span,
+                    )
+                    .with_help("index lists with ints and maps with strings"),
                 );
                 None
             }
         }
     }
 
-    fn eval_field(&mut self, base: &'a ast::Expr, name: &ast::Ident, scope: ScopeId, locals: &mut Locals) -> Option<Value> {
+    fn eval_field(
+        &mut self,
+        base: &'a ast::Expr,
+        name: &ast::Ident,
+        scope: ScopeId,
+        locals: &mut Locals,
+    ) -> Option<Value> {
         // `alias.name` for a file import, `pkg.x` for a package: resolved by name, not value.
         if let ExprKind::Name(b) = &base.kind {
             if !locals.iter().any(|(n, _)| *n == b.name) {
@@ -586,8 +755,13 @@ impl<'a> Db<'a> {
                             return match self.scopes[unit_scope].names.get(&name.name).copied() {
                                 Some(s) => self.value_of_sym(s, name.span),
                                 None => {
-                                    let names: Vec<String> = self.scopes[unit_scope].names.keys().cloned().collect();
-                                    self.report(unknown_name(name, names.iter().map(String::as_str), &format!("module `{}`", b.name)));
+                                    let names: Vec<String> =
+                                        self.scopes[unit_scope].names.keys().cloned().collect();
+                                    self.report(unknown_name(
+                                        name,
+                                        names.iter().map(String::as_str),
+                                        &format!("module `{}`", b.name),
+                                    ));
                                     None
                                 }
                             };
@@ -615,7 +789,11 @@ impl<'a> Db<'a> {
             Value::Record(m) => match m.get(&name.name) {
                 Some(v) => Some(v.clone()),
                 None => {
-                    self.report(unknown_field_access(name, m.keys().map(String::as_str), "this record"));
+                    self.report(unknown_field_access(
+                        name,
+                        m.keys().map(String::as_str),
+                        "this record",
+                    ));
                     None
                 }
             },
@@ -623,35 +801,72 @@ impl<'a> Db<'a> {
                 let idx = r.resource.0 as usize;
                 let schema_name = self.resources[idx].schema.clone();
                 let schema = self.schemas.get(&schema_name)?;
-                let decl = schema.outputs.get(&name.name).map(|f| (true, f)).or_else(|| schema.fields.get(&name.name).map(|f| (false, f)));
+                let decl = schema
+                    .outputs
+                    .get(&name.name)
+                    .map(|f| (true, f))
+                    .or_else(|| schema.fields.get(&name.name).map(|f| (false, f)));
                 if let Some((is_out, f)) = decl {
                     let def = f.span;
                     let (sn, n) = (schema_name.clone(), name.name.clone());
                     self.xref(name.span, def, crate::XRefKind::Property, move |db| {
                         db.schemas
                             .get(&sn)
-                            .and_then(|s| s.outputs.get(&n).map(|f| field_hover(&n, true, f)).or_else(|| s.fields.get(&n).map(|f| field_hover(&n, false, f))))
+                            .and_then(|s| {
+                                s.outputs
+                                    .get(&n)
+                                    .map(|f| field_hover(&n, true, f))
+                                    .or_else(|| s.fields.get(&n).map(|f| field_hover(&n, false, f)))
+                            })
                             .unwrap_or_default()
                     });
                     let _ = is_out;
                 }
                 let schema = self.schemas.get(&schema_name)?;
                 if schema.outputs.contains_key(&name.name) {
-                    return Some(Value::Ref(Ref { attr: Some(name.name.clone()), ..r }));
+                    return Some(Value::Ref(Ref {
+                        attr: Some(name.name.clone()),
+                        ..r
+                    }));
                 }
                 if schema.fields.contains_key(&name.name) {
                     if !self.ensure_props(idx, name.span) {
                         return None;
                     }
-                    return Some(self.resources[idx].evaluated.as_ref().and_then(|p| p.props.get(&name.name).cloned()).unwrap_or(Value::Null));
+                    return Some(
+                        self.resources[idx]
+                            .evaluated
+                            .as_ref()
+                            .and_then(|p| p.props.get(&name.name).cloned())
+                            .unwrap_or(Value::Null),
+                    );
                 }
-                let names: Vec<String> = schema.outputs.keys().chain(schema.fields.keys()).cloned().collect();
-                let mut d = Diagnostic::error("E2013", format!("`{}` ({schema_name}) has no attribute `{}`", r.name, name.name), name.span).with_label("unknown attribute");
+                let names: Vec<String> = schema
+                    .outputs
+                    .keys()
+                    .chain(schema.fields.keys())
+                    .cloned()
+                    .collect();
+                let mut d = Diagnostic::error(
+                    "E2013",
+                    format!(
+                        "`{}` ({schema_name}) has no attribute `{}`",
+                        r.name, name.name
+                    ),
+                    name.span,
+                )
+                .with_label("unknown attribute");
                 d = match did_you_mean(&name.name, names.iter().map(String::as_str)) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None => d.with_help(format!(
                         "its attributes are: {}",
-                        schema.outputs.keys().chain(schema.fields.keys()).cloned().collect::<Vec<_>>().join(", ")
+                        schema
+                            .outputs
+                            .keys()
+                            .chain(schema.fields.keys())
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     )),
                 };
                 self.report(d);
@@ -659,8 +874,12 @@ impl<'a> Db<'a> {
             }
             other => {
                 self.report(
-                    Diagnostic::error("E2013", format!("a {} has no field `{}`", other.type_name(), name.name), name.span)
-                        .with_help("field access works on records, module instances and resources"),
+                    Diagnostic::error(
+                        "E2013",
+                        format!("a {} has no field `{}`", other.type_name(), name.name),
+                        name.span,
+                    )
+                    .with_help("field access works on records, module instances and resources"),
                 );
                 None
             }
@@ -676,7 +895,9 @@ impl<'a> Db<'a> {
                 let v = self.value_of_sym(sym, id.span);
                 let def = self.syms[sym].def_span;
                 let vv = if self.record_xrefs { v.clone() } else { None };
-                self.xref(id.span, def, crate::XRefKind::Name, |db| db.sym_hover(sym, &id.name, vv.as_ref()));
+                self.xref(id.span, def, crate::XRefKind::Name, |db| {
+                    db.sym_hover(sym, &id.name, vv.as_ref())
+                });
                 v
             }
             None => {
@@ -702,7 +923,9 @@ impl<'a> Db<'a> {
                     Diagnostic::error("E1007", "this value depends on itself", use_span)
                         .with_label("used here while it is being computed")
                         .with_secondary(def, "defined here")
-                        .with_help("break the cycle: one of the values in the chain must not refer back"),
+                        .with_help(
+                            "break the cycle: one of the values in the chain must not refer back",
+                        ),
                 );
                 return None;
             }
@@ -726,7 +949,9 @@ impl<'a> Db<'a> {
                 let arg = arg.as_ref().map(|a| (a.expr, a.scope, a.locals.clone()));
                 let ty = p.ty.as_ref().and_then(|t| self.resolve_type(t, scope));
                 match arg {
-                    Some((expr, arg_scope, mut locals)) => self.eval(expr, arg_scope, &mut locals, ty.as_ref()),
+                    Some((expr, arg_scope, mut locals)) => {
+                        self.eval(expr, arg_scope, &mut locals, ty.as_ref())
+                    }
                     None => match &p.default {
                         Some(d) => {
                             let mut locals = Vec::new();
@@ -745,7 +970,11 @@ impl<'a> Db<'a> {
                 self.instantiate_module(m, scope)
             }
             SymKind::Stack(i) => Some(Value::str(self.stacks[*i].decl.name.name.clone())),
-            SymKind::Type(_) | SymKind::Module(_) | SymKind::Package(_) | SymKind::Imported(_) | SymKind::FileImport(_) => {
+            SymKind::Type(_)
+            | SymKind::Module(_)
+            | SymKind::Package(_)
+            | SymKind::Imported(_)
+            | SymKind::FileImport(_) => {
                 let what = match &self.syms[sym].kind {
                     SymKind::Type(_) => "a type",
                     SymKind::Module(_) => "a module",
@@ -772,10 +1001,25 @@ impl<'a> Db<'a> {
             if let Some(t) = &ty {
                 let ms = check_value(&v, t, &DbRefs(self));
                 if let Some(m) = ms.first() {
-                    let mut d = Diagnostic::error("E2012", format!("value {} for parameter `{}` is invalid: {}", v.preview(80), p.name.name, m.kind.message()), p.name.span)
-                        .with_label("parameter declared here");
+                    let mut d = Diagnostic::error(
+                        "E2012",
+                        format!(
+                            "value {} for parameter `{}` is invalid: {}",
+                            v.preview(80),
+                            p.name.name,
+                            m.kind.message()
+                        ),
+                        p.name.span,
+                    )
+                    .with_label("parameter declared here");
                     d = d.with_help(match t.literal_values() {
-                        Some(vals) => format!("choose one of: {}", vals.iter().map(|v| v.to_string()).collect::<Vec<_>>().join(", ")),
+                        Some(vals) => format!(
+                            "choose one of: {}",
+                            vals.iter()
+                                .map(|v| v.to_string())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                         None => format!("pass a value of type {t}"),
                     });
                     self.report(d);
@@ -800,7 +1044,15 @@ impl<'a> Db<'a> {
         }
     }
 
-    fn eval_binary(&mut self, op: BinaryOp, lhs: &'a ast::Expr, rhs: &'a ast::Expr, scope: ScopeId, locals: &mut Locals, span: Span) -> Option<Value> {
+    fn eval_binary(
+        &mut self,
+        op: BinaryOp,
+        lhs: &'a ast::Expr,
+        rhs: &'a ast::Expr,
+        scope: ScopeId,
+        locals: &mut Locals,
+        span: Span,
+    ) -> Option<Value> {
         // Short-circuit logic.
         if matches!(op, BinaryOp::And | BinaryOp::Or) {
             let l = self.eval(lhs, scope, locals, Some(&Ty::Bool))?;
@@ -817,7 +1069,16 @@ impl<'a> Db<'a> {
         let l = self.eval(lhs, scope, locals, None)?;
         let r = self.eval(rhs, scope, locals, None)?;
         let bad = |db: &mut Db, l: &Value, r: &Value| {
-            let mut d = Diagnostic::error("E2002", format!("cannot apply `{}` to {} and {}", op.as_str(), describe_kind(l), describe_kind(r)), span);
+            let mut d = Diagnostic::error(
+                "E2002",
+                format!(
+                    "cannot apply `{}` to {} and {}",
+                    op.as_str(),
+                    describe_kind(l),
+                    describe_kind(r)
+                ),
+                span,
+            );
             d = match (l, r) {
                 (Value::Quantity(a), Value::Quantity(b)) if a.dimension != b.dimension => {
                     d.with_label("units of different dimensions").with_help(format!("both sides must be {}s", a.dimension.name()))
@@ -830,7 +1091,11 @@ impl<'a> Db<'a> {
             db.report(d);
             None
         };
-        if matches!(op, BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge) && !self.charge(comparison_cost(&l, &r), span) {
+        if matches!(
+            op,
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        ) && !self.charge(comparison_cost(&l, &r), span)
+        {
             return None;
         }
         Some(match op {
@@ -839,12 +1104,18 @@ impl<'a> Db<'a> {
             BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge => {
                 let ord = match (&l, &r) {
                     (Value::Str(a), Value::Str(b)) => Some(a.cmp(b)),
-                    (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension => a.value.partial_cmp(&b.value),
+                    (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension => {
+                        a.value.partial_cmp(&b.value)
+                    }
                     (Value::Int(a), Value::Int(b)) => Some(a.cmp(b)),
-                    (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => l.as_f64().partial_cmp(&r.as_f64()),
+                    (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                        l.as_f64().partial_cmp(&r.as_f64())
+                    }
                     _ => return bad(self, &l, &r),
                 };
-                let Some(o) = ord else { return Some(Value::Bool(false)) };
+                let Some(o) = ord else {
+                    return Some(Value::Bool(false));
+                };
                 use std::cmp::Ordering::*;
                 Value::Bool(match op {
                     BinaryOp::Lt => o == Less,
@@ -858,8 +1129,15 @@ impl<'a> Db<'a> {
                     Some(x) => Value::Int(x),
                     None => return self.overflow(span),
                 },
-                (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Value::Float(l.as_f64()? + r.as_f64()?),
-                (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension => Value::Quantity(Quantity { value: a.value + b.value, ..a.clone() }),
+                (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                    Value::Float(l.as_f64()? + r.as_f64()?)
+                }
+                (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension => {
+                    Value::Quantity(Quantity {
+                        value: a.value + b.value,
+                        ..a.clone()
+                    })
+                }
                 (Value::Str(_) | Value::Interp(_), Value::Str(_) | Value::Interp(_)) => {
                     if !self.reserve_string(l.size().bytes.saturating_add(r.size().bytes), span) {
                         return None;
@@ -877,7 +1155,11 @@ impl<'a> Db<'a> {
                 }
                 (Value::Record(a), Value::Record(b)) => {
                     let added: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
-                    let keys = a.keys().chain(added.iter().copied()).map(|k| k.len() as u64).sum();
+                    let keys = a
+                        .keys()
+                        .chain(added.iter().copied())
+                        .map(|k| k.len() as u64)
+                        .sum();
                     if !self.reserve_elements((a.len() + added.len()) as u64, keys, true, span) {
                         return None;
                     }
@@ -892,8 +1174,15 @@ impl<'a> Db<'a> {
                     Some(x) => Value::Int(x),
                     None => return self.overflow(span),
                 },
-                (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Value::Float(l.as_f64()? - r.as_f64()?),
-                (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension => Value::Quantity(Quantity { value: a.value - b.value, ..a.clone() }),
+                (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                    Value::Float(l.as_f64()? - r.as_f64()?)
+                }
+                (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension => {
+                    Value::Quantity(Quantity {
+                        value: a.value - b.value,
+                        ..a.clone()
+                    })
+                }
                 _ => return bad(self, &l, &r),
             },
             BinaryOp::Mul => match (&l, &r) {
@@ -901,16 +1190,27 @@ impl<'a> Db<'a> {
                     Some(x) => Value::Int(x),
                     None => return self.overflow(span),
                 },
-                (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => Value::Float(l.as_f64()? * r.as_f64()?),
-                (Value::Quantity(q), n @ (Value::Int(_) | Value::Float(_))) | (n @ (Value::Int(_) | Value::Float(_)), Value::Quantity(q)) => {
-                    Value::Quantity(Quantity { value: q.value * n.as_f64()?, ..q.clone() })
+                (Value::Int(_) | Value::Float(_), Value::Int(_) | Value::Float(_)) => {
+                    Value::Float(l.as_f64()? * r.as_f64()?)
+                }
+                (Value::Quantity(q), n @ (Value::Int(_) | Value::Float(_)))
+                | (n @ (Value::Int(_) | Value::Float(_)), Value::Quantity(q)) => {
+                    Value::Quantity(Quantity {
+                        value: q.value * n.as_f64()?,
+                        ..q.clone()
+                    })
                 }
                 _ => return bad(self, &l, &r),
             },
             BinaryOp::Div | BinaryOp::Rem => {
-                let zero = matches!(r, Value::Int(0)) || matches!(r, Value::Float(f) if f == 0.0) || matches!(&r, Value::Quantity(q) if q.value == 0.0);
+                let zero = matches!(r, Value::Int(0))
+                    || matches!(r, Value::Float(f) if f == 0.0)
+                    || matches!(&r, Value::Quantity(q) if q.value == 0.0);
                 if zero && !matches!(l, Value::Str(_)) {
-                    self.report_dynamic(Diagnostic::error("E2007", "division by zero", rhs.span).with_help("make sure the divisor is not zero"));
+                    self.report_dynamic(
+                        Diagnostic::error("E2007", "division by zero", rhs.span)
+                            .with_help("make sure the divisor is not zero"),
+                    );
                     return None;
                 }
                 match (&l, &r) {
@@ -927,10 +1227,19 @@ impl<'a> Db<'a> {
                         let (a, b) = (l.as_f64()?, r.as_f64()?);
                         Value::Float(if op == BinaryOp::Rem { a % b } else { a / b })
                     }
-                    (Value::Quantity(q), n @ (Value::Int(_) | Value::Float(_))) if op == BinaryOp::Div => {
-                        Value::Quantity(Quantity { value: q.value / n.as_f64()?, ..q.clone() })
+                    (Value::Quantity(q), n @ (Value::Int(_) | Value::Float(_)))
+                        if op == BinaryOp::Div =>
+                    {
+                        Value::Quantity(Quantity {
+                            value: q.value / n.as_f64()?,
+                            ..q.clone()
+                        })
                     }
-                    (Value::Quantity(a), Value::Quantity(b)) if a.dimension == b.dimension && op == BinaryOp::Div => Value::Float(a.value / b.value),
+                    (Value::Quantity(a), Value::Quantity(b))
+                        if a.dimension == b.dimension && op == BinaryOp::Div =>
+                    {
+                        Value::Float(a.value / b.value)
+                    }
                     _ => return bad(self, &l, &r),
                 }
             }
@@ -967,7 +1276,12 @@ impl<'a> Db<'a> {
 
 /// Hover text of a schema field.
 pub(crate) fn field_hover(name: &str, is_out: bool, f: &FieldSchema) -> String {
-    let mut h = format!("```strata\n{}{name}{}: {}", if is_out { "out " } else { "" }, if f.required || is_out { "" } else { "?" }, f.ty);
+    let mut h = format!(
+        "```strata\n{}{name}{}: {}",
+        if is_out { "out " } else { "" },
+        if f.required || is_out { "" } else { "?" },
+        f.ty
+    );
     if let Some(d) = &f.default {
         h.push_str(&format!(" = {d}"));
     }
@@ -983,14 +1297,26 @@ impl<'a> Db<'a> {
     fn sym_hover(&self, sym: usize, name: &str, v: Option<&Value>) -> String {
         let short = |v: Option<&Value>| v.map(|v| v.preview(79));
         let (kw, doc): (String, Option<&String>) = match &self.syms[sym].kind {
-            SymKind::Let(l) => (format!("let {name} = {}", short(v).unwrap_or_default()), l.doc.as_ref()),
-            SymKind::Param(p) | SymKind::ModuleParam(p, _) => (format!("param {name} = {}", short(v).unwrap_or_default()), p.doc.as_ref()),
+            SymKind::Let(l) => (
+                format!("let {name} = {}", short(v).unwrap_or_default()),
+                l.doc.as_ref(),
+            ),
+            SymKind::Param(p) | SymKind::ModuleParam(p, _) => (
+                format!("param {name} = {}", short(v).unwrap_or_default()),
+                p.doc.as_ref(),
+            ),
             SymKind::Resource(r) => {
                 let ty = r.ty.text();
                 (format!("resource {name}: {ty}"), r.doc.as_ref())
             }
-            SymKind::Instance(m) => (format!("module {name}: {}", m.module.text()), m.doc.as_ref()),
-            SymKind::Stack(i) => (format!("stack {name} ({})", self.stacks[*i].provider.as_str()), self.stacks[*i].decl.doc.as_ref()),
+            SymKind::Instance(m) => (
+                format!("module {name}: {}", m.module.text()),
+                m.doc.as_ref(),
+            ),
+            SymKind::Stack(i) => (
+                format!("stack {name} ({})", self.stacks[*i].provider.as_str()),
+                self.stacks[*i].decl.doc.as_ref(),
+            ),
             SymKind::Type(t) => (format!("type {name}"), t.doc.as_ref()),
             SymKind::Module(m) => (format!("module {name}"), m.doc.as_ref()),
             SymKind::FileImport(_) => (format!("import … as {name}"), None),
@@ -1035,7 +1361,9 @@ fn comparison_cost(a: &Value, b: &Value) -> u64 {
 fn values_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
         (Value::Int(x), Value::Float(y)) | (Value::Float(y), Value::Int(x)) => (*x as f64) == *y,
-        (Value::Quantity(x), Value::Quantity(y)) => x.dimension == y.dimension && x.value == y.value,
+        (Value::Quantity(x), Value::Quantity(y)) => {
+            x.dimension == y.dimension && x.value == y.value
+        }
         (Value::Cidr(x), Value::Str(y)) | (Value::Str(y), Value::Cidr(x)) => x == y,
         _ => a == b,
     }
@@ -1046,17 +1374,32 @@ fn describe_kind(v: &Value) -> String {
         Value::Quantity(q) => q.dimension.name(),
         v => v.type_name(),
     };
-    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    let article = if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     format!("{article} {name}")
 }
 
 pub(crate) fn duplicate_field(name: &ast::Ident) -> Diagnostic {
-    Diagnostic::error("E1002", format!("`{}` is set twice", name.name), name.span).with_label("set again here").with_help("remove one of the two assignments")
+    Diagnostic::error("E1002", format!("`{}` is set twice", name.name), name.span)
+        .with_label("set again here")
+        .with_help("remove one of the two assignments")
 }
 
-pub(crate) fn unknown_field<'s>(name: &ast::Ident, candidates: impl IntoIterator<Item = &'s str>, what: &str) -> Diagnostic {
+pub(crate) fn unknown_field<'s>(
+    name: &ast::Ident,
+    candidates: impl IntoIterator<Item = &'s str>,
+    what: &str,
+) -> Diagnostic {
     let candidates: Vec<&str> = candidates.into_iter().collect();
-    let d = Diagnostic::error("E2001", format!("unknown property `{}`", name.name), name.span).with_label(format!("not a property of {what}"));
+    let d = Diagnostic::error(
+        "E2001",
+        format!("unknown property `{}`", name.name),
+        name.span,
+    )
+    .with_label(format!("not a property of {what}"));
     match did_you_mean(&name.name, candidates.iter().copied()) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None if candidates.is_empty() => d.with_help("remove it: this takes no properties"),
@@ -1064,17 +1407,31 @@ pub(crate) fn unknown_field<'s>(name: &ast::Ident, candidates: impl IntoIterator
     }
 }
 
-fn unknown_field_access<'s>(name: &ast::Ident, candidates: impl IntoIterator<Item = &'s str>, what: &str) -> Diagnostic {
+fn unknown_field_access<'s>(
+    name: &ast::Ident,
+    candidates: impl IntoIterator<Item = &'s str>,
+    what: &str,
+) -> Diagnostic {
     let candidates: Vec<&str> = candidates.into_iter().collect();
-    let d = Diagnostic::error("E2013", format!("no field `{}` in {what}", name.name), name.span).with_label("unknown field");
+    let d = Diagnostic::error(
+        "E2013",
+        format!("no field `{}` in {what}", name.name),
+        name.span,
+    )
+    .with_label("unknown field");
     match did_you_mean(&name.name, candidates.iter().copied()) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help(format!("the fields are: {}", candidates.join(", "))),
     }
 }
 
-pub(crate) fn unknown_name<'s>(id: &ast::Ident, candidates: impl IntoIterator<Item = &'s str>, where_: &str) -> Diagnostic {
-    let d = Diagnostic::error("E1001", format!("unknown name `{}`", id.name), id.span).with_label(format!("not found in this {where_}"));
+pub(crate) fn unknown_name<'s>(
+    id: &ast::Ident,
+    candidates: impl IntoIterator<Item = &'s str>,
+    where_: &str,
+) -> Diagnostic {
+    let d = Diagnostic::error("E1001", format!("unknown name `{}`", id.name), id.span)
+        .with_label(format!("not found in this {where_}"));
     match did_you_mean(&id.name, candidates) {
         Some(s) => d.with_help(format!("did you mean `{s}`?")),
         None => d.with_help("declare it with `let`, `param` or `resource`, or import it"),
@@ -1083,19 +1440,33 @@ pub(crate) fn unknown_name<'s>(id: &ast::Ident, candidates: impl IntoIterator<It
 
 pub(crate) fn help_for(kind: &MismatchKind, ty: &Ty) -> String {
     match kind {
-        MismatchKind::Unit { expected, .. } => format!("write a {} such as `{}`", expected.name(), example_quantity(*expected)),
+        MismatchKind::Unit { expected, .. } => format!(
+            "write a {} such as `{}`",
+            expected.name(),
+            example_quantity(*expected)
+        ),
         MismatchKind::NotAllowed { allowed, .. } => format!("use one of: {}", allowed.join(", ")),
         MismatchKind::OutOfRange { range, .. } => format!("choose a value in {range}"),
         MismatchKind::Pattern { constraint, .. } => format!("the value must have {constraint}"),
         MismatchKind::MissingField { field } => format!("add `{field} = ...`"),
-        MismatchKind::UnknownField { field, candidates } => match did_you_mean(field, candidates.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => format!("allowed fields: {}", candidates.join(", ")),
-        },
-        MismatchKind::WrongRef { expected, .. } => format!("reference a resource of type `{expected}`"),
-        MismatchKind::InvalidCidr { .. } => "write an address and a prefix length, e.g. `10.0.0.0/16`".into(),
+        MismatchKind::UnknownField { field, candidates } => {
+            match did_you_mean(field, candidates.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => format!("allowed fields: {}", candidates.join(", ")),
+            }
+        }
+        MismatchKind::WrongRef { expected, .. } => {
+            format!("reference a resource of type `{expected}`")
+        }
+        MismatchKind::InvalidCidr { .. } => {
+            "write an address and a prefix length, e.g. `10.0.0.0/16`".into()
+        }
         MismatchKind::WrongType { .. } => match ty.resolved() {
-            Ty::Quantity { dimension, .. } => format!("write a {} such as `{}`", dimension.name(), example_quantity(*dimension)),
+            Ty::Quantity { dimension, .. } => format!(
+                "write a {} such as `{}`",
+                dimension.name(),
+                example_quantity(*dimension)
+            ),
             Ty::Bool => "write `true` or `false`".into(),
             _ => format!("expected a value of type `{ty}`"),
         },

@@ -1,7 +1,9 @@
 //! Declarations → symbols; resources and module instances → numbered resources with
 //! evaluated, schema-checked properties; stacks and policies.
 
-use crate::db::{ArgSrc, Db, EvaluatedProps, Locals, ResourceInfo, ScopeId, Slot, StackInfo, SymKind};
+use crate::db::{
+    ArgSrc, Db, EvaluatedProps, Locals, ResourceInfo, ScopeId, Slot, StackInfo, SymKind,
+};
 use crate::eval::{duplicate_field, unknown_field};
 use crate::types::TypePath;
 use std::collections::BTreeMap;
@@ -23,7 +25,12 @@ pub(crate) const MAX_INSTANCES: usize = 100_000;
 
 impl<'a> Db<'a> {
     /// Define the names of `items` in `scope`. `top` is false inside module declarations.
-    pub fn register_items(&mut self, scope: ScopeId, items: &'a [Item], unit_files: Option<&HashImports>) {
+    pub fn register_items(
+        &mut self,
+        scope: ScopeId,
+        items: &'a [Item],
+        unit_files: Option<&HashImports>,
+    ) {
         for item in items {
             match item {
                 Item::Import(imp) => match &imp.kind {
@@ -31,7 +38,12 @@ impl<'a> Db<'a> {
                         let pkg = path.text();
                         let root = path.segments.first().map(|s| s.name.as_str()).unwrap_or("");
                         if !strata_stdlib::PACKAGES.contains(&root) {
-                            let mut d = Diagnostic::error("E1004", format!("unknown package `{pkg}`"), path.span).with_label("not a stdlib package");
+                            let mut d = Diagnostic::error(
+                                "E1004",
+                                format!("unknown package `{pkg}`"),
+                                path.span,
+                            )
+                            .with_label("not a stdlib package");
                             d = match strata_base::did_you_mean(root, strata_stdlib::PACKAGES.iter().copied()) {
                                 Some(s) => d.with_help(format!("did you mean `import {s}`?")),
                                 None => d.with_help(format!(
@@ -44,23 +56,40 @@ impl<'a> Db<'a> {
                         }
                         match names {
                             None => {
-                                let last = path.segments.last().cloned().unwrap_or(ast::Ident { name: pkg.clone(), span: path.span });
+                                let last = path.segments.last().cloned().unwrap_or(ast::Ident {
+                                    name: pkg.clone(),
+                                    span: path.span,
+                                });
                                 self.define_import(scope, &last, SymKind::Package(pkg));
                             }
                             Some(names) => {
                                 for n in names {
                                     let q = format!("{pkg}.{}", n.name);
-                                    let known = self.schemas.get(&q).is_some() || self.scopes[0].names.contains_key(&n.name);
+                                    let known = self.schemas.get(&q).is_some()
+                                        || self.scopes[0].names.contains_key(&n.name);
                                     if !known {
                                         let cands: Vec<String> = self
                                             .schemas
                                             .names()
-                                            .filter_map(|s| s.strip_prefix(&format!("{pkg}.")).map(str::to_string))
+                                            .filter_map(|s| {
+                                                s.strip_prefix(&format!("{pkg}."))
+                                                    .map(str::to_string)
+                                            })
                                             .collect();
-                                        let mut d = Diagnostic::error("E1004", format!("`{pkg}` has no `{}`", n.name), n.span).with_label("not in this package");
-                                        d = match strata_base::did_you_mean(&n.name, cands.iter().map(String::as_str)) {
+                                        let mut d = Diagnostic::error(
+                                            "E1004",
+                                            format!("`{pkg}` has no `{}`", n.name),
+                                            n.span,
+                                        )
+                                        .with_label("not in this package");
+                                        d = match strata_base::did_you_mean(
+                                            &n.name,
+                                            cands.iter().map(String::as_str),
+                                        ) {
                                             Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                                            None => d.with_help(format!("see stdlib/{pkg} for the types `{pkg}` offers")),
+                                            None => d.with_help(format!(
+                                                "see stdlib/{pkg} for the types `{pkg}` offers"
+                                            )),
                                         };
                                         self.report(d);
                                         continue;
@@ -96,11 +125,19 @@ impl<'a> Db<'a> {
                 }
                 Item::Stack(s) => {
                     let idx = self.stacks.len();
-                    self.stacks.push(StackInfo { decl: s, scope, provider: Provider::None });
+                    self.stacks.push(StackInfo {
+                        decl: s,
+                        scope,
+                        provider: Provider::None,
+                    });
                     self.define(scope, &s.name, SymKind::Stack(idx));
                 }
                 Item::Output(o) => {
-                    if self.scopes[scope].outputs.iter().any(|x| x.name.name == o.name.name) {
+                    if self.scopes[scope]
+                        .outputs
+                        .iter()
+                        .any(|x| x.name.name == o.name.name)
+                    {
                         self.report(duplicate_field(&o.name));
                     } else {
                         self.scopes[scope].outputs.push(o);
@@ -116,7 +153,8 @@ impl<'a> Db<'a> {
         // Importing the same thing twice is harmless; anything else is a duplicate.
         if let Some(&existing) = self.scopes[scope].names.get(&name.name) {
             let same = match (&self.syms[existing].kind, &kind) {
-                (SymKind::Package(a), SymKind::Package(b)) | (SymKind::Imported(a), SymKind::Imported(b)) => a == b,
+                (SymKind::Package(a), SymKind::Package(b))
+                | (SymKind::Imported(a), SymKind::Imported(b)) => a == b,
                 _ => false,
             };
             if same {
@@ -132,7 +170,12 @@ impl<'a> Db<'a> {
             .names
             .values()
             .copied()
-            .filter(|&s| matches!(self.syms[s].kind, SymKind::Resource(_) | SymKind::Instance(_)))
+            .filter(|&s| {
+                matches!(
+                    self.syms[s].kind,
+                    SymKind::Resource(_) | SymKind::Instance(_)
+                )
+            })
             .map(|s| (self.syms[s].def_span, s))
             .collect();
         syms.sort();
@@ -142,7 +185,11 @@ impl<'a> Db<'a> {
     }
 
     /// Keys and loop values of a `[x in expr]` clause; `None` after an error.
-    fn for_each_items(&mut self, fe: &'a ast::ForEach, scope: ScopeId) -> Option<Vec<(String, Value)>> {
+    fn for_each_items(
+        &mut self,
+        fe: &'a ast::ForEach,
+        scope: ScopeId,
+    ) -> Option<Vec<(String, Value)>> {
         let v = self.eval_const(&fe.iter, scope)?;
         // A key becomes part of a resource name, which every reference carries.
         let long_key = match &v {
@@ -160,11 +207,19 @@ impl<'a> Db<'a> {
                 let mut seen = std::collections::BTreeSet::new();
                 let mut out = Vec::new();
                 for (i, x) in l.iter().cloned().enumerate() {
-                    let key = if all_str { x.as_str().unwrap_or_default().to_string() } else { i.to_string() };
+                    let key = if all_str {
+                        x.as_str().unwrap_or_default().to_string()
+                    } else {
+                        i.to_string()
+                    };
                     if !seen.insert(key.clone()) {
                         self.report(
-                            Diagnostic::error("E1002", format!("`{}` produces the key {key:?} twice", fe.var.name), fe.iter.span)
-                                .with_help("each element must be unique: it names a resource"),
+                            Diagnostic::error(
+                                "E1002",
+                                format!("`{}` produces the key {key:?} twice", fe.var.name),
+                                fe.iter.span,
+                            )
+                            .with_help("each element must be unique: it names a resource"),
                         );
                         return None;
                     }
@@ -172,7 +227,11 @@ impl<'a> Db<'a> {
                 }
                 Some(out)
             }
-            Value::Record(m) => Some(m.keys().map(|k| (k.clone(), Value::str(k.as_str()))).collect()),
+            Value::Record(m) => Some(
+                m.keys()
+                    .map(|k| (k.clone(), Value::str(k.as_str())))
+                    .collect(),
+            ),
             other => {
                 self.report(
                     Diagnostic::error("E2002", format!("cannot create one per element of a {}", other.type_name()), fe.iter.span)
@@ -187,7 +246,9 @@ impl<'a> Db<'a> {
         match self.resolve_type_path(ty, scope)? {
             TypePath::Schema(s) => {
                 let def = self.schemas.get(&s).map(|x| x.span).unwrap_or(ty.span);
-                self.xref(ty.span, def, crate::XRefKind::Schema, |db| db.schema_hover(&s));
+                self.xref(ty.span, def, crate::XRefKind::Schema, |db| {
+                    db.schema_hover(&s)
+                });
                 Some(s)
             }
             _ => {
@@ -209,26 +270,38 @@ impl<'a> Db<'a> {
         let mut order = self.scopes[scope].order.clone();
         order.push((r.span.file.0, r.span.start));
         let stack_hint = self.scopes[scope].stack;
-        let alloc = |db: &mut Db<'a>, name: String, locals: Locals, key: Option<String>| -> Option<Value> {
-            if db.resources.len() >= MAX_RESOURCES {
-                db.report(Diagnostic::error("E4005", format!("more than {MAX_RESOURCES} resources"), r.name.span).with_help("split the project into several"));
-                return None;
-            }
-            let id = ResourceId(db.resources.len() as u32);
-            db.resources.push(ResourceInfo {
-                name: name.clone(),
-                schema: schema.clone(),
-                decl: r,
-                scope,
-                locals,
-                order: order.clone(),
-                key,
-                props: Slot::Todo,
-                evaluated: None,
-                stack_hint,
-            });
-            Some(Value::Ref(Ref { resource: id, name, attr: None }))
-        };
+        let alloc =
+            |db: &mut Db<'a>, name: String, locals: Locals, key: Option<String>| -> Option<Value> {
+                if db.resources.len() >= MAX_RESOURCES {
+                    db.report(
+                        Diagnostic::error(
+                            "E4005",
+                            format!("more than {MAX_RESOURCES} resources"),
+                            r.name.span,
+                        )
+                        .with_help("split the project into several"),
+                    );
+                    return None;
+                }
+                let id = ResourceId(db.resources.len() as u32);
+                db.resources.push(ResourceInfo {
+                    name: name.clone(),
+                    schema: schema.clone(),
+                    decl: r,
+                    scope,
+                    locals,
+                    order: order.clone(),
+                    key,
+                    props: Slot::Todo,
+                    evaluated: None,
+                    stack_hint,
+                });
+                Some(Value::Ref(Ref {
+                    resource: id,
+                    name,
+                    attr: None,
+                }))
+            };
         match &r.for_each {
             None => alloc(self, format!("{prefix}{}", r.name.name), Vec::new(), None),
             Some(fe) => {
@@ -236,7 +309,12 @@ impl<'a> Db<'a> {
                 let mut out = BTreeMap::new();
                 for (key, v) in items {
                     let name = format!("{prefix}{}[{key:?}]", r.name.name);
-                    if let Some(rv) = alloc(self, name, vec![(fe.var.name.clone(), v)], Some(key.clone())) {
+                    if let Some(rv) = alloc(
+                        self,
+                        name,
+                        vec![(fe.var.name.clone(), v)],
+                        Some(key.clone()),
+                    ) {
                         out.insert(key, rv);
                     }
                 }
@@ -247,24 +325,48 @@ impl<'a> Db<'a> {
 
     /// Instantiate a module: a new scope per instance with the module's items, arguments
     /// bound to its parameters. Returns the instance's outputs as a record (or a map of them).
-    pub fn instantiate_module(&mut self, m: &'a ast::ModuleInstance, scope: ScopeId) -> Option<Value> {
+    pub fn instantiate_module(
+        &mut self,
+        m: &'a ast::ModuleInstance,
+        scope: ScopeId,
+    ) -> Option<Value> {
         let (decl, decl_scope) = match self.resolve_type_path(&m.module, scope)? {
             TypePath::Module(d, s) => (d, s),
             _ => {
                 self.report(
-                    Diagnostic::error("E1008", format!("`{}` is not a module", m.module.text()), m.module.span)
-                        .with_help("declare it with `module Name { ... }` or import the file that does"),
+                    Diagnostic::error(
+                        "E1008",
+                        format!("`{}` is not a module", m.module.text()),
+                        m.module.span,
+                    )
+                    .with_help(
+                        "declare it with `module Name { ... }` or import the file that does",
+                    ),
                 );
                 return None;
             }
         };
         if self.scopes[scope].order.len() > 64 {
-            self.report(Diagnostic::error("E1007", "modules are nested more than 64 deep", m.name.span).with_help("a module may not instantiate itself"));
+            self.report(
+                Diagnostic::error("E1007", "modules are nested more than 64 deep", m.name.span)
+                    .with_help("a module may not instantiate itself"),
+            );
             return None;
         }
-        if self.scopes[scope].order.iter().filter(|o| **o == (decl.span.file.0, decl.span.start)).count() > 0 {
+        if self.scopes[scope]
+            .order
+            .iter()
+            .filter(|o| **o == (decl.span.file.0, decl.span.start))
+            .count()
+            > 0
+        {
             self.report(
-                Diagnostic::error("E1007", format!("module `{}` instantiates itself", decl.name.name), m.name.span).with_help("a module may not contain an instance of itself"),
+                Diagnostic::error(
+                    "E1007",
+                    format!("module `{}` instantiates itself", decl.name.name),
+                    m.name.span,
+                )
+                .with_help("a module may not contain an instance of itself"),
             );
             return None;
         }
@@ -290,25 +392,44 @@ impl<'a> Db<'a> {
             db.scopes[inst].order = order;
             db.scopes[inst].stack = db.scopes[scope].stack;
             // Arguments: each field must name a parameter of the module.
-            let params: Vec<&'a ast::Param> = decl.items.iter().filter_map(|i| if let Item::Param(p) = i { Some(p) } else { None }).collect();
+            let params: Vec<&'a ast::Param> = decl
+                .items
+                .iter()
+                .filter_map(|i| {
+                    if let Item::Param(p) = i {
+                        Some(p)
+                    } else {
+                        None
+                    }
+                })
+                .collect();
             let mut given: BTreeMap<&str, &'a ast::Field> = BTreeMap::new();
             for f in &m.body {
                 if f.name.name == "stack" {
                     let mut l = locals.clone();
                     if let Some(Value::Str(s)) = db.eval(&f.value, scope, &mut l, None) {
-                        db.scopes[inst].stack = db.stacks.iter().position(|x| x.decl.name.name == s);
+                        db.scopes[inst].stack =
+                            db.stacks.iter().position(|x| x.decl.name.name == s);
                     }
                     continue;
                 }
                 if f.name.name == "depends_on" {
                     db.report(
-                        Diagnostic::error("E2001", "`depends_on` is not supported on module instances", f.name.span)
-                            .with_help("put `depends_on` on the resources inside the module"),
+                        Diagnostic::error(
+                            "E2001",
+                            "`depends_on` is not supported on module instances",
+                            f.name.span,
+                        )
+                        .with_help("put `depends_on` on the resources inside the module"),
                     );
                     continue;
                 }
                 if !params.iter().any(|p| p.name.name == f.name.name) {
-                    db.report(unknown_field(&f.name, params.iter().map(|p| p.name.name.as_str()), &format!("module `{}`", decl.name.name)));
+                    db.report(unknown_field(
+                        &f.name,
+                        params.iter().map(|p| p.name.name.as_str()),
+                        &format!("module `{}`", decl.name.name),
+                    ));
                     continue;
                 }
                 if given.insert(f.name.name.as_str(), f).is_some() {
@@ -318,22 +439,44 @@ impl<'a> Db<'a> {
             for p in &params {
                 match given.get(p.name.name.as_str()) {
                     Some(f) => {
-                        db.define(inst, &p.name, SymKind::ModuleParam(p, Some(ArgSrc { expr: &f.value, scope, locals: locals.clone() })));
+                        db.define(
+                            inst,
+                            &p.name,
+                            SymKind::ModuleParam(
+                                p,
+                                Some(ArgSrc {
+                                    expr: &f.value,
+                                    scope,
+                                    locals: locals.clone(),
+                                }),
+                            ),
+                        );
                     }
                     None => {
                         if p.default.is_none() {
                             db.report(
-                                Diagnostic::error("E2004", format!("missing argument `{}` for module `{}`", p.name.name, decl.name.name), m.name.span)
-                                    .with_label(format!("`{}` is not set", p.name.name))
-                                    .with_secondary(p.name.span, "parameter declared here")
-                                    .with_help(format!("add `{} = ...` to the instance", p.name.name)),
+                                Diagnostic::error(
+                                    "E2004",
+                                    format!(
+                                        "missing argument `{}` for module `{}`",
+                                        p.name.name, decl.name.name
+                                    ),
+                                    m.name.span,
+                                )
+                                .with_label(format!("`{}` is not set", p.name.name))
+                                .with_secondary(p.name.span, "parameter declared here")
+                                .with_help(format!("add `{} = ...` to the instance", p.name.name)),
                             );
                         }
                         db.define(inst, &p.name, SymKind::ModuleParam(p, None));
                     }
                 }
             }
-            let others: Vec<&'a Item> = decl.items.iter().filter(|i| !matches!(i, Item::Param(_))).collect();
+            let others: Vec<&'a Item> = decl
+                .items
+                .iter()
+                .filter(|i| !matches!(i, Item::Param(_)))
+                .collect();
             for it in others {
                 db.register_items(inst, std::slice::from_ref(it), None);
             }
@@ -383,10 +526,14 @@ impl<'a> Db<'a> {
         let mut locals = self.resources[idx].locals.clone();
         let schema_name = self.resources[idx].schema.clone();
         let schema = self.schema_rc(&schema_name)?;
-        let mut out = EvaluatedProps { stack: self.resources[idx].stack_hint, ..Default::default() };
+        let mut out = EvaluatedProps {
+            stack: self.resources[idx].stack_hint,
+            ..Default::default()
+        };
         for f in &decl.body {
             let name = f.name.name.as_str();
-            if out.spans.contains_key(name) || (name == "depends_on" && !out.depends_on.is_empty()) {
+            if out.spans.contains_key(name) || (name == "depends_on" && !out.depends_on.is_empty())
+            {
                 self.report(duplicate_field(&f.name));
                 continue;
             }
@@ -396,8 +543,12 @@ impl<'a> Db<'a> {
                     collect_dep_refs(&v, &mut refs);
                     if refs.is_empty() || !deps_only(&v) {
                         self.report(
-                            Diagnostic::error("E2002", "`depends_on` takes a list of resources", f.value.span)
-                                .with_help("write `depends_on = [other_resource]`"),
+                            Diagnostic::error(
+                                "E2002",
+                                "`depends_on` takes a list of resources",
+                                f.value.span,
+                            )
+                            .with_help("write `depends_on = [other_resource]`"),
                         );
                     }
                     for r in refs {
@@ -409,11 +560,27 @@ impl<'a> Db<'a> {
             }
             if name == "stack" && !schema.fields.contains_key("stack") {
                 match self.eval(&f.value, scope, &mut locals, None) {
-                    Some(Value::Str(s)) => match self.stacks.iter().position(|x| x.decl.name.name == s) {
-                        Some(i) => out.stack = Some(i),
-                        None => self.report(Diagnostic::error("E1001", format!("no stack named `{s}`"), f.value.span).with_help("name a `stack` declared in the project")),
-                    },
-                    Some(_) => self.report(Diagnostic::error("E2002", "`stack` takes the name of a stack", f.value.span).with_help("write `stack = main` where `stack main { ... }` is declared")),
+                    Some(Value::Str(s)) => {
+                        match self.stacks.iter().position(|x| x.decl.name.name == s) {
+                            Some(i) => out.stack = Some(i),
+                            None => self.report(
+                                Diagnostic::error(
+                                    "E1001",
+                                    format!("no stack named `{s}`"),
+                                    f.value.span,
+                                )
+                                .with_help("name a `stack` declared in the project"),
+                            ),
+                        }
+                    }
+                    Some(_) => self.report(
+                        Diagnostic::error(
+                            "E2002",
+                            "`stack` takes the name of a stack",
+                            f.value.span,
+                        )
+                        .with_help("write `stack = main` where `stack main { ... }` is declared"),
+                    ),
                     None => {}
                 }
                 out.spans.insert("stack".into(), f.name.span);
@@ -421,9 +588,16 @@ impl<'a> Db<'a> {
             }
             if schema.outputs.contains_key(name) && !schema.fields.contains_key(name) {
                 self.report(
-                    Diagnostic::error("E2009", format!("`{name}` is an output of {schema_name} and cannot be set"), f.name.span)
-                        .with_label("assigned an output attribute")
-                        .with_help(format!("remove this line; read it elsewhere as `{}.{name}`", decl.name.name)),
+                    Diagnostic::error(
+                        "E2009",
+                        format!("`{name}` is an output of {schema_name} and cannot be set"),
+                        f.name.span,
+                    )
+                    .with_label("assigned an output attribute")
+                    .with_help(format!(
+                        "remove this line; read it elsewhere as `{}.{name}`",
+                        decl.name.name
+                    )),
                 );
                 continue;
             }
@@ -436,7 +610,11 @@ impl<'a> Db<'a> {
             out.spans.insert(name.to_string(), f.name.span);
             let (fs_span, sn) = (fs.span, schema_name.clone());
             self.xref(f.name.span, fs_span, crate::XRefKind::Property, |db| {
-                db.schemas.get(&sn).and_then(|s| s.fields.get(name)).map(|f| crate::eval::field_hover(name, false, f)).unwrap_or_default()
+                db.schemas
+                    .get(&sn)
+                    .and_then(|s| s.fields.get(name))
+                    .map(|f| crate::eval::field_hover(name, false, f))
+                    .unwrap_or_default()
             });
             // `x = cond ? value : null` on a property that may be omitted means "unset here":
             // accept null for it (then the default, if any, applies).
@@ -473,10 +651,14 @@ impl<'a> Db<'a> {
         }
         for (k, ty, decl_span) in missing {
             self.report(
-                Diagnostic::error("E2004", format!("missing required property `{k}` of `{schema_name}`"), decl.name.span)
-                    .with_label(format!("`{k}` is not set"))
-                    .with_secondary(decl_span, "declared here")
-                    .with_help(format!("add `{k} = <{ty}>` to `{}`", decl.name.name)),
+                Diagnostic::error(
+                    "E2004",
+                    format!("missing required property `{k}` of `{schema_name}`"),
+                    decl.name.span,
+                )
+                .with_label(format!("`{k}` is not set"))
+                .with_secondary(decl_span, "declared here")
+                .with_help(format!("add `{k} = <{ty}>` to `{}`", decl.name.name)),
             );
         }
         Some(out)
@@ -504,7 +686,9 @@ impl<'a> Db<'a> {
                     "provider" => {
                         seen_provider = true;
                         let provider = match &f.value.kind {
-                            ast::ExprKind::TypedRecord { ty, .. } => ty.segments.first().and_then(|s| Provider::parse(&s.name)),
+                            ast::ExprKind::TypedRecord { ty, .. } => {
+                                ty.segments.first().and_then(|s| Provider::parse(&s.name))
+                            }
                             _ => None,
                         };
                         match provider {
@@ -541,22 +725,37 @@ impl<'a> Db<'a> {
                         }
                     }
                     "budget" => {
-                        let ty = Ty::Quantity { dimension: Dimension::MoneyRate, min: Some(0.0), max: None };
-                        if let Some(Value::Quantity(q)) = self.eval(&f.value, scope, &mut locals, Some(&ty)) {
+                        let ty = Ty::Quantity {
+                            dimension: Dimension::MoneyRate,
+                            min: Some(0.0),
+                            max: None,
+                        };
+                        if let Some(Value::Quantity(q)) =
+                            self.eval(&f.value, scope, &mut locals, Some(&ty))
+                        {
                             stack.budget = Some(q.value);
                             stack.budget_span = Some(f.value.span);
                         }
                     }
                     "tags" => {
                         let ty = Ty::Map(Box::new(Ty::string()));
-                        if let Some(Value::Record(m)) = self.eval(&f.value, scope, &mut locals, Some(&ty)) {
-                            stack.tags = m.iter().filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string()))).collect();
+                        if let Some(Value::Record(m)) =
+                            self.eval(&f.value, scope, &mut locals, Some(&ty))
+                        {
+                            stack.tags = m
+                                .iter()
+                                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                                .collect();
                         }
                     }
                     "description" => {
                         let _ = self.eval(&f.value, scope, &mut locals, Some(&Ty::string()));
                     }
-                    _ => self.report(unknown_field(&f.name, ["provider", "budget", "tags", "description"], "a stack")),
+                    _ => self.report(unknown_field(
+                        &f.name,
+                        ["provider", "budget", "tags", "description"],
+                        "a stack",
+                    )),
                 }
             }
             if !seen_provider {
@@ -580,7 +779,9 @@ fn may_be_null(e: &ast::Expr) -> bool {
     match &e.kind {
         ast::ExprKind::Null => true,
         ast::ExprKind::Paren(x) => may_be_null(x),
-        ast::ExprKind::Cond { then, otherwise, .. } => may_be_null(then) || may_be_null(otherwise),
+        ast::ExprKind::Cond {
+            then, otherwise, ..
+        } => may_be_null(then) || may_be_null(otherwise),
         _ => false,
     }
 }

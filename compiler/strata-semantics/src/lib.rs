@@ -10,7 +10,10 @@ mod assemble;
 mod builtins;
 mod codes;
 mod db;
-pub use db::{MAX_EXPANDED_TEXT, MAX_LIST, MAX_MODEL_ELEMENTS, MAX_MODEL_TEXT, MAX_STEPS, MAX_STRING, MAX_WORK};
+pub use db::{
+    MAX_EXPANDED_TEXT, MAX_LIST, MAX_MODEL_ELEMENTS, MAX_MODEL_TEXT, MAX_STEPS, MAX_STRING,
+    MAX_WORK,
+};
 mod eval;
 mod instantiate;
 mod load;
@@ -35,7 +38,9 @@ pub trait Loader {
 pub struct NoImports;
 impl Loader for NoImports {
     fn load(&self, _importer: &str, rel: &str) -> Result<Vec<(String, String)>, String> {
-        Err(format!("cannot import `{rel}`: imports are not available here"))
+        Err(format!(
+            "cannot import `{rel}`: imports are not available here"
+        ))
     }
 }
 
@@ -90,7 +95,12 @@ pub enum XRefKind {
 /// Analyse the project files already added to `sources` (`project_files`). Stdlib files are
 /// added to `sources` by this function. Never fails: returns what it could evaluate plus every
 /// diagnostic (syntax errors included), sorted by position and deduplicated.
-pub fn analyze(sources: &mut SourceMap, project_files: &[FileId], loader: &dyn Loader, options: &Options) -> (Analysis, Vec<Diagnostic>) {
+pub fn analyze(
+    sources: &mut SourceMap,
+    project_files: &[FileId],
+    loader: &dyn Loader,
+    options: &Options,
+) -> (Analysis, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let loaded = load::load(sources, project_files, loader, options, &mut diags);
     let (model, schemas, xrefs) = {
@@ -106,13 +116,32 @@ pub fn analyze(sources: &mut SourceMap, project_files: &[FileId], loader: &dyn L
         xrefs.dedup_by(|a, b| a.use_span == b.use_span);
         (model, std::mem::take(&mut db.schemas), xrefs)
     };
-    let files = loaded.files.into_iter().filter(|(id, _)| !sources.get(*id).is_stdlib).collect();
+    let files = loaded
+        .files
+        .into_iter()
+        .filter(|(id, _)| !sources.get(*id).is_stdlib)
+        .collect();
     diags.sort_by_key(|d| d.sort_key());
-    diags.dedup_by(|a, b| a.code == b.code && a.primary.span == b.primary.span && a.message == b.message);
-    (Analysis { model, schemas, files, xrefs }, diags)
+    diags.dedup_by(|a, b| {
+        a.code == b.code && a.primary.span == b.primary.span && a.message == b.message
+    });
+    (
+        Analysis {
+            model,
+            schemas,
+            files,
+            xrefs,
+        },
+        diags,
+    )
 }
 
-fn analyze_loaded<'a>(db: &mut Db<'a>, loaded: &'a load::Loaded, options: &Options, first_file: Option<FileId>) {
+fn analyze_loaded<'a>(
+    db: &mut Db<'a>,
+    loaded: &'a load::Loaded,
+    options: &Options,
+    first_file: Option<FileId>,
+) {
     // One scope per unit; the stdlib scope (0) is the parent of every unit scope.
     let mut unit_scopes = Vec::new();
     for (i, _) in loaded.units.iter().enumerate() {
@@ -121,7 +150,11 @@ fn analyze_loaded<'a>(db: &mut Db<'a>, loaded: &'a load::Loaded, options: &Optio
         unit_scopes.push(s);
     }
     db.scopes[0].is_stdlib = true;
-    let imports: instantiate::HashImports = loaded.file_imports.iter().map(|(span, unit)| (*span, unit_scopes[*unit])).collect();
+    let imports: instantiate::HashImports = loaded
+        .file_imports
+        .iter()
+        .map(|(span, unit)| (*span, unit_scopes[*unit]))
+        .collect();
 
     // Schemas first (names, then bodies), so types can refer to any schema.
     let mut schema_decls = Vec::new();
@@ -133,9 +166,13 @@ fn analyze_loaded<'a>(db: &mut Db<'a>, loaded: &'a load::Loaded, options: &Optio
                     if let Some(prev) = db.schemas.get(&name) {
                         let prev_span = prev.span;
                         db.report(
-                            Diagnostic::error("E1002", format!("schema `{name}` is declared twice"), s.name.span)
-                                .with_secondary(prev_span, "first declared here")
-                                .with_help("rename one of them"),
+                            Diagnostic::error(
+                                "E1002",
+                                format!("schema `{name}` is declared twice"),
+                                s.name.span,
+                            )
+                            .with_secondary(prev_span, "first declared here")
+                            .with_help("rename one of them"),
                         );
                         continue;
                     }
@@ -170,24 +207,43 @@ fn analyze_loaded<'a>(db: &mut Db<'a>, loaded: &'a load::Loaded, options: &Optio
     let root = unit_scopes.get(1).copied().unwrap_or(0);
     db.overrides = options.params.clone();
     if let Some(env) = &options.env {
-        let has_env = db.scopes[root].names.get("env").is_some_and(|&s| matches!(db.syms[s].kind, SymKind::Param(_)));
+        let has_env = db.scopes[root]
+            .names
+            .get("env")
+            .is_some_and(|&s| matches!(db.syms[s].kind, SymKind::Param(_)));
         if has_env {
-            db.overrides.insert("env".into(), strata_model::Value::str(env.as_str()));
+            db.overrides
+                .insert("env".into(), strata_model::Value::str(env.as_str()));
         } else {
             let span = first_file.map(|f| Span::new(f, 0, 0)).unwrap_or_default();
             db.report(
-                Diagnostic::error("E2012", format!("`--env {env}` given, but the project declares no `env` parameter"), span)
-                    .with_help("declare it: `param env: \"dev\" | \"staging\" | \"prod\" = \"dev\"`"),
+                Diagnostic::error(
+                    "E2012",
+                    format!("`--env {env}` given, but the project declares no `env` parameter"),
+                    span,
+                )
+                .with_help("declare it: `param env: \"dev\" | \"staging\" | \"prod\" = \"dev\"`"),
             );
         }
     }
     for name in options.params.keys() {
-        let known = db.scopes[root].names.get(name).is_some_and(|&s| matches!(db.syms[s].kind, SymKind::Param(_)));
+        let known = db.scopes[root]
+            .names
+            .get(name)
+            .is_some_and(|&s| matches!(db.syms[s].kind, SymKind::Param(_)));
         if !known {
             let span = first_file.map(|f| Span::new(f, 0, 0)).unwrap_or_default();
             db.report(
-                Diagnostic::error("E2012", format!("strata.toml sets parameter `{name}`, which the project does not declare"), span)
-                    .with_help(format!("declare `param {name}: ...` or remove it from strata.toml")),
+                Diagnostic::error(
+                    "E2012",
+                    format!(
+                        "strata.toml sets parameter `{name}`, which the project does not declare"
+                    ),
+                    span,
+                )
+                .with_help(format!(
+                    "declare `param {name}: ...` or remove it from strata.toml"
+                )),
             );
         }
     }
@@ -224,8 +280,10 @@ fn analyze_loaded<'a>(db: &mut Db<'a>, loaded: &'a load::Loaded, options: &Optio
     }
     // Parameters, lets and outputs are checked even when nothing uses them.
     for s in 0..db.syms.len() {
-        let user = db.syms[s].scope != 0 && matches!(db.syms[s].kind, SymKind::Let(_) | SymKind::Param(_));
-        let in_import = db.scopes[db.syms[s].scope].unit >= 2 && matches!(db.syms[s].kind, SymKind::Param(_));
+        let user =
+            db.syms[s].scope != 0 && matches!(db.syms[s].kind, SymKind::Let(_) | SymKind::Param(_));
+        let in_import =
+            db.scopes[db.syms[s].scope].unit >= 2 && matches!(db.syms[s].kind, SymKind::Param(_));
         if user && !in_import {
             let span = db.syms[s].def_span;
             let _ = db.value_of_sym(s, span);

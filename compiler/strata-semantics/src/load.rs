@@ -24,7 +24,11 @@ pub(crate) struct Loaded {
 }
 
 /// Parse files in parallel; the trees come back in the order of `ids`.
-fn parse_all(sources: &SourceMap, ids: &[FileId], diags: &mut Vec<Diagnostic>) -> Vec<(FileId, ast::File)> {
+fn parse_all(
+    sources: &SourceMap,
+    ids: &[FileId],
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<(FileId, ast::File)> {
     use rayon::prelude::*;
     let parsed: Vec<(FileId, ast::File, Vec<Diagnostic>)> = ids
         .par_iter()
@@ -45,22 +49,37 @@ fn parse_all(sources: &SourceMap, ids: &[FileId], diags: &mut Vec<Diagnostic>) -
 /// Maximum number of imported units (guards against pathological import graphs).
 const MAX_UNITS: usize = 10_000;
 
-pub(crate) fn load(sources: &mut SourceMap, project_files: &[FileId], loader: &dyn Loader, _options: &Options, diags: &mut Vec<Diagnostic>) -> Loaded {
+pub(crate) fn load(
+    sources: &mut SourceMap,
+    project_files: &[FileId],
+    loader: &dyn Loader,
+    _options: &Options,
+    diags: &mut Vec<Diagnostic>,
+) -> Loaded {
     let mut files = Vec::new();
     let mut units = Vec::new();
 
     // The stdlib: parsed once per process and cached? Parsing is fast; the files are static.
     // The stdlib and the project's own files are known up front: parse them in parallel
     // (in a fixed order, so file indices and diagnostics do not depend on scheduling).
-    let std_ids: Vec<FileId> = strata_stdlib::files_with_extension(".strata").into_iter().map(|f| sources.add(format!("<stdlib>/{}", f.path), f.text, true)).collect();
-    let mut std_unit = UnitFiles { name: "<stdlib>".into(), files: Vec::new() };
+    let std_ids: Vec<FileId> = strata_stdlib::files_with_extension(".strata")
+        .into_iter()
+        .map(|f| sources.add(format!("<stdlib>/{}", f.path), f.text, true))
+        .collect();
+    let mut std_unit = UnitFiles {
+        name: "<stdlib>".into(),
+        files: Vec::new(),
+    };
     for (id, tree) in parse_all(sources, &std_ids, diags) {
         std_unit.files.push(files.len());
         files.push((id, tree));
     }
     units.push(std_unit);
 
-    let mut root = UnitFiles { name: String::new(), files: Vec::new() };
+    let mut root = UnitFiles {
+        name: String::new(),
+        files: Vec::new(),
+    };
     for (id, tree) in parse_all(sources, project_files, diags) {
         root.files.push(files.len());
         files.push((id, tree));
@@ -84,7 +103,13 @@ pub(crate) fn load(sources: &mut SourceMap, project_files: &[FileId], loader: &d
                 .items
                 .iter()
                 .filter_map(|it| match it {
-                    ast::Item::Import(ast::Import { kind: ast::ImportKind::File { path, path_span, .. }, span }) => Some((path.clone(), *path_span, *span)),
+                    ast::Item::Import(ast::Import {
+                        kind:
+                            ast::ImportKind::File {
+                                path, path_span, ..
+                            },
+                        span,
+                    }) => Some((path.clone(), *path_span, *span)),
                     _ => None,
                 })
                 .collect();
@@ -103,20 +128,32 @@ pub(crate) fn load(sources: &mut SourceMap, project_files: &[FileId], loader: &d
                     continue;
                 }
                 if units.len() >= MAX_UNITS {
-                    diags.push(Diagnostic::error("E1005", "too many imported modules", path_span).with_help(format!("a project may import at most {MAX_UNITS} modules")));
+                    diags.push(
+                        Diagnostic::error("E1005", "too many imported modules", path_span)
+                            .with_help(format!("a project may import at most {MAX_UNITS} modules")),
+                    );
                     continue;
                 }
                 match loader.load(&importer, &rel) {
                     Ok(loaded) if loaded.is_empty() => {
                         diags.push(
-                            Diagnostic::error("E1005", format!("import `{rel}` contains no .strata files"), path_span)
-                                .with_label("nothing to import here")
-                                .with_help("point the import at a .strata file or a directory that holds some"),
+                            Diagnostic::error(
+                                "E1005",
+                                format!("import `{rel}` contains no .strata files"),
+                                path_span,
+                            )
+                            .with_label("nothing to import here")
+                            .with_help(
+                                "point the import at a .strata file or a directory that holds some",
+                            ),
                         );
                     }
                     Ok(loaded) => {
                         let idx = units.len();
-                        let mut unit = UnitFiles { name: target.clone(), files: Vec::new() };
+                        let mut unit = UnitFiles {
+                            name: target.clone(),
+                            files: Vec::new(),
+                        };
                         for (name, text) in loaded {
                             let id = sources.add(name, text.clone(), false);
                             let (tree, mut d) = strata_syntax::parse(id, &text);
@@ -132,9 +169,13 @@ pub(crate) fn load(sources: &mut SourceMap, project_files: &[FileId], loader: &d
                     }
                     Err(msg) => {
                         diags.push(
-                            Diagnostic::error("E1005", format!("cannot import `{rel}`: {msg}"), path_span)
-                                .with_label("imported here")
-                                .with_help("check the path: it is relative to the importing file"),
+                            Diagnostic::error(
+                                "E1005",
+                                format!("cannot import `{rel}`: {msg}"),
+                                path_span,
+                            )
+                            .with_label("imported here")
+                            .with_help("check the path: it is relative to the importing file"),
                         );
                     }
                 }
@@ -142,7 +183,11 @@ pub(crate) fn load(sources: &mut SourceMap, project_files: &[FileId], loader: &d
         }
     }
     report_import_cycles(&edges, &units, diags);
-    Loaded { files, units, file_imports }
+    Loaded {
+        files,
+        units,
+        file_imports,
+    }
 }
 
 /// Resolve `rel` against the directory of `importer`, purely lexically. `None` if it escapes
@@ -169,7 +214,11 @@ pub(crate) fn normalize(importer: &str, rel: &str) -> Option<String> {
     Some(s)
 }
 
-fn report_import_cycles(edges: &[(usize, usize, Span)], units: &[UnitFiles], diags: &mut Vec<Diagnostic>) {
+fn report_import_cycles(
+    edges: &[(usize, usize, Span)],
+    units: &[UnitFiles],
+    diags: &mut Vec<Diagnostic>,
+) {
     // Small graphs: DFS from each unit looking for a path back to it; report each cycle once.
     let n = units.len();
     let mut adj: Vec<Vec<(usize, Span)>> = vec![Vec::new(); n];
@@ -179,12 +228,22 @@ fn report_import_cycles(edges: &[(usize, usize, Span)], units: &[UnitFiles], dia
     let mut reported: Vec<Vec<usize>> = Vec::new();
     let mut color = vec![0u8; n];
     let mut stack: Vec<(usize, Span)> = Vec::new();
-    fn dfs(u: usize, adj: &[Vec<(usize, Span)>], color: &mut [u8], stack: &mut Vec<(usize, Span)>, found: &mut Vec<Vec<(usize, Span)>>) {
+    fn dfs(
+        u: usize,
+        adj: &[Vec<(usize, Span)>],
+        color: &mut [u8],
+        stack: &mut Vec<(usize, Span)>,
+        found: &mut Vec<Vec<(usize, Span)>>,
+    ) {
         color[u] = 1;
         for &(v, s) in &adj[u] {
             if color[v] == 1 {
                 let mut cyc: Vec<(usize, Span)> = Vec::new();
-                let start = stack.iter().position(|(x, _)| *x == v).map(|p| p + 1).unwrap_or(stack.len());
+                let start = stack
+                    .iter()
+                    .position(|(x, _)| *x == v)
+                    .map(|p| p + 1)
+                    .unwrap_or(stack.len());
                 cyc.extend(stack[start..].iter().copied());
                 cyc.push((v, s));
                 found.push(cyc);
@@ -209,13 +268,23 @@ fn report_import_cycles(edges: &[(usize, usize, Span)], units: &[UnitFiles], dia
             continue;
         }
         reported.push(key);
-        let name_of = |u: usize| if units[u].name.is_empty() { "<project>".to_string() } else { units[u].name.clone() };
+        let name_of = |u: usize| {
+            if units[u].name.is_empty() {
+                "<project>".to_string()
+            } else {
+                units[u].name.clone()
+            }
+        };
         let mut names: Vec<String> = vec![name_of(cyc.last().map(|x| x.0).unwrap_or(0))];
         names.extend(cyc.iter().map(|(u, _)| name_of(*u)));
         let first = cyc[0].1;
-        let mut d = Diagnostic::error("E1006", format!("import cycle: {}", names.join(" → ")), first)
-            .with_label("this import starts the cycle")
-            .with_help("move what both modules need into a third module that neither imports back");
+        let mut d = Diagnostic::error(
+            "E1006",
+            format!("import cycle: {}", names.join(" → ")),
+            first,
+        )
+        .with_label("this import starts the cycle")
+        .with_help("move what both modules need into a third module that neither imports back");
         for (_, s) in cyc.iter().skip(1) {
             d = d.with_secondary(*s, "…which imports this");
         }
@@ -229,7 +298,10 @@ mod tests {
 
     #[test]
     fn normalises_relative_paths() {
-        assert_eq!(normalize("main.strata", "./modules/net").as_deref(), Some("modules/net"));
+        assert_eq!(
+            normalize("main.strata", "./modules/net").as_deref(),
+            Some("modules/net")
+        );
         assert_eq!(normalize("a/b.strata", "../c.strata").as_deref(), Some("c"));
         assert_eq!(normalize("main.strata", "../outside"), None);
         assert_eq!(normalize("main.strata", "/etc/passwd"), None);

@@ -7,8 +7,24 @@ use strata_base::{did_you_mean, Diagnostic};
 use strata_model::{FieldSchema, Provider, ResourceSchema, Ty, Value};
 use strata_syntax::ast::{self, TypeArg, TypeKind};
 
-pub(crate) const BUILTIN_TYPES: &[&str] =
-    &["any", "bool", "int", "float", "number", "string", "Size", "Duration", "Money", "MoneyRate", "Cidr", "Port", "null", "list", "map", "ref"];
+pub(crate) const BUILTIN_TYPES: &[&str] = &[
+    "any",
+    "bool",
+    "int",
+    "float",
+    "number",
+    "string",
+    "Size",
+    "Duration",
+    "Money",
+    "MoneyRate",
+    "Cidr",
+    "Port",
+    "null",
+    "list",
+    "map",
+    "ref",
+];
 
 /// What a dotted path in type position names.
 pub(crate) enum TypePath<'a> {
@@ -33,7 +49,9 @@ impl<'a> Db<'a> {
         // Qualified stdlib name spelled out in the stdlib itself.
         // Project schemas are global by their qualified name; stdlib ones need their import.
         let is_pkg = strata_stdlib::PACKAGES.contains(&first.name.as_str());
-        if (self.scopes[scope].is_stdlib || (!is_pkg && path.segments.len() > 1)) && self.schemas.get(&text).is_some() {
+        if (self.scopes[scope].is_stdlib || (!is_pkg && path.segments.len() > 1))
+            && self.schemas.get(&text).is_some()
+        {
             return Some(TypePath::Schema(text));
         }
         match self.lookup(scope, &first.name) {
@@ -46,7 +64,13 @@ impl<'a> Db<'a> {
                         let t = self.resolve_named_type(sym, decl, s);
                         let tt = t.clone();
                         self.xref(path.span, decl.name.span, crate::XRefKind::Type, |_| {
-                            let mut hover = format!("```strata\ntype {} = {}\n```", decl.name.name, tt.as_ref().map(|t| t.resolved().to_string()).unwrap_or_default());
+                            let mut hover = format!(
+                                "```strata\ntype {} = {}\n```",
+                                decl.name.name,
+                                tt.as_ref()
+                                    .map(|t| t.resolved().to_string())
+                                    .unwrap_or_default()
+                            );
                             if let Some(d) = &decl.doc {
                                 hover.push('\n');
                                 hover.push_str(d);
@@ -73,17 +97,33 @@ impl<'a> Db<'a> {
                     }
                     SymKind::FileImport(unit_scope) if !rest.is_empty() => {
                         let unit_scope = *unit_scope;
-                        let sub = ast::Path { segments: rest.to_vec(), span: path.span };
+                        let sub = ast::Path {
+                            segments: rest.to_vec(),
+                            span: path.span,
+                        };
                         // Look only inside the imported unit (not its parents' user names).
                         if self.scopes[unit_scope].names.contains_key(&rest[0].name) {
                             self.resolve_type_path(&sub, unit_scope)
                         } else {
-                            let names: Vec<String> = self.scopes[unit_scope].names.keys().cloned().collect();
-                            let mut d = Diagnostic::error("E1003", format!("`{}` has no type or module `{}`", first.name, rest[0].name), rest[0].span)
-                                .with_label("not found in the imported module");
-                            d = match did_you_mean(&rest[0].name, names.iter().map(String::as_str)) {
-                                Some(s) => d.with_help(format!("did you mean `{}.{s}`?", first.name)),
-                                None => d.with_help("check the name, or declare it in the imported module"),
+                            let names: Vec<String> =
+                                self.scopes[unit_scope].names.keys().cloned().collect();
+                            let mut d = Diagnostic::error(
+                                "E1003",
+                                format!(
+                                    "`{}` has no type or module `{}`",
+                                    first.name, rest[0].name
+                                ),
+                                rest[0].span,
+                            )
+                            .with_label("not found in the imported module");
+                            d = match did_you_mean(&rest[0].name, names.iter().map(String::as_str))
+                            {
+                                Some(s) => {
+                                    d.with_help(format!("did you mean `{}.{s}`?", first.name))
+                                }
+                                None => d.with_help(
+                                    "check the name, or declare it in the imported module",
+                                ),
                             };
                             self.report(d);
                             None
@@ -101,7 +141,9 @@ impl<'a> Db<'a> {
             }
             None => {
                 // A stdlib qualified name without its import gets a precise hint.
-                if self.schemas.get(&text).is_some() || strata_stdlib::PACKAGES.contains(&first.name.as_str()) {
+                if self.schemas.get(&text).is_some()
+                    || strata_stdlib::PACKAGES.contains(&first.name.as_str())
+                {
                     let pkg = &first.name;
                     self.report(
                         Diagnostic::error("E1003", format!("unknown type `{text}`"), path.span)
@@ -116,13 +158,16 @@ impl<'a> Db<'a> {
                     self.report(
                         Diagnostic::error("E1003", format!("unknown type `{text}`"), path.span)
                             .with_label("not imported")
-                            .with_help(format!("add `import portable.{{{text}}}` at the top of the file")),
+                            .with_help(format!(
+                                "add `import portable.{{{text}}}` at the top of the file"
+                            )),
                     );
                     return None;
                 }
                 let mut candidates = self.visible_names(scope);
                 candidates.extend(BUILTIN_TYPES.iter().map(|s| s.to_string()));
-                let mut d = Diagnostic::error("E1003", format!("unknown type `{text}`"), path.span).with_label("no type or resource schema of this name");
+                let mut d = Diagnostic::error("E1003", format!("unknown type `{text}`"), path.span)
+                    .with_label("no type or resource schema of this name");
                 d = match did_you_mean(&text, candidates.iter().map(String::as_str)) {
                     Some(s) => d.with_help(format!("did you mean `{s}`?")),
                     None => d.with_help("declare it with `type`, import it, or use a stdlib schema such as `aws.s3.Bucket`"),
@@ -146,25 +191,41 @@ impl<'a> Db<'a> {
             }
         }
         let prefix = q.split('.').next().unwrap_or("");
-        let candidates: Vec<&str> = self.schemas.names().filter(|n| n.starts_with(prefix)).collect();
-        let mut d = Diagnostic::error("E1003", format!("unknown resource type `{q}`"), path.span).with_label("no such schema in the standard library");
+        let candidates: Vec<&str> = self
+            .schemas
+            .names()
+            .filter(|n| n.starts_with(prefix))
+            .collect();
+        let mut d = Diagnostic::error("E1003", format!("unknown resource type `{q}`"), path.span)
+            .with_label("no such schema in the standard library");
         d = match did_you_mean(q, candidates) {
             Some(s) => d.with_help(format!("did you mean `{s}`?")),
-            None => d.with_help(format!("see the `{prefix}` package in the stdlib for the types it offers")),
+            None => d.with_help(format!(
+                "see the `{prefix}` package in the stdlib for the types it offers"
+            )),
         };
         self.report(d);
         None
     }
 
-    pub fn resolve_named_type(&mut self, sym: usize, decl: &'a ast::TypeDecl, scope: ScopeId) -> Option<Ty> {
+    pub fn resolve_named_type(
+        &mut self,
+        sym: usize,
+        decl: &'a ast::TypeDecl,
+        scope: ScopeId,
+    ) -> Option<Ty> {
         if let Some(t) = self.type_cache.get(&sym) {
             return Some(t.clone());
         }
         if self.resolving_types.contains(&sym) {
             self.report(
-                Diagnostic::error("E1007", format!("type `{}` is defined in terms of itself", decl.name.name), decl.name.span)
-                    .with_label("recursive type")
-                    .with_help("types cannot refer to themselves; use a list or map of a simpler type"),
+                Diagnostic::error(
+                    "E1007",
+                    format!("type `{}` is defined in terms of itself", decl.name.name),
+                    decl.name.span,
+                )
+                .with_label("recursive type")
+                .with_help("types cannot refer to themselves; use a list or map of a simpler type"),
             );
             return None;
         }
@@ -198,8 +259,15 @@ impl<'a> Db<'a> {
                 let arity = |db: &mut Db, n: usize| {
                     if params.len() != n {
                         db.report(
-                            Diagnostic::error("E1003", format!("`{name}` takes {n} type parameter{}", if n == 1 { "" } else { "s" }), t.span)
-                                .with_help(format!("write `{name}<T>`")),
+                            Diagnostic::error(
+                                "E1003",
+                                format!(
+                                    "`{name}` takes {n} type parameter{}",
+                                    if n == 1 { "" } else { "s" }
+                                ),
+                                t.span,
+                            )
+                            .with_help(format!("write `{name}<T>`")),
                         );
                     }
                 };
@@ -219,13 +287,21 @@ impl<'a> Db<'a> {
                     "ref" => {
                         arity(self, 1);
                         match params.first().map(|p| &p.kind) {
-                            Some(TypeKind::Named { path: rp, .. }) if rp.text() == "any" => Ty::Ref(None),
-                            Some(TypeKind::Named { path: rp, .. }) => match self.resolve_type_path(rp, scope)? {
+                            Some(TypeKind::Named { path: rp, .. }) if rp.text() == "any" => {
+                                Ty::Ref(None)
+                            }
+                            Some(TypeKind::Named { path: rp, .. }) => match self
+                                .resolve_type_path(rp, scope)?
+                            {
                                 TypePath::Schema(s) => Ty::Ref(Some(s)),
                                 _ => {
                                     self.report(
-                                        Diagnostic::error("E1003", format!("`ref<{}>` needs a resource type", rp.text()), rp.span)
-                                            .with_help("write `ref<aws.kms.Key>` or `ref<any>`"),
+                                        Diagnostic::error(
+                                            "E1003",
+                                            format!("`ref<{}>` needs a resource type", rp.text()),
+                                            rp.span,
+                                        )
+                                        .with_help("write `ref<aws.kms.Key>` or `ref<any>`"),
                                     );
                                     Ty::Ref(None)
                                 }
@@ -235,8 +311,12 @@ impl<'a> Db<'a> {
                     }
                     _ => {
                         self.report(
-                            Diagnostic::error("E1003", format!("`{name}` is not a generic type"), path.span)
-                                .with_help("the generic types are `list<T>`, `map<T>` and `ref<T>`"),
+                            Diagnostic::error(
+                                "E1003",
+                                format!("`{name}` is not a generic type"),
+                                path.span,
+                            )
+                            .with_help("the generic types are `list<T>`, `map<T>` and `ref<T>`"),
                         );
                         Ty::Any
                     }
@@ -248,8 +328,12 @@ impl<'a> Db<'a> {
                     TypePath::Schema(s) => Ty::Ref(Some(s)),
                     TypePath::Module(..) => {
                         self.report(
-                            Diagnostic::error("E1003", format!("`{}` is a module, not a type", path.text()), path.span)
-                                .with_help("instantiate modules with `module NAME: Module { ... }`"),
+                            Diagnostic::error(
+                                "E1003",
+                                format!("`{}` is a module, not a type", path.text()),
+                                path.span,
+                            )
+                            .with_help("instantiate modules with `module NAME: Module { ... }`"),
                         );
                         return None;
                     }
@@ -263,7 +347,13 @@ impl<'a> Db<'a> {
         })
     }
 
-    fn apply_constraints(&mut self, base: Ty, args: &'a [TypeArg], scope: ScopeId, t: &ast::TypeExpr) -> Ty {
+    fn apply_constraints(
+        &mut self,
+        base: Ty,
+        args: &'a [TypeArg],
+        scope: ScopeId,
+        t: &ast::TypeExpr,
+    ) -> Ty {
         let mut ty = base.resolved().clone();
         for a in args {
             match a {
@@ -279,25 +369,57 @@ impl<'a> Db<'a> {
                             *min = lo.as_ref().and_then(Value::as_f64).or(*min);
                             *max = hi.as_ref().and_then(Value::as_f64).or(*max);
                         }
-                        Ty::Quantity { dimension, min, max } => {
+                        Ty::Quantity {
+                            dimension,
+                            min,
+                            max,
+                        } => {
                             for (bound, slot) in [(lo, min), (hi, max)] {
                                 match bound {
-                                    Some(Value::Quantity(q)) if q.dimension == *dimension => *slot = Some(q.value),
-                                    Some(v) => self.report(
-                                        Diagnostic::error("E2003", format!("range bound {v} is not a {}", dimension.name()), *span)
-                                            .with_help(format!("write bounds with units, e.g. `{}`", example_quantity(*dimension))),
-                                    ),
+                                    Some(Value::Quantity(q)) if q.dimension == *dimension => {
+                                        *slot = Some(q.value)
+                                    }
+                                    Some(v) => {
+                                        self.report(
+                                            Diagnostic::error(
+                                                "E2003",
+                                                format!(
+                                                    "range bound {v} is not a {}",
+                                                    dimension.name()
+                                                ),
+                                                *span,
+                                            )
+                                            .with_help(format!(
+                                                "write bounds with units, e.g. `{}`",
+                                                example_quantity(*dimension)
+                                            )),
+                                        )
+                                    }
                                     None => {}
                                 }
                             }
                         }
-                        Ty::Str { min_len, max_len, .. } => {
-                            *min_len = lo.as_ref().and_then(Value::as_i64).map(|x| x.max(0) as usize);
-                            *max_len = hi.as_ref().and_then(Value::as_i64).map(|x| x.max(0) as usize);
+                        Ty::Str {
+                            min_len, max_len, ..
+                        } => {
+                            *min_len = lo
+                                .as_ref()
+                                .and_then(Value::as_i64)
+                                .map(|x| x.max(0) as usize);
+                            *max_len = hi
+                                .as_ref()
+                                .and_then(Value::as_i64)
+                                .map(|x| x.max(0) as usize);
                         }
                         _ => self.report(
-                            Diagnostic::error("E1003", format!("type `{base}` does not take a range"), *span)
-                                .with_help("ranges apply to int, float, string (length) and quantities"),
+                            Diagnostic::error(
+                                "E1003",
+                                format!("type `{base}` does not take a range"),
+                                *span,
+                            )
+                            .with_help(
+                                "ranges apply to int, float, string (length) and quantities",
+                            ),
                         ),
                     }
                 }
@@ -332,7 +454,11 @@ impl<'a> Db<'a> {
         }
     }
 
-    pub fn resolve_fields<I: IntoIterator<Item = &'a ast::FieldDecl>>(&mut self, fields: I, scope: ScopeId) -> BTreeMap<String, FieldSchema> {
+    pub fn resolve_fields<I: IntoIterator<Item = &'a ast::FieldDecl>>(
+        &mut self,
+        fields: I,
+        scope: ScopeId,
+    ) -> BTreeMap<String, FieldSchema> {
         let mut out = BTreeMap::new();
         for f in fields {
             let ty = self.resolve_type(&f.ty, scope).unwrap_or(Ty::Any);
@@ -348,12 +474,26 @@ impl<'a> Db<'a> {
             };
             if out.contains_key(&f.name.name) {
                 self.report(
-                    Diagnostic::error("E1002", format!("field `{}` is declared twice", f.name.name), f.name.span).with_help("remove one of the declarations"),
+                    Diagnostic::error(
+                        "E1002",
+                        format!("field `{}` is declared twice", f.name.name),
+                        f.name.span,
+                    )
+                    .with_help("remove one of the declarations"),
                 );
                 continue;
             }
             let required = !f.optional && f.default.is_none();
-            out.insert(f.name.name.clone(), FieldSchema { ty, required, default, doc: f.doc.clone(), span: f.name.span });
+            out.insert(
+                f.name.name.clone(),
+                FieldSchema {
+                    ty,
+                    required,
+                    default,
+                    doc: f.doc.clone(),
+                    span: f.name.span,
+                },
+            );
         }
         out
     }
@@ -371,13 +511,26 @@ impl<'a> Db<'a> {
             .get("provider")
             .and_then(Value::as_str)
             .and_then(Provider::parse)
-            .or_else(|| decl.name.segments.first().and_then(|s| Provider::parse(&s.name)))
+            .or_else(|| {
+                decl.name
+                    .segments
+                    .first()
+                    .and_then(|s| Provider::parse(&s.name))
+            })
             .unwrap_or(Provider::None);
         let fields = self.resolve_fields(decl.fields.iter().filter(|f| !f.output), scope);
         let outputs = self.resolve_fields(decl.fields.iter().filter(|f| f.output), scope);
         // A name may be both a property and an `out` attribute (a VPC's `cidr`): reading it
         // as `vpc.cidr` then gives the reference, so the dependency is kept.
-        ResourceSchema { name, provider, doc: decl.doc.clone(), fields, outputs, attrs, span: decl.name.span }
+        ResourceSchema {
+            name,
+            provider,
+            doc: decl.doc.clone(),
+            fields,
+            outputs,
+            attrs,
+            span: decl.name.span,
+        }
     }
 }
 
@@ -386,14 +539,39 @@ pub(crate) fn builtin(name: &str) -> Option<Ty> {
         "any" => Ty::Any,
         "bool" => Ty::Bool,
         "int" => Ty::int(),
-        "float" | "number" => Ty::Float { min: None, max: None },
+        "float" | "number" => Ty::Float {
+            min: None,
+            max: None,
+        },
         "string" => Ty::string(),
-        "Size" => Ty::Quantity { dimension: Dimension::Size, min: None, max: None },
-        "Duration" => Ty::Quantity { dimension: Dimension::Duration, min: None, max: None },
-        "Money" => Ty::Quantity { dimension: Dimension::Money, min: None, max: None },
-        "MoneyRate" => Ty::Quantity { dimension: Dimension::MoneyRate, min: None, max: None },
+        "Size" => Ty::Quantity {
+            dimension: Dimension::Size,
+            min: None,
+            max: None,
+        },
+        "Duration" => Ty::Quantity {
+            dimension: Dimension::Duration,
+            min: None,
+            max: None,
+        },
+        "Money" => Ty::Quantity {
+            dimension: Dimension::Money,
+            min: None,
+            max: None,
+        },
+        "MoneyRate" => Ty::Quantity {
+            dimension: Dimension::MoneyRate,
+            min: None,
+            max: None,
+        },
         "Cidr" => Ty::Cidr,
-        "Port" => Ty::Named("Port".into(), Box::new(Ty::Int { min: Some(0), max: Some(65535) })),
+        "Port" => Ty::Named(
+            "Port".into(),
+            Box::new(Ty::Int {
+                min: Some(0),
+                max: Some(65535),
+            }),
+        ),
         "null" => Ty::Null,
         _ => return None,
     })

@@ -27,8 +27,16 @@ impl Loader for MemLoader {
             }
         }
         let target = parts.join("/");
-        if let Some(text) = self.0.get(&target).or_else(|| self.0.get(&format!("{target}.strata"))) {
-            let name = if self.0.contains_key(&target) { target.clone() } else { format!("{target}.strata") };
+        if let Some(text) = self
+            .0
+            .get(&target)
+            .or_else(|| self.0.get(&format!("{target}.strata")))
+        {
+            let name = if self.0.contains_key(&target) {
+                target.clone()
+            } else {
+                format!("{target}.strata")
+            };
             return Ok(vec![(name, text.clone())]);
         }
         let prefix = format!("{target}/");
@@ -83,14 +91,36 @@ pub fn render(sources: &SourceMap, diags: &[Diagnostic]) -> String {
         let f = sources.get(d.primary.span.file);
         let lc = f.line_col(d.primary.span.start);
         let line_text = f.text.lines().nth(lc.line as usize - 1).unwrap_or("");
-        out.push_str(&format!("{}:{}:{}: {}[{}]: {}\n", f.name, lc.line, lc.column, d.severity.as_str(), d.code, d.message));
+        out.push_str(&format!(
+            "{}:{}:{}: {}[{}]: {}\n",
+            f.name,
+            lc.line,
+            lc.column,
+            d.severity.as_str(),
+            d.code,
+            d.message
+        ));
         out.push_str(&format!("  | {line_text}\n"));
-        let width = (d.primary.span.len()).max(1).min(line_text.chars().count().saturating_sub(lc.column as usize - 1).max(1));
-        out.push_str(&format!("  | {}{} {}\n", " ".repeat(lc.column as usize - 1), "^".repeat(width), d.primary.message));
+        let width = (d.primary.span.len()).max(1).min(
+            line_text
+                .chars()
+                .count()
+                .saturating_sub(lc.column as usize - 1)
+                .max(1),
+        );
+        out.push_str(&format!(
+            "  | {}{} {}\n",
+            " ".repeat(lc.column as usize - 1),
+            "^".repeat(width),
+            d.primary.message
+        ));
         for s in &d.secondary {
             let sf = sources.get(s.span.file);
             let slc = sf.line_col(s.span.start);
-            out.push_str(&format!("  = {}:{}:{}: {}\n", sf.name, slc.line, slc.column, s.message));
+            out.push_str(&format!(
+                "  = {}:{}:{}: {}\n",
+                sf.name, slc.line, slc.column, s.message
+            ));
         }
         if let Some(h) = &d.help {
             out.push_str(&format!("  help: {h}\n"));
@@ -108,13 +138,22 @@ fn model_summary(model: &strata_model::Model) -> String {
         out.push_str(&format!("env = {env}\n"));
     }
     for s in &model.stacks {
-        out.push_str(&format!("stack {} ({}) budget={:?} tags={:?}\n", s.name, s.provider.as_str(), s.budget, s.tags));
+        out.push_str(&format!(
+            "stack {} ({}) budget={:?} tags={:?}\n",
+            s.name,
+            s.provider.as_str(),
+            s.budget,
+            s.tags
+        ));
     }
     for p in &model.params {
         out.push_str(&format!("param {} = {}\n", p.name, p.value));
     }
     for r in &model.resources {
-        out.push_str(&format!("resource {} #{}: {} stack={:?}\n", r.name, r.id.0, r.ty, r.stack));
+        out.push_str(&format!(
+            "resource {} #{}: {} stack={:?}\n",
+            r.name, r.id.0, r.ty, r.stack
+        ));
         for (k, v) in &r.props {
             out.push_str(&format!("    {k} = {v}\n"));
         }
@@ -126,7 +165,12 @@ fn model_summary(model: &strata_model::Model) -> String {
         out.push_str(&format!("output {} = {}\n", o.name, o.value));
     }
     for p in &model.policies {
-        out.push_str(&format!("policy {:?} [{}] {}\n", p.title, p.code, p.severity.as_str()));
+        out.push_str(&format!(
+            "policy {:?} [{}] {}\n",
+            p.title,
+            p.code,
+            p.severity.as_str()
+        ));
         for r in &p.path_rules {
             out.push_str(&format!("    deny path {} ~> {}\n", r.from, r.to));
         }
@@ -140,11 +184,17 @@ fn model_summary(model: &strata_model::Model) -> String {
 pub fn check_fixture(text: &str) -> String {
     let (files, roots, options) = split(text);
     let mut sources = SourceMap::new();
-    let ids: Vec<_> = roots.iter().map(|r| sources.add(r.clone(), files[r].clone(), false)).collect();
+    let ids: Vec<_> = roots
+        .iter()
+        .map(|r| sources.add(r.clone(), files[r].clone(), false))
+        .collect();
     let loader = MemLoader(files);
     let (analysis, diags) = analyze(&mut sources, &ids, &loader, &options);
     // The stdlib has its own test (`stdlib_is_clean`); keep fixtures about the fixture.
-    let diags: Vec<Diagnostic> = diags.into_iter().filter(|d| !sources.get(d.primary.span.file).is_stdlib).collect();
+    let diags: Vec<Diagnostic> = diags
+        .into_iter()
+        .filter(|d| !sources.get(d.primary.span.file).is_stdlib)
+        .collect();
     let mut out = String::new();
     out.push_str("--- diagnostics\n");
     out.push_str(&render(&sources, &diags));
@@ -160,7 +210,11 @@ fn check_fixtures() {
     settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../snapshots/check"));
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
-        let mut entries: Vec<_> = std::fs::read_dir(&root).expect("fixtures dir").filter_map(Result::ok).map(|e| e.path()).collect();
+        let mut entries: Vec<_> = std::fs::read_dir(&root)
+            .expect("fixtures dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
         entries.sort();
         assert!(!entries.is_empty(), "no fixtures found");
         for path in entries {
@@ -168,7 +222,11 @@ fn check_fixtures() {
                 continue;
             }
             let text = std::fs::read_to_string(&path).expect("fixture is UTF-8");
-            let name = path.file_stem().and_then(|s| s.to_str()).expect("name").to_string();
+            let name = path
+                .file_stem()
+                .and_then(|s| s.to_str())
+                .expect("name")
+                .to_string();
             insta::assert_snapshot!(name, check_fixture(&text));
         }
     });
@@ -178,10 +236,21 @@ fn check_fixtures() {
 fn stdlib_is_clean() {
     let mut sources = SourceMap::new();
     let id = sources.add("main.strata", "", false);
-    let (analysis, diags) = analyze(&mut sources, &[id], &strata_semantics::NoImports, &Options::default());
-    assert!(!analysis.schemas.map.is_empty(), "the stdlib declares schemas");
+    let (analysis, diags) = analyze(
+        &mut sources,
+        &[id],
+        &strata_semantics::NoImports,
+        &Options::default(),
+    );
+    assert!(
+        !analysis.schemas.map.is_empty(),
+        "the stdlib declares schemas"
+    );
     let rendered = render(&sources, &diags);
-    assert!(diags.is_empty(), "the embedded stdlib has diagnostics:\n{rendered}");
+    assert!(
+        diags.is_empty(),
+        "the embedded stdlib has diagnostics:\n{rendered}"
+    );
 }
 
 /// Every code semantics can report is exercised by at least one fixture, and documented.
@@ -189,14 +258,27 @@ fn stdlib_is_clean() {
 fn every_code_has_a_fixture_and_a_doc() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/check");
     let mut seen = String::new();
-    for e in std::fs::read_dir(&root).expect("fixtures").filter_map(Result::ok) {
+    for e in std::fs::read_dir(&root)
+        .expect("fixtures")
+        .filter_map(Result::ok)
+    {
         if let Ok(text) = std::fs::read_to_string(e.path()) {
             seen.push_str(&check_fixture(&text));
         }
     }
     for c in strata_semantics::codes() {
-        assert!(seen.contains(&format!("[{}]", c.code)), "no fixture triggers {} ({})", c.code, c.name);
-        for section in ["## What it checks", "## Why it matters", "## Example", "## Fix"] {
+        assert!(
+            seen.contains(&format!("[{}]", c.code)),
+            "no fixture triggers {} ({})",
+            c.code,
+            c.name
+        );
+        for section in [
+            "## What it checks",
+            "## Why it matters",
+            "## Example",
+            "## Fix",
+        ] {
             assert!(c.doc.contains(section), "{} lacks {section}", c.code);
         }
     }

@@ -7,38 +7,79 @@ use strata_semantics::{analyze, NoImports, Options, MAX_LIST, MAX_STRING};
 fn errors(text: &str, max_steps: Option<u64>) -> Vec<Diagnostic> {
     let mut sources = SourceMap::new();
     let id = sources.add("main.strata", text, false);
-    let (_, diags) = analyze(&mut sources, &[id], &NoImports, &Options { max_steps, ..Options::default() });
-    diags.into_iter().filter(|d| d.severity == strata_base::Severity::Error).collect()
+    let (_, diags) = analyze(
+        &mut sources,
+        &[id],
+        &NoImports,
+        &Options {
+            max_steps,
+            ..Options::default()
+        },
+    );
+    diags
+        .into_iter()
+        .filter(|d| d.severity == strata_base::Severity::Error)
+        .collect()
 }
 
 #[test]
 fn nested_comprehensions_run_out_of_steps_once() {
     // 300 × 300 = 90,000 iterations against a budget of 10,000.
-    let d = errors("let grid = [for i in range(300): [for j in range(300): i * j]]\noutput n = length(grid)\n", Some(10_000));
+    let d = errors(
+        "let grid = [for i in range(300): [for j in range(300): i * j]]\noutput n = length(grid)\n",
+        Some(10_000),
+    );
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].code, "E2007");
-    assert!(d[0].message.contains("more than 10000 comprehension steps"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("more than 10000 comprehension steps"),
+        "{}",
+        d[0].message
+    );
     // Within the budget: no error.
-    assert!(errors("let grid = [for i in range(50): [for j in range(50): i * j]]\noutput n = length(grid)\n", Some(10_000)).is_empty());
+    assert!(errors(
+        "let grid = [for i in range(50): [for j in range(50): i * j]]\noutput n = length(grid)\n",
+        Some(10_000)
+    )
+    .is_empty());
 }
 
 #[test]
 fn the_untaken_branch_counts_too() {
     let d = errors("let big = false ? [for i in range(300): [for j in range(300): j]] : []\noutput n = length(big)\n", Some(10_000));
-    assert_eq!(d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["E2007"], "{d:#?}");
+    assert_eq!(
+        d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+        ["E2007"],
+        "{d:#?}"
+    );
 }
 
 #[test]
 fn strings_and_lists_have_a_size_limit() {
     // 1,000 × 17 KiB is more than 16 MiB.
     let chunk = "x".repeat(17 * 1024);
-    let d = errors(&format!("let s = join(\"\", [for i in range(1000): \"{chunk}\"])\noutput n = length(s)\n"), None);
+    let d = errors(
+        &format!("let s = join(\"\", [for i in range(1000): \"{chunk}\"])\noutput n = length(s)\n"),
+        None,
+    );
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert!(d[0].message.contains(&format!("limit of {MAX_STRING} bytes")), "{}", d[0].message);
+    assert!(
+        d[0].message
+            .contains(&format!("limit of {MAX_STRING} bytes")),
+        "{}",
+        d[0].message
+    );
 
-    let d = errors("let l = range(1000000) + range(10)\noutput n = length(l)\n", None);
+    let d = errors(
+        "let l = range(1000000) + range(10)\noutput n = length(l)\n",
+        None,
+    );
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert!(d[0].message.contains(&format!("limit of {MAX_LIST}")), "{}", d[0].message);
+    assert!(
+        d[0].message.contains(&format!("limit of {MAX_LIST}")),
+        "{}",
+        d[0].message
+    );
 }
 
 /// Issue 13: "did you mean" on a 100,000-character unknown name took 59 s. Every place that
@@ -54,7 +95,11 @@ fn a_very_long_unknown_name_is_reported_at_once() {
     let d = errors(&text, None);
     let took = t.elapsed();
     assert!(d.len() >= 5, "{d:#?}");
-    assert!(d.iter().all(|d| !d.help.as_deref().unwrap_or("").contains("did you mean")), "{d:#?}");
+    assert!(
+        d.iter()
+            .all(|d| !d.help.as_deref().unwrap_or("").contains("did you mean")),
+        "{d:#?}"
+    );
     assert!(took < std::time::Duration::from_secs(1), "took {took:?}");
 }
 
@@ -75,7 +120,11 @@ fn a_long_chain_of_names_reports_the_evaluation_depth_limit() {
     let d = errors(&chain(6_000), None);
     assert_eq!(d.len(), 1, "{d:#?}");
     assert_eq!(d[0].code, "E2007");
-    assert!(d[0].message.contains("more than 10000 levels"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("more than 10000 levels"),
+        "{}",
+        d[0].message
+    );
 }
 
 /// `let a1 = [a0, a0]` ... 25 times over: 2^25 copies before values were shared.
@@ -107,13 +156,27 @@ fn shared_values_are_not_copied() {
         let d = errors(&format!("{text}output o = a25\n"), None);
         assert_eq!(d.len(), 1, "{d:#?}");
         assert_eq!(d[0].code, "E2007");
-        assert!(d[0].message.contains("output `o` is too large: 67108862 elements written out in full") || d[0].message.contains("33554430"), "{}", d[0].message);
+        assert!(
+            d[0].message
+                .contains("output `o` is too large: 67108862 elements written out in full")
+                || d[0].message.contains("33554430"),
+            "{}",
+            d[0].message
+        );
         let d = errors(&format!("{text}let typed: list<string> = a25\n"), None);
-        assert_eq!(d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), ["E2007"], "{d:#?}");
+        assert_eq!(
+            d.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+            ["E2007"],
+            "{d:#?}"
+        );
         // 64 doublings: the sizes saturate, nothing is built.
         let d = errors(&format!("{}output o = a64\n", doubling(64, record)), None);
         assert_eq!(d.len(), 1, "{d:#?}");
-        assert!(t.elapsed() < std::time::Duration::from_secs(2), "{:?}", t.elapsed());
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            t.elapsed()
+        );
     }
 }
 
@@ -126,24 +189,70 @@ fn strings_lists_and_maps_are_sized_before_they_are_built() {
     let wide = "b".repeat(2000);
     let eight = "let t = s + s + s + s + s + s + s + s\nlet u = t + t + t + t + t + t + t + t\n"; // 1,024,000 bytes
     let cases = [
-        (format!("output o = length(replace(s, \"a\", \"{wide}\"))"), "`replace` would build a string of 32000000 bytes"),
-        ("let l = [for i in range(1100): s]\noutput o = length(join(\"\", l))".to_string(), "`join` would build a string of 17600000 bytes"),
-        ("let l = [for i in range(1100): s]\noutput o = length(join(s, l))".to_string(), "`join` would build a string of 35184000 bytes"),
-        (format!("{eight}let v = {}\noutput o = length(v)", ["u"; 17].join(" + ")), "a string of 17408000 bytes"),
-        (format!("{eight}output o = length(\"{}\")", "${u}".repeat(17)), "a string of 17408000 bytes"),
+        (
+            format!("output o = length(replace(s, \"a\", \"{wide}\"))"),
+            "`replace` would build a string of 32000000 bytes",
+        ),
+        (
+            "let l = [for i in range(1100): s]\noutput o = length(join(\"\", l))".to_string(),
+            "`join` would build a string of 17600000 bytes",
+        ),
+        (
+            "let l = [for i in range(1100): s]\noutput o = length(join(s, l))".to_string(),
+            "`join` would build a string of 35184000 bytes",
+        ),
+        (
+            format!(
+                "{eight}let v = {}\noutput o = length(v)",
+                ["u"; 17].join(" + ")
+            ),
+            "a string of 17408000 bytes",
+        ),
+        (
+            format!("{eight}output o = length(\"{}\")", "${u}".repeat(17)),
+            "a string of 17408000 bytes",
+        ),
         // `ΐ` (2 bytes) is `Ϊ́` (6 bytes) in upper case: 6,000,000 bytes become 18,000,000.
-        (format!("output o = length(upper(join(\"\", [for i in range(1000): \"{}\"])))", "ΐ".repeat(3000)), "`upper` would build a string of 18000000 bytes"),
-        ("let t = join(\"\", [for i in range(100): s])\noutput o = length(split(\"\", t))".to_string(), "`split` would build a list of 1600000 elements"),
-        ("let l = range(600000)\noutput o = length(l + l)".to_string(), "a list of 1200000 elements"),
-        ("let l = range(600000)\noutput o = length(concat(l, l))".to_string(), "`concat` would build a list of 1200000 elements"),
+        (
+            format!(
+                "output o = length(upper(join(\"\", [for i in range(1000): \"{}\"])))",
+                "ΐ".repeat(3000)
+            ),
+            "`upper` would build a string of 18000000 bytes",
+        ),
+        (
+            "let t = join(\"\", [for i in range(100): s])\noutput o = length(split(\"\", t))"
+                .to_string(),
+            "`split` would build a list of 1600000 elements",
+        ),
+        (
+            "let l = range(600000)\noutput o = length(l + l)".to_string(),
+            "a list of 1200000 elements",
+        ),
+        (
+            "let l = range(600000)\noutput o = length(concat(l, l))".to_string(),
+            "`concat` would build a list of 1200000 elements",
+        ),
         // 2^11 copies of `s`, shared: 32,768,000 bytes of text, not rendered.
-        (format!("let d0 = s\n{}output o = length(format(\"%v\", d11))", (1..=11).map(|i| format!("let d{i} = [d{}, d{}]\n", i - 1, i - 1)).collect::<String>()), "`format` would build a string of 32772096 bytes"),
+        (
+            format!(
+                "let d0 = s\n{}output o = length(format(\"%v\", d11))",
+                (1..=11)
+                    .map(|i| format!("let d{i} = [d{}, d{}]\n", i - 1, i - 1))
+                    .collect::<String>()
+            ),
+            "`format` would build a string of 32772096 bytes",
+        ),
     ];
     for (program, message) in &cases {
         let d = errors(&format!("{base}{program}\n"), Some(100_000_000));
         assert_eq!(d.len(), 1, "{program}: {d:#?}");
         assert_eq!(d[0].code, "E2007");
-        assert!(d[0].message.contains(message), "{program}: {}", d[0].message);
+        assert!(
+            d[0].message.contains(message),
+            "{program}: {}",
+            d[0].message
+        );
     }
 }
 
@@ -153,14 +262,30 @@ fn strings_lists_and_maps_are_sized_before_they_are_built() {
 fn repeated_work_runs_out_of_the_budget() {
     let d = errors("let s = join(\"\", [for i in range(100000): \"abcdefghijklmnop\"])\nlet l = [for i in range(100000): s + \"x\"]\noutput o = length(l)\n", None);
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert!(d[0].message.contains("evaluation handles more than 512 MiB of values"), "{}", d[0].message);
+    assert!(
+        d[0].message
+            .contains("evaluation handles more than 512 MiB of values"),
+        "{}",
+        d[0].message
+    );
     // Comparing two equal but separately built doublings would walk 2^25 elements.
     let b = doubling(25, false).replace("a", "b");
-    let d = errors(&format!("{}{b}output o = a25 == b25\n", doubling(25, false)), None);
+    let d = errors(
+        &format!("{}{b}output o = a25 == b25\n", doubling(25, false)),
+        None,
+    );
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert!(d[0].message.contains("evaluation handles more than"), "{}", d[0].message);
+    assert!(
+        d[0].message.contains("evaluation handles more than"),
+        "{}",
+        d[0].message
+    );
     // The same value compared with itself costs nothing.
-    assert!(errors(&format!("{}output o = a25 == a25\n", doubling(25, false)), None).is_empty());
+    assert!(errors(
+        &format!("{}output o = a25 == a25\n", doubling(25, false)),
+        None
+    )
+    .is_empty());
 }
 
 /// Modules instantiating modules multiply: 25 levels of two instances each were 2^25
@@ -175,16 +300,39 @@ fn module_instances_are_limited() {
     let t = std::time::Instant::now();
     let d = errors(&text, None);
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert!(d[0].message.contains("more than 100000 module instances"), "{}", d[0].message);
-    assert!(t.elapsed() < std::time::Duration::from_secs(10), "{:?}", t.elapsed());
+    assert!(
+        d[0].message.contains("more than 100000 module instances"),
+        "{}",
+        d[0].message
+    );
+    assert!(
+        t.elapsed() < std::time::Duration::from_secs(10),
+        "{:?}",
+        t.elapsed()
+    );
 }
 
 /// The key of a `[k in ...]` resource is part of its name, which every reference carries.
 #[test]
 fn resource_keys_are_limited() {
     let long = "k".repeat(2000);
-    let d = errors(&format!("import aws\nresource q[k in [\"{long}\"]]: aws.sqs.Queue {{ }}\n"), None);
+    let d = errors(
+        &format!("import aws\nresource q[k in [\"{long}\"]]: aws.sqs.Queue {{ }}\n"),
+        None,
+    );
     assert_eq!(d.len(), 1, "{d:#?}");
-    assert!(d[0].message.contains("a key of 2000 bytes is longer than the limit of 1024 bytes"), "{}", d[0].message);
-    assert!(errors(&format!("import aws\nresource q[k in [\"{}\"]]: aws.sqs.Queue {{ }}\n", "k".repeat(1000)), None).is_empty());
+    assert!(
+        d[0].message
+            .contains("a key of 2000 bytes is longer than the limit of 1024 bytes"),
+        "{}",
+        d[0].message
+    );
+    assert!(errors(
+        &format!(
+            "import aws\nresource q[k in [\"{}\"]]: aws.sqs.Queue {{ }}\n",
+            "k".repeat(1000)
+        ),
+        None
+    )
+    .is_empty());
 }

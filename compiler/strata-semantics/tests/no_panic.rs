@@ -9,13 +9,26 @@ use strata_semantics::{analyze, NoImports, Options};
 fn run(text: &str) {
     let mut sources = SourceMap::new();
     let id = sources.add("main.strata", text, false);
-    let _ = analyze(&mut sources, &[id], &NoImports, &Options { env: Some("prod".into()), record_xrefs: true, ..Options::default() });
+    let _ = analyze(
+        &mut sources,
+        &[id],
+        &NoImports,
+        &Options {
+            env: Some("prod".into()),
+            record_xrefs: true,
+            ..Options::default()
+        },
+    );
 }
 
 fn seeds() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/check");
     let mut out: Vec<String> = std::fs::read_dir(root)
-        .map(|d| d.filter_map(Result::ok).filter_map(|e| std::fs::read_to_string(e.path()).ok()).collect())
+        .map(|d| {
+            d.filter_map(Result::ok)
+                .filter_map(|e| std::fs::read_to_string(e.path()).ok())
+                .collect()
+        })
         .unwrap_or_default();
     out.sort();
     assert!(!out.is_empty(), "no seed fixtures");
@@ -65,7 +78,12 @@ proptest! {
 #[test]
 fn deep_nesting_is_a_diagnostic_not_a_crash() {
     // On an 8 MiB thread stack (the main thread's size; the driver and language server use no less).
-    std::thread::Builder::new().stack_size(8 << 20).spawn(deep_nesting).expect("spawn").join().expect("no panic");
+    std::thread::Builder::new()
+        .stack_size(8 << 20)
+        .spawn(deep_nesting)
+        .expect("spawn")
+        .join()
+        .expect("no panic");
 }
 
 fn deep_nesting() {

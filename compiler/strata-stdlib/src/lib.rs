@@ -34,12 +34,20 @@ pub fn files() -> Vec<StdFile> {
 
 /// Embedded files whose path ends with `ext` (e.g. `.strata`, `.toml`), sorted by path.
 pub fn files_with_extension(ext: &str) -> Vec<StdFile> {
-    files().into_iter().filter(|f| f.path.ends_with(ext)).collect()
+    files()
+        .into_iter()
+        .filter(|f| f.path.ends_with(ext))
+        .collect()
 }
 
 /// One embedded file by its path relative to `stdlib/`.
 pub fn file(path: &str) -> Option<StdFile> {
-    STDLIB.get_file(path).and_then(|f| Some(StdFile { path: f.path().to_str()?, text: f.contents_utf8()? }))
+    STDLIB.get_file(path).and_then(|f| {
+        Some(StdFile {
+            path: f.path().to_str()?,
+            text: f.contents_utf8()?,
+        })
+    })
 }
 
 /// The stdlib package names users can `import`.

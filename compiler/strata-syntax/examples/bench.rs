@@ -5,13 +5,20 @@ use std::time::Instant;
 const UNIT: &str = include_str!("../../../tests/fixtures/syntax/valid/realistic.strata");
 
 fn main() {
-    let lines: usize = std::env::args().nth(1).and_then(|s| s.parse().ok()).unwrap_or(100_000);
+    let lines: usize = std::env::args()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000);
     let per = UNIT.lines().count();
     let mut text = String::new();
     let mut i = 0;
     while i * per < lines {
         // Distinct names per copy, so the file looks like one big project.
-        text.push_str(&UNIT.replace("resource ", &format!("resource r{i}_")).replace("let ", &format!("let l{i}_")));
+        text.push_str(
+            &UNIT
+                .replace("resource ", &format!("resource r{i}_"))
+                .replace("let ", &format!("let l{i}_")),
+        );
         i += 1;
     }
     let n_lines = text.lines().count();

@@ -18,6 +18,13 @@ fn main() {
     let sf = SourceFile::new(FileId(0), path.clone(), text.as_str(), false);
     for d in diags {
         let lc = sf.line_col(d.primary.span.start);
-        println!("{}:{}: {}[{}]: {}", lc.line, lc.column, d.severity.as_str(), d.code, d.message);
+        println!(
+            "{}:{}: {}[{}]: {}",
+            lc.line,
+            lc.column,
+            d.severity.as_str(),
+            d.code,
+            d.message
+        );
     }
 }

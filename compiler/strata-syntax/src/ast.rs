@@ -96,9 +96,16 @@ pub struct Import {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ImportKind {
     /// A stdlib package; `names` is `Some` for the `pkg.{A, B}` form.
-    Package { path: Path, names: Option<Vec<Ident>> },
+    Package {
+        path: Path,
+        names: Option<Vec<Ident>>,
+    },
     /// A project file or directory, relative to the importing file, bound to `alias`.
-    File { path: String, path_span: Span, alias: Ident },
+    File {
+        path: String,
+        path_span: Span,
+        alias: Ident,
+    },
 }
 
 /// `param env: "dev" | "prod" = "dev"`
@@ -232,9 +239,19 @@ pub enum PolicyRule {
     /// `deny path(FROM ~> TO)`: no path in the dependency graph from FROM to TO.
     DenyPath { from: Path, to: Path, span: Span },
     /// `deny x: T => cond`: every resource `x` of type `T` for which `cond` holds is a finding.
-    Deny { binder: Ident, ty: Path, cond: Expr, span: Span },
+    Deny {
+        binder: Ident,
+        ty: Path,
+        cond: Expr,
+        span: Span,
+    },
     /// `require x: T => cond`: every resource `x` of type `T` for which `cond` fails is a finding.
-    Require { binder: Ident, ty: Path, cond: Expr, span: Span },
+    Require {
+        binder: Ident,
+        ty: Path,
+        cond: Expr,
+        span: Span,
+    },
 }
 
 /// `name = value` inside a block or record. `name` may be a quoted string in maps.
@@ -262,9 +279,15 @@ pub struct TypeExpr {
 pub enum TypeKind {
     /// `string`, `int`, `Size`, `aws.s3.Bucket`, with optional constraint arguments:
     /// `int(1..10)`, `string(pattern = "^[a-z]+$", max_len = 63)`, `Size(1 GiB..64 TiB)`.
-    Named { path: Path, args: Vec<TypeArg> },
+    Named {
+        path: Path,
+        args: Vec<TypeArg>,
+    },
     /// A generic: `list<string>`, `map<int>`, `ref<aws.kms.Key>`.
-    Generic { path: Path, params: Vec<TypeExpr> },
+    Generic {
+        path: Path,
+        params: Vec<TypeExpr>,
+    },
     /// A literal type: `"dev"`, `3`, `true`.
     Literal(Expr),
     /// `A | B | C`
@@ -277,7 +300,11 @@ pub enum TypeKind {
 #[derive(Clone, Debug, PartialEq)]
 pub enum TypeArg {
     /// `lo..hi`, either bound may be omitted (`1..`, `..10`).
-    Range { lo: Option<Expr>, hi: Option<Expr>, span: Span },
+    Range {
+        lo: Option<Expr>,
+        hi: Option<Expr>,
+        span: Span,
+    },
     /// `name = value`
     Named(Field),
 }
@@ -300,7 +327,10 @@ pub enum ExprKind {
     /// A string; a plain string is a single `Lit` part.
     Str(Vec<StrPart>),
     /// A number with a unit: `100 GiB`, `30d`, `4500 USD/month`, `250ms`.
-    Quantity { value: f64, unit: String },
+    Quantity {
+        value: f64,
+        unit: String,
+    },
     /// `10.0.0.0/16` or an IPv6 prefix written `cidr("::/0")`; the text as written.
     Cidr(String),
     /// A name: a let, param, resource, module instance, loop variable, or stdlib name.
@@ -309,21 +339,57 @@ pub enum ExprKind {
     /// `{ a = 1, b = "x" }` — a record or map literal.
     Record(Vec<Field>),
     /// `aws { region = "us-east-1" }`, `https { domain = "x" }` — a record tagged with a type.
-    TypedRecord { ty: Path, fields: Vec<Field> },
+    TypedRecord {
+        ty: Path,
+        fields: Vec<Field>,
+    },
     /// `base.name`
-    Field { base: Box<Expr>, name: Ident },
+    Field {
+        base: Box<Expr>,
+        name: Ident,
+    },
     /// `base[index]`
-    Index { base: Box<Expr>, index: Box<Expr> },
+    Index {
+        base: Box<Expr>,
+        index: Box<Expr>,
+    },
     /// `len(xs)`, `join(", ", xs)`
-    Call { callee: Ident, args: Vec<Expr> },
-    Unary { op: UnaryOp, expr: Box<Expr> },
-    Binary { op: BinaryOp, lhs: Box<Expr>, rhs: Box<Expr> },
+    Call {
+        callee: Ident,
+        args: Vec<Expr>,
+    },
+    Unary {
+        op: UnaryOp,
+        expr: Box<Expr>,
+    },
+    Binary {
+        op: BinaryOp,
+        lhs: Box<Expr>,
+        rhs: Box<Expr>,
+    },
     /// `cond ? a : b`
-    Cond { cond: Box<Expr>, then: Box<Expr>, otherwise: Box<Expr> },
+    Cond {
+        cond: Box<Expr>,
+        then: Box<Expr>,
+        otherwise: Box<Expr>,
+    },
     /// `[for x in xs: body if cond]`, also `[for i, x in xs: ...]` (index, value).
-    ListComp { key: Option<Ident>, var: Ident, iter: Box<Expr>, body: Box<Expr>, cond: Option<Box<Expr>> },
+    ListComp {
+        key: Option<Ident>,
+        var: Ident,
+        iter: Box<Expr>,
+        body: Box<Expr>,
+        cond: Option<Box<Expr>>,
+    },
     /// `{for k, v in m: key => value if cond}` (with one variable it iterates a list).
-    MapComp { key: Option<Ident>, var: Ident, iter: Box<Expr>, out_key: Box<Expr>, out_value: Box<Expr>, cond: Option<Box<Expr>> },
+    MapComp {
+        key: Option<Ident>,
+        var: Ident,
+        iter: Box<Expr>,
+        out_key: Box<Expr>,
+        out_value: Box<Expr>,
+        cond: Option<Box<Expr>>,
+    },
     /// `(expr)` — kept so the formatter can preserve explicit grouping.
     Paren(Box<Expr>),
     /// Unparseable input; a diagnostic was reported.

@@ -196,11 +196,15 @@ fn item_(out: &mut String, item: &Item, n: usize) {
                     PolicyRule::DenyPath { from, to, .. } => {
                         let _ = write!(out, "deny path({} ~> {})", from.text(), to.text());
                     }
-                    PolicyRule::Deny { binder, ty, cond, .. } => {
+                    PolicyRule::Deny {
+                        binder, ty, cond, ..
+                    } => {
                         let _ = write!(out, "deny {}: {} => ", binder.name, ty.text());
                         expr(out, cond);
                     }
-                    PolicyRule::Require { binder, ty, cond, .. } => {
+                    PolicyRule::Require {
+                        binder, ty, cond, ..
+                    } => {
                         let _ = write!(out, "require {}: {} => ", binder.name, ty.text());
                         expr(out, cond);
                     }
@@ -386,7 +390,11 @@ fn expr(out: &mut String, e: &Expr) {
             expr(out, rhs);
             out.push(')');
         }
-        ExprKind::Cond { cond, then, otherwise } => {
+        ExprKind::Cond {
+            cond,
+            then,
+            otherwise,
+        } => {
             out.push_str("(? ");
             expr(out, cond);
             out.push(' ');
@@ -395,7 +403,13 @@ fn expr(out: &mut String, e: &Expr) {
             expr(out, otherwise);
             out.push(')');
         }
-        ExprKind::ListComp { key, var, iter, body, cond } => {
+        ExprKind::ListComp {
+            key,
+            var,
+            iter,
+            body,
+            cond,
+        } => {
             out.push_str("(list-for ");
             comp_vars(out, key, var);
             out.push(' ');
@@ -408,7 +422,14 @@ fn expr(out: &mut String, e: &Expr) {
             }
             out.push(')');
         }
-        ExprKind::MapComp { key, var, iter, out_key, out_value, cond } => {
+        ExprKind::MapComp {
+            key,
+            var,
+            iter,
+            out_key,
+            out_value,
+            cond,
+        } => {
             out.push_str("(map-for ");
             comp_vars(out, key, var);
             out.push(' ');

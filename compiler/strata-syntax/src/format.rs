@@ -119,7 +119,9 @@ impl Elem<'_> {
 
 fn rule_span(r: &PolicyRule) -> strata_base::Span {
     match r {
-        PolicyRule::DenyPath { span, .. } | PolicyRule::Deny { span, .. } | PolicyRule::Require { span, .. } => *span,
+        PolicyRule::DenyPath { span, .. }
+        | PolicyRule::Deny { span, .. }
+        | PolicyRule::Require { span, .. } => *span,
     }
 }
 
@@ -216,7 +218,13 @@ impl<'a> Fmt<'a> {
     }
 
     fn save(&self) -> Saved {
-        Saved { len: self.out.len(), ci: self.ci, line_start: self.line_start, cont: self.cont, line_begin: self.line_begin }
+        Saved {
+            len: self.out.len(),
+            ci: self.ci,
+            line_start: self.line_start,
+            cont: self.cont,
+            line_begin: self.line_begin,
+        }
     }
 
     fn restore(&mut self, s: Saved) {
@@ -273,7 +281,10 @@ impl<'a> Fmt<'a> {
         if end <= start {
             return 0;
         }
-        self.slice(start, end).bytes().filter(|&b| b == b'\n').count()
+        self.slice(start, end)
+            .bytes()
+            .filter(|&b| b == b'\n')
+            .count()
     }
 
     /// Own-line comments before `pos`, with the blank lines before them (at most one).
@@ -291,7 +302,9 @@ impl<'a> Fmt<'a> {
             *last_end = c.span.end;
             *first = false;
             // `/* note */ element` on one line stays on one line.
-            let inline = !c.text.starts_with("//") && self.newlines(c.span.end, pos) == 0 && c.span.end <= pos;
+            let inline = !c.text.starts_with("//")
+                && self.newlines(c.span.end, pos) == 0
+                && c.span.end <= pos;
             if inline && !matches!(self.pending(), Some(n) if n.span.start < pos) {
                 self.w(" ");
                 return;
@@ -310,7 +323,10 @@ impl<'a> Fmt<'a> {
         let mut cursor = end;
         while let Some(c) = self.pending() {
             let same_line = c.span.start >= cursor
-                && self.slice(cursor, c.span.start).bytes().all(|b| b == b' ' || b == b'\t' || b == b',' || b == b'\r');
+                && self
+                    .slice(cursor, c.span.start)
+                    .bytes()
+                    .all(|b| b == b' ' || b == b'\t' || b == b',' || b == b'\r');
             if c.span.start >= end && !same_line {
                 break;
             }
@@ -353,7 +369,10 @@ impl<'a> Fmt<'a> {
         self.w(&c.text);
         let mut last = c;
         while let Some(n) = self.pending() {
-            if n.span.start >= limit || self.newlines(last.span.end, n.span.start) > 0 || last.text.starts_with("//") {
+            if n.span.start >= limit
+                || self.newlines(last.span.end, n.span.start) > 0
+                || last.text.starts_with("//")
+            {
                 break;
             }
             self.ci += 1;
@@ -391,7 +410,15 @@ impl<'a> Fmt<'a> {
     /// A delimited sequence `open … close` (offsets of the delimiters). `flat` is the one-line
     /// form's padding: `Some(" ")` for `{ a = 1 }`, `Some("")` for `[1, 2]`, `None` when the
     /// body is never on one line (modules).
-    fn body(&mut self, elems: &[Elem], open: u32, close: u32, delims: (&str, &str), flat: Option<&str>, sep: &str) {
+    fn body(
+        &mut self,
+        elems: &[Elem],
+        open: u32,
+        close: u32,
+        delims: (&str, &str),
+        flat: Option<&str>,
+        sep: &str,
+    ) {
         if self.flat && self.flat_failed {
             return;
         }
@@ -479,7 +506,10 @@ impl<'a> Fmt<'a> {
     /// Offset of the first `{` token at or after `pos`.
     fn brace_after(&self, pos: u32) -> u32 {
         let i = self.toks.partition_point(|t| t.start < pos);
-        self.toks[i..].iter().find(|t| t.kind == TokenKind::LBrace).map_or(pos, |t| t.start)
+        self.toks[i..]
+            .iter()
+            .find(|t| t.kind == TokenKind::LBrace)
+            .map_or(pos, |t| t.start)
     }
 
     fn fields_body(&mut self, fields: &[Field], open: u32, close: u32) {
@@ -512,7 +542,9 @@ impl<'a> Fmt<'a> {
                             self.w("}");
                         }
                     }
-                    ImportKind::File { path_span, alias, .. } => {
+                    ImportKind::File {
+                        path_span, alias, ..
+                    } => {
                         let raw = self.slice(path_span.start, path_span.end);
                         self.leaf(path_span.start, raw);
                         self.w(" as ");
@@ -569,7 +601,14 @@ impl<'a> Fmt<'a> {
                 self.w(" ");
                 let open = self.brace_after(s.name.span.end);
                 let elems: Vec<Elem> = s.fields.iter().map(Elem::Decl).collect();
-                self.body(&elems, open, s.span.end.saturating_sub(1), ("{", "}"), Some(" "), "");
+                self.body(
+                    &elems,
+                    open,
+                    s.span.end.saturating_sub(1),
+                    ("{", "}"),
+                    Some(" "),
+                    "",
+                );
             }
             Item::Stack(s) => {
                 self.keyword("stack ", s.span.start);
@@ -594,7 +633,14 @@ impl<'a> Fmt<'a> {
                 self.w(" ");
                 let open = self.brace_after(m.name.span.end);
                 let elems: Vec<Elem> = m.items.iter().map(Elem::Item).collect();
-                self.body(&elems, open, m.span.end.saturating_sub(1), ("{", "}"), None, "");
+                self.body(
+                    &elems,
+                    open,
+                    m.span.end.saturating_sub(1),
+                    ("{", "}"),
+                    None,
+                    "",
+                );
             }
             Item::ModuleInstance(m) => {
                 self.keyword("module ", m.span.start);
@@ -625,7 +671,14 @@ impl<'a> Fmt<'a> {
                 elems.extend(p.rules.iter().map(Elem::Rule));
                 elems.sort_by_key(|e| e.start());
                 let open = self.brace_after(p.title_span.end);
-                self.body(&elems, open, p.span.end.saturating_sub(1), ("{", "}"), Some(" "), "");
+                self.body(
+                    &elems,
+                    open,
+                    p.span.end.saturating_sub(1),
+                    ("{", "}"),
+                    Some(" "),
+                    "",
+                );
             }
             Item::Error(span) => {
                 let raw = self.slice(span.start, span.end).trim_end();
@@ -668,8 +721,23 @@ impl<'a> Fmt<'a> {
                 self.path(to);
                 self.w(")");
             }
-            PolicyRule::Deny { binder, ty, cond, span } | PolicyRule::Require { binder, ty, cond, span } => {
-                let kw = if matches!(r, PolicyRule::Deny { .. }) { "deny " } else { "require " };
+            PolicyRule::Deny {
+                binder,
+                ty,
+                cond,
+                span,
+            }
+            | PolicyRule::Require {
+                binder,
+                ty,
+                cond,
+                span,
+            } => {
+                let kw = if matches!(r, PolicyRule::Deny { .. }) {
+                    "deny "
+                } else {
+                    "require "
+                };
                 self.leaf(span.start, kw);
                 self.leaf(binder.span.start, &binder.name);
                 self.w(": ");
@@ -759,7 +827,14 @@ impl<'a> Fmt<'a> {
             }
             TypeKind::Record(fields) => {
                 let elems: Vec<Elem> = fields.iter().map(Elem::Decl).collect();
-                self.body(&elems, t.span.start, t.span.end.saturating_sub(1), ("{", "}"), Some(" "), "");
+                self.body(
+                    &elems,
+                    t.span.start,
+                    t.span.end.saturating_sub(1),
+                    ("{", "}"),
+                    Some(" "),
+                    "",
+                );
             }
             TypeKind::Error => {
                 let raw = self.slice(t.span.start, t.span.end);
@@ -800,8 +875,13 @@ impl<'a> Fmt<'a> {
                 let raw = self.slice(start, e.span.end);
                 let num_raw = raw.strip_suffix(unit.as_str()).unwrap_or(raw);
                 let num = self.number_text(num_raw, || format!("{value}"));
-                let attached = units::unit(unit).is_some_and(|u| u.dimension == units::Dimension::Duration);
-                let s = if attached { format!("{num}{unit}") } else { format!("{num} {unit}") };
+                let attached =
+                    units::unit(unit).is_some_and(|u| u.dimension == units::Dimension::Duration);
+                let s = if attached {
+                    format!("{num}{unit}")
+                } else {
+                    format!("{num} {unit}")
+                };
                 self.leaf(start, &s);
             }
             ExprKind::Cidr(c) => self.leaf(start, c),
@@ -809,9 +889,18 @@ impl<'a> Fmt<'a> {
             ExprKind::Name(n) => self.leaf(start, &n.name),
             ExprKind::List(items) => {
                 let elems: Vec<Elem> = items.iter().map(Elem::Expr).collect();
-                self.body(&elems, start, e.span.end.saturating_sub(1), ("[", "]"), Some(""), ",");
+                self.body(
+                    &elems,
+                    start,
+                    e.span.end.saturating_sub(1),
+                    ("[", "]"),
+                    Some(""),
+                    ",",
+                );
             }
-            ExprKind::Record(fields) => self.fields_body(fields, start, e.span.end.saturating_sub(1)),
+            ExprKind::Record(fields) => {
+                self.fields_body(fields, start, e.span.end.saturating_sub(1))
+            }
             ExprKind::TypedRecord { ty, fields } => {
                 self.path(ty);
                 self.w(" ");
@@ -851,14 +940,24 @@ impl<'a> Fmt<'a> {
                 self.w(" ");
                 self.expr(rhs);
             }
-            ExprKind::Cond { cond, then, otherwise } => {
+            ExprKind::Cond {
+                cond,
+                then,
+                otherwise,
+            } => {
                 self.expr(cond);
                 self.w(" ? ");
                 self.expr(then);
                 self.w(" : ");
                 self.expr(otherwise);
             }
-            ExprKind::ListComp { key, var, iter, body, cond } => {
+            ExprKind::ListComp {
+                key,
+                var,
+                iter,
+                body,
+                cond,
+            } => {
                 self.leaf(start, "[for ");
                 self.comp_vars(key, var);
                 self.w(" in ");
@@ -871,7 +970,14 @@ impl<'a> Fmt<'a> {
                 }
                 self.w("]");
             }
-            ExprKind::MapComp { key, var, iter, out_key, out_value, cond } => {
+            ExprKind::MapComp {
+                key,
+                var,
+                iter,
+                out_key,
+                out_value,
+                cond,
+            } => {
                 self.leaf(start, "{for ");
                 self.comp_vars(key, var);
                 self.w(" in ");
@@ -911,7 +1017,11 @@ impl<'a> Fmt<'a> {
     fn string(&mut self, e: &Expr, parts: &[StrPart]) {
         self.leaf(e.span.start, "\"");
         let mut ti = self.toks.partition_point(|t| t.start < e.span.start);
-        if self.toks.get(ti).is_some_and(|t| t.kind == TokenKind::StrStart) {
+        if self
+            .toks
+            .get(ti)
+            .is_some_and(|t| t.kind == TokenKind::StrStart)
+        {
             ti += 1;
         }
         for p in parts {

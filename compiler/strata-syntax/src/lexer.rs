@@ -115,8 +115,9 @@ impl Keyword {
 }
 
 /// The item keywords, for "did you mean" on misspelt items.
-pub const ITEM_KEYWORDS: &[&str] =
-    &["import", "param", "let", "type", "schema", "stack", "resource", "module", "output", "policy"];
+pub const ITEM_KEYWORDS: &[&str] = &[
+    "import", "param", "let", "type", "schema", "stack", "resource", "module", "output", "policy",
+];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum TokenKind {
@@ -266,7 +267,16 @@ fn digits(i: &str) -> R<'_, &str> {
 
 /// `d.d.d.d` (an IPv4 address)
 fn dotted_quad(i: &str) -> R<'_, &str> {
-    recognize((digit1, char('.'), digit1, char('.'), digit1, char('.'), digit1)).parse(i)
+    recognize((
+        digit1,
+        char('.'),
+        digit1,
+        char('.'),
+        digit1,
+        char('.'),
+        digit1,
+    ))
+    .parse(i)
 }
 
 /// `/d` (a prefix length)
@@ -319,8 +329,8 @@ fn rate_suffix_alias(word: &str) -> Option<&'static str> {
         "mo" | "month" | "months" | "monthly" => "USD/month",
         "hr" | "h" | "hour" | "hours" | "hourly" => "USD/hour",
         "yr" | "y" | "year" | "years" | "yearly" | "annual" => "USD/year",
-        "d" | "day" | "days" | "daily" | "w" | "wk" | "week" | "weeks" | "weekly" | "min" | "minute"
-        | "s" | "sec" | "second" => "USD/month",
+        "d" | "day" | "days" | "daily" | "w" | "wk" | "week" | "weeks" | "weekly" | "min"
+        | "minute" | "s" | "sec" | "second" => "USD/month",
         _ => return None,
     })
 }
@@ -359,7 +369,11 @@ pub fn lex(file: FileId, src: &str) -> Lexed {
         lx.pos = 3;
     }
     lx.run();
-    Lexed { tokens: lx.tokens, comments: lx.comments, diags: lx.diags }
+    Lexed {
+        tokens: lx.tokens,
+        comments: lx.comments,
+        diags: lx.diags,
+    }
 }
 
 impl<'a> Lexer<'a> {
@@ -368,7 +382,13 @@ impl<'a> Lexer<'a> {
     }
 
     fn push(&mut self, kind: TokenKind, start: usize, end: usize, aux: usize) {
-        self.tokens.push(Token { kind, nl_before: self.nl, start: start as u32, end: end as u32, aux: aux as u32 });
+        self.tokens.push(Token {
+            kind,
+            nl_before: self.nl,
+            start: start as u32,
+            end: end as u32,
+            aux: aux as u32,
+        });
         self.nl = false;
     }
 
@@ -458,13 +478,22 @@ impl<'a> Lexer<'a> {
         }
         if depth > 0 {
             self.error(
-                Diagnostic::error(codes::UNTERMINATED_COMMENT, "unterminated block comment", self.span(start, start + 2))
-                    .with_label("this comment is never closed")
-                    .with_help("close it with `*/` (block comments nest: every `/*` needs its own `*/`)"),
+                Diagnostic::error(
+                    codes::UNTERMINATED_COMMENT,
+                    "unterminated block comment",
+                    self.span(start, start + 2),
+                )
+                .with_label("this comment is never closed")
+                .with_help(
+                    "close it with `*/` (block comments nest: every `/*` needs its own `*/`)",
+                ),
             );
             i = len;
         }
-        self.comments.push(crate::ast::Comment { text: self.src[start..i].to_string(), span: self.span(start, i) });
+        self.comments.push(crate::ast::Comment {
+            text: self.src[start..i].to_string(),
+            span: self.span(start, i),
+        });
         self.pos = i;
     }
 
@@ -539,7 +568,10 @@ impl<'a> Lexer<'a> {
                 let ok = rest.strip_prefix('{').and_then(|r| {
                     let close = r.find('}')?;
                     let hex = &r[..close];
-                    if hex.is_empty() || hex.len() > 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                    if hex.is_empty()
+                        || hex.len() > 6
+                        || !hex.bytes().all(|b| b.is_ascii_hexdigit())
+                    {
                         return None;
                     }
                     let v = u32::from_str_radix(hex, 16).ok()?;
@@ -551,7 +583,9 @@ impl<'a> Lexer<'a> {
                     None => {
                         // Cover `\u{…}` up to the closing brace on this line, if any.
                         let line_end = rest.find(['\n', '"']).unwrap_or(rest.len());
-                        let end = rest[..line_end].find('}').map_or(start + 2, |i| start + 2 + i + 1);
+                        let end = rest[..line_end]
+                            .find('}')
+                            .map_or(start + 2, |i| start + 2 + i + 1);
                         self.error(
                             Diagnostic::error(codes::INVALID_ESCAPE, "invalid unicode escape", self.span(start, end))
                                 .with_label("not a valid `\\u{…}` escape")
@@ -605,7 +639,9 @@ impl<'a> Lexer<'a> {
             b'"' => {
                 self.push(TokenKind::StrStart, start, start + 1, 0);
                 self.pos = start + 1;
-                self.modes.push(Mode::Str { start: start as u32 });
+                self.modes.push(Mode::Str {
+                    start: start as u32,
+                });
                 return;
             }
             b'{' => {
@@ -692,9 +728,13 @@ impl<'a> Lexer<'a> {
         };
         let shown: String = ch.escape_debug().collect();
         self.error(
-            Diagnostic::error(codes::INVALID_CHARACTER, format!("invalid character `{shown}`"), self.span(start, end))
-                .with_label("not part of any token")
-                .with_help(help),
+            Diagnostic::error(
+                codes::INVALID_CHARACTER,
+                format!("invalid character `{shown}`"),
+                self.span(start, end),
+            )
+            .with_label("not part of any token")
+            .with_help(help),
         );
     }
 
@@ -715,7 +755,10 @@ impl<'a> Lexer<'a> {
         let mut end = start + text.len();
         let mut bad = false;
         // `1.2.3`: more than one decimal point.
-        if is_float && self.bytes.get(end) == Some(&b'.') && self.bytes.get(end + 1).is_some_and(u8::is_ascii_digit) {
+        if is_float
+            && self.bytes.get(end) == Some(&b'.')
+            && self.bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+        {
             while let Ok((_, f)) = fraction(&self.src[end..]) {
                 end += f.len();
             }
@@ -725,11 +768,18 @@ impl<'a> Lexer<'a> {
                     .with_help("an IPv4 block is written with four parts and a prefix length, e.g. `10.0.0.0/16`; a version is a string"),
             );
             bad = true;
-        } else if text.split(['.', 'e', 'E', '+', '-']).any(|part| part.ends_with('_') || part.contains("__")) {
+        } else if text
+            .split(['.', 'e', 'E', '+', '-'])
+            .any(|part| part.ends_with('_') || part.contains("__"))
+        {
             self.error(
-                Diagnostic::error(codes::INVALID_NUMBER, format!("invalid number `{text}`"), self.span(start, end))
-                    .with_label("misplaced `_`")
-                    .with_help("`_` may only separate digits, e.g. `1_000_000`"),
+                Diagnostic::error(
+                    codes::INVALID_NUMBER,
+                    format!("invalid number `{text}`"),
+                    self.span(start, end),
+                )
+                .with_label("misplaced `_`")
+                .with_help("`_` may only separate digits, e.g. `1_000_000`"),
             );
             bad = true;
         }
@@ -751,7 +801,11 @@ impl<'a> Lexer<'a> {
                         return;
                     }
                     if let Some(fix) = rate_suffix_alias(per) {
-                        let help = if fix == "USD/month" && !matches!(per.to_ascii_lowercase().as_str(), "mo" | "month" | "months" | "monthly") {
+                        let help = if fix == "USD/month"
+                            && !matches!(
+                                per.to_ascii_lowercase().as_str(),
+                                "mo" | "month" | "months" | "monthly"
+                            ) {
                             "money rates are `USD/hour`, `USD/month` or `USD/year`; convert to one of them".to_string()
                         } else {
                             format!("did you mean `{fix}`?")
@@ -772,7 +826,10 @@ impl<'a> Lexer<'a> {
                     format!("did you mean `{u}`? Units are case-sensitive")
                 } else if let Some(u) = alias {
                     format!("did you mean `{u}`?")
-                } else if let Some(prefix) = unit_names().filter(|u| word.starts_with(u) && word.len() > u.len()).max_by_key(|u| u.len()) {
+                } else if let Some(prefix) = unit_names()
+                    .filter(|u| word.starts_with(u) && word.len() > u.len())
+                    .max_by_key(|u| u.len())
+                {
                     if word[prefix.len()..].starts_with(|c: char| c.is_ascii_digit()) {
                         format!("combine quantities with `+`, e.g. `1h + 30min`; `{prefix}` is followed by more text here")
                     } else {
@@ -799,23 +856,40 @@ impl<'a> Lexer<'a> {
     }
 
     fn finish_quantity(&mut self, start: usize, unit_start: usize, end: usize, bad: bool) {
-        let kind = if bad { TokenKind::BadNumber } else { TokenKind::Quantity };
+        let kind = if bad {
+            TokenKind::BadNumber
+        } else {
+            TokenKind::Quantity
+        };
         self.push(kind, start, end, unit_start);
         self.pos = end;
     }
 
-    fn unknown_unit(&mut self, start: usize, unit_start: usize, end: usize, unit: &str, help: String) {
+    fn unknown_unit(
+        &mut self,
+        start: usize,
+        unit_start: usize,
+        end: usize,
+        unit: &str,
+        help: String,
+    ) {
         self.error(
-            Diagnostic::error(codes::UNKNOWN_UNIT, format!("unknown unit `{unit}`"), self.span(unit_start, end))
-                .with_label("not a unit Strata knows")
-                .with_help(help),
+            Diagnostic::error(
+                codes::UNKNOWN_UNIT,
+                format!("unknown unit `{unit}`"),
+                self.span(unit_start, end),
+            )
+            .with_label("not a unit Strata knows")
+            .with_help(help),
         );
         self.push(TokenKind::BadNumber, start, end, unit_start);
         self.pos = end;
     }
 
     fn cidr(&mut self, start: usize, quad: &str, rest: &str) {
-        let octets_ok = quad.split('.').all(|o| o.parse::<u32>().is_ok_and(|v| v <= 255));
+        let octets_ok = quad
+            .split('.')
+            .all(|o| o.parse::<u32>().is_ok_and(|v| v <= 255));
         match prefix_len(rest) {
             Ok((_, pfx)) => {
                 let end = start + quad.len() + pfx.len();
@@ -823,7 +897,11 @@ impl<'a> Lexer<'a> {
                 if octets_ok && pfx_ok {
                     self.push(TokenKind::Cidr, start, end, 0);
                 } else {
-                    let what = if octets_ok { "the prefix length must be 0 to 32" } else { "each part of an IPv4 address must be 0 to 255" };
+                    let what = if octets_ok {
+                        "the prefix length must be 0 to 32"
+                    } else {
+                        "each part of an IPv4 address must be 0 to 255"
+                    };
                     self.error(
                         Diagnostic::error(codes::INVALID_CIDR, format!("invalid CIDR block `{}`", &self.src[start..end]), self.span(start, end))
                             .with_label(what)
@@ -836,9 +914,15 @@ impl<'a> Lexer<'a> {
             Err(_) => {
                 let end = start + quad.len();
                 self.error(
-                    Diagnostic::error(codes::INVALID_CIDR, format!("IP address `{quad}` without a prefix length"), self.span(start, end))
-                        .with_label("expected `/` and a prefix length")
-                        .with_help(format!("write `{quad}/32` for a single address, or a string \"{quad}\"")),
+                    Diagnostic::error(
+                        codes::INVALID_CIDR,
+                        format!("IP address `{quad}` without a prefix length"),
+                        self.span(start, end),
+                    )
+                    .with_label("expected `/` and a prefix length")
+                    .with_help(format!(
+                        "write `{quad}/32` for a single address, or a string \"{quad}\""
+                    )),
                 );
                 self.push(TokenKind::BadNumber, start, end, 0);
                 self.pos = end;
@@ -903,19 +987,40 @@ mod tests {
     }
 
     fn texts(src: &str) -> Vec<&str> {
-        lex(FileId(0), src).tokens.iter().filter(|t| t.kind != TokenKind::Eof).map(|t| &src[t.start as usize..t.end as usize]).collect()
+        lex(FileId(0), src)
+            .tokens
+            .iter()
+            .filter(|t| t.kind != TokenKind::Eof)
+            .map(|t| &src[t.start as usize..t.end as usize])
+            .collect()
     }
 
     fn codes_of(src: &str) -> Vec<String> {
-        lex(FileId(0), src).diags.into_iter().map(|d| d.code).collect()
+        lex(FileId(0), src)
+            .diags
+            .into_iter()
+            .map(|d| d.code)
+            .collect()
     }
 
     use TokenKind as K;
 
     #[test]
     fn identifiers_and_keywords() {
-        assert_eq!(kinds("resource db_1 _x type"), vec![K::Kw(Keyword::Resource), K::Ident, K::Ident, K::Kw(Keyword::Type), K::Eof]);
-        assert_eq!(Keyword::lookup("resource").map(Keyword::as_str), Some("resource"));
+        assert_eq!(
+            kinds("resource db_1 _x type"),
+            vec![
+                K::Kw(Keyword::Resource),
+                K::Ident,
+                K::Ident,
+                K::Kw(Keyword::Type),
+                K::Eof
+            ]
+        );
+        assert_eq!(
+            Keyword::lookup("resource").map(Keyword::as_str),
+            Some("resource")
+        );
     }
 
     #[test]
@@ -923,15 +1028,34 @@ mod tests {
         assert_eq!(
             kinds("== != <= >= => ~> && || .. . = < > ! | @ ?"),
             vec![
-                K::EqEq, K::Ne, K::Le, K::Ge, K::FatArrow, K::Squiggle, K::AndAnd, K::OrOr, K::DotDot, K::Dot, K::Eq, K::Lt, K::Gt,
-                K::Bang, K::Pipe, K::At, K::Question, K::Eof
+                K::EqEq,
+                K::Ne,
+                K::Le,
+                K::Ge,
+                K::FatArrow,
+                K::Squiggle,
+                K::AndAnd,
+                K::OrOr,
+                K::DotDot,
+                K::Dot,
+                K::Eq,
+                K::Lt,
+                K::Gt,
+                K::Bang,
+                K::Pipe,
+                K::At,
+                K::Question,
+                K::Eof
             ]
         );
     }
 
     #[test]
     fn numbers() {
-        assert_eq!(kinds("42 1_000 0.5 1e3 2.5E-3"), vec![K::Int, K::Int, K::Float, K::Float, K::Float, K::Eof]);
+        assert_eq!(
+            kinds("42 1_000 0.5 1e3 2.5E-3"),
+            vec![K::Int, K::Int, K::Float, K::Float, K::Float, K::Eof]
+        );
         // A range is not a float.
         assert_eq!(kinds("1..10"), vec![K::Int, K::DotDot, K::Int, K::Eof]);
         assert_eq!(codes_of("1.2.3 1__0 7_"), vec!["E0005", "E0005", "E0005"]);
@@ -939,13 +1063,23 @@ mod tests {
 
     #[test]
     fn quantities_with_and_without_space() {
-        let toks = lex(FileId(0), "100 GiB 30d 4500 USD/month 0.02 USD/hour 300 USD 250ms").tokens;
+        let toks = lex(
+            FileId(0),
+            "100 GiB 30d 4500 USD/month 0.02 USD/hour 300 USD 250ms",
+        )
+        .tokens;
         let units: Vec<&str> = toks
             .iter()
             .filter(|t| t.kind == K::Quantity)
-            .map(|t| &"100 GiB 30d 4500 USD/month 0.02 USD/hour 300 USD 250ms"[t.aux as usize..t.end as usize])
+            .map(|t| {
+                &"100 GiB 30d 4500 USD/month 0.02 USD/hour 300 USD 250ms"
+                    [t.aux as usize..t.end as usize]
+            })
             .collect();
-        assert_eq!(units, vec!["GiB", "d", "USD/month", "USD/hour", "USD", "ms"]);
+        assert_eq!(
+            units,
+            vec!["GiB", "d", "USD/month", "USD/hour", "USD", "ms"]
+        );
     }
 
     #[test]
@@ -972,64 +1106,135 @@ mod tests {
         // A spaced word that is no unit is just the next token.
         assert_eq!(kinds("3 in"), vec![K::Int, K::Kw(Keyword::In), K::Eof]);
         // Money divided by a number is not a unit.
-        assert_eq!(kinds("300 USD/2"), vec![K::Quantity, K::Slash, K::Int, K::Eof]);
+        assert_eq!(
+            kinds("300 USD/2"),
+            vec![K::Quantity, K::Slash, K::Int, K::Eof]
+        );
         let d = lex(FileId(0), "1h30min").diags;
-        assert!(d[0].help.as_deref().is_some_and(|h| h.contains("1h + 30min")));
+        assert!(d[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("1h + 30min")));
     }
 
     #[test]
     fn cidr_literals() {
-        assert_eq!(kinds("10.0.0.0/16 0.0.0.0/0"), vec![K::Cidr, K::Cidr, K::Eof]);
+        assert_eq!(
+            kinds("10.0.0.0/16 0.0.0.0/0"),
+            vec![K::Cidr, K::Cidr, K::Eof]
+        );
         assert_eq!(texts("10.0.0.0/16"), vec!["10.0.0.0/16"]);
-        assert_eq!(codes_of("10.0.0.256/8 10.0.0.0/33 10.0.0.1"), vec!["E0011", "E0011", "E0011"]);
+        assert_eq!(
+            codes_of("10.0.0.256/8 10.0.0.0/33 10.0.0.1"),
+            vec!["E0011", "E0011", "E0011"]
+        );
     }
 
     #[test]
     fn strings_and_interpolation() {
-        assert_eq!(kinds(r#""a""#), vec![K::StrStart, K::StrLit, K::StrEnd, K::Eof]);
+        assert_eq!(
+            kinds(r#""a""#),
+            vec![K::StrStart, K::StrLit, K::StrEnd, K::Eof]
+        );
         assert_eq!(kinds(r#""""#), vec![K::StrStart, K::StrEnd, K::Eof]);
         assert_eq!(
             kinds(r#""x${a}y""#),
-            vec![K::StrStart, K::StrLit, K::InterpStart, K::Ident, K::InterpEnd, K::StrLit, K::StrEnd, K::Eof]
+            vec![
+                K::StrStart,
+                K::StrLit,
+                K::InterpStart,
+                K::Ident,
+                K::InterpEnd,
+                K::StrLit,
+                K::StrEnd,
+                K::Eof
+            ]
         );
         // Braces nested inside an interpolation, and a string inside it.
         assert_eq!(
             kinds(r#""${ {a = "}"}.a }""#),
             vec![
-                K::StrStart, K::InterpStart, K::LBrace, K::Ident, K::Eq, K::StrStart, K::StrLit, K::StrEnd, K::RBrace, K::Dot,
-                K::Ident, K::InterpEnd, K::StrEnd, K::Eof
+                K::StrStart,
+                K::InterpStart,
+                K::LBrace,
+                K::Ident,
+                K::Eq,
+                K::StrStart,
+                K::StrLit,
+                K::StrEnd,
+                K::RBrace,
+                K::Dot,
+                K::Ident,
+                K::InterpEnd,
+                K::StrEnd,
+                K::Eof
             ]
         );
         // An escaped `${` is text.
-        assert_eq!(kinds(r#""\${x}""#), vec![K::StrStart, K::StrLit, K::StrEnd, K::Eof]);
+        assert_eq!(
+            kinds(r#""\${x}""#),
+            vec![K::StrStart, K::StrLit, K::StrEnd, K::Eof]
+        );
     }
 
     #[test]
     fn unterminated_strings_end_at_the_line() {
         let l = lex(FileId(0), "\"abc\nlet x = 1");
-        assert_eq!(l.diags.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(), vec!["E0002"]);
+        assert_eq!(
+            l.diags.iter().map(|d| d.code.as_str()).collect::<Vec<_>>(),
+            vec!["E0002"]
+        );
         let k: Vec<K> = l.tokens.iter().map(|t| t.kind).collect();
-        assert_eq!(k, vec![K::StrStart, K::StrLit, K::StrEnd, K::Kw(Keyword::Let), K::Ident, K::Eq, K::Int, K::Eof]);
+        assert_eq!(
+            k,
+            vec![
+                K::StrStart,
+                K::StrLit,
+                K::StrEnd,
+                K::Kw(Keyword::Let),
+                K::Ident,
+                K::Eq,
+                K::Int,
+                K::Eof
+            ]
+        );
         // Inside an interpolation too: every open string and interpolation is closed.
         let l = lex(FileId(0), "\"a ${ \"b ${ c\nd");
         assert_eq!(l.diags.len(), 1);
-        let opens = l.tokens.iter().filter(|t| matches!(t.kind, K::StrStart | K::InterpStart)).count();
-        let closes = l.tokens.iter().filter(|t| matches!(t.kind, K::StrEnd | K::InterpEnd)).count();
+        let opens = l
+            .tokens
+            .iter()
+            .filter(|t| matches!(t.kind, K::StrStart | K::InterpStart))
+            .count();
+        let closes = l
+            .tokens
+            .iter()
+            .filter(|t| matches!(t.kind, K::StrEnd | K::InterpEnd))
+            .count();
         assert_eq!(opens, closes);
     }
 
     #[test]
     fn escapes() {
         assert!(codes_of(r#""\n \t \r \" \\ \$ \u{1F600}""#).is_empty());
-        assert_eq!(codes_of(r#""\q \u{110000} \u{} \u12""#), vec!["E0003", "E0003", "E0003", "E0003"]);
+        assert_eq!(
+            codes_of(r#""\q \u{110000} \u{} \u12""#),
+            vec!["E0003", "E0003", "E0003", "E0003"]
+        );
         assert_eq!(unescape(r"a\n\t\\\$\u{41}\q"), "a\n\t\\$A\\q");
     }
 
     #[test]
     fn comments_are_kept_and_count_as_line_breaks() {
-        let l = lex(FileId(0), "a // one\n/// doc\n/* b /* nested */ */ c /* x\ny */ d");
+        let l = lex(
+            FileId(0),
+            "a // one\n/// doc\n/* b /* nested */ */ c /* x\ny */ d",
+        );
         let texts: Vec<&str> = l.comments.iter().map(|c| c.text.as_str()).collect();
-        assert_eq!(texts, vec!["// one", "/// doc", "/* b /* nested */ */", "/* x\ny */"]);
+        assert_eq!(
+            texts,
+            vec!["// one", "/// doc", "/* b /* nested */ */", "/* x\ny */"]
+        );
         let nl: Vec<bool> = l.tokens.iter().map(|t| t.nl_before).collect();
         // a, c (after line comments), d (after a multi-line block comment), eof
         assert_eq!(nl, vec![true, true, true, false]);

@@ -43,10 +43,21 @@ pub const MAX_FILE_SIZE: usize = 16 * 1024 * 1024;
 /// sorted by position.
 pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
     if text.len() > MAX_FILE_SIZE {
-        let d = Diagnostic::error("E4003", format!("file too large ({} bytes; the limit is 16 MiB)", text.len()), Span::new(file, 0, 0))
-            .with_label("not parsed")
-            .with_help("split the configuration into several files or modules");
-        return (ast::File { items: Vec::new(), comments: Vec::new(), span: Span::new(file, 0, 0) }, vec![d]);
+        let d = Diagnostic::error(
+            "E4003",
+            format!("file too large ({} bytes; the limit is 16 MiB)", text.len()),
+            Span::new(file, 0, 0),
+        )
+        .with_label("not parsed")
+        .with_help("split the configuration into several files or modules");
+        return (
+            ast::File {
+                items: Vec::new(),
+                comments: Vec::new(),
+                span: Span::new(file, 0, 0),
+            },
+            vec![d],
+        );
     }
     let lexed = lexer::lex(file, text);
     let mut p = parser::Parser::new(file, text, lexed.tokens, &lexed.comments);
@@ -59,10 +70,21 @@ pub fn parse(file: FileId, text: &str) -> (ast::File, Vec<Diagnostic>) {
         let at = diags[MAX_DIAGNOSTICS].primary.span;
         diags.truncate(MAX_DIAGNOSTICS);
         diags.push(
-            Diagnostic::error(code::TOO_MANY_ERRORS, format!("too many syntax errors; only the first {MAX_DIAGNOSTICS} are shown"), at)
-                .with_label("further errors from here on are not reported")
-                .with_help("fix the errors above (is this really a Strata file?)"),
+            Diagnostic::error(
+                code::TOO_MANY_ERRORS,
+                format!("too many syntax errors; only the first {MAX_DIAGNOSTICS} are shown"),
+                at,
+            )
+            .with_label("further errors from here on are not reported")
+            .with_help("fix the errors above (is this really a Strata file?)"),
         );
     }
-    (ast::File { items, comments: lexed.comments, span: Span::new(file, 0, text.len()) }, diags)
+    (
+        ast::File {
+            items,
+            comments: lexed.comments,
+            span: Span::new(file, 0, text.len()),
+        },
+        diags,
+    )
 }

@@ -66,10 +66,16 @@ const CMP_PREC: u8 = 3;
 /// Openers for skipping: brackets, and strings/interpolations (whose closers must not stop a
 /// skip that began before them).
 fn opens_group(k: T) -> bool {
-    matches!(k, T::LBrace | T::LBracket | T::LParen | T::StrStart | T::InterpStart)
+    matches!(
+        k,
+        T::LBrace | T::LBracket | T::LParen | T::StrStart | T::InterpStart
+    )
 }
 fn closes_group(k: T) -> bool {
-    matches!(k, T::RBrace | T::RBracket | T::RParen | T::StrEnd | T::InterpEnd)
+    matches!(
+        k,
+        T::RBrace | T::RBracket | T::RParen | T::StrEnd | T::InterpEnd
+    )
 }
 fn is_close(k: T) -> bool {
     matches!(k, T::RBrace | T::RBracket | T::RParen)
@@ -87,7 +93,14 @@ fn close_text(k: T) -> &'static str {
 }
 
 fn binary_node(op: BinaryOp, lhs: Expr, rhs: Expr, span: Span) -> Expr {
-    Expr { kind: ExprKind::Binary { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span }
+    Expr {
+        kind: ExprKind::Binary {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        },
+        span,
+    }
 }
 
 fn is_doc_comment(text: &str) -> bool {
@@ -111,11 +124,19 @@ fn path_of(e: &Expr) -> Option<Path> {
         }
     }
     segs.reverse();
-    Some(Path { segments: segs, span: e.span })
+    Some(Path {
+        segments: segs,
+        span: e.span,
+    })
 }
 
 impl<'a> Parser<'a> {
-    pub(crate) fn new(file: FileId, src: &'a str, toks: Vec<Token>, comments: &'a [Comment]) -> Self {
+    pub(crate) fn new(
+        file: FileId,
+        src: &'a str,
+        toks: Vec<Token>,
+        comments: &'a [Comment],
+    ) -> Self {
         Parser {
             file,
             src,
@@ -163,7 +184,11 @@ impl<'a> Parser<'a> {
         }
     }
     fn span(&self, start: u32, end: u32) -> Span {
-        Span { file: self.file, start, end: end.max(start) }
+        Span {
+            file: self.file,
+            start,
+            end: end.max(start),
+        }
     }
     fn tspan(&self, t: Token) -> Span {
         self.span(t.start, t.end)
@@ -175,7 +200,10 @@ impl<'a> Parser<'a> {
         self.src.get(t.start as usize..t.end as usize).unwrap_or("")
     }
     fn ident_of(&self, t: Token) -> Ident {
-        Ident { name: self.text(t).to_string(), span: self.tspan(t) }
+        Ident {
+            name: self.text(t).to_string(),
+            span: self.tspan(t),
+        }
     }
     fn is_name(k: T) -> bool {
         matches!(k, T::Ident | T::Kw(_))
@@ -221,7 +249,9 @@ impl<'a> Parser<'a> {
         match t.kind {
             T::Ident => format!("`{}`", self.text(t)),
             T::Kw(k) => format!("keyword `{}`", k.as_str()),
-            T::Int | T::Float | T::Quantity | T::Cidr | T::BadNumber => format!("`{}`", self.text(t)),
+            T::Int | T::Float | T::Quantity | T::Cidr | T::BadNumber => {
+                format!("`{}`", self.text(t))
+            }
             T::StrStart => "a string".to_string(),
             k => k.describe().to_string(),
         }
@@ -232,7 +262,10 @@ impl<'a> Parser<'a> {
     fn found_at(&self) -> (Span, String) {
         let t = self.tok();
         if t.nl_before && self.pos > 0 && t.kind != T::Eof {
-            (self.span(self.prev_end, self.prev_end), "end of line".to_string())
+            (
+                self.span(self.prev_end, self.prev_end),
+                "end of line".to_string(),
+            )
         } else {
             (self.tspan(t), self.found())
         }
@@ -240,8 +273,12 @@ impl<'a> Parser<'a> {
 
     fn expected(&mut self, what: &str, help: Option<String>) {
         let (span, found) = self.found_at();
-        let mut d = Diagnostic::error(codes::EXPECTED, format!("expected {what}, found {found}"), span)
-            .with_label(format!("expected {what}"));
+        let mut d = Diagnostic::error(
+            codes::EXPECTED,
+            format!("expected {what}, found {found}"),
+            span,
+        )
+        .with_label(format!("expected {what}"));
         if let Some(h) = help {
             d = d.with_help(h);
         }
@@ -261,14 +298,25 @@ impl<'a> Parser<'a> {
         } else {
             self.found_at()
         };
-        let d = Diagnostic::error(codes::UNCLOSED_DELIMITER, format!("unclosed `{open_text}`"), self.tspan(open))
-            .with_label(format!("this `{open_text}` is never closed"))
-            .with_secondary(found_span, format!("expected {} before {found}", close_text(close)))
-            .with_help(format!("add the missing {} where the {} ends", close_text(close), match close {
+        let d = Diagnostic::error(
+            codes::UNCLOSED_DELIMITER,
+            format!("unclosed `{open_text}`"),
+            self.tspan(open),
+        )
+        .with_label(format!("this `{open_text}` is never closed"))
+        .with_secondary(
+            found_span,
+            format!("expected {} before {found}", close_text(close)),
+        )
+        .with_help(format!(
+            "add the missing {} where the {} ends",
+            close_text(close),
+            match close {
                 T::RBrace => "block",
                 T::RBracket => "list",
                 _ => "parenthesised part",
-            }));
+            }
+        ));
         self.report(d);
     }
 
@@ -276,9 +324,13 @@ impl<'a> Parser<'a> {
         let t = self.tok();
         let text = self.text(t).to_string();
         self.report(
-            Diagnostic::error(codes::UNMATCHED_CLOSE, format!("unmatched `{text}`"), self.tspan(t))
-                .with_label("this does not close anything")
-                .with_help("remove it, or add the opening delimiter it was meant to close"),
+            Diagnostic::error(
+                codes::UNMATCHED_CLOSE,
+                format!("unmatched `{text}`"),
+                self.tspan(t),
+            )
+            .with_label("this does not close anything")
+            .with_help("remove it, or add the opening delimiter it was meant to close"),
         );
     }
 
@@ -322,7 +374,10 @@ impl<'a> Parser<'a> {
             }
             self.bump();
         }
-        Expr { kind: ExprKind::Error, span: self.span_from(start) }
+        Expr {
+            kind: ExprKind::Error,
+            span: self.span_from(start),
+        }
     }
 
     fn enter(&mut self) -> bool {
@@ -396,7 +451,10 @@ impl<'a> Parser<'a> {
             if t.kind == T::Eof {
                 return;
             }
-            if self.pos > first && t.nl_before && (self.at_item_start() || (depth == 0 && newline_ends)) {
+            if self.pos > first
+                && t.nl_before
+                && (self.at_item_start() || (depth == 0 && newline_ends))
+            {
                 return;
             }
             if depth == 0 && (t.kind == T::Comma || closes_group(t.kind)) {
@@ -467,12 +525,19 @@ impl<'a> Parser<'a> {
                 break;
             }
             let gap = self.src.get(c.span.end as usize..cursor).unwrap_or("x");
-            if !gap.chars().all(char::is_whitespace) || gap.bytes().filter(|&b| b == b'\n').count() != 1 {
+            if !gap.chars().all(char::is_whitespace)
+                || gap.bytes().filter(|&b| b == b'\n').count() != 1
+            {
                 break;
             }
             // Only a `///` line of its own documents; `x = 1 /// …` is a trailing comment.
-            let line_start = self.src[..c.span.start as usize].rfind('\n').map_or(0, |i| i + 1);
-            if !self.src[line_start..c.span.start as usize].chars().all(char::is_whitespace) {
+            let line_start = self.src[..c.span.start as usize]
+                .rfind('\n')
+                .map_or(0, |i| i + 1);
+            if !self.src[line_start..c.span.start as usize]
+                .chars()
+                .all(char::is_whitespace)
+            {
                 break;
             }
             let body = &c.text[3..];
@@ -519,7 +584,10 @@ impl<'a> Parser<'a> {
                 items.push(Item::Error(span));
             } else if !t.nl_before && !at_end {
                 if self.errors() == errs {
-                    self.expected("a new line after the item", Some("each item starts on its own line".into()));
+                    self.expected(
+                        "a new line after the item",
+                        Some("each item starts on its own line".into()),
+                    );
                 }
                 let span = self.skip_to_item(in_module);
                 items.push(Item::Error(span));
@@ -580,9 +648,13 @@ impl<'a> Parser<'a> {
         };
         let found = self.found();
         self.report(
-            Diagnostic::error(codes::UNEXPECTED_TOKEN, format!("expected an item, found {found}"), self.tspan(t))
-                .with_label("not the start of an item")
-                .with_help(help),
+            Diagnostic::error(
+                codes::UNEXPECTED_TOKEN,
+                format!("expected an item, found {found}"),
+                self.tspan(t),
+            )
+            .with_label("not the start of an item")
+            .with_help(help),
         );
     }
 
@@ -596,9 +668,13 @@ impl<'a> Parser<'a> {
             }
             T::Kw(k) if !t.nl_before && !k.starts_item() => {
                 self.report(
-                    Diagnostic::error(codes::EXPECTED, format!("expected {what}, found keyword `{}`", k.as_str()), self.tspan(t))
-                        .with_label("a keyword cannot be a name")
-                        .with_help(format!("rename it, e.g. `{}_`", k.as_str())),
+                    Diagnostic::error(
+                        codes::EXPECTED,
+                        format!("expected {what}, found keyword `{}`", k.as_str()),
+                        self.tspan(t),
+                    )
+                    .with_label("a keyword cannot be a name")
+                    .with_help(format!("rename it, e.g. `{}_`", k.as_str())),
                 );
                 // Keep the keyword as the name so later stages see the declaration.
                 let b = self.bump();
@@ -627,7 +703,13 @@ impl<'a> Parser<'a> {
                 }
             }
             let value = self.expr();
-            attrs.push(Field { doc: None, name, quoted: false, value, span: self.span_from(at.start) });
+            attrs.push(Field {
+                doc: None,
+                name,
+                quoted: false,
+                value,
+                span: self.span_from(at.start),
+            });
             if !self.at(T::At) && !self.tok().nl_before && !self.at(T::Kw(Keyword::Schema)) {
                 self.expected("a new line after the attribute", None);
                 return None;
@@ -653,11 +735,23 @@ impl<'a> Parser<'a> {
         if self.at(T::StrStart) {
             let (path, path_span) = self.plain_string("an import path");
             if self.eat(T::Kw(Keyword::As)).is_none() {
-                self.expected("`as` and a name", Some(format!("a file import needs an alias: `import \"{path}\" as name`")));
+                self.expected(
+                    "`as` and a name",
+                    Some(format!(
+                        "a file import needs an alias: `import \"{path}\" as name`"
+                    )),
+                );
                 return None;
             }
             let alias = self.decl_name("an alias name")?;
-            return Some(Item::Import(Import { kind: ImportKind::File { path, path_span, alias }, span: self.span_from(kw.start) }));
+            return Some(Item::Import(Import {
+                kind: ImportKind::File {
+                    path,
+                    path_span,
+                    alias,
+                },
+                span: self.span_from(kw.start),
+            }));
         }
         if !self.at(T::Ident) {
             self.expected("a package name or a quoted path", Some("e.g. `import aws`, `import portable.{Postgres}` or `import \"./network\" as net`".into()));
@@ -700,22 +794,38 @@ impl<'a> Parser<'a> {
             }
             names = Some(list);
         }
-        Some(Item::Import(Import { kind: ImportKind::Package { path, names }, span: self.span_from(kw.start) }))
+        Some(Item::Import(Import {
+            kind: ImportKind::Package { path, names },
+            span: self.span_from(kw.start),
+        }))
     }
 
     fn param(&mut self, doc: Doc) -> Option<Item> {
         let kw = self.bump();
         let name = self.decl_name("a parameter name")?;
-        let ty = if self.eat(T::Colon).is_some() { Some(self.ty()) } else { None };
+        let ty = if self.eat(T::Colon).is_some() {
+            Some(self.ty())
+        } else {
+            None
+        };
         let default = if self.eat(T::Eq).is_some() {
             Some(self.expr())
         } else {
             if ty.is_none() && !self.tok().nl_before && !self.at(T::Eof) {
-                self.expected("`:` and a type, or `=` and a default", Some("e.g. `param region: string = \"us-east-1\"`".into()));
+                self.expected(
+                    "`:` and a type, or `=` and a default",
+                    Some("e.g. `param region: string = \"us-east-1\"`".into()),
+                );
             }
             None
         };
-        Some(Item::Param(Param { doc, name, ty, default, span: self.span_from(kw.start) }))
+        Some(Item::Param(Param {
+            doc,
+            name,
+            ty,
+            default,
+            span: self.span_from(kw.start),
+        }))
     }
 
     /// `=` before a value; accepts `:`/`==` with an error so the value is still parsed.
@@ -738,19 +848,34 @@ impl<'a> Parser<'a> {
     }
 
     fn error_expr(&self) -> Expr {
-        Expr { kind: ExprKind::Error, span: self.span(self.prev_end, self.prev_end) }
+        Expr {
+            kind: ExprKind::Error,
+            span: self.span(self.prev_end, self.prev_end),
+        }
     }
 
     fn let_(&mut self, doc: Doc) -> Option<Item> {
         let kw = self.bump();
         let name = self.decl_name("a name")?;
-        let ty = if self.eat(T::Colon).is_some() { Some(self.ty()) } else { None };
-        let value = if self.value_eq("a `let` binds a value: `let name = value` (an input without a value is a `param`)") {
+        let ty = if self.eat(T::Colon).is_some() {
+            Some(self.ty())
+        } else {
+            None
+        };
+        let value = if self.value_eq(
+            "a `let` binds a value: `let name = value` (an input without a value is a `param`)",
+        ) {
             self.expr()
         } else {
             self.error_expr()
         };
-        Some(Item::Let(Let { doc, name, ty, value, span: self.span_from(kw.start) }))
+        Some(Item::Let(Let {
+            doc,
+            name,
+            ty,
+            value,
+            span: self.span_from(kw.start),
+        }))
     }
 
     fn typedecl(&mut self, doc: Doc) -> Option<Item> {
@@ -759,50 +884,96 @@ impl<'a> Parser<'a> {
         let ty = if self.value_eq("a type declaration is `type Name = Type`") {
             self.ty()
         } else {
-            TypeExpr { kind: TypeKind::Error, span: self.span(self.prev_end, self.prev_end) }
+            TypeExpr {
+                kind: TypeKind::Error,
+                span: self.span(self.prev_end, self.prev_end),
+            }
         };
-        Some(Item::Type(TypeDecl { doc, name, ty, span: self.span_from(kw.start) }))
+        Some(Item::Type(TypeDecl {
+            doc,
+            name,
+            ty,
+            span: self.span_from(kw.start),
+        }))
     }
 
     fn output(&mut self, doc: Doc) -> Option<Item> {
         let kw = self.bump();
         let name = self.decl_name("an output name")?;
-        let ty = if self.eat(T::Colon).is_some() { Some(self.ty()) } else { None };
-        let value = if self.value_eq("an output is `output name = value`") { self.expr() } else { self.error_expr() };
-        Some(Item::Output(Output { doc, name, ty, value, span: self.span_from(kw.start) }))
+        let ty = if self.eat(T::Colon).is_some() {
+            Some(self.ty())
+        } else {
+            None
+        };
+        let value = if self.value_eq("an output is `output name = value`") {
+            self.expr()
+        } else {
+            self.error_expr()
+        };
+        Some(Item::Output(Output {
+            doc,
+            name,
+            ty,
+            value,
+            span: self.span_from(kw.start),
+        }))
     }
 
     fn schema(&mut self, doc: Doc, attrs: Vec<Field>, start: u32) -> Option<Item> {
         self.bump();
         let name = self.path("a schema name")?;
-        let open = self.open_brace("schema", &format!("schema {} {{ field: Type … }}", name.text()))?;
+        let open = self.open_brace(
+            "schema",
+            &format!("schema {} {{ field: Type … }}", name.text()),
+        )?;
         if !self.enter() {
             self.too_deep();
             return None;
         }
         let fields = self.fielddecls(open);
         self.leave();
-        Some(Item::Schema(SchemaDecl { doc, name, attrs, fields, span: self.span_from(start) }))
+        Some(Item::Schema(SchemaDecl {
+            doc,
+            name,
+            attrs,
+            fields,
+            span: self.span_from(start),
+        }))
     }
 
     fn stack(&mut self, doc: Doc) -> Option<Item> {
         let kw = self.bump();
         let name = self.decl_name("a stack name")?;
         let body = self.block("stack", &format!("stack {} {{ provider = … }}", name.name))?;
-        Some(Item::Stack(Stack { doc, name, body, span: self.span_from(kw.start) }))
+        Some(Item::Stack(Stack {
+            doc,
+            name,
+            body,
+            span: self.span_from(kw.start),
+        }))
     }
 
     fn for_each(&mut self) -> Option<ForEach> {
         let open = self.bump();
         let var = self.decl_name("a loop variable")?;
         if self.eat(T::Kw(Keyword::In)).is_none() {
-            self.expected("`in`", Some(format!("one resource per element is written `[{} in list]`", var.name)));
+            self.expected(
+                "`in`",
+                Some(format!(
+                    "one resource per element is written `[{} in list]`",
+                    var.name
+                )),
+            );
             self.skip_to_close(open, T::RBracket);
             return None;
         }
         let iter = self.expr();
         self.expect_close(open, T::RBracket);
-        Some(ForEach { var, iter, span: self.span_from(open.start) })
+        Some(ForEach {
+            var,
+            iter,
+            span: self.span_from(open.start),
+        })
     }
 
     fn colon_type(&mut self, kind: &str, name: &str) -> Option<Path> {
@@ -817,10 +988,24 @@ impl<'a> Parser<'a> {
     fn resource(&mut self, doc: Doc) -> Option<Item> {
         let kw = self.bump();
         let name = self.decl_name("a resource name")?;
-        let for_each = if self.at(T::LBracket) { Some(self.for_each()?) } else { None };
+        let for_each = if self.at(T::LBracket) {
+            Some(self.for_each()?)
+        } else {
+            None
+        };
         let ty = self.colon_type("resource", &name.name)?;
-        let body = self.block("resource", &format!("resource {}: {} {{ … }}", name.name, ty.text()))?;
-        Some(Item::Resource(Resource { doc, name, for_each, ty, body, span: self.span_from(kw.start) }))
+        let body = self.block(
+            "resource",
+            &format!("resource {}: {} {{ … }}", name.name, ty.text()),
+        )?;
+        Some(Item::Resource(Resource {
+            doc,
+            name,
+            for_each,
+            ty,
+            body,
+            span: self.span_from(kw.start),
+        }))
     }
 
     fn module(&mut self, doc: Doc) -> Option<Item> {
@@ -843,12 +1028,21 @@ impl<'a> Parser<'a> {
         if self.eat(T::RBrace).is_none() {
             self.unclosed(open, T::RBrace);
         }
-        Some(Item::Module(ModuleDecl { doc, name, items, span: self.span_from(start) }))
+        Some(Item::Module(ModuleDecl {
+            doc,
+            name,
+            items,
+            span: self.span_from(start),
+        }))
     }
 
     #[inline(never)]
     fn module_instance(&mut self, doc: Doc, name: Ident, start: u32) -> Option<Item> {
-        let for_each = if self.at(T::LBracket) { Some(self.for_each()?) } else { None };
+        let for_each = if self.at(T::LBracket) {
+            Some(self.for_each()?)
+        } else {
+            None
+        };
         if self.eat(T::Colon).is_none() {
             self.expected(
                 "`{` (a module declaration) or `:` (an instance)",
@@ -857,8 +1051,18 @@ impl<'a> Parser<'a> {
             return None;
         }
         let module = self.path("a module name")?;
-        let body = self.block("module instance", &format!("module {}: {} {{ … }}", name.name, module.text()))?;
-        Some(Item::ModuleInstance(ModuleInstance { doc, name, for_each, module, body, span: self.span_from(start) }))
+        let body = self.block(
+            "module instance",
+            &format!("module {}: {} {{ … }}", name.name, module.text()),
+        )?;
+        Some(Item::ModuleInstance(ModuleInstance {
+            doc,
+            name,
+            for_each,
+            module,
+            body,
+            span: self.span_from(start),
+        }))
     }
 
     fn policy(&mut self, doc: Doc) -> Option<Item> {
@@ -870,13 +1074,20 @@ impl<'a> Parser<'a> {
             let t = self.bump();
             let text = self.text(t).to_string();
             self.report(
-                Diagnostic::error(codes::EXPECTED, format!("expected a policy title string, found `{text}`"), self.tspan(t))
-                    .with_label("the title must be a string")
-                    .with_help(format!("write `policy \"{text}\" {{ … }}`")),
+                Diagnostic::error(
+                    codes::EXPECTED,
+                    format!("expected a policy title string, found `{text}`"),
+                    self.tspan(t),
+                )
+                .with_label("the title must be a string")
+                .with_help(format!("write `policy \"{text}\" {{ … }}`")),
             );
             (text, self.tspan(t))
         } else {
-            self.expected("a policy title string", Some("e.g. `policy \"buckets are versioned\" { … }`".into()));
+            self.expected(
+                "a policy title string",
+                Some("e.g. `policy \"buckets are versioned\" { … }`".into()),
+            );
             return None;
         };
         let open = self.open_brace("policy", &format!("policy \"{title}\" {{ deny … }}"))?;
@@ -901,7 +1112,14 @@ impl<'a> Parser<'a> {
                 }
             }
         });
-        Some(Item::Policy(Policy { doc, title, title_span, settings, rules, span: self.span_from(kw.start) }))
+        Some(Item::Policy(Policy {
+            doc,
+            title,
+            title_span,
+            settings,
+            rules,
+            span: self.span_from(kw.start),
+        }))
     }
 
     fn rule(&mut self) -> Option<PolicyRule> {
@@ -911,27 +1129,46 @@ impl<'a> Parser<'a> {
             if !deny {
                 let t = self.tok();
                 self.report(
-                    Diagnostic::error(codes::EXPECTED, "expected a binder name, found keyword `path`", self.tspan(t))
-                        .with_label("`path(…)` rules only exist with `deny`")
-                        .with_help("write `deny path(A ~> B)`: no dependency path may lead from A to B"),
+                    Diagnostic::error(
+                        codes::EXPECTED,
+                        "expected a binder name, found keyword `path`",
+                        self.tspan(t),
+                    )
+                    .with_label("`path(…)` rules only exist with `deny`")
+                    .with_help(
+                        "write `deny path(A ~> B)`: no dependency path may lead from A to B",
+                    ),
                 );
             }
             self.bump();
             let open = self.bump();
             let from = self.path("a resource type or `internet`")?;
             if self.eat(T::Squiggle).is_none() {
-                self.expected("`~>`", Some("a path rule is written `deny path(FROM ~> TO)`".into()));
+                self.expected(
+                    "`~>`",
+                    Some("a path rule is written `deny path(FROM ~> TO)`".into()),
+                );
                 self.skip_to_close(open, T::RParen);
                 return None;
             }
             let to = self.path("a resource type")?;
             self.expect_close(open, T::RParen);
-            return Some(PolicyRule::DenyPath { from, to, span: self.span_from(kw.start) });
+            return Some(PolicyRule::DenyPath {
+                from,
+                to,
+                span: self.span_from(kw.start),
+            });
         }
         let binder = self.decl_name("a binder name")?;
         let word = if deny { "deny" } else { "require" };
         if self.eat(T::Colon).is_none() {
-            self.expected("`:` and a resource type", Some(format!("a rule is written `{word} {}: Type => condition`", binder.name)));
+            self.expected(
+                "`:` and a resource type",
+                Some(format!(
+                    "a rule is written `{word} {}: Type => condition`",
+                    binder.name
+                )),
+            );
             return None;
         }
         let ty = self.path("a resource type")?;
@@ -940,17 +1177,45 @@ impl<'a> Parser<'a> {
                 self.bump();
             }
             T::Eq | T::Colon | T::Ge => {
-                self.expected("`=>`", Some(format!("did you mean `=>`? A rule is written `{word} {}: {} => condition`", binder.name, ty.text())));
+                self.expected(
+                    "`=>`",
+                    Some(format!(
+                        "did you mean `=>`? A rule is written `{word} {}: {} => condition`",
+                        binder.name,
+                        ty.text()
+                    )),
+                );
                 self.bump();
             }
             _ => {
-                self.expected("`=>` and a condition", Some(format!("a rule is written `{word} {}: {} => condition`", binder.name, ty.text())));
+                self.expected(
+                    "`=>` and a condition",
+                    Some(format!(
+                        "a rule is written `{word} {}: {} => condition`",
+                        binder.name,
+                        ty.text()
+                    )),
+                );
                 return None;
             }
         }
         let cond = self.expr();
         let span = self.span_from(kw.start);
-        Some(if deny { PolicyRule::Deny { binder, ty, cond, span } } else { PolicyRule::Require { binder, ty, cond, span } })
+        Some(if deny {
+            PolicyRule::Deny {
+                binder,
+                ty,
+                cond,
+                span,
+            }
+        } else {
+            PolicyRule::Require {
+                binder,
+                ty,
+                cond,
+                span,
+            }
+        })
     }
 
     /// A dotted path: `aws.s3.Bucket`.
@@ -967,7 +1232,10 @@ impl<'a> Parser<'a> {
             let s = self.bump();
             segments.push(self.ident_of(s));
         }
-        Some(Path { segments, span: self.span_from(t.start) })
+        Some(Path {
+            segments,
+            span: self.span_from(t.start),
+        })
     }
 
     /// `{` opening the body of a declaration; tolerates a stray `=` before it.
@@ -1087,7 +1355,13 @@ impl<'a> Parser<'a> {
         let name = self.field_name()?;
         let value = self.expr();
         let doc = self.doc_for(start);
-        Some(Field { doc, name: name.0, quoted: name.1, value, span: self.span_from(start) })
+        Some(Field {
+            doc,
+            name: name.0,
+            quoted: name.1,
+            value,
+            span: self.span_from(start),
+        })
     }
 
     /// The name and `=` of a field; tolerates `:`, `==` and a missing `=` before `{` (each
@@ -1105,7 +1379,10 @@ impl<'a> Parser<'a> {
                 (Ident { name: s, span: sp }, true)
             }
             _ => {
-                self.expected("a field name", Some("fields are written `name = value`".into()));
+                self.expected(
+                    "a field name",
+                    Some("fields are written `name = value`".into()),
+                );
                 return None;
             }
         };
@@ -1136,11 +1413,17 @@ impl<'a> Parser<'a> {
                 self.report(
                     Diagnostic::error(codes::EXPECTED, "expected `=`, found `{`", self.tspan(c))
                         .with_label("missing `=`")
-                        .with_help(format!("a nested record is still a field: `{} = {{ … }}`", name.name)),
+                        .with_help(format!(
+                            "a nested record is still a field: `{} = {{ … }}`",
+                            name.name
+                        )),
                 );
             }
             _ => {
-                self.expected("`=` and a value", Some(format!("a field is written `{} = value`", name.name)));
+                self.expected(
+                    "`=` and a value",
+                    Some(format!("a field is written `{} = value`", name.name)),
+                );
                 return None;
             }
         }
@@ -1171,7 +1454,13 @@ impl<'a> Parser<'a> {
         };
         let nt = self.tok();
         if !Self::is_name(nt.kind) {
-            self.expected("a field name", Some("a field is declared `name: Type`, `name?: Type` or `name: Type = default`".into()));
+            self.expected(
+                "a field name",
+                Some(
+                    "a field is declared `name: Type`, `name?: Type` or `name: Type = default`"
+                        .into(),
+                ),
+            );
             return None;
         }
         self.bump();
@@ -1184,20 +1473,42 @@ impl<'a> Parser<'a> {
             T::Eq => {
                 let e = self.tok();
                 self.report(
-                    Diagnostic::error(codes::EXPECTED, "expected `:` and a type, found `=`", self.tspan(e))
-                        .with_label("a declared field needs a type")
-                        .with_help(format!("declare the type before the default: `{}: Type = …`", name.name)),
+                    Diagnostic::error(
+                        codes::EXPECTED,
+                        "expected `:` and a type, found `=`",
+                        self.tspan(e),
+                    )
+                    .with_label("a declared field needs a type")
+                    .with_help(format!(
+                        "declare the type before the default: `{}: Type = …`",
+                        name.name
+                    )),
                 );
                 return None;
             }
             _ => {
-                self.expected("`:` and a type", Some(format!("a field is declared `{}: Type`", name.name)));
+                self.expected(
+                    "`:` and a type",
+                    Some(format!("a field is declared `{}: Type`", name.name)),
+                );
                 return None;
             }
         }
         let ty = self.ty();
-        let default = if self.eat(T::Eq).is_some() { Some(self.expr()) } else { None };
-        Some(FieldDecl { doc, name, optional, output, ty, default, span: self.span_from(t.start) })
+        let default = if self.eat(T::Eq).is_some() {
+            Some(self.expr())
+        } else {
+            None
+        };
+        Some(FieldDecl {
+            doc,
+            name,
+            optional,
+            output,
+            ty,
+            default,
+            span: self.span_from(t.start),
+        })
     }
 
     /// A string without interpolation (import paths, policy titles, quoted keys).
@@ -1217,9 +1528,13 @@ impl<'a> Parser<'a> {
         let span = self.span_from(start);
         if !plain {
             self.report(
-                Diagnostic::error(codes::EXPECTED, format!("expected {what} without interpolation"), span)
-                    .with_label("`${…}` is not allowed here")
-                    .with_help("this string must be a constant; write `\\${` for a literal `${`"),
+                Diagnostic::error(
+                    codes::EXPECTED,
+                    format!("expected {what} without interpolation"),
+                    span,
+                )
+                .with_label("`${…}` is not allowed here")
+                .with_help("this string must be a constant; write `\\${` for a literal `${`"),
             );
         }
         (out, span)
@@ -1232,7 +1547,10 @@ impl<'a> Parser<'a> {
         let start = self.tok().start;
         if !self.enter() {
             let e = self.too_deep();
-            return TypeExpr { kind: TypeKind::Error, span: e.span };
+            return TypeExpr {
+                kind: TypeKind::Error,
+                span: e.span,
+            };
         }
         let first = self.type_atom();
         let result = if self.at(T::Pipe) {
@@ -1240,7 +1558,10 @@ impl<'a> Parser<'a> {
             while self.eat(T::Pipe).is_some() {
                 alts.push(self.type_atom());
             }
-            TypeExpr { kind: TypeKind::Union(alts), span: self.span_from(start) }
+            TypeExpr {
+                kind: TypeKind::Union(alts),
+                span: self.span_from(start),
+            }
         } else {
             first
         };
@@ -1255,7 +1576,10 @@ impl<'a> Parser<'a> {
             T::LBrace => {
                 let open = self.bump();
                 let fields = self.fielddecls(open);
-                TypeExpr { kind: TypeKind::Record(fields), span: self.span_from(t.start) }
+                TypeExpr {
+                    kind: TypeKind::Record(fields),
+                    span: self.span_from(t.start),
+                }
             }
             _ => self.literal_type(),
         }
@@ -1265,17 +1589,32 @@ impl<'a> Parser<'a> {
     fn named_type(&mut self) -> TypeExpr {
         let t = self.tok();
         let Some(path) = self.path("a type") else {
-            return TypeExpr { kind: TypeKind::Error, span: self.tspan(t) };
+            return TypeExpr {
+                kind: TypeKind::Error,
+                span: self.tspan(t),
+            };
         };
         if self.at(T::LParen) && !self.tok().nl_before {
             let args = self.type_args();
-            return TypeExpr { kind: TypeKind::Named { path, args }, span: self.span_from(t.start) };
+            return TypeExpr {
+                kind: TypeKind::Named { path, args },
+                span: self.span_from(t.start),
+            };
         }
         if self.at(T::Lt) {
             let params = self.type_params(&path);
-            return TypeExpr { kind: TypeKind::Generic { path, params }, span: self.span_from(t.start) };
+            return TypeExpr {
+                kind: TypeKind::Generic { path, params },
+                span: self.span_from(t.start),
+            };
         }
-        TypeExpr { kind: TypeKind::Named { path, args: Vec::new() }, span: self.span_from(t.start) }
+        TypeExpr {
+            kind: TypeKind::Named {
+                path,
+                args: Vec::new(),
+            },
+            span: self.span_from(t.start),
+        }
     }
 
     /// `(1..10, pattern = "…")`
@@ -1340,10 +1679,14 @@ impl<'a> Parser<'a> {
     fn unclosed_generic(&mut self, open: Token, path: &Path) {
         let (span, found) = self.found_at();
         self.report(
-            Diagnostic::error(codes::UNCLOSED_DELIMITER, format!("expected `>`, found {found}"), span)
-                .with_label("expected `>`")
-                .with_secondary(self.tspan(open), "to close this `<`")
-                .with_help(format!("generic types are written `{}<T>`", path.text())),
+            Diagnostic::error(
+                codes::UNCLOSED_DELIMITER,
+                format!("expected `>`, found {found}"),
+                span,
+            )
+            .with_label("expected `>`")
+            .with_secondary(self.tspan(open), "to close this `<`")
+            .with_help(format!("generic types are written `{}<T>`", path.text())),
         );
     }
 
@@ -1352,13 +1695,23 @@ impl<'a> Parser<'a> {
     fn literal_type(&mut self) -> TypeExpr {
         let t = self.tok();
         match t.kind {
-            T::StrStart | T::Int | T::Float | T::Quantity | T::Kw(Keyword::True | Keyword::False | Keyword::Null) => {
+            T::StrStart
+            | T::Int
+            | T::Float
+            | T::Quantity
+            | T::Kw(Keyword::True | Keyword::False | Keyword::Null) => {
                 let e = self.primary();
-                TypeExpr { span: e.span, kind: TypeKind::Literal(e) }
+                TypeExpr {
+                    span: e.span,
+                    kind: TypeKind::Literal(e),
+                }
             }
             T::Minus if matches!(self.nth(1), T::Int | T::Float | T::Quantity) => {
                 let e = self.unary();
-                TypeExpr { span: e.span, kind: TypeKind::Literal(e) }
+                TypeExpr {
+                    span: e.span,
+                    kind: TypeKind::Literal(e),
+                }
             }
             _ => {
                 let help = match t.kind {
@@ -1368,7 +1721,10 @@ impl<'a> Parser<'a> {
                 };
                 self.expected("a type", help);
                 let (span, _) = self.found_at();
-                TypeExpr { kind: TypeKind::Error, span: self.span(span.start, span.start) }
+                TypeExpr {
+                    kind: TypeKind::Error,
+                    span: self.span(span.start, span.start),
+                }
             }
         }
     }
@@ -1381,16 +1737,35 @@ impl<'a> Parser<'a> {
         }
         let stop = |k: T| matches!(k, T::RParen | T::Comma);
         if self.eat(T::DotDot).is_some() {
-            let hi = if stop(self.kind()) { None } else { Some(self.expr()) };
-            return Some(TypeArg::Range { lo: None, hi, span: self.span_from(start) });
+            let hi = if stop(self.kind()) {
+                None
+            } else {
+                Some(self.expr())
+            };
+            return Some(TypeArg::Range {
+                lo: None,
+                hi,
+                span: self.span_from(start),
+            });
         }
         let lo = self.expr();
         if self.eat(T::DotDot).is_none() {
-            self.expected("`..` (a range such as `1..10`)", Some("constraint arguments are ranges `lo..hi` or settings `name = value`".into()));
+            self.expected(
+                "`..` (a range such as `1..10`)",
+                Some("constraint arguments are ranges `lo..hi` or settings `name = value`".into()),
+            );
             return None;
         }
-        let hi = if stop(self.kind()) { None } else { Some(self.expr()) };
-        Some(TypeArg::Range { lo: Some(lo), hi, span: self.span_from(start) })
+        let hi = if stop(self.kind()) {
+            None
+        } else {
+            Some(self.expr())
+        };
+        Some(TypeArg::Range {
+            lo: Some(lo),
+            hi,
+            span: self.span_from(start),
+        })
     }
 
     // -----------------------------------------------------------------------------------------
@@ -1402,7 +1777,11 @@ impl<'a> Parser<'a> {
         }
         let start = self.tok().start;
         let cond = self.binary(0);
-        let e = if self.at(T::Question) { self.cond_tail(cond, start) } else { cond };
+        let e = if self.at(T::Question) {
+            self.cond_tail(cond, start)
+        } else {
+            cond
+        };
         self.leave();
         e
     }
@@ -1411,16 +1790,27 @@ impl<'a> Parser<'a> {
     fn cond_tail(&mut self, cond: Expr, start: u32) -> Expr {
         self.bump();
         let then = self.expr();
-        let otherwise = if self.eat(T::Colon).is_some() { self.expr() } else { self.missing_else() };
+        let otherwise = if self.eat(T::Colon).is_some() {
+            self.expr()
+        } else {
+            self.missing_else()
+        };
         Expr {
-            kind: ExprKind::Cond { cond: Box::new(cond), then: Box::new(then), otherwise: Box::new(otherwise) },
+            kind: ExprKind::Cond {
+                cond: Box::new(cond),
+                then: Box::new(then),
+                otherwise: Box::new(otherwise),
+            },
             span: self.span_from(start),
         }
     }
 
     #[inline(never)]
     fn missing_else(&mut self) -> Expr {
-        self.expected("`:` and the value when false", Some("a conditional is written `condition ? if_true : if_false`".into()));
+        self.expected(
+            "`:` and the value when false",
+            Some("a conditional is written `condition ? if_true : if_false`".into()),
+        );
         self.error_expr()
     }
 
@@ -1435,7 +1825,9 @@ impl<'a> Parser<'a> {
         let mut last_cmp = false;
         loop {
             let t = self.tok();
-            let Some((op, prec)) = binop(t.kind) else { break };
+            let Some((op, prec)) = binop(t.kind) else {
+                break;
+            };
             if prec < min_prec || (t.kind == T::Minus && t.nl_before) {
                 break;
             }
@@ -1461,9 +1853,13 @@ impl<'a> Parser<'a> {
     #[inline(never)]
     fn chained_comparison(&mut self, t: Token) {
         self.report(
-            Diagnostic::error(codes::CHAINED_COMPARISON, "comparison operators cannot be chained", self.tspan(t))
-                .with_label("second comparison")
-                .with_help("combine two comparisons with `&&`, e.g. `a < b && b < c`"),
+            Diagnostic::error(
+                codes::CHAINED_COMPARISON,
+                "comparison operators cannot be chained",
+                self.tspan(t),
+            )
+            .with_label("second comparison")
+            .with_help("combine two comparisons with `&&`, e.g. `a < b && b < c`"),
         );
     }
 
@@ -1488,7 +1884,13 @@ impl<'a> Parser<'a> {
         self.bump();
         let e = self.unary();
         self.leave();
-        Expr { kind: ExprKind::Unary { op, expr: Box::new(e) }, span: self.span_from(t.start) }
+        Expr {
+            kind: ExprKind::Unary {
+                op,
+                expr: Box::new(e),
+            },
+            span: self.span_from(t.start),
+        }
     }
 
     /// A chain of accesses and calls wraps what was parsed before (`a.b[0]` is `(a.b)[0]`): like
@@ -1533,7 +1935,10 @@ impl<'a> Parser<'a> {
     #[inline(never)]
     fn postfix_too_deep(&mut self, start: u32) -> Expr {
         let _ = self.too_deep();
-        Expr { kind: ExprKind::Error, span: self.span_from(start) }
+        Expr {
+            kind: ExprKind::Error,
+            span: self.span_from(start),
+        }
     }
 
     /// `.name`; `(error node, false)` when no name follows.
@@ -1545,7 +1950,16 @@ impl<'a> Parser<'a> {
         if Self::is_name(n.kind) && !item_next {
             self.bump();
             let name = self.ident_of(n);
-            return (Expr { kind: ExprKind::Field { base: Box::new(e), name }, span: self.span_from(start) }, true);
+            return (
+                Expr {
+                    kind: ExprKind::Field {
+                        base: Box::new(e),
+                        name,
+                    },
+                    span: self.span_from(start),
+                },
+                true,
+            );
         }
         let help = if matches!(n.kind, T::Int | T::Float) {
             "index lists with brackets: `xs[0]`"
@@ -1553,14 +1967,30 @@ impl<'a> Parser<'a> {
             "write a field name after `.`, e.g. `db.url`"
         };
         self.expected("a field name after `.`", Some(help.into()));
-        (Expr { kind: ExprKind::Error, span: self.span_from(start) }, false)
+        (
+            Expr {
+                kind: ExprKind::Error,
+                span: self.span_from(start),
+            },
+            false,
+        )
     }
 
     fn postfix_index(&mut self, e: Expr, start: u32) -> Expr {
         let open = self.bump();
-        let index = if self.at(T::RBracket) { self.missing_index() } else { self.expr() };
+        let index = if self.at(T::RBracket) {
+            self.missing_index()
+        } else {
+            self.expr()
+        };
         self.expect_close(open, T::RBracket);
-        Expr { kind: ExprKind::Index { base: Box::new(e), index: Box::new(index) }, span: self.span_from(start) }
+        Expr {
+            kind: ExprKind::Index {
+                base: Box::new(e),
+                index: Box::new(index),
+            },
+            span: self.span_from(start),
+        }
     }
 
     #[inline(never)]
@@ -1574,7 +2004,10 @@ impl<'a> Parser<'a> {
         let args = self.seq(open, T::RParen);
         let span = self.span_from(start);
         match e.kind {
-            ExprKind::Name(callee) => Expr { kind: ExprKind::Call { callee, args }, span },
+            ExprKind::Name(callee) => Expr {
+                kind: ExprKind::Call { callee, args },
+                span,
+            },
             _ => self.invalid_call(e.span, span),
         }
     }
@@ -1584,17 +2017,28 @@ impl<'a> Parser<'a> {
         self.report(
             Diagnostic::error(codes::INVALID_CALL, "only functions can be called", callee)
                 .with_label("this is not a function name")
-                .with_help("call a built-in function with the value as an argument, e.g. `length(names)`"),
+                .with_help(
+                    "call a built-in function with the value as an argument, e.g. `length(names)`",
+                ),
         );
-        Expr { kind: ExprKind::Error, span }
+        Expr {
+            kind: ExprKind::Error,
+            span,
+        }
     }
 
     /// Typed record: `aws { region = "us-east-1" }`.
     fn postfix_typed(&mut self, e: Expr, start: u32) -> Expr {
         let open = self.bump();
         let fields = self.fields(open);
-        let ty = path_of(&e).unwrap_or(Path { segments: Vec::new(), span: e.span });
-        Expr { kind: ExprKind::TypedRecord { ty, fields }, span: self.span_from(start) }
+        let ty = path_of(&e).unwrap_or(Path {
+            segments: Vec::new(),
+            span: e.span,
+        });
+        Expr {
+            kind: ExprKind::TypedRecord { ty, fields },
+            span: self.span_from(start),
+        }
     }
 
     /// A numeric literal token (`lit`); `neg` when preceded by a unary minus starting at `start`.
@@ -1620,7 +2064,10 @@ impl<'a> Parser<'a> {
             }
             T::Float | T::Quantity => {
                 let num = if lit.kind == T::Quantity {
-                    self.src.get(lit.start as usize..lit.aux as usize).unwrap_or("").trim_end()
+                    self.src
+                        .get(lit.start as usize..lit.aux as usize)
+                        .unwrap_or("")
+                        .trim_end()
                 } else {
                     text
                 };
@@ -1629,7 +2076,11 @@ impl<'a> Parser<'a> {
                     Ok(v) if v.is_finite() => {
                         let v = if neg { -v } else { v };
                         if lit.kind == T::Quantity {
-                            let unit = self.src.get(lit.aux as usize..lit.end as usize).unwrap_or("").to_string();
+                            let unit = self
+                                .src
+                                .get(lit.aux as usize..lit.end as usize)
+                                .unwrap_or("")
+                                .to_string();
                             ExprKind::Quantity { value: v, unit }
                         } else {
                             ExprKind::Float(v)
@@ -1637,9 +2088,13 @@ impl<'a> Parser<'a> {
                     }
                     _ => {
                         self.report(
-                            Diagnostic::error(codes::INVALID_NUMBER, format!("number `{num}` is out of range"), span)
-                                .with_label("too large for a 64-bit float")
-                                .with_help("use a smaller number"),
+                            Diagnostic::error(
+                                codes::INVALID_NUMBER,
+                                format!("number `{num}` is out of range"),
+                                span,
+                            )
+                            .with_label("too large for a 64-bit float")
+                            .with_help("use a smaller number"),
                         );
                         ExprKind::Error
                     }
@@ -1671,14 +2126,20 @@ impl<'a> Parser<'a> {
         }
         let inner = self.expr();
         self.expect_close(open, T::RParen);
-        Expr { kind: ExprKind::Paren(Box::new(inner)), span: self.span_from(open.start) }
+        Expr {
+            kind: ExprKind::Paren(Box::new(inner)),
+            span: self.span_from(open.start),
+        }
     }
 
     #[inline(never)]
     fn empty_paren(&mut self, open: Token) -> Expr {
         self.expected("an expression", None);
         self.bump();
-        Expr { kind: ExprKind::Error, span: self.span_from(open.start) }
+        Expr {
+            kind: ExprKind::Error,
+            span: self.span_from(open.start),
+        }
     }
 
     /// A non-recursive primary: literal, name, or an error.
@@ -1689,52 +2150,86 @@ impl<'a> Parser<'a> {
             T::Int | T::Float | T::Quantity => self.number(t, false, t.start),
             T::Cidr => {
                 self.bump();
-                Expr { kind: ExprKind::Cidr(self.text(t).to_string()), span: self.tspan(t) }
+                Expr {
+                    kind: ExprKind::Cidr(self.text(t).to_string()),
+                    span: self.tspan(t),
+                }
             }
             T::BadNumber => {
                 self.bump();
-                Expr { kind: ExprKind::Error, span: self.tspan(t) }
+                Expr {
+                    kind: ExprKind::Error,
+                    span: self.tspan(t),
+                }
             }
             T::Ident => {
                 self.bump();
-                Expr { kind: ExprKind::Name(self.ident_of(t)), span: self.tspan(t) }
+                Expr {
+                    kind: ExprKind::Name(self.ident_of(t)),
+                    span: self.tspan(t),
+                }
             }
             T::Kw(Keyword::True) => {
                 self.bump();
-                Expr { kind: ExprKind::Bool(true), span: self.tspan(t) }
+                Expr {
+                    kind: ExprKind::Bool(true),
+                    span: self.tspan(t),
+                }
             }
             T::Kw(Keyword::False) => {
                 self.bump();
-                Expr { kind: ExprKind::Bool(false), span: self.tspan(t) }
+                Expr {
+                    kind: ExprKind::Bool(false),
+                    span: self.tspan(t),
+                }
             }
             T::Kw(Keyword::Null) => {
                 self.bump();
-                Expr { kind: ExprKind::Null, span: self.tspan(t) }
+                Expr {
+                    kind: ExprKind::Null,
+                    span: self.tspan(t),
+                }
             }
             T::Kw(k) => {
                 let help = match k {
-                    Keyword::For | Keyword::If => "comprehensions are written in brackets: `[for x in xs: f(x) if cond]`".to_string(),
-                    _ if t.nl_before && self.at_item_start() => "the value is missing before this line".to_string(),
-                    _ => format!("`{}` is a keyword; keywords can only be field names", k.as_str()),
+                    Keyword::For | Keyword::If => {
+                        "comprehensions are written in brackets: `[for x in xs: f(x) if cond]`"
+                            .to_string()
+                    }
+                    _ if t.nl_before && self.at_item_start() => {
+                        "the value is missing before this line".to_string()
+                    }
+                    _ => format!(
+                        "`{}` is a keyword; keywords can only be field names",
+                        k.as_str()
+                    ),
                 };
                 self.expected("an expression", Some(help));
                 if !(t.nl_before && self.at_item_start()) {
                     self.bump();
-                    return Expr { kind: ExprKind::Error, span: self.tspan(t) };
+                    return Expr {
+                        kind: ExprKind::Error,
+                        span: self.tspan(t),
+                    };
                 }
                 self.error_expr()
             }
             _ => {
                 let help = match t.kind {
                     T::Eq => Some("a value is missing before `=`".to_string()),
-                    T::Pipe => Some("`|` separates alternatives of a type; the logical or is `||`".to_string()),
+                    T::Pipe => Some(
+                        "`|` separates alternatives of a type; the logical or is `||`".to_string(),
+                    ),
                     _ => None,
                 };
                 self.expected("an expression", help);
                 // Consume a stray operator on the same line so the caller can go on.
                 if !t.nl_before && binop(t.kind).is_some() {
                     self.bump();
-                    return Expr { kind: ExprKind::Error, span: self.tspan(t) };
+                    return Expr {
+                        kind: ExprKind::Error,
+                        span: self.tspan(t),
+                    };
                 }
                 self.error_expr()
             }
@@ -1770,7 +2265,10 @@ impl<'a> Parser<'a> {
         if parts.is_empty() {
             parts.push(StrPart::Lit(String::new()));
         }
-        Expr { kind: ExprKind::Str(parts), span: self.span_from(open.start) }
+        Expr {
+            kind: ExprKind::Str(parts),
+            span: self.span_from(open.start),
+        }
     }
 
     #[inline(never)]
@@ -1783,9 +2281,13 @@ impl<'a> Parser<'a> {
     fn empty_interpolation(&mut self, t: Token) {
         let end = self.bump();
         self.report(
-            Diagnostic::error(codes::EXPECTED, "expected an expression inside `${}`", self.span(t.start, end.end))
-                .with_label("empty interpolation")
-                .with_help("write a value inside, e.g. `${name}`; a literal `${` is written `\\${`"),
+            Diagnostic::error(
+                codes::EXPECTED,
+                "expected an expression inside `${}`",
+                self.span(t.start, end.end),
+            )
+            .with_label("empty interpolation")
+            .with_help("write a value inside, e.g. `${name}`; a literal `${` is written `\\${`"),
         );
     }
 
@@ -1862,7 +2364,8 @@ impl<'a> Parser<'a> {
         let block = close == T::RBrace;
         if self.errors() == errs_before {
             if block {
-                let help = if Self::is_name(self.kind()) && matches!(self.nth(1), T::Eq | T::Colon) {
+                let help = if Self::is_name(self.kind()) && matches!(self.nth(1), T::Eq | T::Colon)
+                {
                     "put each field on its own line, or separate fields with `,`"
                 } else {
                     "fields are separated by `,` or new lines"
@@ -1890,19 +2393,29 @@ impl<'a> Parser<'a> {
             return self.comprehension(open, T::RBracket);
         }
         let items = self.seq(open, T::RBracket);
-        Expr { kind: ExprKind::List(items), span: self.span_from(open.start) }
+        Expr {
+            kind: ExprKind::List(items),
+            span: self.span_from(open.start),
+        }
     }
 
     /// `[for …]` or `{for …}` after the opening bracket; an error node if it is malformed.
     #[inline(never)]
     fn comprehension(&mut self, open: Token, close: T) -> Expr {
         self.bump();
-        let parsed = if close == T::RBracket { self.list_comp(open) } else { self.map_comp(open) };
+        let parsed = if close == T::RBracket {
+            self.list_comp(open)
+        } else {
+            self.map_comp(open)
+        };
         match parsed {
             Some(e) => e,
             None => {
                 self.skip_to_close(open, close);
-                Expr { kind: ExprKind::Error, span: self.span_from(open.start) }
+                Expr {
+                    kind: ExprKind::Error,
+                    span: self.span_from(open.start),
+                }
             }
         }
     }
@@ -1910,12 +2423,18 @@ impl<'a> Parser<'a> {
     fn comp_head(&mut self) -> Option<(Option<Ident>, Ident, Expr)> {
         let (key, var) = self.comp_vars()?;
         if self.eat(T::Kw(Keyword::In)).is_none() {
-            self.expected("`in`", Some("a comprehension is written `for x in xs: …`".into()));
+            self.expected(
+                "`in`",
+                Some("a comprehension is written `for x in xs: …`".into()),
+            );
             return None;
         }
         let iter = self.expr();
         if self.eat(T::Colon).is_none() {
-            self.expected("`:`", Some("a comprehension is written `for x in xs: value`".into()));
+            self.expected(
+                "`:`",
+                Some("a comprehension is written `for x in xs: value`".into()),
+            );
             return None;
         }
         Some((key, var, iter))
@@ -1924,10 +2443,20 @@ impl<'a> Parser<'a> {
     fn list_comp(&mut self, open: Token) -> Option<Expr> {
         let (key, var, iter) = self.comp_head()?;
         let body = self.expr();
-        let cond = if self.eat(T::Kw(Keyword::If)).is_some() { Some(Box::new(self.expr())) } else { None };
+        let cond = if self.eat(T::Kw(Keyword::If)).is_some() {
+            Some(Box::new(self.expr()))
+        } else {
+            None
+        };
         self.expect_close(open, T::RBracket);
         Some(Expr {
-            kind: ExprKind::ListComp { key, var, iter: Box::new(iter), body: Box::new(body), cond },
+            kind: ExprKind::ListComp {
+                key,
+                var,
+                iter: Box::new(iter),
+                body: Box::new(body),
+                cond,
+            },
             span: self.span_from(open.start),
         })
     }
@@ -1938,7 +2467,10 @@ impl<'a> Parser<'a> {
             return self.comprehension(open, T::RBrace);
         }
         let fields = self.fields(open);
-        Expr { kind: ExprKind::Record(fields), span: self.span_from(open.start) }
+        Expr {
+            kind: ExprKind::Record(fields),
+            span: self.span_from(open.start),
+        }
     }
 
     fn map_comp(&mut self, open: Token) -> Option<Expr> {
@@ -1953,15 +2485,29 @@ impl<'a> Parser<'a> {
                 self.bump();
             }
             _ => {
-                self.expected("`=>`", Some("a map comprehension is written `{for x in xs: key => value}`".into()));
+                self.expected(
+                    "`=>`",
+                    Some("a map comprehension is written `{for x in xs: key => value}`".into()),
+                );
                 return None;
             }
         }
         let out_value = self.expr();
-        let cond = if self.eat(T::Kw(Keyword::If)).is_some() { Some(Box::new(self.expr())) } else { None };
+        let cond = if self.eat(T::Kw(Keyword::If)).is_some() {
+            Some(Box::new(self.expr()))
+        } else {
+            None
+        };
         self.expect_close(open, T::RBrace);
         Some(Expr {
-            kind: ExprKind::MapComp { key, var, iter: Box::new(iter), out_key: Box::new(out_key), out_value: Box::new(out_value), cond },
+            kind: ExprKind::MapComp {
+                key,
+                var,
+                iter: Box::new(iter),
+                out_key: Box::new(out_key),
+                out_value: Box::new(out_value),
+                cond,
+            },
             span: self.span_from(open.start),
         })
     }

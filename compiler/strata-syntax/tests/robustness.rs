@@ -18,8 +18,15 @@ fn exercise(text: &str) -> Vec<String> {
     let (tree, diags) = parse(FileId(0), text);
     for d in &diags {
         let r = d.primary.span.range();
-        assert!(r.start <= r.end && r.end <= text.len(), "span {r:?} outside the text ({} bytes)", text.len());
-        assert!(text.is_char_boundary(r.start) && text.is_char_boundary(r.end), "span {r:?} splits a character");
+        assert!(
+            r.start <= r.end && r.end <= text.len(),
+            "span {r:?} outside the text ({} bytes)",
+            text.len()
+        );
+        assert!(
+            text.is_char_boundary(r.start) && text.is_char_boundary(r.end),
+            "span {r:?} splits a character"
+        );
     }
     let _ = dump(&tree);
     let _ = format(&tree, text);
@@ -35,9 +42,21 @@ fn format_invariants(text: &str) -> bool {
     }
     let once = format(&tree, text);
     let (tree2, diags2) = parse(FileId(0), &once);
-    assert!(diags2.is_empty(), "formatted output has errors:\n{}\ninput:\n{text}\noutput:\n{once}", render_diags(&once, &diags2));
-    assert_eq!(dump(&tree), dump(&tree2), "tree changed\ninput:\n{text}\noutput:\n{once}");
-    assert_eq!(comment_texts(&tree), comment_texts(&tree2), "comments changed\ninput:\n{text}\noutput:\n{once}");
+    assert!(
+        diags2.is_empty(),
+        "formatted output has errors:\n{}\ninput:\n{text}\noutput:\n{once}",
+        render_diags(&once, &diags2)
+    );
+    assert_eq!(
+        dump(&tree),
+        dump(&tree2),
+        "tree changed\ninput:\n{text}\noutput:\n{once}"
+    );
+    assert_eq!(
+        comment_texts(&tree),
+        comment_texts(&tree2),
+        "comments changed\ninput:\n{text}\noutput:\n{once}"
+    );
     let twice = format(&tree2, &once);
     assert_eq!(once, twice, "not idempotent\ninput:\n{text}");
     true
@@ -47,24 +66,46 @@ const DEPTH: usize = 100_000;
 
 fn assert_too_deep(text: &str) {
     let codes = exercise(text);
-    assert!(codes.iter().any(|c| c == "E0010"), "expected E0010, got {codes:?}");
+    assert!(
+        codes.iter().any(|c| c == "E0010"),
+        "expected E0010, got {codes:?}"
+    );
 }
 
 #[test]
 fn deep_parentheses() {
-    assert_too_deep(&format!("let x = {}1{}", "(".repeat(DEPTH), ")".repeat(DEPTH)));
+    assert_too_deep(&format!(
+        "let x = {}1{}",
+        "(".repeat(DEPTH),
+        ")".repeat(DEPTH)
+    ));
     // Unbalanced: only one error for all the unclosed parentheses.
     let codes = exercise(&format!("let x = {}", "(".repeat(DEPTH)));
-    assert_eq!(codes.iter().filter(|c| *c == "E0006").count(), 1, "{codes:?}");
+    assert_eq!(
+        codes.iter().filter(|c| *c == "E0006").count(),
+        1,
+        "{codes:?}"
+    );
 }
 
 #[test]
 fn deep_brackets_and_braces() {
-    assert_too_deep(&format!("let x = {}{}", "[".repeat(DEPTH), "]".repeat(DEPTH)));
+    assert_too_deep(&format!(
+        "let x = {}{}",
+        "[".repeat(DEPTH),
+        "]".repeat(DEPTH)
+    ));
     assert_too_deep(&format!("let x = {}", "[".repeat(DEPTH)));
-    assert_too_deep(&format!("let x = {}1{}", "{a = ".repeat(DEPTH), "}".repeat(DEPTH)));
+    assert_too_deep(&format!(
+        "let x = {}1{}",
+        "{a = ".repeat(DEPTH),
+        "}".repeat(DEPTH)
+    ));
     assert_too_deep(&format!("let x = {}", "{a = ".repeat(DEPTH)));
-    assert_too_deep(&format!("resource r: T {{ a = {} }}", "{a = ".repeat(DEPTH)));
+    assert_too_deep(&format!(
+        "resource r: T {{ a = {} }}",
+        "{a = ".repeat(DEPTH)
+    ));
 }
 
 #[test]
@@ -80,10 +121,22 @@ fn deep_operators() {
 
 #[test]
 fn deep_strings_types_and_modules() {
-    assert_too_deep(&format!("let x = {}x{}", "\"${".repeat(DEPTH), "}\"".repeat(DEPTH)));
-    assert_too_deep(&format!("type x = {}int{}", "list<".repeat(DEPTH), ">".repeat(DEPTH)));
+    assert_too_deep(&format!(
+        "let x = {}x{}",
+        "\"${".repeat(DEPTH),
+        "}\"".repeat(DEPTH)
+    ));
+    assert_too_deep(&format!(
+        "type x = {}int{}",
+        "list<".repeat(DEPTH),
+        ">".repeat(DEPTH)
+    ));
     assert_too_deep(&format!("type x = {}", "{a: ".repeat(DEPTH)));
-    assert_too_deep(&format!("{}{}", "module M {\n".repeat(DEPTH), "}\n".repeat(DEPTH)));
+    assert_too_deep(&format!(
+        "{}{}",
+        "module M {\n".repeat(DEPTH),
+        "}\n".repeat(DEPTH)
+    ));
     assert_too_deep(&format!("let x = {}", "[for x in ".repeat(DEPTH)));
 }
 
@@ -151,11 +204,71 @@ const FIXTURES: &[&str] = &[
 ];
 
 const SOUP: &[&str] = &[
-    "resource", "let", "param", "module", "schema", "policy", "stack", "output", "import", "type", "deny", "require",
-    "path", "for", "in", "if", "out", "as", "true", "null", "x", "db", "aws.kms.Key", "1", "0.5", "10 GiB", "30d",
-    "4500 USD/month", "10.0.0.0/16", "\"s\"", "\"a${b}c\"", "\"", "${", "{", "}", "[", "]", "(", ")", ",", ":", "=",
-    "==", "=>", "~>", "..", ".", "?", "|", "||", "&&", "!", "-", "+", "*", "/", "<", ">", "@", "\n", "\n", " ", "//c\n",
-    "/*c*/", "///d\n",
+    "resource",
+    "let",
+    "param",
+    "module",
+    "schema",
+    "policy",
+    "stack",
+    "output",
+    "import",
+    "type",
+    "deny",
+    "require",
+    "path",
+    "for",
+    "in",
+    "if",
+    "out",
+    "as",
+    "true",
+    "null",
+    "x",
+    "db",
+    "aws.kms.Key",
+    "1",
+    "0.5",
+    "10 GiB",
+    "30d",
+    "4500 USD/month",
+    "10.0.0.0/16",
+    "\"s\"",
+    "\"a${b}c\"",
+    "\"",
+    "${",
+    "{",
+    "}",
+    "[",
+    "]",
+    "(",
+    ")",
+    ",",
+    ":",
+    "=",
+    "==",
+    "=>",
+    "~>",
+    "..",
+    ".",
+    "?",
+    "|",
+    "||",
+    "&&",
+    "!",
+    "-",
+    "+",
+    "*",
+    "/",
+    "<",
+    ">",
+    "@",
+    "\n",
+    "\n",
+    " ",
+    "//c\n",
+    "/*c*/",
+    "///d\n",
 ];
 
 /// Apply one edit to `text`: delete a range, insert a soup token, or duplicate a range.
@@ -204,27 +317,51 @@ fn expr_source() -> impl Strategy<Value = String> {
     ];
     leaf.prop_recursive(5, 48, 4, |inner| {
         prop_oneof![
-            (inner.clone(), prop::sample::select(vec!["+", "-", "*", "/", "%", "&&", "||", "==", "!=", "<", ">="]), inner.clone())
+            (
+                inner.clone(),
+                prop::sample::select(vec![
+                    "+", "-", "*", "/", "%", "&&", "||", "==", "!=", "<", ">="
+                ]),
+                inner.clone()
+            )
                 .prop_map(|(a, op, b)| format!("({a} {op} {b})")),
-            (inner.clone(), inner.clone(), inner.clone()).prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
+            (inner.clone(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("({c} ? {a} : {b})")),
             inner.clone().prop_map(|a| format!("!{a}")),
             inner.clone().prop_map(|a| format!("-({a})")),
             prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(", "))),
-            prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[\n{}\n]", v.join("\n"))),
+            prop::collection::vec(inner.clone(), 0..4)
+                .prop_map(|v| format!("[\n{}\n]", v.join("\n"))),
             prop::collection::vec(inner.clone(), 0..4).prop_map(|v| {
-                let fields: Vec<String> = v.iter().enumerate().map(|(i, e)| format!("f{i} = {e}")).collect();
+                let fields: Vec<String> = v
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| format!("f{i} = {e}"))
+                    .collect();
                 format!("{{ {} }}", fields.join(", "))
             }),
             prop::collection::vec(inner.clone(), 1..4).prop_map(|v| {
-                let fields: Vec<String> = v.iter().enumerate().map(|(i, e)| format!("  \"k-{i}\" = {e} // c{i}")).collect();
+                let fields: Vec<String> = v
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| format!("  \"k-{i}\" = {e} // c{i}"))
+                    .collect();
                 format!("{{\n{}\n}}", fields.join("\n"))
             }),
-            prop::collection::vec(inner.clone(), 0..3).prop_map(|v| format!("merge({})", v.join(", "))),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("[for i, v in {a}: {b} if i > 0]")),
-            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("{{for k in {a}: \"${{k}}\" => {b}}}")),
-            inner.clone().prop_map(|a| format!("aws {{ region = {a} }}")),
+            prop::collection::vec(inner.clone(), 0..3)
+                .prop_map(|v| format!("merge({})", v.join(", "))),
+            (inner.clone(), inner.clone())
+                .prop_map(|(a, b)| format!("[for i, v in {a}: {b} if i > 0]")),
+            (inner.clone(), inner.clone())
+                .prop_map(|(a, b)| format!("{{for k in {a}: \"${{k}}\" => {b}}}")),
+            inner
+                .clone()
+                .prop_map(|a| format!("aws {{ region = {a} }}")),
             (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a})[{b}]")),
-            inner.clone().prop_filter("strings are single-line", |a| !a.contains('\n')).prop_map(|a| format!("\"pre ${{{a}}} post\"")),
+            inner
+                .clone()
+                .prop_filter("strings are single-line", |a| !a.contains('\n'))
+                .prop_map(|a| format!("\"pre ${{{a}}} post\"")),
             inner.clone().prop_map(|a| format!("/* c */ {a}")),
         ]
     })
@@ -306,15 +443,27 @@ fn comments_at_every_token_boundary() {
 /// brackets, and the message states the limit that was hit.
 #[test]
 fn nested_calls_count_one_level_each() {
-    let nested = |open: &str, n: usize, close: &str| format!("let x = {}1{}\n", open.repeat(n), close.repeat(n));
+    let nested = |open: &str, n: usize, close: &str| {
+        format!("let x = {}1{}\n", open.repeat(n), close.repeat(n))
+    };
     let limit = strata_syntax::MAX_DEPTH as usize;
     for (open, close) in [("f(", ")"), ("f(1, ", ")"), ("a[", "]"), ("T { a = ", " }")] {
         let below = nested(open, limit - 2, close);
-        assert!(exercise(&below).is_empty(), "{open}: {} levels should parse", limit - 2);
+        assert!(
+            exercise(&below).is_empty(),
+            "{open}: {} levels should parse",
+            limit - 2
+        );
         let (_, d) = parse(FileId(0), &nested(open, limit + 1, close));
         let deep: Vec<_> = d.iter().filter(|d| d.code == "E0010").collect();
         assert_eq!(deep.len(), 1, "{open}: {d:#?}");
-        assert!(deep[0].message.contains(&format!("more than {limit} levels")), "{}", deep[0].message);
+        assert!(
+            deep[0]
+                .message
+                .contains(&format!("more than {limit} levels")),
+            "{}",
+            deep[0].message
+        );
     }
 }
 

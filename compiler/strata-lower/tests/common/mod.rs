@@ -17,9 +17,17 @@ pub struct Analysed {
 pub fn analyse(src: &str, env: Option<&str>) -> Analysed {
     let mut sources = SourceMap::new();
     let id = sources.add("main.strata", src.to_string(), false);
-    let options = Options { env: env.map(str::to_string), ..Default::default() };
+    let options = Options {
+        env: env.map(str::to_string),
+        ..Default::default()
+    };
     let (a, diags) = analyze(&mut sources, &[id], &NoImports, &options);
-    Analysed { model: a.model, schemas: a.schemas, diags, sources }
+    Analysed {
+        model: a.model,
+        schemas: a.schemas,
+        diags,
+        sources,
+    }
 }
 
 /// `file:line:col: CODE severity: message (help)` per diagnostic.
@@ -30,7 +38,15 @@ pub fn render_diags(diags: &[Diagnostic], sources: &SourceMap) -> String {
             Some(f) => (f.name.clone(), f.line_col(d.primary.span.start)),
             None => ("?".into(), strata_base::LineCol { line: 0, column: 0 }),
         };
-        let _ = write!(s, "{name}:{}:{}: {} {}: {}", lc.line, lc.column, d.code, d.severity.as_str(), d.message);
+        let _ = write!(
+            s,
+            "{name}:{}:{}: {} {}: {}",
+            lc.line,
+            lc.column,
+            d.code,
+            d.severity.as_str(),
+            d.message
+        );
         if !d.primary.message.is_empty() {
             let _ = write!(s, " [{}]", d.primary.message);
         }
@@ -43,7 +59,11 @@ pub fn render_diags(diags: &[Diagnostic], sources: &SourceMap) -> String {
 }
 
 fn tref(r: &TRef) -> String {
-    let mut s = if r.param { format!("param:{}", r.resource) } else { r.resource.clone() };
+    let mut s = if r.param {
+        format!("param:{}", r.resource)
+    } else {
+        r.resource.clone()
+    };
     if let Some(a) = &r.attr {
         s.push_str(" @ ");
         s.push_str(a);
@@ -62,9 +82,13 @@ pub fn tjson(v: &TValue) -> serde_json::Value {
         TValue::Str(s) => J::String(s.clone()),
         TValue::List(l) => J::Array(l.iter().map(tjson).collect()),
         TValue::Map(m) => J::Object(m.iter().map(|(k, v)| (k.clone(), tjson(v))).collect()),
-        TValue::Blocks(b) => json!({ "$blocks": b.iter().map(|m| J::Object(m.iter().map(|(k, v)| (k.clone(), tjson(v))).collect())).collect::<Vec<_>>() }),
+        TValue::Blocks(b) => {
+            json!({ "$blocks": b.iter().map(|m| J::Object(m.iter().map(|(k, v)| (k.clone(), tjson(v))).collect())).collect::<Vec<_>>() })
+        }
         TValue::Ref(r) => json!({ "$ref": tref(r) }),
-        TValue::Interp(parts) => json!({ "$interp": parts.iter().map(|p| match p { TPart::Lit(s) => J::String(s.clone()), TPart::Ref(r) => json!({ "$ref": tref(r) }) }).collect::<Vec<_>>() }),
+        TValue::Interp(parts) => {
+            json!({ "$interp": parts.iter().map(|p| match p { TPart::Lit(s) => J::String(s.clone()), TPart::Ref(r) => json!({ "$ref": tref(r) }) }).collect::<Vec<_>>() })
+        }
         TValue::Json(inner) => json!({ "$jsonencode": tjson(inner) }),
     }
 }
@@ -86,6 +110,14 @@ pub fn program_json(p: &TargetProgram) -> serde_json::Value {
 /// Every stdlib diagnostic of an analysis of nothing (errors in the stdlib itself).
 pub fn stdlib_diags() -> String {
     let a = analyse("", None);
-    let d: Vec<Diagnostic> = a.diags.into_iter().filter(|d| a.sources.try_get(d.primary.span.file).is_some_and(|f| f.is_stdlib)).collect();
+    let d: Vec<Diagnostic> = a
+        .diags
+        .into_iter()
+        .filter(|d| {
+            a.sources
+                .try_get(d.primary.span.file)
+                .is_some_and(|f| f.is_stdlib)
+        })
+        .collect();
     render_diags(&d, &a.sources)
 }

@@ -17,7 +17,10 @@
 use super::{Ctx, Result};
 use crate::diagnostics;
 use crate::snapshot::{range, DocView};
-use lsp_types::{CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse, TextEdit, WorkspaceEdit};
+use lsp_types::{
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeActionParams, CodeActionResponse,
+    TextEdit, WorkspaceEdit,
+};
 use std::collections::HashMap;
 use strata_base::{Diagnostic, FileId, SourceFile, Span};
 use strata_syntax::ast::{self, Item};
@@ -26,8 +29,12 @@ pub fn code_actions(cx: &Ctx, p: CodeActionParams) -> Result<Option<CodeActionRe
     let doc = cx.doc(&p.text_document.uri)?;
     let snap = cx.snapshot(&doc);
     let view = DocView::new(&doc, snap.as_deref());
-    let Some(snap) = snap.as_deref() else { return Ok(None) };
-    let Some((file, map)) = &view.checked else { return Ok(None) };
+    let Some(snap) = snap.as_deref() else {
+        return Ok(None);
+    };
+    let Some((file, map)) = &view.checked else {
+        return Ok(None);
+    };
     if !map.identical() {
         return Ok(None);
     }
@@ -40,8 +47,13 @@ pub fn code_actions(cx: &Ctx, p: CodeActionParams) -> Result<Option<CodeActionRe
         if s.file != *file || (s.end as usize) < start || (s.start as usize) > end {
             continue;
         }
-        let Some((title, edit)) = fix(d, &view.index, &tree) else { continue };
-        let lsp_diag = diagnostics::to_lsp(d, snap, &cx.shared.cache, &|p| cx.open_uri(p).unwrap_or_else(|| crate::uri::from_path(p))).map(|(_, l)| l);
+        let Some((title, edit)) = fix(d, &view.index, &tree) else {
+            continue;
+        };
+        let lsp_diag = diagnostics::to_lsp(d, snap, &cx.shared.cache, &|p| {
+            cx.open_uri(p).unwrap_or_else(|| crate::uri::from_path(p))
+        })
+        .map(|(_, l)| l);
         #[allow(clippy::mutable_key_type)] // lsp-types' WorkspaceEdit is keyed by Uri.
         let mut changes = HashMap::new();
         changes.insert(doc.uri.clone(), vec![edit]);
@@ -49,7 +61,10 @@ pub fn code_actions(cx: &Ctx, p: CodeActionParams) -> Result<Option<CodeActionRe
             title,
             kind: Some(CodeActionKind::QUICKFIX),
             diagnostics: lsp_diag.map(|l| vec![l]),
-            edit: Some(WorkspaceEdit { changes: Some(changes), ..WorkspaceEdit::default() }),
+            edit: Some(WorkspaceEdit {
+                changes: Some(changes),
+                ..WorkspaceEdit::default()
+            }),
             is_preferred: Some(true),
             ..CodeAction::default()
         }));
@@ -59,7 +74,9 @@ pub fn code_actions(cx: &Ctx, p: CodeActionParams) -> Result<Option<CodeActionRe
 
 fn is_ident(s: &str) -> bool {
     let mut c = s.chars();
-    c.next().is_some_and(|f| f.is_ascii_alphabetic() || f == '_') && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
+    c.next()
+        .is_some_and(|f| f.is_ascii_alphabetic() || f == '_')
+        && c.all(|x| x.is_ascii_alphanumeric() || x == '_')
 }
 
 /// The text between the first pair of backticks after `prefix` in `s`.
@@ -81,7 +98,13 @@ pub fn fix(d: &Diagnostic, index: &SourceFile, tree: &ast::File) -> Option<(Stri
         if rest == "?" && is_ident(name) && is_ident(under) {
             return Some((
                 format!("Replace `{under}` with `{name}`"),
-                TextEdit { range: range(index, Span::new(FileId(0), span.start as usize, span.end as usize)), new_text: name.to_string() },
+                TextEdit {
+                    range: range(
+                        index,
+                        Span::new(FileId(0), span.start as usize, span.end as usize),
+                    ),
+                    new_text: name.to_string(),
+                },
             ));
         }
         return None;
@@ -110,7 +133,17 @@ pub fn fix(d: &Diagnostic, index: &SourceFile, tree: &ast::File) -> Option<(Stri
     })?;
     let title = format!("Set `{line}` in `{resource}`");
     if let Some(existing) = r.body.iter().find(|f| f.name.name == prop) {
-        let e = TextEdit { range: range(index, Span::new(FileId(0), existing.span.start as usize, existing.span.end as usize)), new_text: line.to_string() };
+        let e = TextEdit {
+            range: range(
+                index,
+                Span::new(
+                    FileId(0),
+                    existing.span.start as usize,
+                    existing.span.end as usize,
+                ),
+            ),
+            new_text: line.to_string(),
+        };
         return Some((title, e));
     }
     // Add the field before the closing brace of the body.
@@ -124,8 +157,14 @@ pub fn fix(d: &Diagnostic, index: &SourceFile, tree: &ast::File) -> Option<(Stri
     let (at, new_text) = if inner.contains('\n') {
         // One field per line: indent like the last field, or two more than the resource.
         let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
-        let item_start = text.get(..r.span.start as usize)?.rfind('\n').map_or(0, |i| i + 1);
-        let item_indent: String = text[item_start..].chars().take_while(|c| *c == ' ' || *c == '\t').collect();
+        let item_start = text
+            .get(..r.span.start as usize)?
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let item_indent: String = text[item_start..]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
         let last_indent = r.body.last().and_then(|f| {
             let before = text.get(..f.span.start as usize)?;
             let ls = before.rfind('\n').map_or(0, |i| i + 1);
@@ -138,12 +177,24 @@ pub fn fix(d: &Diagnostic, index: &SourceFile, tree: &ast::File) -> Option<(Stri
             (close, format!("\n{indent}{line}\n{item_indent}"))
         }
     } else if inner.trim().is_empty() {
-        return Some((title, TextEdit { range: range(index, Span::new(FileId(0), open + 1, close)), new_text: format!(" {line} ") }));
+        return Some((
+            title,
+            TextEdit {
+                range: range(index, Span::new(FileId(0), open + 1, close)),
+                new_text: format!(" {line} "),
+            },
+        ));
     } else {
         let last_end = r.body.last().map(|f| f.span.end as usize)?;
         (last_end, format!(", {line}"))
     };
-    Some((title, TextEdit { range: range(index, Span::new(FileId(0), at, at)), new_text }))
+    Some((
+        title,
+        TextEdit {
+            range: range(index, Span::new(FileId(0), at, at)),
+            new_text,
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -154,7 +205,13 @@ mod tests {
     fn apply(text: &str, help: &str, span: (usize, usize)) -> Option<String> {
         let index = SourceFile::new(FileId(0), "", text, false);
         let (tree, _) = strata_syntax::parse(FileId(0), text);
-        let d = Diagnostic::new("X1", Severity::Warning, "m", Span::new(FileId(0), span.0, span.1)).with_help(help);
+        let d = Diagnostic::new(
+            "X1",
+            Severity::Warning,
+            "m",
+            Span::new(FileId(0), span.0, span.1),
+        )
+        .with_help(help);
         let (_, e) = fix(&d, &index, &tree)?;
         let s = index.offset_of_utf16(e.range.start.line, e.range.start.character);
         let t = index.offset_of_utf16(e.range.end.line, e.range.end.character);
@@ -165,7 +222,10 @@ mod tests {
     fn did_you_mean_replaces_the_identifier() {
         let t = "resource k: aws.kms.Key {\n  rotaton = true\n}\n";
         let s = t.find("rotaton").unwrap();
-        assert_eq!(apply(t, "did you mean `rotation`?", (s, s + 7)).unwrap(), t.replace("rotaton", "rotation"));
+        assert_eq!(
+            apply(t, "did you mean `rotation`?", (s, s + 7)).unwrap(),
+            t.replace("rotaton", "rotation")
+        );
         // Not an identifier under the span, or a dotted suggestion: no fix.
         assert_eq!(apply(t, "did you mean `aws.x`?", (s, s + 7)), None);
         assert_eq!(apply(t, "did you mean `rotation`?", (s, s + 9)), None);
@@ -176,25 +236,59 @@ mod tests {
         let t = "resource db: Postgres {\n  multi_az = true\n  storage = 20 GiB\n}\n";
         let help = "write `multi_az = prod` in `db`";
         let s = t.find("multi_az").unwrap();
-        assert_eq!(apply(t, help, (s, s + 8)).unwrap(), t.replace("multi_az = true", "multi_az = prod"));
+        assert_eq!(
+            apply(t, help, (s, s + 8)).unwrap(),
+            t.replace("multi_az = true", "multi_az = prod")
+        );
         let t = "resource b: Bucket {\n  versioning = true\n}\n";
-        let out = apply(t, "write `lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]` in `b`", (9, 10)).unwrap();
+        let out = apply(
+            t,
+            "write `lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]` in `b`",
+            (9, 10),
+        )
+        .unwrap();
         assert_eq!(out, "resource b: Bucket {\n  versioning = true\n  lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]\n}\n");
         let t = "resource b: Bucket { versioning = true }\n";
-        assert_eq!(apply(t, "write `x = 1` in `b`", (9, 10)).unwrap(), "resource b: Bucket { versioning = true, x = 1 }\n");
+        assert_eq!(
+            apply(t, "write `x = 1` in `b`", (9, 10)).unwrap(),
+            "resource b: Bucket { versioning = true, x = 1 }\n"
+        );
         let t = "resource b: Bucket {}\n";
-        assert_eq!(apply(t, "write `x = 1` in `b`", (9, 10)).unwrap(), "resource b: Bucket { x = 1 }\n");
+        assert_eq!(
+            apply(t, "write `x = 1` in `b`", (9, 10)).unwrap(),
+            "resource b: Bucket { x = 1 }\n"
+        );
         let t = "resource b: Bucket { a = 1\n}\n";
-        assert_eq!(apply(t, "write `x = 1` in `b`", (9, 10)).unwrap(), "resource b: Bucket { a = 1\n  x = 1\n}\n");
+        assert_eq!(
+            apply(t, "write `x = 1` in `b`", (9, 10)).unwrap(),
+            "resource b: Bucket { a = 1\n  x = 1\n}\n"
+        );
         let t = "  resource b: Bucket {\n  }\n";
-        assert_eq!(apply(t, "write `x = 1` in `b`", (11, 12)).unwrap(), "  resource b: Bucket {\n    x = 1\n  }\n");
+        assert_eq!(
+            apply(t, "write `x = 1` in `b`", (11, 12)).unwrap(),
+            "  resource b: Bucket {\n    x = 1\n  }\n"
+        );
     }
 
     #[test]
     fn uncertain_fixes_are_not_offered() {
         let t = "resource db: Postgres {\n  class = \"db.r6g.large\"\n}\n";
-        assert_eq!(apply(t, "write `class = prod ? \"db.r6g.large\" : \"<a 2-vCPU class>\"` in `db`", (0, 1)), None);
-        assert_eq!(apply(t, "write `class = \"x\"` in `db`: it is lowered from `y`", (0, 1)), None);
+        assert_eq!(
+            apply(
+                t,
+                "write `class = prod ? \"db.r6g.large\" : \"<a 2-vCPU class>\"` in `db`",
+                (0, 1)
+            ),
+            None
+        );
+        assert_eq!(
+            apply(
+                t,
+                "write `class = \"x\"` in `db`: it is lowered from `y`",
+                (0, 1)
+            ),
+            None
+        );
         assert_eq!(apply(t, "write `class = ` in `db`", (0, 1)), None);
         assert_eq!(apply(t, "write `class = \"x\"` in `nope`", (0, 1)), None);
         assert_eq!(apply(t, "add `x = ...`", (0, 1)), None);

@@ -17,7 +17,8 @@ use super::{schemas, Ctx, Result};
 use crate::context::{self, Context, Owner, Step};
 use crate::snapshot::{offset, range, Snapshot};
 use lsp_types::{
-    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit, Documentation, MarkupContent, MarkupKind, TextEdit,
+    CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
+    Documentation, MarkupContent, MarkupKind, TextEdit,
 };
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
@@ -43,21 +44,39 @@ const BUILTINS: &[(&str, &str)] = &[
     ("min", "min(...): the smallest number or quantity"),
     ("max", "max(...): the largest number or quantity"),
     ("cidr", "cidr(s): parse a CIDR block (IPv4 or IPv6)"),
-    ("cidrsubnet", "cidrsubnet(prefix, newbits, netnum): as in Terraform"),
+    (
+        "cidrsubnet",
+        "cidrsubnet(prefix, newbits, netnum): as in Terraform",
+    ),
     ("format", "format(fmt, ...): %s/%d formatting"),
     ("default", "default(x, fallback): fallback when x is null"),
 ];
 
 /// The fields of a stack block.
 const STACK_FIELDS: &[(&str, &str, &str)] = &[
-    ("provider", "aws { region = … } | gcp { … } | azure { … } | kubernetes { … }", "The cloud the stack deploys to and its settings."),
-    ("budget", "MoneyRate", "The monthly budget, e.g. `600 USD/month`; exceeding it is a finding."),
-    ("tags", "map<string>", "Tags applied to every resource of the stack."),
+    (
+        "provider",
+        "aws { region = … } | gcp { … } | azure { … } | kubernetes { … }",
+        "The cloud the stack deploys to and its settings.",
+    ),
+    (
+        "budget",
+        "MoneyRate",
+        "The monthly budget, e.g. `600 USD/month`; exceeding it is a finding.",
+    ),
+    (
+        "tags",
+        "map<string>",
+        "Tags applied to every resource of the stack.",
+    ),
 ];
 
 pub fn completion(cx: &Ctx, p: CompletionParams) -> Result<Option<CompletionResponse>> {
     let doc = cx.doc(&p.text_document_position.text_document.uri)?;
-    let snap = doc.path.parent().and_then(|root| cx.shared.snapshot(root, Duration::ZERO));
+    let snap = doc
+        .path
+        .parent()
+        .and_then(|root| cx.shared.snapshot(root, Duration::ZERO));
     let index = doc.index();
     let at = offset(&index, p.text_document_position.position);
     let ctx = context::at(&doc.text, at);
@@ -70,11 +89,21 @@ pub fn completion(cx: &Ctx, p: CompletionParams) -> Result<Option<CompletionResp
     Ok(Some(CompletionResponse::Array(items)))
 }
 
-fn items(ctx: &Context, scope: &Scope<'_>, schemas: &Schemas, index: &SourceFile, at: usize) -> Vec<CompletionItem> {
+fn items(
+    ctx: &Context,
+    scope: &Scope<'_>,
+    schemas: &Schemas,
+    index: &SourceFile,
+    at: usize,
+) -> Vec<CompletionItem> {
     let mut out = Vec::new();
     match ctx {
         Context::Nothing => {}
-        Context::TypeName { module: false, start, .. } => {
+        Context::TypeName {
+            module: false,
+            start,
+            ..
+        } => {
             let edit_range = range(index, Span::new(FileId(0), *start, at));
             for (short, full) in &scope.imported {
                 if let Some(s) = schemas.get(full) {
@@ -85,11 +114,23 @@ fn items(ctx: &Context, scope: &Scope<'_>, schemas: &Schemas, index: &SourceFile
                 out.push(schema_item(&s.name, s, edit_range, "1"));
             }
         }
-        Context::TypeName { module: true, start, .. } => {
+        Context::TypeName {
+            module: true,
+            start,
+            ..
+        } => {
             let edit_range = range(index, Span::new(FileId(0), *start, at));
             for m in scope.modules() {
-                let mut it = item(&m.name.name, CompletionItemKind::MODULE, Some("module".into()), m.doc.clone());
-                it.text_edit = Some(CompletionTextEdit::Edit(TextEdit { range: edit_range, new_text: m.name.name.clone() }));
+                let mut it = item(
+                    &m.name.name,
+                    CompletionItemKind::MODULE,
+                    Some("module".into()),
+                    m.doc.clone(),
+                );
+                it.text_edit = Some(CompletionTextEdit::Edit(TextEdit {
+                    range: edit_range,
+                    new_text: m.name.name.clone(),
+                }));
                 out.push(it);
             }
         }
@@ -109,7 +150,12 @@ fn items(ctx: &Context, scope: &Scope<'_>, schemas: &Schemas, index: &SourceFile
                 } else if let Some(m) = scope.instance_module(name) {
                     for i in &m.items {
                         if let Item::Output(o) = i {
-                            out.push(item(&o.name.name, CompletionItemKind::PROPERTY, Some("output".into()), o.doc.clone()));
+                            out.push(item(
+                                &o.name.name,
+                                CompletionItemKind::PROPERTY,
+                                Some("output".into()),
+                                o.doc.clone(),
+                            ));
                         }
                     }
                 }
@@ -119,7 +165,10 @@ fn items(ctx: &Context, scope: &Scope<'_>, schemas: &Schemas, index: &SourceFile
             let set: BTreeSet<&str> = set.iter().map(String::as_str).collect();
             match owner {
                 Owner::Resource { ty, steps, .. } => {
-                    if let Some(fields) = scope.schema_of_type(ty, schemas).and_then(|s| record_at(&s.fields, steps)) {
+                    if let Some(fields) = scope
+                        .schema_of_type(ty, schemas)
+                        .and_then(|s| record_at(&s.fields, steps))
+                    {
                         for (k, f) in fields {
                             let mut it = field_item(k, f, false);
                             let rank = if set.contains(k.as_str()) {
@@ -137,7 +186,12 @@ fn items(ctx: &Context, scope: &Scope<'_>, schemas: &Schemas, index: &SourceFile
                 }
                 Owner::Stack => {
                     for (k, ty, doc) in STACK_FIELDS {
-                        let mut it = item(k, CompletionItemKind::PROPERTY, Some(ty.to_string()), Some(doc.to_string()));
+                        let mut it = item(
+                            k,
+                            CompletionItemKind::PROPERTY,
+                            Some(ty.to_string()),
+                            Some(doc.to_string()),
+                        );
                         it.sort_text = Some(format!("{}_{k}", if set.contains(k) { 1 } else { 0 }));
                         it.insert_text = Some(format!("{k} = "));
                         out.push(it);
@@ -148,7 +202,12 @@ fn items(ctx: &Context, scope: &Scope<'_>, schemas: &Schemas, index: &SourceFile
                         for i in &m.items {
                             if let Item::Param(pm) = i {
                                 let detail = pm.ty.as_ref().map(|t| scope.snippet_current(t.span));
-                                let mut it = item(&pm.name.name, CompletionItemKind::PROPERTY, detail, pm.doc.clone());
+                                let mut it = item(
+                                    &pm.name.name,
+                                    CompletionItemKind::PROPERTY,
+                                    detail,
+                                    pm.doc.clone(),
+                                );
                                 let rank = if set.contains(pm.name.name.as_str()) {
                                     2
                                 } else if pm.default.is_none() {
@@ -166,29 +225,47 @@ fn items(ctx: &Context, scope: &Scope<'_>, schemas: &Schemas, index: &SourceFile
                 Owner::Other => {}
             }
         }
-        Context::FieldValue { owner, field, in_string, .. } => {
+        Context::FieldValue {
+            owner,
+            field,
+            in_string,
+            ..
+        } => {
             let fty = match owner {
-                Owner::Resource { ty, steps, .. } => {
-                    scope.schema_of_type(ty, schemas).and_then(|s| record_at(&s.fields, steps)).and_then(|fs| fs.get(field)).map(|f| f.ty.clone())
-                }
+                Owner::Resource { ty, steps, .. } => scope
+                    .schema_of_type(ty, schemas)
+                    .and_then(|s| record_at(&s.fields, steps))
+                    .and_then(|fs| fs.get(field))
+                    .map(|f| f.ty.clone()),
                 _ => None,
             };
             if let Some(ty) = &fty {
                 let literals: Vec<&Value> = ty.literal_values().unwrap_or_default();
                 for (i, v) in literals.iter().enumerate() {
                     let label = v.to_string();
-                    let mut it = item(&label, CompletionItemKind::ENUM_MEMBER, Some(ty.to_string()), None);
+                    let mut it = item(
+                        &label,
+                        CompletionItemKind::ENUM_MEMBER,
+                        Some(ty.to_string()),
+                        None,
+                    );
                     it.sort_text = Some(format!("0_{i:04}"));
                     if let Some((s, e)) = in_string {
-                        it.text_edit = Some(CompletionTextEdit::Edit(TextEdit { range: range(index, Span::new(FileId(0), *s, *e)), new_text: label.clone() }));
+                        it.text_edit = Some(CompletionTextEdit::Edit(TextEdit {
+                            range: range(index, Span::new(FileId(0), *s, *e)),
+                            new_text: label.clone(),
+                        }));
                         it.filter_text = Some(label.clone());
                     }
                     out.push(it);
                 }
                 if in_string.is_none() {
-                    if matches!(ty.resolved(), Ty::Bool) || matches!(ty.resolved(), Ty::Union(ts) if ts.iter().any(|t| matches!(t.resolved(), Ty::Bool))) {
+                    if matches!(ty.resolved(), Ty::Bool)
+                        || matches!(ty.resolved(), Ty::Union(ts) if ts.iter().any(|t| matches!(t.resolved(), Ty::Bool)))
+                    {
                         for b in ["true", "false"] {
-                            let mut it = item(b, CompletionItemKind::KEYWORD, Some("bool".into()), None);
+                            let mut it =
+                                item(b, CompletionItemKind::KEYWORD, Some("bool".into()), None);
                             it.sort_text = Some(format!("0_{b}"));
                             out.push(it);
                         }
@@ -196,7 +273,12 @@ fn items(ctx: &Context, scope: &Scope<'_>, schemas: &Schemas, index: &SourceFile
                     if let Some(target) = ref_target(ty) {
                         for (name, schema) in scope.resources(schemas) {
                             if schema.as_deref() == Some(target) {
-                                let mut it = item(&name, CompletionItemKind::REFERENCE, Some(format!("resource: {target}")), None);
+                                let mut it = item(
+                                    &name,
+                                    CompletionItemKind::REFERENCE,
+                                    Some(format!("resource: {target}")),
+                                    None,
+                                );
                                 it.sort_text = Some(format!("0_{name}"));
                                 out.push(it);
                             }
@@ -225,7 +307,10 @@ fn ref_target(ty: &Ty) -> Option<&str> {
 }
 
 /// The record fields reached from a schema's fields through `steps`.
-fn record_at<'a>(fields: &'a BTreeMap<String, FieldSchema>, steps: &[Step]) -> Option<&'a BTreeMap<String, FieldSchema>> {
+fn record_at<'a>(
+    fields: &'a BTreeMap<String, FieldSchema>,
+    steps: &[Step],
+) -> Option<&'a BTreeMap<String, FieldSchema>> {
     let mut cur: Option<&Ty> = None;
     let mut fields = fields;
     for s in steps {
@@ -261,18 +346,32 @@ fn list_elem(t: &Ty) -> Option<&Ty> {
     }
 }
 
-fn item(label: &str, kind: CompletionItemKind, detail: Option<String>, doc: Option<String>) -> CompletionItem {
+fn item(
+    label: &str,
+    kind: CompletionItemKind,
+    detail: Option<String>,
+    doc: Option<String>,
+) -> CompletionItem {
     CompletionItem {
         label: label.to_string(),
         kind: Some(kind),
         detail,
-        documentation: doc.map(|d| Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value: d })),
+        documentation: doc.map(|d| {
+            Documentation::MarkupContent(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: d,
+            })
+        }),
         ..CompletionItem::default()
     }
 }
 
 fn field_item(name: &str, f: &FieldSchema, out: bool) -> CompletionItem {
-    let mut detail = if out { format!("out {}", f.ty) } else { f.ty.to_string() };
+    let mut detail = if out {
+        format!("out {}", f.ty)
+    } else {
+        f.ty.to_string()
+    };
     if !out {
         match &f.default {
             Some(d) => detail.push_str(&format!(" = {d}")),
@@ -280,12 +379,25 @@ fn field_item(name: &str, f: &FieldSchema, out: bool) -> CompletionItem {
             None => detail.push_str(" (optional)"),
         }
     }
-    item(name, CompletionItemKind::PROPERTY, Some(detail), f.doc.clone())
+    item(
+        name,
+        CompletionItemKind::PROPERTY,
+        Some(detail),
+        f.doc.clone(),
+    )
 }
 
 fn schema_item(label: &str, s: &ResourceSchema, r: lsp_types::Range, rank: &str) -> CompletionItem {
-    let mut it = item(label, CompletionItemKind::CLASS, Some(format!("schema {} ({})", s.name, s.provider.as_str())), s.doc.clone());
-    it.text_edit = Some(CompletionTextEdit::Edit(TextEdit { range: r, new_text: label.to_string() }));
+    let mut it = item(
+        label,
+        CompletionItemKind::CLASS,
+        Some(format!("schema {} ({})", s.name, s.provider.as_str())),
+        s.doc.clone(),
+    );
+    it.text_edit = Some(CompletionTextEdit::Edit(TextEdit {
+        range: r,
+        new_text: label.to_string(),
+    }));
     it.filter_text = Some(label.to_string());
     it.sort_text = Some(format!("{rank}_{label}"));
     it
@@ -306,16 +418,36 @@ struct Scope<'a> {
 }
 
 impl<'a> Scope<'a> {
-    fn new(index: &'a SourceFile, current: std::sync::Arc<ast::File>, snap: Option<&'a Snapshot>, at: usize) -> Scope<'a> {
+    fn new(
+        index: &'a SourceFile,
+        current: std::sync::Arc<ast::File>,
+        snap: Option<&'a Snapshot>,
+        at: usize,
+    ) -> Scope<'a> {
         let own = snap.and_then(|s| s.file_of(std::path::Path::new(&*index.name)));
         let others: Vec<(FileId, &ast::File)> = match snap {
-            Some(s) => s.outcome.analysis.files.iter().filter(|(id, _)| Some(*id) != own && s.outcome.files.contains(id)).map(|(id, f)| (*id, f)).collect(),
+            Some(s) => s
+                .outcome
+                .analysis
+                .files
+                .iter()
+                .filter(|(id, _)| Some(*id) != own && s.outcome.files.contains(id))
+                .map(|(id, f)| (*id, f))
+                .collect(),
             None => Vec::new(),
         };
         let mut imported = BTreeMap::new();
         for f in std::iter::once(&*current).chain(others.iter().map(|(_, f)| *f)) {
             for i in &f.items {
-                if let Item::Import(ast::Import { kind: ast::ImportKind::Package { path, names: Some(names) }, .. }) = i {
+                if let Item::Import(ast::Import {
+                    kind:
+                        ast::ImportKind::Package {
+                            path,
+                            names: Some(names),
+                        },
+                    ..
+                }) = i
+                {
                     for n in names {
                         imported.insert(n.name.clone(), format!("{}.{}", path.text(), n.name));
                     }
@@ -324,7 +456,14 @@ impl<'a> Scope<'a> {
         }
         let module_items =
             current.items.iter().position(|i| matches!(i, Item::Module(m) if (m.span.start as usize) < at && at < m.span.end as usize)).into_iter().collect();
-        Scope { current, index, snap, others, imported, module_items }
+        Scope {
+            current,
+            index,
+            snap,
+            others,
+            imported,
+            module_items,
+        }
     }
 
     fn snippet_current(&self, s: Span) -> String {
@@ -342,7 +481,11 @@ impl<'a> Scope<'a> {
             })
             .flatten()
             .collect();
-        self.current.items.iter().chain(self.others.iter().flat_map(|(_, f)| f.items.iter())).chain(module)
+        self.current
+            .items
+            .iter()
+            .chain(self.others.iter().flat_map(|(_, f)| f.items.iter()))
+            .chain(module)
     }
 
     fn modules(&self) -> impl Iterator<Item = &ast::ModuleDecl> {
@@ -385,7 +528,9 @@ impl<'a> Scope<'a> {
         let mut out: BTreeMap<String, Option<String>> = BTreeMap::new();
         for i in self.all_items() {
             if let Item::Resource(r) = i {
-                let s = self.schema_of_type(&r.ty.text(), schemas).map(|s| s.name.clone());
+                let s = self
+                    .schema_of_type(&r.ty.text(), schemas)
+                    .map(|s| s.name.clone());
                 out.entry(r.name.name.clone()).or_insert(s);
             }
         }
@@ -410,7 +555,13 @@ impl<'a> Scope<'a> {
     fn expression_items(&self, schemas: &Schemas, out: &mut Vec<CompletionItem>) {
         let text_of = |file: Option<FileId>, s: Span| -> String {
             let t = match (file, self.snap) {
-                (Some(f), Some(snap)) => snap.outcome.sources.try_get(f).and_then(|sf| sf.text.get(s.range())).unwrap_or("").to_string(),
+                (Some(f), Some(snap)) => snap
+                    .outcome
+                    .sources
+                    .try_get(f)
+                    .and_then(|sf| sf.text.get(s.range()))
+                    .unwrap_or("")
+                    .to_string(),
                 _ => self.index.text.get(s.range()).unwrap_or("").to_string(),
             };
             let one: String = t.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -420,23 +571,57 @@ impl<'a> Scope<'a> {
                 one
             }
         };
-        let files = std::iter::once((None, &*self.current)).chain(self.others.iter().map(|(id, f)| (Some(*id), *f)));
+        let files = std::iter::once((None, &*self.current))
+            .chain(self.others.iter().map(|(id, f)| (Some(*id), *f)));
         let push_items = |file: Option<FileId>, items: &[Item], out: &mut Vec<CompletionItem>| {
             for i in items {
                 let it = match i {
-                    Item::Let(l) => item(&l.name.name, CompletionItemKind::VARIABLE, Some(format!("let = {}", text_of(file, l.value.span))), l.doc.clone()),
+                    Item::Let(l) => item(
+                        &l.name.name,
+                        CompletionItemKind::VARIABLE,
+                        Some(format!("let = {}", text_of(file, l.value.span))),
+                        l.doc.clone(),
+                    ),
                     Item::Param(pm) => {
-                        let ty = pm.ty.as_ref().map(|t| text_of(file, t.span)).unwrap_or_else(|| "any".into());
-                        item(&pm.name.name, CompletionItemKind::VARIABLE, Some(format!("param: {ty}")), pm.doc.clone())
+                        let ty = pm
+                            .ty
+                            .as_ref()
+                            .map(|t| text_of(file, t.span))
+                            .unwrap_or_else(|| "any".into());
+                        item(
+                            &pm.name.name,
+                            CompletionItemKind::VARIABLE,
+                            Some(format!("param: {ty}")),
+                            pm.doc.clone(),
+                        )
                     }
                     Item::Resource(r) => {
-                        let ty = self.schema_of_type(&r.ty.text(), schemas).map(|s| s.name.clone()).unwrap_or_else(|| r.ty.text());
-                        item(&r.name.name, CompletionItemKind::STRUCT, Some(format!("resource: {ty}")), r.doc.clone())
+                        let ty = self
+                            .schema_of_type(&r.ty.text(), schemas)
+                            .map(|s| s.name.clone())
+                            .unwrap_or_else(|| r.ty.text());
+                        item(
+                            &r.name.name,
+                            CompletionItemKind::STRUCT,
+                            Some(format!("resource: {ty}")),
+                            r.doc.clone(),
+                        )
                     }
-                    Item::ModuleInstance(m) => item(&m.name.name, CompletionItemKind::MODULE, Some(format!("module: {}", m.module.text())), m.doc.clone()),
-                    Item::Import(ast::Import { kind: ast::ImportKind::File { alias, path, .. }, .. }) => {
-                        item(&alias.name, CompletionItemKind::MODULE, Some(format!("import {path:?}")), None)
-                    }
+                    Item::ModuleInstance(m) => item(
+                        &m.name.name,
+                        CompletionItemKind::MODULE,
+                        Some(format!("module: {}", m.module.text())),
+                        m.doc.clone(),
+                    ),
+                    Item::Import(ast::Import {
+                        kind: ast::ImportKind::File { alias, path, .. },
+                        ..
+                    }) => item(
+                        &alias.name,
+                        CompletionItemKind::MODULE,
+                        Some(format!("import {path:?}")),
+                        None,
+                    ),
                     _ => continue,
                 };
                 out.push(it);
@@ -451,7 +636,12 @@ impl<'a> Scope<'a> {
             }
         }
         for (name, doc) in BUILTINS {
-            let mut it = item(name, CompletionItemKind::FUNCTION, Some(doc.to_string()), None);
+            let mut it = item(
+                name,
+                CompletionItemKind::FUNCTION,
+                Some(doc.to_string()),
+                None,
+            );
             it.sort_text = Some(format!("8_{name}"));
             out.push(it);
         }

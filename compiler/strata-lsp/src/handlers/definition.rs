@@ -12,9 +12,15 @@ pub fn definition(cx: &Ctx, p: GotoDefinitionParams) -> Result<Option<GotoDefini
     let snap = cx.snapshot(&doc);
     let view = DocView::new(&doc, snap.as_deref());
     let at = offset(&view.index, p.text_document_position_params.position);
-    let Some(snap) = snap.as_deref() else { return Ok(None) };
-    let Some((file, off)) = view.to_checked(at) else { return Ok(None) };
-    let Some(x) = xref_at(snap, file, off) else { return Ok(None) };
+    let Some(snap) = snap.as_deref() else {
+        return Ok(None);
+    };
+    let Some((file, off)) = view.to_checked(at) else {
+        return Ok(None);
+    };
+    let Some(x) = xref_at(snap, file, off) else {
+        return Ok(None);
+    };
     let loc = view.location(x.def_span, &cx.shared.cache, &cx.docs);
     Ok(loc.map(|(uri, range)| GotoDefinitionResponse::Scalar(Location::new(uri, range))))
 }

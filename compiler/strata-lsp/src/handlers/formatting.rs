@@ -15,18 +15,28 @@ pub fn formatting(cx: &Ctx, p: DocumentFormattingParams) -> Result<Option<Vec<Te
         Ok(f) => f,
         Err(diags) => {
             let index = doc.index();
-            let first = diags.iter().find(|d| d.severity == strata_base::Severity::Error).or(diags.first());
+            let first = diags
+                .iter()
+                .find(|d| d.severity == strata_base::Severity::Error)
+                .or(diags.first());
             let msg = match first {
                 Some(d) => {
                     let lc = index.line_col(d.primary.span.start);
-                    format!("not formatted: syntax error at line {}, column {}: {} [{}]", lc.line, lc.column, d.message, d.code)
+                    format!(
+                        "not formatted: syntax error at line {}, column {}: {} [{}]",
+                        lc.line, lc.column, d.message, d.code
+                    )
                 }
                 None => "not formatted: the file has syntax errors".to_string(),
             };
             return Err(error(ErrorCode::RequestFailed, msg));
         }
     };
-    Ok(Some(minimal_edit(text, &formatted, &doc.index()).into_iter().collect()))
+    Ok(Some(
+        minimal_edit(text, &formatted, &doc.index())
+            .into_iter()
+            .collect(),
+    ))
 }
 
 /// One edit replacing the lines between the first and the last that differ (none when equal).
@@ -45,7 +55,11 @@ pub fn minimal_edit(old: &str, new: &str, index: &strata_base::SourceFile) -> Op
     let (old_rest, new_rest) = (&old[prefix..], &new[prefix..]);
     let max = old_rest.len().min(new_rest.len());
     let mut suffix = 0;
-    for (a, b) in old_rest.split_inclusive('\n').rev().zip(new_rest.split_inclusive('\n').rev()) {
+    for (a, b) in old_rest
+        .split_inclusive('\n')
+        .rev()
+        .zip(new_rest.split_inclusive('\n').rev())
+    {
         if a != b || !a.ends_with('\n') || suffix + a.len() > max {
             break;
         }
@@ -53,7 +67,10 @@ pub fn minimal_edit(old: &str, new: &str, index: &strata_base::SourceFile) -> Op
     }
     let old_mid = prefix..old.len() - suffix;
     let new_mid = &new[prefix..new.len() - suffix];
-    Some(TextEdit { range: range(index, Span::new(FileId(0), old_mid.start, old_mid.end)), new_text: new_mid.to_string() })
+    Some(TextEdit {
+        range: range(index, Span::new(FileId(0), old_mid.start, old_mid.end)),
+        new_text: new_mid.to_string(),
+    })
 }
 
 #[cfg(test)]
@@ -85,6 +102,8 @@ mod tests {
             let e = minimal_edit(old, new, &idx).expect("an edit");
             assert_eq!(apply(old, &e), new, "{old:?} -> {new:?}");
         }
-        assert!(minimal_edit("a\n", "a\n", &SourceFile::new(FileId(0), "", "a\n", false)).is_none());
+        assert!(
+            minimal_edit("a\n", "a\n", &SourceFile::new(FileId(0), "", "a\n", false)).is_none()
+        );
     }
 }

@@ -13,8 +13,12 @@ pub fn hover(cx: &Ctx, p: HoverParams) -> Result<Option<Hover>> {
     let snap = cx.snapshot(&doc);
     let view = DocView::new(&doc, snap.as_deref());
     let at = offset(&view.index, p.text_document_position_params.position);
-    let Some(snap) = snap.as_deref() else { return Ok(None) };
-    let Some((file, off)) = view.to_checked(at) else { return Ok(None) };
+    let Some(snap) = snap.as_deref() else {
+        return Ok(None);
+    };
+    let Some((file, off)) = view.to_checked(at) else {
+        return Ok(None);
+    };
 
     if let Some(x) = xref_at(snap, file, off) {
         let mut text = x.hover.clone();
@@ -27,7 +31,10 @@ pub fn hover(cx: &Ctx, p: HoverParams) -> Result<Option<Hover>> {
         return Ok(Some(markdown(text, view.current_range(x.use_span))));
     }
     // The name of a resource at its declaration.
-    if let Some(r) = snap.declared_resources().find(|r| contains(r.name_span, file, off)) {
+    if let Some(r) = snap
+        .declared_resources()
+        .find(|r| contains(r.name_span, file, off))
+    {
         let mut text = format!("```strata\nresource {}: {}\n```", r.name, r.ty);
         if let Some(d) = &r.doc {
             text.push('\n');
@@ -65,20 +72,45 @@ pub fn xref_at(snap: &Snapshot, file: FileId, off: usize) -> Option<&XRef> {
 pub fn cost_of_declared(snap: &Snapshot, name_span: Span) -> Option<String> {
     let report = snap.outcome.cost.as_ref()?;
     let model = &snap.outcome.model;
-    let declared: Vec<_> = model.resources.iter().filter(|r| r.name_span == name_span).map(|r| r.id).collect();
-    let names: Vec<&str> =
-        model.resources.iter().filter(|r| declared.contains(&r.id) || r.lowered_from.is_some_and(|o| declared.contains(&o))).map(|r| r.name.as_str()).collect();
-    let lines: Vec<_> = report.resources.iter().filter(|l| names.contains(&l.name.as_str())).collect();
+    let declared: Vec<_> = model
+        .resources
+        .iter()
+        .filter(|r| r.name_span == name_span)
+        .map(|r| r.id)
+        .collect();
+    let names: Vec<&str> = model
+        .resources
+        .iter()
+        .filter(|r| {
+            declared.contains(&r.id) || r.lowered_from.is_some_and(|o| declared.contains(&o))
+        })
+        .map(|r| r.name.as_str())
+        .collect();
+    let lines: Vec<_> = report
+        .resources
+        .iter()
+        .filter(|l| names.contains(&l.name.as_str()))
+        .collect();
     if lines.is_empty() {
         return None;
     }
     let total: f64 = lines.iter().map(|l| l.monthly).sum();
     let priced = lines.iter().any(|l| !l.details.is_empty());
-    let mut s =
-        if priced { format!("**Estimated cost:** {:.2} {}/month", total, report.currency) } else { "**Estimated cost:** no fixed monthly price".to_string() };
+    let mut s = if priced {
+        format!("**Estimated cost:** {:.2} {}/month", total, report.currency)
+    } else {
+        "**Estimated cost:** no fixed monthly price".to_string()
+    };
     for l in &lines {
         for d in &l.details {
-            s.push_str(&format!("\n- {}: {} {} × {} = {:.2}", d.what, trim_num(d.quantity), d.unit, trim_num(d.unit_price), d.monthly));
+            s.push_str(&format!(
+                "\n- {}: {} {} × {} = {:.2}",
+                d.what,
+                trim_num(d.quantity),
+                d.unit,
+                trim_num(d.unit_price),
+                d.monthly
+            ));
         }
         for n in &l.notes {
             s.push_str(&format!("\n- _{n}_"));
@@ -94,5 +126,11 @@ fn trim_num(x: f64) -> String {
 }
 
 fn markdown(value: String, range: Option<lsp_types::Range>) -> Hover {
-    Hover { contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value }), range }
+    Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value,
+        }),
+        range,
+    }
 }

@@ -28,7 +28,11 @@ pub struct Ctx {
 pub type Result<T> = std::result::Result<T, ResponseError>;
 
 pub fn error(code: ErrorCode, message: impl Into<String>) -> ResponseError {
-    ResponseError { code: code as i32, message: message.into(), data: None }
+    ResponseError {
+        code: code as i32,
+        message: message.into(),
+        data: None,
+    }
 }
 
 /// How long a request waits for the first check of a project it needs (the server was just
@@ -37,7 +41,12 @@ const FIRST_CHECK_WAIT: Duration = Duration::from_secs(3);
 
 impl Ctx {
     pub fn doc(&self, uri: &Uri) -> Result<Arc<Doc>> {
-        self.docs.get(uri).cloned().ok_or_else(|| error(ErrorCode::InvalidParams, format!("{} is not open", uri.as_str())))
+        self.docs.get(uri).cloned().ok_or_else(|| {
+            error(
+                ErrorCode::InvalidParams,
+                format!("{} is not open", uri.as_str()),
+            )
+        })
     }
 
     /// The latest check of the document's project, waiting for the first one if need be.
@@ -64,7 +73,12 @@ fn stdlib_schemas() -> &'static Schemas {
     static S: std::sync::OnceLock<Schemas> = std::sync::OnceLock::new();
     S.get_or_init(|| {
         let mut sources = strata_base::SourceMap::new();
-        let (analysis, _) = strata_semantics::analyze(&mut sources, &[], &strata_semantics::NoImports, &strata_semantics::Options::default());
+        let (analysis, _) = strata_semantics::analyze(
+            &mut sources,
+            &[],
+            &strata_semantics::NoImports,
+            &strata_semantics::Options::default(),
+        );
         analysis.schemas
     })
 }

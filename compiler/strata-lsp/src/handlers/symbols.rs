@@ -11,7 +11,10 @@ pub fn symbols(cx: &Ctx, p: DocumentSymbolParams) -> Result<Option<DocumentSymbo
     let doc = cx.doc(&p.text_document.uri)?;
     let index = doc.index();
     let file = doc.tree();
-    Ok(Some(DocumentSymbolResponse::Nested(items(&file.items, &index))))
+    Ok(Some(DocumentSymbolResponse::Nested(items(
+        &file.items,
+        &index,
+    ))))
 }
 
 pub fn items(items: &[Item], f: &SourceFile) -> Vec<DocumentSymbol> {
@@ -29,7 +32,15 @@ fn text(f: &SourceFile, s: Span) -> String {
 }
 
 #[allow(deprecated)] // `DocumentSymbol::deprecated` must be written to build the struct.
-fn sym(name: String, detail: Option<String>, kind: SymbolKind, span: Span, sel: Span, children: Vec<DocumentSymbol>, f: &SourceFile) -> DocumentSymbol {
+fn sym(
+    name: String,
+    detail: Option<String>,
+    kind: SymbolKind,
+    span: Span,
+    sel: Span,
+    children: Vec<DocumentSymbol>,
+    f: &SourceFile,
+) -> DocumentSymbol {
     let full = span.to(sel);
     DocumentSymbol {
         name: if name.is_empty() { "_".into() } else { name },
@@ -39,21 +50,63 @@ fn sym(name: String, detail: Option<String>, kind: SymbolKind, span: Span, sel: 
         deprecated: None,
         range: range(f, full),
         selection_range: range(f, sel),
-        children: if children.is_empty() { None } else { Some(children) },
+        children: if children.is_empty() {
+            None
+        } else {
+            Some(children)
+        },
     }
 }
 
 fn item(i: &Item, f: &SourceFile) -> Option<DocumentSymbol> {
     Some(match i {
         Item::Import(im) => match &im.kind {
-            ast::ImportKind::Package { path, .. } => sym(path.text(), Some("import".into()), SymbolKind::NAMESPACE, im.span, path.span, vec![], f),
-            ast::ImportKind::File { path, alias, .. } => {
-                sym(alias.name.clone(), Some(format!("import {path:?}")), SymbolKind::MODULE, im.span, alias.span, vec![], f)
-            }
+            ast::ImportKind::Package { path, .. } => sym(
+                path.text(),
+                Some("import".into()),
+                SymbolKind::NAMESPACE,
+                im.span,
+                path.span,
+                vec![],
+                f,
+            ),
+            ast::ImportKind::File { path, alias, .. } => sym(
+                alias.name.clone(),
+                Some(format!("import {path:?}")),
+                SymbolKind::MODULE,
+                im.span,
+                alias.span,
+                vec![],
+                f,
+            ),
         },
-        Item::Param(x) => sym(x.name.name.clone(), x.ty.as_ref().map(|t| text(f, t.span)), SymbolKind::VARIABLE, x.span, x.name.span, vec![], f),
-        Item::Let(x) => sym(x.name.name.clone(), Some(text(f, x.value.span)), SymbolKind::VARIABLE, x.span, x.name.span, vec![], f),
-        Item::Type(x) => sym(x.name.name.clone(), Some(text(f, x.ty.span)), SymbolKind::TYPE_PARAMETER, x.span, x.name.span, vec![], f),
+        Item::Param(x) => sym(
+            x.name.name.clone(),
+            x.ty.as_ref().map(|t| text(f, t.span)),
+            SymbolKind::VARIABLE,
+            x.span,
+            x.name.span,
+            vec![],
+            f,
+        ),
+        Item::Let(x) => sym(
+            x.name.name.clone(),
+            Some(text(f, x.value.span)),
+            SymbolKind::VARIABLE,
+            x.span,
+            x.name.span,
+            vec![],
+            f,
+        ),
+        Item::Type(x) => sym(
+            x.name.name.clone(),
+            Some(text(f, x.ty.span)),
+            SymbolKind::TYPE_PARAMETER,
+            x.span,
+            x.name.span,
+            vec![],
+            f,
+        ),
         Item::Schema(x) => {
             let children = x
                 .fields
@@ -62,7 +115,11 @@ fn item(i: &Item, f: &SourceFile) -> Option<DocumentSymbol> {
                     sym(
                         d.name.name.clone(),
                         Some(text(f, d.ty.span)),
-                        if d.output { SymbolKind::PROPERTY } else { SymbolKind::FIELD },
+                        if d.output {
+                            SymbolKind::PROPERTY
+                        } else {
+                            SymbolKind::FIELD
+                        },
                         d.span,
                         d.name.span,
                         vec![],
@@ -70,14 +127,70 @@ fn item(i: &Item, f: &SourceFile) -> Option<DocumentSymbol> {
                     )
                 })
                 .collect();
-            sym(x.name.text(), Some("schema".into()), SymbolKind::CLASS, x.span, x.name.span, children, f)
+            sym(
+                x.name.text(),
+                Some("schema".into()),
+                SymbolKind::CLASS,
+                x.span,
+                x.name.span,
+                children,
+                f,
+            )
         }
-        Item::Stack(x) => sym(x.name.name.clone(), Some("stack".into()), SymbolKind::NAMESPACE, x.span, x.name.span, fields(&x.body, f), f),
-        Item::Resource(x) => sym(x.name.name.clone(), Some(x.ty.text()), SymbolKind::OBJECT, x.span, x.name.span, fields(&x.body, f), f),
-        Item::Module(x) => sym(x.name.name.clone(), Some("module".into()), SymbolKind::MODULE, x.span, x.name.span, items(&x.items, f), f),
-        Item::ModuleInstance(x) => sym(x.name.name.clone(), Some(x.module.text()), SymbolKind::OBJECT, x.span, x.name.span, fields(&x.body, f), f),
-        Item::Output(x) => sym(x.name.name.clone(), Some(text(f, x.value.span)), SymbolKind::CONSTANT, x.span, x.name.span, vec![], f),
-        Item::Policy(x) => sym(x.title.clone(), Some("policy".into()), SymbolKind::EVENT, x.span, x.title_span, vec![], f),
+        Item::Stack(x) => sym(
+            x.name.name.clone(),
+            Some("stack".into()),
+            SymbolKind::NAMESPACE,
+            x.span,
+            x.name.span,
+            fields(&x.body, f),
+            f,
+        ),
+        Item::Resource(x) => sym(
+            x.name.name.clone(),
+            Some(x.ty.text()),
+            SymbolKind::OBJECT,
+            x.span,
+            x.name.span,
+            fields(&x.body, f),
+            f,
+        ),
+        Item::Module(x) => sym(
+            x.name.name.clone(),
+            Some("module".into()),
+            SymbolKind::MODULE,
+            x.span,
+            x.name.span,
+            items(&x.items, f),
+            f,
+        ),
+        Item::ModuleInstance(x) => sym(
+            x.name.name.clone(),
+            Some(x.module.text()),
+            SymbolKind::OBJECT,
+            x.span,
+            x.name.span,
+            fields(&x.body, f),
+            f,
+        ),
+        Item::Output(x) => sym(
+            x.name.name.clone(),
+            Some(text(f, x.value.span)),
+            SymbolKind::CONSTANT,
+            x.span,
+            x.name.span,
+            vec![],
+            f,
+        ),
+        Item::Policy(x) => sym(
+            x.title.clone(),
+            Some("policy".into()),
+            SymbolKind::EVENT,
+            x.span,
+            x.title_span,
+            vec![],
+            f,
+        ),
         Item::Error(_) => return None,
     })
 }
@@ -86,14 +199,24 @@ fn fields(body: &[ast::Field], f: &SourceFile) -> Vec<DocumentSymbol> {
     body.iter()
         .map(|fl| {
             let children = match &fl.value.kind {
-                ExprKind::Record(inner) | ExprKind::TypedRecord { fields: inner, .. } => fields(inner, f),
+                ExprKind::Record(inner) | ExprKind::TypedRecord { fields: inner, .. } => {
+                    fields(inner, f)
+                }
                 _ => vec![],
             };
             let detail = match &fl.value.kind {
                 ExprKind::Record(_) => None,
                 _ => Some(text(f, fl.value.span)),
             };
-            sym(fl.name.name.clone(), detail, SymbolKind::PROPERTY, fl.span, fl.name.span, children, f)
+            sym(
+                fl.name.name.clone(),
+                detail,
+                SymbolKind::PROPERTY,
+                fl.span,
+                fl.name.span,
+                children,
+                f,
+            )
         })
         .collect()
 }

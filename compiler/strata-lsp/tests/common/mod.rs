@@ -45,14 +45,26 @@ impl Client {
     pub fn start_with(init_options: serde_json::Value) -> Client {
         let (server_side, client_side) = Connection::memory();
         let cache = tempfile::tempdir().expect("cache dir");
-        let config = strata_lsp::Config { cache: strata_lsp::Cache::new(cache.path().to_path_buf()), request_threads: 2 };
+        let config = strata_lsp::Config {
+            cache: strata_lsp::Cache::new(cache.path().to_path_buf()),
+            request_threads: 2,
+        };
         let server = std::thread::spawn(move || strata_lsp::serve(server_side, config));
-        let mut c = Client { conn: client_side, server: Some(server), next_id: 0, inbox: Vec::new(), cache, versions: Default::default() };
+        let mut c = Client {
+            conn: client_side,
+            server: Some(server),
+            next_id: 0,
+            inbox: Vec::new(),
+            cache,
+            versions: Default::default(),
+        };
         let mut params = InitializeParams::default();
         if !init_options.is_null() {
             params.initialization_options = Some(init_options);
         }
-        let caps = c.request::<req::Initialize>(params).expect("initialize succeeds");
+        let caps = c
+            .request::<req::Initialize>(params)
+            .expect("initialize succeeds");
         assert!(caps.capabilities.hover_provider.is_some());
         c.notify::<notif::Initialized>(InitializedParams {});
         c
@@ -63,19 +75,36 @@ impl Client {
     }
 
     pub fn notify<N: notif::Notification>(&self, params: N::Params) {
-        self.send_raw(Message::Notification(Notification::new(N::METHOD.to_string(), params)));
+        self.send_raw(Message::Notification(Notification::new(
+            N::METHOD.to_string(),
+            params,
+        )));
     }
 
     /// Send a request and wait for its response (notifications meanwhile go to the inbox).
-    pub fn request<R: req::Request>(&mut self, params: R::Params) -> Result<R::Result, ResponseError> {
-        let v = self.request_raw(R::METHOD, serde_json::to_value(params).expect("params encode"))?;
+    pub fn request<R: req::Request>(
+        &mut self,
+        params: R::Params,
+    ) -> Result<R::Result, ResponseError> {
+        let v = self.request_raw(
+            R::METHOD,
+            serde_json::to_value(params).expect("params encode"),
+        )?;
         Ok(serde_json::from_value(v).expect("result decodes"))
     }
 
-    pub fn request_raw(&mut self, method: &str, params: serde_json::Value) -> Result<serde_json::Value, ResponseError> {
+    pub fn request_raw(
+        &mut self,
+        method: &str,
+        params: serde_json::Value,
+    ) -> Result<serde_json::Value, ResponseError> {
         self.next_id += 1;
         let id: RequestId = self.next_id.into();
-        self.send_raw(Message::Request(Request { id: id.clone(), method: method.to_string(), params }));
+        self.send_raw(Message::Request(Request {
+            id: id.clone(),
+            method: method.to_string(),
+            params,
+        }));
         let r = self.wait_response(&id);
         r.response_result
     }
@@ -95,12 +124,21 @@ impl Client {
     }
 
     /// Wait for `publishDiagnostics` for `uri` that satisfies `pred` (earlier ones are skipped).
-    pub fn diagnostics_where(&mut self, uri: &Uri, pred: impl Fn(&PublishDiagnosticsParams) -> bool) -> PublishDiagnosticsParams {
+    pub fn diagnostics_where(
+        &mut self,
+        uri: &Uri,
+        pred: impl Fn(&PublishDiagnosticsParams) -> bool,
+    ) -> PublishDiagnosticsParams {
         let deadline = Instant::now() + TIMEOUT;
         loop {
-            while let Some(i) = self.inbox.iter().position(|n| n.method == notif::PublishDiagnostics::METHOD) {
+            while let Some(i) = self
+                .inbox
+                .iter()
+                .position(|n| n.method == notif::PublishDiagnostics::METHOD)
+            {
                 let n = self.inbox.remove(i);
-                let p: PublishDiagnosticsParams = serde_json::from_value(n.params).expect("publishDiagnostics decodes");
+                let p: PublishDiagnosticsParams =
+                    serde_json::from_value(n.params).expect("publishDiagnostics decodes");
                 if &p.uri == uri && pred(&p) {
                     return p;
                 }
@@ -116,14 +154,20 @@ impl Client {
 
     /// Wait for the diagnostics of `uri` at document version `version`.
     pub fn diagnostics(&mut self, uri: &Uri, version: i32) -> Vec<Diagnostic> {
-        self.diagnostics_where(uri, |p| p.version == Some(version)).diagnostics
+        self.diagnostics_where(uri, |p| p.version == Some(version))
+            .diagnostics
     }
 
     pub fn open(&mut self, path: &Path, text: &str) -> Uri {
         let u = uri(path);
         self.versions.insert(u.as_str().to_string(), 1);
         self.notify::<notif::DidOpenTextDocument>(DidOpenTextDocumentParams {
-            text_document: TextDocumentItem { uri: u.clone(), language_id: "strata".into(), version: 1, text: text.into() },
+            text_document: TextDocumentItem {
+                uri: u.clone(),
+                language_id: "strata".into(),
+                version: 1,
+                text: text.into(),
+            },
         });
         u
     }
@@ -132,8 +176,15 @@ impl Client {
     pub fn change_full(&mut self, u: &Uri, text: &str) -> i32 {
         let v = self.bump(u);
         self.notify::<notif::DidChangeTextDocument>(DidChangeTextDocumentParams {
-            text_document: VersionedTextDocumentIdentifier { uri: u.clone(), version: v },
-            content_changes: vec![TextDocumentContentChangeEvent { range: None, range_length: None, text: text.into() }],
+            text_document: VersionedTextDocumentIdentifier {
+                uri: u.clone(),
+                version: v,
+            },
+            content_changes: vec![TextDocumentContentChangeEvent {
+                range: None,
+                range_length: None,
+                text: text.into(),
+            }],
         });
         v
     }
@@ -142,8 +193,15 @@ impl Client {
     pub fn change(&mut self, u: &Uri, range: Range, text: &str) -> i32 {
         let v = self.bump(u);
         self.notify::<notif::DidChangeTextDocument>(DidChangeTextDocumentParams {
-            text_document: VersionedTextDocumentIdentifier { uri: u.clone(), version: v },
-            content_changes: vec![TextDocumentContentChangeEvent { range: Some(range), range_length: None, text: text.into() }],
+            text_document: VersionedTextDocumentIdentifier {
+                uri: u.clone(),
+                version: v,
+            },
+            content_changes: vec![TextDocumentContentChangeEvent {
+                range: Some(range),
+                range_length: None,
+                text: text.into(),
+            }],
         });
         v
     }
@@ -155,12 +213,18 @@ impl Client {
     }
 
     pub fn pos_params(u: &Uri, p: Position) -> TextDocumentPositionParams {
-        TextDocumentPositionParams { text_document: TextDocumentIdentifier { uri: u.clone() }, position: p }
+        TextDocumentPositionParams {
+            text_document: TextDocumentIdentifier { uri: u.clone() },
+            position: p,
+        }
     }
 
     pub fn hover(&mut self, u: &Uri, p: Position) -> Option<String> {
         let h = self
-            .request::<req::HoverRequest>(HoverParams { text_document_position_params: Self::pos_params(u, p), work_done_progress_params: Default::default() })
+            .request::<req::HoverRequest>(HoverParams {
+                text_document_position_params: Self::pos_params(u, p),
+                work_done_progress_params: Default::default(),
+            })
             .expect("hover succeeds")?;
         match h.contents {
             HoverContents::Markup(m) => Some(m.value),
@@ -199,9 +263,15 @@ impl Client {
     }
 
     pub fn shutdown(mut self) {
-        self.request::<req::Shutdown>(()).expect("shutdown succeeds");
+        self.request::<req::Shutdown>(())
+            .expect("shutdown succeeds");
         self.notify::<notif::Exit>(());
-        let result = self.server.take().expect("server thread").join().expect("server did not panic");
+        let result = self
+            .server
+            .take()
+            .expect("server thread")
+            .join()
+            .expect("server did not panic");
         assert_eq!(result, Ok(()));
     }
 }
@@ -209,9 +279,18 @@ impl Client {
 /// The position (0-based line, UTF-16 column) of the `n`-th occurrence of `needle`, plus `delta`
 /// characters.
 pub fn pos_of(text: &str, needle: &str, n: usize, delta: u32) -> Position {
-    let off = text.match_indices(needle).nth(n).unwrap_or_else(|| panic!("`{needle}` #{n} not in the text")).0;
+    let off = text
+        .match_indices(needle)
+        .nth(n)
+        .unwrap_or_else(|| panic!("`{needle}` #{n} not in the text"))
+        .0;
     let line = text[..off].matches('\n').count() as u32;
-    let col = text[..off].rsplit('\n').next().unwrap_or("").encode_utf16().count() as u32;
+    let col = text[..off]
+        .rsplit('\n')
+        .next()
+        .unwrap_or("")
+        .encode_utf16()
+        .count() as u32;
     Position::new(line, col + delta)
 }
 

@@ -29,13 +29,21 @@ pub struct UsageAssumptions {
 
 impl Default for UsageAssumptions {
     fn default() -> Self {
-        UsageAssumptions { hours_per_month: HOURS_PER_MONTH, object_storage_gib: 0.0, nat_gib: 0.0, per_resource: BTreeMap::new() }
+        UsageAssumptions {
+            hours_per_month: HOURS_PER_MONTH,
+            object_storage_gib: 0.0,
+            nat_gib: 0.0,
+            per_resource: BTreeMap::new(),
+        }
     }
 }
 
 impl UsageAssumptions {
     pub(crate) fn for_resource(&self, name: &str, key: &str) -> Option<f64> {
-        self.per_resource.get(name).and_then(|m| m.get(key)).copied()
+        self.per_resource
+            .get(name)
+            .and_then(|m| m.get(key))
+            .copied()
     }
 }
 
@@ -96,12 +104,22 @@ pub fn estimate(model: &Model, schemas: &Schemas, usage: &UsageAssumptions) -> C
 }
 
 /// [`estimate`] with explicit price tables (tests).
-pub fn estimate_with(model: &Model, schemas: &Schemas, usage: &UsageAssumptions, prices: &Prices) -> CostReport {
+pub fn estimate_with(
+    model: &Model,
+    schemas: &Schemas,
+    usage: &UsageAssumptions,
+    prices: &Prices,
+) -> CostReport {
     let facts = Facts::compute(model, schemas);
     estimate_facts(model, &facts, usage, prices)
 }
 
-pub(crate) fn estimate_facts(model: &Model, facts: &Facts, usage: &UsageAssumptions, prices: &Prices) -> CostReport {
+pub(crate) fn estimate_facts(
+    model: &Model,
+    facts: &Facts,
+    usage: &UsageAssumptions,
+    prices: &Prices,
+) -> CostReport {
     let mut lines = Vec::new();
     let mut stacks: BTreeMap<String, f64> = BTreeMap::new();
     let mut total = 0.0;
@@ -109,7 +127,15 @@ pub(crate) fn estimate_facts(model: &Model, facts: &Facts, usage: &UsageAssumpti
         if facts.superseded.contains(r.id) {
             continue;
         }
-        let mut cx = pricing::Pcx { model, facts, usage, prices, r, items: Vec::new(), notes: Vec::new() };
+        let mut cx = pricing::Pcx {
+            model,
+            facts,
+            usage,
+            prices,
+            r,
+            items: Vec::new(),
+            notes: Vec::new(),
+        };
         pricing::price(&mut cx);
         let monthly: f64 = cx.items.iter().map(|i| i.monthly).fold(0.0, |a, b| a + b);
         for i in &mut cx.items {
@@ -120,15 +146,31 @@ pub(crate) fn estimate_facts(model: &Model, facts: &Facts, usage: &UsageAssumpti
             *stacks.entry(s.clone()).or_default() += monthly;
         }
         total += monthly;
-        lines.push(CostLine { name: r.name.clone(), ty: r.ty.clone(), monthly: cents(monthly), stack, details: cx.items, notes: cx.notes });
+        lines.push(CostLine {
+            name: r.name.clone(),
+            ty: r.ty.clone(),
+            monthly: cents(monthly),
+            stack,
+            details: cx.items,
+            notes: cx.notes,
+        });
     }
-    lines.sort_by(|a, b| b.monthly.total_cmp(&a.monthly).then_with(|| a.name.cmp(&b.name)));
+    lines.sort_by(|a, b| {
+        b.monthly
+            .total_cmp(&a.monthly)
+            .then_with(|| a.name.cmp(&b.name))
+    });
     // The total (and each stack's) is rounded once, from the unrounded line amounts.
     let total = cents(total);
     for v in stacks.values_mut() {
         *v = cents(*v);
     }
-    CostReport { currency: "USD".into(), monthly_total: total, resources: lines, stacks }
+    CostReport {
+        currency: "USD".into(),
+        monthly_total: total,
+        resources: lines,
+        stacks,
+    }
 }
 
 fn money(x: f64) -> String {
@@ -166,26 +208,83 @@ fn price(x: f64) -> String {
 /// A plain-text table (`strata cost`): one line per priced resource with its components
 /// indented below, unpriced resources summarised at the end.
 pub fn to_table(report: &CostReport) -> String {
-    let priced: Vec<&CostLine> = report.resources.iter().filter(|l| l.monthly > 0.0).collect();
-    let w_name = priced.iter().map(|l| l.name.chars().count()).chain([8]).max().unwrap_or(8);
-    let w_ty = priced.iter().map(|l| l.ty.chars().count()).chain([4]).max().unwrap_or(4);
+    let priced: Vec<&CostLine> = report
+        .resources
+        .iter()
+        .filter(|l| l.monthly > 0.0)
+        .collect();
+    let w_name = priced
+        .iter()
+        .map(|l| l.name.chars().count())
+        .chain([8])
+        .max()
+        .unwrap_or(8);
+    let w_ty = priced
+        .iter()
+        .map(|l| l.ty.chars().count())
+        .chain([4])
+        .max()
+        .unwrap_or(4);
     let mut out = String::new();
-    let _ = writeln!(out, "{:<w_name$}  {:<w_ty$}  {:>12}", "RESOURCE", "TYPE", format!("{}/MONTH", report.currency));
+    let _ = writeln!(
+        out,
+        "{:<w_name$}  {:<w_ty$}  {:>12}",
+        "RESOURCE",
+        "TYPE",
+        format!("{}/MONTH", report.currency)
+    );
     for l in &priced {
-        let _ = writeln!(out, "{:<w_name$}  {:<w_ty$}  {:>12}", l.name, l.ty, money(l.monthly));
+        let _ = writeln!(
+            out,
+            "{:<w_name$}  {:<w_ty$}  {:>12}",
+            l.name,
+            l.ty,
+            money(l.monthly)
+        );
         for d in &l.details {
-            let _ = writeln!(out, "  {} ({} {} × {}){}", d.what, qty(d.quantity), d.unit, price(d.unit_price), if d.monthly > 0.0 { format!(" = {}", money(d.monthly)) } else { String::new() });
+            let _ = writeln!(
+                out,
+                "  {} ({} {} × {}){}",
+                d.what,
+                qty(d.quantity),
+                d.unit,
+                price(d.unit_price),
+                if d.monthly > 0.0 {
+                    format!(" = {}", money(d.monthly))
+                } else {
+                    String::new()
+                }
+            );
         }
     }
-    let _ = writeln!(out, "{:<w_name$}  {:<w_ty$}  {:>12}", "TOTAL", "", money(report.monthly_total));
+    let _ = writeln!(
+        out,
+        "{:<w_name$}  {:<w_ty$}  {:>12}",
+        "TOTAL",
+        "",
+        money(report.monthly_total)
+    );
     if report.stacks.len() > 1 {
         for (s, v) in &report.stacks {
             let _ = writeln!(out, "  stack {s}: {}", money(*v));
         }
     }
-    let unpriced: Vec<&CostLine> = report.resources.iter().filter(|l| l.monthly == 0.0).collect();
+    let unpriced: Vec<&CostLine> = report
+        .resources
+        .iter()
+        .filter(|l| l.monthly == 0.0)
+        .collect();
     if !unpriced.is_empty() {
-        let _ = writeln!(out, "{} resource(s) without a fixed monthly price: {}", unpriced.len(), unpriced.iter().map(|l| l.name.as_str()).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            out,
+            "{} resource(s) without a fixed monthly price: {}",
+            unpriced.len(),
+            unpriced
+                .iter()
+                .map(|l| l.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     out.push_str("On-demand list prices, USD; usage-based charges (requests, transfer, stored data) are only included where usage is assumed.\n");
     out
@@ -205,31 +304,67 @@ fn md_escape(s: &str) -> String {
 /// components in a collapsed section.
 pub fn to_markdown(report: &CostReport) -> String {
     let mut out = String::new();
-    let _ = writeln!(out, "### Strata cost estimate: **${} / month**\n", money(report.monthly_total));
+    let _ = writeln!(
+        out,
+        "### Strata cost estimate: **${} / month**\n",
+        money(report.monthly_total)
+    );
     if report.stacks.len() > 1 {
         for (s, v) in &report.stacks {
             let _ = writeln!(out, "- stack `{}`: ${}", md_escape(s), money(*v));
         }
         out.push('\n');
     }
-    let priced: Vec<&CostLine> = report.resources.iter().filter(|l| l.monthly > 0.0).collect();
+    let priced: Vec<&CostLine> = report
+        .resources
+        .iter()
+        .filter(|l| l.monthly > 0.0)
+        .collect();
     out.push_str("| Resource | Type | Monthly (USD) |\n| --- | --- | ---: |\n");
     for l in &priced {
-        let _ = writeln!(out, "| `{}` | `{}` | {} |", md_escape(&l.name), md_escape(&l.ty), money(l.monthly));
+        let _ = writeln!(
+            out,
+            "| `{}` | `{}` | {} |",
+            md_escape(&l.name),
+            md_escape(&l.ty),
+            money(l.monthly)
+        );
     }
     let _ = writeln!(out, "| **Total** | | **{}** |", money(report.monthly_total));
     if priced.iter().any(|l| !l.details.is_empty()) {
         out.push_str("\n<details><summary>Price components</summary>\n\n| Resource | Component | Quantity | Unit price | Monthly |\n| --- | --- | ---: | ---: | ---: |\n");
         for l in &priced {
             for d in &l.details {
-                let _ = writeln!(out, "| `{}` | {} | {} {} | {} | {} |", md_escape(&l.name), md_escape(&d.what), qty(d.quantity), md_escape(&d.unit), price(d.unit_price), money(d.monthly));
+                let _ = writeln!(
+                    out,
+                    "| `{}` | {} | {} {} | {} | {} |",
+                    md_escape(&l.name),
+                    md_escape(&d.what),
+                    qty(d.quantity),
+                    md_escape(&d.unit),
+                    price(d.unit_price),
+                    money(d.monthly)
+                );
             }
         }
         out.push_str("\n</details>\n");
     }
-    let unpriced: Vec<&CostLine> = report.resources.iter().filter(|l| l.monthly == 0.0).collect();
+    let unpriced: Vec<&CostLine> = report
+        .resources
+        .iter()
+        .filter(|l| l.monthly == 0.0)
+        .collect();
     if !unpriced.is_empty() {
-        let _ = writeln!(out, "\n{} resource(s) have no fixed monthly price (free, or billed only by usage): {}.", unpriced.len(), unpriced.iter().map(|l| format!("`{}`", md_escape(&l.name))).collect::<Vec<_>>().join(", "));
+        let _ = writeln!(
+            out,
+            "\n{} resource(s) have no fixed monthly price (free, or billed only by usage): {}.",
+            unpriced.len(),
+            unpriced
+                .iter()
+                .map(|l| format!("`{}`", md_escape(&l.name)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
     }
     out.push_str("\n<sub>On-demand list prices in USD from `stdlib/prices`; usage-based charges are included only where usage is assumed.</sub>\n");
     out

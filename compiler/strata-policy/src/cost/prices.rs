@@ -79,7 +79,10 @@ impl Prices {
     pub fn stdlib() -> &'static Prices {
         static P: OnceLock<Prices> = OnceLock::new();
         P.get_or_init(|| {
-            let files: Vec<strata_stdlib::StdFile> = strata_stdlib::files_with_extension(".toml").into_iter().filter(|f| f.path.starts_with("prices/")).collect();
+            let files: Vec<strata_stdlib::StdFile> = strata_stdlib::files_with_extension(".toml")
+                .into_iter()
+                .filter(|f| f.path.starts_with("prices/"))
+                .collect();
             Prices::parse(files.iter().map(|f| (f.path, f.text)))
         })
     }
@@ -89,17 +92,33 @@ impl Prices {
     }
 
     /// The price of `item` in `table` for `region` (or the provider's default region).
-    pub fn get(&self, provider: &str, table: &str, region: Option<&str>, item: &str) -> Option<Found<'_>> {
+    pub fn get(
+        &self,
+        provider: &str,
+        table: &str,
+        region: Option<&str>,
+        item: &str,
+    ) -> Option<Found<'_>> {
         let p = self.providers.get(provider)?;
         let t = p.tables.get(table)?;
         if let Some(r) = region {
             if let Some((rk, prices)) = t.prices.get_key_value(r) {
                 if let Some(&price) = prices.get(item) {
-                    return Some(Found { price, region: rk, fallback: false, table: t });
+                    return Some(Found {
+                        price,
+                        region: rk,
+                        fallback: false,
+                        table: t,
+                    });
                 }
             }
         }
         let (rk, prices) = t.prices.get_key_value(p.default_region.as_str())?;
-        prices.get(item).map(|&price| Found { price, region: rk, fallback: region.is_some_and(|r| r != rk), table: t })
+        prices.get(item).map(|&price| Found {
+            price,
+            region: rk,
+            fallback: region.is_some_and(|r| r != rk),
+            table: t,
+        })
     }
 }

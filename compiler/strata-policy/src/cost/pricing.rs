@@ -48,10 +48,14 @@ impl<'a> Pcx<'a> {
         }
     }
     fn hours(&self) -> f64 {
-        self.usage.for_resource(&self.r.name, "hours").unwrap_or(self.usage.hours_per_month)
+        self.usage
+            .for_resource(&self.r.name, "hours")
+            .unwrap_or(self.usage.hours_per_month)
     }
     fn usage(&self, key: &str, default: f64) -> f64 {
-        self.usage.for_resource(&self.r.name, key).unwrap_or(default)
+        self.usage
+            .for_resource(&self.r.name, key)
+            .unwrap_or(default)
     }
     fn lookup(&self, table: &str, item: &str) -> Option<Found<'a>> {
         self.prices.get(self.provider(), table, self.region(), item)
@@ -63,9 +67,20 @@ impl<'a> Pcx<'a> {
             Some(f) => {
                 let mut source = f.table.source.clone();
                 if f.fallback {
-                    source = format!("{source} ({} price: none listed for {})", f.region, self.region().unwrap_or("?"));
+                    source = format!(
+                        "{source} ({} price: none listed for {})",
+                        f.region,
+                        self.region().unwrap_or("?")
+                    );
                 }
-                self.items.push(CostItem { what, quantity, unit: f.table.unit.clone(), unit_price: f.price, monthly: quantity * f.price, source });
+                self.items.push(CostItem {
+                    what,
+                    quantity,
+                    unit: f.table.unit.clone(),
+                    unit_price: f.price,
+                    monthly: quantity * f.price,
+                    source,
+                });
                 true
             }
             None => {
@@ -110,19 +125,38 @@ impl<'a> Pcx<'a> {
     fn lookup_in(&self, provider: &str, table: &str, item: &str) -> Option<Found<'a>> {
         self.prices.get(provider, table, self.region(), item)
     }
-    fn add_in(&mut self, provider: &str, what: impl Into<String>, table: &str, item: &str, quantity: f64) -> bool {
+    fn add_in(
+        &mut self,
+        provider: &str,
+        what: impl Into<String>,
+        table: &str,
+        item: &str,
+        quantity: f64,
+    ) -> bool {
         let what = what.into();
         match self.lookup_in(provider, table, item) {
             Some(f) => {
                 let mut source = f.table.source.clone();
                 if f.fallback {
-                    source = format!("{source} ({} price: none listed for {})", f.region, self.region().unwrap_or("?"));
+                    source = format!(
+                        "{source} ({} price: none listed for {})",
+                        f.region,
+                        self.region().unwrap_or("?")
+                    );
                 }
-                self.items.push(CostItem { what, quantity, unit: f.table.unit.clone(), unit_price: f.price, monthly: quantity * f.price, source });
+                self.items.push(CostItem {
+                    what,
+                    quantity,
+                    unit: f.table.unit.clone(),
+                    unit_price: f.price,
+                    monthly: quantity * f.price,
+                    source,
+                });
                 true
             }
             None => {
-                self.notes.push(format!("no {provider} {table} price for `{item}`"));
+                self.notes
+                    .push(format!("no {provider} {table} price for `{item}`"));
                 false
             }
         }
@@ -179,13 +213,21 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             }
         }
         "aws.rds.DBInstance" => rds(cx),
-        "aws.elasticache.ReplicationGroup" | "aws.elasticache.CacheCluster" | "aws.elasticache.Cluster" => {
-            let Some(t) = cx.str_of(&["node_type", "class"]) else { return };
+        "aws.elasticache.ReplicationGroup"
+        | "aws.elasticache.CacheCluster"
+        | "aws.elasticache.Cluster" => {
+            let Some(t) = cx.str_of(&["node_type", "class"]) else {
+                return;
+            };
             let nodes = if ty.ends_with("ReplicationGroup") {
                 match (cx.num("num_node_groups"), cx.num("replicas_per_node_group")) {
                     (Some(shards), Some(rep)) => shards * (1.0 + rep),
                     // `replicas` counts the replicas besides the primary.
-                    _ => cx.num("replicas").map(|r| r + 1.0).or_else(|| cx.num_of(&["num_cache_clusters", "nodes"])).unwrap_or(1.0),
+                    _ => cx
+                        .num("replicas")
+                        .map(|r| r + 1.0)
+                        .or_else(|| cx.num_of(&["num_cache_clusters", "nodes"]))
+                        .unwrap_or(1.0),
                 }
             } else {
                 cx.num_of(&["num_cache_nodes", "nodes"]).unwrap_or(1.0)
@@ -196,22 +238,42 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             cx.hourly("NAT gateway", "network", "nat_gateway", 1.0);
             let gib = cx.usage("nat_gib", cx.usage.nat_gib);
             if gib > 0.0 {
-                cx.add("NAT data processed (assumed)", "network_data", "nat_gateway", gib);
+                cx.add(
+                    "NAT data processed (assumed)",
+                    "network_data",
+                    "nat_gateway",
+                    gib,
+                );
             }
         }
         "aws.ec2.Eip" | "aws.ec2.EIP" | "aws.ec2.ElasticIp" => {
             cx.hourly("public IPv4 address", "network", "public_ipv4", 1.0);
         }
         "aws.elbv2.LoadBalancer" | "aws.lb.LoadBalancer" | "aws.elb.LoadBalancer" => {
-            let kind = cx.str_of(&["type", "load_balancer_type"]).unwrap_or("application").to_ascii_lowercase();
+            let kind = cx
+                .str_of(&["type", "load_balancer_type"])
+                .unwrap_or("application")
+                .to_ascii_lowercase();
             cx.hourly(format!("{kind} load balancer"), "elb", &kind, 1.0);
         }
         "aws.eks.Cluster" => {
             cx.hourly("EKS control plane", "eks", "cluster", 1.0);
         }
         "aws.eks.NodeGroup" | "aws.eks.Nodegroup" => {
-            let t = cx.r.prop("instance_types").and_then(|v| v.as_list()).and_then(|l| l.first()).and_then(Value::as_str).or_else(|| cx.str_of(&["instance_type"]));
-            let n = cx.num_of(&["desired_size", "desired", "min_size"]).or_else(|| cx.r.prop("scaling").and_then(|s| s.get_path("desired")).and_then(Value::as_f64)).unwrap_or(1.0);
+            let t =
+                cx.r.prop("instance_types")
+                    .and_then(|v| v.as_list())
+                    .and_then(|l| l.first())
+                    .and_then(Value::as_str)
+                    .or_else(|| cx.str_of(&["instance_type"]));
+            let n = cx
+                .num_of(&["desired_size", "desired", "min_size"])
+                .or_else(|| {
+                    cx.r.prop("scaling")
+                        .and_then(|s| s.get_path("desired"))
+                        .and_then(Value::as_f64)
+                })
+                .unwrap_or(1.0);
             if let Some(t) = t {
                 cx.hourly(format!("{n} × instance {t}"), "ec2", t, n);
             }
@@ -219,13 +281,29 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
         "aws.ecs.Service" => {
             let launch = cx.str_of(&["launch_type"]).unwrap_or("FARGATE");
             if !launch.eq_ignore_ascii_case("FARGATE") {
-                cx.notes.push("EC2 launch type: priced through its instances".into());
+                cx.notes
+                    .push("EC2 launch type: priced through its instances".into());
                 return;
             }
-            let count = cx.num_of(&["desired_count", "replicas", "count"]).unwrap_or(1.0);
+            let count = cx
+                .num_of(&["desired_count", "replicas", "count"])
+                .unwrap_or(1.0);
             let td = cx.referenced("task_definition");
-            let cpu = cx.num("cpu").or_else(|| td.and_then(|t| t.prop("cpu")).and_then(|v| v.as_f64().or_else(|| v.as_str().and_then(|s| s.parse().ok()))));
-            let mem = cx.r.prop("memory").and_then(memory_gb).or_else(|| td.and_then(|t| t.prop("memory")).and_then(|v| memory_gb(v).or_else(|| v.as_str().and_then(|s| s.parse::<f64>().ok()).map(|m| m / 1024.0))));
+            let cpu = cx.num("cpu").or_else(|| {
+                td.and_then(|t| t.prop("cpu")).and_then(|v| {
+                    v.as_f64()
+                        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+                })
+            });
+            let mem = cx.r.prop("memory").and_then(memory_gb).or_else(|| {
+                td.and_then(|t| t.prop("memory")).and_then(|v| {
+                    memory_gb(v).or_else(|| {
+                        v.as_str()
+                            .and_then(|s| s.parse::<f64>().ok())
+                            .map(|m| m / 1024.0)
+                    })
+                })
+            });
             fargate(cx, count, cpu.map(vcpus_of), mem);
         }
         "aws.s3.Bucket" => {
@@ -235,7 +313,10 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             }
         }
         "aws.ec2.Volume" | "aws.ebs.Volume" => {
-            let t = cx.str_of(&["type", "volume_type"]).unwrap_or("gp3").to_string();
+            let t = cx
+                .str_of(&["type", "volume_type"])
+                .unwrap_or("gp3")
+                .to_string();
             if let Some(g) = cx.gib_of(&["size", "storage"]) {
                 cx.add(format!("volume {t}"), "ebs", &t, g);
             }
@@ -248,7 +329,11 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
         }
         "aws.wafv2.WebACL" => {
             cx.add("web ACL", "waf", "web_acl", 1.0);
-            let rules = ["rules", "managed_rules"].iter().filter_map(|p| cx.r.prop(p).and_then(Value::as_list)).map(|l| l.len()).sum::<usize>();
+            let rules = ["rules", "managed_rules"]
+                .iter()
+                .filter_map(|p| cx.r.prop(p).and_then(Value::as_list))
+                .map(|l| l.len())
+                .sum::<usize>();
             if rules > 0 {
                 cx.add(format!("{rules} rule(s)"), "waf", "rule", rules as f64);
             }
@@ -272,8 +357,14 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             cx.hourly("GKE cluster management", "gke", "cluster", 1.0);
         }
         "gcp.container.NodePool" => {
-            let t = cx.str_of(&["machine_type"]).or_else(|| cx.r.prop("node_config").and_then(|c| c.get_path("machine_type")).and_then(Value::as_str));
-            let n = cx.num_of(&["node_count", "initial_node_count", "min_node_count"]).unwrap_or(1.0);
+            let t = cx.str_of(&["machine_type"]).or_else(|| {
+                cx.r.prop("node_config")
+                    .and_then(|c| c.get_path("machine_type"))
+                    .and_then(Value::as_str)
+            });
+            let n = cx
+                .num_of(&["node_count", "initial_node_count", "min_node_count"])
+                .unwrap_or(1.0);
             if let Some(t) = t {
                 cx.hourly(format!("{n} × VM {t}"), "compute", t, n);
             }
@@ -281,7 +372,10 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
         "gcp.storage.Bucket" => {
             let gib = cx.usage("storage_gib", cx.usage.object_storage_gib);
             if gib > 0.0 {
-                let class = cx.str_of(&["storage_class"]).unwrap_or("STANDARD").to_string();
+                let class = cx
+                    .str_of(&["storage_class"])
+                    .unwrap_or("STANDARD")
+                    .to_string();
                 cx.add(format!("storage {class} (assumed)"), "gcs", &class, gib);
             }
         }
@@ -291,7 +385,12 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
         "gcp.compute.RouterNat" => {
             let gib = cx.usage("nat_gib", cx.usage.nat_gib);
             if gib > 0.0 {
-                cx.add("NAT data processed (assumed)", "nat_data", "nat_gateway", gib);
+                cx.add(
+                    "NAT data processed (assumed)",
+                    "nat_data",
+                    "nat_gateway",
+                    gib,
+                );
             }
         }
         "gcp.kms.CryptoKey" => {
@@ -305,7 +404,10 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
         }
         "gcp.compute.SecurityPolicy" => {
             cx.add("Cloud Armor policy", "armor", "policy", 1.0);
-            let rules = cx.r.prop("rules").and_then(Value::as_list).map_or(0, |l| l.len());
+            let rules =
+                cx.r.prop("rules")
+                    .and_then(Value::as_list)
+                    .map_or(0, |l| l.len());
             if rules > 0 {
                 cx.add(format!("{rules} rule(s)"), "armor", "rule", rules as f64);
             }
@@ -317,7 +419,10 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             }
         }
         "azure.redis.Cache" => {
-            let sku = cx.str_of(&["sku", "sku_name"]).unwrap_or("Basic").to_string();
+            let sku = cx
+                .str_of(&["sku", "sku_name"])
+                .unwrap_or("Basic")
+                .to_string();
             let family = cx.str_of(&["family"]).unwrap_or("C").to_string();
             let capacity = cx.num_of(&["capacity"]).unwrap_or(0.0);
             let item = format!("{sku}_{family}{capacity}");
@@ -330,7 +435,10 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             }
         }
         "azure.containerservice.KubernetesCluster" | "azure.aks.Cluster" => {
-            let tier = cx.str_of(&["sku_tier", "tier"]).unwrap_or("free").to_ascii_lowercase();
+            let tier = cx
+                .str_of(&["sku_tier", "tier"])
+                .unwrap_or("free")
+                .to_ascii_lowercase();
             if tier != "free" {
                 cx.hourly("AKS cluster management", "aks", &tier, 1.0);
             }
@@ -389,10 +497,22 @@ fn fargate(cx: &mut Pcx<'_>, count: f64, cpu: Option<f64>, mem: Option<f64>) {
         0.5
     });
     let h = cx.hours();
-    if cx.add_in("aws", format!("Fargate {count} × {cpu} vCPU"), "fargate", "vcpu", count * cpu * h) {
+    if cx.add_in(
+        "aws",
+        format!("Fargate {count} × {cpu} vCPU"),
+        "fargate",
+        "vcpu",
+        count * cpu * h,
+    ) {
         relabel(cx, "vCPU-hour");
     }
-    if cx.add_in("aws", format!("Fargate {count} × {mem} GB"), "fargate", "memory_gb", count * mem * h) {
+    if cx.add_in(
+        "aws",
+        format!("Fargate {count} × {mem} GB"),
+        "fargate",
+        "memory_gb",
+        count * mem * h,
+    ) {
         relabel(cx, "GB-hour");
     }
 }
@@ -409,19 +529,53 @@ fn rds(cx: &mut Pcx<'_>) {
         cx.notes.push("no instance class".into());
         return;
     };
-    let engine = cx.str_of(&["engine"]).unwrap_or(if cx.r.ty.contains("MySQL") { "mysql" } else { "postgres" }).to_ascii_lowercase();
-    let table = if engine.contains("mysql") || engine.contains("mariadb") { "rds_mysql" } else { "rds_postgres" };
-    let az = if cx.flag("multi_az") || cx.flag("high_availability") { 2.0 } else { 1.0 };
-    let label = if az > 1.0 { format!("instance {class} (Multi-AZ: ×2)") } else { format!("instance {class}") };
+    let engine = cx
+        .str_of(&["engine"])
+        .unwrap_or(if cx.r.ty.contains("MySQL") {
+            "mysql"
+        } else {
+            "postgres"
+        })
+        .to_ascii_lowercase();
+    let table = if engine.contains("mysql") || engine.contains("mariadb") {
+        "rds_mysql"
+    } else {
+        "rds_postgres"
+    };
+    let az = if cx.flag("multi_az") || cx.flag("high_availability") {
+        2.0
+    } else {
+        1.0
+    };
+    let label = if az > 1.0 {
+        format!("instance {class} (Multi-AZ: ×2)")
+    } else {
+        format!("instance {class}")
+    };
     let h = cx.hours();
     cx.add_in("aws", label, table, class, h * az);
     if let Some(g) = cx.gib_of(&["allocated_storage", "storage", "storage_size"]) {
         let st = cx.str_of(&["storage_type"]).unwrap_or("gp3").to_string();
-        cx.add_in("aws", format!("storage {st}{}", if az > 1.0 { " (Multi-AZ: ×2)" } else { "" }), "rds_storage", &st, g * az);
+        cx.add_in(
+            "aws",
+            format!(
+                "storage {st}{}",
+                if az > 1.0 { " (Multi-AZ: ×2)" } else { "" }
+            ),
+            "rds_storage",
+            &st,
+            g * az,
+        );
     }
     let replicas = cx.num_of(&["read_replicas", "replicas"]).unwrap_or(0.0);
     if replicas > 0.0 {
-        cx.add_in("aws", format!("{replicas} read replica(s) {class}"), table, class, h * replicas);
+        cx.add_in(
+            "aws",
+            format!("{replicas} read replica(s) {class}"),
+            table,
+            class,
+            h * replicas,
+        );
     }
 }
 
@@ -430,51 +584,115 @@ fn cloudsql(cx: &mut Pcx<'_>, p: &str) {
         cx.notes.push("no tier".into());
         return;
     };
-    let ha = cx.str_of(&["availability_type"]).is_some_and(|a| a.eq_ignore_ascii_case("REGIONAL")) || cx.flag("high_availability") || cx.flag("multi_az");
+    let ha = cx
+        .str_of(&["availability_type"])
+        .is_some_and(|a| a.eq_ignore_ascii_case("REGIONAL"))
+        || cx.flag("high_availability")
+        || cx.flag("multi_az");
     let m = if ha { 2.0 } else { 1.0 };
     let suffix = if ha { " (HA: ×2)" } else { "" };
     let h = cx.hours();
     if let Some((cpu, mem)) = cloudsql_shape(tier) {
-        if cx.add_in(p, format!("{tier}: {cpu} vCPU{suffix}"), "cloudsql", "vcpu", cpu * h * m) {
+        if cx.add_in(
+            p,
+            format!("{tier}: {cpu} vCPU{suffix}"),
+            "cloudsql",
+            "vcpu",
+            cpu * h * m,
+        ) {
             relabel(cx, "vCPU-hour");
         }
-        if cx.add_in(p, format!("{tier}: {mem} GB memory{suffix}"), "cloudsql", "memory_gb", mem * h * m) {
+        if cx.add_in(
+            p,
+            format!("{tier}: {mem} GB memory{suffix}"),
+            "cloudsql",
+            "memory_gb",
+            mem * h * m,
+        ) {
             relabel(cx, "GB-hour");
         }
     } else {
-        cx.add_in(p, format!("instance {tier}{suffix}"), "cloudsql", tier, h * m);
+        cx.add_in(
+            p,
+            format!("instance {tier}{suffix}"),
+            "cloudsql",
+            tier,
+            h * m,
+        );
     }
     if let Some(g) = cx.gib_of(&["disk_size", "storage", "disk_size_gb"]) {
         let dt = cx.str_of(&["disk_type"]).unwrap_or("PD_SSD").to_string();
-        cx.add_in(p, format!("storage {dt}{suffix}"), "cloudsql_storage", &dt, g * m);
+        cx.add_in(
+            p,
+            format!("storage {dt}{suffix}"),
+            "cloudsql_storage",
+            &dt,
+            g * m,
+        );
     }
 }
 
 fn memorystore(cx: &mut Pcx<'_>, p: &str) {
     let tier = cx.str_of(&["tier"]).unwrap_or("BASIC").to_ascii_uppercase();
-    let tier = if tier.starts_with("STANDARD") { "STANDARD_HA" } else { "BASIC" };
+    let tier = if tier.starts_with("STANDARD") {
+        "STANDARD_HA"
+    } else {
+        "BASIC"
+    };
     let Some(gb) = cx.gib_of(&["memory_size_gb", "memory", "memory_size", "capacity"]) else {
         cx.notes.push("no memory size".into());
         return;
     };
-    let band = if gb <= 4.0 { "M1" } else if gb <= 10.0 { "M2" } else { "M3+" };
+    let band = if gb <= 4.0 {
+        "M1"
+    } else if gb <= 10.0 {
+        "M2"
+    } else {
+        "M3+"
+    };
     let h = cx.hours();
-    cx.add_in(p, format!("{tier} {gb} GB ({band})"), "memorystore", &format!("{tier}_{band}"), gb * h);
+    cx.add_in(
+        p,
+        format!("{tier} {gb} GB ({band})"),
+        "memorystore",
+        &format!("{tier}_{band}"),
+        gb * h,
+    );
 }
 
 fn cloudrun(cx: &mut Pcx<'_>, p: &str) {
-    let min = cx.num_of(&["min_instances", "min_replicas", "replicas"]).or_else(|| cx.r.prop("scaling").and_then(|s| s.get_path("min")).and_then(Value::as_f64)).unwrap_or(0.0);
+    let min = cx
+        .num_of(&["min_instances", "min_replicas", "replicas"])
+        .or_else(|| {
+            cx.r.prop("scaling")
+                .and_then(|s| s.get_path("min"))
+                .and_then(Value::as_f64)
+        })
+        .unwrap_or(0.0);
     if min <= 0.0 {
-        cx.notes.push("scales to zero: billed per request (usage-based)".into());
+        cx.notes
+            .push("scales to zero: billed per request (usage-based)".into());
         return;
     }
     let cpu = cx.num_of(&["cpu"]).unwrap_or(1.0);
     let mem = cx.r.prop("memory").and_then(memory_gb).unwrap_or(0.5);
     let secs = cx.hours() * 3600.0;
-    if cx.add_in(p, format!("{min} always-on instance(s) × {cpu} vCPU"), "cloudrun", "vcpu", min * cpu * secs) {
+    if cx.add_in(
+        p,
+        format!("{min} always-on instance(s) × {cpu} vCPU"),
+        "cloudrun",
+        "vcpu",
+        min * cpu * secs,
+    ) {
         relabel(cx, "vCPU-second");
     }
-    if cx.add_in(p, format!("{min} always-on instance(s) × {mem} GiB"), "cloudrun", "memory_gib", min * mem * secs) {
+    if cx.add_in(
+        p,
+        format!("{min} always-on instance(s) × {mem} GiB"),
+        "cloudrun",
+        "memory_gib",
+        min * mem * secs,
+    ) {
         relabel(cx, "GiB-second");
     }
 }

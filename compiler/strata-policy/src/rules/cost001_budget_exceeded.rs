@@ -48,7 +48,13 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         let d = out
             .report(span, format!("stack `{}` is estimated at ${total:.2}/month, over its budget of ${budget:.2}/month", s.name))
             .label(format!("${:.2}/month over", total - budget));
-        let top: Vec<String> = report.resources.iter().filter(|l| l.stack.as_deref() == Some(s.name.as_str()) && l.monthly > 0.0).take(3).map(|l| format!("`{}` ${:.2}", l.name, l.monthly)).collect();
+        let top: Vec<String> = report
+            .resources
+            .iter()
+            .filter(|l| l.stack.as_deref() == Some(s.name.as_str()) && l.monthly > 0.0)
+            .take(3)
+            .map(|l| format!("`{}` ${:.2}", l.name, l.monthly))
+            .collect();
         if !top.is_empty() {
             d.note(format!("largest items: {}", top.join(", ")));
         }

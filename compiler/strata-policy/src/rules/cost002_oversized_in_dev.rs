@@ -30,7 +30,18 @@ rule! {
 }
 
 /// Properties that name an instance size, in the order they are looked for.
-pub(crate) const CLASS_PROPS: &[&str] = &["instance_class", "class", "instance_type", "node_type", "machine_type", "tier", "sku", "size", "vm_size", "sku_name"];
+pub(crate) const CLASS_PROPS: &[&str] = &[
+    "instance_class",
+    "class",
+    "instance_type",
+    "node_type",
+    "machine_type",
+    "tier",
+    "sku",
+    "size",
+    "vm_size",
+    "sku_name",
+];
 
 /// vCPUs of an instance class: `db.r6g.2xlarge` → 8, `m5.large` → 2, `n2-standard-8` → 8,
 /// `db-custom-4-16384` → 4, `Standard_D4s_v5` → 4, `GP_Standard_D2ds_v4` → 2.
@@ -43,14 +54,27 @@ pub(crate) fn vcpus(class: &str) -> Option<f64> {
             "nano" | "micro" | "small" | "medium" | "large" => Some(2.0),
             "xlarge" => Some(4.0),
             "metal" => Some(96.0),
-            s => s.strip_suffix("xlarge").and_then(|n| n.parse::<f64>().ok()).map(|n| n * 4.0),
+            s => s
+                .strip_suffix("xlarge")
+                .and_then(|n| n.parse::<f64>().ok())
+                .map(|n| n * 4.0),
         };
     }
     // GCP Cloud SQL custom: db-custom-<vcpus>-<mib>.
-    if let Some(rest) = c.strip_prefix("db-custom-").or_else(|| c.strip_prefix("db-perf-optimized-N-")) {
+    if let Some(rest) = c
+        .strip_prefix("db-custom-")
+        .or_else(|| c.strip_prefix("db-perf-optimized-N-"))
+    {
         return rest.split('-').next()?.parse().ok();
     }
-    if c == "db-f1-micro" || c == "db-g1-small" || c.starts_with("e2-micro") || c.starts_with("e2-small") || c.starts_with("e2-medium") || c.starts_with("f1-") || c.starts_with("g1-") {
+    if c == "db-f1-micro"
+        || c == "db-g1-small"
+        || c.starts_with("e2-micro")
+        || c.starts_with("e2-small")
+        || c.starts_with("e2-medium")
+        || c.starts_with("f1-")
+        || c.starts_with("g1-")
+    {
         return Some(1.0);
     }
     // GCP machine types: family-class-N.
@@ -60,7 +84,11 @@ pub(crate) fn vcpus(class: &str) -> Option<f64> {
     // Azure: Standard_D4s_v5, GP_Standard_D2ds_v4, B_Standard_B1ms.
     if let Some(pos) = c.find("Standard_") {
         let s = &c[pos + "Standard_".len()..];
-        let digits: String = s.chars().skip_while(|ch| ch.is_ascii_alphabetic()).take_while(|ch| ch.is_ascii_digit()).collect();
+        let digits: String = s
+            .chars()
+            .skip_while(|ch| ch.is_ascii_alphabetic())
+            .take_while(|ch| ch.is_ascii_digit())
+            .collect();
         return digits.parse().ok();
     }
     None
@@ -76,9 +104,17 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         let Some(n) = vcpus(class) else { continue };
         if n > max {
             let env = cx.facts.env(r.id).unwrap_or("non-production");
-            out.at(r, p, format!("`{class}` ({n} vCPUs) is larger than needed in `{env}`"))
-                .label(format!("more than {max} vCPUs outside production"))
-                .help(fix(cx, r, &format!("{p} = prod ? \"{class}\" : \"<a 2-vCPU class>\"")));
+            out.at(
+                r,
+                p,
+                format!("`{class}` ({n} vCPUs) is larger than needed in `{env}`"),
+            )
+            .label(format!("more than {max} vCPUs outside production"))
+            .help(fix(
+                cx,
+                r,
+                &format!("{p} = prod ? \"{class}\" : \"<a 2-vCPU class>\""),
+            ));
         }
         return;
     }

@@ -35,29 +35,60 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let env = cx.facts.env(r.id).unwrap_or("non-production").to_string();
     // Lowered from a portable type: say it in the portable type's terms.
     if let Some(o) = cx.origin(r) {
-        if cx.schema(o).is_some_and(|s| s.fields.contains_key("multi_az")) {
+        if cx
+            .schema(o)
+            .is_some_and(|s| s.fields.contains_key("multi_az"))
+        {
             if o.prop("multi_az").is_some_and(Value::is_true) {
-                out.report(o.prop_span("multi_az"), format!("`{}` runs a standby in a second zone in `{env}`, doubling its price", o.name))
-                    .label("high availability outside production")
-                    .help(format!("write `multi_az = prod` in `{}`", o.name));
+                out.report(
+                    o.prop_span("multi_az"),
+                    format!(
+                        "`{}` runs a standby in a second zone in `{env}`, doubling its price",
+                        o.name
+                    ),
+                )
+                .label("high availability outside production")
+                .help(format!("write `multi_az = prod` in `{}`", o.name));
             }
             return;
         }
-        if cx.schema(o).is_some_and(|s| s.fields.contains_key("replicas")) {
+        if cx
+            .schema(o)
+            .is_some_and(|s| s.fields.contains_key("replicas"))
+        {
             return; // the standby comes from `replicas`, reported by COST004
         }
     }
     let mut hit = |prop: &str, line: &str| {
-        out.at(r, prop, format!("`{}` runs a standby in a second zone in `{env}`, doubling its price", r.name)).label("high availability outside production").help(fix(cx, r, line));
+        out.at(
+            r,
+            prop,
+            format!(
+                "`{}` runs a standby in a second zone in `{env}`, doubling its price",
+                r.name
+            ),
+        )
+        .label("high availability outside production")
+        .help(fix(cx, r, line));
     };
-    for p in ["multi_az", "high_availability", "zone_redundant", "automatic_failover", "ha"] {
+    for p in [
+        "multi_az",
+        "high_availability",
+        "zone_redundant",
+        "automatic_failover",
+        "ha",
+    ] {
         if is_true(r, p) {
             return hit(p, &format!("{p} = prod"));
         }
     }
-    if let Some(v) = get_str(r, "availability_type").filter(|v| v.eq_ignore_ascii_case("REGIONAL")) {
+    if let Some(v) = get_str(r, "availability_type").filter(|v| v.eq_ignore_ascii_case("REGIONAL"))
+    {
         let _ = v;
-        return hit("availability_type", "availability_type = prod ? \"REGIONAL\" : \"ZONAL\"");
+        return hit(
+            "availability_type",
+            "availability_type = prod ? \"REGIONAL\" : \"ZONAL\"",
+        );
     }
     if get_str(r, "tier").is_some_and(|t| t.eq_ignore_ascii_case("STANDARD_HA")) {
         hit("tier", "tier = prod ? \"STANDARD_HA\" : \"BASIC\"");

@@ -34,8 +34,20 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let env = cx.facts.env(r.id).unwrap_or("non-production");
     // (property, count above which it is a replica, the single-node value)
     // ElastiCache and Memorystore count replicas besides the primary; portable types count nodes.
-    let replicas_base = if r.ty.starts_with("aws.") || r.ty.starts_with("gcp.") { 0 } else { 1 };
-    for (p, base) in [("read_replicas", 0), ("replica_count", 0), ("replicas_per_node_group", 0), ("replicas", replicas_base), ("num_cache_clusters", 1), ("num_cache_nodes", 1), ("node_count", 1)] {
+    let replicas_base = if r.ty.starts_with("aws.") || r.ty.starts_with("gcp.") {
+        0
+    } else {
+        1
+    };
+    for (p, base) in [
+        ("read_replicas", 0),
+        ("replica_count", 0),
+        ("replicas_per_node_group", 0),
+        ("replicas", replicas_base),
+        ("num_cache_clusters", 1),
+        ("num_cache_nodes", 1),
+        ("node_count", 1),
+    ] {
         let Some(n) = get(r, p).and_then(|v| match v {
             Value::List(l) => Some(l.len() as i64),
             v => v.as_i64(),
@@ -43,9 +55,13 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             continue;
         };
         if n > base {
-            out.at(r, p, format!("`{}` has {} replica(s) in `{env}`", r.name, n - base))
-                .label("replicas outside production")
-                .help(fix(cx, r, &format!("{p} = prod ? {n} : {base}")));
+            out.at(
+                r,
+                p,
+                format!("`{}` has {} replica(s) in `{env}`", r.name, n - base),
+            )
+            .label("replicas outside production")
+            .help(fix(cx, r, &format!("{p} = prod ? {n} : {base}")));
             return;
         }
     }

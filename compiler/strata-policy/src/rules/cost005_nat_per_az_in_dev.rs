@@ -41,17 +41,41 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         }
         if f.kind(r.id) == NETWORK {
             for p in ["nat_gateways", "nat"] {
-                if get_str(r, p).is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "per_az" | "per-az" | "one_per_az" | "per_zone")) && f.is_non_prod(r.id) {
-                    out.at(r, p, format!("network `{}` has one NAT gateway per zone in `{}`", r.name, f.env(r.id).unwrap_or("?")))
-                        .label("a NAT gateway in every zone outside production")
-                        .help(fix(cx, r, &format!("{p} = prod ? \"per_az\" : \"single\"")));
+                if get_str(r, p).is_some_and(|v| {
+                    matches!(
+                        v.to_ascii_lowercase().as_str(),
+                        "per_az" | "per-az" | "one_per_az" | "per_zone"
+                    )
+                }) && f.is_non_prod(r.id)
+                {
+                    out.at(
+                        r,
+                        p,
+                        format!(
+                            "network `{}` has one NAT gateway per zone in `{}`",
+                            r.name,
+                            f.env(r.id).unwrap_or("?")
+                        ),
+                    )
+                    .label("a NAT gateway in every zone outside production")
+                    .help(fix(
+                        cx,
+                        r,
+                        &format!("{p} = prod ? \"per_az\" : \"single\""),
+                    ));
                 }
             }
         }
-        if f.kind(r.id) != NAT || !f.is_non_prod(r.id) || !(r.ty.contains("NatGateway") || r.ty.contains("Nat")) {
+        if f.kind(r.id) != NAT
+            || !f.is_non_prod(r.id)
+            || !(r.ty.contains("NatGateway") || r.ty.contains("Nat"))
+        {
             continue;
         }
-        groups.entry((r.stack, f.env(r.id).unwrap_or("").to_string())).or_default().push(r);
+        groups
+            .entry((r.stack, f.env(r.id).unwrap_or("").to_string()))
+            .or_default()
+            .push(r);
     }
     for ((_, env), nats) in groups {
         if nats.len() < 2 {
@@ -59,10 +83,22 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         }
         let first = nats[0];
         for extra in &nats[1..] {
-            out.report(extra.name_span, format!("{} NAT gateways in `{env}`; one is enough outside production", nats.len()))
-                .label("an extra NAT gateway")
-                .secondary(first.name_span, format!("`{}` can serve every zone", first.name))
-                .help(format!("delete `{}` and route its subnets through `{}` (or create it only when `prod`)", extra.name, first.name));
+            out.report(
+                extra.name_span,
+                format!(
+                    "{} NAT gateways in `{env}`; one is enough outside production",
+                    nats.len()
+                ),
+            )
+            .label("an extra NAT gateway")
+            .secondary(
+                first.name_span,
+                format!("`{}` can serve every zone", first.name),
+            )
+            .help(format!(
+                "delete `{}` and route its subnets through `{}` (or create it only when `prod`)",
+                extra.name, first.name
+            ));
         }
     }
 }

@@ -40,11 +40,21 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         }
     }
     // Types without a lifecycle property (storage accounts, user schemas) are not flagged.
-    let has_prop = cx.schema(r).is_none_or(|s| s.fields.contains_key("lifecycle") || s.fields.contains_key("lifecycle_rules"));
+    let has_prop = cx.schema(r).is_none_or(|s| {
+        s.fields.contains_key("lifecycle") || s.fields.contains_key("lifecycle_rules")
+    });
     if !has_prop {
         return;
     }
-    out.at(r, "lifecycle", format!("bucket `{}` has no lifecycle rules", r.name))
-        .label("objects stay in the standard storage class forever")
-        .help(fix(cx, r, "lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]"));
+    out.at(
+        r,
+        "lifecycle",
+        format!("bucket `{}` has no lifecycle rules", r.name),
+    )
+    .label("objects stay in the standard storage class forever")
+    .help(fix(
+        cx,
+        r,
+        "lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]",
+    ));
 }

@@ -50,12 +50,29 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         if path.len() < 2 {
             continue;
         }
-        let (Some(target), Some(entry)) = (cx.resource(id), cx.resource(path[0])) else { continue };
-        let names: Vec<String> = path.iter().filter_map(|&p| cx.resource(p)).map(|r| format!("`{}`", r.name)).collect();
+        let (Some(target), Some(entry)) = (cx.resource(id), cx.resource(path[0])) else {
+            continue;
+        };
+        let names: Vec<String> = path
+            .iter()
+            .filter_map(|&p| cx.resource(p))
+            .map(|r| format!("`{}`", r.name))
+            .collect();
         let d = out
-            .report(target.name_span, format!("{} `{}` is reachable from the internet with no private service in between: {}", f.kind(id), target.name, names.join(" → ")))
+            .report(
+                target.name_span,
+                format!(
+                    "{} `{}` is reachable from the internet with no private service in between: {}",
+                    f.kind(id),
+                    target.name,
+                    names.join(" → ")
+                ),
+            )
             .label("reachable from the internet")
-            .secondary(entry.name_span, format!("`{}` is an internet entry point", entry.name));
+            .secondary(
+                entry.name_span,
+                format!("`{}` is an internet entry point", entry.name),
+            );
         push_path_labels(cx, d, &path);
         d.help(format!("put a private service between `{}` and `{}`: let the public side reference the service, and only the service reference `{}`", entry.name, target.name, target.name));
     }

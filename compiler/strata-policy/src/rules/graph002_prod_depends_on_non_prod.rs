@@ -35,10 +35,16 @@ rule! {
 fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
     let f = cx.facts;
     for (from, to, e) in cx.graph.edges() {
-        if f.superseded.contains(from) || f.superseded.contains(to) || !f.is_prod(from) || !f.is_non_prod(to) {
+        if f.superseded.contains(from)
+            || f.superseded.contains(to)
+            || !f.is_prod(from)
+            || !f.is_non_prod(to)
+        {
             continue;
         }
-        let (Some(a), Some(b)) = (cx.resource(from), cx.resource(to)) else { continue };
+        let (Some(a), Some(b)) = (cx.resource(from), cx.resource(to)) else {
+            continue;
+        };
         out.report(e.span, format!("production resource `{}` depends on `{}` of environment `{}`", a.name, b.name, f.env(to).unwrap_or("?")))
             .label(format!("`{}` ({}) → `{}` ({})", a.name, f.env(from).unwrap_or("?"), b.name, f.env(to).unwrap_or("?")))
             .secondary(b.name_span, format!("`{}` belongs to `{}`", b.name, f.env(to).unwrap_or("?")))

@@ -42,7 +42,11 @@ fn is_data(kind: &str) -> bool {
 
 /// `us-east-1` and `us-east1` are the same place for this purpose.
 fn norm(region: &str) -> String {
-    region.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_ascii_lowercase()
+    region
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect::<String>()
+        .to_ascii_lowercase()
 }
 
 fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
@@ -53,11 +57,19 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
             if f.superseded.contains(r.id) || !is_data(f.kind(r.id)) {
                 continue;
             }
-            let Some(region) = f.region(r.id) else { continue };
+            let Some(region) = f.region(r.id) else {
+                continue;
+            };
             if allowed.iter().any(|g| crate::config::glob_match(g, region)) {
                 continue;
             }
-            let span = if r.prop_spans.contains_key("region") { r.prop_span("region") } else if r.prop_spans.contains_key("location") { r.prop_span("location") } else { r.name_span };
+            let span = if r.prop_spans.contains_key("region") {
+                r.prop_span("region")
+            } else if r.prop_spans.contains_key("location") {
+                r.prop_span("location")
+            } else {
+                r.name_span
+            };
             out.report(span, format!("{} `{}` is in `{region}`, outside the allowed regions ({})", f.kind(r.id), r.name, allowed.join(", ")))
                 .label("outside the allowed regions")
                 .help(format!("place `{}` in an allowed region, e.g. `region = \"{}\"` when that is a region name", r.name, allowed.first().copied().unwrap_or("?").trim_end_matches('*')));
@@ -70,11 +82,15 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         if !is_data(f.kind(from)) && !is_data(f.kind(to)) {
             continue;
         }
-        let (Some(ra), Some(rb)) = (f.region(from), f.region(to)) else { continue };
+        let (Some(ra), Some(rb)) = (f.region(from), f.region(to)) else {
+            continue;
+        };
         if norm(ra) == norm(rb) {
             continue;
         }
-        let (Some(a), Some(b)) = (cx.resource(from), cx.resource(to)) else { continue };
+        let (Some(a), Some(b)) = (cx.resource(from), cx.resource(to)) else {
+            continue;
+        };
         out.report(e.span, format!("data crosses regions: `{}` ({ra}) depends on `{}` ({rb})", a.name, b.name))
             .label(format!("{ra} → {rb}"))
             .secondary(b.name_span, format!("`{}` is in {rb}", b.name))

@@ -38,7 +38,14 @@ rule! {
 
 fn has_waf_near(cx: &Cx<'_>, id: ResourceId) -> bool {
     let f = cx.facts;
-    let near = |x: ResourceId| -> Vec<ResourceId> { cx.graph.dependencies(x).into_iter().chain(cx.graph.dependents(x)).map(|(n, _)| n).collect() };
+    let near = |x: ResourceId| -> Vec<ResourceId> {
+        cx.graph
+            .dependencies(x)
+            .into_iter()
+            .chain(cx.graph.dependents(x))
+            .map(|(n, _)| n)
+            .collect()
+    };
     for n in near(id) {
         if f.kind(n) == WAF {
             return true;
@@ -61,7 +68,10 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
             continue;
         }
         // Network load balancers pass TCP through; a WAF cannot be attached to them.
-        if r.prop("type").and_then(Value::as_str).is_some_and(|t| t.eq_ignore_ascii_case("network") || t.eq_ignore_ascii_case("gateway")) {
+        if r.prop("type")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.eq_ignore_ascii_case("network") || t.eq_ignore_ascii_case("gateway"))
+        {
             continue;
         }
         if has_waf_near(cx, id) {
@@ -72,12 +82,28 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         } else if r.ty.starts_with("gcp.") {
             format!("attach a Cloud Armor policy: declare a `gcp.compute.SecurityPolicy` and set `security_policy` on the backend service behind `{}`", r.name)
         } else if r.ty.starts_with("azure.") {
-            format!("attach a WAF policy to `{}` (an Application Gateway or Front Door WAF policy)", r.name)
+            format!(
+                "attach a WAF policy to `{}` (an Application Gateway or Front Door WAF policy)",
+                r.name
+            )
         } else if f.kind(id) == CDN {
             format!("declare `resource {}_waf: aws.wafv2.WebACL {{ scope = \"CLOUDFRONT\" }}` and write `waf = {}_waf` in `{}`", ident(&r.name), ident(&r.name), r.name)
         } else {
-            format!("attach a web ACL: `resource {}_waf: aws.wafv2.WebACL {{ load_balancers = [{}] }}`", ident(&r.name), r.name)
+            format!(
+                "attach a web ACL: `resource {}_waf: aws.wafv2.WebACL {{ load_balancers = [{}] }}`",
+                ident(&r.name),
+                r.name
+            )
         };
-        out.report(r.name_span, format!("public {} `{}` has no web application firewall", f.kind(id), r.name)).label("internet entry point without a WAF").help(help);
+        out.report(
+            r.name_span,
+            format!(
+                "public {} `{}` has no web application firewall",
+                f.kind(id),
+                r.name
+            ),
+        )
+        .label("internet entry point without a WAF")
+        .help(help);
     }
 }

@@ -38,13 +38,21 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         let kind = f.kind(r.id);
         let orphan = match kind {
             KEY | SECRET | CERTIFICATE | TARGET_GROUP => cx.graph.dependents(r.id).is_empty(),
-            FIREWALL | IAM => cx.graph.dependents(r.id).is_empty() && cx.graph.dependencies(r.id).is_empty(),
+            FIREWALL | IAM => {
+                cx.graph.dependents(r.id).is_empty() && cx.graph.dependencies(r.id).is_empty()
+            }
             _ => false,
         };
         if orphan {
-            out.report(r.name_span, format!("{kind} `{}` is not used by any resource", r.name))
-                .label("nothing references this")
-                .help(format!("reference `{}` where it is meant to be used, or delete it", r.name));
+            out.report(
+                r.name_span,
+                format!("{kind} `{}` is not used by any resource", r.name),
+            )
+            .label("nothing references this")
+            .help(format!(
+                "reference `{}` where it is meant to be used, or delete it",
+                r.name
+            ));
         }
     }
 }

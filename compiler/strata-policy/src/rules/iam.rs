@@ -2,8 +2,8 @@
 //! resources }]`, a `policy`/`document`/`policy_document` record holding `statements` or
 //! `Statement`, or a list of inline policies each holding statements.
 
-use strata_model::{Resource, Value};
 use std::collections::BTreeMap;
+use strata_model::{Resource, Value};
 
 /// One statement, keys matched case-insensitively.
 pub struct Statement<'r> {
@@ -14,13 +14,20 @@ pub struct Statement<'r> {
 
 impl<'r> Statement<'r> {
     fn field(&self, names: &[&str]) -> Option<&'r Value> {
-        self.rec.iter().find(|(k, _)| names.iter().any(|n| k.eq_ignore_ascii_case(n))).map(|(_, v)| v)
+        self.rec
+            .iter()
+            .find(|(k, _)| names.iter().any(|n| k.eq_ignore_ascii_case(n)))
+            .map(|(_, v)| v)
     }
     pub fn allows(&self) -> bool {
-        self.field(&["effect"]).and_then(Value::as_str).is_none_or(|e| e.eq_ignore_ascii_case("allow"))
+        self.field(&["effect"])
+            .and_then(Value::as_str)
+            .is_none_or(|e| e.eq_ignore_ascii_case("allow"))
     }
     fn list(&self, names: &[&str]) -> Vec<&'r str> {
-        self.field(names).map(super::util::strings).unwrap_or_default()
+        self.field(names)
+            .map(super::util::strings)
+            .unwrap_or_default()
     }
     pub fn actions(&self) -> Vec<&'r str> {
         self.list(&["actions", "action"])
@@ -44,7 +51,11 @@ fn statements_in<'r>(v: &'r Value, prop: &'static str, out: &mut Vec<Statement<'
         Value::List(l) => {
             for x in l {
                 if let Some(m) = x.as_record() {
-                    if m.keys().any(|k| k.eq_ignore_ascii_case("effect") || k.eq_ignore_ascii_case("action") || k.eq_ignore_ascii_case("actions")) {
+                    if m.keys().any(|k| {
+                        k.eq_ignore_ascii_case("effect")
+                            || k.eq_ignore_ascii_case("action")
+                            || k.eq_ignore_ascii_case("actions")
+                    }) {
                         out.push(Statement { rec: m, prop });
                     } else {
                         statements_in(x, prop, out);
@@ -54,7 +65,11 @@ fn statements_in<'r>(v: &'r Value, prop: &'static str, out: &mut Vec<Statement<'
         }
         Value::Record(m) => {
             for (k, x) in m {
-                if k.eq_ignore_ascii_case("statements") || k.eq_ignore_ascii_case("statement") || k.eq_ignore_ascii_case("document") || k.eq_ignore_ascii_case("policy") {
+                if k.eq_ignore_ascii_case("statements")
+                    || k.eq_ignore_ascii_case("statement")
+                    || k.eq_ignore_ascii_case("document")
+                    || k.eq_ignore_ascii_case("policy")
+                {
                     statements_in(x, prop, out);
                 }
             }
@@ -66,7 +81,15 @@ fn statements_in<'r>(v: &'r Value, prop: &'static str, out: &mut Vec<Statement<'
 /// The permission statements of a role or policy (not its trust policy).
 pub fn statements(r: &Resource) -> Vec<Statement<'_>> {
     let mut out = Vec::new();
-    for prop in ["statements", "policy", "document", "policy_document", "policies", "inline_policies", "inline_policy"] {
+    for prop in [
+        "statements",
+        "policy",
+        "document",
+        "policy_document",
+        "policies",
+        "inline_policies",
+        "inline_policy",
+    ] {
         match r.prop(prop) {
             // `policies = { name = [statement, ...], ... }`
             Some(Value::Record(m)) if matches!(prop, "policies" | "inline_policies") => {

@@ -32,16 +32,28 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    match first(r, &["encryption", "kms_key", "encryption_key", "default_kms_key"]) {
+    match first(
+        r,
+        &["encryption", "kms_key", "encryption_key", "default_kms_key"],
+    ) {
         Some((p, Value::Bool(false))) => {
-            out.at(r, p, format!("bucket `{}` is not encrypted", r.name)).label("encryption turned off").help(fix(cx, r, &format!("{p} = <a KMS key>")));
+            out.at(r, p, format!("bucket `{}` is not encrypted", r.name))
+                .label("encryption turned off")
+                .help(fix(cx, r, &format!("{p} = <a KMS key>")));
         }
         Some(_) => {}
         None if r.ty.starts_with("gcp.") => {}
         None => {
-            out.at(r, "encryption", format!("bucket `{}` is not encrypted with a customer-managed key", r.name))
-                .label("no KMS key")
-                .help(fix(cx, r, "encryption = <a KMS key resource>"));
+            out.at(
+                r,
+                "encryption",
+                format!(
+                    "bucket `{}` is not encrypted with a customer-managed key",
+                    r.name
+                ),
+            )
+            .label("no KMS key")
+            .help(fix(cx, r, "encryption = <a KMS key resource>"));
         }
     }
 }

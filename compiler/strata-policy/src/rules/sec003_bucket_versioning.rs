@@ -42,10 +42,17 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             },
         ),
         // Unset: a finding when the type has such a property (or its schema is unknown).
-        None if cx.schema(r).is_none_or(|s| PROPS.iter().any(|f| s.fields.contains_key(*f))) => ("versioning", false),
+        None if cx
+            .schema(r)
+            .is_none_or(|s| PROPS.iter().any(|f| s.fields.contains_key(*f))) =>
+        {
+            ("versioning", false)
+        }
         None => return,
     };
     if !on {
-        out.at(r, p, format!("bucket `{}` is not versioned", r.name)).label("no versioning").help(fix(cx, r, &format!("{p} = true")));
+        out.at(r, p, format!("bucket `{}` is not versioned", r.name))
+            .label("no versioning")
+            .help(fix(cx, r, &format!("{p} = true")));
     }
 }

@@ -36,10 +36,22 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         None => false,
     };
     // A bucket that other buckets log into is the log bucket itself: don't ask it to log.
-    let is_log_target = cx.graph.dependents(r.id).iter().any(|(_, e)| e.property.as_deref().is_some_and(|p| p.contains("logging") || p == "log_bucket"));
+    let is_log_target = cx.graph.dependents(r.id).iter().any(|(_, e)| {
+        e.property
+            .as_deref()
+            .is_some_and(|p| p.contains("logging") || p == "log_bucket")
+    });
     if !logged && !is_log_target {
-        out.at(r, "logging", format!("bucket `{}` has no access logging", r.name))
-            .label("no access logs")
-            .help(fix(cx, r, "logging = { bucket = <a log bucket>, prefix = \"...\" }"));
+        out.at(
+            r,
+            "logging",
+            format!("bucket `{}` has no access logging", r.name),
+        )
+        .label("no access logs")
+        .help(fix(
+            cx,
+            r,
+            "logging = { bucket = <a log bucket>, prefix = \"...\" }",
+        ));
     }
 }

@@ -34,13 +34,25 @@ pub(crate) fn weak_tls(v: &str) -> bool {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(r, &["https_only", "enforce_tls", "require_tls", "secure_transport"]) {
-        out.at(r, p, format!("`{}` accepts plain HTTP", r.name)).label("HTTP allowed").help(fix(cx, r, &format!("{p} = true")));
+    if let Some((p, false)) = first_bool(
+        r,
+        &[
+            "https_only",
+            "enforce_tls",
+            "require_tls",
+            "secure_transport",
+        ],
+    ) {
+        out.at(r, p, format!("`{}` accepts plain HTTP", r.name))
+            .label("HTTP allowed")
+            .help(fix(cx, r, &format!("{p} = true")));
         return;
     }
     if let Some((p, v)) = first_str(r, &["min_tls_version", "minimum_tls_version"]) {
         if weak_tls(v) {
-            out.at(r, p, format!("`{}` accepts `{v}`", r.name)).label("TLS older than 1.2").help(fix(cx, r, &format!("{p} = \"TLS1_2\"")));
+            out.at(r, p, format!("`{}` accepts `{v}`", r.name))
+                .label("TLS older than 1.2")
+                .help(fix(cx, r, &format!("{p} = \"TLS1_2\"")));
         }
     }
 }

@@ -31,23 +31,47 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for p in ["publicly_accessible", "public", "public_network_access", "public_network_access_enabled"] {
+    for p in [
+        "publicly_accessible",
+        "public",
+        "public_network_access",
+        "public_network_access_enabled",
+    ] {
         if get(r, p).is_some_and(crate::facts::truthy) {
-            out.at(r, p, format!("database `{}` is reachable from the internet", r.name)).label("public database").help(fix(cx, r, &format!("{p} = false")));
+            out.at(
+                r,
+                p,
+                format!("database `{}` is reachable from the internet", r.name),
+            )
+            .label("public database")
+            .help(fix(cx, r, &format!("{p} = false")));
             return;
         }
     }
     if let Some((p, true)) = first_bool(r, &["public_ip", "ipv4_enabled"]) {
-        out.at(r, p, format!("database `{}` has a public IP address", r.name))
-            .label("public IP")
-            .help(format!("{}, and connect over private IP (`network = <a VPC network>`)", fix(cx, r, &format!("{p} = false"))));
+        out.at(
+            r,
+            p,
+            format!("database `{}` has a public IP address", r.name),
+        )
+        .label("public IP")
+        .help(format!(
+            "{}, and connect over private IP (`network = <a VPC network>`)",
+            fix(cx, r, &format!("{p} = false"))
+        ));
         return;
     }
     // Cloud SQL: authorized networks open to the world.
-    for p in ["authorized_networks", "ip_configuration.authorized_networks"] {
+    for p in [
+        "authorized_networks",
+        "ip_configuration.authorized_networks",
+    ] {
         if let Some(list) = get(r, p).and_then(Value::as_list) {
             let open = list.iter().any(|n| match n {
-                Value::Record(m) => m.get("value").or_else(|| m.get("cidr")).is_some_and(|c| cidrs(c).iter().any(|c| is_anywhere(c))),
+                Value::Record(m) => m
+                    .get("value")
+                    .or_else(|| m.get("cidr"))
+                    .is_some_and(|c| cidrs(c).iter().any(|c| is_anywhere(c))),
                 v => cidrs(v).iter().any(|c| is_anywhere(c)),
             });
             if open {

@@ -30,9 +30,23 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, v)) = first(r, &["storage_encrypted", "encrypted", "encryption", "encryption_at_rest"]) {
+    if let Some((p, v)) = first(
+        r,
+        &[
+            "storage_encrypted",
+            "encrypted",
+            "encryption",
+            "encryption_at_rest",
+        ],
+    ) {
         if matches!(v, Value::Bool(false)) {
-            out.at(r, p, format!("database `{}` stores its data unencrypted", r.name)).label("encryption at rest off").help(fix(cx, r, &format!("{p} = true")));
+            out.at(
+                r,
+                p,
+                format!("database `{}` stores its data unencrypted", r.name),
+            )
+            .label("encryption at rest off")
+            .help(fix(cx, r, &format!("{p} = true")));
         }
     }
 }

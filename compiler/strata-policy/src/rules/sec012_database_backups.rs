@@ -32,22 +32,60 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for p in ["backups", "backup_enabled", "backups.enabled", "backup_configuration.enabled"] {
+    for p in [
+        "backups",
+        "backup_enabled",
+        "backups.enabled",
+        "backup_configuration.enabled",
+    ] {
         if let Some(Value::Bool(false)) = get(r, p) {
-            out.at(r, top(p), format!("database `{}` has no automated backups", r.name)).label("backups off").help(fix(cx, r, "backups = { retention = 14d, point_in_time = true }"));
+            out.at(
+                r,
+                top(p),
+                format!("database `{}` has no automated backups", r.name),
+            )
+            .label("backups off")
+            .help(fix(
+                cx,
+                r,
+                "backups = { retention = 14d, point_in_time = true }",
+            ));
             return;
         }
     }
     let min_days = cx.option_f64("min_days").unwrap_or(7.0);
-    for p in ["backup_retention", "backups.retention", "backup_retention_period", "backup_configuration.retention", "backup_retention_days"] {
+    for p in [
+        "backup_retention",
+        "backups.retention",
+        "backup_retention_period",
+        "backup_configuration.retention",
+        "backup_retention_days",
+    ] {
         let Some(v) = get(r, p) else { continue };
         // Plain numbers are days (as in CloudFormation and Terraform).
-        let Some(secs) = seconds(v, 86400.0) else { continue };
+        let Some(secs) = seconds(v, 86400.0) else {
+            continue;
+        };
         let days = secs / 86400.0;
         if days < 0.5 {
-            out.at(r, top(p), format!("database `{}` keeps no automated backups", r.name)).label("retention of 0 days").help(fix(cx, r, &format!("{p} = 14d")));
+            out.at(
+                r,
+                top(p),
+                format!("database `{}` keeps no automated backups", r.name),
+            )
+            .label("retention of 0 days")
+            .help(fix(cx, r, &format!("{p} = 14d")));
         } else if days < min_days {
-            out.at(r, top(p), format!("database `{}` keeps backups for {days} day(s), less than {min_days}", r.name)).label("short backup retention").help(fix(cx, r, &format!("{p} = {min_days}d")));
+            out.at(
+                r,
+                top(p),
+                format!(
+                    "database `{}` keeps backups for {days} day(s), less than {min_days}",
+                    r.name
+                ),
+            )
+            .label("short backup retention")
+            .help(fix(cx, r, &format!("{p} = {min_days}d")));
         }
         return;
     }

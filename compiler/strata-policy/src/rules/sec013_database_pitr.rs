@@ -32,9 +32,24 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for p in ["backups.point_in_time", "point_in_time", "point_in_time_recovery", "backup_configuration.point_in_time_recovery_enabled", "point_in_time_recovery_enabled"] {
+    for p in [
+        "backups.point_in_time",
+        "point_in_time",
+        "point_in_time_recovery",
+        "backup_configuration.point_in_time_recovery_enabled",
+        "point_in_time_recovery_enabled",
+    ] {
         if let Some(Value::Bool(false)) = get(r, p) {
-            out.at(r, top(p), format!("database `{}` cannot be restored to a point in time", r.name)).label("point-in-time recovery off").help(fix(cx, r, &format!("{p} = true")));
+            out.at(
+                r,
+                top(p),
+                format!(
+                    "database `{}` cannot be restored to a point in time",
+                    r.name
+                ),
+            )
+            .label("point-in-time recovery off")
+            .help(fix(cx, r, &format!("{p} = true")));
             return;
         }
     }

@@ -30,17 +30,41 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let everywhere = cx.options.get("all_environments").is_some_and(Value::is_true);
+    let everywhere = cx
+        .options
+        .get("all_environments")
+        .is_some_and(Value::is_true);
     if !everywhere && !cx.is_prod(r) {
         return;
     }
     match first_bool(r, &["deletion_protection", "deletion_protection_enabled"]) {
         Some((_, true)) => {}
         Some((p, false)) => {
-            out.at(r, p, format!("production database `{}` can be deleted without protection", r.name)).label("deletion protection off").help(fix(cx, r, &format!("{p} = true")));
+            out.at(
+                r,
+                p,
+                format!(
+                    "production database `{}` can be deleted without protection",
+                    r.name
+                ),
+            )
+            .label("deletion protection off")
+            .help(fix(cx, r, &format!("{p} = true")));
         }
-        None if cx.schema(r).is_none_or(|s| s.fields.contains_key("deletion_protection")) => {
-            out.at(r, "deletion_protection", format!("production database `{}` can be deleted without protection", r.name)).label("no deletion protection").help(fix(cx, r, "deletion_protection = true"));
+        None if cx
+            .schema(r)
+            .is_none_or(|s| s.fields.contains_key("deletion_protection")) =>
+        {
+            out.at(
+                r,
+                "deletion_protection",
+                format!(
+                    "production database `{}` can be deleted without protection",
+                    r.name
+                ),
+            )
+            .label("no deletion protection")
+            .help(fix(cx, r, "deletion_protection = true"));
         }
         None => {}
     }

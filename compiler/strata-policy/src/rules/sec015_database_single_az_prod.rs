@@ -35,8 +35,22 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         return;
     }
     let what = cx.kind(r);
-    if let Some((p, false)) = first_bool(r, &["multi_az", "high_availability", "automatic_failover", "zone_redundant"]) {
-        out.at(r, p, format!("production {what} `{}` runs in a single zone", r.name)).label("no standby in another zone").help(fix(cx, r, &format!("{p} = true")));
+    if let Some((p, false)) = first_bool(
+        r,
+        &[
+            "multi_az",
+            "high_availability",
+            "automatic_failover",
+            "zone_redundant",
+        ],
+    ) {
+        out.at(
+            r,
+            p,
+            format!("production {what} `{}` runs in a single zone", r.name),
+        )
+        .label("no standby in another zone")
+        .help(fix(cx, r, &format!("{p} = true")));
         return;
     }
     if let Some((p, v)) = first_str(r, &["availability_type", "tier"]) {
@@ -45,8 +59,18 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             _ => v.eq_ignore_ascii_case("BASIC"),
         };
         if single {
-            let good = if p == "tier" { "STANDARD_HA" } else { "REGIONAL" };
-            out.at(r, p, format!("production {what} `{}` runs in a single zone", r.name)).label(format!("`{v}` has no standby")).help(fix(cx, r, &format!("{p} = \"{good}\"")));
+            let good = if p == "tier" {
+                "STANDARD_HA"
+            } else {
+                "REGIONAL"
+            };
+            out.at(
+                r,
+                p,
+                format!("production {what} `{}` runs in a single zone", r.name),
+            )
+            .label(format!("`{v}` has no standby"))
+            .help(fix(cx, r, &format!("{p} = \"{good}\"")));
         }
     }
 }

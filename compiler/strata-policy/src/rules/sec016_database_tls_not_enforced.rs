@@ -30,19 +30,42 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(r, &["require_ssl", "require_tls", "require_secure_transport", "ssl_enforcement", "tls"]) {
-        out.at(r, p, format!("database `{}` accepts unencrypted connections", r.name)).label("TLS not required").help(fix(cx, r, &format!("{p} = true")));
+    if let Some((p, false)) = first_bool(
+        r,
+        &[
+            "require_ssl",
+            "require_tls",
+            "require_secure_transport",
+            "ssl_enforcement",
+            "tls",
+        ],
+    ) {
+        out.at(
+            r,
+            p,
+            format!("database `{}` accepts unencrypted connections", r.name),
+        )
+        .label("TLS not required")
+        .help(fix(cx, r, &format!("{p} = true")));
         return;
     }
     if let Some((p, v)) = first_str(r, &["ssl_mode"]) {
         if v.to_ascii_uppercase().contains("ALLOW_UNENCRYPTED") {
-            out.at(r, p, format!("database `{}` accepts unencrypted connections", r.name)).label(format!("`{v}`")).help(fix(cx, r, &format!("{p} = \"ENCRYPTED_ONLY\"")));
+            out.at(
+                r,
+                p,
+                format!("database `{}` accepts unencrypted connections", r.name),
+            )
+            .label(format!("`{v}`"))
+            .help(fix(cx, r, &format!("{p} = \"ENCRYPTED_ONLY\"")));
             return;
         }
     }
     if let Some((p, v)) = first_str(r, &["min_tls_version", "minimal_tls_version"]) {
         if super::sec005_storage_insecure_transport::weak_tls(v) {
-            out.at(r, p, format!("database `{}` accepts `{v}`", r.name)).label("TLS older than 1.2").help(fix(cx, r, &format!("{p} = \"TLS1_2\"")));
+            out.at(r, p, format!("database `{}` accepts `{v}`", r.name))
+                .label("TLS older than 1.2")
+                .help(fix(cx, r, &format!("{p} = \"TLS1_2\"")));
         }
     }
 }

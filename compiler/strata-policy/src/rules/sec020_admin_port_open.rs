@@ -35,7 +35,9 @@ rule! {
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let ports = cx.option_ints("ports").unwrap_or_else(|| vec![22, 3389]);
     for rule in inbound(r) {
-        let Some(src) = open_source(&rule) else { continue };
+        let Some(src) = open_source(&rule) else {
+            continue;
+        };
         if rule.ports.is_none() {
             continue; // every port: SEC022 reports it
         }

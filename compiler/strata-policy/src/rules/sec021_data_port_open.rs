@@ -49,7 +49,9 @@ const PORTS: &[(i64, &str)] = &[
 
 fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for rule in inbound(r) {
-        let Some(src) = open_source(&rule) else { continue };
+        let Some(src) = open_source(&rule) else {
+            continue;
+        };
         if rule.ports.is_none() {
             continue; // every port: SEC022 reports it
         }

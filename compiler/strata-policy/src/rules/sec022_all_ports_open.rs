@@ -31,15 +31,23 @@ rule! {
 
 fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for rule in inbound(r) {
-        let Some(src) = open_source(&rule) else { continue };
+        let Some(src) = open_source(&rule) else {
+            continue;
+        };
         let all = match &rule.ports {
             None => true,
             Some(rs) => rs.iter().any(|&(a, b)| a <= 1 && b >= 65535),
         };
         if all {
-            out.at(r, rule.prop, format!("`{}` allows every port from `{src}`", r.name))
-                .label("all ports open to the internet")
-                .help("allow only the ports the service needs, e.g. `{ port = 443, cidr = 0.0.0.0/0 }`");
+            out.at(
+                r,
+                rule.prop,
+                format!("`{}` allows every port from `{src}`", r.name),
+            )
+            .label("all ports open to the internet")
+            .help(
+                "allow only the ports the service needs, e.g. `{ port = 443, cidr = 0.0.0.0/0 }`",
+            );
             return;
         }
     }

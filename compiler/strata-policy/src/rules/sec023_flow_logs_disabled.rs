@@ -35,9 +35,22 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         None => false,
     };
     // A flow log resource referencing this network also counts.
-    let referenced = cx.graph.dependents(r.id).iter().any(|(d, _)| cx.resource(*d).is_some_and(|x| x.ty.to_ascii_lowercase().contains("flowlog")));
-    let fixable = cx.can_set(r, "flow_logs") || cx.schemas.names().any(|t| t.to_ascii_lowercase().contains("flowlog"));
+    let referenced = cx.graph.dependents(r.id).iter().any(|(d, _)| {
+        cx.resource(*d)
+            .is_some_and(|x| x.ty.to_ascii_lowercase().contains("flowlog"))
+    });
+    let fixable = cx.can_set(r, "flow_logs")
+        || cx
+            .schemas
+            .names()
+            .any(|t| t.to_ascii_lowercase().contains("flowlog"));
     if !on && !referenced && fixable {
-        out.at(r, "flow_logs", format!("network `{}` has no flow logs", r.name)).label("no flow logs").help(fix(cx, r, "flow_logs = true"));
+        out.at(
+            r,
+            "flow_logs",
+            format!("network `{}` has no flow logs", r.name),
+        )
+        .label("no flow logs")
+        .help(fix(cx, r, "flow_logs = true"));
     }
 }

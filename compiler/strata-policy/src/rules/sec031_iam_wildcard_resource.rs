@@ -37,12 +37,24 @@ rule! {
 
 fn read_only(action: &str) -> bool {
     let verb = action.rsplit(':').next().unwrap_or(action);
-    ["Describe", "List", "Get", "Head", "Lookup", "BatchGet", "Query", "Scan"].iter().any(|p| verb.starts_with(p))
+    [
+        "Describe", "List", "Get", "Head", "Lookup", "BatchGet", "Query", "Scan",
+    ]
+    .iter()
+    .any(|p| verb.starts_with(p))
 }
 
 /// Actions that have no resource-level permission and must use `*`.
 fn resourceless(action: &str) -> bool {
-    matches!(action, "sts:GetCallerIdentity" | "ecr:GetAuthorizationToken" | "logs:CreateLogGroup" | "cloudwatch:PutMetricData" | "xray:PutTraceSegments" | "xray:PutTelemetryRecords")
+    matches!(
+        action,
+        "sts:GetCallerIdentity"
+            | "ecr:GetAuthorizationToken"
+            | "logs:CreateLogGroup"
+            | "cloudwatch:PutMetricData"
+            | "xray:PutTraceSegments"
+            | "xray:PutTelemetryRecords"
+    )
 }
 
 fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
@@ -51,7 +63,10 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             continue;
         }
         let actions = s.actions();
-        if let Some(a) = actions.iter().find(|a| !read_only(a) && !resourceless(a) && !wildcard_action(a)) {
+        if let Some(a) = actions
+            .iter()
+            .find(|a| !read_only(a) && !resourceless(a) && !wildcard_action(a))
+        {
             out.at(r, s.prop, format!("`{}` allows `{a}` on every resource", r.name))
                 .label("resources = [\"*\"]")
                 .help("scope the statement to the resources it needs with references, e.g. `resources = [jobs.arn]`");

@@ -43,9 +43,18 @@ const GCP_ADMIN: &[&str] = &["roles/owner", "roles/editor", "roles/iam.securityA
 const AZURE_ADMIN: &[&str] = &["Owner", "Contributor", "User Access Administrator"];
 
 fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for p in ["managed_policies", "managed_policy_arns", "policy_arns", "policy_arn"] {
+    for p in [
+        "managed_policies",
+        "managed_policy_arns",
+        "policy_arns",
+        "policy_arn",
+    ] {
         if let Some(v) = r.prop(p) {
-            if let Some(a) = strings(v).into_iter().find(|a| AWS_ADMIN.iter().any(|n| a.ends_with(&format!("policy/{n}")) || a == n)) {
+            if let Some(a) = strings(v).into_iter().find(|a| {
+                AWS_ADMIN
+                    .iter()
+                    .any(|n| a.ends_with(&format!("policy/{n}")) || a == n)
+            }) {
                 out.at(r, p, format!("`{}` has the administrator policy `{a}`", r.name))
                     .label("administrator access on a workload role")
                     .help("replace the managed policy with statements listing the actions and resources the workload uses");
@@ -62,11 +71,25 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             return;
         }
     }
-    let role = ["role", "role_definition_name", "role_ref", "cluster_role"].iter().find_map(|p| get_str(r, p).map(|v| (*p, v)));
+    let role = ["role", "role_definition_name", "role_ref", "cluster_role"]
+        .iter()
+        .find_map(|p| get_str(r, p).map(|v| (*p, v)));
     let Some((p, role)) = role else { return };
-    let members: Vec<&str> = ["member", "members", "principal", "subjects", "principal_id"].iter().filter_map(|m| r.prop(m)).flat_map(strings).collect();
-    let subject_sa = r.prop("subjects").and_then(Value::as_list).is_some_and(|l| l.iter().any(|s| s.get_path("kind").and_then(Value::as_str) == Some("ServiceAccount")));
-    let to_workload = members.iter().any(|m| m.starts_with("serviceAccount:")) || subject_sa || members.is_empty();
+    let members: Vec<&str> = ["member", "members", "principal", "subjects", "principal_id"]
+        .iter()
+        .filter_map(|m| r.prop(m))
+        .flat_map(strings)
+        .collect();
+    let subject_sa = r
+        .prop("subjects")
+        .and_then(Value::as_list)
+        .is_some_and(|l| {
+            l.iter()
+                .any(|s| s.get_path("kind").and_then(Value::as_str) == Some("ServiceAccount"))
+        });
+    let to_workload = members.iter().any(|m| m.starts_with("serviceAccount:"))
+        || subject_sa
+        || members.is_empty();
     let admin = GCP_ADMIN.contains(&role) || AZURE_ADMIN.contains(&role) || role == "cluster-admin";
     if admin && to_workload {
         out.at(r, p, format!("`{}` grants `{role}` to a workload identity", r.name))

@@ -38,7 +38,10 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         return;
     }
     for s in trust(r) {
-        let conditioned = s.rec.keys().any(|k| k.eq_ignore_ascii_case("condition") || k.eq_ignore_ascii_case("conditions"));
+        let conditioned = s
+            .rec
+            .keys()
+            .any(|k| k.eq_ignore_ascii_case("condition") || k.eq_ignore_ascii_case("conditions"));
         if s.allows() && !conditioned && s.principals().contains(&"*") {
             out.at(r, s.prop, format!("any principal can assume `{}`", r.name))
                 .label("principal `*`")

@@ -39,15 +39,25 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if get_str(r, "key_spec").is_some_and(|s| s != "SYMMETRIC_DEFAULT") {
         return;
     }
-    if let Some((p, false)) = first_bool(r, &["rotation", "enable_key_rotation", "rotation_enabled"]) {
-        out.at(r, p, format!("key `{}` is never rotated", r.name)).label("rotation off").help(fix(cx, r, &format!("{p} = true")));
+    if let Some((p, false)) =
+        first_bool(r, &["rotation", "enable_key_rotation", "rotation_enabled"])
+    {
+        out.at(r, p, format!("key `{}` is never rotated", r.name))
+            .label("rotation off")
+            .help(fix(cx, r, &format!("{p} = true")));
         return;
     }
     if r.ty.starts_with("gcp.") || r.ty.starts_with("azure.") {
         let period = first(r, &["rotation_period", "rotation_policy", "rotation"]);
         match period {
             None => {
-                out.at(r, "rotation_period", format!("key `{}` has no rotation period", r.name)).label("no rotation").help(fix(cx, r, "rotation_period = 90d"));
+                out.at(
+                    r,
+                    "rotation_period",
+                    format!("key `{}` has no rotation period", r.name),
+                )
+                .label("no rotation")
+                .help(fix(cx, r, "rotation_period = 90d"));
             }
             Some((p, v)) => {
                 let secs = match v {
@@ -56,7 +66,17 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
                 };
                 if let Some(secs) = secs {
                     if secs > 90.0 * 86400.0 {
-                        out.at(r, p, format!("key `{}` rotates every {:.0} days, more than 90", r.name, secs / 86400.0)).label("rotation period above 90 days").help(fix(cx, r, &format!("{p} = 90d")));
+                        out.at(
+                            r,
+                            p,
+                            format!(
+                                "key `{}` rotates every {:.0} days, more than 90",
+                                r.name,
+                                secs / 86400.0
+                            ),
+                        )
+                        .label("rotation period above 90 days")
+                        .help(fix(cx, r, &format!("{p} = 90d")));
                     }
                 }
             }

@@ -32,14 +32,35 @@ rule! {
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if let Some((p, false)) = first_bool(r, &["purge_protection", "purge_protection_enabled"]) {
-        out.at(r, p, format!("key vault `{}` can be purged immediately", r.name)).label("purge protection off").help(fix(cx, r, &format!("{p} = true")));
+        out.at(
+            r,
+            p,
+            format!("key vault `{}` can be purged immediately", r.name),
+        )
+        .label("purge protection off")
+        .help(fix(cx, r, &format!("{p} = true")));
         return;
     }
     let min = cx.option_f64("min_days").unwrap_or(7.0);
-    for p in ["pending_window", "deletion_window", "soft_delete_retention", "destroy_scheduled_duration"] {
+    for p in [
+        "pending_window",
+        "deletion_window",
+        "soft_delete_retention",
+        "destroy_scheduled_duration",
+    ] {
         if let Some(secs) = get(r, p).and_then(|v| seconds(v, 86400.0)) {
             if secs < min * 86400.0 {
-                out.at(r, p, format!("key `{}` is destroyed {:.0} day(s) after deletion, less than {min}", r.name, secs / 86400.0)).label("short deletion window").help(fix(cx, r, &format!("{p} = 30d")));
+                out.at(
+                    r,
+                    p,
+                    format!(
+                        "key `{}` is destroyed {:.0} day(s) after deletion, less than {min}",
+                        r.name,
+                        secs / 86400.0
+                    ),
+                )
+                .label("short deletion window")
+                .help(fix(cx, r, &format!("{p} = 30d")));
             }
             return;
         }

@@ -30,14 +30,31 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    match first(r, &["encryption", "kms_key", "sqs_managed_sse", "kms_master_key", "encrypted"]) {
+    match first(
+        r,
+        &[
+            "encryption",
+            "kms_key",
+            "sqs_managed_sse",
+            "kms_master_key",
+            "encrypted",
+        ],
+    ) {
         Some((p, Value::Bool(false))) => {
-            out.at(r, p, format!("`{}` stores messages unencrypted", r.name)).label("encryption off").help(fix(cx, r, &format!("{p} = true")));
+            out.at(r, p, format!("`{}` stores messages unencrypted", r.name))
+                .label("encryption off")
+                .help(fix(cx, r, &format!("{p} = true")));
         }
         Some(_) => {}
         // SNS topics are not encrypted unless a key is given.
         None if r.ty == "aws.sns.Topic" => {
-            out.at(r, "kms_key", format!("topic `{}` stores messages unencrypted", r.name)).label("no KMS key").help(fix(cx, r, "kms_key = <a KMS key>"));
+            out.at(
+                r,
+                "kms_key",
+                format!("topic `{}` stores messages unencrypted", r.name),
+            )
+            .label("no KMS key")
+            .help(fix(cx, r, "kms_key = <a KMS key>"));
         }
         None => {}
     }

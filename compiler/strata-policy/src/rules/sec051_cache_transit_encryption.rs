@@ -30,19 +30,66 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(r, &["transit_encryption", "transit_encryption_enabled", "tls", "encryption_in_transit"]) {
-        out.at(r, p, format!("cache `{}` accepts unencrypted connections", r.name)).label("no TLS").help(fix(cx, r, &format!("{p} = true")));
+    if let Some((p, false)) = first_bool(
+        r,
+        &[
+            "transit_encryption",
+            "transit_encryption_enabled",
+            "tls",
+            "encryption_in_transit",
+        ],
+    ) {
+        out.at(
+            r,
+            p,
+            format!("cache `{}` accepts unencrypted connections", r.name),
+        )
+        .label("no TLS")
+        .help(fix(cx, r, &format!("{p} = true")));
         return;
     }
-    if let Some((p, true)) = first_bool(r, &["non_ssl_port", "non_ssl_port_enabled", "enable_non_ssl_port"]) {
-        out.at(r, p, format!("cache `{}` opens its non-TLS port", r.name)).label("plain-text port").help(fix(cx, r, &format!("{p} = false")));
+    if let Some((p, true)) = first_bool(
+        r,
+        &[
+            "non_ssl_port",
+            "non_ssl_port_enabled",
+            "enable_non_ssl_port",
+        ],
+    ) {
+        out.at(r, p, format!("cache `{}` opens its non-TLS port", r.name))
+            .label("plain-text port")
+            .help(fix(cx, r, &format!("{p} = false")));
         return;
     }
-    if let Some((p, v)) = first_str(r, &["transit_encryption_mode", "minimum_tls_version", "min_tls_version"]) {
-        let bad = if p == "transit_encryption_mode" { v.eq_ignore_ascii_case("DISABLED") } else { super::sec005_storage_insecure_transport::weak_tls(v) };
+    if let Some((p, v)) = first_str(
+        r,
+        &[
+            "transit_encryption_mode",
+            "minimum_tls_version",
+            "min_tls_version",
+        ],
+    ) {
+        let bad = if p == "transit_encryption_mode" {
+            v.eq_ignore_ascii_case("DISABLED")
+        } else {
+            super::sec005_storage_insecure_transport::weak_tls(v)
+        };
         if bad {
-            let good = if p == "transit_encryption_mode" { "SERVER_AUTHENTICATION" } else { "1.2" };
-            out.at(r, p, format!("cache `{}` accepts unencrypted or weakly encrypted connections", r.name)).label(format!("`{v}`")).help(fix(cx, r, &format!("{p} = \"{good}\"")));
+            let good = if p == "transit_encryption_mode" {
+                "SERVER_AUTHENTICATION"
+            } else {
+                "1.2"
+            };
+            out.at(
+                r,
+                p,
+                format!(
+                    "cache `{}` accepts unencrypted or weakly encrypted connections",
+                    r.name
+                ),
+            )
+            .label(format!("`{v}`"))
+            .help(fix(cx, r, &format!("{p} = \"{good}\"")));
         }
     }
 }

@@ -28,7 +28,17 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(r, &["at_rest_encryption", "at_rest_encryption_enabled", "encryption_at_rest", "encrypted"]) {
-        out.at(r, p, format!("cache `{}` is not encrypted at rest", r.name)).label("encryption at rest off").help(fix(cx, r, &format!("{p} = true")));
+    if let Some((p, false)) = first_bool(
+        r,
+        &[
+            "at_rest_encryption",
+            "at_rest_encryption_enabled",
+            "encryption_at_rest",
+            "encrypted",
+        ],
+    ) {
+        out.at(r, p, format!("cache `{}` is not encrypted at rest", r.name))
+            .label("encryption at rest off")
+            .help(fix(cx, r, &format!("{p} = true")));
     }
 }

@@ -39,23 +39,47 @@ rule! {
 }
 
 /// The ElastiCache settings that turn Redis AUTH on (a token, or RBAC user groups).
-const ELASTICACHE_AUTH: [&str; 4] = ["auth_token", "auth_token_secret", "user_groups", "user_group_ids"];
+const ELASTICACHE_AUTH: [&str; 4] = [
+    "auth_token",
+    "auth_token_secret",
+    "user_groups",
+    "user_group_ids",
+];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(r, &["auth_enabled", "auth", "auth_token_enabled", "require_auth"]) {
-        out.at(r, p, format!("cache `{}` accepts commands without authentication", r.name)).label("no AUTH").help(fix(cx, r, &format!("{p} = true")));
+    if let Some((p, false)) = first_bool(
+        r,
+        &["auth_enabled", "auth", "auth_token_enabled", "require_auth"],
+    ) {
+        out.at(
+            r,
+            p,
+            format!("cache `{}` accepts commands without authentication", r.name),
+        )
+        .label("no AUTH")
+        .help(fix(cx, r, &format!("{p} = true")));
         return;
     }
     if r.ty != "aws.elasticache.ReplicationGroup" {
         return;
     }
-    let set = |p: &str| get(r, p).is_some_and(|v| !matches!(v, Value::Null | Value::Bool(false)) && !v.as_list().is_some_and(|l| l.is_empty()));
+    let set = |p: &str| {
+        get(r, p).is_some_and(|v| {
+            !matches!(v, Value::Null | Value::Bool(false))
+                && !v.as_list().is_some_and(|l| l.is_empty())
+        })
+    };
     if ELASTICACHE_AUTH.iter().any(|p| set(p)) {
         return;
     }
     let settable = ELASTICACHE_AUTH.into_iter().find(|p| cx.can_set(r, p));
     let span = cx.span_of(r, settable.unwrap_or("auth_token"), &[]);
-    let d = out.report(span, format!("cache `{}` accepts commands without authentication", r.name)).label("no AUTH token or user group");
+    let d = out
+        .report(
+            span,
+            format!("cache `{}` accepts commands without authentication", r.name),
+        )
+        .label("no AUTH token or user group");
     match settable {
         Some(p) => {
             d.help(fix(cx, r, &format!("{p} = <a Secrets Manager secret>")));

@@ -35,7 +35,10 @@ rule! {
 }
 
 fn redirects(r: &Resource) -> bool {
-    if is_true(r, "redirect_https") || is_true(r, "redirect_to_https") || is_true(r, "https_redirect") {
+    if is_true(r, "redirect_https")
+        || is_true(r, "redirect_to_https")
+        || is_true(r, "https_redirect")
+    {
         return true;
     }
     let mut found = false;
@@ -53,26 +56,60 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if kind == SERVICE {
         // Portable services: `public = http { ... }` vs `https { ... }`.
         if let Some(Value::Record(m)) = r.prop("public") {
-            let scheme = m.get("scheme").or_else(|| m.get("protocol")).or_else(|| m.get("kind")).and_then(Value::as_str);
-            if scheme.is_some_and(|s| s.eq_ignore_ascii_case("http")) || (m.get("tls").is_some_and(|v| matches!(v, Value::Bool(false)))) {
-                out.at(r, "public", format!("`{}` is exposed over plain HTTP", r.name)).label("public over HTTP").help(fix(cx, r, "public = https { domain = \"...\" }"));
+            let scheme = m
+                .get("scheme")
+                .or_else(|| m.get("protocol"))
+                .or_else(|| m.get("kind"))
+                .and_then(Value::as_str);
+            if scheme.is_some_and(|s| s.eq_ignore_ascii_case("http"))
+                || (m
+                    .get("tls")
+                    .is_some_and(|v| matches!(v, Value::Bool(false))))
+            {
+                out.at(
+                    r,
+                    "public",
+                    format!("`{}` is exposed over plain HTTP", r.name),
+                )
+                .label("public over HTTP")
+                .help(fix(cx, r, "public = https { domain = \"...\" }"));
             }
         }
         return;
     }
     if kind == INGRESS {
         // TLS turned off explicitly: `tls = false`, `tls = []`, `tls_secret = ""`.
-        let off = |v: &Value| matches!(v, Value::Bool(false)) || v.as_list().is_some_and(|l| l.is_empty()) || v.as_str().is_some_and(|s| s.trim().is_empty());
+        let off = |v: &Value| {
+            matches!(v, Value::Bool(false))
+                || v.as_list().is_some_and(|l| l.is_empty())
+                || v.as_str().is_some_and(|s| s.trim().is_empty())
+        };
         if let Some((p, _)) = first(r, &["tls", "tls_secret"]).filter(|(_, v)| off(v)) {
-            let line = if p == "tls_secret" { "tls_secret = \"<a kubernetes.io/tls secret>\"" } else { "tls = [{ hosts = [\"...\"], secret = \"...\" }]" };
-            out.at(r, p, format!("ingress `{}` serves plain HTTP", r.name)).label("TLS turned off").help(fix(cx, r, line));
+            let line = if p == "tls_secret" {
+                "tls_secret = \"<a kubernetes.io/tls secret>\""
+            } else {
+                "tls = [{ hosts = [\"...\"], secret = \"...\" }]"
+            };
+            out.at(r, p, format!("ingress `{}` serves plain HTTP", r.name))
+                .label("TLS turned off")
+                .help(fix(cx, r, line));
             return;
         }
         // Unset: the stdlib's `k8s.Ingress` always writes a `tls` section (its secret defaults to
         // `NAME-tls`), so an unset `tls_secret` is TLS. A schema whose `tls` list is the only
         // way to have TLS serves plain HTTP without it.
-        if get(r, "tls").is_none() && get(r, "tls_secret").is_none() && !cx.can_set(r, "tls_secret") && cx.schema(r).is_some_and(|s| s.fields.contains_key("tls")) {
-            out.at(r, "tls", format!("ingress `{}` serves plain HTTP", r.name)).label("no TLS").help(fix(cx, r, "tls = [{ hosts = [\"...\"], secret = \"...\" }]"));
+        if get(r, "tls").is_none()
+            && get(r, "tls_secret").is_none()
+            && !cx.can_set(r, "tls_secret")
+            && cx.schema(r).is_some_and(|s| s.fields.contains_key("tls"))
+        {
+            out.at(r, "tls", format!("ingress `{}` serves plain HTTP", r.name))
+                .label("no TLS")
+                .help(fix(
+                    cx,
+                    r,
+                    "tls = [{ hosts = [\"...\"], secret = \"...\" }]",
+                ));
         }
         return;
     }
@@ -80,7 +117,8 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         Some((_, p)) => p.eq_ignore_ascii_case("HTTP"),
         None => r.ty.to_ascii_lowercase().contains("targethttpproxy"),
     };
-    let listener = r.ty.to_ascii_lowercase().contains("listener") || r.ty.to_ascii_lowercase().contains("proxy");
+    let listener = r.ty.to_ascii_lowercase().contains("listener")
+        || r.ty.to_ascii_lowercase().contains("proxy");
     // Only entry points reachable from the internet: a listener of an internal load balancer
     // (plain HTTP inside the network) is not flagged.
     let lb_public = match r.prop("load_balancer") {
@@ -88,8 +126,15 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         _ => true,
     };
     if is_http && listener && lb_public && !redirects(r) {
-        out.at(r, "protocol", format!("`{}` serves plain HTTP without redirecting to HTTPS", r.name))
-            .label("HTTP listener")
-            .help(fix(cx, r, "redirect_https = true"));
+        out.at(
+            r,
+            "protocol",
+            format!(
+                "`{}` serves plain HTTP without redirecting to HTTPS",
+                r.name
+            ),
+        )
+        .label("HTTP listener")
+        .help(fix(cx, r, "redirect_https = true"));
     }
 }

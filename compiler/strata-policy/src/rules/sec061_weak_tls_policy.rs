@@ -32,21 +32,60 @@ rule! {
 
 fn weak_policy(p: &str) -> bool {
     let u = p.to_ascii_uppercase();
-    u == "ELBSECURITYPOLICY-2016-08" || u.contains("TLS-1-0") || u.contains("TLS-1-1") || u.contains("2015-05") || u.contains("2015-03") || u.contains("2015-02") || u.starts_with("ELBSECURITYPOLICY-2011") || u.starts_with("ELBSECURITYPOLICY-2014")
+    u == "ELBSECURITYPOLICY-2016-08"
+        || u.contains("TLS-1-0")
+        || u.contains("TLS-1-1")
+        || u.contains("2015-05")
+        || u.contains("2015-03")
+        || u.contains("2015-02")
+        || u.starts_with("ELBSECURITYPOLICY-2011")
+        || u.starts_with("ELBSECURITYPOLICY-2014")
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if let Some((p, v)) = first_str(r, &["ssl_policy", "security_policy_tls"]) {
         if weak_policy(v) {
-            out.at(r, p, format!("`{}` accepts TLS older than 1.2 (`{v}`)", r.name)).label("weak TLS policy").help(fix(cx, r, &format!("{p} = \"ELBSecurityPolicy-TLS13-1-2-2021-06\"")));
+            out.at(
+                r,
+                p,
+                format!("`{}` accepts TLS older than 1.2 (`{v}`)", r.name),
+            )
+            .label("weak TLS policy")
+            .help(fix(
+                cx,
+                r,
+                &format!("{p} = \"ELBSecurityPolicy-TLS13-1-2-2021-06\""),
+            ));
         }
         return;
     }
-    if let Some((p, v)) = first_str(r, &["minimum_protocol_version", "min_tls_version", "minimum_tls_version"]) {
-        let bad = v.starts_with("SSLv3") || v.starts_with("TLSv1_") || v == "TLSv1" || v.starts_with("TLSv1.1") || v.starts_with("TLSv1_2016") || super::sec005_storage_insecure_transport::weak_tls(v);
+    if let Some((p, v)) = first_str(
+        r,
+        &[
+            "minimum_protocol_version",
+            "min_tls_version",
+            "minimum_tls_version",
+        ],
+    ) {
+        let bad = v.starts_with("SSLv3")
+            || v.starts_with("TLSv1_")
+            || v == "TLSv1"
+            || v.starts_with("TLSv1.1")
+            || v.starts_with("TLSv1_2016")
+            || super::sec005_storage_insecure_transport::weak_tls(v);
         if bad {
-            let good = if p == "minimum_protocol_version" { "TLSv1.2_2021" } else { "TLS_1_2" };
-            out.at(r, p, format!("`{}` accepts TLS older than 1.2 (`{v}`)", r.name)).label("weak minimum TLS version").help(fix(cx, r, &format!("{p} = \"{good}\"")));
+            let good = if p == "minimum_protocol_version" {
+                "TLSv1.2_2021"
+            } else {
+                "TLS_1_2"
+            };
+            out.at(
+                r,
+                p,
+                format!("`{}` accepts TLS older than 1.2 (`{v}`)", r.name),
+            )
+            .label("weak minimum TLS version")
+            .help(fix(cx, r, &format!("{p} = \"{good}\"")));
         }
     }
 }

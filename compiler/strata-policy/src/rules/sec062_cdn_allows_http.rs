@@ -30,13 +30,28 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for p in ["viewer_protocol_policy", "default_cache_behavior.viewer_protocol_policy"] {
+    for p in [
+        "viewer_protocol_policy",
+        "default_cache_behavior.viewer_protocol_policy",
+    ] {
         if get_str(r, p).is_some_and(|v| v.eq_ignore_ascii_case("allow-all")) {
-            out.at(r, top(p), format!("distribution `{}` serves viewers over plain HTTP", r.name)).label("allow-all").help(fix(cx, r, &format!("{p} = \"redirect-to-https\"")));
+            out.at(
+                r,
+                top(p),
+                format!("distribution `{}` serves viewers over plain HTTP", r.name),
+            )
+            .label("allow-all")
+            .help(fix(cx, r, &format!("{p} = \"redirect-to-https\"")));
             return;
         }
     }
     if let Some((p, false)) = first_bool(r, &["https_only", "https_redirect"]) {
-        out.at(r, p, format!("distribution `{}` serves viewers over plain HTTP", r.name)).label("HTTP allowed").help(fix(cx, r, &format!("{p} = true")));
+        out.at(
+            r,
+            p,
+            format!("distribution `{}` serves viewers over plain HTTP", r.name),
+        )
+        .label("HTTP allowed")
+        .help(fix(cx, r, &format!("{p} = true")));
     }
 }

@@ -32,9 +32,15 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if !cx.is_public(r) && !r.ty.contains("BackendService") {
         return;
     }
-    let on = match first(r, &["access_logs", "logging", "log_config", "logging_config"]) {
+    let on = match first(
+        r,
+        &["access_logs", "logging", "log_config", "logging_config"],
+    ) {
         Some((_, Value::Bool(b))) => *b,
-        Some((_, Value::Record(m))) => m.get("enabled").is_none_or(Value::is_true) && m.get("enable").is_none_or(Value::is_true),
+        Some((_, Value::Record(m))) => {
+            m.get("enabled").is_none_or(Value::is_true)
+                && m.get("enable").is_none_or(Value::is_true)
+        }
         Some(_) => true,
         None => false,
     };
@@ -43,8 +49,18 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         let prop = cx
             .schemas
             .get(&r.ty)
-            .and_then(|s| ["access_logs", "logging", "log_config", "logging_config"].into_iter().find(|p| s.fields.contains_key(*p)))
+            .and_then(|s| {
+                ["access_logs", "logging", "log_config", "logging_config"]
+                    .into_iter()
+                    .find(|p| s.fields.contains_key(*p))
+            })
             .unwrap_or("access_logs");
-        out.at(r, prop, format!("`{}` keeps no access logs", r.name)).label("no access logs").help(fix(cx, r, &format!("{prop} = {{ bucket = <a log bucket> }}")));
+        out.at(r, prop, format!("`{}` keeps no access logs", r.name))
+            .label("no access logs")
+            .help(fix(
+                cx,
+                r,
+                &format!("{prop} = {{ bucket = <a log bucket> }}"),
+            ));
     }
 }

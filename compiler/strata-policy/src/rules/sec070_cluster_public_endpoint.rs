@@ -37,7 +37,15 @@ fn restricted(v: Option<&Value>) -> bool {
         None | Some(Value::Null) => false,
         Some(v) => {
             let c = cidrs(v);
-            let records = v.as_list().map(|l| l.iter().filter_map(|x| x.get_path("cidr").or_else(|| x.get_path("cidr_block"))).flat_map(cidrs).collect::<Vec<_>>()).unwrap_or_default();
+            let records = v
+                .as_list()
+                .map(|l| {
+                    l.iter()
+                        .filter_map(|x| x.get_path("cidr").or_else(|| x.get_path("cidr_block")))
+                        .flat_map(cidrs)
+                        .collect::<Vec<_>>()
+                })
+                .unwrap_or_default();
             let all: Vec<&str> = c.into_iter().chain(records).collect();
             !all.is_empty() && !all.iter().any(|x| is_anywhere(x))
         }
@@ -45,17 +53,74 @@ fn restricted(v: Option<&Value>) -> bool {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, public)) = first_bool(r, &["endpoint_public", "endpoint_public_access", "public_endpoint", "public_api"]) {
-        if public && !restricted(first(r, &["public_cidrs", "public_access_cidrs", "authorized_networks", "master_authorized_networks"]).map(|(_, v)| v)) {
-            out.at(r, p, format!("the API server of cluster `{}` is open to the internet", r.name)).label("public API endpoint").help(fix(cx, r, &format!("{p} = false")));
+    if let Some((p, public)) = first_bool(
+        r,
+        &[
+            "endpoint_public",
+            "endpoint_public_access",
+            "public_endpoint",
+            "public_api",
+        ],
+    ) {
+        if public
+            && !restricted(
+                first(
+                    r,
+                    &[
+                        "public_cidrs",
+                        "public_access_cidrs",
+                        "authorized_networks",
+                        "master_authorized_networks",
+                    ],
+                )
+                .map(|(_, v)| v),
+            )
+        {
+            out.at(
+                r,
+                p,
+                format!(
+                    "the API server of cluster `{}` is open to the internet",
+                    r.name
+                ),
+            )
+            .label("public API endpoint")
+            .help(fix(cx, r, &format!("{p} = false")));
         }
         return;
     }
-    if let Some((p, private)) = first_bool(r, &["private_cluster", "private_endpoint", "enable_private_endpoint", "private_cluster_enabled"]) {
-        if !private && !restricted(first(r, &["master_authorized_networks", "authorized_networks", "api_server_authorized_ip_ranges"]).map(|(_, v)| v)) {
-            out.at(r, p, format!("the API server of cluster `{}` is open to the internet", r.name))
-                .label("public API endpoint")
-                .help(fix(cx, r, &format!("{p} = true")));
+    if let Some((p, private)) = first_bool(
+        r,
+        &[
+            "private_cluster",
+            "private_endpoint",
+            "enable_private_endpoint",
+            "private_cluster_enabled",
+        ],
+    ) {
+        if !private
+            && !restricted(
+                first(
+                    r,
+                    &[
+                        "master_authorized_networks",
+                        "authorized_networks",
+                        "api_server_authorized_ip_ranges",
+                    ],
+                )
+                .map(|(_, v)| v),
+            )
+        {
+            out.at(
+                r,
+                p,
+                format!(
+                    "the API server of cluster `{}` is open to the internet",
+                    r.name
+                ),
+            )
+            .label("public API endpoint")
+            .help(fix(cx, r, &format!("{p} = true")));
         }
     }
 }

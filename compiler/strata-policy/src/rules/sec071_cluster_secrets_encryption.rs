@@ -29,15 +29,41 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let names = ["secrets_key", "secrets_encryption", "encryption_config", "database_encryption", "secrets_kms_key"];
+    let names = [
+        "secrets_key",
+        "secrets_encryption",
+        "encryption_config",
+        "database_encryption",
+        "secrets_kms_key",
+    ];
     match first(r, &names) {
         Some((p, Value::Bool(false))) => {
-            out.at(r, p, format!("cluster `{}` stores Secrets without envelope encryption", r.name)).label("no secrets encryption").help(fix(cx, r, &format!("{p} = <a KMS key>")));
+            out.at(
+                r,
+                p,
+                format!(
+                    "cluster `{}` stores Secrets without envelope encryption",
+                    r.name
+                ),
+            )
+            .label("no secrets encryption")
+            .help(fix(cx, r, &format!("{p} = <a KMS key>")));
         }
         Some(_) => {}
         None => {
-            let Some(p) = names.into_iter().find(|p| cx.can_set(r, p)) else { return };
-            out.at(r, p, format!("cluster `{}` stores Secrets without envelope encryption", r.name)).label("no secrets encryption").help(fix(cx, r, &format!("{p} = <a KMS key>")));
+            let Some(p) = names.into_iter().find(|p| cx.can_set(r, p)) else {
+                return;
+            };
+            out.at(
+                r,
+                p,
+                format!(
+                    "cluster `{}` stores Secrets without envelope encryption",
+                    r.name
+                ),
+            )
+            .label("no secrets encryption")
+            .help(fix(cx, r, &format!("{p} = <a KMS key>")));
         }
     }
 }

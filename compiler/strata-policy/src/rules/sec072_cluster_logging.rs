@@ -32,19 +32,50 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if r.ty.starts_with("gcp.") {
         if let Some((p, v)) = first_str(r, &["logging_service"]) {
             if v.eq_ignore_ascii_case("none") {
-                out.at(r, p, format!("cluster `{}` sends no logs", r.name)).label("logging off").help(fix(cx, r, &format!("{p} = \"logging.googleapis.com/kubernetes\"")));
+                out.at(r, p, format!("cluster `{}` sends no logs", r.name))
+                    .label("logging off")
+                    .help(fix(
+                        cx,
+                        r,
+                        &format!("{p} = \"logging.googleapis.com/kubernetes\""),
+                    ));
             }
         }
         return;
     }
-    let logged = match first(r, &["logging", "enabled_log_types", "enabled_cluster_log_types", "log_types"]) {
-        Some((_, Value::List(l))) => l.iter().any(|t| t.as_str().is_some_and(|s| s == "audit" || s == "api")),
+    let logged = match first(
+        r,
+        &[
+            "logging",
+            "enabled_log_types",
+            "enabled_cluster_log_types",
+            "log_types",
+        ],
+    ) {
+        Some((_, Value::List(l))) => l
+            .iter()
+            .any(|t| t.as_str().is_some_and(|s| s == "audit" || s == "api")),
         Some((_, Value::Bool(b))) => *b,
         Some(_) => true,
         None => false,
     };
     if !logged {
-        let Some(p) = ["log_types", "logging", "enabled_log_types"].into_iter().find(|p| cx.can_set(r, p)) else { return };
-        out.at(r, p, format!("cluster `{}` keeps no API server audit log", r.name)).label("no control-plane logs").help(fix(cx, r, &format!("{p} = [\"api\", \"audit\", \"authenticator\"]")));
+        let Some(p) = ["log_types", "logging", "enabled_log_types"]
+            .into_iter()
+            .find(|p| cx.can_set(r, p))
+        else {
+            return;
+        };
+        out.at(
+            r,
+            p,
+            format!("cluster `{}` keeps no API server audit log", r.name),
+        )
+        .label("no control-plane logs")
+        .help(fix(
+            cx,
+            r,
+            &format!("{p} = [\"api\", \"audit\", \"authenticator\"]"),
+        ));
     }
 }

@@ -34,7 +34,13 @@ rule! {
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if cx.kind(r) == NAMESPACE {
         if get_str(r, "pod_security").is_some_and(|l| l == "privileged") {
-            out.at(r, "pod_security", format!("namespace `{}` admits privileged pods", r.name)).label("Pod Security level `privileged`").help(fix(cx, r, "pod_security = \"restricted\""));
+            out.at(
+                r,
+                "pod_security",
+                format!("namespace `{}` admits privileged pods", r.name),
+            )
+            .label("Pod Security level `privileged`")
+            .help(fix(cx, r, "pod_security = \"restricted\""));
         }
         return;
     }

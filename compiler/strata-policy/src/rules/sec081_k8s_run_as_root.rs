@@ -35,18 +35,34 @@ rule! {
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if cx.kind(r) == NAMESPACE {
         if get_str(r, "pod_security").is_some_and(|l| l == "baseline") {
-            out.at(r, "pod_security", format!("namespace `{}` admits pods running as root", r.name)).label("Pod Security level `baseline`").help(fix(cx, r, "pod_security = \"restricted\""));
+            out.at(
+                r,
+                "pod_security",
+                format!("namespace `{}` admits pods running as root", r.name),
+            )
+            .label("Pod Security level `baseline`")
+            .help(fix(cx, r, "pod_security = \"restricted\""));
         }
         return;
     }
     let can_say = container_can_set(cx, r, &["security_context", "run_as_non_root"]);
     for c in containers(r) {
         if c.security("run_as_user").and_then(Value::as_i64) == Some(0) {
-            out.report(c.span("run_as_user"), format!("{} runs as root (`run_as_user = 0`)", c.label())).label("UID 0").help("write `security_context = { run_as_non_root = true, run_as_user = 10001 }`");
+            out.report(
+                c.span("run_as_user"),
+                format!("{} runs as root (`run_as_user = 0`)", c.label()),
+            )
+            .label("UID 0")
+            .help("write `security_context = { run_as_non_root = true, run_as_user = 10001 }`");
             continue;
         }
         if can_say && !c.security("run_as_non_root").is_some_and(Value::is_true) {
-            out.report(c.span("run_as_non_root"), format!("{} may run as root", c.label())).label("run_as_non_root is not true").help("write `security_context = { run_as_non_root = true, run_as_user = 10001 }`");
+            out.report(
+                c.span("run_as_non_root"),
+                format!("{} may run as root", c.label()),
+            )
+            .label("run_as_non_root is not true")
+            .help("write `security_context = { run_as_non_root = true, run_as_user = 10001 }`");
         }
     }
 }

@@ -32,10 +32,27 @@ rule! {
 }
 
 fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for p in ["host_network", "host_pid", "host_ipc", "pod.host_network", "pod.host_pid", "pod.host_ipc"] {
+    for p in [
+        "host_network",
+        "host_pid",
+        "host_ipc",
+        "pod.host_network",
+        "pod.host_pid",
+        "pod.host_ipc",
+    ] {
         if is_true(r, p) {
             let field = p.rsplit('.').next().unwrap_or(p);
-            out.at(r, top(p), format!("pod `{}` shares the node's {} namespace", r.name, &field["host_".len()..])).label(format!("`{field} = true`")).help(format!("write `{field} = false` in `{}`", r.name));
+            out.at(
+                r,
+                top(p),
+                format!(
+                    "pod `{}` shares the node's {} namespace",
+                    r.name,
+                    &field["host_".len()..]
+                ),
+            )
+            .label(format!("`{field} = true`"))
+            .help(format!("write `{field} = false` in `{}`", r.name));
         }
     }
 }

@@ -34,11 +34,28 @@ rule! {
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     // Only containers that can state limits (ECS task definitions size the task instead).
-    if !container_can_set(cx, r, &["resources", "limits", "cpu", "cpu_limit", "memory", "memory_limit"]) {
+    if !container_can_set(
+        cx,
+        r,
+        &[
+            "resources",
+            "limits",
+            "cpu",
+            "cpu_limit",
+            "memory",
+            "memory_limit",
+        ],
+    ) {
         return;
     }
     for c in containers(r) {
-        let has = |what: &str| c.get(&format!("resources.limits.{what}")).or_else(|| c.get(&format!("limits.{what}"))).or_else(|| c.get(&format!("{what}_limit"))).or_else(|| c.get(what)).is_some_and(|v| !v.is_null());
+        let has = |what: &str| {
+            c.get(&format!("resources.limits.{what}"))
+                .or_else(|| c.get(&format!("limits.{what}")))
+                .or_else(|| c.get(&format!("{what}_limit")))
+                .or_else(|| c.get(what))
+                .is_some_and(|v| !v.is_null())
+        };
         let missing: Vec<&str> = ["cpu", "memory"].into_iter().filter(|w| !has(w)).collect();
         if !missing.is_empty() {
             out.report(c.span("resources"), format!("{} has no {} limit", c.label(), missing.join(" or ")))

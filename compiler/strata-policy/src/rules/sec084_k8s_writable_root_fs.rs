@@ -30,11 +30,23 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if !container_can_set(cx, r, &["read_only_root", "read_only_root_filesystem", "security_context"]) {
+    if !container_can_set(
+        cx,
+        r,
+        &[
+            "read_only_root",
+            "read_only_root_filesystem",
+            "security_context",
+        ],
+    ) {
         return;
     }
     for c in containers(r) {
-        if !c.security("read_only_root_filesystem").or_else(|| c.get("read_only_root")).is_some_and(Value::is_true) {
+        if !c
+            .security("read_only_root_filesystem")
+            .or_else(|| c.get("read_only_root"))
+            .is_some_and(Value::is_true)
+        {
             let help = if container_fields(cx, r).is_some_and(|f| f.contains("read_only_root")) {
                 format!("write `read_only_root = true` in {} and mount a volume where the application writes", c.label())
             } else if r.ty.starts_with("k8s.") {
@@ -42,7 +54,12 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             } else {
                 format!("write `read_only_root = true` in {} and mount a volume where the application writes", c.label())
             };
-            out.report(c.span("read_only_root_filesystem"), format!("{} has a writable root filesystem", c.label())).label("writable root filesystem").help(help);
+            out.report(
+                c.span("read_only_root_filesystem"),
+                format!("{} has a writable root filesystem", c.label()),
+            )
+            .label("writable root filesystem")
+            .help(help);
         }
     }
 }

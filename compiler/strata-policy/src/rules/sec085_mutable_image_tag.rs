@@ -32,14 +32,20 @@ rule! {
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for c in containers(r) {
-        let Some(image) = c.get("image").and_then(Value::as_str) else { continue };
+        let Some(image) = c.get("image").and_then(Value::as_str) else {
+            continue;
+        };
         if let Some(problem) = mutable_tag(image) {
             let base = image.split('@').next().unwrap_or(image);
             let base = match base.rsplit_once(':') {
                 Some((b, t)) if !t.contains('/') => b,
                 _ => base,
             };
-            let span = if r.prop_spans.contains_key(c.prop) { c.span("image") } else { cx.span_of(r, "image", &["image"]) };
+            let span = if r.prop_spans.contains_key(c.prop) {
+                c.span("image")
+            } else {
+                cx.span_of(r, "image", &["image"])
+            };
             out.report(span, format!("image `{image}` of {} {problem}", c.label()))
                 .label("mutable image reference")
                 .help(format!("pin a version or digest: `image = \"{base}:1.2.3\"` or `\"{base}@sha256:...\"`"));

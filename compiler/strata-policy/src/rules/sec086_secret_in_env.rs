@@ -59,7 +59,12 @@ fn literal_secret_vars(v: &Value) -> Vec<(String, &str)> {
         // env = [{ name = "NAME", value = "..." }]
         Value::List(l) => {
             for x in l {
-                let (Some(name), Some(Value::Str(s))) = (x.get_path("name").and_then(Value::as_str), x.get_path("value")) else { continue };
+                let (Some(name), Some(Value::Str(s))) = (
+                    x.get_path("name").and_then(Value::as_str),
+                    x.get_path("value"),
+                ) else {
+                    continue;
+                };
                 if is_secret(name, s) {
                     out.push((name.to_string(), s.as_str()));
                 }
@@ -76,8 +81,15 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             let Some(v) = c.get(key) else { continue };
             for (name, _) in literal_secret_vars(v) {
                 let secret = ident(&name.to_ascii_lowercase());
-                let origin_can = |f: &str| cx.origin(r).and_then(|o| cx.schema(o)).is_some_and(|s| s.fields.contains_key(f));
-                let help = if let Some(o) = cx.origin(r).filter(|_| !origin_can("secrets") && !origin_can("env_secrets")) {
+                let origin_can = |f: &str| {
+                    cx.origin(r)
+                        .and_then(|o| cx.schema(o))
+                        .is_some_and(|s| s.fields.contains_key(f))
+                };
+                let help = if let Some(o) = cx
+                    .origin(r)
+                    .filter(|_| !origin_can("secrets") && !origin_can("env_secrets"))
+                {
                     // A portable resource: no secret references in its env; pass the secret's name.
                     format!("keep the value in a secret and pass its name: `resource {secret}: Secret {{}}` and `{name}_SECRET = {secret}.name` in `{}` (read the value at startup)", o.name)
                 } else if container_fields(cx, r).is_some_and(|f| f.contains("env_secrets")) {
@@ -87,8 +99,17 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
                 } else {
                     format!("store it in a secret resource and reference it: `{name} = {secret}.arn` with `resource {secret}: aws.secretsmanager.Secret {{ generate = {{}} }}`")
                 };
-                let span = if r.prop_spans.contains_key(c.prop) || r.prop_spans.contains_key(key) { c.span(key) } else { cx.span_of(r, key, &["env", "environment"]) };
-                out.report(span, format!("{} sets `{name}` to a literal value", c.label())).label("credential in plain text").help(help);
+                let span = if r.prop_spans.contains_key(c.prop) || r.prop_spans.contains_key(key) {
+                    c.span(key)
+                } else {
+                    cx.span_of(r, key, &["env", "environment"])
+                };
+                out.report(
+                    span,
+                    format!("{} sets `{name}` to a literal value", c.label()),
+                )
+                .label("credential in plain text")
+                .help(help);
             }
         }
     }

@@ -35,17 +35,37 @@ rule! {
     }
 }
 
-const DANGEROUS: &[&str] = &["SYS_ADMIN", "NET_ADMIN", "SYS_PTRACE", "SYS_MODULE", "ALL", "NET_RAW", "DAC_READ_SEARCH"];
+const DANGEROUS: &[&str] = &[
+    "SYS_ADMIN",
+    "NET_ADMIN",
+    "SYS_PTRACE",
+    "SYS_MODULE",
+    "ALL",
+    "NET_RAW",
+    "DAC_READ_SEARCH",
+];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let can_say = container_can_set(cx, r, &["security_context", "allow_privilege_escalation"]);
     for c in containers(r) {
-        let added = c.security("capabilities.add").map(strings).unwrap_or_default();
-        if let Some(cap) = added.iter().find(|a| DANGEROUS.contains(&a.trim_start_matches("CAP_"))) {
+        let added = c
+            .security("capabilities.add")
+            .map(strings)
+            .unwrap_or_default();
+        if let Some(cap) = added
+            .iter()
+            .find(|a| DANGEROUS.contains(&a.trim_start_matches("CAP_")))
+        {
             out.report(c.span("capabilities"), format!("{} adds the capability `{cap}`", c.label())).label("dangerous capability").help(format!("remove `{cap}` from `capabilities.add` and write `capabilities = {{ drop = [\"ALL\"] }}`"));
             continue;
         }
-        if can_say && !matches!(c.security("allow_privilege_escalation"), Some(Value::Bool(false))) && !c.security("privileged").is_some_and(Value::is_true) {
+        if can_say
+            && !matches!(
+                c.security("allow_privilege_escalation"),
+                Some(Value::Bool(false))
+            )
+            && !c.security("privileged").is_some_and(Value::is_true)
+        {
             out.report(c.span("allow_privilege_escalation"), format!("{} may escalate its privileges", c.label()))
                 .label("allow_privilege_escalation is not false")
                 .help("write `security_context = { allow_privilege_escalation = false, capabilities = { drop = [\"ALL\"] } }`");

@@ -38,9 +38,18 @@ rule! {
 /// stack's `namespace` setting.
 fn namespace_of(cx: &Cx<'_>, r: &Resource) -> Option<String> {
     match r.prop("namespace") {
-        Some(Value::Ref(x)) => cx.resource(x.resource).map(|n| get_str(n, "name").map(str::to_string).unwrap_or_else(|| n.name.clone())),
+        Some(Value::Ref(x)) => cx.resource(x.resource).map(|n| {
+            get_str(n, "name")
+                .map(str::to_string)
+                .unwrap_or_else(|| n.name.clone())
+        }),
         Some(Value::Str(s)) => Some(s.to_string()),
-        _ => cx.model.stack_of(r).and_then(|s| s.provider_config.get("namespace")).and_then(Value::as_str).map(str::to_string),
+        _ => cx
+            .model
+            .stack_of(r)
+            .and_then(|s| s.provider_config.get("namespace"))
+            .and_then(Value::as_str)
+            .map(str::to_string),
     }
 }
 
@@ -58,9 +67,16 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
             continue;
         }
         let (ns, at) = match f.kind(r.id) {
-            NAMESPACE => (get_str(r, "name").map(str::to_string).unwrap_or_else(|| r.name.clone()), r),
+            NAMESPACE => (
+                get_str(r, "name")
+                    .map(str::to_string)
+                    .unwrap_or_else(|| r.name.clone()),
+                r,
+            ),
             // Kubernetes workloads only (ECS task definitions are workloads too).
-            WORKLOAD if r.ty.starts_with("k8s.") => (namespace_of(cx, r).unwrap_or_else(|| "default".into()), r),
+            WORKLOAD if r.ty.starts_with("k8s.") => {
+                (namespace_of(cx, r).unwrap_or_else(|| "default".into()), r)
+            }
             _ => continue,
         };
         if covered.contains(&ns) || !reported.insert(ns.clone()) {

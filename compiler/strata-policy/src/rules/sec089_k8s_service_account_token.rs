@@ -30,7 +30,17 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, true)) = first_bool(r, &["automount_token", "automount_service_account_token"]) {
-        out.at(r, p, format!("service account `{}` mounts its API token into every pod", r.name)).label("token automounted").help(fix(cx, r, &format!("{p} = false")));
+    if let Some((p, true)) = first_bool(r, &["automount_token", "automount_service_account_token"])
+    {
+        out.at(
+            r,
+            p,
+            format!(
+                "service account `{}` mounts its API token into every pod",
+                r.name
+            ),
+        )
+        .label("token automounted")
+        .help(fix(cx, r, &format!("{p} = false")));
     }
 }

@@ -51,13 +51,25 @@ fn scan(key: &str, v: &Value, depth: usize) -> Option<(String, String)> {
             None
         }
         Value::Interp(parts) => {
-            let lit: String = parts.iter().map(|p| if let StrPart::Lit(s) = p { s.as_str() } else { "${ref}" }).collect();
+            let lit: String = parts
+                .iter()
+                .map(|p| {
+                    if let StrPart::Lit(s) = p {
+                        s.as_str()
+                    } else {
+                        "${ref}"
+                    }
+                })
+                .collect();
             credential_pattern(&lit).map(|w| (w.to_string(), key.to_string()))
         }
         Value::List(l) => {
             // `[{ name = "API_TOKEN", value = "..." }]`
             for x in l {
-                if let (Some(name), Some(val)) = (x.get_path("name").and_then(Value::as_str), x.get_path("value")) {
+                if let (Some(name), Some(val)) = (
+                    x.get_path("name").and_then(Value::as_str),
+                    x.get_path("value"),
+                ) {
                     if let Some(f) = scan(name, val, depth + 1) {
                         return Some(f);
                     }
@@ -80,7 +92,11 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             continue;
         }
         // Environment variables of workloads are reported by SEC086 with a better fix.
-        if matches!(k.as_str(), "env" | "environment" | "env_vars" | "environment_variables" | "containers") && matches!(cx.kind(r), WORKLOAD | SERVICE | FUNCTION | VM) {
+        if matches!(
+            k.as_str(),
+            "env" | "environment" | "env_vars" | "environment_variables" | "containers"
+        ) && matches!(cx.kind(r), WORKLOAD | SERVICE | FUNCTION | VM)
+        {
             continue;
         }
         if let Some((what, key)) = scan(k, v, 0) {

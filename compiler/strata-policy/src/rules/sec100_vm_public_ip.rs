@@ -33,19 +33,41 @@ rule! {
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if cx.kind(r) == SERVICE {
         if let Some((p, true)) = first_bool(r, &["public_ip", "assign_public_ip"]) {
-            out.at(r, p, format!("tasks of `{}` get public IP addresses", r.name)).label("public IP").help(fix(cx, r, &format!("{p} = false")));
+            out.at(
+                r,
+                p,
+                format!("tasks of `{}` get public IP addresses", r.name),
+            )
+            .label("public IP")
+            .help(fix(cx, r, &format!("{p} = false")));
         }
         return;
     }
-    for p in ["associate_public_ip_address", "public_ip", "external_ip", "public_ip_address"] {
+    for p in [
+        "associate_public_ip_address",
+        "public_ip",
+        "external_ip",
+        "public_ip_address",
+    ] {
         if get(r, p).is_some_and(|v| crate::facts::truthy(v) || matches!(v, Value::Ref(_))) {
-            out.at(r, p, format!("VM `{}` has a public IP address", r.name)).label("public IP").help(fix(cx, r, &format!("{p} = false")));
+            out.at(r, p, format!("VM `{}` has a public IP address", r.name))
+                .label("public IP")
+                .help(fix(cx, r, &format!("{p} = false")));
             return;
         }
     }
     if let Some(Value::List(l)) = r.prop("access_config").or_else(|| r.prop("access_configs")) {
         if !l.is_empty() {
-            out.at(r, "access_config", format!("VM `{}` has an external IP address", r.name)).label("external access config").help(format!("remove `access_config` from `{}` and use Cloud NAT for outbound traffic", r.name));
+            out.at(
+                r,
+                "access_config",
+                format!("VM `{}` has an external IP address", r.name),
+            )
+            .label("external access config")
+            .help(format!(
+                "remove `access_config` from `{}` and use Cloud NAT for outbound traffic",
+                r.name
+            ));
         }
     }
 }

@@ -31,16 +31,37 @@ rule! {
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if let Some((p, false)) = first_bool(r, &["imdsv2", "require_imdsv2"]) {
-        out.at(r, p, format!("`{}` allows IMDSv1", r.name)).label("IMDSv1 allowed").help(fix(cx, r, &format!("{p} = true")));
+        out.at(r, p, format!("`{}` allows IMDSv1", r.name))
+            .label("IMDSv1 allowed")
+            .help(fix(cx, r, &format!("{p} = true")));
         return;
     }
-    match first_str(r, &["metadata_http_tokens", "http_tokens", "metadata_options.http_tokens"]) {
+    match first_str(
+        r,
+        &[
+            "metadata_http_tokens",
+            "http_tokens",
+            "metadata_options.http_tokens",
+        ],
+    ) {
         Some((_, v)) if v.eq_ignore_ascii_case("required") => {}
         Some((p, v)) => {
-            out.at(r, top(p), format!("`{}` allows IMDSv1 (`{v}`)", r.name)).label("IMDSv1 allowed").help(fix(cx, r, &format!("{p} = \"required\"")));
+            out.at(r, top(p), format!("`{}` allows IMDSv1 (`{v}`)", r.name))
+                .label("IMDSv1 allowed")
+                .help(fix(cx, r, &format!("{p} = \"required\"")));
         }
-        None if r.prop("imdsv2").is_none() && cx.schema(r).is_none_or(|s| s.fields.contains_key("metadata_http_tokens")) => {
-            out.at(r, "metadata_http_tokens", format!("`{}` allows IMDSv1", r.name)).label("IMDSv2 not required").help(fix(cx, r, "metadata_http_tokens = \"required\""));
+        None if r.prop("imdsv2").is_none()
+            && cx
+                .schema(r)
+                .is_none_or(|s| s.fields.contains_key("metadata_http_tokens")) =>
+        {
+            out.at(
+                r,
+                "metadata_http_tokens",
+                format!("`{}` allows IMDSv1", r.name),
+            )
+            .label("IMDSv2 not required")
+            .help(fix(cx, r, "metadata_http_tokens = \"required\""));
         }
         None => {}
     }

@@ -30,9 +30,20 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for p in ["encrypted", "root_volume.encrypted", "root_block_device.encrypted", "ebs_encrypted"] {
+    for p in [
+        "encrypted",
+        "root_volume.encrypted",
+        "root_block_device.encrypted",
+        "ebs_encrypted",
+    ] {
         if let Some(Value::Bool(false)) = get(r, p) {
-            out.at(r, top(p), format!("volume of `{}` is not encrypted", r.name)).label("unencrypted volume").help(fix(cx, r, &format!("{p} = true")));
+            out.at(
+                r,
+                top(p),
+                format!("volume of `{}` is not encrypted", r.name),
+            )
+            .label("unencrypted volume")
+            .help(fix(cx, r, &format!("{p} = true")));
             return;
         }
     }

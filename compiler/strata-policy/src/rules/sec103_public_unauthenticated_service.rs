@@ -38,22 +38,47 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     // Lowered from a portable service declared `public` (a public website by intent) or
     // routed through a `LoadBalancer` (which needs the invoker check off; ingress is limited
     // to load balancers): nothing the user can change.
-    if cx.origin(r).is_some_and(|o| ["public", "route"].iter().any(|p| o.prop(p).is_some_and(crate::facts::truthy))) {
+    if cx.origin(r).is_some_and(|o| {
+        ["public", "route"]
+            .iter()
+            .any(|p| o.prop(p).is_some_and(crate::facts::truthy))
+    }) {
         return;
     }
-    if let Some((p, true)) = first_bool(r, &["allow_unauthenticated", "public_invoker", "unauthenticated"]) {
-        out.at(r, p, format!("anyone can invoke `{}` without authentication", r.name)).label("unauthenticated").help(fix(cx, r, &format!("{p} = false")));
+    if let Some((p, true)) = first_bool(
+        r,
+        &["allow_unauthenticated", "public_invoker", "unauthenticated"],
+    ) {
+        out.at(
+            r,
+            p,
+            format!("anyone can invoke `{}` without authentication", r.name),
+        )
+        .label("unauthenticated")
+        .help(fix(cx, r, &format!("{p} = false")));
         return;
     }
     for p in ["invokers", "members"] {
         if get(r, p).is_some_and(|v| strings(v).contains(&"allUsers")) {
-            out.at(r, p, format!("anyone can invoke `{}` without authentication", r.name)).label("`allUsers` invoker").help(format!("remove `allUsers` from `{p}` of `{}`", r.name));
+            out.at(
+                r,
+                p,
+                format!("anyone can invoke `{}` without authentication", r.name),
+            )
+            .label("`allUsers` invoker")
+            .help(format!("remove `allUsers` from `{p}` of `{}`", r.name));
             return;
         }
     }
     for p in ["auth_type", "function_url.auth_type", "url_auth_type"] {
         if get_str(r, p).is_some_and(|v| v.eq_ignore_ascii_case("NONE")) {
-            out.at(r, top(p), format!("the URL of `{}` needs no authentication", r.name)).label("auth_type NONE").help(fix(cx, r, &format!("{p} = \"AWS_IAM\"")));
+            out.at(
+                r,
+                top(p),
+                format!("the URL of `{}` needs no authentication", r.name),
+            )
+            .label("auth_type NONE")
+            .help(fix(cx, r, &format!("{p} = \"AWS_IAM\"")));
             return;
         }
     }
@@ -65,13 +90,37 @@ mod tests {
     fn sec103(text: &str) -> Vec<String> {
         let mut sources = strata_base::SourceMap::new();
         let file = sources.add("main.strata", text, false);
-        let (analysis, diags) = strata_semantics::analyze(&mut sources, &[file], &strata_semantics::NoImports, &strata_semantics::Options::default());
-        assert!(diags.iter().all(|d| d.severity != strata_base::Severity::Error), "semantics: {diags:#?}");
+        let (analysis, diags) = strata_semantics::analyze(
+            &mut sources,
+            &[file],
+            &strata_semantics::NoImports,
+            &strata_semantics::Options::default(),
+        );
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.severity != strata_base::Severity::Error),
+            "semantics: {diags:#?}"
+        );
         let (model, diags) = strata_lower::lower_portable(analysis.model, &analysis.schemas);
-        assert!(diags.iter().all(|d| d.severity != strata_base::Severity::Error), "lowering: {diags:#?}");
+        assert!(
+            diags
+                .iter()
+                .all(|d| d.severity != strata_base::Severity::Error),
+            "lowering: {diags:#?}"
+        );
         let (graph, _) = strata_graph::build(&model);
-        let findings = crate::check(&model, &analysis.schemas, &graph, &crate::PolicyConfig::default());
-        findings.iter().filter(|d| d.code == "SEC103").map(|d| d.message.clone()).collect()
+        let findings = crate::check(
+            &model,
+            &analysis.schemas,
+            &graph,
+            &crate::PolicyConfig::default(),
+        );
+        findings
+            .iter()
+            .filter(|d| d.code == "SEC103")
+            .map(|d| d.message.clone())
+            .collect()
     }
 
     #[test]
@@ -90,6 +139,9 @@ resource open: gcp.run.Service { image = "europe-docker.pkg.dev/acme/open:1.0.0"
         );
         // The routed and public services run without the invoker check and are not reported;
         // a Cloud Run service declared open by hand still is.
-        assert_eq!(found, vec!["anyone can invoke `open` without authentication".to_string()]);
+        assert_eq!(
+            found,
+            vec!["anyone can invoke `open` without authentication".to_string()]
+        );
     }
 }

@@ -34,13 +34,28 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let min = cx.option_f64("min_days").unwrap_or(90.0);
     match first(r, &["retention", "retention_days", "retention_in_days"]) {
         None => {
-            out.at(r, "retention", format!("log group `{}` keeps logs forever", r.name)).label("no retention").help(fix(cx, r, "retention = 365d"));
+            out.at(
+                r,
+                "retention",
+                format!("log group `{}` keeps logs forever", r.name),
+            )
+            .label("no retention")
+            .help(fix(cx, r, "retention = 365d"));
         }
         Some((p, v)) => {
             if let Some(secs) = seconds(v, 86400.0) {
                 let days = secs / 86400.0;
                 if days > 0.0 && days < min {
-                    out.at(r, p, format!("log group `{}` keeps logs {days} day(s), less than {min}", r.name)).label("short retention").help(fix(cx, r, &format!("{p} = {min}d")));
+                    out.at(
+                        r,
+                        p,
+                        format!(
+                            "log group `{}` keeps logs {days} day(s), less than {min}",
+                            r.name
+                        ),
+                    )
+                    .label("short retention")
+                    .help(fix(cx, r, &format!("{p} = {min}d")));
                 }
             }
         }

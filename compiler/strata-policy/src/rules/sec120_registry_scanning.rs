@@ -30,6 +30,12 @@ rule! {
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if !first_bool(r, &["scan_on_push", "image_scanning", "scanning"]).is_some_and(|(_, b)| b) {
-        out.at(r, "scan_on_push", format!("repository `{}` does not scan images on push", r.name)).label("no image scanning").help(fix(cx, r, "scan_on_push = true"));
+        out.at(
+            r,
+            "scan_on_push",
+            format!("repository `{}` does not scan images on push", r.name),
+        )
+        .label("no image scanning")
+        .help(fix(cx, r, "scan_on_push = true"));
     }
 }

@@ -30,12 +30,24 @@ rule! {
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if let Some((p, false)) = first_bool(r, &["immutable_tags", "tag_immutability"]) {
-        out.at(r, p, format!("tags of repository `{}` can be overwritten", r.name)).label("mutable tags").help(fix(cx, r, &format!("{p} = true")));
+        out.at(
+            r,
+            p,
+            format!("tags of repository `{}` can be overwritten", r.name),
+        )
+        .label("mutable tags")
+        .help(fix(cx, r, &format!("{p} = true")));
         return;
     }
     match first_str(r, &["tag_mutability", "image_tag_mutability"]) {
         Some((p, v)) if v.eq_ignore_ascii_case("MUTABLE") => {
-            out.at(r, p, format!("tags of repository `{}` can be overwritten", r.name)).label("MUTABLE").help(fix(cx, r, &format!("{p} = \"IMMUTABLE\"")));
+            out.at(
+                r,
+                p,
+                format!("tags of repository `{}` can be overwritten", r.name),
+            )
+            .label("MUTABLE")
+            .help(fix(cx, r, &format!("{p} = \"IMMUTABLE\"")));
         }
         _ => {}
     }

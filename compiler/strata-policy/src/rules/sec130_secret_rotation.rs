@@ -29,13 +29,31 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let rotated = match first(r, &["rotation", "rotation_rules", "rotation_period", "rotation_lambda"]) {
+    let rotated = match first(
+        r,
+        &[
+            "rotation",
+            "rotation_rules",
+            "rotation_period",
+            "rotation_lambda",
+        ],
+    ) {
         Some((_, Value::Bool(b))) => *b,
         Some(_) => true,
         None => false,
     };
     if !rotated && cx.can_set(r, "rotation") {
-        let line = if r.ty.starts_with("gcp.") { "rotation = { period = 30d, next = \"<first rotation, RFC 3339>\", topic = <a Pub/Sub topic> }" } else { "rotation = { every = 30d }" };
-        out.at(r, "rotation", format!("secret `{}` is never rotated", r.name)).label("no rotation").help(fix(cx, r, line));
+        let line = if r.ty.starts_with("gcp.") {
+            "rotation = { period = 30d, next = \"<first rotation, RFC 3339>\", topic = <a Pub/Sub topic> }"
+        } else {
+            "rotation = { every = 30d }"
+        };
+        out.at(
+            r,
+            "rotation",
+            format!("secret `{}` is never rotated", r.name),
+        )
+        .label("no rotation")
+        .help(fix(cx, r, line));
     }
 }

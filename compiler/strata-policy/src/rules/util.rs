@@ -28,12 +28,10 @@ pub fn get_bool(r: &Resource, path: &str) -> Option<bool> {
     get(r, path).and_then(Value::as_bool)
 }
 
-
 /// True when the property is explicitly `true`.
 pub fn is_true(r: &Resource, path: &str) -> bool {
     get(r, path).is_some_and(Value::is_true)
 }
-
 
 /// A duration in seconds (quantities) or a plain number taken as `unit_seconds` units.
 pub fn seconds(v: &Value, unit_seconds: f64) -> Option<f64> {
@@ -48,7 +46,11 @@ pub fn push_path_labels(cx: &Cx<'_>, d: &mut Diagnostic, path: &[ResourceId]) {
     let name = |id: ResourceId| cx.resource(id).map_or("?", |r| r.name.as_str());
     for w in path.windows(2) {
         if let Some((a, b, e)) = crate::reach::edge_between(cx.graph, cx.facts, w[0], w[1]) {
-            let verb = if e.kind == EdgeKind::Reference { "references" } else { "depends on" };
+            let verb = if e.kind == EdgeKind::Reference {
+                "references"
+            } else {
+                "depends on"
+            };
             d.secondary(e.span, format!("`{}` {verb} `{}` here", name(a), name(b)));
         }
     }
@@ -56,7 +58,10 @@ pub fn push_path_labels(cx: &Cx<'_>, d: &mut Diagnostic, path: &[ResourceId]) {
 
 /// Whether a CIDR (IPv4 or IPv6) is "anywhere".
 pub fn is_anywhere(cidr: &str) -> bool {
-    matches!(cidr.trim(), "0.0.0.0/0" | "::/0" | "*" | "0.0.0.0" | "Internet" | "internet" | "any" | "Any")
+    matches!(
+        cidr.trim(),
+        "0.0.0.0/0" | "::/0" | "*" | "0.0.0.0" | "Internet" | "internet" | "any" | "Any"
+    )
 }
 
 /// The CIDR strings in a value (a CIDR, a string, or a list of them).
@@ -102,8 +107,14 @@ pub fn port_ranges(v: Option<&Value>) -> Option<Vec<(i64, i64)>> {
             }
             Value::List(l) => l.iter().all(|x| one(x, out)),
             Value::Record(m) => {
-                let from = m.get("from").or_else(|| m.get("from_port")).and_then(Value::as_i64);
-                let to = m.get("to").or_else(|| m.get("to_port")).and_then(Value::as_i64);
+                let from = m
+                    .get("from")
+                    .or_else(|| m.get("from_port"))
+                    .and_then(Value::as_i64);
+                let to = m
+                    .get("to")
+                    .or_else(|| m.get("to_port"))
+                    .and_then(Value::as_i64);
                 match (from, to) {
                     (Some(a), Some(b)) => out.push((a, b)),
                     (Some(a), None) | (None, Some(a)) => out.push((a, a)),
@@ -131,12 +142,16 @@ pub fn covers(ranges: &Option<Vec<(i64, i64)>>, port: i64) -> bool {
 
 /// A resource name as it can be written in an identifier (for help text).
 pub fn ident(name: &str) -> String {
-    name.replace(['.', '[', ']', '"', '-', ' '], "_").trim_matches('_').to_string()
+    name.replace(['.', '[', ']', '"', '-', ' '], "_")
+        .trim_matches('_')
+        .to_string()
 }
 
 /// The first of `names` that the resource has (set or defaulted), with its value.
 pub fn first<'r>(r: &'r Resource, names: &[&'static str]) -> Option<(&'static str, &'r Value)> {
-    names.iter().find_map(|n| get(r, n).filter(|v| !v.is_null()).map(|v| (*n, v)))
+    names
+        .iter()
+        .find_map(|n| get(r, n).filter(|v| !v.is_null()).map(|v| (*n, v)))
 }
 
 /// The first of `names` holding a bool.
@@ -168,7 +183,9 @@ impl<'r> Container<'r> {
     pub fn get(&self, key: &str) -> Option<&'r Value> {
         match self.rec {
             Some(m) => {
-                let (head, rest) = key.split_once('.').map_or((key, None), |(h, t)| (h, Some(t)));
+                let (head, rest) = key
+                    .split_once('.')
+                    .map_or((key, None), |(h, t)| (h, Some(t)));
                 let v = m.get(head)?;
                 match rest {
                     Some(t) => v.get_path(t),
@@ -183,7 +200,13 @@ impl<'r> Container<'r> {
     pub fn security(&self, key: &str) -> Option<&'r Value> {
         self.get(&format!("security_context.{key}"))
             .or_else(|| get(self.r, &format!("pod_security_context.{key}")))
-            .or_else(|| if self.rec.is_some() { get(self.r, &format!("security_context.{key}")) } else { None })
+            .or_else(|| {
+                if self.rec.is_some() {
+                    get(self.r, &format!("security_context.{key}"))
+                } else {
+                    None
+                }
+            })
             .or_else(|| self.get(key))
     }
     /// The span to point at: the container's property, else the resource's `prop`.
@@ -234,14 +257,28 @@ pub fn containers(r: &Resource) -> Vec<Container<'_>> {
         if let Some(list) = get(r, prop).and_then(Value::as_list) {
             for (i, c) in list.iter().enumerate() {
                 if let Some(m) = c.as_record() {
-                    let name = m.get("name").and_then(Value::as_str).map(str::to_string).unwrap_or_else(|| format!("#{i}"));
-                    out.push(Container { r, rec: Some(m), prop, name });
+                    let name = m
+                        .get("name")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                        .unwrap_or_else(|| format!("#{i}"));
+                    out.push(Container {
+                        r,
+                        rec: Some(m),
+                        prop,
+                        name,
+                    });
                 }
             }
         }
     }
     if out.is_empty() && (r.prop("image").is_some() || r.prop("containers").is_none()) {
-        out.push(Container { r, rec: None, prop: "image", name: r.name.clone() });
+        out.push(Container {
+            r,
+            rec: None,
+            prop: "image",
+            name: r.name.clone(),
+        });
     }
     out
 }
@@ -249,14 +286,39 @@ pub fn containers(r: &Resource) -> Vec<Container<'_>> {
 /// Whether a variable or property name suggests a credential.
 pub fn secret_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase();
-    if n.ends_with("_url") && !n.contains("password") || n.ends_with("_file") || n.ends_with("_path") || n.ends_with("_arn") || n.ends_with("_id") && !n.contains("secret") || n.ends_with("_name") || n.contains("public") || n.ends_with("_ref") {
+    if n.ends_with("_url") && !n.contains("password")
+        || n.ends_with("_file")
+        || n.ends_with("_path")
+        || n.ends_with("_arn")
+        || n.ends_with("_id") && !n.contains("secret")
+        || n.ends_with("_name")
+        || n.contains("public")
+        || n.ends_with("_ref")
+    {
         return false;
     }
     // The name of a Kubernetes TLS Secret (`tls_secret = "shop-tls"` on an ingress), not its key.
     if n == "tls_secret" || n.ends_with("_tls_secret") {
         return false;
     }
-    ["password", "passwd", "pwd", "secret", "token", "api_key", "apikey", "private_key", "access_key", "credential", "auth_key", "signing_key", "client_secret", "db_pass"].iter().any(|k| n.contains(k))
+    [
+        "password",
+        "passwd",
+        "pwd",
+        "secret",
+        "token",
+        "api_key",
+        "apikey",
+        "private_key",
+        "access_key",
+        "credential",
+        "auth_key",
+        "signing_key",
+        "client_secret",
+        "db_pass",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
 }
 
 /// Whether a literal looks like a real credential (not a placeholder).
@@ -266,8 +328,23 @@ pub fn looks_secret(value: &str) -> bool {
         return false;
     }
     let lower = v.to_ascii_lowercase();
-    let placeholder = ["changeme", "change-me", "example", "placeholder", "<", "${", "xxx", "todo", "redacted", "none", "dummy", "test"];
-    if placeholder.iter().any(|p| lower.starts_with(p)) || v.chars().all(|c| c == '*' || c == 'x' || c == 'X') {
+    let placeholder = [
+        "changeme",
+        "change-me",
+        "example",
+        "placeholder",
+        "<",
+        "${",
+        "xxx",
+        "todo",
+        "redacted",
+        "none",
+        "dummy",
+        "test",
+    ];
+    if placeholder.iter().any(|p| lower.starts_with(p))
+        || v.chars().all(|c| c == '*' || c == 'x' || c == 'X')
+    {
         return false;
     }
     true
@@ -278,17 +355,35 @@ pub fn looks_secret(value: &str) -> bool {
 pub fn credential_pattern(s: &str) -> Option<&'static str> {
     let b = s.as_bytes();
     for (i, w) in b.windows(4).enumerate() {
-        if (w == b"AKIA" || w == b"ASIA") && b.len() >= i + 20 && b[i + 4..i + 20].iter().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit()) {
+        if (w == b"AKIA" || w == b"ASIA")
+            && b.len() >= i + 20
+            && b[i + 4..i + 20]
+                .iter()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+        {
             return Some("an AWS access key id");
         }
     }
     if s.contains("-----BEGIN") && s.contains("PRIVATE KEY") {
         return Some("a private key");
     }
-    for (prefix, what) in [("ghp_", "a GitHub token"), ("github_pat_", "a GitHub token"), ("xoxb-", "a Slack token"), ("xoxp-", "a Slack token"), ("sk_live_", "a Stripe secret key"), ("AIza", "a Google API key"), ("glpat-", "a GitLab token")] {
+    for (prefix, what) in [
+        ("ghp_", "a GitHub token"),
+        ("github_pat_", "a GitHub token"),
+        ("xoxb-", "a Slack token"),
+        ("xoxp-", "a Slack token"),
+        ("sk_live_", "a Stripe secret key"),
+        ("AIza", "a Google API key"),
+        ("glpat-", "a GitLab token"),
+    ] {
         if let Some(p) = s.find(prefix) {
             let rest = &s[p + prefix.len()..];
-            if rest.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-').count() >= 16 {
+            if rest
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+                .count()
+                >= 16
+            {
                 return Some(what);
             }
         }
@@ -334,4 +429,3 @@ pub fn strings(v: &Value) -> Vec<&str> {
         _ => Vec::new(),
     }
 }
-

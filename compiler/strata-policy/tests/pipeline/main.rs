@@ -6,13 +6,36 @@ use strata_base::SourceMap;
 use strata_graph::testkit::render_inline;
 
 /// Compile a project through semantics and lowering; the model, schemas and sources.
-fn compile(name: &str, text: &str) -> (strata_model::Model, strata_model::Schemas, SourceMap, strata_base::FileId) {
+fn compile(
+    name: &str,
+    text: &str,
+) -> (
+    strata_model::Model,
+    strata_model::Schemas,
+    SourceMap,
+    strata_base::FileId,
+) {
     let mut sources = SourceMap::new();
     let file = sources.add(name, text, false);
-    let (analysis, diags) = strata_semantics::analyze(&mut sources, &[file], &strata_semantics::NoImports, &strata_semantics::Options::default());
-    assert!(diags.iter().all(|d| d.severity != strata_base::Severity::Error), "semantics: {diags:#?}");
+    let (analysis, diags) = strata_semantics::analyze(
+        &mut sources,
+        &[file],
+        &strata_semantics::NoImports,
+        &strata_semantics::Options::default(),
+    );
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != strata_base::Severity::Error),
+        "semantics: {diags:#?}"
+    );
     let (model, diags) = strata_lower::lower_portable(analysis.model, &analysis.schemas);
-    assert!(diags.iter().all(|d| d.severity != strata_base::Severity::Error), "lowering: {diags:#?}");
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != strata_base::Severity::Error),
+        "lowering: {diags:#?}"
+    );
     (model, analysis.schemas, sources, file)
 }
 
@@ -21,14 +44,30 @@ fn gcp_and_kubernetes() {
     let (model, schemas, sources, file) = compile("gcp.strata", include_str!("gcp.strata"));
     let (graph, diags) = strata_graph::build(&model);
     assert!(diags.is_empty(), "{diags:?}");
-    let findings = strata_policy::check_with_sources(&model, &schemas, &graph, &strata_policy::PolicyConfig::default(), &sources, &[]);
+    let findings = strata_policy::check_with_sources(
+        &model,
+        &schemas,
+        &graph,
+        &strata_policy::PolicyConfig::default(),
+        &sources,
+        &[],
+    );
     let codes: Vec<&str> = findings.iter().map(|d| d.code.as_str()).collect();
-    for expected in ["SEC010", "SEC016", "SEC020", "SEC080", "SEC085", "SEC086", "COST002", "COST003", "SEC013"] {
+    for expected in [
+        "SEC010", "SEC016", "SEC020", "SEC080", "SEC085", "SEC086", "COST002", "COST003", "SEC013",
+    ] {
         assert!(codes.contains(&expected), "{expected} missing: {codes:?}");
     }
-    assert!(findings.iter().all(|d| d.primary.span.file == file), "{findings:#?}");
+    assert!(
+        findings.iter().all(|d| d.primary.span.file == file),
+        "{findings:#?}"
+    );
     insta::assert_snapshot!("gcp", render_inline(&sources, &findings));
-    let report = strata_policy::estimate(&model, &schemas, &strata_policy::UsageAssumptions::default());
+    let report = strata_policy::estimate(
+        &model,
+        &schemas,
+        &strata_policy::UsageAssumptions::default(),
+    );
     insta::assert_snapshot!("gcp_cost", strata_policy::cost::to_table(&report));
 }
 
@@ -37,44 +76,109 @@ fn shop() {
     let text = include_str!("shop.strata");
     let mut sources = SourceMap::new();
     let file = sources.add("shop.strata", text, false);
-    let (analysis, diags) = strata_semantics::analyze(&mut sources, &[file], &strata_semantics::NoImports, &strata_semantics::Options::default());
-    assert!(diags.iter().all(|d| d.severity != strata_base::Severity::Error), "semantics: {diags:#?}");
+    let (analysis, diags) = strata_semantics::analyze(
+        &mut sources,
+        &[file],
+        &strata_semantics::NoImports,
+        &strata_semantics::Options::default(),
+    );
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != strata_base::Severity::Error),
+        "semantics: {diags:#?}"
+    );
     let (model, diags) = strata_lower::lower_portable(analysis.model, &analysis.schemas);
-    assert!(diags.iter().all(|d| d.severity != strata_base::Severity::Error), "lowering: {diags:#?}");
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != strata_base::Severity::Error),
+        "lowering: {diags:#?}"
+    );
     let (graph, diags) = strata_graph::build(&model);
     assert!(diags.is_empty(), "{diags:?}");
-    let findings = strata_policy::check_with_sources(&model, &analysis.schemas, &graph, &strata_policy::PolicyConfig::default(), &sources, &[]);
+    let findings = strata_policy::check_with_sources(
+        &model,
+        &analysis.schemas,
+        &graph,
+        &strata_policy::PolicyConfig::default(),
+        &sources,
+        &[],
+    );
     let codes: Vec<&str> = findings.iter().map(|d| d.code.as_str()).collect();
     // The mistakes written in the file are found, at the lines they are written on.
     for expected in ["SEC040", "SEC085", "SEC086", "SEC020", "COST001"] {
         assert!(codes.contains(&expected), "{expected} missing: {codes:?}");
     }
     // The suppressed public replica is not reported by SEC010, and the suppression is used.
-    assert!(!codes.contains(&"SEC010") && !codes.contains(&"POL001"), "{codes:?}");
+    assert!(
+        !codes.contains(&"SEC010") && !codes.contains(&"POL001"),
+        "{codes:?}"
+    );
     // Every finding points into the project file.
-    assert!(findings.iter().all(|d| d.primary.span.file == file), "{findings:#?}");
+    assert!(
+        findings.iter().all(|d| d.primary.span.file == file),
+        "{findings:#?}"
+    );
     insta::assert_snapshot!("shop", render_inline(&sources, &findings));
-    let report = strata_policy::estimate(&model, &analysis.schemas, &strata_policy::UsageAssumptions::default());
+    let report = strata_policy::estimate(
+        &model,
+        &analysis.schemas,
+        &strata_policy::UsageAssumptions::default(),
+    );
     insta::assert_snapshot!("shop_cost", strata_policy::cost::to_table(&report));
 }
 
 /// `compile` with `--env ENV`.
-fn compile_env(name: &str, text: &str, env: &str) -> (strata_model::Model, strata_model::Schemas, SourceMap) {
+fn compile_env(
+    name: &str,
+    text: &str,
+    env: &str,
+) -> (strata_model::Model, strata_model::Schemas, SourceMap) {
     let mut sources = SourceMap::new();
     let file = sources.add(name, text, false);
-    let options = strata_semantics::Options { env: Some(env.to_string()), ..strata_semantics::Options::default() };
-    let (analysis, diags) = strata_semantics::analyze(&mut sources, &[file], &strata_semantics::NoImports, &options);
-    assert!(diags.iter().all(|d| d.severity != strata_base::Severity::Error), "semantics: {diags:#?}");
+    let options = strata_semantics::Options {
+        env: Some(env.to_string()),
+        ..strata_semantics::Options::default()
+    };
+    let (analysis, diags) = strata_semantics::analyze(
+        &mut sources,
+        &[file],
+        &strata_semantics::NoImports,
+        &options,
+    );
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != strata_base::Severity::Error),
+        "semantics: {diags:#?}"
+    );
     let (model, diags) = strata_lower::lower_portable(analysis.model, &analysis.schemas);
-    assert!(diags.iter().all(|d| d.severity != strata_base::Severity::Error), "lowering: {diags:#?}");
+    assert!(
+        diags
+            .iter()
+            .all(|d| d.severity != strata_base::Severity::Error),
+        "lowering: {diags:#?}"
+    );
     (model, analysis.schemas, sources)
 }
 
-fn check_only(model: &strata_model::Model, schemas: &strata_model::Schemas, sources: &SourceMap, codes: &[&str]) -> Vec<strata_base::Diagnostic> {
+fn check_only(
+    model: &strata_model::Model,
+    schemas: &strata_model::Schemas,
+    sources: &SourceMap,
+    codes: &[&str],
+) -> Vec<strata_base::Diagnostic> {
     use strata_policy::Level;
     let mut config = strata_policy::PolicyConfig::default().with_level("all", Level::Off);
     for c in codes {
-        config = config.with_level(c, Level::On(strata_policy::registry::find(c).map_or(strata_base::Severity::Warning, |r| r.severity)));
+        config = config.with_level(
+            c,
+            Level::On(
+                strata_policy::registry::find(c)
+                    .map_or(strata_base::Severity::Warning, |r| r.severity),
+            ),
+        );
     }
     let (graph, diags) = strata_graph::build(model);
     assert!(diags.is_empty(), "{diags:?}");
@@ -87,9 +191,23 @@ fn check_only(model: &strata_model::Model, schemas: &strata_model::Schemas, sour
 fn elasticache_without_auth() {
     let (model, schemas, sources, _) = compile("caches.strata", include_str!("caches.strata"));
     let findings = check_only(&model, &schemas, &sources, &["SEC051", "SEC053"]);
-    let got: Vec<(&str, &str)> = findings.iter().map(|d| (d.code.as_str(), sources.snippet(d.primary.span))).collect();
-    assert_eq!(got.iter().filter(|(c, _)| *c == "SEC053").map(|(_, s)| *s).collect::<Vec<_>>(), ["sessions", "plain", "jobs"], "{got:?}");
-    assert_eq!(got.iter().filter(|(c, _)| *c == "SEC051").count(), 1, "{got:?}");
+    let got: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|d| (d.code.as_str(), sources.snippet(d.primary.span)))
+        .collect();
+    assert_eq!(
+        got.iter()
+            .filter(|(c, _)| *c == "SEC053")
+            .map(|(_, s)| *s)
+            .collect::<Vec<_>>(),
+        ["sessions", "plain", "jobs"],
+        "{got:?}"
+    );
+    assert_eq!(
+        got.iter().filter(|(c, _)| *c == "SEC051").count(),
+        1,
+        "{got:?}"
+    );
     assert!(!got.iter().any(|(_, s)| *s == "reports"), "{got:?}");
     insta::assert_snapshot!("caches", render_inline(&sources, &findings));
 }
@@ -99,13 +217,25 @@ fn elasticache_without_auth() {
 fn kubernetes_ingress_has_tls() {
     let (model, schemas, sources, _) = compile("ingress.strata", include_str!("ingress.strata"));
     let findings = check_only(&model, &schemas, &sources, &["SEC060", "SEC095"]);
-    let got: Vec<(&str, &str)> = findings.iter().map(|d| (d.code.as_str(), sources.snippet(d.primary.span))).collect();
-    assert_eq!(got, [("SEC060", "legacy")], "only the project's own ingress without TLS:\n{}", render_inline(&sources, &findings));
+    let got: Vec<(&str, &str)> = findings
+        .iter()
+        .map(|d| (d.code.as_str(), sources.snippet(d.primary.span)))
+        .collect();
+    assert_eq!(
+        got,
+        [("SEC060", "legacy")],
+        "only the project's own ingress without TLS:\n{}",
+        render_inline(&sources, &findings)
+    );
     insta::assert_snapshot!("ingress", render_inline(&sources, &findings));
     // What the lowering writes, so that this test fails if it ever stops writing TLS.
-    let (programs, _) = strata_lower::to_targets(&model, &schemas, Some(&[strata_model::Target::Kubernetes]));
+    let (programs, _) =
+        strata_lower::to_targets(&model, &schemas, Some(&[strata_model::Target::Kubernetes]));
     let text = format!("{programs:?}");
-    assert!(text.contains("default-secret-tls") && text.contains("api-example-com-tls"), "the Ingress manifests have no tls secret:\n{text}");
+    assert!(
+        text.contains("default-secret-tls") && text.contains("api-example-com-tls"),
+        "the Ingress manifests have no tls secret:\n{text}"
+    );
 }
 
 /// `[prod]` applies only when checking prod, `[gcp]` only to projects on GCP; out of scope a
@@ -117,17 +247,56 @@ fn scoped_suppressions() {
     let mut out = String::new();
     for env in ["dev", "prod"] {
         let (model, schemas, sources) = compile_env("scoped.strata", text, env);
-        let findings = check_only(&model, &schemas, &sources, &["SEC040", "POL001", "POL002", "POL003"]);
-        let got: Vec<(&str, &str)> = findings.iter().map(|d| (d.code.as_str(), sources.snippet(d.primary.span))).collect();
+        let findings = check_only(
+            &model,
+            &schemas,
+            &sources,
+            &["SEC040", "POL001", "POL002", "POL003"],
+        );
+        let got: Vec<(&str, &str)> = findings
+            .iter()
+            .map(|d| (d.code.as_str(), sources.snippet(d.primary.span)))
+            .collect();
         // `audit` is unrotated only in prod, where `[prod]` suppresses it; in dev it is inert.
-        assert!(!got.iter().any(|(c, s)| *c == "SEC040" && *s != "typo"), "{env}: {got:?}");
-        assert_eq!(got.iter().filter(|(c, _)| *c == "POL001").map(|(_, s)| *s).collect::<Vec<_>>(), ["SEC040"], "{env}: only `other`'s suppression is unused: {got:?}");
-        assert_eq!(got.iter().filter(|(c, _)| *c == "POL003").map(|(_, s)| *s).collect::<Vec<_>>(), ["prdo"], "{env}: {got:?}");
-        out.push_str(&format!("--- env {env}\n{}", render_inline(&sources, &findings)));
+        assert!(
+            !got.iter().any(|(c, s)| *c == "SEC040" && *s != "typo"),
+            "{env}: {got:?}"
+        );
+        assert_eq!(
+            got.iter()
+                .filter(|(c, _)| *c == "POL001")
+                .map(|(_, s)| *s)
+                .collect::<Vec<_>>(),
+            ["SEC040"],
+            "{env}: only `other`'s suppression is unused: {got:?}"
+        );
+        assert_eq!(
+            got.iter()
+                .filter(|(c, _)| *c == "POL003")
+                .map(|(_, s)| *s)
+                .collect::<Vec<_>>(),
+            ["prdo"],
+            "{env}: {got:?}"
+        );
+        out.push_str(&format!(
+            "--- env {env}\n{}",
+            render_inline(&sources, &findings)
+        ));
     }
     // The `[prod]` suppression is what hides `audit` in prod: scoped elsewhere, it shows.
-    let (model, schemas, sources) = compile_env("scoped.strata", &text.replace("strata-ignore[prod]", "strata-ignore[staging]"), "prod");
+    let (model, schemas, sources) = compile_env(
+        "scoped.strata",
+        &text.replace("strata-ignore[prod]", "strata-ignore[staging]"),
+        "prod",
+    );
     let findings = check_only(&model, &schemas, &sources, &["SEC040"]);
-    assert_eq!(findings.iter().map(|d| sources.snippet(d.primary.span)).collect::<Vec<_>>(), ["rotation"], "{findings:#?}");
+    assert_eq!(
+        findings
+            .iter()
+            .map(|d| sources.snippet(d.primary.span))
+            .collect::<Vec<_>>(),
+        ["rotation"],
+        "{findings:#?}"
+    );
     insta::assert_snapshot!("scoped", out);
 }

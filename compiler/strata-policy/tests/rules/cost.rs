@@ -11,7 +11,8 @@ pub fn cases() -> Vec<Case> {
                     s.set("region", "us-east-1").budget(100.0);
                 });
                 f.resource("db", "aws.rds.DBInstance", |r| {
-                    r.set("instance_class", "db.r6g.xlarge").set("allocated_storage", gib(100.0));
+                    r.set("instance_class", "db.r6g.xlarge")
+                        .set("allocated_storage", gib(100.0));
                 });
                 f.resource("key", "aws.kms.Key", |r| {
                     r.set("rotation", true);
@@ -22,7 +23,8 @@ pub fn cases() -> Vec<Case> {
                     s.set("region", "us-east-1").budget(100.0);
                 });
                 f.resource("db", "aws.rds.DBInstance", |r| {
-                    r.set("instance_class", "db.t4g.medium").set("allocated_storage", gib(100.0));
+                    r.set("instance_class", "db.t4g.medium")
+                        .set("allocated_storage", gib(100.0));
                 });
                 // A stack without a budget is never over it.
                 f.stack("free", Provider::Aws, |s| {
@@ -117,7 +119,13 @@ pub fn cases() -> Vec<Case> {
             },
             good: |f| {
                 f.resource("uploads", "aws.s3.Bucket", |r| {
-                    r.set("versioning", true).set("lifecycle", list([rec([("after", days(90.0)), ("storage_class", v("GLACIER"))])]));
+                    r.set("versioning", true).set(
+                        "lifecycle",
+                        list([rec([
+                            ("after", days(90.0)),
+                            ("storage_class", v("GLACIER")),
+                        ])]),
+                    );
                 });
             },
         },

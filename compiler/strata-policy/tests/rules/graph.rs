@@ -23,13 +23,15 @@ pub fn cases() -> Vec<Case> {
                     r.set("port", 6379);
                 });
                 f.resource("listener", "aws.elbv2.Listener", |r| {
-                    r.set("load_balancer", refer("lb")).set("forward", refer("tg"));
+                    r.set("load_balancer", refer("lb"))
+                        .set("forward", refer("tg"));
                 });
                 f.resource("cache", "aws.elasticache.ReplicationGroup", |r| {
                     r.set("node_type", "cache.t4g.small");
                 });
                 f.resource("attach", "acme.TargetGroupAttachment", |r| {
-                    r.set("target_group", refer("tg")).set("target", refer_attr("cache", "primary_endpoint"));
+                    r.set("target_group", refer("tg"))
+                        .set("target", refer_attr("cache", "primary_endpoint"));
                 });
             },
             good: |f| {
@@ -40,16 +42,34 @@ pub fn cases() -> Vec<Case> {
                     r.set("port", 8080);
                 });
                 f.resource("listener", "aws.elbv2.Listener", |r| {
-                    r.set("load_balancer", refer("lb")).set("forward", refer("tg"));
+                    r.set("load_balancer", refer("lb"))
+                        .set("forward", refer("tg"));
                 });
                 f.resource("db", "aws.rds.DBInstance", |r| {
                     r.set("instance_class", "db.t4g.medium");
                 });
                 f.resource("task", "aws.ecs.TaskDefinition", |r| {
-                    r.set("containers", list([rec([("name", v("api")), ("image", v("ghcr.io/acme/api:1.4.2")), ("environment", rec([("DB_HOST", refer_attr("db", "address"))]))])]));
+                    r.set(
+                        "containers",
+                        list([rec([
+                            ("name", v("api")),
+                            ("image", v("ghcr.io/acme/api:1.4.2")),
+                            (
+                                "environment",
+                                rec([("DB_HOST", refer_attr("db", "address"))]),
+                            ),
+                        ])]),
+                    );
                 });
                 f.resource("api", "aws.ecs.Service", |r| {
-                    r.set("task_definition", refer("task")).set("load_balancer", rec([("target_group", refer("tg")), ("container", v("api")), ("port", v(8080))]));
+                    r.set("task_definition", refer("task")).set(
+                        "load_balancer",
+                        rec([
+                            ("target_group", refer("tg")),
+                            ("container", v("api")),
+                            ("port", v(8080)),
+                        ]),
+                    );
                 });
                 // An internal load balancer may front a database.
                 f.resource("internal", "aws.elbv2.LoadBalancer", |r| {
@@ -59,10 +79,12 @@ pub fn cases() -> Vec<Case> {
                     r.set("port", 5432);
                 });
                 f.resource("listener2", "aws.elbv2.Listener", |r| {
-                    r.set("load_balancer", refer("internal")).set("forward", refer("tg2"));
+                    r.set("load_balancer", refer("internal"))
+                        .set("forward", refer("tg2"));
                 });
                 f.resource("attach", "acme.TargetGroupAttachment", |r| {
-                    r.set("target_group", refer("tg2")).set("target", refer_attr("db", "address"));
+                    r.set("target_group", refer("tg2"))
+                        .set("target", refer_attr("db", "address"));
                 });
             },
         },
@@ -79,7 +101,8 @@ pub fn cases() -> Vec<Case> {
                     r.stack(1);
                 });
                 f.resource("worker", "aws.lambda.Function", |r| {
-                    r.stack(0).set("environment", rec([("QUEUE", refer_attr("jobs", "url"))]));
+                    r.stack(0)
+                        .set("environment", rec([("QUEUE", refer_attr("jobs", "url"))]));
                 });
             },
             good: |f| {
@@ -93,11 +116,13 @@ pub fn cases() -> Vec<Case> {
                     r.stack(0);
                 });
                 f.resource("worker", "aws.lambda.Function", |r| {
-                    r.stack(0).set("environment", rec([("QUEUE", refer_attr("jobs", "url"))]));
+                    r.stack(0)
+                        .set("environment", rec([("QUEUE", refer_attr("jobs", "url"))]));
                 });
                 // Only production depending on non-production is flagged.
                 f.resource("staging_worker", "aws.lambda.Function", |r| {
-                    r.stack(1).set("environment", rec([("QUEUE", refer_attr("jobs", "url"))]));
+                    r.stack(1)
+                        .set("environment", rec([("QUEUE", refer_attr("jobs", "url"))]));
                 });
             },
         },
@@ -114,7 +139,10 @@ pub fn cases() -> Vec<Case> {
                     r.stack(0);
                 });
                 f.resource("thumbnailer", "aws.lambda.Function", |r| {
-                    r.stack(1).set("environment", rec([("BUCKET", refer_attr("uploads", "name"))]));
+                    r.stack(1).set(
+                        "environment",
+                        rec([("BUCKET", refer_attr("uploads", "name"))]),
+                    );
                 });
             },
             good: |f| {
@@ -123,7 +151,10 @@ pub fn cases() -> Vec<Case> {
                 });
                 f.resource("uploads", "aws.s3.Bucket", |_| {});
                 f.resource("thumbnailer", "aws.lambda.Function", |r| {
-                    r.set("environment", rec([("BUCKET", refer_attr("uploads", "name"))]));
+                    r.set(
+                        "environment",
+                        rec([("BUCKET", refer_attr("uploads", "name"))]),
+                    );
                 });
             },
         },

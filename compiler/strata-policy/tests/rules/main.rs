@@ -37,10 +37,16 @@ fn every_rule_case() {
         (case.bad)(&mut bad);
         let (text, diags) = support::render(bad, &config);
         if !diags.iter().any(|d| d.code == case.code) {
-            failures.push(format!("{}: the bad fixture reports nothing\n{text}", case.code));
+            failures.push(format!(
+                "{}: the bad fixture reports nothing\n{text}",
+                case.code
+            ));
         }
         if let Some(other) = diags.iter().find(|d| d.code != case.code) {
-            failures.push(format!("{}: unexpected {} in the bad fixture: {}", case.code, other.code, other.message));
+            failures.push(format!(
+                "{}: unexpected {} in the bad fixture: {}",
+                case.code, other.code, other.message
+            ));
         }
         insta::assert_snapshot!(case.code, text);
         let mut good = Fixture::new();
@@ -59,9 +65,18 @@ fn every_rule_has_a_case() {
     let cases = all_cases();
     let mut seen = BTreeSet::new();
     for c in &cases {
-        assert!(strata_policy::registry::find(c.code).is_some(), "case for unknown rule {}", c.code);
+        assert!(
+            strata_policy::registry::find(c.code).is_some(),
+            "case for unknown rule {}",
+            c.code
+        );
         assert!(seen.insert(c.code), "two cases for {}", c.code);
     }
-    let missing: Vec<&str> = rules().iter().filter(|r| !matches!(r.check, Check::Builtin)).map(|r| r.code).filter(|c| !seen.contains(c)).collect();
+    let missing: Vec<&str> = rules()
+        .iter()
+        .filter(|r| !matches!(r.check, Check::Builtin))
+        .map(|r| r.code)
+        .filter(|c| !seen.contains(c))
+        .collect();
     assert!(missing.is_empty(), "rules without a case: {missing:?}");
 }

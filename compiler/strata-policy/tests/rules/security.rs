@@ -1,7 +1,11 @@
 use super::Case;
 use strata_graph::testkit::*;
 
-fn container(name: &str, image: &str, extra: Vec<(&str, strata_model::Value)>) -> strata_model::Value {
+fn container(
+    name: &str,
+    image: &str,
+    extra: Vec<(&str, strata_model::Value)>,
+) -> strata_model::Value {
     let mut m = std::collections::BTreeMap::new();
     m.insert("name".to_string(), v(name));
     m.insert("image".to_string(), v(image));
@@ -78,7 +82,10 @@ pub fn cases() -> Vec<Case> {
             good: |f| {
                 f.resource("logs", "aws.s3.Bucket", |_| {});
                 f.resource("uploads", "aws.s3.Bucket", |r| {
-                    r.set("logging", rec([("bucket", refer("logs")), ("prefix", v("uploads/"))]));
+                    r.set(
+                        "logging",
+                        rec([("bucket", refer("logs")), ("prefix", v("uploads/"))]),
+                    );
                 });
             },
         },
@@ -97,10 +104,14 @@ pub fn cases() -> Vec<Case> {
             code: "SEC010",
             bad: |f| {
                 f.resource("db", "aws.rds.DBInstance", |r| {
-                    r.set("instance_class", "db.t4g.medium").set("publicly_accessible", true);
+                    r.set("instance_class", "db.t4g.medium")
+                        .set("publicly_accessible", true);
                 });
                 f.resource("sql", "gcp.sql.DatabaseInstance", |r| {
-                    r.set("authorized_networks", list([rec([("name", v("all")), ("cidr", cidr("0.0.0.0/0"))])]));
+                    r.set(
+                        "authorized_networks",
+                        list([rec([("name", v("all")), ("cidr", cidr("0.0.0.0/0"))])]),
+                    );
                 });
                 f.resource("reports", "gcp.sql.DatabaseInstance", |r| {
                     r.set("public_ip", true);
@@ -111,7 +122,13 @@ pub fn cases() -> Vec<Case> {
                     r.set("instance_class", "db.t4g.medium");
                 });
                 f.resource("sql", "gcp.sql.DatabaseInstance", |r| {
-                    r.set("authorized_networks", list([rec([("name", v("office")), ("cidr", cidr("203.0.113.0/24"))])]));
+                    r.set(
+                        "authorized_networks",
+                        list([rec([
+                            ("name", v("office")),
+                            ("cidr", cidr("203.0.113.0/24")),
+                        ])]),
+                    );
                 });
             },
         },
@@ -147,7 +164,10 @@ pub fn cases() -> Vec<Case> {
             code: "SEC013",
             bad: |f| {
                 f.resource("db", "portable.Postgres", |r| {
-                    r.set("backups", rec([("retention", days(30.0)), ("point_in_time", v(false))]));
+                    r.set(
+                        "backups",
+                        rec([("retention", days(30.0)), ("point_in_time", v(false))]),
+                    );
                 });
                 f.resource("sql", "gcp.sql.DatabaseInstance", |r| {
                     r.set("point_in_time", false);
@@ -155,7 +175,10 @@ pub fn cases() -> Vec<Case> {
             },
             good: |f| {
                 f.resource("db", "portable.Postgres", |r| {
-                    r.set("backups", rec([("retention", days(30.0)), ("point_in_time", v(true))]));
+                    r.set(
+                        "backups",
+                        rec([("retention", days(30.0)), ("point_in_time", v(true))]),
+                    );
                 });
             },
         },
@@ -211,22 +234,39 @@ pub fn cases() -> Vec<Case> {
             code: "SEC020",
             bad: |f| {
                 f.resource("sg", "aws.ec2.SecurityGroup", |r| {
-                    r.set("ingress", list([rec([("port", v(22)), ("cidr", cidr("0.0.0.0/0"))])]));
+                    r.set(
+                        "ingress",
+                        list([rec([("port", v(22)), ("cidr", cidr("0.0.0.0/0"))])]),
+                    );
                 });
                 f.resource("rdp", "gcp.compute.Firewall", |r| {
-                    r.set("ports", list([v("3389")])).set("source_ranges", list([cidr("0.0.0.0/0")]));
+                    r.set("ports", list([v("3389")]))
+                        .set("source_ranges", list([cidr("0.0.0.0/0")]));
                 });
             },
             good: |f| {
                 f.resource("sg", "aws.ec2.SecurityGroup", |r| {
-                    r.set("ingress", list([rec([("port", v(22)), ("cidr", cidr("10.20.0.0/24"))]), rec([("port", v(443)), ("cidr", cidr("0.0.0.0/0"))])]))
-                        .set("egress", list([rec([("port", v(22)), ("cidr", cidr("0.0.0.0/0"))])]));
+                    r.set(
+                        "ingress",
+                        list([
+                            rec([("port", v(22)), ("cidr", cidr("10.20.0.0/24"))]),
+                            rec([("port", v(443)), ("cidr", cidr("0.0.0.0/0"))]),
+                        ]),
+                    )
+                    .set(
+                        "egress",
+                        list([rec([("port", v(22)), ("cidr", cidr("0.0.0.0/0"))])]),
+                    );
                 });
                 f.resource("ssh_out", "gcp.compute.Firewall", |r| {
-                    r.set("direction", "EGRESS").set("ports", list([v("22")])).set("destination_ranges", list([cidr("0.0.0.0/0")]));
+                    r.set("direction", "EGRESS")
+                        .set("ports", list([v("22")]))
+                        .set("destination_ranges", list([cidr("0.0.0.0/0")]));
                 });
                 f.resource("deny_rdp", "gcp.compute.Firewall", |r| {
-                    r.set("action", "deny").set("ports", list([v("3389")])).set("source_ranges", list([cidr("0.0.0.0/0")]));
+                    r.set("action", "deny")
+                        .set("ports", list([v("3389")]))
+                        .set("source_ranges", list([cidr("0.0.0.0/0")]));
                 });
             },
         },
@@ -234,22 +274,50 @@ pub fn cases() -> Vec<Case> {
             code: "SEC021",
             bad: |f| {
                 f.resource("db_sg", "aws.ec2.SecurityGroup", |r| {
-                    r.set("ingress", list([rec([("from_port", v(5400)), ("to_port", v(5500)), ("cidr", cidr("0.0.0.0/0"))])]));
+                    r.set(
+                        "ingress",
+                        list([rec([
+                            ("from_port", v(5400)),
+                            ("to_port", v(5500)),
+                            ("cidr", cidr("0.0.0.0/0")),
+                        ])]),
+                    );
                 });
                 f.resource("redis", "azure.network.NetworkSecurityGroup", |r| {
-                    r.set("security_rules", list([rec([("name", v("redis")), ("priority", v(100)), ("destination_port_range", v("6379")), ("source_address_prefix", v("*"))])]));
+                    r.set(
+                        "security_rules",
+                        list([rec([
+                            ("name", v("redis")),
+                            ("priority", v(100)),
+                            ("destination_port_range", v("6379")),
+                            ("source_address_prefix", v("*")),
+                        ])]),
+                    );
                 });
             },
             good: |f| {
                 f.resource("db_sg", "aws.ec2.SecurityGroup", |r| {
-                    r.set("ingress", list([rec([("port", v(5432)), ("cidr", cidr("10.0.1.0/24"))])]));
+                    r.set(
+                        "ingress",
+                        list([rec([("port", v(5432)), ("cidr", cidr("10.0.1.0/24"))])]),
+                    );
                 });
                 f.resource("redis", "azure.network.NetworkSecurityGroup", |r| {
                     r.set(
                         "security_rules",
                         list([
-                            rec([("name", v("deny-redis")), ("priority", v(100)), ("access", v("Deny")), ("destination_port_range", v("6379")), ("source_address_prefix", v("*"))]),
-                            rec([("name", v("vnet-redis")), ("priority", v(110)), ("destination_port_range", v("6379"))]),
+                            rec([
+                                ("name", v("deny-redis")),
+                                ("priority", v(100)),
+                                ("access", v("Deny")),
+                                ("destination_port_range", v("6379")),
+                                ("source_address_prefix", v("*")),
+                            ]),
+                            rec([
+                                ("name", v("vnet-redis")),
+                                ("priority", v(110)),
+                                ("destination_port_range", v("6379")),
+                            ]),
                         ]),
                     );
                 });
@@ -259,10 +327,20 @@ pub fn cases() -> Vec<Case> {
             code: "SEC022",
             bad: |f| {
                 f.resource("sg", "aws.ec2.SecurityGroup", |r| {
-                    r.set("ingress", list([rec([("protocol", v("-1")), ("cidr", cidr("0.0.0.0/0"))])]));
+                    r.set(
+                        "ingress",
+                        list([rec([("protocol", v("-1")), ("cidr", cidr("0.0.0.0/0"))])]),
+                    );
                 });
                 f.resource("v6", "aws.ec2.SecurityGroup", |r| {
-                    r.set("ingress", list([rec([("from_port", v(0)), ("to_port", v(65535)), ("cidr", cidr("::/0"))])]));
+                    r.set(
+                        "ingress",
+                        list([rec([
+                            ("from_port", v(0)),
+                            ("to_port", v(65535)),
+                            ("cidr", cidr("::/0")),
+                        ])]),
+                    );
                 });
                 // A GCP firewall rule without ports allows every port of its protocol.
                 f.resource("open", "gcp.compute.Firewall", |r| {
@@ -271,7 +349,13 @@ pub fn cases() -> Vec<Case> {
             },
             good: |f| {
                 f.resource("sg", "aws.ec2.SecurityGroup", |r| {
-                    r.set("ingress", list([rec([("port", v(443)), ("cidr", cidr("0.0.0.0/0"))]), rec([("protocol", v("-1")), ("cidr", cidr("10.0.0.0/16"))])]));
+                    r.set(
+                        "ingress",
+                        list([
+                            rec([("port", v(443)), ("cidr", cidr("0.0.0.0/0"))]),
+                            rec([("protocol", v("-1")), ("cidr", cidr("10.0.0.0/16"))]),
+                        ]),
+                    );
                 });
             },
         },
@@ -280,13 +364,16 @@ pub fn cases() -> Vec<Case> {
             bad: |f| {
                 f.resource("net", "gcp.compute.Network", |_| {});
                 f.resource("subnet", "gcp.compute.Subnetwork", |r| {
-                    r.set("network", refer("net")).set("cidr", cidr("10.0.0.0/24")).set("flow_logs", false);
+                    r.set("network", refer("net"))
+                        .set("cidr", cidr("10.0.0.0/24"))
+                        .set("flow_logs", false);
                 });
             },
             good: |f| {
                 f.resource("net", "gcp.compute.Network", |_| {});
                 f.resource("subnet", "gcp.compute.Subnetwork", |r| {
-                    r.set("network", refer("net")).set("cidr", cidr("10.0.0.0/24"));
+                    r.set("network", refer("net"))
+                        .set("cidr", cidr("10.0.0.0/24"));
                 });
                 // Nothing to write for an AWS VPC in Strata yet: not flagged.
                 f.resource("vpc", "aws.ec2.Vpc", |r| {
@@ -298,20 +385,58 @@ pub fn cases() -> Vec<Case> {
             code: "SEC030",
             bad: |f| {
                 f.resource("app", "aws.iam.Role", |r| {
-                    r.set("assumed_by", rec([("service", list([v("ecs-tasks.amazonaws.com")]))]))
-                        .set("policies", rec([("s3", list([rec([("actions", list([v("s3:*")])), ("resources", list([v("arn:aws:s3:::uploads/*")]))])]))]));
+                    r.set(
+                        "assumed_by",
+                        rec([("service", list([v("ecs-tasks.amazonaws.com")]))]),
+                    )
+                    .set(
+                        "policies",
+                        rec([(
+                            "s3",
+                            list([rec([
+                                ("actions", list([v("s3:*")])),
+                                ("resources", list([v("arn:aws:s3:::uploads/*")])),
+                            ])]),
+                        )]),
+                    );
                 });
                 f.resource("admin", "aws.iam.Policy", |r| {
-                    r.set("statements", list([rec([("effect", v("Allow")), ("actions", list([v("*")])), ("resources", list([v("*")]))])]));
+                    r.set(
+                        "statements",
+                        list([rec([
+                            ("effect", v("Allow")),
+                            ("actions", list([v("*")])),
+                            ("resources", list([v("*")])),
+                        ])]),
+                    );
                 });
             },
             good: |f| {
                 f.resource("app", "aws.iam.Role", |r| {
-                    r.set("assumed_by", rec([("service", list([v("ecs-tasks.amazonaws.com")]))]))
-                        .set("policies", rec([("s3", list([rec([("actions", list([v("s3:GetObject"), v("s3:PutObject")])), ("resources", list([v("arn:aws:s3:::uploads/*")]))])]))]));
+                    r.set(
+                        "assumed_by",
+                        rec([("service", list([v("ecs-tasks.amazonaws.com")]))]),
+                    )
+                    .set(
+                        "policies",
+                        rec([(
+                            "s3",
+                            list([rec([
+                                ("actions", list([v("s3:GetObject"), v("s3:PutObject")])),
+                                ("resources", list([v("arn:aws:s3:::uploads/*")])),
+                            ])]),
+                        )]),
+                    );
                 });
                 f.resource("deny_all", "aws.iam.Policy", |r| {
-                    r.set("statements", list([rec([("effect", v("Deny")), ("actions", list([v("*")])), ("resources", list([v("*")]))])]));
+                    r.set(
+                        "statements",
+                        list([rec([
+                            ("effect", v("Deny")),
+                            ("actions", list([v("*")])),
+                            ("resources", list([v("*")])),
+                        ])]),
+                    );
                 });
             },
         },
@@ -320,7 +445,13 @@ pub fn cases() -> Vec<Case> {
             bad: |f| {
                 f.resource("jobs", "aws.sqs.Queue", |_| {});
                 f.resource("sender", "aws.iam.Policy", |r| {
-                    r.set("statements", list([rec([("actions", list([v("sqs:SendMessage")])), ("resources", list([v("*")]))])]));
+                    r.set(
+                        "statements",
+                        list([rec([
+                            ("actions", list([v("sqs:SendMessage")])),
+                            ("resources", list([v("*")])),
+                        ])]),
+                    );
                 });
             },
             good: |f| {
@@ -329,8 +460,17 @@ pub fn cases() -> Vec<Case> {
                     r.set(
                         "statements",
                         list([
-                            rec([("actions", list([v("sqs:SendMessage")])), ("resources", list([refer_attr("jobs", "arn")]))]),
-                            rec([("actions", list([v("ec2:DescribeInstances"), v("sts:GetCallerIdentity")])), ("resources", list([v("*")]))]),
+                            rec([
+                                ("actions", list([v("sqs:SendMessage")])),
+                                ("resources", list([refer_attr("jobs", "arn")])),
+                            ]),
+                            rec([
+                                (
+                                    "actions",
+                                    list([v("ec2:DescribeInstances"), v("sts:GetCallerIdentity")]),
+                                ),
+                                ("resources", list([v("*")])),
+                            ]),
                         ]),
                     );
                 });
@@ -340,15 +480,32 @@ pub fn cases() -> Vec<Case> {
             code: "SEC032",
             bad: |f| {
                 f.resource("api_role", "aws.iam.Role", |r| {
-                    r.set("assumed_by", rec([("service", list([v("ecs-tasks.amazonaws.com")]))])).set("managed_policies", list([v("arn:aws:iam::aws:policy/AdministratorAccess")]));
+                    r.set(
+                        "assumed_by",
+                        rec([("service", list([v("ecs-tasks.amazonaws.com")]))]),
+                    )
+                    .set(
+                        "managed_policies",
+                        list([v("arn:aws:iam::aws:policy/AdministratorAccess")]),
+                    );
                 });
                 f.resource("ci", "gcp.iam.ServiceAccount", |r| {
-                    r.set("roles", list([v("roles/storage.objectViewer"), v("roles/editor")]));
+                    r.set(
+                        "roles",
+                        list([v("roles/storage.objectViewer"), v("roles/editor")]),
+                    );
                 });
             },
             good: |f| {
                 f.resource("api_role", "aws.iam.Role", |r| {
-                    r.set("assumed_by", rec([("service", list([v("ecs-tasks.amazonaws.com")]))])).set("managed_policies", list([v("arn:aws:iam::aws:policy/ReadOnlyAccess")]));
+                    r.set(
+                        "assumed_by",
+                        rec([("service", list([v("ecs-tasks.amazonaws.com")]))]),
+                    )
+                    .set(
+                        "managed_policies",
+                        list([v("arn:aws:iam::aws:policy/ReadOnlyAccess")]),
+                    );
                 });
                 f.resource("ci", "gcp.iam.ServiceAccount", |r| {
                     r.set("roles", list([v("roles/storage.objectViewer")]));
@@ -364,7 +521,10 @@ pub fn cases() -> Vec<Case> {
             },
             good: |f| {
                 f.resource("ci", "aws.iam.Role", |r| {
-                    r.set("assumed_by", rec([("aws", list([v("arn:aws:iam::123456789012:root")]))]));
+                    r.set(
+                        "assumed_by",
+                        rec([("aws", list([v("arn:aws:iam::123456789012:root")]))]),
+                    );
                 });
             },
         },
@@ -480,7 +640,10 @@ pub fn cases() -> Vec<Case> {
                     r.set("port", 8080);
                 });
                 f.resource("http", "aws.elbv2.Listener", |r| {
-                    r.set("load_balancer", refer("lb")).set("port", 80).set("protocol", "HTTP").set("forward", refer("tg"));
+                    r.set("load_balancer", refer("lb"))
+                        .set("port", 80)
+                        .set("protocol", "HTTP")
+                        .set("forward", refer("tg"));
                 });
             },
             good: |f| {
@@ -489,24 +652,38 @@ pub fn cases() -> Vec<Case> {
                     r.set("port", 8080);
                 });
                 f.resource("http", "aws.elbv2.Listener", |r| {
-                    r.set("load_balancer", refer("lb")).set("port", 80).set("protocol", "HTTP").set("redirect_https", true);
+                    r.set("load_balancer", refer("lb"))
+                        .set("port", 80)
+                        .set("protocol", "HTTP")
+                        .set("redirect_https", true);
                 });
                 f.resource("https", "aws.elbv2.Listener", |r| {
-                    r.set("load_balancer", refer("lb")).set("forward", refer("tg")).set("certificate", "arn:aws:acm:us-east-1:123456789012:certificate/abc");
+                    r.set("load_balancer", refer("lb"))
+                        .set("forward", refer("tg"))
+                        .set(
+                            "certificate",
+                            "arn:aws:acm:us-east-1:123456789012:certificate/abc",
+                        );
                 });
                 f.resource("web", "k8s.Deployment", |r| {
                     r.set("containers", list([container("web", "web:1.0", vec![])]));
                 });
                 f.resource("web_svc", "k8s.Service", |r| {
-                    r.set("target", refer("web")).set("ports", list([rec([("port", v(80))])]));
+                    r.set("target", refer("web"))
+                        .set("ports", list([rec([("port", v(80))])]));
                 });
                 // The stdlib's ingress always writes `tls` (its secret is `NAME-tls` when unset):
                 // neither ingress serves plain HTTP.
                 f.resource("web_ingress", "k8s.Ingress", |r| {
-                    r.set("host", "shop.example.com").set("service", refer("web_svc")).set("service_port", 80);
+                    r.set("host", "shop.example.com")
+                        .set("service", refer("web_svc"))
+                        .set("service_port", 80);
                 });
                 f.resource("api_ingress", "k8s.Ingress", |r| {
-                    r.set("host", "api.example.com").set("service", refer("web_svc")).set("service_port", 80).set("tls_secret", "api-tls");
+                    r.set("host", "api.example.com")
+                        .set("service", refer("web_svc"))
+                        .set("service_port", 80)
+                        .set("tls_secret", "api-tls");
                 });
             },
         },
@@ -515,7 +692,8 @@ pub fn cases() -> Vec<Case> {
             bad: |f| {
                 f.resource("lb", "aws.elbv2.LoadBalancer", |_| {});
                 f.resource("https", "aws.elbv2.Listener", |r| {
-                    r.set("load_balancer", refer("lb")).set("ssl_policy", "ELBSecurityPolicy-2016-08");
+                    r.set("load_balancer", refer("lb"))
+                        .set("ssl_policy", "ELBSecurityPolicy-2016-08");
                 });
             },
             good: |f| {
@@ -568,10 +746,14 @@ pub fn cases() -> Vec<Case> {
             good: |f| {
                 f.resource("eks", "aws.eks.Cluster", |_| {});
                 f.resource("ci_eks", "aws.eks.Cluster", |r| {
-                    r.set("endpoint_public", true).set("public_cidrs", list([cidr("203.0.113.0/24")]));
+                    r.set("endpoint_public", true)
+                        .set("public_cidrs", list([cidr("203.0.113.0/24")]));
                 });
                 f.resource("gke", "gcp.container.Cluster", |r| {
-                    r.set("private_endpoint", false).set("master_authorized_networks", list([rec([("cidr_block", cidr("10.0.0.0/8"))])]));
+                    r.set("private_endpoint", false).set(
+                        "master_authorized_networks",
+                        list([rec([("cidr_block", cidr("10.0.0.0/8"))])]),
+                    );
                 });
             },
         },
@@ -606,7 +788,14 @@ pub fn cases() -> Vec<Case> {
                 });
                 // A workload schema with a security context (not the stdlib's).
                 f.resource("agent", "k8s.Job", |r| {
-                    r.set("containers", list([container("agent", "agent:2.1", vec![("security_context", rec([("privileged", v(true))]))])]));
+                    r.set(
+                        "containers",
+                        list([container(
+                            "agent",
+                            "agent:2.1",
+                            vec![("security_context", rec([("privileged", v(true))]))],
+                        )]),
+                    );
                 });
             },
             good: |f| {
@@ -615,7 +804,14 @@ pub fn cases() -> Vec<Case> {
                     r.set("containers", list([container("web", "nginx:1.27", vec![])]));
                 });
                 f.resource("agent", "k8s.Job", |r| {
-                    r.set("containers", list([container("agent", "agent:2.1", vec![("security_context", hardened())])]));
+                    r.set(
+                        "containers",
+                        list([container(
+                            "agent",
+                            "agent:2.1",
+                            vec![("security_context", hardened())],
+                        )]),
+                    );
                 });
             },
         },
@@ -626,7 +822,17 @@ pub fn cases() -> Vec<Case> {
                     r.set("pod_security", "baseline");
                 });
                 f.resource("agent", "k8s.Job", |r| {
-                    r.set("containers", list([container("agent", "agent:2.1", vec![]), container("sidecar", "envoy:1.31", vec![("security_context", rec([("run_as_user", v(0))]))])]));
+                    r.set(
+                        "containers",
+                        list([
+                            container("agent", "agent:2.1", vec![]),
+                            container(
+                                "sidecar",
+                                "envoy:1.31",
+                                vec![("security_context", rec([("run_as_user", v(0))]))],
+                            ),
+                        ]),
+                    );
                 });
             },
             good: |f| {
@@ -638,7 +844,11 @@ pub fn cases() -> Vec<Case> {
                     r.set("containers", list([container("web", "nginx:1.27", vec![])]));
                 });
                 f.resource("agent", "k8s.Job", |r| {
-                    r.set("pod_security_context", rec([("run_as_non_root", v(true))])).set("containers", list([container("agent", "agent:2.1", vec![])]));
+                    r.set("pod_security_context", rec([("run_as_non_root", v(true))]))
+                        .set(
+                            "containers",
+                            list([container("agent", "agent:2.1", vec![])]),
+                        );
                 });
             },
         },
@@ -646,12 +856,18 @@ pub fn cases() -> Vec<Case> {
             code: "SEC082",
             bad: |f| {
                 f.resource("agent", "k8s.DaemonSet", |r| {
-                    r.set("host_network", true).set("host_pid", true).set("containers", list([container("agent", "agent:2.1", vec![])]));
+                    r.set("host_network", true).set("host_pid", true).set(
+                        "containers",
+                        list([container("agent", "agent:2.1", vec![])]),
+                    );
                 });
             },
             good: |f| {
                 f.resource("agent", "k8s.DaemonSet", |r| {
-                    r.set("host_network", false).set("containers", list([container("agent", "agent:2.1", vec![])]));
+                    r.set("host_network", false).set(
+                        "containers",
+                        list([container("agent", "agent:2.1", vec![])]),
+                    );
                 });
             },
         },
@@ -659,12 +875,29 @@ pub fn cases() -> Vec<Case> {
             code: "SEC083",
             bad: |f| {
                 f.resource("batch", "k8s.Job", |r| {
-                    r.set("containers", list([container("batch", "batch:1.0", vec![("resources", rec([("limits", rec([("memory", v("512Mi"))]))]))])]));
+                    r.set(
+                        "containers",
+                        list([container(
+                            "batch",
+                            "batch:1.0",
+                            vec![(
+                                "resources",
+                                rec([("limits", rec([("memory", v("512Mi"))]))]),
+                            )],
+                        )]),
+                    );
                 });
             },
             good: |f| {
                 f.resource("batch", "k8s.Job", |r| {
-                    r.set("containers", list([container("batch", "batch:1.0", vec![("resources", limits())])]));
+                    r.set(
+                        "containers",
+                        list([container(
+                            "batch",
+                            "batch:1.0",
+                            vec![("resources", limits())],
+                        )]),
+                    );
                 });
                 // The stdlib's containers always get limits (`cpu_limit` defaults to `cpu`).
                 f.resource("web", "k8s.Deployment", |r| {
@@ -672,7 +905,10 @@ pub fn cases() -> Vec<Case> {
                 });
                 // ECS containers share the task's size.
                 f.resource("task", "aws.ecs.TaskDefinition", |r| {
-                    r.set("containers", list([container("api", "ghcr.io/acme/api:1.4.2", vec![])]));
+                    r.set(
+                        "containers",
+                        list([container("api", "ghcr.io/acme/api:1.4.2", vec![])]),
+                    );
                 });
             },
         },
@@ -680,15 +916,32 @@ pub fn cases() -> Vec<Case> {
             code: "SEC084",
             bad: |f| {
                 f.resource("task", "aws.ecs.TaskDefinition", |r| {
-                    r.set("containers", list([container("api", "ghcr.io/acme/api:1.4.2", vec![("read_only_root", v(false))])]));
+                    r.set(
+                        "containers",
+                        list([container(
+                            "api",
+                            "ghcr.io/acme/api:1.4.2",
+                            vec![("read_only_root", v(false))],
+                        )]),
+                    );
                 });
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "nginx:1.27", vec![("read_only_root", v(false))])]));
+                    r.set(
+                        "containers",
+                        list([container(
+                            "web",
+                            "nginx:1.27",
+                            vec![("read_only_root", v(false))],
+                        )]),
+                    );
                 });
             },
             good: |f| {
                 f.resource("task", "aws.ecs.TaskDefinition", |r| {
-                    r.set("containers", list([container("api", "ghcr.io/acme/api:1.4.2", vec![])]));
+                    r.set(
+                        "containers",
+                        list([container("api", "ghcr.io/acme/api:1.4.2", vec![])]),
+                    );
                 });
                 f.resource("web", "k8s.Deployment", |r| {
                     r.set("containers", list([container("web", "nginx:1.27", vec![])]));
@@ -699,10 +952,16 @@ pub fn cases() -> Vec<Case> {
             code: "SEC085",
             bad: |f| {
                 f.resource("task", "aws.ecs.TaskDefinition", |r| {
-                    r.set("containers", list([container("api", "ghcr.io/acme/api", vec![])]));
+                    r.set(
+                        "containers",
+                        list([container("api", "ghcr.io/acme/api", vec![])]),
+                    );
                 });
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "nginx:latest", vec![])]));
+                    r.set(
+                        "containers",
+                        list([container("web", "nginx:latest", vec![])]),
+                    );
                 });
                 f.resource("site", "portable.Service", |r| {
                     r.set("image", "localhost:5000/site");
@@ -710,10 +969,16 @@ pub fn cases() -> Vec<Case> {
             },
             good: |f| {
                 f.resource("task", "aws.ecs.TaskDefinition", |r| {
-                    r.set("containers", list([container("api", "ghcr.io/acme/api:1.4.2", vec![])]));
+                    r.set(
+                        "containers",
+                        list([container("api", "ghcr.io/acme/api:1.4.2", vec![])]),
+                    );
                 });
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "nginx@sha256:0123456789abcdef", vec![])]));
+                    r.set(
+                        "containers",
+                        list([container("web", "nginx@sha256:0123456789abcdef", vec![])]),
+                    );
                 });
                 f.resource("site", "portable.Service", |r| {
                     r.set("image", "localhost:5000/site:3.1");
@@ -724,10 +989,23 @@ pub fn cases() -> Vec<Case> {
             code: "SEC086",
             bad: |f| {
                 f.resource("worker", "aws.lambda.Function", |r| {
-                    r.set("environment", rec([("DB_PASSWORD", v("hunter22-prod")), ("LOG_LEVEL", v("info"))]));
+                    r.set(
+                        "environment",
+                        rec([
+                            ("DB_PASSWORD", v("hunter22-prod")),
+                            ("LOG_LEVEL", v("info")),
+                        ]),
+                    );
                 });
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "web:1.0", vec![("env", rec([("API_TOKEN", v("tok_9f8e7d6c5b4a"))]))])]));
+                    r.set(
+                        "containers",
+                        list([container(
+                            "web",
+                            "web:1.0",
+                            vec![("env", rec([("API_TOKEN", v("tok_9f8e7d6c5b4a"))]))],
+                        )]),
+                    );
                 });
             },
             good: |f| {
@@ -735,11 +1013,31 @@ pub fn cases() -> Vec<Case> {
                     r.set("generate", rec([("length", v(32))]));
                 });
                 f.resource("worker", "aws.lambda.Function", |r| {
-                    r.set("environment", rec([("DB_PASSWORD_ARN", refer_attr("db_password", "arn")), ("LOG_LEVEL", v("info")), ("API_TOKEN", v("changeme"))]));
+                    r.set(
+                        "environment",
+                        rec([
+                            ("DB_PASSWORD_ARN", refer_attr("db_password", "arn")),
+                            ("LOG_LEVEL", v("info")),
+                            ("API_TOKEN", v("changeme")),
+                        ]),
+                    );
                 });
                 f.resource("api_token", "k8s.Secret", |_| {});
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("containers", list([container("web", "web:1.0", vec![("env_secrets", rec([("API_TOKEN", rec([("secret", refer("api_token")), ("key", v("token"))]))]))])]));
+                    r.set(
+                        "containers",
+                        list([container(
+                            "web",
+                            "web:1.0",
+                            vec![(
+                                "env_secrets",
+                                rec([(
+                                    "API_TOKEN",
+                                    rec([("secret", refer("api_token")), ("key", v("token"))]),
+                                )]),
+                            )],
+                        )]),
+                    );
                 });
             },
         },
@@ -747,12 +1045,35 @@ pub fn cases() -> Vec<Case> {
             code: "SEC087",
             bad: |f| {
                 f.resource("vpn", "k8s.Job", |r| {
-                    r.set("containers", list([container("web", "nginx:1.27", vec![]), container("vpn", "wireguard:1.0", vec![("security_context", rec([("allow_privilege_escalation", v(false)), ("capabilities", rec([("add", list([v("NET_ADMIN")]))]))]))])]));
+                    r.set(
+                        "containers",
+                        list([
+                            container("web", "nginx:1.27", vec![]),
+                            container(
+                                "vpn",
+                                "wireguard:1.0",
+                                vec![(
+                                    "security_context",
+                                    rec([
+                                        ("allow_privilege_escalation", v(false)),
+                                        ("capabilities", rec([("add", list([v("NET_ADMIN")]))])),
+                                    ]),
+                                )],
+                            ),
+                        ]),
+                    );
                 });
             },
             good: |f| {
                 f.resource("vpn", "k8s.Job", |r| {
-                    r.set("containers", list([container("web", "nginx:1.27", vec![("security_context", hardened())])]));
+                    r.set(
+                        "containers",
+                        list([container(
+                            "web",
+                            "nginx:1.27",
+                            vec![("security_context", hardened())],
+                        )]),
+                    );
                 });
                 f.resource("web", "k8s.Deployment", |r| {
                     r.set("containers", list([container("web", "nginx:1.27", vec![])]));
@@ -766,7 +1087,8 @@ pub fn cases() -> Vec<Case> {
                     r.set("name", "shop");
                 });
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("namespace", "shop").set("containers", list([container("web", "web:1.0", vec![])]));
+                    r.set("namespace", "shop")
+                        .set("containers", list([container("web", "web:1.0", vec![])]));
                 });
             },
             good: |f| {
@@ -774,7 +1096,8 @@ pub fn cases() -> Vec<Case> {
                     r.set("name", "shop");
                 });
                 f.resource("web", "k8s.Deployment", |r| {
-                    r.set("namespace", "shop").set("containers", list([container("web", "web:1.0", vec![])]));
+                    r.set("namespace", "shop")
+                        .set("containers", list([container("web", "web:1.0", vec![])]));
                 });
                 f.resource("shop_default_deny", "k8s.NetworkPolicy", |r| {
                     r.set("namespace", "shop");
@@ -796,7 +1119,10 @@ pub fn cases() -> Vec<Case> {
             code: "SEC095",
             bad: |f| {
                 f.resource("etl", "acme.Job", |r| {
-                    r.set("source", "postgres://app:S3cretPassw0rd@db.internal:5432/app");
+                    r.set(
+                        "source",
+                        "postgres://app:S3cretPassw0rd@db.internal:5432/app",
+                    );
                 });
                 f.resource("hook", "acme.Webhook", |r| {
                     r.set("settings", rec([("api_key", v("k-93f8a7b6c5d4e3f2"))]));
@@ -808,14 +1134,28 @@ pub fn cases() -> Vec<Case> {
             good: |f| {
                 f.resource("db", "aws.rds.DBInstance", |_| {});
                 f.resource("worker", "aws.lambda.Function", |r| {
-                    r.set("environment", rec([("DATABASE_URL", interp(["postgres://app@", "@db.address", ":5432/app"]))]));
+                    r.set(
+                        "environment",
+                        rec([(
+                            "DATABASE_URL",
+                            interp(["postgres://app@", "@db.address", ":5432/app"]),
+                        )]),
+                    );
                 });
                 f.resource("hook", "acme.Webhook", |r| {
-                    r.set("settings", rec([("api_key_secret", refer_attr("db", "master_secret_arn")), ("token_url", v("https://auth.example.com/token"))]));
+                    r.set(
+                        "settings",
+                        rec([
+                            ("api_key_secret", refer_attr("db", "master_secret_arn")),
+                            ("token_url", v("https://auth.example.com/token")),
+                        ]),
+                    );
                 });
                 // The name of the ingress's TLS Secret is not a credential.
                 f.resource("web_ingress", "k8s.Ingress", |r| {
-                    r.set("host", "shop.example.com").set("service_port", 80).set("tls_secret", "shop-example-com-tls");
+                    r.set("host", "shop.example.com")
+                        .set("service_port", 80)
+                        .set("tls_secret", "shop-example-com-tls");
                 });
             },
         },
@@ -826,7 +1166,10 @@ pub fn cases() -> Vec<Case> {
                     r.set("public_ip", true);
                 });
                 f.resource("vm", "gcp.compute.Instance", |r| {
-                    r.set("access_config", list([rec([("network_tier", v("PREMIUM"))])]));
+                    r.set(
+                        "access_config",
+                        list([rec([("network_tier", v("PREMIUM"))])]),
+                    );
                 });
             },
             good: |f| {
@@ -918,7 +1261,14 @@ pub fn cases() -> Vec<Case> {
             good: |f| {
                 f.resource("rotations", "gcp.pubsub.Topic", |_| {});
                 f.resource("token", "gcp.secretmanager.Secret", |r| {
-                    r.set("secret_name", "api-token").set("rotation", rec([("period", days(30.0)), ("next", v("2026-12-01T00:00:00Z")), ("topic", refer("rotations"))]));
+                    r.set("secret_name", "api-token").set(
+                        "rotation",
+                        rec([
+                            ("period", days(30.0)),
+                            ("next", v("2026-12-01T00:00:00Z")),
+                            ("topic", refer("rotations")),
+                        ]),
+                    );
                 });
                 // The Secrets Manager schema has no rotation setting yet: nothing to ask for.
                 f.resource("db_password", "aws.secretsmanager.Secret", |_| {});

@@ -10,11 +10,15 @@ use strata_policy::{Level, PolicyConfig};
 
 /// A configuration with every rule off except `code`.
 pub fn only(code: &str) -> PolicyConfig {
-    PolicyConfig::default().with_level("all", Level::Off).with_level(code, Level::On(default_severity(code)))
+    PolicyConfig::default()
+        .with_level("all", Level::Off)
+        .with_level(code, Level::On(default_severity(code)))
 }
 
 pub fn default_severity(code: &str) -> strata_base::Severity {
-    strata_policy::registry::find(code).map(|r| r.severity).unwrap_or(strata_base::Severity::Warning)
+    strata_policy::registry::find(code)
+        .map(|r| r.severity)
+        .unwrap_or(strata_base::Severity::Warning)
 }
 
 /// The stdlib's schemas (parsed once by semantics).
@@ -22,7 +26,12 @@ pub fn stdlib() -> &'static Schemas {
     static S: std::sync::OnceLock<Schemas> = std::sync::OnceLock::new();
     S.get_or_init(|| {
         let mut sources = SourceMap::new();
-        let (analysis, _) = strata_semantics::analyze(&mut sources, &[], &strata_semantics::NoImports, &strata_semantics::Options::default());
+        let (analysis, _) = strata_semantics::analyze(
+            &mut sources,
+            &[],
+            &strata_semantics::NoImports,
+            &strata_semantics::Options::default(),
+        );
         analysis.schemas
     })
 }
@@ -33,7 +42,9 @@ pub fn stdlib() -> &'static Schemas {
 pub fn conform(model: &mut Model, schemas: &Schemas) -> Vec<String> {
     let mut problems = Vec::new();
     for r in &mut model.resources {
-        let Some(schema) = schemas.get(&r.ty) else { continue };
+        let Some(schema) = schemas.get(&r.ty) else {
+            continue;
+        };
         for k in r.props.keys() {
             if !schema.fields.contains_key(k) {
                 problems.push(format!("`{}`: {} has no property `{k}`", r.name, r.ty));
@@ -73,10 +84,18 @@ fn fill(v: &mut strata_model::Value, ty: &strata_model::Ty) {
 }
 
 /// Build, graph and check a fixture; returns the model, sources and diagnostics.
-pub fn run_with(f: Fixture, schemas: &Schemas, config: &PolicyConfig) -> (Model, SourceMap, Vec<Diagnostic>) {
+pub fn run_with(
+    f: Fixture,
+    schemas: &Schemas,
+    config: &PolicyConfig,
+) -> (Model, SourceMap, Vec<Diagnostic>) {
     let (mut model, sources) = f.finish();
     let problems = conform(&mut model, schemas);
-    assert!(problems.is_empty(), "fixture does not match the stdlib schemas:\n{}", problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "fixture does not match the stdlib schemas:\n{}",
+        problems.join("\n")
+    );
     let (graph, gd) = strata_graph::build(&model);
     assert!(gd.is_empty(), "fixture has a cycle: {gd:?}");
     let diags = strata_policy::check_with_sources(&model, schemas, &graph, config, &sources, &[]);

@@ -22,11 +22,27 @@ pub fn render_diags(text: &str, diags: &[Diagnostic]) -> String {
     for d in diags {
         let s = d.primary.span;
         let lc = sf.line_col(s.start);
-        let _ = writeln!(out, "{}[{}] {}:{}: {}", d.severity.as_str(), d.code, lc.line, lc.column, d.message);
-        let line = lines.get(lc.line as usize - 1).copied().unwrap_or("").trim_end_matches('\r');
+        let _ = writeln!(
+            out,
+            "{}[{}] {}:{}: {}",
+            d.severity.as_str(),
+            d.code,
+            lc.line,
+            lc.column,
+            d.message
+        );
+        let line = lines
+            .get(lc.line as usize - 1)
+            .copied()
+            .unwrap_or("")
+            .trim_end_matches('\r');
         let _ = writeln!(out, "  {:>4} | {}", lc.line, line);
         let end_lc = sf.line_col(s.end);
-        let width = if end_lc.line == lc.line { (end_lc.column - lc.column).max(1) } else { 1 };
+        let width = if end_lc.line == lc.line {
+            (end_lc.column - lc.column).max(1)
+        } else {
+            1
+        };
         let _ = writeln!(
             out,
             "       | {}{} {}",
@@ -36,7 +52,11 @@ pub fn render_diags(text: &str, diags: &[Diagnostic]) -> String {
         );
         for sec in &d.secondary {
             let slc = sf.line_col(sec.span.start);
-            let _ = writeln!(out, "       = at {}:{}: {}", slc.line, slc.column, sec.message);
+            let _ = writeln!(
+                out,
+                "       = at {}:{}: {}",
+                slc.line, slc.column, sec.message
+            );
         }
         if let Some(h) = &d.help {
             let _ = writeln!(out, "       = help: {h}");
