@@ -188,24 +188,87 @@ impl Diagnostic {
     }
 }
 
-/// The candidate closest to `name` if it is close enough to be a plausible typo.
+/// Names longer than this get no "did you mean" suggestion, and candidates longer than this
+/// are never suggested: typos are made in names people type, and comparing two strings costs
+/// the product of their lengths.
+pub const MAX_SUGGESTION_LEN: usize = 64;
+
+/// The candidate closest to `name` if it is close enough to be a plausible typo: a Jaro-Winkler
+/// similarity of at least 0.8 (ignoring case) or an edit distance of at most a quarter of the
+/// name (at least 2). The work per candidate is bounded: names longer than
+/// [`MAX_SUGGESTION_LEN`] are not compared, and counting common characters rules most
+/// candidates out before the similarity and the edit distance are computed.
 pub fn did_you_mean<'a, I>(name: &str, candidates: I) -> Option<&'a str>
 where
     I: IntoIterator<Item = &'a str>,
 {
+    if name.len() > MAX_SUGGESTION_LEN {
+        return None;
+    }
+    let lower = name.to_lowercase();
+    let filter = Prefilter::new(&lower);
+    let max_edits = 2.max(name.len() / 4);
     let mut best: Option<(f64, &'a str)> = None;
     for c in candidates {
-        if c == name {
+        if c == name || c.len() > MAX_SUGGESTION_LEN || !filter.may_match(c, max_edits) {
             continue;
         }
-        let score = strsim::jaro_winkler(&name.to_lowercase(), &c.to_lowercase());
-        let lev = strsim::levenshtein(name, c);
-        let plausible = score >= 0.8 || lev <= 2.max(name.len() / 4);
+        let score = strsim::jaro_winkler(&lower, &c.to_lowercase());
+        let plausible = score >= 0.8 || strsim::levenshtein(name, c) <= max_edits;
         if plausible && best.is_none_or(|(s, _)| score > s) {
             best = Some((score, c));
         }
     }
     best.map(|(_, c)| c)
+}
+
+/// A necessary condition for [`did_you_mean`]'s test, from the number `m` of characters two
+/// ASCII names have in common (as multisets, ignoring case), in O(length):
+/// - Jaro-Winkler ≥ 0.8 needs a Jaro similarity above 0.7 (at or below it no prefix bonus
+///   applies), and Jaro ≤ (m/a + m/b + 1)/3, so m/a + m/b > 1.1;
+/// - an edit distance ≤ k needs m ≥ max(a, b) − k (an edit changes at most one character).
+///
+/// Names with other characters are not filtered.
+struct Prefilter {
+    counts: Option<[u16; 128]>,
+    len: usize,
+}
+
+impl Prefilter {
+    fn new(lower: &str) -> Self {
+        let mut counts = [0u16; 128];
+        let ascii = lower.is_ascii();
+        if ascii {
+            for b in lower.bytes() {
+                counts[b as usize] += 1;
+            }
+        }
+        Prefilter {
+            counts: ascii.then_some(counts),
+            len: lower.len(),
+        }
+    }
+
+    fn may_match(&self, candidate: &str, max_edits: usize) -> bool {
+        let Some(mut counts) = self.counts else {
+            return true;
+        };
+        if !candidate.is_ascii() {
+            return true;
+        }
+        let mut common = 0usize;
+        for b in candidate.bytes() {
+            let slot = &mut counts[b.to_ascii_lowercase() as usize];
+            if *slot > 0 {
+                *slot -= 1;
+                common += 1;
+            }
+        }
+        let (a, b) = (self.len.max(1) as f64, candidate.len().max(1) as f64);
+        let jaro_possible = common as f64 / a + common as f64 / b > 1.1;
+        let edits_possible = common + max_edits >= self.len.max(candidate.len());
+        jaro_possible || edits_possible
+    }
 }
 
 #[cfg(test)]
@@ -217,6 +280,70 @@ mod tests {
         let names = ["versioning", "encryption", "lifecycle"];
         assert_eq!(did_you_mean("versoning", names), Some("versioning"));
         assert_eq!(did_you_mean("zzz", names), None);
+        assert_eq!(did_you_mean("ENCRIPTION", names), Some("encryption"));
+    }
+
+    /// Issue 13: "did you mean" on a 100,000-character unknown name took 59 s.
+    #[test]
+    fn long_names_get_no_suggestion_in_bounded_time() {
+        let long = "a".repeat(100_000);
+        let many: Vec<String> = (0..10_000)
+            .map(|i| format!("{}{i}", "a".repeat(i % 200)))
+            .collect();
+        let t = std::time::Instant::now();
+        assert_eq!(did_you_mean(&long, many.iter().map(String::as_str)), None);
+        assert_eq!(did_you_mean("aaaa1", [long.as_str()]), None);
+        assert!(did_you_mean("aaaa1", many.iter().map(String::as_str)).is_some());
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+
+    /// The pre-filter only skips candidates the full test rejects.
+    #[test]
+    fn the_prefilter_agrees_with_the_full_test() {
+        let words = [
+            "versioning",
+            "encryption",
+            "lifecycle",
+            "vers",
+            "v",
+            "",
+            "ab",
+            "ba",
+            "abc",
+            "acb",
+            "bucket",
+            "buckets",
+            "bukcet",
+            "tags",
+            "stag",
+            "x1",
+            "engine_version",
+            "version_engine",
+            "MaxReceives",
+            "max_receives",
+            "kms_key",
+            "kmskey",
+            "a_very_long_property_name_indeed",
+            "a_very_long_property_nam",
+            "ENCRIPTION",
+        ];
+        for name in words {
+            let lower = name.to_lowercase();
+            let f = Prefilter::new(&lower);
+            let k = 2.max(name.len() / 4);
+            for c in words {
+                let full = strsim::jaro_winkler(&lower, &c.to_lowercase()) >= 0.8
+                    || strsim::levenshtein(name, c) <= k;
+                assert!(
+                    !full || f.may_match(c, k),
+                    "{name:?} / {c:?} would be filtered out"
+                );
+            }
+        }
     }
 }
 

@@ -624,13 +624,13 @@ fn toml_to_value(v: toml::Value) -> Value {
     match v {
         toml::Value::String(s) => match parse_quantity(&s) {
             Some(q) => q,
-            None if is_cidr(&s) => Value::Cidr(s),
-            None => Value::Str(s),
+            None if is_cidr(&s) => Value::cidr(s),
+            None => Value::str(s),
         },
         toml::Value::Integer(i) => Value::Int(i),
         toml::Value::Float(f) => Value::Float(f),
         toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::Str(d.to_string()),
+        toml::Value::Datetime(d) => Value::str(d.to_string()),
         toml::Value::Array(a) => Value::List(a.into_iter().map(toml_to_value).collect()),
         toml::Value::Table(t) => {
             Value::Record(t.into_iter().map(|(k, v)| (k, toml_to_value(v))).collect())

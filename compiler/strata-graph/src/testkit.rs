@@ -51,12 +51,12 @@ impl IntoValue for f64 {
 }
 impl IntoValue for &str {
     fn into_value(self) -> Value {
-        Value::Str(self.to_string())
+        Value::str(self.to_string())
     }
 }
 impl IntoValue for String {
     fn into_value(self) -> Value {
-        Value::Str(self)
+        Value::str(self)
     }
 }
 impl<T: IntoValue> IntoValue for Vec<T> {
@@ -84,7 +84,7 @@ pub fn days(n: f64) -> Value {
 }
 /// A CIDR literal.
 pub fn cidr(s: &str) -> Value {
-    Value::Cidr(s.to_string())
+    Value::cidr(s.to_string())
 }
 /// A record (or map) from pairs.
 pub fn rec<const N: usize>(pairs: [(&str, Value); N]) -> Value {
@@ -92,7 +92,7 @@ pub fn rec<const N: usize>(pairs: [(&str, Value); N]) -> Value {
 }
 /// A list of values.
 pub fn list<const N: usize>(items: [Value; N]) -> Value {
-    Value::List(items.into())
+    Value::list(items.into())
 }
 /// Shorthand for any value.
 pub fn v(x: impl IntoValue) -> Value {
@@ -274,7 +274,7 @@ impl Fixture {
         f(&mut b);
         let start = self.text.len();
         let _ = writeln!(self.text, "stack {name} {{");
-        let cfg = Value::Record(b.config.clone());
+        let cfg = Value::record(b.config.clone());
         let pname = match provider {
             Provider::Kubernetes => "kubernetes",
             p => p.as_str(),
@@ -472,9 +472,9 @@ impl Fixture {
         fn walk(v: &mut Value, f: &dyn Fn(&mut Ref)) {
             match v {
                 Value::Ref(r) => f(r),
-                Value::List(l) => l.iter_mut().for_each(|x| walk(x, f)),
-                Value::Record(m) => m.values_mut().for_each(|x| walk(x, f)),
-                Value::Interp(parts) => parts.iter_mut().for_each(|p| {
+                Value::List(l) => l.make_mut().iter_mut().for_each(|x| walk(x, f)),
+                Value::Record(m) => m.make_mut().values_mut().for_each(|x| walk(x, f)),
+                Value::Interp(parts) => parts.make_mut().iter_mut().for_each(|p| {
                     if let StrPart::Ref(r) = p {
                         f(r)
                     }

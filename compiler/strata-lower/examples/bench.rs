@@ -55,7 +55,7 @@ fn main() {
         provider: p,
         provider_config: cfg
             .iter()
-            .map(|(k, v)| (k.to_string(), Value::Str(v.to_string())))
+            .map(|(k, v)| (k.to_string(), Value::str(v.to_string())))
             .collect(),
         budget: None,
         budget_span: None,
@@ -181,7 +181,7 @@ fn main() {
             format!("app{i}"),
             "k8s.Deployment",
             2,
-            vec![("containers", Value::List(vec![container]))],
+            vec![("containers", Value::list(vec![container]))],
         );
         push(
             &mut model,
@@ -192,7 +192,7 @@ fn main() {
                 ("target", r(d, "app", None)),
                 (
                     "ports",
-                    Value::List(vec![Value::Record(
+                    Value::list(vec![Value::Record(
                         [("port".to_string(), Value::Int(80))].into_iter().collect(),
                     )]),
                 ),

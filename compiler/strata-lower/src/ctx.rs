@@ -31,7 +31,7 @@ pub fn to_ctx(v: &Value) -> Json {
         Value::Float(f) => serde_json::Number::from_f64(*f)
             .map(Json::Number)
             .unwrap_or(Json::Null),
-        Value::Str(s) | Value::Cidr(s) => Json::String(s.clone()),
+        Value::Str(s) | Value::Cidr(s) => Json::String(s.to_string()),
         Value::Quantity(q) => quantity_marker(q),
         Value::List(l) => Json::Array(l.iter().map(to_ctx).collect()),
         Value::Record(m) => record_to_ctx(m),
@@ -206,7 +206,7 @@ mod tests {
                 attr: Some("arn".into()),
             }),
         );
-        let j = to_ctx(&Value::Record(m));
+        let j = to_ctx(&Value::record(m));
         assert_eq!(j["$$weird"], Json::from(1));
         assert_eq!(as_marker(&j["key"]).map(|(k, _)| k), Some("$ref"));
         assert_eq!(

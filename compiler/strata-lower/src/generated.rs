@@ -71,7 +71,7 @@ pub(crate) fn entries(r: &Resource, target: Target) -> Option<&'static [Entry]> 
 /// The target name of a generated Kubernetes object: its `metadata.name` when written as text.
 pub(crate) fn kube_name(r: &Resource) -> Option<String> {
     match r.props.get("metadata")?.as_record()?.get("name")? {
-        Value::Str(s) => Some(s.clone()),
+        Value::Str(s) => Some(s.to_string()),
         _ => None,
     }
 }
@@ -171,7 +171,7 @@ fn untyped_body(model: &Model, r: &Resource, u: &gen::Untyped, name: &str) -> Js
         meta.entry("name").or_insert_with(|| Json::String(name.to_string()));
         if !meta.contains_key("namespace") {
             if let Some(Value::Str(ns)) = model.stack_of(r).and_then(|s| s.provider_config.get("namespace")) {
-                meta.insert("namespace".into(), Json::String(ns.clone()));
+                meta.insert("namespace".into(), Json::String(ns.to_string()));
             }
         }
         let mut full = Map::new();
@@ -229,7 +229,7 @@ pub(crate) fn body(model: &Model, r: &Resource, target: Target, name: &str) -> J
             if g.namespaced && !meta.contains_key("namespace") {
                 if let Some(Value::Str(ns)) = stack.and_then(|s| s.provider_config.get("namespace"))
                 {
-                    meta.insert("namespace".into(), Json::String(ns.clone()));
+                    meta.insert("namespace".into(), Json::String(ns.to_string()));
                 }
             }
             let mut full = Map::new();

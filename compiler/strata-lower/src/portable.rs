@@ -31,6 +31,7 @@ struct Rendered<'e> {
 fn fill_nested(v: &mut Value, ty: &Ty) {
     match (v, ty.resolved()) {
         (Value::Record(m), Ty::Record(fields)) => {
+            let mut m = m.make_mut();
             for (k, f) in fields {
                 match m.get_mut(k) {
                     Some(x) => fill_nested(x, &f.ty),
@@ -42,8 +43,12 @@ fn fill_nested(v: &mut Value, ty: &Ty) {
                 }
             }
         }
-        (Value::List(l), Ty::List(elem)) => l.iter_mut().for_each(|x| fill_nested(x, elem)),
-        (Value::Record(m), Ty::Map(elem)) => m.values_mut().for_each(|x| fill_nested(x, elem)),
+        (Value::List(l), Ty::List(elem)) => {
+            l.make_mut().iter_mut().for_each(|x| fill_nested(x, elem))
+        }
+        (Value::Record(m), Ty::Map(elem)) => {
+            m.make_mut().values_mut().for_each(|x| fill_nested(x, elem))
+        }
         (v, Ty::Union(ts)) => {
             // The record alternative, if the value is a record.
             if let Some(t) = ts
@@ -193,7 +198,7 @@ pub(crate) fn lower_portable_with(
                 }
             }
             match cv.value(&json) {
-                Some(Value::Record(m)) => m,
+                Some(Value::Record(m)) => m.into_inner(),
                 _ => BTreeMap::new(),
             }
         };
@@ -264,7 +269,7 @@ pub(crate) fn lower_portable_with(
                         .iter()
                         .map(|s| eval_src(eng, s, e, *pid, &new_ids, &cx, &|x| name_of(&model, x)))
                         .collect::<Result<Vec<_>, _>>()
-                        .map(Value::List),
+                        .map(Value::list),
                 };
                 match v {
                     Ok(v) => {
@@ -654,7 +659,7 @@ impl ToValue<'_> {
                     }
                 }
             },
-            Json::String(s) => Value::Str(s.clone()),
+            Json::String(s) => Value::str(s.as_str()),
             Json::Array(a) => Value::List(a.iter().filter_map(|v| self.value(v)).collect()),
             Json::Object(o) => match ctx::as_marker(j) {
                 Some((m, payload)) => return self.marker(m, payload),
@@ -708,17 +713,17 @@ impl ToValue<'_> {
                 let mut parts = Vec::new();
                 for p in payload.as_array()? {
                     match self.value(p) {
-                        Some(Value::Str(s)) => parts.push(StrPart::Lit(s)),
+                        Some(Value::Str(s)) => parts.push(StrPart::Lit(s.to_string())),
                         Some(Value::Ref(r)) => parts.push(StrPart::Ref(r)),
                         Some(Value::Int(i)) => parts.push(StrPart::Lit(i.to_string())),
-                        Some(Value::Interp(ps)) => parts.extend(ps),
+                        Some(Value::Interp(ps)) => parts.extend(ps.iter().cloned()),
                         None => {}
                         Some(other) => {
                             self.fail(format!("{} cannot be part of a string", other.type_name()))
                         }
                     }
                 }
-                Some(Value::Interp(parts))
+                Some(Value::interp(parts))
             }
             other => {
                 self.fail(format!(
@@ -781,7 +786,7 @@ fn eval_src(
         }
     }
     Ok(match out.as_slice() {
-        [] => Value::Str(String::new()),
+        [] => Value::str(String::new()),
         [StrPart::Ref(r)] => Value::Ref(r.clone()),
         _ if out.iter().all(|p| matches!(p, StrPart::Lit(_))) => Value::Str(
             out.iter()
@@ -794,7 +799,7 @@ fn eval_src(
                 })
                 .collect(),
         ),
-        _ => Value::Interp(out),
+        _ => Value::interp(out),
     })
 }
 
@@ -807,6 +812,9 @@ fn rewrite(
     span: Span,
     diags: &mut Vec<Diagnostic>,
 ) {
+    if v.size().refs == 0 {
+        return; // nothing to rewrite: leave shared parts shared
+    }
     let lookup = |r: &Ref, diags: &mut Vec<Diagnostic>| -> Option<Value> {
         let i = r.resource.0 as usize;
         if !is_portable.get(i).copied().unwrap_or(false)
@@ -833,19 +841,21 @@ fn rewrite(
             }
         }
         Value::List(l) => l
+            .make_mut()
             .iter_mut()
             .for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
         Value::Record(m) => m
+            .make_mut()
             .values_mut()
             .for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
         Value::Interp(parts) => {
             let mut out = Vec::with_capacity(parts.len());
-            for p in parts.drain(..) {
+            for p in parts.iter().cloned() {
                 match p {
                     StrPart::Ref(r) => match lookup(&r, diags) {
-                        Some(Value::Str(s)) => out.push(StrPart::Lit(s)),
+                        Some(Value::Str(s)) => out.push(StrPart::Lit(s.to_string())),
                         Some(Value::Ref(x)) => out.push(StrPart::Ref(x)),
-                        Some(Value::Interp(ps)) => out.extend(ps),
+                        Some(Value::Interp(ps)) => out.extend(ps.iter().cloned()),
                         Some(Value::Int(i)) => out.push(StrPart::Lit(i.to_string())),
                         Some(_) => {
                             diags.push(Diagnostic::error(
@@ -860,7 +870,7 @@ fn rewrite(
                     lit => out.push(lit),
                 }
             }
-            *parts = out;
+            *parts = out.into();
         }
         _ => {}
     }
@@ -950,7 +960,7 @@ fn check_lowered(model: &Model, schemas: &Schemas, r: &Resource) -> Vec<Diagnost
     let fields: BTreeMap<String, FieldSchema> = schema.fields.clone();
     let ty = Ty::Record(fields);
     let ms = check_value(
-        &Value::Record(r.props.clone()),
+        &Value::record(r.props.clone()),
         &ty,
         &ModelRefs { model, schemas },
     );

@@ -1244,7 +1244,7 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
                         ("flag", Value::Bool(true)),
                         (
                             "items",
-                            Value::List(vec![Value::Str("x".into()), Value::Str("y".into())]),
+                            Value::list(vec![Value::Str("x".into()), Value::Str("y".into())]),
                         ),
                     ],
                     vec![0],
@@ -1257,7 +1257,7 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
                         ("peer", r(0, "a", None)),
                         (
                             "path",
-                            Value::Interp(vec![
+                            Value::interp(vec![
                                 StrPart::Lit("u=".into()),
                                 StrPart::Ref(Ref {
                                     resource: ResourceId(0),

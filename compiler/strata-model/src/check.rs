@@ -152,11 +152,17 @@ pub fn fits(value: &Value, ty: &Ty, refs: &dyn RefTypes) -> bool {
     check_value(value, ty, refs).is_empty()
 }
 
+/// Most mismatches one check reports: a million-element list of the wrong type is one mistake,
+/// not a million diagnostics.
+pub const MAX_MISMATCHES: usize = 100;
+
 fn push(out: &mut Vec<Mismatch>, path: &str, kind: MismatchKind) {
-    out.push(Mismatch {
-        path: path.to_string(),
-        kind,
-    });
+    if out.len() < MAX_MISMATCHES {
+        out.push(Mismatch {
+            path: path.to_string(),
+            kind,
+        });
+    }
 }
 
 /// Valid IPv4 or IPv6 CIDR block.
@@ -181,7 +187,8 @@ pub fn valid_cidr(s: &str) -> bool {
 }
 
 fn describe(v: &Value) -> String {
-    let s = v.to_string();
+    // A preview: the value may be large (written out in full, or shared many times over).
+    let s = v.preview(61);
     if s.chars().count() > 60 {
         let cut: String = s.chars().take(57).collect();
         format!("{cut}...")
@@ -410,12 +417,24 @@ fn check_into(
         Ty::Cidr => match value {
             Value::Cidr(c) => {
                 if !valid_cidr(c) {
-                    push(out, path, MismatchKind::InvalidCidr { value: c.clone() });
+                    push(
+                        out,
+                        path,
+                        MismatchKind::InvalidCidr {
+                            value: c.to_string(),
+                        },
+                    );
                 }
             }
             Value::Str(s) => {
                 if !valid_cidr(s) {
-                    push(out, path, MismatchKind::InvalidCidr { value: s.clone() });
+                    push(
+                        out,
+                        path,
+                        MismatchKind::InvalidCidr {
+                            value: s.to_string(),
+                        },
+                    );
                 }
             }
             _ => push(
@@ -447,7 +466,7 @@ fn check_into(
                 if sub.is_empty() {
                     return;
                 }
-                if best.as_ref().map_or(true, |b| sub.len() < b.len()) {
+                if best.as_ref().is_none_or(|b| sub.len() < b.len()) {
                     best = Some(sub);
                 }
             }
@@ -465,7 +484,7 @@ fn check_into(
                 // matched the shape (same value kind), then its finer errors.
                 let same_kind = ts.iter().any(|t| same_shape(value, t.resolved()));
                 if same_kind {
-                    out.extend(b);
+                    out.extend(b.into_iter().take(MAX_MISMATCHES.saturating_sub(out.len())));
                 } else {
                     push(
                         out,
@@ -567,7 +586,7 @@ fn check_record(
         path.push_str(k);
         match fields.get(k) {
             Some(f) => {
-                if !(v.is_null() && !f.required) {
+                if !v.is_null() || f.required {
                     check_into(v, &f.ty, refs, path, out);
                 }
             }

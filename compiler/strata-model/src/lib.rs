@@ -5,15 +5,19 @@
 
 pub mod check;
 pub mod pattern;
+mod shared;
 mod target;
+mod text;
 mod types;
 mod value;
 
+pub use shared::{Shared, SharedMut};
 pub use target::{
     TMap, TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource,
 };
+pub use text::Text;
 pub use types::{FieldSchema, Provider, ResourceSchema, Schemas, Ty};
-pub use value::{Quantity, Ref, StrPart, Value};
+pub use value::{Measure, Quantity, Ref, Size, StrPart, Value};
 
 use std::collections::BTreeMap;
 use strata_base::{Severity, Span};

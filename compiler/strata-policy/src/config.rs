@@ -296,11 +296,11 @@ pub fn category_key(c: Category) -> &'static str {
 
 fn toml_value(v: toml::Value) -> Value {
     match v {
-        toml::Value::String(s) => Value::Str(s),
+        toml::Value::String(s) => Value::str(s),
         toml::Value::Integer(i) => Value::Int(i),
         toml::Value::Float(f) => Value::Float(f),
         toml::Value::Boolean(b) => Value::Bool(b),
-        toml::Value::Datetime(d) => Value::Str(d.to_string()),
+        toml::Value::Datetime(d) => Value::str(d.to_string()),
         toml::Value::Array(a) => Value::List(a.into_iter().map(toml_value).collect()),
         toml::Value::Table(t) => {
             Value::Record(t.into_iter().map(|(k, v)| (k, toml_value(v))).collect())

@@ -3,6 +3,7 @@
 //! and arrive as violations, which become diagnostics with the policy's code and severity.
 
 use crate::facts::Facts;
+use std::collections::BTreeMap;
 use strata_base::{did_you_mean, Diagnostic, Severity};
 use strata_graph::{EdgeKind, ResourceGraph};
 use strata_model::{Model, PathRule, Resource, ResourceId, UserPolicy};
@@ -138,28 +139,47 @@ fn path_rule<'a>(
     };
     // `internet ~> X`: through traffic plumbing only (see `reach`); a public X is reached at once.
     // `A ~> X`: any dependency path of at least one edge.
+    let mut to_set = strata_graph::ResourceSet::new(graph.len());
+    to.iter().for_each(|&t| {
+        to_set.insert(t);
+    });
     let paths: Vec<(ResourceId, Vec<ResourceId>)> = if rule.from == "internet" {
-        let mut targets = strata_graph::ResourceSet::new(graph.len());
-        to.iter().for_each(|&t| {
-            targets.insert(t);
-        });
-        crate::reach::internet_paths(graph, facts, |id| targets.contains(id))
+        crate::reach::internet_paths(graph, facts, |id| to_set.contains(id))
     } else {
-        let mut targets = strata_graph::ResourceSet::new(graph.len());
-        to.iter().for_each(|&t| {
-            targets.insert(t);
-        });
-        crate::reach::dependency_paths(graph, facts, &from, |id| targets.contains(id))
+        crate::reach::dependency_paths(graph, facts, &from, |id| to_set.contains(id))
     };
+    // One finding per offending edge: a path is reported where it first enters a resource the
+    // rule denies (the edge into it is the one to break); the denied resources reached only
+    // through that one are listed on its finding, not reported again with ever longer paths (a
+    // chain of N denied resources gave N findings of up to N hops: quadratic output).
+    let mut groups: BTreeMap<ResourceId, (Vec<ResourceId>, Vec<ResourceId>)> = BTreeMap::new();
+    let first_hop = usize::from(rule.from != "internet");
     for (t, path) in paths {
+        let Some(k) = (first_hop..path.len()).find(|&k| to_set.contains(path[k])) else {
+            continue;
+        };
+        let entry = groups
+            .entry(path[k])
+            .or_insert_with(|| (path[..=k].to_vec(), Vec::new()));
+        if t != path[k] {
+            entry.1.push(t);
+        }
+    }
+    for (t, (path, beyond)) in groups {
         let Some(target) = model.resources.get(t.0 as usize) else {
             continue;
         };
-        let chain = path
-            .iter()
-            .map(|&id| format!("`{}`", name(id)))
-            .collect::<Vec<_>>()
-            .join(" → ");
+        let (head, hidden, tail) = abbreviate(&path);
+        let names = |ids: &[ResourceId]| {
+            ids.iter()
+                .map(|&id| format!("`{}`", name(id)))
+                .collect::<Vec<_>>()
+                .join(" → ")
+        };
+        let chain = match hidden {
+            0 => names(head),
+            n => format!("{} → … {n} more … → {}", names(head), names(tail)),
+        };
         let source = if rule.from == "internet" {
             "the internet".to_string()
         } else {
@@ -191,7 +211,7 @@ fn path_rule<'a>(
                 d = d.with_secondary(entry.name_span, format!("`{}` is public", entry.name));
             }
         }
-        for w in path.windows(2) {
+        for w in head.windows(2).chain(tail.windows(2)) {
             if let Some((a, b, e)) = crate::reach::edge_between(graph, facts, w[0], w[1]) {
                 let verb = if e.kind == EdgeKind::Reference {
                     "references"
@@ -202,6 +222,25 @@ fn path_rule<'a>(
             }
         }
         d = d.with_secondary(rule.span, "denied here");
+        if !beyond.is_empty() {
+            const LISTED: usize = 5;
+            let mut list = beyond
+                .iter()
+                .take(LISTED)
+                .map(|&id| format!("`{}`", name(id)))
+                .collect::<Vec<_>>()
+                .join(", ");
+            if beyond.len() > LISTED {
+                list.push_str(&format!(" and {} more", beyond.len() - LISTED));
+            }
+            let n = beyond.len();
+            d = d.with_note(format!(
+                "through `{}`, {n} more resource{} this policy denies {} reachable: {list}",
+                target.name,
+                if n == 1 { "" } else { "s" },
+                if n == 1 { "is" } else { "are" }
+            ));
+        }
         let help = if rule.from == "internet" && path.len() == 1 {
             format!(
                 "make `{}` private (no public access, no public IP)",
@@ -214,6 +253,22 @@ fn path_rule<'a>(
         };
         out.push(d.with_help(help));
     }
+}
+
+/// Longest path shown in full, in resources; a longer one shows its first and last
+/// [`SHOWN_AT_EACH_END`] resources and how many are left out between them.
+const SHOWN_IN_FULL: usize = 8;
+const SHOWN_AT_EACH_END: usize = 3;
+
+/// `(head, hidden, tail)`: the whole path as `head` when it is short, else its first and last
+/// resources and the number left out between them.
+fn abbreviate(path: &[ResourceId]) -> (&[ResourceId], usize, &[ResourceId]) {
+    if path.len() <= SHOWN_IN_FULL {
+        return (path, 0, &[]);
+    }
+    let (head, rest) = path.split_at(SHOWN_AT_EACH_END);
+    let (middle, tail) = rest.split_at(rest.len() - SHOWN_AT_EACH_END);
+    (head, middle.len(), tail)
 }
 
 #[cfg(test)]

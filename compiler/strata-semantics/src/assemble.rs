@@ -4,9 +4,7 @@
 use crate::db::{Db, Slot, SymKind};
 use std::collections::BTreeMap;
 use strata_base::Diagnostic;
-use strata_model::{
-    Model, OutputValue, ParamValue, Provider, Ref, Resource, ResourceId, StrPart, Value,
-};
+use strata_model::{Model, OutputValue, ParamValue, Provider, Ref, Resource, ResourceId, Value};
 
 pub(crate) fn assemble(db: &mut Db) -> Model {
     let stacks = db.eval_stacks();
@@ -29,13 +27,16 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
                     .and_then(|t| db.resolve_type(t, root))
                     .unwrap_or(strata_model::Ty::Any);
             if let Slot::Done(Some(v)) = &db.syms[s].slot {
-                params.push(ParamValue {
-                    name,
-                    ty,
-                    value: v.clone(),
-                    doc: p.doc.clone(),
-                    span: p.name.span,
-                });
+                let v = v.clone();
+                if db.materialise(&v, p.name.span, || format!("parameter `{name}`")) {
+                    params.push(ParamValue {
+                        name,
+                        ty,
+                        value: v,
+                        doc: p.doc.clone(),
+                        span: p.name.span,
+                    });
+                }
             }
         }
     }
@@ -44,7 +45,10 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
     for o in outs {
         let ty = o.ty.as_ref().and_then(|t| db.resolve_type(t, root));
         let mut locals = Vec::new();
-        if let Some(v) = db.eval(&o.value, root, &mut locals, ty.as_ref()) {
+        let v = db
+            .eval(&o.value, root, &mut locals, ty.as_ref())
+            .filter(|v| db.materialise(v, o.value.span, || format!("output `{}`", o.name.name)));
+        if let Some(v) = v {
             outputs.push(OutputValue {
                 name: o.name.name.clone(),
                 value: v,
@@ -111,7 +115,17 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
                 }),
             );
         }
+        // What later stages write out in full: each property within the limits, all of them
+        // within the budget. A property over them is left out (it was reported).
         let mut props = ev.props;
+        let (name, name_span) = (info.name.clone(), info.decl.name.span);
+        let spans = &ev.spans;
+        props.retain(|k, v| {
+            db.materialise(v, spans.get(k).copied().unwrap_or(name_span), || {
+                format!("property `{k}` of `{name}`")
+            })
+        });
+        let info = &db.resources[old];
         for v in props.values_mut() {
             renumber(v, &remap);
         }
@@ -173,18 +187,7 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
 }
 
 fn renumber(v: &mut Value, remap: &[u32]) {
-    let fix = |r: &mut Ref| r.resource = ResourceId(remap[r.resource.0 as usize]);
-    match v {
-        Value::Ref(r) => fix(r),
-        Value::List(l) => l.iter_mut().for_each(|x| renumber(x, remap)),
-        Value::Record(m) => m.values_mut().for_each(|x| renumber(x, remap)),
-        Value::Interp(parts) => parts.iter_mut().for_each(|p| {
-            if let StrPart::Ref(r) = p {
-                fix(r)
-            }
-        }),
-        _ => {}
-    }
+    v.rewrite_refs(&mut |r: &mut Ref| r.resource = ResourceId(remap[r.resource.0 as usize]));
 }
 
 #[allow(dead_code)]

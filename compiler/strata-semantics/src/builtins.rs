@@ -1,6 +1,9 @@
 //! Built-in functions. Each takes evaluated arguments and returns a value or an error message
-//! (reported by the caller at the call's span with code E2007).
+//! (reported by the caller at the call's span with code E2007). Before calling one, the
+//! evaluator asks [`plan`] what the call will build: a result over the limits is an error
+//! before anything is built, and the rest is counted against the work budget.
 
+use crate::db::{count, weight, ELEMENT_WEIGHT, MAX_LIST, MAX_STRING};
 use std::collections::BTreeMap;
 use strata_model::{StrPart, Value};
 
@@ -28,6 +31,140 @@ pub(crate) const NAMES: &[&str] = &[
 
 /// Longest list `range` may build.
 const MAX_RANGE: i64 = 1_000_000;
+
+/// The length in bytes of `v` put into a string (interpolation, `join`); `None` for a list or
+/// a record, which cannot be.
+pub(crate) fn text_len(v: &Value) -> Option<u64> {
+    Some(match v {
+        Value::Str(_) | Value::Cidr(_) | Value::Interp(_) | Value::Ref(_) => v.size().bytes,
+        Value::Null => 0,
+        Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Quantity(_) => {
+            v.to_string().len() as u64
+        }
+        Value::List(_) | Value::Record(_) => return None,
+    })
+}
+
+fn string_limit(what: &str, bytes: u64) -> Result<u64, String> {
+    if bytes > MAX_STRING as u64 {
+        Err(format!(
+            "{what} would build a string of {} bytes, longer than the limit of {MAX_STRING} bytes",
+            count(bytes)
+        ))
+    } else {
+        Ok(bytes)
+    }
+}
+
+fn list_limit(what: &str, len: u64) -> Result<u64, String> {
+    if len > MAX_LIST as u64 {
+        Err(format!(
+            "{what} would build a list of {} elements, longer than the limit of {MAX_LIST}",
+            count(len)
+        ))
+    } else {
+        Ok(len.saturating_mul(ELEMENT_WEIGHT))
+    }
+}
+
+/// What calling `name` on `args` will build, sized without building it: an error message if
+/// the result would be over the limits ([`MAX_STRING`] bytes, [`MAX_LIST`] elements), else the
+/// work it costs (bytes built or scanned, see [`crate::db::MAX_WORK`]). Arguments of the wrong
+/// kind cost nothing here: [`call`] reports them.
+pub(crate) fn plan(name: &str, args: &[Value]) -> Result<u64, String> {
+    let text = |i: usize| args.get(i).and_then(Value::as_str);
+    Ok(match (name, args) {
+        ("length" | "trim" | "cidr", [Value::Str(s)]) => s.len() as u64,
+        ("lower" | "upper", [Value::Str(s)]) => {
+            // Case mapping can change the length (`ß` → `SS`): count it first.
+            let out: usize = if name == "lower" {
+                s.chars()
+                    .map(|c| c.to_lowercase().map(char::len_utf8).sum::<usize>())
+                    .sum()
+            } else {
+                s.chars()
+                    .map(|c| c.to_uppercase().map(char::len_utf8).sum::<usize>())
+                    .sum()
+            };
+            s.len() as u64 + string_limit(&format!("`{name}`"), out as u64)?
+        }
+        ("join", [sep, Value::List(items)]) => {
+            let sep = sep.as_str().map_or(0, str::len) as u64;
+            let parts: u64 = items
+                .iter()
+                .map(|v| text_len(v).unwrap_or(0))
+                .fold(0, u64::saturating_add);
+            let seps = sep.saturating_mul(items.len().saturating_sub(1) as u64);
+            weight(strata_model::Size::elements(items.len()))
+                + string_limit("`join`", parts.saturating_add(seps))?
+        }
+        ("split", [_, Value::Str(s)]) => {
+            let pieces = match text(0) {
+                Some("") => s.chars().count(),
+                Some(sep) => s.matches(sep).count() + 1,
+                None => 0,
+            };
+            2 * s.len() as u64 + list_limit("`split`", pieces as u64)?
+        }
+        ("replace", [Value::Str(s), Value::Str(from), Value::Str(to)]) if !from.is_empty() => {
+            let n = s.matches(from.as_str()).count() as u64;
+            let out = (s.len() as u64 - n * from.len() as u64)
+                .saturating_add(n.saturating_mul(to.len() as u64));
+            s.len() as u64 + string_limit("`replace`", out)?
+        }
+        ("contains", [Value::Str(s), _]) => s.len() as u64,
+        ("contains", [l @ Value::List(_), x]) => weight(l.size()).saturating_add(weight(x.size())),
+        ("keys", [Value::Record(m)]) => {
+            m.keys().map(|k| k.len() as u64).sum::<u64>() + list_limit("`keys`", m.len() as u64)?
+        }
+        ("values", [Value::Record(m)]) => list_limit("`values`", m.len() as u64)?,
+        ("merge", _) => {
+            let mut keys = std::collections::BTreeSet::new();
+            for a in args {
+                if let Value::Record(m) = a {
+                    keys.extend(m.keys().map(String::as_str));
+                    if keys.len() > MAX_LIST {
+                        break;
+                    }
+                }
+            }
+            if keys.len() > MAX_LIST {
+                return Err(format!(
+                    "`merge` would build a map of more than {MAX_LIST} entries, the limit"
+                ));
+            }
+            keys.iter().map(|k| k.len() as u64 + ELEMENT_WEIGHT).sum()
+        }
+        ("concat", _) => list_limit(
+            "`concat`",
+            args.iter()
+                .map(|a| a.as_list().map_or(0, <[Value]>::len) as u64)
+                .fold(0, u64::saturating_add),
+        )?,
+        ("range", _) => {
+            let bound = |v: &Value| v.as_i64().unwrap_or(0);
+            let len = match args {
+                [n] => bound(n).max(0),
+                [a, b] => bound(b).saturating_sub(bound(a)).max(0),
+                _ => 0,
+            };
+            list_limit("`range`", len as u64)?
+        }
+        ("min" | "max", [Value::List(l)]) => weight(l.size()),
+        ("format", _) => {
+            // A list or record is shown as written: at least a character per element besides
+            // its text.
+            let shown = |a: &Value| {
+                text_len(a).unwrap_or_else(|| a.size().elements.saturating_add(a.size().bytes))
+            };
+            string_limit(
+                "`format`",
+                args.iter().map(shown).fold(0, u64::saturating_add),
+            )?
+        }
+        _ => 0,
+    })
+}
 
 pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
     let argc = |n: usize| -> Result<(), String> {
@@ -57,7 +194,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
         "lower" | "upper" | "trim" => {
             argc(1)?;
             let s = str_arg(name, &args[0])?;
-            Ok(Value::Str(match name {
+            Ok(Value::str(match name {
                 "lower" => s.to_lowercase(),
                 "upper" => s.to_uppercase(),
                 _ => s.trim().to_string(),
@@ -89,11 +226,11 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             let s = str_arg(name, &args[1])?;
             if sep.is_empty() {
                 return Ok(Value::List(
-                    s.chars().map(|c| Value::Str(c.to_string())).collect(),
+                    s.chars().map(|c| Value::str(c.to_string())).collect(),
                 ));
             }
             Ok(Value::List(
-                s.split(sep).map(|p| Value::Str(p.to_string())).collect(),
+                s.split(sep).map(|p| Value::str(p.to_string())).collect(),
             ))
         }
         "replace" => {
@@ -104,7 +241,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             if from.is_empty() {
                 return Err("`replace`: the text to replace is empty".into());
             }
-            Ok(Value::Str(s.replace(from, to)))
+            Ok(Value::str(s.replace(from, to)))
         }
         "contains" => {
             argc(2)?;
@@ -122,7 +259,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             argc(1)?;
             let m = map_arg(name, &args[0])?;
             Ok(Value::List(
-                m.keys().map(|k| Value::Str(k.clone())).collect(),
+                m.keys().map(|k| Value::str(k.as_str())).collect(),
             ))
         }
         "values" => {
@@ -135,14 +272,14 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             for a in &args {
                 out.extend(map_arg(name, a)?.clone());
             }
-            Ok(Value::Record(out))
+            Ok(Value::record(out))
         }
         "concat" => {
             let mut out = Vec::new();
             for a in &args {
                 out.extend(list_arg(name, a)?.iter().cloned());
             }
-            Ok(Value::List(out))
+            Ok(Value::list(out))
         }
         "range" => {
             let (a, b) = match args.as_slice() {
@@ -163,12 +300,12 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             Ok(Value::List((a..b.max(a)).map(Value::Int).collect()))
         }
         "min" | "max" => {
-            let items: Vec<Value> = if let [Value::List(l)] = args.as_slice() {
-                l.clone()
+            let items: &[Value] = if let [Value::List(l)] = args.as_slice() {
+                l
             } else {
-                args.clone()
+                &args
             };
-            let mut best: Option<Value> = None;
+            let mut best: Option<&Value> = None;
             for v in items {
                 let x = v.as_f64().ok_or_else(|| {
                     format!(
@@ -176,7 +313,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
                         v.type_name()
                     )
                 })?;
-                if let (Some(Value::Quantity(a)), Value::Quantity(b)) = (&best, &v) {
+                if let (Some(Value::Quantity(a)), Value::Quantity(b)) = (best, v) {
                     if a.dimension != b.dimension {
                         return Err(format!(
                             "`{name}`: cannot compare {} with {}",
@@ -200,13 +337,13 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
                     best = Some(v);
                 }
             }
-            best.ok_or_else(|| format!("`{name}` of nothing"))
+            best.cloned().ok_or_else(|| format!("`{name}` of nothing"))
         }
         "cidr" => {
             argc(1)?;
             let s = str_arg(name, &args[0])?;
             if strata_model::check::valid_cidr(s) {
-                Ok(Value::Cidr(s.to_string()))
+                Ok(Value::cidr(s.to_string()))
             } else {
                 Err(format!("{s:?} is not a valid CIDR block"))
             }
@@ -224,7 +361,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             };
             let newbits = int_arg(name, &args[1])?;
             let netnum = int_arg(name, &args[2])?;
-            cidrsubnet(&prefix, newbits, netnum).map(Value::Cidr)
+            cidrsubnet(&prefix, newbits, netnum).map(Value::cidr)
         }
         "format" => {
             let Some((fmt, rest)) = args.split_first() else {
@@ -242,9 +379,15 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
                             let v = it
                                 .next()
                                 .ok_or("`format`: more placeholders than arguments")?;
+                            // A list or record is shown as written, which can be long: render
+                            // no more than the limit allows.
+                            let left = (MAX_STRING + 1).saturating_sub(out.len());
                             match v {
                                 Value::Str(s) => out.push_str(s),
-                                v => out.push_str(&v.to_string()),
+                                v => out.push_str(&v.preview(left)),
+                            }
+                            if out.len() > MAX_STRING {
+                                return Err(format!("`format` would build a string longer than the limit of {MAX_STRING} bytes"));
                             }
                         }
                         other => {
@@ -261,7 +404,7 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             if it.next().is_some() {
                 return Err("`format`: more arguments than placeholders".into());
             }
-            Ok(Value::Str(out))
+            Ok(Value::str(out))
         }
         "default" => {
             argc(2)?;
@@ -334,9 +477,9 @@ pub(crate) fn make_string(parts: Vec<StrPart>) -> Value {
                 s.push_str(&l);
             }
         }
-        Value::Str(s)
+        Value::str(s)
     } else {
-        Value::Interp(parts)
+        Value::interp(parts)
     }
 }
 
@@ -379,9 +522,32 @@ mod tests {
         assert!(cidrsubnet("10.0.0.0/16", 8, 256).is_err());
     }
 
+    /// Results are sized before they are built (issue 13); maps here, the rest in
+    /// tests/limits.rs.
+    #[test]
+    fn merge_is_sized_before_it_is_built() {
+        let map = |prefix: &str| {
+            Value::record(
+                (0..600_000)
+                    .map(|i| (format!("{prefix}{i}"), Value::Int(i)))
+                    .collect(),
+            )
+        };
+        let (a, b) = (map("a"), map("b"));
+        let err = plan("merge", &[a.clone(), b]).unwrap_err();
+        assert!(
+            err.contains("`merge` would build a map of more than 1000000 entries"),
+            "{err}"
+        );
+        assert!(
+            plan("merge", &[a.clone(), a]).is_ok(),
+            "the same keys twice: 600,000 entries"
+        );
+    }
+
     #[test]
     fn join_and_format() {
-        let l = Value::List(vec![Value::Str("a".into()), Value::Int(2)]);
+        let l = Value::list(vec![Value::Str("a".into()), Value::Int(2)]);
         assert_eq!(
             call("join", vec![Value::Str("-".into()), l]).unwrap(),
             Value::Str("a-2".into())

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 use strata_base::{Diagnostic, Span};
-use strata_model::{Provider, Schemas, Ty, Value};
+use strata_model::{Provider, Schemas, Size, Ty, Value};
 use strata_syntax::ast;
 
 pub(crate) type ScopeId = usize;
@@ -106,6 +106,8 @@ pub(crate) struct Db<'a> {
     pub stacks: Vec<StackInfo<'a>>,
     /// Module instances in instantiation order, with their scope (for outputs and policies).
     pub instances: Vec<ScopeId>,
+    /// Whether going over the limit of module instances was reported.
+    pub out_of_instances: bool,
     /// Policies with the scope they are evaluated in.
     pub policies: Vec<(&'a ast::Policy, ScopeId)>,
     pub diags: Vec<Diagnostic>,
@@ -120,6 +122,16 @@ pub(crate) struct Db<'a> {
     pub steps: u64,
     pub max_steps: u64,
     pub out_of_steps: bool,
+    /// Bytes of values handled so far (budget: `max_work`, [`MAX_WORK`] unless a test sets
+    /// less) and whether running out was reported.
+    pub work: u64,
+    pub max_work: u64,
+    pub out_of_work: bool,
+    /// What the model holds written out in full so far (its properties, outputs and
+    /// parameters), and whether going over [`MAX_MODEL_ELEMENTS`] or [`MAX_MODEL_TEXT`] was
+    /// reported.
+    pub model_size: Size,
+    pub model_too_large: bool,
     /// Parameter values given from outside (`--env`, strata.toml).
     pub overrides: BTreeMap<String, Value>,
     /// Named types being resolved (cycle guard).
@@ -129,6 +141,9 @@ pub(crate) struct Db<'a> {
     /// Resolved uses, for the language server.
     pub xrefs: Vec<crate::XRef>,
     pub record_xrefs: bool,
+    /// Use sites already in `xrefs`: a name in a comprehension is used once per iteration at
+    /// the same place, and its hover is computed once.
+    pub xref_spans: std::collections::HashSet<Span>,
     /// Shared handles on the schemas, so evaluation can hold one while it mutates the db.
     pub schema_rcs: HashMap<String, std::rc::Rc<strata_model::ResourceSchema>>,
 }
@@ -137,8 +152,39 @@ pub(crate) struct Db<'a> {
 pub const MAX_STEPS: u64 = 10_000_000;
 /// Longest computed string, in bytes (the size limit of a source file).
 pub const MAX_STRING: usize = 16 * 1024 * 1024;
-/// Longest computed list (the limit of `range`).
+/// Longest computed list, and most entries in a computed map (the limit of `range`).
 pub const MAX_LIST: usize = 1_000_000;
+/// Most text in a value written out in full (a resource property, an output, a value checked
+/// against a type), in bytes. Its elements are limited to [`MAX_LIST`].
+pub const MAX_EXPANDED_TEXT: u64 = 4 * MAX_STRING as u64;
+/// Most elements in all the values of a model (properties, outputs, parameters) written out
+/// in full: what lowering and the emitters materialise.
+pub const MAX_MODEL_ELEMENTS: u64 = 4_000_000;
+/// Most text in all the values of a model written out in full, in bytes.
+pub const MAX_MODEL_TEXT: u64 = 64 << 20;
+/// What one evaluation may handle in all, in bytes: every string, list and record it builds,
+/// every value it compares or checks against a type, and every property and output written
+/// out in full (a shared value counts each time it is used). A list element or record entry
+/// weighs [`ELEMENT_WEIGHT`], text its length.
+pub const MAX_WORK: u64 = 512 << 20;
+/// The weight of a list element or record entry in [`MAX_WORK`]: the memory a value takes.
+pub const ELEMENT_WEIGHT: u64 = std::mem::size_of::<Value>() as u64;
+
+/// What handling a value of size `s` costs against [`MAX_WORK`].
+pub(crate) fn weight(s: Size) -> u64 {
+    s.elements
+        .saturating_mul(ELEMENT_WEIGHT)
+        .saturating_add(s.bytes)
+}
+
+/// A count for messages (sizes saturate at `u64::MAX`).
+pub(crate) fn count(n: u64) -> String {
+    if n == u64::MAX {
+        "more than 18,446,744,073,709,551,614".to_string()
+    } else {
+        n.to_string()
+    }
+}
 
 impl<'a> Db<'a> {
     pub fn new() -> Self {
@@ -149,6 +195,7 @@ impl<'a> Db<'a> {
             resources: Vec::new(),
             stacks: Vec::new(),
             instances: Vec::new(),
+            out_of_instances: false,
             policies: Vec::new(),
             diags: Vec::new(),
             speculative: 0,
@@ -156,11 +203,17 @@ impl<'a> Db<'a> {
             steps: 0,
             max_steps: MAX_STEPS,
             out_of_steps: false,
+            work: 0,
+            max_work: MAX_WORK,
+            out_of_work: false,
+            model_size: Size::ZERO,
+            model_too_large: false,
             overrides: BTreeMap::new(),
             resolving_types: Vec::new(),
             type_cache: HashMap::new(),
             xrefs: Vec::new(),
             record_xrefs: false,
+            xref_spans: std::collections::HashSet::new(),
             schema_rcs: HashMap::new(),
         }
     }
@@ -196,7 +249,7 @@ impl<'a> Db<'a> {
         kind: crate::XRefKind,
         hover: impl FnOnce(&Self) -> String,
     ) {
-        if self.record_xrefs {
+        if self.record_xrefs && self.xref_spans.insert(use_span) {
             let hover = hover(self);
             self.xrefs.push(crate::XRef {
                 use_span,
@@ -238,7 +291,7 @@ impl<'a> Db<'a> {
     /// Count one comprehension iteration; false once the budget is spent (reported once, at
     /// `span`, even inside the branch of a conditional that is not taken: the work is done
     /// either way).
-    pub fn step(&mut self, span: strata_base::Span) -> bool {
+    pub fn step(&mut self, span: Span) -> bool {
         self.steps += 1;
         if self.steps <= self.max_steps {
             return true;
@@ -254,31 +307,163 @@ impl<'a> Db<'a> {
         false
     }
 
-    /// A string or list larger than the limits ([`MAX_STRING`] bytes, [`MAX_LIST`] elements) is
-    /// an error at `span`: no project needs one, and building it could exhaust memory.
-    pub fn check_size(&mut self, v: Value, span: strata_base::Span) -> Option<Value> {
-        let too_big = match &v {
-            Value::Str(s) => (s.len() > MAX_STRING).then(|| {
+    /// Account for `cost` bytes of work against the budget ([`MAX_WORK`]); false once it is
+    /// spent (reported once, at `span`, even in the branch of a conditional that is not taken:
+    /// the work is done either way).
+    pub fn charge(&mut self, cost: u64, span: Span) -> bool {
+        self.work = self.work.saturating_add(cost);
+        if self.work <= self.max_work {
+            return true;
+        }
+        if !self.out_of_work {
+            self.out_of_work = true;
+            self.diags.push(
+                Diagnostic::error("E2007", format!("evaluation handles more than {} MiB of values", self.max_work >> 20), span)
+                    .with_label("the budget runs out here")
+                    .with_help(
+                        "every string, list and record built, compared, checked against a type or used in a resource counts, a shared value each time it is used; a real project needs far less",
+                    ),
+            );
+        }
+        false
+    }
+
+    /// Report a value that would be too large, before building it.
+    pub fn too_large(&mut self, message: String, span: Span) {
+        self.diags.push(Diagnostic::error("E2007", message, span).with_help("the same limits as for a file (16 MiB) and for `range` (1,000,000) apply to computed values"));
+    }
+
+    /// About to build a string of `bytes` bytes at `span`: within [`MAX_STRING`] and the budget?
+    pub fn reserve_string(&mut self, bytes: u64, span: Span) -> bool {
+        if bytes > MAX_STRING as u64 {
+            self.too_large(
                 format!(
                     "a string of {} bytes is longer than the limit of {MAX_STRING} bytes",
-                    s.len()
-                )
-            }),
-            Value::List(l) => (l.len() > MAX_LIST).then(|| {
-                format!(
-                    "a list of {} elements is longer than the limit of {MAX_LIST}",
-                    l.len()
-                )
-            }),
-            _ => None,
-        };
-        match too_big {
-            None => Some(v),
-            Some(msg) => {
-                self.diags.push(Diagnostic::error("E2007", msg, span).with_help("the same limits as for a file (16 MiB) and for `range` (1,000,000) apply to computed values"));
-                None
-            }
+                    count(bytes)
+                ),
+                span,
+            );
+            return false;
         }
+        self.charge(bytes, span)
+    }
+
+    /// About to build a list of `len` elements (or a map of `len` entries whose keys hold
+    /// `key_bytes` bytes) at `span`: within [`MAX_LIST`] and the budget?
+    pub fn reserve_elements(&mut self, len: u64, key_bytes: u64, map: bool, span: Span) -> bool {
+        if len > MAX_LIST as u64 {
+            let what = if map {
+                format!("a map of {} entries", count(len))
+            } else {
+                format!("a list of {} elements", count(len))
+            };
+            self.too_large(
+                format!("{what} is longer than the limit of {MAX_LIST}"),
+                span,
+            );
+            return false;
+        }
+        self.charge(
+            len.saturating_mul(ELEMENT_WEIGHT).saturating_add(key_bytes),
+            span,
+        )
+    }
+
+    /// A string, list or map just built: within the limits? (The builders reserve before
+    /// building; this catches what they could not size beforehand.)
+    pub fn check_size(&mut self, v: Value, span: Span) -> Option<Value> {
+        let ok = match &v {
+            Value::Str(_) | Value::Interp(_) => {
+                v.size().bytes <= MAX_STRING as u64 || {
+                    self.too_large(
+                        format!(
+                            "a string of {} bytes is longer than the limit of {MAX_STRING} bytes",
+                            v.size().bytes
+                        ),
+                        span,
+                    );
+                    false
+                }
+            }
+            Value::List(l) => {
+                l.len() <= MAX_LIST || {
+                    self.too_large(
+                        format!(
+                            "a list of {} elements is longer than the limit of {MAX_LIST}",
+                            l.len()
+                        ),
+                        span,
+                    );
+                    false
+                }
+            }
+            Value::Record(m) => {
+                m.len() <= MAX_LIST || {
+                    self.too_large(
+                        format!(
+                            "a map of {} entries is longer than the limit of {MAX_LIST}",
+                            m.len()
+                        ),
+                        span,
+                    );
+                    false
+                }
+            }
+            _ => true,
+        };
+        ok.then_some(v)
+    }
+
+    /// `v` is about to be written out in full (`what`: "`tags` of `bucket`", "this value"): a
+    /// resource property, an output, a value checked against a type. Shared parts count at
+    /// every place they appear: the expanded size must be within [`MAX_LIST`] elements and
+    /// [`MAX_EXPANDED_TEXT`] bytes of text, and it counts against the budget.
+    pub fn check_expanded(&mut self, v: &Value, span: Span, what: impl FnOnce() -> String) -> bool {
+        let s = v.size();
+        let problem = if s.elements > MAX_LIST as u64 {
+            Some(format!("{} elements", count(s.elements)))
+        } else if s.bytes > MAX_EXPANDED_TEXT {
+            Some(format!("{} bytes of text", count(s.bytes)))
+        } else {
+            None
+        };
+        if let Some(p) = problem {
+            self.diags.push(
+                Diagnostic::error("E2007", format!("{} is too large: {p} written out in full", what()), span)
+                    .with_label("too large to use here")
+                    .with_help(format!(
+                        "a value used as a property or output, or checked against a type, may hold {MAX_LIST} elements and {} MiB of text written out in full (a shared part counts each time it appears)",
+                        MAX_EXPANDED_TEXT >> 20
+                    )),
+            );
+            return false;
+        }
+        self.charge(weight(s), span)
+    }
+
+    /// `v` becomes part of the model (`what`: "property `tags` of `bucket`"): later stages
+    /// write it out in full, so it must pass [`Db::check_expanded`], and the model as a whole
+    /// stays within [`MAX_MODEL_ELEMENTS`] and [`MAX_MODEL_TEXT`]. False: leave it out (it was
+    /// reported).
+    pub fn materialise(&mut self, v: &Value, span: Span, what: impl FnOnce() -> String) -> bool {
+        let what = what();
+        if !self.check_expanded(v, span, || what.clone()) {
+            return false;
+        }
+        let total = self.model_size + v.size();
+        if total.elements > MAX_MODEL_ELEMENTS || total.bytes > MAX_MODEL_TEXT {
+            if !self.model_too_large {
+                self.model_too_large = true;
+                self.diags.push(
+                    Diagnostic::error("E2007", format!("the model is too large: with {what}, its values hold more than {MAX_MODEL_ELEMENTS} elements or {} MiB of text written out in full", MAX_MODEL_TEXT >> 20), span)
+                        .with_label("the limit is reached here")
+                        .with_help("every property, output and parameter counts, a shared value each time it is used; split the project"),
+                );
+            }
+            return false;
+        }
+        self.model_size = total;
+        true
     }
 
     pub fn report_dynamic(&mut self, d: Diagnostic) {

@@ -57,6 +57,13 @@ impl<'a> Db<'a> {
 
     /// Report every way `v` does not fit `ty`, at `span`.
     pub fn check_against(&mut self, v: &Value, ty: &Ty, span: Span) -> bool {
+        if matches!(ty.resolved(), Ty::Any) {
+            return true;
+        }
+        // Checking walks the value written out in full.
+        if !self.check_expanded(v, span, || "this value".to_string()) {
+            return false;
+        }
         let ms = check_value(v, ty, &DbRefs(self));
         let ok = ms.is_empty();
         for m in ms {
@@ -83,12 +90,9 @@ impl<'a> Db<'a> {
     ) -> Option<Value> {
         if self.depth >= MAX_DEPTH {
             self.report(
-                Diagnostic::error(
-                    "E2007",
-                    "expression is nested too deeply to evaluate",
-                    e.span,
-                )
-                .with_help("split the expression into several `let` bindings"),
+                Diagnostic::error("E2007", format!("evaluation is nested more than {MAX_DEPTH} levels deep"), e.span)
+                    .with_label("the evaluation depth limit is reached here")
+                    .with_help("each name evaluated through another name, and each sub-expression, is one level: shorten the chain of names defined through each other"),
             );
             return None;
         }
@@ -129,7 +133,10 @@ impl<'a> Db<'a> {
                                     None => ok = false,
                                 }
                             }
-                            ok.then_some(Value::Record(out))
+                            if !ok {
+                                return None;
+                            }
+                            return self.new_record(out, e.span);
                         }
                     };
                 }
@@ -146,7 +153,10 @@ impl<'a> Db<'a> {
                         None => ok = false,
                     }
                 }
-                return ok.then_some(Value::List(out));
+                if !ok {
+                    return None;
+                }
+                return self.new_list(out, e.span);
             }
             (
                 ExprKind::Cond {
@@ -230,7 +240,10 @@ impl<'a> Db<'a> {
                 ok = false;
             }
         }
-        ok.then_some(Value::Record(out))
+        if !ok {
+            return None;
+        }
+        self.new_record(out, span)
     }
 
     fn eval_typed_record(
@@ -310,32 +323,46 @@ impl<'a> Db<'a> {
             ExprKind::Int(i) => Value::Int(*i),
             ExprKind::Float(f) => Value::Float(*f),
             ExprKind::Str(parts) => {
-                let mut out: Vec<StrPart> = Vec::new();
+                // Evaluate the parts, then size the string, then build it.
+                let mut values = Vec::with_capacity(parts.len());
                 let mut ok = true;
+                let mut len = 0u64;
                 for p in parts {
-                    match p {
-                        ast::StrPart::Lit(s) => {
-                            builtins::append_string(&mut out, &Value::Str(s.clone())).ok()?
-                        }
+                    let v = match p {
+                        ast::StrPart::Lit(s) => Value::str(s.as_str()),
                         ast::StrPart::Interp(x) => match self.eval(x, scope, locals, None) {
-                            Some(v) => {
-                                if let Err(msg) = builtins::append_string(&mut out, &v) {
-                                    self.report(
-                                        Diagnostic::error("E2002", msg, x.span)
-                                            .with_label(format!("this is a {}", v.type_name()))
-                                            .with_help("interpolate a string, number, bool, quantity or reference; use `join(\",\", list)` for lists"),
-                                    );
-                                    ok = false;
-                                }
+                            Some(v) => v,
+                            None => {
+                                ok = false;
+                                continue;
                             }
-                            None => ok = false,
                         },
+                    };
+                    match builtins::text_len(&v) {
+                        Some(n) => len = len.saturating_add(n),
+                        None => {
+                            let span = match p {
+                                ast::StrPart::Interp(x) => x.span,
+                                ast::StrPart::Lit(_) => e.span,
+                            };
+                            self.report(
+                                Diagnostic::error("E2002", format!("cannot put a {} into a string", v.type_name()), span)
+                                    .with_label(format!("this is a {}", v.type_name()))
+                                    .with_help("interpolate a string, number, bool, quantity or reference; use `join(\",\", list)` for lists"),
+                            );
+                            ok = false;
+                        }
                     }
+                    values.push(v);
                 }
-                if !ok {
+                if !ok || !self.reserve_string(len, e.span) {
                     return None;
                 }
-                return self.check_size(builtins::make_string(out), e.span);
+                let mut out: Vec<StrPart> = Vec::new();
+                for v in &values {
+                    builtins::append_string(&mut out, v).ok()?;
+                }
+                return Some(builtins::make_string(out));
             }
             ExprKind::Quantity { value, unit } => match units::unit(unit) {
                 Some(u) => Value::Quantity(Quantity {
@@ -359,7 +386,7 @@ impl<'a> Db<'a> {
                     );
                     return None;
                 }
-                Value::Cidr(c.clone())
+                Value::cidr(c.clone())
             }
             ExprKind::Name(id) => return self.eval_name(id, scope, locals),
             ExprKind::List(items) => {
@@ -374,7 +401,7 @@ impl<'a> Db<'a> {
                 if !ok {
                     return None;
                 }
-                Value::List(out)
+                return self.new_list(out, e.span);
             }
             ExprKind::Record(fields) => {
                 let mut out = BTreeMap::new();
@@ -392,7 +419,7 @@ impl<'a> Db<'a> {
                 if !ok {
                     return None;
                 }
-                Value::Record(out)
+                return self.new_record(out, e.span);
             }
             ExprKind::TypedRecord { ty, fields } => {
                 return self.eval_typed_record(ty, fields, scope, locals, None, e.span)
@@ -424,6 +451,18 @@ impl<'a> Db<'a> {
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
                     vals.push(self.eval(a, scope, locals, None)?);
+                }
+                // Size the result and count the work before building anything.
+                match builtins::plan(&callee.name, &vals) {
+                    Ok(cost) => {
+                        if !self.charge(cost, e.span) {
+                            return None;
+                        }
+                    }
+                    Err(msg) => {
+                        self.too_large(msg, e.span);
+                        return None;
+                    }
                 }
                 match builtins::call(&callee.name, vals) {
                     Ok(v) => return self.check_size(v, e.span),
@@ -507,7 +546,7 @@ impl<'a> Db<'a> {
                         None => return None,
                     }
                 }
-                Value::List(out)
+                return self.new_list(out, e.span);
             }
             ExprKind::MapComp {
                 key,
@@ -550,7 +589,7 @@ impl<'a> Db<'a> {
                     match r {
                         Some(Some((kk, vv))) => {
                             let ks = match kk {
-                                Value::Str(s) => s,
+                                Value::Str(s) => s.to_string(),
                                 Value::Int(i) => i.to_string(),
                                 other => {
                                     self.report(
@@ -583,7 +622,7 @@ impl<'a> Db<'a> {
                         None => return None,
                     }
                 }
-                Value::Record(out)
+                return self.new_record(out, e.span);
             }
         })
     }
@@ -597,12 +636,16 @@ impl<'a> Db<'a> {
     ) -> Option<Vec<(Value, Value)>> {
         match self.eval(iter, scope, locals, None)? {
             Value::List(l) => Some(
-                l.into_iter()
+                l.iter()
                     .enumerate()
-                    .map(|(i, v)| (Value::Int(i as i64), v))
+                    .map(|(i, v)| (Value::Int(i as i64), v.clone()))
                     .collect(),
             ),
-            Value::Record(m) => Some(m.into_iter().map(|(k, v)| (Value::Str(k), v)).collect()),
+            Value::Record(m) => Some(
+                m.iter()
+                    .map(|(k, v)| (Value::str(k.as_str()), v.clone()))
+                    .collect(),
+            ),
             v => {
                 self.report(
                     Diagnostic::error(
@@ -616,6 +659,19 @@ impl<'a> Db<'a> {
                 None
             }
         }
+    }
+
+    /// A list just built from evaluated elements, within the limits.
+    fn new_list(&mut self, items: Vec<Value>, span: Span) -> Option<Value> {
+        self.reserve_elements(items.len() as u64, 0, false, span)
+            .then(|| Value::list(items))
+    }
+
+    /// A record (or map) just built from evaluated fields, within the limits.
+    fn new_record(&mut self, fields: BTreeMap<String, Value>, span: Span) -> Option<Value> {
+        let keys = fields.keys().map(|k| k.len() as u64).sum();
+        self.reserve_elements(fields.len() as u64, keys, true, span)
+            .then(|| Value::record(fields))
     }
 
     fn overflow(&mut self, span: Span) -> Option<Value> {
@@ -643,7 +699,7 @@ impl<'a> Db<'a> {
                 }
                 Some(l[*n as usize].clone())
             }
-            (Value::Record(m), Value::Str(k)) => match m.get(k) {
+            (Value::Record(m), Value::Str(k)) => match m.get(k.as_str()) {
                 Some(v) => Some(v.clone()),
                 None => {
                     let mut d = Diagnostic::error("E2007", format!("no key {k:?}"), span);
@@ -764,8 +820,8 @@ impl<'a> Db<'a> {
     /// `value.name`: a record field, or a resource's property or output attribute.
     pub fn field_of(&mut self, b: Value, name: &ast::Ident) -> Option<Value> {
         match b {
-            Value::Record(mut m) => match m.remove(&name.name) {
-                Some(v) => Some(v),
+            Value::Record(m) => match m.get(&name.name) {
+                Some(v) => Some(v.clone()),
                 None => {
                     self.report(unknown_field_access(
                         name,
@@ -950,7 +1006,7 @@ impl<'a> Db<'a> {
                 let m: &'a ast::ModuleInstance = m;
                 self.instantiate_module(m, scope)
             }
-            SymKind::Stack(i) => Some(Value::Str(self.stacks[*i].decl.name.name.clone())),
+            SymKind::Stack(i) => Some(Value::str(self.stacks[*i].decl.name.name.clone())),
             SymKind::Type(_)
             | SymKind::Module(_)
             | SymKind::Package(_)
@@ -985,7 +1041,8 @@ impl<'a> Db<'a> {
                     let mut d = Diagnostic::error(
                         "E2012",
                         format!(
-                            "value {v} for parameter `{}` is invalid: {}",
+                            "value {} for parameter `{}` is invalid: {}",
+                            v.preview(80),
                             p.name.name,
                             m.kind.message()
                         ),
@@ -1071,6 +1128,13 @@ impl<'a> Db<'a> {
             db.report(d);
             None
         };
+        if matches!(
+            op,
+            BinaryOp::Eq | BinaryOp::Ne | BinaryOp::Lt | BinaryOp::Le | BinaryOp::Gt | BinaryOp::Ge
+        ) && !self.charge(comparison_cost(&l, &r), span)
+        {
+            return None;
+        }
         Some(match op {
             BinaryOp::Eq => Value::Bool(values_equal(&l, &r)),
             BinaryOp::Ne => Value::Bool(!values_equal(&l, &r)),
@@ -1112,18 +1176,33 @@ impl<'a> Db<'a> {
                     })
                 }
                 (Value::Str(_) | Value::Interp(_), Value::Str(_) | Value::Interp(_)) => {
+                    if !self.reserve_string(l.size().bytes.saturating_add(r.size().bytes), span) {
+                        return None;
+                    }
                     let mut parts = Vec::new();
                     builtins::append_string(&mut parts, &l).ok()?;
                     builtins::append_string(&mut parts, &r).ok()?;
                     builtins::make_string(parts)
                 }
                 (Value::List(a), Value::List(b)) => {
+                    if !self.reserve_elements(a.len() as u64 + b.len() as u64, 0, false, span) {
+                        return None;
+                    }
                     Value::List(a.iter().chain(b.iter()).cloned().collect())
                 }
                 (Value::Record(a), Value::Record(b)) => {
-                    let mut m = a.clone();
-                    m.extend(b.clone());
-                    Value::Record(m)
+                    let added: Vec<&String> = b.keys().filter(|k| !a.contains_key(*k)).collect();
+                    let keys = a
+                        .keys()
+                        .chain(added.iter().copied())
+                        .map(|k| k.len() as u64)
+                        .sum();
+                    if !self.reserve_elements((a.len() + added.len()) as u64, keys, true, span) {
+                        return None;
+                    }
+                    let mut m = BTreeMap::clone(a);
+                    m.extend(b.iter().map(|(k, v)| (k.clone(), v.clone())));
+                    Value::record(m)
                 }
                 _ => return bad(self, &l, &r),
             },
@@ -1245,7 +1324,7 @@ pub(crate) fn field_hover(name: &str, is_out: bool, f: &FieldSchema) -> String {
     }
     h.push_str("\n```");
     if let Some(doc) = &f.doc {
-        h.push_str("\n");
+        h.push('\n');
         h.push_str(doc);
     }
     h
@@ -1253,16 +1332,7 @@ pub(crate) fn field_hover(name: &str, is_out: bool, f: &FieldSchema) -> String {
 
 impl<'a> Db<'a> {
     fn sym_hover(&self, sym: usize, name: &str, v: Option<&Value>) -> String {
-        let short = |v: Option<&Value>| {
-            v.map(|v| {
-                let s = v.to_string();
-                if s.chars().count() > 80 {
-                    format!("{}…", s.chars().take(79).collect::<String>())
-                } else {
-                    s
-                }
-            })
-        };
+        let short = |v: Option<&Value>| v.map(|v| v.preview(79));
         let (kw, doc): (String, Option<&String>) = match &self.syms[sym].kind {
             SymKind::Let(l) => (
                 format!("let {name} = {}", short(v).unwrap_or_default()),
@@ -1309,9 +1379,19 @@ pub(crate) fn pick_record(t: &Ty) -> Option<PickedRecord<'_>> {
     match t.resolved() {
         Ty::Record(fs) => Some(PickedRecord::Record(fs)),
         Ty::Map(e) => Some(PickedRecord::Map(e)),
-        Ty::Union(ts) => ts.iter().find_map(|t| pick_record(t)),
+        Ty::Union(ts) => ts.iter().find_map(pick_record),
         Ty::Any => None,
         _ => None,
+    }
+}
+
+/// What comparing two values costs against the work budget: the smaller of the two written
+/// out in full (nothing for two handles on the same list or record).
+fn comparison_cost(a: &Value, b: &Value) -> u64 {
+    match (a, b) {
+        (Value::List(x), Value::List(y)) if x.ptr_eq(y) => 0,
+        (Value::Record(x), Value::Record(y)) if x.ptr_eq(y) => 0,
+        _ => crate::db::weight(a.size()).min(crate::db::weight(b.size())),
     }
 }
 

@@ -17,6 +17,11 @@ pub(crate) const RESERVED: &[&str] = &["depends_on", "stack"];
 
 /// Most resources one program may declare (also after `for` expansion).
 pub(crate) const MAX_RESOURCES: usize = 1_000_000;
+/// Longest key of a `[x in ...]` resource or module instance, in bytes: it becomes part of the
+/// resource's name (`queues["emails"]`), which every reference to it carries.
+pub(crate) const MAX_KEY: usize = 1024;
+/// Most module instances one program may create (modules instantiating modules multiply).
+pub(crate) const MAX_INSTANCES: usize = 100_000;
 
 impl<'a> Db<'a> {
     /// Define the names of `items` in `scope`. `top` is false inside module declarations.
@@ -229,12 +234,22 @@ impl<'a> Db<'a> {
         scope: ScopeId,
     ) -> Option<Vec<(String, Value)>> {
         let v = self.eval_const(&fe.iter, scope)?;
+        // A key becomes part of a resource name, which every reference carries.
+        let long_key = match &v {
+            Value::List(l) => l.iter().filter_map(Value::as_str).map(str::len).max(),
+            Value::Record(m) => m.keys().map(String::len).max(),
+            _ => None,
+        };
+        if let Some(n) = long_key.filter(|&n| n > MAX_KEY) {
+            self.too_large(format!("a key of {n} bytes is longer than the limit of {MAX_KEY} bytes for the key of a resource or module instance"), fe.iter.span);
+            return None;
+        }
         match v {
             Value::List(l) => {
                 let all_str = l.iter().all(|x| matches!(x, Value::Str(_)));
                 let mut seen = std::collections::BTreeSet::new();
                 let mut out = Vec::new();
-                for (i, x) in l.into_iter().enumerate() {
+                for (i, x) in l.iter().cloned().enumerate() {
                     let key = if all_str {
                         x.as_str().unwrap_or_default().to_string()
                     } else {
@@ -256,8 +271,8 @@ impl<'a> Db<'a> {
                 Some(out)
             }
             Value::Record(m) => Some(
-                m.into_iter()
-                    .map(|(k, _)| (k.clone(), Value::Str(k)))
+                m.keys()
+                    .map(|k| (k.clone(), Value::str(k.as_str())))
                     .collect(),
             ),
             other => {
@@ -381,7 +396,7 @@ impl<'a> Db<'a> {
                         out.insert(key, rv);
                     }
                 }
-                Some(Value::Record(out))
+                Some(Value::record(out))
             }
         }
     }
@@ -434,6 +449,19 @@ impl<'a> Db<'a> {
             return None;
         }
         let one = |db: &mut Db<'a>, name: String, locals: Locals| -> Option<Value> {
+            // Modules instantiating modules multiply: 25 levels of two instances each are
+            // 2^25 instances.
+            if db.instances.len() >= MAX_INSTANCES {
+                if !db.out_of_instances {
+                    db.out_of_instances = true;
+                    db.report(
+                        Diagnostic::error("E2007", format!("more than {MAX_INSTANCES} module instances"), m.name.span)
+                            .with_label("the limit is reached here")
+                            .with_help("modules that instantiate modules multiply their instances; flatten the nesting or split the project"),
+                    );
+                }
+                return None;
+            }
             let inst = db.new_scope(Some(decl_scope), db.scopes[decl_scope].unit);
             db.scopes[inst].prefix = format!("{}{name}.", db.scopes[scope].prefix);
             let mut order = db.scopes[scope].order.clone();
@@ -535,14 +563,23 @@ impl<'a> Db<'a> {
             // Outputs of the instance.
             let outs: Vec<&'a ast::Output> = db.scopes[inst].outputs.clone();
             let mut rec = BTreeMap::new();
+            let mut complete = true;
             for o in outs {
                 let ty = o.ty.as_ref().and_then(|t| db.resolve_type(t, inst));
                 let mut l = Vec::new();
-                if let Some(v) = db.eval(&o.value, inst, &mut l, ty.as_ref()) {
-                    rec.insert(o.name.name.clone(), v);
+                match db.eval(&o.value, inst, &mut l, ty.as_ref()) {
+                    Some(v) => {
+                        rec.insert(o.name.name.clone(), v);
+                    }
+                    None => complete = false,
                 }
             }
-            Some(Value::Record(rec))
+            // Past the limit of instances, an incomplete instance poisons its users rather
+            // than giving each enclosing level an error about the output it lacks.
+            if !complete && db.out_of_instances {
+                return None;
+            }
+            Some(Value::record(rec))
         };
         match &m.for_each {
             None => one(self, m.name.name.clone(), Vec::new()),
@@ -555,7 +592,7 @@ impl<'a> Db<'a> {
                         out.insert(key, val);
                     }
                 }
-                Some(Value::Record(out))
+                Some(Value::record(out))
             }
         }
     }
@@ -747,12 +784,12 @@ impl<'a> Db<'a> {
                                                 m.insert(fld.name.name.clone(), v);
                                             }
                                         }
-                                        Some(Value::Record(m))
+                                        Some(Value::record(m))
                                     }
                                     _ => self.eval(&f.value, scope, &mut locals, None),
                                 };
                                 if let Some(Value::Record(m)) = value {
-                                    stack.provider_config = m;
+                                    stack.provider_config = m.into_inner();
                                 }
                             }
                             _ => self.report(
@@ -781,8 +818,8 @@ impl<'a> Db<'a> {
                             self.eval(&f.value, scope, &mut locals, Some(&ty))
                         {
                             stack.tags = m
-                                .into_iter()
-                                .filter_map(|(k, v)| v.as_str().map(|s| (k, s.to_string())))
+                                .iter()
+                                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
                                 .collect();
                         }
                     }

@@ -10,7 +10,10 @@ mod assemble;
 mod builtins;
 mod codes;
 mod db;
-pub use db::{MAX_LIST, MAX_STEPS, MAX_STRING};
+pub use db::{
+    MAX_EXPANDED_TEXT, MAX_LIST, MAX_MODEL_ELEMENTS, MAX_MODEL_TEXT, MAX_STEPS, MAX_STRING,
+    MAX_WORK,
+};
 mod eval;
 mod instantiate;
 mod load;
@@ -211,7 +214,7 @@ fn analyze_loaded<'a>(
             .is_some_and(|&s| matches!(db.syms[s].kind, SymKind::Param(_)));
         if has_env {
             db.overrides
-                .insert("env".into(), strata_model::Value::Str(env.clone()));
+                .insert("env".into(), strata_model::Value::str(env.as_str()));
         } else {
             let span = first_file.map(|f| Span::new(f, 0, 0)).unwrap_or_default();
             db.report(

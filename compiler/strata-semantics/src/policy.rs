@@ -48,7 +48,7 @@ impl<'a> Db<'a> {
                             && s.chars()
                                 .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') =>
                     {
-                        code = s
+                        code = s.to_string()
                     }
                     Some(_) => self.report(
                         Diagnostic::error(
@@ -123,7 +123,7 @@ impl<'a> Db<'a> {
                             let text = match message {
                                 Some(m) => {
                                     match self.eval(m, scope, &mut locals, Some(&Ty::string())) {
-                                        Some(Value::Str(s)) => s,
+                                        Some(Value::Str(s)) => s.to_string(),
                                         Some(Value::Interp(parts)) => parts
                                             .iter()
                                             .map(|p| match p {

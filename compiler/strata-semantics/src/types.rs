@@ -474,7 +474,7 @@ impl<'a> Db<'a> {
                                     Diagnostic::error("E2005", "invalid pattern", f.value.span).with_label(e).with_help("write a valid regular expression (Rust regex syntax)"),
                                 );
                             } else {
-                                *pattern = Some(p);
+                                *pattern = Some(p.to_string());
                             }
                         }
                         (Ty::Str { min_len, .. }, "min_len", Some(Value::Int(n))) => *min_len = Some(n.max(0) as usize),

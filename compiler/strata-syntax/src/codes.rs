@@ -117,8 +117,9 @@ ends.",
             code: NESTING_TOO_DEEP,
             name: "nesting-too-deep",
             severity: Severity::Error,
-            doc: "## What it checks\nExpressions, types, blocks or modules nested more than 256 levels deep (counting \
-brackets, operators chained on one operand, and postfix accesses).\n\n## Why it matters\nThe limit guarantees that no \
+            doc: "## What it checks\nExpressions, types, blocks or modules nested more than 256 levels deep. Each \
+bracket, call, index, field access, operator and conditional is one level, and a chain is as deep as it is long: \
+`f(f(x))` is three levels, and so is `1 + 2 + 3`, which is `(1 + 2) + 3`.\n\n## Why it matters\nThe limit guarantees that no \
 input can exhaust the compiler's stack; real configurations stay far below it. The deeply nested part is skipped.\n\n\
 ## Example\n```strata\nlet x = ((((((((((((((((( … 300 levels … 1 )))))))))))))))))\n```\n\n## Fix\nSplit the \
 expression with intermediate `let` bindings, or generate a flat list instead of a nested one.",

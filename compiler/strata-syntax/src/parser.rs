@@ -9,8 +9,10 @@
 //! `[\n  -1\n  -2\n]` a list of two numbers), and an item keyword at the start of a line ends
 //! an unclosed block (so a missing `}` does not hide the errors of the following items).
 //!
-//! Nesting depth is bounded by [`MAX_DEPTH`]: brackets, prefix operators, chained binary
-//! operators and postfix accesses all count, so no input can build a tree deeper than that and
+//! Nesting depth is bounded by [`MAX_DEPTH`]: brackets, calls, prefix operators, binary
+//! operators, conditionals and postfix accesses all count one level, and the limit is on the
+//! height of the tree actually built (an operand followed by a chain of operators or accesses
+//! ends up as deep as the chain is long), so no input can build a tree deeper than that and
 //! overflow the stack of the parser or of any later recursive pass.
 
 use crate::ast::*;
@@ -27,7 +29,12 @@ pub(crate) struct Parser<'a> {
     toks: Vec<Token>,
     pos: usize,
     prev_end: u32,
+    /// The level of the node being parsed (1 for the root of an item's expression): every
+    /// nested construct counts one, [`MAX_DEPTH`] at most.
     depth: u32,
+    /// The deepest level reached so far ([`Parser::measured`] reads it to learn the height of
+    /// a subtree).
+    peak: u32,
     pub(crate) diags: Vec<Diagnostic>,
     last_err: Option<u32>,
     comments: &'a [Comment],
@@ -137,6 +144,7 @@ impl<'a> Parser<'a> {
             pos: 0,
             prev_end: 0,
             depth: 0,
+            peak: 0,
             diags: Vec::new(),
             last_err: None,
             comments,
@@ -216,7 +224,7 @@ impl<'a> Parser<'a> {
     }
     /// `existing resource`: `existing` is a word only in front of `resource`.
     fn at_existing(&self) -> bool {
-        self.kind() == T::Ident && self.text(self.tok()) == "existing" && self.nth(1) == T::Kw(Keyword::Resource) && self.nth(2) == T::Ident
+        self.kind() == T::Ident && self.text(self.tok()) == "existing" && self.nth(1) == T::Kw(Keyword::Resource) && Self::is_name(self.nth(2))
     }
     fn at_line_item_start(&self) -> bool {
         self.tok().nl_before && self.at_item_start()
@@ -340,7 +348,7 @@ impl<'a> Parser<'a> {
         self.report(
             Diagnostic::error(codes::NESTING_TOO_DEEP, format!("nesting too deep (more than {MAX_DEPTH} levels)"), self.tspan(t))
                 .with_label("the nesting limit is reached here")
-                .with_help("split the expression with intermediate `let` bindings; the deeply nested part is skipped"),
+                .with_help("split the expression with intermediate `let` bindings (each bracket, call, operator, access or conditional is one level); the deeply nested part is skipped"),
         );
     }
 
@@ -382,7 +390,21 @@ impl<'a> Parser<'a> {
             return false;
         }
         self.depth += 1;
+        self.peak = self.peak.max(self.depth);
         true
+    }
+
+    /// Run `parse` with the current level set to `level` and return its result with its height
+    /// counted from `level` (1 when nothing below `level` was entered).
+    fn measured<R>(&mut self, level: u32, parse: impl FnOnce(&mut Self) -> R) -> (R, u32) {
+        let outer = self.peak;
+        self.depth = level;
+        self.peak = level;
+        let r = parse(self);
+        let height = self.peak - level + 1;
+        self.peak = self.peak.max(outer);
+        self.depth = level;
+        (r, height)
     }
     fn leave(&mut self) {
         self.depth = self.depth.saturating_sub(1);
@@ -1804,10 +1826,14 @@ impl<'a> Parser<'a> {
         self.error_expr()
     }
 
+    /// Left-associative operators wrap what was parsed before them (`1 + 2 + 3` is
+    /// `(1 + 2) + 3`), so an operand parsed at one level ends up deeper by the number of
+    /// operators that follow it: the height of the tree built so far is tracked, and the limit
+    /// is on that, not on the level at which each operand was parsed.
     fn binary(&mut self, min_prec: u8) -> Expr {
         let start = self.tok().start;
-        let mut lhs = self.unary();
         let saved = self.depth;
+        let (mut lhs, mut height) = self.measured(saved, |p| p.unary());
         let mut last_cmp = false;
         loop {
             let t = self.tok();
@@ -1820,18 +1846,19 @@ impl<'a> Parser<'a> {
             if prec == CMP_PREC && last_cmp {
                 self.chained_comparison(t);
             }
-            if self.depth >= MAX_DEPTH {
+            if saved + height > MAX_DEPTH {
                 let rhs = self.too_deep();
                 lhs = binary_node(op, lhs, rhs, self.span_from(start));
                 break;
             }
             self.bump();
-            self.depth += 1;
-            let rhs = self.binary(prec + 1);
+            let (rhs, rhs_height) = self.measured(saved + 1, |p| p.binary(prec + 1));
+            height = 1 + height.max(rhs_height);
             lhs = binary_node(op, lhs, rhs, self.span_from(start));
             last_cmp = prec == CMP_PREC;
         }
         self.depth = saved;
+        self.peak = self.peak.max(saved + height - 1);
         lhs
     }
 
@@ -1878,10 +1905,13 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// A chain of accesses and calls wraps what was parsed before (`a.b[0]` is `(a.b)[0]`): like
+    /// [`Parser::binary`], the height of the tree built so far is tracked. What an access
+    /// contains (the index, the arguments, the fields) is one level below the access.
     fn postfix(&mut self) -> Expr {
         let start = self.tok().start;
-        let mut e = self.primary();
         let saved = self.depth;
+        let (mut e, mut height) = self.measured(saved, |p| p.primary());
         loop {
             let t = self.tok();
             let is_postfix = match t.kind {
@@ -1893,26 +1923,24 @@ impl<'a> Parser<'a> {
             if !is_postfix {
                 break;
             }
-            if self.depth >= MAX_DEPTH {
+            if saved + height > MAX_DEPTH {
                 e = self.postfix_too_deep(start);
                 break;
             }
-            self.depth += 1;
-            e = match t.kind {
-                T::Dot => {
-                    let (e, ok) = self.postfix_dot(e, start);
-                    if !ok {
-                        self.depth = saved;
-                        return e;
-                    }
-                    e
-                }
-                T::LBracket => self.postfix_index(e, start),
-                T::LParen => self.postfix_call(e, start),
-                _ => self.postfix_typed(e, start),
-            };
+            let ((next, ok), inner_height) = self.measured(saved, |p| match t.kind {
+                T::Dot => p.postfix_dot(e, start),
+                T::LBracket => (p.postfix_index(e, start), true),
+                T::LParen => (p.postfix_call(e, start), true),
+                _ => (p.postfix_typed(e, start), true),
+            });
+            e = next;
+            height = inner_height.max(height + 1);
+            if !ok {
+                break;
+            }
         }
         self.depth = saved;
+        self.peak = self.peak.max(saved + height - 1);
         e
     }
 

@@ -465,3 +465,48 @@ fn comments_at_every_token_boundary() {
     // Most insertions keep the program valid (a `//` before a same-line token may not).
     assert!(checked > 2000, "only {checked} edited programs were valid");
 }
+
+/// Issue 13: 128 nested calls were reported as "more than 256 levels" (a call and its
+/// argument list counted two). Calls, indexes and typed records count one level each, like
+/// brackets, and the message states the limit that was hit.
+#[test]
+fn nested_calls_count_one_level_each() {
+    let nested = |open: &str, n: usize, close: &str| {
+        format!("let x = {}1{}\n", open.repeat(n), close.repeat(n))
+    };
+    let limit = strata_syntax::MAX_DEPTH as usize;
+    for (open, close) in [("f(", ")"), ("f(1, ", ")"), ("a[", "]"), ("T { a = ", " }")] {
+        let below = nested(open, limit - 2, close);
+        assert!(
+            exercise(&below).is_empty(),
+            "{open}: {} levels should parse",
+            limit - 2
+        );
+        let (_, d) = parse(FileId(0), &nested(open, limit + 1, close));
+        let deep: Vec<_> = d.iter().filter(|d| d.code == "E0010").collect();
+        assert_eq!(deep.len(), 1, "{open}: {d:#?}");
+        assert!(
+            deep[0]
+                .message
+                .contains(&format!("more than {limit} levels")),
+            "{}",
+            deep[0].message
+        );
+    }
+}
+
+/// An operand followed by a chain of operators or accesses ends up as deep as the chain is
+/// long: `a[X][0][0]…` puts X under every `[0]`. The limit is on the tree actually built, so
+/// nesting such operands cannot build a tree deeper than the limit (this one was 15,000 levels
+/// deep without any diagnostic, and formatting it overflowed the stack).
+#[test]
+fn chains_after_nested_operands_cannot_build_deep_trees() {
+    for (open, close, link) in [("a[", "]", "[0]"), ("(", ")", " + 1"), ("f(", ")", ".b")] {
+        let mut e = "1".to_string();
+        for j in (0..120).rev() {
+            e = format!("{open}{e}{close}{}", link.repeat(250 - 2 * j));
+        }
+        let codes = exercise(&format!("let x = {e}\n"));
+        assert!(codes.iter().any(|c| c == "E0010"), "{link}: {codes:?}");
+    }
+}

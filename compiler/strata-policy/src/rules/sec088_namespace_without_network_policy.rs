@@ -43,7 +43,7 @@ fn namespace_of(cx: &Cx<'_>, r: &Resource) -> Option<String> {
                 .map(str::to_string)
                 .unwrap_or_else(|| n.name.clone())
         }),
-        Some(Value::Str(s)) => Some(s.clone()),
+        Some(Value::Str(s)) => Some(s.to_string()),
         _ => cx
             .model
             .stack_of(r)

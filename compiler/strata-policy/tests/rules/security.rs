@@ -12,7 +12,7 @@ fn container(
     for (k, x) in extra {
         m.insert(k.to_string(), x);
     }
-    strata_model::Value::Record(m)
+    strata_model::Value::record(m)
 }
 
 fn hardened() -> strata_model::Value {

@@ -67,6 +67,7 @@ fn fill(v: &mut strata_model::Value, ty: &strata_model::Ty) {
     use strata_model::{Ty, Value};
     match (ty.resolved(), v) {
         (Ty::Record(fields), Value::Record(m)) => {
+            let mut m = m.make_mut();
             for (k, f) in fields {
                 if let (false, Some(d)) = (m.contains_key(k), &f.default) {
                     m.insert(k.clone(), d.clone());
@@ -76,8 +77,8 @@ fn fill(v: &mut strata_model::Value, ty: &strata_model::Ty) {
                 }
             }
         }
-        (Ty::List(t), Value::List(l)) => l.iter_mut().for_each(|x| fill(x, t)),
-        (Ty::Map(t), Value::Record(m)) => m.values_mut().for_each(|x| fill(x, t)),
+        (Ty::List(t), Value::List(l)) => l.make_mut().iter_mut().for_each(|x| fill(x, t)),
+        (Ty::Map(t), Value::Record(m)) => m.make_mut().values_mut().for_each(|x| fill(x, t)),
         _ => {}
     }
 }

@@ -14,7 +14,7 @@ use strata_model::{
 };
 
 fn s(x: &str) -> Value {
-    Value::Str(x.to_string())
+    Value::str(x.to_string())
 }
 
 fn gib(n: f64) -> Value {
@@ -44,7 +44,7 @@ fn template() -> Vec<Entry> {
                 ("vpc", s("@vpc")),
                 (
                     "ingress",
-                    Value::List(vec![Value::Record(BTreeMap::from([
+                    Value::list(vec![Value::record(BTreeMap::from([
                         ("port".to_string(), Value::Int(22)),
                         ("cidr".to_string(), Value::Cidr("0.0.0.0/0".into())),
                     ]))]),
@@ -68,7 +68,7 @@ fn template() -> Vec<Entry> {
                 ("allocated_storage", gib(100.0)),
                 ("multi_az", Value::Bool(true)),
                 ("publicly_accessible", Value::Bool(false)),
-                ("security_groups", Value::List(vec![s("@sg")])),
+                ("security_groups", Value::list(vec![s("@sg")])),
             ],
         ),
         (
@@ -88,12 +88,12 @@ fn template() -> Vec<Entry> {
                 ("memory", gib(1.0)),
                 (
                     "containers",
-                    Value::List(vec![Value::Record(BTreeMap::from([
+                    Value::list(vec![Value::record(BTreeMap::from([
                         ("name".to_string(), s("api")),
                         ("image".to_string(), s("ghcr.io/acme/api:latest")),
                         (
                             "environment".to_string(),
-                            Value::Record(BTreeMap::from([
+                            Value::record(BTreeMap::from([
                                 ("DB".to_string(), s("@db")),
                                 ("CACHE".to_string(), s("@cache")),
                                 ("QUEUE".to_string(), s("@queue")),
@@ -117,7 +117,7 @@ fn template() -> Vec<Entry> {
                 ("task_definition", s("@task")),
                 (
                     "load_balancer",
-                    Value::Record(BTreeMap::from([
+                    Value::record(BTreeMap::from([
                         ("target_group".to_string(), s("@tg")),
                         ("container".to_string(), s("api")),
                         ("port".to_string(), Value::Int(8080)),
@@ -130,7 +130,7 @@ fn template() -> Vec<Entry> {
             "aws.elbv2.LoadBalancer",
             vec![
                 ("internal", Value::Bool(false)),
-                ("security_groups", Value::List(vec![s("@sg")])),
+                ("security_groups", Value::list(vec![s("@sg")])),
             ],
         ),
         (
@@ -162,14 +162,14 @@ fn template() -> Vec<Entry> {
             vec![
                 (
                     "assumed_by",
-                    Value::Record(BTreeMap::from([(
+                    Value::record(BTreeMap::from([(
                         "service".to_string(),
-                        Value::List(vec![s("ecs-tasks.amazonaws.com")]),
+                        Value::list(vec![s("ecs-tasks.amazonaws.com")]),
                     )])),
                 ),
                 (
                     "managed_policies",
-                    Value::List(vec![s("arn:aws:iam::aws:policy/AdministratorAccess")]),
+                    Value::list(vec![s("arn:aws:iam::aws:policy/AdministratorAccess")]),
                 ),
             ],
         ),
@@ -186,10 +186,10 @@ fn template() -> Vec<Entry> {
             "fw",
             "gcp.compute.Firewall",
             vec![
-                ("ports", Value::List(vec![s("22")])),
+                ("ports", Value::list(vec![s("22")])),
                 (
                     "source_ranges",
-                    Value::List(vec![Value::Cidr("0.0.0.0/0".into())]),
+                    Value::list(vec![Value::Cidr("0.0.0.0/0".into())]),
                 ),
             ],
         ),

@@ -173,8 +173,8 @@ fn untyped_schema(u: &Untyped) -> ResourceSchema {
         }
     }
     let mut attrs = BTreeMap::new();
-    attrs.insert("generated".to_string(), Value::Str(u.name.split('.').next().unwrap_or_default().to_string()));
-    attrs.insert("target".to_string(), Value::Str(u.target.dir_name().to_string()));
+    attrs.insert("generated".to_string(), Value::str(u.name.split('.').next().unwrap_or_default().to_string()));
+    attrs.insert("target".to_string(), Value::str(u.target.dir_name().to_string()));
     attrs.insert("untyped".to_string(), Value::Bool(true));
     ResourceSchema { name: u.name.to_string(), provider: provider_of(u.name), doc: Some(u.doc.to_string()), fields, outputs: BTreeMap::new(), attrs, span: strata_base::Span::default() }
 }
@@ -388,13 +388,13 @@ pub fn to_schema(g: &GenType) -> ResourceSchema {
     let family = family_of(&g.name);
     let mut attrs = BTreeMap::new();
     if let Some(f) = family {
-        attrs.insert("generated".to_string(), Value::Str(f.name.to_string()));
+        attrs.insert("generated".to_string(), Value::str(f.name.to_string()));
         attrs.insert(
             "target".to_string(),
-            Value::Str(f.target.dir_name().to_string()),
+            Value::str(f.target.dir_name().to_string()),
         );
     }
-    attrs.insert("target_type".to_string(), Value::Str(g.target.clone()));
+    attrs.insert("target_type".to_string(), Value::str(g.target.clone()));
     if g.data {
         attrs.insert("data".to_string(), Value::Bool(true));
     }
@@ -493,7 +493,7 @@ impl<'a> Conv<'a> {
             GenTy::Enum(vals) => {
                 let mut lits: Vec<Ty> = vals
                     .iter()
-                    .map(|v| Ty::Literal(Value::Str(v.clone())))
+                    .map(|v| Ty::Literal(Value::str(v.clone())))
                     .collect();
                 if lits.len() == 1 {
                     lits.pop().unwrap_or(Ty::Any)
