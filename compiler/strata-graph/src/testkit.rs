@@ -144,7 +144,7 @@ pub struct ResourceBuilder {
     depends_on: Vec<String>,
     stack: Option<usize>,
     lowered_from: Option<String>,
-    existing: false,
+    existing: bool,
     doc: Option<String>,
 }
 
@@ -405,6 +405,7 @@ impl Fixture {
             span: whole,
             stack,
             lowered_from,
+            existing: b.existing,
             doc: b.doc,
         });
         self.pending_deps
