@@ -236,6 +236,14 @@ pub fn run(
                 .iter()
                 .for_each(|k| by_kind.entry(*k).or_default().push(i)),
             (Check::Resource(_), Applies::All) => for_all.push(i),
+            (Check::Resource(_), Applies::Reads) => {
+                let mut types: Vec<&str> = (e.rule.reads)().iter().map(|x| x.ty).collect();
+                types.sort_unstable();
+                types.dedup();
+                for t in types {
+                    by_type.entry(t).or_default().push(i);
+                }
+            }
             (Check::Model(_), _) => model_rules.push(i),
             (Check::Builtin, _) => {}
         }
@@ -253,7 +261,9 @@ pub fn run(
             let mut found = Vec::new();
             let kind = facts.kind(r.id);
             let t = by_type.get(r.ty.as_str()).unwrap_or(&empty);
-            let k = if kind.is_empty() {
+            // Rules applied by kind read curated property names; a generated type is reached
+            // only through the reads a rule declares for it (`Applies::Reads`).
+            let k = if kind.is_empty() || strata_stdlib::generated::family_of(&r.ty).is_some() {
                 &empty
             } else {
                 by_kind.get(kind).unwrap_or(&empty)

@@ -17,6 +17,7 @@ pub mod cost;
 mod engine;
 pub mod facts;
 pub mod reach;
+pub mod reads;
 pub mod registry;
 mod rules;
 pub mod sarif;

@@ -15,6 +15,16 @@ fn applies(r: &Rule) -> String {
         (Check::Model(_), _) => "the whole model (graph)".into(),
         (Check::Builtin, _) => "the policy machinery".into(),
         (_, Applies::All) => "every resource".into(),
+        (_, Applies::Reads) => {
+            let mut types: Vec<&str> = (r.reads)().iter().map(|x| x.ty).collect();
+            types.sort_unstable();
+            types.dedup();
+            types
+                .iter()
+                .map(|x| format!("`{x}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
         (_, Applies::Types(t)) => t
             .iter()
             .map(|x| format!("`{x}`"))

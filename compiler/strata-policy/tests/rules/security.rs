@@ -33,23 +33,6 @@ fn limits() -> strata_model::Value {
 pub fn cases() -> Vec<Case> {
     vec![
         Case {
-            code: "SEC001",
-            bad: |f| {
-                f.resource("uploads", "aws.s3.Bucket", |r| {
-                    r.set("block_public_access", false);
-                });
-                f.resource("assets", "gcp.storage.Bucket", |r| {
-                    r.set("public_access_prevention", "inherited");
-                });
-            },
-            good: |f| {
-                f.resource("uploads", "aws.s3.Bucket", |_| {});
-                f.resource("assets", "gcp.storage.Bucket", |r| {
-                    r.set("public_access_prevention", "enforced");
-                });
-            },
-        },
-        Case {
             code: "SEC002",
             bad: |f| {
                 f.resource("uploads", "aws.s3.Bucket", |_| {});

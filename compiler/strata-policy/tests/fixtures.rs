@@ -1,0 +1,268 @@
+//! Rule fixtures written in Strata, run through the real front end: every
+//! `tests/fixtures/rules/<CODE>/*.strata` file is parsed and analysed by semantics, lowered
+//! (`lower_portable`), graphed and checked with only the rule `<CODE>` enabled. The findings
+//! are snapshotted inline (`tests/fixtures/rules/snapshots/<CODE>-<file>.snap`).
+//!
+//! A resource preceded by (or containing) the comment `// expect: <CODE>` must get at least
+//! one finding of the rule inside its declaration; every other resource must get none. A
+//! header line `//- env: NAME` checks the file with `--env NAME`.
+//!
+//! Coverage: every rule that declares reads has fixtures in which it fires on, and stays
+//! silent on, a resource of each type it reads.
+
+#[path = "support/mod.rs"]
+mod support;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use strata_base::{Severity, SourceMap};
+use strata_graph::testkit::render_inline;
+use strata_policy::registry::{rules, Check};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/rules")
+}
+
+/// One fixture file's outcome.
+struct Outcome {
+    /// Inline rendering of the findings (the snapshot).
+    text: String,
+    /// Problems with the fixture (expectations not met, invalid source).
+    problems: Vec<String>,
+    /// (type, fired) for each declared resource.
+    resources: Vec<(String, bool)>,
+}
+
+/// Compile and check one fixture with only `code` enabled.
+fn run(code: &str, name: &str, text: &str) -> Outcome {
+    let env = text
+        .lines()
+        .find_map(|l| l.strip_prefix("//- env: "))
+        .map(|e| e.trim().to_string());
+    let mut sources = SourceMap::new();
+    let file = sources.add(name, text, false);
+    let options = strata_semantics::Options {
+        env,
+        ..Default::default()
+    };
+    let (analysis, diags) = strata_semantics::analyze(
+        &mut sources,
+        &[file],
+        &strata_semantics::NoImports,
+        &options,
+    );
+    let mut problems = Vec::new();
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        problems.push(format!(
+            "{name} does not compile:\n{}",
+            render_inline(&sources, &errors)
+        ));
+    }
+    let declared = analysis.model.resources.len();
+    let (model, diags) = strata_lower::lower_portable(analysis.model, &analysis.schemas);
+    let errors: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if !errors.is_empty() {
+        problems.push(format!(
+            "{name} does not lower:\n{}",
+            render_inline(&sources, &errors)
+        ));
+    }
+    let (graph, gd) = strata_graph::build(&model);
+    if !gd.is_empty() {
+        problems.push(format!("{name}: graph diagnostics {gd:?}"));
+    }
+    let config = support::only(code);
+    let findings = strata_policy::check_with_sources(
+        &model,
+        &analysis.schemas,
+        &graph,
+        &config,
+        &sources,
+        &[],
+    );
+    let rendered = render_inline(&sources, &findings);
+
+    // Expectations, resource by resource (declared resources come first, in source order).
+    let marker = format!("// expect: {code}");
+    let mut prev_end = 0usize;
+    let mut resources = Vec::new();
+    let mut claimed = vec![false; findings.len()];
+    for r in model.resources.iter().take(declared) {
+        let (start, end) = (r.span.start as usize, r.span.end as usize);
+        let lead = text.get(prev_end.min(start)..end).unwrap_or("");
+        prev_end = prev_end.max(end);
+        let expected = lead.contains(&marker);
+        let mut fired = false;
+        for (i, d) in findings.iter().enumerate() {
+            let s = &d.primary.span;
+            if s.file == file && (s.start as usize) >= start && (s.end as usize) <= end {
+                claimed[i] = true;
+                fired |= d.code == code;
+            }
+        }
+        if expected && !fired {
+            problems.push(format!(
+                "{name}: `{}` ({}) is marked `{marker}` but {code} does not fire on it",
+                r.name, r.ty
+            ));
+        }
+        if !expected && fired {
+            problems.push(format!(
+                "{name}: {code} fires on `{}` ({}), which is not marked `{marker}`",
+                r.name, r.ty
+            ));
+        }
+        resources.push((r.ty.clone(), fired));
+    }
+    for (d, claimed) in findings.iter().zip(claimed) {
+        if !claimed {
+            problems.push(format!(
+                "{name}: a finding outside any declared resource: {} {}",
+                d.code, d.message
+            ));
+        }
+    }
+    Outcome {
+        text: rendered,
+        problems,
+        resources,
+    }
+}
+
+/// The fixture files of each rule, by code.
+fn fixture_files() -> BTreeMap<String, Vec<PathBuf>> {
+    let mut out = BTreeMap::new();
+    let Ok(dirs) = std::fs::read_dir(root()) else {
+        return out;
+    };
+    for d in dirs.filter_map(Result::ok).map(|e| e.path()) {
+        let Some(code) = d.file_name().and_then(|n| n.to_str()).map(str::to_string) else {
+            continue;
+        };
+        if !d.is_dir() || code == "snapshots" {
+            continue;
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&d)
+            .map(|it| {
+                it.filter_map(Result::ok)
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "strata"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        out.insert(code, files);
+    }
+    out
+}
+
+#[test]
+fn rule_fixtures() {
+    let mut problems = Vec::new();
+    // (code, type) → (fired somewhere, clean somewhere)
+    let mut seen: BTreeMap<(String, String), (bool, bool)> = BTreeMap::new();
+    let files = fixture_files();
+    assert!(!files.is_empty(), "no fixtures under {}", root().display());
+    for (code, paths) in &files {
+        if strata_policy::registry::find(code).is_none() {
+            problems.push(format!("fixtures for unknown rule {code}"));
+            continue;
+        }
+        let (mut bad, mut good) = (0, 0);
+        for path in paths {
+            let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("x");
+            let name = format!("{code}/{stem}.strata");
+            let text = std::fs::read_to_string(path).unwrap_or_default();
+            let out = run(code, &name, &text);
+            problems.extend(out.problems);
+            for (ty, fired) in out.resources {
+                let e = seen.entry((code.clone(), ty)).or_default();
+                if fired {
+                    e.0 = true;
+                    bad += 1;
+                } else {
+                    e.1 = true;
+                    good += 1;
+                }
+            }
+            insta::with_settings!({ snapshot_path => "fixtures/rules/snapshots", prepend_module_to_snapshot => false, omit_expression => true, description => name.clone() }, {
+                insta::assert_snapshot!(format!("{code}-{stem}"), out.text);
+            });
+        }
+        if bad == 0 || good == 0 {
+            problems.push(format!(
+                "{code}: the fixtures need a resource it fires on and a clean one ({bad} and {good})"
+            ));
+        }
+    }
+    // Every type a rule reads has a firing and a clean fixture resource.
+    for rule in rules() {
+        let mut types: BTreeSet<&str> = (rule.reads)().iter().map(|x| x.ty).collect();
+        if types.is_empty() {
+            continue;
+        }
+        if !files.contains_key(rule.code) {
+            problems.push(format!(
+                "{}: reads {} types but has no fixtures",
+                rule.code,
+                types.len()
+            ));
+            continue;
+        }
+        types.retain(|t| {
+            seen.get(&(rule.code.to_string(), t.to_string()))
+                .is_none_or(|(fired, clean)| !fired || !clean)
+        });
+        for t in types {
+            let (fired, clean) = seen
+                .get(&(rule.code.to_string(), t.to_string()))
+                .copied()
+                .unwrap_or_default();
+            let missing = match (fired, clean) {
+                (false, false) => "a resource it fires on and a clean one",
+                (false, true) => "a resource it fires on",
+                _ => "a clean resource",
+            };
+            problems.push(format!("{}: no fixture of `{t}` has {missing}", rule.code));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// Every rule that checks something has fixtures, or a Rust-built case where a fixture
+/// cannot express it (tests/rules).
+#[test]
+fn every_checking_rule_has_fixtures_or_a_case() {
+    let files = fixture_files();
+    let rust_cases = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules/security.rs"),
+    )
+    .unwrap_or_default()
+        + &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules/cost.rs"),
+        )
+        .unwrap_or_default()
+        + &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules/graph.rs"),
+        )
+        .unwrap_or_default();
+    let missing: Vec<&str> = rules()
+        .iter()
+        .filter(|r| !matches!(r.check, Check::Builtin))
+        .map(|r| r.code)
+        .filter(|c| !files.contains_key(*c) && !rust_cases.contains(&format!("code: \"{c}\"")))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "rules without fixtures or a case: {missing:?}"
+    );
+}
