@@ -24,7 +24,8 @@ pub struct Read {
     /// A resource type: curated (`aws.s3.Bucket`), portable (`portable.ObjectStore`) or
     /// generated (`cfn.AWS.S3.Bucket`, `tf.aws_s3_bucket_acl`).
     pub ty: &'static str,
-    /// A property path in it.
+    /// A property path in it; empty for a rule that applies to the type itself (what it
+    /// checks is not a property: a missing companion resource, a setting the type lacks).
     pub path: &'static str,
     /// When a value there is the rule's fault ([`Is::Part`]: a part the rule interprets).
     pub is: Is,
@@ -41,6 +42,8 @@ pub enum Is {
     False,
     /// `false`, or nothing written (the target's default is the fault).
     FalseOrUnset,
+    /// `true`, or nothing written (the target's default is the fault).
+    TrueOrUnset,
     /// Nothing written.
     Unset,
     /// A string equal (ignoring case) to one of these.
@@ -83,6 +86,8 @@ impl Read {
             Is::False => first(&|v| v.as_bool() == Some(false)),
             Is::FalseOrUnset if vals.is_empty() => Some(None),
             Is::FalseOrUnset => first(&|v| v.as_bool() == Some(false)),
+            Is::TrueOrUnset if vals.is_empty() => Some(None),
+            Is::TrueOrUnset => first(&|v| v.as_bool() == Some(true)),
             Is::Unset => vals.is_empty().then_some(None),
             Is::OneOf(set) => first(&|v| v.as_str().is_some_and(|s| one_of(set, s))),
             Is::NoneOf(set) => first(&|v| v.as_str().is_some_and(|s| !one_of(set, s))),
@@ -223,6 +228,23 @@ pub fn first_fault<'a, 'r>(table: &'a [Read], r: &'r Resource) -> Option<Hit<'a,
         .iter()
         .filter(|x| x.ty == r.ty)
         .find_map(|read| read.fault(r).map(|value| Hit { read, value }))
+}
+
+/// The first value of `r` at a part `what` of `table` (with the path it is at).
+pub fn first_part<'r>(
+    table: &[Read],
+    r: &'r Resource,
+    what: &str,
+) -> Option<(&'static str, &'r Value)> {
+    table
+        .iter()
+        .filter(|x| x.ty == r.ty && x.what == what)
+        .find_map(|x| values(r, x.path).into_iter().next().map(|v| (x.path, v)))
+}
+
+/// Whether `r` has a value at a part `what` of `table`.
+pub fn part_set(table: &[Read], r: &Resource, what: &str) -> bool {
+    first_part(table, r, what).is_some()
 }
 
 /// The path of the part `what` for the type `ty`.

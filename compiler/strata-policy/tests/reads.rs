@@ -93,7 +93,7 @@ fn fits(is: &Is, t: &Ty) -> Result<(), String> {
     let has = |f: &dyn Fn(&Ty) -> bool| alts.iter().any(|a| f(a));
     let stringy = |a: &Ty| matches!(a, Ty::Str { .. } | Ty::Cidr | Ty::Literal(Value::Str(_)));
     match is {
-        Is::True | Is::False | Is::FalseOrUnset => {
+        Is::True | Is::False | Is::FalseOrUnset | Is::TrueOrUnset => {
             if has(&|a| matches!(a, Ty::Bool | Ty::Literal(Value::Bool(_)))) {
                 Ok(())
             } else {
@@ -138,6 +138,9 @@ fn check_read(owner: &str, x: &Read, problems: &mut Vec<String>) {
         problems.push(format!("{owner}: no schema has the type `{}`", x.ty));
         return;
     };
+    if x.path.is_empty() {
+        return;
+    }
     match resolve(&s.fields, x.path) {
         Ok(t) => {
             if let Err(e) = fits(&x.is, &t) {
