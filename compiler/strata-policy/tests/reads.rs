@@ -39,6 +39,8 @@ fn resolve(
                             next.push(f.ty.clone());
                         }
                     }
+                    // A key of a map (`resources.limits.cpu`).
+                    Ty::Map(x) => next.push((**x).clone()),
                     _ => {}
                 }
             }

@@ -29,7 +29,8 @@ rule! {
         name: "iam-wildcard-action",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[IAM]),
+        applies: Applies::Reads,
+        reads: || super::iam::doc_reads(false),
         check: Check::Resource(check),
     }
 }

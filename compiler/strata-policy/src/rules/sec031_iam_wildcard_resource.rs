@@ -30,7 +30,8 @@ rule! {
         name: "iam-wildcard-resource",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[IAM]),
+        applies: Applies::Reads,
+        reads: || super::iam::doc_reads(false),
         check: Check::Resource(check),
     }
 }

@@ -169,64 +169,6 @@ pub fn top(path: &str) -> &str {
     path.split('.').next().unwrap_or(path)
 }
 
-/// A container of a workload: an element of `containers` (or `init_containers`), or the
-/// resource itself when it describes a single container (`image = ...` at the top level).
-pub struct Container<'r> {
-    pub r: &'r Resource,
-    rec: Option<&'r std::collections::BTreeMap<String, Value>>,
-    /// The top-level property the container is written in (for spans).
-    pub prop: &'static str,
-    pub name: String,
-}
-
-impl<'r> Container<'r> {
-    pub fn get(&self, key: &str) -> Option<&'r Value> {
-        match self.rec {
-            Some(m) => {
-                let (head, rest) = key
-                    .split_once('.')
-                    .map_or((key, None), |(h, t)| (h, Some(t)));
-                let v = m.get(head)?;
-                match rest {
-                    Some(t) => v.get_path(t),
-                    None => Some(v),
-                }
-            }
-            None => get(self.r, key),
-        }
-    }
-    /// A security-context setting: the container's, else the pod's (`pod_security_context`,
-    /// `security_context` at the resource level), else a flat property of that name.
-    pub fn security(&self, key: &str) -> Option<&'r Value> {
-        self.get(&format!("security_context.{key}"))
-            .or_else(|| get(self.r, &format!("pod_security_context.{key}")))
-            .or_else(|| {
-                if self.rec.is_some() {
-                    get(self.r, &format!("security_context.{key}"))
-                } else {
-                    None
-                }
-            })
-            .or_else(|| self.get(key))
-    }
-    /// The span to point at: the container's property, else the resource's `prop`.
-    pub fn span(&self, prop: &str) -> strata_base::Span {
-        if self.rec.is_some() {
-            self.r.prop_span(self.prop)
-        } else {
-            self.r.prop_span(top(prop))
-        }
-    }
-    /// `container web` or the resource name, for messages.
-    pub fn label(&self) -> String {
-        if self.rec.is_some() {
-            format!("container `{}` of `{}`", self.name, self.r.name)
-        } else {
-            format!("`{}`", self.r.name)
-        }
-    }
-}
-
 /// The fields a container of `r` can have according to its schema (`containers: list<T>`),
 /// `None` when the schema is unknown (anything may be written).
 pub fn container_fields(cx: &Cx<'_>, r: &Resource) -> Option<std::collections::BTreeSet<String>> {
@@ -243,44 +185,6 @@ pub fn container_fields(cx: &Cx<'_>, r: &Resource) -> Option<std::collections::B
         },
         _ => None,
     }
-}
-
-/// Whether a container of `r` can say `any` of these fields (so their absence is a choice).
-pub fn container_can_set(cx: &Cx<'_>, r: &Resource, any: &[&str]) -> bool {
-    container_fields(cx, r).is_none_or(|f| any.iter().any(|k| f.contains(*k)))
-}
-
-/// The containers of a workload resource.
-pub fn containers(r: &Resource) -> Vec<Container<'_>> {
-    let mut out = Vec::new();
-    for prop in ["containers", "init_containers"] {
-        if let Some(list) = get(r, prop).and_then(Value::as_list) {
-            for (i, c) in list.iter().enumerate() {
-                if let Some(m) = c.as_record() {
-                    let name = m
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                        .unwrap_or_else(|| format!("#{i}"));
-                    out.push(Container {
-                        r,
-                        rec: Some(m),
-                        prop,
-                        name,
-                    });
-                }
-            }
-        }
-    }
-    if out.is_empty() && (r.prop("image").is_some() || r.prop("containers").is_none()) {
-        out.push(Container {
-            r,
-            rec: None,
-            prop: "image",
-            name: r.name.clone(),
-        });
-    }
-    out
 }
 
 /// Whether a variable or property name suggests a credential.
