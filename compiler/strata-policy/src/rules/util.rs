@@ -41,6 +41,22 @@ pub fn seconds(v: &Value, unit_seconds: f64) -> Option<f64> {
     }
 }
 
+/// A duration in seconds: a quantity, a number of `unit_seconds`, or a string of seconds
+/// (`"86400s"`, as Google writes them) or of ISO 8601 days (`"P90D"`, as Azure writes them).
+pub fn duration_secs(v: &Value, unit_seconds: f64) -> Option<f64> {
+    if let Some(s) = v.as_str() {
+        let s = s.trim();
+        if let Some(n) = s.strip_suffix('s') {
+            return n.parse::<f64>().ok();
+        }
+        if let Some(d) = s.strip_prefix('P').and_then(|x| x.strip_suffix('D')) {
+            return d.parse::<f64>().ok().map(|d| d * 86400.0);
+        }
+        return None;
+    }
+    seconds(v, unit_seconds)
+}
+
 /// Secondary labels for each edge along a path (edges may point either way).
 pub fn push_path_labels(cx: &Cx<'_>, d: &mut Diagnostic, path: &[ResourceId]) {
     let name = |id: ResourceId| cx.resource(id).map_or("?", |r| r.name.as_str());

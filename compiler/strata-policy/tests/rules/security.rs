@@ -40,110 +40,6 @@ pub fn cases() -> Vec<Case> {
             },
         },
         Case {
-            code: "SEC040",
-            bad: |f| {
-                f.resource("key", "aws.kms.Key", |r| {
-                    r.set("rotation", false);
-                });
-                f.resource("gkey", "gcp.kms.CryptoKey", |r| {
-                    r.set("rotation_period", days(365.0));
-                });
-            },
-            good: |f| {
-                f.resource("key", "aws.kms.Key", |_| {});
-                f.resource("signing", "aws.kms.Key", |r| {
-                    r.set("rotation", false).set("key_spec", "RSA_2048");
-                });
-                f.resource("gkey", "gcp.kms.CryptoKey", |r| {
-                    r.set("rotation_period", days(90.0));
-                });
-                // A key ring holds keys; it has nothing to rotate.
-                f.resource("ring", "gcp.kms.KeyRing", |_| {});
-            },
-        },
-        Case {
-            code: "SEC041",
-            bad: |f| {
-                f.resource("vault", "azure.keyvault.Vault", |r| {
-                    r.set("purge_protection", false);
-                });
-            },
-            good: |f| {
-                f.resource("vault", "azure.keyvault.Vault", |r| {
-                    r.set("purge_protection", true);
-                });
-                f.resource("key", "aws.kms.Key", |_| {});
-            },
-        },
-        Case {
-            code: "SEC050",
-            bad: |f| {
-                f.resource("events", "aws.sns.Topic", |r| {
-                    r.set("topic_name", "events");
-                });
-            },
-            good: |f| {
-                // SQS encrypts with SQS-managed keys when no KMS key is given.
-                f.resource("jobs", "aws.sqs.Queue", |_| {});
-                f.resource("key", "aws.kms.Key", |_| {});
-                f.resource("events", "aws.sns.Topic", |r| {
-                    r.set("kms_key", refer("key"));
-                });
-            },
-        },
-        Case {
-            code: "SEC051",
-            bad: |f| {
-                f.resource("cache", "aws.elasticache.ReplicationGroup", |r| {
-                    r.set("transit_encryption", false);
-                });
-                f.resource("sessions", "gcp.redis.Instance", |r| {
-                    r.set("transit_encryption_mode", "DISABLED");
-                });
-            },
-            good: |f| {
-                f.resource("cache", "aws.elasticache.ReplicationGroup", |_| {});
-                f.resource("sessions", "gcp.redis.Instance", |r| {
-                    r.set("transit_encryption_mode", "SERVER_AUTHENTICATION");
-                });
-            },
-        },
-        Case {
-            code: "SEC052",
-            bad: |f| {
-                f.resource("cache", "aws.elasticache.ReplicationGroup", |r| {
-                    r.set("at_rest_encryption", false);
-                });
-            },
-            good: |f| {
-                f.resource("cache", "aws.elasticache.ReplicationGroup", |_| {});
-            },
-        },
-        Case {
-            code: "SEC053",
-            bad: |f| {
-                f.resource("sessions", "gcp.redis.Instance", |r| {
-                    r.set("auth_enabled", false);
-                });
-                // The stdlib's ElastiCache schema cannot set an AUTH token: never authenticated.
-                f.resource("cache", "aws.elasticache.ReplicationGroup", |_| {});
-                f.resource("plain", "aws.elasticache.ReplicationGroup", |r| {
-                    r.set("transit_encryption", false);
-                });
-            },
-            good: |f| {
-                f.resource("sessions", "gcp.redis.Instance", |r| {
-                    r.set("auth_enabled", true);
-                });
-                // Memorystore's default is AUTH on.
-                f.resource("reports", "gcp.redis.Instance", |_| {});
-                // A cache type of another schema with AUTH on.
-                f.resource("tokens", "acme.Redis", |r| {
-                    r.set("auth", true);
-                });
-            },
-        },
-        Case {
             code: "SEC060",
             bad: |f| {
                 f.resource("lb", "aws.elbv2.LoadBalancer", |_| {});
@@ -245,53 +141,6 @@ pub fn cases() -> Vec<Case> {
             },
         },
         Case {
-            code: "SEC070",
-            bad: |f| {
-                f.resource("eks", "aws.eks.Cluster", |r| {
-                    r.set("endpoint_public", true);
-                });
-                f.resource("gke", "gcp.container.Cluster", |r| {
-                    r.set("private_endpoint", false);
-                });
-            },
-            good: |f| {
-                f.resource("eks", "aws.eks.Cluster", |_| {});
-                f.resource("ci_eks", "aws.eks.Cluster", |r| {
-                    r.set("endpoint_public", true)
-                        .set("public_cidrs", list([cidr("203.0.113.0/24")]));
-                });
-                f.resource("gke", "gcp.container.Cluster", |r| {
-                    r.set("private_endpoint", false).set(
-                        "master_authorized_networks",
-                        list([rec([("cidr_block", cidr("10.0.0.0/8"))])]),
-                    );
-                });
-            },
-        },
-        Case {
-            code: "SEC071",
-            bad: |f| {
-                f.resource("eks", "aws.eks.Cluster", |_| {});
-            },
-            good: |f| {
-                f.resource("key", "aws.kms.Key", |_| {});
-                f.resource("eks", "aws.eks.Cluster", |r| {
-                    r.set("secrets_key", refer("key"));
-                });
-            },
-        },
-        Case {
-            code: "SEC072",
-            bad: |f| {
-                f.resource("eks", "aws.eks.Cluster", |r| {
-                    r.set("log_types", Vec::<&str>::new());
-                });
-            },
-            good: |f| {
-                f.resource("eks", "aws.eks.Cluster", |_| {});
-            },
-        },
-        Case {
             code: "SEC088",
             bad: |f| {
                 f.resource("shop", "k8s.Namespace", |r| {
@@ -313,17 +162,6 @@ pub fn cases() -> Vec<Case> {
                 f.resource("shop_default_deny", "k8s.NetworkPolicy", |r| {
                     r.set("namespace", "shop");
                 });
-            },
-        },
-        Case {
-            code: "SEC089",
-            bad: |f| {
-                f.resource("web_sa", "k8s.ServiceAccount", |r| {
-                    r.set("automount_token", true);
-                });
-            },
-            good: |f| {
-                f.resource("web_sa", "k8s.ServiceAccount", |_| {});
             },
         },
         Case {
