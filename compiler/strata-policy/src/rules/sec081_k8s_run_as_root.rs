@@ -26,7 +26,7 @@ rule! {
     /// ```
     pub static RULE = {
         code: "SEC081",
-        name: "k8s-run-as-root",
+        name: "k8s-runs-as-root",
         category: Security,
         severity: Warning,
         applies: Applies::Reads,

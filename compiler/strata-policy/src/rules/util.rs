@@ -23,11 +23,6 @@ pub fn get_str<'r>(r: &'r Resource, path: &str) -> Option<&'r str> {
     get(r, path).and_then(Value::as_str)
 }
 
-/// `Some(b)` when the path holds a bool.
-pub fn get_bool(r: &Resource, path: &str) -> Option<bool> {
-    get(r, path).and_then(Value::as_bool)
-}
-
 /// True when the property is explicitly `true`.
 pub fn is_true(r: &Resource, path: &str) -> bool {
     get(r, path).is_some_and(Value::is_true)
@@ -161,23 +156,6 @@ pub fn ident(name: &str) -> String {
     name.replace(['.', '[', ']', '"', '-', ' '], "_")
         .trim_matches('_')
         .to_string()
-}
-
-/// The first of `names` that the resource has (set or defaulted), with its value.
-pub fn first<'r>(r: &'r Resource, names: &[&'static str]) -> Option<(&'static str, &'r Value)> {
-    names
-        .iter()
-        .find_map(|n| get(r, n).filter(|v| !v.is_null()).map(|v| (*n, v)))
-}
-
-/// The first of `names` holding a bool.
-pub fn first_bool(r: &Resource, names: &[&'static str]) -> Option<(&'static str, bool)> {
-    names.iter().find_map(|n| get_bool(r, n).map(|b| (*n, b)))
-}
-
-/// The first of `names` holding a string.
-pub fn first_str<'r>(r: &'r Resource, names: &[&'static str]) -> Option<(&'static str, &'r str)> {
-    names.iter().find_map(|n| get_str(r, n).map(|s| (*n, s)))
 }
 
 /// The top-level property of a dotted path (for spans).

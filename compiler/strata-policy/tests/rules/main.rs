@@ -11,7 +11,6 @@ mod support;
 
 mod cost;
 mod graph;
-mod security;
 
 use std::collections::BTreeSet;
 use strata_graph::testkit::Fixture;
@@ -25,7 +24,6 @@ pub struct Case {
 fn all_cases() -> Vec<Case> {
     let mut v = cost::cases();
     v.extend(graph::cases());
-    v.extend(security::cases());
     v
 }
 
