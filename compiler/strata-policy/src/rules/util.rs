@@ -23,11 +23,6 @@ pub fn get_str<'r>(r: &'r Resource, path: &str) -> Option<&'r str> {
     get(r, path).and_then(Value::as_str)
 }
 
-/// True when the property is explicitly `true`.
-pub fn is_true(r: &Resource, path: &str) -> bool {
-    get(r, path).is_some_and(Value::is_true)
-}
-
 /// A duration in seconds (quantities) or a plain number taken as `unit_seconds` units.
 pub fn seconds(v: &Value, unit_seconds: f64) -> Option<f64> {
     match v {

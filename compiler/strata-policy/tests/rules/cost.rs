@@ -36,60 +36,6 @@ pub fn cases() -> Vec<Case> {
             },
         },
         Case {
-            code: "COST002",
-            bad: |f| {
-                f.env("dev");
-                f.resource("db", "aws.rds.DBInstance", |r| {
-                    r.set("instance_class", "db.r6g.2xlarge");
-                });
-                f.resource("vm", "gcp.compute.Instance", |r| {
-                    r.set("machine_type", "n2-standard-8");
-                });
-            },
-            good: |f| {
-                f.env("dev");
-                f.resource("db", "aws.rds.DBInstance", |r| {
-                    r.set("instance_class", "db.t4g.medium");
-                });
-                f.resource("sql", "gcp.sql.DatabaseInstance", |r| {
-                    r.set("tier", "db-custom-2-7680");
-                });
-            },
-        },
-        Case {
-            code: "COST003",
-            bad: |f| {
-                f.env("staging");
-                f.resource("db", "aws.rds.DBInstance", |r| {
-                    r.set("multi_az", true);
-                });
-                f.resource("sql", "gcp.sql.DatabaseInstance", |r| {
-                    r.set("availability_type", "REGIONAL");
-                });
-            },
-            good: |f| {
-                f.env("prod");
-                f.resource("db", "aws.rds.DBInstance", |r| {
-                    r.set("multi_az", true);
-                });
-            },
-        },
-        Case {
-            code: "COST004",
-            bad: |f| {
-                f.env("dev");
-                f.resource("cache", "aws.elasticache.ReplicationGroup", |r| {
-                    r.set("replicas", 2);
-                });
-            },
-            good: |f| {
-                f.env("dev");
-                f.resource("cache", "aws.elasticache.ReplicationGroup", |r| {
-                    r.set("replicas", 0);
-                });
-            },
-        },
-        Case {
             code: "COST005",
             bad: |f| {
                 f.env("dev");
@@ -107,25 +53,6 @@ pub fn cases() -> Vec<Case> {
                 });
                 f.resource("nat_b", "aws.ec2.NatGateway", |r| {
                     r.set("tags", rec([("zone", v("a"))]));
-                });
-            },
-        },
-        Case {
-            code: "COST006",
-            bad: |f| {
-                f.resource("uploads", "aws.s3.Bucket", |r| {
-                    r.set("versioning", true);
-                });
-            },
-            good: |f| {
-                f.resource("uploads", "aws.s3.Bucket", |r| {
-                    r.set("versioning", true).set(
-                        "lifecycle",
-                        list([rec([
-                            ("after", days(90.0)),
-                            ("storage_class", v("GLACIER")),
-                        ])]),
-                    );
                 });
             },
         },
