@@ -17,8 +17,6 @@ mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
-use strata_base::{Severity, SourceMap};
-use strata_graph::testkit::render_inline;
 use strata_policy::registry::{rules, Check};
 
 fn root() -> PathBuf {
@@ -35,84 +33,18 @@ struct Outcome {
     resources: Vec<(String, bool)>,
 }
 
-/// Compile and check one fixture with only `code` enabled.
+/// Compile and check one fixture with only `code` enabled, and compare the findings with its
+/// `// expect:` marks.
 fn run(code: &str, name: &str, text: &str) -> Outcome {
-    let env = text
-        .lines()
-        .find_map(|l| l.strip_prefix("//- env: "))
-        .map(|e| e.trim().to_string());
-    let mut sources = SourceMap::new();
-    let file = sources.add(name, text, false);
-    let options = strata_semantics::Options {
-        env,
-        ..Default::default()
-    };
-    let (analysis, diags) = strata_semantics::analyze(
-        &mut sources,
-        &[file],
-        &strata_semantics::NoImports,
-        &options,
-    );
-    let mut problems = Vec::new();
-    let errors: Vec<_> = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .cloned()
-        .collect();
-    if !errors.is_empty() {
-        problems.push(format!(
-            "{name} does not compile:\n{}",
-            render_inline(&sources, &errors)
-        ));
-    }
-    let declared = analysis.model.resources.len();
-    let (model, diags) = strata_lower::lower_portable(analysis.model, &analysis.schemas);
-    let errors: Vec<_> = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .cloned()
-        .collect();
-    if !errors.is_empty() {
-        problems.push(format!(
-            "{name} does not lower:\n{}",
-            render_inline(&sources, &errors)
-        ));
-    }
-    let (graph, gd) = strata_graph::build(&model);
-    if !gd.is_empty() {
-        problems.push(format!("{name}: graph diagnostics {gd:?}"));
-    }
-    let mut config = support::only(code);
-    for (k, v) in text
-        .lines()
-        .filter_map(|l| l.strip_prefix("//- option: "))
-        .filter_map(|o| o.split_once('='))
-    {
-        let v = v.trim();
-        let value = match (v.parse::<i64>(), v.parse::<f64>(), v) {
-            (Ok(i), _, _) => strata_model::Value::Int(i),
-            (_, Ok(f), _) => strata_model::Value::Float(f),
-            (_, _, "true" | "false") => strata_model::Value::Bool(v == "true"),
-            _ => strata_model::Value::Str(v.trim_matches('"').to_string()),
-        };
-        config = config.with_option(code, k.trim(), value);
-    }
-    let findings = strata_policy::check_with_sources(
-        &model,
-        &analysis.schemas,
-        &graph,
-        &config,
-        &sources,
-        &[],
-    );
-    let rendered = render_inline(&sources, &findings);
-
+    let c = support::check_source(code, name, text);
+    let mut problems = c.errors.clone();
+    let findings = &c.findings;
     // Expectations, resource by resource (declared resources come first, in source order).
     let marker = format!("// expect: {code}");
     let mut prev_end = 0usize;
     let mut resources = Vec::new();
     let mut claimed = vec![false; findings.len()];
-    for r in model.resources.iter().take(declared) {
+    for r in c.model.resources.iter().take(c.declared) {
         let (start, end) = (r.span.start as usize, r.span.end as usize);
         let lead = text.get(prev_end.min(start)..end).unwrap_or("");
         prev_end = prev_end.max(end);
@@ -120,7 +52,7 @@ fn run(code: &str, name: &str, text: &str) -> Outcome {
         let mut fired = false;
         for (i, d) in findings.iter().enumerate() {
             let s = &d.primary.span;
-            if s.file == file && (s.start as usize) >= start && (s.end as usize) <= end {
+            if s.file == c.file && (s.start as usize) >= start && (s.end as usize) <= end {
                 claimed[i] = true;
                 fired |= d.code == code;
             }
@@ -148,7 +80,7 @@ fn run(code: &str, name: &str, text: &str) -> Outcome {
         }
     }
     Outcome {
-        text: rendered,
+        text: c.rendered,
         problems,
         resources,
     }

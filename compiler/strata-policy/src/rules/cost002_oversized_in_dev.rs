@@ -14,11 +14,16 @@ rule! {
     /// ## Example
     /// ```strata
     /// param env = "dev"
-    /// resource db: aws.rds.DBInstance { instance_class = "db.r6g.2xlarge", ... }
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.r6g.2xlarge" }
     /// ```
     ///
     /// ## Fix
-    /// Size by environment: `instance_class = prod ? "db.r6g.2xlarge" : "db.t4g.medium"`.
+    /// Size by environment:
+    /// ```strata
+    /// param env = "dev"
+    /// let prod = env == "prod"
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = prod ? "db.r6g.2xlarge" : "db.t4g.medium" }
+    /// ```
     pub static RULE = {
         code: "COST002",
         name: "oversized-in-dev",

@@ -14,11 +14,16 @@ rule! {
     /// ## Example
     /// ```strata
     /// param env = "dev"
-    /// resource db: aws.rds.DBInstance { multi_az = true, ... }
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", multi_az = true }
     /// ```
     ///
     /// ## Fix
-    /// Tie it to the environment: `multi_az = prod`.
+    /// Tie it to the environment:
+    /// ```strata
+    /// param env = "dev"
+    /// let prod = env == "prod"
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", multi_az = prod }
+    /// ```
     pub static RULE = {
         code: "COST003",
         name: "multi-az-outside-prod",

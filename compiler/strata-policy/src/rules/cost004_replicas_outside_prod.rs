@@ -14,11 +14,16 @@ rule! {
     /// ## Example
     /// ```strata
     /// param env = "staging"
-    /// resource cache: aws.elasticache.ReplicationGroup { node_type = "cache.r6g.large", num_cache_clusters = 3 }
+    /// resource cache: aws.elasticache.ReplicationGroup { node_type = "cache.r6g.large", replicas = 2 }
     /// ```
     ///
     /// ## Fix
-    /// Scale replicas with the environment: `num_cache_clusters = prod ? 3 : 1`.
+    /// Scale replicas with the environment:
+    /// ```strata
+    /// param env = "staging"
+    /// let prod = env == "prod"
+    /// resource cache: aws.elasticache.ReplicationGroup { node_type = "cache.r6g.large", replicas = prod ? 2 : 0, automatic_failover = prod, multi_az = prod }
+    /// ```
     pub static RULE = {
         code: "COST004",
         name: "replicas-outside-prod",

@@ -14,13 +14,22 @@ rule! {
     /// ## Example
     /// ```strata
     /// param env = "dev"
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource public_a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource public_b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
     /// resource nat_a: aws.ec2.NatGateway { subnet = public_a }
     /// resource nat_b: aws.ec2.NatGateway { subnet = public_b }
     /// ```
     ///
     /// ## Fix
-    /// Keep one NAT gateway outside production and route every private subnet through it, e.g.
-    /// `resource nat[s in prod ? public_subnets : [public_subnets[0]]]: aws.ec2.NatGateway { ... }`.
+    /// Keep one NAT gateway outside production and route every private subnet through it:
+    /// ```strata
+    /// param env = "dev"
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource public_a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource public_b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
+    /// resource nat: aws.ec2.NatGateway { subnet = public_a }
+    /// ```
     pub static RULE = {
         code: "COST005",
         name: "nat-per-az-in-dev",

@@ -18,12 +18,12 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource db: aws.rds.DBInstance { publicly_accessible = true }
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", publicly_accessible = true }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource db: aws.rds.DBInstance { publicly_accessible = false }
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", publicly_accessible = false }
     /// ```
     pub static RULE = {
         code: "SEC010",

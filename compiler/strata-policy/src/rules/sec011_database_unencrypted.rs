@@ -15,12 +15,13 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource db: aws.rds.DBInstance { storage_encrypted = false }
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", storage_encrypted = false }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource db: aws.rds.DBInstance { storage_encrypted = true, kms_key = key }
+    /// resource key: aws.kms.Key {}
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", storage_encrypted = true, kms_key = key }
     /// ```
     pub static RULE = {
         code: "SEC011",

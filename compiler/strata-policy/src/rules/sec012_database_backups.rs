@@ -17,12 +17,12 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource db: aws.rds.DBInstance { backup_retention = 0d }
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", backup_retention = 0d }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource db: aws.rds.DBInstance { backup_retention = 14d }
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", backup_retention = 14d }
     /// ```
     pub static RULE = {
         code: "SEC012",

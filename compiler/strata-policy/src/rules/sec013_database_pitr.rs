@@ -15,11 +15,13 @@ rule! {
     ///
     /// ## Example
     /// ```strata
+    /// stack main { provider = gcp { project = "acme-web", region = "europe-west1" } }
     /// resource db: Postgres { backups = { retention = 30d, point_in_time = false } }
     /// ```
     ///
     /// ## Fix
     /// ```strata
+    /// stack main { provider = gcp { project = "acme-web", region = "europe-west1" } }
     /// resource db: Postgres { backups = { retention = 30d, point_in_time = true } }
     /// ```
     pub static RULE = {

@@ -16,12 +16,15 @@ rule! {
     /// ## Example
     /// ```strata
     /// param env = "prod"
-    /// resource db: aws.rds.DBInstance { deletion_protection = false }
+    /// let prod = env == "prod"
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", deletion_protection = false }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource db: aws.rds.DBInstance { deletion_protection = prod }
+    /// param env = "prod"
+    /// let prod = env == "prod"
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", deletion_protection = prod }
     /// ```
     pub static RULE = {
         code: "SEC014",

@@ -16,12 +16,15 @@ rule! {
     /// ## Example
     /// ```strata
     /// param env = "prod"
-    /// resource db: aws.rds.DBInstance { multi_az = false }
+    /// let prod = env == "prod"
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", multi_az = false }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource db: aws.rds.DBInstance { multi_az = prod }
+    /// param env = "prod"
+    /// let prod = env == "prod"
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", multi_az = prod }
     /// ```
     pub static RULE = {
         code: "SEC015",

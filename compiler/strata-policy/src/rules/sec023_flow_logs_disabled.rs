@@ -14,11 +14,13 @@ rule! {
     ///
     /// ## Example
     /// ```strata
+    /// resource net: gcp.compute.Network {}
     /// resource subnet: gcp.compute.Subnetwork { network = net, cidr = 10.0.0.0/20, region = "europe-west1", flow_logs = false }
     /// ```
     ///
     /// ## Fix
     /// ```strata
+    /// resource net: gcp.compute.Network {}
     /// resource subnet: gcp.compute.Subnetwork { network = net, cidr = 10.0.0.0/20, region = "europe-west1", flow_logs = true }
     /// ```
     pub static RULE = {

@@ -13,14 +13,16 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource app: aws.iam.Role {
+    /// resource uploads: aws.s3.Bucket {}
+    /// resource app: aws.iam.Policy {
     ///   statements = [{ effect = "Allow", actions = ["s3:*"], resources = [uploads.arn] }]
     /// }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource app: aws.iam.Role {
+    /// resource uploads: aws.s3.Bucket {}
+    /// resource app: aws.iam.Policy {
     ///   statements = [{ effect = "Allow", actions = ["s3:GetObject", "s3:PutObject"], resources = ["${uploads.arn}/*"] }]
     /// }
     /// ```

@@ -14,14 +14,15 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource app: aws.iam.Role {
+    /// resource app: aws.iam.Policy {
     ///   statements = [{ effect = "Allow", actions = ["sqs:SendMessage"], resources = ["*"] }]
     /// }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource app: aws.iam.Role {
+    /// resource jobs: aws.sqs.Queue {}
+    /// resource app: aws.iam.Policy {
     ///   statements = [{ effect = "Allow", actions = ["sqs:SendMessage"], resources = [jobs.arn] }]
     /// }
     /// ```

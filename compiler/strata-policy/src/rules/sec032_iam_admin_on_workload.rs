@@ -19,14 +19,19 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource api_role: aws.iam.Role { managed_policies = ["arn:aws:iam::aws:policy/AdministratorAccess"] }
+    /// resource api_role: aws.iam.Role {
+    ///   assumed_by       = { service = ["ecs-tasks.amazonaws.com"] }
+    ///   managed_policies = ["arn:aws:iam::aws:policy/AdministratorAccess"]
+    /// }
     /// ```
     ///
     /// ## Fix
     /// Grant the specific actions the service uses:
     /// ```strata
+    /// resource uploads: aws.s3.Bucket {}
     /// resource api_role: aws.iam.Role {
-    ///   statements = [{ effect = "Allow", actions = ["s3:GetObject"], resources = ["${uploads.arn}/*"] }]
+    ///   assumed_by = { service = ["ecs-tasks.amazonaws.com"] }
+    ///   policies   = { uploads = [{ actions = ["s3:GetObject"], resources = ["${uploads.arn}/*"] }] }
     /// }
     /// ```
     pub static RULE = {

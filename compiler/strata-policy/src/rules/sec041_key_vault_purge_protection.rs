@@ -16,12 +16,12 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource vault: azure.keyvault.Vault { purge_protection = false }
+    /// resource vault: azure.keyvault.Vault { tenant_id = "00000000-0000-0000-0000-000000000000", purge_protection = false }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource vault: azure.keyvault.Vault { purge_protection = true }
+    /// resource vault: azure.keyvault.Vault { tenant_id = "00000000-0000-0000-0000-000000000000", purge_protection = true }
     /// ```
     pub static RULE = {
         code: "SEC041",

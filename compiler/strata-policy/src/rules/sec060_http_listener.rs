@@ -15,13 +15,21 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource lb: aws.elbv2.LoadBalancer { subnets = [a, b], security_groups = [sg] }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
+    /// resource web_sg: aws.ec2.SecurityGroup { vpc = vpc, ingress = [{ port = 443, cidr = 0.0.0.0/0 }] }
+    /// resource lb: aws.elbv2.LoadBalancer { subnets = [a, b], security_groups = [web_sg] }
     /// resource http: aws.elbv2.Listener { load_balancer = lb, port = 80, protocol = "HTTP", fixed_status = 404 }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource lb: aws.elbv2.LoadBalancer { subnets = [a, b], security_groups = [sg] }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
+    /// resource web_sg: aws.ec2.SecurityGroup { vpc = vpc, ingress = [{ port = 443, cidr = 0.0.0.0/0 }] }
+    /// resource lb: aws.elbv2.LoadBalancer { subnets = [a, b], security_groups = [web_sg] }
     /// resource http: aws.elbv2.Listener { load_balancer = lb, port = 80, protocol = "HTTP", redirect_https = true }
     /// ```
     pub static RULE = {

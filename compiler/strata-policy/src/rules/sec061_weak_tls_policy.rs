@@ -15,12 +15,22 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource https: aws.elbv2.Listener { protocol = "HTTPS", ssl_policy = "ELBSecurityPolicy-2016-08" }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
+    /// resource web_sg: aws.ec2.SecurityGroup { vpc = vpc, ingress = [{ port = 443, cidr = 0.0.0.0/0 }] }
+    /// resource lb: aws.elbv2.LoadBalancer { subnets = [a, b], security_groups = [web_sg] }
+    /// resource https: aws.elbv2.Listener { load_balancer = lb, port = 443, protocol = "HTTPS", certificate = "arn:aws:acm:eu-west-1:111122223333:certificate/abc", fixed_status = 404, ssl_policy = "ELBSecurityPolicy-2016-08" }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource https: aws.elbv2.Listener { protocol = "HTTPS", ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06" }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
+    /// resource web_sg: aws.ec2.SecurityGroup { vpc = vpc, ingress = [{ port = 443, cidr = 0.0.0.0/0 }] }
+    /// resource lb: aws.elbv2.LoadBalancer { subnets = [a, b], security_groups = [web_sg] }
+    /// resource https: aws.elbv2.Listener { load_balancer = lb, port = 443, protocol = "HTTPS", certificate = "arn:aws:acm:eu-west-1:111122223333:certificate/abc", fixed_status = 404, ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06" }
     /// ```
     pub static RULE = {
         code: "SEC061",

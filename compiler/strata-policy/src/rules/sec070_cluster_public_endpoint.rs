@@ -18,12 +18,18 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource eks: aws.eks.Cluster { endpoint_public = true }
+    /// resource eks_role: aws.iam.Role { assumed_by = { service = ["eks.amazonaws.com"] } }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource eks: aws.eks.Cluster { role = eks_role, subnets = [a], version = "1.31", endpoint_public = true }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource eks: aws.eks.Cluster { endpoint_public = false, endpoint_private = true }
+    /// resource eks_role: aws.iam.Role { assumed_by = { service = ["eks.amazonaws.com"] } }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource eks: aws.eks.Cluster { role = eks_role, subnets = [a], version = "1.31", endpoint_public = false, endpoint_private = true }
     /// ```
     pub static RULE = {
         code: "SEC070",

@@ -14,12 +14,19 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource eks: aws.eks.Cluster { version = "1.30" }
+    /// resource eks_role: aws.iam.Role { assumed_by = { service = ["eks.amazonaws.com"] } }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource eks: aws.eks.Cluster { role = eks_role, subnets = [a], version = "1.31" }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource eks: aws.eks.Cluster { version = "1.30", secrets_key = key }
+    /// resource eks_role: aws.iam.Role { assumed_by = { service = ["eks.amazonaws.com"] } }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource key: aws.kms.Key {}
+    /// resource eks: aws.eks.Cluster { role = eks_role, subnets = [a], version = "1.31", secrets_key = key }
     /// ```
     pub static RULE = {
         code: "SEC071",

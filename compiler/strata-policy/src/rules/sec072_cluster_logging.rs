@@ -13,12 +13,18 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource eks: aws.eks.Cluster { version = "1.30", log_types = [] }
+    /// resource eks_role: aws.iam.Role { assumed_by = { service = ["eks.amazonaws.com"] } }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource eks: aws.eks.Cluster { role = eks_role, subnets = [a], version = "1.31", log_types = [] }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource eks: aws.eks.Cluster { version = "1.30", log_types = ["api", "audit", "authenticator"] }
+    /// resource eks_role: aws.iam.Role { assumed_by = { service = ["eks.amazonaws.com"] } }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource eks: aws.eks.Cluster { role = eks_role, subnets = [a], version = "1.31", log_types = ["api", "audit", "authenticator"] }
     /// ```
     pub static RULE = {
         code: "SEC072",

@@ -14,12 +14,30 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource agent: k8s.DaemonSet { host_network = true, containers = [{ name = "agent", image = "agent:2.1" }] }
+    /// resource agent: kube.apps.v1.DaemonSet {
+    ///   metadata = { name = "agent" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "agent" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "agent" } }
+    ///       spec = { hostNetwork = true, containers = [{ name = "agent", image = "ghcr.io/acme/agent:2.1" }] }
+    ///     }
+    ///   }
+    /// }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource agent: k8s.DaemonSet { host_network = false, containers = [{ name = "agent", image = "agent:2.1" }] }
+    /// resource agent: kube.apps.v1.DaemonSet {
+    ///   metadata = { name = "agent" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "agent" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "agent" } }
+    ///       spec = { hostNetwork = false, containers = [{ name = "agent", image = "ghcr.io/acme/agent:2.1" }] }
+    ///     }
+    ///   }
+    /// }
     /// ```
     pub static RULE = {
         code: "SEC082",

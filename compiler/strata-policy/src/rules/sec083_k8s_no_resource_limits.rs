@@ -14,13 +14,29 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource web: k8s.Deployment { containers = [{ name = "web", image = "nginx:1.27" }] }
+    /// resource web: kube.apps.v1.Deployment {
+    ///   metadata = { name = "web" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "web" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "web" } }
+    ///       spec = { containers = [{ name = "web", image = "nginx:1.27" }] }
+    ///     }
+    ///   }
+    /// }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource web: k8s.Deployment {
-    ///   containers = [{ name = "web", image = "nginx:1.27", resources = { limits = { cpu = "500m", memory = "512Mi" } } }]
+    /// resource web: kube.apps.v1.Deployment {
+    ///   metadata = { name = "web" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "web" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "web" } }
+    ///       spec = { containers = [{ name = "web", image = "nginx:1.27", resources = { limits = { cpu = "500m", memory = "512Mi" } } }] }
+    ///     }
+    ///   }
     /// }
     /// ```
     pub static RULE = {

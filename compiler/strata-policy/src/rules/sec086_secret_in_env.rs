@@ -19,13 +19,16 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource api: Service { env = { DB_PASSWORD = "hunter22" } }
+    /// resource api: k8s.Deployment { containers = [{ name = "api", image = "ghcr.io/acme/api:1.4.2", env = { DB_PASSWORD = "hunter22" } }] }
     /// ```
     ///
     /// ## Fix
+    /// Keep the value in a Secret (created out of band, or by a secret operator) and reference it:
     /// ```strata
-    /// resource db_password: aws.secretsmanager.Secret { generate = true }
-    /// resource api: Service { env = { DB_PASSWORD = db_password } }
+    /// resource db: k8s.Secret { name = "db" }
+    /// resource api: k8s.Deployment {
+    ///   containers = [{ name = "api", image = "ghcr.io/acme/api:1.4.2", env_secrets = { DB_PASSWORD = { secret = db, key = "password" } } }]
+    /// }
     /// ```
     pub static RULE = {
         code: "SEC086",

@@ -18,13 +18,29 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource web: k8s.Deployment { containers = [{ name = "web", image = "nginx:1.27" }] }
+    /// resource web: kube.apps.v1.Deployment {
+    ///   metadata = { name = "web" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "web" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "web" } }
+    ///       spec = { containers = [{ name = "web", image = "nginx:1.27" }] }
+    ///     }
+    ///   }
+    /// }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource web: k8s.Deployment {
-    ///   containers = [{ name = "web", image = "nginx:1.27", security_context = { allow_privilege_escalation = false, capabilities = { drop = ["ALL"] } } }]
+    /// resource web: kube.apps.v1.Deployment {
+    ///   metadata = { name = "web" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "web" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "web" } }
+    ///       spec = { containers = [{ name = "web", image = "nginx:1.27", securityContext = { allowPrivilegeEscalation = false, capabilities = { drop = ["ALL"] } } }] }
+    ///     }
+    ///   }
     /// }
     /// ```
     pub static RULE = {

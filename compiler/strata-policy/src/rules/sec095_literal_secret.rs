@@ -21,13 +21,13 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource db: aws.rds.DBInstance { master_password = "S3cr3t-pa55" }
+    /// resource db: cfn.AWS.RDS.DBInstance { DBInstanceClass = "db.t4g.medium", Engine = "postgres", MasterUsername = "app", MasterUserPassword = "S3cr3t-pa55" }
     /// ```
     ///
     /// ## Fix
     /// Let the service manage it, or reference a secret:
     /// ```strata
-    /// resource db: aws.rds.DBInstance { manage_master_password = true }
+    /// resource db: cfn.AWS.RDS.DBInstance { DBInstanceClass = "db.t4g.medium", Engine = "postgres", MasterUsername = "app", ManageMasterUserPassword = true }
     /// ```
     pub static RULE = {
         code: "SEC095",

@@ -16,11 +16,21 @@ rule! {
     ///
     /// ## Example
     /// ```strata
+    /// resource exec: aws.iam.Role { assumed_by = { service = ["ecs-tasks.amazonaws.com"] } }
+    /// resource cluster: aws.ecs.Cluster {}
+    /// resource task: aws.ecs.TaskDefinition { execution_role = exec, family = "api", cpu = 256, memory = 512 MiB, containers = [{ name = "api", image = "ghcr.io/acme/api:1.4.2" }] }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource subnet: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
     /// resource api: aws.ecs.Service { cluster = cluster, task_definition = task, subnets = [subnet], public_ip = true }
     /// ```
     ///
     /// ## Fix
     /// ```strata
+    /// resource exec: aws.iam.Role { assumed_by = { service = ["ecs-tasks.amazonaws.com"] } }
+    /// resource cluster: aws.ecs.Cluster {}
+    /// resource task: aws.ecs.TaskDefinition { execution_role = exec, family = "api", cpu = 256, memory = 512 MiB, containers = [{ name = "api", image = "ghcr.io/acme/api:1.4.2" }] }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource subnet: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
     /// resource api: aws.ecs.Service { cluster = cluster, task_definition = task, subnets = [subnet], public_ip = false }
     /// ```
     pub static RULE = {

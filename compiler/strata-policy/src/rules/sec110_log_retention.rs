@@ -15,12 +15,14 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource api_logs: aws.logs.LogGroup {}
+    /// resource api_logs: cfn.AWS.Logs.LogGroup { LogGroupName = "api" }
+    /// resource worker_logs: aws.logs.LogGroup { retention = 7d }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource api_logs: aws.logs.LogGroup { retention = 365d }
+    /// resource api_logs: cfn.AWS.Logs.LogGroup { LogGroupName = "api", RetentionInDays = 365 }
+    /// resource worker_logs: aws.logs.LogGroup { retention = 365d }
     /// ```
     pub static RULE = {
         code: "SEC110",

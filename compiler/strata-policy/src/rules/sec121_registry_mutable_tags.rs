@@ -12,12 +12,12 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource api_images: aws.ecr.Repository { tag_mutability = "MUTABLE" }
+    /// resource api_images: aws.ecr.Repository { immutable_tags = false }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource api_images: aws.ecr.Repository { tag_mutability = "IMMUTABLE" }
+    /// resource api_images: aws.ecr.Repository { immutable_tags = true }
     /// ```
     pub static RULE = {
         code: "SEC121",

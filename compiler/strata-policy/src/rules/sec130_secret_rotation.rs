@@ -15,12 +15,13 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource db_password: aws.secretsmanager.Secret { generate = true }
+    /// resource api_key: gcp.secretmanager.Secret {}
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource db_password: aws.secretsmanager.Secret { generate = true, rotation = { every = 30d } }
+    /// resource rotation: gcp.pubsub.Topic {}
+    /// resource api_key: gcp.secretmanager.Secret { rotation = { period = 30d, next = "2030-01-01T00:00:00Z", topic = rotation } }
     /// ```
     pub static RULE = {
         code: "SEC130",
