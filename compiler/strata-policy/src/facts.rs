@@ -339,10 +339,27 @@ pub fn generated_kind(ty: &str) -> &'static str {
         .unwrap_or(OTHER)
 }
 
-/// Which generated resources accept traffic from the internet (besides CDNs, API gateways and
-/// ingresses, which always do): the settings that make them public, declared per type.
+/// Which resources of the stdlib and of the generated layer accept traffic from the internet
+/// (besides CDNs, API gateways and ingresses, which always do): the settings that make them
+/// public, declared per type. (Types of a project's own schemas are judged by the names of
+/// their properties: see [`is_public`].)
 #[rustfmt::skip]
-pub const GENERATED_PUBLIC: &[Read] = &[
+pub const PUBLIC: &[Read] = &[
+    read("aws.rds.DBInstance", "publicly_accessible", Is::True, "public"),
+    read("aws.ecs.Service", "public_ip", Is::True, "public"),
+    read("aws.elbv2.LoadBalancer", "internal", Is::FalseOrUnset, "public"),
+    read("azure.postgres.FlexibleServer", "public_network_access", Is::True, "public"),
+    read("azure.redis.Cache", "public_network_access", Is::True, "public"),
+    read("azure.servicebus.Namespace", "public_network_access", Is::True, "public"),
+    read("gcp.sql.DatabaseInstance", "public_ip", Is::True, "public"),
+    read("gcp.run.Service", "ingress", Is::OneOf(&["all"]), "public"),
+    read("gcp.cloudfunctions.Function", "ingress", Is::OneOf(&["all"]), "public"),
+    read("gcp.compute.GlobalForwardingRule", "scheme", Is::OneOf(&["EXTERNAL", "EXTERNAL_MANAGED"]), "public"),
+    read("k8s.Service", "type", Is::OneOf(&["LoadBalancer", "NodePort"]), "public"),
+    read("portable.LoadBalancer", "public", Is::True, "public"),
+    read("portable.ObjectStore", "public", Is::True, "public"),
+    read("portable.Postgres", "public", Is::True, "public"),
+    read("portable.Service", "public", Is::Test(truthy), "public"),
     read("cfn.AWS.RDS.DBInstance", "PubliclyAccessible", Is::True, "public"),
     read("tf.aws_db_instance", "publicly_accessible", Is::True, "public"),
     read("tf.azurerm_postgresql_flexible_server", "public_network_access_enabled", Is::True, "public"),
@@ -564,10 +581,13 @@ fn str_prop<'r>(r: &'r Resource, name: &str) -> Option<&'r str> {
 
 /// Whether a resource accepts traffic from the internet.
 pub fn is_public(r: &Resource, kind: &str) -> bool {
-    if strata_stdlib::generated::family_of(&r.ty).is_some() {
+    let root = r.ty.split('.').next().unwrap_or("");
+    if strata_stdlib::generated::is_family(root) || strata_stdlib::PACKAGES.contains(&root) {
         return matches!(kind, CDN | API_GATEWAY | INGRESS)
-            || crate::reads::first_fault(GENERATED_PUBLIC, r).is_some();
+            || crate::reads::first_fault(PUBLIC, r).is_some();
     }
+    // A project's own schema: by the names of its properties.
+
     let flag = |n: &str| r.prop(n).is_some_and(truthy);
     if flag("public")
         || flag("publicly_accessible")

@@ -8,7 +8,7 @@
 mod support;
 
 use strata_model::{ResourceSchema, Ty, Value};
-use strata_policy::facts::{GENERATED_KINDS, GENERATED_PUBLIC};
+use strata_policy::facts::{GENERATED_KINDS, PUBLIC};
 use strata_policy::reads::{Is, Read};
 use strata_policy::registry::rules;
 
@@ -163,8 +163,8 @@ fn every_read_names_a_type_and_path_that_exist() {
             check_read(rule.code, x, &mut problems);
         }
     }
-    for x in GENERATED_PUBLIC {
-        check_read("facts::GENERATED_PUBLIC", x, &mut problems);
+    for x in PUBLIC {
+        check_read("facts::PUBLIC", x, &mut problems);
     }
     for (ty, _) in GENERATED_KINDS {
         if !strata_stdlib::generated::exists(ty) {

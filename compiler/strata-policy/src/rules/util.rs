@@ -5,24 +5,6 @@ use strata_base::Diagnostic;
 use strata_graph::EdgeKind;
 use strata_model::{Resource, ResourceId, Value};
 
-/// The value at a dotted path (`backups.retention`).
-pub fn get<'r>(r: &'r Resource, path: &str) -> Option<&'r Value> {
-    let (head, rest) = match path.split_once('.') {
-        Some((h, t)) => (h, Some(t)),
-        None => (path, None),
-    };
-    let v = r.prop(head)?;
-    match rest {
-        Some(t) => v.get_path(t),
-        None => Some(v),
-    }
-}
-
-/// The string at a path.
-pub fn get_str<'r>(r: &'r Resource, path: &str) -> Option<&'r str> {
-    get(r, path).and_then(Value::as_str)
-}
-
 /// A duration in seconds (quantities) or a plain number taken as `unit_seconds` units.
 pub fn seconds(v: &Value, unit_seconds: f64) -> Option<f64> {
     match v {
