@@ -3,8 +3,10 @@
 //! environment and region, and its portable origin.
 //!
 //! Kinds come from the schema's `@kind` annotation (`@kind = "database"`), normalised to the
-//! canonical names in [`kinds`]; resources whose schema has none get a kind from their type
-//! name (so hand-built models and user schemas still classify).
+//! canonical names in [`kinds`]; the generated layer's types from the explicit table
+//! [`GENERATED_KINDS`]; other resources whose schema has none get a kind from their type name
+//! (so hand-built models and user schemas still classify). Public entry points of the stdlib
+//! and generated types come from the declared table [`PUBLIC`].
 
 use crate::reads::{read, Is, Read};
 use strata_graph::ResourceSet;

@@ -13,6 +13,10 @@
 //! ([`crate::registry::Applies::Reads`]); a test checks every type and path against the
 //! curated schemas and the generated layer.
 //!
+//! A project's own schema with `@kind` is read like a stdlib type of that kind: for each rule,
+//! the first stdlib type of that kind in its reads whose read properties the schema declares
+//! (the engine shows the resource to the rule as that type).
+//!
 //! Paths: fields separated by `.`; `[]` after a field stands for each element of its list,
 //! `{}` for each value of its map (`policies{}[].actions`).
 

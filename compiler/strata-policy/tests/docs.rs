@@ -84,8 +84,9 @@ official schema and code scanning's requirements by `compiler/strata-cli/tests/s
 Each rule reads the resource types and property paths it declares (\"applies to\" lists the\n\
 types): the stdlib's curated types and, for the same fault, the types of the generated layer\n\
 (`cfn.AWS.S3.Bucket`, `tf.aws_security_group`, `kube.apps.v1.Deployment`,\n\
-`dm.compute.v1.firewall`, ...) under their own property names. A rule never guesses property\n\
-names: a project's own schemas get a kind (`@kind`) for the graph rules, but no property rule.\n\
+`dm.compute.v1.firewall`, ...) under their own property names; it never guesses property\n\
+names. A project's own schema with `@kind` is read like the stdlib type of that kind whose\n\
+read properties it declares (a `@kind = \"bucket\"` schema with a `lifecycle` list gets COST006).\n\
 The examples below are tested: each `Example` compiles and fires its rule, each `Fix` compiles\n\
 clean (with the imports of every package and family, and an AWS stack for portable types).\n\n",
     );
