@@ -3,8 +3,8 @@
 //! (`lower_portable`), graphed and checked with only the rule `<CODE>` enabled. The findings
 //! are snapshotted inline (`tests/fixtures/rules/snapshots/<CODE>-<file>.snap`).
 //!
-//! A resource preceded by (or containing) the comment `// expect: <CODE>` must get at least
-//! one finding of the rule inside its declaration; every other resource must get none. A
+//! A resource (or stack) preceded by (or containing) the comment `// expect: <CODE>` must get at
+//! least one finding of the rule inside its declaration; every other one must get none. A
 //! header line `//- env: NAME` checks the file with `--env NAME`; `//- option: name = value` sets
 //! an option of the rule (`[rules.CODE]` in `strata.toml`).
 //!
@@ -39,13 +39,44 @@ fn run(code: &str, name: &str, text: &str) -> Outcome {
     let c = support::check_source(code, name, text);
     let mut problems = c.errors.clone();
     let findings = &c.findings;
-    // Expectations, resource by resource (declared resources come first, in source order).
+    // Expectations, declaration by declaration: the declared resources (they come first in
+    // the model) and the stacks, in source order.
     let marker = format!("// expect: {code}");
+    let mut items: Vec<(String, String, usize, usize)> = c
+        .model
+        .resources
+        .iter()
+        .take(c.declared)
+        .filter(|r| r.span.file == c.file)
+        .map(|r| {
+            (
+                r.name.clone(),
+                r.ty.clone(),
+                r.span.start as usize,
+                r.span.end as usize,
+            )
+        })
+        .chain(
+            c.model
+                .stacks
+                .iter()
+                .filter(|s| s.span.file == c.file)
+                .map(|s| {
+                    let end = s.budget_span.map_or(s.span.end, |b| b.end.max(s.span.end));
+                    (
+                        s.name.clone(),
+                        "stack".to_string(),
+                        s.span.start as usize,
+                        end as usize,
+                    )
+                }),
+        )
+        .collect();
+    items.sort_by_key(|i| i.2);
     let mut prev_end = 0usize;
     let mut resources = Vec::new();
     let mut claimed = vec![false; findings.len()];
-    for r in c.model.resources.iter().take(c.declared) {
-        let (start, end) = (r.span.start as usize, r.span.end as usize);
+    for (item, ty, start, end) in items {
         let lead = text.get(prev_end.min(start)..end).unwrap_or("");
         prev_end = prev_end.max(end);
         let expected = lead.contains(&marker);
@@ -59,17 +90,15 @@ fn run(code: &str, name: &str, text: &str) -> Outcome {
         }
         if expected && !fired {
             problems.push(format!(
-                "{name}: `{}` ({}) is marked `{marker}` but {code} does not fire on it",
-                r.name, r.ty
+                "{name}: `{item}` ({ty}) is marked `{marker}` but {code} does not fire on it"
             ));
         }
         if !expected && fired {
             problems.push(format!(
-                "{name}: {code} fires on `{}` ({}), which is not marked `{marker}`",
-                r.name, r.ty
+                "{name}: {code} fires on `{item}` ({ty}), which is not marked `{marker}`"
             ));
         }
-        resources.push((r.ty.clone(), fired));
+        resources.push((ty, fired));
     }
     for (d, claimed) in findings.iter().zip(claimed) {
         if !claimed {
@@ -244,24 +273,15 @@ fn shape(reads: &[strata_policy::reads::Read], ty: &str) -> Vec<(String, String)
     out
 }
 
-/// Every rule that checks something has fixtures, or a Rust-built case where a fixture
-/// cannot express it (tests/rules).
+/// Every rule that checks something has fixtures.
 #[test]
-fn every_checking_rule_has_fixtures_or_a_case() {
+fn every_checking_rule_has_fixtures() {
     let files = fixture_files();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/rules");
-    let rust_cases: String = ["cost.rs", "graph.rs"]
-        .iter()
-        .map(|f| std::fs::read_to_string(root.join(f)).unwrap_or_default())
-        .collect();
     let missing: Vec<&str> = rules()
         .iter()
         .filter(|r| !matches!(r.check, Check::Builtin))
         .map(|r| r.code)
-        .filter(|c| !files.contains_key(*c) && !rust_cases.contains(&format!("code: \"{c}\"")))
+        .filter(|c| !files.contains_key(*c))
         .collect();
-    assert!(
-        missing.is_empty(),
-        "rules without fixtures or a case: {missing:?}"
-    );
+    assert!(missing.is_empty(), "rules without fixtures: {missing:?}");
 }
