@@ -75,9 +75,9 @@ fn scan(
                 .collect();
             credential_pattern(&lit).map(|w| (w.to_string(), key.to_string()))
         }
-        Value::List(l) => {
+        Value::List(_) => {
             // `[{ name = "API_TOKEN", value = "..." }]`
-            for x in l {
+            for x in v.as_list().unwrap_or(&[]) {
                 if let (Some(name), Some(val)) = (
                     x.get_path("name").and_then(Value::as_str),
                     x.get_path("value"),
@@ -92,7 +92,8 @@ fn scan(
             }
             None
         }
-        Value::Record(m) => m
+        Value::Record(_) => v
+            .as_record()?
             .iter()
             .find_map(|(k, x)| scan(k, x, depth + 1, names, skip)),
         _ => None,
@@ -101,12 +102,11 @@ fn scan(
 
 /// A literal string (or strings) written where a secret goes.
 fn literal(v: &Value) -> bool {
-    match v {
-        Value::Str(s) => !s.trim().is_empty(),
-        Value::List(l) => l.iter().any(literal),
-        Value::Record(m) => m.values().any(literal),
-        _ => false,
+    if let Some(s) = v.as_str() {
+        return !s.trim().is_empty();
     }
+    v.as_list().is_some_and(|l| l.iter().any(literal))
+        || v.as_record().is_some_and(|m| m.values().any(literal))
 }
 
 /// The path of the first field the generated layer marks `sensitive` that holds a literal.
