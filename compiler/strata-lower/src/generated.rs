@@ -23,11 +23,19 @@ pub(crate) fn entries(ty: &str, target: Target, existing: bool) -> Option<&'stat
     static CACHE: OnceLock<Mutex<HashMap<(String, bool), &'static [Entry]>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let key = (ty.to_string(), existing);
-    if let Some(e) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+    if let Some(e) = cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+    {
         return Some(e);
     }
     // An existing Terraform resource is a data source (`data.aws_s3_bucket`).
-    let ty_name = if existing && target == Target::Terraform { format!("data.{}", gen::get_data(ty)?.target) } else { gen::get(ty)?.target.clone() };
+    let ty_name = if existing && target == Target::Terraform {
+        format!("data.{}", gen::get_data(ty)?.target)
+    } else {
+        gen::get(ty)?.target.clone()
+    };
     let entry = Entry {
         key: "main".into(),
         ty: ty_name,
@@ -140,7 +148,11 @@ fn terraform_path(ty: &str, attr: &str) -> String {
 /// The body of a generated resource as template JSON (with reference markers), ready for the
 /// same conversion the lowering tables' output goes through.
 pub(crate) fn body(model: &Model, r: &Resource, target: Target, name: &str) -> Json {
-    let g = if r.existing { gen::get_data(&r.ty) } else { gen::get(&r.ty) };
+    let g = if r.existing {
+        gen::get_data(&r.ty)
+    } else {
+        gen::get(&r.ty)
+    };
     let Some(g) = g else {
         return Json::Object(Map::new());
     };
