@@ -23,10 +23,16 @@ pub fn run(cli: Cli) -> u8 {
         Command::Cost { path, env, format } => cost(&path, env, format, color),
         Command::Graph { path, env, format } => graph(&path, env, format, color),
         Command::Fmt { paths, check } => fmt(&paths, check, color),
-        Command::Explain { code: Some(t) } if crate::schema::is_type(&t) => crate::schema::show(&t, crate::schema::SchemaFormat::Human),
+        Command::Explain { code: Some(t) } if crate::schema::is_type(&t) => {
+            crate::schema::show(&t, crate::schema::SchemaFormat::Human)
+        }
         Command::Explain { code } => explain(code.as_deref()),
-        Command::Schema { command: crate::SchemaCommand::List { family, format } } => crate::schema::list(family.as_deref(), format),
-        Command::Schema { command: crate::SchemaCommand::Show { name, format } } => crate::schema::show(&name, format),
+        Command::Schema {
+            command: crate::SchemaCommand::List { family, format },
+        } => crate::schema::list(family.as_deref(), format),
+        Command::Schema {
+            command: crate::SchemaCommand::Show { name, format },
+        } => crate::schema::show(&name, format),
         Command::Lsp => lsp(),
         Command::Init { dir } => crate::init::init(&dir),
     };

@@ -522,7 +522,10 @@ fn plan<'e>(
     let Some(cx) = cx else { return Err(Vec::new()) };
     // An existing resource outside Terraform creates nothing: it is only referred to.
     if r.existing && target != Target::Terraform {
-        return Ok(Plan { entries, planned: Vec::new() });
+        return Ok(Plan {
+            entries,
+            planned: Vec::new(),
+        });
     }
     let mut sink = Sink {
         r,

@@ -195,6 +195,22 @@ pub fn fix(cx: &Cx<'_>, r: &Resource, line: &str) -> String {
     }
 }
 
+/// A type of a project's own schemas (not the stdlib's, not the generated layer's).
+fn is_project_type(ty: &str) -> bool {
+    let root = ty.split('.').next().unwrap_or("");
+    !strata_stdlib::PACKAGES.contains(&root) && !strata_stdlib::generated::is_family(root)
+}
+
+/// The kind of a type from its schema's `@kind`, else from its name.
+fn kind_of_type(schemas: &Schemas, ty: &str) -> &'static str {
+    schemas
+        .get(ty)
+        .and_then(|s| s.attr_str("kind"))
+        .map(crate::facts::canonical_kind)
+        .filter(|k| !k.is_empty())
+        .unwrap_or_else(|| crate::facts::kind_from_type(ty))
+}
+
 /// An enabled rule with its resolved severity and options.
 struct Enabled<'c> {
     rule: &'static Rule,
@@ -236,8 +252,54 @@ pub fn run(
                 .iter()
                 .for_each(|k| by_kind.entry(*k).or_default().push(i)),
             (Check::Resource(_), Applies::All) => for_all.push(i),
+            (Check::Resource(_), Applies::Reads) => {
+                let mut types: Vec<&str> = (e.rule.reads)().iter().map(|x| x.ty).collect();
+                types.sort_unstable();
+                types.dedup();
+                for t in types {
+                    by_type.entry(t).or_default().push(i);
+                }
+            }
             (Check::Model(_), _) => model_rules.push(i),
             (Check::Builtin, _) => {}
+        }
+    }
+
+    // A project's own schema with `@kind` is read like a stdlib type of that kind: for each
+    // rule, the first such type of its reads whose read properties the schema declares.
+    let mut as_stdlib: HashMap<(usize, &str), &'static str> = HashMap::new();
+    for r in &model.resources {
+        if !is_project_type(&r.ty) || facts.superseded.contains(r.id) {
+            continue;
+        }
+        let kind = facts.kind(r.id);
+        let Some(schema) = schemas.get(&r.ty).filter(|_| !kind.is_empty()) else {
+            continue;
+        };
+        for (i, e) in enabled.iter().enumerate() {
+            if as_stdlib.contains_key(&(i, r.ty.as_str()))
+                || !matches!(
+                    (e.rule.check, e.rule.applies),
+                    (Check::Resource(_), Applies::Reads)
+                )
+            {
+                continue;
+            }
+            let reads = (e.rule.reads)();
+            let like = reads.iter().map(|x| x.ty).find(|t| {
+                let tops: Vec<&str> = reads
+                    .iter()
+                    .filter(|x| x.ty == *t && !x.path.is_empty())
+                    .map(|x| crate::reads::top_of(x.path))
+                    .collect();
+                strata_stdlib::PACKAGES.contains(&t.split('.').next().unwrap_or(""))
+                    && kind_of_type(schemas, t) == kind
+                    && !tops.is_empty()
+                    && tops.iter().all(|p| schema.fields.contains_key(*p))
+            });
+            if let Some(t) = like {
+                as_stdlib.insert((i, r.ty.as_str()), t);
+            }
         }
     }
 
@@ -253,12 +315,32 @@ pub fn run(
             let mut found = Vec::new();
             let kind = facts.kind(r.id);
             let t = by_type.get(r.ty.as_str()).unwrap_or(&empty);
-            let k = if kind.is_empty() {
+            // Rules applied by kind read curated property names; a generated type is reached
+            // only through the reads a rule declares for it (`Applies::Reads`).
+            let k = if kind.is_empty() || strata_stdlib::generated::family_of(&r.ty).is_some() {
                 &empty
             } else {
                 by_kind.get(kind).unwrap_or(&empty)
             };
-            for &i in t.iter().chain(k.iter()).chain(for_all.iter()) {
+            // Rules that read a project type like a stdlib one, with the resource seen as that
+            // type (its name, properties and spans unchanged).
+            let mut like: Vec<(usize, Resource)> = Vec::new();
+            if is_project_type(&r.ty) {
+                for i in 0..enabled.len() {
+                    if let Some(t) = as_stdlib.get(&(i, r.ty.as_str())) {
+                        let mut view = r.clone();
+                        view.ty = (*t).to_string();
+                        like.push((i, view));
+                    }
+                }
+            }
+            let direct = t
+                .iter()
+                .chain(k.iter())
+                .chain(for_all.iter())
+                .map(|&i| (i, r));
+            let viewed = like.iter().map(|(i, v)| (*i, v));
+            for (i, r) in direct.chain(viewed) {
                 let e = &enabled[i];
                 if let Check::Resource(f) = e.rule.check {
                     let cx = Cx {

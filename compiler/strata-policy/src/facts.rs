@@ -3,9 +3,12 @@
 //! environment and region, and its portable origin.
 //!
 //! Kinds come from the schema's `@kind` annotation (`@kind = "database"`), normalised to the
-//! canonical names in [`kinds`]; resources whose schema has none get a kind from their type
-//! name (so hand-built models and user schemas still classify).
+//! canonical names in [`kinds`]; the generated layer's types from the explicit table
+//! [`GENERATED_KINDS`]; other resources whose schema has none get a kind from their type name
+//! (so hand-built models and user schemas still classify). Public entry points of the stdlib
+//! and generated types come from the declared table [`PUBLIC`].
 
+use crate::reads::{read, Is, Read};
 use strata_graph::ResourceSet;
 use strata_model::{Model, Provider, Resource, ResourceId, Schemas, Value};
 
@@ -112,12 +115,277 @@ pub fn canonical_kind(k: &str) -> &'static str {
     }
 }
 
+/// The kinds of the generated layer's types (`cfn.`, `tf.`, `kube.`, `dm.`), by exact name.
+/// An explicit table, never a guess from the name: a type that is not listed has no kind.
+/// (Rules read generated types only where they declare them: see [`crate::reads`].)
+pub const GENERATED_KINDS: &[(&str, &str)] = &[
+    // Object storage.
+    ("cfn.AWS.S3.Bucket", BUCKET),
+    ("tf.aws_s3_bucket", BUCKET),
+    ("tf.google_storage_bucket", BUCKET),
+    ("tf.azurerm_storage_account", BUCKET),
+    ("dm.storage.v1.bucket", BUCKET),
+    // Databases.
+    ("cfn.AWS.RDS.DBInstance", DATABASE),
+    ("cfn.AWS.RDS.DBCluster", DATABASE),
+    ("cfn.AWS.DynamoDB.Table", DATABASE),
+    ("tf.aws_db_instance", DATABASE),
+    ("tf.aws_rds_cluster", DATABASE),
+    ("tf.aws_dynamodb_table", DATABASE),
+    ("tf.google_sql_database_instance", DATABASE),
+    ("tf.azurerm_postgresql_flexible_server", DATABASE),
+    ("tf.azurerm_postgresql_server", DATABASE),
+    ("tf.azurerm_mysql_flexible_server", DATABASE),
+    ("tf.azurerm_mssql_server", DATABASE),
+    ("tf.azurerm_cosmosdb_account", DATABASE),
+    ("dm.sqladmin.v1beta4.instance", DATABASE),
+    // Caches.
+    ("cfn.AWS.ElastiCache.ReplicationGroup", CACHE),
+    ("cfn.AWS.ElastiCache.CacheCluster", CACHE),
+    ("tf.aws_elasticache_replication_group", CACHE),
+    ("tf.aws_elasticache_cluster", CACHE),
+    ("tf.google_redis_instance", CACHE),
+    ("tf.azurerm_redis_cache", CACHE),
+    // Messaging.
+    ("cfn.AWS.SQS.Queue", QUEUE),
+    ("tf.aws_sqs_queue", QUEUE),
+    ("tf.azurerm_servicebus_namespace", QUEUE),
+    ("tf.azurerm_servicebus_queue", QUEUE),
+    ("tf.google_pubsub_subscription", QUEUE),
+    ("cfn.AWS.SNS.Topic", TOPIC),
+    ("tf.aws_sns_topic", TOPIC),
+    ("tf.google_pubsub_topic", TOPIC),
+    ("dm.pubsub.v1.topic", TOPIC),
+    // Network.
+    ("cfn.AWS.EC2.SecurityGroup", FIREWALL),
+    ("cfn.AWS.EC2.SecurityGroupIngress", FIREWALL),
+    ("tf.aws_security_group", FIREWALL),
+    ("tf.aws_security_group_rule", FIREWALL),
+    ("tf.aws_vpc_security_group_ingress_rule", FIREWALL),
+    ("tf.google_compute_firewall", FIREWALL),
+    ("tf.azurerm_network_security_group", FIREWALL),
+    ("tf.azurerm_network_security_rule", FIREWALL),
+    ("dm.compute.v1.firewall", FIREWALL),
+    ("cfn.AWS.EC2.VPC", NETWORK),
+    ("tf.aws_vpc", NETWORK),
+    ("tf.google_compute_network", NETWORK),
+    ("tf.azurerm_virtual_network", NETWORK),
+    ("dm.compute.v1.network", NETWORK),
+    ("cfn.AWS.EC2.Subnet", SUBNET),
+    ("tf.aws_subnet", SUBNET),
+    ("tf.google_compute_subnetwork", SUBNET),
+    ("tf.azurerm_subnet", SUBNET),
+    ("dm.compute.v1.subnetwork", SUBNET),
+    ("cfn.AWS.EC2.NatGateway", NAT),
+    ("tf.aws_nat_gateway", NAT),
+    ("tf.google_compute_router_nat", NAT),
+    // Traffic plumbing and entry points.
+    ("cfn.AWS.ElasticLoadBalancingV2.LoadBalancer", LOADBALANCER),
+    ("cfn.AWS.ElasticLoadBalancingV2.Listener", LOADBALANCER),
+    ("cfn.AWS.ElasticLoadBalancing.LoadBalancer", LOADBALANCER),
+    ("tf.aws_lb", LOADBALANCER),
+    ("tf.aws_alb", LOADBALANCER),
+    ("tf.aws_elb", LOADBALANCER),
+    ("tf.aws_lb_listener", LOADBALANCER),
+    ("tf.aws_alb_listener", LOADBALANCER),
+    ("tf.google_compute_global_forwarding_rule", LOADBALANCER),
+    ("tf.google_compute_forwarding_rule", LOADBALANCER),
+    ("tf.google_compute_target_https_proxy", LOADBALANCER),
+    ("tf.google_compute_target_http_proxy", LOADBALANCER),
+    ("tf.google_compute_url_map", LOADBALANCER),
+    ("tf.google_compute_backend_service", LOADBALANCER),
+    ("tf.azurerm_application_gateway", LOADBALANCER),
+    ("tf.azurerm_lb", LOADBALANCER),
+    ("cfn.AWS.ElasticLoadBalancingV2.TargetGroup", TARGET_GROUP),
+    ("tf.aws_lb_target_group", TARGET_GROUP),
+    ("cfn.AWS.CloudFront.Distribution", CDN),
+    ("tf.aws_cloudfront_distribution", CDN),
+    ("cfn.AWS.ApiGateway.RestApi", API_GATEWAY),
+    ("cfn.AWS.ApiGatewayV2.Api", API_GATEWAY),
+    ("tf.aws_api_gateway_rest_api", API_GATEWAY),
+    ("tf.aws_apigatewayv2_api", API_GATEWAY),
+    ("cfn.AWS.WAFv2.WebACL", WAF),
+    ("tf.aws_wafv2_web_acl", WAF),
+    ("tf.google_compute_security_policy", WAF),
+    ("cfn.AWS.Route53.HostedZone", DNS),
+    ("cfn.AWS.Route53.RecordSet", DNS),
+    ("tf.aws_route53_zone", DNS),
+    ("tf.aws_route53_record", DNS),
+    ("tf.google_dns_managed_zone", DNS),
+    // Compute.
+    ("cfn.AWS.EC2.Instance", VM),
+    ("cfn.AWS.EC2.LaunchTemplate", VM),
+    ("tf.aws_instance", VM),
+    ("tf.aws_launch_template", VM),
+    ("tf.google_compute_instance", VM),
+    ("tf.azurerm_linux_virtual_machine", VM),
+    ("tf.azurerm_windows_virtual_machine", VM),
+    ("dm.compute.v1.instance", VM),
+    ("cfn.AWS.Lambda.Function", FUNCTION),
+    ("tf.aws_lambda_function", FUNCTION),
+    ("tf.google_cloudfunctions_function", FUNCTION),
+    ("tf.google_cloudfunctions2_function", FUNCTION),
+    ("cfn.AWS.ECS.Service", SERVICE),
+    ("tf.aws_ecs_service", SERVICE),
+    ("tf.google_cloud_run_service", SERVICE),
+    ("tf.google_cloud_run_v2_service", SERVICE),
+    ("tf.azurerm_container_app", SERVICE),
+    ("cfn.AWS.ECS.TaskDefinition", WORKLOAD),
+    ("tf.aws_ecs_task_definition", WORKLOAD),
+    ("cfn.AWS.EKS.Cluster", CLUSTER),
+    ("cfn.AWS.ECS.Cluster", CLUSTER),
+    ("tf.aws_eks_cluster", CLUSTER),
+    ("tf.aws_ecs_cluster", CLUSTER),
+    ("tf.google_container_cluster", CLUSTER),
+    ("tf.azurerm_kubernetes_cluster", CLUSTER),
+    ("dm.container.v1.cluster", CLUSTER),
+    ("cfn.AWS.EKS.Nodegroup", NODEPOOL),
+    ("tf.aws_eks_node_group", NODEPOOL),
+    ("tf.google_container_node_pool", NODEPOOL),
+    // Kubernetes.
+    ("kube.core.v1.Pod", WORKLOAD),
+    ("kube.core.v1.ReplicationController", WORKLOAD),
+    ("kube.apps.v1.Deployment", WORKLOAD),
+    ("kube.apps.v1.StatefulSet", WORKLOAD),
+    ("kube.apps.v1.DaemonSet", WORKLOAD),
+    ("kube.apps.v1.ReplicaSet", WORKLOAD),
+    ("kube.batch.v1.Job", WORKLOAD),
+    ("kube.batch.v1.CronJob", WORKLOAD),
+    ("tf.kubernetes_pod", WORKLOAD),
+    ("tf.kubernetes_pod_v1", WORKLOAD),
+    ("tf.kubernetes_deployment", WORKLOAD),
+    ("tf.kubernetes_deployment_v1", WORKLOAD),
+    ("tf.kubernetes_stateful_set", WORKLOAD),
+    ("tf.kubernetes_stateful_set_v1", WORKLOAD),
+    ("tf.kubernetes_daemonset", WORKLOAD),
+    ("tf.kubernetes_daemon_set_v1", WORKLOAD),
+    ("tf.kubernetes_job", WORKLOAD),
+    ("tf.kubernetes_job_v1", WORKLOAD),
+    ("tf.kubernetes_cron_job", WORKLOAD),
+    ("tf.kubernetes_cron_job_v1", WORKLOAD),
+    ("tf.kubernetes_replication_controller", WORKLOAD),
+    ("tf.kubernetes_replication_controller_v1", WORKLOAD),
+    ("kube.core.v1.Namespace", NAMESPACE),
+    ("tf.kubernetes_namespace", NAMESPACE),
+    ("tf.kubernetes_namespace_v1", NAMESPACE),
+    ("kube.networking.v1.NetworkPolicy", NETWORK_POLICY),
+    ("tf.kubernetes_network_policy", NETWORK_POLICY),
+    ("tf.kubernetes_network_policy_v1", NETWORK_POLICY),
+    ("kube.core.v1.Service", K8S_SERVICE),
+    ("tf.kubernetes_service", K8S_SERVICE),
+    ("tf.kubernetes_service_v1", K8S_SERVICE),
+    ("kube.networking.v1.Ingress", INGRESS),
+    ("tf.kubernetes_ingress", INGRESS),
+    ("tf.kubernetes_ingress_v1", INGRESS),
+    ("kube.core.v1.Secret", SECRET),
+    ("tf.kubernetes_secret", SECRET),
+    ("tf.kubernetes_secret_v1", SECRET),
+    ("kube.core.v1.ServiceAccount", IAM),
+    ("kube.rbac.v1.Role", IAM),
+    ("kube.rbac.v1.ClusterRole", IAM),
+    ("kube.rbac.v1.RoleBinding", IAM),
+    ("kube.rbac.v1.ClusterRoleBinding", IAM),
+    ("tf.kubernetes_service_account", IAM),
+    ("tf.kubernetes_service_account_v1", IAM),
+    ("tf.kubernetes_role_binding_v1", IAM),
+    ("tf.kubernetes_cluster_role_binding", IAM),
+    ("tf.kubernetes_cluster_role_binding_v1", IAM),
+    // Keys, secrets, identities.
+    ("cfn.AWS.KMS.Key", KEY),
+    ("tf.aws_kms_key", KEY),
+    ("tf.google_kms_crypto_key", KEY),
+    ("tf.google_kms_key_ring", KEY),
+    ("tf.azurerm_key_vault_key", KEY),
+    ("cfn.AWS.SecretsManager.Secret", SECRET),
+    ("tf.aws_secretsmanager_secret", SECRET),
+    ("tf.google_secret_manager_secret", SECRET),
+    ("tf.azurerm_key_vault_secret", SECRET),
+    ("cfn.AWS.IAM.Role", IAM),
+    ("cfn.AWS.IAM.Policy", IAM),
+    ("cfn.AWS.IAM.ManagedPolicy", IAM),
+    ("cfn.AWS.IAM.User", IAM),
+    ("cfn.AWS.IAM.Group", IAM),
+    ("cfn.AWS.IAM.RolePolicy", IAM),
+    ("cfn.AWS.IAM.UserPolicy", IAM),
+    ("cfn.AWS.IAM.GroupPolicy", IAM),
+    ("cfn.AWS.S3.BucketPolicy", IAM),
+    ("tf.aws_iam_role", IAM),
+    ("tf.aws_iam_policy", IAM),
+    ("tf.aws_iam_role_policy", IAM),
+    ("tf.aws_iam_user_policy", IAM),
+    ("tf.aws_iam_group_policy", IAM),
+    ("tf.aws_iam_role_policy_attachment", IAM),
+    ("tf.aws_s3_bucket_policy", IAM),
+    ("tf.google_service_account", IAM),
+    ("tf.google_project_iam_member", IAM),
+    ("tf.google_project_iam_binding", IAM),
+    ("tf.google_storage_bucket_iam_member", IAM),
+    ("tf.google_storage_bucket_iam_binding", IAM),
+    ("tf.azurerm_role_assignment", IAM),
+    // Operations.
+    ("cfn.AWS.Logs.LogGroup", LOGS),
+    ("tf.aws_cloudwatch_log_group", LOGS),
+    ("cfn.AWS.CertificateManager.Certificate", CERTIFICATE),
+    ("tf.aws_acm_certificate", CERTIFICATE),
+];
+
+/// The kind of a generated type from [`GENERATED_KINDS`] ([`OTHER`] when it is not listed).
+pub fn generated_kind(ty: &str) -> &'static str {
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+    static BY_NAME: OnceLock<HashMap<&'static str, &'static str>> = OnceLock::new();
+    BY_NAME
+        .get_or_init(|| GENERATED_KINDS.iter().copied().collect())
+        .get(ty)
+        .copied()
+        .unwrap_or(OTHER)
+}
+
+/// Which resources of the stdlib and of the generated layer accept traffic from the internet
+/// (besides CDNs, API gateways and ingresses, which always do): the settings that make them
+/// public, declared per type. (Types of a project's own schemas are judged by the names of
+/// their properties: see [`is_public`].)
+#[rustfmt::skip]
+pub const PUBLIC: &[Read] = &[
+    read("aws.rds.DBInstance", "publicly_accessible", Is::True, "public"),
+    read("aws.ecs.Service", "public_ip", Is::True, "public"),
+    read("aws.elbv2.LoadBalancer", "internal", Is::FalseOrUnset, "public"),
+    read("azure.postgres.FlexibleServer", "public_network_access", Is::True, "public"),
+    read("azure.redis.Cache", "public_network_access", Is::True, "public"),
+    read("azure.servicebus.Namespace", "public_network_access", Is::True, "public"),
+    read("gcp.sql.DatabaseInstance", "public_ip", Is::True, "public"),
+    read("gcp.run.Service", "ingress", Is::OneOf(&["all"]), "public"),
+    read("gcp.cloudfunctions.Function", "ingress", Is::OneOf(&["all"]), "public"),
+    read("gcp.compute.GlobalForwardingRule", "scheme", Is::OneOf(&["EXTERNAL", "EXTERNAL_MANAGED"]), "public"),
+    read("k8s.Service", "type", Is::OneOf(&["LoadBalancer", "NodePort"]), "public"),
+    read("portable.LoadBalancer", "public", Is::True, "public"),
+    read("portable.ObjectStore", "public", Is::True, "public"),
+    read("portable.Postgres", "public", Is::True, "public"),
+    read("portable.Service", "public", Is::Test(truthy), "public"),
+    read("cfn.AWS.RDS.DBInstance", "PubliclyAccessible", Is::True, "public"),
+    read("tf.aws_db_instance", "publicly_accessible", Is::True, "public"),
+    read("tf.azurerm_postgresql_flexible_server", "public_network_access_enabled", Is::True, "public"),
+    read("cfn.AWS.EC2.Instance", "NetworkInterfaces[].AssociatePublicIpAddress", Is::True, "public"),
+    read("tf.aws_instance", "associate_public_ip_address", Is::True, "public"),
+    read("cfn.AWS.ElasticLoadBalancingV2.LoadBalancer", "Scheme", Is::NoneOfOrUnset(&["internal"]), "public"),
+    read("cfn.AWS.ElasticLoadBalancing.LoadBalancer", "Scheme", Is::NoneOfOrUnset(&["internal"]), "public"),
+    read("tf.aws_lb", "internal", Is::FalseOrUnset, "public"),
+    read("tf.aws_alb", "internal", Is::FalseOrUnset, "public"),
+    read("tf.aws_elb", "internal", Is::FalseOrUnset, "public"),
+    read("tf.google_compute_global_forwarding_rule", "load_balancing_scheme", Is::NoneOfOrUnset(&["INTERNAL_SELF_MANAGED", "INTERNAL", "INTERNAL_MANAGED"]), "public"),
+    read("tf.google_compute_forwarding_rule", "load_balancing_scheme", Is::OneOf(&["EXTERNAL", "EXTERNAL_MANAGED"]), "public"),
+    read("tf.google_cloud_run_v2_service", "ingress", Is::OneOf(&["INGRESS_TRAFFIC_ALL"]), "public"),
+    read("kube.core.v1.Service", "spec.type", Is::OneOf(&["LoadBalancer", "NodePort"]), "public"),
+    read("tf.kubernetes_service", "spec.type", Is::OneOf(&["LoadBalancer", "NodePort"]), "public"),
+    read("tf.kubernetes_service_v1", "spec.type", Is::OneOf(&["LoadBalancer", "NodePort"]), "public"),
+];
+
 /// A kind from the type name alone, for schemas without `@kind`.
 pub fn kind_from_type(ty: &str) -> &'static str {
-    // Generated types (`cfn.*`, `tf.*`, `kube.*`, `dm.*`) have their own property names: a
-    // rule reads them only where it declares them (see `rules/generated.rs`), never by guess.
+    // Generated types have their own property names and an explicit table of kinds: a rule
+    // reads them only where it declares them (see [`crate::reads`]), never by guess.
     if strata_stdlib::generated::family_of(ty).is_some() {
-        return OTHER;
+        return generated_kind(ty);
     }
     let t = ty.to_ascii_lowercase();
     let last = t.rsplit('.').next().unwrap_or(&t);
@@ -315,6 +583,13 @@ fn str_prop<'r>(r: &'r Resource, name: &str) -> Option<&'r str> {
 
 /// Whether a resource accepts traffic from the internet.
 pub fn is_public(r: &Resource, kind: &str) -> bool {
+    let root = r.ty.split('.').next().unwrap_or("");
+    if strata_stdlib::generated::is_family(root) || strata_stdlib::PACKAGES.contains(&root) {
+        return matches!(kind, CDN | API_GATEWAY | INGRESS)
+            || crate::reads::first_fault(PUBLIC, r).is_some();
+    }
+    // A project's own schema: by the names of its properties.
+
     let flag = |n: &str| r.prop(n).is_some_and(truthy);
     if flag("public")
         || flag("publicly_accessible")

@@ -9,7 +9,9 @@
 //! - [`cost::estimate`] and its renderers; [`sarif::to_sarif`]; [`codes`] for `strata explain`.
 //!
 //! Architecture invariant: one pass over the resources dispatches each to the rules enabled for
-//! its type or kind (see [`registry`]); rules never walk the model themselves. Model-level rules
+//! its type (see [`registry`]); rules never walk the model themselves, and read only the types
+//! and property paths they declare ([`reads`]), checked against the schemas by
+//! `tests/reads.rs`. Model-level rules
 //! use the graph and the precomputed [`facts::Facts`]. Output is sorted and deterministic.
 
 pub mod config;
@@ -17,6 +19,7 @@ pub mod cost;
 mod engine;
 pub mod facts;
 pub mod reach;
+pub mod reads;
 pub mod registry;
 mod rules;
 pub mod sarif;

@@ -2,6 +2,7 @@
 //! Codes are never reused; a removed rule keeps its entry with [`Status::Removed`].
 
 use crate::engine::{Cx, ModelCx, Sink};
+use crate::reads::Read;
 use std::sync::OnceLock;
 use strata_base::{CodeDoc, Severity};
 use strata_model::Resource;
@@ -40,6 +41,8 @@ pub enum Applies {
     Kinds(&'static [&'static str]),
     /// Every resource.
     All,
+    /// Resources of the types the rule reads (its [`Rule::reads`]).
+    Reads,
 }
 
 /// How a rule runs.
@@ -72,6 +75,8 @@ pub struct Rule {
     pub status: Status,
     pub applies: Applies,
     pub check: Check,
+    /// The resource types and property paths the rule reads (see [`crate::reads`]).
+    pub reads: fn() -> &'static [Read],
     /// Markdown with the sections *What it checks*, *Why it matters*, *Example*, *Fix* (the
     /// rule's doc comment, each line with one leading space; see [`Rule::doc`]).
     pub raw_doc: &'static str,
@@ -138,6 +143,7 @@ macro_rules! rule {
             severity: $sev:ident,
             $(status: $status:ident,)?
             applies: $applies:expr,
+            $(reads: $reads:expr,)?
             check: $check:expr $(,)?
         }
     ) => {
@@ -150,13 +156,21 @@ macro_rules! rule {
             status: $crate::registry::rule!(@status $($status)?),
             applies: $applies,
             check: $check,
+            reads: $crate::registry::rule!(@reads $($reads)?),
             raw_doc: concat!($($doc, "\n"),*),
         };
     };
     (@status) => { $crate::registry::Status::Stable };
+    (@reads) => { $crate::registry::no_reads };
+    (@reads $r:expr) => { $r };
     (@status $s:ident) => { $crate::registry::Status::$s };
 }
 pub(crate) use rule;
+
+/// The reads of a rule that reads no property by path.
+pub fn no_reads() -> &'static [Read] {
+    &[]
+}
 
 /// Every rule, built-in machinery included, in code order.
 pub fn rules() -> &'static [&'static Rule] {

@@ -2,6 +2,9 @@
 //! `stdlib/policies/checkov.toml`); this test fails when they are out of date. Regenerate with
 //! `STRATA_BLESS_DOCS=1 cargo test -p strata-policy --test docs`.
 
+#[path = "support/mod.rs"]
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write;
 use strata_policy::registry::{rules, Applies, Check, Rule, Status};
@@ -15,6 +18,16 @@ fn applies(r: &Rule) -> String {
         (Check::Model(_), _) => "the whole model (graph)".into(),
         (Check::Builtin, _) => "the policy machinery".into(),
         (_, Applies::All) => "every resource".into(),
+        (_, Applies::Reads) => {
+            let mut types: Vec<&str> = (r.reads)().iter().map(|x| x.ty).collect();
+            types.sort_unstable();
+            types.dedup();
+            types
+                .iter()
+                .map(|x| format!("`{x}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
         (_, Applies::Types(t)) => t
             .iter()
             .map(|x| format!("`{x}`"))
@@ -66,7 +79,16 @@ through plumbing alone. `A ~> X` for a resource or type `A` is any dependency pa
 that occurs (with this documentation as its help), paths relative to the directory `strata`\n\
 ran in (`%SRCROOT%`; run it from the repository root), and a `primaryLocationLineHash` per\n\
 finding that follows the text of its line, not its number. The output is validated against the\n\
-official schema and code scanning's requirements by `compiler/strata-cli/tests/sarif.rs`.\n\n",
+official schema and code scanning's requirements by `compiler/strata-cli/tests/sarif.rs`.\n\n\
+<a id=\"reads\"></a>\n\n\
+Each rule reads the resource types and property paths it declares (\"applies to\" lists the\n\
+types): the stdlib's curated types and, for the same fault, the types of the generated layer\n\
+(`cfn.AWS.S3.Bucket`, `tf.aws_security_group`, `kube.apps.v1.Deployment`,\n\
+`dm.compute.v1.firewall`, ...) under their own property names; it never guesses property\n\
+names. A project's own schema with `@kind` is read like the stdlib type of that kind whose\n\
+read properties it declares (a `@kind = \"bucket\"` schema with a `lifecycle` list gets COST006).\n\
+The examples below are tested: each `Example` compiles and fires its rule, each `Fix` compiles\n\
+clean (with the imports of every package and family, and an AWS stack for portable types).\n\n",
     );
     out.push_str(
         "| Code | Name | Category | Level | What it checks |\n| --- | --- | --- | --- | --- |\n",
@@ -257,4 +279,123 @@ fn rules_doc_is_current() {
 #[test]
 fn checkov_parity_doc_is_current() {
     compare("docs/checkov-parity.md", parity_md());
+}
+
+/// The `strata` code blocks of a section of a rule's doc (`## Example`, `## Fix`).
+fn blocks(doc: &str, section: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut inside = false;
+    let mut current: Option<String> = None;
+    for line in doc.lines() {
+        if line.starts_with("## ") {
+            inside = line.trim() == section;
+            continue;
+        }
+        if !inside {
+            continue;
+        }
+        match (&mut current, line.trim()) {
+            (None, "```strata") => current = Some(String::new()),
+            (Some(_), "```") => out.extend(current.take()),
+            (Some(b), _) => {
+                b.push_str(line);
+                b.push('\n');
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The portable types (imported by name into examples that use them).
+const PORTABLE: &[&str] = &[
+    "Cache",
+    "Cdn",
+    "Dns",
+    "Function",
+    "LoadBalancer",
+    "Network",
+    "ObjectStore",
+    "Postgres",
+    "Queue",
+    "Registry",
+    "Secret",
+    "Service",
+];
+
+/// An example as a program: the imports it leaves out (every stdlib package and generated
+/// family), and a stack for portable types when it declares none.
+fn program(snippet: &str) -> String {
+    let mut out = String::new();
+    for pkg in ["aws", "gcp", "azure", "k8s", "cfn", "tf", "kube", "dm"] {
+        if !snippet.contains(&format!("import {pkg}")) {
+            out.push_str(&format!("import {pkg}\n"));
+        }
+    }
+    let uses = |t: &str| {
+        snippet.match_indices(t).any(|(i, _)| {
+            let before = snippet[..i].chars().last();
+            let after = snippet[i + t.len()..].chars().next();
+            before.is_some_and(|c| c == ' ' || c == ':')
+                && after.is_some_and(|c| c == ' ' || c == '{')
+        })
+    };
+    let portable: Vec<&str> = PORTABLE.iter().copied().filter(|t| uses(t)).collect();
+    if !portable.is_empty() && !snippet.contains("import portable") {
+        out.push_str(&format!("import portable.{{{}}}\n", portable.join(", ")));
+        if !snippet.contains("stack ") {
+            out.push_str("stack main { provider = aws { region = \"eu-west-1\" } }\n");
+        }
+    }
+    out.push_str(snippet);
+    out
+}
+
+/// Every rule's `## Example` compiles and fires the rule; its `## Fix` compiles clean.
+#[test]
+fn rule_examples_fire_and_fixes_are_clean() {
+    let mut problems = Vec::new();
+    let mut checked = 0;
+    for r in rules()
+        .iter()
+        .filter(|r| !matches!(r.check, Check::Builtin))
+    {
+        let doc = r.doc();
+        let examples = blocks(doc, "## Example");
+        let fixes = blocks(doc, "## Fix");
+        if examples.is_empty() || fixes.is_empty() {
+            problems.push(format!(
+                "{}: needs a `strata` block under Example and Fix",
+                r.code
+            ));
+        }
+        for (kind, list, fires) in [("example", &examples, true), ("fix", &fixes, false)] {
+            for (i, b) in list.iter().enumerate() {
+                let name = format!("{}-{kind}{i}.strata", r.code);
+                let c = support::check_source(r.code, &name, &program(b));
+                checked += 1;
+                problems.extend(c.errors.iter().map(|e| format!("{}: {e}", r.code)));
+                let fired = c.findings.iter().any(|d| d.code == r.code);
+                if fired != fires && c.errors.is_empty() {
+                    problems.push(format!(
+                        "{}: the {kind} {}:\n{}",
+                        r.code,
+                        if fires {
+                            "does not fire"
+                        } else {
+                            "still fires"
+                        },
+                        c.rendered
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} examples");
+    assert!(
+        problems.is_empty(),
+        "{} problems:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
 }

@@ -727,9 +727,16 @@ impl<'a> Db<'a> {
                 missing.push((k.clone(), fs.ty.clone(), fs.span));
             }
         }
-        let shown = schema_name.strip_prefix(strata_stdlib::generated::EXISTING).unwrap_or(&schema_name);
+        let shown = schema_name
+            .strip_prefix(strata_stdlib::generated::EXISTING)
+            .unwrap_or(&schema_name);
         for (k, ty, decl_span) in missing {
-            let mut d = Diagnostic::error("E2004", format!("missing required property `{k}` of `{shown}`"), decl.name.span).with_label(format!("`{k}` is not set"));
+            let mut d = Diagnostic::error(
+                "E2004",
+                format!("missing required property `{k}` of `{shown}`"),
+                decl.name.span,
+            )
+            .with_label(format!("`{k}` is not set"));
             // Generated types have no declaration in a source file.
             if decl_span != Span::default() {
                 d = d.with_secondary(decl_span, "declared here");

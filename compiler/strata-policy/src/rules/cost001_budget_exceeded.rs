@@ -17,12 +17,19 @@ rule! {
     ///   provider = aws { region = "us-east-1" }
     ///   budget   = 100 USD/month
     /// }
-    /// resource db: aws.rds.DBInstance { instance_class = "db.r6g.xlarge", ... }   // ≈ $330/month
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.r6g.xlarge" }   // ≈ $330/month
     /// ```
     ///
     /// ## Fix
     /// Pick smaller classes or fewer replicas (the diagnostic lists the largest items), or raise
-    /// the budget if the cost is intended: `budget = 400 USD/month`.
+    /// the budget if the cost is intended:
+    /// ```strata
+    /// stack shop {
+    ///   provider = aws { region = "us-east-1" }
+    ///   budget   = 400 USD/month
+    /// }
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.r6g.xlarge" }
+    /// ```
     pub static RULE = {
         code: "COST001",
         name: "budget-exceeded",

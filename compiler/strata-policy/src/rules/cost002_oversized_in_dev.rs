@@ -14,33 +14,50 @@ rule! {
     /// ## Example
     /// ```strata
     /// param env = "dev"
-    /// resource db: aws.rds.DBInstance { instance_class = "db.r6g.2xlarge", ... }
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.r6g.2xlarge" }
     /// ```
     ///
     /// ## Fix
-    /// Size by environment: `instance_class = prod ? "db.r6g.2xlarge" : "db.t4g.medium"`.
+    /// Size by environment:
+    /// ```strata
+    /// param env = "dev"
+    /// let prod = env == "prod"
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = prod ? "db.r6g.2xlarge" : "db.t4g.medium" }
+    /// ```
     pub static RULE = {
         code: "COST002",
         name: "oversized-in-dev",
         category: Cost,
         severity: Warning,
-        applies: Applies::Kinds(&[DATABASE, CACHE, VM, NODEPOOL]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
-/// Properties that name an instance size, in the order they are looked for.
-pub(crate) const CLASS_PROPS: &[&str] = &[
-    "instance_class",
-    "class",
-    "instance_type",
-    "node_type",
-    "machine_type",
-    "tier",
-    "sku",
-    "size",
-    "vm_size",
-    "sku_name",
+const CLASS: &str = "instance size";
+
+/// Where each type names its instance size.
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    part("aws.rds.DBInstance", "instance_class", CLASS),
+    part("aws.elasticache.ReplicationGroup", "node_type", CLASS),
+    part("gcp.sql.DatabaseInstance", "tier", CLASS),
+    part("gcp.container.NodePool", "machine_type", CLASS),
+    part("azure.postgres.FlexibleServer", "sku", CLASS),
+    part("cfn.AWS.RDS.DBInstance", "DBInstanceClass", CLASS),
+    part("tf.aws_db_instance", "instance_class", CLASS),
+    part("cfn.AWS.ElastiCache.ReplicationGroup", "CacheNodeType", CLASS),
+    part("tf.aws_elasticache_replication_group", "node_type", CLASS),
+    part("cfn.AWS.EC2.Instance", "InstanceType", CLASS),
+    part("tf.aws_instance", "instance_type", CLASS),
+    part("cfn.AWS.EKS.Nodegroup", "InstanceTypes[]", CLASS),
+    part("tf.aws_eks_node_group", "instance_types[]", CLASS),
+    part("tf.google_sql_database_instance", "settings.tier", CLASS),
+    part("tf.google_compute_instance", "machine_type", CLASS),
+    part("tf.google_container_node_pool", "node_config.machine_type", CLASS),
+    part("tf.azurerm_linux_virtual_machine", "size", CLASS),
+    part("tf.azurerm_postgresql_flexible_server", "sku_name", CLASS),
 ];
 
 /// vCPUs of an instance class: `db.r6g.2xlarge` → 8, `m5.large` → 2, `n2-standard-8` → 8,
@@ -99,23 +116,25 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         return;
     }
     let max = cx.option_f64("max_vcpus").unwrap_or(2.0);
-    for p in CLASS_PROPS {
-        let Some(class) = get_str(r, p) else { continue };
-        let Some(n) = vcpus(class) else { continue };
-        if n > max {
-            let env = cx.facts.env(r.id).unwrap_or("non-production");
-            out.at(
-                r,
-                p,
-                format!("`{class}` ({n} vCPUs) is larger than needed in `{env}`"),
-            )
-            .label(format!("more than {max} vCPUs outside production"))
-            .help(fix(
-                cx,
-                r,
-                &format!("{p} = prod ? \"{class}\" : \"<a 2-vCPU class>\""),
-            ));
-        }
+    let Some((p, class)) =
+        first_part(READS, r, CLASS).and_then(|(p, v)| v.as_str().map(|c| (p, c)))
+    else {
         return;
+    };
+    let Some(n) = vcpus(class) else { return };
+    if n > max {
+        let env = cx.facts.env(r.id).unwrap_or("non-production");
+        let line = if p.ends_with("[]") {
+            format!("{} = prod ? [\"{class}\"] : [\"<a 2-vCPU class>\"]", top(p))
+        } else {
+            format!("{p} = prod ? \"{class}\" : \"<a 2-vCPU class>\"")
+        };
+        out.at(
+            r,
+            top(p),
+            format!("`{class}` ({n} vCPUs) is larger than needed in `{env}`"),
+        )
+        .label(format!("more than {max} vCPUs outside production"))
+        .help(fix(cx, r, &line));
     }
 }

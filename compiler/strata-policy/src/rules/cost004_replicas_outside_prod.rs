@@ -2,8 +2,10 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A database or cache with read replicas (`read_replicas`, `replicas`, `replica_count`,
-    /// `num_cache_clusters` above one node) in a non-production environment.
+    /// A cache with replicas in a non-production environment: `replicas` above zero on
+    /// `aws.elasticache.ReplicationGroup` and `gcp.redis.Instance` (`ReplicasPerNodeGroup`,
+    /// `replicas_per_node_group`, `replica_count` in CloudFormation and Terraform), or more than one
+    /// node in `NumCacheClusters`/`num_cache_clusters`.
     ///
     /// ## Why it matters
     /// Each replica is billed like the primary. Development and staging seldom need read
@@ -12,49 +14,59 @@ rule! {
     /// ## Example
     /// ```strata
     /// param env = "staging"
-    /// resource cache: aws.elasticache.ReplicationGroup { node_type = "cache.r6g.large", num_cache_clusters = 3 }
+    /// resource cache: aws.elasticache.ReplicationGroup { node_type = "cache.r6g.large", replicas = 2 }
     /// ```
     ///
     /// ## Fix
-    /// Scale replicas with the environment: `num_cache_clusters = prod ? 3 : 1`.
+    /// Scale replicas with the environment:
+    /// ```strata
+    /// param env = "staging"
+    /// let prod = env == "prod"
+    /// resource cache: aws.elasticache.ReplicationGroup { node_type = "cache.r6g.large", replicas = prod ? 2 : 0, automatic_failover = prod, multi_az = prod }
+    /// ```
     pub static RULE = {
         code: "COST004",
         name: "replicas-outside-prod",
         category: Cost,
         severity: Warning,
-        applies: Applies::Kinds(&[DATABASE, CACHE]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
+
+/// A count of replicas besides the primary.
+const REPLICAS: &str = "replicas";
+/// A count of nodes, the primary included.
+const NODES: &str = "nodes";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    part("aws.elasticache.ReplicationGroup", "replicas", REPLICAS),
+    part("gcp.redis.Instance", "replicas", REPLICAS),
+    part("cfn.AWS.ElastiCache.ReplicationGroup", "ReplicasPerNodeGroup", REPLICAS),
+    part("cfn.AWS.ElastiCache.ReplicationGroup", "NumCacheClusters", NODES),
+    part("tf.aws_elasticache_replication_group", "replicas_per_node_group", REPLICAS),
+    part("tf.aws_elasticache_replication_group", "num_cache_clusters", NODES),
+    part("tf.google_redis_instance", "replica_count", REPLICAS),
+];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if !cx.is_non_prod(r) {
         return;
     }
     let env = cx.facts.env(r.id).unwrap_or("non-production");
-    // (property, count above which it is a replica, the single-node value)
-    // ElastiCache and Memorystore count replicas besides the primary; portable types count nodes.
-    let replicas_base = if r.ty.starts_with("aws.") || r.ty.starts_with("gcp.") {
-        0
-    } else {
-        1
-    };
-    for (p, base) in [
-        ("read_replicas", 0),
-        ("replica_count", 0),
-        ("replicas_per_node_group", 0),
-        ("replicas", replicas_base),
-        ("num_cache_clusters", 1),
-        ("num_cache_nodes", 1),
-        ("node_count", 1),
-    ] {
-        let Some(n) = get(r, p).and_then(|v| match v {
-            Value::List(l) => Some(l.len() as i64),
-            v => v.as_i64(),
-        }) else {
+    for x in READS.iter().filter(|x| x.ty == r.ty) {
+        let base = if x.what == NODES { 1 } else { 0 };
+        let Some(n) = crate::reads::values(r, x.path)
+            .into_iter()
+            .next()
+            .and_then(Value::as_i64)
+        else {
             continue;
         };
         if n > base {
+            let p = x.path;
             out.at(
                 r,
                 p,

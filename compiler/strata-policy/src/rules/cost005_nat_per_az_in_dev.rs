@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 rule! {
     /// ## What it checks
     /// More than one NAT gateway in a stack of a non-production environment (one per
-    /// availability zone), or a network declared with one NAT gateway per zone there.
+    /// availability zone): `aws.ec2.NatGateway`, `cfn.AWS.EC2.NatGateway`, `tf.aws_nat_gateway`.
     ///
     /// ## Why it matters
     /// Each AWS NAT gateway costs about $33/month before traffic, on every zone. One NAT gateway
@@ -14,61 +14,49 @@ rule! {
     /// ## Example
     /// ```strata
     /// param env = "dev"
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource public_a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource public_b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
     /// resource nat_a: aws.ec2.NatGateway { subnet = public_a }
     /// resource nat_b: aws.ec2.NatGateway { subnet = public_b }
     /// ```
     ///
     /// ## Fix
-    /// Keep one NAT gateway outside production and route every private subnet through it, e.g.
-    /// `resource nat[s in prod ? public_subnets : [public_subnets[0]]]: aws.ec2.NatGateway { ... }`.
+    /// Keep one NAT gateway outside production and route every private subnet through it:
+    /// ```strata
+    /// param env = "dev"
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource public_a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource public_b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
+    /// resource nat: aws.ec2.NatGateway { subnet = public_a }
+    /// ```
     pub static RULE = {
         code: "COST005",
         name: "nat-per-az-in-dev",
         category: Cost,
         severity: Warning,
         applies: Applies::All,
+        reads: || READS,
         check: Check::Model(check),
     }
 }
+
+/// The NAT gateway types: each resource of one is a gateway (billed per hour).
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    part("aws.ec2.NatGateway", "", "NAT gateway"),
+    part("cfn.AWS.EC2.NatGateway", "", "NAT gateway"),
+    part("tf.aws_nat_gateway", "", "NAT gateway"),
+];
 
 fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
     let f = cx.facts;
     // NAT gateways per (stack, environment), in declaration order.
     let mut groups: BTreeMap<(Option<usize>, String), Vec<&Resource>> = BTreeMap::new();
     for r in &cx.model.resources {
-        if f.superseded.contains(r.id) {
-            continue;
-        }
-        if f.kind(r.id) == NETWORK {
-            for p in ["nat_gateways", "nat"] {
-                if get_str(r, p).is_some_and(|v| {
-                    matches!(
-                        v.to_ascii_lowercase().as_str(),
-                        "per_az" | "per-az" | "one_per_az" | "per_zone"
-                    )
-                }) && f.is_non_prod(r.id)
-                {
-                    out.at(
-                        r,
-                        p,
-                        format!(
-                            "network `{}` has one NAT gateway per zone in `{}`",
-                            r.name,
-                            f.env(r.id).unwrap_or("?")
-                        ),
-                    )
-                    .label("a NAT gateway in every zone outside production")
-                    .help(fix(
-                        cx,
-                        r,
-                        &format!("{p} = prod ? \"per_az\" : \"single\""),
-                    ));
-                }
-            }
-        }
-        if f.kind(r.id) != NAT
+        if f.superseded.contains(r.id)
             || !f.is_non_prod(r.id)
-            || !(r.ty.contains("NatGateway") || r.ty.contains("Nat"))
+            || !READS.iter().any(|x| x.ty == r.ty)
         {
             continue;
         }

@@ -17,17 +17,17 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource lb: aws.elbv2.LoadBalancer { scheme = "internet-facing" }
-    /// resource tg: aws.elbv2.TargetGroup { load_balancer = lb, target = db.address }
-    /// resource db: aws.rds.DBInstance { ... }
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium" }
+    /// resource cdn: aws.cloudfront.Distribution { origin_domain = db.address }
     /// ```
     ///
     /// ## Fix
-    /// Route traffic through a service that talks to the data store on a private network, and
-    /// remove the reference from the public side:
+    /// Serve the public side from something that is not the data store (a bucket, a service), and
+    /// let only a private service reference the database:
     /// ```strata
-    /// resource api: aws.ecs.Service { env = { DATABASE_URL = db.url } }
-    /// resource tg: aws.elbv2.TargetGroup { load_balancer = lb, target = api }
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium" }
+    /// resource site: aws.s3.Bucket {}
+    /// resource cdn: aws.cloudfront.Distribution { origin_bucket = site }
     /// ```
     pub static RULE = {
         code: "GRAPH001",

@@ -14,14 +14,34 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// stack prod { ... tags = { env = "prod" } }
-    /// stack staging { ... tags = { env = "staging" } }
-    /// resource api: aws.ecs.Service { stack = prod, env = { QUEUE = staging_jobs.url } }
+    /// stack prod {
+    ///   provider = aws { region = "eu-west-1" }
+    ///   tags     = { env = "prod" }
+    /// }
+    /// stack staging {
+    ///   provider = aws { region = "eu-west-1" }
+    ///   tags     = { env = "staging" }
+    /// }
+    /// resource role: aws.iam.Role { stack = prod, assumed_by = { service = ["lambda.amazonaws.com"] } }
+    /// resource staging_jobs: aws.sqs.Queue { stack = staging }
+    /// resource worker: aws.lambda.Function { stack = prod, role = role, image = "acme/worker:1.0", environment = { QUEUE = staging_jobs.url } }
     /// ```
     ///
     /// ## Fix
     /// Give production its own copy of the dependency and reference that instead:
-    /// `env = { QUEUE = prod_jobs.url }`.
+    /// ```strata
+    /// stack prod {
+    ///   provider = aws { region = "eu-west-1" }
+    ///   tags     = { env = "prod" }
+    /// }
+    /// stack staging {
+    ///   provider = aws { region = "eu-west-1" }
+    ///   tags     = { env = "staging" }
+    /// }
+    /// resource role: aws.iam.Role { stack = prod, assumed_by = { service = ["lambda.amazonaws.com"] } }
+    /// resource prod_jobs: aws.sqs.Queue { stack = prod }
+    /// resource worker: aws.lambda.Function { stack = prod, role = role, image = "acme/worker:1.0", environment = { QUEUE = prod_jobs.url } }
+    /// ```
     pub static RULE = {
         code: "GRAPH002",
         name: "prod-depends-on-non-prod",

@@ -17,15 +17,23 @@ rule! {
     /// ## Example
     /// ```strata
     /// stack eu { provider = aws { region = "eu-west-1" } }
-    /// resource uploads: aws.s3.Bucket { replication = { destination = us_copy } }
-    /// resource us_copy: aws.s3.Bucket { region = "us-east-1" }
+    /// stack us { provider = aws { region = "us-east-1" } }
+    /// resource role: aws.iam.Role { stack = eu, assumed_by = { service = ["lambda.amazonaws.com"] } }
+    /// resource exports: aws.s3.Bucket { stack = us }
+    /// resource export_job: aws.lambda.Function { stack = eu, role = role, image = "acme/export:1.0", environment = { BUCKET = exports.name } }
     /// ```
     ///
     /// ## Fix
-    /// Keep the copy in an allowed region (`region = "eu-central-1"`), or, when the transfer is
-    /// intended (disaster recovery to an approved region), record the decision with
-    /// `// strata-ignore GRAPH003: DR copy approved by ...` or configure
-    /// `data-residency = { allowed_regions = ["eu-*", "us-east-1"] }` in `strata.toml`.
+    /// Keep the data in the region that processes it (or, when the transfer is intended, record the
+    /// decision with `// strata-ignore GRAPH003: DR copy approved by ...`, or list the allowed
+    /// regions in `[rules.data-residency]` of `strata.toml`):
+    /// ```strata
+    /// stack eu { provider = aws { region = "eu-west-1" } }
+    /// stack us { provider = aws { region = "us-east-1" } }
+    /// resource role: aws.iam.Role { stack = eu, assumed_by = { service = ["lambda.amazonaws.com"] } }
+    /// resource exports: aws.s3.Bucket { stack = eu }
+    /// resource export_job: aws.lambda.Function { stack = eu, role = role, image = "acme/export:1.0", environment = { BUCKET = exports.name } }
+    /// ```
     pub static RULE = {
         code: "GRAPH003",
         name: "data-residency",

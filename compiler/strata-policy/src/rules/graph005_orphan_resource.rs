@@ -18,7 +18,11 @@ rule! {
     /// ```
     ///
     /// ## Fix
-    /// Reference it where it was meant to be used (`encryption = key`), or delete it.
+    /// Reference it where it was meant to be used, or delete it:
+    /// ```strata
+    /// resource key: aws.kms.Key { rotation = true }
+    /// resource uploads: aws.s3.Bucket { versioning = true, encryption = key }
+    /// ```
     pub static RULE = {
         code: "GRAPH005",
         name: "orphan-resource",

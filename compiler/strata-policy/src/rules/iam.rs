@@ -1,19 +1,102 @@
-//! Reading IAM policy statements, whatever their spelling: `statements = [{ effect, actions,
-//! resources }]`, a `policy`/`document`/`policy_document` record holding `statements` or
-//! `Statement`, or a list of inline policies each holding statements.
+//! IAM policy statements, read where each type declares them ([`DOCS`]): lists of statement
+//! records (the stdlib's `statements = [{ effect, actions, resources }]`), or policy documents
+//! — a record `{ Version, Statement = [...] }` (CloudFormation `PolicyDocument`) or the same as
+//! a JSON string (Terraform `policy`, whose schema type is a string; `${...}` interpolations
+//! inside it are read as opaque values, never as wildcards).
+//!
+//! Statements are read as JSON, keys matched case-insensitively (`Action`/`actions`).
 
-use std::collections::BTreeMap;
-use strata_model::{Resource, Value};
+use crate::reads::{intern, part, values, Read};
+use serde_json::{Map, Value as J};
+use std::sync::OnceLock;
+use strata_model::{Resource, StrPart, Value};
+
+/// How a path holds statements.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Form {
+    /// Statement records.
+    Statements,
+    /// A policy document: a record or a JSON string with `Statement` (a list or one statement).
+    Document,
+}
+
+/// Where a type keeps policy statements.
+pub struct Doc {
+    pub ty: &'static str,
+    pub path: &'static str,
+    pub form: Form,
+    /// A trust (assume-role) policy rather than permissions.
+    pub trust: bool,
+}
+
+const fn perms(ty: &'static str, path: &'static str, form: Form) -> Doc {
+    Doc {
+        ty,
+        path,
+        form,
+        trust: false,
+    }
+}
+
+const fn assume(ty: &'static str, path: &'static str) -> Doc {
+    Doc {
+        ty,
+        path,
+        form: Form::Document,
+        trust: true,
+    }
+}
+
+use Form::{Document as D, Statements as S};
+
+/// Every type whose policy statements the IAM rules read.
+#[rustfmt::skip]
+pub static DOCS: &[Doc] = &[
+    perms("aws.iam.Policy", "statements[]", S),
+    perms("aws.iam.Role", "policies{}[]", S),
+    perms("aws.s3.BucketPolicy", "statements[]", S),
+    perms("cfn.AWS.IAM.Policy", "PolicyDocument", D),
+    perms("cfn.AWS.IAM.ManagedPolicy", "PolicyDocument", D),
+    perms("cfn.AWS.IAM.RolePolicy", "PolicyDocument", D),
+    perms("cfn.AWS.IAM.UserPolicy", "PolicyDocument", D),
+    perms("cfn.AWS.IAM.GroupPolicy", "PolicyDocument", D),
+    perms("cfn.AWS.IAM.Role", "Policies[].PolicyDocument", D),
+    perms("cfn.AWS.IAM.User", "Policies[].PolicyDocument", D),
+    perms("cfn.AWS.IAM.Group", "Policies[].PolicyDocument", D),
+    perms("cfn.AWS.S3.BucketPolicy", "PolicyDocument", D),
+    perms("tf.aws_iam_policy", "policy", D),
+    perms("tf.aws_iam_role_policy", "policy", D),
+    perms("tf.aws_iam_user_policy", "policy", D),
+    perms("tf.aws_iam_group_policy", "policy", D),
+    perms("tf.aws_iam_role", "inline_policy[].policy", D),
+    perms("tf.aws_s3_bucket_policy", "policy", D),
+    assume("cfn.AWS.IAM.Role", "AssumeRolePolicyDocument"),
+    assume("tf.aws_iam_role", "assume_role_policy"),
+];
+
+/// The paths of [`DOCS`] (permission documents when `trust` is false, trust documents when
+/// true), as reads.
+pub fn doc_reads(trust: bool) -> &'static [Read] {
+    static PERMS: OnceLock<Vec<Read>> = OnceLock::new();
+    static TRUST: OnceLock<Vec<Read>> = OnceLock::new();
+    let cell = if trust { &TRUST } else { &PERMS };
+    cell.get_or_init(|| {
+        DOCS.iter()
+            .filter(|d| d.trust == trust)
+            .map(|d| part(d.ty, d.path, if trust { "trust policy" } else { "policy" }))
+            .collect()
+    })
+}
 
 /// One statement, keys matched case-insensitively.
-pub struct Statement<'r> {
-    pub rec: &'r BTreeMap<String, Value>,
+pub struct Statement {
+    pub rec: Map<String, J>,
     /// The top-level property it is written in.
     pub prop: &'static str,
 }
 
-impl<'r> Statement<'r> {
-    fn field(&self, names: &[&str]) -> Option<&'r Value> {
+impl Statement {
+    fn field(&self, names: &[&str]) -> Option<&J> {
         self.rec
             .iter()
             .find(|(k, _)| names.iter().any(|n| k.eq_ignore_ascii_case(n)))
@@ -21,109 +104,117 @@ impl<'r> Statement<'r> {
     }
     pub fn allows(&self) -> bool {
         self.field(&["effect"])
-            .and_then(Value::as_str)
+            .and_then(J::as_str)
             .is_none_or(|e| e.eq_ignore_ascii_case("allow"))
     }
-    fn list(&self, names: &[&str]) -> Vec<&'r str> {
-        self.field(names)
-            .map(super::util::strings)
-            .unwrap_or_default()
+    fn list(&self, names: &[&str]) -> Vec<&str> {
+        self.field(names).map(strings).unwrap_or_default()
     }
-    pub fn actions(&self) -> Vec<&'r str> {
+    pub fn actions(&self) -> Vec<&str> {
         self.list(&["actions", "action"])
     }
     /// Resources as written; references (ARNs of declared resources) are not wildcards.
-    pub fn resources(&self) -> Vec<&'r str> {
+    pub fn resources(&self) -> Vec<&str> {
         self.list(&["resources", "resource"])
     }
-    /// Principals: strings, or the values of a `{ AWS = [...], Service = [...] }` record.
-    pub fn principals(&self) -> Vec<&'r str> {
+    /// Principals: strings (`"*"`), or the values of a `{ AWS = [...], Service = [...] }` record.
+    pub fn principals(&self) -> Vec<&str> {
         match self.field(&["principals", "principal"]) {
-            Some(Value::Record(m)) => m.values().flat_map(super::util::strings).collect(),
-            Some(v) => super::util::strings(v),
+            Some(J::Object(m)) => m.values().flat_map(strings).collect(),
+            Some(v) => strings(v),
             None => Vec::new(),
         }
     }
+    pub fn conditioned(&self) -> bool {
+        self.field(&["condition", "conditions"])
+            .is_some_and(|c| !c.is_null() && c.as_object().is_none_or(|m| !m.is_empty()))
+    }
 }
 
-fn statements_in<'r>(v: &'r Value, prop: &'static str, out: &mut Vec<Statement<'r>>) {
+/// The strings of a string-or-list JSON value.
+fn strings(v: &J) -> Vec<&str> {
     match v {
-        Value::List(l) => {
-            for x in l {
-                if let Some(m) = x.as_record() {
-                    if m.keys().any(|k| {
-                        k.eq_ignore_ascii_case("effect")
-                            || k.eq_ignore_ascii_case("action")
-                            || k.eq_ignore_ascii_case("actions")
-                    }) {
-                        out.push(Statement { rec: m, prop });
-                    } else {
-                        statements_in(x, prop, out);
-                    }
-                }
-            }
-        }
-        Value::Record(m) => {
-            for (k, x) in m {
-                if k.eq_ignore_ascii_case("statements")
-                    || k.eq_ignore_ascii_case("statement")
-                    || k.eq_ignore_ascii_case("document")
-                    || k.eq_ignore_ascii_case("policy")
-                {
-                    statements_in(x, prop, out);
-                }
-            }
-        }
+        J::String(s) => vec![s.as_str()],
+        J::Array(l) => l.iter().filter_map(J::as_str).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A policy document as JSON: a record, or a string holding JSON (interpolated references
+/// become opaque strings).
+fn document(v: &Value) -> Option<J> {
+    let text = match v {
+        Value::Str(s) => s.clone(),
+        Value::Interp(parts) => parts
+            .iter()
+            .map(|p| match p {
+                StrPart::Lit(s) => s.as_str(),
+                StrPart::Ref(_) => "${ref}",
+            })
+            .collect(),
+        v => return Some(v.to_json()),
+    };
+    serde_json::from_str(&text).ok()
+}
+
+fn push_statements(v: J, prop: &'static str, out: &mut Vec<Statement>) {
+    match v {
+        J::Array(l) => l.into_iter().for_each(|x| push_statements(x, prop, out)),
+        J::Object(rec) => out.push(Statement { rec, prop }),
         _ => {}
     }
 }
 
-/// The permission statements of a role or policy (not its trust policy).
-pub fn statements(r: &Resource) -> Vec<Statement<'_>> {
+fn statements_of(r: &Resource, trust: bool) -> Vec<Statement> {
     let mut out = Vec::new();
-    for prop in [
-        "statements",
-        "policy",
-        "document",
-        "policy_document",
-        "policies",
-        "inline_policies",
-        "inline_policy",
-    ] {
-        match r.prop(prop) {
-            // `policies = { name = [statement, ...], ... }`
-            Some(Value::Record(m)) if matches!(prop, "policies" | "inline_policies") => {
-                for v in m.values() {
-                    statements_in(v, prop, &mut out);
+    for d in DOCS.iter().filter(|d| d.ty == r.ty && d.trust == trust) {
+        let prop = intern(crate::reads::top_of(d.path).to_string());
+        for v in values(r, d.path) {
+            match d.form {
+                Form::Statements => push_statements(v.to_json(), prop, &mut out),
+                Form::Document => {
+                    let Some(doc) = document(v) else { continue };
+                    let stmts = doc
+                        .as_object()
+                        .and_then(|m| {
+                            m.iter()
+                                .find(|(k, _)| k.eq_ignore_ascii_case("statement"))
+                                .map(|(_, s)| s.clone())
+                        })
+                        .unwrap_or(J::Null);
+                    push_statements(stmts, prop, &mut out);
                 }
             }
-            Some(v) => statements_in(v, prop, &mut out),
-            None => {}
         }
     }
     out
 }
 
-/// Principals a role trusts directly (`assumed_by = { aws = ["*"], service = [...] }`), with
-/// the property they are written in.
-pub fn trusted(r: &Resource) -> Vec<(&'static str, &str)> {
-    let mut out = Vec::new();
-    for prop in ["assumed_by", "principals"] {
-        if let Some(Value::Record(m)) = r.prop(prop) {
-            for v in m.values() {
-                out.extend(super::util::strings(v).into_iter().map(|s| (prop, s)));
-            }
-        }
-    }
-    out
+/// The permission statements of a role or policy (not its trust policy).
+pub fn statements(r: &Resource) -> Vec<Statement> {
+    statements_of(r, false)
 }
 
 /// The trust (assume-role) statements of a role.
-pub fn trust(r: &Resource) -> Vec<Statement<'_>> {
+pub fn trust(r: &Resource) -> Vec<Statement> {
+    statements_of(r, true)
+}
+
+/// Principals a curated role trusts directly (`assumed_by = { aws = ["*"], service = [...] }`),
+/// with the property they are written in.
+pub fn trusted(r: &Resource) -> Vec<(&'static str, &str)> {
     let mut out = Vec::new();
-    for prop in ["assume_role_policy", "trust_policy", "trust"] {
-        if let Some(v) = r.prop(prop) {
-            statements_in(v, prop, &mut out);
+    if r.ty == "aws.iam.Role" {
+        for v in values(r, "assumed_by") {
+            if let Some(m) = v.as_record() {
+                for x in m.values() {
+                    out.extend(
+                        super::util::strings(x)
+                            .into_iter()
+                            .map(|s| ("assumed_by", s)),
+                    );
+                }
+            }
         }
     }
     out

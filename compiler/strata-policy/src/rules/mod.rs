@@ -2,6 +2,7 @@
 
 mod iam;
 mod net;
+mod pods;
 mod prelude;
 pub(crate) mod util;
 

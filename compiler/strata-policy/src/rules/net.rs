@@ -1,9 +1,105 @@
-//! Reading firewall rules out of security groups, firewall resources and network security
-//! groups, whatever their shape: a list of rule records (`ingress`, `rules`,
-//! `security_rules`, `allow`), or a resource that is itself one rule.
+//! Inbound firewall rules, read from the shapes declared here per type: a list of rule
+//! records (`ingress`, `SecurityGroupIngress`, `security_rule`, `allow`), or a resource that is
+//! itself one rule (`cfn.AWS.EC2.SecurityGroupIngress`, `tf.aws_security_group_rule`).
+//! SEC020, SEC021 and SEC022 read through this module; their reads are [`reads`].
 
 use super::util::*;
+use crate::reads::{intern, part, values, values_in, Read};
+use std::sync::OnceLock;
 use strata_model::{Resource, Value};
+
+/// A part of a firewall rule.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Part {
+    /// The first port of a range (`from_port`, `FromPort`); `-1` is every port.
+    FromPort,
+    /// The last port of a range.
+    ToPort,
+    /// Ports: a number, a string (`"22"`, `"8000-8100"`, `"*"`), or a list of them. An empty
+    /// list means every port of the protocol.
+    Ports,
+    /// The protocol: `-1`, `all` or `*` is every protocol (and every port, unless ports are
+    /// listed); ICMP has no ports.
+    Protocol,
+    /// Source address ranges.
+    Source,
+    /// Direction: `egress`/`outbound` rules are skipped.
+    Direction,
+    /// Action: `deny` rules are skipped.
+    Action,
+}
+
+/// Where a part is written.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum At {
+    /// In each rule (an item of the list, or the resource when it is one rule).
+    Rule,
+    /// In the resource, for all its rules (GCP firewalls: `source_ranges`, `direction`).
+    Resource,
+}
+
+/// How a type writes its inbound rules.
+pub struct Shape {
+    pub ty: &'static str,
+    /// The list of inbound rules; empty when the resource is one rule.
+    pub list: &'static str,
+    pub parts: &'static [(Part, At, &'static str)],
+}
+
+use At::{Resource as Res, Rule as R};
+use Part::*;
+
+/// Every firewall-like type the rules read, and how.
+#[rustfmt::skip]
+pub static SHAPES: &[Shape] = &[
+    Shape { ty: "aws.ec2.SecurityGroup", list: "ingress", parts: &[(Ports, R, "port"), (FromPort, R, "from_port"), (ToPort, R, "to_port"), (Protocol, R, "protocol"), (Source, R, "cidr")] },
+    Shape { ty: "gcp.compute.Firewall", list: "", parts: &[(Ports, R, "ports"), (Protocol, R, "protocol"), (Source, R, "source_ranges"), (Direction, R, "direction"), (Action, R, "action")] },
+    Shape { ty: "azure.network.NetworkSecurityGroup", list: "security_rules", parts: &[(Ports, R, "destination_port_range"), (Protocol, R, "protocol"), (Source, R, "source_address_prefix"), (Direction, R, "direction"), (Action, R, "access")] },
+    Shape { ty: "cfn.AWS.EC2.SecurityGroup", list: "SecurityGroupIngress", parts: &[(FromPort, R, "FromPort"), (ToPort, R, "ToPort"), (Protocol, R, "IpProtocol"), (Source, R, "CidrIp"), (Source, R, "CidrIpv6")] },
+    Shape { ty: "cfn.AWS.EC2.SecurityGroupIngress", list: "", parts: &[(FromPort, R, "FromPort"), (ToPort, R, "ToPort"), (Protocol, R, "IpProtocol"), (Source, R, "CidrIp"), (Source, R, "CidrIpv6")] },
+    Shape { ty: "tf.aws_security_group", list: "ingress", parts: &[(FromPort, R, "from_port"), (ToPort, R, "to_port"), (Protocol, R, "protocol"), (Source, R, "cidr_blocks"), (Source, R, "ipv6_cidr_blocks")] },
+    Shape { ty: "tf.aws_security_group_rule", list: "", parts: &[(FromPort, R, "from_port"), (ToPort, R, "to_port"), (Protocol, R, "protocol"), (Source, R, "cidr_blocks"), (Source, R, "ipv6_cidr_blocks"), (Direction, R, "type")] },
+    Shape { ty: "tf.aws_vpc_security_group_ingress_rule", list: "", parts: &[(FromPort, R, "from_port"), (ToPort, R, "to_port"), (Protocol, R, "ip_protocol"), (Source, R, "cidr_ipv4"), (Source, R, "cidr_ipv6")] },
+    Shape { ty: "tf.google_compute_firewall", list: "allow", parts: &[(Ports, R, "ports"), (Protocol, R, "protocol"), (Source, Res, "source_ranges"), (Direction, Res, "direction")] },
+    Shape { ty: "dm.compute.v1.firewall", list: "allowed", parts: &[(Ports, R, "ports"), (Protocol, R, "IPProtocol"), (Source, Res, "sourceRanges"), (Direction, Res, "direction")] },
+    Shape { ty: "tf.azurerm_network_security_group", list: "security_rule", parts: &[(Ports, R, "destination_port_range"), (Ports, R, "destination_port_ranges"), (Protocol, R, "protocol"), (Source, R, "source_address_prefix"), (Source, R, "source_address_prefixes"), (Direction, R, "direction"), (Action, R, "access")] },
+    Shape { ty: "tf.azurerm_network_security_rule", list: "", parts: &[(Ports, R, "destination_port_range"), (Ports, R, "destination_port_ranges"), (Protocol, R, "protocol"), (Source, R, "source_address_prefix"), (Source, R, "source_address_prefixes"), (Direction, R, "direction"), (Action, R, "access")] },
+];
+
+/// The shape of a type.
+pub fn shape(ty: &str) -> Option<&'static Shape> {
+    SHAPES.iter().find(|s| s.ty == ty)
+}
+
+/// The paths the shapes read (the reads of SEC020, SEC021, SEC022).
+pub fn reads() -> &'static [Read] {
+    static READS: OnceLock<Vec<Read>> = OnceLock::new();
+    READS.get_or_init(|| {
+        let mut out = Vec::new();
+        for s in SHAPES {
+            for &(p, at, field) in s.parts {
+                let path = match (at, s.list.is_empty()) {
+                    (At::Rule, false) => intern(format!("{}[].{field}", s.list)),
+                    _ => field,
+                };
+                out.push(part(s.ty, path, role(p)));
+            }
+        }
+        out
+    })
+}
+
+fn role(p: Part) -> &'static str {
+    match p {
+        FromPort => "from port",
+        ToPort => "to port",
+        Ports => "ports",
+        Protocol => "protocol",
+        Source => "source",
+        Direction => "direction",
+        Action => "action",
+    }
+}
 
 /// One inbound rule.
 pub struct Inbound<'r> {
@@ -14,103 +110,74 @@ pub struct Inbound<'r> {
     pub prop: &'static str,
 }
 
-fn get_in<'r>(
-    rec: Option<&'r std::collections::BTreeMap<String, Value>>,
-    r: &'r Resource,
-    key: &str,
-) -> Option<&'r Value> {
-    match rec {
-        Some(m) => m.get(key),
-        None => r.prop(key),
+/// The values of a part: in the rule record (or the resource, for a one-rule resource), or in
+/// the resource for [`At::Resource`].
+fn get<'r>(s: &Shape, r: &'r Resource, item: Option<&'r Value>, p: Part) -> Vec<&'r Value> {
+    let mut out = Vec::new();
+    for &(q, at, field) in s.parts {
+        if q != p {
+            continue;
+        }
+        match (at, item) {
+            (At::Rule, Some(item)) => out.extend(values_in(item, field)),
+            _ => out.extend(values(r, field)),
+        }
     }
+    out
+}
+
+fn text(v: &Value) -> Option<String> {
+    v.as_str()
+        .map(str::to_string)
+        .or_else(|| v.as_i64().map(|i| i.to_string()))
 }
 
 fn rule_of<'r>(
-    rec: Option<&'r std::collections::BTreeMap<String, Value>>,
+    s: &Shape,
     r: &'r Resource,
+    item: Option<&'r Value>,
     prop: &'static str,
 ) -> Option<Inbound<'r>> {
-    let g = |k: &str| get_in(rec, r, k);
-    // Direction and action.
-    for k in ["direction", "type", "rule_type"] {
-        if let Some(d) = g(k).and_then(Value::as_str) {
-            let d = d.to_ascii_lowercase();
-            if d == "egress" || d == "outbound" {
-                return None;
-            }
-        }
+    let g = |p: Part| get(s, r, item, p);
+    if g(Direction).iter().filter_map(|v| v.as_str()).any(|d| {
+        let d = d.to_ascii_lowercase();
+        d == "egress" || d == "outbound"
+    }) {
+        return None;
     }
-    if let Some(a) = g("access").or_else(|| g("action")).and_then(Value::as_str) {
-        if a.eq_ignore_ascii_case("deny") {
-            return None;
-        }
-    }
-    // Sources (rule level, else the firewall's `source_ranges`).
-    let mut sources = Vec::new();
-    for k in [
-        "cidr",
-        "cidrs",
-        "cidr_blocks",
-        "ipv6_cidr_blocks",
-        "cidr_ipv4",
-        "cidr_ipv6",
-        "source_ranges",
-        "source_address_prefix",
-        "source_address_prefixes",
-        "sources",
-        "source",
-        "from",
-    ] {
-        if let Some(v) = g(k) {
-            sources.extend(cidrs(v));
-        }
-    }
-    if sources.is_empty() && rec.is_some() {
-        for k in ["source_ranges", "source_cidrs"] {
-            if let Some(v) = r.prop(k) {
-                sources.extend(cidrs(v));
-            }
-        }
-    }
-    // Protocol: all protocols means all ports.
-    let all_proto = g("protocol")
-        .and_then(|v| {
-            v.as_str()
-                .map(str::to_string)
-                .or_else(|| v.as_i64().map(|i| i.to_string()))
-        })
-        .is_some_and(|p| matches!(p.to_ascii_lowercase().as_str(), "-1" | "all" | "*"));
-    if g("protocol")
-        .and_then(Value::as_str)
-        .is_some_and(|p| p.eq_ignore_ascii_case("icmp") || p.eq_ignore_ascii_case("icmpv6"))
+    if g(Action)
+        .iter()
+        .filter_map(|v| v.as_str())
+        .any(|a| a.eq_ignore_ascii_case("deny"))
     {
         return None;
     }
+    let sources: Vec<&str> = g(Source).into_iter().flat_map(cidrs).collect();
+    let protocol = g(Protocol).first().and_then(|v| text(v));
+    let proto = protocol.as_deref().map(str::to_ascii_lowercase);
+    if matches!(proto.as_deref(), Some("icmp" | "icmpv6" | "1" | "58")) {
+        return None;
+    }
+    let all_proto = matches!(proto.as_deref(), Some("-1" | "all" | "*"));
+    let from = g(FromPort).first().and_then(|v| v.as_i64());
+    let to = g(ToPort).first().and_then(|v| v.as_i64());
+    let listed = g(Ports).into_iter().next();
     let ports = if all_proto {
-        None
-    } else if let (Some(a), Some(b)) = (
-        g("from_port").and_then(Value::as_i64),
-        g("to_port").and_then(Value::as_i64),
-    ) {
-        if a == -1 || (a == 0 && b == 65535) || (a == 0 && b == 0 && g("protocol").is_none()) {
+        // Every protocol is every port, unless ports are listed (Azure: `*` with a port range).
+        match listed {
+            Some(v) if v.as_list().is_none_or(|l| !l.is_empty()) => port_ranges(Some(v)),
+            _ => None,
+        }
+    } else if let (Some(a), Some(b)) = (from, to.or(from)) {
+        if a == -1 || (a <= 0 && b >= 65535) || (a == 0 && b == 0 && protocol.is_none()) {
             None
         } else {
             Some(vec![(a, b)])
         }
     } else {
-        let pv = [
-            "port",
-            "ports",
-            "port_range",
-            "destination_port_range",
-            "destination_port_ranges",
-            "to_port",
-        ]
-        .iter()
-        .find_map(|k| g(k));
-        match pv {
+        match listed {
             // An empty port list (GCP firewalls) allows every port of the protocol.
-            Some(Value::List(l)) if l.is_empty() => None,
+            Some(v) if v.as_list().is_some_and(|l| l.is_empty()) => None,
             Some(v) => port_ranges(Some(v)),
             None => None,
         }
@@ -122,44 +189,27 @@ fn rule_of<'r>(
     })
 }
 
-/// Every inbound rule of a firewall-like resource.
+/// Every inbound rule of a firewall-like resource (none for a type without a shape).
 pub fn inbound(r: &Resource) -> Vec<Inbound<'_>> {
+    let Some(s) = shape(&r.ty) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
-    let mut listed = false;
-    for prop in [
-        "ingress",
-        "ingress_rules",
-        "rules",
-        "security_rules",
-        "allow",
-        "inbound_rules",
-    ] {
-        if let Some(list) = r.prop(prop).and_then(Value::as_list) {
-            listed = true;
-            for item in list {
-                if let Some(m) = item.as_record() {
-                    out.extend(rule_of(Some(m), r, prop));
-                }
+    if s.list.is_empty() {
+        // The resource is one rule: point at the first part written.
+        let prop = s
+            .parts
+            .iter()
+            .map(|&(_, _, f)| crate::reads::top_of(f))
+            .find(|p| r.prop(p).is_some())
+            .unwrap_or("");
+        out.extend(rule_of(s, r, None, prop));
+    } else {
+        for item in values(r, &format!("{}[]", s.list)) {
+            if item.as_record().is_some() {
+                out.extend(rule_of(s, r, Some(item), s.list));
             }
         }
-    }
-    if !listed {
-        // The resource is one rule (a security group rule, an NSG rule, a GCP firewall with
-        // top-level ports).
-        let prop = [
-            "port",
-            "ports",
-            "from_port",
-            "destination_port_range",
-            "cidr",
-            "cidr_ipv4",
-            "source_ranges",
-            "source_address_prefix",
-        ]
-        .into_iter()
-        .find(|p| r.prop(p).is_some())
-        .unwrap_or("ports");
-        out.extend(rule_of(None, r, prop));
     }
     out
 }

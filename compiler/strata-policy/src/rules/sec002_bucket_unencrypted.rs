@@ -2,9 +2,12 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// An S3 bucket, Azure storage account or portable `ObjectStore` that does not encrypt
-    /// with a customer-managed KMS key (`encryption` unset or turned off). Cloud Storage always
-    /// encrypts and is only flagged when `encryption = false` is written.
+    /// An S3 bucket that is not encrypted with a customer-managed KMS key: `aws.s3.Bucket` without
+    /// `encryption`, `cfn.AWS.S3.Bucket` without a `KMSMasterKeyID` in its `BucketEncryption`, a
+    /// `tf.aws_s3_bucket_server_side_encryption_configuration` without `kms_master_key_id`.
+    ///
+    /// Cloud Storage and Azure Storage always encrypt with provider-managed keys and are not
+    /// flagged.
     ///
     /// ## Why it matters
     /// A customer-managed key puts access to the data under a key policy you control and
@@ -26,34 +29,44 @@ rule! {
         name: "bucket-unencrypted",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[BUCKET]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const NO_KEY: &str = "no KMS key";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.s3.Bucket", "encryption", Is::Unset, NO_KEY),
+    read("cfn.AWS.S3.Bucket", "BucketEncryption.ServerSideEncryptionConfiguration[].ServerSideEncryptionByDefault.KMSMasterKeyID", Is::Unset, NO_KEY),
+    // Terraform writes a bucket's encryption as a resource of its own.
+    read("tf.aws_s3_bucket_server_side_encryption_configuration", "rule[].apply_server_side_encryption_by_default.kms_master_key_id", Is::Unset, NO_KEY),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    match first(
+    let Some(hit) = first_fault(READS, r) else {
+        return;
+    };
+    let field = hit.path().rsplit('.').next().unwrap_or(hit.path());
+    let help = if hit.path() == hit.prop() {
+        fix(cx, r, &format!("{} = <a KMS key resource>", hit.path()))
+    } else {
+        format!(
+            "write `{field} = <a KMS key ARN>` in `{}` of `{}` (SSE-KMS with a customer-managed key)",
+            hit.prop(),
+            r.name
+        )
+    };
+    out.at(
         r,
-        &["encryption", "kms_key", "encryption_key", "default_kms_key"],
-    ) {
-        Some((p, Value::Bool(false))) => {
-            out.at(r, p, format!("bucket `{}` is not encrypted", r.name))
-                .label("encryption turned off")
-                .help(fix(cx, r, &format!("{p} = <a KMS key>")));
-        }
-        Some(_) => {}
-        None if r.ty.starts_with("gcp.") => {}
-        None => {
-            out.at(
-                r,
-                "encryption",
-                format!(
-                    "bucket `{}` is not encrypted with a customer-managed key",
-                    r.name
-                ),
-            )
-            .label("no KMS key")
-            .help(fix(cx, r, "encryption = <a KMS key resource>"));
-        }
-    }
+        hit.prop(),
+        format!(
+            "bucket `{}` is not encrypted with a customer-managed key",
+            r.name
+        ),
+    )
+    .label(hit.what())
+    .help(help);
 }

@@ -2,7 +2,10 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// An object storage bucket without versioning (`versioning = false`, or not set).
+    /// An object storage bucket without versioning: `versioning = false` on the curated buckets, a
+    /// `cfn.AWS.S3.Bucket` whose `VersioningConfiguration.Status` is not `Enabled` (or unset), a
+    /// `tf.aws_s3_bucket_versioning` not `Enabled`, a `tf.google_storage_bucket`,
+    /// `dm.storage.v1.bucket` or `tf.azurerm_storage_account` (blob versioning) without it.
     ///
     /// ## Why it matters
     /// Without versions, an overwrite or delete — by a bug, a compromised credential or
@@ -23,36 +26,42 @@ rule! {
         name: "bucket-versioning-disabled",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[BUCKET]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
-const PROPS: &[&str] = &["versioning", "versioning_enabled", "blob_versioning"];
+const OFF: &str = "no versioning";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.s3.Bucket", "versioning", Is::False, OFF),
+    read("gcp.storage.Bucket", "versioning", Is::False, OFF),
+    read("azure.storage.Account", "versioning", Is::False, OFF),
+    read("cfn.AWS.S3.Bucket", "VersioningConfiguration.Status", Is::NoneOfOrUnset(&["Enabled"]), OFF),
+    // Terraform: the bucket's versioning is a resource of its own (the inline block is deprecated).
+    read("tf.aws_s3_bucket", "versioning.enabled", Is::False, OFF),
+    read("tf.aws_s3_bucket_versioning", "versioning_configuration.status", Is::NoneOf(&["Enabled"]), OFF),
+    read("tf.google_storage_bucket", "versioning.enabled", Is::FalseOrUnset, OFF),
+    read("tf.azurerm_storage_account", "blob_properties.versioning_enabled", Is::FalseOrUnset, OFF),
+    read("dm.storage.v1.bucket", "versioning.enabled", Is::FalseOrUnset, OFF),
+];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let (p, on) = match first(r, PROPS) {
-        Some((p, v)) => (
-            p,
-            match v {
-                Value::Bool(b) => *b,
-                Value::Record(m) => m.get("enabled").is_none_or(Value::is_true),
-                Value::Str(s) => s.eq_ignore_ascii_case("enabled"),
-                _ => true,
-            },
-        ),
-        // Unset: a finding when the type has such a property (or its schema is unknown).
-        None if cx
-            .schema(r)
-            .is_none_or(|s| PROPS.iter().any(|f| s.fields.contains_key(*f))) =>
-        {
-            ("versioning", false)
-        }
-        None => return,
+    let Some(hit) = first_fault(READS, r) else {
+        return;
     };
-    if !on {
-        out.at(r, p, format!("bucket `{}` is not versioned", r.name))
-            .label("no versioning")
-            .help(fix(cx, r, &format!("{p} = true")));
-    }
+    let on = match hit.value.and_then(Value::as_str) {
+        Some(_) => "\"Enabled\"",
+        None if hit.path().ends_with("Status") || hit.path().ends_with("status") => "\"Enabled\"",
+        None => "true",
+    };
+    out.at(
+        r,
+        hit.prop(),
+        format!("bucket `{}` is not versioned", r.name),
+    )
+    .label(hit.what())
+    .help(fix(cx, r, &format!("{} = {on}", hit.path())));
 }

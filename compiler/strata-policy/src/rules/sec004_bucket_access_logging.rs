@@ -2,7 +2,10 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// An S3 or Cloud Storage bucket without server access logging (`logging` unset).
+    /// An S3 or Cloud Storage bucket without server access logging: `logging` unset on
+    /// `aws.s3.Bucket` and `gcp.storage.Bucket`, `LoggingConfiguration` on `cfn.AWS.S3.Bucket`,
+    /// `logging` on `tf.google_storage_bucket` and `dm.storage.v1.bucket`. A bucket other buckets
+    /// log into is not asked to log itself.
     ///
     /// ## Why it matters
     /// Access logs are how you find out who read or deleted what after an incident; without
@@ -24,34 +27,47 @@ rule! {
         name: "bucket-access-logging-disabled",
         category: Security,
         severity: Info,
-        applies: Applies::Types(&["aws.s3.Bucket", "gcp.storage.Bucket"]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const NO_LOGS: &str = "no access logs";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.s3.Bucket", "logging", Is::Unset, NO_LOGS),
+    read("gcp.storage.Bucket", "logging", Is::Unset, NO_LOGS),
+    read("cfn.AWS.S3.Bucket", "LoggingConfiguration", Is::Unset, NO_LOGS),
+    read("tf.google_storage_bucket", "logging", Is::Unset, NO_LOGS),
+    read("dm.storage.v1.bucket", "logging", Is::Unset, NO_LOGS),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let logged = match first(r, &["logging", "access_logging", "log_bucket"]) {
-        Some((_, Value::Bool(b))) => *b,
-        Some(_) => true,
-        None => false,
+    let Some(hit) = first_fault(READS, r) else {
+        return;
     };
     // A bucket that other buckets log into is the log bucket itself: don't ask it to log.
     let is_log_target = cx.graph.dependents(r.id).iter().any(|(_, e)| {
         e.property
             .as_deref()
-            .is_some_and(|p| p.contains("logging") || p == "log_bucket")
+            .is_some_and(|p| p.to_ascii_lowercase().contains("logging") || p == "log_bucket")
     });
-    if !logged && !is_log_target {
-        out.at(
-            r,
-            "logging",
-            format!("bucket `{}` has no access logging", r.name),
-        )
-        .label("no access logs")
-        .help(fix(
-            cx,
-            r,
-            "logging = { bucket = <a log bucket>, prefix = \"...\" }",
-        ));
+    if is_log_target {
+        return;
     }
+    let line = match r.ty.as_str() {
+        "cfn.AWS.S3.Bucket" => "LoggingConfiguration = { DestinationBucketName = <a log bucket>, LogFilePrefix = \"...\" }",
+        "tf.google_storage_bucket" => "logging = { log_bucket = <a log bucket> }",
+        "dm.storage.v1.bucket" => "logging = { logBucket = <a log bucket> }",
+        _ => "logging = { bucket = <a log bucket>, prefix = \"...\" }",
+    };
+    out.at(
+        r,
+        hit.prop(),
+        format!("bucket `{}` has no access logging", r.name),
+    )
+    .label(hit.what())
+    .help(fix(cx, r, line));
 }

@@ -2,8 +2,9 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A storage account or bucket that accepts plain HTTP or TLS older than 1.2:
-    /// `https_only = false`, `enforce_tls = false`, or `min_tls_version` below `TLS1_2`.
+    /// A storage account that accepts plain HTTP or TLS older than 1.2: `https_only = false` on
+    /// `azure.storage.Account`, `https_traffic_only_enabled = false` or a `min_tls_version` below
+    /// `TLS1_2` on `tf.azurerm_storage_account`.
     ///
     /// ## Why it matters
     /// Data and shared-key signatures sent over plain HTTP or obsolete TLS can be read or
@@ -23,7 +24,8 @@ rule! {
         name: "storage-insecure-transport",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[BUCKET]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
@@ -33,26 +35,32 @@ pub(crate) fn weak_tls(v: &str) -> bool {
     v.ends_with("10") || v.ends_with("11") || v == "TLS1" || v.contains("SSL")
 }
 
+fn weak(v: &Value) -> bool {
+    v.as_str().is_some_and(weak_tls)
+}
+
+const HTTP: &str = "HTTP allowed";
+const OLD_TLS: &str = "TLS older than 1.2";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("azure.storage.Account", "https_only", Is::False, HTTP),
+    read("tf.azurerm_storage_account", "https_traffic_only_enabled", Is::False, HTTP),
+    read("tf.azurerm_storage_account", "min_tls_version", Is::Test(weak), OLD_TLS),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(
-        r,
-        &[
-            "https_only",
-            "enforce_tls",
-            "require_tls",
-            "secure_transport",
-        ],
-    ) {
-        out.at(r, p, format!("`{}` accepts plain HTTP", r.name))
-            .label("HTTP allowed")
-            .help(fix(cx, r, &format!("{p} = true")));
+    let Some(hit) = first_fault(READS, r) else {
         return;
-    }
-    if let Some((p, v)) = first_str(r, &["min_tls_version", "minimum_tls_version"]) {
-        if weak_tls(v) {
-            out.at(r, p, format!("`{}` accepts `{v}`", r.name))
-                .label("TLS older than 1.2")
-                .help(fix(cx, r, &format!("{p} = \"TLS1_2\"")));
-        }
+    };
+    let p = hit.path();
+    if hit.what() == HTTP {
+        out.at(r, p, format!("`{}` accepts plain HTTP", r.name))
+            .label(HTTP)
+            .help(fix(cx, r, &format!("{p} = true")));
+    } else {
+        out.at(r, p, format!("`{}` accepts `{}`", r.name, hit.shown()))
+            .label(OLD_TLS)
+            .help(fix(cx, r, &format!("{p} = \"TLS1_2\"")));
     }
 }

@@ -2,10 +2,11 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A database without point-in-time recovery: `point_in_time = false` (portable
-    /// databases, `backups.point_in_time`), Cloud SQL `point_in_time_recovery = false`, Azure
-    /// servers without geo-redundant backup are not covered. Engines where backups imply
-    /// point-in-time recovery (RDS with a retention above zero) are not flagged here.
+    /// A Cloud SQL database without point-in-time recovery: `point_in_time = false` on
+    /// `gcp.sql.DatabaseInstance` (and portable databases lowered to it, `backups.point_in_time`),
+    /// `point_in_time_recovery_enabled = false` on `tf.google_sql_database_instance`,
+    /// `pointInTimeRecoveryEnabled = false` on `dm.sqladmin.v1beta4.instance`. Engines where backups
+    /// imply point-in-time recovery (RDS with a retention above zero) are not flagged here.
     ///
     /// ## Why it matters
     /// With daily snapshots only, a bad write at 17:00 loses everything since the last
@@ -14,11 +15,13 @@ rule! {
     ///
     /// ## Example
     /// ```strata
+    /// stack main { provider = gcp { project = "acme-web", region = "europe-west1" } }
     /// resource db: Postgres { backups = { retention = 30d, point_in_time = false } }
     /// ```
     ///
     /// ## Fix
     /// ```strata
+    /// stack main { provider = gcp { project = "acme-web", region = "europe-west1" } }
     /// resource db: Postgres { backups = { retention = 30d, point_in_time = true } }
     /// ```
     pub static RULE = {
@@ -26,31 +29,34 @@ rule! {
         name: "database-no-point-in-time-recovery",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[DATABASE]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const OFF: &str = "point-in-time recovery off";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("gcp.sql.DatabaseInstance", "point_in_time", Is::False, OFF),
+    read("tf.google_sql_database_instance", "settings.backup_configuration.point_in_time_recovery_enabled", Is::False, OFF),
+    read("dm.sqladmin.v1beta4.instance", "settings.backupConfiguration.pointInTimeRecoveryEnabled", Is::False, OFF),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for p in [
-        "backups.point_in_time",
-        "point_in_time",
-        "point_in_time_recovery",
-        "backup_configuration.point_in_time_recovery_enabled",
-        "point_in_time_recovery_enabled",
-    ] {
-        if let Some(Value::Bool(false)) = get(r, p) {
-            out.at(
-                r,
-                top(p),
-                format!(
-                    "database `{}` cannot be restored to a point in time",
-                    r.name
-                ),
-            )
-            .label("point-in-time recovery off")
-            .help(fix(cx, r, &format!("{p} = true")));
-            return;
-        }
-    }
+    let Some(hit) = first_fault(READS, r) else {
+        return;
+    };
+    let p = hit.path();
+    out.at(
+        r,
+        hit.prop(),
+        format!(
+            "database `{}` cannot be restored to a point in time",
+            r.name
+        ),
+    )
+    .label(hit.what())
+    .help(fix(cx, r, &format!("{p} = true")));
 }

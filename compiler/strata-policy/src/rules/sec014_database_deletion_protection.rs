@@ -2,8 +2,12 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A production database (or any database, with the option `all_environments = true`)
-    /// without deletion protection (`deletion_protection = false` or unset).
+    /// A production database (or any database, with the option `all_environments = true`) without
+    /// deletion protection: `deletion_protection` false or unset on `aws.rds.DBInstance`,
+    /// `gcp.sql.DatabaseInstance`, `tf.aws_db_instance` and `tf.aws_rds_cluster`,
+    /// `DeletionProtection` on `cfn.AWS.RDS.DBInstance`/`DBCluster`, `deletion_protection = false`
+    /// on `tf.google_sql_database_instance`, `settings.deletionProtectionEnabled` on
+    /// `dm.sqladmin.v1beta4.instance`.
     ///
     /// ## Why it matters
     /// A rename in the source, a mistaken stack deletion or a bad `terraform apply` replaces or
@@ -12,22 +16,41 @@ rule! {
     /// ## Example
     /// ```strata
     /// param env = "prod"
-    /// resource db: aws.rds.DBInstance { deletion_protection = false }
+    /// let prod = env == "prod"
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", deletion_protection = false }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource db: aws.rds.DBInstance { deletion_protection = prod }
+    /// param env = "prod"
+    /// let prod = env == "prod"
+    /// resource db: aws.rds.DBInstance { engine_version = "16", instance_class = "db.t4g.medium", deletion_protection = prod }
     /// ```
     pub static RULE = {
         code: "SEC014",
         name: "database-no-deletion-protection",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[DATABASE]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
+
+const OFF: &str = "deletion protection off";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.rds.DBInstance", "deletion_protection", Is::FalseOrUnset, OFF),
+    read("gcp.sql.DatabaseInstance", "deletion_protection", Is::FalseOrUnset, OFF),
+    read("cfn.AWS.RDS.DBInstance", "DeletionProtection", Is::FalseOrUnset, OFF),
+    read("cfn.AWS.RDS.DBCluster", "DeletionProtection", Is::FalseOrUnset, OFF),
+    read("tf.aws_db_instance", "deletion_protection", Is::FalseOrUnset, OFF),
+    read("tf.aws_rds_cluster", "deletion_protection", Is::FalseOrUnset, OFF),
+    // Terraform's own guard defaults to on for Cloud SQL.
+    read("tf.google_sql_database_instance", "deletion_protection", Is::False, OFF),
+    read("dm.sqladmin.v1beta4.instance", "settings.deletionProtectionEnabled", Is::FalseOrUnset, OFF),
+];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let everywhere = cx
@@ -37,35 +60,17 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if !everywhere && !cx.is_prod(r) {
         return;
     }
-    match first_bool(r, &["deletion_protection", "deletion_protection_enabled"]) {
-        Some((_, true)) => {}
-        Some((p, false)) => {
-            out.at(
-                r,
-                p,
-                format!(
-                    "production database `{}` can be deleted without protection",
-                    r.name
-                ),
-            )
-            .label("deletion protection off")
-            .help(fix(cx, r, &format!("{p} = true")));
-        }
-        None if cx
-            .schema(r)
-            .is_none_or(|s| s.fields.contains_key("deletion_protection")) =>
-        {
-            out.at(
-                r,
-                "deletion_protection",
-                format!(
-                    "production database `{}` can be deleted without protection",
-                    r.name
-                ),
-            )
-            .label("no deletion protection")
-            .help(fix(cx, r, "deletion_protection = true"));
-        }
-        None => {}
-    }
+    let Some(hit) = first_fault(READS, r) else {
+        return;
+    };
+    out.at(
+        r,
+        hit.prop(),
+        format!(
+            "production database `{}` can be deleted without protection",
+            r.name
+        ),
+    )
+    .label(hit.what())
+    .help(fix(cx, r, &format!("{} = true", hit.path())));
 }

@@ -2,9 +2,11 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A database that accepts unencrypted client connections: Cloud SQL `require_ssl = false`
-    /// or `ssl_mode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED"`, Azure `require_secure_transport =
-    /// false`, or a minimum TLS version below 1.2.
+    /// A database that accepts connections without TLS: `require_tls = false` on
+    /// `azure.postgres.FlexibleServer`, a Cloud SQL `ssl_mode` that allows unencrypted connections
+    /// (`gcp.sql.DatabaseInstance`; on `tf.google_sql_database_instance` and
+    /// `dm.sqladmin.v1beta4.instance` also when unset, the default), or a minimum TLS version below
+    /// 1.2 (`tf.azurerm_mssql_server`).
     ///
     /// ## Why it matters
     /// Credentials and query results then cross the network in clear text, readable by
@@ -12,60 +14,78 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource sql: gcp.sql.DatabaseInstance { require_ssl = false }
+    /// resource sql: gcp.sql.DatabaseInstance { tier = "db-custom-2-7680", ssl_mode = "ALLOW_UNENCRYPTED_AND_ENCRYPTED" }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource sql: gcp.sql.DatabaseInstance { ssl_mode = "ENCRYPTED_ONLY" }
+    /// resource sql: gcp.sql.DatabaseInstance { tier = "db-custom-2-7680", ssl_mode = "ENCRYPTED_ONLY" }
     /// ```
     pub static RULE = {
         code: "SEC016",
         name: "database-tls-not-enforced",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[DATABASE]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const NOT_REQUIRED: &str = "TLS not required";
+const UNENCRYPTED: &str = "unencrypted connections allowed";
+const OLD_TLS: &str = "TLS older than 1.2";
+
+fn weak(v: &Value) -> bool {
+    v.as_str()
+        .is_some_and(super::sec005_storage_insecure_transport::weak_tls)
+}
+
+/// Cloud SQL's `ssl_mode` values that require TLS.
+const ENCRYPTED: &[&str] = &["ENCRYPTED_ONLY", "TRUSTED_CLIENT_CERTIFICATE_REQUIRED"];
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("azure.postgres.FlexibleServer", "require_tls", Is::False, NOT_REQUIRED),
+    read("gcp.sql.DatabaseInstance", "ssl_mode", Is::NoneOf(ENCRYPTED), UNENCRYPTED),
+    // Cloud SQL accepts unencrypted connections unless `ssl_mode` says otherwise.
+    read("tf.google_sql_database_instance", "settings.ip_configuration.ssl_mode", Is::NoneOfOrUnset(ENCRYPTED), UNENCRYPTED),
+    read("dm.sqladmin.v1beta4.instance", "settings.ipConfiguration.sslMode", Is::NoneOfOrUnset(ENCRYPTED), UNENCRYPTED),
+    read("tf.azurerm_mssql_server", "minimum_tls_version", Is::Test(weak), OLD_TLS),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(
-        r,
-        &[
-            "require_ssl",
-            "require_tls",
-            "require_secure_transport",
-            "ssl_enforcement",
-            "tls",
-        ],
-    ) {
-        out.at(
-            r,
-            p,
-            format!("database `{}` accepts unencrypted connections", r.name),
-        )
-        .label("TLS not required")
-        .help(fix(cx, r, &format!("{p} = true")));
+    let Some(hit) = first_fault(READS, r) else {
         return;
-    }
-    if let Some((p, v)) = first_str(r, &["ssl_mode"]) {
-        if v.to_ascii_uppercase().contains("ALLOW_UNENCRYPTED") {
+    };
+    let p = hit.path();
+    match hit.what() {
+        NOT_REQUIRED => {
             out.at(
                 r,
-                p,
+                hit.prop(),
                 format!("database `{}` accepts unencrypted connections", r.name),
             )
-            .label(format!("`{v}`"))
-            .help(fix(cx, r, &format!("{p} = \"ENCRYPTED_ONLY\"")));
-            return;
+            .label(NOT_REQUIRED)
+            .help(fix(cx, r, &format!("{p} = true")));
         }
-    }
-    if let Some((p, v)) = first_str(r, &["min_tls_version", "minimal_tls_version"]) {
-        if super::sec005_storage_insecure_transport::weak_tls(v) {
-            out.at(r, p, format!("database `{}` accepts `{v}`", r.name))
-                .label("TLS older than 1.2")
-                .help(fix(cx, r, &format!("{p} = \"TLS1_2\"")));
+        UNENCRYPTED => {
+            out.at(
+                r,
+                hit.prop(),
+                format!("database `{}` accepts unencrypted connections", r.name),
+            )
+            .label(format!("`{}`", hit.shown()))
+            .help(fix(cx, r, &format!("{p} = \"ENCRYPTED_ONLY\"")));
+        }
+        _ => {
+            out.at(
+                r,
+                hit.prop(),
+                format!("database `{}` accepts `{}`", r.name, hit.shown()),
+            )
+            .label(OLD_TLS)
+            .help(fix(cx, r, &format!("{p} = \"1.2\"")));
         }
     }
 }

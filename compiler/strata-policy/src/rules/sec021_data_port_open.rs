@@ -27,7 +27,8 @@ rule! {
         name: "data-port-open",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[FIREWALL]),
+        applies: Applies::Reads,
+        reads: super::net::reads,
         check: Check::Resource(check),
     }
 }

@@ -24,7 +24,8 @@ rule! {
         name: "all-ports-open",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[FIREWALL]),
+        applies: Applies::Reads,
+        reads: super::net::reads,
         check: Check::Resource(check),
     }
 }

@@ -2,8 +2,11 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A VPC or subnetwork without flow logs (`flow_logs = false` or unset on AWS VPCs,
-    /// `log_config` unset or `flow_logs = false` on GCP subnetworks).
+    /// A network without flow logs: a subnetwork with `flow_logs = false` (`gcp.compute.Subnetwork`),
+    /// no `log_config` (`tf.google_compute_subnetwork`) or `logConfig.enable` not true
+    /// (`dm.compute.v1.subnetwork`), or a VPC (`cfn.AWS.EC2.VPC`, `tf.aws_vpc`) that no flow log
+    /// resource (`cfn.AWS.EC2.FlowLog`, `tf.aws_flow_log`) references. The stdlib's `aws.ec2.Vpc`
+    /// has no flow log setting and no flow log type to pair with, and is not checked.
     ///
     /// ## Why it matters
     /// Flow logs are the record of who talked to whom; without them lateral movement and data
@@ -11,46 +14,68 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource net: gcp.compute.Network {}
+    /// resource subnet: gcp.compute.Subnetwork { network = net, cidr = 10.0.0.0/20, region = "europe-west1", flow_logs = false }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16, flow_logs = true }
+    /// resource net: gcp.compute.Network {}
+    /// resource subnet: gcp.compute.Subnetwork { network = net, cidr = 10.0.0.0/20, region = "europe-west1", flow_logs = true }
     /// ```
     pub static RULE = {
         code: "SEC023",
         name: "flow-logs-disabled",
         category: Security,
         severity: Info,
-        applies: Applies::Types(&["aws.ec2.Vpc", "gcp.compute.Subnetwork"]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const OFF: &str = "no flow logs";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("gcp.compute.Subnetwork", "flow_logs", Is::False, OFF),
+    read("tf.google_compute_subnetwork", "log_config", Is::Unset, OFF),
+    read("dm.compute.v1.subnetwork", "logConfig.enable", Is::FalseOrUnset, OFF),
+    // A VPC's flow logs are resources of their own that point at it (`FLOW_LOGS`).
+    read("cfn.AWS.EC2.VPC", "", Is::Unset, OFF),
+    read("tf.aws_vpc", "", Is::Unset, OFF),
+];
+
+/// The flow log types: a resource of one of them that references the network turns its flow
+/// logs on.
+const FLOW_LOGS: &[&str] = &["cfn.AWS.EC2.FlowLog", "tf.aws_flow_log"];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let on = match first(r, &["flow_logs", "log_config", "flow_log"]) {
-        Some((_, Value::Bool(b))) => *b,
-        Some(_) => true,
-        None => false,
+    let Some(hit) = first_fault(READS, r) else {
+        return;
     };
-    // A flow log resource referencing this network also counts.
-    let referenced = cx.graph.dependents(r.id).iter().any(|(d, _)| {
+    if cx.graph.dependents(r.id).iter().any(|(d, _)| {
         cx.resource(*d)
-            .is_some_and(|x| x.ty.to_ascii_lowercase().contains("flowlog"))
-    });
-    let fixable = cx.can_set(r, "flow_logs")
-        || cx
-            .schemas
-            .names()
-            .any(|t| t.to_ascii_lowercase().contains("flowlog"));
-    if !on && !referenced && fixable {
-        out.at(
-            r,
-            "flow_logs",
-            format!("network `{}` has no flow logs", r.name),
-        )
-        .label("no flow logs")
-        .help(fix(cx, r, "flow_logs = true"));
+            .is_some_and(|x| FLOW_LOGS.contains(&x.ty.as_str()))
+    }) {
+        return;
     }
+    let line = match r.ty.as_str() {
+        "cfn.AWS.EC2.VPC" => format!("resource {}_flow_logs: cfn.AWS.EC2.FlowLog {{ ResourceId = {}.VpcId, ResourceType = \"VPC\", TrafficType = \"ALL\", ... }}", ident(&r.name), r.name),
+        "tf.aws_vpc" => format!("resource {}_flow_logs: tf.aws_flow_log {{ vpc_id = {}.id, traffic_type = \"ALL\", ... }}", ident(&r.name), r.name),
+        "tf.google_compute_subnetwork" => "log_config = { aggregation_interval = \"INTERVAL_5_SEC\" }".to_string(),
+        _ => format!("{} = true", hit.path()),
+    };
+    let help = if hit.path().is_empty() {
+        format!("declare a flow log for `{}`: `{line}`", r.name)
+    } else {
+        fix(cx, r, &line)
+    };
+    out.at(
+        r,
+        hit.prop(),
+        format!("network `{}` has no flow logs", r.name),
+    )
+    .label(OFF)
+    .help(help);
 }

@@ -13,14 +13,16 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource app: aws.iam.Role {
+    /// resource uploads: aws.s3.Bucket {}
+    /// resource app: aws.iam.Policy {
     ///   statements = [{ effect = "Allow", actions = ["s3:*"], resources = [uploads.arn] }]
     /// }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource app: aws.iam.Role {
+    /// resource uploads: aws.s3.Bucket {}
+    /// resource app: aws.iam.Policy {
     ///   statements = [{ effect = "Allow", actions = ["s3:GetObject", "s3:PutObject"], resources = ["${uploads.arn}/*"] }]
     /// }
     /// ```
@@ -29,7 +31,8 @@ rule! {
         name: "iam-wildcard-action",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[IAM]),
+        applies: Applies::Reads,
+        reads: || super::iam::doc_reads(false),
         check: Check::Resource(check),
     }
 }

@@ -14,14 +14,15 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource app: aws.iam.Role {
+    /// resource app: aws.iam.Policy {
     ///   statements = [{ effect = "Allow", actions = ["sqs:SendMessage"], resources = ["*"] }]
     /// }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource app: aws.iam.Role {
+    /// resource jobs: aws.sqs.Queue {}
+    /// resource app: aws.iam.Policy {
     ///   statements = [{ effect = "Allow", actions = ["sqs:SendMessage"], resources = [jobs.arn] }]
     /// }
     /// ```
@@ -30,7 +31,8 @@ rule! {
         name: "iam-wildcard-resource",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[IAM]),
+        applies: Applies::Reads,
+        reads: || super::iam::doc_reads(false),
         check: Check::Resource(check),
     }
 }

@@ -3,8 +3,10 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A role that any principal may assume: `assumed_by = { aws = ["*"] }`, or a trust
-    /// statement with `principals = ["*"]` and no condition.
+    /// A role that any principal may assume: `assumed_by = { aws = ["*"] }` on `aws.iam.Role`,
+    /// or a trust statement with the principal `*` and no condition in the
+    /// `AssumeRolePolicyDocument` of `cfn.AWS.IAM.Role` or the `assume_role_policy` (JSON) of
+    /// `tf.aws_iam_role`.
     ///
     /// ## Why it matters
     /// Anyone with any AWS account can then assume the role and act with its permissions.
@@ -25,9 +27,20 @@ rule! {
         name: "iam-trust-anyone",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[IAM]),
+        applies: Applies::Reads,
+        reads: reads,
         check: Check::Resource(check),
     }
+}
+
+/// The trust documents, and the curated role's `assumed_by`.
+fn reads() -> &'static [Read] {
+    static READS: std::sync::OnceLock<Vec<Read>> = std::sync::OnceLock::new();
+    READS.get_or_init(|| {
+        let mut v = vec![part("aws.iam.Role", "assumed_by", "trusted principals")];
+        v.extend_from_slice(super::iam::doc_reads(true));
+        v
+    })
 }
 
 fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
@@ -38,11 +51,7 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         return;
     }
     for s in trust(r) {
-        let conditioned = s
-            .rec
-            .keys()
-            .any(|k| k.eq_ignore_ascii_case("condition") || k.eq_ignore_ascii_case("conditions"));
-        if s.allows() && !conditioned && s.principals().contains(&"*") {
+        if s.allows() && !s.conditioned() && s.principals().contains(&"*") {
             out.at(r, s.prop, format!("any principal can assume `{}`", r.name))
                 .label("principal `*`")
                 .help("trust a specific account, service or OIDC provider, e.g. `principals = { Service = [\"ecs-tasks.amazonaws.com\"] }`");

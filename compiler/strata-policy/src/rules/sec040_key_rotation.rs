@@ -2,9 +2,13 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// An encryption key without automatic rotation: an AWS KMS key with `rotation = false`,
-    /// a Cloud KMS key without a `rotation_period` (or one longer than 90 days), an Azure Key
-    /// Vault key without a rotation policy.
+    /// A KMS key that is never rotated, or rotated less often than every 90 days: `rotation = false`
+    /// on `aws.kms.Key`, `EnableKeyRotation` false or unset on `cfn.AWS.KMS.Key`,
+    /// `enable_key_rotation` false or unset on `tf.aws_kms_key` (symmetric keys only: asymmetric and
+    /// HMAC keys cannot rotate automatically); a Cloud KMS or Key Vault key without a rotation
+    /// period or with one above 90 days (`rotation_period` on `gcp.kms.CryptoKey`,
+    /// `azure.keyvault.Key` and `tf.google_kms_crypto_key`, the automatic rotation policy of
+    /// `tf.azurerm_key_vault_key`).
     ///
     /// ## Why it matters
     /// Rotation limits how much data one key version protects and how long a leaked version
@@ -25,60 +29,86 @@ rule! {
         name: "key-rotation-disabled",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[KEY]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const OFF: &str = "rotation off";
+/// The key's kind: only symmetric encryption keys rotate automatically.
+const SPEC: &str = "key spec";
+const PERIOD: &str = "rotation period";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.kms.Key", "rotation", Is::False, OFF),
+    part("aws.kms.Key", "key_spec", SPEC),
+    // CloudFormation and Terraform do not rotate unless told to.
+    read("cfn.AWS.KMS.Key", "EnableKeyRotation", Is::FalseOrUnset, OFF),
+    part("cfn.AWS.KMS.Key", "KeySpec", SPEC),
+    read("tf.aws_kms_key", "enable_key_rotation", Is::FalseOrUnset, OFF),
+    part("tf.aws_kms_key", "customer_master_key_spec", SPEC),
+    part("gcp.kms.CryptoKey", "rotation_period", PERIOD),
+    part("gcp.kms.CryptoKey", "purpose", SPEC),
+    part("azure.keyvault.Key", "rotation_period", PERIOD),
+    part("tf.google_kms_crypto_key", "rotation_period", PERIOD),
+    part("tf.google_kms_crypto_key", "purpose", SPEC),
+    part("tf.azurerm_key_vault_key", "rotation_policy.automatic.time_after_creation", PERIOD),
+];
+
+/// Specs of keys that rotate: AWS symmetric keys, Cloud KMS encryption keys.
+const ROTATING: &[&str] = &["SYMMETRIC_DEFAULT", "ENCRYPT_DECRYPT"];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    // A Cloud KMS key ring only groups keys: it has no material and nothing to rotate.
-    if r.ty == "gcp.kms.KeyRing" {
-        return;
-    }
-    // Asymmetric and HMAC keys cannot rotate automatically on AWS.
-    if get_str(r, "key_spec").is_some_and(|s| s != "SYMMETRIC_DEFAULT") {
-        return;
-    }
-    if let Some((p, false)) =
-        first_bool(r, &["rotation", "enable_key_rotation", "rotation_enabled"])
+    // Asymmetric, HMAC and signing keys cannot rotate automatically.
+    if first_part(READS, r, SPEC)
+        .and_then(|(_, v)| v.as_str())
+        .is_some_and(|s| !ROTATING.contains(&s))
     {
-        out.at(r, p, format!("key `{}` is never rotated", r.name))
-            .label("rotation off")
-            .help(fix(cx, r, &format!("{p} = true")));
         return;
     }
-    if r.ty.starts_with("gcp.") || r.ty.starts_with("azure.") {
-        let period = first(r, &["rotation_period", "rotation_policy", "rotation"]);
-        match period {
-            None => {
+    if let Some(hit) = first_fault(READS, r) {
+        out.at(r, hit.prop(), format!("key `{}` is never rotated", r.name))
+            .label(hit.what())
+            .help(fix(cx, r, &format!("{} = true", hit.path())));
+        return;
+    }
+    let Some(path) = READS
+        .iter()
+        .find(|x| x.ty == r.ty && x.what == PERIOD)
+        .map(|x| x.path)
+    else {
+        return;
+    };
+    let days_line = |days: u32| match r.ty.split('.').next() {
+        Some("tf") if r.ty.starts_with("tf.google") => format!("{path} = \"{}s\"", days * 86400),
+        Some("tf") => format!("{path} = \"P{days}D\""),
+        _ => format!("{path} = {days}d"),
+    };
+    match first_part(READS, r, PERIOD) {
+        None => {
+            out.at(
+                r,
+                top(path),
+                format!("key `{}` has no rotation period", r.name),
+            )
+            .label("no rotation")
+            .help(fix(cx, r, &days_line(90)));
+        }
+        Some((p, v)) => {
+            if let Some(secs) = duration_secs(v, 86400.0).filter(|s| *s > 90.0 * 86400.0) {
                 out.at(
                     r,
-                    "rotation_period",
-                    format!("key `{}` has no rotation period", r.name),
+                    top(p),
+                    format!(
+                        "key `{}` rotates every {:.0} days, more than 90",
+                        r.name,
+                        secs / 86400.0
+                    ),
                 )
-                .label("no rotation")
-                .help(fix(cx, r, "rotation_period = 90d"));
-            }
-            Some((p, v)) => {
-                let secs = match v {
-                    Value::Str(s) => s.strip_suffix('s').and_then(|n| n.parse::<f64>().ok()),
-                    v => seconds(v, 86400.0),
-                };
-                if let Some(secs) = secs {
-                    if secs > 90.0 * 86400.0 {
-                        out.at(
-                            r,
-                            p,
-                            format!(
-                                "key `{}` rotates every {:.0} days, more than 90",
-                                r.name,
-                                secs / 86400.0
-                            ),
-                        )
-                        .label("rotation period above 90 days")
-                        .help(fix(cx, r, &format!("{p} = 90d")));
-                    }
-                }
+                .label("rotation period above 90 days")
+                .help(fix(cx, r, &days_line(90)));
             }
         }
     }

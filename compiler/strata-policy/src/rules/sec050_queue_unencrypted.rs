@@ -2,9 +2,11 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A queue or topic that does not encrypt messages at rest: SQS with `encryption = false`
-    /// (no SQS-managed or KMS encryption), an SNS topic without a KMS key, a portable `Queue`
-    /// with `encryption = false`.
+    /// A message queue or topic that stores messages unencrypted: an SNS topic without a KMS key
+    /// (`KmsMasterKeyId` on `cfn.AWS.SNS.Topic`, `kms_master_key_id` on `tf.aws_sns_topic`), or an
+    /// SQS queue with SQS-managed encryption turned off and no KMS key (`SqsManagedSseEnabled` on
+    /// `cfn.AWS.SQS.Queue`, `sqs_managed_sse_enabled` on `tf.aws_sqs_queue`). The stdlib's queues
+    /// and topics are always encrypted (their `encryption` only chooses the key).
     ///
     /// ## Why it matters
     /// Messages carry the same personal and business data as the databases they feed, and
@@ -12,50 +14,70 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource jobs: aws.sqs.Queue { encryption = false }
+    /// import cfn
+    /// resource events: cfn.AWS.SNS.Topic { TopicName = "events" }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource jobs: aws.sqs.Queue { encryption = key }
+    /// import cfn
+    /// resource key: cfn.AWS.KMS.Key { EnableKeyRotation = true }
+    /// resource events: cfn.AWS.SNS.Topic { TopicName = "events", KmsMasterKeyId = key.Arn }
     /// ```
     pub static RULE = {
         code: "SEC050",
         name: "queue-unencrypted",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[QUEUE, TOPIC]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const NO_KEY: &str = "no KMS key";
+const OFF: &str = "encryption off";
+const KEY: &str = "key";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    // SNS topics are not encrypted unless a key is given.
+    read("cfn.AWS.SNS.Topic", "KmsMasterKeyId", Is::Unset, NO_KEY),
+    read("tf.aws_sns_topic", "kms_master_key_id", Is::Unset, NO_KEY),
+    // SQS queues are encrypted with SQS-managed keys unless that is turned off without a key.
+    read("cfn.AWS.SQS.Queue", "SqsManagedSseEnabled", Is::False, OFF),
+    part("cfn.AWS.SQS.Queue", "KmsMasterKeyId", KEY),
+    read("tf.aws_sqs_queue", "sqs_managed_sse_enabled", Is::False, OFF),
+    part("tf.aws_sqs_queue", "kms_master_key_id", KEY),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    match first(
-        r,
-        &[
-            "encryption",
-            "kms_key",
-            "sqs_managed_sse",
-            "kms_master_key",
-            "encrypted",
-        ],
-    ) {
-        Some((p, Value::Bool(false))) => {
-            out.at(r, p, format!("`{}` stores messages unencrypted", r.name))
-                .label("encryption off")
-                .help(fix(cx, r, &format!("{p} = true")));
-        }
-        Some(_) => {}
-        // SNS topics are not encrypted unless a key is given.
-        None if r.ty == "aws.sns.Topic" => {
-            out.at(
-                r,
-                "kms_key",
-                format!("topic `{}` stores messages unencrypted", r.name),
-            )
-            .label("no KMS key")
-            .help(fix(cx, r, "kms_key = <a KMS key>"));
-        }
-        None => {}
+    if part_set(READS, r, KEY) {
+        return;
     }
+    let Some(hit) = first_fault(READS, r) else {
+        return;
+    };
+    let key = READS
+        .iter()
+        .find(|x| x.ty == r.ty && (x.what == KEY || x.what == NO_KEY))
+        .map_or("kms_master_key_id", |x| x.path);
+    let (what, help) = if hit.what() == NO_KEY {
+        ("topic", fix(cx, r, &format!("{key} = <a KMS key>")))
+    } else {
+        (
+            "queue",
+            format!(
+                "{} (or set `{key}`)",
+                fix(cx, r, &format!("{} = true", hit.path()))
+            ),
+        )
+    };
+    out.at(
+        r,
+        hit.prop(),
+        format!("{what} `{}` stores messages unencrypted", r.name),
+    )
+    .label(hit.what())
+    .help(help);
 }

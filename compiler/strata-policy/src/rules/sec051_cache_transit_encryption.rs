@@ -2,9 +2,10 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A cache that accepts unencrypted connections: ElastiCache `transit_encryption = false`,
-    /// Memorystore `transit_encryption_mode = "DISABLED"`, Azure Cache with the non-TLS port
-    /// enabled or a minimum TLS version below 1.2, a portable cache with `tls = false`.
+    /// A cache that accepts unencrypted connections: ElastiCache without in-transit encryption
+    /// (`transit_encryption = false`; `TransitEncryptionEnabled`/`transit_encryption_enabled` false
+    /// or unset), Memorystore with `transit_encryption_mode` `DISABLED` (or unset in Terraform), an
+    /// Azure Cache for Redis with its non-TLS port open or a minimum TLS version below 1.2.
     ///
     /// ## Why it matters
     /// Session tokens, cached query results and the cache's own auth token then cross the
@@ -24,72 +25,48 @@ rule! {
         name: "cache-no-encryption-in-transit",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[CACHE]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const NO_TLS: &str = "no TLS";
+const PLAIN_PORT: &str = "plain-text port";
+const OLD_TLS: &str = "TLS older than 1.2";
+
+fn weak(v: &Value) -> bool {
+    v.as_str()
+        .is_some_and(super::sec005_storage_insecure_transport::weak_tls)
+}
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.elasticache.ReplicationGroup", "transit_encryption", Is::False, NO_TLS),
+    read("gcp.redis.Instance", "transit_encryption_mode", Is::OneOf(&["DISABLED"]), NO_TLS),
+    read("azure.redis.Cache", "non_ssl_port", Is::True, PLAIN_PORT),
+    read("cfn.AWS.ElastiCache.ReplicationGroup", "TransitEncryptionEnabled", Is::FalseOrUnset, NO_TLS),
+    read("tf.aws_elasticache_replication_group", "transit_encryption_enabled", Is::FalseOrUnset, NO_TLS),
+    read("tf.google_redis_instance", "transit_encryption_mode", Is::NoneOfOrUnset(&["SERVER_AUTHENTICATION"]), NO_TLS),
+    read("tf.azurerm_redis_cache", "non_ssl_port_enabled", Is::True, PLAIN_PORT),
+    read("tf.azurerm_redis_cache", "minimum_tls_version", Is::Test(weak), OLD_TLS),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(
-        r,
-        &[
-            "transit_encryption",
-            "transit_encryption_enabled",
-            "tls",
-            "encryption_in_transit",
-        ],
-    ) {
-        out.at(
-            r,
-            p,
-            format!("cache `{}` accepts unencrypted connections", r.name),
-        )
-        .label("no TLS")
-        .help(fix(cx, r, &format!("{p} = true")));
+    let Some(hit) = first_fault(READS, r) else {
         return;
-    }
-    if let Some((p, true)) = first_bool(
-        r,
-        &[
-            "non_ssl_port",
-            "non_ssl_port_enabled",
-            "enable_non_ssl_port",
-        ],
-    ) {
-        out.at(r, p, format!("cache `{}` opens its non-TLS port", r.name))
-            .label("plain-text port")
-            .help(fix(cx, r, &format!("{p} = false")));
-        return;
-    }
-    if let Some((p, v)) = first_str(
-        r,
-        &[
-            "transit_encryption_mode",
-            "minimum_tls_version",
-            "min_tls_version",
-        ],
-    ) {
-        let bad = if p == "transit_encryption_mode" {
-            v.eq_ignore_ascii_case("DISABLED")
-        } else {
-            super::sec005_storage_insecure_transport::weak_tls(v)
-        };
-        if bad {
-            let good = if p == "transit_encryption_mode" {
-                "SERVER_AUTHENTICATION"
-            } else {
-                "1.2"
-            };
-            out.at(
-                r,
-                p,
-                format!(
-                    "cache `{}` accepts unencrypted or weakly encrypted connections",
-                    r.name
-                ),
-            )
-            .label(format!("`{v}`"))
-            .help(fix(cx, r, &format!("{p} = \"{good}\"")));
-        }
-    }
+    };
+    let p = hit.path();
+    let (message, line) = match hit.what() {
+        PLAIN_PORT => ("opens its non-TLS port", format!("{p} = false")),
+        OLD_TLS => ("accepts TLS older than 1.2", format!("{p} = \"1.2\"")),
+        _ if p.ends_with("mode") => (
+            "accepts unencrypted connections",
+            format!("{p} = \"SERVER_AUTHENTICATION\""),
+        ),
+        _ => ("accepts unencrypted connections", format!("{p} = true")),
+    };
+    out.at(r, hit.prop(), format!("cache `{}` {message}", r.name))
+        .label(hit.what())
+        .help(fix(cx, r, &line));
 }

@@ -2,7 +2,10 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// An ElastiCache replication group or portable cache with `at_rest_encryption = false`.
+    /// An ElastiCache replication group without encryption at rest: `at_rest_encryption = false` on
+    /// `aws.elasticache.ReplicationGroup`, `AtRestEncryptionEnabled` false or unset on
+    /// `cfn.AWS.ElastiCache.ReplicationGroup`, `at_rest_encryption_enabled` not `"true"` on
+    /// `tf.aws_elasticache_replication_group`.
     ///
     /// ## Why it matters
     /// Snapshots and swap of an unencrypted cache hold the cached data — sessions, tokens,
@@ -22,23 +25,36 @@ rule! {
         name: "cache-no-encryption-at-rest",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[CACHE]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const OFF: &str = "encryption at rest off";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.elasticache.ReplicationGroup", "at_rest_encryption", Is::False, OFF),
+    read("cfn.AWS.ElastiCache.ReplicationGroup", "AtRestEncryptionEnabled", Is::FalseOrUnset, OFF),
+    // A string in the Terraform provider (`"true"`).
+    read("tf.aws_elasticache_replication_group", "at_rest_encryption_enabled", Is::NoneOfOrUnset(&["true"]), OFF),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(
+    let Some(hit) = first_fault(READS, r) else {
+        return;
+    };
+    let on = if r.ty.starts_with("tf.") {
+        "\"true\""
+    } else {
+        "true"
+    };
+    out.at(
         r,
-        &[
-            "at_rest_encryption",
-            "at_rest_encryption_enabled",
-            "encryption_at_rest",
-            "encrypted",
-        ],
-    ) {
-        out.at(r, p, format!("cache `{}` is not encrypted at rest", r.name))
-            .label("encryption at rest off")
-            .help(fix(cx, r, &format!("{p} = true")));
-    }
+        hit.prop(),
+        format!("cache `{}` is not encrypted at rest", r.name),
+    )
+    .label(hit.what())
+    .help(fix(cx, r, &format!("{} = {on}", hit.path())));
 }

@@ -2,12 +2,12 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A Redis cache that accepts commands without authentication: Memorystore
-    /// `auth_enabled = false`, a portable cache or other schema with `auth = false`, and an
-    /// ElastiCache replication group (declared, or lowered from a portable `Cache` on AWS) with
-    /// no AUTH token and no user group (`auth_token`, `user_groups` unset) — which is every one
-    /// the stdlib can write today: its `aws.elasticache.ReplicationGroup` has no AUTH setting, so
-    /// the emitted template has no `AuthToken` (Checkov `CKV_AWS_31` fails on it).
+    /// A Redis cache that accepts commands without authentication: Memorystore with
+    /// `auth_enabled = false` (false or unset in `tf.google_redis_instance`), an ElastiCache
+    /// replication group without an AUTH token or user groups (`AuthToken`/`UserGroupIds` of
+    /// `cfn.AWS.ElastiCache.ReplicationGroup`, `auth_token`/`user_group_ids` of
+    /// `tf.aws_elasticache_replication_group`). The stdlib's `aws.elasticache.ReplicationGroup`
+    /// cannot set an AUTH token yet and is always reported, with that explanation.
     ///
     /// ## Why it matters
     /// Any process that can reach the cache can read every key, and `CONFIG`/`EVAL` give it a
@@ -33,62 +33,68 @@ rule! {
         name: "cache-no-auth",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[CACHE]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
-/// The ElastiCache settings that turn Redis AUTH on (a token, or RBAC user groups).
-const ELASTICACHE_AUTH: [&str; 4] = [
-    "auth_token",
-    "auth_token_secret",
-    "user_groups",
-    "user_group_ids",
+const OFF: &str = "no AUTH";
+const NO_TOKEN: &str = "no AUTH token or user group";
+const GROUPS: &str = "user groups";
+/// The stdlib's ElastiCache type has no AUTH setting: every replication group is reported.
+const CANNOT: &str = "no AUTH setting";
+const TRANSIT: &str = "transit encryption";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("gcp.redis.Instance", "auth_enabled", Is::False, OFF),
+    read("tf.google_redis_instance", "auth_enabled", Is::FalseOrUnset, OFF),
+    read("cfn.AWS.ElastiCache.ReplicationGroup", "AuthToken", Is::Unset, NO_TOKEN),
+    part("cfn.AWS.ElastiCache.ReplicationGroup", "UserGroupIds[]", GROUPS),
+    part("cfn.AWS.ElastiCache.ReplicationGroup", "TransitEncryptionEnabled", TRANSIT),
+    read("tf.aws_elasticache_replication_group", "auth_token", Is::Unset, NO_TOKEN),
+    part("tf.aws_elasticache_replication_group", "user_group_ids[]", GROUPS),
+    part("tf.aws_elasticache_replication_group", "transit_encryption_enabled", TRANSIT),
+    read("aws.elasticache.ReplicationGroup", "", Is::Unset, CANNOT),
+    part("aws.elasticache.ReplicationGroup", "transit_encryption", TRANSIT),
 ];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(
-        r,
-        &["auth_enabled", "auth", "auth_token_enabled", "require_auth"],
-    ) {
-        out.at(
-            r,
-            p,
-            format!("cache `{}` accepts commands without authentication", r.name),
-        )
-        .label("no AUTH")
-        .help(fix(cx, r, &format!("{p} = true")));
+    if part_set(READS, r, GROUPS) {
         return;
     }
-    if r.ty != "aws.elasticache.ReplicationGroup" {
+    let Some(hit) = first_fault(READS, r) else {
         return;
-    }
-    let set = |p: &str| {
-        get(r, p).is_some_and(|v| {
-            !matches!(v, Value::Null | Value::Bool(false))
-                && !v.as_list().is_some_and(|l| l.is_empty())
-        })
     };
-    if ELASTICACHE_AUTH.iter().any(|p| set(p)) {
-        return;
-    }
-    let settable = ELASTICACHE_AUTH.into_iter().find(|p| cx.can_set(r, p));
-    let span = cx.span_of(r, settable.unwrap_or("auth_token"), &[]);
-    let d = out
-        .report(
-            span,
-            format!("cache `{}` accepts commands without authentication", r.name),
-        )
-        .label("no AUTH token or user group");
-    match settable {
-        Some(p) => {
-            d.help(fix(cx, r, &format!("{p} = <a Secrets Manager secret>")));
+    let message = format!("cache `{}` accepts commands without authentication", r.name);
+    let transit_off =
+        first_part(READS, r, TRANSIT).is_some_and(|(_, v)| v.as_bool() == Some(false));
+    let d = match hit.what() {
+        OFF => out.at(r, hit.prop(), message).label(OFF).help(fix(
+            cx,
+            r,
+            &format!("{} = true", hit.path()),
+        )),
+        NO_TOKEN => out.at(r, hit.prop(), message).label(NO_TOKEN).help(format!(
+            "set `{}` from a secret, or user groups, in `{}`",
+            hit.path(),
+            r.name
+        )),
+        _ => {
+            let span = cx.span_of(r, "", &[]);
+            out.report(span, message)
+                .label(NO_TOKEN)
+                .help(format!("the stdlib's `{}` cannot set an AUTH token yet: keep `{}` in private subnets behind a security group and accept this with its reason (`// strata-ignore SEC053: ...`)", r.ty, cx.origin(r).map_or(r.name.as_str(), |o| o.name.as_str())))
         }
-        None => {
-            d.help(format!("the stdlib's `{}` cannot set an AUTH token yet: keep `{}` in private subnets behind a security group and accept this with its reason (`// strata-ignore SEC053: ...`)", r.ty, cx.origin(r).map_or(r.name.as_str(), |o| o.name.as_str())));
-        }
-    }
-    if get_bool(r, "transit_encryption") == Some(false) {
-        d.note("ElastiCache accepts an AUTH token only with `transit_encryption = true`");
+    };
+    if transit_off && hit.what() != OFF {
+        let transit = READS
+            .iter()
+            .find(|x| x.ty == r.ty && x.what == TRANSIT)
+            .map_or("transit_encryption", |x| x.path);
+        d.note(format!(
+            "ElastiCache accepts an AUTH token only with `{transit} = true`"
+        ));
     }
 }

@@ -2,13 +2,12 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A public entry point serving plain HTTP: a listener of an internet-facing load balancer
-    /// on `HTTP` that does not redirect to HTTPS, a GCP target HTTP proxy, an Azure application
-    /// gateway listener on `Http`, a portable service exposed with `http { }`, or a Kubernetes
-    /// ingress whose TLS is turned off (`tls = false`, `tls = []`, an empty `tls_secret`) or,
-    /// for ingress schemas whose `tls` list is the only way to TLS, left unset. The stdlib's
-    /// `k8s.Ingress` always writes a `tls` section (the secret defaults to `NAME-tls`), so an
-    /// unset `tls_secret` is not plain HTTP.
+    /// A public entry point serving plain HTTP: a listener of an internet-facing load balancer on
+    /// `HTTP` that does not redirect to HTTPS (`aws.elbv2.Listener` with `redirect_https`,
+    /// `cfn.AWS.ElasticLoadBalancingV2.Listener` and `tf.aws_lb_listener` whose default action is not
+    /// a redirect), or a Kubernetes ingress without TLS (no `spec.tls` on
+    /// `kube.networking.v1.Ingress` or `tf.kubernetes_ingress_v1`). The stdlib's `k8s.Ingress`
+    /// always writes a `tls` section (its secret defaults to `NAME-tls`) and is not reported.
     ///
     /// ## Why it matters
     /// Cookies, tokens and form posts travel in clear text and can be altered on the way.
@@ -16,125 +15,126 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource http: aws.elbv2.Listener { load_balancer = lb, port = 80, protocol = "HTTP", target_group = tg }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
+    /// resource web_sg: aws.ec2.SecurityGroup { vpc = vpc, ingress = [{ port = 443, cidr = 0.0.0.0/0 }] }
+    /// resource lb: aws.elbv2.LoadBalancer { subnets = [a, b], security_groups = [web_sg] }
+    /// resource http: aws.elbv2.Listener { load_balancer = lb, port = 80, protocol = "HTTP", fixed_status = 404 }
     /// ```
     ///
     /// ## Fix
     /// ```strata
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
+    /// resource web_sg: aws.ec2.SecurityGroup { vpc = vpc, ingress = [{ port = 443, cidr = 0.0.0.0/0 }] }
+    /// resource lb: aws.elbv2.LoadBalancer { subnets = [a, b], security_groups = [web_sg] }
     /// resource http: aws.elbv2.Listener { load_balancer = lb, port = 80, protocol = "HTTP", redirect_https = true }
-    /// resource https: aws.elbv2.Listener { load_balancer = lb, port = 443, protocol = "HTTPS", certificate = cert, target_group = tg }
     /// ```
     pub static RULE = {
         code: "SEC060",
         name: "plain-http-endpoint",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[LOADBALANCER, INGRESS, SERVICE]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const HTTP: &str = "HTTP listener";
+const NO_TLS: &str = "TLS turned off";
+/// A listener's redirect to HTTPS: a flag, or the type of its default actions.
+const REDIRECT: &str = "redirect";
+const ACTION: &str = "action type";
+/// The load balancer a listener belongs to (an internal one may serve plain HTTP).
+const LB: &str = "load balancer";
+
+fn empty(v: &Value) -> bool {
+    v.as_str().is_some_and(|s| s.trim().is_empty()) || v.as_list().is_some_and(|l| l.is_empty())
+}
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.elbv2.Listener", "protocol", Is::OneOf(&["HTTP"]), HTTP),
+    part("aws.elbv2.Listener", "redirect_https", REDIRECT),
+    part("aws.elbv2.Listener", "load_balancer", LB),
+    read("cfn.AWS.ElasticLoadBalancingV2.Listener", "Protocol", Is::OneOf(&["HTTP"]), HTTP),
+    part("cfn.AWS.ElasticLoadBalancingV2.Listener", "DefaultActions[].Type", ACTION),
+    part("cfn.AWS.ElasticLoadBalancingV2.Listener", "LoadBalancerArn", LB),
+    read("tf.aws_lb_listener", "protocol", Is::OneOf(&["HTTP"]), HTTP),
+    part("tf.aws_lb_listener", "default_action[].type", ACTION),
+    part("tf.aws_lb_listener", "load_balancer_arn", LB),
+    // API ingresses without a `tls` section serve plain HTTP (the stdlib's `k8s.Ingress`
+    // always writes one).
+    read("kube.networking.v1.Ingress", "spec.tls", Is::Unset, NO_TLS),
+    read("kube.networking.v1.Ingress", "spec.tls", Is::Test(empty), NO_TLS),
+    read("tf.kubernetes_ingress_v1", "spec.tls", Is::Unset, NO_TLS),
+    read("tf.kubernetes_ingress_v1", "spec.tls", Is::Test(empty), NO_TLS),
+];
+
 fn redirects(r: &Resource) -> bool {
-    if is_true(r, "redirect_https")
-        || is_true(r, "redirect_to_https")
-        || is_true(r, "https_redirect")
-    {
-        return true;
-    }
-    let mut found = false;
-    for p in ["default_action", "default_actions", "action", "actions"] {
-        if let Some(v) = r.prop(p) {
-            let s = v.to_string().to_ascii_lowercase();
-            found |= s.contains("redirect") && s.contains("https");
-        }
-    }
-    found
+    first_part(READS, r, REDIRECT).is_some_and(|(_, v)| v.is_true())
+        || READS
+            .iter()
+            .filter(|x| x.ty == r.ty && x.what == ACTION)
+            .flat_map(|x| crate::reads::values(r, x.path))
+            .any(|v| {
+                v.as_str()
+                    .is_some_and(|t| t.eq_ignore_ascii_case("redirect"))
+            })
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let kind = cx.kind(r);
-    if kind == SERVICE {
-        // Portable services: `public = http { ... }` vs `https { ... }`.
-        if let Some(Value::Record(m)) = r.prop("public") {
-            let scheme = m
-                .get("scheme")
-                .or_else(|| m.get("protocol"))
-                .or_else(|| m.get("kind"))
-                .and_then(Value::as_str);
-            if scheme.is_some_and(|s| s.eq_ignore_ascii_case("http"))
-                || (m
-                    .get("tls")
-                    .is_some_and(|v| matches!(v, Value::Bool(false))))
-            {
-                out.at(
-                    r,
-                    "public",
-                    format!("`{}` is exposed over plain HTTP", r.name),
-                )
-                .label("public over HTTP")
-                .help(fix(cx, r, "public = https { domain = \"...\" }"));
-            }
-        }
+    let Some(hit) = first_fault(READS, r) else {
         return;
-    }
-    if kind == INGRESS {
-        // TLS turned off explicitly: `tls = false`, `tls = []`, `tls_secret = ""`.
-        let off = |v: &Value| {
-            matches!(v, Value::Bool(false))
-                || v.as_list().is_some_and(|l| l.is_empty())
-                || v.as_str().is_some_and(|s| s.trim().is_empty())
+    };
+    if hit.what() == NO_TLS {
+        let line = match r.ty.as_str() {
+            "tf.kubernetes_ingress_v1" => "tls = [{ hosts = [\"...\"], secret_name = \"...\" }]",
+            _ => "tls = [{ hosts = [\"...\"], secretName = \"...\" }]",
         };
-        if let Some((p, _)) = first(r, &["tls", "tls_secret"]).filter(|(_, v)| off(v)) {
-            let line = if p == "tls_secret" {
-                "tls_secret = \"<a kubernetes.io/tls secret>\""
-            } else {
-                "tls = [{ hosts = [\"...\"], secret = \"...\" }]"
-            };
-            out.at(r, p, format!("ingress `{}` serves plain HTTP", r.name))
-                .label("TLS turned off")
-                .help(fix(cx, r, line));
-            return;
-        }
-        // Unset: the stdlib's `k8s.Ingress` always writes a `tls` section (its secret defaults to
-        // `NAME-tls`), so an unset `tls_secret` is TLS. A schema whose `tls` list is the only
-        // way to have TLS serves plain HTTP without it.
-        if get(r, "tls").is_none()
-            && get(r, "tls_secret").is_none()
-            && !cx.can_set(r, "tls_secret")
-            && cx.schema(r).is_some_and(|s| s.fields.contains_key("tls"))
-        {
-            out.at(r, "tls", format!("ingress `{}` serves plain HTTP", r.name))
-                .label("no TLS")
-                .help(fix(
-                    cx,
-                    r,
-                    "tls = [{ hosts = [\"...\"], secret = \"...\" }]",
-                ));
-        }
-        return;
-    }
-    let is_http = match first_str(r, &["protocol"]) {
-        Some((_, p)) => p.eq_ignore_ascii_case("HTTP"),
-        None => r.ty.to_ascii_lowercase().contains("targethttpproxy"),
-    };
-    let listener = r.ty.to_ascii_lowercase().contains("listener")
-        || r.ty.to_ascii_lowercase().contains("proxy");
-    // Only entry points reachable from the internet: a listener of an internal load balancer
-    // (plain HTTP inside the network) is not flagged.
-    let lb_public = match r.prop("load_balancer") {
-        Some(Value::Ref(x)) => cx.facts.public.contains(x.resource),
-        _ => true,
-    };
-    if is_http && listener && lb_public && !redirects(r) {
+        let line = if hit.path().contains('.') {
+            format!("{}.{line}", crate::reads::top_of(hit.path()))
+        } else {
+            line.to_string()
+        };
         out.at(
             r,
-            "protocol",
-            format!(
-                "`{}` serves plain HTTP without redirecting to HTTPS",
-                r.name
-            ),
+            hit.prop(),
+            format!("ingress `{}` serves plain HTTP", r.name),
         )
-        .label("HTTP listener")
-        .help(fix(cx, r, "redirect_https = true"));
+        .label(if hit.value.is_none() {
+            "no TLS"
+        } else {
+            NO_TLS
+        })
+        .help(fix(cx, r, &line));
+        return;
     }
+    // Only entry points reachable from the internet: a listener of an internal load balancer
+    // (plain HTTP inside the network) is not flagged.
+    let lb_public = match first_part(READS, r, LB).and_then(|(_, v)| v.as_ref()) {
+        Some(x) => cx.facts.public.contains(x.resource),
+        None => true,
+    };
+    if !lb_public || redirects(r) {
+        return;
+    }
+    let line = match r.ty.as_str() {
+        "aws.elbv2.Listener" => "redirect_https = true".to_string(),
+        "cfn.AWS.ElasticLoadBalancingV2.Listener" => "DefaultActions = [{ Type = \"redirect\", RedirectConfig = { Protocol = \"HTTPS\", Port = \"443\", StatusCode = \"HTTP_301\" } }]".to_string(),
+        _ => "default_action = [{ type = \"redirect\", redirect = { protocol = \"HTTPS\", port = \"443\", status_code = \"HTTP_301\" } }]".to_string(),
+    };
+    out.at(
+        r,
+        hit.prop(),
+        format!(
+            "`{}` serves plain HTTP without redirecting to HTTPS",
+            r.name
+        ),
+    )
+    .label(HTTP)
+    .help(fix(cx, r, &line));
 }

@@ -2,10 +2,12 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A TLS endpoint that still accepts TLS 1.0 or 1.1: an ALB/NLB listener whose
-    /// `ssl_policy` allows them (`ELBSecurityPolicy-2016-08`, `...-TLS-1-0-...`,
-    /// `...-TLS-1-1-...`), a CloudFront distribution with `minimum_protocol_version` below
-    /// `TLSv1.2_2021`, a GCP SSL policy with `min_tls_version` `TLS_1_0`/`TLS_1_1`.
+    /// A TLS endpoint that accepts TLS older than 1.2: a load balancer listener with an old security
+    /// policy (`ssl_policy`/`SslPolicy` of `aws.elbv2.Listener`,
+    /// `cfn.AWS.ElasticLoadBalancingV2.Listener`, `tf.aws_lb_listener`), a Google load balancer or
+    /// SSL policy with a minimum below `TLS_1_2` (`gcp.compute.HttpsLoadBalancer`,
+    /// `tf.google_compute_ssl_policy`, whose default is TLS 1.0), or a CloudFront distribution with
+    /// an old minimum protocol version.
     ///
     /// ## Why it matters
     /// TLS 1.0 and 1.1 are deprecated (RFC 8996) and allow downgrade attacks; PCI DSS forbids
@@ -13,19 +15,30 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource https: aws.elbv2.Listener { protocol = "HTTPS", ssl_policy = "ELBSecurityPolicy-2016-08" }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
+    /// resource web_sg: aws.ec2.SecurityGroup { vpc = vpc, ingress = [{ port = 443, cidr = 0.0.0.0/0 }] }
+    /// resource lb: aws.elbv2.LoadBalancer { subnets = [a, b], security_groups = [web_sg] }
+    /// resource https: aws.elbv2.Listener { load_balancer = lb, port = 443, protocol = "HTTPS", certificate = "arn:aws:acm:eu-west-1:111122223333:certificate/abc", fixed_status = 404, ssl_policy = "ELBSecurityPolicy-2016-08" }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource https: aws.elbv2.Listener { protocol = "HTTPS", ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06" }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource b: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.2.0/24, zone = "eu-west-1b" }
+    /// resource web_sg: aws.ec2.SecurityGroup { vpc = vpc, ingress = [{ port = 443, cidr = 0.0.0.0/0 }] }
+    /// resource lb: aws.elbv2.LoadBalancer { subnets = [a, b], security_groups = [web_sg] }
+    /// resource https: aws.elbv2.Listener { load_balancer = lb, port = 443, protocol = "HTTPS", certificate = "arn:aws:acm:eu-west-1:111122223333:certificate/abc", fixed_status = 404, ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06" }
     /// ```
     pub static RULE = {
         code: "SEC061",
         name: "weak-tls-policy",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[LOADBALANCER, CDN, API_GATEWAY]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
@@ -42,50 +55,55 @@ fn weak_policy(p: &str) -> bool {
         || u.starts_with("ELBSECURITYPOLICY-2014")
 }
 
-fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, v)) = first_str(r, &["ssl_policy", "security_policy_tls"]) {
-        if weak_policy(v) {
-            out.at(
-                r,
-                p,
-                format!("`{}` accepts TLS older than 1.2 (`{v}`)", r.name),
-            )
-            .label("weak TLS policy")
-            .help(fix(
-                cx,
-                r,
-                &format!("{p} = \"ELBSecurityPolicy-TLS13-1-2-2021-06\""),
-            ));
-        }
-        return;
-    }
-    if let Some((p, v)) = first_str(
-        r,
-        &[
-            "minimum_protocol_version",
-            "min_tls_version",
-            "minimum_tls_version",
-        ],
-    ) {
-        let bad = v.starts_with("SSLv3")
+fn weak_elb(v: &Value) -> bool {
+    v.as_str().is_some_and(weak_policy)
+}
+
+fn weak_version(v: &Value) -> bool {
+    v.as_str().is_some_and(|v| {
+        v.starts_with("SSLv3")
             || v.starts_with("TLSv1_")
             || v == "TLSv1"
             || v.starts_with("TLSv1.1")
             || v.starts_with("TLSv1_2016")
-            || super::sec005_storage_insecure_transport::weak_tls(v);
-        if bad {
-            let good = if p == "minimum_protocol_version" {
-                "TLSv1.2_2021"
-            } else {
-                "TLS_1_2"
-            };
-            out.at(
-                r,
-                p,
-                format!("`{}` accepts TLS older than 1.2 (`{v}`)", r.name),
-            )
-            .label("weak minimum TLS version")
-            .help(fix(cx, r, &format!("{p} = \"{good}\"")));
-        }
-    }
+            || super::sec005_storage_insecure_transport::weak_tls(v)
+    })
+}
+
+const POLICY: &str = "weak TLS policy";
+const VERSION: &str = "weak minimum TLS version";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.elbv2.Listener", "ssl_policy", Is::Test(weak_elb), POLICY),
+    read("cfn.AWS.ElasticLoadBalancingV2.Listener", "SslPolicy", Is::Test(weak_elb), POLICY),
+    read("tf.aws_lb_listener", "ssl_policy", Is::Test(weak_elb), POLICY),
+    read("gcp.compute.HttpsLoadBalancer", "min_tls_version", Is::Test(weak_version), VERSION),
+    read("cfn.AWS.CloudFront.Distribution", "DistributionConfig.ViewerCertificate.MinimumProtocolVersion", Is::Test(weak_version), VERSION),
+    read("tf.aws_cloudfront_distribution", "viewer_certificate.minimum_protocol_version", Is::Test(weak_version), VERSION),
+    // Google's SSL policies accept TLS 1.0 unless told otherwise.
+    read("tf.google_compute_ssl_policy", "min_tls_version", Is::NoneOfOrUnset(&["TLS_1_2", "TLS_1_3"]), VERSION),
+];
+
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+    let Some(hit) = first_fault(READS, r) else {
+        return;
+    };
+    let p = hit.path();
+    let good = match (hit.what(), r.ty.as_str()) {
+        (POLICY, _) => "ELBSecurityPolicy-TLS13-1-2-2021-06",
+        (_, t) if t.contains("cloudfront") || t.contains("CloudFront") => "TLSv1.2_2021",
+        _ => "TLS_1_2",
+    };
+    out.at(
+        r,
+        hit.prop(),
+        format!(
+            "`{}` accepts TLS older than 1.2 (`{}`)",
+            r.name,
+            hit.shown()
+        ),
+    )
+    .label(hit.what())
+    .help(fix(cx, r, &format!("{p} = \"{good}\"")));
 }

@@ -2,10 +2,13 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A Kubernetes cluster whose API server is reachable from the whole internet: EKS with
-    /// `endpoint_public = true` and no `public_cidrs` other than `0.0.0.0/0`,
-    /// GKE without a private endpoint and without `master_authorized_networks`, AKS without
-    /// `private_cluster` and without `api_server_authorized_ip_ranges`.
+    /// A Kubernetes cluster whose API server is reachable from the whole internet: a public
+    /// endpoint (`endpoint_public = true` on `aws.eks.Cluster`; `EndpointPublicAccess` of
+    /// `cfn.AWS.EKS.Cluster` and `endpoint_public_access` of `tf.aws_eks_cluster`, true or unset), a
+    /// GKE cluster without a private endpoint (`private_endpoint = false`;
+    /// `private_cluster_config.enable_private_endpoint` in `tf.google_container_cluster`), an AKS
+    /// cluster that is not private (`tf.azurerm_kubernetes_cluster`) — unless the endpoint is limited
+    /// to address ranges that are not `0.0.0.0/0`.
     ///
     /// ## Why it matters
     /// The API server is the keys to every workload and secret in the cluster; exposing it to
@@ -15,112 +18,79 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource eks: aws.eks.Cluster { endpoint_public = true }
+    /// resource eks_role: aws.iam.Role { assumed_by = { service = ["eks.amazonaws.com"] } }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource eks: aws.eks.Cluster { role = eks_role, subnets = [a], version = "1.31", endpoint_public = true }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource eks: aws.eks.Cluster { endpoint_public = false, endpoint_private = true }
+    /// resource eks_role: aws.iam.Role { assumed_by = { service = ["eks.amazonaws.com"] } }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource eks: aws.eks.Cluster { role = eks_role, subnets = [a], version = "1.31", endpoint_public = false, endpoint_private = true }
     /// ```
     pub static RULE = {
         code: "SEC070",
         name: "cluster-public-endpoint",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[CLUSTER]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
-fn restricted(v: Option<&Value>) -> bool {
-    match v {
-        None | Some(Value::Null) => false,
-        Some(v) => {
-            let c = cidrs(v);
-            let records = v
-                .as_list()
-                .map(|l| {
-                    l.iter()
-                        .filter_map(|x| x.get_path("cidr").or_else(|| x.get_path("cidr_block")))
-                        .flat_map(cidrs)
-                        .collect::<Vec<_>>()
-                })
-                .unwrap_or_default();
-            let all: Vec<&str> = c.into_iter().chain(records).collect();
-            !all.is_empty() && !all.iter().any(|x| is_anywhere(x))
-        }
-    }
-}
+const PUBLIC: &str = "public API endpoint";
+/// Address ranges the public endpoint is limited to.
+const ALLOWED: &str = "allowed ranges";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.eks.Cluster", "endpoint_public", Is::True, PUBLIC),
+    part("aws.eks.Cluster", "public_cidrs[]", ALLOWED),
+    read("gcp.container.Cluster", "private_endpoint", Is::False, PUBLIC),
+    part("gcp.container.Cluster", "master_authorized_networks[].cidr", ALLOWED),
+    // EKS endpoints are public unless turned off; GKE and AKS clusters unless made private.
+    read("cfn.AWS.EKS.Cluster", "ResourcesVpcConfig.EndpointPublicAccess", Is::TrueOrUnset, PUBLIC),
+    part("cfn.AWS.EKS.Cluster", "ResourcesVpcConfig.PublicAccessCidrs[]", ALLOWED),
+    read("tf.aws_eks_cluster", "vpc_config.endpoint_public_access", Is::TrueOrUnset, PUBLIC),
+    part("tf.aws_eks_cluster", "vpc_config.public_access_cidrs[]", ALLOWED),
+    read("tf.google_container_cluster", "private_cluster_config.enable_private_endpoint", Is::FalseOrUnset, PUBLIC),
+    part("tf.google_container_cluster", "master_authorized_networks_config.cidr_blocks[].cidr_block", ALLOWED),
+    read("tf.azurerm_kubernetes_cluster", "private_cluster_enabled", Is::FalseOrUnset, PUBLIC),
+    part("tf.azurerm_kubernetes_cluster", "api_server_access_profile.authorized_ip_ranges[]", ALLOWED),
+];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, public)) = first_bool(
-        r,
-        &[
-            "endpoint_public",
-            "endpoint_public_access",
-            "public_endpoint",
-            "public_api",
-        ],
-    ) {
-        if public
-            && !restricted(
-                first(
-                    r,
-                    &[
-                        "public_cidrs",
-                        "public_access_cidrs",
-                        "authorized_networks",
-                        "master_authorized_networks",
-                    ],
-                )
-                .map(|(_, v)| v),
-            )
-        {
-            out.at(
-                r,
-                p,
-                format!(
-                    "the API server of cluster `{}` is open to the internet",
-                    r.name
-                ),
-            )
-            .label("public API endpoint")
-            .help(fix(cx, r, &format!("{p} = false")));
-        }
+    let Some(hit) = first_fault(READS, r) else {
+        return;
+    };
+    // Limited to some address ranges (none of them the whole internet): not open.
+    let allowed: Vec<&str> = READS
+        .iter()
+        .filter(|x| x.ty == r.ty && x.what == ALLOWED)
+        .flat_map(|x| crate::reads::values(r, x.path))
+        .flat_map(cidrs)
+        .collect();
+    if !allowed.is_empty() && !allowed.iter().any(|c| is_anywhere(c)) {
         return;
     }
-    if let Some((p, private)) = first_bool(
+    let p = hit.path();
+    let private = matches!(hit.read.is, Is::False | Is::FalseOrUnset);
+    out.at(
         r,
-        &[
-            "private_cluster",
-            "private_endpoint",
-            "enable_private_endpoint",
-            "private_cluster_enabled",
-        ],
-    ) {
-        if !private
-            && !restricted(
-                first(
-                    r,
-                    &[
-                        "master_authorized_networks",
-                        "authorized_networks",
-                        "api_server_authorized_ip_ranges",
-                    ],
-                )
-                .map(|(_, v)| v),
-            )
-        {
-            out.at(
-                r,
-                p,
-                format!(
-                    "the API server of cluster `{}` is open to the internet",
-                    r.name
-                ),
-            )
-            .label("public API endpoint")
-            .help(fix(cx, r, &format!("{p} = true")));
-        }
-    }
+        hit.prop(),
+        format!(
+            "the API server of cluster `{}` is open to the internet",
+            r.name
+        ),
+    )
+    .label(PUBLIC)
+    .help(fix(
+        cx,
+        r,
+        &format!("{p} = {}", if private { "true" } else { "false" }),
+    ));
 }

@@ -2,8 +2,10 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// An EKS cluster without the `api` or `audit` control-plane logs (`log_types` empty), or a
-    /// GKE cluster with `logging_service = "none"`.
+    /// A Kubernetes cluster without control-plane audit logs: an EKS cluster whose log types include
+    /// neither `api` nor `audit` (`log_types` on `aws.eks.Cluster`,
+    /// `Logging.ClusterLogging.EnabledTypes` on `cfn.AWS.EKS.Cluster`, `enabled_cluster_log_types`
+    /// on `tf.aws_eks_cluster`), or a GKE cluster with `logging_service = "none"`.
     ///
     /// ## Why it matters
     /// The API server audit log records who did what in the cluster — the evidence of
@@ -11,71 +13,75 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource eks: aws.eks.Cluster { version = "1.30", log_types = [] }
+    /// resource eks_role: aws.iam.Role { assumed_by = { service = ["eks.amazonaws.com"] } }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource eks: aws.eks.Cluster { role = eks_role, subnets = [a], version = "1.31", log_types = [] }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource eks: aws.eks.Cluster { version = "1.30", log_types = ["api", "audit", "authenticator"] }
+    /// resource eks_role: aws.iam.Role { assumed_by = { service = ["eks.amazonaws.com"] } }
+    /// resource vpc: aws.ec2.Vpc { cidr = 10.0.0.0/16 }
+    /// resource a: aws.ec2.Subnet { vpc = vpc, cidr = 10.0.1.0/24, zone = "eu-west-1a" }
+    /// resource eks: aws.eks.Cluster { role = eks_role, subnets = [a], version = "1.31", log_types = ["api", "audit", "authenticator"] }
     /// ```
     pub static RULE = {
         code: "SEC072",
         name: "cluster-audit-logging-disabled",
         category: Security,
         severity: Info,
-        applies: Applies::Types(&["aws.eks.Cluster", "gcp.container.Cluster"]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const OFF: &str = "logging off";
+const TYPES: &str = "log types";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("gcp.container.Cluster", "logging_service", Is::OneOf(&["none"]), OFF),
+    read("tf.google_container_cluster", "logging_service", Is::OneOf(&["none"]), OFF),
+    part("aws.eks.Cluster", "log_types[]", TYPES),
+    part("cfn.AWS.EKS.Cluster", "Logging.ClusterLogging.EnabledTypes[].Type", TYPES),
+    part("tf.aws_eks_cluster", "enabled_cluster_log_types[]", TYPES),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if r.ty.starts_with("gcp.") {
-        if let Some((p, v)) = first_str(r, &["logging_service"]) {
-            if v.eq_ignore_ascii_case("none") {
-                out.at(r, p, format!("cluster `{}` sends no logs", r.name))
-                    .label("logging off")
-                    .help(fix(
-                        cx,
-                        r,
-                        &format!("{p} = \"logging.googleapis.com/kubernetes\""),
-                    ));
-            }
-        }
+    if let Some(hit) = first_fault(READS, r) {
+        out.at(r, hit.prop(), format!("cluster `{}` sends no logs", r.name))
+            .label(OFF)
+            .help(fix(
+                cx,
+                r,
+                &format!("{} = \"logging.googleapis.com/kubernetes\"", hit.path()),
+            ));
         return;
     }
-    let logged = match first(
-        r,
-        &[
-            "logging",
-            "enabled_log_types",
-            "enabled_cluster_log_types",
-            "log_types",
-        ],
-    ) {
-        Some((_, Value::List(l))) => l
-            .iter()
-            .any(|t| t.as_str().is_some_and(|s| s == "audit" || s == "api")),
-        Some((_, Value::Bool(b))) => *b,
-        Some(_) => true,
-        None => false,
+    let Some(path) = READS
+        .iter()
+        .find(|x| x.ty == r.ty && x.what == TYPES)
+        .map(|x| x.path)
+    else {
+        return;
     };
+    let logged = crate::reads::values(r, path)
+        .iter()
+        .filter_map(|v| v.as_str())
+        .any(|s| s == "audit" || s == "api");
     if !logged {
-        let Some(p) = ["log_types", "logging", "enabled_log_types"]
-            .into_iter()
-            .find(|p| cx.can_set(r, p))
-        else {
-            return;
+        let line = match r.ty.as_str() {
+            "cfn.AWS.EKS.Cluster" => "Logging = { ClusterLogging = { EnabledTypes = [{ Type = \"api\" }, { Type = \"audit\" }, { Type = \"authenticator\" }] } }".to_string(),
+            _ => format!("{} = [\"api\", \"audit\", \"authenticator\"]", top(path)),
         };
         out.at(
             r,
-            p,
+            top(path),
             format!("cluster `{}` keeps no API server audit log", r.name),
         )
         .label("no control-plane logs")
-        .help(fix(
-            cx,
-            r,
-            &format!("{p} = [\"api\", \"audit\", \"authenticator\"]"),
-        ));
+        .help(fix(cx, r, &line));
     }
 }

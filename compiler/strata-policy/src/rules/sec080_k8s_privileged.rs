@@ -1,11 +1,14 @@
+use super::pods;
 use super::prelude::*;
 
 rule! {
     /// ## What it checks
     /// A Kubernetes namespace whose Pod Security level is `privileged` (it admits privileged
-    /// containers, host namespaces and host paths), or a container that asks for
-    /// `privileged = true` in its `security_context` (workloads of schemas that have one;
-    /// the stdlib's `k8s.*` containers cannot).
+    /// containers, host namespaces and host paths), or a container that asks for privileged mode:
+    /// `securityContext.privileged = true` in the pod spec of a `kube.*` workload (Pod, Deployment,
+    /// StatefulSet, DaemonSet, ReplicaSet, Job, CronJob, ReplicationController), its `tf.kubernetes_*`
+    /// form (`security_context.privileged`), or `Privileged = true` in an ECS container definition
+    /// (`cfn.AWS.ECS.TaskDefinition`). The stdlib's `k8s.*` containers cannot be privileged.
     ///
     /// ## Why it matters
     /// A privileged container has every capability and all host devices: escaping to the node
@@ -26,27 +29,48 @@ rule! {
         name: "k8s-privileged-container",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[WORKLOAD, NAMESPACE]),
+        applies: Applies::Reads,
+        reads: reads,
         check: Check::Resource(check),
     }
 }
 
+fn reads() -> &'static [Read] {
+    static READS: std::sync::OnceLock<Vec<Read>> = std::sync::OnceLock::new();
+    READS.get_or_init(|| {
+        let mut v = vec![read(
+            "k8s.Namespace",
+            "pod_security",
+            Is::OneOf(&["privileged"]),
+            "Pod Security level `privileged`",
+        )];
+        v.extend_from_slice(pods::reads("SEC080", &[|v| v.privileged], &[]));
+        v
+    })
+}
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if cx.kind(r) == NAMESPACE {
-        if get_str(r, "pod_security").is_some_and(|l| l == "privileged") {
-            out.at(
-                r,
-                "pod_security",
-                format!("namespace `{}` admits privileged pods", r.name),
-            )
-            .label("Pod Security level `privileged`")
-            .help(fix(cx, r, "pod_security = \"restricted\""));
-        }
+    if let Some(hit) = first_fault(reads(), r) {
+        out.at(
+            r,
+            hit.prop(),
+            format!("namespace `{}` admits privileged pods", r.name),
+        )
+        .label(hit.what())
+        .help(fix(cx, r, "pod_security = \"restricted\""));
         return;
     }
-    for c in containers(r) {
-        if c.security("privileged").is_some_and(Value::is_true) {
-            out.report(c.span("privileged"), format!("{} runs privileged", c.label())).label("privileged container").help("write `security_context = { privileged = false }` (and grant only the capabilities it needs)");
+    for c in pods::containers(r) {
+        if c.get(|v| v.privileged).is_some_and(Value::is_true) {
+            out.report(
+                c.span(|v| v.privileged),
+                format!("{} runs privileged", c.label()),
+            )
+            .label("privileged container")
+            .help(format!(
+                "write `{} = false` (and grant only the capabilities it needs)",
+                c.v.privileged.unwrap_or("privileged")
+            ));
         }
     }
 }

@@ -1,12 +1,14 @@
+use super::pods;
 use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A Kubernetes namespace whose Pod Security level is `baseline` (it admits containers
-    /// running as root and escalating privileges), or a container that may run as root:
-    /// `run_as_user = 0`, or — where the container's schema has the setting —
-    /// `run_as_non_root` not `true`. The stdlib's `k8s.*` containers always run as a non-root
-    /// user (`run_as_user` is at least 1).
+    /// A Kubernetes namespace whose Pod Security level is `baseline` (it admits pods running as
+    /// root), a container that runs as root (user 0: `securityContext.runAsUser` in `kube.*`,
+    /// `security_context.run_as_user` in `tf.kubernetes_*`, `User` in `cfn.AWS.ECS.TaskDefinition`),
+    /// or a Kubernetes container that may run as root: neither it nor its pod says
+    /// `runAsNonRoot = true` or a non-zero user. The stdlib's `k8s.*` containers always run as a
+    /// non-root user.
     ///
     /// ## Why it matters
     /// Root in the container is root on the node's kernel interface: a container escape or a
@@ -27,42 +29,77 @@ rule! {
         name: "k8s-runs-as-root",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[WORKLOAD, NAMESPACE]),
+        applies: Applies::Reads,
+        reads: reads,
         check: Check::Resource(check),
     }
 }
 
+fn reads() -> &'static [Read] {
+    static READS: std::sync::OnceLock<Vec<Read>> = std::sync::OnceLock::new();
+    READS.get_or_init(|| {
+        let mut v = vec![read(
+            "k8s.Namespace",
+            "pod_security",
+            Is::OneOf(&["baseline"]),
+            "Pod Security level `baseline`",
+        )];
+        v.extend_from_slice(pods::reads(
+            "SEC081",
+            &[|v| v.run_as_non_root, |v| v.run_as_user],
+            &[|v| v.pod_run_as_non_root, |v| v.pod_run_as_user],
+        ));
+        v
+    })
+}
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if cx.kind(r) == NAMESPACE {
-        if get_str(r, "pod_security").is_some_and(|l| l == "baseline") {
-            out.at(
-                r,
-                "pod_security",
-                format!("namespace `{}` admits pods running as root", r.name),
-            )
-            .label("Pod Security level `baseline`")
-            .help(fix(cx, r, "pod_security = \"restricted\""));
-        }
+    if let Some(hit) = first_fault(reads(), r) {
+        out.at(
+            r,
+            hit.prop(),
+            format!("namespace `{}` admits pods running as root", r.name),
+        )
+        .label(hit.what())
+        .help(fix(cx, r, "pod_security = \"restricted\""));
         return;
     }
-    let can_say = container_can_set(cx, r, &["security_context", "run_as_non_root"]);
-    for c in containers(r) {
-        if c.security("run_as_user").and_then(Value::as_i64) == Some(0) {
+    for c in pods::containers(r) {
+        let user = c
+            .get(|v| v.run_as_user)
+            .or_else(|| c.pod(|v| v.pod_run_as_user));
+        let field = c.v.run_as_user.unwrap_or("run_as_user");
+        if user.is_some_and(pods::is_root_user) {
             out.report(
-                c.span("run_as_user"),
-                format!("{} runs as root (`run_as_user = 0`)", c.label()),
+                c.span(|v| v.run_as_user),
+                format!("{} runs as root (`{field}` is root)", c.label()),
             )
             .label("UID 0")
-            .help("write `security_context = { run_as_non_root = true, run_as_user = 10001 }`");
+            .help(format!(
+                "run as an unprivileged user: `{field} = 10001`{}",
+                c.v.run_as_non_root
+                    .map(|n| format!(" and `{n} = true`"))
+                    .unwrap_or_default()
+            ));
             continue;
         }
-        if can_say && !c.security("run_as_non_root").is_some_and(Value::is_true) {
+        let Some(non_root) = c.v.run_as_non_root else {
+            continue;
+        };
+        let says_non_root = c
+            .get(|v| v.run_as_non_root)
+            .or_else(|| c.pod(|v| v.pod_run_as_non_root))
+            .is_some_and(Value::is_true)
+            || user.is_some_and(pods::is_non_root_user);
+        if !says_non_root {
             out.report(
-                c.span("run_as_non_root"),
+                c.span(|v| v.run_as_non_root),
                 format!("{} may run as root", c.label()),
             )
-            .label("run_as_non_root is not true")
-            .help("write `security_context = { run_as_non_root = true, run_as_user = 10001 }`");
+            .label(format!("`{non_root}` is not true"))
+            .help(format!(
+                "write `{non_root} = true` (and a non-zero user id) in the container or the pod"
+            ));
         }
     }
 }

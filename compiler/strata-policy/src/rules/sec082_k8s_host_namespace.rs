@@ -1,11 +1,11 @@
+use super::pods;
 use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A Kubernetes pod that shares the node's network, process or IPC namespace
-    /// (`host_network`, `host_pid` or `host_ipc` set to `true`) — for workload schemas that
-    /// have these settings; the stdlib's `k8s.*` workloads cannot ask for them, and a
-    /// namespace that admits them is reported by `SEC080`.
+    /// A pod that shares a namespace of its node: `hostNetwork`, `hostPID` or `hostIPC` set to
+    /// `true` in the pod spec of a `kube.*` workload, or `host_network`, `host_pid`, `host_ipc` in a
+    /// `tf.kubernetes_*` one.
     ///
     /// ## Why it matters
     /// Host namespaces let the pod see and reach every process and socket of the node,
@@ -14,42 +14,59 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource agent: k8s.DaemonSet { host_network = true, containers = [{ name = "agent", image = "agent:2.1" }] }
+    /// resource agent: kube.apps.v1.DaemonSet {
+    ///   metadata = { name = "agent" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "agent" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "agent" } }
+    ///       spec = { hostNetwork = true, containers = [{ name = "agent", image = "ghcr.io/acme/agent:2.1" }] }
+    ///     }
+    ///   }
+    /// }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource agent: k8s.DaemonSet { host_network = false, containers = [{ name = "agent", image = "agent:2.1" }] }
+    /// resource agent: kube.apps.v1.DaemonSet {
+    ///   metadata = { name = "agent" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "agent" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "agent" } }
+    ///       spec = { hostNetwork = false, containers = [{ name = "agent", image = "ghcr.io/acme/agent:2.1" }] }
+    ///     }
+    ///   }
+    /// }
     /// ```
     pub static RULE = {
         code: "SEC082",
         name: "k8s-host-namespace",
         category: Security,
         severity: Error,
-        applies: Applies::Kinds(&[WORKLOAD]),
+        applies: Applies::Reads,
+        reads: || pods::reads("SEC082", &[], &[|v| v.host_network, |v| v.host_pid, |v| v.host_ipc]),
         check: Check::Resource(check),
     }
 }
 
 fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for p in [
-        "host_network",
-        "host_pid",
-        "host_ipc",
-        "pod.host_network",
-        "pod.host_pid",
-        "pod.host_ipc",
+    let Some(c) = pods::containers(r).into_iter().next() else {
+        return;
+    };
+    for (f, what) in [
+        (
+            pods::Field::from(|v: &pods::Vocab| v.host_network),
+            "network",
+        ),
+        (|v: &pods::Vocab| v.host_pid, "PID"),
+        (|v: &pods::Vocab| v.host_ipc, "IPC"),
     ] {
-        if is_true(r, p) {
-            let field = p.rsplit('.').next().unwrap_or(p);
-            out.at(
-                r,
-                top(p),
-                format!(
-                    "pod `{}` shares the node's {} namespace",
-                    r.name,
-                    &field["host_".len()..]
-                ),
+        if c.pod(f).is_some_and(Value::is_true) {
+            let field = f(c.v).unwrap_or("host");
+            out.report(
+                c.span(f),
+                format!("pod `{}` shares the node's {what} namespace", r.name),
             )
             .label(format!("`{field} = true`"))
             .help(format!("write `{field} = false` in `{}`", r.name));

@@ -1,10 +1,11 @@
+use super::pods;
 use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A Kubernetes container without CPU and memory limits (`resources.limits.cpu`,
-    /// `resources.limits.memory`, or flat `cpu_limit`/`memory_limit`; `cpu` and `memory` count
-    /// as limits, as the stdlib's `k8s.*` containers use them).
+    /// A Kubernetes container without a CPU or memory limit (`resources.limits` in the pod spec of
+    /// a `kube.*` or `tf.kubernetes_*` workload). The stdlib's `k8s.*` containers always have limits
+    /// (`cpu`, `memory`).
     ///
     /// ## Why it matters
     /// One runaway or compromised container can starve every other pod on the node (a noisy
@@ -13,13 +14,29 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource web: k8s.Deployment { containers = [{ name = "web", image = "nginx:1.27" }] }
+    /// resource web: kube.apps.v1.Deployment {
+    ///   metadata = { name = "web" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "web" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "web" } }
+    ///       spec = { containers = [{ name = "web", image = "nginx:1.27" }] }
+    ///     }
+    ///   }
+    /// }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource web: k8s.Deployment {
-    ///   containers = [{ name = "web", image = "nginx:1.27", resources = { limits = { cpu = "500m", memory = "512Mi" } } }]
+    /// resource web: kube.apps.v1.Deployment {
+    ///   metadata = { name = "web" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "web" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "web" } }
+    ///       spec = { containers = [{ name = "web", image = "nginx:1.27", resources = { limits = { cpu = "500m", memory = "512Mi" } } }] }
+    ///     }
+    ///   }
     /// }
     /// ```
     pub static RULE = {
@@ -27,40 +44,35 @@ rule! {
         name: "k8s-no-resource-limits",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[WORKLOAD]),
+        applies: Applies::Reads,
+        reads: || pods::reads("SEC083", &[|v| v.limits_cpu, |v| v.limits_memory], &[]),
         check: Check::Resource(check),
     }
 }
 
-fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    // Only containers that can state limits (ECS task definitions size the task instead).
-    if !container_can_set(
-        cx,
-        r,
-        &[
-            "resources",
-            "limits",
-            "cpu",
-            "cpu_limit",
-            "memory",
-            "memory_limit",
-        ],
-    ) {
-        return;
-    }
-    for c in containers(r) {
-        let has = |what: &str| {
-            c.get(&format!("resources.limits.{what}"))
-                .or_else(|| c.get(&format!("limits.{what}")))
-                .or_else(|| c.get(&format!("{what}_limit")))
-                .or_else(|| c.get(what))
-                .is_some_and(|v| !v.is_null())
-        };
-        let missing: Vec<&str> = ["cpu", "memory"].into_iter().filter(|w| !has(w)).collect();
-        if !missing.is_empty() {
-            out.report(c.span("resources"), format!("{} has no {} limit", c.label(), missing.join(" or ")))
-                .label("unbounded resources")
-                .help("write `resources = { limits = { cpu = \"500m\", memory = \"512Mi\" }, requests = { cpu = \"250m\", memory = \"256Mi\" } }`");
+fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+    for c in pods::containers(r) {
+        let mut missing = Vec::new();
+        if c.can(|v| v.limits_cpu) && c.get(|v| v.limits_cpu).is_none() {
+            missing.push("CPU");
         }
+        if c.can(|v| v.limits_memory) && c.get(|v| v.limits_memory).is_none() {
+            missing.push("memory");
+        }
+        if missing.is_empty() {
+            continue;
+        }
+        let limits =
+            c.v.limits_cpu
+                .and_then(|p| p.rsplit_once('.'))
+                .map_or("limits", |(l, _)| l);
+        out.report(
+            c.span(|v| v.limits_cpu),
+            format!("{} has no {} limit", c.label(), missing.join(" or ")),
+        )
+        .label("unbounded resources")
+        .help(format!(
+            "write `{limits} = {{ cpu = \"500m\", memory = \"512Mi\" }}` in the container"
+        ));
     }
 }

@@ -1,10 +1,13 @@
+use super::pods;
 use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A container image referenced by the `latest` tag or without any tag (which means
-    /// `latest`), in Kubernetes workloads, ECS task definitions, Cloud Run services and
-    /// portable services. Images pinned by digest (`@sha256:...`) are fine.
+    /// A container image referenced by a mutable tag: `:latest` or no tag at all — the `image` of
+    /// the stdlib's workloads, services and functions, and of Kubernetes pod specs (`kube.*`,
+    /// `tf.kubernetes_*`), `Image` of ECS container definitions, `Code.ImageUri`/`image_uri` of
+    /// Lambda functions, the containers of `tf.google_cloud_run_v2_service` and
+    /// `tf.azurerm_container_app`.
     ///
     /// ## Why it matters
     /// `latest` changes under you: two replicas of one deployment can run different code, a
@@ -25,14 +28,15 @@ rule! {
         name: "mutable-image-tag",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[WORKLOAD, SERVICE, FUNCTION]),
+        applies: Applies::Reads,
+        reads: || pods::reads("SEC085", &[|v| v.image], &[]),
         check: Check::Resource(check),
     }
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for c in containers(r) {
-        let Some(image) = c.get("image").and_then(Value::as_str) else {
+    for c in pods::containers(r) {
+        let Some(image) = c.get(|v| v.image).and_then(Value::as_str) else {
             continue;
         };
         if let Some(problem) = mutable_tag(image) {
@@ -41,14 +45,19 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
                 Some((b, t)) if !t.contains('/') => b,
                 _ => base,
             };
-            let span = if r.prop_spans.contains_key(c.prop) {
-                c.span("image")
+            let own = crate::reads::top_of(c.v.image.unwrap_or("image"));
+            let field =
+                c.v.image
+                    .and_then(|p| p.rsplit('.').next())
+                    .unwrap_or("image");
+            let span = if r.prop_spans.contains_key(c.prop) || r.prop_spans.contains_key(own) {
+                c.span(|v| v.image)
             } else {
                 cx.span_of(r, "image", &["image"])
             };
             out.report(span, format!("image `{image}` of {} {problem}", c.label()))
                 .label("mutable image reference")
-                .help(format!("pin a version or digest: `image = \"{base}:1.2.3\"` or `\"{base}@sha256:...\"`"));
+                .help(format!("pin a version or digest: `{field} = \"{base}:1.2.3\"` or `\"{base}@sha256:...\"`"));
         }
     }
 }

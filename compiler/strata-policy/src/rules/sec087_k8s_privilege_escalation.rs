@@ -1,12 +1,14 @@
+use super::pods;
 use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A Kubernetes container that adds dangerous capabilities (`SYS_ADMIN`, `NET_ADMIN`,
-    /// `SYS_PTRACE`, `ALL`), or — where its schema has the setting — that may gain more
-    /// privileges than its parent process (`allow_privilege_escalation` not `false`). The
-    /// stdlib's `k8s.*` containers have neither setting; a namespace admitting escalation is
-    /// reported by `SEC081`.
+    /// A container that may gain privileges: one that adds a dangerous Linux capability
+    /// (`SYS_ADMIN`, `NET_ADMIN`, `SYS_PTRACE`, `SYS_MODULE`, `NET_RAW`, `DAC_READ_SEARCH`, `ALL`) in
+    /// a Kubernetes pod spec (`kube.*`, `tf.kubernetes_*`) or an ECS container definition
+    /// (`LinuxParameters.Capabilities.Add`), or a Kubernetes container that does not say
+    /// `allowPrivilegeEscalation = false` (`allow_privilege_escalation` in Terraform). Privileged
+    /// containers are reported by SEC080.
     ///
     /// ## Why it matters
     /// setuid binaries and file capabilities then let a compromised process become root;
@@ -16,13 +18,29 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource web: k8s.Deployment { containers = [{ name = "web", image = "nginx:1.27" }] }
+    /// resource web: kube.apps.v1.Deployment {
+    ///   metadata = { name = "web" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "web" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "web" } }
+    ///       spec = { containers = [{ name = "web", image = "nginx:1.27" }] }
+    ///     }
+    ///   }
+    /// }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource web: k8s.Deployment {
-    ///   containers = [{ name = "web", image = "nginx:1.27", security_context = { allow_privilege_escalation = false, capabilities = { drop = ["ALL"] } } }]
+    /// resource web: kube.apps.v1.Deployment {
+    ///   metadata = { name = "web" }
+    ///   spec = {
+    ///     selector = { matchLabels = { app = "web" } }
+    ///     template = {
+    ///       metadata = { labels = { app = "web" } }
+    ///       spec = { containers = [{ name = "web", image = "nginx:1.27", securityContext = { allowPrivilegeEscalation = false, capabilities = { drop = ["ALL"] } } }] }
+    ///     }
+    ///   }
     /// }
     /// ```
     pub static RULE = {
@@ -30,7 +48,8 @@ rule! {
         name: "k8s-privilege-escalation",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[WORKLOAD]),
+        applies: Applies::Reads,
+        reads: || pods::reads("SEC087", &[|v| v.allow_privilege_escalation, |v| v.capabilities_add, |v| v.privileged], &[]),
         check: Check::Resource(check),
     }
 }
@@ -45,30 +64,36 @@ const DANGEROUS: &[&str] = &[
     "DAC_READ_SEARCH",
 ];
 
-fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let can_say = container_can_set(cx, r, &["security_context", "allow_privilege_escalation"]);
-    for c in containers(r) {
+fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+    for c in pods::containers(r) {
         let added = c
-            .security("capabilities.add")
+            .get(|v| v.capabilities_add)
             .map(strings)
             .unwrap_or_default();
         if let Some(cap) = added
             .iter()
             .find(|a| DANGEROUS.contains(&a.trim_start_matches("CAP_")))
         {
-            out.report(c.span("capabilities"), format!("{} adds the capability `{cap}`", c.label())).label("dangerous capability").help(format!("remove `{cap}` from `capabilities.add` and write `capabilities = {{ drop = [\"ALL\"] }}`"));
+            let field = c.v.capabilities_add.unwrap_or("capabilities.add");
+            out.report(
+                c.span(|v| v.capabilities_add),
+                format!("{} adds the capability `{cap}`", c.label()),
+            )
+            .label("dangerous capability")
+            .help(format!("remove `{cap}` from `{field}` (and drop `ALL`)"));
             continue;
         }
-        if can_say
-            && !matches!(
-                c.security("allow_privilege_escalation"),
-                Some(Value::Bool(false))
-            )
-            && !c.security("privileged").is_some_and(Value::is_true)
+        let Some(field) = c.v.allow_privilege_escalation else {
+            continue;
+        };
+        if !matches!(
+            c.get(|v| v.allow_privilege_escalation),
+            Some(Value::Bool(false))
+        ) && !c.get(|v| v.privileged).is_some_and(Value::is_true)
         {
-            out.report(c.span("allow_privilege_escalation"), format!("{} may escalate its privileges", c.label()))
-                .label("allow_privilege_escalation is not false")
-                .help("write `security_context = { allow_privilege_escalation = false, capabilities = { drop = [\"ALL\"] } }`");
+            out.report(c.span(|v| v.allow_privilege_escalation), format!("{} may escalate its privileges", c.label()))
+                .label(format!("`{field}` is not false"))
+                .help(format!("write `{field} = false` and drop every capability (`capabilities.drop = [\"ALL\"]`)"));
         }
     }
 }

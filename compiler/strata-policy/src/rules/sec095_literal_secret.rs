@@ -1,5 +1,7 @@
+use super::pods;
 use super::prelude::*;
 use strata_model::StrPart;
+use strata_stdlib::generated::{GenField, GenTy, GenType};
 
 rule! {
     /// ## What it checks
@@ -7,7 +9,9 @@ rule! {
     /// a credential (`password`, `secret`, `token`, `api_key`, `private_key`, ...) holding a
     /// literal string, or any string containing a well-known credential format (an AWS access
     /// key id, a PEM private key, GitHub/GitLab/Slack/Stripe/Google tokens, a password inside
-    /// a URL such as `postgres://app:hunter22@db`).
+    /// a URL such as `postgres://app:hunter22@db`). In a type of the generated layer, any field
+    /// the provider's schema marks sensitive (`MasterUserPassword`, `password`, a Kubernetes
+    /// Secret's `data`) holding a literal value; its property names are not guessed at.
     ///
     /// ## Why it matters
     /// Source files are copied everywhere — forks, CI logs, generated templates, laptops. A
@@ -17,13 +21,13 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource db: aws.rds.DBInstance { master_password = "S3cr3t-pa55" }
+    /// resource db: cfn.AWS.RDS.DBInstance { DBInstanceClass = "db.t4g.medium", Engine = "postgres", MasterUsername = "app", MasterUserPassword = "S3cr3t-pa55" }
     /// ```
     ///
     /// ## Fix
     /// Let the service manage it, or reference a secret:
     /// ```strata
-    /// resource db: aws.rds.DBInstance { manage_master_password = true }
+    /// resource db: cfn.AWS.RDS.DBInstance { DBInstanceClass = "db.t4g.medium", Engine = "postgres", MasterUsername = "app", ManageMasterUserPassword = true }
     /// ```
     pub static RULE = {
         code: "SEC095",
@@ -35,9 +39,17 @@ rule! {
     }
 }
 
-/// Walk a value; report the first finding as (what, key).
-fn scan(key: &str, v: &Value, depth: usize) -> Option<(String, String)> {
-    if depth > 32 {
+/// Walk a value; report the first finding as (what, key). `names`: also a literal under a
+/// key named like a credential (curated types; the generated layer marks its secret fields
+/// instead). Values in `skip` (environments SEC086 reports) are not walked.
+fn scan(
+    key: &str,
+    v: &Value,
+    depth: usize,
+    names: bool,
+    skip: &[*const Value],
+) -> Option<(String, String)> {
+    if depth > 32 || skip.contains(&(v as *const Value)) {
         return None;
     }
     match v {
@@ -45,7 +57,7 @@ fn scan(key: &str, v: &Value, depth: usize) -> Option<(String, String)> {
             if let Some(what) = credential_pattern(s) {
                 return Some((what.to_string(), key.to_string()));
             }
-            if secret_name(key) && looks_secret(s) {
+            if names && secret_name(key) && looks_secret(s) {
                 return Some(("a literal credential".to_string(), key.to_string()));
             }
             None
@@ -63,43 +75,108 @@ fn scan(key: &str, v: &Value, depth: usize) -> Option<(String, String)> {
                 .collect();
             credential_pattern(&lit).map(|w| (w.to_string(), key.to_string()))
         }
-        Value::List(l) => {
+        Value::List(_) => {
             // `[{ name = "API_TOKEN", value = "..." }]`
-            for x in l {
+            for x in v.as_list().unwrap_or(&[]) {
                 if let (Some(name), Some(val)) = (
                     x.get_path("name").and_then(Value::as_str),
                     x.get_path("value"),
                 ) {
-                    if let Some(f) = scan(name, val, depth + 1) {
+                    if let Some(f) = scan(name, val, depth + 1, names, skip) {
                         return Some(f);
                     }
                 }
-                if let Some(f) = scan(key, x, depth + 1) {
+                if let Some(f) = scan(key, x, depth + 1, names, skip) {
                     return Some(f);
                 }
             }
             None
         }
-        Value::Record(m) => m.iter().find_map(|(k, x)| scan(k, x, depth + 1)),
+        Value::Record(_) => v
+            .as_record()?
+            .iter()
+            .find_map(|(k, x)| scan(k, x, depth + 1, names, skip)),
         _ => None,
     }
 }
 
-fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+/// A literal string (or strings) written where a secret goes.
+fn literal(v: &Value) -> bool {
+    if let Some(s) = v.as_str() {
+        return !s.trim().is_empty();
+    }
+    v.as_list().is_some_and(|l| l.iter().any(literal))
+        || v.as_record().is_some_and(|m| m.values().any(literal))
+}
+
+/// The path of the first field the generated layer marks `sensitive` that holds a literal.
+fn sensitive(g: &GenType, f: &GenField, v: &Value, path: String, depth: usize) -> Option<String> {
+    if depth > 32 {
+        return None;
+    }
+    if f.sensitive && literal(v) {
+        return Some(path);
+    }
+    sensitive_in(g, &f.ty, v, path, depth + 1)
+}
+
+fn sensitive_in(g: &GenType, t: &GenTy, v: &Value, path: String, depth: usize) -> Option<String> {
+    if depth > 32 {
+        return None;
+    }
+    let fields = |body: &std::collections::BTreeMap<String, GenField>, v: &Value, path: &str| {
+        let m = v.as_record()?;
+        body.iter().find_map(|(k, f)| {
+            m.get(k)
+                .and_then(|x| sensitive(g, f, x, format!("{path}.{k}"), depth + 1))
+        })
+    };
+    match t {
+        GenTy::Obj(body) | GenTy::Block { list: false, body } => fields(body, v, &path),
+        GenTy::Block { list: true, body } => v
+            .as_list()?
+            .iter()
+            .find_map(|x| fields(body, x, &format!("{path}[]"))),
+        GenTy::List(inner) => v
+            .as_list()?
+            .iter()
+            .find_map(|x| sensitive_in(g, inner, x, format!("{path}[]"), depth + 1)),
+        GenTy::Map(inner) => v
+            .as_record()?
+            .iter()
+            .find_map(|(k, x)| sensitive_in(g, inner, x, format!("{path}.{k}"), depth + 1)),
+        GenTy::Def(name) => sensitive_in(g, g.defs.get(name)?, v, path, depth + 1),
+        GenTy::Union(ts) => ts
+            .iter()
+            .find_map(|t| sensitive_in(g, t, v, path.clone(), depth + 1)),
+        _ => None,
+    }
+}
+
+fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+    // Environments are SEC086's, with a better fix.
+    let skip: Vec<*const Value> = pods::containers(r)
+        .iter()
+        .filter_map(|c| c.get(pods::env_field))
+        .map(|v| v as *const Value)
+        .collect();
+    let generated = strata_stdlib::generated::family_of(&r.ty)
+        .and_then(|_| strata_stdlib::generated::get(&r.ty));
     for (k, v) in &r.props {
         // Only what was written: schema defaults are not the user's secrets.
         if !r.prop_spans.contains_key(k) {
             continue;
         }
-        // Environment variables of workloads are reported by SEC086 with a better fix.
-        if matches!(
-            k.as_str(),
-            "env" | "environment" | "env_vars" | "environment_variables" | "containers"
-        ) && matches!(cx.kind(r), WORKLOAD | SERVICE | FUNCTION | VM)
+        if let Some(field) = generated
+            .as_ref()
+            .and_then(|g| sensitive(g, g.props.get(k)?, v, k.clone(), 0))
         {
-            continue;
+            out.at(r, k, format!("`{}` has a literal value in the sensitive field `{field}`", r.name))
+                .label("secret in the source")
+                .help(format!("the provider marks `{field}` sensitive: reference a secret resource or a parameter kept out of the source, or let the service manage it (`ManageMasterUserPassword`, `manage_master_user_password`), and rotate the value"));
+            break;
         }
-        if let Some((what, key)) = scan(k, v, 0) {
+        if let Some((what, key)) = scan(k, v, 0, generated.is_none(), &skip) {
             out.at(r, k, format!("`{}` contains {what} in `{key}`", r.name))
                 .label("secret in the source")
                 .help(format!("remove the value from `{key}` and rotate it; keep it in a secret resource (`aws.secretsmanager.Secret`, `gcp.secretmanager.Secret`, a Kubernetes Secret) and reference that resource, or let the service manage it (`manage_master_password = true`, IAM authentication)"));

@@ -2,8 +2,10 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// An EC2 instance or launch template that allows the instance metadata service v1
-    /// (`metadata_http_tokens` not `"required"`, or `imdsv2 = false`).
+    /// An EC2 instance or launch template that does not require IMDSv2 (session tokens for the
+    /// instance metadata service): `HttpTokens`/`http_tokens` not `required` (or unset, the default)
+    /// in the metadata options of `cfn.AWS.EC2.Instance`, `cfn.AWS.EC2.LaunchTemplate`,
+    /// `tf.aws_instance` and `tf.aws_launch_template`.
     ///
     /// ## Why it matters
     /// IMDSv1 answers plain GET requests, so any SSRF bug in the application hands out the
@@ -12,57 +14,46 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource worker: aws.ec2.Instance { metadata_http_tokens = "optional" }
+    /// resource web: tf.aws_instance { ami = "ami-12345678", instance_type = "t3.micro" }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource worker: aws.ec2.Instance { metadata_http_tokens = "required" }
+    /// resource web: tf.aws_instance { ami = "ami-12345678", instance_type = "t3.micro", metadata_options = { http_tokens = "required" } }
     /// ```
     pub static RULE = {
         code: "SEC101",
         name: "vm-imdsv1-enabled",
         category: Security,
         severity: Warning,
-        applies: Applies::Types(&["aws.ec2.Instance", "aws.ec2.LaunchTemplate", "aws.autoscaling.LaunchConfiguration"]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const V1: &str = "IMDSv1 allowed";
+const REQUIRED: Is = Is::NoneOfOrUnset(&["required"]);
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("cfn.AWS.EC2.Instance", "MetadataOptions.HttpTokens", REQUIRED, V1),
+    read("cfn.AWS.EC2.LaunchTemplate", "LaunchTemplateData.MetadataOptions.HttpTokens", REQUIRED, V1),
+    read("tf.aws_instance", "metadata_options.http_tokens", REQUIRED, V1),
+    read("tf.aws_launch_template", "metadata_options.http_tokens", REQUIRED, V1),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(r, &["imdsv2", "require_imdsv2"]) {
-        out.at(r, p, format!("`{}` allows IMDSv1", r.name))
-            .label("IMDSv1 allowed")
-            .help(fix(cx, r, &format!("{p} = true")));
+    let Some(hit) = first_fault(READS, r) else {
         return;
-    }
-    match first_str(
+    };
+    let what = match hit.value {
+        Some(_) => format!("`{}` allows IMDSv1 (`{}`)", r.name, hit.shown()),
+        None => format!("`{}` allows IMDSv1", r.name),
+    };
+    out.at(r, hit.prop(), what).label(V1).help(fix(
+        cx,
         r,
-        &[
-            "metadata_http_tokens",
-            "http_tokens",
-            "metadata_options.http_tokens",
-        ],
-    ) {
-        Some((_, v)) if v.eq_ignore_ascii_case("required") => {}
-        Some((p, v)) => {
-            out.at(r, top(p), format!("`{}` allows IMDSv1 (`{v}`)", r.name))
-                .label("IMDSv1 allowed")
-                .help(fix(cx, r, &format!("{p} = \"required\"")));
-        }
-        None if r.prop("imdsv2").is_none()
-            && cx
-                .schema(r)
-                .is_none_or(|s| s.fields.contains_key("metadata_http_tokens")) =>
-        {
-            out.at(
-                r,
-                "metadata_http_tokens",
-                format!("`{}` allows IMDSv1", r.name),
-            )
-            .label("IMDSv2 not required")
-            .help(fix(cx, r, "metadata_http_tokens = \"required\""));
-        }
-        None => {}
-    }
+        &format!("{} = \"required\"", hit.path()),
+    ));
 }

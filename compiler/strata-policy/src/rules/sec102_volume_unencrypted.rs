@@ -2,8 +2,10 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A block storage volume or VM disk that is not encrypted (`encrypted = false` on EBS
-    /// volumes, EC2 root volumes and launch templates).
+    /// An EBS volume that is not encrypted: `Encrypted`/`encrypted` false or unset on
+    /// `cfn.AWS.EC2.Volume` and `tf.aws_ebs_volume`, or a block device of an instance or launch
+    /// template with encryption turned off (`cfn.AWS.EC2.Instance`, `cfn.AWS.EC2.LaunchTemplate`,
+    /// `tf.aws_instance` root and EBS devices, `tf.aws_launch_template`).
     ///
     /// ## Why it matters
     /// Snapshots of unencrypted volumes are readable by anyone they are shared with, and the
@@ -12,39 +14,61 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource data: aws.ec2.Volume { size = 100 GiB, encrypted = false }
+    /// resource data: tf.aws_ebs_volume { availability_zone = "eu-west-1a", size = 100 }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource data: aws.ec2.Volume { size = 100 GiB, encrypted = true }
+    /// resource data: tf.aws_ebs_volume { availability_zone = "eu-west-1a", size = 100, encrypted = true }
     /// ```
     pub static RULE = {
         code: "SEC102",
         name: "volume-unencrypted",
         category: Security,
         severity: Warning,
-        applies: Applies::Types(&["aws.ec2.Volume", "aws.ebs.Volume", "aws.ec2.Instance", "aws.ec2.LaunchTemplate"]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const OFF: &str = "unencrypted volume";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    // A volume on its own is unencrypted unless told otherwise.
+    read("cfn.AWS.EC2.Volume", "Encrypted", Is::FalseOrUnset, OFF),
+    read("tf.aws_ebs_volume", "encrypted", Is::FalseOrUnset, OFF),
+    read("cfn.AWS.EC2.Instance", "BlockDeviceMappings[].Ebs.Encrypted", Is::False, OFF),
+    read("cfn.AWS.EC2.LaunchTemplate", "LaunchTemplateData.BlockDeviceMappings[].Ebs.Encrypted", Is::False, OFF),
+    read("tf.aws_instance", "root_block_device.encrypted", Is::False, OFF),
+    read("tf.aws_instance", "ebs_block_device[].encrypted", Is::False, OFF),
+    read("tf.aws_launch_template", "block_device_mappings[].ebs.encrypted", Is::OneOf(&["false"]), OFF),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for p in [
-        "encrypted",
-        "root_volume.encrypted",
-        "root_block_device.encrypted",
-        "ebs_encrypted",
-    ] {
-        if let Some(Value::Bool(false)) = get(r, p) {
-            out.at(
-                r,
-                top(p),
-                format!("volume of `{}` is not encrypted", r.name),
-            )
-            .label("unencrypted volume")
-            .help(fix(cx, r, &format!("{p} = true")));
-            return;
-        }
-    }
+    let Some(hit) = first_fault(READS, r) else {
+        return;
+    };
+    let on = if hit.value.and_then(Value::as_str).is_some() {
+        "\"true\""
+    } else {
+        "true"
+    };
+    let help = if hit.path().contains("[]") {
+        format!(
+            "write `{} = {on}` in every block device of `{}`",
+            hit.path().rsplit('.').next().unwrap_or(hit.path()),
+            r.name
+        )
+    } else {
+        fix(cx, r, &format!("{} = {on}", hit.path()))
+    };
+    out.at(
+        r,
+        hit.prop(),
+        format!("volume of `{}` is not encrypted", r.name),
+    )
+    .label(OFF)
+    .help(help);
 }

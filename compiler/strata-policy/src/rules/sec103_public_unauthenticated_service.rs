@@ -2,10 +2,13 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A serverless service or function that anyone can invoke without authentication: Cloud
-    /// Run or Cloud Functions with `allow_unauthenticated = true` (or an invoker binding to
-    /// `allUsers`), a Lambda function URL with `auth_type = "NONE"`, an Azure function app
-    /// with `auth = false`.
+    /// A serverless service or function that anyone can invoke without authentication: Cloud Run
+    /// with `allow_unauthenticated = true` (`invoker_iam_disabled = true` on
+    /// `tf.google_cloud_run_v2_service`), an invoker binding to `allUsers` or
+    /// `allAuthenticatedUsers` (`tf.google_cloud_run_v2_service_iam_member`,
+    /// `tf.google_cloud_run_service_iam_member`, `tf.google_cloudfunctions2_function_iam_member`,
+    /// `tf.google_cloudfunctions_function_iam_member`), a Lambda function URL with the auth type
+    /// `NONE` (`cfn.AWS.Lambda.Url`, `tf.aws_lambda_function_url`).
     ///
     /// ## Why it matters
     /// Unauthenticated endpoints can be called by anyone — including to run up the bill — so
@@ -17,22 +20,40 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource worker: gcp.run.Service { allow_unauthenticated = true }
+    /// resource worker: gcp.run.Service { image = "europe-docker.pkg.dev/acme/web/worker:1.0.0", allow_unauthenticated = true }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource worker: gcp.run.Service { allow_unauthenticated = false }
+    /// resource worker: gcp.run.Service { image = "europe-docker.pkg.dev/acme/web/worker:1.0.0", allow_unauthenticated = false }
     /// ```
     pub static RULE = {
         code: "SEC103",
         name: "unauthenticated-invocation",
         category: Security,
         severity: Warning,
-        applies: Applies::Kinds(&[SERVICE, FUNCTION]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
+
+const OPEN: &str = "unauthenticated";
+const ALL_USERS: &str = "`allUsers` invoker";
+const NO_AUTH: &str = "auth type NONE";
+const EVERYONE: Is = Is::OneOf(&["allUsers", "allAuthenticatedUsers"]);
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("gcp.run.Service", "allow_unauthenticated", Is::True, OPEN),
+    read("tf.google_cloud_run_v2_service", "invoker_iam_disabled", Is::True, OPEN),
+    read("tf.google_cloud_run_v2_service_iam_member", "member", EVERYONE, ALL_USERS),
+    read("tf.google_cloud_run_service_iam_member", "member", EVERYONE, ALL_USERS),
+    read("tf.google_cloudfunctions2_function_iam_member", "member", EVERYONE, ALL_USERS),
+    read("tf.google_cloudfunctions_function_iam_member", "member", EVERYONE, ALL_USERS),
+    read("tf.aws_lambda_function_url", "authorization_type", Is::OneOf(&["NONE"]), NO_AUTH),
+    read("cfn.AWS.Lambda.Url", "AuthType", Is::OneOf(&["NONE"]), NO_AUTH),
+];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     // Lowered from a portable service declared `public` (a public website by intent) or
@@ -45,103 +66,29 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     }) {
         return;
     }
-    if let Some((p, true)) = first_bool(
-        r,
-        &["allow_unauthenticated", "public_invoker", "unauthenticated"],
-    ) {
-        out.at(
-            r,
-            p,
-            format!("anyone can invoke `{}` without authentication", r.name),
-        )
-        .label("unauthenticated")
-        .help(fix(cx, r, &format!("{p} = false")));
+    let Some(hit) = first_fault(READS, r) else {
         return;
-    }
-    for p in ["invokers", "members"] {
-        if get(r, p).is_some_and(|v| strings(v).contains(&"allUsers")) {
-            out.at(
-                r,
-                p,
-                format!("anyone can invoke `{}` without authentication", r.name),
-            )
-            .label("`allUsers` invoker")
-            .help(format!("remove `allUsers` from `{p}` of `{}`", r.name));
-            return;
-        }
-    }
-    for p in ["auth_type", "function_url.auth_type", "url_auth_type"] {
-        if get_str(r, p).is_some_and(|v| v.eq_ignore_ascii_case("NONE")) {
-            out.at(
-                r,
-                top(p),
-                format!("the URL of `{}` needs no authentication", r.name),
-            )
-            .label("auth_type NONE")
-            .help(fix(cx, r, &format!("{p} = \"AWS_IAM\"")));
-            return;
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    /// The SEC103 findings of a program, as the resource names they point at.
-    fn sec103(text: &str) -> Vec<String> {
-        let mut sources = strata_base::SourceMap::new();
-        let file = sources.add("main.strata", text, false);
-        let (analysis, diags) = strata_semantics::analyze(
-            &mut sources,
-            &[file],
-            &strata_semantics::NoImports,
-            &strata_semantics::Options::default(),
-        );
-        assert!(
-            diags
-                .iter()
-                .all(|d| d.severity != strata_base::Severity::Error),
-            "semantics: {diags:#?}"
-        );
-        let (model, diags) = strata_lower::lower_portable(analysis.model, &analysis.schemas);
-        assert!(
-            diags
-                .iter()
-                .all(|d| d.severity != strata_base::Severity::Error),
-            "lowering: {diags:#?}"
-        );
-        let (graph, _) = strata_graph::build(&model);
-        let findings = crate::check(
-            &model,
-            &analysis.schemas,
-            &graph,
-            &crate::PolicyConfig::default(),
-        );
-        findings
-            .iter()
-            .filter(|d| d.code == "SEC103")
-            .map(|d| d.message.clone())
-            .collect()
-    }
-
-    #[test]
-    fn services_behind_a_load_balancer_are_not_reported() {
-        let found = sec103(
-            r#"
-import gcp
-import portable.{Service, LoadBalancer}
-stack site { provider = gcp { project = "acme-web", region = "europe-west1" } }
-resource edge: LoadBalancer { domain = "shop.example.com" }
-resource routed: Service { image = "europe-docker.pkg.dev/acme/api:1.0.0", route = { via = edge, paths = ["/api/*"], priority = 10 } }
-resource www: Service { image = "europe-docker.pkg.dev/acme/web:1.0.0", public = https { domain = "www.example.com" } }
-resource internal: Service { image = "europe-docker.pkg.dev/acme/worker:1.0.0" }
-resource open: gcp.run.Service { image = "europe-docker.pkg.dev/acme/open:1.0.0", allow_unauthenticated = true }
-"#,
-        );
-        // The routed and public services run without the invoker check and are not reported;
-        // a Cloud Run service declared open by hand still is.
-        assert_eq!(
-            found,
-            vec!["anyone can invoke `open` without authentication".to_string()]
-        );
-    }
+    };
+    let p = hit.path();
+    let (message, help) = match hit.what() {
+        ALL_USERS => (
+            format!(
+                "anyone can invoke the service of `{}` without authentication",
+                r.name
+            ),
+            format!(
+                "bind the invoker role to the callers' identities instead of `{}`",
+                hit.shown()
+            ),
+        ),
+        NO_AUTH => (
+            format!("the URL of `{}` needs no authentication", r.name),
+            fix(cx, r, &format!("{p} = \"AWS_IAM\"")),
+        ),
+        _ => (
+            format!("anyone can invoke `{}` without authentication", r.name),
+            fix(cx, r, &format!("{p} = false")),
+        ),
+    };
+    out.at(r, hit.prop(), message).label(hit.what()).help(help);
 }

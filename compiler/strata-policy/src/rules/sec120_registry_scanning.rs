@@ -2,8 +2,10 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A container registry repository that does not scan images on push
-    /// (`scan_on_push = false` or unset on ECR repositories).
+    /// A container registry repository that does not scan images on push: `scan_on_push` false or
+    /// unset on `aws.ecr.Repository`, `ImageScanningConfiguration.ScanOnPush` on
+    /// `cfn.AWS.ECR.Repository`, `image_scanning_configuration.scan_on_push` on
+    /// `tf.aws_ecr_repository`.
     ///
     /// ## Why it matters
     /// Scanning on push flags known-vulnerable base images and packages before they are
@@ -23,19 +25,30 @@ rule! {
         name: "registry-scan-disabled",
         category: Security,
         severity: Info,
-        applies: Applies::Types(&["aws.ecr.Repository"]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const OFF: &str = "no image scanning";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.ecr.Repository", "scan_on_push", Is::FalseOrUnset, OFF),
+    read("cfn.AWS.ECR.Repository", "ImageScanningConfiguration.ScanOnPush", Is::FalseOrUnset, OFF),
+    read("tf.aws_ecr_repository", "image_scanning_configuration.scan_on_push", Is::FalseOrUnset, OFF),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if !first_bool(r, &["scan_on_push", "image_scanning", "scanning"]).is_some_and(|(_, b)| b) {
-        out.at(
-            r,
-            "scan_on_push",
-            format!("repository `{}` does not scan images on push", r.name),
-        )
-        .label("no image scanning")
-        .help(fix(cx, r, "scan_on_push = true"));
-    }
+    let Some(hit) = first_fault(READS, r) else {
+        return;
+    };
+    out.at(
+        r,
+        hit.prop(),
+        format!("repository `{}` does not scan images on push", r.name),
+    )
+    .label(OFF)
+    .help(fix(cx, r, &format!("{} = true", hit.path())));
 }

@@ -2,8 +2,9 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A container registry repository whose tags can be overwritten
-    /// (`tag_mutability = "MUTABLE"`, `immutable_tags = false`).
+    /// A container registry repository whose tags can be overwritten: `immutable_tags = false` on
+    /// `aws.ecr.Repository`, an `ImageTagMutability`/`image_tag_mutability` other than `IMMUTABLE`
+    /// (or unset, the default `MUTABLE`) on `cfn.AWS.ECR.Repository` and `tf.aws_ecr_repository`.
     ///
     /// ## Why it matters
     /// With mutable tags, `api:1.4.2` can silently change after review; a compromised CI
@@ -11,44 +12,52 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource api_images: aws.ecr.Repository { tag_mutability = "MUTABLE" }
+    /// resource api_images: aws.ecr.Repository { immutable_tags = false }
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource api_images: aws.ecr.Repository { tag_mutability = "IMMUTABLE" }
+    /// resource api_images: aws.ecr.Repository { immutable_tags = true }
     /// ```
     pub static RULE = {
         code: "SEC121",
         name: "registry-mutable-tags",
         category: Security,
         severity: Info,
-        applies: Applies::Types(&["aws.ecr.Repository"]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const MUTABLE: &str = "mutable tags";
+const IMMUTABLE: Is = Is::NoneOfOrUnset(&["IMMUTABLE", "IMMUTABLE_WITH_EXCLUSION"]);
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("aws.ecr.Repository", "immutable_tags", Is::False, MUTABLE),
+    // ECR tags are mutable unless told otherwise.
+    read("cfn.AWS.ECR.Repository", "ImageTagMutability", IMMUTABLE, MUTABLE),
+    read("tf.aws_ecr_repository", "image_tag_mutability", IMMUTABLE, MUTABLE),
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    if let Some((p, false)) = first_bool(r, &["immutable_tags", "tag_immutability"]) {
-        out.at(
-            r,
-            p,
-            format!("tags of repository `{}` can be overwritten", r.name),
-        )
-        .label("mutable tags")
-        .help(fix(cx, r, &format!("{p} = true")));
+    let Some(hit) = first_fault(READS, r) else {
         return;
-    }
-    match first_str(r, &["tag_mutability", "image_tag_mutability"]) {
-        Some((p, v)) if v.eq_ignore_ascii_case("MUTABLE") => {
-            out.at(
-                r,
-                p,
-                format!("tags of repository `{}` can be overwritten", r.name),
-            )
-            .label("MUTABLE")
-            .help(fix(cx, r, &format!("{p} = \"IMMUTABLE\"")));
-        }
-        _ => {}
-    }
+    };
+    let on = if hit.path() == "immutable_tags" {
+        "true"
+    } else {
+        "\"IMMUTABLE\""
+    };
+    out.at(
+        r,
+        hit.prop(),
+        format!("tags of repository `{}` can be overwritten", r.name),
+    )
+    .label(match hit.value.and_then(Value::as_str) {
+        Some(v) => v,
+        None => MUTABLE,
+    })
+    .help(fix(cx, r, &format!("{} = {on}", hit.path())));
 }

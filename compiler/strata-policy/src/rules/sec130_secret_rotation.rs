@@ -2,8 +2,12 @@ use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A secret in AWS Secrets Manager or GCP Secret Manager without automatic rotation
-    /// (`rotation` unset or false).
+    /// A secret that is never rotated: a Secret Manager secret without `rotation`
+    /// (`gcp.secretmanager.Secret`, `tf.google_secret_manager_secret`), or an AWS Secrets Manager
+    /// secret (`cfn.AWS.SecretsManager.Secret`, `tf.aws_secretsmanager_secret`) that no rotation
+    /// schedule (`cfn.AWS.SecretsManager.RotationSchedule`, `tf.aws_secretsmanager_secret_rotation`)
+    /// points at. The stdlib's `aws.secretsmanager.Secret` has no rotation setting and is not
+    /// checked.
     ///
     /// ## Why it matters
     /// Long-lived credentials accumulate in logs, laptops and old containers; rotation bounds
@@ -11,49 +15,63 @@ rule! {
     ///
     /// ## Example
     /// ```strata
-    /// resource db_password: aws.secretsmanager.Secret { generate = true }
+    /// resource api_key: gcp.secretmanager.Secret {}
     /// ```
     ///
     /// ## Fix
     /// ```strata
-    /// resource db_password: aws.secretsmanager.Secret { generate = true, rotation = { every = 30d } }
+    /// resource rotation: gcp.pubsub.Topic {}
+    /// resource api_key: gcp.secretmanager.Secret { rotation = { period = 30d, next = "2030-01-01T00:00:00Z", topic = rotation } }
     /// ```
     pub static RULE = {
         code: "SEC130",
         name: "secret-rotation-disabled",
         category: Security,
         severity: Info,
-        applies: Applies::Types(&["aws.secretsmanager.Secret", "gcp.secretmanager.Secret"]),
+        applies: Applies::Reads,
+        reads: || READS,
         check: Check::Resource(check),
     }
 }
 
+const OFF: &str = "no rotation";
+
+#[rustfmt::skip]
+static READS: &[Read] = &[
+    read("gcp.secretmanager.Secret", "rotation", Is::Unset, OFF),
+    read("tf.google_secret_manager_secret", "rotation", Is::Unset, OFF),
+    // An AWS secret's rotation is a resource of its own that points at it (`ROTATIONS`).
+    read("cfn.AWS.SecretsManager.Secret", "", Is::Unset, OFF),
+    read("tf.aws_secretsmanager_secret", "", Is::Unset, OFF),
+];
+
+/// The rotation schedule types: one referencing the secret rotates it.
+const ROTATIONS: &[&str] = &[
+    "cfn.AWS.SecretsManager.RotationSchedule",
+    "tf.aws_secretsmanager_secret_rotation",
+];
+
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let rotated = match first(
-        r,
-        &[
-            "rotation",
-            "rotation_rules",
-            "rotation_period",
-            "rotation_lambda",
-        ],
-    ) {
-        Some((_, Value::Bool(b))) => *b,
-        Some(_) => true,
-        None => false,
+    let Some(hit) = first_fault(READS, r) else {
+        return;
     };
-    if !rotated && cx.can_set(r, "rotation") {
-        let line = if r.ty.starts_with("gcp.") {
-            "rotation = { period = 30d, next = \"<first rotation, RFC 3339>\", topic = <a Pub/Sub topic> }"
-        } else {
-            "rotation = { every = 30d }"
-        };
-        out.at(
-            r,
-            "rotation",
-            format!("secret `{}` is never rotated", r.name),
-        )
-        .label("no rotation")
-        .help(fix(cx, r, line));
+    if cx.graph.dependents(r.id).iter().any(|(d, _)| {
+        cx.resource(*d)
+            .is_some_and(|x| ROTATIONS.contains(&x.ty.as_str()))
+    }) {
+        return;
     }
+    let help = match r.ty.as_str() {
+        "gcp.secretmanager.Secret" => fix(cx, r, "rotation = { period = 30d, next = \"<first rotation, RFC 3339>\", topic = <a Pub/Sub topic> }"),
+        "tf.google_secret_manager_secret" => fix(cx, r, "rotation = { rotation_period = \"2592000s\", next_rotation_time = \"<RFC 3339>\" }"),
+        "cfn.AWS.SecretsManager.Secret" => format!("declare `resource {}_rotation: cfn.AWS.SecretsManager.RotationSchedule {{ SecretId = {}.Id, RotationRules = {{ AutomaticallyAfterDays = 30 }}, ... }}`", ident(&r.name), r.name),
+        _ => format!("declare `resource {}_rotation: tf.aws_secretsmanager_secret_rotation {{ secret_id = {}.id, rotation_rules = {{ automatically_after_days = 30 }}, ... }}`", ident(&r.name), r.name),
+    };
+    out.at(
+        r,
+        hit.prop(),
+        format!("secret `{}` is never rotated", r.name),
+    )
+    .label(OFF)
+    .help(help);
 }

@@ -5,40 +5,28 @@ use strata_base::Diagnostic;
 use strata_graph::EdgeKind;
 use strata_model::{Resource, ResourceId, Value};
 
-/// The value at a dotted path (`backups.retention`).
-pub fn get<'r>(r: &'r Resource, path: &str) -> Option<&'r Value> {
-    let (head, rest) = match path.split_once('.') {
-        Some((h, t)) => (h, Some(t)),
-        None => (path, None),
-    };
-    let v = r.prop(head)?;
-    match rest {
-        Some(t) => v.get_path(t),
-        None => Some(v),
-    }
-}
-
-/// The string at a path.
-pub fn get_str<'r>(r: &'r Resource, path: &str) -> Option<&'r str> {
-    get(r, path).and_then(Value::as_str)
-}
-
-/// `Some(b)` when the path holds a bool.
-pub fn get_bool(r: &Resource, path: &str) -> Option<bool> {
-    get(r, path).and_then(Value::as_bool)
-}
-
-/// True when the property is explicitly `true`.
-pub fn is_true(r: &Resource, path: &str) -> bool {
-    get(r, path).is_some_and(Value::is_true)
-}
-
 /// A duration in seconds (quantities) or a plain number taken as `unit_seconds` units.
 pub fn seconds(v: &Value, unit_seconds: f64) -> Option<f64> {
     match v {
         Value::Quantity(q) => q.seconds(),
         v => v.as_f64().map(|n| n * unit_seconds),
     }
+}
+
+/// A duration in seconds: a quantity, a number of `unit_seconds`, or a string of seconds
+/// (`"86400s"`, as Google writes them) or of ISO 8601 days (`"P90D"`, as Azure writes them).
+pub fn duration_secs(v: &Value, unit_seconds: f64) -> Option<f64> {
+    if let Some(s) = v.as_str() {
+        let s = s.trim();
+        if let Some(n) = s.strip_suffix('s') {
+            return n.parse::<f64>().ok();
+        }
+        if let Some(d) = s.strip_prefix('P').and_then(|x| x.strip_suffix('D')) {
+            return d.parse::<f64>().ok().map(|d| d * 86400.0);
+        }
+        return None;
+    }
+    seconds(v, unit_seconds)
 }
 
 /// Secondary labels for each edge along a path (edges may point either way).
@@ -147,84 +135,9 @@ pub fn ident(name: &str) -> String {
         .to_string()
 }
 
-/// The first of `names` that the resource has (set or defaulted), with its value.
-pub fn first<'r>(r: &'r Resource, names: &[&'static str]) -> Option<(&'static str, &'r Value)> {
-    names
-        .iter()
-        .find_map(|n| get(r, n).filter(|v| !v.is_null()).map(|v| (*n, v)))
-}
-
-/// The first of `names` holding a bool.
-pub fn first_bool(r: &Resource, names: &[&'static str]) -> Option<(&'static str, bool)> {
-    names.iter().find_map(|n| get_bool(r, n).map(|b| (*n, b)))
-}
-
-/// The first of `names` holding a string.
-pub fn first_str<'r>(r: &'r Resource, names: &[&'static str]) -> Option<(&'static str, &'r str)> {
-    names.iter().find_map(|n| get_str(r, n).map(|s| (*n, s)))
-}
-
 /// The top-level property of a dotted path (for spans).
 pub fn top(path: &str) -> &str {
     path.split('.').next().unwrap_or(path)
-}
-
-/// A container of a workload: an element of `containers` (or `init_containers`), or the
-/// resource itself when it describes a single container (`image = ...` at the top level).
-pub struct Container<'r> {
-    pub r: &'r Resource,
-    rec: Option<&'r std::collections::BTreeMap<String, Value>>,
-    /// The top-level property the container is written in (for spans).
-    pub prop: &'static str,
-    pub name: String,
-}
-
-impl<'r> Container<'r> {
-    pub fn get(&self, key: &str) -> Option<&'r Value> {
-        match self.rec {
-            Some(m) => {
-                let (head, rest) = key
-                    .split_once('.')
-                    .map_or((key, None), |(h, t)| (h, Some(t)));
-                let v = m.get(head)?;
-                match rest {
-                    Some(t) => v.get_path(t),
-                    None => Some(v),
-                }
-            }
-            None => get(self.r, key),
-        }
-    }
-    /// A security-context setting: the container's, else the pod's (`pod_security_context`,
-    /// `security_context` at the resource level), else a flat property of that name.
-    pub fn security(&self, key: &str) -> Option<&'r Value> {
-        self.get(&format!("security_context.{key}"))
-            .or_else(|| get(self.r, &format!("pod_security_context.{key}")))
-            .or_else(|| {
-                if self.rec.is_some() {
-                    get(self.r, &format!("security_context.{key}"))
-                } else {
-                    None
-                }
-            })
-            .or_else(|| self.get(key))
-    }
-    /// The span to point at: the container's property, else the resource's `prop`.
-    pub fn span(&self, prop: &str) -> strata_base::Span {
-        if self.rec.is_some() {
-            self.r.prop_span(self.prop)
-        } else {
-            self.r.prop_span(top(prop))
-        }
-    }
-    /// `container web` or the resource name, for messages.
-    pub fn label(&self) -> String {
-        if self.rec.is_some() {
-            format!("container `{}` of `{}`", self.name, self.r.name)
-        } else {
-            format!("`{}`", self.r.name)
-        }
-    }
 }
 
 /// The fields a container of `r` can have according to its schema (`containers: list<T>`),
@@ -243,44 +156,6 @@ pub fn container_fields(cx: &Cx<'_>, r: &Resource) -> Option<std::collections::B
         },
         _ => None,
     }
-}
-
-/// Whether a container of `r` can say `any` of these fields (so their absence is a choice).
-pub fn container_can_set(cx: &Cx<'_>, r: &Resource, any: &[&str]) -> bool {
-    container_fields(cx, r).is_none_or(|f| any.iter().any(|k| f.contains(*k)))
-}
-
-/// The containers of a workload resource.
-pub fn containers(r: &Resource) -> Vec<Container<'_>> {
-    let mut out = Vec::new();
-    for prop in ["containers", "init_containers"] {
-        if let Some(list) = get(r, prop).and_then(Value::as_list) {
-            for (i, c) in list.iter().enumerate() {
-                if let Some(m) = c.as_record() {
-                    let name = m
-                        .get("name")
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                        .unwrap_or_else(|| format!("#{i}"));
-                    out.push(Container {
-                        r,
-                        rec: Some(m),
-                        prop,
-                        name,
-                    });
-                }
-            }
-        }
-    }
-    if out.is_empty() && (r.prop("image").is_some() || r.prop("containers").is_none()) {
-        out.push(Container {
-            r,
-            rec: None,
-            prop: "image",
-            name: r.name.clone(),
-        });
-    }
-    out
 }
 
 /// Whether a variable or property name suggests a credential.

@@ -223,8 +223,8 @@ fn kubernetes_ingress_has_tls() {
         .collect();
     assert_eq!(
         got,
-        [("SEC060", "legacy")],
-        "only the project's own ingress without TLS:\n{}",
+        [("SEC060", "spec")],
+        "only the API ingress without TLS:\n{}",
         render_inline(&sources, &findings)
     );
     insta::assert_snapshot!("ingress", render_inline(&sources, &findings));

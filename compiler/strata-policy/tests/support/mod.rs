@@ -107,3 +107,100 @@ pub fn render(f: Fixture, config: &PolicyConfig) -> (String, Vec<Diagnostic>) {
     let (_, sources, diags) = run_with(f, stdlib(), config);
     (render_inline(&sources, &diags), diags)
 }
+
+/// A Strata source compiled through the front end and checked with one rule.
+pub struct Checked {
+    pub model: Model,
+    pub file: strata_base::FileId,
+    /// How many resources the source declares (they come first in the model).
+    pub declared: usize,
+    pub findings: Vec<Diagnostic>,
+    /// The findings rendered inline under the source.
+    pub rendered: String,
+    /// Compile errors (rendered), if any.
+    pub errors: Vec<String>,
+}
+
+/// Parse, analyse, lower (`lower_portable`), graph and check `text` with only the rule `code`
+/// enabled. Header lines: `//- env: NAME` (`--env`), `//- option: name = value` (an option of
+/// the rule).
+pub fn check_source(code: &str, name: &str, text: &str) -> Checked {
+    use strata_base::Severity;
+    let env = text
+        .lines()
+        .find_map(|l| l.strip_prefix("//- env: "))
+        .map(|e| e.trim().to_string());
+    let mut sources = SourceMap::new();
+    let file = sources.add(name, text, false);
+    let options = strata_semantics::Options {
+        env,
+        ..Default::default()
+    };
+    let (analysis, diags) = strata_semantics::analyze(
+        &mut sources,
+        &[file],
+        &strata_semantics::NoImports,
+        &options,
+    );
+    let mut errors = Vec::new();
+    let bad: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if !bad.is_empty() {
+        errors.push(format!(
+            "{name} does not compile:\n{}",
+            render_inline(&sources, &bad)
+        ));
+    }
+    let declared = analysis.model.resources.len();
+    let (model, diags) = strata_lower::lower_portable(analysis.model, &analysis.schemas);
+    let bad: Vec<_> = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .cloned()
+        .collect();
+    if !bad.is_empty() {
+        errors.push(format!(
+            "{name} does not lower:\n{}",
+            render_inline(&sources, &bad)
+        ));
+    }
+    let (graph, gd) = strata_graph::build(&model);
+    if !gd.is_empty() {
+        errors.push(format!("{name}: graph diagnostics {gd:?}"));
+    }
+    let mut config = only(code);
+    for (k, v) in text
+        .lines()
+        .filter_map(|l| l.strip_prefix("//- option: "))
+        .filter_map(|o| o.split_once('='))
+    {
+        let v = v.trim();
+        let value = match (v.parse::<i64>(), v.parse::<f64>(), v) {
+            (Ok(i), _, _) => strata_model::Value::Int(i),
+            (_, Ok(f), _) => strata_model::Value::Float(f),
+            (_, _, "true" | "false") => strata_model::Value::Bool(v == "true"),
+            _ => strata_model::Value::str(v.trim_matches('"').to_string()),
+        };
+        config = config.with_option(code, k.trim(), value);
+    }
+    let findings = strata_policy::check_with_sources(
+        &model,
+        &analysis.schemas,
+        &graph,
+        &config,
+        &sources,
+        &[],
+    );
+    let rendered = render_inline(&sources, &findings);
+    Checked {
+        model,
+        file,
+        declared,
+        findings,
+        rendered,
+        errors,
+    }
+}

@@ -295,33 +295,77 @@ pub const EXISTING: &str = "existing:";
 /// namespace). Deployment Manager: `name` and the attributes, as for CloudFormation.
 /// `Err` says why there is none.
 pub fn existing_schema(name: &str) -> Result<ResourceSchema, String> {
-    let family = family_of(name).ok_or_else(|| format!("`{name}` is not a type of the generated layer"))?;
+    let family =
+        family_of(name).ok_or_else(|| format!("`{name}` is not a type of the generated layer"))?;
     let mut s = if family.name == "tf" {
         match data_schema(name) {
             Some(s) => (*s).clone(),
-            None => return Err(format!("the Terraform provider has no data source `{}`", name.trim_start_matches("tf."))),
+            None => {
+                return Err(format!(
+                    "the Terraform provider has no data source `{}`",
+                    name.trim_start_matches("tf.")
+                ))
+            }
         }
     } else {
         let base = schema(name).ok_or_else(|| format!("unknown type `{name}`"))?;
         let mut s = (*base).clone();
-        let id_field = |doc: &str| FieldSchema { ty: Ty::string(), required: true, default: None, doc: Some(doc.to_string()), span: strata_base::Span::default() };
+        let id_field = |doc: &str| FieldSchema {
+            ty: Ty::string(),
+            required: true,
+            default: None,
+            doc: Some(doc.to_string()),
+            span: strata_base::Span::default(),
+        };
         let mut fields: BTreeMap<String, FieldSchema> = BTreeMap::new();
         match family.name {
             "kube" => {
                 let mut meta = BTreeMap::new();
                 meta.insert("name".to_string(), id_field("The object's name."));
-                meta.insert("namespace".to_string(), FieldSchema { required: false, ..id_field("Its namespace (namespaced kinds); the stack's namespace when omitted.") });
-                fields.insert("metadata".to_string(), FieldSchema { ty: Ty::Record(meta), ..id_field("The existing object's name and namespace.") });
+                meta.insert(
+                    "namespace".to_string(),
+                    FieldSchema {
+                        required: false,
+                        ..id_field(
+                            "Its namespace (namespaced kinds); the stack's namespace when omitted.",
+                        )
+                    },
+                );
+                fields.insert(
+                    "metadata".to_string(),
+                    FieldSchema {
+                        ty: Ty::Record(meta),
+                        ..id_field("The existing object's name and namespace.")
+                    },
+                );
                 s.outputs = BTreeMap::new();
             }
             _ => {
                 for (k, f) in &base.outputs {
-                    fields.insert(k.clone(), FieldSchema { required: false, doc: Some(format!("Its value, if the program reads `{k}` (nothing is looked up).")), ..f.clone() });
+                    fields.insert(
+                        k.clone(),
+                        FieldSchema {
+                            required: false,
+                            doc: Some(format!(
+                                "Its value, if the program reads `{k}` (nothing is looked up)."
+                            )),
+                            ..f.clone()
+                        },
+                    );
                 }
                 let ids: Vec<String> = get(name).map(|g| g.ids.clone()).unwrap_or_default();
-                let ids = if ids.is_empty() { vec!["name".to_string()] } else { ids };
+                let ids = if ids.is_empty() {
+                    vec!["name".to_string()]
+                } else {
+                    ids
+                };
                 for id in ids.iter().filter(|i| !i.contains('.')) {
-                    let mut f = base.fields.get(id).or_else(|| base.outputs.get(id)).cloned().unwrap_or_else(|| id_field("The identifier."));
+                    let mut f = base
+                        .fields
+                        .get(id)
+                        .or_else(|| base.outputs.get(id))
+                        .cloned()
+                        .unwrap_or_else(|| id_field("The identifier."));
                     f.required = true;
                     fields.insert(id.clone(), f);
                 }
