@@ -143,10 +143,13 @@ models! {
     "cfn.AWS.SQS.Queue" => UsageBased, "requests from usage `requests_millions`";
     "cfn.AWS.SecretsManager.Secret" => Priced, "one secret per month";
     "cfn.AWS.ServiceDiscovery.PrivateDnsNamespace" => Priced, "its Route 53 private hosted zone per month";
+    "cfn.AWS.ServiceDiscovery.Service" => Priced, "registered instances per month (usage `instances`)";
     "cfn.AWS.WAFv2.WebACL" => Priced, WAF_Q;
     "dm.compute.v1.globalForwardingRule" => Priced, GFR_Q;
     "dm.compute.v1.instance" => Priced, "VM hours at its machine type";
+    "dm.compute.v1.securityPolicy" => Priced, "Cloud Armor policy per month + rules per month";
     "dm.container.v1.nodePool" => Priced, GKE_POOL_Q;
+    "dm.dns.v1.managedZone" => Priced, "one managed zone per month";
     "dm.sqladmin.v1beta4.instance" => Priced, CLOUDSQL_Q;
     "gcp.artifactregistry.Repository" => UsageBased, "storage GB from usage `storage_gib`";
     "gcp.cloudfunctions.Function" => UsageBased, "invocations from usage `requests_millions`";
@@ -206,8 +209,11 @@ models! {
     "tf.aws_s3_bucket" => UsageBased, "stored GB from usage `storage_gib`";
     "tf.aws_secretsmanager_secret" => Priced, "one secret per month";
     "tf.aws_service_discovery_private_dns_namespace" => Priced, "its Route 53 private hosted zone per month";
+    "tf.aws_service_discovery_service" => Priced, "registered instances per month (usage `instances`)";
     "tf.aws_sqs_queue" => UsageBased, "requests from usage `requests_millions`";
     "tf.aws_wafv2_web_acl" => Priced, WAF_Q;
+    "tf.azurerm_container_app" => Priced, "minimum replicas × (vCPU seconds + GiB seconds) at the active rate";
+    "tf.azurerm_key_vault_key" => Priced, "HSM keys per key-month; software keys are usage-based";
     "tf.azurerm_kubernetes_cluster" => Priced, "Standard tier management hours + the default node pool: nodes × VM hours";
     "tf.azurerm_linux_virtual_machine" => Priced, "VM hours at its size";
     "tf.azurerm_postgresql_flexible_server" => Priced, AZPG_Q;
@@ -217,6 +223,7 @@ models! {
     "tf.google_compute_global_forwarding_rule" => Priced, GFR_Q;
     "tf.google_compute_instance" => Priced, "VM hours at its machine type";
     "tf.google_compute_router_nat" => UsageBased, "data processed GB from usage `nat_gib` (gateway uptime is billed per VM using it)";
+    "tf.google_compute_security_policy" => Priced, "Cloud Armor policy per month + rules per month";
     "tf.google_container_cluster" => Priced, "cluster management hours";
     "tf.google_container_node_pool" => Priced, GKE_POOL_Q;
     "tf.google_dns_managed_zone" => Priced, "one managed zone per month";
@@ -638,7 +645,9 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
                 );
             }
         }
-        "aws.servicediscovery.Service" => {
+        "aws.servicediscovery.Service"
+        | "cfn.AWS.ServiceDiscovery.Service"
+        | "tf.aws_service_discovery_service" => {
             let id = cx.r.id;
             let instances = cx.usage("instances").unwrap_or_else(|| {
                 cx.model
@@ -793,12 +802,14 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
         "gcp.secretmanager.Secret" | "tf.google_secret_manager_secret" => {
             cx.add("secret version", "secretmanager", "secret_version", 1.0);
         }
-        "gcp.dns.ManagedZone" | "tf.google_dns_managed_zone" => {
+        "gcp.dns.ManagedZone" | "tf.google_dns_managed_zone" | "dm.dns.v1.managedZone" => {
             cx.add("managed zone", "dns", "managed_zone", 1.0);
         }
-        "gcp.compute.SecurityPolicy" => {
+        "gcp.compute.SecurityPolicy"
+        | "tf.google_compute_security_policy"
+        | "dm.compute.v1.securityPolicy" => {
             cx.add("Cloud Armor policy", "armor", "policy", 1.0);
-            let rules = cx.list_len("rules");
+            let rules = cx.list_len("rules") + cx.list_len("rule");
             cx.size("rules", rules);
             if rules > 0 {
                 cx.add(format!("{rules} rule(s)"), "armor", "rule", rules as f64);
@@ -906,8 +917,10 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
                     .push("usage-based: Basic tier is billed per operation".into()),
             }
         }
-        "azure.containerapp.App" => {
-            let min = cx.num_of(&["min_replicas"]).unwrap_or(0.0);
+        "azure.containerapp.App" | "tf.azurerm_container_app" => {
+            let min = cx
+                .num_of(&["min_replicas", "template.min_replicas"])
+                .unwrap_or(0.0);
             cx.size("count", min);
             if min <= 0.0 {
                 cx.notes.push(
@@ -915,7 +928,9 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
                 );
                 return;
             }
-            let cpu = cx.num_of(&["cpu"]).unwrap_or(0.25);
+            let cpu = cx
+                .num_of(&["cpu", "template.container.cpu"])
+                .unwrap_or(0.25);
             let mem = cx.at("memory").and_then(memory_gb).unwrap_or(0.5);
             cx.size("cpu", cpu);
             cx.size("memory_gb", mem);
@@ -936,7 +951,7 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             );
             cx.notes.push("the monthly free grant (180,000 vCPU-seconds, 360,000 GiB-seconds per subscription) is not deducted".into());
         }
-        "azure.keyvault.Key" => {
+        "azure.keyvault.Key" | "tf.azurerm_key_vault_key" => {
             let kt = cx.str_of(&["key_type"]).unwrap_or("RSA").to_string();
             if kt.ends_with("-HSM") {
                 let advanced =
