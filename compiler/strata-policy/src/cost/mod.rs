@@ -169,11 +169,13 @@ pub(crate) fn estimate_facts(
     let mut lines = Vec::new();
     let mut stacks: BTreeMap<String, f64> = BTreeMap::new();
     let mut total = 0.0;
+    let context = pricing::Context::new(model);
     for r in &model.resources {
         if facts.superseded.contains(r.id) {
             continue;
         }
         let mut cx = pricing::Pcx {
+            context: &context,
             model,
             facts,
             usage,

@@ -250,7 +250,49 @@ pub fn model_of(ty: &str) -> Option<PricingModel> {
     None
 }
 
+/// What a resource's price depends on in other resources, computed once per estimate.
+#[derive(Default)]
+pub(crate) struct Context {
+    /// Rank (1-based) of each GCP forwarding rule among its stack's, by resource index.
+    pub rule_rank: std::collections::HashMap<u32, usize>,
+    /// Desired tasks of the ECS services registering in each Cloud Map service.
+    pub registered: std::collections::HashMap<u32, f64>,
+}
+
+const FORWARDING_RULES: &[&str] = &[
+    "dm.compute.v1.globalForwardingRule",
+    "gcp.compute.ForwardingRule",
+    "gcp.compute.GlobalForwardingRule",
+    "tf.google_compute_forwarding_rule",
+    "tf.google_compute_global_forwarding_rule",
+];
+
+impl Context {
+    pub fn new(model: &Model) -> Context {
+        let mut cx = Context::default();
+        let mut per_stack: std::collections::HashMap<Option<usize>, usize> =
+            std::collections::HashMap::new();
+        for r in &model.resources {
+            if r.existing {
+                continue;
+            }
+            if FORWARDING_RULES.contains(&r.ty.as_str()) {
+                let n = per_stack.entry(r.stack).or_default();
+                *n += 1;
+                cx.rule_rank.insert(r.id.0, *n);
+            } else if r.ty == "aws.ecs.Service" {
+                if let Some(reg) = r.prop("service_registry").and_then(Value::as_ref) {
+                    *cx.registered.entry(reg.resource.0).or_default() +=
+                        r.prop("desired_count").and_then(number).unwrap_or(1.0);
+                }
+            }
+        }
+        cx
+    }
+}
+
 pub(crate) struct Pcx<'a> {
+    pub context: &'a Context,
     pub model: &'a Model,
     pub facts: &'a Facts,
     pub usage: &'a UsageAssumptions,
@@ -648,20 +690,10 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
         "aws.servicediscovery.Service"
         | "cfn.AWS.ServiceDiscovery.Service"
         | "tf.aws_service_discovery_service" => {
-            let id = cx.r.id;
-            let instances = cx.usage("instances").unwrap_or_else(|| {
-                cx.model
-                    .resources
-                    .iter()
-                    .filter(|s| {
-                        s.ty == "aws.ecs.Service"
-                            && s.prop("service_registry")
-                                .and_then(Value::as_ref)
-                                .is_some_and(|r| r.resource == id)
-                    })
-                    .map(|s| s.prop("desired_count").and_then(number).unwrap_or(1.0))
-                    .sum()
-            });
+            let id = cx.r.id.0;
+            let instances = cx
+                .usage("instances")
+                .unwrap_or_else(|| cx.context.registered.get(&id).copied().unwrap_or(0.0));
             cx.size("count", instances);
             if instances > 0.0 {
                 cx.add(
@@ -1348,27 +1380,7 @@ fn gke_pool(cx: &mut Pcx<'_>) {
 /// hourly price, each further one at its own. The first rule of a stack carries the price of
 /// the first five; the sixth and later their own.
 fn forwarding_rule(cx: &mut Pcx<'_>) {
-    let me = cx.r.id;
-    let stack = cx.r.stack;
-    let rank = cx
-        .model
-        .resources
-        .iter()
-        .filter(|o| {
-            o.stack == stack
-                && !o.existing
-                && matches!(
-                    o.ty.as_str(),
-                    "gcp.compute.GlobalForwardingRule"
-                        | "gcp.compute.ForwardingRule"
-                        | "tf.google_compute_global_forwarding_rule"
-                        | "tf.google_compute_forwarding_rule"
-                        | "dm.compute.v1.globalForwardingRule"
-                )
-        })
-        .take_while(|o| o.id != me)
-        .count()
-        + 1;
+    let rank = cx.context.rule_rank.get(&cx.r.id.0).copied().unwrap_or(1);
     cx.size("rule", rank);
     if rank == 1 {
         cx.hourly(
