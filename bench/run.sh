@@ -6,6 +6,8 @@
 #   - `strata fmt --check` over the repository's examples/ (every .strata file; the pre-commit
 #     hook's case, target <= 20 ms) and over each generated project (first put in canonical
 #     layout with `strata fmt`, so that --check passes as in a formatted repository),
+#   - `strata cost` (table and JSON) and `strata cost --compare-to` (against the project's own
+#     JSON estimate) on the same projects (issue 15's target: 10,000 resources <= 200 ms),
 #   - peak memory (max RSS) of each, with /usr/bin/time -v.
 # Prints a Markdown report (paste it into docs/performance.md) and writes it to
 # bench/results/<date>-<time>.md.
@@ -104,6 +106,10 @@ report="bench/results/$(date -u +%Y-%m-%d-%H%M).md"
     echo "| $n resources | $lines | check | $(measure $runs "$STRATA" check "$p") | $(peak "$STRATA" check "$p") |"
     echo "| $n resources | $lines | compile (all targets) | $(measure $runs "$STRATA" compile "$p" --out "$WORK/out-$n") | $(peak "$STRATA" compile "$p" --out "$WORK/out-$n") |"
     echo "| $n resources | $lines | compile --target cloudformation | $(measure $runs "$STRATA" compile "$p" --target cloudformation --out "$WORK/out-cfn-$n") | $(peak "$STRATA" compile "$p" --target cloudformation --out "$WORK/out-cfn-$n") |"
+    "$STRATA" cost "$p" --format json >"$WORK/base-$n.json" 2>/dev/null || true
+    echo "| $n resources | $lines | cost | $(measure $runs "$STRATA" cost "$p") | $(peak "$STRATA" cost "$p") |"
+    echo "| $n resources | $lines | cost --format json | $(measure $runs "$STRATA" cost "$p" --format json) | $(peak "$STRATA" cost "$p" --format json) |"
+    echo "| $n resources | $lines | cost --compare-to (markdown) | $(measure $runs "$STRATA" cost "$p" --compare-to "$WORK/base-$n.json" --format markdown) | $(peak "$STRATA" cost "$p" --compare-to "$WORK/base-$n.json" --format markdown) |"
     echo "| $n resources, formatted | $(cat "$p-fmt"/*.strata | wc -l) | fmt --check | $(measure $runs "$STRATA" fmt --check "$p-fmt") | $(peak "$STRATA" fmt --check "$p-fmt") |"
   done
   echo

@@ -1,6 +1,6 @@
 //! One function per subcommand. Each returns the process exit code.
 
-use crate::{CfnFormatArg, CheckFormat, Cli, Command, CostFormat, GraphFormat};
+use crate::{CfnFormatArg, CheckFormat, Cli, Command, GraphFormat};
 use serde_json::json;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -20,7 +20,12 @@ pub fn run(cli: Cli) -> u8 {
             target,
             cfn_format,
         } => compile(&path, env, out, target, cfn_format, color),
-        Command::Cost { path, env, format } => cost(&path, env, format, color),
+        Command::Cost {
+            path,
+            env,
+            format,
+            compare_to,
+        } => crate::cost_cmd::cost(&path, env, format, compare_to.as_deref(), color),
         Command::Graph { path, env, format } => graph(&path, env, format, color),
         Command::Fmt { paths, check } => fmt(&paths, check, color),
         Command::Explain { code: Some(t) } if crate::schema::is_type(&t) => {
@@ -45,7 +50,7 @@ pub fn run(cli: Cli) -> u8 {
 
 /// The process exits right after a command: freeing a large outcome (100,000 resources) piece
 /// by piece would only delay the exit, so it is leaked instead.
-fn done<T>(outcome: T, code: i32) -> i32 {
+pub(crate) fn done<T>(outcome: T, code: i32) -> i32 {
     std::mem::forget(outcome);
     code
 }
@@ -110,7 +115,7 @@ pub(crate) fn err(s: &str) {
 }
 
 /// Print diagnostics as miette reports on stderr.
-fn print_human(outcome: &CheckOutcome, diagnostics: &[Diagnostic], color: bool) {
+pub(crate) fn print_human(outcome: &CheckOutcome, diagnostics: &[Diagnostic], color: bool) {
     err(&render::outcome_human(outcome, diagnostics, color));
 }
 
@@ -130,7 +135,7 @@ fn file_count(outcome: &CheckOutcome) -> usize {
 }
 
 /// `checked 3 files (12 resources, env prod): 1 warning`
-fn summary_line(verb: &str, outcome: &CheckOutcome) -> String {
+pub(crate) fn summary_line(verb: &str, outcome: &CheckOutcome) -> String {
     let s = outcome.summary();
     let files = file_count(outcome);
     let mut what = format!("{} file{}", files, if files == 1 { "" } else { "s" });
@@ -250,46 +255,6 @@ fn compile(
         }
     }
     let code = outcome.exit_code();
-    done(outcome, code)
-}
-
-fn cost(path: &Path, env: Option<String>, format: CostFormat, color: bool) -> i32 {
-    let outcome = strata_driver::check(
-        &DiskWorld,
-        path,
-        &CheckOptions {
-            env,
-            ..CheckOptions::default()
-        },
-    );
-    let code = outcome.exit_code();
-    // Cost prints the estimate, and the diagnostics that explain why there is none or that
-    // concern the cost (budgets); other findings belong to `strata check`.
-    let shown: Vec<Diagnostic> = outcome
-        .diagnostics
-        .iter()
-        .filter(|d| (d.severity == Severity::Error && code == 2) || d.code.starts_with("COST"))
-        .cloned()
-        .collect();
-    print_human(&outcome, &shown, color);
-    let Some(report) = &outcome.cost else {
-        if code != 2 {
-            err("error: cost estimates are not available in this build\n");
-            return 2;
-        }
-        err(&summary_line("checked", &outcome));
-        return code;
-    };
-    out(&match format {
-        CostFormat::Table => strata_policy::cost::to_table(report),
-        CostFormat::Json => format!("{:#}\n", strata_policy::cost::to_json(report)),
-        CostFormat::Markdown => strata_policy::cost::to_markdown(report),
-    });
-    let code = if shown.iter().any(|d| d.severity == Severity::Error) {
-        1
-    } else {
-        0
-    };
     done(outcome, code)
 }
 

@@ -4,6 +4,7 @@
 //! command line.
 
 mod commands;
+mod cost_cmd;
 mod init;
 mod schema;
 
@@ -75,6 +76,10 @@ pub enum Command {
         env: Option<String>,
         #[arg(long, value_enum, default_value_t = CostFormat::Table)]
         format: CostFormat,
+        /// An earlier `strata cost --format json` (e.g. of the base branch): show both totals,
+        /// the difference and each resource added, removed or changed.
+        #[arg(long, value_name = "BASE.json")]
+        compare_to: Option<PathBuf>,
     },
     /// Print the resource dependency graph.
     Graph {

@@ -16,6 +16,8 @@ pub const MAX_FILE_SIZE: u64 = 16 * 1024 * 1024;
 
 /// The settings file's name.
 pub const CONFIG_FILE: &str = "strata.toml";
+/// The usage file of the cost estimate (like Infracost's): `[cost]`'s keys at the top level.
+pub const USAGE_FILE: &str = "usage.toml";
 
 /// A loaded project: where it is, how to show its paths, and its settings.
 #[derive(Clone, Debug, Default)]
@@ -377,6 +379,36 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
         }
     }
 
+    // usage.toml: usage the cost estimate prices (overrides `[cost]` of strata.toml).
+    let usage_path = out.project.path_of(USAGE_FILE);
+    if world.metadata(&usage_path).is_ok() {
+        let shown_usage = out.project.display_name(USAGE_FILE);
+        if leads_outside(world, &usage_path, canonical_root.as_deref()) {
+            let id = out.project.add_verbatim(sources, &shown_usage);
+            out.diagnostics
+                .push(link_outside_diagnostic(id, &shown_usage));
+        } else {
+            match read_text(world, &usage_path) {
+                Ok(text) => {
+                    let id = sources.add(USAGE_FILE, text, false);
+                    // Not a source file of the project (not counted, not analysed).
+                    out.project.verbatim_files.push(id);
+                    let text = sources.get(id).text.clone();
+                    let mut diags = Vec::new();
+                    parse_usage_file(id, &text, &mut out.project.config.usage, &mut diags);
+                    out.project.config.policy.usage = out.project.config.usage.clone();
+                    out.diagnostics.extend(diags);
+                }
+                Err(e) => out.diagnostics.push(unusable_file_diagnostic(
+                    sources,
+                    USAGE_FILE,
+                    &shown_usage,
+                    e,
+                )),
+            }
+        }
+    }
+
     if names.is_empty() {
         let id = out.project.add_verbatim(sources, &shown);
         out.diagnostics.push(
@@ -407,7 +439,29 @@ pub fn load_project(world: &dyn World, path: &Path, sources: &mut SourceMap) -> 
 // strata.toml
 
 /// Keys of `[cost.resources.NAME]`.
-const RESOURCE_USAGE_KEYS: [&str; 4] = ["storage_gib", "nat_gib", "requests_millions", "hours"];
+const RESOURCE_USAGE_KEYS: &[&str] = strata_policy::cost::USAGE_KEYS;
+
+/// `usage.toml`: the keys of `[cost]` at the top level (`hours_per_month`, `object_storage_gib`,
+/// `nat_gib`, `[resources.NAME]`).
+fn parse_usage_file(
+    file: FileId,
+    text: &str,
+    usage: &mut strata_policy::UsageAssumptions,
+    diags: &mut Vec<Diagnostic>,
+) {
+    match toml::from_str::<BTreeMap<toml::Spanned<String>, toml::Spanned<toml::Value>>>(text) {
+        Ok(raw) => parse_cost(file, raw, usage, diags),
+        Err(e) => {
+            let range = e.span().unwrap_or(0..0);
+            let msg = e.message().trim().to_string();
+            diags.push(
+                bad_config(file, range, format!("invalid usage.toml: {msg}"))
+                    .with_label(msg)
+                    .with_help("usage.toml has the keys of `[cost]`: `object_storage_gib = 500`, `[resources.NAME]` with `storage_gib`, `requests_millions`, ... (see docs/cost.md)"),
+            );
+        }
+    }
+}
 
 fn number(v: &toml::Value) -> Option<f64> {
     match v {
@@ -479,7 +533,7 @@ fn parse_cost(
                                 format!("unknown usage `{k}` for resource `{name}`"),
                                 vspan,
                             );
-                            d = match did_you_mean(&k, RESOURCE_USAGE_KEYS) {
+                            d = match did_you_mean(&k, RESOURCE_USAGE_KEYS.iter().copied()) {
                                 Some(s) => d.with_help(format!(
                                     "did you mean `{s}`? The keys are {}",
                                     RESOURCE_USAGE_KEYS.join(", ")

@@ -1,9 +1,14 @@
 //! The monthly cost estimate: on-demand list prices from `stdlib/prices/*.toml` times the sizes
-//! and counts written in the model, plus usage assumptions for what the model cannot know
-//! (stored gigabytes, requests). Renderers for `strata cost`: a table, JSON, Markdown.
+//! and counts written in the model (the quantity model of each type: [`pricing::MODELS`]),
+//! plus the usage file for what the model cannot know (stored gigabytes, requests, messages).
+//! Renderers for `strata cost`: a table, JSON, Markdown; [`compare`] for `--compare-to`.
 
+pub mod compare;
 pub mod prices;
-mod pricing;
+pub mod pricing;
+
+pub use prices::Basis;
+pub use pricing::{model_of, Kind, PricingModel, MODELS};
 
 use crate::facts::Facts;
 use prices::Prices;
@@ -22,8 +27,8 @@ pub struct UsageAssumptions {
     pub object_storage_gib: f64,
     /// Gigabytes a month through a NAT gateway.
     pub nat_gib: f64,
-    /// Per-resource overrides by resource name, e.g. `{"uploads": {"storage_gib": 500}}`.
-    /// Keys: `storage_gib`, `nat_gib`, `requests_millions`, `hours`.
+    /// Per-resource usage by resource name, e.g. `{"uploads": {"storage_gib": 500}}`.
+    /// Keys: [`USAGE_KEYS`].
     pub per_resource: BTreeMap<String, BTreeMap<String, f64>>,
 }
 
@@ -37,6 +42,19 @@ impl Default for UsageAssumptions {
         }
     }
 }
+
+/// The keys of per-resource usage (`[cost.resources.NAME]` in strata.toml, `[resources.NAME]`
+/// in usage.toml).
+pub const USAGE_KEYS: &[&str] = &[
+    "backup_gib",
+    "data_gib",
+    "hours",
+    "instances",
+    "lcu",
+    "nat_gib",
+    "requests_millions",
+    "storage_gib",
+];
 
 impl UsageAssumptions {
     pub(crate) fn for_resource(&self, name: &str, key: &str) -> Option<f64> {
@@ -59,6 +77,10 @@ pub struct CostItem {
     pub monthly: f64,
     /// Where the price comes from (table source URL), or a note.
     pub source: String,
+    /// The region whose price was used.
+    pub price_region: String,
+    /// `listed`, `regional-multiplier` or `fallback` (see [`Basis`]).
+    pub basis: Basis,
 }
 
 /// The estimate for one resource.
@@ -71,10 +93,31 @@ pub struct CostLine {
     /// The stack (name) the resource belongs to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub stack: Option<String>,
+    /// How the type is billed: `priced`, `usage-based`, `free`, or `unknown` (no quantity
+    /// model: not estimated).
+    pub pricing: &'static str,
+    /// The resource's region (its own, else its stack's), if any.
+    pub region: Option<String>,
+    /// The weakest basis of its prices: `listed`, `regional-multiplier` or `fallback`.
+    pub price_basis: Basis,
+    /// Set when a price is the default region's for want of one for `region`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fallback: Option<String>,
+    /// What the price depends on (class, count, size, zones ...): the reasons of a change.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub sizing: BTreeMap<String, String>,
     pub details: Vec<CostItem>,
     /// Why the resource has no (or an incomplete) price, if so.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
+}
+
+/// A stack's budget against its estimate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct BudgetStatus {
+    pub budget: f64,
+    pub monthly: f64,
+    pub exceeded: bool,
 }
 
 /// The estimate of a model.
@@ -86,6 +129,9 @@ pub struct CostReport {
     pub resources: Vec<CostLine>,
     /// Monthly total per stack, by stack name.
     pub stacks: BTreeMap<String, f64>,
+    /// The stacks that declare a budget, by name.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub budgets: BTreeMap<String, BudgetStatus>,
 }
 
 /// Round to cents (and turn `-0.0` into `0.0`).
@@ -123,11 +169,13 @@ pub(crate) fn estimate_facts(
     let mut lines = Vec::new();
     let mut stacks: BTreeMap<String, f64> = BTreeMap::new();
     let mut total = 0.0;
+    let context = pricing::Context::new(model);
     for r in &model.resources {
         if facts.superseded.contains(r.id) {
             continue;
         }
         let mut cx = pricing::Pcx {
+            context: &context,
             model,
             facts,
             usage,
@@ -135,8 +183,25 @@ pub(crate) fn estimate_facts(
             r,
             items: Vec::new(),
             notes: Vec::new(),
+            sizing: BTreeMap::new(),
         };
         pricing::price(&mut cx);
+        let kind = pricing::model_of(&r.ty).map_or("unknown", |m| m.kind.as_str());
+        let region = facts.region(r.id).map(str::to_string);
+        let price_basis = cx
+            .items
+            .iter()
+            .map(|i| i.basis)
+            .max()
+            .unwrap_or(Basis::Listed);
+        let fallback =
+            cx.items
+                .iter()
+                .find(|i| i.basis == Basis::Fallback)
+                .map(|i| match &region {
+                    Some(reg) => format!("no prices for {reg}: priced with {}'s", i.price_region),
+                    None => format!("no region set: priced with {}'s", i.price_region),
+                });
         let monthly: f64 = cx.items.iter().map(|i| i.monthly).fold(0.0, |a, b| a + b);
         for i in &mut cx.items {
             i.monthly = cents(i.monthly);
@@ -151,6 +216,11 @@ pub(crate) fn estimate_facts(
             ty: r.ty.clone(),
             monthly: cents(monthly),
             stack,
+            pricing: if r.existing { "free" } else { kind },
+            region,
+            price_basis,
+            fallback,
+            sizing: cx.sizing,
             details: cx.items,
             notes: cx.notes,
         });
@@ -165,15 +235,32 @@ pub(crate) fn estimate_facts(
     for v in stacks.values_mut() {
         *v = cents(*v);
     }
+    let budgets = model
+        .stacks
+        .iter()
+        .filter_map(|s| {
+            let budget = s.budget?;
+            let monthly = stacks.get(&s.name).copied().unwrap_or(0.0);
+            Some((
+                s.name.clone(),
+                BudgetStatus {
+                    budget,
+                    monthly,
+                    exceeded: monthly > budget + 0.005,
+                },
+            ))
+        })
+        .collect();
     CostReport {
         currency: "USD".into(),
         monthly_total: total,
         resources: lines,
         stacks,
+        budgets,
     }
 }
 
-fn money(x: f64) -> String {
+pub(crate) fn money(x: f64) -> String {
     let s = format!("{:.2}", x.abs());
     let (int, frac) = s.split_once('.').unwrap_or((&s, "00"));
     let mut grouped = String::new();
@@ -186,7 +273,7 @@ fn money(x: f64) -> String {
     format!("{}{grouped}.{frac}", if x < 0.0 { "-" } else { "" })
 }
 
-fn qty(x: f64) -> String {
+pub(crate) fn qty(x: f64) -> String {
     if x.fract() == 0.0 && x.abs() < 1e12 {
         format!("{}", x as i64)
     } else {
@@ -195,7 +282,7 @@ fn qty(x: f64) -> String {
     }
 }
 
-fn price(x: f64) -> String {
+pub(crate) fn price(x: f64) -> String {
     let s = format!("{x:.6}");
     let t = s.trim_end_matches('0');
     if t.ends_with('.') {
@@ -205,8 +292,109 @@ fn price(x: f64) -> String {
     }
 }
 
+/// The marker of a line in the table and the Markdown: `*` for a fallback price, `†` for a
+/// price derived from a regional multiplier.
+fn basis_mark(l: &CostLine) -> &'static str {
+    match l.price_basis {
+        Basis::Fallback => " *",
+        Basis::RegionalMultiplier => " †",
+        Basis::Listed => "",
+    }
+}
+
+/// The footnotes every format shows: fallback prices and regional multipliers, by region.
+pub(crate) fn region_footnotes(report: &CostReport) -> Vec<String> {
+    let mut fallback: BTreeMap<String, (String, Vec<&str>)> = BTreeMap::new();
+    let mut derived: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for l in &report.resources {
+        let reg = l.region.clone().unwrap_or_else(|| "(no region)".into());
+        match l.price_basis {
+            Basis::Fallback => {
+                let used = l
+                    .details
+                    .iter()
+                    .find(|d| d.basis == Basis::Fallback)
+                    .map(|d| d.price_region.clone())
+                    .unwrap_or_default();
+                fallback
+                    .entry(reg)
+                    .or_insert_with(|| (used, Vec::new()))
+                    .1
+                    .push(&l.name);
+            }
+            Basis::RegionalMultiplier => derived.entry(reg).or_default().push(&l.name),
+            Basis::Listed => {}
+        }
+    }
+    let mut out = Vec::new();
+    for (reg, (used, names)) in fallback {
+        out.push(format!(
+            "* fallback: no prices for {reg}; {} priced with {used}'s: {}",
+            if names.len() == 1 {
+                "1 resource"
+            } else {
+                "resources"
+            },
+            names.join(", ")
+        ));
+    }
+    for (reg, names) in derived {
+        out.push(format!(
+            "† {reg}: some prices derived from the default region's with the regional multiplier in stdlib/prices: {}",
+            names.join(", ")
+        ));
+    }
+    out
+}
+
+/// Usage-based resources the estimate has no usage for (their notes say what to set).
+fn usage_missing(report: &CostReport) -> Vec<&str> {
+    report
+        .resources
+        .iter()
+        .filter(|l| {
+            l.notes.iter().any(|n| n.starts_with("usage-based"))
+                || (l.pricing == "usage-based" && l.details.is_empty())
+        })
+        .map(|l| l.name.as_str())
+        .collect()
+}
+
+/// The budget lines: `stack shop: $1,234.00 of $1,000.00 budget — EXCEEDED by $234.00`.
+pub(crate) fn budget_lines(report: &CostReport, markdown: bool) -> Vec<String> {
+    report
+        .budgets
+        .iter()
+        .map(|(s, b)| {
+            let name = if markdown {
+                format!("`{}`", md_escape(s))
+            } else {
+                s.clone()
+            };
+            if b.exceeded {
+                format!(
+                    "{} stack {name}: ${} of its ${} budget: exceeded by ${}",
+                    if markdown { "❌" } else { "budget" },
+                    money(b.monthly),
+                    money(b.budget),
+                    money(b.monthly - b.budget)
+                )
+            } else {
+                format!(
+                    "{} stack {name}: ${} of its ${} budget: within it (${} left)",
+                    if markdown { "✅" } else { "budget" },
+                    money(b.monthly),
+                    money(b.budget),
+                    money(b.budget - b.monthly)
+                )
+            }
+        })
+        .collect()
+}
+
 /// A plain-text table (`strata cost`): one line per priced resource with its components
-/// indented below, unpriced resources summarised at the end.
+/// indented below, unpriced resources summarised at the end, then the budgets and the regions
+/// priced by fallback (`*`) or multiplier (`†`).
 pub fn to_table(report: &CostReport) -> String {
     let priced: Vec<&CostLine> = report
         .resources
@@ -215,7 +403,7 @@ pub fn to_table(report: &CostReport) -> String {
         .collect();
     let w_name = priced
         .iter()
-        .map(|l| l.name.chars().count())
+        .map(|l| l.name.chars().count() + basis_mark(l).chars().count())
         .chain([8])
         .max()
         .unwrap_or(8);
@@ -237,7 +425,7 @@ pub fn to_table(report: &CostReport) -> String {
         let _ = writeln!(
             out,
             "{:<w_name$}  {:<w_ty$}  {:>12}",
-            l.name,
+            format!("{}{}", l.name, basis_mark(l)),
             l.ty,
             money(l.monthly)
         );
@@ -269,6 +457,9 @@ pub fn to_table(report: &CostReport) -> String {
             let _ = writeln!(out, "  stack {s}: {}", money(*v));
         }
     }
+    for b in budget_lines(report, false) {
+        let _ = writeln!(out, "{b}");
+    }
     let unpriced: Vec<&CostLine> = report
         .resources
         .iter()
@@ -286,35 +477,34 @@ pub fn to_table(report: &CostReport) -> String {
                 .join(", ")
         );
     }
-    out.push_str("On-demand list prices, USD; usage-based charges (requests, transfer, stored data) are only included where usage is assumed.\n");
+    let missing = usage_missing(report);
+    if !missing.is_empty() {
+        let _ = writeln!(
+            out,
+            "usage-based, not in the total (no usage given; see usage.toml): {}",
+            missing.join(", ")
+        );
+    }
+    for f in region_footnotes(report) {
+        let _ = writeln!(out, "{f}");
+    }
+    out.push_str("On-demand list prices, USD; usage-based charges (requests, transfer, stored data) are only included where usage is given.\n");
     out
 }
 
 /// JSON for `strata cost --format json`: `currency`, `monthly_total`, `resources[]` with `name`,
-/// `type`, `monthly`, `details` (and `stack`, `notes` when present), `stacks`.
+/// `type`, `monthly`, `pricing`, `region`, `price_basis`, `fallback` (when a price is the
+/// default region's), `sizing`, `details`, `notes`; `stacks`; `budgets`.
 pub fn to_json(report: &CostReport) -> serde_json::Value {
     serde_json::to_value(report).unwrap_or(serde_json::Value::Null)
 }
 
-fn md_escape(s: &str) -> String {
+pub(crate) fn md_escape(s: &str) -> String {
     s.replace('|', "\\|").replace('`', "'")
 }
 
-/// Markdown fit for a pull-request comment: total, a table of priced resources, and the
-/// components in a collapsed section.
-pub fn to_markdown(report: &CostReport) -> String {
-    let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "### Strata cost estimate: **${} / month**\n",
-        money(report.monthly_total)
-    );
-    if report.stacks.len() > 1 {
-        for (s, v) in &report.stacks {
-            let _ = writeln!(out, "- stack `{}`: ${}", md_escape(s), money(*v));
-        }
-        out.push('\n');
-    }
+/// The Markdown of the priced resources and their components (shared with the comparison).
+pub(crate) fn markdown_body(report: &CostReport, out: &mut String) {
     let priced: Vec<&CostLine> = report
         .resources
         .iter()
@@ -324,8 +514,9 @@ pub fn to_markdown(report: &CostReport) -> String {
     for l in &priced {
         let _ = writeln!(
             out,
-            "| `{}` | `{}` | {} |",
+            "| `{}`{} | `{}` | {} |",
             md_escape(&l.name),
+            basis_mark(l),
             md_escape(&l.ty),
             money(l.monthly)
         );
@@ -366,7 +557,51 @@ pub fn to_markdown(report: &CostReport) -> String {
                 .join(", ")
         );
     }
-    out.push_str("\n<sub>On-demand list prices in USD from `stdlib/prices`; usage-based charges are included only where usage is assumed.</sub>\n");
+    let missing = usage_missing(report);
+    if !missing.is_empty() {
+        let _ = writeln!(
+            out,
+            "\nUsage-based, not in the total (no usage given; see `usage.toml`): {}.",
+            missing
+                .iter()
+                .map(|n| format!("`{}`", md_escape(n)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let notes = region_footnotes(report);
+    if !notes.is_empty() {
+        out.push('\n');
+        for f in notes {
+            let _ = writeln!(out, "{}  ", md_escape(&f).replace('*', "\\*"));
+        }
+    }
+}
+
+/// Markdown fit for a pull-request comment: total, budgets, a table of priced resources, and
+/// the components in a collapsed section.
+pub fn to_markdown(report: &CostReport) -> String {
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "### Strata cost estimate: **${} / month**\n",
+        money(report.monthly_total)
+    );
+    if report.stacks.len() > 1 {
+        for (s, v) in &report.stacks {
+            let _ = writeln!(out, "- stack `{}`: ${}", md_escape(s), money(*v));
+        }
+        out.push('\n');
+    }
+    let budgets = budget_lines(report, true);
+    if !budgets.is_empty() {
+        for b in budgets {
+            let _ = writeln!(out, "{b}  ");
+        }
+        out.push('\n');
+    }
+    markdown_body(report, &mut out);
+    out.push_str("\n<sub>On-demand list prices in USD from `stdlib/prices`; usage-based charges are included only where usage is given.</sub>\n");
     out
 }
 

@@ -5,20 +5,29 @@
 //! currency = "USD"
 //! default_region = "us-east-1"
 //!
+//! # Regions priced from a multiplier where a table lists no price of their own.
+//! [regions.ap-east-1]
+//! name = "Asia Pacific (Hong Kong)"
+//! multiplier = 1.3
+//! basis = "EC2 m5.large 0.124 / 0.096 (price list 2026-11-23)"
+//!
 //! [tables.ec2]
 //! description = "EC2 Linux on-demand"
 //! unit = "hour"                      # the unit of every price in the table
 //! date = "2025-11-01"                # when the prices were read
 //! source = "https://aws.amazon.com/ec2/pricing/on-demand/"
+//! multipliers = { eu-central-1 = 1.198 }   # optional: this table's own regional factors
 //!
 //! [tables.ec2.prices.us-east-1]
 //! "t3.micro" = 0.0104
 //! ```
 //!
-//! A price missing in the resource's region falls back to the provider's default region (the
-//! estimate says so in its details).
+//! A price is looked up in the resource's region (**listed**); else, when the table or the
+//! provider gives that region a multiplier, it is the default region's price times the
+//! multiplier (**derived**); else it is the default region's price (**fallback**), and every
+//! format of `strata cost` says so.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
@@ -29,8 +38,27 @@ pub struct Table {
     pub unit: String,
     pub date: String,
     pub source: String,
+    /// One price for every region (the default region's).
+    #[serde(default)]
+    pub global: bool,
+    /// This table's own regional multipliers (region → factor on the default region's price),
+    /// taking precedence over the provider's `[regions]`.
+    #[serde(default)]
+    pub multipliers: BTreeMap<String, f64>,
     /// region → item → price in `unit`.
     pub prices: BTreeMap<String, BTreeMap<String, f64>>,
+}
+
+/// A region the tables price through a multiplier where they list no price of its own.
+#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Region {
+    /// The provider's name for it (`Europe (Frankfurt)`).
+    pub name: String,
+    /// Factor on the default region's price.
+    pub multiplier: f64,
+    /// Where the factor comes from (which published prices it is the ratio of).
+    pub basis: String,
 }
 
 #[derive(Clone, Debug, Deserialize, PartialEq)]
@@ -39,6 +67,8 @@ pub struct ProviderPrices {
     pub provider: String,
     pub currency: String,
     pub default_region: String,
+    #[serde(default)]
+    pub regions: BTreeMap<String, Region>,
     pub tables: BTreeMap<String, Table>,
 }
 
@@ -50,14 +80,46 @@ pub struct Prices {
     pub errors: Vec<(String, String)>,
 }
 
+/// How a price was found for the resource's region.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Default)]
+#[serde(rename_all = "kebab-case")]
+pub enum Basis {
+    /// The table lists a price for the region.
+    #[default]
+    Listed,
+    /// The default region's price times the region's documented multiplier.
+    RegionalMultiplier,
+    /// No price and no multiplier for the region (or no region): the default region's price.
+    Fallback,
+}
+
+impl Basis {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Basis::Listed => "listed",
+            Basis::RegionalMultiplier => "regional-multiplier",
+            Basis::Fallback => "fallback",
+        }
+    }
+}
+
 /// A price found in a table.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Found<'p> {
     pub price: f64,
-    /// The region the price is for (the default region when the resource's had none).
+    /// The region whose listed price was used (the default region for a derived or fallback
+    /// price).
     pub region: &'p str,
-    pub fallback: bool,
+    pub basis: Basis,
+    /// The multiplier applied (1 unless derived).
+    pub multiplier: f64,
     pub table: &'p Table,
+}
+
+impl Found<'_> {
+    pub fn fallback(&self) -> bool {
+        self.basis == Basis::Fallback
+    }
 }
 
 impl Prices {
@@ -91,7 +153,15 @@ impl Prices {
         self.providers.get(provider)?.tables.get(table)
     }
 
-    /// The price of `item` in `table` for `region` (or the provider's default region).
+    /// The default region of a provider's tables.
+    pub fn default_region(&self, provider: &str) -> Option<&str> {
+        self.providers
+            .get(provider)
+            .map(|p| p.default_region.as_str())
+    }
+
+    /// The price of `item` in `table` for `region`: listed, derived from a regional
+    /// multiplier, or the default region's (fallback).
     pub fn get(
         &self,
         provider: &str,
@@ -107,18 +177,49 @@ impl Prices {
                     return Some(Found {
                         price,
                         region: rk,
-                        fallback: false,
+                        basis: Basis::Listed,
+                        multiplier: 1.0,
                         table: t,
                     });
                 }
             }
         }
         let (rk, prices) = t.prices.get_key_value(p.default_region.as_str())?;
-        prices.get(item).map(|&price| Found {
-            price,
-            region: rk,
-            fallback: region.is_some_and(|r| r != rk),
-            table: t,
+        let &price = prices.get(item)?;
+        if t.global {
+            return Some(Found {
+                price,
+                region: rk,
+                basis: Basis::Listed,
+                multiplier: 1.0,
+                table: t,
+            });
+        }
+        let multiplier = region.filter(|r| *r != rk).and_then(|r| {
+            t.multipliers
+                .get(r)
+                .copied()
+                .or_else(|| p.regions.get(r).map(|g| g.multiplier))
+        });
+        Some(match multiplier {
+            Some(m) => Found {
+                price: price * m,
+                region: rk,
+                basis: Basis::RegionalMultiplier,
+                multiplier: m,
+                table: t,
+            },
+            None => Found {
+                price,
+                region: rk,
+                basis: if region.is_some_and(|r| r == rk) {
+                    Basis::Listed
+                } else {
+                    Basis::Fallback
+                },
+                multiplier: 1.0,
+                table: t,
+            },
         })
     }
 }

@@ -1,11 +1,298 @@
-//! Pricing of each resource type: which table, which property gives the size or count.
+//! Pricing of each resource type: which table, which properties give the size and the count,
+//! and the quantity model (what one resource is billed for, and how many of it).
+//!
+//! [`MODELS`] lists every type the estimate knows: priced (a monthly price from the tables,
+//! times the quantities its properties give), usage-based (billed per request, GB or message:
+//! priced only from the usage file) or free. The coverage test holds it against every type a
+//! lowering can emit and the monthly-billed types of the generated layer; `docs/cost.md`
+//! renders the same quantity models.
 
-use super::prices::{Found, Prices};
+use super::prices::{Basis, Found, Prices};
 use super::{CostItem, UsageAssumptions};
 use crate::facts::Facts;
+use std::collections::BTreeMap;
 use strata_model::{Model, Resource, Value};
 
+/// How a resource type is billed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    /// A monthly (hourly) price from the tables, times the quantities in the model.
+    Priced,
+    /// Billed by usage only (requests, GB, messages): priced from the usage file.
+    UsageBased,
+    /// No charge of its own (configuration, or billed through another resource).
+    Free,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Priced => "priced",
+            Kind::UsageBased => "usage-based",
+            Kind::Free => "free",
+        }
+    }
+}
+
+/// The quantity model of a type: how it is billed and what is counted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PricingModel {
+    pub ty: &'static str,
+    pub kind: Kind,
+    /// One sentence: the components and their quantities (usage keys in backquotes).
+    pub quantity: &'static str,
+}
+
+use Kind::{Free, Priced, UsageBased};
+
+macro_rules! models {
+    ($($ty:literal => $kind:ident, $q:expr;)*) => {
+        /// Every resource type the estimate knows, sorted by name.
+        pub const MODELS: &[PricingModel] = &[$(PricingModel { ty: $ty, kind: $kind, quantity: $q }),*];
+    };
+}
+
+const RDS_Q: &str = "instance hours × (2 with Multi-AZ) + allocated storage GB × (2 with Multi-AZ) + each read replica (instance hours + storage); backup storage beyond the free 100 % of storage from usage `backup_gib`";
+const ELASTICACHE_Q: &str = "node hours × nodes (shards × (1 + replicas per shard), or 1 + replicas); backup storage beyond one free snapshot from usage `backup_gib`";
+const EKS_NG_Q: &str = "desired nodes × instance hours + desired nodes × node disk GB (EBS gp3)";
+const GKE_POOL_Q: &str = "nodes per zone × zones (3 for a regional cluster, the node locations when given, 1 for a zonal cluster) × VM hours + the same number of boot disks × disk GB";
+const NAT_AWS_Q: &str = "gateway hours + data processed GB from usage `nat_gib`";
+const ELB_Q: &str = "load balancer hours + capacity units from usage `lcu` (average LCUs)";
+const CLOUDSQL_Q: &str = "vCPU hours + memory GB hours (shared-core tiers: instance hours) × (2 for REGIONAL/HA) + disk GB × (2 for HA); backups from usage `backup_gib`";
+const MEMORYSTORE_Q: &str = "capacity GB hours at the tier's capacity band (Standard includes one replica; each further read replica is half the Standard rate)";
+const AZPG_Q: &str = "compute hours × (2 with zone-redundant HA) + storage GiB × (2 with HA); backup storage beyond 100 % of storage from usage `backup_gib` (× 2 with geo-redundant backup)";
+const WAF_Q: &str = "web ACL month + rules (each rule, rule group and rate-based rule) per month + requests from usage `requests_millions`";
+const GFR_Q: &str = "forwarding rules per project and region: the first five together at one hourly price (carried by the first rule of the stack), each further rule its own hourly price";
+const EC2_Q: &str = "instance hours + root volume GB (EBS gp3)";
+
+models! {
+    "aws.acm.Certificate" => Free, "public certificates are free";
+    "aws.backup.BackupPlan" => UsageBased, "warm backup storage GB from usage `storage_gib`";
+    "aws.cloudfront.Distribution" => UsageBased, "data transfer out GB from usage `data_gib` + HTTPS requests from usage `requests_millions`";
+    "aws.cloudtrail.Trail" => Free, "the first trail's management events are free; data events are usage-based";
+    "aws.cloudwatch.Alarm" => Priced, "one standard-resolution alarm metric per month";
+    "aws.ec2.InternetGateway" => Free, "no charge (data transfer is usage-based)";
+    "aws.ec2.NatGateway" => Priced, NAT_AWS_Q;
+    "aws.ec2.RouteTable" => Free, "no charge";
+    "aws.ec2.SecurityGroup" => Free, "no charge";
+    "aws.ec2.Subnet" => Free, "no charge";
+    "aws.ec2.Vpc" => Free, "no charge";
+    "aws.ecr.Repository" => UsageBased, "image storage GB from usage `storage_gib`";
+    "aws.ecs.Cluster" => Free, "no charge (tasks are priced on their services)";
+    "aws.ecs.Service" => Priced, "Fargate: desired tasks × (vCPU hours + memory GB hours) of its task definition";
+    "aws.ecs.TaskDefinition" => Free, "priced on the services that run it";
+    "aws.eks.Cluster" => Priced, "control-plane hours (standard support)";
+    "aws.eks.FargateProfile" => UsageBased, "pods are billed per vCPU and GB-hour while they run (usage)";
+    "aws.eks.Nodegroup" => Priced, EKS_NG_Q;
+    "aws.elasticache.ReplicationGroup" => Priced, ELASTICACHE_Q;
+    "aws.elasticache.SubnetGroup" => Free, "no charge";
+    "aws.elbv2.Listener" => Free, "priced on its load balancer";
+    "aws.elbv2.ListenerRule" => Free, "priced on its load balancer";
+    "aws.elbv2.LoadBalancer" => Priced, ELB_Q;
+    "aws.elbv2.TargetGroup" => Free, "priced on its load balancer";
+    "aws.iam.Policy" => Free, "no charge";
+    "aws.iam.Role" => Free, "no charge";
+    "aws.kms.Key" => Priced, "one customer managed key per month (requests are usage-based)";
+    "aws.lambda.Function" => UsageBased, "requests from usage `requests_millions` (compute GB-seconds are not estimated)";
+    "aws.logs.LogGroup" => UsageBased, "ingestion GB from usage `data_gib` + stored GB from usage `storage_gib`";
+    "aws.rds.DBInstance" => Priced, RDS_Q;
+    "aws.rds.DBSubnetGroup" => Free, "no charge";
+    "aws.route53.HostedZone" => Priced, "one hosted zone per month (queries are usage-based)";
+    "aws.route53.RecordSet" => Free, "no charge of its own (queries are billed on the zone)";
+    "aws.s3.Bucket" => UsageBased, "stored GB (its storage class) from usage `storage_gib` or `[cost] object_storage_gib`";
+    "aws.s3.BucketPolicy" => Free, "no charge";
+    "aws.secretsmanager.Secret" => Priced, "one secret per month (API calls are usage-based)";
+    "aws.servicediscovery.PrivateDnsNamespace" => Priced, "its Route 53 private hosted zone per month + DNS queries from usage `requests_millions`";
+    "aws.servicediscovery.Service" => Priced, "registered instances per month (the desired tasks of the ECS services registering in it, or usage `instances`) + discovery API calls from usage `requests_millions`";
+    "aws.sqs.Queue" => UsageBased, "requests from usage `requests_millions` (standard or FIFO)";
+    "aws.wafv2.WebACL" => Priced, WAF_Q;
+    "azure.authorization.RoleAssignment" => Free, "no charge";
+    "azure.containerapp.App" => Priced, "minimum replicas × (vCPU seconds + GiB seconds) at the active rate; scale-to-zero apps are usage-based";
+    "azure.containerapp.Environment" => Free, "Consumption environment: no charge of its own";
+    "azure.identity.UserAssignedIdentity" => Free, "no charge";
+    "azure.keyvault.Key" => Priced, "HSM keys (RSA-HSM, EC-HSM) per key-month; software keys are usage-based (operations from usage `requests_millions`)";
+    "azure.keyvault.Vault" => Free, "no charge of its own (operations are billed on keys and secrets)";
+    "azure.monitor.DiagnosticSetting" => Free, "no charge of its own (billed where the logs are sent)";
+    "azure.monitor.LogAnalyticsWorkspace" => UsageBased, "data ingestion GB (usage `data_gib`; no unit price in the tables)";
+    "azure.network.NetworkSecurityGroup" => Free, "no charge";
+    "azure.network.Subnet" => Free, "no charge";
+    "azure.network.VirtualNetwork" => Free, "no charge";
+    "azure.postgres.Database" => Free, "priced on its server";
+    "azure.postgres.FlexibleServer" => Priced, AZPG_Q;
+    "azure.redis.Cache" => Priced, "cache hours at its SKU (Standard and Premium include the replica)";
+    "azure.resources.ResourceGroup" => Free, "no charge";
+    "azure.servicebus.Namespace" => Priced, "Standard: base hours (13M operations included); Premium: messaging unit hours × capacity; Basic: usage-based";
+    "azure.servicebus.Queue" => Free, "priced on its namespace";
+    "azure.storage.Account" => UsageBased, "stored GB (Hot, LRS) from usage `storage_gib` or `[cost] object_storage_gib`";
+    "azure.storage.Container" => Free, "priced on its account";
+    "cfn.AWS.CloudWatch.Alarm" => Priced, "one standard-resolution alarm metric per month";
+    "cfn.AWS.EC2.EIP" => Priced, "public IPv4 address hours";
+    "cfn.AWS.EC2.Instance" => Priced, EC2_Q;
+    "cfn.AWS.EC2.NatGateway" => Priced, NAT_AWS_Q;
+    "cfn.AWS.EC2.Volume" => Priced, "volume GB at its type";
+    "cfn.AWS.ECS.Service" => Priced, "Fargate: desired tasks × (vCPU hours + memory GB hours) of its task definition";
+    "cfn.AWS.EKS.Cluster" => Priced, "control-plane hours (standard support)";
+    "cfn.AWS.EKS.Nodegroup" => Priced, EKS_NG_Q;
+    "cfn.AWS.ElastiCache.CacheCluster" => Priced, ELASTICACHE_Q;
+    "cfn.AWS.ElastiCache.ReplicationGroup" => Priced, ELASTICACHE_Q;
+    "cfn.AWS.ElasticLoadBalancingV2.LoadBalancer" => Priced, ELB_Q;
+    "cfn.AWS.KMS.Key" => Priced, "one customer managed key per month";
+    "cfn.AWS.RDS.DBInstance" => Priced, RDS_Q;
+    "cfn.AWS.Route53.HostedZone" => Priced, "one hosted zone per month";
+    "cfn.AWS.S3.Bucket" => UsageBased, "stored GB from usage `storage_gib`";
+    "cfn.AWS.SQS.Queue" => UsageBased, "requests from usage `requests_millions`";
+    "cfn.AWS.SecretsManager.Secret" => Priced, "one secret per month";
+    "cfn.AWS.ServiceDiscovery.PrivateDnsNamespace" => Priced, "its Route 53 private hosted zone per month";
+    "cfn.AWS.ServiceDiscovery.Service" => Priced, "registered instances per month (usage `instances`)";
+    "cfn.AWS.WAFv2.WebACL" => Priced, WAF_Q;
+    "dm.compute.v1.globalForwardingRule" => Priced, GFR_Q;
+    "dm.compute.v1.instance" => Priced, "VM hours at its machine type";
+    "dm.compute.v1.securityPolicy" => Priced, "Cloud Armor policy per month + rules per month";
+    "dm.container.v1.nodePool" => Priced, GKE_POOL_Q;
+    "dm.dns.v1.managedZone" => Priced, "one managed zone per month";
+    "dm.sqladmin.v1beta4.instance" => Priced, CLOUDSQL_Q;
+    "gcp.artifactregistry.Repository" => UsageBased, "storage GB from usage `storage_gib`";
+    "gcp.cloudfunctions.Function" => UsageBased, "invocations from usage `requests_millions`";
+    "gcp.compute.Firewall" => Free, "no charge";
+    "gcp.compute.GlobalForwardingRule" => Priced, GFR_Q;
+    "gcp.compute.HttpsLoadBalancer" => Free, "billed through its forwarding rules (`gcp.compute.GlobalForwardingRule`); URL maps and proxies are free";
+    "gcp.compute.Network" => Free, "no charge";
+    "gcp.compute.SecurityPolicy" => Priced, "Cloud Armor policy per month + rules per month";
+    "gcp.compute.ServerlessBackend" => Free, "no charge of its own";
+    "gcp.compute.Subnetwork" => Free, "no charge";
+    "gcp.container.Cluster" => Priced, "cluster management hours (one zonal or Autopilot cluster per billing account is covered by the free tier credit, not applied)";
+    "gcp.container.NodePool" => Priced, GKE_POOL_Q;
+    "gcp.dns.ManagedZone" => Priced, "one managed zone per month (queries are usage-based)";
+    "gcp.dns.RecordSet" => Free, "no charge of its own";
+    "gcp.iam.ServiceAccount" => Free, "no charge";
+    "gcp.kms.CryptoKey" => Priced, "one active key version per month";
+    "gcp.kms.KeyRing" => Free, "no charge";
+    "gcp.logging.Bucket" => UsageBased, "ingestion GiB beyond the free 50 GiB from usage `data_gib`";
+    "gcp.monitoring.AlertPolicy" => Free, "no charge (conditions are free until 2026 pricing applies)";
+    "gcp.pubsub.Subscription" => Free, "billed on the topic's throughput";
+    "gcp.pubsub.Topic" => UsageBased, "message throughput GiB from usage `data_gib`";
+    "gcp.redis.Instance" => Priced, MEMORYSTORE_Q;
+    "gcp.run.DomainMapping" => Free, "no charge";
+    "gcp.run.Service" => Priced, "minimum instances × (vCPU seconds + GiB seconds); scale-to-zero services are usage-based (requests from usage `requests_millions`)";
+    "gcp.secretmanager.Secret" => Priced, "one active secret version per month";
+    "gcp.sql.Database" => Free, "priced on its instance";
+    "gcp.sql.DatabaseInstance" => Priced, CLOUDSQL_Q;
+    "gcp.sql.User" => Free, "no charge";
+    "gcp.storage.Bucket" => UsageBased, "stored GB (its storage class) from usage `storage_gib` or `[cost] object_storage_gib`";
+    "portable.Cache" => Priced, "as the provider's managed cache";
+    "portable.Cdn" => UsageBased, "as the provider's CDN: data and requests from usage";
+    "portable.Dns" => Priced, "as the provider's DNS zone";
+    "portable.Function" => UsageBased, "requests from usage `requests_millions`";
+    "portable.LoadBalancer" => Priced, "as the provider's load balancer";
+    "portable.Network" => Free, "its NAT gateways are priced once lowered";
+    "portable.ObjectStore" => UsageBased, "stored GB from usage `storage_gib`";
+    "portable.Postgres" => Priced, "as the provider's managed Postgres";
+    "portable.Queue" => UsageBased, "requests or messages from usage";
+    "portable.Registry" => UsageBased, "storage GB from usage `storage_gib`";
+    "portable.Secret" => Priced, "as the provider's secret store";
+    "portable.Service" => Priced, "as the provider's container service: replicas × (vCPU + memory) hours";
+    "tf.aws_alb" => Priced, ELB_Q;
+    "tf.aws_cloudwatch_metric_alarm" => Priced, "one standard-resolution alarm metric per month";
+    "tf.aws_db_instance" => Priced, RDS_Q;
+    "tf.aws_ebs_volume" => Priced, "volume GB at its type";
+    "tf.aws_ecs_service" => Priced, "Fargate: desired tasks × (vCPU hours + memory GB hours) of its task definition";
+    "tf.aws_eip" => Priced, "public IPv4 address hours";
+    "tf.aws_eks_cluster" => Priced, "control-plane hours (standard support)";
+    "tf.aws_eks_node_group" => Priced, EKS_NG_Q;
+    "tf.aws_elasticache_cluster" => Priced, ELASTICACHE_Q;
+    "tf.aws_elasticache_replication_group" => Priced, ELASTICACHE_Q;
+    "tf.aws_instance" => Priced, EC2_Q;
+    "tf.aws_kms_key" => Priced, "one customer managed key per month";
+    "tf.aws_lb" => Priced, ELB_Q;
+    "tf.aws_nat_gateway" => Priced, NAT_AWS_Q;
+    "tf.aws_route53_zone" => Priced, "one hosted zone per month";
+    "tf.aws_s3_bucket" => UsageBased, "stored GB from usage `storage_gib`";
+    "tf.aws_secretsmanager_secret" => Priced, "one secret per month";
+    "tf.aws_service_discovery_private_dns_namespace" => Priced, "its Route 53 private hosted zone per month";
+    "tf.aws_service_discovery_service" => Priced, "registered instances per month (usage `instances`)";
+    "tf.aws_sqs_queue" => UsageBased, "requests from usage `requests_millions`";
+    "tf.aws_wafv2_web_acl" => Priced, WAF_Q;
+    "tf.azurerm_container_app" => Priced, "minimum replicas × (vCPU seconds + GiB seconds) at the active rate";
+    "tf.azurerm_key_vault_key" => Priced, "HSM keys per key-month; software keys are usage-based";
+    "tf.azurerm_kubernetes_cluster" => Priced, "Standard tier management hours + the default node pool: nodes × VM hours";
+    "tf.azurerm_linux_virtual_machine" => Priced, "VM hours at its size";
+    "tf.azurerm_postgresql_flexible_server" => Priced, AZPG_Q;
+    "tf.azurerm_redis_cache" => Priced, "cache hours at its SKU";
+    "tf.azurerm_servicebus_namespace" => Priced, "Standard: base hours; Premium: messaging unit hours × capacity";
+    "tf.google_compute_forwarding_rule" => Priced, GFR_Q;
+    "tf.google_compute_global_forwarding_rule" => Priced, GFR_Q;
+    "tf.google_compute_instance" => Priced, "VM hours at its machine type";
+    "tf.google_compute_router_nat" => UsageBased, "data processed GB from usage `nat_gib` (gateway uptime is billed per VM using it)";
+    "tf.google_compute_security_policy" => Priced, "Cloud Armor policy per month + rules per month";
+    "tf.google_container_cluster" => Priced, "cluster management hours";
+    "tf.google_container_node_pool" => Priced, GKE_POOL_Q;
+    "tf.google_dns_managed_zone" => Priced, "one managed zone per month";
+    "tf.google_kms_crypto_key" => Priced, "one active key version per month";
+    "tf.google_redis_instance" => Priced, MEMORYSTORE_Q;
+    "tf.google_secret_manager_secret" => Priced, "one active secret version per month";
+    "tf.google_sql_database_instance" => Priced, CLOUDSQL_Q;
+    "tf.google_storage_bucket" => UsageBased, "stored GB from usage `storage_gib`";
+}
+
+/// The quantity model of a resource type, if the estimate knows it. Kubernetes objects
+/// (`k8s.*`, `kube.*`) are free: they run on the cluster's nodes, which are priced.
+pub fn model_of(ty: &str) -> Option<PricingModel> {
+    if let Ok(i) = MODELS.binary_search_by(|m| m.ty.cmp(ty)) {
+        return Some(MODELS[i]);
+    }
+    if ty.starts_with("k8s.") || ty.starts_with("kube.") {
+        return Some(PricingModel {
+            ty: "k8s.*",
+            kind: Free,
+            quantity: "Kubernetes objects run on the cluster's nodes, which are priced (a LoadBalancer Service or a PersistentVolumeClaim provisions cloud resources the estimate does not see)",
+        });
+    }
+    None
+}
+
+/// What a resource's price depends on in other resources, computed once per estimate.
+#[derive(Default)]
+pub(crate) struct Context {
+    /// Rank (1-based) of each GCP forwarding rule among its stack's, by resource index.
+    pub rule_rank: std::collections::HashMap<u32, usize>,
+    /// Desired tasks of the ECS services registering in each Cloud Map service.
+    pub registered: std::collections::HashMap<u32, f64>,
+}
+
+const FORWARDING_RULES: &[&str] = &[
+    "dm.compute.v1.globalForwardingRule",
+    "gcp.compute.ForwardingRule",
+    "gcp.compute.GlobalForwardingRule",
+    "tf.google_compute_forwarding_rule",
+    "tf.google_compute_global_forwarding_rule",
+];
+
+impl Context {
+    pub fn new(model: &Model) -> Context {
+        let mut cx = Context::default();
+        let mut per_stack: std::collections::HashMap<Option<usize>, usize> =
+            std::collections::HashMap::new();
+        for r in &model.resources {
+            if r.existing {
+                continue;
+            }
+            if FORWARDING_RULES.contains(&r.ty.as_str()) {
+                let n = per_stack.entry(r.stack).or_default();
+                *n += 1;
+                cx.rule_rank.insert(r.id.0, *n);
+            } else if r.ty == "aws.ecs.Service" {
+                if let Some(reg) = r.prop("service_registry").and_then(Value::as_ref) {
+                    *cx.registered.entry(reg.resource.0).or_default() +=
+                        r.prop("desired_count").and_then(number).unwrap_or(1.0);
+                }
+            }
+        }
+        cx
+    }
+}
+
 pub(crate) struct Pcx<'a> {
+    pub context: &'a Context,
     pub model: &'a Model,
     pub facts: &'a Facts,
     pub usage: &'a UsageAssumptions,
@@ -13,105 +300,107 @@ pub(crate) struct Pcx<'a> {
     pub r: &'a Resource,
     pub items: Vec<CostItem>,
     pub notes: Vec<String>,
+    /// What the price depends on (class, size, count, zones ...), for `--compare-to`.
+    pub sizing: BTreeMap<String, String>,
+}
+
+/// The provider whose prices apply to a type.
+pub(crate) fn provider_of(ty: &str) -> &'static str {
+    if ty.starts_with("aws.") || ty.starts_with("cfn.") || ty.starts_with("tf.aws_") {
+        "aws"
+    } else if ty.starts_with("gcp.") || ty.starts_with("dm.") || ty.starts_with("tf.google_") {
+        "gcp"
+    } else if ty.starts_with("azure.") || ty.starts_with("tf.azurerm_") {
+        "azure"
+    } else {
+        ""
+    }
+}
+
+/// A value as a number: numbers, quantities, and numeric strings (CloudFormation writes
+/// `"AllocatedStorage": "100"`).
+fn number(v: &Value) -> Option<f64> {
+    v.as_f64()
+        .or_else(|| v.as_str().and_then(|s| s.trim().parse::<f64>().ok()))
+        .filter(|x| x.is_finite())
+}
+
+/// Whether a location names a zone (`europe-west1-b`) rather than a region.
+fn is_zone(loc: &str) -> bool {
+    loc.rsplit_once('-')
+        .is_some_and(|(_, z)| z.len() == 1 && z.chars().all(|c| c.is_ascii_lowercase()))
 }
 
 impl<'a> Pcx<'a> {
     fn provider(&self) -> &'static str {
-        let t = &self.r.ty;
-        if t.starts_with("aws.") {
-            "aws"
-        } else if t.starts_with("gcp.") {
-            "gcp"
-        } else if t.starts_with("azure.") {
-            "azure"
-        } else {
-            ""
+        match provider_of(&self.r.ty) {
+            "" => self.stack_provider(),
+            p => p,
         }
     }
     fn region(&self) -> Option<&'a str> {
         self.facts.region(self.r.id)
     }
-    fn str(&self, name: &str) -> Option<&'a str> {
-        self.r.prop(name).and_then(Value::as_str)
-    }
-    fn num(&self, name: &str) -> Option<f64> {
-        self.r.prop(name).and_then(Value::as_f64)
-    }
-    fn flag(&self, name: &str) -> bool {
-        self.r.prop(name).is_some_and(Value::is_true)
-    }
-    /// A size property in GiB (quantities are stored in bytes; plain numbers are taken as GiB).
-    fn gib(&self, name: &str) -> Option<f64> {
-        match self.r.prop(name)? {
-            Value::Quantity(q) => q.bytes().map(|b| b / 1073741824.0),
-            v => v.as_f64(),
+    /// The value at a path of properties; each segment may list alternatives (`settings|Settings`),
+    /// and a list on the way stands for its first element (Terraform blocks).
+    fn at(&self, path: &str) -> Option<&'a Value> {
+        let mut segs = path.split('.');
+        let first = segs.next()?;
+        let mut cur = first.split('|').find_map(|n| self.r.prop(n))?;
+        for seg in segs {
+            if let Some(l) = cur.as_list() {
+                cur = l.first()?;
+            }
+            let rec = cur.as_record()?;
+            cur = seg.split('|').find_map(|n| rec.get(n))?;
         }
+        Some(cur)
+    }
+    /// The first of these paths that holds a string.
+    fn str_of(&self, paths: &[&str]) -> Option<&'a str> {
+        paths
+            .iter()
+            .find_map(|p| self.at(p).and_then(Value::as_str))
+    }
+    /// The first of these paths that holds a number.
+    fn num_of(&self, paths: &[&str]) -> Option<f64> {
+        paths.iter().find_map(|p| self.at(p).and_then(number))
+    }
+    /// The first of these paths that is `true` (or `"true"`).
+    fn flag_of(&self, paths: &[&str]) -> bool {
+        paths.iter().any(|p| {
+            self.at(p)
+                .is_some_and(|v| v.is_true() || v.as_str().is_some_and(|s| s == "true"))
+        })
+    }
+    /// A size in GiB: a size quantity, or a plain number of GiB.
+    fn gib_of(&self, paths: &[&str]) -> Option<f64> {
+        paths.iter().find_map(|p| match self.at(p)? {
+            Value::Quantity(q) => q.bytes().map(|b| b / 1073741824.0),
+            v => number(v),
+        })
+    }
+    fn list_len(&self, path: &str) -> usize {
+        self.at(path)
+            .and_then(Value::as_list)
+            .map_or(0, <[Value]>::len)
     }
     fn hours(&self) -> f64 {
         self.usage
             .for_resource(&self.r.name, "hours")
             .unwrap_or(self.usage.hours_per_month)
     }
-    fn usage(&self, key: &str, default: f64) -> f64 {
-        self.usage
-            .for_resource(&self.r.name, key)
-            .unwrap_or(default)
+    fn usage(&self, key: &str) -> Option<f64> {
+        self.usage.for_resource(&self.r.name, key)
     }
-    fn lookup(&self, table: &str, item: &str) -> Option<Found<'a>> {
-        self.prices.get(self.provider(), table, self.region(), item)
+    /// Record what the price depends on.
+    fn size(&mut self, key: &str, value: impl ToString) {
+        self.sizing.insert(key.to_string(), value.to_string());
     }
-    /// Add `quantity × price(table, item)`; a note when there is no price.
-    fn add(&mut self, what: impl Into<String>, table: &str, item: &str, quantity: f64) -> bool {
-        let what = what.into();
-        match self.lookup(table, item) {
-            Some(f) => {
-                let mut source = f.table.source.clone();
-                if f.fallback {
-                    source = format!(
-                        "{source} ({} price: none listed for {})",
-                        f.region,
-                        self.region().unwrap_or("?")
-                    );
-                }
-                self.items.push(CostItem {
-                    what,
-                    quantity,
-                    unit: f.table.unit.clone(),
-                    unit_price: f.price,
-                    monthly: quantity * f.price,
-                    source,
-                });
-                true
-            }
-            None => {
-                self.notes.push(format!("no {} price for `{item}`", table));
-                false
-            }
-        }
-    }
-}
-
-impl<'a> Pcx<'a> {
-    /// The first of these properties that holds a string.
-    fn str_of(&self, names: &[&str]) -> Option<&'a str> {
-        names.iter().find_map(|n| self.str(n))
-    }
-    /// The first of these properties that holds a number.
-    fn num_of(&self, names: &[&str]) -> Option<f64> {
-        names.iter().find_map(|n| self.num(n))
-    }
-    /// The first of these properties that holds a size, in GiB.
-    fn gib_of(&self, names: &[&str]) -> Option<f64> {
-        names.iter().find_map(|n| self.gib(n))
-    }
-    /// The props of the resource a property references (`task_definition = td`).
-    fn referenced(&self, name: &str) -> Option<&'a Resource> {
-        let r = self.r.prop(name)?.as_ref()?;
+    /// The resource a property references.
+    fn referenced(&self, path: &str) -> Option<&'a Resource> {
+        let r = self.at(path)?.as_ref()?;
         self.model.resources.get(r.resource.0 as usize)
-    }
-    fn hourly(&mut self, what: impl Into<String>, table: &str, item: &str, count: f64) -> bool {
-        let h = self.hours();
-        self.add(what, table, item, h * count)
     }
     /// The provider a portable resource will be lowered to (its stack's).
     fn stack_provider(&self) -> &'static str {
@@ -122,8 +411,25 @@ impl<'a> Pcx<'a> {
             _ => "",
         }
     }
-    fn lookup_in(&self, provider: &str, table: &str, item: &str) -> Option<Found<'a>> {
+    fn lookup(&self, provider: &str, table: &str, item: &str) -> Option<Found<'a>> {
         self.prices.get(provider, table, self.region(), item)
+    }
+    /// Add `quantity × price(table, item)` in the resource's provider; a note when there is
+    /// no price.
+    fn add(&mut self, what: impl Into<String>, table: &str, item: &str, quantity: f64) -> bool {
+        let p = self.provider();
+        self.add_in(p, what, table, item, quantity, None)
+    }
+    fn add_unit(
+        &mut self,
+        what: impl Into<String>,
+        table: &str,
+        item: &str,
+        quantity: f64,
+        unit: &str,
+    ) -> bool {
+        let p = self.provider();
+        self.add_in(p, what, table, item, quantity, Some(unit))
     }
     fn add_in(
         &mut self,
@@ -132,25 +438,42 @@ impl<'a> Pcx<'a> {
         table: &str,
         item: &str,
         quantity: f64,
+        unit: Option<&str>,
     ) -> bool {
         let what = what.into();
-        match self.lookup_in(provider, table, item) {
+        match self.lookup(provider, table, item) {
             Some(f) => {
                 let mut source = f.table.source.clone();
-                if f.fallback {
-                    source = format!(
-                        "{source} ({} price: none listed for {})",
-                        f.region,
-                        self.region().unwrap_or("?")
-                    );
+                match f.basis {
+                    Basis::Listed => {}
+                    Basis::RegionalMultiplier => {
+                        source = format!(
+                            "{source} ({} price × {} for {})",
+                            f.region,
+                            f.multiplier,
+                            self.region().unwrap_or("?")
+                        );
+                    }
+                    Basis::Fallback => {
+                        source = format!(
+                            "{source} ({} price: {})",
+                            f.region,
+                            match self.region() {
+                                Some(r) => format!("none listed for {r}"),
+                                None => "no region set".to_string(),
+                            }
+                        );
+                    }
                 }
                 self.items.push(CostItem {
                     what,
                     quantity,
-                    unit: f.table.unit.clone(),
+                    unit: unit.unwrap_or(&f.table.unit).to_string(),
                     unit_price: f.price,
                     monthly: quantity * f.price,
                     source,
+                    price_region: f.region.to_string(),
+                    basis: f.basis,
                 });
                 true
             }
@@ -159,6 +482,23 @@ impl<'a> Pcx<'a> {
                     .push(format!("no {provider} {table} price for `{item}`"));
                 false
             }
+        }
+    }
+    fn hourly(&mut self, what: impl Into<String>, table: &str, item: &str, count: f64) -> bool {
+        let h = self.hours();
+        self.add(what, table, item, h * count)
+    }
+    /// A usage-based component: priced from the usage file, else a note saying what to set.
+    fn usage_item(&mut self, key: &str, what: &str, table: &str, item: &str, unit: &str) {
+        match self.usage(key) {
+            Some(q) if q > 0.0 => {
+                self.add_unit(format!("{what} (usage)"), table, item, q, unit);
+            }
+            Some(_) => {}
+            None => self.notes.push(format!(
+                "usage-based: {what} not estimated (set `{key}` for `{}` in usage.toml or [cost.resources] of strata.toml)",
+                self.r.name
+            )),
         }
     }
 }
@@ -195,246 +535,376 @@ fn vcpus_of(v: f64) -> f64 {
 fn memory_gb(v: &Value) -> Option<f64> {
     match v {
         Value::Quantity(q) => q.bytes().map(|b| b / 1073741824.0),
-        v => v.as_f64().map(|m| if m > 64.0 { m / 1024.0 } else { m }),
+        v => number(v).map(|m| if m > 64.0 { m / 1024.0 } else { m }),
     }
 }
 
-/// Price one resource into `cx.items` (nothing for free or usage-only resources).
+/// Price one resource into `cx.items` (nothing for free or usage-only resources without usage).
 pub(crate) fn price(cx: &mut Pcx<'_>) {
+    if cx.r.existing {
+        return;
+    }
     let ty = cx.r.ty.clone();
     match ty.as_str() {
-        // ---- AWS
-        "aws.ec2.Instance" => {
-            if let Some(t) = cx.str_of(&["instance_type", "type", "class"]) {
+        // ---- AWS compute and storage
+        "aws.ec2.Instance" | "cfn.AWS.EC2.Instance" | "tf.aws_instance" => {
+            if let Some(t) = cx.str_of(&["instance_type", "InstanceType", "type", "class"]) {
+                cx.size("class", t);
                 cx.hourly(format!("instance {t}"), "ec2", t, 1.0);
             }
-            if let Some(g) = cx.gib_of(&["root_volume_size", "volume_size", "disk_size"]) {
+            if let Some(g) = cx.gib_of(&[
+                "root_volume_size",
+                "volume_size",
+                "disk_size",
+                "root_block_device.volume_size",
+            ]) {
+                cx.size("disk_gb", g);
                 cx.add("root volume gp3", "ebs", "gp3", g);
             }
         }
-        "aws.rds.DBInstance" => rds(cx),
+        "aws.ec2.Volume" | "aws.ebs.Volume" | "cfn.AWS.EC2.Volume" | "tf.aws_ebs_volume" => {
+            let t = cx
+                .str_of(&["type", "volume_type", "VolumeType"])
+                .unwrap_or("gp3")
+                .to_string();
+            if let Some(g) = cx.gib_of(&["size", "storage", "Size"]) {
+                cx.size("class", &t);
+                cx.size("size_gb", g);
+                cx.add(format!("volume {t}"), "ebs", &t, g);
+            }
+        }
+        "aws.rds.DBInstance" | "cfn.AWS.RDS.DBInstance" | "tf.aws_db_instance" => rds(cx),
         "aws.elasticache.ReplicationGroup"
         | "aws.elasticache.CacheCluster"
-        | "aws.elasticache.Cluster" => {
-            let Some(t) = cx.str_of(&["node_type", "class"]) else {
-                return;
-            };
-            let nodes = if ty.ends_with("ReplicationGroup") {
-                match (cx.num("num_node_groups"), cx.num("replicas_per_node_group")) {
-                    (Some(shards), Some(rep)) => shards * (1.0 + rep),
-                    // `replicas` counts the replicas besides the primary.
-                    _ => cx
-                        .num("replicas")
-                        .map(|r| r + 1.0)
-                        .or_else(|| cx.num_of(&["num_cache_clusters", "nodes"]))
-                        .unwrap_or(1.0),
-                }
-            } else {
-                cx.num_of(&["num_cache_nodes", "nodes"]).unwrap_or(1.0)
-            };
-            cx.hourly(format!("{nodes} × node {t}"), "elasticache", t, nodes);
-        }
-        "aws.ec2.NatGateway" => {
+        | "aws.elasticache.Cluster"
+        | "cfn.AWS.ElastiCache.ReplicationGroup"
+        | "cfn.AWS.ElastiCache.CacheCluster"
+        | "tf.aws_elasticache_replication_group"
+        | "tf.aws_elasticache_cluster" => elasticache(cx),
+        "aws.ec2.NatGateway" | "cfn.AWS.EC2.NatGateway" | "tf.aws_nat_gateway" => {
             cx.hourly("NAT gateway", "network", "nat_gateway", 1.0);
-            let gib = cx.usage("nat_gib", cx.usage.nat_gib);
+            let gib = cx.usage("nat_gib").unwrap_or(cx.usage.nat_gib);
             if gib > 0.0 {
                 cx.add(
-                    "NAT data processed (assumed)",
+                    "NAT data processed (usage)",
                     "network_data",
                     "nat_gateway",
                     gib,
                 );
+            } else {
+                cx.notes.push(format!("usage-based: data processed not estimated (set `nat_gib` for `{}` or [cost] nat_gib)", cx.r.name));
             }
         }
-        "aws.ec2.Eip" | "aws.ec2.EIP" | "aws.ec2.ElasticIp" => {
+        "aws.ec2.Eip" | "aws.ec2.EIP" | "aws.ec2.ElasticIp" | "cfn.AWS.EC2.EIP" | "tf.aws_eip" => {
             cx.hourly("public IPv4 address", "network", "public_ipv4", 1.0);
         }
-        "aws.elbv2.LoadBalancer" | "aws.lb.LoadBalancer" | "aws.elb.LoadBalancer" => {
+        "aws.elbv2.LoadBalancer"
+        | "aws.lb.LoadBalancer"
+        | "aws.elb.LoadBalancer"
+        | "cfn.AWS.ElasticLoadBalancingV2.LoadBalancer"
+        | "tf.aws_lb"
+        | "tf.aws_alb" => {
             let kind = cx
-                .str_of(&["type", "load_balancer_type"])
+                .str_of(&["type", "load_balancer_type", "Type"])
                 .unwrap_or("application")
                 .to_ascii_lowercase();
+            cx.size("class", &kind);
             cx.hourly(format!("{kind} load balancer"), "elb", &kind, 1.0);
-        }
-        "aws.eks.Cluster" => {
-            cx.hourly("EKS control plane", "eks", "cluster", 1.0);
-        }
-        "aws.eks.NodeGroup" | "aws.eks.Nodegroup" => {
-            let t =
-                cx.r.prop("instance_types")
-                    .and_then(|v| v.as_list())
-                    .and_then(|l| l.first())
-                    .and_then(Value::as_str)
-                    .or_else(|| cx.str_of(&["instance_type"]));
-            let n = cx
-                .num_of(&["desired_size", "desired", "min_size"])
-                .or_else(|| {
-                    cx.r.prop("scaling")
-                        .and_then(|s| s.get_path("desired"))
-                        .and_then(Value::as_f64)
-                })
-                .unwrap_or(1.0);
-            if let Some(t) = t {
-                cx.hourly(format!("{n} × instance {t}"), "ec2", t, n);
+            if let Some(lcu) = cx.usage("lcu") {
+                let h = cx.hours();
+                cx.add_unit(
+                    "capacity units (usage)",
+                    "elb",
+                    &format!("lcu_{kind}"),
+                    lcu * h,
+                    "LCU-hour",
+                );
+            } else {
+                cx.notes.push(format!(
+                    "usage-based: capacity units (LCU) not estimated (set `lcu` for `{}`)",
+                    cx.r.name
+                ));
             }
         }
-        "aws.ecs.Service" => {
-            let launch = cx.str_of(&["launch_type"]).unwrap_or("FARGATE");
+        "aws.eks.Cluster" | "cfn.AWS.EKS.Cluster" | "tf.aws_eks_cluster" => {
+            cx.hourly("EKS control plane", "eks", "cluster", 1.0);
+        }
+        "aws.eks.NodeGroup"
+        | "aws.eks.Nodegroup"
+        | "cfn.AWS.EKS.Nodegroup"
+        | "tf.aws_eks_node_group" => eks_nodes(cx),
+        "aws.ecs.Service" | "cfn.AWS.ECS.Service" | "tf.aws_ecs_service" => {
+            let launch = cx
+                .str_of(&["launch_type", "LaunchType"])
+                .unwrap_or("FARGATE");
             if !launch.eq_ignore_ascii_case("FARGATE") {
                 cx.notes
                     .push("EC2 launch type: priced through its instances".into());
                 return;
             }
             let count = cx
-                .num_of(&["desired_count", "replicas", "count"])
+                .num_of(&["desired_count", "DesiredCount", "replicas", "count"])
                 .unwrap_or(1.0);
-            let td = cx.referenced("task_definition");
-            let cpu = cx.num("cpu").or_else(|| {
-                td.and_then(|t| t.prop("cpu")).and_then(|v| {
-                    v.as_f64()
-                        .or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-                })
-            });
-            let mem = cx.r.prop("memory").and_then(memory_gb).or_else(|| {
-                td.and_then(|t| t.prop("memory")).and_then(|v| {
-                    memory_gb(v).or_else(|| {
-                        v.as_str()
-                            .and_then(|s| s.parse::<f64>().ok())
-                            .map(|m| m / 1024.0)
-                    })
-                })
-            });
+            let td = cx.referenced("task_definition|TaskDefinition");
+            let td_num = |name: &[&str]| td.and_then(|t| name.iter().find_map(|n| t.prop(n)));
+            let cpu = cx
+                .num_of(&["cpu"])
+                .or_else(|| td_num(&["cpu", "Cpu"]).and_then(number));
+            let mem = cx
+                .at("memory")
+                .and_then(memory_gb)
+                .or_else(|| td_num(&["memory", "Memory"]).and_then(memory_gb));
             fargate(cx, count, cpu.map(vcpus_of), mem);
         }
-        "aws.s3.Bucket" => {
-            let gib = cx.usage("storage_gib", cx.usage.object_storage_gib);
-            if gib > 0.0 {
-                cx.add("storage STANDARD (assumed)", "s3", "STANDARD", gib);
-            }
+        "aws.s3.Bucket" | "cfn.AWS.S3.Bucket" | "tf.aws_s3_bucket" => {
+            object_storage(cx, "s3", "STANDARD");
         }
-        "aws.ec2.Volume" | "aws.ebs.Volume" => {
-            let t = cx
-                .str_of(&["type", "volume_type"])
-                .unwrap_or("gp3")
-                .to_string();
-            if let Some(g) = cx.gib_of(&["size", "storage"]) {
-                cx.add(format!("volume {t}"), "ebs", &t, g);
-            }
-        }
-        "aws.kms.Key" => {
+        "aws.kms.Key" | "cfn.AWS.KMS.Key" | "tf.aws_kms_key" => {
             cx.add("customer managed key", "kms", "key", 1.0);
         }
-        "aws.route53.HostedZone" | "aws.route53.Zone" => {
+        "aws.route53.HostedZone"
+        | "aws.route53.Zone"
+        | "cfn.AWS.Route53.HostedZone"
+        | "tf.aws_route53_zone" => {
             cx.add("hosted zone", "route53", "hosted_zone", 1.0);
         }
-        "aws.wafv2.WebACL" => {
-            cx.add("web ACL", "waf", "web_acl", 1.0);
-            let rules = ["rules", "managed_rules"]
-                .iter()
-                .filter_map(|p| cx.r.prop(p).and_then(Value::as_list))
-                .map(|l| l.len())
-                .sum::<usize>();
-            if rules > 0 {
-                cx.add(format!("{rules} rule(s)"), "waf", "rule", rules as f64);
-            }
-        }
-        "aws.secretsmanager.Secret" => {
-            cx.add("secret", "secretsmanager", "secret", 1.0);
-        }
-        "aws.cloudwatch.Alarm" | "aws.cloudwatch.MetricAlarm" => {
-            cx.add("alarm", "cloudwatch", "alarm", 1.0);
-        }
-        // ---- GCP
-        "gcp.compute.Instance" => {
-            if let Some(t) = cx.str_of(&["machine_type"]) {
-                cx.hourly(format!("VM {t}"), "compute", t, 1.0);
-            }
-        }
-        "gcp.sql.DatabaseInstance" => cloudsql(cx, "gcp"),
-        "gcp.redis.Instance" => memorystore(cx, "gcp"),
-        "gcp.run.Service" => cloudrun(cx, "gcp"),
-        "gcp.container.Cluster" => {
-            cx.hourly("GKE cluster management", "gke", "cluster", 1.0);
-        }
-        "gcp.container.NodePool" => {
-            let t = cx.str_of(&["machine_type"]).or_else(|| {
-                cx.r.prop("node_config")
-                    .and_then(|c| c.get_path("machine_type"))
-                    .and_then(Value::as_str)
-            });
-            let n = cx
-                .num_of(&["node_count", "initial_node_count", "min_node_count"])
-                .unwrap_or(1.0);
-            if let Some(t) = t {
-                cx.hourly(format!("{n} × VM {t}"), "compute", t, n);
-            }
-        }
-        "gcp.storage.Bucket" => {
-            let gib = cx.usage("storage_gib", cx.usage.object_storage_gib);
-            if gib > 0.0 {
-                let class = cx
-                    .str_of(&["storage_class"])
-                    .unwrap_or("STANDARD")
-                    .to_string();
-                cx.add(format!("storage {class} (assumed)"), "gcs", &class, gib);
-            }
-        }
-        "gcp.compute.GlobalForwardingRule" | "gcp.compute.ForwardingRule" => {
-            cx.hourly("forwarding rule", "load_balancing", "forwarding_rule", 1.0);
-        }
-        "gcp.compute.RouterNat" => {
-            let gib = cx.usage("nat_gib", cx.usage.nat_gib);
-            if gib > 0.0 {
-                cx.add(
-                    "NAT data processed (assumed)",
-                    "nat_data",
-                    "nat_gateway",
-                    gib,
+        "aws.servicediscovery.PrivateDnsNamespace"
+        | "cfn.AWS.ServiceDiscovery.PrivateDnsNamespace"
+        | "tf.aws_service_discovery_private_dns_namespace" => {
+            cx.add(
+                "Route 53 private hosted zone",
+                "route53",
+                "hosted_zone",
+                1.0,
+            );
+            if let Some(q) = cx.usage("requests_millions") {
+                cx.add_unit(
+                    "DNS queries (usage)",
+                    "servicediscovery",
+                    "dns_queries_million",
+                    q,
+                    "million",
                 );
             }
         }
-        "gcp.kms.CryptoKey" => {
+        "aws.servicediscovery.Service"
+        | "cfn.AWS.ServiceDiscovery.Service"
+        | "tf.aws_service_discovery_service" => {
+            let id = cx.r.id.0;
+            let instances = cx
+                .usage("instances")
+                .unwrap_or_else(|| cx.context.registered.get(&id).copied().unwrap_or(0.0));
+            cx.size("count", instances);
+            if instances > 0.0 {
+                cx.add(
+                    format!("{instances} registered instance(s)"),
+                    "servicediscovery",
+                    "registered_resource",
+                    instances,
+                );
+            }
+            if let Some(q) = cx.usage("requests_millions") {
+                cx.add_unit(
+                    "discovery API calls (usage)",
+                    "servicediscovery",
+                    "discovery_calls_million",
+                    q,
+                    "million",
+                );
+            }
+        }
+        "aws.wafv2.WebACL" | "cfn.AWS.WAFv2.WebACL" | "tf.aws_wafv2_web_acl" => {
+            cx.add("web ACL", "waf", "web_acl", 1.0);
+            let rules = cx.list_len("rules")
+                + cx.list_len("Rules")
+                + cx.list_len("rule")
+                + cx.list_len("managed_rules")
+                + usize::from(cx.at("rate_limit").is_some_and(|v| !v.is_null()));
+            cx.size("rules", rules);
+            if rules > 0 {
+                cx.add(format!("{rules} rule(s)"), "waf", "rule", rules as f64);
+            }
+            cx.usage_item(
+                "requests_millions",
+                "requests",
+                "waf",
+                "requests_million",
+                "million requests",
+            );
+        }
+        "aws.secretsmanager.Secret"
+        | "cfn.AWS.SecretsManager.Secret"
+        | "tf.aws_secretsmanager_secret" => {
+            cx.add("secret", "secretsmanager", "secret", 1.0);
+        }
+        "aws.cloudwatch.Alarm"
+        | "aws.cloudwatch.MetricAlarm"
+        | "cfn.AWS.CloudWatch.Alarm"
+        | "tf.aws_cloudwatch_metric_alarm" => {
+            cx.add("alarm", "cloudwatch", "alarm", 1.0);
+        }
+        "aws.lambda.Function" => {
+            cx.usage_item(
+                "requests_millions",
+                "requests",
+                "lambda",
+                "requests_million",
+                "million requests",
+            );
+        }
+        "aws.sqs.Queue" | "cfn.AWS.SQS.Queue" | "tf.aws_sqs_queue" => {
+            let fifo = cx.flag_of(&["fifo", "FifoQueue", "fifo_queue"]);
+            cx.usage_item(
+                "requests_millions",
+                "requests",
+                "sqs",
+                if fifo { "fifo" } else { "standard" },
+                "million requests",
+            );
+        }
+        "aws.cloudfront.Distribution" => {
+            cx.usage_item(
+                "data_gib",
+                "data transfer out",
+                "cloudfront",
+                "data_gb",
+                "GB",
+            );
+            cx.usage_item(
+                "requests_millions",
+                "HTTPS requests",
+                "cloudfront",
+                "https_requests_million",
+                "million requests",
+            );
+        }
+        "aws.logs.LogGroup" => {
+            cx.usage_item("data_gib", "ingestion", "logs", "ingestion", "GB");
+            cx.usage_item("storage_gib", "storage", "logs", "storage", "GB-month");
+        }
+        "aws.ecr.Repository" => {
+            cx.usage_item("storage_gib", "storage", "ecr", "storage", "GB-month")
+        }
+        "aws.backup.BackupPlan" => {
+            cx.usage_item("storage_gib", "warm storage", "backup", "warm", "GB-month")
+        }
+        // ---- GCP
+        "gcp.compute.Instance" | "tf.google_compute_instance" | "dm.compute.v1.instance" => {
+            if let Some(t) = cx.str_of(&["machine_type", "machineType"]) {
+                let t = t.rsplit('/').next().unwrap_or(t).to_string();
+                cx.size("class", &t);
+                cx.hourly(format!("VM {t}"), "compute", &t, 1.0);
+            }
+        }
+        "gcp.sql.DatabaseInstance"
+        | "tf.google_sql_database_instance"
+        | "dm.sqladmin.v1beta4.instance" => cloudsql(cx),
+        "gcp.redis.Instance" | "tf.google_redis_instance" => memorystore(cx),
+        "gcp.run.Service" => cloudrun(cx),
+        "gcp.container.Cluster" | "tf.google_container_cluster" => {
+            cx.hourly("GKE cluster management", "gke", "cluster", 1.0);
+        }
+        "gcp.container.NodePool" | "tf.google_container_node_pool" | "dm.container.v1.nodePool" => {
+            gke_pool(cx)
+        }
+        "gcp.storage.Bucket" | "tf.google_storage_bucket" => {
+            let class = cx
+                .str_of(&["storage_class"])
+                .unwrap_or("STANDARD")
+                .to_string();
+            object_storage(cx, "gcs", &class);
+        }
+        "gcp.compute.GlobalForwardingRule"
+        | "gcp.compute.ForwardingRule"
+        | "tf.google_compute_global_forwarding_rule"
+        | "tf.google_compute_forwarding_rule"
+        | "dm.compute.v1.globalForwardingRule" => forwarding_rule(cx),
+        "gcp.compute.RouterNat" | "tf.google_compute_router_nat" => {
+            cx.usage_item(
+                "nat_gib",
+                "NAT data processed",
+                "nat_data",
+                "nat_gateway",
+                "GB",
+            );
+        }
+        "gcp.kms.CryptoKey" | "tf.google_kms_crypto_key" => {
             cx.add("key version", "kms", "key_version", 1.0);
         }
-        "gcp.secretmanager.Secret" => {
+        "gcp.secretmanager.Secret" | "tf.google_secret_manager_secret" => {
             cx.add("secret version", "secretmanager", "secret_version", 1.0);
         }
-        "gcp.dns.ManagedZone" => {
+        "gcp.dns.ManagedZone" | "tf.google_dns_managed_zone" | "dm.dns.v1.managedZone" => {
             cx.add("managed zone", "dns", "managed_zone", 1.0);
         }
-        "gcp.compute.SecurityPolicy" => {
+        "gcp.compute.SecurityPolicy"
+        | "tf.google_compute_security_policy"
+        | "dm.compute.v1.securityPolicy" => {
             cx.add("Cloud Armor policy", "armor", "policy", 1.0);
-            let rules =
-                cx.r.prop("rules")
-                    .and_then(Value::as_list)
-                    .map_or(0, |l| l.len());
+            let rules = cx.list_len("rules") + cx.list_len("rule");
+            cx.size("rules", rules);
             if rules > 0 {
                 cx.add(format!("{rules} rule(s)"), "armor", "rule", rules as f64);
             }
         }
+        "gcp.pubsub.Topic" => cx.usage_item(
+            "data_gib",
+            "message throughput",
+            "pubsub",
+            "throughput_gib",
+            "GiB",
+        ),
+        "gcp.cloudfunctions.Function" => cx.usage_item(
+            "requests_millions",
+            "invocations",
+            "cloudfunctions",
+            "requests_million",
+            "million requests",
+        ),
+        "gcp.logging.Bucket" => {
+            cx.usage_item("data_gib", "ingestion", "logging", "ingestion", "GiB")
+        }
+        "gcp.artifactregistry.Repository" => cx.usage_item(
+            "storage_gib",
+            "storage",
+            "artifactregistry",
+            "storage",
+            "GB-month",
+        ),
         // ---- Azure
-        "azure.compute.VirtualMachine" | "azure.compute.LinuxVirtualMachine" => {
+        "azure.compute.VirtualMachine"
+        | "azure.compute.LinuxVirtualMachine"
+        | "tf.azurerm_linux_virtual_machine" => {
             if let Some(t) = cx.str_of(&["size", "vm_size"]) {
+                cx.size("class", t);
                 cx.hourly(format!("VM {t}"), "vm", t, 1.0);
             }
         }
-        "azure.redis.Cache" => {
-            let sku = cx
-                .str_of(&["sku", "sku_name"])
-                .unwrap_or("Basic")
-                .to_string();
-            let family = cx.str_of(&["family"]).unwrap_or("C").to_string();
-            let capacity = cx.num_of(&["capacity"]).unwrap_or(0.0);
+        "azure.redis.Cache" | "tf.azurerm_redis_cache" => {
+            let (sku, family, capacity) = match cx.str_of(&["sku_name"]) {
+                // Terraform: `sku_name = "Standard"`, `family = "C"`, `capacity = 1`.
+                Some(s) => (
+                    s.to_string(),
+                    cx.str_of(&["family"]).unwrap_or("C").to_string(),
+                    cx.num_of(&["capacity"]).unwrap_or(0.0),
+                ),
+                None => (
+                    cx.str_of(&["sku"]).unwrap_or("Basic").to_string(),
+                    cx.str_of(&["family"]).unwrap_or("C").to_string(),
+                    cx.num_of(&["capacity"]).unwrap_or(0.0),
+                ),
+            };
             let item = format!("{sku}_{family}{capacity}");
+            cx.size("class", &item);
             cx.hourly(format!("cache {item}"), "redis", &item, 1.0);
         }
-        "azure.storage.Account" => {
-            let gib = cx.usage("storage_gib", cx.usage.object_storage_gib);
-            if gib > 0.0 {
-                cx.add("blob storage Hot (assumed)", "blob", "Hot", gib);
-            }
+        "azure.postgres.FlexibleServer" | "tf.azurerm_postgresql_flexible_server" => {
+            azure_postgres(cx)
         }
-        "azure.containerservice.KubernetesCluster" | "azure.aks.Cluster" => {
+        "azure.storage.Account" => object_storage(cx, "blob", "Hot"),
+        "azure.containerservice.KubernetesCluster"
+        | "azure.aks.Cluster"
+        | "tf.azurerm_kubernetes_cluster" => {
             let tier = cx
                 .str_of(&["sku_tier", "tier"])
                 .unwrap_or("free")
@@ -442,48 +912,158 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             if tier != "free" {
                 cx.hourly("AKS cluster management", "aks", &tier, 1.0);
             }
+            if let Some(t) = cx.str_of(&["default_node_pool.vm_size"]) {
+                let n = cx
+                    .num_of(&[
+                        "default_node_pool.node_count",
+                        "default_node_pool.min_count",
+                    ])
+                    .unwrap_or(1.0);
+                cx.size("class", t);
+                cx.size("count", n);
+                cx.hourly(format!("{n} × VM {t} (default node pool)"), "vm", t, n);
+            }
+        }
+        "azure.servicebus.Namespace" | "tf.azurerm_servicebus_namespace" => {
+            let sku = cx.str_of(&["sku"]).unwrap_or("Standard").to_string();
+            cx.size("class", &sku);
+            match sku.as_str() {
+                "Premium" => {
+                    let mu = cx
+                        .num_of(&["capacity", "premium_messaging_partitions"])
+                        .unwrap_or(1.0)
+                        .max(1.0);
+                    cx.size("count", mu);
+                    cx.hourly(
+                        format!("{mu} messaging unit(s)"),
+                        "servicebus",
+                        "Premium",
+                        mu,
+                    );
+                }
+                "Standard" => {
+                    cx.hourly("Standard base charge", "servicebus", "Standard", 1.0);
+                }
+                _ => cx
+                    .notes
+                    .push("usage-based: Basic tier is billed per operation".into()),
+            }
+        }
+        "azure.containerapp.App" | "tf.azurerm_container_app" => {
+            let min = cx
+                .num_of(&["min_replicas", "template.min_replicas"])
+                .unwrap_or(0.0);
+            cx.size("count", min);
+            if min <= 0.0 {
+                cx.notes.push(
+                    "scales to zero: billed per request and active second (usage-based)".into(),
+                );
+                return;
+            }
+            let cpu = cx
+                .num_of(&["cpu", "template.container.cpu"])
+                .unwrap_or(0.25);
+            let mem = cx.at("memory").and_then(memory_gb).unwrap_or(0.5);
+            cx.size("cpu", cpu);
+            cx.size("memory_gb", mem);
+            let secs = cx.hours() * 3600.0;
+            cx.add_unit(
+                format!("{min} replica(s) × {cpu} vCPU (active rate)"),
+                "container_apps",
+                "vcpu",
+                min * cpu * secs,
+                "vCPU-second",
+            );
+            cx.add_unit(
+                format!("{min} replica(s) × {mem} GiB (active rate)"),
+                "container_apps",
+                "memory_gib",
+                min * mem * secs,
+                "GiB-second",
+            );
+            cx.notes.push("the monthly free grant (180,000 vCPU-seconds, 360,000 GiB-seconds per subscription) is not deducted".into());
+        }
+        "azure.keyvault.Key" | "tf.azurerm_key_vault_key" => {
+            let kt = cx.str_of(&["key_type"]).unwrap_or("RSA").to_string();
+            if kt.ends_with("-HSM") {
+                let advanced =
+                    kt.starts_with("EC") || cx.num_of(&["key_size"]).is_some_and(|s| s > 2048.0);
+                cx.size("class", &kt);
+                cx.add(
+                    format!("HSM key {kt}"),
+                    "keyvault",
+                    if advanced {
+                        "hsm_advanced"
+                    } else {
+                        "hsm_rsa_2048"
+                    },
+                    1.0,
+                );
+            } else {
+                match cx.usage("requests_millions") {
+                    Some(q) if q > 0.0 => {
+                        cx.add_unit("operations (usage)", "keyvault", "operations_10k", q * 100.0, "10,000 operations");
+                    }
+                    Some(_) => {}
+                    None => cx.notes.push(format!("usage-based: software key operations not estimated (set `requests_millions` for `{}`)", cx.r.name)),
+                }
+            }
+        }
+        "azure.monitor.LogAnalyticsWorkspace" => {
+            cx.notes
+                .push("usage-based: data ingestion (no unit price in the tables)".into());
         }
         // ---- Portable types not (yet) lowered: priced as the stack's provider would run them.
         "portable.Postgres" | "portable.MySQL" | "portable.Database" => match cx.stack_provider() {
-            "gcp" => cloudsql(cx, "gcp"),
+            "gcp" => cloudsql(cx),
             "aws" => rds(cx),
             _ => {}
         },
         "portable.Cache" | "portable.Redis" => match cx.stack_provider() {
-            "gcp" => memorystore(cx, "gcp"),
+            "gcp" => memorystore(cx),
             "aws" => {
                 if let Some(t) = cx.str_of(&["class", "node_type"]) {
                     let n = cx.num_of(&["replicas", "nodes"]).unwrap_or(1.0);
+                    cx.size("class", t);
+                    cx.size("count", n);
                     cx.hourly(format!("{n} × node {t}"), "elasticache", t, n);
                 }
             }
             _ => {}
         },
         "portable.Service" => match cx.stack_provider() {
-            "gcp" => cloudrun(cx, "gcp"),
+            "gcp" => cloudrun(cx),
             "aws" => {
                 let count = cx.num_of(&["replicas", "min_replicas"]).unwrap_or(1.0);
-                let cpu = cx.num("cpu");
-                let mem = cx.r.prop("memory").and_then(memory_gb);
+                let cpu = cx.num_of(&["cpu"]);
+                let mem = cx.at("memory").and_then(memory_gb);
                 fargate(cx, count, cpu, mem);
             }
             _ => {}
         },
-        "portable.ObjectStore" | "portable.Bucket" => {
-            let gib = cx.usage("storage_gib", cx.usage.object_storage_gib);
-            if gib > 0.0 {
-                match cx.stack_provider() {
-                    "gcp" => {
-                        cx.add_in("gcp", "storage STANDARD (assumed)", "gcs", "STANDARD", gib);
-                    }
-                    "aws" => {
-                        cx.add_in("aws", "storage STANDARD (assumed)", "s3", "STANDARD", gib);
-                    }
-                    _ => {}
-                }
-            }
-        }
+        "portable.ObjectStore" | "portable.Bucket" => match cx.stack_provider() {
+            "gcp" => object_storage(cx, "gcs", "STANDARD"),
+            "aws" => object_storage(cx, "s3", "STANDARD"),
+            "azure" => object_storage(cx, "blob", "Hot"),
+            _ => {}
+        },
         _ => {}
+    }
+}
+
+/// Stored gigabytes of an object store, from the usage file (or `[cost] object_storage_gib`).
+fn object_storage(cx: &mut Pcx<'_>, table: &str, class: &str) {
+    let gib = cx
+        .usage("storage_gib")
+        .unwrap_or(cx.usage.object_storage_gib);
+    if gib > 0.0 {
+        cx.size("storage_gb", gib);
+        cx.add(format!("storage {class} (usage)"), table, class, gib);
+    } else {
+        cx.notes.push(format!(
+            "usage-based: stored data not estimated (set `storage_gib` for `{}` in usage.toml, or [cost] object_storage_gib)",
+            cx.r.name
+        ));
     }
 }
 
@@ -496,66 +1076,79 @@ fn fargate(cx: &mut Pcx<'_>, count: f64, cpu: Option<f64>, mem: Option<f64>) {
         cx.notes.push("memory not set: assumed 0.5 GB".into());
         0.5
     });
+    cx.size("count", count);
+    cx.size("cpu", cpu);
+    cx.size("memory_gb", mem);
     let h = cx.hours();
-    if cx.add_in(
+    cx.add_in(
         "aws",
         format!("Fargate {count} × {cpu} vCPU"),
         "fargate",
         "vcpu",
         count * cpu * h,
-    ) {
-        relabel(cx, "vCPU-hour");
-    }
-    if cx.add_in(
+        Some("vCPU-hour"),
+    );
+    cx.add_in(
         "aws",
         format!("Fargate {count} × {mem} GB"),
         "fargate",
         "memory_gb",
         count * mem * h,
-    ) {
-        relabel(cx, "GB-hour");
-    }
-}
-
-/// Set the unit of the item just added (tables priced per vCPU or GB carry `hour`).
-fn relabel(cx: &mut Pcx<'_>, unit: &str) {
-    if let Some(last) = cx.items.last_mut() {
-        last.unit = unit.to_string();
-    }
+        Some("GB-hour"),
+    );
 }
 
 fn rds(cx: &mut Pcx<'_>) {
-    let Some(class) = cx.str_of(&["instance_class", "class"]) else {
+    let Some(class) = cx.str_of(&["instance_class", "DBInstanceClass", "class"]) else {
         cx.notes.push("no instance class".into());
         return;
     };
     let engine = cx
-        .str_of(&["engine"])
+        .str_of(&["engine", "Engine"])
         .unwrap_or(if cx.r.ty.contains("MySQL") {
             "mysql"
         } else {
             "postgres"
         })
         .to_ascii_lowercase();
+    if cx
+        .str_of(&["replicate_source_db", "SourceDBInstanceIdentifier"])
+        .is_some()
+    {
+        cx.size("role", "read replica");
+    }
     let table = if engine.contains("mysql") || engine.contains("mariadb") {
         "rds_mysql"
     } else {
         "rds_postgres"
     };
-    let az = if cx.flag("multi_az") || cx.flag("high_availability") {
+    let az = if cx.flag_of(&["multi_az", "MultiAZ", "high_availability"]) {
         2.0
     } else {
         1.0
     };
+    cx.size("class", class);
+    cx.size("engine", &engine);
+    cx.size("multi_az", az > 1.0);
     let label = if az > 1.0 {
         format!("instance {class} (Multi-AZ: ×2)")
     } else {
         format!("instance {class}")
     };
     let h = cx.hours();
-    cx.add_in("aws", label, table, class, h * az);
-    if let Some(g) = cx.gib_of(&["allocated_storage", "storage", "storage_size"]) {
-        let st = cx.str_of(&["storage_type"]).unwrap_or("gp3").to_string();
+    cx.add_in("aws", label, table, class, h * az, None);
+    let storage = cx.gib_of(&[
+        "allocated_storage",
+        "AllocatedStorage",
+        "storage",
+        "storage_size",
+    ]);
+    let st = cx
+        .str_of(&["storage_type", "StorageType"])
+        .unwrap_or("gp3")
+        .to_string();
+    if let Some(g) = storage {
+        cx.size("storage_gb", g);
         cx.add_in(
             "aws",
             format!(
@@ -565,74 +1158,332 @@ fn rds(cx: &mut Pcx<'_>) {
             "rds_storage",
             &st,
             g * az,
+            None,
         );
     }
     let replicas = cx.num_of(&["read_replicas", "replicas"]).unwrap_or(0.0);
     if replicas > 0.0 {
+        cx.size("replicas", replicas);
         cx.add_in(
             "aws",
             format!("{replicas} read replica(s) {class}"),
             table,
             class,
             h * replicas,
+            None,
         );
+        if let Some(g) = storage {
+            cx.add_in(
+                "aws",
+                format!("{replicas} read replica(s) storage {st}"),
+                "rds_storage",
+                &st,
+                g * replicas,
+                None,
+            );
+        }
+    }
+    if let Some(b) = cx.usage("backup_gib") {
+        let free = storage.unwrap_or(0.0) * az;
+        let extra = (b - free).max(0.0);
+        if extra > 0.0 {
+            cx.add_in(
+                "aws",
+                "backup storage beyond the free allocation (usage)",
+                "rds_backup",
+                "backup",
+                extra,
+                None,
+            );
+        }
     }
 }
 
-fn cloudsql(cx: &mut Pcx<'_>, p: &str) {
-    let Some(tier) = cx.str_of(&["tier", "class"]) else {
+fn elasticache(cx: &mut Pcx<'_>) {
+    let Some(t) = cx.str_of(&["node_type", "CacheNodeType", "class"]) else {
+        return;
+    };
+    let shards = cx.num_of(&["num_node_groups", "NumNodeGroups"]);
+    let per_shard = cx.num_of(&["replicas_per_node_group", "ReplicasPerNodeGroup"]);
+    let nodes = match (shards, per_shard) {
+        (Some(s), Some(r)) => s * (1.0 + r),
+        (Some(s), None) if cx.r.ty.contains("eplication") => s,
+        // `replicas` counts the replicas besides the primary.
+        _ => cx
+            .num("replicas")
+            .map(|r| r + 1.0)
+            .or_else(|| {
+                cx.num_of(&[
+                    "num_cache_clusters",
+                    "NumCacheClusters",
+                    "num_cache_nodes",
+                    "NumCacheNodes",
+                    "nodes",
+                ])
+            })
+            .unwrap_or(1.0),
+    };
+    cx.size("class", t);
+    cx.size("count", nodes);
+    cx.hourly(format!("{nodes} × node {t}"), "elasticache", t, nodes);
+    if let Some(b) = cx.usage("backup_gib") {
+        if b > 0.0 {
+            cx.add("backup storage (usage)", "elasticache_backup", "backup", b);
+        }
+    }
+}
+
+impl Pcx<'_> {
+    fn num(&self, name: &str) -> Option<f64> {
+        self.r.prop(name).and_then(number)
+    }
+}
+
+fn eks_nodes(cx: &mut Pcx<'_>) {
+    let t = ["instance_types", "InstanceTypes"]
+        .iter()
+        .find_map(|p| cx.at(p).and_then(Value::as_list))
+        .and_then(|l| l.first())
+        .and_then(Value::as_str)
+        .or_else(|| cx.str_of(&["instance_type"]));
+    let n = cx
+        .num_of(&[
+            "desired_size",
+            "desired",
+            "scaling.desired",
+            "scaling_config.desired_size",
+            "ScalingConfig.DesiredSize",
+            "min_size",
+            "scaling_config.min_size",
+            "ScalingConfig.MinSize",
+        ])
+        .unwrap_or(1.0);
+    let disk = cx
+        .gib_of(&["disk", "disk_size", "DiskSize"])
+        .unwrap_or(20.0);
+    cx.size("count", n);
+    cx.size("disk_gb", disk);
+    let Some(t) = t else {
+        cx.notes.push("no instance type".into());
+        return;
+    };
+    cx.size("class", t);
+    if cx
+        .str_of(&["capacity", "capacity_type", "CapacityType"])
+        .is_some_and(|c| c.eq_ignore_ascii_case("SPOT"))
+    {
+        cx.notes
+            .push("Spot capacity: priced at on-demand (an upper bound)".into());
+    }
+    cx.hourly(format!("{n} × instance {t}"), "ec2", t, n);
+    cx.add(
+        format!("{n} × node disk {disk} GB gp3"),
+        "ebs",
+        "gp3",
+        n * disk,
+    );
+}
+
+/// Zones a GKE node pool runs in: its node locations, else its own or its cluster's location
+/// (a zone: 1; a region: 3, GKE's default for a regional cluster).
+fn gke_zones(cx: &Pcx<'_>) -> f64 {
+    let locs = cx.list_len("node_locations") + cx.list_len("locations");
+    if locs > 0 {
+        return locs as f64;
+    }
+    let cluster = cx.referenced("cluster");
+    let loc = cx
+        .str_of(&["location"])
+        .or_else(|| {
+            cluster
+                .and_then(|c| c.prop("location"))
+                .and_then(Value::as_str)
+        })
+        .or_else(|| cluster.and_then(|c| cx.facts.region(c.id)))
+        .or_else(|| cx.region());
+    match loc {
+        Some(l) if is_zone(l) => 1.0,
+        _ => 3.0,
+    }
+}
+
+fn gke_pool(cx: &mut Pcx<'_>) {
+    let t = cx
+        .str_of(&[
+            "machine_type",
+            "node_config.machine_type",
+            "config.machineType",
+        ])
+        .map(str::to_string);
+    let per_zone = cx
+        .num_of(&[
+            "node_count",
+            "initialNodeCount",
+            "initial_node_count",
+            "autoscaling.min_node_count",
+            "autoscaling.minNodeCount",
+            "min_node_count",
+        ])
+        .unwrap_or(1.0);
+    if cx
+        .num_of(&["node_count", "initialNodeCount", "initial_node_count"])
+        .is_none()
+        && cx
+            .num_of(&[
+                "max_node_count",
+                "autoscaling.max_node_count",
+                "autoscaling.maxNodeCount",
+            ])
+            .is_some()
+    {
+        cx.notes.push(format!(
+            "autoscaling: priced at its minimum of {per_zone} node(s) per zone"
+        ));
+    }
+    // Terraform's `total_min_node_count` counts every zone together.
+    let total = cx.num_of(&["autoscaling.total_min_node_count"]);
+    let zones = gke_zones(cx);
+    let nodes = total.unwrap_or(per_zone * zones);
+    cx.size("count", nodes);
+    cx.size("zones", zones);
+    let disk = cx
+        .gib_of(&["disk_size", "node_config.disk_size_gb", "config.diskSizeGb"])
+        .unwrap_or(100.0);
+    let disk_type = cx
+        .str_of(&["disk_type", "node_config.disk_type", "config.diskType"])
+        .unwrap_or("pd-balanced")
+        .to_string();
+    cx.size("disk_gb", disk);
+    let Some(t) = t else {
+        cx.notes.push("no machine type".into());
+        return;
+    };
+    cx.size("class", &t);
+    if cx.flag_of(&["spot", "node_config.spot", "node_config.preemptible"]) {
+        cx.notes
+            .push("Spot VMs: priced at on-demand (an upper bound)".into());
+    }
+    let what = match total {
+        Some(_) => format!("{nodes} × VM {t}"),
+        None => format!("{nodes} × VM {t} ({per_zone} per zone × {zones} zones)"),
+    };
+    cx.hourly(what, "compute", &t, nodes);
+    cx.add(
+        format!("{nodes} × boot disk {disk} GB {disk_type}"),
+        "pd",
+        &disk_type,
+        nodes * disk,
+    );
+}
+
+/// GCP forwarding rules are billed per project and region: the first five together at one
+/// hourly price, each further one at its own. The first rule of a stack carries the price of
+/// the first five; the sixth and later their own.
+fn forwarding_rule(cx: &mut Pcx<'_>) {
+    let rank = cx.context.rule_rank.get(&cx.r.id.0).copied().unwrap_or(1);
+    cx.size("rule", rank);
+    if rank == 1 {
+        cx.hourly(
+            "forwarding rules 1–5 of the project (together)",
+            "load_balancing",
+            "first_five_rules",
+            1.0,
+        );
+    } else if rank > 5 {
+        cx.hourly(
+            format!("forwarding rule {rank} of the project"),
+            "load_balancing",
+            "additional_rule",
+            1.0,
+        );
+    } else {
+        cx.notes.push(format!(
+            "forwarding rule {rank} of the project: included in the price of the first five"
+        ));
+    }
+}
+
+fn cloudsql(cx: &mut Pcx<'_>) {
+    let Some(tier) = cx.str_of(&["tier", "settings.tier", "class"]) else {
         cx.notes.push("no tier".into());
         return;
     };
     let ha = cx
-        .str_of(&["availability_type"])
+        .str_of(&[
+            "availability_type",
+            "settings.availability_type",
+            "settings.availabilityType",
+        ])
         .is_some_and(|a| a.eq_ignore_ascii_case("REGIONAL"))
-        || cx.flag("high_availability")
-        || cx.flag("multi_az");
+        || cx.flag_of(&["high_availability", "multi_az"]);
     let m = if ha { 2.0 } else { 1.0 };
+    cx.size("class", tier);
+    cx.size("ha", ha);
     let suffix = if ha { " (HA: ×2)" } else { "" };
     let h = cx.hours();
     if let Some((cpu, mem)) = cloudsql_shape(tier) {
-        if cx.add_in(
-            p,
+        cx.add_in(
+            "gcp",
             format!("{tier}: {cpu} vCPU{suffix}"),
             "cloudsql",
             "vcpu",
             cpu * h * m,
-        ) {
-            relabel(cx, "vCPU-hour");
-        }
-        if cx.add_in(
-            p,
+            Some("vCPU-hour"),
+        );
+        cx.add_in(
+            "gcp",
             format!("{tier}: {mem} GB memory{suffix}"),
             "cloudsql",
             "memory_gb",
             mem * h * m,
-        ) {
-            relabel(cx, "GB-hour");
-        }
+            Some("GB-hour"),
+        );
     } else {
         cx.add_in(
-            p,
+            "gcp",
             format!("instance {tier}{suffix}"),
             "cloudsql",
             tier,
             h * m,
+            None,
         );
     }
-    if let Some(g) = cx.gib_of(&["disk_size", "storage", "disk_size_gb"]) {
-        let dt = cx.str_of(&["disk_type"]).unwrap_or("PD_SSD").to_string();
+    if let Some(g) = cx.gib_of(&[
+        "disk_size",
+        "storage",
+        "disk_size_gb",
+        "settings.disk_size",
+        "settings.dataDiskSizeGb",
+    ]) {
+        let dt = cx
+            .str_of(&["disk_type", "settings.disk_type", "settings.dataDiskType"])
+            .unwrap_or("PD_SSD")
+            .to_string();
+        cx.size("storage_gb", g);
         cx.add_in(
-            p,
+            "gcp",
             format!("storage {dt}{suffix}"),
             "cloudsql_storage",
             &dt,
             g * m,
+            None,
         );
+    }
+    if let Some(b) = cx.usage("backup_gib") {
+        if b > 0.0 {
+            cx.add_in(
+                "gcp",
+                "backup storage (usage)",
+                "cloudsql_storage",
+                "backup",
+                b,
+                None,
+            );
+        }
     }
 }
 
-fn memorystore(cx: &mut Pcx<'_>, p: &str) {
+fn memorystore(cx: &mut Pcx<'_>) {
     let tier = cx.str_of(&["tier"]).unwrap_or("BASIC").to_ascii_uppercase();
     let tier = if tier.starts_with("STANDARD") {
         "STANDARD_HA"
@@ -648,51 +1499,140 @@ fn memorystore(cx: &mut Pcx<'_>, p: &str) {
     } else if gb <= 10.0 {
         "M2"
     } else {
-        "M3+"
+        "M3"
     };
+    if gb > 35.0 {
+        cx.notes
+            .push("over 35 GB: priced at the M3 rate (M4/M5 are lower)".into());
+    }
+    cx.size("class", tier);
+    cx.size("memory_gb", gb);
     let h = cx.hours();
+    let item = format!("{tier}_{band}");
     cx.add_in(
-        p,
+        "gcp",
         format!("{tier} {gb} GB ({band})"),
         "memorystore",
-        &format!("{tier}_{band}"),
+        &item,
         gb * h,
+        None,
     );
+    let replicas = cx.num_of(&["replicas", "replica_count"]).unwrap_or(0.0);
+    if tier == "STANDARD_HA" && replicas > 1.0 {
+        let extra = replicas - 1.0;
+        cx.size("replicas", replicas);
+        if let Some(f) = cx.lookup("gcp", "memorystore", &item) {
+            let before = cx.items.len();
+            cx.add_in(
+                "gcp",
+                format!("{extra} further read replica(s) × {gb} GB"),
+                "memorystore",
+                &item,
+                extra * gb * h,
+                None,
+            );
+            if cx.items.len() > before {
+                if let Some(last) = cx.items.last_mut() {
+                    last.unit_price = f.price / 2.0;
+                    last.monthly = last.quantity * last.unit_price;
+                }
+            }
+        }
+    }
 }
 
-fn cloudrun(cx: &mut Pcx<'_>, p: &str) {
+fn cloudrun(cx: &mut Pcx<'_>) {
     let min = cx
-        .num_of(&["min_instances", "min_replicas", "replicas"])
-        .or_else(|| {
-            cx.r.prop("scaling")
-                .and_then(|s| s.get_path("min"))
-                .and_then(Value::as_f64)
-        })
+        .num_of(&["min_instances", "min_replicas", "replicas", "scaling.min"])
         .unwrap_or(0.0);
+    cx.size("count", min);
     if min <= 0.0 {
-        cx.notes
-            .push("scales to zero: billed per request (usage-based)".into());
+        match cx.usage("requests_millions") {
+            Some(q) if q > 0.0 => {
+                cx.add_in(
+                    "gcp",
+                    "requests (usage)",
+                    "cloudrun",
+                    "requests_million",
+                    q,
+                    Some("million requests"),
+                );
+            }
+            Some(_) => {}
+            None => cx
+                .notes
+                .push("scales to zero: billed per request (usage-based)".into()),
+        }
         return;
     }
     let cpu = cx.num_of(&["cpu"]).unwrap_or(1.0);
-    let mem = cx.r.prop("memory").and_then(memory_gb).unwrap_or(0.5);
+    let mem = cx.at("memory").and_then(memory_gb).unwrap_or(0.5);
+    cx.size("cpu", cpu);
+    cx.size("memory_gb", mem);
     let secs = cx.hours() * 3600.0;
-    if cx.add_in(
-        p,
+    cx.add_in(
+        "gcp",
         format!("{min} always-on instance(s) × {cpu} vCPU"),
         "cloudrun",
         "vcpu",
         min * cpu * secs,
-    ) {
-        relabel(cx, "vCPU-second");
-    }
-    if cx.add_in(
-        p,
+        Some("vCPU-second"),
+    );
+    cx.add_in(
+        "gcp",
         format!("{min} always-on instance(s) × {mem} GiB"),
         "cloudrun",
         "memory_gib",
         min * mem * secs,
-    ) {
-        relabel(cx, "GiB-second");
+        Some("GiB-second"),
+    );
+}
+
+fn azure_postgres(cx: &mut Pcx<'_>) {
+    let Some(sku) = cx.str_of(&["sku", "sku_name"]) else {
+        cx.notes.push("no SKU".into());
+        return;
+    };
+    let ha = cx
+        .str_of(&["high_availability.mode"])
+        .is_some_and(|m| !m.eq_ignore_ascii_case("disabled"))
+        || cx.flag_of(&["high_availability"]);
+    let m = if ha { 2.0 } else { 1.0 };
+    let suffix = if ha { " (HA standby: ×2)" } else { "" };
+    cx.size("class", sku);
+    cx.size("ha", ha);
+    cx.hourly(
+        format!("compute {sku}{suffix}"),
+        "postgres_flexible",
+        sku,
+        m,
+    );
+    let storage = cx
+        .gib_of(&["storage"])
+        .or_else(|| cx.num_of(&["storage_mb"]).map(|mb| mb / 1024.0));
+    if let Some(g) = storage {
+        cx.size("storage_gb", g);
+        cx.add(
+            format!("storage {g} GiB{suffix}"),
+            "postgres_storage",
+            "storage",
+            g * m,
+        );
+    }
+    if let Some(b) = cx.usage("backup_gib") {
+        let geo = if cx.flag_of(&["geo_redundant_backup", "geo_redundant_backup_enabled"]) {
+            2.0
+        } else {
+            1.0
+        };
+        let extra = (b - storage.unwrap_or(0.0)).max(0.0) * geo;
+        if extra > 0.0 {
+            cx.add(
+                "backup storage beyond the free allocation (usage)",
+                "postgres_storage",
+                "backup",
+                extra,
+            );
+        }
     }
 }
