@@ -2,6 +2,7 @@
 //! diagnostics. This crate does no I/O and knows nothing of the language itself.
 
 mod diagnostic;
+pub mod memory;
 mod source;
 
 pub use diagnostic::{did_you_mean, CodeDoc, Diagnostic, Label, Severity};

@@ -17,9 +17,14 @@ use strata_model::Target;
 
 /// The syntax tree and the model are many small allocations; mimalloc makes them markedly
 /// cheaper than the system allocator (see docs/performance.md).
+/// Counted, so that lowering and emission can stop with an error before the process runs out of
+/// memory (strata_base::memory).
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: strata_base::memory::CountingAlloc<mimalloc::MiMalloc> = strata_base::memory::CountingAlloc(mimalloc::MiMalloc);
+#[cfg(not(feature = "mimalloc"))]
+#[global_allocator]
+static GLOBAL: strata_base::memory::CountingAlloc<std::alloc::System> = strata_base::memory::CountingAlloc(std::alloc::System);
 
 #[derive(Parser, Debug)]
 #[command(
@@ -182,6 +187,7 @@ fn parse_target(s: &str) -> Result<Target, String> {
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 fn main() -> ExitCode {
+    strata_base::memory::enable_accounting();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {

@@ -206,8 +206,14 @@ pub(crate) fn to_targets_with(
     let contexts: Vec<Option<Context>> = model
         .resources
         .par_iter()
-        .map(|r| used[r.id.0 as usize].then(|| Context::from(resource_json(model, r))))
+        .map(|r| (used[r.id.0 as usize] && !strata_base::memory::over_budget()).then(|| Context::from(resource_json(model, r))))
         .collect();
+    if strata_base::memory::over_budget() {
+        // Stop before rendering: the contexts alone took the budget.
+        let at = model.stacks.first().map_or_else(|| model.resources.first().map(|r| r.name_span).unwrap_or_default(), |s| s.span);
+        diags.push(c::out_of_memory(at));
+        return (Vec::new(), diags);
+    }
 
     let results: Vec<(TargetProgram, Vec<Diagnostic>)> = groups
         .par_iter()
@@ -644,6 +650,10 @@ fn render_resource(
     plan: &Plan,
 ) -> (Vec<TargetResource>, Vec<TargetParam>, Vec<Diagnostic>) {
     let r = model.resource(id);
+    if strata_base::memory::over_budget() {
+        let at = model.stack_of(r).map_or(r.name_span, |s| s.span);
+        return (Vec::new(), Vec::new(), vec![crate::codes::out_of_memory(at)]);
+    }
     let mut sink = Sink {
         r,
         diags: Vec::new(),

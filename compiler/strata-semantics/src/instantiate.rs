@@ -350,6 +350,14 @@ impl<'a> Db<'a> {
         let stack_hint = self.scopes[scope].stack;
         let alloc =
             |db: &mut Db<'a>, name: String, locals: Locals, key: Option<String>| -> Option<Value> {
+                if strata_base::memory::over_budget() {
+                    db.report(
+                        Diagnostic::error("E2007", format!("the project needs more than {} MiB of memory to evaluate", strata_base::memory::budget() >> 20), r.name.span)
+                            .with_label("too many resources for one process")
+                            .with_help("split the project, or raise the budget with STRATA_MEMORY_LIMIT on a machine with more memory"),
+                    );
+                    return None;
+                }
                 if db.resources.len() >= MAX_RESOURCES {
                     db.report(
                         Diagnostic::error(
