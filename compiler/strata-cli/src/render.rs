@@ -76,15 +76,28 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> St
         .with_links(false);
     let mut out = String::new();
     for d in diagnostics {
+        // Plain output (logs, CI) starts each report with rustc's header line,
+        // `error[E2001]: message`; miette then draws only the snippet and the help.
+        let plain = !color;
         let report = match sources.try_get(d.primary.span.file) {
             // Placeholder files (a path that does not exist, an unreadable file): no snippet.
-            Some(f) if f.text.is_empty() => without_source(d),
-            Some(f) => windowed_report(d, f, sources),
+            Some(f) if f.text.is_empty() => without_source(d, plain),
+            Some(f) => windowed_report(d, f, sources, plain),
+            None if plain => without_source(d, plain),
             None => d.to_miette(sources),
         };
         let mut s = String::new();
         if handler.render_report(&mut s, report.as_ref()).is_err() {
-            s = format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
+            s = String::new();
+        } else if plain {
+            // The first line is miette's severity glyph and the (empty) message.
+            s = match s.split_once('\n') {
+                Some((_, rest)) => rest.to_string(),
+                None => String::new(),
+            };
+        }
+        if plain || s.is_empty() {
+            s.insert_str(0, &header(d));
         }
         out.push_str(&s);
         if !s.ends_with('\n') {
@@ -355,6 +368,7 @@ fn windowed_report(
     d: &Diagnostic,
     f: &strata_base::SourceFile,
     sources: &SourceMap,
+    plain: bool,
 ) -> miette::Report {
     let text = &f.text;
     let spans: Vec<strata_base::Span> = std::iter::once(d.primary.span)
@@ -463,14 +477,27 @@ fn windowed_report(
         help.push_str("note: ");
         help.push_str(n);
     }
-    let mut m = miette::MietteDiagnostic::new(d.message.clone())
-        .with_code(d.code.clone())
-        .with_severity(severity(d))
-        .with_labels(labels);
+    let mut m = if plain {
+        miette::MietteDiagnostic::new("")
+    } else {
+        miette::MietteDiagnostic::new(d.message.clone()).with_code(d.code.clone())
+    }
+    .with_severity(severity(d))
+    .with_labels(labels);
     if !help.is_empty() {
         m = m.with_help(help);
     }
     miette::Report::new(m).with_source_code(window)
+}
+
+/// `error[E2001]: unknown property `rotaton``, as rustc writes it (`note` for infos).
+pub fn header(d: &Diagnostic) -> String {
+    let word = match d.severity {
+        strata_base::Severity::Error => "error",
+        strata_base::Severity::Warning => "warning",
+        strata_base::Severity::Info => "note",
+    };
+    format!("{word}[{}]: {}\n", d.code, d.message)
 }
 
 fn severity(d: &Diagnostic) -> miette::Severity {
@@ -481,8 +508,9 @@ fn severity(d: &Diagnostic) -> miette::Severity {
     }
 }
 
-/// A report of the message, code and help only.
-fn without_source(d: &Diagnostic) -> miette::Report {
+/// A report of the message, code and help only (`plain`: of the help only, the header line
+/// is written apart).
+fn without_source(d: &Diagnostic, plain: bool) -> miette::Report {
     let severity = severity(d);
     let mut help = d.help.clone().unwrap_or_default();
     for n in &d.notes {
@@ -492,9 +520,12 @@ fn without_source(d: &Diagnostic) -> miette::Report {
         help.push_str("note: ");
         help.push_str(n);
     }
-    let mut m = miette::MietteDiagnostic::new(d.message.clone())
-        .with_code(d.code.clone())
-        .with_severity(severity);
+    let mut m = if plain {
+        miette::MietteDiagnostic::new("")
+    } else {
+        miette::MietteDiagnostic::new(d.message.clone()).with_code(d.code.clone())
+    }
+    .with_severity(severity);
     if !help.is_empty() {
         m = m.with_help(help);
     }

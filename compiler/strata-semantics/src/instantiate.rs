@@ -45,7 +45,13 @@ impl<'a> Db<'a> {
                                 .copied()
                                 .chain(strata_stdlib::generated::FAMILIES.iter().map(|f| f.name));
                             d = match strata_base::did_you_mean(root, all) {
-                                Some(s) => d.with_help(format!("did you mean `import {s}`?")),
+                                Some(s) => {
+                                    let d = d.with_help(format!("did you mean `import {s}`?"));
+                                    match path.segments.first() {
+                                        Some(first) => d.with_fix(strata_base::Fix::rename(first.span, root, s)),
+                                        None => d,
+                                    }
+                                }
                                 None => d.with_help(format!(
                                     "the stdlib packages are {} and the generated families {}; project files are imported with `import \"./path\" as name`",
                                     strata_stdlib::PACKAGES.join(", "),
@@ -124,7 +130,11 @@ impl<'a> Db<'a> {
                                             &n.name,
                                             cands.iter().map(String::as_str),
                                         ) {
-                                            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                                            Some(s) => d
+                                                .with_help(format!("did you mean `{s}`?"))
+                                                .with_fix(strata_base::Fix::rename(
+                                                    n.span, &n.name, s,
+                                                )),
                                             None => d.with_help(format!(
                                                 "see stdlib/{pkg} for the types `{pkg}` offers"
                                             )),
