@@ -11,7 +11,9 @@ use strata_driver::{Project, Summary};
 pub enum ColorChoice {
     /// Colour when stderr is a terminal and `NO_COLOR` is not set.
     Auto,
+    /// Always colour (ANSI escapes, graphical reports).
     Always,
+    /// Never colour: plain reports with `error[CODE]:` headers.
     Never,
 }
 
@@ -572,6 +574,31 @@ pub struct JsonDiagnostic {
     pub help: Option<String>,
     /// Secondary labels: other places involved (the other end of a cycle, a declaration).
     pub related: Vec<JsonRelated>,
+    /// Structured fixes: what `strata check --fix` (machine-applicable ones) and editors apply.
+    pub fixes: Vec<JsonFix>,
+}
+
+#[derive(Serialize)]
+pub struct JsonFix {
+    pub title: String,
+    /// `machine-applicable` or `maybe-incorrect`.
+    pub applicability: &'static str,
+    pub edits: Vec<JsonEdit>,
+}
+
+/// Replace the text from (`line`, `column`) to (`end_line`, `end_column`) — 1-based, columns in
+/// characters, the end exclusive; equal for an insertion — with `replacement`. `start_byte` and
+/// `end_byte` are the same range as byte offsets in the file.
+#[derive(Serialize)]
+pub struct JsonEdit {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub start_byte: u32,
+    pub end_byte: u32,
+    pub replacement: String,
 }
 
 #[derive(Serialize)]
@@ -616,6 +643,31 @@ pub fn json_diagnostic(d: &Diagnostic, sources: &SourceMap) -> JsonDiagnostic {
             }
         })
         .collect();
+    let fixes = d
+        .fixes
+        .iter()
+        .map(|f| JsonFix {
+            title: f.title.clone(),
+            applicability: f.applicability.as_str(),
+            edits: f
+                .edits
+                .iter()
+                .map(|e| {
+                    let (file, line, column, end_line, end_column) = pos(e.span);
+                    JsonEdit {
+                        file,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        start_byte: e.span.start,
+                        end_byte: e.span.end,
+                        replacement: e.replacement.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
     JsonDiagnostic {
         code: d.code.clone(),
         severity: d.severity.as_str(),
@@ -627,6 +679,7 @@ pub fn json_diagnostic(d: &Diagnostic, sources: &SourceMap) -> JsonDiagnostic {
         end_column,
         help,
         related,
+        fixes,
     }
 }
 

@@ -6,7 +6,9 @@ use strata_driver::reference;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum SchemaFormat {
+    /// Text for people.
     Human,
+    /// JSON for tools.
     Json,
 }
 
@@ -32,20 +34,30 @@ pub fn list(family: Option<&str>, format: SchemaFormat) -> i32 {
         }
     };
     match format {
-        SchemaFormat::Json => match serde_json::to_string_pretty(&serde_json::json!({ "types": types })) {
-            Ok(s) => write_out(&(s + "\n")),
-            Err(e) => {
-                eprintln!("error: {e}");
-                2
+        SchemaFormat::Json => {
+            match serde_json::to_string_pretty(&serde_json::json!({ "types": types })) {
+                Ok(s) => write_out(&(s + "\n")),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    2
+                }
             }
-        },
+        }
         SchemaFormat::Human => {
-            let w = types.iter().map(|t| t.name.len()).max().unwrap_or(0).min(60);
+            let w = types
+                .iter()
+                .map(|t| t.name.len())
+                .max()
+                .unwrap_or(0)
+                .min(60);
             let mut s = String::with_capacity(types.len() * 64);
             for t in &types {
                 s.push_str(&format!("{:<w$}  {}\n", t.name, t.targets.join(", ")));
             }
-            s.push_str(&format!("\n{} types; `strata schema show TYPE` documents one.\n", types.len()));
+            s.push_str(&format!(
+                "\n{} types; `strata schema show TYPE` documents one.\n",
+                types.len()
+            ));
             write_out(&s)
         }
     }
@@ -67,7 +79,13 @@ pub fn show(name: &str, format: SchemaFormat) -> i32 {
             let hint = if near.is_empty() {
                 "; `strata schema list` lists every type".to_string()
             } else {
-                format!("; did you mean {}?", near.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "; did you mean {}?",
+                    near.iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
             };
             eprintln!("error: unknown type `{name}`{hint}");
             2
