@@ -487,9 +487,9 @@ fn lsp() -> i32 {
 }
 
 /// `strata completions SHELL`: the completion script on stdout.
-fn completions(shell: clap_complete::Shell) -> i32 {
+fn completions(shell: crate::Shell) -> i32 {
     let mut buf = Vec::new();
-    clap_complete::generate(shell, &mut crate::command(), "strata", &mut buf);
+    clap_complete::generate(shell.generator(), &mut crate::command(), "strata", &mut buf);
     out(&String::from_utf8_lossy(&buf));
     0
 }

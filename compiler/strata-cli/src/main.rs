@@ -132,7 +132,7 @@ pub enum Command {
     Completions {
         /// The shell to complete for.
         #[arg(value_enum)]
-        shell: clap_complete::Shell,
+        shell: Shell,
     },
     /// Print the manual page (roff; `strata man | man -l -`).
     Man,
@@ -172,6 +172,33 @@ pub enum CheckFormat {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=...::message`) on stdout: annotations.
     Github,
+}
+
+/// `strata completions SHELL`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    /// Bash (`strata completions bash > ~/.local/share/bash-completion/completions/strata`).
+    Bash,
+    /// Zsh (write `_strata` into a directory of `$fpath`).
+    Zsh,
+    /// fish (`strata completions fish > ~/.config/fish/completions/strata.fish`).
+    Fish,
+    /// PowerShell (`strata completions powershell | Out-String | Invoke-Expression`).
+    Powershell,
+    /// Elvish.
+    Elvish,
+}
+
+impl Shell {
+    pub fn generator(self) -> clap_complete::Shell {
+        match self {
+            Shell::Bash => clap_complete::Shell::Bash,
+            Shell::Zsh => clap_complete::Shell::Zsh,
+            Shell::Fish => clap_complete::Shell::Fish,
+            Shell::Powershell => clap_complete::Shell::PowerShell,
+            Shell::Elvish => clap_complete::Shell::Elvish,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
