@@ -177,7 +177,14 @@ fn fixtures() {
                     .filter(|l| !l.is_empty() && !l.starts_with('#'))
                 {
                     let args: Vec<&str> = line.split_whitespace().collect();
-                    let run = strata(&work, &args);
+                    let mut run = strata(&work, &args);
+                    // Absolute paths (SARIF's `%SRCROOT%` uri) name the temporary directory.
+                    let real = work.canonicalize().expect("canonical case directory");
+                    for p in [real, work.clone()] {
+                        let p = p.to_string_lossy().into_owned();
+                        run.stdout = run.stdout.replace(&p, "[case]");
+                        run.stderr = run.stderr.replace(&p, "[case]");
+                    }
                     out.push_str(&transcript(line, &run));
                     out.push('\n');
                 }
