@@ -152,6 +152,9 @@ fn exit_code(outcomes: &[CheckOutcome]) -> i32 {
     outcomes.iter().map(|o| o.exit_code()).max().unwrap_or(0)
 }
 
+/// At most this many rounds of `--fix` (fix, check again).
+const FIX_ROUNDS: usize = 5;
+
 pub fn check(
     paths: &[PathBuf],
     env: Option<String>,
@@ -160,13 +163,13 @@ pub fn check(
     color: bool,
 ) -> i32 {
     let mut outcomes = run(paths, &env);
-    if fix {
-        let fixed = apply_fixes(&outcomes);
-        if fixed > 0 {
-            // Report what is left, as a check of the files now on disk.
-            std::mem::forget(outcomes);
-            outcomes = run(paths, &env);
-        }
+    // A fixed typo can let the policies run, whose findings may have fixes of their own: a few
+    // rounds, each a check of the files now on disk.
+    let mut rounds = 0;
+    while fix && rounds < FIX_ROUNDS && apply_fixes(&outcomes) > 0 {
+        rounds += 1;
+        std::mem::forget(outcomes);
+        outcomes = run(paths, &env);
     }
     for o in &outcomes {
         crate::commands::print_timings(o);
