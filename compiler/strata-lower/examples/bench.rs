@@ -63,6 +63,7 @@ fn main() {
             .into_iter()
             .collect(),
         span: Span::default(),
+        backend: None,
     };
     let mut model = Model {
         stacks: vec![

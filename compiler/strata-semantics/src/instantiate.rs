@@ -726,6 +726,7 @@ impl<'a> Db<'a> {
                 budget_span: None,
                 tags: BTreeMap::new(),
                 span: decl.name.span,
+                backend: None,
             };
             let mut seen_provider = false;
             for f in &decl.body {
@@ -799,9 +800,10 @@ impl<'a> Db<'a> {
                     "description" => {
                         let _ = self.eval(&f.value, scope, &mut locals, Some(&Ty::string()));
                     }
+                    "backend" => stack.backend = self.eval_backend(f, scope),
                     _ => self.report(unknown_field(
                         &f.name,
-                        ["provider", "budget", "tags", "description"],
+                        ["provider", "budget", "tags", "description", "backend"],
                         "a stack",
                     )),
                 }
@@ -816,6 +818,51 @@ impl<'a> Db<'a> {
             out.push(stack);
         }
         out
+    }
+}
+
+impl<'a> Db<'a> {
+    /// `backend = s3 { ... }` of a stack: one of the Terraform backends, its settings checked
+    /// against the prelude type of that name (`type s3 = { ... }`).
+    fn eval_backend(&mut self, f: &'a ast::Field, scope: ScopeId) -> Option<strata_model::Backend> {
+        let names = strata_model::BACKENDS;
+        let ty = match &f.value.kind {
+            ast::ExprKind::TypedRecord { ty, .. } => ty,
+            _ => {
+                self.report(
+                    Diagnostic::error("E2010", "`backend` must name a Terraform backend", f.value.span)
+                        .with_label("not a backend")
+                        .with_help(format!("write `backend = s3 {{ bucket = \"...\", key = \"...\", region = \"...\" }}` (the backends are {})", names.join(", "))),
+                );
+                return None;
+            }
+        };
+        let kind = ty.text();
+        if !names.contains(&kind.as_str()) {
+            let mut d = Diagnostic::error("E2010", format!("unknown backend `{kind}`"), ty.span)
+                .with_label("not a Terraform backend Strata knows");
+            d = match strata_base::did_you_mean(&kind, names.iter().copied()) {
+                Some(s) => d
+                    .with_help(format!(
+                        "did you mean `{s}`? The backends are {}",
+                        names.join(", ")
+                    ))
+                    .with_fix(strata_base::Fix::rename(ty.span, &kind, s)),
+                None => d.with_help(format!("the backends are {}", names.join(", "))),
+            };
+            self.report(d);
+            return None;
+        }
+        let mut locals = Vec::new();
+        let settings = self
+            .eval(&f.value, scope, &mut locals, None)?
+            .as_record()?
+            .clone();
+        Some(strata_model::Backend {
+            kind,
+            settings,
+            span: f.value.span,
+        })
     }
 }
 
