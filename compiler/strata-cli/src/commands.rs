@@ -186,7 +186,9 @@ fn compile(
             CfnFormatArg::Yaml => CfnFormat::Yaml,
         }),
     };
-    let outcome = strata_driver::compile(&DiskWorld, path, &options);
+    let mut outcome = strata_driver::compile(&DiskWorld, path, &options);
+    // The driver returns the files; they are written here, in one atomic switch.
+    strata_driver::write_output(&mut outcome);
     print_timings(&outcome.check);
     print_human(&outcome.check, &outcome.check.diagnostics, color);
     match &outcome.out_dir {
