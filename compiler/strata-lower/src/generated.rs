@@ -34,7 +34,8 @@ pub(crate) fn entries(r: &Resource, target: Target) -> Option<&'static [Entry]> 
         return None;
     }
     let untyped = gen::untyped(ty).map(|_| untyped_target(r).unwrap_or_default());
-    static CACHE: OnceLock<Mutex<HashMap<(String, bool, Option<String>), &'static [Entry]>>> = OnceLock::new();
+    type Key = (String, bool, Option<String>);
+    static CACHE: OnceLock<Mutex<HashMap<Key, &'static [Entry]>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let key = (ty.to_string(), existing, untyped.clone());
     if let Some(e) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {

@@ -447,7 +447,7 @@ fn check_into(
                 if sub.is_empty() {
                     return;
                 }
-                if best.as_ref().map_or(true, |b| sub.len() < b.len()) {
+                if best.as_ref().is_none_or(|b| sub.len() < b.len()) {
                     best = Some(sub);
                 }
             }
@@ -567,7 +567,7 @@ fn check_record(
         path.push_str(k);
         match fields.get(k) {
             Some(f) => {
-                if !(v.is_null() && !f.required) {
+                if !v.is_null() || f.required {
                     check_into(v, &f.ty, refs, path, out);
                 }
             }

@@ -197,7 +197,7 @@ impl Quantity {
             let v = self.value / u.factor;
             if (v - v.round()).abs() < 1e-9
                 && v.abs() >= 1.0
-                && best.map_or(true, |b| u.factor > b.factor)
+                && best.is_none_or(|b| u.factor > b.factor)
             {
                 best = Some(u);
             }

@@ -471,8 +471,10 @@ mod tests {
 
     #[test]
     fn scope_matches_env_and_clouds() {
-        let mut model = Model::default();
-        model.env = Some("dev".into());
+        let model = Model {
+            env: Some("dev".into()),
+            ..Model::default()
+        };
         let names = scope_names(&model);
         let sup = |scope: Option<Vec<&str>>| Suppression {
             file: FileId(0),

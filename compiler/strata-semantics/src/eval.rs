@@ -1249,7 +1249,7 @@ pub(crate) fn field_hover(name: &str, is_out: bool, f: &FieldSchema) -> String {
     }
     h.push_str("\n```");
     if let Some(doc) = &f.doc {
-        h.push_str("\n");
+        h.push('\n');
         h.push_str(doc);
     }
     h
@@ -1313,7 +1313,7 @@ pub(crate) fn pick_record(t: &Ty) -> Option<PickedRecord<'_>> {
     match t.resolved() {
         Ty::Record(fs) => Some(PickedRecord::Record(fs)),
         Ty::Map(e) => Some(PickedRecord::Map(e)),
-        Ty::Union(ts) => ts.iter().find_map(|t| pick_record(t)),
+        Ty::Union(ts) => ts.iter().find_map(pick_record),
         Ty::Any => None,
         _ => None,
     }

@@ -266,8 +266,8 @@ impl<'a> Db<'a> {
                 Some(out)
             }
             Value::Record(m) => Some(
-                m.into_iter()
-                    .map(|(k, _)| (k.clone(), Value::Str(k)))
+                m.into_keys()
+                    .map(|k| (k.clone(), Value::Str(k)))
                     .collect(),
             ),
             other => {

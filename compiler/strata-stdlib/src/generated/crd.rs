@@ -104,7 +104,7 @@ fn ty(s: &Json, depth: usize) -> GenTy {
         if let Some(alts) = s.get(key).and_then(Json::as_array) {
             if s.get("type").is_none() {
                 let ts: Vec<GenTy> = alts.iter().map(|a| ty(a, depth + 1)).collect();
-                return if ts.iter().any(|t| *t == GenTy::Any) || ts.is_empty() { GenTy::Any } else { GenTy::Union(ts) };
+                return if ts.contains(&GenTy::Any) || ts.is_empty() { GenTy::Any } else { GenTy::Union(ts) };
             }
         }
     }

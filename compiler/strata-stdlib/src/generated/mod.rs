@@ -189,7 +189,7 @@ pub fn names(family: Option<&str>) -> impl Iterator<Item = &'static str> + '_ {
     index::TYPES
         .iter()
         .map(|e| e.0)
-        .filter(move |n| family.map_or(true, |f| n.split('.').next() == Some(f)))
+        .filter(move |n| family.is_none_or(|f| n.split('.').next() == Some(f)))
 }
 
 /// Every Terraform data source name (`tf.aws_s3_bucket`), sorted.
@@ -202,8 +202,11 @@ pub fn count() -> usize {
     index::TYPES.len()
 }
 
+/// A decompressed block of the generated layer, decompressed once (`None`: corrupt).
+type Block = OnceLock<Option<Arc<Vec<u8>>>>;
+
 fn block(i: u32) -> Option<Arc<Vec<u8>>> {
-    static CACHE: OnceLock<Vec<OnceLock<Option<Arc<Vec<u8>>>>>> = OnceLock::new();
+    static CACHE: OnceLock<Vec<Block>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| (0..index::BLOCKS.len()).map(|_| OnceLock::new()).collect());
     cache
         .get(i as usize)?
