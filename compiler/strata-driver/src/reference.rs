@@ -34,22 +34,37 @@ pub struct TypeEntry {
 }
 
 /// The families `--family` accepts, in documentation order.
-pub const FAMILIES: &[&str] = &["cfn", "tf", "kube", "dm", "aws", "gcp", "azure", "k8s", "portable"];
+pub const FAMILIES: &[&str] = &[
+    "cfn", "tf", "kube", "dm", "aws", "gcp", "azure", "k8s", "portable",
+];
 
 /// The stdlib's own schemas (curated and portable), analysed once per process.
 pub fn stdlib_schemas() -> &'static Schemas {
     static CELL: OnceLock<Schemas> = OnceLock::new();
     CELL.get_or_init(|| {
         let mut sources = strata_base::SourceMap::default();
-        let (analysis, _) = strata_semantics::analyze(&mut sources, &[], &strata_semantics::NoImports, &strata_semantics::Options::default());
+        let (analysis, _) = strata_semantics::analyze(
+            &mut sources,
+            &[],
+            &strata_semantics::NoImports,
+            &strata_semantics::Options::default(),
+        );
         analysis.schemas
     })
 }
 
 fn curated_targets(s: &ResourceSchema) -> Vec<&'static str> {
     match s.provider {
-        strata_model::Provider::Portable => vec!["cloudformation", "deployment-manager", "terraform", "kubernetes"],
-        p => strata_lower::targets_of(p).iter().map(|t| t.dir_name()).collect(),
+        strata_model::Provider::Portable => vec![
+            "cloudformation",
+            "deployment-manager",
+            "terraform",
+            "kubernetes",
+        ],
+        p => strata_lower::targets_of(p)
+            .iter()
+            .map(|t| t.dir_name())
+            .collect(),
     }
 }
 
@@ -57,7 +72,10 @@ fn curated_targets(s: &ResourceSchema) -> Vec<&'static str> {
 pub fn list(family: Option<&str>) -> Result<Vec<TypeEntry>, String> {
     if let Some(f) = family {
         if !FAMILIES.contains(&f) {
-            return Err(format!("unknown family `{f}` (the families are {})", FAMILIES.join(", ")));
+            return Err(format!(
+                "unknown family `{f}` (the families are {})",
+                FAMILIES.join(", ")
+            ));
         }
     }
     let mut out = Vec::new();
@@ -66,16 +84,32 @@ pub fn list(family: Option<&str>) -> Result<Vec<TypeEntry>, String> {
         if !strata_stdlib::PACKAGES.contains(&fam) || family.is_some_and(|f| f != fam) {
             continue;
         }
-        let layer = if fam == "portable" { Layer::Portable } else { Layer::Curated };
+        let layer = if fam == "portable" {
+            Layer::Portable
+        } else {
+            Layer::Curated
+        };
         let targets = curated_targets(s);
-        out.push(TypeEntry { name: s.name.clone(), family: fam.to_string(), layer, target: targets.first().copied().unwrap_or(""), targets });
+        out.push(TypeEntry {
+            name: s.name.clone(),
+            family: fam.to_string(),
+            layer,
+            target: targets.first().copied().unwrap_or(""),
+            targets,
+        });
     }
     for f in generated::FAMILIES {
         if family.is_some_and(|x| x != f.name) {
             continue;
         }
         for n in generated::names(Some(f.name)) {
-            out.push(TypeEntry { name: n.to_string(), family: f.name.to_string(), layer: Layer::Generated, target: f.target.dir_name(), targets: vec![f.target.dir_name()] });
+            out.push(TypeEntry {
+                name: n.to_string(),
+                family: f.name.to_string(),
+                layer: Layer::Generated,
+                target: f.target.dir_name(),
+                targets: vec![f.target.dir_name()],
+            });
         }
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
@@ -118,7 +152,13 @@ pub struct TypeDoc {
 }
 
 fn field_doc(name: &str, f: &FieldSchema) -> FieldDoc {
-    FieldDoc { name: name.to_string(), ty: type_text(&f.ty), required: f.required, default: f.default.as_ref().map(|v| v.to_string()), doc: f.doc.clone() }
+    FieldDoc {
+        name: name.to_string(),
+        ty: type_text(&f.ty),
+        required: f.required,
+        default: f.default.as_ref().map(|v| v.to_string()),
+        doc: f.doc.clone(),
+    }
 }
 
 /// A type as one line: named shapes by name, long records abbreviated.
@@ -127,7 +167,9 @@ fn type_text(t: &Ty) -> String {
     if s.chars().count() > 120 {
         match t.resolved() {
             Ty::Record(f) => format!("{{ {} fields }}", f.len()),
-            Ty::List(inner) if matches!(inner.resolved(), Ty::Record(_)) => "list<{ ... }>".to_string(),
+            Ty::List(inner) if matches!(inner.resolved(), Ty::Record(_)) => {
+                "list<{ ... }>".to_string()
+            }
             _ => {
                 let cut: String = s.chars().take(117).collect();
                 format!("{cut}...")
@@ -157,24 +199,36 @@ pub fn show(name: &str) -> Result<TypeDoc, Vec<String>> {
         });
     }
     match stdlib_schemas().get(name) {
-        Some(s) if strata_stdlib::PACKAGES.contains(&name.split('.').next().unwrap_or_default()) => Ok(TypeDoc {
-            name: s.name.clone(),
-            layer: if s.provider == strata_model::Provider::Portable { Layer::Portable } else { Layer::Curated },
-            targets: curated_targets(s),
-            target_type: None,
-            doc: s.doc.clone(),
-            url: None,
-            properties: s.fields.iter().map(|(k, f)| field_doc(k, f)).collect(),
-            attributes: s.outputs.iter().map(|(k, f)| field_doc(k, f)).collect(),
-            data_source: false,
-        }),
+        Some(s)
+            if strata_stdlib::PACKAGES.contains(&name.split('.').next().unwrap_or_default()) =>
+        {
+            Ok(TypeDoc {
+                name: s.name.clone(),
+                layer: if s.provider == strata_model::Provider::Portable {
+                    Layer::Portable
+                } else {
+                    Layer::Curated
+                },
+                targets: curated_targets(s),
+                target_type: None,
+                doc: s.doc.clone(),
+                url: None,
+                properties: s.fields.iter().map(|(k, f)| field_doc(k, f)).collect(),
+                attributes: s.outputs.iter().map(|(k, f)| field_doc(k, f)).collect(),
+                data_source: false,
+            })
+        }
         _ => Err(nearest(name)),
     }
 }
 
 /// Whether `name` looks like a type name rather than a diagnostic code.
 pub fn is_type_name(name: &str) -> bool {
-    name.contains('.') && name.split('.').next().is_some_and(|f| FAMILIES.contains(&f))
+    name.contains('.')
+        && name
+            .split('.')
+            .next()
+            .is_some_and(|f| FAMILIES.contains(&f))
 }
 
 fn nearest(name: &str) -> Vec<String> {
@@ -194,7 +248,9 @@ fn nearest(name: &str) -> Vec<String> {
         generated::names(Some(fam)).for_each(&mut consider);
     } else {
         stdlib_schemas().names().for_each(&mut consider);
-        generated::names(None).filter(|n| n.len() < name.len() * 2 + 8).for_each(&mut consider);
+        generated::names(None)
+            .filter(|n| n.len() < name.len() * 2 + 8)
+            .for_each(&mut consider);
     }
     scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().take(3).map(|(_, n)| n).collect()
@@ -203,11 +259,15 @@ fn nearest(name: &str) -> Vec<String> {
 /// `strata schema show` for people: the type, its documentation, then its properties and
 /// attributes in aligned columns.
 pub fn render(d: &TypeDoc) -> String {
-    let mut s = format!("{}  ({} type", d.name, match d.layer {
-        Layer::Generated => "generated",
-        Layer::Curated => "curated",
-        Layer::Portable => "portable",
-    });
+    let mut s = format!(
+        "{}  ({} type",
+        d.name,
+        match d.layer {
+            Layer::Generated => "generated",
+            Layer::Curated => "curated",
+            Layer::Portable => "portable",
+        }
+    );
     match &d.target_type {
         Some(t) => s.push_str(&format!("; {} `{t}`)\n", d.targets.join(", "))),
         None => s.push_str(&format!("; written to {})\n", d.targets.join(", "))),
@@ -221,16 +281,27 @@ pub fn render(d: &TypeDoc) -> String {
         s.push_str(&format!("\nDocumentation: {u}\n"));
     }
     if d.data_source {
-        s.push_str("Also usable as `existing resource` (a Terraform data source of the same name).\n");
+        s.push_str(
+            "Also usable as `existing resource` (a Terraform data source of the same name).\n",
+        );
     }
     for (title, fields) in [("Properties", &d.properties), ("Attributes", &d.attributes)] {
         if fields.is_empty() {
             continue;
         }
         s.push_str(&format!("\n{title}:\n"));
-        let w = fields.iter().map(|f| f.name.len() + usize::from(!f.required)).max().unwrap_or(0).min(40);
+        let w = fields
+            .iter()
+            .map(|f| f.name.len() + usize::from(!f.required))
+            .max()
+            .unwrap_or(0)
+            .min(40);
         for f in fields {
-            let name = if f.required || title == "Attributes" { f.name.clone() } else { format!("{}?", f.name) };
+            let name = if f.required || title == "Attributes" {
+                f.name.clone()
+            } else {
+                format!("{}?", f.name)
+            };
             let mut line = format!("  {name:<w$}  {}", f.ty);
             if let Some(def) = &f.default {
                 line.push_str(&format!(" = {def}"));
@@ -248,7 +319,10 @@ pub fn render(d: &TypeDoc) -> String {
 
 /// The target a family writes to (for messages).
 pub fn family_target(family: &str) -> Option<Target> {
-    generated::FAMILIES.iter().find(|f| f.name == family).map(|f| f.target)
+    generated::FAMILIES
+        .iter()
+        .find(|f| f.name == family)
+        .map(|f| f.target)
 }
 
 #[cfg(test)]
@@ -258,19 +332,39 @@ mod tests {
     #[test]
     fn lists_every_layer_and_shows_generated_and_curated_types() {
         let all = list(None).unwrap_or_default();
-        assert!(all.iter().any(|t| t.name == "aws.s3.Bucket" && t.layer == Layer::Curated));
-        assert!(all.iter().any(|t| t.name == "portable.Postgres" && t.layer == Layer::Portable));
-        assert!(all.iter().any(|t| t.name == "cfn.AWS.S3.Bucket" && t.targets == ["cloudformation"]));
+        assert!(all
+            .iter()
+            .any(|t| t.name == "aws.s3.Bucket" && t.layer == Layer::Curated));
+        assert!(all
+            .iter()
+            .any(|t| t.name == "portable.Postgres" && t.layer == Layer::Portable));
+        assert!(all
+            .iter()
+            .any(|t| t.name == "cfn.AWS.S3.Bucket" && t.targets == ["cloudformation"]));
         assert!(list(Some("nope")).is_err());
         let cfn = list(Some("cfn")).unwrap_or_default();
         assert!(cfn.len() > 1_000 && cfn.iter().all(|t| t.family == "cfn"));
-        let d = show("cfn.AWS.S3.Bucket").map_err(|e| e.join(",")).unwrap_or_else(|e| panic!("{e}"));
+        let d = show("cfn.AWS.S3.Bucket")
+            .map_err(|e| e.join(","))
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(d.target_type.as_deref(), Some("AWS::S3::Bucket"));
-        assert!(d.properties.iter().any(|p| p.name == "BucketName" && !p.required));
+        assert!(d
+            .properties
+            .iter()
+            .any(|p| p.name == "BucketName" && !p.required));
         assert!(d.attributes.iter().any(|p| p.name == "Arn"));
         assert!(render(&d).contains("Documentation: https://docs.aws.amazon.com/"));
-        let c = show("aws.s3.Bucket").map_err(|e| e.join(",")).unwrap_or_else(|e| panic!("{e}"));
+        let c = show("aws.s3.Bucket")
+            .map_err(|e| e.join(","))
+            .unwrap_or_else(|e| panic!("{e}"));
         assert_eq!(c.layer, Layer::Curated);
-        assert_eq!(show("cfn.AWS.S3.Buckt").err().unwrap_or_default().first().map(String::as_str), Some("cfn.AWS.S3.Bucket"));
+        assert_eq!(
+            show("cfn.AWS.S3.Buckt")
+                .err()
+                .unwrap_or_default()
+                .first()
+                .map(String::as_str),
+            Some("cfn.AWS.S3.Bucket")
+        );
     }
 }

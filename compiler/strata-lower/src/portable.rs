@@ -978,12 +978,12 @@ fn check_lowered(model: &Model, schemas: &Schemas, r: &Resource) -> Vec<Diagnost
             }
             d.with_label(format!("{} does not accept this", r.ty))
                 .with_help(match origin {
-                Some(o) => format!(
+                    Some(o) => format!(
                     "change the value on `{}`, or declare a `{}` directly to control every setting",
                     o.name, r.ty
                 ),
-                None => "change the value".to_string(),
-            })
+                    None => "change the value".to_string(),
+                })
         })
         .collect()
 }

@@ -565,7 +565,10 @@ fn plan<'e>(
     let entries = if r.existing {
         crate::generated::entries(r, target)
     } else {
-        eng.targets.get(&(r.ty.clone(), target)).map(Vec::as_slice).or_else(|| crate::generated::entries(r, target))
+        eng.targets
+            .get(&(r.ty.clone(), target))
+            .map(Vec::as_slice)
+            .or_else(|| crate::generated::entries(r, target))
     };
     let Some(entries) = entries else {
         return Err(vec![Diagnostic::error(c::NO_MAPPING, format!("`{}` ({}) has no mapping to {}", r.name, r.ty, target.dir_name()), r.name_span)
@@ -574,7 +577,10 @@ fn plan<'e>(
     let Some(cx) = cx else { return Err(Vec::new()) };
     // An existing resource outside Terraform creates nothing: it is only referred to.
     if r.existing && target != Target::Terraform {
-        return Ok(Plan { entries, planned: Vec::new() });
+        return Ok(Plan {
+            entries,
+            planned: Vec::new(),
+        });
     }
     let mut sink = Sink {
         r,

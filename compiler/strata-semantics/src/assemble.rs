@@ -127,7 +127,11 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
         resources.push(Resource {
             id: ResourceId(remap[old]),
             name: info.name.clone(),
-            ty: info.schema.strip_prefix(strata_stdlib::generated::EXISTING).unwrap_or(&info.schema).to_string(),
+            ty: info
+                .schema
+                .strip_prefix(strata_stdlib::generated::EXISTING)
+                .unwrap_or(&info.schema)
+                .to_string(),
             existing: info.decl.existing.is_some(),
             provider,
             props,
@@ -137,7 +141,7 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
             span: info.decl.span,
             stack,
             lowered_from: None,
-                        doc: info.decl.doc.clone(),
+            doc: info.decl.doc.clone(),
         });
     }
     for p in &mut params {

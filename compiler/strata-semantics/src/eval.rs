@@ -30,7 +30,11 @@ impl RefTypes for DbRefs<'_, '_> {
         schema.out_type(r.attr.as_deref()?).cloned()
     }
     fn identity(&self, r: &Ref) -> bool {
-        self.0.resources.get(r.resource.0 as usize).and_then(|x| self.0.schemas.get(&x.schema)).is_some_and(|s| s.is_generated())
+        self.0
+            .resources
+            .get(r.resource.0 as usize)
+            .and_then(|x| self.0.schemas.get(&x.schema))
+            .is_some_and(|s| s.is_generated())
     }
     fn compatible(&self, expected: &str, found: &str) -> bool {
         if expected == found {
@@ -691,17 +695,31 @@ impl<'a> Db<'a> {
     fn nested_attr(&mut self, r: Ref, name: &ast::Ident) -> Option<Value> {
         let attr = r.attr.clone().unwrap_or_default();
         let schema_name = self.resources[r.resource.0 as usize].schema.clone();
-        let fields: Option<Vec<String>> = self.schemas.get(&schema_name).and_then(|s| s.out_type(&attr)).map(|t| match t.resolved() {
-            Ty::Record(f) => f.keys().cloned().collect(),
-            _ => Vec::new(),
-        });
+        let fields: Option<Vec<String>> = self
+            .schemas
+            .get(&schema_name)
+            .and_then(|s| s.out_type(&attr))
+            .map(|t| match t.resolved() {
+                Ty::Record(f) => f.keys().cloned().collect(),
+                _ => Vec::new(),
+            });
         let path = format!("{attr}.{}", name.name);
         match fields {
-            Some(f) if f.contains(&name.name) => Some(Value::Ref(Ref { attr: Some(path), ..r })),
+            Some(f) if f.contains(&name.name) => Some(Value::Ref(Ref {
+                attr: Some(path),
+                ..r
+            })),
             Some(f) => {
-                let mut d = Diagnostic::error("E2013", format!("`{}` has no attribute `{path}`", r.name), name.span).with_label("unknown attribute");
+                let mut d = Diagnostic::error(
+                    "E2013",
+                    format!("`{}` has no attribute `{path}`", r.name),
+                    name.span,
+                )
+                .with_label("unknown attribute");
                 d = match did_you_mean(&name.name, f.iter().map(String::as_str)) {
-                    Some(s) => d.with_help(format!("did you mean `{attr}.{s}`?")).with_fix(Fix::rename(name.span, &name.name, s)),
+                    Some(s) => d
+                        .with_help(format!("did you mean `{attr}.{s}`?"))
+                        .with_fix(Fix::rename(name.span, &name.name, s)),
                     None if f.is_empty() => d.with_help(format!("`{attr}` is not a record")),
                     None => d.with_help(format!("the fields of `{attr}` are: {}", f.join(", "))),
                 };
@@ -710,8 +728,12 @@ impl<'a> Db<'a> {
             }
             None => {
                 self.report(
-                    Diagnostic::error("E2013", format!("a reference has no field `{}`", name.name), name.span)
-                        .with_help("field access works on records, module instances and resources"),
+                    Diagnostic::error(
+                        "E2013",
+                        format!("a reference has no field `{}`", name.name),
+                        name.span,
+                    )
+                    .with_help("field access works on records, module instances and resources"),
                 );
                 None
             }
@@ -804,7 +826,8 @@ impl<'a> Db<'a> {
                 }
                 let schema = self.schemas.get(&schema_name)?;
                 // An untyped resource (`cfn.Untyped`): any attribute can be read.
-                let untyped = schema.attrs.contains_key("untyped") && !schema.fields.contains_key(&name.name);
+                let untyped =
+                    schema.attrs.contains_key("untyped") && !schema.fields.contains_key(&name.name);
                 if schema.outputs.contains_key(&name.name) || untyped {
                     return Some(Value::Ref(Ref {
                         attr: Some(name.name.clone()),

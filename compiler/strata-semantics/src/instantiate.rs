@@ -265,11 +265,7 @@ impl<'a> Db<'a> {
                 }
                 Some(out)
             }
-            Value::Record(m) => Some(
-                m.into_keys()
-                    .map(|k| (k.clone(), Value::Str(k)))
-                    .collect(),
-            ),
+            Value::Record(m) => Some(m.into_keys().map(|k| (k.clone(), Value::Str(k))).collect()),
             other => {
                 self.report(
                     Diagnostic::error("E2002", format!("cannot create one per element of a {}", other.type_name()), fe.iter.span)
@@ -304,14 +300,21 @@ impl<'a> Db<'a> {
     /// for `[x in ...]`).
     pub fn instantiate_resource(&mut self, r: &'a ast::Resource, scope: ScopeId) -> Option<Value> {
         let mut schema = self.resource_schema_name(&r.ty, scope)?;
-        if self.schemas.get(&schema).is_some_and(|s| s.attrs.contains_key("untyped")) {
+        if self
+            .schemas
+            .get(&schema)
+            .is_some_and(|s| s.attrs.contains_key("untyped"))
+        {
             self.report(
                 Diagnostic::info("E2014", format!("`{}` is untyped: nothing checks its properties against a schema", r.name.name), r.ty.span)
                     .with_label("untyped")
                     .with_help("prefer a generated type (`strata schema list`), or for Kubernetes custom resources list the CRD files in strata.toml (`[kubernetes] crds`)"),
             );
         }
-        let data_only = self.schemas.get(&schema).is_some_and(|s| s.attrs.contains_key("data"));
+        let data_only = self
+            .schemas
+            .get(&schema)
+            .is_some_and(|s| s.attrs.contains_key("data"));
         if data_only && r.existing.is_none() {
             self.report(
                 Diagnostic::error("E1010", format!("`{schema}` is only a Terraform data source: it reads something that exists, it creates nothing"), r.ty.span)
@@ -700,9 +703,16 @@ impl<'a> Db<'a> {
                 missing.push((k.clone(), fs.ty.clone(), fs.span));
             }
         }
-        let shown = schema_name.strip_prefix(strata_stdlib::generated::EXISTING).unwrap_or(&schema_name);
+        let shown = schema_name
+            .strip_prefix(strata_stdlib::generated::EXISTING)
+            .unwrap_or(&schema_name);
         for (k, ty, decl_span) in missing {
-            let mut d = Diagnostic::error("E2004", format!("missing required property `{k}` of `{shown}`"), decl.name.span).with_label(format!("`{k}` is not set"));
+            let mut d = Diagnostic::error(
+                "E2004",
+                format!("missing required property `{k}` of `{shown}`"),
+                decl.name.span,
+            )
+            .with_label(format!("`{k}` is not set"));
             // Generated types have no declaration in a source file.
             if decl_span != Span::default() {
                 d = d.with_secondary(decl_span, "declared here");

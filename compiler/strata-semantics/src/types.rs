@@ -45,7 +45,9 @@ impl<'a> Db<'a> {
         }
         // A Terraform data source with no resource of its name (`tf.aws_caller_identity`) is a
         // type too, for `existing resource` only.
-        match strata_stdlib::generated::schema(q).or_else(|| strata_stdlib::generated::data_schema(q)) {
+        match strata_stdlib::generated::schema(q)
+            .or_else(|| strata_stdlib::generated::data_schema(q))
+        {
             Some(s) => {
                 self.schemas.map.insert(q.to_string(), (*s).clone());
                 true

@@ -216,7 +216,10 @@ impl<'a> Parser<'a> {
     }
     /// `existing resource`: `existing` is a word only in front of `resource`.
     fn at_existing(&self) -> bool {
-        self.kind() == T::Ident && self.text(self.tok()) == "existing" && self.nth(1) == T::Kw(Keyword::Resource) && self.nth(2) == T::Ident
+        self.kind() == T::Ident
+            && self.text(self.tok()) == "existing"
+            && self.nth(1) == T::Kw(Keyword::Resource)
+            && self.nth(2) == T::Ident
     }
     fn at_line_item_start(&self) -> bool {
         self.tok().nl_before && self.at_item_start()

@@ -93,10 +93,46 @@ mod tests {
 /// has no `sensitive` flag (Google's discovery documents, the Kubernetes OpenAPI).
 pub fn secret_name(name: &str) -> bool {
     let n = name.to_ascii_lowercase().replace(['_', '-'], "");
-    let secretish = ["password", "passwd", "privatekey", "secretkey", "clientsecret", "apikey", "accesskey", "authtoken", "sharedsecret", "presharedkey"].iter().any(|k| n.contains(k))
+    let secretish = [
+        "password",
+        "passwd",
+        "privatekey",
+        "secretkey",
+        "clientsecret",
+        "apikey",
+        "accesskey",
+        "authtoken",
+        "sharedsecret",
+        "presharedkey",
+    ]
+    .iter()
+    .any(|k| n.contains(k))
         || n == "secret"
         || n == "token";
-    let identifier = ["name", "id", "ids", "ref", "version", "policy", "arn", "uri", "url", "path", "hash", "sha256", "length", "type", "enabled", "required", "set", "expiry", "expiration", "rotation"].iter().any(|s| n.ends_with(s));
+    let identifier = [
+        "name",
+        "id",
+        "ids",
+        "ref",
+        "version",
+        "policy",
+        "arn",
+        "uri",
+        "url",
+        "path",
+        "hash",
+        "sha256",
+        "length",
+        "type",
+        "enabled",
+        "required",
+        "set",
+        "expiry",
+        "expiration",
+        "rotation",
+    ]
+    .iter()
+    .any(|s| n.ends_with(s));
     secretish && !identifier
 }
 
@@ -127,10 +163,26 @@ mod secret_tests {
 
     #[test]
     fn secret_names_both_ways() {
-        for yes in ["password", "rootPassword", "privateKey", "client_secret", "apiKey", "sharedSecret", "token"] {
+        for yes in [
+            "password",
+            "rootPassword",
+            "privateKey",
+            "client_secret",
+            "apiKey",
+            "sharedSecret",
+            "token",
+        ] {
             assert!(secret_name(yes), "{yes}");
         }
-        for no in ["passwordSecretRef", "secretName", "passwordPolicy", "tokenVersion", "privateKeyType", "apiKeyId", "passwordValidationPolicyEnabled"] {
+        for no in [
+            "passwordSecretRef",
+            "secretName",
+            "passwordPolicy",
+            "tokenVersion",
+            "privateKeyType",
+            "apiKeyId",
+            "passwordValidationPolicyEnabled",
+        ] {
             assert!(!secret_name(no), "{no}");
         }
     }

@@ -57,7 +57,8 @@ const APIS: &[Api] = &[
 
 /// Base types Deployment Manager documents under another name than the singular of their
 /// collection: (API, collection path, name).
-const RENAMED: &[(&str, &str, &str)] = &[("iam", "projects.serviceAccounts.keys", "serviceAccountKey")];
+const RENAMED: &[(&str, &str, &str)] =
+    &[("iam", "projects.serviceAccounts.keys", "serviceAccountKey")];
 
 /// Where collections of one API have the same singular, the one Deployment Manager's base type
 /// creates: (API, collection path). Otherwise the rule of [`rank`] picks.
@@ -88,7 +89,11 @@ pub fn generate(src: &Path) -> Result<Vec<Output>, String> {
         types.extend(convert_api(api, &doc));
     }
     types.sort_by(|a, b| a.name.cmp(&b.name));
-    Ok(vec![Output { file: "dm.jsonl".into(), source: "google-api-python-client".into(), types }])
+    Ok(vec![Output {
+        file: "dm.jsonl".into(),
+        source: "google-api-python-client".into(),
+        types,
+    }])
 }
 
 /// The singular of a collection name: `networks` → `network`, `sslPolicies` → `sslPolicy`,
@@ -115,12 +120,18 @@ struct Collection<'a> {
 }
 
 fn collections<'a>(node: &'a Json, path: &mut Vec<String>, out: &mut Vec<Collection<'a>>) {
-    let Some(res) = node.get("resources").and_then(Json::as_object) else { return };
+    let Some(res) = node.get("resources").and_then(Json::as_object) else {
+        return;
+    };
     for (name, child) in res {
         path.push(name.clone());
         let methods = child.get("methods");
         if let Some(m) = methods.and_then(|m| m.get("insert").or_else(|| m.get("create"))) {
-            out.push(Collection { path: path.clone(), node: child, method: m });
+            out.push(Collection {
+                path: path.clone(),
+                node: child,
+                method: m,
+            });
         }
         collections(child, path, out);
         path.pop();
@@ -139,7 +150,12 @@ fn rank(api: &str, path: &str) -> (bool, u8, usize, String) {
     } else {
         2
     };
-    (!preferred, class, path.matches('.').count(), path.to_string())
+    (
+        !preferred,
+        class,
+        path.matches('.').count(),
+        path.to_string(),
+    )
 }
 
 /// The base types of one API, by name: the collection each is created in.
@@ -149,7 +165,11 @@ fn base_types<'a>(api: &Api, doc: &'a Json) -> BTreeMap<String, Collection<'a>> 
     let mut chosen: BTreeMap<String, Collection<'a>> = BTreeMap::new();
     for c in all {
         let path = c.path.join(".");
-        let name = RENAMED.iter().find(|(a, p, _)| *a == api.name && *p == path).map(|(_, _, n)| n.to_string()).unwrap_or_else(|| singular(c.path.last().map(String::as_str).unwrap_or_default()));
+        let name = RENAMED
+            .iter()
+            .find(|(a, p, _)| *a == api.name && *p == path)
+            .map(|(_, _, n)| n.to_string())
+            .unwrap_or_else(|| singular(c.path.last().map(String::as_str).unwrap_or_default()));
         match chosen.get(&name) {
             Some(old) if rank(api.name, &old.path.join(".")) <= rank(api.name, &path) => {}
             _ => {
@@ -162,7 +182,10 @@ fn base_types<'a>(api: &Api, doc: &'a Json) -> BTreeMap<String, Collection<'a>> 
 
 fn convert_api(api: &Api, doc: &Json) -> Vec<GenType> {
     let empty = Map::new();
-    let schemas = doc.get("schemas").and_then(Json::as_object).unwrap_or(&empty);
+    let schemas = doc
+        .get("schemas")
+        .and_then(Json::as_object)
+        .unwrap_or(&empty);
     let doc_link = doc.get("documentationLink").and_then(Json::as_str);
     let mut out = Vec::new();
     for (name, c) in base_types(api, doc) {
@@ -175,15 +198,38 @@ fn schema_ref(j: Option<&Json>) -> Option<&str> {
     j.and_then(|j| j.get("$ref")).and_then(Json::as_str)
 }
 
-fn convert(api: &Api, name: &str, c: &Collection, schemas: &Map<String, Json>, doc_link: Option<&str>) -> GenType {
-    let method_id = c.method.get("id").and_then(Json::as_str).unwrap_or_default();
-    let cx = Cx { schemas, method: method_id };
+fn convert(
+    api: &Api,
+    name: &str,
+    c: &Collection,
+    schemas: &Map<String, Json>,
+    doc_link: Option<&str>,
+) -> GenType {
+    let method_id = c
+        .method
+        .get("id")
+        .and_then(Json::as_str)
+        .unwrap_or_default();
+    let cx = Cx {
+        schemas,
+        method: method_id,
+    };
     let body = schema_ref(c.method.get("request")).and_then(|r| schemas.get(r));
     // The resource as Deployment Manager reads it back (`$(ref.NAME.FIELD)`).
-    let read = schema_ref(c.node.get("methods").and_then(|m| m.get("get")).and_then(|g| g.get("response"))).and_then(|r| schemas.get(r)).or(body);
+    let read = schema_ref(
+        c.node
+            .get("methods")
+            .and_then(|m| m.get("get"))
+            .and_then(|g| g.get("response")),
+    )
+    .and_then(|r| schemas.get(r))
+    .or(body);
 
     let mut props = BTreeMap::new();
-    if let Some(ps) = body.and_then(|b| b.get("properties")).and_then(Json::as_object) {
+    if let Some(ps) = body
+        .and_then(|b| b.get("properties"))
+        .and_then(Json::as_object)
+    {
         for (k, p) in ps {
             if output_only(p) || ALWAYS_OUTPUT.contains(&k.as_str()) {
                 continue;
@@ -202,7 +248,11 @@ fn convert(api: &Api, name: &str, c: &Collection, schemas: &Map<String, Json>, d
     // a resource id) may be. Not the project, nor what Deployment Manager sets itself.
     if let Some(params) = c.method.get("parameters").and_then(Json::as_object) {
         for (k, p) in params {
-            if PROJECT_PARAMS.contains(&k.as_str()) || MANAGED_PARAMS.contains(&k.as_str()) || names_project(p) || k.contains('.') {
+            if PROJECT_PARAMS.contains(&k.as_str())
+                || MANAGED_PARAMS.contains(&k.as_str())
+                || names_project(p)
+                || k.contains('.')
+            {
                 continue;
             }
             let required = p.get("required") == Some(&Json::Bool(true)) && k != "name";
@@ -223,7 +273,10 @@ fn convert(api: &Api, name: &str, c: &Collection, schemas: &Map<String, Json>, d
     }
 
     let mut attrs = BTreeMap::new();
-    if let Some(ps) = read.and_then(|b| b.get("properties")).and_then(Json::as_object) {
+    if let Some(ps) = read
+        .and_then(|b| b.get("properties"))
+        .and_then(Json::as_object)
+    {
         for (k, p) in ps {
             if output_only(p) || matches!(k.as_str(), "selfLink" | "id" | "name" | "kind") {
                 let mut f = cx.field(p);
@@ -235,7 +288,10 @@ fn convert(api: &Api, name: &str, c: &Collection, schemas: &Map<String, Json>, d
 
     let mut defs = BTreeMap::new();
     let mut todo = Vec::new();
-    props.values().chain(attrs.values()).for_each(|f| refs(&f.ty, &mut todo));
+    props
+        .values()
+        .chain(attrs.values())
+        .for_each(|f| refs(&f.ty, &mut todo));
     while let Some(d) = todo.pop() {
         if defs.contains_key(&d) {
             continue;
@@ -250,7 +306,14 @@ fn convert(api: &Api, name: &str, c: &Collection, schemas: &Map<String, Json>, d
         Some(base) if api.nested_pages || c.path.len() == 1 => Some(format!("{base}{path}")),
         _ => doc_link.map(str::to_string),
     };
-    let description = [read, body, Some(c.method)].into_iter().flatten().find_map(|s| s.get("description").and_then(Json::as_str).and_then(|d| doc_text(d, DOC)));
+    let description = [read, body, Some(c.method)]
+        .into_iter()
+        .flatten()
+        .find_map(|s| {
+            s.get("description")
+                .and_then(Json::as_str)
+                .and_then(|d| doc_text(d, DOC))
+        });
     GenType {
         name: format!("dm.{}.{}.{name}", api.name, api.version),
         target: format!("{}.{}.{name}", api.name, api.version),
@@ -277,14 +340,30 @@ pub fn output_only(p: &Json) -> bool {
     if p.get("readOnly") == Some(&Json::Bool(true)) {
         return true;
     }
-    let full = p.get("description").and_then(Json::as_str).unwrap_or_default().trim();
-    let d = full.strip_prefix("Optional.").map(str::trim_start).unwrap_or(full);
+    let full = p
+        .get("description")
+        .and_then(Json::as_str)
+        .unwrap_or_default()
+        .trim();
+    let d = full
+        .strip_prefix("Optional.")
+        .map(str::trim_start)
+        .unwrap_or(full);
     let d = d.strip_prefix('[').unwrap_or(d);
-    if d.get(..11).is_some_and(|s| s.eq_ignore_ascii_case("output only")) {
+    if d.get(..11)
+        .is_some_and(|s| s.eq_ignore_ascii_case("output only"))
+    {
         return true;
     }
     let lower = full.to_ascii_lowercase();
-    ["(output only)", "(output only).", " output only.", " read-only."].iter().any(|end| lower.ends_with(end))
+    [
+        "(output only)",
+        "(output only).",
+        " output only.",
+        " read-only.",
+    ]
+    .iter()
+    .any(|end| lower.ends_with(end))
 }
 
 /// The `Def` names a type refers to (not following them).
@@ -292,7 +371,9 @@ fn refs(t: &GenTy, out: &mut Vec<String>) {
     match t {
         GenTy::Def(n) => out.push(n.clone()),
         GenTy::List(i) | GenTy::Map(i) => refs(i, out),
-        GenTy::Obj(fs) | GenTy::Block { body: fs, .. } => fs.values().for_each(|f| refs(&f.ty, out)),
+        GenTy::Obj(fs) | GenTy::Block { body: fs, .. } => {
+            fs.values().for_each(|f| refs(&f.ty, out))
+        }
         GenTy::Union(ts) => ts.iter().for_each(|t| refs(t, out)),
         _ => {}
     }
@@ -310,39 +391,99 @@ impl Cx<'_> {
         let mut f = GenField::new(self.ty(p));
         let desc = p.get("description").and_then(Json::as_str);
         f.doc = desc.and_then(|d| doc_text(d, FIELD_DOC));
-        let annotated = p.get("annotations").and_then(|a| a.get("required")).and_then(Json::as_array).is_some_and(|a| a.iter().any(|m| m.as_str() == Some(self.method)));
+        let annotated = p
+            .get("annotations")
+            .and_then(|a| a.get("required"))
+            .and_then(Json::as_array)
+            .is_some_and(|a| a.iter().any(|m| m.as_str() == Some(self.method)));
         f.req = annotated || desc.is_some_and(|d| d.starts_with("Required."));
         f.deprecated = p.get("deprecated") == Some(&Json::Bool(true));
         f
     }
 
     fn ty(&self, s: &Json) -> GenTy {
-        let Some(o) = s.as_object() else { return GenTy::Any };
+        let Some(o) = s.as_object() else {
+            return GenTy::Any;
+        };
         if let Some(r) = o.get("$ref").and_then(Json::as_str) {
-            return if self.schemas.contains_key(r) { GenTy::Def(r.to_string()) } else { GenTy::Any };
+            return if self.schemas.contains_key(r) {
+                GenTy::Def(r.to_string())
+            } else {
+                GenTy::Any
+            };
         }
-        let bound = |k: &str| o.get(k).and_then(|v| v.as_str().and_then(|s| s.parse::<i64>().ok()).or_else(|| v.as_i64()));
-        let default = if o.contains_key("properties") { "object" } else { "any" };
+        let bound = |k: &str| {
+            o.get(k).and_then(|v| {
+                v.as_str()
+                    .and_then(|s| s.parse::<i64>().ok())
+                    .or_else(|| v.as_i64())
+            })
+        };
+        let default = if o.contains_key("properties") {
+            "object"
+        } else {
+            "any"
+        };
         match o.get("type").and_then(Json::as_str).unwrap_or(default) {
             "string" => match o.get("enum").and_then(Json::as_array) {
-                Some(e) if !e.is_empty() && e.iter().all(Json::is_string) => GenTy::Enum(e.iter().filter_map(Json::as_str).map(str::to_string).collect()),
+                Some(e) if !e.is_empty() && e.iter().all(Json::is_string) => GenTy::Enum(
+                    e.iter()
+                        .filter_map(Json::as_str)
+                        .map(str::to_string)
+                        .collect(),
+                ),
                 // `int64`/`uint64`: Google's JSON writes 64-bit integers as strings and accepts
                 // numbers, so both are allowed (`sizeGb = 10` as well as `"10"`).
-                _ if matches!(o.get("format").and_then(Json::as_str), Some("int64" | "uint64")) => {
-                    GenTy::Union(vec![GenTy::Int { min: None, max: None }, GenTy::Str { pattern: None, min_len: None, max_len: None }])
+                _ if matches!(
+                    o.get("format").and_then(Json::as_str),
+                    Some("int64" | "uint64")
+                ) =>
+                {
+                    GenTy::Union(vec![
+                        GenTy::Int {
+                            min: None,
+                            max: None,
+                        },
+                        GenTy::Str {
+                            pattern: None,
+                            min_len: None,
+                            max_len: None,
+                        },
+                    ])
                 }
-                _ => GenTy::Str { pattern: o.get("pattern").and_then(Json::as_str).and_then(usable_pattern), min_len: None, max_len: None },
+                _ => GenTy::Str {
+                    pattern: o
+                        .get("pattern")
+                        .and_then(Json::as_str)
+                        .and_then(usable_pattern),
+                    min_len: None,
+                    max_len: None,
+                },
             },
             "integer" => {
                 let unsigned = o.get("format").and_then(Json::as_str) == Some("uint32");
-                GenTy::Int { min: bound("minimum").or(unsigned.then_some(0)), max: bound("maximum") }
+                GenTy::Int {
+                    min: bound("minimum").or(unsigned.then_some(0)),
+                    max: bound("maximum"),
+                }
             }
-            "number" => GenTy::Num { min: None, max: None },
+            "number" => GenTy::Num {
+                min: None,
+                max: None,
+            },
             "boolean" => GenTy::Bool,
-            "array" => GenTy::List(Box::new(o.get("items").map(|i| self.ty(i)).unwrap_or(GenTy::Any))),
+            "array" => GenTy::List(Box::new(
+                o.get("items").map(|i| self.ty(i)).unwrap_or(GenTy::Any),
+            )),
             "object" => {
-                if let Some(ps) = o.get("properties").and_then(Json::as_object).filter(|p| !p.is_empty()) {
-                    return GenTy::Obj(ps.iter().map(|(k, p)| (k.clone(), self.field(p))).collect());
+                if let Some(ps) = o
+                    .get("properties")
+                    .and_then(Json::as_object)
+                    .filter(|p| !p.is_empty())
+                {
+                    return GenTy::Obj(
+                        ps.iter().map(|(k, p)| (k.clone(), self.field(p))).collect(),
+                    );
                 }
                 match o.get("additionalProperties") {
                     Some(ap @ Json::Object(_)) => GenTy::Map(Box::new(self.ty(ap))),
@@ -359,7 +500,12 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    const COMPUTE: Api = Api { name: "compute", version: "v1", rest: Some("https://cloud.google.com/compute/docs/reference/rest/v1/"), nested_pages: true };
+    const COMPUTE: Api = Api {
+        name: "compute",
+        version: "v1",
+        rest: Some("https://cloud.google.com/compute/docs/reference/rest/v1/"),
+        nested_pages: true,
+    };
 
     fn compute() -> Json {
         json!({
@@ -442,7 +588,10 @@ mod tests {
             ("sslPolicies", "sslPolicy"),
             ("addresses", "address"),
             ("globalAddresses", "globalAddress"),
-            ("globalPublicDelegatedPrefixes", "globalPublicDelegatedPrefix"),
+            (
+                "globalPublicDelegatedPrefixes",
+                "globalPublicDelegatedPrefix",
+            ),
             ("anywhereCaches", "anywhereCache"),
             ("instances", "instance"),
             ("targetHttpsProxies", "targetHttpsProxy"),
@@ -470,32 +619,115 @@ mod tests {
     #[test]
     fn types_props_attrs_and_defs() {
         let t = by_name(convert_api(&COMPUTE, &compute()));
-        assert_eq!(t.keys().collect::<Vec<_>>(), ["dm.compute.v1.address", "dm.compute.v1.globalAddress", "dm.compute.v1.network", "dm.compute.v1.sslPolicy"]);
+        assert_eq!(
+            t.keys().collect::<Vec<_>>(),
+            [
+                "dm.compute.v1.address",
+                "dm.compute.v1.globalAddress",
+                "dm.compute.v1.network",
+                "dm.compute.v1.sslPolicy"
+            ]
+        );
         let n = &t["dm.compute.v1.network"];
         assert_eq!(n.target, "compute.v1.network");
         assert_eq!(n.doc.as_deref(), Some("Represents a VPC Network resource."));
-        assert_eq!(n.url.as_deref(), Some("https://cloud.google.com/compute/docs/reference/rest/v1/networks"));
+        assert_eq!(
+            n.url.as_deref(),
+            Some("https://cloud.google.com/compute/docs/reference/rest/v1/networks")
+        );
         assert_eq!(n.ids, ["name"]);
         // Output-only fields (readOnly or by their description) are not settable...
-        assert_eq!(n.props.keys().collect::<Vec<_>>(), ["autoCreateSubnetworks", "labels", "mtu", "name", "params", "routingConfig"]);
+        assert_eq!(
+            n.props.keys().collect::<Vec<_>>(),
+            [
+                "autoCreateSubnetworks",
+                "labels",
+                "mtu",
+                "name",
+                "params",
+                "routingConfig"
+            ]
+        );
         // ... they are attributes, with selfLink, id and name.
-        assert_eq!(n.attrs.keys().collect::<Vec<_>>(), ["gatewayIPv4", "id", "name", "peerings", "selfLink"]);
+        assert_eq!(
+            n.attrs.keys().collect::<Vec<_>>(),
+            ["gatewayIPv4", "id", "name", "peerings", "selfLink"]
+        );
         // `id` is a uint64: a number or its string form.
-        assert_eq!(n.attrs["id"].ty, GenTy::Union(vec![GenTy::Int { min: None, max: None }, GenTy::Str { pattern: None, min_len: None, max_len: None }]));
+        assert_eq!(
+            n.attrs["id"].ty,
+            GenTy::Union(vec![
+                GenTy::Int {
+                    min: None,
+                    max: None
+                },
+                GenTy::Str {
+                    pattern: None,
+                    min_len: None,
+                    max_len: None
+                }
+            ])
+        );
         // `name` is required by the API, but Deployment Manager fills it in from the resource.
         assert!(!n.props["name"].req);
         assert!(n.props.values().all(|f| !f.req));
-        assert_eq!(n.props["labels"].ty, GenTy::Map(Box::new(GenTy::Str { pattern: None, min_len: None, max_len: None })));
+        assert_eq!(
+            n.props["labels"].ty,
+            GenTy::Map(Box::new(GenTy::Str {
+                pattern: None,
+                min_len: None,
+                max_len: None
+            }))
+        );
         assert_eq!(n.props["params"].ty, GenTy::Any);
-        assert_eq!(n.props["mtu"].ty, GenTy::Int { min: None, max: None });
+        assert_eq!(
+            n.props["mtu"].ty,
+            GenTy::Int {
+                min: None,
+                max: None
+            }
+        );
         // Reachable defs only, from props and attrs.
-        assert_eq!(n.defs.keys().collect::<Vec<_>>(), ["NetworkPeering", "NetworkRoutingConfig"]);
-        let GenTy::Obj(rc) = &n.defs["NetworkRoutingConfig"] else { panic!() };
-        assert_eq!(rc["routingMode"].ty, GenTy::Enum(vec!["GLOBAL".into(), "REGIONAL".into()]));
+        assert_eq!(
+            n.defs.keys().collect::<Vec<_>>(),
+            ["NetworkPeering", "NetworkRoutingConfig"]
+        );
+        let GenTy::Obj(rc) = &n.defs["NetworkRoutingConfig"] else {
+            panic!()
+        };
+        assert_eq!(
+            rc["routingMode"].ty,
+            GenTy::Enum(vec!["GLOBAL".into(), "REGIONAL".into()])
+        );
         assert!(rc["bgpAlwaysCompareMed"].deprecated);
-        assert_eq!(rc["count"].ty, GenTy::Int { min: Some(0), max: None });
-        assert_eq!(rc["size"].ty, GenTy::Union(vec![GenTy::Int { min: None, max: None }, GenTy::Str { pattern: None, min_len: None, max_len: None }]));
-        assert_eq!(rc["weight"].ty, GenTy::Num { min: None, max: None });
+        assert_eq!(
+            rc["count"].ty,
+            GenTy::Int {
+                min: Some(0),
+                max: None
+            }
+        );
+        assert_eq!(
+            rc["size"].ty,
+            GenTy::Union(vec![
+                GenTy::Int {
+                    min: None,
+                    max: None
+                },
+                GenTy::Str {
+                    pattern: None,
+                    min_len: None,
+                    max_len: None
+                }
+            ])
+        );
+        assert_eq!(
+            rc["weight"].ty,
+            GenTy::Num {
+                min: None,
+                max: None
+            }
+        );
     }
 
     #[test]
@@ -503,13 +735,27 @@ mod tests {
         let t = by_name(convert_api(&COMPUTE, &compute()));
         let a = &t["dm.compute.v1.address"];
         // Optional parameters may be set, but not the request id Deployment Manager sets.
-        assert_eq!(a.props.keys().collect::<Vec<_>>(), ["address", "name", "region", "validateOnly"]);
+        assert_eq!(
+            a.props.keys().collect::<Vec<_>>(),
+            ["address", "name", "region", "validateOnly"]
+        );
         assert!(a.props["region"].req && !a.props["validateOnly"].req);
         assert_eq!(a.props["validateOnly"].ty, GenTy::Bool);
-        assert_eq!(a.props["region"].doc.as_deref(), Some("Name of the region."));
-        assert!(matches!(&a.props["region"].ty, GenTy::Str { pattern: Some(_), .. }));
+        assert_eq!(
+            a.props["region"].doc.as_deref(),
+            Some("Name of the region.")
+        );
+        assert!(matches!(
+            &a.props["region"].ty,
+            GenTy::Str {
+                pattern: Some(_),
+                ..
+            }
+        ));
         assert_eq!(a.attrs.keys().collect::<Vec<_>>(), ["kind", "name"]);
-        assert!(!t["dm.compute.v1.globalAddress"].props.contains_key("region"));
+        assert!(!t["dm.compute.v1.globalAddress"]
+            .props
+            .contains_key("region"));
     }
 
     #[test]
@@ -546,9 +792,17 @@ mod tests {
                 "LogSink": { "id": "LogSink", "properties": { "name": { "type": "string" } } }
             }
         });
-        let api = Api { name: "container", version: "v1", rest: Some("https://x/"), nested_pages: true };
+        let api = Api {
+            name: "container",
+            version: "v1",
+            rest: Some("https://x/"),
+            nested_pages: true,
+        };
         let chosen = base_types(&api, &doc);
-        let paths: BTreeMap<&str, String> = chosen.iter().map(|(k, c)| (k.as_str(), c.path.join("."))).collect();
+        let paths: BTreeMap<&str, String> = chosen
+            .iter()
+            .map(|(k, c)| (k.as_str(), c.path.join(".")))
+            .collect();
         assert_eq!(paths["cluster"], "projects.zones.clusters");
         assert_eq!(paths["nodePool"], "projects.zones.clusters.nodePools");
         // Project-scoped first, then top-level, then the rest.
@@ -558,10 +812,22 @@ mod tests {
         assert_eq!(c.props.keys().collect::<Vec<_>>(), ["cluster", "zone"]);
         assert!(c.props["cluster"].req && c.props["zone"].req);
         // Attributes of the resource read back, not of the request wrapper.
-        assert_eq!(c.attrs.keys().collect::<Vec<_>>(), ["endpoint", "name", "selfLink"]);
-        assert_eq!(c.doc.as_deref(), Some("A Google Kubernetes Engine cluster."));
+        assert_eq!(
+            c.attrs.keys().collect::<Vec<_>>(),
+            ["endpoint", "name", "selfLink"]
+        );
+        assert_eq!(
+            c.doc.as_deref(),
+            Some("A Google Kubernetes Engine cluster.")
+        );
         assert_eq!(c.url.as_deref(), Some("https://x/projects.zones.clusters"));
-        assert_eq!(t["dm.container.v1.nodePool"].props.keys().collect::<Vec<_>>(), ["clusterId", "nodePool"]);
+        assert_eq!(
+            t["dm.container.v1.nodePool"]
+                .props
+                .keys()
+                .collect::<Vec<_>>(),
+            ["clusterId", "nodePool"]
+        );
         // `parent: projects/{project}` is the project too.
         assert!(t["dm.container.v1.sink"].props.keys().eq(["name"]));
     }
@@ -569,15 +835,33 @@ mod tests {
     #[test]
     fn output_only_by_flag_or_description() {
         assert!(output_only(&json!({ "readOnly": true })));
-        assert!(output_only(&json!({ "description": "[Output Only] Creation timestamp." })));
-        assert!(output_only(&json!({ "description": "Output only. The state." })));
-        assert!(output_only(&json!({ "description": "Optional. Output only. Replication status." })));
-        assert!(output_only(&json!({ "description": "Unique identifier; defined by the server (output only)." })));
-        assert!(output_only(&json!({ "description": "The time, in RFC3339 text format. Output only." })));
-        assert!(output_only(&json!({ "description": "Creation time. Read-only." })));
-        assert!(!output_only(&json!({ "description": "Example: `tokyo-rain-123` Read-only after creation." })));
-        assert!(!output_only(&json!({ "description": "This field is output only for HA VPN tunnels." })));
-        assert!(!output_only(&json!({ "description": "An optional description." })));
+        assert!(output_only(
+            &json!({ "description": "[Output Only] Creation timestamp." })
+        ));
+        assert!(output_only(
+            &json!({ "description": "Output only. The state." })
+        ));
+        assert!(output_only(
+            &json!({ "description": "Optional. Output only. Replication status." })
+        ));
+        assert!(output_only(
+            &json!({ "description": "Unique identifier; defined by the server (output only)." })
+        ));
+        assert!(output_only(
+            &json!({ "description": "The time, in RFC3339 text format. Output only." })
+        ));
+        assert!(output_only(
+            &json!({ "description": "Creation time. Read-only." })
+        ));
+        assert!(!output_only(
+            &json!({ "description": "Example: `tokyo-rain-123` Read-only after creation." })
+        ));
+        assert!(!output_only(
+            &json!({ "description": "This field is output only for HA VPN tunnels." })
+        ));
+        assert!(!output_only(
+            &json!({ "description": "An optional description." })
+        ));
         assert!(!output_only(&json!({})));
     }
 
@@ -592,7 +876,9 @@ mod tests {
         let mut api = String::new();
         let mut rest = block;
         while let Some(open) = rest.find('"') {
-            let Some(close) = rest[open + 1..].find('"') else { break };
+            let Some(close) = rest[open + 1..].find('"') else {
+                break;
+            };
             let word = &rest[open + 1..open + 1 + close];
             rest = &rest[open + close + 2..];
             if rest.trim_start().starts_with(':') {
@@ -614,22 +900,35 @@ mod tests {
     }
 
     fn real_src() -> Option<std::path::PathBuf> {
-        let cache = std::env::var_os("STRATA_GEN_CACHE").map(std::path::PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache/strata-gen")))?;
+        let cache = std::env::var_os("STRATA_GEN_CACHE")
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .map(|h| std::path::PathBuf::from(h).join(".cache/strata-gen"))
+            })?;
         let src = cache.join("src/google-api-python-client");
-        src.join("googleapiclient/discovery_cache/documents/compute.v1.json").exists().then_some(src)
+        src.join("googleapiclient/discovery_cache/documents/compute.v1.json")
+            .exists()
+            .then_some(src)
     }
 
     #[test]
     fn documented_base_types_come_out() {
         let Some(src) = real_src() else {
-            eprintln!("skipped: the discovery documents are not fetched (tools/strata-gen/fetch.sh)");
+            eprintln!(
+                "skipped: the discovery documents are not fetched (tools/strata-gen/fetch.sh)"
+            );
             return;
         };
         let out = generate(&src).unwrap();
         let types = by_name(out.into_iter().flat_map(|o| o.types).collect());
         let known = known();
         for (api, names) in &known {
-            let version = APIS.iter().find(|a| a.name == api).map(|a| a.version).unwrap_or_else(|| panic!("dm_check.py knows API {api}, APIS does not"));
+            let version = APIS
+                .iter()
+                .find(|a| a.name == api)
+                .map(|a| a.version)
+                .unwrap_or_else(|| panic!("dm_check.py knows API {api}, APIS does not"));
             for n in names {
                 let name = format!("dm.{api}.{version}.{n}");
                 assert!(types.contains_key(&name), "{name} is not generated");
@@ -638,14 +937,25 @@ mod tests {
         // Every other type names a creatable collection in the plural, as dm_check.py checks.
         let dir = src.join("googleapiclient/discovery_cache/documents");
         for api in APIS {
-            let doc: Json = serde_json::from_str(&std::fs::read_to_string(dir.join(format!("{}.{}.json", api.name, api.version))).unwrap()).unwrap();
+            let doc: Json = serde_json::from_str(
+                &std::fs::read_to_string(dir.join(format!("{}.{}.json", api.name, api.version)))
+                    .unwrap(),
+            )
+            .unwrap();
             let mut all = Vec::new();
             collections(&doc, &mut Vec::new(), &mut all);
             let known = known.get(api.name).cloned().unwrap_or_default();
-            for t in types.values().filter(|t| t.name.starts_with(&format!("dm.{}.{}.", api.name, api.version))) {
+            for t in types.values().filter(|t| {
+                t.name
+                    .starts_with(&format!("dm.{}.{}.", api.name, api.version))
+            }) {
                 let short = t.name.rsplit('.').next().unwrap();
                 assert!(
-                    known.iter().any(|k| k == short) || all.iter().any(|c| c.path.last().map(String::as_str) == Some(plural(short).as_str())),
+                    known.iter().any(|k| k == short)
+                        || all
+                            .iter()
+                            .any(|c| c.path.last().map(String::as_str)
+                                == Some(plural(short).as_str())),
                     "{}: no creatable collection {}",
                     t.name,
                     plural(short)
@@ -653,14 +963,28 @@ mod tests {
             }
         }
         let net = &types["dm.compute.v1.network"];
-        assert!(net.attrs.contains_key("selfLink") && !net.props.contains_key("selfLink") && !net.props.contains_key("id"));
+        assert!(
+            net.attrs.contains_key("selfLink")
+                && !net.props.contains_key("selfLink")
+                && !net.props.contains_key("id")
+        );
         let bucket = &types["dm.storage.v1.bucket"];
-        assert!(bucket.attrs.contains_key("selfLink") && !bucket.props.contains_key("selfLink") && !bucket.props.contains_key("kind"));
-        assert!(bucket.props.contains_key("predefinedAcl") && !bucket.props.contains_key("project"));
-        assert!(types["dm.logging.v2.sink"].props.contains_key("uniqueWriterIdentity"));
+        assert!(
+            bucket.attrs.contains_key("selfLink")
+                && !bucket.props.contains_key("selfLink")
+                && !bucket.props.contains_key("kind")
+        );
+        assert!(
+            bucket.props.contains_key("predefinedAcl") && !bucket.props.contains_key("project")
+        );
+        assert!(types["dm.logging.v2.sink"]
+            .props
+            .contains_key("uniqueWriterIdentity"));
         let db = &types["dm.sqladmin.v1beta4.database"];
         assert!(db.props["instance"].req);
         let np = &types["dm.container.v1.nodePool"];
-        assert!(np.props["zone"].req && np.props["clusterId"].req && np.props.contains_key("nodePool"));
+        assert!(
+            np.props["zone"].req && np.props["clusterId"].req && np.props.contains_key("nodePool")
+        );
     }
 }

@@ -53,11 +53,23 @@ const CLUSTER_SCOPED: &[(&str, &str)] = &[
     ("", "Node"),
     ("", "PersistentVolume"),
     ("admissionregistration.k8s.io", "MutatingAdmissionPolicy"),
-    ("admissionregistration.k8s.io", "MutatingAdmissionPolicyBinding"),
-    ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+    (
+        "admissionregistration.k8s.io",
+        "MutatingAdmissionPolicyBinding",
+    ),
+    (
+        "admissionregistration.k8s.io",
+        "MutatingWebhookConfiguration",
+    ),
     ("admissionregistration.k8s.io", "ValidatingAdmissionPolicy"),
-    ("admissionregistration.k8s.io", "ValidatingAdmissionPolicyBinding"),
-    ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
+    (
+        "admissionregistration.k8s.io",
+        "ValidatingAdmissionPolicyBinding",
+    ),
+    (
+        "admissionregistration.k8s.io",
+        "ValidatingWebhookConfiguration",
+    ),
     ("apiextensions.k8s.io", "CustomResourceDefinition"),
     ("apiregistration.k8s.io", "APIService"),
     ("certificates.k8s.io", "CertificateSigningRequest"),
@@ -90,7 +102,8 @@ fn special(def: &str) -> Option<GenTy> {
     Some(match def {
         "io.k8s.apimachinery.pkg.util.intstr.IntOrString" => GenTy::IntOrString,
         "io.k8s.apimachinery.pkg.api.resource.Quantity" => GenTy::Quantity,
-        "io.k8s.apimachinery.pkg.apis.meta.v1.Time" | "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime" => str_ty(),
+        "io.k8s.apimachinery.pkg.apis.meta.v1.Time"
+        | "io.k8s.apimachinery.pkg.apis.meta.v1.MicroTime" => str_ty(),
         "io.k8s.apimachinery.pkg.runtime.RawExtension"
         | "io.k8s.apimachinery.pkg.apis.meta.v1.FieldsV1"
         | "io.k8s.apimachinery.pkg.apis.meta.v1.Patch"
@@ -98,13 +111,19 @@ fn special(def: &str) -> Option<GenTy> {
         | "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps"
         | "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray"
         | "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool"
-        | "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray" => GenTy::Any,
+        | "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray" => {
+            GenTy::Any
+        }
         _ => return None,
     })
 }
 
 fn str_ty() -> GenTy {
-    GenTy::Str { pattern: None, min_len: None, max_len: None }
+    GenTy::Str {
+        pattern: None,
+        min_len: None,
+        max_len: None,
+    }
 }
 
 /// The Strata name of an API group: `core` for the core group, else its first label.
@@ -117,13 +136,22 @@ pub fn group_short(group: &str) -> &str {
 }
 
 pub fn generate(src: &Path, version: &str) -> Result<Vec<Output>, String> {
-    let p = src.join(format!("kubernetes_validate/kubernetes-json-schema/v{version}-local/_definitions.json"));
+    let p = src.join(format!(
+        "kubernetes_validate/kubernetes-json-schema/v{version}-local/_definitions.json"
+    ));
     let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
     let json: Json = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", p.display()))?;
-    let defs = json.get("$defs").and_then(Json::as_object).ok_or_else(|| format!("{}: no `$defs`", p.display()))?;
+    let defs = json
+        .get("$defs")
+        .and_then(Json::as_object)
+        .ok_or_else(|| format!("{}: no `$defs`", p.display()))?;
     let minor = version.split('.').take(2).collect::<Vec<_>>().join(".");
     let types = convert_all(defs, &minor)?;
-    Ok(vec![Output { file: "kube.jsonl".into(), source: "kubernetes-validate".into(), types }])
+    Ok(vec![Output {
+        file: "kube.jsonl".into(),
+        source: "kubernetes-validate".into(),
+        types,
+    }])
 }
 
 /// One kind of a definition: its group, version and kind.
@@ -138,13 +166,29 @@ pub struct Gvk {
 pub fn kinds(defs: &Map<String, Json>) -> Vec<(Gvk, String)> {
     let mut out = Vec::new();
     for (name, d) in defs {
-        let Some(gvks) = d.get("x-kubernetes-group-version-kind").and_then(Json::as_array) else {
+        let Some(gvks) = d
+            .get("x-kubernetes-group-version-kind")
+            .and_then(Json::as_array)
+        else {
             continue;
         };
         for g in gvks {
-            let field = |k: &str| g.get(k).and_then(Json::as_str).unwrap_or_default().to_string();
-            let gvk = Gvk { group: field("group"), version: field("version"), kind: field("kind") };
-            if gvk.kind.is_empty() || gvk.version.is_empty() || gvk.kind.ends_with("List") || NOT_APPLIED.contains(&gvk.kind.as_str()) {
+            let field = |k: &str| {
+                g.get(k)
+                    .and_then(Json::as_str)
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let gvk = Gvk {
+                group: field("group"),
+                version: field("version"),
+                kind: field("kind"),
+            };
+            if gvk.kind.is_empty()
+                || gvk.version.is_empty()
+                || gvk.kind.ends_with("List")
+                || NOT_APPLIED.contains(&gvk.kind.as_str())
+            {
                 continue;
             }
             out.push((gvk, name.clone()));
@@ -156,7 +200,12 @@ pub fn kinds(defs: &Map<String, Json>) -> Vec<(Gvk, String)> {
 
 /// `kube.apps.v1.Deployment`.
 pub fn strata_name(gvk: &Gvk) -> String {
-    format!("kube.{}.{}.{}", group_short(&gvk.group), gvk.version, gvk.kind)
+    format!(
+        "kube.{}.{}.{}",
+        group_short(&gvk.group),
+        gvk.version,
+        gvk.kind
+    )
 }
 
 /// `apps/v1/Deployment`, `v1/ConfigMap`: the apiVersion and kind the emitter writes.
@@ -171,12 +220,22 @@ fn target(gvk: &Gvk) -> String {
 /// The kind's section of the API reference: `#deployment-v1-apps`, `#configmap-v1-core`,
 /// `#role-v1-rbac-authorization-k8s-io` (the page spells the whole group, dots as dashes).
 fn doc_url(gvk: &Gvk, minor: &str) -> String {
-    let group = if gvk.group.is_empty() { "core".to_string() } else { gvk.group.replace('.', "-") };
-    format!("https://kubernetes.io/docs/reference/generated/kubernetes-api/v{minor}/#{}-{}-{group}", gvk.kind.to_lowercase(), gvk.version)
+    let group = if gvk.group.is_empty() {
+        "core".to_string()
+    } else {
+        gvk.group.replace('.', "-")
+    };
+    format!(
+        "https://kubernetes.io/docs/reference/generated/kubernetes-api/v{minor}/#{}-{}-{group}",
+        gvk.kind.to_lowercase(),
+        gvk.version
+    )
 }
 
 fn is_cluster_scoped(gvk: &Gvk) -> bool {
-    CLUSTER_SCOPED.iter().any(|(g, k)| *g == gvk.group && *k == gvk.kind)
+    CLUSTER_SCOPED
+        .iter()
+        .any(|(g, k)| *g == gvk.group && *k == gvk.kind)
 }
 
 fn convert_all(defs: &Map<String, Json>, minor: &str) -> Result<Vec<GenType>, String> {
@@ -187,11 +246,17 @@ fn convert_all(defs: &Map<String, Json>, minor: &str) -> Result<Vec<GenType>, St
         let short = group_short(&gvk.group);
         if let Some(other) = shorts.insert(short, &gvk.group) {
             if other != gvk.group {
-                return Err(format!("API groups {other:?} and {:?} would both be named kube.{short}", gvk.group));
+                return Err(format!(
+                    "API groups {other:?} and {:?} would both be named kube.{short}",
+                    gvk.group
+                ));
             }
         }
     }
-    let mut cx = Cx { defs, memo: BTreeMap::new() };
+    let mut cx = Cx {
+        defs,
+        memo: BTreeMap::new(),
+    };
     let mut types = Vec::new();
     for (gvk, def) in &kinds {
         types.push(cx.kind(gvk, def, minor));
@@ -209,7 +274,11 @@ struct Cx<'a> {
 impl Cx<'_> {
     fn kind(&mut self, gvk: &Gvk, def: &str, minor: &str) -> GenType {
         let schema = &self.defs[def];
-        let required: BTreeSet<&str> = schema.get("required").and_then(Json::as_array).map(|a| a.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
+        let required: BTreeSet<&str> = schema
+            .get("required")
+            .and_then(Json::as_array)
+            .map(|a| a.iter().filter_map(Json::as_str).collect())
+            .unwrap_or_default();
         let mut props = BTreeMap::new();
         if let Some(ps) = schema.get("properties").and_then(Json::as_object) {
             for (name, p) in ps {
@@ -219,7 +288,10 @@ impl Cx<'_> {
                 let mut f = field(p, required.contains(name.as_str()), self.defs);
                 if name == "metadata" {
                     f.req = true;
-                    f.doc = Some(format!("{} Required by Strata: the object is named by `metadata.name`.", f.doc.as_deref().unwrap_or("Standard object's metadata.")));
+                    f.doc = Some(format!(
+                        "{} Required by Strata: the object is named by `metadata.name`.",
+                        f.doc.as_deref().unwrap_or("Standard object's metadata.")
+                    ));
                 }
                 props.insert(name.clone(), f);
             }
@@ -241,7 +313,10 @@ impl Cx<'_> {
         GenType {
             name: strata_name(gvk),
             target: target(gvk),
-            doc: schema.get("description").and_then(Json::as_str).and_then(|d| doc_text(d, DOC)),
+            doc: schema
+                .get("description")
+                .and_then(Json::as_str)
+                .and_then(|d| doc_text(d, DOC)),
             url: Some(doc_url(gvk, minor)),
             props,
             attrs: BTreeMap::new(),
@@ -279,7 +354,9 @@ fn refs(t: &GenTy, out: &mut Vec<String>) {
     match t {
         GenTy::Def(n) => out.push(n.clone()),
         GenTy::List(i) | GenTy::Map(i) => refs(i, out),
-        GenTy::Obj(fs) | GenTy::Block { body: fs, .. } => fs.values().for_each(|f| refs(&f.ty, out)),
+        GenTy::Obj(fs) | GenTy::Block { body: fs, .. } => {
+            fs.values().for_each(|f| refs(&f.ty, out))
+        }
         GenTy::Union(ts) => ts.iter().for_each(|t| refs(t, out)),
         _ => {}
     }
@@ -311,7 +388,11 @@ fn ty_at(s: &Json, defs: &Map<String, Json>, depth: usize) -> GenTy {
     // `["string", "null"]`: a nullable string is a string that may be left out.
     let types: Vec<&str> = match o.get("type") {
         Some(Json::String(t)) => vec![t.as_str()],
-        Some(Json::Array(a)) => a.iter().filter_map(Json::as_str).filter(|t| *t != "null").collect(),
+        Some(Json::Array(a)) => a
+            .iter()
+            .filter_map(Json::as_str)
+            .filter(|t| *t != "null")
+            .collect(),
         _ => Vec::new(),
     };
     let t = match types.as_slice() {
@@ -330,7 +411,11 @@ fn ty_at(s: &Json, defs: &Map<String, Json>, depth: usize) -> GenTy {
                         out.push(t);
                     }
                 }
-                return if out.len() == 1 { out.pop().unwrap_or(GenTy::Any) } else { GenTy::Union(out) };
+                return if out.len() == 1 {
+                    out.pop().unwrap_or(GenTy::Any)
+                } else {
+                    GenTy::Union(out)
+                };
             }
             return GenTy::Any;
         }
@@ -338,17 +423,43 @@ fn ty_at(s: &Json, defs: &Map<String, Json>, depth: usize) -> GenTy {
     };
     match t {
         "string" => match o.get("enum").and_then(Json::as_array) {
-            Some(e) if !e.is_empty() && e.iter().all(Json::is_string) => GenTy::Enum(e.iter().filter_map(Json::as_str).map(str::to_string).collect()),
+            Some(e) if !e.is_empty() && e.iter().all(Json::is_string) => GenTy::Enum(
+                e.iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_string)
+                    .collect(),
+            ),
             _ => str_ty(),
         },
-        "integer" => GenTy::Int { min: None, max: None },
-        "number" => GenTy::Num { min: None, max: None },
+        "integer" => GenTy::Int {
+            min: None,
+            max: None,
+        },
+        "number" => GenTy::Num {
+            min: None,
+            max: None,
+        },
         "boolean" => GenTy::Bool,
-        "array" => GenTy::List(Box::new(o.get("items").map(|i| ty_at(i, defs, depth + 1)).unwrap_or(GenTy::Any))),
+        "array" => GenTy::List(Box::new(
+            o.get("items")
+                .map(|i| ty_at(i, defs, depth + 1))
+                .unwrap_or(GenTy::Any),
+        )),
         "object" => {
-            if let Some(props) = o.get("properties").and_then(Json::as_object).filter(|p| !p.is_empty()) {
-                let required: BTreeSet<&str> = o.get("required").and_then(Json::as_array).map(|a| a.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
-                let fields = props.iter().map(|(k, v)| (k.clone(), field(v, required.contains(k.as_str()), defs))).collect();
+            if let Some(props) = o
+                .get("properties")
+                .and_then(Json::as_object)
+                .filter(|p| !p.is_empty())
+            {
+                let required: BTreeSet<&str> = o
+                    .get("required")
+                    .and_then(Json::as_array)
+                    .map(|a| a.iter().filter_map(Json::as_str).collect())
+                    .unwrap_or_default();
+                let fields = props
+                    .iter()
+                    .map(|(k, v)| (k.clone(), field(v, required.contains(k.as_str()), defs)))
+                    .collect();
                 return GenTy::Obj(fields);
             }
             match o.get("additionalProperties") {
@@ -448,7 +559,15 @@ mod tests {
         assert_eq!(group_short("networking.k8s.io"), "networking");
         let types = convert_all(&sample(), "1.33").unwrap();
         let names: Vec<&str> = types.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["kube.apps.v1.Deployment", "kube.core.v1.ConfigMap", "kube.core.v1.Namespace", "kube.rbac.v1.Role"]);
+        assert_eq!(
+            names,
+            [
+                "kube.apps.v1.Deployment",
+                "kube.core.v1.ConfigMap",
+                "kube.core.v1.Namespace",
+                "kube.rbac.v1.Role"
+            ]
+        );
         let t = by_name(&types);
         assert_eq!(t["kube.apps.v1.Deployment"].target, "apps/v1/Deployment");
         assert_eq!(t["kube.core.v1.ConfigMap"].target, "v1/ConfigMap");
@@ -472,8 +591,16 @@ mod tests {
 
     #[test]
     fn lists_meta_and_request_only_kinds_are_left_out() {
-        let names: Vec<String> = kinds(&sample()).iter().map(|(g, _)| g.kind.clone()).collect();
-        for gone in ["DeploymentList", "Binding", "SelfSubjectAccessReview", "Status"] {
+        let names: Vec<String> = kinds(&sample())
+            .iter()
+            .map(|(g, _)| g.kind.clone())
+            .collect();
+        for gone in [
+            "DeploymentList",
+            "Binding",
+            "SelfSubjectAccessReview",
+            "Status",
+        ] {
             assert!(!names.contains(&gone.to_string()), "{gone} in {names:?}");
         }
     }
@@ -484,10 +611,19 @@ mod tests {
         let d = by_name(&types)["kube.apps.v1.Deployment"];
         assert_eq!(d.props.keys().collect::<Vec<_>>(), ["metadata", "spec"]);
         assert!(d.props["metadata"].req);
-        assert!(d.props["metadata"].doc.as_deref().is_some_and(|s| s.contains("metadata.name")));
+        assert!(d.props["metadata"]
+            .doc
+            .as_deref()
+            .is_some_and(|s| s.contains("metadata.name")));
         assert!(!d.props["spec"].req);
-        assert_eq!(d.props["spec"].ty, GenTy::Def("io.k8s.api.apps.v1.DeploymentSpec".into()));
-        assert_eq!(d.doc.as_deref(), Some("Deployment enables declarative updates for Pods and ReplicaSets."));
+        assert_eq!(
+            d.props["spec"].ty,
+            GenTy::Def("io.k8s.api.apps.v1.DeploymentSpec".into())
+        );
+        assert_eq!(
+            d.doc.as_deref(),
+            Some("Deployment enables declarative updates for Pods and ReplicaSets.")
+        );
     }
 
     #[test]
@@ -496,17 +632,36 @@ mod tests {
         let d = by_name(&types)["kube.apps.v1.Deployment"];
         // Only what the props reach: not the status, not unrelated definitions, and not the
         // shapes that are inlined (IntOrString, Quantity, Time).
-        assert_eq!(d.defs.keys().collect::<Vec<_>>(), ["io.k8s.api.apps.v1.DeploymentSpec", "io.k8s.api.apps.v1.RollingUpdateDeployment", "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"]);
-        let GenTy::Obj(spec) = &d.defs["io.k8s.api.apps.v1.DeploymentSpec"] else { panic!("{:?}", d.defs) };
-        assert_eq!(spec["replicas"].ty, GenTy::Int { min: None, max: None });
+        assert_eq!(
+            d.defs.keys().collect::<Vec<_>>(),
+            [
+                "io.k8s.api.apps.v1.DeploymentSpec",
+                "io.k8s.api.apps.v1.RollingUpdateDeployment",
+                "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"
+            ]
+        );
+        let GenTy::Obj(spec) = &d.defs["io.k8s.api.apps.v1.DeploymentSpec"] else {
+            panic!("{:?}", d.defs)
+        };
+        assert_eq!(
+            spec["replicas"].ty,
+            GenTy::Int {
+                min: None,
+                max: None
+            }
+        );
         assert_eq!(spec["resources"].ty, GenTy::Map(Box::new(GenTy::Quantity)));
         assert_eq!(spec["selector"].ty, str_ty());
         assert!(spec["selector"].req && !spec["replicas"].req);
         assert!(spec["paused"].deprecated);
-        let GenTy::Obj(ru) = &d.defs["io.k8s.api.apps.v1.RollingUpdateDeployment"] else { panic!() };
+        let GenTy::Obj(ru) = &d.defs["io.k8s.api.apps.v1.RollingUpdateDeployment"] else {
+            panic!()
+        };
         assert_eq!(ru["maxSurge"].ty, GenTy::IntOrString);
         assert_eq!(ru["since"].ty, str_ty());
-        let GenTy::Obj(meta) = &d.defs["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"] else { panic!() };
+        let GenTy::Obj(meta) = &d.defs["io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta"] else {
+            panic!()
+        };
         assert_eq!(meta["labels"].ty, GenTy::Map(Box::new(str_ty())));
     }
 
@@ -516,41 +671,91 @@ mod tests {
             "io.k8s.apimachinery.pkg.runtime.RawExtension": { "type": ["object", "null"] },
             "io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps": { "properties": { "x": { "type": "string" } } }
         }));
-        assert_eq!(ty(&json!({ "$ref": "#/$defs/io.k8s.apimachinery.pkg.runtime.RawExtension" }), &d), GenTy::Any);
-        assert_eq!(ty(&json!({ "$ref": "#/$defs/io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps" }), &d), GenTy::Any);
-        assert_eq!(ty(&json!({ "type": ["string", "null"], "enum": ["A", "B"] }), &d), GenTy::Enum(vec!["A".into(), "B".into()]));
+        assert_eq!(
+            ty(
+                &json!({ "$ref": "#/$defs/io.k8s.apimachinery.pkg.runtime.RawExtension" }),
+                &d
+            ),
+            GenTy::Any
+        );
+        assert_eq!(
+            ty(
+                &json!({ "$ref": "#/$defs/io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps" }),
+                &d
+            ),
+            GenTy::Any
+        );
+        assert_eq!(
+            ty(
+                &json!({ "type": ["string", "null"], "enum": ["A", "B"] }),
+                &d
+            ),
+            GenTy::Enum(vec!["A".into(), "B".into()])
+        );
         assert_eq!(ty(&json!({ "type": ["object", "null"] }), &d), GenTy::Any);
     }
 
     /// The pinned definitions, when fetched (`tools/strata-gen/fetch.sh`; CI fetches them).
     fn real() -> Option<Map<String, Json>> {
-        let home = std::env::var_os("STRATA_GEN_CACHE").map(std::path::PathBuf::from).or_else(|| std::env::var_os("HOME").map(|h| std::path::PathBuf::from(h).join(".cache/strata-gen")))?;
+        let home = std::env::var_os("STRATA_GEN_CACHE")
+            .map(std::path::PathBuf::from)
+            .or_else(|| {
+                std::env::var_os("HOME")
+                    .map(|h| std::path::PathBuf::from(h).join(".cache/strata-gen"))
+            })?;
         let p = home.join("src/kubernetes-validate/kubernetes_validate/kubernetes-json-schema/v1.33.0-local/_definitions.json");
         let text = std::fs::read_to_string(p).ok()?;
-        serde_json::from_str::<Json>(&text).ok()?.get("$defs")?.as_object().cloned()
+        serde_json::from_str::<Json>(&text)
+            .ok()?
+            .get("$defs")?
+            .as_object()
+            .cloned()
     }
 
     #[test]
     fn lists_name_real_kinds() {
         let Some(d) = real() else {
-            eprintln!("skipped: the Kubernetes definitions are not fetched (tools/strata-gen/fetch.sh)");
+            eprintln!(
+                "skipped: the Kubernetes definitions are not fetched (tools/strata-gen/fetch.sh)"
+            );
             return;
         };
         let mut all: BTreeSet<(String, String)> = BTreeSet::new();
         for v in d.values() {
-            for g in v.get("x-kubernetes-group-version-kind").and_then(Json::as_array).into_iter().flatten() {
-                all.insert((g["group"].as_str().unwrap_or_default().into(), g["kind"].as_str().unwrap_or_default().into()));
+            for g in v
+                .get("x-kubernetes-group-version-kind")
+                .and_then(Json::as_array)
+                .into_iter()
+                .flatten()
+            {
+                all.insert((
+                    g["group"].as_str().unwrap_or_default().into(),
+                    g["kind"].as_str().unwrap_or_default().into(),
+                ));
             }
         }
         for (g, k) in CLUSTER_SCOPED {
-            assert!(all.contains(&(g.to_string(), k.to_string())), "cluster-scoped {g}/{k} is not a kind of the definitions");
+            assert!(
+                all.contains(&(g.to_string(), k.to_string())),
+                "cluster-scoped {g}/{k} is not a kind of the definitions"
+            );
         }
         for k in NOT_APPLIED {
-            assert!(all.iter().any(|(_, kind)| kind == k), "excluded kind {k} is not a kind of the definitions");
+            assert!(
+                all.iter().any(|(_, kind)| kind == k),
+                "excluded kind {k} is not a kind of the definitions"
+            );
         }
         let types = convert_all(&d, "1.33").unwrap();
         let t = by_name(&types);
-        for n in ["kube.apps.v1.Deployment", "kube.core.v1.ConfigMap", "kube.rbac.v1.Role", "kube.batch.v1.CronJob", "kube.policy.v1.PodDisruptionBudget", "kube.core.v1.PersistentVolumeClaim"] {
+        for n in [
+            "kube.apps.v1.Deployment",
+            "kube.core.v1.ConfigMap",
+            "kube.rbac.v1.Role",
+            "kube.batch.v1.CronJob",
+            "kube.policy.v1.PodDisruptionBudget",
+            "kube.core.v1.PersistentVolumeClaim",
+        ] {
             assert!(t.contains_key(n), "{n} missing");
         }
         assert!(!t["kube.rbac.v1.ClusterRole"].namespaced && t["kube.rbac.v1.Role"].namespaced);
@@ -560,7 +765,11 @@ mod tests {
             ty.props.values().for_each(|f| refs(&f.ty, &mut r));
             ty.defs.values().for_each(|t| refs(t, &mut r));
             for n in r {
-                assert!(ty.defs.contains_key(&n), "{}: {n} is not among its defs", ty.name);
+                assert!(
+                    ty.defs.contains_key(&n),
+                    "{}: {n} is not among its defs",
+                    ty.name
+                );
             }
         }
     }

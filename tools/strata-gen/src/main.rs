@@ -46,7 +46,10 @@ pub struct Output {
 }
 
 /// A family's generator, by name.
-type Job<'a> = (&'a str, Box<dyn Fn() -> Result<Vec<Output>, String> + Sync + 'a>);
+type Job<'a> = (
+    &'a str,
+    Box<dyn Fn() -> Result<Vec<Output>, String> + Sync + 'a>,
+);
 
 fn usage() -> ExitCode {
     eprintln!("usage: strata-gen [--sources DIR] [--out DIR] [--check]");
@@ -153,7 +156,11 @@ fn main() -> ExitCode {
         if o.file == "kube.jsonl" || o.file == "dm.jsonl" {
             o.types.iter_mut().for_each(common::mark_secrets);
             // A Secret's values are secrets whatever their keys are called.
-            for t in o.types.iter_mut().filter(|t| t.name == "kube.core.v1.Secret") {
+            for t in o
+                .types
+                .iter_mut()
+                .filter(|t| t.name == "kube.core.v1.Secret")
+            {
                 for k in ["data", "stringData"] {
                     if let Some(f) = t.props.get_mut(k) {
                         f.sensitive = true;

@@ -52,13 +52,22 @@ const PROVIDERS: [&str; 4] = ["aws", "google", "azurerm", "kubernetes"];
 /// Terraform's meta-arguments: never provider arguments of a resource (cdktf keeps them in
 /// `TerraformMetaArguments`; skipped here should an assembly list them). Not `providers`: that
 /// is a module's, and `azurerm_sentinel_metadata` has an argument of that name.
-const META: [&str; 7] = ["count", "for_each", "provider", "lifecycle", "depends_on", "connection", "provisioner"];
+const META: [&str; 7] = [
+    "count",
+    "for_each",
+    "provider",
+    "lifecycle",
+    "depends_on",
+    "connection",
+    "provisioner",
+];
 /// Nesting deeper than this is typed `Any` (cdktf's own bindings stop well before).
 const MAX_DEPTH: usize = 24;
 const REGISTRY_LINK: &str = "Docs at Terraform Registry: {@link ";
 
 pub fn generate(src: &Path) -> Result<Vec<Output>, String> {
-    let per: Vec<Result<Vec<Output>, String>> = PROVIDERS.par_iter().map(|p| provider(src, p)).collect();
+    let per: Vec<Result<Vec<Output>, String>> =
+        PROVIDERS.par_iter().map(|p| provider(src, p)).collect();
     let mut out = Vec::new();
     for r in per {
         out.extend(r?);
@@ -70,10 +79,23 @@ fn provider(src: &Path, name: &str) -> Result<Vec<Output>, String> {
     let asm = load_assembly(&src.join(format!("provider-{name}/package")))?;
     let (resources, data) = convert(&asm)?;
     if resources.is_empty() {
-        return Err(format!("provider-{name}: the assembly has no Terraform resources"));
+        return Err(format!(
+            "provider-{name}: the assembly has no Terraform resources"
+        ));
     }
     let source = format!("provider-{name}");
-    Ok(vec![Output { file: format!("tf-{name}.jsonl"), source: source.clone(), types: resources }, Output { file: format!("tf-{name}.data.jsonl"), source, types: data }])
+    Ok(vec![
+        Output {
+            file: format!("tf-{name}.jsonl"),
+            source: source.clone(),
+            types: resources,
+        },
+        Output {
+            file: format!("tf-{name}.data.jsonl"),
+            source,
+            types: data,
+        },
+    ])
 }
 
 // ---- the jsii assembly (only what is read; everything else is skipped by serde) ----
@@ -187,12 +209,15 @@ struct JUnion {
 fn load_assembly(dir: &Path) -> Result<Assembly, String> {
     let path = dir.join(".jsii");
     let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let asm: Assembly = serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    let asm: Assembly =
+        serde_json::from_slice(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
     if asm.schema.as_deref() != Some("jsii/file-redirect") {
         return Ok(asm);
     }
     // Large assemblies are stored gzipped next to a small redirect.
-    let file = asm.filename.ok_or_else(|| format!("{}: a redirect without a file name", path.display()))?;
+    let file = asm
+        .filename
+        .ok_or_else(|| format!("{}: a redirect without a file name", path.display()))?;
     let target = dir.join(&file);
     let packed = std::fs::read(&target).map_err(|e| format!("{}: {e}", target.display()))?;
     let text = gunzip(&packed).map_err(|e| format!("{}: {e}", target.display()))?;
@@ -207,7 +232,8 @@ fn gunzip(b: &[u8]) -> Result<Vec<u8>, String> {
     let flags = b[3];
     let mut i = 10;
     if flags & 4 != 0 {
-        let xlen = usize::from(b.get(10).copied().unwrap_or(0)) | usize::from(b.get(11).copied().unwrap_or(0)) << 8;
+        let xlen = usize::from(b.get(10).copied().unwrap_or(0))
+            | usize::from(b.get(11).copied().unwrap_or(0)) << 8;
         i += 2 + xlen;
     }
     for bit in [8u8, 16] {
@@ -253,7 +279,10 @@ fn convert(asm: &Assembly) -> Result<(Vec<GenType>, Vec<GenType>), String> {
             }
         }
     }
-    let cx = Cx { types: &asm.types, names };
+    let cx = Cx {
+        types: &asm.types,
+        names,
+    };
     let mut fqns: Vec<&String> = asm.types.keys().collect();
     fqns.sort();
     let mut resources = Vec::new();
@@ -265,7 +294,9 @@ fn convert(asm: &Assembly) -> Result<(Vec<GenType>, Vec<GenType>), String> {
             Some("cdktf.TerraformDataSource") => true,
             _ => continue,
         };
-        let g = cx.resource(t, is_data).ok_or_else(|| format!("{fqn}: no registry link or config struct"))?;
+        let g = cx
+            .resource(t, is_data)
+            .ok_or_else(|| format!("{fqn}: no registry link or config struct"))?;
         if is_data {
             data.push(g);
         } else {
@@ -287,10 +318,16 @@ fn type_link(summary: &str) -> Option<(&str, &str)> {
 /// The Terraform name a property's docs link to (`…/s3_bucket#force_destroy S3Bucket#…` →
 /// `force_destroy`).
 fn link_name(d: &JDocs) -> Option<&str> {
-    let texts = d.summary.iter().chain(d.remarks.iter()).chain(d.custom.values());
+    let texts = d
+        .summary
+        .iter()
+        .chain(d.remarks.iter())
+        .chain(d.custom.values());
     for text in texts {
         if let Some(i) = text.find(REGISTRY_LINK) {
-            let url = text[i + REGISTRY_LINK.len()..].split(|c: char| c.is_whitespace() || c == '}').next()?;
+            let url = text[i + REGISTRY_LINK.len()..]
+                .split(|c: char| c.is_whitespace() || c == '}')
+                .next()?;
             let name = url.rsplit_once('#')?.1;
             if !name.is_empty() && name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
                 return Some(name);
@@ -306,7 +343,10 @@ fn field_doc(d: &JDocs, name: &str) -> Option<String> {
     for text in d.summary.iter().chain(d.remarks.iter()) {
         let cleaned = strip_links(text);
         let cleaned = cleaned.trim();
-        if cleaned.is_empty() || cleaned == format!("{name} block.") || cleaned.starts_with("Please be aware that the id field") {
+        if cleaned.is_empty()
+            || cleaned == format!("{name} block.")
+            || cleaned.starts_with("Please be aware that the id field")
+        {
             continue;
         }
         parts.push(cleaned.to_string());
@@ -343,7 +383,15 @@ impl<'a> Cx<'a> {
 
     fn resource(&self, t: &'a JType, is_data: bool) -> Option<GenType> {
         let (url, target) = type_link(t.docs.summary.as_deref()?)?;
-        let config = t.initializer.as_ref()?.parameters.iter().find(|p| p.name == "config")?.ty.fqn.as_deref()?;
+        let config = t
+            .initializer
+            .as_ref()?
+            .parameters
+            .iter()
+            .find(|p| p.name == "config")?
+            .ty
+            .fqn
+            .as_deref()?;
         let cfg = self.ty(config)?;
         let mut stack = Vec::new();
         let ctx = type_secrecy(target);
@@ -381,14 +429,23 @@ impl<'a> Cx<'a> {
 
     /// The fields of a config struct: its arguments and blocks; with `read`, also the
     /// computed-only attributes of its `…OutputReference` class (what can be read back).
-    fn body(&self, s: &'a JType, read: bool, top: bool, parent: Secrecy, stack: &mut Vec<&'a str>) -> BTreeMap<String, GenField> {
+    fn body(
+        &self,
+        s: &'a JType,
+        read: bool,
+        top: bool,
+        parent: Secrecy,
+        stack: &mut Vec<&'a str>,
+    ) -> BTreeMap<String, GenField> {
         let mut out = BTreeMap::new();
         if stack.len() >= MAX_DEPTH || stack.contains(&s.fqn.as_str()) {
             return out;
         }
         stack.push(&s.fqn);
         for p in &s.properties {
-            let name = link_name(&p.docs).map(str::to_string).unwrap_or_else(|| snake(&p.name));
+            let name = link_name(&p.docs)
+                .map(str::to_string)
+                .unwrap_or_else(|| snake(&p.name));
             if top && META.contains(&name.as_str()) {
                 continue;
             }
@@ -397,7 +454,9 @@ impl<'a> Cx<'a> {
             let mut f = GenField::new(ty);
             f.req = !p.optional && !read;
             let doc = field_doc(&p.docs, &name);
-            f.sensitive = secrecy == Secrecy::Secret && stringish(&f.ty) && !doc_says_reference(doc.as_deref());
+            f.sensitive = secrecy == Secrecy::Secret
+                && stringish(&f.ty)
+                && !doc_says_reference(doc.as_deref());
             if !read || top {
                 f.doc = doc;
             }
@@ -416,8 +475,19 @@ impl<'a> Cx<'a> {
     }
 
     /// `nested`: the secrecy the fields of a nested object start from ([`nested_secrecy`]).
-    fn prop_ty(&self, p: &'a JProp, name: &str, read: bool, nested: Secrecy, stack: &mut Vec<&'a str>) -> GenTy {
-        let is_block = p.docs.summary.as_deref().is_some_and(|s| s.strip_suffix(" block.") == Some(name));
+    fn prop_ty(
+        &self,
+        p: &'a JProp,
+        name: &str,
+        read: bool,
+        nested: Secrecy,
+        stack: &mut Vec<&'a str>,
+    ) -> GenTy {
+        let is_block = p
+            .docs
+            .summary
+            .as_deref()
+            .is_some_and(|s| s.strip_suffix(" block.") == Some(name));
         let Some(t) = strip(&p.ty) else {
             return GenTy::Any;
         };
@@ -426,7 +496,11 @@ impl<'a> Cx<'a> {
             Some(c) => (Some(c.kind.as_str()), strip(&c.elementtype)),
             None => (None, Some(t)),
         };
-        if let Some(s) = elem.and_then(|e| e.fqn.as_deref()).and_then(|f| self.ty(f)).filter(|s| s.datatype) {
+        if let Some(s) = elem
+            .and_then(|e| e.fqn.as_deref())
+            .and_then(|f| self.ty(f))
+            .filter(|s| s.datatype)
+        {
             if stack.len() >= MAX_DEPTH || stack.contains(&s.fqn.as_str()) {
                 return GenTy::Any;
             }
@@ -447,11 +521,22 @@ impl<'a> Cx<'a> {
     }
 
     /// The computed-only attributes of a class: its immutable getters that are not settable.
-    fn computed(&self, class: &'a JType, settable: &BTreeSet<&str>, stack: &mut Vec<&'a str>) -> BTreeMap<String, GenField> {
+    fn computed(
+        &self,
+        class: &'a JType,
+        settable: &BTreeSet<&str>,
+        stack: &mut Vec<&'a str>,
+    ) -> BTreeMap<String, GenField> {
         let mut out = BTreeMap::new();
         for g in &class.properties {
             let n = g.name.as_str();
-            if !g.immutable || g.is_static || g.protected || settable.contains(n) || n.strip_suffix("Input").is_some_and(|b| settable.contains(b)) {
+            if !g.immutable
+                || g.is_static
+                || g.protected
+                || settable.contains(n)
+                || n.strip_suffix("Input")
+                    .is_some_and(|b| settable.contains(b))
+            {
                 continue;
             }
             let name = self.tf_name_of_getter(n);
@@ -469,10 +554,16 @@ impl<'a> Cx<'a> {
     fn getter_ty(&self, r: &'a JRef, stack: &mut Vec<&'a str>) -> GenTy {
         if let Some(c) = &r.collection {
             let inner = self.getter_ty(&c.elementtype, stack);
-            return if c.kind == "map" { GenTy::Map(Box::new(inner)) } else { GenTy::List(Box::new(inner)) };
+            return if c.kind == "map" {
+                GenTy::Map(Box::new(inner))
+            } else {
+                GenTy::List(Box::new(inner))
+            };
         }
         if r.union.is_some() {
-            return strip(r).map(|t| self.getter_ty(t, stack)).unwrap_or(GenTy::Any);
+            return strip(r)
+                .map(|t| self.getter_ty(t, stack))
+                .unwrap_or(GenTy::Any);
         }
         if let Some(p) = &r.primitive {
             return prim(p);
@@ -498,7 +589,12 @@ impl<'a> Cx<'a> {
         }
         match class.base.as_deref() {
             Some("cdktf.ComplexList") | Some("cdktf.ComplexMap") => {
-                let item = class.methods.iter().find(|m| m.name == "get").and_then(|m| m.returns.as_ref()).map(|r| &r.ty);
+                let item = class
+                    .methods
+                    .iter()
+                    .find(|m| m.name == "get")
+                    .and_then(|m| m.returns.as_ref())
+                    .map(|r| &r.ty);
                 let inner = item.map(|t| self.getter_ty(t, stack)).unwrap_or(GenTy::Any);
                 if class.base.as_deref() == Some("cdktf.ComplexMap") {
                     GenTy::Map(Box::new(inner))
@@ -510,7 +606,10 @@ impl<'a> Cx<'a> {
                 // The struct it reads, when it has fields, gives the arguments (and `body` adds
                 // the computed rest); a computed-only object has only getters.
                 let struct_fqn = class.fqn.strip_suffix("OutputReference").unwrap_or("");
-                if let Some(s) = self.ty(struct_fqn).filter(|s| s.datatype && !s.properties.is_empty()) {
+                if let Some(s) = self
+                    .ty(struct_fqn)
+                    .filter(|s| s.datatype && !s.properties.is_empty())
+                {
                     return GenTy::Obj(self.body(s, true, false, Secrecy::Plain, stack));
                 }
                 if stack.len() >= MAX_DEPTH || stack.contains(&class.fqn.as_str()) {
@@ -531,7 +630,9 @@ impl<'a> Cx<'a> {
         let guess = snake(camel);
         match self.names.get(camel) {
             Some(known) if known.contains(guess.as_str()) => guess,
-            Some(known) if !known.is_empty() => known.iter().next().map(|s| s.to_string()).unwrap_or(guess),
+            Some(known) if !known.is_empty() => {
+                known.iter().next().map(|s| s.to_string()).unwrap_or(guess)
+            }
             _ => guess,
         }
     }
@@ -541,7 +642,11 @@ impl<'a> Cx<'a> {
 fn strip(r: &JRef) -> Option<&JRef> {
     match &r.union {
         Some(u) => {
-            let rest: Vec<&JRef> = u.types.iter().filter(|t| t.fqn.as_deref() != Some("cdktf.IResolvable")).collect();
+            let rest: Vec<&JRef> = u
+                .types
+                .iter()
+                .filter(|t| t.fqn.as_deref() != Some("cdktf.IResolvable"))
+                .collect();
             match rest.as_slice() {
                 [one] => strip(one),
                 _ => None,
@@ -553,8 +658,15 @@ fn strip(r: &JRef) -> Option<&JRef> {
 
 fn prim(p: &str) -> GenTy {
     match p {
-        "string" | "date" => GenTy::Str { pattern: None, min_len: None, max_len: None },
-        "number" => GenTy::Num { min: None, max: None },
+        "string" | "date" => GenTy::Str {
+            pattern: None,
+            min_len: None,
+            max_len: None,
+        },
+        "number" => GenTy::Num {
+            min: None,
+            max: None,
+        },
         "boolean" => GenTy::Bool,
         _ => GenTy::Any,
     }
@@ -567,7 +679,11 @@ fn value_ty(t: &JRef) -> GenTy {
     }
     if let Some(c) = &t.collection {
         let inner = strip(&c.elementtype).map(value_ty).unwrap_or(GenTy::Any);
-        return if c.kind == "map" { GenTy::Map(Box::new(inner)) } else { GenTy::List(Box::new(inner)) };
+        return if c.kind == "map" {
+            GenTy::Map(Box::new(inner))
+        } else {
+            GenTy::List(Box::new(inner))
+        };
     }
     match t.fqn.as_deref().and_then(|f| f.strip_prefix("cdktf.")) {
         Some(short) => cdktf_collection(short),
@@ -578,8 +694,15 @@ fn value_ty(t: &JRef) -> GenTy {
 /// cdktf's typed collections: `StringMap` → `Map(Str)`, `NumberMapList` → `List(Map(Num))`,
 /// `BooleanListList` → `List(List(Bool))`, …
 fn cdktf_collection(short: &str) -> GenTy {
-    let (mut t, mut rest) =
-        [("String", "string"), ("Number", "number"), ("Boolean", "boolean"), ("Any", "any")].iter().find_map(|(pre, p)| short.strip_prefix(pre).map(|r| (prim(p), r))).unwrap_or((GenTy::Any, ""));
+    let (mut t, mut rest) = [
+        ("String", "string"),
+        ("Number", "number"),
+        ("Boolean", "boolean"),
+        ("Any", "any"),
+    ]
+    .iter()
+    .find_map(|(pre, p)| short.strip_prefix(pre).map(|r| (prim(p), r)))
+    .unwrap_or((GenTy::Any, ""));
     if rest.is_empty() {
         return GenTy::Any;
     }
@@ -611,7 +734,10 @@ fn snake(camel: &str) -> String {
         return "equals".into();
     }
     let owned;
-    if let Some(rest) = c.strip_prefix("fetch").filter(|r| r.starts_with(|ch: char| ch.is_ascii_uppercase())) {
+    if let Some(rest) = c
+        .strip_prefix("fetch")
+        .filter(|r| r.starts_with(|ch: char| ch.is_ascii_uppercase()))
+    {
         owned = format!("get{rest}");
         c = &owned;
     }
@@ -669,7 +795,10 @@ fn secret_name(name: &str) -> Secrecy {
     if tokens.last() == Some(&"wo") {
         tokens.pop();
     }
-    if tokens.last().is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit())) {
+    if tokens
+        .last()
+        .is_some_and(|t| t.bytes().all(|b| b.is_ascii_digit()))
+    {
         tokens.pop();
     }
     // `password1`, `passwords`: one more copy of a noun.
@@ -679,7 +808,11 @@ fn secret_name(name: &str) -> Secrecy {
             *last = bare;
         }
     }
-    let is_pair = |i: usize| tokens.get(i + 1).is_some_and(|&b| PAIRS.contains(&(tokens[i], b)));
+    let is_pair = |i: usize| {
+        tokens
+            .get(i + 1)
+            .is_some_and(|&b| PAIRS.contains(&(tokens[i], b)))
+    };
     let Some(first) = (0..tokens.len()).find(|&i| NOUNS.contains(&tokens[i]) || is_pair(i)) else {
         return Secrecy::Plain;
     };
@@ -689,10 +822,15 @@ fn secret_name(name: &str) -> Secrecy {
     let mut i = first;
     while i < tokens.len() {
         let t = tokens[i];
-        let version = t.len() > 1 && t.starts_with('v') && t[1..].bytes().all(|b| b.is_ascii_digit());
+        let version =
+            t.len() > 1 && t.starts_with('v') && t[1..].bytes().all(|b| b.is_ascii_digit());
         if is_pair(i) {
             i += 2;
-        } else if NOUNS.contains(&t) || CONTENT.contains(&t) || version || (matches!(t, "url" | "uri") && i > 0 && tokens[i - 1] == "sas") {
+        } else if NOUNS.contains(&t)
+            || CONTENT.contains(&t)
+            || version
+            || (matches!(t, "url" | "uri") && i > 0 && tokens[i - 1] == "sas")
+        {
             i += 1;
         } else {
             return Secrecy::About;
@@ -737,7 +875,19 @@ const MORE_SECRETS: [&str; 4] = [
 ];
 
 /// Secret nouns: single words.
-const NOUNS: [&str; 11] = ["password", "passwords", "passwd", "passphrase", "secret", "token", "tokens", "credential", "credentials", "sas", "keytab"];
+const NOUNS: [&str; 11] = [
+    "password",
+    "passwords",
+    "passwd",
+    "passphrase",
+    "secret",
+    "token",
+    "tokens",
+    "credential",
+    "credentials",
+    "sas",
+    "keytab",
+];
 
 /// Secret nouns of two words whose first word alone is not a secret.
 const PAIRS: [(&str, &str); 31] = [
@@ -775,16 +925,49 @@ const PAIRS: [(&str, &str); 31] = [
 ];
 
 /// What may follow a secret noun and still name the secret itself.
-const CONTENT: [&str; 13] = ["value", "values", "string", "data", "binary", "text", "pem", "base64", "content", "raw", "plaintext", "pass", "key"];
+const CONTENT: [&str; 13] = [
+    "value",
+    "values",
+    "string",
+    "data",
+    "binary",
+    "text",
+    "pem",
+    "base64",
+    "content",
+    "raw",
+    "plaintext",
+    "pass",
+    "key",
+];
 
 /// The secrecy the fields nested in `name` start from: nothing nested in a name *about* secrets
 /// holds one (`token_validity_units { access_token = "hours" }`, `secret_key_ref { secret }`),
 /// unless the name is a container for one (`sas_configuration { token }`, `credential_pair`,
 /// `bearer_token_config`); the `value` of a secret (`api_key { key, value }`) is one.
 fn nested_secrecy(name: &str, own: Secrecy) -> Secrecy {
-    const CONTAINERS: [&str; 11] = ["config", "configuration", "configurations", "pair", "settings", "parameters", "options", "properties", "details", "info", "profile"];
+    const CONTAINERS: [&str; 11] = [
+        "config",
+        "configuration",
+        "configurations",
+        "pair",
+        "settings",
+        "parameters",
+        "options",
+        "properties",
+        "details",
+        "info",
+        "profile",
+    ];
     match own {
-        Secrecy::About if !name.rsplit('_').next().is_some_and(|last| CONTAINERS.contains(&last)) => Secrecy::About,
+        Secrecy::About
+            if !name
+                .rsplit('_')
+                .next()
+                .is_some_and(|last| CONTAINERS.contains(&last)) =>
+        {
+            Secrecy::About
+        }
         Secrecy::Secret => Secrecy::Secret,
         _ => Secrecy::Plain,
     }
@@ -794,7 +977,14 @@ fn nested_secrecy(name: &str, own: Secrecy) -> Secrecy {
 fn field_secrecy(name: &str, parent: Secrecy) -> Secrecy {
     match parent {
         Secrecy::About => Secrecy::About,
-        Secrecy::Secret if matches!(name.strip_suffix("_wo").unwrap_or(name), "value" | "values" | "data" | "binary_data") => Secrecy::Secret,
+        Secrecy::Secret
+            if matches!(
+                name.strip_suffix("_wo").unwrap_or(name),
+                "value" | "values" | "data" | "binary_data"
+            ) =>
+        {
+            Secrecy::Secret
+        }
         _ => secret_name(name),
     }
 }
@@ -817,8 +1007,17 @@ fn type_secrecy(target: &str) -> Secrecy {
 fn doc_says_reference(doc: Option<&str>) -> bool {
     let Some(d) = doc else { return false };
     let lower = d.to_ascii_lowercase();
-    d.split(|c: char| !c.is_ascii_alphanumeric()).any(|w| w == "ARN" || w == "ARNs")
-        || ["amazon resource name", "name of the", "id of the", "identifier of the", "resource id of"].iter().any(|p| lower.contains(p))
+    d.split(|c: char| !c.is_ascii_alphanumeric())
+        .any(|w| w == "ARN" || w == "ARNs")
+        || [
+            "amazon resource name",
+            "name of the",
+            "id of the",
+            "identifier of the",
+            "resource id of",
+        ]
+        .iter()
+        .any(|p| lower.contains(p))
 }
 
 #[cfg(test)]
@@ -826,7 +1025,11 @@ mod tests {
     use super::*;
 
     fn str_ty() -> GenTy {
-        GenTy::Str { pattern: None, min_len: None, max_len: None }
+        GenTy::Str {
+            pattern: None,
+            min_len: None,
+            max_len: None,
+        }
     }
 
     /// A registry link as cdktf writes it in a property's docs.
@@ -843,7 +1046,8 @@ mod tests {
         use serde_json::json;
         let s = json!({ "primitive": "string" });
         let resolvable = |t: serde_json::Value| json!({ "union": { "types": [{ "fqn": "cdktf.IResolvable" }, t] } });
-        let array_of = |fqn: &str| json!({ "collection": { "kind": "array", "elementtype": { "fqn": fqn } } });
+        let array_of =
+            |fqn: &str| json!({ "collection": { "kind": "array", "elementtype": { "fqn": fqn } } });
         let types = json!({
             "x.bucket.Bucket": {
                 "fqn": "x.bucket.Bucket", "kind": "class", "base": "cdktf.TerraformResource",
@@ -929,7 +1133,8 @@ mod tests {
                 { "name": "name", "docs": link("name"), "type": s }
             ] }
         });
-        serde_json::from_value(json!({ "schema": "jsii/0.10.0", "name": "x", "types": types })).expect("a valid assembly")
+        serde_json::from_value(json!({ "schema": "jsii/0.10.0", "name": "x", "types": types }))
+            .expect("a valid assembly")
     }
 
     fn body_of(t: &GenTy) -> &BTreeMap<String, GenField> {
@@ -946,31 +1151,67 @@ mod tests {
         let (resources, data) = convert(&asm).expect("converts");
         assert_eq!((resources.len(), data.len()), (1, 1));
         let r = &resources[0];
-        assert_eq!((r.name.as_str(), r.target.as_str(), r.data), ("tf.x_bucket", "x_bucket", false));
-        assert_eq!(r.url.as_deref(), Some("https://registry.terraform.io/providers/hashicorp/x/1.0.0/docs/resources/bucket"));
+        assert_eq!(
+            (r.name.as_str(), r.target.as_str(), r.data),
+            ("tf.x_bucket", "x_bucket", false)
+        );
+        assert_eq!(
+            r.url.as_deref(),
+            Some("https://registry.terraform.io/providers/hashicorp/x/1.0.0/docs/resources/bucket")
+        );
         assert_eq!(r.doc, None);
 
         // Arguments, with the Terraform names of the docs links (`selfAttribute` → `self`).
         let p = &r.props;
         let names: Vec<&str> = p.keys().map(String::as_str).collect();
-        assert_eq!(names, ["admin_password", "cors", "logging", "name", "password_policy", "ports", "rule", "secret_arn", "self", "settings", "statement", "tags"]);
+        assert_eq!(
+            names,
+            [
+                "admin_password",
+                "cors",
+                "logging",
+                "name",
+                "password_policy",
+                "ports",
+                "rule",
+                "secret_arn",
+                "self",
+                "settings",
+                "statement",
+                "tags"
+            ]
+        );
         assert!(p["name"].req && !p["self"].req);
         assert_eq!(p["self"].ty, GenTy::Bool);
         assert_eq!(p["tags"].ty, GenTy::Map(Box::new(str_ty())));
-        assert_eq!(p["ports"].ty, GenTy::List(Box::new(GenTy::Num { min: None, max: None })));
+        assert_eq!(
+            p["ports"].ty,
+            GenTy::List(Box::new(GenTy::Num {
+                min: None,
+                max: None
+            }))
+        );
         assert_eq!(p["ports"].doc.as_deref(), Some("The ports to open."));
         assert_eq!(p["name"].doc, None);
         // Blocks: a struct → at most one; an array of structs → a list.
-        assert!(matches!(&p["logging"].ty, GenTy::Block { list: false, body } if body["target"].req));
-        assert!(matches!(&p["rule"].ty, GenTy::Block { list: true, body } if body["days"].req && !body["prefix"].req && !body.contains_key("rule_id")));
+        assert!(
+            matches!(&p["logging"].ty, GenTy::Block { list: false, body } if body["target"].req)
+        );
+        assert!(
+            matches!(&p["rule"].ty, GenTy::Block { list: true, body } if body["days"].req && !body["prefix"].req && !body.contains_key("rule_id"))
+        );
         // Nested attributes (no `"<name> block."` summary): written `name = {…}` / `[{…}]`.
         assert!(matches!(&p["settings"].ty, GenTy::Obj(body) if body.contains_key("mode")));
-        assert!(matches!(&p["cors"].ty, GenTy::List(inner) if matches!(&**inner, GenTy::Obj(b) if b.contains_key("origins"))));
+        assert!(
+            matches!(&p["cors"].ty, GenTy::List(inner) if matches!(&**inner, GenTy::Obj(b) if b.contains_key("origins")))
+        );
         // A block cdktf left open.
         assert_eq!(p["statement"].ty, GenTy::OpenBlock);
         // Sensitive by name, both ways.
         assert!(p["admin_password"].sensitive);
-        assert!(!p["password_policy"].sensitive && !p["secret_arn"].sensitive && !p["name"].sensitive);
+        assert!(
+            !p["password_policy"].sensitive && !p["secret_arn"].sensitive && !p["name"].sensitive
+        );
 
         // Attributes: every argument again, `id`, the computed-only getters; nothing required.
         let a = &r.attrs;
@@ -992,7 +1233,10 @@ mod tests {
         // The data source: its own table, its own arguments and attributes.
         let d = &data[0];
         assert_eq!((d.name.as_str(), d.data), ("tf.x_bucket", true));
-        assert!(d.url.as_deref().is_some_and(|u| u.ends_with("/docs/data-sources/bucket")));
+        assert!(d
+            .url
+            .as_deref()
+            .is_some_and(|u| u.ends_with("/docs/data-sources/bucket")));
         assert!(d.props["name"].req);
         assert_eq!(d.attrs.keys().collect::<Vec<_>>(), ["arn", "name"]);
     }
@@ -1073,7 +1317,20 @@ mod tests {
         ] {
             assert_eq!(secret_name(n), Secrecy::About, "{n}");
         }
-        for n in ["name", "bucket", "auth_type", "iam_auth", "sas", "key_name", "public_key", "kms_key_id", "authentication_mode", "credentials", "encryption_key", "base64"] {
+        for n in [
+            "name",
+            "bucket",
+            "auth_type",
+            "iam_auth",
+            "sas",
+            "key_name",
+            "public_key",
+            "kms_key_id",
+            "authentication_mode",
+            "credentials",
+            "encryption_key",
+            "base64",
+        ] {
             assert_eq!(secret_name(n), Secrecy::Plain, "{n}");
         }
     }
@@ -1093,24 +1350,55 @@ mod tests {
         let key = nested_secrecy("api_key", secret_name("api_key"));
         assert_eq!(field_secrecy("value", key), Secrecy::Secret);
         assert_eq!(field_secrecy("key", key), Secrecy::Plain);
-        assert_eq!(field_secrecy("value", nested_secrecy("tag", secret_name("tag"))), Secrecy::Plain);
+        assert_eq!(
+            field_secrecy("value", nested_secrecy("tag", secret_name("tag"))),
+            Secrecy::Plain
+        );
         // A type named like a secret holds it in its `value` / `data`.
-        assert_eq!(field_secrecy("value", type_secrecy("azurerm_key_vault_secret")), Secrecy::Secret);
-        assert_eq!(field_secrecy("data", type_secrecy("kubernetes_secret_v1")), Secrecy::Secret);
-        assert_eq!(field_secrecy("value", type_secrecy("aws_api_gateway_api_key")), Secrecy::Secret);
-        assert_eq!(field_secrecy("name", type_secrecy("aws_api_gateway_api_key")), Secrecy::Plain);
-        assert_eq!(field_secrecy("secret_string", type_secrecy("aws_secretsmanager_secret_version")), Secrecy::Secret);
-        assert_eq!(field_secrecy("value", type_secrecy("aws_ssm_parameter")), Secrecy::Plain);
+        assert_eq!(
+            field_secrecy("value", type_secrecy("azurerm_key_vault_secret")),
+            Secrecy::Secret
+        );
+        assert_eq!(
+            field_secrecy("data", type_secrecy("kubernetes_secret_v1")),
+            Secrecy::Secret
+        );
+        assert_eq!(
+            field_secrecy("value", type_secrecy("aws_api_gateway_api_key")),
+            Secrecy::Secret
+        );
+        assert_eq!(
+            field_secrecy("name", type_secrecy("aws_api_gateway_api_key")),
+            Secrecy::Plain
+        );
+        assert_eq!(
+            field_secrecy(
+                "secret_string",
+                type_secrecy("aws_secretsmanager_secret_version")
+            ),
+            Secrecy::Secret
+        );
+        assert_eq!(
+            field_secrecy("value", type_secrecy("aws_ssm_parameter")),
+            Secrecy::Plain
+        );
         // A description that names a secret rather than holding it vetoes the name.
         assert!(doc_says_reference(Some("The ARN of the secret.")));
-        assert!(doc_says_reference(Some("Name of the secret in secret manager.")));
-        assert!(!doc_says_reference(Some("The password for the master database user.")));
+        assert!(doc_says_reference(Some(
+            "Name of the secret in secret manager."
+        )));
+        assert!(!doc_says_reference(Some(
+            "The password for the master database user."
+        )));
         assert!(!doc_says_reference(None));
     }
 
     #[test]
     fn snake_undoes_cdktf_names() {
-        assert_eq!(snake("bucketRegionalDomainName"), "bucket_regional_domain_name");
+        assert_eq!(
+            snake("bucketRegionalDomainName"),
+            "bucket_regional_domain_name"
+        );
         assert_eq!(snake("ipv6CidrBlock"), "ipv6_cidr_block");
         assert_eq!(snake("selfAttribute"), "self");
         assert_eq!(snake("certificateAttribute"), "certificate_attribute");
@@ -1122,8 +1410,17 @@ mod tests {
 
     #[test]
     fn cdktf_collections() {
-        assert_eq!(cdktf_collection("StringMap"), GenTy::Map(Box::new(str_ty())));
-        assert_eq!(cdktf_collection("NumberMapList"), GenTy::List(Box::new(GenTy::Map(Box::new(GenTy::Num { min: None, max: None })))));
+        assert_eq!(
+            cdktf_collection("StringMap"),
+            GenTy::Map(Box::new(str_ty()))
+        );
+        assert_eq!(
+            cdktf_collection("NumberMapList"),
+            GenTy::List(Box::new(GenTy::Map(Box::new(GenTy::Num {
+                min: None,
+                max: None
+            }))))
+        );
         assert_eq!(cdktf_collection("IResolvable"), GenTy::Any);
     }
 
@@ -1137,7 +1434,11 @@ mod tests {
         gz.extend(miniz_oxide::deflate::compress_to_vec(real.as_bytes(), 6));
         gz.extend([0u8; 8]);
         std::fs::write(dir.join(".jsii.gz"), gz).expect("write");
-        std::fs::write(dir.join(".jsii"), r#"{"schema": "jsii/file-redirect", "compression": "gzip", "filename": ".jsii.gz"}"#).expect("write");
+        std::fs::write(
+            dir.join(".jsii"),
+            r#"{"schema": "jsii/file-redirect", "compression": "gzip", "filename": ".jsii.gz"}"#,
+        )
+        .expect("write");
         let asm = load_assembly(&dir);
         let _ = std::fs::remove_dir_all(&dir);
         let asm = asm.expect("loads");
@@ -1147,7 +1448,10 @@ mod tests {
     #[test]
     fn gunzip_reads_what_gzip_writes() {
         // `printf 'hello' | gzip -n` (no name, mtime 0).
-        let gz = [0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0x48, 0xcd, 0xc9, 0xc9, 0x07, 0x00, 0x86, 0xa6, 0x10, 0x36, 0x05, 0x00, 0x00, 0x00];
+        let gz = [
+            0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xcb, 0x48, 0xcd, 0xc9,
+            0xc9, 0x07, 0x00, 0x86, 0xa6, 0x10, 0x36, 0x05, 0x00, 0x00, 0x00,
+        ];
         assert_eq!(gunzip(&gz).as_deref(), Ok(&b"hello"[..]));
         assert!(gunzip(b"not gzip at all, no").is_err());
     }

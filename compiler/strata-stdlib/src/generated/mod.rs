@@ -76,7 +76,9 @@ fn find(
 
 /// Whether the generated layer has a resource type of this name.
 pub fn exists(name: &str) -> bool {
-    find(index::TYPES, name).is_some() || UNTYPED.iter().any(|u| u.name == name) || project_type(name).is_some()
+    find(index::TYPES, name).is_some()
+        || UNTYPED.iter().any(|u| u.name == name)
+        || project_type(name).is_some()
 }
 
 /// Types the project adds to the generated layer (its Kubernetes CRDs), by name. Set by the
@@ -87,13 +89,19 @@ fn project_types() -> &'static std::sync::RwLock<BTreeMap<String, Arc<GenType>>>
 }
 
 fn project_type(name: &str) -> Option<Arc<GenType>> {
-    project_types().read().unwrap_or_else(PoisonError::into_inner).get(name).cloned()
+    project_types()
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(name)
+        .cloned()
 }
 
 /// Replace the project's own types (its CRDs' kinds). A process serving several projects (the
 /// language server) sets them before analysing each.
 pub fn set_project_types(types: Vec<GenType>) {
-    let mut map = project_types().write().unwrap_or_else(PoisonError::into_inner);
+    let mut map = project_types()
+        .write()
+        .unwrap_or_else(PoisonError::into_inner);
     map.clear();
     for t in types {
         map.insert(t.name.clone(), Arc::new(t));
@@ -102,7 +110,12 @@ pub fn set_project_types(types: Vec<GenType>) {
 
 /// The names of the project's own types, sorted.
 pub fn project_type_names() -> Vec<String> {
-    project_types().read().unwrap_or_else(PoisonError::into_inner).keys().cloned().collect()
+    project_types()
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .keys()
+        .cloned()
+        .collect()
 }
 
 /// The one untyped form of each family, for what no schema knows (CloudFormation custom
@@ -157,26 +170,80 @@ pub fn untyped(name: &str) -> Option<&'static Untyped> {
 }
 
 fn untyped_schema(u: &Untyped) -> ResourceSchema {
-    let field = |ty: Ty, required: bool, doc: &str| FieldSchema { ty, required, default: None, doc: Some(doc.to_string()), span: strata_base::Span::default() };
+    let field = |ty: Ty, required: bool, doc: &str| FieldSchema {
+        ty,
+        required,
+        default: None,
+        doc: Some(doc.to_string()),
+        span: strata_base::Span::default(),
+    };
     let mut fields = BTreeMap::new();
     let any_map = Ty::Map(Box::new(Ty::Any));
     match u.target {
         Target::Kubernetes => {
-            fields.insert("apiVersion".to_string(), field(Ty::string(), true, "The object's API version (`acme.io/v1`)."));
-            fields.insert("kind".to_string(), field(Ty::string(), true, "The object's kind."));
-            fields.insert("metadata".to_string(), field(any_map.clone(), false, "The object's metadata; its name defaults to the resource's."));
-            fields.insert("body".to_string(), field(any_map, false, "The object's other top-level fields (`spec`, ...), written as given."));
+            fields.insert(
+                "apiVersion".to_string(),
+                field(
+                    Ty::string(),
+                    true,
+                    "The object's API version (`acme.io/v1`).",
+                ),
+            );
+            fields.insert(
+                "kind".to_string(),
+                field(Ty::string(), true, "The object's kind."),
+            );
+            fields.insert(
+                "metadata".to_string(),
+                field(
+                    any_map.clone(),
+                    false,
+                    "The object's metadata; its name defaults to the resource's.",
+                ),
+            );
+            fields.insert(
+                "body".to_string(),
+                field(
+                    any_map,
+                    false,
+                    "The object's other top-level fields (`spec`, ...), written as given.",
+                ),
+            );
         }
         _ => {
-            fields.insert(u.type_prop.to_string(), field(Ty::string(), true, "The target's type name, written as given."));
-            fields.insert(u.body_prop.to_string(), field(any_map, false, "The body, written as given (not checked)."));
+            fields.insert(
+                u.type_prop.to_string(),
+                field(
+                    Ty::string(),
+                    true,
+                    "The target's type name, written as given.",
+                ),
+            );
+            fields.insert(
+                u.body_prop.to_string(),
+                field(any_map, false, "The body, written as given (not checked)."),
+            );
         }
     }
     let mut attrs = BTreeMap::new();
-    attrs.insert("generated".to_string(), Value::Str(u.name.split('.').next().unwrap_or_default().to_string()));
-    attrs.insert("target".to_string(), Value::Str(u.target.dir_name().to_string()));
+    attrs.insert(
+        "generated".to_string(),
+        Value::Str(u.name.split('.').next().unwrap_or_default().to_string()),
+    );
+    attrs.insert(
+        "target".to_string(),
+        Value::Str(u.target.dir_name().to_string()),
+    );
     attrs.insert("untyped".to_string(), Value::Bool(true));
-    ResourceSchema { name: u.name.to_string(), provider: provider_of(u.name), doc: Some(u.doc.to_string()), fields, outputs: BTreeMap::new(), attrs, span: strata_base::Span::default() }
+    ResourceSchema {
+        name: u.name.to_string(),
+        provider: provider_of(u.name),
+        doc: Some(u.doc.to_string()),
+        fields,
+        outputs: BTreeMap::new(),
+        attrs,
+        span: strata_base::Span::default(),
+    }
 }
 
 /// Whether the generated layer has a Terraform data source of this name (`tf.aws_s3_bucket`).
@@ -298,33 +365,77 @@ pub const EXISTING: &str = "existing:";
 /// namespace). Deployment Manager: `name` and the attributes, as for CloudFormation.
 /// `Err` says why there is none.
 pub fn existing_schema(name: &str) -> Result<ResourceSchema, String> {
-    let family = family_of(name).ok_or_else(|| format!("`{name}` is not a type of the generated layer"))?;
+    let family =
+        family_of(name).ok_or_else(|| format!("`{name}` is not a type of the generated layer"))?;
     let mut s = if family.name == "tf" {
         match data_schema(name) {
             Some(s) => (*s).clone(),
-            None => return Err(format!("the Terraform provider has no data source `{}`", name.trim_start_matches("tf."))),
+            None => {
+                return Err(format!(
+                    "the Terraform provider has no data source `{}`",
+                    name.trim_start_matches("tf.")
+                ))
+            }
         }
     } else {
         let base = schema(name).ok_or_else(|| format!("unknown type `{name}`"))?;
         let mut s = (*base).clone();
-        let id_field = |doc: &str| FieldSchema { ty: Ty::string(), required: true, default: None, doc: Some(doc.to_string()), span: strata_base::Span::default() };
+        let id_field = |doc: &str| FieldSchema {
+            ty: Ty::string(),
+            required: true,
+            default: None,
+            doc: Some(doc.to_string()),
+            span: strata_base::Span::default(),
+        };
         let mut fields: BTreeMap<String, FieldSchema> = BTreeMap::new();
         match family.name {
             "kube" => {
                 let mut meta = BTreeMap::new();
                 meta.insert("name".to_string(), id_field("The object's name."));
-                meta.insert("namespace".to_string(), FieldSchema { required: false, ..id_field("Its namespace (namespaced kinds); the stack's namespace when omitted.") });
-                fields.insert("metadata".to_string(), FieldSchema { ty: Ty::Record(meta), ..id_field("The existing object's name and namespace.") });
+                meta.insert(
+                    "namespace".to_string(),
+                    FieldSchema {
+                        required: false,
+                        ..id_field(
+                            "Its namespace (namespaced kinds); the stack's namespace when omitted.",
+                        )
+                    },
+                );
+                fields.insert(
+                    "metadata".to_string(),
+                    FieldSchema {
+                        ty: Ty::Record(meta),
+                        ..id_field("The existing object's name and namespace.")
+                    },
+                );
                 s.outputs = BTreeMap::new();
             }
             _ => {
                 for (k, f) in &base.outputs {
-                    fields.insert(k.clone(), FieldSchema { required: false, doc: Some(format!("Its value, if the program reads `{k}` (nothing is looked up).")), ..f.clone() });
+                    fields.insert(
+                        k.clone(),
+                        FieldSchema {
+                            required: false,
+                            doc: Some(format!(
+                                "Its value, if the program reads `{k}` (nothing is looked up)."
+                            )),
+                            ..f.clone()
+                        },
+                    );
                 }
                 let ids: Vec<String> = get(name).map(|g| g.ids.clone()).unwrap_or_default();
-                let ids = if ids.is_empty() { vec!["name".to_string()] } else { ids };
+                let ids = if ids.is_empty() {
+                    vec!["name".to_string()]
+                } else {
+                    ids
+                };
                 for id in ids.iter().filter(|i| !i.contains('.')) {
-                    let mut f = base.fields.get(id).or_else(|| base.outputs.get(id)).cloned().unwrap_or_else(|| id_field("The identifier."));
+                    let mut f = base
+                        .fields
+                        .get(id)
+                        .or_else(|| base.outputs.get(id))
+                        .cloned()
+                        .unwrap_or_else(|| id_field("The identifier."));
                     f.required = true;
                     fields.insert(id.clone(), f);
                 }
@@ -473,7 +584,10 @@ impl<'a> Conv<'a> {
             // One block (a record) or several (a list of records), content untyped.
             GenTy::OpenBlock => Ty::Named(
                 "block".into(),
-                Box::new(Ty::Union(vec![Ty::Map(Box::new(Ty::Any)), Ty::List(Box::new(Ty::Map(Box::new(Ty::Any))))])),
+                Box::new(Ty::Union(vec![
+                    Ty::Map(Box::new(Ty::Any)),
+                    Ty::List(Box::new(Ty::Map(Box::new(Ty::Any)))),
+                ])),
             ),
             GenTy::Bool => Ty::Bool,
             GenTy::Int { min, max } => Ty::Int {
