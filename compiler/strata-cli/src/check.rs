@@ -405,10 +405,7 @@ fn apply_fixes(outcomes: &[CheckOutcome]) -> usize {
                 let Some(src) = o.sources.try_get(first.span.file) else {
                     continue;
                 };
-                if src.is_stdlib
-                    || o.project.verbatim_files.contains(&src.id)
-                    || src.name == CONFIG_FILE
-                {
+                if src.is_stdlib || o.project.verbatim_files.contains(&src.id) {
                     continue;
                 }
                 let path = identity(&o.project.path_of(&src.name));

@@ -482,3 +482,112 @@ pub fn run(
     out.dedup();
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strata_model::Provider;
+
+    /// Apply the fix that writes `line` into the resource `name` of `text` (declared at the
+    /// top of the file): the new text and the applicability.
+    fn apply(text: &str, name: &str, line: &str) -> Option<(String, Applicability)> {
+        let mut sources = SourceMap::new();
+        let file = sources.add("main.strata", text, false);
+        let (tree, _) = strata_syntax::parse(file, text);
+        let decl = tree.items.iter().find_map(|i| match i {
+            strata_syntax::ast::Item::Resource(r)
+                if r.name.name == name.rsplit('.').next().unwrap_or(name) =>
+            {
+                Some(r)
+            }
+            _ => None,
+        })?;
+        let r = Resource {
+            id: ResourceId(0),
+            name: name.to_string(),
+            ty: "T".into(),
+            provider: Provider::Aws,
+            props: BTreeMap::new(),
+            prop_spans: BTreeMap::new(),
+            depends_on: Vec::new(),
+            name_span: decl.name.span,
+            span: decl.span,
+            stack: None,
+            lowered_from: None,
+            existing: false,
+            doc: None,
+        };
+        let fix = property_fix(&sources, &r, line)?;
+        let mut out = text.to_string();
+        for e in fix.edits.iter().rev() {
+            out.replace_range(e.span.range(), &e.replacement);
+        }
+        Some((out, fix.applicability))
+    }
+
+    const M: Applicability = Applicability::MachineApplicable;
+    const MAYBE: Applicability = Applicability::MaybeIncorrect;
+
+    #[test]
+    fn replaces_a_literal_field_or_adds_the_line() {
+        let t = "resource db: Postgres {\n  multi_az = false\n  storage = 20 GiB\n}\n";
+        assert_eq!(
+            apply(t, "db", "multi_az = true"),
+            Some((t.replace("multi_az = false", "multi_az = true"), M))
+        );
+        let t = "resource b: Bucket {\n  versioning = true\n}\n";
+        assert_eq!(
+            apply(t, "b", "lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]"),
+            Some((
+                "resource b: Bucket {\n  versioning = true\n  lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]\n}\n".into(),
+                M
+            ))
+        );
+        let t = "resource b: Bucket { versioning = true }\n";
+        assert_eq!(
+            apply(t, "b", "x = 1"),
+            Some((
+                "resource b: Bucket { versioning = true, x = 1 }\n".into(),
+                M
+            ))
+        );
+        let t = "resource b: Bucket {}\n";
+        assert_eq!(
+            apply(t, "b", "x = 1"),
+            Some(("resource b: Bucket { x = 1 }\n".into(), M))
+        );
+        let t = "resource b: Bucket { a = 1\n}\n";
+        assert_eq!(
+            apply(t, "b", "x = 1"),
+            Some(("resource b: Bucket { a = 1\n  x = 1\n}\n".into(), M))
+        );
+        let t = "let p = 1\n  resource b: Bucket {\n  }\n";
+        assert_eq!(
+            apply(t, "b", "x = 1"),
+            Some((
+                "let p = 1\n  resource b: Bucket {\n    x = 1\n  }\n".into(),
+                M
+            ))
+        );
+    }
+
+    #[test]
+    fn uncertain_fixes_are_maybe_incorrect_or_absent() {
+        // An expression that differs per environment: offered, not applied by --fix.
+        let t = "resource db: Postgres {\n  multi_az = prod\n}\n";
+        assert_eq!(
+            apply(t, "db", "multi_az = true").map(|(_, a)| a),
+            Some(MAYBE)
+        );
+        // A declaration that makes several resources (a module's, a loop's).
+        let t = "resource db: Postgres {\n  multi_az = false\n}\n";
+        assert_eq!(
+            apply(t, "main.db", "multi_az = true").map(|(_, a)| a),
+            Some(MAYBE)
+        );
+        // Placeholders and lines that are not one field: nothing.
+        assert_eq!(apply(t, "db", "kms_key = <a KMS key>"), None);
+        assert_eq!(apply(t, "db", "class = "), None);
+        assert_eq!(apply(t, "db", "a = 1\nb = 2"), None);
+    }
+}
