@@ -24,7 +24,10 @@ fn address_space_limit() -> Option<usize> {
     // /proc/self/limits: `Max address space   LIMIT   LIMIT   bytes` (Linux); elsewhere none.
     let text = std::fs::read_to_string("/proc/self/limits").ok()?;
     let line = text.lines().find(|l| l.starts_with("Max address space"))?;
-    let soft = line.trim_start_matches("Max address space").split_whitespace().next()?;
+    let soft = line
+        .trim_start_matches("Max address space")
+        .split_whitespace()
+        .next()?;
     soft.parse::<usize>().ok()
 }
 

@@ -110,7 +110,13 @@ pub(crate) fn lower_portable_with(
         .map(|&id| {
             let r = model.resource(id);
             if strata_base::memory::over_budget() {
-                return (id, None, Err(vec![crate::codes::out_of_memory(model.stack_of(r).map_or(r.name_span, |s| s.span))]));
+                return (
+                    id,
+                    None,
+                    Err(vec![crate::codes::out_of_memory(
+                        model.stack_of(r).map_or(r.name_span, |s| s.span),
+                    )]),
+                );
             }
             match lowering_of(&model, r, eng) {
                 Ok(None) => (id, None, Ok(Vec::new())),
