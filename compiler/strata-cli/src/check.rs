@@ -166,10 +166,18 @@ pub fn check(
     // A fixed typo can let the policies run, whose findings may have fixes of their own: a few
     // rounds, each a check of the files now on disk.
     let mut rounds = 0;
-    while fix && rounds < FIX_ROUNDS && apply_fixes(&outcomes) > 0 {
+    let mut fixed: BTreeMap<String, usize> = BTreeMap::new();
+    while fix && rounds < FIX_ROUNDS && apply_fixes(&outcomes, &mut fixed) > 0 {
         rounds += 1;
         std::mem::forget(outcomes);
         outcomes = run(paths, &env);
+    }
+    // One line per file, whatever the number of rounds it took.
+    for (shown, count) in &fixed {
+        err(&format!(
+            "fixed {count} problem{} in {shown}\n",
+            if *count == 1 { "" } else { "s" }
+        ));
     }
     for o in &outcomes {
         crate::commands::print_timings(o);
@@ -388,7 +396,7 @@ pub fn github_annotation(d: &Diagnostic, sources: &SourceMap) -> String {
 /// Apply the machine-applicable fixes of the checks to the files on disk: per file, the fixes
 /// whose edits overlap none already taken (in source order), each file rewritten all at once,
 /// and only if it still holds the text that was checked. Returns how many fixes were applied.
-fn apply_fixes(outcomes: &[CheckOutcome]) -> usize {
+fn apply_fixes(outcomes: &[CheckOutcome], fixed: &mut BTreeMap<String, usize>) -> usize {
     // Per file on disk: its checked text and the fixes for it.
     let mut files: BTreeMap<PathBuf, (String, std::sync::Arc<str>, Vec<&strata_base::Fix>)> =
         BTreeMap::new();
@@ -475,10 +483,7 @@ fn apply_fixes(outcomes: &[CheckOutcome]) -> usize {
         match replace_file(&path, &new) {
             Ok(()) => {
                 applied += count;
-                err(&format!(
-                    "fixed {count} problem{} in {shown}\n",
-                    if count == 1 { "" } else { "s" }
-                ));
+                *fixed.entry(shown).or_default() += count;
             }
             Err(e) => err(&format!(
                 "error[E4009]: cannot write `{shown}`: {}; it is unchanged\n",

@@ -143,7 +143,15 @@ impl DiagExt for Diagnostic {
     fn help(&mut self, text: impl Into<Help>) -> &mut Self {
         let help = text.into();
         self.help = Some(help.text);
-        self.fixes.extend(help.fix);
+        // A cost fix changes what runs (a smaller instance, no standby, objects moved to a
+        // colder storage class): offered in the editor, never applied by `check --fix`.
+        let cost = self.code.starts_with("COST");
+        self.fixes.extend(help.fix.map(|mut f| {
+            if cost {
+                f.applicability = Applicability::MaybeIncorrect;
+            }
+            f
+        }));
         self
     }
     fn note(&mut self, text: impl Into<String>) -> &mut Self {
