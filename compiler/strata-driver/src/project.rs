@@ -718,7 +718,7 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
             let range = e.span().unwrap_or(0..0);
             let msg = e.message().trim().to_string();
             let help = if msg.contains("unknown field") {
-                "strata.toml has the tables `[env.NAME.params]`, `[rules]` and `[compile]` (see docs/strata-toml.md)"
+                "strata.toml has the tables `[env.NAME.params]`, `[rules]`, `[compile]`, `[cost]` and `[kubernetes]` (see docs/strata-toml.md)"
             } else {
                 "fix the TOML syntax (see docs/strata-toml.md for the format)"
             };

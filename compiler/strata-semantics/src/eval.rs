@@ -230,7 +230,8 @@ impl<'a> Db<'a> {
             }
         }
         for (k, fs) in schema {
-            if out.contains_key(k) {
+            // Written but rejected (already reported): not also "missing".
+            if out.contains_key(k) || fields.iter().any(|f| f.name.name == *k) {
                 continue;
             }
             if let Some(d) = &fs.default {

@@ -863,6 +863,31 @@ impl<'a> Db<'a> {
                         let _ = self.eval(&f.value, scope, &mut locals, Some(&Ty::string()));
                     }
                     "backend" => stack.backend = self.eval_backend(f, scope),
+                    // Provider settings written on the stack itself: say where they go.
+                    "region" | "project" | "location" | "namespace" => self.report(
+                        unknown_field(
+                            &f.name,
+                            ["provider", "budget", "tags", "description", "backend"],
+                            "a stack",
+                        )
+                        .with_help(format!(
+                            "`{}` is a setting of the provider: write it inside the provider, as in `provider = {}`",
+                            f.name.name,
+                            // The cloud the stack names, else the one the setting belongs to.
+                            match (written_cloud(decl).as_deref(), f.name.name.as_str()) {
+                                (Some("gcp"), _) | (None, "project") => {
+                                    "gcp { project = \"my-project\", region = \"europe-west1\" }"
+                                }
+                                (Some("azure"), _) | (None, "location") => {
+                                    "azure { location = \"westeurope\" }"
+                                }
+                                (Some("kubernetes"), _) | (None, "namespace") => {
+                                    "kubernetes { namespace = \"web\" }"
+                                }
+                                _ => "aws { region = \"us-east-1\" }",
+                            }
+                        )),
+                    ),
                     _ => self.report(unknown_field(
                         &f.name,
                         ["provider", "budget", "tags", "description", "backend"],
@@ -959,4 +984,15 @@ fn deps_only(v: &Value) -> bool {
         Value::Record(m) => m.values().all(deps_only),
         _ => false,
     }
+}
+
+/// The cloud named by a stack's `provider = CLOUD { ... }`, as written.
+fn written_cloud(decl: &ast::Stack) -> Option<String> {
+    decl.body
+        .iter()
+        .find(|f| f.name.name == "provider")
+        .and_then(|f| match &f.value.kind {
+            ast::ExprKind::TypedRecord { ty, .. } => ty.segments.first().map(|s| s.name.clone()),
+            _ => None,
+        })
 }
