@@ -4,6 +4,7 @@ mod iam;
 mod net;
 mod pods;
 mod prelude;
+mod tls;
 pub(crate) mod util;
 
 pub(crate) mod cost001_budget_exceeded;
