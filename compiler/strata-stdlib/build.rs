@@ -13,6 +13,14 @@ const BLOCK: usize = 64 * 1024;
 fn main() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../generated");
     println!("cargo:rerun-if-changed={}", dir.display());
+    // `include_dir!` embeds `stdlib/` but does not tell cargo about files added to it: a new
+    // table (`stdlib/policies/tls.toml`) would be missing from an incremental build.
+    println!(
+        "cargo:rerun-if-changed={}",
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../stdlib")
+            .display()
+    );
     let out = std::env::var("OUT_DIR").expect("OUT_DIR is set by cargo");
     let out = Path::new(&out);
 

@@ -7,5 +7,5 @@ use strata_driver::{check, CheckOptions, MemoryWorld};
 
 fuzz_target!(|data: &[u8]| {
     let world = MemoryWorld::new().with("/project/main.strata", data.to_vec());
-    let _ = check(&world, Path::new("/project"), &CheckOptions { env: Some("prod".into()), record_xrefs: true });
+    let _ = check(&world, Path::new("/project"), &CheckOptions { env: Some("prod".into()), record_xrefs: true, target_limits: true });
 });

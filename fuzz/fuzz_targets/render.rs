@@ -10,7 +10,7 @@ use strata_driver::{check, CheckOptions, MemoryWorld};
 
 fuzz_target!(|data: &[u8]| {
     let world = MemoryWorld::new().with("/project/main.strata", data.to_vec());
-    let outcome = check(&world, Path::new("/project"), &CheckOptions { env: Some("prod".into()), record_xrefs: false });
+    let outcome = check(&world, Path::new("/project"), &CheckOptions { env: Some("prod".into()), record_xrefs: false, target_limits: false });
     for color in [false, true] {
         let _ = render::outcome_human(&outcome, &outcome.diagnostics, color);
     }

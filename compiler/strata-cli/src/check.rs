@@ -121,6 +121,7 @@ fn reads(outcome: &CheckOutcome, file: &Path) -> bool {
 fn run(paths: &[PathBuf], env: &Option<String>) -> Vec<CheckOutcome> {
     let options = CheckOptions {
         env: env.clone(),
+        target_limits: true,
         ..CheckOptions::default()
     };
     let mut outcomes = Vec::new();

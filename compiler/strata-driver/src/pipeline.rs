@@ -24,6 +24,12 @@ pub struct CheckOptions {
     /// to the lowered one. Costs time and memory, so the command line leaves it off; then
     /// `analysis.model` is empty (moved into [`CheckOutcome::model`]).
     pub record_xrefs: bool,
+    /// Also lower to the targets and render them in memory, keeping only the diagnostics
+    /// (`L…`, `X…`: the CloudFormation quotas `X0007`, names, what a target cannot express),
+    /// so that `strata check` fails what `strata compile` would refuse, with the same codes.
+    /// Nothing is written. The command line's `check` sets it; `compile` does this itself and
+    /// the language server leaves it off (it runs on every keystroke).
+    pub target_limits: bool,
 }
 
 /// Everything a check learned. The CLI prints it; the language server keeps it per project.
@@ -207,6 +213,26 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
             &mut out.timings,
             &[("policies", policies_wall), ("cost", cost_wall)],
         );
+    }
+    if options.target_limits
+        && !out
+            .diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error && is_input_code(&d.code))
+    {
+        // What compile would refuse after a clean check: lowering to the targets and the
+        // emitters' checks. The files are dropped.
+        let targets = out.project.config.compile.targets.clone();
+        let yaml = out.project.config.compile.cfn_format == Some(CfnFormat::Yaml);
+        let (programs, diags) = stages::to_targets(&model, &analysis.schemas, targets.as_deref());
+        let failed = diags.iter().any(|d| d.severity == Severity::Error);
+        out.diagnostics.extend(diags);
+        if !failed {
+            if let Err(d) = stages::emit(&programs, &model, yaml) {
+                out.diagnostics.extend(d);
+            }
+        }
+        clock.lap(&mut out.timings, "target_limits");
     }
     out.analysis = analysis;
     out.model = model;

@@ -102,6 +102,8 @@ pub fn serve(connection: Connection, config: Config) -> Result<(), String> {
         strata_driver::CheckOptions {
             env: options.env,
             record_xrefs: true,
+            // Lowering to the targets on every keystroke would double the latency.
+            target_limits: false,
         },
     ));
     let checker = Checker::spawn(shared.clone(), connection.sender.clone());

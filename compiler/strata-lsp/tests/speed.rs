@@ -188,6 +188,7 @@ fn five_thousand_lines() {
             &strata_driver::CheckOptions {
                 env: None,
                 record_xrefs: true,
+                target_limits: false,
             },
         );
         check_times.push(t.elapsed());
@@ -205,6 +206,7 @@ fn five_thousand_lines() {
             &strata_driver::CheckOptions {
                 env: None,
                 record_xrefs: false,
+                target_limits: false,
             },
         );
         check_no_xrefs.push(t.elapsed());

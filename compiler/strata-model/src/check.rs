@@ -186,6 +186,43 @@ pub fn valid_cidr(s: &str) -> bool {
     false
 }
 
+/// Whether the property at `path` holds a credential (`password`, `MasterUserPassword`,
+/// `api_token`, `env.DB_SECRET`): a diagnostic about its value must not repeat the value.
+pub fn secret_path(path: &str) -> bool {
+    let last = path
+        .rsplit(['.', '['])
+        .find(|s| !s.is_empty() && !s.starts_with(']'))
+        .unwrap_or(path)
+        .trim_matches(|c| c == '"' || c == ']')
+        .to_ascii_lowercase()
+        .replace(['_', '-'], "");
+    [
+        "password",
+        "passwd",
+        "secret",
+        "token",
+        "apikey",
+        "privatekey",
+        "accesskey",
+        "credential",
+        "authkey",
+        "passphrase",
+    ]
+    .iter()
+    .any(|k| last.contains(k))
+}
+
+/// A string value as a diagnostic shows it: its text, or only its length at a credential's
+/// path.
+fn describe_at(v: &Value, path: &str) -> String {
+    match v {
+        Value::Str(s) if secret_path(path) => {
+            format!("the value ({} characters, not shown)", s.chars().count())
+        }
+        _ => describe(v),
+    }
+}
+
 fn describe(v: &Value) -> String {
     // A preview: the value may be large (written out in full, or shared many times over).
     let s = v.preview(61);
@@ -331,7 +368,7 @@ fn check_into(
                         out,
                         path,
                         MismatchKind::Pattern {
-                            value: describe(value),
+                            value: describe_at(value, path),
                             constraint: c,
                         },
                     );
@@ -343,7 +380,7 @@ fn check_into(
                             out,
                             path,
                             MismatchKind::Pattern {
-                                value: describe(value),
+                                value: describe_at(value, path),
                                 constraint: format!("pattern {p:?}"),
                             },
                         ),
@@ -452,7 +489,7 @@ fn check_into(
                     out,
                     path,
                     MismatchKind::NotAllowed {
-                        value: describe(value),
+                        value: describe_at(value, path),
                         allowed: vec![l.to_string()],
                     },
                 );
@@ -475,7 +512,7 @@ fn check_into(
                     out,
                     path,
                     MismatchKind::NotAllowed {
-                        value: describe(value),
+                        value: describe_at(value, path),
                         allowed: lits.iter().map(|v| v.to_string()).collect(),
                     },
                 );

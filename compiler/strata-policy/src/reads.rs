@@ -97,11 +97,9 @@ impl Read {
             Is::NoneOf(set) => first(&|v| v.as_str().is_some_and(|s| !one_of(set, s))),
             Is::NoneOfOrUnset(_) if vals.is_empty() => Some(None),
             Is::NoneOfOrUnset(set) => first(&|v| v.as_str().is_some_and(|s| !one_of(set, s))),
-            Is::Anywhere => first(&|v| {
-                crate::rules::util::cidrs(v)
-                    .iter()
-                    .any(|c| crate::rules::util::is_anywhere(c))
-            }),
+            Is::Anywhere => {
+                first(&|v| crate::rules::util::set_is_anywhere(&crate::rules::util::cidrs(v)))
+            }
             Is::Test(f) => first(&|v| f(v)),
             Is::Part => None,
         }

@@ -3,7 +3,7 @@
 //! (`lower_portable`), graphed and checked with only the rule `<CODE>` enabled. The findings
 //! are snapshotted inline (`tests/fixtures/rules/snapshots/<CODE>-<file>.snap`).
 //!
-//! A resource (or stack) preceded by (or containing) the comment `// expect: <CODE>` must get at
+//! A resource (or stack, or output) preceded by (or containing) the comment `// expect: <CODE>` must get at
 //! least one finding of the rule inside its declaration; every other one must get none. A
 //! header line `//- env: NAME` checks the file with `--env NAME`; `//- option: name = value` sets
 //! an option of the rule (`[rules.CODE]` in `strata.toml`).
@@ -58,6 +58,20 @@ fn run(code: &str, name: &str, text: &str) -> Outcome {
         })
         .chain(
             c.model
+                .outputs
+                .iter()
+                .filter(|o| o.span.file == c.file)
+                .map(|o| {
+                    (
+                        o.name.clone(),
+                        "output".to_string(),
+                        o.span.start as usize,
+                        o.span.end as usize,
+                    )
+                }),
+        )
+        .chain(
+            c.model
                 .stacks
                 .iter()
                 .filter(|s| s.span.file == c.file)
@@ -76,10 +90,18 @@ fn run(code: &str, name: &str, text: &str) -> Outcome {
     let mut prev_end = 0usize;
     let mut resources = Vec::new();
     let mut claimed = vec![false; findings.len()];
+    // The instances of one `[x in ...]` declaration share its span, and its mark.
+    let mut last: Option<(usize, bool)> = None;
     for (item, ty, start, end) in items {
-        let lead = text.get(prev_end.min(start)..end).unwrap_or("");
+        let expected = match last {
+            Some((s, e)) if s == start => e,
+            _ => text
+                .get(prev_end.min(start)..end)
+                .unwrap_or("")
+                .contains(&marker),
+        };
+        last = Some((start, expected));
         prev_end = prev_end.max(end);
-        let expected = lead.contains(&marker);
         let mut fired = false;
         for (i, d) in findings.iter().enumerate() {
             let s = &d.primary.span;

@@ -114,6 +114,9 @@ pub(crate) struct Db<'a> {
     /// Depth of speculative evaluation (the branch of a conditional not taken): dynamic errors
     /// are not reported there, type errors are.
     pub speculative: u32,
+    /// Depth of evaluation inside a field named like a credential (`password`, `api_token`):
+    /// type errors there do not repeat the value.
+    pub secret_field: u32,
     /// Evaluation depth guard against runaway recursion through names.
     pub depth: u32,
     /// Comprehension iterations so far (budget: `max_steps`, [`MAX_STEPS`] unless a test sets
@@ -199,6 +202,7 @@ impl<'a> Db<'a> {
             policies: Vec::new(),
             diags: Vec::new(),
             speculative: 0,
+            secret_field: 0,
             depth: 0,
             steps: 0,
             max_steps: MAX_STEPS,
@@ -491,6 +495,39 @@ impl<'a> Db<'a> {
     ) -> Option<SymId> {
         if let Some(&existing) = self.scopes[scope].names.get(&name.name) {
             let first = self.syms[existing].def_span;
+            let stack_first = matches!(self.syms[existing].kind, SymKind::Stack(_));
+            let stack_now = matches!(kind, SymKind::Stack(_));
+            if stack_first != stack_now {
+                // Stacks share the namespace of resources, lets and modules: a resource's
+                // `stack = NAME` names one.
+                let other = match if stack_now {
+                    &self.syms[existing].kind
+                } else {
+                    &kind
+                } {
+                    SymKind::Resource(_) => "a resource",
+                    SymKind::Instance(_) => "a module instance",
+                    SymKind::Let(_) => "a `let`",
+                    SymKind::Param(_) | SymKind::ModuleParam(..) => "a parameter",
+                    SymKind::Module(_) => "a module",
+                    SymKind::Type(_) => "a type",
+                    _ => "an import",
+                };
+                self.report(
+                    Diagnostic::error(
+                        "E1002",
+                        format!("`{}` names both a stack and {other}", name.name),
+                        name.span,
+                    )
+                    .with_label("defined again here")
+                    .with_secondary(first, "first defined here")
+                    .with_help(format!(
+                        "stacks share one namespace with resources, lets and modules (a resource chooses its stack with `stack = {0}`): rename one of them, e.g. `{0}_stack`",
+                        name.name
+                    )),
+                );
+                return None;
+            }
             self.report(
                 Diagnostic::error(
                     "E1002",

@@ -68,8 +68,18 @@ impl<'a> Db<'a> {
         if !self.check_expanded(v, span, || "this value".to_string()) {
             return false;
         }
-        let ms = check_value(v, ty, &DbRefs(self));
+        let mut ms = check_value(v, ty, &DbRefs(self));
         let ok = ms.is_empty();
+        if self.secret_field > 0 {
+            // A credential's value is never repeated in a diagnostic.
+            for m in &mut ms {
+                if let MismatchKind::Pattern { value, .. }
+                | MismatchKind::NotAllowed { value, .. } = &mut m.kind
+                {
+                    *value = "the value (not shown)".to_string();
+                }
+            }
+        }
         for m in ms {
             let mut d = Diagnostic::error(m.kind.code(), m.kind.message(), span);
             d = if !m.path.is_empty() {
@@ -211,14 +221,20 @@ impl<'a> Db<'a> {
         let mut ok = true;
         for f in fields {
             match schema.get(&f.name.name) {
-                Some(fs) => match self.eval(&f.value, scope, locals, Some(&fs.ty)) {
-                    Some(v) => {
-                        if out.insert(f.name.name.clone(), v).is_some() {
-                            self.report(duplicate_field(&f.name));
+                Some(fs) => {
+                    let secret = strata_model::check::secret_path(&f.name.name);
+                    self.secret_field += u32::from(secret);
+                    let v = self.eval(&f.value, scope, locals, Some(&fs.ty));
+                    self.secret_field -= u32::from(secret);
+                    match v {
+                        Some(v) => {
+                            if out.insert(f.name.name.clone(), v).is_some() {
+                                self.report(duplicate_field(&f.name));
+                            }
                         }
+                        None => ok = false,
                     }
-                    None => ok = false,
-                },
+                }
                 None => {
                     self.report(unknown_field(
                         &f.name,
@@ -1070,9 +1086,17 @@ impl<'a> Db<'a> {
                         "E2012",
                         format!(
                             "value {} for parameter `{}` is invalid: {}",
-                            v.preview(80),
+                            if strata_model::check::secret_path(&p.name.name) {
+                                "(not shown)".to_string()
+                            } else {
+                                v.preview(80)
+                            },
                             p.name.name,
-                            m.kind.message()
+                            if strata_model::check::secret_path(&p.name.name) {
+                                "it does not fit its type".to_string()
+                            } else {
+                                m.kind.message()
+                            }
                         ),
                         p.name.span,
                     )

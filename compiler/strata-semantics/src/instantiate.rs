@@ -256,12 +256,20 @@ impl<'a> Db<'a> {
         }
         match v {
             Value::List(l) => {
-                let all_str = l.iter().all(|x| matches!(x, Value::Str(_)));
+                // Instances are keyed by element (`x["443"]`, `x["emails"]`), so reordering the
+                // list keeps each resource's name; by position only when an element is not a
+                // string, number or CIDR (records).
+                let scalar = |x: &Value| match x {
+                    Value::Str(s) | Value::Cidr(s) => Some(s.to_string()),
+                    Value::Int(n) => Some(n.to_string()),
+                    _ => None,
+                };
+                let by_element = l.iter().all(|x| scalar(x).is_some());
                 let mut seen = std::collections::BTreeSet::new();
                 let mut out = Vec::new();
                 for (i, x) in l.iter().cloned().enumerate() {
-                    let key = if all_str {
-                        x.as_str().unwrap_or_default().to_string()
+                    let key = if by_element {
+                        scalar(&x).unwrap_or_default()
                     } else {
                         i.to_string()
                     };
@@ -732,7 +740,11 @@ impl<'a> Db<'a> {
             } else {
                 &fs.ty
             };
-            if let Some(v) = self.eval(&f.value, scope, &mut locals, Some(ty)) {
+            let secret = strata_model::check::secret_path(name);
+            self.secret_field += u32::from(secret);
+            let v = self.eval(&f.value, scope, &mut locals, Some(ty));
+            self.secret_field -= u32::from(secret);
+            if let Some(v) = v {
                 if v.is_null() && nullable {
                     out.spans.remove(name);
                     if let Some(d) = &fs.default {

@@ -125,6 +125,25 @@ impl Statement {
             None => Vec::new(),
         }
     }
+    /// `NotPrincipal` is written (with `Allow`: everyone but those).
+    pub fn not_principal(&self) -> bool {
+        self.field(&["notprincipal", "not_principals", "notprincipals"])
+            .is_some()
+    }
+    /// The conditions as (operator, key, values).
+    pub fn conditions(&self) -> Vec<(&str, &str, Vec<&str>)> {
+        let mut out = Vec::new();
+        if let Some(J::Object(ops)) = self.field(&["condition", "conditions"]) {
+            for (op, keys) in ops {
+                if let J::Object(keys) = keys {
+                    for (k, v) in keys {
+                        out.push((op.as_str(), k.as_str(), strings(v)));
+                    }
+                }
+            }
+        }
+        out
+    }
     pub fn conditioned(&self) -> bool {
         self.field(&["condition", "conditions"])
             .is_some_and(|c| !c.is_null() && c.as_object().is_none_or(|m| !m.is_empty()))
@@ -168,22 +187,29 @@ fn push_statements(v: J, prop: &'static str, out: &mut Vec<Statement>) {
 fn statements_of(r: &Resource, trust: bool) -> Vec<Statement> {
     let mut out = Vec::new();
     for d in DOCS.iter().filter(|d| d.ty == r.ty && d.trust == trust) {
-        let prop = intern(crate::reads::top_of(d.path).to_string());
-        for v in values(r, d.path) {
-            match d.form {
-                Form::Statements => push_statements(v.to_json(), prop, &mut out),
-                Form::Document => {
-                    let Some(doc) = document(v) else { continue };
-                    let stmts = doc
-                        .as_object()
-                        .and_then(|m| {
-                            m.iter()
-                                .find(|(k, _)| k.eq_ignore_ascii_case("statement"))
-                                .map(|(_, s)| s.clone())
-                        })
-                        .unwrap_or(J::Null);
-                    push_statements(stmts, prop, &mut out);
-                }
+        out.extend(statements_at(r, d.path, d.form));
+    }
+    out
+}
+
+/// The statements written at `path` of `r`, held in `form`.
+pub fn statements_at(r: &Resource, path: &str, form: Form) -> Vec<Statement> {
+    let mut out = Vec::new();
+    let prop = intern(crate::reads::top_of(path).to_string());
+    for v in values(r, path) {
+        match form {
+            Form::Statements => push_statements(v.to_json(), prop, &mut out),
+            Form::Document => {
+                let Some(doc) = document(v) else { continue };
+                let stmts = doc
+                    .as_object()
+                    .and_then(|m| {
+                        m.iter()
+                            .find(|(k, _)| k.eq_ignore_ascii_case("statement"))
+                            .map(|(_, s)| s.clone())
+                    })
+                    .unwrap_or(J::Null);
+                push_statements(stmts, prop, &mut out);
             }
         }
     }

@@ -4,6 +4,7 @@ mod iam;
 mod net;
 mod pods;
 mod prelude;
+mod tls;
 pub(crate) mod util;
 
 pub(crate) mod cost001_budget_exceeded;
@@ -43,6 +44,10 @@ pub(crate) mod sec030_iam_wildcard_action;
 pub(crate) mod sec031_iam_wildcard_resource;
 pub(crate) mod sec032_iam_admin_on_workload;
 pub(crate) mod sec033_iam_trust_anyone;
+pub(crate) mod sec034_resource_policy_public;
+pub(crate) mod sec035_function_permission_public;
+pub(crate) mod sec036_gcp_iam_public_member;
+pub(crate) mod sec037_role_assignment_subscription_scope;
 pub(crate) mod sec040_key_rotation;
 pub(crate) mod sec041_key_vault_purge_protection;
 pub(crate) mod sec050_queue_unencrypted;
@@ -67,6 +72,7 @@ pub(crate) mod sec087_k8s_privilege_escalation;
 pub(crate) mod sec088_namespace_without_network_policy;
 pub(crate) mod sec089_k8s_service_account_token;
 pub(crate) mod sec095_literal_secret;
+pub(crate) mod sec096_literal_secret_in_output;
 pub(crate) mod sec100_vm_public_ip;
 pub(crate) mod sec101_vm_imdsv1;
 pub(crate) mod sec102_volume_unencrypted;
@@ -117,6 +123,10 @@ pub static ALL: &[&Rule] = &[
     &sec031_iam_wildcard_resource::RULE,
     &sec032_iam_admin_on_workload::RULE,
     &sec033_iam_trust_anyone::RULE,
+    &sec034_resource_policy_public::RULE,
+    &sec035_function_permission_public::RULE,
+    &sec036_gcp_iam_public_member::RULE,
+    &sec037_role_assignment_subscription_scope::RULE,
     &sec040_key_rotation::RULE,
     &sec041_key_vault_purge_protection::RULE,
     &sec050_queue_unencrypted::RULE,
@@ -141,6 +151,7 @@ pub static ALL: &[&Rule] = &[
     &sec088_namespace_without_network_policy::RULE,
     &sec089_k8s_service_account_token::RULE,
     &sec095_literal_secret::RULE,
+    &sec096_literal_secret_in_output::RULE,
     &sec100_vm_public_ip::RULE,
     &sec101_vm_imdsv1::RULE,
     &sec102_volume_unencrypted::RULE,

@@ -158,9 +158,14 @@ fn rule_of<'r>(
     if matches!(proto.as_deref(), Some("icmp" | "icmpv6" | "1" | "58")) {
         return None;
     }
-    let all_proto = matches!(proto.as_deref(), Some("-1" | "all" | "*"));
-    let from = g(FromPort).first().and_then(|v| v.as_i64());
-    let to = g(ToPort).first().and_then(|v| v.as_i64());
+    let all_proto = matches!(
+        proto.as_deref().map(str::trim),
+        Some("-1" | "all" | "*" | "any")
+    );
+    // Ports written as numbers or as strings of numbers (`"22"`).
+    let port = |v: &Value| v.as_i64().or_else(|| v.as_str()?.trim().parse().ok());
+    let from = g(FromPort).first().and_then(|v| port(v));
+    let to = g(ToPort).first().and_then(|v| port(v));
     let listed = g(Ports).into_iter().next();
     let ports = if all_proto {
         // Every protocol is every port, unless ports are listed (Azure: `*` with a port range).
@@ -216,5 +221,13 @@ pub fn inbound(r: &Resource) -> Vec<Inbound<'_>> {
 
 /// The first open-to-the-world source of a rule.
 pub fn open_source<'r>(rule: &Inbound<'r>) -> Option<&'r str> {
-    rule.sources.iter().copied().find(|s| is_anywhere(s))
+    rule.sources
+        .iter()
+        .copied()
+        .find(|s| is_anywhere(s))
+        .or_else(|| {
+            set_is_anywhere(&rule.sources)
+                .then(|| rule.sources.first().copied())
+                .flatten()
+        })
 }

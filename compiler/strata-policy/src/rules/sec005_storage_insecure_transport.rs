@@ -31,6 +31,10 @@ rule! {
 }
 
 pub(crate) fn weak_tls(v: &str) -> bool {
+    use super::tls::{min_version, Family, TLS12};
+    if let Some(r) = min_version(Family::Azure, v) {
+        return r < TLS12;
+    }
     let v = v.to_ascii_uppercase().replace(['.', '_', '-', ' '], "");
     v.ends_with("10") || v.ends_with("11") || v == "TLS1" || v.contains("SSL")
 }

@@ -1,4 +1,5 @@
 use super::prelude::*;
+use super::tls::{min_version, weak, Family};
 
 rule! {
     /// ## What it checks
@@ -7,7 +8,9 @@ rule! {
     /// `cfn.AWS.ElasticLoadBalancingV2.Listener`, `tf.aws_lb_listener`), a Google load balancer or
     /// SSL policy with a minimum below `TLS_1_2` (`gcp.compute.HttpsLoadBalancer`,
     /// `tf.google_compute_ssl_policy`, whose default is TLS 1.0), or a CloudFront distribution with
-    /// an old minimum protocol version.
+    /// an old minimum protocol version. Policies are judged by the providers' published tables
+    /// (`stdlib/policies/tls.toml`, with its sources): `ELBSecurityPolicy-TLS13-1-0-2021-06` and
+    /// `ELBSecurityPolicy-FS-2018-06` accept TLS 1.0 although their names look recent.
     ///
     /// ## Why it matters
     /// TLS 1.0 and 1.1 are deprecated (RFC 8996) and allow downgrade attacks; PCI DSS forbids
@@ -43,31 +46,16 @@ rule! {
     }
 }
 
-fn weak_policy(p: &str) -> bool {
-    let u = p.to_ascii_uppercase();
-    u == "ELBSECURITYPOLICY-2016-08"
-        || u.contains("TLS-1-0")
-        || u.contains("TLS-1-1")
-        || u.contains("2015-05")
-        || u.contains("2015-03")
-        || u.contains("2015-02")
-        || u.starts_with("ELBSECURITYPOLICY-2011")
-        || u.starts_with("ELBSECURITYPOLICY-2014")
-}
-
 fn weak_elb(v: &Value) -> bool {
-    v.as_str().is_some_and(weak_policy)
+    v.as_str().is_some_and(|p| weak(Family::Elb, p))
 }
 
-fn weak_version(v: &Value) -> bool {
-    v.as_str().is_some_and(|v| {
-        v.starts_with("SSLv3")
-            || v.starts_with("TLSv1_")
-            || v == "TLSv1"
-            || v.starts_with("TLSv1.1")
-            || v.starts_with("TLSv1_2016")
-            || super::sec005_storage_insecure_transport::weak_tls(v)
-    })
+fn weak_cloudfront(v: &Value) -> bool {
+    v.as_str().is_some_and(|p| weak(Family::CloudFront, p))
+}
+
+fn weak_gcp(v: &Value) -> bool {
+    v.as_str().is_some_and(|p| weak(Family::Gcp, p))
 }
 
 const POLICY: &str = "weak TLS policy";
@@ -78,9 +66,9 @@ static READS: &[Read] = &[
     read("aws.elbv2.Listener", "ssl_policy", Is::Test(weak_elb), POLICY),
     read("cfn.AWS.ElasticLoadBalancingV2.Listener", "SslPolicy", Is::Test(weak_elb), POLICY),
     read("tf.aws_lb_listener", "ssl_policy", Is::Test(weak_elb), POLICY),
-    read("gcp.compute.HttpsLoadBalancer", "min_tls_version", Is::Test(weak_version), VERSION),
-    read("cfn.AWS.CloudFront.Distribution", "DistributionConfig.ViewerCertificate.MinimumProtocolVersion", Is::Test(weak_version), VERSION),
-    read("tf.aws_cloudfront_distribution", "viewer_certificate.minimum_protocol_version", Is::Test(weak_version), VERSION),
+    read("gcp.compute.HttpsLoadBalancer", "min_tls_version", Is::Test(weak_gcp), VERSION),
+    read("cfn.AWS.CloudFront.Distribution", "DistributionConfig.ViewerCertificate.MinimumProtocolVersion", Is::Test(weak_cloudfront), VERSION),
+    read("tf.aws_cloudfront_distribution", "viewer_certificate.minimum_protocol_version", Is::Test(weak_cloudfront), VERSION),
     // Google's SSL policies accept TLS 1.0 unless told otherwise.
     read("tf.google_compute_ssl_policy", "min_tls_version", Is::NoneOfOrUnset(&["TLS_1_2", "TLS_1_3"]), VERSION),
 ];
@@ -95,14 +83,17 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         (_, t) if t.contains("cloudfront") || t.contains("CloudFront") => "TLSv1.2_2021",
         _ => "TLS_1_2",
     };
+    let shown = hit.shown();
+    let family = match (hit.what(), r.ty.as_str()) {
+        (POLICY, _) => Family::Elb,
+        (_, t) if t.contains("cloudfront") || t.contains("CloudFront") => Family::CloudFront,
+        _ => Family::Gcp,
+    };
+    let accepts = min_version(family, &shown).map_or("TLS older than 1.2", super::tls::shown);
     out.at(
         r,
         hit.prop(),
-        format!(
-            "`{}` accepts TLS older than 1.2 (`{}`)",
-            r.name,
-            hit.shown()
-        ),
+        format!("`{}` accepts {accepts} (`{shown}`)", r.name),
     )
     .label(hit.what())
     .help(fix(cx, r, &format!("{p} = \"{good}\"")));

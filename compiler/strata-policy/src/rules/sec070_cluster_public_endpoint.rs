@@ -74,7 +74,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         .flat_map(|x| crate::reads::values(r, x.path))
         .flat_map(cidrs)
         .collect();
-    if !allowed.is_empty() && !allowed.iter().any(|c| is_anywhere(c)) {
+    if !allowed.is_empty() && !set_is_anywhere(&allowed) {
         return;
     }
     let p = hit.path();

@@ -39,65 +39,80 @@ rule! {
     }
 }
 
-/// Walk a value; report the first finding as (what, key). `names`: also a literal under a
-/// key named like a credential (curated types; the generated layer marks its secret fields
-/// instead). Values in `skip` (environments SEC086 reports) are not walked.
-fn scan(
+/// Walk a value, at any depth (an explicit work list, not recursion); report the first
+/// finding as (what, key). `names`: also a literal under a key named like a credential
+/// (curated types; the generated layer marks its secret fields instead), including the literal
+/// parts of an interpolation (`"${user}:hunter22"`). Map keys are scanned for credential
+/// formats too. Values in `skip` (environments SEC086 reports) are not walked.
+pub(crate) fn scan(
     key: &str,
     v: &Value,
-    depth: usize,
     names: bool,
     skip: &[*const Value],
 ) -> Option<(String, String)> {
-    if depth > 32 || skip.contains(&(v as *const Value)) {
-        return None;
-    }
-    match v {
-        Value::Str(s) => {
-            if let Some(what) = credential_pattern(s) {
-                return Some((what.to_string(), key.to_string()));
-            }
-            if names && secret_name(key) && looks_secret(s) {
-                return Some(("a literal credential".to_string(), key.to_string()));
-            }
-            None
+    let mut work: Vec<(&str, &Value)> = vec![(key, v)];
+    while let Some((key, v)) = work.pop() {
+        if skip.contains(&(v as *const Value)) {
+            continue;
         }
-        Value::Interp(parts) => {
-            let lit: String = parts
-                .iter()
-                .map(|p| {
-                    if let StrPart::Lit(s) = p {
-                        s.as_str()
-                    } else {
-                        "${ref}"
-                    }
-                })
-                .collect();
-            credential_pattern(&lit).map(|w| (w.to_string(), key.to_string()))
-        }
-        Value::List(_) => {
-            // `[{ name = "API_TOKEN", value = "..." }]`
-            for x in v.as_list().unwrap_or(&[]) {
-                if let (Some(name), Some(val)) = (
-                    x.get_path("name").and_then(Value::as_str),
-                    x.get_path("value"),
-                ) {
-                    if let Some(f) = scan(name, val, depth + 1, names, skip) {
-                        return Some(f);
-                    }
+        match v {
+            Value::Str(s) => {
+                if let Some(what) = credential_pattern(s) {
+                    return Some((what.to_string(), key.to_string()));
                 }
-                if let Some(f) = scan(key, x, depth + 1, names, skip) {
-                    return Some(f);
+                if names && secret_name(key) && looks_secret(s) {
+                    return Some(("a literal credential".to_string(), key.to_string()));
                 }
             }
-            None
+            Value::Interp(parts) => {
+                let lit: String = parts
+                    .iter()
+                    .map(|p| {
+                        if let StrPart::Lit(s) = p {
+                            s.as_str()
+                        } else {
+                            "${ref}"
+                        }
+                    })
+                    .collect();
+                if let Some(what) = credential_pattern(&lit) {
+                    return Some((what.to_string(), key.to_string()));
+                }
+                let literal_part = parts.iter().any(|p| {
+                    matches!(p, StrPart::Lit(s) if looks_secret(s.as_str())
+                        && s.as_str().chars().any(|c| c.is_ascii_alphanumeric()))
+                });
+                if names && secret_name(key) && literal_part {
+                    return Some(("a literal credential".to_string(), key.to_string()));
+                }
+            }
+            Value::List(_) => {
+                // `[{ name = "API_TOKEN", value = "..." }]`; pushed in reverse so that the
+                // first element is looked at first.
+                for x in v.as_list().unwrap_or(&[]).iter().rev() {
+                    work.push((key, x));
+                    if let (Some(name), Some(val)) = (
+                        x.get_path("name").and_then(Value::as_str),
+                        x.get_path("value"),
+                    ) {
+                        work.push((name, val));
+                    }
+                }
+            }
+            Value::Record(_) => {
+                let Some(m) = v.as_record() else { continue };
+                if let Some(k) = m.keys().find(|k| credential_pattern(k).is_some()) {
+                    let what = credential_pattern(k).unwrap_or("a credential");
+                    return Some((format!("{what} as a key"), key.to_string()));
+                }
+                for (k, x) in m.iter().rev() {
+                    work.push((k.as_str(), x));
+                }
+            }
+            _ => {}
         }
-        Value::Record(_) => v
-            .as_record()?
-            .iter()
-            .find_map(|(k, x)| scan(k, x, depth + 1, names, skip)),
-        _ => None,
     }
+    None
 }
 
 /// A literal string (or strings) written where a secret goes.
@@ -111,7 +126,7 @@ fn literal(v: &Value) -> bool {
 
 /// The path of the first field the generated layer marks `sensitive` that holds a literal.
 fn sensitive(g: &GenType, f: &GenField, v: &Value, path: String, depth: usize) -> Option<String> {
-    if depth > 32 {
+    if depth > 128 {
         return None;
     }
     if f.sensitive && literal(v) {
@@ -121,7 +136,7 @@ fn sensitive(g: &GenType, f: &GenField, v: &Value, path: String, depth: usize) -
 }
 
 fn sensitive_in(g: &GenType, t: &GenTy, v: &Value, path: String, depth: usize) -> Option<String> {
-    if depth > 32 {
+    if depth > 128 {
         return None;
     }
     let fields = |body: &std::collections::BTreeMap<String, GenField>, v: &Value, path: &str| {
@@ -160,6 +175,20 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         .filter_map(|c| c.get(pods::env_field))
         .map(|v| v as *const Value)
         .collect();
+    // Every value of a curated Kubernetes Secret is a secret, whatever its key is called.
+    if r.ty == "k8s.Secret" && r.prop_spans.contains_key("string_data") {
+        if let Some((key, _)) = r
+            .props
+            .get("string_data")
+            .and_then(Value::as_record)
+            .and_then(|m| m.iter().find(|(_, v)| literal(v)))
+        {
+            out.at(r, "string_data", format!("`{}` has a literal value for the key `{key}` of the Secret", r.name))
+                .label("secret in the source")
+                .help("create the Secret's keys outside the source (an operator such as External Secrets, or `kubectl create secret`) and leave `string_data` empty, or reference a secret manager's secret");
+            return;
+        }
+    }
     let generated = strata_stdlib::generated::family_of(&r.ty)
         .and_then(|_| strata_stdlib::generated::get(&r.ty));
     for (k, v) in &r.props {
@@ -176,7 +205,7 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
                 .help(format!("the provider marks `{field}` sensitive: reference a secret resource or a parameter kept out of the source, or let the service manage it (`ManageMasterUserPassword`, `manage_master_user_password`), and rotate the value"));
             break;
         }
-        if let Some((what, key)) = scan(k, v, 0, generated.is_none(), &skip) {
+        if let Some((what, key)) = scan(k, v, generated.is_none(), &skip) {
             out.at(r, k, format!("`{}` contains {what} in `{key}`", r.name))
                 .label("secret in the source")
                 .help(format!("remove the value from `{key}` and rotate it; keep it in a secret resource (`aws.secretsmanager.Secret`, `gcp.secretmanager.Secret`, a Kubernetes Secret) and reference that resource, or let the service manage it (`manage_master_password = true`, IAM authentication)"));

@@ -44,12 +44,104 @@ pub fn push_path_labels(cx: &Cx<'_>, d: &mut Diagnostic, path: &[ResourceId]) {
     }
 }
 
-/// Whether a CIDR (IPv4 or IPv6) is "anywhere".
+/// Whether a CIDR (IPv4 or IPv6, in any spelling: `0.0.0.0/0`, `::/0`,
+/// `0:0:0:0:0:0:0:0/0`, `000.000.000.000/00`, `::ffff:0.0.0.0/96`) or a provider's keyword
+/// (`*`, `Internet`, `any`) is "anywhere".
 pub fn is_anywhere(cidr: &str) -> bool {
-    matches!(
-        cidr.trim(),
-        "0.0.0.0/0" | "::/0" | "*" | "0.0.0.0" | "Internet" | "internet" | "any" | "Any"
-    )
+    let c = cidr.trim();
+    if ["*", "internet", "any", "0.0.0.0"]
+        .iter()
+        .any(|k| c.eq_ignore_ascii_case(k))
+    {
+        return true;
+    }
+    matches!(cidr_range(c), Some((v6, 0, last)) if last == family_max(v6))
+}
+
+/// Whether a set of ranges together is "anywhere": one of them is, or their union covers
+/// every IPv4 or every IPv6 address (`["0.0.0.0/1", "128.0.0.0/1"]`).
+pub fn set_is_anywhere(cidrs: &[&str]) -> bool {
+    if cidrs.iter().any(|c| is_anywhere(c)) {
+        return true;
+    }
+    let ranges: Vec<(bool, u128, u128)> = cidrs.iter().filter_map(|c| cidr_range(c)).collect();
+    [false, true].iter().any(|&v6| {
+        let mut rs: Vec<(u128, u128)> = ranges
+            .iter()
+            .filter(|r| r.0 == v6)
+            .map(|r| (r.1, r.2))
+            .collect();
+        rs.sort_unstable();
+        let mut next: u128 = 0;
+        for (a, b) in rs {
+            if a > next {
+                return false;
+            }
+            if b == family_max(v6) {
+                return true;
+            }
+            next = next.max(b + 1);
+        }
+        false
+    })
+}
+
+fn family_max(v6: bool) -> u128 {
+    if v6 {
+        u128::MAX
+    } else {
+        u128::from(u32::MAX)
+    }
+}
+
+/// A CIDR block or address, normalised to (IPv6?, first, last address). IPv4 octets may have
+/// leading zeros; an IPv4-mapped IPv6 block (`::ffff:a.b.c.d/96+`) is read as IPv4; a bare
+/// address is one host.
+pub fn cidr_range(s: &str) -> Option<(bool, u128, u128)> {
+    let s = s.trim();
+    let (addr, len) = match s.split_once('/') {
+        Some((a, l)) => (a.trim(), Some(l.trim().parse::<u32>().ok()?)),
+        None => (s, None),
+    };
+    let v4 = |a: &str| -> Option<u32> {
+        let parts: Vec<&str> = a.split('.').collect();
+        if parts.len() != 4 {
+            return None;
+        }
+        let mut n: u32 = 0;
+        for p in parts {
+            if p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
+                return None;
+            }
+            n = (n << 8) | u32::from(p.parse::<u8>().ok()?);
+        }
+        Some(n)
+    };
+    let block = |v6: bool, base: u128, len: u32| -> Option<(bool, u128, u128)> {
+        let bits = if v6 { 128 } else { 32 };
+        if len > bits {
+            return None;
+        }
+        let host = bits - len;
+        let mask: u128 = if host >= 128 {
+            u128::MAX
+        } else {
+            (1u128 << host) - 1
+        };
+        let first = base & !mask;
+        Some((v6, first, (first | mask) & family_max(v6)))
+    };
+    if let Some(n) = v4(addr) {
+        return block(false, u128::from(n), len.unwrap_or(32));
+    }
+    let a: std::net::Ipv6Addr = addr.parse().ok()?;
+    let len = len.unwrap_or(128);
+    if let Some(m) = a.to_ipv4_mapped() {
+        if len >= 96 {
+            return block(false, u128::from(u32::from(m)), len - 96);
+        }
+    }
+    block(true, u128::from(a), len)
 }
 
 /// The CIDR strings in a value (a CIDR, a string, or a list of them).
@@ -74,7 +166,11 @@ pub fn port_ranges(v: Option<&Value>) -> Option<Vec<(i64, i64)>> {
             }
             Value::Str(s) => {
                 let s = s.trim();
-                if s == "*" || s.eq_ignore_ascii_case("all") {
+                if s == "*"
+                    || s == "-1"
+                    || s.eq_ignore_ascii_case("all")
+                    || s.eq_ignore_ascii_case("any")
+                {
                     return false;
                 }
                 match s.split_once('-') {
@@ -277,6 +373,30 @@ pub fn credential_pattern(s: &str) -> Option<&'static str> {
             }
         }
     }
+    // `Password=...;` (ADO.NET, ODBC), `password=...` (libpq key/value, JDBC and URL query
+    // parameters).
+    let lower = s.to_ascii_lowercase();
+    for key in ["password=", "pwd=", "passwd="] {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(key) {
+            let at = from + i;
+            from = at + key.len();
+            let before = lower[..at].chars().next_back();
+            if before
+                .is_some_and(|c| !matches!(c, ' ' | ';' | '&' | '?' | '\n' | '\t' | '"' | '\''))
+            {
+                continue;
+            }
+            let rest = &s[from..];
+            let end = rest
+                .find([';', '&', ' ', '"', '\'', '\n', '\t'])
+                .unwrap_or(rest.len());
+            let value = &rest[..end];
+            if looks_secret(value) && !value.starts_with('$') && !value.starts_with('{') {
+                return Some("a password in a connection string");
+            }
+        }
+    }
     // scheme://user:password@host
     if let Some(p) = s.find("://") {
         let rest = &s[p + 3..];
@@ -316,5 +436,22 @@ pub fn strings(v: &Value) -> Vec<&str> {
         Value::Str(s) => vec![s.as_str()],
         Value::List(l) => l.iter().filter_map(Value::as_str).collect(),
         _ => Vec::new(),
+    }
+}
+
+/// A string as written, interpolated references shown as `${ref}` (`None` for other values).
+pub fn text_of(v: &Value) -> Option<String> {
+    match v {
+        Value::Str(s) => Some(s.to_string()),
+        Value::Interp(parts) => Some(
+            parts
+                .iter()
+                .map(|p| match p {
+                    strata_model::StrPart::Lit(s) => s.as_str(),
+                    strata_model::StrPart::Ref(_) => "${ref}",
+                })
+                .collect(),
+        ),
+        _ => None,
     }
 }
