@@ -315,6 +315,7 @@ impl Fixture {
             depends_on: Vec::new(),
             stack: None,
             lowered_from: None,
+            retention: None,
             doc: None,
         };
         f(&mut b);

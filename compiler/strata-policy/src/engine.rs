@@ -596,6 +596,7 @@ mod tests {
             span: decl.span,
             stack: None,
             lowered_from: None,
+            retention: None,
             existing: false,
             doc: None,
         };
