@@ -315,7 +315,6 @@ impl Fixture {
             depends_on: Vec::new(),
             stack: None,
             lowered_from: None,
-            retention: None,
             doc: None,
         };
         f(&mut b);
@@ -406,6 +405,7 @@ impl Fixture {
             stack,
             lowered_from,
             existing: false,
+            retention: None,
             doc: b.doc,
         });
         self.pending_deps
