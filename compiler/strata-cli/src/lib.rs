@@ -2,5 +2,7 @@
 //! (`src/main.rs`) and the fuzz target `render` (fuzz/fuzz_targets/render.rs) share it, so that
 //! the fuzzer renders exactly what the command line prints.
 
+#[cfg(feature = "mimalloc")]
+pub mod allocator;
 pub mod markdown;
 pub mod render;

@@ -289,6 +289,8 @@ pub fn command() -> clap::Command {
 const STACK_SIZE: usize = 256 * 1024 * 1024;
 
 fn main() -> ExitCode {
+    #[cfg(feature = "mimalloc")]
+    strata_cli::allocator::configure();
     strata_base::memory::enable_accounting();
     let cli = match command()
         .try_get_matches()

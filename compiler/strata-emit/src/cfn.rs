@@ -290,6 +290,10 @@ fn resource_node<'a>(cx: &Cx, names: &Names, i: usize, r: &'a TargetResource) ->
             .collect();
         n.push("DependsOn", Node::Seq(deps));
     }
+    if let Some(ret) = &r.retention {
+        n.push("DeletionPolicy", Node::str(ret.on_delete.cfn()));
+        n.push("UpdateReplacePolicy", Node::str(ret.on_replace.cfn()));
+    }
     if !r.body.is_empty() {
         let at = At::Root("Properties");
         let props = r

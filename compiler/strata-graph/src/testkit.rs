@@ -405,6 +405,7 @@ impl Fixture {
             stack,
             lowered_from,
             existing: false,
+            retention: None,
             doc: b.doc,
         });
         self.pending_deps

@@ -264,6 +264,7 @@ fn hundred_thousand_resources() {
             span: Default::default(),
             stack: None,
             lowered_from: None,
+            retention: None,
             existing: false,
             doc: None,
         });

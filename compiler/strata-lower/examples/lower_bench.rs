@@ -102,6 +102,7 @@ fn main() {
             span: Span::default(),
             stack: Some(stack),
             lowered_from: None,
+            retention: None,
             existing: false,
             doc: None,
         });

@@ -11,6 +11,7 @@ pub const DUPLICATE_NAME: &str = "L0006";
 pub const NO_STACK: &str = "L0007";
 pub const NOT_EMITTED: &str = "L0008";
 pub const TARGET_CANNOT_HOLD: &str = "L0009";
+pub const RETENTION: &str = "L0010";
 
 /// The process holds more memory than its budget (strata_base::memory): reported once per
 /// stack (identical diagnostics are merged) instead of the allocator aborting the process.
@@ -79,6 +80,12 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "target-cannot-hold-type",
             severity: Severity::Error,
             doc: "## What it checks\n`--target` (or `[compile] targets` in strata.toml) leaves out the one target a resource of the generated layer can be written to: `cfn.*` types only exist in CloudFormation, `tf.*` in Terraform, `kube.*` in Kubernetes manifests, `dm.*` in Deployment Manager.\n\n## Why it matters\nThe resource would silently be missing from the output.\n\n## Example\n```strata\nimport cfn\nresource topic: cfn.AWS.SNS.Topic {}\n```\ncompiled with `--target terraform`.\n\n## Fix\nAdd the type's target to `--target`, or use a curated type (`aws.sns.Topic`, ...) or the other family's type (`tf.aws_sns_topic`).\n",
+        },
+        CodeDoc {
+            code: RETENTION,
+            name: "retention-not-lowered",
+            severity: Severity::Warning,
+            doc: "## What it checks\nA resource's `on_delete` / `on_replace` that a target cannot honour: `\"snapshot\"` on a resource CloudFormation cannot snapshot (only databases, caches, Redshift clusters and EBS volumes: an error), or `\"retain\"`/`\"snapshot\"` on a resource written to Kubernetes manifests or Deployment Manager, which have no per-object deletion policy (a warning; nothing is written).\n\n## Why it matters\nThe object would be deleted although the program says to keep it.\n\n## Example\n```strata\nresource uploads: aws.s3.Bucket { on_delete = \"snapshot\" }\n```\n\n## Fix\nUse `\"retain\"` where a snapshot is not possible; on Kubernetes keep data in a PersistentVolume whose StorageClass has `reclaimPolicy: Retain`; delete a Deployment Manager deployment with `--delete-policy=ABANDON`, or compile the GCP stack to Terraform.\n",
         },
     ]
 }

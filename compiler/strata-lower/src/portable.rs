@@ -260,6 +260,7 @@ pub(crate) fn lower_portable_with(
             lowered_from: Some(*pid),
             existing: false,
             doc: None,
+            retention: p.retention,
         });
     }
 
@@ -510,6 +511,7 @@ fn add_implicit(model: &mut Model, schemas: &Schemas, eng: &Engine, diags: &mut 
                         stack,
                         lowered_from: None,
                         existing: false,
+                        retention: None,
                         doc: Some(format!("Created by lowering: the default `{ty}` of the stack, for resources that set no `{prop}`.")),
                     });
                     made.insert((stack, ty.clone()), id);

@@ -313,6 +313,8 @@ fn build_program(
         diags.extend(d);
     }
 
+    retention(model, target, &mut resources, &mut diags);
+
     // Duplicate names (two Strata names that map to one target name).
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for (i, tr) in resources.iter().enumerate() {
@@ -546,6 +548,7 @@ static DUMMY: Resource = Resource {
     },
     stack: None,
     lowered_from: None,
+    retention: None,
     existing: false,
     doc: None,
 };
@@ -800,9 +803,127 @@ fn render_resource(
             body,
             depends_on,
             source: Some(id),
+            retention: r.retention,
         });
     }
     (out, params, sink.diags)
+}
+
+/// CloudFormation types that accept `DeletionPolicy: Snapshot` / `UpdateReplacePolicy: Snapshot`.
+const CFN_SNAPSHOT: &[&str] = &[
+    "AWS::DocDB::DBCluster",
+    "AWS::EC2::Volume",
+    "AWS::ElastiCache::CacheCluster",
+    "AWS::ElastiCache::ReplicationGroup",
+    "AWS::Neptune::DBCluster",
+    "AWS::RDS::DBCluster",
+    "AWS::RDS::DBInstance",
+    "AWS::Redshift::Cluster",
+];
+
+/// `on_delete` / `on_replace` as each target takes them. CloudFormation: `snapshot` on the
+/// resources of a declaration whose type can be snapshotted (`Delete` on the others: the
+/// snapshot keeps the data), an error when none can. Terraform: every resource lowered from
+/// the declaration gets `prevent_destroy` (the emitter). Kubernetes and Deployment Manager
+/// have no per-object setting: a warning, and nothing is written.
+fn retention(
+    model: &Model,
+    target: Target,
+    resources: &mut [TargetResource],
+    diags: &mut Vec<Diagnostic>,
+) {
+    use strata_model::Removal;
+    let origin = |tr: &TargetResource| {
+        let id = tr.source?;
+        let r = model.resources.get(id.0 as usize)?;
+        Some(r.lowered_from.unwrap_or(id))
+    };
+    // Declarations with a retention, and whether one of their resources took `Snapshot`.
+    let mut seen: BTreeMap<ResourceId, bool> = BTreeMap::new();
+    for tr in resources.iter_mut() {
+        let Some(o) = origin(tr) else { continue };
+        let Some(ret) = tr.retention.as_mut() else {
+            continue;
+        };
+        match target {
+            Target::CloudFormation => {
+                let can = CFN_SNAPSHOT.contains(&tr.ty.as_str());
+                for p in [&mut ret.on_delete, &mut ret.on_replace] {
+                    if *p == Removal::Snapshot && !can {
+                        *p = Removal::Delete;
+                    }
+                }
+                let took = seen.entry(o).or_insert(false);
+                *took |= can;
+            }
+            Target::Terraform => {
+                // `lifecycle { prevent_destroy = true }`: Terraform refuses a plan that
+                // destroys or replaces it. A data source is never destroyed.
+                let keeps = ret.keeps();
+                if keeps && !tr.ty.starts_with("data.") {
+                    let mut block = strata_model::TMap::new();
+                    block.insert("prevent_destroy".to_string(), TValue::Bool(true));
+                    match tr.body.get_mut("lifecycle") {
+                        Some(TValue::Blocks(bs)) if !bs.is_empty() => {
+                            bs[0].insert("prevent_destroy".to_string(), TValue::Bool(true));
+                        }
+                        _ => {
+                            tr.body
+                                .insert("lifecycle".to_string(), TValue::Blocks(vec![block]));
+                        }
+                    }
+                }
+            }
+            Target::Kubernetes | Target::DeploymentManager => {
+                seen.insert(o, false);
+                tr.retention = None;
+            }
+        }
+    }
+    for (o, took) in seen {
+        let r = model.resource(o);
+        let Some(ret) = r.retention else { continue };
+        match target {
+            Target::CloudFormation => {
+                let snap = [ret.on_delete, ret.on_replace].contains(&Removal::Snapshot);
+                if snap && !took {
+                    diags.push(
+                        Diagnostic::error(
+                            c::RETENTION,
+                            format!(
+                                "`{}` ({}) cannot be snapshotted in CloudFormation",
+                                r.name, r.ty
+                            ),
+                            ret.span,
+                        )
+                        .with_label("\"snapshot\" is for databases, caches and volumes")
+                        .with_help("write \"retain\" to keep the object itself"),
+                    );
+                }
+            }
+            Target::Kubernetes | Target::DeploymentManager if ret.keeps() => {
+                let how = if target == Target::Kubernetes {
+                    "Kubernetes objects have no deletion policy: `kubectl delete` and pruning remove them"
+                } else {
+                    "Deployment Manager sets it per deployment, not per resource"
+                };
+                diags.push(
+                    Diagnostic::warning(
+                        c::RETENTION,
+                        format!("`{}`'s `on_delete`/`on_replace` is not written to {}", r.name, target.dir_name()),
+                        ret.span,
+                    )
+                    .with_label(how)
+                    .with_help(if target == Target::Kubernetes {
+                        "keep the data in a PersistentVolume whose StorageClass has `reclaimPolicy: Retain`"
+                    } else {
+                        "delete the deployment with `gcloud deployment-manager deployments delete --delete-policy=ABANDON`, or compile to Terraform"
+                    }),
+                );
+            }
+            _ => {}
+        }
+    }
 }
 
 /// `depends_on` edges the properties do not already imply.
@@ -1276,6 +1397,7 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
             span: span(),
             stack: Some(stack),
             lowered_from: None,
+            retention: None,
             existing: false,
             doc: None,
         }

@@ -54,6 +54,66 @@ pub struct Resource {
     /// elsewhere its identifier is written where it is used). `props` identify it.
     pub existing: bool,
     pub doc: Option<String>,
+    /// `on_delete` / `on_replace`, if written; the resources lowered from this one inherit it.
+    pub retention: Option<Retention>,
+}
+
+/// What becomes of a resource's cloud object when the resource is removed from the program
+/// (`on_delete`) or must be replaced by a new one (`on_replace`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Removal {
+    /// The target's default: the object is deleted.
+    Delete,
+    /// The object is kept (CloudFormation `Retain`; Terraform `prevent_destroy`).
+    Retain,
+    /// A final snapshot is taken, then the object is deleted (CloudFormation `Snapshot`).
+    Snapshot,
+}
+
+impl Removal {
+    pub const NAMES: [&'static str; 3] = ["delete", "retain", "snapshot"];
+
+    pub fn parse(s: &str) -> Option<Removal> {
+        Some(match s {
+            "delete" => Removal::Delete,
+            "retain" => Removal::Retain,
+            "snapshot" => Removal::Snapshot,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Removal::Delete => "delete",
+            Removal::Retain => "retain",
+            Removal::Snapshot => "snapshot",
+        }
+    }
+
+    /// CloudFormation's name (`DeletionPolicy`, `UpdateReplacePolicy`).
+    pub fn cfn(self) -> &'static str {
+        match self {
+            Removal::Delete => "Delete",
+            Removal::Retain => "Retain",
+            Removal::Snapshot => "Snapshot",
+        }
+    }
+}
+
+/// A resource's `on_delete` and `on_replace` (the latter defaults to the former).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Retention {
+    pub on_delete: Removal,
+    pub on_replace: Removal,
+    /// Where it was written (the first of the two settings).
+    pub span: Span,
+}
+
+impl Retention {
+    /// Anything but deletion on either occasion.
+    pub fn keeps(&self) -> bool {
+        self.on_delete != Removal::Delete || self.on_replace != Removal::Delete
+    }
 }
 
 impl Resource {

@@ -101,6 +101,9 @@ pub struct TargetResource {
     pub depends_on: Vec<String>,
     /// The Strata resource this came from (for diagnostics and snapshots).
     pub source: Option<ResourceId>,
+    /// `on_delete` / `on_replace` of the Strata resource, as this target resource takes it
+    /// (CloudFormation: `Snapshot` only on the types that support it).
+    pub retention: Option<crate::Retention>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

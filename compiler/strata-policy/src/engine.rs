@@ -604,6 +604,7 @@ mod tests {
             span: decl.span,
             stack: None,
             lowered_from: None,
+            retention: None,
             existing: false,
             doc: None,
         };

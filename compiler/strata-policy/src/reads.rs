@@ -300,6 +300,7 @@ mod tests {
             span: strata_base::Span::default(),
             stack: None,
             lowered_from: None,
+            retention: None,
             existing: false,
             doc: None,
         }

@@ -135,9 +135,22 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
             .map(|(r, s)| (ResourceId(remap[*r as usize]), *s))
             .collect();
         depends_on.dedup();
+        let retention = match (ev.on_delete, ev.on_replace) {
+            (None, None) => None,
+            (d, r) => {
+                let on_delete = d.map_or(strata_model::Removal::Delete, |(x, _)| x);
+                Some(strata_model::Retention {
+                    on_delete,
+                    on_replace: r.map_or(on_delete, |(x, _)| x),
+                    span: d.or(r).map(|(_, s)| s).unwrap_or(info.decl.name.span),
+                })
+            }
+        };
         let mut prop_spans = ev.spans;
         prop_spans.remove("depends_on");
         prop_spans.remove("stack");
+        prop_spans.remove("on_delete");
+        prop_spans.remove("on_replace");
         resources.push(Resource {
             id: ResourceId(remap[old]),
             name: info.name.clone(),
@@ -155,6 +168,7 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
             span: info.decl.span,
             stack,
             lowered_from: None,
+            retention,
             doc: info.decl.doc.clone(),
         });
     }

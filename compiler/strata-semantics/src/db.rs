@@ -90,6 +90,9 @@ pub(crate) struct EvaluatedProps {
     pub spans: BTreeMap<String, Span>,
     pub depends_on: Vec<(u32, Span)>,
     pub stack: Option<usize>,
+    /// `on_delete` / `on_replace`, when written (and valid).
+    pub on_delete: Option<(strata_model::Removal, Span)>,
+    pub on_replace: Option<(strata_model::Removal, Span)>,
 }
 
 pub(crate) struct StackInfo<'a> {

@@ -1291,6 +1291,37 @@ impl<'a> Db<'a> {
                 }
                 _ => return bad(self, &l, &r),
             },
+            BinaryOp::IntDiv => match (&l, &r) {
+                (Value::Int(_), Value::Int(0)) => {
+                    self.report_dynamic(
+                        Diagnostic::error("E2007", "division by zero", rhs.span)
+                            .with_label("this is 0")
+                            .with_help("make sure the divisor is not zero"),
+                    );
+                    return None;
+                }
+                (Value::Int(a), Value::Int(b)) => match a.checked_div(*b) {
+                    Some(x) => Value::Int(x),
+                    None => return self.overflow(span),
+                },
+                _ => {
+                    let (side, v) = if matches!(l, Value::Int(_)) {
+                        (rhs.span, &r)
+                    } else {
+                        (lhs.span, &l)
+                    };
+                    self.report(
+                        Diagnostic::error(
+                            "E2002",
+                            format!("`~/` divides ints, not {}", describe_kind(v)),
+                            side,
+                        )
+                        .with_label(format!("this is {}", describe_kind(v)))
+                        .with_help("`a ~/ b` is the integer quotient of two ints (rounded toward zero); use `/` for floats and quantities"),
+                    );
+                    return None;
+                }
+            },
             BinaryOp::Div | BinaryOp::Rem => {
                 let zero = matches!(r, Value::Int(0))
                     || matches!(r, Value::Float(f) if f == 0.0)
@@ -1305,7 +1336,8 @@ impl<'a> Db<'a> {
                 match (&l, &r) {
                     (Value::Int(a), Value::Int(b)) => {
                         if op == BinaryOp::Rem {
-                            Value::Int(a.checked_rem(*b)?)
+                            // `i64::MIN % -1` is 0 (`checked_rem` would say it overflows).
+                            Value::Int(a.wrapping_rem(*b))
                         } else if a.checked_rem(*b) == Some(0) {
                             Value::Int(a.checked_div(*b)?)
                         } else {

@@ -13,7 +13,7 @@ use strata_model::{Provider, Ref, ResourceId, Ty, Value};
 use strata_syntax::ast::{self, Item};
 
 /// Properties every resource accepts besides its schema's.
-pub(crate) const RESERVED: &[&str] = &["depends_on", "stack"];
+pub(crate) const RESERVED: &[&str] = &["depends_on", "stack", "on_delete", "on_replace"];
 
 /// Most resources one program may declare (also after `for` expansion).
 pub(crate) const MAX_RESOURCES: usize = 1_000_000;
@@ -698,6 +698,62 @@ impl<'a> Db<'a> {
                     None => {}
                 }
                 out.spans.insert("stack".into(), f.name.span);
+                continue;
+            }
+            if matches!(name, "on_delete" | "on_replace") && !schema.fields.contains_key(name) {
+                out.spans.insert(name.to_string(), f.name.span);
+                if decl.existing.is_some() {
+                    self.report(
+                        Diagnostic::error(
+                            "E2001",
+                            format!("`{name}` has no effect on an existing resource"),
+                            f.name.span,
+                        )
+                        .with_label("Strata never creates nor deletes it")
+                        .with_help("remove this line"),
+                    );
+                    continue;
+                }
+                let removal = match self.eval(&f.value, scope, &mut locals, None) {
+                    Some(Value::Str(s)) => match strata_model::Removal::parse(&s) {
+                        Some(r) => Some(r),
+                        None => {
+                            let mut d = Diagnostic::error(
+                                "E2005",
+                                format!("`{name}` cannot be \"{s}\""),
+                                f.value.span,
+                            )
+                            .with_label("not one of \"delete\", \"retain\", \"snapshot\"");
+                            d = match strata_base::did_you_mean(&s, strata_model::Removal::NAMES) {
+                                Some(m) => d.with_help(format!("did you mean \"{m}\"?")),
+                                None => d.with_help("write \"retain\" to keep the cloud object, \"snapshot\" to keep a final snapshot of it, or \"delete\""),
+                            };
+                            self.report(d);
+                            None
+                        }
+                    },
+                    Some(_) => {
+                        self.report(
+                            Diagnostic::error(
+                                "E2002",
+                                format!("`{name}` takes \"delete\", \"retain\" or \"snapshot\""),
+                                f.value.span,
+                            )
+                            .with_label("not a string")
+                            .with_help(format!("write `{name} = \"retain\"`")),
+                        );
+                        None
+                    }
+                    None => None,
+                };
+                if let Some(r) = removal {
+                    let slot = if name == "on_delete" {
+                        &mut out.on_delete
+                    } else {
+                        &mut out.on_replace
+                    };
+                    *slot = Some((r, f.name.span));
+                }
                 continue;
             }
             if schema.outputs.contains_key(name) && !schema.fields.contains_key(name) {

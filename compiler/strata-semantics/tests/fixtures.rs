@@ -150,8 +150,15 @@ fn model_summary(model: &strata_model::Model) -> String {
         out.push_str(&format!("param {} = {}\n", p.name, p.value));
     }
     for r in &model.resources {
+        let retention = r.retention.map_or(String::new(), |x| {
+            format!(
+                " on_delete={} on_replace={}",
+                x.on_delete.as_str(),
+                x.on_replace.as_str()
+            )
+        });
         out.push_str(&format!(
-            "resource {} #{}: {} stack={:?}\n",
+            "resource {} #{}: {} stack={:?}{retention}\n",
             r.name, r.id.0, r.ty, r.stack
         ));
         for (k, v) in &r.props {

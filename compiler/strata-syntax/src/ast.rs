@@ -426,6 +426,8 @@ pub enum BinaryOp {
     Sub,
     Mul,
     Div,
+    /// `~/`: division of two ints, rounded toward zero.
+    IntDiv,
     Rem,
 }
 
@@ -444,6 +446,7 @@ impl BinaryOp {
             BinaryOp::Sub => "-",
             BinaryOp::Mul => "*",
             BinaryOp::Div => "/",
+            BinaryOp::IntDiv => "~/",
             BinaryOp::Rem => "%",
         }
     }

@@ -170,6 +170,8 @@ pub enum TokenKind {
     FatArrow,
     /// `~>`
     Squiggle,
+    /// `~/` (integer division)
+    TildeSlash,
     Eof,
 }
 
@@ -215,6 +217,7 @@ impl TokenKind {
             TokenKind::OrOr => "`||`",
             TokenKind::FatArrow => "`=>`",
             TokenKind::Squiggle => "`~>`",
+            TokenKind::TildeSlash => "`~/`",
             TokenKind::Eof => "end of file",
         }
     }
@@ -696,6 +699,7 @@ impl<'a> Lexer<'a> {
                 return;
             }
             b'~' if self.peek(1) == b'>' => (TokenKind::Squiggle, 2),
+            b'~' if self.peek(1) == b'/' => (TokenKind::TildeSlash, 2),
             _ => {
                 self.invalid_char();
                 return;
@@ -720,7 +724,7 @@ impl<'a> Lexer<'a> {
         }
         let help = match ch {
             '&' => "did you mean `&&` (logical and)?",
-            '~' => "`~` is only used in `deny path(A ~> B)`",
+            '~' => "`~` is only used in `a ~/ b` (integer division) and `deny path(A ~> B)`",
             '#' => "comments start with `//`",
             ';' => "items and fields are separated by new lines (or commas); remove the `;`",
             '\'' => "strings use double quotes: \"…\"",
@@ -1033,7 +1037,7 @@ mod tests {
     #[test]
     fn punctuation_is_maximal_munch() {
         assert_eq!(
-            kinds("== != <= >= => ~> && || .. . = < > ! | @ ?"),
+            kinds("== != <= >= => ~> ~/ && || .. . = < > ! | @ ?"),
             vec![
                 K::EqEq,
                 K::Ne,
@@ -1041,6 +1045,7 @@ mod tests {
                 K::Ge,
                 K::FatArrow,
                 K::Squiggle,
+                K::TildeSlash,
                 K::AndAnd,
                 K::OrOr,
                 K::DotDot,

@@ -57,6 +57,7 @@ fn binop(k: T) -> Option<(BinaryOp, u8)> {
         T::Minus => (BinaryOp::Sub, 4),
         T::Star => (BinaryOp::Mul, 5),
         T::Slash => (BinaryOp::Div, 5),
+        T::TildeSlash => (BinaryOp::IntDiv, 5),
         T::Percent => (BinaryOp::Rem, 5),
         _ => return None,
     })

@@ -52,6 +52,7 @@ pub fn res(name: &str, ty: &str, body: Vec<(&str, TValue)>) -> TargetResource {
         body: obj(body),
         depends_on: Vec::new(),
         source: None,
+        retention: None,
     }
 }
 pub fn param(name: &str, ty: &str, default: Option<TValue>, allowed: Vec<TValue>) -> TargetParam {

@@ -102,7 +102,13 @@ pub fn program_json(p: &TargetProgram) -> serde_json::Value {
         "description": p.description,
         "providers": p.providers.iter().map(|(k, m)| (k.clone(), serde_json::Value::Object(m.iter().map(|(a, b)| (a.clone(), tjson(b))).collect()))).collect::<serde_json::Map<_, _>>(),
         "params": p.params.iter().map(|q| json!({ "name": q.name, "type": q.ty, "default": q.default.as_ref().map(tjson), "description": q.description })).collect::<Vec<_>>(),
-        "resources": p.resources.iter().map(|r| json!({ "name": r.name, "type": r.ty, "depends_on": r.depends_on, "body": serde_json::Value::Object(r.body.iter().map(|(k, v)| (k.clone(), tjson(v))).collect()) })).collect::<Vec<_>>(),
+        "resources": p.resources.iter().map(|r| {
+            let mut o = json!({ "name": r.name, "type": r.ty, "depends_on": r.depends_on, "body": serde_json::Value::Object(r.body.iter().map(|(k, v)| (k.clone(), tjson(v))).collect()) });
+            if let (Some(ret), Some(m)) = (r.retention, o.as_object_mut()) {
+                m.insert("retention".into(), json!({ "on_delete": ret.on_delete.as_str(), "on_replace": ret.on_replace.as_str() }));
+            }
+            o
+        }).collect::<Vec<_>>(),
         "outputs": p.outputs.iter().map(|o| json!({ "name": o.name, "value": tjson(&o.value), "description": o.description })).collect::<Vec<_>>(),
     })
 }

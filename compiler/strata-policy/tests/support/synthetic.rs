@@ -269,6 +269,7 @@ pub fn model(n: usize) -> (Model, Schemas) {
                 span: Span::new(FileId(0), id as usize * 10, id as usize * 10 + 9),
                 stack: Some(c % 3),
                 lowered_from: None,
+                retention: None,
                 existing: false,
                 doc: None,
             });
