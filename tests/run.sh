@@ -3,10 +3,12 @@
 # second run installs nothing), then runs every test. Used by `.ci/run`.
 #
 #   1. tests/validators/setup.sh  — pinned validators (cfn-lint, checkov, ... in venvs)
-#   2. cargo nextest (or cargo test) over the whole workspace, snapshots must match
+#   2. cargo fmt --all -- --check (rustfmt's default settings) and
+#      cargo clippy --workspace --all-targets -- -D warnings
+#   3. cargo nextest (or cargo test) over the whole workspace, snapshots must match
 #      (INSTA_UPDATE=no), then the doc tests
-#   3. every tests/*/suite.sh     — further suites (editors, pre-commit, fuzzing), each
-#      installing what it needs
+#   4. every tests/*/suite.sh     — further suites (examples, editors, pre-commit, fuzzing, CI,
+#      installation), each installing what it needs
 #
 # Every step runs even when an earlier one failed; the script fails if any did.
 set -uo pipefail
@@ -31,6 +33,9 @@ fi
 
 export INSTA_UPDATE="${INSTA_UPDATE:-no}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+run "cargo fmt --all -- --check" cargo fmt --all -- --check
+run "cargo clippy --workspace --all-targets -- -D warnings" cargo clippy --workspace --all-targets -- -D warnings
 
 if cargo nextest --version >/dev/null 2>&1; then
   run "cargo nextest run --workspace" cargo nextest run --workspace --no-fail-fast

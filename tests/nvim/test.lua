@@ -114,6 +114,29 @@ local ok, err = pcall(function()
     labels[it.label] = true
   end
   check(labels["rotation"] and labels["key_spec"], "completion: " .. vim.inspect(vim.tbl_keys(labels)))
+
+  -- nvim-lspconfig conventions. `lsp/strata.lua` (Neovim 0.11+ `vim.lsp.enable("strata")`,
+  -- nvim-lspconfig's `lsp/` directory): a configuration table.
+  local native = dofile(rtp .. "/lsp/strata.lua")
+  check(type(native) == "table" and native.cmd[2] == "lsp", "lsp/strata.lua cmd: " .. vim.inspect(native))
+  check(vim.tbl_contains(native.filetypes, "strata"), "lsp/strata.lua filetypes")
+  check(vim.tbl_contains(native.root_markers, "strata.toml"), "lsp/strata.lua root_markers")
+  if vim.lsp.config ~= nil and vim.lsp.enable ~= nil then
+    vim.lsp.config("strata", { cmd = { bin, "lsp" } })
+    check(vim.lsp.config.strata.cmd[1] == bin, "vim.lsp.config strata")
+  end
+  -- `lspconfig.configs.strata` (nvim-lspconfig's registry of older versions), against a stand-in
+  -- for the registry module (the real plugin is not installed here).
+  package.loaded["lspconfig.configs"] = {}
+  check(require("strata").register_lspconfig(), "register_lspconfig")
+  local entry = require("lspconfig.configs").strata
+  check(entry and entry.default_config and entry.default_config.cmd[2] == "lsp", "lspconfig.configs.strata: " .. vim.inspect(entry))
+  check(vim.tbl_contains(entry.default_config.filetypes, "strata"), "lspconfig filetypes")
+  local root = entry.default_config.root_dir(fixture)
+  check(root == vim.fn.fnamemodify(fixture, ":p:h"), "lspconfig root_dir: " .. tostring(root))
+  -- The executable: `strata` on PATH, else ~/.cargo/bin/strata.
+  local exe = require("strata").executable()
+  check(exe == "strata" or exe:find("/bin/strata$") ~= nil, "executable: " .. exe)
 end)
 
 if not ok then

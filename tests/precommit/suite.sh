@@ -3,7 +3,10 @@
 # in a temporary git repository that uses this repository's .pre-commit-hooks.yaml:
 #   - a commit of a .strata file with a type error is blocked, and the diagnostic is shown;
 #   - an unformatted file is blocked by strata-fmt, which names it;
-#   - a valid, formatted project commits.
+#   - a valid, formatted project commits;
+#   - a .toml file other than strata.toml does not trigger strata-check;
+#   - an error in a module file (infra/modules/...) blocks the commit: strata-check passes the
+#     changed files and `strata check` checks the project that imports the module.
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$repo"
@@ -107,3 +110,41 @@ git commit -m good >"$work/out3" 2>&1 || { cat "$work/out3"; fail "a valid, form
 grep -Eq "strata check.*Passed" "$work/out3" && grep -Eq "strata fmt --check.*Passed" "$work/out3" || { cat "$work/out3"; fail "the hooks did not run"; }
 [ "$(git rev-list --count HEAD)" = 2 ] || fail "the good commit is missing"
 echo "tests/precommit: a valid, formatted file commits"
+
+# 4. Only strata.toml among .toml files triggers strata-check.
+printf '[tool.x]\nname = "x"\n' > pyproject.toml
+git add pyproject.toml
+git commit -m "other toml" >"$work/out4" 2>&1 || { cat "$work/out4"; fail "a commit of another .toml file was blocked"; }
+grep -Eq "strata check.*\(no files to check\)Skipped" "$work/out4" || { cat "$work/out4"; fail "strata-check ran for pyproject.toml"; }
+echo "tests/precommit: another .toml file does not trigger strata-check"
+
+# 5. A change to a module file checks the project that imports it (infra/, which has the
+#    strata.toml), not the module's directory alone (where the module is never instantiated and
+#    its error would go unseen).
+mkdir -p infra/modules/keys
+printf '' > infra/strata.toml
+cat > infra/modules/keys/pair.strata <<'STRATA'
+import aws
+
+/// Two keys, one for data and one for logs.
+module KeyPair {
+  param prefix: string
+  resource data: aws.kms.Key { description = "${prefix} data" }
+  output primary_arn = data.arn
+}
+STRATA
+cat > infra/keys.strata <<'STRATA'
+import "./modules/keys" as keys
+
+module main_keys: keys.KeyPair { prefix = "main" }
+
+output primary = main_keys.primary_arn
+STRATA
+strata fmt infra >/dev/null
+git add infra
+git commit -m "module" >"$work/out5" 2>&1 || { cat "$work/out5"; fail "a valid project with a module was blocked"; }
+sed -i 's/description =/descriptio =/' infra/modules/keys/pair.strata
+git add infra/modules/keys/pair.strata
+if git commit -m "module typo" >"$work/out6" 2>&1; then cat "$work/out6"; fail "an error in a module file went through"; fi
+grep -q "E2001" "$work/out6" && grep -q "infra/modules/keys/pair.strata" "$work/out6" || { cat "$work/out6"; fail "the module's error is not shown"; }
+echo "tests/precommit: an error in a module file blocks the commit (its project is checked)"

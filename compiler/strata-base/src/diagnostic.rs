@@ -45,6 +45,74 @@ impl Label {
     }
 }
 
+/// How certain a [`Fix`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// The fix is what was meant: `strata check --fix` applies it without asking.
+    MachineApplicable,
+    /// A likely fix that a person should look at (editors offer it; `--fix` leaves it).
+    MaybeIncorrect,
+}
+
+impl Applicability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Applicability::MachineApplicable => "machine-applicable",
+            Applicability::MaybeIncorrect => "maybe-incorrect",
+        }
+    }
+}
+
+/// One text replacement of a [`Fix`]: the bytes of `span` become `replacement` (an empty span
+/// inserts).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Edit {
+    pub span: Span,
+    pub replacement: String,
+}
+
+/// A structured fix of a diagnostic: a title (`Replace `rotaton` with `rotation``), the edits
+/// to make, and how certain it is. The editors' quick fixes, `strata check --fix` and
+/// `--format json` read these; nothing parses the help text.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Fix {
+    pub title: String,
+    pub edits: Vec<Edit>,
+    pub applicability: Applicability,
+}
+
+impl Fix {
+    /// A fix that replaces the text of one span.
+    pub fn replace(
+        title: impl Into<String>,
+        span: Span,
+        replacement: impl Into<String>,
+        applicability: Applicability,
+    ) -> Fix {
+        Fix {
+            title: title.into(),
+            edits: vec![Edit {
+                span,
+                replacement: replacement.into(),
+            }],
+            applicability,
+        }
+    }
+    /// The usual did-you-mean fix: replace the (misspelt) text of `span` with `name`.
+    pub fn rename(span: Span, from: &str, name: &str) -> Fix {
+        Fix::replace(
+            format!("Replace `{from}` with `{name}`"),
+            span,
+            name,
+            Applicability::MachineApplicable,
+        )
+    }
+    pub fn is_machine_applicable(&self) -> bool {
+        self.applicability == Applicability::MachineApplicable
+    }
+}
+
 /// One finding of any stage: a stable code, a severity, a message, a primary labelled span,
 /// optional secondary labels, and a help line telling the user what to do.
 ///
@@ -59,6 +127,9 @@ pub struct Diagnostic {
     pub secondary: Vec<Label>,
     pub help: Option<String>,
     pub notes: Vec<String>,
+    /// Structured fixes (usually the one the help line describes); empty when the fix is not
+    /// known exactly.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -76,6 +147,7 @@ impl Diagnostic {
             secondary: Vec::new(),
             help: None,
             notes: Vec::new(),
+            fixes: Vec::new(),
         }
     }
     pub fn error(code: impl Into<String>, message: impl Into<String>, span: Span) -> Self {
@@ -102,6 +174,10 @@ impl Diagnostic {
     }
     pub fn with_note(mut self, note: impl Into<String>) -> Self {
         self.notes.push(note.into());
+        self
+    }
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fixes.push(fix);
         self
     }
     pub fn span(&self) -> Span {

@@ -1,18 +1,32 @@
 //! One function per subcommand. Each returns the process exit code.
 
-use crate::{CfnFormatArg, CheckFormat, Cli, Command, GraphFormat};
-use serde_json::json;
+use crate::{CfnFormatArg, Cli, Command, GraphFormat};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU8, Ordering};
 use strata_base::{Diagnostic, Severity};
-use strata_cli::render::{self, counts, display_sources, json_diagnostic};
-use strata_driver::{CfnFormat, CheckOptions, CheckOutcome, CompileOptions, DiskWorld, Summary};
+use strata_cli::render::{self, counts};
+use strata_driver::{CfnFormat, CheckOptions, CheckOutcome, CompileOptions, DiskWorld};
 
 pub fn run(cli: Cli) -> u8 {
     let color = cli.color.enabled();
+    // `explain` renders Markdown for a terminal on stdout (plain text to a pipe or file).
+    let stdout_tty = std::io::IsTerminal::is_terminal(&std::io::stdout());
+    let markdown = match cli.color {
+        _ if !stdout_tty => None,
+        strata_cli::render::ColorChoice::Never => Some(false),
+        strata_cli::render::ColorChoice::Always => Some(true),
+        strata_cli::render::ColorChoice::Auto => {
+            Some(std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()))
+        }
+    };
     let code = match cli.command {
-        Command::Check { path, env, format } => check(&path, env, format, color),
+        Command::Check {
+            paths,
+            env,
+            format,
+            fix,
+        } => crate::check::check(&paths, env, format, fix, color),
         Command::Compile {
             path,
             env,
@@ -27,11 +41,11 @@ pub fn run(cli: Cli) -> u8 {
             compare_to,
         } => crate::cost_cmd::cost(&path, env, format, compare_to.as_deref(), color),
         Command::Graph { path, env, format } => graph(&path, env, format, color),
-        Command::Fmt { paths, check } => fmt(&paths, check, color),
+        Command::Fmt { paths, check, diff } => fmt(&paths, check || diff, diff, color),
         Command::Explain { code: Some(t) } if crate::schema::is_type(&t) => {
             crate::schema::show(&t, crate::schema::SchemaFormat::Human)
         }
-        Command::Explain { code } => explain(code.as_deref()),
+        Command::Explain { code } => explain(code.as_deref(), markdown),
         Command::Schema {
             command: crate::SchemaCommand::List { family, format },
         } => crate::schema::list(family.as_deref(), format),
@@ -40,6 +54,8 @@ pub fn run(cli: Cli) -> u8 {
         } => crate::schema::show(&name, format),
         Command::Lsp => lsp(),
         Command::Init { dir } => crate::init::init(&dir),
+        Command::Completions { shell } => completions(shell),
+        Command::Man => man(),
     };
     match STDOUT.load(Ordering::Relaxed) {
         // The output is incomplete: whatever the command found, the run failed.
@@ -56,7 +72,7 @@ pub(crate) fn done<T>(outcome: T, code: i32) -> i32 {
 }
 
 /// `STRATA_TIMINGS=1`: the wall time of each stage on stderr (for profiling, not a contract).
-fn print_timings(outcome: &CheckOutcome) {
+pub(crate) fn print_timings(outcome: &CheckOutcome) {
     if std::env::var_os("STRATA_TIMINGS").is_some_and(|v| !v.is_empty() && v != "0") {
         let mut s = String::new();
         for t in &outcome.timings {
@@ -122,7 +138,7 @@ pub(crate) fn print_human(outcome: &CheckOutcome, diagnostics: &[Diagnostic], co
 /// Number of project source files (own and imported) the run read: every file of the source
 /// map but the stdlib, `strata.toml` and placeholders. (A file named on the command line counts
 /// whatever its extension.)
-fn file_count(outcome: &CheckOutcome) -> usize {
+pub(crate) fn file_count(outcome: &CheckOutcome) -> usize {
     outcome
         .sources
         .files()
@@ -151,59 +167,6 @@ pub(crate) fn summary_line(verb: &str, outcome: &CheckOutcome) -> String {
     format!("{verb} {what}: {}\n", counts(&s))
 }
 
-fn json_report(outcome: &CheckOutcome) -> serde_json::Value {
-    let sources = display_sources(&outcome.sources, &outcome.project);
-    let diagnostics: Vec<_> = outcome
-        .diagnostics
-        .iter()
-        .map(|d| json_diagnostic(d, &sources))
-        .collect();
-    let s: Summary = outcome.summary();
-    json!({
-        "diagnostics": diagnostics,
-        "summary": {
-            "errors": s.errors,
-            "warnings": s.warnings,
-            "infos": s.infos,
-            "files": file_count(outcome),
-            "resources": outcome.declared_resources(),
-            "env": outcome.model.env,
-            "exit_code": outcome.exit_code(),
-        }
-    })
-}
-
-fn check(path: &Path, env: Option<String>, format: CheckFormat, color: bool) -> i32 {
-    let outcome = strata_driver::check(
-        &DiskWorld,
-        path,
-        &CheckOptions {
-            env,
-            ..CheckOptions::default()
-        },
-    );
-    print_timings(&outcome);
-    match format {
-        CheckFormat::Human => {
-            print_human(&outcome, &outcome.diagnostics, color);
-            err(&summary_line("checked", &outcome));
-        }
-        CheckFormat::Json => out(&format!("{:#}\n", json_report(&outcome))),
-        CheckFormat::Sarif => {
-            let sources = display_sources(&outcome.sources, &outcome.project);
-            let sarif = strata_policy::sarif::to_sarif_with_policies(
-                &outcome.diagnostics,
-                &sources,
-                &strata_driver::all_codes(),
-                &outcome.model.policies,
-            );
-            out(&format!("{sarif:#}\n"));
-        }
-    }
-    let code = outcome.exit_code();
-    done(outcome, code)
-}
-
 fn compile(
     path: &Path,
     env: Option<String>,
@@ -228,7 +191,9 @@ fn compile(
             CfnFormatArg::Yaml => CfnFormat::Yaml,
         }),
     };
-    let outcome = strata_driver::compile(&DiskWorld, path, &options);
+    let mut outcome = strata_driver::compile(&DiskWorld, path, &options);
+    // The driver returns the files; they are written here, in one atomic switch.
+    strata_driver::write_output(&mut outcome);
     print_timings(&outcome.check);
     print_human(&outcome.check, &outcome.check.diagnostics, color);
     match &outcome.out_dir {
@@ -292,7 +257,7 @@ fn graph(path: &Path, env: Option<String>, format: GraphFormat, color: bool) -> 
     }
 }
 
-fn fmt(paths: &[PathBuf], check: bool, color: bool) -> i32 {
+fn fmt(paths: &[PathBuf], check: bool, diff: bool, color: bool) -> i32 {
     let outcome = strata_driver::format_paths(&DiskWorld, paths);
     if !outcome.diagnostics.is_empty() {
         err(&render::human(
@@ -306,7 +271,11 @@ fn fmt(paths: &[PathBuf], check: bool, color: bool) -> i32 {
     for f in outcome.changed() {
         let name = &outcome.sources.get(f.file).name;
         changed += 1;
-        if check {
+        if diff {
+            if let Some(text) = &f.formatted {
+                out(&unified_diff(name, &outcome.sources.get(f.file).text, text));
+            }
+        } else if check {
             out(&format!("would reformat {name}\n"));
         } else if let Some(text) = &f.formatted {
             match replace_file(&f.path, text) {
@@ -361,11 +330,26 @@ fn fmt(paths: &[PathBuf], check: bool, color: bool) -> i32 {
     }
 }
 
+/// A unified diff (three lines of context) from `old` to `new`, with `a/NAME` and `b/NAME`
+/// headers (`git apply` and `patch -p1` read it).
+fn unified_diff(name: &str, old: &str, new: &str) -> String {
+    let diff = similar::TextDiff::from_lines(old, new);
+    let mut s = diff
+        .unified_diff()
+        .context_radius(3)
+        .header(&format!("a/{name}"), &format!("b/{name}"))
+        .to_string();
+    if !s.is_empty() && !s.ends_with('\n') {
+        s.push('\n');
+    }
+    s
+}
+
 /// Replace the contents of the file at `path` (through a symbolic link: the file it points to)
 /// with `text`, all or nothing: the text goes to a new file beside it, flushed to disk, which
 /// is then renamed over it. Writing in place would leave a truncated source when the disk
 /// fills up or the process is killed half-way.
-fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
     use std::sync::atomic::AtomicU32;
     static NEXT: AtomicU32 = AtomicU32::new(0);
     let real = std::fs::canonicalize(path)?;
@@ -395,7 +379,8 @@ fn replace_file(path: &Path, text: &str) -> std::io::Result<()> {
     written
 }
 
-fn explain(code: Option<&str>) -> i32 {
+/// `markdown`: stdout is a terminal; render the documentation (with colour if `Some(true)`).
+fn explain(code: Option<&str>, markdown: Option<bool>) -> i32 {
     let all = strata_driver::all_codes();
     match code {
         None => {
@@ -418,15 +403,30 @@ fn explain(code: Option<&str>) -> i32 {
         }
         Some(code) => match strata_driver::explain(code) {
             Some(d) => {
-                out(&format!(
-                    "{} ({}, {} by default)\n\n{}",
+                let title = format!(
+                    "{} ({}, {} by default)",
                     d.code,
                     d.name,
-                    d.severity.as_str(),
-                    d.doc
-                ));
-                if !d.doc.ends_with('\n') {
-                    out("\n");
+                    d.severity.as_str()
+                );
+                match markdown {
+                    Some(color) => {
+                        let title = if color {
+                            format!("\x1b[1m{title}\x1b[0m")
+                        } else {
+                            title
+                        };
+                        out(&format!(
+                            "{title}\n\n{}",
+                            strata_cli::markdown::to_terminal(d.doc, color)
+                        ));
+                    }
+                    None => {
+                        out(&format!("{title}\n\n{}", d.doc));
+                        if !d.doc.ends_with('\n') {
+                            out("\n");
+                        }
+                    }
                 }
                 0
             }
@@ -451,4 +451,46 @@ fn lsp() -> i32 {
             2
         }
     }
+}
+
+/// `strata completions SHELL`: the completion script on stdout.
+fn completions(shell: crate::Shell) -> i32 {
+    let mut buf = Vec::new();
+    clap_complete::generate(shell.generator(), &mut crate::command(), "strata", &mut buf);
+    out(&String::from_utf8_lossy(&buf));
+    0
+}
+
+/// `strata man`: the manual page (roff) on stdout, with a section per subcommand.
+fn man() -> i32 {
+    let cmd = crate::command();
+    let mut buf = Vec::new();
+    let mut rendered = clap_mangen::Man::new(cmd.clone()).render(&mut buf);
+    for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+        // clap names are `&'static str` (no `string` feature); the process ends right after.
+        let name: &'static str = Box::leak(format!("strata-{}", sub.get_name()).into_boxed_str());
+        let sub = sub.clone().name(name).display_name(name);
+        let mut page = Vec::new();
+        let man = clap_mangen::Man::new(sub);
+        rendered = rendered
+            .and_then(|()| man.render_name_section(&mut page))
+            .and_then(|()| man.render_synopsis_section(&mut page))
+            .and_then(|()| man.render_description_section(&mut page))
+            .and_then(|()| man.render_options_section(&mut page));
+        // The sections of a subcommand become subsections of the page.
+        buf.extend(
+            String::from_utf8_lossy(&page)
+                .replace(".SH ", ".SS ")
+                .into_bytes(),
+        );
+    }
+    if let Err(e) = rendered {
+        err(&format!(
+            "error: cannot render the manual page: {e}
+"
+        ));
+        return 2;
+    }
+    out(&String::from_utf8_lossy(&buf));
+    0
 }

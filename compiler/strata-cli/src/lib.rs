@@ -2,4 +2,5 @@
 //! (`src/main.rs`) and the fuzz target `render` (fuzz/fuzz_targets/render.rs) share it, so that
 //! the fuzzer renders exactly what the command line prints.
 
+pub mod markdown;
 pub mod render;

@@ -11,7 +11,9 @@ use strata_driver::{Project, Summary};
 pub enum ColorChoice {
     /// Colour when stderr is a terminal and `NO_COLOR` is not set.
     Auto,
+    /// Always colour (ANSI escapes, graphical reports).
     Always,
+    /// Never colour: plain reports with `error[CODE]:` headers.
     Never,
 }
 
@@ -76,15 +78,28 @@ pub fn human(diagnostics: &[Diagnostic], sources: &SourceMap, color: bool) -> St
         .with_links(false);
     let mut out = String::new();
     for d in diagnostics {
+        // Plain output (logs, CI) starts each report with rustc's header line,
+        // `error[E2001]: message`; miette then draws only the snippet and the help.
+        let plain = !color;
         let report = match sources.try_get(d.primary.span.file) {
             // Placeholder files (a path that does not exist, an unreadable file): no snippet.
-            Some(f) if f.text.is_empty() => without_source(d),
-            Some(f) => windowed_report(d, f, sources),
+            Some(f) if f.text.is_empty() => without_source(d, plain),
+            Some(f) => windowed_report(d, f, sources, plain),
+            None if plain => without_source(d, plain),
             None => d.to_miette(sources),
         };
         let mut s = String::new();
         if handler.render_report(&mut s, report.as_ref()).is_err() {
-            s = format!("{}[{}]: {}\n", d.severity.as_str(), d.code, d.message);
+            s = String::new();
+        } else if plain {
+            // The first line is miette's severity glyph and the (empty) message.
+            s = match s.split_once('\n') {
+                Some((_, rest)) => rest.to_string(),
+                None => String::new(),
+            };
+        }
+        if plain || s.is_empty() {
+            s.insert_str(0, &header(d));
         }
         out.push_str(&s);
         if !s.ends_with('\n') {
@@ -355,6 +370,7 @@ fn windowed_report(
     d: &Diagnostic,
     f: &strata_base::SourceFile,
     sources: &SourceMap,
+    plain: bool,
 ) -> miette::Report {
     let text = &f.text;
     let spans: Vec<strata_base::Span> = std::iter::once(d.primary.span)
@@ -463,14 +479,27 @@ fn windowed_report(
         help.push_str("note: ");
         help.push_str(n);
     }
-    let mut m = miette::MietteDiagnostic::new(d.message.clone())
-        .with_code(d.code.clone())
-        .with_severity(severity(d))
-        .with_labels(labels);
+    let mut m = if plain {
+        miette::MietteDiagnostic::new("")
+    } else {
+        miette::MietteDiagnostic::new(d.message.clone()).with_code(d.code.clone())
+    }
+    .with_severity(severity(d))
+    .with_labels(labels);
     if !help.is_empty() {
         m = m.with_help(help);
     }
     miette::Report::new(m).with_source_code(window)
+}
+
+/// `error[E2001]: unknown property `rotaton``, as rustc writes it (`note` for infos).
+pub fn header(d: &Diagnostic) -> String {
+    let word = match d.severity {
+        strata_base::Severity::Error => "error",
+        strata_base::Severity::Warning => "warning",
+        strata_base::Severity::Info => "note",
+    };
+    format!("{word}[{}]: {}\n", d.code, d.message)
 }
 
 fn severity(d: &Diagnostic) -> miette::Severity {
@@ -481,8 +510,9 @@ fn severity(d: &Diagnostic) -> miette::Severity {
     }
 }
 
-/// A report of the message, code and help only.
-fn without_source(d: &Diagnostic) -> miette::Report {
+/// A report of the message, code and help only (`plain`: of the help only, the header line
+/// is written apart).
+fn without_source(d: &Diagnostic, plain: bool) -> miette::Report {
     let severity = severity(d);
     let mut help = d.help.clone().unwrap_or_default();
     for n in &d.notes {
@@ -492,9 +522,12 @@ fn without_source(d: &Diagnostic) -> miette::Report {
         help.push_str("note: ");
         help.push_str(n);
     }
-    let mut m = miette::MietteDiagnostic::new(d.message.clone())
-        .with_code(d.code.clone())
-        .with_severity(severity);
+    let mut m = if plain {
+        miette::MietteDiagnostic::new("")
+    } else {
+        miette::MietteDiagnostic::new(d.message.clone()).with_code(d.code.clone())
+    }
+    .with_severity(severity);
     if !help.is_empty() {
         m = m.with_help(help);
     }
@@ -541,6 +574,31 @@ pub struct JsonDiagnostic {
     pub help: Option<String>,
     /// Secondary labels: other places involved (the other end of a cycle, a declaration).
     pub related: Vec<JsonRelated>,
+    /// Structured fixes: what `strata check --fix` (machine-applicable ones) and editors apply.
+    pub fixes: Vec<JsonFix>,
+}
+
+#[derive(Serialize)]
+pub struct JsonFix {
+    pub title: String,
+    /// `machine-applicable` or `maybe-incorrect`.
+    pub applicability: &'static str,
+    pub edits: Vec<JsonEdit>,
+}
+
+/// Replace the text from (`line`, `column`) to (`end_line`, `end_column`) — 1-based, columns in
+/// characters, the end exclusive; equal for an insertion — with `replacement`. `start_byte` and
+/// `end_byte` are the same range as byte offsets in the file.
+#[derive(Serialize)]
+pub struct JsonEdit {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+    pub start_byte: u32,
+    pub end_byte: u32,
+    pub replacement: String,
 }
 
 #[derive(Serialize)]
@@ -585,6 +643,31 @@ pub fn json_diagnostic(d: &Diagnostic, sources: &SourceMap) -> JsonDiagnostic {
             }
         })
         .collect();
+    let fixes = d
+        .fixes
+        .iter()
+        .map(|f| JsonFix {
+            title: f.title.clone(),
+            applicability: f.applicability.as_str(),
+            edits: f
+                .edits
+                .iter()
+                .map(|e| {
+                    let (file, line, column, end_line, end_column) = pos(e.span);
+                    JsonEdit {
+                        file,
+                        line,
+                        column,
+                        end_line,
+                        end_column,
+                        start_byte: e.span.start,
+                        end_byte: e.span.end,
+                        replacement: e.replacement.clone(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
     JsonDiagnostic {
         code: d.code.clone(),
         severity: d.severity.as_str(),
@@ -596,6 +679,7 @@ pub fn json_diagnostic(d: &Diagnostic, sources: &SourceMap) -> JsonDiagnostic {
         end_column,
         help,
         related,
+        fixes,
     }
 }
 

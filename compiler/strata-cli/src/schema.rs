@@ -6,7 +6,9 @@ use strata_driver::reference;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum SchemaFormat {
+    /// Text for people.
     Human,
+    /// JSON for tools.
     Json,
 }
 

@@ -177,7 +177,14 @@ fn fixtures() {
                     .filter(|l| !l.is_empty() && !l.starts_with('#'))
                 {
                     let args: Vec<&str> = line.split_whitespace().collect();
-                    let run = strata(&work, &args);
+                    let mut run = strata(&work, &args);
+                    // Absolute paths (SARIF's `%SRCROOT%` uri) name the temporary directory.
+                    let real = work.canonicalize().expect("canonical case directory");
+                    for p in [real, work.clone()] {
+                        let p = p.to_string_lossy().into_owned();
+                        run.stdout = run.stdout.replace(&p, "[case]");
+                        run.stderr = run.stderr.replace(&p, "[case]");
+                    }
                     out.push_str(&transcript(line, &run));
                     out.push('\n');
                 }
@@ -1148,4 +1155,140 @@ fn a_write_cut_short_damages_no_source_and_no_output() {
         .collect();
     top.sort();
     assert_eq!(top, ["main.strata", "out"], "leftovers next to the output");
+}
+
+#[test]
+fn completions_for_every_shell_and_a_man_page() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let run = strata(dir.path(), &["completions", shell]);
+        assert_eq!(run.code, 0, "completions {shell}: {}", run.stderr);
+        for word in ["strata", "check", "compile", "format"] {
+            assert!(run.stdout.contains(word), "{shell} lacks `{word}`");
+        }
+        // Possible values (`--format github`) where the shell completes values.
+        if ["bash", "zsh", "fish"].contains(&shell) {
+            assert!(run.stdout.contains("github"), "{shell} lacks `github`");
+        }
+    }
+    assert_eq!(strata(dir.path(), &["completions", "tcsh"]).code, 2);
+    // Bash really completes with it: `strata ch<TAB>` → check; `strata check --format <TAB>`.
+    let script = dir.path().join("strata.bash");
+    fs::write(&script, strata(dir.path(), &["completions", "bash"]).stdout).expect("write");
+    let complete = |words: &str| -> String {
+        let out = Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "source {}; COMP_WORDS=({words}); COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1)); _strata strata \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"; echo \"${{COMPREPLY[@]}}\"",
+                script.display()
+            ))
+            .output()
+            .expect("run bash");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    assert!(complete("strata ch")
+        .split_whitespace()
+        .any(|w| w == "check"));
+    let formats = complete("strata check --format ''");
+    for f in ["human", "json", "sarif", "github"] {
+        assert!(formats.split_whitespace().any(|w| w == f), "{formats}");
+    }
+    let man = strata(dir.path(), &["man"]);
+    assert_eq!(man.code, 0);
+    assert!(man.stdout.contains(".TH strata 1"), "{}", man.stdout);
+    for sub in [
+        "strata\\-check",
+        "strata\\-compile",
+        "strata\\-completions",
+        "\\-\\-fix",
+    ] {
+        assert!(man.stdout.contains(sub), "the man page lacks {sub}");
+    }
+}
+
+#[test]
+fn sarif_and_github_paths_are_relative_to_the_repository_root() {
+    let p = project(&[
+        (
+            "infra/main.strata",
+            b"import aws\nresource key: aws.kms.Key { rotaton = true }\n",
+        ),
+        ("infra/strata.toml", b""),
+        ("app/main.strata", b"let x = yy\n"),
+    ]);
+    fs::create_dir(p.path().join(".git")).expect("mkdir .git");
+    // Run from inside the project: paths still start at the repository root.
+    let infra = p.path().join("infra");
+    let run = strata(&infra, &["check", ".", "../app", "--format", "sarif"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    let v = json(&run);
+    let r = &v["runs"][0];
+    let uris: Vec<&str> = r["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|x| {
+            x["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+                .as_str()
+                .expect("uri")
+        })
+        .collect();
+    assert_eq!(uris, ["infra/main.strata", "app/main.strata"]);
+    let root = p.path().canonicalize().expect("canonical");
+    assert_eq!(
+        r["originalUriBaseIds"]["%SRCROOT%"]["uri"].as_str(),
+        Some(format!("file://{}/", root.display()).as_str())
+    );
+    let gh = strata(
+        &infra,
+        &[
+            "check",
+            "main.strata",
+            "../app/main.strata",
+            "--format",
+            "github",
+        ],
+    );
+    assert_eq!(gh.code, 2);
+    let lines: Vec<&str> = gh.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", gh.stdout);
+    assert!(lines[0].starts_with("::error file=infra/main.strata,line=2,col=29,endLine=2,endColumn=36,title=E2001::unknown property `rotaton`%0Ahelp: did you mean `rotation`?"), "{}", lines[0]);
+    assert!(
+        lines[1].starts_with("::error file=app/main.strata,line=1,col=9,"),
+        "{}",
+        lines[1]
+    );
+}
+
+#[test]
+fn check_fix_applies_only_machine_applicable_fixes() {
+    // `multi_az = prod` is not replaced (it differs per environment); the misspelt name is.
+    let text = "import aws\n\nlet prod = false\n\nresource k: aws.kms.Key {\n  rotaton = true\n}\n\nresource db: aws.rds.DBInstance {\n  engine            = \"postgres\"\n  engine_version    = \"16\"\n  instance_class    = \"db.t4g.micro\"\n  storage_encrypted = prod\n  kms_key           = k\n}\n";
+    let p = project(&[("main.strata", text.as_bytes())]);
+    let run = strata(p.path(), &["check", "--fix", "--format", "json"]);
+    let fixed = fs::read_to_string(p.path().join("main.strata")).expect("read");
+    assert_eq!(fixed, text.replace("rotaton", "rotation"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("fixed 1 problem in main.strata"),
+        "{}",
+        run.stderr
+    );
+    let v = json(&run);
+    let sec = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .find(|d| d["code"] == "SEC011")
+        .unwrap_or_else(|| panic!("no SEC011: {v:#}"));
+    assert_eq!(
+        sec["fixes"][0]["applicability"], "maybe-incorrect",
+        "{sec:#}"
+    );
+    assert_eq!(
+        sec["fixes"][0]["edits"][0]["replacement"],
+        "storage_encrypted = true"
+    );
+    // Nothing left to fix: the file is not rewritten.
+    let again = strata(p.path(), &["check", "--fix"]);
+    assert!(!again.stderr.contains("fixed"), "{}", again.stderr);
 }

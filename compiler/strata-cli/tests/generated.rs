@@ -27,7 +27,10 @@ const PROJECTS: &[(&str, &str)] = &[
 ];
 
 fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().expect("repository root")
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
 }
 
 fn strata(args: &[&str]) -> (i32, String, String) {
@@ -39,8 +42,15 @@ fn strata(args: &[&str]) -> (i32, String, String) {
         .stdin(Stdio::null())
         .output()
         .expect("run strata");
-    let (o, e) = (String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned());
-    assert!(!e.contains("panicked at"), "`strata {}` panicked:\n{e}", args.join(" "));
+    let (o, e) = (
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    );
+    assert!(
+        !e.contains("panicked at"),
+        "`strata {}` panicked:\n{e}",
+        args.join(" ")
+    );
     (out.status.code().unwrap_or(-1), o, e)
 }
 
@@ -68,7 +78,10 @@ fn generated_projects_check_clean_and_are_formatted() {
         let (code, out, err) = strata(&["check", &dir, "--format", "json"]);
         assert_eq!(code, 0, "{p}: strata check failed:\n{out}\n{err}");
         let json: serde_json::Value = serde_json::from_str(&out).expect("check --format json");
-        let noisy: Vec<&serde_json::Value> = json["diagnostics"].as_array().map(|a| a.iter().filter(|d| d["severity"] != "info").collect()).unwrap_or_default();
+        let noisy: Vec<&serde_json::Value> = json["diagnostics"]
+            .as_array()
+            .map(|a| a.iter().filter(|d| d["severity"] != "info").collect())
+            .unwrap_or_default();
         assert!(noisy.is_empty(), "{p}: findings above info:\n{noisy:#?}");
         let (code, out, err) = strata(&["fmt", "--check", &dir]);
         assert_eq!(code, 0, "{p}: not formatted:\n{out}\n{err}");
@@ -81,10 +94,19 @@ fn generated_projects_compile_to_their_target_and_match_snapshots() {
     for (p, target) in PROJECTS {
         let out = tmp.path().join(p);
         let out_s = out.to_string_lossy().into_owned();
-        let (code, o, e) = strata(&["compile", &format!("tests/generated/projects/{p}"), "--out", &out_s]);
+        let (code, o, e) = strata(&[
+            "compile",
+            &format!("tests/generated/projects/{p}"),
+            "--out",
+            &out_s,
+        ]);
         assert_eq!(code, 0, "{p}: compile failed:\n{o}\n{e}");
         let files = read_tree(&out);
-        assert!(!files.is_empty() && files.keys().all(|f| f.starts_with(&format!("{target}/"))), "{p}: expected only {target}/ files, got {:?}", files.keys());
+        assert!(
+            !files.is_empty() && files.keys().all(|f| f.starts_with(&format!("{target}/"))),
+            "{p}: expected only {target}/ files, got {:?}",
+            files.keys()
+        );
         let mut settings = insta::Settings::clone_current();
         settings.set_snapshot_path(repo_root().join("snapshots/generated").join(p));
         settings.set_prepend_module_to_snapshot(false);
@@ -100,7 +122,17 @@ fn generated_projects_compile_to_their_target_and_match_snapshots() {
 fn a_target_that_cannot_hold_a_generated_type_is_an_error() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let out = tmp.path().to_string_lossy().into_owned();
-    let (code, o, e) = strata(&["compile", "tests/generated/projects/cfn-aws", "--target", "terraform", "--out", &out]);
+    let (code, o, e) = strata(&[
+        "compile",
+        "tests/generated/projects/cfn-aws",
+        "--target",
+        "terraform",
+        "--out",
+        &out,
+    ]);
     assert_eq!(code, 2, "{o}\n{e}");
-    assert!(e.contains("L0009") && e.contains("only cloudformation can hold"), "{e}");
+    assert!(
+        e.contains("L0009") && e.contains("only cloudformation can hold"),
+        "{e}"
+    );
 }

@@ -252,3 +252,38 @@ fn language_server(dir: &Path, text: &str) -> Duration {
     assert_eq!(code, 0, "the language server exited with {code}");
     took
 }
+
+/// A program too big for the process's memory budget (here forced small with
+/// `STRATA_MEMORY_LIMIT`; by default a quarter of an address-space limit) stops with E2007 in
+/// evaluation or lowering, instead of the allocator aborting the process.
+#[test]
+fn a_project_over_the_memory_budget_is_an_error_not_an_abort() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let text = "import aws\n\nstack main {\n  provider = aws { region = \"us-east-1\" }\n}\n\nresource q[i in range(200000)]: aws.sqs.Queue {}\n";
+    std::fs::write(dir.path().join("main.strata"), text).expect("write");
+    for (args, limit) in [
+        (&["check"][..], "24M"),
+        (&["compile", "--out", "out"][..], "24M"),
+        (&["compile", "--out", "out"][..], "200M"),
+    ] {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_strata"))
+            .args(args)
+            .current_dir(dir.path())
+            .env("STRATA_MEMORY_LIMIT", limit)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run strata");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "`strata {}` with {limit}:\n{stderr}",
+            args.join(" ")
+        );
+        assert!(
+            stderr.contains("E2007") && stderr.contains("MiB of memory"),
+            "`strata {}` with {limit}:\n{stderr}",
+            args.join(" ")
+        );
+    }
+}

@@ -8,7 +8,8 @@
 //!
 //! - `outputs_are_valid_sarif`: `tests/fixtures/sarif/{findings,clean}` (findings of every
 //!   kind; none at all), every e2e fixture, every example in `dev` and `prod`, a project named by
-//!   an absolute path, and one whose directory and file names need percent-encoding.
+//!   an absolute path inside the repository (relative to its root) and outside it (`file:`
+//!   URIs), and one whose directory and file names need percent-encoding.
 //! - `checker_rejects_broken_logs`: the checker itself fails on each kind of violation.
 
 use serde_json::{json, Value};
@@ -185,19 +186,36 @@ fn outputs_are_valid_sarif() {
         }
     }
 
-    // A project named by an absolute path: `file:` URIs, no base.
+    // A project named by an absolute path inside the repository: relative to its root (the
+    // run's `%SRCROOT%`), whatever the current directory.
     let abs = root.join("tests/fixtures/sarif/findings");
-    let (_, v) = sarif(&root, &abs.to_string_lossy(), None);
+    let (_, v) = sarif(&root.join("compiler"), &abs.to_string_lossy(), None);
+    let location =
+        &v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"];
+    assert_eq!(location["uri"], "tests/fixtures/sarif/findings/main.strata");
+    assert_eq!(location["uriBaseId"], "%SRCROOT%");
+    assert_eq!(
+        v["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+            .as_str()
+            .map(|u| u.trim_end_matches('/').to_string()),
+        Some(format!("file://{}", root.display()))
+    );
+    save("absolute", &v);
+    // Outside the repository: `file:` URIs, no base.
+    let outside = tmp.path().join("outside");
+    fs::create_dir_all(&outside).expect("mkdir");
+    fs::copy(abs.join("main.strata"), outside.join("main.strata")).expect("copy");
+    let (_, v) = sarif(&root, &outside.to_string_lossy(), None);
     let uri = v["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
         ["uri"]
         .as_str()
         .expect("uri")
         .to_string();
     assert!(
-        uri.starts_with("file:///") && uri.ends_with("/tests/fixtures/sarif/findings/main.strata"),
+        uri.starts_with("file:///") && uri.ends_with("/outside/main.strata"),
         "{uri}"
     );
-    save("absolute", &v);
+    save("outside", &v);
 
     // Names with a space, `#`, `%` and non-ASCII letters: percent-encoded.
     let weird = tmp.path().join("we ird#50%");

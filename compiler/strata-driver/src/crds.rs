@@ -20,10 +20,18 @@ pub(crate) fn load(world: &dyn World, project: &Project) -> Vec<Diagnostic> {
     let root_real = world.canonicalize(&project.root).ok();
     for (entry, span) in &project.config.crds {
         let rel = Path::new(entry);
-        if rel.has_root() || rel.components().any(|c| matches!(c, Component::ParentDir | Component::Prefix(_))) {
+        if rel.has_root()
+            || rel
+                .components()
+                .any(|c| matches!(c, Component::ParentDir | Component::Prefix(_)))
+        {
             diags.push(
-                Diagnostic::error(c::BAD_CRD, format!("CRD path `{entry}` is outside the project"), *span)
-                    .with_help("list CRD files by paths relative to the project directory, inside it"),
+                Diagnostic::error(
+                    c::BAD_CRD,
+                    format!("CRD path `{entry}` is outside the project"),
+                    *span,
+                )
+                .with_help("list CRD files by paths relative to the project directory, inside it"),
             );
             continue;
         }
@@ -31,8 +39,12 @@ pub(crate) fn load(world: &dyn World, project: &Project) -> Vec<Diagnostic> {
         if let (Some(root), Ok(real)) = (&root_real, world.canonicalize(&path)) {
             if !real.starts_with(root) {
                 diags.push(
-                    Diagnostic::error(c::BAD_CRD, format!("`{entry}` is a symbolic link that leads outside the project"), *span)
-                        .with_help("copy the CRD into the project"),
+                    Diagnostic::error(
+                        c::BAD_CRD,
+                        format!("`{entry}` is a symbolic link that leads outside the project"),
+                        *span,
+                    )
+                    .with_help("copy the CRD into the project"),
                 );
                 continue;
             }
@@ -43,23 +55,47 @@ pub(crate) fn load(world: &dyn World, project: &Project) -> Vec<Diagnostic> {
                     .read_dir(&path)
                     .unwrap_or_default()
                     .into_iter()
-                    .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml" || e == "json"))
+                    .filter(|p| {
+                        p.extension()
+                            .is_some_and(|e| e == "yaml" || e == "yml" || e == "json")
+                    })
                     .collect();
                 f.sort();
                 f
             }
             Ok(_) => vec![path.clone()],
             Err(_) => {
-                diags.push(Diagnostic::error(c::BAD_CRD, format!("CRD file `{entry}` does not exist"), *span).with_help("check the path: it is relative to the project directory"));
+                diags.push(
+                    Diagnostic::error(
+                        c::BAD_CRD,
+                        format!("CRD file `{entry}` does not exist"),
+                        *span,
+                    )
+                    .with_help("check the path: it is relative to the project directory"),
+                );
                 continue;
             }
         };
         for f in files.into_iter().take(MAX_CRD_FILES) {
-            let shown = f.strip_prefix(&project.root).unwrap_or(&f).to_string_lossy().into_owned();
+            let shown = f
+                .strip_prefix(&project.root)
+                .unwrap_or(&f)
+                .to_string_lossy()
+                .into_owned();
             let text = match read_text(world, &f) {
                 Ok(t) => t,
                 Err(e) => {
-                    diags.push(Diagnostic::error(c::BAD_CRD, format!("cannot read the CRD file `{shown}`: {}", describe_read_error(&e)), *span).with_help("check the file"));
+                    diags.push(
+                        Diagnostic::error(
+                            c::BAD_CRD,
+                            format!(
+                                "cannot read the CRD file `{shown}`: {}",
+                                describe_read_error(&e)
+                            ),
+                            *span,
+                        )
+                        .with_help("check the file"),
+                    );
                     continue;
                 }
             };
@@ -74,7 +110,14 @@ pub(crate) fn load(world: &dyn World, project: &Project) -> Vec<Diagnostic> {
                         }
                     }
                 }
-                Err(why) => diags.push(Diagnostic::error(c::BAD_CRD, format!("`{shown}` is not valid YAML: {why}"), *span).with_help("fix the file, or remove it from `[kubernetes] crds`")),
+                Err(why) => diags.push(
+                    Diagnostic::error(
+                        c::BAD_CRD,
+                        format!("`{shown}` is not valid YAML: {why}"),
+                        *span,
+                    )
+                    .with_help("fix the file, or remove it from `[kubernetes] crds`"),
+                ),
             }
         }
     }
@@ -82,8 +125,12 @@ pub(crate) fn load(world: &dyn World, project: &Project) -> Vec<Diagnostic> {
     for w in types.windows(2) {
         if w[0].name == w[1].name {
             diags.push(
-                Diagnostic::error(c::BAD_CRD, format!("two CRDs define `{}`", w[0].name), project.config.crds.first().map_or(Span::default(), |x| x.1))
-                    .with_help("list each CustomResourceDefinition once"),
+                Diagnostic::error(
+                    c::BAD_CRD,
+                    format!("two CRDs define `{}`", w[0].name),
+                    project.config.crds.first().map_or(Span::default(), |x| x.1),
+                )
+                .with_help("list each CustomResourceDefinition once"),
             );
         }
     }

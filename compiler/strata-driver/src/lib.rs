@@ -2,13 +2,13 @@
 //! (`strata-cli`) and the language server (`strata-lsp`).
 //!
 //! - A [`World`] supplies every file ([`DiskWorld`] for the CLI, [`MemoryWorld`] for tests
-//!   and editor buffers); the pipeline does no other I/O except writing the output of
-//!   [`compile`].
+//!   and editor buffers); the pipeline does no other I/O: [`compile`] returns the files, and
+//!   the caller writes them with [`write_output`].
 //! - [`load_project`] turns `PATH` (a file or a project directory) into source files and the
 //!   settings of `strata.toml`; [`WorldLoader`] resolves `import "./x"` inside the project.
 //! - [`check`] runs analyze → lower_portable → graph → policies and returns every diagnostic,
-//!   sorted and deduplicated, with the cost estimate; [`compile`] checks, then emits and writes
-//!   only when there is no error.
+//!   sorted and deduplicated, with the cost estimate; [`compile`] checks, then emits only when
+//!   there is no error.
 //! - [`all_codes`] is the registry of every diagnostic code of every stage (`strata explain`).
 //!
 //! Architecture invariant: never panics on user input; every problem is a [`Diagnostic`].
@@ -27,8 +27,8 @@ mod world;
 pub use format::{format_paths, FormatOutcome, FormattedFile};
 pub use loader::WorldLoader;
 pub use pipeline::{
-    check, compile, exit_code, is_input_code, sort_diagnostics, CheckOptions, CheckOutcome,
-    CompileOptions, CompileOutcome, StageTiming,
+    check, compile, exit_code, is_input_code, sort_diagnostics, write_output, CheckOptions,
+    CheckOutcome, CompileOptions, CompileOutcome, StageTiming,
 };
 pub use project::{
     io_message, load_project, parse_config, read_text, CfnFormat, CompileConfig, Config, EnvConfig,

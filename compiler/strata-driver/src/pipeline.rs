@@ -1,5 +1,6 @@
 //! The pipelines: `check` = load → analyze → lower_portable → graph → policies (+ cost);
-//! `compile` = check, then (only when it found no error) to_targets → emit → write.
+//! `compile` = check, then (only when it found no error) to_targets → emit, returning the files;
+//! `write_output` writes them (the command line calls it).
 
 use crate::loader::WorldLoader;
 use crate::project::{load_project, CfnFormat, Project};
@@ -228,11 +229,17 @@ pub struct CompileOptions {
     pub cfn_format: Option<CfnFormat>,
 }
 
-/// What a compile did.
+/// What a compile produced, and (after [`write_output`]) what it wrote.
 #[derive(Debug, Default)]
 pub struct CompileOutcome {
     pub check: CheckOutcome,
-    /// Where the files were written (`None` when nothing was written).
+    /// The files to write (paths relative to the output directory), when nothing failed.
+    pub files: Vec<EmittedFile>,
+    /// The output directory the files are for (set when there is something to write).
+    pub target_dir: Option<PathBuf>,
+    /// The target folders [`write_output`] replaces: the targets asked for, else those produced.
+    pub replaced: Vec<Target>,
+    /// Where the files were written (`None` until [`write_output`] succeeded).
     pub out_dir: Option<PathBuf>,
     /// The files written, relative to `out_dir`, sorted.
     pub written: Vec<String>,
@@ -244,8 +251,10 @@ impl CompileOutcome {
     }
 }
 
-/// Check, then emit every target and write the output directory. Nothing is written when any
-/// stage reports an error; the previous output is then left untouched.
+/// Check, then emit every target: the files to write ([`CompileOutcome::files`]) and where
+/// ([`CompileOutcome::target_dir`]), when no stage reported an error. Nothing is written here:
+/// the caller writes them with [`write_output`] (the command line does, after printing the
+/// diagnostics), so a failed compile leaves an earlier output untouched.
 pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> CompileOutcome {
     let checked = check(world, path, &options.check);
     let mut out = CompileOutcome {
@@ -373,34 +382,54 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
     if !failed {
         // Replace the folders of the requested targets (even if one came out empty), else of
         // the targets produced.
-        let mut written_targets: Vec<Target> = targets
+        let mut replaced: Vec<Target> = targets
             .clone()
             .unwrap_or_else(|| programs.iter().map(|p| p.target).collect());
-        written_targets.sort();
-        written_targets.dedup();
-        let result = stages::write_outputs(&out_dir, &files, &written_targets);
-        clock.lap(&mut out.check.timings, "write");
-        match result {
-            Ok(()) => {
-                out.written = files.iter().map(|f| f.path.clone()).collect();
-                out.written.sort();
-                out.out_dir = Some(out_dir);
-            }
-            Err(msg) => {
-                let shown = out_dir.to_string_lossy().into_owned();
-                let id = out
-                    .check
-                    .project
-                    .add_verbatim(&mut out.check.sources, &shown);
-                out.check.diagnostics.push(
-                    Diagnostic::error(c::WRITE_FAILED, format!("cannot write the output directory `{shown}`: {msg}"), Span::new(id, 0, 0))
-                        .with_help("choose a directory you can write with `--out DIR`; an earlier output there is left as it was"),
-                );
-            }
-        }
+        replaced.sort();
+        replaced.dedup();
+        out.files = files;
+        out.replaced = replaced;
+        out.target_dir = Some(out_dir);
     }
     sort_diagnostics(&mut out.check.diagnostics);
     out
+}
+
+/// Write the files of a successful [`compile`] into its output directory: the folders of
+/// [`CompileOutcome::replaced`] are replaced, the rest of the directory is kept, all in one
+/// atomic switch (`strata_emit::write_outputs`). On success `out_dir` and `written` are set;
+/// on failure an `E4009` diagnostic is added and nothing changed on disk. Does nothing when
+/// the compile failed.
+pub fn write_output(out: &mut CompileOutcome) {
+    let Some(out_dir) = out.target_dir.clone() else {
+        return;
+    };
+    let start = std::time::Instant::now();
+    let result = stages::write_outputs(&out_dir, &out.files, &out.replaced);
+    out.check.timings.push(StageTiming {
+        stage: "write",
+        wall: start.elapsed(),
+        resident: resident_bytes(),
+    });
+    match result {
+        Ok(()) => {
+            out.written = out.files.iter().map(|f| f.path.clone()).collect();
+            out.written.sort();
+            out.out_dir = Some(out_dir);
+        }
+        Err(msg) => {
+            let shown = out_dir.to_string_lossy().into_owned();
+            let id = out
+                .check
+                .project
+                .add_verbatim(&mut out.check.sources, &shown);
+            out.check.diagnostics.push(
+                Diagnostic::error(c::WRITE_FAILED, format!("cannot write the output directory `{shown}`: {msg}"), Span::new(id, 0, 0))
+                    .with_help("choose a directory you can write with `--out DIR`; an earlier output there is left as it was"),
+            );
+            sort_diagnostics(&mut out.check.diagnostics);
+        }
+    }
 }
 
 /// Whether the output directory `out` (not named on the command line) leads, through a

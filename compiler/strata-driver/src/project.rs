@@ -788,7 +788,12 @@ pub fn parse_config(file: FileId, text: &str) -> (Config, Vec<Diagnostic>) {
             ),
         }
     }
-    config.crds = raw.kubernetes.crds.iter().map(|c| (c.get_ref().clone(), span_of(file, c))).collect();
+    config.crds = raw
+        .kubernetes
+        .crds
+        .iter()
+        .map(|c| (c.get_ref().clone(), span_of(file, c)))
+        .collect();
     parse_cost(file, raw.cost, &mut config.usage, &mut diags);
     // The budget rule prices like `strata cost`.
     config.policy.usage = config.usage.clone();

@@ -96,7 +96,7 @@ pub(crate) fn emit(p: &TargetProgram, opts: &EmitOptions) -> (Vec<EmittedFile>, 
     );
 
     let mut blocks: Vec<String> = Vec::new();
-    blocks.push(terraform_block(p));
+    blocks.push(terraform_block(&cx, &names, p));
 
     for (key, settings) in &p.providers {
         let (name, alias) = match key.split_once('.') {
@@ -280,7 +280,7 @@ fn wrap_body(s: &mut String, body: &str) {
     }
 }
 
-fn terraform_block(p: &TargetProgram) -> String {
+fn terraform_block(cx: &Cx, names: &Names, p: &TargetProgram) -> String {
     let mut used: BTreeSet<String> = BTreeSet::new();
     for key in p.providers.keys() {
         let name = key.split_once('.').map_or(key.as_str(), |(n, _)| n);
@@ -312,6 +312,38 @@ fn terraform_block(p: &TargetProgram) -> String {
             s.push_str("    }\n");
         }
         s.push_str("  }\n");
+    }
+    // Where the state lives: `backend "s3" { ... }` (from the stack's `backend = s3 { ... }`).
+    if let Some(b) = &p.backend {
+        let at = At::Root("backend");
+        if !is_hcl_ident(&b.kind) {
+            cx.error(
+                codes::INVALID_NAME,
+                PROGRAM_LEVEL,
+                at,
+                format!("backend type `{}` is not an identifier", b.kind),
+                "",
+            );
+        }
+        let _ = write!(s, "\n  backend {} ", quoted(&b.kind));
+        let mut body = String::new();
+        write_body(
+            cx,
+            names,
+            PROGRAM_LEVEL,
+            at,
+            &b.settings,
+            4,
+            Vec::new(),
+            &mut body,
+        );
+        if body.is_empty() {
+            s.push_str("{}\n");
+        } else {
+            s.push_str("{\n");
+            s.push_str(&body);
+            s.push_str("  }\n");
+        }
     }
     s.push_str("}\n");
     s

@@ -297,6 +297,7 @@ impl Fixture {
             budget_span,
             tags: b.tags,
             span: span(start, self.text.len() - 1),
+            backend: None,
         });
         self.model.stacks.len() - 1
     }

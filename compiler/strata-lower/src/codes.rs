@@ -14,6 +14,18 @@ pub const TARGET_CANNOT_HOLD: &str = "L0009";
 pub const SECRET_AS_TEXT: &str = "L0010";
 pub const UNKNOWN_GRANT: &str = "L0011";
 
+/// The process holds more memory than its budget (strata_base::memory): reported once per
+/// stack (identical diagnostics are merged) instead of the allocator aborting the process.
+pub fn out_of_memory(at: strata_base::Span) -> strata_base::Diagnostic {
+    strata_base::Diagnostic::error(
+        "E2007",
+        format!("the project needs more than {} MiB of memory to compile", strata_base::memory::budget() >> 20),
+        at,
+    )
+    .with_label("too big to lower in one process")
+    .with_help("split the project into several stacks compiled separately, or raise the budget with STRATA_MEMORY_LIMIT (bytes, or with a K/M/G suffix) on a machine with more memory")
+}
+
 pub fn codes() -> Vec<CodeDoc> {
     vec![
         CodeDoc {

@@ -34,16 +34,23 @@ pub(crate) fn entries(r: &Resource, target: Target) -> Option<&'static [Entry]> 
         return None;
     }
     let untyped = gen::untyped(ty).map(|_| untyped_target(r).unwrap_or_default());
-    static CACHE: OnceLock<Mutex<HashMap<(String, bool, Option<String>), &'static [Entry]>>> = OnceLock::new();
+    type Key = (String, bool, Option<String>);
+    static CACHE: OnceLock<Mutex<HashMap<Key, &'static [Entry]>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let key = (ty.to_string(), existing, untyped.clone());
-    if let Some(e) = cache.lock().unwrap_or_else(PoisonError::into_inner).get(&key) {
+    if let Some(e) = cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(&key)
+    {
         return Some(e);
     }
     // An existing Terraform resource is a data source (`data.aws_s3_bucket`).
     let ty_name = match untyped {
         Some(t) => t,
-        None if existing && target == Target::Terraform => format!("data.{}", gen::get_data(ty)?.target),
+        None if existing && target == Target::Terraform => {
+            format!("data.{}", gen::get_data(ty)?.target)
+        }
         None => gen::get(ty)?.target.clone(),
     };
     let entry = Entry {
@@ -168,15 +175,22 @@ fn untyped_body(model: &Model, r: &Resource, u: &gen::Untyped, name: &str) -> Js
     let mut o = record(r.props.get(u.body_prop));
     if u.target == Target::Kubernetes {
         let mut meta = record(r.props.get("metadata"));
-        meta.entry("name").or_insert_with(|| Json::String(name.to_string()));
+        meta.entry("name")
+            .or_insert_with(|| Json::String(name.to_string()));
         if !meta.contains_key("namespace") {
-            if let Some(Value::Str(ns)) = model.stack_of(r).and_then(|s| s.provider_config.get("namespace")) {
+            if let Some(Value::Str(ns)) = model
+                .stack_of(r)
+                .and_then(|s| s.provider_config.get("namespace"))
+            {
                 meta.insert("namespace".into(), Json::String(ns.to_string()));
             }
         }
         let mut full = Map::new();
         for k in ["apiVersion", "kind"] {
-            full.insert(k.into(), r.props.get(k).map(ctx::to_ctx).unwrap_or(Json::Null));
+            full.insert(
+                k.into(),
+                r.props.get(k).map(ctx::to_ctx).unwrap_or(Json::Null),
+            );
         }
         full.insert("metadata".into(), Json::Object(meta));
         full.extend(o);
@@ -189,7 +203,11 @@ pub(crate) fn body(model: &Model, r: &Resource, target: Target, name: &str) -> J
     if let Some(u) = gen::untyped(&r.ty) {
         return untyped_body(model, r, u, name);
     }
-    let g = if r.existing { gen::get_data(&r.ty) } else { gen::get(&r.ty) };
+    let g = if r.existing {
+        gen::get_data(&r.ty)
+    } else {
+        gen::get(&r.ty)
+    };
     let Some(g) = g else {
         return Json::Object(Map::new());
     };
@@ -364,7 +382,9 @@ impl Writer<'_> {
                     ctx::marker("$blocks", Json::Array(blocks))
                 }
             }
-            (Value::Record(_) | Value::List(_), Some(GenTy::OpenBlock)) if self.target == Target::Terraform => {
+            (Value::Record(_) | Value::List(_), Some(GenTy::OpenBlock))
+                if self.target == Target::Terraform =>
+            {
                 self.open_block(v)
             }
             (Value::Record(m), Some(GenTy::Obj(fields))) if self.target == Target::Terraform => {
@@ -431,7 +451,12 @@ impl Writer<'_> {
             for (k, x) in m {
                 let j = match x {
                     Value::Record(_) => self.open_block(x),
-                    Value::List(items) if !items.is_empty() && items.iter().all(|i| matches!(i, Value::Record(_))) => self.open_block(x),
+                    Value::List(items)
+                        if !items.is_empty()
+                            && items.iter().all(|i| matches!(i, Value::Record(_))) =>
+                    {
+                        self.open_block(x)
+                    }
                     other => self.value(other, None),
                 };
                 o.insert(ctx::escape_key(k), j);
@@ -441,7 +466,11 @@ impl Writer<'_> {
         match v {
             Value::Record(m) => ctx::marker("$block", body(m)),
             Value::List(items) => {
-                let blocks: Vec<Json> = items.iter().filter_map(|i| i.as_record()).map(body).collect();
+                let blocks: Vec<Json> = items
+                    .iter()
+                    .filter_map(|i| i.as_record())
+                    .map(body)
+                    .collect();
                 ctx::marker("$blocks", Json::Array(blocks))
             }
             other => self.value(other, None),

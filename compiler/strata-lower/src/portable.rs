@@ -111,6 +111,15 @@ pub(crate) fn lower_portable_with(
         .par_iter()
         .map(|&id| {
             let r = model.resource(id);
+            if strata_base::memory::over_budget() {
+                return (
+                    id,
+                    None,
+                    Err(vec![crate::codes::out_of_memory(
+                        model.stack_of(r).map_or(r.name_span, |s| s.span),
+                    )]),
+                );
+            }
             match lowering_of(&model, r, eng) {
                 Ok(None) => (id, None, Ok(Vec::new()), Vec::new()),
                 Ok(Some(l)) => {

@@ -206,8 +206,26 @@ pub(crate) fn to_targets_with(
     let contexts: Vec<Option<Context>> = model
         .resources
         .par_iter()
-        .map(|r| used[r.id.0 as usize].then(|| Context::from(resource_json(model, r))))
+        .map(|r| {
+            (used[r.id.0 as usize] && !strata_base::memory::over_budget())
+                .then(|| Context::from(resource_json(model, r)))
+        })
         .collect();
+    if strata_base::memory::over_budget() {
+        // Stop before rendering: the contexts alone took the budget.
+        let at = model.stacks.first().map_or_else(
+            || {
+                model
+                    .resources
+                    .first()
+                    .map(|r| r.name_span)
+                    .unwrap_or_default()
+            },
+            |s| s.span,
+        );
+        diags.push(c::out_of_memory(at));
+        return (Vec::new(), diags);
+    }
 
     let results: Vec<(TargetProgram, Vec<Diagnostic>)> = groups
         .par_iter()
@@ -431,6 +449,14 @@ fn build_program(
         Some(env) => format!("Strata stack `{stack_name}` (environment `{env}`)"),
         None => format!("Strata stack `{stack_name}`"),
     });
+    // 5. Terraform state backend of the stack.
+    let backend = match (target, stack_ref.and_then(|s| s.backend.as_ref())) {
+        (Target::Terraform, Some(b)) => Some(strata_model::TargetBackend {
+            kind: b.kind.clone(),
+            settings: backend_settings(&b.kind, &b.settings),
+        }),
+        _ => None,
+    };
     let program = TargetProgram {
         target,
         stack: stack_name,
@@ -439,8 +465,52 @@ fn build_program(
         params: params.into_values().collect(),
         resources,
         outputs,
+        backend,
     };
     (program, diags)
+}
+
+/// The nested blocks of Terraform's backends (every other record is an object attribute, as
+/// `assume_role = { role_arn = "..." }` of `s3`).
+const BACKEND_BLOCKS: [(&str, &str); 1] = [("remote", "workspaces")];
+
+/// The settings of a backend as target values: plain values as they are, records as objects or
+/// (see [`BACKEND_BLOCKS`]) nested blocks, nulls (unset optionals) left out.
+fn backend_settings(kind: &str, settings: &BTreeMap<String, Value>) -> strata_model::TMap {
+    fn value(v: &Value) -> Option<TValue> {
+        if let Some(s) = v.as_str() {
+            Some(TValue::Str(s.to_string()))
+        } else if let Some(b) = v.as_bool() {
+            Some(TValue::Bool(b))
+        } else if let Some(r) = v.as_record() {
+            let mut m = strata_model::TMap::new();
+            for (k, v) in r {
+                if let Some(t) = value(v) {
+                    m.insert(k.clone(), t);
+                }
+            }
+            Some(TValue::Map(m))
+        } else if let Some(l) = v.as_list() {
+            Some(TValue::List(l.iter().filter_map(value).collect()))
+        } else if let Value::Int(i) = v {
+            Some(TValue::Int(*i))
+        } else {
+            v.as_f64().map(TValue::Float)
+        }
+    }
+    let mut m = strata_model::TMap::new();
+    for (k, v) in settings {
+        match value(v) {
+            Some(TValue::Map(b)) if BACKEND_BLOCKS.contains(&(kind, k.as_str())) => {
+                m.insert(k.clone(), TValue::Blocks(vec![b]));
+            }
+            Some(t) => {
+                m.insert(k.clone(), t);
+            }
+            None => {}
+        }
+    }
+    m
 }
 
 /// Whether a value is a reference to an `out` whose type is a list.
@@ -513,7 +583,10 @@ fn plan<'e>(
     let entries = if r.existing {
         crate::generated::entries(r, target)
     } else {
-        eng.targets.get(&(r.ty.clone(), target)).map(Vec::as_slice).or_else(|| crate::generated::entries(r, target))
+        eng.targets
+            .get(&(r.ty.clone(), target))
+            .map(Vec::as_slice)
+            .or_else(|| crate::generated::entries(r, target))
     };
     let Some(entries) = entries else {
         return Err(vec![Diagnostic::error(c::NO_MAPPING, format!("`{}` ({}) has no mapping to {}", r.name, r.ty, target.dir_name()), r.name_span)
@@ -644,6 +717,14 @@ fn render_resource(
     plan: &Plan,
 ) -> (Vec<TargetResource>, Vec<TargetParam>, Vec<Diagnostic>) {
     let r = model.resource(id);
+    if strata_base::memory::over_budget() {
+        let at = model.stack_of(r).map_or(r.name_span, |s| s.span);
+        return (
+            Vec::new(),
+            Vec::new(),
+            vec![crate::codes::out_of_memory(at)],
+        );
+    }
     let mut sink = Sink {
         r,
         diags: Vec::new(),
@@ -1211,6 +1292,7 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
             budget_span: None,
             tags: BTreeMap::new(),
             span: span(),
+            backend: None,
         };
         let r = |id: u32, n: &str, attr: Option<&str>| {
             Value::Ref(Ref {

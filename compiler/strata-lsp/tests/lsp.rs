@@ -1214,14 +1214,28 @@ fn generated_types_complete_from_the_index_and_hover_with_their_documentation() 
     let t0 = std::time::Instant::now();
     let items = c.completion(&u, pos_of(text, "cfn.AWS.S3.\n", 0, 11));
     let took = t0.elapsed();
-    assert!(items.iter().any(|i| i.label == "cfn.AWS.S3.Bucket"), "{:?}", labels(&items));
+    assert!(
+        items.iter().any(|i| i.label == "cfn.AWS.S3.Bucket"),
+        "{:?}",
+        labels(&items)
+    );
     // From the index only what matches the typed prefix (plus the types the program already uses).
-    assert!(items.iter().filter(|i| i.label.starts_with("cfn.")).all(|i| i.label.starts_with("cfn.AWS.S3.") || i.label == "cfn.AWS.SNS.Topic"));
+    assert!(items
+        .iter()
+        .filter(|i| i.label.starts_with("cfn."))
+        .all(|i| i.label.starts_with("cfn.AWS.S3.") || i.label == "cfn.AWS.SNS.Topic"));
     // Generous: the target is 50 ms; this only catches loading the whole layer per request.
     assert!(took.as_millis() < 2_000, "completion took {took:?}");
-    let hover = c.hover(&u, pos_of(text, "cfn.AWS.SNS.Topic", 0, 14)).unwrap_or_default();
-    assert!(hover.contains("AWS::SNS::Topic") && hover.contains("https://docs.aws.amazon.com/"), "{hover}");
-    let hover = c.hover(&u, pos_of(text, "TopicName", 0, 2)).unwrap_or_default();
+    let hover = c
+        .hover(&u, pos_of(text, "cfn.AWS.SNS.Topic", 0, 14))
+        .unwrap_or_default();
+    assert!(
+        hover.contains("AWS::SNS::Topic") && hover.contains("https://docs.aws.amazon.com/"),
+        "{hover}"
+    );
+    let hover = c
+        .hover(&u, pos_of(text, "TopicName", 0, 2))
+        .unwrap_or_default();
     assert!(hover.contains("TopicName"), "{hover}");
     c.shutdown();
 }

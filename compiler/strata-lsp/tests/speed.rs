@@ -277,7 +277,14 @@ fn generated_family_completion_in_five_thousand_lines() {
         let t = Instant::now();
         let items = c.completion(&u, at);
         times.push(t.elapsed());
-        assert!(items.iter().any(|i| i.label == "cfn.AWS.S3.Bucket"), "{} items", items.len());
+        assert!(
+            items.iter().any(|i| i.label == "cfn.AWS.S3.Bucket"),
+            "{} items",
+            items.len()
+        );
     }
-    println!("  completion of `cfn.AWS.S` (a generated family): {}", stats(times));
+    println!(
+        "  completion of `cfn.AWS.S` (a generated family): {}",
+        stats(times)
+    );
 }

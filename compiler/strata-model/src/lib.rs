@@ -13,7 +13,8 @@ mod value;
 
 pub use shared::{Shared, SharedMut};
 pub use target::{
-    TMap, TPart, TRef, TValue, Target, TargetOutput, TargetParam, TargetProgram, TargetResource,
+    TMap, TPart, TRef, TValue, Target, TargetBackend, TargetOutput, TargetParam, TargetProgram,
+    TargetResource,
 };
 pub use text::Text;
 pub use types::{FieldSchema, Provider, ResourceSchema, Schemas, Ty};
@@ -87,7 +88,24 @@ pub struct Stack {
     pub budget_span: Option<Span>,
     pub tags: BTreeMap<String, String>,
     pub span: Span,
+    /// Where Terraform keeps the state of this stack (`backend = s3 { ... }`), if set.
+    pub backend: Option<Backend>,
 }
+
+/// A Terraform state backend: `backend = s3 { bucket = "...", key = "...", region = "..." }`
+/// on a stack, typed by the prelude (`type s3 = { ... }`); written as
+/// `terraform { backend "s3" { ... } }`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Backend {
+    /// `s3`, `gcs`, `azurerm` or `remote` (Terraform's backend type).
+    pub kind: String,
+    /// The evaluated settings (record fields become nested blocks).
+    pub settings: BTreeMap<String, Value>,
+    pub span: Span,
+}
+
+/// The Terraform backends a stack can name (each typed by the prelude type of that name).
+pub const BACKENDS: [&str; 4] = ["s3", "gcs", "azurerm", "remote"];
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct ParamValue {

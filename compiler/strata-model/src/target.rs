@@ -132,4 +132,14 @@ pub struct TargetProgram {
     pub params: Vec<TargetParam>,
     pub resources: Vec<TargetResource>,
     pub outputs: Vec<TargetOutput>,
+    /// Terraform only: the state backend (`terraform { backend "KIND" { ... } }`).
+    pub backend: Option<TargetBackend>,
+}
+
+/// `terraform { backend "s3" { bucket = "..." } }`: the backend type and its settings (nested
+/// records are `TValue::Blocks`, written as nested blocks).
+#[derive(Clone, Debug, PartialEq)]
+pub struct TargetBackend {
+    pub kind: String,
+    pub settings: TMap,
 }

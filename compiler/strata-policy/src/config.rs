@@ -215,9 +215,11 @@ impl PolicyConfig {
                 )
                 .with_label("no rule has this code or name");
                 d = match did_you_mean(&key, all.iter().copied()) {
-                    Some(s) => d.with_help(format!(
-                        "did you mean `{s}`? `strata explain` lists every rule"
-                    )),
+                    Some(s) => d
+                        .with_help(format!(
+                            "did you mean `{s}`? `strata explain` lists every rule"
+                        ))
+                        .with_fix(strata_base::Fix::rename(key_span, &key, s)),
                     None => d.with_help("`strata explain` lists every rule code and name"),
                 };
                 diags.push(d);

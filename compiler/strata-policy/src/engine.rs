@@ -6,7 +6,7 @@ use crate::config::PolicyConfig;
 use crate::facts::Facts;
 use crate::registry::{rules, Applies, Check, Rule};
 use std::collections::{BTreeMap, HashMap};
-use strata_base::{Diagnostic, Severity, Span};
+use strata_base::{Applicability, Diagnostic, Edit, FileId, Fix, Severity, SourceMap, Span};
 use strata_graph::ResourceGraph;
 use strata_model::{Model, Resource, ResourceId, ResourceSchema, Schemas, Value};
 
@@ -20,6 +20,8 @@ pub struct Cx<'a> {
     pub options: &'a BTreeMap<String, Value>,
     /// Usage assumptions of the cost estimate.
     pub usage: &'a crate::cost::UsageAssumptions,
+    /// The source texts, when the caller has them: [`fix`] then attaches the edit it describes.
+    pub sources: Option<&'a SourceMap>,
 }
 
 /// Model-level rules see the same context.
@@ -127,7 +129,8 @@ impl<'a> Sink<'a> {
 /// Chainable setters on a reported diagnostic.
 pub trait DiagExt {
     fn label(&mut self, text: impl Into<String>) -> &mut Self;
-    fn help(&mut self, text: impl Into<String>) -> &mut Self;
+    /// The help line; a [`Help`] from [`fix`] also attaches its structured fix.
+    fn help(&mut self, text: impl Into<Help>) -> &mut Self;
     fn note(&mut self, text: impl Into<String>) -> &mut Self;
     fn secondary(&mut self, span: Span, text: impl Into<String>) -> &mut Self;
 }
@@ -137,8 +140,10 @@ impl DiagExt for Diagnostic {
         self.primary.message = text.into();
         self
     }
-    fn help(&mut self, text: impl Into<String>) -> &mut Self {
-        self.help = Some(text.into());
+    fn help(&mut self, text: impl Into<Help>) -> &mut Self {
+        let help = text.into();
+        self.help = Some(help.text);
+        self.fixes.extend(help.fix);
         self
     }
     fn note(&mut self, text: impl Into<String>) -> &mut Self {
@@ -151,16 +156,170 @@ impl DiagExt for Diagnostic {
     }
 }
 
+/// A help line, with the structured fix it describes when that is known exactly.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Help {
+    pub text: String,
+    pub fix: Option<Fix>,
+}
+
+impl From<String> for Help {
+    fn from(text: String) -> Help {
+        Help { text, fix: None }
+    }
+}
+
+impl From<&str> for Help {
+    fn from(text: &str) -> Help {
+        Help::from(text.to_string())
+    }
+}
+
+impl From<&String> for Help {
+    fn from(text: &String) -> Help {
+        Help::from(text.clone())
+    }
+}
+
+impl std::fmt::Display for Help {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
 /// Help text for a fix written on `r`: the exact line, and, for a lowered resource, where the
-/// line belongs.
-pub fn fix(cx: &Cx<'_>, r: &Resource, line: &str) -> String {
+/// line belongs. When the line goes into a resource's own body and the sources are at hand, the
+/// help carries the edit too (see [`property_fix`]).
+pub fn fix(cx: &Cx<'_>, r: &Resource, line: &str) -> Help {
+    let (text, target) = fix_text(cx, r, line);
+    let fix = match (target, cx.sources) {
+        (Some(t), Some(sources)) => property_fix(sources, t, line).map(|mut f| {
+            // The portable resource `r` is lowered from: same field name, but its own type.
+            if t.id != r.id {
+                f.applicability = Applicability::MaybeIncorrect;
+            }
+            f
+        }),
+        _ => None,
+    };
+    Help { text, fix }
+}
+
+/// The edit that writes `line` (`prop = value`) in the declaration of `r`: replaces the field
+/// `prop = ...` when it is written, else adds the line at the end of the body. `None` when the
+/// line has a placeholder (`<a KMS key>`), is not one field, or the declaration cannot be read
+/// back. Machine-applicable when the change stays in this one declaration and replaces no
+/// expression that depends on something else (`multi_az = prod` differs per environment).
+pub fn property_fix(sources: &SourceMap, r: &Resource, line: &str) -> Option<Fix> {
+    use strata_syntax::ast::{ExprKind, Item};
+    if line.contains('<') || line.contains('\n') {
+        return None;
+    }
+    let (prop, _) = line.split_once('=')?;
+    let prop = prop.trim();
+    let probe = format!("resource probe: Probe {{\n  {line}\n}}\n");
+    let (pt, pd) = strata_syntax::parse(FileId(0), &probe);
+    let one_field = matches!(pt.items.as_slice(), [Item::Resource(p)] if p.body.len() == 1 && p.body[0].name.name == prop && !p.body[0].quoted);
+    if !pd.is_empty() || !one_field {
+        return None;
+    }
+    let file = sources.try_get(r.span.file)?;
+    let text: &str = &file.text;
+    let (a, b) = (r.span.start as usize, r.span.end as usize);
+    let decl = text.get(a..b)?;
+    let (tree, diags) = strata_syntax::parse(FileId(0), decl);
+    let [Item::Resource(res)] = tree.items.as_slice() else {
+        return None;
+    };
+    if !diags.is_empty() || res.name.name != r.name.rsplit('.').next().unwrap_or(&r.name) {
+        return None;
+    }
+    let at = |s: Span| Span::new(r.span.file, a + s.start as usize, a + s.end as usize);
+    // In a module or a loop the declaration makes several resources: look before applying.
+    let shared = res.for_each.is_some() || r.name.contains(['.', '[']);
+    let title = format!("Set `{line}` in `{}`", r.name);
+    if let Some(existing) = res.body.iter().find(|f| f.name.name == prop) {
+        let literal = matches!(
+            existing.value.kind,
+            ExprKind::Null
+                | ExprKind::Bool(_)
+                | ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Quantity { .. }
+                | ExprKind::Cidr(_)
+        ) || matches!(&existing.value.kind, ExprKind::Str(parts) if parts.len() <= 1);
+        let applicability = if literal && !shared {
+            Applicability::MachineApplicable
+        } else {
+            Applicability::MaybeIncorrect
+        };
+        return Some(Fix::replace(title, at(existing.span), line, applicability));
+    }
+    // Add the field before the closing brace of the body.
+    let close = b.checked_sub(1)?;
+    if text.as_bytes().get(close) != Some(&b'}') {
+        return None;
+    }
+    let ty_end = a + res.ty.span.end as usize;
+    let open = text.get(ty_end..close)?.find('{')? + ty_end;
+    let inner = text.get(open + 1..close)?;
+    let (span, replacement) = if inner.contains('\n') {
+        // One field per line: indent like the last field, or two more than the resource.
+        let line_start = text[..close].rfind('\n').map_or(0, |i| i + 1);
+        let item_start = text[..a].rfind('\n').map_or(0, |i| i + 1);
+        let item_indent: String = text[item_start..]
+            .chars()
+            .take_while(|c| *c == ' ' || *c == '\t')
+            .collect();
+        let last_indent = res.body.last().and_then(|f| {
+            let before = text.get(..a + f.span.start as usize)?;
+            let ls = before.rfind('\n').map_or(0, |i| i + 1);
+            Some(before[ls..].to_string()).filter(|i| i.chars().all(|c| c == ' ' || c == '\t'))
+        });
+        let indent = last_indent.unwrap_or_else(|| format!("{item_indent}  "));
+        if text[line_start..close].trim().is_empty() {
+            (
+                Span::new(r.span.file, line_start, line_start),
+                format!("{indent}{line}\n"),
+            )
+        } else {
+            (
+                Span::new(r.span.file, close, close),
+                format!("\n{indent}{line}\n{item_indent}"),
+            )
+        }
+    } else if inner.trim().is_empty() {
+        (Span::new(r.span.file, open + 1, close), format!(" {line} "))
+    } else {
+        let last_end = a + res.body.last()?.span.end as usize;
+        (
+            Span::new(r.span.file, last_end, last_end),
+            format!(", {line}"),
+        )
+    };
+    Some(Fix {
+        title,
+        edits: vec![Edit { span, replacement }],
+        applicability: if shared {
+            Applicability::MaybeIncorrect
+        } else {
+            Applicability::MachineApplicable
+        },
+    })
+}
+
+/// The help text of [`fix`], and the resource whose body the line goes in when it names one.
+fn fix_text<'a>(cx: &Cx<'a>, r: &'a Resource, line: &str) -> (String, Option<&'a Resource>) {
     // `backups.point_in_time = true` is not Strata syntax: say where the field goes.
     if let Some((lhs, rhs)) = line.split_once(" = ") {
         if let Some((outer, field)) = lhs.rsplit_once('.') {
             if !lhs.contains(' ') {
-                return format!(
-                    "write `{field} = {rhs}` inside `{outer} = {{ ... }}` of `{}`",
-                    r.name
+                return (
+                    format!(
+                        "write `{field} = {rhs}` inside `{outer} = {{ ... }}` of `{}`",
+                        r.name
+                    ),
+                    None,
                 );
             }
         }
@@ -172,26 +331,30 @@ pub fn fix(cx: &Cx<'_>, r: &Resource, line: &str) -> String {
             if let Some(outer) = cx.schemas.get(&o.ty).filter(|s| !s.fields.contains_key(field)).and_then(|s| {
                 s.fields.iter().find(|(_, f)| matches!(f.ty.resolved(), strata_model::Ty::Record(inner) if inner.contains_key(field))).map(|(k, _)| k.clone())
             }) {
-                return format!("write `{line}` inside `{outer} = {{ ... }}` of `{}`", o.name);
+                return (
+                    format!("write `{line}` inside `{outer} = {{ ... }}` of `{}`", o.name),
+                    None,
+                );
             }
             if cx
                 .schemas
                 .get(&o.ty)
                 .is_none_or(|s| s.fields.contains_key(field))
             {
-                if o.name == r.name {
+                let text = if o.name == r.name {
                     format!("write `{line}` in `{}`", o.name)
                 } else {
                     format!(
                         "write `{line}` in `{}` (`{}` is lowered from it)",
                         o.name, r.name
                     )
-                }
+                };
+                (text, Some(o))
             } else {
-                format!("`{}` (`{}`) has no such setting: declare the `{}` yourself instead of `{}` to write `{line}`", o.name, o.ty, r.ty, o.name)
+                (format!("`{}` (`{}`) has no such setting: declare the `{}` yourself instead of `{}` to write `{line}`", o.name, o.ty, r.ty, o.name), None)
             }
         }
-        None => format!("write `{line}` in `{}`", r.name),
+        None => (format!("write `{line}` in `{}`", r.name), Some(r)),
     }
 }
 
@@ -224,6 +387,7 @@ pub fn run(
     schemas: &Schemas,
     graph: &ResourceGraph,
     config: &PolicyConfig,
+    sources: Option<&SourceMap>,
 ) -> Vec<Diagnostic> {
     let facts = Facts::compute(model, schemas);
     let enabled: Vec<Enabled<'_>> = rules()
@@ -350,6 +514,7 @@ pub fn run(
                         facts: &facts,
                         options: e.options,
                         usage: &config.usage,
+                        sources,
                     };
                     let mut sink = Sink::new(e.rule.code, e.severity, &mut found);
                     f(&cx, r, &mut sink);
@@ -371,6 +536,7 @@ pub fn run(
                     facts: &facts,
                     options: e.options,
                     usage: &config.usage,
+                    sources,
                 };
                 let mut sink = Sink::new(e.rule.code, e.severity, &mut found);
                 f(&cx, &mut sink);
@@ -397,4 +563,113 @@ pub fn run(
     out.sort_by_cached_key(|d| d.sort_key());
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use strata_model::Provider;
+
+    /// Apply the fix that writes `line` into the resource `name` of `text` (declared at the
+    /// top of the file): the new text and the applicability.
+    fn apply(text: &str, name: &str, line: &str) -> Option<(String, Applicability)> {
+        let mut sources = SourceMap::new();
+        let file = sources.add("main.strata", text, false);
+        let (tree, _) = strata_syntax::parse(file, text);
+        let decl = tree.items.iter().find_map(|i| match i {
+            strata_syntax::ast::Item::Resource(r)
+                if r.name.name == name.rsplit('.').next().unwrap_or(name) =>
+            {
+                Some(r)
+            }
+            _ => None,
+        })?;
+        let r = Resource {
+            id: ResourceId(0),
+            name: name.to_string(),
+            ty: "T".into(),
+            provider: Provider::Aws,
+            props: BTreeMap::new(),
+            prop_spans: BTreeMap::new(),
+            depends_on: Vec::new(),
+            name_span: decl.name.span,
+            span: decl.span,
+            stack: None,
+            lowered_from: None,
+            existing: false,
+            doc: None,
+        };
+        let fix = property_fix(&sources, &r, line)?;
+        let mut out = text.to_string();
+        for e in fix.edits.iter().rev() {
+            out.replace_range(e.span.range(), &e.replacement);
+        }
+        Some((out, fix.applicability))
+    }
+
+    const M: Applicability = Applicability::MachineApplicable;
+    const MAYBE: Applicability = Applicability::MaybeIncorrect;
+
+    #[test]
+    fn replaces_a_literal_field_or_adds_the_line() {
+        let t = "resource db: Postgres {\n  multi_az = false\n  storage = 20 GiB\n}\n";
+        assert_eq!(
+            apply(t, "db", "multi_az = true"),
+            Some((t.replace("multi_az = false", "multi_az = true"), M))
+        );
+        let t = "resource b: Bucket {\n  versioning = true\n}\n";
+        assert_eq!(
+            apply(t, "b", "lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]"),
+            Some((
+                "resource b: Bucket {\n  versioning = true\n  lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]\n}\n".into(),
+                M
+            ))
+        );
+        let t = "resource b: Bucket { versioning = true }\n";
+        assert_eq!(
+            apply(t, "b", "x = 1"),
+            Some((
+                "resource b: Bucket { versioning = true, x = 1 }\n".into(),
+                M
+            ))
+        );
+        let t = "resource b: Bucket {}\n";
+        assert_eq!(
+            apply(t, "b", "x = 1"),
+            Some(("resource b: Bucket { x = 1 }\n".into(), M))
+        );
+        let t = "resource b: Bucket { a = 1\n}\n";
+        assert_eq!(
+            apply(t, "b", "x = 1"),
+            Some(("resource b: Bucket { a = 1\n  x = 1\n}\n".into(), M))
+        );
+        let t = "let p = 1\n  resource b: Bucket {\n  }\n";
+        assert_eq!(
+            apply(t, "b", "x = 1"),
+            Some((
+                "let p = 1\n  resource b: Bucket {\n    x = 1\n  }\n".into(),
+                M
+            ))
+        );
+    }
+
+    #[test]
+    fn uncertain_fixes_are_maybe_incorrect_or_absent() {
+        // An expression that differs per environment: offered, not applied by --fix.
+        let t = "resource db: Postgres {\n  multi_az = prod\n}\n";
+        assert_eq!(
+            apply(t, "db", "multi_az = true").map(|(_, a)| a),
+            Some(MAYBE)
+        );
+        // A declaration that makes several resources (a module's, a loop's).
+        let t = "resource db: Postgres {\n  multi_az = false\n}\n";
+        assert_eq!(
+            apply(t, "main.db", "multi_az = true").map(|(_, a)| a),
+            Some(MAYBE)
+        );
+        // Placeholders and lines that are not one field: nothing.
+        assert_eq!(apply(t, "db", "kms_key = <a KMS key>"), None);
+        assert_eq!(apply(t, "db", "class = "), None);
+        assert_eq!(apply(t, "db", "a = 1\nb = 2"), None);
+    }
 }

@@ -28,7 +28,7 @@ mod user;
 
 pub use config::{Level, PolicyConfig, RuleConfig};
 pub use cost::{estimate, CostLine, CostReport, UsageAssumptions};
-pub use engine::{Cx, DiagExt, Sink};
+pub use engine::{property_fix, Cx, DiagExt, Help, Sink};
 pub use registry::{Category, Rule};
 pub use sarif::to_sarif;
 
@@ -46,7 +46,7 @@ pub fn check(
     graph: &ResourceGraph,
     config: &PolicyConfig,
 ) -> Vec<Diagnostic> {
-    engine::run(model, schemas, graph, config)
+    engine::run(model, schemas, graph, config, None)
 }
 
 /// [`check`], then apply the per-path overrides of the configuration (by the file of each
@@ -61,7 +61,7 @@ pub fn check_with_sources(
     sources: &SourceMap,
     other_codes: &[CodeDoc],
 ) -> Vec<Diagnostic> {
-    let diags = check(model, schemas, graph, config);
+    let diags = engine::run(model, schemas, graph, config, Some(sources));
     let diags = apply_path_overrides(diags, config, sources);
     let level = |code: &str| registry::find(code).and_then(|r| config.resolve(r).severity);
     let mut active: BTreeSet<String> = registry::rules()

@@ -76,6 +76,18 @@ pub fn artifact_location(name: &str, is_stdlib: bool) -> J {
     json!({ "uri": encode_path(rel, false), "uriBaseId": SRCROOT })
 }
 
+/// The absolute `file:` URI of a directory, ending with `/` (SARIF requires it of a base).
+fn root_uri(root: &std::path::Path) -> String {
+    let mut path = root.to_string_lossy().replace('\\', "/");
+    if !path.starts_with('/') {
+        path.insert(0, '/');
+    }
+    if !path.ends_with('/') {
+        path.push('/');
+    }
+    format!("file://{}", encode_path(&path, true))
+}
+
 fn location(sources: &SourceMap, l: &Label) -> Option<J> {
     let f = sources.try_get(l.span.file)?;
     let start = f.line_col(l.span.start);
@@ -182,6 +194,19 @@ pub fn to_sarif_with_policies(
     sources: &SourceMap,
     codes: &[CodeDoc],
     policies: &[UserPolicy],
+) -> J {
+    to_sarif_rooted(diags, sources, codes, policies, None)
+}
+
+/// [`to_sarif_with_policies`] for file names relative to `root` (the repository root, or the
+/// directory `strata` ran in): `%SRCROOT%` in `originalUriBaseIds` then carries its absolute
+/// `file:` URI, so that a consumer can resolve the paths without knowing where `strata` ran.
+pub fn to_sarif_rooted(
+    diags: &[Diagnostic],
+    sources: &SourceMap,
+    codes: &[CodeDoc],
+    policies: &[UserPolicy],
+    root: Option<&std::path::Path>,
 ) -> J {
     // Rules: the codes seen in results (documented ones with their docs), sorted by id.
     let used: std::collections::BTreeSet<&str> = diags.iter().map(|d| d.code.as_str()).collect();
@@ -347,6 +372,15 @@ pub fn to_sarif_with_policies(
             J::Object(r)
         })
         .collect();
+    let srcroot = match root.map(root_uri) {
+        Some(uri) => json!({
+            "uri": uri,
+            "description": { "text": "The root of the repository (the git work tree strata ran in, else the directory it ran in); file paths are relative to it." },
+        }),
+        None => {
+            json!({ "description": { "text": "The directory strata ran in; file paths are relative to it (run strata from the repository root for code scanning)." } })
+        }
+    };
     json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
@@ -361,7 +395,7 @@ pub fn to_sarif_with_policies(
                 }
             },
             "originalUriBaseIds": {
-                SRCROOT: { "description": { "text": "The directory strata ran in; file paths are relative to it (run strata from the repository root for code scanning)." } },
+                SRCROOT: srcroot,
                 STDLIB_ROOT: { "description": { "text": "The standard library embedded in the strata binary (stdlib/ in the Strata repository)." } },
             },
             "artifacts": artifacts.into_values().map(|a| json!({ "location": a })).collect::<Vec<_>>(),

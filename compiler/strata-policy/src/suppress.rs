@@ -343,7 +343,7 @@ pub fn apply(
                     .chain(CLOUDS.iter().copied())
                     .collect();
                 d = match did_you_mean(item, choices.iter().copied()) {
-                    Some(m) => d.with_help(format!("did you mean `{m}`? a scope names environments ({}) or clouds (aws, gcp, azure, k8s)", envs.iter().cloned().collect::<Vec<_>>().join(", "))),
+                    Some(m) => d.with_help(format!("did you mean `{m}`? a scope names environments ({}) or clouds (aws, gcp, azure, k8s)", envs.iter().cloned().collect::<Vec<_>>().join(", "))).with_fix(strata_base::Fix::rename(*span, item, m)),
                     None => d.with_help(format!("a scope names environments ({}) or clouds (aws, gcp, azure, k8s)", envs.iter().cloned().collect::<Vec<_>>().join(", "))),
                 };
                 kept.push(d);
@@ -384,9 +384,11 @@ pub fn apply(
                             .map(String::as_str)
                             .chain(crate::registry::rules().iter().map(|r| r.name)),
                     ) {
-                        Some(m) => d.with_help(format!(
-                            "did you mean `{m}`? `strata explain` lists every rule"
-                        )),
+                        Some(m) => d
+                            .with_help(format!(
+                                "did you mean `{m}`? `strata explain` lists every rule"
+                            ))
+                            .with_fix(strata_base::Fix::rename(*cspan, c, m)),
                         None => d.with_help("`strata explain` lists every rule"),
                     };
                     kept.push(d);

@@ -6,7 +6,7 @@ use crate::db::{Db, Locals, ScopeId, Slot, SymKind};
 use crate::types::{example_quantity, TypePath};
 use std::collections::BTreeMap;
 use strata_base::units::{self, Dimension};
-use strata_base::{did_you_mean, Diagnostic, Span};
+use strata_base::{did_you_mean, Diagnostic, Fix, Span};
 use strata_model::check::{check_value, MismatchKind, RefTypes};
 use strata_model::{FieldSchema, Quantity, Ref, ResourceId, StrPart, Ty, Value};
 use strata_syntax::ast::{self, BinaryOp, ExprKind, UnaryOp};
@@ -443,7 +443,9 @@ impl<'a> Db<'a> {
                     )
                     .with_label("not a built-in function");
                     d = match did_you_mean(&callee.name, builtins::NAMES.iter().copied()) {
-                        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                        Some(s) => d
+                            .with_help(format!("did you mean `{s}`?"))
+                            .with_fix(Fix::rename(callee.span, &callee.name, s)),
                         None => d.with_help(format!(
                             "the built-in functions are: {}",
                             builtins::NAMES.join(", ")
@@ -771,7 +773,9 @@ impl<'a> Db<'a> {
                 )
                 .with_label("unknown attribute");
                 d = match did_you_mean(&name.name, f.iter().map(String::as_str)) {
-                    Some(s) => d.with_help(format!("did you mean `{attr}.{s}`?")),
+                    Some(s) => d
+                        .with_help(format!("did you mean `{attr}.{s}`?"))
+                        .with_fix(Fix::rename(name.span, &name.name, s)),
                     None if f.is_empty() => d.with_help(format!("`{attr}` is not a record")),
                     None => d.with_help(format!("the fields of `{attr}` are: {}", f.join(", "))),
                 };
@@ -878,7 +882,8 @@ impl<'a> Db<'a> {
                 }
                 let schema = self.schemas.get(&schema_name)?;
                 // An untyped resource (`cfn.Untyped`): any attribute can be read.
-                let untyped = schema.attrs.contains_key("untyped") && !schema.fields.contains_key(&name.name);
+                let untyped =
+                    schema.attrs.contains_key("untyped") && !schema.fields.contains_key(&name.name);
                 if schema.outputs.contains_key(&name.name) || untyped {
                     return Some(Value::Ref(Ref {
                         attr: Some(name.name.clone()),
@@ -913,7 +918,9 @@ impl<'a> Db<'a> {
                 )
                 .with_label("unknown attribute");
                 d = match did_you_mean(&name.name, names.iter().map(String::as_str)) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    Some(s) => d
+                        .with_help(format!("did you mean `{s}`?"))
+                        .with_fix(Fix::rename(name.span, &name.name, s)),
                     None => d.with_help(format!(
                         "its attributes are: {}",
                         schema
@@ -1458,7 +1465,9 @@ pub(crate) fn unknown_field<'s>(
     )
     .with_label(format!("not a property of {what}"));
     match did_you_mean(&name.name, candidates.iter().copied()) {
-        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        Some(s) => d
+            .with_help(format!("did you mean `{s}`?"))
+            .with_fix(Fix::rename(name.span, &name.name, s)),
         None if candidates.is_empty() => d.with_help("remove it: this takes no properties"),
         None => d.with_help(format!("the properties are: {}", candidates.join(", "))),
     }
@@ -1477,7 +1486,9 @@ fn unknown_field_access<'s>(
     )
     .with_label("unknown field");
     match did_you_mean(&name.name, candidates.iter().copied()) {
-        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        Some(s) => d
+            .with_help(format!("did you mean `{s}`?"))
+            .with_fix(Fix::rename(name.span, &name.name, s)),
         None => d.with_help(format!("the fields are: {}", candidates.join(", "))),
     }
 }
@@ -1490,7 +1501,9 @@ pub(crate) fn unknown_name<'s>(
     let d = Diagnostic::error("E1001", format!("unknown name `{}`", id.name), id.span)
         .with_label(format!("not found in this {where_}"));
     match did_you_mean(&id.name, candidates) {
-        Some(s) => d.with_help(format!("did you mean `{s}`?")),
+        Some(s) => d
+            .with_help(format!("did you mean `{s}`?"))
+            .with_fix(Fix::rename(id.span, &id.name, s)),
         None => d.with_help("declare it with `let`, `param` or `resource`, or import it"),
     }
 }

@@ -50,7 +50,13 @@ impl<'a> Db<'a> {
                                 .copied()
                                 .chain(strata_stdlib::generated::FAMILIES.iter().map(|f| f.name));
                             d = match strata_base::did_you_mean(root, all) {
-                                Some(s) => d.with_help(format!("did you mean `import {s}`?")),
+                                Some(s) => {
+                                    let d = d.with_help(format!("did you mean `import {s}`?"));
+                                    match path.segments.first() {
+                                        Some(first) => d.with_fix(strata_base::Fix::rename(first.span, root, s)),
+                                        None => d,
+                                    }
+                                }
                                 None => d.with_help(format!(
                                     "the stdlib packages are {} and the generated families {}; project files are imported with `import \"./path\" as name`",
                                     strata_stdlib::PACKAGES.join(", "),
@@ -129,7 +135,11 @@ impl<'a> Db<'a> {
                                             &n.name,
                                             cands.iter().map(String::as_str),
                                         ) {
-                                            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                                            Some(s) => d
+                                                .with_help(format!("did you mean `{s}`?"))
+                                                .with_fix(strata_base::Fix::rename(
+                                                    n.span, &n.name, s,
+                                                )),
                                             None => d.with_help(format!(
                                                 "see stdlib/{pkg} for the types `{pkg}` offers"
                                             )),
@@ -309,14 +319,21 @@ impl<'a> Db<'a> {
     /// for `[x in ...]`).
     pub fn instantiate_resource(&mut self, r: &'a ast::Resource, scope: ScopeId) -> Option<Value> {
         let mut schema = self.resource_schema_name(&r.ty, scope)?;
-        if self.schemas.get(&schema).is_some_and(|s| s.attrs.contains_key("untyped")) {
+        if self
+            .schemas
+            .get(&schema)
+            .is_some_and(|s| s.attrs.contains_key("untyped"))
+        {
             self.report(
                 Diagnostic::info("E2014", format!("`{}` is untyped: nothing checks its properties against a schema", r.name.name), r.ty.span)
                     .with_label("untyped")
                     .with_help("prefer a generated type (`strata schema list`), or for Kubernetes custom resources list the CRD files in strata.toml (`[kubernetes] crds`)"),
             );
         }
-        let data_only = self.schemas.get(&schema).is_some_and(|s| s.attrs.contains_key("data"));
+        let data_only = self
+            .schemas
+            .get(&schema)
+            .is_some_and(|s| s.attrs.contains_key("data"));
         if data_only && r.existing.is_none() {
             self.report(
                 Diagnostic::error("E1010", format!("`{schema}` is only a Terraform data source: it reads something that exists, it creates nothing"), r.ty.span)
@@ -348,38 +365,49 @@ impl<'a> Db<'a> {
         let mut order = self.scopes[scope].order.clone();
         order.push((r.span.file.0, r.span.start));
         let stack_hint = self.scopes[scope].stack;
-        let alloc =
-            |db: &mut Db<'a>, name: String, locals: Locals, key: Option<String>| -> Option<Value> {
-                if db.resources.len() >= MAX_RESOURCES {
-                    db.report(
-                        Diagnostic::error(
-                            "E4005",
-                            format!("more than {MAX_RESOURCES} resources"),
-                            r.name.span,
-                        )
-                        .with_help("split the project into several"),
+        let alloc = |db: &mut Db<'a>,
+                     name: String,
+                     locals: Locals,
+                     key: Option<String>|
+         -> Option<Value> {
+            if strata_base::memory::over_budget() {
+                db.report(
+                        Diagnostic::error("E2007", format!("the project needs more than {} MiB of memory to evaluate", strata_base::memory::budget() >> 20), r.name.span)
+                            .with_label("too many resources for one process")
+                            .with_help("split the project, or raise the budget with STRATA_MEMORY_LIMIT on a machine with more memory"),
                     );
-                    return None;
-                }
-                let id = ResourceId(db.resources.len() as u32);
-                db.resources.push(ResourceInfo {
-                    name: name.clone(),
-                    schema: schema.clone(),
-                    decl: r,
-                    scope,
-                    locals,
-                    order: order.clone(),
-                    key,
-                    props: Slot::Todo,
-                    evaluated: None,
-                    stack_hint,
-                });
-                Some(Value::Ref(Ref {
-                    resource: id,
-                    name,
-                    attr: None,
-                }))
-            };
+                return None;
+            }
+            if db.resources.len() >= MAX_RESOURCES {
+                db.report(
+                    Diagnostic::error(
+                        "E4005",
+                        format!("more than {MAX_RESOURCES} resources"),
+                        r.name.span,
+                    )
+                    .with_help("split the project into several"),
+                );
+                return None;
+            }
+            let id = ResourceId(db.resources.len() as u32);
+            db.resources.push(ResourceInfo {
+                name: name.clone(),
+                schema: schema.clone(),
+                decl: r,
+                scope,
+                locals,
+                order: order.clone(),
+                key,
+                props: Slot::Todo,
+                evaluated: None,
+                stack_hint,
+            });
+            Some(Value::Ref(Ref {
+                resource: id,
+                name,
+                attr: None,
+            }))
+        };
         match &r.for_each {
             None => alloc(self, format!("{prefix}{}", r.name.name), Vec::new(), None),
             Some(fe) => {
@@ -760,6 +788,7 @@ impl<'a> Db<'a> {
                 budget_span: None,
                 tags: BTreeMap::new(),
                 span: decl.name.span,
+                backend: None,
             };
             let mut seen_provider = false;
             for f in &decl.body {
@@ -833,9 +862,10 @@ impl<'a> Db<'a> {
                     "description" => {
                         let _ = self.eval(&f.value, scope, &mut locals, Some(&Ty::string()));
                     }
+                    "backend" => stack.backend = self.eval_backend(f, scope),
                     _ => self.report(unknown_field(
                         &f.name,
-                        ["provider", "budget", "tags", "description"],
+                        ["provider", "budget", "tags", "description", "backend"],
                         "a stack",
                     )),
                 }
@@ -850,6 +880,51 @@ impl<'a> Db<'a> {
             out.push(stack);
         }
         out
+    }
+}
+
+impl<'a> Db<'a> {
+    /// `backend = s3 { ... }` of a stack: one of the Terraform backends, its settings checked
+    /// against the prelude type of that name (`type s3 = { ... }`).
+    fn eval_backend(&mut self, f: &'a ast::Field, scope: ScopeId) -> Option<strata_model::Backend> {
+        let names = strata_model::BACKENDS;
+        let ty = match &f.value.kind {
+            ast::ExprKind::TypedRecord { ty, .. } => ty,
+            _ => {
+                self.report(
+                    Diagnostic::error("E2010", "`backend` must name a Terraform backend", f.value.span)
+                        .with_label("not a backend")
+                        .with_help(format!("write `backend = s3 {{ bucket = \"...\", key = \"...\", region = \"...\" }}` (the backends are {})", names.join(", "))),
+                );
+                return None;
+            }
+        };
+        let kind = ty.text();
+        if !names.contains(&kind.as_str()) {
+            let mut d = Diagnostic::error("E2010", format!("unknown backend `{kind}`"), ty.span)
+                .with_label("not a Terraform backend Strata knows");
+            d = match strata_base::did_you_mean(&kind, names.iter().copied()) {
+                Some(s) => d
+                    .with_help(format!(
+                        "did you mean `{s}`? The backends are {}",
+                        names.join(", ")
+                    ))
+                    .with_fix(strata_base::Fix::rename(ty.span, &kind, s)),
+                None => d.with_help(format!("the backends are {}", names.join(", "))),
+            };
+            self.report(d);
+            return None;
+        }
+        let mut locals = Vec::new();
+        let settings = self
+            .eval(&f.value, scope, &mut locals, None)?
+            .as_record()?
+            .clone();
+        Some(strata_model::Backend {
+            kind,
+            settings,
+            span: f.value.span,
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::db::{Db, ScopeId, SymKind};
 use std::collections::BTreeMap;
 use strata_base::units::Dimension;
-use strata_base::{did_you_mean, Diagnostic};
+use strata_base::{did_you_mean, Diagnostic, Fix};
 use strata_model::{FieldSchema, Provider, ResourceSchema, Ty, Value};
 use strata_syntax::ast::{self, TypeArg, TypeKind};
 
@@ -45,7 +45,9 @@ impl<'a> Db<'a> {
         }
         // A Terraform data source with no resource of its name (`tf.aws_caller_identity`) is a
         // type too, for `existing resource` only.
-        match strata_stdlib::generated::schema(q).or_else(|| strata_stdlib::generated::data_schema(q)) {
+        match strata_stdlib::generated::schema(q)
+            .or_else(|| strata_stdlib::generated::data_schema(q))
+        {
             Some(s) => {
                 self.schemas.map.insert(q.to_string(), (*s).clone());
                 true
@@ -136,9 +138,9 @@ impl<'a> Db<'a> {
                             .with_label("not found in the imported module");
                             d = match did_you_mean(&rest[0].name, names.iter().map(String::as_str))
                             {
-                                Some(s) => {
-                                    d.with_help(format!("did you mean `{}.{s}`?", first.name))
-                                }
+                                Some(s) => d
+                                    .with_help(format!("did you mean `{}.{s}`?", first.name))
+                                    .with_fix(Fix::rename(rest[0].span, &rest[0].name, s)),
                                 None => d.with_help(
                                     "check the name, or declare it in the imported module",
                                 ),
@@ -188,7 +190,9 @@ impl<'a> Db<'a> {
                 let mut d = Diagnostic::error("E1003", format!("unknown type `{text}`"), path.span)
                     .with_label("no type or resource schema of this name");
                 d = match did_you_mean(&text, candidates.iter().map(String::as_str)) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    Some(s) => d
+                        .with_help(format!("did you mean `{s}`?"))
+                        .with_fix(Fix::rename(path.span, &text, s)),
                     None => d.with_help("declare it with `type`, import it, or use a stdlib schema such as `aws.s3.Bucket`"),
                 };
                 self.report(d);
@@ -241,7 +245,9 @@ impl<'a> Db<'a> {
         let mut d = Diagnostic::error("E1003", format!("unknown resource type `{q}`"), path.span)
             .with_label("no such schema in the standard library");
         d = match did_you_mean(q, candidates) {
-            Some(s) => d.with_help(format!("did you mean `{s}`?")),
+            Some(s) => d
+                .with_help(format!("did you mean `{s}`?"))
+                .with_fix(Fix::rename(path.span, q, s)),
             None => d.with_help(format!(
                 "see the `{prefix}` package in the stdlib for the types it offers"
             )),

@@ -15,7 +15,7 @@ use nom::{
     combinator::{opt, recognize},
     IResult, Parser,
 };
-use strata_base::{did_you_mean, units, Diagnostic, FileId, Span};
+use strata_base::{did_you_mean, units, Diagnostic, FileId, Fix, Span};
 
 /// Reserved words. Keywords may still be used as field names (`type = "gp3"`, `x.path`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -804,16 +804,16 @@ impl<'a> Lexer<'a> {
                         return;
                     }
                     if let Some(fix) = rate_suffix_alias(per) {
-                        let help = if fix == "USD/month"
+                        let (help, fix) = if fix == "USD/month"
                             && !matches!(
                                 per.to_ascii_lowercase().as_str(),
                                 "mo" | "month" | "months" | "monthly"
                             ) {
-                            "money rates are `USD/hour`, `USD/month` or `USD/year`; convert to one of them".to_string()
+                            ("money rates are `USD/hour`, `USD/month` or `USD/year`; convert to one of them".to_string(), None)
                         } else {
-                            format!("did you mean `{fix}`?")
+                            (format!("did you mean `{fix}`?"), Some(fix))
                         };
-                        self.unknown_unit(start, q, full_end, full, help);
+                        self.unknown_unit(start, q, full_end, full, help, fix);
                         return;
                     }
                 }
@@ -825,9 +825,12 @@ impl<'a> Lexer<'a> {
             let alias = unit_alias(word);
             let case_match = unit_names().find(|u| u.eq_ignore_ascii_case(word) && word.len() > 1);
             if attached || alias.is_some() || case_match.is_some() {
+                let mut fix = None;
                 let help = if let Some(u) = case_match {
+                    fix = Some(u);
                     format!("did you mean `{u}`? Units are case-sensitive")
                 } else if let Some(u) = alias {
+                    fix = Some(u);
                     format!("did you mean `{u}`?")
                 } else if let Some(prefix) = unit_names()
                     .filter(|u| word.starts_with(u) && word.len() > u.len())
@@ -839,11 +842,12 @@ impl<'a> Lexer<'a> {
                         format!("a unit must be followed by a space or an operator; `{prefix}` is followed by more text here")
                     }
                 } else if let Some(u) = did_you_mean(word, unit_names()) {
+                    fix = Some(u);
                     format!("did you mean `{u}`?")
                 } else {
                     "units are B KB MB GB TB KiB MiB GiB TiB, ms s min h d w, USD, USD/hour USD/month USD/year".to_string()
                 };
-                self.unknown_unit(start, q, after, word, help);
+                self.unknown_unit(start, q, after, word, help, fix);
                 return;
             }
         }
@@ -875,16 +879,16 @@ impl<'a> Lexer<'a> {
         end: usize,
         unit: &str,
         help: String,
+        fix: Option<&str>,
     ) {
-        self.error(
-            Diagnostic::error(
-                codes::UNKNOWN_UNIT,
-                format!("unknown unit `{unit}`"),
-                self.span(unit_start, end),
-            )
+        let span = self.span(unit_start, end);
+        let mut d = Diagnostic::error(codes::UNKNOWN_UNIT, format!("unknown unit `{unit}`"), span)
             .with_label("not a unit Strata knows")
-            .with_help(help),
-        );
+            .with_help(help);
+        if let Some(u) = fix {
+            d = d.with_fix(Fix::rename(span, unit, u));
+        }
+        self.error(d);
         self.push(TokenKind::BadNumber, start, end, unit_start);
         self.pos = end;
     }

@@ -18,7 +18,7 @@
 use crate::ast::*;
 use crate::codes;
 use crate::lexer::{unescape, Keyword, Token, TokenKind as T, ITEM_KEYWORDS};
-use strata_base::{did_you_mean, Diagnostic, FileId, Span};
+use strata_base::{did_you_mean, Diagnostic, FileId, Fix, Span};
 
 /// The deepest nesting the parser accepts (error `E0010` beyond).
 pub const MAX_DEPTH: u32 = 256;
@@ -224,7 +224,10 @@ impl<'a> Parser<'a> {
     }
     /// `existing resource`: `existing` is a word only in front of `resource`.
     fn at_existing(&self) -> bool {
-        self.kind() == T::Ident && self.text(self.tok()) == "existing" && self.nth(1) == T::Kw(Keyword::Resource) && Self::is_name(self.nth(2))
+        self.kind() == T::Ident
+            && self.text(self.tok()) == "existing"
+            && self.nth(1) == T::Kw(Keyword::Resource)
+            && Self::is_name(self.nth(2))
     }
     fn at_line_item_start(&self) -> bool {
         self.tok().nl_before && self.at_item_start()
@@ -644,6 +647,12 @@ impl<'a> Parser<'a> {
     fn not_an_item(&mut self) {
         let t = self.tok();
         let text = self.text(t);
+        let keyword = match t.kind {
+            T::Ident if !matches!(self.nth(1), T::Eq | T::Colon) => {
+                did_you_mean(text, ITEM_KEYWORDS.iter().copied())
+            }
+            _ => None,
+        };
         let help = match t.kind {
             T::Ident if self.nth(1) == T::Eq => format!("to bind a value write `let {text} = …`"),
             T::Ident if self.nth(1) == T::Colon => {
@@ -657,15 +666,18 @@ impl<'a> Parser<'a> {
             _ => "a file contains items: import, param, let, type, schema, stack, resource, module, output, policy".into(),
         };
         let found = self.found();
-        self.report(
-            Diagnostic::error(
-                codes::UNEXPECTED_TOKEN,
-                format!("expected an item, found {found}"),
-                self.tspan(t),
-            )
-            .with_label("not the start of an item")
-            .with_help(help),
-        );
+        let span = self.tspan(t);
+        let mut d = Diagnostic::error(
+            codes::UNEXPECTED_TOKEN,
+            format!("expected an item, found {found}"),
+            span,
+        )
+        .with_label("not the start of an item")
+        .with_help(help);
+        if let Some(k) = keyword {
+            d = d.with_fix(Fix::rename(span, text, k));
+        }
+        self.report(d);
     }
 
     /// A name (identifier) of a declaration.

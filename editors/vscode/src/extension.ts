@@ -1,15 +1,33 @@
-// The Strata extension: a language client that starts `strata lsp` (the executable named by
-// the `strata.path` setting) over stdio for `.strata` files. Everything else — diagnostics,
-// hover, completion, go-to-definition, symbols, formatting, quick fixes — is the server's.
+// The Strata extension: a language client that starts `strata lsp` over stdio for `.strata`
+// files. The executable comes from the `strata.server.path` setting, else PATH, else cargo's
+// bin directory (src/server.ts). Everything else — diagnostics, hover, completion,
+// go-to-definition, symbols, formatting, quick fixes — is the server's.
+import * as fs from "fs";
+import * as os from "os";
 import * as vscode from "vscode";
 import { LanguageClient, LanguageClientOptions, ServerOptions, TransportKind } from "vscode-languageclient/node";
+import { findServer } from "./server";
 
 let client: LanguageClient | undefined;
 
-function serverOptions(): ServerOptions {
+function isExecutable(p: string): boolean {
+  try {
+    if (!fs.statSync(p).isFile()) {
+      return false;
+    }
+    if (process.platform !== "win32") {
+      fs.accessSync(p, fs.constants.X_OK);
+    }
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The `strata.server.path` setting (`strata.path`, its former name, as a fallback). */
+function configuredPath(): string {
   const config = vscode.workspace.getConfiguration("strata");
-  const command = config.get<string>("path")?.trim() || "strata";
-  return { command, args: ["lsp"], transport: TransportKind.stdio };
+  return config.get<string>("server.path")?.trim() || config.get<string>("path")?.trim() || "";
 }
 
 function clientOptions(): LanguageClientOptions {
@@ -29,14 +47,28 @@ function clientOptions(): LanguageClientOptions {
 }
 
 async function start(context: vscode.ExtensionContext): Promise<void> {
-  client = new LanguageClient("strata", "Strata", serverOptions(), clientOptions());
+  const found = findServer({
+    configured: configuredPath(),
+    env: process.env,
+    platform: process.platform,
+    home: os.homedir(),
+    isExecutable,
+  });
+  if (found.command === undefined) {
+    const choice = await vscode.window.showErrorMessage(found.message, "Open Settings");
+    if (choice === "Open Settings") {
+      void vscode.commands.executeCommand("workbench.action.openSettings", "strata.server.path");
+    }
+    return;
+  }
+  const server: ServerOptions = { command: found.command, args: ["lsp"], transport: TransportKind.stdio };
+  client = new LanguageClient("strata", "Strata", server, clientOptions());
   try {
     await client.start();
   } catch (e) {
-    const path = vscode.workspace.getConfiguration("strata").get<string>("path") || "strata";
     void vscode.window.showErrorMessage(
-      `Strata: cannot start \`${path} lsp\` (${e instanceof Error ? e.message : String(e)}). ` +
-        "Install strata or set `strata.path` to its location.",
+      `Strata: cannot start \`${found.command} lsp\` (${e instanceof Error ? e.message : String(e)}). ` +
+        "Check `strata --version` in a terminal, or set `strata.server.path`.",
     );
   }
   context.subscriptions.push({ dispose: () => void client?.stop() });
@@ -46,11 +78,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(
     vscode.commands.registerCommand("strata.restartServer", async () => {
       await client?.stop();
+      client = undefined;
       await start(context);
     }),
     vscode.workspace.onDidChangeConfiguration(async (e) => {
-      if (e.affectsConfiguration("strata.path") || e.affectsConfiguration("strata.env")) {
+      if (
+        e.affectsConfiguration("strata.server.path") ||
+        e.affectsConfiguration("strata.path") ||
+        e.affectsConfiguration("strata.env")
+      ) {
         await client?.stop();
+        client = undefined;
         await start(context);
       }
     }),

@@ -79,6 +79,7 @@ pub fn program(target: Target, stack: &str) -> TargetProgram {
         params: Vec::new(),
         resources: Vec::new(),
         outputs: Vec::new(),
+        backend: None,
     }
 }
 

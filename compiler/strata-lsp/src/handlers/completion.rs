@@ -89,7 +89,10 @@ pub fn completion(cx: &Ctx, p: CompletionParams) -> Result<Option<CompletionResp
     // A generated family has thousands of types: the editor asks again as more is typed.
     if let Context::TypeName { typed, .. } = &ctx {
         if strata_stdlib::generated::family_of(typed).is_some() {
-            return Ok(Some(CompletionResponse::List(lsp_types::CompletionList { is_incomplete: true, items })));
+            return Ok(Some(CompletionResponse::List(lsp_types::CompletionList {
+                is_incomplete: true,
+                items,
+            })));
         }
     }
     Ok(Some(CompletionResponse::Array(items)))
@@ -316,7 +319,9 @@ const MAX_GENERATED_ITEMS: usize = 500;
 /// from the embedded index — nothing is parsed.
 fn generated_type_items(typed: &str, edit_range: lsp_types::Range, out: &mut Vec<CompletionItem>) {
     let family = typed.split('.').next().unwrap_or_default();
-    let Some(f) = strata_stdlib::generated::family_of(family) else { return };
+    let Some(f) = strata_stdlib::generated::family_of(family) else {
+        return;
+    };
     if !typed.contains('.') {
         return;
     }
@@ -330,9 +335,17 @@ fn generated_type_items(typed: &str, edit_range: lsp_types::Range, out: &mut Vec
             break;
         }
         n += 1;
-        let mut it = item(name, CompletionItemKind::CLASS, Some(format!("{} type", f.target.dir_name())), None);
+        let mut it = item(
+            name,
+            CompletionItemKind::CLASS,
+            Some(format!("{} type", f.target.dir_name())),
+            None,
+        );
         it.sort_text = Some(format!("2_{name}"));
-        it.text_edit = Some(CompletionTextEdit::Edit(TextEdit { range: edit_range, new_text: name.to_string() }));
+        it.text_edit = Some(CompletionTextEdit::Edit(TextEdit {
+            range: edit_range,
+            new_text: name.to_string(),
+        }));
         out.push(it);
     }
 }

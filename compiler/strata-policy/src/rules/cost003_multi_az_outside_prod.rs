@@ -108,7 +108,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     )
     .label(HA)
     .help(if line.starts_with("create") {
-        line
+        Help::from(line)
     } else {
         fix(cx, r, &line)
     });

@@ -53,11 +53,11 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let help = if hit.path() == hit.prop() {
         fix(cx, r, &format!("{} = <a KMS key resource>", hit.path()))
     } else {
-        format!(
+        Help::from(format!(
             "write `{field} = <a KMS key ARN>` in `{}` of `{}` (SSE-KMS with a customer-managed key)",
             hit.prop(),
             r.name
-        )
+        ))
     };
     out.at(
         r,

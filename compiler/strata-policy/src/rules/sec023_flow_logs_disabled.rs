@@ -67,7 +67,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         _ => format!("{} = true", hit.path()),
     };
     let help = if hit.path().is_empty() {
-        format!("declare a flow log for `{}`: `{line}`", r.name)
+        Help::from(format!("declare a flow log for `{}`: `{line}`", r.name))
     } else {
         fix(cx, r, &line)
     };

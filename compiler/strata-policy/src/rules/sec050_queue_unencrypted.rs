@@ -67,10 +67,10 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     } else {
         (
             "queue",
-            format!(
+            Help::from(format!(
                 "{} (or set `{key}`)",
                 fix(cx, r, &format!("{} = true", hit.path()))
-            ),
+            )),
         )
     };
     out.at(

@@ -65,10 +65,10 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     )
     .label(HTTP)
     .help(match hit.path().contains("[]") {
-        true => format!(
+        true => Help::from(format!(
             "write `{field} = \"redirect-to-https\"` in every cache behavior of `{}`",
             r.name
-        ),
+        )),
         false => fix(cx, r, &format!("{} = \"redirect-to-https\"", hit.path())),
     });
 }

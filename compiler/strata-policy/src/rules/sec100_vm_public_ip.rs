@@ -92,11 +92,11 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             "false"
         };
         d.help(if hit.path().contains("[]") {
-            format!(
+            Help::from(format!(
                 "write `{} = {off}` in every network interface of `{}`",
                 hit.path().rsplit('.').next().unwrap_or(hit.path()),
                 r.name
-            )
+            ))
         } else {
             fix(cx, r, &format!("{} = {off}", hit.path()))
         });

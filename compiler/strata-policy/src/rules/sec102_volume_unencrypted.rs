@@ -56,11 +56,11 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         "true"
     };
     let help = if hit.path().contains("[]") {
-        format!(
+        Help::from(format!(
             "write `{} = {on}` in every block device of `{}`",
             hit.path().rsplit('.').next().unwrap_or(hit.path()),
             r.name
-        )
+        ))
     } else {
         fix(cx, r, &format!("{} = {on}", hit.path()))
     };

@@ -76,10 +76,10 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
                 "anyone can invoke the service of `{}` without authentication",
                 r.name
             ),
-            format!(
+            Help::from(format!(
                 "bind the invoker role to the callers' identities instead of `{}`",
                 hit.shown()
-            ),
+            )),
         ),
         NO_AUTH => (
             format!("the URL of `{}` needs no authentication", r.name),

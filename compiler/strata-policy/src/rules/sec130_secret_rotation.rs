@@ -64,8 +64,8 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let help = match r.ty.as_str() {
         "gcp.secretmanager.Secret" => fix(cx, r, "rotation = { period = 30d, next = \"<first rotation, RFC 3339>\", topic = <a Pub/Sub topic> }"),
         "tf.google_secret_manager_secret" => fix(cx, r, "rotation = { rotation_period = \"2592000s\", next_rotation_time = \"<RFC 3339>\" }"),
-        "cfn.AWS.SecretsManager.Secret" => format!("declare `resource {}_rotation: cfn.AWS.SecretsManager.RotationSchedule {{ SecretId = {}.Id, RotationRules = {{ AutomaticallyAfterDays = 30 }}, ... }}`", ident(&r.name), r.name),
-        _ => format!("declare `resource {}_rotation: tf.aws_secretsmanager_secret_rotation {{ secret_id = {}.id, rotation_rules = {{ automatically_after_days = 30 }}, ... }}`", ident(&r.name), r.name),
+        "cfn.AWS.SecretsManager.Secret" => Help::from(format!("declare `resource {}_rotation: cfn.AWS.SecretsManager.RotationSchedule {{ SecretId = {}.Id, RotationRules = {{ AutomaticallyAfterDays = 30 }}, ... }}`", ident(&r.name), r.name)),
+        _ => Help::from(format!("declare `resource {}_rotation: tf.aws_secretsmanager_secret_rotation {{ secret_id = {}.id, rotation_rules = {{ automatically_after_days = 30 }}, ... }}`", ident(&r.name), r.name)),
     };
     out.at(
         r,

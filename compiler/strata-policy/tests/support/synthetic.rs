@@ -216,6 +216,7 @@ pub fn model(n: usize) -> (Model, Schemas) {
             budget_span: Some(Span::new(FileId(0), 0, 1)),
             tags: BTreeMap::from([("env".to_string(), env.to_string())]),
             span: Span::default(),
+            backend: None,
         });
     }
     let mut id = 0u32;

@@ -16,11 +16,19 @@ pub fn group_segment(group: &str) -> String {
 }
 
 fn text(s: Option<&Json>) -> Option<String> {
-    let s = s?.as_str()?.split_whitespace().collect::<Vec<_>>().join(" ");
+    let s = s?
+        .as_str()?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     if s.is_empty() {
         return None;
     }
-    Some(if s.chars().count() > DOC { format!("{}…", s.chars().take(DOC).collect::<String>()) } else { s })
+    Some(if s.chars().count() > DOC {
+        format!("{}…", s.chars().take(DOC).collect::<String>())
+    } else {
+        s
+    })
 }
 
 /// The kinds one YAML/JSON document defines, or why it is not a usable CRD. Documents of
@@ -29,27 +37,49 @@ pub fn types_of(doc: &Json) -> Result<Vec<GenType>, String> {
     if doc.get("kind").and_then(Json::as_str) != Some("CustomResourceDefinition") {
         return Ok(Vec::new());
     }
-    let spec = doc.get("spec").ok_or("a CustomResourceDefinition without `spec`")?;
-    let group = spec.get("group").and_then(Json::as_str).ok_or("`spec.group` is missing")?;
-    let kind = spec.get("names").and_then(|n| n.get("kind")).and_then(Json::as_str).ok_or("`spec.names.kind` is missing")?;
-    if !kind.chars().next().is_some_and(|c| c.is_ascii_alphabetic()) || !kind.chars().all(|c| c.is_ascii_alphanumeric()) {
+    let spec = doc
+        .get("spec")
+        .ok_or("a CustomResourceDefinition without `spec`")?;
+    let group = spec
+        .get("group")
+        .and_then(Json::as_str)
+        .ok_or("`spec.group` is missing")?;
+    let kind = spec
+        .get("names")
+        .and_then(|n| n.get("kind"))
+        .and_then(Json::as_str)
+        .ok_or("`spec.names.kind` is missing")?;
+    if !kind.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        || !kind.chars().all(|c| c.is_ascii_alphanumeric())
+    {
         return Err(format!("kind `{kind}` is not a name"));
     }
     let namespaced = spec.get("scope").and_then(Json::as_str) != Some("Cluster");
-    let versions = spec.get("versions").and_then(Json::as_array).ok_or("`spec.versions` is missing (apiextensions.k8s.io/v1 CRDs list their versions)")?;
+    let versions = spec
+        .get("versions")
+        .and_then(Json::as_array)
+        .ok_or("`spec.versions` is missing (apiextensions.k8s.io/v1 CRDs list their versions)")?;
     let mut out = Vec::new();
     for v in versions {
         if v.get("served").and_then(Json::as_bool) == Some(false) {
             continue;
         }
-        let Some(version) = v.get("name").and_then(Json::as_str) else { continue };
+        let Some(version) = v.get("name").and_then(Json::as_str) else {
+            continue;
+        };
         if !version.chars().all(|c| c.is_ascii_alphanumeric()) {
             return Err(format!("version `{version}` is not a name"));
         }
         let schema = v.get("schema").and_then(|s| s.get("openAPIV3Schema"));
         let mut props = BTreeMap::new();
-        let top = schema.and_then(|s| s.get("properties")).and_then(Json::as_object);
-        let required: Vec<&str> = schema.and_then(|s| s.get("required")).and_then(Json::as_array).map(|a| a.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
+        let top = schema
+            .and_then(|s| s.get("properties"))
+            .and_then(Json::as_object);
+        let required: Vec<&str> = schema
+            .and_then(|s| s.get("required"))
+            .and_then(Json::as_array)
+            .map(|a| a.iter().filter_map(Json::as_str).collect())
+            .unwrap_or_default();
         match top {
             Some(fields) => {
                 for (k, s) in fields {
@@ -67,12 +97,22 @@ pub fn types_of(doc: &Json) -> Result<Vec<GenType>, String> {
                 props.insert("spec".to_string(), GenField::new(GenTy::Any));
             }
         }
-        props.insert("metadata".to_string(), GenField { doc: Some("The object's metadata; its name defaults to the resource's.".into()), ..GenField::new(metadata()) });
+        props.insert(
+            "metadata".to_string(),
+            GenField {
+                doc: Some("The object's metadata; its name defaults to the resource's.".into()),
+                ..GenField::new(metadata())
+            },
+        );
         let target = format!("{group}/{version}/{kind}");
         out.push(GenType {
             name: format!("kube.{}.{version}.{kind}", group_segment(group)),
             target,
-            doc: text(schema.and_then(|s| s.get("description"))).or_else(|| Some(format!("The custom resource `{kind}` of `{group}/{version}` (from the project's CRD)."))),
+            doc: text(schema.and_then(|s| s.get("description"))).or_else(|| {
+                Some(format!(
+                    "The custom resource `{kind}` of `{group}/{version}` (from the project's CRD)."
+                ))
+            }),
             url: None,
             props,
             attrs: BTreeMap::new(),
@@ -86,9 +126,30 @@ pub fn types_of(doc: &Json) -> Result<Vec<GenType>, String> {
 }
 
 fn metadata() -> GenTy {
-    let s = || GenField::new(GenTy::Str { pattern: None, min_len: None, max_len: None });
-    let m = || GenField::new(GenTy::Map(Box::new(GenTy::Str { pattern: None, min_len: None, max_len: None })));
-    GenTy::Obj([("name".to_string(), s()), ("namespace".to_string(), s()), ("labels".to_string(), m()), ("annotations".to_string(), m())].into_iter().collect())
+    let s = || {
+        GenField::new(GenTy::Str {
+            pattern: None,
+            min_len: None,
+            max_len: None,
+        })
+    };
+    let m = || {
+        GenField::new(GenTy::Map(Box::new(GenTy::Str {
+            pattern: None,
+            min_len: None,
+            max_len: None,
+        })))
+    };
+    GenTy::Obj(
+        [
+            ("name".to_string(), s()),
+            ("namespace".to_string(), s()),
+            ("labels".to_string(), m()),
+            ("annotations".to_string(), m()),
+        ]
+        .into_iter()
+        .collect(),
+    )
 }
 
 /// An OpenAPI v3 (structural) schema as a shape; nesting beyond 64 levels is free-form.
@@ -104,23 +165,52 @@ fn ty(s: &Json, depth: usize) -> GenTy {
         if let Some(alts) = s.get(key).and_then(Json::as_array) {
             if s.get("type").is_none() {
                 let ts: Vec<GenTy> = alts.iter().map(|a| ty(a, depth + 1)).collect();
-                return if ts.iter().any(|t| *t == GenTy::Any) || ts.is_empty() { GenTy::Any } else { GenTy::Union(ts) };
+                return if ts.contains(&GenTy::Any) || ts.is_empty() {
+                    GenTy::Any
+                } else {
+                    GenTy::Union(ts)
+                };
             }
         }
     }
     match s.get("type").and_then(Json::as_str) {
         Some("string") => match s.get("enum").and_then(Json::as_array) {
-            Some(e) if !e.is_empty() && e.iter().all(Json::is_string) => GenTy::Enum(e.iter().filter_map(Json::as_str).map(str::to_string).collect()),
+            Some(e) if !e.is_empty() && e.iter().all(Json::is_string) => GenTy::Enum(
+                e.iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_string)
+                    .collect(),
+            ),
             _ => GenTy::Str {
-                pattern: s.get("pattern").and_then(Json::as_str).filter(|p| strata_model::pattern::validate(p).is_ok()).map(str::to_string),
-                min_len: s.get("minLength").and_then(Json::as_u64).map(|x| x.min(u32::MAX as u64) as u32),
-                max_len: s.get("maxLength").and_then(Json::as_u64).map(|x| x.min(u32::MAX as u64) as u32),
+                pattern: s
+                    .get("pattern")
+                    .and_then(Json::as_str)
+                    .filter(|p| strata_model::pattern::validate(p).is_ok())
+                    .map(str::to_string),
+                min_len: s
+                    .get("minLength")
+                    .and_then(Json::as_u64)
+                    .map(|x| x.min(u32::MAX as u64) as u32),
+                max_len: s
+                    .get("maxLength")
+                    .and_then(Json::as_u64)
+                    .map(|x| x.min(u32::MAX as u64) as u32),
             },
         },
-        Some("integer") => GenTy::Int { min: s.get("minimum").and_then(Json::as_i64), max: s.get("maximum").and_then(Json::as_i64) },
-        Some("number") => GenTy::Num { min: s.get("minimum").and_then(Json::as_f64), max: s.get("maximum").and_then(Json::as_f64) },
+        Some("integer") => GenTy::Int {
+            min: s.get("minimum").and_then(Json::as_i64),
+            max: s.get("maximum").and_then(Json::as_i64),
+        },
+        Some("number") => GenTy::Num {
+            min: s.get("minimum").and_then(Json::as_f64),
+            max: s.get("maximum").and_then(Json::as_f64),
+        },
         Some("boolean") => GenTy::Bool,
-        Some("array") => GenTy::List(Box::new(s.get("items").map(|i| ty(i, depth + 1)).unwrap_or(GenTy::Any))),
+        Some("array") => GenTy::List(Box::new(
+            s.get("items")
+                .map(|i| ty(i, depth + 1))
+                .unwrap_or(GenTy::Any),
+        )),
         Some("object") => {
             if flag("x-kubernetes-preserve-unknown-fields") && s.get("properties").is_none() {
                 return GenTy::Any;
@@ -129,7 +219,11 @@ fn ty(s: &Json, depth: usize) -> GenTy {
                 if flag("x-kubernetes-preserve-unknown-fields") {
                     return GenTy::Any;
                 }
-                let required: Vec<&str> = s.get("required").and_then(Json::as_array).map(|a| a.iter().filter_map(Json::as_str).collect()).unwrap_or_default();
+                let required: Vec<&str> = s
+                    .get("required")
+                    .and_then(Json::as_array)
+                    .map(|a| a.iter().filter_map(Json::as_str).collect())
+                    .unwrap_or_default();
                 return GenTy::Obj(
                     fields
                         .iter()
@@ -192,11 +286,17 @@ mod tests {
         assert_eq!(t.target, "cert-manager.io/v1/Certificate");
         assert!(t.namespaced);
         assert!(!t.props.contains_key("status") && t.props.contains_key("metadata"));
-        let GenTy::Obj(spec) = &t.props["spec"].ty else { panic!("{:?}", t.props["spec"]) };
+        let GenTy::Obj(spec) = &t.props["spec"].ty else {
+            panic!("{:?}", t.props["spec"])
+        };
         assert!(spec["secretName"].req && !spec["duration"].req);
         assert_eq!(spec["port"].ty, GenTy::IntOrString);
         assert_eq!(spec["extra"].ty, GenTy::Any);
-        assert!(types_of(&serde_json::json!({"kind": "ConfigMap"})).unwrap_or_default().is_empty());
-        assert!(types_of(&serde_json::json!({"kind": "CustomResourceDefinition", "spec": {}})).is_err());
+        assert!(types_of(&serde_json::json!({"kind": "ConfigMap"}))
+            .unwrap_or_default()
+            .is_empty());
+        assert!(
+            types_of(&serde_json::json!({"kind": "CustomResourceDefinition", "spec": {}})).is_err()
+        );
     }
 }

@@ -76,7 +76,9 @@ fn find(
 
 /// Whether the generated layer has a resource type of this name.
 pub fn exists(name: &str) -> bool {
-    find(index::TYPES, name).is_some() || UNTYPED.iter().any(|u| u.name == name) || project_type(name).is_some()
+    find(index::TYPES, name).is_some()
+        || UNTYPED.iter().any(|u| u.name == name)
+        || project_type(name).is_some()
 }
 
 /// Types the project adds to the generated layer (its Kubernetes CRDs), by name. Set by the
@@ -87,13 +89,19 @@ fn project_types() -> &'static std::sync::RwLock<BTreeMap<String, Arc<GenType>>>
 }
 
 fn project_type(name: &str) -> Option<Arc<GenType>> {
-    project_types().read().unwrap_or_else(PoisonError::into_inner).get(name).cloned()
+    project_types()
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(name)
+        .cloned()
 }
 
 /// Replace the project's own types (its CRDs' kinds). A process serving several projects (the
 /// language server) sets them before analysing each.
 pub fn set_project_types(types: Vec<GenType>) {
-    let mut map = project_types().write().unwrap_or_else(PoisonError::into_inner);
+    let mut map = project_types()
+        .write()
+        .unwrap_or_else(PoisonError::into_inner);
     map.clear();
     for t in types {
         map.insert(t.name.clone(), Arc::new(t));
@@ -102,7 +110,12 @@ pub fn set_project_types(types: Vec<GenType>) {
 
 /// The names of the project's own types, sorted.
 pub fn project_type_names() -> Vec<String> {
-    project_types().read().unwrap_or_else(PoisonError::into_inner).keys().cloned().collect()
+    project_types()
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .keys()
+        .cloned()
+        .collect()
 }
 
 /// The one untyped form of each family, for what no schema knows (CloudFormation custom
@@ -157,26 +170,80 @@ pub fn untyped(name: &str) -> Option<&'static Untyped> {
 }
 
 fn untyped_schema(u: &Untyped) -> ResourceSchema {
-    let field = |ty: Ty, required: bool, doc: &str| FieldSchema { ty, required, default: None, doc: Some(doc.to_string()), span: strata_base::Span::default() };
+    let field = |ty: Ty, required: bool, doc: &str| FieldSchema {
+        ty,
+        required,
+        default: None,
+        doc: Some(doc.to_string()),
+        span: strata_base::Span::default(),
+    };
     let mut fields = BTreeMap::new();
     let any_map = Ty::Map(Box::new(Ty::Any));
     match u.target {
         Target::Kubernetes => {
-            fields.insert("apiVersion".to_string(), field(Ty::string(), true, "The object's API version (`acme.io/v1`)."));
-            fields.insert("kind".to_string(), field(Ty::string(), true, "The object's kind."));
-            fields.insert("metadata".to_string(), field(any_map.clone(), false, "The object's metadata; its name defaults to the resource's."));
-            fields.insert("body".to_string(), field(any_map, false, "The object's other top-level fields (`spec`, ...), written as given."));
+            fields.insert(
+                "apiVersion".to_string(),
+                field(
+                    Ty::string(),
+                    true,
+                    "The object's API version (`acme.io/v1`).",
+                ),
+            );
+            fields.insert(
+                "kind".to_string(),
+                field(Ty::string(), true, "The object's kind."),
+            );
+            fields.insert(
+                "metadata".to_string(),
+                field(
+                    any_map.clone(),
+                    false,
+                    "The object's metadata; its name defaults to the resource's.",
+                ),
+            );
+            fields.insert(
+                "body".to_string(),
+                field(
+                    any_map,
+                    false,
+                    "The object's other top-level fields (`spec`, ...), written as given.",
+                ),
+            );
         }
         _ => {
-            fields.insert(u.type_prop.to_string(), field(Ty::string(), true, "The target's type name, written as given."));
-            fields.insert(u.body_prop.to_string(), field(any_map, false, "The body, written as given (not checked)."));
+            fields.insert(
+                u.type_prop.to_string(),
+                field(
+                    Ty::string(),
+                    true,
+                    "The target's type name, written as given.",
+                ),
+            );
+            fields.insert(
+                u.body_prop.to_string(),
+                field(any_map, false, "The body, written as given (not checked)."),
+            );
         }
     }
     let mut attrs = BTreeMap::new();
-    attrs.insert("generated".to_string(), Value::str(u.name.split('.').next().unwrap_or_default().to_string()));
-    attrs.insert("target".to_string(), Value::str(u.target.dir_name().to_string()));
+    attrs.insert(
+        "generated".to_string(),
+        Value::str(u.name.split('.').next().unwrap_or_default().to_string()),
+    );
+    attrs.insert(
+        "target".to_string(),
+        Value::str(u.target.dir_name().to_string()),
+    );
     attrs.insert("untyped".to_string(), Value::Bool(true));
-    ResourceSchema { name: u.name.to_string(), provider: provider_of(u.name), doc: Some(u.doc.to_string()), fields, outputs: BTreeMap::new(), attrs, span: strata_base::Span::default() }
+    ResourceSchema {
+        name: u.name.to_string(),
+        provider: provider_of(u.name),
+        doc: Some(u.doc.to_string()),
+        fields,
+        outputs: BTreeMap::new(),
+        attrs,
+        span: strata_base::Span::default(),
+    }
 }
 
 /// Whether the generated layer has a Terraform data source of this name (`tf.aws_s3_bucket`).
@@ -189,7 +256,7 @@ pub fn names(family: Option<&str>) -> impl Iterator<Item = &'static str> + '_ {
     index::TYPES
         .iter()
         .map(|e| e.0)
-        .filter(move |n| family.map_or(true, |f| n.split('.').next() == Some(f)))
+        .filter(move |n| family.is_none_or(|f| n.split('.').next() == Some(f)))
 }
 
 /// Every Terraform data source name (`tf.aws_s3_bucket`), sorted.
@@ -202,8 +269,11 @@ pub fn count() -> usize {
     index::TYPES.len()
 }
 
+/// A decompressed block of the generated layer, decompressed once (`None`: corrupt).
+type Block = OnceLock<Option<Arc<Vec<u8>>>>;
+
 fn block(i: u32) -> Option<Arc<Vec<u8>>> {
-    static CACHE: OnceLock<Vec<OnceLock<Option<Arc<Vec<u8>>>>>> = OnceLock::new();
+    static CACHE: OnceLock<Vec<Block>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| (0..index::BLOCKS.len()).map(|_| OnceLock::new()).collect());
     cache
         .get(i as usize)?
@@ -514,7 +584,10 @@ impl<'a> Conv<'a> {
             // One block (a record) or several (a list of records), content untyped.
             GenTy::OpenBlock => Ty::Named(
                 "block".into(),
-                Box::new(Ty::Union(vec![Ty::Map(Box::new(Ty::Any)), Ty::List(Box::new(Ty::Map(Box::new(Ty::Any))))])),
+                Box::new(Ty::Union(vec![
+                    Ty::Map(Box::new(Ty::Any)),
+                    Ty::List(Box::new(Ty::Map(Box::new(Ty::Any)))),
+                ])),
             ),
             GenTy::Bool => Ty::Bool,
             GenTy::Int { min, max } => Ty::Int {

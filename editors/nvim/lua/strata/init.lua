@@ -1,7 +1,8 @@
 -- Strata for Neovim: starts `strata lsp` for Strata buffers.
 --
 --   require("strata").setup({
---     cmd = { "strata", "lsp" },      -- the server command
+--     cmd = { "strata", "lsp" },      -- the server command (default: `strata` on PATH, else
+--                                     -- ~/.cargo/bin/strata)
 --     env = nil,                      -- check with `--env NAME`
 --     on_attach = nil,                -- function(client, bufnr), e.g. for key maps
 --     capabilities = nil,             -- e.g. from cmp_nvim_lsp
@@ -12,8 +13,25 @@
 -- `vim.lsp.start_client` on Neovim 0.7.
 local M = {}
 
+--- The `strata` executable: `strata` on PATH, else cargo's bin directory (`$CARGO_HOME/bin`,
+--- default `~/.cargo/bin`, where `cargo install` puts it), else `strata` (the start then warns).
+function M.executable()
+  if vim.fn.executable("strata") == 1 then
+    return "strata"
+  end
+  local cargo_home = os.getenv("CARGO_HOME")
+  if cargo_home == nil or cargo_home == "" then
+    cargo_home = vim.fn.expand("~/.cargo")
+  end
+  local bin = cargo_home .. "/bin/strata"
+  if vim.fn.executable(bin) == 1 then
+    return bin
+  end
+  return "strata"
+end
+
 local defaults = {
-  cmd = { "strata", "lsp" },
+  cmd = { M.executable(), "lsp" },
   env = nil,
   on_attach = nil,
   capabilities = nil,
@@ -81,6 +99,47 @@ function M.start(bufnr)
     vim.lsp.buf_attach_client(bufnr, id)
   end
   return id
+end
+
+--- The server's configuration for nvim-lspconfig's `lspconfig.configs.strata`
+--- (`default_config`): the command, the filetype, the root (the nearest directory with a
+--- `strata.toml`, else the file's own directory) and single-file support.
+function M.lspconfig_default_config()
+  return {
+    cmd = { M.executable(), "lsp" },
+    filetypes = { "strata" },
+    root_dir = function(fname)
+      local dir = vim.fn.fnamemodify(fname, ":p:h")
+      local found = vim.fn.findfile("strata.toml", dir .. ";")
+      if found ~= "" then
+        return vim.fn.fnamemodify(found, ":p:h")
+      end
+      return dir
+    end,
+    single_file_support = true,
+    init_options = vim.empty_dict(),
+  }
+end
+
+--- Register `strata` with nvim-lspconfig (versions whose configurations live in
+--- `require("lspconfig.configs")`), so that `require("lspconfig").strata.setup({})` works.
+--- Neovim 0.11 and later can instead use `lsp/strata.lua` of this plugin:
+--- `vim.lsp.enable("strata")`.
+function M.register_lspconfig()
+  local ok, configs = pcall(require, "lspconfig.configs")
+  if not ok then
+    vim.notify_once("strata: nvim-lspconfig is not installed", vim.log.levels.WARN)
+    return false
+  end
+  if not configs.strata then
+    configs.strata = {
+      default_config = M.lspconfig_default_config(),
+      docs = {
+        description = "The Strata language server (`strata lsp`): https://example.invalid/strata, docs/editors.md.",
+      },
+    }
+  end
+  return true
 end
 
 function M.setup(opts)

@@ -1,5 +1,5 @@
 //! Throughput of `to_targets` (and `lower_portable`) on a large hand-built model:
-//! `cargo run --release -p strata-lower --example bench [N]` (default 10,000 resources, spread
+//! `cargo run --release -p strata-lower --example lower_bench [N]` (default 10,000 resources, spread
 //! over an AWS, a GCP and a Kubernetes stack, so all four targets are written).
 
 #[global_allocator]
@@ -63,6 +63,7 @@ fn main() {
             .into_iter()
             .collect(),
         span: Span::default(),
+        backend: None,
     };
     let mut model = Model {
         stacks: vec![

@@ -1,5 +1,5 @@
 //! Parser and formatter throughput on a generated ~100,000-line file:
-//! `cargo run --release -p strata-syntax --example bench [LINES]`.
+//! `cargo run --release -p strata-syntax --example syntax_bench [LINES]`.
 use std::time::Instant;
 
 const UNIT: &str = include_str!("../../../tests/fixtures/syntax/valid/realistic.strata");
