@@ -136,7 +136,10 @@ pub fn intent(
             None => {
                 let mut d = Diagnostic::error(
                     c::UNKNOWN_GRANT,
-                    format!("`grants` of `{}` names `{name}`, which is not a resource", r.name),
+                    format!(
+                        "`grants` of `{}` names `{name}`, which is not a resource",
+                        r.name
+                    ),
                     r.prop_span("grants"),
                 )
                 .with_label("no resource of this name")
@@ -196,7 +199,12 @@ pub fn intent(
         if let Some(v) = spec.get("env").and_then(|e| expand(&t.name, t, e)) {
             secret_env.insert(ctx::escape_key(name), v);
         }
-        for row in spec.get("grants").and_then(Json::as_array).into_iter().flatten() {
+        for row in spec
+            .get("grants")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(x) = expand_row(model, t, row) {
                 push_unique(&mut platform, x);
             }
@@ -214,7 +222,12 @@ pub fn intent(
                 }
             }
         }
-        for row in spec.get("grants").and_then(Json::as_array).into_iter().flatten() {
+        for row in spec
+            .get("grants")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
             if let Some(x) = expand_row(model, u.res, row) {
                 push_unique(&mut platform, x);
             }

@@ -118,6 +118,7 @@ pub(crate) fn lower_portable_with(
                     Err(vec![crate::codes::out_of_memory(
                         model.stack_of(r).map_or(r.name_span, |s| s.span),
                     )]),
+                    Vec::new(),
                 );
             }
             match lowering_of(&model, r, eng) {
