@@ -10,11 +10,13 @@
 //! | --- | --- |
 //! | `grants_<provider>."TYPE".read` / `.write` / `.readwrite` | what the workload's own identity is granted on a resource it references (AWS: policy statements; GCP: IAM bindings) |
 //! | `injected_<provider>."TYPE"` | `{ env, grants }`: a secret's `value` in `env`, injected by the platform (`env`: the platform's reference to it), and what the platform's identity needs to read it |
-//! | `credentials_<provider>."TYPE"` | `{ env, grants }`: the credential of a referenced database, injected the same way |
+//! | `credentials_<provider>."TYPE"` | `{ env, plain_env, grants }`: the credential of a referenced database, injected the same way (`plain_env`: what is not secret, a user name) |
 //!
 //! Strings of the rows may name the referenced resource: `${ATTR}` is a reference to its out
-//! `ATTR` (`${id}/*`: the objects of a bucket), `${self}` the resource itself, `$Name` its name
-//! in PascalCase (statement ids). A row with `through = "PROP"` (and `through_types`) is about
+//! `ATTR` (`${id}/*`: the objects of a bucket), `${self}` the resource itself,
+//! `${lowered:KEY.ATTR}` an out of another resource of the workload's own lowering (its service
+//! account), `$Name` its name in PascalCase (statement ids). Rows with a `scope` are grouped
+//! under `intent.by_scope.SCOPE` without it (GCP: the service account property they fill). A row with `through = "PROP"` (and `through_types`) is about
 //! the resource the referenced one points at with `PROP` (the key of an encrypted bucket), and
 //! is left out when it points at none (or at another type).
 //!
@@ -211,6 +213,7 @@ pub fn intent(
         }
     }
     let mut credential_env: Vec<(String, String, Json)> = Vec::new();
+    let mut credential_plain: Vec<(String, Json)> = Vec::new();
     for u in uses.iter().filter(|u| u.access != "none") {
         let Some(spec) = credentials.and_then(|x| x.get(&u.res.ty)) else {
             continue;
@@ -219,6 +222,13 @@ pub fn intent(
             for (k, v) in e {
                 if let Some(v) = expand(&u.res.name, u.res, v) {
                     credential_env.push((k.clone(), u.res.name.clone(), v));
+                }
+            }
+        }
+        if let Some(Json::Object(e)) = spec.get("plain_env") {
+            for (k, v) in e {
+                if let Some(v) = expand(&u.res.name, u.res, v) {
+                    credential_plain.push((k.clone(), v));
                 }
             }
         }
@@ -249,8 +259,15 @@ pub fn intent(
         secret_env.insert(ctx::escape_key(&key), v.clone());
     }
 
-    // The plain environment: everything but the injected values.
+    // The plain environment: everything but the injected values, then what the credentials of
+    // the referenced databases add in plain text (a user name, never a password), unless the
+    // team sets the variable.
     let mut plain = Map::new();
+    for (k, v) in credential_plain {
+        if !env.is_some_and(|e| e.contains_key(&k)) {
+            plain.insert(ctx::escape_key(&k), v);
+        }
+    }
     if let Some(env) = env {
         for (k, v) in env {
             if !secret_values.contains_key(k) {
@@ -267,7 +284,14 @@ pub fn intent(
     let mut by_scope: BTreeMap<String, Vec<Json>> = BTreeMap::new();
     for x in &all {
         if let Some(s) = x.get("scope").and_then(Json::as_str) {
-            by_scope.entry(s.to_string()).or_default().push(x.clone());
+            let mut row = x.clone();
+            if let Json::Object(o) = &mut row {
+                o.remove("scope");
+            }
+            let list = by_scope.entry(s.to_string()).or_default();
+            if !list.contains(&row) {
+                list.push(row);
+            }
         }
     }
 
@@ -396,6 +420,21 @@ fn expand_str(owner: &str, target: &Resource, s: &str) -> Json {
             parts.push(Json::String(rest[..start].to_string()));
         }
         let attr = rest[start + 2..start + end].trim();
+        if let Some(sibling) = attr.strip_prefix("lowered:") {
+            // `${lowered:KEY.ATTR}`: an out of another resource of the workload's own lowering.
+            let (key, out) = sibling.split_once('.').unwrap_or((sibling, ""));
+            let out = if out.is_empty() {
+                Json::Null
+            } else {
+                Json::String(out.to_string())
+            };
+            parts.push(ctx::marker(
+                "$lowered",
+                Json::Array(vec![Json::String(key.to_string()), Json::Null, out]),
+            ));
+            rest = &rest[start + end + 1..];
+            continue;
+        }
         let attr = (attr != "self" && !attr.is_empty()).then_some(attr);
         parts.push(ctx::ref_marker(target.id.0, attr));
         rest = &rest[start + end + 1..];

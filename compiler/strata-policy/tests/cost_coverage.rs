@@ -233,11 +233,15 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.google_monitoring_alert_policy", "free"),
     ("tf.google_project_iam_member", "free"),
     ("tf.google_pubsub_subscription", "free"),
+    ("tf.google_pubsub_subscription_iam_member", "free"),
     ("tf.google_pubsub_topic", "usage-based"),
+    ("tf.google_pubsub_topic_iam_member", "free"),
+    ("tf.google_secret_manager_secret_iam_member", "free"),
     ("tf.google_service_account", "free"),
     ("tf.google_service_networking_connection", "free"),
     ("tf.google_sql_database", "free"),
     ("tf.google_sql_user", "free"),
+    ("tf.google_storage_bucket_iam_member", "free"),
 ];
 
 /// Every `type` a lowering table emits, as the generated layer names it.
