@@ -449,15 +449,16 @@ fn expand_str(owner: &str, target: &Resource, s: &str) -> Json {
     }
 }
 
-/// The workloads among the referrers of a resource, once each, in model order: `clients` of
-/// its template context (a database admits each client's security group).
+/// The services among the referrers of a resource, once each, in model order: `clients` of
+/// its template context (a database admits each client's security group). Functions run
+/// outside the network (no security group of their own) and are not clients.
 pub fn clients(model: &Model, referrers: &[(ResourceId, String)]) -> Json {
     let mut seen = BTreeSet::new();
     let list: Vec<Json> = referrers
         .iter()
         .filter(|(id, _)| seen.insert(id.0))
         .map(|(id, _)| model.resource(*id))
-        .filter(|x| is_workload(&x.ty))
+        .filter(|x| x.ty == "portable.Service")
         .map(|x| {
             serde_json::json!({
                 "name": x.name,
