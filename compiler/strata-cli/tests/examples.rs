@@ -21,6 +21,8 @@ use std::process::{Command, Stdio};
 
 /// The example projects, relative to `examples/`.
 const EXAMPLES: &[&str] = &[
+    "deploy-ready/aws",
+    "deploy-ready/gcp",
     "ragonometrics-aws",
     "ragonometrics-gcp",
     "community-platform",
@@ -316,4 +318,18 @@ fn ragonometrics_is_one_source_for_both_clouds() {
         .contains("resource \"google_sql_database_instance\""));
     assert!(text(&gcp_files, "deployment-manager/ragonometrics.yaml")
         .contains("sqladmin.v1beta4.instance"));
+}
+
+#[test]
+fn deploy_ready_is_one_source_for_both_clouds() {
+    let aws = example_dir("deploy-ready/aws");
+    let gcp = example_dir("deploy-ready/gcp");
+    for shared in ["app.strata", "strata.toml"] {
+        let a = fs::read(aws.join(shared)).expect("read aws copy");
+        let g = fs::read(gcp.join(shared)).expect("read gcp copy");
+        assert!(
+            a == g,
+            "examples/deploy-ready/{{aws,gcp}}/{shared} differ: they must stay the same file"
+        );
+    }
 }

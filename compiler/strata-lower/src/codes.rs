@@ -11,7 +11,9 @@ pub const DUPLICATE_NAME: &str = "L0006";
 pub const NO_STACK: &str = "L0007";
 pub const NOT_EMITTED: &str = "L0008";
 pub const TARGET_CANNOT_HOLD: &str = "L0009";
-pub const RETENTION: &str = "L0010";
+pub const SECRET_AS_TEXT: &str = "L0010";
+pub const UNKNOWN_GRANT: &str = "L0011";
+pub const RETENTION: &str = "L0012";
 
 /// The process holds more memory than its budget (strata_base::memory): reported once per
 /// stack (identical diagnostics are merged) instead of the allocator aborting the process.
@@ -80,6 +82,18 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "target-cannot-hold-type",
             severity: Severity::Error,
             doc: "## What it checks\n`--target` (or `[compile] targets` in strata.toml) leaves out the one target a resource of the generated layer can be written to: `cfn.*` types only exist in CloudFormation, `tf.*` in Terraform, `kube.*` in Kubernetes manifests, `dm.*` in Deployment Manager.\n\n## Why it matters\nThe resource would silently be missing from the output.\n\n## Example\n```strata\nimport cfn\nresource topic: cfn.AWS.SNS.Topic {}\n```\ncompiled with `--target terraform`.\n\n## Fix\nAdd the type's target to `--target`, or use a curated type (`aws.sns.Topic`, ...) or the other family's type (`tf.aws_sns_topic`).\n",
+        },
+        CodeDoc {
+            code: SECRET_AS_TEXT,
+            name: "secret-value-as-text",
+            severity: Severity::Error,
+            doc: "## What it checks\nA secret's `value` (`portable.Secret`) used anywhere but as the whole value of an environment variable of a portable `Service` lowered to AWS, GCP or Kubernetes: inside a longer string, in another property, an output, or on a provider that cannot inject it.\n\n## Why it matters\nThe platform injects a secret's value into a container at run time (ECS `secrets`/`valueFrom`, Cloud Run `secretKeyRef`, a Kubernetes `secretKeyRef` to the Secret's `value` key); anywhere else the value would have to be written into the templates as text, where anyone who reads them (or the Terraform state) sees it.\n\n## Example\n```strata\nresource key: Secret {}\nresource api: Service { image = \"api:1\", env = { AUTH = \"Bearer ${key.value}\" } }\n```\n\n## Fix\nPass the value alone (`OPENAI_API_KEY = key.value`) and build the string in the application, or pass the secret's name (`key.name`) and read it with the cloud's SDK (the service is granted that).\n",
+        },
+        CodeDoc {
+            code: UNKNOWN_GRANT,
+            name: "unknown-grant",
+            severity: Severity::Error,
+            doc: "## What it checks\nA name in the `grants` of a portable `Service` or `Function` that is not a resource of the program.\n\n## Why it matters\n`grants` narrows (`read`, `write`, `none`) or adds the permissions a workload's references imply; a misspelled name would silently leave the implied permissions as they are.\n\n## Example\n```strata\nresource uploads: ObjectStore {}\nresource api: Service { image = \"api:1\", env = { BUCKET = uploads.name }, grants = { uplods = \"read\" } }\n```\n\n## Fix\nName the resource as it is declared (`grants = { uploads = \"read\" }`).\n",
         },
         CodeDoc {
             code: RETENTION,

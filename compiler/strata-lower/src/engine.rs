@@ -191,6 +191,8 @@ pub struct Engine {
     pub providers: HashMap<(Provider, Target), ProviderSettings>,
     pub targets: HashMap<(String, Target), Vec<Entry>>,
     pub portable: HashMap<(String, Provider), PortableLowering>,
+    /// The `[tables]` of every file (read by the `table` helper and by `intent`).
+    pub tables: Arc<helpers::Tables>,
     /// Problems in the tables themselves (a bug in the stdlib data).
     pub errors: Vec<String>,
 }
@@ -278,6 +280,7 @@ impl Engine {
             providers: HashMap::new(),
             targets: HashMap::new(),
             portable: HashMap::new(),
+            tables,
             errors,
         };
         for (path, d) in &defs {

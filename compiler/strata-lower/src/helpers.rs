@@ -127,6 +127,17 @@ pub const HELPERS: &[(&str, Fun)] = &[
     ("list", |a, _| {
         Ok(Json::Array(a.iter().map(|v| (*v).clone()).collect()))
     }),
+    ("obj", |a, _| {
+        // `obj "k1" v1 "k2" v2`: a record (for a partial's context).
+        let mut m = serde_json::Map::new();
+        for kv in a.chunks(2) {
+            if let [k, v] = kv {
+                let k = k.as_str().ok_or("`obj` keys are strings")?;
+                m.insert(k.to_string(), (*v).clone());
+            }
+        }
+        Ok(Json::Object(m))
+    }),
     ("compact", compact),
     ("has", |a, _| {
         Ok(Json::Bool(a.first().is_some_and(|v| ctx::truthy(v))))

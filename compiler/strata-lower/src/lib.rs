@@ -18,6 +18,7 @@ mod ctx;
 mod engine;
 mod generated;
 mod helpers;
+mod intent;
 pub mod names;
 mod portable;
 mod targets;

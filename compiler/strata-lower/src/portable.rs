@@ -9,6 +9,7 @@
 use crate::codes as c;
 use crate::ctx;
 use crate::engine::{engine, Engine, Entry, OutPart, OutSpec, OutSrc, PortableLowering};
+use crate::intent;
 use crate::targets::resource_json;
 use handlebars::Context;
 use rayon::prelude::*;
@@ -105,6 +106,7 @@ pub(crate) fn lower_portable_with(
         ResourceId,
         Option<&PortableLowering>,
         Result<Vec<Rendered>, Vec<Diagnostic>>,
+        Vec<Diagnostic>,
     )> = portable
         .par_iter()
         .map(|&id| {
@@ -116,22 +118,30 @@ pub(crate) fn lower_portable_with(
                     Err(vec![crate::codes::out_of_memory(
                         model.stack_of(r).map_or(r.name_span, |s| s.span),
                     )]),
+                    Vec::new(),
                 );
             }
             match lowering_of(&model, r, eng) {
-                Ok(None) => (id, None, Ok(Vec::new())),
-                Ok(Some(l)) => (
-                    id,
-                    Some(l),
-                    render(
+                Ok(None) => (id, None, Ok(Vec::new()), Vec::new()),
+                Ok(Some(l)) => {
+                    let (intent, notes) = match model.stack_of(r) {
+                        Some(stack) if intent::is_workload(&r.ty) => {
+                            let (j, d) = intent::intent(&model, r, stack.provider, &eng.tables);
+                            (Some(j), d)
+                        }
+                        _ => (None, Vec::new()),
+                    };
+                    let out = render(
                         eng,
                         &model,
                         r,
                         l,
                         referrers.get(&id.0).map_or(&[][..], Vec::as_slice),
-                    ),
-                ),
-                Err(d) => (id, None, Err(vec![d])),
+                        intent,
+                    );
+                    (id, Some(l), out, notes)
+                }
+                Err(d) => (id, None, Err(vec![d]), Vec::new()),
             }
         })
         .collect();
@@ -141,7 +151,8 @@ pub(crate) fn lower_portable_with(
     let mut pending: Vec<(ResourceId, ResourceId, &Rendered)> = Vec::new();
     let mut next = model.resources.len() as u32;
     let mut lowerings: Vec<(ResourceId, &PortableLowering)> = Vec::new();
-    for (pid, l, res) in &rendered {
+    for (pid, l, res, notes) in &rendered {
+        diags.extend(notes.iter().cloned());
         match res {
             Err(d) => diags.extend(d.iter().cloned()),
             Ok(list) => {
@@ -331,6 +342,17 @@ pub(crate) fn lower_portable_with(
                 .map(|id| (pid.0, *id))
         })
         .collect();
+    let secret_values: Vec<bool> = model
+        .resources
+        .iter()
+        .map(|r| r.ty == intent::SECRET_VALUE.0)
+        .collect();
+    let rw = Rewrite {
+        outs: &outs,
+        is_portable: &is_portable,
+        lowered: &lowered_ok,
+        secret_values: &secret_values,
+    };
     let mut rewrite_diags = Vec::new();
     for r in model.resources.iter_mut() {
         if r.provider == Provider::Portable {
@@ -340,14 +362,7 @@ pub(crate) fn lower_portable_with(
         let name_span = r.name_span;
         for (k, v) in r.props.iter_mut() {
             let span = spans.get(k).copied().unwrap_or(name_span);
-            rewrite(
-                v,
-                &outs,
-                &is_portable,
-                &lowered_ok,
-                span,
-                &mut rewrite_diags,
-            );
+            rewrite(v, &rw, span, &mut rewrite_diags);
         }
         for (dep, _) in r.depends_on.iter_mut() {
             if let Some(p) = primary.get(&dep.0) {
@@ -356,14 +371,7 @@ pub(crate) fn lower_portable_with(
         }
     }
     for o in model.outputs.iter_mut() {
-        rewrite(
-            &mut o.value,
-            &outs,
-            &is_portable,
-            &lowered_ok,
-            o.span,
-            &mut rewrite_diags,
-        );
+        rewrite(&mut o.value, &rw, o.span, &mut rewrite_diags);
     }
     diags.extend(rewrite_diags);
 
@@ -559,7 +567,12 @@ fn referrers(model: &Model) -> HashMap<u32, Vec<(ResourceId, String)>> {
 /// resources that refer to it (`[{ name, names, type, self, via, props }]`; `self` is a
 /// reference, so `{{ref self "url"}}` reads one of the referrer's outs). A load balancer's
 /// lowering lists the services that route through it this way, without a reference cycle.
-fn portable_context(model: &Model, r: &Resource, referrers: &[(ResourceId, String)]) -> Json {
+fn portable_context(
+    model: &Model,
+    r: &Resource,
+    referrers: &[(ResourceId, String)],
+    intent: Option<Json>,
+) -> Json {
     let mut data = resource_json(model, r);
     let list: Vec<Json> = referrers
         .iter()
@@ -577,6 +590,10 @@ fn portable_context(model: &Model, r: &Resource, referrers: &[(ResourceId, Strin
         .collect();
     if let Json::Object(o) = &mut data {
         o.insert("referrers".into(), Json::Array(list));
+        o.insert("clients".into(), intent::clients(model, referrers));
+        if let Some(i) = intent {
+            o.insert("intent".into(), i);
+        }
     }
     data
 }
@@ -587,8 +604,9 @@ fn render<'e>(
     r: &Resource,
     l: &'e PortableLowering,
     referrers: &[(ResourceId, String)],
+    intent: Option<Json>,
 ) -> Result<Vec<Rendered<'e>>, Vec<Diagnostic>> {
-    let cx = Context::from(portable_context(model, r, referrers));
+    let cx = Context::from(portable_context(model, r, referrers, intent));
     let mut out = Vec::new();
     let mut diags = Vec::new();
     for e in &l.entries {
@@ -815,14 +833,21 @@ fn eval_src(
 }
 
 /// Replace references to portable resources by what their outs stand for.
-fn rewrite(
-    v: &mut Value,
-    outs: &HashMap<(u32, String), Value>,
-    is_portable: &[bool],
-    lowered: &[bool],
-    span: Span,
-    diags: &mut Vec<Diagnostic>,
-) {
+struct Rewrite<'a> {
+    outs: &'a HashMap<(u32, String), Value>,
+    is_portable: &'a [bool],
+    lowered: &'a [bool],
+    /// Resources whose `value` out is a secret's value (never written as text).
+    secret_values: &'a [bool],
+}
+
+fn rewrite(v: &mut Value, rw: &Rewrite, span: Span, diags: &mut Vec<Diagnostic>) {
+    let Rewrite {
+        outs,
+        is_portable,
+        lowered,
+        secret_values,
+    } = *rw;
     if v.size().refs == 0 {
         return; // nothing to rewrite: leave shared parts shared
     }
@@ -834,6 +859,19 @@ fn rewrite(
             return None;
         }
         let key = r.attr.clone().unwrap_or_else(|| "ref".into());
+        if secret_values.get(i).copied().unwrap_or(false) && key == intent::SECRET_VALUE.1 {
+            diags.push(
+                Diagnostic::error(
+                    c::SECRET_AS_TEXT,
+                    format!("`{r}` is a secret's value: it cannot be written here"),
+                    span,
+                )
+                .with_label("the value would be written into the templates as text")
+                .with_help("use it as the whole value of an environment variable of a Service on AWS, GCP or Kubernetes (`KEY = secret.value`: the platform injects it at run time), or pass `secret.name` and read it with the cloud's SDK"),
+            );
+            // Nothing is written in its place (the compile fails): no second error about it.
+            return Some(Value::str(""));
+        }
         match outs.get(&(r.resource.0, key.clone())) {
             Some(v) => Some(v.clone()),
             None => {
@@ -854,11 +892,11 @@ fn rewrite(
         Value::List(l) => l
             .make_mut()
             .iter_mut()
-            .for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
+            .for_each(|x| rewrite(x, rw, span, diags)),
         Value::Record(m) => m
             .make_mut()
             .values_mut()
-            .for_each(|x| rewrite(x, outs, is_portable, lowered, span, diags)),
+            .for_each(|x| rewrite(x, rw, span, diags)),
         Value::Interp(parts) => {
             let mut out = Vec::with_capacity(parts.len());
             for p in parts.iter().cloned() {

@@ -202,13 +202,39 @@ pub(crate) fn to_targets_with(
         }
     }
 
+    // The AWS services that use each KMS key (`key_services` of its context), from the
+    // `kms_key_users` table: a key whose policy is not written admits exactly those.
+    let key_users = eng.tables.get("kms_key_users");
+    let mut key_services: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+    if let Some(Json::Object(users)) = key_users {
+        for r in &model.resources {
+            for (k, v) in &r.props {
+                let Some(kind) = users.get(&format!("{}.{k}", r.ty)).and_then(Json::as_str) else {
+                    continue;
+                };
+                v.visit_refs(&mut |x| {
+                    key_services
+                        .entry(x.resource.0)
+                        .or_default()
+                        .insert(kind.to_string());
+                });
+            }
+        }
+    }
+
     // One context per resource, shared by its targets.
     let contexts: Vec<Option<Context>> = model
         .resources
         .par_iter()
         .map(|r| {
-            (used[r.id.0 as usize] && !strata_base::memory::over_budget())
-                .then(|| Context::from(resource_json(model, r)))
+            (used[r.id.0 as usize] && !strata_base::memory::over_budget()).then(|| {
+                let mut j = resource_json(model, r);
+                if let (Some(set), Json::Object(o)) = (key_services.get(&r.id.0), &mut j) {
+                    let list = set.iter().map(|s| Json::String(s.clone())).collect();
+                    o.insert("key_services".into(), Json::Array(list));
+                }
+                Context::from(j)
+            })
         })
         .collect();
     if strata_base::memory::over_budget() {

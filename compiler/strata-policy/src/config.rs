@@ -10,7 +10,7 @@
 //! ```
 //!
 //! A key is a rule code, a rule name, or a category (`security`, `graph`, `cost`, `policy`,
-//! or `all`): a rule takes the most specific entry (code or name, then category, then `all`).
+//! `deploy`, or `all`): a rule takes the most specific entry (code or name, then category, then `all`).
 //! `paths` maps globs over project-relative file names (`*` within a path segment, `**` across
 //! segments, `?` one character) to a level for findings in matching files; the longest
 //! matching glob wins.
@@ -206,7 +206,7 @@ impl PolicyConfig {
                 let all: Vec<&str> = rules()
                     .iter()
                     .flat_map(|r| [r.code, r.name])
-                    .chain(["security", "graph", "cost", "policy", "all"])
+                    .chain(["security", "graph", "cost", "policy", "deploy", "all"])
                     .collect();
                 let mut d = Diagnostic::warning(
                     "POL011",
@@ -288,7 +288,10 @@ fn bad_level(key: &str, s: &str, span: Span) -> Diagnostic {
 }
 
 fn is_known_key(key: &str) -> bool {
-    matches!(key, "security" | "graph" | "cost" | "policy" | "all") || find(key).is_some()
+    matches!(
+        key,
+        "security" | "graph" | "cost" | "policy" | "deploy" | "all"
+    ) || find(key).is_some()
 }
 
 /// Category names usable as `[rules]` keys.

@@ -18,6 +18,9 @@ pub enum Category {
     Cost,
     /// `POL…`: the policy machinery itself (suppressions, user policies).
     Policy,
+    /// `DEP…`: the artifacts would not deploy or run as written (a key policy, a network path,
+    /// a secret, a placeholder).
+    Deploy,
 }
 
 impl Category {
@@ -27,6 +30,7 @@ impl Category {
             Category::Graph => "graph",
             Category::Cost => "cost",
             Category::Policy => "policy",
+            Category::Deploy => "deploy",
         }
     }
 }

@@ -362,7 +362,7 @@ pub fn apply(
                     kept.push(
                         Diagnostic::new("POL003", sev, format!("`{code}` reports invalid input and cannot be suppressed"), *cspan)
                             .with_label("not a policy rule")
-                            .with_help("only policy findings (SEC, GRAPH, COST, POL and your policies' codes) can be suppressed; fix the input instead"),
+                            .with_help("only policy findings (SEC, GRAPH, COST, DEP, POL and your policies' codes) can be suppressed; fix the input instead"),
                     );
                 }
                 continue;

@@ -85,6 +85,8 @@ const MONTHLY_BILLED: &[&str] = &[
 /// Target types the lowerings emit that have no monthly price of their own: free (configuration,
 /// or billed on the resource they belong to) or usage-based.
 const NOT_MONTHLY: &[(&str, &str)] = &[
+    ("cfn.AWS.ApplicationAutoScaling.ScalableTarget", "free"),
+    ("cfn.AWS.ApplicationAutoScaling.ScalingPolicy", "free"),
     ("cfn.AWS.Backup.BackupPlan", "usage-based"),
     ("cfn.AWS.Backup.BackupSelection", "free"),
     ("cfn.AWS.Backup.BackupVault", "usage-based"),
@@ -134,6 +136,8 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("dm.sqladmin.v1beta4.user", "free"),
     ("dm.storage.v1.bucket", "usage-based"),
     ("tf.aws_acm_certificate", "free"),
+    ("tf.aws_appautoscaling_policy", "free"),
+    ("tf.aws_appautoscaling_target", "free"),
     ("tf.aws_backup_plan", "usage-based"),
     ("tf.aws_backup_selection", "free"),
     ("tf.aws_backup_vault", "usage-based"),
@@ -229,11 +233,15 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.google_monitoring_alert_policy", "free"),
     ("tf.google_project_iam_member", "free"),
     ("tf.google_pubsub_subscription", "free"),
+    ("tf.google_pubsub_subscription_iam_member", "free"),
     ("tf.google_pubsub_topic", "usage-based"),
+    ("tf.google_pubsub_topic_iam_member", "free"),
+    ("tf.google_secret_manager_secret_iam_member", "free"),
     ("tf.google_service_account", "free"),
     ("tf.google_service_networking_connection", "free"),
     ("tf.google_sql_database", "free"),
     ("tf.google_sql_user", "free"),
+    ("tf.google_storage_bucket_iam_member", "free"),
 ];
 
 /// Every `type` a lowering table emits, as the generated layer names it.

@@ -51,7 +51,7 @@ fn rules_md() -> String {
 dependency graph. Each rule has a code (never reused), a kebab-case name and a default level;\n\
 `strata explain CODE` prints its documentation. Configure them in the `[rules]` table of\n\
 `strata.toml` (see [strata-toml.md](strata-toml.md)) by code, name, category (`security`,\n\
-`graph`, `cost`, `policy`) or `all`, with per-path overrides; silence one finding with\n\
+`graph`, `cost`, `deploy`, `policy`) or `all`, with per-path overrides; silence one finding with\n\
 `// strata-ignore CODE: reason` on the line above it (or on the line itself, or above the\n\
 resource to cover all of its findings).\n\n\
 <a id=\"suppressions\"></a>\n\n\

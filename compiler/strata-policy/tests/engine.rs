@@ -346,6 +346,7 @@ fn registry_docs() {
             strata_policy::Category::Graph => "GRAPH",
             strata_policy::Category::Cost => "COST",
             strata_policy::Category::Policy => "POL",
+            strata_policy::Category::Deploy => "DEP",
         };
         assert!(
             r.code.starts_with(prefix)

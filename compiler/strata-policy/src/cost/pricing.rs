@@ -80,6 +80,7 @@ models! {
     "aws.ecr.Repository" => UsageBased, "image storage GB from usage `storage_gib`";
     "aws.ecs.Cluster" => Free, "no charge (tasks are priced on their services)";
     "aws.ecs.Service" => Priced, "Fargate: desired tasks × (vCPU hours + memory GB hours) of its task definition";
+    "aws.ecs.ServiceScaling" => Free, "no charge (Application Auto Scaling; the tasks are priced on the service)";
     "aws.ecs.TaskDefinition" => Free, "priced on the services that run it";
     "aws.eks.Cluster" => Priced, "control-plane hours (standard support)";
     "aws.eks.FargateProfile" => UsageBased, "pods are billed per vCPU and GB-hour while they run (usage)";

@@ -13,6 +13,10 @@ pub(crate) mod cost003_multi_az_outside_prod;
 pub(crate) mod cost004_replicas_outside_prod;
 pub(crate) mod cost005_nat_per_az_in_dev;
 pub(crate) mod cost006_bucket_without_lifecycle;
+pub(crate) mod dep001_key_policy_missing_service;
+pub(crate) mod dep002_private_store_unreachable;
+pub(crate) mod dep003_secret_as_plain_env;
+pub(crate) mod dep004_placeholder_in_production;
 pub(crate) mod graph001_data_store_exposed;
 pub(crate) mod graph002_prod_depends_on_non_prod;
 pub(crate) mod graph003_data_residency;
@@ -92,6 +96,10 @@ pub static ALL: &[&Rule] = &[
     &cost004_replicas_outside_prod::RULE,
     &cost005_nat_per_az_in_dev::RULE,
     &cost006_bucket_without_lifecycle::RULE,
+    &dep001_key_policy_missing_service::RULE,
+    &dep002_private_store_unreachable::RULE,
+    &dep003_secret_as_plain_env::RULE,
+    &dep004_placeholder_in_production::RULE,
     &graph001_data_store_exposed::RULE,
     &graph002_prod_depends_on_non_prod::RULE,
     &graph003_data_residency::RULE,

@@ -374,6 +374,36 @@ impl<'r> Container<'r> {
         let field = f(self.v).unwrap_or("");
         self.r.prop_span(crate::reads::top_of(field))
     }
+    /// Every environment variable: (name, value), whatever the value is (a reference, an
+    /// interpolation, a literal).
+    pub fn env_values(&self) -> Vec<(String, &'r Value)> {
+        let mut out = Vec::new();
+        if let Some((list, k, v)) = self.v.env_list {
+            let items = match self.rec {
+                Some(c) => values_in(c, &format!("{list}[]")),
+                None => values(self.r, &format!("{list}[]")),
+            };
+            for item in items {
+                if let (Some(name), Some(val)) =
+                    (value_in(item, k).and_then(Value::as_str), value_in(item, v))
+                {
+                    out.push((name.to_string(), val));
+                }
+            }
+        }
+        if let Some(map) = self.v.env_map {
+            let m = match self.rec {
+                Some(c) => value_in(c, map),
+                None => values(self.r, map).into_iter().next(),
+            };
+            if let Some(m) = m.and_then(Value::as_record) {
+                for (name, val) in m {
+                    out.push((name.clone(), value_in(val, "value").unwrap_or(val)));
+                }
+            }
+        }
+        out
+    }
     /// The environment variables written as literal strings: (name, value).
     pub fn env(&self) -> Vec<(String, &'r str)> {
         let mut out = Vec::new();

@@ -3,7 +3,7 @@ use super::prelude::*;
 rule! {
     /// ## What it checks
     /// A key of the `[rules]` table that is not a rule code, a rule name, a category
-    /// (`security`, `graph`, `cost`, `policy`) or `all`.
+    /// (`security`, `graph`, `cost`, `deploy`, `policy`) or `all`.
     ///
     /// ## Why it matters
     /// The setting has no effect, so the rule the author meant keeps its default level.

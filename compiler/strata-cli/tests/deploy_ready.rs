@@ -1,0 +1,789 @@
+//! What references imply, checked on the emitted files (issue 12, "Done when"):
+//!
+//! - `examples/deploy-ready/{aws,gcp}` (an API referencing a bucket, a queue, a database, a
+//!   cache and a secret's value, with autoscale; a worker referencing the queue, read only, and
+//!   the database; nothing written by hand): each service's identity holds exactly the grants
+//!   its references imply, the secret arrives through the platform, the database credential
+//!   arrives, the stores admit the services' security groups (AWS) or the services have Direct
+//!   VPC egress (GCP), autoscaling is emitted and the worker has no load balancer;
+//! - every example in `examples/` (every environment): no task role or execution role of a
+//!   portable service grants a wildcard, every bucket, queue or secret an ECS container
+//!   references is granted to its task (or, injected, its execution) role, and every database
+//!   or cache it references admits the service's security group.
+
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .expect("repository root")
+}
+
+/// `strata compile examples/EXAMPLE --env ENV --out OUT`.
+fn compile(example: &str, env: &str, out: &Path) {
+    let run = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["compile", &format!("examples/{example}"), "--env", env])
+        .arg("--out")
+        .arg(out)
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strata");
+    assert!(
+        run.status.success(),
+        "strata compile examples/{example} --env {env}:\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}
+
+fn read(p: &Path) -> String {
+    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+// --- CloudFormation ---------------------------------------------------------------------
+
+struct Template(BTreeMap<String, Json>);
+
+impl Template {
+    fn load(p: &Path) -> Template {
+        let v: Json = serde_json::from_str(&read(p)).expect("template JSON");
+        let res = v["Resources"].as_object().expect("Resources");
+        Template(res.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+    }
+    fn get(&self, name: &str) -> &Json {
+        self.0
+            .get(name)
+            .unwrap_or_else(|| panic!("no resource {name}"))
+    }
+    fn props(&self, name: &str) -> &Json {
+        &self.get(name)["Properties"]
+    }
+    fn of_type<'a>(&'a self, ty: &'a str) -> impl Iterator<Item = (&'a String, &'a Json)> + 'a {
+        self.0.iter().filter(move |(_, v)| v["Type"] == ty)
+    }
+    fn ty(&self, name: &str) -> &str {
+        self.0
+            .get(name)
+            .and_then(|v| v["Type"].as_str())
+            .unwrap_or("")
+    }
+}
+
+/// The logical ids a value refers to (`Ref`, `Fn::GetAtt`, `${X}`/`${X.Attr}` in `Fn::Sub`).
+fn refs(v: &Json, out: &mut BTreeSet<String>) {
+    match v {
+        Json::Object(o) => {
+            if let Some(Json::String(r)) = o.get("Ref") {
+                out.insert(r.clone());
+            }
+            if let Some(Json::Array(a)) = o.get("Fn::GetAtt") {
+                if let Some(Json::String(r)) = a.first() {
+                    out.insert(r.clone());
+                }
+            }
+            if let Some(Json::String(s)) = o.get("Fn::Sub") {
+                let mut rest = s.as_str();
+                while let Some(i) = rest.find("${") {
+                    let tail = &rest[i + 2..];
+                    let end = tail.find('}').unwrap_or(tail.len());
+                    let name = tail[..end].split('.').next().unwrap_or("");
+                    out.insert(name.to_string());
+                    rest = &tail[end..];
+                }
+            }
+            o.values().for_each(|x| refs(x, out));
+        }
+        Json::Array(a) => a.iter().for_each(|x| refs(x, out)),
+        _ => {}
+    }
+}
+
+fn refs_of(v: &Json) -> BTreeSet<String> {
+    let mut s = BTreeSet::new();
+    refs(v, &mut s);
+    s
+}
+
+/// A role's statements: (sid, sorted actions, resources' logical ids and texts).
+fn statements(t: &Template, role: &str) -> Vec<(String, Vec<String>, Json)> {
+    let mut out = Vec::new();
+    for p in t.props(role)["Policies"].as_array().into_iter().flatten() {
+        for s in p["PolicyDocument"]["Statement"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let mut actions: Vec<String> = match &s["Action"] {
+                Json::String(a) => vec![a.clone()],
+                Json::Array(a) => a
+                    .iter()
+                    .filter_map(|x| x.as_str().map(String::from))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            actions.sort();
+            out.push((
+                s["Sid"].as_str().unwrap_or("").to_string(),
+                actions,
+                s["Resource"].clone(),
+            ));
+        }
+    }
+    out
+}
+
+fn no_wildcards(t: &Template, role: &str, what: &str) {
+    for (sid, actions, resources) in statements(t, role) {
+        for a in &actions {
+            assert!(!a.contains('*'), "{what}: {role} {sid} grants action {a}");
+        }
+        for r in resources.as_array().into_iter().flatten() {
+            assert!(
+                r.as_str() != Some("*"),
+                "{what}: {role} {sid} grants on every resource"
+            );
+        }
+    }
+}
+
+/// The role a task definition property names (`TaskRoleArn`, `ExecutionRoleArn`).
+fn role_of(t: &Template, task: &str, prop: &str) -> String {
+    refs_of(&t.props(task)[prop])
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("{task} has no {prop}"))
+}
+
+fn task_of(t: &Template, service: &str) -> String {
+    refs_of(&t.props(service)["TaskDefinition"])
+        .into_iter()
+        .next()
+        .expect("task definition")
+}
+
+fn security_groups_of(t: &Template, service: &str) -> BTreeSet<String> {
+    refs_of(&t.props(service)["NetworkConfiguration"]["AwsvpcConfiguration"]["SecurityGroups"])
+}
+
+/// The security groups of a database or cache.
+fn store_groups(t: &Template, store: &str) -> BTreeSet<String> {
+    let p = t.props(store);
+    let mut s = refs_of(&p["VPCSecurityGroups"]);
+    s.extend(refs_of(&p["SecurityGroupIds"]));
+    s
+}
+
+/// (source group, port) of each ingress rule of a security group (inline or separate).
+fn ingress(t: &Template, group: &str) -> Vec<(Option<String>, Option<String>, i64)> {
+    let mut rules: Vec<Json> = t.props(group)["SecurityGroupIngress"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    for (_, r) in t.of_type("AWS::EC2::SecurityGroupIngress") {
+        if refs_of(&r["Properties"]["GroupId"]).contains(group) {
+            rules.push(r["Properties"].clone());
+        }
+    }
+    rules
+        .iter()
+        .map(|r| {
+            (
+                refs_of(&r["SourceSecurityGroupId"]).into_iter().next(),
+                r.get("CidrIp").map(|c| c.to_string()),
+                r["FromPort"].as_i64().unwrap_or(-1),
+            )
+        })
+        .collect()
+}
+
+/// Checks that hold for every ECS service lowered from a portable `Service`.
+fn check_ecs_services(t: &Template, what: &str) {
+    for (service, _) in t.of_type("AWS::ECS::Service") {
+        let task = task_of(t, service);
+        let task_role = role_of(t, &task, "TaskRoleArn");
+        let exec_role = role_of(t, &task, "ExecutionRoleArn");
+        no_wildcards(t, &task_role, what);
+        let granted: BTreeSet<String> = statements(t, &task_role)
+            .iter()
+            .flat_map(|(_, _, r)| refs_of(r))
+            .collect();
+        let injected: BTreeSet<String> = statements(t, &exec_role)
+            .iter()
+            .flat_map(|(_, _, r)| refs_of(r))
+            .collect();
+        let groups = security_groups_of(t, service);
+        for c in t.props(&task)["ContainerDefinitions"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let mut used = refs_of(&c["Environment"]);
+            used.extend(refs_of(&c["Command"]));
+            for x in &used {
+                match t.ty(x) {
+                    "AWS::S3::Bucket" | "AWS::SQS::Queue" | "AWS::SecretsManager::Secret" => {
+                        assert!(
+                            granted.contains(x),
+                            "{what}: {service} uses {x} but its task role {task_role} is not granted it"
+                        );
+                    }
+                    "AWS::RDS::DBInstance" | "AWS::ElastiCache::ReplicationGroup" => {
+                        let admitted = store_groups(t, x).iter().any(|g| {
+                            ingress(t, g)
+                                .iter()
+                                .any(|(src, _, _)| src.as_ref().is_some_and(|s| groups.contains(s)))
+                        });
+                        assert!(
+                            admitted,
+                            "{what}: {service} uses {x}, whose security group does not admit the service's"
+                        );
+                    }
+                    _ => {}
+                }
+            }
+            for s in c["Secrets"].as_array().into_iter().flatten() {
+                let from = refs_of(&s["ValueFrom"]);
+                assert!(
+                    from.iter().all(|x| injected.contains(x)),
+                    "{what}: {service} is injected {} but its execution role {exec_role} may not read it",
+                    s["Name"]
+                );
+            }
+            // A secret's value is never in the plain environment.
+            for e in c["Environment"].as_array().into_iter().flatten() {
+                let name = e["Name"].as_str().unwrap_or("");
+                assert!(
+                    !c["Secrets"]
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .any(|s| s["Name"] == name),
+                    "{what}: {service}: {name} is both plain and injected"
+                );
+            }
+        }
+    }
+}
+
+// --- Terraform --------------------------------------------------------------------------
+
+/// `resource "TYPE" "NAME" { ... }` blocks of a `terraform fmt`-formatted file: (type, name) →
+/// body, one line per line with single spaces.
+fn tf_blocks(text: &str) -> BTreeMap<(String, String), String> {
+    let mut out = BTreeMap::new();
+    let mut cur: Option<((String, String), String)> = None;
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("resource \"") {
+            let mut parts = rest.split('"');
+            let ty = parts.next().unwrap_or("").to_string();
+            parts.next();
+            let name = parts.next().unwrap_or("").to_string();
+            cur = Some(((ty, name), String::new()));
+            continue;
+        }
+        if line == "}" {
+            if let Some((k, body)) = cur.take() {
+                out.insert(k, body);
+            }
+            continue;
+        }
+        if let Some((_, body)) = cur.as_mut() {
+            // `terraform fmt` aligns the `=` of neighbouring lines: one space is compared.
+            body.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
+            body.push('\n');
+        }
+    }
+    out
+}
+
+fn tf_main(dir: &Path) -> String {
+    let tf = dir.join("terraform");
+    let stack = fs::read_dir(&tf)
+        .expect("terraform dir")
+        .filter_map(Result::ok)
+        .next()
+        .expect("a stack")
+        .path();
+    read(&stack.join("main.tf"))
+}
+
+fn body<'a>(b: &'a BTreeMap<(String, String), String>, ty: &str, name: &str) -> &'a str {
+    b.get(&(ty.to_string(), name.to_string()))
+        .map(String::as_str)
+        .unwrap_or_else(|| panic!("no {ty}.{name}"))
+}
+
+/// (type, role, resource line) of every binding whose member is `account`'s.
+fn gcp_bindings(
+    b: &BTreeMap<(String, String), String>,
+    account: &str,
+) -> BTreeSet<(String, String, String)> {
+    let member = format!("member = google_service_account.{account}.member");
+    b.iter()
+        .filter(|((ty, _), body)| ty.ends_with("_iam_member") && body.contains(&member))
+        .map(|((ty, _), body)| {
+            let role = body
+                .lines()
+                .find_map(|l| l.strip_prefix("role = "))
+                .unwrap_or("")
+                .trim_matches('"')
+                .to_string();
+            let target = body
+                .lines()
+                .find(|l| {
+                    [
+                        "bucket =",
+                        "topic =",
+                        "subscription =",
+                        "secret_id =",
+                        "project =",
+                    ]
+                    .iter()
+                    .any(|p| l.starts_with(p))
+                })
+                .unwrap_or("")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            (ty.clone(), role, target)
+        })
+        .collect()
+}
+
+fn set(items: &[(&str, &str, &str)]) -> BTreeSet<(String, String, String)> {
+    items
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect()
+}
+
+// --- The tests --------------------------------------------------------------------------
+
+#[test]
+fn deploy_ready_aws() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for env in ["dev", "prod"] {
+        let out = tmp.path().join(env);
+        compile("deploy-ready/aws", env, &out);
+        let what = format!("deploy-ready/aws --env {env}");
+        let t = Template::load(&out.join("cloudformation/shop.template.json"));
+        check_ecs_services(&t, &what);
+
+        // Exactly the grants the references imply, on those resources.
+        let grants = |role: &str| -> BTreeSet<(Vec<String>, BTreeSet<String>, String)> {
+            statements(&t, role)
+                .into_iter()
+                .map(|(_, a, r)| (a, refs_of(&r), r.to_string().contains("/*").to_string()))
+                .collect()
+        };
+        let names = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let ids = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        assert_eq!(
+            grants("ApiTaskRole"),
+            [
+                (names(&["s3:ListBucket"]), ids(&["Uploads"]), "false".into()),
+                (
+                    names(&["s3:DeleteObject", "s3:GetObject", "s3:PutObject"]),
+                    ids(&["Uploads"]),
+                    "true".into()
+                ),
+                (
+                    names(&[
+                        "sqs:ChangeMessageVisibility",
+                        "sqs:DeleteMessage",
+                        "sqs:GetQueueAttributes",
+                        "sqs:ReceiveMessage",
+                        "sqs:SendMessage"
+                    ]),
+                    ids(&["Jobs"]),
+                    "false".into()
+                ),
+            ]
+            .into_iter()
+            .collect(),
+            "{what}: the API's task role"
+        );
+        // The worker's `grants = { jobs = "read" }` narrows the queue to receiving.
+        assert_eq!(
+            grants("WorkerTaskRole"),
+            [(
+                names(&[
+                    "sqs:ChangeMessageVisibility",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:ReceiveMessage"
+                ]),
+                ids(&["Jobs"]),
+                "false".into()
+            )]
+            .into_iter()
+            .collect(),
+            "{what}: the worker's task role"
+        );
+        // ECS reads what it injects: the payment key (API only) and the database password.
+        assert_eq!(
+            grants("ApiExecutionRole"),
+            [
+                (
+                    names(&["secretsmanager:GetSecretValue"]),
+                    ids(&["PaymentsKey"]),
+                    "false".into()
+                ),
+                (
+                    names(&["secretsmanager:GetSecretValue"]),
+                    ids(&["Db"]),
+                    "false".into()
+                ),
+            ]
+            .into_iter()
+            .collect(),
+            "{what}: the API's execution role"
+        );
+        assert_eq!(
+            grants("WorkerExecutionRole"),
+            [(
+                names(&["secretsmanager:GetSecretValue"]),
+                ids(&["Db"]),
+                "false".into()
+            )]
+            .into_iter()
+            .collect(),
+            "{what}: the worker's execution role"
+        );
+
+        // The secret and the credential arrive through ECS secrets, never as text.
+        let container = |task: &str| t.props(task)["ContainerDefinitions"][0].clone();
+        let api = container("ApiTask");
+        let secrets: BTreeMap<String, BTreeSet<String>> = api["Secrets"]
+            .as_array()
+            .expect("API secrets")
+            .iter()
+            .map(|s| {
+                (
+                    s["Name"].as_str().unwrap_or("").to_string(),
+                    refs_of(&s["ValueFrom"]),
+                )
+            })
+            .collect();
+        assert_eq!(secrets["PAYMENTS_API_KEY"], ids(&["PaymentsKey"]), "{what}");
+        assert_eq!(secrets["PGPASSWORD"], ids(&["Db"]), "{what}");
+        assert!(
+            !refs_of(&api["Environment"]).contains("PaymentsKey"),
+            "{what}: the payment key is in the plain environment"
+        );
+        let worker = container("WorkerTask");
+        assert_eq!(
+            worker["Secrets"][0]["Name"], "PGPASSWORD",
+            "{what}: the worker's credential"
+        );
+        assert!(
+            t.props("Db")["ManageMasterUserPassword"] == true,
+            "{what}: RDS keeps the master password in Secrets Manager"
+        );
+
+        // The stores admit the services' security groups on their ports, not the VPC range.
+        let sources = |group: &str| -> BTreeSet<(Option<String>, Option<String>, i64)> {
+            ingress(&t, group).into_iter().collect()
+        };
+        assert_eq!(
+            sources("DbFirewall"),
+            [
+                (Some("ApiFirewall".to_string()), None, 5432),
+                (Some("WorkerFirewall".to_string()), None, 5432)
+            ]
+            .into_iter()
+            .collect(),
+            "{what}: the database's ingress"
+        );
+        assert_eq!(
+            sources("SessionsFirewall"),
+            [(Some("ApiFirewall".to_string()), None, 6379)]
+                .into_iter()
+                .collect(),
+            "{what}: the cache's ingress"
+        );
+
+        // Autoscaling of the API: a scalable target on its desired count, CPU target tracking.
+        let target = t.props("ApiScaling");
+        assert_eq!(target["ScalableDimension"], "ecs:service:DesiredCount");
+        assert!(refs_of(&target["ResourceId"]).contains("Api"), "{what}");
+        let want_min = if env == "prod" { 2 } else { 1 };
+        assert_eq!(target["MinCapacity"], want_min, "{what}");
+        let policy = t.props("ApiScalingCpu");
+        assert_eq!(policy["PolicyType"], "TargetTrackingScaling");
+        assert_eq!(
+            policy["TargetTrackingScalingPolicyConfiguration"]["TargetValue"], 60,
+            "{what}"
+        );
+        assert!(refs_of(&policy["ScalingTargetId"]).contains("ApiScaling"));
+
+        // The worker: no load balancer, no service discovery, no inbound rule.
+        let w = t.props("Worker");
+        assert!(
+            w.get("LoadBalancers").is_none(),
+            "{what}: worker behind a load balancer"
+        );
+        assert!(
+            w.get("ServiceRegistries").is_none(),
+            "{what}: worker registered"
+        );
+        assert!(
+            ingress(&t, "WorkerFirewall").is_empty(),
+            "{what}: worker accepts connections"
+        );
+        assert!(
+            worker.get("PortMappings").is_none(),
+            "{what}: worker maps a port"
+        );
+        assert!(
+            t.props("Api").get("LoadBalancers").is_some(),
+            "{what}: the API's load balancer"
+        );
+
+        // The Terraform of the same stack says the same.
+        let b = tf_blocks(&tf_main(&out));
+        let rule = |name: &str| body(&b, "aws_vpc_security_group_ingress_rule", name);
+        for (r, src, port) in [
+            ("db_firewall_ingress_0", "api_firewall", 5432),
+            ("db_firewall_ingress_1", "worker_firewall", 5432),
+            ("sessions_firewall_ingress_0", "api_firewall", 6379),
+        ] {
+            let text = rule(r);
+            assert!(
+                text.contains(&format!(
+                    "referenced_security_group_id = aws_security_group.{src}.id"
+                )) && text.contains(&format!("from_port = {port}"))
+                    && !text.contains("cidr_ipv4"),
+                "{what}: terraform {r}:\n{text}"
+            );
+        }
+        let api_task = body(&b, "aws_ecs_task_definition", "api_task");
+        assert!(
+            api_task.contains("name = \"PAYMENTS_API_KEY\"")
+                && api_task.contains("valueFrom = aws_secretsmanager_secret.payments_key.arn"),
+            "{what}: terraform secret injection:\n{api_task}"
+        );
+        assert!(body(&b, "aws_appautoscaling_target", "api_scaling").contains("min_capacity"));
+        assert!(body(&b, "aws_appautoscaling_policy", "api_scaling")
+            .contains("ECSServiceAverageCPUUtilization"));
+        let worker_service = body(&b, "aws_ecs_service", "worker");
+        assert!(
+            !worker_service.contains("load_balancer")
+                && !worker_service.contains("service_registries"),
+            "{what}: terraform worker:\n{worker_service}"
+        );
+        let worker_policy = body(
+            &b,
+            "aws_iam_role_policy",
+            "worker_task_role_policy_references",
+        );
+        assert!(
+            worker_policy.contains("aws_sqs_queue.jobs.arn")
+                && !worker_policy.contains("SendMessage"),
+            "{what}: terraform worker grants:\n{worker_policy}"
+        );
+        assert!(
+            !tf_main(&out).contains("\"*\""),
+            "{what}: a wildcard in terraform"
+        );
+    }
+}
+
+#[test]
+fn deploy_ready_gcp() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    for env in ["dev", "prod"] {
+        let out = tmp.path().join(env);
+        compile("deploy-ready/gcp", env, &out);
+        let what = format!("deploy-ready/gcp --env {env}");
+        let project = format!("acme-shop-{env}");
+        let b = tf_blocks(&tf_main(&out));
+
+        // Exactly the grants the references imply, each on its resource (Cloud SQL: project
+        // roles, it has no per-instance IAM).
+        let project_line = format!("project = \"{project}\"");
+        assert_eq!(
+            gcp_bindings(&b, "api_identity"),
+            set(&[
+                (
+                    "google_project_iam_member",
+                    "roles/cloudsql.client",
+                    &project_line
+                ),
+                (
+                    "google_project_iam_member",
+                    "roles/cloudsql.instanceUser",
+                    &project_line
+                ),
+                (
+                    "google_pubsub_subscription_iam_member",
+                    "roles/pubsub.subscriber",
+                    "subscription = google_pubsub_subscription.jobs_subscription.id"
+                ),
+                (
+                    "google_pubsub_topic_iam_member",
+                    "roles/pubsub.publisher",
+                    "topic = google_pubsub_topic.jobs.id"
+                ),
+                (
+                    "google_secret_manager_secret_iam_member",
+                    "roles/secretmanager.secretAccessor",
+                    "secret_id = google_secret_manager_secret.payments_key.id"
+                ),
+                (
+                    "google_storage_bucket_iam_member",
+                    "roles/storage.objectUser",
+                    "bucket = google_storage_bucket.uploads.name"
+                ),
+            ]),
+            "{what}: the API's service account"
+        );
+        assert_eq!(
+            gcp_bindings(&b, "worker_identity"),
+            set(&[
+                (
+                    "google_project_iam_member",
+                    "roles/cloudsql.client",
+                    &project_line
+                ),
+                (
+                    "google_project_iam_member",
+                    "roles/cloudsql.instanceUser",
+                    &project_line
+                ),
+                (
+                    "google_pubsub_subscription_iam_member",
+                    "roles/pubsub.subscriber",
+                    "subscription = google_pubsub_subscription.jobs_subscription.id"
+                ),
+            ]),
+            "{what}: the worker's service account (queue narrowed to receiving)"
+        );
+
+        let api = body(&b, "google_cloud_run_v2_service", "api");
+        let worker = body(&b, "google_cloud_run_v2_service", "worker");
+        for (name, svc) in [("api", api), ("worker", worker)] {
+            // The credential: Cloud SQL IAM authentication as the service's own account.
+            assert!(
+                svc.contains("name = \"PGUSER\"")
+                    && svc.contains(&format!(
+                        "value = \"${{google_service_account.{name}_identity.account_id}}@{project}.iam\""
+                    )),
+                "{what}: {name} has no PGUSER:\n{svc}"
+            );
+            let user = body(&b, "google_sql_user", &format!("{name}_sql_user_0"));
+            assert!(
+                user.contains("type = \"CLOUD_IAM_SERVICE_ACCOUNT\"")
+                    && user.contains("instance = google_sql_database_instance.db.name"),
+                "{what}: {name}'s database user:\n{user}"
+            );
+            // The private database and cache are reachable: Direct VPC egress.
+            assert!(
+                svc.contains("vpc_access {")
+                    && svc.contains(
+                        "subnetwork = google_compute_subnetwork.default_network_subnet.id"
+                    )
+                    && svc.contains("egress = \"PRIVATE_RANGES_ONLY\""),
+                "{what}: {name} has no VPC egress:\n{svc}"
+            );
+            assert!(
+                svc.contains(&format!(
+                    "service_account = google_service_account.{name}_identity.email"
+                )),
+                "{what}: {name} does not run as its own account"
+            );
+        }
+        // The secret arrives through Cloud Run's secret reference, never as text.
+        assert!(
+            api.contains("name = \"PAYMENTS_API_KEY\"")
+                && api.contains("secret_key_ref {")
+                && api.contains("secret = google_secret_manager_secret.payments_key.id"),
+            "{what}: the payment key is not a secret reference:\n{api}"
+        );
+        assert!(!worker.contains("PAYMENTS_API_KEY"), "{what}");
+        // Autoscaling: instance limits from `autoscale`.
+        let (min, max) = if env == "prod" { (2, 10) } else { (1, 2) };
+        assert!(
+            api.contains(&format!("min_instance_count = {min}"))
+                && api.contains(&format!("max_instance_count = {max}")),
+            "{what}: the API's scaling:\n{api}"
+        );
+        // The worker: internal, CPU always allocated, at least one instance, no domain.
+        assert!(
+            worker.contains("ingress = \"INGRESS_TRAFFIC_INTERNAL_ONLY\"")
+                && worker.contains("cpu_idle = false")
+                && worker.contains("min_instance_count = 1"),
+            "{what}: the worker:\n{worker}"
+        );
+        assert!(
+            !worker.contains("invoker_iam_disabled"),
+            "{what}: anyone may invoke the worker"
+        );
+        assert!(
+            b.contains_key(&(
+                "google_cloud_run_domain_mapping".into(),
+                "api_domain".into()
+            )) && !b
+                .keys()
+                .any(|(t, n)| t == "google_cloud_run_domain_mapping" && n.starts_with("worker")),
+            "{what}: domain mappings"
+        );
+
+        // Deployment Manager: the same secret reference, egress and bucket binding.
+        let dm = read(&out.join("deployment-manager/shop.yaml"));
+        for want in [
+            "secretKeyRef:",
+            "vpcAccess:",
+            "gcp-types/storage-v1:virtual.buckets.iamMemberBinding",
+            "type: CLOUD_IAM_SERVICE_ACCOUNT",
+            "cpuIdle: false",
+        ] {
+            assert!(dm.contains(want), "{what}: deployment manager lacks {want}");
+        }
+    }
+}
+
+/// The example projects (as in `tests/examples.rs`).
+const EXAMPLES: &[&str] = &[
+    "deploy-ready/aws",
+    "deploy-ready/gcp",
+    "ragonometrics-aws",
+    "ragonometrics-gcp",
+    "community-platform",
+    "community-platform/dr",
+    "infrastructure-directory",
+    "circle-core",
+    "infini-x",
+];
+
+/// The AWS properties on every example that has ECS services (every environment).
+#[test]
+fn every_example_service_holds_what_its_references_need() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let mut checked = 0;
+    for example in EXAMPLES {
+        for env in ["dev", "staging", "prod"] {
+            let out = tmp.path().join(example).join(env);
+            compile(example, env, &out);
+            let cfn = out.join("cloudformation");
+            let Ok(files) = fs::read_dir(&cfn) else {
+                continue;
+            };
+            for f in files.filter_map(Result::ok) {
+                let p = f.path();
+                if p.extension().is_some_and(|e| e == "json") {
+                    let t = Template::load(&p);
+                    check_ecs_services(&t, &format!("{example} --env {env}: {}", p.display()));
+                    checked += t.of_type("AWS::ECS::Service").count();
+                }
+            }
+        }
+    }
+    assert!(checked > 0, "no example has an ECS service");
+}

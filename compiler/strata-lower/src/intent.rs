@@ -1,0 +1,472 @@
+//! What a workload's references imply: the permissions its own identity needs, the secrets the
+//! platform injects into it, the database credentials it receives and the private network it
+//! must reach — computed from the references of a portable `Service` or `Function` and the
+//! types of the resources they point at, never written by hand.
+//!
+//! The permissions are data, in `[tables]` of the portable lowering files (one table per
+//! provider, keyed by the referenced resource's type):
+//!
+//! | table | rows |
+//! | --- | --- |
+//! | `grants_<provider>."TYPE".read` / `.write` / `.readwrite` | what the workload's own identity is granted on a resource it references (AWS: policy statements; GCP: IAM bindings) |
+//! | `injected_<provider>."TYPE"` | `{ env, grants }`: a secret's `value` in `env`, injected by the platform (`env`: the platform's reference to it), and what the platform's identity needs to read it |
+//! | `credentials_<provider>."TYPE"` | `{ env, plain_env, grants }`: the credential of a referenced database, injected the same way (`plain_env`: what is not secret, a user name) |
+//!
+//! Strings of the rows may name the referenced resource: `${ATTR}` is a reference to its out
+//! `ATTR` (`${id}/*`: the objects of a bucket), `${self}` the resource itself,
+//! `${lowered:KEY.ATTR}` an out of another resource of the workload's own lowering (its service
+//! account), `$Name` its name in PascalCase (statement ids). Rows with a `scope` are grouped
+//! under `intent.by_scope.SCOPE` without it (GCP: the service account property they fill). A row with `through = "PROP"` (and `through_types`) is about
+//! the resource the referenced one points at with `PROP` (the key of an encrypted bucket), and
+//! is left out when it points at none (or at another type).
+//!
+//! A workload narrows or adds grants with its `grants` map (`grants = { uploads = "read" }`):
+//! `read`, `write`, `readwrite` (what a reference implies), `none`.
+
+use crate::codes as c;
+use crate::ctx;
+use crate::helpers::Tables;
+use crate::names;
+use serde_json::{Map, Value as Json};
+use std::collections::{BTreeMap, BTreeSet};
+use strata_base::{did_you_mean, Diagnostic};
+use strata_model::{Model, Provider, Ref, Resource, ResourceId, Value};
+
+/// The portable types whose lowering receives an `intent`.
+pub fn is_workload(ty: &str) -> bool {
+    matches!(ty, "portable.Service" | "portable.Function")
+}
+
+/// Properties whose references are not uses of a resource: where the workload runs and how it
+/// is reached, not what it talks to.
+const NOT_USES: &[&str] = &["network", "route", "public", "tags", "grants"];
+
+/// The out of a `portable.Secret` that is its value: injected by the platform, never written.
+pub const SECRET_VALUE: (&str, &str) = ("portable.Secret", "value");
+
+/// Private stores: a workload that references one needs a network path to it.
+fn is_private_store(r: &Resource) -> bool {
+    match r.ty.as_str() {
+        "portable.Postgres" => !r.props.get("public").is_some_and(Value::is_true),
+        "portable.Cache" => true,
+        _ => false,
+    }
+}
+
+struct Use<'m> {
+    res: &'m Resource,
+    /// Referenced other than through an injected secret value.
+    direct: bool,
+    access: String,
+}
+
+/// The `intent` of a workload's template context, and diagnostics about its `grants`.
+pub fn intent(
+    model: &Model,
+    r: &Resource,
+    provider: Provider,
+    tables: &Tables,
+) -> (Json, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let p = provider.as_str();
+    let grants = tables.get(&format!("grants_{p}"));
+    let injected = tables.get(&format!("injected_{p}"));
+    let credentials = tables.get(&format!("credentials_{p}"));
+
+    // The explicit access levels (`grants = { uploads = "read" }`), by resource name.
+    let explicit: BTreeMap<String, String> = r
+        .props
+        .get("grants")
+        .and_then(Value::as_record)
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.as_str().map(|s| (k.clone(), s.to_string())))
+                .collect()
+        })
+        .unwrap_or_default();
+
+    // Environment variables of a Service whose whole value is a secret's value: injected by the
+    // platform (a Function's environment cannot hold one: L0010 when its references are rewritten).
+    let env = r.props.get("env").and_then(Value::as_record);
+    let mut secret_values: BTreeMap<String, ResourceId> = BTreeMap::new();
+    if let Some(env) = env.filter(|_| r.ty == "portable.Service") {
+        for (k, v) in env {
+            if let Value::Ref(x) = v {
+                let t = model.resource(x.resource);
+                if (t.ty.as_str(), x.attr.as_deref()) == (SECRET_VALUE.0, Some(SECRET_VALUE.1)) {
+                    secret_values.insert(k.clone(), x.resource);
+                }
+            }
+        }
+    }
+
+    // Every resource the workload references, in declaration order.
+    let mut used: BTreeMap<u32, bool> = BTreeMap::new();
+    for (k, v) in &r.props {
+        if NOT_USES.contains(&k.as_str()) {
+            continue;
+        }
+        if k == "env" {
+            if let Some(env) = env {
+                for (name, x) in env {
+                    if secret_values.contains_key(name) {
+                        used.entry(x.as_ref().map_or(0, |x| x.resource.0))
+                            .or_insert(false);
+                        continue;
+                    }
+                    x.visit_refs(&mut |x| {
+                        used.insert(x.resource.0, true);
+                    });
+                }
+            }
+            continue;
+        }
+        v.visit_refs(&mut |x| {
+            used.insert(x.resource.0, true);
+        });
+    }
+    used.remove(&r.id.0);
+    for name in explicit.keys() {
+        let found = model
+            .resources
+            .iter()
+            .find(|x| x.lowered_from.is_none() && x.name == *name && x.id != r.id);
+        match found {
+            Some(x) => {
+                used.entry(x.id.0).or_insert(true);
+            }
+            None => {
+                let mut d = Diagnostic::error(
+                    c::UNKNOWN_GRANT,
+                    format!(
+                        "`grants` of `{}` names `{name}`, which is not a resource",
+                        r.name
+                    ),
+                    r.prop_span("grants"),
+                )
+                .with_label("no resource of this name")
+                .with_help("name a resource of the program (`grants = { uploads = \"read\" }`)");
+                let names = model
+                    .resources
+                    .iter()
+                    .filter(|x| x.lowered_from.is_none())
+                    .map(|x| x.name.as_str());
+                if let Some(s) = did_you_mean(name, names) {
+                    d = d.with_note(format!("did you mean `{s}`?"));
+                }
+                diags.push(d);
+            }
+        }
+    }
+    let uses: Vec<Use> = used
+        .iter()
+        .filter_map(|(&id, &direct)| {
+            let res = model.resources.get(id as usize)?;
+            let access = explicit
+                .get(&res.name)
+                .cloned()
+                .unwrap_or_else(|| "readwrite".to_string());
+            Some(Use {
+                res,
+                direct,
+                access,
+            })
+        })
+        .collect();
+
+    // The workload's own grants.
+    let mut own: Vec<Json> = Vec::new();
+    for u in uses.iter().filter(|u| u.direct && u.access != "none") {
+        let rows = grants
+            .and_then(|t| t.get(&u.res.ty))
+            .and_then(|t| t.get(&u.access))
+            .and_then(Json::as_array);
+        for row in rows.into_iter().flatten() {
+            if let Some(x) = expand_row(model, u.res, row) {
+                push_unique(&mut own, x);
+            }
+        }
+    }
+
+    unique_sids(&mut own);
+
+    // Secrets and credentials injected by the platform, and what the platform needs for them.
+    let mut platform: Vec<Json> = Vec::new();
+    let mut secret_env: Map<String, Json> = Map::new();
+    for (name, id) in &secret_values {
+        let t = model.resource(*id);
+        let Some(spec) = injected.and_then(|x| x.get(&t.ty)) else {
+            continue;
+        };
+        if let Some(v) = spec.get("env").and_then(|e| expand(&t.name, t, e)) {
+            secret_env.insert(ctx::escape_key(name), v);
+        }
+        for row in spec
+            .get("grants")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, t, row) {
+                push_unique(&mut platform, x);
+            }
+        }
+    }
+    let mut credential_env: Vec<(String, String, Json)> = Vec::new();
+    let mut credential_plain: Vec<(String, Json)> = Vec::new();
+    for u in uses.iter().filter(|u| u.access != "none") {
+        let Some(spec) = credentials.and_then(|x| x.get(&u.res.ty)) else {
+            continue;
+        };
+        if let Some(Json::Object(e)) = spec.get("env") {
+            for (k, v) in e {
+                if let Some(v) = expand(&u.res.name, u.res, v) {
+                    credential_env.push((k.clone(), u.res.name.clone(), v));
+                }
+            }
+        }
+        if let Some(Json::Object(e)) = spec.get("plain_env") {
+            for (k, v) in e {
+                if let Some(v) = expand(&u.res.name, u.res, v) {
+                    credential_plain.push((k.clone(), v));
+                }
+            }
+        }
+        for row in spec
+            .get("grants")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, u.res, row) {
+                push_unique(&mut platform, x);
+            }
+        }
+    }
+    unique_sids(&mut platform);
+    // One database: `PGPASSWORD`; several: `PGPASSWORD_<NAME>` each. Variables the team sets
+    // in `env` win.
+    for (k, owner, v) in &credential_env {
+        let shared = credential_env.iter().filter(|(x, _, _)| x == k).count() > 1;
+        let key = if shared {
+            format!("{k}_{}", names::snake(owner).to_ascii_uppercase())
+        } else {
+            k.clone()
+        };
+        if env.is_some_and(|e| e.contains_key(&key)) {
+            continue;
+        }
+        secret_env.insert(ctx::escape_key(&key), v.clone());
+    }
+
+    // The plain environment: everything but the injected values, then what the credentials of
+    // the referenced databases add in plain text (a user name, never a password), unless the
+    // team sets the variable.
+    let mut plain = Map::new();
+    for (k, v) in credential_plain {
+        if !env.is_some_and(|e| e.contains_key(&k)) {
+            plain.insert(ctx::escape_key(&k), v);
+        }
+    }
+    if let Some(env) = env {
+        for (k, v) in env {
+            if !secret_values.contains_key(k) {
+                plain.insert(ctx::escape_key(k), ctx::to_ctx(v));
+            }
+        }
+    }
+
+    // Grants of one identity (where the platform runs as the workload's identity), and by scope.
+    let mut all = own.clone();
+    for x in &platform {
+        push_unique(&mut all, x.clone());
+    }
+    let mut by_scope: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+    for x in &all {
+        if let Some(s) = x.get("scope").and_then(Json::as_str) {
+            let mut row = x.clone();
+            if let Json::Object(o) = &mut row {
+                o.remove("scope");
+            }
+            let list = by_scope.entry(s.to_string()).or_default();
+            if !list.contains(&row) {
+                list.push(row);
+            }
+        }
+    }
+
+    // The private network to reach: the workload's own, or that of the first private store.
+    let stores: Vec<&Resource> = uses
+        .iter()
+        .filter(|u| u.direct && is_private_store(u.res))
+        .map(|u| u.res)
+        .collect();
+    let vpc = if stores.is_empty() {
+        Json::Null
+    } else {
+        r.props
+            .get("network")
+            .and_then(Value::as_ref)
+            .or_else(|| {
+                stores
+                    .iter()
+                    .find_map(|s| s.props.get("network").and_then(Value::as_ref))
+            })
+            .map_or(Json::Null, |n: &Ref| ctx::ref_marker(n.resource.0, None))
+    };
+
+    let databases: Vec<Json> = uses
+        .iter()
+        .filter(|u| u.direct && u.access != "none" && u.res.ty == "portable.Postgres")
+        .map(|u| use_json(u.res, &u.access))
+        .collect();
+    let uses_json: Vec<Json> = uses.iter().map(|u| use_json(u.res, &u.access)).collect();
+    let unset = |k: &str| r.props.get(k).is_none_or(Value::is_null);
+    let worker = r.ty == "portable.Service" && unset("port") && unset("public") && unset("route");
+
+    let json = serde_json::json!({
+        "worker": worker,
+        "env": Json::Object(plain),
+        "secret_env": Json::Object(secret_env),
+        "grants": own,
+        "platform": platform,
+        "all": all,
+        "by_scope": by_scope,
+        "databases": databases,
+        "uses": uses_json,
+        "vpc": vpc,
+    });
+    (json, diags)
+}
+
+fn use_json(r: &Resource, access: &str) -> Json {
+    serde_json::json!({
+        "name": r.name,
+        "names": { "pascal": names::pascal(&r.name), "snake": names::snake(&r.name), "kebab": names::kebab(&r.name) },
+        "type": r.ty,
+        "self": ctx::ref_marker(r.id.0, None),
+        "access": access,
+    })
+}
+
+/// Statement ids are unique within a policy: the second `UploadsKey` becomes `UploadsKey2`.
+fn unique_sids(list: &mut [Json]) {
+    let mut seen = BTreeSet::new();
+    for x in list.iter_mut() {
+        let Some(Json::String(sid)) = x.get_mut("sid") else {
+            continue;
+        };
+        let base = sid.clone();
+        let mut k = 2;
+        while !seen.insert(sid.clone()) {
+            *sid = format!("{base}{k}");
+            k += 1;
+        }
+    }
+}
+
+fn push_unique(list: &mut Vec<Json>, x: Json) {
+    if !list.contains(&x) {
+        list.push(x);
+    }
+}
+
+/// A row about `target`: follows `through`, drops the row's own keys, expands its strings.
+fn expand_row(model: &Model, target: &Resource, row: &Json) -> Option<Json> {
+    let owner = target.name.as_str();
+    let mut target = target;
+    let mut row = row.clone();
+    if let Json::Object(o) = &mut row {
+        let through = o.remove("through");
+        let types = o.remove("through_types");
+        if let Some(prop) = through.as_ref().and_then(Json::as_str) {
+            let x = target.props.get(prop).and_then(Value::as_ref)?;
+            let next = model.resources.get(x.resource.0 as usize)?;
+            if let Some(Json::Array(types)) = &types {
+                if !types.iter().any(|t| t.as_str() == Some(next.ty.as_str())) {
+                    return None;
+                }
+            }
+            target = next;
+        }
+    }
+    expand(owner, target, &row)
+}
+
+/// Strings of a row with `${ATTR}` (a reference to `target`'s out) and `$Name` (`owner` in
+/// PascalCase) expanded.
+fn expand(owner: &str, target: &Resource, v: &Json) -> Option<Json> {
+    Some(match v {
+        Json::String(s) => expand_str(owner, target, s),
+        Json::Array(a) => Json::Array(a.iter().filter_map(|x| expand(owner, target, x)).collect()),
+        Json::Object(o) => Json::Object(
+            o.iter()
+                .filter_map(|(k, x)| expand(owner, target, x).map(|x| (k.clone(), x)))
+                .collect(),
+        ),
+        other => other.clone(),
+    })
+}
+
+fn expand_str(owner: &str, target: &Resource, s: &str) -> Json {
+    let s = s.replace("$Name", &names::pascal(owner));
+    let mut parts: Vec<Json> = Vec::new();
+    let mut rest = s.as_str();
+    while let Some(start) = rest.find("${") {
+        let Some(end) = rest[start..].find('}') else {
+            break;
+        };
+        if start > 0 {
+            parts.push(Json::String(rest[..start].to_string()));
+        }
+        let attr = rest[start + 2..start + end].trim();
+        if let Some(sibling) = attr.strip_prefix("lowered:") {
+            // `${lowered:KEY.ATTR}`: an out of another resource of the workload's own lowering.
+            let (key, out) = sibling.split_once('.').unwrap_or((sibling, ""));
+            let out = if out.is_empty() {
+                Json::Null
+            } else {
+                Json::String(out.to_string())
+            };
+            parts.push(ctx::marker(
+                "$lowered",
+                Json::Array(vec![Json::String(key.to_string()), Json::Null, out]),
+            ));
+            rest = &rest[start + end + 1..];
+            continue;
+        }
+        let attr = (attr != "self" && !attr.is_empty()).then_some(attr);
+        parts.push(ctx::ref_marker(target.id.0, attr));
+        rest = &rest[start + end + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(Json::String(rest.to_string()));
+    }
+    match parts.len() {
+        0 => Json::String(String::new()),
+        1 => parts.remove(0),
+        _ => ctx::marker("$interp", Json::Array(parts)),
+    }
+}
+
+/// The services among the referrers of a resource, once each, in model order: `clients` of
+/// its template context (a database admits each client's security group). Functions run
+/// outside the network (no security group of their own) and are not clients.
+pub fn clients(model: &Model, referrers: &[(ResourceId, String)]) -> Json {
+    let mut seen = BTreeSet::new();
+    let list: Vec<Json> = referrers
+        .iter()
+        .filter(|(id, _)| seen.insert(id.0))
+        .map(|(id, _)| model.resource(*id))
+        .filter(|x| x.ty == "portable.Service")
+        .map(|x| {
+            serde_json::json!({
+                "name": x.name,
+                "names": { "pascal": names::pascal(&x.name), "snake": names::snake(&x.name), "kebab": names::kebab(&x.name) },
+                "type": x.ty,
+                "self": ctx::ref_marker(x.id.0, None),
+            })
+        })
+        .collect();
+    Json::Array(list)
+}
