@@ -184,55 +184,67 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
                     .starts_with(|ch: char| ch.is_ascii_uppercase() && ch != 'E')
             })
             .collect();
-        let ((findings, policies_wall), (cost, cost_wall)) = rayon::join(
-            || {
-                let t = std::time::Instant::now();
-                (
-                    strata_policy::check_with_sources(
-                        &model,
-                        &analysis.schemas,
-                        &graph,
-                        &out.project.config.policy,
-                        &out.sources,
-                        &other_codes,
-                    ),
-                    t.elapsed(),
-                )
-            },
-            || {
-                let t = std::time::Instant::now();
-                (
-                    strata_policy::estimate(&model, &analysis.schemas, &out.project.config.usage),
-                    t.elapsed(),
-                )
-            },
-        );
-        out.diagnostics.extend(findings);
-        out.cost = Some(cost);
-        clock.overlapped(
-            &mut out.timings,
-            &[("policies", policies_wall), ("cost", cost_wall)],
-        );
-    }
-    if options.target_limits
-        && !out
-            .diagnostics
-            .iter()
-            .any(|d| d.severity == Severity::Error && is_input_code(&d.code))
-    {
-        // What compile would refuse after a clean check: lowering to the targets and the
-        // emitters' checks. The files are dropped.
-        let targets = out.project.config.compile.targets.clone();
-        let yaml = out.project.config.compile.cfn_format == Some(CfnFormat::Yaml);
-        let (programs, diags) = stages::to_targets(&model, &analysis.schemas, targets.as_deref());
-        let failed = diags.iter().any(|d| d.severity == Severity::Error);
-        out.diagnostics.extend(diags);
-        if !failed {
-            if let Err(d) = stages::emit(&programs, &model, yaml) {
-                out.diagnostics.extend(d);
+        // What compile would refuse after a clean check — lowering to the targets and the
+        // emitters' checks (quotas) — runs beside them; its files are dropped.
+        let limits = || {
+            let t = std::time::Instant::now();
+            let mut diags = Vec::new();
+            if options.target_limits {
+                let config = &out.project.config.compile;
+                let yaml = config.cfn_format == Some(CfnFormat::Yaml);
+                let (programs, lowered) =
+                    stages::to_targets(&model, &analysis.schemas, config.targets.as_deref());
+                let failed = lowered.iter().any(|d| d.severity == Severity::Error);
+                diags.extend(lowered);
+                if !failed {
+                    if let Err(d) = stages::emit(&programs, &model, yaml) {
+                        diags.extend(d);
+                    }
+                }
             }
+            (diags, t.elapsed())
+        };
+        let (((findings, policies_wall), (cost, cost_wall)), (limit_diags, limits_wall)) =
+            rayon::join(
+                || {
+                    rayon::join(
+                        || {
+                            let t = std::time::Instant::now();
+                            (
+                                strata_policy::check_with_sources(
+                                    &model,
+                                    &analysis.schemas,
+                                    &graph,
+                                    &out.project.config.policy,
+                                    &out.sources,
+                                    &other_codes,
+                                ),
+                                t.elapsed(),
+                            )
+                        },
+                        || {
+                            let t = std::time::Instant::now();
+                            (
+                                strata_policy::estimate(
+                                    &model,
+                                    &analysis.schemas,
+                                    &out.project.config.usage,
+                                ),
+                                t.elapsed(),
+                            )
+                        },
+                    )
+                },
+                limits,
+            );
+        out.diagnostics.extend(findings);
+        out.diagnostics.extend(limit_diags);
+        out.cost = Some(cost);
+        let mut laps = vec![("policies", policies_wall), ("cost", cost_wall)];
+        if options.target_limits {
+            laps.push(("target_limits", limits_wall));
         }
-        clock.lap(&mut out.timings, "target_limits");
+        clock.overlapped(&mut out.timings, &laps);
     }
     out.analysis = analysis;
     out.model = model;
