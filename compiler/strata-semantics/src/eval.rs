@@ -1595,6 +1595,36 @@ pub(crate) fn help_for(kind: &MismatchKind, ty: &Ty) -> String {
                 example_quantity(*dimension)
             ),
             Ty::Bool => "write `true` or `false`".into(),
+            // A named record type (`https`, `s3`): show how one is written.
+            Ty::Record(fields) => {
+                let name = match ty {
+                    Ty::Named(n, _) => n.as_str(),
+                    _ => "",
+                };
+                let required: Vec<String> = fields
+                    .iter()
+                    .filter(|(_, f)| f.required && f.default.is_none())
+                    .map(|(k, _)| format!("{k} = ..."))
+                    .collect();
+                let optional: Vec<&str> = fields
+                    .iter()
+                    .filter(|(_, f)| !f.required || f.default.is_some())
+                    .map(|(k, _)| k.as_str())
+                    .collect();
+                let mut help = format!(
+                    "write a record: `{}{{ {} }}`",
+                    if name.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{name} ")
+                    },
+                    required.join(", ")
+                );
+                if !optional.is_empty() {
+                    help.push_str(&format!(" (optional: {})", optional.join(", ")));
+                }
+                help
+            }
             _ => format!("expected a value of type `{ty}`"),
         },
     }
