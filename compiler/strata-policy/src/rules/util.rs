@@ -476,9 +476,8 @@ pub fn log_sink(cx: &Cx<'_>, r: &Resource) -> Option<LogSink> {
             || lower == "loggingconfiguration"
             || ty == "tf.aws_s3_bucket_logging" && p == "target_bucket";
         let elb = lower == "access_logs" || lower == "loadbalancerattributes";
-        if s3 {
-            Some(LogSink::SseS3Only)
-        } else if elb && (ty.contains("elb") || ty.contains("ElasticLoadBalancing")) {
+        let elb = elb && (ty.contains("elb") || ty.contains("ElasticLoadBalancing"));
+        if s3 || elb {
             Some(LogSink::SseS3Only)
         } else if lower.contains("logging") || p == "log_bucket" || lower == "access_logs" {
             Some(LogSink::Other)
