@@ -53,11 +53,12 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if log_sink(cx, r).is_some() {
         return;
     }
-    // A portable store that has the setting (`access_logs`) was lowered with it turned off.
+    // A portable store lowered with its `access_logs` turned off (where the setting is not
+    // lowered, GCP, it stays on and the store's type has no such setting there).
     let portable = cx
         .origin(r)
-        .and_then(|o| cx.schemas.get(&o.ty))
-        .is_some_and(|s| s.fields.contains_key("access_logs"));
+        .and_then(|o| o.props.get("access_logs"))
+        .is_some_and(|v| v.as_bool() == Some(false));
     let line = match r.ty.as_str() {
         _ if portable => "access_logs = true",
         "cfn.AWS.S3.Bucket" => "LoggingConfiguration = { DestinationBucketName = <a log bucket>, LogFilePrefix = \"...\" }",
