@@ -6,6 +6,11 @@ rule! {
     /// `encryption`, `cfn.AWS.S3.Bucket` without a `KMSMasterKeyID` in its `BucketEncryption`, a
     /// `tf.aws_s3_bucket_server_side_encryption_configuration` without `kms_master_key_id`.
     ///
+    /// A bucket that receives S3 server access logs or load balancer access logs (another
+    /// bucket's `logging`, a load balancer's `access_logs`) is not flagged: AWS delivers those
+    /// logs only to buckets encrypted with S3-managed keys (SSE-S3), so SSE-S3 is what such a
+    /// bucket must have.
+    ///
     /// Cloud Storage and Azure Storage always encrypt with provider-managed keys and are not
     /// flagged.
     ///
@@ -49,6 +54,10 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let Some(hit) = first_fault(READS, r) else {
         return;
     };
+    // S3 server access logs and ELB access logs are delivered only to SSE-S3 buckets.
+    if matches!(log_sink(cx, r), Some(LogSink::SseS3Only)) {
+        return;
+    }
     let field = hit.path().rsplit('.').next().unwrap_or(hit.path());
     let help = if hit.path() == hit.prop() {
         fix(cx, r, &format!("{} = <a KMS key resource>", hit.path()))

@@ -4,8 +4,9 @@ rule! {
     /// ## What it checks
     /// An S3 or Cloud Storage bucket without server access logging: `logging` unset on
     /// `aws.s3.Bucket` and `gcp.storage.Bucket`, `LoggingConfiguration` on `cfn.AWS.S3.Bucket`,
-    /// `logging` on `tf.google_storage_bucket` and `dm.storage.v1.bucket`. A bucket other buckets
-    /// log into is not asked to log itself.
+    /// `logging` on `tf.google_storage_bucket` and `dm.storage.v1.bucket`. A bucket others log
+    /// into (another bucket's `logging`, a load balancer's `access_logs`, CloudFront's `logging`)
+    /// is not asked to log itself: its own logs would land in a second log bucket, and so on.
     ///
     /// ## Why it matters
     /// Access logs are how you find out who read or deleted what after an incident; without
@@ -48,16 +49,18 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let Some(hit) = first_fault(READS, r) else {
         return;
     };
-    // A bucket that other buckets log into is the log bucket itself: don't ask it to log.
-    let is_log_target = cx.graph.dependents(r.id).iter().any(|(_, e)| {
-        e.property
-            .as_deref()
-            .is_some_and(|p| p.to_ascii_lowercase().contains("logging") || p == "log_bucket")
-    });
-    if is_log_target {
+    // A bucket that other resources log into is the log bucket itself: don't ask it to log.
+    if log_sink(cx, r).is_some() {
         return;
     }
+    // A portable store lowered with its `access_logs` turned off (where the setting is not
+    // lowered, GCP, it stays on and the store's type has no such setting there).
+    let portable = cx
+        .origin(r)
+        .and_then(|o| o.props.get("access_logs"))
+        .is_some_and(|v| v.as_bool() == Some(false));
     let line = match r.ty.as_str() {
+        _ if portable => "access_logs = true",
         "cfn.AWS.S3.Bucket" => "LoggingConfiguration = { DestinationBucketName = <a log bucket>, LogFilePrefix = \"...\" }",
         "tf.google_storage_bucket" => "logging = { log_bucket = <a log bucket> }",
         "dm.storage.v1.bucket" => "logging = { logBucket = <a log bucket> }",

@@ -455,3 +455,34 @@ pub fn text_of(v: &Value) -> Option<String> {
         _ => None,
     }
 }
+
+/// Where a bucket receives access logs: the first resource that names `r` as its log
+/// destination, and how. `Sse` marks the deliveries AWS makes only to buckets encrypted with
+/// S3-managed keys (SSE-S3): S3 server access logs (`logging` of `aws.s3.Bucket`,
+/// `LoggingConfiguration`, `target_bucket` of `tf.aws_s3_bucket_logging`) and Elastic Load
+/// Balancing access logs (`access_logs`). CloudFront's and Cloud Storage's logs accept other keys.
+pub enum LogSink {
+    /// Delivered only to SSE-S3 buckets.
+    SseS3Only,
+    Other,
+}
+
+pub fn log_sink(cx: &Cx<'_>, r: &Resource) -> Option<LogSink> {
+    cx.graph.dependents(r.id).into_iter().find_map(|(from, e)| {
+        let p = e.property.as_deref()?;
+        let lower = p.to_ascii_lowercase();
+        let ty = cx.resource(from).map_or("", |s| s.ty.as_str());
+        let s3 = matches!(ty, "aws.s3.Bucket" | "cfn.AWS.S3.Bucket") && lower == "logging"
+            || lower == "loggingconfiguration"
+            || ty == "tf.aws_s3_bucket_logging" && p == "target_bucket";
+        let elb = lower == "access_logs" || lower == "loadbalancerattributes";
+        let elb = elb && (ty.contains("elb") || ty.contains("ElasticLoadBalancing"));
+        if s3 || elb {
+            Some(LogSink::SseS3Only)
+        } else if lower.contains("logging") || p == "log_bucket" || lower == "access_logs" {
+            Some(LogSink::Other)
+        } else {
+            None
+        }
+    })
+}
