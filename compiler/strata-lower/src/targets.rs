@@ -914,7 +914,7 @@ fn enable_gcp_apis(apis: &Map<String, Json>, resources: &mut Vec<TargetResource>
         .map(|(svc, label)| {
             let mut body = strata_model::TMap::new();
             body.insert("disable_on_destroy".to_string(), TValue::Bool(false));
-            body.insert("service".to_string(), TValue::Str(svc.into()));
+            body.insert("service".to_string(), TValue::Str(svc));
             TargetResource {
                 name: label,
                 ty: TY.to_string(),
