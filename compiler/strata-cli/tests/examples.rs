@@ -284,6 +284,20 @@ fn ragonometrics_is_one_source_for_both_clouds() {
     assert_eq!(strata_files(&gcp), ["ragonometrics.strata", "stack.strata"]);
     let a = fs::read_to_string(aws.join("stack.strata")).expect("aws stack");
     let g = fs::read_to_string(gcp.join("stack.strata")).expect("gcp stack");
+    // After this line each cloud declares its image registry (its own stack, deployed first:
+    // DEP005) and the URL the services pull from.
+    const REGISTRY: &str = "// The image registry, per cloud:";
+    let head = |s: &str| -> String {
+        s.lines()
+            .take_while(|l| !l.starts_with(REGISTRY))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        a.contains(REGISTRY) && g.contains(REGISTRY),
+        "stack.strata: no `{REGISTRY}` section"
+    );
+    let (a, g) = (head(&a), head(&g));
     let differing: Vec<(&str, &str)> = a.lines().zip(g.lines()).filter(|(x, y)| x != y).collect();
     assert!(
         differing
@@ -291,6 +305,7 @@ fn ragonometrics_is_one_source_for_both_clouds() {
             .all(
                 |(x, y)| x.trim_start().starts_with("//") && y.trim_start().starts_with("//")
                     || x.contains("provider =") && y.contains("provider =")
+                    || x.starts_with("import ") && y.starts_with("import ")
             ),
         "stack.strata differs beyond the provider: {differing:#?}"
     );

@@ -340,6 +340,11 @@ fn build_program(
     }
 
     retention(model, target, &mut resources, &mut diags);
+    if target == Target::Terraform {
+        if let Some(Json::Object(apis)) = eng.tables.get("gcp_apis") {
+            enable_gcp_apis(apis, &mut resources);
+        }
+    }
 
     // Duplicate names (two Strata names that map to one target name).
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
@@ -846,6 +851,82 @@ const CFN_SNAPSHOT: &[&str] = &[
     "AWS::RDS::DBInstance",
     "AWS::Redshift::Cluster",
 ];
+
+/// The Google APIs of a Terraform program (the `gcp_apis` table, stdlib/lower/gcp/_apis.toml):
+/// one `google_project_service` per service its `google_*` resources need, sorted by service
+/// and written first, and a `depends_on` from each resource to the services it needs. A
+/// `google_project_service` the program declares itself for a service is used instead of a
+/// new one.
+fn enable_gcp_apis(apis: &Map<String, Json>, resources: &mut Vec<TargetResource>) {
+    const TY: &str = "google_project_service";
+    let needs = |ty: &str| -> Vec<&str> {
+        apis.iter()
+            .filter(|(k, _)| ty.starts_with(k.as_str()))
+            .max_by_key(|(k, _)| k.len())
+            .and_then(|(_, v)| v.as_array())
+            .map(|l| l.iter().filter_map(Json::as_str).collect())
+            .unwrap_or_default()
+    };
+    // Services the program enables itself, by the label of their resource.
+    let mut declared: BTreeMap<String, String> = BTreeMap::new();
+    for tr in resources.iter().filter(|tr| tr.ty == TY) {
+        if let Some(TValue::Str(s)) = tr.body.get("service") {
+            declared
+                .entry(s.to_string())
+                .or_insert_with(|| format!("{TY}.{}", tr.name));
+        }
+    }
+    let labels: BTreeSet<String> = resources
+        .iter()
+        .filter(|tr| tr.ty == TY)
+        .map(|tr| tr.name.clone())
+        .collect();
+    let mut wanted: BTreeMap<String, String> = BTreeMap::new();
+    for tr in resources.iter_mut() {
+        if tr.ty == TY || !tr.ty.starts_with("google_") {
+            continue;
+        }
+        for svc in needs(&tr.ty) {
+            let dep = match (declared.get(svc), wanted.get(svc)) {
+                (Some(d), _) => d.clone(),
+                (None, Some(label)) => format!("{TY}.{label}"),
+                (None, None) => {
+                    let mut label = svc.split('.').next().unwrap_or(svc).replace('-', "_");
+                    label.insert_str(0, "api_");
+                    while labels.contains(&label) {
+                        label.push('_');
+                    }
+                    let full = format!("{TY}.{label}");
+                    wanted.insert(svc.to_string(), label);
+                    full
+                }
+            };
+            if !tr.depends_on.contains(&dep) {
+                tr.depends_on.push(dep);
+            }
+        }
+    }
+    if wanted.is_empty() {
+        return;
+    }
+    let services: Vec<TargetResource> = wanted
+        .into_iter()
+        .map(|(svc, label)| {
+            let mut body = strata_model::TMap::new();
+            body.insert("disable_on_destroy".to_string(), TValue::Bool(false));
+            body.insert("service".to_string(), TValue::Str(svc));
+            TargetResource {
+                name: label,
+                ty: TY.to_string(),
+                body,
+                depends_on: Vec::new(),
+                source: None,
+                retention: None,
+            }
+        })
+        .collect();
+    resources.splice(0..0, services);
+}
 
 /// `on_delete` / `on_replace` as each target takes them. CloudFormation: `snapshot` on the
 /// resources of a declaration whose type can be snapshotted (`Delete` on the others: the
