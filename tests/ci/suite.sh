@@ -58,7 +58,7 @@ while IFS= read -r line; do
   f="${BASH_REMATCH[3]:-}"
   [ -z "$f" ] || [ -f "$f" ] || fail "annotation for a file not relative to the repository root: $f"
 done <github.out
-grep -q "title=SEC004" github.out || fail "the expected SEC004 notice is missing: $(cat github.out)"
+grep -q "^::notice .*title=COST006" github.out || fail "the expected COST006 notice is missing: $(cat github.out)"
 # The same from a sub-directory: paths stay relative to the repository root.
 (cd infra && strata check . --env prod --format github >../github-sub.out 2>/dev/null) || true
 cmp -s github.out github-sub.out || fail "annotations differ when run from infra/: $(diff github.out github-sub.out)"
