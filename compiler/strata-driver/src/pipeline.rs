@@ -141,6 +141,11 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
         return out;
     }
 
+    if options.target_limits {
+        // The lowering engine's tables are parsed once per process: on another core while
+        // the program is analysed, rather than after it.
+        rayon::spawn(strata_lower::prepare);
+    }
     let mut options_sem = strata_semantics::Options {
         env: options.env.clone(),
         record_xrefs: options.record_xrefs,

@@ -28,6 +28,13 @@ use strata_model::{Model, Schemas, Target, TargetProgram};
 
 pub use targets::{resource_targets, targets_of};
 
+/// Build the lowering engine (the embedded `lower/**/*.toml` tables) now; it is otherwise built
+/// on first use. Lets a caller overlap that fixed cost with other work (`check` does it while
+/// the program is analysed).
+pub fn prepare() {
+    engine::engine();
+}
+
 /// Replace portable resources by provider resources for their stack's provider. The portable
 /// resources stay in the model, superseded: the new resources have `lowered_from` set to them,
 /// keep their spans, and every reference to a portable resource's outs is rewritten to the
