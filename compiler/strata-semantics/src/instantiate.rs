@@ -931,36 +931,39 @@ impl<'a> Db<'a> {
                         let _ = self.eval(&f.value, scope, &mut locals, Some(&Ty::string()));
                     }
                     "backend" => stack.backend = self.eval_backend(f, scope),
-                    // Provider settings written on the stack itself: say where they go.
-                    "region" | "project" | "location" | "namespace" => self.report(
-                        unknown_field(
+                    name => {
+                        let d = unknown_field(
                             &f.name,
                             ["provider", "budget", "tags", "description", "backend"],
                             "a stack",
-                        )
-                        .with_help(format!(
-                            "`{}` is a setting of the provider: write it inside the provider, as in `provider = {}`",
-                            f.name.name,
-                            // The cloud the stack names, else the one the setting belongs to.
-                            match (written_cloud(decl).as_deref(), f.name.name.as_str()) {
-                                (Some("gcp"), _) | (None, "project") => {
-                                    "gcp { project = \"my-project\", region = \"europe-west1\" }"
-                                }
-                                (Some("azure"), _) | (None, "location") => {
-                                    "azure { location = \"westeurope\" }"
-                                }
-                                (Some("kubernetes"), _) | (None, "namespace") => {
-                                    "kubernetes { namespace = \"web\" }"
-                                }
-                                _ => "aws { region = \"us-east-1\" }",
+                        );
+                        // A provider setting written on the stack itself: say where it goes,
+                        // in the cloud the stack names, else the one the setting belongs to.
+                        let example = match (written_cloud(decl).as_deref(), name) {
+                            (_, n)
+                                if !matches!(
+                                    n,
+                                    "region" | "project" | "location" | "namespace"
+                                ) =>
+                            {
+                                None
                             }
-                        )),
-                    ),
-                    _ => self.report(unknown_field(
-                        &f.name,
-                        ["provider", "budget", "tags", "description", "backend"],
-                        "a stack",
-                    )),
+                            (Some("gcp"), _) | (None, "project") => {
+                                Some("gcp { project = \"my-project\", region = \"europe-west1\" }")
+                            }
+                            (Some("azure"), _) | (None, "location") => {
+                                Some("azure { location = \"westeurope\" }")
+                            }
+                            (Some("kubernetes"), _) | (None, "namespace") => {
+                                Some("kubernetes { namespace = \"web\" }")
+                            }
+                            _ => Some("aws { region = \"us-east-1\" }"),
+                        };
+                        self.report(match example {
+                            Some(e) => d.with_help(format!("`{name}` is a setting of the provider: write it inside the provider, as in `provider = {e}`")),
+                            None => d,
+                        });
+                    }
                 }
             }
             if !seen_provider {
