@@ -222,6 +222,34 @@ pub(crate) fn to_targets_with(
         }
     }
 
+    // The second hop, `kms_key_publishers`: a service that publishes to an encrypted resource
+    // (a CloudWatch alarm notifying an SNS topic) uses the key of that resource's `encryption`.
+    if let Some(Json::Object(publishers)) = eng.tables.get("kms_key_publishers") {
+        for r in &model.resources {
+            for (k, v) in &r.props {
+                let Some(kind) = publishers
+                    .get(&format!("{}.{k}", r.ty))
+                    .and_then(Json::as_str)
+                else {
+                    continue;
+                };
+                v.visit_refs(&mut |x| {
+                    let Some(target) = model.resources.get(x.resource.0 as usize) else {
+                        return;
+                    };
+                    if let Some(enc) = target.props.get("encryption") {
+                        enc.visit_refs(&mut |key| {
+                            key_services
+                                .entry(key.resource.0)
+                                .or_default()
+                                .insert(kind.to_string());
+                        });
+                    }
+                });
+            }
+        }
+    }
+
     // One context per resource, shared by its targets.
     let contexts: Vec<Option<Context>> = model
         .resources

@@ -82,9 +82,11 @@ models! {
     "aws.ecs.Service" => Priced, "Fargate: desired tasks × (vCPU hours + memory GB hours) of its task definition";
     "aws.ecs.ServiceScaling" => Free, "no charge (Application Auto Scaling; the tasks are priced on the service)";
     "aws.ecs.TaskDefinition" => Free, "priced on the services that run it";
+    "aws.eks.Addon" => Free, "no charge of its own (its pods run on the cluster's nodes)";
     "aws.eks.Cluster" => Priced, "control-plane hours (standard support)";
     "aws.eks.FargateProfile" => UsageBased, "pods are billed per vCPU and GB-hour while they run (usage)";
     "aws.eks.Nodegroup" => Priced, EKS_NG_Q;
+    "aws.eks.PodIdentityAssociation" => Free, "no charge";
     "aws.elasticache.ReplicationGroup" => Priced, ELASTICACHE_Q;
     "aws.elasticache.SubnetGroup" => Free, "no charge";
     "aws.elbv2.Listener" => Free, "priced on its load balancer";
@@ -105,6 +107,7 @@ models! {
     "aws.secretsmanager.Secret" => Priced, "one secret per month (API calls are usage-based)";
     "aws.servicediscovery.PrivateDnsNamespace" => Priced, "its Route 53 private hosted zone per month + DNS queries from usage `requests_millions`";
     "aws.servicediscovery.Service" => Priced, "registered instances per month (the desired tasks of the ECS services registering in it, or usage `instances`) + discovery API calls from usage `requests_millions`";
+    "aws.sns.Topic" => UsageBased, "publishes from usage `requests_millions` (deliveries to e-mail, HTTP and SMS endpoints are not estimated)";
     "aws.sqs.Queue" => UsageBased, "requests from usage `requests_millions` (standard or FIFO)";
     "aws.wafv2.WebACL" => Priced, WAF_Q;
     "azure.authorization.RoleAssignment" => Free, "no charge";
@@ -750,6 +753,15 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
                 "requests",
                 "lambda",
                 "requests_million",
+                "million requests",
+            );
+        }
+        "aws.sns.Topic" => {
+            cx.usage_item(
+                "requests_millions",
+                "publishes",
+                "sns",
+                "publish_million",
                 "million requests",
             );
         }
