@@ -787,3 +787,114 @@ fn every_example_service_holds_what_its_references_need() {
     }
     assert!(checked > 0, "no example has an ECS service");
 }
+
+/// The service principals a key policy admits.
+fn key_services(t: &Template, key: &str) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for st in t.props(key)["KeyPolicy"]["Statement"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        match &st["Principal"]["Service"] {
+            Json::String(s) => {
+                out.insert(s.clone());
+            }
+            Json::Array(a) => out.extend(a.iter().filter_map(|s| s.as_str().map(String::from))),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Seed 004 (community-platform): the alarms notify an on-call topic the platform key encrypts,
+/// so the key admits CloudWatch (or the alarms could not publish); the API pods receive their
+/// role through EKS Pod Identity (trust with `sts:TagSession`, the agent add-on first). A key
+/// encrypting a topic no alarm notifies does not admit CloudWatch.
+#[test]
+fn alarm_topic_key_and_pod_identity() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("community");
+    compile("community-platform", "prod", &out);
+    let t = Template::load(&out.join("cloudformation/community.template.json"));
+
+    assert_eq!(t.ty("Alerts"), "AWS::SNS::Topic");
+    assert!(refs_of(&t.props("Alerts")["KmsMasterKeyId"]).contains("Key"));
+    let alarms: Vec<_> = t.of_type("AWS::CloudWatch::Alarm").collect();
+    assert!(alarms.len() >= 4, "the example's alarms");
+    for (name, a) in &alarms {
+        assert!(
+            refs_of(&a["Properties"]["AlarmActions"]).contains("Alerts"),
+            "{name} notifies the on-call topic"
+        );
+    }
+    let subs: BTreeSet<String> = t
+        .of_type("AWS::SNS::Subscription")
+        .map(|(_, s)| {
+            s["Properties"]["Protocol"]
+                .as_str()
+                .unwrap_or("")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(subs, BTreeSet::from(["email".into(), "https".into()]));
+    let services = key_services(&t, "Key");
+    assert!(
+        services.contains("cloudwatch.amazonaws.com"),
+        "{services:?}"
+    );
+    assert!(
+        services.contains("cloudtrail.amazonaws.com"),
+        "{services:?}"
+    );
+
+    let trust = &t.props("ApiRole")["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(trust["Principal"]["Service"][0], "pods.eks.amazonaws.com");
+    assert_eq!(
+        trust["Action"],
+        serde_json::json!(["sts:AssumeRole", "sts:TagSession"])
+    );
+    let assoc = t.get("ApiIdentity");
+    assert_eq!(assoc["Type"], "AWS::EKS::PodIdentityAssociation");
+    assert!(refs_of(&assoc["Properties"]["RoleArn"]).contains("ApiRole"));
+    assert_eq!(assoc["Properties"]["ServiceAccount"], "api");
+    assert_eq!(assoc["DependsOn"], serde_json::json!(["PodIdentityAgent"]));
+    assert_eq!(
+        t.props("PodIdentityAgent")["AddonName"],
+        "eks-pod-identity-agent"
+    );
+    no_wildcards(&t, "ApiRole", "the API pods' role");
+    // Other roles trust their services with `sts:AssumeRole` alone.
+    let node_trust = &t.props("NodeRole")["AssumeRolePolicyDocument"]["Statement"][0];
+    assert_eq!(node_trust["Action"], "sts:AssumeRole");
+
+    // A key that encrypts a topic nobody's alarm notifies admits no service.
+    let project = tmp.path().join("quiet");
+    fs::create_dir_all(&project).expect("mkdir");
+    fs::write(
+        project.join("main.strata"),
+        "import aws\n\nstack quiet { provider = aws { region = \"us-east-1\" } }\n\n\
+         resource key: aws.kms.Key {}\n\
+         resource topic: aws.sns.Topic { encryption = key }\n",
+    )
+    .expect("write");
+    let run = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("compile")
+        .arg(&project)
+        .args(["--target", "cloudformation", "--out"])
+        .arg(tmp.path().join("quiet-out"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strata");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let q = Template::load(
+        &tmp.path()
+            .join("quiet-out/cloudformation/quiet.template.json"),
+    );
+    assert!(key_services(&q, "Key").is_empty());
+}
