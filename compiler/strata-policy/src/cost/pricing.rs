@@ -76,7 +76,7 @@ models! {
     "aws.ec2.RouteTable" => Free, "no charge";
     "aws.ec2.SecurityGroup" => Free, "no charge";
     "aws.ec2.Subnet" => Free, "no charge";
-    "aws.ec2.Vpc" => Free, "no charge";
+    "aws.ec2.Vpc" => Free, "no charge (its `flow_logs` are billed as vended logs delivered to S3, per GB: not estimated)";
     "aws.ecr.Repository" => UsageBased, "image storage GB from usage `storage_gib`";
     "aws.ecs.Cluster" => Free, "no charge (tasks are priced on their services)";
     "aws.ecs.Service" => Priced, "Fargate: desired tasks × (vCPU hours + memory GB hours) of its task definition";

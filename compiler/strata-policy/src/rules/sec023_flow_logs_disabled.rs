@@ -4,9 +4,10 @@ rule! {
     /// ## What it checks
     /// A network without flow logs: a subnetwork with `flow_logs = false` (`gcp.compute.Subnetwork`),
     /// no `log_config` (`tf.google_compute_subnetwork`) or `logConfig.enable` not true
-    /// (`dm.compute.v1.subnetwork`), or a VPC (`cfn.AWS.EC2.VPC`, `tf.aws_vpc`) that no flow log
-    /// resource (`cfn.AWS.EC2.FlowLog`, `tf.aws_flow_log`) references. The stdlib's `aws.ec2.Vpc`
-    /// has no flow log setting and no flow log type to pair with, and is not checked.
+    /// (`dm.compute.v1.subnetwork`), an `aws.ec2.Vpc` without `flow_logs`, or a VPC
+    /// (`cfn.AWS.EC2.VPC`, `tf.aws_vpc`) that no flow log resource (`cfn.AWS.EC2.FlowLog`,
+    /// `tf.aws_flow_log`) references. The VPC a `portable.Network` is lowered to is not
+    /// reported: the portable type has no flow-log setting yet.
     ///
     /// ## Why it matters
     /// Flow logs are the record of who talked to whom; without them lateral movement and data
@@ -42,6 +43,7 @@ static READS: &[Read] = &[
     read("tf.google_compute_subnetwork", "log_config", Is::Unset, OFF),
     read("dm.compute.v1.subnetwork", "logConfig.enable", Is::FalseOrUnset, OFF),
     // A VPC's flow logs are resources of their own that point at it (`FLOW_LOGS`).
+    read("aws.ec2.Vpc", "flow_logs", Is::Unset, OFF),
     read("cfn.AWS.EC2.VPC", "", Is::Unset, OFF),
     read("tf.aws_vpc", "", Is::Unset, OFF),
 ];
@@ -54,6 +56,11 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let Some(hit) = first_fault(READS, r) else {
         return;
     };
+    // `portable.Network` has no flow-log setting (an AWS flow log needs a destination the
+    // portable type does not name): its VPC is not reported, which its user could not act on.
+    if r.ty == "aws.ec2.Vpc" && cx.origin(r).is_some_and(|o| o.ty != r.ty) {
+        return;
+    }
     if cx.graph.dependents(r.id).iter().any(|(d, _)| {
         cx.resource(*d)
             .is_some_and(|x| FLOW_LOGS.contains(&x.ty.as_str()))
@@ -64,6 +71,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         "cfn.AWS.EC2.VPC" => format!("resource {}_flow_logs: cfn.AWS.EC2.FlowLog {{ ResourceId = {}.VpcId, ResourceType = \"VPC\", TrafficType = \"ALL\", ... }}", ident(&r.name), r.name),
         "tf.aws_vpc" => format!("resource {}_flow_logs: tf.aws_flow_log {{ vpc_id = {}.id, traffic_type = \"ALL\", ... }}", ident(&r.name), r.name),
         "tf.google_compute_subnetwork" => "log_config = { aggregation_interval = \"INTERVAL_5_SEC\" }".to_string(),
+        "aws.ec2.Vpc" => "flow_logs = { bucket = LOG_BUCKET }".to_string(),
         _ => format!("{} = true", hit.path()),
     };
     let help = if hit.path().is_empty() {
