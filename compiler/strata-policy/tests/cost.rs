@@ -971,8 +971,7 @@ fn whole_estimates_match_hand_computations_from_published_prices() {
         r.set("load_balancer_type", "network");
     });
     // RDS for PostgreSQL Multi-AZ: primary and standby instance hours and storage both billed
-    // (db.t4g.medium $0.065/h, gp3 $0.115/GB-month); backup beyond 100 % of the provisioned
-    // storage (of both) at $0.095/GB-month.
+    // (db.t4g.medium $0.065/h, gp3 $0.115/GB-month).
     f.resource("db", "tf.aws_db_instance", |r| {
         r.set("instance_class", "db.t4g.medium")
             .set("engine", "postgres")
@@ -980,13 +979,21 @@ fn whole_estimates_match_hand_computations_from_published_prices() {
             .set("storage_type", "gp3")
             .set("multi_az", true);
     });
+    // Single-AZ: backup storage beyond 100 % of the provisioned storage at $0.095/GB-month
+    // (db.t4g.small $0.032/h).
+    f.resource("db1", "tf.aws_db_instance", |r| {
+        r.set("instance_class", "db.t4g.small")
+            .set("engine", "postgres")
+            .set("allocated_storage", 50)
+            .set("storage_type", "gp3");
+    });
     let r = estimate_with(
         f,
         &[
             ("waf", "requests_millions", 10.0),
             ("alb", "lcu", 2.0),
             ("nlb", "lcu", 1.5),
-            ("db", "backup_gib", 300.0),
+            ("db1", "backup_gib", 120.0),
         ],
     );
     let cases = [
@@ -994,10 +1001,8 @@ fn whole_estimates_match_hand_computations_from_published_prices() {
         ("waf", 5.0 + 4.0 * 1.0 + 10.0 * 0.60),
         ("alb", (0.0225 + 2.0 * 0.008) * h),
         ("nlb", (0.0225 + 1.5 * 0.006) * h),
-        (
-            "db",
-            0.065 * h * 2.0 + 100.0 * 0.115 * 2.0 + (300.0 - 200.0) * 0.095,
-        ),
+        ("db", 0.065 * h * 2.0 + 100.0 * 0.115 * 2.0),
+        ("db1", 0.032 * h + 50.0 * 0.115 + (120.0 - 50.0) * 0.095),
     ];
     for (name, hand) in cases {
         let got = line(&r, name).monthly;
