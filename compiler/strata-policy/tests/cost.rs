@@ -67,10 +67,9 @@ fn stdlib_tables_parse_and_cite_their_source() {
     }
 }
 
-/// Published on-demand prices the tables must match within 1 %, in several regions of every
-/// cloud and for every priced family. Each table of `stdlib/prices` names its source page and
-/// the date it was read; the regional figures of GCP Compute Engine and Cloud Storage are those
-/// of Google's Cloud Billing Catalog (price list of 2025-03-06).
+/// Prices typed from the providers' own pages (the pages each table of `stdlib/prices` cites)
+/// that the tables must match within 1 %, in several regions of every cloud and for every priced
+/// family: a check of transcription. The independent check is `independent_published_prices`.
 #[test]
 fn common_classes_match_published_prices() {
     let p = Prices::stdlib();
