@@ -345,6 +345,15 @@ impl<'a> Pcx<'a> {
     fn region(&self) -> Option<&'a str> {
         self.facts.region(self.r.id)
     }
+    /// The region whose prices apply: the resource's region, or the region of the zone it is
+    /// placed in (`location = "asia-southeast1-b"` is priced at asia-southeast1's prices; the
+    /// price lists are per region).
+    fn price_region(&self) -> Option<&'a str> {
+        self.region().map(|r| match r.rsplit_once('-') {
+            Some((region, _)) if is_zone(r) => region,
+            _ => r,
+        })
+    }
     /// The value at a path of properties; each segment may list alternatives (`settings|Settings`),
     /// and a list on the way stands for its first element (Terraform blocks).
     fn at(&self, path: &str) -> Option<&'a Value> {
@@ -416,7 +425,7 @@ impl<'a> Pcx<'a> {
         }
     }
     fn lookup(&self, provider: &str, table: &str, item: &str) -> Option<Found<'a>> {
-        self.prices.get(provider, table, self.region(), item)
+        self.prices.get(provider, table, self.price_region(), item)
     }
     /// Add `quantity × price(table, item)` in the resource's provider; a note when there is
     /// no price.
@@ -455,14 +464,14 @@ impl<'a> Pcx<'a> {
                             "{source} ({} price × {} for {})",
                             f.region,
                             f.multiplier,
-                            self.region().unwrap_or("?")
+                            self.price_region().unwrap_or("?")
                         );
                     }
                     Basis::Fallback => {
                         source = format!(
                             "{source} ({} price: {})",
                             f.region,
-                            match self.region() {
+                            match self.price_region() {
                                 Some(r) => format!("none listed for {r}"),
                                 None => "no region set".to_string(),
                             }
