@@ -15,7 +15,7 @@
 //! Intrinsic functions use their long form (`Fn::GetAtt:`) in YAML too, so no YAML tags.
 
 use crate::codes;
-use crate::common::{At, Cx, PROGRAM_LEVEL};
+use crate::common::{node, At, Cx, Leaves, PROGRAM_LEVEL};
 use crate::node::{json_string, pad, write_json, yaml_map, Node};
 use crate::{EmitOptions, EmittedFile};
 use rayon::prelude::*;
@@ -307,96 +307,78 @@ fn resource_node<'a>(cx: &Cx, names: &Names, i: usize, r: &'a TargetResource) ->
 }
 
 fn value<'a>(cx: &Cx, names: &Names, i: usize, at: At, v: &'a TValue) -> Node<'a> {
-    match v {
-        TValue::Null => Node::Null,
-        TValue::Bool(b) => Node::Bool(*b),
-        TValue::Int(n) => Node::Int(*n),
-        TValue::Float(f) => {
-            if cx.check_float(*f, i, at) {
-                Node::Float(*f)
-            } else {
-                Node::Null
-            }
-        }
-        TValue::Str(s) => Node::str(s.as_str()),
-        TValue::List(items) => Node::Seq(
-            items
-                .iter()
-                .enumerate()
-                .map(|(k, x)| value(cx, names, i, at.index(k), x))
-                .collect(),
-        ),
-        TValue::Map(m) => Node::Map(
-            m.iter()
-                .map(|(k, x)| (Cow::Borrowed(k.as_str()), value(cx, names, i, at.key(k), x)))
-                .collect(),
-        ),
-        TValue::Blocks(blocks) => Node::Seq(
-            blocks
-                .iter()
-                .enumerate()
-                .map(|(k, b)| {
-                    Node::Map(
-                        b.iter()
-                            .map(|(key, x)| {
-                                (
-                                    Cow::Borrowed(key.as_str()),
-                                    value(cx, names, i, at.index(k).key(key), x),
-                                )
-                            })
-                            .collect(),
-                    )
-                })
-                .collect(),
-        ),
-        TValue::Ref(r) => reference(cx, names, i, at, r),
-        TValue::Interp(parts) => {
-            if !parts.iter().any(|p| matches!(p, TPart::Ref(_))) {
-                let mut s = String::new();
-                for p in parts {
-                    if let TPart::Lit(l) = p {
-                        s.push_str(l);
-                    }
-                }
-                return Node::str(s);
-            }
-            if !parts.iter().all(|p| {
-                matches!(p, TPart::Lit(l) if sub_escape_ok(l)) || matches!(p, TPart::Ref(_))
-            }) {
-                // A literal `${` without its own `}` has no documented escape: join instead.
-                let items = parts
-                    .iter()
-                    .map(|p| match p {
-                        TPart::Lit(l) => Node::str(l.as_str()),
-                        TPart::Ref(r) => reference(cx, names, i, at, r),
-                    })
-                    .collect();
-                let mut n = Node::map();
-                n.push("Fn::Join", Node::Seq(vec![Node::str(""), Node::Seq(items)]));
-                return n;
-            }
-            let mut s = String::new();
-            for p in parts {
-                match p {
-                    TPart::Lit(l) => s.push_str(&l.replace("${", "${!")),
-                    TPart::Ref(r) => {
-                        check_ref(cx, names, i, at, r);
-                        s.push_str("${");
-                        s.push_str(&r.resource);
-                        if let Some(a) = &r.attr {
-                            s.push('.');
-                            s.push_str(a);
-                        }
-                        s.push('}');
-                    }
-                }
-            }
-            let mut n = Node::map();
-            n.push("Fn::Sub", Node::str(s));
-            n
-        }
-        TValue::Json(inner) => value(cx, names, i, at, inner),
+    node(cx, i, at, v, &Cfn { cx, names, i })
+}
+
+/// CloudFormation's leaves: references as `Ref`/`Fn::GetAtt`, interpolations as `Fn::Sub`
+/// (or `Fn::Join`), JSON values written as themselves.
+struct Cfn<'c, 'p> {
+    cx: &'c Cx<'p>,
+    names: &'c Names<'c>,
+    i: usize,
+}
+
+impl<'a> Leaves<'a> for Cfn<'_, '_> {
+    fn str(&self, _at: At, s: &'a str) -> Node<'a> {
+        Node::str(s)
     }
+
+    fn other(&self, at: At, v: &'a TValue) -> Node<'a> {
+        let (cx, names, i) = (self.cx, self.names, self.i);
+        match v {
+            TValue::Ref(r) => reference(cx, names, i, at, r),
+            TValue::Interp(parts) => interp(cx, names, i, at, parts),
+            TValue::Json(inner) => value(cx, names, i, at, inner),
+            _ => node(cx, i, at, v, self),
+        }
+    }
+}
+
+fn interp<'a>(cx: &Cx, names: &Names, i: usize, at: At, parts: &'a [TPart]) -> Node<'a> {
+    if !parts.iter().any(|p| matches!(p, TPart::Ref(_))) {
+        let mut s = String::new();
+        for p in parts {
+            if let TPart::Lit(l) = p {
+                s.push_str(l);
+            }
+        }
+        return Node::str(s);
+    }
+    if !parts
+        .iter()
+        .all(|p| matches!(p, TPart::Lit(l) if sub_escape_ok(l)) || matches!(p, TPart::Ref(_)))
+    {
+        // A literal `${` without its own `}` has no documented escape: join instead.
+        let items = parts
+            .iter()
+            .map(|p| match p {
+                TPart::Lit(l) => Node::str(l.as_str()),
+                TPart::Ref(r) => reference(cx, names, i, at, r),
+            })
+            .collect();
+        let mut n = Node::map();
+        n.push("Fn::Join", Node::Seq(vec![Node::str(""), Node::Seq(items)]));
+        return n;
+    }
+    let mut s = String::new();
+    for p in parts {
+        match p {
+            TPart::Lit(l) => s.push_str(&l.replace("${", "${!")),
+            TPart::Ref(r) => {
+                check_ref(cx, names, i, at, r);
+                s.push_str("${");
+                s.push_str(&r.resource);
+                if let Some(a) = &r.attr {
+                    s.push('.');
+                    s.push_str(a);
+                }
+                s.push('}');
+            }
+        }
+    }
+    let mut n = Node::map();
+    n.push("Fn::Sub", Node::str(s));
+    n
 }
 
 /// Whether `${!` escapes of this literal are unambiguous: every `${` is closed by a `}` in the

@@ -214,3 +214,78 @@ pub(crate) fn scalar_text(v: &TValue) -> Option<String> {
         _ => None,
     }
 }
+
+/// What a document format decides in [`node`]'s walk: its strings, map keys and everything
+/// that is not structure (references, interpolations, JSON-encoded values).
+pub(crate) trait Leaves<'a> {
+    /// A string value.
+    fn str(&self, at: At, s: &'a str) -> crate::node::Node<'a>;
+    /// A map key, before its value is walked (a format that must refuse some keys says so).
+    fn key(&self, _at: At, _k: &str) {}
+    /// `Ref`, `Interp` and `Json`: the format's own syntax.
+    fn other(&self, at: At, v: &'a TValue) -> crate::node::Node<'a>;
+}
+
+/// The structural walk the CloudFormation, Deployment Manager and Kubernetes writers share:
+/// scalars, lists, maps and blocks (a list of maps) become [`crate::node::Node`]s with each
+/// element's place (`at`) for messages; non-finite floats are reported; the format's
+/// [`Leaves`] write the rest.
+pub(crate) fn node<'a>(
+    cx: &Cx,
+    i: usize,
+    at: At,
+    v: &'a TValue,
+    leaves: &impl Leaves<'a>,
+) -> crate::node::Node<'a> {
+    use crate::node::Node;
+    match v {
+        TValue::Null => Node::Null,
+        TValue::Bool(b) => Node::Bool(*b),
+        TValue::Int(n) => Node::Int(*n),
+        TValue::Float(f) => {
+            if cx.check_float(*f, i, at) {
+                Node::Float(*f)
+            } else {
+                Node::Null
+            }
+        }
+        TValue::Str(s) => leaves.str(at, s.as_str()),
+        TValue::List(items) => Node::Seq(
+            items
+                .iter()
+                .enumerate()
+                .map(|(k, x)| node(cx, i, at.index(k), x, leaves))
+                .collect(),
+        ),
+        TValue::Map(m) => map_node(cx, i, at, m.iter(), leaves),
+        TValue::Blocks(blocks) => Node::Seq(
+            blocks
+                .iter()
+                .enumerate()
+                .map(|(k, b)| map_node(cx, i, at.index(k), b.iter(), leaves))
+                .collect(),
+        ),
+        TValue::Ref(_) | TValue::Interp(_) | TValue::Json(_) => leaves.other(at, v),
+    }
+}
+
+fn map_node<'a>(
+    cx: &Cx,
+    i: usize,
+    at: At,
+    entries: impl Iterator<Item = (&'a String, &'a TValue)>,
+    leaves: &impl Leaves<'a>,
+) -> crate::node::Node<'a> {
+    crate::node::Node::Map(
+        entries
+            .map(|(k, x)| {
+                let at_k = at.key(k);
+                leaves.key(at_k, k);
+                (
+                    std::borrow::Cow::Borrowed(k.as_str()),
+                    node(cx, i, at_k, x, leaves),
+                )
+            })
+            .collect(),
+    )
+}

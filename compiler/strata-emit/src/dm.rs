@@ -14,7 +14,7 @@
 //!   are plain text in a YAML config and are written as they are.
 
 use crate::codes;
-use crate::common::{param_default, scalar_text, At, Cx, PROGRAM_LEVEL};
+use crate::common::{node, param_default, scalar_text, At, Cx, Leaves, PROGRAM_LEVEL};
 use crate::node::{write_yaml_document, yaml_seq, Node};
 use crate::{EmitOptions, EmittedFile};
 use rayon::prelude::*;
@@ -201,71 +201,69 @@ fn literal_ref_error(cx: &Cx, i: usize, at: At) {
 }
 
 fn value<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, v: &'a TValue) -> Node<'a> {
-    match v {
-        TValue::Null => Node::Null,
-        TValue::Bool(b) => Node::Bool(*b),
-        TValue::Int(n) => Node::Int(*n),
-        TValue::Float(f) => {
-            if cx.check_float(*f, i, at) {
-                Node::Float(*f)
-            } else {
-                Node::Null
-            }
+    node(cx, i, at, v, &Dm { cx, names, i })
+}
+
+/// Deployment Manager's leaves: references as `$(ref.NAME.FIELD)`, parameters by their
+/// default, JSON values written as themselves; no text may contain `$(ref.` of its own.
+struct Dm<'c, 'p> {
+    cx: &'c Cx<'p>,
+    names: &'c HashSet<&'c str>,
+    i: usize,
+}
+
+impl<'a> Leaves<'a> for Dm<'_, 'a> {
+    fn str(&self, at: At, s: &'a str) -> Node<'a> {
+        if s.contains(REF_OPEN) {
+            literal_ref_error(self.cx, self.i, at);
         }
-        TValue::Str(s) => {
-            if s.contains(REF_OPEN) {
-                literal_ref_error(cx, i, at);
-            }
-            Node::str(s.as_str())
+        Node::str(s)
+    }
+
+    fn key(&self, at: At, k: &str) {
+        if k.contains(REF_OPEN) {
+            literal_ref_error(self.cx, self.i, at);
         }
-        TValue::List(items) => Node::Seq(
-            items
-                .iter()
-                .enumerate()
-                .map(|(k, x)| value(cx, names, i, at.index(k), x))
-                .collect(),
-        ),
-        TValue::Map(m) => map(cx, names, i, at, m.iter()),
-        TValue::Blocks(blocks) => Node::Seq(
-            blocks
-                .iter()
-                .enumerate()
-                .map(|(k, b)| map(cx, names, i, at.index(k), b.iter()))
-                .collect(),
-        ),
-        TValue::Json(inner) => value(cx, names, i, at, inner),
-        TValue::Ref(r) if r.param => match param_default(cx, &r.resource) {
-            Some(d) => value(cx, names, i, at, d),
-            None => {
-                param_error(cx, i, at, r);
-                Node::Null
-            }
-        },
-        TValue::Ref(r) => Node::str(reference(cx, names, i, at, r)),
-        TValue::Interp(parts) => {
-            let mut s = String::new();
-            let mut ours = Vec::new();
-            for p in parts {
-                match p {
-                    TPart::Lit(l) => s.push_str(l),
-                    TPart::Ref(r) if r.param => {
-                        match param_default(cx, &r.resource).and_then(scalar_text) {
-                            Some(t) => s.push_str(&t),
-                            None => param_error(cx, i, at, r),
+    }
+
+    fn other(&self, at: At, v: &'a TValue) -> Node<'a> {
+        let (cx, names, i) = (self.cx, self.names, self.i);
+        match v {
+            TValue::Json(inner) => value(cx, names, i, at, inner),
+            TValue::Ref(r) if r.param => match param_default(cx, &r.resource) {
+                Some(d) => value(cx, names, i, at, d),
+                None => {
+                    param_error(cx, i, at, r);
+                    Node::Null
+                }
+            },
+            TValue::Ref(r) => Node::str(reference(cx, names, i, at, r)),
+            TValue::Interp(parts) => {
+                let mut s = String::new();
+                let mut ours = Vec::new();
+                for p in parts {
+                    match p {
+                        TPart::Lit(l) => s.push_str(l),
+                        TPart::Ref(r) if r.param => {
+                            match param_default(cx, &r.resource).and_then(scalar_text) {
+                                Some(t) => s.push_str(&t),
+                                None => param_error(cx, i, at, r),
+                            }
+                        }
+                        TPart::Ref(r) => {
+                            ours.push(s.len());
+                            s.push_str(&reference(cx, names, i, at, r));
                         }
                     }
-                    TPart::Ref(r) => {
-                        ours.push(s.len());
-                        s.push_str(&reference(cx, names, i, at, r));
-                    }
                 }
+                if s.match_indices(REF_OPEN)
+                    .any(|(pos, _)| !ours.contains(&pos))
+                {
+                    literal_ref_error(cx, i, at);
+                }
+                Node::str(s)
             }
-            if s.match_indices(REF_OPEN)
-                .any(|(pos, _)| !ours.contains(&pos))
-            {
-                literal_ref_error(cx, i, at);
-            }
-            Node::str(s)
+            _ => node(cx, i, at, v, self),
         }
     }
 }

@@ -18,7 +18,7 @@
 //! and ConfigMap values are strings). Stack outputs have no equivalent and are not written.
 
 use crate::codes;
-use crate::common::{param_default, scalar_text, At, Cx};
+use crate::common::{node, param_default, scalar_text, At, Cx, Leaves};
 use crate::node::{write_yaml_document, Node};
 use crate::{EmitOptions, EmittedFile};
 use rayon::prelude::*;
@@ -204,76 +204,55 @@ fn object<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, r: &'a TargetResourc
 }
 
 fn value<'a>(cx: &Cx<'a>, names: &HashSet<&str>, i: usize, at: At, v: &'a TValue) -> Node<'a> {
-    match v {
-        TValue::Null => Node::Null,
-        TValue::Bool(b) => Node::Bool(*b),
-        TValue::Int(n) => Node::Int(*n),
-        TValue::Float(f) => {
-            if cx.check_float(*f, i, at) {
-                Node::Float(*f)
-            } else {
-                Node::Null
-            }
-        }
-        TValue::Str(s) => Node::str(s.as_str()),
-        TValue::List(items) => Node::Seq(
-            items
-                .iter()
-                .enumerate()
-                .map(|(k, x)| value(cx, names, i, at.index(k), x))
-                .collect(),
-        ),
-        TValue::Map(m) => Node::Map(
-            m.iter()
-                .map(|(k, x)| (Cow::Borrowed(k.as_str()), value(cx, names, i, at.key(k), x)))
-                .collect(),
-        ),
-        TValue::Blocks(blocks) => Node::Seq(
-            blocks
-                .iter()
-                .enumerate()
-                .map(|(k, b)| {
-                    Node::Map(
-                        b.iter()
-                            .map(|(key, x)| {
-                                (
-                                    Cow::Borrowed(key.as_str()),
-                                    value(cx, names, i, at.index(k).key(key), x),
-                                )
-                            })
-                            .collect(),
-                    )
-                })
-                .collect(),
-        ),
-        TValue::Ref(r) if r.param => match param_default(cx, &r.resource) {
-            Some(d) => value(cx, names, i, at, d),
-            None => {
-                param_error(cx, i, at, r);
-                Node::Null
-            }
-        },
-        TValue::Ref(r) => Node::str(object_name(cx, names, i, at, r)),
-        TValue::Interp(parts) => {
-            let mut s = String::new();
-            for p in parts {
-                match p {
-                    TPart::Lit(l) => s.push_str(l),
-                    TPart::Ref(r) if r.param => {
-                        match param_default(cx, &r.resource).and_then(scalar_text) {
-                            Some(t) => s.push_str(&t),
-                            None => param_error(cx, i, at, r),
-                        }
-                    }
-                    TPart::Ref(r) => s.push_str(&object_name(cx, names, i, at, r)),
+    node(cx, i, at, v, &K8s { cx, names, i })
+}
+
+/// Kubernetes' leaves: references as the referenced object's name, parameters by their
+/// default, JSON values as compact JSON text.
+struct K8s<'c, 'p> {
+    cx: &'c Cx<'p>,
+    names: &'c HashSet<&'c str>,
+    i: usize,
+}
+
+impl<'a> Leaves<'a> for K8s<'_, 'a> {
+    fn str(&self, _at: At, s: &'a str) -> Node<'a> {
+        Node::str(s)
+    }
+
+    fn other(&self, at: At, v: &'a TValue) -> Node<'a> {
+        let (cx, names, i) = (self.cx, self.names, self.i);
+        match v {
+            TValue::Ref(r) if r.param => match param_default(cx, &r.resource) {
+                Some(d) => value(cx, names, i, at, d),
+                None => {
+                    param_error(cx, i, at, r);
+                    Node::Null
                 }
+            },
+            TValue::Ref(r) => Node::str(object_name(cx, names, i, at, r)),
+            TValue::Interp(parts) => {
+                let mut s = String::new();
+                for p in parts {
+                    match p {
+                        TPart::Lit(l) => s.push_str(l),
+                        TPart::Ref(r) if r.param => {
+                            match param_default(cx, &r.resource).and_then(scalar_text) {
+                                Some(t) => s.push_str(&t),
+                                None => param_error(cx, i, at, r),
+                            }
+                        }
+                        TPart::Ref(r) => s.push_str(&object_name(cx, names, i, at, r)),
+                    }
+                }
+                Node::str(s)
             }
-            Node::str(s)
-        }
-        TValue::Json(inner) => {
-            let mut s = String::new();
-            compact_json(cx, names, i, at, inner, &mut s);
-            Node::str(s)
+            TValue::Json(inner) => {
+                let mut s = String::new();
+                compact_json(cx, names, i, at, inner, &mut s);
+                Node::str(s)
+            }
+            _ => node(cx, i, at, v, self),
         }
     }
 }
