@@ -426,13 +426,19 @@ fn deploy_ready_aws() {
             .collect(),
             "{what}: the worker's task role"
         );
-        // ECS reads what it injects: the payment key (API only) and the database password.
+        // ECS reads what it injects: the payment key and the cache's AUTH token (API only) and
+        // the database password.
         assert_eq!(
             grants("ApiExecutionRole"),
             [
                 (
                     names(&["secretsmanager:GetSecretValue"]),
                     ids(&["PaymentsKey"]),
+                    "false".into()
+                ),
+                (
+                    names(&["secretsmanager:GetSecretValue"]),
+                    ids(&["SessionsAuth"]),
                     "false".into()
                 ),
                 (
@@ -473,6 +479,12 @@ fn deploy_ready_aws() {
             .collect();
         assert_eq!(secrets["PAYMENTS_API_KEY"], ids(&["PaymentsKey"]), "{what}");
         assert_eq!(secrets["PGPASSWORD"], ids(&["Db"]), "{what}");
+        assert_eq!(secrets["REDIS_PASSWORD"], ids(&["SessionsAuth"]), "{what}");
+        assert_eq!(
+            secrets.len(),
+            3,
+            "{what}: the API's injected secrets {secrets:?}"
+        );
         assert!(
             !refs_of(&api["Environment"]).contains("PaymentsKey"),
             "{what}: the payment key is in the plain environment"
@@ -482,10 +494,30 @@ fn deploy_ready_aws() {
             worker["Secrets"][0]["Name"], "PGPASSWORD",
             "{what}: the worker's credential"
         );
+        assert_eq!(
+            worker["Secrets"].as_array().map(Vec::len),
+            Some(1),
+            "{what}: the worker does not use the cache"
+        );
         assert!(
             t.props("Db")["ManageMasterUserPassword"] == true,
             "{what}: RDS keeps the master password in Secrets Manager"
         );
+        // The cache requires its AUTH token, generated into its own secret (letters and
+        // digits: ElastiCache refuses most punctuation) and resolved at deploy time.
+        let cache = t.props("Sessions");
+        assert_eq!(cache["TransitEncryptionEnabled"], true, "{what}");
+        assert!(
+            cache["AuthToken"]
+                .to_string()
+                .contains("{{resolve:secretsmanager:")
+                && refs_of(&cache["AuthToken"]) == ids(&["SessionsAuth"]),
+            "{what}: the cache's AuthToken {}",
+            cache["AuthToken"]
+        );
+        let generated = &t.props("SessionsAuth")["GenerateSecretString"];
+        assert_eq!(generated["ExcludePunctuation"], true, "{what}");
+        assert_eq!(generated["PasswordLength"], 64, "{what}");
 
         // The stores admit the services' security groups on their ports, not the VPC range.
         let sources = |group: &str| -> BTreeSet<(Option<String>, Option<String>, i64)> {
@@ -569,6 +601,30 @@ fn deploy_ready_aws() {
                 && api_task.contains("valueFrom = aws_secretsmanager_secret.payments_key.arn"),
             "{what}: terraform secret injection:\n{api_task}"
         );
+        assert!(
+            api_task.contains("name = \"REDIS_PASSWORD\"")
+                && api_task.contains("valueFrom = aws_secretsmanager_secret.sessions_auth.arn"),
+            "{what}: terraform cache credential:\n{api_task}"
+        );
+        // Terraform generates the token once (random_password) and writes it as the secret's
+        // value; the replication group uses the same value.
+        let group = body(&b, "aws_elasticache_replication_group", "sessions");
+        let token = body(&b, "random_password", "sessions");
+        let version = body(&b, "aws_secretsmanager_secret_version", "sessions");
+        assert!(
+            group.contains("auth_token = random_password.sessions.result")
+                && group.contains("transit_encryption_enabled = true"),
+            "{what}: terraform cache:\n{group}"
+        );
+        assert!(
+            token.contains("special = false") && token.contains("length = 64"),
+            "{what}: terraform token:\n{token}"
+        );
+        assert!(
+            version.contains("secret_id = aws_secretsmanager_secret.sessions_auth.arn")
+                && version.contains("secret_string = random_password.sessions.result"),
+            "{what}: terraform token's secret:\n{version}"
+        );
         assert!(body(&b, "aws_appautoscaling_target", "api_scaling").contains("min_capacity"));
         assert!(body(&b, "aws_appautoscaling_policy", "api_scaling")
             .contains("ECSServiceAverageCPUUtilization"));
@@ -604,6 +660,14 @@ fn deploy_ready_gcp() {
         let what = format!("deploy-ready/gcp --env {env}");
         let project = format!("acme-shop-{env}");
         let b = tf_blocks(&tf_main(&out));
+
+        // The cache requires AUTH and TLS.
+        let cache = body(&b, "google_redis_instance", "sessions");
+        assert!(
+            cache.contains("auth_enabled = true")
+                && cache.contains("transit_encryption_mode = \"SERVER_AUTHENTICATION\""),
+            "{what}: terraform cache:\n{cache}"
+        );
 
         // Exactly the grants the references imply, each on its resource (Cloud SQL: project
         // roles, it has no per-instance IAM).

@@ -185,8 +185,10 @@ fn check_only(
     strata_policy::check_with_sources(model, schemas, &graph, &config, sources, &[])
 }
 
-/// SEC053 reports every ElastiCache replication group (declared or lowered from a portable
-/// `Cache`): the stdlib cannot give it an AUTH token. Memorystore's defaults are AUTH and TLS.
+/// SEC053 reports an ElastiCache replication group declared without `auth_token` and a
+/// portable `Cache` with `auth = false` (on AWS and on GCP, the fix on the portable resource);
+/// a portable `Cache` left as it is has an AUTH token from its own generated secret.
+/// Memorystore's defaults are AUTH and TLS.
 #[test]
 fn elasticache_without_auth() {
     let (model, schemas, sources, _) = compile("caches.strata", include_str!("caches.strata"));
@@ -195,20 +197,50 @@ fn elasticache_without_auth() {
         .iter()
         .map(|d| (d.code.as_str(), sources.snippet(d.primary.span)))
         .collect();
+    let sec053: Vec<&str> = got
+        .iter()
+        .filter(|(c, _)| *c == "SEC053")
+        .map(|(_, s)| *s)
+        .collect();
+    assert_eq!(sec053.len(), 4, "{got:?}");
+    for name in ["sessions", "plain"] {
+        assert!(sec053.contains(&name), "{got:?}");
+    }
+    // `open_jobs` and `open_reports` are reported at their `auth = false`, with that fix.
     assert_eq!(
-        got.iter()
-            .filter(|(c, _)| *c == "SEC053")
-            .map(|(_, s)| *s)
-            .collect::<Vec<_>>(),
-        ["sessions", "plain", "jobs"],
+        sec053.iter().filter(|s| s.starts_with("auth")).count(),
+        2,
         "{got:?}"
     );
+    for d in findings.iter().filter(|d| d.code == "SEC053") {
+        if sources.snippet(d.primary.span).starts_with("auth") {
+            assert!(
+                d.help.as_deref().is_some_and(|h| h.contains("auth = true")),
+                "{d:?}"
+            );
+        }
+    }
     assert_eq!(
         got.iter().filter(|(c, _)| *c == "SEC051").count(),
         1,
         "{got:?}"
     );
-    assert!(!got.iter().any(|(_, s)| *s == "reports"), "{got:?}");
+    assert!(
+        !got.iter().any(|(_, s)| *s == "reports" || *s == "jobs"),
+        "{got:?}"
+    );
+    // The default portable Cache's replication group reads its token from its own secret.
+    let jobs = model
+        .resources
+        .iter()
+        .find(|r| r.name == "jobs" && r.ty == "aws.elasticache.ReplicationGroup")
+        .expect("jobs lowered");
+    let token = jobs.props.get("auth_token").and_then(|v| v.as_ref());
+    assert!(
+        token.is_some_and(|t| model.resource(t.resource).ty == "aws.secretsmanager.Secret"),
+        "{:?}",
+        jobs.props.get("auth_token")
+    );
     insta::assert_snapshot!("caches", render_inline(&sources, &findings));
 }
 
