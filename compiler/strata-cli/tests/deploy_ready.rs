@@ -577,6 +577,43 @@ fn deploy_ready_aws() {
             t.props("Api").get("LoadBalancers").is_some(),
             "{what}: the API's load balancer"
         );
+        // The API's own load balancer keeps access logs in a bucket of its own (SSE-S3),
+        // which admits ELB's log delivery, before the load balancer is created.
+        let attrs: BTreeMap<String, Json> = t.props("ApiLb")["LoadBalancerAttributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| {
+                (
+                    a["Key"].as_str().unwrap_or("").to_string(),
+                    a["Value"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(attrs["access_logs.s3.enabled"], "true", "{what}");
+        assert_eq!(
+            refs_of(&attrs["access_logs.s3.bucket"]),
+            ids(&["ApiLbLogs"]),
+            "{what}"
+        );
+        assert_eq!(
+            t.props("ApiLbLogs")["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+                ["ServerSideEncryptionByDefault"]["SSEAlgorithm"],
+            "AES256",
+            "{what}: ELB writes access logs to SSE-S3 buckets only"
+        );
+        let policy = t.props("ApiLbLogsPolicy");
+        assert_eq!(refs_of(&policy["Bucket"]), ids(&["ApiLbLogs"]), "{what}");
+        assert_eq!(
+            policy["PolicyDocument"]["Statement"][0]["Action"][0], "s3:PutObject",
+            "{what}"
+        );
+        assert!(
+            t.get("ApiLb")["DependsOn"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|x| x == "ApiLbLogsPolicy")),
+            "{what}: the load balancer waits for the log bucket's policy"
+        );
 
         // The Terraform of the same stack says the same.
         let b = tf_blocks(&tf_main(&out));

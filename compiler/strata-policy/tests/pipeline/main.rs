@@ -245,6 +245,51 @@ fn elasticache_without_auth() {
 }
 
 /// SEC060 agrees with the Kubernetes lowering, which always writes TLS for `k8s.Ingress`.
+/// SEC063 agrees with the AWS lowering of a public `Service`: its load balancer keeps access
+/// logs (a bucket of its own with ELB's log-delivery policy) unless `public.access_logs` is
+/// false.
+#[test]
+fn public_service_load_balancer_logs() {
+    let (model, schemas, sources, _) = compile(
+        "public_lb_logs.strata",
+        include_str!("public_lb_logs.strata"),
+    );
+    let findings = check_only(&model, &schemas, &sources, &["SEC063"]);
+    let reported: Vec<String> = findings
+        .iter()
+        .map(|d| sources.snippet(d.primary.span).to_string())
+        .collect();
+    // At `public` of `admin` (the second service), with the setting to remove.
+    assert_eq!(reported, ["public"], "{findings:#?}");
+    assert!(
+        findings[0].primary.span.start as usize
+            > include_str!("public_lb_logs.strata")
+                .find("resource admin")
+                .unwrap_or(usize::MAX)
+            && findings[0].message.contains("admin.lb"),
+        "{findings:#?}"
+    );
+    assert!(
+        findings[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("access_logs = false")),
+        "{findings:#?}"
+    );
+    let lowered = |name: &str| model.resources.iter().find(|r| r.name == name);
+    let lb = lowered("api.lb").expect("api.lb");
+    let bucket = lb
+        .props
+        .get("access_logs")
+        .and_then(|v| v.as_record())
+        .and_then(|r| r.get("bucket"))
+        .and_then(|v| v.as_ref())
+        .map(|x| model.resource(x.resource).name.clone());
+    assert_eq!(bucket.as_deref(), Some("api.lb_logs"));
+    assert!(lowered("api.lb_logs_policy").is_some());
+    assert!(lowered("admin.lb_logs").is_none() && lowered("admin.lb_logs_policy").is_none());
+}
+
 #[test]
 fn kubernetes_ingress_has_tls() {
     let (model, schemas, sources, _) = compile("ingress.strata", include_str!("ingress.strata"));
