@@ -426,13 +426,19 @@ fn deploy_ready_aws() {
             .collect(),
             "{what}: the worker's task role"
         );
-        // ECS reads what it injects: the payment key (API only) and the database password.
+        // ECS reads what it injects: the payment key and the cache's AUTH token (API only) and
+        // the database password.
         assert_eq!(
             grants("ApiExecutionRole"),
             [
                 (
                     names(&["secretsmanager:GetSecretValue"]),
                     ids(&["PaymentsKey"]),
+                    "false".into()
+                ),
+                (
+                    names(&["secretsmanager:GetSecretValue"]),
+                    ids(&["SessionsAuth"]),
                     "false".into()
                 ),
                 (
@@ -473,6 +479,12 @@ fn deploy_ready_aws() {
             .collect();
         assert_eq!(secrets["PAYMENTS_API_KEY"], ids(&["PaymentsKey"]), "{what}");
         assert_eq!(secrets["PGPASSWORD"], ids(&["Db"]), "{what}");
+        assert_eq!(secrets["REDIS_PASSWORD"], ids(&["SessionsAuth"]), "{what}");
+        assert_eq!(
+            secrets.len(),
+            3,
+            "{what}: the API's injected secrets {secrets:?}"
+        );
         assert!(
             !refs_of(&api["Environment"]).contains("PaymentsKey"),
             "{what}: the payment key is in the plain environment"
@@ -482,10 +494,30 @@ fn deploy_ready_aws() {
             worker["Secrets"][0]["Name"], "PGPASSWORD",
             "{what}: the worker's credential"
         );
+        assert_eq!(
+            worker["Secrets"].as_array().map(Vec::len),
+            Some(1),
+            "{what}: the worker does not use the cache"
+        );
         assert!(
             t.props("Db")["ManageMasterUserPassword"] == true,
             "{what}: RDS keeps the master password in Secrets Manager"
         );
+        // The cache requires its AUTH token, generated into its own secret (letters and
+        // digits: ElastiCache refuses most punctuation) and resolved at deploy time.
+        let cache = t.props("Sessions");
+        assert_eq!(cache["TransitEncryptionEnabled"], true, "{what}");
+        assert!(
+            cache["AuthToken"]
+                .to_string()
+                .contains("{{resolve:secretsmanager:")
+                && refs_of(&cache["AuthToken"]) == ids(&["SessionsAuth"]),
+            "{what}: the cache's AuthToken {}",
+            cache["AuthToken"]
+        );
+        let generated = &t.props("SessionsAuth")["GenerateSecretString"];
+        assert_eq!(generated["ExcludePunctuation"], true, "{what}");
+        assert_eq!(generated["PasswordLength"], 64, "{what}");
 
         // The stores admit the services' security groups on their ports, not the VPC range.
         let sources = |group: &str| -> BTreeSet<(Option<String>, Option<String>, i64)> {
@@ -545,6 +577,43 @@ fn deploy_ready_aws() {
             t.props("Api").get("LoadBalancers").is_some(),
             "{what}: the API's load balancer"
         );
+        // The API's own load balancer keeps access logs in a bucket of its own (SSE-S3),
+        // which admits ELB's log delivery, before the load balancer is created.
+        let attrs: BTreeMap<String, Json> = t.props("ApiLb")["LoadBalancerAttributes"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|a| {
+                (
+                    a["Key"].as_str().unwrap_or("").to_string(),
+                    a["Value"].clone(),
+                )
+            })
+            .collect();
+        assert_eq!(attrs["access_logs.s3.enabled"], "true", "{what}");
+        assert_eq!(
+            refs_of(&attrs["access_logs.s3.bucket"]),
+            ids(&["ApiLbLogs"]),
+            "{what}"
+        );
+        assert_eq!(
+            t.props("ApiLbLogs")["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+                ["ServerSideEncryptionByDefault"]["SSEAlgorithm"],
+            "AES256",
+            "{what}: ELB writes access logs to SSE-S3 buckets only"
+        );
+        let policy = t.props("ApiLbLogsPolicy");
+        assert_eq!(refs_of(&policy["Bucket"]), ids(&["ApiLbLogs"]), "{what}");
+        assert_eq!(
+            policy["PolicyDocument"]["Statement"][0]["Action"][0], "s3:PutObject",
+            "{what}"
+        );
+        assert!(
+            t.get("ApiLb")["DependsOn"]
+                .as_array()
+                .is_some_and(|d| d.iter().any(|x| x == "ApiLbLogsPolicy")),
+            "{what}: the load balancer waits for the log bucket's policy"
+        );
 
         // The Terraform of the same stack says the same.
         let b = tf_blocks(&tf_main(&out));
@@ -568,6 +637,30 @@ fn deploy_ready_aws() {
             api_task.contains("name = \"PAYMENTS_API_KEY\"")
                 && api_task.contains("valueFrom = aws_secretsmanager_secret.payments_key.arn"),
             "{what}: terraform secret injection:\n{api_task}"
+        );
+        assert!(
+            api_task.contains("name = \"REDIS_PASSWORD\"")
+                && api_task.contains("valueFrom = aws_secretsmanager_secret.sessions_auth.arn"),
+            "{what}: terraform cache credential:\n{api_task}"
+        );
+        // Terraform generates the token once (random_password) and writes it as the secret's
+        // value; the replication group uses the same value.
+        let group = body(&b, "aws_elasticache_replication_group", "sessions");
+        let token = body(&b, "random_password", "sessions");
+        let version = body(&b, "aws_secretsmanager_secret_version", "sessions");
+        assert!(
+            group.contains("auth_token = random_password.sessions.result")
+                && group.contains("transit_encryption_enabled = true"),
+            "{what}: terraform cache:\n{group}"
+        );
+        assert!(
+            token.contains("special = false") && token.contains("length = 64"),
+            "{what}: terraform token:\n{token}"
+        );
+        assert!(
+            version.contains("secret_id = aws_secretsmanager_secret.sessions_auth.arn")
+                && version.contains("secret_string = random_password.sessions.result"),
+            "{what}: terraform token's secret:\n{version}"
         );
         assert!(body(&b, "aws_appautoscaling_target", "api_scaling").contains("min_capacity"));
         assert!(body(&b, "aws_appautoscaling_policy", "api_scaling")
@@ -604,6 +697,14 @@ fn deploy_ready_gcp() {
         let what = format!("deploy-ready/gcp --env {env}");
         let project = format!("acme-shop-{env}");
         let b = tf_blocks(&tf_main(&out));
+
+        // The cache requires AUTH and TLS.
+        let cache = body(&b, "google_redis_instance", "sessions");
+        assert!(
+            cache.contains("auth_enabled = true")
+                && cache.contains("transit_encryption_mode = \"SERVER_AUTHENTICATION\""),
+            "{what}: terraform cache:\n{cache}"
+        );
 
         // Exactly the grants the references imply, each on its resource (Cloud SQL: project
         // roles, it has no per-instance IAM).

@@ -10,7 +10,7 @@
 //! | --- | --- |
 //! | `grants_<provider>."TYPE".read` / `.write` / `.readwrite` | what the workload's own identity is granted on a resource it references (AWS: policy statements; GCP: IAM bindings) |
 //! | `injected_<provider>."TYPE"` | `{ env, grants }`: a secret's `value` in `env`, injected by the platform (`env`: the platform's reference to it), and what the platform's identity needs to read it |
-//! | `credentials_<provider>."TYPE"` | `{ env, plain_env, grants }`: the credential of a referenced database, injected the same way (`plain_env`: what is not secret, a user name) |
+//! | `credentials_<provider>."TYPE"` | `{ when, env, plain_env, grants }`: the credential of a referenced database or cache, injected the same way (`plain_env`: what is not secret, a user name; `when = "PROP"`: only if the referenced resource's `PROP` is not false) |
 //!
 //! Strings of the rows may name the referenced resource: `${ATTR}` is a reference to its out
 //! `ATTR` (`${id}/*`: the objects of a bucket), `${self}` the resource itself,
@@ -218,6 +218,12 @@ pub fn intent(
         let Some(spec) = credentials.and_then(|x| x.get(&u.res.ty)) else {
             continue;
         };
+        // `when = "auth"`: a credential the resource has only with that setting on.
+        if let Some(prop) = spec.get("when").and_then(Json::as_str) {
+            if u.res.props.get(prop).and_then(Value::as_bool) == Some(false) {
+                continue;
+            }
+        }
         if let Some(Json::Object(e)) = spec.get("env") {
             for (k, v) in e {
                 if let Some(v) = expand(&u.res.name, u.res, v) {

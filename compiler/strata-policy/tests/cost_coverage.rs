@@ -189,6 +189,8 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
         "free",
     ),
     ("tf.aws_s3_bucket_versioning", "free"),
+    // The value of a secret (a cache's AUTH token); the secret itself is priced.
+    ("tf.aws_secretsmanager_secret_version", "free"),
     ("tf.aws_security_group", "free"),
     ("tf.aws_sns_topic", "usage-based"),
     ("tf.aws_sns_topic_subscription", "free"),
@@ -254,6 +256,8 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.google_sql_database", "free"),
     ("tf.google_sql_user", "free"),
     ("tf.google_storage_bucket_iam_member", "free"),
+    // Generated in the Terraform state (a cache's AUTH token): no cloud resource.
+    ("tf.random_password", "free"),
 ];
 
 /// Every `type` a lowering table emits, as the generated layer names it.

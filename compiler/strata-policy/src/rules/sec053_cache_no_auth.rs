@@ -6,8 +6,10 @@ rule! {
     /// `auth_enabled = false` (false or unset in `tf.google_redis_instance`), an ElastiCache
     /// replication group without an AUTH token or user groups (`AuthToken`/`UserGroupIds` of
     /// `cfn.AWS.ElastiCache.ReplicationGroup`, `auth_token`/`user_group_ids` of
-    /// `tf.aws_elasticache_replication_group`). The stdlib's `aws.elasticache.ReplicationGroup`
-    /// cannot set an AUTH token yet and is always reported, with that explanation.
+    /// `tf.aws_elasticache_replication_group`, `auth_token` of the stdlib's
+    /// `aws.elasticache.ReplicationGroup`). A portable `Cache` has AUTH unless it says
+    /// `auth = false` (AWS: a token generated into Secrets Manager and injected into the
+    /// services that reference the cache; GCP: Memorystore AUTH).
     ///
     /// ## Why it matters
     /// Any process that can reach the cache can read every key, and `CONFIG`/`EVAL` give it a
@@ -23,11 +25,11 @@ rule! {
     /// ## Fix
     /// ```strata
     /// resource cache: gcp.redis.Instance { auth_enabled = true }
+    /// resource token: aws.secretsmanager.Secret { generate = { length = 64, exclude_punctuation = true } }
+    /// resource sessions: aws.elasticache.ReplicationGroup { node_type = "cache.t4g.small", auth_token = token }
     /// ```
-    /// On ElastiCache, set the AUTH token or user group where the schema has the setting;
-    /// until the stdlib's schema has one, keep the cache in private subnets behind a security
-    /// group and accept the finding with its reason (`// strata-ignore SEC053: ...`, scoped
-    /// with `[aws]` in a source shared with other clouds).
+    /// On ElastiCache, set the AUTH token from a secret (or user groups, where the schema has
+    /// them); on a portable `Cache`, leave `auth` on (the finding is at its `auth = false`).
     pub static RULE = {
         code: "SEC053",
         name: "cache-no-auth",
@@ -42,8 +44,6 @@ rule! {
 const OFF: &str = "no AUTH";
 const NO_TOKEN: &str = "no AUTH token or user group";
 const GROUPS: &str = "user groups";
-/// The stdlib's ElastiCache type has no AUTH setting: every replication group is reported.
-const CANNOT: &str = "no AUTH setting";
 const TRANSIT: &str = "transit encryption";
 
 #[rustfmt::skip]
@@ -56,7 +56,7 @@ static READS: &[Read] = &[
     read("tf.aws_elasticache_replication_group", "auth_token", Is::Unset, NO_TOKEN),
     part("tf.aws_elasticache_replication_group", "user_group_ids[]", GROUPS),
     part("tf.aws_elasticache_replication_group", "transit_encryption_enabled", TRANSIT),
-    read("aws.elasticache.ReplicationGroup", "", Is::Unset, CANNOT),
+    read("aws.elasticache.ReplicationGroup", "auth_token", Is::Unset, NO_TOKEN),
     part("aws.elasticache.ReplicationGroup", "transit_encryption", TRANSIT),
 ];
 
@@ -70,23 +70,25 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let message = format!("cache `{}` accepts commands without authentication", r.name);
     let transit_off =
         first_part(READS, r, TRANSIT).is_some_and(|(_, v)| v.as_bool() == Some(false));
-    let d = match hit.what() {
-        OFF => out.at(r, hit.prop(), message).label(OFF).help(fix(
+    // Lowered from a portable `Cache` with `auth = false`: the fix is on the portable resource.
+    let portable = cx.origin(r).filter(|o| o.ty == "portable.Cache");
+    let groups = READS.iter().any(|x| x.ty == r.ty && x.what == GROUPS);
+    let d = match (hit.what(), portable) {
+        (_, Some(o)) => out
+            .report(cx.span_of(o, "auth", &[]), message)
+            .label("authentication turned off")
+            .help(fix(cx, o, "auth = true")),
+        (OFF, None) => out.at(r, hit.prop(), message).label(OFF).help(fix(
             cx,
             r,
             &format!("{} = true", hit.path()),
         )),
-        NO_TOKEN => out.at(r, hit.prop(), message).label(NO_TOKEN).help(format!(
-            "set `{}` from a secret, or user groups, in `{}`",
+        _ => out.at(r, hit.prop(), message).label(NO_TOKEN).help(format!(
+            "set `{}` from a secret{} in `{}`",
             hit.path(),
+            if groups { ", or user groups," } else { "" },
             r.name
         )),
-        _ => {
-            let span = cx.span_of(r, "", &[]);
-            out.report(span, message)
-                .label(NO_TOKEN)
-                .help(format!("the stdlib's `{}` cannot set an AUTH token yet: keep `{}` in private subnets behind a security group and accept this with its reason (`// strata-ignore SEC053: ...`)", r.ty, cx.origin(r).map_or(r.name.as_str(), |o| o.name.as_str())))
-        }
     };
     if transit_off && hit.what() != OFF {
         let transit = READS

@@ -7,7 +7,8 @@ rule! {
     /// `cfn.AWS.ElasticLoadBalancingV2.LoadBalancer`, `access_logs.enabled` not true on `tf.aws_lb`;
     /// `logging` unset on `aws.cloudfront.Distribution` (`Logging`/`logging_config` on the
     /// CloudFormation and Terraform distributions); `log_config.enable` not true on
-    /// `tf.google_compute_backend_service`.
+    /// `tf.google_compute_backend_service`. The load balancer of a public portable `Service` on
+    /// AWS keeps access logs unless its `public` says `access_logs = false`.
     ///
     /// ## Why it matters
     /// Entry-point logs are the first thing incident response asks for: which client sent
@@ -78,6 +79,22 @@ fn logging_attribute(r: &Resource) -> bool {
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     // Load balancers only when they face the internet.
     if FACING.contains(&r.ty.as_str()) && !cx.is_public(r) {
+        return;
+    }
+    // The load balancer of a public portable `Service` (AWS): on unless `public.access_logs`
+    // turns it off.
+    if let Some(o) = cx.origin(r).filter(|o| o.ty == "portable.Service") {
+        if first_fault(READS, r).is_some() {
+            out.report(
+                cx.span_of(o, "public", &[]),
+                format!("`{}` keeps no access logs", r.name),
+            )
+            .label(NO_LOGS)
+            .help(format!(
+                "remove `access_logs = false` from `public` in `{}` (the load balancer's access logs are on by default)",
+                o.name
+            ));
+        }
         return;
     }
     let (prop, line) = if r.ty == "cfn.AWS.ElasticLoadBalancingV2.LoadBalancer" {

@@ -185,8 +185,10 @@ fn check_only(
     strata_policy::check_with_sources(model, schemas, &graph, &config, sources, &[])
 }
 
-/// SEC053 reports every ElastiCache replication group (declared or lowered from a portable
-/// `Cache`): the stdlib cannot give it an AUTH token. Memorystore's defaults are AUTH and TLS.
+/// SEC053 reports an ElastiCache replication group declared without `auth_token` and a
+/// portable `Cache` with `auth = false` (on AWS and on GCP, the fix on the portable resource);
+/// a portable `Cache` left as it is has an AUTH token from its own generated secret.
+/// Memorystore's defaults are AUTH and TLS.
 #[test]
 fn elasticache_without_auth() {
     let (model, schemas, sources, _) = compile("caches.strata", include_str!("caches.strata"));
@@ -195,24 +197,99 @@ fn elasticache_without_auth() {
         .iter()
         .map(|d| (d.code.as_str(), sources.snippet(d.primary.span)))
         .collect();
+    let sec053: Vec<&str> = got
+        .iter()
+        .filter(|(c, _)| *c == "SEC053")
+        .map(|(_, s)| *s)
+        .collect();
+    assert_eq!(sec053.len(), 4, "{got:?}");
+    for name in ["sessions", "plain"] {
+        assert!(sec053.contains(&name), "{got:?}");
+    }
+    // `open_jobs` and `open_reports` are reported at their `auth = false`, with that fix.
     assert_eq!(
-        got.iter()
-            .filter(|(c, _)| *c == "SEC053")
-            .map(|(_, s)| *s)
-            .collect::<Vec<_>>(),
-        ["sessions", "plain", "jobs"],
+        sec053.iter().filter(|s| s.starts_with("auth")).count(),
+        2,
         "{got:?}"
     );
+    for d in findings.iter().filter(|d| d.code == "SEC053") {
+        if sources.snippet(d.primary.span).starts_with("auth") {
+            assert!(
+                d.help.as_deref().is_some_and(|h| h.contains("auth = true")),
+                "{d:?}"
+            );
+        }
+    }
     assert_eq!(
         got.iter().filter(|(c, _)| *c == "SEC051").count(),
         1,
         "{got:?}"
     );
-    assert!(!got.iter().any(|(_, s)| *s == "reports"), "{got:?}");
+    assert!(
+        !got.iter().any(|(_, s)| *s == "reports" || *s == "jobs"),
+        "{got:?}"
+    );
+    // The default portable Cache's replication group reads its token from its own secret.
+    let jobs = model
+        .resources
+        .iter()
+        .find(|r| r.name == "jobs" && r.ty == "aws.elasticache.ReplicationGroup")
+        .expect("jobs lowered");
+    let token = jobs.props.get("auth_token").and_then(|v| v.as_ref());
+    assert!(
+        token.is_some_and(|t| model.resource(t.resource).ty == "aws.secretsmanager.Secret"),
+        "{:?}",
+        jobs.props.get("auth_token")
+    );
     insta::assert_snapshot!("caches", render_inline(&sources, &findings));
 }
 
 /// SEC060 agrees with the Kubernetes lowering, which always writes TLS for `k8s.Ingress`.
+/// SEC063 agrees with the AWS lowering of a public `Service`: its load balancer keeps access
+/// logs (a bucket of its own with ELB's log-delivery policy) unless `public.access_logs` is
+/// false.
+#[test]
+fn public_service_load_balancer_logs() {
+    let (model, schemas, sources, _) = compile(
+        "public_lb_logs.strata",
+        include_str!("public_lb_logs.strata"),
+    );
+    let findings = check_only(&model, &schemas, &sources, &["SEC063"]);
+    let reported: Vec<String> = findings
+        .iter()
+        .map(|d| sources.snippet(d.primary.span).to_string())
+        .collect();
+    // At `public` of `admin` (the second service), with the setting to remove.
+    assert_eq!(reported, ["public"], "{findings:#?}");
+    assert!(
+        findings[0].primary.span.start as usize
+            > include_str!("public_lb_logs.strata")
+                .find("resource admin")
+                .unwrap_or(usize::MAX)
+            && findings[0].message.contains("admin.lb"),
+        "{findings:#?}"
+    );
+    assert!(
+        findings[0]
+            .help
+            .as_deref()
+            .is_some_and(|h| h.contains("access_logs = false")),
+        "{findings:#?}"
+    );
+    let lowered = |name: &str| model.resources.iter().find(|r| r.name == name);
+    let lb = lowered("api.lb").expect("api.lb");
+    let bucket = lb
+        .props
+        .get("access_logs")
+        .and_then(|v| v.as_record())
+        .and_then(|r| r.get("bucket"))
+        .and_then(|v| v.as_ref())
+        .map(|x| model.resource(x.resource).name.clone());
+    assert_eq!(bucket.as_deref(), Some("api.lb_logs"));
+    assert!(lowered("api.lb_logs_policy").is_some());
+    assert!(lowered("admin.lb_logs").is_none() && lowered("admin.lb_logs_policy").is_none());
+}
+
 #[test]
 fn kubernetes_ingress_has_tls() {
     let (model, schemas, sources, _) = compile("ingress.strata", include_str!("ingress.strata"));
