@@ -214,3 +214,62 @@ fn every_portable_type_lowers_consistently() {
         problems.join("\n")
     );
 }
+
+fn field_names(schemas: &strata_model::Schemas) -> impl Fn(&str) -> Option<BTreeSet<String>> + '_ {
+    |ty| schemas.get(ty).map(|s| s.fields.keys().cloned().collect())
+}
+
+/// Every key a structured body (`map`) writes is a property of its type, in the spelling of the
+/// target's schema (the generated layer), and every literal fits the property's type.
+#[test]
+fn every_map_key_is_a_target_property() {
+    let schemas = schemas();
+    let r = tables::map_problems(&field_names(&schemas));
+    assert!(r.checked > 300, "only {} structured bodies", r.checked);
+    assert!(
+        r.problems.is_empty(),
+        "{} problems:\n{}",
+        r.problems.len(),
+        r.problems.join("\n")
+    );
+    // Types the generated layer does not have (Deployment Manager `gcp-types/...` type
+    // providers, the AWS load balancer controller's CRD) are the only ones not checked.
+    for t in &r.unchecked {
+        assert!(
+            t.starts_with("gcp-types/") || t.starts_with("elbv2.k8s.aws/"),
+            "{t}: not in the generated layer"
+        );
+    }
+}
+
+/// The check can fail: a misspelled property, a misspelled nested property and a literal of the
+/// wrong type seeded into the real S3 lowering are each reported.
+#[test]
+fn a_misspelled_map_key_fails_the_check() {
+    let schemas = schemas();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../stdlib/lower/aws/s3.toml"
+    );
+    let text = std::fs::read_to_string(path).expect("s3.toml");
+    for (from, to, expect) in [
+        ("\"BucketName\"", "\"BucketNmae\"", "`BucketNmae` is not a property of AWS::S3::Bucket; did you mean `BucketName`?"),
+        ("\"SSEAlgorithm\": \"AES256\"", "\"SSEAlgorithn\": \"AES256\"", "`SSEAlgorithn` (in BucketEncryption.ServerSideEncryptionConfiguration.[].ServerSideEncryptionByDefault) is not a property"),
+        ("\"force_destroy\"", "\"force_destory\"", "`force_destory` is not a property of aws_s3_bucket"),
+        ("\"block_public_acls\": true", "\"block_public_acls\": \"yes\"", "`block_public_acls` of aws_s3_bucket_public_access_block is Bool"),
+    ] {
+        assert_eq!(text.matches(from).count(), 1, "{from}");
+        let seeded = text.replace(from, to);
+        let (errors, r) = tables::map_problems_of(
+            &[("lower/aws/s3.toml".to_string(), seeded)],
+            &field_names(&schemas),
+        );
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert!(
+            r.problems.iter().any(|p| p.contains(expect)),
+            "{expect}\n{:#?}",
+            r.problems
+        );
+        assert_eq!(r.problems.len(), 1, "{:#?}", r.problems);
+    }
+}
