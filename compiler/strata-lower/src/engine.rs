@@ -136,8 +136,8 @@ pub struct Entry {
     pub name_tpl: Option<String>,
     /// Template of the body (target) or properties (portable), when the entry has no `map`.
     pub body_tpl: String,
-    /// The structured body (`map`), parsed when the engine was built.
-    pub map: Option<Box<lx::Node>>,
+    /// The structured body (`map`), parsed on first use.
+    pub map: Option<Box<lx::Lazy>>,
     /// The body's source (template or map), for the consistency checks.
     pub body_src: String,
     /// Top-level keys the schema check skips (`unchecked_keys`).
@@ -196,7 +196,7 @@ pub struct PortableLowering {
 pub struct ProviderSettings {
     pub name: String,
     pub body_tpl: String,
-    pub map: Option<Box<lx::Node>>,
+    pub map: Option<Box<lx::Lazy>>,
 }
 
 pub struct Engine {
@@ -521,19 +521,21 @@ impl Engine {
         tpl: &str,
         body: Option<&str>,
         map: Option<&str>,
-    ) -> Option<Box<lx::Node>> {
+    ) -> Option<Box<lx::Lazy>> {
         match (body, map) {
             (Some(b), None) => {
                 self.register(at, tpl, b);
                 None
             }
-            (None, Some(m)) => match lx::parse(m) {
-                Ok(n) => Some(Box::new(n)),
-                Err(e) => {
-                    self.errors.push(format!("{at}: map: {e}"));
-                    Some(Box::new(lx::Node::Lit(Json::Null)))
+            (None, Some(m)) => {
+                let lazy = Box::new(lx::Lazy::new(m.to_string()));
+                if !self.lazy {
+                    if let Err(e) = lazy.get() {
+                        self.errors.push(format!("{at}: map: {e}"));
+                    }
                 }
-            },
+                Some(lazy)
+            }
             _ => {
                 self.errors
                     .push(format!("{at}: give exactly one of `body` and `map`"));
@@ -545,7 +547,7 @@ impl Engine {
     /// Evaluate a structured body, or render a body template, to JSON.
     pub fn body_json(
         &self,
-        map: Option<&lx::Node>,
+        map: Option<&lx::Lazy>,
         tpl: &str,
         cx: &Context,
     ) -> Result<Json, String> {
@@ -555,7 +557,7 @@ impl Engine {
                     tables: &self.tables,
                     fragments: &self.fragments,
                 },
-                n,
+                n.get().map_err(|e| format!("map: {e}"))?,
                 cx.data(),
             ),
             None => self.render_json(tpl, cx),
@@ -596,6 +598,25 @@ impl Engine {
     /// template when it renders it.
     pub fn compile_all(&self) -> Vec<String> {
         let mut errors = self.errors.clone();
+        let bodies = self
+            .targets
+            .values()
+            .chain(self.portable.values().map(|l| &l.entries))
+            .flatten()
+            .map(|e| (&e.file, &e.key, e.map.as_deref()))
+            .chain(
+                self.providers
+                    .values()
+                    .map(|p| (&p.name, &p.name, p.map.as_deref())),
+            );
+        let mut map_errors: Vec<String> = bodies
+            .filter_map(|(file, key, m)| {
+                let e = m?.get().err()?;
+                Some(format!("{file}: entry `{key}`: map: {e}"))
+            })
+            .collect();
+        map_errors.sort();
+        errors.extend(map_errors);
         let mut names: Vec<&String> = self.pending.keys().collect();
         names.sort();
         for name in names {
@@ -786,6 +807,33 @@ mod tests {
             ),
         ]);
         assert_eq!(e.errors.len(), 3, "{:#?}", e.errors);
+    }
+
+    #[test]
+    fn maps_are_parsed_on_first_use_and_their_errors_reported() {
+        let files = [(
+            "m.toml".to_string(),
+            "[[schema.\"x.Y\".terraform]]\ntype = \"t\"\nmap = '{\"a\": props.a'\n[[schema.\"x.Z\".terraform]]\ntype = \"t\"\nmap = '{\"a\": props.a, \"b\": if props.b { 1 } else { 2 }}'\n[[schema.\"x.W\".terraform]]\ntype = \"t\"\nbody = '{}'\nmap = '{}'\n"
+                .to_string(),
+        )];
+        let e = Engine::from_files_lazy(&files);
+        assert_eq!(e.errors.len(), 1, "{:#?}", e.errors); // x.W: both `body` and `map`
+        let cx = Context::wraps(serde_json::json!({ "props": { "a": 1 } })).expect("context");
+        let body = |k: &str| {
+            let entry = &e.targets[&(k.to_string(), Target::Terraform)][0];
+            e.body_json(entry.map.as_deref(), &entry.body_tpl, &cx)
+        };
+        assert_eq!(body("x.Z"), Ok(serde_json::json!({ "a": 1, "b": 2 })));
+        assert!(body("x.Y").is_err_and(|m| m.contains("map:")));
+        let all = e.compile_all();
+        assert_eq!(all.len(), 2, "{all:#?}");
+        assert!(
+            all.iter()
+                .any(|m| m.starts_with("m.toml: entry `main`: map:")),
+            "{all:#?}"
+        );
+        // Built eagerly, the broken map is an error of the build itself.
+        assert_eq!(Engine::from_files(&files).errors.len(), 2);
     }
 
     #[test]

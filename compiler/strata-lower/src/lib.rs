@@ -111,7 +111,9 @@ pub mod tables {
             out_texts,
             map_keys: e.map.as_deref().map(|n| {
                 let mut k = Vec::new();
-                crate::lx::keys(n, &mut k);
+                if let Ok(n) = n.get() {
+                    crate::lx::keys(n, &mut k);
+                }
                 k
             }),
         }
@@ -165,7 +167,7 @@ pub mod tables {
         fields: &dyn Fn(&str) -> Option<std::collections::BTreeSet<String>>,
     ) -> (Vec<String>, crate::lx_check::Report) {
         let eng = crate::engine::Engine::from_files_lazy(files);
-        let errors = eng.errors.clone();
+        let errors = eng.compile_all();
         (errors, crate::lx_check::check_engine(&eng, fields))
     }
 

@@ -214,6 +214,30 @@ impl Path {
     }
 }
 
+/// A body parsed on first use: the engine is built per process, and a program uses few of the
+/// stdlib's bodies (`Engine::compile_all` parses every one, for the tests).
+#[derive(Debug)]
+pub struct Lazy {
+    src: String,
+    node: std::sync::OnceLock<Result<Node, String>>,
+}
+
+impl Lazy {
+    pub fn new(src: String) -> Lazy {
+        Lazy {
+            src,
+            node: std::sync::OnceLock::new(),
+        }
+    }
+
+    pub fn get(&self) -> Result<&Node, &str> {
+        self.node
+            .get_or_init(|| parse(&self.src))
+            .as_ref()
+            .map_err(String::as_str)
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Parser.
 

@@ -150,6 +150,8 @@ pub struct Report {
     pub checked: usize,
     /// Target types the generated layer does not have (their bodies' keys are not checked).
     pub unchecked: Vec<String>,
+    /// Entries whose body is still a `body` template (not checked at all).
+    pub templates: Vec<String>,
 }
 
 /// Check every structured body of `eng`: target entries against the generated layer, portable
@@ -163,7 +165,14 @@ pub(crate) fn check_engine(
     targets.sort_by(|a, b| a.0.cmp(b.0));
     for ((schema, target), entries) in targets {
         for e in entries {
-            let Some(map) = &e.map else { continue };
+            let Some(map) = &e.map else {
+                r.templates
+                    .push(format!("{}: {schema} → {}", e.file, target.dir_name()));
+                continue;
+            };
+            let Ok(map) = map.get() else {
+                continue; // reported by `Engine::compile_all`
+            };
             let mut keys = Vec::new();
             crate::lx::keys(map, &mut keys);
             keys.retain(|(at, k, _)| !(at.is_empty() && e.unchecked_keys.contains(k)));
@@ -189,7 +198,14 @@ pub(crate) fn check_engine(
     portable.sort_by(|a, b| a.0.cmp(b.0));
     for ((ty, provider), l) in portable {
         for e in &l.entries {
-            let Some(map) = &e.map else { continue };
+            let Some(map) = &e.map else {
+                r.templates
+                    .push(format!("{}: {ty} → {}", e.file, provider.as_str()));
+                continue;
+            };
+            let Ok(map) = map.get() else {
+                continue; // reported by `Engine::compile_all`
+            };
             let mut keys = Vec::new();
             crate::lx::keys(map, &mut keys);
             keys.retain(|(at, k, _)| !(at.is_empty() && e.unchecked_keys.contains(k)));
@@ -215,7 +231,17 @@ pub(crate) fn check_engine(
             }
         }
     }
+    for ((p, t), ps) in &eng.providers {
+        if ps.map.is_none() {
+            r.templates.push(format!(
+                "provider settings {} → {}",
+                p.as_str(),
+                t.dir_name()
+            ));
+        }
+    }
     r.unchecked.sort();
     r.unchecked.dedup();
+    r.templates.sort();
     r
 }

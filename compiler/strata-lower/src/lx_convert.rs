@@ -590,3 +590,43 @@ fn rewrite(text: &str, uses: &Uses) -> Result<String, String> {
     }
     Ok(out)
 }
+
+/// Time to build the engine (and, for a lazy engine, compile every template) from the lowering
+/// files under `LX_DIR` (default: the repository's): `cargo test -p strata-lower --release
+/// engine_build_time -- --ignored --nocapture`. For comparing the two body formats.
+#[cfg(test)]
+#[test]
+#[ignore]
+fn engine_build_time() {
+    let root = std::env::var("LX_DIR")
+        .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../stdlib/lower").into());
+    let mut files = Vec::new();
+    let mut stack = vec![std::path::PathBuf::from(&root)];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read dir") {
+            let p = e.expect("entry").path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "toml") {
+                let text = std::fs::read_to_string(&p).expect("read");
+                files.push((p.display().to_string(), text));
+            }
+        }
+    }
+    let mut build = Vec::new();
+    let mut all = Vec::new();
+    for _ in 0..20 {
+        let t = std::time::Instant::now();
+        let e = crate::engine::Engine::from_files_lazy(&files);
+        build.push(t.elapsed().as_secs_f64() * 1e3);
+        let errors = e.compile_all();
+        all.push(t.elapsed().as_secs_f64() * 1e3);
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+    build.sort_by(f64::total_cmp);
+    all.sort_by(f64::total_cmp);
+    println!(
+        "{root}: build min {:.2} ms median {:.2} ms; build + compile every template min {:.2} ms median {:.2} ms",
+        build[0], build[10], all[0], all[10]
+    );
+}
