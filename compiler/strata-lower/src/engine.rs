@@ -1,6 +1,6 @@
 //! The lowering tables (`stdlib/lower/**/*.toml`), read once per process and indexed by schema
-//! and target (or portable type and provider). Structured bodies (`map`) and fragments are
-//! parsed when the engine is built (`lx.rs`); text templates (names, out specs, conditions, and
+//! and target (or portable type and provider). Fragments are parsed when the engine is built,
+//! structured bodies (`map`, `lx.rs`) on first use; text templates (names, out specs, conditions, and
 //! a `body` template if a file still has one) go into one Handlebars registry: the partials
 //! when the engine is built, every other template the first time it is rendered.
 

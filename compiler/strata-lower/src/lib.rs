@@ -10,7 +10,7 @@
 //!    [`TargetProgram`] per (stack, target): AWS → CloudFormation and Terraform, GCP →
 //!    Deployment Manager and Terraform, Azure → Terraform, Kubernetes → manifests.
 //!
-//! Bodies are parsed once per process, when the engine is built; the remaining text templates
+//! Bodies are parsed once per process, on first use; the remaining text templates
 //! (names, out specs) are compiled on first use into one Handlebars registry. Lowering runs in
 //! parallel with rayon and the output is deterministic (model order, sorted maps).
 

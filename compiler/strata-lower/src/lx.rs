@@ -1,7 +1,7 @@
 //! Structured lowering bodies (`map = '''...'''` in `stdlib/lower/**/*.toml`).
 //!
 //! A body is a JSON tree whose values, members and elements may be computed. It is parsed once
-//! when the engine is built and evaluated straight to a `serde_json::Value` (no JSON text is
+//! on first use (`Lazy`) and evaluated straight to a `serde_json::Value` (no JSON text is
 //! rendered and parsed back), and its object keys are known before anything is evaluated, so the
 //! stdlib's tests check every key against the target's schema in the generated layer
 //! (`tests::every_map_key_is_a_target_property`).
