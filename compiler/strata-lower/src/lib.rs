@@ -112,7 +112,7 @@ pub mod tables {
             map_keys: e.map.as_deref().map(|n| {
                 let mut k = Vec::new();
                 if let Ok(n) = n.get() {
-                    crate::lx::keys(n, &mut k);
+                    crate::lx::keys(n, &engine().fragments, &mut k);
                 }
                 k
             }),

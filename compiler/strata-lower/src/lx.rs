@@ -1190,22 +1190,27 @@ fn block(env: &Env, b: &Block, f: &Frame, out: &mut Out) -> Result<(), String> {
 /// element), the key, and the value when it is a literal scalar.
 pub type KeyUse = (Vec<String>, String, Option<Json>);
 
-/// Every literal object key of a body, in order; keys under computed keys or inside a
-/// fragment are not followed. For the schema check.
-pub fn keys(n: &Node, out: &mut Vec<KeyUse>) {
-    fn walk_node(n: &Node, at: &mut Vec<String>, out: &mut Vec<KeyUse>) {
+/// Every literal object key of a body, in order, fragments followed where they are used
+/// (a fragment among members adds its object's keys); keys under a computed key are not
+/// followed. For the schema check.
+pub fn keys(n: &Node, fragments: &Fragments, out: &mut Vec<KeyUse>) {
+    struct W<'f> {
+        fragments: &'f Fragments,
+        depth: usize,
+    }
+    fn walk_node(w: &mut W, n: &Node, at: &mut Vec<String>, out: &mut Vec<KeyUse>) {
         match n {
-            Node::Obj(parts) => walk_parts(parts, at, out),
+            Node::Obj(parts) => walk_parts(w, parts, at, out),
             Node::Arr(parts) => {
                 at.push("[]".into());
-                walk_parts(parts, at, out);
+                walk_parts(w, parts, at, out);
                 at.pop();
             }
-            Node::One(p) => walk_parts(std::slice::from_ref(p.as_ref()), at, out),
+            Node::One(p) => walk_parts(w, std::slice::from_ref(p.as_ref()), at, out),
             _ => {}
         }
     }
-    fn walk_parts(parts: &[Part], at: &mut Vec<String>, out: &mut Vec<KeyUse>) {
+    fn walk_parts(w: &mut W, parts: &[Part], at: &mut Vec<String>, out: &mut Vec<KeyUse>) {
         for p in parts {
             match p {
                 Part::Member(Key::Lit(k), v) => {
@@ -1215,19 +1220,30 @@ pub fn keys(n: &Node, out: &mut Vec<KeyUse>) {
                     };
                     out.push((at.clone(), k.clone(), lit));
                     at.push(k.clone());
-                    walk_node(v, at, out);
+                    walk_node(w, v, at, out);
                     at.pop();
                 }
-                Part::Member(Key::Expr(_), _) | Part::Use(_) => {}
-                Part::Elem(v) => walk_node(v, at, out),
+                Part::Member(Key::Expr(_), _) => {}
+                Part::Use(u) => {
+                    if let Some(f) = w.fragments.get(&u.name).filter(|_| w.depth < 8) {
+                        w.depth += 1;
+                        walk_node(w, f, at, out);
+                        w.depth -= 1;
+                    }
+                }
+                Part::Elem(v) => walk_node(w, v, at, out),
                 Part::Block(b) => {
-                    walk_parts(&b.then, at, out);
-                    walk_parts(&b.els, at, out);
+                    walk_parts(w, &b.then, at, out);
+                    walk_parts(w, &b.els, at, out);
                 }
             }
         }
     }
-    walk_node(n, &mut Vec::new(), out);
+    let mut w = W {
+        fragments,
+        depth: 0,
+    };
+    walk_node(&mut w, n, &mut Vec::new(), out);
 }
 
 #[cfg(test)]

@@ -174,7 +174,7 @@ pub(crate) fn check_engine(
                 continue; // reported by `Engine::compile_all`
             };
             let mut keys = Vec::new();
-            crate::lx::keys(map, &mut keys);
+            crate::lx::keys(map, &eng.fragments, &mut keys);
             keys.retain(|(at, k, _)| !(at.is_empty() && e.unchecked_keys.contains(k)));
             r.checked += 1;
             match gen_type(*target, &e.ty) {
@@ -207,7 +207,7 @@ pub(crate) fn check_engine(
                 continue; // reported by `Engine::compile_all`
             };
             let mut keys = Vec::new();
-            crate::lx::keys(map, &mut keys);
+            crate::lx::keys(map, &eng.fragments, &mut keys);
             keys.retain(|(at, k, _)| !(at.is_empty() && e.unchecked_keys.contains(k)));
             r.checked += 1;
             let Some(f) = fields(&e.ty) else {

@@ -251,7 +251,8 @@ fn every_map_key_is_a_target_property() {
 }
 
 /// The check can fail: a misspelled property, a misspelled nested property and a literal of the
-/// wrong type seeded into the real S3 lowering are each reported.
+/// wrong type seeded into the real S3 lowering are each reported, and so is a misspelled
+/// property inside a fragment (the Kubernetes pod fields).
 #[test]
 fn a_misspelled_map_key_fails_the_check() {
     let schemas = schemas();
@@ -280,4 +281,24 @@ fn a_misspelled_map_key_fails_the_check() {
         );
         assert_eq!(r.problems.len(), 1, "{:#?}", r.problems);
     }
+    // Inside a fragment, checked where it is used: the pod fields of every workload kind.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../stdlib/lower/k8s/k8s.toml"
+    );
+    let text = std::fs::read_to_string(path).expect("k8s.toml");
+    assert_eq!(text.matches("\"serviceAccountName\"").count(), 1);
+    let seeded = text.replace("\"serviceAccountName\"", "\"serviceAcountName\"");
+    let (errors, r) = tables::map_problems_of(
+        &[("lower/k8s/k8s.toml".to_string(), seeded)],
+        &field_names(&schemas),
+    );
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(
+        r.problems.iter().any(|p| p.contains(
+            "`serviceAcountName` (in spec.template.spec) is not a property of apps/v1/Deployment; did you mean `serviceAccountName`?"
+        )),
+        "{:#?}",
+        r.problems
+    );
 }
