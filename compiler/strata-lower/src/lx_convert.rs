@@ -5,7 +5,7 @@
 //! `{{#unless @first}},{{/unless}}` of a template disappears.
 //!
 //! `cargo test -p strata-lower convert_stdlib -- --ignored` rewrites `stdlib/lower/**/*.toml`
-//! in place: every `body` becomes a `map`, every partial used by bodies a fragment (partials
+//! (or the files under `LX_DIR`; `LX_FILES=a.toml,b.toml` for some of them) in place: every `body` becomes a `map`, every partial used by bodies a fragment (partials
 //! used by text templates — names, conditions, outs — stay).
 
 use crate::lx::{self, Block, BlockKind, Expr, Fun, Key, Node, Part, StrPart, Use};
@@ -408,7 +408,8 @@ mod tests {
     #[test]
     #[ignore]
     fn convert_stdlib() {
-        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../../stdlib/lower");
+        let root = std::env::var("LX_DIR")
+            .unwrap_or_else(|_| concat!(env!("CARGO_MANIFEST_DIR"), "/../../stdlib/lower").into());
         let mut files = Vec::new();
         let mut stack = vec![std::path::PathBuf::from(root)];
         while let Some(d) = stack.pop() {
