@@ -1,9 +1,12 @@
 //! The lowering tables (`stdlib/lower/**/*.toml`), read once per process and indexed by schema
-//! and target (or portable type and provider). Templates go into one Handlebars registry: the
-//! partials when the engine is built, every other template the first time it is rendered.
+//! and target (or portable type and provider). Fragments are parsed when the engine is built,
+//! structured bodies (`map`, `lx.rs`) on first use; text templates (names, out specs, conditions, and
+//! a `body` template if a file still has one) go into one Handlebars registry: the partials
+//! when the engine is built, every other template the first time it is rendered.
 
 use crate::ctx;
 use crate::helpers;
+use crate::lx;
 use handlebars::{Context, Handlebars};
 use serde::Deserialize;
 use serde_json::Value as Json;
@@ -26,9 +29,12 @@ struct FileDef {
     /// Portable type → provider → lowering.
     #[serde(default)]
     portable: BTreeMap<String, BTreeMap<String, PortableDef>>,
-    /// Shared templates, used as `{{> NAME value}}`.
+    /// Shared templates, used as `{{> NAME value}}` (in text templates: names, conditions).
     #[serde(default)]
     partials: BTreeMap<String, String>,
+    /// Shared parts of structured bodies, used as `use NAME(value)` (see `lx.rs`).
+    #[serde(default)]
+    fragments: BTreeMap<String, String>,
     /// Provider → target → provider settings of the target program (Terraform `provider`).
     #[serde(default)]
     provider: BTreeMap<String, BTreeMap<String, ProviderDef>>,
@@ -40,7 +46,9 @@ struct ProviderDef {
     /// Key in `TargetProgram::providers` (`aws`, `google`, `azurerm`).
     name: String,
     /// Template of the settings (a JSON object), rendered with the stack's context.
-    body: String,
+    body: Option<String>,
+    /// The settings as a structured body (`lx.rs`).
+    map: Option<String>,
 }
 
 #[derive(Deserialize, Default)]
@@ -76,7 +84,14 @@ struct EntryDef {
     when: Option<String>,
     each: Option<String>,
     name: Option<String>,
-    body: String,
+    /// A handlebars template rendering JSON (files not converted yet).
+    body: Option<String>,
+    /// A structured body (`lx.rs`): parsed once, evaluated to JSON, keys checked by the tests.
+    map: Option<String>,
+    /// Top-level keys of `map` the schema check accepts although the type's schema lacks them
+    /// (each with a comment in the file saying why).
+    #[serde(default)]
+    unchecked_keys: Vec<String>,
     #[serde(default)]
     outs: BTreeMap<String, OutDef>,
     #[serde(default)]
@@ -119,10 +134,14 @@ pub struct Entry {
     pub each: Option<String>,
     /// Template of the name, if not the convention.
     pub name_tpl: Option<String>,
-    /// Template of the body (target) or properties (portable).
+    /// Template of the body (target) or properties (portable), when the entry has no `map`.
     pub body_tpl: String,
-    /// The body template's source, for the consistency checks.
+    /// The structured body (`map`), parsed on first use.
+    pub map: Option<Box<lx::Lazy>>,
+    /// The body's source (template or map), for the consistency checks.
     pub body_src: String,
+    /// Top-level keys the schema check skips (`unchecked_keys`).
+    pub unchecked_keys: Vec<String>,
     pub outs: BTreeMap<String, OutSpec>,
     pub params: Vec<TargetParam>,
     /// No other entry of the mapping has this type and it is not repeated (`each`): Terraform
@@ -177,6 +196,7 @@ pub struct PortableLowering {
 pub struct ProviderSettings {
     pub name: String,
     pub body_tpl: String,
+    pub map: Option<Box<lx::Lazy>>,
 }
 
 pub struct Engine {
@@ -193,6 +213,8 @@ pub struct Engine {
     pub portable: HashMap<(String, Provider), PortableLowering>,
     /// The `[tables]` of every file (read by the `table` helper and by `intent`).
     pub tables: Arc<helpers::Tables>,
+    /// The `[fragments]` of every file, parsed.
+    pub fragments: lx::Fragments,
     /// Problems in the tables themselves (a bug in the stdlib data).
     pub errors: Vec<String>,
 }
@@ -281,6 +303,7 @@ impl Engine {
             targets: HashMap::new(),
             portable: HashMap::new(),
             tables,
+            fragments: lx::Fragments::new(),
             errors,
         };
         for (path, d) in &defs {
@@ -296,6 +319,22 @@ impl Engine {
                 }
             }
         }
+        for (path, d) in &defs {
+            for (name, src) in &d.fragments {
+                match lx::parse(src) {
+                    Ok(f) => {
+                        if engine.fragments.insert(name.clone(), f).is_some() {
+                            engine
+                                .errors
+                                .push(format!("{path}: fragment `{name}` is defined twice"));
+                        }
+                    }
+                    Err(e) => engine
+                        .errors
+                        .push(format!("{path}: fragment `{name}`: {e}")),
+                }
+            }
+        }
         for (path, d) in defs {
             for (prov, by_target) in d.provider {
                 for (t, def) in by_target {
@@ -307,12 +346,14 @@ impl Engine {
                         continue;
                     };
                     let tpl = format!("provider/{prov}/{t}");
-                    engine.register(&path, &tpl, &def.body);
+                    let at = format!("{path}: provider settings `{prov}`/`{t}`");
+                    let map = engine.body(&at, &tpl, def.body.as_deref(), def.map.as_deref());
                     engine.providers.insert(
                         (p, target),
                         ProviderSettings {
                             name: def.name,
                             body_tpl: tpl,
+                            map,
                         },
                     );
                 }
@@ -391,7 +432,7 @@ impl Engine {
             }
             let base = format!("{prefix}/{}", d.key);
             let body_tpl = format!("{base}/body");
-            self.register(&at, &body_tpl, &d.body);
+            let map = self.body(&at, &body_tpl, d.body.as_deref(), d.map.as_deref());
             let name_tpl = d.name.as_ref().map(|n| {
                 let t = format!("{base}/name");
                 self.register(&at, &t, n);
@@ -460,7 +501,9 @@ impl Engine {
                 each: d.each,
                 name_tpl,
                 body_tpl,
-                body_src: d.body,
+                map,
+                body_src: d.map.or(d.body).unwrap_or_default(),
+                unchecked_keys: d.unchecked_keys,
                 outs,
                 params,
                 type_unique,
@@ -469,6 +512,56 @@ impl Engine {
             });
         }
         out
+    }
+
+    /// An entry's body: a structured `map` (parsed now), or a `body` template (registered).
+    fn body(
+        &mut self,
+        at: &str,
+        tpl: &str,
+        body: Option<&str>,
+        map: Option<&str>,
+    ) -> Option<Box<lx::Lazy>> {
+        match (body, map) {
+            (Some(b), None) => {
+                self.register(at, tpl, b);
+                None
+            }
+            (None, Some(m)) => {
+                let lazy = Box::new(lx::Lazy::new(m.to_string()));
+                if !self.lazy {
+                    if let Err(e) = lazy.get() {
+                        self.errors.push(format!("{at}: map: {e}"));
+                    }
+                }
+                Some(lazy)
+            }
+            _ => {
+                self.errors
+                    .push(format!("{at}: give exactly one of `body` and `map`"));
+                None
+            }
+        }
+    }
+
+    /// Evaluate a structured body, or render a body template, to JSON.
+    pub fn body_json(
+        &self,
+        map: Option<&lx::Lazy>,
+        tpl: &str,
+        cx: &Context,
+    ) -> Result<Json, String> {
+        match map {
+            Some(n) => lx::eval(
+                &lx::Env {
+                    tables: &self.tables,
+                    fragments: &self.fragments,
+                },
+                n.get().map_err(|e| format!("map: {e}"))?,
+                cx.data(),
+            ),
+            None => self.render_json(tpl, cx),
+        }
     }
 
     fn register(&mut self, at: &str, name: &str, src: &str) {
@@ -505,6 +598,25 @@ impl Engine {
     /// template when it renders it.
     pub fn compile_all(&self) -> Vec<String> {
         let mut errors = self.errors.clone();
+        let bodies = self
+            .targets
+            .values()
+            .chain(self.portable.values().map(|l| &l.entries))
+            .flatten()
+            .map(|e| (&e.file, &e.key, e.map.as_deref()))
+            .chain(
+                self.providers
+                    .values()
+                    .map(|p| (&p.name, &p.name, p.map.as_deref())),
+            );
+        let mut map_errors: Vec<String> = bodies
+            .filter_map(|(file, key, m)| {
+                let e = m?.get().err()?;
+                Some(format!("{file}: entry `{key}`: map: {e}"))
+            })
+            .collect();
+        map_errors.sort();
+        errors.extend(map_errors);
         let mut names: Vec<&String> = self.pending.keys().collect();
         names.sort();
         for name in names {
@@ -695,6 +807,33 @@ mod tests {
             ),
         ]);
         assert_eq!(e.errors.len(), 3, "{:#?}", e.errors);
+    }
+
+    #[test]
+    fn maps_are_parsed_on_first_use_and_their_errors_reported() {
+        let files = [(
+            "m.toml".to_string(),
+            "[[schema.\"x.Y\".terraform]]\ntype = \"t\"\nmap = '{\"a\": props.a'\n[[schema.\"x.Z\".terraform]]\ntype = \"t\"\nmap = '{\"a\": props.a, \"b\": if props.b { 1 } else { 2 }}'\n[[schema.\"x.W\".terraform]]\ntype = \"t\"\nbody = '{}'\nmap = '{}'\n"
+                .to_string(),
+        )];
+        let e = Engine::from_files_lazy(&files);
+        assert_eq!(e.errors.len(), 1, "{:#?}", e.errors); // x.W: both `body` and `map`
+        let cx = Context::wraps(serde_json::json!({ "props": { "a": 1 } })).expect("context");
+        let body = |k: &str| {
+            let entry = &e.targets[&(k.to_string(), Target::Terraform)][0];
+            e.body_json(entry.map.as_deref(), &entry.body_tpl, &cx)
+        };
+        assert_eq!(body("x.Z"), Ok(serde_json::json!({ "a": 1, "b": 2 })));
+        assert!(body("x.Y").is_err_and(|m| m.contains("map:")));
+        let all = e.compile_all();
+        assert_eq!(all.len(), 2, "{all:#?}");
+        assert!(
+            all.iter()
+                .any(|m| m.starts_with("m.toml: entry `main`: map:")),
+            "{all:#?}"
+        );
+        // Built eagerly, the broken map is an error of the build itself.
+        assert_eq!(Engine::from_files(&files).errors.len(), 2);
     }
 
     #[test]

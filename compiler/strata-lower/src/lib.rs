@@ -1,7 +1,7 @@
 //! Lowering, as data.
 //!
-//! Two steps, both driven by the tables under `stdlib/lower/` (TOML files holding Handlebars
-//! templates that render JSON; see `stdlib/README.md` for the format):
+//! Two steps, both driven by the tables under `stdlib/lower/` (TOML files whose entries hold
+//! structured bodies, `map` — see `lx.rs` and `stdlib/README.md` for the format):
 //!
 //! 1. [`lower_portable`]: every `portable.*` resource becomes provider resources for its
 //!    stack's provider (`portable.Postgres` → `aws.rds.DBInstance` + `aws.rds.DBSubnetGroup`
@@ -10,7 +10,8 @@
 //!    [`TargetProgram`] per (stack, target): AWS → CloudFormation and Terraform, GCP →
 //!    Deployment Manager and Terraform, Azure → Terraform, Kubernetes → manifests.
 //!
-//! Templates are compiled once per process, on first use, into one Handlebars registry; rendering runs in
+//! Bodies are parsed once per process, on first use; the remaining text templates
+//! (names, out specs) are compiled on first use into one Handlebars registry. Lowering runs in
 //! parallel with rayon and the output is deterministic (model order, sorted maps).
 
 mod codes;
@@ -19,6 +20,10 @@ mod engine;
 mod generated;
 mod helpers;
 mod intent;
+mod lx;
+pub mod lx_check;
+#[cfg(test)]
+mod lx_convert;
 pub mod names;
 mod portable;
 mod targets;
@@ -79,6 +84,9 @@ pub mod tables {
         pub file: String,
         /// Texts of the out specs (static ones), for checks.
         pub out_texts: Vec<String>,
+        /// A structured body's literal object keys, each with the keys of the objects it is in
+        /// (`[]` for a list's element): what the schema check reads. `None`: a template.
+        pub map_keys: Option<Vec<crate::lx::KeyUse>>,
     }
 
     fn info(e: &crate::engine::Entry) -> EntryInfo {
@@ -101,6 +109,13 @@ pub mod tables {
             outs: e.outs.keys().cloned().collect(),
             file: e.file.clone(),
             out_texts,
+            map_keys: e.map.as_deref().map(|n| {
+                let mut k = Vec::new();
+                if let Ok(n) = n.get() {
+                    crate::lx::keys(n, &engine().fragments, &mut k);
+                }
+                k
+            }),
         }
     }
 
@@ -134,6 +149,26 @@ pub mod tables {
         let mut v: Vec<(String, Target)> = engine().targets.keys().cloned().collect();
         v.sort();
         v
+    }
+
+    /// Check every structured body (`map`) of the stdlib against its type: target entries
+    /// against the generated layer, portable entries against `fields` (a provider schema's
+    /// property names). See `lx_check.rs`.
+    pub fn map_problems(
+        fields: &dyn Fn(&str) -> Option<std::collections::BTreeSet<String>>,
+    ) -> crate::lx_check::Report {
+        crate::lx_check::check_engine(engine(), fields)
+    }
+
+    /// Check the structured bodies of other lowering files (`(path, text)` pairs) the same way:
+    /// the errors of the files themselves, then the report.
+    pub fn map_problems_of(
+        files: &[(String, String)],
+        fields: &dyn Fn(&str) -> Option<std::collections::BTreeSet<String>>,
+    ) -> (Vec<String>, crate::lx_check::Report) {
+        let eng = crate::engine::Engine::from_files_lazy(files);
+        let errors = eng.compile_all();
+        (errors, crate::lx_check::check_engine(&eng, fields))
     }
 
     /// Every portable type with the providers it lowers to.

@@ -625,7 +625,7 @@ fn render<'e>(
                     o.insert("item".into(), item);
                     o.insert("index".into(), Json::from(i));
                 }
-                match eng.render_json(&e.body_tpl, &Context::from(data)) {
+                match eng.body_json(e.map.as_deref(), &e.body_tpl, &Context::from(data)) {
                     Ok(props) => out.push(Rendered {
                         entry: e,
                         index: Some(i),
@@ -638,7 +638,7 @@ fn render<'e>(
                 }
             }
         } else {
-            match eng.render_json(&e.body_tpl, &cx) {
+            match eng.body_json(e.map.as_deref(), &e.body_tpl, &cx) {
                 Ok(props) => out.push(Rendered {
                     entry: e,
                     index: None,

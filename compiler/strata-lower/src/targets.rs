@@ -482,7 +482,7 @@ fn build_program(
         if let Some(ps) = eng.providers.get(&(p, target)) {
             let sj =
                 serde_json::json!({ "stack": stack_json(stack_ref.filter(|s| s.provider == p)) });
-            match eng.render_json(&ps.body_tpl, &Context::from(sj)) {
+            match eng.body_json(ps.map.as_deref(), &ps.body_tpl, &Context::from(sj)) {
                 Ok(Json::Object(o)) => {
                     let mut m = strata_model::TMap::new();
                     for (k, v) in &o {
@@ -809,7 +809,7 @@ fn render_resource(
         let rendered = if p.entry.generated {
             Ok(crate::generated::body(model, r, target, &p.name))
         } else {
-            eng.render_json(&p.entry.body_tpl, cx)
+            eng.body_json(p.entry.map.as_deref(), &p.entry.body_tpl, cx)
         };
         let mut json = match rendered {
             Ok(j) => j,

@@ -214,3 +214,95 @@ fn every_portable_type_lowers_consistently() {
         problems.join("\n")
     );
 }
+
+fn field_names(schemas: &strata_model::Schemas) -> impl Fn(&str) -> Option<BTreeSet<String>> + '_ {
+    |ty| schemas.get(ty).map(|s| s.fields.keys().cloned().collect())
+}
+
+/// Every key a structured body (`map`) writes is a property of its type, in the spelling of the
+/// target's schema (the generated layer), and every literal fits the property's type.
+#[test]
+fn every_map_key_is_a_target_property() {
+    let schemas = schemas();
+    let r = tables::map_problems(&field_names(&schemas));
+    assert!(r.checked > 300, "only {} structured bodies", r.checked);
+    // The engine still reads a `body` template (for lowering files written before `map`), but
+    // the stdlib has none: convert one with `cargo test -p strata-lower convert_stdlib --
+    // --ignored` (stdlib/README.md).
+    assert!(
+        r.templates.is_empty(),
+        "body templates left in the stdlib:\n{}",
+        r.templates.join("\n")
+    );
+    assert!(
+        r.problems.is_empty(),
+        "{} problems:\n{}",
+        r.problems.len(),
+        r.problems.join("\n")
+    );
+    // Types the generated layer does not have (Deployment Manager `gcp-types/...` type
+    // providers, the AWS load balancer controller's CRD, the `hashicorp/random` provider's
+    // `random_password` that makes the ElastiCache AUTH token in Terraform) are the only ones
+    // not checked.
+    for t in &r.unchecked {
+        assert!(
+            t.starts_with("gcp-types/")
+                || t.starts_with("elbv2.k8s.aws/")
+                || t.starts_with("random_password"),
+            "{t}: not in the generated layer"
+        );
+    }
+}
+
+/// The check can fail: a misspelled property, a misspelled nested property and a literal of the
+/// wrong type seeded into the real S3 lowering are each reported, and so is a misspelled
+/// property inside a fragment (the Kubernetes pod fields).
+#[test]
+fn a_misspelled_map_key_fails_the_check() {
+    let schemas = schemas();
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../stdlib/lower/aws/s3.toml"
+    );
+    let text = std::fs::read_to_string(path).expect("s3.toml");
+    for (from, to, expect) in [
+        ("\"BucketName\"", "\"BucketNmae\"", "`BucketNmae` is not a property of AWS::S3::Bucket; did you mean `BucketName`?"),
+        ("\"SSEAlgorithm\": \"AES256\"", "\"SSEAlgorithn\": \"AES256\"", "`SSEAlgorithn` (in BucketEncryption.ServerSideEncryptionConfiguration.[].ServerSideEncryptionByDefault) is not a property"),
+        ("\"force_destroy\"", "\"force_destory\"", "`force_destory` is not a property of aws_s3_bucket"),
+        ("\"block_public_acls\": true", "\"block_public_acls\": \"yes\"", "`block_public_acls` of aws_s3_bucket_public_access_block is Bool"),
+    ] {
+        assert_eq!(text.matches(from).count(), 1, "{from}");
+        let seeded = text.replace(from, to);
+        let (errors, r) = tables::map_problems_of(
+            &[("lower/aws/s3.toml".to_string(), seeded)],
+            &field_names(&schemas),
+        );
+        assert!(errors.is_empty(), "{errors:#?}");
+        assert!(
+            r.problems.iter().any(|p| p.contains(expect)),
+            "{expect}\n{:#?}",
+            r.problems
+        );
+        assert_eq!(r.problems.len(), 1, "{:#?}", r.problems);
+    }
+    // Inside a fragment, checked where it is used: the pod fields of every workload kind.
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../stdlib/lower/k8s/k8s.toml"
+    );
+    let text = std::fs::read_to_string(path).expect("k8s.toml");
+    assert_eq!(text.matches("\"serviceAccountName\"").count(), 1);
+    let seeded = text.replace("\"serviceAccountName\"", "\"serviceAcountName\"");
+    let (errors, r) = tables::map_problems_of(
+        &[("lower/k8s/k8s.toml".to_string(), seeded)],
+        &field_names(&schemas),
+    );
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert!(
+        r.problems.iter().any(|p| p.contains(
+            "`serviceAcountName` (in spec.template.spec) is not a property of apps/v1/Deployment; did you mean `serviceAccountName`?"
+        )),
+        "{:#?}",
+        r.problems
+    );
+}
