@@ -1,8 +1,8 @@
 //! The lowering tables (`stdlib/lower/**/*.toml`), read once per process and indexed by schema
 //! and target (or portable type and provider). Fragments are parsed when the engine is built,
-//! structured bodies (`map`, `lx.rs`) on first use; text templates (names, out specs, conditions, and
-//! a `body` template if a file still has one) go into one Handlebars registry: the partials
-//! when the engine is built, every other template the first time it is rendered.
+//! structured bodies (`map`, `lx.rs`) on first use; text templates (names, out specs,
+//! conditions) go into one Handlebars registry: the partials when the engine is built, every
+//! other template the first time it is rendered.
 
 use crate::ctx;
 use crate::helpers;
@@ -514,17 +514,23 @@ impl Engine {
         out
     }
 
-    /// An entry's body: a structured `map` (parsed now), or a `body` template (registered).
+    /// An entry's body: a structured `map` (parsed now, or on first use by a lazy engine). A
+    /// `body` template (JSON text with Handlebars markers, the format before `map`) is an
+    /// error that says how to convert it.
     fn body(
         &mut self,
         at: &str,
-        tpl: &str,
+        _tpl: &str,
         body: Option<&str>,
         map: Option<&str>,
     ) -> Option<Box<lx::Lazy>> {
         match (body, map) {
-            (Some(b), None) => {
-                self.register(at, tpl, b);
+            (Some(_), None) => {
+                self.errors.push(format!(
+                    "{at}: `body` templates are no longer read: write the body as a `map` \
+                     (stdlib/README.md); `LX_DIR=DIR cargo test -p strata-lower convert_stdlib \
+                     -- --ignored` converts the files of DIR"
+                ));
                 None
             }
             (None, Some(m)) => {
@@ -544,7 +550,7 @@ impl Engine {
         }
     }
 
-    /// Evaluate a structured body, or render a body template, to JSON.
+    /// Evaluate a structured body to JSON.
     pub fn body_json(
         &self,
         map: Option<&lx::Lazy>,
@@ -560,7 +566,7 @@ impl Engine {
                 n.get().map_err(|e| format!("map: {e}"))?,
                 cx.data(),
             ),
-            None => self.render_json(tpl, cx),
+            None => Err(format!("{tpl}: the entry has no `map`")),
         }
     }
 
@@ -643,20 +649,6 @@ impl Engine {
             .map_err(|e| e.to_string())
     }
 
-    /// Render a template that produces JSON, and parse it (empty output is `null`).
-    pub fn render_json(&self, tpl: &str, cx: &Context) -> Result<Json, String> {
-        let text = self.render_text(tpl, cx)?;
-        if text.trim().is_empty() {
-            return Ok(Json::Null);
-        }
-        serde_json::from_str(&text).map_err(|e| {
-            format!(
-                "the template produced invalid JSON ({e}):\n{}",
-                excerpt(&text, e.line(), e.column())
-            )
-        })
-    }
-
     /// Whether an entry applies, given the resource's context.
     pub fn applies(&self, e: &Entry, json: &Json, cx: &Context) -> Result<bool, String> {
         match &e.when {
@@ -705,21 +697,6 @@ impl Engine {
             _ => Vec::new(),
         }
     }
-}
-
-/// A few lines of `text` around `line:col` (1-based), for template errors.
-fn excerpt(text: &str, line: usize, col: usize) -> String {
-    let lines: Vec<&str> = text.lines().collect();
-    let lo = line.saturating_sub(3);
-    let hi = (line + 2).min(lines.len());
-    let mut s = String::new();
-    for (i, l) in lines.iter().enumerate().take(hi).skip(lo) {
-        s.push_str(&format!("{:>4} | {l}\n", i + 1));
-        if i + 1 == line {
-            s.push_str(&format!("     | {}^\n", " ".repeat(col.saturating_sub(1))));
-        }
-    }
-    s
 }
 
 /// Plain JSON (no markers) as a target value.
@@ -803,10 +780,17 @@ mod tests {
             ),
             (
                 "c.toml".into(),
-                "[[schema.\"x.Z\".terraform]]\ntype = \"t\"\nbody = \"{}\"\nwhen = \"a\"\n".into(),
+                "[[schema.\"x.Z\".terraform]]\ntype = \"t\"\nmap = \"{}\"\nwhen = \"a\"\n".into(),
             ),
         ]);
         assert_eq!(e.errors.len(), 3, "{:#?}", e.errors);
+        assert!(
+            e.errors
+                .iter()
+                .any(|m| m.contains("`body` templates are no longer read")),
+            "{:#?}",
+            e.errors
+        );
     }
 
     #[test]
@@ -838,16 +822,17 @@ mod tests {
 
     #[test]
     fn lazy_engine_reports_broken_templates_when_compiling_all_and_when_rendering() {
-        let files = [("b.toml".to_string(), "[[schema.\"x.Y\".terraform]]\ntype = \"t\"\nbody = \"{{#if}}\"\n[[schema.\"x.Z\".terraform]]\ntype = \"t\"\nbody = \"{\\\"a\\\": {{json props.a}} }\"\n".to_string())];
+        // Text templates (names here) are compiled on first use by a lazy engine.
+        let files = [("b.toml".to_string(), "[[schema.\"x.Y\".terraform]]\ntype = \"t\"\nname = \"{{#if}}\"\nmap = '{}'\n[[schema.\"x.Z\".terraform]]\ntype = \"t\"\nname = \"n-{{props.a}}\"\nmap = '{}'\n".to_string())];
         let e = Engine::from_files_lazy(&files);
         assert!(e.errors.is_empty(), "{:#?}", e.errors);
         let cx = Context::wraps(serde_json::json!({ "props": { "a": 1 } })).expect("context");
         assert_eq!(
-            e.render_json("x.Z/terraform/main/body", &cx),
-            Ok(serde_json::json!({ "a": 1 }))
+            e.render_text("x.Z/terraform/main/name", &cx),
+            Ok("n-1".to_string())
         );
         assert!(e
-            .render_text("x.Y/terraform/main/body", &cx)
+            .render_text("x.Y/terraform/main/name", &cx)
             .is_err_and(|m| m.contains("template error")));
         let all = e.compile_all();
         assert_eq!(all.len(), 1, "{all:#?}");

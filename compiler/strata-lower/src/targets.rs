@@ -1479,7 +1479,7 @@ fn simplify(mut parts: Vec<TPart>) -> TValue {
 
 #[cfg(test)]
 mod tests {
-    //! The template engine on a toy table: 1→N entries, `when`, `each`, blocks, JSON values,
+    //! The lowering engine on a toy table: 1→N entries, `when`, `each`, blocks, JSON values,
     //! interpolations, outs, explicit dependencies and cross-document references.
     use super::*;
     use crate::engine::Engine;
@@ -1489,24 +1489,24 @@ mod tests {
     const TABLE: &str = r#"
 [provider.aws.terraform]
 name = "aws"
-body = '''{"region": {{json stack.config.region}}, "default_tags": {"$block": {"tags": {"team": "x"}}}}'''
+map = '''{"region": stack.config.region, "default_tags": {"$block": {"tags": {"team": "x"}}}}'''
 
 [[schema."t.Thing".terraform]]
 type = "t_thing"
 outs = { ref = "${self.id}", arn = "${self.arn}", url = "https://${self.host}/{{props.path}}" }
-body = '''{"name": {{json props.name}}, "size_gib": {{gib props.size}}, "policy": {"$json": {"Resource": {{ref props.peer "arn"}}}}, "missing": {{json props.nothing}}, "label": {{concat "x-" (ref props.peer "arn") "-y"}}}'''
+map = '''{"name": props.name, "size_gib": gib(props.size), "policy": {"$json": {"Resource": ref(props.peer, "arn")}}, "missing": props.nothing, "label": concat("x-", ref(props.peer, "arn"), "-y")}'''
 
 [[schema."t.Thing".terraform]]
 key = "extra"
 type = "t_thing_extra"
 when = "props.flag"
-body = '''{"thing": {{entry "main" "id"}}, "opts": {"$block": {"on": true}}}'''
+map = '''{"thing": entry("main", "id"), "opts": {"$block": {"on": true}}}'''
 
 [[schema."t.Thing".terraform]]
 key = "item"
 type = "t_item"
 each = "props.items"
-body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json index}}}'''
+map = '''{"thing": entry("main", "id"), "value": item, "n": index}'''
 "#;
 
     fn span() -> strata_base::Span {
@@ -1700,13 +1700,14 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
 
     #[test]
     fn outs_render_templates_and_splice_into_interpolations() {
-        let eng = Engine::from_files(&[(
-            "t.toml".into(),
-            TABLE.replace(
-                r#""label": {{concat "x-" (ref props.peer "arn") "-y"}}"#,
-                r#""label": {{json props.path}}"#,
-            ),
-        )]);
+        let eng = Engine::from_files(&[("t.toml".into(), {
+            let t = TABLE.replace(
+                r#""label": concat("x-", ref(props.peer, "arn"), "-y")"#,
+                r#""label": props.path"#,
+            );
+            assert_ne!(t, TABLE);
+            t
+        })]);
         let (programs, _) = to_targets_with(
             &eng,
             &model(),
@@ -1731,10 +1732,8 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
 
     #[test]
     fn broken_templates_become_diagnostics() {
-        let bad = TABLE.replace(
-            r#"{"name": {{json props.name}},"#,
-            r#"{"name": {{json props.name}} oops"#,
-        );
+        let bad = TABLE.replace(r#"{"name": props.name,"#, r#"{"name": nope(props.name),"#);
+        assert_ne!(bad, TABLE);
         let eng = Engine::from_files(&[("t.toml".into(), bad)]);
         let (_, diags) = to_targets_with(
             &eng,
@@ -1745,7 +1744,7 @@ body = '''{"thing": {{entry "main" "id"}}, "value": {{json item}}, "n": {{json i
         assert!(
             diags
                 .iter()
-                .any(|d| d.code == c::MAPPING && d.message.contains("invalid JSON")),
+                .any(|d| d.code == c::MAPPING && d.message.contains("nope")),
             "{diags:#?}"
         );
     }

@@ -226,9 +226,9 @@ fn every_map_key_is_a_target_property() {
     let schemas = schemas();
     let r = tables::map_problems(&field_names(&schemas));
     assert!(r.checked > 300, "only {} structured bodies", r.checked);
-    // The engine still reads a `body` template (for lowering files written before `map`), but
-    // the stdlib has none: convert one with `cargo test -p strata-lower convert_stdlib --
-    // --ignored` (stdlib/README.md).
+    // A `body` template (the format before `map`) is refused by the engine; the stdlib has
+    // none (convert one with `cargo test -p strata-lower convert_stdlib -- --ignored`,
+    // stdlib/README.md).
     assert!(
         r.templates.is_empty(),
         "body templates left in the stdlib:\n{}",
