@@ -76,8 +76,8 @@ property names) the finding stays on the property, where suppressions apply, wit
 at the element. A finding on a resource a module creates carries a second label where the\n\
 caller's code caused it: the call's argument that supplied the offending value (the element of\n\
 the argument when the argument is a list or map literal), or the module instance itself when no\n\
-argument did. The language server shows second labels as related information, SARIF as\n\
-`relatedLocations`.\n\n\
+argument did. The language server shows second labels as related information, `--format json`\n\
+as `related`, SARIF as `relatedLocations`.\n\n\
 <a id=\"user-policies\"></a>\n\n\
 Policies written in the language (`policy \"...\" { deny path(A ~> B) }`) report with their own\n\
 code; `internet ~> X` follows the traffic plumbing (load balancers, listeners, target groups,\n\
