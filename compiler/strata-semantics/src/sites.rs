@@ -100,6 +100,9 @@ impl<'d, 'a> Walk<'d, 'a> {
                     return;
                 }
                 for (i, (item, x)) in items.iter().zip(l.iter()).enumerate() {
+                    if self.full() {
+                        break;
+                    }
                     let mut p = index(path, i);
                     self.record(arg, p.clone(), item.span);
                     self.walk(item, scope, shadow, x, &mut p, arg, hops, depth + 1);
@@ -108,6 +111,9 @@ impl<'d, 'a> Walk<'d, 'a> {
             ExprKind::Record(fields) | ExprKind::TypedRecord { fields, .. } => {
                 let Some(m) = v.as_record() else { return };
                 for f in fields {
+                    if self.full() {
+                        break;
+                    }
                     if let Some(x) = m.get(&f.name.name) {
                         let mut p = key(path, &f.name.name);
                         self.record(arg, p.clone(), f.span);
@@ -117,7 +123,10 @@ impl<'d, 'a> Walk<'d, 'a> {
             }
             ExprKind::Cond {
                 then, otherwise, ..
-            } => match (fits(then, v, 0), fits(otherwise, v, 0)) {
+            } => match (
+                fits(then, v, 0, &mut { MAX_ENTRIES }),
+                fits(otherwise, v, 0, &mut { MAX_ENTRIES }),
+            ) {
                 (true, false) => self.walk(then, scope, shadow, v, path, arg, hops, depth + 1),
                 (false, true) => self.walk(otherwise, scope, shadow, v, path, arg, hops, depth + 1),
                 _ => {}
@@ -164,13 +173,14 @@ impl<'d, 'a> Walk<'d, 'a> {
 }
 
 /// Whether `e` can have evaluated to `v`, judged on its literal structure only (anything
-/// computed can).
-fn fits(e: &Expr, v: &Value, depth: u32) -> bool {
-    if depth > MAX_DEPTH {
+/// computed can). Past `budget` nodes it cannot tell, and says it can.
+fn fits(e: &Expr, v: &Value, depth: u32, budget: &mut usize) -> bool {
+    if depth > MAX_DEPTH || *budget == 0 {
         return true;
     }
+    *budget -= 1;
     match &e.kind {
-        ExprKind::Paren(x) => fits(x, v, depth + 1),
+        ExprKind::Paren(x) => fits(x, v, depth + 1, budget),
         ExprKind::Null => v.is_null(),
         ExprKind::Bool(b) => matches!(v, Value::Bool(x) if x == b),
         ExprKind::Int(i) => match v {
@@ -192,19 +202,19 @@ fn fits(e: &Expr, v: &Value, depth: u32) -> bool {
                 && items
                     .iter()
                     .zip(l.iter())
-                    .all(|(i, x)| fits(i, x, depth + 1))
+                    .all(|(i, x)| fits(i, x, depth + 1, budget))
         }),
         ExprKind::Record(fields) | ExprKind::TypedRecord { fields, .. } => {
             v.as_record().is_some_and(|m| {
                 fields.iter().all(|f| {
                     m.get(&f.name.name)
-                        .is_some_and(|x| fits(&f.value, x, depth + 1))
+                        .is_some_and(|x| fits(&f.value, x, depth + 1, budget))
                 })
             })
         }
         ExprKind::Cond {
             then, otherwise, ..
-        } => fits(then, v, depth + 1) || fits(otherwise, v, depth + 1),
+        } => fits(then, v, depth + 1, budget) || fits(otherwise, v, depth + 1, budget),
         _ => true,
     }
 }
