@@ -271,6 +271,33 @@ fn secondary_labels_become_related_information() {
 }
 
 #[test]
+fn module_findings_relate_to_the_call_site_argument() {
+    let text = "import aws\n\nmodule Edge {\n  param rules\n  resource sg: aws.ec2.SecurityGroup { ingress = rules }\n}\n\nmodule web: Edge {\n  rules = [{ port = 443, cidr = 0.0.0.0/0 }, { port = 22, cidr = 0.0.0.0/0 }]\n}\n";
+    let (_dir, root) = project(&[("main.strata", text)]);
+    let mut c = Client::start();
+    let u = c.open(&root.join("main.strata"), text);
+    let diags = c.diagnostics(&u, 1);
+    let open = diags
+        .iter()
+        .find(|d| d.code == Some(NumberOrString::String("SEC020".into())))
+        .unwrap_or_else(|| panic!("no SEC020 in {diags:#?}"));
+    // At the resource's property in the module, related to the element of the argument.
+    assert_eq!(open.range.start, Position::new(4, 39));
+    let related = open
+        .related_information
+        .as_ref()
+        .expect("related information");
+    assert_eq!(related.len(), 1, "{related:#?}");
+    assert_eq!(related[0].location.uri, u);
+    assert_eq!(related[0].location.range.start, Position::new(8, 45));
+    assert_eq!(
+        related[0].message,
+        "the value comes from this argument of `web`"
+    );
+    c.shutdown();
+}
+
+#[test]
 fn did_you_mean_has_a_quick_fix() {
     let bad = MAIN.replace("rotation = true", "rotaton = true");
     let (_dir, _root, mut c, u) = start_project(&bad);

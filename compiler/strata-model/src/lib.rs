@@ -6,12 +6,14 @@
 pub mod check;
 pub mod pattern;
 mod shared;
+pub mod sites;
 mod target;
 mod text;
 mod types;
 mod value;
 
 pub use shared::{Shared, SharedMut};
+pub use sites::{ResourceSites, Sites};
 pub use target::{
     TMap, TPart, TRef, TValue, Target, TargetBackend, TargetOutput, TargetParam, TargetProgram,
     TargetResource,
@@ -222,6 +224,9 @@ pub struct Model {
     pub params: Vec<ParamValue>,
     pub outputs: Vec<OutputValue>,
     pub policies: Vec<UserPolicy>,
+    /// Where the elements and entries below the declared resources' properties were written,
+    /// and the module calls that created them (see [`sites`]). Lowered resources have none.
+    pub sites: Sites,
 }
 
 impl Model {

@@ -5,6 +5,7 @@
 use crate::config::PolicyConfig;
 use crate::facts::Facts;
 use crate::registry::{rules, Applies, Check, Rule};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
 use strata_base::{Applicability, Diagnostic, Edit, FileId, Fix, Severity, SourceMap, Span};
 use strata_graph::ResourceGraph;
@@ -22,6 +23,10 @@ pub struct Cx<'a> {
     pub usage: &'a crate::cost::UsageAssumptions,
     /// The source texts, when the caller has them: [`fix`] then attaches the edit it describes.
     pub sources: Option<&'a SourceMap>,
+    /// The spans [`Cx::span_at`] gave, the paths asked for and where the part is written when
+    /// that is outside the declaration: a finding at one of them is about that path (its
+    /// call-site argument is looked up by it, the part outside gets a label).
+    pub(crate) asked: &'a RefCell<Vec<Asked>>,
 }
 
 /// Model-level rules see the same context.
@@ -74,6 +79,29 @@ impl<'a> Cx<'a> {
             }
         }
         r.name_span
+    }
+    /// Where the part of `r` at `path` is written (`ingress[2]`, `env.API_KEY`,
+    /// `policy.Statement[0]`; built with `strata_model::sites::{index, key}`): the deepest
+    /// written part on the path, else as [`Cx::span_of`] for its top-level property.
+    /// A part written outside the declaration (in a `let` the property names) is labelled
+    /// as a second span, the finding staying in the declaration (where suppressions apply).
+    pub fn span_at(&self, r: &Resource, path: &str, origin_props: &[&str]) -> Span {
+        let part = self.model.sites.get(r.id).and_then(|s| s.value_span(path));
+        let inside =
+            |s: Span| s.file == r.span.file && r.span.start <= s.start && s.end <= r.span.end;
+        let (span, outside) = match part {
+            Some(s) if inside(s) => (s, None),
+            other => (
+                self.span_of(r, crate::reads::top_of(path), origin_props),
+                other,
+            ),
+        };
+        self.asked.borrow_mut().push(Asked {
+            span,
+            path: path.to_string(),
+            outside,
+        });
+        span
     }
     pub fn option_i64(&self, key: &str) -> Option<i64> {
         self.options.get(key).and_then(Value::as_i64)
@@ -389,6 +417,79 @@ struct Enabled<'c> {
     options: &'c BTreeMap<String, Value>,
 }
 
+/// What a rule asked [`Cx::span_at`] for.
+pub(crate) struct Asked {
+    span: Span,
+    path: String,
+    outside: Option<Span>,
+}
+
+/// A part of the value written outside the declaration gets a secondary label there. And a finding on a resource a module instance creates (or on what such a resource is lowered
+/// to) gets a secondary label where the user's code caused it: the argument of the outermost
+/// call that supplied the value the finding points at, else that call itself.
+fn call_site_labels(model: &Model, r: &Resource, asked: &[Asked], found: &mut [Diagnostic]) {
+    for d in found.iter_mut() {
+        let at = d.primary.span;
+        if let Some(o) = asked.iter().find(|a| a.span == at).and_then(|a| a.outside) {
+            if !d.secondary.iter().any(|l| l.span == o) {
+                d.secondary.push(strata_base::Label::new(
+                    o,
+                    format!("written here, used by `{}`", r.name),
+                ));
+            }
+        }
+    }
+    let owner = match model.sites.get(r.id) {
+        Some(s) => Some((r, s)),
+        None => r
+            .lowered_from
+            .and_then(|o| model.resources.get(o.0 as usize))
+            .and_then(|o| model.sites.get(o.id).map(|s| (o, s))),
+    };
+    let Some((owner, sites)) = owner else { return };
+    let Some(call) = sites.call else { return };
+    let instance = owner.name.split('.').next().unwrap_or(&owner.name);
+    for d in found {
+        let at = d.primary.span;
+        // The path the rule asked for when it is the same resource (a lowered resource's
+        // paths are its own, not its origin's), else the part or property written there.
+        let path = asked
+            .iter()
+            .filter(|_| owner.id == r.id)
+            .find(|a| a.span == at)
+            .map(|a| a.path.as_str())
+            .or_else(|| sites.path_at(at))
+            .or_else(|| {
+                owner
+                    .prop_spans
+                    .iter()
+                    .find(|(_, s)| **s == at)
+                    .map(|(k, _)| k.as_str())
+            });
+        let args = path.map(|p| sites.arg_spans(p)).unwrap_or_default();
+        let labels: Vec<(Span, String)> = if args.is_empty() {
+            vec![(
+                call,
+                format!("`{}` is created by this module instance", owner.name),
+            )]
+        } else {
+            args.into_iter()
+                .map(|s| {
+                    (
+                        s,
+                        format!("the value comes from this argument of `{instance}`"),
+                    )
+                })
+                .collect()
+        };
+        for (span, text) in labels {
+            if span != at && !d.secondary.iter().any(|l| l.span == span) {
+                d.secondary.push(strata_base::Label::new(span, text));
+            }
+        }
+    }
+}
+
 /// Run every enabled rule and the user policies. Diagnostics come back sorted.
 pub fn run(
     model: &Model,
@@ -485,6 +586,7 @@ pub fn run(
         .filter(|r| !facts.superseded.contains(r.id))
         .map(|r| {
             let mut found = Vec::new();
+            let asked = RefCell::new(Vec::new());
             let kind = facts.kind(r.id);
             let t = by_type.get(r.ty.as_str()).unwrap_or(&empty);
             // Rules applied by kind read curated property names; a generated type is reached
@@ -523,11 +625,13 @@ pub fn run(
                         options: e.options,
                         usage: &config.usage,
                         sources,
+                        asked: &asked,
                     };
                     let mut sink = Sink::new(e.rule.code, e.severity, &mut found);
                     f(&cx, r, &mut sink);
                 }
             }
+            call_site_labels(model, r, &asked.borrow(), &mut found);
             found
         })
         .collect();
@@ -535,6 +639,7 @@ pub fn run(
         .par_iter()
         .map(|&i| {
             let mut found = Vec::new();
+            let asked = RefCell::new(Vec::new());
             let e = &enabled[i];
             if let Check::Model(f) = e.rule.check {
                 let cx = Cx {
@@ -545,6 +650,7 @@ pub fn run(
                     options: e.options,
                     usage: &config.usage,
                     sources,
+                    asked: &asked,
                 };
                 let mut sink = Sink::new(e.rule.code, e.severity, &mut found);
                 f(&cx, &mut sink);

@@ -124,6 +124,54 @@ pub fn values<'r>(r: &'r Resource, path: &str) -> Vec<&'r Value> {
     out
 }
 
+/// Every value at `path` in `r` (as [`values`]) with the path it is at, each fan-out written
+/// as the element's index or the entry's key (`policies{}[]` → `policies.app[1]`): what
+/// `Cx::span_at` takes.
+pub fn located<'r>(r: &'r Resource, path: &str) -> Vec<(String, &'r Value)> {
+    let mut out = Vec::new();
+    let mut rest = Some(path);
+    let mut cur: Vec<(String, &'r Value)> = Vec::new();
+    let mut first = true;
+    while let Some(p) = rest {
+        let (head, tail) = split_head(p);
+        rest = tail;
+        let (name, fans) = fans(head);
+        let mut next = Vec::new();
+        if first {
+            if let Some(v) = r.prop(name) {
+                next.push((name.to_string(), v));
+            }
+            first = false;
+        } else {
+            for (at, v) in &cur {
+                if let Some(x) = v.as_record().and_then(|m| m.get(name)) {
+                    next.push((strata_model::sites::key(at, name), x));
+                }
+            }
+        }
+        let mut f = fans;
+        while !f.is_empty() {
+            let mut fanned = Vec::new();
+            for (at, v) in next {
+                if f.starts_with("[]") {
+                    for (i, x) in v.as_list().unwrap_or(&[]).iter().enumerate() {
+                        fanned.push((strata_model::sites::index(&at, i), x));
+                    }
+                } else if let Some(m) = v.as_record() {
+                    for (k, x) in m {
+                        fanned.push((strata_model::sites::key(&at, k), x));
+                    }
+                }
+            }
+            next = fanned;
+            f = &f[2.min(f.len())..];
+        }
+        cur = next;
+    }
+    out.extend(cur.into_iter().filter(|(_, v)| !v.is_null()));
+    out
+}
+
 /// Every value at `path` under `v` (as [`values`]); an empty path is `v` itself.
 pub fn values_in<'v>(v: &'v Value, path: &str) -> Vec<&'v Value> {
     let mut out = Vec::new();

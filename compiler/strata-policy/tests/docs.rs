@@ -68,7 +68,16 @@ of the `env` parameter and `aws`, `gcp`, `azure`, `k8s`; another word is `POL003
 that differ per project or path belong in `strata.toml` (`[rules]`, `paths`).\n\n\
 Findings point at the property to change, and the help line gives the Strata line to write.\n\
 For a resource lowered from a portable type (`Postgres`, `ObjectStore`, ...), the finding points\n\
-at the portable resource and says whether the portable type has the setting.\n\n\
+at the portable resource and says whether the portable type has the setting. A fault inside a\n\
+list or map points at the element or entry: the third rule of an `ingress` list, the statement\n\
+with `actions = [\"*\"]`, the `tags` entry holding a credential (SEC020–SEC022, SEC030, SEC031,\n\
+SEC033, SEC034, SEC095). When the element is written outside the declaration (in a `let` the\n\
+property names) the finding stays on the property, where suppressions apply, with a second label\n\
+at the element. A finding on a resource a module creates carries a second label where the\n\
+caller's code caused it: the call's argument that supplied the offending value (the element of\n\
+the argument when the argument is a list or map literal), or the module instance itself when no\n\
+argument did. The language server shows second labels as related information, `--format json`\n\
+as `related`, SARIF as `relatedLocations`.\n\n\
 <a id=\"user-policies\"></a>\n\n\
 Policies written in the language (`policy \"...\" { deny path(A ~> B) }`) report with their own\n\
 code; `internet ~> X` follows the traffic plumbing (load balancers, listeners, target groups,\n\

@@ -36,6 +36,22 @@ fn main() {
         analysis.model.resources.len(),
         diags.len()
     );
+    let m = &analysis.model;
+    let (with, entries, bytes) =
+        m.resources
+            .iter()
+            .filter_map(|r| m.sites.get(r.id))
+            .fold((0, 0, 0), |(n, e, b), s| {
+                let parts = s.values.iter().chain(&s.args);
+                let text: usize = parts.clone().map(|(p, _)| p.len()).sum();
+                let len = s.values.len() + s.args.len();
+                (
+                    n + 1,
+                    e + len,
+                    b + text + len * std::mem::size_of::<(Box<str>, strata_base::Span)>(),
+                )
+            });
+    println!("sites: {with} resources, {entries} entries, about {bytes} bytes of table");
     for d in diags.iter().take(5) {
         println!("  {} {}", d.code, d.message);
     }

@@ -74,6 +74,7 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
 
     // Stack of each resource: explicit, inherited, by provider, or the only one.
     let mut resources = Vec::with_capacity(order.len());
+    let mut sites = strata_model::Sites::default();
     for &old in &order {
         let ev = db.resources[old].evaluated.take().unwrap_or_default();
         let info = &db.resources[old];
@@ -146,6 +147,7 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
                 })
             }
         };
+        sites.insert(ResourceId(remap[old]), ev.sites);
         let mut prop_spans = ev.spans;
         prop_spans.remove("depends_on");
         prop_spans.remove("stack");
@@ -201,6 +203,7 @@ pub(crate) fn assemble(db: &mut Db) -> Model {
         params,
         outputs,
         policies,
+        sites,
     }
 }
 

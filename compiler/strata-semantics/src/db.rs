@@ -68,6 +68,8 @@ pub(crate) struct Scope<'a> {
     pub is_stdlib: bool,
     /// Unit this scope belongs to (0 stdlib, 1 root, then imports).
     pub unit: usize,
+    /// In a module instance: the outermost instance of the chain (its name at the call).
+    pub call: Option<Span>,
 }
 
 /// A resource being instantiated.
@@ -93,6 +95,9 @@ pub(crate) struct EvaluatedProps {
     /// `on_delete` / `on_replace`, when written (and valid).
     pub on_delete: Option<(strata_model::Removal, Span)>,
     pub on_replace: Option<(strata_model::Removal, Span)>,
+    /// Where the elements and entries below the properties were written, and the call-site
+    /// arguments that supplied them (`crate::sites`).
+    pub sites: strata_model::ResourceSites,
 }
 
 pub(crate) struct StackInfo<'a> {
@@ -244,6 +249,7 @@ impl<'a> Db<'a> {
             order,
             is_stdlib,
             unit,
+            call: None,
         });
         self.scopes.len() - 1
     }

@@ -505,6 +505,7 @@ impl<'a> Db<'a> {
             order.push((decl.span.file.0, decl.span.start));
             db.scopes[inst].order = order;
             db.scopes[inst].stack = db.scopes[scope].stack;
+            db.scopes[inst].call = db.scopes[scope].call.or(Some(m.name.span));
             // Arguments: each field must name a parameter of the module.
             let params: Vec<&'a ast::Param> = decl
                 .items
@@ -808,10 +809,12 @@ impl<'a> Db<'a> {
                     }
                     out.spans.insert(name.to_string(), f.name.span);
                 } else {
+                    self.record_sites(name, &f.value, scope, &locals, &v, &mut out.sites);
                     out.props.insert(name.to_string(), v);
                 }
             }
         }
+        out.sites.call = self.scopes[scope].call;
         let mut missing = Vec::new();
         for (k, fs) in &schema.fields {
             if out.spans.contains_key(k) {

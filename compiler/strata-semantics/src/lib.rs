@@ -18,6 +18,7 @@ mod eval;
 mod instantiate;
 mod load;
 mod policy;
+mod sites;
 mod suggest;
 mod types;
 

@@ -6,7 +6,7 @@
 //!
 //! Statements are read as JSON, keys matched case-insensitively (`Action`/`actions`).
 
-use crate::reads::{intern, part, values, Read};
+use crate::reads::{located, part, values, Read};
 use serde_json::{Map, Value as J};
 use std::sync::OnceLock;
 use strata_model::{Resource, StrPart, Value};
@@ -91,8 +91,9 @@ pub fn doc_reads(trust: bool) -> &'static [Read] {
 /// One statement, keys matched case-insensitively.
 pub struct Statement {
     pub rec: Map<String, J>,
-    /// The top-level property it is written in.
-    pub prop: &'static str,
+    /// Where it is written (`statements[1]`, `PolicyDocument.Statement[0]`; the document when
+    /// it is a JSON string), for `Cx::span_at`.
+    pub path: String,
 }
 
 impl Statement {
@@ -176,10 +177,16 @@ fn document(v: &Value) -> Option<J> {
     serde_json::from_str(&text).ok()
 }
 
-fn push_statements(v: J, prop: &'static str, out: &mut Vec<Statement>) {
+fn push_statements(v: J, path: &str, out: &mut Vec<Statement>) {
     match v {
-        J::Array(l) => l.into_iter().for_each(|x| push_statements(x, prop, out)),
-        J::Object(rec) => out.push(Statement { rec, prop }),
+        J::Array(l) => l
+            .into_iter()
+            .enumerate()
+            .for_each(|(i, x)| push_statements(x, &strata_model::sites::index(path, i), out)),
+        J::Object(rec) => out.push(Statement {
+            rec,
+            path: path.to_string(),
+        }),
         _ => {}
     }
 }
@@ -195,21 +202,26 @@ fn statements_of(r: &Resource, trust: bool) -> Vec<Statement> {
 /// The statements written at `path` of `r`, held in `form`.
 pub fn statements_at(r: &Resource, path: &str, form: Form) -> Vec<Statement> {
     let mut out = Vec::new();
-    let prop = intern(crate::reads::top_of(path).to_string());
-    for v in values(r, path) {
+    for (at, v) in located(r, path) {
         match form {
-            Form::Statements => push_statements(v.to_json(), prop, &mut out),
+            Form::Statements => push_statements(v.to_json(), &at, &mut out),
             Form::Document => {
                 let Some(doc) = document(v) else { continue };
-                let stmts = doc
+                let (key, stmts) = doc
                     .as_object()
                     .and_then(|m| {
                         m.iter()
                             .find(|(k, _)| k.eq_ignore_ascii_case("statement"))
-                            .map(|(_, s)| s.clone())
+                            .map(|(k, s)| (k.clone(), s.clone()))
                     })
-                    .unwrap_or(J::Null);
-                push_statements(stmts, prop, &mut out);
+                    .unwrap_or_default();
+                // Inside a JSON string the parts have no spans: point at the document.
+                let within = if v.as_record().is_some() {
+                    strata_model::sites::key(&at, &key)
+                } else {
+                    at
+                };
+                push_statements(stmts, &within, &mut out);
             }
         }
     }

@@ -106,8 +106,9 @@ pub struct Inbound<'r> {
     /// `None`: every port.
     pub ports: Option<Vec<(i64, i64)>>,
     pub sources: Vec<&'r str>,
-    /// The top-level property it is written in.
-    pub prop: &'static str,
+    /// Where it is written: the list element (`ingress[2]`) or, for a resource that is one
+    /// rule, the top-level property (see `Cx::span_at`).
+    pub path: String,
 }
 
 /// The values of a part: in the rule record (or the resource, for a one-rule resource), or in
@@ -136,7 +137,7 @@ fn rule_of<'r>(
     s: &Shape,
     r: &'r Resource,
     item: Option<&'r Value>,
-    prop: &'static str,
+    path: String,
 ) -> Option<Inbound<'r>> {
     let g = |p: Part| get(s, r, item, p);
     if g(Direction).iter().filter_map(|v| v.as_str()).any(|d| {
@@ -190,7 +191,7 @@ fn rule_of<'r>(
     Some(Inbound {
         ports,
         sources,
-        prop,
+        path,
     })
 }
 
@@ -208,11 +209,13 @@ pub fn inbound(r: &Resource) -> Vec<Inbound<'_>> {
             .map(|&(_, _, f)| crate::reads::top_of(f))
             .find(|p| r.prop(p).is_some())
             .unwrap_or("");
-        out.extend(rule_of(s, r, None, prop));
+        out.extend(rule_of(s, r, None, prop.to_string()));
     } else {
-        for item in values(r, &format!("{}[]", s.list)) {
+        let items = r.prop(s.list).and_then(Value::as_list).unwrap_or(&[]);
+        for (i, item) in items.iter().enumerate() {
             if item.as_record().is_some() {
-                out.extend(rule_of(s, r, Some(item), s.list));
+                let path = strata_model::sites::index(s.list, i);
+                out.extend(rule_of(s, r, Some(item), path));
             }
         }
     }

@@ -48,7 +48,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
                 3389 => "RDP (3389)".to_string(),
                 p => format!("port {p}"),
             };
-            out.at(r, rule.prop, format!("`{}` allows {what} from `{src}`", r.name))
+            out.report(cx.span_at(r, &rule.path, &[]), format!("`{}` allows {what} from `{src}`", r.name))
                 .label("administrative port open to the internet")
                 .help(format!("allow only a bastion or VPN range instead of `{src}` (e.g. `cidr = 10.0.0.0/24`), or reach the hosts through Session Manager or IAP"));
             return;

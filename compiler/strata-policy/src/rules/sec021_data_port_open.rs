@@ -48,7 +48,7 @@ const PORTS: &[(i64, &str)] = &[
     (9092, "Kafka"),
 ];
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for rule in inbound(r) {
         let Some(src) = open_source(&rule) else {
             continue;
@@ -57,7 +57,7 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             continue; // every port: SEC022 reports it
         }
         if let Some((p, what)) = PORTS.iter().find(|(p, _)| covers(&rule.ports, *p)) {
-            out.at(r, rule.prop, format!("`{}` allows {what} ({p}) from `{src}`", r.name))
+            out.report(cx.span_at(r, &rule.path, &[]), format!("`{}` allows {what} ({p}) from `{src}`", r.name))
                 .label("data port open to the internet")
                 .help(format!("allow only the application's subnet or security group instead of `{src}` (e.g. `cidr = 10.0.1.0/24`)"));
             return;

@@ -30,7 +30,7 @@ rule! {
     }
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for rule in inbound(r) {
         let Some(src) = open_source(&rule) else {
             continue;
@@ -40,9 +40,8 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             Some(rs) => rs.iter().any(|&(a, b)| a <= 1 && b >= 65535),
         };
         if all {
-            out.at(
-                r,
-                rule.prop,
+            out.report(
+                cx.span_at(r, &rule.path, &[]),
                 format!("`{}` allows every port from `{src}`", r.name),
             )
             .label("all ports open to the internet")

@@ -37,13 +37,13 @@ rule! {
     }
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for s in statements(r) {
         if !s.allows() {
             continue;
         }
         if let Some(a) = s.actions().into_iter().find(|a| wildcard_action(a)) {
-            out.at(r, s.prop, format!("`{}` allows the wildcard action `{a}`", r.name))
+            out.report(cx.span_at(r, &s.path, &[]), format!("`{}` allows the wildcard action `{a}`", r.name))
                 .label("wildcard action")
                 .help(format!("list the actions the workload calls instead of `{a}`, e.g. `actions = [\"s3:GetObject\", \"s3:PutObject\"]`"));
             return;

@@ -59,7 +59,7 @@ fn resourceless(action: &str) -> bool {
     )
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for s in statements(r) {
         if !s.allows() || !s.resources().contains(&"*") {
             continue;
@@ -69,7 +69,7 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             .iter()
             .find(|a| !read_only(a) && !resourceless(a) && !wildcard_action(a))
         {
-            out.at(r, s.prop, format!("`{}` allows `{a}` on every resource", r.name))
+            out.report(cx.span_at(r, &s.path, &[]), format!("`{}` allows `{a}` on every resource", r.name))
                 .label("resources = [\"*\"]")
                 .help("scope the statement to the resources it needs with references, e.g. `resources = [jobs.arn]`");
             return;

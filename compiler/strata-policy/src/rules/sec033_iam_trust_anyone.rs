@@ -43,7 +43,7 @@ fn reads() -> &'static [Read] {
     })
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if let Some((prop, _)) = super::iam::trusted(r).into_iter().find(|(_, p)| *p == "*") {
         out.at(r, prop, format!("any principal can assume `{}`", r.name))
             .label("principal `*`")
@@ -52,7 +52,7 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     }
     for s in trust(r) {
         if s.allows() && !s.conditioned() && s.principals().contains(&"*") {
-            out.at(r, s.prop, format!("any principal can assume `{}`", r.name))
+            out.report(cx.span_at(r, &s.path, &[]), format!("any principal can assume `{}`", r.name))
                 .label("principal `*`")
                 .help("trust a specific account, service or OIDC provider, e.g. `principals = { Service = [\"ecs-tasks.amazonaws.com\"] }`");
             return;

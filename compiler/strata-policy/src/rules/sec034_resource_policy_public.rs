@@ -147,7 +147,7 @@ fn open(r: &Resource) -> Option<(Statement, &'static str)> {
     None
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let Some((s, label)) = open(r) else { return };
     let t = r.ty.to_ascii_lowercase();
     let what = [
@@ -173,9 +173,8 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     } else {
         "Condition = { StringEquals = { \"aws:SourceArn\" = ... } }"
     };
-    out.at(
-        r,
-        s.prop,
+    out.report(
+        cx.span_at(r, &s.path, &[]),
         format!("the policy of {what} `{}` lets any AWS principal in{act}", r.name),
     )
     .label(label)

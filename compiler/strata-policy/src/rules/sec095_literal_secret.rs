@@ -50,18 +50,30 @@ pub(crate) fn scan(
     names: bool,
     skip: &[*const Value],
 ) -> Option<(String, String)> {
-    let mut work: Vec<(&str, &Value)> = vec![(key, v)];
-    while let Some((key, v)) = work.pop() {
+    scan_at(key, v, names, skip).map(|(what, key, _)| (what, key))
+}
+
+/// [`scan`], with the path of the value found (`env.API_KEY`, `containers[0].env[2].value`;
+/// see `strata_model::sites`) as the third part.
+pub(crate) fn scan_at(
+    key: &str,
+    v: &Value,
+    names: bool,
+    skip: &[*const Value],
+) -> Option<(String, String, String)> {
+    use strata_model::sites::{index, key as entry};
+    let mut work: Vec<(&str, &Value, String)> = vec![(key, v, key.to_string())];
+    while let Some((key, v, path)) = work.pop() {
         if skip.contains(&(v as *const Value)) {
             continue;
         }
         match v {
             Value::Str(s) => {
                 if let Some(what) = credential_pattern(s) {
-                    return Some((what.to_string(), key.to_string()));
+                    return Some((what.to_string(), key.to_string(), path));
                 }
                 if names && secret_name(key) && looks_secret(s) {
-                    return Some(("a literal credential".to_string(), key.to_string()));
+                    return Some(("a literal credential".to_string(), key.to_string(), path));
                 }
             }
             Value::Interp(parts) => {
@@ -76,26 +88,29 @@ pub(crate) fn scan(
                     })
                     .collect();
                 if let Some(what) = credential_pattern(&lit) {
-                    return Some((what.to_string(), key.to_string()));
+                    return Some((what.to_string(), key.to_string(), path));
                 }
                 let literal_part = parts.iter().any(|p| {
                     matches!(p, StrPart::Lit(s) if looks_secret(s.as_str())
                         && s.as_str().chars().any(|c| c.is_ascii_alphanumeric()))
                 });
                 if names && secret_name(key) && literal_part {
-                    return Some(("a literal credential".to_string(), key.to_string()));
+                    return Some(("a literal credential".to_string(), key.to_string(), path));
                 }
             }
             Value::List(_) => {
                 // `[{ name = "API_TOKEN", value = "..." }]`; pushed in reverse so that the
                 // first element is looked at first.
-                for x in v.as_list().unwrap_or(&[]).iter().rev() {
-                    work.push((key, x));
+                for (i, x) in v.as_list().unwrap_or(&[]).iter().enumerate().rev() {
+                    let at = index(&path, i);
                     if let (Some(name), Some(val)) = (
                         x.get_path("name").and_then(Value::as_str),
                         x.get_path("value"),
                     ) {
-                        work.push((name, val));
+                        work.push((key, x, at.clone()));
+                        work.push((name, val, entry(&at, "value")));
+                    } else {
+                        work.push((key, x, at));
                     }
                 }
             }
@@ -103,10 +118,10 @@ pub(crate) fn scan(
                 let Some(m) = v.as_record() else { continue };
                 if let Some(k) = m.keys().find(|k| credential_pattern(k).is_some()) {
                     let what = credential_pattern(k).unwrap_or("a credential");
-                    return Some((format!("{what} as a key"), key.to_string()));
+                    return Some((format!("{what} as a key"), key.to_string(), entry(&path, k)));
                 }
                 for (k, x) in m.iter().rev() {
-                    work.push((k.as_str(), x));
+                    work.push((k.as_str(), x, entry(&path, k)));
                 }
             }
             _ => {}
@@ -124,7 +139,29 @@ fn literal(v: &Value) -> bool {
         || v.as_record().is_some_and(|m| m.values().any(literal))
 }
 
-/// The path of the first field the generated layer marks `sensitive` that holds a literal.
+/// A path as messages show it: list indices left out (`Users[0].Password` → `Users[].Password`).
+fn shown(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    let mut in_index = false;
+    for c in path.chars() {
+        match c {
+            '[' => {
+                in_index = true;
+                out.push(c);
+            }
+            ']' => {
+                in_index = false;
+                out.push(c);
+            }
+            _ if in_index => {}
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The path of the first field the generated layer marks `sensitive` that holds a literal
+/// (with list indices, as `Cx::span_at` takes it).
 fn sensitive(g: &GenType, f: &GenField, v: &Value, path: String, depth: usize) -> Option<String> {
     if depth > 128 {
         return None;
@@ -151,11 +188,11 @@ fn sensitive_in(g: &GenType, t: &GenTy, v: &Value, path: String, depth: usize) -
         GenTy::Block { list: true, body } => v
             .as_list()?
             .iter()
-            .find_map(|x| fields(body, x, &format!("{path}[]"))),
-        GenTy::List(inner) => v
-            .as_list()?
-            .iter()
-            .find_map(|x| sensitive_in(g, inner, x, format!("{path}[]"), depth + 1)),
+            .enumerate()
+            .find_map(|(i, x)| fields(body, x, &strata_model::sites::index(&path, i))),
+        GenTy::List(inner) => v.as_list()?.iter().enumerate().find_map(|(i, x)| {
+            sensitive_in(g, inner, x, strata_model::sites::index(&path, i), depth + 1)
+        }),
         GenTy::Map(inner) => v
             .as_record()?
             .iter()
@@ -168,7 +205,7 @@ fn sensitive_in(g: &GenType, t: &GenTy, v: &Value, path: String, depth: usize) -
     }
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     // Environments are SEC086's, with a better fix.
     let skip: Vec<*const Value> = pods::containers(r)
         .iter()
@@ -183,7 +220,8 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             .and_then(Value::as_record)
             .and_then(|m| m.iter().find(|(_, v)| literal(v)))
         {
-            out.at(r, "string_data", format!("`{}` has a literal value for the key `{key}` of the Secret", r.name))
+            let at = cx.span_at(r, &strata_model::sites::key("string_data", key), &[]);
+            out.report(at, format!("`{}` has a literal value for the key `{key}` of the Secret", r.name))
                 .label("secret in the source")
                 .help("create the Secret's keys outside the source (an operator such as External Secrets, or `kubectl create secret`) and leave `string_data` empty, or reference a secret manager's secret");
             return;
@@ -200,13 +238,15 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             .as_ref()
             .and_then(|g| sensitive(g, g.props.get(k)?, v, k.clone(), 0))
         {
-            out.at(r, k, format!("`{}` has a literal value in the sensitive field `{field}`", r.name))
+            let at = cx.span_at(r, &field, &[]);
+            let field = shown(&field);
+            out.report(at, format!("`{}` has a literal value in the sensitive field `{field}`", r.name))
                 .label("secret in the source")
                 .help(format!("the provider marks `{field}` sensitive: reference a secret resource or a parameter kept out of the source, or let the service manage it (`ManageMasterUserPassword`, `manage_master_user_password`), and rotate the value"));
             break;
         }
-        if let Some((what, key)) = scan(k, v, generated.is_none(), &skip) {
-            out.at(r, k, format!("`{}` contains {what} in `{key}`", r.name))
+        if let Some((what, key, path)) = scan_at(k, v, generated.is_none(), &skip) {
+            out.report(cx.span_at(r, &path, &[]), format!("`{}` contains {what} in `{key}`", r.name))
                 .label("secret in the source")
                 .help(format!("remove the value from `{key}` and rotate it; keep it in a secret resource (`aws.secretsmanager.Secret`, `gcp.secretmanager.Secret`, a Kubernetes Secret) and reference that resource, or let the service manage it (`manage_master_password = true`, IAM authentication)"));
             break;

@@ -377,3 +377,29 @@ fn scoped_suppressions() {
     );
     insta::assert_snapshot!("scoped", out);
 }
+
+/// A path policy over a portable type reports the portable resource once, not once per
+/// resource it is lowered to (instance, subnet group, security group, secret, ...).
+#[test]
+fn path_policy_reports_a_lowered_resource_once() {
+    let text = r#"import portable.{Postgres}
+param env: "dev" | "prod" = "prod"
+stack main { provider = aws { region = "us-east-1" } }
+resource db: Postgres { version = "16", class = "db.t4g.medium", storage = 20 GiB, public = true }
+policy "no public databases" { deny path(internet ~> Postgres) }
+"#;
+    let (model, schemas, sources) = compile_env("once.strata", text, "prod");
+    let lowered = model
+        .resources
+        .iter()
+        .filter(|r| r.lowered_from.is_some())
+        .count();
+    assert!(lowered >= 2, "Postgres is lowered to several resources");
+    let findings = check_only(&model, &schemas, &sources, &[]);
+    let policy: Vec<_> = findings
+        .iter()
+        .filter(|d| d.code.starts_with("POLICY"))
+        .collect();
+    assert_eq!(policy.len(), 1, "{findings:#?}");
+    insta::assert_snapshot!("lowered_once", render_inline(&sources, &findings));
+}
