@@ -26,8 +26,20 @@ fn repo_root() -> PathBuf {
 
 /// `strata compile examples/EXAMPLE --env ENV --out OUT`.
 fn compile(example: &str, env: &str, out: &Path) {
+    compile_project(
+        Path::new(&format!("examples/{example}")),
+        &["--env", env],
+        out,
+    );
+}
+
+/// `strata compile PROJECT ARGS --out OUT` (PROJECT relative to the repository root), which
+/// must succeed.
+fn compile_project(project: &Path, args: &[&str], out: &Path) {
     let run = Command::new(env!("CARGO_BIN_EXE_strata"))
-        .args(["compile", &format!("examples/{example}"), "--env", env])
+        .arg("compile")
+        .arg(project)
+        .args(args)
         .arg("--out")
         .arg(out)
         .current_dir(repo_root())
@@ -37,7 +49,8 @@ fn compile(example: &str, env: &str, out: &Path) {
         .expect("run strata");
     assert!(
         run.status.success(),
-        "strata compile examples/{example} --env {env}:\n{}",
+        "strata compile {} {args:?}:\n{}",
+        project.display(),
         String::from_utf8_lossy(&run.stderr)
     );
 }
@@ -979,19 +992,10 @@ fn alarm_topic_key_and_pod_identity() {
          resource topic: aws.sns.Topic { encryption = key }\n",
     )
     .expect("write");
-    let run = Command::new(env!("CARGO_BIN_EXE_strata"))
-        .arg("compile")
-        .arg(&project)
-        .args(["--target", "cloudformation", "--out"])
-        .arg(tmp.path().join("quiet-out"))
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run strata");
-    assert!(
-        run.status.success(),
-        "{}",
-        String::from_utf8_lossy(&run.stderr)
+    compile_project(
+        &project,
+        &["--target", "cloudformation"],
+        &tmp.path().join("quiet-out"),
     );
     let q = Template::load(
         &tmp.path()
