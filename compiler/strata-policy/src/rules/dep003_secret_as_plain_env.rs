@@ -105,7 +105,8 @@ fn secret_value(cx: &Cx<'_>, v: &Value) -> Option<String> {
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for c in pods::containers(r) {
-        for (name, value) in c.env_values() {
+        for var in c.env_values() {
+            let (name, value) = (var.name, var.value);
             let Some(what) = secret_value(cx, value) else {
                 continue;
             };
@@ -118,7 +119,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
                 _ => "pass the secret's name or ARN and read the value at startup (the function's role may read it)".to_string(),
             };
             out.report(
-                c.span(pods::env_field),
+                cx.span_at(r, &var.path, &[]),
                 format!(
                     "{} sets `{name}` to {what}: the secret's value is written as plain text",
                     c.label()

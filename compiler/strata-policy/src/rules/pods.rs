@@ -8,9 +8,12 @@
 //! The Kubernetes rules (SEC080–SEC087) read through this module; each lists the fields it
 //! uses and gets its reads from [`reads`].
 
-use crate::reads::{intern, part, value_in, values, values_in, Read};
+use crate::engine::Cx;
+use crate::reads::{intern, located, part, value_in, values, Read};
 use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock, PoisonError};
+use strata_base::Span;
+use strata_model::sites::{index, key};
 use strata_model::{Resource, Value};
 
 /// Field names of a family. Container fields are relative to a container, pod fields to the
@@ -331,9 +334,20 @@ pub struct Container<'r> {
     rec: Option<&'r Value>,
     /// The pod spec record; `None` when the pod spec is the resource.
     spec: Option<&'r Value>,
-    /// The top-level property the container is written in (for spans).
-    pub prop: &'static str,
+    /// Where the container is (`spec.template.spec.containers[1]`, `containers[0]`); the pod
+    /// spec's path (empty: the resource) when the resource is the container.
+    pub path: String,
+    /// Where the pod spec is (empty: the resource).
+    spec_path: &'static str,
     pub name: String,
+}
+
+/// An environment variable of a container: its name, its value, and where it is (the list
+/// element `env[2]` or the map entry `env.API_KEY`, for `Cx::span_at`).
+pub struct EnvVar<'r> {
+    pub name: String,
+    pub value: &'r Value,
+    pub path: String,
 }
 
 impl<'r> Container<'r> {
@@ -365,29 +379,39 @@ impl<'r> Container<'r> {
             format!("`{}`", self.r.name)
         }
     }
-    /// The span to point at: the property the container is written in, else the field's own
-    /// top-level property.
-    pub fn span(&self, f: Field) -> strata_base::Span {
-        if !self.prop.is_empty() {
-            return self.r.prop_span(self.prop);
-        }
-        let field = f(self.v).unwrap_or("");
-        self.r.prop_span(crate::reads::top_of(field))
+    /// The path of a container field in this container
+    /// (`spec.template.spec.containers[1].securityContext.privileged`), or of the container
+    /// when the vocabulary lacks the field.
+    pub fn at(&self, f: Field) -> String {
+        join(&self.path, f(self.v).unwrap_or(""))
     }
-    /// Every environment variable: (name, value), whatever the value is (a reference, an
-    /// interpolation, a literal).
-    pub fn env_values(&self) -> Vec<(String, &'r Value)> {
+    /// The path of a pod field of this container's pod (`spec.hostNetwork`).
+    pub fn pod_at(&self, f: Field) -> String {
+        join(self.spec_path, f(self.v).unwrap_or(""))
+    }
+    /// Where a container field is written, else the deepest written part on its path (the
+    /// container element, the property), as [`Cx::span_at`]; `origin` as there.
+    pub fn span(&self, cx: &Cx<'_>, f: Field, origin: &[&str]) -> Span {
+        cx.span_at(self.r, &self.at(f), origin)
+    }
+    /// Where a pod field is written, as [`Container::span`].
+    pub fn pod_span(&self, cx: &Cx<'_>, f: Field) -> Span {
+        cx.span_at(self.r, &self.pod_at(f), &[])
+    }
+    /// Every environment variable, whatever its value is (a reference, an interpolation, a
+    /// literal; `NAME = { value = ... }` gives the inner value).
+    pub fn env_values(&self) -> Vec<EnvVar<'r>> {
         let mut out = Vec::new();
         if let Some((list, k, v)) = self.v.env_list {
-            let items = match self.rec {
-                Some(c) => values_in(c, &format!("{list}[]")),
-                None => values(self.r, &format!("{list}[]")),
-            };
-            for item in items {
-                if let (Some(name), Some(val)) =
+            for (path, item) in self.located(&format!("{list}[]")) {
+                if let (Some(name), Some(value)) =
                     (value_in(item, k).and_then(Value::as_str), value_in(item, v))
                 {
-                    out.push((name.to_string(), val));
+                    out.push(EnvVar {
+                        name: name.to_string(),
+                        value,
+                        path,
+                    });
                 }
             }
         }
@@ -397,48 +421,72 @@ impl<'r> Container<'r> {
                 None => values(self.r, map).into_iter().next(),
             };
             if let Some(m) = m.and_then(Value::as_record) {
+                let at = join(&self.path, map);
                 for (name, val) in m {
-                    out.push((name.clone(), value_in(val, "value").unwrap_or(val)));
+                    out.push(EnvVar {
+                        name: name.clone(),
+                        value: value_in(val, "value").unwrap_or(val),
+                        path: key(&at, name),
+                    });
                 }
             }
         }
         out
     }
-    /// The environment variables written as literal strings: (name, value).
-    pub fn env(&self) -> Vec<(String, &'r str)> {
-        let mut out = Vec::new();
-        if let Some((list, k, v)) = self.v.env_list {
-            let items = match self.rec {
-                Some(c) => values_in(c, &format!("{list}[]")),
-                None => values(self.r, &format!("{list}[]")),
-            };
-            for item in items {
-                if let (Some(name), Some(val)) = (
-                    value_in(item, k).and_then(Value::as_str),
-                    value_in(item, v).and_then(Value::as_str),
-                ) {
-                    out.push((name.to_string(), val));
+    /// The environment variables written as literal strings: (variable, value).
+    pub fn env(&self) -> Vec<(EnvVar<'r>, &'r str)> {
+        self.env_values()
+            .into_iter()
+            .filter_map(|e| e.value.as_str().map(|s| (e, s)))
+            .collect()
+    }
+    /// The values at `rel` (with fan-outs) below the container, with their concrete paths.
+    fn located(&self, rel: &str) -> Vec<(String, &'r Value)> {
+        match self.rec {
+            Some(c) => {
+                let mut out = Vec::new();
+                located_in(c, &self.path, rel, &mut out);
+                out
+            }
+            None => located(self.r, rel),
+        }
+    }
+}
+
+/// The values at `rel` (`env[]`, `a.b`) under `v`, which is at `at`, with their paths.
+fn located_in<'v>(v: &'v Value, at: &str, rel: &str, out: &mut Vec<(String, &'v Value)>) {
+    if rel.is_empty() {
+        if !v.is_null() {
+            out.push((at.to_string(), v));
+        }
+        return;
+    }
+    let (head, rest) = rel.split_once('.').unwrap_or((rel, ""));
+    let i = head.find(['[', '{']).unwrap_or(head.len());
+    let (name, fans) = head.split_at(i);
+    let Some(x) = v.as_record().and_then(|m| m.get(name)) else {
+        return;
+    };
+    let mut cur = vec![(join(at, name), x)];
+    let mut f = fans;
+    while !f.is_empty() {
+        let mut next = Vec::new();
+        for (p, x) in cur {
+            if f.starts_with("[]") {
+                for (i, e) in x.as_list().unwrap_or(&[]).iter().enumerate() {
+                    next.push((index(&p, i), e));
+                }
+            } else if let Some(m) = x.as_record() {
+                for (k, e) in m {
+                    next.push((key(&p, k), e));
                 }
             }
         }
-        if let Some(map) = self.v.env_map {
-            let m = match self.rec {
-                Some(c) => value_in(c, map),
-                None => values(self.r, map).into_iter().next(),
-            };
-            if let Some(m) = m.and_then(Value::as_record) {
-                for (name, val) in m {
-                    // `NAME = "value"`, or `NAME = { value = "..." }`.
-                    let s = val
-                        .as_str()
-                        .or_else(|| value_in(val, "value").and_then(Value::as_str));
-                    if let Some(s) = s {
-                        out.push((name.clone(), s));
-                    }
-                }
-            }
-        }
-        out
+        cur = next;
+        f = &f[2.min(f.len())..];
+    }
+    for (p, x) in cur {
+        located_in(x, &p, rest, out);
     }
 }
 
@@ -463,14 +511,13 @@ pub fn containers(r: &Resource) -> Vec<Container<'_>> {
                 v: p.v,
                 rec: None,
                 spec,
-                prop: "",
+                path: p.spec.to_string(),
+                spec_path: p.spec,
                 name: r.name.clone(),
             });
             continue;
         }
-        let path = list_path(p, list);
-        let prop = intern(crate::reads::top_of(&path).to_string());
-        for (i, c) in values(r, &path).into_iter().enumerate() {
+        for (i, (path, c)) in located(r, &list_path(p, list)).into_iter().enumerate() {
             if c.as_record().is_none() {
                 continue;
             }
@@ -485,7 +532,8 @@ pub fn containers(r: &Resource) -> Vec<Container<'_>> {
                 v: p.v,
                 rec: Some(c),
                 spec,
-                prop,
+                path,
+                spec_path: p.spec,
                 name,
             });
         }

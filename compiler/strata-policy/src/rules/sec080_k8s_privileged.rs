@@ -63,7 +63,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for c in pods::containers(r) {
         if c.get(|v| v.privileged).is_some_and(Value::is_true) {
             out.report(
-                c.span(|v| v.privileged),
+                c.span(cx, |v| v.privileged, &[]),
                 format!("{} runs privileged", c.label()),
             )
             .label("privileged container")

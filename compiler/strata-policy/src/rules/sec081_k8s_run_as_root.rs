@@ -70,8 +70,15 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             .or_else(|| c.pod(|v| v.pod_run_as_user));
         let field = c.v.run_as_user.unwrap_or("run_as_user");
         if user.is_some_and(pods::is_root_user) {
+            // At the container's user id, else the pod's it inherits.
+            let span =
+                if c.get(|v| v.run_as_user).is_none() && c.pod(|v| v.pod_run_as_user).is_some() {
+                    c.pod_span(cx, |v| v.pod_run_as_user)
+                } else {
+                    c.span(cx, |v| v.run_as_user, &[])
+                };
             out.report(
-                c.span(|v| v.run_as_user),
+                span,
                 format!("{} runs as root (`{field}` is root)", c.label()),
             )
             .label("UID 0")
@@ -93,7 +100,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             || user.is_some_and(pods::is_non_root_user);
         if !says_non_root {
             out.report(
-                c.span(|v| v.run_as_non_root),
+                c.span(cx, |v| v.run_as_non_root, &[]),
                 format!("{} may run as root", c.label()),
             )
             .label(format!("`{non_root}` is not true"))

@@ -50,7 +50,7 @@ rule! {
     }
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let Some(c) = pods::containers(r).into_iter().next() else {
         return;
     };
@@ -65,7 +65,7 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         if c.pod(f).is_some_and(Value::is_true) {
             let field = f(c.v).unwrap_or("host");
             out.report(
-                c.span(f),
+                c.pod_span(cx, f),
                 format!("pod `{}` shares the node's {what} namespace", r.name),
             )
             .label(format!("`{field} = true`"))

@@ -50,7 +50,7 @@ rule! {
     }
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for c in pods::containers(r) {
         let mut missing = Vec::new();
         if c.can(|v| v.limits_cpu) && c.get(|v| v.limits_cpu).is_none() {
@@ -67,7 +67,7 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
                 .and_then(|p| p.rsplit_once('.'))
                 .map_or("limits", |(l, _)| l);
         out.report(
-            c.span(|v| v.limits_cpu),
+            c.span(cx, |v| v.limits_cpu, &[]),
             format!("{} has no {} limit", c.label(), missing.join(" or ")),
         )
         .label("unbounded resources")

@@ -32,14 +32,14 @@ rule! {
     }
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for c in pods::containers(r) {
         if c.get(|v| v.read_only_root).is_some_and(Value::is_true) {
             continue;
         }
         let field = c.v.read_only_root.unwrap_or("read_only_root");
         out.report(
-            c.span(|v| v.read_only_root),
+            c.span(cx, |v| v.read_only_root, &[]),
             format!("{} has a writable root filesystem", c.label()),
         )
         .label("writable root filesystem")

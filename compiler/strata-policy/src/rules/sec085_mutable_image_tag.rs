@@ -45,16 +45,12 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
                 Some((b, t)) if !t.contains('/') => b,
                 _ => base,
             };
-            let own = crate::reads::top_of(c.v.image.unwrap_or("image"));
             let field =
                 c.v.image
                     .and_then(|p| p.rsplit('.').next())
                     .unwrap_or("image");
-            let span = if r.prop_spans.contains_key(c.prop) || r.prop_spans.contains_key(own) {
-                c.span(|v| v.image)
-            } else {
-                cx.span_of(r, "image", &["image"])
-            };
+            // A lowered resource without spans of its own: the portable resource's `image`.
+            let span = c.span(cx, |v| v.image, &["image"]);
             out.report(span, format!("image `{image}` of {} {problem}", c.label()))
                 .label("mutable image reference")
                 .help(format!("pin a version or digest: `{field} = \"{base}:1.2.3\"` or `\"{base}@sha256:...\"`"));

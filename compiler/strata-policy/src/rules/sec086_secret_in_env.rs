@@ -74,18 +74,14 @@ fn help(cx: &Cx<'_>, r: &Resource, c: &pods::Container<'_>, name: &str) -> Strin
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for c in pods::containers(r) {
-        for (name, value) in c.env() {
+        for (var, value) in c.env() {
+            let name = var.name;
             if !is_secret(&name, value) {
                 continue;
             }
-            let env = crate::reads::top_of(pods::env_field(c.v).unwrap_or("env"));
-            let span = if (!c.prop.is_empty() && r.prop_spans.contains_key(c.prop))
-                || r.prop_spans.contains_key(env)
-            {
-                c.span(pods::env_field)
-            } else {
-                cx.span_of(r, env, &["env", "environment"])
-            };
+            // At the variable; a lowered resource without spans of its own: the portable
+            // resource's environment.
+            let span = cx.span_at(r, &var.path, &["env", "environment"]);
             out.report(
                 span,
                 format!("{} sets `{name}` to a literal value", c.label()),

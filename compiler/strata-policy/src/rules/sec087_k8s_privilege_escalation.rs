@@ -64,7 +64,7 @@ const DANGEROUS: &[&str] = &[
     "DAC_READ_SEARCH",
 ];
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for c in pods::containers(r) {
         let added = c
             .get(|v| v.capabilities_add)
@@ -76,7 +76,7 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         {
             let field = c.v.capabilities_add.unwrap_or("capabilities.add");
             out.report(
-                c.span(|v| v.capabilities_add),
+                c.span(cx, |v| v.capabilities_add, &[]),
                 format!("{} adds the capability `{cap}`", c.label()),
             )
             .label("dangerous capability")
@@ -91,7 +91,7 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             Some(Value::Bool(false))
         ) && !c.get(|v| v.privileged).is_some_and(Value::is_true)
         {
-            out.report(c.span(|v| v.allow_privilege_escalation), format!("{} may escalate its privileges", c.label()))
+            out.report(c.span(cx, |v| v.allow_privilege_escalation, &[]), format!("{} may escalate its privileges", c.label()))
                 .label(format!("`{field}` is not false"))
                 .help(format!("write `{field} = false` and drop every capability (`capabilities.drop = [\"ALL\"]`)"));
         }
