@@ -7,6 +7,8 @@ rule! {
     /// `logging` on `tf.google_storage_bucket` and `dm.storage.v1.bucket`. A bucket others log
     /// into (another bucket's `logging`, a load balancer's `access_logs`, CloudFront's `logging`)
     /// is not asked to log itself: its own logs would land in a second log bucket, and so on.
+    /// A `portable.ObjectStore` logs by default (`access_logs`: on AWS and GCP a log bucket is
+    /// created with it); one with `access_logs = false` is reported, and the fix names that.
     ///
     /// ## Why it matters
     /// Access logs are how you find out who read or deleted what after an incident; without
@@ -53,8 +55,8 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     if log_sink(cx, r).is_some() {
         return;
     }
-    // A portable store lowered with its `access_logs` turned off (where the setting is not
-    // lowered, GCP, it stays on and the store's type has no such setting there).
+    // A portable store lowered with its `access_logs` turned off (on AWS and GCP the lowering
+    // sets `logging` when it is on, so a portable store reaches here only with it off).
     let portable = cx
         .origin(r)
         .and_then(|o| o.props.get("access_logs"))
