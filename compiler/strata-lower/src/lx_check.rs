@@ -98,6 +98,27 @@ fn fits(t: &GenTy, v: &Json) -> bool {
     }
 }
 
+/// The keys an entry's map writes (less its `unchecked_keys`), counted as checked; `None` when
+/// there is nothing to check: a `body` template (noted as `what` in `templates`) or a map that
+/// does not parse (reported by `Engine::compile_all`).
+fn entry_keys(
+    eng: &crate::engine::Engine,
+    e: &crate::engine::Entry,
+    r: &mut Report,
+    what: impl FnOnce() -> String,
+) -> Option<Vec<crate::lx::KeyUse>> {
+    let Some(map) = &e.map else {
+        r.templates.push(what());
+        return None;
+    };
+    let map = map.get().ok()?;
+    let mut keys = Vec::new();
+    crate::lx::keys(map, &eng.fragments, &mut keys);
+    keys.retain(|(at, k, _)| !(at.is_empty() && e.unchecked_keys.contains(k)));
+    r.checked += 1;
+    Some(keys)
+}
+
 /// Problems of a body's keys against the generated type `g`.
 pub fn check(target: Target, g: &GenType, keys: &[KeyUse]) -> Vec<String> {
     let mut problems = Vec::new();
@@ -165,18 +186,11 @@ pub(crate) fn check_engine(
     targets.sort_by(|a, b| a.0.cmp(b.0));
     for ((schema, target), entries) in targets {
         for e in entries {
-            let Some(map) = &e.map else {
-                r.templates
-                    .push(format!("{}: {schema} → {}", e.file, target.dir_name()));
+            let Some(keys) = entry_keys(eng, e, &mut r, || {
+                format!("{}: {schema} → {}", e.file, target.dir_name())
+            }) else {
                 continue;
             };
-            let Ok(map) = map.get() else {
-                continue; // reported by `Engine::compile_all`
-            };
-            let mut keys = Vec::new();
-            crate::lx::keys(map, &eng.fragments, &mut keys);
-            keys.retain(|(at, k, _)| !(at.is_empty() && e.unchecked_keys.contains(k)));
-            r.checked += 1;
             match gen_type(*target, &e.ty) {
                 Some(g) => {
                     for p in check(*target, &g, &keys) {
@@ -198,18 +212,11 @@ pub(crate) fn check_engine(
     portable.sort_by(|a, b| a.0.cmp(b.0));
     for ((ty, provider), l) in portable {
         for e in &l.entries {
-            let Some(map) = &e.map else {
-                r.templates
-                    .push(format!("{}: {ty} → {}", e.file, provider.as_str()));
+            let Some(keys) = entry_keys(eng, e, &mut r, || {
+                format!("{}: {ty} → {}", e.file, provider.as_str())
+            }) else {
                 continue;
             };
-            let Ok(map) = map.get() else {
-                continue; // reported by `Engine::compile_all`
-            };
-            let mut keys = Vec::new();
-            crate::lx::keys(map, &eng.fragments, &mut keys);
-            keys.retain(|(at, k, _)| !(at.is_empty() && e.unchecked_keys.contains(k)));
-            r.checked += 1;
             let Some(f) = fields(&e.ty) else {
                 r.unchecked.push(e.ty.clone());
                 continue;
