@@ -1140,3 +1140,184 @@ fn cache_node_counts_follow_the_published_billing_rules() {
         "{sharded} vs 3 × {simple}"
     );
 }
+
+/// Managed databases and caches on all three clouds, each against a hand computation from the
+/// providers' own price lists (`fixtures/published_prices.tsv`, the mooncitizen/togen rows): the
+/// unit prices below are typed from those lists, not read from the tables, and where the list
+/// publishes the high-availability price itself (RDS Multi-AZ, Cloud SQL Regional, the per-cache
+/// Standard Redis meter of UK South) the hand computation uses that published price rather than
+/// the estimate's ×2 rule, so the rule is checked too. Every line is priced from prices the
+/// tables list for the region (no regional multiplier, no fallback).
+#[test]
+fn managed_databases_and_caches_match_published_price_lists() {
+    let h = 730.0;
+    let listed = |r: &CostReport, name: &str| {
+        let l = line(r, name);
+        assert_eq!(
+            l.price_basis,
+            strata_policy::cost::Basis::Listed,
+            "{name}: {:?} {:?}",
+            l.price_basis,
+            l.fallback
+        );
+        l.monthly
+    };
+
+    // ---- AWS, eu-west-2 (London)
+    let mut f = Fixture::new();
+    f.stack("a", Provider::Aws, |s| {
+        s.set("region", "eu-west-2");
+    });
+    // RDS for PostgreSQL Multi-AZ, gp2: the offer's Multi-AZ rows, db.t4g.medium $0.145/h and
+    // gp2 $0.266/GB-month for Multi-AZ deployments.
+    f.resource("db", "tf.aws_db_instance", |r| {
+        r.set("instance_class", "db.t4g.medium")
+            .set("engine", "postgres")
+            .set("allocated_storage", 100)
+            .set("storage_type", "gp2")
+            .set("multi_az", true);
+    });
+    // Single-AZ db.r6g.large $0.264/h, gp2 $0.133/GB-month.
+    f.resource("db1", "tf.aws_db_instance", |r| {
+        r.set("instance_class", "db.r6g.large")
+            .set("engine", "postgres")
+            .set("allocated_storage", 50)
+            .set("storage_type", "gp2");
+    });
+    // ElastiCache replication group, primary and one replica: every node billed,
+    // cache.r7g.large $0.256/h (Redis OSS).
+    f.resource("cache", "tf.aws_elasticache_replication_group", |r| {
+        r.set("node_type", "cache.r7g.large")
+            .set("num_cache_clusters", 2);
+    });
+    // ECS on Fargate: 2 tasks of 1 vCPU and 2 GB ($0.04656 per vCPU-hour, $0.00511 per GB-hour).
+    f.resource("td", "tf.aws_ecs_task_definition", |r| {
+        r.set("family", "web")
+            .set("requires_compatibilities", list([v("FARGATE")]))
+            .set("cpu", "1024")
+            .set("memory", "2048");
+    });
+    f.resource("svc", "tf.aws_ecs_service", |r| {
+        r.set("launch_type", "FARGATE")
+            .set("desired_count", 2)
+            .set("task_definition", refer("td"));
+    });
+    let r = estimate_with(f, &[]);
+    let cases = [
+        ("db", 0.145 * h + 100.0 * 0.266),
+        ("db1", 0.264 * h + 50.0 * 0.133),
+        ("cache", 2.0 * 0.256 * h),
+        ("svc", 2.0 * (0.04656 + 2.0 * 0.00511) * h),
+    ];
+    for (name, hand) in cases {
+        let got = listed(&r, name);
+        assert!(within_2pct(got, hand), "aws {name}: {got} vs {hand}");
+    }
+
+    // ---- GCP, europe-west2 (London)
+    let mut f = Fixture::new();
+    f.stack("g", Provider::Gcp, |s| {
+        s.set("project", "p").set("region", "europe-west2");
+    });
+    // Cloud SQL Enterprise, REGIONAL (HA): the catalog's Regional SKUs, $0.107 per vCPU-hour,
+    // $0.0181 per GB-hour, SSD $0.408/GB-month.
+    f.resource("sql", "tf.google_sql_database_instance", |r| {
+        r.set(
+            "settings",
+            list([rec([
+                ("tier", v("db-custom-2-7680")),
+                ("availability_type", v("REGIONAL")),
+                ("disk_size", v(100)),
+            ])]),
+        );
+    });
+    // Memorystore for Redis, Standard tier, 5 GB (band M2): $0.0888 per GB-hour.
+    f.resource("redis", "tf.google_redis_instance", |r| {
+        r.set("tier", "STANDARD_HA").set("memory_size_gb", 5);
+    });
+    // Basic tier, 1 GB (band M1): $0.0592 per GB-hour.
+    f.resource("redis1", "tf.google_redis_instance", |r| {
+        r.set("tier", "BASIC").set("memory_size_gb", 1);
+    });
+    let r = estimate_with(f, &[]);
+    let cases = [
+        ("sql", (2.0 * 0.107 + 7.5 * 0.0181) * h + 100.0 * 0.408),
+        ("redis", 5.0 * 0.0888 * h),
+        ("redis1", 0.0592 * h),
+    ];
+    for (name, hand) in cases {
+        let got = listed(&r, name);
+        assert!(within_2pct(got, hand), "gcp {name}: {got} vs {hand}");
+    }
+
+    // ---- Azure, uksouth (UK South)
+    let mut f = Fixture::new();
+    f.stack("z", Provider::Azure, |s| {
+        s.set("location", "uksouth");
+    });
+    // PostgreSQL flexible server, General Purpose D2ds_v4 with zone-redundant HA: a standby of
+    // the same size, compute and storage ($0.103 per vCore-hour, $0.133/GB-month).
+    f.resource("pg", "tf.azurerm_postgresql_flexible_server", |r| {
+        r.set("sku_name", "GP_Standard_D2ds_v4")
+            .set("storage_mb", 131072)
+            .set("high_availability", rec([("mode", v("ZoneRedundant"))]));
+    });
+    // Burstable B1ms without HA ($0.019/h), 32 GiB.
+    f.resource("pg1", "tf.azurerm_postgresql_flexible_server", |r| {
+        r.set("sku_name", "B_Standard_B1ms").set("storage_mb", 32768);
+    });
+    // Azure Cache for Redis Standard C1: the per-cache meter "C1 Cache", $0.173/h.
+    f.resource("redis", "tf.azurerm_redis_cache", |r| {
+        r.set("sku_name", "Standard")
+            .set("family", "C")
+            .set("capacity", 1);
+    });
+    let r = estimate_with(f, &[]);
+    let cases = [
+        ("pg", 2.0 * (2.0 * 0.103 * h + 128.0 * 0.133)),
+        ("pg1", 0.019 * h + 32.0 * 0.133),
+        ("redis", 0.173 * h),
+    ];
+    for (name, hand) in cases {
+        let got = listed(&r, name);
+        assert!(within_2pct(got, hand), "azure {name}: {got} vs {hand}");
+    }
+}
+
+/// A region whose price is still derived says so on the line: `regional-multiplier`, and the
+/// renderers mark it (a class the price list does not give for the region, here db.m6g.large in
+/// eu-west-2 and Azure's Premium_P1 in westeurope).
+#[test]
+fn a_derived_database_price_is_marked_as_such() {
+    let mut f = Fixture::new();
+    f.stack("a", Provider::Aws, |s| {
+        s.set("region", "eu-west-2");
+    });
+    f.resource("db", "tf.aws_db_instance", |r| {
+        r.set("instance_class", "db.m6g.large")
+            .set("engine", "postgres");
+    });
+    let r = estimate_with(f, &[]);
+    assert_eq!(
+        line(&r, "db").price_basis,
+        strata_policy::cost::Basis::RegionalMultiplier
+    );
+    let mut f = Fixture::new();
+    f.stack("z", Provider::Azure, |s| {
+        s.set("location", "westeurope");
+    });
+    f.resource("redis", "tf.azurerm_redis_cache", |r| {
+        r.set("sku_name", "Premium")
+            .set("family", "P")
+            .set("capacity", 1);
+    });
+    let r = estimate_with(f, &[]);
+    assert_eq!(
+        line(&r, "redis").price_basis,
+        strata_policy::cost::Basis::RegionalMultiplier
+    );
+    assert!(to_table(&r).contains('†'), "{}", to_table(&r));
+    assert!(to_markdown(&r).contains('†'), "{}", to_markdown(&r));
+    let json = to_json(&r).to_string();
+    assert!(json.contains("regional-multiplier"), "{json}");
+}
