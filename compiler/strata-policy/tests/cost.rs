@@ -1264,7 +1264,8 @@ fn managed_databases_and_caches_match_published_price_lists() {
     });
     // Burstable B1ms without HA ($0.019/h), 32 GiB.
     f.resource("pg1", "tf.azurerm_postgresql_flexible_server", |r| {
-        r.set("sku_name", "B_Standard_B1ms").set("storage_mb", 32768);
+        r.set("sku_name", "B_Standard_B1ms")
+            .set("storage_mb", 32768);
     });
     // Azure Cache for Redis Standard C1: the per-cache meter "C1 Cache", $0.173/h.
     f.resource("redis", "tf.azurerm_redis_cache", |r| {
