@@ -326,6 +326,11 @@ pub fn intent(
         .filter(|u| u.direct && u.access != "none" && u.res.ty == "portable.Postgres")
         .map(|u| use_json(u.res, &u.access))
         .collect();
+    let caches: Vec<Json> = uses
+        .iter()
+        .filter(|u| u.direct && u.access != "none" && u.res.ty == "portable.Cache")
+        .map(|u| use_json(u.res, &u.access))
+        .collect();
     let uses_json: Vec<Json> = uses.iter().map(|u| use_json(u.res, &u.access)).collect();
     let unset = |k: &str| r.props.get(k).is_none_or(Value::is_null);
     let worker = r.ty == "portable.Service" && unset("port") && unset("public") && unset("route");
@@ -339,6 +344,7 @@ pub fn intent(
         "all": all,
         "by_scope": by_scope,
         "databases": databases,
+        "caches": caches,
         "uses": uses_json,
         "vpc": vpc,
     });
