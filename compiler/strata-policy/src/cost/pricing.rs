@@ -115,6 +115,7 @@ models! {
     "azure.containerapp.Environment" => Free, "Consumption environment: no charge of its own";
     "azure.identity.UserAssignedIdentity" => Free, "no charge";
     "azure.keyvault.Key" => Priced, "HSM keys (RSA-HSM, EC-HSM) per key-month; software keys are usage-based (operations from usage `requests_millions`)";
+    "azure.keyvault.Secret" => UsageBased, "secret operations per 10,000 (no unit price in the tables)";
     "azure.keyvault.Vault" => Free, "no charge of its own (operations are billed on keys and secrets)";
     "azure.monitor.DiagnosticSetting" => Free, "no charge of its own (billed where the logs are sent)";
     "azure.monitor.LogAnalyticsWorkspace" => UsageBased, "data ingestion GB (usage `data_gib`; no unit price in the tables)";
@@ -122,7 +123,9 @@ models! {
     "azure.network.Subnet" => Free, "no charge";
     "azure.network.VirtualNetwork" => Free, "no charge";
     "azure.postgres.Database" => Free, "priced on its server";
+    "azure.postgres.EntraAdministrator" => Free, "no charge";
     "azure.postgres.FlexibleServer" => Priced, AZPG_Q;
+    "azure.redis.AccessPolicyAssignment" => Free, "no charge";
     "azure.redis.Cache" => Priced, "cache hours at its SKU (Standard and Premium include the replica)";
     "azure.resources.ResourceGroup" => Free, "no charge";
     "azure.servicebus.Namespace" => Priced, "Standard: base hours (13M operations included); Premium: messaging unit hours × capacity; Basic: usage-based";
