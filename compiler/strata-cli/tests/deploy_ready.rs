@@ -8,7 +8,9 @@
 //!   VPC egress (GCP), autoscaling is emitted and the worker has no load balancer; on Azure each
 //!   container app's identity holds exactly the built-in roles (by definition id) its references
 //!   imply, scoped to the container, queue or Key Vault secret, the secret is a Key Vault
-//!   reference, the database and cache are reached with Entra ID and the worker has no ingress;
+//!   reference, the database and cache are reached with Entra ID through the network (delegated
+//!   subnet, private endpoint, each app's environment in a subnet of the same network) and the
+//!   worker has no ingress;
 //! - every example in `examples/` (every environment): no task role or execution role of a
 //!   portable service grants a wildcard, every bucket, queue or secret an ECS container
 //!   references is granted to its task (or, injected, its execution) role, and every database
@@ -1075,6 +1077,81 @@ fn deploy_ready_azure() {
                 && api.contains("custom_rule_type = \"cpu\""),
             "{what}: the API's scaling:\n{api}"
         );
+
+        // The network path: the database is in the network's delegated subnet (no public
+        // access, its name in a private zone linked to the network), the cache behind a private
+        // endpoint in the same network, and each app's environment in a subnet of its own there
+        // (internal for the worker).
+        let vnet = "virtual_network_name = azurerm_virtual_network.default_network.name";
+        assert!(
+            server.contains(
+                "delegated_subnet_id = azurerm_subnet.default_network_databases.id"
+            ) && server.contains("public_network_access_enabled = false")
+                && server.contains("private_dns_zone_id = azurerm_private_dns_zone.db_dns_zone.id")
+                && server.contains(
+                    "depends_on = [azurerm_private_dns_zone_virtual_network_link.db_dns_link]"
+                ),
+            "{what}: the server is not private:\n{server}"
+        );
+        let db_subnet = body(&b, "azurerm_subnet", "default_network_databases");
+        assert!(
+            db_subnet.contains(vnet)
+                && db_subnet.contains("name = \"Microsoft.DBforPostgreSQL/flexibleServers\""),
+            "{what}: {db_subnet}"
+        );
+        let link = body(
+            &b,
+            "azurerm_private_dns_zone_virtual_network_link",
+            "db_dns_link",
+        );
+        assert!(
+            link.contains("virtual_network_id = azurerm_virtual_network.default_network.id"),
+            "{what}: {link}"
+        );
+        let cache = body(&b, "azurerm_redis_cache", "sessions");
+        assert!(
+            cache.contains("public_network_access_enabled = false"),
+            "{what}: {cache}"
+        );
+        let endpoint = body(&b, "azurerm_private_endpoint", "sessions_endpoint");
+        assert!(
+            endpoint.contains("subnet_id = azurerm_subnet.default_network_endpoints.id")
+                && endpoint
+                    .contains("private_connection_resource_id = azurerm_redis_cache.sessions.id")
+                && endpoint.contains("subresource_names = [\"redisCache\"]")
+                && endpoint.contains(
+                    "private_dns_zone_ids = [azurerm_private_dns_zone.default_network_redis_zone.id]"
+                ),
+            "{what}: the cache's endpoint:\n{endpoint}"
+        );
+        assert!(body(&b, "azurerm_subnet", "default_network_endpoints").contains(vnet));
+        let mut prefixes = BTreeSet::new();
+        for (name, internal) in [("api", false), ("worker", true)] {
+            let environment = body(
+                &b,
+                "azurerm_container_app_environment",
+                &format!("{name}_environment"),
+            );
+            assert!(
+                environment.contains(&format!(
+                    "infrastructure_subnet_id = azurerm_subnet.{name}_subnet.id"
+                )) && environment
+                    .contains(&format!("internal_load_balancer_enabled = {internal}")),
+                "{what}: {name}'s environment is not in the network:\n{environment}"
+            );
+            let subnet = body(&b, "azurerm_subnet", &format!("{name}_subnet"));
+            let prefix = subnet
+                .lines()
+                .find_map(|l| l.strip_prefix("address_prefixes = "))
+                .unwrap_or("")
+                .to_string();
+            assert!(
+                subnet.contains(vnet) && prefix.ends_with("/23\"]"),
+                "{what}: {name}'s subnet:\n{subnet}"
+            );
+            prefixes.insert(prefix);
+        }
+        assert_eq!(prefixes.len(), 2, "{what}: the apps share a subnet");
     }
 }
 

@@ -307,18 +307,35 @@ pub fn intent(
         .filter(|u| u.direct && is_private_store(u.res))
         .map(|u| u.res)
         .collect();
-    let vpc = if stores.is_empty() {
-        Json::Null
+    let network: Option<&Ref> = if stores.is_empty() {
+        None
     } else {
-        r.props
-            .get("network")
-            .and_then(Value::as_ref)
-            .or_else(|| {
-                stores
-                    .iter()
-                    .find_map(|s| s.props.get("network").and_then(Value::as_ref))
-            })
-            .map_or(Json::Null, |n: &Ref| ctx::ref_marker(n.resource.0, None))
+        r.props.get("network").and_then(Value::as_ref).or_else(|| {
+            stores
+                .iter()
+                .find_map(|s| s.props.get("network").and_then(Value::as_ref))
+        })
+    };
+    let vpc = network.map_or(Json::Null, |n| ctx::ref_marker(n.resource.0, None));
+    // Its address range (`portable.Network`'s default when unset), and the workload's ordinal
+    // among the services of its stack: where the platform needs a subnet per service (Azure:
+    // a Container Apps environment's infrastructure subnet), the slot it is carved at.
+    let vpc_cidr = network.map_or(Json::Null, |n| {
+        model
+            .resources
+            .get(n.resource.0 as usize)
+            .and_then(|x| x.props.get("cidr"))
+            .map_or_else(|| Json::String("10.0.0.0/16".into()), ctx::to_ctx)
+    });
+    let slot = if network.is_some() {
+        model
+            .resources
+            .iter()
+            .take_while(|x| x.id != r.id)
+            .filter(|x| x.ty == "portable.Service" && x.stack == r.stack)
+            .count()
+    } else {
+        0
     };
 
     let databases: Vec<Json> = uses
@@ -347,6 +364,8 @@ pub fn intent(
         "caches": caches,
         "uses": uses_json,
         "vpc": vpc,
+        "vpc_cidr": vpc_cidr,
+        "slot": slot,
     });
     (json, diags)
 }

@@ -120,6 +120,9 @@ models! {
     "azure.monitor.DiagnosticSetting" => Free, "no charge of its own (billed where the logs are sent)";
     "azure.monitor.LogAnalyticsWorkspace" => UsageBased, "data ingestion GB (usage `data_gib`; no unit price in the tables)";
     "azure.network.NetworkSecurityGroup" => Free, "no charge";
+    "azure.network.PrivateDnsZone" => Priced, "one private zone per month (queries are usage-based)";
+    "azure.network.PrivateDnsZoneLink" => Free, "no charge";
+    "azure.network.PrivateEndpoint" => Priced, "endpoint hours (data processed is usage-based)";
     "azure.network.Subnet" => Free, "no charge";
     "azure.network.VirtualNetwork" => Free, "no charge";
     "azure.postgres.Database" => Free, "priced on its server";
@@ -224,6 +227,8 @@ models! {
     "tf.azurerm_kubernetes_cluster" => Priced, "Standard tier management hours + the default node pool: nodes × VM hours";
     "tf.azurerm_linux_virtual_machine" => Priced, "VM hours at its size";
     "tf.azurerm_postgresql_flexible_server" => Priced, AZPG_Q;
+    "tf.azurerm_private_dns_zone" => Priced, "one private zone per month";
+    "tf.azurerm_private_endpoint" => Priced, "endpoint hours";
     "tf.azurerm_redis_cache" => Priced, "cache hours at its SKU";
     "tf.azurerm_servicebus_namespace" => Priced, "Standard: base hours; Premium: messaging unit hours × capacity";
     "tf.google_compute_forwarding_rule" => Priced, GFR_Q;
@@ -904,6 +909,12 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
                 cx.size("class", t);
                 cx.hourly(format!("VM {t}"), "vm", t, 1.0);
             }
+        }
+        "azure.network.PrivateDnsZone" | "tf.azurerm_private_dns_zone" => {
+            cx.add("private DNS zone", "private_dns", "zone", 1.0);
+        }
+        "azure.network.PrivateEndpoint" | "tf.azurerm_private_endpoint" => {
+            cx.hourly("private endpoint", "private_link", "endpoint", 1.0);
         }
         "azure.redis.Cache" | "tf.azurerm_redis_cache" => {
             let (sku, family, capacity) = match cx.str_of(&["sku_name"]) {
