@@ -8,7 +8,7 @@
 //!
 //! | table | rows |
 //! | --- | --- |
-//! | `grants_<provider>."TYPE".read` / `.write` / `.readwrite` | what the workload's own identity is granted on a resource it references (AWS: policy statements; GCP: IAM bindings) |
+//! | `grants_<provider>."TYPE".read` / `.write` / `.readwrite` | what the workload's own identity is granted on a resource it references (AWS: policy statements; GCP: IAM bindings; Azure: role assignments, `{ scope, role }`) |
 //! | `injected_<provider>."TYPE"` | `{ env, grants }`: a secret's `value` in `env`, injected by the platform (`env`: the platform's reference to it), and what the platform's identity needs to read it |
 //! | `credentials_<provider>."TYPE"` | `{ when, env, plain_env, grants }`: the credential of a referenced database or cache, injected the same way (`plain_env`: what is not secret, a user name; `when = "PROP"`: only if the referenced resource's `PROP` is not false) |
 //!
