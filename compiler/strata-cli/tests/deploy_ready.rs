@@ -1155,6 +1155,78 @@ fn deploy_ready_azure() {
     }
 }
 
+/// On Azure, `grants` narrows as on AWS and GCP (`read`: `Storage Blob Data Reader`; `none`:
+/// no role) and adds a resource the service does not reference; a secret's value inside a
+/// longer string is L0010, as on the other clouds.
+#[test]
+fn azure_grants_narrow_and_secret_values_stay_out_of_text() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("narrow");
+    fs::create_dir_all(&project).expect("mkdir");
+    let stack = "import portable.{ObjectStore, Queue, Secret, Service}\n\n\
+         stack shop { provider = azure { location = \"westeurope\", tenant_id = \"7c1f3b52-9d4e-4a8b-b6e0-2f5d8a1c9e43\", subscription_id = \"4b8e2d71-3c6a-4f95-a0d2-8e1b7c5f3a69\" } }\n\n\
+         resource uploads: ObjectStore {}\n\
+         resource reports: ObjectStore {}\n\
+         resource jobs: Queue {}\n\
+         resource key: Secret {}\n";
+    fs::write(
+        project.join("main.strata"),
+        format!(
+            "{stack}resource api: Service {{\n  image = \"api:1\"\n  port = 8080\n  \
+             env = {{ UPLOADS = uploads.name, JOBS = jobs.url, KEY = key.name }}\n  \
+             grants = {{ uploads = \"read\", jobs = \"none\", reports = \"write\" }}\n}}\n"
+        ),
+    )
+    .expect("write");
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let b = tf_blocks(&tf_main(&out));
+    let subscription = "4b8e2d71-3c6a-4f95-a0d2-8e1b7c5f3a69";
+    assert_eq!(
+        azure_roles(&b, "api_identity", subscription),
+        pairs(&[
+            (
+                BLOB_READER,
+                "scope = azurerm_storage_container.uploads_container.resource_manager_id"
+            ),
+            (
+                BLOB_CONTRIBUTOR,
+                "scope = azurerm_storage_container.reports_container.resource_manager_id"
+            ),
+            (
+                SECRETS_USER,
+                "scope = azurerm_key_vault_secret.key.resource_versionless_id"
+            ),
+        ])
+    );
+    // A service with a port but not public is no worker: internal ingress.
+    let api = body(&b, "azurerm_container_app", "api");
+    assert!(api.contains("ingress {") && api.contains("external_enabled = false"));
+
+    // The secret's value inside a longer string: L0010, nothing written.
+    fs::write(
+        project.join("main.strata"),
+        format!(
+            "{stack}resource api: Service {{\n  image = \"api:1\"\n  \
+             env = {{ AUTH = \"Bearer ${{key.value}}\" }}\n}}\n"
+        ),
+    )
+    .expect("write");
+    let run = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("compile")
+        .arg(&project)
+        .arg("--out")
+        .arg(tmp.path().join("out2"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strata");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("L0010"), "{stderr}");
+    assert!(!tmp.path().join("out2").exists());
+}
+
 /// The example projects (as in `tests/examples.rs`).
 const EXAMPLES: &[&str] = &[
     "deploy-ready/aws",
