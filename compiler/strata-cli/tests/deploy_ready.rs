@@ -952,7 +952,10 @@ fn deploy_ready_azure() {
             "{what}: the worker's identity"
         );
         assert!(!text.contains("\"*\""), "{what}: a wildcard");
-        assert!(!text.contains(BLOB_READER), "{what}: nobody only reads the uploads");
+        assert!(
+            !text.contains(BLOB_READER),
+            "{what}: nobody only reads the uploads"
+        );
 
         let api = body(&b, "azurerm_container_app", "api");
         let worker = body(&b, "azurerm_container_app", "worker");
@@ -1024,8 +1027,9 @@ fn deploy_ready_azure() {
         );
         assert!(
             cache_access.contains("access_policy_name = \"Data Contributor\"")
-                && cache_access
-                    .contains("object_id = azurerm_user_assigned_identity.api_identity.principal_id")
+                && cache_access.contains(
+                    "object_id = azurerm_user_assigned_identity.api_identity.principal_id"
+                )
                 && cache_access.contains("redis_cache_id = azurerm_redis_cache.sessions.id"),
             "{what}: the cache access:\n{cache_access}"
         );
@@ -1084,9 +1088,8 @@ fn deploy_ready_azure() {
         // (internal for the worker).
         let vnet = "virtual_network_name = azurerm_virtual_network.default_network.name";
         assert!(
-            server.contains(
-                "delegated_subnet_id = azurerm_subnet.default_network_databases.id"
-            ) && server.contains("public_network_access_enabled = false")
+            server.contains("delegated_subnet_id = azurerm_subnet.default_network_databases.id")
+                && server.contains("public_network_access_enabled = false")
                 && server.contains("private_dns_zone_id = azurerm_private_dns_zone.db_dns_zone.id")
                 && server.contains(
                     "depends_on = [azurerm_private_dns_zone_virtual_network_link.db_dns_link]"
@@ -1135,8 +1138,7 @@ fn deploy_ready_azure() {
             assert!(
                 environment.contains(&format!(
                     "infrastructure_subnet_id = azurerm_subnet.{name}_subnet.id"
-                )) && environment
-                    .contains(&format!("internal_load_balancer_enabled = {internal}")),
+                )) && environment.contains(&format!("internal_load_balancer_enabled = {internal}")),
                 "{what}: {name}'s environment is not in the network:\n{environment}"
             );
             let subnet = body(&b, "azurerm_subnet", &format!("{name}_subnet"));
