@@ -1113,7 +1113,9 @@ fn deploy_ready_azure() {
         );
         let cache = body(&b, "azurerm_redis_cache", "sessions");
         assert!(
-            cache.contains("public_network_access_enabled = false"),
+            cache.contains("public_network_access_enabled = false")
+                && cache.contains("access_keys_authentication_enabled = false")
+                && cache.contains("active_directory_authentication_enabled = true"),
             "{what}: {cache}"
         );
         let endpoint = body(&b, "azurerm_private_endpoint", "sessions_endpoint");
