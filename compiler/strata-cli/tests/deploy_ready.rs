@@ -1207,6 +1207,27 @@ fn azure_grants_narrow_and_secret_values_stay_out_of_text() {
     let api = body(&b, "azurerm_container_app", "api");
     assert!(api.contains("ingress {") && api.contains("external_enabled = false"));
 
+    // Without the stack's subscription the role is named (an unscoped definition id would make
+    // Terraform replace the assignment on every plan).
+    let text = fs::read_to_string(project.join("main.strata")).expect("read");
+    fs::write(
+        project.join("main.strata"),
+        text.replace(
+            ", subscription_id = \"4b8e2d71-3c6a-4f95-a0d2-8e1b7c5f3a69\"",
+            "",
+        ),
+    )
+    .expect("write");
+    let out = tmp.path().join("out-by-name");
+    compile_project(&project, &[], &out);
+    let b = tf_blocks(&tf_main(&out));
+    let reader = body(&b, "azurerm_role_assignment", "api_access_0");
+    assert!(
+        reader.contains("role_definition_name = \"Storage Blob Data Reader\"")
+            && !reader.contains("role_definition_id"),
+        "{reader}"
+    );
+
     // The secret's value inside a longer string: L0010, nothing written.
     fs::write(
         project.join("main.strata"),
