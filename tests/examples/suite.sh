@@ -30,7 +30,7 @@ terraform="$(command -v terraform || true)"
 [ -n "$terraform" ] || terraform=/usr/local/bin/terraform
 need "$terraform"
 
-examples=(deploy-ready/aws deploy-ready/gcp ragonometrics-aws ragonometrics-gcp community-platform community-platform/dr infrastructure-directory circle-core infini-x)
+examples=(deploy-ready/aws deploy-ready/gcp deploy-ready/azure ragonometrics-aws ragonometrics-gcp community-platform community-platform/dr infrastructure-directory circle-core infini-x)
 envs=(dev staging prod)
 
 cargo build -q -p strata-cli

@@ -1,11 +1,16 @@
 //! What references imply, checked on the emitted files (issue 12, "Done when"):
 //!
-//! - `examples/deploy-ready/{aws,gcp}` (an API referencing a bucket, a queue, a database, a
+//! - `examples/deploy-ready/{aws,gcp,azure}` (an API referencing a bucket, a queue, a database, a
 //!   cache and a secret's value, with autoscale; a worker referencing the queue, read only, and
 //!   the database; nothing written by hand): each service's identity holds exactly the grants
 //!   its references imply, the secret arrives through the platform, the database credential
 //!   arrives, the stores admit the services' security groups (AWS) or the services have Direct
-//!   VPC egress (GCP), autoscaling is emitted and the worker has no load balancer;
+//!   VPC egress (GCP), autoscaling is emitted and the worker has no load balancer; on Azure each
+//!   container app's identity holds exactly the built-in roles (by definition id) its references
+//!   imply, scoped to the container, queue or Key Vault secret, the secret is a Key Vault
+//!   reference, the database and cache are reached with Entra ID through the network (delegated
+//!   subnet, private endpoint, each app's environment in a subnet of the same network) and the
+//!   worker has no ingress;
 //! - every example in `examples/` (every environment): no task role or execution role of a
 //!   portable service grants a wildcard, every bucket, queue or secret an ECS container
 //!   references is granted to its task (or, injected, its execution) role, and every database
@@ -863,10 +868,395 @@ fn deploy_ready_gcp() {
     }
 }
 
+/// (role definition GUID, scope line) of every role assignment whose principal is `identity`'s,
+/// checking that the role is named by its subscription-scoped definition id.
+fn azure_roles(
+    b: &BTreeMap<(String, String), String>,
+    identity: &str,
+    subscription: &str,
+) -> BTreeSet<(String, String)> {
+    let principal =
+        format!("principal_id = azurerm_user_assigned_identity.{identity}.principal_id");
+    let prefix = format!(
+        "role_definition_id = \"/subscriptions/{subscription}/providers/Microsoft.Authorization/roleDefinitions/"
+    );
+    b.iter()
+        .filter(|((ty, _), body)| ty == "azurerm_role_assignment" && body.contains(&principal))
+        .map(|((_, name), body)| {
+            let role = body
+                .lines()
+                .find_map(|l| l.strip_prefix(&prefix))
+                .unwrap_or_else(|| panic!("{name}: no built-in role definition id:\n{body}"))
+                .trim_matches('"')
+                .to_string();
+            assert!(
+                body.contains("principal_type = \"ServicePrincipal\"")
+                    && !body.contains("role_definition_name"),
+                "{name}:\n{body}"
+            );
+            let scope = body
+                .lines()
+                .find(|l| l.starts_with("scope = "))
+                .unwrap_or("")
+                .to_string();
+            (role, scope)
+        })
+        .collect()
+}
+
+fn pairs(items: &[(&str, &str)]) -> BTreeSet<(String, String)> {
+    items
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
+}
+
+// Built-in role definition ids (stdlib/lower/azure/identity.toml, from Azure's list of
+// built-in roles).
+const BLOB_READER: &str = "2a2b9908-6ea1-4ae2-8e65-a410df84e7d1";
+const BLOB_CONTRIBUTOR: &str = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
+const BUS_SENDER: &str = "69a216fc-b8fb-44d8-bc22-1f3c2cd27a39";
+const BUS_RECEIVER: &str = "4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0";
+const SECRETS_USER: &str = "4633458b-17de-408a-b874-0445c86b69e6";
+
+#[test]
+fn deploy_ready_azure() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let subscription = "4b8e2d71-3c6a-4f95-a0d2-8e1b7c5f3a69";
+    for env in ["dev", "prod"] {
+        let out = tmp.path().join(env);
+        compile("deploy-ready/azure", env, &out);
+        let what = format!("deploy-ready/azure --env {env}");
+        let text = tf_main(&out);
+        let b = tf_blocks(&text);
+
+        // Exactly the roles the references imply, each scoped to its one resource (the blob
+        // container, the Service Bus queue, the Key Vault secret), on the app's own identity.
+        let container = "scope = azurerm_storage_container.uploads_container.resource_manager_id";
+        let queue = "scope = azurerm_servicebus_queue.jobs_queue.id";
+        let secret = "scope = azurerm_key_vault_secret.payments_key.resource_versionless_id";
+        assert_eq!(
+            azure_roles(&b, "api_identity", subscription),
+            pairs(&[
+                (BLOB_CONTRIBUTOR, container),
+                (BUS_SENDER, queue),
+                (BUS_RECEIVER, queue),
+                (SECRETS_USER, secret),
+            ]),
+            "{what}: the API's identity"
+        );
+        // `grants = { jobs = "read" }`: receiving only; the database is reached through Entra.
+        assert_eq!(
+            azure_roles(&b, "worker_identity", subscription),
+            pairs(&[(BUS_RECEIVER, queue)]),
+            "{what}: the worker's identity"
+        );
+        assert!(!text.contains("\"*\""), "{what}: a wildcard");
+        assert!(
+            !text.contains(BLOB_READER),
+            "{what}: nobody only reads the uploads"
+        );
+
+        let api = body(&b, "azurerm_container_app", "api");
+        let worker = body(&b, "azurerm_container_app", "worker");
+        for (name, app) in [("api", api), ("worker", worker)] {
+            assert!(
+                app.contains(&format!(
+                    "identity_ids = [azurerm_user_assigned_identity.{name}_identity.id]"
+                )) && app.contains(&format!(
+                    "name = \"AZURE_CLIENT_ID\"\nvalue = azurerm_user_assigned_identity.{name}_identity.client_id"
+                )),
+                "{what}: {name} does not run as its own identity:\n{app}"
+            );
+            // The database credential: Entra ID as the app's identity, never a password.
+            assert!(
+                app.contains(&format!(
+                    "name = \"PGUSER\"\nvalue = azurerm_user_assigned_identity.{name}_identity.name"
+                )),
+                "{what}: {name} has no PGUSER:\n{app}"
+            );
+            let admin = body(
+                &b,
+                "azurerm_postgresql_flexible_server_active_directory_administrator",
+                &format!("{name}_db_admin_0"),
+            );
+            assert!(
+                admin.contains(&format!(
+                    "object_id = azurerm_user_assigned_identity.{name}_identity.principal_id"
+                )) && admin.contains(&format!(
+                    "principal_name = azurerm_user_assigned_identity.{name}_identity.name"
+                )) && admin.contains("server_name = azurerm_postgresql_flexible_server.db.name")
+                    && admin.contains("principal_type = \"ServicePrincipal\""),
+                "{what}: {name}'s database administrator:\n{admin}"
+            );
+            // Created after its grants, or it could not read its secrets when it starts.
+            let deps = app
+                .lines()
+                .find(|l| l.starts_with("depends_on = "))
+                .unwrap_or_else(|| panic!("{what}: {name} has no depends_on:\n{app}"));
+            for ((ty, n), _) in b.iter().filter(|((ty, n), _)| {
+                (ty == "azurerm_role_assignment"
+                    || ty.starts_with("azurerm_postgresql_flexible_server_active")
+                    || ty == "azurerm_redis_cache_access_policy_assignment")
+                    && n.starts_with(&format!("{name}_"))
+            }) {
+                assert!(
+                    deps.contains(&format!("{ty}.{n}")),
+                    "{what}: {name} is not created after {ty}.{n}"
+                );
+            }
+        }
+        let server = body(&b, "azurerm_postgresql_flexible_server", "db");
+        assert!(
+            server.contains("password_auth_enabled = false")
+                && server.contains("active_directory_auth_enabled = true"),
+            "{what}: the server:\n{server}"
+        );
+        // The cache credential: the API's identity holds a Redis access policy.
+        assert!(
+            api.contains(
+                "name = \"REDIS_USERNAME\"\nvalue = azurerm_user_assigned_identity.api_identity.principal_id"
+            ),
+            "{what}: the API has no REDIS_USERNAME:\n{api}"
+        );
+        assert!(!worker.contains("REDIS_USERNAME"), "{what}");
+        let cache_access = body(
+            &b,
+            "azurerm_redis_cache_access_policy_assignment",
+            "api_cache_access_0",
+        );
+        assert!(
+            cache_access.contains("access_policy_name = \"Data Contributor\"")
+                && cache_access.contains(
+                    "object_id = azurerm_user_assigned_identity.api_identity.principal_id"
+                )
+                && cache_access.contains("redis_cache_id = azurerm_redis_cache.sessions.id"),
+            "{what}: the cache access:\n{cache_access}"
+        );
+        assert!(!b
+            .keys()
+            .any(|(t, n)| t == "azurerm_redis_cache_access_policy_assignment"
+                && n.starts_with("worker")));
+
+        // The secret: a Container Apps secret referencing the Key Vault secret, read with the
+        // app's identity, the variable its `secretRef`; its value is nowhere.
+        assert!(
+            api.contains(
+                "secret {\nidentity = azurerm_user_assigned_identity.api_identity.id\nkey_vault_secret_id = \"${azurerm_key_vault.payments_key_vault.vault_uri}secrets/${azurerm_key_vault_secret.payments_key.name}\"\nname = \"payments-api-key\"\n}"
+            ) && api.contains("env {\nname = \"PAYMENTS_API_KEY\"\nsecret_name = \"payments-api-key\"\n}"),
+            "{what}: the payment key is not a Key Vault reference:\n{api}"
+        );
+        assert!(!worker.contains("PAYMENTS_API_KEY") && !worker.contains("secret {"));
+        let kv_secret = body(&b, "azurerm_key_vault_secret", "payments_key");
+        assert!(
+            kv_secret.contains("value_wo = ")
+                && kv_secret.contains("value_wo_version = 1")
+                && !kv_secret.contains("value = ")
+                && kv_secret.contains("key_vault_id = azurerm_key_vault.payments_key_vault.id"),
+            "{what}: the secret:\n{kv_secret}"
+        );
+        let vault = body(&b, "azurerm_key_vault", "payments_key_vault");
+        assert!(
+            vault.contains("rbac_authorization_enabled = true")
+                && vault.contains("purge_protection_enabled = true"),
+            "{what}: the vault:\n{vault}"
+        );
+
+        // Ingress: the API's is external HTTPS; the worker has none.
+        assert!(
+            api.contains("ingress {")
+                && api.contains("external_enabled = true")
+                && api.contains("allow_insecure_connections = false"),
+            "{what}: the API's ingress:\n{api}"
+        );
+        assert!(
+            !worker.contains("ingress {") && !worker.contains("liveness_probe"),
+            "{what}: the worker has ingress:\n{worker}"
+        );
+        // Autoscaling: replica limits from `autoscale`, on CPU.
+        let (min, max) = if env == "prod" { (2, 10) } else { (1, 2) };
+        assert!(
+            api.contains(&format!("min_replicas = {min}"))
+                && api.contains(&format!("max_replicas = {max}"))
+                && api.contains("custom_rule_type = \"cpu\""),
+            "{what}: the API's scaling:\n{api}"
+        );
+
+        // The network path: the database is in the network's delegated subnet (no public
+        // access, its name in a private zone linked to the network), the cache behind a private
+        // endpoint in the same network, and each app's environment in a subnet of its own there
+        // (internal for the worker).
+        let vnet = "virtual_network_name = azurerm_virtual_network.default_network.name";
+        assert!(
+            server.contains("delegated_subnet_id = azurerm_subnet.default_network_databases.id")
+                && server.contains("public_network_access_enabled = false")
+                && server.contains("private_dns_zone_id = azurerm_private_dns_zone.db_dns_zone.id")
+                && server.contains(
+                    "depends_on = [azurerm_private_dns_zone_virtual_network_link.db_dns_link]"
+                ),
+            "{what}: the server is not private:\n{server}"
+        );
+        let db_subnet = body(&b, "azurerm_subnet", "default_network_databases");
+        assert!(
+            db_subnet.contains(vnet)
+                && db_subnet.contains("name = \"Microsoft.DBforPostgreSQL/flexibleServers\""),
+            "{what}: {db_subnet}"
+        );
+        let link = body(
+            &b,
+            "azurerm_private_dns_zone_virtual_network_link",
+            "db_dns_link",
+        );
+        assert!(
+            link.contains("virtual_network_id = azurerm_virtual_network.default_network.id"),
+            "{what}: {link}"
+        );
+        let cache = body(&b, "azurerm_redis_cache", "sessions");
+        assert!(
+            cache.contains("public_network_access_enabled = false")
+                && cache.contains("access_keys_authentication_enabled = false")
+                && cache.contains("active_directory_authentication_enabled = true"),
+            "{what}: {cache}"
+        );
+        let endpoint = body(&b, "azurerm_private_endpoint", "sessions_endpoint");
+        assert!(
+            endpoint.contains("subnet_id = azurerm_subnet.default_network_endpoints.id")
+                && endpoint
+                    .contains("private_connection_resource_id = azurerm_redis_cache.sessions.id")
+                && endpoint.contains("subresource_names = [\"redisCache\"]")
+                && endpoint.contains(
+                    "private_dns_zone_ids = [azurerm_private_dns_zone.default_network_redis_zone.id]"
+                ),
+            "{what}: the cache's endpoint:\n{endpoint}"
+        );
+        assert!(body(&b, "azurerm_subnet", "default_network_endpoints").contains(vnet));
+        let mut prefixes = BTreeSet::new();
+        for (name, internal) in [("api", false), ("worker", true)] {
+            let environment = body(
+                &b,
+                "azurerm_container_app_environment",
+                &format!("{name}_environment"),
+            );
+            assert!(
+                environment.contains(&format!(
+                    "infrastructure_subnet_id = azurerm_subnet.{name}_subnet.id"
+                )) && environment.contains(&format!("internal_load_balancer_enabled = {internal}")),
+                "{what}: {name}'s environment is not in the network:\n{environment}"
+            );
+            let subnet = body(&b, "azurerm_subnet", &format!("{name}_subnet"));
+            let prefix = subnet
+                .lines()
+                .find_map(|l| l.strip_prefix("address_prefixes = "))
+                .unwrap_or("")
+                .to_string();
+            assert!(
+                subnet.contains(vnet) && prefix.ends_with("/23\"]"),
+                "{what}: {name}'s subnet:\n{subnet}"
+            );
+            prefixes.insert(prefix);
+        }
+        assert_eq!(prefixes.len(), 2, "{what}: the apps share a subnet");
+    }
+}
+
+/// On Azure, `grants` narrows as on AWS and GCP (`read`: `Storage Blob Data Reader`; `none`:
+/// no role) and adds a resource the service does not reference; a secret's value inside a
+/// longer string is L0010, as on the other clouds.
+#[test]
+fn azure_grants_narrow_and_secret_values_stay_out_of_text() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("narrow");
+    fs::create_dir_all(&project).expect("mkdir");
+    let stack = "import portable.{ObjectStore, Queue, Secret, Service}\n\n\
+         stack shop { provider = azure { location = \"westeurope\", tenant_id = \"7c1f3b52-9d4e-4a8b-b6e0-2f5d8a1c9e43\", subscription_id = \"4b8e2d71-3c6a-4f95-a0d2-8e1b7c5f3a69\" } }\n\n\
+         resource uploads: ObjectStore {}\n\
+         resource reports: ObjectStore {}\n\
+         resource jobs: Queue {}\n\
+         resource key: Secret {}\n";
+    fs::write(
+        project.join("main.strata"),
+        format!(
+            "{stack}resource api: Service {{\n  image = \"api:1\"\n  port = 8080\n  \
+             env = {{ UPLOADS = uploads.name, JOBS = jobs.url, KEY = key.name }}\n  \
+             grants = {{ uploads = \"read\", jobs = \"none\", reports = \"write\" }}\n}}\n"
+        ),
+    )
+    .expect("write");
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let b = tf_blocks(&tf_main(&out));
+    let subscription = "4b8e2d71-3c6a-4f95-a0d2-8e1b7c5f3a69";
+    assert_eq!(
+        azure_roles(&b, "api_identity", subscription),
+        pairs(&[
+            (
+                BLOB_READER,
+                "scope = azurerm_storage_container.uploads_container.resource_manager_id"
+            ),
+            (
+                BLOB_CONTRIBUTOR,
+                "scope = azurerm_storage_container.reports_container.resource_manager_id"
+            ),
+            (
+                SECRETS_USER,
+                "scope = azurerm_key_vault_secret.key.resource_versionless_id"
+            ),
+        ])
+    );
+    // A service with a port but not public is no worker: internal ingress.
+    let api = body(&b, "azurerm_container_app", "api");
+    assert!(api.contains("ingress {") && api.contains("external_enabled = false"));
+
+    // Without the stack's subscription the role is named (an unscoped definition id would make
+    // Terraform replace the assignment on every plan).
+    let text = fs::read_to_string(project.join("main.strata")).expect("read");
+    fs::write(
+        project.join("main.strata"),
+        text.replace(
+            ", subscription_id = \"4b8e2d71-3c6a-4f95-a0d2-8e1b7c5f3a69\"",
+            "",
+        ),
+    )
+    .expect("write");
+    let out = tmp.path().join("out-by-name");
+    compile_project(&project, &[], &out);
+    let b = tf_blocks(&tf_main(&out));
+    let reader = body(&b, "azurerm_role_assignment", "api_access_0");
+    assert!(
+        reader.contains("role_definition_name = \"Storage Blob Data Reader\"")
+            && !reader.contains("role_definition_id"),
+        "{reader}"
+    );
+
+    // The secret's value inside a longer string: L0010, nothing written.
+    fs::write(
+        project.join("main.strata"),
+        format!(
+            "{stack}resource api: Service {{\n  image = \"api:1\"\n  \
+             env = {{ AUTH = \"Bearer ${{key.value}}\" }}\n}}\n"
+        ),
+    )
+    .expect("write");
+    let run = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("compile")
+        .arg(&project)
+        .arg("--out")
+        .arg(tmp.path().join("out2"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strata");
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("L0010"), "{stderr}");
+    assert!(!tmp.path().join("out2").exists());
+}
+
 /// The example projects (as in `tests/examples.rs`).
 const EXAMPLES: &[&str] = &[
     "deploy-ready/aws",
     "deploy-ready/gcp",
+    "deploy-ready/azure",
     "ragonometrics-aws",
     "ragonometrics-gcp",
     "community-platform",

@@ -23,6 +23,7 @@ use std::process::{Command, Stdio};
 const EXAMPLES: &[&str] = &[
     "deploy-ready/aws",
     "deploy-ready/gcp",
+    "deploy-ready/azure",
     "ragonometrics-aws",
     "ragonometrics-gcp",
     "community-platform",
@@ -336,15 +337,17 @@ fn ragonometrics_is_one_source_for_both_clouds() {
 }
 
 #[test]
-fn deploy_ready_is_one_source_for_both_clouds() {
+fn deploy_ready_is_one_source_for_every_cloud() {
     let aws = example_dir("deploy-ready/aws");
-    let gcp = example_dir("deploy-ready/gcp");
-    for shared in ["app.strata", "strata.toml"] {
-        let a = fs::read(aws.join(shared)).expect("read aws copy");
-        let g = fs::read(gcp.join(shared)).expect("read gcp copy");
-        assert!(
-            a == g,
-            "examples/deploy-ready/{{aws,gcp}}/{shared} differ: they must stay the same file"
-        );
+    for other in ["deploy-ready/gcp", "deploy-ready/azure"] {
+        let dir = example_dir(other);
+        for shared in ["app.strata", "strata.toml"] {
+            let a = fs::read(aws.join(shared)).expect("read aws copy");
+            let o = fs::read(dir.join(shared)).expect("read the other copy");
+            assert!(
+                a == o,
+                "examples/deploy-ready/aws/{shared} and examples/{other}/{shared} differ: they must stay the same file"
+            );
+        }
     }
 }

@@ -8,7 +8,7 @@
 //!
 //! | table | rows |
 //! | --- | --- |
-//! | `grants_<provider>."TYPE".read` / `.write` / `.readwrite` | what the workload's own identity is granted on a resource it references (AWS: policy statements; GCP: IAM bindings) |
+//! | `grants_<provider>."TYPE".read` / `.write` / `.readwrite` | what the workload's own identity is granted on a resource it references (AWS: policy statements; GCP: IAM bindings; Azure: role assignments, `{ scope, role }`) |
 //! | `injected_<provider>."TYPE"` | `{ env, grants }`: a secret's `value` in `env`, injected by the platform (`env`: the platform's reference to it), and what the platform's identity needs to read it |
 //! | `credentials_<provider>."TYPE"` | `{ when, env, plain_env, grants }`: the credential of a referenced database or cache, injected the same way (`plain_env`: what is not secret, a user name; `when = "PROP"`: only if the referenced resource's `PROP` is not false) |
 //!
@@ -307,23 +307,45 @@ pub fn intent(
         .filter(|u| u.direct && is_private_store(u.res))
         .map(|u| u.res)
         .collect();
-    let vpc = if stores.is_empty() {
-        Json::Null
+    let network: Option<&Ref> = if stores.is_empty() {
+        None
     } else {
-        r.props
-            .get("network")
-            .and_then(Value::as_ref)
-            .or_else(|| {
-                stores
-                    .iter()
-                    .find_map(|s| s.props.get("network").and_then(Value::as_ref))
-            })
-            .map_or(Json::Null, |n: &Ref| ctx::ref_marker(n.resource.0, None))
+        r.props.get("network").and_then(Value::as_ref).or_else(|| {
+            stores
+                .iter()
+                .find_map(|s| s.props.get("network").and_then(Value::as_ref))
+        })
+    };
+    let vpc = network.map_or(Json::Null, |n| ctx::ref_marker(n.resource.0, None));
+    // Its address range (`portable.Network`'s default when unset), and the workload's ordinal
+    // among the services of its stack: where the platform needs a subnet per service (Azure:
+    // a Container Apps environment's infrastructure subnet), the slot it is carved at.
+    let vpc_cidr = network.map_or(Json::Null, |n| {
+        model
+            .resources
+            .get(n.resource.0 as usize)
+            .and_then(|x| x.props.get("cidr"))
+            .map_or_else(|| Json::String("10.0.0.0/16".into()), ctx::to_ctx)
+    });
+    let slot = if network.is_some() {
+        model
+            .resources
+            .iter()
+            .take_while(|x| x.id != r.id)
+            .filter(|x| x.ty == "portable.Service" && x.stack == r.stack)
+            .count()
+    } else {
+        0
     };
 
     let databases: Vec<Json> = uses
         .iter()
         .filter(|u| u.direct && u.access != "none" && u.res.ty == "portable.Postgres")
+        .map(|u| use_json(u.res, &u.access))
+        .collect();
+    let caches: Vec<Json> = uses
+        .iter()
+        .filter(|u| u.direct && u.access != "none" && u.res.ty == "portable.Cache")
         .map(|u| use_json(u.res, &u.access))
         .collect();
     let uses_json: Vec<Json> = uses.iter().map(|u| use_json(u.res, &u.access)).collect();
@@ -339,8 +361,11 @@ pub fn intent(
         "all": all,
         "by_scope": by_scope,
         "databases": databases,
+        "caches": caches,
         "uses": uses_json,
         "vpc": vpc,
+        "vpc_cidr": vpc_cidr,
+        "slot": slot,
     });
     (json, diags)
 }

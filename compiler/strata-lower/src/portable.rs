@@ -867,7 +867,7 @@ fn rewrite(v: &mut Value, rw: &Rewrite, span: Span, diags: &mut Vec<Diagnostic>)
                     span,
                 )
                 .with_label("the value would be written into the templates as text")
-                .with_help("use it as the whole value of an environment variable of a Service on AWS, GCP or Kubernetes (`KEY = secret.value`: the platform injects it at run time), or pass `secret.name` and read it with the cloud's SDK"),
+                .with_help("use it as the whole value of an environment variable of a Service on AWS, GCP, Azure or Kubernetes (`KEY = secret.value`: the platform injects it at run time), or pass `secret.name` and read it with the cloud's SDK"),
             );
             // Nothing is written in its place (the compile fails): no second error about it.
             return Some(Value::str(""));

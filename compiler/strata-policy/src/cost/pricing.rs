@@ -115,14 +115,20 @@ models! {
     "azure.containerapp.Environment" => Free, "Consumption environment: no charge of its own";
     "azure.identity.UserAssignedIdentity" => Free, "no charge";
     "azure.keyvault.Key" => Priced, "HSM keys (RSA-HSM, EC-HSM) per key-month; software keys are usage-based (operations from usage `requests_millions`)";
+    "azure.keyvault.Secret" => UsageBased, "secret operations per 10,000 (no unit price in the tables)";
     "azure.keyvault.Vault" => Free, "no charge of its own (operations are billed on keys and secrets)";
     "azure.monitor.DiagnosticSetting" => Free, "no charge of its own (billed where the logs are sent)";
     "azure.monitor.LogAnalyticsWorkspace" => UsageBased, "data ingestion GB (usage `data_gib`; no unit price in the tables)";
     "azure.network.NetworkSecurityGroup" => Free, "no charge";
+    "azure.network.PrivateDnsZone" => Priced, "one private zone per month (queries are usage-based)";
+    "azure.network.PrivateDnsZoneLink" => Free, "no charge";
+    "azure.network.PrivateEndpoint" => Priced, "endpoint hours (data processed is usage-based)";
     "azure.network.Subnet" => Free, "no charge";
     "azure.network.VirtualNetwork" => Free, "no charge";
     "azure.postgres.Database" => Free, "priced on its server";
+    "azure.postgres.EntraAdministrator" => Free, "no charge";
     "azure.postgres.FlexibleServer" => Priced, AZPG_Q;
+    "azure.redis.AccessPolicyAssignment" => Free, "no charge";
     "azure.redis.Cache" => Priced, "cache hours at its SKU (Standard and Premium include the replica)";
     "azure.resources.ResourceGroup" => Free, "no charge";
     "azure.servicebus.Namespace" => Priced, "Standard: base hours (13M operations included); Premium: messaging unit hours × capacity; Basic: usage-based";
@@ -221,6 +227,8 @@ models! {
     "tf.azurerm_kubernetes_cluster" => Priced, "Standard tier management hours + the default node pool: nodes × VM hours";
     "tf.azurerm_linux_virtual_machine" => Priced, "VM hours at its size";
     "tf.azurerm_postgresql_flexible_server" => Priced, AZPG_Q;
+    "tf.azurerm_private_dns_zone" => Priced, "one private zone per month";
+    "tf.azurerm_private_endpoint" => Priced, "endpoint hours";
     "tf.azurerm_redis_cache" => Priced, "cache hours at its SKU";
     "tf.azurerm_servicebus_namespace" => Priced, "Standard: base hours; Premium: messaging unit hours × capacity";
     "tf.google_compute_forwarding_rule" => Priced, GFR_Q;
@@ -901,6 +909,12 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
                 cx.size("class", t);
                 cx.hourly(format!("VM {t}"), "vm", t, 1.0);
             }
+        }
+        "azure.network.PrivateDnsZone" | "tf.azurerm_private_dns_zone" => {
+            cx.add("private DNS zone", "private_dns", "zone", 1.0);
+        }
+        "azure.network.PrivateEndpoint" | "tf.azurerm_private_endpoint" => {
+            cx.hourly("private endpoint", "private_link", "endpoint", 1.0);
         }
         "azure.redis.Cache" | "tf.azurerm_redis_cache" => {
             let (sku, family, capacity) = match cx.str_of(&["sku_name"]) {
