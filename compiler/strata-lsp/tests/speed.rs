@@ -219,9 +219,11 @@ fn five_thousand_lines() {
 
     // The pipeline alone, for comparison: what the server adds is the difference.
     let mut check_times = Vec::new();
+    let mut check_cpu = Vec::new();
     let mut check_no_xrefs = Vec::new();
     let mut stages: Vec<(&'static str, Vec<Duration>)> = Vec::new();
-    for _ in 0..5 {
+    for _ in 0..if cfg!(debug_assertions) { 3 } else { 10 } {
+        let cpu = process_cpu();
         let t = Instant::now();
         let o = strata_driver::check(
             &strata_driver::DiskWorld,
@@ -233,6 +235,9 @@ fn five_thousand_lines() {
             },
         );
         check_times.push(t.elapsed());
+        if let (Some(a), Some(b)) = (cpu, process_cpu()) {
+            check_cpu.push(b.saturating_sub(a));
+        }
         assert!(!o.analysis.xrefs.is_empty());
         for st in &o.timings {
             match stages.iter_mut().find(|(n, _)| *n == st.stage) {
@@ -289,6 +294,12 @@ fn five_thousand_lines() {
         })
         .collect();
     println!("  its stages (median ms): {}", per_stage.join(", "));
+    if !check_cpu.is_empty() {
+        println!(
+            "  CPU time of strata_driver::check (all threads): {}",
+            stats(check_cpu)
+        );
+    }
     println!(
         "  parsing alone: the stdlib {}; this file {}",
         stats(parse_stdlib),
