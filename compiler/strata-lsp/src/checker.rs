@@ -149,6 +149,7 @@ impl Worker {
             };
             let started = Instant::now();
             let cache = self.parsed.entry(root.clone()).or_default();
+            let (_, hits_before, misses_before) = cache.stats();
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let world = OverlayWorld { docs: docs.clone() };
                 let outcome =
@@ -194,10 +195,13 @@ impl Worker {
                 self.last_publish.insert(root.clone(), Instant::now());
             }
             if std::env::var_os("STRATA_LSP_TRACE").is_some() {
+                let (_, hits, misses) = self.parsed.get(&root).map_or((0, 0, 0), ParseCache::stats);
                 eprintln!(
-                    "strata lsp: checked {} in {:.1} ms, published in {:.1} ms ({} diagnostics{})",
+                    "strata lsp: checked {} in {:.1} ms ({} files parsed, {} trees reused), published in {:.1} ms ({} diagnostics{})",
                     root.display(),
                     checked_in.as_secs_f64() * 1e3,
+                    misses.saturating_sub(misses_before),
+                    hits.saturating_sub(hits_before),
                     published_at.elapsed().as_secs_f64() * 1e3,
                     snap.outcome.diagnostics.len(),
                     if publish {
