@@ -27,13 +27,14 @@ mod world;
 pub use format::{format_paths, FormatOutcome, FormattedFile};
 pub use loader::WorldLoader;
 pub use pipeline::{
-    check, compile, exit_code, is_input_code, sort_diagnostics, write_output, CheckOptions,
-    CheckOutcome, CompileOptions, CompileOutcome, StageTiming,
+    check, check_cached, compile, exit_code, is_input_code, sort_diagnostics, write_output,
+    CheckOptions, CheckOutcome, CompileOptions, CompileOutcome, StageTiming,
 };
 pub use project::{
     io_message, load_project, parse_config, read_text, CfnFormat, CompileConfig, Config, EnvConfig,
     LoadedProject, Project, ReadError, CONFIG_FILE, MAX_FILE_SIZE,
 };
+pub use strata_semantics::ParseCache;
 pub use world::{normalize, DiskWorld, EntryKind, MemoryWorld, Metadata, OverlayWorld, World};
 
 use strata_base::{CodeDoc, Diagnostic, Severity};

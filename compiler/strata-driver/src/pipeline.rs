@@ -123,6 +123,18 @@ pub fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
 /// Check a project: load, analyse, lower, graph, policies, cost. Never fails; see
 /// [`CheckOutcome::exit_code`].
 pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOutcome {
+    check_cached(world, path, options, None)
+}
+
+/// [`check`], reusing the syntax trees of the files that did not change since the last check
+/// with the same `cache` (the language server keeps one per project). The outcome is the
+/// same as [`check`]'s.
+pub fn check_cached(
+    world: &dyn World,
+    path: &Path,
+    options: &CheckOptions,
+    cache: Option<&strata_semantics::ParseCache>,
+) -> CheckOutcome {
     let mut out = CheckOutcome::default();
     let mut clock = Clock::start();
     let loaded = load_project(world, path, &mut out.sources);
@@ -163,8 +175,13 @@ pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOut
         return out;
     }
     let loader = WorldLoader::new(world, &out.project);
-    let (mut analysis, diags) =
-        strata_semantics::analyze(&mut out.sources, &out.files, &loader, &options_sem);
+    let (mut analysis, diags) = strata_semantics::analyze_cached(
+        &mut out.sources,
+        &out.files,
+        &loader,
+        &options_sem,
+        cache,
+    );
     out.diagnostics.extend(diags);
     clock.lap(&mut out.timings, "analyze");
     let (model, diags) =

@@ -11,6 +11,10 @@
 //!   typing in a slow project still gets feedback).
 //! - Every file of the project is published, possibly with an empty list, and files published
 //!   before that are no longer part of the project are cleared.
+//! - Incremental: each project keeps a [`ParseCache`] from one check to the next, so only the
+//!   files whose text changed are parsed again (the stdlib and the other files are not); the
+//!   outcome is what a check from scratch gives (ARCHITECTURE.md, "The language server's
+//!   revisions").
 
 use crate::diagnostics;
 use crate::docs::DocsSnapshot;
@@ -26,6 +30,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+use strata_driver::ParseCache;
 
 const MAX_SILENCE: Duration = Duration::from_millis(1000);
 
@@ -52,6 +57,7 @@ impl Checker {
                     out,
                     published: HashMap::new(),
                     last_publish: HashMap::new(),
+                    parsed: HashMap::new(),
                     trash: Trash::spawn(),
                 }
                 .run(rx)
@@ -79,6 +85,8 @@ struct Worker {
     /// Files published with diagnostics, per project.
     published: HashMap<PathBuf, BTreeSet<PathBuf>>,
     last_publish: HashMap<PathBuf, Instant>,
+    /// Syntax trees of the last check, per project.
+    parsed: HashMap<PathBuf, ParseCache>,
     trash: Trash,
 }
 
@@ -140,14 +148,19 @@ impl Worker {
                 continue;
             };
             let started = Instant::now();
+            let cache = self.parsed.entry(root.clone()).or_default();
+            let (_, hits_before, misses_before) = cache.stats();
             let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                 let world = OverlayWorld { docs: docs.clone() };
-                let outcome = strata_driver::check(&world, &root, &self.shared.options);
+                let outcome =
+                    strata_driver::check_cached(&world, &root, &self.shared.options, Some(cache));
                 Snapshot::new(root.clone(), outcome)
             }));
             let snap = match result {
                 Ok(s) => s,
                 Err(_) => {
+                    // Whatever the failed check left in the cache is not trusted.
+                    self.parsed.remove(&root);
                     eprintln!("strata lsp: internal error while checking {}; the previous results are kept", root.display());
                     if closed {
                         return;
@@ -182,10 +195,13 @@ impl Worker {
                 self.last_publish.insert(root.clone(), Instant::now());
             }
             if std::env::var_os("STRATA_LSP_TRACE").is_some() {
+                let (_, hits, misses) = self.parsed.get(&root).map_or((0, 0, 0), ParseCache::stats);
                 eprintln!(
-                    "strata lsp: checked {} in {:.1} ms, published in {:.1} ms ({} diagnostics{})",
+                    "strata lsp: checked {} in {:.1} ms ({} files parsed, {} trees reused), published in {:.1} ms ({} diagnostics{})",
                     root.display(),
                     checked_in.as_secs_f64() * 1e3,
+                    misses.saturating_sub(misses_before),
+                    hits.saturating_sub(hits_before),
                     published_at.elapsed().as_secs_f64() * 1e3,
                     snap.outcome.diagnostics.len(),
                     if publish {

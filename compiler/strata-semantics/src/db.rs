@@ -157,6 +157,18 @@ pub(crate) struct Db<'a> {
     pub xref_spans: std::collections::HashSet<Span>,
     /// Shared handles on the schemas, so evaluation can hold one while it mutates the db.
     pub schema_rcs: HashMap<String, std::rc::Rc<strata_model::ResourceSchema>>,
+    /// Hover texts of schemas and of their fields and outputs, by schema name: a type that
+    /// hundreds of resources use is described once (schemas do not change once evaluation
+    /// starts).
+    pub hovers: std::cell::RefCell<HashMap<String, SchemaHovers>>,
+}
+
+/// The hover texts of one schema computed so far.
+#[derive(Default)]
+pub(crate) struct SchemaHovers {
+    pub schema: Option<String>,
+    pub fields: HashMap<String, String>,
+    pub outputs: HashMap<String, String>,
 }
 
 /// Comprehension iterations one evaluation may run (all comprehensions together).
@@ -227,6 +239,7 @@ impl<'a> Db<'a> {
             record_xrefs: false,
             xref_spans: std::collections::HashSet::new(),
             schema_rcs: HashMap::new(),
+            hovers: Default::default(),
         }
     }
 
@@ -271,6 +284,61 @@ impl<'a> Db<'a> {
                 hover,
             });
         }
+    }
+
+    /// Hover text of a schema (see [`Db::schema_hover`]), computed once per schema.
+    pub fn schema_hover_memo(&self, name: &str) -> String {
+        if let Some(h) = self
+            .hovers
+            .borrow()
+            .get(name)
+            .and_then(|h| h.schema.as_ref())
+        {
+            return h.clone();
+        }
+        let h = self.schema_hover(name);
+        self.hovers
+            .borrow_mut()
+            .entry(name.to_string())
+            .or_default()
+            .schema = Some(h.clone());
+        h
+    }
+
+    /// Hover text of a schema's field (`is_out`: of its output) named `field`, computed once
+    /// per schema and field; empty when there is no such field.
+    pub fn field_hover_memo(&self, schema: &str, field: &str, is_out: bool) -> String {
+        let pick = |h: &SchemaHovers| {
+            if is_out {
+                h.outputs.get(field).cloned()
+            } else {
+                h.fields.get(field).cloned()
+            }
+        };
+        if let Some(h) = self.hovers.borrow().get(schema).and_then(pick) {
+            return h;
+        }
+        let h = self
+            .schemas
+            .get(schema)
+            .and_then(|s| {
+                if is_out {
+                    s.outputs.get(field)
+                } else {
+                    s.fields.get(field)
+                }
+            })
+            .map(|f| crate::eval::field_hover(field, is_out, f))
+            .unwrap_or_default();
+        let mut memo = self.hovers.borrow_mut();
+        let entry = memo.entry(schema.to_string()).or_default();
+        let map = if is_out {
+            &mut entry.outputs
+        } else {
+            &mut entry.fields
+        };
+        map.insert(field.to_string(), h.clone());
+        h
     }
 
     /// Hover text of a schema: its name, documentation and fields.

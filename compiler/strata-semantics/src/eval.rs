@@ -883,19 +883,9 @@ impl<'a> Db<'a> {
                     .or_else(|| schema.fields.get(&name.name).map(|f| (false, f)));
                 if let Some((is_out, f)) = decl {
                     let def = f.span;
-                    let (sn, n) = (schema_name.clone(), name.name.clone());
-                    self.xref(name.span, def, crate::XRefKind::Property, move |db| {
-                        db.schemas
-                            .get(&sn)
-                            .and_then(|s| {
-                                s.outputs
-                                    .get(&n)
-                                    .map(|f| field_hover(&n, true, f))
-                                    .or_else(|| s.fields.get(&n).map(|f| field_hover(&n, false, f)))
-                            })
-                            .unwrap_or_default()
+                    self.xref(name.span, def, crate::XRefKind::Property, |db| {
+                        db.field_hover_memo(&schema_name, &name.name, is_out)
                     });
-                    let _ = is_out;
                 }
                 let schema = self.schemas.get(&schema_name)?;
                 // An untyped resource (`cfn.Untyped`): any attribute can be read.

@@ -308,7 +308,7 @@ impl<'a> Db<'a> {
             TypePath::Schema(s) => {
                 let def = self.schemas.get(&s).map(|x| x.span).unwrap_or(ty.span);
                 self.xref(ty.span, def, crate::XRefKind::Schema, |db| {
-                    db.schema_hover(&s)
+                    db.schema_hover_memo(&s)
                 });
                 Some(s)
             }
@@ -779,13 +779,9 @@ impl<'a> Db<'a> {
                 continue;
             };
             out.spans.insert(name.to_string(), f.name.span);
-            let (fs_span, sn) = (fs.span, schema_name.clone());
+            let fs_span = fs.span;
             self.xref(f.name.span, fs_span, crate::XRefKind::Property, |db| {
-                db.schemas
-                    .get(&sn)
-                    .and_then(|s| s.fields.get(name))
-                    .map(|f| crate::eval::field_hover(name, false, f))
-                    .unwrap_or_default()
+                db.field_hover_memo(&schema_name, name, false)
             });
             // `x = cond ? value : null` on a property that may be omitted means "unset here":
             // accept null for it (then the default, if any, applies).

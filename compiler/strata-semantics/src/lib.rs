@@ -17,10 +17,13 @@ pub use db::{
 mod eval;
 mod instantiate;
 mod load;
+mod parsed;
 mod policy;
 mod sites;
 mod suggest;
 mod types;
+
+pub use parsed::ParseCache;
 
 use db::{Db, SymKind};
 use strata_base::{Diagnostic, FileId, SourceMap, Span};
@@ -65,8 +68,9 @@ pub struct Options {
 pub struct Analysis {
     pub model: Model,
     pub schemas: Schemas,
-    /// Parsed trees of every project file (including imported ones), by file.
-    pub files: Vec<(FileId, ast::File)>,
+    /// Parsed trees of every project file (including imported ones), by file. Shared with the
+    /// [`ParseCache`] of [`analyze_cached`], if any.
+    pub files: Vec<(FileId, std::sync::Arc<ast::File>)>,
     /// Every resolved use of a name, type or property: where it is used, where it is
     /// declared (possibly in the stdlib), and a Markdown hover text. Sorted by use site.
     pub xrefs: Vec<XRef>,
@@ -103,8 +107,24 @@ pub fn analyze(
     loader: &dyn Loader,
     options: &Options,
 ) -> (Analysis, Vec<Diagnostic>) {
+    analyze_cached(sources, project_files, loader, options, None)
+}
+
+/// [`analyze`], reusing the syntax trees `cache` holds for files whose id, name and text are
+/// unchanged (the stdlib, the files not edited) and leaving it with the trees of this run.
+/// The result is the same as [`analyze`]'s.
+pub fn analyze_cached(
+    sources: &mut SourceMap,
+    project_files: &[FileId],
+    loader: &dyn Loader,
+    options: &Options,
+    cache: Option<&ParseCache>,
+) -> (Analysis, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let loaded = load::load(sources, project_files, loader, options, &mut diags);
+    let loaded = load::load(sources, project_files, loader, options, cache, &mut diags);
+    if let Some(c) = cache {
+        c.sweep();
+    }
     let (model, schemas, xrefs) = {
         let mut db = Db::new();
         db.record_xrefs = options.record_xrefs;

@@ -1,8 +1,9 @@
 //! Phase 0: gather every file of the compilation — stdlib, project, and transitively imported
 //! project files — and parse each exactly once.
 
-use crate::{Loader, Options};
+use crate::{Loader, Options, ParseCache};
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 use strata_base::{Diagnostic, FileId, SourceMap, Span};
 use strata_syntax::ast;
 
@@ -15,33 +16,47 @@ pub(crate) struct UnitFiles {
 }
 
 pub(crate) struct Loaded {
-    /// Every parsed file, by index.
-    pub files: Vec<(FileId, ast::File)>,
+    /// Every parsed file, by index (shared with the [`ParseCache`], when there is one).
+    pub files: Vec<(FileId, Arc<ast::File>)>,
     /// Units: 0 = stdlib, 1 = project root, then imports.
     pub units: Vec<UnitFiles>,
     /// For each `import "..."` item (by its span), the unit it resolved to.
     pub file_imports: HashMap<Span, usize>,
 }
 
-/// Parse files in parallel; the trees come back in the order of `ids`.
+/// Parse files in parallel; the trees come back in the order of `ids`. Files the cache holds
+/// with the same id, name and text are not parsed again.
 fn parse_all(
     sources: &SourceMap,
     ids: &[FileId],
+    cache: Option<&ParseCache>,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<(FileId, ast::File)> {
+) -> Vec<(FileId, Arc<ast::File>)> {
     use rayon::prelude::*;
-    let parsed: Vec<(FileId, ast::File, Vec<Diagnostic>)> = ids
+    let mut done: Vec<Option<(Arc<ast::File>, Vec<Diagnostic>)>> = ids
+        .iter()
+        .map(|&id| cache.and_then(|c| c.get(sources.get(id))))
+        .collect();
+    let missing: Vec<usize> = (0..ids.len()).filter(|&i| done[i].is_none()).collect();
+    let parsed: Vec<(usize, Arc<ast::File>, Vec<Diagnostic>)> = missing
         .par_iter()
-        .map(|&id| {
-            let (tree, d) = strata_syntax::parse(id, &sources.get(id).text);
-            (id, tree, d)
+        .map(|&i| {
+            let (tree, d) = strata_syntax::parse(ids[i], &sources.get(ids[i]).text);
+            (i, Arc::new(tree), d)
         })
         .collect();
-    parsed
-        .into_iter()
-        .map(|(id, tree, mut d)| {
+    for (i, tree, d) in parsed {
+        if let Some(c) = cache {
+            c.put(sources.get(ids[i]), tree.clone(), &d);
+        }
+        done[i] = Some((tree, d));
+    }
+    ids.iter()
+        .zip(done)
+        .filter_map(|(&id, parsed)| {
+            let (tree, mut d) = parsed?;
             diags.append(&mut d);
-            (id, tree)
+            Some((id, tree))
         })
         .collect()
 }
@@ -54,12 +69,12 @@ pub(crate) fn load(
     project_files: &[FileId],
     loader: &dyn Loader,
     _options: &Options,
+    cache: Option<&ParseCache>,
     diags: &mut Vec<Diagnostic>,
 ) -> Loaded {
     let mut files = Vec::new();
     let mut units = Vec::new();
 
-    // The stdlib: parsed once per process and cached? Parsing is fast; the files are static.
     // The stdlib and the project's own files are known up front: parse them in parallel
     // (in a fixed order, so file indices and diagnostics do not depend on scheduling).
     let std_ids: Vec<FileId> = strata_stdlib::files_with_extension(".strata")
@@ -70,7 +85,7 @@ pub(crate) fn load(
         name: "<stdlib>".into(),
         files: Vec::new(),
     };
-    for (id, tree) in parse_all(sources, &std_ids, diags) {
+    for (id, tree) in parse_all(sources, &std_ids, cache, diags) {
         std_unit.files.push(files.len());
         files.push((id, tree));
     }
@@ -80,7 +95,7 @@ pub(crate) fn load(
         name: String::new(),
         files: Vec::new(),
     };
-    for (id, tree) in parse_all(sources, project_files, diags) {
+    for (id, tree) in parse_all(sources, project_files, cache, diags) {
         root.files.push(files.len());
         files.push((id, tree));
     }
@@ -154,10 +169,11 @@ pub(crate) fn load(
                             name: target.clone(),
                             files: Vec::new(),
                         };
-                        for (name, text) in loaded {
-                            let id = sources.add(name, text.clone(), false);
-                            let (tree, mut d) = strata_syntax::parse(id, &text);
-                            diags.append(&mut d);
+                        let ids: Vec<FileId> = loaded
+                            .into_iter()
+                            .map(|(name, text)| sources.add(name, text, false))
+                            .collect();
+                        for (id, tree) in parse_all(sources, &ids, cache, diags) {
                             unit.files.push(files.len());
                             files.push((id, tree));
                         }

@@ -484,7 +484,7 @@ impl<'a> Scope<'a> {
                 .files
                 .iter()
                 .filter(|(id, _)| Some(*id) != own && s.outcome.files.contains(id))
-                .map(|(id, f)| (*id, f))
+                .map(|(id, f)| (*id, &**f))
                 .collect(),
             None => Vec::new(),
         };
