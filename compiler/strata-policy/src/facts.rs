@@ -287,6 +287,7 @@ pub const GENERATED_KINDS: &[(&str, &str)] = &[
     ("kube.rbac.v1.ClusterRoleBinding", IAM),
     ("tf.kubernetes_service_account", IAM),
     ("tf.kubernetes_service_account_v1", IAM),
+    ("tf.kubernetes_role_binding", IAM),
     ("tf.kubernetes_role_binding_v1", IAM),
     ("tf.kubernetes_cluster_role_binding", IAM),
     ("tf.kubernetes_cluster_role_binding_v1", IAM),

@@ -27,6 +27,8 @@ pub(crate) const NAMES: &[&str] = &[
     "cidrsubnet",
     "format",
     "default",
+    "json",
+    "yaml",
 ];
 
 /// Longest list `range` may build.
@@ -151,6 +153,15 @@ pub(crate) fn plan(name: &str, args: &[Value]) -> Result<u64, String> {
             list_limit("`range`", len as u64)?
         }
         ("min" | "max", [Value::List(l)]) => weight(l.size()),
+        ("json" | "yaml", [v]) => {
+            // At least the text of every string and a few characters per element; the encoder
+            // stops at the limit as well (escapes and indentation can add more).
+            let size = v.size();
+            string_limit(
+                &format!("`{name}`"),
+                size.bytes.saturating_add(size.elements.saturating_mul(4)),
+            )?
+        }
         ("format", _) => {
             // A list or record is shown as written: at least a character per element besides
             // its text.
@@ -406,6 +417,16 @@ pub(crate) fn call(name: &str, args: Vec<Value>) -> Result<Value, String> {
             }
             Ok(Value::str(out))
         }
+        "json" | "yaml" => {
+            argc(1)?;
+            let mut out = Encoder::default();
+            if name == "json" {
+                out.json(&args[0])?;
+            } else {
+                out.yaml_document(&args[0])?;
+            }
+            Ok(make_string(out.parts))
+        }
         "default" => {
             argc(2)?;
             let mut a = args;
@@ -511,9 +532,240 @@ fn cidrsubnet(prefix: &str, newbits: i64, netnum: i64) -> Result<String, String>
     Ok(format!("{}/{}", std::net::Ipv4Addr::from(net), newlen))
 }
 
+/// The text `json` and `yaml` build: literal text, and the references a string value holds
+/// (written where the string's text goes, resolved by the target at deploy time).
+#[derive(Default)]
+struct Encoder {
+    parts: Vec<StrPart>,
+    len: usize,
+}
+
+impl Encoder {
+    fn lit(&mut self, s: &str) -> Result<(), String> {
+        self.len += s.len();
+        if self.len > MAX_STRING {
+            return Err(format!(
+                "the encoded text would be longer than the limit of {MAX_STRING} bytes"
+            ));
+        }
+        match self.parts.last_mut() {
+            Some(StrPart::Lit(last)) => last.push_str(s),
+            _ => self.parts.push(StrPart::Lit(s.to_string())),
+        }
+        Ok(())
+    }
+
+    /// A string value between double quotes, with JSON's escapes (which YAML's double-quoted
+    /// style reads the same way); references stay references.
+    fn quoted(&mut self, v: &Value) -> Result<(), String> {
+        self.lit("\"")?;
+        match v {
+            Value::Str(s) | Value::Cidr(s) => self.escaped(s)?,
+            Value::Ref(r) => self.parts.push(StrPart::Ref(r.clone())),
+            Value::Interp(ps) => {
+                for p in ps.iter() {
+                    match p {
+                        StrPart::Lit(s) => self.escaped(s)?,
+                        StrPart::Ref(r) => self.parts.push(StrPart::Ref(r.clone())),
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.lit("\"")
+    }
+
+    fn escaped(&mut self, s: &str) -> Result<(), String> {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            match c {
+                '"' => out.push_str("\\\""),
+                '\\' => out.push_str("\\\\"),
+                '\n' => out.push_str("\\n"),
+                '\r' => out.push_str("\\r"),
+                '\t' => out.push_str("\\t"),
+                c if (c as u32) < 0x20
+                    || c == '\u{7f}'
+                    || c == '\u{85}'
+                    || c == '\u{2028}'
+                    || c == '\u{2029}'
+                    || c == '\u{feff}' =>
+                {
+                    out.push_str(&format!("\\u{:04x}", c as u32))
+                }
+                c => out.push(c),
+            }
+        }
+        self.lit(&out)
+    }
+
+    /// A scalar as both formats write it; `None` for a list or a record.
+    fn scalar(&mut self, f: &str, v: &Value) -> Result<bool, String> {
+        match v {
+            Value::Null => self.lit("null")?,
+            Value::Bool(b) => self.lit(if *b { "true" } else { "false" })?,
+            Value::Int(i) => self.lit(&i.to_string())?,
+            Value::Float(x) if x.is_finite() => {
+                let t = x.to_string();
+                // `2.0` prints as `2`: keep it a float for readers that care.
+                if t.contains(['.', 'e', 'E']) {
+                    self.lit(&t)?
+                } else {
+                    self.lit(&format!("{t}.0"))?
+                }
+            }
+            Value::Float(x) => return Err(format!("`{f}` cannot encode the number {x}")),
+            Value::Quantity(q) => {
+                return Err(format!(
+                    "`{f}` cannot encode the quantity `{q}`: a file format has no units; write the number in the unit the file expects, or a string (\"{q}\")"
+                ))
+            }
+            Value::Str(_) | Value::Cidr(_) | Value::Ref(_) | Value::Interp(_) => {
+                self.quoted(v)?
+            }
+            Value::List(_) | Value::Record(_) => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    /// Compact JSON, keys in sorted order (as Terraform's `jsonencode`).
+    fn json(&mut self, v: &Value) -> Result<(), String> {
+        if self.scalar("json", v)? {
+            return Ok(());
+        }
+        match v {
+            Value::List(items) => {
+                self.lit("[")?;
+                for (i, item) in items.iter().enumerate() {
+                    if i > 0 {
+                        self.lit(",")?;
+                    }
+                    self.json(item)?;
+                }
+                self.lit("]")
+            }
+            Value::Record(m) => {
+                self.lit("{")?;
+                for (i, (k, item)) in m.iter().enumerate() {
+                    if i > 0 {
+                        self.lit(",")?;
+                    }
+                    self.quoted(&Value::str(k.as_str()))?;
+                    self.lit(":")?;
+                    self.json(item)?;
+                }
+                self.lit("}")
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// A YAML document in block style, ending with a newline.
+    fn yaml_document(&mut self, v: &Value) -> Result<(), String> {
+        if self.yaml_inline(v)? {
+            return self.lit("\n");
+        }
+        self.yaml_block(v, 0, false)
+    }
+
+    /// A scalar or an empty collection on the current line; `false` for a block.
+    fn yaml_inline(&mut self, v: &Value) -> Result<bool, String> {
+        match v {
+            Value::List(l) if l.is_empty() => self.lit("[]").map(|_| true),
+            Value::Record(m) if m.is_empty() => self.lit("{}").map(|_| true),
+            Value::Str(s) if yaml_plain(s) => self.lit(s).map(|_| true),
+            _ => self.scalar("yaml", v),
+        }
+    }
+
+    /// A non-empty list or record, each entry on its own line at `indent`; with `continues`,
+    /// the first entry goes on the current line (after a list's `- `).
+    fn yaml_block(&mut self, v: &Value, indent: usize, continues: bool) -> Result<(), String> {
+        let pad = " ".repeat(indent);
+        let mut first = continues;
+        let mut line = |e: &mut Encoder| -> Result<(), String> {
+            if !std::mem::take(&mut first) {
+                e.lit(&pad)?;
+            }
+            Ok(())
+        };
+        match v {
+            Value::List(items) => {
+                for item in items.iter() {
+                    line(self)?;
+                    self.lit("- ")?;
+                    if is_block(item) {
+                        self.yaml_block(item, indent + 2, true)?;
+                    } else {
+                        self.yaml_inline(item)?;
+                        self.lit("\n")?;
+                    }
+                }
+            }
+            Value::Record(m) => {
+                for (k, item) in m.iter() {
+                    line(self)?;
+                    if yaml_plain(k) {
+                        self.lit(k)?;
+                    } else {
+                        self.quoted(&Value::str(k.as_str()))?;
+                    }
+                    self.lit(":")?;
+                    if is_block(item) {
+                        // Nothing after the colon: the block starts on the next line.
+                        self.lit("\n")?;
+                        self.yaml_block(item, indent + 2, false)?;
+                    } else {
+                        self.lit(" ")?;
+                        self.yaml_inline(item)?;
+                        self.lit("\n")?;
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+}
+
+/// A non-empty list or record: written as a block.
+fn is_block(v: &Value) -> bool {
+    match v {
+        Value::List(l) => !l.is_empty(),
+        Value::Record(m) => !m.is_empty(),
+        _ => false,
+    }
+}
+
+/// A string YAML reads back as the same string when written without quotes: words of
+/// letters, digits and `_./-` separated by single spaces, starting with a letter, `_` or `/`,
+/// and none of the words YAML 1.1 reads as a boolean or null.
+fn yaml_plain(s: &str) -> bool {
+    let Some(first) = s.chars().next() else {
+        return false;
+    };
+    if !(first.is_ascii_alphabetic() || first == '_' || first == '/') {
+        return false;
+    }
+    if s.ends_with(' ') || s.contains("  ") {
+        return false;
+    }
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '/' | '-' | ' '))
+    {
+        return false;
+    }
+    !matches!(
+        s.to_ascii_lowercase().as_str(),
+        "y" | "n" | "yes" | "no" | "on" | "off" | "true" | "false" | "null" | "nan" | "inf"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn cidrsubnet_matches_terraform() {
@@ -565,5 +817,195 @@ mod tests {
             Value::Str("x=3".into())
         );
         assert!(call("range", vec![Value::Int(0), Value::Int(10_000_000)]).is_err());
+    }
+
+    fn rec(entries: Vec<(&str, Value)>) -> Value {
+        Value::record(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        )
+    }
+
+    fn text(v: Value) -> String {
+        match v {
+            Value::Str(s) => s.to_string(),
+            v => panic!("not a plain string: {v:?}"),
+        }
+    }
+
+    #[test]
+    fn yaml_reads_like_a_hand_written_file() {
+        let v = rec(vec![
+            ("global", rec(vec![("scrape_interval", Value::str("30s"))])),
+            (
+                "scrape_configs",
+                Value::list(vec![rec(vec![
+                    ("job_name", Value::str("platform")),
+                    (
+                        "static_configs",
+                        Value::list(vec![rec(vec![(
+                            "targets",
+                            Value::list(vec![Value::str("gateway.ai.svc:80")]),
+                        )])]),
+                    ),
+                ])]),
+            ),
+            ("empty", Value::list(vec![])),
+            ("on", Value::Bool(true)),
+            ("ratio", Value::Float(0.5)),
+            ("n", Value::Int(3)),
+            ("none", Value::Null),
+        ]);
+        let y = text(call("yaml", vec![v.clone()]).unwrap());
+        assert_eq!(
+            y,
+            "empty: []\nglobal:\n  scrape_interval: \"30s\"\n\"n\": 3\nnone: null\n\"on\": true\nratio: 0.5\nscrape_configs:\n  - job_name: platform\n    static_configs:\n      - targets:\n          - \"gateway.ai.svc:80\"\n"
+        );
+        let j = text(call("json", vec![v]).unwrap());
+        assert_eq!(
+            j,
+            r#"{"empty":[],"global":{"scrape_interval":"30s"},"n":3,"none":null,"on":true,"ratio":0.5,"scrape_configs":[{"job_name":"platform","static_configs":[{"targets":["gateway.ai.svc:80"]}]}]}"#
+        );
+    }
+
+    #[test]
+    fn references_stay_references() {
+        let r = strata_model::Ref {
+            resource: strata_model::ResourceId(0),
+            name: "db".into(),
+            attr: Some("address".into()),
+        };
+        let v = rec(vec![
+            ("host", Value::Ref(r.clone())),
+            (
+                "url",
+                Value::interp(vec![
+                    StrPart::Lit("postgres://".into()),
+                    StrPart::Ref(r.clone()),
+                    StrPart::Lit(":5432".into()),
+                ]),
+            ),
+        ]);
+        let Value::Interp(parts) = call("json", vec![v]).unwrap() else {
+            panic!("references make an interpolation")
+        };
+        assert_eq!(
+            parts.as_slice(),
+            [
+                StrPart::Lit("{\"host\":\"".into()),
+                StrPart::Ref(r.clone()),
+                StrPart::Lit("\",\"url\":\"postgres://".into()),
+                StrPart::Ref(r),
+                StrPart::Lit(":5432\"}".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn quantities_are_refused_with_a_way_out() {
+        let q = Value::Quantity(strata_model::Quantity {
+            value: 5.0 * 1024.0 * 1024.0 * 1024.0,
+            dimension: strata_base::units::Dimension::Size,
+            unit: "GiB".into(),
+        });
+        let err = call("yaml", vec![rec(vec![("size", q)])]).unwrap_err();
+        assert!(err.contains("cannot encode the quantity `5 GiB`"), "{err}");
+    }
+
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::Int),
+            (-1e12f64..1e12).prop_map(Value::Float),
+            "\\PC{0,12}".prop_map(Value::str),
+            prop::sample::select(vec![
+                "yes",
+                "No",
+                "true",
+                "null",
+                "~",
+                "1.5",
+                "0x1F",
+                "- a",
+                "a: b",
+                "#c",
+                "",
+                " x",
+                "x ",
+                "a  b",
+                "/metrics",
+                "app.kubernetes.io/name",
+                "\n",
+                "é\u{85}\u{2028}",
+            ])
+            .prop_map(Value::str),
+        ];
+        leaf.prop_recursive(4, 48, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..5).prop_map(Value::list),
+                prop::collection::btree_map("\\PC{0,8}", inner, 0..5).prop_map(Value::record),
+            ]
+        })
+    }
+
+    /// The JSON data model of a value, as a reader of either format sees it.
+    fn expected(v: &Value) -> serde_json::Value {
+        match v {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => (*b).into(),
+            Value::Int(i) => (*i).into(),
+            Value::Float(f) => (*f).into(),
+            Value::Str(s) => s.as_str().into(),
+            Value::List(l) => l.iter().map(expected).collect(),
+            Value::Record(m) => m.iter().map(|(k, v)| (k.clone(), expected(v))).collect(),
+            v => panic!("not generated: {v:?}"),
+        }
+    }
+
+    fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+        use serde_json::Value as J;
+        match (a, b) {
+            (J::Number(x), J::Number(y)) => match (x.as_i64(), y.as_i64()) {
+                (Some(x), Some(y)) => x == y,
+                _ => {
+                    let (x, y) = (
+                        x.as_f64().unwrap_or(f64::NAN),
+                        y.as_f64().unwrap_or(f64::NAN),
+                    );
+                    x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs())
+                }
+            },
+            (J::Array(x), J::Array(y)) => {
+                x.len() == y.len() && x.iter().zip(y).all(|(a, b)| same(a, b))
+            }
+            (J::Object(x), J::Object(y)) => {
+                x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
+            }
+            _ => a == b,
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// What `json` writes, a JSON parser reads back as the same data.
+        #[test]
+        fn json_round_trips(v in value()) {
+            let t = text(call("json", vec![v.clone()]).unwrap());
+            let back: serde_json::Value = serde_json::from_str(&t).map_err(|e| TestCaseError::fail(format!("{e}: {t}")))?;
+            prop_assert!(same(&back, &expected(&v)), "{t}");
+        }
+
+        /// What `yaml` writes, a YAML parser (libyaml, YAML 1.1 rules) reads back as the same
+        /// data: quoting where a plain scalar would be read as another type.
+        #[test]
+        fn yaml_round_trips(v in value()) {
+            let t = text(call("yaml", vec![v.clone()]).unwrap());
+            let back: serde_json::Value = serde_norway::from_str(&t).map_err(|e| TestCaseError::fail(format!("{e}: {t}")))?;
+            prop_assert!(same(&back, &expected(&v)), "{t}");
+        }
     }
 }

@@ -50,6 +50,8 @@ const BUILTINS: &[(&str, &str)] = &[
     ),
     ("format", "format(fmt, ...): %s/%d formatting"),
     ("default", "default(x, fallback): fallback when x is null"),
+    ("json", "json(x): x written as compact JSON, keys sorted"),
+    ("yaml", "yaml(x): x written as a YAML document"),
 ];
 
 /// The fields of a stack block.

@@ -4,7 +4,9 @@ rule! {
     /// ## What it checks
     /// A resource that only makes sense when something uses it — a KMS key, a secret, a
     /// certificate, a target group — that no resource references; and a security group,
-    /// firewall or IAM resource that has no edge at all.
+    /// firewall or IAM resource that has no edge at all. A binding that grants a role to
+    /// principals outside the program (a Kubernetes RoleBinding for a group, a project IAM
+    /// member) is its own use and is not reported.
     ///
     /// ## Why it matters
     /// Orphans cost money (a KMS key is billed monthly), widen the attack surface (an unused
@@ -33,10 +35,27 @@ rule! {
     }
 }
 
+/// Grants to principals outside the program (people, groups, a project's members): a binding
+/// is its own use, with nothing in the program to reference it.
+const GRANTS: &[&str] = &[
+    "kube.rbac.v1.RoleBinding",
+    "kube.rbac.v1.ClusterRoleBinding",
+    "tf.kubernetes_role_binding",
+    "tf.kubernetes_role_binding_v1",
+    "tf.kubernetes_cluster_role_binding",
+    "tf.kubernetes_cluster_role_binding_v1",
+    "tf.google_project_iam_member",
+    "tf.google_project_iam_binding",
+    "tf.azurerm_role_assignment",
+];
+
 fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
     let f = cx.facts;
     for r in &cx.model.resources {
-        if f.superseded.contains(r.id) || r.lowered_from.is_some() {
+        if f.superseded.contains(r.id)
+            || r.lowered_from.is_some()
+            || GRANTS.contains(&r.ty.as_str())
+        {
             continue;
         }
         let kind = f.kind(r.id);
