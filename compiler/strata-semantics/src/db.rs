@@ -157,6 +157,13 @@ pub(crate) struct Db<'a> {
     pub xref_spans: std::collections::HashSet<Span>,
     /// Shared handles on the schemas, so evaluation can hold one while it mutates the db.
     pub schema_rcs: HashMap<String, std::rc::Rc<strata_model::ResourceSchema>>,
+    /// Compile the stdlib's `pattern` constraints when its types are resolved, as a project's
+    /// are. Off: the stdlib's ~120 patterns are compiled on first use instead (a value checked
+    /// against one), which spares every run their compilation (about 1.3 MB of automata for
+    /// a 7-resource project); the stdlib test `stdlib_patterns_are_valid` turns it on.
+    pub check_stdlib_patterns: bool,
+    /// Patterns compiled by `pattern = ...` constraints so far (what that test counts).
+    pub patterns_validated: usize,
 }
 
 /// Comprehension iterations one evaluation may run (all comprehensions together).
@@ -227,6 +234,8 @@ impl<'a> Db<'a> {
             record_xrefs: false,
             xref_spans: std::collections::HashSet::new(),
             schema_rcs: HashMap::new(),
+            check_stdlib_patterns: false,
+            patterns_validated: 0,
         }
     }
 
