@@ -24,7 +24,7 @@ IDLE="${IDLE:-4}"
 WORK="${WORK:-${TMPDIR:-/tmp}/strata-bench-job}"
 SETTINGS="${SETTINGS:-binary eager}"   # binary: as built; eager: MIMALLOC_ARENA_EAGER_COMMIT=2
 ENV_NAME="${ENV_NAME:-prod}"
-OTHERS="${OTHERS:-pkl kcl}"            # which of the other tools to run ("" for none)
+OTHERS="${OTHERS-pkl kcl}"             # which of the other tools to run ("" for none)
 TOOLS="${STRATA_TOOLS:-$HOME/.cache/strata-tools}"
 python="${PYTHON:-python3}"
 log() { echo "job: $*" >&2; }

@@ -87,6 +87,12 @@ pub(crate) fn print_timings(outcome: &CheckOutcome) {
                     bytes as f64 / (1024.0 * 1024.0)
                 ));
             }
+            if let Some(bytes) = t.anonymous {
+                s.push_str(&format!(
+                    ", {:.1} MiB anonymous",
+                    bytes as f64 / (1024.0 * 1024.0)
+                ));
+            }
             s.push('\n');
         }
         err(&s);

@@ -29,6 +29,19 @@ static GLOBAL: strata_base::memory::CountingAlloc<mimalloc::MiMalloc> =
 static GLOBAL: strata_base::memory::CountingAlloc<std::alloc::System> =
     strata_base::memory::CountingAlloc(std::alloc::System);
 
+/// mimalloc's settings that must precede its first allocation (no transparent huge pages:
+/// `strata_cli::allocator::configure_early`), from a constructor of a lower priority number than
+/// mimalloc's own (101 built by clang, 65535 by gcc), which the linker orders first.
+#[cfg(all(feature = "mimalloc", target_os = "linux"))]
+#[used]
+#[link_section = ".init_array.00100"]
+static CONFIGURE_EARLY: extern "C" fn() = {
+    extern "C" fn configure_early() {
+        strata_cli::allocator::configure_early();
+    }
+    configure_early
+};
+
 #[derive(Parser, Debug)]
 #[command(
     name = "strata",

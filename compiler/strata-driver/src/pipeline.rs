@@ -466,10 +466,12 @@ pub fn write_output(out: &mut CompileOutcome) {
     };
     let start = std::time::Instant::now();
     let result = stages::write_outputs(&out_dir, &out.files, &out.replaced);
+    let (resident, anonymous) = resident_bytes();
     out.check.timings.push(StageTiming {
         stage: "write",
         wall: start.elapsed(),
-        resident: resident_bytes(),
+        resident,
+        anonymous,
     });
     match result {
         Ok(()) => {
@@ -555,6 +557,9 @@ pub struct StageTiming {
     pub wall: std::time::Duration,
     /// Resident memory of the process when the stage ended (Linux only), in bytes.
     pub resident: Option<u64>,
+    /// The part of it that is anonymous (heap, stacks; the rest maps files, such as the
+    /// binary): after the machine idles, the memory a run must get back from the host.
+    pub anonymous: Option<u64>,
 }
 
 /// Measures consecutive stages.
@@ -570,30 +575,41 @@ impl Clock {
         timings: &mut Vec<StageTiming>,
         stages: &[(&'static str, std::time::Duration)],
     ) {
-        let resident = resident_bytes();
+        let (resident, anonymous) = resident_bytes();
         for &(stage, wall) in stages {
             timings.push(StageTiming {
                 stage,
                 wall,
                 resident,
+                anonymous,
             });
         }
         self.0 = std::time::Instant::now();
     }
     fn lap(&mut self, timings: &mut Vec<StageTiming>, stage: &'static str) {
         let now = std::time::Instant::now();
+        let (resident, anonymous) = resident_bytes();
         timings.push(StageTiming {
             stage,
             wall: now - self.0,
-            resident: resident_bytes(),
+            resident,
+            anonymous,
         });
         self.0 = now;
     }
 }
 
-/// The resident set size of this process (second field of `/proc/self/statm`, in pages).
-fn resident_bytes() -> Option<u64> {
-    let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
-    let pages: u64 = statm.split_whitespace().nth(1)?.parse().ok()?;
-    Some(pages * 4096)
+/// The resident set size of this process and its anonymous part (second and third fields
+/// of `/proc/self/statm`, resident and file-backed, in pages).
+fn resident_bytes() -> (Option<u64>, Option<u64>) {
+    let Ok(statm) = std::fs::read_to_string("/proc/self/statm") else {
+        return (None, None);
+    };
+    let mut fields = statm.split_whitespace().skip(1);
+    let mut next = || fields.next().and_then(|f| f.parse::<u64>().ok());
+    let (resident, file) = (next(), next());
+    (
+        resident.map(|p| p * 4096),
+        resident.zip(file).map(|(r, f)| r.saturating_sub(f) * 4096),
+    )
 }

@@ -323,3 +323,47 @@ fn analyze_loaded<'a>(
 pub fn codes() -> Vec<strata_base::CodeDoc> {
     codes::codes()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs skip compiling the stdlib's `pattern` constraints (`Db::check_stdlib_patterns`):
+    /// here every one of them is compiled, and none may be invalid.
+    #[test]
+    fn stdlib_patterns_are_valid() {
+        let mut sources = SourceMap::default();
+        let mut diags = Vec::new();
+        let options = Options::default();
+        let loaded = load::load(&mut sources, &[], &NoImports, &options, &mut diags);
+        let mut db = Db::new();
+        db.check_stdlib_patterns = true;
+        analyze_loaded(&mut db, &loaded, &options, None);
+        // Named types nothing uses are resolved too.
+        for s in 0..db.syms.len() {
+            if let SymKind::Type(decl) = db.syms[s].kind {
+                let scope = db.syms[s].scope;
+                let _ = db.resolve_named_type(s, decl, scope);
+            }
+        }
+        diags.append(&mut db.diags);
+        assert!(diags.is_empty(), "{diags:#?}");
+        assert!(
+            db.patterns_validated >= 100,
+            "only {} patterns compiled",
+            db.patterns_validated
+        );
+    }
+
+    /// Without the flag, the stdlib's patterns are not compiled at all.
+    #[test]
+    fn stdlib_patterns_are_not_compiled_by_a_run() {
+        let mut sources = SourceMap::default();
+        let mut diags = Vec::new();
+        let options = Options::default();
+        let loaded = load::load(&mut sources, &[], &NoImports, &options, &mut diags);
+        let mut db = Db::new();
+        analyze_loaded(&mut db, &loaded, &options, None);
+        assert_eq!(db.patterns_validated, 0);
+    }
+}
