@@ -221,6 +221,7 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.azurerm_servicebus_queue", "free"),
     ("tf.azurerm_storage_account", "usage-based"),
     ("tf.azurerm_storage_container", "free"),
+    ("tf.azurerm_storage_management_policy", "free"),
     ("tf.azurerm_subnet", "free"),
     (
         "tf.azurerm_subnet_network_security_group_association",
