@@ -18,6 +18,7 @@ pub(crate) mod dep002_private_store_unreachable;
 pub(crate) mod dep003_secret_as_plain_env;
 pub(crate) mod dep004_placeholder_in_production;
 pub(crate) mod dep005_image_from_same_stack_registry;
+pub(crate) mod dep006_route53_query_logs_region;
 pub(crate) mod graph001_data_store_exposed;
 pub(crate) mod graph002_prod_depends_on_non_prod;
 pub(crate) mod graph003_data_residency;
@@ -103,6 +104,7 @@ pub static ALL: &[&Rule] = &[
     &dep003_secret_as_plain_env::RULE,
     &dep004_placeholder_in_production::RULE,
     &dep005_image_from_same_stack_registry::RULE,
+    &dep006_route53_query_logs_region::RULE,
     &graph001_data_store_exposed::RULE,
     &graph002_prod_depends_on_non_prod::RULE,
     &graph003_data_residency::RULE,
