@@ -65,6 +65,7 @@ pub(crate) mod sec061_weak_tls_policy;
 pub(crate) mod sec062_cdn_allows_http;
 pub(crate) mod sec063_lb_access_logs;
 pub(crate) mod sec064_waf_logging_disabled;
+pub(crate) mod sec065_trail_without_cloudwatch_logs;
 pub(crate) mod sec070_cluster_public_endpoint;
 pub(crate) mod sec071_cluster_secrets_encryption;
 pub(crate) mod sec072_cluster_logging;
@@ -151,6 +152,7 @@ pub static ALL: &[&Rule] = &[
     &sec062_cdn_allows_http::RULE,
     &sec063_lb_access_logs::RULE,
     &sec064_waf_logging_disabled::RULE,
+    &sec065_trail_without_cloudwatch_logs::RULE,
     &sec070_cluster_public_endpoint::RULE,
     &sec071_cluster_secrets_encryption::RULE,
     &sec072_cluster_logging::RULE,
