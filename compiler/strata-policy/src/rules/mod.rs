@@ -18,6 +18,7 @@ pub(crate) mod dep002_private_store_unreachable;
 pub(crate) mod dep003_secret_as_plain_env;
 pub(crate) mod dep004_placeholder_in_production;
 pub(crate) mod dep005_image_from_same_stack_registry;
+pub(crate) mod dep006_route53_query_logs_region;
 pub(crate) mod graph001_data_store_exposed;
 pub(crate) mod graph002_prod_depends_on_non_prod;
 pub(crate) mod graph003_data_residency;
@@ -63,6 +64,8 @@ pub(crate) mod sec060_http_listener;
 pub(crate) mod sec061_weak_tls_policy;
 pub(crate) mod sec062_cdn_allows_http;
 pub(crate) mod sec063_lb_access_logs;
+pub(crate) mod sec064_waf_logging_disabled;
+pub(crate) mod sec065_trail_without_cloudwatch_logs;
 pub(crate) mod sec070_cluster_public_endpoint;
 pub(crate) mod sec071_cluster_secrets_encryption;
 pub(crate) mod sec072_cluster_logging;
@@ -102,6 +105,7 @@ pub static ALL: &[&Rule] = &[
     &dep003_secret_as_plain_env::RULE,
     &dep004_placeholder_in_production::RULE,
     &dep005_image_from_same_stack_registry::RULE,
+    &dep006_route53_query_logs_region::RULE,
     &graph001_data_store_exposed::RULE,
     &graph002_prod_depends_on_non_prod::RULE,
     &graph003_data_residency::RULE,
@@ -147,6 +151,8 @@ pub static ALL: &[&Rule] = &[
     &sec061_weak_tls_policy::RULE,
     &sec062_cdn_allows_http::RULE,
     &sec063_lb_access_logs::RULE,
+    &sec064_waf_logging_disabled::RULE,
+    &sec065_trail_without_cloudwatch_logs::RULE,
     &sec070_cluster_public_endpoint::RULE,
     &sec071_cluster_secrets_encryption::RULE,
     &sec072_cluster_logging::RULE,

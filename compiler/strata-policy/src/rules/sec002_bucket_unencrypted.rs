@@ -9,7 +9,10 @@ rule! {
     /// A bucket that receives S3 server access logs or load balancer access logs (another
     /// bucket's `logging`, a load balancer's `access_logs`) is not flagged: AWS delivers those
     /// logs only to buckets encrypted with S3-managed keys (SSE-S3), so SSE-S3 is what such a
-    /// bucket must have.
+    /// bucket must have. Nor is the flow-log bucket a `portable.Network` creates (`flow_logs`):
+    /// the portable type has no key setting, its lowering chooses SSE-S3 (the log delivery
+    /// service writes there with no key policy to admit it), and flow logs hold addresses, ports
+    /// and byte counts, not data; declare the VPC and its log bucket yourself to use a key.
     ///
     /// Cloud Storage and Azure Storage always encrypt with provider-managed keys and are not
     /// flagged.
@@ -56,6 +59,13 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     };
     // S3 server access logs and ELB access logs are delivered only to SSE-S3 buckets.
     if matches!(log_sink(cx, r), Some(LogSink::SseS3Only)) {
+        return;
+    }
+    // The flow-log bucket of a portable network: SSE-S3 by the lowering's choice (see above).
+    if r.ty == "aws.s3.Bucket"
+        && cx.origin(r).is_some_and(|o| o.ty == "portable.Network")
+        && log_sink(cx, r).is_some()
+    {
         return;
     }
     let field = hit.path().rsplit('.').next().unwrap_or(hit.path());

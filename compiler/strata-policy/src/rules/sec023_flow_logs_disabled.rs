@@ -6,8 +6,9 @@ rule! {
     /// no `log_config` (`tf.google_compute_subnetwork`) or `logConfig.enable` not true
     /// (`dm.compute.v1.subnetwork`), an `aws.ec2.Vpc` without `flow_logs`, or a VPC
     /// (`cfn.AWS.EC2.VPC`, `tf.aws_vpc`) that no flow log resource (`cfn.AWS.EC2.FlowLog`,
-    /// `tf.aws_flow_log`) references. The VPC a `portable.Network` is lowered to is not
-    /// reported: the portable type has no flow-log setting yet.
+    /// `tf.aws_flow_log`) references. A `portable.Network` logs by default (`flow_logs`: on AWS
+    /// all traffic to a bucket created with it, on GCP the subnetwork's flow logs); one with
+    /// `flow_logs = false` is reported, at its VPC or subnetwork, and the fix names that.
     ///
     /// ## Why it matters
     /// Flow logs are the record of who talked to whom; without them lateral movement and data
@@ -44,6 +45,8 @@ static READS: &[Read] = &[
     read("dm.compute.v1.subnetwork", "logConfig.enable", Is::FalseOrUnset, OFF),
     // A VPC's flow logs are resources of their own that point at it (`FLOW_LOGS`).
     read("aws.ec2.Vpc", "flow_logs", Is::Unset, OFF),
+    // What the VPC or subnetwork of a `portable.Network` gets its flow logs from.
+    read("portable.Network", "flow_logs", Is::False, OFF),
     read("cfn.AWS.EC2.VPC", "", Is::Unset, OFF),
     read("tf.aws_vpc", "", Is::Unset, OFF),
 ];
@@ -56,11 +59,12 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let Some(hit) = first_fault(READS, r) else {
         return;
     };
-    // `portable.Network` has no flow-log setting (an AWS flow log needs a destination the
-    // portable type does not name): its VPC is not reported, which its user could not act on.
-    if r.ty == "aws.ec2.Vpc" && cx.origin(r).is_some_and(|o| o.ty != r.ty) {
-        return;
-    }
+    // A network lowered from a `portable.Network` has its flow logs from the portable
+    // `flow_logs` (on by default): reached here only with it off, which is the fix.
+    let portable = cx
+        .origin(r)
+        .filter(|o| o.ty == "portable.Network")
+        .is_some_and(|o| first_fault(READS, o).is_some());
     if cx.graph.dependents(r.id).iter().any(|(d, _)| {
         cx.resource(*d)
             .is_some_and(|x| FLOW_LOGS.contains(&x.ty.as_str()))
@@ -68,6 +72,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         return;
     }
     let line = match r.ty.as_str() {
+        _ if portable => "flow_logs = true".to_string(),
         "cfn.AWS.EC2.VPC" => format!("resource {}_flow_logs: cfn.AWS.EC2.FlowLog {{ ResourceId = {}.VpcId, ResourceType = \"VPC\", TrafficType = \"ALL\", ... }}", ident(&r.name), r.name),
         "tf.aws_vpc" => format!("resource {}_flow_logs: tf.aws_flow_log {{ vpc_id = {}.id, traffic_type = \"ALL\", ... }}", ident(&r.name), r.name),
         "tf.google_compute_subnetwork" => "log_config = { aggregation_interval = \"INTERVAL_5_SEC\" }".to_string(),

@@ -460,7 +460,8 @@ pub fn text_of(v: &Value) -> Option<String> {
 /// destination, and how. `Sse` marks the deliveries AWS makes only to buckets encrypted with
 /// S3-managed keys (SSE-S3): S3 server access logs (`logging` of `aws.s3.Bucket`,
 /// `LoggingConfiguration`, `target_bucket` of `tf.aws_s3_bucket_logging`) and Elastic Load
-/// Balancing access logs (`access_logs`). CloudFront's and Cloud Storage's logs accept other keys.
+/// Balancing access logs (`access_logs`). CloudFront's and Cloud Storage's logs and VPC flow
+/// logs (`flow_logs` of `aws.ec2.Vpc`) accept other keys.
 pub enum LogSink {
     /// Delivered only to SSE-S3 buckets.
     SseS3Only,
@@ -479,7 +480,11 @@ pub fn log_sink(cx: &Cx<'_>, r: &Resource) -> Option<LogSink> {
         let elb = elb && (ty.contains("elb") || ty.contains("ElasticLoadBalancing"));
         if s3 || elb {
             Some(LogSink::SseS3Only)
-        } else if lower.contains("logging") || p == "log_bucket" || lower == "access_logs" {
+        } else if lower.contains("logging")
+            || p == "log_bucket"
+            || lower == "access_logs"
+            || ty == "aws.ec2.Vpc" && p == "flow_logs"
+        {
             Some(LogSink::Other)
         } else {
             None
