@@ -335,7 +335,7 @@ mod tests {
         let mut sources = SourceMap::default();
         let mut diags = Vec::new();
         let options = Options::default();
-        let loaded = load::load(&mut sources, &[], &NoImports, &options, &mut diags);
+        let loaded = load::load(&mut sources, &[], &NoImports, &options, None, &mut diags);
         let mut db = Db::new();
         db.check_stdlib_patterns = true;
         analyze_loaded(&mut db, &loaded, &options, None);
@@ -361,7 +361,7 @@ mod tests {
         let mut sources = SourceMap::default();
         let mut diags = Vec::new();
         let options = Options::default();
-        let loaded = load::load(&mut sources, &[], &NoImports, &options, &mut diags);
+        let loaded = load::load(&mut sources, &[], &NoImports, &options, None, &mut diags);
         let mut db = Db::new();
         analyze_loaded(&mut db, &loaded, &options, None);
         assert_eq!(db.patterns_validated, 0);
