@@ -9,7 +9,7 @@ syn keyword strataKeyword deny require path for in if
 syn keyword strataBoolean true false
 syn keyword strataNull null
 syn keyword strataType any bool int float number string Size Duration Money MoneyRate Cidr Port list map ref
-syn keyword strataBuiltin length lower upper trim join split replace contains keys values merge concat range min max cidr cidrsubnet format default json yaml
+syn keyword strataBuiltin length lower upper trim join split replace keys values merge concat range min max cidr cidrsubnet format default json yaml
 " `contains` is an argument of :syn keyword, so it is matched instead.
 syn match strataBuiltin "\<contains\ze\s*("
 
