@@ -189,6 +189,7 @@ models! {
     "gcp.sql.DatabaseInstance" => Priced, CLOUDSQL_Q;
     "gcp.sql.User" => Free, "no charge";
     "gcp.storage.Bucket" => UsageBased, "stored GB (its storage class) from usage `storage_gib` or `[cost] object_storage_gib`";
+    "gcp.vpcaccess.Connector" => Priced, "minimum instances × VM hours at its machine type (instances added under load are not estimated)";
     "portable.Cache" => Priced, "as the provider's managed cache";
     "portable.Cdn" => UsageBased, "as the provider's CDN: data and requests from usage";
     "portable.Dns" => Priced, "as the provider's DNS zone";
@@ -244,6 +245,7 @@ models! {
     "tf.google_secret_manager_secret" => Priced, "one active secret version per month";
     "tf.google_sql_database_instance" => Priced, CLOUDSQL_Q;
     "tf.google_storage_bucket" => UsageBased, "stored GB from usage `storage_gib`";
+    "tf.google_vpc_access_connector" => Priced, "minimum instances × VM hours at its machine type (instances added under load are not estimated)";
 }
 
 /// The quantity model of a resource type, if the estimate knows it. Kubernetes objects
@@ -825,6 +827,15 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
                 cx.size("class", &t);
                 cx.hourly(format!("VM {t}"), "compute", &t, 1.0);
             }
+        }
+        "gcp.vpcaccess.Connector" | "tf.google_vpc_access_connector" => {
+            let t = cx
+                .str_of(&["machine_type"])
+                .unwrap_or("e2-micro")
+                .to_string();
+            let n = cx.num_of(&["min_instances"]).unwrap_or(2.0);
+            cx.size("class", &t);
+            cx.hourly(format!("connector VMs {t}"), "compute", &t, n);
         }
         "gcp.sql.DatabaseInstance"
         | "tf.google_sql_database_instance"
