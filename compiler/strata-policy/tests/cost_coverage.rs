@@ -226,6 +226,9 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.azurerm_redis_cache_access_policy_assignment", "free"),
     ("tf.azurerm_resource_group", "free"),
     ("tf.azurerm_role_assignment", "free"),
+    // The FC1 plan of a Flex Consumption function app: no charge of its own (the app's
+    // executions are billed); the lowerings emit no other plan.
+    ("tf.azurerm_service_plan", "free"),
     ("tf.azurerm_servicebus_queue", "free"),
     ("tf.azurerm_storage_account", "usage-based"),
     ("tf.azurerm_storage_container", "free"),

@@ -113,6 +113,7 @@ models! {
     "azure.authorization.RoleAssignment" => Free, "no charge";
     "azure.containerapp.App" => Priced, "minimum replicas × (vCPU seconds + GiB seconds) at the active rate; scale-to-zero apps are usage-based";
     "azure.containerapp.Environment" => Free, "Consumption environment: no charge of its own";
+    "azure.functions.FlexApp" => UsageBased, "executions from usage `requests_millions` (execution GB-seconds are not estimated)";
     "azure.identity.UserAssignedIdentity" => Free, "no charge";
     "azure.keyvault.Key" => Priced, "HSM keys (RSA-HSM, EC-HSM) per key-month; software keys are usage-based (operations from usage `requests_millions`)";
     "azure.keyvault.Secret" => UsageBased, "secret operations per 10,000 (no unit price in the tables)";
@@ -224,6 +225,7 @@ models! {
     "tf.aws_sqs_queue" => UsageBased, "requests from usage `requests_millions`";
     "tf.aws_wafv2_web_acl" => Priced, WAF_Q;
     "tf.azurerm_container_app" => Priced, "minimum replicas × (vCPU seconds + GiB seconds) at the active rate";
+    "tf.azurerm_function_app_flex_consumption" => UsageBased, "executions from usage `requests_millions` (execution GB-seconds are not estimated)";
     "tf.azurerm_key_vault_key" => Priced, "HSM keys per key-month; software keys are usage-based";
     "tf.azurerm_kubernetes_cluster" => Priced, "Standard tier management hours + the default node pool: nodes × VM hours";
     "tf.azurerm_linux_virtual_machine" => Priced, "VM hours at its size";
@@ -894,6 +896,13 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             "pubsub",
             "throughput_gib",
             "GiB",
+        ),
+        "azure.functions.FlexApp" | "tf.azurerm_function_app_flex_consumption" => cx.usage_item(
+            "requests_millions",
+            "executions",
+            "functions",
+            "requests_million",
+            "million requests",
         ),
         "gcp.cloudfunctions.Function" => cx.usage_item(
             "requests_millions",
