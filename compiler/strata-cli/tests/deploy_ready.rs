@@ -1425,7 +1425,8 @@ fn function_project(dir: &Path, provider: &str, edit: &dyn Fn(String) -> String)
 }
 
 /// AWS: the Lambda role holds exactly what the function's references imply (narrowed by
-/// `grants`; the code's bucket is not a use), no wildcard; the function runs in the network's
+/// `grants`; the code's bucket is not a use) and may read the database's and cache's credential
+/// secrets, which its environment names (`PGSECRET_ARN`, `REDIS_AUTH_SECRET_ARN`), no wildcard; the function runs in the network's
 /// private subnets with a security group of its own, which the database's and the cache's groups
 /// admit on their ports. Lambda cannot inject a secret's value: L0010, saying so.
 #[test]
@@ -1497,8 +1498,30 @@ fn function_intent_aws() {
                 "Jobs"
             ),
             want("ApiKeyValue", &["secretsmanager:GetSecretValue"], "ApiKey"),
+            // The credentials Lambda cannot inject: the role may read their secrets.
+            want("DbCredentials", &["secretsmanager:GetSecretValue"], "Db"),
+            want(
+                "SessionsAuthToken",
+                &["secretsmanager:GetSecretValue"],
+                "SessionsAuth"
+            ),
         ]),
         "{what}: the Lambda role's statements"
+    );
+    let env = &t.props("Thumbnails")["Environment"]["Variables"];
+    assert_eq!(
+        env["PGSECRET_ARN"],
+        serde_json::json!({"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]}),
+        "{what}: where the database credential is read"
+    );
+    assert_eq!(
+        env["REDIS_AUTH_SECRET_ARN"],
+        serde_json::json!({"Ref": "SessionsAuth"}),
+        "{what}: where the cache's AUTH token is read"
+    );
+    assert!(
+        env.get("PGPASSWORD").is_none() && env.get("REDIS_PASSWORD").is_none(),
+        "{what}: no credential as text: {env}"
     );
 
     // The network path: private subnets, its own group, admitted by the stores' groups.

@@ -10,7 +10,7 @@
 //! | --- | --- |
 //! | `grants_<provider>."TYPE".read` / `.write` / `.readwrite` | what the workload's own identity is granted on a resource it references (AWS: policy statements; GCP: IAM bindings; Azure: role assignments, `{ scope, role }`) |
 //! | `injected_<provider>."TYPE"` | `{ env, grants }`: a secret's `value` in `env`, injected by the platform (`env`: the platform's reference to it), and what the platform's identity needs to read it |
-//! | `credentials_<provider>."TYPE"` | `{ when, env, plain_env, grants }`: the credential of a referenced database or cache, injected the same way (`plain_env`: what is not secret, a user name; `when = "PROP"`: only if the referenced resource's `PROP` is not false) |
+//! | `credentials_<provider>."TYPE"` | `{ when, env, plain_env, function_env, grants }`: the credential of a referenced database or cache, injected the same way (`plain_env`: what is not secret, a user name; `function_env`: for a Function the platform cannot inject it into, where to read it, the secret's ARN; `when = "PROP"`: only if the referenced resource's `PROP` is not false) |
 //!
 //! Strings of the rows may name the referenced resource: `${ATTR}` is a reference to its out
 //! `ATTR` (`${id}/*`: the objects of a bucket), `${self}` the resource itself,
@@ -253,6 +253,17 @@ pub fn intent(
                 }
             }
         }
+        // A Function the platform cannot inject the credential into (Lambda) gets where to read
+        // it instead (the secret's ARN), and its role the grants to read it.
+        if r.ty == "portable.Function" {
+            if let Some(Json::Object(e)) = spec.get("function_env") {
+                for (k, v) in e {
+                    if let Some(v) = expand(&u.res.name, u.res, v) {
+                        credential_plain.push((k.clone(), v));
+                    }
+                }
+            }
+        }
         for row in spec
             .get("grants")
             .and_then(Json::as_array)
@@ -302,6 +313,8 @@ pub fn intent(
     for x in &platform {
         push_unique(&mut all, x.clone());
     }
+    // One policy (a Lambda role's): a statement id the two lists share is made unique.
+    unique_sids(&mut all);
     let mut by_scope: BTreeMap<String, Vec<Json>> = BTreeMap::new();
     for x in &all {
         if let Some(s) = x.get("scope").and_then(Json::as_str) {
