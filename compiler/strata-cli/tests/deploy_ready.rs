@@ -1788,3 +1788,48 @@ fn function_intent_azure() {
         "{what}: the database in the same network:\n{db}"
     );
 }
+
+/// A function that references no private store gets no network path: no security group or
+/// subnets (AWS), no connector (GCP), no integration subnet (Azure); and the stores a function
+/// does reference admit nothing else.
+#[test]
+fn function_without_private_stores_stays_out_of_the_network() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let only_buckets = |s: String| {
+        s.replace("    DATABASE_URL = db.url\n", "")
+            .replace("    REDIS_URL = sessions.url\n", "")
+            .replace("API_KEY = api_key.value", "API_KEY = api_key.id")
+    };
+    for provider in ["aws", "gcp", "azure"] {
+        let project = function_project(tmp.path(), provider, &only_buckets);
+        let out = tmp.path().join(format!("{provider}-out"));
+        compile_project(&project, &[], &out);
+        let text = tf_main(&out);
+        let b = tf_blocks(&text);
+        let what = format!("function-intent without stores ({provider})");
+        match provider {
+            "aws" => {
+                let f = body(&b, "aws_lambda_function", "thumbnails");
+                assert!(!f.contains("vpc_config"), "{what}:\n{f}");
+                assert!(
+                    !b.contains_key(&("aws_security_group".into(), "thumbnails_firewall".into())),
+                    "{what}: a security group"
+                );
+                assert!(!text.contains("AWSLambdaVPCAccessExecutionRole"), "{what}");
+            }
+            "gcp" => {
+                let f = body(&b, "google_cloudfunctions2_function", "thumbnails");
+                assert!(!f.contains("vpc_connector"), "{what}:\n{f}");
+                assert!(!text.contains("google_vpc_access_connector"), "{what}");
+            }
+            _ => {
+                let f = body(&b, "azurerm_function_app_flex_consumption", "thumbnails");
+                assert!(!f.contains("virtual_network_subnet_id"), "{what}:\n{f}");
+                assert!(
+                    !b.contains_key(&("azurerm_subnet".into(), "thumbnails_subnet".into())),
+                    "{what}: an integration subnet"
+                );
+            }
+        }
+    }
+}
