@@ -1833,3 +1833,54 @@ fn function_without_private_stores_stays_out_of_the_network() {
         }
     }
 }
+
+/// A Lambda function that references two databases is told where each credential is
+/// (`PGSECRET_ARN_<NAME>`), may read both secrets, and each database admits its group.
+#[test]
+fn lambda_with_two_databases() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("two");
+    fs::create_dir_all(&project).expect("mkdir");
+    fs::write(
+        project.join("main.strata"),
+        "import portable.{Function, Postgres}\n\
+         stack two { provider = aws { region = \"us-east-1\" } }\n\
+         resource orders: Postgres { database = \"orders\" }\n\
+         resource billing: Postgres { database = \"billing\" }\n\
+         resource sync: Function {\n  handler = \"main.handler\"\n  \
+         source = { bucket = \"code\", object = \"sync.zip\" }\n  \
+         env = { ORDERS = orders.url, BILLING = billing.url }\n}\n",
+    )
+    .expect("write");
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let t = Template::load(&out.join("cloudformation/two.template.json"));
+    let env = &t.props("Sync")["Environment"]["Variables"];
+    for (key, db) in [
+        ("PGSECRET_ARN_ORDERS", "Orders"),
+        ("PGSECRET_ARN_BILLING", "Billing"),
+    ] {
+        assert_eq!(
+            env[key],
+            serde_json::json!({"Fn::GetAtt": [db, "MasterUserSecret.SecretArn"]}),
+            "{key}: {env}"
+        );
+        assert_eq!(
+            ingress(&t, &format!("{db}Firewall")),
+            vec![(Some("SyncFirewall".to_string()), None, 5432)],
+            "{db} admits the function"
+        );
+    }
+    assert!(env.get("PGSECRET_ARN").is_none(), "{env}");
+    let sids: BTreeSet<String> = statements(&t, "SyncRole")
+        .into_iter()
+        .map(|(sid, _, _)| sid)
+        .collect();
+    assert_eq!(
+        sids,
+        BTreeSet::from([
+            "BillingCredentials".to_string(),
+            "OrdersCredentials".to_string()
+        ])
+    );
+}

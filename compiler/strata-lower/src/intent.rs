@@ -228,7 +228,7 @@ pub fn intent(
         }
     }
     let mut credential_env: Vec<(String, String, Json)> = Vec::new();
-    let mut credential_plain: Vec<(String, Json)> = Vec::new();
+    let mut credential_plain: Vec<(String, String, Json)> = Vec::new();
     for u in uses.iter().filter(|u| u.access != "none") {
         let Some(spec) = credentials.and_then(|x| x.get(&u.res.ty)) else {
             continue;
@@ -249,7 +249,7 @@ pub fn intent(
         if let Some(Json::Object(e)) = spec.get("plain_env") {
             for (k, v) in e {
                 if let Some(v) = expand(&u.res.name, u.res, v) {
-                    credential_plain.push((k.clone(), v));
+                    credential_plain.push((k.clone(), u.res.name.clone(), v));
                 }
             }
         }
@@ -259,7 +259,7 @@ pub fn intent(
             if let Some(Json::Object(e)) = spec.get("function_env") {
                 for (k, v) in e {
                     if let Some(v) = expand(&u.res.name, u.res, v) {
-                        credential_plain.push((k.clone(), v));
+                        credential_plain.push((k.clone(), u.res.name.clone(), v));
                     }
                 }
             }
@@ -292,12 +292,22 @@ pub fn intent(
     }
 
     // The plain environment: everything but the injected values, then what the credentials of
-    // the referenced databases add in plain text (a user name, never a password), unless the
-    // team sets the variable.
+    // the referenced databases add in plain text (a user name or where to read the secret,
+    // never a password), unless the team sets the variable. A variable that differs between
+    // two databases (a Lambda's `PGSECRET_ARN`) is `<KEY>_<NAME>` for each; one that does not
+    // (GCP's `PGUSER`, the same account everywhere) stays one.
     let mut plain = Map::new();
-    for (k, v) in credential_plain {
-        if !env.is_some_and(|e| e.contains_key(&k)) {
-            plain.insert(ctx::escape_key(&k), v);
+    for (k, owner, v) in &credential_plain {
+        let differs = credential_plain
+            .iter()
+            .any(|(x, o, y)| x == k && o != owner && y != v);
+        let key = if differs {
+            format!("{k}_{}", names::snake(owner).to_ascii_uppercase())
+        } else {
+            k.clone()
+        };
+        if !env.is_some_and(|e| e.contains_key(&key)) {
+            plain.insert(ctx::escape_key(&key), v.clone());
         }
     }
     if let Some(env) = env {
