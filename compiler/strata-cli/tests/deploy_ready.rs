@@ -1651,7 +1651,8 @@ fn function_intent_gcp() {
     let c = body(&b, "google_vpc_access_connector", "thumbnails_connector");
     assert!(
         c.contains("network = google_compute_network.default_network.name")
-            && c.contains("ip_cidr_range = \"10.0.16.0/28\""),
+            && c.contains("ip_cidr_range = \"10.0.16.0/28\"")
+            && c.contains("name = \"fn-thumbnails-0\""),
         "{what}: the connector, outside the subnetwork's 10.0.0.0/20:\n{c}"
     );
     assert!(
