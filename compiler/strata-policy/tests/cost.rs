@@ -1338,7 +1338,10 @@ fn aws_databases_and_caches_in_more_regions_match_the_pricing_pages() {
     check(
         &r,
         "ap-northeast-1",
-        &[("db", 0.883 * h + 200.0 * 0.276), ("cache", 4.0 * 0.202 * h)],
+        &[
+            ("db", 0.883 * h + 200.0 * 0.276),
+            ("cache", 4.0 * 0.202 * h),
+        ],
     );
 
     // São Paulo: MySQL db.r5.large Multi-AZ ($1.000/h) with 100 GB io1 (Multi-AZ $0.476/GB-month;
