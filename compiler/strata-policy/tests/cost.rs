@@ -1286,12 +1286,12 @@ fn managed_databases_and_caches_match_published_price_lists() {
 }
 
 /// RDS and ElastiCache beyond London: other classes, node types, engines, storage types and
-/// deployments in four more regions, each line priced from prices listed for its region and
+/// deployments in four more regions, and EKS node groups of newly listed EC2 types, each line priced from prices listed for its region and
 /// within 2 % of a hand computation from AWS's RDS and ElastiCache pricing-page data (the
 /// meteredUnitMaps kept in yeo/ec2.shop, see published_prices.tsv). Where that data publishes the
 /// Multi-AZ price itself, the hand computation uses it, so the estimate's ×2 is checked too.
 #[test]
-fn aws_databases_and_caches_in_more_regions_match_the_pricing_pages() {
+fn aws_databases_caches_and_node_groups_in_more_regions_match_the_pricing_pages() {
     let h = 730.0;
     let region = |reg: &str, build: &dyn Fn(&mut Fixture)| -> CostReport {
         let mut f = Fixture::new();
@@ -1396,6 +1396,38 @@ fn aws_databases_and_caches_in_more_regions_match_the_pricing_pages() {
         });
     });
     check(&r, "ap-south-1", &[("db", 0.428 * h + 100.0 * 0.262)]);
+
+    // EKS node groups of types the tables used to derive from us-east-1: each node an EC2
+    // instance plus its EBS gp3 root volume (the EC2 and EBS pricing-page data). Mumbai: 3 ×
+    // m7g.large ($0.0583/h), 50 GB disks ($0.0912/GB-month); São Paulo: 2 × t4g.large ($0.1072/h)
+    // with the default 20 GB ($0.152/GB-month).
+    let ng = |f: &mut Fixture, ty: &str, n: i64, disk: Option<i64>| {
+        f.resource("ng", "tf.aws_eks_node_group", |r| {
+            r.set("instance_types", list([v(ty)])).set(
+                "scaling_config",
+                list([rec([
+                    ("desired_size", v(n)),
+                    ("min_size", v(1)),
+                    ("max_size", v(n + 2)),
+                ])]),
+            );
+            if let Some(d) = disk {
+                r.set("disk_size", d);
+            }
+        });
+    };
+    let r = region("ap-south-1", &|f| ng(f, "m7g.large", 3, Some(50)));
+    check(
+        &r,
+        "ap-south-1",
+        &[("ng", 3.0 * 0.0583 * h + 3.0 * 50.0 * 0.0912)],
+    );
+    let r = region("sa-east-1", &|f| ng(f, "t4g.large", 2, None));
+    check(
+        &r,
+        "sa-east-1",
+        &[("ng", 2.0 * 0.1072 * h + 2.0 * 20.0 * 0.152)],
+    );
 }
 
 /// A region whose price is still derived says so on the line: `regional-multiplier`, and the
