@@ -1428,6 +1428,28 @@ fn aws_databases_caches_and_node_groups_in_more_regions_match_the_pricing_pages(
         "sa-east-1",
         &[("ng", 2.0 * 0.1072 * h + 2.0 * 20.0 * 0.152)],
     );
+
+    // Load balancers with their capacity units in London (the AWSELB offer): ALB $0.02646/h +
+    // 2 LCU × $0.0084; NLB $0.02646/h + 1.5 NLCU × $0.006.
+    let mut f = Fixture::new();
+    f.stack("a", Provider::Aws, |s| {
+        s.set("region", "eu-west-2");
+    });
+    f.resource("alb", "tf.aws_lb", |r| {
+        r.set("load_balancer_type", "application");
+    });
+    f.resource("nlb", "tf.aws_lb", |r| {
+        r.set("load_balancer_type", "network");
+    });
+    let r = estimate_with(f, &[("alb", "lcu", 2.0), ("nlb", "lcu", 1.5)]);
+    check(
+        &r,
+        "eu-west-2",
+        &[
+            ("alb", (0.02646 + 2.0 * 0.0084) * h),
+            ("nlb", (0.02646 + 1.5 * 0.006) * h),
+        ],
+    );
 }
 
 /// A region whose price is still derived says so on the line: `regional-multiplier`, and the
