@@ -1452,6 +1452,57 @@ fn aws_databases_caches_and_node_groups_in_more_regions_match_the_pricing_pages(
     );
 }
 
+/// GKE node pools of machine types the tables used to derive from us-central1, each line priced
+/// from prices listed for its region and within 2 % of a hand computation from the Cloud Billing
+/// Catalog as published in Cyclenerd/google-cloud-pricing-cost-calculator's pricing.yml.
+#[test]
+fn gke_node_pools_in_more_regions_match_the_billing_catalog() {
+    let h = 730.0;
+    // Tokyo, regional cluster: 1 node per zone × 3 zones of n2-standard-4 ($0.249176/h), each
+    // with a 100 GB pd-balanced boot disk ($0.13/GB-month).
+    let mut f = Fixture::new();
+    f.stack("g", Provider::Gcp, |s| {
+        s.set("project", "shop-prod")
+            .set("region", "asia-northeast1");
+    });
+    f.resource("gke", "gcp.container.Cluster", |_| {});
+    f.resource("pool", "gcp.container.NodePool", |r| {
+        r.set("cluster", refer("gke"))
+            .set("machine_type", "n2-standard-4")
+            .set("node_count", 1)
+            .set("disk_size", gib(100.0));
+    });
+    // Frankfurt, zonal cluster: 4 × e2-medium ($0.04316778/h), 30 GB pd-standard ($0.048).
+    f.resource("zonal", "gcp.container.Cluster", |r| {
+        r.set("location", "europe-west3-a");
+    });
+    f.resource("zpool", "gcp.container.NodePool", |r| {
+        r.set("cluster", refer("zonal"))
+            .set("machine_type", "e2-medium")
+            .set("node_count", 4)
+            .set("disk_type", "pd-standard")
+            .set("disk_size", gib(30.0));
+    });
+    let r = estimate_with(f, &[]);
+    for (name, hand) in [
+        ("pool", 3.0 * 0.249176 * h + 300.0 * 0.13),
+        ("zpool", 4.0 * 0.04316778 * h + 120.0 * 0.048),
+    ] {
+        let l = line(&r, name);
+        assert_eq!(
+            l.price_basis,
+            strata_policy::cost::Basis::Listed,
+            "{name}: {:?}",
+            l.fallback
+        );
+        assert!(
+            within_2pct(l.monthly, hand),
+            "{name}: {} vs {hand}",
+            l.monthly
+        );
+    }
+}
+
 /// A region whose price is still derived says so on the line: `regional-multiplier`, and the
 /// renderers mark it (a class the price list does not give for the region, here db.m7g.large in
 /// sa-east-1 and Azure's Premium_P1 in westeurope).
