@@ -834,6 +834,19 @@ fn render_resource(
                 }
             }
         }
+        // The entry's parameters that its body uses (`param("NAME")`): a parameter of a setting
+        // the resource does not have is not declared (a required Terraform variable nobody reads).
+        if !p.entry.params.is_empty() {
+            let mut used = std::collections::BTreeSet::new();
+            params_used(&json, &mut used);
+            params.extend(
+                p.entry
+                    .params
+                    .iter()
+                    .filter(|q| used.contains(q.name.as_str()))
+                    .cloned(),
+            );
+        }
         let body = match cv.tvalue_owned(json, &mut sink) {
             Some(TValue::Map(m)) => m,
             None | Some(TValue::Null) => strata_model::TMap::new(),
@@ -855,7 +868,6 @@ fn render_resource(
                 depends_on.push(d);
             }
         }
-        params.extend(p.entry.params.iter().cloned());
         out.push(TargetResource {
             name: p.name.clone(),
             ty: p.entry.ty.clone(),
@@ -879,6 +891,26 @@ const CFN_SNAPSHOT: &[&str] = &[
     "AWS::RDS::DBInstance",
     "AWS::Redshift::Cluster",
 ];
+
+/// The names of the target parameters a rendered body refers to (`{"$param": NAME}`).
+fn params_used<'j>(j: &'j Json, out: &mut std::collections::BTreeSet<&'j str>) {
+    match j {
+        Json::Object(o) => {
+            if let (1, Some(Json::String(n))) = (o.len(), o.get("$param")) {
+                out.insert(n.as_str());
+            }
+            for v in o.values() {
+                params_used(v, out);
+            }
+        }
+        Json::Array(l) => {
+            for v in l {
+                params_used(v, out);
+            }
+        }
+        _ => {}
+    }
+}
 
 /// The Google APIs of a Terraform program (the `gcp_apis` table, stdlib/lower/gcp/_apis.toml):
 /// one `google_project_service` per service its `google_*` resources need, sorted by service
