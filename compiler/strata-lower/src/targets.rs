@@ -1730,6 +1730,33 @@ map = '''{"thing": entry("main", "id"), "value": item, "n": index}'''
         ));
     }
 
+    /// An entry's parameter is declared only in the programs whose resources use it: `b.c` (stack
+    /// one) sets `flag`, `e` (stack two) does not; `never` is used by no body.
+    #[test]
+    fn parameters_are_declared_where_a_body_uses_them() {
+        let table = r#"
+[[schema."t.Thing".terraform]]
+type = "t_thing"
+params = [{ name = "who", type = "string", description = "asked" }, { name = "never", type = "string" }]
+map = '''{"name": props.name, "who": if props.flag { param("who") } else { null }}'''
+"#;
+        let eng = Engine::from_files(&[("t.toml".into(), table.into())]);
+        assert!(eng.errors.is_empty(), "{:?}", eng.errors);
+        let (programs, _) = to_targets_with(
+            &eng,
+            &model(),
+            &Schemas::default(),
+            Some(&[Target::Terraform]),
+        );
+        let declared: Vec<Vec<&str>> = programs
+            .iter()
+            .map(|p| p.params.iter().map(|q| q.name.as_str()).collect())
+            .collect();
+        assert_eq!(declared, vec![vec!["who"], vec![]]);
+        let b = &programs[0].resources[1];
+        assert!(matches!(b.body.get("who"), Some(TValue::Ref(r)) if r.param));
+    }
+
     #[test]
     fn outs_render_templates_and_splice_into_interpolations() {
         let eng = Engine::from_files(&[("t.toml".into(), {
