@@ -958,7 +958,13 @@ fn deploy_ready_azure() {
             pairs(&[(BUS_RECEIVER, queue)]),
             "{what}: the worker's identity"
         );
-        assert!(!text.contains("\"*\""), "{what}: a wildcard");
+        // No wildcard in any grant (network security rules name "any port" as `*`).
+        assert!(
+            !b.iter()
+                .any(|((ty, _), body)| ty != "azurerm_network_security_rule"
+                    && body.contains("\"*\"")),
+            "{what}: a wildcard"
+        );
         assert!(
             !text.contains(BLOB_READER),
             "{what}: nobody only reads the uploads"
@@ -1163,6 +1169,179 @@ fn deploy_ready_azure() {
             prefixes.insert(prefix);
         }
         assert_eq!(prefixes.len(), 2, "{what}: the apps share a subnet");
+
+        // Every subnet has a network security group whose last rule denies what the others do
+        // not admit (CKV2_AZURE_31); the endpoints' group applies to the private endpoints.
+        let rules = |nsg: &str| -> Vec<String> {
+            let group =
+                format!("network_security_group_name = azurerm_network_security_group.{nsg}.name");
+            b.iter()
+                .filter(|((ty, _), body)| {
+                    ty == "azurerm_network_security_rule" && body.contains(&group)
+                })
+                .map(|(_, body)| {
+                    let field = |k: &str| {
+                        body.lines()
+                            .find_map(|l| l.strip_prefix(&format!("{k} = ")))
+                            .unwrap_or("")
+                            .trim_matches('"')
+                            .to_string()
+                    };
+                    format!(
+                        "{} {} {} {}>{}:{}",
+                        field("priority"),
+                        field("access"),
+                        field("protocol"),
+                        field("source_address_prefix"),
+                        field("destination_address_prefix"),
+                        field("destination_port_range")
+                    )
+                })
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        };
+        for (subnet, nsg) in [
+            ("default_network_databases", "default_network_databases_nsg"),
+            ("default_network_endpoints", "default_network_endpoints_nsg"),
+            ("api_subnet", "api_subnet_nsg"),
+            ("worker_subnet", "worker_subnet_nsg"),
+        ] {
+            let assoc = body(
+                &b,
+                "azurerm_subnet_network_security_group_association",
+                subnet,
+            );
+            assert!(
+                assoc.contains(&format!("subnet_id = azurerm_subnet.{subnet}.id"))
+                    && assoc.contains(&format!(
+                        "network_security_group_id = azurerm_network_security_group.{nsg}.id"
+                    )),
+                "{what}: {subnet} has no network security group:\n{assoc}"
+            );
+            assert_eq!(
+                rules(nsg).last().map(String::as_str),
+                Some("4096 Deny * *>*:*"),
+                "{what}: {nsg} does not deny the rest"
+            );
+        }
+        assert_eq!(
+            rules("default_network_databases_nsg"),
+            vec![
+                "100 Allow Tcp 10.0.0.0/16>10.0.0.0/24:5432",
+                "4000 Allow * AzureLoadBalancer>*:*",
+                "4096 Deny * *>*:*",
+            ],
+            "{what}: the databases' subnet"
+        );
+        assert_eq!(
+            rules("default_network_endpoints_nsg"),
+            vec![
+                "100 Allow Tcp 10.0.0.0/16>10.0.1.0/24:6380",
+                "110 Allow Tcp 10.0.0.0/16>10.0.1.0/24:443",
+                "4096 Deny * *>*:*",
+            ],
+            "{what}: the endpoints' subnet"
+        );
+        assert!(
+            body(&b, "azurerm_subnet", "default_network_endpoints")
+                .contains("private_endpoint_network_policies = \"NetworkSecurityGroupEnabled\""),
+            "{what}: the endpoints' group does not apply to the endpoints"
+        );
+        // The public API: HTTPS from the internet; the worker: no client at all.
+        assert_eq!(
+            rules("api_subnet_nsg"),
+            vec![
+                "100 Allow Tcp Internet>*:443",
+                "110 Allow Tcp AzureLoadBalancer>10.0.2.0/23:30000-32767",
+                "120 Allow * 10.0.2.0/23>10.0.2.0/23:*",
+                "4096 Deny * *>*:*",
+            ],
+            "{what}: the API's subnet"
+        );
+        assert_eq!(
+            rules("worker_subnet_nsg"),
+            vec![
+                "110 Allow Tcp AzureLoadBalancer>10.0.4.0/23:30000-32767",
+                "120 Allow * 10.0.4.0/23>10.0.4.0/23:*",
+                "4096 Deny * *>*:*",
+            ],
+            "{what}: the worker's subnet"
+        );
+        for name in ["api", "worker"] {
+            assert!(
+                body(&b, "azurerm_container_app_environment", &format!("{name}_environment"))
+                    .contains(&format!(
+                        "depends_on = [azurerm_subnet_network_security_group_association.{name}_subnet]"
+                    )),
+                "{what}: {name}'s environment may start before its subnet's group"
+            );
+        }
+
+        // The vault and the uploads' account admit the network only (a private endpoint) and
+        // the deployer's address (CKV_AZURE_109, CKV2_AZURE_32, CKV2_AZURE_33).
+        for (ty, name, rules_block, sub) in [
+            (
+                "azurerm_key_vault",
+                "payments_key_vault",
+                "network_acls {",
+                "vault",
+            ),
+            (
+                "azurerm_storage_account",
+                "uploads",
+                "network_rules {",
+                "blob",
+            ),
+        ] {
+            let firewalled = body(&b, ty, name);
+            assert!(
+                firewalled.contains(rules_block)
+                    && firewalled.contains("default_action = \"Deny\"")
+                    && firewalled.contains("ip_rules = [var.deployer_ip]"),
+                "{what}: {name} admits every network:\n{firewalled}"
+            );
+            let endpoint = b
+                .iter()
+                .find(|((t, _), body)| {
+                    t == "azurerm_private_endpoint"
+                        && body
+                            .contains(&format!("private_connection_resource_id = {ty}.{name}.id"))
+                })
+                .map(|(_, body)| body.as_str())
+                .unwrap_or_else(|| panic!("{what}: {name} has no private endpoint"));
+            assert!(
+                endpoint.contains("subnet_id = azurerm_subnet.default_network_endpoints.id")
+                    && endpoint.contains(&format!("subresource_names = [\"{sub}\"]"))
+                    && endpoint.contains(&format!(
+                        "private_dns_zone_ids = [azurerm_private_dns_zone.default_network_{sub}_zone.id]"
+                    )),
+                "{what}: {name}'s endpoint:\n{endpoint}"
+            );
+        }
+        assert!(
+            kv_secret.contains("depends_on = [azurerm_private_endpoint.payments_key_endpoint]"),
+            "{what}: the secret (and the apps that read it) may come before the vault's endpoint"
+        );
+        assert_eq!(
+            text.matches("variable \"deployer_ip\"").count(),
+            1,
+            "{what}: the deployer's address is not asked once"
+        );
+        // Every blob request is logged (`access_logs`).
+        let blob_logs = body(
+            &b,
+            "azurerm_monitor_diagnostic_setting",
+            "uploads_blob_logs",
+        );
+        assert!(
+            blob_logs.contains("target_resource_id = \"${azurerm_storage_account.uploads.id}/blobServices/default\"")
+                && blob_logs.contains("category_group = \"allLogs\"")
+                && blob_logs.contains(
+                    "log_analytics_workspace_id = azurerm_log_analytics_workspace.uploads_logs.id"
+                ),
+            "{what}: the uploads' blob requests are not logged:\n{blob_logs}"
+        );
     }
 }
 
@@ -1698,7 +1877,12 @@ fn function_intent_azure() {
         ]),
         "{what}: the function's identity"
     );
-    assert!(!text.contains("\"*\""), "{what}: a wildcard");
+    // No wildcard in any grant (network security rules name "any port" as `*`).
+    assert!(
+        !b.iter()
+            .any(|((ty, _), body)| ty != "azurerm_network_security_rule" && body.contains("\"*\"")),
+        "{what}: a wildcard"
+    );
     assert!(
         !text.contains("artifacts_container.resource_manager_id"),
         "{what}: the code's bucket is not a use"
@@ -1824,11 +2008,21 @@ fn function_without_private_stores_stays_out_of_the_network() {
                 assert!(!text.contains("google_vpc_access_connector"), "{what}");
             }
             _ => {
+                // On Azure the buckets and the secret are private stores themselves: their
+                // storage accounts and vault admit the stack's network only (private
+                // endpoints), so the function is integrated with a subnet of it, which has a
+                // network security group.
                 let f = body(&b, "azurerm_function_app_flex_consumption", "thumbnails");
-                assert!(!f.contains("virtual_network_subnet_id"), "{what}:\n{f}");
                 assert!(
-                    !b.contains_key(&("azurerm_subnet".into(), "thumbnails_subnet".into())),
-                    "{what}: an integration subnet"
+                    f.contains("virtual_network_subnet_id = azurerm_subnet.thumbnails_subnet.id"),
+                    "{what}:\n{f}"
+                );
+                assert!(
+                    b.contains_key(&(
+                        "azurerm_subnet_network_security_group_association".into(),
+                        "thumbnails_subnet".into()
+                    )),
+                    "{what}: the integration subnet has no network security group"
                 );
             }
         }

@@ -864,6 +864,19 @@ fn render_resource(
                 }
             }
         }
+        // The entry's parameters that its body uses (`param("NAME")`): a parameter of a setting
+        // the resource does not have is not declared (a required Terraform variable nobody reads).
+        if !p.entry.params.is_empty() {
+            let mut used = std::collections::BTreeSet::new();
+            params_used(&json, &mut used);
+            params.extend(
+                p.entry
+                    .params
+                    .iter()
+                    .filter(|q| used.contains(q.name.as_str()))
+                    .cloned(),
+            );
+        }
         let body = match cv.tvalue_owned(json, &mut sink) {
             Some(TValue::Map(m)) => m,
             None | Some(TValue::Null) => strata_model::TMap::new(),
@@ -885,7 +898,6 @@ fn render_resource(
                 depends_on.push(d);
             }
         }
-        params.extend(p.entry.params.iter().cloned());
         out.push(TargetResource {
             name: p.name.clone(),
             ty: p.entry.ty.clone(),
@@ -909,6 +921,26 @@ const CFN_SNAPSHOT: &[&str] = &[
     "AWS::RDS::DBInstance",
     "AWS::Redshift::Cluster",
 ];
+
+/// The names of the target parameters a rendered body refers to (`{"$param": NAME}`).
+fn params_used<'j>(j: &'j Json, out: &mut std::collections::BTreeSet<&'j str>) {
+    match j {
+        Json::Object(o) => {
+            if let (1, Some(Json::String(n))) = (o.len(), o.get("$param")) {
+                out.insert(n.as_str());
+            }
+            for v in o.values() {
+                params_used(v, out);
+            }
+        }
+        Json::Array(l) => {
+            for v in l {
+                params_used(v, out);
+            }
+        }
+        _ => {}
+    }
+}
 
 /// The Google APIs of a Terraform program (the `gcp_apis` table, stdlib/lower/gcp/_apis.toml):
 /// one `google_project_service` per service its `google_*` resources need, sorted by service
@@ -1726,6 +1758,33 @@ map = '''{"thing": entry("main", "id"), "value": item, "n": index}'''
             p.providers.get("aws").and_then(|m| m.get("default_tags")),
             Some(TValue::Blocks(_))
         ));
+    }
+
+    /// An entry's parameter is declared only in the programs whose resources use it: `b.c` (stack
+    /// one) sets `flag`, `e` (stack two) does not; `never` is used by no body.
+    #[test]
+    fn parameters_are_declared_where_a_body_uses_them() {
+        let table = r#"
+[[schema."t.Thing".terraform]]
+type = "t_thing"
+params = [{ name = "who", type = "string", description = "asked" }, { name = "never", type = "string" }]
+map = '''{"name": props.name, "who": if props.flag { param("who") } else { null }}'''
+"#;
+        let eng = Engine::from_files(&[("t.toml".into(), table.into())]);
+        assert!(eng.errors.is_empty(), "{:?}", eng.errors);
+        let (programs, _) = to_targets_with(
+            &eng,
+            &model(),
+            &Schemas::default(),
+            Some(&[Target::Terraform]),
+        );
+        let declared: Vec<Vec<&str>> = programs
+            .iter()
+            .map(|p| p.params.iter().map(|q| q.name.as_str()).collect())
+            .collect();
+        assert_eq!(declared, vec![vec!["who"], vec![]]);
+        let b = &programs[0].resources[1];
+        assert!(matches!(b.body.get("who"), Some(TValue::Ref(r)) if r.param));
     }
 
     #[test]
