@@ -1240,6 +1240,29 @@ impl Conv<'_, '_> {
                 }
                 Some(simplify(parts))
             }
+            "$split" => {
+                let (of, sep, index) = match payload.as_array().map(Vec::as_slice) {
+                    Some([of, Json::String(sep), Json::Number(n)]) => (of, sep, n.as_u64()),
+                    _ => (&Json::Null, &String::new(), None),
+                };
+                match (self.tvalue(of, sink), u32::try_from(index.unwrap_or(u64::MAX))) {
+                    (Some(TValue::Ref(r)), Ok(index)) if !sep.is_empty() => {
+                        Some(TValue::Interp(vec![TPart::Split {
+                            of: *r,
+                            sep: sep.clone(),
+                            index,
+                        }]))
+                    }
+                    (None, _) => None,
+                    _ => {
+                        sink.mapping_error(
+                            self.target,
+                            format!("malformed `split_part` {payload} (a reference, a separator, an index)"),
+                        );
+                        None
+                    }
+                }
+            }
             "$block" => match self.tvalue(payload, sink) {
                 Some(TValue::Map(m)) => Some(TValue::Blocks(vec![m])),
                 _ => None,
@@ -1474,6 +1497,7 @@ fn simplify(mut parts: Vec<TPart>) -> TValue {
         None => TValue::Str(String::new()),
         Some(TPart::Lit(s)) => TValue::Str(s),
         Some(TPart::Ref(r)) => TValue::Ref(Box::new(r)),
+        Some(p @ TPart::Split { .. }) => TValue::Interp(vec![p]),
     }
 }
 
