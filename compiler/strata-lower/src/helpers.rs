@@ -826,6 +826,57 @@ mod tests {
     }
 
     #[test]
+    fn json_string_puts_variables_into_keys_and_values() {
+        // Without variables: the text, null members left out, references refused.
+        assert_eq!(
+            call("json_string", &[json!({"a": 1, "b": null})]).unwrap(),
+            json!("{\"a\":1}")
+        );
+        assert!(call("json_string", &[json!({"a": {"$ref": [1, "arn"]}})]).is_err());
+        // `${NAME}` of a variable, in a key and a value; other `${` stay as they are.
+        let r = json!({"$ref": [4, "arn"]});
+        let s = json!({"$split": [r.clone(), "oidc-provider/", 1]});
+        let v = call(
+            "json_string",
+            &[
+                json!({"P": "${Provider}", "${Issuer}:sub": "x", "y": "${Other}"}),
+                json!({"Provider": r.clone(), "Issuer": s.clone(), "Q": "a\"b"}),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            json!({"$interp": ["{\"P\":\"", r, "\",\"", s, ":sub\":\"x\",\"y\":\"${Other}\"}"]})
+        );
+        // A string variable is escaped as JSON text.
+        assert_eq!(
+            call("json_string", &[json!(["${Q}"]), json!({"Q": "a\"b"})]).unwrap(),
+            json!("[\"a\\\"b\"]")
+        );
+        assert!(call("json_string", &[json!({}), json!("x")]).is_err());
+    }
+
+    #[test]
+    fn split_part_of_strings_now_and_of_references_later() {
+        assert_eq!(
+            call("split_part", &[json!("arn:aws:iam::1:oidc-provider/oidc.eks/id/X"), json!("oidc-provider/"), json!(1)]).unwrap(),
+            json!("oidc.eks/id/X")
+        );
+        assert!(call("split_part", &[json!("a"), json!("/"), json!(1)]).is_err());
+        assert!(call("split_part", &[json!("a/b"), json!(""), json!(1)]).is_err());
+        let r = json!({"$ref": [4, "arn"]});
+        assert_eq!(
+            call("split_part", &[r.clone(), json!("/"), json!(1)]).unwrap(),
+            json!({"$split": [r.clone(), "/", 1]})
+        );
+        // A part of a string: concatenation keeps it.
+        assert_eq!(
+            call("concat", &[call("split_part", &[r.clone(), json!("/"), json!(1)]).unwrap(), json!(":sub")]).unwrap(),
+            json!({"$interp": [{"$split": [r, "/", 1]}, ":sub"]})
+        );
+    }
+
+    #[test]
     fn concat_keeps_references() {
         assert_eq!(
             call("concat", &[json!("a"), json!(1), Json::Null, json!("b")]).unwrap(),
