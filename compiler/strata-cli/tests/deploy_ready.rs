@@ -1402,11 +1402,21 @@ fn cfn_eval(v: &Json, atts: &BTreeMap<&str, &str>) -> String {
         Json::String(s) => s.clone(),
         Json::Object(o) => {
             if let Some(Json::Array(a)) = o.get("Fn::GetAtt") {
-                let key = format!("{}.{}", a[0].as_str().unwrap_or(""), a[1].as_str().unwrap_or(""));
-                return atts.get(key.as_str()).unwrap_or_else(|| panic!("no value for {key}")).to_string();
+                let key = format!(
+                    "{}.{}",
+                    a[0].as_str().unwrap_or(""),
+                    a[1].as_str().unwrap_or("")
+                );
+                return atts
+                    .get(key.as_str())
+                    .unwrap_or_else(|| panic!("no value for {key}"))
+                    .to_string();
             }
             if let Some(Json::String(r)) = o.get("Ref") {
-                return atts.get(r.as_str()).unwrap_or_else(|| panic!("no value for {r}")).to_string();
+                return atts
+                    .get(r.as_str())
+                    .unwrap_or_else(|| panic!("no value for {r}"))
+                    .to_string();
             }
             if let Some(Json::Array(a)) = o.get("Fn::Join") {
                 let sep = a[0].as_str().unwrap_or("");
@@ -1420,7 +1430,9 @@ fn cfn_eval(v: &Json, atts: &BTreeMap<&str, &str>) -> String {
             }
             if let Some(Json::Array(a)) = o.get("Fn::Select") {
                 let i = a[0].as_u64().expect("Fn::Select index") as usize;
-                let split = a[1]["Fn::Split"].as_array().expect("Fn::Select of Fn::Split");
+                let split = a[1]["Fn::Split"]
+                    .as_array()
+                    .expect("Fn::Select of Fn::Split");
                 let sep = split[0].as_str().expect("separator");
                 let whole = cfn_eval(&split[1], atts);
                 return whole.split(sep).nth(i).expect("the field").to_string();
@@ -1462,12 +1474,18 @@ fn fargate_workers_get_their_role_through_irsa() {
         oidc["Url"],
         serde_json::json!({"Fn::GetAtt": ["Cluster", "OpenIdConnectIssuerUrl"]})
     );
-    assert_eq!(oidc["ClientIdList"], serde_json::json!(["sts.amazonaws.com"]));
+    assert_eq!(
+        oidc["ClientIdList"],
+        serde_json::json!(["sts.amazonaws.com"])
+    );
 
     // The trust policy, as IAM receives it once the provider exists.
     let issuer = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
     let provider_arn = format!("arn:aws:iam::333333333333:oidc-provider/{issuer}");
-    let atts = BTreeMap::from([("Oidc.Arn", provider_arn.as_str()), ("Oidc", provider_arn.as_str())]);
+    let atts = BTreeMap::from([
+        ("Oidc.Arn", provider_arn.as_str()),
+        ("Oidc", provider_arn.as_str()),
+    ]);
     let role = t.props("JobsRole");
     let trust: Json = serde_json::from_str(&cfn_eval(&role["AssumeRolePolicyDocument"], &atts))
         .expect("the trust policy is JSON");
@@ -1523,7 +1541,9 @@ fn fargate_workers_get_their_role_through_irsa() {
     let yaml = read(&out.join("kubernetes/workloads.yaml"));
     let account = k8s_object(&yaml, "ServiceAccount", "community-jobs", "jobs");
     assert!(
-        account.contains("eks.amazonaws.com/role-arn: arn:aws:iam::333333333333:role/community-prod-jobs\n"),
+        account.contains(
+            "eks.amazonaws.com/role-arn: arn:aws:iam::333333333333:role/community-prod-jobs\n"
+        ),
         "{account}"
     );
     for w in ["emails-worker", "events-worker"] {
@@ -1539,12 +1559,19 @@ fn fargate_workers_get_their_role_through_irsa() {
     let tf = read(&out.join("terraform/community/main.tf"));
     let b = tf_blocks(&tf);
     let p = body(&b, "aws_iam_openid_connect_provider", "oidc");
-    assert!(p.contains("url = aws_eks_cluster.cluster.identity[0].oidc[0].issuer\n"), "{p}");
-    assert!(p.contains("client_id_list = [\"sts.amazonaws.com\"]\n"), "{p}");
+    assert!(
+        p.contains("url = aws_eks_cluster.cluster.identity[0].oidc[0].issuer\n"),
+        "{p}"
+    );
+    assert!(
+        p.contains("client_id_list = [\"sts.amazonaws.com\"]\n"),
+        "{p}"
+    );
     let r = body(&b, "aws_iam_role", "jobs_role");
-    let issuer_tf = "${element(split(\"oidc-provider/\", aws_iam_openid_connect_provider.oidc.arn), 1)}";
+    let issuer_tf =
+        "${element(split(\"oidc-provider/\", aws_iam_openid_connect_provider.oidc.arn), 1)}";
     for needle in [
-        format!("\\\"Federated\\\":\\\"${{aws_iam_openid_connect_provider.oidc.arn}}\\\""),
+        "\\\"Federated\\\":\\\"${aws_iam_openid_connect_provider.oidc.arn}\\\"".to_string(),
         format!("\\\"{issuer_tf}:sub\\\":\\\"system:serviceaccount:community-jobs:jobs\\\""),
         format!("\\\"{issuer_tf}:aud\\\":\\\"sts.amazonaws.com\\\""),
         "sts:AssumeRoleWithWebIdentity".to_string(),
@@ -1587,21 +1614,30 @@ fn gke_workload_identity_binds_one_kubernetes_account() {
         .collect();
     assert_eq!(wi.len(), 1, "{wi:?}");
     let body = wi[0].1;
-    assert!(body.contains("service_account_id = google_service_account.exporter.name\n"), "{body}");
-    assert!(body.contains("role = \"roles/iam.workloadIdentityUser\"\n"), "{body}");
+    assert!(
+        body.contains("service_account_id = google_service_account.exporter.name\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("role = \"roles/iam.workloadIdentityUser\"\n"),
+        "{body}"
+    );
     assert!(
         body.contains("member = \"serviceAccount:wi-prod.svc.id.goog[monitoring/exporter]\"\n"),
         "{body}"
     );
     assert!(
-        !b.iter().any(|((ty, _), body)| ty == "google_project_iam_member"
-            && body.contains("workloadIdentityUser")),
+        !b.iter()
+            .any(|((ty, _), body)| ty == "google_project_iam_member"
+                && body.contains("workloadIdentityUser")),
         "no project-wide workloadIdentityUser"
     );
     let yaml = read(&out.join("kubernetes/pods.yaml"));
     let account = k8s_object(&yaml, "ServiceAccount", "monitoring", "exporter");
     assert!(
-        account.contains("iam.gke.io/gcp-service-account: metrics-exporter@wi-prod.iam.gserviceaccount.com\n"),
+        account.contains(
+            "iam.gke.io/gcp-service-account: metrics-exporter@wi-prod.iam.gserviceaccount.com\n"
+        ),
         "{account}"
     );
 }

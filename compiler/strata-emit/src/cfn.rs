@@ -419,7 +419,10 @@ fn split<'a>(
         Node::Seq(vec![Node::str(sep), reference(cx, names, i, at, of)]),
     );
     let mut n = Node::map();
-    n.push("Fn::Select", Node::Seq(vec![Node::Int(i64::from(index)), parts]));
+    n.push(
+        "Fn::Select",
+        Node::Seq(vec![Node::Int(i64::from(index)), parts]),
+    );
     n
 }
 

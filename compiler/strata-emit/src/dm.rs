@@ -274,7 +274,10 @@ fn split_error(cx: &Cx, i: usize, at: At, r: &TRef) {
         codes::UNSUPPORTED,
         i,
         at,
-        format!("a part of `{}` cannot be computed in a Deployment Manager config", r.resource),
+        format!(
+            "a part of `{}` cannot be computed in a Deployment Manager config",
+            r.resource
+        ),
         "Deployment Manager has no string functions; write the value in another target",
     );
 }

@@ -2,7 +2,6 @@
 //! an EKS cluster's OIDC issuer): CloudFormation `Fn::Select` of `Fn::Split` inside `Fn::Join`,
 //! Terraform `element(split(...))` inside the string; Deployment Manager and Kubernetes refuse it.
 
-#[allow(dead_code)]
 mod common;
 
 use common::*;
@@ -30,14 +29,22 @@ fn one(p: TargetProgram) -> String {
 fn cloudformation_joins_a_select_of_a_split() {
     let mut p = program(Target::CloudFormation, "s");
     p.resources = vec![
-        res("Oidc", "AWS::IAM::OIDCProvider", vec![("Url", s("https://x"))]),
+        res(
+            "Oidc",
+            "AWS::IAM::OIDCProvider",
+            vec![("Url", s("https://x"))],
+        ),
         res(
             "Role",
             "AWS::IAM::Role",
             vec![
                 (
                     "Key",
-                    TValue::Interp(vec![lit("{\"${x}"), split("Oidc", Some("Arn")), lit(":sub\"}")]),
+                    TValue::Interp(vec![
+                        lit("{\"${x}"),
+                        split("Oidc", Some("Arn")),
+                        lit(":sub\"}"),
+                    ]),
                 ),
                 ("Alone", TValue::Interp(vec![split("Oidc", None)])),
             ],
@@ -74,7 +81,10 @@ fn terraform_calls_split_inside_the_string() {
                 ),
                 (
                     "description",
-                    TValue::Interp(vec![split("aws_iam_openid_connect_provider.oidc", Some("arn"))]),
+                    TValue::Interp(vec![split(
+                        "aws_iam_openid_connect_provider.oidc",
+                        Some("arn"),
+                    )]),
                 ),
             ],
         ),
@@ -100,9 +110,16 @@ fn deployment_manager_and_kubernetes_refuse_it() {
         let mut p = program(target, "s");
         p.resources = vec![
             res("a", ty, vec![]),
-            res("b", ty, vec![("x", TValue::Interp(vec![lit("k="), split("a", None)]))]),
+            res(
+                "b",
+                ty,
+                vec![("x", TValue::Interp(vec![lit("k="), split("a", None)]))],
+            ),
         ];
         let diags = emit(&[p], &EmitOptions::default()).expect_err("refused");
-        assert!(diags.iter().any(|d| d.code == "X0006"), "{target:?}: {diags:?}");
+        assert!(
+            diags.iter().any(|d| d.code == "X0006"),
+            "{target:?}: {diags:?}"
+        );
     }
 }

@@ -691,7 +691,11 @@ fn json_string(a: &[&Json], _: &Tables) -> Result<Json, String> {
     let vars = match arg(a, 1) {
         Json::Null => return Ok(Json::String(text)),
         Json::Object(o) => o,
-        other => return Err(format!("the variables of `json_string` must be an object, not {other}")),
+        other => {
+            return Err(format!(
+                "the variables of `json_string` must be an object, not {other}"
+            ))
+        }
     };
     let mut parts = Vec::new();
     let mut rest = text.as_str();
@@ -710,7 +714,10 @@ fn json_string(a: &[&Json], _: &Tables) -> Result<Json, String> {
             // Inside a JSON string: the text as JSON escapes it, without its quotes.
             Json::String(s) => {
                 let quoted = Json::String(s.clone()).to_string();
-                push_part(&mut parts, &Json::String(quoted[1..quoted.len() - 1].to_string()))?;
+                push_part(
+                    &mut parts,
+                    &Json::String(quoted[1..quoted.len() - 1].to_string()),
+                )?;
             }
             other => push_part(&mut parts, other)?,
         }
@@ -754,10 +761,17 @@ fn split_part(a: &[&Json], _: &Tables) -> Result<Json, String> {
             .nth(index as usize)
             .map(|p| Json::String(p.to_string()))
             .ok_or_else(|| format!("`{s}` has no field {index} when split at `{sep}`")),
-        v if matches!(ctx::as_marker(v), Some(("$ref" | "$entry" | "$lowered", _))) => Ok(
-            marker("$split", Json::Array(vec![v.clone(), Json::String(sep.clone()), Json::from(index)])),
-        ),
-        other => Err(format!("`split_part` takes a string or a reference, not {other}")),
+        v if matches!(ctx::as_marker(v), Some(("$ref" | "$entry" | "$lowered", _))) => Ok(marker(
+            "$split",
+            Json::Array(vec![
+                v.clone(),
+                Json::String(sep.clone()),
+                Json::from(index),
+            ]),
+        )),
+        other => Err(format!(
+            "`split_part` takes a string or a reference, not {other}"
+        )),
     }
 }
 
@@ -859,7 +873,15 @@ mod tests {
     #[test]
     fn split_part_of_strings_now_and_of_references_later() {
         assert_eq!(
-            call("split_part", &[json!("arn:aws:iam::1:oidc-provider/oidc.eks/id/X"), json!("oidc-provider/"), json!(1)]).unwrap(),
+            call(
+                "split_part",
+                &[
+                    json!("arn:aws:iam::1:oidc-provider/oidc.eks/id/X"),
+                    json!("oidc-provider/"),
+                    json!(1)
+                ]
+            )
+            .unwrap(),
             json!("oidc.eks/id/X")
         );
         assert!(call("split_part", &[json!("a"), json!("/"), json!(1)]).is_err());
@@ -871,7 +893,14 @@ mod tests {
         );
         // A part of a string: concatenation keeps it.
         assert_eq!(
-            call("concat", &[call("split_part", &[r.clone(), json!("/"), json!(1)]).unwrap(), json!(":sub")]).unwrap(),
+            call(
+                "concat",
+                &[
+                    call("split_part", &[r.clone(), json!("/"), json!(1)]).unwrap(),
+                    json!(":sub")
+                ]
+            )
+            .unwrap(),
             json!({"$interp": [{"$split": [r, "/", 1]}, ":sub"]})
         );
     }

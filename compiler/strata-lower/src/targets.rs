@@ -1245,7 +1245,10 @@ impl Conv<'_, '_> {
                     Some([of, Json::String(sep), Json::Number(n)]) => (of, sep, n.as_u64()),
                     _ => (&Json::Null, &String::new(), None),
                 };
-                match (self.tvalue(of, sink), u32::try_from(index.unwrap_or(u64::MAX))) {
+                match (
+                    self.tvalue(of, sink),
+                    u32::try_from(index.unwrap_or(u64::MAX)),
+                ) {
                     (Some(TValue::Ref(r)), Ok(index)) if !sep.is_empty() => {
                         Some(TValue::Interp(vec![TPart::Split {
                             of: *r,

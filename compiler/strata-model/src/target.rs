@@ -90,7 +90,11 @@ pub enum TPart {
     /// `Fn::Select [index, Fn::Split [sep, ref]]` (the string is then written with `Fn::Join`),
     /// Terraform `element(split(sep, ref), index)`; Deployment Manager and Kubernetes cannot
     /// compute it (an emission error).
-    Split { of: TRef, sep: String, index: u32 },
+    Split {
+        of: TRef,
+        sep: String,
+        index: u32,
+    },
 }
 
 /// One resource (or Kubernetes object) in a target document.

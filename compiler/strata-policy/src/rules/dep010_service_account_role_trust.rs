@@ -88,7 +88,9 @@ static READS: &[Read] = &[
 const ANNOTATION: &str = "eks.amazonaws.com/role-arn";
 
 fn text<'r>(r: &'r Resource, path: &str) -> Option<&'r str> {
-    crate::reads::values(r, path).first().and_then(|v| v.as_str())
+    crate::reads::values(r, path)
+        .first()
+        .and_then(|v| v.as_str())
 }
 
 fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
@@ -102,7 +104,12 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
     if roles.is_empty() {
         return;
     }
-    for r in cx.model.resources.iter().filter(|x| x.ty == "k8s.ServiceAccount") {
+    for r in cx
+        .model
+        .resources
+        .iter()
+        .filter(|x| x.ty == "k8s.ServiceAccount")
+    {
         check_account(cx, &roles, r, out);
     }
 }
