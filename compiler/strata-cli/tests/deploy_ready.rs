@@ -1632,6 +1632,22 @@ fn gke_workload_identity_binds_one_kubernetes_account() {
                 && body.contains("workloadIdentityUser")),
         "no project-wide workloadIdentityUser"
     );
+    // Deployment Manager has no binding type on a service account: refused, not left out.
+    let dm = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("compile")
+        .arg(&project)
+        .args(["--target", "deployment-manager", "--out"])
+        .arg(tmp.path().join("wi-dm"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strata");
+    let err = String::from_utf8_lossy(&dm.stderr);
+    assert!(!dm.status.success(), "{err}");
+    assert!(
+        err.contains("L0009") && err.contains("kubernetes_accounts"),
+        "{err}"
+    );
     let yaml = read(&out.join("kubernetes/pods.yaml"));
     let account = k8s_object(&yaml, "ServiceAccount", "monitoring", "exporter");
     assert!(

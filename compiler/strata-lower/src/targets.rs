@@ -676,6 +676,25 @@ fn plan<'e>(
                 continue;
             }
         }
+        if let Some(why) = &e.refuse {
+            // At the property the entry's `when` names (`props.kubernetes_accounts`).
+            let span = match &e.when {
+                Some(crate::engine::Cond::Path { path, .. }) => path
+                    .strip_prefix("props.")
+                    .map_or(r.name_span, |p| r.prop_span(p)),
+                _ => r.name_span,
+            };
+            sink.diags.push(
+                Diagnostic::error(
+                    c::TARGET_CANNOT_HOLD,
+                    format!("`{}` ({}) cannot be written to {} as it is: {why}", r.name, r.ty, target.dir_name()),
+                    span,
+                )
+                .with_label(format!("not expressible in {}", target.dir_name()))
+                .with_help(format!("leave {} out of this stack's targets (`--target`, `[compile] targets`), or drop the setting and do it by hand", target.dir_name())),
+            );
+            continue;
+        }
         if e.each.is_some() {
             for (i, (item, suffix)) in Engine::each_items(e, cx.data()).into_iter().enumerate() {
                 let mut data = cx.data().clone();
