@@ -706,6 +706,25 @@ fn plan<'e>(
                 continue;
             }
         }
+        if let Some(why) = &e.refuse {
+            // At the property the entry's `when` names (`props.kubernetes_accounts`).
+            let span = match &e.when {
+                Some(crate::engine::Cond::Path { path, .. }) => path
+                    .strip_prefix("props.")
+                    .map_or(r.name_span, |p| r.prop_span(p)),
+                _ => r.name_span,
+            };
+            sink.diags.push(
+                Diagnostic::error(
+                    c::TARGET_CANNOT_HOLD,
+                    format!("`{}` ({}) cannot be written to {} as it is: {why}", r.name, r.ty, target.dir_name()),
+                    span,
+                )
+                .with_label(format!("not expressible in {}", target.dir_name()))
+                .with_help(format!("leave {} out of this stack's targets (`--target`, `[compile] targets`), or drop the setting and do it by hand", target.dir_name())),
+            );
+            continue;
+        }
         if e.each.is_some() {
             for (i, (item, suffix)) in Engine::each_items(e, cx.data()).into_iter().enumerate() {
                 let mut data = cx.data().clone();
@@ -1302,6 +1321,32 @@ impl Conv<'_, '_> {
                 }
                 Some(simplify(parts))
             }
+            "$split" => {
+                let (of, sep, index) = match payload.as_array().map(Vec::as_slice) {
+                    Some([of, Json::String(sep), Json::Number(n)]) => (of, sep, n.as_u64()),
+                    _ => (&Json::Null, &String::new(), None),
+                };
+                match (
+                    self.tvalue(of, sink),
+                    u32::try_from(index.unwrap_or(u64::MAX)),
+                ) {
+                    (Some(TValue::Ref(r)), Ok(index)) if !sep.is_empty() => {
+                        Some(TValue::Interp(vec![TPart::Split {
+                            of: *r,
+                            sep: sep.clone(),
+                            index,
+                        }]))
+                    }
+                    (None, _) => None,
+                    _ => {
+                        sink.mapping_error(
+                            self.target,
+                            format!("malformed `split_part` {payload} (a reference, a separator, an index)"),
+                        );
+                        None
+                    }
+                }
+            }
             "$block" => match self.tvalue(payload, sink) {
                 Some(TValue::Map(m)) => Some(TValue::Blocks(vec![m])),
                 _ => None,
@@ -1536,6 +1581,7 @@ fn simplify(mut parts: Vec<TPart>) -> TValue {
         None => TValue::Str(String::new()),
         Some(TPart::Lit(s)) => TValue::Str(s),
         Some(TPart::Ref(r)) => TValue::Ref(Box::new(r)),
+        Some(p @ TPart::Split { .. }) => TValue::Interp(vec![p]),
     }
 }
 
