@@ -72,7 +72,7 @@ models! {
     "aws.backup.BackupVault" => UsageBased, "warm backup storage GB from usage `storage_gib` (copies from other regions: their data transfer is billed on the source)";
     "aws.cloudfront.Distribution" => UsageBased, "data transfer out GB from usage `data_gib` + HTTPS requests from usage `requests_millions`";
     "aws.cloudtrail.Trail" => Free, "the first trail's management events are free; data events are usage-based";
-    "aws.cloudwatch.Alarm" => Priced, "one standard-resolution alarm metric per month";
+    "aws.cloudwatch.Alarm" => Priced, "one standard-resolution alarm metric per month (two with `per`: metric math is billed per metric it reads)";
     "aws.cloudwatch.Dashboard" => Priced, DASHBOARD_Q;
     "aws.ec2.InternetGateway" => Free, "no charge (data transfer is usage-based)";
     "aws.ec2.NatGateway" => Priced, NAT_AWS_Q;
@@ -207,8 +207,8 @@ models! {
     "portable.Secret" => Priced, "as the provider's secret store";
     "portable.Service" => Priced, "as the provider's container service: replicas × (vCPU + memory) hours";
     "tf.aws_alb" => Priced, ELB_Q;
-    "tf.aws_cloudwatch_metric_alarm" => Priced, "one standard-resolution alarm metric per month";
     "tf.aws_cloudwatch_dashboard" => Priced, DASHBOARD_Q;
+    "tf.aws_cloudwatch_metric_alarm" => Priced, "one standard-resolution alarm metric per month";
     "tf.aws_db_instance" => Priced, RDS_Q;
     "tf.aws_ebs_volume" => Priced, "volume GB at its type";
     "tf.aws_ecs_service" => Priced, "Fargate: desired tasks × (vCPU hours + memory GB hours) of its task definition";
@@ -782,13 +782,35 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
         | "aws.cloudwatch.MetricAlarm"
         | "cfn.AWS.CloudWatch.Alarm"
         | "tf.aws_cloudwatch_metric_alarm" => {
-            cx.add("alarm", "cloudwatch", "alarm", 1.0);
+            // Metric math is billed per metric it reads: `per` adds the denominator.
+            if cx.at("per").is_some_and(|v| !v.is_null()) {
+                cx.add(
+                    "alarm (metric math over 2 metrics)",
+                    "cloudwatch",
+                    "alarm",
+                    2.0,
+                );
+            } else {
+                cx.add("alarm", "cloudwatch", "alarm", 1.0);
+            }
         }
-        "aws.cloudwatch.Dashboard" | "cfn.AWS.CloudWatch.Dashboard" | "tf.aws_cloudwatch_dashboard" => {
-            let rank = cx.context.dashboard_rank.get(&cx.r.id.0).copied().unwrap_or(1);
+        "aws.cloudwatch.Dashboard"
+        | "cfn.AWS.CloudWatch.Dashboard"
+        | "tf.aws_cloudwatch_dashboard" => {
+            let rank = cx
+                .context
+                .dashboard_rank
+                .get(&cx.r.id.0)
+                .copied()
+                .unwrap_or(1);
             cx.size("dashboard", rank);
             if rank > 3 {
-                cx.add(format!("dashboard {rank} of the account"), "cloudwatch", "dashboard", 1.0);
+                cx.add(
+                    format!("dashboard {rank} of the account"),
+                    "cloudwatch",
+                    "dashboard",
+                    1.0,
+                );
             } else {
                 cx.notes.push(format!(
                     "dashboard {rank} of the account: within the three free dashboards"
