@@ -1468,14 +1468,17 @@ fn community_dashboard_log_searches_and_backup_copies() {
     assert_eq!(t.ty("Dashboard"), "AWS::CloudWatch::Dashboard");
     assert_eq!(t.props("Dashboard")["DashboardName"], "community-prod");
     let text = cfn_text(&t.props("Dashboard")["DashboardBody"]);
-    let body: Json = serde_json::from_str(&text)
+    let doc: Json = serde_json::from_str(&text)
         .unwrap_or_else(|e| panic!("the dashboard body is not JSON ({e}): {text}"));
-    let widgets = body["widgets"].as_array().expect("widgets");
+    let widgets = doc["widgets"].as_array().expect("widgets");
     assert!(widgets.len() >= 10, "{} widgets", widgets.len());
     let named = named_refs(&text);
     for r in &named {
         let id = r.split('.').next().unwrap_or(r);
-        assert!(!t.ty(id).is_empty(), "the dashboard names {r}, not a resource");
+        assert!(
+            !t.ty(id).is_empty(),
+            "the dashboard names {r}, not a resource"
+        );
     }
     for r in [
         "Alb.LoadBalancerFullName",
@@ -1488,19 +1491,28 @@ fn community_dashboard_log_searches_and_backup_copies() {
         "ApiErrors.Arn",
         "DbStorage.Arn",
     ] {
-        assert!(named.contains(r), "the dashboard does not name {r}: {named:?}");
+        assert!(
+            named.contains(r),
+            "the dashboard does not name {r}: {named:?}"
+        );
     }
     assert_eq!(t.ty("Cluster"), "AWS::EKS::Cluster");
     assert_eq!(t.ty("Db"), "AWS::RDS::DBInstance");
     let mut namespaces = BTreeSet::new();
     for w in widgets {
-        let (x, width) = (w["x"].as_i64().expect("x"), w["width"].as_i64().expect("width"));
+        let (x, width) = (
+            w["x"].as_i64().expect("x"),
+            w["width"].as_i64().expect("width"),
+        );
         assert!(x + width <= 24, "a widget past the 24-column grid: {w}");
         if w["type"] == "metric" {
             assert_eq!(w["properties"]["region"], "us-east-1");
             for m in w["properties"]["metrics"].as_array().expect("metrics") {
                 let m = m.as_array().expect("a metric array");
-                assert!(m.len() >= 4 && m.len() % 2 == 0, "namespace, name, dimension pairs: {m:?}");
+                assert!(
+                    m.len() >= 4 && m.len() % 2 == 0,
+                    "namespace, name, dimension pairs: {m:?}"
+                );
                 assert!(m.iter().all(Json::is_string), "{m:?}");
                 namespaces.insert(m[0].as_str().unwrap_or("").to_string());
             }
@@ -1508,10 +1520,17 @@ fn community_dashboard_log_searches_and_backup_copies() {
     }
     assert_eq!(
         namespaces,
-        ["AWS/ApplicationELB", "AWS/EKS", "AWS/RDS", "AWS/SQS", "AWS/WAFV2", "ContainerInsights"]
-            .into_iter()
-            .map(String::from)
-            .collect()
+        [
+            "AWS/ApplicationELB",
+            "AWS/EKS",
+            "AWS/RDS",
+            "AWS/SQS",
+            "AWS/WAFV2",
+            "ContainerInsights"
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect()
     );
     // Container Insights, which the `ContainerInsights` widgets and the `api-errors` search
     // read, is installed with a role of its own.
@@ -1541,8 +1560,12 @@ fn community_dashboard_log_searches_and_backup_copies() {
     }
     resolved.push_str(rest);
     let tf_text: String = serde_json::from_str(&resolved).expect("an HCL string in JSON's escapes");
-    let tf_body: Json = serde_json::from_str(&tf_text).expect("the Terraform dashboard body is JSON");
-    assert_eq!(tf_body["widgets"].as_array().map(Vec::len), Some(widgets.len()));
+    let tf_body: Json =
+        serde_json::from_str(&tf_text).expect("the Terraform dashboard body is JSON");
+    assert_eq!(
+        tf_body["widgets"].as_array().map(Vec::len),
+        Some(widgets.len())
+    );
     assert!(line.contains("${aws_lb.alb.arn_suffix}"), "{line}");
 
     // The saved log searches.
@@ -1574,7 +1597,10 @@ fn community_dashboard_log_searches_and_backup_copies() {
             .map(cfn_text)
             .collect()
     };
-    assert_eq!(groups("community-prod/waf-blocked"), ["«WafLogsApi»", "«WafLogsSite»"]);
+    assert_eq!(
+        groups("community-prod/waf-blocked"),
+        ["«WafLogsApi»", "«WafLogsSite»"]
+    );
     assert_eq!(groups("community-prod/trail-denied"), ["«TrailLogs»"]);
     assert_eq!(groups("community-prod/dns-nxdomain"), ["«DnsLogs»"]);
     for g in ["WafLogsApi", "WafLogsSite", "TrailLogs", "DnsLogs"] {
@@ -1582,7 +1608,10 @@ fn community_dashboard_log_searches_and_backup_copies() {
     }
     // The groups the services create themselves are named as they name them.
     assert_eq!(t.props("Cluster")["Name"], "community-prod");
-    assert_eq!(groups("community-prod/k8s-denied"), ["/aws/eks/community-prod/cluster"]);
+    assert_eq!(
+        groups("community-prod/k8s-denied"),
+        ["/aws/eks/community-prod/cluster"]
+    );
     assert_eq!(t.props("Db")["DBInstanceIdentifier"], "community-prod");
     assert_eq!(
         groups("community-prod/db-errors"),
@@ -1602,18 +1631,23 @@ fn community_dashboard_log_searches_and_backup_copies() {
     let vault_arn = copies[0]["DestinationBackupVaultArn"]
         .as_str()
         .expect("an ARN written out");
-    let copy_days = copies[0]["Lifecycle"]["DeleteAfterDays"].as_i64().expect("days");
+    let copy_days = copies[0]["Lifecycle"]["DeleteAfterDays"]
+        .as_i64()
+        .expect("days");
     assert_eq!(copy_days, 30);
     assert_eq!(rule["Lifecycle"]["DeleteAfterDays"], 30);
     let backup_role = &t.props("BackupRole")["ManagedPolicyArns"];
     assert!(
-        backup_role.as_array().is_some_and(|l| l
-            .iter()
-            .any(|p| p == "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup")),
+        backup_role.as_array().is_some_and(|l| l.iter().any(
+            |p| p == "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+        )),
         "the copy jobs' role allows backup:CopyIntoBackupVault (managed policy): {backup_role}"
     );
     let tf_plan = body(&tf, "aws_backup_plan", "backups");
-    assert!(tf_plan.contains(&format!("destination_vault_arn = \"{vault_arn}\"")), "{tf_plan}");
+    assert!(
+        tf_plan.contains(&format!("destination_vault_arn = \"{vault_arn}\"")),
+        "{tf_plan}"
+    );
 
     let dr_out = tmp.path().join("dr");
     compile("community-platform/dr", "prod", &dr_out);
@@ -1632,5 +1666,8 @@ fn community_dashboard_log_searches_and_backup_copies() {
         lock["MinRetentionDays"].as_i64().expect("min"),
         lock["MaxRetentionDays"].as_i64().expect("max"),
     );
-    assert!(min <= copy_days && copy_days <= max, "the lock refuses the copies: {lock}");
+    assert!(
+        min <= copy_days && copy_days <= max,
+        "the lock refuses the copies: {lock}"
+    );
 }
