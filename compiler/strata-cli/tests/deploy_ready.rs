@@ -1671,3 +1671,63 @@ fn community_dashboard_log_searches_and_backup_copies() {
         "the lock refuses the copies: {lock}"
     );
 }
+
+/// Seed 000 (infini-x), issue 12 item 8: the AWS stack's alarms (the function's errors and
+/// throttles, its dead letters) notify a topic the key encrypts, so the key admits CloudWatch;
+/// the audit trail covers every region, validates its files, is encrypted with the key (which
+/// admits CloudTrail) and also delivers to a log group; the GCP stack has an alert policy on the
+/// function's 5xx responses, and its Terraform enables the Monitoring API.
+#[test]
+fn infinix_alarms_trail_and_alert_policy() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("infinix");
+    compile("infini-x", "prod", &out);
+    let t = Template::load(&out.join("cloudformation/infinix_aws.template.json"));
+
+    assert!(refs_of(&t.props("AwsAlerts")["KmsMasterKeyId"]).contains("AwsKey"));
+    let alarms: BTreeMap<&String, &Json> = t.of_type("AWS::CloudWatch::Alarm").collect();
+    assert_eq!(alarms.len(), 3);
+    for (name, a) in &alarms {
+        assert!(
+            refs_of(&a["Properties"]["AlarmActions"]).contains("AwsAlerts"),
+            "{name} notifies the alert topic"
+        );
+    }
+    assert!(refs_of(&t.props("CoreErrors")["Dimensions"]).contains("CoreLambda"));
+    assert!(refs_of(&t.props("CoreDeadLetters")["Dimensions"]).contains("CoreDlq"));
+    let services = key_services(&t, "AwsKey");
+    for s in [
+        "cloudwatch.amazonaws.com",
+        "cloudtrail.amazonaws.com",
+        "logs.us-east-1.amazonaws.com",
+    ] {
+        assert!(services.contains(s), "{s}: {services:?}");
+    }
+
+    let trail = t.props("Trail");
+    assert_eq!(trail["IsMultiRegionTrail"], true);
+    assert_eq!(trail["EnableLogFileValidation"], true);
+    assert!(refs_of(&trail["KMSKeyId"]).contains("AwsKey"));
+    assert!(refs_of(&trail["S3BucketName"]).contains("TrailBucket"));
+    assert!(refs_of(&trail["CloudWatchLogsLogGroupArn"]).contains("TrailLogs"));
+    assert_eq!(
+        t.get("Trail")["DependsOn"],
+        serde_json::json!(["TrailBucketPolicy"])
+    );
+
+    let gcp = read(&out.join("terraform/infinix_gcp/main.tf"));
+    let tf = tf_blocks(&gcp);
+    let policy = body(
+        &tf,
+        "google_monitoring_alert_policy",
+        "core_function_errors",
+    );
+    assert!(
+        policy.contains("run.googleapis.com/request_count"),
+        "{policy}"
+    );
+    assert!(policy.contains("infinix-prod-core"), "{policy}");
+    assert!(
+        body(&tf, "google_project_service", "api_monitoring").contains("monitoring.googleapis.com")
+    );
+}
