@@ -1583,6 +1583,7 @@ fn community_dashboard_log_searches_and_backup_copies() {
             "community-prod/api-errors",
             "community-prod/db-errors",
             "community-prod/dns-nxdomain",
+            "community-prod/jobs-errors",
             "community-prod/k8s-denied",
             "community-prod/trail-changes",
             "community-prod/trail-denied",
@@ -1603,7 +1604,26 @@ fn community_dashboard_log_searches_and_backup_copies() {
     );
     assert_eq!(groups("community-prod/trail-denied"), ["«TrailLogs»"]);
     assert_eq!(groups("community-prod/dns-nxdomain"), ["«DnsLogs»"]);
-    for g in ["WafLogsApi", "WafLogsSite", "TrailLogs", "DnsLogs"] {
+    assert_eq!(groups("community-prod/jobs-errors"), ["«FargateLogs»"]);
+    // Fargate's log router writes there: the ConfigMap names the same group, the pod execution
+    // role may write to it.
+    let manifests = read(&out.join("kubernetes/workloads.yaml"));
+    assert!(
+        manifests.contains("log_group_name /aws/eks/community-prod/fargate"),
+        "the aws-logging ConfigMap"
+    );
+    assert_eq!(
+        t.props("FargateLogs")["LogGroupName"],
+        "/aws/eks/community-prod/fargate"
+    );
+    assert!(refs_of(&t.props("FargateLoggingPolicy")["Roles"]).contains("FargateRole"));
+    for g in [
+        "WafLogsApi",
+        "WafLogsSite",
+        "TrailLogs",
+        "DnsLogs",
+        "FargateLogs",
+    ] {
         assert_eq!(t.ty(g), "AWS::Logs::LogGroup");
     }
     // The groups the services create themselves are named as they name them.
