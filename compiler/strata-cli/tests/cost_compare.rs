@@ -123,3 +123,80 @@ fn usage_file_budgets_and_compare_to() {
     assert_eq!(missing.code, 2);
     assert!(missing.stderr.contains("cannot read"), "{}", missing.stderr);
 }
+
+/// A region outside the price tables of each cloud: its resources are priced with the default
+/// region's prices, never silently. Every format says so: the table and the Markdown with a
+/// footnote naming the region, the default region used and the resources, the lines marked `*`;
+/// the JSON with `price_basis = "fallback"` and the `fallback` sentence on every priced resource.
+#[test]
+fn a_region_outside_the_tables_is_priced_with_a_fallback_every_format_shows() {
+    let clouds = [
+        (
+            "aws",
+            r#"provider = aws { region = "af-south-1" }"#,
+            "af-south-1",
+            "us-east-1",
+        ),
+        (
+            "gcp",
+            r#"provider = gcp { project = "shop-prod", region = "southamerica-east1" }"#,
+            "southamerica-east1",
+            "us-central1",
+        ),
+        (
+            "azure",
+            r#"provider = azure { location = "brazilsouth", tenant_id = "7c1f3b52-9d4e-4a8b-b6e0-2f5d8a1c9e43", subscription_id = "4b8e2d71-3c6a-4f95-a0d2-8e1b7c5f3a69" }"#,
+            "brazilsouth",
+            "eastus",
+        ),
+    ];
+    for (cloud, provider, region, default) in clouds {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let p = dir.path();
+        let src = format!(
+            "import {cloud}\nimport portable.{{Cache, Postgres}}\n\nstack s {{\n  {provider}\n}}\n\nresource db: Postgres {{\n  version = \"16\"\n  storage = 20 GiB\n}}\n\nresource sessions: Cache {{\n  version = \"7\"\n  size = \"small\"\n}}\n"
+        );
+        std::fs::write(p.join("main.strata"), src).expect("write");
+        let json = strata(p, &["cost", ".", "--format", "json"]);
+        assert_eq!(json.code, 0, "{cloud}: {}{}", json.stdout, json.stderr);
+        let v: serde_json::Value = serde_json::from_str(&json.stdout).expect("json");
+        let resources = v["resources"].as_array().expect("resources");
+        // The database and the cache (and what they lower to) are priced with the default
+        // region's prices; a resource of a global table (one price everywhere, e.g. a DNS zone)
+        // is listed. Nothing is priced by a regional multiplier: the region has none.
+        let sentence = format!("no prices for {region}: priced with {default}'s");
+        let mut fallbacks = Vec::new();
+        for r in resources {
+            match r["price_basis"].as_str() {
+                Some("fallback") => {
+                    assert_eq!(r["fallback"], sentence.as_str(), "{cloud}: {r}");
+                    fallbacks.push(r["name"].as_str().unwrap_or_default());
+                }
+                Some("listed") | None => {}
+                other => panic!("{cloud}: {other:?} in {r}"),
+            }
+        }
+        for name in ["db", "sessions"] {
+            assert!(
+                fallbacks
+                    .iter()
+                    .any(|f| *f == name || f.starts_with(&format!("{name}."))),
+                "{cloud}: {name} not priced by fallback: {fallbacks:?}\n{}",
+                json.stdout
+            );
+        }
+        let footnote =
+            format!("* fallback: no prices for {region}; resources priced with {default}'s");
+        let table = strata(p, &["cost", "."]);
+        assert_eq!(table.code, 0, "{cloud}: {}", table.stderr);
+        assert!(
+            table.stdout.contains(&footnote),
+            "{cloud}: {}",
+            table.stdout
+        );
+        let md = strata(p, &["cost", ".", "--format", "markdown"]);
+        assert_eq!(md.code, 0, "{cloud}: {}", md.stderr);
+        assert!(md.stdout.contains(&footnote), "{cloud}: {}", md.stdout);
+        assert!(md.stdout.contains(" *"), "{cloud}: {}", md.stdout);
+    }
+}

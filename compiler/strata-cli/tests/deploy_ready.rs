@@ -11,6 +11,13 @@
 //!   reference, the database and cache are reached with Entra ID through the network (delegated
 //!   subnet, private endpoint, each app's environment in a subnet of the same network) and the
 //!   worker has no ingress;
+//! - `tests/fixtures/function-intent` (a `Function` referencing a bucket, a queue, a secret's
+//!   value, a database and a cache, `grants` narrowing one bucket and adding another) on AWS,
+//!   GCP and Azure: the function's own identity holds exactly the grants its references imply
+//!   (no wildcard, the code's bucket not among them), the secret arrives through the platform
+//!   (GCP secret environment variable, Azure Key Vault reference; AWS: L0010), the database
+//!   credential arrives (GCP IAM user, Azure Entra) and the private stores are reachable (AWS
+//!   security groups, GCP VPC Access connector, Azure VNet integration);
 //! - every example in `examples/` (every environment): no task role or execution role of a
 //!   portable service grants a wildcard, every bucket, queue or secret an ECS container
 //!   references is granted to its task (or, injected, its execution) role, and every database
@@ -1749,5 +1756,490 @@ fn infinix_alarms_trail_and_alert_policy() {
     assert!(policy.contains("infinix-prod-core"), "{policy}");
     assert!(
         body(&tf, "google_project_service", "api_monitoring").contains("monitoring.googleapis.com")
+    );
+}
+
+// --- portable.Function (issue 12 items 2–4) ---------------------------------------------
+
+const BLOB_OWNER: &str = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
+
+/// `tests/fixtures/function-intent/app.strata` (with `edit` applied) and the stack file of
+/// `provider`, as the project `dir/provider`.
+fn function_project(dir: &Path, provider: &str, edit: &dyn Fn(String) -> String) -> PathBuf {
+    let fixture = repo_root().join("compiler/strata-cli/tests/fixtures/function-intent");
+    let project = dir.join(provider);
+    fs::create_dir_all(&project).expect("mkdir");
+    fs::write(
+        project.join("app.strata"),
+        edit(read(&fixture.join("app.strata"))),
+    )
+    .expect("write app");
+    fs::copy(
+        fixture.join(format!("stack-{provider}.strata")),
+        project.join("stack.strata"),
+    )
+    .expect("copy stack");
+    project
+}
+
+/// AWS: the Lambda role holds exactly what the function's references imply (narrowed by
+/// `grants`; the code's bucket is not a use) and may read the database's and cache's credential
+/// secrets, which its environment names (`PGSECRET_ARN`, `REDIS_AUTH_SECRET_ARN`), no wildcard; the function runs in the network's
+/// private subnets with a security group of its own, which the database's and the cache's groups
+/// admit on their ports. Lambda cannot inject a secret's value: L0010, saying so.
+#[test]
+fn function_intent_aws() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+
+    // A secret's value in a Lambda's environment would be written as text.
+    let project = function_project(tmp.path(), "aws", &|s| s);
+    let run = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("compile")
+        .arg(&project)
+        .arg("--out")
+        .arg(tmp.path().join("refused"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strata");
+    let err = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        !run.status.success() && err.contains("L0010") && err.contains("Lambda cannot"),
+        "a Lambda's secret value:\n{err}"
+    );
+
+    let ids = tmp.path().join("ids");
+    let project = function_project(&ids, "aws", &|s| {
+        s.replace("API_KEY = api_key.value", "API_KEY = api_key.id")
+    });
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let t = Template::load(&out.join("cloudformation/fn.template.json"));
+    let what = "function-intent (AWS)";
+
+    assert_eq!(t.ty("Thumbnails"), "AWS::Lambda::Function");
+    let role = refs_of(&t.props("Thumbnails")["Role"])
+        .into_iter()
+        .next()
+        .expect("role");
+    no_wildcards(&t, &role, what);
+    let got: BTreeSet<(String, Vec<String>, BTreeSet<String>)> = statements(&t, &role)
+        .into_iter()
+        .map(|(sid, actions, res)| (sid, actions, refs_of(&res)))
+        .collect();
+    let want = |sid: &str, actions: &[&str], res: &str| {
+        (
+            sid.to_string(),
+            actions.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            BTreeSet::from([res.to_string()]),
+        )
+    };
+    assert_eq!(
+        got,
+        BTreeSet::from([
+            want("UploadsBucket", &["s3:ListBucket"], "Uploads"),
+            want("UploadsObjects", &["s3:GetObject"], "Uploads"),
+            want(
+                "ReportsObjects",
+                &["s3:DeleteObject", "s3:PutObject"],
+                "Reports"
+            ),
+            want(
+                "JobsMessages",
+                &[
+                    "sqs:ChangeMessageVisibility",
+                    "sqs:DeleteMessage",
+                    "sqs:GetQueueAttributes",
+                    "sqs:ReceiveMessage",
+                    "sqs:SendMessage"
+                ],
+                "Jobs"
+            ),
+            want("ApiKeyValue", &["secretsmanager:GetSecretValue"], "ApiKey"),
+            // The credentials Lambda cannot inject: the role may read their secrets.
+            want("DbCredentials", &["secretsmanager:GetSecretValue"], "Db"),
+            want(
+                "SessionsAuthToken",
+                &["secretsmanager:GetSecretValue"],
+                "SessionsAuth"
+            ),
+        ]),
+        "{what}: the Lambda role's statements"
+    );
+    let env = &t.props("Thumbnails")["Environment"]["Variables"];
+    assert_eq!(
+        env["PGSECRET_ARN"],
+        serde_json::json!({"Fn::GetAtt": ["Db", "MasterUserSecret.SecretArn"]}),
+        "{what}: where the database credential is read"
+    );
+    assert_eq!(
+        env["REDIS_AUTH_SECRET_ARN"],
+        serde_json::json!({"Ref": "SessionsAuth"}),
+        "{what}: where the cache's AUTH token is read"
+    );
+    assert!(
+        env.get("PGPASSWORD").is_none() && env.get("REDIS_PASSWORD").is_none(),
+        "{what}: no credential as text: {env}"
+    );
+
+    // The network path: private subnets, its own group, admitted by the stores' groups.
+    let vpc = &t.props("Thumbnails")["VpcConfig"];
+    assert_eq!(
+        refs_of(&vpc["SecurityGroupIds"]),
+        BTreeSet::from(["ThumbnailsFirewall".to_string()]),
+        "{what}: the function's security group"
+    );
+    assert_eq!(
+        refs_of(&vpc["SubnetIds"]),
+        BTreeSet::from([
+            "DefaultNetworkPrivateSubnetA".to_string(),
+            "DefaultNetworkPrivateSubnetB".to_string()
+        ]),
+        "{what}: the function's subnets"
+    );
+    assert!(
+        ingress(&t, "ThumbnailsFirewall").is_empty(),
+        "{what}: nothing connects to the function"
+    );
+    for (store, port) in [("Db", 5432), ("Sessions", 6379)] {
+        let groups = store_groups(&t, store);
+        let rules: Vec<_> = groups.iter().flat_map(|g| ingress(&t, g)).collect();
+        assert_eq!(
+            rules,
+            vec![(Some("ThumbnailsFirewall".to_string()), None, port)],
+            "{what}: {store} admits exactly the function's group"
+        );
+    }
+    let managed = t.props(&role)["ManagedPolicyArns"].to_string();
+    assert!(
+        managed.contains("AWSLambdaVPCAccessExecutionRole"),
+        "{what}: {managed}"
+    );
+}
+
+/// GCP: the Cloud Function runs as a service account of its own holding exactly the bindings its
+/// references imply, each on its resource (Cloud SQL: the two project roles, no per-instance
+/// IAM), nothing on the code's bucket; the secret's value is a secret environment variable; the
+/// database user is the account's Cloud SQL IAM user; the private stores are reached through a
+/// VPC Access connector in their network (private ranges only).
+#[test]
+fn function_intent_gcp() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = function_project(tmp.path(), "gcp", &|s| s);
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let what = "function-intent (GCP)";
+    let text = tf_main(&out);
+    let b = tf_blocks(&text);
+    let project_line = "project = \"acme-fn\"";
+    assert_eq!(
+        gcp_bindings(&b, "thumbnails_identity"),
+        set(&[
+            (
+                "google_project_iam_member",
+                "roles/cloudsql.client",
+                project_line
+            ),
+            (
+                "google_project_iam_member",
+                "roles/cloudsql.instanceUser",
+                project_line
+            ),
+            (
+                "google_pubsub_subscription_iam_member",
+                "roles/pubsub.subscriber",
+                "subscription = google_pubsub_subscription.jobs_subscription.id"
+            ),
+            (
+                "google_pubsub_topic_iam_member",
+                "roles/pubsub.publisher",
+                "topic = google_pubsub_topic.jobs.id"
+            ),
+            (
+                "google_secret_manager_secret_iam_member",
+                "roles/secretmanager.secretAccessor",
+                "secret_id = google_secret_manager_secret.api_key.id"
+            ),
+            (
+                "google_storage_bucket_iam_member",
+                "roles/storage.objectViewer",
+                "bucket = google_storage_bucket.uploads.name"
+            ),
+            (
+                "google_storage_bucket_iam_member",
+                "roles/storage.objectCreator",
+                "bucket = google_storage_bucket.reports.name"
+            ),
+        ]),
+        "{what}: the function's service account"
+    );
+    assert!(!text.contains("\"*\""), "{what}: a wildcard");
+
+    let f = body(&b, "google_cloudfunctions2_function", "thumbnails");
+    assert!(
+        f.contains("service_account_email = google_service_account.thumbnails_identity.email"),
+        "{what}: the function's identity:\n{f}"
+    );
+    assert!(
+        f.contains("secret_environment_variables {\nkey = \"API_KEY\"\nproject_id = \"acme-fn\"\nsecret = google_secret_manager_secret.api_key.secret_id\nversion = \"latest\"\n}"),
+        "{what}: the secret's value as a secret environment variable:\n{f}"
+    );
+    assert_eq!(
+        f.matches("API_KEY").count(),
+        1,
+        "{what}: API_KEY only as a secret:\n{f}"
+    );
+    assert!(
+        f.contains(
+            "PGUSER = \"${google_service_account.thumbnails_identity.account_id}@acme-fn.iam\""
+        ),
+        "{what}: PGUSER:\n{f}"
+    );
+    let user = body(&b, "google_sql_user", "thumbnails_sql_user_0");
+    assert!(
+        user.contains("type = \"CLOUD_IAM_SERVICE_ACCOUNT\"")
+            && user.contains("instance = google_sql_database_instance.db.name"),
+        "{what}: the database user:\n{user}"
+    );
+    assert!(
+        f.contains("vpc_connector = google_vpc_access_connector.thumbnails_connector.id")
+            && f.contains("vpc_connector_egress_settings = \"PRIVATE_RANGES_ONLY\""),
+        "{what}: the network path:\n{f}"
+    );
+    let c = body(&b, "google_vpc_access_connector", "thumbnails_connector");
+    assert!(
+        c.contains("network = google_compute_network.default_network.name")
+            && c.contains("ip_cidr_range = \"10.0.16.0/28\"")
+            && c.contains("name = \"fn-thumbnails-0\""),
+        "{what}: the connector, outside the subnetwork's 10.0.0.0/20:\n{c}"
+    );
+    assert!(
+        text.contains("google_compute_subnetwork") && text.contains("\"10.0.0.0/20\""),
+        "{what}: the network's subnetwork"
+    );
+}
+
+/// Azure: a Flex Consumption function app whose user-assigned identity holds exactly the
+/// built-in roles its references imply, each scoped to its one resource (plus `Storage Blob Data
+/// Owner` on its own package and host storage account); the secret's value is a Key Vault
+/// reference resolved by the app's system identity, which alone holds `Key Vault Secrets User`
+/// on that secret; the database and cache are reached with Entra ID; the app is integrated with
+/// a subnet of the stores' network.
+#[test]
+fn function_intent_azure() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = function_project(tmp.path(), "azure", &|s| s);
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let what = "function-intent (Azure)";
+    let subscription = "4b8e2d71-3c6a-4f95-a0d2-8e1b7c5f3a69";
+    let text = tf_main(&out);
+    let b = tf_blocks(&text);
+    let queue = "scope = azurerm_servicebus_queue.jobs_queue.id";
+    assert_eq!(
+        azure_roles(&b, "thumbnails_identity", subscription),
+        pairs(&[
+            (
+                BLOB_READER,
+                "scope = azurerm_storage_container.uploads_container.resource_manager_id"
+            ),
+            (
+                BLOB_CONTRIBUTOR,
+                "scope = azurerm_storage_container.reports_container.resource_manager_id"
+            ),
+            (BUS_SENDER, queue),
+            (BUS_RECEIVER, queue),
+            (
+                BLOB_OWNER,
+                "scope = azurerm_storage_account.thumbnails_storage.id"
+            ),
+        ]),
+        "{what}: the function's identity"
+    );
+    assert!(!text.contains("\"*\""), "{what}: a wildcard");
+    assert!(
+        !text.contains("artifacts_container.resource_manager_id"),
+        "{what}: the code's bucket is not a use"
+    );
+
+    // The secret: a Key Vault reference, resolved by the app's system identity.
+    let app = body(&b, "azurerm_function_app_flex_consumption", "thumbnails");
+    assert!(
+        app.contains("API_KEY = \"@Microsoft.KeyVault(VaultName=${azurerm_key_vault.api_key_vault.name};SecretName=${azurerm_key_vault_secret.api_key.name})\""),
+        "{what}: the secret's value as a Key Vault reference:\n{app}"
+    );
+    let system =
+        "principal_id = azurerm_function_app_flex_consumption.thumbnails.identity[0].principal_id";
+    let secret_roles: Vec<&String> = b
+        .iter()
+        .filter(|((ty, _), body)| ty == "azurerm_role_assignment" && body.contains(system))
+        .map(|(_, body)| body)
+        .collect();
+    assert_eq!(secret_roles.len(), 1, "{what}: the system identity's roles");
+    assert!(
+        secret_roles[0].contains(SECRETS_USER)
+            && secret_roles[0]
+                .contains("scope = azurerm_key_vault_secret.api_key.resource_versionless_id"),
+        "{what}: {}",
+        secret_roles[0]
+    );
+    assert!(
+        app.contains("type = \"SystemAssigned, UserAssigned\"")
+            && app
+                .contains("identity_ids = [azurerm_user_assigned_identity.thumbnails_identity.id]")
+            && app.contains("storage_authentication_type = \"UserAssignedIdentity\"")
+            && app.contains(
+                "AZURE_CLIENT_ID = azurerm_user_assigned_identity.thumbnails_identity.client_id"
+            ),
+        "{what}: the app's identities:\n{app}"
+    );
+
+    // The database and the cache: Entra ID as the identity, never a password.
+    assert!(
+        app.contains("PGUSER = azurerm_user_assigned_identity.thumbnails_identity.name")
+            && app.contains(
+                "REDIS_USERNAME = azurerm_user_assigned_identity.thumbnails_identity.principal_id"
+            ),
+        "{what}: the credentials:\n{app}"
+    );
+    let admin = body(
+        &b,
+        "azurerm_postgresql_flexible_server_active_directory_administrator",
+        "thumbnails_db_admin_0",
+    );
+    assert!(
+        admin.contains(
+            "object_id = azurerm_user_assigned_identity.thumbnails_identity.principal_id"
+        ) && admin.contains("server_name = azurerm_postgresql_flexible_server.db.name"),
+        "{what}: {admin}"
+    );
+    let cache = body(
+        &b,
+        "azurerm_redis_cache_access_policy_assignment",
+        "thumbnails_cache_access_0",
+    );
+    assert!(
+        cache.contains("redis_cache_id = azurerm_redis_cache.sessions.id"),
+        "{what}: {cache}"
+    );
+    assert!(
+        app.contains("azurerm_postgresql_flexible_server_active_directory_administrator.thumbnails_db_admin_0")
+            && app.contains("azurerm_redis_cache_access_policy_assignment.thumbnails_cache_access_0")
+            && app.contains("azurerm_role_assignment.thumbnails_access_0"),
+        "{what}: the app is created after its access:\n{app}"
+    );
+
+    // The network path: VNet integration through a delegated subnet of the stores' network.
+    assert!(
+        app.contains("virtual_network_subnet_id = azurerm_subnet.thumbnails_subnet.id")
+            && app.contains("public_network_access_enabled = false"),
+        "{what}: {app}"
+    );
+    let subnet = body(&b, "azurerm_subnet", "thumbnails_subnet");
+    assert!(
+        subnet.contains("virtual_network_name = azurerm_virtual_network.default_network.name")
+            && subnet.contains("name = \"Microsoft.App/environments\""),
+        "{what}: {subnet}"
+    );
+    let db = body(&b, "azurerm_postgresql_flexible_server", "db");
+    assert!(
+        db.contains("delegated_subnet_id = azurerm_subnet.default_network_databases.id"),
+        "{what}: the database in the same network:\n{db}"
+    );
+}
+
+/// A function that references no private store gets no network path: no security group or
+/// subnets (AWS), no connector (GCP), no integration subnet (Azure); and the stores a function
+/// does reference admit nothing else.
+#[test]
+fn function_without_private_stores_stays_out_of_the_network() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let only_buckets = |s: String| {
+        s.replace("    DATABASE_URL = db.url\n", "")
+            .replace("    REDIS_URL = sessions.url\n", "")
+            .replace("API_KEY = api_key.value", "API_KEY = api_key.id")
+    };
+    for provider in ["aws", "gcp", "azure"] {
+        let project = function_project(tmp.path(), provider, &only_buckets);
+        let out = tmp.path().join(format!("{provider}-out"));
+        compile_project(&project, &[], &out);
+        let text = tf_main(&out);
+        let b = tf_blocks(&text);
+        let what = format!("function-intent without stores ({provider})");
+        match provider {
+            "aws" => {
+                let f = body(&b, "aws_lambda_function", "thumbnails");
+                assert!(!f.contains("vpc_config"), "{what}:\n{f}");
+                assert!(
+                    !b.contains_key(&("aws_security_group".into(), "thumbnails_firewall".into())),
+                    "{what}: a security group"
+                );
+                assert!(!text.contains("AWSLambdaVPCAccessExecutionRole"), "{what}");
+            }
+            "gcp" => {
+                let f = body(&b, "google_cloudfunctions2_function", "thumbnails");
+                assert!(!f.contains("vpc_connector"), "{what}:\n{f}");
+                assert!(!text.contains("google_vpc_access_connector"), "{what}");
+            }
+            _ => {
+                let f = body(&b, "azurerm_function_app_flex_consumption", "thumbnails");
+                assert!(!f.contains("virtual_network_subnet_id"), "{what}:\n{f}");
+                assert!(
+                    !b.contains_key(&("azurerm_subnet".into(), "thumbnails_subnet".into())),
+                    "{what}: an integration subnet"
+                );
+            }
+        }
+    }
+}
+
+/// A Lambda function that references two databases is told where each credential is
+/// (`PGSECRET_ARN_<NAME>`), may read both secrets, and each database admits its group.
+#[test]
+fn lambda_with_two_databases() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("two");
+    fs::create_dir_all(&project).expect("mkdir");
+    fs::write(
+        project.join("main.strata"),
+        "import portable.{Function, Postgres}\n\
+         stack two { provider = aws { region = \"us-east-1\" } }\n\
+         resource orders: Postgres { database = \"orders\" }\n\
+         resource billing: Postgres { database = \"billing\" }\n\
+         resource sync: Function {\n  handler = \"main.handler\"\n  \
+         source = { bucket = \"code\", object = \"sync.zip\" }\n  \
+         env = { ORDERS = orders.url, BILLING = billing.url }\n}\n",
+    )
+    .expect("write");
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let t = Template::load(&out.join("cloudformation/two.template.json"));
+    let env = &t.props("Sync")["Environment"]["Variables"];
+    for (key, db) in [
+        ("PGSECRET_ARN_ORDERS", "Orders"),
+        ("PGSECRET_ARN_BILLING", "Billing"),
+    ] {
+        assert_eq!(
+            env[key],
+            serde_json::json!({"Fn::GetAtt": [db, "MasterUserSecret.SecretArn"]}),
+            "{key}: {env}"
+        );
+        assert_eq!(
+            ingress(&t, &format!("{db}Firewall")),
+            vec![(Some("SyncFirewall".to_string()), None, 5432)],
+            "{db} admits the function"
+        );
+    }
+    assert!(env.get("PGSECRET_ARN").is_none(), "{env}");
+    let sids: BTreeSet<String> = statements(&t, "SyncRole")
+        .into_iter()
+        .map(|(sid, _, _)| sid)
+        .collect();
+    assert_eq!(
+        sids,
+        BTreeSet::from([
+            "BillingCredentials".to_string(),
+            "OrdersCredentials".to_string()
+        ])
     );
 }

@@ -10,7 +10,7 @@
 //! | --- | --- |
 //! | `grants_<provider>."TYPE".read` / `.write` / `.readwrite` | what the workload's own identity is granted on a resource it references (AWS: policy statements; GCP: IAM bindings; Azure: role assignments, `{ scope, role }`) |
 //! | `injected_<provider>."TYPE"` | `{ env, grants }`: a secret's `value` in `env`, injected by the platform (`env`: the platform's reference to it), and what the platform's identity needs to read it |
-//! | `credentials_<provider>."TYPE"` | `{ when, env, plain_env, grants }`: the credential of a referenced database or cache, injected the same way (`plain_env`: what is not secret, a user name; `when = "PROP"`: only if the referenced resource's `PROP` is not false) |
+//! | `credentials_<provider>."TYPE"` | `{ when, env, plain_env, function_env, grants }`: the credential of a referenced database or cache, injected the same way (`plain_env`: what is not secret, a user name; `function_env`: for a Function the platform cannot inject it into, where to read it, the secret's ARN; `when = "PROP"`: only if the referenced resource's `PROP` is not false) |
 //!
 //! Strings of the rows may name the referenced resource: `${ATTR}` is a reference to its out
 //! `ATTR` (`${id}/*`: the objects of a bucket), `${self}` the resource itself,
@@ -37,9 +37,10 @@ pub fn is_workload(ty: &str) -> bool {
     matches!(ty, "portable.Service" | "portable.Function")
 }
 
-/// Properties whose references are not uses of a resource: where the workload runs and how it
-/// is reached, not what it talks to.
-const NOT_USES: &[&str] = &["network", "route", "public", "tags", "grants"];
+/// Properties whose references are not uses of a resource: where the workload runs, how it is
+/// reached and where its code comes from (a Function's `source` archive is read by the deployer,
+/// not by the function), not what it talks to.
+const NOT_USES: &[&str] = &["network", "route", "public", "tags", "grants", "source"];
 
 /// The out of a `portable.Secret` that is its value: injected by the platform, never written.
 pub const SECRET_VALUE: (&str, &str) = ("portable.Secret", "value");
@@ -85,15 +86,29 @@ pub fn intent(
         })
         .unwrap_or_default();
 
-    // Environment variables of a Service whose whole value is a secret's value: injected by the
-    // platform (a Function's environment cannot hold one: L0010 when its references are rewritten).
+    // Environment variables of a workload whose whole value is a secret's value: injected by the
+    // platform where it can (`injected_<provider>."portable.Secret".workloads`, a Service when
+    // the row does not say; Lambda cannot, so a Function's secret value stays in its
+    // environment on AWS and is L0010 when its references are rewritten).
     let env = r.props.get("env").and_then(Value::as_record);
     let mut secret_values: BTreeMap<String, ResourceId> = BTreeMap::new();
-    if let Some(env) = env.filter(|_| r.ty == "portable.Service") {
+    let injects = |secret_ty: &str| -> bool {
+        match injected
+            .and_then(|t| t.get(secret_ty))
+            .and_then(|s| s.get("workloads"))
+            .and_then(Json::as_array)
+        {
+            Some(list) => list.iter().any(|w| w.as_str() == Some(r.ty.as_str())),
+            None => r.ty == "portable.Service",
+        }
+    };
+    if let Some(env) = env {
         for (k, v) in env {
             if let Value::Ref(x) = v {
                 let t = model.resource(x.resource);
-                if (t.ty.as_str(), x.attr.as_deref()) == (SECRET_VALUE.0, Some(SECRET_VALUE.1)) {
+                if (t.ty.as_str(), x.attr.as_deref()) == (SECRET_VALUE.0, Some(SECRET_VALUE.1))
+                    && injects(&t.ty)
+                {
                     secret_values.insert(k.clone(), x.resource);
                 }
             }
@@ -213,7 +228,7 @@ pub fn intent(
         }
     }
     let mut credential_env: Vec<(String, String, Json)> = Vec::new();
-    let mut credential_plain: Vec<(String, Json)> = Vec::new();
+    let mut credential_plain: Vec<(String, String, Json)> = Vec::new();
     for u in uses.iter().filter(|u| u.access != "none") {
         let Some(spec) = credentials.and_then(|x| x.get(&u.res.ty)) else {
             continue;
@@ -234,7 +249,18 @@ pub fn intent(
         if let Some(Json::Object(e)) = spec.get("plain_env") {
             for (k, v) in e {
                 if let Some(v) = expand(&u.res.name, u.res, v) {
-                    credential_plain.push((k.clone(), v));
+                    credential_plain.push((k.clone(), u.res.name.clone(), v));
+                }
+            }
+        }
+        // A Function the platform cannot inject the credential into (Lambda) gets where to read
+        // it instead (the secret's ARN), and its role the grants to read it.
+        if r.ty == "portable.Function" {
+            if let Some(Json::Object(e)) = spec.get("function_env") {
+                for (k, v) in e {
+                    if let Some(v) = expand(&u.res.name, u.res, v) {
+                        credential_plain.push((k.clone(), u.res.name.clone(), v));
+                    }
                 }
             }
         }
@@ -266,12 +292,22 @@ pub fn intent(
     }
 
     // The plain environment: everything but the injected values, then what the credentials of
-    // the referenced databases add in plain text (a user name, never a password), unless the
-    // team sets the variable.
+    // the referenced databases add in plain text (a user name or where to read the secret,
+    // never a password), unless the team sets the variable. A variable that differs between
+    // two databases (a Lambda's `PGSECRET_ARN`) is `<KEY>_<NAME>` for each; one that does not
+    // (GCP's `PGUSER`, the same account everywhere) stays one.
     let mut plain = Map::new();
-    for (k, v) in credential_plain {
-        if !env.is_some_and(|e| e.contains_key(&k)) {
-            plain.insert(ctx::escape_key(&k), v);
+    for (k, owner, v) in &credential_plain {
+        let differs = credential_plain
+            .iter()
+            .any(|(x, o, y)| x == k && o != owner && y != v);
+        let key = if differs {
+            format!("{k}_{}", names::snake(owner).to_ascii_uppercase())
+        } else {
+            k.clone()
+        };
+        if !env.is_some_and(|e| e.contains_key(&key)) {
+            plain.insert(ctx::escape_key(&key), v.clone());
         }
     }
     if let Some(env) = env {
@@ -287,6 +323,8 @@ pub fn intent(
     for x in &platform {
         push_unique(&mut all, x.clone());
     }
+    // One policy (a Lambda role's): a statement id the two lists share is made unique.
+    unique_sids(&mut all);
     let mut by_scope: BTreeMap<String, Vec<Json>> = BTreeMap::new();
     for x in &all {
         if let Some(s) = x.get("scope").and_then(Json::as_str) {
@@ -318,8 +356,9 @@ pub fn intent(
     };
     let vpc = network.map_or(Json::Null, |n| ctx::ref_marker(n.resource.0, None));
     // Its address range (`portable.Network`'s default when unset), and the workload's ordinal
-    // among the services of its stack: where the platform needs a subnet per service (Azure:
-    // a Container Apps environment's infrastructure subnet), the slot it is carved at.
+    // among the workloads (services and functions) of its stack: where the platform needs a
+    // subnet per workload (Azure: a Container Apps environment's infrastructure subnet, a
+    // function app's integration subnet), the slot it is carved at.
     let vpc_cidr = network.map_or(Json::Null, |n| {
         model
             .resources
@@ -332,7 +371,7 @@ pub fn intent(
             .resources
             .iter()
             .take_while(|x| x.id != r.id)
-            .filter(|x| x.ty == "portable.Service" && x.stack == r.stack)
+            .filter(|x| is_workload(&x.ty) && x.stack == r.stack)
             .count()
     } else {
         0
@@ -480,16 +519,17 @@ fn expand_str(owner: &str, target: &Resource, s: &str) -> Json {
     }
 }
 
-/// The services among the referrers of a resource, once each, in model order: `clients` of
-/// its template context (a database admits each client's security group). Functions run
-/// outside the network (no security group of their own) and are not clients.
+/// The workloads (services and functions) among the referrers of a resource, once each, in
+/// model order: `clients` of its template context (an AWS database or cache admits each
+/// client's security group; a Lambda function that references a private store runs in the
+/// network with a security group of its own).
 pub fn clients(model: &Model, referrers: &[(ResourceId, String)]) -> Json {
     let mut seen = BTreeSet::new();
     let list: Vec<Json> = referrers
         .iter()
         .filter(|(id, _)| seen.insert(id.0))
         .map(|(id, _)| model.resource(*id))
-        .filter(|x| x.ty == "portable.Service")
+        .filter(|x| is_workload(&x.ty))
         .map(|x| {
             serde_json::json!({
                 "name": x.name,

@@ -15,7 +15,12 @@ use strata_stdlib::generated::{self as gen, GenField, GenTy, GenType};
 pub fn gen_type(target: Target, ty: &str) -> Option<Arc<GenType>> {
     match target {
         Target::CloudFormation => gen::get(&format!("cfn.{}", ty.replace("::", "."))),
-        Target::Terraform => gen::get(&format!("tf.{ty}")),
+        // A data source (`data.aws_caller_identity`) is checked against the data source's
+        // schema.
+        Target::Terraform => match ty.strip_prefix("data.") {
+            Some(d) => gen::get_data(&format!("tf.{d}")),
+            None => gen::get(&format!("tf.{ty}")),
+        },
         Target::DeploymentManager => gen::get(&format!("dm.{ty}")),
         Target::Kubernetes => {
             let kind = ty.rsplit('/').next()?;

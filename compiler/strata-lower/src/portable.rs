@@ -107,6 +107,7 @@ pub(crate) fn lower_portable_with(
         Option<&PortableLowering>,
         Result<Vec<Rendered>, Vec<Diagnostic>>,
         Vec<Diagnostic>,
+        Option<Json>,
     )> = portable
         .par_iter()
         .map(|&id| {
@@ -119,10 +120,11 @@ pub(crate) fn lower_portable_with(
                         model.stack_of(r).map_or(r.name_span, |s| s.span),
                     )]),
                     Vec::new(),
+                    None,
                 );
             }
             match lowering_of(&model, r, eng) {
-                Ok(None) => (id, None, Ok(Vec::new()), Vec::new()),
+                Ok(None) => (id, None, Ok(Vec::new()), Vec::new(), None),
                 Ok(Some(l)) => {
                     let (intent, notes) = match model.stack_of(r) {
                         Some(stack) if intent::is_workload(&r.ty) => {
@@ -137,11 +139,11 @@ pub(crate) fn lower_portable_with(
                         r,
                         l,
                         referrers.get(&id.0).map_or(&[][..], Vec::as_slice),
-                        intent,
+                        intent.clone(),
                     );
-                    (id, Some(l), out, notes)
+                    (id, Some(l), out, notes, intent)
                 }
-                Err(d) => (id, None, Err(vec![d]), Vec::new()),
+                Err(d) => (id, None, Err(vec![d]), Vec::new(), None),
             }
         })
         .collect();
@@ -151,7 +153,12 @@ pub(crate) fn lower_portable_with(
     let mut pending: Vec<(ResourceId, ResourceId, &Rendered)> = Vec::new();
     let mut next = model.resources.len() as u32;
     let mut lowerings: Vec<(ResourceId, &PortableLowering)> = Vec::new();
-    for (pid, l, res, notes) in &rendered {
+    // A workload's intent, for its out specs (`{{#if intent.vpc}}…`).
+    let intents: HashMap<u32, &Json> = rendered
+        .iter()
+        .filter_map(|(pid, _, _, _, i)| i.as_ref().map(|i| (pid.0, i)))
+        .collect();
+    for (pid, l, res, notes, _) in &rendered {
         diags.extend(notes.iter().cloned());
         match res {
             Err(d) => diags.extend(d.iter().cloned()),
@@ -279,7 +286,11 @@ pub(crate) fn lower_portable_with(
     let mut outs: HashMap<(u32, String), Value> = HashMap::new();
     for (pid, l) in &lowerings {
         let p = model.resource(*pid);
-        let cx = Context::from(resource_json(&model, p));
+        let mut data = resource_json(&model, p);
+        if let (Json::Object(o), Some(i)) = (&mut data, intents.get(&pid.0)) {
+            o.insert("intent".into(), (*i).clone());
+        }
+        let cx = Context::from(data);
         for e in &l.entries {
             for (name, spec) in &e.outs {
                 let v = match spec {
@@ -867,7 +878,7 @@ fn rewrite(v: &mut Value, rw: &Rewrite, span: Span, diags: &mut Vec<Diagnostic>)
                     span,
                 )
                 .with_label("the value would be written into the templates as text")
-                .with_help("use it as the whole value of an environment variable of a Service on AWS, GCP, Azure or Kubernetes (`KEY = secret.value`: the platform injects it at run time), or pass `secret.name` and read it with the cloud's SDK"),
+                .with_help("use it as the whole value of an environment variable of a Service (AWS, GCP, Azure, Kubernetes) or of a Function on GCP or Azure (`KEY = secret.value`: the platform injects it at run time; Lambda cannot), or pass `secret.name` and read it with the cloud's SDK"),
             );
             // Nothing is written in its place (the compile fails): no second error about it.
             return Some(Value::str(""));

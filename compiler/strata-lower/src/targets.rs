@@ -250,6 +250,29 @@ pub(crate) fn to_targets_with(
         }
     }
 
+    // The topics that deliver to each queue (`sqs_queue_publishers`: a topic whose
+    // subscriptions name the queue), as references to their ARNs (`sns_topics` of the queue's
+    // context): the queue's policy admits exactly those.
+    let mut queue_topics: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
+    if let Some(Json::Object(publishers)) = eng.tables.get("sqs_queue_publishers") {
+        for r in &model.resources {
+            for (k, v) in &r.props {
+                if !publishers.contains_key(&format!("{}.{k}", r.ty)) {
+                    continue;
+                }
+                v.visit_refs(&mut |x| {
+                    if model
+                        .resources
+                        .get(x.resource.0 as usize)
+                        .is_some_and(|q| q.ty == "aws.sqs.Queue")
+                    {
+                        queue_topics.entry(x.resource.0).or_default().insert(r.id.0);
+                    }
+                });
+            }
+        }
+    }
+
     // One context per resource, shared by its targets.
     let contexts: Vec<Option<Context>> = model
         .resources
@@ -260,6 +283,13 @@ pub(crate) fn to_targets_with(
                 if let (Some(set), Json::Object(o)) = (key_services.get(&r.id.0), &mut j) {
                     let list = set.iter().map(|s| Json::String(s.clone())).collect();
                     o.insert("key_services".into(), Json::Array(list));
+                }
+                if let (Some(set), Json::Object(o)) = (queue_topics.get(&r.id.0), &mut j) {
+                    let list = set
+                        .iter()
+                        .map(|t| crate::ctx::ref_marker(*t, Some("arn")))
+                        .collect();
+                    o.insert("sns_topics".into(), Json::Array(list));
                 }
                 Context::from(j)
             })

@@ -94,6 +94,10 @@ impl Sites {
     pub fn get(&self, id: ResourceId) -> Option<&ResourceSites> {
         self.map.get(&id)
     }
+    /// The resources with sites, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (ResourceId, &ResourceSites)> {
+        self.map.iter().map(|(id, s)| (*id, s))
+    }
     /// Resources with sites.
     pub fn len(&self) -> usize {
         self.map.len()

@@ -417,6 +417,49 @@ struct Enabled<'c> {
     options: &'c BTreeMap<String, Value>,
 }
 
+/// A model rule's finding on a resource a module instance creates (or on what it is lowered
+/// to) gets the call-site labels of [`call_site_labels`], as a per-resource rule's does. The
+/// resource is the innermost module-created one whose declaration holds the finding; the
+/// instances of one module share their declarations' spans, so among those the one the
+/// message names (a finding naming none of them gets no label rather than a wrong one).
+fn model_call_site_labels(model: &Model, asked: &[Asked], found: &mut [Diagnostic]) {
+    if model.sites.is_empty() || found.is_empty() {
+        return;
+    }
+    let created: Vec<&Resource> = model
+        .sites
+        .iter()
+        .filter(|(_, s)| s.call.is_some())
+        .filter_map(|(id, _)| model.resources.get(id.0 as usize))
+        .collect();
+    if created.is_empty() {
+        return;
+    }
+    for d in found.iter_mut() {
+        let at = d.primary.span;
+        let mut holders: Vec<&Resource> = created
+            .iter()
+            .copied()
+            .filter(|r| r.span.file == at.file && r.span.start <= at.start && at.end <= r.span.end)
+            .collect();
+        let Some(inner) = holders.iter().map(|r| r.span.end - r.span.start).min() else {
+            continue;
+        };
+        holders.retain(|r| r.span.end - r.span.start == inner);
+        let owner = match holders.as_slice() {
+            [one] => *one,
+            _ => match holders
+                .iter()
+                .find(|r| d.message.contains(&format!("`{}`", r.name)))
+            {
+                Some(r) => *r,
+                None => continue,
+            },
+        };
+        call_site_labels(model, owner, asked, std::slice::from_mut(d));
+    }
+}
+
 /// What a rule asked [`Cx::span_at`] for.
 pub(crate) struct Asked {
     span: Span,
@@ -655,6 +698,7 @@ pub fn run(
                 let mut sink = Sink::new(e.rule.code, e.severity, &mut found);
                 f(&cx, &mut sink);
             }
+            model_call_site_labels(model, &asked.borrow(), &mut found);
             found
         })
         .collect();

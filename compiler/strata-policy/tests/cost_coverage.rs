@@ -130,6 +130,7 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("cfn.AWS.S3.BucketPolicy", "free"),
     ("cfn.AWS.SNS.Subscription", "free"),
     ("cfn.AWS.SNS.Topic", "usage-based"),
+    ("cfn.AWS.SQS.QueuePolicy", "free"),
     ("cfn.AWS.WAFv2.LoggingConfiguration", "usage-based"),
     ("cfn.AWS.WAFv2.WebACLAssociation", "free"),
     ("dm.compute.v1.backendService", "free"),
@@ -205,6 +206,7 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.aws_security_group", "free"),
     ("tf.aws_sns_topic", "usage-based"),
     ("tf.aws_sns_topic_subscription", "free"),
+    ("tf.aws_sqs_queue_policy", "free"),
     ("tf.aws_subnet", "free"),
     ("tf.aws_vpc", "free"),
     ("tf.aws_vpc_security_group_egress_rule", "free"),
@@ -231,6 +233,9 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.azurerm_redis_cache_access_policy_assignment", "free"),
     ("tf.azurerm_resource_group", "free"),
     ("tf.azurerm_role_assignment", "free"),
+    // The FC1 plan of a Flex Consumption function app: no charge of its own (the app's
+    // executions are billed); the lowerings emit no other plan.
+    ("tf.azurerm_service_plan", "free"),
     ("tf.azurerm_servicebus_queue", "free"),
     ("tf.azurerm_storage_account", "usage-based"),
     ("tf.azurerm_storage_container", "free"),
@@ -242,6 +247,7 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ),
     ("tf.azurerm_user_assigned_identity", "free"),
     ("tf.azurerm_virtual_network", "free"),
+    ("tf.data.aws_caller_identity", "free"),
     ("tf.google_artifact_registry_repository", "usage-based"),
     ("tf.google_cloud_run_domain_mapping", "free"),
     ("tf.google_cloud_run_v2_service", "usage-based"),

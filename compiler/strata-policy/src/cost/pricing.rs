@@ -117,6 +117,7 @@ models! {
     "azure.authorization.RoleAssignment" => Free, "no charge";
     "azure.containerapp.App" => Priced, "minimum replicas × (vCPU seconds + GiB seconds) at the active rate; scale-to-zero apps are usage-based";
     "azure.containerapp.Environment" => Free, "Consumption environment: no charge of its own";
+    "azure.functions.FlexApp" => UsageBased, "executions from usage `requests_millions` (execution GB-seconds are not estimated)";
     "azure.identity.UserAssignedIdentity" => Free, "no charge";
     "azure.keyvault.Key" => Priced, "HSM keys (RSA-HSM, EC-HSM) per key-month; software keys are usage-based (operations from usage `requests_millions`)";
     "azure.keyvault.Secret" => UsageBased, "secret operations per 10,000 (no unit price in the tables)";
@@ -194,6 +195,7 @@ models! {
     "gcp.sql.DatabaseInstance" => Priced, CLOUDSQL_Q;
     "gcp.sql.User" => Free, "no charge";
     "gcp.storage.Bucket" => UsageBased, "stored GB (its storage class) from usage `storage_gib` or `[cost] object_storage_gib`";
+    "gcp.vpcaccess.Connector" => Priced, "minimum instances × VM hours at its machine type (instances added under load are not estimated)";
     "portable.Cache" => Priced, "as the provider's managed cache";
     "portable.Cdn" => UsageBased, "as the provider's CDN: data and requests from usage";
     "portable.Dns" => Priced, "as the provider's DNS zone";
@@ -229,6 +231,7 @@ models! {
     "tf.aws_sqs_queue" => UsageBased, "requests from usage `requests_millions`";
     "tf.aws_wafv2_web_acl" => Priced, WAF_Q;
     "tf.azurerm_container_app" => Priced, "minimum replicas × (vCPU seconds + GiB seconds) at the active rate";
+    "tf.azurerm_function_app_flex_consumption" => UsageBased, "executions from usage `requests_millions` (execution GB-seconds are not estimated)";
     "tf.azurerm_key_vault_key" => Priced, "HSM keys per key-month; software keys are usage-based";
     "tf.azurerm_kubernetes_cluster" => Priced, "Standard tier management hours + the default node pool: nodes × VM hours";
     "tf.azurerm_linux_virtual_machine" => Priced, "VM hours at its size";
@@ -250,6 +253,7 @@ models! {
     "tf.google_secret_manager_secret" => Priced, "one active secret version per month";
     "tf.google_sql_database_instance" => Priced, CLOUDSQL_Q;
     "tf.google_storage_bucket" => UsageBased, "stored GB from usage `storage_gib`";
+    "tf.google_vpc_access_connector" => Priced, "minimum instances × VM hours at its machine type (instances added under load are not estimated)";
 }
 
 /// The quantity model of a resource type, if the estimate knows it. Kubernetes objects
@@ -879,6 +883,15 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
                 cx.hourly(format!("VM {t}"), "compute", &t, 1.0);
             }
         }
+        "gcp.vpcaccess.Connector" | "tf.google_vpc_access_connector" => {
+            let t = cx
+                .str_of(&["machine_type"])
+                .unwrap_or("e2-micro")
+                .to_string();
+            let n = cx.num_of(&["min_instances"]).unwrap_or(2.0);
+            cx.size("class", &t);
+            cx.hourly(format!("connector VMs {t}"), "compute", &t, n);
+        }
         "gcp.sql.DatabaseInstance"
         | "tf.google_sql_database_instance"
         | "dm.sqladmin.v1beta4.instance" => cloudsql(cx),
@@ -936,6 +949,13 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             "pubsub",
             "throughput_gib",
             "GiB",
+        ),
+        "azure.functions.FlexApp" | "tf.azurerm_function_app_flex_consumption" => cx.usage_item(
+            "requests_millions",
+            "executions",
+            "functions",
+            "requests_million",
+            "million requests",
         ),
         "gcp.cloudfunctions.Function" => cx.usage_item(
             "requests_millions",

@@ -5,7 +5,11 @@ rule! {
     /// A KMS key used by an AWS service that encrypts on its own behalf — a CloudTrail trail
     /// (`kms_key`, `KMSKeyId`, `kms_key_id`), a CloudWatch Logs log group (`encryption`,
     /// `KmsKeyId`, `kms_key_id`) — whose key policy does not admit that service's principal
-    /// (`cloudtrail.amazonaws.com`, `logs.REGION.amazonaws.com`). A `cfn.AWS.KMS.Key` without
+    /// (`cloudtrail.amazonaws.com`, `logs.REGION.amazonaws.com`); and the key of an SNS topic
+    /// or SQS queue that a service publishes to — a CloudWatch alarm notifying an encrypted
+    /// topic (`actions`, `AlarmActions`, `alarm_actions`, ...) needs `cloudwatch.amazonaws.com`,
+    /// a topic delivering to an encrypted queue (`subscriptions`, an `SNS::Subscription`'s
+    /// `Endpoint`, `endpoint`) needs `sns.amazonaws.com`. A `cfn.AWS.KMS.Key` without
     /// `KeyPolicy` or a `tf.aws_kms_key` without `policy` has the default key policy, which
     /// admits only the account. An `aws.kms.Key` without `policy` is given one that admits
     /// exactly the services using it, so only a written `policy` is checked there.
@@ -42,6 +46,8 @@ rule! {
 
 const USER: &str = "key user";
 const POLICY: &str = "key policy";
+const PUBLISHER: &str = "publishes to";
+const ENCRYPTED: &str = "encrypted with";
 
 #[rustfmt::skip]
 static READS: &[Read] = &[
@@ -51,6 +57,23 @@ static READS: &[Read] = &[
     part("cfn.AWS.Logs.LogGroup", "KmsKeyId", USER),
     part("tf.aws_cloudtrail", "kms_key_id", USER),
     part("tf.aws_cloudwatch_log_group", "kms_key_id", USER),
+    part("aws.cloudwatch.Alarm", "actions", PUBLISHER),
+    part("aws.cloudwatch.Alarm", "ok_actions", PUBLISHER),
+    part("cfn.AWS.CloudWatch.Alarm", "AlarmActions", PUBLISHER),
+    part("cfn.AWS.CloudWatch.Alarm", "OKActions", PUBLISHER),
+    part("cfn.AWS.CloudWatch.Alarm", "InsufficientDataActions", PUBLISHER),
+    part("tf.aws_cloudwatch_metric_alarm", "alarm_actions", PUBLISHER),
+    part("tf.aws_cloudwatch_metric_alarm", "ok_actions", PUBLISHER),
+    part("tf.aws_cloudwatch_metric_alarm", "insufficient_data_actions", PUBLISHER),
+    part("aws.sns.Topic", "subscriptions", PUBLISHER),
+    part("cfn.AWS.SNS.Subscription", "Endpoint", PUBLISHER),
+    part("tf.aws_sns_topic_subscription", "endpoint", PUBLISHER),
+    part("aws.sns.Topic", "encryption", ENCRYPTED),
+    part("aws.sqs.Queue", "encryption", ENCRYPTED),
+    part("cfn.AWS.SNS.Topic", "KmsMasterKeyId", ENCRYPTED),
+    part("cfn.AWS.SQS.Queue", "KmsMasterKeyId", ENCRYPTED),
+    part("tf.aws_sns_topic", "kms_master_key_id", ENCRYPTED),
+    part("tf.aws_sqs_queue", "kms_master_key_id", ENCRYPTED),
     part("aws.kms.Key", "policy", POLICY),
     part("cfn.AWS.KMS.Key", "KeyPolicy", POLICY),
     part("tf.aws_kms_key", "policy", POLICY),
@@ -74,6 +97,58 @@ fn service(ty: &str) -> Option<(&'static str, IsPrincipal)> {
         }
         _ => None,
     }
+}
+
+/// The service of a publisher type (a resource that sends to a topic or queue it names).
+fn publisher(ty: &str) -> Option<(&'static str, IsPrincipal)> {
+    match ty {
+        "aws.cloudwatch.Alarm" | "cfn.AWS.CloudWatch.Alarm" | "tf.aws_cloudwatch_metric_alarm" => {
+            Some(("cloudwatch.amazonaws.com", |p| {
+                p == "cloudwatch.amazonaws.com"
+            }))
+        }
+        "aws.sns.Topic" | "cfn.AWS.SNS.Subscription" | "tf.aws_sns_topic_subscription" => {
+            Some(("sns.amazonaws.com", |p| p == "sns.amazonaws.com"))
+        }
+        _ => None,
+    }
+}
+
+/// The keys a finding concerns, each with the resource it encrypts when that is not `r`: for
+/// a key user, the keys its property names; for a publisher, the keys of the encrypted topics
+/// and queues it names.
+fn keys_of<'a>(
+    cx: &Cx<'a>,
+    r: &Resource,
+    path: &str,
+    hop: bool,
+) -> Vec<(Option<&'a Resource>, strata_model::ResourceId)> {
+    let mut named = Vec::new();
+    for v in crate::reads::values(r, path) {
+        v.visit_refs(&mut |x| named.push(x.resource));
+    }
+    if !hop {
+        return named.into_iter().map(|k| (None, k)).collect();
+    }
+    let mut keys = Vec::new();
+    for id in named {
+        let Some(t) = cx.resource(id) else { continue };
+        let Some(enc) = READS
+            .iter()
+            .find(|x| x.ty == t.ty && x.what == ENCRYPTED)
+            .map(|x| x.path)
+        else {
+            continue;
+        };
+        if let Some(v) = t.props.get(enc) {
+            v.visit_refs(&mut |x| {
+                if !keys.iter().any(|(_, k)| *k == x.resource) {
+                    keys.push((Some(t), x.resource));
+                }
+            });
+        }
+    }
+    keys
 }
 
 /// Every string under a `Service`/`service` key of a policy (statements' principals).
@@ -137,45 +212,44 @@ fn admitted(key: &Resource) -> Option<Vec<String>> {
 
 fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
     for r in &cx.model.resources {
-        let Some((principal, is)) = service(&r.ty) else {
-            continue;
+        let (hop, (principal, is)) = match (service(&r.ty), publisher(&r.ty)) {
+            (Some(s), _) => (false, s),
+            (None, Some(p)) => (true, p),
+            (None, None) => continue,
         };
-        let Some(prop) = READS
-            .iter()
-            .find(|x| x.ty == r.ty && x.what == USER)
-            .map(|x| x.path)
-        else {
-            continue;
-        };
-        let Some(v) = r.props.get(prop) else {
-            continue;
-        };
-        let mut keys = Vec::new();
-        v.visit_refs(&mut |x| keys.push(x.resource));
-        for id in keys {
-            let Some(key) = cx.resource(id) else {
-                continue;
-            };
-            let Some(services) = admitted(key) else {
-                continue;
-            };
-            if services.iter().any(|s| is(s)) {
-                continue;
+        let what = if hop { PUBLISHER } else { USER };
+        for read in READS.iter().filter(|x| x.ty == r.ty && x.what == what) {
+            let prop = read.path;
+            for (via, id) in keys_of(cx, r, prop, hop) {
+                let Some(key) = cx.resource(id) else {
+                    continue;
+                };
+                let Some(services) = admitted(key) else {
+                    continue;
+                };
+                if services.iter().any(|s| is(s)) {
+                    continue;
+                }
+                let help = match key.ty.as_str() {
+                    "aws.kms.Key" => format!("add a statement for the service to the policy of `{}` (`principals = {{ service = [\"{principal}\"] }}`), or remove its `policy`: Strata then writes one that admits the account and exactly the services that use the key", key.name),
+                    "cfn.AWS.KMS.Key" => format!("add a `KeyPolicy` statement with `Principal = {{ Service = \"{principal}\" }}` to `{}` (the default key policy admits only the account), or use `aws.kms.Key`", key.name),
+                    _ => format!("add a `policy` statement with the principal `{principal}` to `{}` (the default key policy admits only the account), or use `aws.kms.Key`", key.name),
+                };
+                let message = if let Some(via) = via {
+                    format!(
+                        "`{}` publishes to `{}`, encrypted with key `{}`, whose policy does not admit `{principal}`",
+                        r.name, via.name, key.name
+                    )
+                } else {
+                    format!(
+                        "`{}` encrypts with key `{}`, whose policy does not admit `{principal}`",
+                        r.name, key.name
+                    )
+                };
+                out.report(cx.span_of(r, prop, &[prop]), message)
+                    .label("the service cannot use this key")
+                    .help(help);
             }
-            let help = match key.ty.as_str() {
-                "aws.kms.Key" => format!("add a statement for the service to the policy of `{}` (`principals = {{ service = [\"{principal}\"] }}`), or remove its `policy`: Strata then writes one that admits the account and exactly the services that use the key", key.name),
-                "cfn.AWS.KMS.Key" => format!("add a `KeyPolicy` statement with `Principal = {{ Service = \"{principal}\" }}` to `{}` (the default key policy admits only the account), or use `aws.kms.Key`", key.name),
-                _ => format!("add a `policy` statement with the principal `{principal}` to `{}` (the default key policy admits only the account), or use `aws.kms.Key`", key.name),
-            };
-            out.report(
-                cx.span_of(r, prop, &[prop]),
-                format!(
-                    "`{}` encrypts with key `{}`, whose policy does not admit `{principal}`",
-                    r.name, key.name
-                ),
-            )
-            .label("the service cannot use this key")
-            .help(help);
         }
     }
 }
