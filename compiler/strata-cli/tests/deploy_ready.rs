@@ -958,7 +958,13 @@ fn deploy_ready_azure() {
             pairs(&[(BUS_RECEIVER, queue)]),
             "{what}: the worker's identity"
         );
-        assert!(!text.contains("\"*\""), "{what}: a wildcard");
+        // No wildcard in any grant (network security rules name "any port" as `*`).
+        assert!(
+            !b.iter()
+                .any(|((ty, _), body)| ty != "azurerm_network_security_rule"
+                    && body.contains("\"*\"")),
+            "{what}: a wildcard"
+        );
         assert!(
             !text.contains(BLOB_READER),
             "{what}: nobody only reads the uploads"
@@ -1163,6 +1169,179 @@ fn deploy_ready_azure() {
             prefixes.insert(prefix);
         }
         assert_eq!(prefixes.len(), 2, "{what}: the apps share a subnet");
+
+        // Every subnet has a network security group whose last rule denies what the others do
+        // not admit (CKV2_AZURE_31); the endpoints' group applies to the private endpoints.
+        let rules = |nsg: &str| -> Vec<String> {
+            let group =
+                format!("network_security_group_name = azurerm_network_security_group.{nsg}.name");
+            b.iter()
+                .filter(|((ty, _), body)| {
+                    ty == "azurerm_network_security_rule" && body.contains(&group)
+                })
+                .map(|(_, body)| {
+                    let field = |k: &str| {
+                        body.lines()
+                            .find_map(|l| l.strip_prefix(&format!("{k} = ")))
+                            .unwrap_or("")
+                            .trim_matches('"')
+                            .to_string()
+                    };
+                    format!(
+                        "{} {} {} {}>{}:{}",
+                        field("priority"),
+                        field("access"),
+                        field("protocol"),
+                        field("source_address_prefix"),
+                        field("destination_address_prefix"),
+                        field("destination_port_range")
+                    )
+                })
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect()
+        };
+        for (subnet, nsg) in [
+            ("default_network_databases", "default_network_databases_nsg"),
+            ("default_network_endpoints", "default_network_endpoints_nsg"),
+            ("api_subnet", "api_subnet_nsg"),
+            ("worker_subnet", "worker_subnet_nsg"),
+        ] {
+            let assoc = body(
+                &b,
+                "azurerm_subnet_network_security_group_association",
+                subnet,
+            );
+            assert!(
+                assoc.contains(&format!("subnet_id = azurerm_subnet.{subnet}.id"))
+                    && assoc.contains(&format!(
+                        "network_security_group_id = azurerm_network_security_group.{nsg}.id"
+                    )),
+                "{what}: {subnet} has no network security group:\n{assoc}"
+            );
+            assert_eq!(
+                rules(nsg).last().map(String::as_str),
+                Some("4096 Deny * *>*:*"),
+                "{what}: {nsg} does not deny the rest"
+            );
+        }
+        assert_eq!(
+            rules("default_network_databases_nsg"),
+            vec![
+                "100 Allow Tcp 10.0.0.0/16>10.0.0.0/24:5432",
+                "4000 Allow * AzureLoadBalancer>*:*",
+                "4096 Deny * *>*:*",
+            ],
+            "{what}: the databases' subnet"
+        );
+        assert_eq!(
+            rules("default_network_endpoints_nsg"),
+            vec![
+                "100 Allow Tcp 10.0.0.0/16>10.0.1.0/24:6380",
+                "110 Allow Tcp 10.0.0.0/16>10.0.1.0/24:443",
+                "4096 Deny * *>*:*",
+            ],
+            "{what}: the endpoints' subnet"
+        );
+        assert!(
+            body(&b, "azurerm_subnet", "default_network_endpoints")
+                .contains("private_endpoint_network_policies = \"NetworkSecurityGroupEnabled\""),
+            "{what}: the endpoints' group does not apply to the endpoints"
+        );
+        // The public API: HTTPS from the internet; the worker: no client at all.
+        assert_eq!(
+            rules("api_subnet_nsg"),
+            vec![
+                "100 Allow Tcp Internet>*:443",
+                "110 Allow Tcp AzureLoadBalancer>10.0.2.0/23:30000-32767",
+                "120 Allow * 10.0.2.0/23>10.0.2.0/23:*",
+                "4096 Deny * *>*:*",
+            ],
+            "{what}: the API's subnet"
+        );
+        assert_eq!(
+            rules("worker_subnet_nsg"),
+            vec![
+                "110 Allow Tcp AzureLoadBalancer>10.0.4.0/23:30000-32767",
+                "120 Allow * 10.0.4.0/23>10.0.4.0/23:*",
+                "4096 Deny * *>*:*",
+            ],
+            "{what}: the worker's subnet"
+        );
+        for name in ["api", "worker"] {
+            assert!(
+                body(&b, "azurerm_container_app_environment", &format!("{name}_environment"))
+                    .contains(&format!(
+                        "depends_on = [azurerm_subnet_network_security_group_association.{name}_subnet]"
+                    )),
+                "{what}: {name}'s environment may start before its subnet's group"
+            );
+        }
+
+        // The vault and the uploads' account admit the network only (a private endpoint) and
+        // the deployer's address (CKV_AZURE_109, CKV2_AZURE_32, CKV2_AZURE_33).
+        for (ty, name, rules_block, sub) in [
+            (
+                "azurerm_key_vault",
+                "payments_key_vault",
+                "network_acls {",
+                "vault",
+            ),
+            (
+                "azurerm_storage_account",
+                "uploads",
+                "network_rules {",
+                "blob",
+            ),
+        ] {
+            let firewalled = body(&b, ty, name);
+            assert!(
+                firewalled.contains(rules_block)
+                    && firewalled.contains("default_action = \"Deny\"")
+                    && firewalled.contains("ip_rules = [var.deployer_ip]"),
+                "{what}: {name} admits every network:\n{firewalled}"
+            );
+            let endpoint = b
+                .iter()
+                .find(|((t, _), body)| {
+                    t == "azurerm_private_endpoint"
+                        && body
+                            .contains(&format!("private_connection_resource_id = {ty}.{name}.id"))
+                })
+                .map(|(_, body)| body.as_str())
+                .unwrap_or_else(|| panic!("{what}: {name} has no private endpoint"));
+            assert!(
+                endpoint.contains("subnet_id = azurerm_subnet.default_network_endpoints.id")
+                    && endpoint.contains(&format!("subresource_names = [\"{sub}\"]"))
+                    && endpoint.contains(&format!(
+                        "private_dns_zone_ids = [azurerm_private_dns_zone.default_network_{sub}_zone.id]"
+                    )),
+                "{what}: {name}'s endpoint:\n{endpoint}"
+            );
+        }
+        assert!(
+            kv_secret.contains("depends_on = [azurerm_private_endpoint.payments_key_endpoint]"),
+            "{what}: the secret (and the apps that read it) may come before the vault's endpoint"
+        );
+        assert_eq!(
+            text.matches("variable \"deployer_ip\"").count(),
+            1,
+            "{what}: the deployer's address is not asked once"
+        );
+        // Every blob request is logged (`access_logs`).
+        let blob_logs = body(
+            &b,
+            "azurerm_monitor_diagnostic_setting",
+            "uploads_blob_logs",
+        );
+        assert!(
+            blob_logs.contains("target_resource_id = \"${azurerm_storage_account.uploads.id}/blobServices/default\"")
+                && blob_logs.contains("category_group = \"allLogs\"")
+                && blob_logs.contains(
+                    "log_analytics_workspace_id = azurerm_log_analytics_workspace.uploads_logs.id"
+                ),
+            "{what}: the uploads' blob requests are not logged:\n{blob_logs}"
+        );
     }
 }
 
@@ -2056,7 +2235,12 @@ fn function_intent_azure() {
         ]),
         "{what}: the function's identity"
     );
-    assert!(!text.contains("\"*\""), "{what}: a wildcard");
+    // No wildcard in any grant (network security rules name "any port" as `*`).
+    assert!(
+        !b.iter()
+            .any(|((ty, _), body)| ty != "azurerm_network_security_rule" && body.contains("\"*\"")),
+        "{what}: a wildcard"
+    );
     assert!(
         !text.contains("artifacts_container.resource_manager_id"),
         "{what}: the code's bucket is not a use"
@@ -2182,11 +2366,21 @@ fn function_without_private_stores_stays_out_of_the_network() {
                 assert!(!text.contains("google_vpc_access_connector"), "{what}");
             }
             _ => {
+                // On Azure the buckets and the secret are private stores themselves: their
+                // storage accounts and vault admit the stack's network only (private
+                // endpoints), so the function is integrated with a subnet of it, which has a
+                // network security group.
                 let f = body(&b, "azurerm_function_app_flex_consumption", "thumbnails");
-                assert!(!f.contains("virtual_network_subnet_id"), "{what}:\n{f}");
                 assert!(
-                    !b.contains_key(&("azurerm_subnet".into(), "thumbnails_subnet".into())),
-                    "{what}: an integration subnet"
+                    f.contains("virtual_network_subnet_id = azurerm_subnet.thumbnails_subnet.id"),
+                    "{what}:\n{f}"
+                );
+                assert!(
+                    b.contains_key(&(
+                        "azurerm_subnet_network_security_group_association".into(),
+                        "thumbnails_subnet".into()
+                    )),
+                    "{what}: the integration subnet has no network security group"
                 );
             }
         }
@@ -2241,5 +2435,269 @@ fn lambda_with_two_databases() {
             "BillingCredentials".to_string(),
             "OrdersCredentials".to_string()
         ])
+    );
+}
+
+/// A CloudFormation string value evaluated with the given attribute values: literal strings,
+/// `Fn::GetAtt`/`Ref` (looked up in `atts` as `X.Attr` or `X`), `Fn::Join`, `Fn::Select` of an
+/// `Fn::Split`, `Fn::Sub` (references only).
+fn cfn_eval(v: &Json, atts: &BTreeMap<&str, &str>) -> String {
+    match v {
+        Json::String(s) => s.clone(),
+        Json::Object(o) => {
+            if let Some(Json::Array(a)) = o.get("Fn::GetAtt") {
+                let key = format!(
+                    "{}.{}",
+                    a[0].as_str().unwrap_or(""),
+                    a[1].as_str().unwrap_or("")
+                );
+                return atts
+                    .get(key.as_str())
+                    .unwrap_or_else(|| panic!("no value for {key}"))
+                    .to_string();
+            }
+            if let Some(Json::String(r)) = o.get("Ref") {
+                return atts
+                    .get(r.as_str())
+                    .unwrap_or_else(|| panic!("no value for {r}"))
+                    .to_string();
+            }
+            if let Some(Json::Array(a)) = o.get("Fn::Join") {
+                let sep = a[0].as_str().unwrap_or("");
+                let parts: Vec<String> = a[1]
+                    .as_array()
+                    .expect("Fn::Join list")
+                    .iter()
+                    .map(|x| cfn_eval(x, atts))
+                    .collect();
+                return parts.join(sep);
+            }
+            if let Some(Json::Array(a)) = o.get("Fn::Select") {
+                let i = a[0].as_u64().expect("Fn::Select index") as usize;
+                let split = a[1]["Fn::Split"]
+                    .as_array()
+                    .expect("Fn::Select of Fn::Split");
+                let sep = split[0].as_str().expect("separator");
+                let whole = cfn_eval(&split[1], atts);
+                return whole.split(sep).nth(i).expect("the field").to_string();
+            }
+            panic!("cannot evaluate {v}")
+        }
+        _ => panic!("cannot evaluate {v}"),
+    }
+}
+
+/// The Kubernetes object of that kind and name (and namespace) in a multi-document YAML file,
+/// as text.
+fn k8s_object<'a>(yaml: &'a str, kind: &str, namespace: &str, name: &str) -> &'a str {
+    yaml.split("\n---\n")
+        .find(|d| {
+            d.lines().any(|l| l == format!("kind: {kind}"))
+                && d.lines().any(|l| l == format!("  name: {name}"))
+                && d.lines().any(|l| l == format!("  namespace: {namespace}"))
+        })
+        .unwrap_or_else(|| panic!("no {kind} {namespace}/{name}"))
+}
+
+/// Seed 004 (community-platform): the queue workers run on Fargate, where Pod Identity does not
+/// reach; they get their role through IRSA. The cluster's IAM OIDC provider (the cluster's
+/// issuer, client `sts.amazonaws.com`), a role whose trust admits exactly the tokens of
+/// `community-jobs/jobs` (`sub` and `aud`, keyed by the issuer, computed at deploy time), with
+/// exactly what the workers use (no wildcard), the service account annotated with that role's
+/// ARN, and the workers running as that service account. The same in Terraform.
+#[test]
+fn fargate_workers_get_their_role_through_irsa() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("community");
+    compile("community-platform", "prod", &out);
+    let t = Template::load(&out.join("cloudformation/community.template.json"));
+
+    assert_eq!(t.ty("Oidc"), "AWS::IAM::OIDCProvider");
+    let oidc = t.props("Oidc");
+    assert_eq!(
+        oidc["Url"],
+        serde_json::json!({"Fn::GetAtt": ["Cluster", "OpenIdConnectIssuerUrl"]})
+    );
+    assert_eq!(
+        oidc["ClientIdList"],
+        serde_json::json!(["sts.amazonaws.com"])
+    );
+
+    // The trust policy, as IAM receives it once the provider exists.
+    let issuer = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+    let provider_arn = format!("arn:aws:iam::333333333333:oidc-provider/{issuer}");
+    let atts = BTreeMap::from([
+        ("Oidc.Arn", provider_arn.as_str()),
+        ("Oidc", provider_arn.as_str()),
+    ]);
+    let role = t.props("JobsRole");
+    let trust: Json = serde_json::from_str(&cfn_eval(&role["AssumeRolePolicyDocument"], &atts))
+        .expect("the trust policy is JSON");
+    assert_eq!(
+        trust,
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Action": "sts:AssumeRoleWithWebIdentity",
+                "Principal": {"Federated": provider_arn},
+                "Condition": {"StringEquals": {
+                    format!("{issuer}:sub"): "system:serviceaccount:community-jobs:jobs",
+                    format!("{issuer}:aud"): "sts.amazonaws.com",
+                }},
+            }],
+        })
+    );
+    assert_eq!(role["RoleName"], "community-prod-jobs");
+
+    // Exactly what the workers use: consume the two queues, decrypt, connect as `api`.
+    let mut grants: Vec<(Vec<String>, BTreeSet<String>)> = statements(&t, "JobsRole")
+        .into_iter()
+        .map(|(_, actions, resources)| (actions, refs_of(&resources)))
+        .collect();
+    grants.sort();
+    let names = |xs: &[&str]| xs.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+    assert_eq!(
+        grants,
+        vec![
+            (vec!["kms:Decrypt".to_string()], names(&["Key"])),
+            (vec!["rds-db:connect".to_string()], names(&["Db"])),
+            (
+                vec![
+                    "sqs:ChangeMessageVisibility".to_string(),
+                    "sqs:DeleteMessage".to_string(),
+                    "sqs:GetQueueAttributes".to_string(),
+                    "sqs:ReceiveMessage".to_string(),
+                ],
+                names(&["QueuesEmails", "QueuesEvents"])
+            ),
+        ]
+    );
+    no_wildcards(&t, "JobsRole", "the workers' role");
+    let db_user = statements(&t, "JobsRole")
+        .into_iter()
+        .find(|(_, a, _)| a == &["rds-db:connect"])
+        .map(|(_, _, r)| r.to_string())
+        .unwrap_or_default();
+    assert!(db_user.contains("/api\""), "{db_user}");
+
+    // The manifests: the service account names that role, the workers run as it.
+    let yaml = read(&out.join("kubernetes/workloads.yaml"));
+    let account = k8s_object(&yaml, "ServiceAccount", "community-jobs", "jobs");
+    assert!(
+        account.contains(
+            "eks.amazonaws.com/role-arn: arn:aws:iam::333333333333:role/community-prod-jobs\n"
+        ),
+        "{account}"
+    );
+    for w in ["emails-worker", "events-worker"] {
+        let d = k8s_object(&yaml, "Deployment", "community-jobs", w);
+        assert!(d.contains("serviceAccountName: jobs\n"), "{d}");
+    }
+    // The API keeps Pod Identity: its service account names no role.
+    let api = k8s_object(&yaml, "ServiceAccount", "community", "api");
+    assert!(!api.contains("role-arn"), "{api}");
+
+    // Terraform: the provider from the cluster's issuer; the trust keyed by the issuer taken out
+    // of the provider's ARN.
+    let tf = read(&out.join("terraform/community/main.tf"));
+    let b = tf_blocks(&tf);
+    let p = body(&b, "aws_iam_openid_connect_provider", "oidc");
+    assert!(
+        p.contains("url = aws_eks_cluster.cluster.identity[0].oidc[0].issuer\n"),
+        "{p}"
+    );
+    assert!(
+        p.contains("client_id_list = [\"sts.amazonaws.com\"]\n"),
+        "{p}"
+    );
+    let r = body(&b, "aws_iam_role", "jobs_role");
+    let issuer_tf =
+        "${element(split(\"oidc-provider/\", aws_iam_openid_connect_provider.oidc.arn), 1)}";
+    for needle in [
+        "\\\"Federated\\\":\\\"${aws_iam_openid_connect_provider.oidc.arn}\\\"".to_string(),
+        format!("\\\"{issuer_tf}:sub\\\":\\\"system:serviceaccount:community-jobs:jobs\\\""),
+        format!("\\\"{issuer_tf}:aud\\\":\\\"sts.amazonaws.com\\\""),
+        "sts:AssumeRoleWithWebIdentity".to_string(),
+    ] {
+        assert!(r.contains(&needle), "{needle} in {r}");
+    }
+}
+
+/// GKE Workload Identity: a Google service account names the Kubernetes service accounts that
+/// act as it; each gets `roles/iam.workloadIdentityUser` on that account only (never on the
+/// project), for `serviceAccount:PROJECT.svc.id.goog[NS/NAME]`.
+#[test]
+fn gke_workload_identity_binds_one_kubernetes_account() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("wi");
+    fs::create_dir_all(&project).expect("mkdir");
+    fs::write(
+        project.join("main.strata"),
+        "import gcp\nimport k8s\n\n\
+         stack cloud { provider = gcp { project = \"wi-prod\", region = \"europe-west1\" } }\n\n\
+         resource exporter: gcp.iam.ServiceAccount {\n\
+         \x20 account_id = \"metrics-exporter\"\n\
+         \x20 roles = [\"roles/monitoring.viewer\"]\n\
+         \x20 kubernetes_accounts = [{ namespace = \"monitoring\", name = \"exporter\" }]\n\
+         }\n\n\
+         stack pods { provider = kubernetes { namespace = \"monitoring\" } }\n\n\
+         resource exporter_account: k8s.ServiceAccount {\n\
+         \x20 name = \"exporter\"\n\
+         \x20 namespace = \"monitoring\"\n\
+         \x20 annotations = { \"iam.gke.io/gcp-service-account\" = \"metrics-exporter@wi-prod.iam.gserviceaccount.com\" }\n\
+         }\n",
+    )
+    .expect("write");
+    let out = tmp.path().join("wi-out");
+    compile_project(&project, &["--target", "terraform,kubernetes"], &out);
+    let b = tf_blocks(&read(&out.join("terraform/cloud/main.tf")));
+    let wi: Vec<_> = b
+        .iter()
+        .filter(|((ty, _), _)| ty == "google_service_account_iam_member")
+        .collect();
+    assert_eq!(wi.len(), 1, "{wi:?}");
+    let body = wi[0].1;
+    assert!(
+        body.contains("service_account_id = google_service_account.exporter.name\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("role = \"roles/iam.workloadIdentityUser\"\n"),
+        "{body}"
+    );
+    assert!(
+        body.contains("member = \"serviceAccount:wi-prod.svc.id.goog[monitoring/exporter]\"\n"),
+        "{body}"
+    );
+    assert!(
+        !b.iter()
+            .any(|((ty, _), body)| ty == "google_project_iam_member"
+                && body.contains("workloadIdentityUser")),
+        "no project-wide workloadIdentityUser"
+    );
+    // Deployment Manager has no binding type on a service account: refused, not left out.
+    let dm = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("compile")
+        .arg(&project)
+        .args(["--target", "deployment-manager", "--out"])
+        .arg(tmp.path().join("wi-dm"))
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strata");
+    let err = String::from_utf8_lossy(&dm.stderr);
+    assert!(!dm.status.success(), "{err}");
+    assert!(
+        err.contains("L0009") && err.contains("kubernetes_accounts"),
+        "{err}"
+    );
+    let yaml = read(&out.join("kubernetes/pods.yaml"));
+    let account = k8s_object(&yaml, "ServiceAccount", "monitoring", "exporter");
+    assert!(
+        account.contains(
+            "iam.gke.io/gcp-service-account: metrics-exporter@wi-prod.iam.gserviceaccount.com\n"
+        ),
+        "{account}"
     );
 }

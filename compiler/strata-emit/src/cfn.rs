@@ -8,7 +8,8 @@
 //!   it is a plain string (no `Fn::Sub`, nothing to escape). When a literal part holds a `${`
 //!   that the escape cannot cover unambiguously (no `}` of its own before the next `${`, e.g.
 //!   `price ${` or `${a ${b}`), the string is written `{"Fn::Join": ["", [parts...]]}` instead,
-//!   which interprets nothing.
+//!   which interprets nothing. So is a string with a `TPart::Split` (`Fn::Sub` cannot
+//!   call `Fn::Select`/`Fn::Split` inside its text).
 //! - `TValue::Json` → the value itself (CloudFormation takes JSON-typed properties as objects).
 //! - `TValue::Blocks` → a list of maps.
 //!
@@ -335,7 +336,10 @@ impl<'a> Leaves<'a> for Cfn<'_, '_> {
 }
 
 fn interp<'a>(cx: &Cx, names: &Names, i: usize, at: At, parts: &'a [TPart]) -> Node<'a> {
-    if !parts.iter().any(|p| matches!(p, TPart::Ref(_))) {
+    if !parts
+        .iter()
+        .any(|p| matches!(p, TPart::Ref(_) | TPart::Split { .. }))
+    {
         let mut s = String::new();
         for p in parts {
             if let TPart::Lit(l) = p {
@@ -348,12 +352,14 @@ fn interp<'a>(cx: &Cx, names: &Names, i: usize, at: At, parts: &'a [TPart]) -> N
         .iter()
         .all(|p| matches!(p, TPart::Lit(l) if sub_escape_ok(l)) || matches!(p, TPart::Ref(_)))
     {
-        // A literal `${` without its own `}` has no documented escape: join instead.
+        // A literal `${` without its own `}` has no documented escape, and `Fn::Sub` cannot
+        // call a function inside the text: join instead.
         let items = parts
             .iter()
             .map(|p| match p {
                 TPart::Lit(l) => Node::str(l.as_str()),
                 TPart::Ref(r) => reference(cx, names, i, at, r),
+                TPart::Split { of, sep, index } => split(cx, names, i, at, of, sep, *index),
             })
             .collect();
         let mut n = Node::map();
@@ -363,6 +369,7 @@ fn interp<'a>(cx: &Cx, names: &Names, i: usize, at: At, parts: &'a [TPart]) -> N
     let mut s = String::new();
     for p in parts {
         match p {
+            TPart::Split { .. } => {}
             TPart::Lit(l) => s.push_str(&l.replace("${", "${!")),
             TPart::Ref(r) => {
                 check_ref(cx, names, i, at, r);
@@ -394,6 +401,29 @@ fn sub_escape_ok(lit: &str) -> bool {
         }
     }
     true
+}
+
+/// A field of a split value: `{"Fn::Select": [INDEX, {"Fn::Split": [SEP, REF]}]}`.
+fn split<'a>(
+    cx: &Cx,
+    names: &Names,
+    i: usize,
+    at: At,
+    of: &'a TRef,
+    sep: &'a str,
+    index: u32,
+) -> Node<'a> {
+    let mut parts = Node::map();
+    parts.push(
+        "Fn::Split",
+        Node::Seq(vec![Node::str(sep), reference(cx, names, i, at, of)]),
+    );
+    let mut n = Node::map();
+    n.push(
+        "Fn::Select",
+        Node::Seq(vec![Node::Int(i64::from(index)), parts]),
+    );
+    n
 }
 
 fn reference<'a>(cx: &Cx, names: &Names, i: usize, at: At, r: &'a TRef) -> Node<'a> {

@@ -254,6 +254,7 @@ impl<'a> Leaves<'a> for Dm<'_, 'a> {
                             ours.push(s.len());
                             s.push_str(&reference(cx, names, i, at, r));
                         }
+                        TPart::Split { of, .. } => split_error(cx, i, at, of),
                     }
                 }
                 if s.match_indices(REF_OPEN)
@@ -266,6 +267,19 @@ impl<'a> Leaves<'a> for Dm<'_, 'a> {
             _ => node(cx, i, at, v, self),
         }
     }
+}
+
+fn split_error(cx: &Cx, i: usize, at: At, r: &TRef) {
+    cx.error(
+        codes::UNSUPPORTED,
+        i,
+        at,
+        format!(
+            "a part of `{}` cannot be computed in a Deployment Manager config",
+            r.resource
+        ),
+        "Deployment Manager has no string functions; write the value in another target",
+    );
 }
 
 fn param_error(cx: &Cx, i: usize, at: At, r: &TRef) {

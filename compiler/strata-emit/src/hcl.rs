@@ -702,6 +702,10 @@ fn write_expr(
                 traversal(out, cx, names, i, at, r);
                 return;
             }
+            if let [TPart::Split { of, sep, index }] = parts.as_slice() {
+                split(out, cx, names, i, at, of, sep, *index);
+                return;
+            }
             out.push('"');
             let mut lit = String::new();
             for p in parts {
@@ -712,6 +716,13 @@ fn write_expr(
                         lit.clear();
                         open_interp(out);
                         traversal(out, cx, names, i, at, r);
+                        out.push('}');
+                    }
+                    TPart::Split { of, sep, index } => {
+                        escape_into(out, &lit, false);
+                        lit.clear();
+                        open_interp(out);
+                        split(out, cx, names, i, at, of, sep, *index);
                         out.push('}');
                     }
                 }
@@ -867,6 +878,25 @@ fn escape_into(out: &mut String, s: &str, ascii_only: bool) {
 }
 
 /// A reference as a traversal: `var.NAME`, `TYPE.NAME[.ATTR]`, `data.TYPE.NAME.ATTR`, ...
+/// A field of a split value: `element(split(SEP, REF), INDEX)`.
+#[allow(clippy::too_many_arguments)]
+fn split(
+    out: &mut String,
+    cx: &Cx,
+    names: &Names,
+    i: usize,
+    at: At,
+    of: &TRef,
+    sep: &str,
+    index: u32,
+) {
+    out.push_str("element(split(\"");
+    escape_into(out, sep, false);
+    out.push_str("\", ");
+    traversal(out, cx, names, i, at, of);
+    out.push_str(&format!("), {index})"));
+}
+
 fn traversal(out: &mut String, cx: &Cx, names: &Names, i: usize, at: At, r: &TRef) {
     if r.param {
         if !is_hcl_ident(&r.resource) || cx.param(&r.resource).is_none() {

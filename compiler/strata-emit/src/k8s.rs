@@ -243,6 +243,13 @@ impl<'a> Leaves<'a> for K8s<'_, 'a> {
                             }
                         }
                         TPart::Ref(r) => s.push_str(&object_name(cx, names, i, at, r)),
+                        TPart::Split { of, .. } => cx.error(
+                            codes::UNSUPPORTED,
+                            i,
+                            at,
+                            format!("a part of `{}` cannot be computed in a Kubernetes manifest", of.resource),
+                            "a manifest holds values, not expressions; write the value in another target",
+                        ),
                     }
                 }
                 Node::str(s)

@@ -11,6 +11,7 @@
 //! | `{"$entry": [KEY, INDEX\|null, ATTR\|null]}` | another target resource of the same mapping |
 //! | `{"$lowered": [KEY, INDEX\|null, ATTR\|null]}` | another provider resource of the same lowering |
 //! | `{"$param": NAME}` | a target parameter |
+//! | `{"$split": [REF, SEP, INDEX]}` | field INDEX of the referenced value split at SEP (`split_part`); also a part of `$interp` |
 //! | `{"$block": {...}}`, `{"$blocks": [...]}` | Terraform nested block(s) |
 //! | `{"$json": VALUE}` | a value Terraform wants JSON-encoded |
 //! | `{"$null": true}` | an explicit `null` (other nulls mean "not set" and are dropped) |

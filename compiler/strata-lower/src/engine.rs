@@ -92,6 +92,10 @@ struct EntryDef {
     /// (each with a comment in the file saying why).
     #[serde(default)]
     unchecked_keys: Vec<String>,
+    /// Why the target cannot hold what the entry stands for: when its `when` holds, lowering
+    /// the resource to this target is an error (L0009) with this text, not a silent omission.
+    /// Such an entry has no body.
+    refuse: Option<String>,
     #[serde(default)]
     outs: BTreeMap<String, OutDef>,
     #[serde(default)]
@@ -142,6 +146,8 @@ pub struct Entry {
     pub body_src: String,
     /// Top-level keys the schema check skips (`unchecked_keys`).
     pub unchecked_keys: Vec<String>,
+    /// The target cannot hold this (`refuse`): when the entry applies, an error with this text.
+    pub refuse: Option<String>,
     pub outs: BTreeMap<String, OutSpec>,
     pub params: Vec<TargetParam>,
     /// No other entry of the mapping has this type and it is not repeated (`each`): Terraform
@@ -432,7 +438,21 @@ impl Engine {
             }
             let base = format!("{prefix}/{}", d.key);
             let body_tpl = format!("{base}/body");
-            let map = self.body(&at, &body_tpl, d.body.as_deref(), d.map.as_deref());
+            let map = match &d.refuse {
+                Some(_) if d.body.is_some() || d.map.is_some() || d.each.is_some() => {
+                    self.errors
+                        .push(format!("{at}: a `refuse` entry has no body and no `each`"));
+                    None
+                }
+                Some(_) if d.when.is_none() || i == 0 => {
+                    self.errors.push(format!(
+                        "{at}: a `refuse` entry needs `when` (and is not the first)"
+                    ));
+                    None
+                }
+                Some(_) => None,
+                None => self.body(&at, &body_tpl, d.body.as_deref(), d.map.as_deref()),
+            };
             let name_tpl = d.name.as_ref().map(|n| {
                 let t = format!("{base}/name");
                 self.register(&at, &t, n);
@@ -504,6 +524,7 @@ impl Engine {
                 map,
                 body_src: d.map.or(d.body).unwrap_or_default(),
                 unchecked_keys: d.unchecked_keys,
+                refuse: d.refuse,
                 outs,
                 params,
                 type_unique,

@@ -63,6 +63,7 @@ pub(crate) fn entries(r: &Resource, target: Target) -> Option<&'static [Entry]> 
         map: None,
         body_src: String::new(),
         unchecked_keys: Vec::new(),
+        refuse: None,
         outs: BTreeMap::new(),
         params: Vec::new(),
         type_unique: true,

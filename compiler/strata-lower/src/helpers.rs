@@ -156,6 +156,7 @@ pub const HELPERS: &[(&str, Fun)] = &[
     ("map_entries", map_entries),
     ("index_of", index_of),
     ("json_string", json_string),
+    ("split_part", split_part),
     ("alnum", |a, _| {
         map_str(a, |s| {
             s.chars()
@@ -217,7 +218,7 @@ fn scalar_text(v: &Json) -> Result<Option<String>, String> {
         }),
         Json::Bool(b) => Some(b.to_string()),
         _ => match ctx::as_marker(v) {
-            Some(("$ref" | "$interp" | "$entry" | "$lowered" | "$param", _)) => None,
+            Some(("$ref" | "$interp" | "$entry" | "$lowered" | "$param" | "$split", _)) => None,
             _ => return Err(format!("cannot put {v} into a string")),
         },
     })
@@ -664,17 +665,113 @@ fn map_entries(a: &[&Json], _: &Tables) -> Result<Json, String> {
     ))
 }
 
-/// A value as JSON text, in a string (CloudFormation properties that take JSON as a string).
+/// `json_string VALUE [VARS]`: a value as JSON text, in a string (CloudFormation properties
+/// that take JSON as a string). With `VARS` (an object of names to strings, references or
+/// interpolations), every `${NAME}` in the text, NAME one of its keys, is replaced by that
+/// value, in keys as in values: the way to put a reference where JSON allows no computed value
+/// (an IAM condition keyed by an EKS cluster's OIDC issuer). The result is an interpolation
+/// when a value is a reference. The value itself may hold no reference; its null members are
+/// left out.
 fn json_string(a: &[&Json], _: &Tables) -> Result<Json, String> {
     fn has_marker(v: &Json) -> bool {
         ctx::as_marker(v).is_some()
             || v.as_array().is_some_and(|l| l.iter().any(has_marker))
             || v.as_object().is_some_and(|o| o.values().any(has_marker))
     }
+    let text = match arg(a, 0) {
+        Json::Null => return Ok(Json::Null),
+        v if has_marker(v) => {
+            return Err(
+                "a value with references cannot be written as JSON text (pass them as `${NAME}` variables)"
+                    .into(),
+            )
+        }
+        v => without_nulls(v).to_string(),
+    };
+    let vars = match arg(a, 1) {
+        Json::Null => return Ok(Json::String(text)),
+        Json::Object(o) => o,
+        other => {
+            return Err(format!(
+                "the variables of `json_string` must be an object, not {other}"
+            ))
+        }
+    };
+    let mut parts = Vec::new();
+    let mut rest = text.as_str();
+    while let Some(start) = rest.find("${") {
+        let after = &rest[start + 2..];
+        let var = after
+            .find('}')
+            .and_then(|end| vars.get(&after[..end]).map(|v| (end, v)));
+        let Some((end, v)) = var else {
+            push_part(&mut parts, &Json::String(rest[..start + 2].to_string()))?;
+            rest = after;
+            continue;
+        };
+        push_part(&mut parts, &Json::String(rest[..start].to_string()))?;
+        match v {
+            // Inside a JSON string: the text as JSON escapes it, without its quotes.
+            Json::String(s) => {
+                let quoted = Json::String(s.clone()).to_string();
+                push_part(
+                    &mut parts,
+                    &Json::String(quoted[1..quoted.len() - 1].to_string()),
+                )?;
+            }
+            other => push_part(&mut parts, other)?,
+        }
+        rest = &after[end + 1..];
+    }
+    push_part(&mut parts, &Json::String(rest.to_string()))?;
+    Ok(parts_to_value(parts))
+}
+
+/// The value with its objects' null members left out (as the lowering leaves them out of a
+/// target's document).
+fn without_nulls(v: &Json) -> Json {
+    match v {
+        Json::Object(o) => Json::Object(
+            o.iter()
+                .filter(|(_, x)| !x.is_null())
+                .map(|(k, x)| (ctx::unescape_key(k).to_string(), without_nulls(x)))
+                .collect(),
+        ),
+        Json::Array(l) => Json::Array(l.iter().map(without_nulls).collect()),
+        other => other.clone(),
+    }
+}
+
+/// `split_part VALUE SEP INDEX`: field INDEX of VALUE split at every SEP (as CloudFormation's
+/// `Fn::Split` and Terraform's `split`). A reference becomes a `$split` marker, which the emitters
+/// compute at deploy time (CloudFormation `Fn::Select`/`Fn::Split`, Terraform
+/// `element(split(...))`); a string is split now.
+fn split_part(a: &[&Json], _: &Tables) -> Result<Json, String> {
+    let sep = match arg(a, 1) {
+        Json::String(s) if !s.is_empty() => s,
+        other => return Err(format!("`split_part` needs a separator, not {other}")),
+    };
+    let index = arg(a, 2)
+        .as_u64()
+        .ok_or_else(|| format!("`split_part` needs an index, not {}", arg(a, 2)))?;
     match arg(a, 0) {
         Json::Null => Ok(Json::Null),
-        v if has_marker(v) => Err("a value with references cannot be written as JSON text".into()),
-        v => Ok(Json::String(v.to_string())),
+        Json::String(s) => s
+            .split(sep.as_str())
+            .nth(index as usize)
+            .map(|p| Json::String(p.to_string()))
+            .ok_or_else(|| format!("`{s}` has no field {index} when split at `{sep}`")),
+        v if matches!(ctx::as_marker(v), Some(("$ref" | "$entry" | "$lowered", _))) => Ok(marker(
+            "$split",
+            Json::Array(vec![
+                v.clone(),
+                Json::String(sep.clone()),
+                Json::from(index),
+            ]),
+        )),
+        other => Err(format!(
+            "`split_part` takes a string or a reference, not {other}"
+        )),
     }
 }
 
@@ -740,6 +837,72 @@ mod tests {
         );
         assert_eq!(call("k8s_cpu", &[json!(0.25)]).unwrap(), json!("250m"));
         assert_eq!(call("k8s_cpu", &[json!(2)]).unwrap(), json!("2"));
+    }
+
+    #[test]
+    fn json_string_puts_variables_into_keys_and_values() {
+        // Without variables: the text, null members left out, references refused.
+        assert_eq!(
+            call("json_string", &[json!({"a": 1, "b": null})]).unwrap(),
+            json!("{\"a\":1}")
+        );
+        assert!(call("json_string", &[json!({"a": {"$ref": [1, "arn"]}})]).is_err());
+        // `${NAME}` of a variable, in a key and a value; other `${` stay as they are.
+        let r = json!({"$ref": [4, "arn"]});
+        let s = json!({"$split": [r.clone(), "oidc-provider/", 1]});
+        let v = call(
+            "json_string",
+            &[
+                json!({"P": "${Provider}", "${Issuer}:sub": "x", "y": "${Other}"}),
+                json!({"Provider": r.clone(), "Issuer": s.clone(), "Q": "a\"b"}),
+            ],
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            json!({"$interp": ["{\"P\":\"", r, "\",\"", s, ":sub\":\"x\",\"y\":\"${Other}\"}"]})
+        );
+        // A string variable is escaped as JSON text.
+        assert_eq!(
+            call("json_string", &[json!(["${Q}"]), json!({"Q": "a\"b"})]).unwrap(),
+            json!("[\"a\\\"b\"]")
+        );
+        assert!(call("json_string", &[json!({}), json!("x")]).is_err());
+    }
+
+    #[test]
+    fn split_part_of_strings_now_and_of_references_later() {
+        assert_eq!(
+            call(
+                "split_part",
+                &[
+                    json!("arn:aws:iam::1:oidc-provider/oidc.eks/id/X"),
+                    json!("oidc-provider/"),
+                    json!(1)
+                ]
+            )
+            .unwrap(),
+            json!("oidc.eks/id/X")
+        );
+        assert!(call("split_part", &[json!("a"), json!("/"), json!(1)]).is_err());
+        assert!(call("split_part", &[json!("a/b"), json!(""), json!(1)]).is_err());
+        let r = json!({"$ref": [4, "arn"]});
+        assert_eq!(
+            call("split_part", &[r.clone(), json!("/"), json!(1)]).unwrap(),
+            json!({"$split": [r.clone(), "/", 1]})
+        );
+        // A part of a string: concatenation keeps it.
+        assert_eq!(
+            call(
+                "concat",
+                &[
+                    call("split_part", &[r.clone(), json!("/"), json!(1)]).unwrap(),
+                    json!(":sub")
+                ]
+            )
+            .unwrap(),
+            json!({"$interp": [{"$split": [r, "/", 1]}, ":sub"]})
+        );
     }
 
     #[test]

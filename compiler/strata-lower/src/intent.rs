@@ -46,10 +46,23 @@ const NOT_USES: &[&str] = &["network", "route", "public", "tags", "grants", "sou
 pub const SECRET_VALUE: (&str, &str) = ("portable.Secret", "value");
 
 /// Private stores: a workload that references one needs a network path to it.
-fn is_private_store(r: &Resource) -> bool {
+/// A resource reached only through a private network: a workload that uses it runs in that
+/// network. On Azure a `Secret` or a private `ObjectStore` with a `network` is too: its vault or
+/// storage account admits that network only (a private endpoint); Container Apps reads a Key
+/// Vault reference through the app's environment, so an app runs in the network whether it
+/// reads a secret with the SDK or has it injected (`env`).
+fn is_private_store(r: &Resource, provider: Provider) -> bool {
     match r.ty.as_str() {
         "portable.Postgres" => !r.props.get("public").is_some_and(Value::is_true),
         "portable.Cache" => true,
+        "portable.Secret" => {
+            provider == Provider::Azure && r.props.get("network").and_then(Value::as_ref).is_some()
+        }
+        "portable.ObjectStore" => {
+            provider == Provider::Azure
+                && r.props.get("network").and_then(Value::as_ref).is_some()
+                && !r.props.get("public").is_some_and(Value::is_true)
+        }
         _ => false,
     }
 }
@@ -342,7 +355,9 @@ pub fn intent(
     // The private network to reach: the workload's own, or that of the first private store.
     let stores: Vec<&Resource> = uses
         .iter()
-        .filter(|u| u.direct && is_private_store(u.res))
+        .filter(|u| {
+            (u.direct || u.res.ty == "portable.Secret") && is_private_store(u.res, provider)
+        })
         .map(|u| u.res)
         .collect();
     let network: Option<&Ref> = if stores.is_empty() {

@@ -109,13 +109,17 @@ pub mod tables {
             outs: e.outs.keys().cloned().collect(),
             file: e.file.clone(),
             out_texts,
-            map_keys: e.map.as_deref().map(|n| {
-                let mut k = Vec::new();
-                if let Ok(n) = n.get() {
-                    crate::lx::keys(n, &engine().fragments, &mut k);
+            // A `refuse` entry has no body, and writes no key.
+            map_keys: match e.map.as_deref() {
+                Some(n) => {
+                    let mut k = Vec::new();
+                    if let Ok(n) = n.get() {
+                        crate::lx::keys(n, &engine().fragments, &mut k);
+                    }
+                    Some(k)
                 }
-                k
-            }),
+                None => e.refuse.as_ref().map(|_| Vec::new()),
+            },
         }
     }
 

@@ -113,7 +113,10 @@ fn entry_keys(
     what: impl FnOnce() -> String,
 ) -> Option<Vec<crate::lx::KeyUse>> {
     let Some(map) = &e.map else {
-        r.templates.push(what());
+        // A `refuse` entry has no body: nothing to check.
+        if e.refuse.is_none() {
+            r.templates.push(what());
+        }
         return None;
     };
     let map = map.get().ok()?;

@@ -706,6 +706,25 @@ fn plan<'e>(
                 continue;
             }
         }
+        if let Some(why) = &e.refuse {
+            // At the property the entry's `when` names (`props.kubernetes_accounts`).
+            let span = match &e.when {
+                Some(crate::engine::Cond::Path { path, .. }) => path
+                    .strip_prefix("props.")
+                    .map_or(r.name_span, |p| r.prop_span(p)),
+                _ => r.name_span,
+            };
+            sink.diags.push(
+                Diagnostic::error(
+                    c::TARGET_CANNOT_HOLD,
+                    format!("`{}` ({}) cannot be written to {} as it is: {why}", r.name, r.ty, target.dir_name()),
+                    span,
+                )
+                .with_label(format!("not expressible in {}", target.dir_name()))
+                .with_help(format!("leave {} out of this stack's targets (`--target`, `[compile] targets`), or drop the setting and do it by hand", target.dir_name())),
+            );
+            continue;
+        }
         if e.each.is_some() {
             for (i, (item, suffix)) in Engine::each_items(e, cx.data()).into_iter().enumerate() {
                 let mut data = cx.data().clone();
@@ -864,6 +883,19 @@ fn render_resource(
                 }
             }
         }
+        // The entry's parameters that its body uses (`param("NAME")`): a parameter of a setting
+        // the resource does not have is not declared (a required Terraform variable nobody reads).
+        if !p.entry.params.is_empty() {
+            let mut used = std::collections::BTreeSet::new();
+            params_used(&json, &mut used);
+            params.extend(
+                p.entry
+                    .params
+                    .iter()
+                    .filter(|q| used.contains(q.name.as_str()))
+                    .cloned(),
+            );
+        }
         let body = match cv.tvalue_owned(json, &mut sink) {
             Some(TValue::Map(m)) => m,
             None | Some(TValue::Null) => strata_model::TMap::new(),
@@ -885,7 +917,6 @@ fn render_resource(
                 depends_on.push(d);
             }
         }
-        params.extend(p.entry.params.iter().cloned());
         out.push(TargetResource {
             name: p.name.clone(),
             ty: p.entry.ty.clone(),
@@ -909,6 +940,26 @@ const CFN_SNAPSHOT: &[&str] = &[
     "AWS::RDS::DBInstance",
     "AWS::Redshift::Cluster",
 ];
+
+/// The names of the target parameters a rendered body refers to (`{"$param": NAME}`).
+fn params_used<'j>(j: &'j Json, out: &mut std::collections::BTreeSet<&'j str>) {
+    match j {
+        Json::Object(o) => {
+            if let (1, Some(Json::String(n))) = (o.len(), o.get("$param")) {
+                out.insert(n.as_str());
+            }
+            for v in o.values() {
+                params_used(v, out);
+            }
+        }
+        Json::Array(l) => {
+            for v in l {
+                params_used(v, out);
+            }
+        }
+        _ => {}
+    }
+}
 
 /// The Google APIs of a Terraform program (the `gcp_apis` table, stdlib/lower/gcp/_apis.toml):
 /// one `google_project_service` per service its `google_*` resources need, sorted by service
@@ -1270,6 +1321,32 @@ impl Conv<'_, '_> {
                 }
                 Some(simplify(parts))
             }
+            "$split" => {
+                let (of, sep, index) = match payload.as_array().map(Vec::as_slice) {
+                    Some([of, Json::String(sep), Json::Number(n)]) => (of, sep, n.as_u64()),
+                    _ => (&Json::Null, &String::new(), None),
+                };
+                match (
+                    self.tvalue(of, sink),
+                    u32::try_from(index.unwrap_or(u64::MAX)),
+                ) {
+                    (Some(TValue::Ref(r)), Ok(index)) if !sep.is_empty() => {
+                        Some(TValue::Interp(vec![TPart::Split {
+                            of: *r,
+                            sep: sep.clone(),
+                            index,
+                        }]))
+                    }
+                    (None, _) => None,
+                    _ => {
+                        sink.mapping_error(
+                            self.target,
+                            format!("malformed `split_part` {payload} (a reference, a separator, an index)"),
+                        );
+                        None
+                    }
+                }
+            }
             "$block" => match self.tvalue(payload, sink) {
                 Some(TValue::Map(m)) => Some(TValue::Blocks(vec![m])),
                 _ => None,
@@ -1504,6 +1581,7 @@ fn simplify(mut parts: Vec<TPart>) -> TValue {
         None => TValue::Str(String::new()),
         Some(TPart::Lit(s)) => TValue::Str(s),
         Some(TPart::Ref(r)) => TValue::Ref(Box::new(r)),
+        Some(p @ TPart::Split { .. }) => TValue::Interp(vec![p]),
     }
 }
 
@@ -1726,6 +1804,33 @@ map = '''{"thing": entry("main", "id"), "value": item, "n": index}'''
             p.providers.get("aws").and_then(|m| m.get("default_tags")),
             Some(TValue::Blocks(_))
         ));
+    }
+
+    /// An entry's parameter is declared only in the programs whose resources use it: `b.c` (stack
+    /// one) sets `flag`, `e` (stack two) does not; `never` is used by no body.
+    #[test]
+    fn parameters_are_declared_where_a_body_uses_them() {
+        let table = r#"
+[[schema."t.Thing".terraform]]
+type = "t_thing"
+params = [{ name = "who", type = "string", description = "asked" }, { name = "never", type = "string" }]
+map = '''{"name": props.name, "who": if props.flag { param("who") } else { null }}'''
+"#;
+        let eng = Engine::from_files(&[("t.toml".into(), table.into())]);
+        assert!(eng.errors.is_empty(), "{:?}", eng.errors);
+        let (programs, _) = to_targets_with(
+            &eng,
+            &model(),
+            &Schemas::default(),
+            Some(&[Target::Terraform]),
+        );
+        let declared: Vec<Vec<&str>> = programs
+            .iter()
+            .map(|p| p.params.iter().map(|q| q.name.as_str()).collect())
+            .collect();
+        assert_eq!(declared, vec![vec!["who"], vec![]]);
+        let b = &programs[0].resources[1];
+        assert!(matches!(b.body.get("who"), Some(TValue::Ref(r)) if r.param));
     }
 
     #[test]

@@ -84,6 +84,17 @@ pub struct TRef {
 pub enum TPart {
     Lit(String),
     Ref(TRef),
+    /// Field `index` of the referenced value split at every `sep` (an EKS cluster's issuer,
+    /// `oidc.eks.…/id/X`, is field 1 of its IAM OIDC provider's ARN split at
+    /// `oidc-provider/`: the key of the IAM conditions on its tokens). CloudFormation
+    /// `Fn::Select [index, Fn::Split [sep, ref]]` (the string is then written with `Fn::Join`),
+    /// Terraform `element(split(sep, ref), index)`; Deployment Manager and Kubernetes cannot
+    /// compute it (an emission error).
+    Split {
+        of: TRef,
+        sep: String,
+        index: u32,
+    },
 }
 
 /// One resource (or Kubernetes object) in a target document.

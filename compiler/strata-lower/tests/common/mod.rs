@@ -87,7 +87,7 @@ pub fn tjson(v: &TValue) -> serde_json::Value {
         }
         TValue::Ref(r) => json!({ "$ref": tref(r) }),
         TValue::Interp(parts) => {
-            json!({ "$interp": parts.iter().map(|p| match p { TPart::Lit(s) => J::String(s.clone()), TPart::Ref(r) => json!({ "$ref": tref(r) }) }).collect::<Vec<_>>() })
+            json!({ "$interp": parts.iter().map(|p| match p { TPart::Lit(s) => J::String(s.clone()), TPart::Ref(r) => json!({ "$ref": tref(r) }), TPart::Split { of, sep, index } => json!({ "$split": [tref(of), sep, index] }) }).collect::<Vec<_>>() })
         }
         TValue::Json(inner) => json!({ "$jsonencode": tjson(inner) }),
     }

@@ -89,6 +89,7 @@ models! {
     "aws.eks.Cluster" => Priced, "control-plane hours (standard support)";
     "aws.eks.FargateProfile" => UsageBased, "pods are billed per vCPU and GB-hour while they run (usage)";
     "aws.eks.Nodegroup" => Priced, EKS_NG_Q;
+    "aws.eks.OidcProvider" => Free, "no charge (IAM)";
     "aws.eks.PodIdentityAssociation" => Free, "no charge";
     "aws.elasticache.ReplicationGroup" => Priced, ELASTICACHE_Q;
     "aws.elasticache.SubnetGroup" => Free, "no charge";

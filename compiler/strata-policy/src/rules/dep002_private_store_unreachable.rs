@@ -16,10 +16,12 @@ rule! {
     ///   an address range; a function outside the VPC (no subnets) that uses one; and a service
     ///   whose own `aws.ec2.SecurityGroup`s in a VPC let nothing out towards the store (no
     ///   egress rule with an address range or one of the store's groups);
-    /// - GCP: a Cloud Run service (`gcp.run.Service`, `tf.google_cloud_run_v2_service`) that
-    ///   uses a Cloud SQL instance without a public IP or a Memorystore instance (curated or
-    ///   `tf.google_sql_database_instance`, `tf.google_redis_instance`) and has no Direct VPC
-    ///   egress (`subnetwork`, `template.vpc_access`).
+    /// - GCP: a Cloud Run service (`gcp.run.Service`, `tf.google_cloud_run_v2_service`) or a
+    ///   Cloud Function (`gcp.cloudfunctions.Function`, `tf.google_cloudfunctions2_function`,
+    ///   `tf.google_cloudfunctions_function`) that uses a Cloud SQL instance without a public
+    ///   IP or a Memorystore instance (curated or `tf.google_sql_database_instance`,
+    ///   `tf.google_redis_instance`) and has no VPC egress (Direct VPC egress: `subnetwork`,
+    ///   `template.vpc_access`; a connector: `connector`, `vpc_connector`).
     ///
     /// A portable `Service` or `Function` gets the path from its references (a security-group
     /// rule from its group, or VPC egress); this rule catches hand-written ones. A store
@@ -119,6 +121,12 @@ static READS: &[Read] = &[
     part("tf.google_cloud_run_v2_service", "template.containers[].env[].value", USES),
     part("tf.google_cloud_run_v2_service", "template.containers[].command", USES),
     part("tf.google_cloud_run_v2_service", "template.vpc_access", PATH),
+    part("gcp.cloudfunctions.Function", "env", USES),
+    part("gcp.cloudfunctions.Function", "connector", PATH),
+    part("tf.google_cloudfunctions2_function", "service_config.environment_variables", USES),
+    part("tf.google_cloudfunctions2_function", "service_config.vpc_connector", PATH),
+    part("tf.google_cloudfunctions_function", "environment_variables", USES),
+    part("tf.google_cloudfunctions_function", "vpc_connector", PATH),
     part("tf.google_sql_database_instance", "settings.ip_configuration.ipv4_enabled", PUBLIC),
 ];
 
@@ -394,17 +402,46 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
             continue;
         }
         match r.ty.as_str() {
-            "gcp.run.Service" | "tf.google_cloud_run_v2_service" => {
-                let (uses, path): (&[&str], &str) = if r.ty == "gcp.run.Service" {
-                    (&["env", "command"], "subnetwork")
-                } else {
-                    (
+            "gcp.run.Service"
+            | "tf.google_cloud_run_v2_service"
+            | "gcp.cloudfunctions.Function"
+            | "tf.google_cloudfunctions2_function"
+            | "tf.google_cloudfunctions_function" => {
+                // What the service uses, its egress, where a finding points, and the fix.
+                let (uses, path, prop, line): (&[&str], &str, &str, &str) = match r.ty.as_str() {
+                    "gcp.run.Service" => (
+                        &["env", "command"],
+                        "subnetwork",
+                        "env",
+                        "Direct VPC egress: `subnetwork = <a subnetwork of the store's network>`",
+                    ),
+                    "tf.google_cloud_run_v2_service" => (
                         &[
                             "template.containers[].env[].value",
                             "template.containers[].command",
                         ],
                         "template.vpc_access",
-                    )
+                        "template",
+                        "Direct VPC egress: `template = { vpc_access = { network_interfaces = [{ subnetwork = <a subnetwork of the store's network> }], egress = \"PRIVATE_RANGES_ONLY\" } }`",
+                    ),
+                    "gcp.cloudfunctions.Function" => (
+                        &["env"],
+                        "connector",
+                        "env",
+                        "a Serverless VPC Access connector in the store's network: `connector = <a gcp.vpcaccess.Connector>`",
+                    ),
+                    "tf.google_cloudfunctions2_function" => (
+                        &["service_config.environment_variables"],
+                        "service_config.vpc_connector",
+                        "service_config",
+                        "a Serverless VPC Access connector in the store's network: `service_config = { vpc_connector = <its id>, vpc_connector_egress_settings = \"PRIVATE_RANGES_ONLY\" }`",
+                    ),
+                    _ => (
+                        &["environment_variables"],
+                        "vpc_connector",
+                        "environment_variables",
+                        "a Serverless VPC Access connector in the store's network: `vpc_connector = <its id>`",
+                    ),
                 };
                 let used: Vec<&Value> = uses
                     .iter()
@@ -414,17 +451,12 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
                     continue;
                 }
                 if let Some(store) = refs(cx, &used).into_iter().find(|t| gcp_private_store(t)) {
-                    let (prop, line) = if r.ty == "gcp.run.Service" {
-                        ("env", "subnetwork = <a subnetwork of the store's network>")
-                    } else {
-                        ("template", "template = { vpc_access = { network_interfaces = [{ subnetwork = <a subnetwork of the store's network> }], egress = \"PRIVATE_RANGES_ONLY\" } }")
-                    };
                     out.report(
                         cx.span_of(r, prop, &["env"]),
                         format!("`{}` uses `{}`, which has only a private address, and has no VPC egress", r.name, store.name),
                     )
                     .label("no network path to the store")
-                    .help(format!("give `{}` Direct VPC egress: `{line}`", r.name));
+                    .help(format!("give `{}` {line}", r.name));
                 }
             }
             _ => {}
