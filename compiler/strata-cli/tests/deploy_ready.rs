@@ -1580,6 +1580,364 @@ fn alarm_topic_key_and_pod_identity() {
     assert!(key_services(&q, "Key").is_empty());
 }
 
+/// A CloudFormation string value as text, each reference (`${X}`/`${X.Attr}` of an `Fn::Sub`,
+/// a `Ref` or `Fn::GetAtt` among `Fn::Join` parts) replaced by `«X.Attr»`: what the stack will
+/// substitute, named.
+fn cfn_text(v: &Json) -> String {
+    fn name(v: &Json) -> String {
+        if let Some(r) = v.get("Ref").and_then(Json::as_str) {
+            return format!("«{r}»");
+        }
+        if let Some(g) = v.get("Fn::GetAtt").and_then(Json::as_array) {
+            let parts: Vec<_> = g.iter().filter_map(Json::as_str).collect();
+            return format!("«{}»", parts.join("."));
+        }
+        panic!("not a reference: {v}")
+    }
+    match v {
+        Json::String(s) => s.clone(),
+        Json::Object(o) if o.contains_key("Fn::Sub") => {
+            let text = o["Fn::Sub"].as_str().expect("Fn::Sub of a string");
+            let mut out = String::new();
+            let mut rest = text;
+            while let Some(i) = rest.find("${") {
+                out.push_str(&rest[..i]);
+                let end = rest[i..].find('}').expect("closing brace") + i;
+                let inner = &rest[i + 2..end];
+                assert!(!inner.starts_with('!'), "no escaped `${{!` expected");
+                out.push_str(&format!("«{inner}»"));
+                rest = &rest[end + 1..];
+            }
+            out.push_str(rest);
+            out
+        }
+        Json::Object(o) if o.contains_key("Fn::Join") => {
+            let j = o["Fn::Join"].as_array().expect("Fn::Join");
+            let sep = j[0].as_str().expect("separator");
+            let parts: Vec<String> = j[1]
+                .as_array()
+                .expect("parts")
+                .iter()
+                .map(|p| match p {
+                    Json::String(s) => s.clone(),
+                    other => name(other),
+                })
+                .collect();
+            parts.join(sep)
+        }
+        other => name(other),
+    }
+}
+
+/// Every `«X»`/`«X.Attr»` in a text.
+fn named_refs(text: &str) -> BTreeSet<String> {
+    text.split('«')
+        .skip(1)
+        .filter_map(|s| s.split_once('»').map(|(r, _)| r.to_string()))
+        .collect()
+}
+
+/// Seed 004 (community-platform), issue 12 item 8: the dashboard is valid JSON once the stack
+/// has substituted its references, and its widgets name the real resources of the stack (the
+/// load balancer, the API's target group, the cluster, the database, the queues and their
+/// dead letters, the alarms); the saved Logs Insights queries run on the log groups the stack
+/// has; the daily backups are copied to the disaster-recovery vault of `dr/`, which exists
+/// under the ARN the plan names, with its own key and a lock that admits the copies' lifecycle.
+#[test]
+fn community_dashboard_log_searches_and_backup_copies() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("community");
+    compile("community-platform", "prod", &out);
+    let t = Template::load(&out.join("cloudformation/community.template.json"));
+
+    // The dashboard.
+    assert_eq!(t.ty("Dashboard"), "AWS::CloudWatch::Dashboard");
+    assert_eq!(t.props("Dashboard")["DashboardName"], "community-prod");
+    let text = cfn_text(&t.props("Dashboard")["DashboardBody"]);
+    let doc: Json = serde_json::from_str(&text)
+        .unwrap_or_else(|e| panic!("the dashboard body is not JSON ({e}): {text}"));
+    let widgets = doc["widgets"].as_array().expect("widgets");
+    assert!(widgets.len() >= 10, "{} widgets", widgets.len());
+    let named = named_refs(&text);
+    for r in &named {
+        let id = r.split('.').next().unwrap_or(r);
+        assert!(
+            !t.ty(id).is_empty(),
+            "the dashboard names {r}, not a resource"
+        );
+    }
+    for r in [
+        "Alb.LoadBalancerFullName",
+        "ApiTargets.TargetGroupFullName",
+        "Cluster",
+        "Db",
+        "QueuesEmails.QueueName",
+        "QueuesEvents.QueueName",
+        "DeadLettersEmails.QueueName",
+        "ApiErrors.Arn",
+        "DbStorage.Arn",
+    ] {
+        assert!(
+            named.contains(r),
+            "the dashboard does not name {r}: {named:?}"
+        );
+    }
+    assert_eq!(t.ty("Cluster"), "AWS::EKS::Cluster");
+    assert_eq!(t.ty("Db"), "AWS::RDS::DBInstance");
+    let mut namespaces = BTreeSet::new();
+    for w in widgets {
+        let (x, width) = (
+            w["x"].as_i64().expect("x"),
+            w["width"].as_i64().expect("width"),
+        );
+        assert!(x + width <= 24, "a widget past the 24-column grid: {w}");
+        if w["type"] == "metric" {
+            assert_eq!(w["properties"]["region"], "us-east-1");
+            for m in w["properties"]["metrics"].as_array().expect("metrics") {
+                let m = m.as_array().expect("a metric array");
+                assert!(
+                    m.len() >= 4 && m.len() % 2 == 0,
+                    "namespace, name, dimension pairs: {m:?}"
+                );
+                assert!(m.iter().all(Json::is_string), "{m:?}");
+                namespaces.insert(m[0].as_str().unwrap_or("").to_string());
+            }
+        }
+    }
+    assert_eq!(
+        namespaces,
+        [
+            "AWS/ApplicationELB",
+            "AWS/EKS",
+            "AWS/RDS",
+            "AWS/SQS",
+            "AWS/WAFV2",
+            "ContainerInsights"
+        ]
+        .into_iter()
+        .map(String::from)
+        .collect()
+    );
+    // Container Insights, which the `ContainerInsights` widgets and the `api-errors` search
+    // read, is installed with a role of its own.
+    assert_eq!(
+        t.props("ObservabilityAddon")["AddonName"],
+        "amazon-cloudwatch-observability"
+    );
+    assert_eq!(
+        t.props("ObservabilityIdentity")["ServiceAccount"],
+        "cloudwatch-agent"
+    );
+
+    // Terraform: the same document, a string with interpolations.
+    let tf = tf_blocks(&tf_main(&out));
+    let dash = body(&tf, "aws_cloudwatch_dashboard", "dashboard");
+    let line = dash
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("dashboard_body = "))
+        .expect("dashboard_body");
+    let mut resolved = String::new();
+    let mut rest = line;
+    while let Some(i) = rest.find("${") {
+        resolved.push_str(&rest[..i]);
+        let end = rest[i..].find('}').expect("closing brace") + i;
+        resolved.push_str("resolved");
+        rest = &rest[end + 1..];
+    }
+    resolved.push_str(rest);
+    let tf_text: String = serde_json::from_str(&resolved).expect("an HCL string in JSON's escapes");
+    let tf_body: Json =
+        serde_json::from_str(&tf_text).expect("the Terraform dashboard body is JSON");
+    assert_eq!(
+        tf_body["widgets"].as_array().map(Vec::len),
+        Some(widgets.len())
+    );
+    assert!(line.contains("${aws_lb.alb.arn_suffix}"), "{line}");
+
+    // The saved log searches.
+    let searches: BTreeMap<String, Json> = t
+        .of_type("AWS::Logs::QueryDefinition")
+        .map(|(_, q)| {
+            let p = &q["Properties"];
+            (p["Name"].as_str().expect("Name").to_string(), p.clone())
+        })
+        .collect();
+    let names: Vec<&str> = searches.keys().map(String::as_str).collect();
+    assert_eq!(
+        names,
+        [
+            "community-prod/api-errors",
+            "community-prod/db-errors",
+            "community-prod/dns-nxdomain",
+            "community-prod/jobs-errors",
+            "community-prod/k8s-denied",
+            "community-prod/trail-changes",
+            "community-prod/trail-denied",
+            "community-prod/waf-blocked",
+        ]
+    );
+    let groups = |n: &str| -> Vec<String> {
+        searches[n]["LogGroupNames"]
+            .as_array()
+            .expect("LogGroupNames")
+            .iter()
+            .map(cfn_text)
+            .collect()
+    };
+    assert_eq!(
+        groups("community-prod/waf-blocked"),
+        ["«WafLogsApi»", "«WafLogsSite»"]
+    );
+    assert_eq!(groups("community-prod/trail-denied"), ["«TrailLogs»"]);
+    assert_eq!(groups("community-prod/dns-nxdomain"), ["«DnsLogs»"]);
+    assert_eq!(groups("community-prod/jobs-errors"), ["«FargateLogs»"]);
+    // Fargate's log router writes there: the ConfigMap names the same group, the pod execution
+    // role may write to it.
+    let manifests = read(&out.join("kubernetes/workloads.yaml"));
+    assert!(
+        manifests.contains("log_group_name /aws/eks/community-prod/fargate"),
+        "the aws-logging ConfigMap"
+    );
+    assert_eq!(
+        t.props("FargateLogs")["LogGroupName"],
+        "/aws/eks/community-prod/fargate"
+    );
+    assert!(refs_of(&t.props("FargateLoggingPolicy")["Roles"]).contains("FargateRole"));
+    for g in [
+        "WafLogsApi",
+        "WafLogsSite",
+        "TrailLogs",
+        "DnsLogs",
+        "FargateLogs",
+    ] {
+        assert_eq!(t.ty(g), "AWS::Logs::LogGroup");
+    }
+    // The groups the services create themselves are named as they name them.
+    assert_eq!(t.props("Cluster")["Name"], "community-prod");
+    assert_eq!(
+        groups("community-prod/k8s-denied"),
+        ["/aws/eks/community-prod/cluster"]
+    );
+    assert_eq!(t.props("Db")["DBInstanceIdentifier"], "community-prod");
+    assert_eq!(
+        groups("community-prod/db-errors"),
+        ["/aws/rds/instance/community-prod/postgresql"]
+    );
+    assert!(t.props("Db")["EnableCloudwatchLogsExports"]
+        .as_array()
+        .is_some_and(|l| l.iter().any(|x| x == "postgresql")));
+    assert!(searches["community-prod/waf-blocked"]["QueryString"]
+        .as_str()
+        .is_some_and(|q| q.contains("action = \"BLOCK\"")));
+
+    // The backup copies, to the vault of dr/ (compiled for the same environment).
+    let rule = &t.props("Backups")["BackupPlan"]["BackupPlanRule"][0];
+    let copies = rule["CopyActions"].as_array().expect("CopyActions");
+    assert_eq!(copies.len(), 1);
+    let vault_arn = copies[0]["DestinationBackupVaultArn"]
+        .as_str()
+        .expect("an ARN written out");
+    let copy_days = copies[0]["Lifecycle"]["DeleteAfterDays"]
+        .as_i64()
+        .expect("days");
+    assert_eq!(copy_days, 30);
+    assert_eq!(rule["Lifecycle"]["DeleteAfterDays"], 30);
+    let backup_role = &t.props("BackupRole")["ManagedPolicyArns"];
+    assert!(
+        backup_role.as_array().is_some_and(|l| l.iter().any(
+            |p| p == "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup"
+        )),
+        "the copy jobs' role allows backup:CopyIntoBackupVault (managed policy): {backup_role}"
+    );
+    let tf_plan = body(&tf, "aws_backup_plan", "backups");
+    assert!(
+        tf_plan.contains(&format!("destination_vault_arn = \"{vault_arn}\"")),
+        "{tf_plan}"
+    );
+
+    let dr_out = tmp.path().join("dr");
+    compile("community-platform/dr", "prod", &dr_out);
+    let dr = Template::load(&dr_out.join("cloudformation/community_dr.template.json"));
+    let vault = dr.props("BackupVault");
+    let vault_name = vault["BackupVaultName"].as_str().expect("a fixed name");
+    assert_eq!(
+        vault_arn,
+        format!("arn:aws:backup:us-west-2:333333333333:backup-vault:{vault_name}")
+    );
+    assert!(refs_of(&vault["EncryptionKeyArn"]).contains("BackupKey"));
+    assert_eq!(dr.ty("BackupKey"), "AWS::KMS::Key");
+    assert_eq!(dr.props("BackupKey")["EnableKeyRotation"], true);
+    let lock = &vault["LockConfiguration"];
+    let (min, max) = (
+        lock["MinRetentionDays"].as_i64().expect("min"),
+        lock["MaxRetentionDays"].as_i64().expect("max"),
+    );
+    assert!(
+        min <= copy_days && copy_days <= max,
+        "the lock refuses the copies: {lock}"
+    );
+}
+
+/// Seed 000 (infini-x), issue 12 item 8: the AWS stack's alarms (the function's errors and
+/// throttles, its dead letters) notify a topic the key encrypts, so the key admits CloudWatch;
+/// the audit trail covers every region, validates its files, is encrypted with the key (which
+/// admits CloudTrail) and also delivers to a log group; the GCP stack has an alert policy on the
+/// function's 5xx responses, and its Terraform enables the Monitoring API.
+#[test]
+fn infinix_alarms_trail_and_alert_policy() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("infinix");
+    compile("infini-x", "prod", &out);
+    let t = Template::load(&out.join("cloudformation/infinix_aws.template.json"));
+
+    assert!(refs_of(&t.props("AwsAlerts")["KmsMasterKeyId"]).contains("AwsKey"));
+    let alarms: BTreeMap<&String, &Json> = t.of_type("AWS::CloudWatch::Alarm").collect();
+    assert_eq!(alarms.len(), 3);
+    for (name, a) in &alarms {
+        assert!(
+            refs_of(&a["Properties"]["AlarmActions"]).contains("AwsAlerts"),
+            "{name} notifies the alert topic"
+        );
+    }
+    assert!(refs_of(&t.props("CoreErrors")["Dimensions"]).contains("CoreLambda"));
+    assert!(refs_of(&t.props("CoreDeadLetters")["Dimensions"]).contains("CoreDlq"));
+    let services = key_services(&t, "AwsKey");
+    for s in [
+        "cloudwatch.amazonaws.com",
+        "cloudtrail.amazonaws.com",
+        "logs.us-east-1.amazonaws.com",
+    ] {
+        assert!(services.contains(s), "{s}: {services:?}");
+    }
+
+    let trail = t.props("Trail");
+    assert_eq!(trail["IsMultiRegionTrail"], true);
+    assert_eq!(trail["EnableLogFileValidation"], true);
+    assert!(refs_of(&trail["KMSKeyId"]).contains("AwsKey"));
+    assert!(refs_of(&trail["S3BucketName"]).contains("TrailBucket"));
+    assert!(refs_of(&trail["CloudWatchLogsLogGroupArn"]).contains("TrailLogs"));
+    assert_eq!(
+        t.get("Trail")["DependsOn"],
+        serde_json::json!(["TrailBucketPolicy"])
+    );
+
+    let gcp = read(&out.join("terraform/infinix_gcp/main.tf"));
+    let tf = tf_blocks(&gcp);
+    let policy = body(
+        &tf,
+        "google_monitoring_alert_policy",
+        "core_function_errors",
+    );
+    assert!(
+        policy.contains("run.googleapis.com/request_count"),
+        "{policy}"
+    );
+    assert!(policy.contains("infinix-prod-core"), "{policy}");
+    assert!(
+        body(&tf, "google_project_service", "api_monitoring").contains("monitoring.googleapis.com")
+    );
+}
+
 // --- portable.Function (issue 12 items 2–4) ---------------------------------------------
 
 const BLOB_OWNER: &str = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";

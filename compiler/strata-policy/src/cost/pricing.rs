@@ -63,14 +63,17 @@ const MEMORYSTORE_Q: &str = "capacity GB hours at the tier's capacity band (Stan
 const AZPG_Q: &str = "compute hours × (2 with zone-redundant HA) + storage GiB × (2 with HA); backup storage beyond 100 % of storage from usage `backup_gib` (× 2 with geo-redundant backup)";
 const WAF_Q: &str = "web ACL month + rules (each rule, rule group and rate-based rule) per month + requests from usage `requests_millions`";
 const GFR_Q: &str = "forwarding rules per project and region: the first five together at one hourly price (carried by the first rule of the stack), each further rule its own hourly price";
+const DASHBOARD_Q: &str = "one dashboard per month, beyond the first three of the account (counted per stack, in declaration order: the fourth and later are priced)";
 const EC2_Q: &str = "instance hours + root volume GB (EBS gp3)";
 
 models! {
     "aws.acm.Certificate" => Free, "public certificates are free";
     "aws.backup.BackupPlan" => UsageBased, "warm backup storage GB from usage `storage_gib`";
+    "aws.backup.BackupVault" => UsageBased, "warm backup storage GB from usage `storage_gib` (copies from other regions: their data transfer is billed on the source)";
     "aws.cloudfront.Distribution" => UsageBased, "data transfer out GB from usage `data_gib` + HTTPS requests from usage `requests_millions`";
     "aws.cloudtrail.Trail" => Free, "the first trail's management events are free; data events are usage-based";
-    "aws.cloudwatch.Alarm" => Priced, "one standard-resolution alarm metric per month";
+    "aws.cloudwatch.Alarm" => Priced, "one standard-resolution alarm metric per month (two with `per`: metric math is billed per metric it reads)";
+    "aws.cloudwatch.Dashboard" => Priced, DASHBOARD_Q;
     "aws.ec2.InternetGateway" => Free, "no charge (data transfer is usage-based)";
     "aws.ec2.NatGateway" => Priced, NAT_AWS_Q;
     "aws.ec2.RouteTable" => Free, "no charge";
@@ -99,6 +102,7 @@ models! {
     "aws.kms.Key" => Priced, "one customer managed key per month (requests are usage-based)";
     "aws.lambda.Function" => UsageBased, "requests from usage `requests_millions` (compute GB-seconds are not estimated)";
     "aws.logs.LogGroup" => UsageBased, "ingestion GB from usage `data_gib` + stored GB from usage `storage_gib`";
+    "aws.logs.QueryDefinition" => Free, "no charge (the queries it runs are billed per GB scanned, as usage)";
     "aws.rds.DBInstance" => Priced, RDS_Q;
     "aws.rds.DBSubnetGroup" => Free, "no charge";
     "aws.route53.HostedZone" => Priced, "one hosted zone per month (queries are usage-based)";
@@ -138,6 +142,7 @@ models! {
     "azure.storage.Account" => UsageBased, "stored GB (Hot, LRS) from usage `storage_gib` or `[cost] object_storage_gib`";
     "azure.storage.Container" => Free, "priced on its account";
     "cfn.AWS.CloudWatch.Alarm" => Priced, "one standard-resolution alarm metric per month";
+    "cfn.AWS.CloudWatch.Dashboard" => Priced, DASHBOARD_Q;
     "cfn.AWS.EC2.EIP" => Priced, "public IPv4 address hours";
     "cfn.AWS.EC2.Instance" => Priced, EC2_Q;
     "cfn.AWS.EC2.NatGateway" => Priced, NAT_AWS_Q;
@@ -205,6 +210,7 @@ models! {
     "portable.Secret" => Priced, "as the provider's secret store";
     "portable.Service" => Priced, "as the provider's container service: replicas × (vCPU + memory) hours";
     "tf.aws_alb" => Priced, ELB_Q;
+    "tf.aws_cloudwatch_dashboard" => Priced, DASHBOARD_Q;
     "tf.aws_cloudwatch_metric_alarm" => Priced, "one standard-resolution alarm metric per month";
     "tf.aws_db_instance" => Priced, RDS_Q;
     "tf.aws_ebs_volume" => Priced, "volume GB at its type";
@@ -274,7 +280,15 @@ pub(crate) struct Context {
     pub rule_rank: std::collections::HashMap<u32, usize>,
     /// Desired tasks of the ECS services registering in each Cloud Map service.
     pub registered: std::collections::HashMap<u32, f64>,
+    /// Rank (1-based) of each CloudWatch dashboard among its stack's, by resource index.
+    pub dashboard_rank: std::collections::HashMap<u32, usize>,
 }
+
+const DASHBOARDS: &[&str] = &[
+    "aws.cloudwatch.Dashboard",
+    "cfn.AWS.CloudWatch.Dashboard",
+    "tf.aws_cloudwatch_dashboard",
+];
 
 const FORWARDING_RULES: &[&str] = &[
     "dm.compute.v1.globalForwardingRule",
@@ -289,6 +303,8 @@ impl Context {
         let mut cx = Context::default();
         let mut per_stack: std::collections::HashMap<Option<usize>, usize> =
             std::collections::HashMap::new();
+        let mut dashboards: std::collections::HashMap<Option<usize>, usize> =
+            std::collections::HashMap::new();
         for r in &model.resources {
             if r.existing {
                 continue;
@@ -297,6 +313,10 @@ impl Context {
                 let n = per_stack.entry(r.stack).or_default();
                 *n += 1;
                 cx.rule_rank.insert(r.id.0, *n);
+            } else if DASHBOARDS.contains(&r.ty.as_str()) {
+                let n = dashboards.entry(r.stack).or_default();
+                *n += 1;
+                cx.dashboard_rank.insert(r.id.0, *n);
             } else if r.ty == "aws.ecs.Service" {
                 if let Some(reg) = r.prop("service_registry").and_then(Value::as_ref) {
                     *cx.registered.entry(reg.resource.0).or_default() +=
@@ -767,7 +787,40 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
         | "aws.cloudwatch.MetricAlarm"
         | "cfn.AWS.CloudWatch.Alarm"
         | "tf.aws_cloudwatch_metric_alarm" => {
-            cx.add("alarm", "cloudwatch", "alarm", 1.0);
+            // Metric math is billed per metric it reads: `per` adds the denominator.
+            if cx.at("per").is_some_and(|v| !v.is_null()) {
+                cx.add(
+                    "alarm (metric math over 2 metrics)",
+                    "cloudwatch",
+                    "alarm",
+                    2.0,
+                );
+            } else {
+                cx.add("alarm", "cloudwatch", "alarm", 1.0);
+            }
+        }
+        "aws.cloudwatch.Dashboard"
+        | "cfn.AWS.CloudWatch.Dashboard"
+        | "tf.aws_cloudwatch_dashboard" => {
+            let rank = cx
+                .context
+                .dashboard_rank
+                .get(&cx.r.id.0)
+                .copied()
+                .unwrap_or(1);
+            cx.size("dashboard", rank);
+            if rank > 3 {
+                cx.add(
+                    format!("dashboard {rank} of the account"),
+                    "cloudwatch",
+                    "dashboard",
+                    1.0,
+                );
+            } else {
+                cx.notes.push(format!(
+                    "dashboard {rank} of the account: within the three free dashboards"
+                ));
+            }
         }
         "aws.lambda.Function" => {
             cx.usage_item(
