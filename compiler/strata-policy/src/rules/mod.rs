@@ -47,6 +47,7 @@ pub(crate) mod sec020_admin_port_open;
 pub(crate) mod sec021_data_port_open;
 pub(crate) mod sec022_all_ports_open;
 pub(crate) mod sec023_flow_logs_disabled;
+pub(crate) mod sec024_subnet_without_nsg;
 pub(crate) mod sec030_iam_wildcard_action;
 pub(crate) mod sec031_iam_wildcard_resource;
 pub(crate) mod sec032_iam_admin_on_workload;
@@ -135,6 +136,7 @@ pub static ALL: &[&Rule] = &[
     &sec021_data_port_open::RULE,
     &sec022_all_ports_open::RULE,
     &sec023_flow_logs_disabled::RULE,
+    &sec024_subnet_without_nsg::RULE,
     &sec030_iam_wildcard_action::RULE,
     &sec031_iam_wildcard_resource::RULE,
     &sec032_iam_admin_on_workload::RULE,
