@@ -122,6 +122,34 @@ pub fn sort_diagnostics(diagnostics: &mut Vec<Diagnostic>) {
 
 /// Check a project: load, analyse, lower, graph, policies, cost. Never fails; see
 /// [`CheckOutcome::exit_code`].
+const LOWERED_INVALID: &str = "L0002";
+
+/// One finding per fault: a resource already in error (a missing or unknown property, an
+/// ambiguous default) is not also reported as lowered to something its target refuses
+/// (`L0002`), which only restates the first error in the target's terms.
+fn drop_cascading_lowering_errors(model: &Model, diags: &mut Vec<Diagnostic>) {
+    let within = |a: &Span, b: &Span| a.file == b.file && b.start <= a.start && a.end <= b.end;
+    let broken: Vec<Span> = model
+        .resources
+        .iter()
+        .filter(|r| r.lowered_from.is_none())
+        .filter(|r| {
+            diags.iter().any(|d| {
+                d.severity == Severity::Error
+                    && d.code != LOWERED_INVALID
+                    && within(&d.primary.span, &r.span)
+            })
+        })
+        .map(|r| r.span)
+        .collect();
+    if broken.is_empty() {
+        return;
+    }
+    diags.retain(|d| {
+        d.code != LOWERED_INVALID || !broken.iter().any(|b| within(&d.primary.span, b))
+    });
+}
+
 pub fn check(world: &dyn World, path: &Path, options: &CheckOptions) -> CheckOutcome {
     check_cached(world, path, options, None)
 }
@@ -187,6 +215,7 @@ pub fn check_cached(
     let (model, diags) =
         stages::lower_portable(&mut analysis.model, &analysis.schemas, options.record_xrefs);
     out.diagnostics.extend(diags);
+    drop_cascading_lowering_errors(&model, &mut out.diagnostics);
     clock.lap(&mut out.timings, "lower_portable");
     let (graph, diags) = strata_graph::build(&model);
     out.diagnostics.extend(diags);

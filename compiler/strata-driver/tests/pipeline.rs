@@ -313,3 +313,28 @@ fn fmt_reads_no_link_out_of_the_directory() {
     );
     assert!(o.sources.files().all(|f| !f.text.contains("root:")));
 }
+
+/// One finding per fault: a resource with a missing property is not also reported as lowered to
+/// something its target refuses (`L0002` for the same property in the target's terms); another
+/// resource's lowering error is still reported.
+#[test]
+fn a_broken_resource_is_not_reported_again_by_its_lowering() {
+    let src = "import portable.{Function, Network, Postgres}\n\
+stack s { provider = gcp { project = \"acme-shop\", region = \"europe-west1\" } }\n\
+resource thumbs: Function { source = { bucket = \"b\", object = \"o.zip\" } }\n\
+resource blue: Network {}\n\
+resource green: Network {}\n\
+resource db: Postgres {}\n";
+    let w = MemoryWorld::new().with("proj/main.strata", src);
+    let o = run(&w, "proj", None);
+    let r = render(&o);
+    assert!(r.contains("E2004: missing required property `handler`"), "{r}");
+    assert!(r.contains("L0013"), "{r}");
+    assert!(!r.contains("L0002"), "{r}");
+    // Without the cascade filter the function's lowering reports `entry_point` (L0002).
+    let fixed = src.replace("resource thumbs: Function {", "resource thumbs: Function { handler = \"h\",");
+    let fixed = fixed.replace("resource db: Postgres {}", "resource db: Postgres { network = blue }");
+    let w = MemoryWorld::new().with("proj/main.strata", fixed.as_str());
+    let o = run(&w, "proj", None);
+    assert!(!o.has_errors(), "{}", render(&o));
+}

@@ -14,6 +14,7 @@ pub const TARGET_CANNOT_HOLD: &str = "L0009";
 pub const SECRET_AS_TEXT: &str = "L0010";
 pub const UNKNOWN_GRANT: &str = "L0011";
 pub const RETENTION: &str = "L0012";
+pub const AMBIGUOUS_DEFAULT: &str = "L0013";
 
 /// The process holds more memory than its budget (strata_base::memory): reported once per
 /// stack (identical diagnostics are merged) instead of the allocator aborting the process.
@@ -100,6 +101,12 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "retention-not-lowered",
             severity: Severity::Warning,
             doc: "## What it checks\nA resource's `on_delete` / `on_replace` that a target cannot honour: `\"snapshot\"` on a resource CloudFormation cannot snapshot (only databases, caches, Redshift clusters and EBS volumes: an error), or `\"retain\"`/`\"snapshot\"` on a resource written to Kubernetes manifests or Deployment Manager, which have no per-object deletion policy (a warning; nothing is written).\n\n## Why it matters\nThe object would be deleted although the program says to keep it.\n\n## Example\n```strata\nresource uploads: aws.s3.Bucket { on_delete = \"snapshot\" }\n```\n\n## Fix\nUse `\"retain\"` where a snapshot is not possible; on Kubernetes keep data in a PersistentVolume whose StorageClass has `reclaimPolicy: Retain`; delete a Deployment Manager deployment with `--delete-policy=ABANDON`, or compile the GCP stack to Terraform.\n",
+        },
+        CodeDoc {
+            code: AMBIGUOUS_DEFAULT,
+            name: "ambiguous-default-network",
+            severity: Severity::Error,
+            doc: "## What it checks\nA portable resource that needs a network (`Postgres`, `Cache`, a `Service` on AWS, a `Secret` or `ObjectStore` on Azure, ...) sets no `network`, and its stack declares more than one `portable.Network`.\n\n## Why it matters\nWith no `network`, a resource goes into the stack's one declared `Network`, or into a default network created with the stack when it declares none. With two or more, any choice could put a database in the network its services do not run in.\n\n## Example\n```strata\nresource blue: Network {}\nresource green: Network {}\nresource db: Postgres {}\n```\n\n## Fix\nSay which: `network = blue`.\n",
         },
     ]
 }

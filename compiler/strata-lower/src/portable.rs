@@ -489,8 +489,52 @@ fn add_implicit(model: &mut Model, schemas: &Schemas, eng: &Engine, diags: &mut 
             .map(|(a, b)| (a.clone(), b.clone()))
             .collect();
         for (prop, ty) in wanted {
-            let id = match made.get(&(stack, ty.clone())) {
-                Some(id) => *id,
+            // The stack's own resources of that type: one is the default; several, the program
+            // must say which (L0013); none, one is created with the stack.
+            let declared: Vec<ResourceId> = model.resources[..n0]
+                .iter()
+                .filter(|x| {
+                    x.ty == ty
+                        && x.lowered_from.is_none()
+                        && x.id != model.resources[i].id
+                        && x.stack.or(if model.stacks.len() == 1 {
+                            Some(0)
+                        } else {
+                            None
+                        }) == stack
+                })
+                .map(|x| x.id)
+                .collect();
+            if declared.len() > 1 {
+                let r = &model.resources[i];
+                let names: Vec<String> = declared
+                    .iter()
+                    .map(|id| format!("`{}`", model.resource(*id).name))
+                    .collect();
+                let mut d = Diagnostic::error(
+                    c::AMBIGUOUS_DEFAULT,
+                    format!(
+                        "`{}` sets no `{prop}`, and its stack has {} resources of type `{ty}`: {}",
+                        r.name,
+                        declared.len(),
+                        names.join(", ")
+                    ),
+                    r.name_span,
+                )
+                .with_label(format!("which `{prop}`?"))
+                .with_help(format!(
+                    "say which: `{prop} = {}`",
+                    model.resource(declared[0]).name
+                ));
+                for id in &declared {
+                    let x = model.resource(*id);
+                    d = d.with_secondary(x.name_span, format!("`{}` is one", x.name));
+                }
+                diags.push(d);
+                continue;
+            }
+            let id = match declared.first().copied().or(made.get(&(stack, ty.clone())).copied()) {
+                Some(id) => id,
                 None => {
                     let Some(schema) = schemas.get(&ty) else {
                         diags.push(mapping_error(
