@@ -328,12 +328,21 @@ resource db: Postgres {}\n";
     let w = MemoryWorld::new().with("proj/main.strata", src);
     let o = run(&w, "proj", None);
     let r = render(&o);
-    assert!(r.contains("E2004: missing required property `handler`"), "{r}");
+    assert!(
+        r.contains("E2004: missing required property `handler`"),
+        "{r}"
+    );
     assert!(r.contains("L0013"), "{r}");
     assert!(!r.contains("L0002"), "{r}");
     // Without the cascade filter the function's lowering reports `entry_point` (L0002).
-    let fixed = src.replace("resource thumbs: Function {", "resource thumbs: Function { handler = \"h\",");
-    let fixed = fixed.replace("resource db: Postgres {}", "resource db: Postgres { network = blue }");
+    let fixed = src.replace(
+        "resource thumbs: Function {",
+        "resource thumbs: Function { handler = \"h\",",
+    );
+    let fixed = fixed.replace(
+        "resource db: Postgres {}",
+        "resource db: Postgres { network = blue }",
+    );
     let w = MemoryWorld::new().with("proj/main.strata", fixed.as_str());
     let o = run(&w, "proj", None);
     assert!(!o.has_errors(), "{}", render(&o));

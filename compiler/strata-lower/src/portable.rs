@@ -533,7 +533,11 @@ fn add_implicit(model: &mut Model, schemas: &Schemas, eng: &Engine, diags: &mut 
                 diags.push(d);
                 continue;
             }
-            let id = match declared.first().copied().or(made.get(&(stack, ty.clone())).copied()) {
+            let id = match declared
+                .first()
+                .copied()
+                .or(made.get(&(stack, ty.clone())).copied())
+            {
                 Some(id) => id,
                 None => {
                     let Some(schema) = schemas.get(&ty) else {

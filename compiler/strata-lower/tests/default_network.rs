@@ -30,14 +30,20 @@ resource api: Service { image = "nginx:1.27", port = 8080, env = { DB = db.host 
 "#,
         None,
     );
-    assert!(a.diags.iter().all(|d| d.severity != strata_base::Severity::Error));
+    assert!(a
+        .diags
+        .iter()
+        .all(|d| d.severity != strata_base::Severity::Error));
     let (model, diags) = strata_lower::lower_portable(a.model, &a.schemas);
     assert!(diags.is_empty(), "{diags:?}");
     for name in ["db", "sessions", "api"] {
         assert_eq!(network_of(&model, name).as_deref(), Some("net"), "{name}");
     }
     assert!(
-        !model.resources.iter().any(|r| r.name.starts_with("default_network")),
+        !model
+            .resources
+            .iter()
+            .any(|r| r.name.starts_with("default_network")),
         "a second network was created"
     );
 }
@@ -56,7 +62,10 @@ resource sessions: Cache {}
     let (model, diags) = strata_lower::lower_portable(a.model, &a.schemas);
     assert!(diags.is_empty(), "{diags:?}");
     assert_eq!(network_of(&model, "db").as_deref(), Some("default_network"));
-    assert_eq!(network_of(&model, "sessions").as_deref(), Some("default_network"));
+    assert_eq!(
+        network_of(&model, "sessions").as_deref(),
+        Some("default_network")
+    );
 }
 
 #[test]
@@ -79,7 +88,11 @@ resource elsewhere: Postgres { stack = b }
     let ambiguous: Vec<_> = diags.iter().filter(|d| d.code == "L0013").collect();
     assert_eq!(ambiguous.len(), 1, "{diags:?}");
     let d = ambiguous[0];
-    assert!(d.message.contains("`db`") && d.message.contains("`blue`, `green`"), "{}", d.message);
+    assert!(
+        d.message.contains("`db`") && d.message.contains("`blue`, `green`"),
+        "{}",
+        d.message
+    );
     assert_eq!(d.secondary.len(), 2);
     assert_eq!(d.help.as_deref(), Some("say which: `network = blue`"));
     assert_eq!(network_of(&model, "chosen").as_deref(), Some("green"));
