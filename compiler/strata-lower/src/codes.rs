@@ -15,6 +15,7 @@ pub const SECRET_AS_TEXT: &str = "L0010";
 pub const UNKNOWN_GRANT: &str = "L0011";
 pub const RETENTION: &str = "L0012";
 pub const AMBIGUOUS_DEFAULT: &str = "L0013";
+pub const STACK_SETTING: &str = "L0014";
 
 /// The process holds more memory than its budget (strata_base::memory): reported once per
 /// stack (identical diagnostics are merged) instead of the allocator aborting the process.
@@ -107,6 +108,12 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "ambiguous-default-network",
             severity: Severity::Error,
             doc: "## What it checks\nA portable resource that needs a network (`Postgres`, `Cache`, a `Service` on AWS, a `Secret` or `ObjectStore` on Azure, ...) sets no `network`, and its stack declares more than one `portable.Network`.\n\n## Why it matters\nWith no `network`, a resource goes into the stack's one declared `Network`, or into a default network created with the stack when it declares none. With two or more, any choice could put a database in the network its services do not run in.\n\n## Example\n```strata\nresource blue: Network {}\nresource green: Network {}\nresource db: Postgres {}\n```\n\n## Fix\nSay which: `network = blue`.\n",
+        },
+        CodeDoc {
+            code: STACK_SETTING,
+            name: "stack-setting-missing",
+            severity: Severity::Error,
+            doc: "## What it checks\nA stack setting that some of the stack's resources need and the stack does not set: `tenant_id` of an Azure stack, which Entra ID authentication needs (a portable `Postgres`, a `Secret`'s Key Vault, a `Service` that uses the database). One finding per stack, naming every resource that needs the setting.\n\n## Why it matters\nThe resources cannot be written without it; reported on each resource it would look like a fault of the resource, which has no such property.\n\n## Example\n```strata\nstack shop { provider = azure { location = \"westeurope\" } }\nresource db: Postgres {}\n```\n\n## Fix\nSet it on the stack: `provider = azure { location = \"westeurope\", tenant_id = \"00000000-0000-0000-0000-000000000000\" }` (your Entra tenant's id, `az account show --query tenantId`).\n",
         },
     ]
 }

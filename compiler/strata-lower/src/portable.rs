@@ -394,6 +394,7 @@ pub(crate) fn lower_portable_with(
     diags.extend(checks);
     diags.sort_by_key(|d| d.sort_key());
     diags.dedup();
+    merge_stack_settings(&mut diags);
     (model, diags)
 }
 
@@ -1060,6 +1061,83 @@ impl RefTypes for ModelRefs<'_> {
     }
 }
 
+/// Settings of a stack's provider (the prelude's `type aws`, `type azure`, ...) that lowerings
+/// copy into target properties (`stack.config.tenant_id`) and the stack may leave unset.
+/// `stack_settings_are_prelude_fields` (tests/stdlib.rs) checks each is a field of the prelude.
+pub const STACK_SETTINGS: &[(&str, &str)] = &[
+    ("aws", "accounts"),
+    ("aws", "profile"),
+    ("azure", "resource_group"),
+    ("azure", "subscription_id"),
+    ("azure", "tenant_id"),
+    ("gcp", "zone"),
+];
+
+/// A required target property left unset because the stack does not set the provider setting
+/// of the same name (`tenant_id`): reported once per stack (`merge_stack_settings`), at the
+/// stack, naming the resource — not as a fault of the resource, which has no such property.
+fn missing_stack_setting(
+    model: &Model,
+    origin: &Resource,
+    r: &Resource,
+    path: &str,
+    field: &str,
+) -> Option<Diagnostic> {
+    let full = if path.is_empty() {
+        field.to_string()
+    } else {
+        format!("{path}.{field}")
+    };
+    let stack = model.stack_of(origin)?;
+    let p = stack.provider.as_str();
+    if !STACK_SETTINGS.contains(&(p, field)) || stack.provider_config.contains_key(field) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            c::STACK_SETTING,
+            format!("stack `{}` sets no `{field}`", stack.name),
+            stack.span,
+        )
+        .with_label(format!("`{p}` settings without `{field}`"))
+        .with_secondary(
+            origin.name_span,
+            format!("`{}` needs it (its {}, at `{full}`)", origin.name, r.ty),
+        )
+        .with_help(format!(
+            "write `{field} = ...` in `provider = {p} {{ ... }}` of `{}`",
+            stack.name
+        )),
+    )
+}
+
+/// One `L0014` per stack and setting: the resources that need it become labels of the first.
+fn merge_stack_settings(diags: &mut Vec<Diagnostic>) {
+    let mut out: Vec<Diagnostic> = Vec::with_capacity(diags.len());
+    for d in diags.drain(..) {
+        if d.code == c::STACK_SETTING {
+            if let Some(first) = out.iter_mut().find(|x| {
+                x.code == c::STACK_SETTING
+                    && x.message == d.message
+                    && x.primary.span == d.primary.span
+            }) {
+                for l in d.secondary {
+                    if !first.secondary.iter().any(|x| x.span == l.span) {
+                        first.secondary.push(l);
+                    }
+                }
+                continue;
+            }
+        }
+        out.push(d);
+    }
+    for d in out.iter_mut().filter(|d| d.code == c::STACK_SETTING) {
+        d.secondary
+            .sort_by_key(|l| (l.span.file, l.span.start, l.span.end));
+    }
+    *diags = out;
+}
+
 fn check_lowered(model: &Model, schemas: &Schemas, r: &Resource) -> Vec<Diagnostic> {
     let Some(schema) = schemas.get(&r.ty) else {
         return Vec::new();
@@ -1074,6 +1152,13 @@ fn check_lowered(model: &Model, schemas: &Schemas, r: &Resource) -> Vec<Diagnost
     );
     ms.into_iter()
         .map(|m| {
+            if let (Some(o), strata_model::check::MismatchKind::MissingField { field }) =
+                (origin, &m.kind)
+            {
+                if let Some(d) = missing_stack_setting(model, o, r, &m.path, field) {
+                    return d;
+                }
+            }
             let first = m.path.split(['.', '[']).next().unwrap_or("");
             let span = r.prop_span(first);
             let from = origin.map_or(String::new(), |o| {
@@ -1104,4 +1189,25 @@ fn check_lowered(model: &Model, schemas: &Schemas, r: &Resource) -> Vec<Diagnost
                 })
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    /// Each entry of [`super::STACK_SETTINGS`] is an optional field of the prelude's settings type
+    /// of its provider (`type azure = { ... tenant_id?: ... }`).
+    #[test]
+    fn stack_settings_are_prelude_fields() {
+        let prelude = include_str!("../../../stdlib/prelude.strata");
+        for (provider, field) in super::STACK_SETTINGS {
+            let start = prelude
+                .find(&format!("\ntype {provider} = {{"))
+                .unwrap_or_else(|| panic!("no `type {provider}` in the prelude"));
+            let body = &prelude[start..];
+            let body = &body[..body.find("\n}").unwrap_or(body.len())];
+            assert!(
+                body.contains(&format!("\n  {field}?:")),
+                "`{field}` is not an optional field of the prelude's `type {provider}`"
+            );
+        }
+    }
 }
