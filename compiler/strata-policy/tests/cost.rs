@@ -435,6 +435,58 @@ fn fargate_service_from_its_task_definition() {
     assert_eq!(monthly(&r, "td"), 0.0);
 }
 
+/// An autoscaled service runs at least its scaling minimum: priced at `min` tasks when that is
+/// above its desired count, at usage `tasks` when the team gives the average.
+#[test]
+fn autoscaled_fargate_service_is_priced_at_its_minimum_or_its_usage() {
+    let fixture = || {
+        let mut f = Fixture::new();
+        f.resource("cl", "aws.ecs.Cluster", |_| {});
+        f.resource("td", "aws.ecs.TaskDefinition", |r| {
+            r.set("cpu", 512).set("memory", gib(1.0));
+        });
+        f.resource("api", "aws.ecs.Service", |r| {
+            r.set("task_definition", refer("td"))
+                .set("cluster", refer("cl"))
+                .set("desired_count", 1);
+        });
+        f.resource("api_scaling", "aws.ecs.ServiceScaling", |r| {
+            r.set("cluster", refer("cl"))
+                .set("service", refer("api"))
+                .set("min", 3)
+                .set("max", 10);
+        });
+        f
+    };
+    let one_task = 29.5504 / 2.0 + 6.4897 / 2.0;
+    let (model, r) = report(fixture());
+    assert!(
+        close(monthly(&r, "api"), 3.0 * one_task),
+        "{}",
+        monthly(&r, "api")
+    );
+    assert!(
+        line(&r, "api")
+            .notes
+            .iter()
+            .any(|n| n.contains("autoscaled between 3 and 10 tasks")),
+        "{:?}",
+        line(&r, "api").notes
+    );
+    let mut usage = UsageAssumptions::default();
+    usage
+        .per_resource
+        .entry("api".into())
+        .or_default()
+        .insert("tasks".into(), 4.5);
+    let r = estimate(&model, support::stdlib(), &usage);
+    assert!(
+        close(monthly(&r, "api"), 4.5 * one_task),
+        "{}",
+        monthly(&r, "api")
+    );
+}
+
 #[test]
 fn cloud_sql_custom_tier_regional() {
     let mut f = Fixture::new();

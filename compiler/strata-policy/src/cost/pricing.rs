@@ -82,7 +82,7 @@ models! {
     "aws.ec2.Vpc" => Free, "no charge (its `flow_logs` are billed as vended logs delivered to S3, per GB: not estimated)";
     "aws.ecr.Repository" => UsageBased, "image storage GB from usage `storage_gib`";
     "aws.ecs.Cluster" => Free, "no charge (tasks are priced on their services)";
-    "aws.ecs.Service" => Priced, "Fargate: desired tasks × (vCPU hours + memory GB hours) of its task definition";
+    "aws.ecs.Service" => Priced, "Fargate: desired tasks (at least the `min` of its `aws.ecs.ServiceScaling`; usage `tasks` for the average) × (vCPU hours + memory GB hours) of its task definition";
     "aws.ecs.ServiceScaling" => Free, "no charge (Application Auto Scaling; the tasks are priced on the service)";
     "aws.ecs.TaskDefinition" => Free, "priced on the services that run it";
     "aws.eks.Addon" => Free, "no charge of its own (its pods run on the cluster's nodes)";
@@ -147,7 +147,7 @@ models! {
     "cfn.AWS.EC2.Instance" => Priced, EC2_Q;
     "cfn.AWS.EC2.NatGateway" => Priced, NAT_AWS_Q;
     "cfn.AWS.EC2.Volume" => Priced, "volume GB at its type";
-    "cfn.AWS.ECS.Service" => Priced, "Fargate: desired tasks × (vCPU hours + memory GB hours) of its task definition";
+    "cfn.AWS.ECS.Service" => Priced, "Fargate: desired tasks (usage `tasks` for the average) × (vCPU hours + memory GB hours) of its task definition";
     "cfn.AWS.EKS.Cluster" => Priced, "control-plane hours (standard support)";
     "cfn.AWS.EKS.Nodegroup" => Priced, EKS_NG_Q;
     "cfn.AWS.ElastiCache.CacheCluster" => Priced, ELASTICACHE_Q;
@@ -214,7 +214,7 @@ models! {
     "tf.aws_cloudwatch_metric_alarm" => Priced, "one standard-resolution alarm metric per month";
     "tf.aws_db_instance" => Priced, RDS_Q;
     "tf.aws_ebs_volume" => Priced, "volume GB at its type";
-    "tf.aws_ecs_service" => Priced, "Fargate: desired tasks × (vCPU hours + memory GB hours) of its task definition";
+    "tf.aws_ecs_service" => Priced, "Fargate: desired tasks (usage `tasks` for the average) × (vCPU hours + memory GB hours) of its task definition";
     "tf.aws_eip" => Priced, "public IPv4 address hours";
     "tf.aws_eks_cluster" => Priced, "control-plane hours (standard support)";
     "tf.aws_eks_node_group" => Priced, EKS_NG_Q;
@@ -282,6 +282,21 @@ pub(crate) struct Context {
     pub registered: std::collections::HashMap<u32, f64>,
     /// Rank (1-based) of each CloudWatch dashboard among its stack's, by resource index.
     pub dashboard_rank: std::collections::HashMap<u32, usize>,
+    /// The fewest tasks Application Auto Scaling keeps each ECS service at
+    /// (`aws.ecs.ServiceScaling` `min`), by the service's resource index.
+    pub scaled: std::collections::HashMap<u32, (f64, f64)>,
+}
+
+impl Context {
+    /// The tasks an ECS service runs at least: its desired count, or its scaling minimum when
+    /// that is higher.
+    pub fn ecs_tasks(&self, r: &Resource) -> f64 {
+        let desired = r.prop("desired_count").and_then(number).unwrap_or(1.0);
+        match self.scaled.get(&r.id.0) {
+            Some((min, _)) if *min > desired => *min,
+            _ => desired,
+        }
+    }
 }
 
 const DASHBOARDS: &[&str] = &[
@@ -306,6 +321,15 @@ impl Context {
         let mut dashboards: std::collections::HashMap<Option<usize>, usize> =
             std::collections::HashMap::new();
         for r in &model.resources {
+            if r.ty == "aws.ecs.ServiceScaling" {
+                if let Some(svc) = r.prop("service").and_then(Value::as_ref) {
+                    let min = r.prop("min").and_then(number).unwrap_or(1.0);
+                    let max = r.prop("max").and_then(number).unwrap_or(min);
+                    cx.scaled.insert(svc.resource.0, (min, max));
+                }
+            }
+        }
+        for r in &model.resources {
             if r.existing {
                 continue;
             }
@@ -319,8 +343,7 @@ impl Context {
                 cx.dashboard_rank.insert(r.id.0, *n);
             } else if r.ty == "aws.ecs.Service" {
                 if let Some(reg) = r.prop("service_registry").and_then(Value::as_ref) {
-                    *cx.registered.entry(reg.resource.0).or_default() +=
-                        r.prop("desired_count").and_then(number).unwrap_or(1.0);
+                    *cx.registered.entry(reg.resource.0).or_default() += cx.ecs_tasks(r);
                 }
             }
         }
@@ -688,9 +711,20 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
                     .push("EC2 launch type: priced through its instances".into());
                 return;
             }
-            let count = cx
+            let mut count = cx
                 .num_of(&["desired_count", "DesiredCount", "replicas", "count"])
                 .unwrap_or(1.0);
+            if let Some((min, max)) = cx.context.scaled.get(&cx.r.id.0).copied() {
+                if min > count {
+                    count = min;
+                }
+                cx.notes.push(format!(
+                    "autoscaled between {min} and {max} tasks: priced at the minimum unless usage `tasks` gives the average"
+                ));
+            }
+            if let Some(t) = cx.usage("tasks") {
+                count = t;
+            }
             let td = cx.referenced("task_definition|TaskDefinition");
             let td_num = |name: &[&str]| td.and_then(|t| name.iter().find_map(|n| t.prop(n)));
             let cpu = cx
