@@ -690,7 +690,19 @@ fn deploy_ready_aws() {
         assert!(body(&b, "aws_appautoscaling_target", "api_scaling").contains("min_capacity"));
         assert!(body(&b, "aws_appautoscaling_policy", "api_scaling")
             .contains("ECSServiceAverageCPUUtilization"));
+        // Application Auto Scaling owns the scaled service's count: `terraform apply` must not
+        // set it back to the written value; the unscaled worker keeps its written count.
+        let api_service = body(&b, "aws_ecs_service", "api");
+        assert!(
+            api_service.contains("lifecycle {")
+                && api_service.contains("ignore_changes = [desired_count]"),
+            "{what}: terraform api service:\n{api_service}"
+        );
         let worker_service = body(&b, "aws_ecs_service", "worker");
+        assert!(
+            !worker_service.contains("ignore_changes"),
+            "{what}: terraform worker:\n{worker_service}"
+        );
         assert!(
             !worker_service.contains("load_balancer")
                 && !worker_service.contains("service_registries"),

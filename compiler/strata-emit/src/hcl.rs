@@ -494,6 +494,50 @@ fn write_body(
             .all(|v| matches!(v, TValue::Blocks(l) if l.is_empty()))
         {
             out.push_str("{}\n");
+        } else if name == "lifecycle" && indent == 2 && b.contains_key("ignore_changes") {
+            // `ignore_changes` lists attribute names, written bare (`[desired_count]`).
+            let mut rest = b.clone();
+            let mut pre = Vec::new();
+            if let Some(v) = rest.remove("ignore_changes") {
+                let at_i = at_b.key("ignore_changes");
+                let names_of: Vec<String> = match &v {
+                    TValue::List(l) => l
+                        .iter()
+                        .enumerate()
+                        .map(|(k, x)| match x {
+                            TValue::Str(a) if is_hcl_ident(a) => a.clone(),
+                            _ => {
+                                cx.error(
+                                    codes::INVALID_NAME,
+                                    i,
+                                    at_i.index(k),
+                                    "`ignore_changes` lists attribute names",
+                                    "",
+                                );
+                                String::new()
+                            }
+                        })
+                        .collect(),
+                    _ => {
+                        cx.error(
+                            codes::INVALID_NAME,
+                            i,
+                            at_i,
+                            "`ignore_changes` is a list of attribute names",
+                            "",
+                        );
+                        Vec::new()
+                    }
+                };
+                pre.push((
+                    "ignore_changes".to_string(),
+                    format!("[{}]", names_of.join(", ")),
+                ));
+            }
+            out.push_str("{\n");
+            write_body(cx, names, i, at_b, &rest, indent + 2, pre, out);
+            pad(out, indent);
+            out.push_str("}\n");
         } else {
             out.push_str("{\n");
             write_body(cx, names, i, at_b, b, indent + 2, Vec::new(), out);

@@ -399,6 +399,9 @@ fn build_program(
 
     retention(model, target, &mut resources, &mut diags);
     if target == Target::Terraform {
+        scaled_services_keep_their_count(model, &mut resources);
+    }
+    if target == Target::Terraform {
         if let Some(Json::Object(apis)) = eng.tables.get("gcp_apis") {
             enable_gcp_apis(apis, &mut resources);
         }
@@ -1035,6 +1038,40 @@ fn enable_gcp_apis(apis: &Map<String, Json>, resources: &mut Vec<TargetResource>
         })
         .collect();
     resources.splice(0..0, services);
+}
+
+/// An ECS service that Application Auto Scaling scales (an `aws.ecs.ServiceScaling` names it):
+/// Terraform ignores changes of `desired_count`, which would otherwise set the task count back
+/// to the written value on every `terraform apply` — scaling a loaded service in. (CloudFormation
+/// changes `DesiredCount` only when the template's value changes.)
+fn scaled_services_keep_their_count(model: &Model, resources: &mut [TargetResource]) {
+    let scaled: BTreeSet<u32> = model
+        .resources
+        .iter()
+        .filter(|r| r.ty == "aws.ecs.ServiceScaling")
+        .filter_map(|r| r.props.get("service").and_then(Value::as_ref))
+        .map(|x| x.resource.0)
+        .collect();
+    if scaled.is_empty() {
+        return;
+    }
+    for tr in resources.iter_mut() {
+        if tr.ty != "aws_ecs_service" || !tr.source.is_some_and(|id| scaled.contains(&id.0)) {
+            continue;
+        }
+        let ignore = TValue::List(vec![TValue::Str("desired_count".to_string())]);
+        match tr.body.get_mut("lifecycle") {
+            Some(TValue::Blocks(bs)) if !bs.is_empty() => {
+                bs[0].insert("ignore_changes".to_string(), ignore);
+            }
+            _ => {
+                let mut block = strata_model::TMap::new();
+                block.insert("ignore_changes".to_string(), ignore);
+                tr.body
+                    .insert("lifecycle".to_string(), TValue::Blocks(vec![block]));
+            }
+        }
+    }
 }
 
 /// `on_delete` / `on_replace` as each target takes them. CloudFormation: `snapshot` on the
