@@ -2736,7 +2736,10 @@ resource quiet: aws.s3.Bucket { eventbridge = false }
     let t = Template::load(&out.join("cloudformation/s.template.json"));
     let enc = |name: &str| t.props(name)["EncryptionConfiguration"].clone();
     assert_eq!(enc("Images"), serde_json::json!({"EncryptionType": "KMS"}));
-    assert_eq!(enc("Registry"), serde_json::json!({"EncryptionType": "KMS"}));
+    assert_eq!(
+        enc("Registry"),
+        serde_json::json!({"EncryptionType": "KMS"})
+    );
     assert_eq!(
         enc("LegacyImages"),
         serde_json::json!({"EncryptionType": "AES256"})
@@ -2745,7 +2748,9 @@ resource quiet: aws.s3.Bucket { eventbridge = false }
     assert!(refs_of(&enc("KeyedImages")["KmsKey"]).contains("Key"));
 
     let policy = &t.props("Key")["KeyPolicy"];
-    let statements = policy["Statement"].as_array().expect("key policy statements");
+    let statements = policy["Statement"]
+        .as_array()
+        .expect("key policy statements");
     assert_eq!(statements.len(), 1, "{policy}");
     assert_eq!(statements[0]["Action"], "kms:*");
     assert!(
@@ -2798,8 +2803,14 @@ fn examples_secret_files_and_trail_access_logs() {
         .collect::<Vec<_>>()
         .join("\n---\n");
     let grafana = k8s_object(&manifests, "Deployment", "monitoring-prod", "grafana");
-    assert!(grafana.contains("GF_SECURITY_ADMIN_PASSWORD__FILE"), "{grafana}");
-    assert!(grafana.contains("/etc/grafana/secrets/password"), "{grafana}");
+    assert!(
+        grafana.contains("GF_SECURITY_ADMIN_PASSWORD__FILE"),
+        "{grafana}"
+    );
+    assert!(
+        grafana.contains("/etc/grafana/secrets/password"),
+        "{grafana}"
+    );
     assert!(!grafana.contains("secretKeyRef"), "{grafana}");
     assert!(grafana.contains("secretName: grafana-admin"), "{grafana}");
 
@@ -2808,13 +2819,20 @@ fn examples_secret_files_and_trail_access_logs() {
     let t = Template::load(&out.join("cloudformation/infinix_aws.template.json"));
     let logging = &t.props("TrailBucket")["LoggingConfiguration"];
     assert!(refs_of(&logging["DestinationBucketName"]).contains("TrailAccessLogs"));
-    assert!(t.props("TrailAccessLogs").get("LoggingConfiguration").is_none());
+    assert!(t
+        .props("TrailAccessLogs")
+        .get("LoggingConfiguration")
+        .is_none());
     let gcp = read(&out.join("terraform/infinix_gcp/main.tf"));
     let tf = tf_blocks(&gcp);
     assert!(body(&tf, "google_storage_bucket", "sources")
         .contains("log_bucket = google_storage_bucket.sources_logs.name"));
-    assert!(body(&tf, "google_storage_bucket_iam_member", "sources_logs_member_0")
-        .contains("group:cloud-storage-analytics@google.com"));
+    assert!(body(
+        &tf,
+        "google_storage_bucket_iam_member",
+        "sources_logs_member_0"
+    )
+    .contains("group:cloud-storage-analytics@google.com"));
 
     let out = tmp.path().join("community");
     compile("community-platform", "prod", &out);
