@@ -2713,3 +2713,145 @@ fn gke_workload_identity_binds_one_kubernetes_account() {
         "{account}"
     );
 }
+
+// --- checkov trade-offs fixed in the stdlib (issue 14 item 10) -------------------------
+
+/// Secure defaults of the curated AWS types, in both targets: an ECR repository without a key is
+/// KMS-encrypted with the AWS-managed key (`kms = false` keeps AES-256); a KMS key without a
+/// written policy has AWS's default policy written out (the account); a bucket sends its object
+/// events to EventBridge unless `eventbridge = false`.
+#[test]
+fn aws_secure_defaults_ecr_kms_key_policy_bucket_events() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("defaults");
+    fs::create_dir_all(&project).expect("mkdir");
+    fs::write(
+        project.join("main.strata"),
+        r#"import aws
+import portable.{Registry}
+
+stack s { provider = aws { region = "eu-west-1" } }
+
+resource images: aws.ecr.Repository {}
+resource legacy_images: aws.ecr.Repository { kms = false }
+resource keyed_images: aws.ecr.Repository { encryption = key }
+resource registry: Registry {}
+resource key: aws.kms.Key {}
+resource data: aws.s3.Bucket {}
+resource quiet: aws.s3.Bucket { eventbridge = false }
+"#,
+    )
+    .expect("write project");
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+
+    let t = Template::load(&out.join("cloudformation/s.template.json"));
+    let enc = |name: &str| t.props(name)["EncryptionConfiguration"].clone();
+    assert_eq!(enc("Images"), serde_json::json!({"EncryptionType": "KMS"}));
+    assert_eq!(
+        enc("Registry"),
+        serde_json::json!({"EncryptionType": "KMS"})
+    );
+    assert_eq!(
+        enc("LegacyImages"),
+        serde_json::json!({"EncryptionType": "AES256"})
+    );
+    assert_eq!(enc("KeyedImages")["EncryptionType"], "KMS");
+    assert!(refs_of(&enc("KeyedImages")["KmsKey"]).contains("Key"));
+
+    let policy = &t.props("Key")["KeyPolicy"];
+    let statements = policy["Statement"]
+        .as_array()
+        .expect("key policy statements");
+    assert_eq!(statements.len(), 1, "{policy}");
+    assert_eq!(statements[0]["Action"], "kms:*");
+    assert!(
+        cfn_text(&statements[0]["Principal"]["AWS"]).contains("AWS::AccountId"),
+        "{policy}"
+    );
+
+    assert_eq!(
+        t.props("Data")["NotificationConfiguration"],
+        serde_json::json!({"EventBridgeConfiguration": {"EventBridgeEnabled": true}})
+    );
+    assert!(t.props("Quiet").get("NotificationConfiguration").is_none());
+
+    let tf_text = tf_main(&out);
+    let tf = tf_blocks(&tf_text);
+    assert!(body(&tf, "aws_ecr_repository", "images").contains("encryption_type = \"KMS\""));
+    assert!(!body(&tf, "aws_ecr_repository", "images").contains("kms_key"));
+    assert!(
+        body(&tf, "aws_ecr_repository", "legacy_images").contains("encryption_type = \"AES256\"")
+    );
+    let key = body(&tf, "aws_kms_key", "key");
+    assert!(key.contains("policy = jsonencode({"), "{key}");
+    assert!(
+        key.contains("data.aws_caller_identity.key.account_id}:root"),
+        "{key}"
+    );
+    assert!(tf_text.contains("data \"aws_caller_identity\" \"key\""));
+    assert!(body(&tf, "aws_s3_bucket_notification", "data").contains("eventbridge = true"));
+    assert!(!tf.contains_key(&(
+        "aws_s3_bucket_notification".to_string(),
+        "quiet".to_string()
+    )));
+}
+
+/// The examples' fixes of checkov findings: Grafana reads its admin password from a file of the
+/// Secret (no `secretKeyRef` in its environment, CKV_K8S_35); the CloudTrail buckets of infini-x
+/// and the community platform, and infini-x's function sources, keep access logs in log
+/// buckets of their own (CKV_AWS_18, CKV_GCP_62, CIS AWS 3.6).
+#[test]
+fn examples_secret_files_and_trail_access_logs() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+
+    let out = tmp.path().join("directory");
+    compile("infrastructure-directory", "prod", &out);
+    let k8s_dir = out.join("kubernetes");
+    let manifests = fs::read_dir(&k8s_dir)
+        .expect("kubernetes dir")
+        .filter_map(Result::ok)
+        .map(|e| read(&e.path()))
+        .collect::<Vec<_>>()
+        .join("\n---\n");
+    let grafana = k8s_object(&manifests, "Deployment", "monitoring-prod", "grafana");
+    assert!(
+        grafana.contains("GF_SECURITY_ADMIN_PASSWORD__FILE"),
+        "{grafana}"
+    );
+    assert!(
+        grafana.contains("/etc/grafana/secrets/password"),
+        "{grafana}"
+    );
+    assert!(!grafana.contains("secretKeyRef"), "{grafana}");
+    assert!(grafana.contains("secretName: grafana-admin"), "{grafana}");
+
+    let out = tmp.path().join("infinix");
+    compile("infini-x", "prod", &out);
+    let t = Template::load(&out.join("cloudformation/infinix_aws.template.json"));
+    let logging = &t.props("TrailBucket")["LoggingConfiguration"];
+    assert!(refs_of(&logging["DestinationBucketName"]).contains("TrailAccessLogs"));
+    assert!(t
+        .props("TrailAccessLogs")
+        .get("LoggingConfiguration")
+        .is_none());
+    let gcp = read(&out.join("terraform/infinix_gcp/main.tf"));
+    let tf = tf_blocks(&gcp);
+    assert!(body(&tf, "google_storage_bucket", "sources")
+        .contains("log_bucket = google_storage_bucket.sources_logs.name"));
+    assert!(body(
+        &tf,
+        "google_storage_bucket_iam_member",
+        "sources_logs_member_0"
+    )
+    .contains("group:cloud-storage-analytics@google.com"));
+
+    let out = tmp.path().join("community");
+    compile("community-platform", "prod", &out);
+    let t = Template::load(&out.join("cloudformation/community.template.json"));
+    assert!(refs_of(&t.props("Trail")["S3BucketName"]).contains("TrailBucket"));
+    assert!(
+        refs_of(&t.props("TrailBucket")["LoggingConfiguration"]["DestinationBucketName"])
+            .contains("Logs")
+    );
+}

@@ -194,6 +194,7 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.aws_route_table_association", "free"),
     ("tf.aws_s3_bucket_lifecycle_configuration", "free"),
     ("tf.aws_s3_bucket_logging", "free"),
+    ("tf.aws_s3_bucket_notification", "free"),
     ("tf.aws_s3_bucket_ownership_controls", "free"),
     ("tf.aws_s3_bucket_policy", "free"),
     ("tf.aws_s3_bucket_public_access_block", "free"),
