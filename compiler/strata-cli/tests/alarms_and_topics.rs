@@ -434,3 +434,79 @@ resource orders: aws.sns.Topic {{
     let key = body(&tf, "aws_kms_key", "key");
     assert!(key.contains("Service = \"sns.amazonaws.com\""), "{key}");
 }
+
+/// The `depends_on` list of a formatted Terraform block body.
+fn depends_on(body: &str) -> BTreeSet<String> {
+    body.lines()
+        .find_map(|l| l.strip_prefix("depends_on = ["))
+        .map(|l| {
+            l.trim_end_matches(']')
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// First deploy on GCP: a Cloud Run service (and a Cloud Function) is created after every role
+/// binding of its service account — Cloud Run refuses a revision whose account cannot read the
+/// secret it mounts, and Terraform would otherwise create both at once.
+#[test]
+fn gcp_workloads_are_created_after_their_role_bindings() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let out = tmp.path().join("gcp");
+    compile_ok(
+        Path::new("examples/deploy-ready/gcp"),
+        &["--env", "prod"],
+        &out,
+    );
+    let tf = tf_blocks(&read(&out.join("terraform/shop/main.tf")));
+    let mut checked = 0;
+    for svc in ["api", "worker"] {
+        let prefix = format!("{svc}_identity_");
+        let bindings: BTreeSet<String> = tf
+            .keys()
+            .filter(|(ty, name)| ty.ends_with("_iam_member") && name.starts_with(&prefix))
+            .map(|(ty, name)| format!("{ty}.{name}"))
+            .collect();
+        assert!(!bindings.is_empty(), "{svc}: no bindings");
+        let deps = depends_on(body(&tf, "google_cloud_run_v2_service", svc));
+        assert!(bindings.is_subset(&deps), "{svc}: {bindings:?} ⊄ {deps:?}");
+        checked += bindings.len();
+    }
+    // The API's secret binding is among them (the one Cloud Run checks when it deploys).
+    assert!(depends_on(body(&tf, "google_cloud_run_v2_service", "api"))
+        .contains("google_secret_manager_secret_iam_member.api_identity_secret_role_0"));
+    assert!(checked >= 8, "{checked}");
+
+    // The same for a Cloud Function (tests/fixtures/function-intent on GCP).
+    let fixture = repo_root().join("compiler/strata-cli/tests/fixtures/function-intent");
+    let dir = tmp.path().join("fn");
+    fs::create_dir_all(&dir).expect("dir");
+    fs::copy(fixture.join("app.strata"), dir.join("app.strata")).expect("copy app");
+    fs::copy(fixture.join("stack-gcp.strata"), dir.join("stack.strata")).expect("copy stack");
+    let fn_out = tmp.path().join("fn-out");
+    compile_ok(&dir, &[], &fn_out);
+    let tf_dir = fs::read_dir(fn_out.join("terraform"))
+        .expect("terraform")
+        .filter_map(Result::ok)
+        .next()
+        .expect("a stack")
+        .path();
+    let tf = tf_blocks(&read(&tf_dir.join("main.tf")));
+    let (name, f) = tf
+        .iter()
+        .find(|((ty, _), _)| ty == "google_cloudfunctions2_function")
+        .map(|((_, n), b)| (n.clone(), b.clone()))
+        .expect("a Cloud Function");
+    let prefix = format!("{name}_identity_");
+    let bindings: BTreeSet<String> = tf
+        .keys()
+        .filter(|(ty, n)| ty.ends_with("_iam_member") && n.starts_with(&prefix))
+        .map(|(ty, n)| format!("{ty}.{n}"))
+        .collect();
+    assert!(bindings.len() >= 3, "{bindings:?}");
+    let deps = depends_on(&f);
+    assert!(bindings.is_subset(&deps), "{bindings:?} ⊄ {deps:?}");
+}

@@ -950,10 +950,20 @@ fn render_resource(
                     r,
                     diags: Vec::new(),
                 };
-                if let Some(TValue::Ref(t)) = cv.tvalue(&d, &mut quiet) {
-                    if quiet.diags.is_empty() && !t.param {
-                        extra_deps.push(t.resource);
-                    }
+                // A reference, or a list of them (an out over a repeated entry, `${KEY[*]}`).
+                let refs = match cv.tvalue(&d, &mut quiet) {
+                    Some(TValue::Ref(t)) => vec![t],
+                    Some(TValue::List(l)) => l
+                        .iter()
+                        .filter_map(|x| match x {
+                            TValue::Ref(t) => Some(t.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if quiet.diags.is_empty() {
+                    extra_deps.extend(refs.into_iter().filter(|t| !t.param).map(|t| t.resource));
                 }
             }
         }
