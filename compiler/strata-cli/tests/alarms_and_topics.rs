@@ -167,15 +167,26 @@ fn ragonometrics_aws_alarms_name_what_they_watch() {
             .iter()
             .filter(|(_, v)| v["Type"] == "AWS::CloudWatch::Alarm")
             .collect();
-        assert_eq!(alarms.len(), 9 + 3 * nodes.len(), "{env}: {:?}", alarms.keys());
+        assert_eq!(
+            alarms.len(),
+            9 + 3 * nodes.len(),
+            "{env}: {:?}",
+            alarms.keys()
+        );
         for (name, a) in &alarms {
             let p = &a["Properties"];
             assert_eq!(refs_of(&p["AlarmActions"]), set(&["Alerts"]), "{name}");
             assert_eq!(refs_of(&p["OKActions"]), set(&["Alerts"]), "{name}");
         }
         let lb = BTreeMap::from([
-            ("LoadBalancer".to_string(), set(&["WebLb.LoadBalancerFullName"])),
-            ("TargetGroup".to_string(), set(&["WebTargets.TargetGroupFullName"])),
+            (
+                "LoadBalancer".to_string(),
+                set(&["WebLb.LoadBalancerFullName"]),
+            ),
+            (
+                "TargetGroup".to_string(),
+                set(&["WebTargets.TargetGroupFullName"]),
+            ),
         ]);
         assert_eq!(dimensions(t.get("Web5xxRate").expect("Web5xxRate")), lb);
         assert_eq!(dimensions(t.get("WebUnhealthy").expect("WebUnhealthy")), lb);
@@ -256,7 +267,8 @@ fn ragonometrics_aws_alarms_name_what_they_watch() {
         );
         let redis = body(&tf, "aws_cloudwatch_metric_alarm", "redis_memory_001");
         assert!(
-            redis.contains("CacheClusterId = \"${aws_elasticache_replication_group.queue.id}-001\""),
+            redis
+                .contains("CacheClusterId = \"${aws_elasticache_replication_group.queue.id}-001\""),
             "{redis}"
         );
     }
@@ -280,10 +292,17 @@ fn ragonometrics_gcp_alert_policies_name_what_they_watch() {
         .filter(|((ty, _), _)| ty == "google_monitoring_alert_policy")
         .map(|((_, name), b)| (name, b))
         .collect();
-    assert_eq!(policies.len(), 11, "{:?}", policies.iter().map(|p| p.0).collect::<Vec<_>>());
+    assert_eq!(
+        policies.len(),
+        11,
+        "{:?}",
+        policies.iter().map(|p| p.0).collect::<Vec<_>>()
+    );
     for (name, b) in &policies {
         assert!(
-            b.contains("notification_channels = [google_monitoring_notification_channel.oncall.name]"),
+            b.contains(
+                "notification_channels = [google_monitoring_notification_channel.oncall.name]"
+            ),
             "{name}: {b}"
         );
         let watched = if name.contains("web") {
@@ -416,7 +435,10 @@ resource orders: aws.sns.Topic {{
     assert_eq!(key_services, set(&["sns.amazonaws.com"]));
     // The topic's stack holds the topic only.
     let events = resources(&out.join("cloudformation/events.template.json"));
-    assert_eq!(events.keys().cloned().collect::<BTreeSet<_>>(), set(&["Orders"]));
+    assert_eq!(
+        events.keys().cloned().collect::<BTreeSet<_>>(),
+        set(&["Orders"])
+    );
 
     let tf = tf_blocks(&read(&out.join("terraform/workers/main.tf")));
     let sub = body(&tf, "aws_sns_topic_subscription", "jobs_subscription_0");
