@@ -253,6 +253,14 @@ pub(crate) fn to_targets_with(
     // The topics that deliver to each queue (`sqs_queue_publishers`: a topic whose
     // subscriptions name the queue), as references to their ARNs (`sns_topics` of the queue's
     // context): the queue's policy admits exactly those.
+    // A topic of another stack cannot be admitted by reference (the queue's document cannot
+    // name it, and the subscription already names the queue): the way out is the queue's own
+    // `subscribe_to`, by ARN, which holds both the subscription and the policy.
+    let stack_of = |r: &Resource| {
+        r.stack
+            .filter(|&s| s < model.stacks.len())
+            .or((model.stacks.len() <= 1).then_some(0))
+    };
     let mut queue_topics: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     if let Some(Json::Object(publishers)) = eng.tables.get("sqs_queue_publishers") {
         for r in &model.resources {
@@ -260,17 +268,79 @@ pub(crate) fn to_targets_with(
                 if !publishers.contains_key(&format!("{}.{k}", r.ty)) {
                     continue;
                 }
+                let mut across = Vec::new();
                 v.visit_refs(&mut |x| {
-                    if model
-                        .resources
-                        .get(x.resource.0 as usize)
-                        .is_some_and(|q| q.ty == "aws.sqs.Queue")
-                    {
+                    let Some(q) = model.resources.get(x.resource.0 as usize) else {
+                        return;
+                    };
+                    if q.ty != "aws.sqs.Queue" {
+                        return;
+                    }
+                    if stack_of(q) == stack_of(r) {
                         queue_topics.entry(x.resource.0).or_default().insert(r.id.0);
+                    } else if !across.contains(&x.resource.0) {
+                        across.push(x.resource.0);
                     }
                 });
+                for q in across {
+                    let q = model.resource(ResourceId(q));
+                    let stack = |x: &Resource| {
+                        stack_of(x)
+                            .and_then(|s| model.stacks.get(s))
+                            .map_or("?", |s| s.name.as_str())
+                    };
+                    diags.push(
+                        Diagnostic::error(
+                            c::CROSS_STACK,
+                            format!(
+                                "topic `{}` (stack `{}`) delivers to queue `{}` of stack `{}`",
+                                r.name,
+                                stack(r),
+                                q.name,
+                                stack(q)
+                            ),
+                            r.prop_span(k),
+                        )
+                        .with_label("a subscription to a queue of another stack")
+                        .with_secondary(q.name_span, "its policy must admit the topic")
+                        .with_help(format!(
+                            "the subscription needs the queue's ARN and the queue's policy the topic's, and a reference cannot cross stacks: remove this subscription and write `subscribe_to = [{{ topic = \"arn:aws:sns:REGION:ACCOUNT:{}\" }}]` on `{}` (the subscription and the policy are then created in the queue's stack; deploy `{}` first), or put both in one stack",
+                            r.props
+                                .get("topic_name")
+                                .and_then(Value::as_str)
+                                .unwrap_or("TOPIC"),
+                            q.name,
+                            stack(r)
+                        )),
+                    );
+                }
             }
         }
+    }
+    // Topics of other stacks a queue subscribes itself to (`subscribe_to`, by ARN): admitted by
+    // its policy, and by its key (SNS encrypts what it delivers with the queue's key).
+    let mut queue_arns: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for r in model.resources.iter().filter(|r| r.ty == "aws.sqs.Queue") {
+        let arns: Vec<String> = r
+            .props
+            .get("subscribe_to")
+            .and_then(Value::as_list)
+            .unwrap_or(&[])
+            .iter()
+            .filter_map(|s| s.as_record()?.get("topic")?.as_str().map(str::to_string))
+            .collect();
+        if arns.is_empty() {
+            continue;
+        }
+        if let Some(enc) = r.props.get("encryption") {
+            enc.visit_refs(&mut |key| {
+                key_services
+                    .entry(key.resource.0)
+                    .or_default()
+                    .insert("sns".to_string());
+            });
+        }
+        queue_arns.insert(r.id.0, arns);
     }
 
     // One context per resource, shared by its targets.
@@ -284,10 +354,14 @@ pub(crate) fn to_targets_with(
                     let list = set.iter().map(|s| Json::String(s.clone())).collect();
                     o.insert("key_services".into(), Json::Array(list));
                 }
-                if let (Some(set), Json::Object(o)) = (queue_topics.get(&r.id.0), &mut j) {
-                    let list = set
-                        .iter()
+                let topics = queue_topics.get(&r.id.0);
+                let arns = queue_arns.get(&r.id.0);
+                if let (true, Json::Object(o)) = (topics.is_some() || arns.is_some(), &mut j) {
+                    let list = topics
+                        .into_iter()
+                        .flatten()
                         .map(|t| crate::ctx::ref_marker(*t, Some("arn")))
+                        .chain(arns.into_iter().flatten().map(|a| Json::String(a.clone())))
                         .collect();
                     o.insert("sns_topics".into(), Json::Array(list));
                 }
@@ -879,10 +953,20 @@ fn render_resource(
                     r,
                     diags: Vec::new(),
                 };
-                if let Some(TValue::Ref(t)) = cv.tvalue(&d, &mut quiet) {
-                    if quiet.diags.is_empty() && !t.param {
-                        extra_deps.push(t.resource);
-                    }
+                // A reference, or a list of them (an out over a repeated entry, `${KEY[*]}`).
+                let refs = match cv.tvalue(&d, &mut quiet) {
+                    Some(TValue::Ref(t)) => vec![t],
+                    Some(TValue::List(l)) => l
+                        .iter()
+                        .filter_map(|x| match x {
+                            TValue::Ref(t) => Some(t.clone()),
+                            _ => None,
+                        })
+                        .collect(),
+                    _ => Vec::new(),
+                };
+                if quiet.diags.is_empty() {
+                    extra_deps.extend(refs.into_iter().filter(|t| !t.param).map(|t| t.resource));
                 }
             }
         }

@@ -270,6 +270,7 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.google_kms_key_ring", "free"),
     ("tf.google_logging_project_bucket_config", "usage-based"),
     ("tf.google_monitoring_alert_policy", "free"),
+    ("tf.google_monitoring_notification_channel", "free"),
     ("tf.google_project_iam_member", "free"),
     ("tf.google_pubsub_subscription", "free"),
     ("tf.google_pubsub_subscription_iam_member", "free"),

@@ -186,6 +186,7 @@ models! {
     "gcp.kms.KeyRing" => Free, "no charge";
     "gcp.logging.Bucket" => UsageBased, "ingestion GiB beyond the free 50 GiB from usage `data_gib`";
     "gcp.monitoring.AlertPolicy" => Free, "no charge (conditions are free until 2026 pricing applies)";
+    "gcp.monitoring.NotificationChannel" => Free, "no charge (e-mail notifications are free)";
     "gcp.pubsub.Subscription" => Free, "billed on the topic's throughput";
     "gcp.pubsub.Topic" => UsageBased, "message throughput GiB from usage `data_gib`";
     "gcp.redis.Instance" => Priced, MEMORYSTORE_Q;
