@@ -406,7 +406,22 @@ pub fn intent(
     let unset = |k: &str| r.props.get(k).is_none_or(Value::is_null);
     let worker = r.ty == "portable.Service" && unset("port") && unset("public") && unset("route");
 
+    // A Kubernetes workload that uses resources of a cloud stack: its pods' cloud identity.
+    let identity = if provider == Provider::Kubernetes {
+        pod_identity(model, r, &uses, tables, &mut diags)
+    } else {
+        Json::Null
+    };
+    if let Some(Json::Object(e)) = identity.get("aws").and_then(|a| a.get("env")) {
+        for (k, v) in e {
+            if !env.is_some_and(|x| x.contains_key(k)) {
+                plain.insert(ctx::escape_key(k), v.clone());
+            }
+        }
+    }
+
     let json = serde_json::json!({
+        "identity": identity,
         "worker": worker,
         "env": Json::Object(plain),
         "secret_env": Json::Object(secret_env),
@@ -422,6 +437,246 @@ pub fn intent(
         "slot": slot,
     });
     (json, diags)
+}
+
+/// The cloud identity of a Kubernetes workload's pods (`identity` of its stack's settings), for
+/// the resources of cloud stacks it uses: `{ aws: { provider, role_name, arn, namespace, name,
+/// grants, env } }` (IRSA: the role is created in the stack of the OIDC provider `provider`, its
+/// grants the `grants_aws` rows of each use, and the pod's credentials of a database or cache:
+/// `credentials_pods_aws`, else `credentials_aws`). Null when it uses none; an error (L0013)
+/// when the stack names no identity, or one that cannot hold the grants.
+fn pod_identity(
+    model: &Model,
+    r: &Resource,
+    uses: &[Use],
+    tables: &Tables,
+    diags: &mut Vec<Diagnostic>,
+) -> Json {
+    let Some(stack) = model.stack_of(r) else {
+        return Json::Null;
+    };
+    let cloud: Vec<&Use> = uses
+        .iter()
+        .filter(|u| u.access != "none")
+        .filter(|u| {
+            model.stack_of(u.res).is_some_and(|s| {
+                s.name != stack.name
+                    && matches!(s.provider, Provider::Aws | Provider::Gcp | Provider::Azure)
+            })
+        })
+        .collect();
+    let Some(first) = cloud.first() else {
+        return Json::Null;
+    };
+    let stack_of = |x: &Resource| model.stack_of(x).map_or("", |s| s.name.as_str()).to_string();
+    let identity = stack
+        .provider_config
+        .get("identity")
+        .and_then(Value::as_record);
+    let Some(identity) = identity else {
+        diags.push(
+            Diagnostic::error(
+                c::POD_IDENTITY,
+                format!(
+                    "`{}` uses `{}` of stack `{}`, but the pods of stack `{}` have no cloud identity",
+                    r.name,
+                    first.res.name,
+                    stack_of(first.res),
+                    stack.name
+                ),
+                uses_span(r, first.res),
+            )
+            .with_label("a use of a cloud resource")
+            .with_secondary(stack.span, "this Kubernetes stack names no `identity`")
+            .with_help(format!(
+                "give the stack's pods an identity the grants go to: `provider = kubernetes {{ namespace = \"{}\", identity = irsa {{ provider = OIDC }} }}`, OIDC being the cluster's `aws.eks.OidcProvider` (EKS, IAM roles for service accounts)",
+                stack
+                    .provider_config
+                    .get("namespace")
+                    .and_then(Value::as_str)
+                    .unwrap_or("default")
+            )),
+        );
+        return Json::Null;
+    };
+    let Some(oidc) = identity.get("provider").and_then(Value::as_ref) else {
+        return Json::Null;
+    };
+    let Some(oidc_res) = model.resources.get(oidc.resource.0 as usize) else {
+        return Json::Null;
+    };
+    let Some(home) = model.stack_of(oidc_res) else {
+        return Json::Null;
+    };
+    // The role holds references to what it is granted: they must be in its own stack.
+    let mut ok = true;
+    for u in &cloud {
+        let s = stack_of(u.res);
+        if s != home.name {
+            ok = false;
+            diags.push(
+                Diagnostic::error(
+                    c::POD_IDENTITY,
+                    format!(
+                        "`{}` uses `{}` of stack `{s}`, but its pods' role is created in stack `{}` (that of the OIDC provider `{}`)",
+                        r.name, u.res.name, home.name, oidc_res.name
+                    ),
+                    uses_span(r, u.res),
+                )
+                .with_label("a use of a resource of another stack")
+                .with_secondary(stack.span, "the stack's `identity` names the OIDC provider")
+                .with_help(format!(
+                    "an IAM role can only name resources of its own stack: move `{}` into stack `{}`, or its OIDC provider into stack `{s}`",
+                    u.res.name, home.name
+                )),
+            );
+        }
+    }
+    let account = identity
+        .get("account")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| match home.provider_config.get("accounts").and_then(Value::as_list) {
+            Some(list) if list.len() == 1 => list[0].as_str().map(str::to_string),
+            _ => None,
+        });
+    let Some(account) = account else {
+        diags.push(
+            Diagnostic::error(
+                c::POD_IDENTITY,
+                format!(
+                    "the service account of `{}` must name its role by ARN, and the account of stack `{}` is not known",
+                    r.name, home.name
+                ),
+                stack.span,
+            )
+            .with_label("`identity = irsa { ... }` is set here")
+            .with_secondary(home.span, "the role's stack names no single account")
+            .with_help(format!(
+                "write the account: `identity = irsa {{ provider = {}, account = \"123456789012\" }}`, or `accounts = [\"123456789012\"]` in stack `{}`'s `aws {{ ... }}`",
+                oidc_res.name, home.name
+            )),
+        );
+        return Json::Null;
+    };
+    if !ok {
+        return Json::Null;
+    }
+    let region = home
+        .provider_config
+        .get("region")
+        .and_then(Value::as_str)
+        .unwrap_or("us-east-1")
+        .to_string();
+    let partition = if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    };
+    let namespace = stack
+        .provider_config
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("default")
+        .to_string();
+    let name = names::kebab(&r.name);
+    let role_name = format!("{}-{name}", names::kebab(&stack.name));
+    let vars = [
+        ("$Partition", partition.to_string()),
+        ("$Region", region.clone()),
+        ("$Account", account.clone()),
+        ("$DbUser", name.replace('-', "_")),
+    ];
+
+    let grants = tables.get("grants_aws");
+    let pods = tables.get("credentials_pods_aws");
+    let credentials = tables.get("credentials_aws");
+    let mut rows: Vec<Json> = Vec::new();
+    let mut env = Map::new();
+    for u in &cloud {
+        for row in grants
+            .and_then(|t| t.get(&u.res.ty))
+            .and_then(|t| t.get(&u.access))
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
+                push_unique(&mut rows, x);
+            }
+        }
+        // The credential of a database or cache: what the pod's role needs to obtain it.
+        let Some(spec) = pods
+            .and_then(|x| x.get(&u.res.ty))
+            .or_else(|| credentials.and_then(|x| x.get(&u.res.ty)))
+        else {
+            continue;
+        };
+        if let Some(prop) = spec.get("when").and_then(Json::as_str) {
+            if u.res.props.get(prop).and_then(Value::as_bool) == Some(false) {
+                continue;
+            }
+        }
+        if let Some(Json::Object(e)) = spec.get("plain_env") {
+            for (k, v) in e {
+                if let Some(v) = expand(&u.res.name, u.res, &substitute(v, &vars)) {
+                    env.insert(k.clone(), v);
+                }
+            }
+        }
+        for row in spec
+            .get("grants")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
+                push_unique(&mut rows, x);
+            }
+        }
+    }
+    unique_sids(&mut rows);
+    serde_json::json!({
+        "aws": {
+            "provider": ctx::ref_marker(oidc.resource.0, None),
+            "role_name": role_name,
+            "arn": format!("arn:{partition}:iam::{account}:role/{role_name}"),
+            "namespace": namespace,
+            "name": name,
+            "grants": rows,
+            "env": env,
+        }
+    })
+}
+
+/// `$Partition`, `$Region`, `$Account`, `$DbUser` in the strings of a row.
+fn substitute(v: &Json, vars: &[(&str, String)]) -> Json {
+    match v {
+        Json::String(s) => {
+            let mut s = s.clone();
+            for (k, x) in vars {
+                s = s.replace(k, x);
+            }
+            Json::String(s)
+        }
+        Json::Array(a) => Json::Array(a.iter().map(|x| substitute(x, vars)).collect()),
+        Json::Object(o) => Json::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), substitute(x, vars)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Where `r` uses `target`: the property referencing it, else its `grants`.
+fn uses_span(r: &Resource, target: &Resource) -> strata_base::Span {
+    r.references()
+        .into_iter()
+        .find(|(x, _)| x.resource == target.id)
+        .map_or_else(|| r.prop_span("grants"), |(_, s)| s)
 }
 
 fn use_json(r: &Resource, access: &str) -> Json {
