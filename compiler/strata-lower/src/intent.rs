@@ -412,7 +412,11 @@ pub fn intent(
     } else {
         Json::Null
     };
-    if let Some(Json::Object(e)) = identity.get("aws").and_then(|a| a.get("env")) {
+    let pod_env = identity
+        .get("aws")
+        .or_else(|| identity.get("gcp"))
+        .and_then(|a| a.get("env"));
+    if let Some(Json::Object(e)) = pod_env {
         for (k, v) in e {
             if !env.is_some_and(|x| x.contains_key(k)) {
                 plain.insert(ctx::escape_key(k), v.clone());
@@ -443,8 +447,10 @@ pub fn intent(
 /// the resources of cloud stacks it uses: `{ aws: { provider, role_name, arn, namespace, name,
 /// grants, env } }` (IRSA: the role is created in the stack of the OIDC provider `provider`, its
 /// grants the `grants_aws` rows of each use, and the pod's credentials of a database or cache:
-/// `credentials_pods_aws`, else `credentials_aws`). Null when it uses none; an error (L0013)
-/// when the stack names no identity, or one that cannot hold the grants.
+/// `credentials_pods_aws`, else `credentials_aws`) or `{ gcp: { cluster, account_id, email,
+/// namespace, name, by_scope, databases, env } }` (GKE Workload Identity, `gke_identity`).
+/// Null when it uses none; an error (L0013) when the stack names no identity, or one that
+/// cannot hold the grants.
 fn pod_identity(
     model: &Model,
     r: &Resource,
@@ -489,26 +495,39 @@ fn pod_identity(
             .with_label("a use of a cloud resource")
             .with_secondary(stack.span, "this Kubernetes stack names no `identity`")
             .with_help(format!(
-                "give the stack's pods an identity the grants go to: `provider = kubernetes {{ namespace = \"{}\", identity = irsa {{ provider = OIDC }} }}`, OIDC being the cluster's `aws.eks.OidcProvider` (EKS, IAM roles for service accounts)",
+                "give the stack's pods an identity the grants go to: `provider = kubernetes {{ namespace = \"{}\", identity = {}",
                 stack
                     .provider_config
                     .get("namespace")
                     .and_then(Value::as_str)
-                    .unwrap_or("default")
+                    .unwrap_or("default"),
+                if model.stack_of(first.res).map(|s| s.provider) == Some(Provider::Gcp) {
+                    "gke { cluster = CLUSTER } }`, CLUSTER being the `gcp.container.Cluster` the pods run in (GKE Workload Identity)"
+                } else {
+                    "irsa { provider = OIDC } }`, OIDC being the cluster's `aws.eks.OidcProvider` (EKS, IAM roles for service accounts)"
+                }
             )),
         );
         return Json::Null;
     };
-    let Some(oidc) = identity.get("provider").and_then(Value::as_ref) else {
+    // The cloud resource the identity hangs off: the OIDC provider (IRSA) or the GKE cluster;
+    // the role or account is created in its stack.
+    let gke = identity.get("cluster").and_then(Value::as_ref);
+    let Some(anchor) = gke.or_else(|| identity.get("provider").and_then(Value::as_ref)) else {
         return Json::Null;
     };
-    let Some(oidc_res) = model.resources.get(oidc.resource.0 as usize) else {
+    let Some(anchor_res) = model.resources.get(anchor.resource.0 as usize) else {
         return Json::Null;
     };
-    let Some(home) = model.stack_of(oidc_res) else {
+    let Some(home) = model.stack_of(anchor_res) else {
         return Json::Null;
     };
-    // The role holds references to what it is granted: they must be in its own stack.
+    let (what, of) = if gke.is_some() {
+        ("Google service account", "GKE cluster")
+    } else {
+        ("role", "OIDC provider")
+    };
+    // The role or account holds references to what it is granted: they must be in its stack.
     let mut ok = true;
     for u in &cloud {
         let s = stack_of(u.res);
@@ -518,20 +537,27 @@ fn pod_identity(
                 Diagnostic::error(
                     c::POD_IDENTITY,
                     format!(
-                        "`{}` uses `{}` of stack `{s}`, but its pods' role is created in stack `{}` (that of the OIDC provider `{}`)",
-                        r.name, u.res.name, home.name, oidc_res.name
+                        "`{}` uses `{}` of stack `{s}`, but its pods' {what} is created in stack `{}` (that of the {of} `{}`)",
+                        r.name, u.res.name, home.name, anchor_res.name
                     ),
                     uses_span(r, u.res),
                 )
                 .with_label("a use of a resource of another stack")
-                .with_secondary(stack.span, "the stack's `identity` names the OIDC provider")
+                .with_secondary(stack.span, format!("the stack's `identity` names the {of}"))
                 .with_help(format!(
-                    "an IAM role can only name resources of its own stack: move `{}` into stack `{}`, or its OIDC provider into stack `{s}`",
+                    "the {what} can only name resources of its own stack: move `{}` into stack `{}`, or the {of} into stack `{s}`",
                     u.res.name, home.name
                 )),
             );
         }
     }
+    if let Some(cluster) = gke {
+        if !ok {
+            return Json::Null;
+        }
+        return gke_identity(model, r, stack, home, &cloud, cluster, tables, diags);
+    }
+    let oidc = anchor;
     let account = identity
         .get("account")
         .and_then(Value::as_str)
@@ -554,7 +580,7 @@ fn pod_identity(
             .with_secondary(home.span, "the role's stack names no single account")
             .with_help(format!(
                 "write the account: `identity = irsa {{ provider = {}, account = \"123456789012\" }}`, or `accounts = [\"123456789012\"]` in stack `{}`'s `aws {{ ... }}`",
-                oidc_res.name, home.name
+                anchor_res.name, home.name
             )),
         );
         return Json::Null;
@@ -646,6 +672,145 @@ fn pod_identity(
             "namespace": namespace,
             "name": name,
             "grants": rows,
+            "env": env,
+        }
+    })
+}
+
+/// GKE Workload Identity: a Google service account `STACK-NAME` (cut to 30) in the cluster's
+/// stack, acted as by exactly the pod's Kubernetes service account, with the `grants_gcp` rows
+/// of its uses by scope (`by_scope`, for the `gcp_workload_roles` fragment) and a Cloud SQL IAM
+/// user on each database it uses (`credentials_pods_gcp`, else `credentials_gcp`).
+#[allow(clippy::too_many_arguments)]
+fn gke_identity(
+    model: &Model,
+    r: &Resource,
+    stack: &strata_model::Stack,
+    home: &strata_model::Stack,
+    cloud: &[&Use],
+    cluster: &Ref,
+    tables: &Tables,
+    diags: &mut Vec<Diagnostic>,
+) -> Json {
+    let cluster_res = model.resource(cluster.resource);
+    if cluster_res.props.get("workload_identity").and_then(Value::as_bool) == Some(false) {
+        diags.push(
+            Diagnostic::error(
+                c::POD_IDENTITY,
+                format!(
+                    "the pods of stack `{}` act as Google service accounts through cluster `{}`, which has Workload Identity off",
+                    stack.name, cluster_res.name
+                ),
+                cluster_res.prop_span("workload_identity"),
+            )
+            .with_label("Workload Identity is off")
+            .with_secondary(stack.span, "the stack's `identity` names this cluster")
+            .with_help(format!(
+                "remove `workload_identity = false` from `{}`",
+                cluster_res.name
+            )),
+        );
+        return Json::Null;
+    }
+    let Some(project) = home.provider_config.get("project").and_then(Value::as_str) else {
+        return Json::Null;
+    };
+    let namespace = stack
+        .provider_config
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("default")
+        .to_string();
+    let name = names::kebab(&r.name);
+    // An account id: 6 to 30 lower-case letters, digits and dashes, a letter first.
+    let mut account_id: String = format!("{}-{name}", names::kebab(&stack.name))
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+        .take(30)
+        .collect();
+    while account_id.ends_with('-') {
+        account_id.pop();
+    }
+    if !account_id.starts_with(|c: char| c.is_ascii_lowercase()) {
+        account_id.insert(0, 'k');
+    }
+    while account_id.len() < 6 {
+        account_id.push('0');
+    }
+    account_id.truncate(30);
+    let email = format!("{account_id}@{project}.iam.gserviceaccount.com");
+    let vars = [
+        ("$AccountId", account_id.clone()),
+        ("$Project", project.to_string()),
+    ];
+    let grants = tables.get("grants_gcp");
+    let pods = tables.get("credentials_pods_gcp");
+    let credentials = tables.get("credentials_gcp");
+    let mut rows: Vec<Json> = Vec::new();
+    let mut env = Map::new();
+    for u in cloud {
+        for row in grants
+            .and_then(|t| t.get(&u.res.ty))
+            .and_then(|t| t.get(&u.access))
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
+                push_unique(&mut rows, x);
+            }
+        }
+        let Some(spec) = pods
+            .and_then(|x| x.get(&u.res.ty))
+            .or_else(|| credentials.and_then(|x| x.get(&u.res.ty)))
+        else {
+            continue;
+        };
+        if let Some(Json::Object(e)) = spec.get("plain_env") {
+            for (k, v) in e {
+                if let Some(v) = expand(&u.res.name, u.res, &substitute(v, &vars)) {
+                    env.insert(k.clone(), v);
+                }
+            }
+        }
+        for row in spec
+            .get("grants")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
+                push_unique(&mut rows, x);
+            }
+        }
+    }
+    let mut by_scope: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+    for x in &rows {
+        if let Some(s) = x.get("scope").and_then(Json::as_str) {
+            let mut row = x.clone();
+            if let Json::Object(o) = &mut row {
+                o.remove("scope");
+            }
+            let list = by_scope.entry(s.to_string()).or_default();
+            if !list.contains(&row) {
+                list.push(row);
+            }
+        }
+    }
+    let databases: Vec<Json> = cloud
+        .iter()
+        .filter(|u| u.res.ty == "portable.Postgres")
+        .map(|u| use_json(u.res, &u.access))
+        .collect();
+    serde_json::json!({
+        "gcp": {
+            "cluster": ctx::ref_marker(cluster.resource.0, None),
+            "account_id": account_id,
+            "email": email,
+            "namespace": namespace,
+            "name": name,
+            "by_scope": by_scope,
+            "databases": databases,
             "env": env,
         }
     })

@@ -181,7 +181,9 @@ fn every_portable_type_lowers_consistently() {
                         e.key,
                         e.ty
                     )),
-                    Some(t) if t.provider != p => problems.push(format!(
+                    // An entry of another provider is placed in another stack
+                    // (`"$stack_of"`: a Kubernetes service's IAM role, in its cloud stack).
+                    Some(t) if t.provider != p && !e.body.contains("\"$stack_of\"") => problems.push(format!(
                         "{} → {}: entry `{}` type `{}` belongs to {}",
                         s.name,
                         p.as_str(),
