@@ -2869,7 +2869,8 @@ fn k8s_intent_aws_irsa() {
         );
         let d = k8s_object(&yaml, "Deployment", "shop", account);
         assert!(
-            d.contains(&format!("serviceAccountName: {account}\n")),
+            d.lines()
+                .any(|l| l.trim() == format!("serviceAccountName: {account}")),
             "{what}: {d}"
         );
     }
@@ -2981,5 +2982,127 @@ fn k8s_intent_needs_an_identity() {
     assert!(
         yaml.contains("eks.amazonaws.com/role-arn: arn:aws:iam::210987654321:role/pods-api\n"),
         "{yaml}"
+    );
+}
+
+/// GKE: `identity = gke { cluster = gke }` gives each service that uses Google Cloud resources a
+/// Google service account `pods-NAME` in the cluster's stack holding exactly the roles its uses
+/// imply, on those resources (a Cloud Run service account's: `grants` narrowing them), that
+/// exactly `shop/NAME` may act as (`roles/iam.workloadIdentityUser` on that account, never on
+/// the project), a Cloud SQL IAM user for it on the database it uses (`PGUSER`), and the
+/// Kubernetes service account annotated with its email. Deployment Manager refuses the binding
+/// on a service account (L0009).
+#[test]
+fn k8s_intent_gke_workload_identity() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = k8s_intent_project(tmp.path(), "gcp", "gke", &|s| s);
+    let out = tmp.path().join("out");
+    compile_project(&project, &["--target", "terraform,kubernetes"], &out);
+    let what = "k8s-intent (GCP)";
+    let b = tf_blocks(&read(&out.join("terraform/cloud/main.tf")));
+
+    for (account, label) in [("api", "api_gcp_identity"), ("worker", "worker_gcp_identity")] {
+        let sa = body(&b, "google_service_account", label);
+        assert!(
+            sa.contains(&format!("account_id = \"pods-{account}\"\n")),
+            "{what}: {sa}"
+        );
+        // Exactly one Kubernetes service account may act as it, on this account only.
+        let wi: Vec<_> = b
+            .iter()
+            .filter(|((ty, _), body)| {
+                ty == "google_service_account_iam_member"
+                    && body.contains(&format!(
+                        "service_account_id = google_service_account.{label}.name\n"
+                    ))
+            })
+            .map(|(_, body)| body.clone())
+            .collect();
+        assert_eq!(wi.len(), 1, "{what}: {wi:?}");
+        assert!(
+            wi[0].contains(&format!(
+                "member = \"serviceAccount:shop-prod.svc.id.goog[shop/{account}]\"\n"
+            )) && wi[0].contains("role = \"roles/iam.workloadIdentityUser\"\n"),
+            "{what}: {}",
+            wi[0]
+        );
+    }
+    assert!(
+        !b.iter()
+            .any(|((ty, _), body)| ty == "google_project_iam_member"
+                && body.contains("workloadIdentityUser")),
+        "{what}: no project-wide workloadIdentityUser"
+    );
+    assert_eq!(
+        gcp_bindings(&b, "api_gcp_identity"),
+        set(&[
+            ("google_project_iam_member", "roles/cloudsql.client", "project = \"shop-prod\""),
+            ("google_project_iam_member", "roles/cloudsql.instanceUser", "project = \"shop-prod\""),
+            ("google_pubsub_topic_iam_member", "roles/pubsub.publisher", "topic = google_pubsub_topic.jobs.id"),
+            ("google_secret_manager_secret_iam_member", "roles/secretmanager.secretAccessor", "secret_id = google_secret_manager_secret.api_key.id"),
+            ("google_storage_bucket_iam_member", "roles/storage.objectUser", "bucket = google_storage_bucket.uploads.name"),
+            ("google_storage_bucket_iam_member", "roles/storage.objectViewer", "bucket = google_storage_bucket.reports.name"),
+        ]),
+        "{what}: the API's account"
+    );
+    assert_eq!(
+        gcp_bindings(&b, "worker_gcp_identity"),
+        set(&[
+            ("google_pubsub_subscription_iam_member", "roles/pubsub.subscriber", "subscription = google_pubsub_subscription.jobs_subscription.id"),
+            ("google_storage_bucket_iam_member", "roles/storage.objectViewer", "bucket = google_storage_bucket.uploads.name"),
+        ]),
+        "{what}: the worker's account"
+    );
+    let user = body(&b, "google_sql_user", "api_sql_user_0");
+    assert!(
+        user.contains("instance = google_sql_database_instance.db.name\n")
+            && user.contains("type = \"CLOUD_IAM_SERVICE_ACCOUNT\"\n")
+            && user.contains("@shop-prod.iam\"\n"),
+        "{what}: {user}"
+    );
+    assert!(
+        !b.keys().any(|(ty, n)| ty == "google_sql_user" && n.starts_with("worker")),
+        "{what}: the worker does not use the database"
+    );
+
+    let yaml = read(&out.join("kubernetes/pods.yaml"));
+    for account in ["api", "worker"] {
+        let sa = k8s_object(&yaml, "ServiceAccount", "shop", account);
+        assert!(
+            sa.contains(&format!(
+                "iam.gke.io/gcp-service-account: pods-{account}@shop-prod.iam.gserviceaccount.com\n"
+            )),
+            "{what}: {sa}"
+        );
+        let d = k8s_object(&yaml, "Deployment", "shop", account);
+        assert!(
+            d.lines()
+                .any(|l| l.trim() == format!("serviceAccountName: {account}")),
+            "{what}: {d}"
+        );
+    }
+    let d = k8s_object(&yaml, "Deployment", "shop", "api");
+    assert!(
+        d.contains("- name: PGUSER\n              value: pods-api@shop-prod.iam\n"),
+        "{what}: {d}"
+    );
+
+    // Deployment Manager has no binding type on a service account.
+    let err = compile_fails(&project, &tmp.path().join("dm"));
+    assert!(
+        err.contains("L0009") && err.contains("kubernetes_accounts"),
+        "{what}: {err}"
+    );
+
+    // Without the identity: L0013, suggesting the GKE form.
+    let project = k8s_intent_project(tmp.path(), "gcp", "none", &|s| {
+        s.replace(", identity = gke { cluster = gke }", "")
+    });
+    let err = compile_fails(&project, &tmp.path().join("none"));
+    let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        err.contains("error[L0013]")
+            && flat.contains("identity = gke { cluster = CLUSTER } }`"),
+        "{what}: {err}"
     );
 }
