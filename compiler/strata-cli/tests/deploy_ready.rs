@@ -2810,13 +2810,25 @@ fn k8s_intent_aws_irsa() {
         )
     };
     let mut api = vec![
-        row("ApiKeyValue", &["secretsmanager:GetSecretValue"], &["ApiKey"]),
+        row(
+            "ApiKeyValue",
+            &["secretsmanager:GetSecretValue"],
+            &["ApiKey"],
+        ),
         row("DbConnect", &["rds-db:connect"], &["Db"]),
-        row("JobsSend", &["sqs:GetQueueAttributes", "sqs:SendMessage"], &["Jobs"]),
+        row(
+            "JobsSend",
+            &["sqs:GetQueueAttributes", "sqs:SendMessage"],
+            &["Jobs"],
+        ),
         row("ReportsBucket", &["s3:ListBucket"], &["Reports"]),
         row("ReportsObjects", &["s3:GetObject"], &["Reports"]),
         row("UploadsBucket", &["s3:ListBucket"], &["Uploads"]),
-        row("UploadsKey", &["kms:Decrypt", "kms:GenerateDataKey"], &["Key"]),
+        row(
+            "UploadsKey",
+            &["kms:Decrypt", "kms:GenerateDataKey"],
+            &["Key"],
+        ),
         row(
             "UploadsObjects",
             &["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
@@ -2914,7 +2926,10 @@ fn k8s_intent_aws_irsa() {
     assert!(!p.contains("\"*\""), "{p}");
     assert_eq!(p.matches("Sid =").count(), 8, "{p}");
     let w = body(&b, "aws_iam_role_policy", "worker_role_policy_references");
-    assert!(!w.contains("s3:PutObject") && !w.contains("sqs:SendMessage"), "{w}");
+    assert!(
+        !w.contains("s3:PutObject") && !w.contains("sqs:SendMessage"),
+        "{w}"
+    );
     assert_eq!(w.matches("Sid =").count(), 4, "{w}");
 }
 
@@ -2931,13 +2946,12 @@ fn k8s_intent_needs_an_identity() {
         err.contains("error[L0013]: `api` uses `uploads` of stack `cloud`, but the pods of stack `pods` have no cloud identity"),
         "{err}"
     );
-    assert!(
-        err.contains("error[L0013]: `worker` uses"),
-        "{err}"
-    );
+    assert!(err.contains("error[L0013]: `worker` uses"), "{err}");
     let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        flat.contains("`provider = kubernetes { namespace = \"shop\", identity = irsa { provider = OIDC } }`"),
+        flat.contains(
+            "`provider = kubernetes { namespace = \"shop\", identity = irsa { provider = OIDC } }`"
+        ),
         "{err}"
     );
 
@@ -2957,8 +2971,7 @@ fn k8s_intent_needs_an_identity() {
 
     // The role's ARN needs the account: the AWS stack names none.
     let project = k8s_intent_project(tmp.path(), "aws", "account", &|s| s);
-    let cloud = read(&project.join("cloud.strata"))
-        .replace(", accounts = [\"123456789012\"]", "");
+    let cloud = read(&project.join("cloud.strata")).replace(", accounts = [\"123456789012\"]", "");
     fs::write(project.join("cloud.strata"), cloud).expect("write");
     let err = compile_fails(&project, &tmp.path().join("account-out"));
     let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -2973,8 +2986,7 @@ fn k8s_intent_needs_an_identity() {
             "irsa { provider = oidc, account = \"210987654321\" }",
         )
     });
-    let cloud = read(&project.join("cloud.strata"))
-        .replace(", accounts = [\"123456789012\"]", "");
+    let cloud = read(&project.join("cloud.strata")).replace(", accounts = [\"123456789012\"]", "");
     fs::write(project.join("cloud.strata"), cloud).expect("write");
     let out = tmp.path().join("account2-out");
     compile_project(&project, &[], &out);
@@ -3001,7 +3013,10 @@ fn k8s_intent_gke_workload_identity() {
     let what = "k8s-intent (GCP)";
     let b = tf_blocks(&read(&out.join("terraform/cloud/main.tf")));
 
-    for (account, label) in [("api", "api_gcp_identity"), ("worker", "worker_gcp_identity")] {
+    for (account, label) in [
+        ("api", "api_gcp_identity"),
+        ("worker", "worker_gcp_identity"),
+    ] {
         let sa = body(&b, "google_service_account", label);
         assert!(
             sa.contains(&format!("account_id = \"pods-{account}\"\n")),
@@ -3036,20 +3051,52 @@ fn k8s_intent_gke_workload_identity() {
     assert_eq!(
         gcp_bindings(&b, "api_gcp_identity"),
         set(&[
-            ("google_project_iam_member", "roles/cloudsql.client", "project = \"shop-prod\""),
-            ("google_project_iam_member", "roles/cloudsql.instanceUser", "project = \"shop-prod\""),
-            ("google_pubsub_topic_iam_member", "roles/pubsub.publisher", "topic = google_pubsub_topic.jobs.id"),
-            ("google_secret_manager_secret_iam_member", "roles/secretmanager.secretAccessor", "secret_id = google_secret_manager_secret.api_key.id"),
-            ("google_storage_bucket_iam_member", "roles/storage.objectUser", "bucket = google_storage_bucket.uploads.name"),
-            ("google_storage_bucket_iam_member", "roles/storage.objectViewer", "bucket = google_storage_bucket.reports.name"),
+            (
+                "google_project_iam_member",
+                "roles/cloudsql.client",
+                "project = \"shop-prod\""
+            ),
+            (
+                "google_project_iam_member",
+                "roles/cloudsql.instanceUser",
+                "project = \"shop-prod\""
+            ),
+            (
+                "google_pubsub_topic_iam_member",
+                "roles/pubsub.publisher",
+                "topic = google_pubsub_topic.jobs.id"
+            ),
+            (
+                "google_secret_manager_secret_iam_member",
+                "roles/secretmanager.secretAccessor",
+                "secret_id = google_secret_manager_secret.api_key.id"
+            ),
+            (
+                "google_storage_bucket_iam_member",
+                "roles/storage.objectUser",
+                "bucket = google_storage_bucket.uploads.name"
+            ),
+            (
+                "google_storage_bucket_iam_member",
+                "roles/storage.objectViewer",
+                "bucket = google_storage_bucket.reports.name"
+            ),
         ]),
         "{what}: the API's account"
     );
     assert_eq!(
         gcp_bindings(&b, "worker_gcp_identity"),
         set(&[
-            ("google_pubsub_subscription_iam_member", "roles/pubsub.subscriber", "subscription = google_pubsub_subscription.jobs_subscription.id"),
-            ("google_storage_bucket_iam_member", "roles/storage.objectViewer", "bucket = google_storage_bucket.uploads.name"),
+            (
+                "google_pubsub_subscription_iam_member",
+                "roles/pubsub.subscriber",
+                "subscription = google_pubsub_subscription.jobs_subscription.id"
+            ),
+            (
+                "google_storage_bucket_iam_member",
+                "roles/storage.objectViewer",
+                "bucket = google_storage_bucket.uploads.name"
+            ),
         ]),
         "{what}: the worker's account"
     );
@@ -3061,7 +3108,8 @@ fn k8s_intent_gke_workload_identity() {
         "{what}: {user}"
     );
     assert!(
-        !b.keys().any(|(ty, n)| ty == "google_sql_user" && n.starts_with("worker")),
+        !b.keys()
+            .any(|(ty, n)| ty == "google_sql_user" && n.starts_with("worker")),
         "{what}: the worker does not use the database"
     );
 
@@ -3101,8 +3149,7 @@ fn k8s_intent_gke_workload_identity() {
     let err = compile_fails(&project, &tmp.path().join("none"));
     let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        err.contains("error[L0013]")
-            && flat.contains("identity = gke { cluster = CLUSTER } }`"),
+        err.contains("error[L0013]") && flat.contains("identity = gke { cluster = CLUSTER } }`"),
         "{what}: {err}"
     );
 }

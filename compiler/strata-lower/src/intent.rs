@@ -474,7 +474,12 @@ fn pod_identity(
     let Some(first) = cloud.first() else {
         return Json::Null;
     };
-    let stack_of = |x: &Resource| model.stack_of(x).map_or("", |s| s.name.as_str()).to_string();
+    let stack_of = |x: &Resource| {
+        model
+            .stack_of(x)
+            .map_or("", |s| s.name.as_str())
+            .to_string()
+    };
     let identity = stack
         .provider_config
         .get("identity")
@@ -562,9 +567,15 @@ fn pod_identity(
         .get("account")
         .and_then(Value::as_str)
         .map(str::to_string)
-        .or_else(|| match home.provider_config.get("accounts").and_then(Value::as_list) {
-            Some(list) if list.len() == 1 => list[0].as_str().map(str::to_string),
-            _ => None,
+        .or_else(|| {
+            match home
+                .provider_config
+                .get("accounts")
+                .and_then(Value::as_list)
+            {
+                Some(list) if list.len() == 1 => list[0].as_str().map(str::to_string),
+                _ => None,
+            }
         });
     let Some(account) = account else {
         diags.push(
@@ -693,7 +704,12 @@ fn gke_identity(
     diags: &mut Vec<Diagnostic>,
 ) -> Json {
     let cluster_res = model.resource(cluster.resource);
-    if cluster_res.props.get("workload_identity").and_then(Value::as_bool) == Some(false) {
+    if cluster_res
+        .props
+        .get("workload_identity")
+        .and_then(Value::as_bool)
+        == Some(false)
+    {
         diags.push(
             Diagnostic::error(
                 c::POD_IDENTITY,
