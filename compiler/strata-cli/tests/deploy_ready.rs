@@ -18,6 +18,11 @@
 //!   (GCP secret environment variable, Azure Key Vault reference; AWS: L0010), the database
 //!   credential arrives (GCP IAM user, Azure Entra) and the private stores are reachable (AWS
 //!   security groups, GCP VPC Access connector, Azure VNet integration);
+//! - `tests/fixtures/k8s-intent` (portable services of a Kubernetes stack naming, in `grants`,
+//!   a bucket, a queue, a database and a secret of an AWS or GCP stack): with the stack's
+//!   `identity` (IRSA, GKE Workload Identity) each service's pods run as a ServiceAccount of
+//!   their own bound to an IAM role or Google service account, in the cloud stack, holding
+//!   exactly what the uses imply; without it, L0013;
 //! - every example in `examples/` (every environment): no task role or execution role of a
 //!   portable service grants a wildcard, every bucket, queue or secret an ECS container
 //!   references is granted to its task (or, injected, its execution) role, and every database
@@ -2968,6 +2973,20 @@ fn k8s_intent_needs_an_identity() {
     compile_project(&project, &[], &out);
     let yaml = read(&out.join("kubernetes/pods.yaml"));
     assert!(!yaml.contains("kind: ServiceAccount"), "{yaml}");
+
+    // The role names what it grants: a resource of another stack than the OIDC provider's.
+    let project = k8s_intent_project(tmp.path(), "aws", "elsewhere", &|s| s);
+    let cloud = read(&project.join("cloud.strata")).replace(
+        "resource reports: ObjectStore { stack = cloud }",
+        "stack archive { provider = aws { region = \"eu-west-1\" } }\n\
+         resource reports: ObjectStore { stack = archive }",
+    );
+    fs::write(project.join("cloud.strata"), cloud).expect("write");
+    let err = compile_fails(&project, &tmp.path().join("elsewhere-out"));
+    assert!(
+        err.contains("error[L0013]: `api` uses `reports` of stack `archive`, but its pods' role is created in stack `cloud` (that of the OIDC provider `oidc`)"),
+        "{err}"
+    );
 
     // The role's ARN needs the account: the AWS stack names none.
     let project = k8s_intent_project(tmp.path(), "aws", "account", &|s| s);
