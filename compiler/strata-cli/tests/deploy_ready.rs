@@ -22,7 +22,7 @@
 //!   a bucket, a queue, a database and a secret of an AWS or GCP stack): with the stack's
 //!   `identity` (IRSA, GKE Workload Identity) each service's pods run as a ServiceAccount of
 //!   their own bound to an IAM role or Google service account, in the cloud stack, holding
-//!   exactly what the uses imply; without it, L0013;
+//!   exactly what the uses imply; without it, L0015;
 //! - every example in `examples/` (every environment): no task role or execution role of a
 //!   portable service grants a wildcard, every bucket, queue or secret an ECS container
 //!   references is granted to its task (or, injected, its execution) role, and every database
@@ -2939,7 +2939,7 @@ fn k8s_intent_aws_irsa() {
 }
 
 /// Without an identity in the Kubernetes stack's settings, a service that uses a cloud resource
-/// is error L0013, saying what to write; the same without the account the annotation needs.
+/// is error L0015, saying what to write; the same without the account the annotation needs.
 #[test]
 fn k8s_intent_needs_an_identity() {
     let tmp = tempfile::tempdir().expect("tempdir");
@@ -2948,10 +2948,10 @@ fn k8s_intent_needs_an_identity() {
     });
     let err = compile_fails(&project, &tmp.path().join("out"));
     assert!(
-        err.contains("error[L0013]: `api` uses `uploads` of stack `cloud`, but the pods of stack `pods` have no cloud identity"),
+        err.contains("error[L0015]: `api` uses `uploads` of stack `cloud`, but the pods of stack `pods` have no cloud identity"),
         "{err}"
     );
-    assert!(err.contains("error[L0013]: `worker` uses"), "{err}");
+    assert!(err.contains("error[L0015]: `worker` uses"), "{err}");
     let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         flat.contains(
@@ -2984,7 +2984,7 @@ fn k8s_intent_needs_an_identity() {
     fs::write(project.join("cloud.strata"), cloud).expect("write");
     let err = compile_fails(&project, &tmp.path().join("elsewhere-out"));
     assert!(
-        err.contains("error[L0013]: `api` uses `reports` of stack `archive`, but its pods' role is created in stack `cloud` (that of the OIDC provider `oidc`)"),
+        err.contains("error[L0015]: `api` uses `reports` of stack `archive`, but its pods' role is created in stack `cloud` (that of the OIDC provider `oidc`)"),
         "{err}"
     );
 
@@ -2995,7 +2995,7 @@ fn k8s_intent_needs_an_identity() {
     let err = compile_fails(&project, &tmp.path().join("account-out"));
     let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        err.contains("error[L0013]") && flat.contains("account = \"123456789012\""),
+        err.contains("error[L0015]") && flat.contains("account = \"123456789012\""),
         "{err}"
     );
     // Given in `irsa`, it is enough.
@@ -3161,14 +3161,14 @@ fn k8s_intent_gke_workload_identity() {
         "{what}: {err}"
     );
 
-    // Without the identity: L0013, suggesting the GKE form.
+    // Without the identity: L0015, suggesting the GKE form.
     let project = k8s_intent_project(tmp.path(), "gcp", "none", &|s| {
         s.replace(", identity = gke { cluster = gke }", "")
     });
     let err = compile_fails(&project, &tmp.path().join("none"));
     let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        err.contains("error[L0013]") && flat.contains("identity = gke { cluster = CLUSTER } }`"),
+        err.contains("error[L0015]") && flat.contains("identity = gke { cluster = CLUSTER } }`"),
         "{what}: {err}"
     );
 }

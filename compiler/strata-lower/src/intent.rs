@@ -449,7 +449,7 @@ pub fn intent(
 /// grants the `grants_aws` rows of each use, and the pod's credentials of a database or cache:
 /// `credentials_pods_aws`, else `credentials_aws`) or `{ gcp: { cluster, account_id, email,
 /// namespace, name, by_scope, databases, env } }` (GKE Workload Identity, `gke_identity`).
-/// Null when it uses none; an error (L0013) when the stack names no identity, or one that
+/// Null when it uses none; an error (L0015) when the stack names no identity, or one that
 /// cannot hold the grants.
 fn pod_identity(
     model: &Model,
