@@ -18,6 +18,11 @@
 //!   (GCP secret environment variable, Azure Key Vault reference; AWS: L0010), the database
 //!   credential arrives (GCP IAM user, Azure Entra) and the private stores are reachable (AWS
 //!   security groups, GCP VPC Access connector, Azure VNet integration);
+//! - `tests/fixtures/k8s-intent` (portable services of a Kubernetes stack naming, in `grants`,
+//!   a bucket, a queue, a database and a secret of an AWS or GCP stack): with the stack's
+//!   `identity` (IRSA, GKE Workload Identity) each service's pods run as a ServiceAccount of
+//!   their own bound to an IAM role or Google service account, in the cloud stack, holding
+//!   exactly what the uses imply; without it, L0015;
 //! - every example in `examples/` (every environment): no task role or execution role of a
 //!   portable service grants a wildcard, every bucket, queue or secret an ECS container
 //!   references is granted to its task (or, injected, its execution) role, and every database
@@ -2853,5 +2858,469 @@ fn examples_secret_files_and_trail_access_logs() {
     assert!(
         refs_of(&t.props("TrailBucket")["LoggingConfiguration"]["DestinationBucketName"])
             .contains("Logs")
+
+// --- portable.Service on Kubernetes: the pods' cloud identity (issue 12 item 2) ----------
+
+/// `tests/fixtures/k8s-intent`'s `cloud-PROVIDER.strata` and `pods-PROVIDER.strata` (with `edit`
+/// applied) as the project `dir/NAME`.
+fn k8s_intent_project(
+    dir: &Path,
+    provider: &str,
+    name: &str,
+    edit: &dyn Fn(String) -> String,
+) -> PathBuf {
+    let fixture = repo_root().join("compiler/strata-cli/tests/fixtures/k8s-intent");
+    let project = dir.join(name);
+    fs::create_dir_all(&project).expect("mkdir");
+    fs::copy(
+        fixture.join(format!("cloud-{provider}.strata")),
+        project.join("cloud.strata"),
+    )
+    .expect("copy cloud");
+    fs::write(
+        project.join("pods.strata"),
+        edit(read(&fixture.join(format!("pods-{provider}.strata")))),
+    )
+    .expect("write pods");
+    project
+}
+
+/// `strata compile PROJECT`, which must fail: its standard error.
+fn compile_fails(project: &Path, out: &Path) -> String {
+    let run = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("compile")
+        .arg(project)
+        .arg("--out")
+        .arg(out)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strata");
+    let err = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(!run.status.success(), "compiled:\n{err}");
+    err
+}
+
+/// A portable `Service` of a Kubernetes stack whose settings name an identity (`irsa {
+/// provider = oidc }`) gets, per service, a ServiceAccount annotated with the ARN of an IAM role
+/// created in the OIDC provider's (AWS) stack, which only that service account may assume and
+/// which holds exactly what its uses imply (`grants` narrowing them as on ECS: the worker reads
+/// the bucket and receives from the queue, the API sends), the database as IAM authentication
+/// as its own user (`PGUSER`), no wildcard; the Deployment runs as that service account. The
+/// same in Terraform.
+#[test]
+fn k8s_intent_aws_irsa() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = k8s_intent_project(tmp.path(), "aws", "k8s", &|s| s);
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let what = "k8s-intent (AWS)";
+    let t = Template::load(&out.join("cloudformation/cloud.template.json"));
+
+    // The trust: exactly shop/api through the cluster's OIDC provider.
+    let issuer = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+    let provider_arn = format!("arn:aws:iam::123456789012:oidc-provider/{issuer}");
+    let atts = BTreeMap::from([
+        ("Oidc.Arn", provider_arn.as_str()),
+        ("Oidc", provider_arn.as_str()),
+    ]);
+    for (role, account) in [("ApiRole", "api"), ("WorkerRole", "worker")] {
+        assert_eq!(t.ty(role), "AWS::IAM::Role", "{what}: {role}");
+        let p = t.props(role);
+        assert_eq!(p["RoleName"], format!("pods-{account}"), "{what}");
+        let trust: Json = serde_json::from_str(&cfn_eval(&p["AssumeRolePolicyDocument"], &atts))
+            .expect("the trust policy is JSON");
+        assert_eq!(
+            trust,
+            serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Principal": {"Federated": provider_arn},
+                    "Condition": {"StringEquals": {
+                        format!("{issuer}:sub"): format!("system:serviceaccount:shop:{account}"),
+                        format!("{issuer}:aud"): "sts.amazonaws.com",
+                    }},
+                }],
+            }),
+            "{what}: {role}"
+        );
+        no_wildcards(&t, role, what);
+        assert!(p["ManagedPolicyArns"].is_null(), "{what}: {role}");
+    }
+
+    // Exactly what the uses imply.
+    let grants = |role: &str| -> Vec<(String, Vec<String>, BTreeSet<String>)> {
+        let mut g: Vec<_> = statements(&t, role)
+            .into_iter()
+            .map(|(sid, a, r)| (sid, a, refs_of(&r)))
+            .collect();
+        g.sort();
+        g
+    };
+    let row = |sid: &str, actions: &[&str], on: &[&str]| {
+        (
+            sid.to_string(),
+            actions.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            on.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>(),
+        )
+    };
+    let mut api = vec![
+        row(
+            "ApiKeyValue",
+            &["secretsmanager:GetSecretValue"],
+            &["ApiKey"],
+        ),
+        row("DbConnect", &["rds-db:connect"], &["Db"]),
+        row(
+            "JobsSend",
+            &["sqs:GetQueueAttributes", "sqs:SendMessage"],
+            &["Jobs"],
+        ),
+        row("ReportsBucket", &["s3:ListBucket"], &["Reports"]),
+        row("ReportsObjects", &["s3:GetObject"], &["Reports"]),
+        row("UploadsBucket", &["s3:ListBucket"], &["Uploads"]),
+        row(
+            "UploadsKey",
+            &["kms:Decrypt", "kms:GenerateDataKey"],
+            &["Key"],
+        ),
+        row(
+            "UploadsObjects",
+            &["s3:DeleteObject", "s3:GetObject", "s3:PutObject"],
+            &["Uploads"],
+        ),
+    ];
+    api.sort();
+    assert_eq!(grants("ApiRole"), api, "{what}: the API's role");
+    let mut worker = vec![
+        row(
+            "JobsReceive",
+            &[
+                "sqs:ChangeMessageVisibility",
+                "sqs:DeleteMessage",
+                "sqs:GetQueueAttributes",
+                "sqs:ReceiveMessage",
+            ],
+            &["Jobs"],
+        ),
+        row("UploadsBucket", &["s3:ListBucket"], &["Uploads"]),
+        row("UploadsKey", &["kms:Decrypt"], &["Key"]),
+        row("UploadsObjects", &["s3:GetObject"], &["Uploads"]),
+    ];
+    worker.sort();
+    assert_eq!(grants("WorkerRole"), worker, "{what}: the worker's role");
+    // The database user is the service account's name, in the stack's region and account.
+    let connect = statements(&t, "ApiRole")
+        .into_iter()
+        .find(|(sid, _, _)| sid == "DbConnect")
+        .map(|(_, _, r)| r)
+        .expect("DbConnect");
+    assert_eq!(
+        connect,
+        serde_json::json!([{"Fn::Sub": "arn:aws:rds-db:us-east-1:123456789012:dbuser:${Db.DbiResourceId}/api"}]),
+        "{what}"
+    );
+    // The database authenticates with IAM.
+    assert_eq!(t.props("Db")["EnableIAMDatabaseAuthentication"], true);
+
+    // The manifests: a service account per service, annotated with its role's ARN (the role's
+    // name, the stack's account), and the Deployment running as it.
+    let yaml = read(&out.join("kubernetes/pods.yaml"));
+    for account in ["api", "worker"] {
+        let sa = k8s_object(&yaml, "ServiceAccount", "shop", account);
+        assert!(
+            sa.contains(&format!(
+                "eks.amazonaws.com/role-arn: arn:aws:iam::123456789012:role/pods-{account}\n"
+            )),
+            "{what}: {sa}"
+        );
+        let d = k8s_object(&yaml, "Deployment", "shop", account);
+        assert!(
+            d.lines()
+                .any(|l| l.trim() == format!("serviceAccountName: {account}")),
+            "{what}: {d}"
+        );
+    }
+    let d = k8s_object(&yaml, "Deployment", "shop", "api");
+    assert!(
+        d.contains("- name: PGUSER\n              value: api\n"),
+        "{what}: {d}"
+    );
+    assert!(
+        !k8s_object(&yaml, "Deployment", "shop", "worker").contains("PGUSER"),
+        "{what}: the worker does not use the database"
+    );
+    // Nothing of the AWS stack in the manifests but the ARNs as text.
+    assert!(!yaml.contains("kind: Role"), "{what}");
+
+    // Terraform: the same role, trust and statements.
+    let tf = read(&out.join("terraform/cloud/main.tf"));
+    let b = tf_blocks(&tf);
+    let r = body(&b, "aws_iam_role", "api_role");
+    assert!(r.contains("name = \"pods-api\"\n"), "{r}");
+    let issuer_tf =
+        "${element(split(\"oidc-provider/\", aws_iam_openid_connect_provider.oidc.arn), 1)}";
+    for needle in [
+        "\\\"Federated\\\":\\\"${aws_iam_openid_connect_provider.oidc.arn}\\\"".to_string(),
+        format!("\\\"{issuer_tf}:sub\\\":\\\"system:serviceaccount:shop:api\\\""),
+        format!("\\\"{issuer_tf}:aud\\\":\\\"sts.amazonaws.com\\\""),
+    ] {
+        assert!(r.contains(&needle), "{needle} in {r}");
+    }
+    let p = body(&b, "aws_iam_role_policy", "api_role_policy_references");
+    for needle in [
+        "Action = [\"s3:DeleteObject\", \"s3:GetObject\", \"s3:PutObject\"]\n",
+        "Resource = [\"${aws_s3_bucket.uploads.arn}/*\"]\n",
+        "Action = [\"sqs:GetQueueAttributes\", \"sqs:SendMessage\"]\n",
+        "Resource = [aws_sqs_queue.jobs.arn]\n",
+        "Resource = [\"arn:aws:rds-db:us-east-1:123456789012:dbuser:${aws_db_instance.db.resource_id}/api\"]\n",
+        "Resource = [aws_secretsmanager_secret.api_key.arn]\n",
+    ] {
+        assert!(p.contains(needle), "{needle} in {p}");
+    }
+    assert!(!p.contains("\"*\""), "{p}");
+    assert_eq!(p.matches("Sid =").count(), 8, "{p}");
+    let w = body(&b, "aws_iam_role_policy", "worker_role_policy_references");
+    assert!(
+        !w.contains("s3:PutObject") && !w.contains("sqs:SendMessage"),
+        "{w}"
+    );
+    assert_eq!(w.matches("Sid =").count(), 4, "{w}");
+}
+
+/// Without an identity in the Kubernetes stack's settings, a service that uses a cloud resource
+/// is error L0015, saying what to write; the same without the account the annotation needs.
+#[test]
+fn k8s_intent_needs_an_identity() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = k8s_intent_project(tmp.path(), "aws", "none", &|s| {
+        s.replace(", identity = irsa { provider = oidc }", "")
+    });
+    let err = compile_fails(&project, &tmp.path().join("out"));
+    assert!(
+        err.contains("error[L0015]: `api` uses `uploads` of stack `cloud`, but the pods of stack `pods` have no cloud identity"),
+        "{err}"
+    );
+    assert!(err.contains("error[L0015]: `worker` uses"), "{err}");
+    let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains(
+            "`provider = kubernetes { namespace = \"shop\", identity = irsa { provider = OIDC } }`"
+        ),
+        "{err}"
+    );
+
+    // Narrowed to nothing: no use, no identity needed, no service account.
+    let project = k8s_intent_project(tmp.path(), "aws", "nothing", &|s| {
+        s.replace(", identity = irsa { provider = oidc }", "")
+            .replace(
+                "grants = { uploads = \"readwrite\", reports = \"read\", jobs = \"write\", db = \"readwrite\", api_key = \"read\" }",
+                "grants = { uploads = \"none\" }",
+            )
+            .replace("grants = { jobs = \"read\", uploads = \"read\" }", "")
+    });
+    let out = tmp.path().join("nothing-out");
+    compile_project(&project, &[], &out);
+    let yaml = read(&out.join("kubernetes/pods.yaml"));
+    assert!(!yaml.contains("kind: ServiceAccount"), "{yaml}");
+
+    // The role names what it grants: a resource of another stack than the OIDC provider's.
+    let project = k8s_intent_project(tmp.path(), "aws", "elsewhere", &|s| s);
+    let cloud = read(&project.join("cloud.strata")).replace(
+        "resource reports: ObjectStore { stack = cloud }",
+        "stack archive { provider = aws { region = \"eu-west-1\" } }\n\
+         resource reports: ObjectStore { stack = archive }",
+    );
+    fs::write(project.join("cloud.strata"), cloud).expect("write");
+    let err = compile_fails(&project, &tmp.path().join("elsewhere-out"));
+    assert!(
+        err.contains("error[L0015]: `api` uses `reports` of stack `archive`, but its pods' role is created in stack `cloud` (that of the OIDC provider `oidc`)"),
+        "{err}"
+    );
+
+    // The role's ARN needs the account: the AWS stack names none.
+    let project = k8s_intent_project(tmp.path(), "aws", "account", &|s| s);
+    let cloud = read(&project.join("cloud.strata")).replace(", accounts = [\"123456789012\"]", "");
+    fs::write(project.join("cloud.strata"), cloud).expect("write");
+    let err = compile_fails(&project, &tmp.path().join("account-out"));
+    let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        err.contains("error[L0015]") && flat.contains("account = \"123456789012\""),
+        "{err}"
+    );
+    // Given in `irsa`, it is enough.
+    let project = k8s_intent_project(tmp.path(), "aws", "account2", &|s| {
+        s.replace(
+            "irsa { provider = oidc }",
+            "irsa { provider = oidc, account = \"210987654321\" }",
+        )
+    });
+    let cloud = read(&project.join("cloud.strata")).replace(", accounts = [\"123456789012\"]", "");
+    fs::write(project.join("cloud.strata"), cloud).expect("write");
+    let out = tmp.path().join("account2-out");
+    compile_project(&project, &[], &out);
+    let yaml = read(&out.join("kubernetes/pods.yaml"));
+    assert!(
+        yaml.contains("eks.amazonaws.com/role-arn: arn:aws:iam::210987654321:role/pods-api\n"),
+        "{yaml}"
+    );
+}
+
+/// GKE: `identity = gke { cluster = gke }` gives each service that uses Google Cloud resources a
+/// Google service account `pods-NAME` in the cluster's stack holding exactly the roles its uses
+/// imply, on those resources (a Cloud Run service account's: `grants` narrowing them), that
+/// exactly `shop/NAME` may act as (`roles/iam.workloadIdentityUser` on that account, never on
+/// the project), a Cloud SQL IAM user for it on the database it uses (`PGUSER`), and the
+/// Kubernetes service account annotated with its email. Deployment Manager refuses the binding
+/// on a service account (L0009).
+#[test]
+fn k8s_intent_gke_workload_identity() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = k8s_intent_project(tmp.path(), "gcp", "gke", &|s| s);
+    let out = tmp.path().join("out");
+    compile_project(&project, &["--target", "terraform,kubernetes"], &out);
+    let what = "k8s-intent (GCP)";
+    let b = tf_blocks(&read(&out.join("terraform/cloud/main.tf")));
+
+    for (account, label) in [
+        ("api", "api_gcp_identity"),
+        ("worker", "worker_gcp_identity"),
+    ] {
+        let sa = body(&b, "google_service_account", label);
+        assert!(
+            sa.contains(&format!("account_id = \"pods-{account}\"\n")),
+            "{what}: {sa}"
+        );
+        // Exactly one Kubernetes service account may act as it, on this account only.
+        let wi: Vec<_> = b
+            .iter()
+            .filter(|((ty, _), body)| {
+                ty == "google_service_account_iam_member"
+                    && body.contains(&format!(
+                        "service_account_id = google_service_account.{label}.name\n"
+                    ))
+            })
+            .map(|(_, body)| body.clone())
+            .collect();
+        assert_eq!(wi.len(), 1, "{what}: {wi:?}");
+        assert!(
+            wi[0].contains(&format!(
+                "member = \"serviceAccount:shop-prod.svc.id.goog[shop/{account}]\"\n"
+            )) && wi[0].contains("role = \"roles/iam.workloadIdentityUser\"\n"),
+            "{what}: {}",
+            wi[0]
+        );
+    }
+    assert!(
+        !b.iter()
+            .any(|((ty, _), body)| ty == "google_project_iam_member"
+                && body.contains("workloadIdentityUser")),
+        "{what}: no project-wide workloadIdentityUser"
+    );
+    assert_eq!(
+        gcp_bindings(&b, "api_gcp_identity"),
+        set(&[
+            (
+                "google_project_iam_member",
+                "roles/cloudsql.client",
+                "project = \"shop-prod\""
+            ),
+            (
+                "google_project_iam_member",
+                "roles/cloudsql.instanceUser",
+                "project = \"shop-prod\""
+            ),
+            (
+                "google_pubsub_topic_iam_member",
+                "roles/pubsub.publisher",
+                "topic = google_pubsub_topic.jobs.id"
+            ),
+            (
+                "google_secret_manager_secret_iam_member",
+                "roles/secretmanager.secretAccessor",
+                "secret_id = google_secret_manager_secret.api_key.id"
+            ),
+            (
+                "google_storage_bucket_iam_member",
+                "roles/storage.objectUser",
+                "bucket = google_storage_bucket.uploads.name"
+            ),
+            (
+                "google_storage_bucket_iam_member",
+                "roles/storage.objectViewer",
+                "bucket = google_storage_bucket.reports.name"
+            ),
+        ]),
+        "{what}: the API's account"
+    );
+    assert_eq!(
+        gcp_bindings(&b, "worker_gcp_identity"),
+        set(&[
+            (
+                "google_pubsub_subscription_iam_member",
+                "roles/pubsub.subscriber",
+                "subscription = google_pubsub_subscription.jobs_subscription.id"
+            ),
+            (
+                "google_storage_bucket_iam_member",
+                "roles/storage.objectViewer",
+                "bucket = google_storage_bucket.uploads.name"
+            ),
+        ]),
+        "{what}: the worker's account"
+    );
+    let user = body(&b, "google_sql_user", "api_sql_user_0");
+    assert!(
+        user.contains("instance = google_sql_database_instance.db.name\n")
+            && user.contains("type = \"CLOUD_IAM_SERVICE_ACCOUNT\"\n")
+            && user.contains("@shop-prod.iam\"\n"),
+        "{what}: {user}"
+    );
+    assert!(
+        !b.keys()
+            .any(|(ty, n)| ty == "google_sql_user" && n.starts_with("worker")),
+        "{what}: the worker does not use the database"
+    );
+
+    let yaml = read(&out.join("kubernetes/pods.yaml"));
+    for account in ["api", "worker"] {
+        let sa = k8s_object(&yaml, "ServiceAccount", "shop", account);
+        assert!(
+            sa.contains(&format!(
+                "iam.gke.io/gcp-service-account: pods-{account}@shop-prod.iam.gserviceaccount.com\n"
+            )),
+            "{what}: {sa}"
+        );
+        let d = k8s_object(&yaml, "Deployment", "shop", account);
+        assert!(
+            d.lines()
+                .any(|l| l.trim() == format!("serviceAccountName: {account}")),
+            "{what}: {d}"
+        );
+    }
+    let d = k8s_object(&yaml, "Deployment", "shop", "api");
+    assert!(
+        d.contains("- name: PGUSER\n              value: pods-api@shop-prod.iam\n"),
+        "{what}: {d}"
+    );
+
+    // Deployment Manager has no binding type on a service account.
+    let err = compile_fails(&project, &tmp.path().join("dm"));
+    assert!(
+        err.contains("L0009") && err.contains("kubernetes_accounts"),
+        "{what}: {err}"
+    );
+
+    // Without the identity: L0015, suggesting the GKE form.
+    let project = k8s_intent_project(tmp.path(), "gcp", "none", &|s| {
+        s.replace(", identity = gke { cluster = gke }", "")
+    });
+    let err = compile_fails(&project, &tmp.path().join("none"));
+    let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        err.contains("error[L0015]") && flat.contains("identity = gke { cluster = CLUSTER } }`"),
+        "{what}: {err}"
     );
 }

@@ -16,6 +16,7 @@ pub const UNKNOWN_GRANT: &str = "L0011";
 pub const RETENTION: &str = "L0012";
 pub const AMBIGUOUS_DEFAULT: &str = "L0013";
 pub const STACK_SETTING: &str = "L0014";
+pub const POD_IDENTITY: &str = "L0015";
 
 /// The process holds more memory than its budget (strata_base::memory): reported once per
 /// stack (identical diagnostics are merged) instead of the allocator aborting the process.
@@ -114,6 +115,12 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "stack-setting-missing",
             severity: Severity::Error,
             doc: "## What it checks\nA stack setting that some of the stack's resources need and the stack does not set: `tenant_id` of an Azure stack, which Entra ID authentication needs (a portable `Postgres`, a `Secret`'s Key Vault, a `Service` that uses the database). One finding per stack, naming every resource that needs the setting.\n\n## Why it matters\nThe resources cannot be written without it; reported on each resource it would look like a fault of the resource, which has no such property.\n\n## Example\n```strata\nstack shop { provider = azure { location = \"westeurope\" } }\nresource db: Postgres {}\n```\n\n## Fix\nSet it on the stack: `provider = azure { location = \"westeurope\", tenant_id = \"00000000-0000-0000-0000-000000000000\" }` (your Entra tenant's id, `az account show --query tenantId`).\n",
+        },
+        CodeDoc {
+            code: POD_IDENTITY,
+            name: "pods-without-cloud-identity",
+            severity: Severity::Error,
+            doc: "## What it checks\nA portable `Service` of a Kubernetes stack uses (references, or names in its `grants`) a resource of a cloud stack, and its pods cannot be given a cloud identity holding what that use implies: the Kubernetes stack names no `identity`, the resource is not in the stack of the identity's OIDC provider or GKE cluster (where the role or Google service account is created), the AWS account the service account's annotation names is not known, or the GKE cluster has Workload Identity off.\n\n## Why it matters\nWithout an identity the pods get no permission at all (the application fails with access denied at run time), or someone writes a broad role by hand.\n\n## Example\n```strata\nstack cloud { provider = aws { region = \"us-east-1\" } }\nstack pods { provider = kubernetes { namespace = \"shop\" } }\nresource uploads: ObjectStore { stack = cloud }\nresource api: Service { stack = pods, image = \"api:1\", grants = { uploads = \"read\" } }\n```\n\n## Fix\nName the identity in the stack's settings: `provider = kubernetes { namespace = \"shop\", identity = irsa { provider = oidc } }`, `oidc` being the cluster's `aws.eks.OidcProvider` in the stack of the resources, whose `aws { accounts = [\"123456789012\"] }` names the account (or `irsa { provider = oidc, account = \"123456789012\" }`); on GKE `identity = gke { cluster = gke }`, the `gcp.container.Cluster` in the stack of the resources.\n",
         },
     ]
 }

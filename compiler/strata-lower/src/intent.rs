@@ -406,7 +406,26 @@ pub fn intent(
     let unset = |k: &str| r.props.get(k).is_none_or(Value::is_null);
     let worker = r.ty == "portable.Service" && unset("port") && unset("public") && unset("route");
 
+    // A Kubernetes workload that uses resources of a cloud stack: its pods' cloud identity.
+    let identity = if provider == Provider::Kubernetes {
+        pod_identity(model, r, &uses, tables, &mut diags)
+    } else {
+        Json::Null
+    };
+    let pod_env = identity
+        .get("aws")
+        .or_else(|| identity.get("gcp"))
+        .and_then(|a| a.get("env"));
+    if let Some(Json::Object(e)) = pod_env {
+        for (k, v) in e {
+            if !env.is_some_and(|x| x.contains_key(k)) {
+                plain.insert(ctx::escape_key(k), v.clone());
+            }
+        }
+    }
+
     let json = serde_json::json!({
+        "identity": identity,
         "worker": worker,
         "env": Json::Object(plain),
         "secret_env": Json::Object(secret_env),
@@ -422,6 +441,423 @@ pub fn intent(
         "slot": slot,
     });
     (json, diags)
+}
+
+/// The cloud identity of a Kubernetes workload's pods (`identity` of its stack's settings), for
+/// the resources of cloud stacks it uses: `{ aws: { provider, role_name, arn, namespace, name,
+/// grants, env } }` (IRSA: the role is created in the stack of the OIDC provider `provider`, its
+/// grants the `grants_aws` rows of each use, and the pod's credentials of a database or cache:
+/// `credentials_pods_aws`, else `credentials_aws`) or `{ gcp: { cluster, account_id, email,
+/// namespace, name, by_scope, databases, env } }` (GKE Workload Identity, `gke_identity`).
+/// Null when it uses none; an error (L0015) when the stack names no identity, or one that
+/// cannot hold the grants.
+fn pod_identity(
+    model: &Model,
+    r: &Resource,
+    uses: &[Use],
+    tables: &Tables,
+    diags: &mut Vec<Diagnostic>,
+) -> Json {
+    let Some(stack) = model.stack_of(r) else {
+        return Json::Null;
+    };
+    let cloud: Vec<&Use> = uses
+        .iter()
+        .filter(|u| u.access != "none")
+        .filter(|u| {
+            model.stack_of(u.res).is_some_and(|s| {
+                s.name != stack.name
+                    && matches!(s.provider, Provider::Aws | Provider::Gcp | Provider::Azure)
+            })
+        })
+        .collect();
+    let Some(first) = cloud.first() else {
+        return Json::Null;
+    };
+    let stack_of = |x: &Resource| {
+        model
+            .stack_of(x)
+            .map_or("", |s| s.name.as_str())
+            .to_string()
+    };
+    let identity = stack
+        .provider_config
+        .get("identity")
+        .and_then(Value::as_record);
+    let Some(identity) = identity else {
+        diags.push(
+            Diagnostic::error(
+                c::POD_IDENTITY,
+                format!(
+                    "`{}` uses `{}` of stack `{}`, but the pods of stack `{}` have no cloud identity",
+                    r.name,
+                    first.res.name,
+                    stack_of(first.res),
+                    stack.name
+                ),
+                uses_span(r, first.res),
+            )
+            .with_label("a use of a cloud resource")
+            .with_secondary(stack.span, "this Kubernetes stack names no `identity`")
+            .with_help(format!(
+                "give the stack's pods an identity the grants go to: `provider = kubernetes {{ namespace = \"{}\", identity = {}",
+                stack
+                    .provider_config
+                    .get("namespace")
+                    .and_then(Value::as_str)
+                    .unwrap_or("default"),
+                if model.stack_of(first.res).map(|s| s.provider) == Some(Provider::Gcp) {
+                    "gke { cluster = CLUSTER } }`, CLUSTER being the `gcp.container.Cluster` the pods run in (GKE Workload Identity)"
+                } else {
+                    "irsa { provider = OIDC } }`, OIDC being the cluster's `aws.eks.OidcProvider` (EKS, IAM roles for service accounts)"
+                }
+            )),
+        );
+        return Json::Null;
+    };
+    // The cloud resource the identity hangs off: the OIDC provider (IRSA) or the GKE cluster;
+    // the role or account is created in its stack.
+    let gke = identity.get("cluster").and_then(Value::as_ref);
+    let Some(anchor) = gke.or_else(|| identity.get("provider").and_then(Value::as_ref)) else {
+        return Json::Null;
+    };
+    let Some(anchor_res) = model.resources.get(anchor.resource.0 as usize) else {
+        return Json::Null;
+    };
+    let Some(home) = model.stack_of(anchor_res) else {
+        return Json::Null;
+    };
+    let (what, of) = if gke.is_some() {
+        ("Google service account", "GKE cluster")
+    } else {
+        ("role", "OIDC provider")
+    };
+    // The role or account holds references to what it is granted: they must be in its stack.
+    let mut ok = true;
+    for u in &cloud {
+        let s = stack_of(u.res);
+        if s != home.name {
+            ok = false;
+            diags.push(
+                Diagnostic::error(
+                    c::POD_IDENTITY,
+                    format!(
+                        "`{}` uses `{}` of stack `{s}`, but its pods' {what} is created in stack `{}` (that of the {of} `{}`)",
+                        r.name, u.res.name, home.name, anchor_res.name
+                    ),
+                    uses_span(r, u.res),
+                )
+                .with_label("a use of a resource of another stack")
+                .with_secondary(stack.span, format!("the stack's `identity` names the {of}"))
+                .with_help(format!(
+                    "the {what} can only name resources of its own stack: move `{}` into stack `{}`, or the {of} into stack `{s}`",
+                    u.res.name, home.name
+                )),
+            );
+        }
+    }
+    if let Some(cluster) = gke {
+        if !ok {
+            return Json::Null;
+        }
+        return gke_identity(model, r, stack, home, &cloud, cluster, tables, diags);
+    }
+    let oidc = anchor;
+    let account = identity
+        .get("account")
+        .and_then(Value::as_str)
+        .map(str::to_string)
+        .or_else(|| {
+            match home
+                .provider_config
+                .get("accounts")
+                .and_then(Value::as_list)
+            {
+                Some(list) if list.len() == 1 => list[0].as_str().map(str::to_string),
+                _ => None,
+            }
+        });
+    let Some(account) = account else {
+        diags.push(
+            Diagnostic::error(
+                c::POD_IDENTITY,
+                format!(
+                    "the service account of `{}` must name its role by ARN, and the account of stack `{}` is not known",
+                    r.name, home.name
+                ),
+                stack.span,
+            )
+            .with_label("`identity = irsa { ... }` is set here")
+            .with_secondary(home.span, "the role's stack names no single account")
+            .with_help(format!(
+                "write the account: `identity = irsa {{ provider = {}, account = \"123456789012\" }}`, or `accounts = [\"123456789012\"]` in stack `{}`'s `aws {{ ... }}`",
+                anchor_res.name, home.name
+            )),
+        );
+        return Json::Null;
+    };
+    if !ok {
+        return Json::Null;
+    }
+    let region = home
+        .provider_config
+        .get("region")
+        .and_then(Value::as_str)
+        .unwrap_or("us-east-1")
+        .to_string();
+    let partition = if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    };
+    let namespace = stack
+        .provider_config
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("default")
+        .to_string();
+    let name = names::kebab(&r.name);
+    let role_name = format!("{}-{name}", names::kebab(&stack.name));
+    let vars = [
+        ("$Partition", partition.to_string()),
+        ("$Region", region.clone()),
+        ("$Account", account.clone()),
+        ("$DbUser", name.replace('-', "_")),
+    ];
+
+    let grants = tables.get("grants_aws");
+    let pods = tables.get("credentials_pods_aws");
+    let credentials = tables.get("credentials_aws");
+    let mut rows: Vec<Json> = Vec::new();
+    let mut env = Map::new();
+    for u in &cloud {
+        for row in grants
+            .and_then(|t| t.get(&u.res.ty))
+            .and_then(|t| t.get(&u.access))
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
+                push_unique(&mut rows, x);
+            }
+        }
+        // The credential of a database or cache: what the pod's role needs to obtain it.
+        let Some(spec) = pods
+            .and_then(|x| x.get(&u.res.ty))
+            .or_else(|| credentials.and_then(|x| x.get(&u.res.ty)))
+        else {
+            continue;
+        };
+        if let Some(prop) = spec.get("when").and_then(Json::as_str) {
+            if u.res.props.get(prop).and_then(Value::as_bool) == Some(false) {
+                continue;
+            }
+        }
+        if let Some(Json::Object(e)) = spec.get("plain_env") {
+            for (k, v) in e {
+                if let Some(v) = expand(&u.res.name, u.res, &substitute(v, &vars)) {
+                    env.insert(k.clone(), v);
+                }
+            }
+        }
+        for row in spec
+            .get("grants")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
+                push_unique(&mut rows, x);
+            }
+        }
+    }
+    unique_sids(&mut rows);
+    serde_json::json!({
+        "aws": {
+            "provider": ctx::ref_marker(oidc.resource.0, None),
+            "role_name": role_name,
+            "arn": format!("arn:{partition}:iam::{account}:role/{role_name}"),
+            "namespace": namespace,
+            "name": name,
+            "grants": rows,
+            "env": env,
+        }
+    })
+}
+
+/// GKE Workload Identity: a Google service account `STACK-NAME` (cut to 30) in the cluster's
+/// stack, acted as by exactly the pod's Kubernetes service account, with the `grants_gcp` rows
+/// of its uses by scope (`by_scope`, for the `gcp_workload_roles` fragment) and a Cloud SQL IAM
+/// user on each database it uses (`credentials_pods_gcp`, else `credentials_gcp`).
+#[allow(clippy::too_many_arguments)]
+fn gke_identity(
+    model: &Model,
+    r: &Resource,
+    stack: &strata_model::Stack,
+    home: &strata_model::Stack,
+    cloud: &[&Use],
+    cluster: &Ref,
+    tables: &Tables,
+    diags: &mut Vec<Diagnostic>,
+) -> Json {
+    let cluster_res = model.resource(cluster.resource);
+    if cluster_res
+        .props
+        .get("workload_identity")
+        .and_then(Value::as_bool)
+        == Some(false)
+    {
+        diags.push(
+            Diagnostic::error(
+                c::POD_IDENTITY,
+                format!(
+                    "the pods of stack `{}` act as Google service accounts through cluster `{}`, which has Workload Identity off",
+                    stack.name, cluster_res.name
+                ),
+                cluster_res.prop_span("workload_identity"),
+            )
+            .with_label("Workload Identity is off")
+            .with_secondary(stack.span, "the stack's `identity` names this cluster")
+            .with_help(format!(
+                "remove `workload_identity = false` from `{}`",
+                cluster_res.name
+            )),
+        );
+        return Json::Null;
+    }
+    let Some(project) = home.provider_config.get("project").and_then(Value::as_str) else {
+        return Json::Null;
+    };
+    let namespace = stack
+        .provider_config
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("default")
+        .to_string();
+    let name = names::kebab(&r.name);
+    // An account id: 6 to 30 lower-case letters, digits and dashes, a letter first.
+    let mut account_id: String = format!("{}-{name}", names::kebab(&stack.name))
+        .chars()
+        .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-')
+        .take(30)
+        .collect();
+    while account_id.ends_with('-') {
+        account_id.pop();
+    }
+    if !account_id.starts_with(|c: char| c.is_ascii_lowercase()) {
+        account_id.insert(0, 'k');
+    }
+    while account_id.len() < 6 {
+        account_id.push('0');
+    }
+    account_id.truncate(30);
+    let email = format!("{account_id}@{project}.iam.gserviceaccount.com");
+    let vars = [
+        ("$AccountId", account_id.clone()),
+        ("$Project", project.to_string()),
+    ];
+    let grants = tables.get("grants_gcp");
+    let pods = tables.get("credentials_pods_gcp");
+    let credentials = tables.get("credentials_gcp");
+    let mut rows: Vec<Json> = Vec::new();
+    let mut env = Map::new();
+    for u in cloud {
+        for row in grants
+            .and_then(|t| t.get(&u.res.ty))
+            .and_then(|t| t.get(&u.access))
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
+                push_unique(&mut rows, x);
+            }
+        }
+        let Some(spec) = pods
+            .and_then(|x| x.get(&u.res.ty))
+            .or_else(|| credentials.and_then(|x| x.get(&u.res.ty)))
+        else {
+            continue;
+        };
+        if let Some(Json::Object(e)) = spec.get("plain_env") {
+            for (k, v) in e {
+                if let Some(v) = expand(&u.res.name, u.res, &substitute(v, &vars)) {
+                    env.insert(k.clone(), v);
+                }
+            }
+        }
+        for row in spec
+            .get("grants")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
+                push_unique(&mut rows, x);
+            }
+        }
+    }
+    let mut by_scope: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+    for x in &rows {
+        if let Some(s) = x.get("scope").and_then(Json::as_str) {
+            let mut row = x.clone();
+            if let Json::Object(o) = &mut row {
+                o.remove("scope");
+            }
+            let list = by_scope.entry(s.to_string()).or_default();
+            if !list.contains(&row) {
+                list.push(row);
+            }
+        }
+    }
+    let databases: Vec<Json> = cloud
+        .iter()
+        .filter(|u| u.res.ty == "portable.Postgres")
+        .map(|u| use_json(u.res, &u.access))
+        .collect();
+    serde_json::json!({
+        "gcp": {
+            "cluster": ctx::ref_marker(cluster.resource.0, None),
+            "account_id": account_id,
+            "email": email,
+            "namespace": namespace,
+            "name": name,
+            "by_scope": by_scope,
+            "databases": databases,
+            "env": env,
+        }
+    })
+}
+
+/// `$Partition`, `$Region`, `$Account`, `$DbUser` in the strings of a row.
+fn substitute(v: &Json, vars: &[(&str, String)]) -> Json {
+    match v {
+        Json::String(s) => {
+            let mut s = s.clone();
+            for (k, x) in vars {
+                s = s.replace(k, x);
+            }
+            Json::String(s)
+        }
+        Json::Array(a) => Json::Array(a.iter().map(|x| substitute(x, vars)).collect()),
+        Json::Object(o) => Json::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), substitute(x, vars)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+/// Where `r` uses `target`: the property referencing it, else its `grants`.
+fn uses_span(r: &Resource, target: &Resource) -> strata_base::Span {
+    r.references()
+        .into_iter()
+        .find(|(x, _)| x.resource == target.id)
+        .map_or_else(|| r.prop_span("grants"), |(_, s)| s)
 }
 
 fn use_json(r: &Resource, access: &str) -> Json {

@@ -207,6 +207,7 @@ pub(crate) fn lower_portable_with(
         let p = model.resource(*pid);
         let mut err = None;
         let mut extra_deps = Vec::new();
+        let mut stack = p.stack;
         let props = {
             let mut cv = ToValue {
                 pid: *pid,
@@ -221,6 +222,16 @@ pub(crate) fn lower_portable_with(
                 for d in &deps {
                     if let Some(Value::Ref(r)) = cv.value(d) {
                         extra_deps.push((r.resource, p.name_span));
+                    }
+                }
+            }
+            // `"$stack_of": REF`: the resource belongs to the stack of the referenced (declared)
+            // resource, not to the portable one's (a Kubernetes service's IAM role, in the stack
+            // of the cluster's OIDC provider).
+            if let Some(x) = json.as_object_mut().and_then(|o| o.remove("$stack_of")) {
+                if let Some(Value::Ref(r)) = cv.value(&x) {
+                    if let Some(home) = model.resources.get(r.resource.0 as usize) {
+                        stack = home.stack;
                     }
                 }
             }
@@ -274,7 +285,7 @@ pub(crate) fn lower_portable_with(
             depends_on,
             name_span: p.name_span,
             span: p.span,
-            stack: p.stack,
+            stack,
             lowered_from: Some(*pid),
             existing: false,
             doc: None,
