@@ -158,7 +158,17 @@ fn edits_through_the_cache_give_what_a_fresh_check_gives() {
                 .collect();
             let path = files[rng.below(files.len())].clone();
             let text = text_of(&w, &path).unwrap_or_default();
-            match rng.below(10) {
+            match rng.below(12) {
+                // Overtype one character (the text keeps its length): a digit of a name, a
+                // letter of a keyword or a value.
+                10 | 11 if !text.is_empty() => {
+                    let at = rng.below(text.len());
+                    let c = ["1", "0", "e", "x", "\"", " "][rng.below(6)];
+                    let mut t = text.clone();
+                    t.replace_range(at..at + 1, c);
+                    w.insert(&path, t);
+                    what = format!("overtype {at} of {path} with {c:?}");
+                }
                 // Delete one to three characters (the texts are ASCII).
                 0..=2 if !text.is_empty() => {
                     let at = rng.below(text.len());
