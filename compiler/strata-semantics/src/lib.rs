@@ -121,8 +121,6 @@ pub fn analyze_cached(
     cache: Option<&ParseCache>,
 ) -> (Analysis, Vec<Diagnostic>) {
     let mut diags = Vec::new();
-    let tr = std::env::var_os("STRATA_SEM_TRACE").is_some();
-    let t0 = std::time::Instant::now();
     let loaded = load::load(sources, project_files, loader, options, cache, &mut diags);
     if let Some(c) = cache {
         c.sweep();
@@ -132,14 +130,8 @@ pub fn analyze_cached(
         db.record_xrefs = options.record_xrefs;
         db.max_steps = options.max_steps.unwrap_or(db::MAX_STEPS);
         db.diags = std::mem::take(&mut diags);
-        let t1 = std::time::Instant::now();
         analyze_loaded(&mut db, &loaded, options, project_files.first().copied());
-        let t2 = std::time::Instant::now();
         let model = assemble::assemble(&mut db);
-        let t3 = std::time::Instant::now();
-        if tr {
-            eprintln!("SEM load {:.2} analyze_loaded {:.2} assemble {:.2}", (t1-t0).as_secs_f64()*1e3, (t2-t1).as_secs_f64()*1e3, (t3-t2).as_secs_f64()*1e3);
-        }
         diags = std::mem::take(&mut db.diags);
         let mut xrefs = std::mem::take(&mut db.xrefs);
         xrefs.sort_by_key(|x| (x.use_span, x.def_span));
@@ -166,14 +158,12 @@ pub fn analyze_cached(
     )
 }
 
-thread_local! { static TSTART: std::cell::Cell<std::time::Instant> = std::cell::Cell::new(std::time::Instant::now()); }
 fn analyze_loaded<'a>(
     db: &mut Db<'a>,
     loaded: &'a load::Loaded,
     options: &Options,
     first_file: Option<FileId>,
 ) {
-    TSTART.with(|t| t.set(std::time::Instant::now()));
     // One scope per unit; the stdlib scope (0) is the parent of every unit scope.
     let mut unit_scopes = Vec::new();
     for (i, _) in loaded.units.iter().enumerate() {
@@ -302,18 +292,13 @@ fn analyze_loaded<'a>(
         }
     }
 
-    let ta = std::time::Instant::now();
     db.instantiate_all(root);
-    let tb = std::time::Instant::now();
     // Evaluate every resource body (checks them all, even unreferenced ones).
     let mut i = 0;
     while i < db.resources.len() {
         let span = db.resources[i].decl.name.span;
         let _ = db.ensure_props(i, span);
         i += 1;
-    }
-    if std::env::var_os("STRATA_SEM_TRACE").is_some() {
-        eprintln!("SEM pre {:.2} instantiate {:.2} props {:.2}", (ta-TSTART.with(|t| t.get())).as_secs_f64()*1e3, (tb-ta).as_secs_f64()*1e3, tb.elapsed().as_secs_f64()*1e3);
     }
     // Parameters, lets and outputs are checked even when nothing uses them.
     for s in 0..db.syms.len() {
