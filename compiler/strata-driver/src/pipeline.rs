@@ -21,8 +21,10 @@ pub struct CheckOptions {
     pub env: Option<String>,
     /// The language server's mode: record every resolved use of a name (for hover,
     /// go-to-definition and references) and keep the analysed model in `analysis.model` next
-    /// to the lowered one. Costs time and memory, so the command line leaves it off; then
-    /// `analysis.model` is empty (moved into [`CheckOutcome::model`]).
+    /// to the lowered one when lowering changed it (the project has portable resources).
+    /// Costs time and memory, so the command line leaves it off. Otherwise `analysis.model`
+    /// is empty: moved into [`CheckOutcome::model`], whose declared resources (those without
+    /// `lowered_from`) are then the analysed ones.
     pub record_xrefs: bool,
     /// Also lower to the targets and render them in memory, keeping only the diagnostics
     /// (`L…`, `X…`: the CloudFormation quotas `X0007`, names, what a target cannot express),
@@ -40,8 +42,8 @@ pub struct CheckOutcome {
     pub sources: SourceMap,
     /// The project's own files (before imports).
     pub files: Vec<FileId>,
-    /// Semantics' result (the model before lowering — only with `record_xrefs` —, schemas,
-    /// syntax trees).
+    /// Semantics' result (the model before lowering — only with `record_xrefs` and portable
+    /// resources to lower —, schemas, syntax trees).
     pub analysis: Analysis,
     /// The model after portable types are lowered to the stacks' providers: what the graph,
     /// the policies, the cost estimate and the emitters see. Its first resources are the

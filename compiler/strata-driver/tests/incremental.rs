@@ -65,6 +65,28 @@ const SNIPPETS: &[&str] = &[
     "\nresource extra: aws.sqs.Queue { retention = 1d }\n",
     "\nlet unused = prod ? 1 : \"no\"\n",
     "\nresource key_0: aws.kms.Key {}\n",
+    // A type error (a string where a bool goes), a stack of its own and a resource put in it.
+    "\n  rotation = \"yes\"\n",
+    "\nstack other {\n  provider = aws { region = \"eu-west-1\" }\n}\n",
+    "\n  stack = other\n",
+];
+
+/// Whole-word replacements: a referenced name renamed (its readers break, or read another
+/// declaration), a type error made and mended, a module's value changed, a stack renamed.
+const REPLACEMENTS: &[(&str, &str)] = &[
+    ("key_0", "key_1"),
+    ("key_1", "key_0"),
+    ("true", "\"yes\""),
+    ("\"yes\"", "true"),
+    ("\"inc-\"", "\"other-\""),
+    ("\"other-\"", "42"),
+    ("42", "\"inc-\""),
+    ("stack app", "stack main"),
+    ("stack main", "stack app"),
+    ("prefix", "prefixes"),
+    ("prefixes", "prefix"),
+    ("30s", "30"),
+    ("30", "30s"),
 ];
 
 /// A small deterministic generator (xorshift), so a failure replays.
@@ -122,7 +144,8 @@ fn edits_through_the_cache_give_what_a_fresh_check_gives() {
     let mut extra = 0;
     let mut saw_errors = false;
     let mut saw_clean = false;
-    let steps = 60;
+    let mut codes = std::collections::BTreeSet::new();
+    let steps = 120;
     for step in 0..=steps {
         let what;
         if step > 0 {
@@ -135,7 +158,17 @@ fn edits_through_the_cache_give_what_a_fresh_check_gives() {
                 .collect();
             let path = files[rng.below(files.len())].clone();
             let text = text_of(&w, &path).unwrap_or_default();
-            match rng.below(10) {
+            match rng.below(12) {
+                // Overtype one character (the text keeps its length): a digit of a name, a
+                // letter of a keyword or a value.
+                10 | 11 if !text.is_empty() => {
+                    let at = rng.below(text.len());
+                    let c = ["1", "0", "e", "x", "\"", " "][rng.below(6)];
+                    let mut t = text.clone();
+                    t.replace_range(at..at + 1, c);
+                    w.insert(&path, t);
+                    what = format!("overtype {at} of {path} with {c:?}");
+                }
                 // Delete one to three characters (the texts are ASCII).
                 0..=2 if !text.is_empty() => {
                     let at = rng.below(text.len());
@@ -179,6 +212,12 @@ fn edits_through_the_cache_give_what_a_fresh_check_gives() {
                     w.insert(&p, text);
                     what = format!("rename {path} to {p}");
                 }
+                // Replace a name or a value everywhere it is written in the file.
+                9 if rng.below(2) == 0 => {
+                    let (from, to) = REPLACEMENTS[rng.below(REPLACEMENTS.len())];
+                    w.insert(&path, text.replace(from, to));
+                    what = format!("replace {from:?} by {to:?} in {path}");
+                }
                 // Back to the first version (what the cache held some edits ago).
                 _ => {
                     let first = match path.as_str() {
@@ -207,7 +246,13 @@ fn edits_through_the_cache_give_what_a_fresh_check_gives() {
         assert!(a.2 == b.2, "step {step} ({what}): models differ");
         saw_errors |= incremental.has_errors();
         saw_clean |= !incremental.has_errors();
+        codes.extend(incremental.diagnostics.iter().map(|d| d.code.clone()));
     }
+    // Names that resolve nowhere (E1…) and values of the wrong type (E2…) came and went.
+    assert!(
+        codes.iter().any(|c| c.starts_with("E1")) && codes.iter().any(|c| c.starts_with("E2")),
+        "codes seen: {codes:?}"
+    );
     // The sequence went through broken and clean states, and the cache was used.
     assert!(
         saw_errors && saw_clean,

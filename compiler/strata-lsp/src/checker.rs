@@ -196,10 +196,17 @@ impl Worker {
             }
             if std::env::var_os("STRATA_LSP_TRACE").is_some() {
                 let (_, hits, misses) = self.parsed.get(&root).map_or((0, 0, 0), ParseCache::stats);
+                let stages: Vec<String> = snap
+                    .outcome
+                    .timings
+                    .iter()
+                    .map(|t| format!("{} {:.1}", t.stage, t.wall.as_secs_f64() * 1e3))
+                    .collect();
                 eprintln!(
-                    "strata lsp: checked {} in {:.1} ms ({} files parsed, {} trees reused), published in {:.1} ms ({} diagnostics{})",
+                    "strata lsp: checked {} in {:.1} ms [{}] ({} files parsed, {} trees reused), published in {:.1} ms ({} diagnostics{})",
                     root.display(),
                     checked_in.as_secs_f64() * 1e3,
+                    stages.join(", "),
                     misses.saturating_sub(misses_before),
                     hits.saturating_sub(hits_before),
                     published_at.elapsed().as_secs_f64() * 1e3,
