@@ -2858,6 +2858,8 @@ fn examples_secret_files_and_trail_access_logs() {
     assert!(
         refs_of(&t.props("TrailBucket")["LoggingConfiguration"]["DestinationBucketName"])
             .contains("Logs")
+    );
+}
 
 // --- portable.Service on Kubernetes: the pods' cloud identity (issue 12 item 2) ----------
 
