@@ -5,7 +5,8 @@
 
 The same configuration as the Strata program bench/job/gen.py writes: N = RESOURCES / 4
 services, each an S3 bucket, an SQS queue, the security group of its database and an RDS
-Postgres instance (Multi-AZ, a larger class and more storage in prod), 100 services per stack.
+Postgres instance (Multi-AZ, a larger class and more storage in prod) with the role of its
+Enhanced Monitoring (Strata's default), 100 services per stack.
 Each program, evaluated with the environment (`pkl eval -p env=dev`, KCL option `env`),
 renders one JSON object with a member per stack, `{"part_0": {template}, ...}`, whose templates
 are those `strata compile DIR --target cloudformation` writes to
@@ -131,6 +132,7 @@ class DBInstance extends Resource {
   hidden allocated_storage: Int(isBetween(20, 65536))
   hidden multi_az: Boolean = false
   hidden security_groups: Listing<String> = new {}
+  hidden monitoring_role: String
   Type = "AWS::RDS::DBInstance"
   Properties = new {
     AllocatedStorage = allocated_storage.toString()
@@ -145,6 +147,8 @@ class DBInstance extends Resource {
     EngineVersion = engine_version
     ManageMasterUserPassword = true
     MasterUsername = "dbadmin"
+    MonitoringInterval = 60
+    MonitoringRoleArn = new Dynamic { ["Fn::GetAtt"] { monitoring_role; "Arn" } }
     MultiAZ = multi_az
     PerformanceInsightsRetentionPeriod = 7
     PubliclyAccessible = false
@@ -152,6 +156,20 @@ class DBInstance extends Resource {
     StorageType = "gp3"
     Tags = outer.tagList
     VPCSecurityGroups { for (g in security_groups) { new Dynamic { ["Fn::GetAtt"] { g; "GroupId" } } } }
+  }
+}
+
+/// The role RDS publishes an instance's Enhanced Monitoring metrics with (Strata's default).
+class MonitoringRole extends Resource {
+  Type = "AWS::IAM::Role"
+  Properties = new {
+    AssumeRolePolicyDocument {
+      Statement { new { Action = "sts:AssumeRole"; Effect = "Allow"; Principal { Service = "monitoring.rds.amazonaws.com" } } }
+      Version = "2012-10-17"
+    }
+    Description = "RDS publishes the instance's Enhanced Monitoring metrics to CloudWatch Logs"
+    ManagedPolicyArns { "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole" }
+    Tags = outer.tagList
   }
 }
 
@@ -191,8 +209,14 @@ class Template {
         allocated_storage = if (prod) 100 else 20
         multi_az = prod
         security_groups { "Firewall\\(i)" }
+        monitoring_role = "Db\\(i)MonitoringRole"
         tags = Map("service", "svc-\\(i)", "env", env)
         on_delete = "snapshot"
+      }
+      ["Db\\(i)MonitoringRole"] = new MonitoringRole {
+        stack = st
+        tags = Map("service", "svc-\\(i)", "env", env)
+        on_delete = "delete"
       }
     }
   }
@@ -256,6 +280,7 @@ schema DBInstance(Resource):
     allocated_storage: int
     multi_az: bool = False
     security_groups: [str] = []
+    monitoring_role: str
     check:
         instance_class.startswith("db."), "an RDS instance class starts with db."
         20 <= allocated_storage <= 65536, "allocated_storage must be 20 to 65536 GiB"
@@ -325,6 +350,8 @@ _db = lambda d: DBInstance -> {str:} {
         EngineVersion = d.engine_version
         ManageMasterUserPassword = True
         MasterUsername = "dbadmin"
+        MonitoringInterval = 60
+        MonitoringRoleArn = {"Fn::GetAtt" = [d.monitoring_role, "Arn"]}
         MultiAZ = d.multi_az
         PerformanceInsightsRetentionPeriod = 7
         PubliclyAccessible = False
@@ -332,6 +359,17 @@ _db = lambda d: DBInstance -> {str:} {
         StorageType = "gp3"
         Tags = _tag_list(d)
         VPCSecurityGroups = [{"Fn::GetAtt" = [g, "GroupId"]} for g in d.security_groups]
+    })
+}
+_monitoring_role = lambda r: Resource -> {str:} {
+    _resource(r, "AWS::IAM::Role", {
+        AssumeRolePolicyDocument = {
+            Statement = [{Action = "sts:AssumeRole", Effect = "Allow", Principal.Service = "monitoring.rds.amazonaws.com"}]
+            Version = "2012-10-17"
+        }
+        Description = "RDS publishes the instance's Enhanced Monitoring metrics to CloudWatch Logs"
+        ManagedPolicyArns = ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"]
+        Tags = _tag_list(r)
     })
 }
 
@@ -372,8 +410,15 @@ _template = lambda s: Stack, part: int -> {str:} {
                 allocated_storage = 100 if _prod else 20
                 multi_az = _prod
                 security_groups = ["Firewall${i}"]
+                monitoring_role = "Db${i}MonitoringRole"
                 tags = _tags(i)
                 on_delete = "snapshot"
+            }) for i in _ids}
+            # The role of each database's Enhanced Monitoring (Strata's default).
+            **{"Db${i}MonitoringRole" = _monitoring_role(Resource {
+                stack = s
+                tags = _tags(i)
+                on_delete = "delete"
             }) for i in _ids}
         }
     }

@@ -245,14 +245,17 @@ pub fn check_cached(
             if options.target_limits {
                 let config = &out.project.config.compile;
                 let yaml = config.cfn_format == Some(CfnFormat::Yaml);
-                let (programs, lowered) =
-                    stages::to_targets(&model, &analysis.schemas, config.targets.as_deref());
-                let failed = lowered.iter().any(|d| d.severity == Severity::Error);
-                diags.extend(lowered);
-                if !failed {
-                    if let Err(d) = stages::emit(&programs, &model, yaml) {
-                        diags.extend(d);
-                    }
+                let r = stages::lower_and_emit(
+                    &model,
+                    &analysis.schemas,
+                    config.targets.as_deref(),
+                    yaml,
+                    false,
+                );
+                let failed = r.lowered.iter().any(|d| d.severity == Severity::Error);
+                diags.extend(r.lowered);
+                if let (false, Err(d)) = (failed, r.emitted) {
+                    diags.extend(d);
                 }
             }
             (diags, t.elapsed())
@@ -408,15 +411,25 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
     out.check.analysis.files = Vec::new();
     out.check.analysis.xrefs = Vec::new();
     let mut clock = Clock::start();
-    let (programs, diags) = stages::to_targets(
+    // Lowered and rendered stack by stack (each stack's programs dropped once rendered).
+    let rendered = stages::lower_and_emit(
         &out.check.model,
         &out.check.analysis.schemas,
         targets.as_deref(),
+        yaml,
+        true,
     );
-    clock.lap(&mut out.check.timings, "to_targets");
+    clock.overlapped(
+        &mut out.check.timings,
+        &[
+            ("to_targets", rendered.lower_wall),
+            ("emit", rendered.emit_wall),
+        ],
+    );
+    let diags = rendered.lowered;
     let mut errors = diags;
     if let Some(requested) = &targets {
-        let produced: Vec<Target> = programs.iter().map(|p| p.target).collect();
+        let produced = &rendered.produced;
         let mut supported: Vec<Target> = out
             .check
             .model
@@ -458,24 +471,21 @@ pub fn compile(world: &dyn World, path: &Path, options: &CompileOptions) -> Comp
     let files: Vec<EmittedFile> = if errors.iter().any(|d| d.severity == Severity::Error) {
         Vec::new()
     } else {
-        let emitted = match stages::emit(&programs, &out.check.model, yaml) {
+        match rendered.emitted {
             Ok(files) => files,
             Err(d) => {
                 errors.extend(d);
                 Vec::new()
             }
-        };
-        clock.lap(&mut out.check.timings, "emit");
-        emitted
+        }
     };
     let failed = errors.iter().any(|d| d.severity == Severity::Error);
     out.check.diagnostics.extend(errors);
     if !failed {
         // Replace the folders of the requested targets (even if one came out empty), else of
         // the targets produced.
-        let mut replaced: Vec<Target> = targets
-            .clone()
-            .unwrap_or_else(|| programs.iter().map(|p| p.target).collect());
+        let mut replaced: Vec<Target> =
+            targets.clone().unwrap_or_else(|| rendered.produced.clone());
         replaced.sort();
         replaced.dedup();
         out.files = files;

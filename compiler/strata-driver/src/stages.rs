@@ -2,7 +2,7 @@
 
 use std::path::Path;
 use strata_base::{Diagnostic, FileId};
-use strata_model::{Model, Schemas, Target, TargetProgram};
+use strata_model::{Model, Schemas, Target};
 
 /// Lower portable resources to the stacks' providers. `keep` decides whether the analysed
 /// model is kept (the language server shows it) or moved (no copy). A model without portable
@@ -30,33 +30,77 @@ pub(crate) fn lower_portable(
     strata_lower::lower_portable(input, schemas)
 }
 
-/// Lower the model to one program per (stack, target).
-pub(crate) fn to_targets(
+/// What [`lower_and_emit`] produced.
+pub(crate) struct Rendered {
+    /// The target of each program produced, in program order.
+    pub produced: Vec<Target>,
+    /// Lowering's diagnostics (sorted).
+    pub lowered: Vec<Diagnostic>,
+    /// The rendered files sorted by path (empty when not kept), or every emitter error. Only
+    /// meaningful when `lowered` has no error (the caller then ignores it, as when
+    /// lowering's errors stopped emission).
+    pub emitted: Result<Vec<strata_emit::EmittedFile>, Vec<Diagnostic>>,
+    /// Time spent lowering, and rendering.
+    pub lower_wall: std::time::Duration,
+    pub emit_wall: std::time::Duration,
+}
+
+/// Lower the model to one program per (stack, target) and render them, one stack at a time:
+/// a stack's programs are dropped once rendered, so memory follows the largest stack rather
+/// than the project. `keep_files: false` (the target-limit pass of `check`) keeps only the
+/// diagnostics. The files and diagnostics are the same as lowering everything, then rendering
+/// everything.
+pub(crate) fn lower_and_emit(
     model: &Model,
     schemas: &Schemas,
     targets: Option<&[Target]>,
-) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
-    strata_lower::to_targets(model, schemas, targets)
-}
-
-/// Render target programs in their formats (no I/O).
-pub(crate) fn emit(
-    programs: &[TargetProgram],
-    model: &Model,
     yaml: bool,
-) -> Result<Vec<strata_emit::EmittedFile>, Vec<Diagnostic>> {
-    let spans = model
-        .resources
-        .iter()
-        .map(|r| (r.id, r.name_span))
-        .collect();
-    strata_emit::emit(
-        programs,
-        &strata_emit::EmitOptions {
-            cloudformation_yaml: yaml,
-            spans,
+    keep_files: bool,
+) -> Rendered {
+    let start = std::time::Instant::now();
+    let opts = strata_emit::EmitOptions {
+        cloudformation_yaml: yaml,
+        spans: model
+            .resources
+            .iter()
+            .map(|r| (r.id, r.name_span))
+            .collect(),
+    };
+    let mut produced = Vec::new();
+    let mut files = Vec::new();
+    let mut paths = Vec::new();
+    let mut emit_diags = Vec::new();
+    let mut emit_wall = std::time::Duration::ZERO;
+    let lowered = strata_lower::to_targets_each(model, schemas, targets, &mut |programs| {
+        let t = std::time::Instant::now();
+        produced.extend(programs.iter().map(|p| p.target));
+        match strata_emit::emit(&programs, &opts) {
+            Ok(f) if keep_files => files.extend(f),
+            Ok(f) => paths.extend(f.into_iter().map(|f| f.path)),
+            Err(d) => emit_diags.extend(d),
+        }
+        drop(programs);
+        emit_wall += t.elapsed();
+    });
+    let t = std::time::Instant::now();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    paths.extend(files.iter().map(|f| f.path.clone()));
+    paths.sort();
+    emit_diags.extend(strata_emit::duplicate_paths(
+        paths.iter().map(String::as_str),
+    ));
+    emit_wall += t.elapsed();
+    Rendered {
+        produced,
+        lowered,
+        emitted: if emit_diags.is_empty() {
+            Ok(files)
+        } else {
+            Err(emit_diags)
         },
-    )
+        lower_wall: start.elapsed().saturating_sub(emit_wall),
+        emit_wall,
+    }
 }
 
 /// Write the files under `out`, replacing the folders of `targets` and keeping the rest, in one

@@ -81,21 +81,31 @@ pub fn emit(
         diags.extend(d);
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    for pair in files.windows(2) {
-        if pair[0].path == pair[1].path {
-            diags.push(
-                Diagnostic::error(
-                    codes::DUPLICATE,
-                    format!("two programs write the same file `{}`", pair[0].path),
-                    Span::default(),
-                )
-                .with_help("give each stack of a target a distinct name"),
-            );
-        }
-    }
+    diags.extend(duplicate_paths(files.iter().map(|f| f.path.as_str())));
     if diags.is_empty() {
         Ok(files)
     } else {
         Err(diags)
     }
+}
+
+/// The error of each path written twice, among `paths` sorted: what [`emit`] checks across
+/// its programs, for a caller that emits the programs in several calls (stack by stack).
+pub fn duplicate_paths<'a>(paths: impl IntoIterator<Item = &'a str>) -> Vec<Diagnostic> {
+    let mut diags = Vec::new();
+    let mut last: Option<&str> = None;
+    for path in paths {
+        if last == Some(path) {
+            diags.push(
+                Diagnostic::error(
+                    codes::DUPLICATE,
+                    format!("two programs write the same file `{path}`"),
+                    Span::default(),
+                )
+                .with_help("give each stack of a target a distinct name"),
+            );
+        }
+        last = Some(path);
+    }
+    diags
 }

@@ -58,6 +58,20 @@ pub fn to_targets(
     targets::to_targets(model, schemas, targets)
 }
 
+/// [`to_targets`], one stack at a time: `each` receives the programs of one stack (one per
+/// target), stacks in model order, and may drop them before the next stack is lowered, so
+/// peak memory follows the largest stack. Returns the diagnostics, the same as
+/// [`to_targets`]'s. When the memory budget runs out (`E2007`), the stacks already handed
+/// over stay handed over and lowering stops; the error fails the compile.
+pub fn to_targets_each(
+    model: &Model,
+    schemas: &Schemas,
+    targets: Option<&[Target]>,
+    each: &mut dyn FnMut(Vec<TargetProgram>),
+) -> Vec<Diagnostic> {
+    targets::to_targets_each(model, schemas, targets, each)
+}
+
 /// The codes this stage reports.
 pub fn codes() -> Vec<strata_base::CodeDoc> {
     codes::codes()

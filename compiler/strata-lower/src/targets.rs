@@ -128,12 +128,52 @@ pub fn to_targets(
     to_targets_with(engine(), model, schemas, targets)
 }
 
+/// [`to_targets`], one stack at a time: `each` receives the programs of one stack (one per
+/// target, in target order), stacks in model order, and may drop them before the next stack
+/// is lowered. Only that stack's template contexts and programs are alive at once, so peak
+/// memory follows the largest stack, not the project. Returns the diagnostics (sorted, the
+/// same as [`to_targets`]'s).
+pub fn to_targets_each(
+    model: &Model,
+    schemas: &Schemas,
+    targets: Option<&[Target]>,
+    each: &mut dyn FnMut(Vec<TargetProgram>),
+) -> Vec<Diagnostic> {
+    to_targets_each_with(engine(), model, schemas, targets, each)
+}
+
 pub(crate) fn to_targets_with(
     eng: &Engine,
     model: &Model,
     schemas: &Schemas,
     targets: Option<&[Target]>,
 ) -> (Vec<TargetProgram>, Vec<Diagnostic>) {
+    let mut programs = Vec::new();
+    let diags = to_targets_each_with(eng, model, schemas, targets, &mut |ps| programs.extend(ps));
+    (programs, diags)
+}
+
+/// The template contexts of the resources of one stack, looked up by resource id.
+pub(crate) struct Contexts {
+    /// Per resource id: its position in `list`, `u32::MAX` when it is not in the stack.
+    slot: Vec<u32>,
+    list: Vec<Option<Context>>,
+}
+
+impl Contexts {
+    fn get(&self, id: ResourceId) -> Option<&Context> {
+        let &s = self.slot.get(id.0 as usize)?;
+        self.list.get(s as usize).and_then(Option::as_ref)
+    }
+}
+
+fn to_targets_each_with(
+    eng: &Engine,
+    model: &Model,
+    schemas: &Schemas,
+    targets: Option<&[Target]>,
+    each: &mut dyn FnMut(Vec<TargetProgram>),
+) -> Vec<Diagnostic> {
     let mut diags: Vec<Diagnostic> = eng
         .errors
         .iter()
@@ -343,72 +383,102 @@ pub(crate) fn to_targets_with(
         queue_arns.insert(r.id.0, arns);
     }
 
-    // One context per resource, shared by its targets.
-    let contexts: Vec<Option<Context>> = model
-        .resources
-        .par_iter()
-        .map(|r| {
-            (used[r.id.0 as usize] && !strata_base::memory::over_budget()).then(|| {
-                let mut j = resource_json(model, r);
-                if let (Some(set), Json::Object(o)) = (key_services.get(&r.id.0), &mut j) {
-                    let list = set.iter().map(|s| Json::String(s.clone())).collect();
-                    o.insert("key_services".into(), Json::Array(list));
-                }
-                let topics = queue_topics.get(&r.id.0);
-                let arns = queue_arns.get(&r.id.0);
-                if let (true, Json::Object(o)) = (topics.is_some() || arns.is_some(), &mut j) {
-                    let list = topics
-                        .into_iter()
-                        .flatten()
-                        .map(|t| crate::ctx::ref_marker(*t, Some("arn")))
-                        .chain(arns.into_iter().flatten().map(|a| Json::String(a.clone())))
-                        .collect();
-                    o.insert("sns_topics".into(), Json::Array(list));
-                }
-                Context::from(j)
-            })
-        })
-        .collect();
-    if strata_base::memory::over_budget() {
-        // Stop before rendering: the contexts alone took the budget.
-        let at = model.stacks.first().map_or_else(
-            || {
-                model
-                    .resources
-                    .first()
-                    .map(|r| r.name_span)
-                    .unwrap_or_default()
-            },
-            |s| s.span,
-        );
-        diags.push(c::out_of_memory(at));
-        return (Vec::new(), diags);
+    // Stack by stack: the contexts of its resources (shared by its targets), its programs,
+    // handed to `each`, then dropped.
+    let mut by_stack: BTreeMap<usize, Vec<(Target, &Vec<ResourceId>)>> = BTreeMap::new();
+    for ((stack, target), ids) in &groups {
+        by_stack.entry(*stack).or_default().push((*target, ids));
     }
+    // The outputs some program holds (by the name it was written under).
+    let mut placed_outputs: BTreeSet<String> = BTreeSet::new();
+    let mut any_program = false;
+    let mut contexts = Contexts {
+        slot: vec![u32::MAX; model.resources.len()],
+        list: Vec::new(),
+    };
+    for (&stack, progs) in &by_stack {
+        let mut members: Vec<ResourceId> = progs
+            .iter()
+            .flat_map(|(_, ids)| ids.iter().copied())
+            .collect();
+        members.sort();
+        members.dedup();
+        for (i, &id) in members.iter().enumerate() {
+            contexts.slot[id.0 as usize] = i as u32;
+        }
+        let built: Vec<Option<Context>> = members
+            .par_iter()
+            .map(|&id| {
+                let r = model.resource(id);
+                (!strata_base::memory::over_budget()).then(|| {
+                    let mut j = resource_json(model, r);
+                    if let (Some(set), Json::Object(o)) = (key_services.get(&r.id.0), &mut j) {
+                        let list = set.iter().map(|s| Json::String(s.clone())).collect();
+                        o.insert("key_services".into(), Json::Array(list));
+                    }
+                    let topics = queue_topics.get(&r.id.0);
+                    let arns = queue_arns.get(&r.id.0);
+                    if let (true, Json::Object(o)) = (topics.is_some() || arns.is_some(), &mut j) {
+                        let list = topics
+                            .into_iter()
+                            .flatten()
+                            .map(|t| crate::ctx::ref_marker(*t, Some("arn")))
+                            .chain(arns.into_iter().flatten().map(|a| Json::String(a.clone())))
+                            .collect();
+                        o.insert("sns_topics".into(), Json::Array(list));
+                    }
+                    Context::from(j)
+                })
+            })
+            .collect();
+        contexts.list = built;
+        if strata_base::memory::over_budget() {
+            // Stop before rendering: the contexts alone took the budget.
+            let at = model.stacks.first().map_or_else(
+                || {
+                    model
+                        .resources
+                        .first()
+                        .map(|r| r.name_span)
+                        .unwrap_or_default()
+                },
+                |s| s.span,
+            );
+            diags.push(c::out_of_memory(at));
+            diags.sort_by_key(|d| d.sort_key());
+            diags.dedup();
+            return diags;
+        }
 
-    let results: Vec<(TargetProgram, Vec<Diagnostic>)> = groups
-        .par_iter()
-        .map(|((stack, target), ids)| {
-            build_program(eng, model, schemas, &contexts, *stack, *target, ids)
-        })
-        .collect();
-    let mut programs = Vec::with_capacity(results.len());
-    for (p, d) in results {
-        programs.push(p);
-        diags.extend(d);
+        let results: Vec<(TargetProgram, Vec<Diagnostic>)> = progs
+            .par_iter()
+            .map(|(target, ids)| build_program(eng, model, schemas, &contexts, stack, *target, ids))
+            .collect();
+        let mut programs = Vec::with_capacity(results.len());
+        for (p, d) in results {
+            for o in &p.outputs {
+                placed_outputs.insert(o.name.clone());
+            }
+            programs.push(p);
+            diags.extend(d);
+        }
+        any_program = true;
+        each(programs);
+        for &id in &members {
+            contexts.slot[id.0 as usize] = u32::MAX;
+        }
+        contexts.list = Vec::new();
     }
 
     // Outputs that no program could hold.
     for o in &model.outputs {
         let mut refs = Vec::new();
         o.value.visit_refs(&mut |r| refs.push(r.resource));
-        if refs.is_empty() || programs.is_empty() {
+        if refs.is_empty() || !any_program {
             continue;
         }
-        let placed = programs.iter().any(|p| {
-            p.outputs
-                .iter()
-                .any(|x| x.name == o.name || x.name == names::pascal(&o.name))
-        });
+        let placed =
+            placed_outputs.contains(&o.name) || placed_outputs.contains(&names::pascal(&o.name));
         let emitted_somewhere = refs
             .iter()
             .all(|id| used.get(id.0 as usize).copied().unwrap_or(false));
@@ -422,14 +492,14 @@ pub(crate) fn to_targets_with(
 
     diags.sort_by_key(|d| d.sort_key());
     diags.dedup();
-    (programs, diags)
+    diags
 }
 
 fn build_program(
     eng: &Engine,
     model: &Model,
     schemas: &Schemas,
-    contexts: &[Option<Context>],
+    contexts: &Contexts,
     stack: usize,
     target: Target,
     ids: &[ResourceId],
@@ -442,7 +512,7 @@ fn build_program(
         .par_iter()
         .map(|&id| {
             let r = model.resource(id);
-            let cx = contexts[id.0 as usize].as_ref();
+            let cx = contexts.get(id);
             (id, plan(eng, r, cx, target))
         })
         .collect();
@@ -898,7 +968,7 @@ fn entry_name(
 fn render_resource(
     eng: &Engine,
     model: &Model,
-    contexts: &[Option<Context>],
+    contexts: &Contexts,
     by_id: &[Option<&Plan>],
     target: Target,
     id: ResourceId,
@@ -917,7 +987,7 @@ fn render_resource(
         r,
         diags: Vec::new(),
     };
-    let Some(base_cx) = contexts[id.0 as usize].as_ref() else {
+    let Some(base_cx) = contexts.get(id) else {
         return (Vec::new(), Vec::new(), Vec::new());
     };
     let cv = Conv {
@@ -1315,7 +1385,7 @@ fn explicit_deps(
 struct Conv<'a, 'p> {
     eng: &'a Engine,
     model: &'a Model,
-    contexts: &'a [Option<Context>],
+    contexts: &'a Contexts,
     by_id: &'a [Option<&'p Plan<'p>>],
     target: Target,
     current: Option<(ResourceId, &'p Plan<'p>)>,
@@ -1607,7 +1677,7 @@ impl Conv<'_, '_> {
         match src {
             OutSrc::Static(parts) => self.eval_parts(parts, owner, plan, sink),
             OutSrc::Template(t) => {
-                let cx = self.contexts.get(id.0 as usize).and_then(Option::as_ref)?;
+                let cx = self.contexts.get(id)?;
                 match self
                     .eng
                     .render_text(t, cx)
@@ -1844,6 +1914,26 @@ map = '''{"thing": entry("main", "id"), "value": item, "n": index}'''
             ],
             ..Model::default()
         }
+    }
+
+    #[test]
+    fn stack_by_stack_gives_each_stack_once_and_the_same_programs() {
+        let eng = Engine::from_files(&[("t.toml".into(), TABLE.into())]);
+        let targets = Some(&[Target::Terraform][..]);
+        let (all, all_diags) = to_targets_with(&eng, &model(), &Schemas::default(), targets);
+        let mut calls: Vec<Vec<TargetProgram>> = Vec::new();
+        let diags = to_targets_each_with(&eng, &model(), &Schemas::default(), targets, &mut |ps| {
+            calls.push(ps)
+        });
+        // One call per stack, in model order, each with that stack's programs only.
+        let stacks: Vec<Vec<&str>> = calls
+            .iter()
+            .map(|ps| ps.iter().map(|p| p.stack.as_str()).collect())
+            .collect();
+        assert_eq!(stacks, vec![vec!["one"], vec!["two"]]);
+        assert_eq!(calls.concat(), all);
+        assert_eq!(diags, all_diags);
+        assert!(!all.is_empty() && !diags.is_empty());
     }
 
     #[test]
