@@ -720,13 +720,155 @@ pub fn run(
     ));
     out.sort_by_cached_key(|d| d.sort_key());
     out.dedup();
+    fold_loop_instances(&mut out);
     out
+}
+
+/// `name` with each instance key of a loop (`db["a"]`, `x[0]["b"]`) replaced by `[…]`.
+fn without_instance_keys(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars().peekable();
+    let mut prev: Option<char> = None;
+    while let Some(c) = chars.next() {
+        let after_name = prev.is_some_and(|p| p.is_alphanumeric() || p == '_' || p == ']');
+        if c == '[' && after_name {
+            // Skip to the matching `]`, across quoted keys.
+            let mut quoted = false;
+            for d in chars.by_ref() {
+                match d {
+                    '"' => quoted = !quoted,
+                    ']' if !quoted => break,
+                    _ => {}
+                }
+            }
+            out.push_str("[…]");
+            prev = Some(']');
+            continue;
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    out
+}
+
+/// One finding per fault: the instances of one loop (`resource db[i in ["a", "b"]]`) that break
+/// a rule at the same place of the source are one finding, at that place, naming the other
+/// instances in a note — not one finding per instance on the same line. Instances whose
+/// findings differ (another message, another severity or call-site label) stay apart.
+fn fold_loop_instances(out: &mut Vec<Diagnostic>) {
+    if out.len() < 2 {
+        return;
+    }
+    let key = |d: &Diagnostic| {
+        (
+            d.code.clone(),
+            d.primary.span,
+            d.severity,
+            without_instance_keys(&d.message),
+            d.secondary
+                .iter()
+                .map(|l| (l.span, without_instance_keys(&l.message)))
+                .collect::<Vec<_>>(),
+        )
+    };
+    let mut first_of: HashMap<_, usize> = HashMap::new();
+    let mut also: Vec<Vec<String>> = vec![Vec::new(); out.len()];
+    let mut keep = vec![true; out.len()];
+    for (i, d) in out.iter().enumerate() {
+        if !d.message.contains('[') {
+            continue;
+        }
+        let k = key(d);
+        match first_of.get(&k) {
+            Some(&f) if out[f].message != d.message => {
+                keep[i] = false;
+                also[f].push(instance_named(&d.message));
+            }
+            Some(_) => {}
+            None => {
+                first_of.insert(k, i);
+            }
+        }
+    }
+    if keep.iter().all(|k| *k) {
+        return;
+    }
+    let mut i = 0;
+    out.retain_mut(|d| {
+        let k = keep[i];
+        if !also[i].is_empty() {
+            d.notes.push(format!("the same in {}", also[i].join(", ")));
+        }
+        i += 1;
+        k
+    });
+}
+
+/// The first backquoted name with an instance key in `message` (`db["b"]`), else the message.
+fn instance_named(message: &str) -> String {
+    message
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .find(|s| s.contains('['))
+        .map_or_else(|| message.to_string(), |s| format!("`{s}`"))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use strata_model::Provider;
+
+    #[test]
+    fn instance_keys_are_stripped_from_names_only() {
+        assert_eq!(
+            without_instance_keys("`db[\"a\"]` has a literal value in `password`"),
+            "`db[…]` has a literal value in `password`"
+        );
+        assert_eq!(
+            without_instance_keys("`x[0][\"b]c\"]` allows `[::]/0`"),
+            "`x[…][…]` allows `[::]/0`"
+        );
+    }
+
+    #[test]
+    fn loop_instances_with_the_same_finding_fold_into_one() {
+        let span = |s: u32| strata_base::Span {
+            file: strata_base::FileId(0),
+            start: s,
+            end: s + 2,
+        };
+        let d = |name: &str, at: u32| {
+            Diagnostic::error("SEC095", format!("`{name}` has a literal value"), span(at))
+        };
+        let mut out = vec![
+            d("db[\"a\"]", 10),
+            d("db[\"b\"]", 10),
+            d("db[\"c\"]", 10),
+            d("other[\"a\"]", 40),
+            d("lone", 50),
+        ];
+        fold_loop_instances(&mut out);
+        let got: Vec<(&str, &[String])> = out
+            .iter()
+            .map(|d| (d.message.as_str(), d.notes.as_slice()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "`db[\"a\"]` has a literal value",
+                    &["the same in `db[\"b\"]`, `db[\"c\"]`".to_string()][..]
+                ),
+                ("`other[\"a\"]` has a literal value", &[][..]),
+                ("`lone` has a literal value", &[][..]),
+            ]
+        );
+        // Another place in the source is another fault.
+        let mut apart = vec![d("db[\"a\"]", 10), d("db[\"b\"]", 20)];
+        fold_loop_instances(&mut apart);
+        assert_eq!(apart.len(), 2);
+    }
 
     /// Apply the fix that writes `line` into the resource `name` of `text` (declared at the
     /// top of the file): the new text and the applicability.
