@@ -191,7 +191,7 @@ models! {
     "gcp.pubsub.Topic" => UsageBased, "message throughput GiB from usage `data_gib`";
     "gcp.redis.Instance" => Priced, MEMORYSTORE_Q;
     "gcp.run.DomainMapping" => Free, "no charge";
-    "gcp.run.Service" => Priced, "minimum instances × (vCPU seconds + GiB seconds); scale-to-zero services are usage-based (requests from usage `requests_millions`)";
+    "gcp.run.Service" => Priced, "minimum instances × (vCPU seconds + GiB seconds) at the instance-based rate (an upper bound under request-based billing, whose idle minimum instances bill less); scale-to-zero services are usage-based (requests from usage `requests_millions`)";
     "gcp.secretmanager.Secret" => Priced, "one active secret version per month";
     "gcp.sql.Database" => Free, "priced on its instance";
     "gcp.sql.DatabaseInstance" => Priced, CLOUDSQL_Q;
@@ -1715,6 +1715,14 @@ fn cloudrun(cx: &mut Pcx<'_>) {
     cx.size("cpu", cpu);
     cx.size("memory_gb", mem);
     let secs = cx.hours() * 3600.0;
+    // Request-based billing (`cpu_idle`): a minimum instance waiting for requests bills at
+    // Google's lower idle rate, which the tables do not list; priced at the instance rate, an
+    // upper bound, and said so.
+    if cx.r.prop("cpu_idle").and_then(Value::as_bool) == Some(true) {
+        cx.notes.push(format!(
+            "request-based billing: the {min} minimum instance(s) are priced at the instance-based rate, an upper bound (idle minimum instances bill at a lower rate)"
+        ));
+    }
     cx.add_in(
         "gcp",
         format!("{min} always-on instance(s) × {cpu} vCPU"),
