@@ -85,7 +85,7 @@ impl<'a> Db<'a> {
             d = if !m.path.is_empty() {
                 d.with_label(format!("at `{}`", m.path))
             } else {
-                d.with_label(format!("expected `{ty}`"))
+                d.with_label(format!("expected {}", shown_type(ty)))
             };
             d = d.with_help(help_for(&m.kind, ty));
             self.report(d);
@@ -1625,3 +1625,90 @@ fn _dim(_: Dimension) {}
 
 #[allow(dead_code)]
 fn _rid(_: ResourceId) {}
+
+/// A type as a label shows it: in full when short, else its shape — a record by its required
+/// fields (the help lists all of them), a list or map by its element — so that a generated
+/// type's nested record does not fill the screen.
+fn shown_type(ty: &Ty) -> String {
+    const MAX: usize = 100;
+    let full = ty.to_string();
+    if full.chars().count() <= MAX {
+        return format!("`{full}`");
+    }
+    match ty {
+        Ty::Named(name, _) => format!("`{name}`"),
+        // The allowed values are what the reader needs: in full unless there are very many.
+        Ty::Union(_) if full.chars().count() <= 4 * MAX => format!("`{full}`"),
+        Ty::Union(alts) => format!("one of {} alternatives", alts.len()),
+        Ty::Record(fields) => {
+            let required: Vec<String> = fields
+                .iter()
+                .filter(|(_, f)| f.required)
+                .map(|(k, f)| {
+                    let t = f.ty.to_string();
+                    if t.chars().count() > 30 {
+                        format!("{k}: …")
+                    } else {
+                        format!("{k}: {t}")
+                    }
+                })
+                .take(4)
+                .collect();
+            if required.is_empty() {
+                "a record `{ … }`".to_string()
+            } else {
+                format!("a record `{{ {}, … }}`", required.join(", "))
+            }
+        }
+        Ty::List(inner) => match shown_type(inner).strip_prefix('`') {
+            Some(rest) => format!("`list<{}>`", rest.trim_end_matches('`')),
+            None => format!("a list of {}", shown_type(inner).trim_start_matches("a ")),
+        },
+        Ty::Map(inner) => match shown_type(inner).strip_prefix('`') {
+            Some(rest) => format!("`map<{}>`", rest.trim_end_matches('`')),
+            None => format!("a map of {}", shown_type(inner).trim_start_matches("a ")),
+        },
+        _ => {
+            let cut: String = full.chars().take(MAX).collect();
+            format!("`{cut}…`")
+        }
+    }
+}
+
+#[cfg(test)]
+mod shown_type_tests {
+    use super::shown_type;
+    use std::collections::BTreeMap;
+    use strata_model::{FieldSchema, Ty};
+
+    fn field(ty: Ty, required: bool) -> FieldSchema {
+        FieldSchema {
+            ty,
+            required,
+            default: None,
+            doc: None,
+            span: strata_base::Span::default(),
+        }
+    }
+
+    #[test]
+    fn long_types_are_shown_by_their_shape() {
+        let mut fields = BTreeMap::new();
+        fields.insert("tier".to_string(), field(Ty::string(), true));
+        for k in 0..20 {
+            fields.insert(format!("optional_setting_{k}"), field(Ty::Bool, false));
+        }
+        let record = Ty::Record(fields);
+        assert_eq!(shown_type(&record), "a record `{ tier: string, … }`");
+        assert_eq!(
+            shown_type(&Ty::List(Box::new(record))),
+            "a list of record `{ tier: string, … }`"
+        );
+        assert_eq!(shown_type(&Ty::Bool), "`bool`");
+        let short = Ty::Union(vec![
+            Ty::Literal(strata_model::Value::Str("a".into())),
+            Ty::Literal(strata_model::Value::Str("b".into())),
+        ]);
+        assert_eq!(shown_type(&short), "`\"a\" | \"b\"`");
+    }
+}
