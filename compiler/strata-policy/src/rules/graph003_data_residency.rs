@@ -3,7 +3,9 @@ use super::prelude::*;
 rule! {
     /// ## What it checks
     /// Data crossing regions: a dependency between two resources in different regions where
-    /// either side stores data (database, cache, bucket, queue, topic). With the option
+    /// either side stores data (database, cache, bucket, queue, topic), other than an access
+    /// grant (an IAM binding or policy), and where neither region holds the other (a `US`
+    /// bucket and a service in `us-central1` keep the data in one place). With the option
     /// `allowed_regions` (a list of globs such as `["eu-*", "europe-*"]`), also every data store
     /// outside those regions. A resource's region is its own `region`/`location`, else its
     /// stack's provider region.
@@ -57,6 +59,42 @@ fn norm(region: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Google's multi-regions and predefined dual-regions, by the regions they store data in
+/// (https://cloud.google.com/storage/docs/locations): a bucket in `US` and a service in
+/// `us-central1` keep the data in one place.
+const MULTI_REGIONS: &[(&str, &[&str])] = &[
+    ("us", &["us"]),
+    ("eu", &["europe"]),
+    ("asia", &["asia"]),
+    ("nam4", &["uscentral1", "useast1"]),
+    ("eur4", &["europenorth1", "europewest4"]),
+    ("eur5", &["europewest1", "europewest2"]),
+    ("eur7", &["europewest2", "europewest3"]),
+    ("eur8", &["europewest3", "europewest6"]),
+    ("asia1", &["asianortheast1", "asianortheast2"]),
+];
+
+/// The same place for residency: one region, or a region inside the other's multi-region.
+fn same_place(a: &str, b: &str) -> bool {
+    let (a, b) = (norm(a), norm(b));
+    if a == b {
+        return true;
+    }
+    let inside = |multi: &str, region: &str| {
+        MULTI_REGIONS.iter().any(|(m, regions)| {
+            *m == multi
+                && regions.iter().any(|r| {
+                    if *m == "us" || *m == "eu" || *m == "asia" {
+                        region.starts_with(r) && region.len() > r.len()
+                    } else {
+                        region == *r
+                    }
+                })
+        })
+    };
+    inside(&a, &b) || inside(&b, &a)
+}
+
 fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
     let f = cx.facts;
     let allowed = cx.option_strs("allowed_regions");
@@ -90,10 +128,14 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
         if !is_data(f.kind(from)) && !is_data(f.kind(to)) {
             continue;
         }
+        // An access grant on a store (a bucket's IAM member, a policy) moves no data.
+        if f.kind(from) == IAM || f.kind(to) == IAM {
+            continue;
+        }
         let (Some(ra), Some(rb)) = (f.region(from), f.region(to)) else {
             continue;
         };
-        if norm(ra) == norm(rb) {
+        if same_place(ra, rb) {
             continue;
         }
         let (Some(a), Some(b)) = (cx.resource(from), cx.resource(to)) else {
