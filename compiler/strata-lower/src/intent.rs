@@ -627,53 +627,7 @@ fn pod_identity(
         ("$DbUser", name.replace('-', "_")),
     ];
 
-    let grants = tables.get("grants_aws");
-    let pods = tables.get("credentials_pods_aws");
-    let credentials = tables.get("credentials_aws");
-    let mut rows: Vec<Json> = Vec::new();
-    let mut env = Map::new();
-    for u in &cloud {
-        for row in grants
-            .and_then(|t| t.get(&u.res.ty))
-            .and_then(|t| t.get(&u.access))
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
-                push_unique(&mut rows, x);
-            }
-        }
-        // The credential of a database or cache: what the pod's role needs to obtain it.
-        let Some(spec) = pods
-            .and_then(|x| x.get(&u.res.ty))
-            .or_else(|| credentials.and_then(|x| x.get(&u.res.ty)))
-        else {
-            continue;
-        };
-        if let Some(prop) = spec.get("when").and_then(Json::as_str) {
-            if u.res.props.get(prop).and_then(Value::as_bool) == Some(false) {
-                continue;
-            }
-        }
-        if let Some(Json::Object(e)) = spec.get("plain_env") {
-            for (k, v) in e {
-                if let Some(v) = expand(&u.res.name, u.res, &substitute(v, &vars)) {
-                    env.insert(k.clone(), v);
-                }
-            }
-        }
-        for row in spec
-            .get("grants")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
-                push_unique(&mut rows, x);
-            }
-        }
-    }
+    let (mut rows, env) = pod_grants(model, &cloud, "aws", &vars, tables);
     unique_sids(&mut rows);
     serde_json::json!({
         "aws": {
@@ -759,47 +713,7 @@ fn gke_identity(
         ("$AccountId", account_id.clone()),
         ("$Project", project.to_string()),
     ];
-    let grants = tables.get("grants_gcp");
-    let pods = tables.get("credentials_pods_gcp");
-    let credentials = tables.get("credentials_gcp");
-    let mut rows: Vec<Json> = Vec::new();
-    let mut env = Map::new();
-    for u in cloud {
-        for row in grants
-            .and_then(|t| t.get(&u.res.ty))
-            .and_then(|t| t.get(&u.access))
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
-                push_unique(&mut rows, x);
-            }
-        }
-        let Some(spec) = pods
-            .and_then(|x| x.get(&u.res.ty))
-            .or_else(|| credentials.and_then(|x| x.get(&u.res.ty)))
-        else {
-            continue;
-        };
-        if let Some(Json::Object(e)) = spec.get("plain_env") {
-            for (k, v) in e {
-                if let Some(v) = expand(&u.res.name, u.res, &substitute(v, &vars)) {
-                    env.insert(k.clone(), v);
-                }
-            }
-        }
-        for row in spec
-            .get("grants")
-            .and_then(Json::as_array)
-            .into_iter()
-            .flatten()
-        {
-            if let Some(x) = expand_row(model, u.res, &substitute(row, &vars)) {
-                push_unique(&mut rows, x);
-            }
-        }
-    }
+    let (rows, env) = pod_grants(model, cloud, "gcp", &vars, tables);
     let mut by_scope: BTreeMap<String, Vec<Json>> = BTreeMap::new();
     for x in &rows {
         if let Some(s) = x.get("scope").and_then(Json::as_str) {
@@ -833,6 +747,67 @@ fn gke_identity(
 }
 
 /// `$Partition`, `$Region`, `$Account`, `$DbUser` in the strings of a row.
+/// What a pod's cloud identity holds for its uses: the `grants_PROVIDER` rows of each use's
+/// access, and for a database or cache the credential spec (`credentials_pods_PROVIDER`, else
+/// `credentials_PROVIDER`; skipped when its `when` property is false): its grant rows and the
+/// plain environment it gives the pod. `vars` fill the rows' placeholders.
+fn pod_grants(
+    model: &Model,
+    cloud: &[&Use],
+    provider: &str,
+    vars: &[(&str, String)],
+    tables: &Tables,
+) -> (Vec<Json>, Map<String, Json>) {
+    let grants = tables.get(&format!("grants_{provider}"));
+    let pods = tables.get(&format!("credentials_pods_{provider}"));
+    let credentials = tables.get(&format!("credentials_{provider}"));
+    let mut rows: Vec<Json> = Vec::new();
+    let mut env = Map::new();
+    for u in cloud {
+        for row in grants
+            .and_then(|t| t.get(&u.res.ty))
+            .and_then(|t| t.get(&u.access))
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, u.res, &substitute(row, vars)) {
+                push_unique(&mut rows, x);
+            }
+        }
+        // The credential of a database or cache: what the pod's identity needs to obtain it.
+        let Some(spec) = pods
+            .and_then(|x| x.get(&u.res.ty))
+            .or_else(|| credentials.and_then(|x| x.get(&u.res.ty)))
+        else {
+            continue;
+        };
+        if let Some(prop) = spec.get("when").and_then(Json::as_str) {
+            if u.res.props.get(prop).and_then(Value::as_bool) == Some(false) {
+                continue;
+            }
+        }
+        if let Some(Json::Object(e)) = spec.get("plain_env") {
+            for (k, v) in e {
+                if let Some(v) = expand(&u.res.name, u.res, &substitute(v, vars)) {
+                    env.insert(k.clone(), v);
+                }
+            }
+        }
+        for row in spec
+            .get("grants")
+            .and_then(Json::as_array)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(x) = expand_row(model, u.res, &substitute(row, vars)) {
+                push_unique(&mut rows, x);
+            }
+        }
+    }
+    (rows, env)
+}
+
 fn substitute(v: &Json, vars: &[(&str, String)]) -> Json {
     match v {
         Json::String(s) => {
