@@ -338,19 +338,7 @@ pub fn intent(
     }
     // One policy (a Lambda role's): a statement id the two lists share is made unique.
     unique_sids(&mut all);
-    let mut by_scope: BTreeMap<String, Vec<Json>> = BTreeMap::new();
-    for x in &all {
-        if let Some(s) = x.get("scope").and_then(Json::as_str) {
-            let mut row = x.clone();
-            if let Json::Object(o) = &mut row {
-                o.remove("scope");
-            }
-            let list = by_scope.entry(s.to_string()).or_default();
-            if !list.contains(&row) {
-                list.push(row);
-            }
-        }
-    }
+    let by_scope = by_scope(&all);
 
     // The private network to reach: the workload's own, or that of the first private store.
     let stores: Vec<&Resource> = uses
@@ -714,19 +702,7 @@ fn gke_identity(
         ("$Project", project.to_string()),
     ];
     let (rows, env) = pod_grants(model, cloud, "gcp", &vars, tables);
-    let mut by_scope: BTreeMap<String, Vec<Json>> = BTreeMap::new();
-    for x in &rows {
-        if let Some(s) = x.get("scope").and_then(Json::as_str) {
-            let mut row = x.clone();
-            if let Json::Object(o) = &mut row {
-                o.remove("scope");
-            }
-            let list = by_scope.entry(s.to_string()).or_default();
-            if !list.contains(&row) {
-                list.push(row);
-            }
-        }
-    }
+    let by_scope = by_scope(&rows);
     let databases: Vec<Json> = cloud
         .iter()
         .filter(|u| u.res.ty == "portable.Postgres")
@@ -747,6 +723,25 @@ fn gke_identity(
 }
 
 /// `$Partition`, `$Region`, `$Account`, `$DbUser` in the strings of a row.
+/// Grant rows grouped by their `scope` (the resource a GCP binding is written on), the `scope`
+/// key removed and each row once per scope.
+fn by_scope(rows: &[Json]) -> BTreeMap<String, Vec<Json>> {
+    let mut out: BTreeMap<String, Vec<Json>> = BTreeMap::new();
+    for x in rows {
+        if let Some(s) = x.get("scope").and_then(Json::as_str) {
+            let mut row = x.clone();
+            if let Json::Object(o) = &mut row {
+                o.remove("scope");
+            }
+            let list = out.entry(s.to_string()).or_default();
+            if !list.contains(&row) {
+                list.push(row);
+            }
+        }
+    }
+    out
+}
+
 /// What a pod's cloud identity holds for its uses: the `grants_PROVIDER` rows of each use's
 /// access, and for a database or cache the credential spec (`credentials_pods_PROVIDER`, else
 /// `credentials_PROVIDER`; skipped when its `when` property is false): its grant rows and the
