@@ -582,10 +582,41 @@ fn str_prop<'r>(r: &'r Resource, name: &str) -> Option<&'r str> {
     r.prop(name).and_then(Value::as_str)
 }
 
+/// A REST API whose endpoint is `PRIVATE`: reachable only through interface endpoints of a VPC
+/// (`EndpointConfiguration.Types` on `cfn.AWS.ApiGateway.RestApi`,
+/// `endpoint_configuration.types` on `tf.aws_api_gateway_rest_api`).
+fn private_api(r: &Resource) -> bool {
+    let types = match r.ty.as_str() {
+        "cfn.AWS.ApiGateway.RestApi" => r
+            .prop("EndpointConfiguration")
+            .and_then(Value::as_record)
+            .and_then(|c| c.get("Types")),
+        "tf.aws_api_gateway_rest_api" => r
+            .prop("endpoint_configuration")
+            .and_then(|c| match c {
+                Value::List(l) => l.first(),
+                v => Some(v),
+            })
+            .and_then(Value::as_record)
+            .and_then(|c| c.get("types")),
+        _ => None,
+    };
+    types.and_then(Value::as_list).is_some_and(|l| {
+        !l.is_empty()
+            && l.iter().all(|t| {
+                t.as_str()
+                    .is_some_and(|s| s.eq_ignore_ascii_case("PRIVATE"))
+            })
+    })
+}
+
 /// Whether a resource accepts traffic from the internet.
 pub fn is_public(r: &Resource, kind: &str) -> bool {
     let root = r.ty.split('.').next().unwrap_or("");
     if strata_stdlib::generated::is_family(root) || strata_stdlib::PACKAGES.contains(&root) {
+        if kind == API_GATEWAY && private_api(r) {
+            return false;
+        }
         return matches!(kind, CDN | API_GATEWAY | INGRESS)
             || crate::reads::first_fault(PUBLIC, r).is_some();
     }

@@ -1578,45 +1578,62 @@ pub(crate) fn help_for(kind: &MismatchKind, ty: &Ty) -> String {
         MismatchKind::InvalidCidr { .. } => {
             "write an address and a prefix length, e.g. `10.0.0.0/16`".into()
         }
-        MismatchKind::WrongType { .. } => match ty.resolved() {
-            Ty::Quantity { dimension, .. } => format!(
-                "write a {} such as `{}`",
-                dimension.name(),
-                example_quantity(*dimension)
-            ),
-            Ty::Bool => "write `true` or `false`".into(),
-            // A named record type (`https`, `s3`): show how one is written.
-            Ty::Record(fields) => {
-                let name = match ty {
-                    Ty::Named(n, _) => n.as_str(),
-                    _ => "",
-                };
-                let required: Vec<String> = fields
-                    .iter()
-                    .filter(|(_, f)| f.required && f.default.is_none())
-                    .map(|(k, _)| format!("{k} = ..."))
-                    .collect();
-                let optional: Vec<&str> = fields
-                    .iter()
-                    .filter(|(_, f)| !f.required || f.default.is_some())
-                    .map(|(k, _)| k.as_str())
-                    .collect();
-                let mut help = format!(
-                    "write a record: `{}{{ {} }}`",
-                    if name.is_empty() {
-                        String::new()
+        MismatchKind::WrongType { found, .. } => {
+            match ty.resolved() {
+                // A map wants named entries; a list written in its place (`policies = [...]`) is
+                // the usual slip.
+                Ty::Map(inner) => {
+                    let example = match inner.resolved() {
+                        Ty::List(_) => "[...]",
+                        Ty::Record(_) => "{ ... }",
+                        Ty::Str { .. } => "\"...\"",
+                        _ => "...",
+                    };
+                    if found == "list" {
+                        format!("a map names each entry: write `{{ NAME = {example} }}` (a `map<{inner}>`), one name per entry")
                     } else {
-                        format!("{name} ")
-                    },
-                    required.join(", ")
-                );
-                if !optional.is_empty() {
-                    help.push_str(&format!(" (optional: {})", optional.join(", ")));
+                        format!("write a map of named entries: `{{ NAME = {example} }}` (a `map<{inner}>`)")
+                    }
                 }
-                help
+                Ty::Quantity { dimension, .. } => format!(
+                    "write a {} such as `{}`",
+                    dimension.name(),
+                    example_quantity(*dimension)
+                ),
+                Ty::Bool => "write `true` or `false`".into(),
+                // A named record type (`https`, `s3`): show how one is written.
+                Ty::Record(fields) => {
+                    let name = match ty {
+                        Ty::Named(n, _) => n.as_str(),
+                        _ => "",
+                    };
+                    let required: Vec<String> = fields
+                        .iter()
+                        .filter(|(_, f)| f.required && f.default.is_none())
+                        .map(|(k, _)| format!("{k} = ..."))
+                        .collect();
+                    let optional: Vec<&str> = fields
+                        .iter()
+                        .filter(|(_, f)| !f.required || f.default.is_some())
+                        .map(|(k, _)| k.as_str())
+                        .collect();
+                    let mut help = format!(
+                        "write a record: `{}{{ {} }}`",
+                        if name.is_empty() {
+                            String::new()
+                        } else {
+                            format!("{name} ")
+                        },
+                        required.join(", ")
+                    );
+                    if !optional.is_empty() {
+                        help.push_str(&format!(" (optional: {})", optional.join(", ")));
+                    }
+                    help
+                }
+                _ => format!("expected a value of type `{ty}`"),
             }
-            _ => format!("expected a value of type `{ty}`"),
-        },
+        }
     }
 }
 

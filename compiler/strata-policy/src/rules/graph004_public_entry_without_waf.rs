@@ -9,7 +9,9 @@ rule! {
     /// policy, Azure WAF policy) within two dependency steps of it, in either direction (a web
     /// ACL listing the load balancer, a distribution's `waf`, a backend service's security
     /// policy). A public `portable.Service` on GCP is such a Cloud Run service: its `waf`
-    /// setting cannot be honoured there without a load balancer.
+    /// setting cannot be honoured there without a load balancer. An API Gateway HTTP or
+    /// WebSocket API cannot take a web ACL itself: the help says how to put one in front. A
+    /// private REST API (`PRIVATE` endpoint) is not an internet entry point.
     ///
     /// ## Why it matters
     /// The entry point is where injection, credential stuffing, scanners and layer-7 floods
@@ -66,6 +68,15 @@ fn has_waf_near(cx: &Cx<'_>, id: ResourceId) -> bool {
     false
 }
 
+/// An API Gateway v2 API (HTTP or WebSocket), which AWS WAF cannot protect directly: WAF
+/// associates with REST API stages, not with these.
+fn http_api(r: &Resource) -> bool {
+    matches!(
+        r.ty.as_str(),
+        "cfn.AWS.ApiGatewayV2.Api" | "tf.aws_apigatewayv2_api"
+    )
+}
+
 fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
     let f = cx.facts;
     for id in f.public.iter() {
@@ -95,6 +106,10 @@ fn check(cx: &Cx<'_>, out: &mut Sink<'_>) {
                 "attach a WAF policy to `{}` (an Application Gateway or Front Door WAF policy)",
                 r.name
             )
+        } else if f.kind(id) == API_GATEWAY && http_api(r) {
+            format!("AWS WAF cannot be attached to an API Gateway HTTP or WebSocket API: serve `{}` through a CloudFront distribution that has a web ACL (`waf` of `aws.cloudfront.Distribution`), or make it a REST API (`cfn.AWS.ApiGateway.RestApi`), whose stages take one", r.name)
+        } else if f.kind(id) == API_GATEWAY {
+            format!("associate a `REGIONAL` web ACL with the stages of `{}`: `cfn.AWS.WAFv2.WebACLAssociation {{ ResourceArn = <the stage's ARN>, WebACLArn = <the web ACL's ARN> }}` (Terraform: `tf.aws_wafv2_web_acl_association`)", r.name)
         } else if f.kind(id) == CDN {
             format!("declare `resource {}_waf: aws.wafv2.WebACL {{ scope = \"CLOUDFRONT\" }}` and write `waf = {}_waf` in `{}`", ident(&r.name), ident(&r.name), r.name)
         } else {

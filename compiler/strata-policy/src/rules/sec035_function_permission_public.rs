@@ -63,7 +63,7 @@ static READS: &[Read] = &[
     part("tf.aws_lambda_layer_version_permission", "organization_id", NARROW),
 ];
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let Some((path, v)) = first_part(READS, r, PRINCIPAL) else {
         return;
     };
@@ -100,14 +100,36 @@ fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     } else {
         format!("name the calling service or account as the principal, and its resource with `{arn}` (or your organization with `{org}`)")
     };
-    out.at(
-        r,
-        path,
-        format!(
+    // The function or layer the permission opens, when it is a resource of the program.
+    let target = [
+        "FunctionName",
+        "function_name",
+        "LayerVersionArn",
+        "layer_name",
+    ]
+    .iter()
+    .find_map(|p| r.prop(p))
+    .and_then(|v| {
+        let mut id = None;
+        v.visit_refs(&mut |x| {
+            id.get_or_insert(x.resource);
+        });
+        id
+    })
+    .and_then(|id| cx.resource(id));
+    let message = match target {
+        Some(t) if r.ty.contains("ayer") => format!(
+            "any AWS account may use layer `{}` through permission `{}`",
+            t.name, r.name
+        ),
+        Some(t) => format!(
+            "any AWS principal may invoke `{}` through permission `{}`",
+            t.name, r.name
+        ),
+        None => format!(
             "any AWS principal may use `{}` through this permission",
             r.name
         ),
-    )
-    .label("principal `*`")
-    .help(help);
+    };
+    out.at(r, path, message).label("principal `*`").help(help);
 }

@@ -5,12 +5,14 @@ rule! {
     /// An EBS volume that is not encrypted: `Encrypted`/`encrypted` false or unset on
     /// `cfn.AWS.EC2.Volume` and `tf.aws_ebs_volume`, or a block device of an instance or launch
     /// template with encryption turned off (`cfn.AWS.EC2.Instance`, `cfn.AWS.EC2.LaunchTemplate`,
-    /// `tf.aws_instance` root and EBS devices, `tf.aws_launch_template`).
+    /// `tf.aws_instance` root and EBS devices, `tf.aws_launch_template`), or an EFS file system
+    /// without encryption at rest (`cfn.AWS.EFS.FileSystem`, `tf.aws_efs_file_system`: off unless
+    /// written).
     ///
     /// ## Why it matters
     /// Snapshots of unencrypted volumes are readable by anyone they are shared with, and the
     /// data sits in clear on the provider's storage. Turn on EBS encryption by default.
-    /// Checkov: `CKV_AWS_3`, `CKV_AWS_8`.
+    /// Checkov: `CKV_AWS_3`, `CKV_AWS_8`, `CKV_AWS_42` (EFS).
     ///
     /// ## Example
     /// ```strata
@@ -44,6 +46,9 @@ static READS: &[Read] = &[
     read("tf.aws_instance", "root_block_device.encrypted", Is::False, OFF),
     read("tf.aws_instance", "ebs_block_device[].encrypted", Is::False, OFF),
     read("tf.aws_launch_template", "block_device_mappings[].ebs.encrypted", Is::OneOf(&["false"]), OFF),
+    // EFS file systems, likewise unencrypted unless told otherwise.
+    read("cfn.AWS.EFS.FileSystem", "Encrypted", Is::FalseOrUnset, OFF),
+    read("tf.aws_efs_file_system", "encrypted", Is::FalseOrUnset, OFF),
 ];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
@@ -67,7 +72,11 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     out.at(
         r,
         hit.prop(),
-        format!("volume of `{}` is not encrypted", r.name),
+        if r.ty.contains("EFS") || r.ty.contains("efs") {
+            format!("file system `{}` is not encrypted", r.name)
+        } else {
+            format!("volume of `{}` is not encrypted", r.name)
+        },
     )
     .label(OFF)
     .help(help);

@@ -22,6 +22,8 @@ pub enum Family {
     Gcp,
     /// Azure minimum TLS versions (`TLS1_2`, `1.2`).
     Azure,
+    /// Amazon OpenSearch Service domain TLS policies (`Policy-Min-TLS-1-2-2019-07`).
+    OpenSearch,
 }
 
 impl Family {
@@ -31,6 +33,7 @@ impl Family {
             Family::CloudFront => "cloudfront",
             Family::Gcp => "gcp",
             Family::Azure => "azure",
+            Family::OpenSearch => "opensearch",
         }
     }
 }
@@ -86,6 +89,11 @@ pub fn min_version(family: Family, name: &str) -> Option<Rank> {
                 '_' => Some(10),
                 _ => None,
             }
+        }
+        // `Policy-Min-TLS-1-2-...`.
+        Family::OpenSearch => {
+            let rest = u.strip_prefix("POLICY-MIN-TLS-1-")?;
+            rest.chars().next()?.to_digit(10).map(|d| 10 + d as Rank)
         }
         Family::Gcp | Family::Azure => None,
     }
