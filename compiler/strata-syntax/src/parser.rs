@@ -18,7 +18,7 @@
 use crate::ast::*;
 use crate::codes;
 use crate::lexer::{unescape, Keyword, Token, TokenKind as T, ITEM_KEYWORDS};
-use strata_base::{did_you_mean, Diagnostic, FileId, Fix, Span};
+use strata_base::{did_you_mean, Applicability, Diagnostic, FileId, Fix, Span};
 
 /// The deepest nesting the parser accepts (error `E0010` beyond).
 pub const MAX_DEPTH: u32 = 256;
@@ -1443,6 +1443,50 @@ impl<'a> Parser<'a> {
                             name.name
                         )),
                 );
+            }
+            // `serial-port-enable = ...`, `app.kubernetes.io/name = ...`: a key that is not a
+            // plain name, written without quotes. Reported once with the quoted key as a fix,
+            // then read as that key so the rest of the record is still checked.
+            T::Minus | T::Dot | T::Slash if !quoted && self.tok().start == name.span.end => {
+                let mut n = 0;
+                let mut end = name.span.end;
+                while let Some(t) = self.toks.get(self.pos + n) {
+                    if t.start != end || matches!(t.kind, T::Eq | T::Eof) {
+                        break;
+                    }
+                    end = t.end;
+                    n += 1;
+                }
+                if self.nth(n) != T::Eq {
+                    self.expected(
+                        "`=` and a value",
+                        Some(format!("a field is written `{} = value`", name.name)),
+                    );
+                    return None;
+                }
+                let key = self.src[name.span.start as usize..end as usize].to_string();
+                let span = self.span(name.span.start, end);
+                self.report(
+                    Diagnostic::error(
+                        codes::EXPECTED,
+                        format!("`{key}` is not a name: a key like it is written in quotes"),
+                        span,
+                    )
+                    .with_label("write this key in quotes")
+                    .with_help(format!(
+                        "names are letters, digits and `_`; any other key is a string: `\"{key}\" = value`"
+                    ))
+                    .with_fix(Fix::replace(
+                        format!("Quote `{key}`"),
+                        span,
+                        format!("\"{key}\""),
+                        Applicability::MachineApplicable,
+                    )),
+                );
+                for _ in 0..=n {
+                    self.bump();
+                }
+                return Some((Ident { name: key, span }, true));
             }
             _ => {
                 self.expected(

@@ -8,13 +8,15 @@ rule! {
     /// the Google provider — `tf.google_*_iam_member` (`member`), `tf.google_*_iam_binding`
     /// (`members`) and `tf.google_*_iam_policy` (the `bindings` of `policy_data`): Pub/Sub
     /// topics and subscriptions, secrets, KMS keys, Artifact Registry repositories, BigQuery
-    /// datasets, projects and the rest. Buckets, Cloud Run services and Cloud Functions are
+    /// datasets, projects and the rest — and BigQuery dataset ACLs (`access` entries of
+    /// `tf.google_bigquery_dataset` and `dm.bigquery.v2.dataset`, `tf.google_bigquery_dataset_access`:
+    /// `special_group`/`iam_member`). Buckets, Cloud Run services and Cloud Functions are
     /// reported by SEC001 and SEC103.
     ///
     /// ## Why it matters
     /// Such a binding makes the resource public: anyone can publish to the topic, read the
     /// secret, use the key or pull the images, with no identity to audit or revoke.
-    /// Checkov: `CKV_GCP_112` (KMS keys).
+    /// Checkov: `CKV_GCP_112` (KMS keys), `CKV_GCP_15` (BigQuery datasets).
     ///
     /// ## Example
     /// ```strata
@@ -68,6 +70,19 @@ static READS: LazyLock<Vec<Read>> = LazyLock::new(|| {
                 None
             }
         })
+        // BigQuery dataset ACLs: `access` entries of a dataset, and the access resource.
+        .chain([
+            part(
+                "tf.google_bigquery_dataset",
+                "access[].special_group",
+                MEMBER,
+            ),
+            part("tf.google_bigquery_dataset", "access[].iam_member", MEMBER),
+            part("tf.google_bigquery_dataset_access", "special_group", MEMBER),
+            part("tf.google_bigquery_dataset_access", "iam_member", MEMBER),
+            part("dm.bigquery.v2.dataset", "access[].specialGroup", MEMBER),
+            part("dm.bigquery.v2.dataset", "access[].iamMember", MEMBER),
+        ])
         .collect()
 });
 
@@ -95,21 +110,24 @@ fn policy_members(v: &Value) -> Vec<String> {
         .collect()
 }
 
-fn check(_cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
+fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     for x in READS.iter().filter(|x| x.ty == r.ty) {
-        for v in crate::reads::values(r, x.path) {
+        for (at, v) in crate::reads::located(r, x.path) {
             let who = if x.what == POLICY {
                 policy_members(v).into_iter().find(|m| everyone(m))
             } else {
                 v.as_str().filter(|m| everyone(m)).map(str::to_string)
             };
             if let Some(who) = who {
-                out.at(
-                    r,
-                    x.top(),
+                out.report(
+                    cx.span_at(r, &at, &[]),
                     format!("`{}` grants its role to `{who}`", r.name),
                 )
-                .label(format!("`{who}`"))
+                .label(if who == "allUsers" {
+                    "anyone on the internet"
+                } else {
+                    "anyone with a Google account"
+                })
                 .help("grant the role to the service accounts, groups or users that need it (`serviceAccount:NAME@PROJECT.iam.gserviceaccount.com`)");
                 return;
             }
