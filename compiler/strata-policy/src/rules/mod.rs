@@ -81,6 +81,7 @@ pub(crate) mod sec086_secret_in_env;
 pub(crate) mod sec087_k8s_privilege_escalation;
 pub(crate) mod sec088_namespace_without_network_policy;
 pub(crate) mod sec089_k8s_service_account_token;
+pub(crate) mod sec090_k8s_rbac_wildcard;
 pub(crate) mod sec095_literal_secret;
 pub(crate) mod sec096_literal_secret_in_output;
 pub(crate) mod sec100_vm_public_ip;
@@ -170,6 +171,7 @@ pub static ALL: &[&Rule] = &[
     &sec087_k8s_privilege_escalation::RULE,
     &sec088_namespace_without_network_policy::RULE,
     &sec089_k8s_service_account_token::RULE,
+    &sec090_k8s_rbac_wildcard::RULE,
     &sec095_literal_secret::RULE,
     &sec096_literal_secret_in_output::RULE,
     &sec100_vm_public_ip::RULE,

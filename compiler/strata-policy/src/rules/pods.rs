@@ -41,6 +41,8 @@ pub struct Vocab {
     pub host_network: Option<&'static str>,
     pub host_pid: Option<&'static str>,
     pub host_ipc: Option<&'static str>,
+    /// The node paths of the pod's `hostPath` volumes (a fanned path: `volumes[].hostPath.path`).
+    pub host_path: Option<&'static str>,
 }
 
 /// A field of a [`Vocab`].
@@ -71,6 +73,7 @@ pub static KUBE: Vocab = Vocab {
     host_network: Some("hostNetwork"),
     host_pid: Some("hostPID"),
     host_ipc: Some("hostIPC"),
+    host_path: Some("volumes[].hostPath.path"),
 };
 
 /// The Terraform Kubernetes provider (`tf.kubernetes_*`).
@@ -93,6 +96,7 @@ pub static TF_KUBERNETES: Vocab = Vocab {
     host_network: Some("host_network"),
     host_pid: Some("host_pid"),
     host_ipc: Some("host_ipc"),
+    host_path: Some("volume[].host_path.path"),
 };
 
 /// The stdlib's Kubernetes workloads (`k8s.Deployment`): non-root, read-only root and limits
@@ -117,6 +121,7 @@ pub static K8S: Vocab = Vocab {
     host_network: None,
     host_pid: None,
     host_ipc: None,
+    host_path: None,
 };
 
 /// The stdlib's ECS task definition.
@@ -216,6 +221,7 @@ const EMPTY: Vocab = Vocab {
     host_network: None,
     host_pid: None,
     host_ipc: None,
+    host_path: None,
 };
 
 /// Where a type keeps its pod spec, and in which vocabulary.
@@ -365,6 +371,14 @@ impl<'r> Container<'r> {
         match self.spec {
             Some(s) => value_in(s, path),
             None => values(self.r, path).into_iter().next(),
+        }
+    }
+    /// Every value of a fanned pod field (`volumes[].hostPath.path`), with its path from the
+    /// resource (for [`Cx::span_at`]).
+    pub fn pod_located(&self, f: Field) -> Vec<(String, &'r Value)> {
+        match f(self.v) {
+            Some(path) => located(self.r, &join(self.spec_path, path)),
+            None => Vec::new(),
         }
     }
     /// Whether the vocabulary has the field (the type can say it).

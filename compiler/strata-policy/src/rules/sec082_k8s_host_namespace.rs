@@ -5,12 +5,14 @@ rule! {
     /// ## What it checks
     /// A pod that shares a namespace of its node: `hostNetwork`, `hostPID` or `hostIPC` set to
     /// `true` in the pod spec of a `kube.*` workload, or `host_network`, `host_pid`, `host_ipc` in a
-    /// `tf.kubernetes_*` one.
+    /// `tf.kubernetes_*` one; or that mounts the node's file system (a `hostPath` volume,
+    /// `host_path` in Terraform).
     ///
     /// ## Why it matters
     /// Host namespaces let the pod see and reach every process and socket of the node,
-    /// bypassing network policies. Pod Security Standards (baseline) forbid them. Checkov:
-    /// `CKV_K8S_17`, `CKV_K8S_18`, `CKV_K8S_19`.
+    /// bypassing network policies; a `hostPath` volume reads and writes the node's files (its
+    /// kubelet credentials, the container runtime's socket). Pod Security Standards (baseline)
+    /// forbid both. Checkov: `CKV_K8S_17`, `CKV_K8S_18`, `CKV_K8S_19`.
     ///
     /// ## Example
     /// ```strata
@@ -45,7 +47,7 @@ rule! {
         category: Security,
         severity: Error,
         applies: Applies::Reads,
-        reads: || pods::reads("SEC082", &[], &[|v| v.host_network, |v| v.host_pid, |v| v.host_ipc]),
+        reads: || pods::reads("SEC082", &[], &[|v| v.host_network, |v| v.host_pid, |v| v.host_ipc, |v| v.host_path]),
         check: Check::Resource(check),
     }
 }
@@ -71,5 +73,19 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             .label(format!("`{field} = true`"))
             .help(format!("write `{field} = false` in `{}`", r.name));
         }
+    }
+    // A `hostPath` volume: the node's file system inside the pod.
+    if let Some((at, v)) = c
+        .pod_located(|v: &pods::Vocab| v.host_path)
+        .into_iter()
+        .next()
+    {
+        let path = v.as_str().unwrap_or("?");
+        out.report(
+            cx.span_at(r, &at, &[]),
+            format!("pod `{}` mounts the node's file system at `{path}`", r.name),
+        )
+        .label("hostPath volume")
+        .help("use an `emptyDir`, a ConfigMap, a Secret or a PersistentVolumeClaim; a node agent that must read the node belongs in a DaemonSet with `// strata-ignore SEC082: reason`");
     }
 }
