@@ -1592,3 +1592,46 @@ fn a_derived_database_price_is_marked_as_such() {
     let json = to_json(&r).to_string();
     assert!(json.contains("regional-multiplier"), "{json}");
 }
+
+/// A type the estimate has no model for is not "free": the renderers list it apart, as not
+/// estimated, with its type, and never among the resources without a fixed monthly price.
+#[test]
+fn types_without_a_model_are_listed_as_not_estimated() {
+    let mut f = Fixture::new();
+    f.stack("a", Provider::Aws, |s| {
+        s.set("region", "us-east-1");
+    });
+    f.resource("search", "cfn.AWS.OpenSearchService.Domain", |r| {
+        r.set("DomainName", "orders");
+    });
+    f.resource("key", "cfn.AWS.KMS.Key", |_| {});
+    f.resource("zone", "cfn.AWS.Route53.RecordSet", |_| {});
+    let r = raw(f);
+    assert_eq!(line(&r, "search").pricing, "unknown");
+    let table = to_table(&r);
+    let not_estimated = table
+        .lines()
+        .find(|l| l.contains("not estimated (no price model"))
+        .unwrap_or_else(|| panic!("no not-estimated line:\n{table}"));
+    assert!(
+        not_estimated.contains("search (cfn.AWS.OpenSearchService.Domain)"),
+        "{not_estimated}"
+    );
+    assert!(
+        !table
+            .lines()
+            .any(|l| l.contains("without a fixed monthly price") && l.contains("search")),
+        "{table}"
+    );
+    let md = to_markdown(&r);
+    assert!(
+        md.contains("not estimated (no price model")
+            && md.contains("`search (cfn.AWS.OpenSearchService.Domain)`"),
+        "{md}"
+    );
+    assert!(
+        !md.lines()
+            .any(|l| l.contains("no fixed monthly price (free") && l.contains("search")),
+        "{md}"
+    );
+}

@@ -463,7 +463,7 @@ pub fn to_table(report: &CostReport) -> String {
     let unpriced: Vec<&CostLine> = report
         .resources
         .iter()
-        .filter(|l| l.monthly == 0.0)
+        .filter(|l| l.monthly == 0.0 && l.pricing != "unknown")
         .collect();
     if !unpriced.is_empty() {
         let _ = writeln!(
@@ -475,6 +475,15 @@ pub fn to_table(report: &CostReport) -> String {
                 .map(|l| l.name.as_str())
                 .collect::<Vec<_>>()
                 .join(", ")
+        );
+    }
+    let unknown = not_estimated(report);
+    if !unknown.is_empty() {
+        let _ = writeln!(
+            out,
+            "{} resource(s) not estimated (no price model for their type; they may cost money, not in the total): {}",
+            unknown.len(),
+            unknown.join(", ")
         );
     }
     let missing = usage_missing(report);
@@ -490,6 +499,16 @@ pub fn to_table(report: &CostReport) -> String {
     }
     out.push_str("On-demand list prices, USD; usage-based charges (requests, transfer, stored data) are only included where usage is given.\n");
     out
+}
+
+/// The resources of a type the estimate has no model for, as `name (type)`.
+fn not_estimated(report: &CostReport) -> Vec<String> {
+    report
+        .resources
+        .iter()
+        .filter(|l| l.pricing == "unknown")
+        .map(|l| format!("{} ({})", l.name, l.ty))
+        .collect()
 }
 
 /// JSON for `strata cost --format json`: `currency`, `monthly_total`, `resources[]` with `name`,
@@ -543,8 +562,21 @@ pub(crate) fn markdown_body(report: &CostReport, out: &mut String) {
     let unpriced: Vec<&CostLine> = report
         .resources
         .iter()
-        .filter(|l| l.monthly == 0.0)
+        .filter(|l| l.monthly == 0.0 && l.pricing != "unknown")
         .collect();
+    let unknown = not_estimated(report);
+    if !unknown.is_empty() {
+        let _ = writeln!(
+            out,
+            "\n{} resource(s) not estimated (no price model for their type; they may cost money, not in the total): {}.",
+            unknown.len(),
+            unknown
+                .iter()
+                .map(|l| format!("`{}`", md_escape(l)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
     if !unpriced.is_empty() {
         let _ = writeln!(
             out,
