@@ -8,10 +8,14 @@ rule! {
     /// a redirect), or a Kubernetes ingress without TLS (no `spec.tls` on
     /// `kube.networking.v1.Ingress` or `tf.kubernetes_ingress_v1`). The stdlib's `k8s.Ingress`
     /// always writes a `tls` section (its secret defaults to `NAME-tls`) and is not reported.
+    /// An Azure App Service app (`tf.azurerm_{linux,windows}_{web,function}_app`) without
+    /// `https_only` (off unless written) or with `site_config.ftps_state = "AllAllowed"` (plain
+    /// FTP deployments), and a container app whose ingress allows insecure connections.
     ///
     /// ## Why it matters
     /// Cookies, tokens and form posts travel in clear text and can be altered on the way.
-    /// Serve HTTPS and redirect port 80 to it. Checkov: `CKV_AWS_2`, `CKV2_AWS_20`.
+    /// Serve HTTPS and redirect port 80 to it. Checkov: `CKV_AWS_2`, `CKV2_AWS_20`,
+    /// `CKV_AZURE_14`, `CKV_AZURE_70` (HTTPS only), `CKV_AZURE_78` (FTP).
     ///
     /// ## Example
     /// ```strata
@@ -45,6 +49,12 @@ rule! {
 
 const HTTP: &str = "HTTP listener";
 const NO_TLS: &str = "TLS turned off";
+/// An App Service app answering plain HTTP (`https_only` is off unless written).
+const PLAIN_APP: &str = "HTTPS not required";
+/// An App Service app accepting plain FTP for deployments (credentials in clear).
+const FTP: &str = "plain FTP allowed";
+/// A container app's ingress accepting plain HTTP.
+const INSECURE: &str = "insecure connections allowed";
 /// A listener's redirect to HTTPS: a flag, or the type of its default actions.
 const REDIRECT: &str = "redirect";
 const ACTION: &str = "action type";
@@ -72,6 +82,16 @@ static READS: &[Read] = &[
     read("kube.networking.v1.Ingress", "spec.tls", Is::Test(empty), NO_TLS),
     read("tf.kubernetes_ingress_v1", "spec.tls", Is::Unset, NO_TLS),
     read("tf.kubernetes_ingress_v1", "spec.tls", Is::Test(empty), NO_TLS),
+    // Azure App Service apps answer plain HTTP unless `https_only` is written.
+    read("tf.azurerm_linux_web_app", "https_only", Is::FalseOrUnset, PLAIN_APP),
+    read("tf.azurerm_windows_web_app", "https_only", Is::FalseOrUnset, PLAIN_APP),
+    read("tf.azurerm_linux_function_app", "https_only", Is::FalseOrUnset, PLAIN_APP),
+    read("tf.azurerm_windows_function_app", "https_only", Is::FalseOrUnset, PLAIN_APP),
+    read("tf.azurerm_linux_web_app", "site_config.ftps_state", Is::OneOf(&["AllAllowed"]), FTP),
+    read("tf.azurerm_windows_web_app", "site_config.ftps_state", Is::OneOf(&["AllAllowed"]), FTP),
+    read("tf.azurerm_linux_function_app", "site_config.ftps_state", Is::OneOf(&["AllAllowed"]), FTP),
+    read("tf.azurerm_windows_function_app", "site_config.ftps_state", Is::OneOf(&["AllAllowed"]), FTP),
+    read("tf.azurerm_container_app", "ingress.allow_insecure_connections", Is::True, INSECURE),
 ];
 
 fn redirects(r: &Resource) -> bool {
@@ -90,6 +110,26 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let Some(hit) = first_fault(READS, r) else {
         return;
     };
+    if matches!(hit.what(), PLAIN_APP | FTP | INSECURE) {
+        let (message, line) = match hit.what() {
+            PLAIN_APP => (
+                format!("app `{}` serves plain HTTP", r.name),
+                "https_only = true".to_string(),
+            ),
+            FTP => (
+                format!("app `{}` accepts deployments over plain FTP", r.name),
+                "site_config.ftps_state = \"Disabled\"".to_string(),
+            ),
+            _ => (
+                format!("container app `{}` serves plain HTTP", r.name),
+                "ingress.allow_insecure_connections = false".to_string(),
+            ),
+        };
+        out.at(r, hit.prop(), message)
+            .label(hit.what())
+            .help(fix(cx, r, &line));
+        return;
+    }
     if hit.what() == NO_TLS {
         let line = match r.ty.as_str() {
             "tf.kubernetes_ingress_v1" => "tls = [{ hosts = [\"...\"], secret_name = \"...\" }]",

@@ -8,7 +8,8 @@ rule! {
     /// `cfn.AWS.ElasticLoadBalancingV2.Listener`, `tf.aws_lb_listener`), a Google load balancer or
     /// SSL policy with a minimum below `TLS_1_2` (`gcp.compute.HttpsLoadBalancer`,
     /// `tf.google_compute_ssl_policy`, whose default is TLS 1.0), or a CloudFront distribution with
-    /// an old minimum protocol version. Policies are judged by the providers' published tables
+    /// an old minimum protocol version, or an Azure App Service app whose
+    /// `site_config.minimum_tls_version` is below 1.2. Policies are judged by the providers' published tables
     /// (`stdlib/policies/tls.toml`, with its sources): `ELBSecurityPolicy-TLS13-1-0-2021-06` and
     /// `ELBSecurityPolicy-FS-2018-06` accept TLS 1.0 although their names look recent.
     ///
@@ -54,6 +55,10 @@ fn weak_cloudfront(v: &Value) -> bool {
     v.as_str().is_some_and(|p| weak(Family::CloudFront, p))
 }
 
+fn weak_azure(v: &Value) -> bool {
+    v.as_str().is_some_and(|p| weak(Family::Azure, p))
+}
+
 fn weak_gcp(v: &Value) -> bool {
     v.as_str().is_some_and(|p| weak(Family::Gcp, p))
 }
@@ -71,6 +76,11 @@ static READS: &[Read] = &[
     read("tf.aws_cloudfront_distribution", "viewer_certificate.minimum_protocol_version", Is::Test(weak_cloudfront), VERSION),
     // Google's SSL policies accept TLS 1.0 unless told otherwise.
     read("tf.google_compute_ssl_policy", "min_tls_version", Is::NoneOfOrUnset(&["TLS_1_2", "TLS_1_3"]), VERSION),
+    // Azure App Service apps (the default is TLS 1.2; an older one is the fault).
+    read("tf.azurerm_linux_web_app", "site_config.minimum_tls_version", Is::Test(weak_azure), VERSION),
+    read("tf.azurerm_windows_web_app", "site_config.minimum_tls_version", Is::Test(weak_azure), VERSION),
+    read("tf.azurerm_linux_function_app", "site_config.minimum_tls_version", Is::Test(weak_azure), VERSION),
+    read("tf.azurerm_windows_function_app", "site_config.minimum_tls_version", Is::Test(weak_azure), VERSION),
 ];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
@@ -81,12 +91,14 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let good = match (hit.what(), r.ty.as_str()) {
         (POLICY, _) => "ELBSecurityPolicy-TLS13-1-2-2021-06",
         (_, t) if t.contains("cloudfront") || t.contains("CloudFront") => "TLSv1.2_2021",
+        (_, t) if t.starts_with("tf.azurerm_") => "1.2",
         _ => "TLS_1_2",
     };
     let shown = hit.shown();
     let family = match (hit.what(), r.ty.as_str()) {
         (POLICY, _) => Family::Elb,
         (_, t) if t.contains("cloudfront") || t.contains("CloudFront") => Family::CloudFront,
+        (_, t) if t.starts_with("tf.azurerm_") => Family::Azure,
         _ => Family::Gcp,
     };
     let accepts = min_version(family, &shown).map_or("TLS older than 1.2", super::tls::shown);
