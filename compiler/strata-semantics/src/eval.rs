@@ -1601,6 +1601,20 @@ pub(crate) fn help_for(kind: &MismatchKind, ty: &Ty) -> String {
                     example_quantity(*dimension)
                 ),
                 Ty::Bool => "write `true` or `false`".into(),
+                // A list wanted: say so, and show how one element is written.
+                Ty::List(inner) => {
+                    let element = help_for(kind, inner);
+                    let element = element
+                        .strip_prefix("write a record: ")
+                        .map(|e| format!("each element a record: {e}"));
+                    match (found.as_str(), element) {
+                        ("record", Some(e)) => {
+                            format!("write a list, even of one element: `[{{ ... }}]`; {e}")
+                        }
+                        (_, Some(e)) => format!("write a list `[...]`; {e}"),
+                        _ => format!("write a list `[...]` of `{inner}`"),
+                    }
+                }
                 // A named record type (`https`, `s3`): show how one is written.
                 Ty::Record(fields) => {
                     let name = match ty {

@@ -26,6 +26,8 @@ struct Walk<'d, 'a> {
     db: &'d Db<'a>,
     values: BTreeMap<String, Span>,
     args: BTreeMap<String, Span>,
+    /// The resource is declared in a module (only there can a value come from a parameter).
+    in_module: bool,
 }
 
 impl<'a> Db<'a> {
@@ -43,6 +45,7 @@ impl<'a> Db<'a> {
             db: self,
             values: BTreeMap::new(),
             args: BTreeMap::new(),
+            in_module: self.scopes[scope].call.is_some(),
         };
         let shadow: Vec<&str> = locals.iter().map(|(n, _)| n.as_str()).collect();
         let mut path = prop.to_string();
@@ -122,18 +125,33 @@ impl<'d, 'a> Walk<'d, 'a> {
                 }
             }
             ExprKind::Cond {
-                then, otherwise, ..
+                cond,
+                then,
+                otherwise,
             } => match (
                 fits(then, v, 0, &mut { MAX_ENTRIES }),
                 fits(otherwise, v, 0, &mut { MAX_ENTRIES }),
             ) {
-                (true, false) => self.walk(then, scope, shadow, v, path, arg, hops, depth + 1),
-                (false, true) => self.walk(otherwise, scope, shadow, v, path, arg, hops, depth + 1),
-                _ => {}
+                (true, false) => {
+                    self.computed_from(cond, scope, shadow, path, hops, depth);
+                    self.walk(then, scope, shadow, v, path, arg, hops, depth + 1)
+                }
+                (false, true) => {
+                    self.computed_from(cond, scope, shadow, path, hops, depth);
+                    self.walk(otherwise, scope, shadow, v, path, arg, hops, depth + 1)
+                }
+                _ => self.computed_from(e, scope, shadow, path, hops, depth),
             },
             ExprKind::ListComp {
-                key: k, var, body, ..
+                key: k,
+                var,
+                body,
+                iter,
+                ..
             } => {
+                // The elements come from the list iterated: a module parameter there supplied
+                // them (`[for p in ports: { port = p, ... }]`).
+                self.computed_from(iter, scope, shadow, path, hops, depth);
                 let Some(first) = v.as_list().and_then(|l| l.first()) else {
                     return;
                 };
@@ -167,6 +185,105 @@ impl<'d, 'a> Walk<'d, 'a> {
                     _ => {}
                 }
             }
+            // A value computed from module parameters (`!open`, `"${name}-logs"`,
+            // `size * 2`): the arguments that supplied them are where the user's code decided it.
+            _ => self.computed_from(e, scope, shadow, path, hops, depth),
+        }
+    }
+
+    /// Record, as the arguments that supplied the value at `path`, the call-site arguments of
+    /// the module parameters `e` reads (through `let`s), innermost first so that the outermost
+    /// call's argument wins as in [`Walk::walk`].
+    fn computed_from(
+        &mut self,
+        e: &'a Expr,
+        scope: ScopeId,
+        shadow: &[&str],
+        path: &str,
+        hops: u32,
+        depth: u32,
+    ) {
+        if !self.in_module {
+            return;
+        }
+        let mut found: Vec<Span> = Vec::new();
+        self.params_in(e, scope, shadow, hops, depth, &mut found);
+        for s in found {
+            self.record(true, path.to_string(), s);
+        }
+    }
+
+    /// The argument spans of the module parameters an expression reads, at most a few.
+    fn params_in(
+        &self,
+        e: &'a Expr,
+        scope: ScopeId,
+        shadow: &[&str],
+        hops: u32,
+        depth: u32,
+        out: &mut Vec<Span>,
+    ) {
+        if depth > MAX_DEPTH || hops >= MAX_HOPS || out.len() >= 4 {
+            return;
+        }
+        let go = |x: &'a Expr, out: &mut Vec<Span>| {
+            self.params_in(x, scope, shadow, hops, depth + 1, out)
+        };
+        match &e.kind {
+            ExprKind::Name(id) => {
+                if shadow.contains(&id.name.as_str()) {
+                    return;
+                }
+                let Some(sym) = self.db.lookup(scope, &id.name) else {
+                    return;
+                };
+                let sym = &self.db.syms[sym];
+                match &sym.kind {
+                    SymKind::Let(l) => {
+                        self.params_in(&l.value, sym.scope, &[], hops + 1, depth + 1, out)
+                    }
+                    SymKind::ModuleParam(_, Some(a)) => {
+                        if !out.contains(&a.expr.span) {
+                            out.push(a.expr.span);
+                        }
+                        let names: Vec<&str> = a.locals.iter().map(|(n, _)| n.as_str()).collect();
+                        self.params_in(a.expr, a.scope, &names, hops + 1, depth + 1, out);
+                    }
+                    _ => {}
+                }
+            }
+            ExprKind::Paren(x) | ExprKind::Unary { expr: x, .. } => go(x, out),
+            ExprKind::Field { base, .. } => go(base, out),
+            ExprKind::Index { base, index } => {
+                go(base, out);
+                go(index, out);
+            }
+            ExprKind::Binary { lhs, rhs, .. } => {
+                go(lhs, out);
+                go(rhs, out);
+            }
+            ExprKind::Call { args, .. } => {
+                for a in args {
+                    go(a, out);
+                }
+            }
+            ExprKind::Cond {
+                cond,
+                then,
+                otherwise,
+            } => {
+                go(cond, out);
+                go(then, out);
+                go(otherwise, out);
+            }
+            ExprKind::Str(parts) => {
+                for p in parts {
+                    if let StrPart::Interp(x) = p {
+                        go(x, out);
+                    }
+                }
+            }
+            ExprKind::ListComp { iter, .. } | ExprKind::MapComp { iter, .. } => go(iter, out),
             _ => {}
         }
     }
