@@ -71,6 +71,7 @@ pub(crate) mod sec065_trail_without_cloudwatch_logs;
 pub(crate) mod sec070_cluster_public_endpoint;
 pub(crate) mod sec071_cluster_secrets_encryption;
 pub(crate) mod sec072_cluster_logging;
+pub(crate) mod sec073_cluster_legacy_authorization;
 pub(crate) mod sec080_k8s_privileged;
 pub(crate) mod sec081_k8s_run_as_root;
 pub(crate) mod sec082_k8s_host_namespace;
@@ -161,6 +162,7 @@ pub static ALL: &[&Rule] = &[
     &sec070_cluster_public_endpoint::RULE,
     &sec071_cluster_secrets_encryption::RULE,
     &sec072_cluster_logging::RULE,
+    &sec073_cluster_legacy_authorization::RULE,
     &sec080_k8s_privileged::RULE,
     &sec081_k8s_run_as_root::RULE,
     &sec082_k8s_host_namespace::RULE,
