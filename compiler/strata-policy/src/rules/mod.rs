@@ -89,6 +89,7 @@ pub(crate) mod sec100_vm_public_ip;
 pub(crate) mod sec101_vm_imdsv1;
 pub(crate) mod sec102_volume_unencrypted;
 pub(crate) mod sec103_public_unauthenticated_service;
+pub(crate) mod sec104_vm_serial_port;
 pub(crate) mod sec110_log_retention;
 pub(crate) mod sec120_registry_scanning;
 pub(crate) mod sec121_registry_mutable_tags;
@@ -180,6 +181,7 @@ pub static ALL: &[&Rule] = &[
     &sec101_vm_imdsv1::RULE,
     &sec102_volume_unencrypted::RULE,
     &sec103_public_unauthenticated_service::RULE,
+    &sec104_vm_serial_port::RULE,
     &sec110_log_retention::RULE,
     &sec120_registry_scanning::RULE,
     &sec121_registry_mutable_tags::RULE,
