@@ -1516,7 +1516,8 @@ fn key_services(t: &Template, key: &str) -> BTreeSet<String> {
 
 /// Seed 004 (community-platform): the alarms notify an on-call topic the platform key encrypts,
 /// so the key admits CloudWatch (or the alarms could not publish); the API pods receive their
-/// role through EKS Pod Identity (trust with `sts:TagSession`, the agent add-on first). A key
+/// role through EKS Pod Identity (trust with `sts:TagSession` for exactly their service
+/// account on this cluster, the agent add-on first). A key
 /// encrypting a topic no alarm notifies does not admit CloudWatch.
 #[test]
 fn alarm_topic_key_and_pod_identity() {
@@ -1555,11 +1556,25 @@ fn alarm_topic_key_and_pod_identity() {
         "{services:?}"
     );
 
-    let trust = &t.props("ApiRole")["AssumeRolePolicyDocument"]["Statement"][0];
-    assert_eq!(trust["Principal"]["Service"][0], "pods.eks.amazonaws.com");
+    let trust = &t.props("ApiRole")["AssumeRolePolicyDocument"]["Statement"];
+    assert_eq!(trust.as_array().map(Vec::len), Some(1), "{trust}");
+    let trust = &trust[0];
+    assert_eq!(trust["Principal"]["Service"], "pods.eks.amazonaws.com");
     assert_eq!(
         trust["Action"],
         serde_json::json!(["sts:AssumeRole", "sts:TagSession"])
+    );
+    // For exactly the service account `community/api` of this cluster (`assumed_by.pod_identity`).
+    let tags = &trust["Condition"]["StringEquals"];
+    assert_eq!(tags["aws:RequestTag/kubernetes-namespace"], "community");
+    assert_eq!(tags["aws:RequestTag/kubernetes-service-account"], "api");
+    assert_eq!(
+        tags["aws:RequestTag/eks-cluster-arn"],
+        serde_json::json!({"Fn::GetAtt": ["Cluster", "Arn"]})
+    );
+    assert!(
+        refs_of(&tags["aws:SourceAccount"]).contains("Cluster"),
+        "{tags}"
     );
     let assoc = t.get("ApiIdentity");
     assert_eq!(assoc["Type"], "AWS::EKS::PodIdentityAssociation");
@@ -3293,6 +3308,90 @@ fn k8s_intent_aws_pod_identity() {
             "{what}: {policy}"
         );
     }
+}
+
+/// A hand-written role with `assumed_by.pod_identity`: the Pod Identity statement beside the
+/// role's other principals, and beside the IRSA statement when it trusts both (a service
+/// account moving from IRSA to Pod Identity), with the same conditions.
+#[test]
+fn pod_identity_trust_of_a_hand_written_role() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = k8s_intent_project(tmp.path(), "aws", "roles", &|_| String::new());
+    let cloud = read(&project.join("cloud.strata"))
+        + r#"
+resource both: aws.iam.Role {
+  assumed_by = {
+    service_account = { provider = oidc, namespace = "jobs", name = "worker" }
+    pod_identity = { cluster = cluster, namespace = "jobs", name = "worker" }
+  }
+}
+resource tasks: aws.iam.Role {
+  assumed_by = {
+    service = ["ecs-tasks.amazonaws.com"]
+    pod_identity = { cluster = cluster, namespace = "jobs", name = "worker" }
+  }
+}
+"#;
+    fs::write(project.join("cloud.strata"), cloud).expect("write");
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let t = Template::load(&out.join("cloudformation/cloud.template.json"));
+    let issuer = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+    let provider_arn = format!("arn:aws:iam::123456789012:oidc-provider/{issuer}");
+    let cluster_arn = "arn:aws:eks:us-east-1:123456789012:cluster/shop";
+    let atts = BTreeMap::from([
+        ("Oidc.Arn", provider_arn.as_str()),
+        ("Cluster.Arn", cluster_arn),
+    ]);
+    let pod_identity = serde_json::json!({
+        "Sid": "EksPodIdentity",
+        "Effect": "Allow",
+        "Action": ["sts:AssumeRole", "sts:TagSession"],
+        "Principal": {"Service": "pods.eks.amazonaws.com"},
+        "Condition": {"StringEquals": {
+            "aws:SourceAccount": "123456789012",
+            "aws:RequestTag/eks-cluster-arn": cluster_arn,
+            "aws:RequestTag/kubernetes-namespace": "jobs",
+            "aws:RequestTag/kubernetes-service-account": "worker",
+        }},
+    });
+    let both: Json = serde_json::from_str(&cfn_eval(
+        &t.props("Both")["AssumeRolePolicyDocument"],
+        &atts,
+    ))
+    .expect("the trust policy is JSON");
+    assert_eq!(
+        both,
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Principal": {"Federated": provider_arn},
+                    "Condition": {"StringEquals": {
+                        format!("{issuer}:sub"): "system:serviceaccount:jobs:worker",
+                        format!("{issuer}:aud"): "sts.amazonaws.com",
+                    }},
+                },
+                pod_identity,
+            ],
+        })
+    );
+    assert_eq!(
+        cfn_eval_tree(&t.props("Tasks")["AssumeRolePolicyDocument"], &atts),
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Principal": {"Service": ["ecs-tasks.amazonaws.com"]},
+                },
+                pod_identity,
+            ],
+        })
+    );
 }
 
 /// What EKS Pod Identity needs, each missing one an error (L0015) saying what to write: the
