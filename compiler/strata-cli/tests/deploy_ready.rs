@@ -3475,6 +3475,32 @@ fn k8s_intent_pod_identity_needs_the_agent() {
     let t = Template::load(&out.join("cloudformation/cloud.template.json"));
     assert_eq!(t.ty("PodIdentityAgent"), "AWS::EKS::Addon");
 
+    // A generated add-on counts too (naming the cluster by its literal name; by reference as
+    // the curated one), not one of another cluster.
+    let project = k8s_intent_project(tmp.path(), "aws", "generated", &pod_identity_pods);
+    without_agent(&project);
+    let cloud = read(&project.join("cloud.strata")).replacen("import aws\n", "import aws\nimport tf\n", 1)
+        + "resource agent: tf.aws_eks_addon { cluster_name = \"shop\", addon_name = \"eks-pod-identity-agent\" }\n";
+    fs::write(project.join("cloud.strata"), &cloud).expect("write");
+    compile_project(
+        &project,
+        &["--target", "terraform,kubernetes"],
+        &tmp.path().join("generated-out"),
+    );
+    fs::write(
+        project.join("cloud.strata"),
+        cloud.replace(
+            "{ cluster_name = \"shop\", addon_name",
+            "{ cluster_name = \"other\", addon_name",
+        ),
+    )
+    .expect("write");
+    let err = compile_fails(&project, &tmp.path().join("generated-other-out"));
+    assert!(
+        err.contains("runs no `eks-pod-identity-agent` add-on"),
+        "{err}"
+    );
+
     // A Fargate profile taking the namespace's pods: Pod Identity does not reach them.
     let project = k8s_intent_project(tmp.path(), "aws", "fargate", &pod_identity_pods);
     let cloud = read(&project.join("cloud.strata"))

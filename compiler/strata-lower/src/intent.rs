@@ -659,18 +659,22 @@ const POD_IDENTITY_AGENT: &str = "eks-pod-identity-agent";
 
 /// Whether the program installs the `eks-pod-identity-agent` add-on on `cluster`: an
 /// `aws.eks.Addon` (or the generated `AWS::EKS::Addon` / `aws_eks_addon`) of that name that
-/// refers to the cluster.
+/// refers to the cluster, or names it by its literal `cluster_name`.
 fn has_pod_identity_agent(model: &Model, cluster: &Resource) -> bool {
+    let cluster_name = cluster.props.get("cluster_name").and_then(Value::as_str);
     model.resources.iter().any(|x| {
-        let name = match x.ty.as_str() {
-            "aws.eks.Addon" | "tf.aws_eks_addon" => x.props.get("addon_name"),
-            "cfn.AWS.EKS.Addon" => x.props.get("AddonName"),
-            _ => None,
+        let (name, of) = match x.ty.as_str() {
+            "aws.eks.Addon" => (x.props.get("addon_name"), None),
+            "tf.aws_eks_addon" => (x.props.get("addon_name"), x.props.get("cluster_name")),
+            "cfn.AWS.EKS.Addon" => (x.props.get("AddonName"), x.props.get("ClusterName")),
+            _ => return false,
         };
         name.and_then(Value::as_str) == Some(POD_IDENTITY_AGENT)
-            && x.references()
+            && (x
+                .references()
                 .iter()
                 .any(|(to, _)| to.resource == cluster.id)
+                || (cluster_name.is_some() && of.and_then(Value::as_str) == cluster_name))
     })
 }
 
@@ -698,8 +702,8 @@ fn eks_pod_identity(
     let cluster_res = model.resource(cluster.resource);
     let namespace = namespace_of(stack);
     let mut ok = true;
-    // The agent: a cluster the program does not create (`existing`) may have it already.
-    if !cluster_res.existing && !has_pod_identity_agent(model, cluster_res) {
+    // The agent, which hands the pods their credentials.
+    if !has_pod_identity_agent(model, cluster_res) {
         ok = false;
         let taken = |n: &str| model.resources.iter().any(|x| x.name == n);
         let addon = if taken("pod_identity_agent") {
