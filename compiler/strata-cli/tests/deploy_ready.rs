@@ -3536,7 +3536,7 @@ fn k8s_intent_pod_identity_needs_the_agent() {
     let err = compile_fails(&project, &tmp.path().join("account-out"));
     let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
-        flat.contains("error[L0015]: `api` connects to `db` with IAM database authentication")
+        flat.contains("error[L0015]: `api` uses `db`, whose grant (IAM database authentication) names the account of stack `cloud` in an ARN, and that account is not known")
             && flat.contains("accounts = [\"123456789012\"]"),
         "{err}"
     );

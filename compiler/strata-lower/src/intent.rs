@@ -686,8 +686,8 @@ fn has_pod_identity_agent(model: &Model, cluster: &Resource) -> bool {
 /// no annotation. `{ aws: { cluster, role_name, namespace, name, grants, env } }`. Errors
 /// (L0015): the cluster runs no `eks-pod-identity-agent` add-on (with the declaration to add
 /// as a fix), a Fargate profile of the cluster takes the namespace's pods (Pod Identity does
-/// not reach Fargate), a database is used while the account of the cluster's stack is not
-/// known (IAM database authentication names the user by an ARN with the account).
+/// not reach Fargate), a grant names the account (`$Account`: IAM database authentication's
+/// user ARN) while the cluster's stack names no single account.
 #[allow(clippy::too_many_arguments)]
 fn eks_pod_identity(
     model: &Model,
@@ -798,19 +798,37 @@ fn eks_pod_identity(
         Some(list) if list.len() == 1 => list[0].as_str().map(str::to_string),
         _ => None,
     };
-    let database = cloud.iter().find(|u| u.res.ty == "portable.Postgres");
-    if let (None, Some(db)) = (&account, database) {
+    let mut vars = vec![
+        ("$Partition", partition.to_string()),
+        ("$Region", region),
+        ("$DbUser", name.replace('-', "_")),
+    ];
+    if let Some(account) = &account {
+        vars.push(("$Account", account.clone()));
+    }
+    let (mut rows, env) = pod_grants(model, cloud, "aws", &vars, tables);
+    unique_sids(&mut rows);
+    // A row that names the account (the `rds-db:connect` ARN of a database user) while the
+    // stack names none: the role would hold a placeholder.
+    let unresolved =
+        account.is_none() && serde_json::to_string(&rows).is_ok_and(|s| s.contains("$Account"));
+    if let Some(u) = cloud
+        .iter()
+        .find(|u| u.res.ty == "portable.Postgres")
+        .or(cloud.first())
+        .filter(|_| unresolved)
+    {
         ok = false;
         diags.push(
             Diagnostic::error(
                 c::POD_IDENTITY,
                 format!(
-                    "`{}` connects to `{}` with IAM database authentication, whose grant names the database user by an ARN with the account of stack `{}`, which is not known",
-                    r.name, db.res.name, home.name
+                    "`{}` uses `{}`, whose grant (IAM database authentication) names the account of stack `{}` in an ARN, and that account is not known",
+                    r.name, u.res.name, home.name
                 ),
-                uses_span(r, db.res),
+                uses_span(r, u.res),
             )
-            .with_label("a use of a database")
+            .with_label("a use whose grant names the account")
             .with_secondary(home.span, "the stack names no single account")
             .with_help(format!(
                 "write the account in stack `{}`'s settings: `aws {{ ..., accounts = [\"123456789012\"] }}`",
@@ -821,14 +839,6 @@ fn eks_pod_identity(
     if !ok {
         return Json::Null;
     }
-    let vars = [
-        ("$Partition", partition.to_string()),
-        ("$Region", region),
-        ("$Account", account.unwrap_or_default()),
-        ("$DbUser", name.replace('-', "_")),
-    ];
-    let (mut rows, env) = pod_grants(model, cloud, "aws", &vars, tables);
-    unique_sids(&mut rows);
     serde_json::json!({
         "aws": {
             "cluster": ctx::ref_marker(cluster.resource.0, None),
