@@ -3501,11 +3501,12 @@ fn k8s_intent_pod_identity_needs_the_agent() {
         "{err}"
     );
 
-    // A Fargate profile taking the namespace's pods: Pod Identity does not reach them.
+    // A Fargate profile taking the namespace's pods (by a wildcard): Pod Identity does not reach
+    // them.
     let project = k8s_intent_project(tmp.path(), "aws", "fargate", &pod_identity_pods);
     let cloud = read(&project.join("cloud.strata"))
         + "resource fargate_role: aws.iam.Role { assumed_by = { service = [\"eks-fargate-pods.amazonaws.com\"] } }\n\
-           resource shop_fargate: aws.eks.FargateProfile {\n  cluster = cluster\n  role = fargate_role\n  subnets = [private_a, private_b]\n  selectors = [{ namespace = \"shop\" }]\n}\n";
+           resource shop_fargate: aws.eks.FargateProfile {\n  cluster = cluster\n  role = fargate_role\n  subnets = [private_a, private_b]\n  selectors = [{ namespace = \"sh*\" }]\n}\n";
     fs::write(project.join("cloud.strata"), cloud).expect("write");
     let err = compile_fails(&project, &tmp.path().join("fargate-out"));
     let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");

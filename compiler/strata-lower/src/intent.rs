@@ -766,7 +766,9 @@ fn eks_pod_identity(
             .flatten()
             .filter_map(Value::as_record)
             .any(|s| {
-                s.get("namespace").and_then(Value::as_str) == Some(namespace.as_str())
+                s.get("namespace")
+                    .and_then(Value::as_str)
+                    .is_some_and(|pattern| glob_match(pattern, &namespace))
                     && s.get("labels")
                         .and_then(Value::as_record)
                         .is_none_or(|l| l.is_empty())
@@ -849,6 +851,31 @@ fn eks_pod_identity(
             "env": env,
         }
     })
+}
+
+/// Whether `text` matches `pattern`, where `*` is any run of characters and `?` one (the
+/// wildcards of a Fargate profile's namespace selector, `prod-*`).
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    // The classic two-pointer match with backtracking to the last `*`.
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < t.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == t[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
 }
 
 /// GKE Workload Identity: a Google service account `STACK-NAME` (cut to 30) in the cluster's
@@ -1177,4 +1204,28 @@ pub fn clients(model: &Model, referrers: &[(ResourceId, String)]) -> Json {
         })
         .collect();
     Json::Array(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn fargate_namespace_patterns() {
+        for (p, t, m) in [
+            ("shop", "shop", true),
+            ("shop", "shops", false),
+            ("shop-*", "shop-jobs", true),
+            ("shop-*", "shop-", true),
+            ("shop-*", "shop", false),
+            ("*", "anything", true),
+            ("s?op", "shop", true),
+            ("*-jobs", "community-jobs", true),
+            ("*-jobs", "community-api", false),
+            ("a*b*c", "aXbYc", true),
+            ("a*b*c", "aXbY", false),
+        ] {
+            assert_eq!(glob_match(p, t), m, "{p} ~ {t}");
+        }
+    }
 }
