@@ -1516,7 +1516,8 @@ fn key_services(t: &Template, key: &str) -> BTreeSet<String> {
 
 /// Seed 004 (community-platform): the alarms notify an on-call topic the platform key encrypts,
 /// so the key admits CloudWatch (or the alarms could not publish); the API pods receive their
-/// role through EKS Pod Identity (trust with `sts:TagSession`, the agent add-on first). A key
+/// role through EKS Pod Identity (trust with `sts:TagSession` for exactly their service
+/// account on this cluster, the agent add-on first). A key
 /// encrypting a topic no alarm notifies does not admit CloudWatch.
 #[test]
 fn alarm_topic_key_and_pod_identity() {
@@ -1555,11 +1556,25 @@ fn alarm_topic_key_and_pod_identity() {
         "{services:?}"
     );
 
-    let trust = &t.props("ApiRole")["AssumeRolePolicyDocument"]["Statement"][0];
-    assert_eq!(trust["Principal"]["Service"][0], "pods.eks.amazonaws.com");
+    let trust = &t.props("ApiRole")["AssumeRolePolicyDocument"]["Statement"];
+    assert_eq!(trust.as_array().map(Vec::len), Some(1), "{trust}");
+    let trust = &trust[0];
+    assert_eq!(trust["Principal"]["Service"], "pods.eks.amazonaws.com");
     assert_eq!(
         trust["Action"],
         serde_json::json!(["sts:AssumeRole", "sts:TagSession"])
+    );
+    // For exactly the service account `community/api` of this cluster (`assumed_by.pod_identity`).
+    let tags = &trust["Condition"]["StringEquals"];
+    assert_eq!(tags["aws:RequestTag/kubernetes-namespace"], "community");
+    assert_eq!(tags["aws:RequestTag/kubernetes-service-account"], "api");
+    assert_eq!(
+        tags["aws:RequestTag/eks-cluster-arn"],
+        serde_json::json!({"Fn::GetAtt": ["Cluster", "Arn"]})
+    );
+    assert!(
+        refs_of(&tags["aws:SourceAccount"]).contains("Cluster"),
+        "{tags}"
     );
     let assoc = t.get("ApiIdentity");
     assert_eq!(assoc["Type"], "AWS::EKS::PodIdentityAssociation");
@@ -3092,6 +3107,459 @@ fn k8s_intent_aws_irsa() {
     assert_eq!(w.matches("Sid =").count(), 4, "{w}");
 }
 
+/// The pods of `pods-aws.strata` with EKS Pod Identity instead of IRSA
+/// (`identity = pod_identity { cluster = cluster }`).
+fn pod_identity_pods(s: String) -> String {
+    s.replace(
+        "identity = irsa { provider = oidc }",
+        "identity = pod_identity { cluster = cluster }",
+    )
+}
+
+/// A CloudFormation value with each string leaf computed by `cfn_eval` (intrinsics included).
+fn cfn_eval_tree(v: &Json, atts: &BTreeMap<&str, &str>) -> Json {
+    match v {
+        Json::Object(o)
+            if ["Ref", "Fn::GetAtt", "Fn::Join", "Fn::Select"]
+                .iter()
+                .any(|k| o.contains_key(*k)) =>
+        {
+            Json::String(cfn_eval(v, atts))
+        }
+        Json::Object(o) => Json::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), cfn_eval_tree(x, atts)))
+                .collect(),
+        ),
+        Json::Array(a) => Json::Array(a.iter().map(|x| cfn_eval_tree(x, atts)).collect()),
+        other => other.clone(),
+    }
+}
+
+/// EKS Pod Identity (`identity = pod_identity { cluster = cluster }`): per service that uses AWS
+/// resources, an IAM role `pods-NAME` in the cluster's stack whose trust admits only
+/// `pods.eks.amazonaws.com` (`sts:AssumeRole`, `sts:TagSession`) for exactly this cluster,
+/// namespace and service account (the session tags EKS sets) from the cluster's account
+/// (`aws:SourceAccount`), holding exactly the statements the IRSA role of the same services
+/// holds; an `AWS::EKS::PodIdentityAssociation` binding it to `shop/NAME`; a ServiceAccount
+/// with no annotation (nothing of the AWS stack in the manifests) that the Deployment runs as;
+/// the database as IAM authentication (`PGUSER`). The same in Terraform.
+#[test]
+fn k8s_intent_aws_pod_identity() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let what = "k8s-intent (EKS Pod Identity)";
+    let irsa = k8s_intent_project(tmp.path(), "aws", "irsa", &|s| s);
+    let irsa_out = tmp.path().join("irsa-out");
+    compile_project(&irsa, &[], &irsa_out);
+    let project = k8s_intent_project(tmp.path(), "aws", "podid", &pod_identity_pods);
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let t = Template::load(&out.join("cloudformation/cloud.template.json"));
+    let t_irsa = Template::load(&irsa_out.join("cloudformation/cloud.template.json"));
+
+    let cluster_arn = "arn:aws:eks:us-east-1:123456789012:cluster/shop";
+    let atts = BTreeMap::from([("Cluster.Arn", cluster_arn), ("Cluster", "shop")]);
+    for (role, account) in [("ApiRole", "api"), ("WorkerRole", "worker")] {
+        assert_eq!(t.ty(role), "AWS::IAM::Role", "{what}: {role}");
+        let p = t.props(role);
+        assert_eq!(p["RoleName"], format!("pods-{account}"), "{what}");
+        // The trust: EKS Pod Identity for exactly cluster shop, shop/NAME, in the account.
+        assert_eq!(
+            cfn_eval_tree(&p["AssumeRolePolicyDocument"], &atts),
+            serde_json::json!({
+                "Version": "2012-10-17",
+                "Statement": [{
+                    "Sid": "EksPodIdentity",
+                    "Effect": "Allow",
+                    "Action": ["sts:AssumeRole", "sts:TagSession"],
+                    "Principal": {"Service": "pods.eks.amazonaws.com"},
+                    "Condition": {"StringEquals": {
+                        "aws:SourceAccount": "123456789012",
+                        "aws:RequestTag/eks-cluster-arn": cluster_arn,
+                        "aws:RequestTag/kubernetes-namespace": "shop",
+                        "aws:RequestTag/kubernetes-service-account": account,
+                    }},
+                }],
+            }),
+            "{what}: {role}"
+        );
+        // Exactly the grants of the IRSA role of the same service (asserted statement by
+        // statement in k8s_intent_aws_irsa), none with a wildcard.
+        assert_eq!(
+            statements(&t, role),
+            statements(&t_irsa, role),
+            "{what}: {role}"
+        );
+        assert!(!statements(&t, role).is_empty(), "{what}: {role}");
+        no_wildcards(&t, role, what);
+        assert!(p["ManagedPolicyArns"].is_null(), "{what}: {role}");
+    }
+    assert_eq!(statements(&t, "ApiRole").len(), 8, "{what}");
+    assert_eq!(statements(&t, "WorkerRole").len(), 4, "{what}");
+    let connect = statements(&t, "ApiRole")
+        .into_iter()
+        .find(|(sid, _, _)| sid == "DbConnect")
+        .map(|(_, _, r)| r)
+        .expect("DbConnect");
+    assert_eq!(
+        connect,
+        serde_json::json!([{"Fn::Sub": "arn:aws:rds-db:us-east-1:123456789012:dbuser:${Db.DbiResourceId}/api"}]),
+        "{what}"
+    );
+
+    // One association per service, in the cluster's stack: the cluster, shop/NAME, its role.
+    let associations: Vec<&String> =
+        t.0.iter()
+            .filter(|(_, r)| r["Type"] == "AWS::EKS::PodIdentityAssociation")
+            .map(|(k, _)| k)
+            .collect();
+    assert_eq!(associations.len(), 2, "{what}: {associations:?}");
+    for (assoc, account, role) in [
+        ("ApiAssociation", "api", "ApiRole"),
+        ("WorkerAssociation", "worker", "WorkerRole"),
+    ] {
+        let p = t.props(assoc);
+        assert_eq!(
+            p["ClusterName"],
+            serde_json::json!({"Ref": "Cluster"}),
+            "{what}"
+        );
+        assert_eq!(p["Namespace"], "shop", "{what}: {assoc}");
+        assert_eq!(p["ServiceAccount"], account, "{what}: {assoc}");
+        assert_eq!(
+            p["RoleArn"],
+            serde_json::json!({"Fn::GetAtt": [role, "Arn"]}),
+            "{what}: {assoc}"
+        );
+    }
+    // The agent the program declares; no OIDC trust in these roles.
+    assert_eq!(
+        t.props("PodIdentityAgent")["AddonName"],
+        "eks-pod-identity-agent"
+    );
+    assert!(
+        !serde_json::to_string(&t.props("ApiRole")["AssumeRolePolicyDocument"])
+            .expect("json")
+            .contains("Federated"),
+        "{what}"
+    );
+
+    // The manifests: a service account per service, without annotation, the Deployment
+    // running as it; nothing of the AWS stack (no ARN, no account).
+    let yaml = read(&out.join("kubernetes/pods.yaml"));
+    for account in ["api", "worker"] {
+        let sa = k8s_object(&yaml, "ServiceAccount", "shop", account);
+        assert!(!sa.contains("annotations"), "{what}: {sa}");
+        let d = k8s_object(&yaml, "Deployment", "shop", account);
+        assert!(
+            d.lines()
+                .any(|l| l.trim() == format!("serviceAccountName: {account}")),
+            "{what}: {d}"
+        );
+    }
+    assert!(
+        !yaml.contains("arn:aws") && !yaml.contains("123456789012"),
+        "{what}: {yaml}"
+    );
+    let d = k8s_object(&yaml, "Deployment", "shop", "api");
+    assert!(
+        d.contains("- name: PGUSER\n              value: api\n"),
+        "{what}: {d}"
+    );
+
+    // Terraform: the same trust, association and statements.
+    let b = tf_blocks(&read(&out.join("terraform/cloud/main.tf")));
+    let b_irsa = tf_blocks(&read(&irsa_out.join("terraform/cloud/main.tf")));
+    for (label, account) in [("api", "api"), ("worker", "worker")] {
+        let r = body(&b, "aws_iam_role", &format!("{label}_role"));
+        for needle in [
+            format!("name = \"pods-{account}\"\n"),
+            "Action = [\"sts:AssumeRole\", \"sts:TagSession\"]\n".to_string(),
+            "Service = \"pods.eks.amazonaws.com\"\n".to_string(),
+            "\"aws:SourceAccount\" = element(split(\":\", aws_eks_cluster.cluster.arn), 4)\n"
+                .to_string(),
+            "\"aws:RequestTag/eks-cluster-arn\" = aws_eks_cluster.cluster.arn\n".to_string(),
+            "\"aws:RequestTag/kubernetes-namespace\" = \"shop\"\n".to_string(),
+            format!("\"aws:RequestTag/kubernetes-service-account\" = \"{account}\"\n"),
+        ] {
+            assert!(r.contains(&needle), "{what}: {needle} in {r}");
+        }
+        assert!(
+            !r.contains("Federated") && !r.contains("\"*\""),
+            "{what}: {r}"
+        );
+        let a = body(
+            &b,
+            "aws_eks_pod_identity_association",
+            &format!("{label}_association"),
+        );
+        for needle in [
+            "cluster_name = aws_eks_cluster.cluster.name\n".to_string(),
+            "namespace = \"shop\"\n".to_string(),
+            format!("service_account = \"{account}\"\n"),
+            format!("role_arn = aws_iam_role.{label}_role.arn\n"),
+        ] {
+            assert!(a.contains(&needle), "{what}: {needle} in {a}");
+        }
+        let policy = format!("{label}_role_policy_references");
+        assert_eq!(
+            body(&b, "aws_iam_role_policy", &policy),
+            body(&b_irsa, "aws_iam_role_policy", &policy),
+            "{what}: {policy}"
+        );
+    }
+}
+
+/// A hand-written role with `assumed_by.pod_identity`: the Pod Identity statement beside the
+/// role's other principals, and beside the IRSA statement when it trusts both (a service
+/// account moving from IRSA to Pod Identity), with the same conditions.
+#[test]
+fn pod_identity_trust_of_a_hand_written_role() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = k8s_intent_project(tmp.path(), "aws", "roles", &|_| String::new());
+    let cloud = read(&project.join("cloud.strata"))
+        + r#"
+resource both: aws.iam.Role {
+  assumed_by = {
+    service_account = { provider = oidc, namespace = "jobs", name = "worker" }
+    pod_identity = { cluster = cluster, namespace = "jobs", name = "worker" }
+  }
+}
+resource tasks: aws.iam.Role {
+  assumed_by = {
+    service = ["ecs-tasks.amazonaws.com"]
+    pod_identity = { cluster = cluster, namespace = "jobs", name = "worker" }
+  }
+}
+"#;
+    fs::write(project.join("cloud.strata"), cloud).expect("write");
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let t = Template::load(&out.join("cloudformation/cloud.template.json"));
+    let issuer = "oidc.eks.us-east-1.amazonaws.com/id/0123456789ABCDEF0123456789ABCDEF";
+    let provider_arn = format!("arn:aws:iam::123456789012:oidc-provider/{issuer}");
+    let cluster_arn = "arn:aws:eks:us-east-1:123456789012:cluster/shop";
+    let atts = BTreeMap::from([
+        ("Oidc.Arn", provider_arn.as_str()),
+        ("Cluster.Arn", cluster_arn),
+    ]);
+    let pod_identity = serde_json::json!({
+        "Sid": "EksPodIdentity",
+        "Effect": "Allow",
+        "Action": ["sts:AssumeRole", "sts:TagSession"],
+        "Principal": {"Service": "pods.eks.amazonaws.com"},
+        "Condition": {"StringEquals": {
+            "aws:SourceAccount": "123456789012",
+            "aws:RequestTag/eks-cluster-arn": cluster_arn,
+            "aws:RequestTag/kubernetes-namespace": "jobs",
+            "aws:RequestTag/kubernetes-service-account": "worker",
+        }},
+    });
+    let both: Json = serde_json::from_str(&cfn_eval(
+        &t.props("Both")["AssumeRolePolicyDocument"],
+        &atts,
+    ))
+    .expect("the trust policy is JSON");
+    assert_eq!(
+        both,
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRoleWithWebIdentity",
+                    "Principal": {"Federated": provider_arn},
+                    "Condition": {"StringEquals": {
+                        format!("{issuer}:sub"): "system:serviceaccount:jobs:worker",
+                        format!("{issuer}:aud"): "sts.amazonaws.com",
+                    }},
+                },
+                pod_identity,
+            ],
+        })
+    );
+    assert_eq!(
+        cfn_eval_tree(&t.props("Tasks")["AssumeRolePolicyDocument"], &atts),
+        serde_json::json!({
+            "Version": "2012-10-17",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "sts:AssumeRole",
+                    "Principal": {"Service": ["ecs-tasks.amazonaws.com"]},
+                },
+                pod_identity,
+            ],
+        })
+    );
+}
+
+/// What EKS Pod Identity needs, each missing one an error (L0015) saying what to write: the
+/// cluster's `eks-pod-identity-agent` add-on (the diagnostic's machine-applicable fix declares it,
+/// after which the project compiles), pods that are not on Fargate, the resources in the cluster's stack, the
+/// account when a database's user ARN needs it; and `cluster` must be an EKS cluster.
+#[test]
+fn k8s_intent_pod_identity_needs_the_agent() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let without_agent = |dir: &Path| {
+        let cloud = read(&dir.join("cloud.strata"));
+        let start = cloud.find("resource pod_identity_agent").expect("agent");
+        let end = start + cloud[start..].find("}\n").expect("end") + 2;
+        fs::write(
+            dir.join("cloud.strata"),
+            format!("{}{}", &cloud[..start], &cloud[end..]),
+        )
+        .expect("write");
+    };
+
+    // No agent: the error names the add-on to declare, once for the stack.
+    let project = k8s_intent_project(tmp.path(), "aws", "agent", &pod_identity_pods);
+    without_agent(&project);
+    let err = compile_fails(&project, &tmp.path().join("agent-out"));
+    let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("error[L0015]: the pods of stack `pods` get their roles through EKS Pod Identity, but cluster `cluster` runs no `eks-pod-identity-agent` add-on"),
+        "{err}"
+    );
+    assert!(
+        flat.contains("`resource pod_identity_agent: aws.eks.Addon { stack = cloud, cluster = cluster, addon_name = \"eks-pod-identity-agent\" }`"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error[L0015]").count(), 1, "{err}");
+    // The fix (`strata check --fix`, the editors' quick fix) writes that declaration after the
+    // cluster's; with it the project compiles.
+    let run = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .args(["check", "--format", "json"])
+        .arg(&project)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strata");
+    let v: Json = serde_json::from_slice(&run.stdout).expect("JSON report");
+    let fixes: Vec<&Json> = v["diagnostics"]
+        .as_array()
+        .expect("diagnostics")
+        .iter()
+        .filter(|d| d["code"] == "L0015")
+        .flat_map(|d| d["fixes"].as_array().into_iter().flatten())
+        .collect();
+    assert_eq!(fixes.len(), 1, "{v:#}");
+    assert_eq!(fixes[0]["applicability"], "machine-applicable", "{v:#}");
+    let edit = &fixes[0]["edits"][0];
+    assert!(
+        edit["file"]
+            .as_str()
+            .is_some_and(|f| f.ends_with("cloud.strata")),
+        "{edit:#}"
+    );
+    let cloud = read(&project.join("cloud.strata"));
+    let at = edit["start_byte"].as_u64().expect("start") as usize;
+    assert_eq!(edit["end_byte"].as_u64(), Some(at as u64), "{edit:#}");
+    assert!(
+        cloud[..at].ends_with("secrets_key = key\n}"),
+        "{}",
+        &cloud[..at]
+    );
+    let replacement = edit["replacement"].as_str().expect("replacement");
+    assert_eq!(
+        replacement,
+        "\n\nresource pod_identity_agent: aws.eks.Addon {\n  stack = cloud\n  cluster = cluster\n  addon_name = \"eks-pod-identity-agent\"\n}"
+    );
+    fs::write(
+        project.join("cloud.strata"),
+        format!("{}{replacement}{}", &cloud[..at], &cloud[at..]),
+    )
+    .expect("write");
+    let out = tmp.path().join("fixed-out");
+    compile_project(&project, &[], &out);
+    let t = Template::load(&out.join("cloudformation/cloud.template.json"));
+    assert_eq!(t.ty("PodIdentityAgent"), "AWS::EKS::Addon");
+
+    // A generated add-on counts too (naming the cluster by its literal name; by reference as
+    // the curated one), not one of another cluster.
+    let project = k8s_intent_project(tmp.path(), "aws", "generated", &pod_identity_pods);
+    without_agent(&project);
+    let cloud = read(&project.join("cloud.strata")).replacen("import aws\n", "import aws\nimport tf\n", 1)
+        + "resource agent: tf.aws_eks_addon { cluster_name = \"shop\", addon_name = \"eks-pod-identity-agent\" }\n";
+    fs::write(project.join("cloud.strata"), &cloud).expect("write");
+    compile_project(
+        &project,
+        &["--target", "terraform,kubernetes"],
+        &tmp.path().join("generated-out"),
+    );
+    fs::write(
+        project.join("cloud.strata"),
+        cloud.replace(
+            "{ cluster_name = \"shop\", addon_name",
+            "{ cluster_name = \"other\", addon_name",
+        ),
+    )
+    .expect("write");
+    let err = compile_fails(&project, &tmp.path().join("generated-other-out"));
+    assert!(
+        err.contains("runs no `eks-pod-identity-agent` add-on"),
+        "{err}"
+    );
+
+    // A Fargate profile taking the namespace's pods (by a wildcard): Pod Identity does not reach
+    // them.
+    let project = k8s_intent_project(tmp.path(), "aws", "fargate", &pod_identity_pods);
+    let cloud = read(&project.join("cloud.strata"))
+        + "resource fargate_role: aws.iam.Role { assumed_by = { service = [\"eks-fargate-pods.amazonaws.com\"] } }\n\
+           resource shop_fargate: aws.eks.FargateProfile {\n  cluster = cluster\n  role = fargate_role\n  subnets = [private_a, private_b]\n  selectors = [{ namespace = \"sh*\" }]\n}\n";
+    fs::write(project.join("cloud.strata"), cloud).expect("write");
+    let err = compile_fails(&project, &tmp.path().join("fargate-out"));
+    let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("error[L0015]: the pods of stack `pods` get their roles through EKS Pod Identity, but Fargate profile `shop_fargate` runs the pods of namespace `shop` on Fargate")
+            && flat.contains("identity = irsa { provider = OIDC }"),
+        "{err}"
+    );
+
+    // A resource of another stack than the cluster's: the role could not name it.
+    let project = k8s_intent_project(tmp.path(), "aws", "elsewhere", &pod_identity_pods);
+    let cloud = read(&project.join("cloud.strata")).replace(
+        "resource reports: ObjectStore { stack = cloud }",
+        "stack archive { provider = aws { region = \"eu-west-1\" } }\n\
+         resource reports: ObjectStore { stack = archive }",
+    );
+    fs::write(project.join("cloud.strata"), cloud).expect("write");
+    let err = compile_fails(&project, &tmp.path().join("elsewhere-out"));
+    assert!(
+        err.contains("error[L0015]: `api` uses `reports` of stack `archive`, but its pods' role is created in stack `cloud` (that of the EKS cluster `cluster`)"),
+        "{err}"
+    );
+
+    // No account: only the database's user ARN needs it.
+    let project = k8s_intent_project(tmp.path(), "aws", "account", &pod_identity_pods);
+    let cloud = read(&project.join("cloud.strata")).replace(", accounts = [\"123456789012\"]", "");
+    fs::write(project.join("cloud.strata"), cloud).expect("write");
+    let err = compile_fails(&project, &tmp.path().join("account-out"));
+    let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("error[L0015]: `api` uses `db`, whose grant (IAM database authentication) names the account of stack `cloud` in an ARN, and that account is not known")
+            && flat.contains("accounts = [\"123456789012\"]"),
+        "{err}"
+    );
+    assert_eq!(err.matches("error[L0015]").count(), 1, "{err}");
+    let project = k8s_intent_project(tmp.path(), "aws", "account2", &|s| {
+        pod_identity_pods(s).replace(", db = \"readwrite\"", "")
+    });
+    let cloud = read(&project.join("cloud.strata")).replace(", accounts = [\"123456789012\"]", "");
+    fs::write(project.join("cloud.strata"), cloud).expect("write");
+    compile_project(&project, &[], &tmp.path().join("account2-out"));
+
+    // `cluster` is an EKS cluster: the OIDC provider is a type error.
+    let project = k8s_intent_project(tmp.path(), "aws", "type", &|s| {
+        s.replace(
+            "identity = irsa { provider = oidc }",
+            "identity = pod_identity { cluster = oidc }",
+        )
+    });
+    let err = compile_fails(&project, &tmp.path().join("type-out"));
+    assert!(err.contains("aws.eks.Cluster"), "{err}");
+}
+
 /// Without an identity in the Kubernetes stack's settings, a service that uses a cloud resource
 /// is error L0015, saying what to write; the same without the account the annotation needs.
 #[test]
@@ -3109,7 +3577,7 @@ fn k8s_intent_needs_an_identity() {
     let flat = err.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(
         flat.contains(
-            "`provider = kubernetes { namespace = \"shop\", identity = irsa { provider = OIDC } }`"
+            "`provider = kubernetes { namespace = \"shop\", identity = pod_identity { cluster = CLUSTER } }`, CLUSTER being the `aws.eks.Cluster` the pods run in (EKS Pod Identity, pods on nodes), or `identity = irsa { provider = OIDC }`"
         ),
         "{err}"
     );

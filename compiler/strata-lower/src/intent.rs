@@ -435,7 +435,9 @@ pub fn intent(
 /// the resources of cloud stacks it uses: `{ aws: { provider, role_name, arn, namespace, name,
 /// grants, env } }` (IRSA: the role is created in the stack of the OIDC provider `provider`, its
 /// grants the `grants_aws` rows of each use, and the pod's credentials of a database or cache:
-/// `credentials_pods_aws`, else `credentials_aws`) or `{ gcp: { cluster, account_id, email,
+/// `credentials_pods_aws`, else `credentials_aws`), `{ aws: { cluster, role_name, namespace,
+/// name, grants, env } }` (EKS Pod Identity, `eks_pod_identity`: the same role in the stack of
+/// the EKS cluster `cluster`, and its association) or `{ gcp: { cluster, account_id, email,
 /// namespace, name, by_scope, databases, env } }` (GKE Workload Identity, `gke_identity`).
 /// Null when it uses none; an error (L0015) when the stack names no identity, or one that
 /// cannot hold the grants.
@@ -497,16 +499,17 @@ fn pod_identity(
                 if model.stack_of(first.res).map(|s| s.provider) == Some(Provider::Gcp) {
                     "gke { cluster = CLUSTER } }`, CLUSTER being the `gcp.container.Cluster` the pods run in (GKE Workload Identity)"
                 } else {
-                    "irsa { provider = OIDC } }`, OIDC being the cluster's `aws.eks.OidcProvider` (EKS, IAM roles for service accounts)"
+                    "pod_identity { cluster = CLUSTER } }`, CLUSTER being the `aws.eks.Cluster` the pods run in (EKS Pod Identity, pods on nodes), or `identity = irsa { provider = OIDC }`, OIDC being the cluster's `aws.eks.OidcProvider` (IAM roles for service accounts, which also reach pods on Fargate)"
                 }
             )),
         );
         return Json::Null;
     };
-    // The cloud resource the identity hangs off: the OIDC provider (IRSA) or the GKE cluster;
-    // the role or account is created in its stack.
-    let gke = identity.get("cluster").and_then(Value::as_ref);
-    let Some(anchor) = gke.or_else(|| identity.get("provider").and_then(Value::as_ref)) else {
+    // The cloud resource the identity hangs off: the OIDC provider (IRSA), the EKS cluster (EKS
+    // Pod Identity) or the GKE cluster; the role or account is created in its stack. `cluster`
+    // is an EKS or a GKE cluster (`pod_identity` or `gke`), told apart by the type it refers to.
+    let cluster = identity.get("cluster").and_then(Value::as_ref);
+    let Some(anchor) = cluster.or_else(|| identity.get("provider").and_then(Value::as_ref)) else {
         return Json::Null;
     };
     let Some(anchor_res) = model.resources.get(anchor.resource.0 as usize) else {
@@ -515,8 +518,12 @@ fn pod_identity(
     let Some(home) = model.stack_of(anchor_res) else {
         return Json::Null;
     };
+    let eks = cluster.filter(|_| anchor_res.ty == "aws.eks.Cluster");
+    let gke = cluster.filter(|_| eks.is_none());
     let (what, of) = if gke.is_some() {
         ("Google service account", "GKE cluster")
+    } else if eks.is_some() {
+        ("role", "EKS cluster")
     } else {
         ("role", "OIDC provider")
     };
@@ -549,6 +556,12 @@ fn pod_identity(
             return Json::Null;
         }
         return gke_identity(model, r, stack, home, &cloud, cluster, tables, diags);
+    }
+    if let Some(cluster) = eks {
+        if !ok {
+            return Json::Null;
+        }
+        return eks_pod_identity(model, r, stack, home, &cloud, cluster, tables, diags);
     }
     let oidc = anchor;
     let account = identity
@@ -587,25 +600,8 @@ fn pod_identity(
     if !ok {
         return Json::Null;
     }
-    let region = home
-        .provider_config
-        .get("region")
-        .and_then(Value::as_str)
-        .unwrap_or("us-east-1")
-        .to_string();
-    let partition = if region.starts_with("cn-") {
-        "aws-cn"
-    } else if region.starts_with("us-gov-") {
-        "aws-us-gov"
-    } else {
-        "aws"
-    };
-    let namespace = stack
-        .provider_config
-        .get("namespace")
-        .and_then(Value::as_str)
-        .unwrap_or("default")
-        .to_string();
+    let (region, partition) = region_partition(home);
+    let namespace = namespace_of(stack);
     let name = names::kebab(&r.name);
     let role_name = format!("{}-{name}", names::kebab(&stack.name));
     let vars = [
@@ -628,6 +624,258 @@ fn pod_identity(
             "env": env,
         }
     })
+}
+
+/// The region of an AWS stack and its partition (`aws`, `aws-cn`, `aws-us-gov`).
+fn region_partition(home: &strata_model::Stack) -> (String, &'static str) {
+    let region = home
+        .provider_config
+        .get("region")
+        .and_then(Value::as_str)
+        .unwrap_or("us-east-1")
+        .to_string();
+    let partition = if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
+    };
+    (region, partition)
+}
+
+/// The namespace of a Kubernetes stack (`default` when its settings name none).
+fn namespace_of(stack: &strata_model::Stack) -> String {
+    stack
+        .provider_config
+        .get("namespace")
+        .and_then(Value::as_str)
+        .unwrap_or("default")
+        .to_string()
+}
+
+/// The add-on EKS Pod Identity needs on every node of the cluster.
+const POD_IDENTITY_AGENT: &str = "eks-pod-identity-agent";
+
+/// Whether the program installs the `eks-pod-identity-agent` add-on on `cluster`: an
+/// `aws.eks.Addon` (or the generated `AWS::EKS::Addon` / `aws_eks_addon`) of that name that
+/// refers to the cluster, or names it by its literal `cluster_name`.
+fn has_pod_identity_agent(model: &Model, cluster: &Resource) -> bool {
+    let cluster_name = cluster.props.get("cluster_name").and_then(Value::as_str);
+    model.resources.iter().any(|x| {
+        let (name, of) = match x.ty.as_str() {
+            "aws.eks.Addon" => (x.props.get("addon_name"), None),
+            "tf.aws_eks_addon" => (x.props.get("addon_name"), x.props.get("cluster_name")),
+            "cfn.AWS.EKS.Addon" => (x.props.get("AddonName"), x.props.get("ClusterName")),
+            _ => return false,
+        };
+        name.and_then(Value::as_str) == Some(POD_IDENTITY_AGENT)
+            && (x
+                .references()
+                .iter()
+                .any(|(to, _)| to.resource == cluster.id)
+                || (cluster_name.is_some() && of.and_then(Value::as_str) == cluster_name))
+    })
+}
+
+/// EKS Pod Identity: an IAM role `STACK-NAME` in the cluster's stack, which only
+/// `pods.eks.amazonaws.com` may assume for exactly this cluster, namespace and service account
+/// (`assumed_by.pod_identity`: conditions on the session tags and `aws:SourceAccount`), with the
+/// `grants_aws` rows of the uses and the pod's database credential (`credentials_pods_aws`),
+/// and an `aws.eks.PodIdentityAssociation` binding it to the service account, which carries
+/// no annotation. `{ aws: { cluster, role_name, namespace, name, grants, env } }`. Errors
+/// (L0015): the cluster runs no `eks-pod-identity-agent` add-on (with the declaration to add
+/// as a fix), a Fargate profile of the cluster takes the namespace's pods (Pod Identity does
+/// not reach Fargate), a grant names the account (`$Account`: IAM database authentication's
+/// user ARN) while the cluster's stack names no single account.
+#[allow(clippy::too_many_arguments)]
+fn eks_pod_identity(
+    model: &Model,
+    r: &Resource,
+    stack: &strata_model::Stack,
+    home: &strata_model::Stack,
+    cloud: &[&Use],
+    cluster: &Ref,
+    tables: &Tables,
+    diags: &mut Vec<Diagnostic>,
+) -> Json {
+    let cluster_res = model.resource(cluster.resource);
+    let namespace = namespace_of(stack);
+    let mut ok = true;
+    // The agent, which hands the pods their credentials.
+    if !has_pod_identity_agent(model, cluster_res) {
+        ok = false;
+        let taken = |n: &str| model.resources.iter().any(|x| x.name == n);
+        let addon = if taken("pod_identity_agent") {
+            format!("{}_pod_identity_agent", names::snake(&cluster_res.name))
+        } else {
+            "pod_identity_agent".to_string()
+        };
+        let declaration = format!(
+            "resource {addon}: aws.eks.Addon {{\n  stack = {}\n  cluster = {}\n  addon_name = \"{POD_IDENTITY_AGENT}\"\n}}",
+            home.name, cluster_res.name
+        );
+        let mut d = Diagnostic::error(
+            c::POD_IDENTITY,
+            format!(
+                "the pods of stack `{}` get their roles through EKS Pod Identity, but cluster `{}` runs no `{POD_IDENTITY_AGENT}` add-on",
+                stack.name, cluster_res.name
+            ),
+            stack.span,
+        )
+        .with_label("`identity = pod_identity { ... }` is set here")
+        .with_secondary(cluster_res.name_span, "no `aws.eks.Addon` of this cluster installs the agent")
+        .with_help(format!(
+            "install the agent, which hands the pods their credentials: `resource {addon}: aws.eks.Addon {{ stack = {}, cluster = {}, addon_name = \"{POD_IDENTITY_AGENT}\" }}`",
+            home.name, cluster_res.name
+        ));
+        // A cluster declared at the top of a file (not by a module) gets the declaration
+        // written after it.
+        let plain = !cluster_res.name.contains(['.', '[']) && cluster_res.lowered_from.is_none();
+        if plain && !taken(&addon) {
+            let at = cluster_res.span;
+            d = d.with_fix(strata_base::Fix::replace(
+                format!(
+                    "Add the `{POD_IDENTITY_AGENT}` add-on to `{}`",
+                    cluster_res.name
+                ),
+                strata_base::Span {
+                    start: at.end,
+                    ..at
+                },
+                format!("\n\n{declaration}"),
+                strata_base::Applicability::MachineApplicable,
+            ));
+        }
+        diags.push(d);
+    }
+    // Fargate: Pod Identity gives its pods no credentials (the agent is a DaemonSet).
+    for p in model.resources.iter().filter(|x| {
+        x.ty == "aws.eks.FargateProfile"
+            && x.props
+                .get("cluster")
+                .and_then(Value::as_ref)
+                .map(|x| x.resource)
+                == Some(cluster_res.id)
+    }) {
+        let takes_all = p
+            .props
+            .get("selectors")
+            .and_then(Value::as_list)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_record)
+            .any(|s| {
+                s.get("namespace")
+                    .and_then(Value::as_str)
+                    .is_some_and(|pattern| glob_match(pattern, &namespace))
+                    && s.get("labels")
+                        .and_then(Value::as_record)
+                        .is_none_or(|l| l.is_empty())
+            });
+        if takes_all {
+            ok = false;
+            diags.push(
+                Diagnostic::error(
+                    c::POD_IDENTITY,
+                    format!(
+                        "the pods of stack `{}` get their roles through EKS Pod Identity, but Fargate profile `{}` runs the pods of namespace `{namespace}` on Fargate, where Pod Identity gives no credentials",
+                        stack.name, p.name
+                    ),
+                    stack.span,
+                )
+                .with_label("`identity = pod_identity { ... }` is set here")
+                .with_secondary(p.prop_span("selectors"), "this profile selects the namespace")
+                .with_help("use IAM roles for service accounts, which reach Fargate pods: `identity = irsa { provider = OIDC }`, OIDC being the cluster's `aws.eks.OidcProvider`"),
+            );
+        }
+    }
+    let (region, partition) = region_partition(home);
+    let name = names::kebab(&r.name);
+    let account = match home
+        .provider_config
+        .get("accounts")
+        .and_then(Value::as_list)
+    {
+        Some(list) if list.len() == 1 => list[0].as_str().map(str::to_string),
+        _ => None,
+    };
+    let mut vars = vec![
+        ("$Partition", partition.to_string()),
+        ("$Region", region),
+        ("$DbUser", name.replace('-', "_")),
+    ];
+    if let Some(account) = &account {
+        vars.push(("$Account", account.clone()));
+    }
+    let (mut rows, env) = pod_grants(model, cloud, "aws", &vars, tables);
+    unique_sids(&mut rows);
+    // A row that names the account (the `rds-db:connect` ARN of a database user) while the
+    // stack names none: the role would hold a placeholder.
+    let unresolved =
+        account.is_none() && serde_json::to_string(&rows).is_ok_and(|s| s.contains("$Account"));
+    if let Some(u) = cloud
+        .iter()
+        .find(|u| u.res.ty == "portable.Postgres")
+        .or(cloud.first())
+        .filter(|_| unresolved)
+    {
+        ok = false;
+        diags.push(
+            Diagnostic::error(
+                c::POD_IDENTITY,
+                format!(
+                    "`{}` uses `{}`, whose grant (IAM database authentication) names the account of stack `{}` in an ARN, and that account is not known",
+                    r.name, u.res.name, home.name
+                ),
+                uses_span(r, u.res),
+            )
+            .with_label("a use whose grant names the account")
+            .with_secondary(home.span, "the stack names no single account")
+            .with_help(format!(
+                "write the account in stack `{}`'s settings: `aws {{ ..., accounts = [\"123456789012\"] }}`",
+                home.name
+            )),
+        );
+    }
+    if !ok {
+        return Json::Null;
+    }
+    serde_json::json!({
+        "aws": {
+            "cluster": ctx::ref_marker(cluster.resource.0, None),
+            "role_name": format!("{}-{name}", names::kebab(&stack.name)),
+            "namespace": namespace,
+            "name": name,
+            "grants": rows,
+            "env": env,
+        }
+    })
+}
+
+/// Whether `text` matches `pattern`, where `*` is any run of characters and `?` one (the
+/// wildcards of a Fargate profile's namespace selector, `prod-*`).
+fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    // The classic two-pointer match with backtracking to the last `*`.
+    let (mut i, mut j, mut star, mut mark) = (0, 0, None, 0);
+    while j < t.len() {
+        if i < p.len() && (p[i] == '?' || p[i] == t[j]) {
+            i += 1;
+            j += 1;
+        } else if i < p.len() && p[i] == '*' {
+            star = Some(i);
+            mark = j;
+            i += 1;
+        } else if let Some(s) = star {
+            i = s + 1;
+            mark += 1;
+            j = mark;
+        } else {
+            return false;
+        }
+    }
+    p[i..].iter().all(|c| *c == '*')
 }
 
 /// GKE Workload Identity: a Google service account `STACK-NAME` (cut to 30) in the cluster's
@@ -673,12 +921,7 @@ fn gke_identity(
     let Some(project) = home.provider_config.get("project").and_then(Value::as_str) else {
         return Json::Null;
     };
-    let namespace = stack
-        .provider_config
-        .get("namespace")
-        .and_then(Value::as_str)
-        .unwrap_or("default")
-        .to_string();
+    let namespace = namespace_of(stack);
     let name = names::kebab(&r.name);
     // An account id: 6 to 30 lower-case letters, digits and dashes, a letter first.
     let mut account_id: String = format!("{}-{name}", names::kebab(&stack.name))
@@ -961,4 +1204,28 @@ pub fn clients(model: &Model, referrers: &[(ResourceId, String)]) -> Json {
         })
         .collect();
     Json::Array(list)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::glob_match;
+
+    #[test]
+    fn fargate_namespace_patterns() {
+        for (p, t, m) in [
+            ("shop", "shop", true),
+            ("shop", "shops", false),
+            ("shop-*", "shop-jobs", true),
+            ("shop-*", "shop-", true),
+            ("shop-*", "shop", false),
+            ("*", "anything", true),
+            ("s?op", "shop", true),
+            ("*-jobs", "community-jobs", true),
+            ("*-jobs", "community-api", false),
+            ("a*b*c", "aXbYc", true),
+            ("a*b*c", "aXbY", false),
+        ] {
+            assert_eq!(glob_match(p, t), m, "{p} ~ {t}");
+        }
+    }
 }
