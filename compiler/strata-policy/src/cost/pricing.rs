@@ -202,6 +202,7 @@ models! {
     "portable.Cdn" => UsageBased, "as the provider's CDN: data and requests from usage";
     "portable.Dns" => Priced, "as the provider's DNS zone";
     "portable.Function" => UsageBased, "requests from usage `requests_millions`";
+    "portable.Key" => Priced, "as the provider's key: one customer-managed key a month on AWS and GCP; on Azure a software key, its operations usage-based";
     "portable.LoadBalancer" => Priced, "as the provider's load balancer";
     "portable.Network" => Free, "its NAT gateways are priced once lowered";
     "portable.ObjectStore" => UsageBased, "stored GB from usage `storage_gib`";
