@@ -458,7 +458,11 @@ fn lowering_of<'e>(
                     stack.provider.as_str()
                 )
             };
-            Err(Diagnostic::error(
+            let why = NO_LOWERING_WHY
+                .iter()
+                .find(|(t, p, _)| *t == r.ty && *p == stack.provider.as_str())
+                .map(|(_, _, why)| *why);
+            let mut d = Diagnostic::error(
                 c::NO_LOWERING,
                 format!(
                     "`{}` ({}) cannot be lowered to {} (stack `{}`)",
@@ -474,10 +478,21 @@ fn lowering_of<'e>(
                 stack.provider.as_str()
             ))
             .with_secondary(stack.span, "the stack's provider is chosen here")
-            .with_help(help))
+            .with_help(help);
+            if let Some(why) = why {
+                d = d.with_note(why);
+            }
+            Err(d)
         }
     }
 }
+
+/// Why a portable type has no lowering to a provider, where it is not a gap but a fact.
+const NO_LOWERING_WHY: &[(&str, &str, &str)] = &[(
+    "portable.Key",
+    "kubernetes",
+    "Kubernetes has no key service: a customer-managed key belongs to a cloud (AWS KMS, Cloud KMS, Key Vault); declare the key, and the stores it encrypts, in a cloud stack",
+)];
 
 /// Create the per-stack resources that lowerings ask for (`implicit`) where a property is unset.
 fn add_implicit(model: &mut Model, schemas: &Schemas, eng: &Engine, diags: &mut Vec<Diagnostic>) {

@@ -1080,8 +1080,17 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
                         .unwrap_or(1.0)
                         .max(1.0);
                     cx.size("count", mu);
+                    // Say why when a customer-managed key is what made it Premium (a
+                    // `portable.Queue` with `encryption` is lowered to Premium for it).
+                    let why = if cx.at("encryption").is_some()
+                        || cx.at("customer_managed_key").is_some()
+                    {
+                        ", Premium for the customer-managed key"
+                    } else {
+                        ""
+                    };
                     cx.hourly(
-                        format!("{mu} messaging unit(s)"),
+                        format!("{mu} messaging unit(s){why}"),
                         "servicebus",
                         "Premium",
                         mu,
