@@ -272,7 +272,9 @@ fn portable_key_on_gcp() {
         "the secret's replication:\n{secret}"
     );
     // The topic of the queue too.
-    let topics = flat.matches("kms_key_name = google_kms_crypto_key.data_key.id").count();
+    let topics = flat
+        .matches("kms_key_name = google_kms_crypto_key.data_key.id")
+        .count();
     assert!(topics >= 2, "the secret and the topic name the key");
     // One crypto key only.
     assert_eq!(
@@ -344,7 +346,8 @@ fn portable_key_on_azure() {
     let namespace = block("azurerm_servicebus_namespace", "jobs");
     assert!(
         namespace.contains("sku = \"Premium\"")
-            && namespace.contains("key_vault_key_id = azurerm_key_vault_key.data_key.versionless_id"),
+            && namespace
+                .contains("key_vault_key_id = azurerm_key_vault_key.data_key.versionless_id"),
         "the namespace's key:\n{namespace}"
     );
     let scopes: BTreeSet<(String, String)> = flat
@@ -414,7 +417,9 @@ fn portable_key_on_kubernetes_is_an_error() {
     let err = String::from_utf8_lossy(&run.stderr);
     assert!(
         !run.status.success()
-            && err.contains("error[L0001]: `data_key` (portable.Key) cannot be lowered to kubernetes")
+            && err.contains(
+                "error[L0001]: `data_key` (portable.Key) cannot be lowered to kubernetes"
+            )
             && err.contains("Kubernetes has no key service"),
         "a key on Kubernetes:\n{err}"
     );

@@ -744,7 +744,11 @@ fn render<'e>(
             }
         }
     }
-    let out = if diags.is_empty() { Ok(out) } else { Err(diags) };
+    let out = if diags.is_empty() {
+        Ok(out)
+    } else {
+        Err(diags)
+    };
     (out, warnings)
 }
 
