@@ -434,6 +434,12 @@ fn deploy_ready_aws() {
                     ids(&["Jobs"]),
                     "false".into()
                 ),
+                // The uploads are encrypted with the shop's `portable.Key`: on that key only.
+                (
+                    names(&["kms:Decrypt", "kms:GenerateDataKey"]),
+                    ids(&["DataKey"]),
+                    "false".into()
+                ),
             ]
             .into_iter()
             .collect(),
@@ -476,6 +482,8 @@ fn deploy_ready_aws() {
                     ids(&["Db"]),
                     "false".into()
                 ),
+                // The payment key's secret and the AUTH token are encrypted with the shop's key.
+                (names(&["kms:Decrypt"]), ids(&["DataKey"]), "false".into()),
             ]
             .into_iter()
             .collect(),
@@ -723,9 +731,17 @@ fn deploy_ready_aws() {
                 && !worker_policy.contains("SendMessage"),
             "{what}: terraform worker grants:\n{worker_policy}"
         );
-        assert!(
-            !tf_main(&out).contains("\"*\""),
-            "{what}: a wildcard in terraform"
+        // No wildcard but a key policy's `Resource = "*"` (a key policy is about its own key).
+        for ((ty, name), text) in &b {
+            assert!(
+                ty == "aws_kms_key" || !text.contains("\"*\""),
+                "{what}: a wildcard in terraform: {ty}.{name}"
+            );
+        }
+        assert_eq!(
+            b.keys().filter(|(ty, _)| ty == "aws_kms_key").count(),
+            1,
+            "{what}: the shop's one key"
         );
     }
 }

@@ -17,6 +17,7 @@ pub const RETENTION: &str = "L0012";
 pub const AMBIGUOUS_DEFAULT: &str = "L0013";
 pub const STACK_SETTING: &str = "L0014";
 pub const POD_IDENTITY: &str = "L0015";
+pub const NOT_ON_PROVIDER: &str = "L0016";
 
 /// The process holds more memory than its budget (strata_base::memory): reported once per
 /// stack (identical diagnostics are merged) instead of the allocator aborting the process.
@@ -121,6 +122,12 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "pods-without-cloud-identity",
             severity: Severity::Error,
             doc: "## What it checks\nA portable `Service` of a Kubernetes stack uses (references, or names in its `grants`) a resource of a cloud stack, and its pods cannot be given a cloud identity holding what that use implies: the Kubernetes stack names no `identity`, the resource is not in the stack of the identity's OIDC provider, EKS cluster or GKE cluster (where the role or Google service account is created), the AWS account the service account's annotation (IRSA) or a database user's ARN names is not known, the EKS cluster of `pod_identity` runs no `eks-pod-identity-agent` add-on or has a Fargate profile taking the namespace's pods (Pod Identity does not reach Fargate), or the GKE cluster has Workload Identity off.\n\n## Why it matters\nWithout an identity the pods get no permission at all (the application fails with access denied at run time), or someone writes a broad role by hand.\n\n## Example\n```strata\nstack cloud { provider = aws { region = \"us-east-1\" } }\nstack pods { provider = kubernetes { namespace = \"shop\" } }\nresource uploads: ObjectStore { stack = cloud }\nresource api: Service { stack = pods, image = \"api:1\", grants = { uploads = \"read\" } }\n```\n\n## Fix\nName the identity in the stack's settings: `provider = kubernetes { namespace = \"shop\", identity = pod_identity { cluster = cluster } }`, `cluster` being the `aws.eks.Cluster` in the stack of the resources, with an `aws.eks.Addon { cluster = cluster, addon_name = \"eks-pod-identity-agent\" }` (EKS Pod Identity, pods on nodes); or `identity = irsa { provider = oidc }`, `oidc` being the cluster's `aws.eks.OidcProvider` in the stack of the resources, whose `aws { accounts = [\"123456789012\"] }` names the account (or `irsa { provider = oidc, account = \"123456789012\" }`); on GKE `identity = gke { cluster = gke }`, the `gcp.container.Cluster` in the stack of the resources.\n",
+        },
+        CodeDoc {
+            code: NOT_ON_PROVIDER,
+            name: "not-lowered-on-this-cloud",
+            severity: Severity::Info,
+            doc: "## What it checks\nA portable resource asks for something its stack's cloud cannot give that type, and the lowering writes the resource without it: a customer-managed key (`encryption`, e.g. a `portable.Key`) on a `Secret`, a `Postgres` or a `Cache` lowered to Azure (Key Vault secrets take no customer key; Azure Cache for Redis takes one in its Enterprise tiers only; the flexible server's customer key is not lowered yet). The entries are `notice` rows of `stdlib/lower/portable/*.toml`.\n\n## Why it matters\nThe resource is encrypted with the provider's own keys on that cloud, while the same program uses the customer key on the others. It is information, not a fault: a program shared by several clouds cannot write it otherwise.\n\n## Example\n```strata\nstack s { provider = azure { location = \"westeurope\", tenant_id = \"7c1f3b52-9d4e-4a8b-b6e0-2f5d8a1c9e43\" } }\nresource key: Key {}\nresource sessions: Cache { encryption = key }\n```\n\n## Fix\nNothing to fix for a shared program. For a customer key on that cloud, declare the provider's own type (an `azure.postgres.FlexibleServer`, an Azure Managed Redis) instead of the portable one.\n",
         },
     ]
 }

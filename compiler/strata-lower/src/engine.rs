@@ -96,6 +96,10 @@ struct EntryDef {
     /// the resource to this target is an error (L0009) with this text, not a silent omission.
     /// Such an entry has no body.
     refuse: Option<String>,
+    /// Portable lowerings: what the provider cannot do of what the resource asks (a customer
+    /// key for a store that takes none): when its `when` holds, an info diagnostic (L0016) with
+    /// this text at the property of the `when` path, not a silent omission. No body either.
+    notice: Option<String>,
     #[serde(default)]
     outs: BTreeMap<String, OutDef>,
     #[serde(default)]
@@ -148,6 +152,9 @@ pub struct Entry {
     pub unchecked_keys: Vec<String>,
     /// The target cannot hold this (`refuse`): when the entry applies, an error with this text.
     pub refuse: Option<String>,
+    /// A portable lowering cannot do what this entry stands for (`notice`): when the entry
+    /// applies, an info diagnostic (L0016) with this text; nothing is produced.
+    pub notice: Option<String>,
     pub outs: BTreeMap<String, OutSpec>,
     pub params: Vec<TargetParam>,
     /// No other entry of the mapping has this type and it is not repeated (`each`): Terraform
@@ -438,15 +445,21 @@ impl Engine {
             }
             let base = format!("{prefix}/{}", d.key);
             let body_tpl = format!("{base}/body");
-            let map = match &d.refuse {
-                Some(_) if d.body.is_some() || d.map.is_some() || d.each.is_some() => {
+            let map = match d.refuse.as_ref().or(d.notice.as_ref()) {
+                Some(_) if d.refuse.is_some() && d.notice.is_some() => {
                     self.errors
-                        .push(format!("{at}: a `refuse` entry has no body and no `each`"));
+                        .push(format!("{at}: an entry is `refuse` or `notice`, not both"));
+                    None
+                }
+                Some(_) if d.body.is_some() || d.map.is_some() || d.each.is_some() => {
+                    self.errors.push(format!(
+                        "{at}: a `refuse` or `notice` entry has no body and no `each`"
+                    ));
                     None
                 }
                 Some(_) if d.when.is_none() || i == 0 => {
                     self.errors.push(format!(
-                        "{at}: a `refuse` entry needs `when` (and is not the first)"
+                        "{at}: a `refuse` or `notice` entry needs `when` (and is not the first)"
                     ));
                     None
                 }
@@ -525,6 +538,7 @@ impl Engine {
                 body_src: d.map.or(d.body).unwrap_or_default(),
                 unchecked_keys: d.unchecked_keys,
                 refuse: d.refuse,
+                notice: d.notice,
                 outs,
                 params,
                 type_unique,

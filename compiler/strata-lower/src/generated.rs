@@ -64,6 +64,7 @@ pub(crate) fn entries(r: &Resource, target: Target) -> Option<&'static [Entry]> 
         body_src: String::new(),
         unchecked_keys: Vec::new(),
         refuse: None,
+        notice: None,
         outs: BTreeMap::new(),
         params: Vec::new(),
         type_unique: true,

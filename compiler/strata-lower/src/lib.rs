@@ -123,7 +123,7 @@ pub mod tables {
             outs: e.outs.keys().cloned().collect(),
             file: e.file.clone(),
             out_texts,
-            // A `refuse` entry has no body, and writes no key.
+            // A `refuse` or `notice` entry has no body, and writes no key.
             map_keys: match e.map.as_deref() {
                 Some(n) => {
                     let mut k = Vec::new();
@@ -132,7 +132,7 @@ pub mod tables {
                     }
                     Some(k)
                 }
-                None => e.refuse.as_ref().map(|_| Vec::new()),
+                None => e.refuse.as_ref().or(e.notice.as_ref()).map(|_| Vec::new()),
             },
         }
     }

@@ -113,8 +113,8 @@ fn entry_keys(
     what: impl FnOnce() -> String,
 ) -> Option<Vec<crate::lx::KeyUse>> {
     let Some(map) = &e.map else {
-        // A `refuse` entry has no body: nothing to check.
-        if e.refuse.is_none() {
+        // A `refuse` or `notice` entry has no body: nothing to check.
+        if e.refuse.is_none() && e.notice.is_none() {
             r.templates.push(what());
         }
         return None;

@@ -133,7 +133,7 @@ pub(crate) fn lower_portable_with(
                         }
                         _ => (None, Vec::new()),
                     };
-                    let out = render(
+                    let (out, warnings) = render(
                         eng,
                         &model,
                         r,
@@ -141,6 +141,8 @@ pub(crate) fn lower_portable_with(
                         referrers.get(&id.0).map_or(&[][..], Vec::as_slice),
                         intent.clone(),
                     );
+                    let mut notes = notes;
+                    notes.extend(warnings);
                     (id, Some(l), out, notes, intent)
                 }
                 Err(d) => (id, None, Err(vec![d]), Vec::new(), None),
@@ -456,7 +458,11 @@ fn lowering_of<'e>(
                     stack.provider.as_str()
                 )
             };
-            Err(Diagnostic::error(
+            let why = NO_LOWERING_WHY
+                .iter()
+                .find(|(t, p, _)| *t == r.ty && *p == stack.provider.as_str())
+                .map(|(_, _, why)| *why);
+            let mut d = Diagnostic::error(
                 c::NO_LOWERING,
                 format!(
                     "`{}` ({}) cannot be lowered to {} (stack `{}`)",
@@ -472,10 +478,21 @@ fn lowering_of<'e>(
                 stack.provider.as_str()
             ))
             .with_secondary(stack.span, "the stack's provider is chosen here")
-            .with_help(help))
+            .with_help(help);
+            if let Some(why) = why {
+                d = d.with_note(why);
+            }
+            Err(d)
         }
     }
 }
+
+/// Why a portable type has no lowering to a provider, where it is not a gap but a fact.
+const NO_LOWERING_WHY: &[(&str, &str, &str)] = &[(
+    "portable.Key",
+    "kubernetes",
+    "Kubernetes has no key service: a customer-managed key belongs to a cloud (AWS KMS, Cloud KMS, Key Vault); declare the key, and the stores it encrypts, in a cloud stack",
+)];
 
 /// Create the per-stack resources that lowerings ask for (`implicit`) where a property is unset.
 fn add_implicit(model: &mut Model, schemas: &Schemas, eng: &Engine, diags: &mut Vec<Diagnostic>) {
@@ -676,10 +693,11 @@ fn render<'e>(
     l: &'e PortableLowering,
     referrers: &[(ResourceId, String)],
     intent: Option<Json>,
-) -> Result<Vec<Rendered<'e>>, Vec<Diagnostic>> {
+) -> (Result<Vec<Rendered<'e>>, Vec<Diagnostic>>, Vec<Diagnostic>) {
     let cx = Context::from(portable_context(model, r, referrers, intent));
     let mut out = Vec::new();
     let mut diags = Vec::new();
+    let mut warnings = Vec::new();
     for e in &l.entries {
         match eng.applies(e, cx.data(), &cx) {
             Ok(true) => {}
@@ -688,6 +706,10 @@ fn render<'e>(
                 diags.push(mapping_error(r, &e.ty, format!("entry `{}`: {err}", e.key)));
                 continue;
             }
+        }
+        if let Some(why) = &e.notice {
+            warnings.push(provider_cannot(r, e, why));
+            continue;
         }
         if e.each.is_some() {
             for (i, (item, suffix)) in Engine::each_items(e, cx.data()).into_iter().enumerate() {
@@ -722,11 +744,35 @@ fn render<'e>(
             }
         }
     }
-    if diags.is_empty() {
+    let out = if diags.is_empty() {
         Ok(out)
     } else {
         Err(diags)
-    }
+    };
+    (out, warnings)
+}
+
+/// A `notice` entry that applies: the provider cannot do what the resource asks (a customer key
+/// for a store that takes none on this cloud); at the property its `when` names. Info, not a
+/// warning: a program shared by several clouds cannot do otherwise, and the other clouds
+/// still use the setting.
+fn provider_cannot(r: &Resource, e: &Entry, why: &str) -> Diagnostic {
+    let prop = match &e.when {
+        Some(crate::engine::Cond::Path { path, .. }) => path.strip_prefix("props."),
+        _ => None,
+    };
+    let span = prop.map_or(r.name_span, |p| r.prop_span(p));
+    let label = prop.map_or_else(
+        || "not lowered on this cloud".to_string(),
+        |p| format!("`{p}` is not lowered on this cloud"),
+    );
+    Diagnostic::info(
+        c::NOT_ON_PROVIDER,
+        format!("`{}` ({}): {why}", r.name, r.ty),
+        span,
+    )
+    .with_label(label)
+    .with_help("the resource is written without it on this cloud (the provider's own keys); the other clouds of a shared program still use it. A customer key here needs the provider's own type (stdlib/README.md, `portable.Key`)")
 }
 
 /// Rendered JSON → Strata value.

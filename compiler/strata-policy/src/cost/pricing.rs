@@ -202,6 +202,7 @@ models! {
     "portable.Cdn" => UsageBased, "as the provider's CDN: data and requests from usage";
     "portable.Dns" => Priced, "as the provider's DNS zone";
     "portable.Function" => UsageBased, "requests from usage `requests_millions`";
+    "portable.Key" => Priced, "as the provider's key: one customer-managed key a month on AWS and GCP; on Azure a software key, its operations usage-based";
     "portable.LoadBalancer" => Priced, "as the provider's load balancer";
     "portable.Network" => Free, "its NAT gateways are priced once lowered";
     "portable.ObjectStore" => UsageBased, "stored GB from usage `storage_gib`";
@@ -1079,8 +1080,17 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
                         .unwrap_or(1.0)
                         .max(1.0);
                     cx.size("count", mu);
+                    // Say why when a customer-managed key is what made it Premium (a
+                    // `portable.Queue` with `encryption` is lowered to Premium for it).
+                    let why = if cx.at("encryption").is_some()
+                        || cx.at("customer_managed_key").is_some()
+                    {
+                        ", Premium for the customer-managed key"
+                    } else {
+                        ""
+                    };
                     cx.hourly(
-                        format!("{mu} messaging unit(s)"),
+                        format!("{mu} messaging unit(s){why}"),
                         "servicebus",
                         "Premium",
                         mu,
