@@ -17,6 +17,7 @@ pub const RETENTION: &str = "L0012";
 pub const AMBIGUOUS_DEFAULT: &str = "L0013";
 pub const STACK_SETTING: &str = "L0014";
 pub const POD_IDENTITY: &str = "L0015";
+pub const KEY_AGENTS_NOT_GRANTED: &str = "L0016";
 
 /// The process holds more memory than its budget (strata_base::memory): reported once per
 /// stack (identical diagnostics are merged) instead of the allocator aborting the process.
@@ -121,6 +122,12 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "pods-without-cloud-identity",
             severity: Severity::Error,
             doc: "## What it checks\nA portable `Service` of a Kubernetes stack uses (references, or names in its `grants`) a resource of a cloud stack, and its pods cannot be given a cloud identity holding what that use implies: the Kubernetes stack names no `identity`, the resource is not in the stack of the identity's OIDC provider or GKE cluster (where the role or Google service account is created), the AWS account the service account's annotation names is not known, or the GKE cluster has Workload Identity off.\n\n## Why it matters\nWithout an identity the pods get no permission at all (the application fails with access denied at run time), or someone writes a broad role by hand.\n\n## Example\n```strata\nstack cloud { provider = aws { region = \"us-east-1\" } }\nstack pods { provider = kubernetes { namespace = \"shop\" } }\nresource uploads: ObjectStore { stack = cloud }\nresource api: Service { stack = pods, image = \"api:1\", grants = { uploads = \"read\" } }\n```\n\n## Fix\nName the identity in the stack's settings: `provider = kubernetes { namespace = \"shop\", identity = irsa { provider = oidc } }`, `oidc` being the cluster's `aws.eks.OidcProvider` in the stack of the resources, whose `aws { accounts = [\"123456789012\"] }` names the account (or `irsa { provider = oidc, account = \"123456789012\" }`); on GKE `identity = gke { cluster = gke }`, the `gcp.container.Cluster` in the stack of the resources.\n",
+        },
+        CodeDoc {
+            code: KEY_AGENTS_NOT_GRANTED,
+            name: "key-agents-not-granted",
+            severity: Severity::Info,
+            doc: "## What it checks\nA `gcp.kms.CryptoKey` that Google services use (a bucket, topic, database, repository, secret, cache, cluster, ... names it as its customer-managed key) is written to Deployment Manager.\n\n## Why it matters\nEach such service encrypts with the key through its service agent (`service-PROJECT_NUMBER@gs-project-accounts.iam.gserviceaccount.com` for Cloud Storage, `@gcp-sa-pubsub` for Pub/Sub, ...), which needs `roles/cloudkms.cryptoKeyEncrypterDecrypter` on the key, or creating the resource fails. Terraform grants it (the key's `google_kms_crypto_key_iam_member`s, which the resources wait for); a Deployment Manager config cannot name the agent, whose e-mail holds the project number.\n\n## Example\n```strata\nstack g { provider = gcp { project = \"p\", region = \"europe-west1\" } }\nresource ring: gcp.kms.KeyRing {}\nresource key: gcp.kms.CryptoKey { key_ring = ring }\nresource data: gcp.storage.Bucket { encryption = key }\n```\n\n## Fix\nOnce per project, before the first deployment, run the commands of the help (`gcloud storage service-agent --authorize-cmek KEY` for Cloud Storage, `gcloud kms keys add-iam-policy-binding` for the others), or compile the stack to Terraform only.\n",
         },
     ]
 }
