@@ -681,8 +681,10 @@ fn key_agents_in_dm(model: &Model, key: &Resource, services: &BTreeSet<String>) 
     Diagnostic::info(
         c::KEY_AGENTS_NOT_GRANTED,
         format!(
-            "the service agents of {} need `roles/cloudkms.cryptoKeyEncrypterDecrypter` on `{}`, which Deployment Manager cannot grant",
+            "the service {} of {} {} `roles/cloudkms.cryptoKeyEncrypterDecrypter` on `{}`, which Deployment Manager cannot grant",
+            if labels.len() == 1 { "agent" } else { "agents" },
             labels.join(", "),
+            if labels.len() == 1 { "needs" } else { "need" },
             key.name
         ),
         key.name_span,
