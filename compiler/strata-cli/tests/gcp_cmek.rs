@@ -329,3 +329,29 @@ fn deployment_manager_says_which_grants_it_cannot_make() {
     let stderr = String::from_utf8_lossy(&tf_only.stderr);
     assert!(!stderr.contains("L0016"), "{stderr}");
 }
+
+#[test]
+fn generated_types_naming_a_key_get_the_grant_and_wait_for_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    compile(
+        Some(
+            r#"import gcp
+import tf
+stack data { provider = gcp { project = "acme-data", region = "europe-west1" } }
+resource ring: gcp.kms.KeyRing {}
+resource key: gcp.kms.CryptoKey { key_ring = ring }
+resource raw: tf.google_pubsub_topic { name = "raw", kms_key_name = key.id }
+"#,
+        ),
+        dir.path(),
+    );
+    let b = main_tf(dir.path());
+    assert_eq!(
+        grants(&b, "key").keys().cloned().collect::<Vec<_>>(),
+        ["key_agent_pubsub"]
+    );
+    assert_eq!(
+        grant_deps(resource(&b, "google_pubsub_topic", "raw")),
+        BTreeSet::from(["key_agent_pubsub".to_string()])
+    );
+}

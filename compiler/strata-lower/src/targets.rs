@@ -332,6 +332,9 @@ fn to_targets_each_with(
     // A value is one service or a list of them (a Cloud Function's key is used by Cloud
     // Functions, Artifact Registry and Cloud Storage).
     let mut key_agents: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+    // Generated (`tf.*`) users of a key, whose mechanical lowering has no `$depends_on`: their
+    // Terraform waits for the key's grants through `wait_for_key_grants`.
+    let mut generated_key_users: KeyUsers = BTreeMap::new();
     if let Some(Json::Object(agents)) = eng.tables.get("gcp_key_agents") {
         let agents = ByType::new(agents);
         for r in &model.resources {
@@ -352,6 +355,10 @@ fn to_targets_each_with(
                     if is_key {
                         let set = key_agents.entry(x.resource.0).or_default();
                         set.extend(services.iter().map(|s| s.to_string()));
+                        if r.ty.starts_with("tf.") {
+                            let uses = generated_key_users.entry(r.id.0).or_default();
+                            uses.extend(services.iter().map(|s| (x.resource.0, s.to_string())));
+                        }
                     }
                 });
             }
@@ -547,7 +554,14 @@ fn to_targets_each_with(
 
         let results: Vec<(TargetProgram, Vec<Diagnostic>)> = progs
             .par_iter()
-            .map(|(target, ids)| build_program(eng, model, schemas, &contexts, stack, *target, ids))
+            .map(|(target, ids)| {
+                let programs = build_program(eng, model, schemas, &contexts, stack, *target, ids);
+                let (mut program, diags) = programs;
+                if *target == Target::Terraform && !generated_key_users.is_empty() {
+                    wait_for_key_grants(model, &generated_key_users, &mut program.resources);
+                }
+                (program, diags)
+            })
             .collect();
         let mut programs = Vec::with_capacity(results.len());
         for (p, d) in results {
@@ -588,6 +602,36 @@ fn to_targets_each_with(
     diags.sort_by_key(|d| d.sort_key());
     diags.dedup();
     diags
+}
+
+/// Per generated resource (by id): the (key id, service) pairs of the Cloud KMS keys it uses.
+type KeyUsers = BTreeMap<u32, BTreeSet<(u32, String)>>;
+
+/// A generated `tf.google_*` resource that names a `gcp.kms.CryptoKey` waits for the key's
+/// grant to its service's agent (`KEY_agent_SERVICE`, lower/gcp/kms.toml), as the curated
+/// types do with `$depends_on`.
+fn wait_for_key_grants(model: &Model, users: &KeyUsers, resources: &mut [TargetResource]) {
+    const GRANT: &str = "google_kms_crypto_key_iam_member";
+    let grants: BTreeSet<String> = resources
+        .iter()
+        .filter(|tr| tr.ty == GRANT)
+        .map(|tr| tr.name.clone())
+        .collect();
+    for tr in resources.iter_mut() {
+        let Some(uses) = tr.source.and_then(|id| users.get(&id.0)) else {
+            continue;
+        };
+        for (key, service) in uses {
+            let Some(key) = model.resources.get(*key as usize) else {
+                continue;
+            };
+            let label = format!("{}_agent_{service}", names::snake(&key.name));
+            let dep = format!("{GRANT}.{label}");
+            if grants.contains(&label) && !tr.depends_on.contains(&dep) {
+                tr.depends_on.push(dep);
+            }
+        }
+    }
 }
 
 /// What a service agent of the `gcp_key_agents` table is called, for messages.
