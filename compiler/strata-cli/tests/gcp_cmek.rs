@@ -355,3 +355,24 @@ resource raw: tf.google_pubsub_topic { name = "raw", kms_key_name = key.id }
         BTreeSet::from(["key_agent_pubsub".to_string()])
     );
 }
+
+#[test]
+fn a_key_of_another_stack_is_l0003_not_a_grant() {
+    let project = tempfile::tempdir().expect("tempdir");
+    fs::write(
+        project.path().join("main.strata"),
+        r#"import gcp
+stack a { provider = gcp { project = "proj-aaa", region = "europe-west1" } }
+stack b { provider = gcp { project = "proj-bbb", region = "europe-west1" } }
+resource ring: gcp.kms.KeyRing { stack = a }
+resource key: gcp.kms.CryptoKey { stack = a, key_ring = ring }
+resource bucket: gcp.storage.Bucket { stack = b, encryption = key }
+"#,
+    )
+    .expect("write");
+    let run = strata(&["check", "--format", "json"], project.path());
+    let out = String::from_utf8_lossy(&run.stdout);
+    assert!(out.contains("\"L0003\""), "{out}");
+    // The key of stack `a` grants nothing to the agents of `b`'s project it cannot name.
+    assert!(!out.contains("\"L0016\""), "{out}");
+}

@@ -326,11 +326,17 @@ fn to_targets_each_with(
         }
     }
 
+    let stack_of = |r: &Resource| {
+        r.stack
+            .filter(|&s| s < model.stacks.len())
+            .or((model.stacks.len() <= 1).then_some(0))
+    };
     // The Google services whose service agents use each Cloud KMS key (`key_agents` of its
     // context), from the `gcp_key_agents` table (stdlib/lower/gcp/kms.toml): the key's
     // Terraform grants each agent `roles/cloudkms.cryptoKeyEncrypterDecrypter` on that key.
     // A value is one service or a list of them (a Cloud Function's key is used by Cloud
-    // Functions, Artifact Registry and Cloud Storage).
+    // Functions, Artifact Registry and Cloud Storage). A user of another stack is not counted:
+    // its reference to the key is already error L0003 (one document cannot name another's key).
     let mut key_agents: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
     // Generated (`tf.*`) users of a key, whose mechanical lowering has no `$depends_on`: their
     // Terraform waits for the key's grants through `wait_for_key_grants`.
@@ -351,7 +357,7 @@ fn to_targets_each_with(
                     let is_key = model
                         .resources
                         .get(x.resource.0 as usize)
-                        .is_some_and(|k| k.ty == "gcp.kms.CryptoKey");
+                        .is_some_and(|k| k.ty == "gcp.kms.CryptoKey" && stack_of(k) == stack_of(r));
                     if is_key {
                         let set = key_agents.entry(x.resource.0).or_default();
                         set.extend(services.iter().map(|s| s.to_string()));
@@ -384,11 +390,6 @@ fn to_targets_each_with(
     // A topic of another stack cannot be admitted by reference (the queue's document cannot
     // name it, and the subscription already names the queue): the way out is the queue's own
     // `subscribe_to`, by ARN, which holds both the subscription and the policy.
-    let stack_of = |r: &Resource| {
-        r.stack
-            .filter(|&s| s < model.stacks.len())
-            .or((model.stacks.len() <= 1).then_some(0))
-    };
     let mut queue_topics: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     if let Some(Json::Object(publishers)) = eng.tables.get("sqs_queue_publishers") {
         let publishers = ByType::new(publishers);
