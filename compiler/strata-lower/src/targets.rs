@@ -331,8 +331,8 @@ fn to_targets_each_with(
             .filter(|&s| s < model.stacks.len())
             .or((model.stacks.len() <= 1).then_some(0))
     };
-    // The Google services whose service agents use each Cloud KMS key (`key_agents` of its
-    // context), from the `gcp_key_agents` table (stdlib/lower/gcp/kms.toml): the key's
+    // The Google services whose service agents use each Cloud KMS key (`key_agent.SERVICE` of
+    // its context), from the `gcp_key_agents` table (stdlib/lower/gcp/kms.toml): the key's
     // Terraform grants each agent `roles/cloudkms.cryptoKeyEncrypterDecrypter` on that key.
     // A value is one service or a list of them (a Cloud Function's key is used by Cloud
     // Functions, Artifact Registry and Cloud Storage). A user of another stack is not counted:
@@ -510,10 +510,9 @@ fn to_targets_each_with(
                         o.insert("key_services".into(), Json::Array(list));
                     }
                     if let (Some(set), Json::Object(o)) = (key_agents.get(&r.id.0), &mut j) {
-                        let list = set.iter().map(|s| Json::String(s.clone())).collect();
+                        // `key_agent.SERVICE`: the `when` of that service's grant entry.
                         let each: Map<String, Json> =
                             set.iter().map(|s| (s.clone(), Json::Bool(true))).collect();
-                        o.insert("key_agents".into(), Json::Array(list));
                         o.insert("key_agent".into(), Json::Object(each));
                         // Every agent but Cloud Storage's is found through the project.
                         let project = set.iter().any(|s| s != "storage");
