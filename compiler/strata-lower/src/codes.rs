@@ -18,6 +18,7 @@ pub const AMBIGUOUS_DEFAULT: &str = "L0013";
 pub const STACK_SETTING: &str = "L0014";
 pub const POD_IDENTITY: &str = "L0015";
 pub const NOT_ON_PROVIDER: &str = "L0016";
+pub const KEY_AGENTS_NOT_GRANTED: &str = "L0017";
 
 /// The process holds more memory than its budget (strata_base::memory): reported once per
 /// stack (identical diagnostics are merged) instead of the allocator aborting the process.
@@ -128,6 +129,12 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "not-lowered-on-this-cloud",
             severity: Severity::Info,
             doc: "## What it checks\nA portable resource asks for something its stack's cloud cannot give that type, and the lowering writes the resource without it: a customer-managed key (`encryption`, e.g. a `portable.Key`) on a `Secret`, a `Postgres` or a `Cache` lowered to Azure (Key Vault secrets take no customer key; Azure Cache for Redis takes one in its Enterprise tiers only; the flexible server's customer key is not lowered yet). The entries are `notice` rows of `stdlib/lower/portable/*.toml`.\n\n## Why it matters\nThe resource is encrypted with the provider's own keys on that cloud, while the same program uses the customer key on the others. It is information, not a fault: a program shared by several clouds cannot write it otherwise.\n\n## Example\n```strata\nstack s { provider = azure { location = \"westeurope\", tenant_id = \"7c1f3b52-9d4e-4a8b-b6e0-2f5d8a1c9e43\" } }\nresource key: Key {}\nresource sessions: Cache { encryption = key }\n```\n\n## Fix\nNothing to fix for a shared program. For a customer key on that cloud, declare the provider's own type (an `azure.postgres.FlexibleServer`, an Azure Managed Redis) instead of the portable one.\n",
+        },
+        CodeDoc {
+            code: KEY_AGENTS_NOT_GRANTED,
+            name: "key-agents-not-granted",
+            severity: Severity::Info,
+            doc: "## What it checks\nA `gcp.kms.CryptoKey` that Google services use (a bucket, topic, database, repository, secret, cache, cluster, ... names it as its customer-managed key) is written to Deployment Manager.\n\n## Why it matters\nEach such service encrypts with the key through its service agent (`service-PROJECT_NUMBER@gs-project-accounts.iam.gserviceaccount.com` for Cloud Storage, `@gcp-sa-pubsub` for Pub/Sub, ...), which needs `roles/cloudkms.cryptoKeyEncrypterDecrypter` on the key, or creating the resource fails. Terraform grants it (the key's `google_kms_crypto_key_iam_member`s, which the resources wait for); a Deployment Manager config cannot name the agent, whose e-mail holds the project number.\n\n## Example\n```strata\nstack g { provider = gcp { project = \"p\", region = \"europe-west1\" } }\nresource ring: gcp.kms.KeyRing {}\nresource key: gcp.kms.CryptoKey { key_ring = ring }\nresource data: gcp.storage.Bucket { encryption = key }\n```\n\n## Fix\nOnce per project, before the first deployment, run the commands of the help (`gcloud storage service-agent --authorize-cmek KEY` for Cloud Storage, `gcloud kms keys add-iam-policy-binding` for the others), or compile the stack to Terraform only.\n",
         },
     ]
 }

@@ -326,17 +326,70 @@ fn to_targets_each_with(
         }
     }
 
+    let stack_of = |r: &Resource| {
+        r.stack
+            .filter(|&s| s < model.stacks.len())
+            .or((model.stacks.len() <= 1).then_some(0))
+    };
+    // The Google services whose service agents use each Cloud KMS key (`key_agent.SERVICE` of
+    // its context), from the `gcp_key_agents` table (stdlib/lower/gcp/kms.toml): the key's
+    // Terraform grants each agent `roles/cloudkms.cryptoKeyEncrypterDecrypter` on that key.
+    // A value is one service or a list of them (a Cloud Function's key is used by Cloud
+    // Functions, Artifact Registry and Cloud Storage). A user of another stack is not counted:
+    // its reference to the key is already error L0003 (one document cannot name another's key).
+    let mut key_agents: BTreeMap<u32, BTreeSet<String>> = BTreeMap::new();
+    // Generated (`tf.*`) users of a key, whose mechanical lowering has no `$depends_on`: their
+    // Terraform waits for the key's grants through `wait_for_key_grants`.
+    let mut generated_key_users: KeyUsers = BTreeMap::new();
+    if let Some(Json::Object(agents)) = eng.tables.get("gcp_key_agents") {
+        let agents = ByType::new(agents);
+        for r in &model.resources {
+            let Some(props) = agents.of(&r.ty) else {
+                continue;
+            };
+            for (k, v) in &r.props {
+                let services: Vec<&str> = match props.get(k.as_str()) {
+                    Some(Json::String(s)) => vec![s.as_str()],
+                    Some(Json::Array(l)) => l.iter().filter_map(Json::as_str).collect(),
+                    _ => continue,
+                };
+                v.visit_refs(&mut |x| {
+                    let is_key = model
+                        .resources
+                        .get(x.resource.0 as usize)
+                        .is_some_and(|k| k.ty == "gcp.kms.CryptoKey" && stack_of(k) == stack_of(r));
+                    if is_key {
+                        let set = key_agents.entry(x.resource.0).or_default();
+                        set.extend(services.iter().map(|s| s.to_string()));
+                        if r.ty.starts_with("tf.") {
+                            let uses = generated_key_users.entry(r.id.0).or_default();
+                            uses.extend(services.iter().map(|s| (x.resource.0, s.to_string())));
+                        }
+                    }
+                });
+            }
+        }
+    }
+    // Deployment Manager cannot name a service agent (its e-mail holds the project *number*,
+    // which a config cannot read): the key says so once, with the commands that grant it.
+    if wanted(Target::DeploymentManager) {
+        for (&id, services) in &key_agents {
+            let key = model.resource(ResourceId(id));
+            let in_dm = groups.iter().any(|((_, t), ids)| {
+                *t == Target::DeploymentManager && ids.contains(&ResourceId(id))
+            });
+            if in_dm {
+                diags.push(key_agents_in_dm(model, key, services));
+            }
+        }
+    }
+
     // The topics that deliver to each queue (`sqs_queue_publishers`: a topic whose
     // subscriptions name the queue), as references to their ARNs (`sns_topics` of the queue's
     // context): the queue's policy admits exactly those.
     // A topic of another stack cannot be admitted by reference (the queue's document cannot
     // name it, and the subscription already names the queue): the way out is the queue's own
     // `subscribe_to`, by ARN, which holds both the subscription and the policy.
-    let stack_of = |r: &Resource| {
-        r.stack
-            .filter(|&s| s < model.stacks.len())
-            .or((model.stacks.len() <= 1).then_some(0))
-    };
     let mut queue_topics: BTreeMap<u32, BTreeSet<u32>> = BTreeMap::new();
     if let Some(Json::Object(publishers)) = eng.tables.get("sqs_queue_publishers") {
         let publishers = ByType::new(publishers);
@@ -456,6 +509,15 @@ fn to_targets_each_with(
                         let list = set.iter().map(|s| Json::String(s.clone())).collect();
                         o.insert("key_services".into(), Json::Array(list));
                     }
+                    if let (Some(set), Json::Object(o)) = (key_agents.get(&r.id.0), &mut j) {
+                        // `key_agent.SERVICE`: the `when` of that service's grant entry.
+                        let each: Map<String, Json> =
+                            set.iter().map(|s| (s.clone(), Json::Bool(true))).collect();
+                        o.insert("key_agent".into(), Json::Object(each));
+                        // Every agent but Cloud Storage's is found through the project.
+                        let project = set.iter().any(|s| s != "storage");
+                        o.insert("key_agent_project".into(), Json::Bool(project));
+                    }
                     let topics = queue_topics.get(&r.id.0);
                     let arns = queue_arns.get(&r.id.0);
                     if let (true, Json::Object(o)) = (topics.is_some() || arns.is_some(), &mut j) {
@@ -492,7 +554,14 @@ fn to_targets_each_with(
 
         let results: Vec<(TargetProgram, Vec<Diagnostic>)> = progs
             .par_iter()
-            .map(|(target, ids)| build_program(eng, model, schemas, &contexts, stack, *target, ids))
+            .map(|(target, ids)| {
+                let programs = build_program(eng, model, schemas, &contexts, stack, *target, ids);
+                let (mut program, diags) = programs;
+                if *target == Target::Terraform && !generated_key_users.is_empty() {
+                    wait_for_key_grants(model, &generated_key_users, &mut program.resources);
+                }
+                (program, diags)
+            })
             .collect();
         let mut programs = Vec::with_capacity(results.len());
         for (p, d) in results {
@@ -533,6 +602,142 @@ fn to_targets_each_with(
     diags.sort_by_key(|d| d.sort_key());
     diags.dedup();
     diags
+}
+
+/// Per generated resource (by id): the (key id, service) pairs of the Cloud KMS keys it uses.
+type KeyUsers = BTreeMap<u32, BTreeSet<(u32, String)>>;
+
+/// A generated `tf.google_*` resource that names a `gcp.kms.CryptoKey` waits for the key's
+/// grant to its service's agent (`KEY_agent_SERVICE`, lower/gcp/kms.toml), as the curated
+/// types do with `$depends_on`.
+fn wait_for_key_grants(model: &Model, users: &KeyUsers, resources: &mut [TargetResource]) {
+    const GRANT: &str = "google_kms_crypto_key_iam_member";
+    let grants: BTreeSet<String> = resources
+        .iter()
+        .filter(|tr| tr.ty == GRANT)
+        .map(|tr| tr.name.clone())
+        .collect();
+    for tr in resources.iter_mut() {
+        let Some(uses) = tr.source.and_then(|id| users.get(&id.0)) else {
+            continue;
+        };
+        for (key, service) in uses {
+            let Some(key) = model.resources.get(*key as usize) else {
+                continue;
+            };
+            let label = format!("{}_agent_{service}", names::snake(&key.name));
+            let dep = format!("{GRANT}.{label}");
+            if grants.contains(&label) && !tr.depends_on.contains(&dep) {
+                tr.depends_on.push(dep);
+            }
+        }
+    }
+}
+
+/// What a service agent of the `gcp_key_agents` table is called, for messages.
+fn agent_label(service: &str) -> &str {
+    match service {
+        "storage" => "Cloud Storage",
+        "pubsub" => "Pub/Sub",
+        "sql" => "Cloud SQL",
+        "artifactregistry" => "Artifact Registry",
+        "secretmanager" => "Secret Manager",
+        "redis" => "Memorystore for Redis",
+        "container" => "GKE",
+        "compute" => "Compute Engine",
+        "run" => "Cloud Run",
+        "cloudfunctions" => "Cloud Functions",
+        "logging" => "Cloud Logging",
+        other => other,
+    }
+}
+
+/// The e-mail domain of a service agent (`service-PROJECT_NUMBER@DOMAIN`), for messages.
+fn agent_domain(service: &str) -> Option<&str> {
+    Some(match service {
+        "storage" => "gs-project-accounts.iam.gserviceaccount.com",
+        "pubsub" => "gcp-sa-pubsub.iam.gserviceaccount.com",
+        "sql" => "gcp-sa-cloud-sql.iam.gserviceaccount.com",
+        "artifactregistry" => "gcp-sa-artifactregistry.iam.gserviceaccount.com",
+        "secretmanager" => "gcp-sa-secretmanager.iam.gserviceaccount.com",
+        "redis" => "cloud-redis.iam.gserviceaccount.com",
+        "container" => "container-engine-robot.iam.gserviceaccount.com",
+        "compute" => "compute-system.iam.gserviceaccount.com",
+        "run" => "serverless-robot-prod.iam.gserviceaccount.com",
+        "cloudfunctions" => "gcf-admin-robot.iam.gserviceaccount.com",
+        _ => return None,
+    })
+}
+
+/// L0017 at a Cloud KMS key that services use, lowered to Deployment Manager: the grants of
+/// their agents are not written there; the help gives the commands that make them.
+fn key_agents_in_dm(model: &Model, key: &Resource, services: &BTreeSet<String>) -> Diagnostic {
+    let stack = model.stack_of(key);
+    let config = |name: &str| {
+        stack
+            .and_then(|s| s.provider_config.get(name))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let project = config("project").unwrap_or_else(|| "PROJECT".to_string());
+    let key_name = key
+        .props
+        .get("key_name")
+        .and_then(Value::as_str)
+        .map_or_else(|| names::kebab(&key.name), str::to_string);
+    let ring = key
+        .props
+        .get("key_ring")
+        .and_then(Value::as_ref)
+        .and_then(|x| model.resources.get(x.resource.0 as usize));
+    let ring_name = ring.map_or_else(
+        || "RING".to_string(),
+        |r| {
+            r.props
+                .get("ring_name")
+                .and_then(Value::as_str)
+                .map_or_else(|| names::kebab(&r.name), str::to_string)
+        },
+    );
+    let location = ring
+        .and_then(|r| r.props.get("location").and_then(Value::as_str))
+        .map(str::to_string)
+        .or_else(|| config("region"))
+        .unwrap_or_else(|| "LOCATION".to_string());
+    let id = format!(
+        "projects/{project}/locations/{location}/keyRings/{ring_name}/cryptoKeys/{key_name}"
+    );
+    let labels: Vec<&str> = services.iter().map(|s| agent_label(s)).collect();
+    let mut commands = Vec::new();
+    for s in services {
+        match (s.as_str(), agent_domain(s)) {
+            ("storage", _) => commands.push(format!(
+                "`gcloud storage service-agent --project {project} --authorize-cmek {id}`"
+            )),
+            (_, Some(domain)) => commands.push(format!(
+                "`gcloud kms keys add-iam-policy-binding {id} --member serviceAccount:service-PROJECT_NUMBER@{domain} --role roles/cloudkms.cryptoKeyEncrypterDecrypter`"
+            )),
+            (_, None) => commands.push(format!(
+                "`gcloud kms keys add-iam-policy-binding {id} --member serviceAccount:$(gcloud logging settings describe --project {project} --format 'value(kmsServiceAccountId)') --role roles/cloudkms.cryptoKeyEncrypterDecrypter`"
+            )),
+        }
+    }
+    Diagnostic::info(
+        c::KEY_AGENTS_NOT_GRANTED,
+        format!(
+            "the service {} of {} {} `roles/cloudkms.cryptoKeyEncrypterDecrypter` on `{}`, which Deployment Manager cannot grant",
+            if labels.len() == 1 { "agent" } else { "agents" },
+            labels.join(", "),
+            if labels.len() == 1 { "needs" } else { "need" },
+            key.name
+        ),
+        key.name_span,
+    )
+    .with_label("grant its users' service agents before the first deployment")
+    .with_help(format!(
+        "a service agent's e-mail holds the project number, which a Deployment Manager config cannot read; once per project, before deploying: {} (PROJECT_NUMBER: `gcloud projects describe {project} --format 'value(projectNumber)'`); the Terraform of this stack makes these grants itself",
+        commands.join("; ")
+    ))
 }
 
 fn build_program(

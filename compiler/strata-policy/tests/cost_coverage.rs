@@ -251,6 +251,10 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.azurerm_user_assigned_identity", "free"),
     ("tf.azurerm_virtual_network", "free"),
     ("tf.data.aws_caller_identity", "free"),
+    // Reads of the project (its number, its Logging settings, its Cloud Storage agent).
+    ("tf.data.google_logging_project_settings", "free"),
+    ("tf.data.google_project", "free"),
+    ("tf.data.google_storage_project_service_account", "free"),
     ("tf.google_artifact_registry_repository", "usage-based"),
     ("tf.google_cloud_run_domain_mapping", "free"),
     ("tf.google_cloud_run_v2_service", "usage-based"),
@@ -267,6 +271,7 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.google_compute_target_https_proxy", "free"),
     ("tf.google_compute_url_map", "free"),
     ("tf.google_dns_record_set", "free"),
+    ("tf.google_kms_crypto_key_iam_member", "free"),
     ("tf.google_kms_key_ring", "free"),
     ("tf.google_logging_project_bucket_config", "usage-based"),
     ("tf.google_monitoring_alert_policy", "free"),
