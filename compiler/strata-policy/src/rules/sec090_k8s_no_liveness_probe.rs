@@ -77,7 +77,9 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             continue;
         }
         let help = match field {
-            "liveness" => "add `liveness = { path = \"/healthz\" }` (HTTP), `{ command = [...] }` (a command that exits 0 when healthy: for a worker, a heartbeat file its loop touches) or `{ tcp_port = PORT }`; a portable `Service` takes `health_path` or `health_command`".to_string(),
+            // Lowered from a portable `Service`: a worker, which gets probes from its command only.
+            "liveness" if r.lowered_from.is_some() => "a worker (no `port`, `public` or `route`) is probed only with `health_command = [...]`: a command that exits 0 when it is healthy (for a worker, that its loop still runs)".to_string(),
+            "liveness" => "add `liveness = { path = \"/healthz\" }` (HTTP), `{ command = [...] }` (a command that exits 0 when healthy: for a worker, a heartbeat file its loop touches) or `{ tcp_port = PORT }`".to_string(),
             "liveness_probe" => "add a `liveness_probe` to the container: `http_get`, `exec` (a command that exits 0 when healthy: for a worker, a heartbeat file its loop touches) or `tcp_socket`".to_string(),
             f => format!("add `{f}` to the container: `httpGet`, `exec` (a command that exits 0 when healthy: for a worker, a heartbeat file its loop touches) or `tcpSocket`"),
         };
