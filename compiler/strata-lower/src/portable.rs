@@ -65,7 +65,10 @@ fn fill_nested(v: &mut Value, ty: &Ty) {
 }
 
 /// `fill_nested` of a record value with these fields.
-fn fill_record(v: &mut Value, fields: &std::collections::BTreeMap<String, strata_model::FieldSchema>) {
+fn fill_record(
+    v: &mut Value,
+    fields: &std::collections::BTreeMap<String, strata_model::FieldSchema>,
+) {
     let Value::Record(m) = v else { return };
     let mut m = m.make_mut();
     for (k, f) in fields {

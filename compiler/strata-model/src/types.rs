@@ -141,7 +141,9 @@ impl Ty {
             match t {
                 Ty::Named(n, inner) => walk(inner, Some(n), out),
                 Ty::Union(ts) => ts.iter().for_each(|t| walk(t, None, out)),
-                Ty::Record(fs) => out.push((name.map_or_else(|| t.to_string(), str::to_string), fs)),
+                Ty::Record(fs) => {
+                    out.push((name.map_or_else(|| t.to_string(), str::to_string), fs))
+                }
                 _ => {}
             }
         }
@@ -166,7 +168,8 @@ impl Ty {
         if alts.len() < 2 || has_map(self) {
             return None;
         }
-        let holds = |fs: &BTreeMap<String, FieldSchema>| written.iter().all(|w| fs.contains_key(*w));
+        let holds =
+            |fs: &BTreeMap<String, FieldSchema>| written.iter().all(|w| fs.contains_key(*w));
         let containing: Vec<_> = alts.iter().filter(|(_, fs)| holds(fs)).collect();
         if containing.is_empty() {
             if let Some(w) = written

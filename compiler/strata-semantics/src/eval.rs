@@ -1558,22 +1558,34 @@ fn record_pick_error(
             let at = field(b).map_or(span, |f| f.name.span);
             let mut d = Diagnostic::error(
                 "E2002",
-                format!("`{a}` and `{b}` cannot be set together: a `{shown}` is one of {}", described(", ")),
+                format!(
+                    "`{a}` and `{b}` cannot be set together: a `{shown}` is one of {}",
+                    described(", ")
+                ),
                 at,
             )
             .with_label(format!("`{b}` belongs to another alternative than `{a}`"));
             if let Some(f) = field(a) {
                 d = d.with_secondary(f.name.span, format!("`{a}` set here"));
             }
-            d.with_help(format!("keep the fields of one alternative: {}", described("; ")))
+            d.with_help(format!(
+                "keep the fields of one alternative: {}",
+                described("; ")
+            ))
         }
         RecordPick::Missing | RecordPick::Record(_) => Diagnostic::error(
             "E2004",
-            format!("missing the field that says which `{shown}` this is: one of {}", described(", ")),
+            format!(
+                "missing the field that says which `{shown}` this is: one of {}",
+                described(", ")
+            ),
             span,
         )
         .with_label("no alternative has its required fields set")
-        .with_help(format!("set the required fields of one alternative: {}", described("; "))),
+        .with_help(format!(
+            "set the required fields of one alternative: {}",
+            described("; ")
+        )),
     }
 }
 
