@@ -36,12 +36,12 @@ rule! {
     /// }
     /// ```
     pub static RULE = {
-        code: "SEC090",
+        code: "SEC091",
         name: "k8s-no-liveness-probe",
         category: Security,
         severity: Warning,
         applies: Applies::Reads,
-        reads: || pods::reads_main("SEC090", LONG_RUNNING, |v| v.liveness),
+        reads: || pods::reads_main("SEC091", LONG_RUNNING, |v| v.liveness),
         check: Check::Resource(check),
     }
 }
