@@ -31,19 +31,7 @@ struct Rendered<'e> {
 /// Fill the defaults of nested record fields (top-level defaults are filled separately).
 fn fill_nested(v: &mut Value, ty: &Ty) {
     match (v, ty.resolved()) {
-        (Value::Record(m), Ty::Record(fields)) => {
-            let mut m = m.make_mut();
-            for (k, f) in fields {
-                match m.get_mut(k) {
-                    Some(x) => fill_nested(x, &f.ty),
-                    None => {
-                        if let Some(d) = &f.default {
-                            m.insert(k.clone(), d.clone());
-                        }
-                    }
-                }
-            }
-        }
+        (v @ Value::Record(_), Ty::Record(fields)) => fill_record(v, fields),
         (Value::List(l), Ty::List(elem)) => {
             l.make_mut().iter_mut().for_each(|x| fill_nested(x, elem))
         }
@@ -51,8 +39,21 @@ fn fill_nested(v: &mut Value, ty: &Ty) {
             m.make_mut().values_mut().for_each(|x| fill_nested(x, elem))
         }
         (v, Ty::Union(ts)) => {
-            // The record alternative, if the value is a record.
-            if let Some(t) = ts
+            // The record alternative, if the value is a record: the one its fields select
+            // among several (`Ty::pick_record`), else the first.
+            let picked = match &*v {
+                Value::Record(m) => {
+                    let written: Vec<&str> = m.keys().map(String::as_str).collect();
+                    match ty.pick_record(&written) {
+                        Some(strata_model::RecordPick::Record(fs)) => Some(fs),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            if let Some(fs) = picked {
+                fill_record(v, fs);
+            } else if let Some(t) = ts
                 .iter()
                 .find(|t| matches!((&*v, t.resolved()), (Value::Record(_), Ty::Record(_))))
             {
@@ -60,6 +61,25 @@ fn fill_nested(v: &mut Value, ty: &Ty) {
             }
         }
         _ => {}
+    }
+}
+
+/// `fill_nested` of a record value with these fields.
+fn fill_record(
+    v: &mut Value,
+    fields: &std::collections::BTreeMap<String, strata_model::FieldSchema>,
+) {
+    let Value::Record(m) = v else { return };
+    let mut m = m.make_mut();
+    for (k, f) in fields {
+        match m.get_mut(k) {
+            Some(x) => fill_nested(x, &f.ty),
+            None => {
+                if let Some(d) = &f.default {
+                    m.insert(k.clone(), d.clone());
+                }
+            }
+        }
     }
 }
 

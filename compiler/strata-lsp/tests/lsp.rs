@@ -599,6 +599,28 @@ fn completion_of_types_properties_values_members_and_names() {
 }
 
 #[test]
+fn completion_in_a_union_of_records_offers_every_alternative() {
+    // `K8sProbe` is an HTTP, a command or a TCP probe: inside `liveness = { }` the fields of
+    // the three, the ones that say which first.
+    let main = "import k8s\n\nresource w: k8s.Deployment {\n  containers = [{ image = \"x:1.0\", liveness = {  } }]\n}\n";
+    let (_dir, _root, mut c, u) = start_project(main);
+    let _ = c.diagnostics(&u, 1);
+    let items = c.completion(&u, pos_of(main, "liveness = {  }", 0, 13));
+    assert_eq!(
+        labels(&items),
+        vec![
+            "command",
+            "path",
+            "tcp_port",
+            "initial_delay",
+            "period",
+            "port"
+        ]
+    );
+    c.shutdown();
+}
+
+#[test]
 fn completion_of_modules_and_stacks() {
     let text = r#"import aws
 

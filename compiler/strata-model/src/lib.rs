@@ -19,7 +19,9 @@ pub use target::{
     TargetResource,
 };
 pub use text::Text;
-pub use types::{FieldSchema, Provider, ResourceSchema, Schemas, Ty};
+pub use types::{
+    FieldSchema, Provider, RecordAlternative, RecordPick, ResourceSchema, Schemas, Ty,
+};
 pub use value::{Measure, Quantity, Ref, Size, StrPart, Value};
 
 use std::collections::BTreeMap;

@@ -117,6 +117,91 @@ impl Ty {
     }
 }
 
+/// Which alternative of a union of record types a record literal is (`Ty::pick_record`).
+#[derive(Debug, PartialEq)]
+pub enum RecordPick<'t> {
+    /// This alternative: the first one whose fields include every field written and whose
+    /// required fields are all written (else the only one whose fields include those written).
+    Record(&'t BTreeMap<String, FieldSchema>),
+    /// No alternative has this field.
+    Unknown(String),
+    /// No alternative has both of these fields.
+    Conflict(String, String),
+    /// Several alternatives have the fields written, and each lacks a required one.
+    Missing,
+}
+
+/// A record alternative of a union: the name it was declared under (or its shape) and its fields.
+pub type RecordAlternative<'t> = (String, &'t BTreeMap<String, FieldSchema>);
+
+impl Ty {
+    /// The record types of a union (through names and nested unions), in order.
+    pub fn record_alternatives(&self) -> Vec<RecordAlternative<'_>> {
+        fn walk<'t>(t: &'t Ty, name: Option<&str>, out: &mut Vec<RecordAlternative<'t>>) {
+            match t {
+                Ty::Named(n, inner) => walk(inner, Some(n), out),
+                Ty::Union(ts) => ts.iter().for_each(|t| walk(t, None, out)),
+                Ty::Record(fs) => {
+                    out.push((name.map_or_else(|| t.to_string(), str::to_string), fs))
+                }
+                _ => {}
+            }
+        }
+        let mut out = Vec::new();
+        walk(self, None, &mut out);
+        out
+    }
+
+    /// For a record with the fields `written`, expected to be of a union of two or more record
+    /// types (and no map), the alternative its fields select; `None` for any other type. The
+    /// values of a union are not tagged: the fields written say which alternative a record is
+    /// (`{ command = [...] }` a `K8sExecProbe`, `{ path = "/" }` a `K8sHttpProbe`).
+    pub fn pick_record(&self, written: &[&str]) -> Option<RecordPick<'_>> {
+        fn has_map(t: &Ty) -> bool {
+            match t.resolved() {
+                Ty::Map(_) => true,
+                Ty::Union(ts) => ts.iter().any(has_map),
+                _ => false,
+            }
+        }
+        let alts = self.record_alternatives();
+        if alts.len() < 2 || has_map(self) {
+            return None;
+        }
+        let holds =
+            |fs: &BTreeMap<String, FieldSchema>| written.iter().all(|w| fs.contains_key(*w));
+        let containing: Vec<_> = alts.iter().filter(|(_, fs)| holds(fs)).collect();
+        if containing.is_empty() {
+            if let Some(w) = written
+                .iter()
+                .find(|w| !alts.iter().any(|(_, fs)| fs.contains_key(**w)))
+            {
+                return Some(RecordPick::Unknown(w.to_string()));
+            }
+            for (i, a) in written.iter().enumerate() {
+                for b in &written[i + 1..] {
+                    if !alts
+                        .iter()
+                        .any(|(_, fs)| fs.contains_key(*a) && fs.contains_key(*b))
+                    {
+                        return Some(RecordPick::Conflict(a.to_string(), b.to_string()));
+                    }
+                }
+            }
+            // Every two fields fit some alternative, all of them none: as the first would.
+            return Some(RecordPick::Record(alts[0].1));
+        }
+        let complete = containing.iter().find(|(_, fs)| {
+            fs.iter()
+                .all(|(k, f)| !f.required || written.contains(&k.as_str()))
+        });
+        match (complete, containing.as_slice()) {
+            (Some((_, fs)), _) | (None, [(_, fs)]) => Some(RecordPick::Record(fs)),
+            (None, _) => Some(RecordPick::Missing),
+        }
+    }
+}
+
 impl fmt::Display for Ty {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fn bounds<T: fmt::Display>(

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use strata_base::units::{self, Dimension};
 use strata_base::{did_you_mean, Diagnostic, Fix, Span};
 use strata_model::check::{check_value, MismatchKind, RefTypes};
-use strata_model::{FieldSchema, Quantity, Ref, ResourceId, StrPart, Ty, Value};
+use strata_model::{FieldSchema, Quantity, RecordPick, Ref, ResourceId, StrPart, Ty, Value};
 use strata_syntax::ast::{self, BinaryOp, ExprKind, UnaryOp};
 
 /// Deepest evaluation through names and nested expressions before giving up.
@@ -131,6 +131,20 @@ impl<'a> Db<'a> {
         // Structural cases that check as they go.
         match (&e.kind, exp) {
             (ExprKind::Record(fields), Some(t)) => {
+                // A union of record types: the fields written choose the alternative.
+                let written: Vec<&str> = fields.iter().map(|f| f.name.name.as_str()).collect();
+                if let Some(pick) = t.pick_record(&written) {
+                    let shown = expected.unwrap_or(t);
+                    return match pick {
+                        RecordPick::Record(fs) => {
+                            self.eval_record_typed(fields, fs, scope, locals, e.span)
+                        }
+                        pick => {
+                            self.report(record_pick_error(&pick, fields, t, shown, e.span));
+                            None
+                        }
+                    };
+                }
                 if let Some(rt) = pick_record(t) {
                     return match rt {
                         PickedRecord::Record(fs) => {
@@ -1497,6 +1511,82 @@ pub(crate) fn duplicate_field(name: &ast::Ident) -> Diagnostic {
     Diagnostic::error("E1002", format!("`{}` is set twice", name.name), name.span)
         .with_label("set again here")
         .with_help("remove one of the two assignments")
+}
+
+/// Why a record literal is none of the record types of a union (`Ty::pick_record`).
+fn record_pick_error(
+    pick: &RecordPick<'_>,
+    fields: &[ast::Field],
+    t: &Ty,
+    shown: &Ty,
+    span: Span,
+) -> Diagnostic {
+    let alts = t.record_alternatives();
+    // Each alternative with the fields that must be written (what tells it from the others).
+    let described = |sep: &str| {
+        alts.iter()
+            .map(|(name, fs)| {
+                let req: Vec<String> = fs
+                    .iter()
+                    .filter(|(_, f)| f.required)
+                    .map(|(k, _)| format!("`{k}`"))
+                    .collect();
+                if req.is_empty() {
+                    format!("`{name}`")
+                } else {
+                    format!("`{name}` ({})", req.join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(sep)
+    };
+    let field = |n: &str| fields.iter().find(|f| f.name.name == n);
+    match pick {
+        RecordPick::Unknown(w) => match field(w) {
+            Some(f) => {
+                let mut all: Vec<&str> = alts
+                    .iter()
+                    .flat_map(|(_, fs)| fs.keys().map(String::as_str))
+                    .collect();
+                all.sort_unstable();
+                all.dedup();
+                unknown_field(&f.name, all, &format!("`{shown}`"))
+            }
+            None => Diagnostic::error("E2001", format!("unknown property `{w}`"), span),
+        },
+        RecordPick::Conflict(a, b) => {
+            let at = field(b).map_or(span, |f| f.name.span);
+            let mut d = Diagnostic::error(
+                "E2002",
+                format!(
+                    "`{a}` and `{b}` cannot be set together: a `{shown}` is one of {}",
+                    described(", ")
+                ),
+                at,
+            )
+            .with_label(format!("`{b}` belongs to another alternative than `{a}`"));
+            if let Some(f) = field(a) {
+                d = d.with_secondary(f.name.span, format!("`{a}` set here"));
+            }
+            d.with_help(format!(
+                "keep the fields of one alternative: {}",
+                described("; ")
+            ))
+        }
+        RecordPick::Missing | RecordPick::Record(_) => Diagnostic::error(
+            "E2004",
+            format!(
+                "missing the field that says which `{shown}` this is: one of {}",
+                described(", ")
+            ),
+            span,
+        )
+        .with_label("no alternative has its required fields set")
+        .with_help(format!(
+            "set the required fields of one alternative: {}",
+            described("; ")
+        )),
+    }
 }
 
 pub(crate) fn unknown_field<'s>(

@@ -20,6 +20,7 @@ use lsp_types::{
     CompletionItem, CompletionItemKind, CompletionParams, CompletionResponse, CompletionTextEdit,
     Documentation, MarkupContent, MarkupKind, TextEdit,
 };
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 use strata_base::{FileId, SourceFile, Span};
@@ -183,7 +184,7 @@ fn items(
                         .schema_of_type(ty, schemas)
                         .and_then(|s| record_at(&s.fields, steps))
                     {
-                        for (k, f) in fields {
+                        for (k, f) in fields.iter() {
                             let mut it = field_item(k, f, false);
                             let rank = if set.contains(k.as_str()) {
                                 2
@@ -249,8 +250,7 @@ fn items(
                 Owner::Resource { ty, steps, .. } => scope
                     .schema_of_type(ty, schemas)
                     .and_then(|s| record_at(&s.fields, steps))
-                    .and_then(|fs| fs.get(field))
-                    .map(|f| f.ty.clone()),
+                    .and_then(|fs| fs.get(field).map(|f| f.ty.clone())),
                 _ => None,
             };
             if let Some(ty) = &fty {
@@ -360,18 +360,20 @@ fn ref_target(ty: &Ty) -> Option<&str> {
     }
 }
 
-/// The record fields reached from a schema's fields through `steps`.
+/// The record fields reached from a schema's fields through `steps`; in a union of record
+/// types, the fields of every alternative (`liveness = { }` offers `path`, `command` and
+/// `tcp_port`).
 fn record_at<'a>(
     fields: &'a BTreeMap<String, FieldSchema>,
     steps: &[Step],
-) -> Option<&'a BTreeMap<String, FieldSchema>> {
+) -> Option<Cow<'a, BTreeMap<String, FieldSchema>>> {
     let mut cur: Option<&Ty> = None;
     let mut fields = fields;
     for s in steps {
         match s {
             Step::Field(name) => {
                 if let Some(t) = cur {
-                    fields = record_of(t)?;
+                    fields = record_with(t, name)?;
                 }
                 cur = Some(&fields.get(name)?.ty);
             }
@@ -379,16 +381,35 @@ fn record_at<'a>(
         }
     }
     match cur {
-        None => Some(fields),
-        Some(t) => record_of(t),
+        None => Some(Cow::Borrowed(fields)),
+        Some(t) => record_fields(t),
     }
 }
 
-fn record_of(t: &Ty) -> Option<&BTreeMap<String, FieldSchema>> {
-    match t.resolved() {
-        Ty::Record(f) => Some(f),
-        Ty::Union(ts) => ts.iter().find_map(record_of),
-        _ => None,
+/// The record alternative of a type that has the field `name`.
+fn record_with<'t>(t: &'t Ty, name: &str) -> Option<&'t BTreeMap<String, FieldSchema>> {
+    t.record_alternatives()
+        .into_iter()
+        .map(|(_, fs)| fs)
+        .find(|fs| fs.contains_key(name))
+}
+
+/// The fields of a record type; of a union of record types, those of every alternative (a
+/// name's first declaration).
+fn record_fields(t: &Ty) -> Option<Cow<'_, BTreeMap<String, FieldSchema>>> {
+    let alts = t.record_alternatives();
+    match alts.as_slice() {
+        [] => None,
+        [(_, fs)] => Some(Cow::Borrowed(*fs)),
+        _ => {
+            let mut all = BTreeMap::new();
+            for (_, fs) in &alts {
+                for (k, f) in fs.iter() {
+                    all.entry(k.clone()).or_insert_with(|| f.clone());
+                }
+            }
+            Some(Cow::Owned(all))
+        }
     }
 }
 

@@ -84,6 +84,7 @@ pub(crate) mod sec087_k8s_privilege_escalation;
 pub(crate) mod sec088_namespace_without_network_policy;
 pub(crate) mod sec089_k8s_service_account_token;
 pub(crate) mod sec090_k8s_rbac_wildcard;
+pub(crate) mod sec091_k8s_no_liveness_probe;
 pub(crate) mod sec095_literal_secret;
 pub(crate) mod sec096_literal_secret_in_output;
 pub(crate) mod sec100_vm_public_ip;
@@ -177,6 +178,7 @@ pub static ALL: &[&Rule] = &[
     &sec088_namespace_without_network_policy::RULE,
     &sec089_k8s_service_account_token::RULE,
     &sec090_k8s_rbac_wildcard::RULE,
+    &sec091_k8s_no_liveness_probe::RULE,
     &sec095_literal_secret::RULE,
     &sec096_literal_secret_in_output::RULE,
     &sec100_vm_public_ip::RULE,

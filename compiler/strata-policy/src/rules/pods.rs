@@ -32,6 +32,8 @@ pub struct Vocab {
     pub capabilities_add: Option<&'static str>,
     pub limits_cpu: Option<&'static str>,
     pub limits_memory: Option<&'static str>,
+    /// The liveness probe of a container.
+    pub liveness: Option<&'static str>,
     /// Environment as a list of `{ name, value }` records: the list, and the two keys.
     pub env_list: Option<(&'static str, &'static str, &'static str)>,
     /// Environment as a map of names to values.
@@ -66,6 +68,7 @@ pub static KUBE: Vocab = Vocab {
     capabilities_add: Some("securityContext.capabilities.add"),
     limits_cpu: Some("resources.limits.cpu"),
     limits_memory: Some("resources.limits.memory"),
+    liveness: Some("livenessProbe"),
     env_list: Some(("env", "name", "value")),
     env_map: None,
     pod_run_as_non_root: Some("securityContext.runAsNonRoot"),
@@ -89,6 +92,7 @@ pub static TF_KUBERNETES: Vocab = Vocab {
     capabilities_add: Some("security_context.capabilities.add"),
     limits_cpu: Some("resources.limits.cpu"),
     limits_memory: Some("resources.limits.memory"),
+    liveness: Some("liveness_probe"),
     env_list: Some(("env", "name", "value")),
     env_map: None,
     pod_run_as_non_root: Some("security_context.run_as_non_root"),
@@ -114,6 +118,7 @@ pub static K8S: Vocab = Vocab {
     capabilities_add: None,
     limits_cpu: None,
     limits_memory: None,
+    liveness: Some("liveness"),
     env_list: None,
     env_map: Some("env"),
     pod_run_as_non_root: None,
@@ -214,6 +219,7 @@ const EMPTY: Vocab = Vocab {
     capabilities_add: None,
     limits_cpu: None,
     limits_memory: None,
+    liveness: None,
     env_list: None,
     env_map: None,
     pod_run_as_non_root: None,
@@ -332,6 +338,33 @@ pub fn reads(key: &'static str, container: &[Field], pod: &[Field]) -> &'static 
     out
 }
 
+/// The reads of a rule that uses one container field of the main containers (the first list
+/// of the vocabulary: `containers`, not `initContainers`) of these types only.
+pub fn reads_main(key: &'static str, types: &[&str], f: Field) -> &'static [Read] {
+    type Cache = Mutex<BTreeMap<&'static str, &'static [Read]>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    if let Some(r) = cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get(key)
+    {
+        return r;
+    }
+    let mut out = Vec::new();
+    for p in PODS.iter().filter(|p| types.contains(&p.ty)) {
+        if let (Some(field), Some(list)) = (f(p.v), p.v.containers.first()) {
+            out.push(part(p.ty, intern(join(&list_path(p, list), field)), key));
+        }
+    }
+    let out: &'static [Read] = Box::leak(out.into_boxed_slice());
+    cache
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .insert(key, out);
+    out
+}
+
 /// A container of a resource.
 pub struct Container<'r> {
     pub r: &'r Resource,
@@ -346,6 +379,8 @@ pub struct Container<'r> {
     /// Where the pod spec is (empty: the resource).
     spec_path: &'static str,
     pub name: String,
+    /// One of the pod's main containers (its vocabulary's first list), not an init container.
+    pub main: bool,
 }
 
 /// An environment variable of a container: its name, its value, and where it is (the list
@@ -518,7 +553,7 @@ pub fn containers(r: &Resource) -> Vec<Container<'_>> {
         }
     };
     let mut out = Vec::new();
-    for list in p.v.containers {
+    for (n, list) in p.v.containers.iter().enumerate() {
         if list.is_empty() {
             out.push(Container {
                 r,
@@ -528,6 +563,7 @@ pub fn containers(r: &Resource) -> Vec<Container<'_>> {
                 path: p.spec.to_string(),
                 spec_path: p.spec,
                 name: r.name.clone(),
+                main: true,
             });
             continue;
         }
@@ -549,6 +585,7 @@ pub fn containers(r: &Resource) -> Vec<Container<'_>> {
                 path,
                 spec_path: p.spec,
                 name,
+                main: n == 0,
             });
         }
     }
