@@ -16,12 +16,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
+#[path = "support/emitted.rs"]
+mod emitted;
+use emitted::*;
 
 fn strata_compile(project: &Path, args: &[&str], out: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_strata"))
@@ -45,10 +42,6 @@ fn compile_ok(project: &Path, args: &[&str], out: &Path) {
         project.display(),
         String::from_utf8_lossy(&run.stderr)
     );
-}
-
-fn read(p: &Path) -> String {
-    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 fn resources(p: &Path) -> BTreeMap<String, Json> {
@@ -116,40 +109,6 @@ fn dimensions(alarm: &Json) -> BTreeMap<String, BTreeSet<String>> {
 
 fn set(items: &[&str]) -> BTreeSet<String> {
     items.iter().map(|s| s.to_string()).collect()
-}
-
-/// `resource "TYPE" "NAME" { ... }` blocks of a formatted file: (type, name) → body, one
-/// line per line with single spaces.
-fn tf_blocks(text: &str) -> BTreeMap<(String, String), String> {
-    let mut out = BTreeMap::new();
-    let mut cur: Option<((String, String), String)> = None;
-    for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("resource \"") {
-            let mut parts = rest.split('"');
-            let ty = parts.next().unwrap_or("").to_string();
-            parts.next();
-            let name = parts.next().unwrap_or("").to_string();
-            cur = Some(((ty, name), String::new()));
-            continue;
-        }
-        if line == "}" {
-            if let Some((k, body)) = cur.take() {
-                out.insert(k, body);
-            }
-            continue;
-        }
-        if let Some((_, body)) = cur.as_mut() {
-            body.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
-            body.push('\n');
-        }
-    }
-    out
-}
-
-fn body<'a>(b: &'a BTreeMap<(String, String), String>, ty: &str, name: &str) -> &'a str {
-    b.get(&(ty.to_string(), name.to_string()))
-        .map(String::as_str)
-        .unwrap_or_else(|| panic!("no {ty}.{name}"))
 }
 
 #[test]

@@ -34,12 +34,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
+#[path = "support/emitted.rs"]
+mod emitted;
+use emitted::*;
 
 /// `strata compile examples/EXAMPLE --env ENV --out OUT`.
 fn compile(example: &str, env: &str, out: &Path) {
@@ -70,10 +67,6 @@ fn compile_project(project: &Path, args: &[&str], out: &Path) {
         project.display(),
         String::from_utf8_lossy(&run.stderr)
     );
-}
-
-fn read(p: &Path) -> String {
-    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 // --- CloudFormation ---------------------------------------------------------------------
@@ -142,30 +135,7 @@ fn refs_of(v: &Json) -> BTreeSet<String> {
 
 /// A role's statements: (sid, sorted actions, resources' logical ids and texts).
 fn statements(t: &Template, role: &str) -> Vec<(String, Vec<String>, Json)> {
-    let mut out = Vec::new();
-    for p in t.props(role)["Policies"].as_array().into_iter().flatten() {
-        for s in p["PolicyDocument"]["Statement"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let mut actions: Vec<String> = match &s["Action"] {
-                Json::String(a) => vec![a.clone()],
-                Json::Array(a) => a
-                    .iter()
-                    .filter_map(|x| x.as_str().map(String::from))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            actions.sort();
-            out.push((
-                s["Sid"].as_str().unwrap_or("").to_string(),
-                actions,
-                s["Resource"].clone(),
-            ));
-        }
-    }
-    out
+    policy_statements(t.props(role))
 }
 
 fn no_wildcards(t: &Template, role: &str, what: &str) {
@@ -303,35 +273,6 @@ fn check_ecs_services(t: &Template, what: &str) {
 
 // --- Terraform --------------------------------------------------------------------------
 
-/// `resource "TYPE" "NAME" { ... }` blocks of a `terraform fmt`-formatted file: (type, name) →
-/// body, one line per line with single spaces.
-fn tf_blocks(text: &str) -> BTreeMap<(String, String), String> {
-    let mut out = BTreeMap::new();
-    let mut cur: Option<((String, String), String)> = None;
-    for line in text.lines() {
-        if let Some(rest) = line.strip_prefix("resource \"") {
-            let mut parts = rest.split('"');
-            let ty = parts.next().unwrap_or("").to_string();
-            parts.next();
-            let name = parts.next().unwrap_or("").to_string();
-            cur = Some(((ty, name), String::new()));
-            continue;
-        }
-        if line == "}" {
-            if let Some((k, body)) = cur.take() {
-                out.insert(k, body);
-            }
-            continue;
-        }
-        if let Some((_, body)) = cur.as_mut() {
-            // `terraform fmt` aligns the `=` of neighbouring lines: one space is compared.
-            body.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
-            body.push('\n');
-        }
-    }
-    out
-}
-
 fn tf_main(dir: &Path) -> String {
     let tf = dir.join("terraform");
     let stack = fs::read_dir(&tf)
@@ -341,12 +282,6 @@ fn tf_main(dir: &Path) -> String {
         .expect("a stack")
         .path();
     read(&stack.join("main.tf"))
-}
-
-fn body<'a>(b: &'a BTreeMap<(String, String), String>, ty: &str, name: &str) -> &'a str {
-    b.get(&(ty.to_string(), name.to_string()))
-        .map(String::as_str)
-        .unwrap_or_else(|| panic!("no {ty}.{name}"))
 }
 
 /// (type, role, resource line) of every binding whose member is `account`'s.

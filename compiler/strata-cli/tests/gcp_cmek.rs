@@ -8,15 +8,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
+#[path = "support/emitted.rs"]
+mod emitted;
+use emitted::*;
 
 fn strata(args: &[&str], project: &Path) -> Output {
     Command::new(env!("CARGO_BIN_EXE_strata"))
@@ -55,33 +52,8 @@ fn compile(source: Option<&str>, out: &Path) -> Output {
     run
 }
 
-/// `resource "TYPE" "NAME" { ... }` and `data "TYPE" "NAME" { ... }` blocks of a formatted
-/// file: (kind, type, name) → body, one line per line with single spaces.
-fn tf_blocks(text: &str) -> BTreeMap<(String, String, String), String> {
-    let mut out = BTreeMap::new();
-    let mut cur: Option<((String, String, String), String)> = None;
-    for line in text.lines() {
-        for kind in ["resource", "data"] {
-            if let Some(rest) = line.strip_prefix(&format!("{kind} \"")) {
-                let mut parts = rest.split('"');
-                let ty = parts.next().unwrap_or("").to_string();
-                parts.next();
-                let name = parts.next().unwrap_or("").to_string();
-                cur = Some(((kind.to_string(), ty, name), String::new()));
-            }
-        }
-        if line == "}" {
-            if let Some((k, body)) = cur.take() {
-                out.insert(k, body);
-            }
-            continue;
-        }
-        if let Some((_, body)) = cur.as_mut() {
-            body.push_str(&line.split_whitespace().collect::<Vec<_>>().join(" "));
-            body.push('\n');
-        }
-    }
-    out
+fn tf_blocks(text: &str) -> Blocks {
+    tf_blocks_all(text)
 }
 
 type Blocks = BTreeMap<(String, String, String), String>;

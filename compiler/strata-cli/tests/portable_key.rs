@@ -22,16 +22,9 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../..")
-        .canonicalize()
-        .expect("repository root")
-}
-
-fn read(p: &Path) -> String {
-    fs::read_to_string(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
+#[path = "support/emitted.rs"]
+mod emitted;
+use emitted::*;
 
 /// The fixture's `app.strata` and the stack file of `provider`, as the project `dir/provider`.
 fn project(dir: &Path, provider: &str) -> PathBuf {
@@ -75,34 +68,7 @@ fn key_arn() -> Json {
 
 /// Every statement of a role's inline policies: (sid, sorted actions, resources).
 fn statements(res: &Json, role: &str) -> Vec<(String, Vec<String>, Json)> {
-    let mut out = Vec::new();
-    for p in res[role]["Properties"]["Policies"]
-        .as_array()
-        .into_iter()
-        .flatten()
-    {
-        for s in p["PolicyDocument"]["Statement"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let mut actions: Vec<String> = match &s["Action"] {
-                Json::String(a) => vec![a.clone()],
-                Json::Array(a) => a
-                    .iter()
-                    .filter_map(|x| x.as_str().map(String::from))
-                    .collect(),
-                _ => Vec::new(),
-            };
-            actions.sort();
-            out.push((
-                s["Sid"].as_str().unwrap_or("").to_string(),
-                actions,
-                s["Resource"].clone(),
-            ));
-        }
-    }
-    out
+    policy_statements(&res[role]["Properties"])
 }
 
 #[test]
