@@ -309,6 +309,24 @@ fn list_path(p: &Pod, list: &str) -> String {
 /// vocabulary has any of them, a row per field it has (per container list for container
 /// fields). `key` names the rule (the rows are built once).
 pub fn reads(key: &'static str, container: &[Field], pod: &[Field]) -> &'static [Read] {
+    cached(key, || {
+        let mut out = Vec::new();
+        for p in PODS {
+            for f in container.iter().filter_map(|f| f(p.v)) {
+                for list in p.v.containers {
+                    out.push(part(p.ty, intern(join(&list_path(p, list), f)), key));
+                }
+            }
+            for f in pod.iter().filter_map(|f| f(p.v)) {
+                out.push(part(p.ty, intern(join(p.spec, f)), key));
+            }
+        }
+        out
+    })
+}
+
+/// The read rows of rule `key`, built once by `build` and kept for the process.
+fn cached(key: &'static str, build: impl FnOnce() -> Vec<Read>) -> &'static [Read] {
     type Cache = Mutex<BTreeMap<&'static str, &'static [Read]>>;
     static CACHE: OnceLock<Cache> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
@@ -319,18 +337,7 @@ pub fn reads(key: &'static str, container: &[Field], pod: &[Field]) -> &'static 
     {
         return r;
     }
-    let mut out = Vec::new();
-    for p in PODS {
-        for f in container.iter().filter_map(|f| f(p.v)) {
-            for list in p.v.containers {
-                out.push(part(p.ty, intern(join(&list_path(p, list), f)), key));
-            }
-        }
-        for f in pod.iter().filter_map(|f| f(p.v)) {
-            out.push(part(p.ty, intern(join(p.spec, f)), key));
-        }
-    }
-    let out: &'static [Read] = Box::leak(out.into_boxed_slice());
+    let out: &'static [Read] = Box::leak(build().into_boxed_slice());
     cache
         .lock()
         .unwrap_or_else(PoisonError::into_inner)
@@ -341,28 +348,15 @@ pub fn reads(key: &'static str, container: &[Field], pod: &[Field]) -> &'static 
 /// The reads of a rule that uses one container field of the main containers (the first list
 /// of the vocabulary: `containers`, not `initContainers`) of these types only.
 pub fn reads_main(key: &'static str, types: &[&str], f: Field) -> &'static [Read] {
-    type Cache = Mutex<BTreeMap<&'static str, &'static [Read]>>;
-    static CACHE: OnceLock<Cache> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    if let Some(r) = cache
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get(key)
-    {
-        return r;
-    }
-    let mut out = Vec::new();
-    for p in PODS.iter().filter(|p| types.contains(&p.ty)) {
-        if let (Some(field), Some(list)) = (f(p.v), p.v.containers.first()) {
-            out.push(part(p.ty, intern(join(&list_path(p, list), field)), key));
+    cached(key, || {
+        let mut out = Vec::new();
+        for p in PODS.iter().filter(|p| types.contains(&p.ty)) {
+            if let (Some(field), Some(list)) = (f(p.v), p.v.containers.first()) {
+                out.push(part(p.ty, intern(join(&list_path(p, list), field)), key));
+            }
         }
-    }
-    let out: &'static [Read] = Box::leak(out.into_boxed_slice());
-    cache
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .insert(key, out);
-    out
+        out
+    })
 }
 
 /// A container of a resource.
