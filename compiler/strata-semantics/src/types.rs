@@ -176,13 +176,20 @@ impl<'a> Db<'a> {
                 // A portable or prelude name used without import.
                 let portable = format!("portable.{text}");
                 if self.schemas.get(&portable).is_some() {
-                    self.report(
-                        Diagnostic::error("E1003", format!("unknown type `{text}`"), path.span)
-                            .with_label("not imported")
-                            .with_help(format!(
-                                "add `import portable.{{{text}}}` at the top of the file"
-                            )),
-                    );
+                    let d = Diagnostic::error("E1003", format!("unknown type `{text}`"), path.span)
+                        .with_label("not imported");
+                    // `import portable` names the package: its types are `portable.NAME`.
+                    let package = self.visible_names(scope).iter().any(|n| n == "portable");
+                    self.report(if package {
+                        d.with_help(format!(
+                            "`import portable` brings its types as `{portable}`: write that, or import the name with `import portable.{{{text}}}`"
+                        ))
+                        .with_fix(Fix::rename(path.span, &text, &portable))
+                    } else {
+                        d.with_help(format!(
+                            "add `import portable.{{{text}}}` at the top of the file"
+                        ))
+                    });
                     return None;
                 }
                 let mut candidates = self.visible_names(scope);
