@@ -166,13 +166,12 @@ impl<'d, 'a> Walk<'d, 'a> {
                 }
             }
             ExprKind::Name(id) => {
-                if hops >= MAX_HOPS || shadow.contains(&id.name.as_str()) {
+                if hops >= MAX_HOPS {
                     return;
                 }
-                let Some(sym) = self.db.lookup(scope, &id.name) else {
+                let Some(sym) = self.symbol(id, scope, shadow) else {
                     return;
                 };
-                let sym = &self.db.syms[sym];
                 match &sym.kind {
                     SymKind::Let(l) => {
                         self.walk(&l.value, sym.scope, &[], v, path, arg, hops + 1, depth + 1)
@@ -189,6 +188,20 @@ impl<'d, 'a> Walk<'d, 'a> {
             // `size * 2`): the arguments that supplied them are where the user's code decided it.
             _ => self.computed_from(e, scope, shadow, path, hops, depth),
         }
+    }
+
+    /// The symbol a name stands for in `scope`, unless a loop variable (`shadow`) hides it.
+    fn symbol(
+        &self,
+        id: &strata_syntax::ast::Ident,
+        scope: ScopeId,
+        shadow: &[&str],
+    ) -> Option<&'d crate::db::Sym<'a>> {
+        if shadow.contains(&id.name.as_str()) {
+            return None;
+        }
+        let sym = self.db.lookup(scope, &id.name)?;
+        Some(&self.db.syms[sym])
     }
 
     /// Record, as the arguments that supplied the value at `path`, the call-site arguments of
@@ -231,13 +244,9 @@ impl<'d, 'a> Walk<'d, 'a> {
         };
         match &e.kind {
             ExprKind::Name(id) => {
-                if shadow.contains(&id.name.as_str()) {
-                    return;
-                }
-                let Some(sym) = self.db.lookup(scope, &id.name) else {
+                let Some(sym) = self.symbol(id, scope, shadow) else {
                     return;
                 };
-                let sym = &self.db.syms[sym];
                 match &sym.kind {
                     SymKind::Let(l) => {
                         self.params_in(&l.value, sym.scope, &[], hops + 1, depth + 1, out)
