@@ -149,6 +149,12 @@ impl<'a> Db<'a> {
                             None
                         }
                     }
+                    // A prelude or project name shadows a stdlib package that is not imported
+                    // (`aws.ec2.Vpc` without `import aws` finds the prelude's `type aws`).
+                    _ if is_pkg && !rest.is_empty() => {
+                        self.report(missing_import(&text, &first.name, path.span));
+                        None
+                    }
                     _ => {
                         self.report(
                             Diagnostic::error("E1003", format!("`{text}` is not a type"), path.span)
@@ -165,12 +171,7 @@ impl<'a> Db<'a> {
                     || strata_stdlib::PACKAGES.contains(&first.name.as_str())
                     || strata_stdlib::generated::is_family(&first.name)
                 {
-                    let pkg = &first.name;
-                    self.report(
-                        Diagnostic::error("E1003", format!("unknown type `{text}`"), path.span)
-                            .with_label("not imported")
-                            .with_help(format!("add `import {pkg}` at the top of the file")),
-                    );
+                    self.report(missing_import(&text, &first.name, path.span));
                     return None;
                 }
                 // A portable or prelude name used without import.
@@ -646,4 +647,23 @@ pub(crate) fn example_quantity(d: Dimension) -> &'static str {
         Dimension::MoneyRate => "500 USD/month",
         Dimension::Money => "100 USD",
     }
+}
+
+/// `aws.ec2.Vpc` written without `import aws`: the import as a fix, inserted at the top of the
+/// file (the same fix for every such name of the file, applied once).
+fn missing_import(text: &str, pkg: &str, span: strata_base::Span) -> Diagnostic {
+    let top = strata_base::Span {
+        file: span.file,
+        start: 0,
+        end: 0,
+    };
+    Diagnostic::error("E1003", format!("unknown type `{text}`"), span)
+        .with_label("not imported")
+        .with_help(format!("add `import {pkg}` at the top of the file"))
+        .with_fix(Fix::replace(
+            format!("Add `import {pkg}`"),
+            top,
+            format!("import {pkg}\n"),
+            strata_base::Applicability::MachineApplicable,
+        ))
 }
