@@ -234,3 +234,65 @@ pub fn open_source<'r>(rule: &Inbound<'r>) -> Option<&'r str> {
                 .flatten()
         })
 }
+
+/// Where inbound rules open something (a port, every port) to anywhere: each rule that does it
+/// alone, in order; then, for what no rule opened alone, the rules whose sources together cover
+/// every address (`0.0.0.0/1` in one rule, `128.0.0.0/1` in another). `keys` gives what a rule
+/// opens (its source aside), the first key being the one reported.
+pub struct Opening<'a, 'r, K> {
+    pub key: K,
+    /// The source as shown: the open range, or the ranges of the set joined.
+    pub src: String,
+    /// The rule that carries the finding.
+    pub rule: &'a Inbound<'r>,
+    /// The other rules of a set (empty for a rule open by itself).
+    pub also: Vec<&'a Inbound<'r>>,
+}
+
+pub fn openings<'a, 'r, K: Ord + Copy>(
+    rules: &'a [Inbound<'r>],
+    keys: impl Fn(&Inbound<'r>) -> Vec<K>,
+) -> Vec<Opening<'a, 'r, K>> {
+    let mut out = Vec::new();
+    let mut opened = std::collections::BTreeSet::new();
+    let mut seen = Vec::new();
+    for rule in rules {
+        let ks = keys(rule);
+        for &k in &ks {
+            if !seen.contains(&k) {
+                seen.push(k);
+            }
+        }
+        if let (Some(src), Some(&k)) = (open_source(rule), ks.first()) {
+            opened.extend(ks.iter().copied());
+            out.push(Opening {
+                key: k,
+                src: src.to_string(),
+                rule,
+                also: Vec::new(),
+            });
+        }
+    }
+    for k in seen {
+        if opened.contains(&k) {
+            continue;
+        }
+        let set: Vec<&Inbound<'r>> = rules.iter().filter(|r| keys(r).contains(&k)).collect();
+        let sources: Vec<&str> = set.iter().flat_map(|r| r.sources.iter().copied()).collect();
+        if set.len() > 1 && set_is_anywhere(&sources) {
+            let mut shown: Vec<&str> = Vec::new();
+            for s in sources {
+                if !shown.contains(&s) {
+                    shown.push(s);
+                }
+            }
+            out.push(Opening {
+                key: k,
+                src: shown.join("`, `"),
+                rule: set[0],
+                also: set[1..].to_vec(),
+            });
+        }
+    }
+    out
+}

@@ -1,10 +1,12 @@
-use super::net::{inbound, open_source};
+use super::net::{inbound, openings, Inbound};
 use super::prelude::*;
 
 rule! {
     /// ## What it checks
     /// A security group, firewall or network security group rule that allows SSH (22) or RDP
-    /// (3389) — or the ports of the option `ports` — from anywhere (`0.0.0.0/0` or `::/0`).
+    /// (3389) — or the ports of the option `ports` — from anywhere (`0.0.0.0/0` or `::/0`, in any
+    /// spelling), by itself or together with other rules of the group whose ranges add up to
+    /// every address (`0.0.0.0/1` and `128.0.0.0/1`). Each such rule is reported.
     ///
     /// ## Why it matters
     /// Administrative ports open to the internet are brute-forced continuously and are the
@@ -35,23 +37,33 @@ rule! {
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let ports = cx.option_ints("ports").unwrap_or_else(|| vec![22, 3389]);
-    for rule in inbound(r) {
-        let Some(src) = open_source(&rule) else {
-            continue;
-        };
-        if rule.ports.is_none() {
-            continue; // every port: SEC022 reports it
+    let rules = inbound(r);
+    // Every port (no `ports`) is SEC022's.
+    let opens = |rule: &Inbound<'_>| -> Vec<i64> {
+        match rule.ports {
+            None => Vec::new(),
+            Some(_) => ports
+                .iter()
+                .copied()
+                .filter(|&p| covers(&rule.ports, p))
+                .collect(),
         }
-        if let Some(p) = ports.iter().find(|&&p| covers(&rule.ports, p)) {
-            let what = match p {
-                22 => "SSH (22)".to_string(),
-                3389 => "RDP (3389)".to_string(),
-                p => format!("port {p}"),
-            };
-            out.report(cx.span_at(r, &rule.path, &[]), format!("`{}` allows {what} from `{src}`", r.name))
-                .label("administrative port open to the internet")
-                .help(format!("allow only a bastion or VPN range instead of `{src}` (e.g. `cidr = 10.0.0.0/24`), or reach the hosts through Session Manager or IAP"));
-            return;
+    };
+    for o in openings(&rules, opens) {
+        let what = match o.key {
+            22 => "SSH (22)".to_string(),
+            3389 => "RDP (3389)".to_string(),
+            p => format!("port {p}"),
+        };
+        let d = out
+            .report(cx.span_at(r, &o.rule.path, &[]), format!("`{}` allows {what} from `{}`", r.name, o.src))
+            .label(if o.also.is_empty() { "administrative port open to the internet" } else { "administrative port open to part of the internet here…" })
+            .help(format!("allow only a bastion or VPN range instead of `{}` (e.g. `cidr = 10.0.0.0/24`), or reach the hosts through Session Manager or IAP", o.src));
+        for a in &o.also {
+            d.secondary(
+                cx.span_at(r, &a.path, &[]),
+                "…and the rest of it here: together, every address",
+            );
         }
     }
 }

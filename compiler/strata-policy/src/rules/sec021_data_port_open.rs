@@ -1,11 +1,13 @@
-use super::net::{inbound, open_source};
+use super::net::{inbound, openings, Inbound};
 use super::prelude::*;
 
 rule! {
     /// ## What it checks
     /// A firewall rule that allows a database, cache or search port from anywhere: PostgreSQL
     /// 5432, MySQL 3306, SQL Server 1433, Oracle 1521, Redis 6379, Memcached 11211, MongoDB
-    /// 27017, Elasticsearch 9200/9300, Cassandra 9042, Redshift 5439, Kafka 9092.
+    /// 27017, Elasticsearch 9200/9300, Cassandra 9042, Redshift 5439, Kafka 9092 — by itself or
+    /// together with other rules of the group whose ranges add up to every address. Each such
+    /// rule is reported.
     ///
     /// ## Why it matters
     /// Data services exposed to the internet are found by scanners within minutes; Redis and
@@ -49,18 +51,32 @@ const PORTS: &[(i64, &str)] = &[
 ];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for rule in inbound(r) {
-        let Some(src) = open_source(&rule) else {
-            continue;
-        };
-        if rule.ports.is_none() {
-            continue; // every port: SEC022 reports it
+    let rules = inbound(r);
+    // Every port (no `ports`) is SEC022's.
+    let opens = |rule: &Inbound<'_>| -> Vec<i64> {
+        match rule.ports {
+            None => Vec::new(),
+            Some(_) => PORTS
+                .iter()
+                .map(|&(p, _)| p)
+                .filter(|&p| covers(&rule.ports, p))
+                .collect(),
         }
-        if let Some((p, what)) = PORTS.iter().find(|(p, _)| covers(&rule.ports, *p)) {
-            out.report(cx.span_at(r, &rule.path, &[]), format!("`{}` allows {what} ({p}) from `{src}`", r.name))
-                .label("data port open to the internet")
-                .help(format!("allow only the application's subnet or security group instead of `{src}` (e.g. `cidr = 10.0.1.0/24`)"));
-            return;
+    };
+    for o in openings(&rules, opens) {
+        let what = PORTS
+            .iter()
+            .find(|(p, _)| *p == o.key)
+            .map_or("a data port", |(_, w)| w);
+        let d = out
+            .report(cx.span_at(r, &o.rule.path, &[]), format!("`{}` allows {what} ({}) from `{}`", r.name, o.key, o.src))
+            .label(if o.also.is_empty() { "data port open to the internet" } else { "data port open to part of the internet here…" })
+            .help(format!("allow only the application's subnet or security group instead of `{}` (e.g. `cidr = 10.0.1.0/24`)", o.src));
+        for a in &o.also {
+            d.secondary(
+                cx.span_at(r, &a.path, &[]),
+                "…and the rest of it here: together, every address",
+            );
         }
     }
 }

@@ -1,9 +1,11 @@
-use super::net::{inbound, open_source};
+use super::net::{inbound, openings, Inbound};
 use super::prelude::*;
 
 rule! {
     /// ## What it checks
-    /// A firewall rule that allows every port (or every protocol) from anywhere.
+    /// A firewall rule that allows every port (or every protocol) from anywhere, by itself or
+    /// together with other rules of the group whose ranges add up to every address. Each such
+    /// rule is reported.
     ///
     /// ## Why it matters
     /// Everything listening on the hosts becomes reachable from the internet, including
@@ -31,24 +33,37 @@ rule! {
 }
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    for rule in inbound(r) {
-        let Some(src) = open_source(&rule) else {
-            continue;
-        };
+    let rules = inbound(r);
+    let opens = |rule: &Inbound<'_>| -> Vec<()> {
         let all = match &rule.ports {
             None => true,
             Some(rs) => rs.iter().any(|&(a, b)| a <= 1 && b >= 65535),
         };
         if all {
-            out.report(
-                cx.span_at(r, &rule.path, &[]),
-                format!("`{}` allows every port from `{src}`", r.name),
+            vec![()]
+        } else {
+            Vec::new()
+        }
+    };
+    for o in openings(&rules, opens) {
+        let d = out
+            .report(
+                cx.span_at(r, &o.rule.path, &[]),
+                format!("`{}` allows every port from `{}`", r.name, o.src),
             )
-            .label("all ports open to the internet")
+            .label(if o.also.is_empty() {
+                "all ports open to the internet"
+            } else {
+                "all ports open to part of the internet here…"
+            })
             .help(
                 "allow only the ports the service needs, e.g. `{ port = 443, cidr = 0.0.0.0/0 }`",
             );
-            return;
+        for a in &o.also {
+            d.secondary(
+                cx.span_at(r, &a.path, &[]),
+                "…and the rest of it here: together, every address",
+            );
         }
     }
 }

@@ -76,7 +76,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         "cfn.AWS.EC2.VPC" => format!("resource {}_flow_logs: cfn.AWS.EC2.FlowLog {{ ResourceId = {}.VpcId, ResourceType = \"VPC\", TrafficType = \"ALL\", ... }}", ident(&r.name), r.name),
         "tf.aws_vpc" => format!("resource {}_flow_logs: tf.aws_flow_log {{ vpc_id = {}.id, traffic_type = \"ALL\", ... }}", ident(&r.name), r.name),
         "tf.google_compute_subnetwork" => "log_config = { aggregation_interval = \"INTERVAL_5_SEC\" }".to_string(),
-        "aws.ec2.Vpc" => "flow_logs = { bucket = LOG_BUCKET }".to_string(),
+        "aws.ec2.Vpc" => "flow_logs = { bucket = <an aws.s3.Bucket for the logs> }".to_string(),
         _ => format!("{} = true", hit.path()),
     };
     let help = if hit.path().is_empty() {
