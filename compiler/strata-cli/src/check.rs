@@ -475,10 +475,16 @@ fn apply_fixes(outcomes: &[CheckOutcome], fixed: &mut BTreeMap<String, usize>) -
         edits.sort_by_key(|e| (e.span.start, e.span.end));
         let mut new = String::with_capacity(text.len() + 64);
         let mut at = 0usize;
+        // A byte-order mark stays first: an insertion at the very start goes after it.
+        let bom = if text.starts_with('\u{FEFF}') { 3 } else { 0 };
         for e in &edits {
-            new.push_str(&text[at..e.span.start as usize]);
+            let (start, end) = match (e.span.start as usize, e.span.end as usize) {
+                (0, 0) => (bom, bom),
+                span => span,
+            };
+            new.push_str(&text[at..start]);
             new.push_str(&e.replacement);
-            at = e.span.end as usize;
+            at = end;
         }
         new.push_str(&text[at..]);
         match replace_file(&path, &new) {

@@ -125,4 +125,10 @@ fn a_stdlib_type_without_its_import_gets_the_import_once() {
     assert_eq!(fixed, format!("import aws\n{text}"));
     let after = errors(tmp.path(), None, false);
     assert!(after.iter().all(|(c, _)| c != "E1003"), "{after:?}");
+    // A file that starts with a byte-order mark keeps it first.
+    fs::write(&file, format!("\u{FEFF}{text}")).expect("write");
+    errors(tmp.path(), None, true);
+    let fixed = fs::read_to_string(&file).expect("read");
+    assert_eq!(fixed, format!("\u{FEFF}import aws\n{text}"));
+    assert!(errors(tmp.path(), None, false).is_empty());
 }
