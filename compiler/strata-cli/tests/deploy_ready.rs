@@ -3745,3 +3745,44 @@ fn k8s_intent_gke_workload_identity() {
         "{what}: {err}"
     );
 }
+
+/// `grants` inside a module names the instance's own resources, as a reference there would
+/// (`thumbs` is `shop.thumbs`): before, every such name was L0011 "not a resource".
+#[test]
+fn grants_in_a_module_name_the_instances_resources() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let project = tmp.path().join("p");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    std::fs::write(
+        project.join("main.strata"),
+        r#"import portable.{ObjectStore, Queue, Service}
+stack app { provider = aws { region = "eu-west-1" } }
+module Shop {
+  resource photos: ObjectStore {}
+  resource thumbs: Queue {}
+  resource worker: Service {
+    image  = "ghcr.io/acme/worker:1.0.0"
+    env    = { QUEUE_URL = thumbs.url, BUCKET = photos.name }
+    grants = { thumbs = "read", photos = "none" }
+  }
+}
+module shop: Shop {}
+"#,
+    )
+    .expect("write");
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let t = Template::load(&out.join("cloudformation/app.template.json"));
+    let role = role_of(&t, &task_of(&t, "ShopWorker"), "TaskRoleArn");
+    let sts = statements(&t, &role);
+    let actions: BTreeSet<&str> = sts
+        .iter()
+        .flat_map(|(_, a, _)| a.iter().map(String::as_str))
+        .collect();
+    assert!(actions.contains("sqs:ReceiveMessage"), "{sts:?}");
+    assert!(!actions.contains("sqs:SendMessage"), "read only: {sts:?}");
+    assert!(
+        !actions.iter().any(|a| a.starts_with("s3:")),
+        "photos = \"none\": {sts:?}"
+    );
+}

@@ -154,14 +154,25 @@ pub fn intent(
         });
     }
     used.remove(&r.id.0);
-    for name in explicit.keys() {
-        let found = model
-            .resources
-            .iter()
-            .find(|x| x.lowered_from.is_none() && x.name == *name && x.id != r.id);
+    // A name in `grants` is resolved like a reference where the workload is declared: inside a
+    // module instance (`shop.api`) `uploads` is the instance's own `shop.uploads` first, then
+    // an enclosing instance's, then the program's.
+    let mut access_of: BTreeMap<u32, String> = BTreeMap::new();
+    for (name, access) in &explicit {
+        let found = module_prefixes(&r.name)
+            .into_iter()
+            .map(|prefix| format!("{prefix}.{name}"))
+            .chain(std::iter::once(name.clone()))
+            .find_map(|full| {
+                model
+                    .resources
+                    .iter()
+                    .find(|x| x.lowered_from.is_none() && x.name == full && x.id != r.id)
+            });
         match found {
             Some(x) => {
                 used.entry(x.id.0).or_insert(true);
+                access_of.insert(x.id.0, access.clone());
             }
             None => {
                 let mut d = Diagnostic::error(
@@ -190,8 +201,8 @@ pub fn intent(
         .iter()
         .filter_map(|(&id, &direct)| {
             let res = model.resources.get(id as usize)?;
-            let access = explicit
-                .get(&res.name)
+            let access = access_of
+                .get(&id)
                 .cloned()
                 .unwrap_or_else(|| "readwrite".to_string());
             Some(Use {
@@ -1227,5 +1238,39 @@ mod tests {
         ] {
             assert_eq!(glob_match(p, t), m, "{p} ~ {t}");
         }
+    }
+}
+
+/// The module instances a resource is declared in, innermost first: `site.api` → `["site"]`,
+/// `a.b["x.y"].api` → `["a.b[\"x.y\"]", "a"]` (a dot inside a loop key separates nothing).
+fn module_prefixes(name: &str) -> Vec<&str> {
+    let mut cuts = Vec::new();
+    let mut depth = 0i32;
+    let mut quoted = false;
+    for (i, c) in name.char_indices() {
+        match c {
+            '"' => quoted = !quoted,
+            '[' if !quoted => depth += 1,
+            ']' if !quoted => depth -= 1,
+            '.' if !quoted && depth == 0 => cuts.push(i),
+            _ => {}
+        }
+    }
+    cuts.iter().rev().map(|&i| &name[..i]).collect()
+}
+
+#[cfg(test)]
+mod module_prefix_tests {
+    use super::module_prefixes;
+
+    #[test]
+    fn prefixes_innermost_first() {
+        assert!(module_prefixes("api").is_empty());
+        assert_eq!(module_prefixes("site.api"), vec!["site"]);
+        assert_eq!(module_prefixes("a.b.api"), vec!["a.b", "a"]);
+        assert_eq!(
+            module_prefixes("a.b[\"x.y\"].api"),
+            vec!["a.b[\"x.y\"]", "a"]
+        );
     }
 }

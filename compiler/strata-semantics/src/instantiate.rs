@@ -303,7 +303,8 @@ impl<'a> Db<'a> {
         }
     }
 
-    fn resource_schema_name(&mut self, ty: &ast::Path, scope: ScopeId) -> Option<String> {
+    fn resource_schema_name(&mut self, r: &ast::Resource, scope: ScopeId) -> Option<String> {
+        let ty = &r.ty;
         match self.resolve_type_path(ty, scope)? {
             TypePath::Schema(s) => {
                 let def = self.schemas.get(&s).map(|x| x.span).unwrap_or(ty.span);
@@ -311,6 +312,35 @@ impl<'a> Db<'a> {
                     db.schema_hover_memo(&s)
                 });
                 Some(s)
+            }
+            // `resource blog: Site { ... }` for a module instance.
+            TypePath::Module(..) => {
+                let mut d = Diagnostic::error(
+                    "E1003",
+                    format!("`{}` is a module, not a resource type", ty.text()),
+                    ty.span,
+                )
+                .with_label("a module")
+                .with_help(format!(
+                    "an instance of a module is declared with `module`: `module {}: {} {{ ... }}`",
+                    r.name.name,
+                    ty.text()
+                ));
+                if r.existing.is_none() {
+                    let kw = strata_base::Span {
+                        file: r.span.file,
+                        start: r.span.start,
+                        end: r.span.start + "resource".len() as u32,
+                    };
+                    d = d.with_fix(strata_base::Fix::replace(
+                        "Declare a module instance",
+                        kw,
+                        "module",
+                        strata_base::Applicability::MachineApplicable,
+                    ));
+                }
+                self.report(d);
+                None
             }
             _ => {
                 self.report(
@@ -326,7 +356,7 @@ impl<'a> Db<'a> {
     /// Allocate the resource(s) of a declaration. Returns the reference (or a map of references
     /// for `[x in ...]`).
     pub fn instantiate_resource(&mut self, r: &'a ast::Resource, scope: ScopeId) -> Option<Value> {
-        let mut schema = self.resource_schema_name(&r.ty, scope)?;
+        let mut schema = self.resource_schema_name(r, scope)?;
         if self
             .schemas
             .get(&schema)
