@@ -1601,8 +1601,8 @@ fn types_without_a_model_are_listed_as_not_estimated() {
     f.stack("a", Provider::Aws, |s| {
         s.set("region", "us-east-1");
     });
-    f.resource("search", "cfn.AWS.OpenSearchService.Domain", |r| {
-        r.set("DomainName", "orders");
+    f.resource("search", "cfn.AWS.Kinesis.Stream", |r| {
+        r.set("ShardCount", 2);
     });
     f.resource("key", "cfn.AWS.KMS.Key", |_| {});
     f.resource("zone", "cfn.AWS.Route53.RecordSet", |_| {});
@@ -1614,7 +1614,7 @@ fn types_without_a_model_are_listed_as_not_estimated() {
         .find(|l| l.contains("not estimated (no price model"))
         .unwrap_or_else(|| panic!("no not-estimated line:\n{table}"));
     assert!(
-        not_estimated.contains("search (cfn.AWS.OpenSearchService.Domain)"),
+        not_estimated.contains("search (cfn.AWS.Kinesis.Stream)"),
         "{not_estimated}"
     );
     assert!(
@@ -1626,7 +1626,7 @@ fn types_without_a_model_are_listed_as_not_estimated() {
     let md = to_markdown(&r);
     assert!(
         md.contains("not estimated (no price model")
-            && md.contains("`search (cfn.AWS.OpenSearchService.Domain)`"),
+            && md.contains("`search (cfn.AWS.Kinesis.Stream)`"),
         "{md}"
     );
     assert!(
@@ -1634,4 +1634,215 @@ fn types_without_a_model_are_listed_as_not_estimated() {
             .any(|l| l.contains("no fixed monthly price (free") && l.contains("search")),
         "{md}"
     );
+}
+
+/// An Aurora instance is billed at Aurora's rates, not RDS for PostgreSQL's or MySQL's: with no
+/// confirmed Aurora price in the tables it is not estimated (it was priced at RDS rates, a wrong
+/// number), while an RDS instance beside it is still priced.
+#[test]
+fn aurora_instances_are_not_estimated_at_rds_rates() {
+    let mut f = Fixture::new();
+    f.stack("a", Provider::Aws, |s| {
+        s.set("region", "us-east-1");
+    });
+    f.resource("writer", "cfn.AWS.RDS.DBInstance", |r| {
+        r.set("DBInstanceClass", "db.r6g.large")
+            .set("Engine", "aurora-postgresql")
+            .set("DBClusterIdentifier", "orders");
+    });
+    f.resource("tf_writer", "tf.aws_db_instance", |r| {
+        r.set("instance_class", "db.r6g.large")
+            .set("engine", "aurora-mysql");
+    });
+    f.resource("rds", "tf.aws_db_instance", |r| {
+        r.set("instance_class", "db.r6g.large")
+            .set("engine", "postgres")
+            .set("allocated_storage", 20);
+    });
+    let r = raw(f);
+    for name in ["writer", "tf_writer"] {
+        let l = line(&r, name);
+        assert_eq!(l.pricing, "unknown", "{l:?}");
+        assert_eq!(l.monthly, 0.0);
+        assert!(
+            l.notes.iter().any(|n| n.contains("Aurora instance rates")),
+            "{:?}",
+            l.notes
+        );
+    }
+    assert!(close(line(&r, "rds").monthly, 0.225 * 730.0 + 20.0 * 0.115));
+    assert!(close(r.monthly_total, 0.225 * 730.0 + 20.0 * 0.115));
+    let table = to_table(&r);
+    let not_estimated = table
+        .lines()
+        .find(|l| l.contains("not estimated (no price model"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        not_estimated.contains("writer (cfn.AWS.RDS.DBInstance)")
+            && not_estimated.contains("tf_writer (tf.aws_db_instance)"),
+        "{not_estimated}"
+    );
+}
+
+/// OpenSearch domains, Redshift clusters and DynamoDB tables written with generated types, priced
+/// from the pricing-page data (OpenSearch 2024-08-28, Redshift 2025-03-19; the DynamoDB rates of
+/// its page): the hand computations use the published prices, typed here.
+#[test]
+fn data_services_of_the_generated_layer_are_priced() {
+    let mut f = Fixture::new();
+    let east = f.stack("east", Provider::Aws, |s| {
+        s.set("region", "us-east-1");
+    });
+    let ireland = f.stack("ireland", Provider::Aws, |s| {
+        s.set("region", "eu-west-1");
+    });
+    f.resource("search", "cfn.AWS.OpenSearchService.Domain", |r| {
+        r.stack(east)
+            .set(
+                "ClusterConfig",
+                rec([
+                    ("InstanceType", v("r6g.large.search")),
+                    ("InstanceCount", v(3)),
+                    ("DedicatedMasterEnabled", v(true)),
+                    ("DedicatedMasterType", v("m6g.large.search")),
+                    ("DedicatedMasterCount", v(3)),
+                ]),
+            )
+            .set(
+                "EBSOptions",
+                rec([
+                    ("EBSEnabled", v(true)),
+                    ("VolumeSize", v(100)),
+                    ("VolumeType", v("gp3")),
+                ]),
+            );
+    });
+    f.resource("tf_search", "tf.aws_opensearch_domain", |r| {
+        r.stack(ireland)
+            .set(
+                "cluster_config",
+                list([rec([
+                    ("instance_type", v("m6g.large.search")),
+                    ("instance_count", v(2)),
+                ])]),
+            )
+            .set(
+                "ebs_options",
+                list([rec([("ebs_enabled", v(true)), ("volume_size", v(50))])]),
+            );
+    });
+    f.resource("warehouse", "cfn.AWS.Redshift.Cluster", |r| {
+        r.stack(east)
+            .set("NodeType", "ra3.xlplus")
+            .set("NumberOfNodes", 2)
+            .set("ClusterType", "multi-node");
+    });
+    f.resource("tf_warehouse", "tf.aws_redshift_cluster", |r| {
+        r.stack(ireland)
+            .set("node_type", "dc2.large")
+            .set("cluster_type", "single-node");
+    });
+    f.resource("orders", "cfn.AWS.DynamoDB.Table", |r| {
+        r.stack(east)
+            .set(
+                "ProvisionedThroughput",
+                rec([("ReadCapacityUnits", v(10)), ("WriteCapacityUnits", v(5))]),
+            )
+            .set(
+                "GlobalSecondaryIndexes",
+                list([rec([(
+                    "ProvisionedThroughput",
+                    rec([("ReadCapacityUnits", v(5)), ("WriteCapacityUnits", v(5))]),
+                )])]),
+            );
+    });
+    f.resource("sessions", "tf.aws_dynamodb_table", |r| {
+        r.stack(east).set("billing_mode", "PAY_PER_REQUEST");
+    });
+    let r = estimate_with(f, &[("orders", "storage_gib", 40.0)]);
+    let h = 730.0;
+    let cases = [
+        // 3 data nodes, 3 dedicated masters, 3 × 100 GB gp3.
+        ("search", 3.0 * 0.167 * h + 3.0 * 0.128 * h + 300.0 * 0.122),
+        // eu-west-1: 2 × m6g.large.search, 2 × 50 GB gp3 (the default volume type).
+        ("tf_search", 2.0 * 0.143 * h + 100.0 * 0.1342),
+        ("warehouse", 2.0 * 1.086 * h),
+        ("tf_warehouse", 0.30 * h),
+        // (10 + 5) RCU and (5 + 5) WCU, table and index; 40 GB stored.
+        (
+            "orders",
+            15.0 * 0.00013 * h + 10.0 * 0.00065 * h + 40.0 * 0.25,
+        ),
+    ];
+    for (name, hand) in cases {
+        let l = line(&r, name);
+        assert_eq!(l.pricing, "priced", "{name}: {l:?}");
+        assert!(
+            within_2pct(l.monthly, hand),
+            "{name}: {} against {hand}",
+            l.monthly
+        );
+        assert_eq!(
+            l.price_basis,
+            strata_policy::cost::prices::Basis::Listed,
+            "{name}"
+        );
+    }
+    // On-demand requests have no confirmed price: no fixed monthly price, and it says why.
+    let s = line(&r, "sessions");
+    assert_eq!((s.pricing, s.monthly), ("priced", 0.0));
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("on-demand requests are not estimated")),
+        "{:?}",
+        s.notes
+    );
+}
+
+/// A region (or class) the data-service tables do not list is not estimated and says so: no
+/// multiplier's guess, no fallback to us-east-1's price.
+#[test]
+fn data_services_outside_the_listed_regions_are_not_estimated() {
+    let mut f = Fixture::new();
+    let ireland = f.stack("ireland", Provider::Aws, |s| {
+        s.set("region", "eu-west-1");
+    });
+    let cape = f.stack("cape", Provider::Aws, |s| {
+        s.set("region", "af-south-1");
+    });
+    f.resource("orders", "tf.aws_dynamodb_table", |r| {
+        r.stack(ireland)
+            .set("read_capacity", 10)
+            .set("write_capacity", 10);
+    });
+    f.resource("search", "tf.aws_opensearch_domain", |r| {
+        r.stack(cape).set(
+            "cluster_config",
+            list([rec([("instance_type", v("r6g.large.search"))])]),
+        );
+    });
+    f.resource("big", "cfn.AWS.Redshift.Cluster", |r| {
+        r.stack(ireland).set("NodeType", "ra3.64xlarge");
+    });
+    let r = raw(f);
+    for (name, region) in [
+        ("orders", "eu-west-1"),
+        ("search", "af-south-1"),
+        ("big", "eu-west-1"),
+    ] {
+        let l = line(&r, name);
+        assert_eq!((l.pricing, l.monthly), ("unknown", 0.0), "{name}: {l:?}");
+        assert!(
+            l.notes
+                .iter()
+                .any(|n| n.starts_with("not estimated") && n.contains(region)),
+            "{name}: {:?}",
+            l.notes
+        );
+        assert!(l.fallback.is_none() && l.details.is_empty(), "{l:?}");
+    }
+    assert_eq!(r.monthly_total, 0.0);
+    let md = to_markdown(&r);
+    assert!(md.contains("`orders (tf.aws_dynamodb_table)`"), "{md}");
 }

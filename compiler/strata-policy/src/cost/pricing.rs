@@ -52,7 +52,7 @@ macro_rules! models {
     };
 }
 
-const RDS_Q: &str = "instance hours × (2 with Multi-AZ) + allocated storage GB × (2 with Multi-AZ) + each read replica (instance hours + storage); backup storage beyond the free 100 % of storage from usage `backup_gib`";
+const RDS_Q: &str = "instance hours × (2 with Multi-AZ) + allocated storage GB × (2 with Multi-AZ) + each read replica (instance hours + storage); backup storage beyond the free 100 % of storage from usage `backup_gib`; Aurora engines (`aurora-postgresql`, `aurora-mysql`) are not estimated (no confirmed Aurora price in the tables)";
 const ELASTICACHE_Q: &str = "node hours × nodes (shards × (1 + replicas per shard), or 1 + replicas); backup storage beyond one free snapshot from usage `backup_gib`";
 const EKS_NG_Q: &str = "desired nodes × instance hours + desired nodes × node disk GB (EBS gp3)";
 const GKE_POOL_Q: &str = "nodes per zone × zones (3 for a regional cluster, the node locations when given, 1 for a zonal cluster) × VM hours + the same number of boot disks × disk GB";
@@ -65,6 +65,9 @@ const WAF_Q: &str = "web ACL month + rules (each rule, rule group and rate-based
 const GFR_Q: &str = "forwarding rules per project and region: the first five together at one hourly price (carried by the first rule of the stack), each further rule its own hourly price";
 const DASHBOARD_Q: &str = "one dashboard per month, beyond the first three of the account (counted per stack, in declaration order: the fourth and later are priced)";
 const EC2_Q: &str = "instance hours + root volume GB (EBS gp3)";
+const OPENSEARCH_Q: &str = "data nodes × instance hours + dedicated masters × instance hours + data nodes × EBS volume GB at its type; UltraWarm and cold storage are not estimated; a region the tables do not list is not estimated";
+const REDSHIFT_Q: &str = "nodes × node hours (× 2 with Multi-AZ); RA3 managed storage and concurrency scaling are not estimated; a region the tables do not list is not estimated";
+const DYNAMODB_Q: &str = "PROVISIONED: (table + global secondary index) read and write capacity units × hours (the free tier's 25 RCU and 25 WCU are not deducted) + stored GB from usage `storage_gib`; PAY_PER_REQUEST: requests are not estimated (no confirmed price), stored GB from usage `storage_gib`; priced in us-east-1 only, elsewhere not estimated";
 
 models! {
     "aws.acm.Certificate" => Free, "public certificates are free";
@@ -143,6 +146,7 @@ models! {
     "azure.storage.Container" => Free, "priced on its account";
     "cfn.AWS.CloudWatch.Alarm" => Priced, "one standard-resolution alarm metric per month";
     "cfn.AWS.CloudWatch.Dashboard" => Priced, DASHBOARD_Q;
+    "cfn.AWS.DynamoDB.Table" => Priced, DYNAMODB_Q;
     "cfn.AWS.EC2.EIP" => Priced, "public IPv4 address hours";
     "cfn.AWS.EC2.Instance" => Priced, EC2_Q;
     "cfn.AWS.EC2.NatGateway" => Priced, NAT_AWS_Q;
@@ -154,7 +158,9 @@ models! {
     "cfn.AWS.ElastiCache.ReplicationGroup" => Priced, ELASTICACHE_Q;
     "cfn.AWS.ElasticLoadBalancingV2.LoadBalancer" => Priced, ELB_Q;
     "cfn.AWS.KMS.Key" => Priced, "one customer managed key per month";
+    "cfn.AWS.OpenSearchService.Domain" => Priced, OPENSEARCH_Q;
     "cfn.AWS.RDS.DBInstance" => Priced, RDS_Q;
+    "cfn.AWS.Redshift.Cluster" => Priced, REDSHIFT_Q;
     "cfn.AWS.Route53.HostedZone" => Priced, "one hosted zone per month";
     "cfn.AWS.S3.Bucket" => UsageBased, "stored GB from usage `storage_gib`";
     "cfn.AWS.SQS.Queue" => UsageBased, "requests from usage `requests_millions`";
@@ -215,6 +221,7 @@ models! {
     "tf.aws_cloudwatch_dashboard" => Priced, DASHBOARD_Q;
     "tf.aws_cloudwatch_metric_alarm" => Priced, "one standard-resolution alarm metric per month";
     "tf.aws_db_instance" => Priced, RDS_Q;
+    "tf.aws_dynamodb_table" => Priced, DYNAMODB_Q;
     "tf.aws_ebs_volume" => Priced, "volume GB at its type";
     "tf.aws_ecs_service" => Priced, "Fargate: desired tasks (usage `tasks` for the average) × (vCPU hours + memory GB hours) of its task definition";
     "tf.aws_eip" => Priced, "public IPv4 address hours";
@@ -226,6 +233,8 @@ models! {
     "tf.aws_kms_key" => Priced, "one customer managed key per month";
     "tf.aws_lb" => Priced, ELB_Q;
     "tf.aws_nat_gateway" => Priced, NAT_AWS_Q;
+    "tf.aws_opensearch_domain" => Priced, OPENSEARCH_Q;
+    "tf.aws_redshift_cluster" => Priced, REDSHIFT_Q;
     "tf.aws_route53_zone" => Priced, "one hosted zone per month";
     "tf.aws_s3_bucket" => UsageBased, "stored GB from usage `storage_gib`";
     "tf.aws_secretsmanager_secret" => Priced, "one secret per month";
@@ -364,6 +373,9 @@ pub(crate) struct Pcx<'a> {
     pub notes: Vec<String>,
     /// What the price depends on (class, size, count, zones ...), for `--compare-to`.
     pub sizing: BTreeMap<String, String>,
+    /// The resource cannot be priced truthfully (no confirmed price for its engine, class or
+    /// region): it is listed as not estimated, like a type without a model.
+    pub unknown: bool,
 }
 
 /// The provider whose prices apply to a type.
@@ -549,8 +561,22 @@ impl<'a> Pcx<'a> {
                 true
             }
             None => {
-                self.notes
-                    .push(format!("no {provider} {table} price for `{item}`"));
+                let listed_only = self
+                    .prices
+                    .table(provider, table)
+                    .is_some_and(|t| t.listed_only);
+                if listed_only {
+                    // A table that prices only what it lists: a missing class or region is
+                    // not estimated, never a guess and never "no fixed monthly price".
+                    self.unknown = true;
+                    self.notes.push(format!(
+                        "not estimated: no {provider} {table} price for `{item}` in {} (stdlib/prices lists only confirmed prices)",
+                        self.price_region().unwrap_or("its region")
+                    ));
+                } else {
+                    self.notes
+                        .push(format!("no {provider} {table} price for `{item}`"));
+                }
                 false
             }
         }
@@ -645,6 +671,9 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             }
         }
         "aws.rds.DBInstance" | "cfn.AWS.RDS.DBInstance" | "tf.aws_db_instance" => rds(cx),
+        "cfn.AWS.OpenSearchService.Domain" | "tf.aws_opensearch_domain" => opensearch(cx),
+        "cfn.AWS.Redshift.Cluster" | "tf.aws_redshift_cluster" => redshift(cx),
+        "cfn.AWS.DynamoDB.Table" | "tf.aws_dynamodb_table" => dynamodb(cx),
         "aws.elasticache.ReplicationGroup"
         | "aws.elasticache.CacheCluster"
         | "aws.elasticache.Cluster"
@@ -1266,6 +1295,18 @@ fn rds(cx: &mut Pcx<'_>) {
             "postgres"
         })
         .to_ascii_lowercase();
+    if engine.starts_with("aurora") {
+        // An Aurora instance is billed at Aurora's instance rates (not RDS for PostgreSQL's or
+        // MySQL's), its storage and I/O on the cluster: the tables have no confirmed Aurora
+        // price, so it is not estimated rather than priced at the wrong rates.
+        cx.size("class", class);
+        cx.size("engine", &engine);
+        cx.unknown = true;
+        cx.notes.push(format!(
+            "not estimated: {engine} instance {class} is billed at Aurora instance rates (plus the cluster's storage and I/O), which stdlib/prices does not list"
+        ));
+        return;
+    }
     if cx
         .str_of(&["replicate_source_db", "SourceDBInstanceIdentifier"])
         .is_some()
@@ -1351,6 +1392,198 @@ fn rds(cx: &mut Pcx<'_>) {
                 None,
             );
         }
+    }
+}
+
+/// OpenSearch Service domain (CloudFormation `ClusterConfig`/`EBSOptions`, Terraform
+/// `cluster_config`/`ebs_options`): data nodes and dedicated masters by the hour, and each data
+/// node's EBS volume by the GB-month.
+fn opensearch(cx: &mut Pcx<'_>) {
+    let Some(class) = cx
+        .str_of(&["ClusterConfig.InstanceType", "cluster_config.instance_type"])
+        .map(str::to_string)
+    else {
+        cx.unknown = true;
+        cx.notes
+            .push("not estimated: no instance type written (the service picks one)".into());
+        return;
+    };
+    let nodes = cx
+        .num_of(&[
+            "ClusterConfig.InstanceCount",
+            "cluster_config.instance_count",
+        ])
+        .unwrap_or(1.0);
+    cx.size("class", &class);
+    cx.size("count", nodes);
+    cx.hourly(
+        format!("{nodes} data node(s) {class}"),
+        "opensearch",
+        &class,
+        nodes,
+    );
+    if cx.flag_of(&[
+        "ClusterConfig.DedicatedMasterEnabled",
+        "cluster_config.dedicated_master_enabled",
+    ]) {
+        let masters = cx
+            .num_of(&[
+                "ClusterConfig.DedicatedMasterCount",
+                "cluster_config.dedicated_master_count",
+            ])
+            .unwrap_or(3.0);
+        match cx
+            .str_of(&[
+                "ClusterConfig.DedicatedMasterType",
+                "cluster_config.dedicated_master_type",
+            ])
+            .map(str::to_string)
+        {
+            Some(m) => {
+                cx.size("masters", format!("{masters} × {m}"));
+                cx.hourly(
+                    format!("{masters} dedicated master(s) {m}"),
+                    "opensearch",
+                    &m,
+                    masters,
+                );
+            }
+            None => cx
+                .notes
+                .push("dedicated masters without a type: not estimated".into()),
+        }
+    }
+    if cx.flag_of(&["ClusterConfig.WarmEnabled", "cluster_config.warm_enabled"]) {
+        cx.notes
+            .push("UltraWarm nodes and their storage are not estimated".into());
+    }
+    let ebs = cx.flag_of(&["EBSOptions.EBSEnabled", "ebs_options.ebs_enabled"]);
+    if let Some(g) = cx.gib_of(&["EBSOptions.VolumeSize", "ebs_options.volume_size"]) {
+        if ebs {
+            let t = cx
+                .str_of(&["EBSOptions.VolumeType", "ebs_options.volume_type"])
+                .unwrap_or("gp3")
+                .to_string();
+            cx.size("storage_gb", g);
+            cx.add(
+                format!("{nodes} × {g} GB EBS {t}"),
+                "opensearch_storage",
+                &t,
+                g * nodes,
+            );
+        }
+    }
+}
+
+/// Redshift provisioned cluster: nodes × node hours (a single-node cluster is one node).
+fn redshift(cx: &mut Pcx<'_>) {
+    let Some(t) = cx.str_of(&["NodeType", "node_type"]).map(str::to_string) else {
+        cx.unknown = true;
+        cx.notes.push("not estimated: no node type written".into());
+        return;
+    };
+    let single = cx
+        .str_of(&["ClusterType", "cluster_type"])
+        .is_some_and(|c| c.eq_ignore_ascii_case("single-node"));
+    let nodes = if single {
+        1.0
+    } else {
+        cx.num_of(&["NumberOfNodes", "number_of_nodes"])
+            .unwrap_or(1.0)
+    };
+    let az = if cx.flag_of(&["MultiAZ", "multi_az"]) {
+        2.0
+    } else {
+        1.0
+    };
+    cx.size("class", &t);
+    cx.size("count", nodes);
+    cx.size("multi_az", az > 1.0);
+    let label = if az > 1.0 {
+        format!("{nodes} node(s) {t} (Multi-AZ: ×2)")
+    } else {
+        format!("{nodes} node(s) {t}")
+    };
+    cx.hourly(label, "redshift", &t, nodes * az);
+    if t.starts_with("ra3") {
+        cx.notes
+            .push("RA3 managed storage is billed per GB-month: not estimated".into());
+    }
+}
+
+/// DynamoDB table: provisioned capacity (the table's and its global secondary indexes') by the
+/// hour; storage from usage.
+fn dynamodb(cx: &mut Pcx<'_>) {
+    let mode = cx
+        .str_of(&["BillingMode", "billing_mode"])
+        .unwrap_or("PROVISIONED")
+        .to_ascii_uppercase();
+    cx.size("mode", &mode);
+    if mode == "PAY_PER_REQUEST" {
+        cx.notes.push(
+            "on-demand requests are not estimated (no confirmed price in stdlib/prices)".into(),
+        );
+    } else {
+        let mut rcu = cx
+            .num_of(&["ProvisionedThroughput.ReadCapacityUnits", "read_capacity"])
+            .unwrap_or(0.0);
+        let mut wcu = cx
+            .num_of(&["ProvisionedThroughput.WriteCapacityUnits", "write_capacity"])
+            .unwrap_or(0.0);
+        for path in ["GlobalSecondaryIndexes", "global_secondary_index"] {
+            for gsi in cx.at(path).and_then(Value::as_list).unwrap_or(&[]) {
+                let Some(g) = gsi.as_record() else { continue };
+                let num = |outer: &str, inner: &str, flat: &str| {
+                    g.get(outer)
+                        .and_then(Value::as_record)
+                        .and_then(|t| t.get(inner))
+                        .or_else(|| g.get(flat))
+                        .and_then(number)
+                };
+                rcu += num(
+                    "ProvisionedThroughput",
+                    "ReadCapacityUnits",
+                    "read_capacity",
+                )
+                .unwrap_or(0.0);
+                wcu += num(
+                    "ProvisionedThroughput",
+                    "WriteCapacityUnits",
+                    "write_capacity",
+                )
+                .unwrap_or(0.0);
+            }
+        }
+        cx.size("rcu", rcu);
+        cx.size("wcu", wcu);
+        let h = cx.hours();
+        if rcu > 0.0 {
+            cx.add_unit(
+                format!("{rcu} read capacity units"),
+                "dynamodb",
+                "rcu",
+                rcu * h,
+                "RCU-hour",
+            );
+        }
+        if wcu > 0.0 {
+            cx.add_unit(
+                format!("{wcu} write capacity units"),
+                "dynamodb",
+                "wcu",
+                wcu * h,
+                "WCU-hour",
+            );
+        }
+    }
+    if !cx.unknown {
+        cx.usage_item(
+            "storage_gib",
+            "table storage",
+            "dynamodb",
+            "storage_gb",
+            "GB-month",
+        );
     }
 }
 
