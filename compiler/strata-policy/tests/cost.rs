@@ -1601,8 +1601,8 @@ fn types_without_a_model_are_listed_as_not_estimated() {
     f.stack("a", Provider::Aws, |s| {
         s.set("region", "us-east-1");
     });
-    f.resource("search", "cfn.AWS.Kinesis.Stream", |r| {
-        r.set("ShardCount", 2);
+    f.resource("search", "cfn.AWS.MSK.Cluster", |r| {
+        r.set("NumberOfBrokerNodes", 3);
     });
     f.resource("key", "cfn.AWS.KMS.Key", |_| {});
     f.resource("zone", "cfn.AWS.Route53.RecordSet", |_| {});
@@ -1614,7 +1614,7 @@ fn types_without_a_model_are_listed_as_not_estimated() {
         .find(|l| l.contains("not estimated (no price model"))
         .unwrap_or_else(|| panic!("no not-estimated line:\n{table}"));
     assert!(
-        not_estimated.contains("search (cfn.AWS.Kinesis.Stream)"),
+        not_estimated.contains("search (cfn.AWS.MSK.Cluster)"),
         "{not_estimated}"
     );
     assert!(
@@ -1626,7 +1626,7 @@ fn types_without_a_model_are_listed_as_not_estimated() {
     let md = to_markdown(&r);
     assert!(
         md.contains("not estimated (no price model")
-            && md.contains("`search (cfn.AWS.Kinesis.Stream)`"),
+            && md.contains("`search (cfn.AWS.MSK.Cluster)`"),
         "{md}"
     );
     assert!(
@@ -1636,14 +1636,22 @@ fn types_without_a_model_are_listed_as_not_estimated() {
     );
 }
 
-/// An Aurora instance is billed at Aurora's rates, not RDS for PostgreSQL's or MySQL's: with no
-/// confirmed Aurora price in the tables it is not estimated (it was priced at RDS rates, a wrong
-/// number), while an RDS instance beside it is still priced.
+/// An Aurora instance is billed at Aurora's rates, not RDS for PostgreSQL's or MySQL's (it was
+/// priced at RDS rates, a wrong number): a class the Aurora tables list is priced at it, a
+/// `db.serverless` instance at its cluster's minimum ACUs, any other class is not estimated, and
+/// an RDS instance beside them is still priced. Published figures (Infracost's goldens of the AWS
+/// Price List, us-east-1): Aurora PostgreSQL db.t3.large $0.164, Serverless v2 $0.12 an ACU-hour.
 #[test]
-fn aurora_instances_are_not_estimated_at_rds_rates() {
+fn aurora_instances_are_priced_at_aurora_rates_or_not_estimated() {
     let mut f = Fixture::new();
     f.stack("a", Provider::Aws, |s| {
         s.set("region", "us-east-1");
+    });
+    f.resource("cluster", "cfn.AWS.RDS.DBCluster", |r| {
+        r.set("Engine", "aurora-postgresql").set(
+            "ServerlessV2ScalingConfiguration",
+            rec([("MinCapacity", v(2)), ("MaxCapacity", v(16))]),
+        );
     });
     f.resource("writer", "cfn.AWS.RDS.DBInstance", |r| {
         r.set("DBInstanceClass", "db.r6g.large")
@@ -1654,24 +1662,46 @@ fn aurora_instances_are_not_estimated_at_rds_rates() {
         r.set("instance_class", "db.r6g.large")
             .set("engine", "aurora-mysql");
     });
+    f.resource("t3", "tf.aws_rds_cluster_instance", |r| {
+        r.set("instance_class", "db.t3.large")
+            .set("engine", "aurora-postgresql");
+    });
+    f.resource("reader", "cfn.AWS.RDS.DBInstance", |r| {
+        r.set("DBInstanceClass", "db.serverless")
+            .set("Engine", "aurora-postgresql")
+            .set("DBClusterIdentifier", refer("cluster"));
+    });
     f.resource("rds", "tf.aws_db_instance", |r| {
         r.set("instance_class", "db.r6g.large")
             .set("engine", "postgres")
             .set("allocated_storage", 20);
     });
-    let r = raw(f);
+    let r = estimate_with(
+        f,
+        &[
+            ("cluster", "storage_gib", 100.0),
+            ("cluster", "requests_millions", 50.0),
+        ],
+    );
     for name in ["writer", "tf_writer"] {
         let l = line(&r, name);
-        assert_eq!(l.pricing, "unknown", "{l:?}");
-        assert_eq!(l.monthly, 0.0);
+        assert_eq!((l.pricing, l.monthly), ("unknown", 0.0), "{l:?}");
         assert!(
-            l.notes.iter().any(|n| n.contains("Aurora instance rates")),
+            l.notes
+                .iter()
+                .any(|n| n.starts_with("not estimated") && n.contains("db.r6g.large")),
             "{:?}",
             l.notes
         );
     }
+    assert!(within_2pct(line(&r, "t3").monthly, 0.164 * 730.0));
+    assert!(within_2pct(line(&r, "reader").monthly, 2.0 * 0.12 * 730.0));
+    // Aurora Standard storage $0.10 a GB-month, I/O $0.20 a million requests.
+    assert!(within_2pct(
+        line(&r, "cluster").monthly,
+        100.0 * 0.10 + 50.0 * 0.20
+    ));
     assert!(close(line(&r, "rds").monthly, 0.225 * 730.0 + 20.0 * 0.115));
-    assert!(close(r.monthly_total, 0.225 * 730.0 + 20.0 * 0.115));
     let table = to_table(&r);
     let not_estimated = table
         .lines()
@@ -1682,6 +1712,56 @@ fn aurora_instances_are_not_estimated_at_rds_rates() {
             && not_estimated.contains("tf_writer (tf.aws_db_instance)"),
         "{not_estimated}"
     );
+}
+
+/// Kinesis streams and EFS file systems (Infracost's goldens of the AWS Price List, us-east-1):
+/// $0.015 a shard-hour, $0.04 an on-demand stream-hour, EFS Standard $0.30 a GB-month and
+/// provisioned throughput $6.00 a MiB/s-month.
+#[test]
+fn kinesis_streams_and_efs_file_systems() {
+    let mut f = Fixture::new();
+    let east = f.stack("east", Provider::Aws, |s| {
+        s.set("region", "us-east-1");
+    });
+    let ireland = f.stack("ireland", Provider::Aws, |s| {
+        s.set("region", "eu-west-1");
+    });
+    f.resource("clicks", "cfn.AWS.Kinesis.Stream", |r| {
+        r.stack(east).set("ShardCount", 4);
+    });
+    f.resource("events", "tf.aws_kinesis_stream", |r| {
+        r.stack(east).set(
+            "stream_mode_details",
+            rec([("stream_mode", v("ON_DEMAND"))]),
+        );
+    });
+    f.resource("eu_events", "tf.aws_kinesis_stream", |r| {
+        r.stack(ireland).set("shard_count", 1);
+    });
+    f.resource("shared", "cfn.AWS.EFS.FileSystem", |r| {
+        r.stack(east)
+            .set("ThroughputMode", "provisioned")
+            .set("ProvisionedThroughputInMibps", 10);
+    });
+    f.resource("eu_shared", "tf.aws_efs_file_system", |r| {
+        r.stack(ireland);
+    });
+    let r = estimate_with(f, &[("shared", "storage_gib", 230.0)]);
+    assert!(within_2pct(line(&r, "clicks").monthly, 4.0 * 0.015 * 730.0));
+    assert!(within_2pct(line(&r, "events").monthly, 0.04 * 730.0));
+    assert!(within_2pct(
+        line(&r, "shared").monthly,
+        230.0 * 0.30 + 10.0 * 6.0
+    ));
+    for name in ["eu_events", "eu_shared"] {
+        let l = line(&r, name);
+        assert_eq!((l.pricing, l.monthly), ("unknown", 0.0), "{l:?}");
+        assert!(
+            l.notes.iter().any(|n| n.contains("eu-west-1")),
+            "{:?}",
+            l.notes
+        );
+    }
 }
 
 /// OpenSearch domains, Redshift clusters and DynamoDB tables written with generated types, priced
