@@ -51,8 +51,9 @@ fn stdlib_tables_parse_and_cite_their_source() {
                 "{prov}.{name}: date must be YYYY-MM-DD"
             );
             assert!(!t.prices.is_empty(), "{prov}.{name}: empty");
+            // A `listed_only` table prices only the regions a source gave (Neptune: eu-west-2).
             assert!(
-                t.prices.contains_key(&pp.default_region),
+                t.listed_only || t.prices.contains_key(&pp.default_region),
                 "{prov}.{name}: no default-region prices"
             );
             for (region, items) in &t.prices {
@@ -1925,4 +1926,46 @@ fn data_services_outside_the_listed_regions_are_not_estimated() {
     assert_eq!(r.monthly_total, 0.0);
     let md = to_markdown(&r);
     assert!(md.contains("`orders (tf.aws_dynamodb_table)`"), "{md}");
+}
+
+/// DocumentDB and Neptune instances at the classes Infracost's goldens of the AWS Price List give
+/// (DocumentDB db.t3.medium $0.078 in us-east-1; Neptune db.r4.large $0.408 in eu-west-2, and
+/// db.t3.medium $0.151 in an I/O-Optimized cluster); another class or region is not estimated.
+#[test]
+fn documentdb_and_neptune_instances() {
+    let mut f = Fixture::new();
+    let east = f.stack("east", Provider::Aws, |s| {
+        s.set("region", "us-east-1");
+    });
+    let london = f.stack("london", Provider::Aws, |s| {
+        s.set("region", "eu-west-2");
+    });
+    f.resource("docs", "cfn.AWS.DocDB.DBInstance", |r| {
+        r.stack(east).set("DBInstanceClass", "db.t3.medium");
+    });
+    f.resource("docs_big", "tf.aws_docdb_cluster_instance", |r| {
+        r.stack(east).set("instance_class", "db.r6g.large");
+    });
+    f.resource("graph", "tf.aws_neptune_cluster_instance", |r| {
+        r.stack(london).set("instance_class", "db.r4.large");
+    });
+    f.resource("graph_cluster", "tf.aws_neptune_cluster", |r| {
+        r.stack(london).set("storage_type", "iopt1");
+    });
+    f.resource("graph_io", "cfn.AWS.Neptune.DBInstance", |r| {
+        r.stack(london)
+            .set("DBInstanceClass", "db.t3.medium")
+            .set("DBClusterIdentifier", refer("graph_cluster"));
+    });
+    f.resource("graph_east", "cfn.AWS.Neptune.DBInstance", |r| {
+        r.stack(east).set("DBInstanceClass", "db.t3.medium");
+    });
+    let r = raw(f);
+    assert!(within_2pct(line(&r, "docs").monthly, 0.078 * 730.0));
+    assert!(within_2pct(line(&r, "graph").monthly, 0.408 * 730.0));
+    assert!(within_2pct(line(&r, "graph_io").monthly, 0.151 * 730.0));
+    for name in ["docs_big", "graph_east"] {
+        let l = line(&r, name);
+        assert_eq!((l.pricing, l.monthly), ("unknown", 0.0), "{l:?}");
+    }
 }

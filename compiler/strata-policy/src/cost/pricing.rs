@@ -71,6 +71,7 @@ const REDSHIFT_Q: &str = "nodes × node hours (× 2 with Multi-AZ); RA3 managed 
 const KINESIS_Q: &str = "PROVISIONED: shards × shard hours + PUT payload units from usage `requests_millions`; ON_DEMAND: stream hours + data ingested GB from usage `data_gib`; priced in us-east-1 and us-east-2 only, elsewhere not estimated";
 const AURORA_CLUSTER_Q: &str = "Aurora: storage GB from usage `storage_gib` + I/O requests from usage `requests_millions` (Aurora Standard; I/O-Optimized storage is not estimated); its instances are priced on the instances; a Multi-AZ DB cluster of another engine or Aurora Serverless v1 is not estimated; us-east-1 only";
 const EFS_Q: &str = "stored GB (Standard, or One Zone with an availability zone) from usage `storage_gib` + provisioned throughput MiB/s per month when `provisioned`; us-east-1 only, elsewhere not estimated";
+const DOCDB_NEPTUNE_Q: &str = "instance hours at its class (its cluster's I/O-Optimized rate when the cluster's storage type is `iopt1`); cluster storage and I/O are not estimated; a class or region the tables do not list is not estimated";
 const DYNAMODB_Q: &str = "PROVISIONED: (table + global secondary index) read and write capacity units × hours (the free tier's 25 RCU and 25 WCU are not deducted) + stored GB from usage `storage_gib`; PAY_PER_REQUEST: requests are not estimated (no confirmed price), stored GB from usage `storage_gib`; priced in us-east-1 and us-east-2 only, elsewhere not estimated";
 
 models! {
@@ -150,6 +151,7 @@ models! {
     "azure.storage.Container" => Free, "priced on its account";
     "cfn.AWS.CloudWatch.Alarm" => Priced, "one standard-resolution alarm metric per month";
     "cfn.AWS.CloudWatch.Dashboard" => Priced, DASHBOARD_Q;
+    "cfn.AWS.DocDB.DBInstance" => Priced, DOCDB_NEPTUNE_Q;
     "cfn.AWS.DynamoDB.Table" => Priced, DYNAMODB_Q;
     "cfn.AWS.EC2.EIP" => Priced, "public IPv4 address hours";
     "cfn.AWS.EC2.Instance" => Priced, EC2_Q;
@@ -164,6 +166,7 @@ models! {
     "cfn.AWS.ElasticLoadBalancingV2.LoadBalancer" => Priced, ELB_Q;
     "cfn.AWS.KMS.Key" => Priced, "one customer managed key per month";
     "cfn.AWS.Kinesis.Stream" => Priced, KINESIS_Q;
+    "cfn.AWS.Neptune.DBInstance" => Priced, DOCDB_NEPTUNE_Q;
     "cfn.AWS.OpenSearchService.Domain" => Priced, OPENSEARCH_Q;
     "cfn.AWS.RDS.DBCluster" => UsageBased, AURORA_CLUSTER_Q;
     "cfn.AWS.RDS.DBInstance" => Priced, RDS_Q;
@@ -228,6 +231,7 @@ models! {
     "tf.aws_cloudwatch_dashboard" => Priced, DASHBOARD_Q;
     "tf.aws_cloudwatch_metric_alarm" => Priced, "one standard-resolution alarm metric per month";
     "tf.aws_db_instance" => Priced, RDS_Q;
+    "tf.aws_docdb_cluster_instance" => Priced, DOCDB_NEPTUNE_Q;
     "tf.aws_dynamodb_table" => Priced, DYNAMODB_Q;
     "tf.aws_ebs_volume" => Priced, "volume GB at its type";
     "tf.aws_ecs_service" => Priced, "Fargate: desired tasks (usage `tasks` for the average) × (vCPU hours + memory GB hours) of its task definition";
@@ -242,6 +246,7 @@ models! {
     "tf.aws_kms_key" => Priced, "one customer managed key per month";
     "tf.aws_lb" => Priced, ELB_Q;
     "tf.aws_nat_gateway" => Priced, NAT_AWS_Q;
+    "tf.aws_neptune_cluster_instance" => Priced, DOCDB_NEPTUNE_Q;
     "tf.aws_opensearch_domain" => Priced, OPENSEARCH_Q;
     "tf.aws_rds_cluster" => UsageBased, AURORA_CLUSTER_Q;
     "tf.aws_rds_cluster_instance" => Priced, AURORA_INSTANCE_Q;
@@ -704,6 +709,12 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
         "cfn.AWS.Redshift.Cluster" | "tf.aws_redshift_cluster" => redshift(cx),
         "cfn.AWS.DynamoDB.Table" | "tf.aws_dynamodb_table" => dynamodb(cx),
         "cfn.AWS.Kinesis.Stream" | "tf.aws_kinesis_stream" => kinesis(cx),
+        "cfn.AWS.DocDB.DBInstance" | "tf.aws_docdb_cluster_instance" => {
+            cluster_instance(cx, "docdb", "DocumentDB")
+        }
+        "cfn.AWS.Neptune.DBInstance" | "tf.aws_neptune_cluster_instance" => {
+            cluster_instance(cx, "neptune", "Neptune")
+        }
         "cfn.AWS.EFS.FileSystem" | "tf.aws_efs_file_system" => efs(cx),
         "cfn.AWS.RDS.DBCluster" | "tf.aws_rds_cluster" => aurora_cluster(cx),
         "tf.aws_rds_cluster_instance" => {
@@ -1733,6 +1744,36 @@ fn aurora_cluster(cx: &mut Pcx<'_>) {
         "io_million",
         "million requests",
     );
+}
+
+/// A DocumentDB or Neptune instance: instance hours at its class, at the I/O-Optimized rate
+/// (`iopt1:CLASS`) when its cluster's storage type is `iopt1`.
+fn cluster_instance(cx: &mut Pcx<'_>, table: &str, service: &str) {
+    let Some(class) = cx
+        .str_of(&["DBInstanceClass", "instance_class"])
+        .map(str::to_string)
+    else {
+        cx.unknown = true;
+        cx.notes
+            .push("not estimated: no instance class written".into());
+        return;
+    };
+    let iopt = cx
+        .referenced("DBClusterIdentifier|cluster_identifier")
+        .and_then(|c| c.prop("StorageType").or_else(|| c.prop("storage_type")))
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("iopt1"));
+    cx.size("class", &class);
+    let item = if iopt {
+        cx.size("storage", "iopt1");
+        format!("iopt1:{class}")
+    } else {
+        class.clone()
+    };
+    cx.hourly(format!("{service} instance {class}"), table, &item, 1.0);
+    cx.notes.push(format!(
+        "{service} cluster storage and I/O are billed on the cluster: not estimated"
+    ));
 }
 
 /// A Kinesis data stream: shard hours (provisioned) or the stream's hours (on-demand).
