@@ -1787,6 +1787,9 @@ fn data_services_of_the_generated_layer_are_priced() {
                     ("DedicatedMasterEnabled", v(true)),
                     ("DedicatedMasterType", v("m6g.large.search")),
                     ("DedicatedMasterCount", v(3)),
+                    ("WarmEnabled", v(true)),
+                    ("WarmType", v("ultrawarm1.medium.search")),
+                    ("WarmCount", v(2)),
                 ]),
             )
             .set(
@@ -1843,8 +1846,12 @@ fn data_services_of_the_generated_layer_are_priced() {
     let r = estimate_with(f, &[("orders", "storage_gib", 40.0)]);
     let h = 730.0;
     let cases = [
-        // 3 data nodes, 3 dedicated masters, 3 × 100 GB gp3.
-        ("search", 3.0 * 0.167 * h + 3.0 * 0.128 * h + 300.0 * 0.122),
+        // 3 data nodes, 3 dedicated masters, 2 UltraWarm nodes ($347.48 for 1,460 hours in
+        // Infracost's golden), 3 × 100 GB gp3.
+        (
+            "search",
+            3.0 * 0.167 * h + 3.0 * 0.128 * h + 347.48 / 1460.0 * 2.0 * h + 300.0 * 0.122,
+        ),
         // eu-west-1: 2 × m6g.large.search, 2 × 50 GB gp3 (the default volume type).
         ("tf_search", 2.0 * 0.143 * h + 100.0 * 0.1342),
         ("warehouse", 2.0 * 1.086 * h),

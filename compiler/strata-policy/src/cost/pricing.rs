@@ -66,7 +66,7 @@ const WAF_Q: &str = "web ACL month + rules (each rule, rule group and rate-based
 const GFR_Q: &str = "forwarding rules per project and region: the first five together at one hourly price (carried by the first rule of the stack), each further rule its own hourly price";
 const DASHBOARD_Q: &str = "one dashboard per month, beyond the first three of the account (counted per stack, in declaration order: the fourth and later are priced)";
 const EC2_Q: &str = "instance hours + root volume GB (EBS gp3)";
-const OPENSEARCH_Q: &str = "data nodes × instance hours + dedicated masters × instance hours + data nodes × EBS volume GB at its type; UltraWarm and cold storage are not estimated; a region the tables do not list is not estimated";
+const OPENSEARCH_Q: &str = "data nodes × instance hours + dedicated masters × instance hours + UltraWarm nodes × node hours (ultrawarm1.medium.search in us-east-1 only) + data nodes × EBS volume GB at its type; UltraWarm managed storage and cold storage are not estimated; a class or region the tables do not list is not estimated";
 const REDSHIFT_Q: &str = "nodes × node hours (× 2 with Multi-AZ); RA3 managed storage and concurrency scaling are not estimated; a region the tables do not list is not estimated";
 const KINESIS_Q: &str = "PROVISIONED: shards × shard hours + PUT payload units from usage `requests_millions`; ON_DEMAND: stream hours + data ingested GB from usage `data_gib`; priced in us-east-1 and us-east-2 only, elsewhere not estimated";
 const AURORA_CLUSTER_Q: &str = "Aurora: storage GB from usage `storage_gib` + I/O requests from usage `requests_millions` (Aurora Standard; I/O-Optimized storage is not estimated); its instances are priced on the instances; a Multi-AZ DB cluster of another engine or Aurora Serverless v1 is not estimated; us-east-1 only";
@@ -1508,8 +1508,30 @@ fn opensearch(cx: &mut Pcx<'_>) {
         }
     }
     if cx.flag_of(&["ClusterConfig.WarmEnabled", "cluster_config.warm_enabled"]) {
-        cx.notes
-            .push("UltraWarm nodes and their storage are not estimated".into());
+        let warm = cx
+            .num_of(&["ClusterConfig.WarmCount", "cluster_config.warm_count"])
+            .unwrap_or(2.0);
+        match cx
+            .str_of(&["ClusterConfig.WarmType", "cluster_config.warm_type"])
+            .map(str::to_string)
+        {
+            Some(w) => {
+                cx.size("warm", format!("{warm} × {w}"));
+                cx.hourly(
+                    format!("{warm} UltraWarm node(s) {w}"),
+                    "opensearch",
+                    &w,
+                    warm,
+                );
+                cx.notes
+                    .push("UltraWarm managed storage is billed per GB-month: not estimated".into());
+            }
+            None => {
+                cx.unknown = true;
+                cx.notes
+                    .push("not estimated: UltraWarm nodes without a type".into());
+            }
+        }
     }
     let ebs = cx.flag_of(&["EBSOptions.EBSEnabled", "ebs_options.ebs_enabled"]);
     if let Some(g) = cx.gib_of(&["EBSOptions.VolumeSize", "ebs_options.volume_size"]) {
