@@ -51,8 +51,9 @@ fn stdlib_tables_parse_and_cite_their_source() {
                 "{prov}.{name}: date must be YYYY-MM-DD"
             );
             assert!(!t.prices.is_empty(), "{prov}.{name}: empty");
+            // A `listed_only` table prices only the regions a source gave (Neptune: eu-west-2).
             assert!(
-                t.prices.contains_key(&pp.default_region),
+                t.listed_only || t.prices.contains_key(&pp.default_region),
                 "{prov}.{name}: no default-region prices"
             );
             for (region, items) in &t.prices {
@@ -1601,8 +1602,8 @@ fn types_without_a_model_are_listed_as_not_estimated() {
     f.stack("a", Provider::Aws, |s| {
         s.set("region", "us-east-1");
     });
-    f.resource("search", "cfn.AWS.OpenSearchService.Domain", |r| {
-        r.set("DomainName", "orders");
+    f.resource("search", "cfn.AWS.MSK.Cluster", |r| {
+        r.set("NumberOfBrokerNodes", 3);
     });
     f.resource("key", "cfn.AWS.KMS.Key", |_| {});
     f.resource("zone", "cfn.AWS.Route53.RecordSet", |_| {});
@@ -1614,7 +1615,7 @@ fn types_without_a_model_are_listed_as_not_estimated() {
         .find(|l| l.contains("not estimated (no price model"))
         .unwrap_or_else(|| panic!("no not-estimated line:\n{table}"));
     assert!(
-        not_estimated.contains("search (cfn.AWS.OpenSearchService.Domain)"),
+        not_estimated.contains("search (cfn.AWS.MSK.Cluster)"),
         "{not_estimated}"
     );
     assert!(
@@ -1626,7 +1627,7 @@ fn types_without_a_model_are_listed_as_not_estimated() {
     let md = to_markdown(&r);
     assert!(
         md.contains("not estimated (no price model")
-            && md.contains("`search (cfn.AWS.OpenSearchService.Domain)`"),
+            && md.contains("`search (cfn.AWS.MSK.Cluster)`"),
         "{md}"
     );
     assert!(
@@ -1634,4 +1635,344 @@ fn types_without_a_model_are_listed_as_not_estimated() {
             .any(|l| l.contains("no fixed monthly price (free") && l.contains("search")),
         "{md}"
     );
+}
+
+/// An Aurora instance is billed at Aurora's rates, not RDS for PostgreSQL's or MySQL's (it was
+/// priced at RDS rates, a wrong number): a class the Aurora tables list is priced at it, a
+/// `db.serverless` instance at its cluster's minimum ACUs, any other class is not estimated, and
+/// an RDS instance beside them is still priced. Published figures (Infracost's goldens of the AWS
+/// Price List, us-east-1): Aurora PostgreSQL db.t3.large $0.164, Serverless v2 $0.12 an ACU-hour.
+#[test]
+fn aurora_instances_are_priced_at_aurora_rates_or_not_estimated() {
+    let mut f = Fixture::new();
+    f.stack("a", Provider::Aws, |s| {
+        s.set("region", "us-east-1");
+    });
+    f.resource("cluster", "cfn.AWS.RDS.DBCluster", |r| {
+        r.set("Engine", "aurora-postgresql").set(
+            "ServerlessV2ScalingConfiguration",
+            rec([("MinCapacity", v(2)), ("MaxCapacity", v(16))]),
+        );
+    });
+    f.resource("writer", "cfn.AWS.RDS.DBInstance", |r| {
+        r.set("DBInstanceClass", "db.r6g.large")
+            .set("Engine", "aurora-postgresql")
+            .set("DBClusterIdentifier", "orders");
+    });
+    f.resource("tf_writer", "tf.aws_db_instance", |r| {
+        r.set("instance_class", "db.r6g.large")
+            .set("engine", "aurora-mysql");
+    });
+    f.resource("t3", "tf.aws_rds_cluster_instance", |r| {
+        r.set("instance_class", "db.t3.large")
+            .set("engine", "aurora-postgresql");
+    });
+    f.resource("reader", "cfn.AWS.RDS.DBInstance", |r| {
+        r.set("DBInstanceClass", "db.serverless")
+            .set("Engine", "aurora-postgresql")
+            .set("DBClusterIdentifier", refer("cluster"));
+    });
+    f.resource("rds", "tf.aws_db_instance", |r| {
+        r.set("instance_class", "db.r6g.large")
+            .set("engine", "postgres")
+            .set("allocated_storage", 20);
+    });
+    let r = estimate_with(
+        f,
+        &[
+            ("cluster", "storage_gib", 100.0),
+            ("cluster", "requests_millions", 50.0),
+        ],
+    );
+    for name in ["writer", "tf_writer"] {
+        let l = line(&r, name);
+        assert_eq!((l.pricing, l.monthly), ("unknown", 0.0), "{l:?}");
+        assert!(
+            l.notes
+                .iter()
+                .any(|n| n.starts_with("not estimated") && n.contains("db.r6g.large")),
+            "{:?}",
+            l.notes
+        );
+    }
+    assert!(within_2pct(line(&r, "t3").monthly, 0.164 * 730.0));
+    assert!(within_2pct(line(&r, "reader").monthly, 2.0 * 0.12 * 730.0));
+    // Aurora Standard storage $0.10 a GB-month, I/O $0.20 a million requests.
+    assert!(within_2pct(
+        line(&r, "cluster").monthly,
+        100.0 * 0.10 + 50.0 * 0.20
+    ));
+    assert!(close(line(&r, "rds").monthly, 0.225 * 730.0 + 20.0 * 0.115));
+    let table = to_table(&r);
+    let not_estimated = table
+        .lines()
+        .find(|l| l.contains("not estimated (no price model"))
+        .unwrap_or_else(|| panic!("{table}"));
+    assert!(
+        not_estimated.contains("writer (cfn.AWS.RDS.DBInstance)")
+            && not_estimated.contains("tf_writer (tf.aws_db_instance)"),
+        "{not_estimated}"
+    );
+}
+
+/// Kinesis streams and EFS file systems (Infracost's goldens of the AWS Price List, us-east-1):
+/// $0.015 a shard-hour, $0.04 an on-demand stream-hour, EFS Standard $0.30 a GB-month and
+/// provisioned throughput $6.00 a MiB/s-month.
+#[test]
+fn kinesis_streams_and_efs_file_systems() {
+    let mut f = Fixture::new();
+    let east = f.stack("east", Provider::Aws, |s| {
+        s.set("region", "us-east-1");
+    });
+    let ireland = f.stack("ireland", Provider::Aws, |s| {
+        s.set("region", "eu-west-1");
+    });
+    f.resource("clicks", "cfn.AWS.Kinesis.Stream", |r| {
+        r.stack(east).set("ShardCount", 4);
+    });
+    f.resource("events", "tf.aws_kinesis_stream", |r| {
+        r.stack(east).set(
+            "stream_mode_details",
+            rec([("stream_mode", v("ON_DEMAND"))]),
+        );
+    });
+    f.resource("eu_events", "tf.aws_kinesis_stream", |r| {
+        r.stack(ireland).set("shard_count", 1);
+    });
+    f.resource("shared", "cfn.AWS.EFS.FileSystem", |r| {
+        r.stack(east)
+            .set("ThroughputMode", "provisioned")
+            .set("ProvisionedThroughputInMibps", 10);
+    });
+    f.resource("eu_shared", "tf.aws_efs_file_system", |r| {
+        r.stack(ireland);
+    });
+    let r = estimate_with(f, &[("shared", "storage_gib", 230.0)]);
+    assert!(within_2pct(line(&r, "clicks").monthly, 4.0 * 0.015 * 730.0));
+    assert!(within_2pct(line(&r, "events").monthly, 0.04 * 730.0));
+    assert!(within_2pct(
+        line(&r, "shared").monthly,
+        230.0 * 0.30 + 10.0 * 6.0
+    ));
+    for name in ["eu_events", "eu_shared"] {
+        let l = line(&r, name);
+        assert_eq!((l.pricing, l.monthly), ("unknown", 0.0), "{l:?}");
+        assert!(
+            l.notes.iter().any(|n| n.contains("eu-west-1")),
+            "{:?}",
+            l.notes
+        );
+    }
+}
+
+/// OpenSearch domains, Redshift clusters and DynamoDB tables written with generated types, priced
+/// from the pricing-page data (OpenSearch 2024-08-28, Redshift 2025-03-19; the DynamoDB rates of
+/// its page): the hand computations use the published prices, typed here.
+#[test]
+fn data_services_of_the_generated_layer_are_priced() {
+    let mut f = Fixture::new();
+    let east = f.stack("east", Provider::Aws, |s| {
+        s.set("region", "us-east-1");
+    });
+    let ireland = f.stack("ireland", Provider::Aws, |s| {
+        s.set("region", "eu-west-1");
+    });
+    f.resource("search", "cfn.AWS.OpenSearchService.Domain", |r| {
+        r.stack(east)
+            .set(
+                "ClusterConfig",
+                rec([
+                    ("InstanceType", v("r6g.large.search")),
+                    ("InstanceCount", v(3)),
+                    ("DedicatedMasterEnabled", v(true)),
+                    ("DedicatedMasterType", v("m6g.large.search")),
+                    ("DedicatedMasterCount", v(3)),
+                    ("WarmEnabled", v(true)),
+                    ("WarmType", v("ultrawarm1.medium.search")),
+                    ("WarmCount", v(2)),
+                ]),
+            )
+            .set(
+                "EBSOptions",
+                rec([
+                    ("EBSEnabled", v(true)),
+                    ("VolumeSize", v(100)),
+                    ("VolumeType", v("gp3")),
+                ]),
+            );
+    });
+    f.resource("tf_search", "tf.aws_opensearch_domain", |r| {
+        r.stack(ireland)
+            .set(
+                "cluster_config",
+                list([rec([
+                    ("instance_type", v("m6g.large.search")),
+                    ("instance_count", v(2)),
+                ])]),
+            )
+            .set(
+                "ebs_options",
+                list([rec([("ebs_enabled", v(true)), ("volume_size", v(50))])]),
+            );
+    });
+    f.resource("warehouse", "cfn.AWS.Redshift.Cluster", |r| {
+        r.stack(east)
+            .set("NodeType", "ra3.xlplus")
+            .set("NumberOfNodes", 2)
+            .set("ClusterType", "multi-node");
+    });
+    f.resource("tf_warehouse", "tf.aws_redshift_cluster", |r| {
+        r.stack(ireland)
+            .set("node_type", "dc2.large")
+            .set("cluster_type", "single-node");
+    });
+    f.resource("orders", "cfn.AWS.DynamoDB.Table", |r| {
+        r.stack(east)
+            .set(
+                "ProvisionedThroughput",
+                rec([("ReadCapacityUnits", v(10)), ("WriteCapacityUnits", v(5))]),
+            )
+            .set(
+                "GlobalSecondaryIndexes",
+                list([rec([(
+                    "ProvisionedThroughput",
+                    rec([("ReadCapacityUnits", v(5)), ("WriteCapacityUnits", v(5))]),
+                )])]),
+            );
+    });
+    f.resource("sessions", "tf.aws_dynamodb_table", |r| {
+        r.stack(east).set("billing_mode", "PAY_PER_REQUEST");
+    });
+    let r = estimate_with(f, &[("orders", "storage_gib", 40.0)]);
+    let h = 730.0;
+    let cases = [
+        // 3 data nodes, 3 dedicated masters, 2 UltraWarm nodes ($347.48 for 1,460 hours in
+        // Infracost's golden), 3 × 100 GB gp3.
+        (
+            "search",
+            3.0 * 0.167 * h + 3.0 * 0.128 * h + 347.48 / 1460.0 * 2.0 * h + 300.0 * 0.122,
+        ),
+        // eu-west-1: 2 × m6g.large.search, 2 × 50 GB gp3 (the default volume type).
+        ("tf_search", 2.0 * 0.143 * h + 100.0 * 0.1342),
+        ("warehouse", 2.0 * 1.086 * h),
+        ("tf_warehouse", 0.30 * h),
+        // (10 + 5) RCU and (5 + 5) WCU, table and index; 40 GB stored.
+        (
+            "orders",
+            15.0 * 0.00013 * h + 10.0 * 0.00065 * h + 40.0 * 0.25,
+        ),
+    ];
+    for (name, hand) in cases {
+        let l = line(&r, name);
+        assert_eq!(l.pricing, "priced", "{name}: {l:?}");
+        assert!(
+            within_2pct(l.monthly, hand),
+            "{name}: {} against {hand}",
+            l.monthly
+        );
+        assert_eq!(
+            l.price_basis,
+            strata_policy::cost::prices::Basis::Listed,
+            "{name}"
+        );
+    }
+    // On-demand requests have no confirmed price: no fixed monthly price, and it says why.
+    let s = line(&r, "sessions");
+    assert_eq!((s.pricing, s.monthly), ("priced", 0.0));
+    assert!(
+        s.notes
+            .iter()
+            .any(|n| n.contains("on-demand requests are not estimated")),
+        "{:?}",
+        s.notes
+    );
+}
+
+/// A region (or class) the data-service tables do not list is not estimated and says so: no
+/// multiplier's guess, no fallback to us-east-1's price.
+#[test]
+fn data_services_outside_the_listed_regions_are_not_estimated() {
+    let mut f = Fixture::new();
+    let ireland = f.stack("ireland", Provider::Aws, |s| {
+        s.set("region", "eu-west-1");
+    });
+    let cape = f.stack("cape", Provider::Aws, |s| {
+        s.set("region", "af-south-1");
+    });
+    f.resource("orders", "tf.aws_dynamodb_table", |r| {
+        r.stack(ireland)
+            .set("read_capacity", 10)
+            .set("write_capacity", 10);
+    });
+    f.resource("search", "tf.aws_opensearch_domain", |r| {
+        r.stack(cape).set(
+            "cluster_config",
+            list([rec([("instance_type", v("r6g.large.search"))])]),
+        );
+    });
+    f.resource("big", "cfn.AWS.Redshift.Cluster", |r| {
+        r.stack(ireland).set("NodeType", "ra3.64xlarge");
+    });
+    let r = raw(f);
+    for (name, region) in [
+        ("orders", "eu-west-1"),
+        ("search", "af-south-1"),
+        ("big", "eu-west-1"),
+    ] {
+        let l = line(&r, name);
+        assert_eq!((l.pricing, l.monthly), ("unknown", 0.0), "{name}: {l:?}");
+        assert!(
+            l.notes
+                .iter()
+                .any(|n| n.starts_with("not estimated") && n.contains(region)),
+            "{name}: {:?}",
+            l.notes
+        );
+        assert!(l.fallback.is_none() && l.details.is_empty(), "{l:?}");
+    }
+    assert_eq!(r.monthly_total, 0.0);
+    let md = to_markdown(&r);
+    assert!(md.contains("`orders (tf.aws_dynamodb_table)`"), "{md}");
+}
+
+/// DocumentDB and Neptune instances at the classes Infracost's goldens of the AWS Price List give
+/// (DocumentDB db.t3.medium $0.078 in us-east-1; Neptune db.r4.large $0.408 in eu-west-2, and
+/// db.t3.medium $0.151 in an I/O-Optimized cluster); another class or region is not estimated.
+#[test]
+fn documentdb_and_neptune_instances() {
+    let mut f = Fixture::new();
+    let east = f.stack("east", Provider::Aws, |s| {
+        s.set("region", "us-east-1");
+    });
+    let london = f.stack("london", Provider::Aws, |s| {
+        s.set("region", "eu-west-2");
+    });
+    f.resource("docs", "cfn.AWS.DocDB.DBInstance", |r| {
+        r.stack(east).set("DBInstanceClass", "db.t3.medium");
+    });
+    f.resource("docs_big", "tf.aws_docdb_cluster_instance", |r| {
+        r.stack(east).set("instance_class", "db.r6g.large");
+    });
+    f.resource("graph", "tf.aws_neptune_cluster_instance", |r| {
+        r.stack(london).set("instance_class", "db.r4.large");
+    });
+    f.resource("graph_cluster", "tf.aws_neptune_cluster", |r| {
+        r.stack(london).set("storage_type", "iopt1");
+    });
+    f.resource("graph_io", "cfn.AWS.Neptune.DBInstance", |r| {
+        r.stack(london)
+            .set("DBInstanceClass", "db.t3.medium")
+            .set("DBClusterIdentifier", refer("graph_cluster"));
+    });
+    f.resource("graph_east", "cfn.AWS.Neptune.DBInstance", |r| {
+        r.stack(east).set("DBInstanceClass", "db.t3.medium");
+    });
+    let r = raw(f);
+    assert!(within_2pct(line(&r, "docs").monthly, 0.078 * 730.0));
+    assert!(within_2pct(line(&r, "graph").monthly, 0.408 * 730.0));
+    assert!(within_2pct(line(&r, "graph_io").monthly, 0.151 * 730.0));
+    for name in ["docs_big", "graph_east"] {
+        let l = line(&r, name);
+        assert_eq!((l.pricing, l.monthly), ("unknown", 0.0), "{l:?}");
+    }
 }

@@ -184,9 +184,18 @@ pub(crate) fn estimate_facts(
             items: Vec::new(),
             notes: Vec::new(),
             sizing: BTreeMap::new(),
+            unknown: false,
         };
         pricing::price(&mut cx);
-        let kind = pricing::model_of(&r.ty).map_or("unknown", |m| m.kind.as_str());
+        if cx.unknown {
+            // Not estimated: a partial price would read as the whole one.
+            cx.items.clear();
+        }
+        let kind = if cx.unknown {
+            "unknown"
+        } else {
+            pricing::model_of(&r.ty).map_or("unknown", |m| m.kind.as_str())
+        };
         let region = facts.region(r.id).map(str::to_string);
         let price_basis = cx
             .items
@@ -481,7 +490,7 @@ pub fn to_table(report: &CostReport) -> String {
     if !unknown.is_empty() {
         let _ = writeln!(
             out,
-            "{} resource(s) not estimated (no price model for their type; they may cost money, not in the total): {}",
+            "{} resource(s) not estimated (no price model for their type, or no confirmed price for their engine, class or region; they may cost money, not in the total): {}",
             unknown.len(),
             unknown.join(", ")
         );
@@ -568,7 +577,7 @@ pub(crate) fn markdown_body(report: &CostReport, out: &mut String) {
     if !unknown.is_empty() {
         let _ = writeln!(
             out,
-            "\n{} resource(s) not estimated (no price model for their type; they may cost money, not in the total): {}.",
+            "\n{} resource(s) not estimated (no price model for their type, or no confirmed price for their engine, class or region; they may cost money, not in the total): {}.",
             unknown.len(),
             unknown
                 .iter()

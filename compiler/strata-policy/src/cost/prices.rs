@@ -25,7 +25,8 @@
 //! A price is looked up in the resource's region (**listed**); else, when the table or the
 //! provider gives that region a multiplier, it is the default region's price times the
 //! multiplier (**derived**); else it is the default region's price (**fallback**), and every
-//! format of `strata cost` says so.
+//! format of `strata cost` says so. A table marked `listed_only = true` prices only the regions
+//! it lists: elsewhere there is no price, and the resource is not estimated.
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -41,6 +42,11 @@ pub struct Table {
     /// One price for every region (the default region's).
     #[serde(default)]
     pub global: bool,
+    /// Only the listed regions have a price: another region gets none (no multiplier, no
+    /// fallback), so the resource is not estimated and says why. A resource without a region
+    /// still gets the default region's price, marked as a fallback.
+    #[serde(default)]
+    pub listed_only: bool,
     /// This table's own regional multipliers (region → factor on the default region's price),
     /// taking precedence over the provider's `[regions]`.
     #[serde(default)]
@@ -183,6 +189,9 @@ impl Prices {
                     });
                 }
             }
+        }
+        if t.listed_only && region.is_some_and(|r| r != p.default_region) {
+            return None;
         }
         let (rk, prices) = t.prices.get_key_value(p.default_region.as_str())?;
         let &price = prices.get(item)?;

@@ -52,7 +52,8 @@ macro_rules! models {
     };
 }
 
-const RDS_Q: &str = "instance hours × (2 with Multi-AZ) + allocated storage GB × (2 with Multi-AZ) + each read replica (instance hours + storage); backup storage beyond the free 100 % of storage from usage `backup_gib`";
+const RDS_Q: &str = "instance hours × (2 with Multi-AZ) + allocated storage GB × (2 with Multi-AZ) + each read replica (instance hours + storage); backup storage beyond the free 100 % of storage from usage `backup_gib`; Aurora engines (`aurora-postgresql`, `aurora-mysql`): Aurora instance hours (storage and I/O are billed on the cluster), `db.serverless` the cluster's minimum ACUs × ACU hours; an Aurora class or region the tables do not list is not estimated";
+const AURORA_INSTANCE_Q: &str = "Aurora instance hours (storage and I/O are billed on the cluster); `db.serverless`: the cluster's minimum ACUs × ACU hours; a class or region the tables do not list is not estimated";
 const ELASTICACHE_Q: &str = "node hours × nodes (shards × (1 + replicas per shard), or 1 + replicas); backup storage beyond one free snapshot from usage `backup_gib`";
 const EKS_NG_Q: &str = "desired nodes × instance hours + desired nodes × node disk GB (EBS gp3)";
 const GKE_POOL_Q: &str = "nodes per zone × zones (3 for a regional cluster, the node locations when given, 1 for a zonal cluster) × VM hours + the same number of boot disks × disk GB";
@@ -65,6 +66,13 @@ const WAF_Q: &str = "web ACL month + rules (each rule, rule group and rate-based
 const GFR_Q: &str = "forwarding rules per project and region: the first five together at one hourly price (carried by the first rule of the stack), each further rule its own hourly price";
 const DASHBOARD_Q: &str = "one dashboard per month, beyond the first three of the account (counted per stack, in declaration order: the fourth and later are priced)";
 const EC2_Q: &str = "instance hours + root volume GB (EBS gp3)";
+const OPENSEARCH_Q: &str = "data nodes × instance hours + dedicated masters × instance hours + UltraWarm nodes × node hours (ultrawarm1.medium.search in us-east-1 only) + data nodes × EBS volume GB at its type; UltraWarm managed storage and cold storage are not estimated; a class or region the tables do not list is not estimated";
+const REDSHIFT_Q: &str = "nodes × node hours (× 2 with Multi-AZ); RA3 managed storage and concurrency scaling are not estimated; a region the tables do not list is not estimated";
+const KINESIS_Q: &str = "PROVISIONED: shards × shard hours + PUT payload units from usage `requests_millions`; ON_DEMAND: stream hours + data ingested GB from usage `data_gib`; priced in us-east-1 and us-east-2 only, elsewhere not estimated";
+const AURORA_CLUSTER_Q: &str = "Aurora: storage GB from usage `storage_gib` + I/O requests from usage `requests_millions` (Aurora Standard; I/O-Optimized storage is not estimated); its instances are priced on the instances; a Multi-AZ DB cluster of another engine or Aurora Serverless v1 is not estimated; us-east-1 only";
+const EFS_Q: &str = "stored GB (Standard, or One Zone with an availability zone) from usage `storage_gib` + provisioned throughput MiB/s per month when `provisioned`; us-east-1 only, elsewhere not estimated";
+const DOCDB_NEPTUNE_Q: &str = "instance hours at its class (its cluster's I/O-Optimized rate when the cluster's storage type is `iopt1`); cluster storage and I/O are not estimated; a class or region the tables do not list is not estimated";
+const DYNAMODB_Q: &str = "PROVISIONED: (table + global secondary index) read and write capacity units × hours (the free tier's 25 RCU and 25 WCU are not deducted) + stored GB from usage `storage_gib`; PAY_PER_REQUEST: requests are not estimated (no confirmed price), stored GB from usage `storage_gib`; priced in us-east-1 and us-east-2 only, elsewhere not estimated";
 
 models! {
     "aws.acm.Certificate" => Free, "public certificates are free";
@@ -143,18 +151,26 @@ models! {
     "azure.storage.Container" => Free, "priced on its account";
     "cfn.AWS.CloudWatch.Alarm" => Priced, "one standard-resolution alarm metric per month";
     "cfn.AWS.CloudWatch.Dashboard" => Priced, DASHBOARD_Q;
+    "cfn.AWS.DocDB.DBInstance" => Priced, DOCDB_NEPTUNE_Q;
+    "cfn.AWS.DynamoDB.Table" => Priced, DYNAMODB_Q;
     "cfn.AWS.EC2.EIP" => Priced, "public IPv4 address hours";
     "cfn.AWS.EC2.Instance" => Priced, EC2_Q;
     "cfn.AWS.EC2.NatGateway" => Priced, NAT_AWS_Q;
     "cfn.AWS.EC2.Volume" => Priced, "volume GB at its type";
     "cfn.AWS.ECS.Service" => Priced, "Fargate: desired tasks (usage `tasks` for the average) × (vCPU hours + memory GB hours) of its task definition";
+    "cfn.AWS.EFS.FileSystem" => UsageBased, EFS_Q;
     "cfn.AWS.EKS.Cluster" => Priced, "control-plane hours (standard support)";
     "cfn.AWS.EKS.Nodegroup" => Priced, EKS_NG_Q;
     "cfn.AWS.ElastiCache.CacheCluster" => Priced, ELASTICACHE_Q;
     "cfn.AWS.ElastiCache.ReplicationGroup" => Priced, ELASTICACHE_Q;
     "cfn.AWS.ElasticLoadBalancingV2.LoadBalancer" => Priced, ELB_Q;
     "cfn.AWS.KMS.Key" => Priced, "one customer managed key per month";
+    "cfn.AWS.Kinesis.Stream" => Priced, KINESIS_Q;
+    "cfn.AWS.Neptune.DBInstance" => Priced, DOCDB_NEPTUNE_Q;
+    "cfn.AWS.OpenSearchService.Domain" => Priced, OPENSEARCH_Q;
+    "cfn.AWS.RDS.DBCluster" => UsageBased, AURORA_CLUSTER_Q;
     "cfn.AWS.RDS.DBInstance" => Priced, RDS_Q;
+    "cfn.AWS.Redshift.Cluster" => Priced, REDSHIFT_Q;
     "cfn.AWS.Route53.HostedZone" => Priced, "one hosted zone per month";
     "cfn.AWS.S3.Bucket" => UsageBased, "stored GB from usage `storage_gib`";
     "cfn.AWS.SQS.Queue" => UsageBased, "requests from usage `requests_millions`";
@@ -215,17 +231,26 @@ models! {
     "tf.aws_cloudwatch_dashboard" => Priced, DASHBOARD_Q;
     "tf.aws_cloudwatch_metric_alarm" => Priced, "one standard-resolution alarm metric per month";
     "tf.aws_db_instance" => Priced, RDS_Q;
+    "tf.aws_docdb_cluster_instance" => Priced, DOCDB_NEPTUNE_Q;
+    "tf.aws_dynamodb_table" => Priced, DYNAMODB_Q;
     "tf.aws_ebs_volume" => Priced, "volume GB at its type";
     "tf.aws_ecs_service" => Priced, "Fargate: desired tasks (usage `tasks` for the average) × (vCPU hours + memory GB hours) of its task definition";
+    "tf.aws_efs_file_system" => UsageBased, EFS_Q;
     "tf.aws_eip" => Priced, "public IPv4 address hours";
     "tf.aws_eks_cluster" => Priced, "control-plane hours (standard support)";
     "tf.aws_eks_node_group" => Priced, EKS_NG_Q;
     "tf.aws_elasticache_cluster" => Priced, ELASTICACHE_Q;
     "tf.aws_elasticache_replication_group" => Priced, ELASTICACHE_Q;
     "tf.aws_instance" => Priced, EC2_Q;
+    "tf.aws_kinesis_stream" => Priced, KINESIS_Q;
     "tf.aws_kms_key" => Priced, "one customer managed key per month";
     "tf.aws_lb" => Priced, ELB_Q;
     "tf.aws_nat_gateway" => Priced, NAT_AWS_Q;
+    "tf.aws_neptune_cluster_instance" => Priced, DOCDB_NEPTUNE_Q;
+    "tf.aws_opensearch_domain" => Priced, OPENSEARCH_Q;
+    "tf.aws_rds_cluster" => UsageBased, AURORA_CLUSTER_Q;
+    "tf.aws_rds_cluster_instance" => Priced, AURORA_INSTANCE_Q;
+    "tf.aws_redshift_cluster" => Priced, REDSHIFT_Q;
     "tf.aws_route53_zone" => Priced, "one hosted zone per month";
     "tf.aws_s3_bucket" => UsageBased, "stored GB from usage `storage_gib`";
     "tf.aws_secretsmanager_secret" => Priced, "one secret per month";
@@ -364,6 +389,9 @@ pub(crate) struct Pcx<'a> {
     pub notes: Vec<String>,
     /// What the price depends on (class, size, count, zones ...), for `--compare-to`.
     pub sizing: BTreeMap<String, String>,
+    /// The resource cannot be priced truthfully (no confirmed price for its engine, class or
+    /// region): it is listed as not estimated, like a type without a model.
+    pub unknown: bool,
 }
 
 /// The provider whose prices apply to a type.
@@ -549,10 +577,42 @@ impl<'a> Pcx<'a> {
                 true
             }
             None => {
-                self.notes
-                    .push(format!("no {provider} {table} price for `{item}`"));
+                let listed_only = self
+                    .prices
+                    .table(provider, table)
+                    .is_some_and(|t| t.listed_only);
+                if listed_only {
+                    // A table that prices only what it lists: a missing class or region is
+                    // not estimated, never a guess and never "no fixed monthly price".
+                    self.unknown = true;
+                    self.notes.push(format!(
+                        "not estimated: no {provider} {table} price for `{item}` in {} (stdlib/prices lists only confirmed prices)",
+                        self.price_region().unwrap_or("its region")
+                    ));
+                } else {
+                    self.notes
+                        .push(format!("no {provider} {table} price for `{item}`"));
+                }
                 false
             }
+        }
+    }
+    /// Whether a `listed_only` table prices the resource's region; if not, the resource is not
+    /// estimated (said in a note), even where its only charges are usage-based.
+    fn listed_here(&mut self, table: &str) -> bool {
+        let p = self.provider();
+        let Some(t) = self.prices.table(p, table) else {
+            return true;
+        };
+        match self.price_region() {
+            Some(r) if t.listed_only && !t.prices.contains_key(r) => {
+                self.unknown = true;
+                self.notes.push(format!(
+                    "not estimated: stdlib/prices lists no {p} {table} price for {r} (only confirmed prices are listed)"
+                ));
+                false
+            }
+            _ => true,
         }
     }
     fn hourly(&mut self, what: impl Into<String>, table: &str, item: &str, count: f64) -> bool {
@@ -645,6 +705,35 @@ pub(crate) fn price(cx: &mut Pcx<'_>) {
             }
         }
         "aws.rds.DBInstance" | "cfn.AWS.RDS.DBInstance" | "tf.aws_db_instance" => rds(cx),
+        "cfn.AWS.OpenSearchService.Domain" | "tf.aws_opensearch_domain" => opensearch(cx),
+        "cfn.AWS.Redshift.Cluster" | "tf.aws_redshift_cluster" => redshift(cx),
+        "cfn.AWS.DynamoDB.Table" | "tf.aws_dynamodb_table" => dynamodb(cx),
+        "cfn.AWS.Kinesis.Stream" | "tf.aws_kinesis_stream" => kinesis(cx),
+        "cfn.AWS.DocDB.DBInstance" | "tf.aws_docdb_cluster_instance" => {
+            cluster_instance(cx, "docdb", "DocumentDB")
+        }
+        "cfn.AWS.Neptune.DBInstance" | "tf.aws_neptune_cluster_instance" => {
+            cluster_instance(cx, "neptune", "Neptune")
+        }
+        "cfn.AWS.EFS.FileSystem" | "tf.aws_efs_file_system" => efs(cx),
+        "cfn.AWS.RDS.DBCluster" | "tf.aws_rds_cluster" => aurora_cluster(cx),
+        "tf.aws_rds_cluster_instance" => {
+            let Some(class) = cx.str_of(&["instance_class"]).map(str::to_string) else {
+                cx.notes.push("no instance class".into());
+                return;
+            };
+            // The engine is the cluster's (`engine` is required, often `cluster.engine`).
+            let engine = cx
+                .str_of(&["engine"])
+                .or_else(|| {
+                    cx.referenced("cluster_identifier")
+                        .and_then(|c| c.prop("engine"))
+                        .and_then(Value::as_str)
+                })
+                .unwrap_or("aurora-mysql")
+                .to_ascii_lowercase();
+            aurora_instance(cx, &class, &engine);
+        }
         "aws.elasticache.ReplicationGroup"
         | "aws.elasticache.CacheCluster"
         | "aws.elasticache.Cluster"
@@ -1266,6 +1355,12 @@ fn rds(cx: &mut Pcx<'_>) {
             "postgres"
         })
         .to_ascii_lowercase();
+    if engine.starts_with("aurora") {
+        // Aurora's instance rates, not RDS for PostgreSQL's or MySQL's; storage and I/O are
+        // billed on the cluster.
+        aurora_instance(cx, class, &engine);
+        return;
+    }
     if cx
         .str_of(&["replicate_source_db", "SourceDBInstanceIdentifier"])
         .is_some()
@@ -1351,6 +1446,435 @@ fn rds(cx: &mut Pcx<'_>) {
                 None,
             );
         }
+    }
+}
+
+/// OpenSearch Service domain (CloudFormation `ClusterConfig`/`EBSOptions`, Terraform
+/// `cluster_config`/`ebs_options`): data nodes and dedicated masters by the hour, and each data
+/// node's EBS volume by the GB-month.
+fn opensearch(cx: &mut Pcx<'_>) {
+    let Some(class) = cx
+        .str_of(&["ClusterConfig.InstanceType", "cluster_config.instance_type"])
+        .map(str::to_string)
+    else {
+        cx.unknown = true;
+        cx.notes
+            .push("not estimated: no instance type written (the service picks one)".into());
+        return;
+    };
+    let nodes = cx
+        .num_of(&[
+            "ClusterConfig.InstanceCount",
+            "cluster_config.instance_count",
+        ])
+        .unwrap_or(1.0);
+    cx.size("class", &class);
+    cx.size("count", nodes);
+    cx.hourly(
+        format!("{nodes} data node(s) {class}"),
+        "opensearch",
+        &class,
+        nodes,
+    );
+    if cx.flag_of(&[
+        "ClusterConfig.DedicatedMasterEnabled",
+        "cluster_config.dedicated_master_enabled",
+    ]) {
+        let masters = cx
+            .num_of(&[
+                "ClusterConfig.DedicatedMasterCount",
+                "cluster_config.dedicated_master_count",
+            ])
+            .unwrap_or(3.0);
+        match cx
+            .str_of(&[
+                "ClusterConfig.DedicatedMasterType",
+                "cluster_config.dedicated_master_type",
+            ])
+            .map(str::to_string)
+        {
+            Some(m) => {
+                cx.size("masters", format!("{masters} × {m}"));
+                cx.hourly(
+                    format!("{masters} dedicated master(s) {m}"),
+                    "opensearch",
+                    &m,
+                    masters,
+                );
+            }
+            None => cx
+                .notes
+                .push("dedicated masters without a type: not estimated".into()),
+        }
+    }
+    if cx.flag_of(&["ClusterConfig.WarmEnabled", "cluster_config.warm_enabled"]) {
+        let warm = cx
+            .num_of(&["ClusterConfig.WarmCount", "cluster_config.warm_count"])
+            .unwrap_or(2.0);
+        match cx
+            .str_of(&["ClusterConfig.WarmType", "cluster_config.warm_type"])
+            .map(str::to_string)
+        {
+            Some(w) => {
+                cx.size("warm", format!("{warm} × {w}"));
+                cx.hourly(
+                    format!("{warm} UltraWarm node(s) {w}"),
+                    "opensearch",
+                    &w,
+                    warm,
+                );
+                cx.notes
+                    .push("UltraWarm managed storage is billed per GB-month: not estimated".into());
+            }
+            None => {
+                cx.unknown = true;
+                cx.notes
+                    .push("not estimated: UltraWarm nodes without a type".into());
+            }
+        }
+    }
+    let ebs = cx.flag_of(&["EBSOptions.EBSEnabled", "ebs_options.ebs_enabled"]);
+    if let Some(g) = cx.gib_of(&["EBSOptions.VolumeSize", "ebs_options.volume_size"]) {
+        if ebs {
+            let t = cx
+                .str_of(&["EBSOptions.VolumeType", "ebs_options.volume_type"])
+                .unwrap_or("gp3")
+                .to_string();
+            cx.size("storage_gb", g);
+            cx.add(
+                format!("{nodes} × {g} GB EBS {t}"),
+                "opensearch_storage",
+                &t,
+                g * nodes,
+            );
+        }
+    }
+}
+
+/// Redshift provisioned cluster: nodes × node hours (a single-node cluster is one node).
+fn redshift(cx: &mut Pcx<'_>) {
+    let Some(t) = cx.str_of(&["NodeType", "node_type"]).map(str::to_string) else {
+        cx.unknown = true;
+        cx.notes.push("not estimated: no node type written".into());
+        return;
+    };
+    let single = cx
+        .str_of(&["ClusterType", "cluster_type"])
+        .is_some_and(|c| c.eq_ignore_ascii_case("single-node"));
+    let nodes = if single {
+        1.0
+    } else {
+        cx.num_of(&["NumberOfNodes", "number_of_nodes"])
+            .unwrap_or(1.0)
+    };
+    let az = if cx.flag_of(&["MultiAZ", "multi_az"]) {
+        2.0
+    } else {
+        1.0
+    };
+    cx.size("class", &t);
+    cx.size("count", nodes);
+    cx.size("multi_az", az > 1.0);
+    let label = if az > 1.0 {
+        format!("{nodes} node(s) {t} (Multi-AZ: ×2)")
+    } else {
+        format!("{nodes} node(s) {t}")
+    };
+    cx.hourly(label, "redshift", &t, nodes * az);
+    if t.starts_with("ra3") {
+        cx.notes
+            .push("RA3 managed storage is billed per GB-month: not estimated".into());
+    }
+}
+
+/// DynamoDB table: provisioned capacity (the table's and its global secondary indexes') by the
+/// hour; storage from usage.
+fn dynamodb(cx: &mut Pcx<'_>) {
+    let mode = cx
+        .str_of(&["BillingMode", "billing_mode"])
+        .unwrap_or("PROVISIONED")
+        .to_ascii_uppercase();
+    cx.size("mode", &mode);
+    if !cx.listed_here("dynamodb") {
+        return;
+    }
+    if mode == "PAY_PER_REQUEST" {
+        cx.notes.push(
+            "on-demand requests are not estimated (no confirmed price in stdlib/prices)".into(),
+        );
+    } else {
+        let mut rcu = cx
+            .num_of(&["ProvisionedThroughput.ReadCapacityUnits", "read_capacity"])
+            .unwrap_or(0.0);
+        let mut wcu = cx
+            .num_of(&["ProvisionedThroughput.WriteCapacityUnits", "write_capacity"])
+            .unwrap_or(0.0);
+        for path in ["GlobalSecondaryIndexes", "global_secondary_index"] {
+            for gsi in cx.at(path).and_then(Value::as_list).unwrap_or(&[]) {
+                let Some(g) = gsi.as_record() else { continue };
+                let num = |outer: &str, inner: &str, flat: &str| {
+                    g.get(outer)
+                        .and_then(Value::as_record)
+                        .and_then(|t| t.get(inner))
+                        .or_else(|| g.get(flat))
+                        .and_then(number)
+                };
+                rcu += num(
+                    "ProvisionedThroughput",
+                    "ReadCapacityUnits",
+                    "read_capacity",
+                )
+                .unwrap_or(0.0);
+                wcu += num(
+                    "ProvisionedThroughput",
+                    "WriteCapacityUnits",
+                    "write_capacity",
+                )
+                .unwrap_or(0.0);
+            }
+        }
+        cx.size("rcu", rcu);
+        cx.size("wcu", wcu);
+        let h = cx.hours();
+        if rcu > 0.0 {
+            cx.add_unit(
+                format!("{rcu} read capacity units"),
+                "dynamodb",
+                "rcu",
+                rcu * h,
+                "RCU-hour",
+            );
+        }
+        if wcu > 0.0 {
+            cx.add_unit(
+                format!("{wcu} write capacity units"),
+                "dynamodb",
+                "wcu",
+                wcu * h,
+                "WCU-hour",
+            );
+        }
+    }
+    if !cx.unknown {
+        cx.usage_item(
+            "storage_gib",
+            "table storage",
+            "dynamodb",
+            "storage_gb",
+            "GB-month",
+        );
+    }
+}
+
+/// An Aurora instance (`cfn.AWS.RDS.DBInstance` with an Aurora engine,
+/// `tf.aws_rds_cluster_instance`): Aurora instance hours at its engine's rates, or for
+/// `db.serverless` the cluster's minimum ACUs × ACU hours.
+fn aurora_instance(cx: &mut Pcx<'_>, class: &str, engine: &str) {
+    cx.size("class", class);
+    cx.size("engine", engine);
+    if class == "db.serverless" {
+        let cluster = cx.referenced("DBClusterIdentifier|cluster_identifier");
+        let min = cluster.and_then(|c| {
+            let conf = c
+                .prop("ServerlessV2ScalingConfiguration")
+                .or_else(|| c.prop("serverlessv2_scaling_configuration"))?;
+            let conf = conf.as_list().and_then(<[Value]>::first).unwrap_or(conf);
+            let rec = conf.as_record()?;
+            rec.get("MinCapacity")
+                .or_else(|| rec.get("min_capacity"))
+                .and_then(number)
+        });
+        let Some(min) = min else {
+            cx.unknown = true;
+            cx.notes.push(
+                "not estimated: a db.serverless instance is billed by the ACU-hour; its cluster's minimum capacity was not found".into(),
+            );
+            return;
+        };
+        cx.size("min_acu", min);
+        let h = cx.hours();
+        cx.add_unit(
+            format!("Serverless v2 at its minimum {min} ACU"),
+            "aurora",
+            "serverless_v2_acu",
+            min * h,
+            "ACU-hour",
+        );
+        cx.notes.push(
+            "Serverless v2 is priced at the cluster's minimum capacity: ACUs above it are billed as used".into(),
+        );
+        return;
+    }
+    let table = if engine.contains("postgres") {
+        "aurora_postgresql"
+    } else {
+        "aurora_mysql"
+    };
+    cx.hourly(format!("Aurora instance {class}"), table, class, 1.0);
+}
+
+/// An RDS DB cluster: Aurora storage and I/O from usage (its instances are priced on the
+/// instances); a Multi-AZ DB cluster of another engine bills its instances on the cluster, which
+/// the tables do not price.
+fn aurora_cluster(cx: &mut Pcx<'_>) {
+    let engine = cx
+        .str_of(&["Engine", "engine"])
+        .unwrap_or("aurora-mysql")
+        .to_ascii_lowercase();
+    cx.size("engine", &engine);
+    if !engine.starts_with("aurora") {
+        cx.unknown = true;
+        cx.notes.push(format!(
+            "not estimated: a Multi-AZ DB cluster ({engine}) bills its instances on the cluster, which stdlib/prices does not list"
+        ));
+        return;
+    }
+    if cx
+        .str_of(&["EngineMode", "engine_mode"])
+        .is_some_and(|m| m.eq_ignore_ascii_case("serverless"))
+    {
+        cx.unknown = true;
+        cx.notes
+            .push("not estimated: Aurora Serverless v1 capacity is not in stdlib/prices".into());
+        return;
+    }
+    if cx
+        .str_of(&["StorageType", "storage_type"])
+        .is_some_and(|t| t.eq_ignore_ascii_case("aurora-iopt1"))
+    {
+        cx.size("storage", "aurora-iopt1");
+        cx.notes.push(
+            "Aurora I/O-Optimized storage is not estimated (no confirmed price in stdlib/prices)"
+                .into(),
+        );
+        return;
+    }
+    if !cx.listed_here("aurora") {
+        return;
+    }
+    cx.usage_item(
+        "storage_gib",
+        "Aurora storage",
+        "aurora",
+        "storage_gb",
+        "GB-month",
+    );
+    cx.usage_item(
+        "requests_millions",
+        "Aurora I/O requests",
+        "aurora",
+        "io_million",
+        "million requests",
+    );
+}
+
+/// A DocumentDB or Neptune instance: instance hours at its class, at the I/O-Optimized rate
+/// (`iopt1:CLASS`) when its cluster's storage type is `iopt1`.
+fn cluster_instance(cx: &mut Pcx<'_>, table: &str, service: &str) {
+    let Some(class) = cx
+        .str_of(&["DBInstanceClass", "instance_class"])
+        .map(str::to_string)
+    else {
+        cx.unknown = true;
+        cx.notes
+            .push("not estimated: no instance class written".into());
+        return;
+    };
+    let iopt = cx
+        .referenced("DBClusterIdentifier|cluster_identifier")
+        .and_then(|c| c.prop("StorageType").or_else(|| c.prop("storage_type")))
+        .and_then(Value::as_str)
+        .is_some_and(|t| t.eq_ignore_ascii_case("iopt1"));
+    cx.size("class", &class);
+    let item = if iopt {
+        cx.size("storage", "iopt1");
+        format!("iopt1:{class}")
+    } else {
+        class.clone()
+    };
+    cx.hourly(format!("{service} instance {class}"), table, &item, 1.0);
+    cx.notes.push(format!(
+        "{service} cluster storage and I/O are billed on the cluster: not estimated"
+    ));
+}
+
+/// A Kinesis data stream: shard hours (provisioned) or the stream's hours (on-demand).
+fn kinesis(cx: &mut Pcx<'_>) {
+    if !cx.listed_here("kinesis") {
+        return;
+    }
+    let mode = cx
+        .str_of(&[
+            "StreamModeDetails.StreamMode",
+            "stream_mode_details.stream_mode",
+        ])
+        .unwrap_or("PROVISIONED")
+        .to_ascii_uppercase();
+    cx.size("mode", &mode);
+    if mode == "ON_DEMAND" {
+        cx.hourly("on-demand stream", "kinesis", "on_demand_stream", 1.0);
+        cx.usage_item(
+            "data_gib",
+            "data ingested",
+            "kinesis",
+            "on_demand_ingest_gb",
+            "GB",
+        );
+        return;
+    }
+    let Some(shards) = cx.num_of(&["ShardCount", "shard_count"]) else {
+        cx.unknown = true;
+        cx.notes
+            .push("not estimated: a provisioned stream without a shard count".into());
+        return;
+    };
+    cx.size("count", shards);
+    cx.hourly(format!("{shards} shard(s)"), "kinesis", "shard", shards);
+    cx.usage_item(
+        "requests_millions",
+        "PUT payload units",
+        "kinesis",
+        "put_payload_million",
+        "million",
+    );
+}
+
+/// An EFS file system: stored GB from usage; provisioned throughput by the MiB/s-month.
+fn efs(cx: &mut Pcx<'_>) {
+    if !cx.listed_here("efs") {
+        return;
+    }
+    let one_zone = cx
+        .str_of(&["AvailabilityZoneName", "availability_zone_name"])
+        .is_some();
+    let class = if one_zone { "one_zone" } else { "standard" };
+    cx.size("class", class);
+    if cx
+        .str_of(&["ThroughputMode", "throughput_mode"])
+        .is_some_and(|m| m.eq_ignore_ascii_case("provisioned"))
+    {
+        if let Some(mibps) = cx.num_of(&[
+            "ProvisionedThroughputInMibps",
+            "provisioned_throughput_in_mibps",
+        ]) {
+            cx.size("throughput_mibps", mibps);
+            cx.add_unit(
+                format!("provisioned throughput {mibps} MiB/s"),
+                "efs",
+                "provisioned_mibps",
+                mibps,
+                "MiB/s-month",
+            );
+        }
+    }
+    if !cx.unknown {
+        cx.usage_item(
+            "storage_gib",
+            &format!("storage ({})", class.replace('_', " ")),
+            "efs",
+            class,
+            "GB-month",
+        );
     }
 }
 

@@ -403,3 +403,19 @@ policy "no public databases" { deny path(internet ~> Postgres) }
     assert_eq!(policy.len(), 1, "{findings:#?}");
     insta::assert_snapshot!("lowered_once", render_inline(&sources, &findings));
 }
+
+/// The data services a new user writes with generated types (OpenSearch, DynamoDB, Redshift,
+/// Aurora), through semantics: priced from the tables where they list a price, and otherwise
+/// listed as not estimated (Aurora; DynamoDB outside us-east-1), never at another service's
+/// rates.
+#[test]
+fn data_services_cost() {
+    let (model, schemas, _, _) =
+        compile("data_services.strata", include_str!("data_services.strata"));
+    let report = strata_policy::estimate(
+        &model,
+        &schemas,
+        &strata_policy::UsageAssumptions::default(),
+    );
+    insta::assert_snapshot!("data_services_cost", strata_policy::cost::to_table(&report));
+}
