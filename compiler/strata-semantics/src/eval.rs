@@ -869,6 +869,38 @@ impl<'a> Db<'a> {
             }
         }
         let b = self.eval(base, scope, locals, None)?;
+        // A module instance is its outputs: say so when the name is not one of them.
+        if let (ExprKind::Name(inst), Value::Record(m)) = (&base.kind, &b) {
+            if !m.contains_key(&name.name) && !locals.iter().any(|(n, _)| *n == inst.name) {
+                let module =
+                    self.lookup(scope, &inst.name)
+                        .and_then(|sym| match &self.syms[sym].kind {
+                            SymKind::Instance(i) if i.for_each.is_none() => Some(i.module.text()),
+                            _ => None,
+                        });
+                if let Some(module) = module {
+                    let mut d = unknown_field_access(
+                        name,
+                        m.keys().map(String::as_str),
+                        &format!("the outputs of `{}` ({module})", inst.name),
+                    );
+                    if d.fixes.is_empty() {
+                        let outputs = if m.is_empty() {
+                            "it has none".to_string()
+                        } else {
+                            let names: Vec<String> = m.keys().map(|k| format!("`{k}`")).collect();
+                            format!("it has {}", names.join(", "))
+                        };
+                        d.help = Some(format!(
+                            "a module instance is reached through the outputs its module declares ({outputs}): add `output {} = ...` to module `{module}` and use `{}.{}`",
+                            name.name, inst.name, name.name
+                        ));
+                    }
+                    self.report(d);
+                    return None;
+                }
+            }
+        }
         self.field_of(b, name)
     }
 
