@@ -993,6 +993,32 @@ fn deploy_ready_azure() {
                 && server.contains("active_directory_auth_enabled = true"),
             "{what}: the server:\n{server}"
         );
+        // 50 GiB asked: the next size a flexible server takes (the provider refuses 51200).
+        // Protected from deletion (`deletion_protection`), encrypted with `data_key` as an
+        // identity of its own, created after that identity may read the key.
+        assert!(
+            server.contains("storage_mb = 65536")
+                && server.contains("lifecycle {\nprevent_destroy = true\n}")
+                && server.contains(
+                    "key_vault_key_id = azurerm_key_vault_key.data_key.versionless_id"
+                )
+                && server.contains(
+                    "primary_user_assigned_identity_id = azurerm_user_assigned_identity.db_key_identity.id"
+                )
+                && server.contains("azurerm_role_assignment.db_key_access]"),
+            "{what}: the server's storage, protection and key:\n{server}"
+        );
+        let key_access = body(&b, "azurerm_role_assignment", "db_key_access");
+        assert!(
+            key_access
+                .contains("role_definition_name = \"Key Vault Crypto Service Encryption User\"")
+                && key_access
+                    .contains("scope = azurerm_key_vault_key.data_key.resource_versionless_id")
+                && key_access.contains(
+                    "principal_id = azurerm_user_assigned_identity.db_key_identity.principal_id"
+                ),
+            "{what}: the server's key access:\n{key_access}"
+        );
         // The cache credential: the API's identity holds a Redis access policy.
         assert!(
             api.contains(
@@ -1043,6 +1069,53 @@ fn deploy_ready_azure() {
             "{what}: the vault:\n{vault}"
         );
 
+        // Terraform creates the key and the secret through the vaults' data planes, which Azure
+        // RBAC closes to everyone: whoever applies holds the one role each vault's contents
+        // need, on that vault only, before they are created.
+        for (vault, role, what_of, needed_by) in [
+            (
+                "payments_key_vault",
+                "Key Vault Secrets Officer",
+                "secrets",
+                ("azurerm_key_vault_secret", "payments_key"),
+            ),
+            (
+                "data_key_vault",
+                "Key Vault Crypto Officer",
+                "keys",
+                ("azurerm_key_vault_key", "data_key"),
+            ),
+        ] {
+            let assignment = body(
+                &b,
+                "azurerm_role_assignment",
+                &format!("{vault}_deployer_{what_of}"),
+            );
+            assert!(
+                assignment.contains(&format!("role_definition_name = \"{role}\""))
+                    && assignment.contains(&format!("scope = azurerm_key_vault.{vault}.id"))
+                    && assignment.contains(&format!(
+                        "principal_id = data.azurerm_client_config.{vault}.object_id"
+                    )),
+                "{what}: the deployer's role on {vault}:\n{assignment}"
+            );
+            let user = body(&b, needed_by.0, needed_by.1);
+            assert!(
+                user.contains(&format!(
+                    "azurerm_role_assignment.{vault}_deployer_{what_of}"
+                )),
+                "{what}: {} is created before the deployer may:\n{user}",
+                needed_by.1
+            );
+        }
+        let deployer_roles = b
+            .iter()
+            .filter(|((ty, _), body)| {
+                ty == "azurerm_role_assignment" && body.contains("data.azurerm_client_config")
+            })
+            .count();
+        assert_eq!(deployer_roles, 2, "{what}: one deployer role per vault");
+
         // Ingress: the API's is external HTTPS; the worker has none.
         assert!(
             api.contains("ingress {")
@@ -1073,7 +1146,7 @@ fn deploy_ready_azure() {
                 && server.contains("public_network_access_enabled = false")
                 && server.contains("private_dns_zone_id = azurerm_private_dns_zone.db_dns_zone.id")
                 && server.contains(
-                    "depends_on = [azurerm_private_dns_zone_virtual_network_link.db_dns_link]"
+                    "depends_on = [azurerm_private_dns_zone_virtual_network_link.db_dns_link,"
                 ),
             "{what}: the server is not private:\n{server}"
         );
@@ -1288,7 +1361,7 @@ fn deploy_ready_azure() {
             );
         }
         assert!(
-            kv_secret.contains("depends_on = [azurerm_private_endpoint.payments_key_endpoint]"),
+            kv_secret.contains("depends_on = [azurerm_private_endpoint.payments_key_endpoint,"),
             "{what}: the secret (and the apps that read it) may come before the vault's endpoint"
         );
         assert_eq!(

@@ -264,6 +264,8 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.azurerm_user_assigned_identity", "free"),
     ("tf.azurerm_virtual_network", "free"),
     ("tf.data.aws_caller_identity", "free"),
+    // Who runs `terraform apply` (the deployer's Key Vault roles).
+    ("tf.data.azurerm_client_config", "free"),
     // Reads of the project (its number, its Logging settings, its Cloud Storage agent).
     ("tf.data.google_logging_project_settings", "free"),
     ("tf.data.google_project", "free"),
