@@ -801,6 +801,24 @@ fn deploy_ready_gcp() {
             "{what}: the payment key is not a secret reference:\n{api}"
         );
         assert!(!worker.contains("PAYMENTS_API_KEY"), "{what}");
+        // The API sends to the topic; the worker pulls from the subscription (`receive_url`):
+        // a topic cannot be pulled.
+        let env_value = |svc: &str, name: &str| {
+            let at = svc
+                .find(&format!("name = \"{name}\""))
+                .unwrap_or_else(|| panic!("{what}: no {name}:\n{svc}"));
+            svc[at..].lines().nth(1).unwrap_or("").trim().to_string()
+        };
+        assert_eq!(
+            env_value(api, "JOBS_QUEUE"),
+            "value = google_pubsub_topic.jobs.id",
+            "{what}"
+        );
+        assert_eq!(
+            env_value(worker, "JOBS_QUEUE"),
+            "value = google_pubsub_subscription.jobs_subscription.id",
+            "{what}"
+        );
         // Autoscaling: instance limits from `autoscale`.
         let (min, max) = if env == "prod" { (2, 10) } else { (1, 2) };
         assert!(
