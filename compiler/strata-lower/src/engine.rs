@@ -592,8 +592,19 @@ impl Engine {
         tpl: &str,
         cx: &Context,
     ) -> Result<Json, String> {
+        self.body_val(map, tpl, cx).map(lx::LVal::into_json)
+    }
+
+    /// Evaluate a structured body, borrowing from the body and the context what it does not
+    /// compute (`targets.rs` converts it to target values without an intermediate JSON tree).
+    pub fn body_val<'a>(
+        &'a self,
+        map: Option<&'a lx::Lazy>,
+        tpl: &str,
+        cx: &'a Context,
+    ) -> Result<lx::LVal<'a>, String> {
         match map {
-            Some(n) => lx::eval(
+            Some(n) => lx::eval_val(
                 &lx::Env {
                     tables: &self.tables,
                     fragments: &self.fragments,

@@ -1,8 +1,10 @@
 //! Structured lowering bodies (`map = '''...'''` in `stdlib/lower/**/*.toml`).
 //!
 //! A body is a JSON tree whose values, members and elements may be computed. It is parsed once
-//! on first use (`Lazy`) and evaluated straight to a `serde_json::Value` (no JSON text is
-//! rendered and parsed back), and its object keys are known before anything is evaluated, so the
+//! on first use (`Lazy`) and evaluated straight to an [`LVal`] (no JSON text is rendered and
+//! parsed back; the objects and lists it writes are plain vectors, its literal keys and the
+//! context values it reads are borrowed, so target values are built from it with one copy),
+//! and its object keys are known before anything is evaluated, so the
 //! stdlib's tests check every key against the target's schema in the generated layer
 //! (`tests::every_map_key_is_a_target_property`).
 //!
@@ -30,6 +32,7 @@
 
 use crate::helpers::{Tables, HELPERS};
 use serde_json::{Map, Value as Json};
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
@@ -778,6 +781,119 @@ pub struct Env<'e> {
     pub fragments: &'e Fragments,
 }
 
+/// What a body evaluates to. The objects and lists the body writes are built here, their
+/// literal keys borrowed from the body; what it reads from the context or writes as a literal
+/// value is borrowed, not copied. The caller converts it once, to target values
+/// (`targets.rs`) or to JSON ([`LVal::into_json`]), where before every body was built as a
+/// `serde_json` tree (a hashed, ordered map per object, each context value it read copied) and
+/// converted after.
+#[derive(Debug)]
+pub enum LVal<'a> {
+    /// A value of the context or a literal of the body.
+    Ref(&'a Json),
+    /// A computed value: a helper's result, an interpolated string.
+    Own(Json),
+    /// An object the body writes.
+    Obj(Members<'a>),
+    /// A list the body writes.
+    Arr(Vec<LVal<'a>>),
+}
+
+/// The members of an object a body writes, in the order their keys first appeared; a key
+/// written again replaces its value in place (what `serde_json`'s ordered map does, so the
+/// result is the same as building that map).
+#[derive(Debug, Default)]
+pub struct Members<'a> {
+    list: Vec<(Cow<'a, str>, LVal<'a>)>,
+    /// Positions by key, built once the object is large (keys may be the user's, computed by
+    /// `each`: the standard hasher, and no quadratic search).
+    index: Option<HashMap<String, usize>>,
+}
+
+/// Above this many members an object is indexed; below, a linear search is cheaper.
+const INDEX_FROM: usize = 24;
+
+impl<'a> Members<'a> {
+    fn with_capacity(n: usize) -> Members<'a> {
+        Members {
+            list: Vec::with_capacity(n),
+            index: None,
+        }
+    }
+
+    fn insert(&mut self, k: Cow<'a, str>, v: LVal<'a>) {
+        if let Some(index) = &mut self.index {
+            match index.get(k.as_ref()) {
+                Some(&i) => self.list[i].1 = v,
+                None => {
+                    index.insert(k.to_string(), self.list.len());
+                    self.list.push((k, v));
+                }
+            }
+            return;
+        }
+        match self.list.iter_mut().find(|(x, _)| *x == k) {
+            Some(slot) => slot.1 = v,
+            None => {
+                self.list.push((k, v));
+                if self.list.len() > INDEX_FROM {
+                    self.index = Some(
+                        self.list
+                            .iter()
+                            .enumerate()
+                            .map(|(i, (k, _))| (k.to_string(), i))
+                            .collect(),
+                    );
+                }
+            }
+        }
+    }
+
+    /// Remove a member (the others keep their order).
+    pub fn remove(&mut self, k: &str) -> Option<LVal<'a>> {
+        let i = self.list.iter().position(|(x, _)| x == k)?;
+        if let Some(index) = &mut self.index {
+            index.remove(k);
+            for p in index.values_mut() {
+                if *p > i {
+                    *p -= 1;
+                }
+            }
+        }
+        Some(self.list.remove(i).1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &LVal<'a>)> {
+        self.list.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    pub fn into_list(self) -> Vec<(Cow<'a, str>, LVal<'a>)> {
+        self.list
+    }
+}
+
+impl LVal<'_> {
+    /// The value as JSON (what evaluating straight to JSON gave).
+    pub fn into_json(self) -> Json {
+        match self {
+            LVal::Ref(j) => j.clone(),
+            LVal::Own(j) => j,
+            LVal::Arr(a) => Json::Array(a.into_iter().map(LVal::into_json).collect()),
+            LVal::Obj(m) => {
+                let mut o = Map::with_capacity(m.list.len());
+                for (k, v) in m.list {
+                    o.insert(k.into_owned(), v.into_json());
+                }
+                Json::Object(o)
+            }
+        }
+    }
+}
+
 #[derive(Clone, Copy, Default)]
 struct Locals<'a> {
     index: Option<usize>,
@@ -786,12 +902,22 @@ struct Locals<'a> {
     last: Option<bool>,
 }
 
-struct Frame<'a> {
+/// What a name of `as NAME [NAME]` or of a fragment's `NAME = expr` stands for.
+#[derive(Clone, Copy)]
+enum Bound<'a> {
+    Ref(&'a Json),
+    /// The key of an `each` over an object.
+    Key(&'a str),
+    /// The position of an `each` over a list.
+    Index(usize),
+}
+
+struct Frame<'a, 'f> {
     this: &'a Json,
     root: &'a Json,
-    up: Option<&'a Frame<'a>>,
+    up: Option<&'f Frame<'a, 'f>>,
     locals: Locals<'a>,
-    params: Vec<(&'a str, &'a Json)>,
+    params: Vec<(&'a str, Bound<'a>)>,
     depth: usize,
 }
 
@@ -799,7 +925,7 @@ static NULL: Json = Json::Null;
 const MAX_DEPTH: usize = 64;
 
 /// Evaluate a body with `cx` as its context.
-pub fn eval(env: &Env, n: &Node, cx: &Json) -> Result<Json, String> {
+pub fn eval_val<'a>(env: &Env<'a>, n: &'a Node, cx: &'a Json) -> Result<LVal<'a>, String> {
     let f = Frame {
         this: cx,
         root: cx,
@@ -809,6 +935,12 @@ pub fn eval(env: &Env, n: &Node, cx: &Json) -> Result<Json, String> {
         depth: 0,
     };
     node(env, n, &f)
+}
+
+/// Evaluate a body with `cx` as its context, to JSON.
+#[cfg(test)]
+pub fn eval(env: &Env, n: &Node, cx: &Json) -> Result<Json, String> {
+    eval_val(env, n, cx).map(LVal::into_json)
 }
 
 /// Handlebars truthiness (`#if`): zero is false, so are empty strings, lists and objects.
@@ -853,7 +985,7 @@ enum Val<'a> {
     Own(Json),
 }
 
-impl Val<'_> {
+impl<'a> Val<'a> {
     fn get(&self) -> &Json {
         match self {
             Val::Ref(j) => j,
@@ -864,6 +996,12 @@ impl Val<'_> {
         match self {
             Val::Ref(j) => j.clone(),
             Val::Own(j) => j,
+        }
+    }
+    fn into_lval(self) -> LVal<'a> {
+        match self {
+            Val::Ref(j) => LVal::Ref(j),
+            Val::Own(j) => LVal::Own(j),
         }
     }
 }
@@ -883,7 +1021,17 @@ fn navigate<'a>(mut cur: &'a Json, segs: &[String]) -> &'a Json {
     cur
 }
 
-fn path<'a>(p: &Path, f: &'a Frame<'a>) -> Val<'a> {
+fn bound<'a>(b: Bound<'a>, rest: &[String]) -> Val<'a> {
+    match b {
+        Bound::Ref(j) => Val::Ref(navigate(j, rest)),
+        // A string or a number has no fields.
+        Bound::Key(k) if rest.is_empty() => Val::Own(Json::String(k.to_string())),
+        Bound::Index(i) if rest.is_empty() => Val::Own(Json::from(i)),
+        _ => Val::Ref(&NULL),
+    }
+}
+
+fn path<'a>(p: &Path, f: &Frame<'a, '_>) -> Val<'a> {
     if let Some(l) = &p.local {
         return Val::Own(match l.as_str() {
             "index" => f.locals.index.map_or(Json::Null, Json::from),
@@ -901,8 +1049,8 @@ fn path<'a>(p: &Path, f: &'a Frame<'a>) -> Val<'a> {
     if let Some(first) = p.segs.first() {
         let mut fr = Some(f);
         while let Some(x) = fr {
-            if let Some((_, v)) = x.params.iter().find(|(n, _)| n == first) {
-                return Val::Ref(navigate(v, &p.segs[1..]));
+            if let Some((_, v)) = x.params.iter().find(|(n, _)| *n == first.as_str()) {
+                return bound(*v, &p.segs[1..]);
             }
             fr = x.up;
         }
@@ -917,7 +1065,7 @@ fn path<'a>(p: &Path, f: &'a Frame<'a>) -> Val<'a> {
     Val::Ref(navigate(base.this, &p.segs))
 }
 
-fn expr<'a>(env: &Env, e: &'a Expr, f: &'a Frame<'a>) -> Result<Val<'a>, String> {
+fn expr<'a>(env: &Env<'a>, e: &'a Expr, f: &Frame<'a, '_>) -> Result<Val<'a>, String> {
     Ok(match e {
         Expr::Lit(j) => Val::Ref(j),
         Expr::Path(p) => path(p, f),
@@ -926,11 +1074,22 @@ fn expr<'a>(env: &Env, e: &'a Expr, f: &'a Frame<'a>) -> Result<Val<'a>, String>
                 .iter()
                 .map(|a| expr(env, a, f))
                 .collect::<Result<Vec<_>, _>>()?;
-            let a: Vec<&Json> = vals.iter().map(Val::get).collect();
+            // The arguments as the helpers take them, on the stack when they are few.
+            let mut few = [&NULL; 4];
+            let many: Vec<&Json>;
+            let a: &[&Json] = if vals.len() <= few.len() {
+                for (slot, v) in few.iter_mut().zip(&vals) {
+                    *slot = v.get();
+                }
+                &few[..vals.len()]
+            } else {
+                many = vals.iter().map(Val::get).collect();
+                &many
+            };
             let arg = |i: usize| a.get(i).copied().unwrap_or(&NULL);
             let num = |i: usize| arg(i).as_f64();
             Val::Own(match fun {
-                Fun::Helper(i) => (HELPERS[*i].1)(&a, env.tables)
+                Fun::Helper(i) => (HELPERS[*i].1)(a, env.tables)
                     .map_err(|m| format!("helper `{}`: {m}", HELPERS[*i].0))?,
                 Fun::Eq => Json::Bool(arg(0) == arg(1)),
                 Fun::Ne => Json::Bool(arg(0) != arg(1)),
@@ -962,10 +1121,10 @@ fn expr<'a>(env: &Env, e: &'a Expr, f: &'a Frame<'a>) -> Result<Val<'a>, String>
     })
 }
 
-fn node(env: &Env, n: &Node, f: &Frame) -> Result<Json, String> {
+fn node<'a>(env: &Env<'a>, n: &'a Node, f: &Frame<'a, '_>) -> Result<LVal<'a>, String> {
     Ok(match n {
-        Node::Lit(j) => j.clone(),
-        Node::Expr(e) => expr(env, e, f)?.into_owned(),
+        Node::Lit(j) => LVal::Ref(j),
+        Node::Expr(e) => expr(env, e, f)?.into_lval(),
         Node::Str(parts) => {
             let mut s = String::new();
             for p in parts {
@@ -974,66 +1133,101 @@ fn node(env: &Env, n: &Node, f: &Frame) -> Result<Json, String> {
                     StrPart::Expr(e) => text(expr(env, e, f)?.get(), &mut s),
                 }
             }
-            Json::String(s)
+            LVal::Own(Json::String(s))
         }
         Node::Obj(parts) => {
-            let mut out = Out::Obj(Map::new());
+            let mut out = Out::Obj(Members::with_capacity(parts.len()));
             parts_into(env, parts, f, &mut out)?;
             match out {
-                Out::Obj(m) => Json::Object(m),
-                Out::Vals(_) => Json::Null,
+                Out::Obj(m) => LVal::Obj(m),
+                Out::Vals(_) => LVal::Ref(&NULL),
             }
         }
         Node::Arr(parts) => {
-            let mut out = Out::Vals(Vec::new());
+            let mut out = Out::Vals(Vec::with_capacity(parts.len()));
             parts_into(env, parts, f, &mut out)?;
             match out {
-                Out::Vals(v) => Json::Array(v),
-                Out::Obj(_) => Json::Null,
+                Out::Vals(v) => LVal::Arr(v),
+                Out::Obj(_) => LVal::Ref(&NULL),
             }
         }
         Node::One(p) => {
             let mut out = Out::Vals(Vec::new());
             parts_into(env, std::slice::from_ref(p.as_ref()), f, &mut out)?;
             match out {
-                Out::Vals(mut v) if v.len() <= 1 => v.pop().unwrap_or(Json::Null),
+                Out::Vals(mut v) if v.len() <= 1 => v.pop().unwrap_or(LVal::Ref(&NULL)),
                 _ => return Err("a block in a value's place gave more than one value".into()),
             }
         }
     })
 }
 
-enum Out {
-    Obj(Map<String, Json>),
-    Vals(Vec<Json>),
+enum Out<'a> {
+    Obj(Members<'a>),
+    Vals(Vec<LVal<'a>>),
 }
 
-fn parts_into(env: &Env, parts: &[Part], f: &Frame, out: &mut Out) -> Result<(), String> {
+impl<'a> Out<'a> {
+    /// An empty collection of the same kind, for parts evaluated in a context that does not
+    /// outlive them (a computed value), whose results are then added with [`Out::absorb`].
+    fn empty_like<'b>(&self) -> Out<'b> {
+        match self {
+            Out::Obj(_) => Out::Obj(Members::default()),
+            Out::Vals(_) => Out::Vals(Vec::new()),
+        }
+    }
+
+    /// Add what `tmp` collected, copied (it may borrow from a value about to be dropped).
+    fn absorb(&mut self, tmp: Out<'_>) {
+        match (self, tmp) {
+            (Out::Obj(m), Out::Obj(t)) => {
+                for (k, v) in t.list {
+                    m.insert(Cow::Owned(k.into_owned()), LVal::Own(v.into_json()));
+                }
+            }
+            (Out::Vals(l), Out::Vals(t)) => {
+                l.extend(t.into_iter().map(|v| LVal::Own(v.into_json())));
+            }
+            // `empty_like` gives the same kind.
+            _ => {}
+        }
+    }
+}
+
+fn parts_into<'a>(
+    env: &Env<'a>,
+    parts: &'a [Part],
+    f: &Frame<'a, '_>,
+    out: &mut Out<'a>,
+) -> Result<(), String> {
     for p in parts {
         part_into(env, p, f, out)?;
     }
     Ok(())
 }
 
-fn part_into(env: &Env, p: &Part, f: &Frame, out: &mut Out) -> Result<(), String> {
+fn part_into<'a>(
+    env: &Env<'a>,
+    p: &'a Part,
+    f: &Frame<'a, '_>,
+    out: &mut Out<'a>,
+) -> Result<(), String> {
     if f.depth > MAX_DEPTH {
         return Err("fragments nest too deep".into());
     }
     match p {
         Part::Member(k, v) => {
             let key = match k {
-                Key::Lit(s) => s.clone(),
+                Key::Lit(s) => Cow::Borrowed(s.as_str()),
                 Key::Expr(e) => {
                     let mut s = String::new();
                     text(expr(env, e, f)?.get(), &mut s);
-                    s
+                    Cow::Owned(s)
                 }
             };
             let v = node(env, v, f)?;
             match out {
-                Out::Obj(m) => {
-                    m.insert(key, v);
-                }
+                Out::Obj(m) => m.insert(key, v),
                 Out::Vals(_) => return Err(format!("member `{key}` outside an object")),
             }
         }
@@ -1054,36 +1248,66 @@ fn part_into(env: &Env, p: &Part, f: &Frame, out: &mut Out) -> Result<(), String
                 Some(a) => expr(env, a, f)?,
                 None => Val::Ref(f.this),
             };
-            let hash = u
-                .hash
-                .iter()
-                .map(|(k, e)| Ok((k.as_str(), expr(env, e, f)?.into_owned())))
-                .collect::<Result<Vec<_>, String>>()?;
-            let this = if hash.is_empty() {
-                base
-            } else {
-                let mut m = match base.get() {
-                    Json::Object(o) => o.clone(),
-                    _ => Map::new(),
-                };
-                for (k, v) in &hash {
-                    m.insert((*k).to_string(), v.clone());
+            let v = match (base, u.hash.is_empty()) {
+                (Val::Ref(this), true) => {
+                    let fr = Frame {
+                        this,
+                        root: f.root,
+                        up: Some(f),
+                        locals: f.locals,
+                        params: Vec::new(),
+                        depth: f.depth + 1,
+                    };
+                    node(env, body, &fr)?
                 }
-                Val::Own(Json::Object(m))
+                // The fragment's value is computed here: what it gives is copied out of it.
+                (base, _) => {
+                    let hash = u
+                        .hash
+                        .iter()
+                        .map(|(k, e)| Ok((k.as_str(), expr(env, e, f)?.into_owned())))
+                        .collect::<Result<Vec<_>, String>>()?;
+                    let this = if hash.is_empty() {
+                        base.into_owned()
+                    } else {
+                        let mut m = match base.get() {
+                            Json::Object(o) => o.clone(),
+                            _ => Map::new(),
+                        };
+                        for (k, v) in &hash {
+                            m.insert((*k).to_string(), v.clone());
+                        }
+                        Json::Object(m)
+                    };
+                    let fr = Frame {
+                        this: &this,
+                        root: f.root,
+                        up: Some(f),
+                        locals: f.locals,
+                        params: hash.iter().map(|(k, v)| (*k, Bound::Ref(v))).collect(),
+                        depth: f.depth + 1,
+                    };
+                    LVal::Own(node(env, body, &fr)?.into_json())
+                }
             };
-            let fr = Frame {
-                this: this.get(),
-                root: f.root,
-                up: Some(f),
-                locals: f.locals,
-                params: hash.iter().map(|(k, v)| (*k, v)).collect(),
-                depth: f.depth + 1,
-            };
-            let v = node(env, body, &fr)?;
             match (out, v) {
                 (Out::Vals(l), v) => l.push(v),
-                (Out::Obj(m), Json::Object(o)) => m.extend(o),
-                (Out::Obj(_), Json::Null) => {}
+                (Out::Obj(m), LVal::Obj(o)) => {
+                    for (k, v) in o.list {
+                        m.insert(k, v);
+                    }
+                }
+                (Out::Obj(m), LVal::Ref(Json::Object(o))) => {
+                    for (k, v) in o {
+                        m.insert(Cow::Borrowed(k.as_str()), LVal::Ref(v));
+                    }
+                }
+                (Out::Obj(m), LVal::Own(Json::Object(o))) => {
+                    for (k, v) in o {
+                        m.insert(Cow::Owned(k), LVal::Own(v));
+                    }
+                }
+                (Out::Obj(_), LVal::Ref(Json::Null) | LVal::Own(Json::Null)) => {}
                 (Out::Obj(_), _) => {
                     return Err(format!(
                         "fragment `{}` used among members did not give an object",
@@ -1096,7 +1320,12 @@ fn part_into(env: &Env, p: &Part, f: &Frame, out: &mut Out) -> Result<(), String
     Ok(())
 }
 
-fn block(env: &Env, b: &Block, f: &Frame, out: &mut Out) -> Result<(), String> {
+fn block<'a>(
+    env: &Env<'a>,
+    b: &'a Block,
+    f: &Frame<'a, '_>,
+    out: &mut Out<'a>,
+) -> Result<(), String> {
     let subject = expr(env, &b.subject, f)?;
     match b.kind {
         BlockKind::If | BlockKind::Unless => {
@@ -1107,82 +1336,112 @@ fn block(env: &Env, b: &Block, f: &Frame, out: &mut Out) -> Result<(), String> {
             if !truthy(subject.get()) {
                 return parts_into(env, &b.els, f, out);
             }
-            let v = subject.get();
-            let fr = Frame {
-                this: v,
-                root: f.root,
-                up: Some(f),
-                locals: Locals::default(),
-                params: b
-                    .params
-                    .first()
-                    .map(|n| (n.as_str(), v))
-                    .into_iter()
-                    .collect(),
-                depth: f.depth + 1,
-            };
-            parts_into(env, &b.then, &fr, out)
-        }
-        BlockKind::Each => {
-            let v = subject.get();
-            match v {
-                Json::Array(a) if !a.is_empty() => {
-                    for (i, x) in a.iter().enumerate() {
-                        let ix = Json::from(i);
-                        let mut params = Vec::new();
-                        if let Some(n) = b.params.first() {
-                            params.push((n.as_str(), x));
-                        }
-                        if let Some(n) = b.params.get(1) {
-                            params.push((n.as_str(), &ix));
-                        }
-                        let fr = Frame {
-                            this: x,
-                            root: f.root,
-                            up: Some(f),
-                            locals: Locals {
-                                index: Some(i),
-                                key: None,
-                                first: Some(i == 0),
-                                last: Some(i + 1 == a.len()),
-                            },
-                            params,
-                            depth: f.depth + 1,
-                        };
-                        parts_into(env, &b.then, &fr, out)?;
-                    }
+            match subject {
+                Val::Ref(v) => with(env, b, f, v, out),
+                Val::Own(v) => {
+                    let mut tmp = out.empty_like();
+                    with(env, b, f, &v, &mut tmp)?;
+                    out.absorb(tmp);
                     Ok(())
                 }
-                Json::Object(o) if !o.is_empty() => {
-                    for (i, (k, x)) in o.iter().enumerate() {
-                        let kj = Json::String(k.clone());
-                        let mut params = Vec::new();
-                        if let Some(n) = b.params.first() {
-                            params.push((n.as_str(), x));
-                        }
-                        if let Some(n) = b.params.get(1) {
-                            params.push((n.as_str(), &kj));
-                        }
-                        let fr = Frame {
-                            this: x,
-                            root: f.root,
-                            up: Some(f),
-                            locals: Locals {
-                                index: Some(i),
-                                key: Some(k),
-                                first: Some(i == 0),
-                                last: Some(i + 1 == o.len()),
-                            },
-                            params,
-                            depth: f.depth + 1,
-                        };
-                        parts_into(env, &b.then, &fr, out)?;
-                    }
-                    Ok(())
-                }
-                _ => parts_into(env, &b.els, f, out),
             }
         }
+        BlockKind::Each => match subject {
+            Val::Ref(v) => each(env, b, f, v, out),
+            Val::Own(v) => {
+                let mut tmp = out.empty_like();
+                each(env, b, f, &v, &mut tmp)?;
+                out.absorb(tmp);
+                Ok(())
+            }
+        },
+    }
+}
+
+fn with<'a>(
+    env: &Env<'a>,
+    b: &'a Block,
+    f: &Frame<'a, '_>,
+    v: &'a Json,
+    out: &mut Out<'a>,
+) -> Result<(), String> {
+    let fr = Frame {
+        this: v,
+        root: f.root,
+        up: Some(f),
+        locals: Locals::default(),
+        params: b
+            .params
+            .first()
+            .map(|n| (n.as_str(), Bound::Ref(v)))
+            .into_iter()
+            .collect(),
+        depth: f.depth + 1,
+    };
+    parts_into(env, &b.then, &fr, out)
+}
+
+fn each<'a>(
+    env: &Env<'a>,
+    b: &'a Block,
+    f: &Frame<'a, '_>,
+    v: &'a Json,
+    out: &mut Out<'a>,
+) -> Result<(), String> {
+    match v {
+        Json::Array(a) if !a.is_empty() => {
+            for (i, x) in a.iter().enumerate() {
+                let mut params = Vec::new();
+                if let Some(n) = b.params.first() {
+                    params.push((n.as_str(), Bound::Ref(x)));
+                }
+                if let Some(n) = b.params.get(1) {
+                    params.push((n.as_str(), Bound::Index(i)));
+                }
+                let fr = Frame {
+                    this: x,
+                    root: f.root,
+                    up: Some(f),
+                    locals: Locals {
+                        index: Some(i),
+                        key: None,
+                        first: Some(i == 0),
+                        last: Some(i + 1 == a.len()),
+                    },
+                    params,
+                    depth: f.depth + 1,
+                };
+                parts_into(env, &b.then, &fr, out)?;
+            }
+            Ok(())
+        }
+        Json::Object(o) if !o.is_empty() => {
+            for (i, (k, x)) in o.iter().enumerate() {
+                let mut params = Vec::new();
+                if let Some(n) = b.params.first() {
+                    params.push((n.as_str(), Bound::Ref(x)));
+                }
+                if let Some(n) = b.params.get(1) {
+                    params.push((n.as_str(), Bound::Key(k)));
+                }
+                let fr = Frame {
+                    this: x,
+                    root: f.root,
+                    up: Some(f),
+                    locals: Locals {
+                        index: Some(i),
+                        key: Some(k),
+                        first: Some(i == 0),
+                        last: Some(i + 1 == o.len()),
+                    },
+                    params,
+                    depth: f.depth + 1,
+                };
+                parts_into(env, &b.then, &fr, out)?;
+            }
+            Ok(())
+        }
+        _ => parts_into(env, &b.els, f, out),
     }
 }
 
@@ -1310,6 +1569,49 @@ mod tests {
                 json!({"a": 1, "name": "x", "dir": "in", "root": "x", "b": [{"name": "x", "dir": null, "root": "x"}]})
             )
         );
+    }
+
+    #[test]
+    fn a_key_written_again_replaces_its_value_in_place() {
+        // As in `serde_json`'s ordered map: the position of the first, the value of the last,
+        // in small objects (searched) and large ones (indexed) alike.
+        let out = run(
+            r#"{"a": 1, "b": 2, use f(), "c": 3}"#,
+            json!({}),
+            &[("f", r#"{"a": null, "d": 4}"#)],
+        )
+        .expect("evaluates");
+        assert_eq!(out.to_string(), r#"{"a":null,"b":2,"d":4,"c":3}"#);
+        let m: Map<String, Json> = (0..40).map(|i| (format!("k{i}"), json!(i))).collect();
+        let out = run(
+            r#"{ each props.m { (@key): this }, each props.m { (@key): "x" }, "k5": null, "z": 1 }"#,
+            json!({ "props": { "m": m } }),
+            &[],
+        )
+        .expect("evaluates");
+        let mut want: Map<String, Json> = (0..40).map(|i| (format!("k{i}"), json!("x"))).collect();
+        want.insert("k5".into(), Json::Null);
+        want.insert("z".into(), json!(1));
+        assert_eq!(out.to_string(), Json::Object(want).to_string());
+        // Removing a member keeps the others' order and the index right.
+        let mut members = Members::default();
+        for i in 0..30 {
+            members.insert(Cow::Owned(format!("k{i}")), LVal::Own(json!(i)));
+        }
+        assert!(members.remove("k3").is_some());
+        assert!(members.remove("k3").is_none());
+        members.insert(Cow::Borrowed("k10"), LVal::Own(json!("ten")));
+        members.insert(Cow::Borrowed("k3"), LVal::Own(json!("three")));
+        let json = LVal::Obj(members).into_json();
+        let keys: Vec<&str> = json
+            .as_object()
+            .expect("object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(keys.len(), 30);
+        assert_eq!((keys[3], keys[29]), ("k4", "k3"));
+        assert_eq!(json["k10"], json!("ten"));
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use crate::codes as c;
 use crate::ctx;
 use crate::engine::{engine, Engine, Entry, OutPart, OutSpec, OutSrc};
+use crate::lx::LVal;
 use crate::names;
 use handlebars::Context;
 use rayon::prelude::*;
@@ -39,7 +40,13 @@ pub fn resource_targets(r: &Resource) -> &'static [Target] {
 
 /// The template context of a resource: its names, properties, merged tags and stack.
 pub(crate) fn resource_json(model: &Model, r: &Resource) -> Json {
-    let mut o = Map::new();
+    resource_json_in(model, r, stack_json(model.stack_of(r)))
+}
+
+/// [`resource_json`] with the context of its stack already built (`stack_json`): the same for
+/// every resource of the stack, so built once and copied.
+fn resource_json_in(model: &Model, r: &Resource, stack_cx: Json) -> Json {
+    let mut o = Map::with_capacity(6);
     o.insert("name".into(), Json::String(r.name.clone()));
     o.insert(
         "names".into(),
@@ -60,7 +67,7 @@ pub(crate) fn resource_json(model: &Model, r: &Resource) -> Json {
     }
     o.insert("props".into(), props);
     o.insert("tags".into(), Json::Object(tags));
-    o.insert("stack".into(), stack_json(stack));
+    o.insert("stack".into(), stack_cx);
     o.insert(
         "env".into(),
         model.env.clone().map_or(Json::Null, Json::String),
@@ -499,12 +506,20 @@ fn to_targets_each_with(
         for (i, &id) in members.iter().enumerate() {
             contexts.slot[id.0 as usize] = i as u32;
         }
+        let this_stack = model.stacks.get(stack);
+        let stack_cx = stack_json(this_stack);
         let built: Vec<Option<Context>> = members
             .par_iter()
             .map(|&id| {
                 let r = model.resource(id);
                 (!strata_base::memory::over_budget()).then(|| {
-                    let mut j = resource_json(model, r);
+                    let own = model.stack_of(r);
+                    let mut j = if own.map(std::ptr::from_ref) == this_stack.map(std::ptr::from_ref)
+                    {
+                        resource_json_in(model, r, stack_cx.clone())
+                    } else {
+                        resource_json(model, r)
+                    };
                     if let (Some(set), Json::Object(o)) = (key_services.get(&r.id.0), &mut j) {
                         let list = set.iter().map(|s| Json::String(s.clone())).collect();
                         o.insert("key_services".into(), Json::Array(list));
@@ -1248,11 +1263,11 @@ fn render_resource(
     for (k, p) in plan.planned.iter().enumerate() {
         let cx = p.own_cx.as_ref().unwrap_or(base_cx);
         let rendered = if p.entry.generated {
-            Ok(crate::generated::body(model, r, target, &p.name))
+            Ok(LVal::Own(crate::generated::body(model, r, target, &p.name)))
         } else {
-            eng.body_json(p.entry.map.as_deref(), &p.entry.body_tpl, cx)
+            eng.body_val(p.entry.map.as_deref(), &p.entry.body_tpl, cx)
         };
-        let mut json = match rendered {
+        let mut body = match rendered {
             Ok(j) => j,
             Err(e) => {
                 sink.mapping_error(target, format!("entry `{}`: {e}", p.entry.key));
@@ -1261,15 +1276,14 @@ fn render_resource(
         };
         // `"$depends_on": [...]`: extra dependencies (references whose out is missing are skipped).
         let mut extra_deps = Vec::new();
-        if let Some(Json::Array(deps)) = json.as_object_mut().and_then(|o| o.remove("$depends_on"))
-        {
+        if let Some(deps) = take_member(&mut body, "$depends_on").and_then(lval_items) {
             for d in deps {
                 let mut quiet = Sink {
                     r,
                     diags: Vec::new(),
                 };
                 // A reference, or a list of them (an out over a repeated entry, `${KEY[*]}`).
-                let refs = match cv.tvalue(&d, &mut quiet) {
+                let refs = match cv.tvalue_lv(d, &mut quiet) {
                     Some(TValue::Ref(t)) => vec![t],
                     Some(TValue::List(l)) => l
                         .iter()
@@ -1289,7 +1303,7 @@ fn render_resource(
         // the resource does not have is not declared (a required Terraform variable nobody reads).
         if !p.entry.params.is_empty() {
             let mut used = std::collections::BTreeSet::new();
-            params_used(&json, &mut used);
+            params_used_lv(&body, &mut used);
             params.extend(
                 p.entry
                     .params
@@ -1298,7 +1312,7 @@ fn render_resource(
                     .cloned(),
             );
         }
-        let body = match cv.tvalue_owned(json, &mut sink) {
+        let body = match cv.tvalue_lv(body, &mut sink) {
             Some(TValue::Map(m)) => m,
             None | Some(TValue::Null) => strata_model::TMap::new(),
             Some(_) => {
@@ -1342,6 +1356,54 @@ const CFN_SNAPSHOT: &[&str] = &[
     "AWS::RDS::DBInstance",
     "AWS::Redshift::Cluster",
 ];
+
+/// Take member `key` out of an evaluated body.
+fn take_member<'a>(v: &mut LVal<'a>, key: &str) -> Option<LVal<'a>> {
+    match v {
+        LVal::Obj(m) => m.remove(key),
+        LVal::Own(Json::Object(o)) => o.remove(key).map(LVal::Own),
+        LVal::Ref(Json::Object(o)) if o.contains_key(key) => {
+            let mut o = o.clone();
+            let taken = o.remove(key).map(LVal::Own);
+            *v = LVal::Own(Json::Object(o));
+            taken
+        }
+        _ => None,
+    }
+}
+
+/// The elements of an evaluated list (`None` if it is not one).
+fn lval_items(v: LVal) -> Option<Vec<LVal>> {
+    match v {
+        LVal::Arr(a) => Some(a),
+        LVal::Ref(Json::Array(a)) => Some(a.iter().map(LVal::Ref).collect()),
+        LVal::Own(Json::Array(a)) => Some(a.into_iter().map(LVal::Own).collect()),
+        _ => None,
+    }
+}
+
+/// [`params_used`] of an evaluated body.
+fn params_used_lv<'j>(v: &'j LVal, out: &mut std::collections::BTreeSet<&'j str>) {
+    match v {
+        LVal::Ref(j) => params_used(j, out),
+        LVal::Own(j) => params_used(j, out),
+        LVal::Arr(a) => {
+            for x in a {
+                params_used_lv(x, out);
+            }
+        }
+        LVal::Obj(m) => {
+            if let (1, Some((_, LVal::Ref(Json::String(n)) | LVal::Own(Json::String(n))))) =
+                (m.len(), m.iter().find(|(k, _)| *k == "$param"))
+            {
+                out.insert(n.as_str());
+            }
+            for (_, x) in m.iter() {
+                params_used_lv(x, out);
+            }
+        }
+    }
+}
 
 /// The names of the target parameters a rendered body refers to (`{"$param": NAME}`).
 fn params_used<'j>(j: &'j Json, out: &mut std::collections::BTreeSet<&'j str>) {
@@ -1689,6 +1751,67 @@ impl Conv<'_, '_> {
             }
             other => return self.tvalue(&other, sink),
         })
+    }
+
+    /// [`Conv::tvalue`] of an evaluated body: what it borrows is copied once, into the
+    /// target value; what it built is moved.
+    fn tvalue_lv(&self, v: LVal, sink: &mut Sink) -> Option<TValue> {
+        match v {
+            LVal::Ref(j) => self.tvalue(j, sink),
+            LVal::Own(j) => self.tvalue_owned(j, sink),
+            LVal::Arr(a) => Some(TValue::List(
+                a.into_iter()
+                    .filter_map(|x| self.tvalue_lv(x, sink))
+                    .collect(),
+            )),
+            LVal::Obj(m) => {
+                let mut list = m.into_list();
+                if let [(k, _)] = list.as_slice() {
+                    if k.starts_with('$') && !k.starts_with("$$") {
+                        let (k, payload) = list.pop()?;
+                        return self.marker_lv(&k, payload, sink);
+                    }
+                }
+                Some(TValue::Map(
+                    list.into_iter()
+                        .filter_map(|(k, v)| {
+                            let x = self.tvalue_lv(v, sink)?;
+                            let k = match k.strip_prefix("$$") {
+                                Some(_) => ctx::unescape_key(&k).to_string(),
+                                None => k.into_owned(),
+                            };
+                            Some((k, x))
+                        })
+                        .collect(),
+                ))
+            }
+        }
+    }
+
+    /// [`Conv::marker`] with an evaluated payload: the markers bodies write as literals
+    /// (`"$block"`, `"$blocks"`, `"$json"`) convert it directly.
+    fn marker_lv(&self, m: &str, payload: LVal, sink: &mut Sink) -> Option<TValue> {
+        match m {
+            "$block" => match self.tvalue_lv(payload, sink) {
+                Some(TValue::Map(m)) => Some(TValue::Blocks(vec![m])),
+                _ => None,
+            },
+            "$blocks" => {
+                let items: Vec<strata_model::TMap> = lval_items(payload)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter_map(|v| match self.tvalue_lv(v, sink) {
+                        Some(TValue::Map(m)) => Some(m),
+                        _ => None,
+                    })
+                    .collect();
+                (!items.is_empty()).then_some(TValue::Blocks(items))
+            }
+            "$json" => self
+                .tvalue_lv(payload, sink)
+                .map(|v| TValue::Json(Box::new(v))),
+            _ => self.marker(m, &payload.into_json(), sink),
+        }
     }
 
     fn marker(&self, m: &str, payload: &Json, sink: &mut Sink) -> Option<TValue> {
