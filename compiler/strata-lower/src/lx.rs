@@ -1391,58 +1391,52 @@ fn each<'a>(
     match v {
         Json::Array(a) if !a.is_empty() => {
             for (i, x) in a.iter().enumerate() {
-                let mut params = Vec::new();
-                if let Some(n) = b.params.first() {
-                    params.push((n.as_str(), Bound::Ref(x)));
-                }
-                if let Some(n) = b.params.get(1) {
-                    params.push((n.as_str(), Bound::Index(i)));
-                }
-                let fr = Frame {
-                    this: x,
-                    root: f.root,
-                    up: Some(f),
-                    locals: Locals {
-                        index: Some(i),
-                        key: None,
-                        first: Some(i == 0),
-                        last: Some(i + 1 == a.len()),
-                    },
-                    params,
-                    depth: f.depth + 1,
-                };
-                parts_into(env, &b.then, &fr, out)?;
+                each_item(env, b, f, (i, a.len()), x, None, out)?;
             }
             Ok(())
         }
         Json::Object(o) if !o.is_empty() => {
             for (i, (k, x)) in o.iter().enumerate() {
-                let mut params = Vec::new();
-                if let Some(n) = b.params.first() {
-                    params.push((n.as_str(), Bound::Ref(x)));
-                }
-                if let Some(n) = b.params.get(1) {
-                    params.push((n.as_str(), Bound::Key(k)));
-                }
-                let fr = Frame {
-                    this: x,
-                    root: f.root,
-                    up: Some(f),
-                    locals: Locals {
-                        index: Some(i),
-                        key: Some(k),
-                        first: Some(i == 0),
-                        last: Some(i + 1 == o.len()),
-                    },
-                    params,
-                    depth: f.depth + 1,
-                };
-                parts_into(env, &b.then, &fr, out)?;
+                each_item(env, b, f, (i, o.len()), x, Some(k), out)?;
             }
             Ok(())
         }
         _ => parts_into(env, &b.els, f, out),
     }
+}
+
+/// One element of an `each`: the element `x` at position `i` of `len` (and its key in an
+/// object) bound to the block's parameters (`|x, i|` or `|x, k|`) and to the locals.
+fn each_item<'a>(
+    env: &Env<'a>,
+    b: &'a Block,
+    f: &Frame<'a, '_>,
+    (i, len): (usize, usize),
+    x: &'a Json,
+    key: Option<&'a str>,
+    out: &mut Out<'a>,
+) -> Result<(), String> {
+    let mut params = Vec::new();
+    if let Some(n) = b.params.first() {
+        params.push((n.as_str(), Bound::Ref(x)));
+    }
+    if let Some(n) = b.params.get(1) {
+        params.push((n.as_str(), key.map_or(Bound::Index(i), Bound::Key)));
+    }
+    let fr = Frame {
+        this: x,
+        root: f.root,
+        up: Some(f),
+        locals: Locals {
+            index: Some(i),
+            key,
+            first: Some(i == 0),
+            last: Some(i + 1 == len),
+        },
+        params,
+        depth: f.depth + 1,
+    };
+    parts_into(env, &b.then, &fr, out)
 }
 
 /// A literal object key of a body: the keys of the objects it is in (`[]` for a list's
