@@ -3877,3 +3877,32 @@ module shop: Shop {}
         "photos = \"none\": {sts:?}"
     );
 }
+
+/// L0018: a GCP consumer given the queue's `url` (the topic) is warned, with `receive_url` as
+/// the way out; the same program on AWS (where both are the queue) and a GCP producer are not.
+#[test]
+fn a_gcp_consumer_given_the_topic_is_warned() {
+    let program = |provider: &str, env: &str, grant: &str| {
+        format!(
+            "import portable.{{Queue, Service}}\nstack s {{ provider = {provider} }}\nresource jobs: Queue {{}}\nresource worker: Service {{\n  image  = \"ghcr.io/acme/worker:1.0.0\"\n  env    = {{ JOBS = jobs.{env} }}\n  grants = {{ jobs = \"{grant}\" }}\n}}\n"
+        )
+    };
+    let gcp = "gcp { project = \"p\", region = \"europe-west1\" }";
+    let aws = "aws { region = \"eu-west-1\" }";
+    for (text, warned) in [
+        (program(gcp, "url", "read"), true),
+        (program(gcp, "receive_url", "read"), false),
+        (program(gcp, "url", "write"), false),
+        (program(aws, "url", "read"), false),
+    ] {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        std::fs::write(tmp.path().join("main.strata"), &text).expect("write");
+        let run = Command::new(env!("CARGO_BIN_EXE_strata"))
+            .args(["check", "--format", "json"])
+            .current_dir(tmp.path())
+            .output()
+            .expect("run strata");
+        let out = String::from_utf8_lossy(&run.stdout);
+        assert_eq!(out.contains("\"L0018\""), warned, "{text}\n{out}");
+    }
+}

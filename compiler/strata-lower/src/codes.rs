@@ -19,6 +19,7 @@ pub const STACK_SETTING: &str = "L0014";
 pub const POD_IDENTITY: &str = "L0015";
 pub const NOT_ON_PROVIDER: &str = "L0016";
 pub const KEY_AGENTS_NOT_GRANTED: &str = "L0017";
+pub const CONSUMER_GIVEN_TOPIC: &str = "L0018";
 
 /// The process holds more memory than its budget (strata_base::memory): reported once per
 /// stack (identical diagnostics are merged) instead of the allocator aborting the process.
@@ -129,6 +130,12 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "not-lowered-on-this-cloud",
             severity: Severity::Info,
             doc: "## What it checks\nA portable resource asks for something its stack's cloud cannot give that type, and the lowering writes the resource without it: a customer-managed key (`encryption`, e.g. a `portable.Key`) on a `Secret`, a `Postgres` or a `Cache` lowered to Azure (Key Vault secrets take no customer key; Azure Cache for Redis takes one in its Enterprise tiers only; the flexible server's customer key is not lowered yet). The entries are `notice` rows of `stdlib/lower/portable/*.toml`.\n\n## Why it matters\nThe resource is encrypted with the provider's own keys on that cloud, while the same program uses the customer key on the others. It is information, not a fault: a program shared by several clouds cannot write it otherwise.\n\n## Example\n```strata\nstack s { provider = azure { location = \"westeurope\", tenant_id = \"7c1f3b52-9d4e-4a8b-b6e0-2f5d8a1c9e43\" } }\nresource key: Key {}\nresource sessions: Cache { encryption = key }\n```\n\n## Fix\nNothing to fix for a shared program. For a customer key on that cloud, declare the provider's own type (an `azure.postgres.FlexibleServer`, an Azure Managed Redis) instead of the portable one.\n",
+        },
+        CodeDoc {
+            code: CONSUMER_GIVEN_TOPIC,
+            name: "consumer-given-topic",
+            severity: Severity::Warning,
+            doc: "## What it checks\nA portable `Service` or `Function` in a GCP stack that only receives from a `Queue` (`grants = { jobs = \"read\" }`) and is given the queue's `url` in its `env`.\n\n## Why it matters\nOn GCP a `Queue` is a Pub/Sub topic with a pull subscription: `url` is the topic, where producers publish, and a topic cannot be pulled. The worker starts, and never receives a message. On AWS and Azure both addresses are the same queue, so the program looks right there.\n\n## Example\n```strata\nimport portable.{Queue, Service}\nstack g { provider = gcp { project = \"p\", region = \"europe-west1\" } }\nresource jobs: Queue {}\nresource worker: Service {\n  image  = \"ghcr.io/acme/worker:1.0.0\"\n  env    = { JOBS = jobs.url }\n  grants = { jobs = \"read\" }\n}\n```\n\n## Fix\nGive a consumer `receive_url` (the subscription on GCP, the queue URL elsewhere): `env = { JOBS = jobs.receive_url }`.\n",
         },
         CodeDoc {
             code: KEY_AGENTS_NOT_GRANTED,

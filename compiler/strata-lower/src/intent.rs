@@ -197,6 +197,36 @@ pub fn intent(
             }
         }
     }
+    // A consumer on GCP given where producers send: a Pub/Sub topic cannot be pulled.
+    if p == "gcp" {
+        for (name, v) in env.into_iter().flatten() {
+            let Value::Ref(x) = v else { continue };
+            let q = model.resource(x.resource);
+            if q.ty != "portable.Queue"
+                || x.attr.as_deref() != Some("url")
+                || access_of.get(&q.id.0).map(String::as_str) != Some("read")
+            {
+                continue;
+            }
+            let at = model
+                .sites
+                .get(r.id)
+                .and_then(|s| s.value_span(&strata_model::sites::key("env", name)))
+                .unwrap_or_else(|| r.prop_span("env"));
+            diags.push(
+                Diagnostic::warning(
+                    c::CONSUMER_GIVEN_TOPIC,
+                    format!(
+                        "`{}` receives from `{}` (`grants` says \"read\") but `{name}` is its `url`, the Pub/Sub topic producers publish to",
+                        r.name, q.name
+                    ),
+                    at,
+                )
+                .with_label("a topic cannot be pulled")
+                .with_help("give a consumer `receive_url`, the pull subscription (`QUEUE.receive_url`; the same as `url` on AWS and Azure)"),
+            );
+        }
+    }
     let uses: Vec<Use> = used
         .iter()
         .filter_map(|(&id, &direct)| {
