@@ -360,6 +360,10 @@ pub fn credential_pattern(s: &str) -> Option<&'static str> {
         ("sk_live_", "a Stripe secret key"),
         ("AIza", "a Google API key"),
         ("glpat-", "a GitLab token"),
+        ("xoxa-", "a Slack token"),
+        ("xapp-", "a Slack token"),
+        ("rk_live_", "a Stripe restricted key"),
+        ("sk-proj-", "an OpenAI API key"),
     ] {
         if let Some(p) = s.find(prefix) {
             let rest = &s[p + prefix.len()..];
@@ -397,10 +401,32 @@ pub fn credential_pattern(s: &str) -> Option<&'static str> {
             }
         }
     }
-    // scheme://user:password@host
+    // npm's tokens: `npm_` and 36 letters and digits (no `_`, unlike `npm_config_*` names).
+    if let Some(p) = s.find("npm_") {
+        let rest = &s[p + 4..];
+        if rest.chars().take_while(char::is_ascii_alphanumeric).count() >= 36 {
+            return Some("an npm token");
+        }
+    }
+    if let Some(p) = s.find("hooks.slack.com/services/") {
+        let rest = &s[p + "hooks.slack.com/services/".len()..];
+        if rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '/')
+            .count()
+            >= 20
+        {
+            return Some("a Slack webhook URL");
+        }
+    }
+    // scheme://user:password@host. The user information ends at the last `@` before the path:
+    // a password written with `#` or `?` unescaped (as people write them) stays a password,
+    // not a fragment or a query.
     if let Some(p) = s.find("://") {
         let rest = &s[p + 3..];
-        let auth_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+        let auth_end = rest
+            .find(|c: char| c == '/' || c.is_whitespace())
+            .unwrap_or(rest.len());
         if let Some(at) = rest[..auth_end].rfind('@') {
             if let Some((_, pass)) = rest[..at].split_once(':') {
                 if looks_secret(pass) && !pass.starts_with('$') {
