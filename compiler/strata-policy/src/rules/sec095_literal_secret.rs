@@ -50,30 +50,64 @@ pub(crate) fn scan(
     names: bool,
     skip: &[*const Value],
 ) -> Option<(String, String)> {
-    scan_at(key, v, names, skip).map(|(what, key, _)| (what, key))
+    let mut found = None;
+    walk(key, v, names, skip, &mut |what, key, _| {
+        found = Some((what, key.to_string()));
+        false
+    });
+    found
 }
 
-/// [`scan`], with the path of the value found (`env.API_KEY`, `containers[0].env[2].value`;
-/// see `strata_model::sites`) as the third part.
-pub(crate) fn scan_at(
+/// Every finding of [`scan`], each with the path of the value found (`env.API_KEY`,
+/// `containers[0].env[2].value`; see `strata_model::sites`) as the third part, in the order of
+/// the source; a value is reported once, however it is reached.
+pub(crate) fn scan_all(
     key: &str,
     v: &Value,
     names: bool,
     skip: &[*const Value],
-) -> Option<(String, String, String)> {
+) -> Vec<(String, String, String)> {
+    let mut found = Vec::new();
+    walk(key, v, names, skip, &mut |what, key, path| {
+        found.push((what, key.to_string(), path));
+        true
+    });
+    found
+}
+
+/// The walk behind [`scan`] and [`scan_all`]: `found(what, key, path)` for each finding, until it
+/// returns false.
+fn walk<'v>(
+    key: &'v str,
+    v: &'v Value,
+    names: bool,
+    skip: &[*const Value],
+    found: &mut dyn FnMut(String, &str, String) -> bool,
+) {
     use strata_model::sites::{index, key as entry};
     let mut work: Vec<(&str, &Value, String)> = vec![(key, v, key.to_string())];
+    let mut seen: Vec<*const Value> = Vec::new();
     while let Some((key, v, path)) = work.pop() {
-        if skip.contains(&(v as *const Value)) {
+        let ptr = v as *const Value;
+        if skip.contains(&ptr) || seen.contains(&ptr) {
             continue;
         }
+        seen.push(ptr);
+        let hit = |what: String, found: &mut dyn FnMut(String, &str, String) -> bool| {
+            found(what, key, path.clone())
+        };
         match v {
             Value::Str(s) => {
                 if let Some(what) = credential_pattern(s) {
-                    return Some((what.to_string(), key.to_string(), path));
-                }
-                if names && secret_name(key) && looks_secret(s) {
-                    return Some(("a literal credential".to_string(), key.to_string(), path));
+                    if !hit(what.to_string(), found) {
+                        return;
+                    }
+                } else if names
+                    && secret_name(key)
+                    && looks_secret(s)
+                    && !hit("a literal credential".to_string(), found)
+                {
+                    return;
                 }
             }
             Value::Interp(parts) => {
@@ -88,14 +122,21 @@ pub(crate) fn scan_at(
                     })
                     .collect();
                 if let Some(what) = credential_pattern(&lit) {
-                    return Some((what.to_string(), key.to_string(), path));
+                    if !hit(what.to_string(), found) {
+                        return;
+                    }
+                    continue;
                 }
                 let literal_part = parts.iter().any(|p| {
                     matches!(p, StrPart::Lit(s) if looks_secret(s.as_str())
                         && s.as_str().chars().any(|c| c.is_ascii_alphanumeric()))
                 });
-                if names && secret_name(key) && literal_part {
-                    return Some(("a literal credential".to_string(), key.to_string(), path));
+                if names
+                    && secret_name(key)
+                    && literal_part
+                    && !hit("a literal credential".to_string(), found)
+                {
+                    return;
                 }
             }
             Value::List(_) => {
@@ -116,9 +157,12 @@ pub(crate) fn scan_at(
             }
             Value::Record(_) => {
                 let Some(m) = v.as_record() else { continue };
-                if let Some(k) = m.keys().find(|k| credential_pattern(k).is_some()) {
-                    let what = credential_pattern(k).unwrap_or("a credential");
-                    return Some((format!("{what} as a key"), key.to_string(), entry(&path, k)));
+                for k in m.keys() {
+                    if let Some(what) = credential_pattern(k) {
+                        if !found(format!("{what} as a key"), key, entry(&path, k)) {
+                            return;
+                        }
+                    }
                 }
                 for (k, x) in m.iter().rev() {
                     work.push((k.as_str(), x, entry(&path, k)));
@@ -127,7 +171,6 @@ pub(crate) fn scan_at(
             _ => {}
         }
     }
-    None
 }
 
 /// A literal string (or strings) written where a secret goes.
@@ -243,13 +286,13 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             out.report(at, format!("`{}` has a literal value in the sensitive field `{field}`", r.name))
                 .label("secret in the source")
                 .help(format!("the provider marks `{field}` sensitive: reference a secret resource or a parameter kept out of the source, or let the service manage it (`ManageMasterUserPassword`, `manage_master_user_password`), and rotate the value"));
-            break;
+            continue;
         }
-        if let Some((what, key, path)) = scan_at(k, v, generated.is_none(), &skip) {
+        // Every credential of the property: each is a value to take out and rotate.
+        for (what, key, path) in scan_all(k, v, generated.is_none(), &skip) {
             out.report(cx.span_at(r, &path, &[]), format!("`{}` contains {what} in `{key}`", r.name))
                 .label("secret in the source")
                 .help(format!("remove the value from `{key}` and rotate it; keep it in a secret resource (`aws.secretsmanager.Secret`, `gcp.secretmanager.Secret`, a Kubernetes Secret) and reference that resource, or let the service manage it (`manage_master_password = true`, IAM authentication)"));
-            break;
         }
     }
 }
