@@ -77,9 +77,19 @@ static READS: &[Read] = &[
 ];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let Some(hit) = first_fault(READS, r) else {
-        return;
-    };
+    // Each fault once: plain HTTP accepted, nodes talking in the clear and an old TLS version
+    // are three settings to change (an OpenSearch domain can have all three).
+    let mut seen: Vec<&str> = Vec::new();
+    for hit in faults(READS, r) {
+        if seen.contains(&hit.what()) {
+            continue;
+        }
+        seen.push(hit.what());
+        report(cx, r, &hit, out);
+    }
+}
+
+fn report(cx: &Cx<'_>, r: &Resource, hit: &crate::reads::Hit<'_, '_>, out: &mut Sink<'_>) {
     let p = hit.path();
     match hit.what() {
         NOT_REQUIRED => {

@@ -24,6 +24,9 @@ pub enum Family {
     Azure,
     /// Amazon OpenSearch Service domain TLS policies (`Policy-Min-TLS-1-2-2019-07`).
     OpenSearch,
+    /// Amazon API Gateway custom domain security policies (`TLS_1_2`,
+    /// `SecurityPolicy_TLS13_1_2_2021_06`).
+    ApiGateway,
 }
 
 impl Family {
@@ -34,6 +37,7 @@ impl Family {
             Family::Gcp => "gcp",
             Family::Azure => "azure",
             Family::OpenSearch => "opensearch",
+            Family::ApiGateway => "apigateway",
         }
     }
 }
@@ -95,6 +99,12 @@ pub fn min_version(family: Family, name: &str) -> Option<Rank> {
             let rest = u.strip_prefix("POLICY-MIN-TLS-1-")?;
             rest.chars().next()?.to_digit(10).map(|d| 10 + d as Rank)
         }
+        // `SecurityPolicy_TLS13_1_2_...`: the minimum after the family.
+        Family::ApiGateway => {
+            let rest = u.strip_prefix("SECURITYPOLICY_TLS1")?;
+            let rest = rest.get(1..)?.strip_prefix("_1_")?;
+            rest.chars().next()?.to_digit(10).map(|d| 10 + d as Rank)
+        }
         Family::Gcp | Family::Azure => None,
     }
 }
@@ -150,5 +160,18 @@ mod tests {
         assert!(weak(Family::Gcp, "TLS_1_1"));
         assert!(!weak(Family::Gcp, "TLS_1_2"));
         assert!(weak(Family::Azure, "TLS1_0"));
+        assert!(weak(Family::ApiGateway, "TLS_1_0"));
+        assert!(!weak(Family::ApiGateway, "TLS_1_2"));
+        assert_eq!(
+            min_version(Family::ApiGateway, "SecurityPolicy_TLS13_1_3_2025_09"),
+            Some(13)
+        );
+        assert_eq!(
+            min_version(Family::ApiGateway, "SecurityPolicy_TLS13_1_2_2021_06"),
+            Some(12)
+        );
+        // CloudFront origins name protocols, not policies.
+        assert!(weak(Family::CloudFront, "TLSv1.1"));
+        assert!(!weak(Family::CloudFront, "TLSv1.2"));
     }
 }
