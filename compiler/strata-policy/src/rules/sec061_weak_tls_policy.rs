@@ -21,7 +21,7 @@ rule! {
     ///
     /// ## Why it matters
     /// TLS 1.0 and 1.1 are deprecated (RFC 8996) and allow downgrade attacks; PCI DSS forbids
-    /// them. Checkov: `CKV_AWS_103`, `CKV_AWS_174`, `CKV_GCP_15`.
+    /// them. Checkov: `CKV_AWS_103`, `CKV_AWS_174`, `CKV_GCP_15`, `CKV_AWS_206` (API Gateway domains), `CKV2_AWS_54` (origins: checkov flags only `SSLv3`).
     ///
     /// ## Example
     /// ```strata
