@@ -114,6 +114,11 @@ impl Statement {
     pub fn actions(&self) -> Vec<&str> {
         self.list(&["actions", "action"])
     }
+    /// `NotAction` is written (with `Allow`: every action but those).
+    pub fn not_actions(&self) -> Option<Vec<&str>> {
+        self.field(&["notaction", "not_actions", "notactions"])
+            .map(strings)
+    }
     /// Resources as written; references (ARNs of declared resources) are not wildcards.
     pub fn resources(&self) -> Vec<&str> {
         self.list(&["resources", "resource"])
@@ -144,10 +149,6 @@ impl Statement {
             }
         }
         out
-    }
-    pub fn conditioned(&self) -> bool {
-        self.field(&["condition", "conditions"])
-            .is_some_and(|c| !c.is_null() && c.as_object().is_none_or(|m| !m.is_empty()))
     }
 }
 

@@ -4,7 +4,8 @@ use super::prelude::*;
 rule! {
     /// ## What it checks
     /// An IAM policy statement that allows every action (`"*"`) or every action of a service
-    /// (`"s3:*"`, `"dynamodb:*"`).
+    /// (`"s3:*"`, `"dynamodb:*"`), or that allows with `NotAction` (every action but those listed,
+    /// including the ones AWS adds later). Each such statement is a finding.
     ///
     /// ## Why it matters
     /// Wildcard actions grant far more than the workload needs — deleting buckets, changing
@@ -46,7 +47,13 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
             out.report(cx.span_at(r, &s.path, &[]), format!("`{}` allows the wildcard action `{a}`", r.name))
                 .label("wildcard action")
                 .help(format!("list the actions the workload calls instead of `{a}`, e.g. `actions = [\"s3:GetObject\", \"s3:PutObject\"]`"));
-            return;
+        } else if let Some(but) = s.not_actions() {
+            // `Allow` with `NotAction`: every action of every service but the listed ones,
+            // including those AWS adds later.
+            let but = but.join("`, `");
+            out.report(cx.span_at(r, &s.path, &[]), format!("`{}` allows every action but `{but}`", r.name))
+                .label("`NotAction` with `Allow`")
+                .help("list the actions the workload calls with `Action`; keep `NotAction` for `Deny` statements (a guardrail that denies all but a few actions)");
         }
     }
 }

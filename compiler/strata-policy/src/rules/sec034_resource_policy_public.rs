@@ -113,7 +113,7 @@ pub(crate) fn everyone(p: &str) -> bool {
 }
 
 /// Whether a condition narrows the caller: a narrowing key, a positive operator, no `*` value.
-fn narrowed(s: &Statement) -> bool {
+pub(crate) fn narrowed(s: &Statement) -> bool {
     s.conditions().iter().any(|(op, key, vals)| {
         let op = op.to_ascii_lowercase();
         let op = op
