@@ -955,12 +955,14 @@ impl<'a> Db<'a> {
                             .unwrap_or(Value::Null),
                     );
                 }
-                let names: Vec<String> = schema
-                    .outputs
-                    .keys()
-                    .chain(schema.fields.keys())
-                    .cloned()
-                    .collect();
+                // Attributes first, then the properties (readable too); a name that is both
+                // is listed once.
+                let mut names: Vec<String> = schema.outputs.keys().cloned().collect();
+                for f in schema.fields.keys() {
+                    if !names.contains(f) {
+                        names.push(f.clone());
+                    }
+                }
                 let mut d = Diagnostic::error(
                     "E2013",
                     format!(
@@ -974,16 +976,7 @@ impl<'a> Db<'a> {
                     Some(s) => d
                         .with_help(format!("did you mean `{s}`?"))
                         .with_fix(Fix::rename(name.span, &name.name, s)),
-                    None => d.with_help(format!(
-                        "its attributes are: {}",
-                        schema
-                            .outputs
-                            .keys()
-                            .chain(schema.fields.keys())
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    )),
+                    None => d.with_help(format!("its attributes are: {}", names.join(", "))),
                 };
                 self.report(d);
                 None
