@@ -1012,11 +1012,16 @@ fn deploy_ready_azure() {
             "{what}: the server:\n{server}"
         );
         // 50 GiB asked: the next size a flexible server takes (the provider refuses 51200).
-        // Protected from deletion (`deletion_protection`), encrypted with `data_key` as an
+        // Protected from deletion (`deletion_protection`) except in dev (the example turns it
+        // off there, so that `terraform destroy` works), encrypted with `data_key` as an
         // identity of its own, created after that identity may read the key.
+        assert_eq!(
+            server.contains("lifecycle {\nprevent_destroy = true\n}"),
+            env != "dev",
+            "{what}: the server's protection:\n{server}"
+        );
         assert!(
             server.contains("storage_mb = 65536")
-                && server.contains("lifecycle {\nprevent_destroy = true\n}")
                 && server.contains(
                     "key_vault_key_id = azurerm_key_vault_key.data_key.versionless_id"
                 )

@@ -295,7 +295,14 @@ fn terraform_block(cx: &Cx, names: &Names, p: &TargetProgram) -> String {
             }
         }
     }
-    let mut s = String::from("terraform {\n  required_version = \">= 1.5.0\"\n");
+    // Write-only arguments (`value_wo`, `secret_data_wo`: a secret's placeholder, never in the
+    // state) exist from Terraform 1.11; older versions refuse the configuration at `init`.
+    let write_only = p
+        .resources
+        .iter()
+        .any(|r| r.body.keys().any(|k| k.ends_with("_wo")));
+    let required = if write_only { "1.11.0" } else { "1.5.0" };
+    let mut s = format!("terraform {{\n  required_version = \">= {required}\"\n");
     if !used.is_empty() {
         s.push_str("\n  required_providers {\n");
         for name in &used {

@@ -807,7 +807,11 @@ fn build_program(
     }
     if target == Target::Terraform {
         if let Some(Json::Object(apis)) = eng.tables.get("gcp_apis") {
-            enable_gcp_apis(apis, &mut resources);
+            let agents = match eng.tables.get("gcp_agent_apis") {
+                Some(Json::Object(a)) => a.clone(),
+                _ => Map::new(),
+            };
+            enable_gcp_apis(apis, &agents, &mut resources);
         }
     }
 
@@ -1429,16 +1433,48 @@ fn params_used<'j>(j: &'j Json, out: &mut std::collections::BTreeSet<&'j str>) {
 /// one `google_project_service` per service its `google_*` resources need, sorted by service
 /// and written first, and a `depends_on` from each resource to the services it needs. A
 /// `google_project_service` the program declares itself for a service is used instead of a
-/// new one.
-fn enable_gcp_apis(apis: &Map<String, Json>, resources: &mut Vec<TargetResource>) {
+/// new one. A resource whose `member` names a Google service agent (`...@DOMAIN`, a key of
+/// `agents`, the `gcp_agent_apis` table) also needs the API whose enablement creates that agent:
+/// a grant to Memorystore's agent before `redis.googleapis.com` is on names an account that
+/// does not exist yet, and Google refuses it.
+fn enable_gcp_apis(
+    apis: &Map<String, Json>,
+    agents: &Map<String, Json>,
+    resources: &mut Vec<TargetResource>,
+) {
     const TY: &str = "google_project_service";
-    let needs = |ty: &str| -> Vec<&str> {
-        apis.iter()
-            .filter(|(k, _)| ty.starts_with(k.as_str()))
+    let needs = |tr: &TargetResource| -> Vec<String> {
+        let mut out: Vec<String> = apis
+            .iter()
+            .filter(|(k, _)| tr.ty.starts_with(k.as_str()))
             .max_by_key(|(k, _)| k.len())
             .and_then(|(_, v)| v.as_array())
-            .map(|l| l.iter().filter_map(Json::as_str).collect())
-            .unwrap_or_default()
+            .map(|l| {
+                l.iter()
+                    .filter_map(Json::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default();
+        let member = match tr.body.get("member") {
+            Some(TValue::Str(s)) => s.clone(),
+            Some(TValue::Interp(parts)) => parts
+                .iter()
+                .filter_map(|p| match p {
+                    TPart::Lit(s) => Some(s.as_str()),
+                    _ => None,
+                })
+                .collect(),
+            _ => String::new(),
+        };
+        for (domain, svc) in agents {
+            if let Some(svc) = svc.as_str() {
+                if member.contains(&format!("@{domain}")) && !out.iter().any(|s| s == svc) {
+                    out.push(svc.to_string());
+                }
+            }
+        }
+        out
     };
     // Services the program enables itself, by the label of their resource.
     let mut declared: BTreeMap<String, String> = BTreeMap::new();
@@ -1459,7 +1495,8 @@ fn enable_gcp_apis(apis: &Map<String, Json>, resources: &mut Vec<TargetResource>
         if tr.ty == TY || !tr.ty.starts_with("google_") {
             continue;
         }
-        for svc in needs(&tr.ty) {
+        for svc in needs(tr) {
+            let svc = svc.as_str();
             let dep = match (declared.get(svc), wanted.get(svc)) {
                 (Some(d), _) => d.clone(),
                 (None, Some(label)) => format!("{TY}.{label}"),

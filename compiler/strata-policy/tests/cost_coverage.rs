@@ -297,6 +297,8 @@ const NOT_MONTHLY: &[(&str, &str)] = &[
     ("tf.google_pubsub_topic", "usage-based"),
     ("tf.google_pubsub_topic_iam_member", "free"),
     ("tf.google_secret_manager_secret_iam_member", "free"),
+    // The placeholder version of a portable secret: the version the secret's price counts.
+    ("tf.google_secret_manager_secret_version", "free"),
     ("tf.google_service_account", "free"),
     ("tf.google_service_account_iam_member", "free"),
     ("tf.google_service_networking_connection", "free"),
