@@ -104,6 +104,7 @@ pub const HELPERS: &[(&str, Fun)] = &[
     ("mib", |a, _| unit(a, Dimension::Size, 1048576.0)),
     ("gib", |a, _| unit(a, Dimension::Size, 1073741824.0)),
     ("gb", |a, _| unit(a, Dimension::Size, 1e9)),
+    ("milliseconds", |a, _| unit(a, Dimension::Duration, 0.001)),
     ("seconds", |a, _| unit(a, Dimension::Duration, 1.0)),
     ("minutes", |a, _| unit(a, Dimension::Duration, 60.0)),
     ("hours", |a, _| unit(a, Dimension::Duration, 3600.0)),
@@ -821,6 +822,15 @@ mod tests {
             json!(2)
         );
         assert_eq!(call("seconds", &[Json::Null]).unwrap(), Json::Null);
+        // `1s` and `300ms` as milliseconds (0.3 s is not exact in binary).
+        assert_eq!(
+            call("milliseconds", &[q(1.0, "Duration")]).unwrap(),
+            json!(1000)
+        );
+        assert_eq!(
+            call("milliseconds", &[q(0.3, "Duration")]).unwrap(),
+            json!(300)
+        );
         assert!(call("gib", &[q(1.0, "Duration")]).is_err());
         assert!(call("gib", &[json!(5)]).is_err());
         assert_eq!(
