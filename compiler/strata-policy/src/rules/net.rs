@@ -66,27 +66,145 @@ pub static SHAPES: &[Shape] = &[
     Shape { ty: "tf.azurerm_network_security_rule", list: "", parts: &[(Ports, R, "destination_port_range"), (Ports, R, "destination_port_ranges"), (Protocol, R, "protocol"), (Source, R, "source_address_prefix"), (Source, R, "source_address_prefixes"), (Direction, R, "direction"), (Action, R, "access")] },
 ];
 
+/// A Kubernetes Service of type `LoadBalancer`: the cloud's load balancer admits
+/// `loadBalancerSourceRanges` (everyone when none is written) on each of its ports, unless an
+/// annotation makes it internal. The curated `k8s.Service` has no source ranges: open to all.
+pub struct LbService {
+    pub ty: &'static str,
+    pub kind: &'static str,
+    pub ports: &'static str,
+    pub port: &'static str,
+    /// Empty when the type cannot write any.
+    pub sources: &'static str,
+    pub annotations: &'static str,
+}
+
+#[rustfmt::skip]
+pub static LB_SERVICES: &[LbService] = &[
+    LbService { ty: "kube.core.v1.Service", kind: "spec.type", ports: "spec.ports", port: "port", sources: "spec.loadBalancerSourceRanges", annotations: "metadata.annotations" },
+    LbService { ty: "k8s.Service", kind: "type", ports: "ports", port: "port", sources: "", annotations: "annotations" },
+];
+
+/// Annotations (key, value) that make a cloud's load balancer for a Service internal: AWS
+/// Load Balancer Controller and the in-tree provider, GKE, AKS.
+const INTERNAL: &[(&str, &str)] = &[
+    (
+        "service.beta.kubernetes.io/aws-load-balancer-internal",
+        "true",
+    ),
+    (
+        "service.beta.kubernetes.io/aws-load-balancer-scheme",
+        "internal",
+    ),
+    ("networking.gke.io/load-balancer-type", "internal"),
+    ("cloud.google.com/load-balancer-type", "internal"),
+    (
+        "service.beta.kubernetes.io/azure-load-balancer-internal",
+        "true",
+    ),
+];
+
+/// The help for an open `LoadBalancer` Service, `None` for other types.
+pub fn lb_help(r: &Resource) -> Option<String> {
+    let l = LB_SERVICES.iter().find(|l| l.ty == r.ty)?;
+    let ranges = if l.sources.is_empty() {
+        String::new()
+    } else {
+        format!(", or admit only known ranges with `{}`", l.sources)
+    };
+    Some(format!(
+        "keep the Service `ClusterIP` and reach it from inside the cluster, or make its load balancer internal (an annotation in `{}`: `networking.gke.io/load-balancer-type = \"Internal\"`, `service.beta.kubernetes.io/aws-load-balancer-scheme = \"internal\"`, `service.beta.kubernetes.io/azure-load-balancer-internal = \"true\"`){ranges}",
+        l.annotations
+    ))
+}
+
+/// The inbound rules of a `LoadBalancer` Service: one per port.
+fn lb_service<'r>(l: &LbService, r: &'r Resource) -> Vec<Inbound<'r>> {
+    let lb = values(r, l.kind)
+        .first()
+        .and_then(|v| v.as_str())
+        .is_some_and(|k| k == "LoadBalancer");
+    let internal = values(r, l.annotations)
+        .first()
+        .and_then(|v| v.as_record())
+        .is_some_and(|m| {
+            INTERNAL.iter().any(|(k, v)| {
+                m.get(*k)
+                    .and_then(Value::as_str)
+                    .is_some_and(|x| x.trim().eq_ignore_ascii_case(v))
+            })
+        });
+    if !lb || internal {
+        return Vec::new();
+    }
+    let mut sources: Vec<&'r str> = if l.sources.is_empty() {
+        Vec::new()
+    } else {
+        values(r, l.sources).into_iter().flat_map(cidrs).collect()
+    };
+    if sources.is_empty() {
+        sources.push("0.0.0.0/0");
+    }
+    let items = values(r, l.ports)
+        .first()
+        .and_then(|v| v.as_list())
+        .unwrap_or(&[]);
+    items
+        .iter()
+        .enumerate()
+        .filter_map(|(i, item)| {
+            let port = values_in(item, l.port).first().and_then(|v| v.as_i64())?;
+            Some(Inbound {
+                ports: Some(vec![(port, port)]),
+                sources: sources.clone(),
+                path: strata_model::sites::index(l.ports, i),
+            })
+        })
+        .collect()
+}
+
 /// The shape of a type.
 pub fn shape(ty: &str) -> Option<&'static Shape> {
     SHAPES.iter().find(|s| s.ty == ty)
 }
 
-/// The paths the shapes read (the reads of SEC020, SEC021, SEC022).
+/// The paths the shapes read (SEC022's reads: a Service lists its ports, so it never opens
+/// every port).
+pub fn shape_reads() -> &'static [Read] {
+    static READS: OnceLock<Vec<Read>> = OnceLock::new();
+    READS.get_or_init(|| reads_of(false))
+}
+
+/// The paths the shapes and the `LoadBalancer` Services read (the reads of SEC020 and SEC021).
 pub fn reads() -> &'static [Read] {
     static READS: OnceLock<Vec<Read>> = OnceLock::new();
-    READS.get_or_init(|| {
-        let mut out = Vec::new();
-        for s in SHAPES {
-            for &(p, at, field) in s.parts {
-                let path = match (at, s.list.is_empty()) {
-                    (At::Rule, false) => intern(format!("{}[].{field}", s.list)),
-                    _ => field,
-                };
-                out.push(part(s.ty, path, role(p)));
-            }
+    READS.get_or_init(|| reads_of(true))
+}
+
+fn reads_of(services: bool) -> Vec<Read> {
+    let mut out = Vec::new();
+    for s in SHAPES {
+        for &(p, at, field) in s.parts {
+            let path = match (at, s.list.is_empty()) {
+                (At::Rule, false) => intern(format!("{}[].{field}", s.list)),
+                _ => field,
+            };
+            out.push(part(s.ty, path, role(p)));
         }
-        out
-    })
+    }
+    for l in LB_SERVICES.iter().filter(|_| services) {
+        out.push(part(l.ty, l.kind, "service type"));
+        out.push(part(
+            l.ty,
+            intern(format!("{}[].{}", l.ports, l.port)),
+            "ports",
+        ));
+        if !l.sources.is_empty() {
+            out.push(part(l.ty, l.sources, "source"));
+        }
+        out.push(part(l.ty, l.annotations, "annotations"));
+    }
+    out
 }
 
 fn role(p: Part) -> &'static str {
@@ -197,6 +315,9 @@ fn rule_of<'r>(
 
 /// Every inbound rule of a firewall-like resource (none for a type without a shape).
 pub fn inbound(r: &Resource) -> Vec<Inbound<'_>> {
+    if let Some(l) = LB_SERVICES.iter().find(|l| l.ty == r.ty) {
+        return lb_service(l, r);
+    }
     let Some(s) = shape(&r.ty) else {
         return Vec::new();
     };

@@ -6,7 +6,10 @@ rule! {
     /// A security group, firewall or network security group rule that allows SSH (22) or RDP
     /// (3389) — or the ports of the option `ports` — from anywhere (`0.0.0.0/0` or `::/0`, in any
     /// spelling), by itself or together with other rules of the group whose ranges add up to
-    /// every address (`0.0.0.0/1` and `128.0.0.0/1`). Each such rule is reported.
+    /// every address (`0.0.0.0/1` and `128.0.0.0/1`). Each such rule is reported. A Kubernetes
+    /// Service of type `LoadBalancer` (`k8s.Service`, `kube.core.v1.Service`) is such a rule for
+    /// each of its ports: its cloud load balancer admits `loadBalancerSourceRanges`, everyone
+    /// when none is written, unless an annotation makes it internal (AWS, GKE, AKS).
     ///
     /// ## Why it matters
     /// Administrative ports open to the internet are brute-forced continuously and are the
@@ -58,7 +61,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         let d = out
             .report(cx.span_at(r, &o.rule.path, &[]), format!("`{}` allows {what} from `{}`", r.name, o.src))
             .label(if o.also.is_empty() { "administrative port open to the internet" } else { "administrative port open to part of the internet here…" })
-            .help(format!("allow only a bastion or VPN range instead of `{}` (e.g. `cidr = 10.0.0.0/24`), or reach the hosts through Session Manager or IAP", o.src));
+            .help(super::net::lb_help(r).unwrap_or_else(|| format!("allow only a bastion or VPN range instead of `{}` (e.g. `cidr = 10.0.0.0/24`), or reach the hosts through Session Manager or IAP", o.src)));
         for a in &o.also {
             d.secondary(
                 cx.span_at(r, &a.path, &[]),

@@ -7,7 +7,10 @@ rule! {
     /// 5432, MySQL 3306, SQL Server 1433, Oracle 1521, Redis 6379, Memcached 11211, MongoDB
     /// 27017, Elasticsearch 9200/9300, Cassandra 9042, Redshift 5439, Kafka 9092 — by itself or
     /// together with other rules of the group whose ranges add up to every address. Each such
-    /// rule is reported.
+    /// rule is reported. A Kubernetes Service of type `LoadBalancer` (`k8s.Service`,
+    /// `kube.core.v1.Service`) is such a rule for each of its ports: its cloud load balancer
+    /// admits `loadBalancerSourceRanges`, everyone when none is written, unless an annotation
+    /// makes it internal (AWS, GKE, AKS).
     ///
     /// ## Why it matters
     /// Data services exposed to the internet are found by scanners within minutes; Redis and
@@ -71,7 +74,7 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
         let d = out
             .report(cx.span_at(r, &o.rule.path, &[]), format!("`{}` allows {what} ({}) from `{}`", r.name, o.key, o.src))
             .label(if o.also.is_empty() { "data port open to the internet" } else { "data port open to part of the internet here…" })
-            .help(format!("allow only the application's subnet or security group instead of `{}` (e.g. `cidr = 10.0.1.0/24`)", o.src));
+            .help(super::net::lb_help(r).unwrap_or_else(|| format!("allow only the application's subnet or security group instead of `{}` (e.g. `cidr = 10.0.1.0/24`)", o.src)));
         for a in &o.also {
             d.secondary(
                 cx.span_at(r, &a.path, &[]),

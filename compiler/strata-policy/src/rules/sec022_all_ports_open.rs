@@ -27,7 +27,7 @@ rule! {
         category: Security,
         severity: Error,
         applies: Applies::Reads,
-        reads: super::net::reads,
+        reads: super::net::shape_reads,
         check: Check::Resource(check),
     }
 }
