@@ -86,6 +86,7 @@ pub(crate) mod sec089_k8s_service_account_token;
 pub(crate) mod sec090_k8s_rbac_wildcard;
 pub(crate) mod sec091_k8s_no_liveness_probe;
 pub(crate) mod sec092_k8s_binding_to_everyone;
+pub(crate) mod sec093_k8s_rbac_escalation;
 pub(crate) mod sec095_literal_secret;
 pub(crate) mod sec096_literal_secret_in_output;
 pub(crate) mod sec100_vm_public_ip;
@@ -181,6 +182,7 @@ pub static ALL: &[&Rule] = &[
     &sec090_k8s_rbac_wildcard::RULE,
     &sec091_k8s_no_liveness_probe::RULE,
     &sec092_k8s_binding_to_everyone::RULE,
+    &sec093_k8s_rbac_escalation::RULE,
     &sec095_literal_secret::RULE,
     &sec096_literal_secret_in_output::RULE,
     &sec100_vm_public_ip::RULE,
