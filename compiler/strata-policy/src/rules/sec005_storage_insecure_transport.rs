@@ -54,9 +54,17 @@ static READS: &[Read] = &[
 ];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let Some(hit) = first_fault(READS, r) else {
-        return;
-    };
+    // Plain HTTP and an old TLS version are two settings to change: each is reported.
+    let mut seen = Vec::new();
+    for hit in faults(READS, r) {
+        if !seen.contains(&hit.what()) {
+            seen.push(hit.what());
+            report(cx, r, &hit, out);
+        }
+    }
+}
+
+fn report(cx: &Cx<'_>, r: &Resource, hit: &crate::reads::Hit<'_, '_>, out: &mut Sink<'_>) {
     let p = hit.path();
     if hit.what() == HTTP {
         out.at(r, p, format!("`{}` accepts plain HTTP", r.name))

@@ -53,9 +53,17 @@ static READS: &[Read] = &[
 ];
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
-    let Some(hit) = first_fault(READS, r) else {
-        return;
-    };
+    // A plain port and an old TLS version are two settings to change: each is reported.
+    let mut seen = Vec::new();
+    for hit in faults(READS, r) {
+        if !seen.contains(&hit.what()) {
+            seen.push(hit.what());
+            report(cx, r, &hit, out);
+        }
+    }
+}
+
+fn report(cx: &Cx<'_>, r: &Resource, hit: &crate::reads::Hit<'_, '_>, out: &mut Sink<'_>) {
     let p = hit.path();
     let (message, line) = match hit.what() {
         PLAIN_PORT => ("opens its non-TLS port", format!("{p} = false")),
