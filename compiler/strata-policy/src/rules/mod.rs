@@ -21,6 +21,7 @@ pub(crate) mod dep005_image_from_same_stack_registry;
 pub(crate) mod dep006_route53_query_logs_region;
 pub(crate) mod dep010_service_account_role_trust;
 pub(crate) mod dep011_pod_identity_role_trust;
+pub(crate) mod dep012_ecs_secret_not_readable;
 pub(crate) mod graph001_data_store_exposed;
 pub(crate) mod graph002_prod_depends_on_non_prod;
 pub(crate) mod graph003_data_residency;
@@ -117,6 +118,7 @@ pub static ALL: &[&Rule] = &[
     &dep006_route53_query_logs_region::RULE,
     &dep010_service_account_role_trust::RULE,
     &dep011_pod_identity_role_trust::RULE,
+    &dep012_ecs_secret_not_readable::RULE,
     &graph001_data_store_exposed::RULE,
     &graph002_prod_depends_on_non_prod::RULE,
     &graph003_data_residency::RULE,
