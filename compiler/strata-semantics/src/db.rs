@@ -159,6 +159,10 @@ pub(crate) struct Db<'a> {
     /// hundreds of resources use is described once (schemas do not change once evaluation
     /// starts).
     pub hovers: std::cell::RefCell<HashMap<String, SchemaHovers>>,
+    /// Hover texts of names used by name, by symbol and whether the use had a value: a symbol's
+    /// value is computed once, so its hover is the same at every use (`prod`, `env` and each
+    /// resource are read hundreds of times in a big file).
+    pub sym_hovers: std::cell::RefCell<HashMap<(SymId, bool), String>>,
     /// Compile the stdlib's `pattern` constraints when its types are resolved, as a project's
     /// are. Off: the stdlib's ~120 patterns are compiled on first use instead (a value checked
     /// against one), which spares every run their compilation (about 1.3 MB of automata for
@@ -244,6 +248,7 @@ impl<'a> Db<'a> {
             record_xrefs: false,
             xref_spans: std::collections::HashSet::new(),
             hovers: Default::default(),
+            sym_hovers: Default::default(),
             check_stdlib_patterns: false,
             patterns_validated: 0,
         }
