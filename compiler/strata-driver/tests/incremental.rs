@@ -2,7 +2,10 @@
 //! server runs on every edit) against a check from scratch: after each edit of a sequence —
 //! characters typed and deleted (syntax errors made and mended), files added, removed and
 //! renamed (file ids renumbered under the cache), an imported module edited, an edit undone —
-//! both must give the same diagnostics, the same cross references and the same model.
+//! both must give the same diagnostics, the same cross references, the same model and the same
+//! schemas. The cache also keeps the stdlib's built schemas, which depend on the names of every
+//! schema (a name the stdlib uses for one of its types resolves to a project schema of that
+//! name): schemas are declared, renamed and removed too.
 
 use std::path::Path;
 use strata_driver::{check, check_cached, CheckOptions, CheckOutcome, MemoryWorld, ParseCache};
@@ -69,6 +72,9 @@ const SNIPPETS: &[&str] = &[
     "\n  rotation = \"yes\"\n",
     "\nstack other {\n  provider = aws { region = \"eu-west-1\" }\n}\n",
     "\n  stack = other\n",
+    // A project schema, and one named like a type the stdlib's schemas use (S3 lifecycle rules).
+    "\nschema acme.Thing { size: int = 1 }\n",
+    "\nschema AwsS3StorageClass { a: int }\n",
 ];
 
 /// Whole-word replacements: a referenced name renamed (its readers break, or read another
@@ -87,6 +93,9 @@ const REPLACEMENTS: &[(&str, &str)] = &[
     ("prefixes", "prefix"),
     ("30s", "30"),
     ("30", "30s"),
+    ("AwsS3StorageClass", "AwsS3Storage"),
+    ("AwsS3Storage ", "AwsS3StorageClass "),
+    ("schema acme.Thing", "schema AwsS3StorageClass"),
 ];
 
 /// A small deterministic generator (xorshift), so a failure replays.
@@ -244,6 +253,11 @@ fn edits_through_the_cache_give_what_a_fresh_check_gives() {
         );
         assert!(a.1 == b.1, "step {step} ({what}): cross references differ");
         assert!(a.2 == b.2, "step {step} ({what}): models differ");
+        assert!(
+            incremental.analysis.schemas == fresh.analysis.schemas,
+            "step {step} ({what}): schemas differ"
+        );
+
         saw_errors |= incremental.has_errors();
         saw_clean |= !incremental.has_errors();
         codes.extend(incremental.diagnostics.iter().map(|d| d.code.clone()));
@@ -263,4 +277,66 @@ fn edits_through_the_cache_give_what_a_fresh_check_gives() {
         files > 0 && hits > misses,
         "{files} files, {hits} hits, {misses} misses"
     );
+}
+
+/// Whether the stdlib's bucket schema reads the project's `schema AwsS3StorageClass` (a name
+/// its lifecycle rules use for one of the stdlib's types) rather than the stdlib type.
+fn bucket_reads_project_schema(o: &CheckOutcome) -> bool {
+    o.analysis
+        .schemas
+        .get("aws.s3.Bucket")
+        .and_then(|s| s.fields.get("lifecycle"))
+        .is_some_and(|f| format!("{:?}", f.ty).contains("Ref(Some(\"AwsS3StorageClass\"))"))
+}
+
+/// The stdlib's schemas kept in the cache are built again when the set of schema names changes:
+/// a project schema declared with the name of a stdlib type, renamed, then removed; and when
+/// the stdlib's file ids move (a file added before them).
+#[test]
+fn stdlib_schemas_follow_the_schema_names() {
+    let bucket = "import aws\n\nresource b: aws.s3.Bucket {\n  lifecycle = [{ after = 90d, storage_class = \"GLACIER\" }]\n}\n";
+    let steps: &[(&str, Option<&str>, bool)] = &[
+        ("proj/main.strata", Some(bucket), false),
+        (
+            "proj/types.strata",
+            Some("schema AwsS3StorageClass { a: int }\n"),
+            true,
+        ),
+        (
+            "proj/types.strata",
+            Some("schema AwsS3Storage { a: int }\n"),
+            false,
+        ),
+        (
+            "proj/types.strata",
+            Some("schema AwsS3StorageClass { a: int }\n"),
+            true,
+        ),
+        ("proj/a.strata", Some("let x = 1\n"), true),
+        ("proj/types.strata", None, false),
+        ("proj/a.strata", None, false),
+    ];
+    let mut w = MemoryWorld::new();
+    let cache = ParseCache::new();
+    let root = Path::new("proj");
+    for (step, (path, text, reads_project)) in steps.iter().enumerate() {
+        match text {
+            Some(t) => {
+                w.insert(path, t.to_string());
+            }
+            None => w.remove(path),
+        }
+        let incremental = check_cached(&w, root, &options(), Some(&cache));
+        let fresh = check(&w, root, &options());
+        assert_eq!(
+            bucket_reads_project_schema(&fresh),
+            *reads_project,
+            "step {step}: the fresh check"
+        );
+        assert!(
+            incremental.analysis.schemas == fresh.analysis.schemas,
+            "step {step}: schemas differ"
+        );
+        assert_eq!(shown(&incremental), shown(&fresh), "step {step}");
+    }
 }

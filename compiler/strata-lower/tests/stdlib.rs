@@ -120,6 +120,7 @@ fn every_portable_type_lowers_consistently() {
         .map
         .values()
         .filter(|s| s.provider == Provider::Portable)
+        .map(|s| &**s)
         .collect();
     assert!(
         portable.len() >= 10,

@@ -315,14 +315,16 @@ impl ResourceSchema {
 }
 
 /// Every resource schema known to a compilation (stdlib and project), by qualified name.
+/// Shared: the language server keeps the stdlib's schemas from one revision to the next, and the
+/// generated layer's are loaded once per process.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Schemas {
-    pub map: BTreeMap<String, ResourceSchema>,
+    pub map: BTreeMap<String, std::sync::Arc<ResourceSchema>>,
 }
 
 impl Schemas {
     pub fn get(&self, name: &str) -> Option<&ResourceSchema> {
-        self.map.get(name)
+        self.map.get(name).map(|s| &**s)
     }
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.map.keys().map(String::as_str)

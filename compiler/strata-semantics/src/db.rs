@@ -155,12 +155,14 @@ pub(crate) struct Db<'a> {
     /// Use sites already in `xrefs`: a name in a comprehension is used once per iteration at
     /// the same place, and its hover is computed once.
     pub xref_spans: std::collections::HashSet<Span>,
-    /// Shared handles on the schemas, so evaluation can hold one while it mutates the db.
-    pub schema_rcs: HashMap<String, std::rc::Rc<strata_model::ResourceSchema>>,
     /// Hover texts of schemas and of their fields and outputs, by schema name: a type that
     /// hundreds of resources use is described once (schemas do not change once evaluation
     /// starts).
     pub hovers: std::cell::RefCell<HashMap<String, SchemaHovers>>,
+    /// Hover texts of names used by name, by symbol and whether the use had a value: a symbol's
+    /// value is computed once, so its hover is the same at every use (`prod`, `env` and each
+    /// resource are read hundreds of times in a big file).
+    pub sym_hovers: std::cell::RefCell<HashMap<(SymId, bool), String>>,
     /// Compile the stdlib's `pattern` constraints when its types are resolved, as a project's
     /// are. Off: the stdlib's ~120 patterns are compiled on first use instead (a value checked
     /// against one), which spares every run their compilation (about 1.3 MB of automata for
@@ -245,8 +247,8 @@ impl<'a> Db<'a> {
             xrefs: Vec::new(),
             record_xrefs: false,
             xref_spans: std::collections::HashSet::new(),
-            schema_rcs: HashMap::new(),
             hovers: Default::default(),
+            sym_hovers: Default::default(),
             check_stdlib_patterns: false,
             patterns_validated: 0,
         }
@@ -562,14 +564,12 @@ impl<'a> Db<'a> {
         }
     }
 
-    /// A shared handle on a schema (cached).
-    pub fn schema_rc(&mut self, name: &str) -> Option<std::rc::Rc<strata_model::ResourceSchema>> {
-        if let Some(s) = self.schema_rcs.get(name) {
-            return Some(s.clone());
-        }
-        let s = std::rc::Rc::new(self.schemas.get(name)?.clone());
-        self.schema_rcs.insert(name.to_string(), s.clone());
-        Some(s)
+    /// A shared handle on a schema, so evaluation can hold one while it mutates the db.
+    pub fn schema_rc(
+        &mut self,
+        name: &str,
+    ) -> Option<std::sync::Arc<strata_model::ResourceSchema>> {
+        self.schemas.map.get(name).cloned()
     }
 
     /// Define `name` in `scope`, reporting a duplicate.

@@ -1006,7 +1006,7 @@ impl<'a> Db<'a> {
                 let def = self.syms[sym].def_span;
                 let vv = if self.record_xrefs { v.clone() } else { None };
                 self.xref(id.span, def, crate::XRefKind::Name, |db| {
-                    db.sym_hover(sym, &id.name, vv.as_ref())
+                    db.sym_hover_memo(sym, &id.name, vv.as_ref())
                 });
                 v
             }
@@ -1444,6 +1444,19 @@ pub(crate) fn field_hover(name: &str, is_out: bool, f: &FieldSchema) -> String {
 }
 
 impl<'a> Db<'a> {
+    /// [`Db::sym_hover`], computed once per symbol (and whether the use had a value: a use
+    /// inside the symbol's own definition has none). `name` is the symbol's own name: it was
+    /// looked up by it.
+    fn sym_hover_memo(&self, sym: usize, name: &str, v: Option<&Value>) -> String {
+        let key = (sym, v.is_some());
+        if let Some(h) = self.sym_hovers.borrow().get(&key) {
+            return h.clone();
+        }
+        let h = self.sym_hover(sym, name, v);
+        self.sym_hovers.borrow_mut().insert(key, h.clone());
+        h
+    }
+
     fn sym_hover(&self, sym: usize, name: &str, v: Option<&Value>) -> String {
         let short = |v: Option<&Value>| v.map(|v| v.preview(79));
         let (kw, doc): (String, Option<&String>) = match &self.syms[sym].kind {

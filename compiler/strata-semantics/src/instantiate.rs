@@ -385,7 +385,7 @@ impl<'a> Db<'a> {
             if self.schemas.get(&key).is_none() {
                 match strata_stdlib::generated::existing_schema(&schema) {
                     Ok(s) => {
-                        self.schemas.map.insert(key.clone(), s);
+                        self.schemas.map.insert(key.clone(), std::sync::Arc::new(s));
                     }
                     Err(why) => {
                         self.report(

@@ -25,7 +25,7 @@ mod types;
 
 pub use parsed::ParseCache;
 
-use db::{Db, SymKind};
+use db::{Db, ScopeId, SymKind};
 use strata_base::{Diagnostic, FileId, SourceMap, Span};
 use strata_model::{Model, Schemas, Value};
 use strata_syntax::ast;
@@ -130,7 +130,13 @@ pub fn analyze_cached(
         db.record_xrefs = options.record_xrefs;
         db.max_steps = options.max_steps.unwrap_or(db::MAX_STEPS);
         db.diags = std::mem::take(&mut diags);
-        analyze_loaded(&mut db, &loaded, options, project_files.first().copied());
+        analyze_loaded(
+            &mut db,
+            &loaded,
+            options,
+            project_files.first().copied(),
+            cache,
+        );
         let model = assemble::assemble(&mut db);
         diags = std::mem::take(&mut db.diags);
         let mut xrefs = std::mem::take(&mut db.xrefs);
@@ -163,6 +169,7 @@ fn analyze_loaded<'a>(
     loaded: &'a load::Loaded,
     options: &Options,
     first_file: Option<FileId>,
+    cache: Option<&ParseCache>,
 ) {
     // One scope per unit; the stdlib scope (0) is the parent of every unit scope.
     let mut unit_scopes = Vec::new();
@@ -200,7 +207,7 @@ fn analyze_loaded<'a>(
                     }
                     db.schemas.map.insert(
                         name.clone(),
-                        strata_model::ResourceSchema {
+                        std::sync::Arc::new(strata_model::ResourceSchema {
                             name,
                             provider: strata_model::Provider::None,
                             doc: None,
@@ -208,22 +215,23 @@ fn analyze_loaded<'a>(
                             outputs: Default::default(),
                             attrs: Default::default(),
                             span: s.name.span,
-                        },
+                        }),
                     );
                     schema_decls.push((s, unit_scopes[u]));
                 }
             }
         }
     }
+    let mut std_syms = 0;
     for (u, unit) in loaded.units.iter().enumerate() {
         for &fi in &unit.files {
             db.register_items(unit_scopes[u], &loaded.files[fi].1.items, Some(&imports));
         }
+        if u == 0 {
+            std_syms = db.syms.len();
+        }
     }
-    for (decl, scope) in schema_decls {
-        let built = db.build_schema(decl, scope);
-        db.schemas.map.insert(built.name.clone(), built);
-    }
+    build_schemas(db, loaded, schema_decls, std_syms, cache);
 
     // Parameters from outside.
     let root = unit_scopes.get(1).copied().unwrap_or(0);
@@ -319,6 +327,86 @@ fn analyze_loaded<'a>(
     }
 }
 
+/// Build every declared schema (the stdlib's come first). The stdlib's are taken from the
+/// cache when they were built from the same trees, schema names and stdlib symbols, and put
+/// there otherwise (unless building them reported something): the analysis is then what
+/// building them would have left in it.
+fn build_schemas<'a>(
+    db: &mut Db<'a>,
+    loaded: &'a load::Loaded,
+    decls: Vec<(&'a ast::SchemaDecl, ScopeId)>,
+    std_syms: usize,
+    cache: Option<&ParseCache>,
+) {
+    let n_std = decls
+        .iter()
+        .take_while(|(_, scope)| db.scopes[*scope].unit == 0)
+        .count();
+    let key = match (cache, loaded.units.first()) {
+        (Some(_), Some(unit)) if !db.check_stdlib_patterns => Some(parsed::StdSchemasKey {
+            trees: unit
+                .files
+                .iter()
+                .map(|&fi| loaded.files[fi].1.clone())
+                .collect(),
+            names: db.schemas.map.keys().cloned().collect(),
+            std_syms,
+            record_xrefs: db.record_xrefs,
+        }),
+        _ => None,
+    };
+    let saved = key
+        .as_ref()
+        .and_then(|k| cache.and_then(|c| c.std_schemas(k)));
+    if let Some(saved) = saved {
+        for (name, s) in &saved.schemas {
+            db.schemas.map.insert(name.clone(), s.clone());
+        }
+        for x in &saved.xrefs {
+            if db.xref_spans.insert(x.use_span) {
+                db.xrefs.push(x.clone());
+            }
+        }
+        for (sym, ty) in &saved.types {
+            db.type_cache.insert(*sym, ty.clone());
+        }
+        db.steps += saved.steps;
+        db.work += saved.work;
+    } else {
+        let (diags, xrefs, steps, work) = (db.diags.len(), db.xrefs.len(), db.steps, db.work);
+        let mut built = Vec::with_capacity(n_std);
+        for &(decl, scope) in &decls[..n_std] {
+            let s = std::sync::Arc::new(db.build_schema(decl, scope));
+            db.schemas.map.insert(s.name.clone(), s.clone());
+            built.push((s.name.clone(), s));
+        }
+        let clean = db.diags.len() == diags && !db.out_of_steps && !db.out_of_work;
+        if let (Some(key), Some(cache), true) = (key, cache, clean) {
+            let mut types: Vec<_> = db
+                .type_cache
+                .iter()
+                .filter(|(sym, _)| **sym < std_syms)
+                .map(|(sym, t)| (*sym, t.clone()))
+                .collect();
+            types.sort_by_key(|(sym, _)| *sym);
+            cache.put_std_schemas(parsed::StdSchemas {
+                key,
+                schemas: built,
+                xrefs: db.xrefs[xrefs..].to_vec(),
+                types,
+                steps: db.steps - steps,
+                work: db.work - work,
+            });
+        }
+    }
+    for &(decl, scope) in &decls[n_std..] {
+        let s = db.build_schema(decl, scope);
+        db.schemas
+            .map
+            .insert(s.name.clone(), std::sync::Arc::new(s));
+    }
+}
+
 /// Documentation of every code this stage reports.
 pub fn codes() -> Vec<strata_base::CodeDoc> {
     codes::codes()
@@ -338,7 +426,7 @@ mod tests {
         let loaded = load::load(&mut sources, &[], &NoImports, &options, None, &mut diags);
         let mut db = Db::new();
         db.check_stdlib_patterns = true;
-        analyze_loaded(&mut db, &loaded, &options, None);
+        analyze_loaded(&mut db, &loaded, &options, None, None);
         // Named types nothing uses are resolved too.
         for s in 0..db.syms.len() {
             if let SymKind::Type(decl) = db.syms[s].kind {
@@ -363,7 +451,7 @@ mod tests {
         let options = Options::default();
         let loaded = load::load(&mut sources, &[], &NoImports, &options, None, &mut diags);
         let mut db = Db::new();
-        analyze_loaded(&mut db, &loaded, &options, None);
+        analyze_loaded(&mut db, &loaded, &options, None, None);
         assert_eq!(db.patterns_validated, 0);
     }
 }

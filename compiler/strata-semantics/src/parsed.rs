@@ -6,6 +6,10 @@
 //! afresh, so a reused tree is always the tree a fresh parse would give (parsing is a pure
 //! function of the id and the text). After each analysis the entries it did not use are dropped:
 //! the cache holds at most the files of the last analysis.
+//!
+//! It also keeps the stdlib's built schemas ([`StdSchemas`]): building them takes about as long
+//! as evaluating a few hundred resources, and they depend only on the stdlib's trees and on which
+//! schema names exist.
 
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
@@ -17,6 +21,46 @@ use strata_syntax::ast;
 #[derive(Default)]
 pub struct ParseCache {
     inner: Mutex<Inner>,
+    std_schemas: Mutex<Option<Arc<StdSchemas>>>,
+}
+
+/// The stdlib's schemas as one analysis built them, with what building them left in the
+/// analysis besides (cross references, resolved named types, the evaluation budget spent), so
+/// that another analysis can take them instead of building them. Reused only when everything
+/// they were built from is the same ([`StdSchemasKey`]).
+pub(crate) struct StdSchemas {
+    pub key: StdSchemasKey,
+    pub schemas: Vec<(String, Arc<strata_model::ResourceSchema>)>,
+    pub xrefs: Vec<crate::XRef>,
+    pub types: Vec<(usize, strata_model::Ty)>,
+    pub steps: u64,
+    pub work: u64,
+}
+
+/// What building the stdlib's schemas reads: the stdlib's trees (held, so that the same pointer
+/// is the same tree; their spans carry the files' ids), the names of all schemas declared or
+/// loaded by then (a name in the stdlib resolves to a schema of that name, even a project's),
+/// the number of stdlib symbols (named types are cached by symbol id) and whether cross
+/// references are recorded.
+pub(crate) struct StdSchemasKey {
+    pub trees: Vec<Arc<ast::File>>,
+    pub names: Vec<String>,
+    pub std_syms: usize,
+    pub record_xrefs: bool,
+}
+
+impl StdSchemasKey {
+    fn same(&self, other: &StdSchemasKey) -> bool {
+        self.trees.len() == other.trees.len()
+            && self
+                .trees
+                .iter()
+                .zip(&other.trees)
+                .all(|(a, b)| Arc::ptr_eq(a, b))
+            && self.names == other.names
+            && self.std_syms == other.std_syms
+            && self.record_xrefs == other.record_xrefs
+    }
 }
 
 #[derive(Default)]
@@ -96,6 +140,16 @@ impl ParseCache {
         let mut inner = self.lock();
         let used = std::mem::take(&mut inner.used);
         inner.entries.retain(|id, _| used.contains(id));
+    }
+
+    /// The stdlib's schemas, if they were built from exactly what `key` describes.
+    pub(crate) fn std_schemas(&self, key: &StdSchemasKey) -> Option<Arc<StdSchemas>> {
+        let saved = self.std_schemas.lock().unwrap_or_else(|e| e.into_inner());
+        saved.as_ref().filter(|s| s.key.same(key)).cloned()
+    }
+
+    pub(crate) fn put_std_schemas(&self, built: StdSchemas) {
+        *self.std_schemas.lock().unwrap_or_else(|e| e.into_inner()) = Some(Arc::new(built));
     }
 
     /// Files held, lookups answered from the cache, lookups that had to parse.

@@ -49,7 +49,7 @@ impl<'a> Db<'a> {
             .or_else(|| strata_stdlib::generated::data_schema(q))
         {
             Some(s) => {
-                self.schemas.map.insert(q.to_string(), (*s).clone());
+                self.schemas.map.insert(q.to_string(), s);
                 true
             }
             None => false,
