@@ -272,6 +272,19 @@ pub fn faults<'a, 'r>(table: &'a [Read], r: &'r Resource) -> Vec<Hit<'a, 'r>> {
         .collect()
 }
 
+/// Every fault of `r` (as [`faults`]), the first of each `what`: rows with one `what` are
+/// alternative spellings of one fault, rows with different ones are different faults (plain
+/// HTTP and an old TLS version: two settings to change, two findings).
+pub fn distinct_faults<'a, 'r>(table: &'a [Read], r: &'r Resource) -> Vec<Hit<'a, 'r>> {
+    let mut out: Vec<Hit<'a, 'r>> = Vec::new();
+    for hit in faults(table, r) {
+        if !out.iter().any(|h| h.what() == hit.what()) {
+            out.push(hit);
+        }
+    }
+    out
+}
+
 /// The first fault of `r` found by the rows of `table` for its type.
 pub fn first_fault<'a, 'r>(table: &'a [Read], r: &'r Resource) -> Option<Hit<'a, 'r>> {
     table

@@ -79,12 +79,7 @@ static READS: &[Read] = &[
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     // Each fault once: plain HTTP accepted, nodes talking in the clear and an old TLS version
     // are three settings to change (an OpenSearch domain can have all three).
-    let mut seen: Vec<&str> = Vec::new();
-    for hit in faults(READS, r) {
-        if seen.contains(&hit.what()) {
-            continue;
-        }
-        seen.push(hit.what());
+    for hit in distinct_faults(READS, r) {
         report(cx, r, &hit, out);
     }
 }

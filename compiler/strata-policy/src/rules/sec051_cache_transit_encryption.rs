@@ -54,12 +54,8 @@ static READS: &[Read] = &[
 
 fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     // A plain port and an old TLS version are two settings to change: each is reported.
-    let mut seen = Vec::new();
-    for hit in faults(READS, r) {
-        if !seen.contains(&hit.what()) {
-            seen.push(hit.what());
-            report(cx, r, &hit, out);
-        }
+    for hit in distinct_faults(READS, r) {
+        report(cx, r, &hit, out);
     }
 }
 
