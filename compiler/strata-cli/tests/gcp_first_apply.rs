@@ -10,6 +10,9 @@
 //! - a secret that a Cloud Run service or Cloud Function mounts as `latest` has a version before
 //!   the workload is created (a placeholder, write-only: Cloud Run refuses a revision whose
 //!   secret has no version);
+//! - a Cloud Run service that references a portable `Cache` gets `REDIS_PASSWORD` from the
+//!   cache's own secret (its version the instance's `auth_string`, write-only, created before
+//!   the service; the service's account may read that secret only) and `REDIS_CA_CERT`;
 //! - `terraform destroy` of dev is possible: nothing is `prevent_destroy`, deletion-protected or
 //!   a bucket that refuses to go with its objects; a Cloud SQL database or IAM user (which
 //!   PostgreSQL refuses to drop while roles are granted to it) and the private services access
