@@ -3940,3 +3940,32 @@ fn depends_on_version(body: &str, name: &str) -> bool {
         .filter_map(|l| l.strip_prefix("depends_on = ["))
         .any(|l| l.trim_end_matches(']').split(", ").any(|x| x == version))
 }
+
+/// GCP: a cache that says `auth = false` has no AUTH string secret, and the function that
+/// references it gets no `REDIS_PASSWORD`, no CA certificate and no grant for it (as before).
+#[test]
+fn gcp_cache_without_auth_has_no_secret() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let no_auth = |s: String| {
+        s.replace(
+            "resource sessions: Cache {}",
+            "resource sessions: Cache { auth = false }",
+        )
+    };
+    let project = function_project(tmp.path(), "gcp", &no_auth);
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let text = tf_main(&out);
+    assert!(
+        text.contains("auth_enabled            = false") || text.contains("auth_enabled = false"),
+        "the cache has AUTH off"
+    );
+    for absent in [
+        "sessions_auth",
+        "REDIS_PASSWORD",
+        "REDIS_CA_CERT",
+        "auth_string",
+    ] {
+        assert!(!text.contains(absent), "`{absent}` with `auth = false`");
+    }
+}
