@@ -730,6 +730,12 @@ fn deploy_ready_gcp() {
                     "roles/secretmanager.secretAccessor",
                     "secret_id = google_secret_manager_secret.payments_key.id"
                 ),
+                // The cache's AUTH string (REDIS_PASSWORD), that secret only.
+                (
+                    "google_secret_manager_secret_iam_member",
+                    "roles/secretmanager.secretAccessor",
+                    "secret_id = google_secret_manager_secret.sessions_auth.id"
+                ),
                 (
                     "google_storage_bucket_iam_member",
                     "roles/storage.objectUser",
@@ -2218,6 +2224,12 @@ fn function_intent_gcp() {
                 "roles/secretmanager.secretAccessor",
                 "secret_id = google_secret_manager_secret.api_key.id"
             ),
+            // The cache's AUTH string (REDIS_PASSWORD), that secret only.
+            (
+                "google_secret_manager_secret_iam_member",
+                "roles/secretmanager.secretAccessor",
+                "secret_id = google_secret_manager_secret.sessions_auth.id"
+            ),
             (
                 "google_storage_bucket_iam_member",
                 "roles/storage.objectViewer",
@@ -2246,6 +2258,15 @@ fn function_intent_gcp() {
         f.matches("API_KEY").count(),
         1,
         "{what}: API_KEY only as a secret:\n{f}"
+    );
+    assert!(
+        f.contains("secret_environment_variables {\nkey = \"REDIS_PASSWORD\"\nproject_id = \"acme-fn\"\nsecret = google_secret_manager_secret.sessions_auth.secret_id\nversion = \"latest\"\n}")
+            && f.contains("REDIS_CA_CERT = google_redis_instance.sessions.server_ca_certs[0].cert"),
+        "{what}: the cache's AUTH string as a secret environment variable, its CA certificate:\n{f}"
+    );
+    assert!(
+        depends_on_version(f, "sessions_auth"),
+        "{what}: the function is created after the AUTH string's version:\n{f}"
     );
     assert!(
         f.contains(
@@ -3909,5 +3930,42 @@ fn a_gcp_consumer_given_the_topic_is_warned() {
             .expect("run strata");
         let out = String::from_utf8_lossy(&run.stdout);
         assert_eq!(out.contains("\"L0018\""), warned, "{text}\n{out}");
+    }
+}
+
+/// Whether a body's `depends_on` names the secret version `name`.
+fn depends_on_version(body: &str, name: &str) -> bool {
+    let version = format!("google_secret_manager_secret_version.{name}");
+    body.lines()
+        .filter_map(|l| l.strip_prefix("depends_on = ["))
+        .any(|l| l.trim_end_matches(']').split(", ").any(|x| x == version))
+}
+
+/// GCP: a cache that says `auth = false` has no AUTH string secret, and the function that
+/// references it gets no `REDIS_PASSWORD`, no CA certificate and no grant for it (as before).
+#[test]
+fn gcp_cache_without_auth_has_no_secret() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let no_auth = |s: String| {
+        s.replace(
+            "resource sessions: Cache {}",
+            "resource sessions: Cache { auth = false }",
+        )
+    };
+    let project = function_project(tmp.path(), "gcp", &no_auth);
+    let out = tmp.path().join("out");
+    compile_project(&project, &[], &out);
+    let text = tf_main(&out);
+    assert!(
+        text.contains("auth_enabled            = false") || text.contains("auth_enabled = false"),
+        "the cache has AUTH off"
+    );
+    for absent in [
+        "sessions_auth",
+        "REDIS_PASSWORD",
+        "REDIS_CA_CERT",
+        "auth_string",
+    ] {
+        assert!(!text.contains(absent), "`{absent}` with `auth = false`");
     }
 }

@@ -10,6 +10,9 @@
 //! - a secret that a Cloud Run service or Cloud Function mounts as `latest` has a version before
 //!   the workload is created (a placeholder, write-only: Cloud Run refuses a revision whose
 //!   secret has no version);
+//! - a Cloud Run service that references a portable `Cache` gets `REDIS_PASSWORD` from the
+//!   cache's own secret (its version the instance's `auth_string`, write-only, created before
+//!   the service; the service's account may read that secret only) and `REDIS_CA_CERT`;
 //! - `terraform destroy` of dev is possible: nothing is `prevent_destroy`, deletion-protected or
 //!   a bucket that refuses to go with its objects; a Cloud SQL database or IAM user (which
 //!   PostgreSQL refuses to drop while roles are granted to it) and the private services access
@@ -267,4 +270,102 @@ fn dev_destroys_and_prod_is_protected() {
         }
     }
     assert!(prod_seen >= 5, "prod keys and databases ({prod_seen})");
+}
+
+/// Issue 12: a Cloud Run service that references a portable `Cache` (AUTH and TLS on) can
+/// connect to it: `REDIS_PASSWORD` from the cache's own secret, whose version holds the
+/// instance's AUTH string (write-only) and is created before the service; its account may read
+/// that secret only; `REDIS_CA_CERT` is the server's CA certificate. A service that does not
+/// reference the cache (deploy-ready's worker) gets neither.
+#[test]
+fn a_service_that_references_a_cache_gets_its_auth_string_and_ca() {
+    let accessor = "\"roles/secretmanager.secretAccessor\"";
+    let mut seen = 0;
+    for env in ["dev", "prod"] {
+        for (what, b) in emitted(env) {
+            let instances: Vec<&str> = resources(&b, "google_redis_instance")
+                .map(|(n, _)| n)
+                .collect();
+            for (svc, body) in resources(&b, "google_cloud_run_v2_service") {
+                let lines: Vec<&str> = body.lines().collect();
+                let account = attr(body, "service_account")
+                    .unwrap_or_else(|| panic!("{what}: {svc} runs as no account"));
+                let member = account.replace(".email", ".member");
+                let bindings: Vec<&str> = resources(&b, "google_secret_manager_secret_iam_member")
+                    .filter(|(_, m)| attr(m, "member") == Some(member.as_str()))
+                    .filter_map(|(_, m)| attr(m, "secret_id"))
+                    .collect();
+                let Some(i) = lines.iter().position(|l| *l == "name = \"REDIS_PASSWORD\"") else {
+                    // No cache: no grant on a cache's secret.
+                    for secret in &bindings {
+                        let holds_auth =
+                            resources(&b, "google_secret_manager_secret_version").any(|(_, v)| {
+                                attr(v, "secret") == Some(*secret)
+                                    && attr(v, "secret_data_wo")
+                                        .is_some_and(|d| d.ends_with(".auth_string"))
+                            });
+                        assert!(!holds_auth, "{what}: {svc} may read {secret}, a cache's AUTH string, without referencing the cache");
+                    }
+                    continue;
+                };
+                seen += 1;
+                let secret = lines[i..]
+                    .iter()
+                    .find_map(|l| l.strip_prefix("secret = "))
+                    .unwrap_or_else(|| panic!("{what}: {svc}'s REDIS_PASSWORD is no secret"));
+                assert_eq!(
+                    lines[i..].iter().find_map(|l| l.strip_prefix("version = ")),
+                    Some("\"latest\""),
+                    "{what}: {svc}"
+                );
+                let (version, v) = resources(&b, "google_secret_manager_secret_version")
+                    .find(|(_, v)| attr(v, "secret") == Some(secret))
+                    .unwrap_or_else(|| panic!("{what}: {secret} of {svc} has no version"));
+                let data = attr(v, "secret_data_wo").unwrap_or("");
+                assert!(
+                    instances
+                        .iter()
+                        .any(|n| data == format!("google_redis_instance.{n}.auth_string")),
+                    "{what}: the version of {secret} is the AUTH string of a Memorystore instance, write-only:\n{v}"
+                );
+                let dep = format!("google_secret_manager_secret_version.{version}");
+                assert!(
+                    depends_on(body).contains(&dep.as_str()),
+                    "{what}: {svc} is created before {dep}"
+                );
+                // The accessor role on that secret, held by the service's own account; no
+                // project-wide role reads every secret.
+                assert!(
+                    resources(&b, "google_secret_manager_secret_iam_member").any(|(_, m)| {
+                        attr(m, "secret_id") == Some(secret)
+                            && attr(m, "role") == Some(accessor)
+                            && attr(m, "member") == Some(member.as_str())
+                    }),
+                    "{what}: {svc}'s account {member} may not read {secret}"
+                );
+                assert!(
+                    !resources(&b, "google_project_iam_member").any(|(_, m)| {
+                        attr(m, "member") == Some(member.as_str())
+                            && attr(m, "role") == Some(accessor)
+                    }),
+                    "{what}: {svc} may read every secret of the project"
+                );
+                let ca = lines
+                    .iter()
+                    .position(|l| *l == "name = \"REDIS_CA_CERT\"")
+                    .and_then(|j| lines[j..].iter().find_map(|l| l.strip_prefix("value = ")))
+                    .unwrap_or_else(|| panic!("{what}: {svc} has no REDIS_CA_CERT"));
+                assert!(
+                    instances
+                        .iter()
+                        .any(|n| ca == format!("google_redis_instance.{n}.server_ca_certs[0].cert")),
+                    "{what}: {svc}'s REDIS_CA_CERT is {ca}"
+                );
+            }
+        }
+    }
+    assert!(
+        seen >= 2,
+        "deploy-ready's API references the sessions cache ({seen})"
+    );
 }

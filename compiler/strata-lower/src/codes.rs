@@ -20,6 +20,7 @@ pub const POD_IDENTITY: &str = "L0015";
 pub const NOT_ON_PROVIDER: &str = "L0016";
 pub const KEY_AGENTS_NOT_GRANTED: &str = "L0017";
 pub const CONSUMER_GIVEN_TOPIC: &str = "L0018";
+pub const REDIS_AUTH_BY_HAND: &str = "L0019";
 
 /// The process holds more memory than its budget (strata_base::memory): reported once per
 /// stack (identical diagnostics are merged) instead of the allocator aborting the process.
@@ -142,6 +143,12 @@ pub fn codes() -> Vec<CodeDoc> {
             name: "key-agents-not-granted",
             severity: Severity::Info,
             doc: "## What it checks\nA `gcp.kms.CryptoKey` that Google services use (a bucket, topic, database, repository, secret, cache, cluster, ... names it as its customer-managed key) is written to Deployment Manager.\n\n## Why it matters\nEach such service encrypts with the key through its service agent (`service-PROJECT_NUMBER@gs-project-accounts.iam.gserviceaccount.com` for Cloud Storage, `@gcp-sa-pubsub` for Pub/Sub, ...), which needs `roles/cloudkms.cryptoKeyEncrypterDecrypter` on the key, or creating the resource fails. Terraform grants it (the key's `google_kms_crypto_key_iam_member`s, which the resources wait for); a Deployment Manager config cannot name the agent, whose e-mail holds the project number.\n\n## Example\n```strata\nstack g { provider = gcp { project = \"p\", region = \"europe-west1\" } }\nresource ring: gcp.kms.KeyRing {}\nresource key: gcp.kms.CryptoKey { key_ring = ring }\nresource data: gcp.storage.Bucket { encryption = key }\n```\n\n## Fix\nOnce per project, before the first deployment, run the commands of the help (`gcloud storage service-agent --authorize-cmek KEY` for Cloud Storage, `gcloud kms keys add-iam-policy-binding` for the others), or compile the stack to Terraform only.\n",
+        },
+        CodeDoc {
+            code: REDIS_AUTH_BY_HAND,
+            name: "redis-auth-by-hand",
+            severity: Severity::Info,
+            doc: "## What it checks\nA portable `Cache` with `auth` (the default) in a GCP stack written to Deployment Manager: its AUTH string goes into a Secret Manager secret of its own, which the Cloud Run services and Cloud Functions that reference the cache mount as `REDIS_PASSWORD`.\n\n## Why it matters\nThe Memorystore API returns the AUTH string from `getAuthString` only, never in the instance, so a Deployment Manager config cannot copy it into the secret: the secret has no version, and Cloud Run refuses a revision whose secret has none. Terraform writes the version itself (write-only, from the instance's `auth_string`).\n\n## Example\n```strata\nimport portable.{Cache, Service}\nstack g { provider = gcp { project = \"p\", region = \"europe-west1\" } }\nresource sessions: Cache {}\nresource api: Service { image = \"ghcr.io/acme/api:1\", env = { REDIS_URL = sessions.url } }\n```\n\n## Fix\nAfter the first deployment, run the command of the help (`gcloud redis instances get-auth-string ... | gcloud secrets versions add SECRET --data-file=-`) and deploy again; or compile the stack to Terraform only; or `auth = false` on the cache if its network is enough.\n",
         },
     ]
 }

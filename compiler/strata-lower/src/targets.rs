@@ -391,6 +391,26 @@ fn to_targets_each_with(
         }
     }
 
+    // Deployment Manager cannot read a Memorystore AUTH string (the API returns it from
+    // `getAuthString` only): a secret that should hold one (`redis_auth`, a portable Cache's)
+    // says so, with the commands that add it as the secret's first version.
+    if wanted(Target::DeploymentManager) {
+        for r in &model.resources {
+            if r.ty != "gcp.secretmanager.Secret" {
+                continue;
+            }
+            let Some(redis) = r.props.get("redis_auth").and_then(Value::as_ref) else {
+                continue;
+            };
+            let in_dm = groups
+                .iter()
+                .any(|((_, t), ids)| *t == Target::DeploymentManager && ids.contains(&r.id));
+            if in_dm {
+                diags.push(redis_auth_in_dm(model, r, model.resource(redis.resource)));
+            }
+        }
+    }
+
     // The topics that deliver to each queue (`sqs_queue_publishers`: a topic whose
     // subscriptions name the queue), as references to their ARNs (`sns_topics` of the queue's
     // context): the queue's policy admits exactly those.
@@ -752,6 +772,39 @@ fn key_agents_in_dm(model: &Model, key: &Resource, services: &BTreeSet<String>) 
     .with_help(format!(
         "a service agent's e-mail holds the project number, which a Deployment Manager config cannot read; once per project, before deploying: {} (PROJECT_NUMBER: `gcloud projects describe {project} --format 'value(projectNumber)'`); the Terraform of this stack makes these grants itself",
         commands.join("; ")
+    ))
+}
+
+/// L0019 at a secret that should hold a Memorystore instance's AUTH string (`redis_auth`),
+/// lowered to Deployment Manager, which cannot read it: the help gives the commands that add it.
+fn redis_auth_in_dm(model: &Model, secret: &Resource, redis: &Resource) -> Diagnostic {
+    let stack = model.stack_of(secret);
+    let config = |name: &str| {
+        stack
+            .and_then(|s| s.provider_config.get(name))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let project = config("project").unwrap_or_else(|| "PROJECT".to_string());
+    let prop = |r: &Resource, k: &str| r.props.get(k).and_then(Value::as_str).map(str::to_string);
+    let secret_name = prop(secret, "secret_name").unwrap_or_else(|| names::kebab(&secret.name));
+    let instance = prop(redis, "instance_name").unwrap_or_else(|| names::kebab(&redis.name));
+    let region = prop(redis, "region")
+        .or_else(|| config("region"))
+        .unwrap_or_else(|| "REGION".to_string());
+    // The program's own resource (the portable Cache) is where the team reads it.
+    let origin = secret.lowered_from.map_or(secret, |o| model.resource(o));
+    Diagnostic::info(
+        c::REDIS_AUTH_BY_HAND,
+        format!(
+            "the secret `{secret_name}` of `{}` gets no version from Deployment Manager, which cannot read the Memorystore AUTH string",
+            origin.name
+        ),
+        origin.name_span,
+    )
+    .with_label("add the AUTH string as the secret's first version after the deployment")
+    .with_help(format!(
+        "Cloud Run starts no revision whose secret has no version; after the deployment creates the instance and the secret, and before the services and functions that reference the cache: `gcloud redis instances get-auth-string {instance} --region {region} --project {project} --format 'value(authString)' | gcloud secrets versions add {secret_name} --data-file=- --project {project}`, then deploy again; the Terraform of this stack writes the version itself"
     ))
 }
 

@@ -7,7 +7,9 @@ rule! {
     /// secret (`cfn.AWS.SecretsManager.Secret`, `tf.aws_secretsmanager_secret`) that no rotation
     /// schedule (`cfn.AWS.SecretsManager.RotationSchedule`, `tf.aws_secretsmanager_secret_rotation`)
     /// points at. The stdlib's `aws.secretsmanager.Secret` has no rotation setting and is not
-    /// checked.
+    /// checked, nor is a Secret Manager secret that holds a Memorystore instance's AUTH string
+    /// (`redis_auth`, a portable `Cache`'s): its value is the instance's, which a rotation notice
+    /// cannot change.
     ///
     /// ## Why it matters
     /// Long-lived credentials accumulate in logs, laptops and old containers; rotation bounds
@@ -55,6 +57,10 @@ fn check(cx: &Cx<'_>, r: &Resource, out: &mut Sink<'_>) {
     let Some(hit) = first_fault(READS, r) else {
         return;
     };
+    // A copy of a Memorystore AUTH string: the instance's, not rotated through the secret.
+    if r.ty == "gcp.secretmanager.Secret" && r.props.contains_key("redis_auth") {
+        return;
+    }
     if cx.graph.dependents(r.id).iter().any(|(d, _)| {
         cx.resource(*d)
             .is_some_and(|x| ROTATIONS.contains(&x.ty.as_str()))
