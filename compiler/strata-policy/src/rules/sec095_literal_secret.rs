@@ -86,13 +86,13 @@ fn walk<'v>(
 ) {
     use strata_model::sites::{index, key as entry};
     let mut work: Vec<(&str, &Value, String)> = vec![(key, v, key.to_string())];
-    let mut seen: Vec<*const Value> = Vec::new();
+    // A set, not a list: a value of 100,000 entries is walked in linear time.
+    let mut seen: std::collections::HashSet<*const Value> = std::collections::HashSet::new();
     while let Some((key, v, path)) = work.pop() {
         let ptr = v as *const Value;
-        if skip.contains(&ptr) || seen.contains(&ptr) {
+        if skip.contains(&ptr) || !seen.insert(ptr) {
             continue;
         }
-        seen.push(ptr);
         let hit = |what: String, found: &mut dyn FnMut(String, &str, String) -> bool| {
             found(what, key, path.clone())
         };
