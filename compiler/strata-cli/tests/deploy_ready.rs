@@ -47,28 +47,6 @@ fn compile(example: &str, env: &str, out: &Path) {
     );
 }
 
-/// `strata compile PROJECT ARGS --out OUT` (PROJECT relative to the repository root), which
-/// must succeed.
-fn compile_project(project: &Path, args: &[&str], out: &Path) {
-    let run = Command::new(env!("CARGO_BIN_EXE_strata"))
-        .arg("compile")
-        .arg(project)
-        .args(args)
-        .arg("--out")
-        .arg(out)
-        .current_dir(repo_root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .output()
-        .expect("run strata");
-    assert!(
-        run.status.success(),
-        "strata compile {} {args:?}:\n{}",
-        project.display(),
-        String::from_utf8_lossy(&run.stderr)
-    );
-}
-
 // --- CloudFormation ---------------------------------------------------------------------
 
 struct Template(BTreeMap<String, Json>);

@@ -21,7 +21,6 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::process::{Command, Stdio};
 
 #[path = "support/emitted.rs"]
 mod emitted;
@@ -46,21 +45,7 @@ fn emitted(env: &str) -> Vec<(String, Blocks)> {
     let mut out = Vec::new();
     for (example, stacks) in EXAMPLES {
         let dir = tmp.path().join(example.replace('/', "_"));
-        let run = Command::new(env!("CARGO_BIN_EXE_strata"))
-            .arg("compile")
-            .arg(Path::new("examples").join(example))
-            .args(["--env", env, "--out"])
-            .arg(&dir)
-            .current_dir(repo_root())
-            .env("NO_COLOR", "1")
-            .stdin(Stdio::null())
-            .output()
-            .expect("run strata");
-        assert!(
-            run.status.success(),
-            "strata compile examples/{example} --env {env}:\n{}",
-            String::from_utf8_lossy(&run.stderr)
-        );
+        compile_project(&Path::new("examples").join(example), &["--env", env], &dir);
         for stack in *stacks {
             let text = read(&dir.join("terraform").join(stack).join("main.tf"));
             out.push((

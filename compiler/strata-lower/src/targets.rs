@@ -704,16 +704,19 @@ fn agent_domain(service: &str) -> Option<&str> {
     })
 }
 
+/// A string setting of the provider of `r`'s stack (`project`, `region`).
+fn stack_config(model: &Model, r: &Resource, name: &str) -> Option<String> {
+    model
+        .stack_of(r)
+        .and_then(|s| s.provider_config.get(name))
+        .and_then(Value::as_str)
+        .map(str::to_string)
+}
+
 /// L0017 at a Cloud KMS key that services use, lowered to Deployment Manager: the grants of
 /// their agents are not written there; the help gives the commands that make them.
 fn key_agents_in_dm(model: &Model, key: &Resource, services: &BTreeSet<String>) -> Diagnostic {
-    let stack = model.stack_of(key);
-    let config = |name: &str| {
-        stack
-            .and_then(|s| s.provider_config.get(name))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+    let config = |name: &str| stack_config(model, key, name);
     let project = config("project").unwrap_or_else(|| "PROJECT".to_string());
     let key_name = key
         .props
@@ -778,13 +781,7 @@ fn key_agents_in_dm(model: &Model, key: &Resource, services: &BTreeSet<String>) 
 /// L0019 at a secret that should hold a Memorystore instance's AUTH string (`redis_auth`),
 /// lowered to Deployment Manager, which cannot read it: the help gives the commands that add it.
 fn redis_auth_in_dm(model: &Model, secret: &Resource, redis: &Resource) -> Diagnostic {
-    let stack = model.stack_of(secret);
-    let config = |name: &str| {
-        stack
-            .and_then(|s| s.provider_config.get(name))
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    };
+    let config = |name: &str| stack_config(model, secret, name);
     let project = config("project").unwrap_or_else(|| "PROJECT".to_string());
     let prop = |r: &Resource, k: &str| r.props.get(k).and_then(Value::as_str).map(str::to_string);
     let secret_name = prop(secret, "secret_name").unwrap_or_else(|| names::kebab(&secret.name));

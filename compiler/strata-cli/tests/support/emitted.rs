@@ -1,5 +1,5 @@
 //! Reading emitted artifacts in the CLI's integration tests: the repository root, files,
-//! Terraform blocks of a formatted file, and the statements of a CloudFormation role. Each test
+//! Terraform blocks of a formatted file, the statements of a CloudFormation role, and compiling an example. Each test
 //! crate uses part of it.
 #![allow(dead_code)]
 
@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 
 pub fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -95,4 +96,26 @@ pub fn policy_statements(role_props: &Json) -> Vec<(String, Vec<String>, Json)> 
         }
     }
     out
+}
+
+/// `strata compile PROJECT ARGS --out OUT` (PROJECT relative to the repository root), which
+/// must succeed.
+pub fn compile_project(project: &Path, args: &[&str], out: &Path) {
+    let run = Command::new(env!("CARGO_BIN_EXE_strata"))
+        .arg("compile")
+        .arg(project)
+        .args(args)
+        .arg("--out")
+        .arg(out)
+        .current_dir(repo_root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .expect("run strata");
+    assert!(
+        run.status.success(),
+        "strata compile {} {args:?}:\n{}",
+        project.display(),
+        String::from_utf8_lossy(&run.stderr)
+    );
 }
